@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { USER_ROLES, type UserRole } from '../core/actor.js';
+import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
+
+export class RegisterDto {
+  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) password: string;
+  @ApiProperty() @IsString() @Length(1, 100) name: string;
+  @ApiPropertyOptional({ example: '+86 138 0013 8000' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  phone?: string;
+}
+
+export class LoginDto {
+  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiProperty() @IsString() @MaxLength(200) password: string;
+}
+
+export class CreateUserDto extends RegisterDto {
+  @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
+}
+
+export class CreateOrganisationDto {
+  @ApiProperty({ enum: ORGANISATION_KINDS }) @IsIn(ORGANISATION_KINDS) kind: OrganisationKind;
+  @ApiProperty() @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) cityCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
+  @ApiPropertyOptional({ description: 'e.g. { "refurbishes": ["phone"], "recycles": true }' })
+  @IsOptional()
+  @IsObject()
+  capabilities?: Record<string, unknown>;
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
+import {
+  AuthController,
+  MeController,
+  OrganisationsController,
+  UsersController,
+} from './accounts.controller.js';
+import { AccountsService } from './accounts.service.js';
+import { Organisation } from './organisation.entity.js';
+import { User } from './user.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Organisation]), AuthModule],
+  controllers: [AuthController, MeController, UsersController, OrganisationsController],
+  providers: [AccountsService],
+  exports: [AccountsService],
+})
+export class AccountsModule {}

@@ -1,0 +1,169 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { type Actor, seesEverything, type UserRole } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import type { CreateOrganisationDto, CreateUserDto, RegisterDto } from './accounts.dto.js';
+import { Organisation, type OrganisationKind } from './organisation.entity.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { normalisePhone } from './phone.js';
+import { User } from './user.entity.js';
+
+/** Which organisation kinds a staff role may belong to. */
+const ROLE_ORGANISATIONS: Partial<Record<UserRole, readonly OrganisationKind[]>> = {
+  warehouse: ['warehouse', 'store'],
+  technician: ['partner'],
+  merchant: ['merchant'],
+};
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  organisationId: string | null;
+  phone: string | null;
+  createdAt: Date;
+}
+
+export function userView(u: User): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    organisationId: u.organisationId,
+    phone: u.phone,
+    createdAt: u.createdAt,
+  };
+}
+
+@Injectable()
+export class AccountsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD (created once, never overwritten). */
+  async onApplicationBootstrap(): Promise<void> {
+    const { email, password } = this.config.admin;
+    if (!email || !password) return;
+    const users = this.dataSource.getRepository(User);
+    if (await users.exists({ where: { email: email.toLowerCase() } })) return;
+    await users
+      .insert({
+        email: email.toLowerCase(),
+        passwordHash: await hashPassword(password),
+        role: 'admin',
+        name: 'Administrator',
+      })
+      .catch(() => undefined); // another instance created it meanwhile
+    this.logger.log(`Created the first admin ${email}`);
+  }
+
+  async register(dto: RegisterDto): Promise<User> {
+    return this.createUser({ ...dto, role: 'customer' });
+  }
+
+  async createUser(dto: CreateUserDto): Promise<User> {
+    const email = dto.email.toLowerCase();
+    const phone = dto.phone ? normalisePhone(dto.phone) : null;
+    if (dto.phone && !phone) {
+      throw new BadRequestException({
+        message: 'phone is not a valid phone number',
+        fields: [{ field: 'phone', errors: ['phone must be a valid phone number'] }],
+      });
+    }
+    const allowedKinds = ROLE_ORGANISATIONS[dto.role];
+    if (allowedKinds) {
+      if (!dto.organisationId) {
+        throw new BadRequestException(`A ${dto.role} must belong to an organisation (organisationId)`);
+      }
+      const org = await this.dataSource
+        .getRepository(Organisation)
+        .findOne({ where: { id: dto.organisationId } });
+      if (!org || !allowedKinds.includes(org.kind)) {
+        throw new BadRequestException(
+          `A ${dto.role} must belong to a ${allowedKinds.join(' or ')} organisation`,
+        );
+      }
+    } else if (dto.organisationId && dto.role !== 'courier') {
+      throw new BadRequestException(`A ${dto.role} does not belong to an organisation`);
+    }
+    const repo = this.dataSource.getRepository(User);
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      return await repo.save(
+        repo.create({
+          email,
+          passwordHash,
+          role: dto.role,
+          name: dto.name,
+          phone,
+          organisationId: dto.organisationId ?? null,
+        }),
+      );
+    } catch (err) {
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
+        throw new ConflictException('An account with this e-mail already exists');
+      }
+      throw err;
+    }
+  }
+
+  async login(email: string, password: string): Promise<User> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { email: email.toLowerCase() } });
+    const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password);
+    if (!user || !ok) throw new UnauthorizedException('E-mail or password is wrong');
+    return user;
+  }
+
+  /** A user, if the actor may see it: admins and support see all, others only themselves. */
+  async getUser(actor: Actor, id: string): Promise<User> {
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id } });
+    if (!user || !(seesEverything(actor) || actor.userId === id)) throw new NotFound('User', id);
+    return user;
+  }
+
+  listUsers(filter: { role?: UserRole; organisationId?: string }): Promise<User[]> {
+    return this.dataSource.getRepository(User).find({
+      where: { role: filter.role, organisationId: filter.organisationId },
+      order: { createdAt: 'ASC' },
+      take: 500,
+    });
+  }
+
+  createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
+    const repo = this.dataSource.getRepository(Organisation);
+    return repo.save(repo.create({ ...dto, capabilities: dto.capabilities ?? {} }));
+  }
+
+  /** Admins and support see every organisation; staff see their own. */
+  async getOrganisation(actor: Actor, id: string): Promise<Organisation> {
+    const org = await this.dataSource.getRepository(Organisation).findOne({ where: { id } });
+    if (!org || !(seesEverything(actor) || actor.organisationId === id)) {
+      throw new NotFound('Organisation', id);
+    }
+    return org;
+  }
+
+  listOrganisations(kind?: OrganisationKind): Promise<Organisation[]> {
+    return this.dataSource
+      .getRepository(Organisation)
+      .find({ where: { kind }, order: { name: 'ASC' }, take: 500 });
+  }
+}

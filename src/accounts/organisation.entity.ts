@@ -1,0 +1,19 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ORGANISATION_KINDS = ['warehouse', 'store', 'partner', 'merchant'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+/**
+ * A warehouse, drop-off store, partner (refurbisher and/or recycler) or merchant. Staff users
+ * belong to one; what a partner can do and a merchant's settings live in `capabilities`.
+ */
+@Entity('organisations')
+export class Organisation {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) kind: OrganisationKind;
+  @Column({ type: 'text' }) name: string;
+  @Column({ name: 'city_code', type: 'text', nullable: true }) cityCode: string | null;
+  @Column({ type: 'text', nullable: true }) address: string | null;
+  @Column({ type: 'jsonb', default: () => "'{}'" }) capabilities: Record<string, unknown>;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+}

@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { UserRole } from '../core/actor.js';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  /** Stored lower-cased; unique. */
+  @Index({ unique: true }) @Column({ type: 'text' }) email: string;
+  @Column({ name: 'password_hash', type: 'text' }) passwordHash: string;
+  @Column({ type: 'text' }) role: UserRole;
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true }) organisationId: string | null;
+  @Column({ type: 'text' }) name: string;
+  /** E.164 (normalised at the door, so support can search by any spelling of it). */
+  @Index() @Column({ type: 'text', nullable: true }) phone: string | null;
+  @Column({ type: 'boolean', default: false }) disabled: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { USER_ROLES, type Actor, type UserRole } from '../core/actor.js';
+
+interface AccessClaims {
+  sub: string;
+  role: UserRole;
+  org: string | null;
+}
+
+/** Short-lived HS256 access tokens, checked for signature, algorithm, expiry, issuer, audience. */
+@Injectable()
+export class TokenService {
+  private readonly jwt: JwtService;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.jwt = new JwtService({ secret: config.jwt.secret });
+  }
+
+  issue(user: { id: string; role: UserRole; organisationId: string | null }): {
+    accessToken: string;
+    tokenType: 'Bearer';
+    expiresIn: number;
+  } {
+    const claims: AccessClaims = { sub: user.id, role: user.role, org: user.organisationId };
+    const accessToken = this.jwt.sign(claims, {
+      algorithm: 'HS256',
+      expiresIn: this.config.jwt.ttlSeconds,
+      issuer: this.config.jwt.issuer,
+      audience: this.config.jwt.audience,
+    });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwt.ttlSeconds };
+  }
+
+  /** The actor a token stands for, or null when it is not one of ours and valid now. */
+  verify(token: string): Actor | null {
+    try {
+      const claims = this.jwt.verify<AccessClaims & object>(token, {
+        algorithms: ['HS256'],
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+      });
+      if (typeof claims.sub !== 'string' || !USER_ROLES.includes(claims.role)) return null;
+      return { role: claims.role, userId: claims.sub, organisationId: claims.org ?? null };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { Redis } from 'ioredis';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { type AppConfig, ConfigError } from './config/app-config.js';
+import { ensureDatabase, migrate } from './database/database.js';
+import { mountQueueDashboard } from './platform/queue-dashboard.js';
+
+/** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */
+export async function checkRedis(redisUrl: string): Promise<void> {
+  const url = new URL(redisUrl);
+  const where = `${url.hostname}:${url.port || 6379}`;
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
+    const value = Array.isArray(policy) ? String(policy[1]) : null;
+    if (value !== null && value !== 'noeviction') {
+      throw new ConfigError(
+        `Redis at ${where} has maxmemory-policy=${value}; BullMQ needs noeviction: run \`redis-cli -h ${url.hostname} -p ${url.port || 6379} config set maxmemory-policy noeviction\` (and set it in redis.conf)`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      `Cannot reach Redis at ${where} (${(err as Error).message}): start it (e.g. \`redis-server --daemonize yes\`) or point REDIS_URL at a running server`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Everything that must hold before the app starts: database present and migrated, Redis fit. */
+export async function prepare(config: AppConfig): Promise<void> {
+  await checkRedis(config.redisUrl);
+  await ensureDatabase(config.databaseUrl);
+  await migrate(config.databaseUrl);
+}
+
+export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // One id per request, taken from X-Request-Id when the caller sends a sane one.
+    genReqId: (req: import('node:http').IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+      req.headers['x-request-id'] = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  await app.register(helmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  app.enableCors({ origin: config.corsOrigins, credentials: false });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Reloop API')
+      .setDescription('Reverse supply chain of second-hand goods: acquisition to resale.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await mountQueueDashboard(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts this process in its mode; API and workers share one build (spec §6). */
+export async function start(config: AppConfig): Promise<INestApplicationContext> {
+  await prepare(config);
+  if (config.mode === 'worker') {
+    const ctx = await createWorkerContext(config);
+    await ctx.init();
+    for (const w of config.warnings) ctx.get(Logger).warn(w);
+    ctx.get(Logger).log('Reloop workers started');
+    return ctx;
+  }
+  const app = await createHttpApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const logger = app.get(Logger);
+  for (const w of config.warnings) logger.warn(w);
+  logger.log(`Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs)`);
+  return app;
+}

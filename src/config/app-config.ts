@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export type RunMode = 'api' | 'worker' | 'all';
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** The one typed configuration object. Built once at start-up; nothing else reads `process.env`. */
+export interface AppConfig {
+  env: NodeEnv;
+  mode: RunMode;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** BullMQ key prefix: two instances on one Redis with different prefixes never share jobs. */
+  queuePrefix: string;
+  jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
+  admin: { email?: string; password?: string };
+  corsOrigins: string[];
+  rateLimit: { perMinute: number; loginPerMinute: number };
+  logLevel: string;
+  outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
+  workerConcurrency: number;
+  /** Warnings to log once the logger exists (e.g. a generated development secret). */
+  warnings: string[];
+}
+
+/** A configuration problem, reported as one line with what is wrong and how to fix it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: NodeEnv;
+  @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
+  @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  @IsOptional() @IsString() JWT_ISSUER?: string;
+  @IsOptional() @IsString() JWT_AUDIENCE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) JWT_TTL_SECONDS?: number;
+  @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) OUTBOX_BATCH_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_STALE_AFTER_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
+}
+
+const HINTS: Record<string, string> = {
+  DATABASE_URL: 'e.g. postgres://postgres@127.0.0.1:5432/reloop',
+  REDIS_URL: 'e.g. redis://127.0.0.1:6379/0',
+  JWT_SECRET: 'use at least 32 random characters, e.g. `openssl rand -hex 32`',
+  PORT: 'a port number between 0 and 65535',
+  RELOOP_MODE: 'one of api, worker, all',
+  ADMIN_PASSWORD: 'at least 12 characters',
+};
+
+/**
+ * Validates the environment into an AppConfig. Throws a ConfigError whose message is one line.
+ * `mode` from the command line wins over RELOOP_MODE.
+ */
+export function loadConfig(env: Record<string, string | undefined>, mode?: string): AppConfig {
+  const raw = plainToInstance(EnvironmentVariables, pickKnown(env));
+  const errors = validateSync(raw, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const value = String((env as Record<string, unknown>)[e.property]);
+    const shown = /SECRET|PASSWORD/.test(e.property) ? '(hidden)' : JSON.stringify(value);
+    throw new ConfigError(
+      `Invalid setting ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}` +
+        (HINTS[e.property] ? ` (${HINTS[e.property]})` : ''),
+    );
+  }
+  if (mode !== undefined && !['api', 'worker', 'all'].includes(mode)) {
+    throw new ConfigError(`Unknown mode "${mode}": start with one of api, worker, all`);
+  }
+  const nodeEnv = raw.NODE_ENV ?? 'development';
+  const warnings: string[] = [];
+  let secret = raw.JWT_SECRET;
+  if (!secret) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError(
+        'JWT_SECRET is required in production: set it to at least 32 random characters (e.g. `openssl rand -hex 32`)',
+      );
+    }
+    secret = randomBytes(32).toString('hex');
+    warnings.push(
+      'JWT_SECRET is not set: generated a random one for this process; tokens will not survive a restart or work across instances',
+    );
+  }
+  if (raw.ADMIN_EMAIL && !raw.ADMIN_PASSWORD) {
+    throw new ConfigError('ADMIN_EMAIL is set but ADMIN_PASSWORD is not: set both or neither');
+  }
+  return {
+    env: nodeEnv,
+    mode: (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all',
+    host: raw.HOST ?? '0.0.0.0',
+    port: raw.PORT ?? 3000,
+    databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
+    redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    queuePrefix: raw.QUEUE_PREFIX ?? 'reloop',
+    jwt: {
+      secret,
+      issuer: raw.JWT_ISSUER ?? 'reloop',
+      audience: raw.JWT_AUDIENCE ?? 'reloop-api',
+      ttlSeconds: raw.JWT_TTL_SECONDS ?? 900,
+    },
+    admin: { email: raw.ADMIN_EMAIL, password: raw.ADMIN_PASSWORD },
+    corsOrigins: (raw.CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    rateLimit: {
+      perMinute: raw.RATE_LIMIT_PER_MINUTE ?? 600,
+      loginPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE ?? 10,
+    },
+    logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    outbox: {
+      pollMs: raw.OUTBOX_POLL_MS ?? 1000,
+      batchSize: raw.OUTBOX_BATCH_SIZE ?? 200,
+      reconcileMs: raw.RECONCILE_INTERVAL_MS ?? 30_000,
+      staleAfterMs: raw.RECONCILE_STALE_AFTER_MS ?? 60_000,
+    },
+    workerConcurrency: raw.WORKER_CONCURRENCY ?? 20,
+    warnings,
+  };
+}
+
+function pickKnown(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of KNOWN_KEYS) {
+    const v = env[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
+  return out;
+}
+
+const KNOWN_KEYS = [
+  'NODE_ENV',
+  'RELOOP_MODE',
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'QUEUE_PREFIX',
+  'JWT_SECRET',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_TTL_SECONDS',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'CORS_ORIGINS',
+  'RATE_LIMIT_PER_MINUTE',
+  'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'LOG_LEVEL',
+  'OUTBOX_POLL_MS',
+  'OUTBOX_BATCH_SIZE',
+  'RECONCILE_INTERVAL_MS',
+  'RECONCILE_STALE_AFTER_MS',
+  'WORKER_CONCURRENCY',
+];

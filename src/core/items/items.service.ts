@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../actor.js';
+import { NotFound } from '../errors.js';
+import { HistoryService, type ChainReport } from '../history/history.service.js';
+import { TransitionService } from '../state-machine/transition.service.js';
+import type { OutboxJob } from '../jobs/job-definition.js';
+import { Item, type CustodianKind, type ErasureStatus } from './item.entity.js';
+import { ItemMachine, type ItemState } from './item.machine.js';
+import { newTraceCode, normaliseTraceCode } from './trace-code.js';
+
+export interface NewItem {
+  categoryId?: string | null;
+  productModelId?: string | null;
+  serialNumber?: string | null;
+  imei?: string | null;
+  vin?: string | null;
+  declaredCondition?: Record<string, unknown>;
+  ownerId?: string | null;
+  custodian: { kind: CustodianKind; id: string | null };
+  erasureStatus: ErasureStatus;
+  state?: ItemState;
+}
+
+@Injectable()
+export class ItemsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly history: HistoryService,
+  ) {}
+
+  /**
+   * Registers a physical item with a fresh trace code, inside the caller's transaction. A trace
+   * code collision (one in ~10^13) surfaces as a unique violation and the caller's request fails
+   * cleanly; it is not retried here because a failed statement aborts the whole transaction.
+   */
+  async register(
+    manager: EntityManager,
+    actor: Actor,
+    item: NewItem,
+    recording: { data?: Record<string, unknown>; place?: string | null; jobs?: OutboxJob[] } = {},
+  ): Promise<Item> {
+    return this.transitions.create(ItemMachine, {
+      manager,
+      actor,
+      state: item.state,
+      values: {
+        traceCode: newTraceCode(),
+        categoryId: item.categoryId ?? null,
+        productModelId: item.productModelId ?? null,
+        serialNumber: item.serialNumber ?? null,
+        imei: item.imei ?? null,
+        vin: item.vin ?? null,
+        declaredCondition: item.declaredCondition ?? {},
+        ownerId: item.ownerId ?? null,
+        custodianKind: item.custodian.kind,
+        custodianId: item.custodian.id,
+        erasureStatus: item.erasureStatus,
+      },
+      custodian: item.custodian,
+      ...recording,
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<Item> {
+    const item = await this.dataSource.getRepository(Item).findOne({ where: { id } });
+    if (!item || !ItemMachine.canAccess(item, actor)) throw new NotFound('Item', id);
+    return item;
+  }
+
+  /** Public lookup by trace code (a mistyped code is simply not found). */
+  async findByTraceCode(code: string): Promise<Item | null> {
+    const normalised = normaliseTraceCode(code);
+    if (!normalised) return null;
+    return this.dataSource.getRepository(Item).findOne({ where: { traceCode: normalised } });
+  }
+
+  verifyHistory(itemId: string): Promise<ChainReport> {
+    return this.history.verify(itemId);
+  }
+}

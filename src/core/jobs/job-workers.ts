@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { QUEUE_NAMES } from './job-definition.js';
+import { JobHandlerRegistry } from './job-handler.registry.js';
+
+interface JobData {
+  outboxId?: string;
+  payload: unknown;
+}
+
+/**
+ * The BullMQ workers of this process: one per queue, dispatching each job to its registered
+ * handler. A handler throws to fail; BullMQ retries with backoff. When a job finishes, its
+ * outbox row is marked so the reconciler stops watching it.
+ */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobWorkers.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly registry: JobHandlerRegistry,
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const missing = this.registry.missingHandlers();
+    if (missing.length > 0) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
+    for (const queue of QUEUE_NAMES) {
+      const worker = new Worker<JobData>(queue, (job) => this.run(job), {
+        connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
+        prefix: this.config.queuePrefix,
+        concurrency: this.config.workerConcurrency,
+      });
+      worker.on('error', (err) => this.logger.warn(`Worker ${queue}: ${err.message}`));
+      worker.on('failed', (job, err) => void this.onFailed(job, err));
+      this.workers.push(worker);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+  }
+
+  private async run(job: Job<JobData>): Promise<void> {
+    const handler = this.registry.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
+    await handler.run(job.data.payload, {
+      jobId: job.id ?? '',
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+    });
+    if (job.data.outboxId) {
+      await this.dataSource.query(
+        'UPDATE outbox SET completed_at = now() WHERE id = $1 AND completed_at IS NULL',
+        [job.data.outboxId],
+      );
+    }
+  }
+
+  private async onFailed(job: Job<JobData> | undefined, err: Error): Promise<void> {
+    if (!job?.data.outboxId) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    this.logger.error(`Job ${job.name} ${job.id} failed for good: ${err.message}`);
+    await this.dataSource
+      .query('UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1', [
+        job.data.outboxId,
+        err.message.slice(0, 2000),
+      ])
+      .catch(() => undefined);
+  }
+}

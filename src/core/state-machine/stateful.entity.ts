@@ -1,0 +1,18 @@
+import {
+  Column,
+  CreateDateColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+/**
+ * Columns every state-machine entity has. `version` is not a TypeORM @VersionColumn on purpose:
+ * it is only ever raised by TransitionService's guarded UPDATE (typeorm issue 2848).
+ */
+export abstract class StatefulEntity<S extends string = string> {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) state: S;
+  @Column({ type: 'int', default: 1 }) version: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+}

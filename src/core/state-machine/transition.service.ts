@@ -1,0 +1,180 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
+import type { Actor } from '../actor.js';
+import { NotFound, TransitionConflict } from '../errors.js';
+import { HistoryService } from '../history/history.service.js';
+import type { OutboxJob } from '../jobs/job-definition.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { allowedActions, type MachineDef, type StatefulRow } from './machine.js';
+
+type Resolvable<T, E> = T | ((entity: E) => T);
+
+interface Recording<E> {
+  /** Extra facts for the history entry (e.g. a seal number, a grade, a reason). */
+  data?: Resolvable<Record<string, unknown>, E>;
+  place?: string | null;
+  /** Who holds the item(s) after this step; recorded in the history. */
+  custodian?: { kind: string; id: string | null } | null;
+  /** Follow-up jobs, written to the outbox in the same transaction. */
+  jobs?: Resolvable<readonly OutboxJob[], E>;
+  /** More work that must commit or roll back with this transition. */
+  effects?: (manager: EntityManager, entity: E) => Promise<void>;
+  /** Join the caller's transaction instead of opening one. */
+  manager?: EntityManager;
+}
+
+export interface ApplyParams<E> extends Recording<E> {
+  id: string;
+  action: string;
+  actor: Actor;
+  /** The version the client last saw; a different current version answers 409. */
+  expectedVersion?: number;
+  /** Passed to the transition's guard. */
+  input?: unknown;
+  /** Columns to change together with the state. */
+  patch?: Resolvable<DeepPartial<E>, E>;
+  /** False when the caller already authorised the actor on the entity that owns this step. */
+  checkAccess?: boolean;
+}
+
+export interface CreateParams<S extends string, E> extends Recording<E> {
+  actor: Actor;
+  values: DeepPartial<E>;
+  /** One of the machine's initial states; the first one by default. */
+  state?: S;
+}
+
+/**
+ * The only way state changes (spec §3). In one database transaction it checks the action is
+ * allowed for this actor and object, applies it with a guarded UPDATE (a stale version or a
+ * concurrent change updates zero rows and answers 409), appends to the item history and writes
+ * follow-up jobs to the outbox.
+ */
+@Injectable()
+export class TransitionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly history: HistoryService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  inTransaction<T>(manager: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? fn(manager) : this.dataSource.transaction(fn);
+  }
+
+  async create<S extends string, E extends StatefulRow<S>>(
+    machine: MachineDef<S, E>,
+    params: CreateParams<S, E>,
+  ): Promise<E> {
+    const state = params.state ?? machine.initial[0];
+    if (!machine.initial.includes(state)) {
+      throw new Error(`${machine.name} cannot start in state ${state}`);
+    }
+    return this.inTransaction(params.manager, async (manager) => {
+      const repo = manager.getRepository(machine.entity);
+      const entity = (await repo.save(
+        repo.create({ ...params.values, state, version: 1 } as DeepPartial<E>),
+      )) as E;
+      await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
+      return entity;
+    });
+  }
+
+  async apply<S extends string, E extends StatefulRow<S>>(
+    machine: MachineDef<S, E>,
+    params: ApplyParams<E>,
+  ): Promise<E> {
+    return this.inTransaction(params.manager, async (manager) => {
+      const repo = manager.getRepository(machine.entity);
+      const entity = (await repo.findOne({ where: { id: params.id } as never })) as E | null;
+      if (!entity || (params.checkAccess !== false && !machine.canAccess(entity, params.actor))) {
+        throw new NotFound(machine.name, params.id);
+      }
+      const candidates = machine.transitions.filter((t) => t.action === params.action);
+      if (!candidates.some((t) => t.roles.includes(params.actor.role))) {
+        throw new ForbiddenException(`A ${params.actor.role} may not ${params.action} a ${machine.name}`);
+      }
+      const conflict = (message: string, current: E = entity) =>
+        new TransitionConflict(message, {
+          entity: machine.name,
+          state: current.state,
+          version: current.version,
+          allowedActions: allowedActions(machine, current, params.actor),
+        });
+      const transition = candidates.find(
+        (t) => t.from.includes(entity.state) && t.roles.includes(params.actor.role),
+      );
+      if (!transition) {
+        throw conflict(`Cannot ${params.action} a ${machine.name} that is ${entity.state}`);
+      }
+      if (params.expectedVersion !== undefined && params.expectedVersion !== entity.version) {
+        throw conflict(
+          `${machine.name} ${entity.id} is at version ${entity.version}, not ${params.expectedVersion}`,
+        );
+      }
+      const refusal = await transition.guard?.({
+        entity,
+        actor: params.actor,
+        input: params.input,
+        manager,
+      });
+      if (refusal) throw conflict(`Cannot ${params.action}: ${refusal}`);
+
+      const fromState = entity.state;
+      const patch = (typeof params.patch === 'function' ? params.patch(entity) : params.patch) ?? {};
+      const result = await manager
+        .createQueryBuilder()
+        .update(machine.entity)
+        .set({ ...patch, state: transition.to, version: () => 'version + 1' } as never)
+        .where('id = :id AND state = :from AND version = :version', {
+          id: entity.id,
+          from: entity.state,
+          version: entity.version,
+        })
+        .execute();
+      if (result.affected !== 1) {
+        const current = ((await repo.findOne({ where: { id: entity.id } as never })) as E | null) ?? entity;
+        throw conflict(`${machine.name} ${entity.id} was changed by someone else; reload and retry`, current);
+      }
+      const updated = Object.assign(entity, patch, {
+        state: transition.to,
+        version: entity.version + 1,
+      }) as E;
+      await this.record(manager, machine, updated, `${machine.name}.${params.action}`, fromState, params);
+      return updated;
+    });
+  }
+
+  /** Reads back what the current user may do with an entity (for `allowedActions`). */
+  allowedActions<S extends string, E extends StatefulRow<S>>(machine: MachineDef<S, E>, entity: E, actor: Actor): string[] {
+    return allowedActions(machine, entity, actor);
+  }
+
+  private async record<S extends string, E extends StatefulRow<S>>(
+    manager: EntityManager,
+    machine: MachineDef<S, E>,
+    entity: E,
+    type: string,
+    fromState: string | null,
+    params: Recording<E> & { actor: Actor },
+  ): Promise<void> {
+    const itemIds = await machine.itemIds(entity, manager);
+    if (itemIds.length > 0) {
+      const data = typeof params.data === 'function' ? params.data(entity) : params.data;
+      await this.history.append(manager, itemIds, {
+        type,
+        entity: machine.name,
+        entityId: entity.id,
+        fromState,
+        toState: entity.state,
+        actor: params.actor,
+        custodian: params.custodian,
+        place: params.place,
+        data,
+      });
+    }
+    await params.effects?.(manager, entity);
+    const jobs = typeof params.jobs === 'function' ? params.jobs(entity) : params.jobs;
+    if (jobs?.length) await this.outbox.write(manager, jobs);
+  }
+}

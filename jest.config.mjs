@@ -11,14 +11,39 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// Jest on Node 20 cannot require() an ES module, which Node itself can since 20.19. A few CommonJS
+// dependencies rely on that (e.g. @fastify/static requires content-disposition@3). For those
+// single-file ESM packages we compile a CommonJS copy once and point Jest at it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { transformSync } from '@swc/core';
+
+const ESM_ONLY_REQUIRED_FROM_CJS = ['content-disposition'];
+const cjsDir = new URL('./node_modules/.cache/reloop-jest/', import.meta.url).pathname;
+mkdirSync(cjsDir, { recursive: true });
+const require = createRequire(new URL('./node_modules/@fastify/static/index.js', import.meta.url));
+const esmShims = Object.fromEntries(
+  ESM_ONLY_REQUIRED_FROM_CJS.map((name) => {
+    const source = readFileSync(require.resolve(name), 'utf8');
+    const out = `${cjsDir}${name}.cjs`;
+    writeFileSync(
+      out,
+      transformSync(source, { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }).code,
+    );
+    return [`^${name}$`, out];
+  }),
+);
+
 export default {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', ...esmShims },
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   testTimeout: 30000,
   maxWorkers: 2,
+  // BullMQ and pg keep sockets that close a moment after app.close(); do not wait for them.
+  forceExit: true,
 };

@@ -54,7 +54,9 @@ export class Foundation1763800000000 implements MigrationInterface {
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE UNIQUE INDEX items_trace_code ON items (trace_code)');
-    await q.query('CREATE INDEX items_serial ON items (serial_number) WHERE serial_number IS NOT NULL');
+    await q.query(
+      'CREATE INDEX items_serial ON items (serial_number) WHERE serial_number IS NOT NULL',
+    );
     await q.query('CREATE INDEX items_imei ON items (imei) WHERE imei IS NOT NULL');
     await q.query('CREATE INDEX items_vin ON items (vin) WHERE vin IS NOT NULL');
     await q.query('CREATE INDEX items_owner ON items (owner_id)');
@@ -111,7 +113,9 @@ export class Foundation1763800000000 implements MigrationInterface {
         last_error text,
         republished int NOT NULL DEFAULT 0
       )`);
-    await q.query('CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL');
+    await q.query(
+      'CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL',
+    );
     await q.query(`CREATE INDEX outbox_in_flight ON outbox (id)
       WHERE published_at IS NOT NULL AND completed_at IS NULL AND failed_at IS NULL`);
 
@@ -137,7 +141,9 @@ export class Foundation1763800000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE UNIQUE INDEX owner_notifications_job ON owner_notifications (job_id)');
-    await q.query('CREATE INDEX owner_notifications_user ON owner_notifications (user_id, created_at)');
+    await q.query(
+      'CREATE INDEX owner_notifications_user ON owner_notifications (user_id, created_at)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

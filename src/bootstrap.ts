@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
+import { REDIS } from './platform/redis.provider.js';
 
 /** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */
 export async function checkRedis(redisUrl: string): Promise<void> {
@@ -63,6 +65,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
@@ -70,7 +73,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
-  await app.register(helmet as never, {
+  await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -81,6 +84,21 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     },
   });
   app.enableCors({ origin: config.corsOrigins, credentials: false });
+  // Counters live in Redis so a limit holds across every API instance; login has its own,
+  // stricter budget. If Redis is unreachable the limit is skipped rather than failing requests.
+  const isLogin = (url: string) => url.startsWith('/api/v1/auth/login');
+  await app.register(rateLimit, {
+    global: true,
+    redis: app.get<Redis>(REDIS),
+    nameSpace: `${config.queuePrefix}:rate:`,
+    timeWindow: 60_000,
+    skipOnError: true,
+    allowList: (req: { url: string }) => req.url === '/health',
+    keyGenerator: (req: { url: string; ip: string }) =>
+      `${isLogin(req.url) ? 'login' : 'api'}:${req.ip}`,
+    max: (_req: unknown, key: string) =>
+      key.startsWith('login:') ? config.rateLimit.loginPerMinute : config.rateLimit.perMinute,
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -97,7 +115,10 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
 }
 
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return app;
@@ -117,6 +138,8 @@ export async function start(config: AppConfig): Promise<INestApplicationContext>
   await app.listen({ port: config.port, host: config.host });
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);
-  logger.log(`Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs)`);
+  logger.log(
+    `Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs)`,
+  );
   return app;
 }

@@ -3,13 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { type Actor, USER_ROLES, type UserRole } from '../core/actor.js';
-import {
-  CurrentActor,
-  LoginThrottled,
-  Public,
-  Roles,
-  SignedIn,
-} from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
 import { TokenService } from '../auth/token.service.js';
 import { CreateOrganisationDto, CreateUserDto, LoginDto, RegisterDto } from './accounts.dto.js';
 import { AccountsService, userView } from './accounts.service.js';
@@ -46,7 +40,6 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @LoginThrottled()
   async login(@Body() dto: LoginDto) {
     const user = await this.accounts.login(dto.email, dto.password);
     return this.tokens.issue(user);

@@ -89,7 +89,9 @@ export class AccountsService implements OnApplicationBootstrap {
     const allowedKinds = ROLE_ORGANISATIONS[dto.role];
     if (allowedKinds) {
       if (!dto.organisationId) {
-        throw new BadRequestException(`A ${dto.role} must belong to an organisation (organisationId)`);
+        throw new BadRequestException(
+          `A ${dto.role} must belong to an organisation (organisationId)`,
+        );
       }
       const org = await this.dataSource
         .getRepository(Organisation)

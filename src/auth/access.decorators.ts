@@ -8,13 +8,10 @@ export type AccessRule = { public: true } | { roles: readonly UserRole[] | 'any'
 /** Anyone, without a token (login, register, the public market and passport). */
 export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);
 /** Only these roles; every route says who may call it (default deny). */
-export const Roles = (...roles: UserRole[]) => SetMetadata(ACCESS_KEY, { roles } satisfies AccessRule);
+export const Roles = (...roles: UserRole[]) =>
+  SetMetadata(ACCESS_KEY, { roles } satisfies AccessRule);
 /** Any signed-in user; the handler then checks the object (not yours → 404). */
 export const SignedIn = () => SetMetadata(ACCESS_KEY, { roles: 'any' } satisfies AccessRule);
-
-export const LOGIN_THROTTLE_KEY = 'reloop:login-throttle';
-/** Marks a route for the stricter login rate limit. */
-export const LoginThrottled = () => SetMetadata(LOGIN_THROTTLE_KEY, true);
 
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;

@@ -37,7 +37,8 @@ export class AccessGuard implements CanActivate {
     }
     if (!rule) throw new ForbiddenException('This route declares no access rule');
     if ('public' in rule) return true;
-    if (!req.actor) throw new UnauthorizedException('Log in first: send Authorization: Bearer <token>');
+    if (!req.actor)
+      throw new UnauthorizedException('Log in first: send Authorization: Bearer <token>');
     if (rule.roles === 'any' || rule.roles.includes(req.actor.role as never)) return true;
     throw new ForbiddenException(`This needs one of the roles: ${rule.roles.join(', ')}`);
   }

@@ -67,7 +67,8 @@ class EnvironmentVariables {
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) OUTBOX_BATCH_SIZE?: number;

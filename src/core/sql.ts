@@ -9,8 +9,13 @@ export async function execute<T = Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<{ rows: T[]; affected: number }> {
-  const raw = (await manager.query(text, params)) as unknown;
-  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') {
+  const raw = await manager.query<unknown>(text, params);
+  if (
+    Array.isArray(raw) &&
+    raw.length === 2 &&
+    Array.isArray(raw[0]) &&
+    typeof raw[1] === 'number'
+  ) {
     return { rows: raw[0] as T[], affected: raw[1] };
   }
   const rows = (raw ?? []) as T[];

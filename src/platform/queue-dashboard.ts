@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { TokenService } from '../auth/token.service.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 
@@ -23,7 +23,7 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Reloop queues' } },
   });
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(
     async (scope) => {
       scope.addHook('onRequest', async (req: FastifyRequest, reply) => {
@@ -33,10 +33,14 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
         const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? query.token ?? cookie;
         const actor = token ? tokens.verify(token) : null;
         if (!actor) {
-          return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Log in as an admin' });
+          return reply
+            .status(401)
+            .send({ statusCode: 401, error: 'Unauthorized', message: 'Log in as an admin' });
         }
         if (actor.role !== 'admin') {
-          return reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: 'Admins only' });
+          return reply
+            .status(403)
+            .send({ statusCode: 403, error: 'Forbidden', message: 'Admins only' });
         }
         if (query.token) {
           // The board's own assets and API calls carry no token: remember it for this path only.

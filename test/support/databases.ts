@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { ensureDatabase, migrate } from '../../src/database/database.js';
 
 // The only place tests read the environment: where the test PostgreSQL and Redis are.
 const BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop_test';
@@ -22,15 +23,38 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function recreateDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+const TEMPLATE_LOCK_ID = 724_311_099;
+let templateReady: Promise<void> | undefined;
+
+/**
+ * The migrated template, made by the first test file of the run (global setup dropped the old
+ * one); other Jest workers wait on an advisory lock and then find it ready.
+ */
+function ensureTemplate(): Promise<void> {
+  templateReady ??= admin(async (c) => {
+    await c.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_ID]);
+    try {
+      const name = new URL(TEMPLATE_DATABASE_URL).pathname.slice(1);
+      const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) {
+        await ensureDatabase(TEMPLATE_DATABASE_URL);
+        await migrate(TEMPLATE_DATABASE_URL);
+        // A template must have no open connections while it is cloned.
+        await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
+      }
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_ID]);
+    }
   });
+  return templateReady;
 }
 
 /** A new database cloned from the migrated template; returns its URL. */
 export async function cloneTemplateDatabase(): Promise<string> {
+  await ensureTemplate();
   const template = new URL(TEMPLATE_DATABASE_URL).pathname.slice(1);
   const name = `${template}_${randomBytes(4).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
@@ -47,5 +71,7 @@ export async function cloneTemplateDatabase(): Promise<string> {
 
 export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(
+    () => undefined,
+  );
 }

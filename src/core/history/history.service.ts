@@ -38,7 +38,9 @@ interface HashedFields {
 }
 
 export function eventHash(fields: HashedFields): string {
-  return createHash('sha256').update(canonicalize(fields) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(fields) ?? '')
+    .digest('hex');
 }
 
 export interface ChainReport {
@@ -78,9 +80,15 @@ export class HistoryService {
    * locked by the `UPDATE ... RETURNING`, so concurrent appends to one item queue up and each
    * gets the next sequence number; items are locked in id order so two transitions never deadlock.
    */
-  async append(manager: EntityManager, itemIds: readonly string[], entry: HistoryEntry): Promise<void> {
+  async append(
+    manager: EntityManager,
+    itemIds: readonly string[],
+    entry: HistoryEntry,
+  ): Promise<void> {
     const at = new Date().toISOString();
-    const data = entry.data ? (JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>) : {};
+    const data = entry.data
+      ? (JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>)
+      : {};
     for (const itemId of [...new Set(itemIds)].sort()) {
       const { rows } = await execute<{ history_seq: number; history_hash: string }>(
         manager,
@@ -142,16 +150,20 @@ export class HistoryService {
    * Recomputes an item's chain from its stored rows: every hash, every link, no gaps, and the
    * head kept on the item row (which catches a deleted last entry).
    */
-  async verify(itemId: string, manager: EntityManager = this.dataSource.manager): Promise<ChainReport> {
-    const heads = (await manager.query('SELECT history_seq, history_hash FROM items WHERE id = $1', [
-      itemId,
-    ])) as Array<{ history_seq: number; history_hash: string }>;
-    const rows = (await manager.query(
+  async verify(
+    itemId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ChainReport> {
+    const heads = await manager.query<Array<{ history_seq: number; history_hash: string }>>(
+      'SELECT history_seq, history_hash FROM items WHERE id = $1',
+      [itemId],
+    );
+    const rows = await manager.query<EventRow[]>(
       `SELECT seq, at, type, entity, entity_id, from_state, to_state, actor_role, actor_id,
               organisation_id, custodian_kind, custodian_id, place, data, prev_hash, hash
          FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
       [itemId],
-    )) as EventRow[];
+    );
     const broken = (seq: number | null, reason: string): ChainReport => ({
       itemId,
       intact: false,
@@ -163,7 +175,8 @@ export class HistoryService {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       if (r.seq !== i + 1) return broken(i + 1, `entry ${i + 1} is missing or out of order`);
-      if (r.prev_hash !== prevHash) return broken(r.seq, 'link to the previous entry does not match');
+      if (r.prev_hash !== prevHash)
+        return broken(r.seq, 'link to the previous entry does not match');
       const expected = eventHash({
         itemId,
         seq: r.seq,

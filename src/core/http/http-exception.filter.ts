@@ -37,12 +37,17 @@ export function toErrorBody(exception: unknown): ErrorBody {
       error: HttpStatus[status]
         ? HttpStatus[status]
             .toLowerCase()
-            .replace(/(^|_)(\w)/g, (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase())
+            .replace(
+              /(^|_)(\w)/g,
+              (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase(),
+            )
         : 'Error',
       message: exception.message,
     };
     if (typeof response === 'object' && response !== null) {
-      const { message, error: _e, statusCode: _s, ...rest } = response as Record<string, unknown>;
+      const { message, ...rest } = response as Record<string, unknown>;
+      delete rest.error;
+      delete rest.statusCode;
       if (Array.isArray(message)) base.message = message.join('; ');
       else if (typeof message === 'string') base.message = message;
       Object.assign(base, rest);
@@ -78,7 +83,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply.status(body.statusCode).send(body);

@@ -39,11 +39,14 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw new Error();
+    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at)))
+      throw new Error();
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Error();
     return { at, id };
   } catch {
-    throw new BadRequestException('cursor is not valid: pass back nextCursor from the previous page');
+    throw new BadRequestException(
+      'cursor is not valid: pass back nextCursor from the previous page',
+    );
   }
 }
 
@@ -58,6 +61,7 @@ export function toPage<R extends { id: string; createdAt: Date }, T>(
   const last = page[page.length - 1];
   return {
     items: page.map(view),
-    nextCursor: more && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor:
+      more && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }

@@ -1,6 +1,9 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 
-function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; errors: string[] }> {
+function flatten(
+  errors: ValidationError[],
+  parent = '',
+): Array<{ field: string; errors: string[] }> {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];

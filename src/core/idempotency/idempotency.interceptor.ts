@@ -69,10 +69,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         [scope, key, requestHash],
       );
       if (claimed.rows.length === 1) break;
-      const rows = (await this.dataSource.query(
+      const rows = await this.dataSource.query<StoredKey[]>(
         'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2',
         [scope, key],
-      )) as StoredKey[];
+      );
       const stored = rows[0];
       if (!stored) continue; // released by a failed first attempt: claim it
       if (stored.request_hash !== requestHash) {
@@ -91,7 +91,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
 
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: null });
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: null });
       await this.dataSource.query(
         'UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2',
         [scope, key, reply.statusCode, JSON.stringify(body ?? null)],
@@ -100,7 +100,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (err) {
       const status = (err as { getStatus?: () => number }).getStatus?.() ?? 500;
       if (status >= 500 || status === 409 || status === 429) {
-        await this.dataSource.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+        await this.dataSource.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+          scope,
+          key,
+        ]);
       } else {
         await this.dataSource.query(
           'UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2',

@@ -6,14 +6,7 @@ export type Grade = 'premium' | 'good' | 'scrap';
 export const GRADES: readonly Grade[] = ['premium', 'good', 'scrap'];
 /** Who physically holds the item now (spec §3: its custodian). */
 export type CustodianKind =
-  | 'owner'
-  | 'courier'
-  | 'store'
-  | 'warehouse'
-  | 'partner'
-  | 'merchant'
-  | 'buyer'
-  | 'recycler';
+  'owner' | 'courier' | 'store' | 'warehouse' | 'partner' | 'merchant' | 'buyer' | 'recycler';
 /** The erasure gate: an item whose category stores data may not be sold until `certified`. */
 export type ErasureStatus = 'not_required' | 'pending' | 'certified' | 'destroyed';
 

@@ -69,7 +69,8 @@ export const ItemMachine = defineMachine<ItemState, Item>({
   ],
   canAccess: (item: Item, actor: Actor) =>
     seesEverything(actor) ||
-    (actor.userId !== null && (item.ownerId === actor.userId || item.custodianId === actor.userId)) ||
+    (actor.userId !== null &&
+      (item.ownerId === actor.userId || item.custodianId === actor.userId)) ||
     (actor.organisationId !== null && item.custodianId === actor.organisationId),
   itemIds: (item: Item) => [item.id],
 });

@@ -15,4 +15,4 @@ export const NotifyOwner = defineJob<{
 }>('notify-owner', 'notifications');
 
 /** Every job type the workers must be able to run. */
-export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [NotifyOwner as JobDef<unknown>];
+export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [NotifyOwner];

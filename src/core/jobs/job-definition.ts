@@ -1,7 +1,13 @@
 import type { JobsOptions } from 'bullmq';
 
 /** The queues of spec §4, plus `workflow` for hand-offs between stages. */
-export const QUEUE_NAMES = ['valuation', 'dispatch', 'erasure', 'notifications', 'workflow'] as const;
+export const QUEUE_NAMES = [
+  'valuation',
+  'dispatch',
+  'erasure',
+  'notifications',
+  'workflow',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** A job type: its name, its queue, the options BullMQ runs it with, and (as a type) its payload. */
@@ -34,7 +40,7 @@ export interface OutboxJob {
 }
 
 export function job<P>(def: JobDef<P>, payload: P, runAt?: Date): OutboxJob {
-  return { def: def as JobDef<unknown>, payload, runAt };
+  return { def: def, payload, runAt };
 }
 
 export interface JobContext {

@@ -9,7 +9,7 @@ export class JobHandlerRegistry {
 
   register<P>(def: JobDef<P>, run: JobHandler<P>): void {
     if (this.handlers.has(def.name)) throw new Error(`Job ${def.name} has two handlers`);
-    this.handlers.set(def.name, { def: def as JobDef<unknown>, run: run as JobHandler<unknown> });
+    this.handlers.set(def.name, { def: def, run: run as JobHandler<unknown> });
   }
 
   get(name: string): { def: JobDef<unknown>; run: JobHandler<unknown> } | undefined {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -80,11 +86,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Publishes one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<PendingRow[]>(
         `SELECT id, queue, name, payload, run_at FROM outbox
           WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.config.outbox.batchSize],
-      )) as PendingRow[];
+      );
       if (rows.length === 0) return 0;
       const now = Date.now();
       const byQueue = new Map<QueueName, PendingRow[]>();

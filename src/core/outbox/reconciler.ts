@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -100,7 +106,9 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
           );
           report.republished += lost.length;
         }
-        await runner.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
+        await runner.query(
+          `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,
+        );
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [RECONCILE_LOCK_ID]);
       }

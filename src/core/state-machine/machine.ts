@@ -75,7 +75,8 @@ export function validateMachine(machine: AnyMachine): string[] {
   for (const s of machine.initial) if (!states.has(s)) problems.push(`unknown initial state ${s}`);
   const seen = new Set<string>();
   for (const t of machine.transitions) {
-    if (!/^[a-z][a-z0-9-]*$/.test(t.action)) problems.push(`action "${t.action}" is not kebab-case`);
+    if (!/^[a-z][a-z0-9-]*$/.test(t.action))
+      problems.push(`action "${t.action}" is not kebab-case`);
     if (!states.has(t.to)) problems.push(`${t.action} goes to unknown state ${t.to}`);
     if (t.from.length === 0) problems.push(`${t.action} has no from-state`);
     if (t.roles.length === 0) problems.push(`${t.action} allows no role`);

@@ -58,7 +58,10 @@ export class TransitionService {
     private readonly outbox: OutboxService,
   ) {}
 
-  inTransaction<T>(manager: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  inTransaction<T>(
+    manager: EntityManager | undefined,
+    fn: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
     return manager ? fn(manager) : this.dataSource.transaction(fn);
   }
 
@@ -72,9 +75,9 @@ export class TransitionService {
     }
     return this.inTransaction(params.manager, async (manager) => {
       const repo = manager.getRepository(machine.entity);
-      const entity = (await repo.save(
+      const entity: E = await repo.save(
         repo.create({ ...params.values, state, version: 1 } as DeepPartial<E>),
-      )) as E;
+      );
       await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
       return entity;
     });
@@ -86,13 +89,15 @@ export class TransitionService {
   ): Promise<E> {
     return this.inTransaction(params.manager, async (manager) => {
       const repo = manager.getRepository(machine.entity);
-      const entity = (await repo.findOne({ where: { id: params.id } as never })) as E | null;
+      const entity = await repo.findOne({ where: { id: params.id } as never });
       if (!entity || (params.checkAccess !== false && !machine.canAccess(entity, params.actor))) {
         throw new NotFound(machine.name, params.id);
       }
       const candidates = machine.transitions.filter((t) => t.action === params.action);
       if (!candidates.some((t) => t.roles.includes(params.actor.role))) {
-        throw new ForbiddenException(`A ${params.actor.role} may not ${params.action} a ${machine.name}`);
+        throw new ForbiddenException(
+          `A ${params.actor.role} may not ${params.action} a ${machine.name}`,
+        );
       }
       const conflict = (message: string, current: E = entity) =>
         new TransitionConflict(message, {
@@ -121,7 +126,8 @@ export class TransitionService {
       if (refusal) throw conflict(`Cannot ${params.action}: ${refusal}`);
 
       const fromState = entity.state;
-      const patch = (typeof params.patch === 'function' ? params.patch(entity) : params.patch) ?? {};
+      const patch =
+        (typeof params.patch === 'function' ? params.patch(entity) : params.patch) ?? {};
       const result = await manager
         .createQueryBuilder()
         .update(machine.entity)
@@ -133,20 +139,34 @@ export class TransitionService {
         })
         .execute();
       if (result.affected !== 1) {
-        const current = ((await repo.findOne({ where: { id: entity.id } as never })) as E | null) ?? entity;
-        throw conflict(`${machine.name} ${entity.id} was changed by someone else; reload and retry`, current);
+        const current = (await repo.findOne({ where: { id: entity.id } as never })) ?? entity;
+        throw conflict(
+          `${machine.name} ${entity.id} was changed by someone else; reload and retry`,
+          current,
+        );
       }
-      const updated = Object.assign(entity, patch, {
+      const updated: E = Object.assign(entity, patch, {
         state: transition.to,
         version: entity.version + 1,
-      }) as E;
-      await this.record(manager, machine, updated, `${machine.name}.${params.action}`, fromState, params);
+      });
+      await this.record(
+        manager,
+        machine,
+        updated,
+        `${machine.name}.${params.action}`,
+        fromState,
+        params,
+      );
       return updated;
     });
   }
 
   /** Reads back what the current user may do with an entity (for `allowedActions`). */
-  allowedActions<S extends string, E extends StatefulRow<S>>(machine: MachineDef<S, E>, entity: E, actor: Actor): string[] {
+  allowedActions<S extends string, E extends StatefulRow<S>>(
+    machine: MachineDef<S, E>,
+    entity: E,
+    actor: Actor,
+  ): string[] {
     return allowedActions(machine, entity, actor);
   }
 

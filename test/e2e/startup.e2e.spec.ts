@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { checkRedis } from '../../src/bootstrap.js';
+import { ensureDatabase } from '../../src/database/database.js';
+
+// These run the built server (`npm test` builds first) the way an operator would start it.
+const main = 'dist/src/main.js';
+
+function start(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, lines: result.stderr.trim().split('\n') };
+}
+
+describe('start-up errors', () => {
+  it('has a build to start', () => {
+    expect(existsSync(main)).toBe(true);
+  });
+
+  it('prints one line for a bad setting', () => {
+    const r = start({ PORT: 'abc' });
+    expect(r.status).toBe(1);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(/^reloop: Invalid setting PORT="abc"/);
+  });
+
+  it('prints one line when PostgreSQL cannot be reached', () => {
+    const r = start({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/reloop',
+      REDIS_URL: 'redis://127.0.0.1:6379/1',
+    });
+    expect(r.status).toBe(1);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(/^reloop: Cannot reach PostgreSQL at 127.0.0.1:1 \(ECONNREFUSED\)/);
+  });
+
+  it('prints one line when Redis cannot be reached', () => {
+    const r = start({ REDIS_URL: 'redis://127.0.0.1:1/0' });
+    expect(r.status).toBe(1);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0]).toMatch(/^reloop: Cannot reach Redis at 127.0.0.1:1/);
+  });
+
+  it('explains a Redis that may evict jobs', async () => {
+    const port = 6450 + Math.floor(Math.random() * 40);
+    const { spawn } = await import('node:child_process');
+    const redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'allkeys-lru',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(checkRedis(`redis://127.0.0.1:${port}/0`)).rejects.toThrow(
+        /maxmemory-policy=allkeys-lru; BullMQ needs noeviction/,
+      );
+    } finally {
+      redis.kill('SIGKILL');
+    }
+  });
+
+  it('explains a database URL it cannot use', async () => {
+    await expect(ensureDatabase('postgres://postgres@127.0.0.1:5432/bad;name')).rejects.toThrow(
+      /use letters, digits/,
+    );
+  });
+});

@@ -1,0 +1,384 @@
+import {
+  DEFAULT_FAMILY_PARAMS,
+  ENGINE_VERSION,
+  defaultParamSet,
+  gradeMultiplier,
+  paramsForCategory,
+  residualShare,
+} from './params.js';
+import type {
+  CategoryFamily,
+  CategoryParams,
+  ComparableSale,
+  DefectDeduction,
+  DefectSeverity,
+  ExtraFactor,
+  Grade,
+  Valuation,
+  ValuationLine,
+  ValuationParamSet,
+} from './types.js';
+
+const MS_PER_DAY = 86_400_000;
+const DAYS_PER_YEAR = 365.25;
+
+/** What the owner can say about the item before anyone has inspected it. */
+export type DeclaredCondition =
+  'like-new' | 'excellent' | 'good' | 'fair' | 'poor' | 'broken' | 'not-working';
+
+/**
+ * Owner's words → the grade inspection will most likely give. 'Good' as an owner says it (normal
+ * wear) usually means the item needs some refurbishment, i.e. the *good* grade, not premium.
+ */
+export const DECLARED_TO_GRADE: Readonly<Record<DeclaredCondition, Grade>> = {
+  'like-new': 'premium',
+  excellent: 'premium',
+  good: 'good',
+  fair: 'good',
+  poor: 'good',
+  broken: 'scrap',
+  'not-working': 'scrap',
+};
+
+/** Default share of the graded value each defect severity removes (overridable per defect). */
+export const DEFAULT_SEVERITY_SHARES: Readonly<Record<DefectSeverity, number>> = {
+  none: 0,
+  cosmetic: 0.03,
+  functional: 0.1,
+  critical: 0.25,
+};
+
+/**
+ * Maps a declared condition (a level, a grade, or the free-form answers object stored on the item)
+ * to the expected grade. Red-flag answers (does not power on, water damage) mean scrap; a cracked
+ * screen or a failed function caps at good. Unknown input defaults to 'good' (the cautious middle).
+ */
+export function expectedGradeFromDeclared(
+  declared: DeclaredCondition | Grade | Readonly<Record<string, unknown>>,
+): Grade {
+  if (typeof declared === 'string') {
+    if (declared === 'premium' || declared === 'good' || declared === 'scrap') return declared;
+    return DECLARED_TO_GRADE[declared] ?? 'good';
+  }
+  if (declared.powersOn === false || declared.waterDamage === true || declared.working === false) {
+    return 'scrap';
+  }
+  const level = declared.condition ?? declared.overall ?? declared.grade;
+  let grade: Grade =
+    typeof level === 'string' ? expectedGradeFromDeclared(level as DeclaredCondition) : 'good';
+  if (grade === 'premium' && (declared.screenCracked === true || declared.functional === false)) {
+    grade = 'good';
+  }
+  return grade;
+}
+
+export interface ProductModelFacts {
+  /** Launch (new) price in CNY minor units. */
+  launchPriceMinor: number;
+  launchDate: Date;
+  categoryCode: string;
+  /** Needed to match comparable sales of the same model. */
+  productModelId?: string;
+  /** Overrides the family guessed from the category code. */
+  family?: CategoryFamily;
+}
+
+export interface ValuationInput {
+  productModel: ProductModelFacts;
+  valuationDate: Date;
+  /** The item's age in years at the valuation date; defaults to the time since model launch. */
+  ageYears?: number;
+  /** The inspected grade. When absent, `declaredCondition` is mapped to an expected grade. */
+  grade?: Grade;
+  declaredCondition?: DeclaredCondition | Grade | Readonly<Record<string, unknown>>;
+  defects?: readonly DefectDeduction[];
+  /** Hook for extra multiplicative factors such as vehicle mileage. */
+  extraFactors?: readonly ExtraFactor[];
+  /** Recent sales; only those of the same product model and grade are used. */
+  comparables?: readonly ComparableSale[];
+  /** 0..1 from fraud signals: lowers confidence, never the price. */
+  confidencePenalty?: number;
+  /** The amount is rounded to a multiple of this (default 100 = whole yuan). */
+  roundingUnitMinor?: number;
+}
+
+/** Result of blending the model with comparables (exposed for benches and tests). */
+export interface ComparableBlend {
+  /** Blended graded value (minor units, float). */
+  value: number;
+  /** n / (n + k). */
+  weight: number;
+  used: number;
+  effectiveCount: number;
+  /** Weighted std of log adjusted prices; null with fewer than two comparables. */
+  dispersion: number | null;
+  /** Weighted geometric mean of comparables, aged to the valuation date; null without any. */
+  comparableValue: number | null;
+}
+
+/**
+ * Empirical-Bayes blend of the model's graded value with comparable sales of the same model and
+ * grade. Each comparable is first aged to the valuation date along the category curve (a sale a
+ * year ago was of a younger item), weighted by recency (half-life), and the log-mean is trusted
+ * with weight n_eff / (n_eff + k): with few sales the model dominates, with many the market does.
+ */
+export function blendWithComparables(args: {
+  modelValue: number;
+  params: CategoryParams;
+  ageYears: number;
+  grade: Grade;
+  productModelId: string | undefined;
+  valuationDate: Date;
+  comparables: readonly ComparableSale[];
+}): ComparableBlend {
+  const { modelValue, params, ageYears, grade, productModelId, valuationDate } = args;
+  const none: ComparableBlend = {
+    value: modelValue,
+    weight: 0,
+    used: 0,
+    effectiveCount: 0,
+    dispersion: null,
+    comparableValue: null,
+  };
+  if (productModelId === undefined || modelValue <= 0) return none;
+  const nowMs = valuationDate.getTime();
+  const shareNow = residualShare(params, ageYears);
+  const points: Array<{ w: number; logPrice: number }> = [];
+  for (const c of args.comparables) {
+    if (c.productModelId !== productModelId || c.grade !== grade) continue;
+    if (!(c.priceMinor > 0) || !Number.isFinite(c.priceMinor)) continue;
+    const ageDays = (nowMs - c.soldAt.getTime()) / MS_PER_DAY;
+    if (ageDays < 0 || ageDays > params.comparablesMaxAgeDays) continue;
+    const ageAtSale = Math.max(0, ageYears - ageDays / DAYS_PER_YEAR);
+    const shift = shareNow / residualShare(params, ageAtSale);
+    points.push({
+      w: Math.pow(0.5, ageDays / params.comparablesHalfLifeDays),
+      logPrice: Math.log(c.priceMinor * shift),
+    });
+  }
+  if (points.length === 0) return none;
+  const sumW = points.reduce((s, p) => s + p.w, 0);
+  const mean = points.reduce((s, p) => s + p.w * p.logPrice, 0) / sumW;
+  let dispersion: number | null = null;
+  if (points.length >= 2) {
+    const v = points.reduce((s, p) => s + p.w * (p.logPrice - mean) ** 2, 0) / sumW;
+    // Unbiased-ish correction with the Kish effective sample size.
+    const kish = sumW ** 2 / points.reduce((s, p) => s + p.w * p.w, 0);
+    dispersion = Math.sqrt((v * kish) / Math.max(1, kish - 1));
+  }
+  const weight = sumW / (sumW + params.comparablesPriorCount);
+  const logBlend = (1 - weight) * Math.log(modelValue) + weight * mean;
+  return {
+    value: Math.exp(logBlend),
+    weight,
+    used: points.length,
+    effectiveCount: sumW,
+    dispersion,
+    comparableValue: Math.exp(mean),
+  };
+}
+
+/** Unverified (declared) grades add this log-space uncertainty to quotes. */
+const DECLARED_GRADE_SIGMA = 0.15;
+/** Parameters that were never fitted for the category are guesses: extra log-space uncertainty. */
+const UNFITTED_PARAMS_SIGMA = 0.1;
+/** Confidence = exp(−sd / scale): sd 0.2 (±20 %) → 0.37, sd 0.05 → 0.78. */
+const CONFIDENCE_SCALE = 0.2;
+/** The low–high range is an ~80 % interval. */
+const RANGE_Z = 1.2816;
+
+function assertFinitePositive(name: string, v: number): void {
+  if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a finite number >= 0`);
+}
+
+/**
+ * Prices one item. Pure and deterministic: same input and parameters, same output.
+ *
+ * value = launch × max(floor, base·e^(−rate·age)) × Πextra × grade, blended with comparables,
+ * minus defect deductions; every step is a breakdown line and the lines sum to `amountMinor`.
+ */
+export function valuate(
+  input: ValuationInput,
+  paramSet: ValuationParamSet = defaultParamSet(),
+): Valuation {
+  const { productModel: pm, valuationDate } = input;
+  assertFinitePositive('launchPriceMinor', pm.launchPriceMinor);
+  const resolved = paramsForCategory(paramSet, pm.categoryCode, pm.family);
+  const params = resolved.params ?? DEFAULT_FAMILY_PARAMS.general;
+
+  const ageYears = Math.max(
+    0,
+    input.ageYears ??
+      (valuationDate.getTime() - pm.launchDate.getTime()) / MS_PER_DAY / DAYS_PER_YEAR,
+  );
+  if (!Number.isFinite(ageYears)) throw new RangeError('ageYears must be finite');
+
+  let gradeSource: 'inspected' | 'declared' = 'inspected';
+  let grade: Grade;
+  if (input.grade !== undefined) {
+    grade = input.grade;
+  } else {
+    gradeSource = 'declared';
+    grade = expectedGradeFromDeclared(input.declaredCondition ?? 'good');
+  }
+
+  // Float pipeline; `steps` holds the running value after each breakdown line.
+  const steps: Array<{ line: Omit<ValuationLine, 'amountMinor'>; value: number }> = [];
+  const launch = pm.launchPriceMinor;
+  let value = launch * residualShare(params, ageYears);
+  steps.push({
+    line: {
+      code: 'age-depreciation',
+      label: `Age depreciation (${ageYears.toFixed(1)} years)`,
+      ruleCode: 'exponential-depreciation',
+    },
+    value,
+  });
+  for (const f of input.extraFactors ?? []) {
+    if (!Number.isFinite(f.factor) || f.factor <= 0) {
+      throw new RangeError(`extra factor ${f.code} must be > 0`);
+    }
+    value *= f.factor;
+    steps.push({ line: { code: `extra:${f.code}`, label: f.label, ruleCode: f.code }, value });
+  }
+  value *= gradeMultiplier(params, grade);
+  steps.push({
+    line: {
+      code: 'grade',
+      label: `Grade ${grade}${gradeSource === 'declared' ? ' (expected from declared condition)' : ''}`,
+      ruleCode: 'grade-multiplier',
+    },
+    value,
+  });
+  const modelEstimate = value;
+
+  const blend = blendWithComparables({
+    modelValue: value,
+    params,
+    ageYears,
+    grade,
+    productModelId: pm.productModelId,
+    valuationDate,
+    comparables: input.comparables ?? [],
+  });
+  value = blend.value;
+  steps.push({
+    line: {
+      code: 'comparable-sales',
+      label:
+        blend.used > 0
+          ? `Comparable sales (${blend.used}, weight ${(blend.weight * 100).toFixed(0)} %)`
+          : 'Comparable sales (none)',
+      ruleCode: 'empirical-bayes-blend',
+    },
+    value,
+  });
+
+  // Defects: shares apply to the same base so their order does not matter; if they would
+  // exceed the whole value they are scaled down together (the item is worth nothing, not less).
+  const base = value;
+  const raw = (input.defects ?? []).map((d) => {
+    let amount: number;
+    if (d.deductionMinor !== undefined) {
+      assertFinitePositive(`deductionMinor of ${d.checkId}`, d.deductionMinor);
+      amount = d.deductionMinor;
+    } else {
+      const share = d.deductionShare ?? DEFAULT_SEVERITY_SHARES[d.severity];
+      if (!Number.isFinite(share)) throw new RangeError(`deductionShare of ${d.checkId}`);
+      amount = base * Math.min(1, Math.max(0, share));
+    }
+    return { d, amount };
+  });
+  const totalDeduction = raw.reduce((s, r) => s + r.amount, 0);
+  const scale = totalDeduction > base && totalDeduction > 0 ? base / totalDeduction : 1;
+  for (const { d, amount } of raw) {
+    value -= amount * scale;
+    steps.push({
+      line: {
+        code: `defect:${d.checkId}`,
+        label: d.label,
+        checkId: d.checkId,
+        ...(d.ruleCode !== undefined ? { ruleCode: d.ruleCode } : {}),
+      },
+      value: Math.max(0, value),
+    });
+  }
+
+  // Integer lines by telescoping rounded running values: they sum exactly to the amount.
+  const lines: ValuationLine[] = [
+    { code: 'launch-price', label: 'Launch price', amountMinor: Math.round(launch) },
+  ];
+  let prev = Math.round(launch);
+  for (const s of steps) {
+    const cur = Math.round(s.value);
+    lines.push({ ...s.line, amountMinor: cur - prev });
+    prev = cur;
+  }
+  const unit = Math.max(1, Math.round(input.roundingUnitMinor ?? 100));
+  const amountMinor = Math.max(0, Math.round(prev / unit) * unit);
+  if (amountMinor !== prev) {
+    lines.push({
+      code: 'rounding',
+      label: `Rounded to ${unit} minor units`,
+      amountMinor: amountMinor - prev,
+      ruleCode: 'rounding',
+    });
+  }
+
+  // Uncertainty of the estimate in log space (normal-normal posterior).
+  const sigma = params.residualSigma;
+  const tau2 = (sigma * sigma) / Math.max(1e-9, params.comparablesPriorCount);
+  const s =
+    blend.dispersion !== null && blend.used >= 3 ? Math.max(blend.dispersion, sigma / 4) : sigma;
+  const posteriorVar = 1 / (1 / tau2 + blend.effectiveCount / (s * s));
+  let variance = posteriorVar;
+  if (resolved.source === 'family') variance += UNFITTED_PARAMS_SIGMA ** 2 * (1 - blend.weight);
+  if (gradeSource === 'declared') variance += DECLARED_GRADE_SIGMA ** 2;
+  const sd = Math.sqrt(variance);
+  const penalty = Math.min(1, Math.max(0, input.confidencePenalty ?? 0));
+  const confidence = Math.exp(-sd / CONFIDENCE_SCALE) * (1 - penalty);
+
+  const lowMinor = Math.min(
+    amountMinor,
+    Math.floor((amountMinor * Math.exp(-RANGE_Z * sd)) / unit) * unit,
+  );
+  const highMinor = Math.max(
+    amountMinor,
+    Math.ceil((amountMinor * Math.exp(RANGE_Z * sd)) / unit) * unit,
+  );
+
+  return {
+    amountMinor,
+    lowMinor: Math.max(0, lowMinor),
+    highMinor,
+    confidence: Math.min(1, Math.max(0, confidence)),
+    currency: 'CNY',
+    lines,
+    modelVersion: `${ENGINE_VERSION}+${paramSet.version}`,
+    details: {
+      categoryCode: pm.categoryCode,
+      family: resolved.family,
+      ageYears,
+      grade,
+      gradeSource,
+      comparablesUsed: blend.used,
+      comparablesEffectiveCount: blend.effectiveCount,
+      comparablesWeight: blend.weight,
+      comparablesDispersion: blend.dispersion,
+      modelEstimateMinor: Math.round(modelEstimate),
+    },
+  };
+}
+
+/**
+ * The model's value (minor units, float, before comparables and defects): the building block the
+ * fit and the bench use to score parameters.
+ */
+export function modelValue(
+  params: CategoryParams,
+  launchPriceMinor: number,
+  ageYears: number,
+  grade: Grade,
+): number {
+  return launchPriceMinor * residualShare(params, ageYears) * gradeMultiplier(params, grade);
+}

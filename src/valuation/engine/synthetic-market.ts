@@ -1,0 +1,268 @@
+import type { SaleRecord } from './fit.js';
+import type { Grade } from './types.js';
+
+const MS_PER_YEAR = 365.25 * 86_400_000;
+
+/** Mulberry32: tiny, fast, deterministic PRNG in [0, 1). Same seed, same market. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal draw (Box–Muller). */
+export function normal(rng: () => number): number {
+  const u = 1 - rng(); // (0, 1]
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** The true parameters a synthetic category is generated from (same form as the model). */
+export interface TrueCategoryParams {
+  baseShare: number;
+  annualDepreciationRate: number;
+  floorShare: number;
+  gradeMultipliers: Record<Grade, number>;
+}
+
+export interface SyntheticCategorySpec {
+  categoryCode: string;
+  params: TrueCategoryParams;
+  /** Launch prices of its product models are drawn log-uniformly in this range (minor units). */
+  launchPriceMinor: [min: number, max: number];
+  modelCount: number;
+  /** Relative share of sales. */
+  weight: number;
+}
+
+/** A deliberately different-from-defaults market, so fitting has something to learn. */
+export const DEFAULT_SYNTHETIC_CATEGORIES: readonly SyntheticCategorySpec[] = [
+  {
+    categoryCode: 'digital.phones.smartphones',
+    params: {
+      baseShare: 0.72,
+      annualDepreciationRate: 0.42,
+      floorShare: 0.04,
+      gradeMultipliers: { premium: 1, good: 0.66, scrap: 0.12 },
+    },
+    launchPriceMinor: [150_000, 1_200_000],
+    modelCount: 30,
+    weight: 4,
+  },
+  {
+    categoryCode: 'digital.tablets.tablets',
+    params: {
+      baseShare: 0.75,
+      annualDepreciationRate: 0.33,
+      floorShare: 0.05,
+      gradeMultipliers: { premium: 1, good: 0.7, scrap: 0.14 },
+    },
+    launchPriceMinor: [200_000, 900_000],
+    modelCount: 15,
+    weight: 1.5,
+  },
+  {
+    categoryCode: 'digital.computers.laptops',
+    params: {
+      baseShare: 0.68,
+      annualDepreciationRate: 0.3,
+      floorShare: 0.05,
+      gradeMultipliers: { premium: 1, good: 0.62, scrap: 0.1 },
+    },
+    launchPriceMinor: [300_000, 2_000_000],
+    modelCount: 20,
+    weight: 2,
+  },
+  {
+    categoryCode: 'luxury.watches.mechanical',
+    params: {
+      baseShare: 0.9,
+      annualDepreciationRate: 0.02,
+      floorShare: 0.5,
+      gradeMultipliers: { premium: 1, good: 0.82, scrap: 0.35 },
+    },
+    launchPriceMinor: [2_000_000, 15_000_000],
+    modelCount: 12,
+    weight: 1,
+  },
+  {
+    categoryCode: 'instruments.pianos.upright',
+    params: {
+      baseShare: 0.7,
+      annualDepreciationRate: 0.05,
+      floorShare: 0.2,
+      gradeMultipliers: { premium: 1, good: 0.75, scrap: 0.15 },
+    },
+    launchPriceMinor: [1_500_000, 8_000_000],
+    modelCount: 10,
+    weight: 0.8,
+  },
+  {
+    categoryCode: 'appliances.kitchen.refrigerators',
+    params: {
+      baseShare: 0.5,
+      annualDepreciationRate: 0.18,
+      floorShare: 0.04,
+      gradeMultipliers: { premium: 1, good: 0.6, scrap: 0.05 },
+    },
+    launchPriceMinor: [150_000, 1_500_000],
+    modelCount: 15,
+    weight: 1,
+  },
+];
+
+export interface SyntheticMarketOptions {
+  seed: number;
+  salesCount: number;
+  /** σ of the multiplicative log-normal noise on every sale price. */
+  noiseSigma: number;
+  /** σ of a per-product-model log effect (some models hold value better); 0 = none. */
+  modelEffectSigma?: number;
+  /** Sales happen between `start` and `start + years`. Defaults: 2023-01-01, 2 years. */
+  start?: Date;
+  years?: number;
+  /** Models launch up to this many years before `start`. Default 4. */
+  launchSpreadYears?: number;
+  gradeMix?: Record<Grade, number>;
+  categories?: readonly SyntheticCategorySpec[];
+}
+
+export interface SyntheticProductModel {
+  id: string;
+  categoryCode: string;
+  launchPriceMinor: number;
+  launchDate: Date;
+  /** True log effect of this model (known to the oracle only). */
+  effect: number;
+}
+
+export interface SyntheticSale extends SaleRecord {
+  productModelId: string;
+  soldAt: Date;
+  launchDate: Date;
+  /** The noise-free price under the true parameters and model effect (the oracle's prediction). */
+  truePriceMinor: number;
+}
+
+export interface SyntheticMarket {
+  /** Sorted by `soldAt`. */
+  sales: SyntheticSale[];
+  productModels: SyntheticProductModel[];
+  trueParams: Record<string, TrueCategoryParams>;
+  noiseSigma: number;
+  modelEffectSigma: number;
+  /** MAPE of the oracle (true parameters and model effects) on these noisy sales. */
+  noiseFloorMape: number;
+}
+
+/** The true, noise-free value: the same functional form the model uses. */
+export function trueValue(
+  p: TrueCategoryParams,
+  launchPriceMinor: number,
+  ageYears: number,
+  grade: Grade,
+  effect = 0,
+): number {
+  const share = Math.max(
+    p.floorShare,
+    p.baseShare * Math.exp(-p.annualDepreciationRate * ageYears),
+  );
+  return launchPriceMinor * share * p.gradeMultipliers[grade] * Math.exp(effect);
+}
+
+/** MAPE of the oracle on a subset of synthetic sales: the best any model can do on average. */
+export function oracleMape(sales: readonly SyntheticSale[]): number {
+  if (sales.length === 0) return NaN;
+  return (
+    sales.reduce((s, x) => s + Math.abs(x.priceMinor - x.truePriceMinor) / x.priceMinor, 0) /
+    sales.length
+  );
+}
+
+function pickWeighted<T>(rng: () => number, items: readonly T[], weight: (t: T) => number): T {
+  const total = items.reduce((s, t) => s + weight(t), 0);
+  let r = rng() * total;
+  for (const t of items) {
+    r -= weight(t);
+    if (r < 0) return t;
+  }
+  return items[items.length - 1];
+}
+
+/**
+ * Generates a market history with KNOWN parameters: product models per category (log-uniform
+ * launch prices, staggered launch dates, optional per-model effect), then sales whose price is
+ * the true value × exp(σ·z). Deterministic for a given seed and options.
+ */
+export function generateSyntheticMarket(options: SyntheticMarketOptions): SyntheticMarket {
+  const rng = mulberry32(options.seed);
+  const categories = options.categories ?? DEFAULT_SYNTHETIC_CATEGORIES;
+  const start = options.start ?? new Date('2023-01-01T00:00:00Z');
+  const years = options.years ?? 2;
+  const spread = options.launchSpreadYears ?? 4;
+  const effectSigma = options.modelEffectSigma ?? 0;
+  const mix = options.gradeMix ?? { premium: 0.45, good: 0.43, scrap: 0.12 };
+  const startMs = start.getTime();
+  const endMs = startMs + years * MS_PER_YEAR;
+
+  const productModels: SyntheticProductModel[] = [];
+  const byCategory = new Map<string, SyntheticProductModel[]>();
+  for (const c of categories) {
+    const models: SyntheticProductModel[] = [];
+    const [lo, hi] = c.launchPriceMinor;
+    for (let i = 0; i < c.modelCount; i++) {
+      const launchMs =
+        startMs - spread * MS_PER_YEAR + rng() * (spread + years - 0.25) * MS_PER_YEAR;
+      const m: SyntheticProductModel = {
+        id: `${c.categoryCode}#${String(i + 1).padStart(3, '0')}`,
+        categoryCode: c.categoryCode,
+        launchPriceMinor: Math.round((lo * Math.pow(hi / lo, rng())) / 100) * 100,
+        launchDate: new Date(launchMs),
+        effect: effectSigma * normal(rng),
+      };
+      models.push(m);
+      productModels.push(m);
+    }
+    byCategory.set(c.categoryCode, models);
+  }
+
+  const grades: Grade[] = ['premium', 'good', 'scrap'];
+  const sales: SyntheticSale[] = [];
+  for (let i = 0; i < options.salesCount; i++) {
+    const c = pickWeighted(rng, categories, (x) => x.weight);
+    const models = byCategory.get(c.categoryCode)!;
+    const m = models[Math.floor(rng() * models.length)];
+    const from = Math.max(startMs, m.launchDate.getTime());
+    const soldMs = from + rng() * (endMs - from);
+    const ageYears = (soldMs - m.launchDate.getTime()) / MS_PER_YEAR;
+    const grade = pickWeighted(rng, grades, (g) => mix[g]);
+    const truePrice = trueValue(c.params, m.launchPriceMinor, ageYears, grade, m.effect);
+    const price = Math.max(1, Math.round(truePrice * Math.exp(options.noiseSigma * normal(rng))));
+    sales.push({
+      categoryCode: c.categoryCode,
+      launchPriceMinor: m.launchPriceMinor,
+      ageYears,
+      grade,
+      priceMinor: price,
+      productModelId: m.id,
+      soldAt: new Date(soldMs),
+      launchDate: m.launchDate,
+      truePriceMinor: truePrice,
+    });
+  }
+  sales.sort((a, b) => a.soldAt.getTime() - b.soldAt.getTime());
+
+  return {
+    sales,
+    productModels,
+    trueParams: Object.fromEntries(categories.map((c) => [c.categoryCode, c.params])),
+    noiseSigma: options.noiseSigma,
+    modelEffectSigma: effectSigma,
+    noiseFloorMape: oracleMape(sales),
+  };
+}

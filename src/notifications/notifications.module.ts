@@ -9,14 +9,24 @@ import { OwnerNotification } from './owner-notification.entity.js';
 /** Where owner messages go. The default writes them to the database; a real SMS or e-mail
  *  gateway implements the same interface. */
 export interface OwnerNotificationProvider {
-  send(message: { jobId: string; userId: string; template: string; params: Record<string, unknown> }): Promise<void>;
+  send(message: {
+    jobId: string;
+    userId: string;
+    template: string;
+    params: Record<string, unknown>;
+  }): Promise<void>;
 }
 
 @Injectable()
 export class DatabaseNotificationProvider implements OwnerNotificationProvider {
   constructor(private readonly dataSource: DataSource) {}
 
-  async send(message: { jobId: string; userId: string; template: string; params: Record<string, unknown> }) {
+  async send(message: {
+    jobId: string;
+    userId: string;
+    template: string;
+    params: Record<string, unknown>;
+  }) {
     await this.dataSource
       .createQueryBuilder()
       .insert()

@@ -3,8 +3,9 @@ import { defineJob, type JobDef } from './job-definition.js';
 /**
  * The one catalogue of background jobs: every hand-off between stages and every timer.
  * A producer writes `job(SomeJob, payload)` into the outbox; the consuming module registers
- * exactly one handler for it (checked when a worker starts). Payload types live here so that
- * producer and consumer agree without importing each other.
+ * exactly one handler for it. Payload types live here so that producer and consumer agree
+ * without importing each other. A job type joins JOB_CATALOGUE (at the bottom) in the same
+ * change that registers its handler: a worker refuses to start while a listed job has none.
  */
 
 /** Owner notification (SMS / e-mail) through the notification provider. */
@@ -14,5 +15,168 @@ export const NotifyOwner = defineJob<{
   params: Record<string, unknown>;
 }>('notify-owner', 'notifications');
 
-/** Every job type the workers must be able to run. */
+// ---- shared payload parts -------------------------------------------------------------------
+
+export interface ShipmentAddress {
+  cityCode: string;
+  districtCode: string;
+  line1: string;
+  line2?: string;
+  contactName: string;
+  /** E.164 */
+  contactPhone: string;
+}
+
+/** The stage entity a shipment or case belongs to. */
+export interface SourceRef {
+  kind: 'trade-in' | 'sale-order' | 'store-intake';
+  id: string;
+}
+
+// ---- acquisition → logistics ----------------------------------------------------------------
+
+/** Ask logistics for a shipment: collect from the owner, return to the owner, or a buyer return. */
+export const SchedulePickup = defineJob<{
+  direction: 'inbound' | 'return-to-owner' | 'buyer-return';
+  source: SourceRef;
+  /** The customer who hands the items over (inbound, buyer-return) or receives them back. */
+  customerId: string;
+  itemIds: string[];
+  address: ShipmentAddress;
+  /** Destination warehouse (inbound) or origin warehouse (return-to-owner); null: logistics picks. */
+  warehouseId: string | null;
+  /** When the customer asked (ISO): the SLA promise is computed from this instant. */
+  requestedAt: string;
+  /** Luxury goods: tamper-evident bag with a seal number recorded at collection. */
+  specialPackaging: boolean;
+}>('schedule-pickup', 'dispatch');
+
+// ---- logistics → the stage that asked for the shipment --------------------------------------
+
+export interface ShipmentUpdatePayload {
+  pickupId: string;
+  source: SourceRef;
+  direction: 'inbound' | 'return-to-owner' | 'buyer-return';
+  event: 'scheduled' | 'collected' | 'delivered' | 'failed' | 'cancelled';
+  itemIds: string[];
+  sealNumber: string | null;
+  warehouseId: string | null;
+  promisedWindow: { start: string; end: string } | null;
+  reason: string | null;
+  at: string;
+}
+/** Progress of a trade-in's shipment (handled by acquisition). */
+export const TradeInShipmentUpdate = defineJob<ShipmentUpdatePayload>(
+  'trade-in-shipment-update',
+  'workflow',
+);
+/** Progress of a buyer return's shipment (handled by resale). */
+export const SaleOrderShipmentUpdate = defineJob<ShipmentUpdatePayload>(
+  'sale-order-shipment-update',
+  'workflow',
+);
+
+// ---- logistics → receiving (grading) --------------------------------------------------------
+
+/** A courier handed a parcel to a warehouse: receiving now expects it (seal and items). */
+export const ParcelDelivered = defineJob<{
+  pickupId: string;
+  warehouseId: string;
+  sealNumber: string | null;
+  itemIds: string[];
+  source: SourceRef;
+  deliveredAt: string;
+}>('parcel-delivered', 'workflow');
+
+// ---- receiving and grading → acquisition ----------------------------------------------------
+
+/** An item passed receiving and is in the warehouse's custody. */
+export const ItemReceived = defineJob<{
+  itemId: string;
+  warehouseId: string;
+  parcelId: string | null;
+}>('item-received', 'workflow');
+
+/** Receiving found a problem: the owner's payout for the item is frozen until support clears it. */
+export const ReceivingExceptionRaised = defineJob<{
+  exceptionId: string;
+  kind: 'seal-mismatch' | 'broken-seal' | 'missing-item' | 'unexpected-item';
+  itemId: string | null;
+  parcelId: string;
+  warehouseId: string;
+  detail: string;
+}>('receiving-exception-raised', 'workflow');
+
+export interface GradeFinding {
+  checkId: string;
+  label: string;
+  answer: unknown;
+  severity: 'none' | 'cosmetic' | 'functional' | 'critical';
+  rule: string | null;
+  /** Valuation hint from the standard: share of value lost, or a fixed amount. */
+  deductionShare?: number;
+  deductionMinor?: number;
+}
+
+/** An inspection finished: acquisition turns it into the final offer (spec §1 valuation). */
+export const ItemGraded = defineJob<{
+  itemId: string;
+  inspectionId: string;
+  grade: 'premium' | 'good' | 'scrap';
+  standardCode: string;
+  standardVersion: number;
+  findings: GradeFinding[];
+  /** The standard asked to hold the item (account lock, suspected fake...). */
+  hold: boolean;
+  /** A second grader confirmed this grade (fairness guard). */
+  confirmedBySecondGrader: boolean;
+}>('item-graded', 'valuation');
+
+// ---- acquisition → grading ------------------------------------------------------------------
+
+/** The final price falls below the quote by more than the set share: a second grader must confirm. */
+export const SecondGradingRequested = defineJob<{
+  itemId: string;
+  inspectionId: string;
+  quotedMinor: number;
+  finalMinor: number;
+}>('second-grading-requested', 'workflow');
+
+/** The platform owns the item now (offer settled): route it by grade (premium/good/scrap). */
+export const DisposeItem = defineJob<{ itemId: string }>('dispose-item', 'workflow');
+
+// ---- receiving, couriers → erasure ----------------------------------------------------------
+
+/** Wipe every storage medium of the item. */
+export const StartErasure = defineJob<{
+  itemId: string;
+  /** Where the wipe happens: the warehouse, or the owner's door (courier on site). */
+  at: 'warehouse' | 'on-site';
+  organisationId: string | null;
+  requestedBy: string | null;
+}>('start-erasure', 'erasure');
+
+// ---- any stage → tracking (support) ---------------------------------------------------------
+
+/** The platform opens a support case (late pickup, seal mismatch, erasure failure, dispute...). */
+export const OpenSupportCase = defineJob<{
+  kind:
+    | 'late-pickup'
+    | 'seal-mismatch'
+    | 'receiving-exception'
+    | 'erasure-failure'
+    | 'price-dispute'
+    | 'buyer-return-dispute'
+    | 'weight-discrepancy'
+    | 'fraud-review';
+  /** One case per key: a job delivered twice opens one case. */
+  dedupeKey: string;
+  summary: string;
+  itemIds: string[];
+  orderRef: SourceRef | null;
+  customerId: string | null;
+  detail: Record<string, unknown>;
+}>('open-support-case', 'workflow');
+
+/** Every job type the workers must be able to run (each has exactly one registered handler). */
 export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [NotifyOwner];

@@ -143,7 +143,11 @@ export class AccountsService implements OnApplicationBootstrap {
 
   listUsers(filter: { role?: UserRole; organisationId?: string }): Promise<User[]> {
     return this.dataSource.getRepository(User).find({
-      where: { role: filter.role, organisationId: filter.organisationId },
+      // TypeORM 1 refuses undefined in `where`: an absent filter must be left out, not undefined.
+      where: {
+        ...(filter.role ? { role: filter.role } : {}),
+        ...(filter.organisationId ? { organisationId: filter.organisationId } : {}),
+      },
       order: { createdAt: 'ASC' },
       take: 500,
     });
@@ -166,6 +170,6 @@ export class AccountsService implements OnApplicationBootstrap {
   listOrganisations(kind?: OrganisationKind): Promise<Organisation[]> {
     return this.dataSource
       .getRepository(Organisation)
-      .find({ where: { kind }, order: { name: 'ASC' }, take: 500 });
+      .find({ where: kind ? { kind } : {}, order: { name: 'ASC' }, take: 500 });
   }
 }

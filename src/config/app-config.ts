@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -34,6 +35,32 @@ export interface AppConfig {
   logLevel: string;
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
   workerConcurrency: number;
+  /** Data erasure (issue [erasure]). */
+  erasure: {
+    /** Ed25519 private key (PEM, PKCS#8) that signs erasure certificates. */
+    signingKeyPem: string;
+    /** 'auto': cn-2027 from 2027-01-01 (Beijing time), nist-purge before. */
+    policy: 'auto' | 'nist-clear' | 'nist-purge' | 'cn-2027';
+    /** 'simulated': the built-in station wipes; 'external': wait for imported tool reports. */
+    station: 'simulated' | 'external';
+    simulator: { seed: string | null; failureRate: number; verificationFailureRate: number };
+    /** Delay before the second try of a failed wipe; doubles per try (3 tries in all). */
+    retryBaseDelayMs: number;
+  };
+  /** Where the public item passport lives; printed in each item's QR label. */
+  publicBaseUrl: string;
+  /** Outbound webhooks: private/loopback receivers only when explicitly allowed (tests). */
+  webhooks: { allowPrivate: boolean };
+  /** Trade-ins (issue [acquisition]). */
+  acquisition: {
+    quoteValidityDays: number;
+    /** A final price this share (or less) below the quote is confirmed without asking. */
+    offerTolerance: number;
+    /** A larger cut than this share of the quote needs a second grader (fairness guard). */
+    maxCutShare: number;
+  };
+  /** Cron pattern of the periodic valuation refit. */
+  valuation: { refitCron: string };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -75,6 +102,26 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_STALE_AFTER_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
+  @IsOptional() @IsString() ERASURE_SIGNING_KEY?: string;
+  @IsOptional() @IsIn(['auto', 'nist-clear', 'nist-purge', 'cn-2027']) ERASURE_POLICY?: string;
+  @IsOptional() @IsIn(['simulated', 'external']) ERASURE_STATION?: string;
+  @IsOptional() @IsString() ERASURE_SIM_SEED?: string;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) ERASURE_SIM_FAILURE_RATE?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ERASURE_SIM_VERIFICATION_FAILURE_RATE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) ERASURE_RETRY_BASE_DELAY_MS?: number;
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsIn(['true', 'false']) WEBHOOKS_ALLOW_PRIVATE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(90) TRADE_IN_QUOTE_VALIDITY_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_OFFER_TOLERANCE?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_MAX_CUT_SHARE?: number;
+  @IsOptional() @Matches(/^\S+( \S+){4,5}$/) VALUATION_REFIT_CRON?: string;
 }
 
 const HINTS: Record<string, string> = {
@@ -153,8 +200,52 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       staleAfterMs: raw.RECONCILE_STALE_AFTER_MS ?? 60_000,
     },
     workerConcurrency: raw.WORKER_CONCURRENCY ?? 20,
+    erasure: {
+      signingKeyPem: erasureSigningKey(raw.ERASURE_SIGNING_KEY, warnings),
+      policy: (raw.ERASURE_POLICY ?? 'auto') as AppConfig['erasure']['policy'],
+      station: (raw.ERASURE_STATION ?? 'simulated') as AppConfig['erasure']['station'],
+      simulator: {
+        seed: raw.ERASURE_SIM_SEED ?? null,
+        failureRate: raw.ERASURE_SIM_FAILURE_RATE ?? 0.03,
+        verificationFailureRate: raw.ERASURE_SIM_VERIFICATION_FAILURE_RATE ?? 0.01,
+      },
+      retryBaseDelayMs: raw.ERASURE_RETRY_BASE_DELAY_MS ?? 5 * 60_000,
+    },
+    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    webhooks: { allowPrivate: raw.WEBHOOKS_ALLOW_PRIVATE === 'true' },
+    acquisition: {
+      quoteValidityDays: raw.TRADE_IN_QUOTE_VALIDITY_DAYS ?? 7,
+      offerTolerance: raw.TRADE_IN_OFFER_TOLERANCE ?? 0.05,
+      maxCutShare: raw.TRADE_IN_MAX_CUT_SHARE ?? 0.3,
+    },
+    valuation: { refitCron: raw.VALUATION_REFIT_CRON ?? '0 3 * * *' },
     warnings,
   };
+}
+
+/** The configured Ed25519 key (`\n` escapes allowed), or a fresh one with a warning. */
+function erasureSigningKey(pem: string | undefined, warnings: string[]): string {
+  if (!pem) {
+    warnings.push(
+      'ERASURE_SIGNING_KEY is not set: generated an Ed25519 key for this process; certificates stay verifiable (public keys are stored) but set a fixed key in production',
+    );
+    return generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  }
+  const text = pem.replace(/\\n/g, '\n');
+  let ok: boolean;
+  try {
+    ok = createPrivateKey(text).asymmetricKeyType === 'ed25519';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ConfigError(
+      'Invalid setting ERASURE_SIGNING_KEY=(hidden): expected an Ed25519 private key in PEM (e.g. `openssl genpkey -algorithm ed25519`)',
+    );
+  }
+  return text;
 }
 
 function pickKnown(env: Record<string, string | undefined>): Record<string, string> {
@@ -189,4 +280,17 @@ const KNOWN_KEYS = [
   'RECONCILE_INTERVAL_MS',
   'RECONCILE_STALE_AFTER_MS',
   'WORKER_CONCURRENCY',
+  'ERASURE_SIGNING_KEY',
+  'ERASURE_POLICY',
+  'ERASURE_STATION',
+  'ERASURE_SIM_SEED',
+  'ERASURE_SIM_FAILURE_RATE',
+  'ERASURE_SIM_VERIFICATION_FAILURE_RATE',
+  'ERASURE_RETRY_BASE_DELAY_MS',
+  'PUBLIC_BASE_URL',
+  'WEBHOOKS_ALLOW_PRIVATE',
+  'TRADE_IN_QUOTE_VALIDITY_DAYS',
+  'TRADE_IN_OFFER_TOLERANCE',
+  'TRADE_IN_MAX_CUT_SHARE',
+  'VALUATION_REFIT_CRON',
 ];

@@ -33,6 +33,23 @@ export interface SourceRef {
   id: string;
 }
 
+// ---- acquisition and valuation (own timers and work) ----------------------------------------
+
+/** Price every item of a new trade-in order from the owner's description (QUOTING → QUOTED). */
+export const QuoteTradeIn = defineJob<{ orderId: string }>('quote-trade-in', 'valuation');
+
+/** A quote reached the end of its validity: expire the order if it is still only quoted. */
+export const ExpireTradeInQuote = defineJob<{ orderId: string }>(
+  'expire-trade-in-quote',
+  'workflow',
+);
+
+/** Refit the valuation parameters from the sales history (scheduled, or asked by an admin). */
+export const RefitValuation = defineJob<{
+  trigger: 'scheduled' | 'admin' | 'seed';
+  requestedBy: string | null;
+}>('refit-valuation', 'valuation', { attempts: 3 });
+
 // ---- acquisition → logistics ----------------------------------------------------------------
 
 /** Ask logistics for a shipment: collect from the owner, return to the owner, or a buyer return. */
@@ -50,6 +67,20 @@ export const SchedulePickup = defineJob<{
   /** Luxury goods: tamper-evident bag with a seal number recorded at collection. */
   specialPackaging: boolean;
 }>('schedule-pickup', 'dispatch');
+
+// ---- logistics timers -----------------------------------------------------------------------
+
+/** Assign scheduled pickups to the couriers of their area (repeating, and kicked on change). */
+export const DispatchPickups = defineJob<{ cityCode: string | null }>(
+  'dispatch-pickups',
+  'dispatch',
+);
+
+/** SLA timer at the end of a promised window: a pickup not collected by then is late. */
+export const CheckPickupSla = defineJob<{ pickupId: string; attempt: number }>(
+  'check-pickup-sla',
+  'dispatch',
+);
 
 // ---- logistics → the stage that asked for the shipment --------------------------------------
 
@@ -145,6 +176,36 @@ export const SecondGradingRequested = defineJob<{
 /** The platform owns the item now (offer settled): route it by grade (premium/good/scrap). */
 export const DisposeItem = defineJob<{ itemId: string }>('dispose-item', 'workflow');
 
+// ---- grading (disposition) → refurbishment, recycling, resale -------------------------------
+
+/** A *good* item goes to refurbishment: the refurbishment module decides whether repair pays. */
+export const RefurbishmentRequested = defineJob<{
+  itemId: string;
+  inspectionId: string | null;
+  warehouseId: string | null;
+}>('refurbishment-requested', 'workflow');
+
+/** A *scrap* item waits for a recycling lot of its warehouse. */
+export const RecyclingRequested = defineJob<{
+  itemId: string;
+  warehouseId: string | null;
+  reason: string;
+}>('recycling-requested', 'workflow');
+
+/** An item became available for sale (premium, refurbished, or a return back in stock). */
+export const ItemAvailableForSale = defineJob<{ itemId: string; grade: string }>(
+  'item-available-for-sale',
+  'workflow',
+);
+
+/** A buyer's return was re-inspected: resale compares the grade with the one it was sold as. */
+export const ReturnInspected = defineJob<{
+  itemId: string;
+  inspectionId: string;
+  grade: 'premium' | 'good' | 'scrap';
+  source: SourceRef;
+}>('return-inspected', 'workflow');
+
 // ---- receiving, couriers → erasure ----------------------------------------------------------
 
 /** Wipe every storage medium of the item. */
@@ -155,6 +216,12 @@ export const StartErasure = defineJob<{
   organisationId: string | null;
   requestedBy: string | null;
 }>('start-erasure', 'erasure');
+
+/** Erasure's own work: one try of one medium's wipe on the station (delayed for a retry). */
+export const RunErasure = defineJob<{ erasureId: string; attempt: number }>(
+  'run-erasure',
+  'erasure',
+);
 
 // ---- any stage → tracking (support) ---------------------------------------------------------
 
@@ -178,5 +245,51 @@ export const OpenSupportCase = defineJob<{
   detail: Record<string, unknown>;
 }>('open-support-case', 'workflow');
 
+/** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
+export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
+
+// ---- any stage → notifications (webhooks to partners and merchants) ------------------------
+
+/**
+ * A platform event for the webhook subscribers of one organisation (null: platform-wide
+ * subscribers only). Write it with the transition that caused it (see
+ * src/notifications/webhooks/webhook-events.ts); `eventId` makes a re-run fan out once.
+ */
+export const PublishWebhookEvent = defineJob<{
+  eventId: string;
+  organisationId: string | null;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}>('publish-webhook-event', 'notifications');
+
+/** One signed POST to one subscriber; retried with backoff for about 34 h (11 retries). */
+export const DeliverWebhook = defineJob<{ deliveryId: string }>(
+  'deliver-webhook',
+  'notifications',
+  { attempts: 12, backoff: { type: 'exponential', delay: 60_000 } },
+);
+
 /** Every job type the workers must be able to run (each has exactly one registered handler). */
-export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [NotifyOwner];
+export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
+  NotifyOwner,
+  QuoteTradeIn,
+  ExpireTradeInQuote,
+  RefitValuation,
+  TradeInShipmentUpdate,
+  ItemReceived,
+  ItemGraded,
+  ReceivingExceptionRaised,
+  SchedulePickup,
+  DispatchPickups,
+  CheckPickupSla,
+  ParcelDelivered,
+  SecondGradingRequested,
+  DisposeItem,
+  OpenSupportCase,
+  SupportCaseSlaDue,
+  PublishWebhookEvent,
+  DeliverWebhook,
+  StartErasure,
+  RunErasure,
+];

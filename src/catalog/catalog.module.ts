@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  CategoriesController,
+  GradingStandardsController,
+  ProductModelsController,
+} from './catalog.controller.js';
+import { CatalogService } from './catalog.service.js';
+import { Category } from './category.entity.js';
+import { GradingStandardRow } from './grading-standard.entity.js';
+import { GradingStandardsService } from './grading-standards.service.js';
+import { ProductModel } from './product-model.entity.js';
+
+/**
+ * Reference module: the category tree, product models and the versioned grading standards.
+ * Stages import it and read through CatalogService / GradingStandardsService; it never moves
+ * an item on.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Category, ProductModel, GradingStandardRow])],
+  controllers: [CategoriesController, ProductModelsController, GradingStandardsController],
+  providers: [CatalogService, GradingStandardsService],
+  exports: [CatalogService, GradingStandardsService],
+})
+export class CatalogModule {}

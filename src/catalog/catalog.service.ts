@@ -1,0 +1,394 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import type {
+  CategoryQuery,
+  CreateCategoryDto,
+  CreateProductModelDto,
+  LeafSettingsDto,
+  ProductModelQuery,
+  UpdateCategoryDto,
+  UpdateProductModelDto,
+} from './catalog.dto.js';
+import { Category, isLeaf, type LeafCategoryRow } from './category.entity.js';
+import { GradingStandardsService } from './grading-standards.service.js';
+import { ProductModel } from './product-model.entity.js';
+
+export interface CategoryView {
+  id: string;
+  code: string;
+  name: string;
+  nameZh: string;
+  parentId: string | null;
+  level: number;
+  leaf: boolean;
+  requiresErasure?: boolean;
+  identifier?: string;
+  standardCode?: string;
+  typicalWeightGrams?: number;
+  scrapValueMinor?: number;
+  storageMedia?: unknown[];
+}
+
+export type CategoryTreeNode = CategoryView & { children: CategoryTreeNode[] };
+
+export function categoryView(c: Category): CategoryView {
+  const base = {
+    id: c.id,
+    code: c.code,
+    name: c.name,
+    nameZh: c.nameZh,
+    parentId: c.parentId,
+    level: c.level,
+    leaf: isLeaf(c),
+  };
+  if (!isLeaf(c)) return base;
+  return {
+    ...base,
+    requiresErasure: c.requiresErasure,
+    identifier: c.identifier,
+    standardCode: c.standardCode,
+    typicalWeightGrams: c.typicalWeightGrams,
+    scrapValueMinor: c.scrapValueMinor,
+    storageMedia: c.storageMedia,
+  };
+}
+
+export function productModelView(m: ProductModel) {
+  return {
+    id: m.id,
+    code: m.code,
+    brand: m.brand,
+    model: m.model,
+    categoryId: m.categoryId,
+    launchDate: m.launchDate,
+    launchPrice:
+      m.launchPriceMinor === null
+        ? null
+        : { amountMinor: m.launchPriceMinor, currency: m.currency },
+    createdAt: m.createdAt,
+  };
+}
+
+const LEAF_FIELDS = [
+  'requiresErasure',
+  'identifier',
+  'standardCode',
+  'typicalWeightGrams',
+  'scrapValueMinor',
+  'storageMedia',
+] as const;
+
+function bad(field: string, message: string): BadRequestException {
+  return new BadRequestException({ message, fields: [{ field, errors: [message] }] });
+}
+
+function assertDate(field: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw bad(field, `${field} is not a calendar date`);
+  }
+}
+
+/**
+ * The catalog, a reference module other stages consult read-only: the three-level category
+ * tree (leaves carry erasure, identifier and grading standard) and reference product models.
+ */
+@Injectable()
+export class CatalogService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly standards: GradingStandardsService,
+  ) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  // ---- reads other modules use ------------------------------------------------------------
+
+  async getCategory(id: string, manager?: EntityManager): Promise<Category> {
+    const c = await this.m(manager).getRepository(Category).findOne({ where: { id } });
+    if (!c) throw new NotFound('Category', id);
+    return c;
+  }
+
+  /** A leaf category; 404 when missing, 400 when the id names a branch (items need a leaf). */
+  async getLeaf(id: string, manager?: EntityManager): Promise<LeafCategoryRow> {
+    const c = await this.getCategory(id, manager);
+    if (!isLeaf(c)) {
+      throw bad('categoryId', `Category ${c.code} is not a leaf (level 3) category`);
+    }
+    return c;
+  }
+
+  async getProductModel(id: string, manager?: EntityManager): Promise<ProductModel> {
+    const p = await this.m(manager).getRepository(ProductModel).findOne({ where: { id } });
+    if (!p) throw new NotFound('Product model', id);
+    return p;
+  }
+
+  async findLeafByCode(code: string, manager?: EntityManager): Promise<LeafCategoryRow | null> {
+    const c = await this.m(manager).getRepository(Category).findOne({ where: { code } });
+    return c && isLeaf(c) ? c : null;
+  }
+
+  findCategoryByCode(code: string, manager?: EntityManager): Promise<Category | null> {
+    return this.m(manager).getRepository(Category).findOne({ where: { code } });
+  }
+
+  findProductModelByCode(code: string, manager?: EntityManager): Promise<ProductModel | null> {
+    return this.m(manager).getRepository(ProductModel).findOne({ where: { code } });
+  }
+
+  async listLeaves(manager?: EntityManager): Promise<LeafCategoryRow[]> {
+    const rows = await this.m(manager)
+      .getRepository(Category)
+      .find({ where: { level: 3 }, order: { code: 'ASC' } });
+    return rows.filter(isLeaf);
+  }
+
+  /** Names from the root down: ['Digital', 'Phones', 'Smartphones']. */
+  async path(id: string, manager?: EntityManager): Promise<Category[]> {
+    const path: Category[] = [];
+    let current: Category | null = await this.getCategory(id, manager);
+    while (current) {
+      path.unshift(current);
+      current = current.parentId ? await this.getCategory(current.parentId, manager) : null;
+    }
+    return path;
+  }
+
+  // ---- category admin and browsing --------------------------------------------------------
+
+  async listCategories(query: CategoryQuery): Promise<CategoryView[] | CategoryTreeNode[]> {
+    const all = await this.dataSource
+      .getRepository(Category)
+      .find({ order: { level: 'ASC', code: 'ASC' } });
+    const filtered =
+      query.level !== undefined ||
+      query.parentId !== undefined ||
+      query.requiresErasure !== undefined ||
+      query.standardCode !== undefined ||
+      query.q !== undefined;
+    if ((query.view ?? 'tree') === 'tree' && !filtered) {
+      const nodes = new Map<string, CategoryTreeNode>(
+        all.map((c) => [c.id, { ...categoryView(c), children: [] }]),
+      );
+      const roots: CategoryTreeNode[] = [];
+      for (const c of all) {
+        const node = nodes.get(c.id) as CategoryTreeNode;
+        const parent = c.parentId ? nodes.get(c.parentId) : undefined;
+        if (parent) parent.children.push(node);
+        else roots.push(node);
+      }
+      return roots;
+    }
+    const q = query.q?.toLowerCase();
+    return all
+      .filter(
+        (c) =>
+          (query.level === undefined || c.level === query.level) &&
+          (query.parentId === undefined || c.parentId === query.parentId) &&
+          (query.requiresErasure === undefined || c.requiresErasure === query.requiresErasure) &&
+          (query.standardCode === undefined || c.standardCode === query.standardCode) &&
+          (q === undefined ||
+            c.code.includes(q) ||
+            c.name.toLowerCase().includes(q) ||
+            c.nameZh.includes(query.q ?? '')),
+      )
+      .map(categoryView);
+  }
+
+  async createCategory(dto: CreateCategoryDto): Promise<Category> {
+    const parent = dto.parentId ? await this.getCategory(dto.parentId).catch(() => null) : null;
+    if (dto.parentId && !parent) throw bad('parentId', `Parent category ${dto.parentId} not found`);
+    if (parent && isLeaf(parent)) {
+      throw bad('parentId', `Parent ${parent.code} is a leaf; the tree has three levels`);
+    }
+    const level = (parent ? parent.level + 1 : 1) as 1 | 2 | 3;
+    const settings = await this.leafSettings(level, dto, null);
+    const repo = this.dataSource.getRepository(Category);
+    if (await repo.exists({ where: { code: dto.code } })) {
+      throw new ConflictException(`A category with code ${dto.code} already exists`);
+    }
+    return repo.save(
+      repo.create({
+        code: dto.code,
+        name: dto.name,
+        nameZh: dto.nameZh,
+        parentId: parent?.id ?? null,
+        level,
+        ...settings,
+      }),
+    );
+  }
+
+  async updateCategory(id: string, dto: UpdateCategoryDto): Promise<Category> {
+    const current = await this.getCategory(id);
+    const settings = await this.leafSettings(current.level, dto, current);
+    const repo = this.dataSource.getRepository(Category);
+    await repo.update(
+      { id },
+      {
+        ...(dto.name !== undefined ? { name: dto.name } : {}),
+        ...(dto.nameZh !== undefined ? { nameZh: dto.nameZh } : {}),
+        ...settings,
+      },
+    );
+    return this.getCategory(id);
+  }
+
+  /** Only an unused category can go: no children, no models, no items. */
+  async deleteCategory(id: string): Promise<void> {
+    const c = await this.getCategory(id);
+    const [{ children, models, items }] = await this.dataSource.query<
+      Array<{ children: number; models: number; items: number }>
+    >(
+      `SELECT (SELECT count(*)::int FROM categories WHERE parent_id = $1) AS children,
+              (SELECT count(*)::int FROM product_models WHERE category_id = $1) AS models,
+              (SELECT count(*)::int FROM items WHERE category_id = $1) AS items`,
+      [id],
+    );
+    if (children + models + items > 0) {
+      throw new ConflictException(
+        `Category ${c.code} is in use (${children} children, ${models} models, ${items} items)`,
+      );
+    }
+    await this.dataSource.getRepository(Category).delete({ id });
+  }
+
+  /**
+   * The leaf columns for a create or update: required and consistent on a leaf (merged with the
+   * current values on update), absent on a branch.
+   */
+  private async leafSettings(
+    level: number,
+    dto: LeafSettingsDto,
+    current: Category | null,
+  ): Promise<Partial<Category>> {
+    const given = LEAF_FIELDS.filter((f) => dto[f] !== undefined);
+    if (level < 3) {
+      if (given.length > 0) {
+        throw bad(given[0], `A level ${level} category has no leaf settings (${given.join(', ')})`);
+      }
+      return {};
+    }
+    const merged = {
+      identifier: dto.identifier ?? current?.identifier ?? undefined,
+      standardCode: dto.standardCode ?? current?.standardCode ?? undefined,
+      typicalWeightGrams: dto.typicalWeightGrams ?? current?.typicalWeightGrams ?? undefined,
+      scrapValueMinor: dto.scrapValueMinor ?? current?.scrapValueMinor ?? undefined,
+      storageMedia:
+        dto.storageMedia?.map((m) => ({ type: m.type, interface: m.interface })) ??
+        current?.storageMedia ??
+        [],
+    };
+    const missing = (
+      ['identifier', 'standardCode', 'typicalWeightGrams', 'scrapValueMinor'] as const
+    ).filter((f) => merged[f] === undefined);
+    if (missing.length > 0) {
+      throw new BadRequestException({
+        message: `A leaf category needs ${missing.join(', ')}`,
+        fields: missing.map((f) => ({ field: f, errors: [`${f} is required on a leaf`] })),
+      });
+    }
+    const requiresErasure = merged.storageMedia.length > 0;
+    if (dto.requiresErasure !== undefined && dto.requiresErasure !== requiresErasure) {
+      throw bad(
+        'requiresErasure',
+        'requiresErasure must be true exactly when the leaf lists storage media',
+      );
+    }
+    if (dto.standardCode !== undefined && !(await this.standards.exists(dto.standardCode))) {
+      throw bad('standardCode', `No grading standard ${dto.standardCode} is published`);
+    }
+    return { ...merged, requiresErasure };
+  }
+
+  // ---- product models ---------------------------------------------------------------------
+
+  async listProductModels(
+    query: ProductModelQuery,
+  ): Promise<Page<ReturnType<typeof productModelView>>> {
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor);
+    const qb = this.dataSource
+      .getRepository(ProductModel)
+      .createQueryBuilder('p')
+      .orderBy('p.created_at', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .take(limit + 1);
+    if (query.categoryId)
+      qb.andWhere('p.category_id = :categoryId', { categoryId: query.categoryId });
+    if (query.q) {
+      qb.andWhere(
+        `(p.brand ILIKE :q OR p.model ILIKE :q OR p.code ILIKE :q OR (p.brand || ' ' || p.model) ILIKE :q)`,
+        { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+      );
+    }
+    if (cursor) {
+      qb.andWhere('(p.created_at, p.id) > (:at::timestamptz, :id::uuid)', cursor);
+    }
+    return toPage(await qb.getMany(), limit, productModelView);
+  }
+
+  async createProductModel(dto: CreateProductModelDto): Promise<ProductModel> {
+    assertDate('launchDate', dto.launchDate);
+    await this.leafFor(dto.categoryId);
+    const repo = this.dataSource.getRepository(ProductModel);
+    if (await repo.exists({ where: { code: dto.code } })) {
+      throw new ConflictException(`A product model with code ${dto.code} already exists`);
+    }
+    return repo.save(
+      repo.create({
+        code: dto.code,
+        brand: dto.brand,
+        model: dto.model,
+        categoryId: dto.categoryId,
+        launchDate: dto.launchDate ?? null,
+        launchPriceMinor: dto.launchPrice?.amountMinor ?? null,
+        currency: dto.launchPrice?.currency ?? 'CNY',
+      }),
+    );
+  }
+
+  async updateProductModel(id: string, dto: UpdateProductModelDto): Promise<ProductModel> {
+    await this.getProductModel(id);
+    assertDate('launchDate', dto.launchDate);
+    if (dto.categoryId) await this.leafFor(dto.categoryId);
+    await this.dataSource.getRepository(ProductModel).update(
+      { id },
+      {
+        ...(dto.brand !== undefined ? { brand: dto.brand } : {}),
+        ...(dto.model !== undefined ? { model: dto.model } : {}),
+        ...(dto.categoryId !== undefined ? { categoryId: dto.categoryId } : {}),
+        ...(dto.launchDate !== undefined ? { launchDate: dto.launchDate } : {}),
+        ...(dto.launchPrice !== undefined
+          ? { launchPriceMinor: dto.launchPrice.amountMinor, currency: dto.launchPrice.currency }
+          : {}),
+      },
+    );
+    return this.getProductModel(id);
+  }
+
+  async deleteProductModel(id: string): Promise<void> {
+    const p = await this.getProductModel(id);
+    const [{ items }] = await this.dataSource.query<Array<{ items: number }>>(
+      'SELECT count(*)::int AS items FROM items WHERE product_model_id = $1',
+      [id],
+    );
+    if (items > 0) throw new ConflictException(`Product model ${p.code} has ${items} items`);
+    await this.dataSource.getRepository(ProductModel).delete({ id });
+  }
+
+  /** The category of a model must be a leaf; an unknown one is the client's mistake (400). */
+  private async leafFor(categoryId: string): Promise<LeafCategoryRow> {
+    const c = await this.dataSource.getRepository(Category).findOne({ where: { id: categoryId } });
+    if (!c) throw bad('categoryId', `Category ${categoryId} not found`);
+    if (!isLeaf(c)) throw bad('categoryId', `Category ${c.code} is not a leaf (level 3) category`);
+    return c;
+  }
+}

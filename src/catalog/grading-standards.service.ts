@@ -1,0 +1,231 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import { computeGrade, idealAnswers, standardFingerprint } from '../grading/engine/grade-engine.js';
+import { type GradingStandard, validateStandard } from '../grading/engine/standard.js';
+import { GradingStandardRow } from './grading-standard.entity.js';
+
+export interface StandardView {
+  id: string;
+  code: string;
+  version: number;
+  name: string;
+  fingerprint: string;
+  publishedBy: string | null;
+  createdAt: Date;
+  definition: GradingStandard;
+}
+
+export function standardView(row: GradingStandardRow): StandardView {
+  return {
+    id: row.id,
+    code: row.code,
+    version: row.version,
+    name: row.name,
+    fingerprint: row.fingerprint,
+    publishedBy: row.publishedBy,
+    createdAt: row.createdAt,
+    definition: row.definition,
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Enough shape checking that the engine's own validation (which trusts the static types) can
+ * run on an admin's JSON without throwing; everything finer is validateStandard's job.
+ */
+function shapeProblems(def: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const key of ['code', 'name', 'description', 'currency']) {
+    if (typeof def[key] !== 'string') out.push(`definition.${key} must be a string`);
+  }
+  if (!Array.isArray(def.references) || def.references.some((r) => typeof r !== 'string')) {
+    out.push('definition.references must be a list of strings');
+  }
+  if (!Array.isArray(def.checks) || !def.checks.every(isObject)) {
+    out.push('definition.checks must be a list of objects');
+  } else {
+    def.checks.forEach((c, i) => {
+      const p = `definition.checks[${i}]`;
+      if (typeof c.id !== 'string' || typeof c.label !== 'string') {
+        out.push(`${p}: id and label must be strings`);
+      }
+      if (typeof c.required !== 'boolean') out.push(`${p}.required must be a boolean`);
+      if (!isObject(c.deduction)) out.push(`${p}.deduction must be an object`);
+      const outcome = (o: unknown, where: string) => {
+        if (!isObject(o) || typeof o.severity !== 'string') {
+          out.push(`${p}.${where} must have a severity`);
+        } else if (!['none', 'cosmetic', 'functional', 'critical'].includes(o.severity)) {
+          out.push(`${p}.${where}.severity is unknown`);
+        }
+      };
+      switch (c.kind) {
+        case 'boolean':
+          outcome(c.whenTrue, 'whenTrue');
+          outcome(c.whenFalse, 'whenFalse');
+          break;
+        case 'choice':
+          if (!Array.isArray(c.options)) out.push(`${p}.options must be a list`);
+          else c.options.forEach((o: unknown, j) => outcome(o, `options[${j}]`));
+          break;
+        case 'number':
+          if (typeof c.min !== 'number' || typeof c.max !== 'number') {
+            out.push(`${p}: min and max must be numbers`);
+          }
+          if (typeof c.integer !== 'boolean') out.push(`${p}.integer must be a boolean`);
+          if (!Array.isArray(c.bands)) out.push(`${p}.bands must be a list`);
+          else c.bands.forEach((b: unknown, j) => outcome(b, `bands[${j}]`));
+          break;
+        case 'photo':
+          break;
+        default:
+          out.push(`${p}.kind must be boolean, choice, number or photo`);
+      }
+    });
+  }
+  if (!Array.isArray(def.rules) || !def.rules.every(isObject)) {
+    out.push('definition.rules must be a list of objects');
+  } else {
+    def.rules.forEach((r, i) => {
+      const p = `definition.rules[${i}]`;
+      if (!['any-severity', 'severity-count', 'answer', 'score-below'].includes(String(r.kind))) {
+        out.push(`${p}.kind is unknown`);
+      }
+      if (!['premium', 'good', 'scrap'].includes(String(r.grade)))
+        out.push(`${p}.grade is unknown`);
+      if (r.kind === 'answer' && !isObject(r.condition)) out.push(`${p}.condition is missing`);
+      if (
+        isObject(r.condition) &&
+        !(
+          (r.condition.op === 'in' && Array.isArray(r.condition.values)) ||
+          (['lt', 'lte', 'gt', 'gte'].includes(String(r.condition.op)) &&
+            typeof r.condition.value === 'number')
+        )
+      ) {
+        out.push(`${p}.condition is malformed`);
+      }
+    });
+  }
+  if (
+    def.scoring !== undefined &&
+    !(isObject(def.scoring) && typeof def.scoring.maxScore === 'number')
+  ) {
+    out.push('definition.scoring must be { maxScore: number }');
+  }
+  return out;
+}
+
+/** Versioned grading standards: published rows are immutable; a new version is a new row. */
+@Injectable()
+export class GradingStandardsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(id: string, manager?: EntityManager): Promise<GradingStandardRow> {
+    const row = await (manager ?? this.dataSource.manager)
+      .getRepository(GradingStandardRow)
+      .findOne({ where: { id } });
+    if (!row) throw new NotFound('Grading standard', id);
+    return row;
+  }
+
+  /** The newest published version of a family, or null when the family does not exist. */
+  latest(code: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(GradingStandardRow)
+      .findOne({ where: { code }, order: { version: 'DESC' } });
+  }
+
+  async exists(code: string, manager?: EntityManager): Promise<boolean> {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(GradingStandardRow)
+      .exists({ where: { code } });
+  }
+
+  async list(filter: { code?: string; allVersions?: boolean }): Promise<GradingStandardRow[]> {
+    const qb = this.dataSource
+      .getRepository(GradingStandardRow)
+      .createQueryBuilder('s')
+      .orderBy('s.code', 'ASC')
+      .addOrderBy('s.version', 'DESC');
+    if (filter.code) qb.andWhere('s.code = :code', { code: filter.code });
+    if (!filter.allVersions) {
+      qb.andWhere(
+        's.version = (SELECT max(v.version) FROM grading_standards v WHERE v.code = s.code)',
+      );
+    }
+    return qb.getMany();
+  }
+
+  /**
+   * Publishes a definition as the next version of its family (version 1 for a new family).
+   * Two admins publishing at once: one gets the version, the other a 409 (unique code+version).
+   */
+  async publish(
+    definition: Record<string, unknown>,
+    publishedBy: string | null,
+  ): Promise<GradingStandardRow> {
+    const shape = shapeProblems(definition);
+    if (shape.length > 0) throw this.invalid(shape);
+    const code = definition.code as string;
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.latest(code, manager);
+      const standard = {
+        ...definition,
+        version: (current?.version ?? 0) + 1,
+      } as unknown as GradingStandard;
+      const problems = validateStandard(standard).map((p) => `definition.${p.path}: ${p.message}`);
+      if (problems.length === 0) {
+        // A definition the engine cannot grade a flawless item under is not publishable.
+        try {
+          computeGrade(standard, idealAnswers(standard));
+        } catch (err) {
+          problems.push(`definition: cannot grade under it (${(err as Error).message})`);
+        }
+      }
+      if (problems.length > 0) throw this.invalid(problems);
+      return this.insert(manager, standard, publishedBy);
+    });
+  }
+
+  /** Seeds a known version unless present (the demo standards are version 1). */
+  async ensure(standard: GradingStandard, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `INSERT INTO grading_standards (code, version, name, definition, fingerprint)
+       VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (code, version) DO NOTHING`,
+      [
+        standard.code,
+        standard.version,
+        standard.name,
+        JSON.stringify(standard),
+        standardFingerprint(standard),
+      ],
+    );
+  }
+
+  private insert(
+    manager: EntityManager,
+    standard: GradingStandard,
+    publishedBy: string | null,
+  ): Promise<GradingStandardRow> {
+    const repo = manager.getRepository(GradingStandardRow);
+    return repo.save(
+      repo.create({
+        code: standard.code,
+        version: standard.version,
+        name: standard.name,
+        definition: standard,
+        fingerprint: standardFingerprint(standard),
+        publishedBy,
+      }),
+    );
+  }
+
+  private invalid(problems: string[]): BadRequestException {
+    return new BadRequestException({
+      message: `Invalid standard: ${problems.slice(0, 5).join('; ')}`,
+      fields: problems.map((p) => ({ field: p.split(/[:\s]/)[0], errors: [p] })),
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { defineMachine } from '../../core/state-machine/machine.js';
+import { inWarehouse } from '../access.js';
+import { CalibrationTask } from './calibration-task.entity.js';
+
+export const CALIBRATION_TASK_STATES = ['OPEN', 'COMPLETED'] as const;
+export type CalibrationTaskState = (typeof CALIBRATION_TASK_STATES)[number];
+
+export const CalibrationTaskMachine = defineMachine<CalibrationTaskState, CalibrationTask>({
+  name: 'CalibrationTask',
+  entity: CalibrationTask,
+  states: CALIBRATION_TASK_STATES,
+  initial: ['OPEN'],
+  transitions: [
+    {
+      action: 'complete',
+      from: ['OPEN'],
+      to: 'COMPLETED',
+      roles: ['warehouse'],
+      guard: ({ entity, actor }) =>
+        entity.firstGraderId === actor.userId
+          ? 'the first grader cannot re-grade their own item'
+          : undefined,
+    },
+  ],
+  canAccess: (task, actor) => inWarehouse(actor, task.warehouseId),
+  // Calibration grades are internal quality data, not part of the item's public history.
+  itemIds: () => [],
+});

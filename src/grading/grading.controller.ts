@@ -1,0 +1,218 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import {
+  CalibrationReportQuery,
+  CalibrationSettingsDto,
+  CalibrationTaskQuery,
+  CompleteCalibrationDto,
+} from './calibration/calibration.dto.js';
+import { CalibrationService } from './calibration/calibration.service.js';
+import { GradingSettingsService } from './grading-settings.service.js';
+import {
+  CompleteInspectionDto,
+  ConfirmDto,
+  InspectionQuery,
+  PreviewDto,
+  ReinspectDto,
+  VersionDto,
+} from './inspection/inspections.dto.js';
+import { InspectionsService } from './inspection/inspections.service.js';
+import {
+  ParcelQuery,
+  ReceiveParcelDto,
+  ReceivingExceptionQuery,
+  ScanDto,
+} from './receiving/receiving.dto.js';
+import { ReceivingService } from './receiving/receiving.service.js';
+
+@ApiTags('receiving')
+@ApiBearerAuth()
+@Controller('receiving')
+export class ReceivingController {
+  constructor(private readonly receiving: ReceivingService) {}
+
+  /** A keyboard-wedge scan of a seal number or a trace code. */
+  @Post('scan')
+  @HttpCode(200)
+  @Roles('warehouse')
+  scan(@CurrentActor() actor: Actor, @Body() dto: ScanDto) {
+    return this.receiving.scan(actor, dto.code);
+  }
+
+  @Get('parcels')
+  @Roles('warehouse', 'support', 'admin')
+  listParcels(@CurrentActor() actor: Actor, @Query() query: ParcelQuery) {
+    return this.receiving.list(actor, query);
+  }
+
+  @Get('parcels/:id')
+  @Roles('warehouse', 'support', 'admin')
+  getParcel(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.receiving.get(actor, id);
+  }
+
+  @Post('parcels/:id/receive')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  receive(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReceiveParcelDto,
+  ) {
+    return this.receiving.receive(actor, id, dto);
+  }
+
+  @Get('exceptions')
+  @Roles('warehouse', 'support', 'admin')
+  exceptions(@CurrentActor() actor: Actor, @Query() query: ReceivingExceptionQuery) {
+    return this.receiving.listExceptions(actor, query);
+  }
+}
+
+@ApiTags('inspections')
+@ApiBearerAuth()
+@Controller('inspections')
+export class InspectionsController {
+  constructor(private readonly inspections: InspectionsService) {}
+
+  /** The queue: `?state=PENDING` lists the items waiting in the grader's warehouse. */
+  @Get()
+  @Roles('warehouse', 'support', 'admin')
+  list(@CurrentActor() actor: Actor, @Query() query: InspectionQuery) {
+    return this.inspections.list(actor, query);
+  }
+
+  @Get(':id')
+  @Roles('warehouse', 'support', 'admin')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.inspections.get(actor, id);
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  @Roles('warehouse')
+  claim(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.inspections.claim(actor, id, dto.version);
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  release(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.inspections.release(actor, id, dto.version);
+  }
+
+  /** Grade and reasons for the answers, saving nothing. */
+  @Post(':id/preview')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  preview(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PreviewDto,
+  ) {
+    return this.inspections.preview(actor, id, dto.answers);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Roles('warehouse')
+  complete(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CompleteInspectionDto,
+  ) {
+    return this.inspections.complete(actor, id, dto);
+  }
+
+  /** The fairness guard: a second grader of the warehouse confirms the parked grade. */
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Roles('warehouse')
+  confirm(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ConfirmDto,
+  ) {
+    return this.inspections.confirm(actor, id, dto);
+  }
+
+  /** Supersedes the finished report with a new inspection (the old report stays as it was). */
+  @Post(':id/reinspect')
+  @Roles('warehouse', 'admin')
+  reinspect(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReinspectDto,
+  ) {
+    return this.inspections.reinspect(actor, id, dto);
+  }
+}
+
+@ApiTags('grading')
+@ApiBearerAuth()
+@Controller('grading/calibration')
+export class CalibrationController {
+  constructor(
+    private readonly calibration: CalibrationService,
+    private readonly settings: GradingSettingsService,
+  ) {}
+
+  /** Agreement (Cohen's kappa) overall, per grader and per category. */
+  @Get()
+  @Roles('admin')
+  report(@Query() query: CalibrationReportQuery) {
+    return this.calibration.report(query);
+  }
+
+  @Put('settings')
+  @Roles('admin')
+  async setSettings(@Body() dto: CalibrationSettingsDto) {
+    await this.settings.setCalibrationRate(dto.rate);
+    return { rate: await this.settings.calibrationRate() };
+  }
+
+  /** Blind tasks: never shows the first grade; a grader does not see tasks for their own items. */
+  @Get('tasks')
+  @Roles('warehouse', 'support', 'admin')
+  tasks(@CurrentActor() actor: Actor, @Query() query: CalibrationTaskQuery) {
+    return this.calibration.list(actor, query);
+  }
+
+  @Get('tasks/:id')
+  @Roles('warehouse', 'support', 'admin')
+  task(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.calibration.get(actor, id);
+  }
+
+  @Post('tasks/:id/complete')
+  @HttpCode(200)
+  @Roles('warehouse')
+  completeTask(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CompleteCalibrationDto,
+  ) {
+    return this.calibration.complete(actor, id, dto);
+  }
+}

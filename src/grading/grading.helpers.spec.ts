@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadRequestException } from '@nestjs/common';
+import { PHONE_STANDARD } from './engine/demo-standards.js';
+import { idealAnswers } from './engine/grade-engine.js';
+import { gradeAnswers, gradeFindings } from './grading.helpers.js';
+import { normaliseSeal } from './receiving/receiving.service.js';
+
+describe('grading helpers', () => {
+  it('maps findings to the ItemGraded contract with the rule that judged each', () => {
+    const result = gradeAnswers(PHONE_STANDARD, {
+      ...idealAnswers(PHONE_STANDARD),
+      battery_health: 70,
+    });
+    const findings = gradeFindings(result);
+    expect(findings.find((f) => f.checkId === 'battery_health')).toEqual({
+      checkId: 'battery_health',
+      label: 'Battery health',
+      answer: 70,
+      severity: 'functional',
+      rule: 'battery-below-80',
+      deductionMinor: 25000,
+    });
+    expect(findings.find((f) => f.checkId === 'powers_on')).toMatchObject({
+      severity: 'none',
+      rule: null,
+    });
+    expect(findings.some((f) => f.checkId === 'photos')).toBe(false);
+  });
+
+  it('turns answers that do not fit the standard into a 400 naming the fields', () => {
+    let error: unknown;
+    try {
+      gradeAnswers(PHONE_STANDARD, { powers_on: 'yes', bogus: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BadRequestException);
+    const body = (error as BadRequestException).getResponse() as { fields: { field: string }[] };
+    expect(body.fields.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['answers.powers_on', 'answers.bogus', 'answers.photos']),
+    );
+  });
+
+  it('compares seal numbers trimmed and upper-cased', () => {
+    expect(normaliseSeal('  sl-001 ')).toBe('SL-001');
+    expect(normaliseSeal('   ')).toBeNull();
+    expect(normaliseSeal(null)).toBeNull();
+  });
+});

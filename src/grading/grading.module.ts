@@ -1,0 +1,53 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import {
+  DisposeItem,
+  ParcelDelivered,
+  SecondGradingRequested,
+} from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { CalibrationTask } from './calibration/calibration-task.entity.js';
+import { CalibrationTaskMachine } from './calibration/calibration-task.machine.js';
+import { CalibrationService } from './calibration/calibration.service.js';
+import {
+  CalibrationController,
+  InspectionsController,
+  ReceivingController,
+} from './grading.controller.js';
+import { GradingSettingsService } from './grading-settings.service.js';
+import { Inspection } from './inspection/inspection.entity.js';
+import { InspectionMachine } from './inspection/inspection.machine.js';
+import { InspectionsService } from './inspection/inspections.service.js';
+import { Parcel } from './receiving/parcel.entity.js';
+import { ParcelMachine } from './receiving/parcel.machine.js';
+import { ReceivingException } from './receiving/receiving-exception.entity.js';
+import { ReceivingService } from './receiving/receiving.service.js';
+
+/** Stage: receiving, inspection and grading, the fairness guard, calibration, disposition. */
+@Module({
+  imports: [
+    CatalogModule,
+    TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
+  ],
+  controllers: [ReceivingController, InspectionsController, CalibrationController],
+  providers: [ReceivingService, InspectionsService, CalibrationService, GradingSettingsService],
+})
+export class GradingModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly receiving: ReceivingService,
+    private readonly inspections: InspectionsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(ParcelMachine, InspectionMachine, CalibrationTaskMachine);
+    this.jobs.register(ParcelDelivered, (payload) => this.receiving.onParcelDelivered(payload));
+    this.jobs.register(SecondGradingRequested, (payload) =>
+      this.inspections.onSecondGradingRequested(payload),
+    );
+    this.jobs.register(DisposeItem, (payload) => this.inspections.onDisposeItem(payload));
+  }
+}

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PageQuery } from '../../core/http/pagination.js';
+import { INSPECTION_STATES, type InspectionState } from './inspection.machine.js';
+
+export class VersionDto {
+  @ApiPropertyOptional({ description: 'The version last seen; a stale one answers 409' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class InspectionQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: INSPECTION_STATES })
+  @IsOptional()
+  @IsIn(INSPECTION_STATES)
+  state?: InspectionState;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
+  @ApiPropertyOptional({ description: 'Admin and support only; staff see their own warehouse' })
+  @IsOptional()
+  @IsUUID()
+  warehouseId?: string;
+}
+
+export class PreviewDto {
+  @ApiProperty({
+    description: 'Answers keyed by check id (booleans, option values, numbers, photo references)',
+  })
+  @IsObject()
+  answers: Record<string, unknown>;
+}
+
+export class CompleteInspectionDto extends VersionDto {
+  @ApiProperty({ description: 'Answers keyed by check id; photo checks take photo references' })
+  @IsObject()
+  answers: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'Further photo references (storage keys)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  photos?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+}
+
+export class ConfirmDto extends VersionDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+}
+
+export class ReinspectDto extends VersionDto {
+  @ApiProperty({ example: 'Owner disputes the screen finding' })
+  @IsString()
+  @Length(3, 1000)
+  reason: string;
+}

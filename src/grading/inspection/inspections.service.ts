@@ -1,0 +1,525 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, Not } from 'typeorm';
+import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
+import { NotFound } from '../../core/errors.js';
+import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
+import { withActions } from '../../core/http/stateful-view.js';
+import { Item } from '../../core/items/item.entity.js';
+import { ItemMachine } from '../../core/items/item.machine.js';
+import { DisposeItem, ItemGraded, SecondGradingRequested } from '../../core/jobs/job-catalogue.js';
+import { job } from '../../core/jobs/job-definition.js';
+import { TransitionService } from '../../core/state-machine/transition.service.js';
+import { CatalogService } from '../../catalog/catalog.service.js';
+import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
+import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
+import { CalibrationService } from '../calibration/calibration.service.js';
+import type { GradeResult } from '../engine/grade-engine.js';
+import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
+import type { JobPayload } from '../job-payload.js';
+import { Inspection } from './inspection.entity.js';
+import { InspectionMachine } from './inspection.machine.js';
+import type {
+  CompleteInspectionDto,
+  ConfirmDto,
+  InspectionQuery,
+  ReinspectDto,
+} from './inspections.dto.js';
+
+function reportView(report: GradeResult | null) {
+  if (!report) return null;
+  return {
+    grade: report.grade,
+    hold: report.hold,
+    score: report.score,
+    summary: report.summary,
+    reasons: report.reasons,
+    findings: report.findings,
+    rules: report.rules,
+  };
+}
+
+export function inspectionView(
+  i: Inspection,
+  item: Pick<Item, 'traceCode' | 'categoryId' | 'productModelId'> | null,
+) {
+  return {
+    id: i.id,
+    itemId: i.itemId,
+    item: item
+      ? {
+          traceCode: item.traceCode,
+          categoryId: item.categoryId,
+          productModelId: item.productModelId,
+        }
+      : null,
+    warehouseId: i.warehouseId,
+    supersedesId: i.supersedesId,
+    reason: i.reason,
+    standard: i.standardId
+      ? {
+          id: i.standardId,
+          code: i.standardCode,
+          version: i.standardVersion,
+          fingerprint: i.standardFingerprint,
+        }
+      : null,
+    graderId: i.graderId,
+    claimedAt: i.claimedAt,
+    completedAt: i.completedAt,
+    answers: i.answers,
+    photos: i.photos,
+    notes: i.notes,
+    grade: i.grade,
+    hold: i.hold,
+    report: reportView(i.report),
+    secondGrading: i.secondGrading,
+    secondGraderId: i.secondGraderId,
+    confirmedBySecondGrader: i.confirmedBySecondGrader,
+    createdAt: i.createdAt,
+  };
+}
+
+const DISPOSITION = {
+  premium: 'make-available',
+  good: 'send-to-refurbishment',
+  scrap: 'scrap',
+} as const;
+
+/**
+ * Inspection and grading (spec §3): the per-warehouse queue, claim, grade under the bound
+ * standard version, the fairness guard's second grader, re-inspection, and disposition.
+ */
+@Injectable()
+export class InspectionsService {
+  private readonly logger = new Logger(InspectionsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly catalog: CatalogService,
+    private readonly standards: GradingStandardsService,
+    private readonly calibration: CalibrationService,
+  ) {}
+
+  // ---- opening (from receiving) ----------------------------------------------------------
+
+  /**
+   * Puts a received item in the warehouse's queue, in the caller's transaction. An item already
+   * waiting keeps its inspection; an earlier finished report (a buyer's return) is superseded.
+   */
+  async open(
+    manager: EntityManager,
+    actor: Actor,
+    itemId: string,
+    warehouseId: string,
+    reason: string | null,
+  ): Promise<Inspection> {
+    const current = await manager
+      .getRepository(Inspection)
+      .findOne({ where: { itemId, state: Not('SUPERSEDED') } });
+    if (current && (current.state === 'PENDING' || current.state === 'IN_PROGRESS')) return current;
+    if (current) {
+      await this.transitions.apply(InspectionMachine, {
+        manager,
+        id: current.id,
+        action: 'supersede',
+        actor,
+        checkAccess: false,
+        data: { reason },
+      });
+    }
+    return this.transitions.create(InspectionMachine, {
+      manager,
+      actor,
+      values: {
+        itemId,
+        warehouseId,
+        supersedesId: current?.id ?? null,
+        reason: current ? reason : null,
+        photos: [],
+        confirmedBySecondGrader: false,
+      },
+      data: { warehouseId, supersedesId: current?.id ?? null },
+    });
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  private async load(manager: EntityManager, actor: Actor, id: string): Promise<Inspection> {
+    const inspection = await manager.getRepository(Inspection).findOne({ where: { id } });
+    if (!inspection || !InspectionMachine.canAccess(inspection, actor)) {
+      throw new NotFound('Inspection', id);
+    }
+    return inspection;
+  }
+
+  private async item(manager: EntityManager, id: string): Promise<Item> {
+    return manager.getRepository(Item).findOneOrFail({ where: { id } });
+  }
+
+  async view(actor: Actor, inspection: Inspection) {
+    const item = await this.dataSource
+      .getRepository(Item)
+      .findOne({ where: { id: inspection.itemId } });
+    return withActions(InspectionMachine, inspection, actor, inspectionView(inspection, item));
+  }
+
+  async get(actor: Actor, id: string) {
+    return this.view(actor, await this.load(this.dataSource.manager, actor, id));
+  }
+
+  /** The queue (oldest first): staff see their own warehouse, admin and support every one. */
+  async list(actor: Actor, query: InspectionQuery): Promise<Page<unknown>> {
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor);
+    const qb = this.dataSource
+      .getRepository(Inspection)
+      .createQueryBuilder('i')
+      .orderBy('i.created_at', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .take(limit + 1);
+    if (seesEverything(actor)) {
+      if (query.warehouseId) qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
+    } else {
+      qb.andWhere('i.warehouse_id = :w', { w: actor.organisationId });
+    }
+    if (query.state) qb.andWhere('i.state = :state', { state: query.state });
+    if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
+    if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);
+    const rows = await qb.getMany();
+    const items = rows.length
+      ? await this.dataSource
+          .getRepository(Item)
+          .createQueryBuilder('it')
+          .where('it.id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.itemId))] })
+          .getMany()
+      : [];
+    const byId = new Map(items.map((it) => [it.id, it]));
+    return toPage(rows, limit, (i) =>
+      withActions(InspectionMachine, i, actor, inspectionView(i, byId.get(i.itemId) ?? null)),
+    );
+  }
+
+  /** The standard in force for the item's leaf category: its latest published version. */
+  private async standardFor(manager: EntityManager, inspection: Inspection, actor: Actor) {
+    const item = await this.item(manager, inspection.itemId);
+    if (!item.categoryId) {
+      throw conflict(
+        InspectionMachine,
+        inspection,
+        actor,
+        'The item has no category, so no standard applies',
+      );
+    }
+    const leaf = await this.catalog.getLeaf(item.categoryId, manager);
+    const standard = await this.standards.latest(leaf.standardCode, manager);
+    if (!standard) {
+      throw conflict(
+        InspectionMachine,
+        inspection,
+        actor,
+        `No grading standard ${leaf.standardCode} is published`,
+      );
+    }
+    return { item, leaf, standard };
+  }
+
+  // ---- the grader's actions ---------------------------------------------------------------
+
+  /** One grader at a time: of concurrent claims one wins, the others get 409. */
+  async claim(actor: Actor, id: string, version?: number) {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const inspection = await this.load(manager, actor, id);
+      if (inspection.state !== 'PENDING') {
+        throw conflict(
+          InspectionMachine,
+          inspection,
+          actor,
+          `Cannot claim an Inspection that is ${inspection.state}`,
+        );
+      }
+      const { standard } = await this.standardFor(manager, inspection, actor);
+      return this.transitions.apply(InspectionMachine, {
+        manager,
+        id,
+        action: 'claim',
+        actor,
+        expectedVersion: version,
+        patch: {
+          graderId: actor.userId,
+          claimedAt: new Date(),
+          standardId: standard.id,
+          standardCode: standard.code,
+          standardVersion: standard.version,
+          standardFingerprint: standard.fingerprint,
+        },
+        data: {
+          graderId: actor.userId,
+          standard: { code: standard.code, version: standard.version },
+        },
+      });
+    });
+    return this.view(actor, updated);
+  }
+
+  async release(actor: Actor, id: string, version?: number) {
+    const updated = await this.transitions.apply(InspectionMachine, {
+      id,
+      action: 'release',
+      actor,
+      expectedVersion: version,
+      patch: {
+        graderId: null,
+        claimedAt: null,
+        standardId: null,
+        standardCode: null,
+        standardVersion: null,
+        standardFingerprint: null,
+      },
+    });
+    return this.view(actor, updated);
+  }
+
+  /** What the answers would grade to, without saving (the console shows it before submitting). */
+  async preview(actor: Actor, id: string, answers: Record<string, unknown>) {
+    const manager = this.dataSource.manager;
+    const inspection = await this.load(manager, actor, id);
+    const standard: GradingStandardRow = inspection.standardId
+      ? await this.standards.get(inspection.standardId, manager)
+      : (await this.standardFor(manager, inspection, actor)).standard;
+    const result = gradeAnswers(standard.definition, answers);
+    return {
+      inspectionId: inspection.id,
+      standard: {
+        id: standard.id,
+        code: standard.code,
+        version: standard.version,
+        fingerprint: standard.fingerprint,
+      },
+      ...reportView(result),
+    };
+  }
+
+  async complete(actor: Actor, id: string, dto: CompleteInspectionDto) {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const inspection = await this.load(manager, actor, id);
+      if (inspection.state !== 'IN_PROGRESS' || !inspection.standardId) {
+        throw conflict(
+          InspectionMachine,
+          inspection,
+          actor,
+          `Cannot complete an Inspection that is ${inspection.state}`,
+        );
+      }
+      if (inspection.graderId !== actor.userId) {
+        throw conflict(
+          InspectionMachine,
+          inspection,
+          actor,
+          'Cannot complete: another grader is working on it',
+        );
+      }
+      const standard = await this.standards.get(inspection.standardId, manager);
+      const result = gradeAnswers(standard.definition, dto.answers);
+      const item = await this.item(manager, inspection.itemId);
+      const category = item.categoryId
+        ? await this.catalog.getCategory(item.categoryId, manager)
+        : null;
+      // A re-grade opened by the fairness guard is itself the second grader's judgement.
+      const bySecondGrader = inspection.excludedGraderId !== null;
+      const completedAt = new Date();
+      const photos = dto.photos ?? [];
+      return this.transitions.apply(InspectionMachine, {
+        manager,
+        id,
+        action: 'complete',
+        actor,
+        expectedVersion: dto.version,
+        patch: {
+          answers: dto.answers,
+          photos,
+          notes: dto.notes ?? null,
+          grade: result.grade,
+          hold: result.hold,
+          report: result,
+          completedAt,
+          confirmedBySecondGrader: bySecondGrader,
+          ...(bySecondGrader ? { secondGraderId: actor.userId } : {}),
+        },
+        // The report, frozen into the item's hash-chained history.
+        data: {
+          inspectionId: inspection.id,
+          supersedesId: inspection.supersedesId,
+          standard: {
+            id: standard.id,
+            code: standard.code,
+            version: standard.version,
+            fingerprint: standard.fingerprint,
+          },
+          graderId: actor.userId,
+          answers: dto.answers,
+          photos,
+          notes: dto.notes ?? null,
+          grade: result.grade,
+          hold: result.hold,
+          score: result.score,
+          summary: result.summary,
+          reasons: result.reasons,
+          findings: gradeFindings(result),
+        },
+        jobs: [job(ItemGraded, this.gradedPayload(inspection, result, bySecondGrader))],
+        effects: async (m, entity) => {
+          await m.query('UPDATE items SET grade = $1, updated_at = now() WHERE id = $2', [
+            result.grade,
+            entity.itemId,
+          ]);
+          if (category) await this.calibration.maybeOpen(m, entity, category.code);
+        },
+      });
+    });
+    return this.view(actor, updated);
+  }
+
+  /** The fairness guard: a different grader of the warehouse confirms the parked report. */
+  async confirm(actor: Actor, id: string, dto: ConfirmDto) {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const inspection = await this.load(manager, actor, id);
+      return this.transitions.apply(InspectionMachine, {
+        manager,
+        id,
+        action: 'confirm',
+        actor,
+        expectedVersion: dto.version,
+        patch: (e) => ({
+          secondGraderId: actor.userId,
+          confirmedBySecondGrader: true,
+          secondGrading: e.secondGrading
+            ? { ...e.secondGrading, confirmedAt: new Date().toISOString() }
+            : null,
+        }),
+        data: { confirmedBy: actor.userId, grade: inspection.grade, notes: dto.notes ?? null },
+        jobs: (e) => (e.report ? [job(ItemGraded, this.gradedPayload(e, e.report, true))] : []),
+      });
+    });
+    return this.view(actor, updated);
+  }
+
+  /**
+   * A re-inspection: the finished report moves to SUPERSEDED untouched and a new PENDING
+   * inspection links to it. Parked for a second grader, the first grader may not take it.
+   */
+  async reinspect(actor: Actor, id: string, dto: ReinspectDto) {
+    const created = await this.dataSource.transaction(async (manager) => {
+      const inspection = await this.load(manager, actor, id);
+      const item = await this.item(manager, inspection.itemId);
+      if (item.state !== 'RECEIVED') {
+        throw conflict(
+          InspectionMachine,
+          inspection,
+          actor,
+          `Cannot re-inspect: the item is ${item.state}, no longer waiting in the warehouse`,
+        );
+      }
+      const excluded = inspection.state === 'AWAITING_SECOND_GRADER' ? inspection.graderId : null;
+      await this.transitions.apply(InspectionMachine, {
+        manager,
+        id,
+        action: 'supersede',
+        actor,
+        expectedVersion: dto.version,
+        data: { reason: dto.reason },
+      });
+      return this.transitions.create(InspectionMachine, {
+        manager,
+        actor,
+        values: {
+          itemId: inspection.itemId,
+          warehouseId: inspection.warehouseId,
+          supersedesId: inspection.id,
+          reason: dto.reason,
+          excludedGraderId: excluded,
+          photos: [],
+          confirmedBySecondGrader: false,
+        },
+        data: { supersedesId: inspection.id, reason: dto.reason },
+      });
+    });
+    return this.view(actor, created);
+  }
+
+  private gradedPayload(
+    inspection: Inspection,
+    result: GradeResult,
+    confirmedBySecondGrader: boolean,
+  ): JobPayload<typeof ItemGraded> {
+    return {
+      itemId: inspection.itemId,
+      inspectionId: inspection.id,
+      grade: result.grade,
+      standardCode: result.standardCode,
+      standardVersion: result.standardVersion,
+      findings: gradeFindings(result),
+      hold: result.hold,
+      confirmedBySecondGrader,
+    };
+  }
+
+  // ---- job handlers -----------------------------------------------------------------------
+
+  /** Acquisition saw a large price cut: park the report until a second grader confirms it. */
+  async onSecondGradingRequested(
+    payload: JobPayload<typeof SecondGradingRequested>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const inspection = await manager
+        .getRepository(Inspection)
+        .findOne({ where: { id: payload.inspectionId }, lock: { mode: 'pessimistic_write' } });
+      if (!inspection || inspection.itemId !== payload.itemId) {
+        throw new Error(`Inspection ${payload.inspectionId} of item ${payload.itemId} not found`);
+      }
+      // Already parked, already confirmed, or replaced by a newer report: nothing to do.
+      if (inspection.state !== 'COMPLETED' || inspection.confirmedBySecondGrader) {
+        this.logger.log(`Second grading of ${inspection.id} skipped (${inspection.state})`);
+        return;
+      }
+      await this.transitions.apply(InspectionMachine, {
+        manager,
+        id: inspection.id,
+        action: 'request-second-grading',
+        actor: SYSTEM_ACTOR,
+        patch: {
+          secondGrading: {
+            quotedMinor: payload.quotedMinor,
+            finalMinor: payload.finalMinor,
+            requestedAt: new Date().toISOString(),
+          },
+        },
+        data: { quotedMinor: payload.quotedMinor, finalMinor: payload.finalMinor },
+      });
+    });
+  }
+
+  /** The platform owns the item: premium → available, good → refurbishment, scrap → recycling. */
+  async onDisposeItem(payload: JobPayload<typeof DisposeItem>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const item = await manager
+        .getRepository(Item)
+        .findOne({ where: { id: payload.itemId }, lock: { mode: 'pessimistic_write' } });
+      if (!item) throw new Error(`Item ${payload.itemId} not found`);
+      if (item.state !== 'RECEIVED') return; // routed already (a repeated job)
+      const inspection = await manager
+        .getRepository(Inspection)
+        .findOne({ where: { itemId: item.id, state: Not('SUPERSEDED') } });
+      if (!item.grade || inspection?.state !== 'COMPLETED') {
+        throw new Error(`Item ${item.id} has no finished inspection yet`);
+      }
+      await this.transitions.apply(ItemMachine, {
+        manager,
+        id: item.id,
+        action: DISPOSITION[item.grade],
+        actor: SYSTEM_ACTOR,
+        data: { grade: item.grade, inspectionId: inspection.id },
+      });
+    });
+  }
+}

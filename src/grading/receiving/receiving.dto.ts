@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { PageQuery } from '../../core/http/pagination.js';
+import { PARCEL_STATES, type ParcelState } from './parcel.machine.js';
+import {
+  RECEIVING_EXCEPTION_KINDS,
+  type ReceivingExceptionKind,
+} from './receiving-exception.entity.js';
+
+export class ScanDto {
+  @ApiProperty({ description: 'What the scanner typed: a seal number or an item trace code' })
+  @IsString()
+  @Length(1, 100)
+  code: string;
+}
+
+export class ReceiveParcelDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'The seal number read on the bag; absent: the one scanned before',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(100)
+  sealNumber?: string | null;
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false: the tamper-evident bag is torn or opened',
+  })
+  @IsOptional()
+  @IsBoolean()
+  sealIntact?: boolean;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Trace codes of every item found in the parcel; absent: the ones scanned before',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  traceCodes?: string[];
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+}
+
+export class ParcelQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PARCEL_STATES })
+  @IsOptional()
+  @IsIn(PARCEL_STATES)
+  state?: ParcelState;
+  @ApiPropertyOptional({ description: 'Admin and support only; staff see their own warehouse' })
+  @IsOptional()
+  @IsUUID()
+  warehouseId?: string;
+}
+
+export class ReceivingExceptionQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() parcelId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
+  @ApiPropertyOptional({ enum: RECEIVING_EXCEPTION_KINDS })
+  @IsOptional()
+  @IsIn(RECEIVING_EXCEPTION_KINDS)
+  kind?: ReceivingExceptionKind;
+  @ApiPropertyOptional({ description: 'Admin and support only' })
+  @IsOptional()
+  @IsUUID()
+  warehouseId?: string;
+}

@@ -1,0 +1,518 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
+import { NotFound } from '../../core/errors.js';
+import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
+import { withActions } from '../../core/http/stateful-view.js';
+import { Item } from '../../core/items/item.entity.js';
+import { ItemMachine } from '../../core/items/item.machine.js';
+import { normaliseTraceCode } from '../../core/items/trace-code.js';
+import {
+  ItemReceived,
+  OpenSupportCase,
+  type ParcelDelivered,
+  ReceivingExceptionRaised,
+  StartErasure,
+} from '../../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../../core/jobs/job-definition.js';
+import { OutboxService } from '../../core/outbox/outbox.service.js';
+import { TransitionService } from '../../core/state-machine/transition.service.js';
+import { CatalogService } from '../../catalog/catalog.service.js';
+import { isLeaf } from '../../catalog/category.entity.js';
+import { conflict } from '../grading.helpers.js';
+import { InspectionsService } from '../inspection/inspections.service.js';
+import type { JobPayload } from '../job-payload.js';
+import { Parcel } from './parcel.entity.js';
+import { ParcelMachine } from './parcel.machine.js';
+import type { ParcelQuery, ReceiveParcelDto, ReceivingExceptionQuery } from './receiving.dto.js';
+import { ReceivingException, type ReceivingExceptionKind } from './receiving-exception.entity.js';
+
+/** Seal numbers are printed; scanners and people differ only in case and stray spaces. */
+export function normaliseSeal(seal: string | null | undefined): string | null {
+  if (seal === null || seal === undefined) return null;
+  const s = seal.trim().toUpperCase();
+  return s === '' ? null : s;
+}
+
+interface Findings {
+  sealRead: string | null;
+  sealIntact: boolean;
+  scannedItemIds: string[];
+  unexpected: Array<{ code: string; itemId: string | null }>;
+  version?: number;
+}
+
+interface Problem {
+  kind: ReceivingExceptionKind;
+  itemId: string | null;
+  code: string | null;
+  detail: string;
+}
+
+export function exceptionView(e: ReceivingException) {
+  return {
+    id: e.id,
+    parcelId: e.parcelId,
+    warehouseId: e.warehouseId,
+    kind: e.kind,
+    itemId: e.itemId,
+    code: e.code,
+    detail: e.detail,
+    reportedBy: e.reportedBy,
+    createdAt: e.createdAt,
+  };
+}
+
+/**
+ * Receiving (spec §1, §3): a delivered parcel is expected at its warehouse; staff of that
+ * warehouse scan the seal and the items; a clean match moves custody to the warehouse, anything
+ * else is recorded as an exception for support and freezes the owner's payout for the item.
+ */
+@Injectable()
+export class ReceivingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly outbox: OutboxService,
+    private readonly catalog: CatalogService,
+    private readonly inspections: InspectionsService,
+  ) {}
+
+  /** The ParcelDelivered job: one expected parcel per pickup, however often the job runs. */
+  async onParcelDelivered(payload: JobPayload<typeof ParcelDelivered>): Promise<void> {
+    const parcels = this.dataSource.getRepository(Parcel);
+    if (await parcels.exists({ where: { pickupId: payload.pickupId } })) return;
+    const [org] = await this.dataSource.query<Array<{ kind: string }>>(
+      'SELECT kind FROM organisations WHERE id = $1',
+      [payload.warehouseId],
+    );
+    if (org?.kind !== 'warehouse' && org?.kind !== 'store') {
+      throw new Error(
+        `Parcel for pickup ${payload.pickupId}: ${payload.warehouseId} is no warehouse`,
+      );
+    }
+    const sealNumber = normaliseSeal(payload.sealNumber);
+    await this.transitions.create(ParcelMachine, {
+      actor: SYSTEM_ACTOR,
+      values: {
+        pickupId: payload.pickupId,
+        warehouseId: payload.warehouseId,
+        sealNumber,
+        itemIds: [...new Set(payload.itemIds)],
+        source: payload.source,
+        deliveredAt: new Date(payload.deliveredAt),
+        scannedItemIds: [],
+        unexpectedCodes: [],
+      },
+      place: payload.warehouseId,
+      data: {
+        pickupId: payload.pickupId,
+        warehouseId: payload.warehouseId,
+        sealed: sealNumber !== null,
+      },
+    });
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  private async load(manager: EntityManager, actor: Actor, id: string): Promise<Parcel> {
+    const parcel = await manager.getRepository(Parcel).findOne({ where: { id } });
+    if (!parcel || !ParcelMachine.canAccess(parcel, actor)) throw new NotFound('Parcel', id);
+    return parcel;
+  }
+
+  /** Staff do not see the expected seal number: they must read it off the bag. */
+  async view(actor: Actor, parcel: Parcel, manager: EntityManager = this.dataSource.manager) {
+    const items = parcel.itemIds.length
+      ? await manager
+          .getRepository(Item)
+          .createQueryBuilder('i')
+          .where('i.id IN (:...ids)', { ids: parcel.itemIds })
+          .getMany()
+      : [];
+    const exceptions = await manager
+      .getRepository(ReceivingException)
+      .find({ where: { parcelId: parcel.id }, order: { createdAt: 'ASC' } });
+    const scanned = new Set(parcel.scannedItemIds);
+    return withActions(ParcelMachine, parcel, actor, {
+      id: parcel.id,
+      pickupId: parcel.pickupId,
+      warehouseId: parcel.warehouseId,
+      source: parcel.source,
+      sealed: parcel.sealNumber !== null,
+      ...(seesEverything(actor) ? { sealNumber: parcel.sealNumber } : {}),
+      sealRead: parcel.sealRead,
+      sealIntact: parcel.sealIntact,
+      items: items.map((i) => ({
+        id: i.id,
+        traceCode: i.traceCode,
+        state: i.state,
+        scanned: scanned.has(i.id),
+      })),
+      unexpectedCodes: parcel.unexpectedCodes,
+      exceptions: exceptions.map(exceptionView),
+      deliveredAt: parcel.deliveredAt,
+      receivedAt: parcel.receivedAt,
+      receivedBy: parcel.receivedBy,
+      createdAt: parcel.createdAt,
+    });
+  }
+
+  async get(actor: Actor, id: string) {
+    return this.view(actor, await this.load(this.dataSource.manager, actor, id));
+  }
+
+  async list(actor: Actor, query: ParcelQuery): Promise<Page<unknown>> {
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor);
+    const qb = this.dataSource
+      .getRepository(Parcel)
+      .createQueryBuilder('p')
+      .orderBy('p.created_at', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .take(limit + 1);
+    if (seesEverything(actor)) {
+      if (query.warehouseId) qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
+    } else {
+      qb.andWhere('p.warehouse_id = :w', { w: actor.organisationId });
+    }
+    if (query.state) qb.andWhere('p.state = :state', { state: query.state });
+    if (cursor) qb.andWhere('(p.created_at, p.id) > (:at::timestamptz, :id::uuid)', cursor);
+    const rows = await qb.getMany();
+    const page = toPage(rows, limit, (p) => p);
+    return {
+      items: await Promise.all(page.items.map((p) => this.view(actor, p))),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async listExceptions(actor: Actor, query: ReceivingExceptionQuery) {
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor);
+    const qb = this.dataSource
+      .getRepository(ReceivingException)
+      .createQueryBuilder('e')
+      .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .take(limit + 1);
+    if (seesEverything(actor)) {
+      if (query.warehouseId) qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
+    } else {
+      qb.andWhere('e.warehouse_id = :w', { w: actor.organisationId });
+    }
+    if (query.parcelId) qb.andWhere('e.parcel_id = :p', { p: query.parcelId });
+    if (query.itemId) qb.andWhere('e.item_id = :i', { i: query.itemId });
+    if (query.kind) qb.andWhere('e.kind = :k', { k: query.kind });
+    if (cursor) qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', cursor);
+    return toPage(await qb.getMany(), limit, exceptionView);
+  }
+
+  // ---- scanning and receiving -------------------------------------------------------------
+
+  /**
+   * One keyboard-wedge scan: a seal number or a trace code of a parcel expected in the actor's
+   * warehouse. The scan is recorded on the parcel; the scan that completes a clean match (seal
+   * read as recorded, every item scanned) receives the parcel.
+   */
+  async scan(actor: Actor, code: string) {
+    const warehouseId = actor.organisationId;
+    if (!warehouseId) throw new NotFoundException('Scanning needs a warehouse');
+    return this.dataSource.transaction(async (manager) => {
+      const parcels = manager.getRepository(Parcel);
+      const seal = normaliseSeal(code);
+      let matched: { kind: 'seal' } | { kind: 'item'; itemId: string; traceCode: string };
+      let parcel = seal
+        ? await parcels.findOne({
+            where: { warehouseId, sealNumber: seal, state: 'EXPECTED' },
+            order: { createdAt: 'ASC' },
+          })
+        : null;
+      if (parcel) {
+        await manager.query(
+          `UPDATE parcels SET seal_read = $2, updated_at = now() WHERE id = $1 AND state = 'EXPECTED'`,
+          [parcel.id, seal],
+        );
+        matched = { kind: 'seal' };
+      } else {
+        const traceCode = normaliseTraceCode(code);
+        const item = traceCode
+          ? await manager.getRepository(Item).findOne({ where: { traceCode } })
+          : null;
+        parcel = item
+          ? await parcels
+              .createQueryBuilder('p')
+              .where('p.warehouse_id = :w AND p.state = :s AND :item = ANY(p.item_ids)', {
+                w: warehouseId,
+                s: 'EXPECTED',
+                item: item.id,
+              })
+              .orderBy('p.created_at', 'ASC')
+              .getOne()
+          : null;
+        if (!item || !parcel) {
+          throw new NotFoundException(
+            `Nothing expected in this warehouse matches "${code.trim()}"`,
+          );
+        }
+        await manager.query(
+          `UPDATE parcels SET scanned_item_ids = array_append(scanned_item_ids, $2::uuid),
+                  updated_at = now()
+            WHERE id = $1 AND state = 'EXPECTED' AND NOT ($2::uuid = ANY(scanned_item_ids))`,
+          [parcel.id, item.id],
+        );
+        matched = { kind: 'item', itemId: item.id, traceCode: item.traceCode };
+      }
+      let current = await parcels.findOneOrFail({ where: { id: parcel.id } });
+      const complete =
+        current.state === 'EXPECTED' &&
+        (current.sealNumber === null || current.sealRead === current.sealNumber) &&
+        current.itemIds.every((id) => current.scannedItemIds.includes(id));
+      if (complete) {
+        current = await this.close(manager, actor, current, {
+          sealRead: current.sealRead,
+          sealIntact: true,
+          scannedItemIds: current.scannedItemIds,
+          unexpected: [],
+        });
+      }
+      return { matched, received: complete, parcel: await this.view(actor, current, manager) };
+    });
+  }
+
+  /** Closes the parcel with what was found (explicitly, or what the scans recorded). */
+  async receive(actor: Actor, id: string, dto: ReceiveParcelDto) {
+    return this.dataSource.transaction(async (manager) => {
+      const parcel = await this.load(manager, actor, id);
+      if (parcel.state !== 'EXPECTED') {
+        throw conflict(
+          ParcelMachine,
+          parcel,
+          actor,
+          `Parcel ${parcel.id} is ${parcel.state} already`,
+        );
+      }
+      let scannedItemIds = parcel.scannedItemIds;
+      const unexpected: Findings['unexpected'] = [];
+      if (dto.traceCodes) {
+        scannedItemIds = [];
+        for (const raw of dto.traceCodes) {
+          const traceCode = normaliseTraceCode(raw);
+          const item = traceCode
+            ? await manager.getRepository(Item).findOne({ where: { traceCode } })
+            : null;
+          if (item && parcel.itemIds.includes(item.id)) {
+            if (!scannedItemIds.includes(item.id)) scannedItemIds.push(item.id);
+          } else if (!unexpected.some((u) => u.code === (traceCode ?? raw.trim()))) {
+            unexpected.push({ code: traceCode ?? raw.trim(), itemId: item?.id ?? null });
+          }
+        }
+      }
+      const closed = await this.close(manager, actor, parcel, {
+        sealRead: dto.sealNumber !== undefined ? normaliseSeal(dto.sealNumber) : parcel.sealRead,
+        sealIntact: dto.sealIntact ?? true,
+        scannedItemIds,
+        unexpected,
+        version: dto.version,
+      });
+      return this.view(actor, closed, manager);
+    });
+  }
+
+  /**
+   * The decision. Items found and expected are received (custody to the warehouse, queued for
+   * inspection, erasure requested) even when the parcel has a problem: they are physically here.
+   * A seal problem taints every item of the parcel, so each gets an exception (payout frozen);
+   * a missing item stays IN_TRANSIT with an exception; an unexpected one is only recorded.
+   */
+  private async close(
+    manager: EntityManager,
+    actor: Actor,
+    parcel: Parcel,
+    found: Findings,
+  ): Promise<Parcel> {
+    const scanned = new Set(found.scannedItemIds);
+    const present = parcel.itemIds.filter((id) => scanned.has(id));
+    const missing = parcel.itemIds.filter((id) => !scanned.has(id));
+    const problems: Problem[] = [];
+    let sealProblem: 'broken-seal' | 'seal-mismatch' | null = null;
+    if (parcel.sealNumber !== null) {
+      if (!found.sealIntact) sealProblem = 'broken-seal';
+      else if (found.sealRead !== parcel.sealNumber) sealProblem = 'seal-mismatch';
+    }
+    if (sealProblem) {
+      const detail =
+        sealProblem === 'broken-seal'
+          ? 'The tamper-evident bag arrived torn or opened'
+          : found.sealRead
+            ? `Seal read "${found.sealRead}" does not match the seal recorded at collection`
+            : 'No seal number could be read on the bag';
+      for (const itemId of present.length ? present : [null]) {
+        problems.push({ kind: sealProblem, itemId, code: found.sealRead, detail });
+      }
+    }
+    for (const itemId of missing) {
+      problems.push({
+        kind: 'missing-item',
+        itemId,
+        code: null,
+        detail: 'Expected in the parcel but not found',
+      });
+    }
+    for (const u of found.unexpected) {
+      problems.push({
+        kind: 'unexpected-item',
+        itemId: u.itemId,
+        code: u.code,
+        detail: u.itemId
+          ? 'An item of another shipment was in the parcel'
+          : 'An unknown code was in the parcel',
+      });
+    }
+
+    const now = new Date();
+    const closed = await this.transitions.apply(ParcelMachine, {
+      manager,
+      id: parcel.id,
+      action: problems.length === 0 ? 'receive' : 'receive-with-exceptions',
+      actor,
+      expectedVersion: found.version,
+      patch: {
+        sealRead: found.sealRead,
+        sealIntact: parcel.sealNumber === null ? null : found.sealIntact,
+        scannedItemIds: found.scannedItemIds,
+        unexpectedCodes: found.unexpected.map((u) => u.code),
+        receivedBy: actor.userId,
+        receivedAt: now,
+      },
+      place: parcel.warehouseId,
+      data: {
+        pickupId: parcel.pickupId,
+        sealRead: found.sealRead,
+        sealProblem,
+        received: present,
+        missing,
+        unexpected: found.unexpected.map((u) => u.code),
+      },
+    });
+
+    const owners = new Map<string, string | null>();
+    for (const itemId of present) {
+      const item = await manager.getRepository(Item).findOneOrFail({ where: { id: itemId } });
+      owners.set(item.id, item.ownerId);
+      const category = item.categoryId
+        ? await this.catalog.getCategory(item.categoryId, manager).catch(() => null)
+        : null;
+      const fromBuyer = item.state === 'RETURN_IN_TRANSIT';
+      // A buyer's return may hold the buyer's data again: wipe it once more.
+      const needsErasure =
+        category !== null &&
+        isLeaf(category) &&
+        category.requiresErasure &&
+        (fromBuyer || item.erasureStatus === 'pending' || item.erasureStatus === 'not_required');
+      await this.transitions.apply(ItemMachine, {
+        manager,
+        id: item.id,
+        action: 'receive',
+        actor,
+        checkAccess: false,
+        custodian: { kind: 'warehouse', id: parcel.warehouseId },
+        place: parcel.warehouseId,
+        patch: {
+          custodianKind: 'warehouse',
+          custodianId: parcel.warehouseId,
+          ...(needsErasure ? { erasureStatus: 'pending' as const } : {}),
+        },
+        data: {
+          parcelId: parcel.id,
+          pickupId: parcel.pickupId,
+          exceptions: problems.filter((p) => p.itemId === item.id).map((p) => p.kind),
+        },
+        jobs: [
+          job(ItemReceived, {
+            itemId: item.id,
+            warehouseId: parcel.warehouseId,
+            parcelId: parcel.id,
+          }),
+          ...(needsErasure
+            ? [
+                job(StartErasure, {
+                  itemId: item.id,
+                  at: 'warehouse' as const,
+                  organisationId: parcel.warehouseId,
+                  requestedBy: actor.userId,
+                }),
+              ]
+            : []),
+        ],
+      });
+      await this.inspections.open(
+        manager,
+        actor,
+        item.id,
+        parcel.warehouseId,
+        fromBuyer ? 'returned by the buyer' : null,
+      );
+    }
+
+    if (problems.length > 0) {
+      const jobs: OutboxJob[] = [];
+      for (const p of problems) {
+        const row = await manager.getRepository(ReceivingException).save(
+          manager.getRepository(ReceivingException).create({
+            parcelId: parcel.id,
+            warehouseId: parcel.warehouseId,
+            kind: p.kind,
+            itemId: p.itemId,
+            code: p.code,
+            detail: p.detail,
+            reportedBy: actor.userId,
+          }),
+        );
+        jobs.push(
+          job(ReceivingExceptionRaised, {
+            exceptionId: row.id,
+            kind: p.kind,
+            itemId: p.itemId,
+            parcelId: parcel.id,
+            warehouseId: parcel.warehouseId,
+            detail: p.detail,
+          }),
+        );
+      }
+      const itemIds = [
+        ...new Set(problems.map((p) => p.itemId).filter((i): i is string => i !== null)),
+      ];
+      let customerId: string | null = null;
+      for (const itemId of parcel.itemIds) {
+        customerId ??= owners.get(itemId) ?? null;
+      }
+      if (customerId === null && parcel.itemIds.length > 0) {
+        const [row] = await manager.query<Array<{ owner_id: string | null }>>(
+          'SELECT owner_id FROM items WHERE id = ANY($1::uuid[]) AND owner_id IS NOT NULL LIMIT 1',
+          [parcel.itemIds],
+        );
+        customerId = row?.owner_id ?? null;
+      }
+      jobs.push(
+        job(OpenSupportCase, {
+          kind: sealProblem ? 'seal-mismatch' : 'receiving-exception',
+          dedupeKey: `receiving:${parcel.id}`,
+          summary: `Receiving exception on parcel of pickup ${parcel.pickupId}: ${[
+            ...new Set(problems.map((p) => p.kind)),
+          ].join(', ')}`,
+          itemIds,
+          orderRef: parcel.source,
+          customerId,
+          detail: {
+            parcelId: parcel.id,
+            pickupId: parcel.pickupId,
+            warehouseId: parcel.warehouseId,
+            exceptions: problems.map((p) => ({ kind: p.kind, itemId: p.itemId, code: p.code })),
+          },
+        }),
+      );
+      await this.outbox.write(manager, jobs);
+    }
+    return closed;
+  }
+}

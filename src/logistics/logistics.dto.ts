@@ -1,0 +1,134 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PageQuery } from '../core/http/pagination.js';
+import { FAILURE_REASONS, MAX_FAILURE_NOTE_LENGTH, type FailureReason } from './engine/attempts.js';
+import { PICKUP_STATES, type PickupDirection, type PickupState } from './pickup.entity.js';
+
+const SEAL = /^[A-Za-z0-9-]{4,40}$/;
+const DIRECTIONS: PickupDirection[] = [
+  'inbound',
+  'return-to-owner',
+  'buyer-return',
+  'store-consolidation',
+];
+
+export class VersionDto {
+  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class PickupFilter extends PageQuery {
+  @ApiPropertyOptional({ enum: PICKUP_STATES })
+  @IsOptional()
+  @IsIn(PICKUP_STATES)
+  state?: PickupState;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) areaCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() courierId?: string;
+  @ApiPropertyOptional({ enum: DIRECTIONS })
+  @IsOptional()
+  @IsIn(DIRECTIONS)
+  direction?: PickupDirection;
+}
+
+export class MinePickupsQuery {
+  @ApiPropertyOptional({ description: 'Local date YYYY-MM-DD; today by default' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  date?: string;
+}
+
+export class AssignPickupDto extends VersionDto {
+  @ApiProperty() @IsUUID() courierId: string;
+  @ApiPropertyOptional({ description: 'Knowingly overload the courier (emergencies)' })
+  @IsOptional()
+  @IsBoolean()
+  allowOverCapacity?: boolean;
+}
+
+export class CollectPickupDto extends VersionDto {
+  @ApiPropertyOptional({ description: "The tamper-evident bag's seal number (sealed goods)" })
+  @IsOptional()
+  @Matches(SEAL, { message: 'sealNumber must be 4–40 letters, digits or hyphens' })
+  sealNumber?: string;
+  @ApiProperty({ type: [String], description: 'Every item trace code scanned at the door' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(20, { each: true })
+  traceCodes: string[];
+  @ApiPropertyOptional({ type: [String], description: 'References of uploaded photos' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  photoRefs?: string[];
+  @ApiPropertyOptional({ description: "Wipe the owner's devices on site" })
+  @IsOptional()
+  @IsBoolean()
+  eraseOnSite?: boolean;
+}
+
+export class DeliverPickupDto extends VersionDto {
+  @ApiPropertyOptional({ description: 'Only when the pickup has no destination warehouse yet' })
+  @IsOptional()
+  @IsUUID()
+  warehouseId?: string;
+}
+
+export class FailPickupDto extends VersionDto {
+  @ApiProperty({ enum: FAILURE_REASONS }) @IsIn(FAILURE_REASONS) reason: FailureReason;
+  @ApiPropertyOptional({ description: "Required when the reason is 'other'" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FAILURE_NOTE_LENGTH)
+  note?: string;
+}
+
+export class CreateConsolidationDto {
+  @ApiProperty({ type: [String], description: 'Trace codes of the items in the bag' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(20, { each: true })
+  traceCodes: string[];
+  @ApiProperty({ description: 'Seal number of the bag the store sealed' })
+  @Matches(SEAL, { message: 'sealNumber must be 4–40 letters, digits or hyphens' })
+  sealNumber: string;
+  @ApiProperty({ description: 'Destination warehouse' }) @IsUUID() warehouseId: string;
+}
+
+export class CourierProfileDto {
+  @ApiProperty({ description: 'Most pickups in one window' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  capacityPerWindow: number;
+  @ApiProperty({ type: [String], description: 'Service area (city) codes' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(2, 20, { each: true })
+  areaCodes: string[];
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}

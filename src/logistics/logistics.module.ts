@@ -1,0 +1,72 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { CheckPickupSla, DispatchPickups, SchedulePickup } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { QueueService } from '../core/jobs/queue.service.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
+import { LogisticsClock } from './clock.js';
+import { CourierArea, CourierProfile } from './courier.entity.js';
+import { DispatchService } from './dispatch.service.js';
+import { PickupBookings } from './pickup-bookings.js';
+import { Pickup } from './pickup.entity.js';
+import { PickupMachine } from './pickup.machine.js';
+import { CouriersController, PickupsController } from './pickups.controller.js';
+import { PickupsService } from './pickups.service.js';
+
+/** How often the repeating dispatch run sweeps every area (scheduling also kicks one). */
+export const DISPATCH_EVERY_MS = 60_000;
+
+/** Reverse logistics: pickups, dispatch, couriers, store drop-off. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Pickup, CourierProfile, CourierArea]), ServiceAreasModule],
+  controllers: [PickupsController, CouriersController],
+  providers: [PickupsService, DispatchService, PickupBookings, LogisticsClock],
+  exports: [PickupsService, DispatchService, LogisticsClock],
+})
+export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(LogisticsModule.name);
+
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly pickups: PickupsService,
+    private readonly dispatch: DispatchService,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(PickupMachine);
+    this.jobs.register(SchedulePickup, async (payload) => {
+      await this.pickups.schedule(payload);
+    });
+    this.jobs.register(DispatchPickups, async (payload) => {
+      await this.dispatch.run(payload.cityCode);
+    });
+    this.jobs.register(CheckPickupSla, (payload) => this.pickups.checkSla(payload));
+  }
+
+  /** The repeating sweep (a BullMQ job scheduler: one per Redis prefix, however many workers). */
+  onApplicationBootstrap(): void {
+    // Tests kick dispatch explicitly; a scheduler would outlive each test's private prefix.
+    if (this.config.mode === 'api' || this.config.env === 'test') return;
+    // Not awaited: a Redis outage at boot must not hold the platform up (the kicks still work).
+    void this.queues
+      .queue(DispatchPickups.queue)
+      .upsertJobScheduler(
+        'dispatch-pickups-sweep',
+        { every: DISPATCH_EVERY_MS },
+        { name: DispatchPickups.name, data: { payload: { cityCode: null } } },
+      )
+      .catch((err: Error) => this.logger.warn(`Dispatch sweep not scheduled: ${err.message}`));
+  }
+}

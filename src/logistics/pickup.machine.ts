@@ -1,0 +1,41 @@
+import { seesEverything, type Actor } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { PICKUP_STATES, Pickup } from './pickup.entity.js';
+
+/**
+ * Pickup (spec §3): SCHEDULED → ASSIGNED → EN_ROUTE → COLLECTED → DELIVERED; a failed attempt
+ * passes through FAILED and, in the same transaction, back to SCHEDULED or on to CANCELLED.
+ */
+export const PickupMachine = defineMachine({
+  name: 'Pickup',
+  entity: Pickup,
+  states: PICKUP_STATES,
+  initial: ['SCHEDULED'],
+  transitions: [
+    {
+      action: 'assign',
+      from: ['SCHEDULED', 'ASSIGNED'],
+      to: 'ASSIGNED',
+      roles: ['admin', 'system'],
+    },
+    { action: 'start', from: ['ASSIGNED'], to: 'EN_ROUTE', roles: ['courier'] },
+    { action: 'collect', from: ['EN_ROUTE'], to: 'COLLECTED', roles: ['courier'] },
+    { action: 'deliver', from: ['COLLECTED'], to: 'DELIVERED', roles: ['courier'] },
+    { action: 'fail', from: ['ASSIGNED', 'EN_ROUTE'], to: 'FAILED', roles: ['courier', 'admin'] },
+    { action: 'reschedule', from: ['FAILED'], to: 'SCHEDULED', roles: ['system', 'admin'] },
+    {
+      action: 'cancel',
+      from: ['SCHEDULED', 'ASSIGNED', 'FAILED'],
+      to: 'CANCELLED',
+      roles: ['system', 'admin'],
+    },
+  ],
+  canAccess: (p: Pickup, actor: Actor) =>
+    seesEverything(actor) ||
+    (actor.role === 'courier' && p.courierId !== null && p.courierId === actor.userId) ||
+    (actor.role === 'customer' && p.customerId !== null && p.customerId === actor.userId) ||
+    (actor.role === 'warehouse' &&
+      actor.organisationId !== null &&
+      (p.warehouseId === actor.organisationId || p.storeId === actor.organisationId)),
+  itemIds: (p: Pickup) => p.itemIds,
+});

@@ -1,0 +1,140 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { DispatchService } from './dispatch.service.js';
+import {
+  AssignPickupDto,
+  CollectPickupDto,
+  CourierProfileDto,
+  CreateConsolidationDto,
+  DeliverPickupDto,
+  FailPickupDto,
+  MinePickupsQuery,
+  PickupFilter,
+  VersionDto,
+} from './logistics.dto.js';
+import { PickupsService } from './pickups.service.js';
+
+@ApiTags('pickups')
+@ApiBearerAuth()
+@Controller('pickups')
+export class PickupsController {
+  constructor(
+    private readonly pickups: PickupsService,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  /** Couriers see theirs, owners theirs, warehouse and store staff their own parcels. */
+  @Get()
+  @SignedIn()
+  list(@CurrentActor() actor: Actor, @Query() filter: PickupFilter) {
+    return this.pickups.list(actor, filter);
+  }
+
+  /** "My pickups today", in window order, with address, window and items to scan. */
+  @Get('mine')
+  @Roles('courier')
+  mine(@CurrentActor() actor: Actor, @Query() query: MinePickupsQuery) {
+    return this.pickups.mine(actor, query.date);
+  }
+
+  @Get(':id')
+  @SignedIn()
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.pickups.get(actor, id);
+  }
+
+  /** A sealed bag of a store's drop-offs for a warehouse (store staff). */
+  @Post('consolidations')
+  @Roles('warehouse')
+  consolidate(@CurrentActor() actor: Actor, @Body() dto: CreateConsolidationDto) {
+    return this.pickups.createConsolidation(actor, dto);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('admin')
+  async assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AssignPickupDto,
+  ) {
+    const p = await this.dispatch.assignByHand(actor, id, dto);
+    return (await this.pickups.views(actor, [p]))[0];
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @Roles('courier')
+  start(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.pickups.start(actor, id, dto.version);
+  }
+
+  @Post(':id/collect')
+  @HttpCode(200)
+  @Roles('courier')
+  collect(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CollectPickupDto,
+  ) {
+    return this.pickups.collect(actor, id, dto);
+  }
+
+  @Post(':id/deliver')
+  @HttpCode(200)
+  @Roles('courier')
+  deliver(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeliverPickupDto,
+  ) {
+    return this.pickups.deliver(actor, id, dto);
+  }
+
+  @Post(':id/fail')
+  @HttpCode(200)
+  @Roles('courier', 'admin')
+  fail(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: FailPickupDto,
+  ) {
+    return this.pickups.fail(actor, id, dto);
+  }
+}
+
+/** Couriers' dispatch profiles: capacity per window and the areas they serve. */
+@ApiTags('pickups')
+@ApiBearerAuth()
+@Controller('couriers')
+export class CouriersController {
+  constructor(private readonly dispatch: DispatchService) {}
+
+  @Get()
+  @Roles('admin', 'support')
+  async list() {
+    return { items: await this.dispatch.listCouriers() };
+  }
+
+  @Put(':userId')
+  @Roles('admin')
+  save(@Param('userId', ParseUUIDPipe) userId: string, @Body() dto: CourierProfileDto) {
+    return this.dispatch.saveCourier(userId, dto);
+  }
+}

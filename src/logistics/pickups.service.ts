@@ -1,0 +1,799 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
+import { Organisation } from '../accounts/organisation.entity.js';
+import { SYSTEM_ACTOR, seesEverything, type Actor } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, toPage, type Page } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import { Item } from '../core/items/item.entity.js';
+import { ItemMachine } from '../core/items/item.machine.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
+import {
+  CheckPickupSla,
+  DispatchPickups,
+  NotifyOwner,
+  OpenSupportCase,
+  ParcelDelivered,
+  SaleOrderShipmentUpdate,
+  SchedulePickup,
+  StartErasure,
+  TradeInShipmentUpdate,
+  type ShipmentAddress,
+  type ShipmentUpdatePayload,
+} from '../core/jobs/job-catalogue.js';
+import { job, type JobDef, type OutboxJob } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { ServiceAreasService } from '../service-areas/service-areas.service.js';
+import { LogisticsClock } from './clock.js';
+import {
+  afterFailure,
+  attemptsRemaining,
+  validateFailedAttempt,
+  MAX_PICKUP_ATTEMPTS,
+} from './engine/attempts.js';
+import { NoPickupCapacityError, type PickupPromise } from './engine/promise.js';
+import type { ServiceArea } from './engine/service-area.js';
+import { localParts } from './engine/time-zone.js';
+import type {
+  CollectPickupDto,
+  CreateConsolidationDto,
+  DeliverPickupDto,
+  FailPickupDto,
+  PickupFilter,
+} from './logistics.dto.js';
+import { PickupBookings } from './pickup-bookings.js';
+import { Pickup, type PickupState } from './pickup.entity.js';
+import { PickupMachine } from './pickup.machine.js';
+
+type PayloadOf<D> = D extends JobDef<infer P> ? P : never;
+export type SchedulePickupPayload = PayloadOf<typeof SchedulePickup>;
+
+/** States in which a pickup still occupies a courier and can still be late. */
+const OPEN_STATES: PickupState[] = ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE'];
+
+/**
+ * Pickups: scheduling (from the SchedulePickup job), courier work, failed attempts, the SLA
+ * timer and store consolidations. Every state change goes through the Pickup machine; items
+ * move with it in the same transaction; follow-ups go to the outbox.
+ */
+@Injectable()
+export class PickupsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly outbox: OutboxService,
+    private readonly areas: ServiceAreasService,
+    private readonly bookings: PickupBookings,
+    private readonly clock: LogisticsClock,
+  ) {}
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  /**
+   * Handles SchedulePickup: one pickup per source and direction, promised from `requestedAt`
+   * in the area's time zone with the cut-off and the capacity left. A second delivery of the
+   * same job finds the pickup and does nothing.
+   */
+  async schedule(payload: SchedulePickupPayload): Promise<Pickup> {
+    const existing = await this.findBySource(payload);
+    if (existing) return existing;
+    const requestedAt = new Date(payload.requestedAt);
+    if (Number.isNaN(requestedAt.getTime()) || payload.itemIds.length === 0) {
+      throw new UnrecoverableError(
+        'SchedulePickup needs a valid requestedAt and at least one item',
+      );
+    }
+    const coverage = await this.areas.checkCoverage(payload.address);
+    if (!coverage.covered) {
+      // Acquisition checks coverage at order time; an area switched off since then needs a person.
+      throw new UnrecoverableError(`Cannot schedule pickup: ${coverage.message}`);
+    }
+    const area = coverage.area;
+    const warehouseId = payload.warehouseId ?? (await this.pickWarehouse(area.cityCode));
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        await this.bookings.lockArea(m, area.cityCode);
+        const promise = await this.promiseIn(m, area, requestedAt);
+        return this.transitions.create(PickupMachine, {
+          manager: m,
+          actor: SYSTEM_ACTOR,
+          values: {
+            direction: payload.direction,
+            sourceKind: payload.source.kind,
+            sourceId: payload.source.id,
+            customerId: payload.customerId,
+            itemIds: [...new Set(payload.itemIds)],
+            address: payload.address,
+            areaCode: area.cityCode,
+            districtCode: coverage.district.code,
+            timeZone: area.timeZone,
+            warehouseId,
+            storeId: null,
+            requestedAt,
+            specialPackaging: payload.specialPackaging,
+            ...promiseColumns(promise),
+            attempt: 1,
+            failures: [],
+            photoRefs: [],
+          },
+          data: (p) => ({
+            direction: p.direction,
+            promisedWindow: windowOf(p),
+            sameDay: p.sameDay,
+          }),
+          jobs: (p) => [
+            ...shipmentUpdate(p, 'scheduled', { at: this.clock.now() }),
+            ...this.afterBooking(p),
+          ],
+        });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const raced = await this.findBySource(payload);
+        if (raced) return raced;
+      }
+      throw err;
+    }
+  }
+
+  private findBySource(payload: SchedulePickupPayload): Promise<Pickup | null> {
+    return this.dataSource.getRepository(Pickup).findOne({
+      where: {
+        sourceKind: payload.source.kind,
+        sourceId: payload.source.id,
+        direction: payload.direction,
+      },
+    });
+  }
+
+  /** The first window with room, counting what is booked now (caller holds the area lock). */
+  private async promiseIn(m: EntityManager, area: ServiceArea, from: Date): Promise<PickupPromise> {
+    const booked = await this.bookings.counts(m, area, from);
+    return this.areas.promise(area, from, booked);
+  }
+
+  /** The SLA timer for this attempt's window and a dispatch run for the area. */
+  private afterBooking(p: Pickup): OutboxJob[] {
+    return [
+      job(CheckPickupSla, { pickupId: p.id, attempt: p.attempt }, p.windowEnd),
+      job(DispatchPickups, { cityCode: p.areaCode }),
+    ];
+  }
+
+  /** A warehouse in the same city, else any (deterministic); null when there is none yet. */
+  private async pickWarehouse(cityCode: string): Promise<string | null> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM organisations WHERE kind = 'warehouse'
+        ORDER BY (city_code = $1) DESC NULLS LAST, created_at, id LIMIT 1`,
+      [cityCode],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string) {
+    const p = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
+    if (!p || !PickupMachine.canAccess(p, actor)) throw new NotFound('Pickup', id);
+    return (await this.views(actor, [p]))[0];
+  }
+
+  async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
+    const limit = filter.limit ?? 50;
+    const cursor = decodeCursor(filter.cursor);
+    const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
+    if (!seesEverything(actor)) {
+      if (actor.role === 'courier') qb.andWhere('p.courier_id = :me', { me: actor.userId });
+      else if (actor.role === 'customer') qb.andWhere('p.customer_id = :me', { me: actor.userId });
+      else if (actor.role === 'warehouse' && actor.organisationId) {
+        qb.andWhere('(p.warehouse_id = :org OR p.store_id = :org)', { org: actor.organisationId });
+      } else qb.andWhere('false');
+    }
+    if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
+    if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
+    if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
+    if (filter.direction) qb.andWhere('p.direction = :dir', { dir: filter.direction });
+    if (cursor) {
+      qb.andWhere('(p.created_at, p.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
+    }
+    const rows = await qb
+      .orderBy('p.createdAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    const page = toPage(rows, limit, (r) => r);
+    return { items: await this.views(actor, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** "My pickups today": the courier's pickups of a local date, in window order. */
+  async mine(actor: Actor, date: string | undefined) {
+    const day = date ?? localParts(this.clock.now(), await this.courierTimeZone(actor)).date;
+    const rows = await this.dataSource
+      .getRepository(Pickup)
+      .createQueryBuilder('p')
+      .where('p.courier_id = :me AND p.promised_date = :day', { me: actor.userId, day })
+      .orderBy('p.windowStart', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .getMany();
+    return { date: day, items: await this.views(actor, rows) };
+  }
+
+  private async courierTimeZone(actor: Actor): Promise<string> {
+    const rows = await this.dataSource.query<Array<{ time_zone: string }>>(
+      `SELECT a.time_zone FROM courier_areas ca JOIN service_areas a ON a.city_code = ca.city_code
+        WHERE ca.courier_id = $1 ORDER BY a.city_code LIMIT 1`,
+      [actor.userId],
+    );
+    return rows[0]?.time_zone ?? 'Asia/Shanghai';
+  }
+
+  async views(actor: Actor, pickups: Pickup[]) {
+    const ids = [...new Set(pickups.flatMap((p) => p.itemIds))];
+    const items = ids.length
+      ? await this.dataSource.getRepository(Item).find({ where: { id: In(ids) } })
+      : [];
+    const codes = new Map(items.map((i) => [i.id, i.traceCode]));
+    return pickups.map((p) =>
+      withActions(
+        PickupMachine,
+        p,
+        actor,
+        pickupView(p, (id) => codes.get(id) ?? null),
+      ),
+    );
+  }
+
+  // ---- courier work --------------------------------------------------------------------------
+
+  async start(actor: Actor, id: string, version?: number) {
+    const p = await this.transitions.apply(PickupMachine, {
+      id,
+      action: 'start',
+      actor,
+      expectedVersion: version,
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  /**
+   * The courier has the parcel: every item scanned (exactly the pickup's items), the bag's seal
+   * number when the goods travel sealed, and the items move into the courier's custody.
+   */
+  async collect(actor: Actor, id: string, dto: CollectPickupDto) {
+    const now = this.clock.now();
+    const seal = dto.sealNumber?.trim() || null;
+    let erasureItems: string[] = [];
+    const p = await this.transitions.apply(PickupMachine, {
+      id,
+      action: 'collect',
+      actor,
+      expectedVersion: dto.version,
+      patch: (p) => ({
+        sealNumber: p.direction === 'store-consolidation' ? p.sealNumber : seal,
+        photoRefs: dto.photoRefs ?? [],
+        collectedAt: now,
+      }),
+      custodian: { kind: 'courier', id: actor.userId },
+      data: (p) => ({
+        sealNumber: p.sealNumber,
+        photoRefs: p.photoRefs,
+        eraseOnSite: dto.eraseOnSite ?? false,
+      }),
+      effects: async (m, p) => {
+        const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
+        checkScannedItems(items, dto.traceCodes);
+        if ((p.specialPackaging || p.direction === 'store-consolidation') && !p.sealNumber) {
+          throw new BadRequestException({
+            message: 'sealNumber is required: these goods travel in a tamper-evident bag',
+            fields: [{ field: 'sealNumber', errors: ['required for sealed goods'] }],
+          });
+        }
+        if (p.direction === 'store-consolidation' && seal !== p.sealNumber) {
+          throw new ConflictException(
+            `Seal number ${seal ?? '(none)'} does not match the bag the store sealed (${p.sealNumber})`,
+          );
+        }
+        await this.moveOnCollect(m, actor, p, items);
+        if (dto.eraseOnSite) {
+          erasureItems = items.filter((i) => i.erasureStatus === 'pending').map((i) => i.id);
+        }
+      },
+      jobs: (p) => [
+        ...shipmentUpdate(p, 'collected', { at: now }),
+        ...erasureItems.map((itemId) =>
+          job(StartErasure, {
+            itemId,
+            at: 'on-site',
+            organisationId: null,
+            requestedBy: actor.userId,
+          }),
+        ),
+      ],
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  private async moveOnCollect(m: EntityManager, actor: Actor, p: Pickup, items: Item[]) {
+    const wrong = (expected: string, item: Item) =>
+      new ConflictException(
+        `Item ${item.traceCode} is ${item.state}, not ${expected}: it cannot be collected on this pickup`,
+      );
+    for (const item of items) {
+      if (p.direction === 'inbound') {
+        await this.transitions.apply(ItemMachine, {
+          manager: m,
+          id: item.id,
+          action: 'collect',
+          actor,
+          checkAccess: false,
+          custodian: { kind: 'courier', id: actor.userId },
+          data: { pickupId: p.id, sealNumber: p.sealNumber },
+        });
+      } else if (p.direction === 'buyer-return') {
+        if (item.state === 'SOLD') {
+          // Resale may leave the item SOLD until it physically leaves the buyer.
+          await this.transitions.apply(ItemMachine, {
+            manager: m,
+            id: item.id,
+            action: 'return-by-buyer',
+            actor: SYSTEM_ACTOR,
+            custodian: { kind: 'courier', id: actor.userId },
+            data: { pickupId: p.id, courierId: actor.userId },
+          });
+        } else if (item.state !== 'RETURN_IN_TRANSIT')
+          throw wrong('SOLD or RETURN_IN_TRANSIT', item);
+      } else if (p.direction === 'return-to-owner') {
+        if (item.state !== 'RETURNING_TO_OWNER') throw wrong('RETURNING_TO_OWNER', item);
+      } else if (
+        item.state !== 'IN_TRANSIT' ||
+        item.custodianKind !== 'store' ||
+        item.custodianId !== p.storeId
+      ) {
+        throw new ConflictException(`Item ${item.traceCode} is not held by this store`);
+      }
+    }
+    await setCustodian(m, p.itemIds, 'courier', actor.userId);
+  }
+
+  /**
+   * Hand-off at the end of the leg: to the warehouse (receiving then checks the seal and the
+   * items) or, for a return, to the owner.
+   */
+  async deliver(actor: Actor, id: string, dto: DeliverPickupDto) {
+    const now = this.clock.now();
+    const current = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
+    if (!current || !PickupMachine.canAccess(current, actor)) throw new NotFound('Pickup', id);
+    const toOwner = current.direction === 'return-to-owner';
+    const warehouseId = toOwner
+      ? current.warehouseId
+      : (current.warehouseId ?? dto.warehouseId ?? null);
+    if (!toOwner) await this.assertWarehouse(warehouseId);
+    const p = await this.transitions.apply(PickupMachine, {
+      id,
+      action: 'deliver',
+      actor,
+      expectedVersion: dto.version,
+      patch: { deliveredAt: now, warehouseId },
+      custodian: toOwner
+        ? { kind: 'owner', id: current.customerId }
+        : { kind: 'warehouse', id: warehouseId },
+      effects: async (m, p) => {
+        if (!toOwner) {
+          await setCustodian(m, p.itemIds, 'warehouse', warehouseId);
+          return;
+        }
+        const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
+        for (const item of items) {
+          const ownerId = item.ownerId ?? p.customerId;
+          await this.transitions.apply(ItemMachine, {
+            manager: m,
+            id: item.id,
+            action: 'hand-back',
+            actor,
+            checkAccess: false,
+            custodian: { kind: 'owner', id: ownerId },
+            data: { pickupId: p.id },
+          });
+          await setCustodian(m, [item.id], 'owner', ownerId);
+        }
+      },
+      jobs: (p) => [
+        ...(toOwner
+          ? []
+          : [
+              job(ParcelDelivered, {
+                pickupId: p.id,
+                warehouseId: warehouseId as string,
+                sealNumber: p.sealNumber,
+                itemIds: p.itemIds,
+                source: { kind: p.sourceKind, id: p.sourceId },
+                deliveredAt: now.toISOString(),
+              }),
+            ]),
+        ...shipmentUpdate(p, 'delivered', { at: now }),
+      ],
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  private async assertWarehouse(warehouseId: string | null): Promise<void> {
+    if (!warehouseId) {
+      throw new ConflictException('No destination warehouse for this parcel: pass warehouseId');
+    }
+    const org = await this.dataSource
+      .getRepository(Organisation)
+      .findOne({ where: { id: warehouseId } });
+    if (!org || org.kind !== 'warehouse') {
+      throw new BadRequestException({
+        message: 'warehouseId must name a warehouse',
+        fields: [{ field: 'warehouseId', errors: ['not a warehouse'] }],
+      });
+    }
+  }
+
+  /**
+   * A failed attempt: reason recorded, then rescheduled to the next promise from now, or, on
+   * the last attempt, cancelled and the owner told. One transaction, so FAILED never lingers.
+   */
+  async fail(actor: Actor, id: string, dto: FailPickupDto) {
+    const checked = validateFailedAttempt({ reason: dto.reason, note: dto.note });
+    if (!checked.ok) {
+      throw new BadRequestException({
+        message: `Invalid failure report: ${checked.errors.map((e) => e.message).join('; ')}`,
+        fields: checked.errors.map((e) => ({ field: e.field, errors: [e.message] })),
+      });
+    }
+    const { attempt } = checked;
+    const now = this.clock.now();
+    const p = await this.dataSource.transaction(async (m) => {
+      const failed = await this.transitions.apply(PickupMachine, {
+        manager: m,
+        id,
+        action: 'fail',
+        actor,
+        expectedVersion: dto.version,
+        patch: (p) => ({
+          failures: [
+            ...p.failures,
+            {
+              attempt: p.attempt,
+              reason: attempt.reason,
+              note: attempt.note ?? null,
+              courierId: p.courierId,
+              at: now.toISOString(),
+            },
+          ],
+        }),
+        data: (p) => ({ reason: attempt.reason, note: attempt.note ?? null, attempt: p.attempt }),
+      });
+      const reason = attempt.note ? `${attempt.reason}: ${attempt.note}` : attempt.reason;
+      if (afterFailure(failed.attempt) === 'cancel') {
+        return this.transitions.apply(PickupMachine, {
+          manager: m,
+          id,
+          action: 'cancel',
+          actor: SYSTEM_ACTOR,
+          patch: { cancelReason: `${MAX_PICKUP_ATTEMPTS} attempts failed (last: ${reason})` },
+          data: { reason: 'attempts-exhausted', lastFailure: attempt.reason },
+          jobs: (p) => [
+            ...shipmentUpdate(p, 'cancelled', { at: now, reason }),
+            ...notifyCustomer(p, 'pickup-cancelled', {
+              attempts: p.attempt,
+              lastReason: attempt.reason,
+            }),
+          ],
+        });
+      }
+      const area = await this.areas.findArea(failed.areaCode, {
+        includeInactive: true,
+        manager: m,
+      });
+      if (!area) throw new ConflictException(`Service area ${failed.areaCode} no longer exists`);
+      await this.bookings.lockArea(m, area.cityCode);
+      let promise: PickupPromise;
+      try {
+        promise = await this.promiseIn(m, area, now);
+      } catch (err) {
+        if (err instanceof NoPickupCapacityError) throw new ConflictException(err.message);
+        throw err;
+      }
+      return this.transitions.apply(PickupMachine, {
+        manager: m,
+        id,
+        action: 'reschedule',
+        actor: SYSTEM_ACTOR,
+        patch: { ...promiseColumns(promise), attempt: failed.attempt + 1, courierId: null },
+        data: (p) => ({ attempt: p.attempt, promisedWindow: windowOf(p) }),
+        jobs: (p) => [
+          ...shipmentUpdate(p, 'failed', { at: now, reason }),
+          ...notifyCustomer(p, 'pickup-rescheduled', {
+            reason: attempt.reason,
+            promisedWindow: windowOf(p),
+            attemptsRemaining: attemptsRemaining(p.attempt - 1),
+          }),
+          ...this.afterBooking(p),
+        ],
+      });
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  // ---- SLA -----------------------------------------------------------------------------------
+
+  /**
+   * The end of a promised window: if this attempt is still not collected (not delivered, for a
+   * return to the owner) the pickup is late — a support case and a message to the owner, once.
+   * A timer of an earlier attempt finds a newer attempt and does nothing.
+   */
+  async checkSla(payload: { pickupId: string; attempt: number }): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const p = await m
+        .getRepository(Pickup)
+        .findOne({ where: { id: payload.pickupId }, lock: { mode: 'pessimistic_write' } });
+      if (!p || p.attempt !== payload.attempt || p.lateAttempt === payload.attempt) return;
+      const late =
+        p.direction === 'return-to-owner'
+          ? !['DELIVERED', 'CANCELLED'].includes(p.state)
+          : OPEN_STATES.includes(p.state);
+      if (!late) return;
+      await m.query('UPDATE pickups SET late_attempt = $2 WHERE id = $1', [p.id, p.attempt]);
+      const window = windowOf(p);
+      await this.outbox.write(m, [
+        job(OpenSupportCase, {
+          kind: 'late-pickup',
+          dedupeKey: `late-pickup:${p.id}:${p.attempt}`,
+          summary: `Pickup not ${p.direction === 'return-to-owner' ? 'delivered' : 'collected'} by the end of its window (${window.start} – ${window.end})`,
+          itemIds: p.itemIds,
+          orderRef: p.sourceKind === 'store-intake' ? null : { kind: p.sourceKind, id: p.sourceId },
+          customerId: p.customerId,
+          detail: {
+            pickupId: p.id,
+            state: p.state,
+            attempt: p.attempt,
+            areaCode: p.areaCode,
+            courierId: p.courierId,
+            promisedWindow: window,
+          },
+        }),
+        ...notifyCustomer(p, 'pickup-late', { promisedWindow: window }),
+      ]);
+    });
+  }
+
+  // ---- store drop-off ------------------------------------------------------------------------
+
+  /**
+   * A sealed bag of the store's drop-offs for a warehouse: a pickup in the 'store-consolidation'
+   * direction, promised and dispatched like any other, with the seal recorded up front.
+   */
+  async createConsolidation(actor: Actor, dto: CreateConsolidationDto) {
+    const storeId = await this.assertStoreStaff(actor);
+    const store = await this.areas.storeOfOrganisation(storeId);
+    if (!store) {
+      throw new ConflictException('This store has no drop-off point set up in the service areas');
+    }
+    const area = await this.areas.findArea(store.cityCode);
+    if (!area) throw new ConflictException(`Store city ${store.cityCode} is not a service area`);
+    await this.assertWarehouse(dto.warehouseId);
+    const now = this.clock.now();
+    const id = randomUUID();
+    const p = await this.dataSource.transaction(async (m) => {
+      const items = await this.itemsByTraceCodes(m, dto.traceCodes);
+      const notHeld = items.filter(
+        (i) => i.state !== 'IN_TRANSIT' || i.custodianKind !== 'store' || i.custodianId !== storeId,
+      );
+      if (notHeld.length > 0) {
+        throw new ConflictException({
+          message: `Not held by this store: ${notHeld.map((i) => i.traceCode).join(', ')}`,
+          traceCodes: notHeld.map((i) => i.traceCode),
+        });
+      }
+      const busy = await m.query<Array<{ id: string }>>(
+        `SELECT id FROM pickups WHERE item_ids && $1::uuid[] AND state NOT IN ('DELIVERED', 'CANCELLED')`,
+        [items.map((i) => i.id)],
+      );
+      if (busy.length > 0) {
+        throw new ConflictException(`Some items are already on pickup ${busy[0].id}`);
+      }
+      await this.bookings.lockArea(m, area.cityCode);
+      const promise = await this.promiseIn(m, area, now).catch((err: unknown) => {
+        throw err instanceof NoPickupCapacityError ? new ConflictException(err.message) : err;
+      });
+      const address: ShipmentAddress = {
+        cityCode: store.cityCode,
+        districtCode: store.districtCode,
+        line1: store.address,
+        contactName: store.name,
+        contactPhone: '',
+      };
+      return this.transitions.create(PickupMachine, {
+        manager: m,
+        actor,
+        values: {
+          id,
+          direction: 'store-consolidation',
+          sourceKind: 'store-intake',
+          sourceId: id,
+          customerId: null,
+          itemIds: items.map((i) => i.id),
+          address,
+          areaCode: area.cityCode,
+          districtCode: store.districtCode,
+          timeZone: area.timeZone,
+          warehouseId: dto.warehouseId,
+          storeId,
+          requestedAt: now,
+          specialPackaging: true,
+          sealNumber: dto.sealNumber.trim(),
+          ...promiseColumns(promise),
+          attempt: 1,
+          failures: [],
+          photoRefs: [],
+        },
+        custodian: { kind: 'store', id: storeId },
+        data: {
+          sealNumber: dto.sealNumber.trim(),
+          promisedWindow: windowOf({ ...promiseColumns(promise), timeZone: area.timeZone }),
+        },
+        jobs: (p) => this.afterBooking(p),
+      });
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  private async assertStoreStaff(actor: Actor): Promise<string> {
+    const org = actor.organisationId
+      ? await this.dataSource
+          .getRepository(Organisation)
+          .findOne({ where: { id: actor.organisationId } })
+      : null;
+    if (!org || org.kind !== 'store') throw new ForbiddenException('Only store staff may do this');
+    return org.id;
+  }
+
+  private async itemsByTraceCodes(m: EntityManager, traceCodes: string[]): Promise<Item[]> {
+    const codes = traceCodes.map((c) => normaliseTraceCode(c) ?? c.toUpperCase());
+    const items = await m.getRepository(Item).find({ where: { traceCode: In(codes) } });
+    const found = new Set(items.map((i) => i.traceCode));
+    const unknown = [...new Set(codes.filter((c) => !found.has(c)))];
+    if (unknown.length > 0) {
+      throw new BadRequestException({
+        message: `Unknown trace codes: ${unknown.join(', ')}`,
+        fields: [{ field: 'traceCodes', errors: unknown.map((c) => `unknown trace code ${c}`) }],
+      });
+    }
+    return items;
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+function promiseColumns(promise: PickupPromise) {
+  return {
+    promisedDate: promise.date,
+    windowIndex: promise.windowIndex,
+    windowStart: promise.windowStart,
+    windowEnd: promise.windowEnd,
+    sameDay: promise.sameDay,
+  };
+}
+
+/** The promised window as ISO instants, plus its local reading for people. */
+export function windowOf(p: {
+  windowStart: Date;
+  windowEnd: Date;
+  promisedDate: string;
+  timeZone: string;
+}) {
+  return {
+    start: p.windowStart.toISOString(),
+    end: p.windowEnd.toISOString(),
+    localDate: p.promisedDate,
+    local: `${localParts(p.windowStart, p.timeZone).time}–${localParts(p.windowEnd, p.timeZone).time}`,
+    timeZone: p.timeZone,
+  };
+}
+
+/** Tells the stage that asked for the shipment; store consolidations have nobody to tell. */
+function shipmentUpdate(
+  p: Pickup,
+  event: ShipmentUpdatePayload['event'],
+  extra: { at: Date; reason?: string },
+): OutboxJob[] {
+  if (p.direction === 'store-consolidation') return [];
+  const payload: ShipmentUpdatePayload = {
+    pickupId: p.id,
+    source: { kind: p.sourceKind, id: p.sourceId },
+    direction: p.direction,
+    event,
+    itemIds: p.itemIds,
+    sealNumber: p.sealNumber,
+    warehouseId: p.warehouseId,
+    promisedWindow: { start: p.windowStart.toISOString(), end: p.windowEnd.toISOString() },
+    reason: extra.reason ?? null,
+    at: extra.at.toISOString(),
+  };
+  if (p.sourceKind === 'trade-in') return [job(TradeInShipmentUpdate, payload)];
+  if (p.sourceKind === 'sale-order') return [job(SaleOrderShipmentUpdate, payload)];
+  return [];
+}
+
+function notifyCustomer(p: Pickup, template: string, params: Record<string, unknown>): OutboxJob[] {
+  if (!p.customerId) return [];
+  return [
+    job(NotifyOwner, { userId: p.customerId, template, params: { pickupId: p.id, ...params } }),
+  ];
+}
+
+/** The scanned codes must be exactly the pickup's items: names what is missing or extra. */
+function checkScannedItems(items: Item[], scanned: string[]): void {
+  const expected = new Set(items.map((i) => i.traceCode));
+  const seen = new Set(scanned.map((c) => normaliseTraceCode(c) ?? c.trim().toUpperCase()));
+  const missing = [...expected].filter((c) => !seen.has(c)).sort();
+  const unexpected = [...seen].filter((c) => !expected.has(c)).sort();
+  if (missing.length === 0 && unexpected.length === 0) return;
+  const parts = [
+    missing.length ? `missing ${missing.join(', ')}` : '',
+    unexpected.length ? `unexpected ${unexpected.join(', ')}` : '',
+  ].filter(Boolean);
+  throw new BadRequestException({
+    message: `Scanned items do not match the pickup: ${parts.join('; ')}`,
+    missing,
+    unexpected,
+  });
+}
+
+async function setCustodian(
+  m: EntityManager,
+  itemIds: string[],
+  kind: Item['custodianKind'],
+  id: string | null,
+): Promise<void> {
+  await m.query(
+    'UPDATE items SET custodian_kind = $1, custodian_id = $2, updated_at = now() WHERE id = ANY($3::uuid[])',
+    [kind, id, itemIds],
+  );
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (
+    err instanceof QueryFailedError &&
+    (err.driverError as { code?: string } | undefined)?.code === '23505'
+  );
+}
+
+export function pickupView(p: Pickup, traceCode: (itemId: string) => string | null) {
+  return {
+    id: p.id,
+    direction: p.direction,
+    source: { kind: p.sourceKind, id: p.sourceId },
+    customerId: p.customerId,
+    items: p.itemIds.map((id) => ({ id, traceCode: traceCode(id) })),
+    address: p.address,
+    areaCode: p.areaCode,
+    districtCode: p.districtCode,
+    warehouseId: p.warehouseId,
+    storeId: p.storeId,
+    requestedAt: p.requestedAt,
+    specialPackaging: p.specialPackaging,
+    promisedWindow: windowOf(p),
+    sameDay: p.sameDay,
+    attempt: p.attempt,
+    failures: p.failures,
+    courierId: p.courierId,
+    sealNumber: p.sealNumber,
+    photoRefs: p.photoRefs,
+    collectedAt: p.collectedAt,
+    deliveredAt: p.deliveredAt,
+    cancelReason: p.cancelReason,
+    createdAt: p.createdAt,
+  };
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DropOffStoresController, ServiceAreasController } from './service-areas.controller.js';
+import { ServiceAreasService } from './service-areas.service.js';
+import {
+  DropOffStoreRecord,
+  ServiceAreaDistrict,
+  ServiceAreaRecord,
+} from './service-area.entity.js';
+
+/** Reference module: service areas and drop-off stores, consulted read-only by the stages. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ServiceAreaRecord, ServiceAreaDistrict, DropOffStoreRecord])],
+  controllers: [ServiceAreasController, DropOffStoresController],
+  providers: [ServiceAreasService],
+  exports: [ServiceAreasService],
+})
+export class ServiceAreasModule {}

@@ -1,0 +1,391 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Organisation } from '../accounts/organisation.entity.js';
+import { NotFound } from '../core/errors.js';
+import {
+  checkCoverage as checkCoverageIn,
+  type CoverageRefusal,
+  type PickupAddress,
+} from '../logistics/engine/address.js';
+import {
+  pickupOptions,
+  promisePickup,
+  type BookedCounts,
+  type PickupOption,
+  type PickupPromise,
+} from '../logistics/engine/promise.js';
+import {
+  DEFAULT_BOOKING_DAYS_AHEAD,
+  DEFAULT_CUTOFF_HOUR,
+  DEFAULT_MIN_LEAD_MINUTES,
+  validateServiceArea,
+  type District,
+  type ServiceArea,
+} from '../logistics/engine/service-area.js';
+import type { DropOffStore, NearestStore } from '../logistics/engine/stores.js';
+import type { DropOffStoreDto, ServiceAreaDto } from './service-areas.dto.js';
+import {
+  DropOffStoreRecord,
+  ServiceAreaDistrict,
+  ServiceAreaRecord,
+} from './service-area.entity.js';
+
+/** What acquisition gets back at order time (spec §3: outside coverage is refused clearly). */
+export type CoverageCheck =
+  | { covered: true; area: ServiceArea; district: District; address: PickupAddress }
+  | {
+      covered: false;
+      reason: CoverageRefusal;
+      message: string;
+      /** Address fields at fault, for a 400 body. */
+      fields: string[];
+      /** Where the owner can bring the item instead, when there is a store nearby. */
+      nearestStore: NearestStore | null;
+      address: PickupAddress;
+    };
+
+/** The address parts coverage needs (a ShipmentAddress fits). */
+export interface CoverageAddress {
+  cityCode: string;
+  districtCode: string;
+  line1: string;
+  line2?: string;
+}
+
+/**
+ * Reference data for pickups: service areas with their SLA rules and drop-off stores. Read by
+ * acquisition (coverage at order time) and logistics (promises); changed only by admins.
+ */
+@Injectable()
+export class ServiceAreasService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // ---- reads used by other modules ---------------------------------------------------------
+
+  /**
+   * Whether couriers collect at this address. A refusal for coverage names the nearest
+   * drop-off store when there is one (same city, province or region).
+   */
+  async checkCoverage(address: CoverageAddress, manager?: EntityManager): Promise<CoverageCheck> {
+    const m = manager ?? this.dataSource.manager;
+    const cityCode = normaliseCode(address.cityCode);
+    const districtCode = normaliseCode(address.districtCode);
+    const district = districtCode
+      ? await m.getRepository(ServiceAreaDistrict).findOne({ where: { code: districtCode } })
+      : null;
+    const cityCodes = [...new Set([cityCode, district?.cityCode].filter((c): c is string => !!c))];
+    const records = cityCodes.length
+      ? await m
+          .getRepository(ServiceAreaRecord)
+          .find({ where: { cityCode: In(cityCodes), active: true } })
+      : [];
+    // Only the areas that matter here, each with just the matched district: the engine's index
+    // then answers exactly as it would over every district.
+    const areas = records.map((r) =>
+      toServiceArea(r, district && district.cityCode === r.cityCode ? [toDistrict(district)] : []),
+    );
+    const stores = (
+      await m.getRepository(DropOffStoreRecord).find({ where: { active: true } })
+    ).map(toDropOffStore);
+    const result = checkCoverageIn(
+      {
+        cityCode: address.cityCode,
+        districtCode: address.districtCode,
+        line1: address.line1,
+        line2: address.line2,
+      },
+      areas,
+      stores,
+    );
+    if (result.covered) {
+      return {
+        covered: true,
+        area: result.area,
+        district: result.district,
+        address: result.address,
+      };
+    }
+    return {
+      covered: false,
+      reason: result.reason,
+      message: result.message,
+      fields: result.fields,
+      nearestStore: result.nearestStore ?? null,
+      address: result.address,
+    };
+  }
+
+  /** An active area's SLA rules (without its districts unless asked), or null. */
+  async findArea(
+    cityCode: string,
+    options: { withDistricts?: boolean; includeInactive?: boolean; manager?: EntityManager } = {},
+  ): Promise<ServiceArea | null> {
+    const m = options.manager ?? this.dataSource.manager;
+    const record = await m.getRepository(ServiceAreaRecord).findOne({ where: { cityCode } });
+    if (!record || (!record.active && !options.includeInactive)) return null;
+    const districts = options.withDistricts
+      ? await m
+          .getRepository(ServiceAreaDistrict)
+          .find({ where: { cityCode }, order: { code: 'ASC' } })
+      : [];
+    return toServiceArea(record, districts.map(toDistrict));
+  }
+
+  /**
+   * The promised pickup for an order at `orderedAt`, given what is already booked (logistics
+   * counts its own pickups). Throws NoPickupCapacityError when the horizon is full.
+   */
+  promise(area: ServiceArea, orderedAt: Date, booked: BookedCounts): PickupPromise {
+    return promisePickup(area, orderedAt, booked);
+  }
+
+  /** Every bookable window with its remaining places, earliest first. */
+  options(area: ServiceArea, orderedAt: Date, booked: BookedCounts): PickupOption[] {
+    return pickupOptions(area, orderedAt, booked);
+  }
+
+  /** The drop-off store run by a `store` organisation, if it has one. */
+  async storeOfOrganisation(
+    organisationId: string,
+    manager?: EntityManager,
+  ): Promise<DropOffStoreRecord | null> {
+    const m = manager ?? this.dataSource.manager;
+    return m.getRepository(DropOffStoreRecord).findOne({ where: { organisationId, active: true } });
+  }
+
+  // ---- admin -------------------------------------------------------------------------------
+
+  async listAreas() {
+    const rows = await this.dataSource.query<Array<{ city_code: string; n: number }>>(
+      'SELECT city_code, count(*)::int AS n FROM service_area_districts GROUP BY city_code',
+    );
+    const counts = new Map(rows.map((r) => [r.city_code, r.n]));
+    const areas = await this.dataSource
+      .getRepository(ServiceAreaRecord)
+      .find({ order: { cityCode: 'ASC' } });
+    return areas.map((a) => ({ ...areaView(a), districtCount: counts.get(a.cityCode) ?? 0 }));
+  }
+
+  async getArea(cityCode: string) {
+    const record = await this.dataSource
+      .getRepository(ServiceAreaRecord)
+      .findOne({ where: { cityCode } });
+    if (!record) throw new NotFound('Service area', cityCode);
+    const districts = await this.dataSource
+      .getRepository(ServiceAreaDistrict)
+      .find({ where: { cityCode }, order: { code: 'ASC' } });
+    return { ...areaView(record), districts: districts.map(toDistrict) };
+  }
+
+  /** Creates (or, with `replace`, overwrites) an area and its districts, validated by the engine. */
+  async saveArea(dto: ServiceAreaDto, mode: 'create' | 'replace') {
+    const area: ServiceArea = {
+      cityCode: normaliseCode(dto.cityCode),
+      cityName: dto.cityName.trim(),
+      cityNameZh: dto.cityNameZh,
+      timeZone: dto.timeZone,
+      cutoffHour: dto.cutoffHour ?? DEFAULT_CUTOFF_HOUR,
+      sameDay: dto.sameDay,
+      windows: dto.windows.map((w) => ({ start: w.start, end: w.end, capacity: w.capacity })),
+      districts: dto.districts.map((d) => ({
+        code: normaliseCode(d.code),
+        name: d.name.trim(),
+        nameZh: d.nameZh,
+      })),
+      bookingDaysAhead: dto.bookingDaysAhead ?? DEFAULT_BOOKING_DAYS_AHEAD,
+      minLeadMinutes: dto.minLeadMinutes ?? DEFAULT_MIN_LEAD_MINUTES,
+    };
+    const problems = validateServiceArea(area);
+    if (problems.length > 0) {
+      throw new BadRequestException({
+        message: `Invalid service area: ${problems.join('; ')}`,
+        problems,
+      });
+    }
+    await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(ServiceAreaRecord);
+      const existing = await repo.findOne({
+        where: { cityCode: area.cityCode },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (mode === 'create' && existing) {
+        throw new ConflictException(`Service area ${area.cityCode} already exists`);
+      }
+      if (mode === 'replace' && !existing) throw new NotFound('Service area', area.cityCode);
+      await this.writeArea(m, area, dto.active ?? true);
+    });
+    return this.getArea(area.cityCode);
+  }
+
+  /** Upsert used by the seed and by replace: the area row, then its districts wholesale. */
+  async writeArea(m: EntityManager, area: ServiceArea, active = true): Promise<void> {
+    const taken = await m.getRepository(ServiceAreaDistrict).find({
+      where: { code: In(area.districts.map((d) => d.code)) },
+    });
+    const elsewhere = taken
+      .filter((d) => d.cityCode !== area.cityCode)
+      .map((d) => `${d.code} (${d.cityCode})`);
+    if (elsewhere.length > 0) {
+      throw new ConflictException(
+        `District codes already belong to another area: ${elsewhere.join(', ')}`,
+      );
+    }
+    await m.getRepository(ServiceAreaRecord).upsert(
+      {
+        cityCode: area.cityCode,
+        cityName: area.cityName,
+        cityNameZh: area.cityNameZh ?? null,
+        timeZone: area.timeZone,
+        cutoffHour: area.cutoffHour,
+        sameDay: area.sameDay,
+        windows: [...area.windows],
+        bookingDaysAhead: area.bookingDaysAhead,
+        minLeadMinutes: area.minLeadMinutes,
+        active,
+      },
+      ['cityCode'],
+    );
+    await m.getRepository(ServiceAreaDistrict).delete({ cityCode: area.cityCode });
+    const rows = area.districts.map((d) => ({
+      code: d.code,
+      cityCode: area.cityCode,
+      name: d.name,
+      nameZh: d.nameZh ?? null,
+    }));
+    for (let i = 0; i < rows.length; i += 500) {
+      await m.getRepository(ServiceAreaDistrict).insert(rows.slice(i, i + 500));
+    }
+  }
+
+  /** Areas are switched off, not deleted: pickups already booked there keep their rules. */
+  async deactivateArea(cityCode: string): Promise<void> {
+    const result = await this.dataSource
+      .getRepository(ServiceAreaRecord)
+      .update({ cityCode }, { active: false });
+    if (!result.affected) throw new NotFound('Service area', cityCode);
+  }
+
+  async listStores(cityCode?: string) {
+    const stores = await this.dataSource.getRepository(DropOffStoreRecord).find({
+      where: cityCode ? { cityCode: normaliseCode(cityCode) } : {},
+      order: { code: 'ASC' },
+    });
+    return stores.map(storeView);
+  }
+
+  async getStore(id: string) {
+    const store = await this.dataSource
+      .getRepository(DropOffStoreRecord)
+      .findOne({ where: { id } });
+    if (!store) throw new NotFound('Drop-off store', id);
+    return storeView(store);
+  }
+
+  async saveStore(dto: DropOffStoreDto, id?: string) {
+    if (dto.organisationId) {
+      const org = await this.dataSource
+        .getRepository(Organisation)
+        .findOne({ where: { id: dto.organisationId } });
+      if (!org || org.kind !== 'store') {
+        throw new BadRequestException({
+          message: 'organisationId must name a store organisation',
+          fields: [{ field: 'organisationId', errors: ['not a store organisation'] }],
+        });
+      }
+    }
+    const repo = this.dataSource.getRepository(DropOffStoreRecord);
+    const values = {
+      code: dto.code,
+      name: dto.name,
+      nameZh: dto.nameZh ?? null,
+      cityCode: normaliseCode(dto.cityCode),
+      districtCode: normaliseCode(dto.districtCode),
+      address: dto.address,
+      openingHours: dto.openingHours ?? null,
+      organisationId: dto.organisationId ?? null,
+      active: dto.active ?? true,
+    };
+    if (id) {
+      const result = await repo.update({ id }, values);
+      if (!result.affected) throw new NotFound('Drop-off store', id);
+      return this.getStore(id);
+    }
+    const saved = await repo.save(repo.create(values));
+    return storeView(saved);
+  }
+
+  async deactivateStore(id: string): Promise<void> {
+    const result = await this.dataSource
+      .getRepository(DropOffStoreRecord)
+      .update({ id }, { active: false });
+    if (!result.affected) throw new NotFound('Drop-off store', id);
+  }
+}
+
+function normaliseCode(code: string): string {
+  return code.normalize('NFKC').replace(/\s/g, '').toUpperCase();
+}
+
+function toDistrict(d: ServiceAreaDistrict): District {
+  return d.nameZh
+    ? { code: d.code, name: d.name, nameZh: d.nameZh }
+    : { code: d.code, name: d.name };
+}
+
+export function toServiceArea(r: ServiceAreaRecord, districts: District[]): ServiceArea {
+  return {
+    cityCode: r.cityCode,
+    cityName: r.cityName,
+    cityNameZh: r.cityNameZh ?? undefined,
+    timeZone: r.timeZone,
+    cutoffHour: r.cutoffHour,
+    sameDay: r.sameDay,
+    windows: r.windows,
+    districts,
+    bookingDaysAhead: r.bookingDaysAhead,
+    minLeadMinutes: r.minLeadMinutes,
+  };
+}
+
+export function toDropOffStore(s: DropOffStoreRecord): DropOffStore {
+  return {
+    id: s.id,
+    name: s.name,
+    nameZh: s.nameZh ?? undefined,
+    cityCode: s.cityCode,
+    districtCode: s.districtCode,
+    address: s.address,
+    openingHours: s.openingHours ?? undefined,
+  };
+}
+
+function areaView(a: ServiceAreaRecord) {
+  return {
+    cityCode: a.cityCode,
+    cityName: a.cityName,
+    cityNameZh: a.cityNameZh,
+    timeZone: a.timeZone,
+    cutoffHour: a.cutoffHour,
+    sameDay: a.sameDay,
+    windows: a.windows,
+    bookingDaysAhead: a.bookingDaysAhead,
+    minLeadMinutes: a.minLeadMinutes,
+    active: a.active,
+    updatedAt: a.updatedAt,
+  };
+}
+
+function storeView(s: DropOffStoreRecord) {
+  return {
+    id: s.id,
+    code: s.code,
+    name: s.name,
+    nameZh: s.nameZh,
+    cityCode: s.cityCode,
+    districtCode: s.districtCode,
+    address: s.address,
+    openingHours: s.openingHours,
+    organisationId: s.organisationId,
+    active: s.active,
+  };
+}

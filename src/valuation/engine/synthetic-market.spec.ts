@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  generateSalesForModels,
   generateSyntheticMarket,
   mulberry32,
   normal,
@@ -74,5 +75,58 @@ describe('generateSyntheticMarket', () => {
     expect(oracleMape(m.sales)).toBe(m.noiseFloorMape);
     const quiet = generateSyntheticMarket({ seed: 4, salesCount: 1000, noiseSigma: 0 });
     expect(quiet.noiseFloorMape).toBeLessThan(1e-4);
+  });
+});
+
+describe('generateSalesForModels', () => {
+  const models = [
+    {
+      id: 'a',
+      categoryCode: 'digital.phones.smartphones',
+      launchPriceMinor: 599_900,
+      launchDate: new Date('2023-09-22'),
+    },
+    {
+      id: 'b',
+      categoryCode: 'digital.phones.smartphones',
+      launchPriceMinor: 399_900,
+      launchDate: new Date('2024-10-01'),
+    },
+  ];
+  const trueParams = () => ({
+    baseShare: 0.7,
+    annualDepreciationRate: 0.4,
+    floorShare: 0.05,
+    gradeMultipliers: { premium: 1, good: 0.65, scrap: 0.1 },
+  });
+  const end = new Date('2025-06-01T00:00:00Z');
+
+  it('sells only the given models, after launch and before the end, reproducibly', () => {
+    const opts = { seed: 7, models, salesCount: 400, noiseSigma: 0.1, end, trueParams };
+    const sales = generateSalesForModels(opts);
+    expect(generateSalesForModels(opts)).toEqual(sales);
+    expect(sales).toHaveLength(400);
+    for (const s of sales) {
+      expect(['a', 'b']).toContain(s.productModelId);
+      expect(s.soldAt.getTime()).toBeGreaterThanOrEqual(s.launchDate.getTime());
+      expect(s.soldAt.getTime()).toBeLessThanOrEqual(end.getTime());
+      expect(Number.isInteger(s.priceMinor)).toBe(true);
+    }
+    expect(oracleMape(sales)).toBeGreaterThan(0.05);
+    expect(oracleMape(sales)).toBeLessThan(0.12);
+  });
+
+  it('skips models launched after the end', () => {
+    const late = [{ ...models[0], id: 'late', launchDate: new Date('2026-01-01') }];
+    expect(
+      generateSalesForModels({
+        seed: 1,
+        models: late,
+        salesCount: 10,
+        noiseSigma: 0.1,
+        end,
+        trueParams,
+      }),
+    ).toEqual([]);
   });
 });

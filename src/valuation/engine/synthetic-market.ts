@@ -266,3 +266,67 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
     noiseFloorMape: oracleMape(sales),
   };
 }
+
+/** A real product model (e.g. from the catalog) to generate a sales history for. */
+export interface KnownProductModel {
+  id: string;
+  categoryCode: string;
+  launchPriceMinor: number;
+  launchDate: Date;
+}
+
+export interface ModelSalesOptions {
+  seed: number;
+  models: readonly KnownProductModel[];
+  salesCount: number;
+  noiseSigma: number;
+  modelEffectSigma?: number;
+  /** Sales happen in the `years` before `end` (and never before a model's launch). */
+  end: Date;
+  years?: number;
+  gradeMix?: Record<Grade, number>;
+  /** The market's true parameters per category code. */
+  trueParams: (categoryCode: string) => TrueCategoryParams;
+}
+
+/**
+ * The synthetic market over a given set of product models (the demo catalog's): the same
+ * generating process as `generateSyntheticMarket`, so a seeded database has a sales history the
+ * refit can learn from. Deterministic for a given seed and options; sorted by `soldAt`.
+ */
+export function generateSalesForModels(options: ModelSalesOptions): SyntheticSale[] {
+  const rng = mulberry32(options.seed);
+  const endMs = options.end.getTime();
+  const startMs = endMs - (options.years ?? 2) * MS_PER_YEAR;
+  const mix = options.gradeMix ?? { premium: 0.45, good: 0.43, scrap: 0.12 };
+  const effectSigma = options.modelEffectSigma ?? 0;
+  const models = options.models
+    .filter((m) => m.launchDate.getTime() < endMs && m.launchPriceMinor > 0)
+    .map((m) => ({ ...m, effect: effectSigma * normal(rng) }));
+  if (models.length === 0) return [];
+  const grades: Grade[] = ['premium', 'good', 'scrap'];
+  const sales: SyntheticSale[] = [];
+  for (let i = 0; i < options.salesCount; i++) {
+    const m = models[Math.floor(rng() * models.length)];
+    const from = Math.max(startMs, m.launchDate.getTime());
+    const soldMs = from + rng() * (endMs - from);
+    const ageYears = (soldMs - m.launchDate.getTime()) / MS_PER_YEAR;
+    const grade = pickWeighted(rng, grades, (g) => mix[g]);
+    const params = options.trueParams(m.categoryCode);
+    const truePrice = trueValue(params, m.launchPriceMinor, ageYears, grade, m.effect);
+    const price = Math.max(1, Math.round(truePrice * Math.exp(options.noiseSigma * normal(rng))));
+    sales.push({
+      categoryCode: m.categoryCode,
+      launchPriceMinor: m.launchPriceMinor,
+      ageYears,
+      grade,
+      priceMinor: price,
+      productModelId: m.id,
+      soldAt: new Date(soldMs),
+      launchDate: m.launchDate,
+      truePriceMinor: truePrice,
+    });
+  }
+  sales.sort((a, b) => a.soldAt.getTime() - b.soldAt.getTime());
+  return sales;
+}

@@ -1,0 +1,554 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
+import { HistoryService } from '../core/history/history.service.js';
+import { Item } from '../core/items/item.entity.js';
+import { ItemMachine } from '../core/items/item.machine.js';
+import {
+  DisposeItem,
+  ExpireTradeInQuote,
+  type GradeFinding,
+  ItemGraded,
+  ItemReceived,
+  NotifyOwner,
+  OpenSupportCase,
+  ReceivingExceptionRaised,
+  SchedulePickup,
+  SecondGradingRequested,
+  type ShipmentUpdatePayload,
+} from '../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { needsSecondGrader } from '../grading/engine/fairness.js';
+import { explainDifference } from '../valuation/engine/explain.js';
+import type { DefectDeduction } from '../valuation/engine/types.js';
+import { ValuationService, type ItemValuation } from '../valuation/valuation.service.js';
+import {
+  type HoldReason,
+  type OfferExplanation,
+  TradeInItem,
+  TradeInOrder,
+  TradeInPayout,
+} from './trade-in.entities.js';
+import {
+  SETTLED_ITEM_STATES,
+  TradeInItemMachine,
+  TradeInOrderMachine,
+  type TradeInOrderState,
+} from './trade-in.machines.js';
+
+type ItemGradedPayload = NonNullable<(typeof ItemGraded)['payload']>;
+type ReceivingExceptionPayload = NonNullable<(typeof ReceivingExceptionRaised)['payload']>;
+type ItemReceivedPayload = NonNullable<(typeof ItemReceived)['payload']>;
+
+/** Orders in which grading results still count. */
+const INSPECTABLE: readonly TradeInOrderState[] = ['IN_TRANSIT', 'INSPECTING', 'OFFER_PENDING'];
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The platform's side of a trade-in: quotes, expiry, shipment news, receiving, grading results
+ * and the settlement that follows (payouts, disposal, returns). Every handler re-reads the order
+ * under a row lock and skips work already done, so a job delivered twice changes nothing.
+ */
+@Injectable()
+export class TradeInWorkflow {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly outbox: OutboxService,
+    private readonly history: HistoryService,
+    private readonly valuation: ValuationService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Locks the order row for the rest of the transaction (serialises its handlers). */
+  async lockOrder(m: EntityManager, orderId: string): Promise<TradeInOrder | null> {
+    return m
+      .getRepository(TradeInOrder)
+      .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  itemsOf(m: EntityManager, orderId: string): Promise<TradeInItem[]> {
+    return m.getRepository(TradeInItem).find({ where: { orderId }, order: { position: 'ASC' } });
+  }
+
+  // ---- quote and expiry -----------------------------------------------------------------
+
+  async quote(orderId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const order = await this.lockOrder(m, orderId);
+      if (!order || order.state !== 'QUOTING') return;
+      const items = await this.itemsOf(m, orderId);
+      const now = new Date();
+      const penalty = 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0;
+      let total = 0;
+      for (const it of items) {
+        const v = await this.valuation.value({
+          productModelId: it.productModelId,
+          categoryId: it.categoryId,
+          declaredCondition: it.declaredCondition,
+          confidencePenalty: penalty,
+          valuationDate: now,
+        });
+        total += v.amountMinor;
+        await m.getRepository(TradeInItem).update(it.id, { quote: v, quotedMinor: v.amountMinor });
+      }
+      const validUntil = new Date(
+        now.getTime() + this.config.acquisition.quoteValidityDays * MS_PER_DAY,
+      );
+      await this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id: orderId,
+        action: 'quote',
+        actor: SYSTEM_ACTOR,
+        patch: { quotedTotalMinor: total, quotedAt: now, quoteValidUntil: validUntil },
+        data: { quotedTotalMinor: total, validUntil: validUntil.toISOString() },
+        jobs: [
+          job(ExpireTradeInQuote, { orderId }, validUntil),
+          job(NotifyOwner, {
+            userId: order.customerId,
+            template: 'trade-in-quoted',
+            params: { orderId, quotedTotalMinor: total, validUntil: validUntil.toISOString() },
+          }),
+        ],
+      });
+    });
+  }
+
+  async expire(orderId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const order = await this.lockOrder(m, orderId);
+      if (!order || order.state !== 'QUOTED' || !order.quoteValidUntil) return;
+      const early = order.quoteValidUntil.getTime() - Date.now();
+      if (early > 5 * 60_000) return; // re-quoted since: a later job expires it
+      if (early > 0) throw new Error(`quote ${orderId} still valid for ${early} ms; retry`);
+      await this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id: orderId,
+        action: 'expire',
+        actor: SYSTEM_ACTOR,
+        effects: (mm) => this.cancelItems(mm, orderId, SYSTEM_ACTOR),
+      });
+    });
+  }
+
+  /** An order that ends before collection takes its items off the journey. */
+  async cancelItems(m: EntityManager, orderId: string, actor: Actor): Promise<void> {
+    for (const it of await this.itemsOf(m, orderId)) {
+      if (it.state === 'AWAITING_INSPECTION') {
+        await this.transitions.apply(TradeInItemMachine, {
+          manager: m,
+          id: it.id,
+          action: 'cancel',
+          actor: SYSTEM_ACTOR,
+        });
+      }
+      const item = await m.getRepository(Item).findOne({ where: { id: it.itemId } });
+      if (item?.state === 'DECLARED') {
+        await this.transitions.apply(ItemMachine, {
+          manager: m,
+          id: it.itemId,
+          action: 'cancel',
+          actor: actor.role === 'customer' ? actor : SYSTEM_ACTOR,
+          checkAccess: false,
+        });
+      }
+    }
+  }
+
+  // ---- logistics and receiving ----------------------------------------------------------
+
+  async onShipmentUpdate(p: ShipmentUpdatePayload): Promise<void> {
+    if (p.source.kind !== 'trade-in') return;
+    await this.dataSource.transaction(async (m) => {
+      const order = await this.lockOrder(m, p.source.id);
+      if (!order) return;
+      if (p.direction === 'inbound') {
+        const pickup = {
+          pickupId: p.pickupId,
+          lastEvent: p.event,
+          promisedWindow: p.promisedWindow,
+          reason: p.reason,
+          sealNumber: p.sealNumber,
+          at: p.at,
+        };
+        if (p.event === 'collected' && order.state === 'ACCEPTED') {
+          await this.transitions.apply(TradeInOrderMachine, {
+            manager: m,
+            id: order.id,
+            action: 'collect',
+            actor: SYSTEM_ACTOR,
+            patch: { collectedAt: new Date(p.at), pickup },
+            data: { pickupId: p.pickupId, sealNumber: p.sealNumber },
+          });
+        } else if (order.state === 'ACCEPTED' || order.state === 'IN_TRANSIT') {
+          await m.getRepository(TradeInOrder).update(order.id, { pickup: pickup as never });
+        }
+        return;
+      }
+      if (p.direction === 'return-to-owner' && p.event === 'delivered') {
+        for (const itemId of p.itemIds) {
+          const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+          if (!it || it.orderId !== order.id) continue;
+          if (it.state === 'RETURNING') {
+            await this.transitions.apply(TradeInItemMachine, {
+              manager: m,
+              id: it.id,
+              action: 'mark-returned',
+              actor: SYSTEM_ACTOR,
+              data: { pickupId: p.pickupId },
+            });
+          }
+          const item = await m.getRepository(Item).findOne({ where: { id: itemId } });
+          if (item?.state === 'RETURNING_TO_OWNER') {
+            await this.transitions.apply(ItemMachine, {
+              manager: m,
+              id: itemId,
+              action: 'hand-back',
+              actor: SYSTEM_ACTOR,
+              checkAccess: false,
+              custodian: { kind: 'owner', id: order.customerId },
+              patch: { custodianKind: 'owner', custodianId: order.customerId },
+            });
+          }
+        }
+        await this.reconcile(m, order.id);
+      }
+    });
+  }
+
+  async onItemReceived(p: ItemReceivedPayload): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId: p.itemId } });
+      if (!found) return; // not a trade-in item (e.g. a buyer's return)
+      const order = await this.lockOrder(m, found.orderId);
+      if (!order) return;
+      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      if (!it.receivedAt) {
+        await m
+          .getRepository(TradeInItem)
+          .update(it.id, { receivedAt: new Date(), warehouseId: p.warehouseId });
+      }
+      await this.reconcile(m, order.id);
+    });
+  }
+
+  async onReceivingException(p: ReceivingExceptionPayload): Promise<void> {
+    if (!p.itemId) return;
+    const itemId = p.itemId;
+    await this.dataSource.transaction(async (m) => {
+      const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+      if (!it || it.payoutFrozen) return;
+      await this.lockOrder(m, it.orderId);
+      const reason = `${p.kind}: ${p.detail}`.slice(0, 500);
+      await m
+        .getRepository(TradeInItem)
+        .update(it.id, { payoutFrozen: true, frozenReason: reason });
+      await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'frozen' });
+      await this.history.append(m, [itemId], {
+        type: 'TradeInItem.payout-frozen',
+        entity: 'TradeInItem',
+        entityId: it.id,
+        fromState: it.state,
+        toState: it.state,
+        actor: SYSTEM_ACTOR,
+        data: { exceptionId: p.exceptionId, kind: p.kind, detail: p.detail },
+      });
+    });
+  }
+
+  // ---- grading → final offer ------------------------------------------------------------
+
+  async onItemGraded(p: ItemGradedPayload): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId: p.itemId } });
+      if (!found) return;
+      const order = await this.lockOrder(m, found.orderId);
+      if (!order || !INSPECTABLE.includes(order.state)) return;
+      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      if (it.state !== 'AWAITING_INSPECTION' && it.state !== 'SECOND_GRADING') return;
+      if (
+        it.state === 'SECOND_GRADING' &&
+        !p.confirmedBySecondGrader &&
+        it.inspectionId === p.inspectionId
+      ) {
+        return; // the same result delivered again
+      }
+      if (!it.quote || it.quotedMinor === null)
+        throw new Error(`trade-in item ${it.id} has no quote`);
+
+      const final = await this.valuation.value({
+        productModelId: it.productModelId,
+        categoryId: it.categoryId,
+        grade: p.grade,
+        declaredCondition: it.declaredCondition,
+        defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
+        // Same date and parameters as the quote: only what inspection found moves the price.
+        valuationDate: new Date(it.quote.valuationDate),
+        paramsVersion: it.quote.paramsVersion,
+        confidencePenalty: 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0,
+      });
+      const explanation = explainOffer(it.quote, final, p);
+      const quotedMinor = it.quotedMinor;
+      const finalMinor = final.amountMinor;
+      const patch = {
+        final,
+        finalMinor,
+        explanation,
+        inspectionId: p.inspectionId,
+        grade: p.grade,
+        confirmedBySecondGrader: p.confirmedBySecondGrader,
+      };
+      const secondGrader =
+        !p.confirmedBySecondGrader &&
+        needsSecondGrader({
+          quotedMinor,
+          finalMinor,
+          maxCutShare: this.config.acquisition.maxCutShare,
+        });
+      const withinTolerance =
+        quotedMinor - finalMinor <= this.config.acquisition.offerTolerance * quotedMinor + 1e-9;
+
+      if (p.hold) {
+        await this.hold(m, order, {
+          code: 'grading-hold',
+          detail: `inspection ${p.inspectionId} asked to hold the item`,
+          at: new Date().toISOString(),
+          itemId: p.itemId,
+        });
+      }
+      const askSecond = job(SecondGradingRequested, {
+        itemId: p.itemId,
+        inspectionId: p.inspectionId,
+        quotedMinor,
+        finalMinor,
+      });
+      if (secondGrader && it.state === 'SECOND_GRADING') {
+        // A new first-grader result while waiting: ask again for this inspection.
+        await m.getRepository(TradeInItem).update(it.id, patch);
+        await this.outbox.write(m, [askSecond]);
+        return;
+      }
+      const action = secondGrader
+        ? 'request-second-grading'
+        : withinTolerance
+          ? 'confirm-offer'
+          : 'propose-offer';
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action,
+        actor: SYSTEM_ACTOR,
+        patch,
+        data: { grade: p.grade, quotedMinor, finalMinor, inspectionId: p.inspectionId },
+        jobs: secondGrader
+          ? [askSecond]
+          : action === 'propose-offer'
+            ? [
+                job(NotifyOwner, {
+                  userId: order.customerId,
+                  template: 'trade-in-offer-pending',
+                  params: { orderId: order.id, itemId: p.itemId, quotedMinor, finalMinor },
+                }),
+              ]
+            : [],
+      });
+      await this.reconcile(m, order.id);
+    });
+  }
+
+  // ---- settlement ---------------------------------------------------------------------
+
+  /** Holds the order for review (idempotent per reason code and item) and opens a case. */
+  async hold(m: EntityManager, order: TradeInOrder, reason: HoldReason): Promise<void> {
+    const current = await m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
+    if (current.holdReasons.some((r) => r.code === reason.code && r.itemId === reason.itemId)) {
+      return;
+    }
+    const holdReasons = [...current.holdReasons, reason];
+    await m.getRepository(TradeInOrder).update(order.id, { held: true, holdReasons });
+    order.held = true;
+    order.holdReasons = holdReasons;
+    const itemIds = (await this.itemsOf(m, order.id)).map((i) => i.itemId);
+    if (itemIds.length) {
+      await this.history.append(m, itemIds, {
+        type: 'TradeInOrder.held',
+        entity: 'TradeInOrder',
+        entityId: order.id,
+        fromState: current.state,
+        toState: current.state,
+        actor: SYSTEM_ACTOR,
+        data: { code: reason.code },
+      });
+    }
+    await this.outbox.write(m, [
+      job(OpenSupportCase, {
+        kind: 'fraud-review',
+        dedupeKey: `trade-in-hold:${order.id}:${reason.code}:${reason.itemId ?? ''}`,
+        summary: `Trade-in ${order.id} held for review: ${reason.code}`,
+        itemIds,
+        orderRef: { kind: 'trade-in', id: order.id },
+        customerId: order.customerId,
+        detail: { ...reason },
+      }),
+    ]);
+  }
+
+  /**
+   * Moves the order on from its items: all received → INSPECTING; an offer pending → OFFER_PENDING;
+   * all settled → COMPLETED, or RETURNING/RETURNED when some go back. Accepted items get their
+   * payout (once) and a DisposeItem job. Nothing moves while the order is held for review.
+   */
+  async reconcile(m: EntityManager, orderId: string): Promise<void> {
+    const order = await m.getRepository(TradeInOrder).findOneByOrFail({ id: orderId });
+    if (order.held) return;
+    const items = await this.itemsOf(m, orderId);
+    const jobs: OutboxJob[] = [];
+    for (const it of items) {
+      if (it.state === 'ACCEPTED') jobs.push(...(await this.createPayout(m, order, it)));
+    }
+    if (jobs.length) await this.outbox.write(m, jobs);
+
+    let state = order.state;
+    const apply = async (action: string, patch: { settledAt?: Date } = {}) => {
+      const updated = await this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id: orderId,
+        action,
+        actor: SYSTEM_ACTOR,
+        patch,
+      });
+      state = updated.state;
+    };
+    if (state === 'IN_TRANSIT' && items.every((i) => i.receivedAt !== null)) {
+      await apply('start-inspection');
+    }
+    const settled = items.every((i) => SETTLED_ITEM_STATES.includes(i.state));
+    const goingBack = items.filter((i) => i.state === 'RETURNING' || i.state === 'RETURNED');
+    const allBack = goingBack.every((i) => i.state === 'RETURNED');
+    if (state === 'INSPECTING' || state === 'OFFER_PENDING') {
+      if (settled && goingBack.length === 0) {
+        await apply('complete', { settledAt: new Date() });
+      } else if (settled) {
+        await apply('start-return');
+      } else if (state === 'INSPECTING' && items.some((i) => i.state === 'OFFER_PENDING')) {
+        await apply('await-owner');
+      }
+    }
+    if (state === 'RETURNING' && allBack) await apply('finish-return', { settledAt: new Date() });
+  }
+
+  /** The item's payout, created exactly once (unique per item), with its DisposeItem job. */
+  private async createPayout(
+    m: EntityManager,
+    order: TradeInOrder,
+    it: TradeInItem,
+  ): Promise<OutboxJob[]> {
+    if (it.finalMinor === null) throw new Error(`trade-in item ${it.id} has no final price`);
+    const rows = await m.query<Array<{ id: string }>>(
+      `INSERT INTO trade_in_payouts
+         (order_id, trade_in_item_id, item_id, customer_id, amount_minor, currency, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (trade_in_item_id) DO NOTHING RETURNING id`,
+      [
+        order.id,
+        it.id,
+        it.itemId,
+        order.customerId,
+        it.finalMinor,
+        order.currency,
+        it.payoutFrozen ? 'frozen' : 'payable',
+      ],
+    );
+    if (rows.length === 0) return [];
+    return [
+      job(DisposeItem, { itemId: it.itemId }),
+      job(NotifyOwner, {
+        userId: order.customerId,
+        template: 'trade-in-payout',
+        params: { orderId: order.id, itemId: it.itemId, amountMinor: it.finalMinor },
+      }),
+    ];
+  }
+
+  /** The owner turned the offer down: the item goes back, free, by a return shipment. */
+  returnShipment(order: TradeInOrder, it: TradeInItem, at: Date): OutboxJob {
+    return job(SchedulePickup, {
+      direction: 'return-to-owner',
+      source: { kind: 'trade-in', id: order.id },
+      customerId: order.customerId,
+      itemIds: [it.itemId],
+      address: order.address,
+      warehouseId: it.warehouseId,
+      requestedAt: at.toISOString(),
+      specialPackaging: it.specialPackaging,
+    });
+  }
+}
+
+/** Inspection findings → valuation deductions (the standard's hint, or the severity default). */
+function toDeduction(f: GradeFinding): DefectDeduction {
+  return {
+    checkId: f.checkId,
+    label: f.label,
+    severity: f.severity,
+    ...(f.deductionShare !== undefined ? { deductionShare: f.deductionShare } : {}),
+    ...(f.deductionMinor !== undefined ? { deductionMinor: f.deductionMinor } : {}),
+    ...(f.rule !== null ? { ruleCode: f.rule } : {}),
+  };
+}
+
+/** explainDifference, with each line pointing at the inspection check or grade that caused it. */
+export function explainOffer(
+  quote: ItemValuation,
+  final: ItemValuation,
+  p: ItemGradedPayload,
+): OfferExplanation {
+  const diff = explainDifference(quote.lines, final.lines);
+  const standard = `${p.standardCode}@v${p.standardVersion}`;
+  const declaredGrade = quote.details.grade;
+  return {
+    ...diff,
+    lines: diff.lines.map((l) => {
+      const finding = l.checkId ? p.findings.find((f) => f.checkId === l.checkId) : undefined;
+      const base = { inspectionId: p.inspectionId, standard };
+      if (finding) {
+        return {
+          ...l,
+          cause: {
+            ...base,
+            kind: 'inspection-check' as const,
+            checkId: finding.checkId,
+            rule: finding.rule,
+            detail: `${finding.label}: ${JSON.stringify(finding.answer)} (${finding.severity})`,
+          },
+        };
+      }
+      if (l.code === 'grade' || l.code === 'comparable-sales') {
+        return {
+          ...l,
+          cause: {
+            ...base,
+            kind: 'inspection-grade' as const,
+            checkId: null,
+            rule: l.ruleCode ?? null,
+            detail: `graded ${p.grade}; the owner's description suggested ${declaredGrade}`,
+          },
+        };
+      }
+      return {
+        ...l,
+        cause: {
+          ...base,
+          kind: l.code === 'rounding' ? ('rounding' as const) : ('other' as const),
+          checkId: null,
+          rule: l.ruleCode ?? null,
+          detail: l.label,
+        },
+      };
+    }),
+  };
+}

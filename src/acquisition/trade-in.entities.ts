@@ -1,0 +1,145 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { ShipmentAddress } from '../core/jobs/job-catalogue.js';
+import type { Grade } from '../core/items/item.entity.js';
+import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
+import type { FraudAssessment } from '../valuation/engine/fraud.js';
+import type { DifferenceExplanation } from '../valuation/engine/explain.js';
+import type { ItemValuation } from '../valuation/valuation.service.js';
+import { bigintAsNumber } from '../valuation/market-sale.entity.js';
+import type { TradeInItemState, TradeInOrderState } from './trade-in.machines.js';
+
+export type TradeInChannel = 'online' | 'store';
+
+export interface HoldReason {
+  code: string;
+  detail: string;
+  at: string;
+  itemId?: string;
+}
+
+/** An owner's trade-in of 1–20 items (spec §3 TradeInOrder). */
+@Entity('trade_in_orders')
+export class TradeInOrder extends StatefulEntity<TradeInOrderState> {
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column({ type: 'text' }) channel: TradeInChannel;
+  /** The drop-off store (channel 'store'). */
+  @Column({ name: 'store_id', type: 'uuid', nullable: true }) storeId: string | null;
+  /** The store's organisation, whose staff take the items in. */
+  @Column({ name: 'store_organisation_id', type: 'uuid', nullable: true })
+  storeOrganisationId: string | null;
+  /** Where the items are collected (online) and where rejected items go back. */
+  @Column({ type: 'jsonb' }) address: ShipmentAddress;
+  @Column({ name: 'service_area', type: 'jsonb', nullable: true })
+  serviceArea: {
+    cityCode: string;
+    cityName: string;
+    districtCode: string;
+    districtName: string;
+  } | null;
+  @Column({ type: 'text' }) currency: string;
+  @Column({
+    name: 'quoted_total_minor',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
+  quotedTotalMinor: number | null;
+  @Column({ name: 'quoted_at', type: 'timestamptz', precision: 3, nullable: true })
+  quotedAt: Date | null;
+  @Column({ name: 'quote_valid_until', type: 'timestamptz', precision: 3, nullable: true })
+  quoteValidUntil: Date | null;
+  @Column({ name: 'accepted_at', type: 'timestamptz', precision: 3, nullable: true })
+  acceptedAt: Date | null;
+  @Column({ name: 'collected_at', type: 'timestamptz', precision: 3, nullable: true })
+  collectedAt: Date | null;
+  @Column({ name: 'settled_at', type: 'timestamptz', precision: 3, nullable: true })
+  settledAt: Date | null;
+  /** The latest inbound shipment news from logistics (pickup id, promised window). */
+  @Column({ type: 'jsonb', nullable: true }) pickup: Record<string, unknown> | null;
+  /** Held for review (fraud signal or a grading hold): no accept, no payout until released. */
+  @Column({ type: 'boolean' }) held: boolean;
+  @Column({ name: 'hold_reasons', type: 'jsonb' }) holdReasons: HoldReason[];
+  @Column({ type: 'jsonb' }) fraud: FraudAssessment | Record<string, never>;
+}
+
+/** One item of a trade-in: its quote, its final offer and why they differ. */
+@Entity('trade_in_items')
+export class TradeInItem extends StatefulEntity<TradeInItemState> {
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
+  @Column({ type: 'int' }) position: number;
+  @Column({ name: 'product_model_id', type: 'uuid', nullable: true }) productModelId: string | null;
+  @Column({ name: 'category_id', type: 'uuid' }) categoryId: string;
+  @Column({ name: 'special_packaging', type: 'boolean' }) specialPackaging: boolean;
+  @Column({ name: 'declared_condition', type: 'jsonb' })
+  declaredCondition: Record<string, unknown>;
+  @Column({ name: 'serial_number', type: 'text', nullable: true }) serialNumber: string | null;
+  @Column({ type: 'text', nullable: true }) imei: string | null;
+  @Column({ name: 'serial_norm', type: 'text', nullable: true }) serialNorm: string | null;
+  @Column({ name: 'imei_norm', type: 'text', nullable: true }) imeiNorm: string | null;
+  @Column({ type: 'jsonb', nullable: true }) quote: ItemValuation | null;
+  @Column({ name: 'quoted_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  quotedMinor: number | null;
+  @Column({ type: 'jsonb', nullable: true }) final: ItemValuation | null;
+  @Column({ name: 'final_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  finalMinor: number | null;
+  @Column({ type: 'jsonb', nullable: true }) explanation: OfferExplanation | null;
+  @Column({ name: 'inspection_id', type: 'uuid', nullable: true }) inspectionId: string | null;
+  @Column({ type: 'text', nullable: true }) grade: Grade | null;
+  @Column({ name: 'confirmed_by_second_grader', type: 'boolean' }) confirmedBySecondGrader: boolean;
+  @Column({ name: 'warehouse_id', type: 'uuid', nullable: true }) warehouseId: string | null;
+  @Column({ name: 'received_at', type: 'timestamptz', precision: 3, nullable: true })
+  receivedAt: Date | null;
+  @Column({ name: 'payout_frozen', type: 'boolean' }) payoutFrozen: boolean;
+  @Column({ name: 'frozen_reason', type: 'text', nullable: true }) frozenReason: string | null;
+}
+
+/** Why the final price differs from the quote: each line points to a check and a rule. */
+export interface OfferExplanation extends DifferenceExplanation {
+  lines: Array<
+    DifferenceExplanation['lines'][number] & {
+      cause: {
+        kind: 'inspection-check' | 'inspection-grade' | 'rounding' | 'other';
+        inspectionId: string;
+        checkId: string | null;
+        rule: string | null;
+        standard: string;
+        detail: string;
+      };
+    }
+  >;
+}
+
+/** Money owed to the owner for one accepted item (integer minor units), created exactly once. */
+@Entity('trade_in_payouts')
+export class TradeInPayout {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  @Column({ name: 'trade_in_item_id', type: 'uuid' }) tradeInItemId: string;
+  @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
+  amountMinor: number;
+  @Column({ type: 'text' }) currency: string;
+  /** 'frozen' while a receiving exception is open for the item. */
+  @Column({ type: 'text' }) status: 'payable' | 'frozen';
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+}
+
+/** Serials / IMEIs reported lost, stolen or financed (admin-managed); normalised. */
+@Entity('identifier_blocklist')
+export class BlockedIdentifier {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) identifier: string;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+}

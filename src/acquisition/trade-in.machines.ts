@@ -1,0 +1,137 @@
+import type { Actor, ActorRole } from '../core/actor.js';
+import { seesEverything } from '../core/actor.js';
+import { defineMachine, type TransitionDef } from '../core/state-machine/machine.js';
+import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
+
+export const TRADE_IN_ORDER_STATES = [
+  'QUOTING',
+  'QUOTED',
+  'ACCEPTED',
+  'IN_TRANSIT',
+  'INSPECTING',
+  'OFFER_PENDING',
+  'COMPLETED',
+  'RETURNING',
+  'RETURNED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type TradeInOrderState = (typeof TRADE_IN_ORDER_STATES)[number];
+
+const notHeld = ({ entity }: { entity: TradeInOrder }) =>
+  entity.held ? 'the order is held for review' : undefined;
+
+const quoteValid = ({ entity }: { entity: TradeInOrder }) =>
+  entity.quoteValidUntil && entity.quoteValidUntil.getTime() <= Date.now()
+    ? 'the quote has expired'
+    : notHeld({ entity });
+
+const isStoreStaff = ({ entity, actor }: { entity: TradeInOrder; actor: Actor }) =>
+  entity.channel !== 'store'
+    ? 'the order is not a store drop-off'
+    : actor.role === 'warehouse' && actor.organisationId !== entity.storeOrganisationId
+      ? 'the items are to be dropped off at another store'
+      : undefined;
+
+type OrderTransition = TransitionDef<TradeInOrderState, TradeInOrder>;
+const o = (
+  action: string,
+  from: TradeInOrderState[],
+  to: TradeInOrderState,
+  roles: ActorRole[],
+  guard?: OrderTransition['guard'],
+): OrderTransition => ({ action, from, to, roles, guard });
+
+/**
+ * TradeInOrder (spec §3). The owner accepts or cancels; the platform moves it on from the
+ * quote, the shipment, receiving and the per-item offers. Support reads, never acts.
+ */
+export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder>({
+  name: 'TradeInOrder',
+  entity: TradeInOrder,
+  states: TRADE_IN_ORDER_STATES,
+  initial: ['QUOTING'],
+  transitions: [
+    o('quote', ['QUOTING'], 'QUOTED', ['system']),
+    o('accept', ['QUOTED'], 'ACCEPTED', ['customer', 'admin'], quoteValid),
+    o('cancel', ['QUOTED', 'ACCEPTED'], 'CANCELLED', ['customer', 'admin', 'system']),
+    o('expire', ['QUOTED'], 'EXPIRED', ['system']),
+    o('drop-off', ['ACCEPTED'], 'IN_TRANSIT', ['warehouse', 'admin'], isStoreStaff),
+    o('collect', ['ACCEPTED'], 'IN_TRANSIT', ['system']),
+    o('start-inspection', ['IN_TRANSIT'], 'INSPECTING', ['system']),
+    o('await-owner', ['INSPECTING'], 'OFFER_PENDING', ['system']),
+    o('complete', ['INSPECTING', 'OFFER_PENDING'], 'COMPLETED', ['system']),
+    o('start-return', ['INSPECTING', 'OFFER_PENDING'], 'RETURNING', ['system']),
+    o('finish-return', ['RETURNING'], 'RETURNED', ['system']),
+  ],
+  canAccess: (order, actor) =>
+    seesEverything(actor) ||
+    (actor.userId !== null && order.customerId === actor.userId) ||
+    (actor.role === 'warehouse' &&
+      actor.organisationId !== null &&
+      order.storeOrganisationId === actor.organisationId),
+  itemIds: async (order, manager) =>
+    (
+      await manager.query<Array<{ item_id: string }>>(
+        'SELECT item_id FROM trade_in_items WHERE order_id = $1 ORDER BY position',
+        [order.id],
+      )
+    ).map((r) => r.item_id),
+});
+
+export const TRADE_IN_ITEM_STATES = [
+  'AWAITING_INSPECTION',
+  'SECOND_GRADING',
+  'OFFER_PENDING',
+  'ACCEPTED',
+  'RETURNING',
+  'RETURNED',
+  'CANCELLED',
+] as const;
+export type TradeInItemState = (typeof TRADE_IN_ITEM_STATES)[number];
+/** The item's offer is settled: the platform keeps it (ACCEPTED) or it goes back. */
+export const SETTLED_ITEM_STATES: readonly TradeInItemState[] = [
+  'ACCEPTED',
+  'RETURNING',
+  'RETURNED',
+];
+
+const orderNotHeld: TransitionDef<TradeInItemState, TradeInItem>['guard'] = async ({
+  entity,
+  manager,
+}) => {
+  const rows = await manager.query<Array<{ held: boolean }>>(
+    'SELECT held FROM trade_in_orders WHERE id = $1',
+    [entity.orderId],
+  );
+  return rows[0]?.held ? 'the order is held for review' : undefined;
+};
+
+type ItemTransition = TransitionDef<TradeInItemState, TradeInItem>;
+const i = (
+  action: string,
+  from: TradeInItemState[],
+  to: TradeInItemState,
+  roles: ActorRole[],
+  guard?: ItemTransition['guard'],
+): ItemTransition => ({ action, from, to, roles, guard });
+
+/** One item's final offer: confirmed at once, or pending the owner's accept / reject. */
+export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
+  name: 'TradeInItem',
+  entity: TradeInItem,
+  states: TRADE_IN_ITEM_STATES,
+  initial: ['AWAITING_INSPECTION'],
+  transitions: [
+    i('request-second-grading', ['AWAITING_INSPECTION'], 'SECOND_GRADING', ['system']),
+    i('confirm-offer', ['AWAITING_INSPECTION', 'SECOND_GRADING'], 'ACCEPTED', ['system']),
+    i('propose-offer', ['AWAITING_INSPECTION', 'SECOND_GRADING'], 'OFFER_PENDING', ['system']),
+    i('accept-offer', ['OFFER_PENDING'], 'ACCEPTED', ['customer', 'admin'], orderNotHeld),
+    i('reject-offer', ['OFFER_PENDING'], 'RETURNING', ['customer', 'admin'], orderNotHeld),
+    i('mark-returned', ['RETURNING'], 'RETURNED', ['system']),
+    i('cancel', ['AWAITING_INSPECTION'], 'CANCELLED', ['system', 'customer', 'admin']),
+  ],
+  canAccess: (item, actor) =>
+    seesEverything(actor) || (actor.userId !== null && item.customerId === actor.userId),
+  itemIds: (item) => [item.itemId],
+});

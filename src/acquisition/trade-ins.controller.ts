@@ -1,0 +1,193 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, PageQuery, toPage } from '../core/http/pagination.js';
+import { normaliseIdentifier } from '../valuation/engine/fraud.js';
+import { BlockedIdentifier } from './trade-in.entities.js';
+import {
+  BlockIdentifierDto,
+  CreateTradeInDto,
+  ReleaseHoldDto,
+  TradeInQuery,
+  VersionDto,
+} from './trade-ins.dto.js';
+import { TradeInsService } from './trade-ins.service.js';
+
+@ApiTags('trade-ins')
+@ApiBearerAuth()
+@Controller('trade-ins')
+export class TradeInsController {
+  constructor(private readonly tradeIns: TradeInsService) {}
+
+  /** An owner describes 1–20 items; the quote follows from the valuation queue (QUOTING). */
+  @Post()
+  @Roles('customer')
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateTradeInDto) {
+    return this.tradeIns.view(actor, await this.tradeIns.create(actor, dto));
+  }
+
+  @Get()
+  @Roles('customer', 'warehouse', 'support', 'admin')
+  list(@CurrentActor() actor: Actor, @Query() q: TradeInQuery) {
+    return this.tradeIns.list(actor, q);
+  }
+
+  /** The order with per-item quotes, final offers, why they differ, and payouts. */
+  @Get(':id')
+  @SignedIn()
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.tradeIns.view(actor, await this.tradeIns.get(actor, id));
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles('customer', 'admin')
+  async accept(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(actor, await this.tradeIns.accept(actor, id, dto.version));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('customer', 'admin')
+  async cancel(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(actor, await this.tradeIns.cancel(actor, id, dto.version));
+  }
+
+  /** Store staff take the owner's items in (channel store). */
+  @Post(':id/drop-off')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async dropOff(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(actor, await this.tradeIns.dropOff(actor, id, dto.version));
+  }
+
+  @Post(':id/items/:itemId/accept-offer')
+  @HttpCode(200)
+  @Roles('customer', 'admin')
+  async acceptOffer(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(
+      actor,
+      await this.tradeIns.acceptOffer(actor, id, itemId, dto.version),
+    );
+  }
+
+  @Post(':id/items/:itemId/reject-offer')
+  @HttpCode(200)
+  @Roles('customer', 'admin')
+  async rejectOffer(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(
+      actor,
+      await this.tradeIns.rejectOffer(actor, id, itemId, dto.version),
+    );
+  }
+
+  /** After review: the order goes on (payouts that waited are created now). */
+  @Post(':id/release-hold')
+  @HttpCode(200)
+  @Roles('support', 'admin')
+  async releaseHold(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReleaseHoldDto,
+  ) {
+    return this.tradeIns.view(
+      actor,
+      await this.tradeIns.releaseHold(actor, id, dto.note, dto.version),
+    );
+  }
+
+  @Post(':id/items/:itemId/unfreeze-payout')
+  @HttpCode(200)
+  @Roles('admin')
+  async unfreezePayout(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Body() dto: ReleaseHoldDto,
+  ) {
+    return this.tradeIns.view(
+      actor,
+      await this.tradeIns.unfreezePayout(actor, id, itemId, dto.note),
+    );
+  }
+}
+
+/** Serials and IMEIs reported lost, stolen or financed: an order with one is held for review. */
+@ApiTags('trade-ins')
+@ApiBearerAuth()
+@Controller('identifier-blocklist')
+export class BlocklistController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @Roles('admin', 'support')
+  async list(@Query() q: PageQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const qb = this.dataSource.getRepository(BlockedIdentifier).createQueryBuilder('b');
+    if (cursor) qb.where('(b.created_at, b.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
+    const rows = await qb
+      .orderBy('b.created_at', 'DESC')
+      .addOrderBy('b.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (b) => b);
+  }
+
+  @Post()
+  @Roles('admin')
+  async add(@CurrentActor() actor: Actor, @Body() dto: BlockIdentifierDto) {
+    const identifier = normaliseIdentifier(dto.identifier);
+    const repo = this.dataSource.getRepository(BlockedIdentifier);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ identifier, reason: dto.reason ?? null, createdBy: actor.userId })
+      .orIgnore()
+      .execute();
+    return repo.findOneByOrFail({ identifier });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    const result = await this.dataSource.getRepository(BlockedIdentifier).delete({ id });
+    if (!result.affected) throw new NotFound('Blocked identifier', id);
+  }
+}

@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../core/http/pagination.js';
+import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from './trade-in.machines.js';
+
+const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
+export const DECLARED_CONDITIONS = [
+  'like-new',
+  'excellent',
+  'good',
+  'fair',
+  'poor',
+  'broken',
+  'not-working',
+] as const;
+
+export class AddressDto {
+  @ApiProperty({ example: '310100' }) @Matches(AREA_CODE) cityCode: string;
+  @ApiProperty({ example: '310104' }) @Matches(AREA_CODE) districtCode: string;
+  @ApiProperty({ example: 'No. 1 Hongqiao Rd' }) @IsString() @Length(1, 200) line1: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty() @IsString() @Length(1, 100) contactName: string;
+  @ApiProperty({ example: '+8613800138000', description: 'E.164' })
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'contactPhone must be an E.164 number' })
+  contactPhone: string;
+}
+
+/** The owner's answers about the item's condition. */
+export class DeclaredConditionDto {
+  @ApiProperty({ enum: DECLARED_CONDITIONS }) @IsIn(DECLARED_CONDITIONS) condition: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() powersOn?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() screenCracked?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() waterDamage?: boolean;
+  @ApiPropertyOptional({ description: 'Every function works' })
+  @IsOptional()
+  @IsBoolean()
+  functional?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) notes?: string;
+}
+
+export class TradeInItemDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productModelId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A leaf category, when the model is unknown',
+  })
+  @IsOptional()
+  @IsUUID()
+  categoryId?: string;
+  @ApiProperty({ type: DeclaredConditionDto })
+  @ValidateNested()
+  @Type(() => DeclaredConditionDto)
+  declaredCondition: DeclaredConditionDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) serialNumber?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) imei?: string;
+}
+
+export class CreateTradeInDto {
+  @ApiProperty({ enum: ['online', 'store'] }) @IsIn(['online', 'store']) channel:
+    'online' | 'store';
+  @ApiPropertyOptional({ format: 'uuid', description: 'Drop-off store (channel store)' })
+  @IsOptional()
+  @IsUUID()
+  storeId?: string;
+  @ApiProperty({ type: AddressDto, description: 'Pickup address; rejected items go back here' })
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address: AddressDto;
+  @ApiProperty({ type: [TradeInItemDto], minItems: 1, maxItems: 20 })
+  @ValidateNested({ each: true })
+  @Type(() => TradeInItemDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  items: TradeInItemDto[];
+}
+
+export class VersionDto {
+  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class TradeInQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TRADE_IN_ORDER_STATES })
+  @IsOptional()
+  @IsIn(TRADE_IN_ORDER_STATES)
+  state?: TradeInOrderState;
+  @ApiPropertyOptional({ description: 'Only orders held for review' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  held?: 'true' | 'false';
+}
+
+export class BlockIdentifierDto {
+  @ApiProperty({ description: 'Serial number or IMEI' })
+  @IsString()
+  @Length(3, 64)
+  identifier: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) reason?: string;
+}
+
+export class ReleaseHoldDto extends VersionDto {
+  @ApiProperty({ description: 'What the review found' }) @IsString() @Length(1, 500) note: string;
+}

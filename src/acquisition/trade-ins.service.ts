@@ -1,0 +1,588 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { HistoryService } from '../core/history/history.service.js';
+import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import { Item } from '../core/items/item.entity.js';
+import { ItemMachine } from '../core/items/item.machine.js';
+import { ItemsService } from '../core/items/items.service.js';
+import { QuoteTradeIn, SchedulePickup } from '../core/jobs/job-catalogue.js';
+import { job } from '../core/jobs/job-definition.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { LeafCategoryRow } from '../catalog/category.entity.js';
+import { ServiceAreasService } from '../service-areas/service-areas.service.js';
+import { expectedGradeFromDeclared } from '../valuation/engine/model.js';
+import {
+  assessOrder,
+  type FraudAssessment,
+  type LiveOrderItem,
+  normaliseIdentifier,
+} from '../valuation/engine/fraud.js';
+import type { ItemValuation } from '../valuation/valuation.service.js';
+import { TradeInWorkflow } from './trade-in-workflow.service.js';
+import {
+  BlockedIdentifier,
+  TradeInItem,
+  TradeInOrder,
+  TradeInPayout,
+} from './trade-in.entities.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './trade-in.machines.js';
+import type { CreateTradeInDto, TradeInQuery } from './trade-ins.dto.js';
+
+/** Orders whose items are still in play: an identifier may be in only one of them. */
+const LIVE_STATES = ['QUOTING', 'QUOTED', 'ACCEPTED', 'IN_TRANSIT', 'INSPECTING', 'OFFER_PENDING'];
+
+function valuationView(v: ItemValuation | null) {
+  if (!v) return null;
+  return {
+    amountMinor: v.amountMinor,
+    lowMinor: v.lowMinor,
+    highMinor: v.highMinor,
+    currency: v.currency,
+    confidence: Math.round(v.confidence * 1000) / 1000,
+    grade: v.details.grade,
+    gradeSource: v.details.gradeSource,
+    lines: v.lines,
+    modelVersion: v.modelVersion,
+  };
+}
+
+@Injectable()
+export class TradeInsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly items: ItemsService,
+    private readonly history: HistoryService,
+    private readonly catalog: CatalogService,
+    private readonly areas: ServiceAreasService,
+    private readonly workflow: TradeInWorkflow,
+  ) {}
+
+  // ---- owner actions --------------------------------------------------------------------
+
+  async create(actor: Actor, dto: CreateTradeInDto): Promise<TradeInOrder> {
+    const customerId = actor.userId;
+    if (!customerId) throw new BadRequestException('a trade-in needs a signed-in owner');
+    let serviceArea: TradeInOrder['serviceArea'] = null;
+    let store: { id: string; organisationId: string | null } | null = null;
+    if (dto.channel === 'online') {
+      if (dto.storeId) throw bad('storeId', 'storeId is only for channel store');
+      const coverage = await this.areas.checkCoverage(dto.address);
+      if (!coverage.covered) {
+        const nearest = coverage.nearestStore?.store ?? null;
+        throw new BadRequestException({
+          message: nearest
+            ? `${coverage.message} You can drop your items off at ${nearest.name}, ${nearest.address}.`
+            : coverage.message,
+          reason: coverage.reason,
+          nearestStore: nearest,
+          fields: coverage.fields.map((f) => ({
+            field: `address.${f}`,
+            errors: [coverage.message],
+          })),
+        });
+      }
+      serviceArea = {
+        cityCode: coverage.area.cityCode,
+        cityName: coverage.area.cityName,
+        districtCode: coverage.district.code,
+        districtName: coverage.district.name,
+      };
+    } else {
+      if (!dto.storeId) throw bad('storeId', 'storeId is required for channel store');
+      const found = await this.areas.getStore(dto.storeId).catch(() => null);
+      if (!found || !found.active) throw bad('storeId', `store ${dto.storeId} does not exist`);
+      store = { id: found.id, organisationId: found.organisationId };
+    }
+
+    // Catalog facts first (outside the transaction): a bad reference is a 400, not a rollback.
+    const resolved: Array<{
+      leaf: LeafCategoryRow;
+      productModelId: string | null;
+      luxury: boolean;
+    }> = [];
+    for (const [i, it] of dto.items.entries()) {
+      let categoryId = it.categoryId ?? null;
+      if (it.productModelId) {
+        const model = await this.catalog.getProductModel(it.productModelId).catch(() => null);
+        if (!model) throw bad(`items.${i}.productModelId`, 'unknown product model');
+        if (categoryId && categoryId !== model.categoryId) {
+          throw bad(`items.${i}.categoryId`, 'does not match the product model');
+        }
+        categoryId = model.categoryId;
+      }
+      if (!categoryId) throw bad(`items.${i}`, 'give a productModelId or a categoryId');
+      const leaf = await this.catalog.getLeaf(categoryId).catch((e: unknown) => {
+        if ((e as { getStatus?: () => number }).getStatus?.() === 400) throw e;
+        return null;
+      });
+      if (!leaf) throw bad(`items.${i}.categoryId`, 'unknown category');
+      const path = await this.catalog.path(leaf.id);
+      resolved.push({
+        leaf,
+        productModelId: it.productModelId ?? null,
+        luxury: path[0]?.code === 'luxury',
+      });
+    }
+
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.transitions.create(TradeInOrderMachine, {
+        manager: m,
+        actor,
+        values: {
+          customerId,
+          channel: dto.channel,
+          storeId: store?.id ?? null,
+          storeOrganisationId: store?.organisationId ?? null,
+          address: { ...dto.address },
+          serviceArea,
+          currency: 'CNY',
+          held: false,
+          holdReasons: [],
+          fraud: {},
+        },
+        jobs: (o) => [job(QuoteTradeIn, { orderId: o.id })],
+      });
+      for (const [i, it] of dto.items.entries()) {
+        const { leaf, productModelId, luxury } = resolved[i];
+        const declaredCondition = { ...it.declaredCondition } as Record<string, unknown>;
+        const item = await this.items.register(
+          m,
+          actor,
+          {
+            categoryId: leaf.id,
+            productModelId,
+            serialNumber: it.serialNumber ?? null,
+            imei: it.imei ?? null,
+            declaredCondition,
+            ownerId: customerId,
+            custodian: { kind: 'owner', id: customerId },
+            erasureStatus: leaf.requiresErasure ? 'pending' : 'not_required',
+          },
+          { data: { tradeInOrderId: order.id } },
+        );
+        await this.transitions.create(TradeInItemMachine, {
+          manager: m,
+          actor,
+          values: {
+            orderId: order.id,
+            customerId,
+            itemId: item.id,
+            position: i + 1,
+            productModelId,
+            categoryId: leaf.id,
+            specialPackaging: luxury,
+            declaredCondition,
+            serialNumber: it.serialNumber ?? null,
+            imei: it.imei ?? null,
+            serialNorm: it.serialNumber ? normaliseIdentifier(it.serialNumber) : null,
+            imeiNorm: it.imei ? normaliseIdentifier(it.imei) : null,
+            confirmedBySecondGrader: false,
+            payoutFrozen: false,
+          },
+        });
+      }
+      await this.assessFraud(m, order);
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
+    });
+  }
+
+  /**
+   * Fraud signals at order time (assessOrder): duplicates among live orders, the blocklist, IMEI
+   * validity and the owner's past declarations. They lower confidence or hold; never the price.
+   */
+  private async assessFraud(m: EntityManager, order: TradeInOrder): Promise<void> {
+    const own = await this.workflow.itemsOf(m, order.id);
+    const ids = [
+      ...new Set(own.flatMap((i) => [i.imeiNorm, i.serialNorm]).filter((x): x is string => !!x)),
+    ].sort();
+    // Two orders with the same identifier at the same moment: the second waits and sees the first.
+    for (const id of ids) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [id]);
+    const toLive = (i: {
+      orderId: string;
+      itemId: string;
+      serialNumber: string | null;
+      imei: string | null;
+    }): LiveOrderItem => ({
+      orderId: i.orderId,
+      itemId: i.itemId,
+      serialNumber: i.serialNumber,
+      imei: i.imei,
+    });
+    const others = ids.length
+      ? await m.query<
+          Array<{
+            order_id: string;
+            item_id: string;
+            serial_number: string | null;
+            imei: string | null;
+          }>
+        >(
+          `SELECT ti.order_id, ti.item_id, ti.serial_number, ti.imei FROM trade_in_items ti
+             JOIN trade_in_orders o ON o.id = ti.order_id
+            WHERE o.state = ANY($1) AND ti.order_id <> $2
+              AND (ti.imei_norm = ANY($3) OR ti.serial_norm = ANY($3))`,
+          [LIVE_STATES, order.id, ids],
+        )
+      : [];
+    const blocklist = ids.length
+      ? await m.getRepository(BlockedIdentifier).find({
+          where: ids.map((identifier) => ({ identifier })),
+        })
+      : [];
+    const past = await m.query<
+      Array<{ declared_condition: Record<string, unknown>; grade: 'premium' | 'good' | 'scrap' }>
+    >(
+      `SELECT declared_condition, grade FROM trade_in_items
+        WHERE customer_id = $1 AND grade IS NOT NULL AND order_id <> $2
+        ORDER BY created_at DESC LIMIT 50`,
+      [order.customerId, order.id],
+    );
+    const assessment: FraudAssessment = assessOrder({
+      orderItems: own.map(toLive),
+      otherLiveItems: others.map((r) =>
+        toLive({
+          orderId: r.order_id,
+          itemId: r.item_id,
+          serialNumber: r.serial_number,
+          imei: r.imei,
+        }),
+      ),
+      blocklist: blocklist.map((b) => ({
+        identifier: b.identifier,
+        reason: b.reason ?? undefined,
+      })),
+      ownerHistory: past.map((r) => ({
+        declaredGrade: expectedGradeFromDeclared(r.declared_condition),
+        inspectedGrade: r.grade,
+      })),
+    });
+    await m.getRepository(TradeInOrder).update(order.id, { fraud: assessment });
+    order.fraud = assessment;
+    const at = new Date().toISOString();
+    for (const s of assessment.signals.filter((x) => x.severity === 'hold')) {
+      await this.workflow.hold(m, order, { code: s.code, detail: s.detail, at });
+      // The other live order with the same identifier is just as suspect.
+      for (const otherId of (s.orderIds ?? []).filter((id) => id !== order.id)) {
+        const other = await m.getRepository(TradeInOrder).findOne({ where: { id: otherId } });
+        if (other) await this.workflow.hold(m, other, { code: s.code, detail: s.detail, at });
+      }
+    }
+  }
+
+  async accept(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
+    return this.dataSource.transaction(async (m) => {
+      await this.lockVisible(m, actor, id);
+      const items = await this.workflow.itemsOf(m, id);
+      const now = new Date();
+      return this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id,
+        action: 'accept',
+        actor,
+        expectedVersion: version,
+        patch: { acceptedAt: now },
+        jobs: (o) =>
+          o.channel === 'online'
+            ? [
+                job(SchedulePickup, {
+                  direction: 'inbound',
+                  source: { kind: 'trade-in', id: o.id },
+                  customerId: o.customerId,
+                  itemIds: items.map((i) => i.itemId),
+                  address: o.address,
+                  warehouseId: null,
+                  requestedAt: now.toISOString(),
+                  specialPackaging: items.some((i) => i.specialPackaging),
+                }),
+              ]
+            : [],
+      });
+    });
+  }
+
+  async cancel(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
+    return this.dataSource.transaction(async (m) => {
+      await this.lockVisible(m, actor, id);
+      return this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id,
+        action: 'cancel',
+        actor,
+        expectedVersion: version,
+        effects: (mm) => this.workflow.cancelItems(mm, id, actor),
+      });
+    });
+  }
+
+  /** Store staff take the items in: they are on their way to a warehouse from here. */
+  async dropOff(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.lockVisible(m, actor, id);
+      const items = await this.workflow.itemsOf(m, id);
+      const custodian = { kind: 'store', id: order.storeOrganisationId };
+      return this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id,
+        action: 'drop-off',
+        actor,
+        expectedVersion: version,
+        patch: { collectedAt: new Date() },
+        custodian,
+        effects: async (mm) => {
+          for (const it of items) {
+            await this.transitions.apply(ItemMachine, {
+              manager: mm,
+              id: it.itemId,
+              action: 'collect',
+              actor: actor.role === 'admin' ? actor : { ...actor, role: 'warehouse' },
+              checkAccess: false,
+              custodian,
+              patch: { custodianKind: 'store', custodianId: order.storeOrganisationId },
+            });
+          }
+        },
+      });
+    });
+  }
+
+  async acceptOffer(actor: Actor, id: string, itemId: string, version?: number) {
+    return this.dataSource.transaction(async (m) => {
+      await this.lockVisible(m, actor, id);
+      const it = await this.tradeInItem(m, id, itemId);
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'accept-offer',
+        actor,
+        expectedVersion: version,
+        data: { finalMinor: it.finalMinor },
+      });
+      await this.workflow.reconcile(m, id);
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  async rejectOffer(actor: Actor, id: string, itemId: string, version?: number) {
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.lockVisible(m, actor, id);
+      const it = await this.tradeInItem(m, id, itemId);
+      const now = new Date();
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'reject-offer',
+        actor,
+        expectedVersion: version,
+        data: { finalMinor: it.finalMinor },
+        jobs: [this.workflow.returnShipment(order, it, now)],
+        effects: async (mm) => {
+          await this.transitions.apply(ItemMachine, {
+            manager: mm,
+            id: it.itemId,
+            action: 'return-to-owner',
+            actor: SYSTEM_ACTOR,
+            checkAccess: false,
+            data: { reason: 'owner rejected the final offer' },
+          });
+        },
+      });
+      await this.workflow.reconcile(m, id);
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  // ---- review (support / admin) ----------------------------------------------------------
+
+  async releaseHold(actor: Actor, id: string, note: string, version?: number) {
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.lockVisible(m, actor, id);
+      if (version !== undefined && version !== order.version) {
+        throw new ConflictException({
+          message: `TradeInOrder ${id} is at version ${order.version}, not ${version}`,
+          state: order.state,
+          version: order.version,
+        });
+      }
+      if (!order.held) {
+        throw new ConflictException({ message: 'The order is not held', state: order.state });
+      }
+      await m.getRepository(TradeInOrder).update(id, { held: false });
+      const itemIds = (await this.workflow.itemsOf(m, id)).map((i) => i.itemId);
+      await this.history.append(m, itemIds, {
+        type: 'TradeInOrder.hold-released',
+        entity: 'TradeInOrder',
+        entityId: id,
+        fromState: order.state,
+        toState: order.state,
+        actor,
+        data: { note, reasons: order.holdReasons.map((r) => r.code) },
+      });
+      await this.workflow.reconcile(m, id);
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  /** Admin clears a receiving exception's freeze on one item's payout. */
+  async unfreezePayout(actor: Actor, id: string, itemId: string, note: string) {
+    return this.dataSource.transaction(async (m) => {
+      await this.lockVisible(m, actor, id);
+      const it = await this.tradeInItem(m, id, itemId);
+      if (!it.payoutFrozen) throw new ConflictException('The payout is not frozen');
+      await m.getRepository(TradeInItem).update(it.id, { payoutFrozen: false, frozenReason: null });
+      await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'payable' });
+      await this.history.append(m, [it.itemId], {
+        type: 'TradeInItem.payout-unfrozen',
+        entity: 'TradeInItem',
+        entityId: it.id,
+        fromState: it.state,
+        toState: it.state,
+        actor,
+        data: { note },
+      });
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string): Promise<TradeInOrder> {
+    const order = await this.dataSource.getRepository(TradeInOrder).findOne({ where: { id } });
+    if (!order || !TradeInOrderMachine.canAccess(order, actor)) throw new NotFound('Trade-in', id);
+    return order;
+  }
+
+  async list(actor: Actor, q: TradeInQuery): Promise<Page<ReturnType<TradeInsService['summary']>>> {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const qb = this.dataSource.getRepository(TradeInOrder).createQueryBuilder('o');
+    if (!seesEverything(actor)) {
+      if (actor.role === 'customer') qb.andWhere('o.customer_id = :uid', { uid: actor.userId });
+      else if (actor.organisationId)
+        qb.andWhere('o.store_organisation_id = :org', { org: actor.organisationId });
+      else qb.andWhere('false');
+    }
+    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
+    if (q.held) qb.andWhere('o.held = :held', { held: q.held === 'true' });
+    if (cursor) {
+      qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
+    }
+    const rows = await qb
+      .orderBy('o.created_at', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (o) => this.summary(actor, o));
+  }
+
+  summary(actor: Actor, o: TradeInOrder) {
+    return withActions(TradeInOrderMachine, o, actor, {
+      id: o.id,
+      customerId: o.customerId,
+      channel: o.channel,
+      quotedTotal:
+        o.quotedTotalMinor === null
+          ? null
+          : { amountMinor: o.quotedTotalMinor, currency: o.currency },
+      quoteValidUntil: o.quoteValidUntil,
+      held: o.held,
+      createdAt: o.createdAt,
+    });
+  }
+
+  async view(actor: Actor, order: TradeInOrder) {
+    const m = this.dataSource.manager;
+    const items = await this.workflow.itemsOf(m, order.id);
+    const payouts = await m.getRepository(TradeInPayout).find({ where: { orderId: order.id } });
+    const traceCodes = new Map(
+      (await m.getRepository(Item).find({ where: items.map((i) => ({ id: i.itemId })) })).map(
+        (i) => [i.id, i.traceCode],
+      ),
+    );
+    const staff = seesEverything(actor);
+    const fraud = order.fraud as Partial<FraudAssessment>;
+    return withActions(TradeInOrderMachine, order, actor, {
+      id: order.id,
+      customerId: order.customerId,
+      channel: order.channel,
+      storeId: order.storeId,
+      address: order.address,
+      serviceArea: order.serviceArea,
+      currency: order.currency,
+      quotedTotal:
+        order.quotedTotalMinor === null
+          ? null
+          : { amountMinor: order.quotedTotalMinor, currency: order.currency },
+      quotedAt: order.quotedAt,
+      quoteValidUntil: order.quoteValidUntil,
+      acceptedAt: order.acceptedAt,
+      collectedAt: order.collectedAt,
+      settledAt: order.settledAt,
+      pickup: order.pickup,
+      held: order.held,
+      // Owners see that the order is under review; the signals (other orders' ids) are staff-only.
+      holdReasons: staff ? order.holdReasons : order.holdReasons.map((r) => ({ code: r.code })),
+      fraud: staff
+        ? { signals: fraud.signals ?? [], confidencePenalty: fraud.confidencePenalty ?? 0 }
+        : undefined,
+      items: items.map((it) => {
+        const payout = payouts.find((p) => p.tradeInItemId === it.id);
+        return withActions(TradeInItemMachine, it, actor, {
+          id: it.id,
+          itemId: it.itemId,
+          traceCode: traceCodes.get(it.itemId) ?? null,
+          position: it.position,
+          productModelId: it.productModelId,
+          categoryId: it.categoryId,
+          declaredCondition: it.declaredCondition,
+          serialNumber: it.serialNumber,
+          imei: it.imei,
+          quote: valuationView(it.quote),
+          finalOffer: valuationView(it.final),
+          explanation: it.explanation,
+          grade: it.grade,
+          inspectionId: it.inspectionId,
+          receivedAt: it.receivedAt,
+          payoutFrozen: it.payoutFrozen,
+          frozenReason: staff ? it.frozenReason : undefined,
+          payout: payout
+            ? {
+                id: payout.id,
+                amountMinor: payout.amountMinor,
+                currency: payout.currency,
+                status: payout.status,
+                createdAt: payout.createdAt,
+              }
+            : null,
+        });
+      }),
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
+    });
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {
+    const order = await this.workflow.lockOrder(m, id);
+    if (!order || !TradeInOrderMachine.canAccess(order, actor)) throw new NotFound('Trade-in', id);
+    return order;
+  }
+
+  private async tradeInItem(m: EntityManager, orderId: string, id: string): Promise<TradeInItem> {
+    const it = await m.getRepository(TradeInItem).findOne({ where: { id, orderId } });
+    if (!it) throw new NotFound('Trade-in item', id);
+    return it;
+  }
+}
+
+function bad(field: string, message: string): BadRequestException {
+  return new BadRequestException({
+    message: `Invalid input: ${field} ${message}`,
+    fields: [{ field, errors: [message] }],
+  });
+}

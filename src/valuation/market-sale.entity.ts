@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Grade } from './engine/types.js';
+
+/** bigint columns come back from pg as strings; prices stay far below 2^53. */
+export const bigintAsNumber = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
+
+/** One past sale: the history comparables and the refit learn from (facts copied at sale time). */
+@Entity('market_sales')
+export class MarketSale {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'product_model_id', type: 'uuid', nullable: true }) productModelId: string | null;
+  @Column({ name: 'category_id', type: 'uuid' }) categoryId: string;
+  /** The category's path code, e.g. 'digital.phones.smartphones' (the engine's category key). */
+  @Column({ name: 'category_code', type: 'text' }) categoryCode: string;
+  @Column({ type: 'text' }) grade: Grade;
+  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @Column({ type: 'text', default: 'CNY' }) currency: string;
+  @Column({ name: 'launch_price_minor', type: 'bigint', transformer: bigintAsNumber })
+  launchPriceMinor: number;
+  @Column({ name: 'item_age_years', type: 'double precision' }) itemAgeYears: number;
+  @Column({ name: 'sold_at', type: 'timestamptz', precision: 3 }) soldAt: Date;
+  @Column({ type: 'text', nullable: true }) region: string | null;
+  /** Where the sale comes from: 'resale', 'synthetic-seed', 'import'. */
+  @Column({ type: 'text' }) source: string;
+  /** The source's own id (e.g. a sale order); unique per source, so a sale is recorded once. */
+  @Column({ name: 'source_ref', type: 'text', nullable: true }) sourceRef: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+}

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { FitResult } from './engine/fit.js';
+import type { ValuationParamSet } from './engine/types.js';
+
+/** Quality of a refit on held-out (most recent) sales, against the launch-price-only estimate. */
+export interface RefitMetrics {
+  trainCount: number;
+  testCount: number;
+  /** MAPE of the default (launch price × family curve) parameters on the held-out sales. */
+  launchPriceOnlyMape: number | null;
+  /** MAPE of parameters fitted on the earlier sales only. */
+  fittedMape: number | null;
+}
+
+/** A versioned parameter set; exactly one is active (the one quotes and offers use). */
+@Entity('valuation_params')
+export class ValuationParamsVersion {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) version: string;
+  @Column({ type: 'jsonb' }) params: ValuationParamSet;
+  @Column({ type: 'jsonb' }) diagnostics: FitResult['diagnostics'] | Record<string, never>;
+  @Column({ type: 'jsonb' }) metrics: RefitMetrics | Record<string, never>;
+  @Column({ name: 'sales_count', type: 'int' }) salesCount: number;
+  /** 'scheduled', 'admin', 'seed'. */
+  @Column({ type: 'text' }) trigger: string;
+  @Column({ type: 'boolean' }) active: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { RefitValuation } from '../core/jobs/job-catalogue.js';
+import { job } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { GRADES, type Grade } from './engine/types.js';
+import { defaultParamSet } from './engine/params.js';
+import { ValuationParamsVersion } from './valuation-params.entity.js';
+import { ValuationService } from './valuation.service.js';
+
+class EstimateDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productModelId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
+  @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
+  @ApiPropertyOptional({ description: "The owner's answers, e.g. { condition: 'excellent' }" })
+  @IsOptional()
+  @IsObject()
+  declaredCondition?: Record<string, unknown>;
+}
+
+class RefitRequested {
+  @ApiProperty() requested: boolean;
+  @ApiProperty() jobId: string;
+}
+
+@ApiTags('valuation')
+@ApiBearerAuth()
+@Controller('valuation')
+export class ValuationController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly valuation: ValuationService,
+  ) {}
+
+  /** The active parameter set (with its fit diagnostics and held-out quality) and recent versions. */
+  @Get('params')
+  @Roles('admin')
+  async params() {
+    const repo = this.dataSource.getRepository(ValuationParamsVersion);
+    const active = await repo.findOne({ where: { active: true } });
+    const recent = await repo.find({ order: { createdAt: 'DESC' }, take: 20 });
+    return {
+      active: active
+        ? versionView(active, true)
+        : { version: defaultParamSet().version, params: defaultParamSet(), builtIn: true },
+      versions: recent.map((v) => versionView(v, false)),
+    };
+  }
+
+  /** Asks the workers for a refit now (202); the new version becomes active when it is done. */
+  @Post('refit')
+  @HttpCode(202)
+  @Roles('admin')
+  async refit(@CurrentActor() actor: Actor): Promise<RefitRequested> {
+    const [jobId] = await this.dataSource.transaction((m) =>
+      this.outbox.write(m, [job(RefitValuation, { trigger: 'admin', requestedBy: actor.userId })]),
+    );
+    return { requested: true, jobId };
+  }
+
+  /** A price for a described item, with its breakdown (for operations and customer service). */
+  @Post('estimate')
+  @HttpCode(200)
+  @Roles('admin', 'support')
+  estimate(@Body() dto: EstimateDto) {
+    return this.valuation.value(dto);
+  }
+}
+
+function versionView(v: ValuationParamsVersion, withParams: boolean) {
+  return {
+    id: v.id,
+    version: v.version,
+    active: v.active,
+    trigger: v.trigger,
+    salesCount: v.salesCount,
+    metrics: v.metrics,
+    createdAt: v.createdAt,
+    ...(withParams ? { params: v.params, diagnostics: v.diagnostics } : {}),
+  };
+}

@@ -1,0 +1,299 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { defaultParamSet, paramsForCategory } from './engine/params.js';
+import { valuate } from './engine/model.js';
+import type {
+  ComparableSale,
+  DefectDeduction,
+  Grade,
+  Valuation,
+  ValuationParamSet,
+} from './engine/types.js';
+import { MarketSale } from './market-sale.entity.js';
+import { ValuationParamsVersion } from './valuation-params.entity.js';
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_YEAR = 365.25 * MS_PER_DAY;
+/** Valuing by category alone is a rough guess: it lowers confidence this much. */
+const CATEGORY_ONLY_PENALTY = 0.3;
+const CATEGORY_CACHE_MS = 5 * 60_000;
+
+export interface ItemToValue {
+  productModelId?: string | null;
+  /** Needed when there is no product model; otherwise taken from the model. */
+  categoryId?: string | null;
+  /** The inspected grade; without it the declared condition decides the expected grade. */
+  grade?: Grade;
+  declaredCondition?: Readonly<Record<string, unknown>>;
+  /** Inspection findings that take value off the item. */
+  defects?: readonly DefectDeduction[];
+  /** 0..1 from fraud signals: lowers confidence, never the price. */
+  confidencePenalty?: number;
+  /** The date the price is for (default now); comparables sold after it are ignored. */
+  valuationDate?: Date;
+  /** Use this parameter version instead of the active one (a final offer reuses its quote's). */
+  paramsVersion?: string;
+}
+
+export interface ItemValuation extends Valuation {
+  /** The parameter version used (pass it back as `paramsVersion` to price on the same basis). */
+  paramsVersion: string;
+  basis: 'product-model' | 'category' | 'scrap-value';
+  categoryId: string;
+  productModelId: string | null;
+  valuationDate: string;
+}
+
+/** Facts of a sale, as resale (or an import) records it. */
+export interface SaleToRecord {
+  productModelId: string | null;
+  categoryId: string;
+  grade: Grade;
+  priceMinor: number;
+  soldAt: Date;
+  region?: string | null;
+  source: string;
+  sourceRef?: string | null;
+  /** The item's age at sale; defaults to the time since the model's launch. */
+  itemAgeYears?: number;
+}
+
+/**
+ * The price engine behind quotes and final offers (a reference module: it never moves an item).
+ * It turns catalog facts, a grade or declared condition, inspection findings and comparable
+ * sales of the same model and grade into a valuation with its breakdown and model version.
+ */
+@Injectable()
+export class ValuationService {
+  private readonly paths = new Map<string, { code: string; rootCode: string; at: number }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  /** The active parameter set, or the built-in defaults before the first refit. */
+  async activeParams(manager?: EntityManager): Promise<ValuationParamSet> {
+    const row = await (manager ?? this.dataSource.manager)
+      .getRepository(ValuationParamsVersion)
+      .findOne({ where: { active: true } });
+    return row?.params ?? defaultParamSet();
+  }
+
+  private async paramsFor(version: string | undefined): Promise<ValuationParamSet> {
+    if (version === undefined) return this.activeParams();
+    const defaults = defaultParamSet();
+    if (version === defaults.version) return defaults;
+    const row = await this.dataSource
+      .getRepository(ValuationParamsVersion)
+      .findOne({ where: { version } });
+    return row?.params ?? this.activeParams();
+  }
+
+  /**
+   * The category's path code ('digital.phones.smartphones') — the key fitted parameters are
+   * stored under and the words the engine guesses a family from — and its root code.
+   */
+  async categoryPath(categoryId: string): Promise<{ code: string; rootCode: string }> {
+    const cached = this.paths.get(categoryId);
+    if (cached && Date.now() - cached.at < CATEGORY_CACHE_MS) return cached;
+    const codes = (await this.catalog.path(categoryId)).map((c) => c.code);
+    const entry = { code: codes.join('.'), rootCode: codes[0] ?? '', at: Date.now() };
+    this.paths.set(categoryId, entry);
+    return entry;
+  }
+
+  /** Values one item. Throws 400 when the product model or category is unknown. */
+  async value(input: ItemToValue): Promise<ItemValuation> {
+    const valuationDate = input.valuationDate ?? new Date();
+    const paramSet = await this.paramsFor(input.paramsVersion);
+    const model = input.productModelId
+      ? await this.catalog.getProductModel(input.productModelId).catch(() => null)
+      : null;
+    if (input.productModelId && !model) {
+      throw new BadRequestException(`productModelId ${input.productModelId} is not in the catalog`);
+    }
+    const categoryId = model?.categoryId ?? input.categoryId ?? null;
+    if (!categoryId) throw new BadRequestException('an item needs a product model or a category');
+    const category = await this.catalog.getCategory(categoryId).catch(() => null);
+    if (!category) throw new BadRequestException(`categoryId ${categoryId} is not in the catalog`);
+    const { code: categoryCode } = await this.categoryPath(categoryId);
+    const common = {
+      valuationDate,
+      grade: input.grade,
+      declaredCondition: input.declaredCondition,
+      defects: input.defects,
+    };
+    const out = (v: Valuation, basis: ItemValuation['basis']): ItemValuation => ({
+      ...v,
+      paramsVersion: paramSet.version,
+      basis,
+      categoryId,
+      productModelId: model?.id ?? null,
+      valuationDate: valuationDate.toISOString(),
+    });
+
+    if (model?.launchPriceMinor) {
+      const launchDate = model.launchDate ? new Date(`${model.launchDate}T00:00:00Z`) : null;
+      const { params } = paramsForCategory(paramSet, categoryCode);
+      const comparables = await this.comparables(
+        model.id,
+        input.grade ?? null,
+        valuationDate,
+        params.comparablesMaxAgeDays,
+      );
+      const v = valuate(
+        {
+          ...common,
+          productModel: {
+            launchPriceMinor: model.launchPriceMinor,
+            launchDate: launchDate ?? new Date(valuationDate.getTime() - MS_PER_YEAR),
+            categoryCode,
+            productModelId: model.id,
+          },
+          comparables,
+          // An unknown launch date is a guess of one year: trust the amount less.
+          confidencePenalty: combine(input.confidencePenalty, launchDate ? 0 : 0.1),
+        },
+        paramSet,
+      );
+      return out(v, 'product-model');
+    }
+
+    // No model (or no launch price): a typical model of the category from its recent sales.
+    const typical = await this.typicalOfCategory(categoryId, valuationDate);
+    if (typical) {
+      const v = valuate(
+        {
+          ...common,
+          productModel: {
+            launchPriceMinor: typical.launchPriceMinor,
+            launchDate: new Date(valuationDate.getTime() - typical.ageYears * MS_PER_YEAR),
+            categoryCode,
+          },
+          confidencePenalty: combine(input.confidencePenalty, CATEGORY_ONLY_PENALTY),
+        },
+        paramSet,
+      );
+      v.lines = v.lines.map((l) =>
+        l.code === 'launch-price'
+          ? { ...l, label: `Typical launch price of ${category.name} (recent sales)` }
+          : l,
+      );
+      return out(v, 'category');
+    }
+    const scrap = category.scrapValueMinor ?? 0;
+    return out(
+      {
+        amountMinor: scrap,
+        lowMinor: scrap,
+        highMinor: scrap,
+        confidence: 0.1 * (1 - Math.min(1, input.confidencePenalty ?? 0)),
+        currency: 'CNY',
+        lines: [
+          {
+            code: 'scrap-value',
+            label: `Recycling value of ${category.name} (no sales history)`,
+            amountMinor: scrap,
+            ruleCode: 'scrap-value',
+          },
+        ],
+        modelVersion: `scrap-value+${paramSet.version}`,
+        details: {
+          categoryCode,
+          family: paramsForCategory(paramSet, categoryCode).family,
+          ageYears: 0,
+          grade: input.grade ?? 'scrap',
+          gradeSource: input.grade ? 'inspected' : 'declared',
+          comparablesUsed: 0,
+          comparablesEffectiveCount: 0,
+          comparablesWeight: 0,
+          comparablesDispersion: null,
+          modelEstimateMinor: scrap,
+        },
+      },
+      'scrap-value',
+    );
+  }
+
+  /** Recent sales of the same model (and grade, when known) up to the valuation date. */
+  private async comparables(
+    productModelId: string,
+    grade: Grade | null,
+    until: Date,
+    maxAgeDays: number,
+  ): Promise<ComparableSale[]> {
+    const since = new Date(until.getTime() - maxAgeDays * MS_PER_DAY);
+    const rows = await this.dataSource.query<
+      Array<{ price_minor: string; sold_at: Date; grade: Grade }>
+    >(
+      `SELECT price_minor, sold_at, grade FROM market_sales
+        WHERE product_model_id = $1 AND ($2::text IS NULL OR grade = $2)
+          AND sold_at <= $3 AND sold_at >= $4
+        ORDER BY sold_at DESC LIMIT 500`,
+      [productModelId, grade, until, since],
+    );
+    return rows.map((r) => ({
+      priceMinor: Number(r.price_minor),
+      soldAt: new Date(r.sold_at),
+      grade: r.grade,
+      productModelId,
+    }));
+  }
+
+  private async typicalOfCategory(
+    categoryId: string,
+    until: Date,
+  ): Promise<{ launchPriceMinor: number; ageYears: number } | null> {
+    const rows = await this.dataSource.query<Array<{ launch: string | null; age: number | null }>>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY launch_price_minor) AS launch,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY item_age_years) AS age
+         FROM market_sales WHERE category_id = $1 AND sold_at <= $2
+          AND sold_at >= $2::timestamptz - interval '2 years'`,
+      [categoryId, until],
+    );
+    const r = rows[0];
+    if (!r || r.launch === null || r.age === null) return null;
+    return { launchPriceMinor: Math.round(Number(r.launch)), ageYears: Number(r.age) };
+  }
+
+  /** Records a sale in the history (once per source and sourceRef). */
+  async recordSale(manager: EntityManager, sale: SaleToRecord): Promise<void> {
+    if (!Number.isSafeInteger(sale.priceMinor) || sale.priceMinor <= 0) {
+      throw new RangeError('priceMinor must be a positive integer');
+    }
+    const model = sale.productModelId
+      ? await this.catalog.getProductModel(sale.productModelId)
+      : null;
+    const launchPriceMinor = model?.launchPriceMinor ?? null;
+    if (!launchPriceMinor) return; // without a launch price a sale teaches the model nothing
+    const launch = model?.launchDate ? new Date(`${model.launchDate}T00:00:00Z`) : sale.soldAt;
+    const { code } = await this.categoryPath(sale.categoryId);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(MarketSale)
+      .values({
+        productModelId: sale.productModelId,
+        categoryId: sale.categoryId,
+        categoryCode: code,
+        grade: sale.grade,
+        priceMinor: sale.priceMinor,
+        launchPriceMinor,
+        itemAgeYears:
+          sale.itemAgeYears ??
+          Math.max(0, (sale.soldAt.getTime() - launch.getTime()) / MS_PER_YEAR),
+        soldAt: sale.soldAt,
+        region: sale.region ?? null,
+        source: sale.source,
+        sourceRef: sale.sourceRef ?? null,
+      })
+      .orIgnore()
+      .execute();
+  }
+}
+
+function combine(a: number | undefined, b: number): number {
+  return 1 - (1 - Math.min(1, Math.max(0, a ?? 0))) * (1 - b);
+}

@@ -1,0 +1,564 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { catalogSeed } from '../../src/catalog/catalog.seed.js';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { Item } from '../../src/core/items/item.entity.js';
+import { ItemMachine } from '../../src/core/items/item.machine.js';
+import {
+  ExpireTradeInQuote,
+  type GradeFinding,
+  ItemGraded,
+  ItemReceived,
+  ReceivingExceptionRaised,
+  TradeInShipmentUpdate,
+} from '../../src/core/jobs/job-catalogue.js';
+import type { JobDef } from '../../src/core/jobs/job-definition.js';
+import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
+import { TransitionService } from '../../src/core/state-machine/transition.service.js';
+import type { SeedContext } from '../../src/seed/seed-context.js';
+import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
+import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
+import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+
+const SHANGHAI = {
+  cityCode: '310100',
+  districtCode: '310104',
+  line1: 'No. 1 Hongqiao Rd',
+  contactName: 'Li Wei',
+  contactPhone: '+8613800138000',
+};
+/** A fresh IMEI with a valid Luhn check digit. */
+function newImei(n: number): string {
+  const body = `35${String(Date.now() % 1e6).padStart(6, '0')}${String(n).padStart(6, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = body.charCodeAt(i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+interface OrderBody {
+  id: string;
+  state: string;
+  version: number;
+  allowedActions: string[];
+  held: boolean;
+  holdReasons: Array<{ code: string; detail?: string }>;
+  fraud?: { signals: Array<{ code: string }> };
+  quotedTotal: { amountMinor: number; currency: string } | null;
+  quoteValidUntil: string | null;
+  items: Array<{
+    id: string;
+    itemId: string;
+    state: string;
+    version: number;
+    allowedActions: string[];
+    quote: { amountMinor: number; confidence: number; lines: unknown[]; modelVersion: string };
+    finalOffer: { amountMinor: number } | null;
+    explanation: {
+      differenceMinor: number;
+      lines: Array<{
+        code: string;
+        differenceMinor: number;
+        cause: { kind: string; checkId: string | null; rule: string | null };
+      }>;
+    } | null;
+    payout: { amountMinor: number; currency: string; status: string } | null;
+    payoutFrozen: boolean;
+  }>;
+}
+
+describe('acquisition: trade-in orders', () => {
+  let t: TestApp;
+  let owner: TestUser;
+  let stranger: TestUser;
+  let support: TestUser;
+  let admin: TestUser;
+  let models: Record<string, string>;
+  let imei = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const ctx: SeedContext = {
+      app: t.app,
+      dataSource: t.dataSource,
+      organisations: {},
+      users: {},
+      log: () => undefined,
+    };
+    await catalogSeed.run(ctx);
+    await serviceAreasSeed.run(ctx);
+    await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
+      seed: 7,
+      salesCount: 3000,
+    });
+    await t.app.get(ValuationRefitService).refit('seed');
+    const rows = await t.dataSource.query<Array<{ code: string; id: string }>>(
+      'SELECT code, id FROM product_models',
+    );
+    models = Object.fromEntries(rows.map((r) => [r.code, r.id]));
+    [owner, stranger, support, admin] = await Promise.all([
+      t.user('customer'),
+      t.user('customer'),
+      t.user('support'),
+      t.user('admin'),
+    ]);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const run = async <P>(def: JobDef<P>, payload: P) => {
+    const handler = t.app.get(JobHandlerRegistry).get(def.name);
+    if (!handler) throw new Error(`no handler for ${def.name}`);
+    await handler.run(payload, { jobId: `test-${Date.now()}`, attempt: 1, maxAttempts: 1 });
+  };
+  const get = async (id: string, user: TestUser = owner) =>
+    (await t.http.get(`/api/v1/trade-ins/${id}`).set(user.auth).expect(200)).body as OrderBody;
+  const outbox = (name: string, orderOrItemId: string) =>
+    t.dataSource.query<Array<{ payload: Record<string, unknown>; run_at: Date }>>(
+      `SELECT payload, run_at FROM outbox WHERE name = $1 AND payload::text LIKE $2 ORDER BY created_at`,
+      [name, `%${orderOrItemId}%`],
+    );
+  const phone = (extra: Record<string, string | undefined> = {}) => ({
+    productModelId: models['apple-iphone-15-128'],
+    declaredCondition: { condition: 'excellent', powersOn: true },
+    imei: newImei(++imei),
+    ...extra,
+  });
+
+  async function quotedOrder(items: unknown[], user: TestUser = owner): Promise<OrderBody> {
+    const created = await t.http
+      .post('/api/v1/trade-ins')
+      .set(user.auth)
+      .send({ channel: 'online', address: SHANGHAI, items })
+      .expect(201);
+    expect(created.body.state).toBe('QUOTING');
+    return eventually(async () => {
+      const o = await get(created.body.id as string, user);
+      return o.state === 'QUOTED' ? o : null;
+    });
+  }
+
+  /** Accept, then what logistics and receiving would do: collect and receive every item. */
+  async function acceptedAndReceived(order: OrderBody): Promise<OrderBody> {
+    await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
+    const itemIds = order.items.map((i) => i.itemId);
+    await run(TradeInShipmentUpdate, {
+      pickupId: '00000000-0000-4000-8000-00000000a001',
+      source: { kind: 'trade-in', id: order.id },
+      direction: 'inbound',
+      event: 'collected',
+      itemIds,
+      sealNumber: null,
+      warehouseId: null,
+      promisedWindow: null,
+      reason: null,
+      at: new Date().toISOString(),
+    });
+    expect((await get(order.id)).state).toBe('IN_TRANSIT');
+    const transitions = t.app.get(TransitionService);
+    for (const id of itemIds) {
+      await transitions.apply(ItemMachine, { id, action: 'collect', actor: SYSTEM_ACTOR });
+      await transitions.apply(ItemMachine, { id, action: 'receive', actor: SYSTEM_ACTOR });
+      await run(ItemReceived, { itemId: id, warehouseId: admin.id, parcelId: null });
+    }
+    const received = await get(order.id);
+    expect(received.state).toBe('INSPECTING');
+    return received;
+  }
+
+  const graded = (
+    itemId: string,
+    grade: 'premium' | 'good' | 'scrap',
+    findings: GradeFinding[] = [],
+    extra: { confirmedBySecondGrader?: boolean; hold?: boolean; inspectionId?: string } = {},
+  ) =>
+    run(ItemGraded, {
+      itemId,
+      inspectionId: extra.inspectionId ?? '00000000-0000-4000-8000-0000000000b1',
+      grade,
+      standardCode: 'phone',
+      standardVersion: 1,
+      findings,
+      hold: extra.hold ?? false,
+      confirmedBySecondGrader: extra.confirmedBySecondGrader ?? false,
+    });
+
+  it('takes an owner from quote to completion with one payout per item', async () => {
+    const order = await quotedOrder([
+      phone(),
+      {
+        productModelId: models['hermes-birkin-30-togo'],
+        declaredCondition: { condition: 'like-new' },
+        serialNumber: 'BK30-TOGO-0001',
+      },
+    ]);
+    expect(order.allowedActions).toEqual(expect.arrayContaining(['accept', 'cancel']));
+    expect(order.quotedTotal?.amountMinor).toBe(
+      order.items.reduce((s, i) => s + i.quote.amountMinor, 0),
+    );
+    for (const it of order.items) {
+      expect(Number.isInteger(it.quote.amountMinor)).toBe(true);
+      expect(it.quote.amountMinor).toBeGreaterThan(0);
+      expect(it.quote.modelVersion).toMatch(/^engine-1\+fit-/);
+      expect(it.quote.lines.length).toBeGreaterThan(2);
+    }
+    // The expiry timer is in the outbox for the end of the validity (7 days).
+    const [expiry] = await outbox(ExpireTradeInQuote.name, order.id);
+    expect(new Date(expiry.run_at).getTime()).toBe(new Date(order.quoteValidUntil!).getTime());
+    expect(new Date(order.quoteValidUntil!).getTime() - Date.now()).toBeGreaterThan(
+      6.9 * 86_400_000,
+    );
+    const items = await t.dataSource
+      .getRepository(Item)
+      .findBy(order.items.map((i) => ({ id: i.itemId })));
+    expect(items.map((i) => i.state)).toEqual(['DECLARED', 'DECLARED']);
+    expect(items.map((i) => i.erasureStatus).sort()).toEqual(['not_required', 'pending']);
+
+    const received = await acceptedAndReceived(order);
+    const [pickup] = await outbox('schedule-pickup', order.id);
+    expect(pickup.payload).toMatchObject({
+      direction: 'inbound',
+      source: { kind: 'trade-in', id: order.id },
+      customerId: owner.id,
+      specialPackaging: true,
+      address: SHANGHAI,
+    });
+    expect(pickup.payload.itemIds).toEqual(order.items.map((i) => i.itemId));
+
+    for (const it of received.items) await graded(it.itemId, 'premium');
+    const done = await get(order.id);
+    expect(done.state).toBe('COMPLETED');
+    for (const it of done.items) {
+      expect(it.state).toBe('ACCEPTED');
+      expect(it.finalOffer?.amountMinor).toBe(it.quote.amountMinor);
+      expect(it.payout).toEqual({
+        id: expect.any(String),
+        amountMinor: it.quote.amountMinor,
+        currency: 'CNY',
+        status: 'payable',
+        createdAt: expect.any(String),
+      });
+      expect(await outbox('dispose-item', it.itemId)).toHaveLength(1);
+    }
+    // The same grading result delivered again changes nothing.
+    for (const it of received.items) await graded(it.itemId, 'premium');
+    const payouts = await t.dataSource.query('SELECT 1 FROM trade_in_payouts WHERE order_id = $1', [
+      order.id,
+    ]);
+    expect(payouts).toHaveLength(2);
+  });
+
+  it('lets the owner reject a low final offer after a second grader confirms; the item goes back free', async () => {
+    const order = await acceptedAndReceived(await quotedOrder([phone()]));
+    const [it] = order.items;
+    await graded(it.itemId, 'scrap');
+    let now = await get(order.id);
+    expect(now.items[0].state).toBe('SECOND_GRADING');
+    expect(now.state).toBe('INSPECTING');
+    const [second] = await outbox('second-grading-requested', it.itemId);
+    expect(second.payload).toMatchObject({ itemId: it.itemId, quotedMinor: it.quote.amountMinor });
+
+    await graded(it.itemId, 'scrap', [], {
+      confirmedBySecondGrader: true,
+      inspectionId: '00000000-0000-4000-8000-0000000000b2',
+    });
+    now = await get(order.id);
+    expect(now.state).toBe('OFFER_PENDING');
+    const offer = now.items[0];
+    expect(offer.state).toBe('OFFER_PENDING');
+    expect(offer.allowedActions.sort()).toEqual(['accept-offer', 'reject-offer']);
+    expect(offer.explanation?.differenceMinor).toBe(
+      offer.finalOffer!.amountMinor - offer.quote.amountMinor,
+    );
+    expect(offer.explanation?.lines[0].cause.kind).toBe('inspection-grade');
+    // Support sees the same order and explanation, but may not act on money.
+    const seen = await get(order.id, support);
+    expect(seen.items[0].explanation).toEqual(offer.explanation);
+    expect(seen.items[0].allowedActions).toEqual([]);
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/items/${offer.id}/reject-offer`)
+      .set(support.auth)
+      .send({})
+      .expect(403);
+
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/items/${offer.id}/reject-offer`)
+      .set(owner.auth)
+      .send({ version: offer.version })
+      .expect(200);
+    now = await get(order.id);
+    expect(now.state).toBe('RETURNING');
+    expect(now.items[0].payout).toBeNull();
+    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: it.itemId });
+    expect(item.state).toBe('RETURNING_TO_OWNER');
+    const [ret] = (await outbox('schedule-pickup', order.id)).filter(
+      (r) => r.payload.direction === 'return-to-owner',
+    );
+    expect(ret.payload).toMatchObject({
+      itemIds: [it.itemId],
+      address: SHANGHAI,
+      customerId: owner.id,
+    });
+
+    await run(TradeInShipmentUpdate, {
+      pickupId: '00000000-0000-4000-8000-00000000a002',
+      source: { kind: 'trade-in', id: order.id },
+      direction: 'return-to-owner',
+      event: 'delivered',
+      itemIds: [it.itemId],
+      sealNumber: null,
+      warehouseId: null,
+      promisedWindow: null,
+      reason: null,
+      at: new Date().toISOString(),
+    });
+    now = await get(order.id);
+    expect(now.state).toBe('RETURNED');
+    expect(now.items[0].state).toBe('RETURNED');
+    const back = await t.dataSource.getRepository(Item).findOneByOrFail({ id: it.itemId });
+    expect(back.state).toBe('RETURNED_TO_OWNER');
+    expect(await outbox('dispose-item', it.itemId)).toHaveLength(0);
+  });
+
+  it('creates one payout when the owner accepts an offer twice (Idempotency-Key, plain retry, concurrent)', async () => {
+    const order = await acceptedAndReceived(await quotedOrder([phone()]));
+    const [it] = order.items;
+    const findings: GradeFinding[] = [
+      {
+        checkId: 'screen-scratches',
+        label: 'Screen scratches',
+        answer: 'deep',
+        severity: 'cosmetic',
+        rule: 'phone.screen.deep-scratch',
+        deductionShare: 0.15,
+      },
+    ];
+    await graded(it.itemId, 'premium', findings);
+    const pending = (await get(order.id)).items[0];
+    expect(pending.state).toBe('OFFER_PENDING');
+    const screen = pending.explanation!.lines.find((l) => l.code === 'defect:screen-scratches');
+    expect(screen?.cause).toMatchObject({
+      kind: 'inspection-check',
+      checkId: 'screen-scratches',
+      rule: 'phone.screen.deep-scratch',
+    });
+    expect(screen!.differenceMinor).toBeLessThan(0);
+
+    const url = `/api/v1/trade-ins/${order.id}/items/${pending.id}/accept-offer`;
+    const key = { 'Idempotency-Key': `accept-${pending.id}` };
+    const first = await t.http.post(url).set(owner.auth).set(key).send({}).expect(200);
+    const replay = await t.http.post(url).set(owner.auth).set(key).send({}).expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const retry = await t.http.post(url).set(owner.auth).send({}).expect(409);
+    expect(retry.body).toMatchObject({ state: 'ACCEPTED' });
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => t.http.post(url).set(owner.auth).send({})),
+    );
+    expect(concurrent.map((r) => r.status)).toEqual([409, 409, 409]);
+
+    const done = await get(order.id);
+    expect(done.state).toBe('COMPLETED');
+    expect(done.items[0].payout?.amountMinor).toBe(pending.finalOffer!.amountMinor);
+    const payouts = await t.dataSource.query('SELECT 1 FROM trade_in_payouts WHERE order_id = $1', [
+      order.id,
+    ]);
+    expect(payouts).toHaveLength(1);
+    expect(await outbox('dispose-item', it.itemId)).toHaveLength(1);
+  });
+
+  it('accepts a quote once under an Idempotency-Key and asks for one pickup', async () => {
+    const order = await quotedOrder([phone()]);
+    const key = { 'Idempotency-Key': `accept-order-${order.id}` };
+    const url = `/api/v1/trade-ins/${order.id}/accept`;
+    await t.http.post(url).set(owner.auth).set(key).send({ version: order.version }).expect(200);
+    await t.http.post(url).set(owner.auth).set(key).send({ version: order.version }).expect(200);
+    expect(await outbox('schedule-pickup', order.id)).toHaveLength(1);
+    // Cancelling before collection is allowed; the items leave the journey.
+    await t.http.post(`/api/v1/trade-ins/${order.id}/cancel`).set(owner.auth).send({}).expect(200);
+    const item = await t.dataSource
+      .getRepository(Item)
+      .findOneByOrFail({ id: order.items[0].itemId });
+    expect(item.state).toBe('CANCELLED');
+  });
+
+  it('expires a quote that passes its validity', async () => {
+    const order = await quotedOrder([phone()]);
+    await t.dataSource.query(
+      `UPDATE trade_in_orders SET quote_valid_until = now() - interval '1 second' WHERE id = $1`,
+      [order.id],
+    );
+    const refused = await t.http
+      .post(`/api/v1/trade-ins/${order.id}/accept`)
+      .set(owner.auth)
+      .send({})
+      .expect(409);
+    expect(refused.body.message).toContain('expired');
+    await run(ExpireTradeInQuote, { orderId: order.id });
+    const expired = await get(order.id);
+    expect(expired.state).toBe('EXPIRED');
+    expect(expired.allowedActions).toEqual([]);
+    expect(expired.items[0].state).toBe('CANCELLED');
+    const item = await t.dataSource
+      .getRepository(Item)
+      .findOneByOrFail({ id: order.items[0].itemId });
+    expect(item.state).toBe('CANCELLED');
+    await run(ExpireTradeInQuote, { orderId: order.id }); // delivered twice: nothing more
+    expect((await get(order.id)).version).toBe(expired.version);
+  });
+
+  it('refuses an address outside coverage, naming the nearest drop-off store', async () => {
+    const res = await t.http
+      .post('/api/v1/trade-ins')
+      .set(owner.auth)
+      .send({
+        channel: 'online',
+        address: { ...SHANGHAI, cityCode: '320200', districtCode: '320213' },
+        items: [phone()],
+      })
+      .expect(400);
+    expect(res.body.reason).toBeDefined();
+    expect(res.body.nearestStore).toMatchObject({ name: expect.any(String) });
+    expect(res.body.message).toContain(res.body.nearestStore.name as string);
+    const none = await t.dataSource.query(
+      "SELECT 1 FROM trade_in_orders WHERE customer_id = $1 AND address->>'cityCode' = $2",
+      [owner.id, '320200'],
+    );
+    expect(none).toHaveLength(0);
+  });
+
+  it('validates the order (1–20 items, a model or a category, known references)', async () => {
+    const post = (body: object) => t.http.post('/api/v1/trade-ins').set(owner.auth).send(body);
+    await post({ channel: 'online', address: SHANGHAI, items: [] }).expect(400);
+    await post({
+      channel: 'online',
+      address: SHANGHAI,
+      items: Array.from({ length: 21 }, () => phone()),
+    }).expect(400);
+    await post({
+      channel: 'online',
+      address: SHANGHAI,
+      items: [{ declaredCondition: { condition: 'good' } }],
+    }).expect(400);
+    const unknown = await post({
+      channel: 'online',
+      address: SHANGHAI,
+      items: [phone({ productModelId: '00000000-0000-4000-8000-000000000000' })],
+    }).expect(400);
+    expect(unknown.body.fields[0].field).toBe('items.0.productModelId');
+    await t.http
+      .post('/api/v1/trade-ins')
+      .set(support.auth)
+      .send({ channel: 'online', address: SHANGHAI, items: [phone()] })
+      .expect(403);
+  });
+
+  it('flags the same IMEI in two live orders and holds both for review; a blocklisted serial too', async () => {
+    const dup = phone();
+    const first = await quotedOrder([dup]);
+    expect(first.held).toBe(false);
+    const spaced = `${dup.imei.slice(0, 2)}-${dup.imei.slice(2, 8)} ${dup.imei.slice(8)}`;
+    const second = await quotedOrder([{ ...dup, imei: spaced }], stranger);
+    expect(second.held).toBe(true);
+    expect(second.holdReasons).toEqual([{ code: 'duplicate-identifier' }]); // no details for owners
+    expect(second.fraud).toBeUndefined();
+    const staffView = await get(second.id, support);
+    expect(staffView.fraud?.signals.map((s) => s.code)).toContain('duplicate-identifier');
+    expect((await get(first.id)).held).toBe(true);
+    // The price is not touched, the confidence is.
+    expect(second.items[0].quote.amountMinor).toBe(first.items[0].quote.amountMinor);
+    expect(second.items[0].quote.confidence).toBeLessThan(first.items[0].quote.confidence);
+
+    const blocked = await t.http
+      .post(`/api/v1/trade-ins/${second.id}/accept`)
+      .set(stranger.auth)
+      .send({})
+      .expect(409);
+    expect(blocked.body.message).toContain('held for review');
+    const listed = await t.http.get('/api/v1/trade-ins?held=true').set(support.auth).expect(200);
+    expect(listed.body.items.map((o: { id: string }) => o.id)).toEqual(
+      expect.arrayContaining([first.id, second.id]),
+    );
+    await t.http
+      .post(`/api/v1/trade-ins/${first.id}/release-hold`)
+      .set(stranger.auth)
+      .send({ note: 'x' })
+      .expect(403);
+    await t.http
+      .post(`/api/v1/trade-ins/${first.id}/release-hold`)
+      .set(support.auth)
+      .send({ note: 'receipt checked' })
+      .expect(200);
+    await t.http.post(`/api/v1/trade-ins/${first.id}/accept`).set(owner.auth).send({}).expect(200);
+
+    await t.http
+      .post('/api/v1/identifier-blocklist')
+      .set(support.auth)
+      .send({ identifier: 'STOLEN-77' })
+      .expect(403);
+    await t.http
+      .post('/api/v1/identifier-blocklist')
+      .set(admin.auth)
+      .send({ identifier: 'stolen 77', reason: 'reported stolen' })
+      .expect(201);
+    const stolen = await quotedOrder([{ ...phone(), imei: undefined, serialNumber: 'STOLEN-77' }]);
+    expect(stolen.held).toBe(true);
+    expect(stolen.holdReasons[0].code).toBe('blocklisted-identifier');
+  });
+
+  it('shows owners only their own orders; support reads all', async () => {
+    const order = await quotedOrder([phone()]);
+    await t.http.get(`/api/v1/trade-ins/${order.id}`).set(stranger.auth).expect(404);
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/accept`)
+      .set(stranger.auth)
+      .send({})
+      .expect(404);
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/cancel`)
+      .set(support.auth)
+      .send({})
+      .expect(403);
+    const courier = await t.user('courier');
+    await t.http.get(`/api/v1/trade-ins/${order.id}`).set(courier.auth).expect(404);
+    const mine = await t.http.get('/api/v1/trade-ins?limit=200').set(stranger.auth).expect(200);
+    expect(mine.body.items.every((o: { customerId: string }) => o.customerId === stranger.id)).toBe(
+      true,
+    );
+    const all = await t.http
+      .get('/api/v1/trade-ins?state=QUOTED&limit=1')
+      .set(support.auth)
+      .expect(200);
+    expect(all.body.items).toHaveLength(1);
+    expect(all.body.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('freezes the payout of an item with a receiving exception', async () => {
+    const order = await acceptedAndReceived(await quotedOrder([phone()]));
+    const [it] = order.items;
+    await run(ReceivingExceptionRaised, {
+      exceptionId: '00000000-0000-4000-8000-0000000000e1',
+      kind: 'broken-seal',
+      itemId: it.itemId,
+      parcelId: '00000000-0000-4000-8000-0000000000e2',
+      warehouseId: admin.id,
+      detail: 'seal torn',
+    });
+    await graded(it.itemId, 'premium');
+    const done = await get(order.id);
+    expect(done.state).toBe('COMPLETED');
+    expect(done.items[0].payoutFrozen).toBe(true);
+    expect(done.items[0].payout?.status).toBe('frozen');
+    const cleared = (
+      await t.http
+        .post(`/api/v1/trade-ins/${order.id}/items/${it.id}/unfreeze-payout`)
+        .set(admin.auth)
+        .send({ note: 'seal checked on video' })
+        .expect(200)
+    ).body as OrderBody;
+    expect(cleared.items[0].payout?.status).toBe('payable');
+  });
+});

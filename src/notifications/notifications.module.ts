@@ -1,10 +1,22 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NotifyOwner } from '../core/jobs/job-catalogue.js';
+import { DeliverWebhook, NotifyOwner, PublishWebhookEvent } from '../core/jobs/job-catalogue.js';
 import type { JobContext } from '../core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { OwnerNotification } from './owner-notification.entity.js';
+import { InboundWebhookHandlers } from './webhooks/inbound-handlers.registry.js';
+import { InboundWebhooksService } from './webhooks/inbound.service.js';
+import { InboundRawBodyCapture } from './webhooks/raw-body.js';
+import {
+  InboundWebhook,
+  InboundWebhookProvider,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  WebhookSubscription,
+} from './webhooks/webhook.entities.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /** Where owner messages go. The default writes them to the database; a real SMS or e-mail
  *  gateway implements the same interface. */
@@ -37,20 +49,47 @@ export class DatabaseNotificationProvider implements OwnerNotificationProvider {
   }
 }
 
+/**
+ * Owner notifications (SMS / e-mail through a provider) and webhooks: signed outbound events to
+ * partners and merchants, and verified, deduplicated inbound events from payment and courier
+ * partners. Other modules publish events with `webhookEvent(...)` / `WebhookEvents.publish` and
+ * apply inbound events by registering with `InboundWebhookHandlers`.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([OwnerNotification])],
-  providers: [DatabaseNotificationProvider],
-  exports: [DatabaseNotificationProvider],
+  imports: [
+    TypeOrmModule.forFeature([
+      OwnerNotification,
+      WebhookSubscription,
+      WebhookDelivery,
+      WebhookDeliveryAttempt,
+      InboundWebhookProvider,
+      InboundWebhook,
+    ]),
+  ],
+  controllers: [WebhooksController],
+  providers: [
+    DatabaseNotificationProvider,
+    WebhooksService,
+    InboundWebhooksService,
+    InboundWebhookHandlers,
+    InboundRawBodyCapture,
+  ],
+  exports: [DatabaseNotificationProvider, InboundWebhookHandlers],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobHandlerRegistry,
     private readonly provider: DatabaseNotificationProvider,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(NotifyOwner, (payload, ctx: JobContext) =>
       this.provider.send({ jobId: ctx.jobId, ...payload }),
+    );
+    this.jobs.register(PublishWebhookEvent, (payload) => this.webhooks.fanOut(payload));
+    this.jobs.register(DeliverWebhook, (payload, ctx) =>
+      this.webhooks.deliver(payload.deliveryId, ctx),
     );
   }
 }

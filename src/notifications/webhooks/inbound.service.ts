@@ -1,0 +1,124 @@
+import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../../core/errors.js';
+import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { InboundWebhookHandlers } from './inbound-handlers.registry.js';
+import { verifySignature } from './signature.js';
+import { InboundWebhook, InboundWebhookProvider } from './webhook.entities.js';
+import type { InboundListQuery } from './webhooks.dto.js';
+
+const PROVIDER = /^[a-z][a-z0-9-]{1,39}$/;
+
+/**
+ * Partner webhooks (payment, courier): the raw body is checked against the provider's secret
+ * (`Reloop-Signature: t=<unix>,v1=<hex>` over `<t>.<body>`), then stored once per event id and
+ * handed to the registered handlers in the same transaction.
+ */
+@Injectable()
+export class InboundWebhooksService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly handlers: InboundWebhookHandlers,
+  ) {}
+
+  async setProvider(provider: string, secret: string, active = true) {
+    if (!PROVIDER.test(provider)) {
+      throw new BadRequestException('provider must be 2-40 lower-case letters, digits or hyphens');
+    }
+    await this.dataSource.query(
+      `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, $3)
+       ON CONFLICT (provider) DO UPDATE SET secret = $2, active = $3, updated_at = now()`,
+      [provider, secret, active],
+    );
+    return { provider, active };
+  }
+
+  async listProviders() {
+    const rows = await this.dataSource
+      .getRepository(InboundWebhookProvider)
+      .find({ order: { provider: 'ASC' } });
+    return {
+      items: rows.map((p) => ({ provider: p.provider, active: p.active, updatedAt: p.updatedAt })),
+    };
+  }
+
+  async receive(
+    provider: string,
+    rawBody: Buffer | undefined,
+    signature: string | undefined,
+  ): Promise<{ received: true; duplicate: boolean; eventId: string }> {
+    const p = PROVIDER.test(provider)
+      ? await this.dataSource.getRepository(InboundWebhookProvider).findOneBy({ provider })
+      : null;
+    if (!p || !p.active) throw new NotFound('Webhook provider', provider);
+    if (!rawBody) throw new BadRequestException('a JSON body is required');
+    const check = verifySignature(p.secret, signature, rawBody);
+    if (!check.ok) throw new UnauthorizedException(`Webhook refused: ${check.reason}`);
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new BadRequestException('body is not valid JSON');
+    }
+    const event = payload as Record<string, unknown>;
+    const eventId = typeof event?.id === 'string' ? event.id : null;
+    const type = typeof event?.type === 'string' ? event.type : null;
+    if (!eventId || eventId.length > 200 || !type || type.length > 100) {
+      throw new BadRequestException({
+        message: 'Invalid input: id, type',
+        fields: [
+          { field: 'id', errors: ['id must be a string of at most 200 characters'] },
+          { field: 'type', errors: ['type must be a string of at most 100 characters'] },
+        ],
+      });
+    }
+
+    return this.dataSource.transaction(async (m) => {
+      // The unique (provider, event_id) makes a concurrent resend wait for us, then do nothing.
+      const inserted = await m.query<Array<{ id: string }>>(
+        `INSERT INTO inbound_webhooks (provider, event_id, type, payload) VALUES ($1, $2, $3, $4::jsonb)
+         ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
+        [provider, eventId, type, JSON.stringify(event)],
+      );
+      if (inserted.length === 0) return { received: true as const, duplicate: true, eventId };
+      const handlers = this.handlers.for(provider, type);
+      for (const handle of handlers) {
+        await handle(m, { provider, eventId, type, data: event.data, payload: event });
+      }
+      await m.query('UPDATE inbound_webhooks SET handled_by = $2 WHERE id = $1', [
+        inserted[0].id,
+        handlers.length,
+      ]);
+      return { received: true as const, duplicate: false, eventId };
+    });
+  }
+
+  async list(q: InboundListQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const qb = this.dataSource
+      .getRepository(InboundWebhook)
+      .createQueryBuilder('w')
+      .orderBy('w.received_at', 'DESC')
+      .addOrderBy('w.id', 'DESC')
+      .limit(limit + 1);
+    if (q.provider) qb.andWhere('w.provider = :p', { p: q.provider });
+    if (cursor)
+      qb.andWhere('(w.received_at, w.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
+    const rows = await qb.getMany();
+    return toPage(
+      rows.map((r) => Object.assign(r, { createdAt: r.receivedAt })),
+      limit,
+      (r) => ({
+        id: r.id,
+        provider: r.provider,
+        eventId: r.eventId,
+        type: r.type,
+        handledBy: r.handledBy,
+        receivedAt: r.receivedAt,
+        payload: r.payload,
+      }),
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PageQuery } from '../../core/http/pagination.js';
+
+const EVENT_TYPE = /^(\*|[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+)$/;
+
+export class CreateSubscriptionDto {
+  @ApiProperty({ example: 'https://partner.example.com/reloop/webhooks' })
+  @IsString()
+  @MaxLength(2000)
+  url: string;
+
+  @ApiProperty({ example: ['support-case.opened'], description: "Event types, or '*' for all" })
+  @IsString({ each: true })
+  @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  eventTypes: string[];
+
+  @ApiPropertyOptional({ description: 'Admin only: the organisation (omit: platform-wide)' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
+}
+
+export class UpdateSubscriptionDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ each: true })
+  @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  eventTypes?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
+}
+
+export class SubscriptionListQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
+}
+
+export class DeliveryListQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() subscriptionId?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
+  @IsOptional()
+  @IsIn(['pending', 'delivered', 'failed'])
+  status?: 'pending' | 'delivered' | 'failed';
+}
+
+export class ProviderSecretDto {
+  @ApiProperty({ description: 'Shared secret the provider signs its webhooks with' })
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  secret: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class InboundListQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) provider?: string;
+}

@@ -1,0 +1,29 @@
+import { seesEverything, type Actor } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { SupportCase } from './support-case.entity.js';
+
+export const SUPPORT_CASE_STATES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
+export type SupportCaseState = (typeof SUPPORT_CASE_STATES)[number];
+
+const staff = ['support', 'admin', 'system'] as const;
+
+/**
+ * SupportCase (spec §3): OPEN → IN_PROGRESS → RESOLVED → CLOSED. Assigning starts the work
+ * (and reassigns while in progress). A resolved case may be reopened — by staff, or by the
+ * customer who disagrees with the resolution — until it is closed; closed is final.
+ */
+export const SupportCaseMachine = defineMachine<SupportCaseState, SupportCase>({
+  name: 'SupportCase',
+  entity: SupportCase,
+  states: SUPPORT_CASE_STATES,
+  initial: ['OPEN'],
+  transitions: [
+    { action: 'assign', from: ['OPEN', 'IN_PROGRESS'], to: 'IN_PROGRESS', roles: [...staff] },
+    { action: 'resolve', from: ['OPEN', 'IN_PROGRESS'], to: 'RESOLVED', roles: [...staff] },
+    { action: 'reopen', from: ['RESOLVED'], to: 'IN_PROGRESS', roles: [...staff, 'customer'] },
+    { action: 'close', from: ['RESOLVED'], to: 'CLOSED', roles: [...staff, 'customer'] },
+  ],
+  canAccess: (c: SupportCase, actor: Actor) =>
+    seesEverything(actor) || (actor.userId !== null && c.customerId === actor.userId),
+  itemIds: (c: SupportCase) => c.itemIds,
+});

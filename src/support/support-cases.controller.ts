@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { SupportCasesService } from './support-cases.service.js';
+import {
+  AddNoteDto,
+  AssignCaseDto,
+  CaseListQuery,
+  OpenCaseDto,
+  ReopenCaseDto,
+  ResolveCaseDto,
+  VersionDto,
+} from './support.dto.js';
+
+/**
+ * Support cases. Staff (support, admin) work every case; a customer opens cases about their
+ * own items and follows them, without internal notes.
+ */
+@ApiTags('support')
+@ApiBearerAuth()
+@Controller('support/cases')
+export class SupportCasesController {
+  constructor(private readonly cases: SupportCasesService) {}
+
+  @Post()
+  @Roles('support', 'admin', 'customer')
+  open(@CurrentActor() actor: Actor, @Body() dto: OpenCaseDto) {
+    return this.cases.openByHand(actor, dto);
+  }
+
+  @Get()
+  @Roles('support', 'admin', 'customer')
+  list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery) {
+    return this.cases.list(actor, q);
+  }
+
+  @Get(':id')
+  @Roles('support', 'admin', 'customer')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.cases.read(actor, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('support', 'admin')
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AssignCaseDto,
+  ) {
+    return this.cases.assign(actor, id, dto);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('support', 'admin')
+  resolve(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResolveCaseDto,
+  ) {
+    return this.cases.resolve(actor, id, dto);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles('support', 'admin', 'customer')
+  reopen(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReopenCaseDto,
+  ) {
+    return this.cases.reopen(actor, id, dto);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('support', 'admin', 'customer')
+  close(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.cases.close(actor, id, dto.version);
+  }
+
+  @Post(':id/notes')
+  @Roles('support', 'admin', 'customer')
+  note(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AddNoteDto,
+  ) {
+    return this.cases.addNote(actor, id, dto);
+  }
+}

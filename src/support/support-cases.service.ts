@@ -1,0 +1,471 @@
+import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { execute } from '../core/sql.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { type CaseKind, isBreached, slaDueAt } from './sla.js';
+import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { SupportCaseMachine } from './support-case.machine.js';
+import type {
+  AddNoteDto,
+  AssignCaseDto,
+  CaseListQuery,
+  OpenCaseDto,
+  ReopenCaseDto,
+  ResolveCaseDto,
+} from './support.dto.js';
+
+type OpenSupportCasePayload = NonNullable<(typeof OpenSupportCase)['payload']>;
+
+/** What a customer may open about their own items. */
+const CUSTOMER_KINDS: readonly CaseKind[] = ['price-dispute', 'buyer-return-dispute', 'general'];
+const ORG_CUSTODIANS = ['warehouse', 'store', 'partner', 'merchant'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
+}
+
+/** The facts partners and merchants receive about a case: no notes, no customer. */
+function caseEventData(c: SupportCase): Record<string, unknown> {
+  return {
+    caseId: c.id,
+    kind: c.kind,
+    state: c.state,
+    summary: c.summary,
+    orderRef: c.orderId ? { kind: c.orderKind, id: c.orderId } : null,
+    itemIds: c.itemIds,
+    slaDueAt: c.slaDueAt.toISOString(),
+  };
+}
+
+function caseEvent(c: SupportCase, what: string): OutboxJob[] {
+  return c.organisationId
+    ? [
+        webhookEvent({
+          organisationId: c.organisationId,
+          type: `support-case.${what}`,
+          data: caseEventData(c),
+        }),
+      ]
+    : [];
+}
+
+@Injectable()
+export class SupportCasesService {
+  private readonly logger = new Logger(SupportCasesService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string): Promise<SupportCase> {
+    const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
+    if (!c || !SupportCaseMachine.canAccess(c, actor)) throw new NotFound('Support case', id);
+    return c;
+  }
+
+  /** Staff see everything; the customer sees their case without internal notes or staff ids. */
+  view(actor: Actor, c: SupportCase, notes?: SupportCaseNote[]) {
+    const staff = seesEverything(actor);
+    const base = {
+      id: c.id,
+      kind: c.kind,
+      origin: c.origin,
+      summary: c.summary,
+      orderRef: c.orderId ? { kind: c.orderKind, id: c.orderId } : null,
+      itemIds: c.itemIds,
+      slaDueAt: c.slaDueAt,
+      breached: isBreached(c),
+      resolvedAt: c.resolvedAt,
+      resolution: c.resolution,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      ...(staff
+        ? {
+            customerId: c.customerId,
+            organisationId: c.organisationId,
+            assigneeId: c.assigneeId,
+            openedBy: c.openedBy,
+            dedupeKey: c.dedupeKey,
+            detail: c.detail,
+            slaBreachedAt: c.slaBreachedAt,
+          }
+        : {}),
+      ...(notes
+        ? {
+            notes: notes
+              .filter((n) => staff || !n.internal)
+              .map((n) => ({
+                id: n.id,
+                body: n.body,
+                authorRole: n.authorRole,
+                ...(staff ? { authorId: n.authorId, internal: n.internal } : {}),
+                createdAt: n.createdAt,
+              })),
+          }
+        : {}),
+    };
+    return withActions(SupportCaseMachine, c, actor, base);
+  }
+
+  async read(actor: Actor, id: string) {
+    const c = await this.get(actor, id);
+    const notes = await this.dataSource
+      .getRepository(SupportCaseNote)
+      .find({ where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.view(actor, c, notes);
+  }
+
+  async list(actor: Actor, q: CaseListQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const qb = this.dataSource
+      .getRepository(SupportCase)
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (!seesEverything(actor)) qb.andWhere('c.customer_id = :me', { me: actor.userId });
+    else if (q.customerId) qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
+    if (q.state) qb.andWhere('c.state = :state', { state: q.state });
+    if (q.kind) qb.andWhere('c.kind = :kind', { kind: q.kind });
+    if (q.assigneeId) qb.andWhere('c.assignee_id = :aid', { aid: q.assigneeId });
+    if (q.itemId) qb.andWhere(':item = ANY(c.item_ids)', { item: q.itemId });
+    if (q.orderId) qb.andWhere('c.order_id = :oid', { oid: q.orderId });
+    if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
+    if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
+    if (cursor)
+      qb.andWhere('(c.created_at, c.id) < (:at, :cur)', { at: cursor.at, cur: cursor.id });
+    return toPage(await qb.getMany(), limit, (c) => this.view(actor, c));
+  }
+
+  // ---- opening ------------------------------------------------------------------------------
+
+  async openByHand(actor: Actor, dto: OpenCaseDto) {
+    const staff = seesEverything(actor);
+    const itemIds = [...new Set(dto.itemIds ?? [])];
+    const items = await this.items(itemIds);
+    for (const id of itemIds) {
+      const item = items.find((i) => i.id === id);
+      if (!item || (!staff && item.owner_id !== actor.userId)) throw new NotFound('Item', id);
+    }
+    let customerId: string | null;
+    let organisationId: string | null;
+    if (staff) {
+      customerId = dto.customerId ?? items[0]?.owner_id ?? null;
+      if (dto.customerId && !(await this.exists('users', dto.customerId))) {
+        throw new NotFound('User', dto.customerId);
+      }
+      organisationId = dto.organisationId ?? this.custodianOrganisation(items);
+      if (dto.organisationId && !(await this.exists('organisations', dto.organisationId))) {
+        throw new NotFound('Organisation', dto.organisationId);
+      }
+    } else {
+      const staffOnly = (['customerId', 'organisationId', 'assigneeId', 'detail'] as const).filter(
+        (f) => dto[f] !== undefined,
+      );
+      if (staffOnly.length > 0) {
+        throw new BadRequestException({
+          message: `Invalid input: ${staffOnly.join(', ')}`,
+          fields: staffOnly.map((field) => ({
+            field,
+            errors: [`only support staff set ${field}`],
+          })),
+        });
+      }
+      if (!CUSTOMER_KINDS.includes(dto.kind)) {
+        throw new BadRequestException({
+          message: 'Invalid input: kind',
+          fields: [{ field: 'kind', errors: [`kind must be one of ${CUSTOMER_KINDS.join(', ')}`] }],
+        });
+      }
+      if (dto.orderRef && !(await this.orderTouchesOwner(dto.orderRef.id, actor.userId))) {
+        throw new NotFound('Order', dto.orderRef.id);
+      }
+      customerId = actor.userId;
+      organisationId = this.custodianOrganisation(items);
+    }
+    if (dto.assigneeId) await this.checkAssignee(dto.assigneeId);
+
+    const created = await this.dataSource.transaction(async (manager) => {
+      const c = await this.create(manager, actor, {
+        kind: dto.kind,
+        origin: 'manual',
+        dedupeKey: null,
+        summary: dto.summary,
+        orderKind: dto.orderRef?.kind ?? null,
+        orderId: dto.orderRef?.id ?? null,
+        itemIds,
+        customerId,
+        organisationId,
+        detail: dto.detail ?? {},
+      });
+      if (!dto.assigneeId) return c;
+      return this.transitions.apply(SupportCaseMachine, {
+        manager,
+        id: c.id,
+        action: 'assign',
+        actor,
+        patch: { assigneeId: dto.assigneeId },
+        jobs: (e) => caseEvent(e, 'assigned'),
+      });
+    });
+    return this.view(actor, created, []);
+  }
+
+  /** OpenSupportCase: one case per dedupe key, however often the job runs. */
+  async openFromPlatform(p: OpenSupportCasePayload): Promise<void> {
+    const repo = this.dataSource.getRepository(SupportCase);
+    if (await repo.existsBy({ dedupeKey: p.dedupeKey })) return;
+    const items = await this.items([...new Set(p.itemIds)]);
+    const missing = p.itemIds.filter((id) => !items.some((i) => i.id === id));
+    if (missing.length)
+      this.logger.warn(`Case ${p.dedupeKey}: unknown items ${missing.join(', ')}`);
+    const givenCustomer =
+      p.customerId && (await this.exists('users', p.customerId)) ? p.customerId : null;
+    const detailOrg = [p.detail.organisationId, p.detail.warehouseId].find(
+      (v): v is string => typeof v === 'string' && UUID.test(v),
+    );
+    const organisationId =
+      detailOrg && (await this.exists('organisations', detailOrg))
+        ? detailOrg
+        : this.custodianOrganisation(items);
+    try {
+      await this.dataSource.transaction((manager) =>
+        this.create(manager, SYSTEM_ACTOR, {
+          kind: p.kind,
+          origin: 'platform',
+          dedupeKey: p.dedupeKey,
+          summary: p.summary,
+          orderKind: p.orderRef?.kind ?? null,
+          orderId: p.orderRef?.id ?? null,
+          itemIds: items.map((i) => i.id),
+          customerId: givenCustomer ?? items[0]?.owner_id ?? null,
+          organisationId,
+          detail: p.detail,
+        }),
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) return; // a concurrent run opened it first
+      throw err;
+    }
+  }
+
+  private create(
+    manager: EntityManager,
+    actor: Actor,
+    values: Omit<
+      SupportCase,
+      | 'id'
+      | 'state'
+      | 'version'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'assigneeId'
+      | 'openedBy'
+      | 'slaDueAt'
+      | 'slaBreachedAt'
+      | 'resolvedAt'
+      | 'resolution'
+    >,
+  ): Promise<SupportCase> {
+    const due = slaDueAt(values.kind, new Date());
+    return this.transitions.create(SupportCaseMachine, {
+      manager,
+      actor,
+      values: { ...values, openedBy: actor.userId, slaDueAt: due },
+      data: { kind: values.kind, origin: values.origin },
+      jobs: (c) => [
+        job(SupportCaseSlaDue, { caseId: c.id }, c.slaDueAt),
+        ...caseEvent(c, 'opened'),
+      ],
+    });
+  }
+
+  // ---- actions ------------------------------------------------------------------------------
+
+  async assign(actor: Actor, id: string, dto: AssignCaseDto) {
+    await this.get(actor, id);
+    await this.checkAssignee(dto.assigneeId);
+    const c = await this.transitions.apply(SupportCaseMachine, {
+      id,
+      action: 'assign',
+      actor,
+      expectedVersion: dto.version,
+      patch: { assigneeId: dto.assigneeId },
+      jobs: (e) => caseEvent(e, 'assigned'),
+    });
+    return this.read(actor, c.id);
+  }
+
+  async resolve(actor: Actor, id: string, dto: ResolveCaseDto) {
+    const c = await this.transitions.apply(SupportCaseMachine, {
+      id,
+      action: 'resolve',
+      actor,
+      expectedVersion: dto.version,
+      patch: { resolution: dto.resolution, resolvedAt: new Date() },
+      jobs: (e) => caseEvent(e, 'resolved'),
+    });
+    return this.read(actor, c.id);
+  }
+
+  async reopen(actor: Actor, id: string, dto: ReopenCaseDto) {
+    await this.dataSource.transaction(async (manager) => {
+      await this.transitions.apply(SupportCaseMachine, {
+        manager,
+        id,
+        action: 'reopen',
+        actor,
+        expectedVersion: dto.version,
+        patch: { resolution: null, resolvedAt: null },
+        jobs: (e) => caseEvent(e, 'reopened'),
+      });
+      if (dto.reason) {
+        await manager.getRepository(SupportCaseNote).insert({
+          caseId: id,
+          authorId: actor.userId,
+          authorRole: actor.role,
+          internal: false,
+          body: `Reopened: ${dto.reason}`,
+        });
+      }
+    });
+    return this.read(actor, id);
+  }
+
+  async close(actor: Actor, id: string, version?: number) {
+    const c = await this.transitions.apply(SupportCaseMachine, {
+      id,
+      action: 'close',
+      actor,
+      expectedVersion: version,
+      jobs: (e) => caseEvent(e, 'closed'),
+    });
+    return this.read(actor, c.id);
+  }
+
+  async addNote(actor: Actor, id: string, dto: AddNoteDto) {
+    const c = await this.get(actor, id);
+    const staff = seesEverything(actor);
+    if (!staff && dto.internal === true) {
+      throw new BadRequestException({
+        message: 'Invalid input: internal',
+        fields: [{ field: 'internal', errors: ['only support staff write internal notes'] }],
+      });
+    }
+    if (!staff && c.state === 'CLOSED') {
+      throw new ConflictException({ message: 'The case is closed', state: c.state });
+    }
+    const repo = this.dataSource.getRepository(SupportCaseNote);
+    const note = await repo.save(
+      repo.create({
+        caseId: id,
+        authorId: actor.userId,
+        authorRole: actor.role,
+        internal: staff ? (dto.internal ?? true) : false,
+        body: dto.body,
+      }),
+    );
+    return {
+      id: note.id,
+      body: note.body,
+      authorRole: note.authorRole,
+      ...(staff ? { authorId: note.authorId, internal: note.internal } : {}),
+      createdAt: note.createdAt,
+    };
+  }
+
+  /** SupportCaseSlaDue: records the breach of a case still unresolved at its due time. */
+  async slaDue(caseId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const { rows } = await execute<{ id: string }>(
+        manager,
+        `UPDATE support_cases SET sla_breached_at = now()
+          WHERE id = $1 AND resolved_at IS NULL AND sla_breached_at IS NULL
+            AND sla_due_at <= now() + interval '1 second'
+          RETURNING id`,
+        [caseId],
+      );
+      if (rows.length === 0) return; // resolved in time, already recorded, or gone
+      const c = await manager.getRepository(SupportCase).findOneByOrFail({ id: caseId });
+      await this.outbox.write(manager, caseEvent(c, 'sla-breached'));
+    });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private async items(ids: string[]): Promise<
+    Array<{
+      id: string;
+      owner_id: string | null;
+      custodian_kind: string;
+      custodian_id: string | null;
+    }>
+  > {
+    if (ids.length === 0) return [];
+    const rows = await this.dataSource.query<
+      Array<{
+        id: string;
+        owner_id: string | null;
+        custodian_kind: string;
+        custodian_id: string | null;
+      }>
+    >('SELECT id, owner_id, custodian_kind, custodian_id FROM items WHERE id = ANY($1::uuid[])', [
+      ids,
+    ]);
+    return ids.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
+  }
+
+  private custodianOrganisation(
+    items: Array<{ custodian_kind: string; custodian_id: string | null }>,
+  ): string | null {
+    const held = items.find((i) => ORG_CUSTODIANS.includes(i.custodian_kind) && i.custodian_id);
+    return held?.custodian_id ?? null;
+  }
+
+  private async exists(table: 'users' | 'organisations', id: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM ${table} WHERE id = $1`, [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** An order is the customer's when its events are on one of their items. */
+  private async orderTouchesOwner(orderId: string, userId: string | null): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM item_events e JOIN items i ON i.id = e.item_id
+        WHERE e.entity_id = $1 AND i.owner_id = $2 LIMIT 1`,
+      [orderId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  private async checkAssignee(userId: string): Promise<void> {
+    const rows = await this.dataSource.query<Array<{ role: string; disabled: boolean }>>(
+      'SELECT role, disabled FROM users WHERE id = $1',
+      [userId],
+    );
+    const u = rows[0];
+    if (!u || u.disabled || (u.role !== 'support' && u.role !== 'admin')) {
+      throw new BadRequestException({
+        message: 'Invalid input: assigneeId',
+        fields: [
+          { field: 'assigneeId', errors: ['assignee must be an active support or admin user'] },
+        ],
+      });
+    }
+  }
+}

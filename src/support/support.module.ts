@@ -1,0 +1,29 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { SupportCaseMachine } from './support-case.machine.js';
+import { SupportCasesController } from './support-cases.controller.js';
+import { SupportCasesService } from './support-cases.service.js';
+
+/** Customer service cases: opened by hand or by the platform (OpenSupportCase), with SLAs. */
+@Module({
+  imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote])],
+  controllers: [SupportCasesController],
+  providers: [SupportCasesService],
+})
+export class SupportModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly cases: SupportCasesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(SupportCaseMachine);
+    this.jobs.register(OpenSupportCase, (payload) => this.cases.openFromPlatform(payload));
+    this.jobs.register(SupportCaseSlaDue, (payload) => this.cases.slaDue(payload.caseId));
+  }
+}

@@ -1,0 +1,64 @@
+/** An item_events row as tracking reads it (snake_case straight from SQL). */
+export interface EventRow {
+  item_id: string;
+  seq: number;
+  at: Date;
+  type: string;
+  entity: string;
+  entity_id: string;
+  from_state: string | null;
+  to_state: string | null;
+  actor_role: string;
+  actor_id: string | null;
+  organisation_id: string | null;
+  custodian_kind: string | null;
+  custodian_id: string | null;
+  place: string | null;
+  data: Record<string, unknown>;
+}
+
+export const EVENT_COLUMNS = `e.item_id, e.seq, e.at, e.type, e.entity, e.entity_id, e.from_state,
+  e.to_state, e.actor_role, e.actor_id, e.organisation_id, e.custodian_kind, e.custodian_id,
+  e.place, e.data`;
+
+/** Custodians that are organisations (the others are people: owner, courier, buyer). */
+export const ORGANISATION_CUSTODIANS = new Set([
+  'warehouse',
+  'store',
+  'partner',
+  'merchant',
+  'recycler',
+]);
+
+export interface CustodySpell {
+  kind: string;
+  id: string | null;
+  since: Date;
+  until: Date | null;
+  /** The event that handed the item over. */
+  eventType: string;
+  seq: number;
+}
+
+/**
+ * The custody chain from an item's events (in order): a new spell whenever an event names a
+ * custodian different from the current one; events without a custodian leave it unchanged.
+ */
+export function custodyChain(events: readonly EventRow[]): CustodySpell[] {
+  const chain: CustodySpell[] = [];
+  for (const e of events) {
+    if (!e.custodian_kind) continue;
+    const current = chain[chain.length - 1];
+    if (current && current.kind === e.custodian_kind && current.id === e.custodian_id) continue;
+    if (current) current.until = e.at;
+    chain.push({
+      kind: e.custodian_kind,
+      id: e.custodian_id,
+      since: e.at,
+      until: null,
+      eventType: e.type,
+      seq: e.seq,
+    });
+  }
+  return chain;
+}

@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import { HistoryService } from '../core/history/history.service.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
+import {
+  custodyChain,
+  EVENT_COLUMNS,
+  type EventRow,
+  ORGANISATION_CUSTODIANS,
+} from './event-row.js';
+import { SchemaProbe } from './schema-probe.js';
+
+interface ItemRow {
+  id: string;
+  trace_code: string;
+  state: string;
+  category_id: string | null;
+  product_model_id: string | null;
+  grade: string | null;
+  erasure_status: string;
+  created_at: Date;
+}
+
+/**
+ * Facts an event may show publicly, whatever stage wrote it. Everything else in an event's
+ * data (names, phones, addresses, seal numbers, user ids, free text) stays out of the passport.
+ */
+const PUBLIC_FACTS = new Set([
+  'grade',
+  'standardCode',
+  'standardVersion',
+  'method',
+  'standard',
+  'policy',
+  'media',
+  'mediaCount',
+  'medium',
+  'outcome',
+  'result',
+  'passed',
+  'qcPassed',
+  'certificateId',
+  'certificateNumber',
+  'certificateNo',
+  'certificateCode',
+  'verificationCode',
+  'repairs',
+  'partsReplaced',
+  'work',
+  'confirmedBySecondGrader',
+  'superseded',
+  'score',
+  'level',
+  'hold',
+]);
+
+type Fact = string | number | boolean | null;
+
+function isFact(v: unknown): v is Fact {
+  return (
+    v === null ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'string' && v.length <= 200)
+  );
+}
+
+/** The whitelisted facts of an event's data: scalars, or lists of scalars. */
+export function publicFacts(
+  data: Record<string, unknown> | null | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data ?? {})) {
+    if (!PUBLIC_FACTS.has(k)) continue;
+    if (isFact(v)) out[k] = v;
+    else if (Array.isArray(v) && v.every(isFact)) out[k] = v.slice(0, 50);
+  }
+  return out;
+}
+
+/** Findings as label and severity only (answers may hold anything the inspector typed). */
+function publicFindings(v: unknown): Array<{ label: string; severity: string }> {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
+    .map((f) => ({
+      label: typeof f.label === 'string' ? f.label : typeof f.checkId === 'string' ? f.checkId : '',
+      severity: typeof f.severity === 'string' ? f.severity : '',
+    }))
+    .filter((f) => f.label.length > 0 && f.label.length <= 200)
+    .slice(0, 100);
+}
+
+const ERASURE_ENTITIES = ['Erasure', 'ErasureCertificate', 'Certificate'];
+const REFURBISHMENT_ENTITIES = ['RefurbishmentOrder', 'Refurbishment'];
+
+/**
+ * The public item passport (spec §1 traceability): what the item is, how it was graded, wiped
+ * and repaired, who held it (organisations by name, people by role only), and whether its
+ * history chain is intact. Derived from the item history, so it works with whatever the stage
+ * modules record, and from the catalog tables when they exist.
+ */
+@Injectable()
+export class PassportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly history: HistoryService,
+    private readonly schema: SchemaProbe,
+  ) {}
+
+  async item(traceCode: string): Promise<ItemRow> {
+    const code = normaliseTraceCode(traceCode);
+    const [item] = code
+      ? await this.dataSource.query<ItemRow[]>(
+          `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
+                  created_at FROM items WHERE trace_code = $1`,
+          [code],
+        )
+      : [];
+    if (!item) throw new NotFound('Trace code', traceCode);
+    return item;
+  }
+
+  async passport(traceCode: string) {
+    const item = await this.item(traceCode);
+    const events = await this.dataSource.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = $1 ORDER BY e.seq`,
+      [item.id],
+    );
+    const chain = custodyChain(events);
+    const orgIds = new Set<string>();
+    for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
+    for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
+    const orgs = await this.organisationNames([...orgIds]);
+    const report = await this.history.verify(item.id);
+
+    return {
+      traceCode: item.trace_code,
+      state: item.state,
+      registeredAt: item.created_at,
+      category: await this.category(item.category_id),
+      productModel: await this.productModel(item.product_model_id),
+      grade: item.grade,
+      inspection: this.inspection(events, item.grade, orgs),
+      erasure: { status: item.erasure_status, ...this.erasures(events) },
+      refurbishment: this.refurbishments(events, orgs),
+      custody: chain.map((c) => {
+        const org = c.id && ORGANISATION_CUSTODIANS.has(c.kind) ? orgs.get(c.id) : undefined;
+        return {
+          kind: c.kind,
+          organisation: org ? { name: org.name, kind: org.kind } : null,
+          since: c.since,
+        };
+      }),
+      journey: events.map((e) => ({ at: e.at, event: e.type, state: e.to_state })),
+      history: {
+        events: report.events,
+        intact: report.intact,
+        firstBrokenSeq: report.firstBrokenSeq,
+        reason: report.reason,
+        verifyUrl: `/api/v1/trace/${item.trace_code}/verify`,
+      },
+    };
+  }
+
+  private async organisationNames(ids: string[]) {
+    if (ids.length === 0) return new Map<string, { name: string; kind: string }>();
+    const rows = await this.dataSource.query<Array<{ id: string; name: string; kind: string }>>(
+      'SELECT id, name, kind FROM organisations WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind }]));
+  }
+
+  /** Category with its path up to the root, if the catalog is installed. */
+  private async category(id: string | null) {
+    if (!id) return null;
+    const cols = await this.schema.tableColumns('categories');
+    if (!cols?.has('name')) return null;
+    const parent = cols.has('parent_id');
+    const rows = await this.dataSource.query<Array<{ c: Record<string, unknown> }>>(
+      parent
+        ? `WITH RECURSIVE up AS (
+             SELECT c.*, 0 AS depth FROM categories c WHERE c.id = $1
+             UNION ALL SELECT p.*, up.depth + 1 FROM categories p JOIN up ON p.id = up.parent_id
+              WHERE up.depth < 5)
+           SELECT to_jsonb(up) AS c FROM up ORDER BY depth DESC`
+        : 'SELECT to_jsonb(c) AS c FROM categories c WHERE c.id = $1',
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const pick = (c: Record<string, unknown>) => ({
+      code: typeof c.code === 'string' ? c.code : null,
+      name: String(c.name),
+      ...(typeof c.name_zh === 'string' ? { nameZh: c.name_zh } : {}),
+    });
+    const leaf = rows[rows.length - 1].c;
+    return { ...pick(leaf), path: rows.map((r) => String(r.c.name)) };
+  }
+
+  private async productModel(id: string | null) {
+    if (!id) return null;
+    const cols = await this.schema.tableColumns('product_models');
+    if (!cols) return null;
+    const [row] = await this.dataSource.query<Array<{ m: Record<string, unknown> }>>(
+      'SELECT to_jsonb(m) AS m FROM product_models m WHERE m.id = $1',
+      [id],
+    );
+    if (!row) return null;
+    const out: Record<string, unknown> = {};
+    for (const k of ['code', 'brand', 'model', 'name']) {
+      if (typeof row.m[k] === 'string') out[k] = row.m[k];
+    }
+    return out;
+  }
+
+  /** The latest completed inspection (a re-inspection supersedes the earlier report). */
+  private inspection(
+    events: EventRow[],
+    grade: string | null,
+    orgs: Map<string, { name: string; kind: string }>,
+  ) {
+    const completed = events.filter(
+      (e) =>
+        e.entity === 'Inspection' && (e.to_state === 'COMPLETED' || e.type.endsWith('.complete')),
+    );
+    const latest = completed[completed.length - 1];
+    if (!latest) return grade ? { grade, completedAt: null, inspections: 0 } : null;
+    const org = latest.organisation_id ? orgs.get(latest.organisation_id) : undefined;
+    // Grading records the standard as { code, version, ... }; older writers flat.
+    const standard = latest.data.standard as Record<string, unknown> | undefined;
+    const nested =
+      standard && typeof standard === 'object'
+        ? publicFacts({ standardCode: standard.code, standardVersion: standard.version })
+        : {};
+    return {
+      ...publicFacts(latest.data),
+      ...nested,
+      grade: typeof latest.data.grade === 'string' ? latest.data.grade : grade,
+      findings: publicFindings(latest.data.findings),
+      completedAt: latest.at,
+      inspectedBy: org ? { name: org.name, kind: org.kind } : null,
+      inspections: new Set(completed.map((e) => e.entity_id)).size,
+    };
+  }
+
+  /** Each erasure (or certificate) with its final state and certificate references. */
+  private erasures(events: EventRow[]) {
+    const byEntity = new Map<string, EventRow[]>();
+    for (const e of events) {
+      if (!ERASURE_ENTITIES.includes(e.entity)) continue;
+      byEntity.set(e.entity_id, [...(byEntity.get(e.entity_id) ?? []), e]);
+    }
+    const records = [...byEntity.entries()].map(([id, list]) => {
+      const last = list[list.length - 1];
+      const facts = Object.assign({}, ...list.map((e) => publicFacts(e.data))) as Record<
+        string,
+        unknown
+      >;
+      return {
+        entity: last.entity,
+        id,
+        state: last.to_state,
+        at: last.at,
+        ...facts,
+      };
+    });
+    return {
+      records,
+      certificates: records.filter(
+        (r) => r.entity !== 'Erasure' || r.state === 'SUCCEEDED' || 'certificateId' in r,
+      ),
+    };
+  }
+
+  private refurbishments(events: EventRow[], orgs: Map<string, { name: string; kind: string }>) {
+    const byEntity = new Map<string, EventRow[]>();
+    for (const e of events) {
+      if (!REFURBISHMENT_ENTITIES.includes(e.entity)) continue;
+      byEntity.set(e.entity_id, [...(byEntity.get(e.entity_id) ?? []), e]);
+    }
+    return [...byEntity.values()].map((list) => {
+      const last = list[list.length - 1];
+      const partner = list
+        .map((e) => (e.organisation_id ? orgs.get(e.organisation_id) : undefined))
+        .find((o) => o?.kind === 'partner');
+      return {
+        state: last.to_state,
+        openedAt: list[0].at,
+        updatedAt: last.at,
+        partner: partner ? { name: partner.name } : null,
+        ...Object.assign({}, ...list.map((e) => publicFacts(e.data))),
+      } as Record<string, unknown>;
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { normalisePhone } from '../accounts/phone.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
+import { SchemaProbe } from './schema-probe.js';
+
+export type MatchKey =
+  | 'orderNumber'
+  | 'orderId'
+  | 'itemId'
+  | 'phone'
+  | 'traceCode'
+  | 'serialNumber'
+  | 'imei'
+  | 'vin'
+  | 'email';
+
+interface ItemHit {
+  id: string;
+  trace_code: string;
+  state: string;
+  grade: string | null;
+  category_id: string | null;
+  serial_number: string | null;
+  imei: string | null;
+  custodian_kind: string;
+  custodian_id: string | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  owner_phone: string | null;
+  created_at: Date;
+}
+
+/** Trade-in orders belong to acquisition; tracking finds them by whichever name they have. */
+const ORDER_TABLES = ['trade_in_orders', 'trade_ins', 'tradein_orders'] as const;
+const ORDER_NUMBER_COLUMNS = ['order_number', 'order_no', 'number', 'reference', 'code'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_HITS = 50;
+
+const ITEM_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id, i.serial_number,
+  i.imei, i.custodian_kind, i.custodian_id, i.owner_id, u.name AS owner_name,
+  u.email AS owner_email, u.phone AS owner_phone, i.created_at
+  FROM items i LEFT JOIN users u ON u.id = i.owner_id`;
+
+/**
+ * One search box for customer service: the query is tried as every key it could be (order
+ * number, phone, trace code, serial, IMEI, VIN, e-mail, id), each an exact, indexed lookup.
+ */
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: SchemaProbe,
+  ) {}
+
+  async search(raw: string) {
+    const q = raw.trim();
+    const hits = new Map<string, { item: ItemHit; matchedBy: Set<MatchKey> }>();
+    const add = (key: MatchKey, rows: ItemHit[]) => {
+      for (const item of rows) {
+        const hit = hits.get(item.id) ?? { item, matchedBy: new Set<MatchKey>() };
+        hit.matchedBy.add(key);
+        hits.set(item.id, hit);
+      }
+    };
+    const lookups: Array<Promise<void>> = [];
+    const run = (key: MatchKey, where: string, params: unknown[]) =>
+      lookups.push(
+        this.dataSource
+          .query<ItemHit[]>(`${ITEM_SELECT} WHERE ${where} LIMIT ${MAX_HITS}`, params)
+          .then((rows) => add(key, rows)),
+      );
+
+    const traceCode = normaliseTraceCode(q);
+    if (traceCode) run('traceCode', 'i.trace_code = $1', [traceCode]);
+    if (q.includes('@')) run('email', 'u.email = lower($1)', [q]);
+    const phone = /^[+\d][\d\s().-]{5,}$/.test(q) ? normalisePhone(q) : null;
+    if (phone) {
+      run('phone', 'i.owner_id IN (SELECT id FROM users WHERE phone = $1)', [phone]);
+    }
+    const digits = q.replace(/[\s-]/g, '');
+    if (/^\d{14,16}$/.test(digits)) run('imei', 'i.imei = $1', [digits]);
+    if (/^[A-Za-z0-9][A-Za-z0-9./_-]{2,63}$/.test(q)) {
+      run('serialNumber', 'upper(i.serial_number) = upper($1)', [q]);
+      if (/^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$/.test(q)) run('vin', 'upper(i.vin) = upper($1)', [q]);
+    }
+    if (UUID.test(q)) {
+      run('itemId', 'i.id = $1', [q]);
+      run('orderId', `i.id IN (SELECT item_id FROM item_events WHERE entity_id = $1)`, [q]);
+    }
+    lookups.push(this.byOrderNumber(q).then((rows) => add('orderNumber', rows)));
+    await Promise.all(lookups);
+
+    const items = [...hits.values()]
+      .sort((a, b) => b.item.created_at.getTime() - a.item.created_at.getTime())
+      .slice(0, MAX_HITS);
+    return {
+      query: q,
+      items: items.map(({ item, matchedBy }) => ({
+        matchedBy: [...matchedBy].sort(),
+        id: item.id,
+        traceCode: item.trace_code,
+        state: item.state,
+        grade: item.grade,
+        categoryId: item.category_id,
+        serialNumber: item.serial_number,
+        imei: item.imei,
+        custodian: { kind: item.custodian_kind, id: item.custodian_id },
+        owner: item.owner_id
+          ? {
+              id: item.owner_id,
+              name: item.owner_name,
+              email: item.owner_email,
+              phone: item.owner_phone,
+            }
+          : null,
+        createdAt: item.created_at,
+      })),
+    };
+  }
+
+  /** Items of the trade-in order with this number, through the events that name the order. */
+  private async byOrderNumber(q: string): Promise<ItemHit[]> {
+    if (q.length < 3 || q.length > 64) return [];
+    const found = await this.schema.firstTable(ORDER_TABLES);
+    const column = found && ORDER_NUMBER_COLUMNS.find((c) => found.columns.has(c));
+    if (!found || !column) return [];
+    // Identifiers come from the fixed lists above, never from the query. A number column
+    // that cannot hold this query simply finds nothing.
+    return this.dataSource
+      .query<ItemHit[]>(
+        `${ITEM_SELECT} WHERE i.id IN (
+           SELECT e.item_id FROM item_events e WHERE e.entity_id IN (
+             SELECT o.id FROM ${found.table} o WHERE o.${column} IN ($1, $2)))
+         LIMIT ${MAX_HITS}`,
+        [q, q.toUpperCase()],
+      )
+      .catch(() => []);
+  }
+}

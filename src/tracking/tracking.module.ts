@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PassportService } from './passport.service.js';
+import { SchemaProbe } from './schema-probe.js';
+import { SearchService } from './search.service.js';
+import { TimelineService } from './timeline.service.js';
+import { TrackingController } from './tracking.controller.js';
+
+/**
+ * The read model over every stage: timelines, custody, the public passport and its QR label,
+ * and support search. It reads other modules' tables (never writes them) and skips those not
+ * installed yet.
+ */
+@Module({
+  controllers: [TrackingController],
+  providers: [SchemaProbe, TimelineService, PassportService, SearchService],
+})
+export class TrackingModule {}

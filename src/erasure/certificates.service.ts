@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import canonicalize from 'canonicalize';
+import { DataSource } from 'typeorm';
+import { type Actor, seesEverything } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { Item } from '../core/items/item.entity.js';
+import { renderCertificatePdf, type SignedCertificate } from './engine/index.js';
+import { Certificate } from './erasure.entities.js';
+import { CertificateSigner } from './stations.js';
+
+export function signedCertificate(c: Certificate): SignedCertificate {
+  return { document: c.document, signature: c.signature, keyId: c.keyId, algorithm: 'Ed25519' };
+}
+
+export function certificateSummary(c: Certificate) {
+  return {
+    id: c.id,
+    certificateId: c.number,
+    kind: c.kind,
+    erasureId: c.erasureId,
+    mediumId: c.mediumId,
+    itemId: c.itemId,
+    level: c.document.sanitization.level,
+    mediaType: c.document.media.mediaType,
+    serial: c.document.media.serial,
+    issuedAt: c.issuedAt,
+    keyId: c.keyId,
+    revokedAt: c.revokedAt,
+    revocationReason: c.revocationReason,
+  };
+}
+
+/**
+ * Certificates of sanitization: owners read their own items', staff of the wiping (or holding)
+ * warehouse theirs, support and admin all. Verification is public and needs no account.
+ */
+@Injectable()
+export class CertificatesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: CertificateSigner,
+  ) {}
+
+  async get(actor: Actor, id: string): Promise<Certificate> {
+    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    if (!c || !(await this.maySee(actor, c))) throw new NotFound('Certificate', id);
+    return c;
+  }
+
+  private async maySee(actor: Actor, c: Certificate): Promise<boolean> {
+    if (seesEverything(actor)) return true;
+    if (actor.userId !== null && c.ownerId === actor.userId) return true;
+    if (actor.organisationId === null || actor.role !== 'warehouse') return false;
+    if (c.organisationId === actor.organisationId) return true;
+    const item = await this.dataSource.getRepository(Item).findOne({ where: { id: c.itemId } });
+    return item?.custodianId === actor.organisationId;
+  }
+
+  async list(actor: Actor, query: { itemId?: string; limit?: number; cursor?: string }) {
+    const limit = query.limit ?? 50;
+    const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
+    if (!seesEverything(actor)) {
+      const mine: string[] = [];
+      if (actor.userId) mine.push('c.owner_id = :userId');
+      if (actor.organisationId && actor.role === 'warehouse') {
+        mine.push(
+          'c.organisation_id = :org',
+          'c.item_id IN (SELECT id FROM items WHERE custodian_id = :org)',
+        );
+      }
+      if (mine.length === 0) return { items: [], nextCursor: null };
+      qb.andWhere(`(${mine.join(' OR ')})`, {
+        userId: actor.userId,
+        org: actor.organisationId,
+      });
+    }
+    if (query.itemId) qb.andWhere('c.item_id = :itemId', { itemId: query.itemId });
+    const cursor = decodeCursor(query.cursor);
+    if (cursor) {
+      qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
+    }
+    const rows = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, certificateSummary);
+  }
+
+  pdf(c: Certificate, verifyUrl: string): Promise<Buffer> {
+    return renderCertificatePdf(signedCertificate(c), { verifyUrl, issuer: 'Reloop' });
+  }
+
+  /** Public: the stored certificate's signature still checks out, and whether it is revoked. */
+  async verifyStored(id: string) {
+    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    if (!c) throw new NotFound('Certificate', id);
+    const check = await this.signer.verify(signedCertificate(c));
+    return {
+      certificateId: c.number,
+      valid: check.valid && c.revokedAt === null,
+      signature: check.reason,
+      revoked: c.revokedAt !== null,
+      kind: c.kind,
+      level: c.document.sanitization.level,
+      mediaType: c.document.media.mediaType,
+      serial: c.document.media.serial,
+      itemTraceCode: c.document.media.source.itemTraceCode,
+      issuedAt: c.document.issuedAt,
+      keyId: c.keyId,
+    };
+  }
+
+  /**
+   * Public: a certificate someone holds (the signed JSON). Valid when the signature checks with
+   * one of the platform's keys AND the content equals the certificate on record, not revoked.
+   */
+  async verifyPresented(presented: SignedCertificate) {
+    const check = await this.signer.verify(presented);
+    const number = (presented.document as { certificateId?: unknown }).certificateId;
+    const stored =
+      typeof number === 'string'
+        ? await this.dataSource.getRepository(Certificate).findOne({ where: { number } })
+        : null;
+    const matchesRecord =
+      stored !== null &&
+      canonicalize(stored.document) === canonicalize(presented.document) &&
+      stored.signature === presented.signature &&
+      stored.keyId === presented.keyId;
+    const revoked = stored?.revokedAt != null;
+    return {
+      certificateId: typeof number === 'string' ? number : null,
+      valid: check.valid && matchesRecord && !revoked,
+      signature: check.reason,
+      recordFound: stored !== null,
+      matchesRecord,
+      revoked,
+      ...(stored?.revokedAt ? { revokedAt: stored.revokedAt } : {}),
+    };
+  }
+}

@@ -1,0 +1,306 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { type Actor, seesEverything } from '../core/actor.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import type { SignedCertificate } from './engine/index.js';
+import { CertificatesService, signedCertificate } from './certificates.service.js';
+import {
+  CertificateListQuery,
+  ErasureListQuery,
+  ImportReportDto,
+  RecordDestructionDto,
+  RegisterMediumDto,
+  ReverifyDto,
+  RouteToDestructionDto,
+  SamplingQuery,
+  SignedCertificateDto,
+  UpdateMediumDto,
+} from './erasure.dto.js';
+import { Certificate, Erasure, type StorageMedium } from './erasure.entities.js';
+import { ErasureMachine } from './erasure.machine.js';
+import { ErasureService } from './erasure.service.js';
+import { SamplingService } from './sampling.service.js';
+
+export function mediumView(m: StorageMedium) {
+  return {
+    id: m.id,
+    itemId: m.itemId,
+    position: m.position,
+    mediaType: m.mediaType,
+    interface: m.interface,
+    serial: m.serial,
+    manufacturer: m.manufacturer,
+    model: m.model,
+    capacityBytes: m.capacityBytes,
+    source: m.source,
+  };
+}
+
+export function erasureView(e: Erasure, certificate: Certificate | null) {
+  return {
+    id: e.id,
+    itemId: e.itemId,
+    mediumId: e.mediumId,
+    place: e.place,
+    organisationId: e.organisationId,
+    operator: { id: e.operatorId, name: e.operatorName },
+    policy: e.policy,
+    station: e.station,
+    attempt: e.attempt,
+    maxAttempts: e.maxAttempts,
+    plan: e.plan,
+    runs: e.runs,
+    violations: e.violations,
+    failureReason: e.failureReason,
+    nextAttemptAt: e.nextAttemptAt,
+    destruction: e.destruction,
+    batchId: e.batchId,
+    sampling: {
+      sampled: e.sampled,
+      reverifierId: e.reverifierId,
+      reverifiedBy: e.reverifiedBy,
+      outcome: e.reverificationOutcome,
+      at: e.reverifiedAt,
+    },
+    certificate: certificate
+      ? { id: certificate.id, certificateId: certificate.number, revoked: !!certificate.revokedAt }
+      : null,
+    completedAt: e.completedAt,
+    createdAt: e.createdAt,
+  };
+}
+
+@ApiTags('erasures')
+@ApiBearerAuth()
+@Controller()
+export class ErasureController {
+  constructor(
+    private readonly erasures: ErasureService,
+    private readonly sampling: SamplingService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  private async view(actor: Actor, e: Erasure) {
+    const certificate = await this.dataSource
+      .getRepository(Certificate)
+      .findOne({ where: { erasureId: e.id } });
+    return withActions(ErasureMachine, e, actor, erasureView(e, certificate));
+  }
+
+  @Get('erasures')
+  @SignedIn()
+  async list(@CurrentActor() actor: Actor, @Query() query: ErasureListQuery) {
+    const limit = query.limit ?? 50;
+    const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
+    if (!seesEverything(actor)) {
+      qb.andWhere(
+        '(e.organisation_id = :org OR e.requested_by = :user OR e.owner_id = :user)',
+        // A nil uuid never matches: actors without an organisation see only their own.
+        {
+          org: actor.organisationId ?? '00000000-0000-0000-0000-000000000000',
+          user: actor.userId ?? '00000000-0000-0000-0000-000000000000',
+        },
+      );
+    }
+    if (query.state) qb.andWhere('e.state = :state', { state: query.state });
+    if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
+    const cursor = decodeCursor(query.cursor);
+    if (cursor) {
+      qb.andWhere('(e.created_at, e.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
+    }
+    const rows = await qb
+      .orderBy('e.created_at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    const page = toPage(rows, limit, (e) => e);
+    return {
+      items: await Promise.all(page.items.map((e) => this.view(actor, e))),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Sampling rate per batch and operator; the target is at least 5 % re-verified. */
+  @Get('erasures/sampling')
+  @Roles('warehouse', 'support', 'admin')
+  samplingReport(@CurrentActor() actor: Actor, @Query() query: SamplingQuery) {
+    return this.sampling.report(actor, query);
+  }
+
+  @Get('erasures/:id')
+  @SignedIn()
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.view(actor, await this.erasures.get(actor, id));
+  }
+
+  @Post('erasures/:id/import-report')
+  @HttpCode(200)
+  @Roles('warehouse', 'courier', 'admin')
+  async importReport(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ImportReportDto,
+  ) {
+    return this.view(actor, await this.erasures.importReport(actor, id, body));
+  }
+
+  @Post('erasures/:id/route-to-destruction')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async routeToDestruction(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RouteToDestructionDto,
+  ) {
+    return this.view(
+      actor,
+      await this.erasures.routeToDestructionByStaff(actor, id, body.reason, body.version),
+    );
+  }
+
+  @Post('erasures/:id/record-destruction')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async recordDestruction(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RecordDestructionDto,
+  ) {
+    return this.view(actor, await this.erasures.recordDestruction(actor, id, body));
+  }
+
+  /** Sampling: a second operator re-checks a certified wipe. */
+  @Post('erasures/:id/reverify')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async reverify(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReverifyDto,
+  ) {
+    return this.view(actor, await this.erasures.reverify(actor, id, body));
+  }
+
+  @Get('items/:id/storage-media')
+  @SignedIn()
+  async media(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    const rows = await this.erasures.listMedia(actor, id);
+    return {
+      items: await Promise.all(
+        rows.map(async ({ medium, erasures }) => ({
+          ...mediumView(medium),
+          erasures: await Promise.all(erasures.map((e) => this.view(actor, e))),
+        })),
+      ),
+    };
+  }
+
+  @Post('items/:id/storage-media')
+  @Roles('warehouse', 'admin')
+  async registerMedium(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RegisterMediumDto,
+  ) {
+    return mediumView(await this.erasures.registerMedium(actor, id, body));
+  }
+
+  @Patch('storage-media/:id')
+  @Roles('warehouse', 'admin')
+  async updateMedium(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateMediumDto,
+  ) {
+    return mediumView(await this.erasures.updateMedium(actor, id, body));
+  }
+
+  /** Staff start the wipe of an item by hand (receiving and couriers do it through jobs). */
+  @Post('items/:id/start-erasure')
+  @HttpCode(200)
+  @Roles('warehouse', 'courier', 'admin')
+  async start(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    const created = await this.erasures.start(
+      {
+        itemId: id,
+        at: actor.role === 'courier' ? 'on-site' : 'warehouse',
+        organisationId: actor.organisationId,
+        requestedBy: actor.userId,
+      },
+      actor,
+    );
+    return { items: await Promise.all(created.map((e) => this.view(actor, e))) };
+  }
+}
+
+@ApiTags('certificates')
+@Controller('certificates')
+export class CertificatesController {
+  constructor(
+    private readonly certificates: CertificatesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiBearerAuth()
+  @SignedIn()
+  list(@CurrentActor() actor: Actor, @Query() query: CertificateListQuery) {
+    return this.certificates.list(actor, query);
+  }
+
+  /** Anyone holding a certificate's JSON can check signature and content (no account). */
+  @Post('verify')
+  @HttpCode(200)
+  @Public()
+  verify(@Body() body: SignedCertificateDto) {
+    return this.certificates.verifyPresented(body as unknown as SignedCertificate);
+  }
+
+  /** The signed certificate (JSON), exactly as signed: post it to /certificates/verify. */
+  @Get(':id')
+  @ApiBearerAuth()
+  @SignedIn()
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return signedCertificate(await this.certificates.get(actor, id));
+  }
+
+  @Get(':id/pdf')
+  @ApiBearerAuth()
+  @SignedIn()
+  @Header('Content-Type', 'application/pdf')
+  async pdf(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const c = await this.certificates.get(actor, id);
+    const verifyUrl = `${this.config.publicBaseUrl}/api/v1/certificates/${c.id}/verify`;
+    void reply.header('Content-Disposition', `attachment; filename="${c.number}.pdf"`);
+    return this.certificates.pdf(c, verifyUrl);
+  }
+
+  @Get(':id/verify')
+  @Public()
+  verifyStored(@Param('id', ParseUUIDPipe) id: string) {
+    return this.certificates.verifyStored(id);
+  }
+}

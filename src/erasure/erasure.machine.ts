@@ -1,0 +1,64 @@
+import { type Actor, seesEverything } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { Erasure, type ErasureState } from './erasure.entities.js';
+
+export const ERASURE_STATES: readonly ErasureState[] = [
+  'QUEUED',
+  'RUNNING',
+  'VERIFYING',
+  'SUCCEEDED',
+  'FAILED',
+  'AWAITING_DESTRUCTION',
+  'DESTROYED',
+];
+
+/** Whoever may see a wipe: platform staff, the organisation doing it, who asked, the owner. */
+export function canSeeErasure(
+  e: Pick<Erasure, 'organisationId' | 'requestedBy' | 'ownerId'>,
+  actor: Actor,
+): boolean {
+  return (
+    seesEverything(actor) ||
+    (actor.organisationId !== null && e.organisationId === actor.organisationId) ||
+    (actor.userId !== null && (e.requestedBy === actor.userId || e.ownerId === actor.userId))
+  );
+}
+
+/**
+ * One wipe of one medium (spec §3). The station's progress and the policy check are the
+ * platform's (system); people import a tool's report, route a medium to destruction and record
+ * the destruction. `certify` is only reached after checkRunAgainstPolicy found nothing.
+ */
+export const ErasureMachine = defineMachine<ErasureState, Erasure>({
+  name: 'Erasure',
+  entity: Erasure,
+  states: ERASURE_STATES,
+  initial: ['QUEUED'],
+  transitions: [
+    { action: 'start', from: ['QUEUED'], to: 'RUNNING', roles: ['system', 'admin'] },
+    { action: 'verify', from: ['RUNNING'], to: 'VERIFYING', roles: ['system', 'admin'] },
+    {
+      action: 'import-report',
+      from: ['QUEUED'],
+      to: 'VERIFYING',
+      roles: ['warehouse', 'courier', 'admin', 'system'],
+    },
+    { action: 'certify', from: ['VERIFYING'], to: 'SUCCEEDED', roles: ['system'] },
+    { action: 'fail', from: ['RUNNING', 'VERIFYING'], to: 'FAILED', roles: ['system'] },
+    { action: 'retry', from: ['FAILED'], to: 'QUEUED', roles: ['system'] },
+    {
+      action: 'route-to-destruction',
+      from: ['QUEUED', 'FAILED'],
+      to: 'AWAITING_DESTRUCTION',
+      roles: ['warehouse', 'admin', 'system'],
+    },
+    {
+      action: 'record-destruction',
+      from: ['AWAITING_DESTRUCTION'],
+      to: 'DESTROYED',
+      roles: ['warehouse', 'admin'],
+    },
+  ],
+  canAccess: canSeeErasure,
+  itemIds: (e: Erasure) => [e.itemId],
+});

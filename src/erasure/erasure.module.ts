@@ -1,0 +1,51 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { RunErasure, StartErasure } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { CertificatesService } from './certificates.service.js';
+import { CertificatesController, ErasureController } from './erasure.controller.js';
+import { Certificate, Erasure, SigningKey, StorageMedium } from './erasure.entities.js';
+import { ErasureMachine } from './erasure.machine.js';
+import { ErasureService } from './erasure.service.js';
+import { SamplingService } from './sampling.service.js';
+import { CertificateSigner, ErasureStations } from './stations.js';
+
+/**
+ * Stage: data erasure (spec §1, §3, §4). Wipes every storage medium of an item on the `erasure`
+ * queue, certifies each with a signed certificate, and keeps item.erasureStatus (the gate the
+ * ItemMachine checks before allocate/list/sell) in step.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([StorageMedium, Erasure, Certificate, SigningKey]),
+    CatalogModule,
+  ],
+  controllers: [ErasureController, CertificatesController],
+  providers: [
+    ErasureService,
+    CertificatesService,
+    SamplingService,
+    ErasureStations,
+    CertificateSigner,
+  ],
+  exports: [ErasureStations],
+})
+export class ErasureModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly erasures: ErasureService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(ErasureMachine);
+    this.jobs.register(StartErasure, async (payload) => {
+      await this.erasures.start(payload);
+    });
+    this.jobs.register(RunErasure, (payload) =>
+      this.erasures.run(payload.erasureId, payload.attempt),
+    );
+  }
+}

@@ -1,0 +1,973 @@
+import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { User } from '../accounts/user.entity.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
+import { NotFound, TransitionConflict } from '../core/errors.js';
+import { Item } from '../core/items/item.entity.js';
+import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catalogue.js';
+import { job } from '../core/jobs/job-definition.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { execute } from '../core/sql.js';
+import {
+  buildDestructionCertificate,
+  buildErasureCertificate,
+  type CertificatePerson,
+  CertificateRefusedError,
+  checkRunAgainstPolicy,
+  DESTRUCTION_TECHNIQUE,
+  type ErasurePlan,
+  type ErasureRunRecord,
+  importReport,
+  isPolicyInForce,
+  matchReportToMedium,
+  type Medium,
+  NoCompliantTechniqueError,
+  planErasure,
+  type PolicyId,
+  type PolicyViolation,
+  ReportParseError,
+  routeAfterFailure,
+  SerialMismatchError,
+  type SignedCertificate,
+  type StationResult,
+} from './engine/index.js';
+import {
+  Certificate,
+  Erasure,
+  type StorageInterface,
+  StorageMedium,
+  type StoredRun,
+} from './erasure.entities.js';
+import { canSeeErasure, ErasureMachine } from './erasure.machine.js';
+import { SamplingService } from './sampling.service.js';
+import { CertificateSigner, ErasureStations } from './stations.js';
+
+/** Capacity assumed for a catalog default medium until staff register the real one. */
+const DEFAULT_CAPACITY: Record<StorageMedium['mediaType'], number> = {
+  hdd: 1_000e9,
+  ssd: 512e9,
+  flash: 128e9,
+  emmc: 64e9,
+};
+
+/** The policy profile for a wipe starting at `at` ('auto': cn-2027 once in force, else Purge). */
+export function policyFor(configured: AppConfig['erasure']['policy'], at: Date): PolicyId {
+  if (configured !== 'auto') return configured;
+  return isPolicyInForce('cn-2027', at) ? 'cn-2027' : 'nist-purge';
+}
+
+/** States in which a medium's wipe is still under way (one at a time per medium). */
+const OPEN_STATES = ['QUEUED', 'RUNNING', 'VERIFYING', 'FAILED', 'AWAITING_DESTRUCTION'] as const;
+
+/** How long a worker may hold a running wipe before another may take it over. */
+const LEASE_MS = 10 * 60_000;
+
+export interface StartRequest {
+  itemId: string;
+  at: 'warehouse' | 'on-site';
+  organisationId: string | null;
+  requestedBy: string | null;
+}
+
+export interface MediumInput {
+  mediaType: StorageMedium['mediaType'];
+  interface?: StorageInterface;
+  serial?: string;
+  manufacturer?: string;
+  model?: string;
+  capacityBytes?: number;
+}
+
+export interface DestructionInput {
+  equipmentName: string;
+  equipmentVersion: string;
+  particleSizeMm?: number;
+  facility?: string;
+  witnessId: string;
+  startedAt?: Date;
+  completedAt?: Date;
+  version?: number;
+}
+
+/**
+ * Erasure of every storage medium of an item: start (StartErasure), one try on the station per
+ * RunErasure job, import of a real tool's report, policy check, signed certificate, retries with
+ * backoff and, after the last failed try, routing to physical destruction. The item's
+ * erasureStatus (the gate) is recomputed in the same transaction as every certificate.
+ */
+@Injectable()
+export class ErasureService {
+  private readonly logger = new Logger(ErasureService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+    private readonly catalog: CatalogService,
+    private readonly stations: ErasureStations,
+    private readonly signer: CertificateSigner,
+    private readonly sampling: SamplingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  policyFor(at: Date): PolicyId {
+    return policyFor(this.config.erasure.policy, at);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  async get(actor: Actor, id: string): Promise<Erasure> {
+    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id } });
+    if (!e || !canSeeErasure(e, actor)) throw new NotFound('Erasure', id);
+    return e;
+  }
+
+  async medium(id: string, manager?: EntityManager): Promise<StorageMedium> {
+    const m = await (manager ?? this.dataSource.manager)
+      .getRepository(StorageMedium)
+      .findOne({ where: { id } });
+    if (!m) throw new NotFound('Storage medium', id);
+    return m;
+  }
+
+  /** The item, if the actor may see it (owner, custodian, platform staff). */
+  async item(actor: Actor, itemId: string, manager?: EntityManager): Promise<Item> {
+    const item = await (manager ?? this.dataSource.manager)
+      .getRepository(Item)
+      .findOne({ where: { id: itemId } });
+    const sees =
+      item &&
+      (actor.role === 'admin' ||
+        actor.role === 'support' ||
+        actor.role === 'system' ||
+        (actor.userId !== null && item.ownerId === actor.userId) ||
+        (actor.organisationId !== null && item.custodianId === actor.organisationId) ||
+        (actor.userId !== null && item.custodianId === actor.userId));
+    if (!item || !sees) throw new NotFound('Item', itemId);
+    return item;
+  }
+
+  async listMedia(actor: Actor, itemId: string) {
+    await this.item(actor, itemId);
+    const media = await this.dataSource
+      .getRepository(StorageMedium)
+      .find({ where: { itemId }, order: { position: 'ASC' } });
+    const erasures = await this.dataSource
+      .getRepository(Erasure)
+      .find({ where: { itemId }, order: { createdAt: 'ASC' } });
+    return media.map((m) => ({ medium: m, erasures: erasures.filter((e) => e.mediumId === m.id) }));
+  }
+
+  // ---- storage media -----------------------------------------------------------------------
+
+  /** Staff register a medium with its serial before wiping; a running item wipe picks it up. */
+  async registerMedium(actor: Actor, itemId: string, input: MediumInput): Promise<StorageMedium> {
+    return this.dataSource.transaction(async (manager) => {
+      const item = await this.lockItem(manager, actor, itemId);
+      const media = await manager
+        .getRepository(StorageMedium)
+        .find({ where: { itemId }, order: { position: 'ASC' } });
+      if (input.serial) this.assertSerialFree(media, input.serial);
+      const medium = await manager.getRepository(StorageMedium).save(
+        manager.getRepository(StorageMedium).create({
+          itemId,
+          position: (media[media.length - 1]?.position ?? 0) + 1,
+          mediaType: input.mediaType,
+          interface: input.interface ?? null,
+          serial: input.serial?.trim() || null,
+          manufacturer: input.manufacturer ?? null,
+          model: input.model ?? null,
+          capacityBytes: input.capacityBytes ?? DEFAULT_CAPACITY[input.mediaType],
+          source: 'registered',
+        }),
+      );
+      // An item already being wiped gets the new medium wiped too.
+      const started = await manager.getRepository(Erasure).findOne({ where: { itemId } });
+      if (started) {
+        await this.openErasures(manager, actor, item, [medium], {
+          itemId,
+          at: started.place,
+          organisationId: started.organisationId,
+          requestedBy: actor.userId,
+        });
+      } else {
+        await this.recomputeItemStatus(manager, itemId); // a medium with data: behind the gate
+      }
+      return medium;
+    });
+  }
+
+  /** Corrects a medium's identity; refused once a wipe of it has run (the record must hold). */
+  async updateMedium(
+    actor: Actor,
+    mediumId: string,
+    input: Partial<MediumInput>,
+  ): Promise<StorageMedium> {
+    return this.dataSource.transaction(async (manager) => {
+      const medium = await this.medium(mediumId, manager);
+      await this.lockItem(manager, actor, medium.itemId);
+      const erasures = await manager
+        .getRepository(Erasure)
+        .find({ where: { mediumId: medium.id } });
+      const ran = erasures.find((e) => e.state !== 'QUEUED' || e.attempt > 1);
+      if (ran) {
+        throw new ConflictException(
+          `Medium ${medium.id} has a wipe that is ${ran.state}; its identity can no longer change`,
+        );
+      }
+      if (input.serial) {
+        const siblings = await manager
+          .getRepository(StorageMedium)
+          .find({ where: { itemId: medium.itemId } });
+        this.assertSerialFree(
+          siblings.filter((s) => s.id !== medium.id),
+          input.serial,
+        );
+      }
+      const patch: Partial<StorageMedium> = {
+        ...(input.mediaType ? { mediaType: input.mediaType } : {}),
+        ...(input.interface ? { interface: input.interface } : {}),
+        ...(input.serial ? { serial: input.serial.trim() } : {}),
+        ...(input.manufacturer ? { manufacturer: input.manufacturer } : {}),
+        ...(input.model ? { model: input.model } : {}),
+        ...(input.capacityBytes ? { capacityBytes: input.capacityBytes } : {}),
+        source: 'registered',
+      };
+      await manager.getRepository(StorageMedium).update({ id: medium.id }, patch);
+      return { ...medium, ...patch };
+    });
+  }
+
+  private assertSerialFree(media: StorageMedium[], serial: string): void {
+    const wanted = serial.trim().toUpperCase();
+    if (media.some((m) => m.serial?.toUpperCase() === wanted)) {
+      throw new ConflictException(`The item already has a medium with serial ${serial}`);
+    }
+  }
+
+  private async lockItem(manager: EntityManager, actor: Actor, itemId: string): Promise<Item> {
+    const item = await this.item(actor, itemId, manager);
+    await manager.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [item.id]);
+    return item;
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  /**
+   * StartErasure: media from the leaf's defaults when none are registered, one QUEUED wipe per
+   * medium without a wipe under way or a valid certificate. Idempotent (item row lock, and a
+   * unique index on open wipes per medium).
+   */
+  async start(request: StartRequest, actor: Actor = SYSTEM_ACTOR): Promise<Erasure[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const item = await manager.getRepository(Item).findOne({ where: { id: request.itemId } });
+      if (!item) throw new NotFound('Item', request.itemId);
+      if (actor.role !== 'system') await this.item(actor, item.id, manager);
+      await manager.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [item.id]);
+      let media = await manager
+        .getRepository(StorageMedium)
+        .find({ where: { itemId: item.id }, order: { position: 'ASC' } });
+      if (media.length === 0) media = await this.createDefaultMedia(manager, item);
+      if (media.length === 0) {
+        this.logger.warn(`Item ${item.traceCode} has no storage media to wipe`);
+        return [];
+      }
+      return this.openErasures(manager, actor, item, media, request);
+    });
+  }
+
+  private async createDefaultMedia(manager: EntityManager, item: Item): Promise<StorageMedium[]> {
+    if (!item.categoryId) return [];
+    const leaf = await this.catalog.getLeaf(item.categoryId, manager).catch(() => null);
+    if (!leaf || leaf.storageMedia.length === 0) return [];
+    const repo = manager.getRepository(StorageMedium);
+    return repo.save(
+      leaf.storageMedia.map((m, index) =>
+        repo.create({
+          itemId: item.id,
+          position: index + 1,
+          mediaType: m.type,
+          interface: m.interface,
+          serial: null,
+          manufacturer: null,
+          model: null,
+          capacityBytes: DEFAULT_CAPACITY[m.type],
+          source: 'catalog',
+        }),
+      ),
+    );
+  }
+
+  private async openErasures(
+    manager: EntityManager,
+    actor: Actor,
+    item: Item,
+    media: StorageMedium[],
+    request: StartRequest,
+  ): Promise<Erasure[]> {
+    const existing = await manager
+      .getRepository(Erasure)
+      .find({ where: { mediumId: In(media.map((m) => m.id)) } });
+    const certified = new Set(
+      (await this.validCertificates(manager, item.id)).map((c) => c.mediumId),
+    );
+    const operator = await this.operatorFor(manager, request.requestedBy);
+    const station = this.stations.automatic();
+    const now = new Date();
+    const created: Erasure[] = [];
+    for (const medium of media) {
+      const busy = existing.some(
+        (e) =>
+          e.mediumId === medium.id &&
+          ((OPEN_STATES as readonly string[]).includes(e.state) || e.state === 'DESTROYED'),
+      );
+      if (busy || certified.has(medium.id)) continue;
+      created.push(
+        await this.transitions.create(ErasureMachine, {
+          manager,
+          actor,
+          values: {
+            itemId: item.id,
+            mediumId: medium.id,
+            place: request.at,
+            organisationId: request.organisationId,
+            ownerId: item.ownerId,
+            requestedBy: request.requestedBy,
+            operatorId: operator?.id ?? `station:${station?.name ?? 'external'}`,
+            operatorName: operator?.name ?? station?.name ?? 'external tool',
+            policy: this.policyFor(now),
+            station: station ? 'simulated' : 'external',
+            attempt: 1,
+            maxAttempts: 3,
+            batchId: this.sampling.batchIdFor(request.organisationId, now),
+          },
+          data: { mediumId: medium.id, mediaType: medium.mediaType, place: request.at },
+          jobs: (e) => (station ? [job(RunErasure, { erasureId: e.id, attempt: 1 })] : []),
+        }),
+      );
+    }
+    await this.recomputeItemStatus(manager, item.id);
+    return created;
+  }
+
+  private async operatorFor(
+    manager: EntityManager,
+    userId: string | null,
+  ): Promise<{ id: string; name: string } | null> {
+    if (!userId) return null;
+    const user = await manager.getRepository(User).findOne({ where: { id: userId } });
+    return user ? { id: user.id, name: user.name } : null;
+  }
+
+  // ---- one try on the station --------------------------------------------------------------
+
+  /** RunErasure: idempotent; a stale attempt or a finished wipe is a no-op. */
+  async run(erasureId: string, attempt: number): Promise<void> {
+    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id: erasureId } });
+    if (!e || e.attempt !== attempt) return;
+    const station = this.stations.automatic();
+    if (!station) return; // wipes are reported by import now
+    let claimed: Erasure;
+    if (e.state === 'QUEUED') {
+      try {
+        claimed = await this.transitions.apply(ErasureMachine, {
+          id: e.id,
+          action: 'start',
+          actor: SYSTEM_ACTOR,
+          expectedVersion: e.version,
+          patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null },
+          data: { attempt, station: station.name },
+        });
+      } catch (err) {
+        if (err instanceof TransitionConflict) return; // another worker claimed it
+        throw err;
+      }
+    } else if (e.state === 'RUNNING') {
+      if (e.leaseUntil && e.leaseUntil.getTime() > Date.now()) {
+        throw new Error(`Erasure ${e.id} is running on another worker`);
+      }
+      // The worker that held it died: take it over.
+      const { affected } = await execute(
+        this.dataSource.manager,
+        'UPDATE erasures SET lease_until = $3 WHERE id = $1 AND version = $2',
+        [e.id, e.version, new Date(Date.now() + LEASE_MS)],
+      );
+      if (affected !== 1) return;
+      claimed = e;
+    } else {
+      return;
+    }
+
+    const medium = await this.medium(e.mediumId);
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const siblings = await this.dataSource.getRepository(StorageMedium).count({
+      where: { itemId: item.id },
+    });
+    const engineMedium: Medium = this.engineMedium(medium, item, siblings, true)!;
+    let plan: ErasurePlan;
+    try {
+      plan = planErasure(e.policy, engineMedium);
+    } catch (err) {
+      if (!(err instanceof NoCompliantTechniqueError)) throw err;
+      await this.dataSource.transaction(async (manager) => {
+        const running = await this.fail(manager, claimed, [], err.message, 'precheck', null);
+        await this.route(manager, running, { failedPhase: 'precheck', reason: err.message });
+      });
+      return;
+    }
+    let result: StationResult;
+    try {
+      result = await station.start(engineMedium, plan, { attempt, operator: e.operatorName });
+    } catch (err) {
+      // The station itself broke (not the wipe): free the lease so the job's retry takes over.
+      await execute(
+        this.dataSource.manager,
+        'UPDATE erasures SET lease_until = NULL WHERE id = $1 AND version = $2',
+        [claimed.id, claimed.version],
+      );
+      throw err;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const run: StoredRun = { ...result, attempt };
+      if (result.status === 'failed' && result.failedPhase !== 'verify') {
+        const failed = await this.fail(
+          manager,
+          claimed,
+          [],
+          result.failureReason ?? 'erase failed',
+          result.failedPhase,
+          run,
+          plan,
+        );
+        await this.route(manager, failed, {
+          failedPhase: result.failedPhase,
+          reason: result.failureReason,
+        });
+        return;
+      }
+      const verifying = await this.transitions.apply(ErasureMachine, {
+        manager,
+        id: claimed.id,
+        action: 'verify',
+        actor: SYSTEM_ACTOR,
+        expectedVersion: claimed.version,
+        patch: { plan },
+        data: { attempt, verification: plan.verification },
+      });
+      await this.conclude(manager, verifying, medium, item, run, result, {
+        verifier: { name: `${station.name} ${station.version} automated verification` },
+      });
+    });
+  }
+
+  /** The engine's view of a medium; the serial falls back to the device's own identifier. */
+  private engineMedium(
+    medium: StorageMedium,
+    item: Item,
+    mediaOfItem: number,
+    allowPlaceholder: boolean,
+  ): (Medium & { id: string; itemTraceCode: string }) | null {
+    const serial =
+      medium.serial ??
+      (mediaOfItem === 1 ? (item.imei ?? item.serialNumber) : null) ??
+      (allowPlaceholder ? `${item.traceCode}-M${medium.position}` : null);
+    if (!serial) return null;
+    return {
+      id: medium.id,
+      mediaType: medium.mediaType,
+      serial,
+      capacityBytes: medium.capacityBytes,
+      itemTraceCode: item.traceCode,
+      ...(medium.manufacturer ? { manufacturer: medium.manufacturer } : {}),
+      ...(medium.model ? { model: medium.model } : {}),
+    };
+  }
+
+  /** VERIFYING → SUCCEEDED with a certificate, or FAILED (and retry / destruction). */
+  private async conclude(
+    manager: EntityManager,
+    verifying: Erasure,
+    medium: StorageMedium,
+    item: Item,
+    run: StoredRun,
+    record: ErasureRunRecord,
+    people: { verifier: CertificatePerson; operator?: CertificatePerson },
+  ): Promise<void> {
+    const siblings = await manager.getRepository(StorageMedium).count({
+      where: { itemId: item.id },
+    });
+    const engineMedium = this.engineMedium(medium, item, siblings, true)!;
+    const violations = checkRunAgainstPolicy(verifying.policy, engineMedium, record);
+    if (violations.length > 0) {
+      const failed = await this.fail(
+        manager,
+        verifying,
+        violations,
+        violations.map((v) => v.message).join('; '),
+        record.verification.outcome === 'failed' ? 'verify' : undefined,
+        run,
+      );
+      await this.route(manager, failed, {
+        failedPhase: record.verification.outcome === 'failed' ? 'verify' : 'erase',
+        reason: violations[0].message,
+      });
+      return;
+    }
+    const organisation = verifying.organisationId
+      ? ((
+          await manager.query<Array<{ name: string }>>(
+            'SELECT name FROM organisations WHERE id = $1',
+            [verifying.organisationId],
+          )
+        )[0]?.name ?? undefined)
+      : undefined;
+    const document = buildErasureCertificate({
+      medium: engineMedium,
+      run: record,
+      runId: `${verifying.id}:${verifying.attempt}`,
+      policy: verifying.policy,
+      operator: people.operator ?? {
+        name: verifying.operatorName,
+        ...(verifying.operatorId.startsWith('station:') ? {} : { id: verifying.operatorId }),
+        ...(organisation ? { organisation } : {}),
+      },
+      verifier: people.verifier,
+      destination: 'reuse',
+    });
+    let certificateIds: string[] = [];
+    await this.transitions.apply(ErasureMachine, {
+      manager,
+      id: verifying.id,
+      action: 'certify',
+      actor: SYSTEM_ACTOR,
+      expectedVersion: verifying.version,
+      patch: (e) => ({
+        runs: [...e.runs, run],
+        violations: [],
+        failureReason: null,
+        leaseUntil: null,
+        completedAt: new Date(),
+      }),
+      data: { certificateId: document.certificateId, level: document.sanitization.level },
+      effects: async (m, e) => {
+        await this.issue(m, e, this.signer.sign(document));
+        const status = await this.recomputeItemStatus(m, e.itemId);
+        if (status.changedTo === 'certified') certificateIds = status.certificateNumbers;
+        await this.sampling.afterCertified(m, e);
+      },
+      jobs: (e) =>
+        certificateIds.length > 0 && e.ownerId
+          ? [
+              job(NotifyOwner, {
+                userId: e.ownerId,
+                template: 'erasure-certified',
+                params: {
+                  message: 'Your data was erased',
+                  itemId: item.id,
+                  traceCode: item.traceCode,
+                  certificateId: certificateIds[0],
+                  certificateIds,
+                },
+              }),
+            ]
+          : [],
+    });
+  }
+
+  /** Inserts the certificate; the unique (erasure_id) makes a second issue a no-op. */
+  private async issue(
+    manager: EntityManager,
+    e: Erasure,
+    signed: SignedCertificate,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Certificate)
+      .values({
+        number: signed.document.certificateId,
+        kind: signed.document.kind,
+        erasureId: e.id,
+        mediumId: e.mediumId,
+        itemId: e.itemId,
+        organisationId: e.organisationId,
+        ownerId: e.ownerId,
+        document: signed.document,
+        signature: signed.signature,
+        keyId: signed.keyId,
+        issuedAt: new Date(signed.document.issuedAt),
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  private fail(
+    manager: EntityManager,
+    e: Erasure,
+    violations: PolicyViolation[],
+    reason: string,
+    failedPhase: StationResult['failedPhase'],
+    run: StoredRun | null,
+    plan?: ErasurePlan,
+  ): Promise<Erasure> {
+    return this.transitions.apply(ErasureMachine, {
+      manager,
+      id: e.id,
+      action: 'fail',
+      actor: SYSTEM_ACTOR,
+      expectedVersion: e.version,
+      patch: (current) => ({
+        runs: run ? [...current.runs, run] : current.runs,
+        violations,
+        failureReason: reason,
+        leaseUntil: null,
+        ...(plan ? { plan } : {}),
+      }),
+      data: { attempt: e.attempt, reason, failedPhase: failedPhase ?? null },
+    });
+  }
+
+  /** After a failed try: back to the queue with backoff, or (last try) to physical destruction. */
+  private async route(
+    manager: EntityManager,
+    failed: Erasure,
+    failure: { failedPhase?: StationResult['failedPhase']; reason?: string },
+  ): Promise<void> {
+    const medium = await this.medium(failed.mediumId, manager);
+    const routing = routeAfterFailure(
+      { mediaType: medium.mediaType, serial: medium.serial ?? medium.id },
+      { attempt: failed.attempt, ...failure },
+      {
+        retry: {
+          maxAttempts: failed.maxAttempts,
+          baseDelayMs: this.config.erasure.retryBaseDelayMs,
+        },
+        unwipeable: failure.failedPhase === 'precheck',
+      },
+    );
+    if (routing.action === 'retry') {
+      const runAt = new Date(Date.now() + routing.delayMs);
+      await this.transitions.apply(ErasureMachine, {
+        manager,
+        id: failed.id,
+        action: 'retry',
+        actor: SYSTEM_ACTOR,
+        expectedVersion: failed.version,
+        patch: { attempt: routing.nextAttempt, nextAttemptAt: runAt },
+        data: { attempt: routing.nextAttempt, runAt: runAt.toISOString(), reason: routing.reason },
+        jobs: (e) =>
+          e.station === 'simulated'
+            ? [job(RunErasure, { erasureId: e.id, attempt: routing.nextAttempt }, runAt)]
+            : [],
+      });
+      return;
+    }
+    await this.routeToDestruction(manager, SYSTEM_ACTOR, failed, routing.reason, routing.technique);
+  }
+
+  private async routeToDestruction(
+    manager: EntityManager,
+    actor: Actor,
+    e: Erasure,
+    reason: string,
+    technique?: 'shred' | 'disintegrate',
+  ): Promise<Erasure> {
+    const medium = await this.medium(e.mediumId, manager);
+    const item = await manager.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const destroyWith = technique ?? DESTRUCTION_TECHNIQUE[medium.mediaType];
+    return this.transitions.apply(ErasureMachine, {
+      manager,
+      id: e.id,
+      action: 'route-to-destruction',
+      actor,
+      expectedVersion: e.version,
+      checkAccess: actor.role !== 'system',
+      patch: { destruction: { technique: destroyWith, reason }, nextAttemptAt: null },
+      data: { reason, technique: destroyWith },
+      effects: async (m, updated) => {
+        await this.recomputeItemStatus(m, updated.itemId);
+      },
+      jobs: (updated) => [
+        job(OpenSupportCase, {
+          kind: 'erasure-failure',
+          dedupeKey: `erasure-failure:${updated.id}`,
+          summary: `Wipe of ${medium.mediaType} ${medium.serial ?? `#${medium.position}`} in item ${item.traceCode} failed; the medium goes to physical destruction`,
+          itemIds: [updated.itemId],
+          orderRef: null,
+          customerId: updated.ownerId,
+          detail: {
+            erasureId: updated.id,
+            mediumId: updated.mediumId,
+            attempts: updated.attempt,
+            reason,
+            technique: destroyWith,
+          },
+        }),
+      ],
+    });
+  }
+
+  // ---- people's actions --------------------------------------------------------------------
+
+  /** A real tool's report (nwipe text, Blancco JSON/XML), trusted only for the same serial. */
+  async importReport(
+    actor: Actor,
+    erasureId: string,
+    input: { content: string; format?: 'nwipe' | 'blancco'; version?: number },
+  ): Promise<Erasure> {
+    const e = await this.get(actor, erasureId);
+    let runs: ErasureRunRecord[];
+    try {
+      runs = importReport(input.content, input.format);
+    } catch (err) {
+      if (err instanceof ReportParseError) throw new BadRequestException(err.message);
+      throw err;
+    }
+    const medium = await this.medium(e.mediumId);
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const siblings = await this.dataSource
+      .getRepository(StorageMedium)
+      .count({ where: { itemId: item.id } });
+    const known = this.engineMedium(medium, item, siblings, false);
+    if (!known) {
+      throw new ConflictException(
+        `Medium ${medium.id} has no serial yet: register it before importing a report`,
+      );
+    }
+    let record: ErasureRunRecord;
+    try {
+      record = matchReportToMedium(runs, known);
+    } catch (err) {
+      if (err instanceof SerialMismatchError) {
+        throw new BadRequestException({
+          message: `Report refused: ${err.message}`,
+          code: 'SERIAL_MISMATCH',
+          reportSerials: err.reportSerials,
+          mediumSerial: err.mediumSerial,
+        });
+      }
+      throw err;
+    }
+    const importer = await this.operatorFor(this.dataSource.manager, actor.userId);
+    const importerName = importer?.name ?? actor.role;
+    const run: StoredRun = { ...record, attempt: e.attempt, importedBy: actor.userId ?? undefined };
+    return this.dataSource.transaction(async (manager) => {
+      const verifying = await this.transitions.apply(ErasureMachine, {
+        manager,
+        id: e.id,
+        action: 'import-report',
+        actor,
+        expectedVersion: input.version,
+        patch: {
+          operatorId: actor.userId ?? e.operatorId,
+          operatorName: importerName,
+          leaseUntil: null,
+        },
+        data: { source: record.source, tool: record.tool, serial: record.serial },
+      });
+      await this.conclude(manager, verifying, medium, item, run, record, {
+        operator: {
+          name: record.operator ?? importerName,
+          ...(actor.userId ? { id: actor.userId } : {}),
+        },
+        verifier: { name: importerName, ...(actor.userId ? { id: actor.userId } : {}) },
+      });
+      return manager.getRepository(Erasure).findOneByOrFail({ id: e.id });
+    });
+  }
+
+  /** Staff send a medium to destruction without further tries (e.g. physically damaged). */
+  async routeToDestructionByStaff(
+    actor: Actor,
+    erasureId: string,
+    reason: string,
+    version?: number,
+  ) {
+    const e = await this.get(actor, erasureId);
+    return this.dataSource.transaction((manager) =>
+      this.routeToDestruction(manager, actor, { ...e, version: version ?? e.version }, reason),
+    );
+  }
+
+  /** The medium was shredded or disintegrated: a destruction certificate, witnessed. */
+  async recordDestruction(
+    actor: Actor,
+    erasureId: string,
+    input: DestructionInput,
+  ): Promise<Erasure> {
+    const e = await this.get(actor, erasureId);
+    return this.dataSource.transaction(async (manager) => {
+      let signed: SignedCertificate | null = null;
+      if (e.state === 'AWAITING_DESTRUCTION' && e.destruction) {
+        const witness = await manager
+          .getRepository(User)
+          .findOne({ where: { id: input.witnessId } });
+        const eligible =
+          witness &&
+          !witness.disabled &&
+          (witness.role === 'admin' ||
+            (witness.role === 'warehouse' &&
+              witness.organisationId !== null &&
+              witness.organisationId === (e.organisationId ?? actor.organisationId)));
+        if (!eligible) {
+          throw new BadRequestException({
+            message: 'witnessId must name warehouse staff of the wiping organisation, or an admin',
+            fields: [{ field: 'witnessId', errors: ['not an eligible witness'] }],
+          });
+        }
+        const operator = await this.operatorFor(manager, actor.userId);
+        const medium = await this.medium(e.mediumId, manager);
+        const item = await manager.getRepository(Item).findOneByOrFail({ id: e.itemId });
+        const siblings = await manager
+          .getRepository(StorageMedium)
+          .count({ where: { itemId: item.id } });
+        const completedAt = input.completedAt ?? new Date();
+        try {
+          signed = this.signer.sign(
+            buildDestructionCertificate({
+              medium: this.engineMedium(medium, item, siblings, true)!,
+              destruction: {
+                technique: e.destruction.technique,
+                equipment: { name: input.equipmentName, version: input.equipmentVersion },
+                ...(input.particleSizeMm !== undefined
+                  ? { particleSizeMm: input.particleSizeMm }
+                  : {}),
+                ...(input.facility ? { facility: input.facility } : {}),
+                startedAt: input.startedAt ?? completedAt,
+                completedAt,
+                reason: e.destruction.reason,
+                destructionId: e.id,
+              },
+              operator: {
+                name: operator?.name ?? actor.role,
+                ...(actor.userId ? { id: actor.userId } : {}),
+              },
+              verifier: { name: witness.name, id: witness.id },
+            }),
+          );
+        } catch (err) {
+          if (err instanceof CertificateRefusedError) throw new BadRequestException(err.message);
+          throw err;
+        }
+      }
+      return this.transitions.apply(ErasureMachine, {
+        manager,
+        id: e.id,
+        action: 'record-destruction',
+        actor,
+        expectedVersion: input.version,
+        patch: { completedAt: new Date() },
+        data: { certificateId: signed?.document.certificateId ?? null },
+        effects: async (m, updated) => {
+          if (!signed) throw new Error('destruction certificate missing');
+          await this.issue(m, updated, signed);
+          await this.recomputeItemStatus(m, updated.itemId);
+        },
+      });
+    });
+  }
+
+  /**
+   * A second operator re-checks a certified wipe (sampling). A failed re-check revokes the
+   * certificate, puts the item back behind the gate and queues a new wipe of the medium.
+   */
+  async reverify(
+    actor: Actor,
+    erasureId: string,
+    input: { outcome: 'passed' | 'failed'; notes?: string },
+  ): Promise<Erasure> {
+    const e = await this.get(actor, erasureId);
+    return this.dataSource.transaction(async (manager) => {
+      const current = await manager
+        .getRepository(Erasure)
+        .findOne({ where: { id: e.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current || current.state !== 'SUCCEEDED') {
+        throw new ConflictException(`Only a SUCCEEDED wipe can be re-verified`);
+      }
+      if (current.operatorId === actor.userId) {
+        throw new ConflictException('A wipe must be re-verified by a different operator');
+      }
+      if (current.reverifiedBy) {
+        throw new ConflictException(`Erasure ${current.id} was already re-verified`);
+      }
+      await manager.getRepository(Erasure).update(
+        { id: current.id },
+        {
+          reverifiedBy: actor.userId,
+          reverificationOutcome: input.outcome,
+          reverifiedAt: new Date(),
+          reverificationNotes: input.notes ?? null,
+        },
+      );
+      if (input.outcome === 'failed') {
+        await manager.query(
+          `UPDATE certificates SET revoked_at = now(), revocation_reason = $2
+            WHERE erasure_id = $1 AND revoked_at IS NULL`,
+          [current.id, `re-verification failed${input.notes ? `: ${input.notes}` : ''}`],
+        );
+        const item = await manager.getRepository(Item).findOneByOrFail({ id: current.itemId });
+        const medium = await this.medium(current.mediumId, manager);
+        await this.openErasures(manager, actor, item, [medium], {
+          itemId: item.id,
+          at: current.place,
+          organisationId: current.organisationId,
+          requestedBy: actor.userId,
+        });
+      }
+      return manager.getRepository(Erasure).findOneByOrFail({ id: current.id });
+    });
+  }
+
+  /**
+   * Erasure certificates that still speak for the item's media: not revoked, and issued after
+   * the item last left the platform (a buyer's return may hold the buyer's data: wipe again).
+   */
+  private async validCertificates(manager: EntityManager, itemId: string): Promise<Certificate[]> {
+    const [left] = await manager.query<Array<{ at: Date | null }>>(
+      `SELECT max(at) AS at FROM item_events
+        WHERE item_id = $1 AND entity = 'Item' AND to_state IN ('SOLD', 'RETURNED_TO_OWNER')`,
+      [itemId],
+    );
+    const since = left?.at ? new Date(left.at).getTime() : null;
+    return (
+      await manager.getRepository(Certificate).find({ where: { itemId, kind: 'erasure' } })
+    ).filter((c) => c.revokedAt === null && (since === null || c.issuedAt.getTime() > since));
+  }
+
+  // ---- the gate ----------------------------------------------------------------------------
+
+  /**
+   * item.erasureStatus from its media: 'destroyed' once any medium goes to destruction,
+   * 'certified' when every medium has a valid certificate, 'pending' otherwise.
+   */
+  async recomputeItemStatus(
+    manager: EntityManager,
+    itemId: string,
+  ): Promise<{ changedTo: Item['erasureStatus'] | null; certificateNumbers: string[] }> {
+    const media = await manager.getRepository(StorageMedium).find({ where: { itemId } });
+    if (media.length === 0) return { changedTo: null, certificateNumbers: [] };
+    const erasures = await manager.getRepository(Erasure).find({ where: { itemId } });
+    const certificates = await this.validCertificates(manager, itemId);
+    const destroyed = erasures.some(
+      (e) => e.state === 'AWAITING_DESTRUCTION' || e.state === 'DESTROYED',
+    );
+    const allCertified = media.every((m) => certificates.some((c) => c.mediumId === m.id));
+    const status: Item['erasureStatus'] = destroyed
+      ? 'destroyed'
+      : allCertified
+        ? 'certified'
+        : 'pending';
+    // erasureStatus is not the item's state: the ItemMachine gate reads it (allocate/list/sell).
+    const { affected } = await execute(
+      manager,
+      'UPDATE items SET erasure_status = $2, updated_at = now() WHERE id = $1 AND erasure_status <> $2',
+      [itemId, status],
+    );
+    return {
+      changedTo: affected > 0 ? status : null,
+      certificateNumbers: certificates.map((c) => c.number),
+    };
+  }
+}

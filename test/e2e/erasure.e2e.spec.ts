@@ -1,0 +1,765 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { Item } from '../../src/core/items/item.entity.js';
+import { ItemMachine } from '../../src/core/items/item.machine.js';
+import { ItemsService } from '../../src/core/items/items.service.js';
+import { OpenSupportCase, RunErasure, StartErasure } from '../../src/core/jobs/job-catalogue.js';
+import { job } from '../../src/core/jobs/job-definition.js';
+import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
+import { OutboxService } from '../../src/core/outbox/outbox.service.js';
+import { TransitionService } from '../../src/core/state-machine/transition.service.js';
+import { CatalogService } from '../../src/catalog/catalog.service.js';
+import { SimulatedStation } from '../../src/erasure/engine/index.js';
+import { ErasureStations } from '../../src/erasure/stations.js';
+import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+
+const HDD_SERIAL = 'WD-WCAYU1234567';
+// nwipe's certificate fields: DoD Short (3 passes + blanking) on a magnetic drive, verified.
+const NWIPE_REPORT = `Disk Erasure Report
+Make/Model: WDC WD5000AAKX-00ERMA0
+Serial: ${HDD_SERIAL}
+Bus: ATA
+Size(Real): 500GB, 500107862016 bytes
+Start time: 2026/11/01 09:00:00
+End time: 2026/11/01 12:42:10
+Status: ERASED
+Method: DoD Short
+Final Pass(Zeros/Ones/None): Zeros
+Verify Pass(Last/All/None): Last
+*Bytes Erased: 500107862016, (100.00%)
+Rounds(completed/requested): 1/1
+Errors(pass/sync/verify): 0/0/0
+Name/ID: Li Wei
+Disc Erasure by NWIPE version 0.37`;
+
+const blancco = (serial: string) =>
+  JSON.stringify({
+    report: {
+      software: { name: 'Blancco Mobile Diagnostics & Erasure', version: '5.2.1' },
+      erasures: [
+        {
+          target: { serial, vendor: 'Apple', model: 'iPhone 12', capacity: '128 GB' },
+          method: { name: 'Cryptographic Erasure', passes: 1 },
+          verification: { method: 'Full', result: 'Passed' },
+          state: 'Successful',
+          start_time: '2026-11-02T08:00:00Z',
+          end_time: '2026-11-02T08:05:00Z',
+          operator: 'Zhang San',
+        },
+      ],
+    },
+  });
+
+interface ErasureBody {
+  id: string;
+  state: string;
+  version: number;
+  attempt: number;
+  allowedActions: string[];
+  runs: unknown[];
+  policy: string;
+  operator: { id: string; name: string };
+  sampling: { sampled: boolean; reverifierId: string | null };
+  certificate: { id: string; certificateId: string; revoked: boolean } | null;
+}
+
+describe('erasure', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let items: ItemsService;
+  let stations: ErasureStations;
+  let warehouse: TestUser;
+  let colleague: TestUser;
+  let otherWarehouse: TestUser;
+  let owner: TestUser;
+  let support: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      ERASURE_SIM_FAILURE_RATE: '0',
+      ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
+      ERASURE_SIM_SEED: 'erasure-e2e',
+      ERASURE_RETRY_BASE_DELAY_MS: '50',
+    });
+    ds = t.dataSource;
+    items = t.app.get(ItemsService);
+    stations = t.app.get(ErasureStations);
+    warehouse = await t.user('warehouse');
+    colleague = await t.user('warehouse', { organisationId: warehouse.organisationId! });
+    otherWarehouse = await t.user('warehouse');
+    owner = await t.user('customer');
+    support = await t.user('support');
+  });
+  afterAll(() => t.close());
+
+  const reliable = () =>
+    stations.use(new SimulatedStation({ seed: 'ok', failureRate: 0, verificationFailureRate: 0 }));
+
+  const newItem = (extra: Partial<{ categoryId: string; imei: string }> = {}) =>
+    ds.transaction((m) =>
+      items.register(m, SYSTEM_ACTOR, {
+        ownerId: owner.id,
+        custodian: { kind: 'warehouse', id: warehouse.organisationId },
+        erasureStatus: 'pending',
+        state: 'RECEIVED',
+        ...extra,
+      }),
+    );
+
+  const addMedium = async (itemId: string, body: Record<string, unknown>) => {
+    const res = await t.http
+      .post(`/api/v1/items/${itemId}/storage-media`)
+      .set(warehouse.auth)
+      .send(body);
+    expect(res.status).toBe(201);
+    return res.body as { id: string };
+  };
+
+  const startThroughOutbox = (itemId: string) =>
+    ds.transaction((m) =>
+      t.app.get(OutboxService).write(m, [
+        job(StartErasure, {
+          itemId,
+          at: 'warehouse',
+          organisationId: warehouse.organisationId,
+          requestedBy: null,
+        }),
+      ]),
+    );
+
+  const erasuresOf = async (itemId: string, as: TestUser = warehouse) => {
+    const res = await t.http.get(`/api/v1/erasures?itemId=${itemId}`).set(as.auth);
+    expect(res.status).toBe(200);
+    return res.body.items as ErasureBody[];
+  };
+
+  const itemRow = (id: string) => ds.getRepository(Item).findOneByOrFail({ id });
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await ds.query<Array<{ n: number }>>(sql, params))[0].n);
+
+  it('wipes both drives of a laptop, once each, even when every job runs twice', async () => {
+    reliable();
+    const laptop = await newItem();
+    await addMedium(laptop.id, {
+      mediaType: 'hdd',
+      serial: 'Z1D5ABCD',
+      manufacturer: 'Seagate',
+      model: 'ST1000DM003',
+      capacityBytes: 1_000_204_886_016,
+    });
+    await addMedium(laptop.id, {
+      mediaType: 'ssd',
+      serial: 'S4EWNX0N123456',
+      capacityBytes: 512e9,
+    });
+    expect((await itemRow(laptop.id)).erasureStatus).toBe('pending');
+
+    // StartErasure delivered twice: still one wipe per medium.
+    await startThroughOutbox(laptop.id);
+    await startThroughOutbox(laptop.id);
+    const done = await eventually(async () => {
+      const list = await erasuresOf(laptop.id);
+      return list.length === 2 && list.every((e) => e.state === 'SUCCEEDED') ? list : null;
+    });
+    expect(done.map((e) => e.policy)).toEqual(['nist-purge', 'nist-purge']); // before 2027
+    expect((await itemRow(laptop.id)).erasureStatus).toBe('certified');
+
+    // The wipe job run again (duplicate delivery, concurrently, and once more through the queue).
+    const handler = t.app.get(JobHandlerRegistry).get(RunErasure.name)!;
+    const ctx = { jobId: 'dup', attempt: 1, maxAttempts: 1 };
+    await Promise.all(
+      done.flatMap((e) => [
+        handler.run({ erasureId: e.id, attempt: 1 }, ctx),
+        handler.run({ erasureId: e.id, attempt: 1 }, ctx),
+      ]),
+    );
+    await ds.transaction((m) =>
+      t.app.get(OutboxService).write(m, [job(RunErasure, { erasureId: done[0].id, attempt: 1 })]),
+    );
+    await eventually(async () =>
+      count('SELECT count(*)::int AS n FROM outbox WHERE name = $1 AND completed_at IS NULL', [
+        RunErasure.name,
+      ]).then((n) => n === 0),
+    );
+    expect(
+      await count('SELECT count(*)::int AS n FROM certificates WHERE item_id = $1', [laptop.id]),
+    ).toBe(2);
+    // The database is the last guard: a second certificate for one wipe is refused.
+    await expect(
+      ds.query(
+        `INSERT INTO certificates (number, kind, erasure_id, medium_id, item_id, document, signature, key_id, issued_at)
+         SELECT 'SC-DUPLICATE', kind, erasure_id, medium_id, item_id, document, signature, key_id, now()
+           FROM certificates WHERE erasure_id = $1`,
+        [done[0].id],
+      ),
+    ).rejects.toThrow(/certificates_one_per_wipe/);
+
+    // The owner hears about it once, with the certificate ids.
+    const notes = await eventually(async () => {
+      const rows = await ds.query<Array<{ params: { certificateIds: string[] } }>>(
+        `SELECT params FROM owner_notifications WHERE user_id = $1 AND template = 'erasure-certified'`,
+        [owner.id],
+      );
+      return rows.length > 0 ? rows : null;
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0].params.certificateIds).toHaveLength(2);
+    expect(notes[0].params.certificateIds).toContain(done[0].certificate!.certificateId);
+
+    // The history shows the journey of each wipe.
+    const events = await ds.query<Array<{ type: string }>>(
+      `SELECT type FROM item_events WHERE entity_id = $1 ORDER BY seq`,
+      [done[0].id],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'Erasure.created',
+      'Erasure.start',
+      'Erasure.verify',
+      'Erasure.certify',
+    ]);
+  });
+
+  it('serves certificates as signed JSON and PDF, to the owner and the warehouse only, and verifies them publicly', async () => {
+    reliable();
+    const phone = await newItem({ imei: '356938035643809' });
+    await addMedium(phone.id, { mediaType: 'flash', capacityBytes: 128e9 });
+    await startThroughOutbox(phone.id);
+    const [wiped] = await eventually(async () => {
+      const list = await erasuresOf(phone.id);
+      return list[0]?.state === 'SUCCEEDED' ? list : null;
+    });
+    const id = wiped.certificate!.id;
+
+    const asOwner = await t.http.get(`/api/v1/certificates/${id}`).set(owner.auth);
+    expect(asOwner.status).toBe(200);
+    const signed = asOwner.body as {
+      document: {
+        certificateId: string;
+        kind: string;
+        media: { serial: string; mediaType: string; source: { itemTraceCode: string } };
+        sanitization: {
+          level: string;
+          technique: string;
+          tool: { name: string };
+          verification: { method: string; outcome: string };
+        };
+        operator: { name: string };
+        verifier: { name: string };
+        destination: string;
+      };
+      signature: string;
+      keyId: string;
+      algorithm: string;
+    };
+    expect(signed).toMatchObject({
+      algorithm: 'Ed25519',
+      keyId: expect.stringMatching(/^ed25519-/),
+      document: {
+        certificateId: wiped.certificate!.certificateId,
+        kind: 'erasure',
+        // A phone's flash has no serial of its own on record: the device's IMEI identifies it.
+        media: {
+          serial: '356938035643809',
+          mediaType: 'flash',
+          source: { itemTraceCode: phone.traceCode },
+        },
+        sanitization: {
+          level: 'Purge',
+          verification: { method: 'full', outcome: 'passed' },
+          tool: { name: 'reloop-simulated-station' },
+        },
+        destination: 'reuse',
+      },
+    });
+    expect(signed.document.operator.name).toBeTruthy();
+    expect(signed.document.verifier.name).toBeTruthy();
+
+    expect((await t.http.get(`/api/v1/certificates/${id}`).set(warehouse.auth)).status).toBe(200);
+    expect((await t.http.get(`/api/v1/certificates/${id}`).set(support.auth)).status).toBe(200);
+    expect((await t.http.get(`/api/v1/certificates/${id}`).set(otherWarehouse.auth)).status).toBe(
+      404,
+    );
+    const stranger = await t.user('customer');
+    expect((await t.http.get(`/api/v1/certificates/${id}`).set(stranger.auth)).status).toBe(404);
+    const mine = await t.http.get(`/api/v1/certificates?itemId=${phone.id}`).set(owner.auth);
+    expect(mine.body.items).toHaveLength(1);
+    const theirs = await t.http.get(`/api/v1/certificates?itemId=${phone.id}`).set(stranger.auth);
+    expect(theirs.body.items).toHaveLength(0);
+
+    const pdf = await t.http
+      .get(`/api/v1/certificates/${id}/pdf`)
+      .set(owner.auth)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toContain('application/pdf');
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Anyone can verify, without an account.
+    const ok = await t.http.post('/api/v1/certificates/verify').send(signed);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ valid: true, signature: 'ok', matchesRecord: true });
+    const stored = await t.http.get(`/api/v1/certificates/${id}/verify`);
+    expect(stored.body).toMatchObject({ valid: true, level: 'Purge', revoked: false });
+
+    // Tampering with any field breaks it.
+    const tampered = structuredClone(signed);
+    tampered.document.sanitization.level = 'Destroy';
+    const bad = await t.http.post('/api/v1/certificates/verify').send(tampered);
+    expect(bad.status).toBe(200);
+    expect(bad.body).toMatchObject({
+      valid: false,
+      signature: 'bad-signature',
+      matchesRecord: false,
+    });
+    const otherSerial = structuredClone(signed);
+    otherSerial.document.media.serial = '356938035643800';
+    expect((await t.http.post('/api/v1/certificates/verify').send(otherSerial)).body.valid).toBe(
+      false,
+    );
+    const forgedKey = { ...signed, keyId: 'ed25519-notourkey000000' };
+    expect((await t.http.post('/api/v1/certificates/verify').send(forgedKey)).body).toMatchObject({
+      valid: false,
+      signature: 'unknown-key',
+    });
+    const malformed = await t.http.post('/api/v1/certificates/verify').send({ document: 'x' });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('imports real tool reports matched by serial, refuses a wrong serial and checks the policy', async () => {
+    stations.use(null); // wipes are done with external tools and imported
+    try {
+      const phone = await newItem();
+      const medium = await addMedium(phone.id, {
+        mediaType: 'flash',
+        serial: 'F17ABC123',
+        manufacturer: 'Apple',
+        capacityBytes: 128e9,
+      });
+      const started = await t.http
+        .post(`/api/v1/items/${phone.id}/start-erasure`)
+        .set(warehouse.auth);
+      expect(started.status).toBe(200);
+      const [queued] = started.body.items as ErasureBody[];
+      expect(queued).toMatchObject({
+        state: 'QUEUED',
+        allowedActions: expect.arrayContaining(['import-report']),
+      });
+      expect(
+        await count(
+          `SELECT count(*)::int AS n FROM outbox WHERE name = $1 AND payload->>'erasureId' = $2`,
+          [RunErasure.name, queued.id],
+        ),
+      ).toBe(0);
+
+      const wrong = await t.http
+        .post(`/api/v1/erasures/${queued.id}/import-report`)
+        .set(warehouse.auth)
+        .send({ content: blancco('F17XYZ999') });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body).toMatchObject({ code: 'SERIAL_MISMATCH', mediumSerial: 'F17ABC123' });
+      expect((await erasuresOf(phone.id))[0].state).toBe('QUEUED');
+
+      const garbage = await t.http
+        .post(`/api/v1/erasures/${queued.id}/import-report`)
+        .set(warehouse.auth)
+        .send({ content: '{"report": {}}' });
+      expect(garbage.status).toBe(400);
+
+      // Other warehouses do not see it; a customer may not import.
+      expect(
+        (
+          await t.http
+            .post(`/api/v1/erasures/${queued.id}/import-report`)
+            .set(otherWarehouse.auth)
+            .send({ content: blancco('F17ABC123') })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await t.http
+            .post(`/api/v1/erasures/${queued.id}/import-report`)
+            .set(owner.auth)
+            .send({ content: blancco('F17ABC123') })
+        ).status,
+      ).toBe(403);
+
+      const right = await t.http
+        .post(`/api/v1/erasures/${queued.id}/import-report`)
+        .set(warehouse.auth)
+        .send({ content: blancco('f17abc123 ') });
+      expect(right.status).toBe(200);
+      expect(right.body).toMatchObject({ state: 'SUCCEEDED', certificate: { revoked: false } });
+      const cert = await t.http
+        .get(`/api/v1/certificates/${(right.body as ErasureBody).certificate!.id}`)
+        .set(owner.auth);
+      expect(cert.body.document).toMatchObject({
+        media: { serial: 'F17ABC123', manufacturer: 'Apple', mediumId: medium.id },
+        sanitization: {
+          technique: 'crypto-erase',
+          tool: { name: expect.stringContaining('Blancco') },
+        },
+        operator: { name: 'Zhang San' },
+      });
+      expect((await itemRow(phone.id)).erasureStatus).toBe('certified');
+      const again = await t.http
+        .post(`/api/v1/erasures/${queued.id}/import-report`)
+        .set(warehouse.auth)
+        .send({ content: blancco('F17ABC123') });
+      expect(again.status).toBe(409);
+
+      // nwipe's overwrite of a magnetic drive does not meet NIST Purge (the policy before
+      // 2027): no certificate, the wipe goes back to the queue for another try.
+      const desktop = await newItem();
+      await addMedium(desktop.id, {
+        mediaType: 'hdd',
+        serial: HDD_SERIAL,
+        capacityBytes: 500107862016,
+      });
+      const s2 = await t.http.post(`/api/v1/items/${desktop.id}/start-erasure`).set(warehouse.auth);
+      const hdd = (s2.body.items as ErasureBody[])[0];
+      const refused = await t.http
+        .post(`/api/v1/erasures/${hdd.id}/import-report`)
+        .set(warehouse.auth)
+        .send({ content: NWIPE_REPORT, format: 'nwipe' });
+      expect(refused.status).toBe(200);
+      expect(refused.body).toMatchObject({ state: 'QUEUED', attempt: 2, certificate: null });
+      expect(
+        (refused.body as { violations: Array<{ code: string }> }).violations.map((v) => v.code),
+      ).toContain('TECHNIQUE_NOT_ALLOWED');
+      expect((await itemRow(desktop.id)).erasureStatus).toBe('pending');
+    } finally {
+      reliable();
+    }
+  });
+
+  it('keeps an unwiped item from being allocated, and lets it through once certified', async () => {
+    stations.use(null);
+    try {
+      const tablet = await newItem();
+      await addMedium(tablet.id, { mediaType: 'emmc', serial: 'EMMC-0001', capacityBytes: 64e9 });
+      const transitions = t.app.get(TransitionService);
+      await transitions.apply(ItemMachine, {
+        id: tablet.id,
+        action: 'make-available',
+        actor: SYSTEM_ACTOR,
+      });
+      const refused = await transitions
+        .apply(ItemMachine, { id: tablet.id, action: 'allocate', actor: SYSTEM_ACTOR })
+        .catch((e: unknown) => e);
+      expect((refused as { getStatus(): number }).getStatus()).toBe(409);
+      expect((refused as Error).message).toContain('erasure certificate');
+
+      const started = await t.http
+        .post(`/api/v1/items/${tablet.id}/start-erasure`)
+        .set(warehouse.auth);
+      const e = (started.body.items as ErasureBody[])[0];
+      const imported = await t.http
+        .post(`/api/v1/erasures/${e.id}/import-report`)
+        .set(warehouse.auth)
+        .send({
+          content: blancco('EMMC-0001').replace('Cryptographic Erasure', 'eMMC Block Erase'),
+        });
+      expect(imported.body.state).toBe('SUCCEEDED');
+      const allocated = await transitions.apply(ItemMachine, {
+        id: tablet.id,
+        action: 'allocate',
+        actor: SYSTEM_ACTOR,
+      });
+      expect(allocated.state).toBe('ALLOCATED');
+
+      // Sold, returned by the buyer, received again: the buyer's data must be wiped too.
+      reliable();
+      for (const action of ['list', 'sell', 'return-by-buyer']) {
+        await transitions.apply(ItemMachine, { id: tablet.id, action, actor: SYSTEM_ACTOR });
+      }
+      await transitions.apply(ItemMachine, {
+        id: tablet.id,
+        action: 'receive',
+        actor: SYSTEM_ACTOR,
+        patch: { erasureStatus: 'pending' },
+      });
+      await startThroughOutbox(tablet.id);
+      const rewiped = await eventually(async () => {
+        const list = await erasuresOf(tablet.id);
+        return list.length === 2 && list.every((x) => x.state === 'SUCCEEDED') ? list : null;
+      });
+      expect(new Set(rewiped.map((x) => x.certificate!.id)).size).toBe(2);
+      expect((await itemRow(tablet.id)).erasureStatus).toBe('certified');
+    } finally {
+      reliable();
+    }
+  });
+
+  it('retries a failing wipe with backoff, then routes the medium to certified destruction', async () => {
+    stations.use(new SimulatedStation({ seed: 'broken', failureRate: 1 }));
+    try {
+      const phone = await newItem();
+      await addMedium(phone.id, {
+        mediaType: 'flash',
+        serial: 'BROKEN-FLASH-1',
+        capacityBytes: 64e9,
+      });
+      await startThroughOutbox(phone.id);
+      const [routed] = await eventually(async () => {
+        const list = await erasuresOf(phone.id);
+        return list[0]?.state === 'AWAITING_DESTRUCTION' ? list : null;
+      });
+      expect(routed.attempt).toBe(3);
+      expect(routed.runs).toHaveLength(3);
+      expect(routed.allowedActions).toEqual(['record-destruction']);
+      const types = (
+        await ds.query<Array<{ type: string }>>(
+          'SELECT type FROM item_events WHERE entity_id = $1 ORDER BY seq',
+          [routed.id],
+        )
+      ).map((e) => e.type);
+      expect(types.filter((x) => x === 'Erasure.fail')).toHaveLength(3);
+      expect(types.filter((x) => x === 'Erasure.retry')).toHaveLength(2);
+      expect(types[types.length - 1]).toBe('Erasure.route-to-destruction');
+      // The retries waited: 50 ms, then 100 ms (exponential backoff).
+      const retries = await ds.query<Array<{ data: { runAt: string }; at: Date }>>(
+        `SELECT data, at FROM item_events WHERE entity_id = $1 AND type = 'Erasure.retry' ORDER BY seq`,
+        [routed.id],
+      );
+      const delays = retries.map((r) => Date.parse(r.data.runAt) - new Date(r.at).getTime());
+      expect(delays[0]).toBeGreaterThanOrEqual(40);
+      expect(delays[1]).toBeGreaterThanOrEqual(90);
+
+      expect((await itemRow(phone.id)).erasureStatus).toBe('destroyed');
+      const cases = await ds.query<Array<{ payload: { kind: string; dedupeKey: string } }>>(
+        `SELECT payload FROM outbox WHERE name = $1 AND payload->'itemIds' ? $2`,
+        [OpenSupportCase.name, phone.id],
+      );
+      expect(cases).toHaveLength(1);
+      expect(cases[0].payload).toMatchObject({
+        kind: 'erasure-failure',
+        dedupeKey: `erasure-failure:${routed.id}`,
+      });
+
+      // Destruction needs a witness other than the operator.
+      const url = `/api/v1/erasures/${routed.id}/record-destruction`;
+      const body = {
+        equipmentName: 'SSD disintegrator DS-2',
+        equipmentVersion: '2026.1',
+        particleSizeMm: 2,
+        facility: 'Shanghai warehouse',
+      };
+      const self = await t.http
+        .post(url)
+        .set(warehouse.auth)
+        .send({ ...body, witnessId: warehouse.id });
+      expect(self.status).toBe(400);
+      const outsider = await t.http
+        .post(url)
+        .set(warehouse.auth)
+        .send({ ...body, witnessId: otherWarehouse.id });
+      expect(outsider.status).toBe(400);
+      const recorded = await t.http
+        .post(url)
+        .set(warehouse.auth)
+        .send({ ...body, witnessId: colleague.id });
+      expect(recorded.status).toBe(200);
+      expect(recorded.body).toMatchObject({
+        state: 'DESTROYED',
+        certificate: { certificateId: expect.stringMatching(/^DC-/) },
+      });
+      const cert = await t.http
+        .get(`/api/v1/certificates/${(recorded.body as ErasureBody).certificate!.id}`)
+        .set(owner.auth);
+      expect(cert.body.document).toMatchObject({
+        kind: 'destruction',
+        destination: 'destroy',
+        sanitization: {
+          level: 'Destroy',
+          technique: 'disintegrate',
+          verification: { method: 'visual' },
+        },
+      });
+      expect((await t.http.post('/api/v1/certificates/verify').send(cert.body)).body.valid).toBe(
+        true,
+      );
+      expect(
+        (
+          await t.http
+            .post(url)
+            .set(warehouse.auth)
+            .send({ ...body, witnessId: colleague.id })
+        ).status,
+      ).toBe(409);
+
+      // A destroyed medium keeps the device off sale for good.
+      const transitions = t.app.get(TransitionService);
+      await transitions.apply(ItemMachine, {
+        id: phone.id,
+        action: 'make-available',
+        actor: SYSTEM_ACTOR,
+      });
+      const refused = await transitions
+        .apply(ItemMachine, { id: phone.id, action: 'allocate', actor: SYSTEM_ACTOR })
+        .catch((e: unknown) => e);
+      expect((refused as { getStatus(): number }).getStatus()).toBe(409);
+    } finally {
+      reliable();
+    }
+  });
+
+  it('re-verifies at least 5 % of wipes per batch by a different operator', async () => {
+    reliable();
+    const batch: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const item = await newItem();
+      await addMedium(item.id, { mediaType: 'ssd', serial: `SAMPLE-${i}`, capacityBytes: 256e9 });
+      const res = await t.http.post(`/api/v1/items/${item.id}/start-erasure`).set(warehouse.auth);
+      expect(res.status).toBe(200);
+      batch.push((res.body.items as ErasureBody[])[0].id);
+    }
+    const wipes = await eventually(async () => {
+      const rows = await ds.query<
+        Array<{
+          id: string;
+          state: string;
+          sampled: boolean;
+          batch_id: string;
+          operator_id: string;
+          reverifier_id: string | null;
+        }>
+      >(
+        'SELECT id, state, sampled, batch_id, operator_id, reverifier_id FROM erasures WHERE id = ANY($1::uuid[])',
+        [batch],
+      );
+      return rows.every((r) => r.state === 'SUCCEEDED') ? rows : null;
+    }, 20_000);
+    expect(new Set(wipes.map((w) => w.operator_id))).toEqual(new Set([warehouse.id]));
+
+    const report = await t.http.get('/api/v1/erasures/sampling').set(warehouse.auth);
+    expect(report.status).toBe(200);
+    const byBatch = report.body.byBatch as Array<{
+      batchId: string;
+      total: number;
+      sampled: number;
+      rate: number;
+      meetsTarget: boolean;
+    }>;
+    expect(byBatch.length).toBeGreaterThan(0);
+    for (const b of byBatch) {
+      expect(b.rate).toBeGreaterThanOrEqual(0.05);
+      expect(b.meetsTarget).toBe(true);
+    }
+    const mine = (
+      report.body.byOperator as Array<{ operatorId: string; total: number; rate: number }>
+    ).find((o) => o.operatorId === warehouse.id)!;
+    expect(mine.total).toBeGreaterThanOrEqual(30);
+    expect(mine.rate).toBeGreaterThanOrEqual(0.05);
+    expect(report.body.operators[warehouse.id]).toBeTruthy();
+    // Another warehouse sees nothing of it.
+    const foreign = await t.http.get('/api/v1/erasures/sampling').set(otherWarehouse.auth);
+    expect(foreign.body.overall.total).toBe(0);
+    expect((await t.http.get('/api/v1/erasures/sampling').set(owner.auth)).status).toBe(403);
+
+    // The picked wipes go to the other operator of the warehouse.
+    const picked = wipes.filter((w) => w.sampled);
+    expect(picked.length).toBeGreaterThanOrEqual(2);
+    for (const p of picked) expect(p.reverifier_id).toBe(colleague.id);
+
+    const [first, second] = picked;
+    const own = await t.http
+      .post(`/api/v1/erasures/${first.id}/reverify`)
+      .set(warehouse.auth)
+      .send({ outcome: 'passed' });
+    expect(own.status).toBe(409);
+    const passed = await t.http
+      .post(`/api/v1/erasures/${first.id}/reverify`)
+      .set(colleague.auth)
+      .send({ outcome: 'passed' });
+    expect(passed.status).toBe(200);
+
+    // A failed re-check revokes the certificate and wipes the medium again.
+    const failed = await t.http
+      .post(`/api/v1/erasures/${second.id}/reverify`)
+      .set(colleague.auth)
+      .send({ outcome: 'failed', notes: 'residual data found in a sample' });
+    expect(failed.status).toBe(200);
+    expect(failed.body.certificate.revoked).toBe(true);
+    const itemId = (failed.body as { itemId: string }).itemId;
+    const revoked = await t.http.get(
+      `/api/v1/certificates/${(failed.body as ErasureBody).certificate!.id}/verify`,
+    );
+    expect(revoked.body).toMatchObject({ valid: false, revoked: true });
+    await eventually(async () => {
+      const list = await erasuresOf(itemId);
+      return list.length === 2 && list.every((e) => e.state === 'SUCCEEDED');
+    });
+    expect((await itemRow(itemId)).erasureStatus).toBe('certified');
+
+    const after = await t.http.get('/api/v1/erasures/sampling').set(warehouse.auth);
+    expect(after.body.overall.reverified).toBe(2);
+    expect(after.body.overall.failed).toBe(1);
+  });
+
+  it('creates the media from the category when none are registered, and hides wipes from others', async () => {
+    reliable();
+    // A leaf as the catalog keeps it (storage_media per leaf), read back through CatalogService.
+    const [top] = await ds.query<Array<{ id: string }>>(
+      `INSERT INTO categories (code, name, name_zh, level) VALUES ('erasure-digital', 'Digital', '数码', 1) RETURNING id`,
+    );
+    const [mid] = await ds.query<Array<{ id: string }>>(
+      `INSERT INTO categories (code, name, name_zh, level, parent_id)
+       VALUES ('erasure-computers', 'Computers', '电脑', 2, $1) RETURNING id`,
+      [top.id],
+    );
+    const [leaf] = await ds.query<Array<{ id: string }>>(
+      `INSERT INTO categories (code, name, name_zh, level, parent_id, requires_erasure, identifier,
+         standard_code, typical_weight_grams, scrap_value_minor, storage_media)
+       VALUES ('erasure-workstations', 'Workstations', '工作站', 3, $1, true, 'serial', 'laptops',
+         9000, 20000, $2::jsonb) RETURNING id`,
+      [
+        mid.id,
+        JSON.stringify([
+          { type: 'ssd', interface: 'nvme' },
+          { type: 'hdd', interface: 'sata' },
+        ]),
+      ],
+    );
+    expect((await t.app.get(CatalogService).getLeaf(leaf.id)).storageMedia).toHaveLength(2);
+    const workstation = await newItem({ categoryId: leaf.id });
+    await startThroughOutbox(workstation.id);
+    const list = await eventually(async () => {
+      const l = await erasuresOf(workstation.id);
+      return l.length === 2 && l.every((e) => e.state === 'SUCCEEDED') ? l : null;
+    });
+    const media = await t.http.get(`/api/v1/items/${workstation.id}/storage-media`).set(owner.auth);
+    expect(media.status).toBe(200);
+    expect(
+      (media.body.items as Array<{ mediaType: string; source: string }>).map((m) => [
+        m.mediaType,
+        m.source,
+      ]),
+    ).toEqual([
+      ['ssd', 'catalog'],
+      ['hdd', 'catalog'],
+    ]);
+    // Identity is fixed once wiped.
+    const mediumId = (media.body.items as Array<{ id: string }>)[0].id;
+    const edit = await t.http
+      .patch(`/api/v1/storage-media/${mediumId}`)
+      .set(warehouse.auth)
+      .send({ serial: 'LATE-1' });
+    expect(edit.status).toBe(409);
+
+    expect(
+      (await t.http.get(`/api/v1/erasures/${list[0].id}`).set(otherWarehouse.auth)).status,
+    ).toBe(404);
+    expect((await t.http.get(`/api/v1/erasures/${list[0].id}`).set(owner.auth)).status).toBe(200);
+    expect((await erasuresOf(workstation.id, otherWarehouse)).length).toBe(0);
+    expect(
+      (await t.http.get(`/api/v1/items/${workstation.id}/storage-media`).set(otherWarehouse.auth))
+        .status,
+    ).toBe(404);
+  });
+});

@@ -1,5 +1,27 @@
 // Every migration, in order. Explicit imports (not a glob) so the same list runs from the build,
 // from the CLI and under Jest.
 import { Foundation1763800000000 } from './1763800000000-foundation.js';
+import { Catalog1763900000000 } from './1763900000000-catalog.js';
+import { Grading1763900100000 } from './1763900100000-grading.js';
+import { ServiceAreas1763910000000 } from './1763910000000-service-areas.js';
+import { Logistics1763910000001 } from './1763910000001-logistics.js';
+import { Valuation1763920000000 } from './1763920000000-valuation.js';
+import { Acquisition1763921000000 } from './1763921000000-acquisition.js';
+import { TrackingSearch1763930000000 } from './1763930000000-tracking-search.js';
+import { SupportCases1763931000000 } from './1763931000000-support-cases.js';
+import { Webhooks1763932000000 } from './1763932000000-webhooks.js';
+import { Erasure1763940000000 } from './1763940000000-erasure.js';
 
-export const ALL_MIGRATIONS = [Foundation1763800000000];
+export const ALL_MIGRATIONS = [
+  Foundation1763800000000,
+  Catalog1763900000000,
+  Grading1763900100000,
+  ServiceAreas1763910000000,
+  Logistics1763910000001,
+  Valuation1763920000000,
+  Acquisition1763921000000,
+  TrackingSearch1763930000000,
+  SupportCases1763931000000,
+  Webhooks1763932000000,
+  Erasure1763940000000,
+];

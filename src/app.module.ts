@@ -14,12 +14,30 @@ import { createValidationPipe } from './core/http/validation.js';
 import { IdempotencyInterceptor } from './core/idempotency/idempotency.interceptor.js';
 import { WorkerModule } from './core/worker.module.js';
 import { typeOrmOptions } from './database/database.js';
+import { LogisticsModule } from './logistics/logistics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { GradingModule } from './grading/grading.module.js';
 import { HealthController } from './platform/health.controller.js';
 import { RedisModule } from './platform/redis.provider.js';
+import { ServiceAreasModule } from './service-areas/service-areas.module.js';
+import { SupportModule } from './support/support.module.js';
+import { TrackingModule } from './tracking/tracking.module.js';
+import { ValuationModule } from './valuation/valuation.module.js';
+import { AcquisitionModule } from './acquisition/acquisition.module.js';
+import { ErasureModule } from './erasure/erasure.module.js';
 
 /** The stage modules, in the order of the item's journey. */
-const STAGES = [NotificationsModule];
+const STAGES = [
+  NotificationsModule,
+  ServiceAreasModule,
+  LogisticsModule,
+  GradingModule,
+  ErasureModule,
+  SupportModule,
+  TrackingModule,
+  ValuationModule,
+  AcquisitionModule,
+];
 
 @Module({})
 export class AppModule {

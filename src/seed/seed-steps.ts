@@ -1,5 +1,15 @@
 import { accountsSeed } from './accounts.seed.js';
+import { catalogSeed } from '../catalog/catalog.seed.js';
+import { logisticsSeed } from '../logistics/logistics.seed.js';
+import { serviceAreasSeed } from '../service-areas/service-areas.seed.js';
+import { valuationSeed } from '../valuation/valuation.seed.js';
 import type { SeedStep } from './seed-context.js';
 
 /** The demo seed, in dependency order. Each stage module adds its own step. */
-export const SEED_STEPS: SeedStep[] = [accountsSeed];
+export const SEED_STEPS: SeedStep[] = [
+  accountsSeed,
+  catalogSeed,
+  serviceAreasSeed,
+  logisticsSeed,
+  valuationSeed,
+];

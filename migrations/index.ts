@@ -3,6 +3,7 @@
 import { Foundation1763800000000 } from './1763800000000-foundation.js';
 import { Catalog1763900000000 } from './1763900000000-catalog.js';
 import { Grading1763900100000 } from './1763900100000-grading.js';
+import { InspectionSource1763900200000 } from './1763900200000-inspection-source.js';
 import { ServiceAreas1763910000000 } from './1763910000000-service-areas.js';
 import { Logistics1763910000001 } from './1763910000001-logistics.js';
 import { Valuation1763920000000 } from './1763920000000-valuation.js';
@@ -16,6 +17,7 @@ export const ALL_MIGRATIONS = [
   Foundation1763800000000,
   Catalog1763900000000,
   Grading1763900100000,
+  InspectionSource1763900200000,
   ServiceAreas1763910000000,
   Logistics1763910000001,
   Valuation1763920000000,

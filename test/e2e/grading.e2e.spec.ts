@@ -159,6 +159,32 @@ describe('receiving, inspection and grading', () => {
     return res.body;
   };
 
+  it('tells resale how a buyer return graded and routes it at once', async () => {
+    const [returned] = await inTransit(1, 'smartphones');
+    const payload = {
+      ...delivery(graderA1.organisationId ?? '', [returned], null),
+      source: { kind: 'sale-order' as const, id: randomUUID() },
+    };
+    await run(ParcelDelivered, payload);
+    const parcel = await parcelOf(payload.pickupId);
+    await t.http
+      .post(`/api/v1/receiving/parcels/${parcel?.id}/receive`)
+      .set(graderA1.auth)
+      .send({ traceCodes: [returned.traceCode] })
+      .expect(200);
+    const queued = await t.http
+      .get(`/api/v1/inspections?itemId=${returned.id}&state=PENDING`)
+      .set(graderA1.auth)
+      .expect(200);
+    const report = await grade(graderA1, queued.body.items[0].id, GOOD);
+    expect(report.grade).toBe('good');
+    expect(await jobsFor('item-graded', returned.id)).toEqual([]);
+    expect(await jobsFor('return-inspected', returned.id)).toEqual([
+      { itemId: returned.id, inspectionId: report.id, grade: 'good', source: payload.source },
+    ]);
+    expect(await jobsFor('dispose-item', returned.id)).toHaveLength(1);
+  });
+
   describe('receiving', () => {
     it('receives a parcel with a good seal by scans, through the outbox', async () => {
       const list = await inTransit(2, 'smartphones');
@@ -700,6 +726,15 @@ describe('receiving, inspection and grading', () => {
       expect(bag.body.grade).toBe('scrap');
       await run(DisposeItem, { itemId: x.itemId });
       expect((await itemRow(x.itemId)).state).toBe('AWAITING_RECYCLING');
+
+      // Each route hands the item on to the next stage, once.
+      expect(await jobsFor('item-available-for-sale', premium.itemId)).toEqual([
+        { itemId: premium.itemId, grade: 'premium' },
+      ]);
+      expect(await jobsFor('refurbishment-requested', good.itemId)).toHaveLength(1);
+      expect(await jobsFor('recycling-requested', x.itemId)).toEqual([
+        expect.objectContaining({ itemId: x.itemId, warehouseId: graderA1.organisationId }),
+      ]);
 
       // Not inspected yet: the handler fails (and is retried) rather than guessing.
       const [waiting] = await receivedAndQueued(graderA1, 1);

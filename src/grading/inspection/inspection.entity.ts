@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeResult } from '../engine/grade-engine.js';
@@ -20,6 +21,8 @@ export class Inspection extends StatefulEntity<InspectionState> {
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'warehouse_id', type: 'uuid' }) warehouseId: string;
   @Column({ name: 'supersedes_id', type: 'uuid', nullable: true }) supersedesId: string | null;
+  /** Where the item came from (the parcel's source): decides who hears about the grade. */
+  @Column({ name: 'source', type: 'jsonb', nullable: true }) source: SourceRef | null;
   /** Why a re-inspection was opened. */
   @Column({ type: 'text', nullable: true }) reason: string | null;
   /** A grader who may not take this one (the first grader, when a second grader must re-grade). */

@@ -6,8 +6,17 @@ import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
-import { DisposeItem, ItemGraded, SecondGradingRequested } from '../../core/jobs/job-catalogue.js';
-import { job } from '../../core/jobs/job-definition.js';
+import {
+  DisposeItem,
+  ItemAvailableForSale,
+  ItemGraded,
+  RecyclingRequested,
+  RefurbishmentRequested,
+  ReturnInspected,
+  SecondGradingRequested,
+  type SourceRef,
+} from '../../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../../core/jobs/job-definition.js';
 import { TransitionService } from '../../core/state-machine/transition.service.js';
 import { CatalogService } from '../../catalog/catalog.service.js';
 import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
@@ -113,6 +122,7 @@ export class InspectionsService {
     itemId: string,
     warehouseId: string,
     reason: string | null,
+    source: SourceRef | null = null,
   ): Promise<Inspection> {
     const current = await manager
       .getRepository(Inspection)
@@ -136,6 +146,7 @@ export class InspectionsService {
         warehouseId,
         supersedesId: current?.id ?? null,
         reason: current ? reason : null,
+        source,
         photos: [],
         confirmedBySecondGrader: false,
       },
@@ -367,7 +378,7 @@ export class InspectionsService {
           reasons: result.reasons,
           findings: gradeFindings(result),
         },
-        jobs: [job(ItemGraded, this.gradedPayload(inspection, result, bySecondGrader))],
+        jobs: this.afterGrading(inspection, result, bySecondGrader),
         effects: async (m, entity) => {
           await m.query('UPDATE items SET grade = $1, updated_at = now() WHERE id = $2', [
             result.grade,
@@ -398,7 +409,7 @@ export class InspectionsService {
             : null,
         }),
         data: { confirmedBy: actor.userId, grade: inspection.grade, notes: dto.notes ?? null },
-        jobs: (e) => (e.report ? [job(ItemGraded, this.gradedPayload(e, e.report, true))] : []),
+        jobs: (e) => (e.report ? this.afterGrading(e, e.report, true) : []),
       });
     });
     return this.view(actor, updated);
@@ -437,6 +448,7 @@ export class InspectionsService {
           warehouseId: inspection.warehouseId,
           supersedesId: inspection.id,
           reason: dto.reason,
+          source: inspection.source,
           excludedGraderId: excluded,
           photos: [],
           confirmedBySecondGrader: false,
@@ -445,6 +457,30 @@ export class InspectionsService {
       });
     });
     return this.view(actor, created);
+  }
+
+  /**
+   * Who hears about a grade: a trade-in's final offer waits on acquisition (ItemGraded); a
+   * buyer's return is compared with the grade it was sold as (ReturnInspected) and, being the
+   * platform's already, routed at once (DisposeItem).
+   */
+  private afterGrading(
+    inspection: Inspection,
+    result: GradeResult,
+    confirmedBySecondGrader: boolean,
+  ): OutboxJob[] {
+    if (inspection.source?.kind === 'sale-order') {
+      return [
+        job(ReturnInspected, {
+          itemId: inspection.itemId,
+          inspectionId: inspection.id,
+          grade: result.grade,
+          source: inspection.source,
+        }),
+        job(DisposeItem, { itemId: inspection.itemId }),
+      ];
+    }
+    return [job(ItemGraded, this.gradedPayload(inspection, result, confirmedBySecondGrader))];
   }
 
   private gradedPayload(
@@ -513,12 +549,27 @@ export class InspectionsService {
       if (!item.grade || inspection?.state !== 'COMPLETED') {
         throw new Error(`Item ${item.id} has no finished inspection yet`);
       }
+      const grade = item.grade;
+      const next: Record<typeof grade, OutboxJob> = {
+        premium: job(ItemAvailableForSale, { itemId: item.id, grade }),
+        good: job(RefurbishmentRequested, {
+          itemId: item.id,
+          inspectionId: inspection.id,
+          warehouseId: inspection.warehouseId,
+        }),
+        scrap: job(RecyclingRequested, {
+          itemId: item.id,
+          warehouseId: inspection.warehouseId,
+          reason: `graded scrap (inspection ${inspection.id})`,
+        }),
+      };
       await this.transitions.apply(ItemMachine, {
         manager,
         id: item.id,
-        action: DISPOSITION[item.grade],
+        action: DISPOSITION[grade],
         actor: SYSTEM_ACTOR,
-        data: { grade: item.grade, inspectionId: inspection.id },
+        data: { grade, inspectionId: inspection.id },
+        jobs: [next[grade]],
       });
     });
   }

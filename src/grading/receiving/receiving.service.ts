@@ -451,6 +451,7 @@ export class ReceivingService {
         item.id,
         parcel.warehouseId,
         fromBuyer ? 'returned by the buyer' : null,
+        parcel.source,
       );
     }
 

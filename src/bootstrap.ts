@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
+import { mountConsole } from './platform/console-site.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
 
@@ -110,6 +111,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await mountQueueDashboard(app);
+  await mountConsole(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   return app;
 }

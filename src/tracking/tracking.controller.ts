@@ -84,6 +84,6 @@ export class TrackingController {
   }
 
   private passportUrl(traceCode: string): string {
-    return `${this.config.publicBaseUrl}/api/v1/trace/${traceCode}`;
+    return `${this.config.publicBaseUrl}/t/${traceCode}`; // the console's passport page
   }
 }

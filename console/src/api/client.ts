@@ -1,0 +1,131 @@
+/** The API's error body (spec §5): every failed call is turned into an ApiError with it. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  fields?: Array<{ field: string; errors: string[] }>;
+  /** 409 on a stateful resource: where it is now and what may be done instead. */
+  state?: string;
+  version?: number;
+  allowedActions?: string[];
+  [extra: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+  }
+  get status(): number {
+    return this.body.statusCode;
+  }
+  /** Field name → messages, for showing errors next to the inputs. */
+  fieldErrors(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const f of this.body.fields ?? []) out[f.field] = [...(out[f.field] ?? []), ...f.errors];
+    return out;
+  }
+}
+
+const TOKEN_KEY = 'reloop.token';
+
+export const session = {
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set token(value: string | null) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** Something is in flight: the header's progress bar listens to this. */
+type Listener = (inFlight: number) => void;
+let inFlight = 0;
+const listeners = new Set<Listener>();
+export function onActivity(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+function track(delta: number) {
+  inFlight += delta;
+  for (const l of listeners) l(inFlight);
+}
+
+/** Signed-out handler, set by the auth provider (a 401 ends the session). */
+let onUnauthorized: () => void = () => undefined;
+export function setUnauthorizedHandler(handler: () => void) {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | null>;
+  body?: unknown;
+  /** Creating POSTs carry an Idempotency-Key so a retried click creates nothing twice. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}) {
+  const url = new URL(`/api/v1${path}`, window.location.origin);
+  for (const [k, v] of Object.entries(opts.query ?? {})) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (opts.idempotent) headers['idempotency-key'] = crypto.randomUUID();
+  track(1);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError({
+      statusCode: 0,
+      error: 'Network error',
+      message: 'The server cannot be reached. Check the connection and try again.',
+    });
+  } finally {
+    track(-1);
+  }
+  const text = await res.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (!res.ok) {
+    const body =
+      data && typeof data === 'object' && 'message' in data
+        ? (data as ErrorBody)
+        : { statusCode: res.status, error: res.statusText, message: text || res.statusText };
+    if (res.status === 401 && session.token) onUnauthorized();
+    throw new ApiError({ ...body, statusCode: body.statusCode ?? res.status });
+  }
+  return data as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export const api = {
+  get: <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) =>
+    request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...opts, body: body ?? {} }),
+  create: <T>(path: string, body: unknown) => request<T>('POST', path, { body, idempotent: true }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  del: <T>(path: string) => request<T>('DELETE', path),
+};
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}

@@ -1,0 +1,53 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { AuthProvider, useAuth } from './auth.js';
+import { ConsoleLayout, PublicLayout } from './layout.js';
+import { LoginPage } from './login.js';
+import { MarketPage } from './public/market.js';
+import { PassportPage } from './public/passport.js';
+import './screens/index.js';
+import { homeFor, screensFor } from './screens/registry.js';
+import { Loading } from './ui/feedback.js';
+
+function Console() {
+  const { me, loading } = useAuth();
+  if (loading) return <Loading what="Opening your session" />;
+  if (!me) return <Navigate to="/console/login" replace />;
+  return (
+    <Routes>
+      <Route element={<ConsoleLayout />}>
+        {screensFor(me.role).map((s) => (
+          <Route key={s.path} path={s.path} element={<s.Component />} />
+        ))}
+        <Route path="nothing" element={<NothingYet />} />
+        <Route path="*" element={<Navigate to={homeFor(me.role)} replace />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function NothingYet() {
+  return (
+    <section>
+      <h1>Nothing to do here yet</h1>
+      <p>The console has no screens for your role yet. Use the API while they are built.</p>
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <AuthProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/console/login" element={<LoginPage />} />
+          <Route path="/console/*" element={<Console />} />
+          <Route element={<PublicLayout />}>
+            <Route path="/t/:traceCode" element={<PassportPage />} />
+            <Route path="/market/*" element={<MarketPage />} />
+          </Route>
+          <Route path="*" element={<Navigate to="/console/" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </AuthProvider>
+  );
+}

@@ -1,0 +1,77 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { api, session, setUnauthorizedHandler } from './api/client.js';
+import type { Me } from './api/types.js';
+
+interface AuthState {
+  me: Me | null;
+  /** True while the stored token is being checked on first load. */
+  loading: boolean;
+  login(email: string, password: string): Promise<Me>;
+  logout(): void;
+  /** Set when the session ended on its own (expired token). */
+  notice: string | null;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(Boolean(session.token));
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const logout = useCallback(() => {
+    session.token = null;
+    setMe(null);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      session.token = null;
+      setMe(null);
+      setNotice('Your session has ended. Please log in again.');
+    });
+    if (!session.token) return;
+    api
+      .get<Me>('/me')
+      .then(setMe)
+      .catch(() => (session.token = null))
+      .finally(() => setLoading(false));
+  }, []);
+
+  const login = useCallback(async (email: string, password: string) => {
+    const { accessToken } = await api.post<{ accessToken: string }>('/auth/login', {
+      email,
+      password,
+    });
+    session.token = accessToken;
+    try {
+      const user = await api.get<Me>('/me');
+      setNotice(null);
+      setMe(user);
+      return user;
+    } catch (err) {
+      session.token = null;
+      throw err;
+    }
+  }, []);
+
+  const value = useMemo(
+    () => ({ me, loading, login, logout, notice }),
+    [me, loading, login, logout, notice],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+/** The signed-in user; only used inside screens that require one. */
+export function useMe(): Me {
+  const { me } = useAuth();
+  if (!me) throw new Error('useMe without a session');
+  return me;
+}

@@ -1,0 +1,200 @@
+import { useState } from 'react';
+import { api, type Page } from '../../api/client.js';
+import { formatMoney, formatTime, type Money } from '../../api/types.js';
+import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { useLoad } from '../../ui/hooks.js';
+import { Table } from '../../ui/table.js';
+
+export interface CategoryNode {
+  id: string;
+  code: string;
+  name: string;
+  nameZh: string;
+  level: number;
+  leaf: boolean;
+  requiresErasure?: boolean;
+  identifier?: string;
+  standardCode?: string | null;
+  children: CategoryNode[];
+}
+
+interface ProductModel {
+  id: string;
+  code: string;
+  brand: string;
+  model: string;
+  categoryId: string;
+  launchDate: string | null;
+  launchPrice: Money | null;
+}
+
+function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
+  return (
+    <ul className="tree">
+      {nodes.map((n) =>
+        n.leaf ? (
+          <li key={n.id}>
+            {n.name} <span className="muted">{n.nameZh}</span>{' '}
+            {n.standardCode && <span className="tag">standard {n.standardCode}</span>}{' '}
+            {n.requiresErasure && <span className="tag warn">erasure</span>}{' '}
+            {n.identifier && n.identifier !== 'none' && <span className="tag">{n.identifier}</span>}
+          </li>
+        ) : (
+          <li key={n.id}>
+            <details open={n.level === 1}>
+              <summary>
+                {n.name} <span className="muted">{n.nameZh}</span>
+              </summary>
+              <CategoryTree nodes={n.children} />
+            </details>
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+export function CatalogScreen() {
+  const tree = useLoad(
+    (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'tree' }, signal),
+    [],
+  );
+  const [q, setQ] = useState('');
+  const models = useLoad(
+    (signal) => api.get<Page<ProductModel>>('/product-models', { q, limit: 50 }, signal),
+    [q],
+  );
+  return (
+    <section>
+      <h1>Catalog</h1>
+      <div className="columns">
+        <div>
+          <h2>Categories</h2>
+          <ErrorNotice error={tree.error} onRetry={tree.reload} />
+          {tree.loading && !tree.data ? (
+            <Loading />
+          ) : (
+            <CategoryTree nodes={tree.data?.items ?? []} />
+          )}
+        </div>
+        <div>
+          <h2>Product models</h2>
+          <label className="inline">
+            Search models <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          </label>
+          <ErrorNotice error={models.error} onRetry={models.reload} />
+          {models.loading && !models.data ? (
+            <Loading />
+          ) : (
+            <Table
+              caption="Product models"
+              rows={models.data?.items ?? []}
+              rowKey={(m) => m.id}
+              columns={[
+                { header: 'Brand', cell: (m) => m.brand },
+                { header: 'Model', cell: (m) => m.model },
+                { header: 'Launched', cell: (m) => m.launchDate ?? '—' },
+                {
+                  header: 'Launch price',
+                  cell: (m) => formatMoney(m.launchPrice),
+                  className: 'num',
+                },
+              ]}
+            />
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export interface StandardCheck {
+  id: string;
+  kind: 'boolean' | 'choice' | 'number' | 'photo';
+  label: string;
+  help: string;
+  required: boolean;
+  section?: string;
+  options?: Array<{ value: string; label: string; severity: string }>;
+  unit?: string;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  minPhotos?: number;
+}
+
+export interface GradingStandard {
+  id: string;
+  code: string;
+  version: number;
+  name: string;
+  fingerprint: string;
+  createdAt: string;
+  definition: { description?: string; references?: string[]; checks?: StandardCheck[] };
+}
+
+export function StandardsScreen() {
+  const list = useLoad(
+    (signal) => api.get<Page<GradingStandard>>('/grading-standards', {}, signal),
+    [],
+  );
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <section>
+      <h1>Grading standards</h1>
+      <p className="muted">
+        The latest version of each family. Publishing a new version never changes a report made
+        under an earlier one.
+      </p>
+      <ErrorNotice error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : (
+        <Table
+          caption="Grading standards"
+          rows={list.data?.items ?? []}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: 'Standard',
+              cell: (s) => (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setOpen(open === s.id ? null : s.id)}
+                >
+                  {s.name}
+                </button>
+              ),
+            },
+            { header: 'Code', cell: (s) => s.code },
+            { header: 'Version', cell: (s) => `v${s.version}`, className: 'num' },
+            { header: 'Checks', cell: (s) => s.definition.checks?.length ?? 0, className: 'num' },
+            { header: 'Published', cell: (s) => formatTime(s.createdAt) },
+          ]}
+        />
+      )}
+      {open &&
+        list.data?.items
+          .filter((s) => s.id === open)
+          .map((s) => (
+            <div className="card" key={s.id}>
+              <h2>
+                {s.name} v{s.version}
+              </h2>
+              <p>{s.definition.description}</p>
+              <ol>
+                {(s.definition.checks ?? []).map((c) => (
+                  <li key={c.id}>
+                    <b>{c.label}</b> <span className="tag">{c.kind}</span>{' '}
+                    {c.required && <span className="tag">required</span>}
+                    <br />
+                    <small className="muted">{c.help}</small>
+                  </li>
+                ))}
+              </ol>
+            </div>
+          ))}
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import { api, type Page } from '../../api/client.js';
+import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { ActionBar, StateBadge } from '../../ui/actions.js';
+import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { useLoad } from '../../ui/hooks.js';
+
+interface Valuation {
+  amountMinor: number;
+  currency: string;
+  grade?: string;
+}
+
+interface TradeInItem extends Stateful {
+  traceCode: string | null;
+  quote: Valuation | null;
+  finalOffer: Valuation | null;
+  grade: string | null;
+}
+
+interface TradeIn extends Stateful {
+  orderNumber?: string;
+  quotedTotal: Money | null;
+  quoteValidUntil: string | null;
+  pickup: { promisedWindow?: { localDate: string; local: string } } | null;
+  items: TradeInItem[];
+  createdAt: string;
+}
+
+/** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
+export function MyTradeInsScreen() {
+  const list = useLoad((signal) => api.get<Page<TradeIn>>('/trade-ins', {}, signal), []);
+  return (
+    <section>
+      <h1>My trade-ins</h1>
+      <ErrorNotice error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data && <Loading />}
+      {list.data?.items.length === 0 && <p className="muted">You have no trade-in yet.</p>}
+      <ul className="cards">
+        {(list.data?.items ?? []).map((t) => (
+          <li key={t.id} className="card">
+            <h2>
+              {t.orderNumber ?? t.id.slice(0, 8)} <StateBadge state={t.state} />
+            </h2>
+            <p>
+              Quote {formatMoney(t.quotedTotal)}
+              {t.quoteValidUntil && ` · valid until ${formatTime(t.quoteValidUntil)}`}
+            </p>
+            <ul>
+              {t.items.map((it) => (
+                <li key={it.id}>
+                  {it.traceCode ?? 'item'} · quote {formatMoney(it.quote)}
+                  {it.finalOffer && <> · final offer {formatMoney(it.finalOffer)}</>}
+                  <ActionBar
+                    resource={it}
+                    onDone={list.reload}
+                    actions={{
+                      'accept-offer': {
+                        label: 'Accept offer',
+                        run: () =>
+                          api.post(`/trade-ins/${t.id}/items/${it.id}/accept-offer`, {
+                            version: it.version,
+                          }),
+                      },
+                      'reject-offer': {
+                        label: 'Reject offer (return it to me)',
+                        danger: true,
+                        run: () =>
+                          api.post(`/trade-ins/${t.id}/items/${it.id}/reject-offer`, {
+                            version: it.version,
+                          }),
+                      },
+                    }}
+                  />
+                </li>
+              ))}
+            </ul>
+            <ActionBar
+              resource={t}
+              onDone={list.reload}
+              actions={{
+                accept: {
+                  label: 'Accept quote',
+                  run: () => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }),
+                },
+                cancel: {
+                  label: 'Cancel',
+                  danger: true,
+                  run: () => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }),
+                },
+              }}
+            />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,432 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, type ApiError, type Page } from '../../api/client.js';
+import { formatTime, type Stateful } from '../../api/types.js';
+import { ActionBar, StateBadge } from '../../ui/actions.js';
+import { BarPanel } from '../../ui/charts.js';
+import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { SubmitButton } from '../../ui/form.js';
+import { asApiError, useLoad } from '../../ui/hooks.js';
+import { Table } from '../../ui/table.js';
+import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
+
+export interface GradeReport {
+  grade: 'premium' | 'good' | 'scrap';
+  hold: boolean;
+  score: number | null;
+  summary: string;
+  reasons: Array<{
+    checkId: string;
+    label: string;
+    severity: string;
+    ruleLabel: string;
+    grade: string;
+  }>;
+}
+
+export interface Inspection extends Stateful {
+  itemId: string;
+  item: { traceCode: string; categoryId: string | null } | null;
+  standard: { id: string; code: string; version: number } | null;
+  graderId: string | null;
+  claimedAt: string | null;
+  completedAt: string | null;
+  grade: string | null;
+  hold: boolean;
+  report: GradeReport | null;
+  createdAt: string;
+}
+
+type Answer = boolean | string | number | string[];
+
+function useCategoryNames() {
+  const flat = useLoad(
+    (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'flat' }, signal),
+    [],
+  );
+  return useMemo(() => new Map((flat.data?.items ?? []).map((c) => [c.id, c.name])), [flat.data]);
+}
+
+export function InspectionQueueScreen() {
+  const [state, setState] = useState('PENDING');
+  const list = useLoad(
+    (signal) => api.get<Page<Inspection>>('/inspections', { state, limit: 100 }, signal),
+    [state],
+  );
+  const done = useLoad(
+    (signal) =>
+      api.get<Page<Inspection>>('/inspections', { state: 'COMPLETED', limit: 200 }, signal),
+    [],
+  );
+  const names = useCategoryNames();
+  const chart = useMemo(() => gradeDistribution(done.data?.items ?? [], names), [done.data, names]);
+  return (
+    <section>
+      <h1>Inspection queue</h1>
+      <div className="columns">
+        <div>
+          <label className="inline">
+            Show{' '}
+            <select value={state} onChange={(e) => setState(e.target.value)}>
+              <option value="PENDING">waiting</option>
+              <option value="IN_PROGRESS">in progress</option>
+              <option value="COMPLETED">completed</option>
+            </select>
+          </label>
+          <ErrorNotice error={list.error} onRetry={list.reload} />
+          {list.loading && !list.data ? (
+            <Loading />
+          ) : (
+            <Table
+              caption="Inspections"
+              empty="Nothing waiting."
+              rows={list.data?.items ?? []}
+              rowKey={(i) => i.id}
+              columns={[
+                {
+                  header: 'Item',
+                  cell: (i) => (
+                    <Link to={`/console/warehouse/inspections/${i.id}`}>
+                      {i.item?.traceCode ?? i.itemId}
+                    </Link>
+                  ),
+                },
+                { header: 'Category', cell: (i) => names.get(i.item?.categoryId ?? '') ?? '—' },
+                { header: 'Waiting since', cell: (i) => formatTime(i.createdAt) },
+                { header: 'State', cell: (i) => <StateBadge state={i.state} /> },
+                { header: 'Grade', cell: (i) => i.grade ?? '—' },
+              ]}
+            />
+          )}
+        </div>
+        <BarPanel
+          title="Grade distribution per category (last 200 graded here)"
+          stacked
+          labels={chart.labels}
+          series={chart.series}
+        />
+      </div>
+    </section>
+  );
+}
+
+function gradeDistribution(items: Inspection[], names: Map<string, string>) {
+  const counts = new Map<string, Record<string, number>>();
+  for (const i of items) {
+    if (!i.grade) continue;
+    const cat = names.get(i.item?.categoryId ?? '') ?? 'unknown';
+    const row = counts.get(cat) ?? { premium: 0, good: 0, scrap: 0 };
+    row[i.grade] = (row[i.grade] ?? 0) + 1;
+    counts.set(cat, row);
+  }
+  const labels = [...counts.keys()].sort();
+  const colours: Record<string, string> = { premium: '#2f6f4f', good: '#c28a00', scrap: '#b3261e' };
+  return {
+    labels,
+    series: ['premium', 'good', 'scrap'].map((g) => ({
+      label: g,
+      color: colours[g],
+      values: labels.map((l) => counts.get(l)?.[g] ?? 0),
+    })),
+  };
+}
+
+/** One input per check of the standard; answers keyed by check id, as the API takes them. */
+function CheckInput({
+  check,
+  value,
+  onChange,
+  disabled,
+  errors,
+}: {
+  check: StandardCheck;
+  value: Answer | undefined;
+  onChange: (v: Answer | undefined) => void;
+  disabled: boolean;
+  errors: string[];
+}) {
+  const id = `check-${check.id}`;
+  const label = (
+    <label htmlFor={id}>
+      {check.label}
+      {check.required && ' *'}
+      {check.unit && ` (${check.unit})`}
+    </label>
+  );
+  let input;
+  switch (check.kind) {
+    case 'boolean':
+      input = (
+        <select
+          id={id}
+          disabled={disabled}
+          value={value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+        >
+          <option value="">—</option>
+          <option value="true">Yes</option>
+          <option value="false">No</option>
+        </select>
+      );
+      break;
+    case 'choice':
+      input = (
+        <select
+          id={id}
+          disabled={disabled}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        >
+          <option value="">—</option>
+          {(check.options ?? []).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case 'number':
+      input = (
+        <input
+          id={id}
+          type="number"
+          disabled={disabled}
+          min={check.min}
+          max={check.max}
+          step={check.integer ? 1 : 'any'}
+          value={typeof value === 'number' ? value : ''}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        />
+      );
+      break;
+    case 'photo':
+      input = (
+        <input
+          id={id}
+          disabled={disabled}
+          placeholder={`${check.minPhotos ?? 1}+ photo references, comma separated`}
+          value={Array.isArray(value) ? value.join(', ') : ''}
+          onChange={(e) => {
+            const refs = e.target.value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
+            onChange(refs.length ? refs : undefined);
+          }}
+        />
+      );
+      break;
+  }
+  return (
+    <div className={`field ${errors.length ? 'invalid' : ''}`}>
+      {label}
+      {input}
+      {check.help && <small className="hint">{check.help}</small>}
+      {errors.length > 0 && <small className="field-error">{errors.join('; ')}</small>}
+    </div>
+  );
+}
+
+export function GradeReportView({ report }: { report: GradeReport }) {
+  return (
+    <div className={`report grade-box-${report.grade}`} aria-label="Computed grade">
+      <p>
+        Grade: <span className={`grade grade-${report.grade}`}>{report.grade}</span>
+        {report.hold && <span className="tag warn">hold</span>}
+        {report.score !== null && <> · score {report.score}</>}
+      </p>
+      <p>{report.summary}</p>
+      {report.reasons.length > 0 && (
+        <ul>
+          {report.reasons.map((r) => (
+            <li key={r.checkId}>
+              {r.label}: <b>{r.severity}</b> → {r.ruleLabel}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone: () => void }) {
+  const standard = useLoad(
+    (signal) =>
+      api.get<GradingStandard>(`/grading-standards/${inspection.standard!.id}`, {}, signal),
+    [inspection.standard?.id],
+  );
+  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [notes, setNotes] = useState('');
+  const [preview, setPreview] = useState<GradeReport | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // The grade and reasons follow the answers as they are typed (the server's rules, not ours).
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const timer = window.setTimeout(() => {
+      setPreviewing(true);
+      api
+        .post<GradeReport>(
+          `/inspections/${inspection.id}/preview`,
+          { answers },
+          { signal: ctrl.signal },
+        )
+        .then((r) => {
+          setPreview(r);
+          setError(null);
+        })
+        .catch((err: unknown) => {
+          if ((err as Error).name !== 'AbortError') setError(asApiError(err));
+        })
+        .finally(() => setPreviewing(false));
+    }, 250);
+    return () => {
+      window.clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [answers, inspection.id]);
+
+  const checks = standard.data?.definition.checks ?? [];
+  const fieldErrors = error?.fieldErrors() ?? {};
+  const sections = [...new Set(checks.map((c) => c.section ?? ''))];
+  const submit = () => {
+    setBusy(true);
+    setError(null);
+    api
+      .post(`/inspections/${inspection.id}/complete`, {
+        version: inspection.version,
+        answers,
+        notes: notes.trim() || undefined,
+      })
+      .then(onDone)
+      .catch((err: unknown) => setError(asApiError(err)))
+      .finally(() => setBusy(false));
+  };
+  if (standard.loading && !standard.data) return <Loading what="Loading the grading standard" />;
+  return (
+    <form
+      aria-label="Inspection"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <ErrorNotice error={standard.error} onRetry={standard.reload} />
+      {standard.data && (
+        <p className="muted">
+          {standard.data.name} v{standard.data.version}
+        </p>
+      )}
+      <div className="columns">
+        <div>
+          {sections.map((s) => (
+            <fieldset key={s}>
+              {s && <legend>{s}</legend>}
+              {checks
+                .filter((c) => (c.section ?? '') === s)
+                .map((c) => (
+                  <CheckInput
+                    key={c.id}
+                    check={c}
+                    disabled={busy}
+                    errors={fieldErrors[`answers.${c.id}`] ?? []}
+                    value={answers[c.id]}
+                    onChange={(v) =>
+                      setAnswers((a) => {
+                        const next = { ...a };
+                        if (v === undefined) delete next[c.id];
+                        else next[c.id] = v;
+                        return next;
+                      })
+                    }
+                  />
+                ))}
+            </fieldset>
+          ))}
+          <div className="field">
+            <label htmlFor="inspection-notes">Notes</label>
+            <textarea
+              id="inspection-notes"
+              rows={3}
+              value={notes}
+              onChange={(e) => setNotes(e.target.value)}
+            />
+          </div>
+        </div>
+        <aside className="sticky">
+          <h2>
+            Computed grade {previewing && <span className="spinner" aria-label="computing" />}
+          </h2>
+          {preview ? (
+            <GradeReportView report={preview} />
+          ) : (
+            <p className="muted">Answer the checks.</p>
+          )}
+          <ErrorNotice error={error} />
+          <div className="buttons">
+            <SubmitButton
+              busy={busy}
+              label={`Submit grade${preview ? `: ${preview.grade}` : ''}`}
+              busyLabel="Submitting"
+            />
+          </div>
+        </aside>
+      </div>
+    </form>
+  );
+}
+
+export function InspectionScreen() {
+  const { id = '' } = useParams();
+  const insp = useLoad((signal) => api.get<Inspection>(`/inspections/${id}`, {}, signal), [id]);
+  const i = insp.data;
+  return (
+    <section>
+      <p>
+        <Link to="/console/warehouse/inspections">← Inspection queue</Link>
+      </p>
+      <h1>Inspection {i?.item?.traceCode}</h1>
+      <ErrorNotice error={insp.error} onRetry={insp.reload} />
+      {insp.loading && !i && <Loading />}
+      {i && (
+        <>
+          <p>
+            <StateBadge state={i.state} /> {i.claimedAt && `claimed ${formatTime(i.claimedAt)}`}{' '}
+            {i.completedAt && `· completed ${formatTime(i.completedAt)}`}
+          </p>
+          <ActionBar
+            resource={i}
+            onDone={insp.reload}
+            actions={{
+              claim: {
+                label: 'Claim',
+                run: () => api.post(`/inspections/${i.id}/claim`, { version: i.version }),
+              },
+              release: {
+                label: 'Release',
+                run: () => api.post(`/inspections/${i.id}/release`, { version: i.version }),
+              },
+              confirm: {
+                label: 'Confirm grade (second grader)',
+                run: () => api.post(`/inspections/${i.id}/confirm`, { version: i.version }),
+              },
+            }}
+          />
+          {i.state === 'IN_PROGRESS' && i.allowedActions.includes('complete') && i.standard && (
+            <InspectionForm inspection={i} onDone={insp.reload} />
+          )}
+          {i.report && (
+            <>
+              <Notice kind="ok">Graded.</Notice>
+              <GradeReportView report={i.report} />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { UserRole } from '../../src/core/actor.js';
+import { type ConsoleRig, startConsoleRig } from '../support/browser.js';
+
+jest.setTimeout(60_000);
+
+describe('console: sign-in and admin (browser)', () => {
+  let rig: ConsoleRig;
+  beforeAll(async () => {
+    rig = await startConsoleRig();
+  });
+  afterAll(() => rig?.close());
+
+  it('serves the console and its public pages from the platform', async () => {
+    for (const path of ['/console/', '/console/courier', '/t/NOPE1234', '/market']) {
+      const res = await fetch(rig.base + path);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('refuses a wrong password with a clear message and keeps the e-mail typed', async () => {
+    const user = await rig.t.user('warehouse');
+    const page = await rig.page();
+    await page.goto(`${rig.base}/console/`);
+    await page.waitForURL('**/console/login');
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.textContent()).resolves.toMatch(/Not signed in/);
+    expect(await page.getByLabel('E-mail').inputValue()).toBe(user.email);
+    await rig.screenshot(page, 'login-refused');
+    await page.close();
+  });
+
+  const landings: Array<[UserRole, RegExp, string]> = [
+    ['admin', /\/console\/admin\/organisations$/, 'Organisations'],
+    ['warehouse', /\/console\/warehouse\/receiving$/, 'Receiving'],
+    ['courier', /\/console\/courier$/, 'My pickups'],
+    ['support', /\/console\/support$/, 'Search'],
+    ['customer', /\/console\/my\/trade-ins$/, 'My trade-ins'],
+  ];
+  it.each(landings)('a %s logs in once and lands on their own work', async (role, url, heading) => {
+    const user = await rig.t.user(role);
+    const page = await rig.login(user, { phone: role === 'courier' });
+    expect(page.url()).toMatch(url);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await rig.screenshot(page, `landing-${role}`);
+    // The session survives a reload (token in sessionStorage), and logging out ends it.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/console/login');
+    await page.goto(`${rig.base}${new URL(page.url()).pathname.replace('/login', '/admin/users')}`);
+    await page.waitForURL('**/console/login');
+    await page.close();
+  });
+
+  it('an admin creates an organisation; a rejected form keeps what was typed', async () => {
+    const admin = await rig.t.user('admin');
+    const page = await rig.login(admin);
+    const form = page.getByRole('form', { name: 'New organisation' });
+    await form.getByLabel('Kind').selectOption('merchant');
+    await form.getByLabel('City code').fill('310100');
+    await form.getByRole('button', { name: 'Create organisation' }).click();
+    // The API refuses the empty name: the error sits next to the field, nothing typed is lost.
+    await form.locator('.field.invalid', { hasText: 'Name' }).waitFor();
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('City code').inputValue()).toBe('310100');
+    expect(await form.getByLabel('Kind').inputValue()).toBe('merchant');
+    await rig.screenshot(page, 'admin-organisation-rejected');
+
+    await form.getByLabel('Name').fill('Green Phones Ltd');
+    await form.getByRole('button', { name: 'Create organisation' }).click();
+    await form.getByText('Created Green Phones Ltd.').waitFor();
+    await page.getByRole('cell', { name: 'Green Phones Ltd' }).waitFor();
+    const rows = await rig.t.dataSource.query<Array<{ kind: string; city_code: string }>>(
+      `SELECT kind, city_code FROM organisations WHERE name = 'Green Phones Ltd'`,
+    );
+    expect(rows).toEqual([{ kind: 'merchant', city_code: '310100' }]);
+    await rig.screenshot(page, 'admin-organisation-created');
+    await page.close();
+  });
+});

@@ -1,0 +1,56 @@
+import { type Actor, seesEverything } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { RecyclingLot } from './recycling.entities.js';
+
+export const RECYCLING_LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'] as const;
+export type RecyclingLotState = (typeof RECYCLING_LOT_STATES)[number];
+
+/** Recyclers see their lots, warehouse staff their warehouse's; admin and support all. */
+export function canSeeLot(lot: RecyclingLot, actor: Actor): boolean {
+  if (seesEverything(actor)) return true;
+  if (actor.organisationId === null) return false;
+  if (actor.role === 'technician') return lot.recyclerId === actor.organisationId;
+  if (actor.role === 'warehouse') return lot.warehouseId === actor.organisationId;
+  return false;
+}
+
+/**
+ * Spec §3: OPEN → SEALED → HANDED_OVER → SETTLED. The warehouse seals and hands over (the
+ * recycler's staff sign); the recycler settles with its weight, value and certificate.
+ */
+export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot>({
+  name: 'RecyclingLot',
+  entity: RecyclingLot,
+  states: RECYCLING_LOT_STATES,
+  initial: ['OPEN'],
+  transitions: [
+    {
+      action: 'seal',
+      from: ['OPEN'],
+      to: 'SEALED',
+      roles: ['warehouse', 'admin'],
+      guard: async ({ entity, manager }) => {
+        const rows = await manager.query<unknown[]>(
+          'SELECT 1 FROM recycling_lot_items WHERE lot_id = $1 LIMIT 1',
+          [entity.id],
+        );
+        return rows.length === 0 ? 'the lot is empty' : undefined;
+      },
+    },
+    {
+      action: 'hand-over',
+      from: ['SEALED'],
+      to: 'HANDED_OVER',
+      roles: ['warehouse', 'technician', 'admin'],
+    },
+    { action: 'settle', from: ['HANDED_OVER'], to: 'SETTLED', roles: ['technician', 'admin'] },
+  ],
+  canAccess: canSeeLot,
+  itemIds: async (lot, manager) =>
+    (
+      await manager.query<Array<{ item_id: string }>>(
+        'SELECT item_id FROM recycling_lot_items WHERE lot_id = $1 ORDER BY item_id',
+        [lot.id],
+      )
+    ).map((r) => r.item_id),
+});

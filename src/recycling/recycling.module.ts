@@ -1,0 +1,31 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { RecyclingRequested } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { RecyclingLotsController } from './recycling-lots.controller.js';
+import { RecyclingLotMachine } from './recycling-lot.machine.js';
+import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
+import { RecyclingService } from './recycling.service.js';
+
+/** Stage: recycling lots of scrap items, handed to recyclers and settled (spec §1, §3). */
+@Module({
+  imports: [CatalogModule, TypeOrmModule.forFeature([RecyclingLot, RecyclingLotItem])],
+  controllers: [RecyclingLotsController],
+  providers: [RecyclingService],
+})
+export class RecyclingModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly recycling: RecyclingService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(RecyclingLotMachine);
+    this.jobs.register(RecyclingRequested, (payload) =>
+      this.recycling.onRecyclingRequested(payload),
+    );
+  }
+}

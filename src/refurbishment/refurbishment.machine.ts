@@ -1,0 +1,64 @@
+import { type Actor, seesEverything } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { RefurbishmentOrder } from './refurbishment.entities.js';
+
+export const REFURBISHMENT_STATES = [
+  'OPEN',
+  'ASSIGNED',
+  'IN_REPAIR',
+  'QC',
+  'DONE',
+  'UNREPAIRABLE',
+] as const;
+export type RefurbishmentState = (typeof REFURBISHMENT_STATES)[number];
+
+/** Technicians see their partner's orders; warehouse staff their warehouse's; admin, support all. */
+export function canSeeOrder(order: RefurbishmentOrder, actor: Actor): boolean {
+  if (seesEverything(actor)) return true;
+  if (actor.organisationId === null) return false;
+  if (actor.role === 'technician') return order.partnerId === actor.organisationId;
+  if (actor.role === 'warehouse') return order.warehouseId === actor.organisationId;
+  return false;
+}
+
+/**
+ * Spec §3: OPEN → ASSIGNED → IN_REPAIR → QC → DONE, or UNREPAIRABLE (repair does not pay, the
+ * partner gives up, or QC fails). QC is one route (`/qc`): the re-inspection's grade decides
+ * between `pass-qc` and `fail-qc`.
+ */
+export const RefurbishmentMachine = defineMachine<RefurbishmentState, RefurbishmentOrder>({
+  name: 'RefurbishmentOrder',
+  entity: RefurbishmentOrder,
+  states: REFURBISHMENT_STATES,
+  initial: ['OPEN'],
+  transitions: [
+    { action: 'assign', from: ['OPEN'], to: 'ASSIGNED', roles: ['system', 'admin', 'warehouse'] },
+    {
+      action: 'reject-repair',
+      from: ['OPEN'],
+      to: 'UNREPAIRABLE',
+      roles: ['system', 'admin', 'warehouse'],
+    },
+    { action: 'start-repair', from: ['ASSIGNED'], to: 'IN_REPAIR', roles: ['technician', 'admin'] },
+    {
+      action: 'finish-repair',
+      from: ['IN_REPAIR'],
+      to: 'QC',
+      roles: ['technician', 'admin'],
+      guard: ({ entity, input }) =>
+        entity.diagnosis || (input as { diagnosis?: string } | undefined)?.diagnosis
+          ? undefined
+          : 'record a diagnosis first',
+    },
+    {
+      action: 'declare-unrepairable',
+      from: ['IN_REPAIR'],
+      to: 'UNREPAIRABLE',
+      roles: ['technician', 'admin'],
+    },
+    { action: 'pass-qc', from: ['QC'], to: 'DONE', roles: ['warehouse', 'admin'] },
+    { action: 'fail-qc', from: ['QC'], to: 'UNREPAIRABLE', roles: ['warehouse', 'admin'] },
+  ],
+  canAccess: canSeeOrder,
+  itemIds: (order) => [order.itemId],
+});

@@ -1,0 +1,36 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { RefurbishmentRequested } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { ValuationModule } from '../valuation/valuation.module.js';
+import { RefurbishmentOrder, RefurbishmentPart } from './refurbishment.entities.js';
+import { RefurbishmentMachine } from './refurbishment.machine.js';
+import { RefurbishmentService } from './refurbishment.service.js';
+import { RefurbishmentsController } from './refurbishments.controller.js';
+
+/** Stage: refurbishment of *good* items by partners, with QC by the warehouse (spec §1, §3). */
+@Module({
+  imports: [
+    CatalogModule,
+    ValuationModule,
+    TypeOrmModule.forFeature([RefurbishmentOrder, RefurbishmentPart]),
+  ],
+  controllers: [RefurbishmentsController],
+  providers: [RefurbishmentService],
+})
+export class RefurbishmentModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly refurbishments: RefurbishmentService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(RefurbishmentMachine);
+    this.jobs.register(RefurbishmentRequested, (payload) =>
+      this.refurbishments.onRefurbishmentRequested(payload),
+    );
+  }
+}

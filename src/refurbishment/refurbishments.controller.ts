@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import {
+  AssignRefurbishmentDto,
+  DeclareUnrepairableDto,
+  FinishRepairDto,
+  OpenRefurbishmentDto,
+  PartTraceQuery,
+  PerformanceQuery,
+  QcDto,
+  RecordPartDto,
+  RefurbishmentFilter,
+  StartRepairDto,
+} from './refurbishment.dto.js';
+import { RefurbishmentService } from './refurbishment.service.js';
+
+@ApiTags('refurbishments')
+@ApiBearerAuth()
+@Controller('refurbishments')
+export class RefurbishmentsController {
+  constructor(private readonly refurbishments: RefurbishmentService) {}
+
+  /** Technicians see their partner's orders, warehouse staff their warehouse's; admin all. */
+  @Get()
+  @SignedIn()
+  list(@CurrentActor() actor: Actor, @Query() filter: RefurbishmentFilter) {
+    return this.refurbishments.list(actor, filter);
+  }
+
+  /** Turnaround, outcomes and QC pass rate per partner. */
+  @Get('partners/performance')
+  @Roles('admin', 'support', 'warehouse', 'technician')
+  performance(@CurrentActor() actor: Actor, @Query() query: PerformanceQuery) {
+    return this.refurbishments.performance(actor, query.partnerId);
+  }
+
+  /** Which unit a part serial went into or came out of. */
+  @Get('parts')
+  @Roles('admin', 'support', 'warehouse', 'technician')
+  traceSerial(@CurrentActor() actor: Actor, @Query() query: PartTraceQuery) {
+    return this.refurbishments.traceSerial(actor, query.serial);
+  }
+
+  @Get(':id')
+  @SignedIn()
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.refurbishments.get(actor, id);
+  }
+
+  /** Opens a repair by hand for a graded item of the warehouse (the job opens most of them). */
+  @Post()
+  @Roles('warehouse', 'admin')
+  open(@CurrentActor() actor: Actor, @Body() dto: OpenRefurbishmentDto) {
+    return this.refurbishments.openByHand(actor, dto);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AssignRefurbishmentDto,
+  ) {
+    return this.refurbishments.assign(actor, id, dto);
+  }
+
+  @Post(':id/start-repair')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  startRepair(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: StartRepairDto,
+  ) {
+    return this.refurbishments.startRepair(actor, id, dto);
+  }
+
+  @Post(':id/parts')
+  @Roles('technician', 'admin')
+  recordPart(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RecordPartDto,
+  ) {
+    return this.refurbishments.recordPart(actor, id, dto);
+  }
+
+  @Post(':id/finish-repair')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  finishRepair(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: FinishRepairDto,
+  ) {
+    return this.refurbishments.finishRepair(actor, id, dto);
+  }
+
+  @Post(':id/declare-unrepairable')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  declareUnrepairable(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclareUnrepairableDto,
+  ) {
+    return this.refurbishments.declareUnrepairable(actor, id, dto);
+  }
+
+  /** QC re-inspection; the grade decides `pass-qc` (DONE) or `fail-qc` (UNREPAIRABLE). */
+  @Post(':id/qc')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  qc(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: QcDto) {
+    return this.refurbishments.qc(actor, id, dto);
+  }
+}

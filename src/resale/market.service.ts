@@ -1,0 +1,158 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import { gradesForFilter } from './engine/grade-labels.js';
+import {
+  decodeMarketCursor,
+  encodeMarketCursor,
+  MarketCursorError,
+  marketSql,
+  type MarketFilter,
+} from './engine/market-query.js';
+import type { MarketQuery } from './resale.dto.js';
+import type { CertificateRef, InspectionSummary } from './resale.entities.js';
+
+interface MarketRow {
+  id: string;
+  state: string;
+  merchant_id: string;
+  item_id: string;
+  category_id: string | null;
+  category_ids: string[];
+  product_model_id: string | null;
+  title: string;
+  description: string;
+  price_minor: string;
+  currency: string;
+  grade: string;
+  grade_labels: Record<string, unknown>;
+  inspection: InspectionSummary | null;
+  certificates: CertificateRef[];
+  erasure_status: string;
+  warranty_months: number;
+  return_window_days: number;
+  published_at: Date;
+}
+
+const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.category_ids,
+  l.product_model_id, l.title, l.description, l.price_minor, l.currency, l.grade, l.grade_labels,
+  l.inspection, l.certificates, l.erasure_status, l.warranty_months, l.return_window_days,
+  l.published_at`;
+
+/**
+ * The public market (no login): published listings, filtered and searched, with a keyset
+ * cursor. Shows the merchant's name and the item's trace code (its public history), never a
+ * person: no owner, buyer, grader or serial number.
+ */
+@Injectable()
+export class MarketService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The filter as the engine takes it; 400 for a bad cursor or an unknown grade word. */
+  filter(q: MarketQuery): MarketFilter {
+    const sort = q.sort ?? 'newest';
+    let grades: string[] | undefined;
+    if (q.grade) {
+      const found = gradesForFilter(q.grade);
+      if (!found) {
+        throw new BadRequestException({
+          message: 'Invalid input: grade',
+          fields: [{ field: 'grade', errors: [`unknown grade "${q.grade}"`] }],
+        });
+      }
+      grades = found;
+    }
+    if (
+      q.minPriceMinor !== undefined &&
+      q.maxPriceMinor !== undefined &&
+      q.minPriceMinor > q.maxPriceMinor
+    ) {
+      throw new BadRequestException({
+        message: 'Invalid input: minPriceMinor',
+        fields: [{ field: 'minPriceMinor', errors: ['minPriceMinor is above maxPriceMinor'] }],
+      });
+    }
+    try {
+      return {
+        categoryId: q.categoryId,
+        grades,
+        minPriceMinor: q.minPriceMinor,
+        maxPriceMinor: q.maxPriceMinor,
+        text: q.q,
+        sort,
+        limit: q.limit ?? 20,
+        cursor: decodeMarketCursor(q.cursor, sort),
+      };
+    } catch (err) {
+      if (err instanceof MarketCursorError) throw new BadRequestException(err.message);
+      throw err;
+    }
+  }
+
+  async search(q: MarketQuery) {
+    const f = this.filter(q);
+    const sql = marketSql(f, COLUMNS);
+    const rows = await this.dataSource.query<MarketRow[]>(sql.text, sql.params);
+    const more = rows.length > f.limit;
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    const sort = f.sort ?? 'newest';
+    return {
+      items: await this.views(page),
+      nextCursor:
+        more && last
+          ? encodeMarketCursor({
+              sort,
+              key:
+                sort === 'newest'
+                  ? new Date(last.published_at).toISOString()
+                  : Number(last.price_minor),
+              id: last.id,
+            })
+          : null,
+    };
+  }
+
+  /** A listing's public page: published or reserved (shown as unavailable), or sold. */
+  async get(id: string) {
+    const rows = await this.dataSource.query<MarketRow[]>(
+      `SELECT ${COLUMNS} FROM listings l
+        WHERE l.id = $1 AND l.state IN ('PUBLISHED', 'RESERVED', 'SOLD')`,
+      [id],
+    );
+    if (!rows[0]) throw new NotFound('Listing', id);
+    return (await this.views(rows))[0];
+  }
+
+  private async views(rows: MarketRow[]) {
+    if (rows.length === 0) return [];
+    const extra = await this.dataSource.query<
+      Array<{ id: string; merchant_name: string; trace_code: string }>
+    >(
+      `SELECT l.id, o.name AS merchant_name, i.trace_code
+         FROM listings l JOIN organisations o ON o.id = l.merchant_id JOIN items i ON i.id = l.item_id
+        WHERE l.id = ANY($1::uuid[])`,
+      [rows.map((r) => r.id)],
+    );
+    const byId = new Map(extra.map((e) => [e.id, e]));
+    return rows.map((r) => ({
+      id: r.id,
+      available: r.state === 'PUBLISHED',
+      title: r.title,
+      description: r.description,
+      categoryId: r.category_id,
+      categoryPath: r.category_ids,
+      productModelId: r.product_model_id,
+      price: { amountMinor: Number(r.price_minor), currency: r.currency },
+      grade: r.grade,
+      gradeLabels: r.grade_labels,
+      inspection: r.inspection,
+      erasure: { status: r.erasure_status, certificates: r.certificates },
+      warrantyMonths: r.warranty_months,
+      returnWindowDays: r.return_window_days,
+      merchant: { id: r.merchant_id, name: byId.get(r.id)?.merchant_name ?? null },
+      traceCode: byId.get(r.id)?.trace_code ?? null,
+      publishedAt: r.published_at,
+    }));
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { signatureHeader } from '../notifications/webhooks/signature.js';
+
+export interface PaymentIntent {
+  provider: string;
+  intentId: string;
+  amountMinor: number;
+  currency: string;
+  /** The buyer must pay before this; the reservation ends then. */
+  expiresAt: string;
+  /** Where the provider confirms (its signed webhook). */
+  confirmation: { webhook: string; eventType: string };
+}
+
+/** The payment event the provider's signed webhook carries (`data` of the inbound event). */
+export interface PaymentConfirmation {
+  intentId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/**
+ * A payment provider: creates an intent for an order and refunds. It confirms asynchronously by
+ * a signed webhook to `/webhooks/inbound/<name>` (event type `payment.succeeded`), which the
+ * notifications module verifies and deduplicates before resale applies it.
+ */
+export interface PaymentProvider {
+  readonly name: string;
+  createIntent(order: {
+    id: string;
+    amountMinor: number;
+    currency: string;
+    expiresAt: Date;
+  }): Promise<PaymentIntent>;
+  refund(p: {
+    intentId: string;
+    amountMinor: number;
+    reason: string;
+  }): Promise<{ refundId: string }>;
+}
+
+export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
+export const PAYMENT_SUCCEEDED = 'payment.succeeded';
+
+/**
+ * The built-in test provider ('test-pay'): intents are local ids, refunds succeed at once, and
+ * its webhook secret lives with the other inbound providers (created at start if missing, so
+ * an admin can rotate it like any other). `signedConfirmation` is what its servers would send.
+ */
+@Injectable()
+export class TestPaymentProvider implements PaymentProvider, OnApplicationBootstrap {
+  readonly name = 'test-pay';
+  private readonly logger = new Logger(TestPaymentProvider.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Not fatal: a start-up problem is reported by the health check; intents ensure it again. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureSecret().catch((err: Error) =>
+      this.logger.warn(`test-pay webhook secret not ensured: ${err.message}`),
+    );
+  }
+
+  private async ensureSecret(): Promise<string> {
+    await this.dataSource.query(
+      `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, true)
+       ON CONFLICT (provider) DO NOTHING`,
+      [this.name, `whsec_${randomBytes(24).toString('base64url')}`],
+    );
+    const rows = await this.dataSource.query<Array<{ secret: string }>>(
+      'SELECT secret FROM inbound_webhook_providers WHERE provider = $1',
+      [this.name],
+    );
+    return rows[0].secret;
+  }
+
+  async createIntent(order: {
+    id: string;
+    amountMinor: number;
+    currency: string;
+    expiresAt: Date;
+  }): Promise<PaymentIntent> {
+    await this.ensureSecret();
+    return {
+      provider: this.name,
+      intentId: `pi_test_${randomBytes(12).toString('hex')}`,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      expiresAt: order.expiresAt.toISOString(),
+      confirmation: {
+        webhook: `/api/v1/webhooks/inbound/${this.name}`,
+        eventType: PAYMENT_SUCCEEDED,
+      },
+    };
+  }
+
+  refund(p: { intentId: string; amountMinor: number; reason: string }) {
+    void p;
+    return Promise.resolve({ refundId: `re_test_${randomBytes(12).toString('hex')}` });
+  }
+
+  /** The body and `Reloop-Signature` header of the provider's confirmation for an intent. */
+  async signedConfirmation(
+    payment: PaymentConfirmation,
+    eventId = `evt_test_${randomBytes(10).toString('hex')}`,
+  ): Promise<{ body: string; signature: string; eventId: string }> {
+    const secret = await this.ensureSecret();
+    const body = JSON.stringify({ id: eventId, type: PAYMENT_SUCCEEDED, data: payment });
+    return {
+      body,
+      signature: signatureHeader(secret, body, Math.floor(Date.now() / 1000)),
+      eventId,
+    };
+  }
+}

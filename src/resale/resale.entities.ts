@@ -1,0 +1,155 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ShipmentAddress } from '../core/jobs/job-catalogue.js';
+import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
+import type { GradeLabels, SellableGrade } from './engine/grade-labels.js';
+
+/** bigint columns come back from pg as strings; prices stay far below 2^53. */
+const bigintAsNumber = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
+
+/** An item resale knows about: in the allocation pool (merchantId null) or a merchant's. */
+@Entity('resale_inventory')
+export class InventoryEntry {
+  @PrimaryColumn({ name: 'item_id', type: 'uuid' }) itemId: string;
+  @Column({ name: 'merchant_id', type: 'uuid', nullable: true }) merchantId: string | null;
+  @Column({ type: 'text', nullable: true }) grade: string | null;
+  @Column({ name: 'pooled_at', type: 'timestamptz', precision: 3 }) pooledAt: Date;
+  @Column({ name: 'allocated_at', type: 'timestamptz', precision: 3, nullable: true })
+  allocatedAt: Date | null;
+  @Column({ name: 'allocated_by', type: 'uuid', nullable: true }) allocatedBy: string | null;
+  @Column({ type: 'text', nullable: true }) allocation: 'admin' | 'claim' | null;
+  @Column({ name: 'origin_custodian_kind', type: 'text', nullable: true })
+  originCustodianKind: string | null;
+  @Column({ name: 'origin_custodian_id', type: 'uuid', nullable: true })
+  originCustodianId: string | null;
+}
+
+export type ListingState = 'DRAFT' | 'PUBLISHED' | 'RESERVED' | 'SOLD' | 'WITHDRAWN';
+
+/** The inspection as a buyer sees it: the latest completed report, without who graded it. */
+export interface InspectionSummary {
+  inspectionId: string | null;
+  grade: string | null;
+  summary: string | null;
+  score: number | null;
+  standard: { code: string; version: number } | null;
+  findings: Array<{ label: string; severity: string }>;
+  completedAt: string;
+}
+
+export interface CertificateRef {
+  number: string;
+  level: string | null;
+  issuedAt: string;
+}
+
+/** A merchant's offer of one item on the public market (spec §3 Listing). */
+@Entity('listings')
+export class Listing extends StatefulEntity<ListingState> {
+  @Column({ name: 'merchant_id', type: 'uuid' }) merchantId: string;
+  @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
+  @Column({ name: 'category_id', type: 'uuid', nullable: true }) categoryId: string | null;
+  /** The category and its ancestors, so browsing a branch finds every leaf below it. */
+  @Column({ name: 'category_ids', type: 'uuid', array: true }) categoryIds: string[];
+  @Column({ name: 'product_model_id', type: 'uuid', nullable: true })
+  productModelId: string | null;
+  @Column({ type: 'text' }) title: string;
+  @Column({ type: 'text' }) description: string;
+  /** Category names and brand, searched with the title (not shown). */
+  @Column({ name: 'search_terms', type: 'text' }) searchTerms: string;
+  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @Column({ type: 'text' }) currency: string;
+  @Column({ name: 'suggested_price_minor', type: 'bigint', transformer: bigintAsNumber })
+  suggestedPriceMinor: number;
+  @Column({ name: 'price_floor_minor', type: 'bigint', transformer: bigintAsNumber })
+  priceFloorMinor: number;
+  @Column({ name: 'price_ceiling_minor', type: 'bigint', transformer: bigintAsNumber })
+  priceCeilingMinor: number;
+  @Column({ type: 'jsonb' }) valuation: Record<string, unknown>;
+  @Column({ type: 'text' }) grade: SellableGrade;
+  @Column({ name: 'grade_labels', type: 'jsonb' }) gradeLabels: GradeLabels;
+  @Column({ type: 'jsonb', nullable: true }) inspection: InspectionSummary | null;
+  @Column({ type: 'jsonb' }) certificates: CertificateRef[];
+  @Column({ name: 'erasure_status', type: 'text' }) erasureStatus: string;
+  @Column({ name: 'warranty_months', type: 'int' }) warrantyMonths: number;
+  @Column({ name: 'return_window_days', type: 'int' }) returnWindowDays: number;
+  @Column({ name: 'published_at', type: 'timestamptz', precision: 3, nullable: true })
+  publishedAt: Date | null;
+  @Column({ name: 'sold_at', type: 'timestamptz', precision: 3, nullable: true })
+  soldAt: Date | null;
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
+  withdrawnAt: Date | null;
+}
+
+export type SaleOrderState =
+  | 'PENDING_PAYMENT'
+  | 'PAID'
+  | 'SHIPPED'
+  | 'DELIVERED'
+  | 'RETURN_REQUESTED'
+  | 'RETURNED'
+  | 'CANCELLED';
+
+export interface ReturnShipmentEvent {
+  event: string;
+  pickupId: string;
+  at: string;
+  reason: string | null;
+}
+
+/** A buyer's purchase of one listing (spec §3 SaleOrder). */
+@Entity('sale_orders')
+export class SaleOrder extends StatefulEntity<SaleOrderState> {
+  @Column({ name: 'listing_id', type: 'uuid' }) listingId: string;
+  @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
+  @Column({ name: 'merchant_id', type: 'uuid' }) merchantId: string;
+  @Column({ name: 'buyer_id', type: 'uuid' }) buyerId: string;
+  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @Column({ type: 'text' }) currency: string;
+  @Column({ name: 'grade_sold', type: 'text' }) gradeSold: SellableGrade;
+  @Column({ name: 'shipping_address', type: 'jsonb' }) shippingAddress: ShipmentAddress;
+  @Column({ name: 'reserved_until', type: 'timestamptz', precision: 3 }) reservedUntil: Date;
+  @Column({ name: 'payment_provider', type: 'text', nullable: true })
+  paymentProvider: string | null;
+  @Column({ name: 'payment_intent_id', type: 'text', nullable: true })
+  paymentIntentId: string | null;
+  @Column({ name: 'payment_event_id', type: 'text', nullable: true })
+  paymentEventId: string | null;
+  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
+  paidAt: Date | null;
+  @Column({ type: 'text', nullable: true }) carrier: string | null;
+  @Column({ name: 'tracking_number', type: 'text', nullable: true })
+  trackingNumber: string | null;
+  @Column({ name: 'shipped_at', type: 'timestamptz', precision: 3, nullable: true })
+  shippedAt: Date | null;
+  @Column({ name: 'delivered_at', type: 'timestamptz', precision: 3, nullable: true })
+  deliveredAt: Date | null;
+  @Column({ name: 'return_window_days', type: 'int' }) returnWindowDays: number;
+  @Column({ name: 'return_requested_at', type: 'timestamptz', precision: 3, nullable: true })
+  returnRequestedAt: Date | null;
+  @Column({ name: 'return_reason', type: 'text', nullable: true }) returnReason: string | null;
+  @Column({ name: 'return_address', type: 'jsonb', nullable: true })
+  returnAddress: ShipmentAddress | null;
+  @Column({ name: 'return_pickup_id', type: 'uuid', nullable: true })
+  returnPickupId: string | null;
+  @Column({ name: 'return_shipment', type: 'jsonb' }) returnShipment: ReturnShipmentEvent[];
+  @Column({ name: 'return_received_at', type: 'timestamptz', precision: 3, nullable: true })
+  returnReceivedAt: Date | null;
+  @Column({ name: 'return_grade', type: 'text', nullable: true }) returnGrade: string | null;
+  @Column({ name: 'grade_mismatch', type: 'boolean', nullable: true })
+  gradeMismatch: boolean | null;
+  @Column({ name: 'returned_at', type: 'timestamptz', precision: 3, nullable: true })
+  returnedAt: Date | null;
+  @Column({
+    name: 'refund_minor',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
+  refundMinor: number | null;
+  @Column({ name: 'refunded_at', type: 'timestamptz', precision: 3, nullable: true })
+  refundedAt: Date | null;
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true }) cancelReason: string | null;
+}

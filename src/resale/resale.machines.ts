@@ -1,0 +1,104 @@
+import { seesEverything, type Actor } from '../core/actor.js';
+import { defineMachine } from '../core/state-machine/machine.js';
+import { returnDeadline } from './engine/pricing.js';
+import { Listing, type ListingState, SaleOrder, type SaleOrderState } from './resale.entities.js';
+
+export const LISTING_STATES: readonly ListingState[] = [
+  'DRAFT',
+  'PUBLISHED',
+  'RESERVED',
+  'SOLD',
+  'WITHDRAWN',
+];
+
+const ownMerchant = (merchantId: string, actor: Actor) =>
+  actor.role === 'merchant' && actor.organisationId !== null && actor.organisationId === merchantId;
+
+/**
+ * Spec §3: DRAFT → PUBLISHED → RESERVED → SOLD; WITHDRAWN. A reservation is the buyer's
+ * checkout; unpaid it expires back to PUBLISHED (delayed job). `edit` keeps the state and
+ * records the change (price, text, warranty) in the item's history.
+ */
+export const ListingMachine = defineMachine<ListingState, Listing>({
+  name: 'Listing',
+  entity: Listing,
+  states: LISTING_STATES,
+  initial: ['DRAFT'],
+  transitions: [
+    { action: 'edit', from: ['DRAFT'], to: 'DRAFT', roles: ['merchant', 'admin'] },
+    { action: 'edit', from: ['PUBLISHED'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
+    { action: 'publish', from: ['DRAFT'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
+    { action: 'reserve', from: ['PUBLISHED'], to: 'RESERVED', roles: ['customer'] },
+    {
+      action: 'release-reservation',
+      from: ['RESERVED'],
+      to: 'PUBLISHED',
+      roles: ['system', 'customer', 'admin'],
+    },
+    { action: 'sell', from: ['RESERVED'], to: 'SOLD', roles: ['system', 'admin'] },
+    {
+      action: 'withdraw',
+      from: ['DRAFT', 'PUBLISHED'],
+      to: 'WITHDRAWN',
+      roles: ['merchant', 'admin'],
+    },
+  ],
+  canAccess: (l, actor) => seesEverything(actor) || ownMerchant(l.merchantId, actor),
+  itemIds: (l) => [l.itemId],
+});
+
+export const SALE_ORDER_STATES: readonly SaleOrderState[] = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'RETURN_REQUESTED',
+  'RETURNED',
+  'CANCELLED',
+];
+
+/**
+ * Spec §3: PENDING_PAYMENT → PAID → SHIPPED → DELIVERED → RETURN_REQUESTED → RETURNED;
+ * CANCELLED (the buyer gives up, or the reservation expires unpaid). Payment is confirmed by
+ * the provider's webhook (system); delivery by the buyer or the merchant (carrier proof).
+ */
+export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
+  name: 'SaleOrder',
+  entity: SaleOrder,
+  states: SALE_ORDER_STATES,
+  initial: ['PENDING_PAYMENT'],
+  transitions: [
+    { action: 'pay', from: ['PENDING_PAYMENT'], to: 'PAID', roles: ['system'] },
+    { action: 'cancel', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['customer', 'admin'] },
+    { action: 'expire', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['system'] },
+    { action: 'ship', from: ['PAID'], to: 'SHIPPED', roles: ['merchant', 'admin'] },
+    {
+      action: 'confirm-delivery',
+      from: ['SHIPPED'],
+      to: 'DELIVERED',
+      roles: ['customer', 'merchant', 'admin', 'system'],
+    },
+    {
+      action: 'request-return',
+      from: ['DELIVERED'],
+      to: 'RETURN_REQUESTED',
+      roles: ['customer'],
+      guard: ({ entity }) =>
+        entity.deliveredAt &&
+        Date.now() > returnDeadline(entity.deliveredAt, entity.returnWindowDays).getTime()
+          ? `the ${entity.returnWindowDays}-day return window closed on ${returnDeadline(entity.deliveredAt, entity.returnWindowDays).toISOString()}`
+          : undefined,
+    },
+    {
+      action: 'complete-return',
+      from: ['RETURN_REQUESTED'],
+      to: 'RETURNED',
+      roles: ['system', 'admin'],
+    },
+  ],
+  canAccess: (o, actor) =>
+    seesEverything(actor) ||
+    (actor.role === 'customer' && actor.userId === o.buyerId) ||
+    ownMerchant(o.merchantId, actor),
+  itemIds: (o) => [o.itemId],
+});

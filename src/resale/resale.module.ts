@@ -1,0 +1,85 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import {
+  ExpireSaleReservation,
+  ItemAvailableForSale,
+  ReturnInspected,
+  SaleOrderShipmentUpdate,
+} from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
+import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
+import { ValuationModule } from '../valuation/valuation.module.js';
+import { InventoryService } from './inventory.service.js';
+import { ListingsService } from './listings.service.js';
+import { MarketService } from './market.service.js';
+import { PAYMENT_PROVIDER, PAYMENT_SUCCEEDED, TestPaymentProvider } from './payments.js';
+import { PerformanceService } from './performance.service.js';
+import {
+  InventoryController,
+  ListingsController,
+  MarketController,
+  MerchantsController,
+  SaleOrdersController,
+} from './resale.controller.js';
+import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
+import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
+import { SaleOrdersService } from './sale-orders.service.js';
+
+/**
+ * Stage: resale (spec §1, §3). Merchant inventory from the pool of available items, listings
+ * priced by the valuation engine, the public market, sale orders paid through a payment
+ * provider, delivery, buyer returns back into reverse logistics, merchant performance.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([InventoryEntry, Listing, SaleOrder]),
+    CatalogModule,
+    ValuationModule,
+    ServiceAreasModule,
+    NotificationsModule,
+  ],
+  controllers: [
+    InventoryController,
+    ListingsController,
+    MarketController,
+    SaleOrdersController,
+    MerchantsController,
+  ],
+  providers: [
+    InventoryService,
+    ListingsService,
+    MarketService,
+    SaleOrdersService,
+    PerformanceService,
+    TestPaymentProvider,
+    // The built-in test provider; a real one implements PaymentProvider and replaces this.
+    { provide: PAYMENT_PROVIDER, useExisting: TestPaymentProvider },
+  ],
+  exports: [ListingsService, InventoryService, SaleOrdersService, TestPaymentProvider],
+})
+export class ResaleModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly inbound: InboundWebhookHandlers,
+    private readonly inventory: InventoryService,
+    private readonly orders: SaleOrdersService,
+    private readonly payments: TestPaymentProvider,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(ListingMachine);
+    this.machines.register(SaleOrderMachine);
+    this.jobs.register(ItemAvailableForSale, (p) => this.inventory.pool(p));
+    this.jobs.register(ExpireSaleReservation, (p) => this.orders.expire(p));
+    this.jobs.register(SaleOrderShipmentUpdate, (p) => this.orders.onShipmentUpdate(p));
+    this.jobs.register(ReturnInspected, (p) => this.orders.onReturnInspected(p));
+    this.inbound.register(this.payments.name, PAYMENT_SUCCEEDED, (m, event) =>
+      this.orders.onPaymentConfirmed(m, event),
+    );
+  }
+}

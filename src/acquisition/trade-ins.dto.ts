@@ -11,6 +11,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -51,6 +52,12 @@ export class DeclaredConditionDto {
   @IsBoolean()
   functional?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) notes?: string;
+  @ApiPropertyOptional({ description: 'Vehicles: the odometer as the owner reads it (km)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3_000_000)
+  mileageKm?: number;
 }
 
 export class TradeInItemDto {
@@ -68,6 +75,11 @@ export class TradeInItemDto {
   declaredCondition: DeclaredConditionDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) serialNumber?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) imei?: string;
+  @ApiPropertyOptional({ description: 'Vehicles: ISO 3779 VIN, required for vehicle categories' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  vin?: string;
 }
 
 export class CreateTradeInDto {

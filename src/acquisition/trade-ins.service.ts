@@ -22,6 +22,8 @@ import {
   normaliseIdentifier,
 } from '../valuation/engine/fraud.js';
 import type { ItemValuation } from '../valuation/valuation.service.js';
+import { validateVin } from '../vehicles/engine/vin.js';
+import { VIN_TERMINAL_ITEM_STATES } from '../vehicles/vehicle-facts.service.js';
 import { TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
   BlockedIdentifier,
@@ -104,6 +106,7 @@ export class TradeInsService {
       leaf: LeafCategoryRow;
       productModelId: string | null;
       luxury: boolean;
+      vin: string | null;
     }> = [];
     for (const [i, it] of dto.items.entries()) {
       let categoryId = it.categoryId ?? null;
@@ -122,10 +125,14 @@ export class TradeInsService {
       });
       if (!leaf) throw bad(`items.${i}.categoryId`, 'unknown category');
       const path = await this.catalog.path(leaf.id);
+      const vin = await this.checkVin(leaf, it.vin, `items.${i}.vin`);
+      if (vin && resolved.some((r) => r.vin === vin))
+        throw bad(`items.${i}.vin`, 'is listed twice');
       resolved.push({
         leaf,
         productModelId: it.productModelId ?? null,
         luxury: path[0]?.code === 'luxury',
+        vin,
       });
     }
 
@@ -148,7 +155,7 @@ export class TradeInsService {
         jobs: (o) => [job(QuoteTradeIn, { orderId: o.id })],
       });
       for (const [i, it] of dto.items.entries()) {
-        const { leaf, productModelId, luxury } = resolved[i];
+        const { leaf, productModelId, luxury, vin } = resolved[i];
         const declaredCondition = { ...it.declaredCondition } as Record<string, unknown>;
         const item = await this.items.register(
           m,
@@ -158,6 +165,7 @@ export class TradeInsService {
             productModelId,
             serialNumber: it.serialNumber ?? null,
             imei: it.imei ?? null,
+            vin,
             declaredCondition,
             ownerId: customerId,
             custodian: { kind: 'owner', id: customerId },
@@ -189,6 +197,35 @@ export class TradeInsService {
       await this.assessFraud(m, order);
       return m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
     });
+  }
+
+  /**
+   * Vehicle categories (identifier 'vin') need a valid ISO 3779 VIN (400 naming the field) that
+   * no live item already carries (409): one live item per VIN.
+   */
+  private async checkVin(
+    leaf: LeafCategoryRow,
+    input: string | undefined,
+    field: string,
+  ): Promise<string | null> {
+    if (leaf.identifier !== 'vin') {
+      if (input !== undefined) throw bad(field, 'is only for vehicle categories');
+      return null;
+    }
+    if (!input) throw bad(field, 'is required for a vehicle');
+    const checked = validateVin(input);
+    if (!checked.valid) throw bad(field, checked.error ?? 'is not a valid VIN');
+    const [live] = await this.dataSource.query<Array<{ trace_code: string }>>(
+      'SELECT trace_code FROM items WHERE vin = $1 AND state <> ALL($2::text[]) LIMIT 1',
+      [checked.vin, [...VIN_TERMINAL_ITEM_STATES]],
+    );
+    if (live) {
+      throw new ConflictException({
+        message: `VIN ${checked.vin} is already on a live item (${live.trace_code})`,
+        fields: [{ field, errors: ['already on a live item'] }],
+      });
+    }
+    return checked.vin;
   }
 
   /**
@@ -279,6 +316,11 @@ export class TradeInsService {
       await this.lockVisible(m, actor, id);
       const items = await this.workflow.itemsOf(m, id);
       const now = new Date();
+      // A car is inspected at the owner's address and driven in, not put in a bag.
+      const cars = await m.query<unknown[]>(
+        'SELECT 1 FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL LIMIT 1',
+        [items.map((i) => i.itemId)],
+      );
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
         id,
@@ -298,6 +340,7 @@ export class TradeInsService {
                   warehouseId: null,
                   requestedAt: now.toISOString(),
                   specialPackaging: items.some((i) => i.specialPackaging),
+                  ...(cars.length > 0 ? { mode: 'inspection-at-address' as const } : {}),
                 }),
               ]
             : [],

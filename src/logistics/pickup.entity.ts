@@ -47,6 +47,8 @@ export class Pickup extends StatefulEntity<PickupState> {
   @Column({ name: 'store_id', type: 'uuid', nullable: true }) storeId: string | null;
   @Column({ name: 'requested_at', type: 'timestamptz', precision: 3 }) requestedAt: Date;
   @Column({ name: 'special_packaging', type: 'boolean' }) specialPackaging: boolean;
+  /** 'inspection-at-address': a car, checked where it stands and driven in (no bag, no seal). */
+  @Column({ type: 'text', default: 'parcel' }) mode: 'parcel' | 'inspection-at-address';
   /** Local date in the area's time zone, `YYYY-MM-DD`. */
   @Column({ name: 'promised_date', type: 'date' }) promisedDate: string;
   @Column({ name: 'window_index', type: 'int' }) windowIndex: number;

@@ -119,6 +119,7 @@ export class PickupsService {
             storeId: null,
             requestedAt,
             specialPackaging: payload.specialPackaging,
+            mode: payload.mode ?? 'parcel',
             ...promiseColumns(promise),
             attempt: 1,
             failures: [],
@@ -294,6 +295,13 @@ export class PickupsService {
           throw new BadRequestException({
             message: 'sealNumber is required: these goods travel in a tamper-evident bag',
             fields: [{ field: 'sealNumber', errors: ['required for sealed goods'] }],
+          });
+        }
+        // A car has no bag to seal: photos of the odometer and the VIN plate record its handover.
+        if (p.mode === 'inspection-at-address' && p.photoRefs.length < 2) {
+          throw new BadRequestException({
+            message: 'photoRefs: a car is handed over with photos of its odometer and VIN plate',
+            fields: [{ field: 'photoRefs', errors: ['at least 2 photos for a vehicle'] }],
           });
         }
         if (p.direction === 'store-consolidation' && seal !== p.sealNumber) {
@@ -784,6 +792,7 @@ export function pickupView(p: Pickup, traceCode: (itemId: string) => string | nu
     storeId: p.storeId,
     requestedAt: p.requestedAt,
     specialPackaging: p.specialPackaging,
+    mode: p.mode,
     promisedWindow: windowOf(p),
     sameDay: p.sameDay,
     attempt: p.attempt,

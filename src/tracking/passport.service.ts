@@ -10,6 +10,7 @@ import {
   ORGANISATION_CUSTODIANS,
 } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
+import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 
 interface ItemRow {
   id: string;
@@ -107,6 +108,7 @@ export class PassportService {
     private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly schema: SchemaProbe,
+    private readonly vehicles: VehicleFactsService,
   ) {}
 
   async item(traceCode: string): Promise<ItemRow> {
@@ -143,6 +145,8 @@ export class PassportService {
       productModel: await this.productModel(item.product_model_id),
       grade: item.grade,
       inspection: this.inspection(events, item.grade, orgs),
+      // A car: model year, region, GB/T 30323 level, accident grade and the mileage flag.
+      vehicle: await this.vehicles.summaryForItem(item.id),
       erasure: { status: item.erasure_status, ...this.erasures(events) },
       refurbishment: this.refurbishments(events, orgs),
       custody: chain.map((c) => {

@@ -4,6 +4,7 @@ import { SchemaProbe } from './schema-probe.js';
 import { SearchService } from './search.service.js';
 import { TimelineService } from './timeline.service.js';
 import { TrackingController } from './tracking.controller.js';
+import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 
 /**
  * The read model over every stage: timelines, custody, the public passport and its QR label,
@@ -11,6 +12,7 @@ import { TrackingController } from './tracking.controller.js';
  * installed yet.
  */
 @Module({
+  imports: [VehicleFactsModule],
   controllers: [TrackingController],
   providers: [SchemaProbe, TimelineService, PassportService, SearchService],
 })

@@ -6,6 +6,7 @@ import { valuate } from './engine/model.js';
 import type {
   ComparableSale,
   DefectDeduction,
+  ExtraFactor,
   Grade,
   Valuation,
   ValuationParamSet,
@@ -30,6 +31,10 @@ export interface ItemToValue {
   defects?: readonly DefectDeduction[];
   /** 0..1 from fraud signals: lowers confidence, never the price. */
   confidencePenalty?: number;
+  /** The item's own age (a car: since first registration); default: since the model's launch. */
+  ageYears?: number;
+  /** Category-specific multipliers, each a breakdown line (vehicles: mileage, level, region). */
+  extraFactors?: readonly ExtraFactor[];
   /** The date the price is for (default now); comparables sold after it are ignored. */
   valuationDate?: Date;
   /** Use this parameter version instead of the active one (a final offer reuses its quote's). */
@@ -124,6 +129,8 @@ export class ValuationService {
       grade: input.grade,
       declaredCondition: input.declaredCondition,
       defects: input.defects,
+      ageYears: input.ageYears,
+      extraFactors: input.extraFactors,
     };
     const out = (v: Valuation, basis: ItemValuation['basis']): ItemValuation => ({
       ...v,

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
+import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import type { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { PaperworkTaskMachine } from './paperwork.machine.js';
+import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './vehicle.entities.js';
+import { badField } from './vehicles.service.js';
+import type { OpenPaperworkDto, PaperworkActionDto, PaperworkQuery } from './vehicles.dto.js';
+
+/**
+ * The paperwork of a car sale as tracked tasks: ownership transfer (过户), registration (上牌)
+ * and insurance. Opened when a car is paid for (OpenVehiclePaperwork from resale) or by hand;
+ * resale's sale is not complete until the transfer task is DONE (VehicleFactsService).
+ */
+@Injectable()
+export class PaperworkService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: TransitionService,
+  ) {}
+
+  /** Opens the three tasks for every car of the sale; idempotent (one task per sale and kind). */
+  async open(
+    m: EntityManager,
+    actor: Actor,
+    sale: {
+      saleOrderId: string;
+      itemIds: readonly string[];
+      merchantOrganisationId: string | null;
+      buyerId: string | null;
+    },
+  ): Promise<PaperworkTask[]> {
+    // Serialise openers of the same sale (job redelivery racing a hand-opened set).
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`paperwork:${sale.saleOrderId}`]);
+    const cars = await m.query<Array<{ id: string; vin: string }>>(
+      'SELECT id, vin FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL ORDER BY id',
+      [sale.itemIds],
+    );
+    const repo = m.getRepository(PaperworkTask);
+    const existing = await repo.find({ where: { saleOrderId: sale.saleOrderId } });
+    const out = [...existing];
+    // A sale order is for one listing, so one car: the tasks belong to the sale and name the car.
+    const car = cars[0];
+    if (!car) return out;
+    for (const kind of PAPERWORK_KINDS) {
+      if (existing.some((t) => t.kind === kind)) continue;
+      out.push(
+        await this.transitions.create(PaperworkTaskMachine, {
+          manager: m,
+          actor,
+          values: {
+            saleOrderId: sale.saleOrderId,
+            itemId: car.id,
+            vin: car.vin,
+            kind,
+            merchantOrganisationId: sale.merchantOrganisationId,
+            buyerId: sale.buyerId,
+            reference: null,
+            blockedReason: null,
+            doneAt: null,
+            doneBy: null,
+          },
+          data: { saleOrderId: sale.saleOrderId, kind },
+        }),
+      );
+    }
+    return out;
+  }
+
+  async onOpenVehiclePaperwork(
+    p: NonNullable<(typeof OpenVehiclePaperwork)['payload']>,
+  ): Promise<void> {
+    await this.dataSource.transaction((m) => this.open(m, SYSTEM_ACTOR, p));
+  }
+
+  async openByHand(actor: Actor, dto: OpenPaperworkDto) {
+    const tasks = await this.dataSource.transaction(async (m) => {
+      const [item] = await m.query<Array<{ vin: string | null; custodian_id: string | null }>>(
+        'SELECT vin, custodian_id FROM items WHERE id = $1',
+        [dto.itemId],
+      );
+      const merchantOrganisationId = seesEverything(actor)
+        ? (dto.merchantOrganisationId ?? null)
+        : actor.organisationId;
+      if (!item || (!seesEverything(actor) && item.custodian_id !== actor.organisationId)) {
+        throw new NotFound('Item', dto.itemId);
+      }
+      if (!item.vin) throw badField('itemId', 'is not a vehicle (no VIN)');
+      return this.open(m, actor, {
+        saleOrderId: dto.saleOrderId,
+        itemIds: [dto.itemId],
+        merchantOrganisationId,
+        buyerId: dto.buyerId ?? null,
+      });
+    });
+    return tasks
+      .filter((t) => PaperworkTaskMachine.canAccess(t, actor))
+      .map((t) => this.view(actor, t));
+  }
+
+  async list(actor: Actor, q: PaperworkQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const qb = this.dataSource
+      .getRepository(PaperworkTask)
+      .createQueryBuilder('t')
+      .orderBy('t.created_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .limit(limit + 1);
+    if (!seesEverything(actor)) {
+      if (actor.role === 'merchant') {
+        qb.andWhere('t.merchant_organisation_id = :org', { org: actor.organisationId });
+      } else {
+        qb.andWhere('t.buyer_id = :me', { me: actor.userId });
+      }
+    }
+    if (q.state) qb.andWhere('t.state = :state', { state: q.state });
+    if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
+    if (cursor)
+      qb.andWhere('(t.created_at, t.id) < (:at, :cur)', { at: cursor.at, cur: cursor.id });
+    return toPage(await qb.getMany(), limit, (t) => this.view(actor, t));
+  }
+
+  async get(actor: Actor, id: string) {
+    const t = await this.dataSource.getRepository(PaperworkTask).findOne({ where: { id } });
+    if (!t || !PaperworkTaskMachine.canAccess(t, actor)) throw new NotFound('Paperwork task', id);
+    return this.view(actor, t);
+  }
+
+  async act(
+    actor: Actor,
+    id: string,
+    action: 'complete' | 'block' | 'unblock',
+    dto: PaperworkActionDto,
+  ) {
+    if (action === 'block' && !dto.reason?.trim()) throw badField('reason', 'is required to block');
+    const now = new Date();
+    const patch: DeepPartial<PaperworkTask> =
+      action === 'complete'
+        ? {
+            doneAt: now,
+            doneBy: actor.userId,
+            reference: dto.reference ?? null,
+            blockedReason: null,
+          }
+        : action === 'block'
+          ? { blockedReason: dto.reason?.trim() ?? null }
+          : { blockedReason: null };
+    const t = await this.transitions.apply<PaperworkState, PaperworkTask>(PaperworkTaskMachine, {
+      id,
+      action,
+      actor,
+      expectedVersion: dto.version,
+      patch,
+      data: action === 'block' ? { reason: dto.reason ?? null } : {},
+    });
+    return this.view(actor, t);
+  }
+
+  view(actor: Actor, t: PaperworkTask) {
+    return withActions(PaperworkTaskMachine, t, actor, {
+      id: t.id,
+      saleOrderId: t.saleOrderId,
+      itemId: t.itemId,
+      vin: t.vin,
+      kind: t.kind,
+      merchantOrganisationId: t.merchantOrganisationId,
+      reference: t.reference,
+      blockedReason: t.blockedReason,
+      doneAt: t.doneAt,
+      createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { conditionReport, type VehicleConditionReport } from './engine/condition.js';
+import type { MileageEvidence } from './engine/mileage.js';
+import { decodeVin, validateVin } from './engine/vin.js';
+import { PaperworkTask, Vehicle } from './vehicle.entities.js';
+
+/** Item states in which a VIN is taken (the partial unique index items_one_live_per_vin). */
+export const VIN_TERMINAL_ITEM_STATES = [
+  'SOLD',
+  'RECYCLED',
+  'DESTROYED',
+  'RETURNED_TO_OWNER',
+  'CANCELLED',
+] as const;
+
+export interface PublicMileageFlag {
+  /** 'not-assessed': nobody has looked at this car's history yet. */
+  status: Vehicle['mileageStatus'] | 'not-assessed';
+  flagged: boolean;
+  /** What was found, without personal data or dealer references. */
+  evidence: Array<{ kind: MileageEvidence['kind']; message: string }>;
+  credibleKm: number | null;
+  flaggedAt: string | null;
+}
+
+export interface VehicleSummary {
+  vin: string;
+  modelYear: number | null;
+  region: string | null;
+  country: string | null;
+  registrationCity: string | null;
+  firstRegisteredOn: string | null;
+  use: Vehicle['use'];
+  mileageFlag: PublicMileageFlag;
+  condition: Pick<
+    VehicleConditionReport,
+    'score' | 'level' | 'levelName' | 'levelNameZh' | 'accidentGrade' | 'accidentGradeLabel'
+  > | null;
+}
+
+export interface TransferStatus {
+  /** The sale is of a car: its ownership transfer must be done before the sale is complete. */
+  required: boolean;
+  done: boolean;
+  tasks: Array<{ id: string; kind: string; state: string }>;
+}
+
+/**
+ * What other modules may read about a vehicle (a reference service, read-only): the public
+ * summary with its mileage flag for tracking and resale, and whether a car sale's ownership
+ * transfer is done (the resale guard). It never changes anything.
+ */
+@Injectable()
+export class VehicleFactsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The latest completed inspection of any item with this VIN, as a GB/T 30323 report. */
+  async latestCondition(
+    vin: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<(VehicleConditionReport & { inspectionId: string; completedAt: Date }) | null> {
+    const [row] = await manager.query<
+      Array<{ id: string; answers: Record<string, unknown> | null; completed_at: Date }>
+    >(
+      `SELECT i.id, i.answers, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
+        WHERE it.vin = $1 AND i.state = 'COMPLETED' AND i.answers IS NOT NULL
+        ORDER BY i.completed_at DESC NULLS LAST LIMIT 1`,
+      [vin],
+    );
+    const report = row?.answers ? conditionReport(row.answers) : null;
+    return report && row
+      ? { ...report, inspectionId: row.id, completedAt: row.completed_at }
+      : null;
+  }
+
+  async summaryByVin(vin: string): Promise<VehicleSummary | null> {
+    const v = await this.dataSource.getRepository(Vehicle).findOne({ where: { vin } });
+    const c = await this.latestCondition(vin);
+    if (!v) return c ? notAssessed(vin, c) : null;
+    return {
+      vin: v.vin,
+      modelYear: v.modelYear,
+      region: v.region,
+      country: v.country,
+      registrationCity: v.registrationCityName,
+      firstRegisteredOn: v.firstRegisteredOn,
+      use: v.use,
+      mileageFlag: publicFlag(v),
+      condition: c ? conditionSummary(c) : null,
+    };
+  }
+
+  /** The summary of the car an item is (null for items without a VIN or never looked at). */
+  async summaryForItem(itemId: string): Promise<VehicleSummary | null> {
+    const [row] = await this.dataSource.query<Array<{ vin: string | null }>>(
+      'SELECT vin FROM items WHERE id = $1',
+      [itemId],
+    );
+    const summary = row?.vin ? await this.summaryByVin(row.vin) : null;
+    // The public passport is found by trace code: it shows the car, not the serial of its VIN.
+    return summary ? { ...summary, vin: `${summary.vin.slice(0, 11)}******` } : null;
+  }
+
+  /** Whether a sale's ownership transfer is done (see `readTransferStatus`). */
+  transferStatus(
+    saleOrderId: string,
+    itemIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TransferStatus> {
+    return readTransferStatus(manager, saleOrderId, itemIds);
+  }
+}
+
+/**
+ * Whether a sale's ownership transfer is done. A sale of an item with a VIN always requires it,
+ * even before its paperwork tasks exist (then it is simply not done). A plain function over the
+ * caller's manager, so a state-machine guard can call it inside the transition's transaction.
+ */
+export async function readTransferStatus(
+  manager: EntityManager,
+  saleOrderId: string,
+  itemIds: readonly string[],
+): Promise<TransferStatus> {
+  const tasks = await manager
+    .getRepository(PaperworkTask)
+    .find({ where: { saleOrderId }, order: { createdAt: 'ASC' } });
+  const [{ cars }] = itemIds.length
+    ? await manager.query<Array<{ cars: number }>>(
+        'SELECT count(*)::int AS cars FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL',
+        [itemIds],
+      )
+    : [{ cars: 0 }];
+  const transfer = tasks.find((t) => t.kind === 'ownership-transfer');
+  const required = cars > 0 || tasks.length > 0;
+  return {
+    required,
+    done: !required || transfer?.state === 'DONE',
+    tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, state: t.state })),
+  };
+}
+
+function conditionSummary(c: VehicleConditionReport): VehicleSummary['condition'] {
+  return {
+    score: c.score,
+    level: c.level,
+    levelName: c.levelName,
+    levelNameZh: c.levelNameZh,
+    accidentGrade: c.accidentGrade,
+    accidentGradeLabel: c.accidentGradeLabel,
+  };
+}
+
+/** A car inspected but whose history nobody has assessed yet: what its VIN and inspection say. */
+function notAssessed(vin: string, c: VehicleConditionReport): VehicleSummary {
+  const d = validateVin(vin).valid ? decodeVin(vin) : null;
+  return {
+    vin,
+    modelYear: d?.modelYear.year ?? null,
+    region: d?.region ?? null,
+    country: d?.country ?? null,
+    registrationCity: null,
+    firstRegisteredOn: null,
+    use: 'private',
+    mileageFlag: {
+      status: 'not-assessed',
+      flagged: false,
+      evidence: [],
+      credibleKm: null,
+      flaggedAt: null,
+    },
+    condition: conditionSummary(c),
+  };
+}
+
+export function publicFlag(v: Vehicle): PublicMileageFlag {
+  return {
+    status: v.mileageStatus,
+    flagged: v.mileageStatus !== 'clear',
+    evidence: v.mileageEvidence.map((e) => ({ kind: e.kind, message: e.message })),
+    credibleKm: v.credibleKm,
+    flaggedAt: v.flaggedAt ? v.flaggedAt.toISOString() : null,
+  };
+}

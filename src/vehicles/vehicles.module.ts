@@ -1,0 +1,38 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { ValuationModule } from '../valuation/valuation.module.js';
+import { PaperworkTaskMachine } from './paperwork.machine.js';
+import { PaperworkService } from './paperwork.service.js';
+import { VehicleFactsModule } from './vehicle-facts.module.js';
+import { MileageReadingRow, PaperworkTask, RecordConsent, Vehicle } from './vehicle.entities.js';
+import { PaperworkController, VehiclesController } from './vehicles.controller.js';
+import { VehiclesService } from './vehicles.service.js';
+
+/**
+ * Used vehicles (issue 14): VIN identity and registration, mileage history with consented
+ * dealer records and rollback detection, vehicle quotes, and a car sale's paperwork tasks.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Vehicle, MileageReadingRow, RecordConsent, PaperworkTask]),
+    VehicleFactsModule,
+    ValuationModule,
+  ],
+  controllers: [VehiclesController, PaperworkController],
+  providers: [VehiclesService, PaperworkService],
+})
+export class VehiclesModule implements OnModuleInit {
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly paperwork: PaperworkService,
+  ) {}
+
+  onModuleInit(): void {
+    this.machines.register(PaperworkTaskMachine);
+    this.jobs.register(OpenVehiclePaperwork, (p) => this.paperwork.onOpenVehiclePaperwork(p));
+  }
+}

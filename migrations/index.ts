@@ -12,6 +12,10 @@ import { TrackingSearch1763930000000 } from './1763930000000-tracking-search.js'
 import { SupportCases1763931000000 } from './1763931000000-support-cases.js';
 import { Webhooks1763932000000 } from './1763932000000-webhooks.js';
 import { Erasure1763940000000 } from './1763940000000-erasure.js';
+import { Refurbishment1763950000000 } from './1763950000000-refurbishment.js';
+import { Recycling1763950000001 } from './1763950000001-recycling.js';
+import { Resale1763960000000 } from './1763960000000-resale.js';
+import { Vehicles1763970000000 } from './1763970000000-vehicles.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -26,4 +30,8 @@ export const ALL_MIGRATIONS = [
   SupportCases1763931000000,
   Webhooks1763932000000,
   Erasure1763940000000,
+  Refurbishment1763950000000,
+  Recycling1763950000001,
+  Resale1763960000000,
+  Vehicles1763970000000,
 ];

@@ -25,6 +25,10 @@ import { TrackingModule } from './tracking/tracking.module.js';
 import { ValuationModule } from './valuation/valuation.module.js';
 import { AcquisitionModule } from './acquisition/acquisition.module.js';
 import { ErasureModule } from './erasure/erasure.module.js';
+import { RefurbishmentModule } from './refurbishment/refurbishment.module.js';
+import { RecyclingModule } from './recycling/recycling.module.js';
+import { ResaleModule } from './resale/resale.module.js';
+import { VehiclesModule } from './vehicles/vehicles.module.js';
 
 /** The stage modules, in the order of the item's journey. */
 const STAGES = [
@@ -37,6 +41,10 @@ const STAGES = [
   TrackingModule,
   ValuationModule,
   AcquisitionModule,
+  RefurbishmentModule,
+  RecyclingModule,
+  ResaleModule,
+  VehiclesModule,
 ];
 
 @Module({})

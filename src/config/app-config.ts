@@ -61,6 +61,8 @@ export interface AppConfig {
   };
   /** Cron pattern of the periodic valuation refit. */
   valuation: { refitCron: string };
+  /** Resale (issue [resale]): checkout reservation time, default buyer return window. */
+  resale: { reservationMinutes: number; returnWindowDays: number };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -122,6 +124,13 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_OFFER_TOLERANCE?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_MAX_CUT_SHARE?: number;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) VALUATION_REFIT_CRON?: string;
+  @IsOptional()
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1440)
+  RESALE_RESERVATION_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
 }
 
 const HINTS: Record<string, string> = {
@@ -219,6 +228,10 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       maxCutShare: raw.TRADE_IN_MAX_CUT_SHARE ?? 0.3,
     },
     valuation: { refitCron: raw.VALUATION_REFIT_CRON ?? '0 3 * * *' },
+    resale: {
+      reservationMinutes: raw.RESALE_RESERVATION_MINUTES ?? 15,
+      returnWindowDays: raw.RESALE_RETURN_WINDOW_DAYS ?? 7,
+    },
     warnings,
   };
 }
@@ -293,4 +306,6 @@ const KNOWN_KEYS = [
   'TRADE_IN_OFFER_TOLERANCE',
   'TRADE_IN_MAX_CUT_SHARE',
   'VALUATION_REFIT_CRON',
+  'RESALE_RESERVATION_MINUTES',
+  'RESALE_RETURN_WINDOW_DAYS',
 ];

@@ -3,6 +3,8 @@ import { catalogSeed } from '../catalog/catalog.seed.js';
 import { logisticsSeed } from '../logistics/logistics.seed.js';
 import { serviceAreasSeed } from '../service-areas/service-areas.seed.js';
 import { valuationSeed } from '../valuation/valuation.seed.js';
+import { resaleSeed } from '../resale/resale.seed.js';
+import { vehiclesSeed } from '../vehicles/vehicles.seed.js';
 import type { SeedStep } from './seed-context.js';
 
 /** The demo seed, in dependency order. Each stage module adds its own step. */
@@ -12,4 +14,6 @@ export const SEED_STEPS: SeedStep[] = [
   serviceAreasSeed,
   logisticsSeed,
   valuationSeed,
+  resaleSeed,
+  vehiclesSeed,
 ];

@@ -66,6 +66,8 @@ export const SchedulePickup = defineJob<{
   requestedAt: string;
   /** Luxury goods: tamper-evident bag with a seal number recorded at collection. */
   specialPackaging: boolean;
+  /** Vehicles: inspected at the address and driven in instead of bagged (default 'parcel'). */
+  mode?: 'parcel' | 'inspection-at-address';
 }>('schedule-pickup', 'dispatch');
 
 // ---- logistics timers -----------------------------------------------------------------------
@@ -206,6 +208,27 @@ export const ReturnInspected = defineJob<{
   source: SourceRef;
 }>('return-inspected', 'workflow');
 
+// ---- resale timers --------------------------------------------------------------------------
+
+/** A checkout's reservation ran out: cancel the order and put the listing back if still unpaid. */
+export const ExpireSaleReservation = defineJob<{ saleOrderId: string }>(
+  'expire-sale-reservation',
+  'dispatch',
+);
+
+// ---- resale → vehicles ----------------------------------------------------------------------
+
+/**
+ * A car was paid for: vehicles opens its paperwork tasks (ownership transfer, registration,
+ * insurance). Items without a VIN are ignored, so resale may send every paid sale.
+ */
+export const OpenVehiclePaperwork = defineJob<{
+  saleOrderId: string;
+  itemIds: string[];
+  merchantOrganisationId: string | null;
+  buyerId: string | null;
+}>('open-vehicle-paperwork', 'workflow');
+
 // ---- receiving, couriers → erasure ----------------------------------------------------------
 
 /** Wipe every storage medium of the item. */
@@ -292,4 +315,11 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   DeliverWebhook,
   StartErasure,
   RunErasure,
+  RefurbishmentRequested,
+  RecyclingRequested,
+  ItemAvailableForSale,
+  ReturnInspected,
+  SaleOrderShipmentUpdate,
+  ExpireSaleReservation,
+  OpenVehiclePaperwork,
 ];

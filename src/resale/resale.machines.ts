@@ -1,5 +1,6 @@
 import { seesEverything, type Actor } from '../core/actor.js';
 import { defineMachine } from '../core/state-machine/machine.js';
+import { readTransferStatus } from '../vehicles/vehicle-facts.service.js';
 import { returnDeadline } from './engine/pricing.js';
 import { Listing, type ListingState, SaleOrder, type SaleOrderState } from './resale.entities.js';
 
@@ -77,6 +78,12 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
       from: ['SHIPPED'],
       to: 'DELIVERED',
       roles: ['customer', 'merchant', 'admin', 'system'],
+      // A car is not sold until its ownership is transferred (issue [vehicles]); the vehicle
+      // facts are a read-only reference, so resale does not depend on the vehicles stage.
+      guard: async ({ entity, manager }) =>
+        (await readTransferStatus(manager, entity.id, [entity.itemId])).done
+          ? undefined
+          : 'a car is handed over only once its ownership-transfer task is DONE',
     },
     {
       action: 'request-return',

@@ -88,12 +88,17 @@ describe('resale: inventory, listings, sale orders, returns', () => {
    * and ItemAvailableForSale in the outbox in the same transaction. Waits until it is pooled.
    */
   const availableItem = async (
-    opts: { erasureStatus?: 'not_required' | 'pending' | 'certified'; cosmetic?: boolean } = {},
+    opts: {
+      erasureStatus?: 'not_required' | 'pending' | 'certified';
+      cosmetic?: boolean;
+      car?: { vin: string; model: { id: string; category_id: string } };
+    } = {},
   ) => {
     const item = await t.dataSource.transaction(async (m) => {
       const it = await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
-        categoryId: model.category_id,
-        productModelId: model.id,
+        categoryId: (opts.car?.model ?? model).category_id,
+        productModelId: (opts.car?.model ?? model).id,
+        vin: opts.car?.vin ?? null,
         custodian: { kind: 'warehouse', id: warehouseId },
         erasureStatus: opts.erasureStatus ?? 'not_required',
         state: 'AVAILABLE',
@@ -144,7 +149,7 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     )[0];
 
   /** Allocated to merchant A and published; returns the listing. */
-  const publishedListing = async (opts: { cosmetic?: boolean } = {}) => {
+  const publishedListing = async (opts: Parameters<typeof availableItem>[0] = {}) => {
     const item = await availableItem(opts);
     await t.http
       .post('/api/v1/inventory/allocations')
@@ -609,5 +614,51 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       .send({ reason: 'changed my mind' })
       .expect(409);
     expect(late.body.message).toContain('14-day return window');
+  });
+  it('does not hand a car over before its ownership transfer is done', async () => {
+    const [car] = await t.dataSource.query<Array<{ id: string; category_id: string }>>(
+      `SELECT p.id, p.category_id FROM product_models p JOIN categories c ON c.id = p.category_id
+        WHERE c.identifier = 'vin' ORDER BY p.code LIMIT 1`,
+    );
+    const { listing } = await publishedListing({ car: { vin: 'LSVAU2180N2183294', model: car } });
+    const order = await t.http
+      .post('/api/v1/sale-orders')
+      .set(buyer.auth)
+      .send({ listingId: listing.id, shippingAddress: ADDRESS })
+      .expect(201);
+    await (await pay(order.body.id)).send().expect(200);
+    await t.http
+      .post(`/api/v1/sale-orders/${order.body.id}/ship`)
+      .set(merchantA.auth)
+      .send({ carrier: 'Dealer delivery', trackingNumber: 'CAR-0001' })
+      .expect(200);
+    const refused = await t.http
+      .post(`/api/v1/sale-orders/${order.body.id}/confirm-delivery`)
+      .set(buyer.auth)
+      .send({})
+      .expect(409);
+    expect(refused.body.message).toContain('ownership-transfer');
+
+    // Payment opened the paperwork (OpenVehiclePaperwork); the merchant completes the transfer.
+    const transfer = await eventually(async () => {
+      const res = await t.http
+        .get(`/api/v1/vehicle-paperwork?saleOrderId=${order.body.id}`)
+        .set(merchantA.auth)
+        .expect(200);
+      return (res.body.items as Array<{ id: string; kind: string }>).find(
+        (x) => x.kind === 'ownership-transfer',
+      );
+    });
+    await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/complete`)
+      .set(merchantA.auth)
+      .send({})
+      .expect(200);
+    const delivered = await t.http
+      .post(`/api/v1/sale-orders/${order.body.id}/confirm-delivery`)
+      .set(buyer.auth)
+      .send({})
+      .expect(200);
+    expect(delivered.body.state).toBe('DELIVERED');
   });
 });

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
+import { QUEUE_NAMES } from './core/jobs/job-definition.js';
 import { HttpExceptionFilter } from './core/http/http-exception.filter.js';
 import { createValidationPipe } from './core/http/validation.js';
 import { IdempotencyInterceptor } from './core/idempotency/idempotency.interceptor.js';
@@ -29,6 +30,17 @@ import { RefurbishmentModule } from './refurbishment/refurbishment.module.js';
 import { RecyclingModule } from './recycling/recycling.module.js';
 import { ResaleModule } from './resale/resale.module.js';
 import { VehiclesModule } from './vehicles/vehicles.module.js';
+
+/**
+ * Connections per process: a worker runs every queue at WORKER_CONCURRENCY and each running
+ * handler may hold a connection, plus the relay and reconciler, plus the API in `all` mode.
+ * A smaller pool made jobs time out waiting for a connection under load (see the benchmark).
+ */
+function databasePoolSize(config: AppConfig): number {
+  if (config.databasePoolSize) return config.databasePoolSize;
+  const workers = QUEUE_NAMES.length * config.workerConcurrency + 5;
+  return config.mode === 'api' ? 20 : config.mode === 'worker' ? workers : workers + 20;
+}
 
 /** The stage modules, in the order of the item's journey. */
 const STAGES = [
@@ -62,7 +74,10 @@ export class AppModule {
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
-        TypeOrmModule.forRoot({ ...typeOrmOptions(config.databaseUrl), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...typeOrmOptions(config.databaseUrl, databasePoolSize(config)),
+          autoLoadEntities: true,
+        }),
         RedisModule,
         TerminusModule,
         AuthModule,

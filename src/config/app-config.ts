@@ -35,6 +35,8 @@ export interface AppConfig {
   logLevel: string;
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
   workerConcurrency: number;
+  /** PostgreSQL connections per process when set; see databasePoolSize() for the default. */
+  databasePoolSize: number | null;
   /** Data erasure (issue [erasure]). */
   erasure: {
     /** Ed25519 private key (PEM, PKCS#8) that signs erasure certificates. */
@@ -104,6 +106,7 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_STALE_AFTER_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(1000) DATABASE_POOL_SIZE?: number;
   @IsOptional() @IsString() ERASURE_SIGNING_KEY?: string;
   @IsOptional() @IsIn(['auto', 'nist-clear', 'nist-purge', 'cn-2027']) ERASURE_POLICY?: string;
   @IsOptional() @IsIn(['simulated', 'external']) ERASURE_STATION?: string;
@@ -178,9 +181,14 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   if (raw.ADMIN_EMAIL && !raw.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_EMAIL is set but ADMIN_PASSWORD is not: set both or neither');
   }
+  const resolvedMode: RunMode = (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all';
+  // Five handlers per queue and process by default: with five queues that is 25 jobs at once,
+  // which this platform's jobs (mostly database work) turn into throughput without starving
+  // the connection pool. Scale out with more worker processes.
+  const workerConcurrency = raw.WORKER_CONCURRENCY ?? 5;
   return {
     env: nodeEnv,
-    mode: (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all',
+    mode: resolvedMode,
     host: raw.HOST ?? '0.0.0.0',
     port: raw.PORT ?? 3000,
     databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
@@ -208,7 +216,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       reconcileMs: raw.RECONCILE_INTERVAL_MS ?? 30_000,
       staleAfterMs: raw.RECONCILE_STALE_AFTER_MS ?? 60_000,
     },
-    workerConcurrency: raw.WORKER_CONCURRENCY ?? 20,
+    workerConcurrency,
+    databasePoolSize: raw.DATABASE_POOL_SIZE ?? null,
     erasure: {
       signingKeyPem: erasureSigningKey(raw.ERASURE_SIGNING_KEY, warnings),
       policy: (raw.ERASURE_POLICY ?? 'auto') as AppConfig['erasure']['policy'],
@@ -293,6 +302,7 @@ const KNOWN_KEYS = [
   'RECONCILE_INTERVAL_MS',
   'RECONCILE_STALE_AFTER_MS',
   'WORKER_CONCURRENCY',
+  'DATABASE_POOL_SIZE',
   'ERASURE_SIGNING_KEY',
   'ERASURE_POLICY',
   'ERASURE_STATION',

@@ -6,7 +6,7 @@ import { ALL_MIGRATIONS } from '../../migrations/index.js';
 /** A lock id of our own for `pg_advisory_lock`: two instances never migrate at once. */
 const MIGRATION_LOCK_ID = 724_311_001;
 
-export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
+export function typeOrmOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -14,7 +14,8 @@ export function typeOrmOptions(databaseUrl: string): DataSourceOptions {
     migrations: ALL_MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    // A busy pool makes callers wait rather than fail: jobs retry with backoff otherwise.
+    extra: { max: poolSize, connectionTimeoutMillis: 30_000 },
   };
 }
 

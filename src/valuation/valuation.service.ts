@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, NotFoundException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { defaultParamSet, paramsForCategory } from './engine/params.js';
@@ -114,14 +114,14 @@ export class ValuationService {
     const valuationDate = input.valuationDate ?? new Date();
     const paramSet = await this.paramsFor(input.paramsVersion);
     const model = input.productModelId
-      ? await this.catalog.getProductModel(input.productModelId).catch(() => null)
+      ? await this.catalog.getProductModel(input.productModelId).catch(notFoundAsNull)
       : null;
     if (input.productModelId && !model) {
       throw new BadRequestException(`productModelId ${input.productModelId} is not in the catalog`);
     }
     const categoryId = model?.categoryId ?? input.categoryId ?? null;
     if (!categoryId) throw new BadRequestException('an item needs a product model or a category');
-    const category = await this.catalog.getCategory(categoryId).catch(() => null);
+    const category = await this.catalog.getCategory(categoryId).catch(notFoundAsNull);
     if (!category) throw new BadRequestException(`categoryId ${categoryId} is not in the catalog`);
     const { code: categoryCode } = await this.categoryPath(categoryId);
     const common = {
@@ -303,4 +303,10 @@ export class ValuationService {
 
 function combine(a: number | undefined, b: number): number {
   return 1 - (1 - Math.min(1, Math.max(0, a ?? 0))) * (1 - b);
+}
+
+/** An unknown id is the caller's mistake (400); any other failure (e.g. the database) is not. */
+function notFoundAsNull(err: unknown): null {
+  if (err instanceof NotFoundException) return null;
+  throw err;
 }

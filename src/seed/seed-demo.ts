@@ -7,14 +7,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { ensureDatabase, migrate } from '../database/database.js';
 import { DEMO_PASSWORD } from './accounts.seed.js';
 import type { SeedContext } from './seed-context.js';
-import { SEED_STEPS } from './seed-steps.js';
-
-export async function seedDemo(ctx: SeedContext): Promise<void> {
-  for (const step of SEED_STEPS) {
-    ctx.log(`seeding ${step.name}…`);
-    await step.run(ctx);
-  }
-}
+import { seedDemo } from './seed-steps.js';
 
 async function main(): Promise<void> {
   // The API mode builds no workers: seeding writes jobs to the outbox, and the platform's

@@ -5,7 +5,7 @@ import { serviceAreasSeed } from '../service-areas/service-areas.seed.js';
 import { valuationSeed } from '../valuation/valuation.seed.js';
 import { resaleSeed } from '../resale/resale.seed.js';
 import { vehiclesSeed } from '../vehicles/vehicles.seed.js';
-import type { SeedStep } from './seed-context.js';
+import type { SeedContext, SeedStep } from './seed-context.js';
 
 /** The demo seed, in dependency order. Each stage module adds its own step. */
 export const SEED_STEPS: SeedStep[] = [
@@ -17,3 +17,11 @@ export const SEED_STEPS: SeedStep[] = [
   resaleSeed,
   vehiclesSeed,
 ];
+
+/** Runs every step in order (idempotent: a second run changes nothing). */
+export async function seedDemo(ctx: SeedContext): Promise<void> {
+  for (const step of SEED_STEPS) {
+    ctx.log(`seeding ${step.name}…`);
+    await step.run(ctx);
+  }
+}

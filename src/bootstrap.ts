@@ -112,7 +112,6 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await mountQueueDashboard(app);
   await mountConsole(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
   return app;
 }
 
@@ -122,7 +121,6 @@ export async function createWorkerContext(config: AppConfig): Promise<INestAppli
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
 }
 

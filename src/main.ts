@@ -5,7 +5,20 @@ import { start } from './bootstrap.js';
 
 try {
   const config = loadConfig(process.env, process.argv[2]);
-  await start(config);
+  const app = await start(config);
+  // Graceful shutdown: stop taking requests and jobs, let running ones finish, close
+  // connections, exit 0. A second signal exits at once.
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      void app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`reloop: ${err.message}`);

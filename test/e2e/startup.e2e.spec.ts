@@ -80,3 +80,46 @@ describe('start-up errors', () => {
     );
   });
 });
+
+describe('a fresh start', () => {
+  it('creates and migrates a missing database, serves /health, and stops cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { randomBytes } = await import('node:crypto');
+    const name = `reloop_start_${randomBytes(4).toString('hex')}`;
+    const port = 40000 + Math.floor(Math.random() * 10000);
+    const child = spawn(process.execPath, [main, 'all'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PORT: String(port),
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+        REDIS_URL: 'redis://127.0.0.1:6379/1',
+        QUEUE_PREFIX: name,
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      let health = 0;
+      for (let i = 0; i < 100 && health !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        health = await fetch(`http://127.0.0.1:${port}/health`)
+          .then((r) => r.status)
+          .catch(() => 0);
+      }
+      expect(health).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({
+        connectionString: 'postgres://postgres@127.0.0.1:5432/postgres',
+      });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    }
+  }, 60_000);
+});

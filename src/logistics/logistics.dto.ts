@@ -132,3 +132,13 @@ export class CourierProfileDto {
   areaCodes: string[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
+
+export class PickupLoadQuery {
+  @ApiProperty({ example: '310100', description: 'The service area (city code)' })
+  @Matches(/^[0-9A-Za-z-]{2,20}$/, { message: 'cityCode must be 2-20 letters, digits or hyphens' })
+  cityCode: string;
+  @ApiPropertyOptional({ description: "Local date YYYY-MM-DD; the area's today by default" })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date?: string;
+}

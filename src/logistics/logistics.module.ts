@@ -20,6 +20,7 @@ import { PickupBookings } from './pickup-bookings.js';
 import { Pickup } from './pickup.entity.js';
 import { PickupMachine } from './pickup.machine.js';
 import { CouriersController, PickupsController } from './pickups.controller.js';
+import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
 
 /** How often the repeating dispatch run sweeps every area (scheduling also kicks one). */
@@ -29,7 +30,7 @@ export const DISPATCH_EVERY_MS = 60_000;
 @Module({
   imports: [TypeOrmModule.forFeature([Pickup, CourierProfile, CourierArea]), ServiceAreasModule],
   controllers: [PickupsController, CouriersController],
-  providers: [PickupsService, DispatchService, PickupBookings, LogisticsClock],
+  providers: [PickupsService, DispatchService, PickupBookings, LogisticsClock, PickupLoadService],
   exports: [PickupsService, DispatchService, LogisticsClock],
 })
 export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {

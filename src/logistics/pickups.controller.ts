@@ -22,8 +22,10 @@ import {
   FailPickupDto,
   MinePickupsQuery,
   PickupFilter,
+  PickupLoadQuery,
   VersionDto,
 } from './logistics.dto.js';
+import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
 
 @ApiTags('pickups')
@@ -33,7 +35,15 @@ export class PickupsController {
   constructor(
     private readonly pickups: PickupsService,
     private readonly dispatch: DispatchService,
+    private readonly load: PickupLoadService,
   ) {}
+
+  /** Pickups booked per window of an area and day, against each window's capacity. */
+  @Get('load')
+  @Roles('admin', 'support')
+  windowLoad(@Query() query: PickupLoadQuery) {
+    return this.load.load(query.cityCode, query.date);
+  }
 
   /** Couriers see theirs, owners theirs, warehouse and store staff their own parcels. */
   @Get()

@@ -30,6 +30,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobDef, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
+import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
@@ -73,6 +74,7 @@ export class PickupsService {
     private readonly areas: ServiceAreasService,
     private readonly bookings: PickupBookings,
     private readonly clock: LogisticsClock,
+    private readonly items: ItemsService,
   ) {}
 
   // ---- scheduling ----------------------------------------------------------------------------
@@ -368,7 +370,7 @@ export class PickupsService {
         throw new ConflictException(`Item ${item.traceCode} is not held by this store`);
       }
     }
-    await setCustodian(m, p.itemIds, 'courier', actor.userId);
+    await this.items.setCustodian(m, p.itemIds, { kind: 'courier', id: actor.userId });
   }
 
   /**
@@ -395,7 +397,7 @@ export class PickupsService {
         : { kind: 'warehouse', id: warehouseId },
       effects: async (m, p) => {
         if (!toOwner) {
-          await setCustodian(m, p.itemIds, 'warehouse', warehouseId);
+          await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
           return;
         }
         const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
@@ -410,7 +412,7 @@ export class PickupsService {
             custodian: { kind: 'owner', id: ownerId },
             data: { pickupId: p.id },
           });
-          await setCustodian(m, [item.id], 'owner', ownerId);
+          await this.items.setCustodian(m, [item.id], { kind: 'owner', id: ownerId });
         }
       },
       jobs: (p) => [
@@ -757,18 +759,6 @@ function checkScannedItems(items: Item[], scanned: string[]): void {
     missing,
     unexpected,
   });
-}
-
-async function setCustodian(
-  m: EntityManager,
-  itemIds: string[],
-  kind: Item['custodianKind'],
-  id: string | null,
-): Promise<void> {
-  await m.query(
-    'UPDATE items SET custodian_kind = $1, custodian_id = $2, updated_at = now() WHERE id = ANY($3::uuid[])',
-    [kind, id, itemIds],
-  );
 }
 
 function isUniqueViolation(err: unknown): boolean {

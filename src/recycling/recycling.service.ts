@@ -12,6 +12,7 @@ import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { OpenSupportCase, type RecyclingRequested } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
+import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { checkWeight } from './engine/settlement.js';
 import type {
@@ -75,6 +76,7 @@ export class RecyclingService {
     private readonly transitions: TransitionService,
     private readonly history: HistoryService,
     private readonly catalog: CatalogService,
+    private readonly items: ItemsService,
   ) {}
 
   /** Job: an item went to scrap; it joins the open lot of its warehouse (once). */
@@ -217,14 +219,14 @@ export class RecyclingService {
           signedByName: handoff.signedByName,
           signatureHash,
         },
-        effects: (mm, l) =>
-          mm
-            .query(
-              `UPDATE items SET custodian_kind = 'recycler', custodian_id = $2, updated_at = now()
-                WHERE id IN (SELECT item_id FROM recycling_lot_items WHERE lot_id = $1)`,
-              [l.id, l.recyclerId],
-            )
-            .then(() => undefined),
+        effects: async (mm, l) => {
+          const rows = await mm.query<Array<{ item_id: string }>>(
+            'SELECT item_id FROM recycling_lot_items WHERE lot_id = $1',
+            [l.id],
+          );
+          const itemIds = rows.map((r) => r.item_id);
+          await this.items.setCustodian(mm, itemIds, { kind: 'recycler', id: l.recyclerId });
+        },
       });
     });
     return this.get(actor, id);

@@ -16,6 +16,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { allowedActions } from '../core/state-machine/machine.js';
+import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import {
   computeGrade,
@@ -161,6 +162,7 @@ export class RefurbishmentService {
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
     private readonly valuation: ValuationService,
+    private readonly items: ItemsService,
   ) {}
 
   // ---- opening ------------------------------------------------------------------------------
@@ -438,7 +440,8 @@ export class RefurbishmentService {
       }),
       custodian: (await this.partnerOf(id)) ?? undefined,
       data: (o) => ({ partnerId: o.partnerId }),
-      effects: (m, o) => this.moveItem(m, o.itemId, 'partner', o.partnerId),
+      effects: (m, o) =>
+        this.items.setCustodian(m, [o.itemId], { kind: 'partner', id: o.partnerId }),
     });
     return this.get(actor, id);
   }
@@ -522,7 +525,8 @@ export class RefurbishmentService {
           repairCostMinor: partsCost + dto.labourCostMinor,
           turnaroundHours: turnaroundHours(o),
         }),
-        effects: (mm, o) => this.moveItem(mm, o.itemId, 'warehouse', o.warehouseId),
+        effects: (mm, o) =>
+          this.items.setCustodian(mm, [o.itemId], { kind: 'warehouse', id: o.warehouseId }),
       });
     });
     return this.get(actor, id);
@@ -651,19 +655,6 @@ export class RefurbishmentService {
         job(RecyclingRequested, { itemId: order.itemId, warehouseId: order.warehouseId, reason }),
       ],
     });
-  }
-
-  /** Custody moves between warehouse and partner while the item's state stays IN_REFURBISHMENT. */
-  private async moveItem(
-    m: EntityManager,
-    itemId: string,
-    kind: 'warehouse' | 'partner',
-    id: string | null,
-  ): Promise<void> {
-    await m.query(
-      'UPDATE items SET custodian_kind = $2, custodian_id = $3, updated_at = now() WHERE id = $1',
-      [itemId, kind, id],
-    );
   }
 
   private async partnerOf(id: string): Promise<{ kind: string; id: string } | null> {

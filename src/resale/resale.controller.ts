@@ -33,6 +33,7 @@ import {
   VersionDto,
 } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
+import { TestPaymentsService } from './test-payments.service.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -163,7 +164,10 @@ export class MarketController {
 @ApiBearerAuth()
 @Controller('sale-orders')
 export class SaleOrdersController {
-  constructor(private readonly orders: SaleOrdersService) {}
+  constructor(
+    private readonly orders: SaleOrdersService,
+    private readonly testPayments: TestPaymentsService,
+  ) {}
 
   /** Checkout: reserves the listing for you until the reservation runs out. */
   @Post()
@@ -188,8 +192,26 @@ export class SaleOrdersController {
   @Post(':id/pay')
   @HttpCode(200)
   @Roles('customer')
-  pay(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.orders.pay(actor, id);
+  async pay(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    const intent = await this.orders.pay(actor, id);
+    // Tells a test-mode client (the console, demos) where it may complete the payment itself.
+    const testMode = this.testPayments.refusal() === null;
+    return {
+      ...intent,
+      testMode,
+      ...(testMode ? { testPaymentPath: `/sale-orders/${id}/test-payment` } : {}),
+    };
+  }
+
+  /**
+   * Test mode only (never in production, only with the built-in test provider): the test
+   * provider signs its confirmation and it is applied through the inbound webhook path.
+   */
+  @Post(':id/test-payment')
+  @HttpCode(200)
+  @Roles('customer')
+  testPayment(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.testPayments.complete(actor, id);
   }
 
   @Post(':id/cancel')

@@ -28,6 +28,7 @@ import {
 import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
 import { SaleOrdersService } from './sale-orders.service.js';
+import { TestPaymentsService } from './test-payments.service.js';
 
 /**
  * Stage: resale (spec §1, §3). Merchant inventory from the pool of available items, listings
@@ -56,6 +57,7 @@ import { SaleOrdersService } from './sale-orders.service.js';
     SaleOrdersService,
     PerformanceService,
     TestPaymentProvider,
+    TestPaymentsService,
     // The built-in test provider; a real one implements PaymentProvider and replaces this.
     { provide: PAYMENT_PROVIDER, useExisting: TestPaymentProvider },
   ],

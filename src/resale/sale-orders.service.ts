@@ -21,6 +21,7 @@ import {
   type ShipmentUpdatePayload,
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobDef, type OutboxJob } from '../core/jobs/job-definition.js';
+import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
@@ -72,6 +73,7 @@ export class SaleOrdersService {
     private readonly areas: ServiceAreasService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly items: ItemsService,
   ) {}
 
   view(actor: Actor, o: SaleOrder) {
@@ -401,10 +403,7 @@ export class SaleOrdersService {
         custodian: before ? { kind: 'buyer', id: before.buyerId } : null,
         data: { confirmedBy: actor.role },
       });
-      await m.query(
-        `UPDATE items SET custodian_kind = 'buyer', custodian_id = $2, updated_at = now() WHERE id = $1`,
-        [order.itemId, order.buyerId],
-      );
+      await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
       const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
       if (item.categoryId) {
         await this.valuation.recordSale(m, {

@@ -63,6 +63,24 @@ export class ItemsService {
     });
   }
 
+  /**
+   * Moves custody of items, inside the caller's transaction. The stage records the hand-over in
+   * its own transition (whose history entry names the new custodian); this keeps the item row
+   * in step for steps that change who holds an item without changing its state.
+   */
+  async setCustodian(
+    manager: EntityManager,
+    itemIds: readonly string[],
+    custodian: { kind: CustodianKind; id: string | null },
+  ): Promise<void> {
+    if (itemIds.length === 0) return;
+    await manager.query(
+      `UPDATE items SET custodian_kind = $1, custodian_id = $2, updated_at = now()
+        WHERE id = ANY($3::uuid[])`,
+      [custodian.kind, custodian.id, itemIds],
+    );
+  }
+
   async get(actor: Actor, id: string): Promise<Item> {
     const item = await this.dataSource.getRepository(Item).findOne({ where: { id } });
     if (!item || !ItemMachine.canAccess(item, actor)) throw new NotFound('Item', id);

@@ -2,6 +2,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth.js';
 import { ConsoleLayout, PublicLayout } from './layout.js';
 import { LoginPage } from './login.js';
+import { ListingPage } from './public/listing.js';
 import { MarketPage } from './public/market.js';
 import { PassportPage } from './public/passport.js';
 import './screens/index.js';
@@ -43,7 +44,9 @@ export function App() {
           <Route path="/console/*" element={<Console />} />
           <Route element={<PublicLayout />}>
             <Route path="/t/:traceCode" element={<PassportPage />} />
-            <Route path="/market/*" element={<MarketPage />} />
+            <Route path="/market" element={<MarketPage />} />
+            <Route path="/market/listings/:id" element={<ListingPage />} />
+            <Route path="/market/*" element={<Navigate to="/market" replace />} />
           </Route>
           <Route path="*" element={<Navigate to="/console/" replace />} />
         </Routes>

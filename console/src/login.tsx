@@ -1,4 +1,4 @@
-import { Navigate, useNavigate } from 'react-router-dom';
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from './auth.js';
 import { homeFor } from './screens/registry.js';
 import { Notice } from './ui/feedback.js';
@@ -7,8 +7,13 @@ import { Field, FormFooter, useForm } from './ui/form.js';
 export function LoginPage() {
   const { me, login, notice } = useAuth();
   const navigate = useNavigate();
+  // Where to go back to (a market page asking to log in to buy); only paths on this site.
+  const [params] = useSearchParams();
+  const next = params.get('next');
+  const target = (role: Parameters<typeof homeFor>[0]) =>
+    next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(role);
   const form = useForm({ email: '', password: '' });
-  if (me) return <Navigate to={homeFor(me.role)} replace />;
+  if (me) return <Navigate to={target(me.role)} replace />;
   return (
     <div className="login">
       <h1>Reloop console</h1>
@@ -17,7 +22,7 @@ export function LoginPage() {
       <form
         onSubmit={form.submit(
           (v) => login(v.email.trim(), v.password),
-          (user) => void navigate(homeFor(user.role), { replace: true }),
+          (user) => void navigate(target(user.role), { replace: true }),
         )}
         noValidate
       >

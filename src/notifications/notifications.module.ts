@@ -74,7 +74,8 @@ export class DatabaseNotificationProvider implements OwnerNotificationProvider {
     InboundWebhookHandlers,
     InboundRawBodyCapture,
   ],
-  exports: [DatabaseNotificationProvider, InboundWebhookHandlers],
+  // InboundWebhooksService: resale's test-mode payment runs its confirmation through it.
+  exports: [DatabaseNotificationProvider, InboundWebhookHandlers, InboundWebhooksService],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

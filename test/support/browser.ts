@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp, type TestUser } from './test-app.js';
 
 /** Debian's chromium (Playwright's own browser download does not work on our machines). */
@@ -86,4 +86,35 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
       await t.close();
     },
   };
+}
+
+/** Yes/no checks of the demo phone standard where "yes" means a fault. */
+const PHONE_FAULT_CHECKS = ['account_lock', 'imei_blacklisted', 'liquid_damage'];
+
+/**
+ * Answers a form generated from the phone standard (inspection or QC) for a phone in perfect
+ * order: every check passes, no fault present, the first (best) choice, the top of each range.
+ */
+export async function answerPerfectPhone(form: Locator): Promise<void> {
+  for (const select of await form.locator('select').all()) {
+    const id = (await select.getAttribute('id')) ?? '';
+    const values = await select
+      .locator('option')
+      .evaluateAll((os) =>
+        os.map((o) => (o as unknown as { value: string }).value).filter(Boolean),
+      );
+    if (values.includes('true')) {
+      await select.selectOption(
+        PHONE_FAULT_CHECKS.some((c) => id === `check-${c}`) ? 'false' : 'true',
+      );
+    } else {
+      await select.selectOption(values[0]);
+    }
+  }
+  for (const input of await form.locator('input[type=number]').all()) {
+    await input.fill((await input.getAttribute('max')) ?? '100');
+  }
+  for (const input of await form.locator('input:not([type=number])').all()) {
+    await input.fill('photo-front, photo-back, photo-left, photo-right');
+  }
 }

@@ -1,12 +1,24 @@
 // Every screen of the console, by role. Add a screen: write its component, add one entry here.
 // A role's first menu entry is where it lands after logging in.
+import { CalibrationScreen } from './admin/calibration.js';
 import { CatalogScreen, StandardsScreen } from './admin/catalog.js';
 import { OrganisationsScreen } from './admin/organisations.js';
 import { QueuesScreen } from './admin/queues.js';
 import { ServiceAreasScreen } from './admin/service-areas.js';
 import { UsersScreen } from './admin/users.js';
 import { CourierTodayScreen } from './courier/today.js';
+import { MyPurchasesScreen } from './customer/purchases.js';
 import { MyTradeInsScreen } from './customer/trade-ins.js';
+import { InventoryScreen } from './merchant/inventory.js';
+import { ListingScreen, ListingsScreen } from './merchant/listings.js';
+import {
+  MerchantOrdersScreen,
+  MerchantPerformanceScreen,
+  MerchantReturnsScreen,
+  PaperworkScreen,
+} from './merchant/sales.js';
+import { RecyclingLotsScreen } from './partner/recycling.js';
+import { RefurbishmentScreen, RefurbishmentsScreen } from './partner/refurbishments.js';
 import { defineScreens } from './registry.js';
 import {
   SupportCaseScreen,
@@ -52,6 +64,13 @@ defineScreens(
     nav: true,
     Component: ServiceAreasScreen,
   },
+  {
+    path: 'admin/calibration',
+    title: 'Calibration',
+    roles: [...admin],
+    nav: true,
+    Component: CalibrationScreen,
+  },
   { path: 'admin/queues', title: 'Queues', roles: [...admin], nav: true, Component: QueuesScreen },
   { path: 'support', title: 'Search', roles: ['admin'], nav: true, Component: SupportSearchScreen },
   // warehouse
@@ -81,6 +100,90 @@ defineScreens(
     roles: ['warehouse'],
     nav: true,
     Component: ErasuresScreen,
+  },
+  {
+    path: 'refurbishments',
+    title: 'Refurbishment QC',
+    roles: ['warehouse'],
+    nav: true,
+    Component: RefurbishmentsScreen,
+  },
+  {
+    path: 'recycling-lots',
+    title: 'Recycling lots',
+    roles: ['warehouse'],
+    nav: true,
+    Component: RecyclingLotsScreen,
+  },
+  // technician (refurbishment and recycling partners)
+  {
+    path: 'refurbishments',
+    title: 'Repair orders',
+    roles: ['technician'],
+    nav: true,
+    Component: RefurbishmentsScreen,
+  },
+  {
+    path: 'recycling-lots',
+    title: 'Recycling lots',
+    roles: ['technician'],
+    nav: true,
+    Component: RecyclingLotsScreen,
+  },
+  {
+    path: 'refurbishments/:id',
+    title: 'Refurbishment',
+    roles: ['technician', 'warehouse'],
+    Component: RefurbishmentScreen,
+  },
+  // merchant
+  {
+    path: 'merchant/inventory',
+    title: 'Inventory',
+    roles: ['merchant'],
+    nav: true,
+    Component: InventoryScreen,
+  },
+  {
+    path: 'merchant/listings',
+    title: 'Listings',
+    roles: ['merchant'],
+    nav: true,
+    Component: ListingsScreen,
+  },
+  {
+    path: 'merchant/listings/:id',
+    title: 'Listing',
+    roles: ['merchant'],
+    Component: ListingScreen,
+  },
+  {
+    path: 'merchant/orders',
+    title: 'Orders',
+    roles: ['merchant'],
+    nav: true,
+    Component: MerchantOrdersScreen,
+  },
+  {
+    path: 'merchant/returns',
+    title: 'Returns',
+    roles: ['merchant'],
+    nav: true,
+    Component: MerchantReturnsScreen,
+  },
+  {
+    path: 'merchant/performance',
+    title: 'Performance',
+    roles: ['merchant'],
+    nav: true,
+    Component: MerchantPerformanceScreen,
+  },
+  {
+    path: 'merchant/paperwork',
+    title: 'Vehicle paperwork',
+    roles: ['merchant'],
+    nav: true,
+    Component: PaperworkScreen,
   },
   // courier
   {
@@ -114,5 +217,12 @@ defineScreens(
     roles: ['customer'],
     nav: true,
     Component: MyTradeInsScreen,
+  },
+  {
+    path: 'my/purchases',
+    title: 'My purchases',
+    roles: ['customer'],
+    nav: true,
+    Component: MyPurchasesScreen,
   },
 );

@@ -76,17 +76,7 @@ export function ServiceAreasScreen() {
               <h2>
                 {area.cityName} ({area.timeZone})
               </h2>
-              <BarPanel
-                title={`Pickup capacity per window in ${area.cityName}`}
-                labels={area.windows.map((w) => `${w.start}–${w.end}`)}
-                series={[
-                  {
-                    label: 'Capacity',
-                    values: area.windows.map((w) => w.capacity),
-                    color: '#2f6f4f',
-                  },
-                ]}
-              />
+              <WindowLoad cityCode={area.cityCode} cityName={area.cityName} />
               <p>
                 <b>Districts:</b>{' '}
                 {(area.districts ?? []).map((d) => d.name).join(', ') || 'none listed'}
@@ -96,5 +86,56 @@ export function ServiceAreasScreen() {
         </div>
       )}
     </section>
+  );
+}
+
+interface WindowLoadView {
+  date: string;
+  windows: Array<{ start: string; end: string; capacity: number; booked: number }>;
+  total: { capacity: number; booked: number };
+}
+
+/** Pickups booked per window on a day, against each window's capacity. */
+function WindowLoad({ cityCode, cityName }: { cityCode: string; cityName: string }) {
+  const [date, setDate] = useState('');
+  const load = useLoad(
+    (signal) =>
+      api.get<WindowLoadView>('/pickups/load', { cityCode, date: date || undefined }, signal),
+    [cityCode, date],
+  );
+  const l = load.data;
+  return (
+    <div>
+      <label className="inline">
+        Day{' '}
+        <input
+          type="date"
+          value={date || l?.date || ''}
+          onChange={(e) => setDate(e.target.value)}
+        />
+      </label>
+      <ErrorNotice error={load.error} onRetry={load.reload} />
+      {load.loading && !l && <Loading what="Counting pickups" />}
+      {l && (
+        <>
+          <BarPanel
+            title={`Pickups per window against capacity in ${cityName} on ${l.date}`}
+            labels={l.windows.map((w) => `${w.start}–${w.end}`)}
+            series={[
+              { label: 'Booked', values: l.windows.map((w) => w.booked), color: '#c28a00' },
+              {
+                label: 'Capacity',
+                values: l.windows.map((w) => w.capacity),
+                color: '#2f6f4f',
+                outline: true,
+              },
+            ]}
+          />
+          <p>
+            {l.total.booked} of {l.total.capacity} places booked.
+          </p>
+        </>
+      )}
+    </div>
   );
 }

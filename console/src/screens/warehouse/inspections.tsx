@@ -37,9 +37,10 @@ export interface Inspection extends Stateful {
   createdAt: string;
 }
 
-type Answer = boolean | string | number | string[];
+export type Answer = boolean | string | number | string[];
 
-function useCategoryNames() {
+/** Category id → name, from the public flat list. */
+export function useCategoryNames() {
   const flat = useLoad(
     (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'flat' }, signal),
     [],
@@ -132,7 +133,7 @@ function gradeDistribution(items: Inspection[], names: Map<string, string>) {
 }
 
 /** One input per check of the standard; answers keyed by check id, as the API takes them. */
-function CheckInput({
+export function CheckInput({
   check,
   value,
   onChange,

@@ -8,7 +8,7 @@ import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { ItemsService } from '../core/items/items.service.js';
-import { QuoteTradeIn, SchedulePickup } from '../core/jobs/job-catalogue.js';
+import { CancelPickup, QuoteTradeIn, SchedulePickup } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
@@ -350,7 +350,7 @@ export class TradeInsService {
 
   async cancel(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
-      await this.lockVisible(m, actor, id);
+      const before = await this.lockVisible(m, actor, id);
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
         id,
@@ -358,6 +358,17 @@ export class TradeInsService {
         actor,
         expectedVersion: version,
         effects: (mm) => this.workflow.cancelItems(mm, id, actor),
+        // Accepted means a pickup was asked for: call the courier off.
+        jobs:
+          before.state === 'ACCEPTED'
+            ? [
+                job(CancelPickup, {
+                  source: { kind: 'trade-in', id },
+                  direction: 'inbound',
+                  reason: `trade-in cancelled by the ${actor.role}`,
+                }),
+              ]
+            : [],
       });
     });
   }

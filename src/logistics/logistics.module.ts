@@ -8,7 +8,12 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { CheckPickupSla, DispatchPickups, SchedulePickup } from '../core/jobs/job-catalogue.js';
+import {
+  CancelPickup,
+  CheckPickupSla,
+  DispatchPickups,
+  SchedulePickup,
+} from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
@@ -50,6 +55,7 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
     this.jobs.register(SchedulePickup, async (payload) => {
       await this.pickups.schedule(payload);
     });
+    this.jobs.register(CancelPickup, (payload) => this.pickups.cancelBySource(payload));
     this.jobs.register(DispatchPickups, async (payload) => {
       await this.dispatch.run(payload.cityCode);
     });

@@ -25,7 +25,7 @@ export const PickupMachine = defineMachine({
     { action: 'reschedule', from: ['FAILED'], to: 'SCHEDULED', roles: ['system', 'admin'] },
     {
       action: 'cancel',
-      from: ['SCHEDULED', 'ASSIGNED', 'FAILED'],
+      from: ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE', 'FAILED'],
       to: 'CANCELLED',
       roles: ['system', 'admin'],
     },

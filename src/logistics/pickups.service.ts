@@ -22,13 +22,14 @@ import {
   OpenSupportCase,
   ParcelDelivered,
   SaleOrderShipmentUpdate,
+  CancelPickup,
   SchedulePickup,
   StartErasure,
   TradeInShipmentUpdate,
   type ShipmentAddress,
   type ShipmentUpdatePayload,
 } from '../core/jobs/job-catalogue.js';
-import { job, type JobDef, type OutboxJob } from '../core/jobs/job-definition.js';
+import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
@@ -54,8 +55,7 @@ import { PickupBookings } from './pickup-bookings.js';
 import { Pickup, type PickupState } from './pickup.entity.js';
 import { PickupMachine } from './pickup.machine.js';
 
-type PayloadOf<D> = D extends JobDef<infer P> ? P : never;
-export type SchedulePickupPayload = PayloadOf<typeof SchedulePickup>;
+export type SchedulePickupPayload = JobPayload<typeof SchedulePickup>;
 
 /** States in which a pickup still occupies a courier and can still be late. */
 const OPEN_STATES: PickupState[] = ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE'];
@@ -147,7 +147,26 @@ export class PickupsService {
     }
   }
 
-  private findBySource(payload: SchedulePickupPayload): Promise<Pickup | null> {
+  /**
+   * Handles CancelPickup: the asking stage no longer wants the shipment. Not collected yet →
+   * CANCELLED (the courier's list drops it); collected already → nothing to undo here, the
+   * items come in as usual. Not scheduled yet (the jobs crossed) → retry until it is.
+   */
+  async cancelBySource(payload: JobPayload<typeof CancelPickup>): Promise<void> {
+    const pickup = await this.findBySource(payload);
+    if (!pickup) throw new Error(`No pickup for ${payload.source.kind} ${payload.source.id} yet`);
+    if (!['SCHEDULED', 'ASSIGNED', 'EN_ROUTE', 'FAILED'].includes(pickup.state)) return;
+    await this.transitions.apply(PickupMachine, {
+      id: pickup.id,
+      action: 'cancel',
+      actor: SYSTEM_ACTOR,
+      data: { reason: payload.reason },
+    });
+  }
+
+  private findBySource(
+    payload: Pick<SchedulePickupPayload, 'source' | 'direction'>,
+  ): Promise<Pickup | null> {
     return this.dataSource.getRepository(Pickup).findOne({
       where: {
         sourceKind: payload.source.kind,

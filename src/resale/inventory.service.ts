@@ -7,12 +7,10 @@ import { decodeCursor, encodeCursor, type Page } from '../core/http/pagination.j
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import type { ItemAvailableForSale } from '../core/jobs/job-catalogue.js';
-import type { JobDef } from '../core/jobs/job-definition.js';
+import type { JobPayload } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InventoryQuery, PoolQuery } from './resale.dto.js';
 import { InventoryEntry } from './resale.entities.js';
-
-type Payload<J> = J extends JobDef<infer P> ? P : never;
 
 interface InventoryRow {
   item_id: string;
@@ -67,7 +65,7 @@ export class InventoryService {
   ) {}
 
   /** ItemAvailableForSale: into the pool (again, after a buyer's return). Idempotent. */
-  async pool(payload: Payload<typeof ItemAvailableForSale>): Promise<void> {
+  async pool(payload: JobPayload<typeof ItemAvailableForSale>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const item = await m
         .getRepository(Item)

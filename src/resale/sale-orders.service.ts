@@ -20,7 +20,7 @@ import {
   type ShipmentAddress,
   type ShipmentUpdatePayload,
 } from '../core/jobs/job-catalogue.js';
-import { job, type JobDef, type OutboxJob } from '../core/jobs/job-definition.js';
+import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.registry.js';
@@ -38,8 +38,6 @@ import type {
 } from './resale.dto.js';
 import { Listing, SaleOrder } from './resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
-
-type Payload<J> = J extends JobDef<infer P> ? P : never;
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
 
@@ -325,7 +323,7 @@ export class SaleOrdersService {
   }
 
   /** ExpireSaleReservation: still unpaid at the end of the reservation → cancelled. */
-  async expire(payload: Payload<typeof ExpireSaleReservation>): Promise<void> {
+  async expire(payload: JobPayload<typeof ExpireSaleReservation>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const order = await m.getRepository(SaleOrder).findOne({
         where: { id: payload.saleOrderId },
@@ -511,7 +509,7 @@ export class SaleOrdersService {
    * Grading re-inspected the returned item: compare with the grade it was sold as (a difference
    * is a grade mismatch against the merchant), refund the buyer, and close the return.
    */
-  async onReturnInspected(p: Payload<typeof ReturnInspected>): Promise<void> {
+  async onReturnInspected(p: JobPayload<typeof ReturnInspected>): Promise<void> {
     if (p.source.kind !== 'sale-order') return;
     await this.dataSource.transaction(async (m) => {
       const order = await m

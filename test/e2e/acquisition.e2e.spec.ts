@@ -383,6 +383,8 @@ describe('acquisition: trade-in orders', () => {
       .getRepository(Item)
       .findOneByOrFail({ id: order.items[0].itemId });
     expect(item.state).toBe('CANCELLED');
+    // …and the courier is called off.
+    expect(await outbox('cancel-pickup', order.id)).toHaveLength(1);
   });
 
   it('expires a quote that passes its validity', async () => {

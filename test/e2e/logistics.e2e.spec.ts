@@ -6,6 +6,7 @@ import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { newTraceCode } from '../../src/core/items/trace-code.js';
 import {
+  CancelPickup,
   CheckPickupSla,
   DispatchPickups,
   OpenSupportCase,
@@ -269,6 +270,22 @@ describe('reverse logistics', () => {
     const count = await t.dataSource.getRepository(Pickup).countBy({ sourceId: payload.source.id });
     expect(count).toBe(1);
     expect(await shipmentUpdates(created.id)).toHaveLength(1);
+  });
+
+  it('calls a pickup off when the asking stage cancels, once, and waits if not scheduled yet', async () => {
+    const items = await newItems(1);
+    const payload = payloadFor('310100', '310104', items);
+    const cancel = { source: payload.source, direction: 'inbound' as const, reason: 'cancelled' };
+    const handler = t.app.get(JobHandlerRegistry).get(CancelPickup.name);
+    const ctx = { jobId: 'cancel', attempt: 1, maxAttempts: 8 };
+    // The jobs crossed: nothing to cancel yet, so the job fails and is retried.
+    await expect(handler?.run(cancel, ctx)).rejects.toThrow('No pickup');
+    const created = await schedule(payload);
+    await handler?.run(cancel, ctx);
+    await handler?.run(cancel, ctx); // delivered twice
+    const after = await t.dataSource.getRepository(Pickup).findOneByOrFail({ id: created.id });
+    expect(after.state).toBe('CANCELLED');
+    expect(after.version).toBe(created.version + 1);
   });
 
   // ---- dispatch -----------------------------------------------------------------------------

@@ -84,6 +84,13 @@ export const CheckPickupSla = defineJob<{ pickupId: string; attempt: number }>(
   'dispatch',
 );
 
+/** The shipment is no longer wanted (e.g. a trade-in cancelled before collection). */
+export const CancelPickup = defineJob<{
+  source: SourceRef;
+  direction: 'inbound' | 'return-to-owner' | 'buyer-return';
+  reason: string;
+}>('cancel-pickup', 'dispatch');
+
 // ---- logistics → the stage that asked for the shipment --------------------------------------
 
 export interface ShipmentUpdatePayload {
@@ -304,6 +311,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   ItemGraded,
   ReceivingExceptionRaised,
   SchedulePickup,
+  CancelPickup,
   DispatchPickups,
   CheckPickupSla,
   ParcelDelivered,

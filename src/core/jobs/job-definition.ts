@@ -27,6 +27,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+/** The payload type of a job type: `JobPayload<typeof SchedulePickup>`. */
+export type JobPayload<D> = D extends JobDef<infer P> ? P : never;
+
 export function defineJob<P>(name: string, queue: QueueName, options: JobsOptions = {}): JobDef<P> {
   return { name, queue, options: { ...DEFAULT_JOB_OPTIONS, ...options } };
 }

@@ -24,7 +24,7 @@ import { GradingStandardsService } from '../../catalog/grading-standards.service
 import { CalibrationService } from '../calibration/calibration.service.js';
 import type { GradeResult } from '../engine/grade-engine.js';
 import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
-import type { JobPayload } from '../job-payload.js';
+import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
 import type {

@@ -21,7 +21,7 @@ import { CatalogService } from '../../catalog/catalog.service.js';
 import { isLeaf } from '../../catalog/category.entity.js';
 import { conflict } from '../grading.helpers.js';
 import { InspectionsService } from '../inspection/inspections.service.js';
-import type { JobPayload } from '../job-payload.js';
+import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Parcel } from './parcel.entity.js';
 import { ParcelMachine } from './parcel.machine.js';
 import type { ParcelQuery, ReceiveParcelDto, ReceivingExceptionQuery } from './receiving.dto.js';

@@ -62,8 +62,12 @@ export function policyFor(configured: AppConfig['erasure']['policy'], at: Date):
 /** States in which a medium's wipe is still under way (one at a time per medium). */
 const OPEN_STATES = ['QUEUED', 'RUNNING', 'VERIFYING', 'FAILED', 'AWAITING_DESTRUCTION'] as const;
 
-/** How long a worker may hold a running wipe before another may take it over. */
-const LEASE_MS = 10 * 60_000;
+/**
+ * How long a worker's claim on a running wipe lasts unless renewed. It is renewed while the
+ * station works, so only a dead worker's claim runs out, and well within the RunErasure job's
+ * retry window (8 tries, about 2 minutes of backoff), so another worker takes the wipe over.
+ */
+const LEASE_MS = 60_000;
 
 export interface StartRequest {
   itemId: string;
@@ -418,6 +422,13 @@ export class ErasureService {
       return;
     }
     let result: StationResult;
+    const heartbeat = setInterval(() => {
+      void execute(
+        this.dataSource.manager,
+        `UPDATE erasures SET lease_until = $3 WHERE id = $1 AND version = $2 AND state = 'RUNNING'`,
+        [claimed.id, claimed.version, new Date(Date.now() + LEASE_MS)],
+      ).catch(() => undefined);
+    }, LEASE_MS / 3);
     try {
       result = await station.start(engineMedium, plan, { attempt, operator: e.operatorName });
     } catch (err) {
@@ -428,6 +439,8 @@ export class ErasureService {
         [claimed.id, claimed.version],
       );
       throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
     await this.dataSource.transaction(async (manager) => {
       const run: StoredRun = { ...result, attempt };

@@ -23,6 +23,8 @@ const PG_ERRORS: Record<string, { status: number; message: string }> = {
   '22P02': { status: 400, message: 'A value has the wrong format' },
   '22003': { status: 400, message: 'A number is out of range' },
   '22001': { status: 400, message: 'A value is too long' },
+  // A NUL byte or invalid UTF-8 in client text (e.g. a path parameter "%00").
+  '22021': { status: 400, message: 'A value contains characters that cannot be stored' },
   '40001': { status: 409, message: 'Concurrent change; retry the request' },
   '40P01': { status: 409, message: 'Concurrent change; retry the request' },
 };
@@ -88,6 +90,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       );
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply.status(body.statusCode).send(body);
+    // JSON even when the route had set another type (e.g. a PDF download that was not found).
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -387,6 +387,56 @@ describe('acquisition: trade-in orders', () => {
     expect(await outbox('cancel-pickup', order.id)).toHaveLength(1);
   });
 
+  it('takes a store trade-in over the counter: no pickup, the store holds the items', async () => {
+    const storeOrg = await t.organisation('store');
+    const clerk = await t.user('warehouse', { organisationId: storeOrg });
+    const otherClerk = await t.user('warehouse', { organisationId: await t.organisation('store') });
+    const adminUser = await t.user('admin');
+    const store = await t.http
+      .post('/api/v1/drop-off-stores')
+      .set(adminUser.auth)
+      .send({
+        code: `store-test-${storeOrg.slice(0, 8)}`,
+        name: 'Test counter',
+        cityCode: '310100',
+        districtCode: '310104',
+        address: 'No. 2 Hongqiao Rd',
+        organisationId: storeOrg,
+      })
+      .expect(201);
+    const created = await t.http
+      .post('/api/v1/trade-ins')
+      .set(owner.auth)
+      .send({ channel: 'store', storeId: store.body.id, items: [phone()] })
+      .expect(201);
+    const order = await eventually(async () => {
+      const o = await get(created.body.id as string);
+      return o.state === 'QUOTED' ? o : null;
+    });
+    await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
+    expect(await outbox('schedule-pickup', order.id)).toHaveLength(0);
+    // Only the chosen store's staff take the items in.
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/drop-off`)
+      .set(otherClerk.auth)
+      .send({})
+      .expect(404);
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/drop-off`)
+      .set(clerk.auth)
+      .send({})
+      .expect(200);
+    expect((await get(order.id)).state).toBe('IN_TRANSIT');
+    const item = await t.dataSource
+      .getRepository(Item)
+      .findOneByOrFail({ id: order.items[0].itemId });
+    expect(item).toMatchObject({
+      state: 'IN_TRANSIT',
+      custodianKind: 'store',
+      custodianId: storeOrg,
+    });
+  });
+
   it('expires a quote that passes its validity', async () => {
     const order = await quotedOrder([phone()]);
     await t.dataSource.query(

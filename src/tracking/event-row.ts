@@ -1,21 +1,6 @@
-/** An item_events row as tracking reads it (snake_case straight from SQL). */
-export interface EventRow {
-  item_id: string;
-  seq: number;
-  at: Date;
-  type: string;
-  entity: string;
-  entity_id: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_role: string;
-  actor_id: string | null;
-  organisation_id: string | null;
-  custodian_kind: string | null;
-  custodian_id: string | null;
-  place: string | null;
-  data: Record<string, unknown>;
-}
+import type { StoredEvent } from '../core/history/history.service.js';
+/** An item_events row as tracking reads it (snake_case straight from SQL, without the hashes). */
+export type EventRow = Omit<StoredEvent, 'prev_hash' | 'hash'>;
 
 export const EVENT_COLUMNS = `e.item_id, e.seq, e.at, e.type, e.entity, e.entity_id, e.from_state,
   e.to_state, e.actor_role, e.actor_id, e.organisation_id, e.custodian_kind, e.custodian_id,

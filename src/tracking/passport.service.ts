@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import { HistoryService } from '../core/history/history.service.js';
-import { normaliseTraceCode } from '../core/items/trace-code.js';
 import {
-  custodyChain,
-  EVENT_COLUMNS,
-  type EventRow,
-  ORGANISATION_CUSTODIANS,
-} from './event-row.js';
+  checkChain,
+  STORED_EVENT_COLUMNS,
+  type StoredEvent,
+} from '../core/history/history.service.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
+import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
 import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 
@@ -21,6 +20,8 @@ interface ItemRow {
   grade: string | null;
   erasure_status: string;
   created_at: Date;
+  history_seq: number;
+  history_hash: string;
 }
 
 /**
@@ -106,7 +107,6 @@ const REFURBISHMENT_ENTITIES = ['RefurbishmentOrder', 'Refurbishment'];
 export class PassportService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly history: HistoryService,
     private readonly schema: SchemaProbe,
     private readonly vehicles: VehicleFactsService,
   ) {}
@@ -116,7 +116,7 @@ export class PassportService {
     const [item] = code
       ? await this.dataSource.query<ItemRow[]>(
           `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
-                  created_at FROM items WHERE trace_code = $1`,
+                  created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
           [code],
         )
       : [];
@@ -126,8 +126,9 @@ export class PassportService {
 
   async passport(traceCode: string) {
     const item = await this.item(traceCode);
-    const events = await this.dataSource.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = $1 ORDER BY e.seq`,
+    // All columns: the same rows feed the passport and the chain check (one read, not two).
+    const events = await this.dataSource.query<StoredEvent[]>(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
       [item.id],
     );
     const chain = custodyChain(events);
@@ -135,7 +136,7 @@ export class PassportService {
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
     for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
     const orgs = await this.organisationNames([...orgIds]);
-    const report = await this.history.verify(item.id);
+    const report = checkChain(item.id, item, events);
 
     return {
       traceCode: item.trace_code,

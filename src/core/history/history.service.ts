@@ -52,25 +52,6 @@ export interface ChainReport {
   reason: string | null;
 }
 
-interface EventRow {
-  seq: number;
-  at: Date;
-  type: string;
-  entity: string;
-  entity_id: string;
-  from_state: string | null;
-  to_state: string | null;
-  actor_role: string;
-  actor_id: string | null;
-  organisation_id: string | null;
-  custodian_kind: string | null;
-  custodian_id: string | null;
-  place: string | null;
-  data: unknown;
-  prev_hash: string;
-  hash: string;
-}
-
 @Injectable()
 export class HistoryService {
   constructor(private readonly dataSource: DataSource) {}
@@ -158,50 +139,83 @@ export class HistoryService {
       'SELECT history_seq, history_hash FROM items WHERE id = $1',
       [itemId],
     );
-    const rows = await manager.query<EventRow[]>(
-      `SELECT seq, at, type, entity, entity_id, from_state, to_state, actor_role, actor_id,
-              organisation_id, custodian_kind, custodian_id, place, data, prev_hash, hash
-         FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
+    const rows = await manager.query<StoredEvent[]>(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
       [itemId],
     );
-    const broken = (seq: number | null, reason: string): ChainReport => ({
-      itemId,
-      intact: false,
-      events: rows.length,
-      firstBrokenSeq: seq,
-      reason,
-    });
-    let prevHash = '';
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (r.seq !== i + 1) return broken(i + 1, `entry ${i + 1} is missing or out of order`);
-      if (r.prev_hash !== prevHash)
-        return broken(r.seq, 'link to the previous entry does not match');
-      const expected = eventHash({
-        itemId,
-        seq: r.seq,
-        at: new Date(r.at).toISOString(),
-        type: r.type,
-        entity: r.entity,
-        entityId: r.entity_id,
-        fromState: r.from_state,
-        toState: r.to_state,
-        actorRole: r.actor_role,
-        actorId: r.actor_id,
-        organisationId: r.organisation_id,
-        custodianKind: r.custodian_kind,
-        custodianId: r.custodian_id,
-        place: r.place,
-        data: r.data,
-        prevHash: r.prev_hash,
-      });
-      if (expected !== r.hash) return broken(r.seq, 'entry content does not match its hash');
-      prevHash = r.hash;
-    }
-    const head = heads[0];
-    if (head && (head.history_seq !== rows.length || head.history_hash !== prevHash)) {
-      return broken(rows.length + 1, 'the latest entries are missing');
-    }
-    return { itemId, intact: true, events: rows.length, firstBrokenSeq: null, reason: null };
+    return checkChain(itemId, heads[0] ?? null, rows);
   }
+}
+
+/** Every column of an item_events row, as `checkChain` needs it (snake_case, from SQL). */
+export const STORED_EVENT_COLUMNS = `item_id, seq, at, type, entity, entity_id, from_state,
+  to_state, actor_role, actor_id, organisation_id, custodian_kind, custodian_id, place, data,
+  prev_hash, hash`;
+
+export interface StoredEvent {
+  item_id: string;
+  seq: number;
+  at: Date;
+  type: string;
+  entity: string;
+  entity_id: string;
+  from_state: string | null;
+  to_state: string | null;
+  actor_role: string;
+  actor_id: string | null;
+  organisation_id: string | null;
+  custodian_kind: string | null;
+  custodian_id: string | null;
+  place: string | null;
+  data: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The chain check on rows already read (in `seq` order) and the head kept on the item row, so a
+ * reader that needs the events anyway (the passport) checks them without reading them twice.
+ */
+export function checkChain(
+  itemId: string,
+  head: { history_seq: number; history_hash: string } | null,
+  rows: readonly StoredEvent[],
+): ChainReport {
+  const broken = (seq: number | null, reason: string): ChainReport => ({
+    itemId,
+    intact: false,
+    events: rows.length,
+    firstBrokenSeq: seq,
+    reason,
+  });
+  let prevHash = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.seq !== i + 1) return broken(i + 1, `entry ${i + 1} is missing or out of order`);
+    if (r.prev_hash !== prevHash) return broken(r.seq, 'link to the previous entry does not match');
+    const expected = eventHash({
+      itemId,
+      seq: r.seq,
+      at: new Date(r.at).toISOString(),
+      type: r.type,
+      entity: r.entity,
+      entityId: r.entity_id,
+      fromState: r.from_state,
+      toState: r.to_state,
+      actorRole: r.actor_role,
+      actorId: r.actor_id,
+      organisationId: r.organisation_id,
+      custodianKind: r.custodian_kind,
+      custodianId: r.custodian_id,
+      place: r.place,
+      data: r.data,
+      prevHash: r.prev_hash,
+    });
+    if (expected !== r.hash) return broken(r.seq, 'entry content does not match its hash');
+    prevHash = r.hash;
+  }
+  if (head && (head.history_seq !== rows.length || head.history_hash !== prevHash)) {
+    return broken(rows.length + 1, 'the latest entries are missing');
+  }
+  return { itemId, intact: true, events: rows.length, firstBrokenSeq: null, reason: null };
 }

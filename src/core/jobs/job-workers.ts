@@ -41,6 +41,9 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
         prefix: this.config.queuePrefix,
         concurrency: this.config.workerConcurrency,
+        // A worker killed mid-job leaves it stalled; another worker takes it over. Allow a few
+        // such takeovers before BullMQ gives up on the job (the default is one).
+        maxStalledCount: 5,
       });
       worker.on('error', (err) => this.logger.warn(`Worker ${queue}: ${err.message}`));
       worker.on('failed', (job, err) => void this.onFailed(job, err));
@@ -70,7 +73,12 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async onFailed(job: Job<JobData> | undefined, err: Error): Promise<void> {
     if (!job?.data.outboxId) return;
-    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    // Out of attempts, unrecoverable, or stalled too often: BullMQ keeps the job as failed, so
+    // mark the outbox row too — visible and replayable, never silently waiting forever.
+    const final =
+      err instanceof UnrecoverableError ||
+      job.attemptsMade >= (job.opts.attempts ?? 1) ||
+      /more than allowable limit/i.test(err.message);
     if (!final) return;
     this.logger.error(`Job ${job.name} ${job.id} failed for good: ${err.message}`);
     await this.dataSource

@@ -24,7 +24,8 @@ import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { needsSecondGrader } from '../grading/engine/fairness.js';
 import { explainDifference } from '../valuation/engine/explain.js';
-import type { DefectDeduction } from '../valuation/engine/types.js';
+import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
+import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { ValuationService, type ItemValuation } from '../valuation/valuation.service.js';
 import {
   type HoldReason,
@@ -90,6 +91,7 @@ export class TradeInWorkflow {
           productModelId: it.productModelId,
           categoryId: it.categoryId,
           declaredCondition: it.declaredCondition,
+          extraFactors: declaredVehicleFactors(it.declaredCondition),
           confidencePenalty: penalty,
           valuationDate: now,
         });
@@ -286,6 +288,7 @@ export class TradeInWorkflow {
         grade: p.grade,
         declaredCondition: it.declaredCondition,
         defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
+        extraFactors: declaredVehicleFactors(it.declaredCondition),
         // Same date and parameters as the quote: only what inspection found moves the price.
         valuationDate: new Date(it.quote.valuationDate),
         paramsVersion: it.quote.paramsVersion,
@@ -551,4 +554,25 @@ export function explainOffer(
       };
     }),
   };
+}
+
+/**
+ * A car's declared odometer prices in at quote time (and, unchanged, in the final offer, so the
+ * difference still comes from inspection only): mileage judged against what the car's age
+ * explains, with the same factors the vehicles module uses. Not a car: no factors.
+ */
+function declaredVehicleFactors(
+  declared: Readonly<Record<string, unknown>> | null | undefined,
+): ((ageYears: number) => ExtraFactor[]) | undefined {
+  const km = declared?.mileageKm;
+  if (typeof km !== 'number') return undefined;
+  return (ageYears) =>
+    vehicleFactors({
+      ageYears,
+      km,
+      use: 'private',
+      level: null,
+      accidentHistory: null,
+      province: null,
+    });
 }

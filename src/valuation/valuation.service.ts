@@ -2,11 +2,10 @@ import { BadRequestException, NotFoundException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { defaultParamSet, paramsForCategory } from './engine/params.js';
-import { valuate } from './engine/model.js';
+import { valuate, type ValuationInput } from './engine/model.js';
 import type {
   ComparableSale,
   DefectDeduction,
-  ExtraFactor,
   Grade,
   Valuation,
   ValuationParamSet,
@@ -34,7 +33,7 @@ export interface ItemToValue {
   /** The item's own age (a car: since first registration); default: since the model's launch. */
   ageYears?: number;
   /** Category-specific multipliers, each a breakdown line (vehicles: mileage, level, region). */
-  extraFactors?: readonly ExtraFactor[];
+  extraFactors?: ValuationInput['extraFactors'];
   /** The date the price is for (default now); comparables sold after it are ignored. */
   valuationDate?: Date;
   /** Use this parameter version instead of the active one (a final offer reuses its quote's). */

@@ -14,7 +14,7 @@ import {
   parseDealerRecords,
   SOURCE_TRUST,
 } from './engine/mileage.js';
-import { vehicleFactors } from './engine/pricing.js';
+import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { decodeVin, parsePlate, validateVin } from './engine/vin.js';
 import { publicFlag, VehicleFactsService } from './vehicle-facts.service.js';
 import { MileageReadingRow, RecordConsent, Vehicle } from './vehicle.entities.js';

@@ -474,6 +474,28 @@ describe('vehicles', () => {
     await t.http.get(`/api/v1/vehicles/${low}/valuation`).set(owner.auth).expect(403);
   });
 
+  it('prices the declared mileage into a car trade-in quote, with its own line', async () => {
+    const quoted = async (mileageKm: number) => {
+      const created = await tradeIn(owner, [car(newVin(), mileageKm)]).expect(201);
+      return eventually(async () => {
+        const o = await t.http
+          .get(`/api/v1/trade-ins/${created.body.id}`)
+          .set(owner.auth)
+          .expect(200);
+        return o.body.state === 'QUOTED'
+          ? (o.body.items[0] as {
+              quote: { amountMinor: number; lines: Array<{ code: string; label: string }> };
+            })
+          : null;
+      });
+    };
+    const low = await quoted(20_000);
+    const high = await quoted(250_000);
+    expect(high.quote.amountMinor).toBeLessThan(low.quote.amountMinor);
+    const line = high.quote.lines.find((l) => l.code === 'extra:mileage');
+    expect(line?.label).toContain('250,000 km');
+  });
+
   it('keeps a car sale incomplete until the ownership transfer task is done', async () => {
     const vin = newVin();
     await carInStock(vin, '2021-01-10', 30_000);

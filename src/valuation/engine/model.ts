@@ -93,7 +93,8 @@ export interface ValuationInput {
   declaredCondition?: DeclaredCondition | Grade | Readonly<Record<string, unknown>>;
   defects?: readonly DefectDeduction[];
   /** Hook for extra multiplicative factors such as vehicle mileage. */
-  extraFactors?: readonly ExtraFactor[];
+  /** Or a function of the item's age as the model computes it (a car's expected mileage). */
+  extraFactors?: readonly ExtraFactor[] | ((ageYears: number) => readonly ExtraFactor[]);
   /** Recent sales; only those of the same product model and grade are used. */
   comparables?: readonly ComparableSale[];
   /** 0..1 from fraud signals: lowers confidence, never the price. */
@@ -234,7 +235,9 @@ export function valuate(
     },
     value,
   });
-  for (const f of input.extraFactors ?? []) {
+  const extraFactors =
+    typeof input.extraFactors === 'function' ? input.extraFactors(ageYears) : input.extraFactors;
+  for (const f of extraFactors ?? []) {
     if (!Number.isFinite(f.factor) || f.factor <= 0) {
       throw new RangeError(`extra factor ${f.code} must be > 0`);
     }

@@ -1,4 +1,5 @@
 // Mileage history and odometer-rollback detection ("调表"): pure functions, no I/O.
+import type { VehicleUse } from '../../valuation/engine/vehicle-factors.js';
 
 export const MILEAGE_SOURCES = [
   'owner-declaration',
@@ -22,8 +23,7 @@ export const SOURCE_TRUST: Readonly<Record<MileageSource, Trust>> = {
   'owner-declaration': 'low',
 };
 
-export const VEHICLE_USES = ['private', 'taxi', 'ride-hailing', 'rental', 'commercial'] as const;
-export type VehicleUse = (typeof VEHICLE_USES)[number];
+export { VEHICLE_USES, type VehicleUse } from '../../valuation/engine/vehicle-factors.js';
 
 /** Plausible yearly km per use: above `max` is implausible; below `min` suspicious for hard use. */
 export const YEARLY_KM: Readonly<Record<VehicleUse, { max: number; min: number | null }>> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { valuate } from '../../valuation/engine/model.js';
-import { vehicleFactors, type VehiclePricingFacts } from './pricing.js';
+import { vehicleFactors, type VehiclePricingFacts } from './vehicle-factors.js';
 
 const camry = {
   launchPriceMinor: 20_980_000,

@@ -1,7 +1,12 @@
-// Vehicle-specific valuation factors for the valuation engine's `extraFactors` hook: pure.
-import type { ExtraFactor } from '../../valuation/engine/types.js';
-import type { AccidentHistory, ConditionLevel } from './condition.js';
-import type { VehicleUse } from './mileage.js';
+// Vehicle-specific valuation factors for the engine's `extraFactors` hook: pure. They live in
+// the valuation engine (a reference every stage may consult) so that a trade-in quote and the
+// vehicles module price a car the same way.
+import type { ExtraFactor } from './types.js';
+
+export const VEHICLE_USES = ['private', 'taxi', 'ride-hailing', 'rental', 'commercial'] as const;
+export type VehicleUse = (typeof VEHICLE_USES)[number];
+/** GB/T 30323-2013 technical condition level (1 best … 5 accident vehicle). */
+export type ConditionLevel = 1 | 2 | 3 | 4 | 5;
 
 /** What a private car runs in China in a typical year. */
 export const EXPECTED_KM_PER_YEAR: Readonly<Record<VehicleUse, number>> = {
@@ -47,7 +52,8 @@ export interface VehiclePricingFacts {
   use: VehicleUse;
   /** GB/T 30323 level and accident history from the latest inspection, if any. */
   level: ConditionLevel | null;
-  accidentHistory: AccidentHistory | null;
+  /** 'structural_repair' is the one that moves the price here. */
+  accidentHistory: string | null;
   /** Plate province character (registration region). */
   province: string | null;
 }

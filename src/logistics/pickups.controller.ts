@@ -127,6 +127,18 @@ export class PickupsController {
   ) {
     return this.pickups.fail(actor, id, dto);
   }
+
+  /** A failed pickup that found no free window: operations book it when one opens. */
+  @Post(':id/reschedule')
+  @HttpCode(200)
+  @Roles('admin')
+  reschedule(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.pickups.rescheduleByHand(actor, id, dto.version);
+  }
 }
 
 /** Couriers' dispatch profiles: capacity per window and the areas they serve. */

@@ -521,38 +521,83 @@ export class PickupsService {
           ],
         });
       }
-      const area = await this.areas.findArea(failed.areaCode, {
-        includeInactive: true,
-        manager: m,
-      });
-      if (!area) throw new ConflictException(`Service area ${failed.areaCode} no longer exists`);
-      await this.bookings.lockArea(m, area.cityCode);
-      let promise: PickupPromise;
-      try {
-        promise = await this.promiseIn(m, area, now);
-      } catch (err) {
-        if (err instanceof NoPickupCapacityError) throw new ConflictException(err.message);
-        throw err;
-      }
-      return this.transitions.apply(PickupMachine, {
-        manager: m,
-        id,
-        action: 'reschedule',
-        actor: SYSTEM_ACTOR,
-        patch: { ...promiseColumns(promise), attempt: failed.attempt + 1, courierId: null },
-        data: (p) => ({ attempt: p.attempt, promisedWindow: windowOf(p) }),
-        jobs: (p) => [
-          ...shipmentUpdate(p, 'failed', { at: now, reason }),
-          ...notifyCustomer(p, 'pickup-rescheduled', {
-            reason: attempt.reason,
-            promisedWindow: windowOf(p),
-            attemptsRemaining: attemptsRemaining(p.attempt - 1),
+      return this.reschedule(m, failed, now, reason, {
+        onNoSlot: () => [
+          ...shipmentUpdate(failed, 'failed', { at: now, reason }),
+          job(OpenSupportCase, {
+            kind: 'late-pickup',
+            dedupeKey: `no-slot:${failed.id}:${failed.attempt}`,
+            summary: `Pickup failed (${reason}) and no window is free to reschedule it`,
+            itemIds: failed.itemIds,
+            orderRef:
+              failed.sourceKind === 'store-intake'
+                ? null
+                : { kind: failed.sourceKind, id: failed.sourceId },
+            customerId: failed.customerId,
+            detail: { pickupId: failed.id, attempt: failed.attempt, areaCode: failed.areaCode },
           }),
-          ...this.afterBooking(p),
         ],
       });
     });
     return (await this.views(actor, [p]))[0];
+  }
+
+  /** An admin books a FAILED pickup into the next window with room (409 while all are full). */
+  async rescheduleByHand(actor: Actor, id: string, version?: number) {
+    const now = this.clock.now();
+    const p = await this.dataSource.transaction(async (m) => {
+      const failed = await m.getRepository(Pickup).findOne({ where: { id } });
+      if (!failed || !PickupMachine.canAccess(failed, actor)) throw new NotFound('Pickup', id);
+      if (version !== undefined && version !== failed.version) {
+        throw new ConflictException(`Pickup ${id} is at version ${failed.version}, not ${version}`);
+      }
+      return this.reschedule(m, failed, now, 'rescheduled by operations', { actor });
+    });
+    return (await this.views(actor, [p]))[0];
+  }
+
+  /**
+   * FAILED → SCHEDULED in the first window with room after `now`, as the next attempt. When
+   * every bookable window is full: `onNoSlot` says what to record instead (the pickup stays
+   * FAILED), or, without it, 409.
+   */
+  private async reschedule(
+    m: EntityManager,
+    failed: Pickup,
+    now: Date,
+    reason: string,
+    opts: { actor?: Actor; onNoSlot?: () => OutboxJob[] },
+  ): Promise<Pickup> {
+    const area = await this.areas.findArea(failed.areaCode, { includeInactive: true, manager: m });
+    if (!area) throw new ConflictException(`Service area ${failed.areaCode} no longer exists`);
+    await this.bookings.lockArea(m, area.cityCode);
+    let promise: PickupPromise;
+    try {
+      promise = await this.promiseIn(m, area, now);
+    } catch (err) {
+      if (!(err instanceof NoPickupCapacityError)) throw err;
+      if (!opts.onNoSlot) throw new ConflictException(err.message);
+      await this.outbox.write(m, opts.onNoSlot());
+      return failed;
+    }
+    return this.transitions.apply(PickupMachine, {
+      manager: m,
+      id: failed.id,
+      action: 'reschedule',
+      actor: opts.actor ?? SYSTEM_ACTOR,
+      expectedVersion: failed.version,
+      patch: { ...promiseColumns(promise), attempt: failed.attempt + 1, courierId: null },
+      data: (p) => ({ attempt: p.attempt, promisedWindow: windowOf(p), reason }),
+      jobs: (p) => [
+        ...shipmentUpdate(p, 'failed', { at: now, reason }),
+        ...notifyCustomer(p, 'pickup-rescheduled', {
+          reason,
+          promisedWindow: windowOf(p),
+          attemptsRemaining: attemptsRemaining(p.attempt - 1),
+        }),
+        ...this.afterBooking(p),
+      ],
+    });
   }
 
   // ---- SLA -----------------------------------------------------------------------------------

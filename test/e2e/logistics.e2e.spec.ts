@@ -643,6 +643,52 @@ describe('reverse logistics', () => {
 
   // ---- SLA -------------------------------------------------------------------------------------
 
+  it('records a failed attempt even when no window is free to reschedule it', async () => {
+    await testArea('TFULL', 1, { bookingDaysAhead: 1 });
+    const c = await courierFor(['TFULL']);
+    const p = await schedule(payloadFor('TFULL', 'TFULL01', await newItems(1)));
+    // The courier came in yesterday's window (so its place frees nothing bookable)…
+    await t.dataSource.query(
+      `UPDATE pickups SET promised_date = promised_date - 1,
+          window_start = window_start - interval '1 day', window_end = window_end - interval '1 day'
+        WHERE id = $1`,
+      [p.id],
+    );
+    // …and every window of the booking horizon is taken.
+    const fillers: SchedulePickupPayload[] = [];
+    for (let i = 0; i < 20; i++) {
+      const filler = payloadFor('TFULL', 'TFULL01', await newItems(1));
+      const filled = await schedule(filler).then(
+        () => true,
+        () => false,
+      );
+      if (!filled) break;
+      fillers.push(filler);
+    }
+    await assignedTo(p.id, c.id);
+    const failed = await t.http
+      .post(`/api/v1/pickups/${p.id}/fail`)
+      .set(c.auth)
+      .send({ reason: 'owner-absent' })
+      .expect(200);
+    expect(failed.body).toMatchObject({ state: 'FAILED', attempt: 1 });
+    expect(failed.body.failures).toHaveLength(1);
+    const cases = await outbox(OpenSupportCase, `payload->'detail'->>'pickupId' = $2`, [p.id]);
+    expect(cases).toEqual([expect.objectContaining({ dedupeKey: `no-slot:${p.id}:1` })]);
+
+    // Operations book it once a window opens (409 while none has room).
+    const url = `/api/v1/pickups/${p.id}/reschedule`;
+    await t.http.post(url).set(c.auth).send({}).expect(403);
+    await t.http.post(url).set(admin.auth).send({}).expect(409);
+    await runJob(CancelPickup, {
+      source: fillers[0].source,
+      direction: 'inbound',
+      reason: 'owner changed their mind',
+    });
+    const booked = await t.http.post(url).set(admin.auth).send({}).expect(200);
+    expect(booked.body).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
+  });
+
   it('opens a support case and tells the owner when a window ends uncollected', async () => {
     await testArea('TLATE');
     // Ordered three days ago: the promised window has long ended, so the timer fires at once.

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -67,12 +68,18 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req) => String(req.headers['x-request-id']),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
+          pinoHttp: [
+            {
+              level: config.logLevel,
+              genReqId: (req) => String(req.headers['x-request-id']),
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              autoLogging: { ignore: (req) => req.url === '/health' },
+            },
+            // Asynchronous writes: a synchronous write per request log line blocked the event
+            // loop on a busy pipe (a quarter of the API's CPU time in the benchmark profile).
+            // pino flushes what is buffered when the process exits.
+            pino.destination({ dest: 1, sync: false }),
+          ],
         }),
         TypeOrmModule.forRoot({
           ...typeOrmOptions(config.databaseUrl, databasePoolSize(config)),

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -16,7 +17,10 @@ export class TokenService {
   private readonly jwt: JwtService;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.jwt = new JwtService({ secret: config.jwt.secret });
+    // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a public
+    // key on every verification and throws — several per cent of the API's CPU when profiled.
+    const key = createSecretKey(Buffer.from(config.jwt.secret));
+    this.jwt = new JwtService({ secretOrKeyProvider: () => key });
   }
 
   issue(user: { id: string; role: UserRole; organisationId: string | null }): {

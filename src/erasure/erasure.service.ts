@@ -972,10 +972,13 @@ export class ErasureService {
       : allCertified
         ? 'certified'
         : 'pending';
-    // erasureStatus is not the item's state: the ItemMachine gate reads it (allocate/list/sell).
+    // erasureStatus is not the item's state, but the ItemMachine gate reads it (allocate/list/
+    // sell): raising the version makes a transition that read the old status fail with 409
+    // instead of slipping through while a certificate is revoked.
     const { affected } = await execute(
       manager,
-      'UPDATE items SET erasure_status = $2, updated_at = now() WHERE id = $1 AND erasure_status <> $2',
+      `UPDATE items SET erasure_status = $2, version = version + 1, updated_at = now()
+        WHERE id = $1 AND erasure_status <> $2`,
       [itemId, status],
     );
     return {

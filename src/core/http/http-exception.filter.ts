@@ -29,6 +29,18 @@ const PG_ERRORS: Record<string, { status: number; message: string }> = {
   '40P01': { status: 409, message: 'Concurrent change; retry the request' },
 };
 
+/** PostgreSQL down, restarting or out of connections: the client may retry (503, not 500). */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
+
+function isDatabaseUnavailable(exception: unknown): boolean {
+  const driver = (exception as { driverError?: { code?: string } }).driverError;
+  const code = driver?.code ?? (exception as { code?: string }).code ?? '';
+  if (UNAVAILABLE_CODES.has(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
+  return exception instanceof Error && UNAVAILABLE_MESSAGE.test(exception.message);
+}
+
 /** Turns any error into the API's error body (spec §5). Client mistakes never become a 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
@@ -67,6 +79,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
       };
     }
   }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The database is unavailable for a moment; retry the request shortly',
+    };
+  }
   const fastifyStatus = (exception as { statusCode?: number }).statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     return {
@@ -91,6 +110,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     // JSON even when the route had set another type (e.g. a PDF download that was not found).
+    if (body.statusCode === 503) void reply.header('retry-after', '2');
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsObject,
@@ -32,6 +33,10 @@ export class LoginDto {
 export class CreateUserDto extends RegisterDto {
   @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
   @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
+  @ApiPropertyOptional({ description: 'Warehouse staff only: a lead of their warehouse' })
+  @IsOptional()
+  @IsBoolean()
+  lead?: boolean;
 }
 
 export class CreateOrganisationDto {

@@ -32,6 +32,8 @@ export interface UserView {
   role: UserRole;
   organisationId: string | null;
   phone: string | null;
+  /** A warehouse lead (decides held car payouts). */
+  lead: boolean;
   createdAt: Date;
 }
 
@@ -43,6 +45,7 @@ export function userView(u: User): UserView {
     role: u.role,
     organisationId: u.organisationId,
     phone: u.phone,
+    lead: u.lead,
     createdAt: u.createdAt,
   };
 }
@@ -104,6 +107,12 @@ export class AccountsService implements OnApplicationBootstrap {
     } else if (dto.organisationId && dto.role !== 'courier') {
       throw new BadRequestException(`A ${dto.role} does not belong to an organisation`);
     }
+    if (dto.lead && dto.role !== 'warehouse') {
+      throw new BadRequestException({
+        message: 'Invalid input: lead is only for warehouse staff',
+        fields: [{ field: 'lead', errors: ['lead is only for warehouse staff'] }],
+      });
+    }
     const repo = this.dataSource.getRepository(User);
     const passwordHash = await hashPassword(dto.password);
     try {
@@ -115,6 +124,7 @@ export class AccountsService implements OnApplicationBootstrap {
           name: dto.name,
           phone,
           organisationId: dto.organisationId ?? null,
+          lead: dto.lead ?? false,
         }),
       );
     } catch (err) {

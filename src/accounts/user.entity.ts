@@ -13,5 +13,7 @@ export class User {
   /** E.164 (normalised at the door, so support can search by any spelling of it). */
   @Index() @Column({ type: 'text', nullable: true }) phone: string | null;
   @Column({ type: 'boolean', default: false }) disabled: boolean;
+  /** A warehouse lead: decides what graders may not (e.g. a car's payout held for its mileage). */
+  @Column({ type: 'boolean', default: false }) lead: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

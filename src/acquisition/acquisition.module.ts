@@ -7,6 +7,7 @@ import {
   ItemReceived,
   QuoteTradeIn,
   ReceivingExceptionRaised,
+  VehicleMileageFlagged,
   TradeInShipmentUpdate,
 } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
@@ -52,5 +53,6 @@ export class AcquisitionModule implements OnModuleInit {
     this.jobs.register(ItemReceived, (p) => this.workflow.onItemReceived(p));
     this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));
     this.jobs.register(ReceivingExceptionRaised, (p) => this.workflow.onReceivingException(p));
+    this.jobs.register(VehicleMileageFlagged, (p) => this.workflow.onVehicleMileageFlagged(p));
   }
 }

@@ -15,11 +15,12 @@ import {
   NotifyOwner,
   OpenSupportCase,
   ReceivingExceptionRaised,
+  type VehicleMileageFlagged,
   SchedulePickup,
   SecondGradingRequested,
   type ShipmentUpdatePayload,
 } from '../core/jobs/job-catalogue.js';
-import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { needsSecondGrader } from '../grading/engine/fairness.js';
@@ -262,6 +263,44 @@ export class TradeInWorkflow {
     });
   }
 
+  /**
+   * VehicleMileageFlagged: the car's odometer history is flagged (rollback or implausible), so
+   * its payout is held — before it exists (created frozen) or after (frozen now) — until an
+   * admin or a warehouse lead decides. Once decided, a later flag of the same car does not
+   * hold it again. Idempotent.
+   */
+  async onVehicleMileageFlagged(p: JobPayload<typeof VehicleMileageFlagged>): Promise<void> {
+    for (const itemId of p.itemIds) {
+      await this.dataSource.transaction(async (m) => {
+        const found = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+        if (!found) return; // not a trade-in item (a car the platform already owned)
+        await this.lockOrder(m, found.orderId);
+        const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+        if (it.mileageHold || it.mileageDecision) return;
+        const detail = {
+          vin: p.vin,
+          status: p.status,
+          evidence: p.evidence,
+          heldAt: new Date().toISOString(),
+        };
+        await m.getRepository(TradeInItem).update(it.id, {
+          mileageHold: true,
+          mileageHoldDetail: detail,
+        });
+        await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'frozen' });
+        await this.history.append(m, [itemId], {
+          type: 'TradeInItem.payout-held',
+          entity: 'TradeInItem',
+          entityId: it.id,
+          fromState: it.state,
+          toState: it.state,
+          actor: SYSTEM_ACTOR,
+          data: { reason: 'vehicle-mileage', ...detail },
+        });
+      });
+    }
+  }
+
   // ---- grading → final offer ------------------------------------------------------------
 
   async onItemGraded(p: ItemGradedPayload): Promise<void> {
@@ -463,7 +502,7 @@ export class TradeInWorkflow {
         order.customerId,
         it.finalMinor,
         order.currency,
-        it.payoutFrozen ? 'frozen' : 'payable',
+        it.payoutFrozen || it.mileageHold ? 'frozen' : 'payable',
       ],
     );
     if (rows.length === 0) return [];

@@ -99,6 +99,23 @@ export class TradeInItem extends StatefulEntity<TradeInItemState> {
   receivedAt: Date | null;
   @Column({ name: 'payout_frozen', type: 'boolean' }) payoutFrozen: boolean;
   @Column({ name: 'frozen_reason', type: 'text', nullable: true }) frozenReason: string | null;
+  /** A car whose mileage is flagged (rollback, implausible): no payout until a person decides. */
+  @Column({ name: 'mileage_hold', type: 'boolean', default: false }) mileageHold: boolean;
+  @Column({ name: 'mileage_hold_detail', type: 'jsonb', nullable: true })
+  mileageHoldDetail: {
+    vin: string;
+    status: string;
+    evidence: Array<{ kind: string; message: string }>;
+    heldAt: string;
+  } | null;
+  @Column({ name: 'mileage_decision', type: 'jsonb', nullable: true })
+  mileageDecision: {
+    decision: 'release';
+    note: string;
+    by: string | null;
+    role: string;
+    at: string;
+  } | null;
 }
 
 /** Why the final price differs from the quote: each line points to a check and a rule. */

@@ -131,6 +131,26 @@ export class TradeInsController {
     );
   }
 
+  /**
+   * A car's payout held for its mileage flag: an admin or a lead of the warehouse that received
+   * the car decides (support may not).
+   */
+  @Post(':id/items/:itemId/release-mileage-hold')
+  @HttpCode(200)
+  @Roles('admin', 'warehouse')
+  async releaseMileageHold(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Body() dto: ReleaseHoldDto,
+  ) {
+    const order = await this.tradeIns.decideMileageHold(actor, id, itemId, dto.note);
+    // Warehouse staff may not read the whole order (the owner's details): they get the decision.
+    return actor.role === 'admin'
+      ? this.tradeIns.view(actor, order)
+      : { id: order.id, itemId, mileageHold: null, decision: 'release' };
+  }
+
   @Post(':id/items/:itemId/unfreeze-payout')
   @HttpCode(200)
   @Roles('admin')

@@ -1,4 +1,9 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
@@ -8,8 +13,14 @@ import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { ItemsService } from '../core/items/items.service.js';
-import { CancelPickup, QuoteTradeIn, SchedulePickup } from '../core/jobs/job-catalogue.js';
+import {
+  CancelPickup,
+  CheckVehicleMileage,
+  QuoteTradeIn,
+  SchedulePickup,
+} from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { LeafCategoryRow } from '../catalog/category.entity.js';
@@ -62,6 +73,7 @@ export class TradeInsService {
     private readonly catalog: CatalogService,
     private readonly areas: ServiceAreasService,
     private readonly workflow: TradeInWorkflow,
+    private readonly outbox: OutboxService,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -193,6 +205,12 @@ export class TradeInsService {
             payoutFrozen: false,
           },
         });
+        // The odometer check runs at trade-in, not only when someone opens the car's page.
+        if (vin) {
+          await this.outbox.write(m, [
+            job(CheckVehicleMileage, { vin, itemIds: [item.id], trigger: 'trade-in' }),
+          ]);
+        }
       }
       await this.assessFraud(m, order);
       return m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
@@ -488,7 +506,12 @@ export class TradeInsService {
       const it = await this.tradeInItem(m, id, itemId);
       if (!it.payoutFrozen) throw new ConflictException('The payout is not frozen');
       await m.getRepository(TradeInItem).update(it.id, { payoutFrozen: false, frozenReason: null });
-      await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'payable' });
+      // A mileage hold stays until its own decision.
+      if (!it.mileageHold) {
+        await m
+          .getRepository(TradeInPayout)
+          .update({ tradeInItemId: it.id }, { status: 'payable' });
+      }
       await this.history.append(m, [it.itemId], {
         type: 'TradeInItem.payout-unfrozen',
         entity: 'TradeInItem',
@@ -497,6 +520,65 @@ export class TradeInsService {
         toState: it.state,
         actor,
         data: { note },
+      });
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * A car's mileage hold is decided by an admin or a lead of the warehouse that received the
+   * car — not by support, and not by a grader who is not a lead. `release`: the payout goes
+   * ahead (payable, unless a receiving exception still freezes it).
+   */
+  async decideMileageHold(actor: Actor, id: string, itemId: string, note: string) {
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.workflow.lockOrder(m, id);
+      if (!order) throw new NotFound('Trade-in', id);
+      const it = await this.tradeInItem(m, id, itemId);
+      if (actor.role !== 'admin') {
+        const [me] = await m.query<Array<{ lead: boolean }>>(
+          'SELECT lead FROM users WHERE id = $1',
+          [actor.userId],
+        );
+        const theirs =
+          actor.role === 'warehouse' &&
+          actor.organisationId !== null &&
+          it.warehouseId === actor.organisationId;
+        if (!theirs) throw new NotFound('Trade-in', id);
+        if (!me?.lead) {
+          throw new ForbiddenException('Only a warehouse lead or an admin decides a mileage hold');
+        }
+      }
+      if (!it.mileageHold) {
+        throw new ConflictException({
+          message: 'The payout is not held for the car’s mileage',
+          state: it.state,
+          decision: it.mileageDecision,
+        });
+      }
+      const decision = {
+        decision: 'release' as const,
+        note,
+        by: actor.userId,
+        role: actor.role,
+        at: new Date().toISOString(),
+      };
+      await m
+        .getRepository(TradeInItem)
+        .update(it.id, { mileageHold: false, mileageDecision: decision });
+      if (!it.payoutFrozen) {
+        await m
+          .getRepository(TradeInPayout)
+          .update({ tradeInItemId: it.id }, { status: 'payable' });
+      }
+      await this.history.append(m, [it.itemId], {
+        type: 'TradeInItem.mileage-hold-released',
+        entity: 'TradeInItem',
+        entityId: it.id,
+        fromState: it.state,
+        toState: it.state,
+        actor,
+        data: { note, evidence: it.mileageHoldDetail },
       });
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
     });
@@ -603,6 +685,11 @@ export class TradeInsService {
           receivedAt: it.receivedAt,
           payoutFrozen: it.payoutFrozen,
           frozenReason: staff ? it.frozenReason : undefined,
+          // A car's mileage flag holding the payout, with its evidence (no personal data).
+          mileageHold: it.mileageHold ? it.mileageHoldDetail : null,
+          mileageDecision: it.mileageDecision
+            ? { decision: it.mileageDecision.decision, at: it.mileageDecision.at }
+            : null,
           payout: payout
             ? {
                 id: payout.id,

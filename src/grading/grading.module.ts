@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import {
   DisposeItem,
   ParcelDelivered,
@@ -29,6 +30,7 @@ import { ReceivingService } from './receiving/receiving.service.js';
 @Module({
   imports: [
     CatalogModule,
+    VehicleFactsModule,
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],
   controllers: [ReceivingController, InspectionsController, CalibrationController],

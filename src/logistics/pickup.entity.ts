@@ -35,6 +35,8 @@ export class Pickup extends StatefulEntity<PickupState> {
   @Column({ type: 'text' }) direction: PickupDirection;
   @Column({ name: 'source_kind', type: 'text' }) sourceKind: SourceRef['kind'];
   @Column({ name: 'source_id', type: 'uuid' }) sourceId: string;
+  /** 1, or the rebooking after an earlier pickup of the same source failed for good. */
+  @Column({ type: 'int', default: 1 }) round: number;
   /** The customer who hands the items over or gets them back; null for a store consolidation. */
   @Column({ name: 'customer_id', type: 'uuid', nullable: true }) customerId: string | null;
   @Column({ name: 'item_ids', type: 'uuid', array: true }) itemIds: string[];

@@ -122,6 +122,7 @@ export class PickupsService {
             requestedAt,
             specialPackaging: payload.specialPackaging,
             mode: payload.mode ?? 'parcel',
+            round: payload.round ?? 1,
             ...promiseColumns(promise),
             attempt: 1,
             failures: [],
@@ -164,15 +165,18 @@ export class PickupsService {
     });
   }
 
+  /** The pickup of this source, direction and round (the latest round when none is given). */
   private findBySource(
-    payload: Pick<SchedulePickupPayload, 'source' | 'direction'>,
+    payload: Pick<SchedulePickupPayload, 'source' | 'direction'> & { round?: number },
   ): Promise<Pickup | null> {
     return this.dataSource.getRepository(Pickup).findOne({
       where: {
         sourceKind: payload.source.kind,
         sourceId: payload.source.id,
         direction: payload.direction,
+        ...('round' in payload && payload.round !== undefined ? { round: payload.round } : {}),
       },
+      order: { round: 'DESC' },
     });
   }
 

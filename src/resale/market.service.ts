@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
+import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { gradesForFilter } from './engine/grade-labels.js';
 import {
   decodeMarketCursor,
@@ -46,7 +47,10 @@ const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.categ
  */
 @Injectable()
 export class MarketService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vehicles: VehicleFactsService,
+  ) {}
 
   /** The filter as the engine takes it; 400 for a bad cursor or an unknown grade word. */
   filter(q: MarketQuery): MarketFilter {
@@ -135,6 +139,7 @@ export class MarketService {
       [rows.map((r) => r.id)],
     );
     const byId = new Map(extra.map((e) => [e.id, e]));
+    const cars = await this.vehicles.flagsForItems(rows.map((r) => r.item_id));
     return rows.map((r) => ({
       id: r.id,
       available: r.state === 'PUBLISHED',
@@ -152,6 +157,8 @@ export class MarketService {
       returnWindowDays: r.return_window_days,
       merchant: { id: r.merchant_id, name: byId.get(r.id)?.merchant_name ?? null },
       traceCode: byId.get(r.id)?.trace_code ?? null,
+      // A car's mileage flag and what it found (no VIN serial, no person, no dealer).
+      vehicle: cars.has(r.item_id) ? { mileageFlag: cars.get(r.item_id)?.mileageFlag } : null,
       publishedAt: r.published_at,
     }));
   }

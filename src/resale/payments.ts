@@ -34,11 +34,19 @@ export interface PaymentProvider {
     currency: string;
     expiresAt: Date;
   }): Promise<PaymentIntent>;
-  refund(p: {
-    intentId: string;
-    amountMinor: number;
-    reason: string;
-  }): Promise<{ refundId: string }>;
+  /**
+   * Refunds part or all of a payment. `idempotencyKey` is derived from the record that causes
+   * the refund (e.g. `sale-order:<id>:return-refund`): asked again with the same key, the
+   * provider answers the first refund and moves no money.
+   */
+  refund(p: RefundRequest): Promise<{ refundId: string }>;
+}
+
+export interface RefundRequest {
+  intentId: string;
+  amountMinor: number;
+  reason: string;
+  idempotencyKey: string;
 }
 
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
@@ -96,9 +104,29 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
     };
   }
 
-  refund(p: { intentId: string; amountMinor: number; reason: string }) {
-    void p;
-    return Promise.resolve({ refundId: `re_test_${randomBytes(12).toString('hex')}` });
+  /**
+   * Refunds succeed at once. Kept by idempotency key in the provider's own table, on its own
+   * connection (as a real provider's ledger would be): a retry after the caller's transaction
+   * rolled back gets the first refund back and never refunds twice.
+   */
+  async refund(p: RefundRequest): Promise<{ refundId: string }> {
+    if (!p.idempotencyKey) throw new Error('a refund needs an idempotency key');
+    await this.dataSource.query(
+      `INSERT INTO test_payment_refunds (idempotency_key, refund_id, intent_id, amount_minor, reason)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [
+        p.idempotencyKey,
+        `re_test_${randomBytes(12).toString('hex')}`,
+        p.intentId,
+        p.amountMinor,
+        p.reason,
+      ],
+    );
+    const rows = await this.dataSource.query<Array<{ refund_id: string }>>(
+      'SELECT refund_id FROM test_payment_refunds WHERE idempotency_key = $1',
+      [p.idempotencyKey],
+    );
+    return { refundId: rows[0].refund_id };
   }
 
   /** The body and `Reloop-Signature` header of the provider's confirmation for an intent. */

@@ -2,17 +2,24 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Patch,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Public, Roles } from '../auth/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { rawBodyOf } from '../notifications/webhooks/raw-body.js';
+import { SIGNATURE_HEADER } from '../notifications/webhooks/signature.js';
+import { CarriersService } from './carriers.service.js';
+import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
@@ -20,12 +27,15 @@ import { PerformanceService } from './performance.service.js';
 import {
   AllocateDto,
   CheckoutDto,
+  CreateCarrierAccountDto,
   CreateListingDto,
+  DeclareLostDto,
   InventoryQuery,
   ListingQuery,
   MarketQuery,
   PerformanceQuery,
   PoolQuery,
+  RebookReturnDto,
   ReturnRequestDto,
   SaleOrderQuery,
   ShipDto,
@@ -87,7 +97,10 @@ export class InventoryController {
 @ApiBearerAuth()
 @Controller('listings')
 export class ListingsController {
-  constructor(private readonly listings: ListingsService) {}
+  constructor(
+    private readonly listings: ListingsService,
+    private readonly vehicles: VehicleFactsService,
+  ) {}
 
   /** A draft from an item you hold, priced by the valuation engine unless you set a price. */
   @Post()
@@ -105,7 +118,10 @@ export class ListingsController {
   @Get(':id')
   @Roles('merchant', 'admin', 'support')
   async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.listings.view(actor, await this.listings.get(actor, id));
+    const listing = await this.listings.get(actor, id);
+    // A car's mileage flag with its evidence, where the merchant prices and describes it.
+    const car = (await this.vehicles.flagsForItems([listing.itemId])).get(listing.itemId);
+    return { ...this.listings.view(actor, listing), vehicle: car ?? null };
   }
 
   @Patch(':id')
@@ -236,15 +252,70 @@ export class SaleOrdersController {
     return this.orders.view(actor, await this.orders.ship(actor, id, dto));
   }
 
+  /**
+   * The buyer confirms delivery. The carrier's signed tracking webhook proves it too; the
+   * merchant can only ask the buyer (request-delivery-confirmation).
+   */
   @Post(':id/confirm-delivery')
   @HttpCode(200)
-  @Roles('customer', 'merchant', 'admin')
+  @Roles('customer')
   async confirmDelivery(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: VersionDto,
   ) {
     return this.orders.view(actor, await this.orders.confirmDelivery(actor, id, dto.version));
+  }
+
+  /** The merchant asks the buyer to confirm delivery (it cannot confirm it itself). */
+  @Post(':id/request-delivery-confirmation')
+  @HttpCode(200)
+  @Roles('merchant', 'admin')
+  async requestDeliveryConfirmation(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.orders.view(
+      actor,
+      await this.orders.requestDeliveryConfirmation(actor, id, dto.version),
+    );
+  }
+
+  /** Support or an admin declares a shipped parcel lost: full refund, the item written off. */
+  @Post(':id/declare-lost')
+  @HttpCode(200)
+  @Roles('support', 'admin')
+  async declareLost(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclareLostDto,
+  ) {
+    return this.orders.view(actor, await this.orders.declareLost(actor, id, dto));
+  }
+
+  /** The return pickup failed for good: book another one. */
+  @Post(':id/rebook-return')
+  @HttpCode(200)
+  @Roles('customer', 'support', 'admin')
+  async rebookReturn(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RebookReturnDto,
+  ) {
+    return this.orders.view(actor, await this.orders.rebookReturn(actor, id, dto));
+  }
+
+  /** The return pickup failed for good: the buyer keeps the item, no refund. */
+  @Post(':id/withdraw-return')
+  @HttpCode(200)
+  @Roles('customer', 'support', 'admin')
+  async withdrawReturn(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RebookReturnDto,
+  ) {
+    return this.orders.view(actor, await this.orders.withdrawReturn(actor, id, dto));
   }
 
   /** Return within the window: a courier collects it from you; refunded after re-inspection. */
@@ -257,6 +328,56 @@ export class SaleOrdersController {
     @Body() dto: ReturnRequestDto,
   ) {
     return this.orders.view(actor, await this.orders.requestReturn(actor, id, dto));
+  }
+}
+
+@ApiTags('carriers')
+@ApiBearerAuth()
+@Controller('carrier-accounts')
+export class CarrierAccountsController {
+  constructor(private readonly carriers: CarriersService) {}
+
+  /** Registers a carrier account; the answer carries its webhook secret (shown only now). */
+  @Post()
+  @Roles('admin')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateCarrierAccountDto) {
+    return this.carriers.create(actor, dto);
+  }
+
+  /** Accounts merchants may ship with (no secrets). */
+  @Get()
+  @Roles('admin', 'support', 'merchant')
+  list() {
+    return this.carriers.list();
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @Roles('admin')
+  rotate(@Param('id', ParseUUIDPipe) id: string) {
+    return this.carriers.rotate(id);
+  }
+}
+
+@ApiTags('carriers')
+@Controller('webhooks/inbound/carriers')
+export class CarrierWebhooksController {
+  constructor(private readonly carriers: CarriersService) {}
+
+  /**
+   * A carrier's tracking event, signed with its account's secret over the raw body
+   * (`Reloop-Signature: t=<unix>,v1=<hex>`): `delivered` proves delivery, `lost` declares the
+   * parcel lost. A resend of an event id answers `duplicate: true` and changes nothing.
+   */
+  @Post(':accountId')
+  @HttpCode(200)
+  @Public()
+  receive(
+    @Param('accountId', ParseUUIDPipe) accountId: string,
+    @Req() req: FastifyRequest,
+    @Headers(SIGNATURE_HEADER) signature: string | undefined,
+  ) {
+    return this.carriers.receive(accountId, rawBodyOf(req), signature);
   }
 }
 

@@ -163,7 +163,22 @@ export class CheckoutDto {
 }
 
 export class ShipDto extends VersionDto {
-  @ApiProperty({ example: 'SF Express' }) @IsString() @Length(1, 60) carrier: string;
+  @ApiPropertyOptional({
+    example: 'SF Express',
+    description: "The carrier's name; the carrier account's by default",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  carrier?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "The registered carrier account shipping it: its signed tracking webhook then proves delivery (otherwise only the buyer's confirmation does)",
+  })
+  @IsOptional()
+  @IsUUID()
+  carrierAccountId?: string;
   @ApiProperty({ example: 'SF1234567890' })
   @Matches(/^[A-Za-z0-9-]{6,40}$/, { message: 'trackingNumber must be 6-40 letters or digits' })
   trackingNumber: string;
@@ -179,6 +194,35 @@ export class ReturnRequestDto extends VersionDto {
   @ValidateNested()
   @Type(() => AddressDto)
   address?: AddressDto;
+}
+
+export class DeclareLostDto extends VersionDto {
+  @ApiProperty({
+    description: "Why the parcel is taken as lost (the carrier's answer, the search done)",
+  })
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+}
+
+export class RebookReturnDto extends VersionDto {
+  @ApiPropertyOptional({
+    type: AddressDto,
+    description: 'Rebook only: where the courier collects; the last return address by default',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) note?: string;
+}
+
+export class CreateCarrierAccountDto {
+  @ApiProperty({ example: 'SF Express' }) @IsString() @Length(1, 60) carrier: string;
+  @ApiProperty({ example: 'SF Express — Shanghai merchants account' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
 }
 
 export class SaleOrderQuery extends PageQuery {

@@ -89,8 +89,31 @@ export type SaleOrderState =
   | 'SHIPPED'
   | 'DELIVERED'
   | 'RETURN_REQUESTED'
+  | 'RETURN_PICKUP_FAILED'
   | 'RETURNED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'LOST';
+
+/** One inspection report as both sides of a return dispute see it (no grader, no answers). */
+export interface ReportSummary {
+  inspectionId: string | null;
+  grade: string | null;
+  score: number | null;
+  summary: string | null;
+  completedAt: string;
+  findings: Array<{ checkId: string; label: string; severity: string }>;
+}
+
+/** What the re-inspection of a returned item found against the report it was sold with. */
+export interface ReturnEvidence {
+  beforeSale: ReportSummary | null;
+  afterReturn: ReportSummary | null;
+  /** Findings worse after the return than before the sale: damage the buyer is charged for. */
+  damage: Array<{ checkId: string; label: string; before: string; after: string }>;
+  outcome: 'full-refund' | 'partial-refund';
+  deductionMinor: number;
+  basis: string;
+}
 
 export interface ReturnShipmentEvent {
   event: string;
@@ -152,4 +175,37 @@ export class SaleOrder extends StatefulEntity<SaleOrderState> {
   @Column({ name: 'refunded_at', type: 'timestamptz', precision: 3, nullable: true })
   refundedAt: Date | null;
   @Column({ name: 'cancel_reason', type: 'text', nullable: true }) cancelReason: string | null;
+  /** The registered carrier account that ships it: its signed tracking webhook proves delivery. */
+  @Column({ name: 'carrier_account_id', type: 'uuid', nullable: true })
+  carrierAccountId: string | null;
+  @Column({ name: 'delivery_proof', type: 'text', nullable: true })
+  deliveryProof: 'carrier' | 'buyer' | null;
+  @Column({ name: 'delivery_event_id', type: 'text', nullable: true })
+  deliveryEventId: string | null;
+  @Column({
+    name: 'delivery_confirmation_requested_at',
+    type: 'timestamptz',
+    precision: 3,
+    nullable: true,
+  })
+  deliveryConfirmationRequestedAt: Date | null;
+  @Column({ name: 'lost_at', type: 'timestamptz', precision: 3, nullable: true })
+  lostAt: Date | null;
+  @Column({ name: 'lost_reported_by', type: 'text', nullable: true })
+  lostReportedBy: string | null;
+  @Column({ name: 'lost_reason', type: 'text', nullable: true }) lostReason: string | null;
+  /** 1 for the first return pickup, +1 for each rebooking after one failed for good. */
+  @Column({ name: 'return_round', type: 'int' }) returnRound: number;
+  @Column({ name: 'return_evidence', type: 'jsonb', nullable: true })
+  returnEvidence: ReturnEvidence | null;
+  @Column({
+    name: 'return_damage_minor',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
+  returnDamageMinor: number | null;
+  @Column({ name: 'refund_id', type: 'text', nullable: true }) refundId: string | null;
+  /** The idempotency key the refund was asked with (derived from this order and the cause). */
+  @Column({ name: 'refund_key', type: 'text', nullable: true }) refundKey: string | null;
 }

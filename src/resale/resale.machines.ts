@@ -37,6 +37,8 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
       roles: ['system', 'customer', 'admin'],
     },
     { action: 'sell', from: ['RESERVED'], to: 'SOLD', roles: ['system', 'admin'] },
+    // A paid order cancelled before shipping (refunded): the listing is for sale again.
+    { action: 'reopen', from: ['SOLD'], to: 'PUBLISHED', roles: ['system', 'admin'] },
     {
       action: 'withdraw',
       from: ['DRAFT', 'PUBLISHED'],
@@ -54,14 +56,20 @@ export const SALE_ORDER_STATES: readonly SaleOrderState[] = [
   'SHIPPED',
   'DELIVERED',
   'RETURN_REQUESTED',
+  'RETURN_PICKUP_FAILED',
   'RETURNED',
   'CANCELLED',
+  'LOST',
 ];
 
 /**
  * Spec §3: PENDING_PAYMENT → PAID → SHIPPED → DELIVERED → RETURN_REQUESTED → RETURNED;
- * CANCELLED (the buyer gives up, or the reservation expires unpaid). Payment is confirmed by
- * the provider's webhook (system); delivery by the buyer or the merchant (carrier proof).
+ * CANCELLED (the buyer gives up, the reservation expires unpaid, or a paid order is cancelled
+ * and refunded before it ships). Payment is confirmed by the provider's webhook (system);
+ * delivery is proven by the carrier's signed tracking webhook (system) or the buyer — the
+ * merchant may only ask the buyer to confirm. SHIPPED → LOST when the carrier or support
+ * declares the parcel lost (refund, item written off). A return pickup that fails for good
+ * parks the order in RETURN_PICKUP_FAILED until it is rebooked or the buyer keeps the item.
  */
 export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
   name: 'SaleOrder',
@@ -70,20 +78,37 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
   initial: ['PENDING_PAYMENT'],
   transitions: [
     { action: 'pay', from: ['PENDING_PAYMENT'], to: 'PAID', roles: ['system'] },
-    { action: 'cancel', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['customer', 'admin'] },
+    {
+      action: 'cancel',
+      from: ['PENDING_PAYMENT', 'PAID'],
+      to: 'CANCELLED',
+      roles: ['customer', 'admin'],
+    },
     { action: 'expire', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['system'] },
     { action: 'ship', from: ['PAID'], to: 'SHIPPED', roles: ['merchant', 'admin'] },
+    {
+      action: 'request-delivery-confirmation',
+      from: ['SHIPPED'],
+      to: 'SHIPPED',
+      roles: ['merchant', 'admin'],
+    },
     {
       action: 'confirm-delivery',
       from: ['SHIPPED'],
       to: 'DELIVERED',
-      roles: ['customer', 'merchant', 'admin', 'system'],
+      roles: ['customer', 'system'],
       // A car is not sold until its ownership is transferred (issue [vehicles]); the vehicle
       // facts are a read-only reference, so resale does not depend on the vehicles stage.
       guard: async ({ entity, manager }) =>
         (await readTransferStatus(manager, entity.id, [entity.itemId])).done
           ? undefined
           : 'a car is handed over only once its ownership-transfer task is DONE',
+    },
+    {
+      action: 'declare-lost',
+      from: ['SHIPPED'],
+      to: 'LOST',
+      roles: ['system', 'support', 'admin'],
     },
     {
       action: 'request-return',
@@ -95,6 +120,24 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
         Date.now() > returnDeadline(entity.deliveredAt, entity.returnWindowDays).getTime()
           ? `the ${entity.returnWindowDays}-day return window closed on ${returnDeadline(entity.deliveredAt, entity.returnWindowDays).toISOString()}`
           : undefined,
+    },
+    {
+      action: 'fail-return-pickup',
+      from: ['RETURN_REQUESTED'],
+      to: 'RETURN_PICKUP_FAILED',
+      roles: ['system'],
+    },
+    {
+      action: 'rebook-return',
+      from: ['RETURN_PICKUP_FAILED'],
+      to: 'RETURN_REQUESTED',
+      roles: ['customer', 'support', 'admin'],
+    },
+    {
+      action: 'withdraw-return',
+      from: ['RETURN_PICKUP_FAILED'],
+      to: 'DELIVERED',
+      roles: ['customer', 'support', 'admin'],
     },
     {
       action: 'complete-return',

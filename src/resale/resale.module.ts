@@ -13,12 +13,16 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
+import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
 import { PAYMENT_PROVIDER, PAYMENT_SUCCEEDED, TestPaymentProvider } from './payments.js';
 import { PerformanceService } from './performance.service.js';
+import { CarriersService } from './carriers.service.js';
 import {
+  CarrierAccountsController,
+  CarrierWebhooksController,
   InventoryController,
   ListingsController,
   MarketController,
@@ -42,6 +46,7 @@ import { TestPaymentsService } from './test-payments.service.js';
     ValuationModule,
     ServiceAreasModule,
     NotificationsModule,
+    VehicleFactsModule,
   ],
   controllers: [
     InventoryController,
@@ -49,8 +54,11 @@ import { TestPaymentsService } from './test-payments.service.js';
     MarketController,
     SaleOrdersController,
     MerchantsController,
+    CarrierAccountsController,
+    CarrierWebhooksController,
   ],
   providers: [
+    CarriersService,
     InventoryService,
     ListingsService,
     MarketService,

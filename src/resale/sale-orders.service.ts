@@ -1,13 +1,21 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { seesEverything, SYSTEM_ACTOR, type Actor } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
+import { NotFound, TransitionConflict } from '../core/errors.js';
 import { execute } from '../core/sql.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
+import { allowedActions } from '../core/state-machine/machine.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
@@ -32,14 +40,56 @@ import { PAYMENT_PROVIDER, type PaymentIntent, type PaymentProvider } from './pa
 import type {
   AddressDto,
   CheckoutDto,
+  DeclareLostDto,
+  RebookReturnDto,
   ReturnRequestDto,
   SaleOrderQuery,
   ShipDto,
 } from './resale.dto.js';
-import { Listing, SaleOrder } from './resale.entities.js';
+import {
+  Listing,
+  type ReportSummary,
+  type ReturnEvidence,
+  SaleOrder,
+  type SaleOrderState,
+} from './resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
+const SEVERITY_RANK: Record<string, number> = { none: 0, cosmetic: 1, functional: 2, critical: 3 };
+/** Share of the price kept per grade step down when neither findings nor valuation price the damage. */
+const FALLBACK_DEDUCTION_PER_STEP = 0.2;
+
+/** Why a refund is made: with the order id it is the provider's idempotency key. */
+export type RefundCause = 'cancel-refund' | 'lost-refund' | 'return-refund' | 'late-payment-refund';
+
+export function refundKey(orderId: string, cause: RefundCause): string {
+  return `sale-order:${orderId}:${cause}`;
+}
+
+interface InspectionEventRow {
+  seq: number;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+function reportSummary(row: InspectionEventRow | undefined): ReportSummary | null {
+  if (!row) return null;
+  const d = row.data;
+  const findings = Array.isArray(d.findings) ? (d.findings as Array<Record<string, unknown>>) : [];
+  return {
+    inspectionId: typeof d.inspectionId === 'string' ? d.inspectionId : null,
+    grade: typeof d.grade === 'string' ? d.grade : null,
+    score: typeof d.score === 'number' ? d.score : null,
+    summary: typeof d.summary === 'string' ? d.summary : null,
+    completedAt: new Date(row.created_at).toISOString(),
+    findings: findings.map((f) => ({
+      checkId: typeof f.checkId === 'string' ? f.checkId : '',
+      label: typeof f.label === 'string' ? f.label : String(f.checkId),
+      severity: typeof f.severity === 'string' ? f.severity : 'none',
+    })),
+  };
+}
 
 function toAddress(a: AddressDto): ShipmentAddress {
   return {
@@ -92,8 +142,17 @@ export class SaleOrdersService {
         intentId: isBuyer || seesEverything(actor) ? o.paymentIntentId : undefined,
         paidAt: o.paidAt,
       },
-      shipment: { carrier: o.carrier, trackingNumber: o.trackingNumber, shippedAt: o.shippedAt },
+      shipment: {
+        carrier: o.carrier,
+        carrierAccountId: o.carrierAccountId,
+        trackingNumber: o.trackingNumber,
+        shippedAt: o.shippedAt,
+        confirmationRequestedAt: o.deliveryConfirmationRequestedAt,
+      },
       deliveredAt: o.deliveredAt,
+      // Who proved the delivery: the carrier's signed tracking event, or the buyer.
+      deliveryProof: o.deliveryProof,
+      lost: o.lostAt ? { at: o.lostAt, reportedBy: o.lostReportedBy, reason: o.lostReason } : null,
       returnWindowDays: o.returnWindowDays,
       returnDeadline: o.deliveredAt ? returnDeadline(o.deliveredAt, o.returnWindowDays) : null,
       return: o.returnRequestedAt
@@ -107,11 +166,30 @@ export class SaleOrdersService {
             grade: o.returnGrade,
             gradeMismatch: o.gradeMismatch,
             returnedAt: o.returnedAt,
+            round: o.returnRound,
+            // The two inspection reports side by side, the damage charged and why.
+            evidence: o.returnEvidence,
+            damageMinor: o.returnDamageMinor,
+            // A buyer who disagrees opens a support case about this order.
+            dispute:
+              o.returnEvidence?.outcome === 'partial-refund'
+                ? {
+                    howTo: 'POST /api/v1/support/cases',
+                    kind: 'buyer-return-dispute',
+                    orderRef: { kind: 'sale-order', id: o.id },
+                  }
+                : null,
           }
         : null,
       refund:
         o.refundMinor !== null
-          ? { amountMinor: o.refundMinor, currency: o.currency, refundedAt: o.refundedAt }
+          ? {
+              amountMinor: o.refundMinor,
+              currency: o.currency,
+              refundedAt: o.refundedAt,
+              refundId: isBuyer || seesEverything(actor) ? o.refundId : undefined,
+              idempotencyKey: seesEverything(actor) ? o.refundKey : undefined,
+            }
           : null,
       cancelReason: o.cancelReason,
       createdAt: o.createdAt,
@@ -179,6 +257,7 @@ export class SaleOrdersService {
           reservedUntil,
           returnWindowDays: reserved.returnWindowDays,
           returnShipment: [],
+          returnRound: 1,
         },
         data: (o) => ({ listingId: o.listingId, priceMinor: o.priceMinor }),
         jobs: (o) => [job(ExpireSaleReservation, { saleOrderId: o.id }, reservedUntil)],
@@ -298,28 +377,138 @@ export class SaleOrdersService {
   }
 
   private async refundLatePayment(m: EntityManager, order: SaleOrder, amount: number) {
-    const refund = await this.payments.refund({
-      intentId: order.paymentIntentId ?? '',
-      amountMinor: amount,
-      reason: 'payment after the reservation expired',
-    });
+    const refund = await this.refund(
+      order,
+      'late-payment-refund',
+      amount,
+      'payment after the reservation expired',
+    );
     await m.query(
-      `UPDATE sale_orders SET refund_minor = $2, refunded_at = now(),
+      `UPDATE sale_orders SET refund_minor = $2, refunded_at = now(), refund_id = $4, refund_key = $5,
          cancel_reason = coalesce(cancel_reason, '') || $3, updated_at = now() WHERE id = $1`,
       [
         order.id,
         Math.min(amount, order.priceMinor),
         ` (late payment refunded: ${refund.refundId})`,
+        refund.refundId,
+        refund.key,
       ],
     );
   }
 
-  /** The buyer gives up before paying: the listing goes back on the market. */
+  /**
+   * Refunds through the provider with a key derived from the order and the cause, so a retry
+   * (a job re-run, a resent webhook, a transaction that rolled back after the call) gets the
+   * first refund back and never refunds twice.
+   */
+  private async refund(order: SaleOrder, cause: RefundCause, amountMinor: number, reason: string) {
+    const key = refundKey(order.id, cause);
+    const { refundId } = await this.payments.refund({
+      intentId: order.paymentIntentId ?? '',
+      amountMinor,
+      reason,
+      idempotencyKey: key,
+    });
+    return { refundId, key };
+  }
+
+  /**
+   * The checks a transition would make, before money moves: visible to the actor (404), the
+   * role and state allow the action (403 / 409), the version is current (409). The transition
+   * itself re-checks under the row lock the caller holds.
+   */
+  private async lockFor(
+    m: EntityManager,
+    id: string,
+    actor: Actor,
+    action: string,
+    version?: number,
+  ): Promise<SaleOrder> {
+    const order = await m
+      .getRepository(SaleOrder)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!order || !SaleOrderMachine.canAccess(order, actor)) throw new NotFound('Sale order', id);
+    const byRole = SaleOrderMachine.transitions.filter(
+      (t) => t.action === action && t.roles.includes(actor.role),
+    );
+    if (byRole.length === 0) {
+      throw new ForbiddenException(`A ${actor.role} may not ${action} a sale order`);
+    }
+    const conflict = (message: string) =>
+      new TransitionConflict(message, {
+        entity: 'SaleOrder',
+        state: order.state,
+        version: order.version,
+        allowedActions: allowedActions(SaleOrderMachine, order, actor),
+      });
+    if (!byRole.some((t) => t.from.includes(order.state))) {
+      throw conflict(`Cannot ${action} a SaleOrder that is ${order.state}`);
+    }
+    if (version !== undefined && version !== order.version) {
+      throw conflict(`SaleOrder ${id} is at version ${order.version}, not ${version}`);
+    }
+    return order;
+  }
+
+  /**
+   * The buyer (or an admin) cancels. Unpaid: the listing goes back on the market. Paid and not
+   * shipped yet: full refund, the item and its listing are for sale again.
+   */
   async cancel(actor: Actor, id: string, version?: number): Promise<SaleOrder> {
     await this.get(actor, id);
-    return this.dataSource.transaction((m) =>
-      this.endReservation(m, id, 'cancel', actor, 'cancelled by the buyer', version),
-    );
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.lockFor(m, id, actor, 'cancel', version);
+      const reason =
+        actor.role === 'customer' ? 'cancelled by the buyer' : 'cancelled by operations';
+      if (order.state !== 'PAID') {
+        return this.endReservation(m, id, 'cancel', actor, reason, version);
+      }
+      const refund = await this.refund(order, 'cancel-refund', order.priceMinor, reason);
+      const now = new Date();
+      const cancelled = await this.transitions.apply(SaleOrderMachine, {
+        manager: m,
+        id,
+        action: 'cancel',
+        actor,
+        expectedVersion: order.version,
+        patch: {
+          cancelReason: reason,
+          refundMinor: order.priceMinor,
+          refundedAt: now,
+          refundId: refund.refundId,
+          refundKey: refund.key,
+        },
+        data: { reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+        jobs: (o) => [
+          job(NotifyOwner, {
+            userId: o.buyerId,
+            template: 'sale-order-refunded',
+            params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
+          }),
+          webhookEvent({
+            organisationId: o.merchantId,
+            type: 'sale-order.cancelled',
+            data: { saleOrderId: o.id, itemId: o.itemId, refundMinor: o.priceMinor },
+          }),
+        ],
+      });
+      await this.transitions.apply(ListingMachine, {
+        manager: m,
+        id: order.listingId,
+        action: 'reopen',
+        actor: SYSTEM_ACTOR,
+        patch: { soldAt: null },
+        data: { saleOrderId: order.id, reason },
+      });
+      await this.transitions.apply(ItemMachine, {
+        manager: m,
+        id: order.itemId,
+        action: 'unsell',
+        actor: SYSTEM_ACTOR,
+        data: { saleOrderId: order.id, reason },
+      });
+      return cancelled;
+    });
   }
 
   /** ExpireSaleReservation: still unpaid at the end of the reservation → cancelled. */
@@ -369,73 +558,275 @@ export class SaleOrdersService {
   }
 
   async ship(actor: Actor, id: string, dto: ShipDto): Promise<SaleOrder> {
+    let carrier = dto.carrier;
+    if (dto.carrierAccountId) {
+      const [account] = await this.dataSource.query<Array<{ carrier: string; active: boolean }>>(
+        'SELECT carrier, active FROM carrier_accounts WHERE id = $1',
+        [dto.carrierAccountId],
+      );
+      if (!account?.active) {
+        throw new BadRequestException({
+          message: 'Invalid input: carrierAccountId is not an active carrier account',
+          fields: [{ field: 'carrierAccountId', errors: ['is not an active carrier account'] }],
+        });
+      }
+      carrier = carrier ?? account.carrier;
+    }
+    if (!carrier) {
+      throw new BadRequestException({
+        message: 'Invalid input: carrier is required without a carrierAccountId',
+        fields: [{ field: 'carrier', errors: ['is required without a carrierAccountId'] }],
+      });
+    }
     return this.transitions.apply(SaleOrderMachine, {
       id,
       action: 'ship',
       actor,
       expectedVersion: dto.version,
-      patch: { carrier: dto.carrier, trackingNumber: dto.trackingNumber, shippedAt: new Date() },
-      data: { carrier: dto.carrier, trackingNumber: dto.trackingNumber },
+      patch: {
+        carrier,
+        carrierAccountId: dto.carrierAccountId ?? null,
+        trackingNumber: dto.trackingNumber,
+        shippedAt: new Date(),
+      },
+      data: {
+        carrier,
+        carrierAccountId: dto.carrierAccountId ?? null,
+        trackingNumber: dto.trackingNumber,
+      },
       jobs: (o) => [
         job(NotifyOwner, {
           userId: o.buyerId,
           template: 'sale-order-shipped',
-          params: { saleOrderId: o.id, carrier: dto.carrier, trackingNumber: dto.trackingNumber },
+          params: { saleOrderId: o.id, carrier, trackingNumber: dto.trackingNumber },
         }),
       ],
     });
   }
 
-  /** Delivered: custody passes to the buyer, the return window starts, the sale is recorded. */
+  /** The merchant cannot confirm delivery itself; it may ask the buyer to confirm it. */
+  async requestDeliveryConfirmation(actor: Actor, id: string, version?: number) {
+    const at = new Date();
+    return this.transitions.apply(SaleOrderMachine, {
+      id,
+      action: 'request-delivery-confirmation',
+      actor,
+      expectedVersion: version,
+      patch: { deliveryConfirmationRequestedAt: at },
+      jobs: (o) => [
+        job(NotifyOwner, {
+          userId: o.buyerId,
+          template: 'sale-order-confirm-delivery',
+          params: { saleOrderId: o.id, carrier: o.carrier, trackingNumber: o.trackingNumber },
+        }),
+      ],
+    });
+  }
+
+  /** The buyer confirms they have the item. */
   async confirmDelivery(actor: Actor, id: string, version?: number): Promise<SaleOrder> {
-    return this.dataSource.transaction(async (m) => {
-      const deliveredAt = new Date();
-      const before = await m.getRepository(SaleOrder).findOne({ where: { id } });
-      const order = await this.transitions.apply(SaleOrderMachine, {
-        manager: m,
-        id,
-        action: 'confirm-delivery',
-        actor,
-        expectedVersion: version,
-        patch: { deliveredAt },
-        custodian: before ? { kind: 'buyer', id: before.buyerId } : null,
-        data: { confirmedBy: actor.role },
+    return this.dataSource.transaction((m) =>
+      this.deliver(m, id, actor, { proof: 'buyer', eventId: null, at: new Date() }, version),
+    );
+  }
+
+  /**
+   * Delivered — the one code path for both proofs (the carrier's signed tracking event or the
+   * buyer's confirmation): custody passes to the buyer, the return window starts at the proven
+   * time, and the sale joins the valuation history.
+   */
+  private async deliver(
+    m: EntityManager,
+    id: string,
+    actor: Actor,
+    proof: { proof: 'carrier' | 'buyer'; eventId: string | null; at: Date },
+    version?: number,
+  ): Promise<SaleOrder> {
+    const deliveredAt = proof.at;
+    const before = await m.getRepository(SaleOrder).findOne({ where: { id } });
+    const order = await this.transitions.apply(SaleOrderMachine, {
+      manager: m,
+      id,
+      action: 'confirm-delivery',
+      actor,
+      expectedVersion: version,
+      patch: { deliveredAt, deliveryProof: proof.proof, deliveryEventId: proof.eventId },
+      custodian: before ? { kind: 'buyer', id: before.buyerId } : null,
+      data: {
+        confirmedBy: actor.role,
+        proof: proof.proof,
+        carrierEventId: proof.eventId,
+        deliveredAt: deliveredAt.toISOString(),
+      },
+      jobs: (o) => [
+        webhookEvent({
+          organisationId: o.merchantId,
+          type: 'sale-order.delivered',
+          data: { saleOrderId: o.id, itemId: o.itemId, proof: proof.proof },
+        }),
+      ],
+    });
+    await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
+    const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    if (item.categoryId) {
+      await this.valuation.recordSale(m, {
+        productModelId: item.productModelId,
+        categoryId: item.categoryId,
+        grade: order.gradeSold,
+        priceMinor: order.priceMinor,
+        soldAt: order.paidAt ?? deliveredAt,
+        source: 'resale',
+        sourceRef: order.id,
       });
-      await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
-      const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
-      if (item.categoryId) {
-        await this.valuation.recordSale(m, {
-          productModelId: item.productModelId,
-          categoryId: item.categoryId,
-          grade: order.gradeSold,
-          priceMinor: order.priceMinor,
-          soldAt: order.paidAt ?? deliveredAt,
-          source: 'resale',
-          sourceRef: order.id,
-        });
-      }
-      return order;
+    }
+    return order;
+  }
+
+  /** Support or an admin declares the parcel lost (the carrier does so by its webhook). */
+  async declareLost(actor: Actor, id: string, dto: DeclareLostDto): Promise<SaleOrder> {
+    return this.dataSource.transaction((m) =>
+      this.markLost(m, id, actor, actor.role, dto.reason, dto.version),
+    );
+  }
+
+  /** Lost in transit: full refund, the item written off (its history says why). */
+  private async markLost(
+    m: EntityManager,
+    id: string,
+    actor: Actor,
+    reportedBy: string,
+    reason: string,
+    version?: number,
+  ): Promise<SaleOrder> {
+    const order = await this.lockFor(m, id, actor, 'declare-lost', version);
+    const refund = await this.refund(order, 'lost-refund', order.priceMinor, `lost: ${reason}`);
+    const now = new Date();
+    const lost = await this.transitions.apply(SaleOrderMachine, {
+      manager: m,
+      id,
+      action: 'declare-lost',
+      actor,
+      expectedVersion: order.version,
+      patch: {
+        lostAt: now,
+        lostReportedBy: reportedBy,
+        lostReason: reason,
+        refundMinor: order.priceMinor,
+        refundedAt: now,
+        refundId: refund.refundId,
+        refundKey: refund.key,
+      },
+      data: { reportedBy, reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+      jobs: (o) => [
+        job(NotifyOwner, {
+          userId: o.buyerId,
+          template: 'sale-order-lost-refunded',
+          params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
+        }),
+        webhookEvent({
+          organisationId: o.merchantId,
+          type: 'sale-order.lost',
+          data: { saleOrderId: o.id, itemId: o.itemId, reportedBy, reason },
+        }),
+      ],
+    });
+    await this.transitions.apply(ItemMachine, {
+      manager: m,
+      id: order.itemId,
+      action: 'write-off',
+      actor: SYSTEM_ACTOR,
+      data: { saleOrderId: order.id, reason: `lost in transit: ${reason}`, reportedBy },
+    });
+    return lost;
+  }
+
+  /**
+   * A tracking event of a registered carrier account, already verified (signature, timestamp)
+   * and stored once per event id by the caller in this transaction. `delivered` proves the
+   * delivery; `lost` declares the parcel lost; anything else is only recorded.
+   */
+  async onCarrierEvent(
+    m: EntityManager,
+    accountId: string,
+    event: { id: string; type: string; trackingNumber: string; occurredAt: Date },
+  ): Promise<{ saleOrderId: string; applied: boolean; state: SaleOrderState }> {
+    const [row] = await m.query<Array<{ id: string }>>(
+      `SELECT id FROM sale_orders WHERE carrier_account_id = $1 AND tracking_number = $2
+        ORDER BY created_at DESC LIMIT 1`,
+      [accountId, event.trackingNumber],
+    );
+    if (!row) throw new NotFound('Shipment', event.trackingNumber);
+    await m.query(
+      'UPDATE carrier_tracking_events SET sale_order_id = $1 WHERE carrier_account_id = $2 AND event_id = $3',
+      [row.id, accountId, event.id],
+    );
+    const order = await m
+      .getRepository(SaleOrder)
+      .findOneOrFail({ where: { id: row.id }, lock: { mode: 'pessimistic_write' } });
+    if (order.state !== 'SHIPPED' || !['delivered', 'lost'].includes(event.type)) {
+      return { saleOrderId: order.id, applied: false, state: order.state };
+    }
+    const updated =
+      event.type === 'delivered'
+        ? await this.deliver(m, order.id, SYSTEM_ACTOR, {
+            proof: 'carrier',
+            eventId: event.id,
+            // Never before it was shipped, whatever the carrier's clock said.
+            at:
+              order.shippedAt && event.occurredAt < order.shippedAt
+                ? order.shippedAt
+                : event.occurredAt,
+          })
+        : await this.markLost(m, order.id, SYSTEM_ACTOR, 'carrier', `carrier event ${event.id}`);
+    return { saleOrderId: order.id, applied: true, state: updated.state };
+  }
+
+  /** 400 naming the field when couriers cannot collect from the address. */
+  private async returnAddress(
+    current: SaleOrder,
+    given: AddressDto | undefined,
+  ): Promise<ShipmentAddress> {
+    const address = given ? toAddress(given) : (current.returnAddress ?? current.shippingAddress);
+    const coverage = await this.areas.checkCoverage(address);
+    if (!coverage.covered) {
+      throw new BadRequestException({
+        message: `Couriers cannot collect from this address: ${coverage.message}`,
+        fields: coverage.fields.map((f) => ({
+          field: given ? `address.${f}` : `shippingAddress.${f}`,
+          errors: [coverage.message],
+        })),
+      });
+    }
+    return address;
+  }
+
+  private async returnPickupJob(
+    o: SaleOrder,
+    address: ShipmentAddress,
+    requestedAt: Date,
+    round: number,
+  ): Promise<OutboxJob> {
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: o.itemId });
+    const path = item.categoryId ? await this.catalog.path(item.categoryId) : [];
+    return job(SchedulePickup, {
+      direction: 'buyer-return',
+      source: { kind: 'sale-order', id: o.id },
+      customerId: o.buyerId,
+      itemIds: [o.itemId],
+      address,
+      warehouseId: null,
+      requestedAt: requestedAt.toISOString(),
+      specialPackaging: path[0]?.code === 'luxury',
+      ...(round > 1 ? { round } : {}),
     });
   }
 
   /** Within the window: a reverse pickup from the buyer's address, the item on its way back. */
   async requestReturn(actor: Actor, id: string, dto: ReturnRequestDto): Promise<SaleOrder> {
     const current = await this.get(actor, id);
-    const address = dto.address ? toAddress(dto.address) : current.shippingAddress;
-    const coverage = await this.areas.checkCoverage(address);
-    if (!coverage.covered) {
-      throw new BadRequestException({
-        message: `Couriers cannot collect from this address: ${coverage.message}`,
-        fields: coverage.fields.map((f) => ({
-          field: dto.address ? `address.${f}` : `shippingAddress.${f}`,
-          errors: [coverage.message],
-        })),
-      });
-    }
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: current.itemId });
-    const path = item.categoryId ? await this.catalog.path(item.categoryId) : [];
-    const luxury = path[0]?.code === 'luxury';
+    const address = await this.returnAddress(current, dto.address);
     const requestedAt = new Date();
+    const pickup = await this.returnPickupJob(current, address, requestedAt, 1);
     return this.dataSource.transaction(async (m) => {
       const order = await this.transitions.apply(SaleOrderMachine, {
         manager: m,
@@ -446,16 +837,7 @@ export class SaleOrdersService {
         patch: { returnRequestedAt: requestedAt, returnReason: dto.reason, returnAddress: address },
         data: { reason: dto.reason },
         jobs: (o): OutboxJob[] => [
-          job(SchedulePickup, {
-            direction: 'buyer-return',
-            source: { kind: 'sale-order', id: o.id },
-            customerId: o.buyerId,
-            itemIds: [o.itemId],
-            address,
-            warehouseId: null,
-            requestedAt: requestedAt.toISOString(),
-            specialPackaging: luxury,
-          }),
+          pickup,
           webhookEvent({
             organisationId: o.merchantId,
             type: 'sale-order.return-requested',
@@ -469,6 +851,51 @@ export class SaleOrdersService {
         action: 'return-by-buyer',
         actor,
         checkAccess: false,
+        custodian: { kind: 'buyer', id: order.buyerId },
+        data: { saleOrderId: order.id },
+      });
+      return order;
+    });
+  }
+
+  /**
+   * The return pickup failed for good (its attempts ran out): book a new one (the next round,
+   * optionally from another address) — the buyer, support or an admin.
+   */
+  async rebookReturn(actor: Actor, id: string, dto: RebookReturnDto): Promise<SaleOrder> {
+    const current = await this.get(actor, id);
+    const address = await this.returnAddress(current, dto.address);
+    const requestedAt = new Date();
+    const round = current.returnRound + 1;
+    const pickup = await this.returnPickupJob(current, address, requestedAt, round);
+    return this.transitions.apply(SaleOrderMachine, {
+      id,
+      action: 'rebook-return',
+      actor,
+      expectedVersion: dto.version ?? current.version,
+      patch: { returnAddress: address, returnRound: round, returnPickupId: null },
+      data: { round, note: dto.note ?? null },
+      jobs: () => [pickup],
+    });
+  }
+
+  /** The return pickup failed for good and the buyer keeps the item after all. */
+  async withdrawReturn(actor: Actor, id: string, dto: RebookReturnDto): Promise<SaleOrder> {
+    await this.get(actor, id);
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.transitions.apply(SaleOrderMachine, {
+        manager: m,
+        id,
+        action: 'withdraw-return',
+        actor,
+        expectedVersion: dto.version,
+        data: { note: dto.note ?? null },
+      });
+      await this.transitions.apply(ItemMachine, {
+        manager: m,
+        id: order.itemId,
+        action: 'keep-by-buyer',
+        actor: SYSTEM_ACTOR,
         custodian: { kind: 'buyer', id: order.buyerId },
         data: { saleOrderId: order.id },
       });
@@ -503,11 +930,163 @@ export class SaleOrdersService {
       ],
     );
     if (affected === 0) throw new Error(`Sale order ${p.source.id} not found`);
+    if (p.event === 'cancelled') await this.onReturnPickupCancelled(p);
   }
 
   /**
-   * Grading re-inspected the returned item: compare with the grade it was sold as (a difference
-   * is a grade mismatch against the merchant), refund the buyer, and close the return.
+   * Logistics gave up on the return pickup (three failed attempts): the order waits in
+   * RETURN_PICKUP_FAILED for a rebooking or the buyer keeping the item, and support is asked.
+   */
+  private async onReturnPickupCancelled(p: ShipmentUpdatePayload): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const order = await m
+        .getRepository(SaleOrder)
+        .findOne({ where: { id: p.source.id }, lock: { mode: 'pessimistic_write' } });
+      if (!order || order.state !== 'RETURN_REQUESTED') return; // moved on already
+      if (order.returnPickupId !== null && order.returnPickupId !== p.pickupId) return; // old round
+      await this.transitions.apply(SaleOrderMachine, {
+        manager: m,
+        id: order.id,
+        action: 'fail-return-pickup',
+        actor: SYSTEM_ACTOR,
+        data: { pickupId: p.pickupId, reason: p.reason, round: order.returnRound },
+        jobs: (o) => [
+          job(NotifyOwner, {
+            userId: o.buyerId,
+            template: 'sale-order-return-pickup-failed',
+            params: { saleOrderId: o.id, reason: p.reason },
+          }),
+          job(OpenSupportCase, {
+            kind: 'late-pickup',
+            dedupeKey: `return-pickup-failed:${o.id}:${o.returnRound}`,
+            summary: `Return pickup of sale order ${o.id} failed for good: rebook it or let the buyer keep the item`,
+            itemIds: [o.itemId],
+            orderRef: { kind: 'sale-order', id: o.id },
+            customerId: o.buyerId,
+            detail: { organisationId: o.merchantId, pickupId: p.pickupId, reason: p.reason },
+          }),
+        ],
+      });
+    });
+  }
+
+  /**
+   * The report the item was sold with (the latest completed inspection before payment) and the
+   * re-inspection's, both read from the item's hash-chained history.
+   */
+  private async inspectionReports(
+    m: EntityManager,
+    order: SaleOrder,
+    returnInspectionId: string,
+  ): Promise<{
+    before: ReportSummary | null;
+    after: ReportSummary | null;
+    raw: Array<Record<string, unknown>>;
+  }> {
+    const rows = await m.query<InspectionEventRow[]>(
+      `SELECT seq, data, at AS created_at FROM item_events
+        WHERE item_id = $1 AND type = 'Inspection.complete' ORDER BY seq`,
+      [order.itemId],
+    );
+    const after = rows.find((r) => r.data.inspectionId === returnInspectionId);
+    const paidAt = order.paidAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    const before = rows
+      .filter((r) => r !== after && new Date(r.created_at).getTime() <= paidAt)
+      .at(-1);
+    const raw =
+      after && Array.isArray(after.data.findings)
+        ? (after.data.findings as Array<Record<string, unknown>>)
+        : [];
+    return { before: reportSummary(before), after: reportSummary(after), raw };
+  }
+
+  /**
+   * Damage the buyer caused: findings worse after the return than in the report the item was
+   * sold with. Priced by the standard's deduction hints on those findings; without hints by
+   * the valuation of the two grades; failing that, a fixed share per grade step.
+   */
+  private async assessReturn(
+    m: EntityManager,
+    order: SaleOrder,
+    p: JobPayload<typeof ReturnInspected>,
+  ): Promise<ReturnEvidence> {
+    const { before, after, raw } = await this.inspectionReports(m, order, p.inspectionId);
+    const worse = (GRADE_RANK[p.grade] ?? 0) < (GRADE_RANK[order.gradeSold] ?? 0);
+    const beforeBy = new Map((before?.findings ?? []).map((f) => [f.checkId, f.severity]));
+    const damage = (after?.findings ?? [])
+      .filter(
+        (f) =>
+          (SEVERITY_RANK[f.severity] ?? 0) >
+          (SEVERITY_RANK[beforeBy.get(f.checkId) ?? 'none'] ?? 0),
+      )
+      .map((f) => ({
+        checkId: f.checkId,
+        label: f.label,
+        before: beforeBy.get(f.checkId) ?? 'none',
+        after: f.severity,
+      }));
+    if (!worse || damage.length === 0 || before === null) {
+      return {
+        beforeSale: before,
+        afterReturn: after,
+        damage,
+        outcome: 'full-refund',
+        deductionMinor: 0,
+        basis: !worse
+          ? 'the returned item is graded as sold'
+          : before === null
+            ? 'no report of the item before its sale to compare with'
+            : 'worse grade without a finding the sale report did not have: the merchant is answerable',
+      };
+    }
+    const price = order.priceMinor;
+    const damaged = new Set(damage.map((d) => d.checkId));
+    const hinted = raw
+      .filter((f) => damaged.has(String(f.checkId)))
+      .reduce((sum, f) => {
+        if (typeof f.deductionMinor === 'number') return sum + f.deductionMinor;
+        if (typeof f.deductionShare === 'number') return sum + Math.round(f.deductionShare * price);
+        return sum;
+      }, 0);
+    let deduction = hinted;
+    let basis = 'the deduction the grading standard sets for each damage finding';
+    if (deduction <= 0) {
+      const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+      try {
+        const [sold, returned] = await Promise.all(
+          [order.gradeSold, p.grade].map((grade) =>
+            this.valuation.value({
+              productModelId: item.productModelId,
+              categoryId: item.categoryId,
+              grade,
+            }),
+          ),
+        );
+        if (sold.amountMinor <= 0) throw new Error('no value for the grade sold');
+        deduction = Math.round(price * (1 - returned.amountMinor / sold.amountMinor));
+        basis = `valuation of the item as ${p.grade} against ${order.gradeSold}`;
+      } catch {
+        const steps = (GRADE_RANK[order.gradeSold] ?? 0) - (GRADE_RANK[p.grade] ?? 0);
+        deduction = Math.round(price * FALLBACK_DEDUCTION_PER_STEP * steps);
+        basis = `${FALLBACK_DEDUCTION_PER_STEP * 100} % of the price per grade step down`;
+      }
+    }
+    deduction = Math.min(price, Math.max(0, deduction));
+    return {
+      beforeSale: before,
+      afterReturn: after,
+      damage,
+      outcome: deduction > 0 ? 'partial-refund' : 'full-refund',
+      deductionMinor: deduction,
+      basis,
+    };
+  }
+
+  /**
+   * Grading re-inspected the returned item: compare with the report it was sold with. Damage
+   * the buyer caused is deducted (partial refund, the evidence shown to the buyer, open to a
+   * dispute case); a worse grade without new damage is the merchant's grade mismatch (full
+   * refund). The refund's idempotency key is the order's, so a re-run refunds once.
    */
   async onReturnInspected(p: JobPayload<typeof ReturnInspected>): Promise<void> {
     if (p.source.kind !== 'sale-order') return;
@@ -524,11 +1103,14 @@ export class SaleOrdersService {
       if (order.itemId !== p.itemId) throw new Error(`Item ${p.itemId} is not on ${order.id}`);
       const mismatch = p.grade !== order.gradeSold;
       const worse = (GRADE_RANK[p.grade] ?? 0) < (GRADE_RANK[order.gradeSold] ?? 0);
-      const refund = await this.payments.refund({
-        intentId: order.paymentIntentId ?? '',
-        amountMinor: order.priceMinor,
-        reason: 'buyer return',
-      });
+      const evidence = await this.assessReturn(m, order, p);
+      const refundMinor = order.priceMinor - evidence.deductionMinor;
+      const refund = await this.refund(
+        order,
+        'return-refund',
+        refundMinor,
+        evidence.outcome === 'partial-refund' ? 'buyer return, damage deducted' : 'buyer return',
+      );
       const jobs: OutboxJob[] = [
         webhookEvent({
           organisationId: order.merchantId,
@@ -539,33 +1121,45 @@ export class SaleOrdersService {
             gradeSold: order.gradeSold,
             gradeReturned: p.grade,
             gradeMismatch: mismatch,
-            refundMinor: order.priceMinor,
+            refundMinor,
+            damageMinor: evidence.deductionMinor,
           },
         }),
         job(NotifyOwner, {
           userId: order.buyerId,
-          template: 'sale-order-refunded',
+          template:
+            evidence.outcome === 'partial-refund'
+              ? 'sale-order-partially-refunded'
+              : 'sale-order-refunded',
           params: {
             saleOrderId: order.id,
-            amountMinor: order.priceMinor,
+            amountMinor: refundMinor,
+            deductionMinor: evidence.deductionMinor,
             currency: order.currency,
           },
         }),
       ];
       if (worse) {
-        // Worse than sold: misgraded by the merchant, or damaged by the buyer; a person decides.
+        // Worse than sold: misgraded by the merchant, or damaged by the buyer; a person reviews.
         jobs.push(
           job(OpenSupportCase, {
             kind: 'buyer-return-dispute',
             dedupeKey: `return-grade:${order.id}`,
-            summary: `Returned item graded ${p.grade}, sold as ${order.gradeSold}`,
+            summary: `Returned item graded ${p.grade}, sold as ${order.gradeSold} (${evidence.outcome})`,
             itemIds: [order.itemId],
             orderRef: { kind: 'sale-order', id: order.id },
             customerId: order.buyerId,
-            detail: { organisationId: order.merchantId, inspectionId: p.inspectionId },
+            detail: {
+              organisationId: order.merchantId,
+              inspectionId: p.inspectionId,
+              outcome: evidence.outcome,
+              deductionMinor: evidence.deductionMinor,
+              damage: evidence.damage,
+            },
           }),
         );
       }
+      const now = new Date();
       await this.transitions.apply(SaleOrderMachine, {
         manager: m,
         id: order.id,
@@ -574,16 +1168,22 @@ export class SaleOrdersService {
         patch: {
           returnGrade: p.grade,
           gradeMismatch: mismatch,
-          returnedAt: new Date(),
-          refundMinor: order.priceMinor,
-          refundedAt: new Date(),
+          returnedAt: now,
+          refundMinor,
+          refundedAt: now,
+          refundId: refund.refundId,
+          refundKey: refund.key,
+          returnEvidence: evidence,
+          returnDamageMinor: evidence.deductionMinor,
         },
         data: {
           inspectionId: p.inspectionId,
           gradeSold: order.gradeSold,
           gradeReturned: p.grade,
           gradeMismatch: mismatch,
-          refundMinor: order.priceMinor,
+          refundMinor,
+          deductionMinor: evidence.deductionMinor,
+          outcome: evidence.outcome,
           refundId: refund.refundId,
         },
         jobs,

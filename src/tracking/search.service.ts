@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { DataSource } from 'typeorm';
 import { normalisePhone } from '../accounts/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
@@ -52,6 +53,7 @@ export class SearchService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: SchemaProbe,
+    private readonly vehicles: VehicleFactsService,
   ) {}
 
   async search(raw: string) {
@@ -95,6 +97,8 @@ export class SearchService {
     const items = [...hits.values()]
       .sort((a, b) => b.item.created_at.getTime() - a.item.created_at.getTime())
       .slice(0, MAX_HITS);
+    // A car's mileage flag with its evidence, next to the item support is looking at.
+    const cars = await this.vehicles.flagsForItems(items.map((h) => h.item.id));
     return {
       query: q,
       items: items.map(({ item, matchedBy }) => ({
@@ -107,6 +111,7 @@ export class SearchService {
         serialNumber: item.serial_number,
         imei: item.imei,
         custodian: { kind: item.custodian_kind, id: item.custodian_id },
+        vehicle: cars.get(item.id) ?? null,
         owner: item.owner_id
           ? {
               id: item.owner_id,

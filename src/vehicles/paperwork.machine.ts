@@ -3,11 +3,17 @@ import { defineMachine } from '../core/state-machine/machine.js';
 import { PAPERWORK_STATES, PaperworkTask } from './vehicle.entities.js';
 
 const staff = ['merchant', 'admin', 'system'] as const;
+/** The platform's own staff: the ownership transfer is theirs to record, not the merchant's. */
+const platform = ['admin', 'warehouse', 'system'] as const;
+
+const isTransfer = (t: PaperworkTask) => t.kind === 'ownership-transfer';
 
 /**
  * A paperwork task of a car sale: OPEN → DONE, or BLOCKED (a document missing, the registry
  * closed, the buyer's city refuses the emission standard) and back to OPEN. DONE is final.
- * The selling merchant does the work; support reads.
+ * The selling merchant does registration and insurance; the ownership transfer is recorded by
+ * the platform's staff (admin, warehouse) with the registration authority's document number
+ * and a scan reference (`record-transfer`). Support reads.
  */
 export const PaperworkTaskMachine = defineMachine({
   name: 'VehiclePaperworkTask',
@@ -15,15 +21,34 @@ export const PaperworkTaskMachine = defineMachine({
   states: PAPERWORK_STATES,
   initial: ['OPEN'],
   transitions: [
-    { action: 'complete', from: ['OPEN', 'BLOCKED'], to: 'DONE', roles: [...staff] },
-    { action: 'block', from: ['OPEN'], to: 'BLOCKED', roles: [...staff] },
-    { action: 'unblock', from: ['BLOCKED'], to: 'OPEN', roles: [...staff] },
+    {
+      action: 'complete',
+      from: ['OPEN', 'BLOCKED'],
+      to: 'DONE',
+      roles: [...staff],
+      guard: ({ entity }) =>
+        isTransfer(entity)
+          ? 'the ownership transfer is recorded by platform staff with record-transfer'
+          : undefined,
+    },
+    {
+      action: 'record-transfer',
+      from: ['OPEN', 'BLOCKED'],
+      to: 'DONE',
+      roles: [...platform],
+      guard: ({ entity }) =>
+        isTransfer(entity) ? undefined : 'only an ownership-transfer task is recorded this way',
+    },
+    { action: 'block', from: ['OPEN'], to: 'BLOCKED', roles: [...staff, 'warehouse'] },
+    { action: 'unblock', from: ['BLOCKED'], to: 'OPEN', roles: [...staff, 'warehouse'] },
   ],
   canAccess: (t: PaperworkTask, actor: Actor) =>
     seesEverything(actor) ||
     (actor.role === 'merchant' &&
       actor.organisationId !== null &&
       t.merchantOrganisationId === actor.organisationId) ||
-    (actor.role === 'customer' && actor.userId !== null && t.buyerId === actor.userId),
+    (actor.role === 'customer' && actor.userId !== null && t.buyerId === actor.userId) ||
+    // Warehouse staff are the platform's own: they record transfers, and see only those.
+    (actor.role === 'warehouse' && isTransfer(t)),
   itemIds: (t: PaperworkTask) => [t.itemId],
 });

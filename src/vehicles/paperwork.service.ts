@@ -9,7 +9,12 @@ import { TransitionService } from '../core/state-machine/transition.service.js';
 import { PaperworkTaskMachine } from './paperwork.machine.js';
 import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './vehicle.entities.js';
 import { badField } from './vehicles.service.js';
-import type { OpenPaperworkDto, PaperworkActionDto, PaperworkQuery } from './vehicles.dto.js';
+import type {
+  OpenPaperworkDto,
+  PaperworkActionDto,
+  PaperworkQuery,
+  RecordTransferDto,
+} from './vehicles.dto.js';
 
 /**
  * The paperwork of a car sale as tracked tasks: ownership transfer (过户), registration (上牌)
@@ -60,6 +65,8 @@ export class PaperworkService {
             merchantOrganisationId: sale.merchantOrganisationId,
             buyerId: sale.buyerId,
             reference: null,
+            documentNumber: null,
+            scanReference: null,
             blockedReason: null,
             doneAt: null,
             doneBy: null,
@@ -112,7 +119,9 @@ export class PaperworkService {
       .addOrderBy('t.id', 'DESC')
       .limit(limit + 1);
     if (!seesEverything(actor)) {
-      if (actor.role === 'merchant') {
+      if (actor.role === 'warehouse') {
+        qb.andWhere("t.kind = 'ownership-transfer'");
+      } else if (actor.role === 'merchant') {
         qb.andWhere('t.merchant_organisation_id = :org', { org: actor.organisationId });
       } else {
         qb.andWhere('t.buyer_id = :me', { me: actor.userId });
@@ -161,8 +170,28 @@ export class PaperworkService {
     return this.view(actor, t);
   }
 
+  /** Platform staff record the ownership transfer with the authority's document and its scan. */
+  async recordTransfer(actor: Actor, id: string, dto: RecordTransferDto) {
+    const t = await this.transitions.apply<PaperworkState, PaperworkTask>(PaperworkTaskMachine, {
+      id,
+      action: 'record-transfer',
+      actor,
+      expectedVersion: dto.version,
+      patch: {
+        doneAt: new Date(),
+        doneBy: actor.userId,
+        documentNumber: dto.documentNumber.trim(),
+        scanReference: dto.scanReference.trim(),
+        reference: dto.documentNumber.trim(),
+        blockedReason: null,
+      },
+      data: { documentNumber: dto.documentNumber.trim(), scanReference: dto.scanReference.trim() },
+    });
+    return this.view(actor, t);
+  }
+
   view(actor: Actor, t: PaperworkTask) {
-    return withActions(PaperworkTaskMachine, t, actor, {
+    const v = withActions(PaperworkTaskMachine, t, actor, {
       id: t.id,
       saleOrderId: t.saleOrderId,
       itemId: t.itemId,
@@ -170,10 +199,15 @@ export class PaperworkService {
       kind: t.kind,
       merchantOrganisationId: t.merchantOrganisationId,
       reference: t.reference,
+      documentNumber: t.documentNumber,
+      scanReference: t.scanReference,
       blockedReason: t.blockedReason,
       doneAt: t.doneAt,
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
     });
+    // The transfer is recorded, never merely completed; the other tasks the other way round.
+    const wrong = t.kind === 'ownership-transfer' ? 'complete' : 'record-transfer';
+    return { ...v, allowedActions: v.allowedActions.filter((a) => a !== wrong) };
   }
 }

@@ -102,6 +102,46 @@ export class VehicleFactsService {
     return summary ? { ...summary, vin: `${summary.vin.slice(0, 11)}******` } : null;
   }
 
+  /**
+   * The mileage flag with its evidence (kind and message: no person, dealer or work order) of
+   * each car among these items, by item id; items without a VIN are left out. For the grading
+   * bench, support, listings — everywhere a person decides about the car.
+   */
+  async flagsForItems(
+    itemIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { vin: string; mileageFlag: PublicMileageFlag }>> {
+    const out = new Map<string, { vin: string; mileageFlag: PublicMileageFlag }>();
+    if (itemIds.length === 0) return out;
+    const rows = await manager.query<Array<{ id: string; vin: string }>>(
+      'SELECT id, vin FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL',
+      [itemIds],
+    );
+    if (rows.length === 0) return out;
+    const vehicles = await manager
+      .getRepository(Vehicle)
+      .createQueryBuilder('v')
+      .where('v.vin IN (:...vins)', { vins: [...new Set(rows.map((r) => r.vin))] })
+      .getMany();
+    const byVin = new Map(vehicles.map((v) => [v.vin, v]));
+    for (const r of rows) {
+      const v = byVin.get(r.vin);
+      out.set(r.id, {
+        vin: r.vin,
+        mileageFlag: v
+          ? publicFlag(v)
+          : {
+              status: 'not-assessed',
+              flagged: false,
+              evidence: [],
+              credibleKm: null,
+              flaggedAt: null,
+            },
+      });
+    }
+    return out;
+  }
+
   /** Whether a sale's ownership transfer is done (see `readTransferStatus`). */
   transferStatus(
     saleOrderId: string,

@@ -101,4 +101,9 @@ export class PaperworkTask extends StatefulEntity<PaperworkState> {
   @Column({ name: 'done_at', type: 'timestamptz', precision: 3, nullable: true })
   doneAt: Date | null;
   @Column({ name: 'done_by', type: 'uuid', nullable: true }) doneBy: string | null;
+  /** Ownership transfer: the registration authority's document number (e.g. 机动车登记证书 no.). */
+  @Column({ name: 'document_number', type: 'text', nullable: true })
+  documentNumber: string | null;
+  /** Ownership transfer: where the scan of the document is kept. */
+  @Column({ name: 'scan_reference', type: 'text', nullable: true }) scanReference: string | null;
 }

@@ -27,6 +27,7 @@ import {
   OpenPaperworkDto,
   PaperworkActionDto,
   PaperworkQuery,
+  RecordTransferDto,
   RegistrationDto,
 } from './vehicles.dto.js';
 import { badField, VehiclesService } from './vehicles.service.js';
@@ -192,9 +193,24 @@ export class PaperworkController {
     return this.paperwork.act(actor, id, 'complete', dto);
   }
 
+  /**
+   * The ownership transfer, recorded by the platform's staff (not the merchant) with the
+   * registration authority's document number and a scan reference.
+   */
+  @Post(':id/record-transfer')
+  @HttpCode(200)
+  @Roles('admin', 'warehouse')
+  recordTransfer(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RecordTransferDto,
+  ) {
+    return this.paperwork.recordTransfer(actor, id, dto);
+  }
+
   @Post(':id/block')
   @HttpCode(200)
-  @Roles('merchant', 'admin')
+  @Roles('merchant', 'admin', 'warehouse')
   block(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -205,7 +221,7 @@ export class PaperworkController {
 
   @Post(':id/unblock')
   @HttpCode(200)
-  @Roles('merchant', 'admin')
+  @Roles('merchant', 'admin', 'warehouse')
   unblock(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -134,6 +134,24 @@ export class PaperworkActionDto {
   reason?: string;
 }
 
+export class RecordTransferDto {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiProperty({
+    description: "The registration authority's document number for the transfer",
+    example: 'SH-DMV-2026-0012345',
+  })
+  @IsString()
+  @Length(3, 100)
+  documentNumber: string;
+  @ApiProperty({
+    description: 'Where the scan of the transfer document is kept (a document store reference)',
+    example: 'scan://transfers/2026/0012345.pdf',
+  })
+  @IsString()
+  @Length(3, 500)
+  scanReference: string;
+}
+
 export class PaperworkQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PAPERWORK_STATES })
   @IsOptional()

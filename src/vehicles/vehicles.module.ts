@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
+import { CheckVehicleMileage, OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
@@ -29,10 +29,12 @@ export class VehiclesModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly paperwork: PaperworkService,
+    private readonly vehicles: VehiclesService,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(PaperworkTaskMachine);
     this.jobs.register(OpenVehiclePaperwork, (p) => this.paperwork.onOpenVehiclePaperwork(p));
+    this.jobs.register(CheckVehicleMileage, (p) => this.vehicles.onCheckMileage(p));
   }
 }

@@ -2,7 +2,12 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { OpenSupportCase } from '../core/jobs/job-catalogue.js';
+import {
+  type CheckVehicleMileage,
+  OpenSupportCase,
+  VehicleMileageFlagged,
+} from '../core/jobs/job-catalogue.js';
+import type { JobPayload } from '../core/jobs/job-definition.js';
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
@@ -179,7 +184,12 @@ export class VehiclesService {
 
   async addReading(actor: Actor, vin: string, dto: MileageReadingDto) {
     return this.dataSource.transaction(async (m) => {
-      const { items } = await this.visible(m, actor, vin);
+      // An admin may record history of a car not yet seen here (e.g. an earlier listing
+      // elsewhere), so a later trade-in is checked against it.
+      const { items } =
+        actor.role === 'admin'
+          ? { items: await this.itemsOf(m, (await this.ensure(m, vin)).vin) }
+          : await this.visible(m, actor, vin);
       const staff = seesEverything(actor) || actor.role === 'warehouse';
       if (!staff && !(this.isOwner(actor, items) && dto.source === 'owner-declaration')) {
         throw new NotFound('Vehicle', vin);
@@ -304,6 +314,13 @@ export class VehiclesService {
         (i) => !['SOLD', 'RECYCLED', 'DESTROYED', 'CANCELLED'].includes(i.state),
       );
       await this.outbox.write(m, [
+        // Whoever pays for this car holds the payout until a person decides.
+        job(VehicleMileageFlagged, {
+          vin,
+          itemIds: live.map((i) => i.id),
+          status: assessment.status,
+          evidence: assessment.evidence.map((e) => ({ kind: e.kind, message: e.message })),
+        }),
         job(OpenSupportCase, {
           kind: 'fraud-review',
           dedupeKey: `vehicle-mileage:${vin}:${assessment.status}`,
@@ -316,6 +333,26 @@ export class VehiclesService {
       ]);
     }
     return assessment;
+  }
+
+  /**
+   * CheckVehicleMileage (a trade-in declared the odometer, an inspection read it): re-assess,
+   * and when the car is flagged tell acquisition to hold these items' payouts — also when the
+   * flag predates them (a car rolled back before, traded in again).
+   */
+  async onCheckMileage(p: JobPayload<typeof CheckVehicleMileage>): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const assessment = await this.refresh(m, p.vin);
+      if (!assessment.flagged || p.itemIds.length === 0) return;
+      await this.outbox.write(m, [
+        job(VehicleMileageFlagged, {
+          vin: p.vin,
+          itemIds: p.itemIds,
+          status: assessment.status,
+          evidence: assessment.evidence.map((e) => ({ kind: e.kind, message: e.message })),
+        }),
+      ]);
+    });
   }
 
   async grantConsent(actor: Actor, vin: string, dto: ConsentDto) {

@@ -639,7 +639,7 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       .expect(409);
     expect(refused.body.message).toContain('ownership-transfer');
 
-    // Payment opened the paperwork (OpenVehiclePaperwork); the merchant completes the transfer.
+    // Payment opened the paperwork (OpenVehiclePaperwork); platform staff record the transfer.
     const transfer = await eventually(async () => {
       const res = await t.http
         .get(`/api/v1/vehicle-paperwork?saleOrderId=${order.body.id}`)
@@ -653,6 +653,11 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       .post(`/api/v1/vehicle-paperwork/${transfer.id}/complete`)
       .set(merchantA.auth)
       .send({})
+      .expect(409);
+    await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(admin.auth)
+      .send({ documentNumber: 'SH-DMV-2026-77', scanReference: 'scan://transfers/77.pdf' })
       .expect(200);
     const delivered = await t.http
       .post(`/api/v1/sale-orders/${order.body.id}/confirm-delivery`)

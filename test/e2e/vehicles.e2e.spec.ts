@@ -535,7 +535,8 @@ describe('vehicles', () => {
     expect(tasks.every((x) => x.state === 'OPEN')).toBe(true);
     const transfer = tasks.find((x) => x.kind === 'ownership-transfer');
     if (!transfer) throw new Error('no transfer task');
-    expect(transfer.allowedActions.sort()).toEqual(['block', 'complete']);
+    // The merchant may block the transfer but not record it: that is the platform's staff.
+    expect(transfer.allowedActions.sort()).toEqual(['block']);
     await t.http
       .get(`/api/v1/vehicle-paperwork/${transfer.id}`)
       .set(otherMerchant.auth)
@@ -576,14 +577,44 @@ describe('vehicles', () => {
     await t.http
       .post(`/api/v1/vehicle-paperwork/${transfer.id}/complete`)
       .set(merchant.auth)
-      .send({ version: transfer.version })
+      .send({ version: blocked.body.version, reference: 'Transfer 沪2025-001234' })
+      .expect(409);
+    await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(merchant.auth)
+      .send({ documentNumber: 'SH-2025-001234', scanReference: 'scan://t/1.pdf' })
+      .expect(403);
+    // The document number and the scan are required.
+    const missing = await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(grader.auth)
+      .send({ scanReference: 'scan://t/1.pdf' })
+      .expect(400);
+    expect(JSON.stringify(missing.body)).toContain('documentNumber');
+    await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(grader.auth)
+      .send({
+        version: transfer.version,
+        documentNumber: 'SH-2025-001234',
+        scanReference: 'scan://t/1.pdf',
+      })
       .expect(409);
     const done = await t.http
-      .post(`/api/v1/vehicle-paperwork/${transfer.id}/complete`)
-      .set(merchant.auth)
-      .send({ version: blocked.body.version, reference: 'Transfer 沪2025-001234' })
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(grader.auth)
+      .send({
+        version: blocked.body.version,
+        documentNumber: 'SH-2025-001234',
+        scanReference: 'scan://transfers/SH-2025-001234.pdf',
+      })
       .expect(200);
-    expect(done.body).toMatchObject({ state: 'DONE', allowedActions: [] });
+    expect(done.body).toMatchObject({
+      state: 'DONE',
+      allowedActions: [],
+      documentNumber: 'SH-2025-001234',
+      scanReference: 'scan://transfers/SH-2025-001234.pdf',
+    });
     await t.http
       .post(`/api/v1/vehicle-paperwork/${transfer.id}/unblock`)
       .set(merchant.auth)

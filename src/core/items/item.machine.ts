@@ -13,6 +13,7 @@ export const ITEM_STATES = [
   'LISTED',
   'SOLD',
   'RETURN_IN_TRANSIT', // a buyer's return on its way back
+  'LOST', // lost in transit to the buyer: written off (the buyer was refunded)
   'AWAITING_RECYCLING', // scrap, waiting for a recycling lot
   'RECYCLED',
   'DESTROYED',
@@ -63,6 +64,11 @@ export const ItemMachine = defineMachine<ItemState, Item>({
     t('unlist', ['LISTED'], 'ALLOCATED', ['merchant']),
     t('sell', ['LISTED'], 'SOLD', ['merchant', 'customer'], erasureGate),
     t('return-by-buyer', ['SOLD'], 'RETURN_IN_TRANSIT', ['customer']),
+    // A paid sale cancelled before shipping: the item is on its listing again.
+    t('unsell', ['SOLD'], 'LISTED', []),
+    // The buyer keeps the item after its return pickup failed for good.
+    t('keep-by-buyer', ['RETURN_IN_TRANSIT'], 'SOLD', ['customer', 'support']),
+    t('write-off', ['SOLD'], 'LOST', ['support']),
     t('return-to-owner', ['RECEIVED', 'IN_TRANSIT'], 'RETURNING_TO_OWNER', ['warehouse']),
     t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier']),
     t('cancel', ['DECLARED'], 'CANCELLED', ['customer']),

@@ -68,6 +68,8 @@ export const SchedulePickup = defineJob<{
   specialPackaging: boolean;
   /** Vehicles: inspected at the address and driven in instead of bagged (default 'parcel'). */
   mode?: 'parcel' | 'inspection-at-address';
+  /** A new pickup for the same source after the previous one failed for good (default 1). */
+  round?: number;
 }>('schedule-pickup', 'dispatch');
 
 // ---- logistics timers -----------------------------------------------------------------------
@@ -236,6 +238,28 @@ export const OpenVehiclePaperwork = defineJob<{
   buyerId: string | null;
 }>('open-vehicle-paperwork', 'workflow');
 
+// ---- acquisition, grading → vehicles → acquisition ------------------------------------------
+
+/**
+ * A car's mileage history changed (a trade-in declared its odometer, an inspection read it):
+ * vehicles re-assesses it and, if it is flagged for rollback or implausible mileage, answers
+ * with VehicleMileageFlagged for these items.
+ */
+export const CheckVehicleMileage = defineJob<{
+  vin: string;
+  itemIds: string[];
+  trigger: 'trade-in' | 'inspection';
+}>('check-vehicle-mileage', 'workflow');
+
+/** A car's mileage is flagged: acquisition holds the payout of its trade-in items. */
+export const VehicleMileageFlagged = defineJob<{
+  vin: string;
+  itemIds: string[];
+  status: string;
+  /** What was found (kind and message, no personal data). */
+  evidence: Array<{ kind: string; message: string }>;
+}>('vehicle-mileage-flagged', 'workflow');
+
 // ---- receiving, couriers → erasure ----------------------------------------------------------
 
 /** Wipe every storage medium of the item. */
@@ -330,4 +354,6 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   SaleOrderShipmentUpdate,
   ExpireSaleReservation,
   OpenVehiclePaperwork,
+  CheckVehicleMileage,
+  VehicleMileageFlagged,
 ];

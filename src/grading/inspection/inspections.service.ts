@@ -7,6 +7,7 @@ import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
 import {
+  CheckVehicleMileage,
   DisposeItem,
   ItemAvailableForSale,
   ItemGraded,
@@ -27,6 +28,7 @@ import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
+import { VehicleFactsService } from '../../vehicles/vehicle-facts.service.js';
 import type {
   CompleteInspectionDto,
   ConfirmDto,
@@ -108,6 +110,7 @@ export class InspectionsService {
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
     private readonly calibration: CalibrationService,
+    private readonly vehicles: VehicleFactsService,
   ) {}
 
   // ---- opening (from receiving) ----------------------------------------------------------
@@ -172,7 +175,12 @@ export class InspectionsService {
     const item = await this.dataSource
       .getRepository(Item)
       .findOne({ where: { id: inspection.itemId } });
-    return withActions(InspectionMachine, inspection, actor, inspectionView(inspection, item));
+    // On the bench: a car's mileage flag and its evidence, before the grader reads the dial.
+    const car = item?.vin ? (await this.vehicles.flagsForItems([item.id])).get(item.id) : null;
+    return withActions(InspectionMachine, inspection, actor, {
+      ...inspectionView(inspection, item),
+      vehicle: car ?? null,
+    });
   }
 
   async get(actor: Actor, id: string) {
@@ -378,7 +386,19 @@ export class InspectionsService {
           reasons: result.reasons,
           findings: gradeFindings(result),
         },
-        jobs: this.afterGrading(inspection, result, bySecondGrader),
+        jobs: [
+          ...this.afterGrading(inspection, result, bySecondGrader),
+          // A car's odometer reading goes into its mileage history and is checked at once.
+          ...(item.vin
+            ? [
+                job(CheckVehicleMileage, {
+                  vin: item.vin,
+                  itemIds: [item.id],
+                  trigger: 'inspection' as const,
+                }),
+              ]
+            : []),
+        ],
         effects: async (m, entity) => {
           await m.query('UPDATE items SET grade = $1, updated_at = now() WHERE id = $2', [
             result.grade,

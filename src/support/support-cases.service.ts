@@ -443,11 +443,19 @@ export class SupportCasesService {
     return rows.length > 0;
   }
 
-  /** An order is the customer's when its events are on one of their items. */
+  /**
+   * An order is the customer's when its events are on one of their items, or when they acted on
+   * it themselves as a customer (a buyer's checkout: the item is no longer theirs after a
+   * return, yet they may dispute the refund).
+   */
   private async orderTouchesOwner(orderId: string, userId: string | null): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM item_events e JOIN items i ON i.id = e.item_id
-        WHERE e.entity_id = $1 AND i.owner_id = $2 LIMIT 1`,
+        WHERE e.entity_id = $1 AND i.owner_id = $2
+       UNION ALL
+       SELECT 1 FROM item_events e
+        WHERE e.entity_id = $1 AND e.actor_id = $2 AND e.actor_role = 'customer'
+       LIMIT 1`,
       [orderId, userId],
     );
     return rows.length > 0;

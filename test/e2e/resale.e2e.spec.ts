@@ -666,4 +666,181 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       .expect(200);
     expect(delivered.body.state).toBe('DELIVERED');
   });
+
+  it('gives every refund a stable idempotency key: asked twice, the provider refunds once', async () => {
+    const provider = t.app.get(TestPaymentProvider);
+    const key = `sale-order:${randomUUID()}:return-refund`;
+    const a = await provider.refund({
+      intentId: 'pi_x',
+      amountMinor: 100,
+      reason: 'x',
+      idempotencyKey: key,
+    });
+    const b = await provider.refund({
+      intentId: 'pi_x',
+      amountMinor: 100,
+      reason: 'x',
+      idempotencyKey: key,
+    });
+    const c = await provider.refund({
+      intentId: 'pi_x',
+      amountMinor: 100,
+      reason: 'x',
+      idempotencyKey: `${key}-other`,
+    });
+    expect(b.refundId).toBe(a.refundId);
+    expect(c.refundId).not.toBe(a.refundId);
+    const rows = await t.dataSource.query<unknown[]>(
+      'SELECT 1 FROM test_payment_refunds WHERE idempotency_key = $1',
+      [key],
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('deducts damage the buyer caused, shows both reports, and lets the buyer dispute it', async () => {
+    const { item, orderId } = await deliveredOrder();
+    await t.http
+      .post(`/api/v1/sale-orders/${orderId}/request-return`)
+      .set(buyer.auth)
+      .send({ reason: 'Screen flickers' })
+      .expect(200);
+    const inspectionId = randomUUID();
+    await t.dataSource.transaction((m) =>
+      t.app.get(HistoryService).append(m, [item.id], {
+        type: 'Inspection.complete',
+        entity: 'Inspection',
+        entityId: inspectionId,
+        fromState: 'IN_PROGRESS',
+        toState: 'COMPLETED',
+        actor: { role: 'warehouse', userId: randomUUID(), organisationId: warehouseId },
+        data: {
+          inspectionId,
+          grade: 'good',
+          score: 70,
+          summary: 'Good: cracked screen',
+          findings: [
+            { checkId: 'screen', label: 'Screen', severity: 'functional', deductionShare: 0.25 },
+          ],
+        },
+      }),
+    );
+    const payload = {
+      itemId: item.id,
+      inspectionId,
+      grade: 'good' as const,
+      source: { kind: 'sale-order' as const, id: orderId },
+    };
+    await runHandler(ReturnInspected, payload);
+    await runHandler(ReturnInspected, payload);
+    const returned = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
+    const price = returned.body.price.amountMinor as number;
+    const deduction = Math.round(price * 0.25);
+    expect(returned.body).toMatchObject({
+      state: 'RETURNED',
+      refund: { amountMinor: price - deduction },
+      return: {
+        damageMinor: deduction,
+        evidence: {
+          outcome: 'partial-refund',
+          deductionMinor: deduction,
+          damage: [{ checkId: 'screen', before: 'none', after: 'functional' }],
+          beforeSale: { grade: 'premium', findings: [{ checkId: 'screen', severity: 'none' }] },
+          afterReturn: { grade: 'good', inspectionId },
+        },
+        dispute: { kind: 'buyer-return-dispute', orderRef: { kind: 'sale-order', id: orderId } },
+      },
+    });
+    // Refunded once, under the order's key, however often the job ran.
+    const refunds = await t.dataSource.query<Array<{ amount_minor: string }>>(
+      'SELECT amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
+      [`sale-order:${orderId}:return-refund`],
+    );
+    expect(refunds).toEqual([{ amount_minor: String(price - deduction) }]);
+    // The buyer disputes it through a support case about the order.
+    const dispute = await t.http
+      .post('/api/v1/support/cases')
+      .set(buyer.auth)
+      .send({
+        kind: 'buyer-return-dispute',
+        summary: 'The screen was cracked when it arrived',
+        orderRef: { kind: 'sale-order', id: orderId },
+      })
+      .expect(201);
+    expect(dispute.body.state).toBe('OPEN');
+  });
+
+  it('parks a return whose pickup failed for good until it is rebooked or the buyer keeps the item', async () => {
+    const { item, orderId } = await deliveredOrder();
+    await t.http
+      .post(`/api/v1/sale-orders/${orderId}/request-return`)
+      .set(buyer.auth)
+      .send({ reason: 'Too big' })
+      .expect(200);
+    const update = (
+      event: ShipmentUpdatePayload['event'],
+      pickupId: string,
+    ): ShipmentUpdatePayload => ({
+      pickupId,
+      source: { kind: 'sale-order', id: orderId },
+      direction: 'buyer-return',
+      event,
+      itemIds: [item.id],
+      sealNumber: null,
+      warehouseId: null,
+      promisedWindow: null,
+      reason: event === 'cancelled' ? 'customer-absent' : null,
+      at: new Date().toISOString(),
+    });
+    const first = randomUUID();
+    await runHandler(SaleOrderShipmentUpdate, update('scheduled', first));
+    await runHandler(SaleOrderShipmentUpdate, update('cancelled', first));
+    await runHandler(SaleOrderShipmentUpdate, update('cancelled', first));
+    const failed = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
+    expect(failed.body.state).toBe('RETURN_PICKUP_FAILED');
+    expect(failed.body.allowedActions.sort()).toEqual(['rebook-return', 'withdraw-return']);
+    const cases = await t.dataSource.query<unknown[]>(
+      `SELECT 1 FROM outbox WHERE name = 'open-support-case' AND payload->>'dedupeKey' = $1`,
+      [`return-pickup-failed:${orderId}:1`],
+    );
+    expect(cases).toHaveLength(1);
+    await t.http
+      .post(`/api/v1/sale-orders/${orderId}/rebook-return`)
+      .set(buyer2.auth)
+      .send({})
+      .expect(404);
+    await t.http
+      .post(`/api/v1/sale-orders/${orderId}/rebook-return`)
+      .set(merchantA.auth)
+      .send({})
+      .expect(403);
+    const rebooked = await t.http
+      .post(`/api/v1/sale-orders/${orderId}/rebook-return`)
+      .set(buyer.auth)
+      .send({})
+      .expect(200);
+    expect(rebooked.body).toMatchObject({ state: 'RETURN_REQUESTED', return: { round: 2 } });
+    // Logistics books a second pickup for the same order (round 2).
+    const second = await eventually(async () => {
+      const rows = await t.dataSource.query<Array<{ id: string; round: number }>>(
+        `SELECT id, round FROM pickups WHERE source_id = $1 AND direction = 'buyer-return' AND round = 2`,
+        [orderId],
+      );
+      return rows[0];
+    });
+    await runHandler(SaleOrderShipmentUpdate, update('cancelled', second.id));
+    const again = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
+    expect(again.body.state).toBe('RETURN_PICKUP_FAILED');
+    // Support settles it with the buyer: they keep the item.
+    const kept = await t.http
+      .post(`/api/v1/sale-orders/${orderId}/withdraw-return`)
+      .set(admin.auth)
+      .send({ note: 'Buyer keeps it' })
+      .expect(200);
+    expect(kept.body.state).toBe('DELIVERED');
+    expect(await itemRow(item.id)).toMatchObject({
+      state: 'SOLD',
+      custodian_kind: 'buyer',
+      custodian_id: buyer.id,
+    });
+  });
 });

@@ -110,10 +110,13 @@ export function MerchantOrdersScreen() {
                   label: 'Ship',
                   form: (done, cancel) => <ShipForm order={o} done={done} cancel={cancel} />,
                 },
-                'confirm-delivery': {
-                  label: 'Confirm delivery (carrier proof)',
+                // Delivery is proven by the carrier's webhook or the buyer; the merchant asks.
+                'request-delivery-confirmation': {
+                  label: 'Ask the buyer to confirm delivery',
                   run: () =>
-                    api.post(`/sale-orders/${o.id}/confirm-delivery`, { version: o.version }),
+                    api.post(`/sale-orders/${o.id}/request-delivery-confirmation`, {
+                      version: o.version,
+                    }),
                 },
               }}
             />

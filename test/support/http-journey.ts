@@ -1,0 +1,204 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { expect } from '@jest/globals';
+import { catalogSeed } from '../../src/catalog/catalog.seed.js';
+import type { SeedContext } from '../../src/seed/seed-context.js';
+import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { eventually, type TestApp } from './test-app.js';
+
+/**
+ * Helpers for end-to-end tests that drive the platform over HTTP only, as people and partners
+ * would. The only things done outside HTTP are the fixtures an operator loads before the first
+ * user arrives: the reference catalog and service areas (`npm run seed:demo`'s own steps) and
+ * the first admin account (there is no sign-up for admins).
+ */
+
+export const SHANGHAI = {
+  cityCode: '310100',
+  districtCode: '310104',
+  line1: 'No. 1 Hongqiao Rd',
+  contactName: 'Li Wei',
+  contactPhone: '+8613800138000',
+};
+
+export interface HttpUser {
+  id: string;
+  email: string;
+  role: string;
+  organisationId: string | null;
+  auth: { Authorization: string };
+}
+
+export async function loadReferenceData(t: TestApp): Promise<void> {
+  const ctx: SeedContext = {
+    app: t.app,
+    dataSource: t.dataSource,
+    organisations: {},
+    users: {},
+    log: () => undefined,
+  };
+  await catalogSeed.run(ctx);
+  await serviceAreasSeed.run(ctx);
+}
+
+let counter = 0;
+
+/** Accounts as an admin makes them (POST /organisations, POST /users) and logs them in. */
+export function accounts(t: TestApp, admin: { auth: { Authorization: string } }) {
+  const login = async (email: string) => {
+    const res = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email, password: 'correct horse battery' })
+      .expect(200);
+    return { Authorization: `Bearer ${res.body.accessToken as string}` };
+  };
+  const organisation = async (kind: string, extra: Record<string, unknown> = {}) => {
+    const res = await t.http
+      .post('/api/v1/organisations')
+      .set(admin.auth)
+      .send({ kind, name: `${kind} ${++counter}`, ...extra })
+      .expect(201);
+    return res.body.id as string;
+  };
+  const user = async (
+    role: string,
+    opts: { organisationId?: string; lead?: boolean } = {},
+  ): Promise<HttpUser> => {
+    const email = `${role}-${++counter}-${randomBytes(3).toString('hex')}@http.reloop`;
+    if (role === 'customer') {
+      const res = await t.http
+        .post('/api/v1/auth/register')
+        .send({ email, password: 'correct horse battery', name: `Customer ${counter}` })
+        .expect(201);
+      return {
+        id: res.body.user.id as string,
+        email,
+        role,
+        organisationId: null,
+        auth: { Authorization: `Bearer ${res.body.accessToken as string}` },
+      };
+    }
+    const res = await t.http
+      .post('/api/v1/users')
+      .set(admin.auth)
+      .send({
+        email,
+        password: 'correct horse battery',
+        name: `${role} ${counter}`,
+        role,
+        ...(opts.organisationId ? { organisationId: opts.organisationId } : {}),
+        ...(opts.lead ? { lead: true } : {}),
+      })
+      .expect(201);
+    return {
+      id: res.body.id as string,
+      email,
+      role,
+      organisationId: (res.body.organisationId as string | null) ?? null,
+      auth: await login(email),
+    };
+  };
+  return { organisation, user, login };
+}
+
+/** What a carrier's servers send: the event signed with the account's secret, timestamped. */
+export function carrierEvent(
+  secret: string,
+  event: { id: string; type: string; data: Record<string, unknown> },
+  timestamp = Math.floor(Date.now() / 1000),
+) {
+  const body = JSON.stringify(event);
+  const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return { body, signature: `t=${timestamp},v1=${v1}` };
+}
+
+export function postCarrierEvent(
+  t: TestApp,
+  accountId: string,
+  signed: { body: string; signature: string },
+) {
+  return t.http
+    .post(`/api/v1/webhooks/inbound/carriers/${accountId}`)
+    .set('content-type', 'application/json')
+    .set('reloop-signature', signed.signature)
+    .send(signed.body);
+}
+
+/**
+ * A pickup from booking to the warehouse: assigned (dispatch, or the admin when dispatch has
+ * not yet), started, collected by scanning the trace codes, and delivered.
+ */
+export async function runPickup(
+  t: TestApp,
+  who: { admin: HttpUser; courier: HttpUser },
+  pickupId: string,
+  traceCodes: string[],
+  opts: { photoRefs?: string[] } = {},
+): Promise<void> {
+  const state = await eventually(async () => {
+    const p = await t.http.get(`/api/v1/pickups/${pickupId}`).set(who.admin.auth).expect(200);
+    return ['SCHEDULED', 'ASSIGNED'].includes(p.body.state as string)
+      ? (p.body.state as string)
+      : null;
+  }, 20_000);
+  if (state === 'SCHEDULED') {
+    const res = await t.http
+      .post(`/api/v1/pickups/${pickupId}/assign`)
+      .set(who.admin.auth)
+      .send({ courierId: who.courier.id });
+    // Dispatch may have assigned it meanwhile.
+    expect([200, 409]).toContain(res.status);
+  }
+  await eventually(async () => {
+    const p = await t.http.get(`/api/v1/pickups/${pickupId}`).set(who.courier.auth);
+    return p.status === 200 && p.body.state === 'ASSIGNED';
+  }, 20_000);
+  await t.http.post(`/api/v1/pickups/${pickupId}/start`).set(who.courier.auth).send({}).expect(200);
+  await t.http
+    .post(`/api/v1/pickups/${pickupId}/collect`)
+    .set(who.courier.auth)
+    .send({ traceCodes, ...(opts.photoRefs ? { photoRefs: opts.photoRefs } : {}) })
+    .expect(200);
+  await t.http
+    .post(`/api/v1/pickups/${pickupId}/deliver`)
+    .set(who.courier.auth)
+    .send({})
+    .expect(200);
+}
+
+/** The warehouse receives the parcel by scanning the trace code once receiving expects it. */
+export async function receiveByScan(t: TestApp, grader: HttpUser, traceCode: string) {
+  return eventually(async () => {
+    const res = await t.http
+      .post('/api/v1/receiving/scan')
+      .set(grader.auth)
+      .send({ code: traceCode });
+    return res.status === 200 ? (res.body as Record<string, unknown>) : null;
+  }, 20_000);
+}
+
+/** The grader claims the item's open inspection and completes it with these answers. */
+export async function inspect(
+  t: TestApp,
+  grader: HttpUser,
+  itemId: string,
+  answers: Record<string, unknown>,
+) {
+  const pending = await eventually(async () => {
+    const res = await t.http
+      .get(`/api/v1/inspections?itemId=${itemId}&state=PENDING`)
+      .set(grader.auth)
+      .expect(200);
+    return (res.body.items as Array<{ id: string }>)[0];
+  }, 20_000);
+  const claimed = await t.http
+    .post(`/api/v1/inspections/${pending.id}/claim`)
+    .set(grader.auth)
+    .send({})
+    .expect(200);
+  const done = await t.http
+    .post(`/api/v1/inspections/${pending.id}/complete`)
+    .set(grader.auth)
+    .send({ answers, version: claimed.body.version })
+    .expect(200);
+  return done.body as { id: string; grade: string };
+}

@@ -98,6 +98,7 @@ export class SaleOrderComplete1764600000000 implements MigrationInterface {
       ALTER TABLE vehicle_paperwork_tasks
         ADD COLUMN document_number text,
         ADD COLUMN scan_reference text,
+        ADD COLUMN warehouse_id uuid REFERENCES organisations(id),
         ADD CONSTRAINT vehicle_paperwork_transfer_document CHECK (
           kind <> 'ownership-transfer' OR state <> 'DONE'
           OR (document_number IS NOT NULL AND scan_reference IS NOT NULL))`);
@@ -106,7 +107,7 @@ export class SaleOrderComplete1764600000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE vehicle_paperwork_tasks DROP CONSTRAINT vehicle_paperwork_transfer_document,
-        DROP COLUMN document_number, DROP COLUMN scan_reference`);
+        DROP COLUMN document_number, DROP COLUMN scan_reference, DROP COLUMN warehouse_id`);
     await q.query('ALTER TABLE users DROP COLUMN lead');
     await q.query(`
       ALTER TABLE trade_in_items DROP COLUMN mileage_hold, DROP COLUMN mileage_hold_detail,

@@ -48,7 +48,10 @@ export const PaperworkTaskMachine = defineMachine({
       actor.organisationId !== null &&
       t.merchantOrganisationId === actor.organisationId) ||
     (actor.role === 'customer' && actor.userId !== null && t.buyerId === actor.userId) ||
-    // Warehouse staff are the platform's own: they record transfers, and see only those.
-    (actor.role === 'warehouse' && isTransfer(t)),
+    // Staff of the warehouse that last held the car record its transfer, and see only that.
+    (actor.role === 'warehouse' &&
+      isTransfer(t) &&
+      actor.organisationId !== null &&
+      t.warehouseId === actor.organisationId),
   itemIds: (t: PaperworkTask) => [t.itemId],
 });

@@ -51,6 +51,13 @@ export class PaperworkService {
     // A sale order is for one listing, so one car: the tasks belong to the sale and name the car.
     const car = cars[0];
     if (!car) return out;
+    // The platform warehouse that last held the car (its history names every custodian).
+    const [held] = await m.query<Array<{ custodian_id: string }>>(
+      `SELECT custodian_id FROM item_events
+        WHERE item_id = $1 AND custodian_kind = 'warehouse' AND custodian_id IS NOT NULL
+        ORDER BY seq DESC LIMIT 1`,
+      [car.id],
+    );
     for (const kind of PAPERWORK_KINDS) {
       if (existing.some((t) => t.kind === kind)) continue;
       out.push(
@@ -67,6 +74,7 @@ export class PaperworkService {
             reference: null,
             documentNumber: null,
             scanReference: null,
+            warehouseId: held?.custodian_id ?? null,
             blockedReason: null,
             doneAt: null,
             doneBy: null,
@@ -120,7 +128,9 @@ export class PaperworkService {
       .limit(limit + 1);
     if (!seesEverything(actor)) {
       if (actor.role === 'warehouse') {
-        qb.andWhere("t.kind = 'ownership-transfer'");
+        qb.andWhere("t.kind = 'ownership-transfer' AND t.warehouse_id = :wh", {
+          wh: actor.organisationId,
+        });
       } else if (actor.role === 'merchant') {
         qb.andWhere('t.merchant_organisation_id = :org', { org: actor.organisationId });
       } else {
@@ -201,6 +211,7 @@ export class PaperworkService {
       reference: t.reference,
       documentNumber: t.documentNumber,
       scanReference: t.scanReference,
+      warehouseId: t.warehouseId,
       blockedReason: t.blockedReason,
       doneAt: t.doneAt,
       createdAt: t.createdAt,

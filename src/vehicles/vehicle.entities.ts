@@ -106,4 +106,6 @@ export class PaperworkTask extends StatefulEntity<PaperworkState> {
   documentNumber: string | null;
   /** Ownership transfer: where the scan of the document is kept. */
   @Column({ name: 'scan_reference', type: 'text', nullable: true }) scanReference: string | null;
+  /** The platform warehouse that last held the car: its staff record the transfer. */
+  @Column({ name: 'warehouse_id', type: 'uuid', nullable: true }) warehouseId: string | null;
 }

@@ -448,6 +448,84 @@ describe('vehicles', () => {
     });
   });
 
+  it('checks the odometer read at inspection at once, without anyone opening the car', async () => {
+    const vin = newVin();
+    const leaf = await t.app.get(CatalogService).findLeafByCode('sedans');
+    if (!leaf) throw new Error('sedans');
+    const item: Item = await t.dataSource.transaction(async (m) => {
+      const registered = await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        categoryId: leaf.id,
+        productModelId: models['toyota-camry-2020-2-5g'],
+        vin,
+        ownerId: owner.id,
+        custodian: { kind: 'owner', id: owner.id },
+        erasureStatus: 'not_required',
+      });
+      return t.app.get(TransitionService).apply(ItemMachine, {
+        manager: m,
+        id: registered.id,
+        action: 'collect',
+        actor: SYSTEM_ACTOR,
+        patch: { custodianKind: 'courier', custodianId: null },
+      });
+    });
+    // An earlier listing showed 120,000 km; nothing else is known yet, so nothing is flagged.
+    await t.http
+      .post(`/api/v1/vehicles/${vin}/mileage-readings`)
+      .set(admin.auth)
+      .send({ km: 120_000, readOn: '2024-06-01', source: 'listing', sourceRef: `l-${vin}` })
+      .expect(201);
+    const pickupId = randomUUID();
+    await run(ParcelDelivered, {
+      pickupId,
+      warehouseId: grader.organisationId ?? '',
+      sealNumber: null,
+      itemIds: [item.id],
+      source: { kind: 'trade-in', id: randomUUID() },
+      deliveredAt: new Date().toISOString(),
+    });
+    const [parcel] = await t.dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM parcels WHERE pickup_id = $1',
+      [pickupId],
+    );
+    await t.http
+      .post(`/api/v1/receiving/parcels/${parcel.id}/receive`)
+      .set(grader.auth)
+      .send({ traceCodes: [item.traceCode] })
+      .expect(200);
+    const pending = await t.http
+      .get(`/api/v1/inspections?itemId=${item.id}&state=PENDING`)
+      .set(grader.auth)
+      .expect(200);
+    const inspectionId = pending.body.items[0].id as string;
+    const bench = await t.http
+      .get(`/api/v1/inspections/${inspectionId}`)
+      .set(grader.auth)
+      .expect(200);
+    expect(bench.body.vehicle).toMatchObject({ vin, mileageFlag: { flagged: false } });
+    await t.http
+      .post(`/api/v1/inspections/${inspectionId}/claim`)
+      .set(grader.auth)
+      .send({})
+      .expect(200);
+    await t.http
+      .post(`/api/v1/inspections/${inspectionId}/complete`)
+      .set(grader.auth)
+      .send({ answers: { ...idealAnswers(VEHICLE_STANDARD), odometer_km: 45_000 } })
+      .expect(200);
+    // The public summary does not re-assess: the flag is there because the inspection's job ran.
+    const summary = await eventually(async () => {
+      const res = await t.http.get(`/api/v1/vehicles/${vin}/summary`).expect(200);
+      return res.body.mileageFlag.flagged ? res.body : null;
+    });
+    expect(summary.mileageFlag.status).toBe('rollback-suspected');
+    const flagged = await t.http
+      .get(`/api/v1/inspections/${inspectionId}`)
+      .set(grader.auth)
+      .expect(200);
+    expect(flagged.body.vehicle.mileageFlag.evidence[0].kind).toBe('rollback');
+  });
+
   it('quotes a car lower with more mileage and more age, with a line per factor', async () => {
     const [low, high, old] = [newVin(), newVin(), newVin()];
     await carInStock(low, '2020-03-01', 40_000);
@@ -584,6 +662,14 @@ describe('vehicles', () => {
       .set(merchant.auth)
       .send({ documentNumber: 'SH-2025-001234', scanReference: 'scan://t/1.pdf' })
       .expect(403);
+    // Only the warehouse that last held the car records its transfer.
+    const elsewhere = await t.user('warehouse');
+    await t.http.get(`/api/v1/vehicle-paperwork/${transfer.id}`).set(elsewhere.auth).expect(404);
+    await t.http
+      .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)
+      .set(elsewhere.auth)
+      .send({ documentNumber: 'SH-2025-001234', scanReference: 'scan://t/1.pdf' })
+      .expect(404);
     // The document number and the scan are required.
     const missing = await t.http
       .post(`/api/v1/vehicle-paperwork/${transfer.id}/record-transfer`)

@@ -934,8 +934,9 @@ export class ErasureService {
   }
 
   /**
-   * Erasure certificates that still speak for the item's media: not revoked, and issued after
-   * the item last left the platform (a buyer's return may hold the buyer's data: wipe again).
+   * Erasure certificates that still speak for the item's media: not revoked, issued after the
+   * item last left the platform (a buyer's return may hold the buyer's data: wipe again), and in
+   * production not from the simulator.
    */
   private async validCertificates(manager: EntityManager, itemId: string): Promise<Certificate[]> {
     const [left] = await manager.query<Array<{ at: Date | null }>>(
@@ -946,7 +947,14 @@ export class ErasureService {
     const since = left?.at ? new Date(left.at).getTime() : null;
     return (
       await manager.getRepository(Certificate).find({ where: { itemId, kind: 'erasure' } })
-    ).filter((c) => c.revokedAt === null && (since === null || c.issuedAt.getTime() > since));
+    ).filter(
+      (c) =>
+        c.revokedAt === null &&
+        (since === null || c.issuedAt.getTime() > since) &&
+        // A simulated run erased nothing: in production its certificate never opens the gate
+        // (and the medium is wiped for real). The simulator itself is refused there (config).
+        !(this.config.env === 'production' && c.document.simulated === true),
+    );
   }
 
   // ---- the gate ----------------------------------------------------------------------------

@@ -7,8 +7,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { Item } from '../core/items/item.entity.js';
-import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catalogue.js';
+import {
+  NotifyOwner,
+  OpenSupportCase,
+  RunErasure,
+  WithdrawUncertifiedItem,
+} from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { execute } from '../core/sql.js';
 import {
@@ -114,6 +120,7 @@ export class ErasureService {
     private readonly signer: CertificateSigner,
     private readonly sampling: SamplingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -989,6 +996,19 @@ export class ErasureService {
         WHERE id = $1 AND erasure_status <> $2`,
       [itemId, status],
     );
+    if (affected > 0 && (status === 'pending' || status === 'destroyed')) {
+      // The item may be on the market (issue 17): resale withdraws its listings, in this
+      // transaction's outbox. A job for an item never listed finds nothing to do.
+      await this.outbox.write(manager, [
+        job(WithdrawUncertifiedItem, {
+          itemId,
+          reason:
+            status === 'destroyed'
+              ? 'a storage medium of the item goes to physical destruction'
+              : 'a storage medium of the item has no valid erasure certificate any more',
+        }),
+      ]);
+    }
     return {
       changedTo: affected > 0 ? status : null,
       certificateNumbers: certificates.map((c) => c.number),

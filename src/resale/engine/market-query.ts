@@ -83,7 +83,13 @@ export function marketSql(f: MarketFilter, columns = 'l.*'): MarketSql {
     params.push(v);
     return `$${params.length}`;
   };
-  const where = [`l.state = 'PUBLISHED'`];
+  const where = [
+    `l.state = 'PUBLISHED'`,
+    // Issue 17: a listing copies the erasure status when it is made; the item's current status
+    // decides. A revoked certificate hides the listing at once, before resale withdraws it.
+    `NOT EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id
+       AND i.erasure_status IN ('pending', 'destroyed'))`,
+  ];
   if (f.categoryId) where.push(`l.category_ids @> ARRAY[${p(f.categoryId)}]::uuid[]`);
   if (f.grades?.length) where.push(`l.grade = ANY(${p(f.grades)}::text[])`);
   if (f.minPriceMinor !== undefined) where.push(`l.price_minor >= ${p(f.minPriceMinor)}`);

@@ -188,7 +188,7 @@ export class AccountsService implements OnApplicationBootstrap {
     }
     if (dto.certified && !dto.certification?.trim()) {
       throw new BadRequestException({
-        message: 'certification is required: name the provider\'s erasure certification',
+        message: "certification is required: name the provider's erasure certification",
         fields: [{ field: 'certification', errors: ['required when certified is true'] }],
       });
     }

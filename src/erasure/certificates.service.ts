@@ -157,7 +157,7 @@ export class CertificatesService {
       matchesRecord,
       revoked,
       ...(stored?.revokedAt ? { revokedAt: stored.revokedAt } : {}),
-      ...simulationNotice(stored?.document ?? (presented.document as { simulated?: unknown })),
+      ...simulationNotice(stored?.document ?? presented.document),
     };
   }
 }

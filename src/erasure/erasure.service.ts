@@ -570,7 +570,11 @@ export class ErasureService {
         leaseUntil: null,
         completedAt: new Date(),
       }),
-      data: { certificateId: document.certificateId, level: document.sanitization.level },
+      data: {
+        certificateId: document.certificateId,
+        level: document.sanitization.level,
+        ...(document.simulated ? { simulated: true } : {}),
+      },
       effects: async (m, e) => {
         await this.issue(m, e, this.signer.sign(document));
         const status = await this.recomputeItemStatus(m, e.itemId);

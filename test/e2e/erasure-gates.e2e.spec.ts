@@ -185,6 +185,13 @@ describe('erasure gates (issue 17)', () => {
       const forged = await t.http.post('/api/v1/certificates/verify').send(unmarked);
       expect(forged.body).toMatchObject({ valid: false, signature: 'bad-signature' });
 
+      // The public passport says so too.
+      const passport = await t.http.get(`/api/v1/trace/${phone.traceCode}`).expect(200);
+      expect(JSON.stringify(passport.body)).toContain(
+        `"certificateId":"${erasure.certificate!.certificateId}"`,
+      );
+      expect(JSON.stringify(passport.body)).toContain('"simulated":true');
+
       const pdf = await t.http
         .get(`/api/v1/certificates/${id}/pdf`)
         .set(owner.auth)

@@ -971,8 +971,9 @@ export class ErasureService {
   // ---- the gate ----------------------------------------------------------------------------
 
   /**
-   * item.erasureStatus from its media: 'destroyed' once any medium goes to destruction,
-   * 'certified' when every medium has a valid certificate, 'pending' otherwise.
+   * item.erasureStatus from its media: 'certified' when every medium has a valid certificate,
+   * 'destroyed' when every medium is certified or physically destroyed (at least one
+   * destroyed), 'pending' otherwise (a medium routed to destruction included).
    */
   async recomputeItemStatus(
     manager: EntityManager,
@@ -982,15 +983,23 @@ export class ErasureService {
     if (media.length === 0) return { changedTo: null, certificateNumbers: [] };
     const erasures = await manager.getRepository(Erasure).find({ where: { itemId } });
     const certificates = await this.validCertificates(manager, itemId);
-    const destroyed = erasures.some(
-      (e) => e.state === 'AWAITING_DESTRUCTION' || e.state === 'DESTROYED',
+    // A medium routed to destruction still holds data until it is destroyed (with its
+    // certificate): until then the item is 'pending', which keeps it with the operator (the
+    // item machine's custody guard, issue 17). 'destroyed' once every medium is certified or
+    // destroyed and at least one was destroyed.
+    const destroyedMedia = new Set(
+      erasures.filter((e) => e.state === 'DESTROYED').map((e) => e.mediumId),
     );
-    const allCertified = media.every((m) => certificates.some((c) => c.mediumId === m.id));
-    const status: Item['erasureStatus'] = destroyed
-      ? 'destroyed'
-      : allCertified
-        ? 'certified'
-        : 'pending';
+    const awaitingDestruction = erasures.some((e) => e.state === 'AWAITING_DESTRUCTION');
+    const covered = media.every(
+      (m) => destroyedMedia.has(m.id) || certificates.some((c) => c.mediumId === m.id),
+    );
+    const status: Item['erasureStatus'] =
+      awaitingDestruction || !covered
+        ? 'pending'
+        : destroyedMedia.size > 0
+          ? 'destroyed'
+          : 'certified';
     // erasureStatus is not the item's state, but the ItemMachine gate reads it (allocate/list/
     // sell): raising the version makes a transition that read the old status fail with 409
     // instead of slipping through while a certificate is revoked.
@@ -1008,7 +1017,7 @@ export class ErasureService {
           itemId,
           reason:
             status === 'destroyed'
-              ? 'a storage medium of the item goes to physical destruction'
+              ? 'a storage medium of the item was physically destroyed'
               : 'a storage medium of the item has no valid erasure certificate any more',
         }),
       ]);

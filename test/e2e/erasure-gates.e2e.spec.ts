@@ -396,6 +396,54 @@ describe('erasure gates (issue 17)', () => {
       ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
     });
 
+    it('lets a phone go only once its medium is destroyed with a certificate, not when merely routed there', async () => {
+      const recycler = await t.organisation('partner', { refurbishes: [] });
+      const phone = await receivedPhone(t, warehouse.organisationId!);
+      stations.use(null); // the wipe waits (QUEUED) for a report that never comes
+      try {
+        await t.http
+          .post(`/api/v1/items/${phone.id}/storage-media`)
+          .set(warehouse.auth)
+          .send({ mediaType: 'flash', serial: 'DEAD-FLASH-1', capacityBytes: 64e9 })
+          .expect(201);
+        const started = await t.http
+          .post(`/api/v1/items/${phone.id}/start-erasure`)
+          .set(warehouse.auth)
+          .expect(200);
+        const erasureId = (started.body.items as ErasureBody[])[0].id;
+        await t.http
+          .post(`/api/v1/erasures/${erasureId}/route-to-destruction`)
+          .set(warehouse.auth)
+          .send({ reason: 'board does not power on' })
+          .expect(200);
+        expect(await erasureStatus(t, phone.id)).toBe('pending');
+        const items = t.app.get(ItemsService);
+        const handOff = () =>
+          t.dataSource.transaction((m) =>
+            items.setCustodian(m, [phone.id], { kind: 'recycler', id: recycler }),
+          );
+        await expect(handOff()).rejects.toMatchObject({ status: 409 });
+
+        await t.http
+          .post(`/api/v1/erasures/${erasureId}/record-destruction`)
+          .set(warehouse.auth)
+          .send({
+            equipmentName: 'SSD disintegrator DS-2',
+            equipmentVersion: '2026.1',
+            particleSizeMm: 2,
+            witnessId: colleague.id,
+          })
+          .expect(200);
+        expect(await erasureStatus(t, phone.id)).toBe('destroyed');
+        await handOff();
+        expect(
+          await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
+        ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
+      } finally {
+        stations.use(reliable());
+      }
+    });
+
     it('refuses an uncertified phone to a merchant and to anyone but its owner', async () => {
       const merchant = await t.organisation('merchant');
       const stranger = await t.user('customer');

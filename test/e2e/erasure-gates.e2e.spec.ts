@@ -444,6 +444,51 @@ describe('erasure gates (issue 17)', () => {
       }
     });
 
+    it('checks every item transition that names a new custodian (the machine guard)', async () => {
+      const provider = await t.organisation('partner', { refurbishes: ['digital'] });
+      const plain = await t.organisation('partner', { refurbishes: ['digital'] });
+      await t.http
+        .put(`/api/v1/organisations/${provider}/erasure-provider`)
+        .set(admin.auth)
+        .send({ certified: true, certification: 'NAID AAA 123' })
+        .expect(200);
+      const transitions = t.app.get(TransitionService);
+      const sendTo = (itemId: string, partnerId: string) =>
+        transitions.apply(ItemMachine, {
+          id: itemId,
+          action: 'send-to-refurbishment',
+          actor: SYSTEM_ACTOR,
+          patch: { custodianKind: 'partner', custodianId: partnerId },
+          custodian: { kind: 'partner', id: partnerId },
+          data: { test: true },
+        });
+      const refusedPhone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
+      const refused = await sendTo(refusedPhone.id, plain).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 409 });
+      expect((refused as { response: Record<string, unknown> }).response).toMatchObject({
+        message: expect.stringMatching(
+          /^Cannot send-to-refurbishment: item .* may not pass to the partner .* not a certified erasure provider/,
+        ),
+        state: 'RECEIVED',
+        allowedActions: expect.arrayContaining(['send-to-refurbishment']),
+      });
+      expect((await events(t, refusedPhone.id)).map((e) => e.type)).toEqual(['Item.created']);
+
+      const phone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
+      await sendTo(phone.id, provider);
+      const entry = (await events(t, phone.id)).find(
+        (e) => e.type === 'Item.send-to-refurbishment',
+      );
+      expect(entry).toMatchObject({
+        custodian_kind: 'partner',
+        custodian_id: provider,
+        data: {
+          test: true,
+          erasureBy: { organisationId: provider, certification: 'NAID AAA 123' },
+        },
+      });
+    });
+
     it('refuses an uncertified phone to a merchant and to anyone but its owner', async () => {
       const merchant = await t.organisation('merchant');
       const stranger = await t.user('customer');

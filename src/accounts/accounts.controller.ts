@@ -1,11 +1,27 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { type Actor, USER_ROLES, type UserRole } from '../core/actor.js';
 import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
 import { TokenService } from '../auth/token.service.js';
-import { CreateOrganisationDto, CreateUserDto, LoginDto, RegisterDto } from './accounts.dto.js';
+import {
+  CreateOrganisationDto,
+  CreateUserDto,
+  ErasureProviderDto,
+  LoginDto,
+  RegisterDto,
+} from './accounts.dto.js';
 import { AccountsService, userView } from './accounts.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 
@@ -106,5 +122,16 @@ export class OrganisationsController {
   @SignedIn()
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.accounts.getOrganisation(actor, id);
+  }
+
+  /** Issue 17: items with uncertified media may go to this organisation, which wipes them. */
+  @Put(':id/erasure-provider')
+  @Roles('admin')
+  setErasureProvider(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ErasureProviderDto,
+  ) {
+    return this.accounts.setErasureProvider(actor, id, dto);
   }
 }

@@ -43,7 +43,8 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
       action: 'withdraw',
       from: ['DRAFT', 'PUBLISHED'],
       to: 'WITHDRAWN',
-      roles: ['merchant', 'admin'],
+      // system: the item lost its erasure certificate (issue 17, WithdrawUncertifiedItem).
+      roles: ['merchant', 'admin', 'system'],
     },
   ],
   canAccess: (l, actor) => seesEverything(actor) || ownMerchant(l.merchantId, actor),
@@ -85,6 +86,13 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
       roles: ['customer', 'admin'],
     },
     { action: 'expire', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['system'] },
+    // The platform withdraws the item (issue 17: its erasure certificate was revoked).
+    {
+      action: 'cancel-by-platform',
+      from: ['PENDING_PAYMENT'],
+      to: 'CANCELLED',
+      roles: ['system', 'admin'],
+    },
     { action: 'ship', from: ['PAID'], to: 'SHIPPED', roles: ['merchant', 'admin'] },
     {
       action: 'request-delivery-confirmation',

@@ -259,6 +259,18 @@ export const VehicleMileageFlagged = defineJob<{
   /** What was found (kind and message, no personal data). */
   evidence: Array<{ kind: string; message: string }>;
 }>('vehicle-mileage-flagged', 'workflow');
+// ---- erasure → resale ------------------------------------------------------------------------
+
+/**
+ * An item lost its erasure certification (a certificate revoked by sampling, an erasure
+ * reopened): resale withdraws every listing of it, cancelling an unpaid reservation and telling
+ * the buyer. Written in the same transaction as the status change; the market hides the item
+ * from that moment already.
+ */
+export const WithdrawUncertifiedItem = defineJob<{ itemId: string; reason: string }>(
+  'withdraw-uncertified-item',
+  'workflow',
+);
 
 // ---- receiving, couriers → erasure ----------------------------------------------------------
 
@@ -356,4 +368,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   OpenVehiclePaperwork,
   CheckVehicleMileage,
   VehicleMileageFlagged,
+  WithdrawUncertifiedItem,
 ];

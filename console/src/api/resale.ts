@@ -87,10 +87,31 @@ export interface SaleOrder extends Stateful {
     grade: string | null;
     gradeMismatch: boolean | null;
     returnedAt: string | null;
+    evidence?: ReturnEvidence | null;
+    damageMinor?: number | null;
   } | null;
+  deliveryProof?: 'carrier' | 'buyer' | null;
   refund: (Money & { refundedAt: string | null }) | null;
   cancelReason: string | null;
   createdAt: string;
+}
+
+export interface ReportSummary {
+  grade: string | null;
+  score: number | null;
+  summary: string | null;
+  completedAt: string;
+  findings: Array<{ checkId: string; label: string; severity: string }>;
+}
+
+/** The two inspection reports side by side, and what the buyer was charged for. */
+export interface ReturnEvidence {
+  beforeSale: ReportSummary | null;
+  afterReturn: ReportSummary | null;
+  damage: Array<{ checkId: string; label: string; before: string; after: string }>;
+  outcome: 'full-refund' | 'partial-refund';
+  deductionMinor: number;
+  basis: string;
 }
 
 export interface MarketListing {

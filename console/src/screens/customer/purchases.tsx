@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
-import type { PaymentIntent, SaleOrder } from '../../api/resale.js';
+import type { PaymentIntent, ReturnEvidence, SaleOrder } from '../../api/resale.js';
 import { formatMoney, formatTime } from '../../api/types.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
@@ -115,6 +115,55 @@ function ReturnForm({
   );
 }
 
+/**
+ * A partial refund: the report the item was sold with next to the re-inspection's, the damage
+ * charged and why. The buyer may dispute it with a support case about the order.
+ */
+function ReturnEvidencePanel({
+  evidence,
+  currency,
+}: {
+  evidence: ReturnEvidence;
+  currency: string;
+}) {
+  const side = (title: string, r: ReturnEvidence['beforeSale']) => (
+    <div>
+      <h3>{title}</h3>
+      {r ? (
+        <>
+          <p>
+            {r.grade} · {r.summary ?? ''} ({formatTime(r.completedAt)})
+          </p>
+          <ul>
+            {r.findings
+              .filter((f) => f.severity !== 'none')
+              .map((f) => (
+                <li key={f.checkId}>
+                  {f.label}: {f.severity}
+                </li>
+              ))}
+          </ul>
+        </>
+      ) : (
+        <p className="muted">No report.</p>
+      )}
+    </div>
+  );
+  return (
+    <div className="evidence" aria-label="Return evidence">
+      <Notice kind="info">
+        {formatMoney({ amountMinor: evidence.deductionMinor, currency })} deducted for damage:{' '}
+        {evidence.damage.map((d) => `${d.label} (${d.before} → ${d.after})`).join(', ')}. Basis:{' '}
+        {evidence.basis}. Disagree? Open a support case about this order.
+      </Notice>
+      <div className="columns">
+        {side('When sold', evidence.beforeSale)}
+        {side('After your return', evidence.afterReturn)}
+      </div>
+    </div>
+  );
+}
+
 /** A buyer's orders: pay, follow, confirm delivery, return within the window. */
 export function MyPurchasesScreen() {
   const list = useLoad((signal) => api.get<Page<SaleOrder>>('/sale-orders', {}, signal), []);
@@ -141,6 +190,9 @@ export function MyPurchasesScreen() {
               {o.returnDeadline && ` · returns until ${formatTime(o.returnDeadline)}`}
             </p>
             {o.refund && <Notice kind="ok">Refunded {formatMoney(o.refund)}.</Notice>}
+            {o.return?.evidence?.outcome === 'partial-refund' && (
+              <ReturnEvidencePanel evidence={o.return.evidence} currency={o.price.currency} />
+            )}
             {o.state === 'PENDING_PAYMENT' && <PayPanel order={o} onPaid={list.reload} />}
             <ActionBar
               resource={o}
@@ -159,6 +211,15 @@ export function MyPurchasesScreen() {
                 'request-return': {
                   label: 'Return it',
                   form: (done, cancel) => <ReturnForm order={o} done={done} cancel={cancel} />,
+                },
+                'rebook-return': {
+                  label: 'Book the return pickup again',
+                  run: () => api.post(`/sale-orders/${o.id}/rebook-return`, { version: o.version }),
+                },
+                'withdraw-return': {
+                  label: 'Keep the item after all',
+                  run: () =>
+                    api.post(`/sale-orders/${o.id}/withdraw-return`, { version: o.version }),
                 },
               }}
             />

@@ -275,6 +275,16 @@ describe('vehicles', () => {
       .send({ consentId: consent.body.id, csv })
       .expect(201);
     expect(again.body).toMatchObject({ imported: 0, skipped: 2 });
+    // The import flagged the car: its trade-in payout is held, with the evidence.
+    const held = await eventually(async () => {
+      const o = await t.http
+        .get(`/api/v1/trade-ins/${order.body.id as string}`)
+        .set(owner.auth)
+        .expect(200);
+      return o.body.items[0].mileageHold as { status: string; evidence: unknown[] } | null;
+    });
+    expect(held.status).toBe('rollback-suspected');
+    expect(held.evidence.length).toBeGreaterThan(0);
 
     // Grader and support see the evidence, dealer and work order included.
     for (const user of [support, admin]) {

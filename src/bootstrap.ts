@@ -22,6 +22,7 @@ const PASSWORD_ROUTES = [
   '/api/v1/auth/password-reset/confirm',
   '/api/v1/me/password',
 ];
+const RESET_REQUEST = '/api/v1/auth/password-reset/request';
 /** Of those, the ones naming an account in the body: also limited per account. */
 const ACCOUNT_ROUTES = PASSWORD_ROUTES.filter((r) => r.startsWith('/api/v1/auth/'));
 
@@ -127,7 +128,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   const perAccount = fastify.createRateLimit({
     max: config.rateLimit.loginPerAccountPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req: { body?: unknown }) => `account:${accountOf(req.body)}`,
+    // Guesses (login, reset code) share one budget; asking for codes has its own.
+    keyGenerator: (req: { body?: unknown; routeOptions: { url?: string } }) =>
+      `account:${req.routeOptions.url === RESET_REQUEST ? 'reset' : 'guess'}:${accountOf(req.body)}`,
   });
   // After the body is parsed (the account is in it), before the handler checks the password.
   fastify.addHook('preHandler', async (req, reply) => {

@@ -121,9 +121,15 @@ export class AuthController {
     const token = dto.refreshToken ?? readCookie(req, REFRESH_COOKIE);
     if (!token) throw new UnauthorizedException('No refresh token: log in again');
     try {
-      return deliver(req, reply, await this.sessions.refresh(token), fromCookie ? 'cookie' : 'body');
+      return deliver(
+        req,
+        reply,
+        await this.sessions.refresh(token),
+        fromCookie ? 'cookie' : 'body',
+      );
     } catch (err) {
-      if (fromCookie) setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+      if (fromCookie)
+        setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
       throw err;
     }
   }

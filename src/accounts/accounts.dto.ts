@@ -35,7 +35,8 @@ export class LoginDto {
   @ApiPropertyOptional({
     enum: REFRESH_DELIVERY,
     default: 'body',
-    description: "'cookie': the refresh token is set as an httpOnly cookie and left out of the body",
+    description:
+      "'cookie': the refresh token is set as an httpOnly cookie and left out of the body",
   })
   @IsOptional()
   @IsIn(REFRESH_DELIVERY)

@@ -164,7 +164,9 @@ export class AccountsService implements OnApplicationBootstrap {
     if (currentPassword === newPassword) {
       throw new BadRequestException({
         message: 'newPassword must differ from the current one',
-        fields: [{ field: 'newPassword', errors: ['newPassword must differ from the current one'] }],
+        fields: [
+          { field: 'newPassword', errors: ['newPassword must differ from the current one'] },
+        ],
       });
     }
     const passwordHash = await hashPassword(newPassword);
@@ -193,7 +195,9 @@ export class AccountsService implements OnApplicationBootstrap {
       throw new ConflictException('You cannot disable your own account');
     }
     const result = await this.dataSource.transaction(async (m) => {
-      const user = await m.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await m
+        .getRepository(User)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFound('User', id);
       if (user.disabled === disabled) return { user, ended: [] as string[] };
       const { rows } = await execute<{ token_version: number }>(

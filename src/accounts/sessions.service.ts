@@ -40,8 +40,7 @@ interface TokenRow {
 
 const INVALID = 'The refresh token is invalid or expired: log in again';
 
-export const hashRefreshToken = (token: string) =>
-  createHash('sha256').update(token).digest('hex');
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * Sessions that last a shift: a login starts a family of refresh tokens, valid for

@@ -38,12 +38,8 @@ export class UserStateService {
     if (!userId) return false;
     const keys = [this.stateKey(userId)];
     if (token.sessionId) keys.push(this.sessionKey(token.sessionId));
-    let cached: (string | null)[] | null = null;
-    try {
-      cached = await this.redis.mget(...keys);
-    } catch {
-      cached = null; // Redis unreachable: the database decides (sessions ended then are missed)
-    }
+    // Redis unreachable: the database decides (sessions ended meanwhile are missed).
+    const cached = await this.redis.mget(...keys).catch(() => null);
     if (cached?.[1]) return false;
     let state = cached?.[0] ? parse(cached[0]) : null;
     if (!state) {

@@ -112,7 +112,12 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @IsString() TRUST_PROXY?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(2592000) REFRESH_TOKEN_TTL_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(2592000)
+  REFRESH_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @IsString() LOG_FILE?: string;
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -289,8 +294,7 @@ export function parseTrustProxy(value: string | undefined): false | string[] {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
-    const prefixOk =
-      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
     if (family === 0 || !prefixOk || extra !== undefined) {
       throw new ConfigError(
         `Invalid setting TRUST_PROXY=${JSON.stringify(text)}: ${JSON.stringify(entry)} is not an address, a CIDR or one of ${PROXY_NAMES.join(', ')} (e.g. TRUST_PROXY=10.0.0.0/8,loopback)`,

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, session, setUnauthorizedHandler } from './api/client.js';
+import { api, hadSession, refreshSession, session, setUnauthorizedHandler } from './api/client.js';
 import type { Me } from './api/types.js';
 
 interface AuthState {
@@ -17,34 +17,41 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
-  const [loading, setLoading] = useState(Boolean(session.token));
+  const [loading, setLoading] = useState(Boolean(session.token) || hadSession.value);
   const [notice, setNotice] = useState<string | null>(null);
 
   const logout = useCallback(() => {
+    // Ends the session on the server (refresh cookie revoked, access token refused) as well.
+    void api.post('/auth/logout').catch(() => undefined);
     session.token = null;
+    hadSession.value = false;
     setMe(null);
   }, []);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
       session.token = null;
+      hadSession.value = false;
       setMe(null);
       setNotice('Your session has ended. Please log in again.');
     });
-    if (!session.token) return;
-    api
-      .get<Me>('/me')
-      .then(setMe)
+    // A new tab or a reload: the access token (if any) is renewed from the refresh cookie.
+    if (!session.token && !hadSession.value) return;
+    (session.token ? Promise.resolve(true) : refreshSession())
+      .then((ok) => (ok ? api.get<Me>('/me').then(setMe) : undefined))
       .catch(() => (session.token = null))
       .finally(() => setLoading(false));
   }, []);
 
   const login = useCallback(async (email: string, password: string) => {
+    // The refresh token goes into an httpOnly cookie, out of the scripts' reach.
     const { accessToken } = await api.post<{ accessToken: string }>('/auth/login', {
       email,
       password,
+      refreshIn: 'cookie',
     });
     session.token = accessToken;
+    hadSession.value = true;
     try {
       const user = await api.get<Me>('/me');
       setNotice(null);

@@ -82,14 +82,19 @@ export class AuthController {
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
+    private readonly tokens: TokenService,
   ) {}
 
-  /** Customers sign themselves up; staff accounts are created by an admin. */
+  /**
+   * Customers sign themselves up; staff accounts are created by an admin. The answer carries
+   * an access token but no refresh token: it may be stored for an Idempotency-Key replay, and
+   * a long-lived secret must not be; log in for a session.
+   */
   @Post('register')
   @Public()
   async register(@Body() dto: RegisterDto) {
     const user = await this.accounts.register(dto);
-    return { user: userView(user), ...(await this.sessions.start(user)) };
+    return { user: userView(user), ...this.tokens.issue(user) };
   }
 
   /** A new session: a 15-minute access token and a refresh token for the rest of the shift. */

@@ -89,6 +89,24 @@ describe('sessions that last a shift', () => {
       .expect(200);
   });
 
+  it('never stores an answer carrying tokens for Idempotency-Key replay', async () => {
+    const user = await t.user('customer');
+    const res = await t.http
+      .post('/api/v1/auth/login')
+      .set('Idempotency-Key', 'login-key-1')
+      .send({ email: user.email, password: PASSWORD })
+      .expect(200);
+    await t.http
+      .post('/api/v1/auth/refresh')
+      .set('Idempotency-Key', 'refresh-key-1')
+      .send({ refreshToken: res.body.refreshToken })
+      .expect(200);
+    const rows = await t.dataSource.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM idempotency_keys WHERE key IN ('login-key-1', 'refresh-key-1')",
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
   it('refuses unknown, malformed and missing refresh tokens with 401 or 400', async () => {
     await t.http
       .post('/api/v1/auth/refresh')

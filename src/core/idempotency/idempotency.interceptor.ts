@@ -23,7 +23,7 @@ interface StoredKey {
 }
 
 const WAIT_FOR_FIRST_MS = 10_000;
-const CARRIES_SECRETS = /^\/api\/v1\/(auth\/|me\/password)/;
+const CARRIES_SECRETS = /^\/api\/v1\/(auth\/(login|refresh|logout|password-reset)|me\/password)/;
 
 /**
  * `Idempotency-Key` on POST (spec §5). The first request claims the key (a row, committed

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, hadSession, refreshSession, session, setUnauthorizedHandler } from './api/client.js';
+import { api, session, setUnauthorizedHandler } from './api/client.js';
 import type { Me } from './api/types.js';
 
 interface AuthState {
@@ -17,28 +17,28 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
-  const [loading, setLoading] = useState(Boolean(session.token) || hadSession.value);
+  const [loading, setLoading] = useState(Boolean(session.token));
   const [notice, setNotice] = useState<string | null>(null);
 
   const logout = useCallback(() => {
     // Ends the session on the server (refresh cookie revoked, access token refused) as well.
     void api.post('/auth/logout').catch(() => undefined);
     session.token = null;
-    hadSession.value = false;
     setMe(null);
   }, []);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
       session.token = null;
-      hadSession.value = false;
       setMe(null);
       setNotice('Your session has ended. Please log in again.');
     });
-    // A new tab or a reload: the access token (if any) is renewed from the refresh cookie.
-    if (!session.token && !hadSession.value) return;
-    (session.token ? Promise.resolve(true) : refreshSession())
-      .then((ok) => (ok ? api.get<Me>('/me').then(setMe) : undefined))
+    // Each tab has its own sign-in (sessionStorage); after a reload an expired access token is
+    // renewed from the refresh cookie by the API client.
+    if (!session.token) return;
+    api
+      .get<Me>('/me')
+      .then(setMe)
       .catch(() => (session.token = null))
       .finally(() => setLoading(false));
   }, []);
@@ -51,7 +51,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       refreshIn: 'cookie',
     });
     session.token = accessToken;
-    hadSession.value = true;
     try {
       const user = await api.get<Me>('/me');
       setNotice(null);

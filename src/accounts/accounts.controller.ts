@@ -139,7 +139,11 @@ export class AuthController {
     }
   }
 
-  /** Ends the session of the refresh token (body or cookie) and of the bearer token, if any. */
+  /**
+   * Ends the session of the refresh token (body or cookie) and of the bearer token, if any.
+   * With a bearer token, a refresh token of another user (the cookie of someone else signed in
+   * on the same browser) is left alone.
+   */
   @Post('logout')
   @HttpCode(204)
   @Public()
@@ -148,10 +152,13 @@ export class AuthController {
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const token = dto.refreshToken ?? readCookie(req, REFRESH_COOKIE);
-    if (token) await this.sessions.endByToken(token);
+    const cookie = readCookie(req, REFRESH_COOKIE);
+    const token = dto.refreshToken ?? cookie;
+    const ended = token ? await this.sessions.endByToken(token, req.actor?.userId ?? null) : false;
     if (req.sessionId) await this.sessions.end([req.sessionId], 'logout');
-    setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+    if (cookie !== undefined && (ended || !req.actor)) {
+      setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+    }
   }
 
   /** Sends a one-time code through the notification channel; the same answer for any e-mail. */

@@ -123,13 +123,19 @@ export class SessionsService {
     throw new UnauthorizedException(INVALID);
   }
 
-  /** Logout: ends the session of this refresh token (whatever its state). */
-  async endByToken(refreshToken: string): Promise<void> {
-    const rows = await this.dataSource.query<{ family_id: string }[]>(
-      'SELECT family_id FROM refresh_tokens WHERE token_hash = $1',
+  /**
+   * Logout: ends the session of this refresh token (whatever its state), unless `userId` is
+   * given and the token is another user's (a shared browser's cookie). True if it was ended.
+   */
+  async endByToken(refreshToken: string, userId: string | null = null): Promise<boolean> {
+    const rows = await this.dataSource.query<{ family_id: string; user_id: string }[]>(
+      'SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1',
       [hashRefreshToken(refreshToken)],
     );
-    if (rows[0]) await this.end([rows[0].family_id], 'logout');
+    const row = rows[0];
+    if (!row || (userId && row.user_id !== userId)) return false;
+    await this.end([row.family_id], 'logout');
+    return true;
   }
 
   /** Ends these sessions: their refresh tokens are revoked and their access tokens refused. */

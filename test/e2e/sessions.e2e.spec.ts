@@ -153,6 +153,26 @@ describe('sessions that last a shift', () => {
     await t.http.get('/api/v1/me').set(bearer(refreshed.body.accessToken)).expect(401);
   });
 
+  it("logging out with a bearer token leaves another user's refresh cookie alone", async () => {
+    const first = await t.user('customer');
+    const second = await t.user('customer');
+    const res = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: first.email, password: PASSWORD, refreshIn: 'cookie' })
+      .expect(200);
+    const cookie = cookieValue(cookieLine(res, 'reloop_refresh'))!;
+    const mine = await login(t, second.email);
+    const out = await t.http
+      .post('/api/v1/auth/logout')
+      .set(mine.auth)
+      .set('Cookie', cookie)
+      .send({})
+      .expect(204);
+    expect(cookieLine(out, 'reloop_refresh')).toBeUndefined();
+    await t.http.get('/api/v1/me').set(mine.auth).expect(401);
+    await t.http.post('/api/v1/auth/refresh').set('Cookie', cookie).send({}).expect(200);
+  });
+
   it('logs out an API client: refresh token revoked, its access token refused at once', async () => {
     const user = await t.user('customer');
     const s = await login(t, user.email);

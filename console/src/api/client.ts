@@ -38,27 +38,26 @@ export const session = {
   },
 };
 
-const SIGNED_IN_KEY = 'reloop.signedIn';
-
-/** Whether this browser had a session (the refresh cookie itself is out of the scripts' reach). */
-export const hadSession = {
-  get value(): boolean {
-    return localStorage.getItem(SIGNED_IN_KEY) === '1';
-  },
-  set value(v: boolean) {
-    if (v) localStorage.setItem(SIGNED_IN_KEY, '1');
-    else localStorage.removeItem(SIGNED_IN_KEY);
-  },
-};
+/** The user a token was issued to (its `sub`), read without checking: only to compare. */
+function subjectOf(token: string | null): string | null {
+  try {
+    const payload = token?.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/');
+    return payload ? ((JSON.parse(atob(payload)) as { sub?: string }).sub ?? null) : null;
+  } catch {
+    return null;
+  }
+}
 
 let refreshing: Promise<boolean> | null = null;
 
 /**
  * Renews the 15-minute access token with the httpOnly refresh cookie. One renewal at a time,
  * across tabs too (Web Locks): the refresh token rotates on each use, and the server ends the
- * whole session when a rotated token is presented again.
+ * whole session when a rotated token is presented again. A tab's sign-in is its own
+ * (sessionStorage); the refresh cookie is the browser's latest login.
  */
 export function refreshSession(): Promise<boolean> {
+  const signedIn = subjectOf(session.token);
   refreshing ??= (async () => {
     const run = async () => {
       const res = await fetch('/api/v1/auth/refresh', {
@@ -68,7 +67,11 @@ export function refreshSession(): Promise<boolean> {
         credentials: 'same-origin',
       });
       if (!res.ok) return false;
-      session.token = ((await res.json()) as { accessToken: string }).accessToken;
+      const { accessToken } = (await res.json()) as { accessToken: string };
+      // One refresh cookie per browser: if someone else has signed in on it since (another
+      // tab), this tab's session is over rather than silently becoming theirs.
+      if (signedIn && subjectOf(accessToken) !== signedIn) return false;
+      session.token = accessToken;
       return true;
     };
     try {
@@ -80,6 +83,23 @@ export function refreshSession(): Promise<boolean> {
     }
   })();
   return refreshing;
+}
+
+/**
+ * fetch() with the bearer token for non-JSON or non-/api/v1 resources (PDFs, the queue board's
+ * API); renews the access token once on a 401, like `request` does.
+ */
+export async function fetchWithSession(url: string, init: RequestInit = {}): Promise<Response> {
+  const go = () =>
+    fetch(url, {
+      ...init,
+      headers: {
+        ...(init.headers as Record<string, string>),
+        authorization: `Bearer ${session.token ?? ''}`,
+      },
+    });
+  const res = await go();
+  return res.status === 401 && session.token && (await refreshSession()) ? go() : res;
 }
 
 /** Something is in flight: the header's progress bar listens to this. */

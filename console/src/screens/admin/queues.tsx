@@ -1,4 +1,4 @@
-import { api, refreshSession, session } from '../../api/client.js';
+import { api, fetchWithSession } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
@@ -18,13 +18,7 @@ const STATES: Array<[string, string]> = [
 
 /** Queue depth from the queue dashboard's own API (admins only, bearer token). */
 async function loadQueues(signal: AbortSignal): Promise<BoardQueue[]> {
-  const get = () =>
-    fetch('/admin/queues/api/queues', {
-      headers: { authorization: `Bearer ${session.token ?? ''}` },
-      signal,
-    });
-  let res = await get();
-  if (res.status === 401 && (await refreshSession())) res = await get();
+  const res = await fetchWithSession('/admin/queues/api/queues', { signal });
   if (!res.ok) {
     throw new ApiError({
       statusCode: res.status,

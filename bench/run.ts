@@ -77,7 +77,10 @@ async function main(): Promise<void> {
   await admin.end();
 
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
+    // Production refuses the erasure simulator (issue 17), which the journey needs to wipe:
+    // 'development' differs from 'production' only there and in the test payment route.
+    NODE_ENV: 'development',
+    ERASURE_STATION: 'simulated',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,

@@ -17,5 +17,14 @@ if (mode !== 'worker' && existsSync('node_modules/vite')) {
   const status = buildConsole({ ifStale: true });
   if (status !== 0) process.exit(status);
 }
-const child = spawnSync(process.execPath, ['dist/src/main.js', mode], { stdio: 'inherit' });
+// On a developer's machine the erasure simulator stands in for a wiping station, so a fresh
+// machine shows the whole journey. It erases nothing; production refuses it (issue 17).
+const env = { ...process.env };
+if (env.NODE_ENV !== 'production' && !env.ERASURE_STATION) {
+  env.ERASURE_STATION = 'simulated';
+  console.log(
+    'reloop: ERASURE_STATION=simulated (development start): the erasure simulator is on and erases nothing; set ERASURE_STATION=external to turn it off',
+  );
+}
+const child = spawnSync(process.execPath, ['dist/src/main.js', mode], { stdio: 'inherit', env });
 process.exit(child.status ?? 1);

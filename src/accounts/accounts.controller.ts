@@ -6,6 +6,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Put,
   Query,
   Req,
   Res,
@@ -29,6 +30,7 @@ import {
   ChangePasswordDto,
   CreateOrganisationDto,
   CreateUserDto,
+  ErasureProviderDto,
   LoginDto,
   PasswordResetConfirmDto,
   PasswordResetRequestDto,
@@ -276,5 +278,16 @@ export class OrganisationsController {
   @SignedIn()
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.accounts.getOrganisation(actor, id);
+  }
+
+  /** Issue 17: items with uncertified media may go to this organisation, which wipes them. */
+  @Put(':id/erasure-provider')
+  @Roles('admin')
+  setErasureProvider(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ErasureProviderDto,
+  ) {
+    return this.accounts.setErasureProvider(actor, id, dto);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsObject,
@@ -80,4 +81,19 @@ export class CreateOrganisationDto {
   @IsOptional()
   @IsObject()
   capabilities?: Record<string, unknown>;
+}
+
+/** Issue 17: an admin registers (or withdraws) a partner or merchant as a certified erasure provider. */
+export class ErasureProviderDto {
+  @ApiProperty({
+    description:
+      'true: items whose storage media are not certified yet may be handed to this organisation, which then wipes them',
+  })
+  @IsBoolean()
+  certified: boolean;
+  @ApiPropertyOptional({ description: 'Their certification, e.g. "ADISA ADC-2026-0042"' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  certification?: string;
 }

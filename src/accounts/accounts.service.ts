@@ -252,6 +252,50 @@ export class AccountsService implements OnApplicationBootstrap {
     return org;
   }
 
+  /**
+   * Registers (or withdraws) a partner or merchant as a certified erasure provider (issue 17):
+   * the item machine then lets items with uncertified media pass to it. The operator's own
+   * warehouses and the drop-off stores are not third parties and need no such registration.
+   */
+  async setErasureProvider(
+    actor: Actor,
+    id: string,
+    dto: { certified: boolean; certification?: string },
+  ): Promise<Organisation> {
+    const repo = this.dataSource.getRepository(Organisation);
+    const org = await repo.findOne({ where: { id } });
+    if (!org) throw new NotFound('Organisation', id);
+    if (org.kind !== 'partner' && org.kind !== 'merchant') {
+      throw new BadRequestException({
+        message: `A ${org.kind} is not a third party: only partners and merchants are registered as certified erasure providers`,
+        fields: [{ field: 'certified', errors: [`not for a ${org.kind}`] }],
+      });
+    }
+    if (dto.certified && !dto.certification?.trim()) {
+      throw new BadRequestException({
+        message: "certification is required: name the provider's erasure certification",
+        fields: [{ field: 'certification', errors: ['required when certified is true'] }],
+      });
+    }
+    await repo.update(
+      { id },
+      dto.certified
+        ? {
+            certifiedErasureProvider: true,
+            erasureCertification: dto.certification!.trim(),
+            erasureCertifiedBy: actor.userId,
+            erasureCertifiedAt: new Date(),
+          }
+        : {
+            certifiedErasureProvider: false,
+            erasureCertification: null,
+            erasureCertifiedBy: actor.userId,
+            erasureCertifiedAt: new Date(),
+          },
+    );
+    return repo.findOneByOrFail({ id });
+  }
+
   listOrganisations(kind?: OrganisationKind): Promise<Organisation[]> {
     return this.dataSource
       .getRepository(Organisation)

@@ -15,5 +15,15 @@ export class Organisation {
   @Column({ name: 'city_code', type: 'text', nullable: true }) cityCode: string | null;
   @Column({ type: 'text', nullable: true }) address: string | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) capabilities: Record<string, unknown>;
+  /** Issue 17: may receive items whose media are not certified yet (the wipe is then theirs). */
+  @Column({ name: 'certified_erasure_provider', type: 'boolean', default: false })
+  certifiedErasureProvider: boolean;
+  /** The provider's certification (e.g. ADISA / NAID AAA certificate number), as the admin saw it. */
+  @Column({ name: 'erasure_certification', type: 'text', nullable: true })
+  erasureCertification: string | null;
+  @Column({ name: 'erasure_certified_by', type: 'uuid', nullable: true })
+  erasureCertifiedBy: string | null;
+  @Column({ name: 'erasure_certified_at', type: 'timestamptz', precision: 3, nullable: true })
+  erasureCertifiedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

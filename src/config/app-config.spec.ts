@@ -1,5 +1,17 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './app-config.js';
+import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
+
+const KEY = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+/** Everything production needs (issue 17); each case below breaks one thing. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(40),
+  ERASURE_SIGNING_KEY: KEY,
+  PUBLIC_BASE_URL: 'https://reloop.example.com',
+};
 
 describe('loadConfig', () => {
   it('has working defaults for one machine', () => {
@@ -37,6 +49,70 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('chooses no erasure simulator unless asked, and says when it is on', () => {
+    expect(loadConfig({}).erasure.station).toBe('external');
+    expect(loadConfig({}).warnings.join()).not.toContain('simulator');
+    const sim = loadConfig({ ERASURE_STATION: 'simulated' });
+    expect(sim.erasure.station).toBe('simulated');
+    expect(sim.warnings.join()).toMatch(/erasure simulator is on; it erases nothing/);
+  });
+
+  it('starts in production with a fixed signing key, a public URL and no simulator', () => {
+    const c = loadConfig(PRODUCTION);
+    expect(c).toMatchObject({ env: 'production', publicBaseUrl: 'https://reloop.example.com' });
+    expect(c.erasure.station).toBe('external');
+    expect(c.erasure.signingKeyPem).toBe(KEY);
+  });
+
+  it.each([
+    [
+      { ERASURE_STATION: 'simulated' },
+      /^ERASURE_STATION=simulated is refused in production.*set ERASURE_STATION=external/,
+    ],
+    [
+      { ERASURE_SIGNING_KEY: '' },
+      /^ERASURE_SIGNING_KEY is required in production: set it to an Ed25519/,
+    ],
+    [
+      { PUBLIC_BASE_URL: '' },
+      /^PUBLIC_BASE_URL must be .* not the default http:\/\/localhost:3000: set PUBLIC_BASE_URL=/,
+    ],
+    [{ PUBLIC_BASE_URL: 'http://localhost:8080' }, /^PUBLIC_BASE_URL must be .*localhost:8080/],
+    [{ PUBLIC_BASE_URL: 'http://127.0.0.1' }, /^PUBLIC_BASE_URL must be/],
+    [{ PUBLIC_BASE_URL: 'http://[::1]:3000' }, /^PUBLIC_BASE_URL must be/],
+  ])('refuses an unsafe production setting in one line: %j', (change, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ ...PRODUCTION, ...change });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    // The same settings are fine outside production (development, tests).
+    expect(() => loadConfig({ ...PRODUCTION, NODE_ENV: 'development', ...change })).not.toThrow();
+  });
+
+  it('tells local addresses from public ones', () => {
+    for (const url of [
+      'http://localhost',
+      'http://app.localhost',
+      'http://127.0.0.2:3000',
+      'http://[::1]',
+      'http://0.0.0.0',
+    ]) {
+      expect(isLocalUrl(url)).toBe(true);
+    }
+    for (const url of [
+      'https://reloop.example.com',
+      'http://10.0.0.5',
+      'https://localhost.example.com',
+    ]) {
+      expect(isLocalUrl(url)).toBe(false);
+    }
   });
 
   it('refuses an unknown mode', () => {

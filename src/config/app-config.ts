@@ -55,7 +55,11 @@ export interface AppConfig {
     signingKeyPem: string;
     /** 'auto': cn-2027 from 2027-01-01 (Beijing time), nist-purge before. */
     policy: 'auto' | 'nist-clear' | 'nist-purge' | 'cn-2027';
-    /** 'simulated': the built-in station wipes; 'external': wait for imported tool reports. */
+    /**
+     * 'external' (default): wipes are done by registered stations or reported by import.
+     * 'simulated': the built-in simulator "wipes" (development and demos only; nothing is
+     * erased, its certificates say so, and production refuses to start with it).
+     */
     station: 'simulated' | 'external';
     simulator: { seed: string | null; failureRate: number; verificationFailureRate: number };
     /** Delay before the second try of a failed wipe; doubles per try (3 tries in all). */
@@ -202,6 +206,12 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   if (raw.ADMIN_EMAIL && !raw.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_EMAIL is set but ADMIN_PASSWORD is not: set both or neither');
   }
+  refuseUnsafeProduction(nodeEnv, raw);
+  if (raw.ERASURE_STATION === 'simulated') {
+    warnings.push(
+      'ERASURE_STATION=simulated: the erasure simulator is on; it erases nothing and its certificates are marked SIMULATED (development and demos only)',
+    );
+  }
   const resolvedMode: RunMode = (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all';
   // Five handlers per queue and process by default: with five queues that is 25 jobs at once,
   // which this platform's jobs (mostly database work) turn into throughput without starving
@@ -246,7 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     erasure: {
       signingKeyPem: erasureSigningKey(raw.ERASURE_SIGNING_KEY, warnings),
       policy: (raw.ERASURE_POLICY ?? 'auto') as AppConfig['erasure']['policy'],
-      station: (raw.ERASURE_STATION ?? 'simulated') as AppConfig['erasure']['station'],
+      station: (raw.ERASURE_STATION ?? 'external') as AppConfig['erasure']['station'],
       simulator: {
         seed: raw.ERASURE_SIM_SEED ?? null,
         failureRate: raw.ERASURE_SIM_FAILURE_RATE ?? 0.03,
@@ -302,6 +312,49 @@ export function parseTrustProxy(value: string | undefined): false | string[] {
     }
   }
   return entries;
+}
+
+/**
+ * Settings that are fine on a developer's machine but unsafe in production (issue [erasure-real]):
+ * the erasure simulator (it erases nothing), a per-process certificate signing key, and a public
+ * URL that points at the server itself. One line each, saying what to set.
+ */
+function refuseUnsafeProduction(nodeEnv: NodeEnv, raw: EnvironmentVariables): void {
+  if (nodeEnv !== 'production') return;
+  if (raw.ERASURE_STATION === 'simulated') {
+    throw new ConfigError(
+      'ERASURE_STATION=simulated is refused in production (the simulator erases nothing): set ERASURE_STATION=external and wipe with registered stations',
+    );
+  }
+  if (!raw.ERASURE_SIGNING_KEY) {
+    throw new ConfigError(
+      'ERASURE_SIGNING_KEY is required in production: set it to an Ed25519 private key in PEM (e.g. `openssl genpkey -algorithm ed25519`)',
+    );
+  }
+  if (isLocalUrl(raw.PUBLIC_BASE_URL ?? 'http://localhost:3000')) {
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must be the public address of the platform in production, not ${raw.PUBLIC_BASE_URL ?? 'the default http://localhost:3000'}: set PUBLIC_BASE_URL=https://<your domain>`,
+    );
+  }
+}
+
+/** A URL whose host is this machine (localhost, 127.0.0.0/8, ::1, 0.0.0.0). */
+export function isLocalUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '::1' ||
+    host === '0:0:0:0:0:0:0:1' ||
+    host === '0.0.0.0' ||
+    host === '::'
+  );
 }
 
 /** The configured Ed25519 key (`\n` escapes allowed), or a fresh one with a warning. */

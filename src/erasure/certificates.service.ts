@@ -13,6 +13,24 @@ export function signedCertificate(c: Certificate): SignedCertificate {
   return { document: c.document, signature: c.signature, keyId: c.keyId, algorithm: 'Ed25519' };
 }
 
+/**
+ * What the public verify answers add for a certificate of a simulated run (issue 17): it may be
+ * authentic, but nothing was erased.
+ */
+export function simulationNotice(document: { simulated?: unknown } | null | undefined) {
+  const simulated = document?.simulated === true;
+  return {
+    simulated,
+    realSanitization: !simulated,
+    ...(simulated
+      ? {
+          notice:
+            'SIMULATED \u2014 no data was erased: this certificate comes from the erasure simulator (development and demos) and is not a real sanitization',
+        }
+      : {}),
+  };
+}
+
 export function certificateSummary(c: Certificate) {
   return {
     id: c.id,
@@ -28,6 +46,7 @@ export function certificateSummary(c: Certificate) {
     keyId: c.keyId,
     revokedAt: c.revokedAt,
     revocationReason: c.revocationReason,
+    simulated: c.document.simulated === true,
   };
 }
 
@@ -109,6 +128,7 @@ export class CertificatesService {
       itemTraceCode: c.document.media.source.itemTraceCode,
       issuedAt: c.document.issuedAt,
       keyId: c.keyId,
+      ...simulationNotice(c.document),
     };
   }
 
@@ -137,6 +157,7 @@ export class CertificatesService {
       matchesRecord,
       revoked,
       ...(stored?.revokedAt ? { revokedAt: stored.revokedAt } : {}),
+      ...simulationNotice(stored?.document ?? presented.document),
     };
   }
 }

@@ -15,7 +15,7 @@ describe('erasure settings', () => {
     const config = loadConfig({});
     expect(keyIdFor(config.erasure.signingKeyPem)).toMatch(/^ed25519-/);
     expect(config.warnings.join()).toContain('ERASURE_SIGNING_KEY is not set');
-    expect(config.erasure).toMatchObject({ policy: 'auto', station: 'simulated' });
+    expect(config.erasure).toMatchObject({ policy: 'auto', station: 'external' });
   });
 
   it('takes a PEM key (also with escaped newlines) and refuses anything else without showing it', () => {

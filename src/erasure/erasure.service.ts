@@ -7,8 +7,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { Item } from '../core/items/item.entity.js';
-import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catalogue.js';
+import {
+  NotifyOwner,
+  OpenSupportCase,
+  RunErasure,
+  WithdrawUncertifiedItem,
+} from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { execute } from '../core/sql.js';
 import {
@@ -114,6 +120,7 @@ export class ErasureService {
     private readonly signer: CertificateSigner,
     private readonly sampling: SamplingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -563,7 +570,11 @@ export class ErasureService {
         leaseUntil: null,
         completedAt: new Date(),
       }),
-      data: { certificateId: document.certificateId, level: document.sanitization.level },
+      data: {
+        certificateId: document.certificateId,
+        level: document.sanitization.level,
+        ...(document.simulated ? { simulated: true } : {}),
+      },
       effects: async (m, e) => {
         await this.issue(m, e, this.signer.sign(document));
         const status = await this.recomputeItemStatus(m, e.itemId);
@@ -934,8 +945,9 @@ export class ErasureService {
   }
 
   /**
-   * Erasure certificates that still speak for the item's media: not revoked, and issued after
-   * the item last left the platform (a buyer's return may hold the buyer's data: wipe again).
+   * Erasure certificates that still speak for the item's media: not revoked, issued after the
+   * item last left the platform (a buyer's return may hold the buyer's data: wipe again), and in
+   * production not from the simulator.
    */
   private async validCertificates(manager: EntityManager, itemId: string): Promise<Certificate[]> {
     const [left] = await manager.query<Array<{ at: Date | null }>>(
@@ -946,14 +958,22 @@ export class ErasureService {
     const since = left?.at ? new Date(left.at).getTime() : null;
     return (
       await manager.getRepository(Certificate).find({ where: { itemId, kind: 'erasure' } })
-    ).filter((c) => c.revokedAt === null && (since === null || c.issuedAt.getTime() > since));
+    ).filter(
+      (c) =>
+        c.revokedAt === null &&
+        (since === null || c.issuedAt.getTime() > since) &&
+        // A simulated run erased nothing: in production its certificate never opens the gate
+        // (and the medium is wiped for real). The simulator itself is refused there (config).
+        !(this.config.env === 'production' && c.document.simulated === true),
+    );
   }
 
   // ---- the gate ----------------------------------------------------------------------------
 
   /**
-   * item.erasureStatus from its media: 'destroyed' once any medium goes to destruction,
-   * 'certified' when every medium has a valid certificate, 'pending' otherwise.
+   * item.erasureStatus from its media: 'certified' when every medium has a valid certificate,
+   * 'destroyed' when every medium is certified or physically destroyed (at least one
+   * destroyed), 'pending' otherwise (a medium routed to destruction included).
    */
   async recomputeItemStatus(
     manager: EntityManager,
@@ -963,15 +983,23 @@ export class ErasureService {
     if (media.length === 0) return { changedTo: null, certificateNumbers: [] };
     const erasures = await manager.getRepository(Erasure).find({ where: { itemId } });
     const certificates = await this.validCertificates(manager, itemId);
-    const destroyed = erasures.some(
-      (e) => e.state === 'AWAITING_DESTRUCTION' || e.state === 'DESTROYED',
+    // A medium routed to destruction still holds data until it is destroyed (with its
+    // certificate): until then the item is 'pending', which keeps it with the operator (the
+    // item machine's custody guard, issue 17). 'destroyed' once every medium is certified or
+    // destroyed and at least one was destroyed.
+    const destroyedMedia = new Set(
+      erasures.filter((e) => e.state === 'DESTROYED').map((e) => e.mediumId),
     );
-    const allCertified = media.every((m) => certificates.some((c) => c.mediumId === m.id));
-    const status: Item['erasureStatus'] = destroyed
-      ? 'destroyed'
-      : allCertified
-        ? 'certified'
-        : 'pending';
+    const awaitingDestruction = erasures.some((e) => e.state === 'AWAITING_DESTRUCTION');
+    const covered = media.every(
+      (m) => destroyedMedia.has(m.id) || certificates.some((c) => c.mediumId === m.id),
+    );
+    const status: Item['erasureStatus'] =
+      awaitingDestruction || !covered
+        ? 'pending'
+        : destroyedMedia.size > 0
+          ? 'destroyed'
+          : 'certified';
     // erasureStatus is not the item's state, but the ItemMachine gate reads it (allocate/list/
     // sell): raising the version makes a transition that read the old status fail with 409
     // instead of slipping through while a certificate is revoked.
@@ -981,6 +1009,19 @@ export class ErasureService {
         WHERE id = $1 AND erasure_status <> $2`,
       [itemId, status],
     );
+    if (affected > 0 && (status === 'pending' || status === 'destroyed')) {
+      // The item may be on the market (issue 17): resale withdraws its listings, in this
+      // transaction's outbox. A job for an item never listed finds nothing to do.
+      await this.outbox.write(manager, [
+        job(WithdrawUncertifiedItem, {
+          itemId,
+          reason:
+            status === 'destroyed'
+              ? 'a storage medium of the item was physically destroyed'
+              : 'a storage medium of the item has no valid erasure certificate any more',
+        }),
+      ]);
+    }
     return {
       changedTo: affected > 0 ? status : null,
       certificateNumbers: certificates.map((c) => c.number),

@@ -117,7 +117,9 @@ export class MarketService {
   async get(id: string) {
     const rows = await this.dataSource.query<MarketRow[]>(
       `SELECT ${COLUMNS} FROM listings l
-        WHERE l.id = $1 AND l.state IN ('PUBLISHED', 'RESERVED', 'SOLD')`,
+        WHERE l.id = $1 AND (l.state = 'SOLD' OR (l.state IN ('PUBLISHED', 'RESERVED')
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id
+                           AND i.erasure_status IN ('pending', 'destroyed'))))`,
       [id],
     );
     if (!rows[0]) throw new NotFound('Listing', id);

@@ -41,7 +41,8 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
       action: 'withdraw',
       from: ['DRAFT', 'PUBLISHED'],
       to: 'WITHDRAWN',
-      roles: ['merchant', 'admin'],
+      // system: the item lost its erasure certificate (issue 17, WithdrawUncertifiedItem).
+      roles: ['merchant', 'admin', 'system'],
     },
   ],
   canAccess: (l, actor) => seesEverything(actor) || ownMerchant(l.merchantId, actor),
@@ -72,6 +73,13 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
     { action: 'pay', from: ['PENDING_PAYMENT'], to: 'PAID', roles: ['system'] },
     { action: 'cancel', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['customer', 'admin'] },
     { action: 'expire', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['system'] },
+    // The platform withdraws the item (issue 17: its erasure certificate was revoked).
+    {
+      action: 'cancel-by-platform',
+      from: ['PENDING_PAYMENT'],
+      to: 'CANCELLED',
+      roles: ['system', 'admin'],
+    },
     { action: 'ship', from: ['PAID'], to: 'SHIPPED', roles: ['merchant', 'admin'] },
     {
       action: 'confirm-delivery',

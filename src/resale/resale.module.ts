@@ -6,6 +6,7 @@ import {
   ItemAvailableForSale,
   ReturnInspected,
   SaleOrderShipmentUpdate,
+  WithdrawUncertifiedItem,
 } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
@@ -80,6 +81,7 @@ export class ResaleModule implements OnModuleInit {
     this.jobs.register(ExpireSaleReservation, (p) => this.orders.expire(p));
     this.jobs.register(SaleOrderShipmentUpdate, (p) => this.orders.onShipmentUpdate(p));
     this.jobs.register(ReturnInspected, (p) => this.orders.onReturnInspected(p));
+    this.jobs.register(WithdrawUncertifiedItem, (p) => this.orders.withdrawUncertified(p));
     this.inbound.register(this.payments.name, PAYMENT_SUCCEEDED, (m, event) =>
       this.orders.onPaymentConfirmed(m, event),
     );

@@ -19,6 +19,7 @@ import {
   SchedulePickup,
   type ShipmentAddress,
   type ShipmentUpdatePayload,
+  WithdrawUncertifiedItem,
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
@@ -40,6 +41,17 @@ import { Listing, SaleOrder } from './resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
+
+/** The erasure gate as the market sees it (issue 17): an item that may hold data is not sold. */
+const erasureBlocked = (item: Pick<Item, 'erasureStatus'>) =>
+  item.erasureStatus === 'pending' || item.erasureStatus === 'destroyed';
+
+function erasureConflict(item: Pick<Item, 'traceCode'>) {
+  return new ConflictException({
+    message: `Item ${item.traceCode} has no valid erasure certificate any more: it has been withdrawn from sale`,
+    code: 'ERASURE_NOT_CERTIFIED',
+  });
+}
 
 function toAddress(a: AddressDto): ShipmentAddress {
   return {
@@ -156,6 +168,8 @@ export class SaleOrdersService {
     }
     const reservedUntil = new Date(Date.now() + this.config.resale.reservationMinutes * 60_000);
     return this.dataSource.transaction(async (m) => {
+      const item = await m.getRepository(Item).findOneByOrFail({ id: listing.itemId });
+      if (erasureBlocked(item)) throw erasureConflict(item);
       const reserved = await this.transitions.apply(ListingMachine, {
         manager: m,
         id: listing.id,
@@ -202,6 +216,8 @@ export class SaleOrdersService {
         version: order.version,
       });
     }
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    if (erasureBlocked(item)) throw erasureConflict(item);
     const intent = await this.payments.createIntent({
       id: order.id,
       amountMinor: order.priceMinor,
@@ -248,6 +264,12 @@ export class SaleOrdersService {
     }
     const paidAt = new Date();
     const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    if (erasureBlocked(item)) {
+      // Paid in the moment between the revocation and its withdrawal job: no sale, refund.
+      await this.cancelUncertified(m, order, 'the item lost its erasure certificate');
+      await this.refundLatePayment(m, order, amount);
+      return;
+    }
     await this.transitions.apply(SaleOrderMachine, {
       manager: m,
       id: order.id,
@@ -312,6 +334,89 @@ export class SaleOrdersService {
         ` (late payment refunded: ${refund.refundId})`,
       ],
     );
+  }
+
+  /**
+   * WithdrawUncertifiedItem (issue 17): the item lost its erasure certificate. Every listing of
+   * it leaves the market: an unpaid reservation is cancelled (the buyer is told), the listing is
+   * withdrawn and the item unlisted. Idempotent; nothing to do once the item is certified again.
+   */
+  async withdrawUncertified(p: JobPayload<typeof WithdrawUncertifiedItem>): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const item = await m
+        .getRepository(Item)
+        .findOne({ where: { id: p.itemId }, lock: { mode: 'pessimistic_write' } });
+      if (!item) throw new Error(`Item ${p.itemId} not found`);
+      if (!erasureBlocked(item)) return; // certified again meanwhile
+      const listings = await m
+        .getRepository(Listing)
+        .createQueryBuilder('l')
+        .setLock('pessimistic_write')
+        .where('l.item_id = :id', { id: item.id })
+        .andWhere("l.state IN ('DRAFT', 'PUBLISHED', 'RESERVED')")
+        .orderBy('l.created_at')
+        .getMany();
+      for (const listing of listings) {
+        if (listing.state === 'RESERVED') {
+          const orders = await m.getRepository(SaleOrder).find({
+            where: { listingId: listing.id, state: 'PENDING_PAYMENT' },
+            lock: { mode: 'pessimistic_write' },
+          });
+          for (const order of orders) await this.cancelUncertified(m, order, p.reason);
+        }
+        const current = await m.getRepository(Listing).findOneByOrFail({ id: listing.id });
+        await this.transitions.apply(ListingMachine, {
+          manager: m,
+          id: current.id,
+          action: 'withdraw',
+          actor: SYSTEM_ACTOR,
+          patch: { withdrawnAt: new Date() },
+          data: { reason: p.reason, erasure: item.erasureStatus },
+        });
+        if (current.state === 'PUBLISHED' && item.state === 'LISTED') {
+          await this.transitions.apply(ItemMachine, {
+            manager: m,
+            id: item.id,
+            action: 'unlist',
+            actor: SYSTEM_ACTOR,
+            data: { listingId: current.id, reason: p.reason },
+          });
+          item.state = 'ALLOCATED';
+        }
+      }
+    });
+  }
+
+  /** An unpaid order of an item that lost its certificate: cancelled, the buyer told. */
+  private async cancelUncertified(m: EntityManager, order: SaleOrder, reason: string) {
+    const cancelReason = `withdrawn from sale: ${reason}`;
+    await this.transitions.apply(SaleOrderMachine, {
+      manager: m,
+      id: order.id,
+      action: 'cancel-by-platform',
+      actor: SYSTEM_ACTOR,
+      patch: { cancelReason },
+      data: { reason: cancelReason },
+      jobs: (o) => [
+        job(NotifyOwner, {
+          userId: o.buyerId,
+          template: 'sale-order-cancelled',
+          params: {
+            message: 'The item you reserved was withdrawn from sale; you have not been charged',
+            saleOrderId: o.id,
+            listingId: o.listingId,
+            reason: cancelReason,
+          },
+        }),
+      ],
+    });
+    await this.transitions.apply(ListingMachine, {
+      manager: m,
+      id: order.listingId,
+      action: 'release-reservation',
+      actor: SYSTEM_ACTOR,
+      data: { saleOrderId: order.id, reason: cancelReason },
+    });
   }
 
   /** The buyer gives up before paying: the listing goes back on the market. */

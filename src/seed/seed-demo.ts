@@ -12,7 +12,16 @@ import { seedDemo } from './seed-steps.js';
 async function main(): Promise<void> {
   // The API mode builds no workers: seeding writes jobs to the outbox, and the platform's
   // workers (npm start) run them.
-  const config = { ...loadConfig(process.env, 'api'), logLevel: 'warn' };
+  // The demo chooses the erasure simulator (it erases nothing; production refuses it) unless
+  // ERASURE_STATION says otherwise, so that the seeded journey runs on a fresh machine.
+  const env = { ...process.env };
+  if (env.NODE_ENV !== 'production' && !env.ERASURE_STATION) {
+    env.ERASURE_STATION = 'simulated';
+    console.log(
+      'reloop: demo seed with ERASURE_STATION=simulated: erasure certificates are SIMULATED (no data is erased); run `npm start` the same way',
+    );
+  }
+  const config = { ...loadConfig(env, 'api'), logLevel: 'warn' };
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {

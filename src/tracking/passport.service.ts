@@ -43,6 +43,8 @@ const PUBLIC_FACTS = new Set([
   'passed',
   'qcPassed',
   'certificateId',
+  // A certificate of the erasure simulator (issue 17): nothing was erased.
+  'simulated',
   'certificateNumber',
   'certificateNo',
   'certificateCode',

@@ -4,6 +4,12 @@ import { type ConsoleRig, startConsoleRig } from '../support/browser.js';
 
 jest.setTimeout(60_000);
 
+/** What the page functions below use of the browser (this file is compiled without the DOM). */
+interface PageGlobals {
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, v: string): void };
+  document: { cookie: string };
+}
+
 describe('console: sessions that last a shift (browser)', () => {
   let rig: ConsoleRig;
   beforeAll(async () => {
@@ -18,7 +24,9 @@ describe('console: sessions that last a shift (browser)', () => {
     const cookies = await rig.browser.cookies(rig.base + '/api/v1/auth/refresh');
     const refresh = cookies.find((c) => c.name === 'reloop_refresh');
     expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
-    expect(await page.evaluate(() => document.cookie)).not.toContain('reloop_refresh');
+    expect(
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).document.cookie),
+    ).not.toContain('reloop_refresh');
 
     // Fifteen minutes later: the tab's access token has expired.
     const { secret, issuer, audience } = rig.t.config.jwt;
@@ -27,11 +35,17 @@ describe('console: sessions that last a shift (browser)', () => {
       { sub: admin.id, role: 'admin', org: null, ver: 0, iat: now - 1000, exp: now - 10 },
       { algorithm: 'HS256', issuer, audience },
     );
-    await page.evaluate((token) => sessionStorage.setItem('reloop.token', token), expired);
+    await page.evaluate(
+      (token) =>
+        (globalThis as unknown as PageGlobals).sessionStorage.setItem('reloop.token', token),
+      expired,
+    );
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
     await page.getByRole('cell', { name: admin.email }).waitFor();
-    const renewed = await page.evaluate(() => sessionStorage.getItem('reloop.token'));
+    const renewed = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).sessionStorage.getItem('reloop.token'),
+    );
     expect(renewed).not.toBe(expired);
     expect(page.url()).not.toContain('/login');
     await page.close();
@@ -49,7 +63,9 @@ describe('console: sessions that last a shift (browser)', () => {
     // Still signed in with the token the change returned.
     await page.getByRole('link', { name: 'Receiving' }).click();
     await page.getByRole('heading', { level: 1, name: 'Receiving' }).waitFor();
-    const token = await page.evaluate(() => sessionStorage.getItem('reloop.token'));
+    const token = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).sessionStorage.getItem('reloop.token'),
+    );
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL('**/console/login');

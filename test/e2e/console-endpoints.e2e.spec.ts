@@ -16,7 +16,13 @@ import { SaleOrdersService } from '../../src/resale/sale-orders.service.js';
 import { TestPaymentsService } from '../../src/resale/test-payments.service.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
-import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  createTestApp,
+  eventually,
+  productionEnv,
+  type TestApp,
+  type TestUser,
+} from '../support/test-app.js';
 
 const ADDRESS = {
   cityCode: '310100',
@@ -173,7 +179,7 @@ describe('console endpoints', () => {
     });
 
     it('is refused in production, and pay() does not offer it there', async () => {
-      const prod = await createTestApp({ NODE_ENV: 'production' });
+      const prod = await createTestApp(productionEnv());
       try {
         expect(prod.config.env).toBe('production');
         const customer = await prod.user('customer');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { checkRedis } from '../../src/bootstrap.js';
@@ -26,6 +27,31 @@ describe('start-up errors', () => {
     expect(r.status).toBe(1);
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatch(/^reloop: Invalid setting PORT="abc"/);
+  });
+
+  it('refuses each unsafe production setting with one line saying what to set', () => {
+    const safe = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      ERASURE_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+      PUBLIC_BASE_URL: 'https://reloop.example.com',
+    };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [
+        { ERASURE_STATION: 'simulated' },
+        /^reloop: ERASURE_STATION=simulated is refused in production/,
+      ],
+      [{ ERASURE_SIGNING_KEY: '' }, /^reloop: ERASURE_SIGNING_KEY is required in production/],
+      [{ PUBLIC_BASE_URL: 'http://localhost:3000' }, /^reloop: PUBLIC_BASE_URL must be/],
+    ];
+    for (const [change, message] of cases) {
+      const r = start({ ...safe, ...change });
+      expect(r.status).toBe(1);
+      expect(r.lines).toHaveLength(1);
+      expect(r.lines[0]).toMatch(message);
+    }
   });
 
   it('prints one line when PostgreSQL cannot be reached', () => {

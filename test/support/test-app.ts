@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -55,6 +55,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE: '100000',
     OUTBOX_POLL_MS: '200',
     RECONCILE_INTERVAL_MS: '3600000',
+    // No real wiping station runs here: the tests choose the erasure simulator explicitly
+    // (its certificates are marked simulated). Pass ERASURE_STATION: 'external' to test without.
+    ERASURE_STATION: 'simulated',
     ...env,
   });
   const app = await createHttpApp(config);
@@ -103,6 +106,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await app.close();
       await dropDatabase(databaseUrl);
     },
+  };
+}
+
+/** Settings a production start accepts (issue 17): no simulator, a fixed key, a public URL. */
+export function productionEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    ERASURE_STATION: 'external',
+    ERASURE_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    PUBLIC_BASE_URL: 'https://reloop.example.com',
   };
 }
 

@@ -1,6 +1,11 @@
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { seesEverything } from '../actor.js';
-import { defineMachine, type TransitionDef } from '../state-machine/machine.js';
+import {
+  type CustodyDecision,
+  defineMachine,
+  type TransitionDef,
+} from '../state-machine/machine.js';
 import { Item } from './item.entity.js';
 
 export const ITEM_STATES = [
@@ -27,6 +32,61 @@ const erasureGate = ({ entity }: { entity: Item }) =>
   entity.erasureStatus === 'pending' || entity.erasureStatus === 'destroyed'
     ? `item ${entity.traceCode} has no erasure certificate for every storage medium`
     : undefined;
+
+/**
+ * Who may hold an item whose storage media are not certified yet (issue 17 point 4): the
+ * operator's own warehouses, and the couriers and drop-off stores that bring it there or take it
+ * back to its owner. Everyone else is a third party.
+ */
+const OPERATOR_SIDE = new Set(['warehouse', 'courier', 'store']);
+const ORGANISATION_CUSTODIANS = new Set(['partner', 'recycler', 'merchant', 'warehouse', 'store']);
+
+/**
+ * The custody guard: the ONE place that decides whether an item may pass to a new custodian.
+ * Nothing that may still hold someone's data (erasureStatus 'pending') passes outside the
+ * operator's warehouses, except back to its owner or to an organisation an admin registered as
+ * a certified erasure provider (then the hand-off records that the wipe is theirs). A medium
+ * physically destroyed with a certificate makes the item 'destroyed', which passes.
+ * Run by TransitionService for every ItemMachine transition that names a custodian, and by
+ * ItemsService.setCustodian for hand-offs that keep the item's state.
+ */
+export async function itemCustodyGuard(
+  manager: EntityManager,
+  item: Item,
+  to: { kind: string; id: string | null },
+): Promise<CustodyDecision> {
+  if (item.custodianKind === to.kind && item.custodianId === to.id) return {};
+  if (item.erasureStatus !== 'pending') return {};
+  if (OPERATOR_SIDE.has(to.kind)) return {};
+  if (to.kind === 'owner' && to.id !== null && to.id === item.ownerId) return {};
+  const holds = `item ${item.traceCode} still has a storage medium without an erasure certificate`;
+  if (ORGANISATION_CUSTODIANS.has(to.kind) && to.id) {
+    const [org] = await manager.query<
+      Array<{ name: string; certified_erasure_provider: boolean; erasure_certification: string }>
+    >(
+      'SELECT name, certified_erasure_provider, erasure_certification FROM organisations WHERE id = $1',
+      [to.id],
+    );
+    if (org?.certified_erasure_provider) {
+      return {
+        data: {
+          erasureBy: {
+            organisationId: to.id,
+            name: org.name,
+            certification: org.erasure_certification,
+            note: `the wipe of the uncertified media is done by ${org.name}, a certified erasure provider`,
+          },
+        },
+      };
+    }
+    return {
+      refusal: `${holds}: it may not pass to the ${to.kind} ${org?.name ?? to.id}, which is not a certified erasure provider (wipe it with a certificate, or destroy the medium, first)`,
+    };
+  }
+  return {
+    refusal: `${holds}: it may not pass to ${to.kind === 'owner' ? 'anyone but its owner' : `a ${to.kind}`} (wipe it with a certificate, or destroy the medium, first)`,
+  };
+}
 
 const ops = ['system', 'admin'] as const;
 const t = (
@@ -73,4 +133,5 @@ export const ItemMachine = defineMachine<ItemState, Item>({
       (item.ownerId === actor.userId || item.custodianId === actor.userId)) ||
     (actor.organisationId !== null && item.custodianId === actor.organisationId),
   itemIds: (item: Item) => [item.id],
+  custody: ({ entity, manager, to }) => itemCustodyGuard(manager, entity, to),
 });

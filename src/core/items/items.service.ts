@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../actor.js';
-import { NotFound } from '../errors.js';
+import { type Actor, SYSTEM_ACTOR } from '../actor.js';
+import { NotFound, TransitionConflict } from '../errors.js';
 import { HistoryService, type ChainReport } from '../history/history.service.js';
 import { TransitionService } from '../state-machine/transition.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { Item, type CustodianKind, type ErasureStatus } from './item.entity.js';
-import { ItemMachine, type ItemState } from './item.machine.js';
+import { ItemMachine, itemCustodyGuard, type ItemState } from './item.machine.js';
 import { newTraceCode, normaliseTraceCode } from './trace-code.js';
 
 export interface NewItem {
@@ -72,8 +72,40 @@ export class ItemsService {
     manager: EntityManager,
     itemIds: readonly string[],
     custodian: { kind: CustodianKind; id: string | null },
+    actor: Actor = SYSTEM_ACTOR,
   ): Promise<void> {
     if (itemIds.length === 0) return;
+    // The item machine's custody guard decides every hand-off (issue 17), also these.
+    const held = await manager
+      .getRepository(Item)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.id IN (:...ids)', { ids: [...itemIds] })
+      .orderBy('i.id')
+      .getMany();
+    for (const item of held) {
+      const decision = await itemCustodyGuard(manager, item, custodian);
+      if (decision.refusal) {
+        throw new TransitionConflict(`Cannot hand over: ${decision.refusal}`, {
+          entity: ItemMachine.name,
+          state: item.state,
+          version: item.version,
+          allowedActions: [],
+        });
+      }
+      if (decision.data) {
+        await this.history.append(manager, [item.id], {
+          type: 'Item.custody-erasure-delegated',
+          entity: ItemMachine.name,
+          entityId: item.id,
+          fromState: item.state,
+          toState: item.state,
+          actor,
+          custodian,
+          data: decision.data,
+        });
+      }
+    }
     await manager.query(
       `UPDATE items SET custodian_kind = $1, custodian_id = $2, updated_at = now()
         WHERE id = ANY($3::uuid[])`,

@@ -236,6 +236,19 @@ export const OpenVehiclePaperwork = defineJob<{
   buyerId: string | null;
 }>('open-vehicle-paperwork', 'workflow');
 
+// ---- erasure → resale ------------------------------------------------------------------------
+
+/**
+ * An item lost its erasure certification (a certificate revoked by sampling, an erasure
+ * reopened): resale withdraws every listing of it, cancelling an unpaid reservation and telling
+ * the buyer. Written in the same transaction as the status change; the market hides the item
+ * from that moment already.
+ */
+export const WithdrawUncertifiedItem = defineJob<{ itemId: string; reason: string }>(
+  'withdraw-uncertified-item',
+  'workflow',
+);
+
 // ---- receiving, couriers → erasure ----------------------------------------------------------
 
 /** Wipe every storage medium of the item. */
@@ -330,4 +343,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   SaleOrderShipmentUpdate,
   ExpireSaleReservation,
   OpenVehiclePaperwork,
+  WithdrawUncertifiedItem,
 ];

@@ -25,6 +25,12 @@ export interface TransitionDef<S extends string, E> {
   guard?: (ctx: GuardContext<E>) => string | undefined | Promise<string | undefined>;
 }
 
+/** What a custody guard answers: a refusal (409), or facts for the hand-off's history entry. */
+export interface CustodyDecision {
+  refusal?: string;
+  data?: Record<string, unknown>;
+}
+
 /**
  * A state machine: the transition table of one entity, and how to tell who may see it and
  * which items its history belongs to. Declared as data in the owning module, run by
@@ -41,6 +47,13 @@ export interface MachineDef<S extends string, E extends StatefulRow<S>> {
   canAccess(entity: E, actor: Actor): boolean;
   /** The items whose history records this entity's transitions. */
   itemIds(entity: E, manager: EntityManager): string[] | Promise<string[]>;
+  /**
+   * Checked by TransitionService whenever a transition names a new custodian (the `custodian`
+   * param, or custodianKind/custodianId in the patch): may the entity pass to it?
+   */
+  custody?: (
+    ctx: GuardContext<E> & { to: { kind: string; id: string | null } },
+  ) => CustodyDecision | Promise<CustodyDecision>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

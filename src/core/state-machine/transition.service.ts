@@ -44,6 +44,28 @@ export interface CreateParams<S extends string, E> extends Recording<E> {
   state?: S;
 }
 
+/** The new custodian a transition names: in the patch (custodianKind/Id) or the history. */
+function custodyTarget(
+  patch: object,
+  custodian: { kind: string; id: string | null } | null | undefined,
+): { kind: string; id: string | null } | null {
+  const p = patch as { custodianKind?: unknown; custodianId?: unknown };
+  if (typeof p.custodianKind === 'string') {
+    return { kind: p.custodianKind, id: typeof p.custodianId === 'string' ? p.custodianId : null };
+  }
+  return custodian ?? null;
+}
+
+function withCustodyData<E>(
+  data: Resolvable<Record<string, unknown>, E> | undefined,
+  extra: Record<string, unknown>,
+): Resolvable<Record<string, unknown>, E> {
+  return (entity: E) => ({
+    ...(typeof data === 'function' ? data(entity) : (data ?? {})),
+    ...extra,
+  });
+}
+
 /**
  * The only way state changes (spec §3). In one database transaction it checks the action is
  * allowed for this actor and object, applies it with a guarded UPDATE (a stale version or a
@@ -128,6 +150,19 @@ export class TransitionService {
       const fromState = entity.state;
       const patch =
         (typeof params.patch === 'function' ? params.patch(entity) : params.patch) ?? {};
+      // The custody guard (issue 17): a transition that hands the entity to someone else.
+      const to = custodyTarget(patch, params.custodian);
+      const custody =
+        to && machine.custody
+          ? await machine.custody({
+              entity,
+              actor: params.actor,
+              input: params.input,
+              manager,
+              to,
+            })
+          : undefined;
+      if (custody?.refusal) throw conflict(`Cannot ${params.action}: ${custody.refusal}`);
       const result = await manager
         .createQueryBuilder()
         .update(machine.entity)
@@ -155,7 +190,7 @@ export class TransitionService {
         updated,
         `${machine.name}.${params.action}`,
         fromState,
-        params,
+        custody?.data ? { ...params, data: withCustodyData(params.data, custody.data) } : params,
       );
       return updated;
     });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildErasureCertificate, generateSigningKeyPair, signCertificate } from './certificate.js';
-import { certificateRows, renderCertificatePdf } from './certificate-pdf.js';
+import {
+  buildErasureCertificate,
+  generateSigningKeyPair,
+  signCertificate,
+  verifyCertificate,
+} from './certificate.js';
+import { certificateRows, renderCertificatePdf, SIMULATED_BANNER } from './certificate-pdf.js';
 import { buildDestructionCertificate } from './destruction.js';
 
 const keys = generateSigningKeyPair();
@@ -109,5 +114,53 @@ describe('renderCertificatePdf', () => {
     expect(values['Serial number']).toBe('F17ABC123');
     expect(values['Sanitization level (NIST SP 800-88)']).toBe('Purge');
     expect(values['Tool and version']).toBe('Blancco Mobile 5.2.1');
+  });
+
+  it('marks a simulated run: signed `simulated: true` and a SIMULATED banner on the PDF', async () => {
+    const simulated = signCertificate(
+      buildErasureCertificate({
+        medium,
+        run: {
+          source: 'simulated',
+          tool: { name: 'reloop-simulated-station', version: '1.0.0' },
+          serial: medium.serial,
+          technique: 'crypto-erase',
+          methodName: 'simulated crypto erase',
+          passesCompleted: 1,
+          verification: { method: 'full', outcome: 'passed' },
+          status: 'succeeded',
+          startedAt: '2027-02-02T08:00:00.000Z',
+          finishedAt: '2027-02-02T08:05:00.000Z',
+          logs: [],
+        },
+        operator: { name: 'station' },
+        verifier: { name: 'station' },
+        destination: 'reuse',
+      }),
+      { keyId: keys.keyId, privateKey: keys.privateKeyPem },
+    );
+    expect(simulated.document.simulated).toBe(true);
+    // A real tool's run carries no mark at all (and the flag is covered by the signature).
+    expect('simulated' in signed.document).toBe(false);
+    expect(
+      verifyCertificate(
+        { ...simulated, document: { ...simulated.document, simulated: undefined } },
+        {
+          [keys.keyId]: keys.publicKeyPem,
+        },
+      ).valid,
+    ).toBe(false);
+
+    const hex = (s: string) => Buffer.from(s, 'latin1').toString('hex');
+    const render = async (c: typeof signed) =>
+      (await renderCertificatePdf(c, { verifyUrl: 'https://reloop.example/v', compress: false }))
+        .toString('latin1')
+        .toLowerCase();
+    const text = await render(simulated);
+    // Helvetica is kerned, so the banner is split into runs: "SIMULA" + "TED — no data was erased".
+    expect(SIMULATED_BANNER).toBe('SIMULATED \u2014 no data was erased');
+    expect(text).toContain(hex('SIMULA'));
+    expect(text).toContain(hex(' no data was erased'));
+    expect(await render(signed)).not.toContain(hex(' no data was erased'));
   });
 });

@@ -24,6 +24,9 @@ export interface CertificatePdfOptions {
   compress?: boolean;
 }
 
+/** Printed across every certificate of a simulated run (issue 17). */
+export const SIMULATED_BANNER = 'SIMULATED \u2014 no data was erased';
+
 const DESTINATION_LABELS = {
   reuse: 'Reuse (resale)',
   recycle: 'Recycling',
@@ -105,7 +108,7 @@ export async function renderCertificatePdf(
     margin: 50,
     compress: options.compress ?? true,
     info: {
-      Title: `Certificate of sanitization ${d.certificateId}`,
+      Title: `${d.simulated === true ? `${SIMULATED_BANNER}: ` : ''}Certificate of sanitization ${d.certificateId}`,
       Subject: `${d.sanitization.level} of ${d.media.mediaType} ${d.media.serial}`,
       Author: options.issuer ?? 'Reloop',
       // Fixed dates keep the output reproducible for the same certificate.
@@ -149,6 +152,18 @@ export async function renderCertificatePdf(
     .font('Helvetica')
     .text(`Issued: ${d.issuedAt}${options.issuer ? ` by ${t(options.issuer)}` : ''}`);
   doc.y = Math.max(doc.y, 40 + qrSize + 10);
+  if (d.simulated === true) {
+    // A simulated run erased nothing: say so where nobody can miss it.
+    const y = doc.y + 4;
+    doc.rect(left, y, width, 34).fillColor('#b00020').fill();
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(15)
+      .fillColor('white')
+      .text(SIMULATED_BANNER, left, y + 9, { width, align: 'center' });
+    doc.fillColor('black');
+    doc.y = y + 40;
+  }
 
   const labelWidth = 190;
   for (const [section, rows] of certificateRows(signed)) {

@@ -76,6 +76,16 @@ export interface SanitizationCertificate {
   operator: CertificatePerson;
   verifier: CertificatePerson;
   destination: PostSanitizationDestination;
+  /**
+   * Present (true) only when the run came from the erasure simulator: nothing was erased, the
+   * certificate is for development and demos, and it never opens the sale gate in production.
+   */
+  simulated?: true;
+}
+
+/** The simulator's run record (source 'simulated') erased nothing. */
+export function isSimulatedRun(run: Pick<ErasureRunRecord, 'source'>): boolean {
+  return run.source === 'simulated';
 }
 
 export interface SignedCertificate {
@@ -130,6 +140,8 @@ export interface ErasureCertificateInput {
   issuedAt?: Date;
   certificateId?: string;
   notes?: string;
+  /** Mark the certificate simulated; a simulator run (source 'simulated') is marked anyway. */
+  simulated?: boolean;
 }
 
 /**
@@ -185,6 +197,7 @@ export function buildErasureCertificate(input: ErasureCertificateInput): Sanitiz
     operator: { ...input.operator },
     verifier: { ...input.verifier },
     destination: input.destination,
+    ...(input.simulated || isSimulatedRun(run) ? { simulated: true as const } : {}),
   };
 }
 

@@ -83,7 +83,15 @@ export function marketSql(f: MarketFilter, columns = 'l.*'): MarketSql {
     params.push(v);
     return `$${params.length}`;
   };
-  const where = [`l.state = 'PUBLISHED'`];
+  const where = [
+    `l.state = 'PUBLISHED'`,
+    // Issue 17: a listing copies the erasure status when it is made; the item's current status
+    // decides. A revoked certificate hides the listing at once, before resale withdraws it.
+    // A scalar subquery (one primary-key lookup per row the index walk yields), so the plan
+    // stays an index walk with LIMIT instead of a join over all items.
+    `(SELECT i.erasure_status FROM items i WHERE i.id = l.item_id)
+       NOT IN ('pending', 'destroyed')`,
+  ];
   if (f.categoryId) where.push(`l.category_ids @> ARRAY[${p(f.categoryId)}]::uuid[]`);
   if (f.grades?.length) where.push(`l.grade = ANY(${p(f.grades)}::text[])`);
   if (f.minPriceMinor !== undefined) where.push(`l.price_minor >= ${p(f.minPriceMinor)}`);

@@ -71,6 +71,8 @@ export class PlatformProcess {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
+        // The journey needs wipes; no real station runs here (the simulator, marked as such).
+        ERASURE_STATION: 'simulated',
         LOG_LEVEL: 'info',
         DATABASE_URL: this.env.databaseUrl,
         REDIS_URL: this.env.redisUrl,

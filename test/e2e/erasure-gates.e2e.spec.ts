@@ -1,0 +1,697 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CatalogService } from '../../src/catalog/catalog.service.js';
+import { catalogSeed } from '../../src/catalog/catalog.seed.js';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { Item } from '../../src/core/items/item.entity.js';
+import { ItemMachine } from '../../src/core/items/item.machine.js';
+import { ItemsService } from '../../src/core/items/items.service.js';
+import {
+  ItemAvailableForSale,
+  NotifyOwner,
+  RecyclingRequested,
+  RefurbishmentRequested,
+  StartErasure,
+  WithdrawUncertifiedItem,
+} from '../../src/core/jobs/job-catalogue.js';
+import { job } from '../../src/core/jobs/job-definition.js';
+import { OutboxService } from '../../src/core/outbox/outbox.service.js';
+import { TransitionService } from '../../src/core/state-machine/transition.service.js';
+import { SimulatedStation } from '../../src/erasure/engine/index.js';
+import { ErasureStations } from '../../src/erasure/stations.js';
+import { TestPaymentProvider } from '../../src/resale/payments.js';
+import type { SeedContext } from '../../src/seed/seed-context.js';
+import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import {
+  createTestApp,
+  eventually,
+  productionEnv,
+  type TestApp,
+  type TestUser,
+} from '../support/test-app.js';
+
+/**
+ * Issue 17 points 3, 4 and 5: the simulator's certificates say what they are (and never open
+ * the gate in production), no uncertified medium passes to a third party, and a revoked
+ * certificate takes the item off the market at once.
+ */
+
+const ADDRESS = {
+  cityCode: '310100',
+  districtCode: '310104',
+  line1: 'No. 1 Hongqiao Rd',
+  contactName: 'Li Wei',
+  contactPhone: '+8613800138000',
+};
+
+const reliable = () =>
+  new SimulatedStation({ seed: 'gates', failureRate: 0, verificationFailureRate: 0 });
+
+interface ErasureBody {
+  id: string;
+  state: string;
+  certificate: { id: string; certificateId: string; revoked: boolean } | null;
+}
+
+/** A received phone of the warehouse, its data not wiped yet (erasureStatus pending). */
+async function receivedPhone(
+  t: TestApp,
+  warehouseId: string,
+  opts: { ownerId?: string; grade?: 'good' | 'scrap' | 'premium' } = {},
+): Promise<Item> {
+  const catalog = t.app.get(CatalogService);
+  const leaf = await catalog.findLeafByCode('smartphones');
+  const model = await catalog.findProductModelByCode('apple-iphone-15-pro-128');
+  if (!leaf || !model) throw new Error('catalog not seeded');
+  return t.dataSource.transaction(async (m) => {
+    const item = await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+      categoryId: leaf.id,
+      productModelId: model.id,
+      ownerId: opts.ownerId ?? null,
+      custodian: { kind: 'warehouse', id: warehouseId },
+      erasureStatus: 'pending',
+      state: 'RECEIVED',
+    });
+    if (opts.grade) {
+      await m.query('UPDATE items SET grade = $2 WHERE id = $1', [item.id, opts.grade]);
+    }
+    return item;
+  });
+}
+
+async function seedReference(t: TestApp) {
+  const ctx: SeedContext = {
+    app: t.app,
+    dataSource: t.dataSource,
+    organisations: {},
+    users: {},
+    log: () => undefined,
+  };
+  await catalogSeed.run(ctx);
+  await serviceAreasSeed.run(ctx);
+}
+
+/** Adds a medium over HTTP and wipes it through the outbox; resolves with the erasure. */
+async function wipe(t: TestApp, warehouse: TestUser, itemId: string, serial: string) {
+  await t.http
+    .post(`/api/v1/items/${itemId}/storage-media`)
+    .set(warehouse.auth)
+    .send({ mediaType: 'flash', serial, capacityBytes: 128e9 })
+    .expect(201);
+  await t.dataSource.transaction((m) =>
+    t.app.get(OutboxService).write(m, [
+      job(StartErasure, {
+        itemId,
+        at: 'warehouse',
+        organisationId: warehouse.organisationId,
+        requestedBy: null,
+      }),
+    ]),
+  );
+  return eventually(async () => {
+    const res = await t.http.get(`/api/v1/erasures?itemId=${itemId}`).set(warehouse.auth);
+    const e = (res.body.items as ErasureBody[] | undefined)?.[0];
+    return e?.state === 'SUCCEEDED' && e.certificate ? e : null;
+  });
+}
+
+interface EventRow {
+  type: string;
+  actor_role: string;
+  custodian_kind: string | null;
+  custodian_id: string | null;
+  data: Record<string, unknown>;
+}
+const events = (t: TestApp, itemId: string) =>
+  t.dataSource.query<EventRow[]>(
+    `SELECT type, actor_role, custodian_kind, custodian_id, data FROM item_events
+      WHERE item_id = $1 ORDER BY seq`,
+    [itemId],
+  );
+
+const erasureStatus = async (t: TestApp, id: string) =>
+  (await t.dataSource.getRepository(Item).findOneByOrFail({ id })).erasureStatus;
+
+describe('erasure gates (issue 17)', () => {
+  let t: TestApp;
+  let stations: ErasureStations;
+  let warehouse: TestUser;
+  let colleague: TestUser;
+  let admin: TestUser;
+  let owner: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ERASURE_SIM_SEED: 'gates' });
+    await seedReference(t);
+    stations = t.app.get(ErasureStations);
+    stations.use(reliable());
+    warehouse = await t.user('warehouse');
+    colleague = await t.user('warehouse', { organisationId: warehouse.organisationId! });
+    admin = await t.user('admin');
+    owner = await t.user('customer');
+  }, 120_000);
+  afterAll(() => t.close());
+
+  describe('simulated certificates (point 3)', () => {
+    it('marks a simulated wipe in the signed JSON and the public verify answers', async () => {
+      const phone = await receivedPhone(t, warehouse.organisationId!, { ownerId: owner.id });
+      const erasure = await wipe(t, warehouse, phone.id, 'SIM-JSON-1');
+      // Outside production a simulated certificate opens the gate (development, demos, tests).
+      expect(await erasureStatus(t, phone.id)).toBe('certified');
+
+      const id = erasure.certificate!.id;
+      const signed = await t.http.get(`/api/v1/certificates/${id}`).set(owner.auth);
+      expect(signed.status).toBe(200);
+      expect(signed.body.document).toMatchObject({
+        simulated: true,
+        sanitization: { tool: { name: 'reloop-simulated-station' } },
+      });
+      const mine = await t.http.get(`/api/v1/certificates?itemId=${phone.id}`).set(owner.auth);
+      expect(mine.body.items).toEqual([expect.objectContaining({ id, simulated: true })]);
+
+      const notice = {
+        simulated: true,
+        realSanitization: false,
+        notice: expect.stringMatching(/^SIMULATED — no data was erased: .*not a real sanitization/),
+      };
+      const stored = await t.http.get(`/api/v1/certificates/${id}/verify`);
+      expect(stored.status).toBe(200);
+      expect(stored.body).toMatchObject({ signature: 'ok', revoked: false, ...notice });
+      const presented = await t.http.post('/api/v1/certificates/verify').send(signed.body);
+      expect(presented.body).toMatchObject({ matchesRecord: true, ...notice });
+      // Removing the mark breaks the signature.
+      const unmarked = structuredClone(signed.body) as { document: Record<string, unknown> };
+      delete unmarked.document.simulated;
+      const forged = await t.http.post('/api/v1/certificates/verify').send(unmarked);
+      expect(forged.body).toMatchObject({ valid: false, signature: 'bad-signature' });
+
+      // The public passport says so too.
+      const passport = await t.http.get(`/api/v1/trace/${phone.traceCode}`).expect(200);
+      expect(JSON.stringify(passport.body)).toContain(
+        `"certificateId":"${erasure.certificate!.certificateId}"`,
+      );
+      expect(JSON.stringify(passport.body)).toContain('"simulated":true');
+
+      const pdf = await t.http
+        .get(`/api/v1/certificates/${id}/pdf`)
+        .set(owner.auth)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(pdf.status).toBe(200);
+      // The banner is in the (compressed) page; the document title carries it too.
+      const utf16be = Buffer.from('SIMULATED \u2014 no data was erased', 'utf16le').swap16();
+      expect((pdf.body as Buffer).includes(utf16be)).toBe(true);
+    });
+
+    it('never lets a simulated certificate open the sale gate in production', async () => {
+      const prod = await createTestApp(productionEnv());
+      try {
+        expect(prod.config.erasure.station).toBe('external');
+        await seedReference(prod);
+        // Only a test can slip a simulator into a production process; its wipe still certifies
+        // nothing for the gate.
+        prod.app.get(ErasureStations).use(reliable());
+        const staff = await prod.user('warehouse');
+        const phone = await receivedPhone(prod, staff.organisationId!);
+        const erasure = await wipe(prod, staff, phone.id, 'SIM-PROD-1');
+        const cert = await prod.http
+          .get(`/api/v1/certificates/${erasure.certificate!.id}/verify`)
+          .expect(200);
+        expect(cert.body).toMatchObject({ simulated: true, realSanitization: false });
+        expect(await erasureStatus(prod, phone.id)).toBe('pending');
+        await prod.dataSource.query(`UPDATE items SET grade = 'premium' WHERE id = $1`, [phone.id]);
+        const merchant = await prod.user('merchant');
+        await prod.dataSource.transaction((m) =>
+          prod.app.get(TransitionService).apply(ItemMachine, {
+            manager: m,
+            id: phone.id,
+            action: 'make-available',
+            actor: SYSTEM_ACTOR,
+          }),
+        );
+        const allocate = await prod.http
+          .post('/api/v1/inventory/allocations')
+          .set((await prod.user('admin')).auth)
+          .send({ itemId: phone.id, merchantId: merchant.organisationId });
+        expect(allocate.status).toBe(409);
+        expect(allocate.body.message).toMatch(/no erasure certificate/);
+      } finally {
+        await prod.close();
+      }
+    });
+  });
+
+  describe('no third party receives data (point 4)', () => {
+    it('refuses to hand an uncertified phone to a repair partner, unless it is a certified erasure provider', async () => {
+      const partner = await t.organisation('partner', { refurbishes: ['digital'] });
+      const technician = await t.user('technician', { organisationId: partner });
+      const phone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
+      await t.dataSource.transaction((m) =>
+        t.app.get(TransitionService).apply(ItemMachine, {
+          manager: m,
+          id: phone.id,
+          action: 'send-to-refurbishment',
+          actor: SYSTEM_ACTOR,
+          jobs: [
+            job(RefurbishmentRequested, {
+              itemId: phone.id,
+              inspectionId: null,
+              warehouseId: warehouse.organisationId,
+            }),
+          ],
+        }),
+      );
+      const order = await eventually(async () => {
+        const res = await t.http.get(`/api/v1/refurbishments?itemId=${phone.id}`).set(admin.auth);
+        const o = res.body.items?.[0] as { id: string; state: string; partnerId: string };
+        return o?.state === 'ASSIGNED' ? o : null;
+      });
+      expect(order.partnerId).toBe(partner);
+
+      const refused = await t.http
+        .post(`/api/v1/refurbishments/${order.id}/start-repair`)
+        .set(technician.auth)
+        .send({ diagnosis: 'Cracked screen' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(
+        /^Cannot hand over: item \S+ still has a storage medium without an erasure certificate: it may not pass to the partner .* not a certified erasure provider/,
+      );
+      // Nothing moved: the order waits, the phone stays in the warehouse.
+      const after = await t.http.get(`/api/v1/refurbishments/${order.id}`).set(admin.auth);
+      expect(after.body.state).toBe('ASSIGNED');
+      expect(
+        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
+      ).toMatchObject({ custodianKind: 'warehouse', custodianId: warehouse.organisationId });
+
+      // Only an admin registers a certified erasure provider, and it needs its certification.
+      const url = `/api/v1/organisations/${partner}/erasure-provider`;
+      await t.http
+        .put(url)
+        .set(technician.auth)
+        .send({ certified: true, certification: 'x' })
+        .expect(403);
+      const missing = await t.http.put(url).set(admin.auth).send({ certified: true });
+      expect(missing.status).toBe(400);
+      await t.http
+        .put(`/api/v1/organisations/${warehouse.organisationId}/erasure-provider`)
+        .set(admin.auth)
+        .send({ certified: true, certification: 'ADISA ADC-1' })
+        .expect(400);
+      await t.http
+        .put(`/api/v1/organisations/${randomUUID()}/erasure-provider`)
+        .set(admin.auth)
+        .send({ certified: true, certification: 'ADISA ADC-1' })
+        .expect(404);
+      const registered = await t.http
+        .put(url)
+        .set(admin.auth)
+        .send({ certified: true, certification: 'ADISA ADC-2026-0042' });
+      expect(registered.status).toBe(200);
+      expect(registered.body).toMatchObject({
+        certifiedErasureProvider: true,
+        erasureCertification: 'ADISA ADC-2026-0042',
+      });
+
+      const started = await t.http
+        .post(`/api/v1/refurbishments/${order.id}/start-repair`)
+        .set(technician.auth)
+        .send({ diagnosis: 'Cracked screen' });
+      expect(started.status).toBe(200);
+      expect(
+        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
+      ).toMatchObject({ custodianKind: 'partner', custodianId: partner });
+      const delegated = (await events(t, phone.id)).find(
+        (e) => e.type === 'Item.custody-erasure-delegated',
+      );
+      expect(delegated).toMatchObject({
+        custodian_kind: 'partner',
+        custodian_id: partner,
+        data: {
+          erasureBy: {
+            organisationId: partner,
+            certification: 'ADISA ADC-2026-0042',
+            note: expect.stringMatching(
+              /wipe of the uncertified media is done by .*certified erasure provider/,
+            ),
+          },
+        },
+      });
+    });
+
+    it('refuses to hand a lot with an uncertified phone to a recycler', async () => {
+      const recycler = await t.organisation('partner', { refurbishes: [], recycles: true });
+      const driver = await t.user('technician', { organisationId: recycler });
+      const phone = await receivedPhone(t, warehouse.organisationId!, { grade: 'scrap' });
+      await t.dataSource.transaction((m) =>
+        t.app.get(TransitionService).apply(ItemMachine, {
+          manager: m,
+          id: phone.id,
+          action: 'scrap',
+          actor: SYSTEM_ACTOR,
+          jobs: [
+            job(RecyclingRequested, {
+              itemId: phone.id,
+              warehouseId: warehouse.organisationId,
+              reason: 'graded scrap',
+            }),
+          ],
+        }),
+      );
+      const lotId = await eventually(async () => {
+        const rows = await t.dataSource.query<Array<{ lot_id: string }>>(
+          'SELECT lot_id FROM recycling_lot_items WHERE item_id = $1',
+          [phone.id],
+        );
+        return rows[0]?.lot_id;
+      });
+      await t.http
+        .post(`/api/v1/recycling-lots/${lotId}/seal`)
+        .set(warehouse.auth)
+        .send({ weightGrams: 190, sealNumber: 'RCY-GATE-1' })
+        .expect(200);
+      const handOver = () =>
+        t.http
+          .post(`/api/v1/recycling-lots/${lotId}/hand-over`)
+          .set(driver.auth)
+          .send({ signedByName: 'Ma Tao', signature: 'data:image/png;base64,iVBORw0KGgo=' });
+      const refused = await handOver();
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(
+        /still has a storage medium without an erasure certificate: it may not pass to the recycler/,
+      );
+      const lot = await t.http.get(`/api/v1/recycling-lots/${lotId}`).set(admin.auth);
+      expect(lot.body.state).toBe('SEALED');
+
+      // Once the phone is wiped with a certificate, the same hand-over goes through.
+      await wipe(t, warehouse, phone.id, 'SCRAP-PHONE-1');
+      expect(await erasureStatus(t, phone.id)).toBe('certified');
+      const handed = await handOver();
+      expect(handed.status).toBe(200);
+      expect(
+        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
+      ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
+    });
+
+    it('lets a phone go only once its medium is destroyed with a certificate, not when merely routed there', async () => {
+      const recycler = await t.organisation('partner', { refurbishes: [] });
+      const phone = await receivedPhone(t, warehouse.organisationId!);
+      stations.use(null); // the wipe waits (QUEUED) for a report that never comes
+      try {
+        await t.http
+          .post(`/api/v1/items/${phone.id}/storage-media`)
+          .set(warehouse.auth)
+          .send({ mediaType: 'flash', serial: 'DEAD-FLASH-1', capacityBytes: 64e9 })
+          .expect(201);
+        const started = await t.http
+          .post(`/api/v1/items/${phone.id}/start-erasure`)
+          .set(warehouse.auth)
+          .expect(200);
+        const erasureId = (started.body.items as ErasureBody[])[0].id;
+        await t.http
+          .post(`/api/v1/erasures/${erasureId}/route-to-destruction`)
+          .set(warehouse.auth)
+          .send({ reason: 'board does not power on' })
+          .expect(200);
+        expect(await erasureStatus(t, phone.id)).toBe('pending');
+        const items = t.app.get(ItemsService);
+        const handOff = () =>
+          t.dataSource.transaction((m) =>
+            items.setCustodian(m, [phone.id], { kind: 'recycler', id: recycler }),
+          );
+        await expect(handOff()).rejects.toMatchObject({ status: 409 });
+
+        await t.http
+          .post(`/api/v1/erasures/${erasureId}/record-destruction`)
+          .set(warehouse.auth)
+          .send({
+            equipmentName: 'SSD disintegrator DS-2',
+            equipmentVersion: '2026.1',
+            particleSizeMm: 2,
+            witnessId: colleague.id,
+          })
+          .expect(200);
+        expect(await erasureStatus(t, phone.id)).toBe('destroyed');
+        await handOff();
+        expect(
+          await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
+        ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
+      } finally {
+        stations.use(reliable());
+      }
+    });
+
+    it('checks every item transition that names a new custodian (the machine guard)', async () => {
+      const provider = await t.organisation('partner', { refurbishes: ['digital'] });
+      const plain = await t.organisation('partner', { refurbishes: ['digital'] });
+      await t.http
+        .put(`/api/v1/organisations/${provider}/erasure-provider`)
+        .set(admin.auth)
+        .send({ certified: true, certification: 'NAID AAA 123' })
+        .expect(200);
+      const transitions = t.app.get(TransitionService);
+      const sendTo = (itemId: string, partnerId: string) =>
+        transitions.apply(ItemMachine, {
+          id: itemId,
+          action: 'send-to-refurbishment',
+          actor: SYSTEM_ACTOR,
+          patch: { custodianKind: 'partner', custodianId: partnerId },
+          custodian: { kind: 'partner', id: partnerId },
+          data: { test: true },
+        });
+      const refusedPhone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
+      const refused = await sendTo(refusedPhone.id, plain).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 409 });
+      expect((refused as { response: Record<string, unknown> }).response).toMatchObject({
+        message: expect.stringMatching(
+          /^Cannot send-to-refurbishment: item .* may not pass to the partner .* not a certified erasure provider/,
+        ),
+        state: 'RECEIVED',
+        allowedActions: expect.arrayContaining(['send-to-refurbishment']),
+      });
+      expect((await events(t, refusedPhone.id)).map((e) => e.type)).toEqual(['Item.created']);
+
+      const phone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
+      await sendTo(phone.id, provider);
+      const entry = (await events(t, phone.id)).find(
+        (e) => e.type === 'Item.send-to-refurbishment',
+      );
+      expect(entry).toMatchObject({
+        custodian_kind: 'partner',
+        custodian_id: provider,
+        data: {
+          test: true,
+          erasureBy: { organisationId: provider, certification: 'NAID AAA 123' },
+        },
+      });
+    });
+
+    it('refuses an uncertified phone to a merchant and to anyone but its owner', async () => {
+      const merchant = await t.organisation('merchant');
+      const stranger = await t.user('customer');
+      const phone = await receivedPhone(t, warehouse.organisationId!, { ownerId: owner.id });
+      const items = t.app.get(ItemsService);
+      for (const to of [
+        { kind: 'merchant' as const, id: merchant },
+        { kind: 'owner' as const, id: stranger.id },
+        { kind: 'buyer' as const, id: stranger.id },
+      ]) {
+        await expect(
+          t.dataSource.transaction((m) => items.setCustodian(m, [phone.id], to)),
+        ).rejects.toMatchObject({ status: 409 });
+      }
+      // Back to its owner, or along the operator's own chain, is fine.
+      await t.dataSource.transaction((m) =>
+        items.setCustodian(m, [phone.id], { kind: 'owner', id: owner.id }),
+      );
+      await t.dataSource.transaction((m) =>
+        items.setCustodian(m, [phone.id], { kind: 'warehouse', id: warehouse.organisationId }),
+      );
+    });
+  });
+
+  describe('revocation reaches the market (point 5)', () => {
+    let merchant: TestUser;
+    let buyer: TestUser;
+
+    beforeAll(async () => {
+      merchant = await t.user('merchant');
+      buyer = await t.user('customer');
+    });
+
+    /** A phone wiped with a certificate, made available, allocated and published. */
+    const listedPhone = async (serial: string) => {
+      stations.use(reliable());
+      const phone = await receivedPhone(t, warehouse.organisationId!, {
+        ownerId: owner.id,
+        grade: 'premium',
+      });
+      const erasure = await wipe(t, warehouse, phone.id, serial);
+      // The wipe that follows a revocation waits for an imported report (no automatic re-wipe
+      // that would certify the item again before the test looks).
+      stations.use(null);
+      await t.dataSource.transaction((m) =>
+        t.app.get(TransitionService).apply(ItemMachine, {
+          manager: m,
+          id: phone.id,
+          action: 'make-available',
+          actor: SYSTEM_ACTOR,
+          jobs: [job(ItemAvailableForSale, { itemId: phone.id, grade: 'premium' })],
+        }),
+      );
+      await eventually(async () => {
+        const rows = await t.dataSource.query<unknown[]>(
+          'SELECT 1 FROM resale_inventory WHERE item_id = $1',
+          [phone.id],
+        );
+        return rows.length === 1;
+      });
+      await t.http
+        .post('/api/v1/inventory/allocations')
+        .set(admin.auth)
+        .send({ itemId: phone.id, merchantId: merchant.organisationId })
+        .expect(201);
+      const created = await t.http
+        .post('/api/v1/listings')
+        .set(merchant.auth)
+        .send({ itemId: phone.id, description: 'Unlocked' })
+        .expect(201);
+      const published = await t.http
+        .post(`/api/v1/listings/${created.body.id}/publish`)
+        .set(merchant.auth)
+        .send({})
+        .expect(200);
+      return { phone, erasure, listingId: published.body.id as string };
+    };
+
+    const onMarket = async (listingId: string) => {
+      const list = await t.http.get('/api/v1/market/listings?limit=100').expect(200);
+      const page = await t.http.get(`/api/v1/market/listings/${listingId}`);
+      return {
+        listed: (list.body.items as Array<{ id: string }>).some((l) => l.id === listingId),
+        page: page.status,
+      };
+    };
+
+    const revoke = (erasureId: string) =>
+      t.http
+        .post(`/api/v1/erasures/${erasureId}/reverify`)
+        .set(colleague.auth)
+        .send({ outcome: 'failed', notes: 'residual data in a sample' })
+        .expect(200);
+
+    it('hides an item from the market as soon as its status is not certified, before any job', async () => {
+      const { phone, listingId } = await listedPhone('MARKET-READ-1');
+      expect(await onMarket(listingId)).toEqual({ listed: true, page: 200 });
+      // The instant between a revocation and its withdrawal job, seen by the market.
+      await t.dataSource.query(`UPDATE items SET erasure_status = 'pending' WHERE id = $1`, [
+        phone.id,
+      ]);
+      expect(await onMarket(listingId)).toEqual({ listed: false, page: 404 });
+      const checkout = await t.http
+        .post('/api/v1/sale-orders')
+        .set(buyer.auth)
+        .send({ listingId, shippingAddress: ADDRESS });
+      expect(checkout.status).toBe(409);
+      expect(checkout.body.message).toMatch(/no valid erasure certificate any more/);
+    });
+
+    it('withdraws the live listing when sampling revokes the certificate', async () => {
+      const { phone, erasure, listingId } = await listedPhone('REVOKE-LISTED-1');
+      expect(await onMarket(listingId)).toEqual({ listed: true, page: 200 });
+
+      await revoke(erasure.id);
+      // Off the market at once, and the withdrawal job was written with the revocation.
+      expect(await onMarket(listingId)).toEqual({ listed: false, page: 404 });
+      const jobs = await t.dataSource.query<Array<{ payload: { itemId: string } }>>(
+        `SELECT payload FROM outbox WHERE name = $1 AND payload->>'itemId' = $2`,
+        [WithdrawUncertifiedItem.name, phone.id],
+      );
+      expect(jobs).toHaveLength(1);
+
+      const withdrawn = await eventually(async () => {
+        const res = await t.http.get(`/api/v1/listings/${listingId}`).set(merchant.auth);
+        return res.body.state === 'WITHDRAWN' ? res.body : null;
+      });
+      expect(withdrawn.withdrawnAt).toBeTruthy();
+      const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id });
+      expect(item).toMatchObject({ state: 'ALLOCATED', erasureStatus: 'pending' });
+      expect((await events(t, phone.id)).find((e) => e.type === 'Listing.withdraw')).toMatchObject({
+        actor_role: 'system',
+        data: { reason: expect.stringMatching(/no valid erasure certificate/) },
+      });
+    });
+
+    it('cancels a reservation, tells the buyer, and answers 409 to a payment', async () => {
+      const { phone, erasure, listingId } = await listedPhone('REVOKE-RESERVED-1');
+      const order = await t.http
+        .post('/api/v1/sale-orders')
+        .set(buyer.auth)
+        .send({ listingId, shippingAddress: ADDRESS })
+        .expect(201);
+
+      await revoke(erasure.id);
+      const pay = await t.http.post(`/api/v1/sale-orders/${order.body.id}/pay`).set(buyer.auth);
+      expect(pay.status).toBe(409);
+
+      const cancelled = await eventually(async () => {
+        const res = await t.http.get(`/api/v1/sale-orders/${order.body.id}`).set(buyer.auth);
+        return res.body.state === 'CANCELLED' ? res.body : null;
+      });
+      expect(cancelled.cancelReason).toMatch(/^withdrawn from sale: /);
+      const told = await t.dataSource.query<Array<{ payload: { userId: string } }>>(
+        `SELECT payload FROM outbox WHERE name = $1 AND payload->>'userId' = $2
+           AND payload->>'template' = 'sale-order-cancelled'`,
+        [NotifyOwner.name, buyer.id],
+      );
+      expect(told.map((r) => r.payload.userId)).toContain(buyer.id);
+      await eventually(async () => {
+        const res = await t.http.get(`/api/v1/listings/${listingId}`).set(merchant.auth);
+        return res.body.state === 'WITHDRAWN';
+      });
+      expect((await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id })).state).toBe(
+        'ALLOCATED',
+      );
+    });
+
+    it('refunds instead of selling when the payment lands before the withdrawal', async () => {
+      const { phone, listingId } = await listedPhone('REVOKE-PAID-1');
+      const order = await t.http
+        .post('/api/v1/sale-orders')
+        .set(buyer.auth)
+        .send({ listingId, shippingAddress: ADDRESS })
+        .expect(201);
+      const intent = await t.http
+        .post(`/api/v1/sale-orders/${order.body.id}/pay`)
+        .set(buyer.auth)
+        .send({})
+        .expect(200);
+      // The status flips without its job (the moment before resale withdraws the listing).
+      await t.dataSource.query(`UPDATE items SET erasure_status = 'pending' WHERE id = $1`, [
+        phone.id,
+      ]);
+      const signed = await t.app.get(TestPaymentProvider).signedConfirmation({
+        intentId: intent.body.intentId,
+        amountMinor: intent.body.amountMinor,
+        currency: intent.body.currency,
+      });
+      const webhook = await t.http
+        .post('/api/v1/webhooks/inbound/test-pay')
+        .set('content-type', 'application/json')
+        .set('reloop-signature', signed.signature)
+        .send(signed.body);
+      expect(webhook.status).toBe(200);
+      const after = await t.http.get(`/api/v1/sale-orders/${order.body.id}`).set(buyer.auth);
+      expect(after.body).toMatchObject({
+        state: 'CANCELLED',
+        refund: { amountMinor: intent.body.amountMinor },
+      });
+      expect((await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id })).state).toBe(
+        'LISTED',
+      );
+    });
+  });
+});

@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { pino } from 'pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -20,6 +19,8 @@ import { LogisticsModule } from './logistics/logistics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { GradingModule } from './grading/grading.module.js';
 import { HealthController } from './platform/health.controller.js';
+import { httpLogOptions } from './platform/logging.js';
+import { QueueDashboardController } from './platform/queue-dashboard.js';
 import { RedisModule } from './platform/redis.provider.js';
 import { ServiceAreasModule } from './service-areas/service-areas.module.js';
 import { SupportModule } from './support/support.module.js';
@@ -67,20 +68,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              level: config.logLevel,
-              genReqId: (req) => String(req.headers['x-request-id']),
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
-              autoLogging: { ignore: (req) => req.url === '/health' },
-            },
-            // Asynchronous writes: a synchronous write per request log line blocked the event
-            // loop on a busy pipe (a quarter of the API's CPU time in the benchmark profile).
-            // pino flushes what is buffered when the process exits.
-            pino.destination({ dest: 1, sync: false }),
-          ],
-        }),
+        // One root logger (redacting secrets) shared with the routes mounted outside Nest.
+        LoggerModule.forRoot({ pinoHttp: httpLogOptions(config) }),
         TypeOrmModule.forRoot({
           ...typeOrmOptions(config.databaseUrl, databasePoolSize(config)),
           autoLoadEntities: true,
@@ -93,7 +82,7 @@ export class AppModule {
         ...STAGES,
         ...(config.mode === 'api' ? [] : [WorkerModule]),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, QueueDashboardController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -7,12 +7,30 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
+import { normaliseEmail } from './accounts/accounts.service.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
+
+/** Routes that check a password or a one-time code: the stricter per-address budget. */
+const PASSWORD_ROUTES = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/password-reset/request',
+  '/api/v1/auth/password-reset/confirm',
+  '/api/v1/me/password',
+];
+const RESET_REQUEST = '/api/v1/auth/password-reset/request';
+/** Of those, the ones naming an account in the body: also limited per account. */
+const ACCOUNT_ROUTES = PASSWORD_ROUTES.filter((r) => r.startsWith('/api/v1/auth/'));
+
+/** The account a login or reset body names (normalised e-mail), or null. */
+function accountOf(body: unknown): string | null {
+  const email = (body as { email?: unknown } | null)?.email;
+  return typeof email === 'string' && email.trim() !== '' ? normaliseEmail(email) : null;
+}
 
 /** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */
 export async function checkRedis(redisUrl: string): Promise<void> {
@@ -55,7 +73,9 @@ export async function prepare(config: AppConfig): Promise<void> {
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For / -Proto only from the proxies listed in TRUST_PROXY (none by default):
+    // otherwise any client could choose its own address and escape the rate limits.
+    trustProxy: config.trustProxy,
     // One id per request, taken from X-Request-Id when the caller sends a sane one.
     genReqId: (req: import('node:http').IncomingMessage) => {
       const given = req.headers['x-request-id'];
@@ -85,9 +105,14 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     },
   });
   app.enableCors({ origin: config.corsOrigins, credentials: false });
-  // Counters live in Redis so a limit holds across every API instance; login has its own,
-  // stricter budget. If Redis is unreachable the limit is skipped rather than failing requests.
-  const isLogin = (url: string) => url.startsWith('/api/v1/auth/login');
+  // Counters live in Redis so a limit holds across every API instance; login (and the other
+  // routes that check a password or a code) has its own, stricter budget per client address,
+  // and a second one per account, so rotating addresses does not help a guesser either.
+  // If Redis is unreachable the limit is skipped rather than failing requests.
+  const bucket = (req: { routeOptions?: { url?: string } }) => {
+    const url = req.routeOptions?.url ?? '';
+    return PASSWORD_ROUTES.includes(url) ? 'login' : 'api';
+  };
   await app.register(rateLimit, {
     global: true,
     redis: app.get<Redis>(REDIS),
@@ -95,10 +120,29 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     timeWindow: 60_000,
     skipOnError: true,
     allowList: (req: { url: string }) => req.url === '/health',
-    keyGenerator: (req: { url: string; ip: string }) =>
-      `${isLogin(req.url) ? 'login' : 'api'}:${req.ip}`,
+    keyGenerator: (req: { routeOptions?: { url?: string }; ip: string }) =>
+      `${bucket(req)}:${req.ip}`,
     max: (_req: unknown, key: string) =>
       key.startsWith('login:') ? config.rateLimit.loginPerMinute : config.rateLimit.perMinute,
+  });
+  const perAccount = fastify.createRateLimit({
+    max: config.rateLimit.loginPerAccountPerMinute,
+    timeWindow: 60_000,
+    // Guesses (login, reset code) share one budget; asking for codes has its own.
+    keyGenerator: (req: { body?: unknown; routeOptions: { url?: string } }) =>
+      `account:${req.routeOptions.url === RESET_REQUEST ? 'reset' : 'guess'}:${accountOf(req.body)}`,
+  });
+  // After the body is parsed (the account is in it), before the handler checks the password.
+  fastify.addHook('preHandler', async (req, reply) => {
+    if (!ACCOUNT_ROUTES.includes(req.routeOptions.url ?? '') || !accountOf(req.body)) return;
+    const limit = await perAccount(req).catch(() => null);
+    if (!limit || limit.isAllowed || !limit.isExceeded) return;
+    void reply.header('retry-after', String(limit.ttlInSeconds));
+    return reply.status(429).send({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Too many attempts for this account: try again in ${limit.ttlInSeconds} s`,
+    });
   });
   const document = SwaggerModule.createDocument(
     app,

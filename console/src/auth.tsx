@@ -21,6 +21,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [notice, setNotice] = useState<string | null>(null);
 
   const logout = useCallback(() => {
+    // Ends the session on the server (refresh cookie revoked, access token refused) as well.
+    void api.post('/auth/logout').catch(() => undefined);
     session.token = null;
     setMe(null);
   }, []);
@@ -31,6 +33,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setMe(null);
       setNotice('Your session has ended. Please log in again.');
     });
+    // Each tab has its own sign-in (sessionStorage); after a reload an expired access token is
+    // renewed from the refresh cookie by the API client.
     if (!session.token) return;
     api
       .get<Me>('/me')
@@ -40,9 +44,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (email: string, password: string) => {
+    // The refresh token goes into an httpOnly cookie, out of the scripts' reach.
     const { accessToken } = await api.post<{ accessToken: string }>('/auth/login', {
       email,
       password,
+      refreshIn: 'cookie',
     });
     session.token = accessToken;
     try {

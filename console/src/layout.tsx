@@ -24,6 +24,7 @@ export function ConsoleLayout() {
           <span>
             {me.name} <small>({me.role})</small>
           </span>
+          <NavLink to="/console/account">Account</NavLink>
           <button type="button" className="link" onClick={logout}>
             Log out
           </button>

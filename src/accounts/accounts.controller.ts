@@ -8,21 +8,38 @@ import {
   Post,
   Put,
   Query,
+  Req,
+  Res,
+  UnauthorizedException,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { type Actor, USER_ROLES, type UserRole } from '../core/actor.js';
-import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import {
+  type AuthenticatedRequest,
+  CurrentActor,
+  Public,
+  Roles,
+  SignedIn,
+} from '../auth/access.decorators.js';
+import { readCookie, setCookie } from '../auth/cookies.js';
 import { TokenService } from '../auth/token.service.js';
 import {
+  ChangePasswordDto,
   CreateOrganisationDto,
   CreateUserDto,
   ErasureProviderDto,
   LoginDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  RefreshDto,
   RegisterDto,
 } from './accounts.dto.js';
 import { AccountsService, userView } from './accounts.service.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { type SessionTokens, SessionsService } from './sessions.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 
 class UserFilter {
@@ -37,15 +54,44 @@ class OrganisationFilter {
   kind?: OrganisationKind;
 }
 
+/** The console's refresh token: httpOnly, SameSite=Strict, sent only to /api/v1/auth. */
+export const REFRESH_COOKIE = 'reloop_refresh';
+const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+/**
+ * The tokens as the client asked for them: all in the body, or the refresh token in an httpOnly
+ * cookie (then left out of the body, where the console's scripts could read it).
+ */
+function deliver(
+  req: AuthenticatedRequest,
+  reply: FastifyReply,
+  tokens: SessionTokens,
+  via: 'body' | 'cookie',
+): Omit<SessionTokens, 'refreshToken'> & { refreshToken?: string } {
+  if (via === 'body') return tokens;
+  const { refreshToken, ...rest } = tokens;
+  setCookie(req, reply, REFRESH_COOKIE, refreshToken, {
+    path: REFRESH_COOKIE_PATH,
+    maxAge: tokens.refreshExpiresIn,
+  });
+  return rest;
+}
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly resets: PasswordResetService,
     private readonly tokens: TokenService,
   ) {}
 
-  /** Customers sign themselves up; staff accounts are created by an admin. */
+  /**
+   * Customers sign themselves up; staff accounts are created by an admin. The answer carries
+   * an access token but no refresh token: it may be stored for an Idempotency-Key replay, and
+   * a long-lived secret must not be; log in for a session.
+   */
   @Post('register')
   @Public()
   async register(@Body() dto: RegisterDto) {
@@ -53,12 +99,85 @@ export class AuthController {
     return { user: userView(user), ...this.tokens.issue(user) };
   }
 
+  /** A new session: a 15-minute access token and a refresh token for the rest of the shift. */
   @Post('login')
   @HttpCode(200)
   @Public()
-  async login(@Body() dto: LoginDto) {
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const user = await this.accounts.login(dto.email, dto.password);
-    return this.tokens.issue(user);
+    return deliver(req, reply, await this.sessions.start(user), dto.refreshIn ?? 'body');
+  }
+
+  /**
+   * Rotates the refresh token (from the body, or else the cookie) and answers the same way it
+   * came. A token already rotated ends the whole session (401).
+   */
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const fromCookie = dto.refreshToken === undefined;
+    const token = dto.refreshToken ?? readCookie(req, REFRESH_COOKIE);
+    if (!token) throw new UnauthorizedException('No refresh token: log in again');
+    try {
+      return deliver(
+        req,
+        reply,
+        await this.sessions.refresh(token),
+        fromCookie ? 'cookie' : 'body',
+      );
+    } catch (err) {
+      if (fromCookie)
+        setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+      throw err;
+    }
+  }
+
+  /**
+   * Ends the session of the refresh token (body or cookie) and of the bearer token, if any.
+   * With a bearer token, a refresh token of another user (the cookie of someone else signed in
+   * on the same browser) is left alone.
+   */
+  @Post('logout')
+  @HttpCode(204)
+  @Public()
+  async logout(
+    @Body() dto: RefreshDto,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const cookie = readCookie(req, REFRESH_COOKIE);
+    const token = dto.refreshToken ?? cookie;
+    const ended = token ? await this.sessions.endByToken(token, req.actor?.userId ?? null) : false;
+    if (req.sessionId) await this.sessions.end([req.sessionId], 'logout');
+    if (cookie !== undefined && (ended || !req.actor)) {
+      setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+    }
+  }
+
+  /** Sends a one-time code through the notification channel; the same answer for any e-mail. */
+  @Post('password-reset/request')
+  @HttpCode(202)
+  @Public()
+  async requestReset(@Body() dto: PasswordResetRequestDto) {
+    await this.resets.request(dto.email);
+    return { message: 'If an account with this e-mail exists, a code has been sent to its owner' };
+  }
+
+  /** Sets a new password with the code; every session of the account ends. */
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @Public()
+  async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    await this.resets.confirm(dto.email, dto.code, dto.newPassword);
   }
 }
 
@@ -66,12 +185,34 @@ export class AuthController {
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly tokens: TokenService,
+  ) {}
 
   @Get()
   @SignedIn()
   async me(@CurrentActor() actor: Actor) {
     return userView(await this.accounts.getUser(actor, actor.userId ?? ''));
+  }
+
+  /** Changes the password; other sessions end, this one goes on with the new access token. */
+  @Post('password')
+  @HttpCode(200)
+  @SignedIn()
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Req() req: AuthenticatedRequest,
+    @Body() dto: ChangePasswordDto,
+  ) {
+    const sessionId = req.sessionId ?? null;
+    const user = await this.accounts.changePassword(
+      actor,
+      sessionId,
+      dto.currentPassword,
+      dto.newPassword,
+    );
+    return this.tokens.issue(user, sessionId ?? undefined);
   }
 }
 
@@ -97,6 +238,21 @@ export class UsersController {
   @SignedIn()
   async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return userView(await this.accounts.getUser(actor, id));
+  }
+
+  /** The user can no longer log in, and tokens already issued stop working at once. */
+  @Post(':id/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  async disable(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return userView(await this.accounts.setDisabled(actor, id, true));
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  async enable(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return userView(await this.accounts.setDisabled(actor, id, false));
   }
 }
 

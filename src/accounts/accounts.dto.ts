@@ -8,6 +8,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
@@ -25,9 +26,45 @@ export class RegisterDto {
   phone?: string;
 }
 
+/** Where the refresh token goes: the body (API clients) or an httpOnly cookie (the console). */
+export const REFRESH_DELIVERY = ['body', 'cookie'] as const;
+export type RefreshDelivery = (typeof REFRESH_DELIVERY)[number];
+
 export class LoginDto {
   @ApiProperty() @IsEmail() @MaxLength(254) email: string;
   @ApiProperty() @IsString() @MaxLength(200) password: string;
+  @ApiPropertyOptional({
+    enum: REFRESH_DELIVERY,
+    default: 'body',
+    description:
+      "'cookie': the refresh token is set as an httpOnly cookie and left out of the body",
+  })
+  @IsOptional()
+  @IsIn(REFRESH_DELIVERY)
+  refreshIn?: RefreshDelivery;
+}
+
+export class RefreshDto {
+  @ApiPropertyOptional({ description: 'Omit to use the reloop_refresh cookie' })
+  @IsOptional()
+  @IsString()
+  @Length(20, 200)
+  refreshToken?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(200) currentPassword: string;
+  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
+}
+
+export class PasswordResetRequestDto {
+  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiProperty({ example: '01234567' }) @IsString() @Matches(/^\d{8}$/) code: string;
+  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
 }
 
 export class CreateUserDto extends RegisterDto {

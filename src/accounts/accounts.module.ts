@@ -8,13 +8,15 @@ import {
   UsersController,
 } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { SessionsService } from './sessions.service.js';
 import { Organisation } from './organisation.entity.js';
 import { User } from './user.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Organisation]), AuthModule],
   controllers: [AuthController, MeController, UsersController, OrganisationsController],
-  providers: [AccountsService],
-  exports: [AccountsService],
+  providers: [AccountsService, SessionsService, PasswordResetService],
+  exports: [AccountsService, SessionsService],
 })
 export class AccountsModule {}

@@ -8,15 +8,21 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { UserStateService } from '../auth/user-state.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type Actor, seesEverything, type UserRole } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { execute } from '../core/sql.js';
 import type { CreateOrganisationDto, CreateUserDto, RegisterDto } from './accounts.dto.js';
 import { Organisation, type OrganisationKind } from './organisation.entity.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { normalisePhone } from './phone.js';
+import { SessionsService } from './sessions.service.js';
 import { User } from './user.entity.js';
+
+/** The account key of an e-mail address: trimmed, lower-cased (as stored). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** Which organisation kinds a staff role may belong to. */
 const ROLE_ORGANISATIONS: Partial<Record<UserRole, readonly OrganisationKind[]>> = {
@@ -32,6 +38,7 @@ export interface UserView {
   role: UserRole;
   organisationId: string | null;
   phone: string | null;
+  disabled: boolean;
   /** A warehouse lead (decides held car payouts). */
   lead: boolean;
   createdAt: Date;
@@ -45,6 +52,7 @@ export function userView(u: User): UserView {
     role: u.role,
     organisationId: u.organisationId,
     phone: u.phone,
+    disabled: u.disabled,
     lead: u.lead,
     createdAt: u.createdAt,
   };
@@ -57,6 +65,8 @@ export class AccountsService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly userState: UserStateService,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD (created once, never overwritten). */
@@ -138,10 +148,85 @@ export class AccountsService implements OnApplicationBootstrap {
   async login(email: string, password: string): Promise<User> {
     const user = await this.dataSource
       .getRepository(User)
-      .findOne({ where: { email: email.toLowerCase() } });
+      .findOne({ where: { email: normaliseEmail(email) } });
     const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password);
     if (!user || !ok) throw new UnauthorizedException('E-mail or password is wrong');
     return user;
+  }
+
+  /**
+   * Changes the signed-in user's password. Every other session ends (refresh tokens revoked,
+   * access tokens refused); the current one continues with the access token returned here.
+   */
+  async changePassword(
+    actor: Actor,
+    sessionId: string | null,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<User> {
+    const user = await this.getUser(actor, actor.userId ?? '');
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new BadRequestException({
+        message: 'currentPassword is wrong',
+        fields: [{ field: 'currentPassword', errors: ['currentPassword is wrong'] }],
+      });
+    }
+    if (currentPassword === newPassword) {
+      throw new BadRequestException({
+        message: 'newPassword must differ from the current one',
+        fields: [
+          { field: 'newPassword', errors: ['newPassword must differ from the current one'] },
+        ],
+      });
+    }
+    const passwordHash = await hashPassword(newPassword);
+    const ended = await this.dataSource.transaction(async (m) => {
+      const { rows } = await execute<{ token_version: number }>(
+        m,
+        `UPDATE users SET password_hash = $2, token_version = token_version + 1
+          WHERE id = $1 RETURNING token_version`,
+        [user.id, passwordHash],
+      );
+      user.tokenVersion = rows[0].token_version;
+      user.passwordHash = passwordHash;
+      return this.sessions.revokeAllOf(m, user.id, 'password-change', sessionId);
+    });
+    await this.userState.publish(user.id, { tokenVersion: user.tokenVersion, disabled: false });
+    await this.userState.endSessions(ended);
+    return user;
+  }
+
+  /**
+   * Admin disable / enable. Disabling raises the token version and revokes every session, so the
+   * user's still-valid access tokens are refused on the next request; enabling lets them log in.
+   */
+  async setDisabled(actor: Actor, id: string, disabled: boolean): Promise<User> {
+    if (disabled && actor.userId === id) {
+      throw new ConflictException('You cannot disable your own account');
+    }
+    const result = await this.dataSource.transaction(async (m) => {
+      const user = await m
+        .getRepository(User)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFound('User', id);
+      if (user.disabled === disabled) return { user, ended: [] as string[] };
+      const { rows } = await execute<{ token_version: number }>(
+        m,
+        `UPDATE users SET disabled = $2, token_version = token_version + $3
+          WHERE id = $1 RETURNING token_version`,
+        [id, disabled, disabled ? 1 : 0],
+      );
+      user.disabled = disabled;
+      user.tokenVersion = rows[0].token_version;
+      const ended = disabled ? await this.sessions.revokeAllOf(m, id, 'disabled') : [];
+      return { user, ended };
+    });
+    await this.userState.publish(id, {
+      tokenVersion: result.user.tokenVersion,
+      disabled: result.user.disabled,
+    });
+    await this.userState.endSessions(result.ended);
+    return result.user;
   }
 
   /** A user, if the actor may see it: admins and support see all, others only themselves. */

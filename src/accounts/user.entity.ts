@@ -13,6 +13,8 @@ export class User {
   /** E.164 (normalised at the door, so support can search by any spelling of it). */
   @Index() @Column({ type: 'text', nullable: true }) phone: string | null;
   @Column({ type: 'boolean', default: false }) disabled: boolean;
+  /** Raised on disable and password change or reset: older access tokens stop working. */
+  @Column({ name: 'token_version', type: 'int', default: 0 }) tokenVersion: number;
   /** A warehouse lead: decides what graders may not (e.g. a car's payout held for its mileage). */
   @Column({ type: 'boolean', default: false }) lead: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;

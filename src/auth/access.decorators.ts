@@ -15,6 +15,8 @@ export const SignedIn = () => SetMetadata(ACCESS_KEY, { roles: 'any' } satisfies
 
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
+  /** The session (refresh token family) of the access token, when it came from one. */
+  sessionId?: string | null;
 }
 
 /** The signed-in actor (routes that are not @Public). */

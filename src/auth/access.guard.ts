@@ -8,19 +8,22 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
 import { TokenService } from './token.service.js';
+import { UserStateService } from './user-state.service.js';
 
 /**
  * Default deny: a route without @Public, @Roles or @SignedIn is refused (and a test fails).
- * A bearer token, when present, is always verified, so public routes still know who asks.
+ * A bearer token, when present, is always verified, so public routes still know who asks; a
+ * token of a disabled user, of an older token version or of an ended session is not accepted.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly userState: UserStateService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -29,11 +32,13 @@ export class AccessGuard implements CanActivate {
     const header = req.headers.authorization;
     const bearer = typeof header === 'string' && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (bearer) {
-      const actor = this.tokens.verify(bearer);
-      if (!actor && !(rule && 'public' in rule)) {
+      const verified = this.tokens.verifyClaims(bearer);
+      const valid = verified !== null && (await this.userState.stillValid(verified));
+      if (!valid && !(rule && 'public' in rule)) {
         throw new UnauthorizedException('The access token is invalid or expired: log in again');
       }
-      req.actor = actor ?? undefined;
+      req.actor = valid ? verified.actor : undefined;
+      req.sessionId = valid ? verified.sessionId : null;
     }
     if (!rule) throw new ForbiddenException('This route declares no access rule');
     if ('public' in rule) return true;

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { TokenService } from './token.service.js';
+import { UserStateService } from './user-state.service.js';
 
 /** Token issuing and checking; the AccessGuard itself is installed globally by the app module. */
 @Global()
-@Module({ providers: [TokenService], exports: [TokenService] })
+@Module({ providers: [TokenService, UserStateService], exports: [TokenService, UserStateService] })
 export class AuthModule {}

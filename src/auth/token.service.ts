@@ -9,6 +9,17 @@ interface AccessClaims {
   sub: string;
   role: UserRole;
   org: string | null;
+  /** The user's token version when issued: raised on disable and password change/reset. */
+  ver?: number;
+  /** The session (refresh token family) the token belongs to, when it came from one. */
+  sid?: string;
+}
+
+/** What a valid access token says. */
+export interface VerifiedToken {
+  actor: Actor;
+  tokenVersion: number;
+  sessionId: string | null;
 }
 
 /** Short-lived HS256 access tokens, checked for signature, algorithm, expiry, issuer, audience. */
@@ -23,12 +34,21 @@ export class TokenService {
     this.jwt = new JwtService({ secretOrKeyProvider: () => key });
   }
 
-  issue(user: { id: string; role: UserRole; organisationId: string | null }): {
+  issue(
+    user: { id: string; role: UserRole; organisationId: string | null; tokenVersion?: number },
+    sessionId?: string,
+  ): {
     accessToken: string;
     tokenType: 'Bearer';
     expiresIn: number;
   } {
-    const claims: AccessClaims = { sub: user.id, role: user.role, org: user.organisationId };
+    const claims: AccessClaims = {
+      sub: user.id,
+      role: user.role,
+      org: user.organisationId,
+      ver: user.tokenVersion ?? 0,
+      ...(sessionId ? { sid: sessionId } : {}),
+    };
     const accessToken = this.jwt.sign(claims, {
       algorithm: 'HS256',
       expiresIn: this.config.jwt.ttlSeconds,
@@ -40,6 +60,11 @@ export class TokenService {
 
   /** The actor a token stands for, or null when it is not one of ours and valid now. */
   verify(token: string): Actor | null {
+    return this.verifyClaims(token)?.actor ?? null;
+  }
+
+  /** The actor, token version and session of a token that is ours and unexpired, or null. */
+  verifyClaims(token: string): VerifiedToken | null {
     try {
       const claims = this.jwt.verify<AccessClaims & object>(token, {
         algorithms: ['HS256'],
@@ -47,7 +72,11 @@ export class TokenService {
         audience: this.config.jwt.audience,
       });
       if (typeof claims.sub !== 'string' || !USER_ROLES.includes(claims.role)) return null;
-      return { role: claims.role, userId: claims.sub, organisationId: claims.org ?? null };
+      return {
+        actor: { role: claims.role, userId: claims.sub, organisationId: claims.org ?? null },
+        tokenVersion: typeof claims.ver === 'number' ? claims.ver : 0,
+        sessionId: typeof claims.sid === 'string' ? claims.sid : null,
+      };
     } catch {
       return null;
     }

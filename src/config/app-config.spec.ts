@@ -118,4 +118,24 @@ describe('loadConfig', () => {
   it('refuses an unknown mode', () => {
     expect(() => loadConfig({}, 'both')).toThrow(/Unknown mode "both"/);
   });
+
+  it('trusts no proxy by default, and only listed addresses or CIDRs when told', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback,fd00::/8' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY.*lets any client/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10.0.0.0\/33" is not/);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/not an address, a CIDR/);
+  });
+
+  it('has session and per-account login settings', () => {
+    const c = loadConfig({});
+    expect(c.sessions.refreshTtlSeconds).toBe(43200);
+    expect(c.rateLimit.loginPerAccountPerMinute).toBe(5);
+    expect(() => loadConfig({ REFRESH_TOKEN_TTL_SECONDS: '60' })).toThrow(
+      /REFRESH_TOKEN_TTL_SECONDS/,
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEmail,
@@ -31,8 +32,19 @@ export interface AppConfig {
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   admin: { email?: string; password?: string };
   corsOrigins: string[];
-  rateLimit: { perMinute: number; loginPerMinute: number };
+  /** Login and password reset: per client address, and per account (normalised e-mail). */
+  rateLimit: { perMinute: number; loginPerMinute: number; loginPerAccountPerMinute: number };
+  /**
+   * Proxies whose X-Forwarded-For / -Proto are believed (Fastify's trustProxy): false (the
+   * default: the socket's address is the client) or a list of addresses, CIDRs or the names
+   * loopback / linklocal / uniquelocal.
+   */
+  trustProxy: false | string[];
+  /** Refresh tokens: a session (one family per login) lasts this long from its login. */
+  sessions: { refreshTtlSeconds: number };
   logLevel: string;
+  /** Log to this file instead of standard output (appended). */
+  logFile: string | null;
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
   workerConcurrency: number;
   /** PostgreSQL connections per process when set; see databasePoolSize() for the default. */
@@ -102,6 +114,15 @@ class EnvironmentVariables {
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(2592000)
+  REFRESH_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @IsString() LOG_FILE?: string;
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
@@ -218,8 +239,12 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     rateLimit: {
       perMinute: raw.RATE_LIMIT_PER_MINUTE ?? 600,
       loginPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE ?? 10,
+      loginPerAccountPerMinute: raw.LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE ?? 5,
     },
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    sessions: { refreshTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS ?? 12 * 3600 },
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFile: raw.LOG_FILE ?? null,
     outbox: {
       pollMs: raw.OUTBOX_POLL_MS ?? 1000,
       batchSize: raw.OUTBOX_BATCH_SIZE ?? 200,
@@ -253,6 +278,40 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     },
     warnings,
   };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset, `false` or `off` → trust no proxy; otherwise a comma-separated list of
+ * addresses, CIDRs (`10.0.0.0/8`) or the names loopback / linklocal / uniquelocal. `true`
+ * (believe anyone's X-Forwarded-For) is refused: it let a client pick its own address.
+ */
+export function parseTrustProxy(value: string | undefined): false | string[] {
+  const text = (value ?? '').trim();
+  if (text === '' || /^(false|off|no|0)$/i.test(text)) return false;
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (/^(true|on|yes|\*)$/i.test(entry)) {
+      throw new ConfigError(
+        `Invalid setting TRUST_PROXY=${JSON.stringify(text)}: trusting every X-Forwarded-For lets any client choose its address; list your proxies' addresses or CIDRs (e.g. 10.0.0.0/8,loopback)`,
+      );
+    }
+    if (PROXY_NAMES.includes(entry)) continue;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        `Invalid setting TRUST_PROXY=${JSON.stringify(text)}: ${JSON.stringify(entry)} is not an address, a CIDR or one of ${PROXY_NAMES.join(', ')} (e.g. TRUST_PROXY=10.0.0.0/8,loopback)`,
+      );
+    }
+  }
+  return entries;
 }
 
 /**
@@ -349,6 +408,10 @@ const KNOWN_KEYS = [
   'CORS_ORIGINS',
   'RATE_LIMIT_PER_MINUTE',
   'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE',
+  'TRUST_PROXY',
+  'REFRESH_TOKEN_TTL_SECONDS',
+  'LOG_FILE',
   'LOG_LEVEL',
   'OUTBOX_POLL_MS',
   'OUTBOX_BATCH_SIZE',

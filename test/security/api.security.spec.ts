@@ -50,7 +50,8 @@ describe('security: every route, every role, hostile input', () => {
   const figures: Record<string, number | string> = {};
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
+    // The test client stands behind a proxy on loopback: X-Forwarded-For names each client.
+    t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' });
     ({ routes } = await loadRoutes(t));
   }, 60_000);
   afterAll(async () => {

@@ -52,6 +52,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     JWT_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE: '100000',
     OUTBOX_POLL_MS: '200',
     RECONCILE_INTERVAL_MS: '3600000',
     // No real wiping station runs here: the tests choose the erasure simulator explicitly

@@ -38,6 +38,70 @@ export const session = {
   },
 };
 
+/** The user a token was issued to (its `sub`), read without checking: only to compare. */
+function subjectOf(token: string | null): string | null {
+  try {
+    const payload = token?.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/');
+    return payload ? ((JSON.parse(atob(payload)) as { sub?: string }).sub ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * Renews the 15-minute access token with the httpOnly refresh cookie. One renewal at a time,
+ * across tabs too (Web Locks): the refresh token rotates on each use, and the server ends the
+ * whole session when a rotated token is presented again. A tab's sign-in is its own
+ * (sessionStorage); the refresh cookie is the browser's latest login.
+ */
+export function refreshSession(): Promise<boolean> {
+  const signedIn = subjectOf(session.token);
+  refreshing ??= (async () => {
+    const run = async () => {
+      const res = await fetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: '{}',
+        credentials: 'same-origin',
+      });
+      if (!res.ok) return false;
+      const { accessToken } = (await res.json()) as { accessToken: string };
+      // One refresh cookie per browser: if someone else has signed in on it since (another
+      // tab), this tab's session is over rather than silently becoming theirs.
+      if (signedIn && subjectOf(accessToken) !== signedIn) return false;
+      session.token = accessToken;
+      return true;
+    };
+    try {
+      return navigator.locks ? await navigator.locks.request('reloop-refresh', run) : await run();
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/**
+ * fetch() with the bearer token for non-JSON or non-/api/v1 resources (PDFs, the queue board's
+ * API); renews the access token once on a 401, like `request` does.
+ */
+export async function fetchWithSession(url: string, init: RequestInit = {}): Promise<Response> {
+  const go = () =>
+    fetch(url, {
+      ...init,
+      headers: {
+        ...(init.headers as Record<string, string>),
+        authorization: `Bearer ${session.token ?? ''}`,
+      },
+    });
+  const res = await go();
+  return res.status === 401 && session.token && (await refreshSession()) ? go() : res;
+}
+
 /** Something is in flight: the header's progress bar listens to this. */
 type Listener = (inFlight: number) => void;
 let inFlight = 0;
@@ -63,6 +127,10 @@ export interface RequestOptions {
   /** Creating POSTs carry an Idempotency-Key so a retried click creates nothing twice. */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** Set on the one retry after a silent refresh. */
+  retried?: boolean;
+  /** The Idempotency-Key (kept for that retry). */
+  key?: string;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}) {
@@ -73,7 +141,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (opts.idempotent) headers['idempotency-key'] = crypto.randomUUID();
+  if (opts.idempotent) opts = { ...opts, key: opts.key ?? crypto.randomUUID() };
+  if (opts.key) headers['idempotency-key'] = opts.key;
   track(1);
   let res: Response;
   try {
@@ -100,7 +169,14 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       data && typeof data === 'object' && 'message' in data
         ? (data as ErrorBody)
         : { statusCode: res.status, error: res.statusText, message: text || res.statusText };
-    if (res.status === 401 && session.token) onUnauthorized();
+    if (res.status === 401 && session.token && !path.startsWith('/auth/')) {
+      // The access token expired (15 minutes): renew it silently and try once more. A request
+      // refused with 401 was not carried out, so repeating it is safe.
+      if (!opts.retried && (await refreshSession())) {
+        return request<T>(method, path, { ...opts, retried: true });
+      }
+      onUnauthorized();
+    }
     throw new ApiError({ ...body, statusCode: body.statusCode ?? res.status });
   }
   return data as T;

@@ -1,5 +1,6 @@
 // Every screen of the console, by role. Add a screen: write its component, add one entry here.
 // A role's first menu entry is where it lands after logging in.
+import { AccountScreen } from './account.js';
 import { CalibrationScreen } from './admin/calibration.js';
 import { CatalogScreen, StandardsScreen } from './admin/catalog.js';
 import { OrganisationsScreen } from './admin/organisations.js';
@@ -224,5 +225,12 @@ defineScreens(
     roles: ['customer'],
     nav: true,
     Component: MyPurchasesScreen,
+  },
+  // everyone: password change (reached from the header, never a landing page)
+  {
+    path: 'account',
+    title: 'Your account',
+    roles: ['customer', 'courier', 'warehouse', 'technician', 'merchant', 'support', 'admin'],
+    Component: AccountScreen,
   },
 );

@@ -23,6 +23,7 @@ interface StoredKey {
 }
 
 const WAIT_FOR_FIRST_MS = 10_000;
+const CARRIES_SECRETS = /^\/api\/v1\/(auth\/(login|refresh|logout|password-reset)|me\/password)/;
 
 /**
  * `Idempotency-Key` on POST (spec §5). The first request claims the key (a row, committed
@@ -39,6 +40,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || key === undefined) return next.handle();
+    // Answers that carry tokens are never stored for replay (a stored copy is a stolen session).
+    if (CARRIES_SECRETS.test(req.url)) return next.handle();
     return from(this.handle(context, req, String(key), next));
   }
 

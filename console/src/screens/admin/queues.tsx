@@ -1,7 +1,7 @@
-import { session } from '../../api/client.js';
+import { api, fetchWithSession } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useAction, useLoad } from '../../ui/hooks.js';
 import { ApiError } from '../../api/client.js';
 
 interface BoardQueue {
@@ -18,10 +18,7 @@ const STATES: Array<[string, string]> = [
 
 /** Queue depth from the queue dashboard's own API (admins only, bearer token). */
 async function loadQueues(signal: AbortSignal): Promise<BoardQueue[]> {
-  const res = await fetch('/admin/queues/api/queues', {
-    headers: { authorization: `Bearer ${session.token ?? ''}` },
-    signal,
-  });
+  const res = await fetchWithSession('/admin/queues/api/queues', { signal });
   if (!res.ok) {
     throw new ApiError({
       statusCode: res.status,
@@ -32,25 +29,43 @@ async function loadQueues(signal: AbortSignal): Promise<BoardQueue[]> {
   return ((await res.json()) as { queues: BoardQueue[] }).queues;
 }
 
+/**
+ * Opens bull-board in a new tab with a one-time ticket (good for a minute), which the board
+ * exchanges for its own httpOnly cookie: no bearer token ever goes into a URL.
+ */
+async function openDashboard() {
+  const tab = window.open('about:blank', '_blank');
+  try {
+    const { url } = await api.post<{ url: string }>('/queue-dashboard/tickets');
+    if (tab) tab.location.href = url;
+    else window.location.assign(url);
+  } catch (err) {
+    tab?.close();
+    throw err;
+  }
+}
+
 export function QueuesScreen() {
   const queues = useLoad(loadQueues, []);
+  const open = useAction(openDashboard);
   const rows = queues.data ?? [];
   return (
     <section>
       <h1>Background queues</h1>
       <p>
-        <a
+        <button
+          type="button"
           className="button"
-          href={`/admin/queues?token=${encodeURIComponent(session.token ?? '')}`}
-          target="_blank"
-          rel="noreferrer"
+          disabled={open.busy}
+          onClick={() => void open.run()}
         >
           Open the queue dashboard
-        </a>{' '}
+        </button>{' '}
         <button type="button" onClick={queues.reload}>
           Refresh
         </button>
       </p>
+      <ErrorNotice error={open.error} />
       <ErrorNotice error={queues.error} onRetry={queues.reload} />
       {queues.loading && !queues.data ? (
         <Loading />

@@ -1,0 +1,107 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { UserStateService } from '../auth/user-state.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { job } from '../core/jobs/job-definition.js';
+import { NotifyOwner } from '../core/jobs/job-catalogue.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { execute } from '../core/sql.js';
+import { hashPassword } from './passwords.js';
+import { SessionsService } from './sessions.service.js';
+
+export const RESET_CODE_TTL_MINUTES = 15;
+export const RESET_CODE_MAX_ATTEMPTS = 5;
+export const RESET_TEMPLATE = 'password-reset-code';
+const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
+
+/**
+ * Password reset by a one-time code sent through the owner notification channel (the
+ * `notify-owner` job; SMS or e-mail in production). Eight digits, stored only as an HMAC keyed
+ * by the server secret, valid 15 minutes, five tries, one live code per user (a new request
+ * replaces it). Requests and wrong codes get the same answer whether or not the account exists.
+ */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly sessions: SessionsService,
+    private readonly userState: UserStateService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request(email: string): Promise<void> {
+    const user = await this.findUser(email);
+    if (!user || user.disabled) return;
+    const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        'UPDATE password_reset_codes SET used_at = now() WHERE user_id = $1 AND used_at IS NULL',
+        [user.id],
+      );
+      await m.query(
+        `INSERT INTO password_reset_codes (user_id, code_hash, expires_at)
+         VALUES ($1, $2, now() + make_interval(mins => $3))`,
+        [user.id, this.hash(user.id, code), RESET_CODE_TTL_MINUTES],
+      );
+      await this.outbox.write(m, [
+        job(NotifyOwner, {
+          userId: user.id,
+          template: RESET_TEMPLATE,
+          params: { code, expiresInMinutes: RESET_CODE_TTL_MINUTES },
+        }),
+      ]);
+    });
+  }
+
+  async confirm(email: string, code: string, newPassword: string): Promise<void> {
+    const user = await this.findUser(email);
+    // Hash first, whether or not the account or code is right: the answer takes as long.
+    const passwordHash = await hashPassword(newPassword);
+    if (!user || user.disabled) throw new BadRequestException(WRONG_CODE);
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const rows = await m.query<{ id: string; code_hash: string }[]>(
+        `SELECT id, code_hash FROM password_reset_codes
+          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now() AND attempts < $2
+          ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+        [user.id, RESET_CODE_MAX_ATTEMPTS],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const given = Buffer.from(this.hash(user.id, code));
+      const stored = Buffer.from(row.code_hash);
+      if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
+        await m.query('UPDATE password_reset_codes SET attempts = attempts + 1 WHERE id = $1', [
+          row.id,
+        ]);
+        return null;
+      }
+      await m.query('UPDATE password_reset_codes SET used_at = now() WHERE id = $1', [row.id]);
+      const { rows: updated } = await execute<{ token_version: number }>(
+        m,
+        `UPDATE users SET password_hash = $2, token_version = token_version + 1
+          WHERE id = $1 RETURNING token_version`,
+        [user.id, passwordHash],
+      );
+      const ended = await this.sessions.revokeAllOf(m, user.id, 'password-reset');
+      return { tokenVersion: updated[0].token_version, ended };
+    });
+    if (!outcome) throw new BadRequestException(WRONG_CODE);
+    await this.userState.publish(user.id, { tokenVersion: outcome.tokenVersion, disabled: false });
+    await this.userState.endSessions(outcome.ended);
+  }
+
+  private async findUser(email: string): Promise<{ id: string; disabled: boolean } | undefined> {
+    const rows = await this.dataSource.query<{ id: string; disabled: boolean }[]>(
+      'SELECT id, disabled FROM users WHERE email = $1',
+      [email.trim().toLowerCase()],
+    );
+    return rows[0];
+  }
+
+  private hash(userId: string, code: string): string {
+    return createHmac('sha256', this.config.jwt.secret).update(`${userId}:${code}`).digest('hex');
+  }
+}

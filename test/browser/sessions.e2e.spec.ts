@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
+import { type ConsoleRig, startConsoleRig } from '../support/browser.js';
+
+jest.setTimeout(60_000);
+
+/** What the page functions below use of the browser (this file is compiled without the DOM). */
+interface PageGlobals {
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, v: string): void };
+  document: { cookie: string };
+}
+
+describe('console: sessions that last a shift (browser)', () => {
+  let rig: ConsoleRig;
+  beforeAll(async () => {
+    rig = await startConsoleRig();
+  });
+  afterAll(() => rig?.close());
+
+  it('renews an expired access token silently from the httpOnly cookie', async () => {
+    const admin = await rig.t.user('admin');
+    const page = await rig.login(admin);
+    // The refresh token is out of the scripts' reach.
+    const cookies = await rig.browser.cookies(rig.base + '/api/v1/auth/refresh');
+    const refresh = cookies.find((c) => c.name === 'reloop_refresh');
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    expect(
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).document.cookie),
+    ).not.toContain('reloop_refresh');
+
+    // Fifteen minutes later: the tab's access token has expired.
+    const { secret, issuer, audience } = rig.t.config.jwt;
+    const now = Math.floor(Date.now() / 1000);
+    const expired = new JwtService({ secret }).sign(
+      { sub: admin.id, role: 'admin', org: null, ver: 0, iat: now - 1000, exp: now - 10 },
+      { algorithm: 'HS256', issuer, audience },
+    );
+    await page.evaluate(
+      (token) =>
+        (globalThis as unknown as PageGlobals).sessionStorage.setItem('reloop.token', token),
+      expired,
+    );
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await page.getByRole('cell', { name: admin.email }).waitFor();
+    const renewed = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).sessionStorage.getItem('reloop.token'),
+    );
+    expect(renewed).not.toBe(expired);
+    expect(page.url()).not.toContain('/login');
+    await page.close();
+  });
+
+  it('changes the password from the account page, and logging out ends the session', async () => {
+    const user = await rig.t.user('warehouse');
+    const page = await rig.login(user);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByLabel('Current password').fill('correct horse battery');
+    await page.getByLabel('New password', { exact: true }).fill('a brand new password');
+    await page.getByLabel('New password again').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password is changed.').waitFor();
+    // Still signed in with the token the change returned.
+    await page.getByRole('link', { name: 'Receiving' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Receiving' }).waitFor();
+    const token = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).sessionStorage.getItem('reloop.token'),
+    );
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/console/login');
+    // The server ended the session: the old access token is refused at once.
+    const res = await rig.t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    await page.close();
+  });
+
+  it('opens the queue dashboard with a ticket, not a token in the URL', async () => {
+    const admin = await rig.t.user('admin');
+    const page = await rig.login(admin);
+    await page.getByRole('link', { name: 'Queues' }).click();
+    const [board] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Open the queue dashboard' }).click(),
+    ]);
+    await board.waitForURL(/\/admin\/queues$/);
+    await board.waitForLoadState();
+    expect(board.url()).not.toContain('token');
+    expect(board.url()).not.toContain('ticket');
+    const title = await board.title();
+    expect(title).toMatch(/Reloop queues|bull/i);
+    await board.close();
+    await page.close();
+  });
+});

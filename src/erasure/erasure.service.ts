@@ -680,7 +680,12 @@ export class ErasureService {
         actor: SYSTEM_ACTOR,
         expectedVersion: failed.version,
         patch: { attempt: routing.nextAttempt, nextAttemptAt: runAt },
-        data: { attempt: routing.nextAttempt, runAt: runAt.toISOString(), reason: routing.reason },
+        data: {
+          attempt: routing.nextAttempt,
+          runAt: runAt.toISOString(),
+          delayMs: routing.delayMs,
+          reason: routing.reason,
+        },
         jobs: (e) =>
           e.station === 'simulated'
             ? [job(RunErasure, { erasureId: e.id, attempt: routing.nextAttempt }, runAt)]

@@ -1,7 +1,18 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useAuth, useMe } from './auth.js';
 import { screensFor } from './screens/registry.js';
 import { ActivityBar } from './ui/feedback.js';
+import { ScreenBoundary } from './ui/screen-boundary.js';
+
+/** The current screen, behind its own error boundary (a new one per path). */
+function Screen() {
+  const { pathname } = useLocation();
+  return (
+    <ScreenBoundary key={pathname}>
+      <Outlet />
+    </ScreenBoundary>
+  );
+}
 
 export function ConsoleLayout() {
   const me = useMe();
@@ -32,7 +43,7 @@ export function ConsoleLayout() {
       </header>
       <ActivityBar />
       <main>
-        <Outlet />
+        <Screen />
       </main>
     </div>
   );
@@ -52,7 +63,7 @@ export function PublicLayout() {
       </header>
       <ActivityBar />
       <main>
-        <Outlet />
+        <Screen />
       </main>
     </div>
   );

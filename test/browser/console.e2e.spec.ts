@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { UserRole } from '../../src/core/actor.js';
 import { type ConsoleRig, startConsoleRig } from '../support/browser.js';
+import { loadReferenceData, SHANGHAI } from '../support/http-journey.js';
 
 jest.setTimeout(60_000);
 
@@ -54,6 +55,40 @@ describe('console: sign-in and admin (browser)', () => {
     await page.waitForURL('**/console/login');
     await page.goto(`${rig.base}${new URL(page.url()).pathname.replace('/login', '/admin/users')}`);
     await page.waitForURL('**/console/login');
+    await page.close();
+  });
+
+  it('a seller with trade-ins sees each one with its items (the list once blanked the console)', async () => {
+    await loadReferenceData(rig.t);
+    const [model] = await rig.t.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM product_models WHERE code = 'apple-iphone-15-128'`,
+    );
+    const owner = await rig.t.user('customer');
+    for (const imei of ['356938035643809', '490154203237518']) {
+      await rig.t.http
+        .post('/api/v1/trade-ins')
+        .set(owner.auth)
+        .send({
+          channel: 'online',
+          address: SHANGHAI,
+          items: [
+            {
+              productModelId: model.id,
+              declaredCondition: { condition: 'good', powersOn: true },
+              imei,
+            },
+          ],
+        })
+        .expect(201);
+    }
+    const page = await rig.login(owner);
+    await page.getByRole('heading', { level: 1, name: 'My trade-ins' }).waitFor();
+    await page.locator('li.card li').nth(1).waitFor();
+    expect(await page.locator('li.card li').count()).toBe(2);
+    // The menu is still there: the screen drew instead of blanking the console.
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.getByText('This screen could not be shown').count()).toBe(0);
+    await rig.screenshot(page, 'customer-trade-ins');
     await page.close();
   });
 

@@ -28,7 +28,7 @@ interface TradeIn extends Stateful {
 
 /** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
 export function MyTradeInsScreen() {
-  const list = useLoad((signal) => api.get<Page<TradeIn>>('/trade-ins', {}, signal), []);
+  const list = useLoad((signal) => api.get<Page<Stateful>>('/trade-ins', {}, signal), []);
   return (
     <section>
       <h1>My trade-ins</h1>
@@ -37,61 +37,85 @@ export function MyTradeInsScreen() {
       {list.data?.items.length === 0 && <p className="muted">You have no trade-in yet.</p>}
       <ul className="cards">
         {(list.data?.items ?? []).map((t) => (
-          <li key={t.id} className="card">
-            <h2>
-              {t.orderNumber ?? t.id.slice(0, 8)} <StateBadge state={t.state} />
-            </h2>
-            <p>
-              Quote {formatMoney(t.quotedTotal)}
-              {t.quoteValidUntil && ` · valid until ${formatTime(t.quoteValidUntil)}`}
-            </p>
-            <ul>
-              {t.items.map((it) => (
-                <li key={it.id}>
-                  {it.traceCode ?? 'item'} · quote {formatMoney(it.quote)}
-                  {it.finalOffer && <> · final offer {formatMoney(it.finalOffer)}</>}
-                  <ActionBar
-                    resource={it}
-                    onDone={list.reload}
-                    actions={{
-                      'accept-offer': {
-                        label: 'Accept offer',
-                        run: () =>
-                          api.post(`/trade-ins/${t.id}/items/${it.id}/accept-offer`, {
-                            version: it.version,
-                          }),
-                      },
-                      'reject-offer': {
-                        label: 'Reject offer (return it to me)',
-                        danger: true,
-                        run: () =>
-                          api.post(`/trade-ins/${t.id}/items/${it.id}/reject-offer`, {
-                            version: it.version,
-                          }),
-                      },
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
+          <TradeInCard key={t.id} id={t.id} onChanged={list.reload} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * One trade-in with its items: the list gives only a summary (no items), so each card loads
+ * the order itself.
+ */
+function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const one = useLoad((signal) => api.get<TradeIn>(`/trade-ins/${id}`, {}, signal), [id]);
+  const t = one.data;
+  const reload = () => {
+    one.reload();
+    onChanged();
+  };
+  if (!t) {
+    return (
+      <li className="card">
+        <ErrorNotice error={one.error} onRetry={one.reload} />
+        {!one.error && <Loading />}
+      </li>
+    );
+  }
+  return (
+    <li className="card">
+      <h2>
+        {t.orderNumber ?? t.id.slice(0, 8)} <StateBadge state={t.state} />
+      </h2>
+      <p>
+        Quote {formatMoney(t.quotedTotal)}
+        {t.quoteValidUntil && ` · valid until ${formatTime(t.quoteValidUntil)}`}
+      </p>
+      <ul>
+        {t.items.map((it) => (
+          <li key={it.id}>
+            {it.traceCode ?? 'item'} · quote {formatMoney(it.quote)}
+            {it.finalOffer && <> · final offer {formatMoney(it.finalOffer)}</>}
             <ActionBar
-              resource={t}
-              onDone={list.reload}
+              resource={it}
+              onDone={reload}
               actions={{
-                accept: {
-                  label: 'Accept quote',
-                  run: () => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }),
+                'accept-offer': {
+                  label: 'Accept offer',
+                  run: () =>
+                    api.post(`/trade-ins/${t.id}/items/${it.id}/accept-offer`, {
+                      version: it.version,
+                    }),
                 },
-                cancel: {
-                  label: 'Cancel',
+                'reject-offer': {
+                  label: 'Reject offer (return it to me)',
                   danger: true,
-                  run: () => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }),
+                  run: () =>
+                    api.post(`/trade-ins/${t.id}/items/${it.id}/reject-offer`, {
+                      version: it.version,
+                    }),
                 },
               }}
             />
           </li>
         ))}
       </ul>
-    </section>
+      <ActionBar
+        resource={t}
+        onDone={reload}
+        actions={{
+          accept: {
+            label: 'Accept quote',
+            run: () => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }),
+          },
+          cancel: {
+            label: 'Cancel',
+            danger: true,
+            run: () => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }),
+          },
+        }}
+      />
+    </li>
   );
 }

@@ -41,13 +41,14 @@ import { AccountsService, userView } from './accounts.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { type SessionTokens, SessionsService } from './sessions.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
+import { PageQuery } from '../core/http/pagination.js';
 
-class UserFilter {
+class UserFilter extends PageQuery {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
   @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
 }
 
-class OrganisationFilter {
+class OrganisationFilter extends PageQuery {
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })
   @IsOptional()
   @IsIn(ORGANISATION_KINDS)
@@ -231,7 +232,8 @@ export class UsersController {
   @Get()
   @Roles('admin', 'support')
   async list(@Query() filter: UserFilter) {
-    return { items: (await this.accounts.listUsers(filter)).map(userView) };
+    const page = await this.accounts.listUsers(filter, filter);
+    return { items: page.items.map(userView), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -271,7 +273,7 @@ export class OrganisationsController {
   @Get()
   @Roles('admin', 'support')
   async list(@Query() filter: OrganisationFilter) {
-    return { items: await this.accounts.listOrganisations(filter.kind) };
+    return this.accounts.listOrganisations(filter.kind, filter);
   }
 
   @Get(':id')

@@ -20,6 +20,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { normalisePhone } from './phone.js';
 import { SessionsService } from './sessions.service.js';
 import { User } from './user.entity.js';
+import { decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination.js';
 
 /** The account key of an e-mail address: trimmed, lower-cased (as stored). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -236,16 +237,26 @@ export class AccountsService implements OnApplicationBootstrap {
     return user;
   }
 
-  listUsers(filter: { role?: UserRole; organisationId?: string }): Promise<User[]> {
-    return this.dataSource.getRepository(User).find({
-      // TypeORM 1 refuses undefined in `where`: an absent filter must be left out, not undefined.
-      where: {
-        ...(filter.role ? { role: filter.role } : {}),
-        ...(filter.organisationId ? { organisationId: filter.organisationId } : {}),
-      },
-      order: { createdAt: 'ASC' },
-      take: 500,
-    });
+  /** Every user, newest first, a keyset page at a time (no silent truncation). */
+  async listUsers(
+    filter: { role?: UserRole; organisationId?: string },
+    page: PageQuery,
+  ): Promise<Page<User>> {
+    const limit = page.limit ?? 50;
+    const cursor = decodeCursor(page.cursor);
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u');
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.organisationId) {
+      qb.andWhere('u.organisation_id = :org', { org: filter.organisationId });
+    }
+    if (cursor)
+      qb.andWhere('(u.created_at, u.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
+    const rows = await qb
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (u) => u);
   }
 
   createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
@@ -306,9 +317,19 @@ export class AccountsService implements OnApplicationBootstrap {
     return repo.findOneByOrFail({ id });
   }
 
-  listOrganisations(kind?: OrganisationKind): Promise<Organisation[]> {
-    return this.dataSource
-      .getRepository(Organisation)
-      .find({ where: kind ? { kind } : {}, order: { name: 'ASC' }, take: 500 });
+  /** Every organisation, newest first, a keyset page at a time. */
+  async listOrganisations(kind: OrganisationKind | undefined, page: PageQuery) {
+    const limit = page.limit ?? 50;
+    const cursor = decodeCursor(page.cursor);
+    const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o');
+    if (kind) qb.andWhere('o.kind = :kind', { kind });
+    if (cursor)
+      qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
+    const rows = await qb
+      .orderBy('o.created_at', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (o) => o);
   }
 }

@@ -5,6 +5,7 @@ import { NotFound } from '../core/errors.js';
 import { newWebhookSecret, verifySignature } from '../notifications/webhooks/signature.js';
 import type { CreateCarrierAccountDto } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
+import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
 
 interface AccountRow {
   id: string;
@@ -59,11 +60,16 @@ export class CarriersService {
     return { ...view(row), secret };
   }
 
-  async list() {
+  async list(page: PageQuery) {
+    const limit = page.limit ?? 50;
+    const cursor = decodeCursor(page.cursor);
     const rows = await this.dataSource.query<AccountRow[]>(
-      'SELECT * FROM carrier_accounts ORDER BY created_at DESC, id DESC LIMIT 500',
+      `SELECT * FROM carrier_accounts
+        WHERE $1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)
+        ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [cursor?.at ?? null, cursor?.id ?? null, limit + 1],
     );
-    return { items: rows.map(view), nextCursor: null };
+    return toPage(rows, limit, view, (r) => new Date(r.created_at));
   }
 
   async rotate(id: string) {

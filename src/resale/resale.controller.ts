@@ -44,6 +44,7 @@ import {
 } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
+import { PageQuery } from '../core/http/pagination.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -347,8 +348,8 @@ export class CarrierAccountsController {
   /** Accounts merchants may ship with (no secrets). */
   @Get()
   @Roles('admin', 'support', 'merchant')
-  list() {
-    return this.carriers.list();
+  list(@Query() q: PageQuery) {
+    return this.carriers.list(q);
   }
 
   @Post(':id/rotate-secret')

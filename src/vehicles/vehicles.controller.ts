@@ -70,7 +70,7 @@ export class VehiclesController {
   @Get('flagged')
   @Roles('support', 'admin', 'warehouse')
   async flagged(@Query() q: FlaggedQuery) {
-    return { items: await this.vehicles.flagged(q.limit), nextCursor: null };
+    return this.vehicles.flagged(q);
   }
 
   /** The car an item is (for the grader's console, which knows the item). */

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import {
@@ -29,6 +29,7 @@ import type {
   MileageReadingDto,
   RegistrationDto,
 } from './vehicles.dto.js';
+import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
 
 const MS_PER_YEAR = 365.25 * 86_400_000;
 
@@ -511,13 +512,28 @@ export class VehiclesService {
   }
 
   /** Vehicles whose mileage is flagged, newest first (the support console's queue). */
-  async flagged(limit = 50) {
-    const rows = await this.dataSource.getRepository(Vehicle).find({
-      where: { mileageStatus: Not('clear' as const) },
-      order: { flaggedAt: 'DESC' },
-      take: Math.min(200, limit),
-    });
-    return rows.map((v) => ({ vin: v.vin, ...publicFlag(v) }));
+  /** Flagged cars, most recently flagged first, a keyset page at a time on (flagged_at, id). */
+  async flagged(page: PageQuery) {
+    const limit = page.limit ?? 50;
+    const cursor = decodeCursor(page.cursor);
+    const qb = this.dataSource
+      .getRepository(Vehicle)
+      .createQueryBuilder('v')
+      .where("v.mileage_status <> 'clear'");
+    if (cursor)
+      qb.andWhere('(v.flagged_at, v.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
+    const rows = await qb
+      .orderBy('v.flagged_at', 'DESC')
+      .addOrderBy('v.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    // A car leaves 'clear' only together with its flagged_at (see assessMileage).
+    return toPage(
+      rows,
+      limit,
+      (v) => ({ vin: v.vin, ...publicFlag(v) }),
+      (v) => v.flaggedAt ?? new Date(0),
+    );
   }
 
   // ---- valuation ----------------------------------------------------------------------------

@@ -98,3 +98,15 @@ export function ActivityBar() {
   }, []);
   return <div className={`activity ${active ? 'on' : ''}`} aria-hidden={!active} />;
 }
+
+/** "Load more" under a paged list, shown while the server says there is more. */
+export function LoadMore({ list }: { list: { hasMore: boolean; more(): void } }) {
+  if (!list.hasMore) return null;
+  return (
+    <p>
+      <button type="button" onClick={list.more}>
+        Load more
+      </button>
+    </p>
+  );
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api/client.js';
+import { ApiError, type Page } from '../api/client.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -65,4 +65,47 @@ export function useAction<A extends unknown[], R>(run: (...args: A) => Promise<R
     }
   }, []);
   return { busy, error, run: go, clearError: () => setError(null) };
+}
+
+export interface Paged<T> extends Loaded<{ items: T[] }> {
+  items: T[];
+  hasMore: boolean;
+  more(): void;
+}
+
+/**
+ * A list read a page at a time (spec §5 keyset pages): the first page loads when the deps
+ * change, `more()` appends the next one. Nothing is cut off silently: while `hasMore` the
+ * screen offers "Load more".
+ */
+export function usePagedLoad<T>(
+  load: (cursor: string | undefined, signal: AbortSignal) => Promise<Page<T>>,
+  deps: unknown[],
+): Paged<T> {
+  const first = useLoad((signal) => load(undefined, signal), deps);
+  const [extra, setExtra] = useState<{ items: T[]; next: string | null } | null>(null);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => setExtra(null), [first.data]);
+  const next = extra ? extra.next : (first.data?.nextCursor ?? null);
+  const more = useCallback(() => {
+    if (!next) return;
+    loadRef
+      .current(next, new AbortController().signal)
+      .then((p) => {
+        setExtra((e) => ({ items: [...(e?.items ?? []), ...p.items], next: p.nextCursor ?? null }));
+        setMoreError(null);
+      })
+      .catch((err: unknown) => setMoreError(asApiError(err)));
+  }, [next]);
+  const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
+  return {
+    ...first,
+    error: first.error ?? moreError,
+    data: first.data ? { items } : undefined,
+    items,
+    hasMore: next !== null,
+    more,
+  };
 }

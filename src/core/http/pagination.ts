@@ -50,18 +50,21 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   }
 }
 
-/** Builds the page from rows fetched with `limit + 1`. */
-export function toPage<R extends { id: string; createdAt: Date }, T>(
+/**
+ * Builds the page from rows fetched with `limit + 1`, ordered newest first by (created_at, id),
+ * or by another timestamp given as `keyOf` (the query must order and filter by the same one).
+ */
+export function toPage<R extends { id: string }, T>(
   rows: R[],
   limit: number,
   view: (r: R) => T,
+  keyOf: (r: R) => Date = (r) => (r as R & { createdAt: Date }).createdAt,
 ): Page<T> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   return {
     items: page.map(view),
-    nextCursor:
-      more && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor: more && last ? encodeCursor({ at: keyOf(last).toISOString(), id: last.id }) : null,
   };
 }

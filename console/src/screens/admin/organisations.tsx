@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { api, type Page } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
 export const ORGANISATION_KINDS = ['warehouse', 'store', 'partner', 'merchant'] as const;
@@ -19,8 +19,8 @@ export interface Organisation {
 
 export function OrganisationsScreen() {
   const [kind, setKind] = useState('');
-  const list = useLoad(
-    (signal) => api.get<Page<Organisation>>('/organisations', { kind }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) => api.get<Page<Organisation>>('/organisations', { kind, cursor }, signal),
     [kind],
   );
   const [created, setCreated] = useState<Organisation | null>(null);
@@ -55,6 +55,7 @@ export function OrganisationsScreen() {
               ]}
             />
           )}
+          <LoadMore list={list} />
         </div>
         <form
           className="card"

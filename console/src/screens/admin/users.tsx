@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { api, type Page } from '../../api/client.js';
 import type { Me } from '../../api/types.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import type { Organisation } from './organisations.js';
 
@@ -11,8 +11,15 @@ const ROLES = ['customer', 'courier', 'warehouse', 'technician', 'merchant', 'su
 
 export function UsersScreen() {
   const [role, setRole] = useState('');
-  const users = useLoad((signal) => api.get<Page<Me>>('/users', { role }, signal), [role]);
-  const orgs = useLoad((signal) => api.get<Page<Organisation>>('/organisations', {}, signal), []);
+  const users = usePagedLoad(
+    (cursor, signal) => api.get<Page<Me>>('/users', { role, cursor }, signal),
+    [role],
+  );
+  // The organisation picker: the newest 200 (a longer list would need a search box).
+  const orgs = useLoad(
+    (signal) => api.get<Page<Organisation>>('/organisations', { limit: 200 }, signal),
+    [],
+  );
   const orgName = new Map((orgs.data?.items ?? []).map((o) => [o.id, `${o.name} (${o.kind})`]));
   const [created, setCreated] = useState<Me | null>(null);
   const form = useForm({
@@ -56,6 +63,7 @@ export function UsersScreen() {
               ]}
             />
           )}
+          <LoadMore list={users} />
         </div>
         <form
           className="card"

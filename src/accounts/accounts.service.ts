@@ -17,7 +17,7 @@ import { execute } from '../core/sql.js';
 import type { CreateOrganisationDto, CreateUserDto, RegisterDto } from './accounts.dto.js';
 import { Organisation, type OrganisationKind } from './organisation.entity.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhone } from '../core/http/phone.js';
 import { SessionsService } from './sessions.service.js';
 import { User } from './user.entity.js';
 import { decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination.js';

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
 import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from './trade-in.machines.js';
+import { PhoneNumberField } from '../core/http/phone.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 export const DECLARED_CONDITIONS = [
@@ -36,8 +37,7 @@ export class AddressDto {
   @ApiProperty({ example: 'No. 1 Hongqiao Rd' }) @IsString() @Length(1, 200) line1: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty() @IsString() @Length(1, 100) contactName: string;
-  @ApiProperty({ example: '+8613800138000', description: 'E.164' })
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'contactPhone must be an E.164 number' })
+  @PhoneNumberField()
   contactPhone: string;
 }
 

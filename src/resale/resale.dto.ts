@@ -18,6 +18,7 @@ import { MARKET_SORTS, type MarketSort } from './engine/market-query.js';
 import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from './engine/pricing.js';
 import type { ListingState, SaleOrderState } from './resale.entities.js';
 import { LISTING_STATES, SALE_ORDER_STATES } from './resale.machines.js';
+import { PhoneNumberField } from '../core/http/phone.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const MAX_PRICE_MINOR = 1_000_000_000_00;
@@ -36,8 +37,7 @@ export class AddressDto {
   @ApiProperty({ example: 'No. 1 Hongqiao Rd' }) @IsString() @Length(1, 200) line1: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty() @IsString() @Length(1, 100) contactName: string;
-  @ApiProperty({ example: '+8613800138000', description: 'E.164' })
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'contactPhone must be an E.164 number' })
+  @PhoneNumberField()
   contactPhone: string;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { DataSource } from 'typeorm';
-import { normalisePhone } from '../accounts/phone.js';
+import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { SchemaProbe } from './schema-probe.js';
 

@@ -141,6 +141,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     return reply.status(429).send({
       statusCode: 429,
       error: 'Too Many Requests',
+      code: 'too_many_requests',
       message: `Too many attempts for this account: try again in ${limit.ttlInSeconds} s`,
     });
   });

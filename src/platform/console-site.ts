@@ -51,7 +51,12 @@ export async function mountConsole(fastify: FastifyInstance, root = consoleDistD
       if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
         return reply
           .status(404)
-          .send({ statusCode: 404, error: 'Not Found', message: `No file ${rel}` });
+          .send({
+            statusCode: 404,
+            error: 'Not Found',
+            code: 'not_found',
+            message: `No file ${rel}`,
+          });
       }
       const hashed = rel.startsWith('assets/');
       return reply.sendFile(rel, { immutable: hashed, maxAge: hashed ? '365d' : 0 });

@@ -100,13 +100,16 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
   };
 
   const refuse = (reply: FastifyReply, status: 401 | 403) =>
-    reply
-      .status(status)
-      .send(
-        status === 401
-          ? { statusCode: 401, error: 'Unauthorized', message: 'Log in as an admin' }
-          : { statusCode: 403, error: 'Forbidden', message: 'Admins only' },
-      );
+    reply.status(status).send(
+      status === 401
+        ? {
+            statusCode: 401,
+            error: 'Unauthorized',
+            code: 'not_signed_in',
+            message: 'Log in as an admin',
+          }
+        : { statusCode: 403, error: 'Forbidden', code: 'not_allowed', message: 'Admins only' },
+    );
 
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(

@@ -53,6 +53,7 @@ describe('accounts and access', () => {
     expect(wrong.body).toEqual({
       statusCode: 401,
       error: 'Unauthorized',
+      code: 'not_signed_in',
       message: 'E-mail or password is wrong',
     });
     expect(unknown.body.message).toBe(wrong.body.message);

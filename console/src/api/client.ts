@@ -2,6 +2,8 @@
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  /** Stable reason (`not_found`, `state_conflict`, …) to translate; absent when offline. */
+  code?: string;
   message: string;
   fields?: Array<{ field: string; errors: string[] }>;
   /** 409 on a stateful resource: where it is now and what may be done instead. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { NotFound, TransitionConflict } from '../errors.js';
 import { toErrorBody } from './http-exception.filter.js';
 
 const pgError = (code: string, message = 'boom') =>
@@ -22,7 +24,31 @@ describe('toErrorBody', () => {
     expect(toErrorBody(new TypeError('x is undefined'))).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',
+      code: 'internal',
       message: 'Internal server error',
     });
+  });
+
+  it('gives every error a stable code beside its English message', () => {
+    expect(toErrorBody(pgError('23505')).code).toBe('already_exists');
+    expect(toErrorBody(pgError('40001')).code).toBe('concurrent_change');
+    expect(toErrorBody(pgError('57P01')).code).toBe('unavailable');
+    expect(toErrorBody(new NotFound('Item', 'x')).code).toBe('not_found');
+    expect(toErrorBody(new BadRequestException('nope')).code).toBe('invalid_input');
+    expect(toErrorBody(new ForbiddenException()).code).toBe('not_allowed');
+    expect(
+      toErrorBody(
+        new TransitionConflict('not now', {
+          entity: 'Item',
+          state: 'SOLD',
+          version: 3,
+          allowedActions: [],
+        }),
+      ).code,
+    ).toBe('state_conflict');
+    // A thrower may name a more precise code; it is kept.
+    expect(
+      toErrorBody(new ConflictException({ message: 'cap', code: 'reservation_limit' })).code,
+    ).toBe('reservation_limit');
   });
 });

@@ -12,22 +12,58 @@ import { QueryFailedError } from 'typeorm';
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  /**
+   * A stable, machine-readable reason (e.g. `not_found`, `state_conflict`) that clients
+   * translate; the message beside it is English prose for people and logs, and may change.
+   */
+  code: string;
   message: string;
   fields?: Array<{ field: string; errors: string[] }>;
   [extra: string]: unknown;
 }
 
-const PG_ERRORS: Record<string, { status: number; message: string }> = {
-  '23505': { status: 409, message: 'This already exists' },
-  '23503': { status: 409, message: 'A referenced record does not exist or is still in use' },
-  '22P02': { status: 400, message: 'A value has the wrong format' },
-  '22003': { status: 400, message: 'A number is out of range' },
-  '22001': { status: 400, message: 'A value is too long' },
+const PG_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  '23505': { status: 409, code: 'already_exists', message: 'This already exists' },
+  '23503': {
+    status: 409,
+    code: 'reference_conflict',
+    message: 'A referenced record does not exist or is still in use',
+  },
+  '22P02': { status: 400, code: 'invalid_input', message: 'A value has the wrong format' },
+  '22003': { status: 400, code: 'invalid_input', message: 'A number is out of range' },
+  '22001': { status: 400, code: 'invalid_input', message: 'A value is too long' },
   // A NUL byte or invalid UTF-8 in client text (e.g. a path parameter "%00").
-  '22021': { status: 400, message: 'A value contains characters that cannot be stored' },
-  '40001': { status: 409, message: 'Concurrent change; retry the request' },
-  '40P01': { status: 409, message: 'Concurrent change; retry the request' },
+  '22021': {
+    status: 400,
+    code: 'invalid_input',
+    message: 'A value contains characters that cannot be stored',
+  },
+  '40001': {
+    status: 409,
+    code: 'concurrent_change',
+    message: 'Concurrent change; retry the request',
+  },
+  '40P01': {
+    status: 409,
+    code: 'concurrent_change',
+    message: 'Concurrent change; retry the request',
+  },
 };
+
+/** The code of an error that names none itself: one per status (spec §5). */
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'not_signed_in',
+  403: 'not_allowed',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+const codeFor = (status: number) =>
+  STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'request_refused');
 
 /** PostgreSQL down, restarting or out of connections: the client may retry (503, not 500). */
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
@@ -56,6 +92,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
               (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase(),
             )
         : 'Error',
+      code: codeFor(status),
       message: exception.message,
     };
     if (typeof response === 'object' && response !== null) {
@@ -65,6 +102,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
       if (Array.isArray(message)) base.message = message.join('; ');
       else if (typeof message === 'string') base.message = message;
       Object.assign(base, rest);
+      // A 409 that names the current state is an action the object's state does not allow.
+      if (status === 409 && typeof rest.code !== 'string' && typeof rest.state === 'string') {
+        base.code = 'state_conflict';
+      }
     }
     return base;
   }
@@ -75,6 +116,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
       return {
         statusCode: known.status,
         error: known.status === 400 ? 'Bad Request' : 'Conflict',
+        code: known.code,
         message: known.message,
       };
     }
@@ -83,6 +125,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return {
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'unavailable',
       message: 'The database is unavailable for a moment; retry the request shortly',
     };
   }
@@ -91,10 +134,16 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return {
       statusCode: fastifyStatus,
       error: HttpStatus[fastifyStatus] ?? 'Bad Request',
+      code: codeFor(fastifyStatus),
       message: (exception as Error).message,
     };
   }
-  return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+  return {
+    statusCode: 500,
+    error: 'Internal Server Error',
+    code: 'internal',
+    message: 'Internal server error',
+  };
 }
 
 @Catch()

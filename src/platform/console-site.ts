@@ -49,14 +49,12 @@ export async function mountConsole(fastify: FastifyInstance, root = consoleDistD
     // A path with an extension is a file: serve it or 404; anything else is a client route.
     if (/\.[a-z0-9]+$/i.test(rel) && existsSync(index)) {
       if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-        return reply
-          .status(404)
-          .send({
-            statusCode: 404,
-            error: 'Not Found',
-            code: 'not_found',
-            message: `No file ${rel}`,
-          });
+        return reply.status(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          code: 'not_found',
+          message: `No file ${rel}`,
+        });
       }
       const hashed = rel.startsWith('assets/');
       return reply.sendFile(rel, { immutable: hashed, maxAge: hashed ? '365d' : 0 });

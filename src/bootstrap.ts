@@ -14,6 +14,7 @@ import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
+import { documentValidationLimits } from './core/http/openapi-limits.js';
 
 /** Routes that check a password or a one-time code: the stricter per-address budget. */
 const PASSWORD_ROUTES = [
@@ -145,6 +146,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       message: `Too many attempts for this account: try again in ${limit.ttlInSeconds} s`,
     });
   });
+  documentValidationLimits();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -22,9 +22,9 @@ import {
   CreateTradeInDto,
   ReleaseHoldDto,
   TradeInQuery,
-  VersionDto,
 } from './trade-ins.dto.js';
 import { TradeInsService } from './trade-ins.service.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 @ApiTags('trade-ins')
 @ApiBearerAuth()

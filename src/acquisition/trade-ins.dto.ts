@@ -19,6 +19,7 @@ import {
 import { PageQuery } from '../core/http/pagination.js';
 import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from './trade-in.machines.js';
 import { PhoneNumberField } from '../core/http/phone.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 export const DECLARED_CONDITIONS = [
@@ -101,20 +102,12 @@ export class CreateTradeInDto {
   items: TradeInItemDto[];
 }
 
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
-
 export class TradeInQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TRADE_IN_ORDER_STATES })
   @IsOptional()
   @IsIn(TRADE_IN_ORDER_STATES)
   state?: TradeInOrderState;
-  @ApiPropertyOptional({ description: 'Only orders held for review' })
+  @ApiPropertyOptional({ description: 'Only orders held for review', enum: ['true', 'false'] })
   @IsOptional()
   @IsIn(['true', 'false'])
   held?: 'true' | 'false';

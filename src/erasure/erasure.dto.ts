@@ -20,6 +20,7 @@ import { PageQuery } from '../core/http/pagination.js';
 import { MEDIA_TYPES, type MediaType } from './engine/index.js';
 import type { ErasureState, StorageInterface } from './erasure.entities.js';
 import { ERASURE_STATES } from './erasure.machine.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 const INTERFACES: readonly StorageInterface[] = ['nvme', 'sata', 'ufs', 'mmc', 'usb'];
 /** Serials as printed on drives: letters, digits and - _ . / : (ATA pads with spaces). */
@@ -78,7 +79,7 @@ export class ErasureListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
 }
 
-export class ImportReportDto {
+export class ImportReportDto extends VersionDto {
   @ApiPropertyOptional({ enum: ['nwipe', 'blancco'], description: 'Detected when absent' })
   @IsOptional()
   @IsIn(['nwipe', 'blancco'])
@@ -87,26 +88,16 @@ export class ImportReportDto {
   @IsString()
   @Length(1, 1_000_000)
   content: string;
-  @ApiPropertyOptional({ description: 'The version last seen (stale → 409)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
 }
 
-export class RouteToDestructionDto {
+export class RouteToDestructionDto extends VersionDto {
   @ApiProperty({ example: 'drive clicks and is not detected' })
   @IsString()
   @Length(3, 500)
   reason: string;
-  @ApiPropertyOptional({ description: 'The version last seen (stale → 409)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
 }
 
-export class RecordDestructionDto {
+export class RecordDestructionDto extends VersionDto {
   @ApiProperty({ example: 'SEM 0300 shredder' }) @IsString() @Length(1, 100) equipmentName: string;
   @ApiProperty({ example: 'service 2025-03' })
   @IsString()
@@ -124,11 +115,6 @@ export class RecordDestructionDto {
   witnessId: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() startedAt?: Date;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() completedAt?: Date;
-  @ApiPropertyOptional({ description: 'The version last seen (stale → 409)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
 }
 
 export class ReverifyDto {
@@ -147,8 +133,16 @@ export class SamplingQuery {
   @IsOptional()
   @IsUUID()
   organisationId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 date or time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @MaxLength(40)
+  from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 date or time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @MaxLength(40)
+  to?: string;
 }
 
 export class CertificateListQuery extends PageQuery {

@@ -26,7 +26,6 @@ import {
   InspectionQuery,
   PreviewDto,
   ReinspectDto,
-  VersionDto,
 } from './inspection/inspections.dto.js';
 import { InspectionsService } from './inspection/inspections.service.js';
 import {
@@ -36,6 +35,7 @@ import {
   ScanDto,
 } from './receiving/receiving.dto.js';
 import { ReceivingService } from './receiving/receiving.service.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 @ApiTags('receiving')
 @ApiBearerAuth()

@@ -18,6 +18,7 @@ import {
 import { PageQuery } from '../core/http/pagination.js';
 import { FAILURE_REASONS, MAX_FAILURE_NOTE_LENGTH, type FailureReason } from './engine/attempts.js';
 import { PICKUP_STATES, type PickupDirection, type PickupState } from './pickup.entity.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 const SEAL = /^[A-Za-z0-9-]{4,40}$/;
 const DIRECTIONS: PickupDirection[] = [
@@ -26,14 +27,6 @@ const DIRECTIONS: PickupDirection[] = [
   'buyer-return',
   'store-consolidation',
 ];
-
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
 
 export class PickupFilter extends PageQuery {
   @ApiPropertyOptional({ enum: PICKUP_STATES })

@@ -23,10 +23,10 @@ import {
   MinePickupsQuery,
   PickupFilter,
   PickupLoadQuery,
-  VersionDto,
 } from './logistics.dto.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 @ApiTags('pickups')
 @ApiBearerAuth()

@@ -12,16 +12,9 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
 import { RECYCLING_LOT_STATES, type RecyclingLotState } from './recycling-lot.machine.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 const MAX_GRAMS = 100_000_000;
-
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
 
 export class RecyclingLotFilter extends PageQuery {
   @ApiPropertyOptional({ enum: RECYCLING_LOT_STATES })

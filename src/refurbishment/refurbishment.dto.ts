@@ -13,17 +13,10 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
 import { REFURBISHMENT_STATES, type RefurbishmentState } from './refurbishment.machine.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 /** Money amounts in minor units; a cap keeps them inside the int columns. */
 const MAX_MINOR = 100_000_000;
-
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
 
 export class RefurbishmentFilter extends PageQuery {
   @ApiPropertyOptional({ enum: REFURBISHMENT_STATES })

@@ -40,11 +40,11 @@ import {
   SaleOrderQuery,
   ShipDto,
   UpdateListingDto,
-  VersionDto,
 } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 import { PageQuery } from '../core/http/pagination.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()

@@ -19,17 +19,10 @@ import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from './engine/pricing.js';
 import type { ListingState, SaleOrderState } from './resale.entities.js';
 import { LISTING_STATES, SALE_ORDER_STATES } from './resale.machines.js';
 import { PhoneNumberField } from '../core/http/phone.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const MAX_PRICE_MINOR = 1_000_000_000_00;
-
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
 
 export class AddressDto {
   @ApiProperty({ example: '310100' }) @Matches(AREA_CODE) cityCode: string;
@@ -139,8 +132,20 @@ export class MarketQuery {
   @IsString()
   @MaxLength(20)
   grade?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPriceMinor?: number;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) maxPriceMinor?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  minPriceMinor?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  maxPriceMinor?: number;
   @ApiPropertyOptional({ description: 'Words of the title, brand or category (prefix match)' })
   @IsOptional()
   @IsString()

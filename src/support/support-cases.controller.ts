@@ -10,8 +10,8 @@ import {
   OpenCaseDto,
   ReopenCaseDto,
   ResolveCaseDto,
-  VersionDto,
 } from './support.dto.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 /**
  * Support cases. Staff (support, admin) work every case; a customer opens cases about their

@@ -4,19 +4,18 @@ import {
   ArrayMaxSize,
   IsBoolean,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
 import { CASE_KINDS, type CaseKind } from './sla.js';
 import { SUPPORT_CASE_STATES, type SupportCaseState } from './support-case.machine.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 export const ORDER_KINDS = ['trade-in', 'sale-order', 'store-intake'] as const;
 
@@ -57,10 +56,6 @@ export class OpenCaseDto {
   assigneeId?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsObject() detail?: Record<string, unknown>;
-}
-
-export class VersionDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 }
 
 export class AssignCaseDto extends VersionDto {

@@ -25,6 +25,7 @@ import {
   type VehicleUse,
 } from './engine/mileage.js';
 import { PAPERWORK_STATES, type PaperworkState } from './vehicle.entities.js';
+import { VersionDto } from '../core/http/version.dto.js';
 
 export class RegistrationDto {
   @ApiPropertyOptional({ example: '沪A12345', description: 'Chinese civil plate' })
@@ -120,8 +121,7 @@ export class OpenPaperworkDto {
   merchantOrganisationId?: string;
 }
 
-export class PaperworkActionDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+export class PaperworkActionDto extends VersionDto {
   @ApiPropertyOptional({ description: 'Complete: the new certificate or policy number' })
   @IsOptional()
   @IsString()
@@ -134,8 +134,7 @@ export class PaperworkActionDto {
   reason?: string;
 }
 
-export class RecordTransferDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+export class RecordTransferDto extends VersionDto {
   @ApiProperty({
     description: "The registration authority's document number for the transfer",
     example: 'SH-DMV-2026-0012345',

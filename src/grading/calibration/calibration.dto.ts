@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsNumber, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
 import { CALIBRATION_TASK_STATES, type CalibrationTaskState } from './calibration-task.machine.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 export class CalibrationSettingsDto {
   @ApiProperty({
@@ -29,9 +29,8 @@ export class CalibrationTaskQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() warehouseId?: string;
 }
 
-export class CompleteCalibrationDto {
+export class CompleteCalibrationDto extends VersionDto {
   @ApiProperty({ description: 'Answers keyed by check id, under the same standard version' })
   @IsObject()
   answers: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
 }

@@ -1,29 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
 import { INSPECTION_STATES, type InspectionState } from './inspection.machine.js';
-
-export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version last seen; a stale one answers 409' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
+import { VersionDto } from '../../core/http/version.dto.js';
 
 export class InspectionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: INSPECTION_STATES })

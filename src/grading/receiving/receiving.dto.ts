@@ -1,17 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
@@ -20,6 +17,7 @@ import {
   RECEIVING_EXCEPTION_KINDS,
   type ReceivingExceptionKind,
 } from './receiving-exception.entity.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 export class ScanDto {
   @ApiProperty({ description: 'What the scanner typed: a seal number or an item trace code' })
@@ -28,7 +26,7 @@ export class ScanDto {
   code: string;
 }
 
-export class ReceiveParcelDto {
+export class ReceiveParcelDto extends VersionDto {
   @ApiPropertyOptional({
     nullable: true,
     description: 'The seal number read on the bag; absent: the one scanned before',
@@ -55,7 +53,6 @@ export class ReceiveParcelDto {
   @IsString({ each: true })
   @MaxLength(100, { each: true })
   traceCodes?: string[];
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
 }
 
 export class ParcelQuery extends PageQuery {

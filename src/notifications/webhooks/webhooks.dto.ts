@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsOptional,
@@ -21,8 +22,14 @@ export class CreateSubscriptionDto {
   @MaxLength(2000)
   url: string;
 
-  @ApiProperty({ example: ['support-case.opened'], description: "Event types, or '*' for all" })
+  @ApiProperty({
+    type: [String],
+    example: ['support-case.opened'],
+    description: "Event types, or '*' for all",
+  })
+  @IsArray()
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -39,9 +46,11 @@ export class CreateSubscriptionDto {
 export class UpdateSubscriptionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @IsArray()
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

@@ -55,7 +55,7 @@ describe('every input of the API is bounded, and the document says so', () => {
     const nested = [...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])];
     if (nested.length) return nested.flatMap((n) => unbounded(n, where, seen));
     if (s.enum) return [];
-    switch (s.type) {
+    switch (s.type ?? 'object') {
       case 'string':
         if (s.maxLength !== undefined) return [];
         if (s.format && BOUNDED_FORMATS.has(s.format)) return [];

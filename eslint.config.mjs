@@ -12,6 +12,7 @@ export default tseslint.config(
       'console/dist/**',
       'console/vite.config.ts',
       '**/*.mjs',
+      'src/**/*.generated.ts',
     ],
   },
   js.configs.recommended,

@@ -15,6 +15,7 @@ import { mountConsole } from './platform/console-site.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
 import { documentValidationLimits } from './core/http/openapi-limits.js';
+import { completeDocument } from './platform/openapi-document.js';
 
 /** Routes that check a password or a one-time code: the stricter per-address budget. */
 const PASSWORD_ROUTES = [
@@ -147,14 +148,23 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     });
   });
   documentValidationLimits();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Reloop API')
-      .setDescription('Reverse supply chain of second-hand goods: acquisition to resale.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Reloop API')
+        .setDescription('Reverse supply chain of second-hand goods: acquisition to resale.')
+        .setVersion('1')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A short-lived access token from POST /auth/login (JWT per RFC8725: HS256 only, ' +
+            'issuer, audience and expiry checked).',
+        })
+        .build(),
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await mountQueueDashboard(app);

@@ -18,6 +18,7 @@ import {
   CheckVehicleMileage,
   QuoteTradeIn,
   SchedulePickup,
+  type ShipmentAddress,
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
@@ -641,12 +642,14 @@ export class TradeInsService {
     );
     const staff = seesEverything(actor);
     const fraud = order.fraud as Partial<FraudAssessment>;
+    // A store order may come without an address (the owner hands the items in).
+    const address: Partial<ShipmentAddress> = order.address;
     return withActions(TradeInOrderMachine, order, actor, {
       id: order.id,
       customerId: order.customerId,
       channel: order.channel,
       storeId: order.storeId,
-      address: order.address,
+      address,
       serviceArea: order.serviceArea,
       currency: order.currency,
       quotedTotal:

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsDate,
   IsIn,
@@ -97,6 +97,10 @@ export class RouteToDestructionDto extends VersionDto {
   reason: string;
 }
 
+/** An ISO date of at most 40 characters becomes a Date; anything else stays and fails @IsDate. */
+const isoDateUpTo40 = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.length <= 40 ? new Date(value) : value;
+
 export class RecordDestructionDto extends VersionDto {
   @ApiProperty({ example: 'SEM 0300 shredder' }) @IsString() @Length(1, 100) equipmentName: string;
   @ApiProperty({ example: 'service 2025-03' })
@@ -113,8 +117,16 @@ export class RecordDestructionDto extends VersionDto {
   @ApiProperty({ description: 'Warehouse staff who witnessed it (not the operator)' })
   @IsUUID()
   witnessId: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() startedAt?: Date;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() completedAt?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40 })
+  @IsOptional()
+  @Transform(isoDateUpTo40)
+  @IsDate()
+  startedAt?: Date;
+  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40 })
+  @IsOptional()
+  @Transform(isoDateUpTo40)
+  @IsDate()
+  completedAt?: Date;
 }
 
 export class ReverifyDto {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { checkResponsesAgainstDocument } from './response-contract.js';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/accounts/accounts.service.js';
@@ -61,8 +62,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const app = await createHttpApp(config);
+  const contract = checkResponsesAgainstDocument(app.getHttpAdapter().getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  contract.load((await request(app.getHttpServer()).get('/api/docs-json')).body as never);
   const dataSource = app.get(DataSource);
   const accounts = app.get(AccountsService);
   const tokens = app.get(TokenService);
@@ -105,6 +108,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     close: async () => {
       await app.close();
       await dropDatabase(databaseUrl);
+      contract.assertNone();
     },
   };
 }

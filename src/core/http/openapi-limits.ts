@@ -20,10 +20,79 @@ const LIMIT_KEYWORDS = [
   'format',
 ] as const;
 
+const INT32_MAX = 2147483647;
+
+/**
+ * The longest string an anchored pattern accepts (`^\\d{6}$` → 6), or undefined when it has an
+ * open-ended repetition (`+`, `*`, `{n,}`) or a construct this reader does not follow.
+ */
+export function patternMaxLength(pattern: string): number | undefined {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$'))
+    return undefined;
+  let i = 1;
+  const end = pattern.length - 1;
+  // Reads alternatives up to `)` or the end; returns the longest.
+  const sequence = (): number | undefined => {
+    let best = 0;
+    let length = 0;
+    while (i < end && pattern[i] !== ')') {
+      if (pattern[i] === '|') {
+        best = Math.max(best, length);
+        length = 0;
+        i++;
+        continue;
+      }
+      let atom: number | undefined;
+      const c = pattern[i];
+      if (c === '\\') {
+        atom = 1;
+        i += 2;
+      } else if (c === '[') {
+        const close = pattern.indexOf(']', pattern[i + 1] === ']' ? i + 2 : i + 1);
+        if (close < 0) return undefined;
+        atom = 1;
+        i = close + 1;
+      } else if (c === '(') {
+        i += pattern.startsWith('(?:', i) ? 3 : 1;
+        atom = sequence();
+        if (atom === undefined || pattern[i] !== ')') return undefined;
+        i++;
+      } else if ('*+?{}^$'.includes(c)) {
+        return undefined;
+      } else {
+        atom = 1;
+        i++;
+      }
+      const q = /^(\?|\{(\d+)\}|\{(\d+),(\d+)\})/.exec(pattern.slice(i));
+      if (q) {
+        i += q[0].length;
+        atom *= q[1] === '?' ? 1 : Number(q[2] ?? q[4]);
+      } else if (i < end && '*+{'.includes(pattern[i])) {
+        return undefined;
+      }
+      length += atom;
+    }
+    return Math.max(best, length);
+  };
+  const max = sequence();
+  return i === end ? max : undefined;
+}
+
 function limitsOf(from: Schema, into: Schema): Schema {
   const out: Schema = {};
   for (const k of LIMIT_KEYWORDS) {
     if (from[k] !== undefined && into[k] === undefined) out[k] = from[k];
+  }
+  if (from.maxLength === undefined && into.maxLength === undefined) {
+    // A uuid or an anchored pattern bounds the length already; say it in numbers too.
+    const pattern = (into.pattern ?? from.pattern) as string | undefined;
+    const max = from.format === 'uuid' ? 36 : pattern ? patternMaxLength(pattern) : undefined;
+    if (max !== undefined) out.maxLength = max;
+  }
+  // Integers say their width (OWASP API4): int32 when the bounds fit, else int64.
+  if (from.type === 'integer' && from.format === undefined && into.format === undefined) {
+    const fits = (v: unknown) => typeof v === 'number' && Math.abs(v) <= INT32_MAX;
+    out.format = fits(from.minimum) && fits(from.maximum) ? 'int32' : 'int64';
   }
   return out;
 }

@@ -20,6 +20,8 @@ export function PhoneNumberField() {
       example: '13800138000',
       description: 'A mainland mobile in its usual 11 digits, or any number with +country code',
       maxLength: 40,
+      // What people may type; validation checks the number once normalised to E.164.
+      pattern: '^\\+?[0-9 ()-]{7,40}$',
     }),
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' ? (normalisePhone(value) ?? value) : value,

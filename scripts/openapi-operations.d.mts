@@ -1,0 +1,2 @@
+/** Renders src/platform/openapi-operations.generated.ts from the controllers. */
+export function generate(): string;

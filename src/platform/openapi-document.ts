@@ -1,0 +1,201 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { GENERATED } from './openapi-operations.generated.js';
+
+export type Schema = { [keyword: string]: unknown };
+
+/** What scripts/openapi-operations.mjs reads off each route's handler. */
+export interface OperationMeta {
+  summary: string;
+  description?: string;
+  /** The access guard's rule: public, any signed-in user, or the roles named. */
+  access: 'public' | 'signed-in' | readonly string[];
+  /** Path parameters `ParseUUIDPipe` checks. */
+  uuidParams?: readonly string[];
+  /** A file answer (PDF, PNG, SVG) instead of JSON. */
+  produces?: string;
+  /** The JSON Schema of the 2xx body, from the handler's return type; absent: no body. */
+  schema?: Schema;
+}
+export interface OperationsMeta {
+  operations: Record<string, OperationMeta>;
+  schemas: Record<string, Schema>;
+}
+
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<Record<string, unknown>>;
+  requestBody?: unknown;
+  responses: Record<string, Record<string, unknown>>;
+};
+
+const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
+
+const ERROR_FIELDS: Record<string, Schema> = {
+  statusCode: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
+  error: { type: 'string', maxLength: 100 },
+  code: {
+    type: 'string',
+    maxLength: 100,
+    description: 'Stable reason to translate (not_found, state_conflict, invalid_input…)',
+  },
+  message: { type: 'string', maxLength: 2000, description: 'English, for people and logs' },
+};
+
+/** The error body (spec §5), one schema per variant. */
+const ERROR_SCHEMAS: Record<string, Schema> = {
+  Error: { type: 'object', required: Object.keys(ERROR_FIELDS), properties: ERROR_FIELDS },
+  ValidationError: {
+    type: 'object',
+    required: Object.keys(ERROR_FIELDS),
+    properties: {
+      ...ERROR_FIELDS,
+      fields: {
+        type: 'array',
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          required: ['field', 'errors'],
+          properties: {
+            field: { type: 'string', maxLength: 500 },
+            errors: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 500 } },
+          },
+        },
+      },
+    },
+  },
+  ConflictError: {
+    type: 'object',
+    required: Object.keys(ERROR_FIELDS),
+    description: 'A 409 for an action the state does not allow names the state and what is allowed',
+    properties: {
+      ...ERROR_FIELDS,
+      entity: { type: 'string', maxLength: 100 },
+      state: { type: 'string', maxLength: 100 },
+      version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
+      allowedActions: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } },
+    },
+  },
+};
+
+const RATE_HEADERS = {
+  'X-RateLimit-Limit': 'Requests allowed in the current minute',
+  'X-RateLimit-Remaining': 'Requests left in the current minute',
+  'X-RateLimit-Reset': 'Seconds until the minute restarts',
+};
+const RETRY_AFTER = 'Retry-After';
+const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+const integerHeader = (description: string) => ({
+  description,
+  schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
+});
+/** Headers on every answer: the rate limit, and CORS for the origins in CORS_ORIGINS. */
+const rateHeaders = () =>
+  Object.fromEntries(
+    [...Object.keys(RATE_HEADERS), ALLOW_ORIGIN].map((h) => [h, ref('headers', h)]),
+  );
+
+const errorResponse = (description: string, schema: string, retry = false) => ({
+  description,
+  headers: { ...rateHeaders(), ...(retry ? { [RETRY_AFTER]: ref('headers', RETRY_AFTER) } : {}) },
+  content: { 'application/json': { schema: ref('schemas', schema) } },
+});
+
+const RESPONSES = {
+  BadRequest: errorResponse('Invalid input: `fields` names each field at fault', 'ValidationError'),
+  Unauthorized: errorResponse('Not signed in, or the token expired', 'Error'),
+  Forbidden: errorResponse('Signed in, but this role may not use this route', 'Error'),
+  NotFound: errorResponse('No such object, or not yours (ids do not leak)', 'Error'),
+  Conflict: errorResponse('The state or version changed, or it already exists', 'ConflictError'),
+  TooManyRequests: errorResponse('Too many requests: wait `Retry-After` seconds', 'Error', true),
+  Unavailable: errorResponse('The database is unavailable for a moment: retry', 'Error', true),
+};
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Retrying a POST with the same key answers the first result and creates nothing new (24 h)',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' },
+};
+
+const SUCCESS = { get: '200', post: '201', patch: '200', put: '200', delete: '200' } as const;
+
+/**
+ * Completes the document Nest builds from the request DTOs with what the handlers declare by
+ * their code: a summary, the access rule as a security requirement, the 2xx body from the
+ * handler's return type (generated, see scripts/openapi-operations.mjs), the error answers each
+ * route can give, the rate-limit headers and the `Idempotency-Key` header on creating POSTs.
+ */
+export function completeDocument(document: OpenAPIObject, meta: OperationsMeta = GENERATED) {
+  const components = (document.components ??= {}) as Record<string, Record<string, unknown>>;
+  components.schemas = { ...meta.schemas, ...ERROR_SCHEMAS, ...(components.schemas ?? {}) };
+  components.responses = { ...RESPONSES };
+  components.parameters = { IdempotencyKey: IDEMPOTENCY_KEY };
+  components.headers = {
+    ...Object.fromEntries(Object.entries(RATE_HEADERS).map(([h, d]) => [h, integerHeader(d)])),
+    [RETRY_AFTER]: integerHeader('Seconds to wait before retrying'),
+    [ALLOW_ORIGIN]: {
+      description: "The request's Origin, when it is one of CORS_ORIGINS (the console's sites)",
+      schema: { type: 'string', maxLength: 2000 },
+    },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, value] of Object.entries(item as Record<string, unknown>)) {
+      if (!(method in SUCCESS)) continue;
+      const op = value as Operation;
+      const found = op.operationId ? meta.operations[op.operationId] : undefined;
+      if (!found) continue; // a test asserts every operation is found
+      complete(op, found, path, method as keyof typeof SUCCESS);
+    }
+  }
+  return document;
+}
+
+function complete(op: Operation, meta: OperationMeta, path: string, method: keyof typeof SUCCESS) {
+  op.summary ??= meta.summary;
+  const who =
+    meta.access === 'public'
+      ? 'Public: no token needed.'
+      : meta.access === 'signed-in'
+        ? 'Any signed-in user (each sees only their own objects).'
+        : `Roles: ${meta.access.join(', ')}.`;
+  op.description = [meta.description ?? op.description, who].filter(Boolean).join('\n\n');
+  op.security = meta.access === 'public' ? [] : [{ bearer: [] }];
+
+  const status = Object.keys(op.responses).find((s) => s.startsWith('2')) ?? SUCCESS[method];
+  const content = meta.produces
+    ? { [meta.produces]: { schema: meta.schema ?? { type: 'string', format: 'binary' } } }
+    : meta.schema
+      ? { 'application/json': { schema: meta.schema } }
+      : undefined;
+  op.responses[status] = {
+    ...op.responses[status],
+    description: op.responses[status]?.description || 'Success',
+    headers: rateHeaders(),
+    ...(content ? { content } : {}),
+  };
+  const errors: Array<[string, string]> = [];
+  if (op.parameters?.length || op.requestBody) errors.push(['400', 'BadRequest']);
+  if (meta.access !== 'public') errors.push(['401', 'Unauthorized']);
+  if (Array.isArray(meta.access)) errors.push(['403', 'Forbidden']);
+  if (path.includes('{')) errors.push(['404', 'NotFound']);
+  if (method !== 'get') errors.push(['409', 'Conflict']);
+  errors.push(['429', 'TooManyRequests'], ['503', 'Unavailable']);
+  for (const [code, name] of errors) op.responses[code] ??= ref('responses', name);
+
+  for (const p of op.parameters ?? []) {
+    const schema = p.schema as Schema | undefined;
+    if (p.in !== 'path' || !schema || schema.type !== 'string') continue;
+    if (meta.uuidParams?.includes(p.name as string)) schema.format = 'uuid';
+    // Fastify's router refuses longer path parameters (maxParamLength) before any handler.
+    schema.maxLength ??= schema.format === 'uuid' ? 36 : 100;
+  }
+  if (method === 'post') {
+    op.parameters = [...(op.parameters ?? []), ref('parameters', 'IdempotencyKey')];
+  }
+}

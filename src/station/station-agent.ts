@@ -94,7 +94,8 @@ export class StationAgent {
       try {
         outcome = await this.runOnce();
       } catch (err) {
-        this.log(`error: ${(err as Error).message}`);
+        const cause = (err as Error & { cause?: Error }).cause;
+        this.log(`error: ${(err as Error).message}${cause ? ` (${cause.message})` : ''}`);
         outcome = { kind: 'idle' };
       }
       if (outcome.kind === 'idle' && !this.stopped) {

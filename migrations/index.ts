@@ -16,6 +16,7 @@ import { Refurbishment1763950000000 } from './1763950000000-refurbishment.js';
 import { Recycling1763950000001 } from './1763950000001-recycling.js';
 import { Resale1763960000000 } from './1763960000000-resale.js';
 import { Vehicles1763970000000 } from './1763970000000-vehicles.js';
+import { ErasureStations1764100000000 } from './1764100000000-erasure-stations.js';
 import { CertifiedErasureProviders1764200000000 } from './1764200000000-certified-erasure-providers.js';
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
@@ -37,6 +38,7 @@ export const ALL_MIGRATIONS = [
   Recycling1763950000001,
   Resale1763960000000,
   Vehicles1763970000000,
+  ErasureStations1764100000000,
   CertifiedErasureProviders1764200000000,
   Sessions1764300000000,
   SaleOrderComplete1764600000000,

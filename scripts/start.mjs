@@ -13,18 +13,21 @@ if (existsSync('node_modules/typescript')) {
   console.error('reloop: no build found and no TypeScript to build with: run `npm ci` first');
   process.exit(1);
 }
-if (mode !== 'worker' && existsSync('node_modules/vite')) {
+if (mode !== 'worker' && mode !== 'station' && existsSync('node_modules/vite')) {
   const status = buildConsole({ ifStale: true });
   if (status !== 0) process.exit(status);
 }
 // On a developer's machine the erasure simulator stands in for a wiping station, so a fresh
 // machine shows the whole journey. It erases nothing; production refuses it (issue 17).
 const env = { ...process.env };
-if (env.NODE_ENV !== 'production' && !env.ERASURE_STATION) {
+if (mode !== 'station' && env.NODE_ENV !== 'production' && !env.ERASURE_STATION) {
   env.ERASURE_STATION = 'simulated';
   console.log(
     'reloop: ERASURE_STATION=simulated (development start): the erasure simulator is on and erases nothing; set ERASURE_STATION=external to turn it off',
   );
 }
-const child = spawnSync(process.execPath, ['dist/src/main.js', mode], { stdio: 'inherit', env });
+const child = spawnSync(process.execPath, ['dist/src/main.js', mode, ...process.argv.slice(3)], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(child.status ?? 1);

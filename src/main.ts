@@ -1,10 +1,17 @@
-// Entry point: `node dist/src/main.js [api|worker|all]` (default: all, for one machine).
+// Entry point: `node dist/src/main.js [api|worker|all|station]` (default: all, for one machine).
+// `station` is the wiping station on the machine the drives are plugged into (docs/erasure.md).
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { start } from './bootstrap.js';
 
 try {
+  if (process.argv[2] === 'station') {
+    const { stationCli } = await import('./station/cli.js');
+    await stationCli(process.argv.slice(3), process.env);
+    process.exit(0);
+  }
   const config = loadConfig(process.env, process.argv[2]);
+  // Loaded here, not at the top: the station mode never needs the platform's modules.
+  const { start } = await import('./bootstrap.js');
   const app = await start(config);
   // Graceful shutdown: stop taking requests and jobs, let running ones finish, close
   // connections, exit 0. A second signal exits at once.

@@ -187,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     );
   }
   if (mode !== undefined && !['api', 'worker', 'all'].includes(mode)) {
-    throw new ConfigError(`Unknown mode "${mode}": start with one of api, worker, all`);
+    throw new ConfigError(`Unknown mode "${mode}": start with one of api, worker, all, station`);
   }
   const nodeEnv = raw.NODE_ENV ?? 'development';
   const warnings: string[] = [];

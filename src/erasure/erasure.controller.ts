@@ -39,6 +39,7 @@ import { Certificate, Erasure, type StorageMedium } from './erasure.entities.js'
 import { ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
+import { AssignStationDto } from './station.dto.js';
 
 export function mediumView(m: StorageMedium) {
   return {
@@ -65,6 +66,9 @@ export function erasureView(e: Erasure, certificate: Certificate | null) {
     operator: { id: e.operatorId, name: e.operatorName },
     policy: e.policy,
     station: e.station,
+    stationId: e.stationId,
+    device: e.device,
+    progress: e.progress,
     attempt: e.attempt,
     maxAttempts: e.maxAttempts,
     plan: e.plan,
@@ -161,6 +165,18 @@ export class ErasureController {
     @Body() body: ImportReportDto,
   ) {
     return this.view(actor, await this.erasures.importReport(actor, id, body));
+  }
+
+  /** Put a queued wipe on a registered station, naming the device that holds the medium. */
+  @Post('erasures/:id/assign-station')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async assignStation(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AssignStationDto,
+  ) {
+    return this.view(actor, await this.erasures.assignStation(actor, id, body));
   }
 
   @Post('erasures/:id/route-to-destruction')

@@ -88,6 +88,16 @@ export class ImportReportDto extends VersionDto {
   @IsString()
   @Length(1, 1_000_000)
   content: string;
+  @ApiProperty({ description: 'The registered station whose key signed the report' })
+  @IsUUID()
+  stationId: string;
+  @ApiProperty({
+    description:
+      'Ed25519 signature (base64url) by the station over "reloop-report-v1\\n<erasure id>\\n<sha256 hex of content>" (`station sign-report` makes it)',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{86}$/, { message: 'signature must be a base64url Ed25519 signature' })
+  signature: string;
 }
 
 export class RouteToDestructionDto extends VersionDto {

@@ -61,7 +61,43 @@ export type StoredRun = ErasureRunRecord &
     attempt: number;
     failedPhase?: StationResult['failedPhase'];
     importedBy?: string;
+    /** The registered station whose key signed the report or the run. */
+    signedBy?: string;
+    /** The block device the station wiped, as the kernel described it. */
+    device?: { path: string; serial: string; model?: string; sizeBytes: number };
   };
+
+/** What a station reports while it wipes. */
+export interface StationProgress {
+  attempt: number;
+  phase: 'starting' | 'erasing' | 'blanking' | 'verifying' | 'sampling';
+  /** 0..100 for the whole run, as far as the station can tell. */
+  percent: number;
+  pass?: number;
+  passes?: number;
+  message?: string;
+  at: string;
+}
+
+/** A registered wiping station: its public key; the private key never leaves the station. */
+@Entity('stations')
+export class Station {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ name: 'organisation_id', type: 'uuid' }) organisationId: string;
+  @Column({ name: 'public_key_pem', type: 'text' }) publicKeyPem: string;
+  @Column({ name: 'key_id', type: 'text' }) keyId: string;
+  @Column({ name: 'registered_by', type: 'uuid', nullable: true }) registeredBy: string | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
+  revokedAt: Date | null;
+  @Column({ name: 'revoked_by', type: 'uuid', nullable: true }) revokedBy: string | null;
+  @Column({ name: 'revocation_reason', type: 'text', nullable: true })
+  revocationReason: string | null;
+  @Column({ name: 'last_seen_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastSeenAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+}
 
 /** One wipe of one medium, with its tries (spec §3: QUEUED → RUNNING → VERIFYING → ...). */
 @Entity('erasures')
@@ -77,7 +113,13 @@ export class Erasure extends StatefulEntity<ErasureState> {
   @Column({ name: 'operator_id', type: 'text' }) operatorId: string;
   @Column({ name: 'operator_name', type: 'text' }) operatorName: string;
   @Column({ type: 'text' }) policy: PolicyId;
-  @Column({ type: 'text' }) station: 'simulated' | 'external';
+  /** 'station': a registered station runs it (stationId, device); 'external': a report is imported. */
+  @Column({ type: 'text' }) station: 'simulated' | 'external' | 'station';
+  @Column({ name: 'station_id', type: 'uuid', nullable: true }) stationId: string | null;
+  /** The block device on the station that holds the medium, e.g. /dev/sdb. */
+  @Column({ type: 'text', nullable: true }) device: string | null;
+  /** Last progress the station reported for the current try (for the console). */
+  @Column({ type: 'jsonb', nullable: true }) progress: StationProgress | null;
   @Column({ type: 'int' }) attempt: number;
   @Column({ name: 'max_attempts', type: 'int' }) maxAttempts: number;
   @Column({ type: 'jsonb', nullable: true }) plan: ErasurePlan | null;

@@ -36,6 +36,10 @@ export const ErasureMachine = defineMachine<ErasureState, Erasure>({
   initial: ['QUEUED'],
   transitions: [
     { action: 'start', from: ['QUEUED'], to: 'RUNNING', roles: ['system', 'admin'] },
+    // Staff put a queued wipe on a registered station and name the device holding the medium.
+    { action: 'assign-station', from: ['QUEUED'], to: 'QUEUED', roles: ['warehouse', 'admin'] },
+    // The station refused before writing anything (wrong drive in the bay), or was revoked.
+    { action: 'release', from: ['RUNNING'], to: 'QUEUED', roles: ['system'] },
     { action: 'verify', from: ['RUNNING'], to: 'VERIFYING', roles: ['system', 'admin'] },
     {
       action: 'import-report',

@@ -6,10 +6,16 @@ import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
-import { Certificate, Erasure, SigningKey, StorageMedium } from './erasure.entities.js';
+import { Certificate, Erasure, SigningKey, Station, StorageMedium } from './erasure.entities.js';
 import { ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
+import { StationRegistry } from './station-registry.js';
+import {
+  StationApiController,
+  StationSignatureGuard,
+  StationsController,
+} from './stations.controller.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
 
 /**
@@ -19,16 +25,23 @@ import { CertificateSigner, ErasureStations } from './stations.js';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([StorageMedium, Erasure, Certificate, SigningKey]),
+    TypeOrmModule.forFeature([StorageMedium, Erasure, Certificate, SigningKey, Station]),
     CatalogModule,
   ],
-  controllers: [ErasureController, CertificatesController],
+  controllers: [
+    ErasureController,
+    CertificatesController,
+    StationsController,
+    StationApiController,
+  ],
   providers: [
     ErasureService,
     CertificatesService,
     SamplingService,
     ErasureStations,
     CertificateSigner,
+    StationRegistry,
+    StationSignatureGuard,
   ],
   exports: [ErasureStations],
 })

@@ -44,11 +44,14 @@ import {
   Certificate,
   Erasure,
   type StorageInterface,
+  type Station,
+  type StationProgress,
   StorageMedium,
   type StoredRun,
 } from './erasure.entities.js';
 import { canSeeErasure, ErasureMachine } from './erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
+import { StationRegistry } from './station-registry.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
 
 /** Capacity assumed for a catalog default medium until staff register the real one. */
@@ -64,6 +67,40 @@ export function policyFor(configured: AppConfig['erasure']['policy'], at: Date):
   if (configured !== 'auto') return configured;
   return isPolicyInForce('cn-2027', at) ? 'cn-2027' : 'nist-purge';
 }
+
+/** How a station acts in the history: the platform on its behalf, in its organisation. */
+function stationActor(station: Station): Actor {
+  return { role: 'system', userId: null, organisationId: station.organisationId };
+}
+
+/** A wipe handed to a station: what to wipe, where, and how. */
+export interface StationJob {
+  erasureId: string;
+  attempt: number;
+  device: string;
+  medium: {
+    id: string;
+    serial: string;
+    mediaType: StorageMedium['mediaType'];
+    capacityBytes: number;
+    manufacturer: string | null;
+    model: string | null;
+    itemTraceCode: string;
+  };
+  plan: ErasurePlan;
+  /** The run is the station's while it reports progress at least this often. */
+  leaseMs: number;
+}
+
+/** The run a station reports (validated by StationReportDto). */
+export type StationRunInput = Omit<
+  ErasureRunRecord,
+  'source' | 'serial' | 'capacityBytes' | 'host' | 'operator' | 'model' | 'manufacturer'
+> & {
+  bytesWritten: number;
+  failedPhase?: 'erase' | 'verify';
+  device: { path: string; serial: string; model?: string; sizeBytes: number };
+};
 
 /** States in which a medium's wipe is still under way (one at a time per medium). */
 const OPEN_STATES = ['QUEUED', 'RUNNING', 'VERIFYING', 'FAILED', 'AWAITING_DESTRUCTION'] as const;
@@ -121,6 +158,7 @@ export class ErasureService {
     private readonly sampling: SamplingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
+    private readonly registry: StationRegistry,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -378,6 +416,7 @@ export class ErasureService {
   async run(erasureId: string, attempt: number): Promise<void> {
     const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id: erasureId } });
     if (!e || e.attempt !== attempt) return;
+    if (e.stationId) return; // a registered station runs it (it polls for its wipes)
     const station = this.stations.automatic();
     if (!station) return; // wipes are reported by import now
     let claimed: Erasure;
@@ -738,15 +777,345 @@ export class ErasureService {
     });
   }
 
+  // ---- registered stations (issue 17) --------------------------------------------------------
+
+  /**
+   * Staff put a queued wipe on a registered station and name the block device that holds the
+   * medium there. The station takes it on its next poll. Only an overwrite plan can run on an
+   * nwipe station; the medium's serial must be known (the station checks it on the device).
+   */
+  async assignStation(
+    actor: Actor,
+    erasureId: string,
+    input: { stationId: string; device: string; version?: number },
+  ): Promise<Erasure> {
+    const e = await this.get(actor, erasureId);
+    const station = await this.registry.get(actor, input.stationId);
+    if (station.revokedAt) {
+      throw new ConflictException({
+        message: `Station ${station.name} was revoked`,
+        code: 'station_revoked',
+      });
+    }
+    if (e.organisationId !== null && station.organisationId !== e.organisationId) {
+      throw new NotFound('Station', input.stationId);
+    }
+    const medium = await this.medium(e.mediumId);
+    if (!medium.serial) {
+      throw new ConflictException(
+        `Medium ${medium.id} has no serial yet: register it so the station can check the drive`,
+      );
+    }
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const plan = this.stationPlan(e, medium, item, 1);
+    if (!plan || plan.technique !== 'overwrite') {
+      throw new ConflictException({
+        message: `Policy ${e.policy} needs ${plan?.technique ?? 'a technique no station offers'} for this ${medium.mediaType}; an nwipe station only overwrites: wipe it with a tool that can and import the signed report, or route it to destruction`,
+        code: 'station_cannot_satisfy_policy',
+      });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [busy] = await manager.query<Array<{ id: string }>>(
+        `SELECT id FROM erasures WHERE station_id = $1 AND device = $2 AND id <> $3
+            AND state IN ('QUEUED', 'RUNNING', 'VERIFYING') LIMIT 1`,
+        [station.id, input.device, e.id],
+      );
+      if (busy) {
+        throw new ConflictException(
+          `${input.device} on station ${station.name} is already assigned to erasure ${busy.id}`,
+        );
+      }
+      return this.transitions.apply(ErasureMachine, {
+        manager,
+        id: e.id,
+        action: 'assign-station',
+        actor,
+        expectedVersion: input.version,
+        patch: {
+          station: 'station',
+          stationId: station.id,
+          device: input.device,
+          plan,
+          progress: null,
+          operatorId: `station:${station.id}`,
+          operatorName: station.name,
+        },
+        data: { stationId: station.id, station: station.name, device: input.device },
+      });
+    });
+  }
+
+  /** The plan a station runs for this medium, or null when the policy has none for it. */
+  private stationPlan(e: Erasure, medium: StorageMedium, item: Item, siblings: number) {
+    const engineMedium = this.engineMedium(medium, item, siblings, false);
+    if (!engineMedium) return null;
+    try {
+      return planErasure(e.policy, engineMedium);
+    } catch (err) {
+      if (err instanceof NoCompliantTechniqueError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * A station's poll: the oldest wipe assigned to it that is due (queued and past its retry
+   * time), or one of its own runs whose lease ran out (the station died half way: the wipe is
+   * run again from the start, same attempt). Null when there is nothing to do.
+   */
+  async claimForStation(station: Station): Promise<StationJob | null> {
+    const actor = stationActor(station);
+    for (let tries = 0; tries < 5; tries++) {
+      const [row] = await this.dataSource.query<Array<{ id: string }>>(
+        `SELECT id FROM erasures
+          WHERE station_id = $1
+            AND ((state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+              OR (state = 'RUNNING' AND (lease_until IS NULL OR lease_until < now())))
+          ORDER BY created_at, id LIMIT 1`,
+        [station.id],
+      );
+      if (!row) return null;
+      const e = await this.dataSource.getRepository(Erasure).findOneByOrFail({ id: row.id });
+      const progress: StationProgress = {
+        attempt: e.attempt,
+        phase: 'starting',
+        percent: 0,
+        at: new Date().toISOString(),
+      };
+      let claimed: Erasure;
+      if (e.state === 'QUEUED') {
+        try {
+          claimed = await this.transitions.apply(ErasureMachine, {
+            id: e.id,
+            action: 'start',
+            actor,
+            checkAccess: false,
+            expectedVersion: e.version,
+            patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null, progress },
+            data: { attempt: e.attempt, stationId: station.id, device: e.device },
+          });
+        } catch (err) {
+          if (err instanceof TransitionConflict) continue; // staff changed it meanwhile
+          throw err;
+        }
+      } else {
+        const { affected } = await execute(
+          this.dataSource.manager,
+          `UPDATE erasures SET lease_until = $3, progress = $4
+            WHERE id = $1 AND version = $2 AND state = 'RUNNING'
+              AND (lease_until IS NULL OR lease_until < now())`,
+          [e.id, e.version, new Date(Date.now() + LEASE_MS), JSON.stringify(progress)],
+        );
+        if (affected !== 1) continue;
+        claimed = e;
+      }
+      const medium = await this.medium(claimed.mediumId);
+      const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+      const siblings = await this.dataSource
+        .getRepository(StorageMedium)
+        .count({ where: { itemId: item.id } });
+      const plan = claimed.plan ?? this.stationPlan(claimed, medium, item, siblings);
+      return {
+        erasureId: claimed.id,
+        attempt: claimed.attempt,
+        device: claimed.device!,
+        medium: {
+          id: medium.id,
+          serial: medium.serial ?? '',
+          mediaType: medium.mediaType,
+          capacityBytes: medium.capacityBytes,
+          manufacturer: medium.manufacturer,
+          model: medium.model,
+          itemTraceCode: item.traceCode,
+        },
+        plan: plan!,
+        leaseMs: LEASE_MS,
+      };
+    }
+    return null;
+  }
+
+  /** The station's run of this wipe, or 409 (it was released, retried or reassigned). */
+  private async stationRun(station: Station, erasureId: string, attempt: number) {
+    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id: erasureId } });
+    if (!e || e.stationId !== station.id) throw new NotFound('Erasure', erasureId);
+    if (e.state !== 'RUNNING' || e.attempt !== attempt) {
+      throw new ConflictException({
+        message: `Erasure ${e.id} is ${e.state} at attempt ${e.attempt}: this run is no longer yours; stop it`,
+        code: 'station_run_superseded',
+      });
+    }
+    return e;
+  }
+
+  /** Progress while the station runs; it also renews the station's lease on the run. */
+  async stationProgress(
+    station: Station,
+    erasureId: string,
+    input: Omit<StationProgress, 'at'>,
+  ): Promise<void> {
+    const e = await this.stationRun(station, erasureId, input.attempt);
+    const progress: StationProgress = { ...input, at: new Date().toISOString() };
+    const { affected } = await execute(
+      this.dataSource.manager,
+      `UPDATE erasures SET progress = $4, lease_until = $5
+        WHERE id = $1 AND station_id = $2 AND attempt = $3 AND state = 'RUNNING'`,
+      [e.id, station.id, input.attempt, JSON.stringify(progress), new Date(Date.now() + LEASE_MS)],
+    );
+    if (affected !== 1) await this.stationRun(station, erasureId, input.attempt); // → 409
+  }
+
+  /**
+   * The station refused the wipe before writing anything (the drive in the bay is not the
+   * medium, the device vanished, the device is not one it may wipe): back to the queue,
+   * unassigned, attempt not used, so staff can put the right drive on.
+   */
+  async stationRefusal(
+    station: Station,
+    erasureId: string,
+    input: { attempt: number; code: string; reason: string; deviceSerial?: string },
+  ): Promise<Erasure> {
+    const e = await this.stationRun(station, erasureId, input.attempt);
+    return this.transitions.apply(ErasureMachine, {
+      id: e.id,
+      action: 'release',
+      actor: stationActor(station),
+      checkAccess: false,
+      expectedVersion: e.version,
+      patch: {
+        stationId: null,
+        device: null,
+        leaseUntil: null,
+        progress: null,
+        failureReason: `${station.name} refused ${e.device}: ${input.reason}`,
+      },
+      data: {
+        stationId: station.id,
+        device: e.device,
+        code: input.code,
+        reason: input.reason,
+        ...(input.deviceSerial !== undefined ? { deviceSerial: input.deviceSerial } : {}),
+      },
+    });
+  }
+
+  /** Revoked station: its queued and running wipes go back to the queue, unassigned. */
+  async revokeStation(actor: Actor, stationId: string, reason: string): Promise<Station> {
+    return this.dataSource.transaction(async (manager) => {
+      const { station, changed } = await this.registry.revoke(manager, actor, stationId, reason);
+      if (!changed) return station;
+      const assigned = await manager.getRepository(Erasure).find({
+        where: { stationId: station.id, state: In(['QUEUED', 'RUNNING']) },
+      });
+      for (const e of assigned) {
+        await this.transitions.apply(ErasureMachine, {
+          manager,
+          id: e.id,
+          action: e.state === 'RUNNING' ? 'release' : 'assign-station',
+          actor: e.state === 'RUNNING' ? SYSTEM_ACTOR : actor,
+          checkAccess: false,
+          expectedVersion: e.version,
+          patch: { stationId: null, device: null, leaseUntil: null, progress: null },
+          data: { stationId: station.id, reason: `station revoked: ${reason}` },
+        });
+      }
+      return station;
+    });
+  }
+
+  /**
+   * The station's signed report of its run: VERIFYING and the certificate (tool nwipe, the
+   * station's verification sample), or FAILED and a retry / destruction.
+   */
+  async stationReport(
+    station: Station,
+    erasureId: string,
+    input: { attempt: number; run: StationRunInput },
+  ): Promise<Erasure> {
+    const e = await this.stationRun(station, erasureId, input.attempt);
+    const medium = await this.medium(e.mediumId);
+    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const { device, bytesWritten, failedPhase, ...rest } = input.run;
+    const record: ErasureRunRecord = {
+      ...rest,
+      source: 'reloop-station',
+      // The medium is what was checked against the device's kernel serial before writing.
+      serial: device.serial,
+      capacityBytes: device.sizeBytes,
+      bytesWritten,
+      ...(device.model ? { model: device.model } : {}),
+      host: station.name,
+      operator: station.name,
+    };
+    const run: StoredRun = {
+      ...record,
+      attempt: e.attempt,
+      signedBy: station.id,
+      device,
+      ...(failedPhase ? { failedPhase } : {}),
+      durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt),
+    };
+    const actor = stationActor(station);
+    await this.dataSource.transaction(async (manager) => {
+      const plan = e.plan ?? undefined;
+      if (record.status === 'failed' && failedPhase !== 'verify') {
+        const failed = await this.fail(
+          manager,
+          e,
+          [],
+          record.failureReason ?? 'erase failed',
+          failedPhase ?? 'erase',
+          run,
+          plan,
+        );
+        await this.route(manager, failed, {
+          failedPhase: failedPhase ?? 'erase',
+          reason: record.failureReason,
+        });
+        return;
+      }
+      const verifying = await this.transitions.apply(ErasureMachine, {
+        manager,
+        id: e.id,
+        action: 'verify',
+        actor,
+        checkAccess: false,
+        expectedVersion: e.version,
+        patch: { progress: null },
+        data: { attempt: e.attempt, stationId: station.id, verification: record.verification },
+      });
+      await this.conclude(manager, verifying, medium, item, run, record, {
+        verifier: {
+          name: `${station.name}: ${record.tool.name} ${record.tool.version} verification and seeded read-back sample`,
+        },
+      });
+    });
+    return this.dataSource.getRepository(Erasure).findOneByOrFail({ id: e.id });
+  }
+
   // ---- people's actions --------------------------------------------------------------------
 
   /** A real tool's report (nwipe text, Blancco JSON/XML), trusted only for the same serial. */
   async importReport(
     actor: Actor,
     erasureId: string,
-    input: { content: string; format?: 'nwipe' | 'blancco'; version?: number },
+    input: {
+      content: string;
+      format?: 'nwipe' | 'blancco';
+      version?: number;
+      stationId: string;
+      signature: string;
+    },
   ): Promise<Erasure> {
     const e = await this.get(actor, erasureId);
+    // Anyone with a warehouse login could type a report: only one signed by a registered
+    // station of the wiping organisation counts (issue 17), and it is checked first.
+    const signer = await this.registry.checkReportSignature({
+      stationId: input.stationId,
+      signature: input.signature,
+      erasureId: e.id,
+      organisationId: e.organisationId,
+      content: input.content,
+    });
     let runs: ErasureRunRecord[];
     try {
       runs = importReport(input.content, input.format);
@@ -781,7 +1150,12 @@ export class ErasureService {
     }
     const importer = await this.operatorFor(this.dataSource.manager, actor.userId);
     const importerName = importer?.name ?? actor.role;
-    const run: StoredRun = { ...record, attempt: e.attempt, importedBy: actor.userId ?? undefined };
+    const run: StoredRun = {
+      ...record,
+      attempt: e.attempt,
+      importedBy: actor.userId ?? undefined,
+      signedBy: signer.id,
+    };
     return this.dataSource.transaction(async (manager) => {
       const verifying = await this.transitions.apply(ErasureMachine, {
         manager,
@@ -794,7 +1168,12 @@ export class ErasureService {
           operatorName: importerName,
           leaseUntil: null,
         },
-        data: { source: record.source, tool: record.tool, serial: record.serial },
+        data: {
+          source: record.source,
+          tool: record.tool,
+          serial: record.serial,
+          signedBy: signer.id,
+        },
       });
       await this.conclude(manager, verifying, medium, item, run, record, {
         operator: {

@@ -12,6 +12,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { CatalogService } from '../../src/catalog/catalog.service.js';
 import { SimulatedStation } from '../../src/erasure/engine/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
+import { registerStation, type TestStation } from '../support/stations.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const HDD_SERIAL = 'WD-WCAYU1234567';
@@ -74,6 +75,7 @@ describe('erasure', () => {
   let otherWarehouse: TestUser;
   let owner: TestUser;
   let support: TestUser;
+  let station: TestStation;
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -90,6 +92,8 @@ describe('erasure', () => {
     otherWarehouse = await t.user('warehouse');
     owner = await t.user('customer');
     support = await t.user('support');
+    // Imported reports count only when signed by a registered station of the warehouse.
+    station = await registerStation(t, await t.user('admin'), warehouse.organisationId!);
   });
   afterAll(() => t.close());
 
@@ -133,6 +137,13 @@ describe('erasure', () => {
     expect(res.status).toBe(200);
     return res.body.items as ErasureBody[];
   };
+
+  /** An import-report body signed by the warehouse's station. */
+  const signed = (erasureId: string, content: string, extra: Record<string, unknown> = {}) => ({
+    content,
+    ...extra,
+    ...station.signReport(erasureId, content),
+  });
 
   const itemRow = (id: string) => ds.getRepository(Item).findOneByOrFail({ id });
   const count = async (sql: string, params: unknown[]) =>
@@ -360,7 +371,7 @@ describe('erasure', () => {
       const wrong = await t.http
         .post(`/api/v1/erasures/${queued.id}/import-report`)
         .set(warehouse.auth)
-        .send({ content: blancco('F17XYZ999') });
+        .send(signed(queued.id, blancco('F17XYZ999')));
       expect(wrong.status).toBe(400);
       expect(wrong.body).toMatchObject({ code: 'SERIAL_MISMATCH', mediumSerial: 'F17ABC123' });
       expect((await erasuresOf(phone.id))[0].state).toBe('QUEUED');
@@ -368,8 +379,53 @@ describe('erasure', () => {
       const garbage = await t.http
         .post(`/api/v1/erasures/${queued.id}/import-report`)
         .set(warehouse.auth)
-        .send({ content: '{"report": {}}' });
+        .send(signed(queued.id, '{"report": {}}'));
       expect(garbage.status).toBe(400);
+
+      // A report counts only when a registered station of the warehouse signed it (issue 17):
+      // unsigned → 400, signed over other content, for another wipe, by a stranger's key, by
+      // another organisation's station or by a revoked station → 403; nothing is recorded.
+      const report = blancco('F17ABC123');
+      const importing = (body: Record<string, unknown>) =>
+        t.http.post(`/api/v1/erasures/${queued.id}/import-report`).set(warehouse.auth).send(body);
+      const unsigned = await importing({ content: report });
+      expect(unsigned.status).toBe(400);
+      expect(
+        (unsigned.body as { fields: Array<{ field: string }> }).fields.map((f) => f.field),
+      ).toEqual(expect.arrayContaining(['stationId', 'signature']));
+      const tampered = await importing({
+        ...station.signReport(queued.id, blancco('F17ABC124')),
+        content: report,
+      });
+      expect(tampered.status).toBe(403);
+      expect(tampered.body).toMatchObject({ code: 'report_signature_invalid' });
+      const otherWipe = await importing({
+        ...station.signReport(phone.id, report),
+        content: report,
+      });
+      expect(otherWipe.body).toMatchObject({ code: 'report_signature_invalid' });
+      const admin = await t.user('admin');
+      const foreign = await registerStation(t, admin, otherWarehouse.organisationId!);
+      const foreignSigned = await importing({
+        ...foreign.signReport(queued.id, report),
+        content: report,
+      });
+      expect(foreignSigned.status).toBe(403);
+      const revokedStation = await registerStation(t, admin, warehouse.organisationId!);
+      const revoke = await t.http
+        .post(`/api/v1/stations/${revokedStation.id}/revoke`)
+        .set(admin.auth)
+        .send({ reason: 'key leaked' });
+      expect(revoke.status).toBe(200);
+      expect(revoke.body).toMatchObject({ revoked: true });
+      const byRevoked = await importing({
+        ...revokedStation.signReport(queued.id, report),
+        content: report,
+      });
+      expect(byRevoked.status).toBe(403);
+      expect(byRevoked.body).toMatchObject({ code: 'station_revoked' });
+      const unchanged = (await erasuresOf(phone.id))[0];
+      expect(unchanged).toMatchObject({ state: 'QUEUED', version: queued.version, runs: [] });
 
       // Other warehouses do not see it; a customer may not import.
       expect(
@@ -377,7 +433,7 @@ describe('erasure', () => {
           await t.http
             .post(`/api/v1/erasures/${queued.id}/import-report`)
             .set(otherWarehouse.auth)
-            .send({ content: blancco('F17ABC123') })
+            .send(signed(queued.id, blancco('F17ABC123')))
         ).status,
       ).toBe(404);
       expect(
@@ -385,14 +441,14 @@ describe('erasure', () => {
           await t.http
             .post(`/api/v1/erasures/${queued.id}/import-report`)
             .set(owner.auth)
-            .send({ content: blancco('F17ABC123') })
+            .send(signed(queued.id, blancco('F17ABC123')))
         ).status,
       ).toBe(403);
 
       const right = await t.http
         .post(`/api/v1/erasures/${queued.id}/import-report`)
         .set(warehouse.auth)
-        .send({ content: blancco('f17abc123 ') });
+        .send(signed(queued.id, blancco('f17abc123 ')));
       expect(right.status).toBe(200);
       expect(right.body).toMatchObject({ state: 'SUCCEEDED', certificate: { revoked: false } });
       const cert = await t.http
@@ -410,7 +466,7 @@ describe('erasure', () => {
       const again = await t.http
         .post(`/api/v1/erasures/${queued.id}/import-report`)
         .set(warehouse.auth)
-        .send({ content: blancco('F17ABC123') });
+        .send(signed(queued.id, blancco('F17ABC123')));
       expect(again.status).toBe(409);
 
       // nwipe's overwrite of a magnetic drive does not meet NIST Purge (the policy before
@@ -426,7 +482,7 @@ describe('erasure', () => {
       const refused = await t.http
         .post(`/api/v1/erasures/${hdd.id}/import-report`)
         .set(warehouse.auth)
-        .send({ content: NWIPE_REPORT, format: 'nwipe' });
+        .send(signed(hdd.id, NWIPE_REPORT, { format: 'nwipe' }));
       expect(refused.status).toBe(200);
       expect(refused.body).toMatchObject({ state: 'QUEUED', attempt: 2, certificate: null });
       expect(
@@ -462,9 +518,9 @@ describe('erasure', () => {
       const imported = await t.http
         .post(`/api/v1/erasures/${e.id}/import-report`)
         .set(warehouse.auth)
-        .send({
-          content: blancco('EMMC-0001').replace('Cryptographic Erasure', 'eMMC Block Erase'),
-        });
+        .send(
+          signed(e.id, blancco('EMMC-0001').replace('Cryptographic Erasure', 'eMMC Block Erase')),
+        );
       expect(imported.body.state).toBe('SUCCEEDED');
       const allocated = await transitions.apply(ItemMachine, {
         id: tablet.id,

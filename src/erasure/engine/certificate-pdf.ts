@@ -68,6 +68,14 @@ export function certificateRows(
         ...(s.policy ? [['Policy', s.policy] as [string, string]] : []),
         ['Tool and version', `${s.tool.name} ${s.tool.version}`],
         ['Verification method', `${s.verification.method} (${s.verification.outcome})`],
+        ...(s.verification.sample
+          ? [
+              [
+                'Station read-back sample',
+                `${s.verification.sample.sampledBlocks} of ${s.verification.sample.deviceBlocks} blocks of ${s.verification.sample.blockBytes} bytes (first, last and ${(s.verification.sample.fraction * 100).toFixed(2)} % seeded random), ${s.verification.sample.mismatchedBlocks} not 0x${s.verification.sample.expectedByte}: ${s.verification.sample.outcome}; seed ${s.verification.sample.seed}`,
+              ] as [string, string],
+            ]
+          : []),
         ['Started', s.startedAt],
         ['Completed', s.completedAt],
         ...(s.notes ? [['Notes', s.notes] as [string, string]] : []),

@@ -22,6 +22,7 @@ import type {
   SanitizationLevel,
   Technique,
   VerificationOutcome,
+  VerificationSample,
 } from './types.js';
 
 export const CERTIFICATE_SCHEMA = 'reloop.sanitization-certificate/v1';
@@ -66,6 +67,8 @@ export interface SanitizationCertificate {
       /** 'visual' is the inspection of a destroyed medium's remains. */
       method: 'full' | 'sample' | 'visual';
       outcome: VerificationOutcome;
+      /** The station's own seeded read-back sample, when a station ran the wipe. */
+      sample?: VerificationSample;
     };
     /** ISO-8601 UTC. */
     startedAt: string;
@@ -188,7 +191,11 @@ export function buildErasureCertificate(input: ErasureCertificateInput): Sanitiz
       ...(passes !== undefined ? { passes } : {}),
       ...(input.policy ? { policy: input.policy } : {}),
       tool: { ...run.tool },
-      verification: { method: run.verification.method, outcome: run.verification.outcome },
+      verification: {
+        method: run.verification.method,
+        outcome: run.verification.outcome,
+        ...(run.verification.sample ? { sample: { ...run.verification.sample } } : {}),
+      },
       startedAt: run.startedAt,
       completedAt: run.finishedAt,
       ...(input.runId ? { runId: input.runId } : {}),

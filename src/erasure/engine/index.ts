@@ -9,3 +9,4 @@ export * from './certificate-pdf.js';
 export * from './sampling.js';
 export * from './destruction.js';
 export * from './gate.js';
+export * from './station-signature.js';

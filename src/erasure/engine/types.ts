@@ -37,6 +37,26 @@ export const DESTRUCTIVE_TECHNIQUES: readonly Technique[] = ['shred', 'disintegr
 export type VerificationMethod = 'full' | 'sample' | 'none';
 export type VerificationOutcome = 'passed' | 'failed' | 'not-run';
 
+/**
+ * A station's own read-back after the tool finished (issue 17): the first and last blocks plus
+ * a seeded random share of the device, each compared with the pattern the last pass wrote.
+ * The seed and algorithm reproduce the offsets; their digest lets an auditor check a replay.
+ */
+export interface VerificationSample {
+  seed: string;
+  algorithm: 'sfc32-sha256';
+  blockBytes: number;
+  deviceBlocks: number;
+  sampledBlocks: number;
+  fraction: number;
+  /** The byte every sampled byte must hold, hex ('00' after a zero pass). */
+  expectedByte: string;
+  mismatchedBlocks: number;
+  firstMismatchOffset?: number;
+  offsetsSha256: string;
+  outcome: 'passed' | 'failed';
+}
+
 /** One storage medium of an item (a laptop with two drives has two). */
 export interface Medium {
   /** Platform id of the medium, when known. */
@@ -63,13 +83,19 @@ export interface ErasureRunRecord {
   capacityBytes?: number;
   /** Bytes written at least once, when the tool reports it (nwipe "Bytes Erased"). */
   bytesErased?: number;
+  /** Bytes written over all passes, when the station counted them. */
+  bytesWritten?: number;
   /** null when the tool's method name could not be mapped to a technique with confidence. */
   technique: Technique | null;
   /** The tool's own method label, kept verbatim for the certificate and audits. */
   methodName: string;
   passesRequested?: number;
   passesCompleted: number;
-  verification: { method: VerificationMethod; outcome: VerificationOutcome };
+  verification: {
+    method: VerificationMethod;
+    outcome: VerificationOutcome;
+    sample?: VerificationSample;
+  };
   status: 'succeeded' | 'failed';
   /** ISO-8601 UTC. */
   startedAt: string;

@@ -1,0 +1,154 @@
+import {
+  Body,
+  type CanActivate,
+  Controller,
+  createParamDecorator,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  Injectable,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { ErasureService } from './erasure.service.js';
+import type { Station } from './erasure.entities.js';
+import { StationRegistry, stationView } from './station-registry.js';
+import {
+  RegisterStationDto,
+  RevokeStationDto,
+  StationProgressDto,
+  StationRefusalDto,
+  StationReportDto,
+} from './station.dto.js';
+
+type StationRequest = FastifyRequest & { rawBody?: Buffer; station?: Station };
+
+/** Authenticates the signed station request before the body is validated or anything read. */
+@Injectable()
+export class StationSignatureGuard implements CanActivate {
+  constructor(private readonly registry: StationRegistry) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<StationRequest>();
+    req.station = await this.registry.authenticate({
+      headers: req.headers,
+      method: req.method,
+      url: req.url,
+      rawBody: req.rawBody,
+    });
+    return true;
+  }
+}
+
+const CurrentStation = createParamDecorator((_: unknown, ctx: ExecutionContext): Station => {
+  const station = ctx.switchToHttp().getRequest<StationRequest>().station;
+  if (!station) throw new Error('CurrentStation used without StationSignatureGuard');
+  return station;
+});
+
+/** Admin: register and revoke wiping stations; warehouse staff see their own. */
+@ApiTags('stations')
+@ApiBearerAuth()
+@Controller('stations')
+export class StationsController {
+  constructor(
+    private readonly registry: StationRegistry,
+    private readonly erasures: ErasureService,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  async register(@CurrentActor() actor: Actor, @Body() body: RegisterStationDto) {
+    return stationView(await this.registry.register(actor, body));
+  }
+
+  @Get()
+  @SignedIn()
+  async list(@CurrentActor() actor: Actor) {
+    return { items: (await this.registry.list(actor)).map(stationView) };
+  }
+
+  @Get(':id')
+  @SignedIn()
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return stationView(await this.registry.get(actor, id));
+  }
+
+  /** Its reports stop being accepted at once; its queued and running wipes are unassigned. */
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @Roles('admin')
+  async revoke(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RevokeStationDto,
+  ) {
+    return stationView(await this.erasures.revokeStation(actor, id, body.reason));
+  }
+}
+
+/**
+ * The API a wiping station talks to (`node dist/src/main.js station`): no user token, every
+ * request signed with the station's key. 401 station_signature_invalid for a missing or wrong
+ * signature, 403 station_revoked for a revoked station; nothing is recorded then.
+ */
+@ApiTags('station')
+@ApiHeader({ name: 'Reloop-Station', description: 'The station id', required: true })
+@ApiHeader({ name: 'Reloop-Timestamp', description: 'ISO-8601, within 5 minutes', required: true })
+@ApiHeader({
+  name: 'Reloop-Signature',
+  description:
+    'base64url Ed25519 over "reloop-station-request-v1\\n<METHOD>\\n<path>\\n<timestamp>\\n<sha256 hex of the raw body>" (docs/erasure.md)',
+  required: true,
+})
+@Controller('station')
+@Public()
+@UseGuards(StationSignatureGuard)
+export class StationApiController {
+  constructor(private readonly erasures: ErasureService) {}
+
+  /** The next wipe for this station, or { job: null }. */
+  @Post('claim')
+  @HttpCode(200)
+  async claim(@CurrentStation() station: Station) {
+    return { job: await this.erasures.claimForStation(station) };
+  }
+
+  @Post('erasures/:id/progress')
+  @HttpCode(204)
+  async progress(
+    @CurrentStation() station: Station,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: StationProgressDto,
+  ) {
+    await this.erasures.stationProgress(station, id, body);
+  }
+
+  @Post('erasures/:id/refuse')
+  @HttpCode(200)
+  async refuse(
+    @CurrentStation() station: Station,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: StationRefusalDto,
+  ) {
+    const e = await this.erasures.stationRefusal(station, id, body);
+    return { id: e.id, state: e.state, attempt: e.attempt };
+  }
+
+  @Post('erasures/:id/report')
+  @HttpCode(200)
+  async report(
+    @CurrentStation() station: Station,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: StationReportDto,
+  ) {
+    const e = await this.erasures.stationReport(station, id, body);
+    return { id: e.id, state: e.state, attempt: e.attempt, failureReason: e.failureReason };
+  }
+}

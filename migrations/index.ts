@@ -18,6 +18,7 @@ import { Resale1763960000000 } from './1763960000000-resale.js';
 import { Vehicles1763970000000 } from './1763970000000-vehicles.js';
 import { CertifiedErasureProviders1764200000000 } from './1764200000000-certified-erasure-providers.js';
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
+import { ItemOwnerships1764400000000 } from './1764400000000-item-ownerships.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 
 export const ALL_MIGRATIONS = [
@@ -39,5 +40,6 @@ export const ALL_MIGRATIONS = [
   Vehicles1763970000000,
   CertifiedErasureProviders1764200000000,
   Sessions1764300000000,
+  ItemOwnerships1764400000000,
   SaleOrderComplete1764600000000,
 ];

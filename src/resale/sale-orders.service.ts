@@ -31,6 +31,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
+import { PLATFORM_OWNER } from '../core/items/ownership.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
@@ -776,6 +777,17 @@ export class SaleOrdersService {
   ): Promise<SaleOrder> {
     const deliveredAt = proof.at;
     const before = await m.getRepository(SaleOrder).findOne({ where: { id } });
+    // Title passes to the buyer at delivery (spec §2): first, so the delivery itself opens the
+    // buyer's period of the item's history. A refused delivery rolls this back with it.
+    if (before?.state === 'SHIPPED') {
+      await this.items.transferOwnership(
+        m,
+        before.itemId,
+        { kind: 'user', id: before.buyerId },
+        'sale-delivered',
+        actor,
+      );
+    }
     const order = await this.transitions.apply(SaleOrderMachine, {
       manager: m,
       id,
@@ -1320,6 +1332,8 @@ export class SaleOrdersService {
         },
         jobs,
       });
+      // Returned and refunded: the platform owns the item again; the buyer's period ends here.
+      await this.items.transferOwnership(m, order.itemId, PLATFORM_OWNER, 'sale-returned');
     });
   }
 }

@@ -19,6 +19,7 @@ import { Vehicles1763970000000 } from './1763970000000-vehicles.js';
 import { ErasureStations1764100000000 } from './1764100000000-erasure-stations.js';
 import { CertifiedErasureProviders1764200000000 } from './1764200000000-certified-erasure-providers.js';
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
+import { ItemOwnerships1764400000000 } from './1764400000000-item-ownerships.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 
 export const ALL_MIGRATIONS = [
@@ -41,5 +42,6 @@ export const ALL_MIGRATIONS = [
   ErasureStations1764100000000,
   CertifiedErasureProviders1764200000000,
   Sessions1764300000000,
+  ItemOwnerships1764400000000,
   SaleOrderComplete1764600000000,
 ];

@@ -3,6 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
+import { ItemsService } from '../core/items/items.service.js';
+import { PLATFORM_OWNER } from '../core/items/ownership.js';
 import { HistoryService } from '../core/history/history.service.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -63,6 +65,7 @@ export class TradeInWorkflow {
     private readonly outbox: OutboxService,
     private readonly history: HistoryService,
     private readonly valuation: ValuationService,
+    private readonly items: ItemsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -506,6 +509,8 @@ export class TradeInWorkflow {
       ],
     );
     if (rows.length === 0) return [];
+    // Paid out: the platform owns the item now; the seller's period of its history ends here.
+    await this.items.transferOwnership(m, it.itemId, PLATFORM_OWNER, 'trade-in-paid-out');
     return [
       job(DisposeItem, { itemId: it.itemId }),
       job(NotifyOwner, {

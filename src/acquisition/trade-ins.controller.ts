@@ -116,10 +116,13 @@ export class TradeInsController {
     );
   }
 
-  /** After review: the order goes on (payouts that waited are created now). */
+  /**
+   * After review: the order goes on (payouts that waited are created now). Money, so an admin or
+   * a lead of a warehouse that received the order's items decides — not support (spec §2).
+   */
   @Post(':id/release-hold')
   @HttpCode(200)
-  @Roles('support', 'admin')
+  @Roles('admin', 'warehouse')
   async releaseHold(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -473,7 +473,16 @@ export class TradeInsService {
 
   async releaseHold(actor: Actor, id: string, note: string, version?: number) {
     return this.dataSource.transaction(async (m) => {
-      const order = await this.lockVisible(m, actor, id);
+      const order = await this.workflow.lockOrder(m, id);
+      if (!order) throw new NotFound('Trade-in', id);
+      const items = await m.getRepository(TradeInItem).find({ where: { orderId: id } });
+      await this.assertHoldDecider(
+        m,
+        actor,
+        id,
+        items.map((i) => i.warehouseId),
+        'Only a warehouse lead or an admin releases a held order',
+      );
       if (version !== undefined && version !== order.version) {
         throw new ConflictException({
           message: `TradeInOrder ${id} is at version ${order.version}, not ${version}`,
@@ -536,20 +545,13 @@ export class TradeInsService {
       const order = await this.workflow.lockOrder(m, id);
       if (!order) throw new NotFound('Trade-in', id);
       const it = await this.tradeInItem(m, id, itemId);
-      if (actor.role !== 'admin') {
-        const [me] = await m.query<Array<{ lead: boolean }>>(
-          'SELECT lead FROM users WHERE id = $1',
-          [actor.userId],
-        );
-        const theirs =
-          actor.role === 'warehouse' &&
-          actor.organisationId !== null &&
-          it.warehouseId === actor.organisationId;
-        if (!theirs) throw new NotFound('Trade-in', id);
-        if (!me?.lead) {
-          throw new ForbiddenException('Only a warehouse lead or an admin decides a mileage hold');
-        }
-      }
+      await this.assertHoldDecider(
+        m,
+        actor,
+        id,
+        [it.warehouseId],
+        'Only a warehouse lead or an admin decides a mileage hold',
+      );
       if (!it.mileageHold) {
         throw new ConflictException({
           message: 'The payout is not held for the car’s mileage',
@@ -710,6 +712,29 @@ export class TradeInsService {
   }
 
   // ---- helpers --------------------------------------------------------------------------
+
+  /**
+   * Holds guard money (payouts), so they are decided by an admin or a lead of a warehouse that
+   * received the goods: another warehouse gets 404, a grader who is not a lead 403.
+   */
+  private async assertHoldDecider(
+    m: EntityManager,
+    actor: Actor,
+    orderId: string,
+    warehouseIds: ReadonlyArray<string | null>,
+    refusal: string,
+  ): Promise<void> {
+    if (actor.role === 'admin' || actor.role === 'system') return;
+    const theirs =
+      actor.role === 'warehouse' &&
+      actor.organisationId !== null &&
+      warehouseIds.includes(actor.organisationId);
+    if (!theirs) throw new NotFound('Trade-in', orderId);
+    const [me] = await m.query<Array<{ lead: boolean }>>('SELECT lead FROM users WHERE id = $1', [
+      actor.userId,
+    ]);
+    if (!me?.lead) throw new ForbiddenException(refusal);
+  }
 
   private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {
     const order = await this.workflow.lockOrder(m, id);

@@ -25,3 +25,9 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   if (!actor) throw new Error('CurrentActor used on a route without authentication');
   return actor;
 });
+
+/** The actor when the request carried a valid token, else null (for @Public routes). */
+export const OptionalActor = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Actor | null =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor ?? null,
+);

@@ -80,7 +80,7 @@ export interface AppConfig {
   /** Cron pattern of the periodic valuation refit. */
   valuation: { refitCron: string };
   /** Resale (issue [resale]): checkout reservation time, default buyer return window. */
-  resale: { reservationMinutes: number; returnWindowDays: number };
+  resale: { reservationMinutes: number; returnWindowDays: number; maxOpenReservations: number };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -159,6 +159,7 @@ class EnvironmentVariables {
   @Max(1440)
   RESALE_RESERVATION_MINUTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) RESALE_MAX_OPEN_RESERVATIONS?: number;
 }
 
 const HINTS: Record<string, string> = {
@@ -275,6 +276,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     resale: {
       reservationMinutes: raw.RESALE_RESERVATION_MINUTES ?? 15,
       returnWindowDays: raw.RESALE_RETURN_WINDOW_DAYS ?? 7,
+      // Unpaid checkouts one buyer may hold at once (issue 18): nobody reserves the whole market.
+      maxOpenReservations: raw.RESALE_MAX_OPEN_RESERVATIONS ?? 3,
     },
     warnings,
   };
@@ -434,4 +437,5 @@ const KNOWN_KEYS = [
   'VALUATION_REFIT_CRON',
   'RESALE_RESERVATION_MINUTES',
   'RESALE_RETURN_WINDOW_DAYS',
+  'RESALE_MAX_OPEN_RESERVATIONS',
 ];

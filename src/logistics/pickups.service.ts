@@ -272,7 +272,7 @@ export class PickupsService {
         PickupMachine,
         p,
         actor,
-        pickupView(p, (id) => codes.get(id) ?? null),
+        pickupView(p, (id) => codes.get(id) ?? null, sealVisibleTo(p, actor)),
       ),
     );
   }
@@ -836,7 +836,27 @@ function isUniqueViolation(err: unknown): boolean {
   );
 }
 
-export function pickupView(p: Pickup, traceCode: (itemId: string) => string | null) {
+/**
+ * The expected seal number is what receiving checks the bag against (issue 18): only whoever
+ * recorded it — the courier at collection, the store that sealed a consolidation — and admins
+ * may read it back. The receiving warehouse must read the seal off the bag itself.
+ */
+export function sealVisibleTo(p: Pickup, actor: Actor): boolean {
+  if (actor.role === 'admin' || actor.role === 'system') return true;
+  if (actor.role === 'courier') return p.courierId !== null && p.courierId === actor.userId;
+  return (
+    p.direction === 'store-consolidation' &&
+    actor.role === 'warehouse' &&
+    actor.organisationId !== null &&
+    actor.organisationId === p.storeId
+  );
+}
+
+export function pickupView(
+  p: Pickup,
+  traceCode: (itemId: string) => string | null,
+  showSeal = false,
+) {
   return {
     id: p.id,
     direction: p.direction,
@@ -856,7 +876,8 @@ export function pickupView(p: Pickup, traceCode: (itemId: string) => string | nu
     attempt: p.attempt,
     failures: p.failures,
     courierId: p.courierId,
-    sealNumber: p.sealNumber,
+    sealed: p.sealNumber !== null,
+    ...(showSeal ? { sealNumber: p.sealNumber } : {}),
     photoRefs: p.photoRefs,
     collectedAt: p.collectedAt,
     deliveredAt: p.deliveredAt,

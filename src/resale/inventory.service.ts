@@ -10,7 +10,8 @@ import type { ItemAvailableForSale } from '../core/jobs/job-catalogue.js';
 import type { JobPayload } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InventoryQuery, PoolQuery } from './resale.dto.js';
-import { InventoryEntry } from './resale.entities.js';
+import { InventoryEntry, Listing } from './resale.entities.js';
+import { ListingMachine } from './resale.machines.js';
 
 interface InventoryRow {
   item_id: string;
@@ -228,6 +229,22 @@ export class InventoryService {
         (!seesEverything(actor) && entry.merchantId !== actor.organisationId)
       ) {
         throw new NotFound('Inventory item', itemId);
+      }
+      // A draft made under this allocation dies with it (issue 18): otherwise it would block the
+      // next merchant's listing, and its publish would sell stock that merchant holds.
+      const drafts = await m
+        .getRepository(Listing)
+        .find({ where: { itemId, state: 'DRAFT' }, lock: { mode: 'pessimistic_write' } });
+      for (const draft of drafts) {
+        await this.transitions.apply(ListingMachine, {
+          manager: m,
+          id: draft.id,
+          action: 'withdraw',
+          actor,
+          checkAccess: false,
+          patch: { withdrawnAt: new Date() },
+          data: { reason: 'item released to the pool' },
+        });
       }
       await this.transitions.apply(ItemMachine, {
         manager: m,

@@ -1,5 +1,6 @@
 import { seesEverything, type Actor } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { Item } from '../core/items/item.entity.js';
+import { defineMachine, type GuardContext } from '../core/state-machine/machine.js';
 import { readTransferStatus } from '../vehicles/vehicle-facts.service.js';
 import { returnDeadline } from './engine/pricing.js';
 import { Listing, type ListingState, SaleOrder, type SaleOrderState } from './resale.entities.js';
@@ -16,6 +17,25 @@ const ownMerchant = (merchantId: string, actor: Actor) =>
   actor.role === 'merchant' && actor.organisationId !== null && actor.organisationId === merchantId;
 
 /**
+ * Publishing re-checks who holds the item (issue 18): a draft outlives the allocation it was
+ * made under, so a merchant that released the item must not publish — and sell — stock another
+ * merchant has claimed since.
+ */
+async function stillHeldByMerchant({ entity, manager }: GuardContext<Listing>) {
+  const item = await manager
+    .getRepository(Item)
+    .findOne({ where: { id: entity.itemId }, lock: { mode: 'pessimistic_write' } });
+  if (
+    item?.state === 'ALLOCATED' &&
+    item.custodianKind === 'merchant' &&
+    item.custodianId === entity.merchantId
+  ) {
+    return undefined;
+  }
+  return `item ${item?.traceCode ?? entity.itemId} is no longer in this merchant's inventory`;
+}
+
+/**
  * Spec §3: DRAFT → PUBLISHED → RESERVED → SOLD; WITHDRAWN. A reservation is the buyer's
  * checkout; unpaid it expires back to PUBLISHED (delayed job). `edit` keeps the state and
  * records the change (price, text, warranty) in the item's history.
@@ -28,7 +48,13 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
   transitions: [
     { action: 'edit', from: ['DRAFT'], to: 'DRAFT', roles: ['merchant', 'admin'] },
     { action: 'edit', from: ['PUBLISHED'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
-    { action: 'publish', from: ['DRAFT'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
+    {
+      action: 'publish',
+      from: ['DRAFT'],
+      to: 'PUBLISHED',
+      roles: ['merchant', 'admin'],
+      guard: stillHeldByMerchant,
+    },
     { action: 'reserve', from: ['PUBLISHED'], to: 'RESERVED', roles: ['customer'] },
     {
       action: 'release-reservation',

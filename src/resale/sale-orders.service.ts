@@ -31,6 +31,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
+import { PLATFORM_OWNER } from '../core/items/ownership.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
@@ -246,6 +247,7 @@ export class SaleOrdersService {
     }
     const reservedUntil = new Date(Date.now() + this.config.resale.reservationMinutes * 60_000);
     return this.dataSource.transaction(async (m) => {
+      await this.assertReservationRoom(m, actor);
       const item = await m.getRepository(Item).findOneByOrFail({ id: listing.itemId });
       if (erasureBlocked(item)) throw erasureConflict(item);
       const reserved = await this.transitions.apply(ListingMachine, {
@@ -277,6 +279,32 @@ export class SaleOrdersService {
         jobs: (o) => [job(ExpireSaleReservation, { saleOrderId: o.id }, reservedUntil)],
       });
     });
+  }
+
+  /**
+   * One buyer holds at most RESALE_MAX_OPEN_RESERVATIONS unpaid checkouts at once (issue 18),
+   * so nobody takes the market off sale in 15-minute blocks. The buyer's checkouts queue on a
+   * transaction lock, so two at once cannot both take the last place.
+   */
+  private async assertReservationRoom(m: EntityManager, actor: Actor): Promise<void> {
+    if (!actor.userId) return;
+    const max = this.config.resale.maxOpenReservations;
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('sale-order-buyer:' || $1, 0))`, [
+      actor.userId,
+    ]);
+    const [{ open }] = await m.query<Array<{ open: number }>>(
+      `SELECT count(*)::int AS open FROM sale_orders
+        WHERE buyer_id = $1 AND state = 'PENDING_PAYMENT' AND reserved_until > now()`,
+      [actor.userId],
+    );
+    if (open >= max) {
+      throw new ConflictException({
+        message: `You already hold ${open} unpaid reservation${open === 1 ? '' : 's'}, the most one buyer may hold at once (${max}): pay for or cancel one first`,
+        code: 'too_many_reservations',
+        openReservations: open,
+        limit: max,
+      });
+    }
   }
 
   /** A payment intent at the provider (the same one when asked again). */
@@ -749,6 +777,17 @@ export class SaleOrdersService {
   ): Promise<SaleOrder> {
     const deliveredAt = proof.at;
     const before = await m.getRepository(SaleOrder).findOne({ where: { id } });
+    // Title passes to the buyer at delivery (spec §2): first, so the delivery itself opens the
+    // buyer's period of the item's history. A refused delivery rolls this back with it.
+    if (before?.state === 'SHIPPED') {
+      await this.items.transferOwnership(
+        m,
+        before.itemId,
+        { kind: 'user', id: before.buyerId },
+        'sale-delivered',
+        actor,
+      );
+    }
     const order = await this.transitions.apply(SaleOrderMachine, {
       manager: m,
       id,
@@ -1293,6 +1332,8 @@ export class SaleOrdersService {
         },
         jobs,
       });
+      // Returned and refunded: the platform owns the item again; the buyer's period ends here.
+      await this.items.transferOwnership(m, order.itemId, PLATFORM_OWNER, 'sale-returned');
     });
   }
 }

@@ -11,7 +11,8 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Public, Roles } from '../auth/access.decorators.js';
+import { OptionalActor, Public, Roles } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
 import {
   DropOffStoreDto,
   ReplaceServiceAreaDto,
@@ -19,6 +20,19 @@ import {
   StoreFilter,
 } from './service-areas.dto.js';
 import { ServiceAreasService } from './service-areas.service.js';
+
+/**
+ * Each window's courier capacity is operations data (issue 18): how many couriers work an area
+ * tells a competitor the size of the fleet. Admins and support read it; everyone else reads the
+ * windows without it.
+ */
+function forAudience<A extends { windows: ReadonlyArray<{ start: string; end: string }> }>(
+  area: A,
+  actor: Actor | null,
+): A {
+  if (actor && (actor.role === 'admin' || actor.role === 'support')) return area;
+  return { ...area, windows: area.windows.map((w) => ({ start: w.start, end: w.end })) };
+}
 
 /** Where couriers collect. Reading is public (no personal data); changing is for admins. */
 @ApiTags('service-areas')
@@ -28,14 +42,14 @@ export class ServiceAreasController {
 
   @Get()
   @Public()
-  async list() {
-    return { items: await this.areas.listAreas() };
+  async list(@OptionalActor() actor: Actor | null) {
+    return { items: (await this.areas.listAreas()).map((a) => forAudience(a, actor)) };
   }
 
   @Get(':cityCode')
   @Public()
-  get(@Param('cityCode') cityCode: string) {
-    return this.areas.getArea(cityCode);
+  async get(@OptionalActor() actor: Actor | null, @Param('cityCode') cityCode: string) {
+    return forAudience(await this.areas.getArea(cityCode), actor);
   }
 
   @Post()

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
+import { eventOwnedBySql, itemEverOwnedBySql } from '../core/items/ownership.js';
 import { NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -157,9 +158,12 @@ export class SupportCasesService {
     const staff = seesEverything(actor);
     const itemIds = [...new Set(dto.itemIds ?? [])];
     const items = await this.items(itemIds);
+    const mine = staff ? new Set<string>() : await this.everOwned(itemIds, actor.userId);
     for (const id of itemIds) {
       const item = items.find((i) => i.id === id);
-      if (!item || (!staff && item.owner_id !== actor.userId)) throw new NotFound('Item', id);
+      // An owner, current or past (issue 18): the seller may still dispute their trade-in, the
+      // buyer may complain about what they bought.
+      if (!item || (!staff && !mine.has(id))) throw new NotFound('Item', id);
     }
     let customerId: string | null;
     let organisationId: string | null;
@@ -429,6 +433,16 @@ export class SupportCasesService {
     return ids.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
   }
 
+  /** The items of `ids` the user owns or once owned. */
+  private async everOwned(ids: string[], userId: string | null): Promise<Set<string>> {
+    if (ids.length === 0 || !userId) return new Set();
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE ${itemEverOwnedBySql('x.id', '$2')}`,
+      [ids, userId],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   private custodianOrganisation(
     items: Array<{ custodian_kind: string; custodian_id: string | null }>,
   ): string | null {
@@ -449,9 +463,11 @@ export class SupportCasesService {
    * return, yet they may dispute the refund).
    */
   private async orderTouchesOwner(orderId: string, userId: string | null): Promise<boolean> {
+    // The order's events must fall in the customer's own ownership period (issue 18): the
+    // seller of a phone is not a party to its later buyer's sale order.
     const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM item_events e JOIN items i ON i.id = e.item_id
-        WHERE e.entity_id = $1 AND i.owner_id = $2
+      `SELECT 1 FROM item_events e
+        WHERE e.entity_id = $1 AND ${eventOwnedBySql('e', '$2')}
        UNION ALL
        SELECT 1 FROM item_events e
         WHERE e.entity_id = $1 AND e.actor_id = $2 AND e.actor_role = 'customer'

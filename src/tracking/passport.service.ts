@@ -49,7 +49,8 @@ const PUBLIC_FACTS = new Set([
   'certificateNo',
   'certificateCode',
   'verificationCode',
-  'repairs',
+  // Not 'repairs': it is the technician's free-text diagnosis (issue 18). The parts say what
+  // was done.
   'partsReplaced',
   'work',
   'confirmedBySecondGrader',
@@ -95,6 +96,12 @@ function publicFindings(v: unknown): Array<{ label: string; severity: string }> 
     .filter((f) => f.label.length > 0 && f.label.length <= 200)
     .slice(0, 100);
 }
+
+/**
+ * Events that are about a person rather than the item: someone's complaint or dispute
+ * (issue 18). They stay out of the public journey; the chain check still covers them.
+ */
+const PRIVATE_ENTITIES = new Set(['SupportCase']);
 
 const ERASURE_ENTITIES = ['Erasure', 'ErasureCertificate', 'Certificate'];
 const REFURBISHMENT_ENTITIES = ['RefurbishmentOrder', 'Refurbishment'];
@@ -160,7 +167,9 @@ export class PassportService {
           since: c.since,
         };
       }),
-      journey: events.map((e) => ({ at: e.at, event: e.type, state: e.to_state })),
+      journey: events
+        .filter((e) => !PRIVATE_ENTITIES.has(e.entity))
+        .map((e) => ({ at: e.at, event: e.type, state: e.to_state })),
       history: {
         events: report.events,
         intact: report.intact,

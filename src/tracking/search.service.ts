@@ -76,11 +76,14 @@ export class SearchService {
 
     const traceCode = normaliseTraceCode(q);
     if (traceCode) run('traceCode', 'i.trace_code = $1', [traceCode]);
-    if (q.includes('@')) run('email', 'u.email = lower($1)', [q]);
+    // A person finds the items they own now and those they owned before (issue 18).
+    const ownedBy = (userWhere: string) =>
+      `(i.owner_id IN (SELECT id FROM users WHERE ${userWhere})
+        OR i.id IN (SELECT io.item_id FROM item_ownerships io
+                     WHERE io.owner_id IN (SELECT id FROM users WHERE ${userWhere})))`;
+    if (q.includes('@')) run('email', ownedBy('email = lower($1)'), [q]);
     const phone = /^[+\d][\d\s().-]{5,}$/.test(q) ? normalisePhone(q) : null;
-    if (phone) {
-      run('phone', 'i.owner_id IN (SELECT id FROM users WHERE phone = $1)', [phone]);
-    }
+    if (phone) run('phone', ownedBy('phone = $1'), [phone]);
     const digits = q.replace(/[\s-]/g, '');
     if (/^\d{14,16}$/.test(digits)) run('imei', 'i.imei = $1', [digits]);
     if (/^[A-Za-z0-9][A-Za-z0-9./_-]{2,63}$/.test(q)) {
@@ -99,6 +102,7 @@ export class SearchService {
       .slice(0, MAX_HITS);
     // A car's mileage flag with its evidence, next to the item support is looking at.
     const cars = await this.vehicles.flagsForItems(items.map((h) => h.item.id));
+    const owners = await this.ownerships(items.map((h) => h.item.id));
     return {
       query: q,
       items: items.map(({ item, matchedBy }) => ({
@@ -120,9 +124,47 @@ export class SearchService {
               phone: item.owner_phone,
             }
           : null,
+        // Every ownership period: the seller, the platform, the buyer... (support reads all).
+        ownerships: owners.get(item.id) ?? [],
         createdAt: item.created_at,
       })),
     };
+  }
+
+  private async ownerships(itemIds: string[]) {
+    const out = new Map<string, Array<Record<string, unknown>>>();
+    if (itemIds.length === 0) return out;
+    const rows = await this.dataSource.query<
+      Array<{
+        item_id: string;
+        owner_kind: string;
+        owner_id: string | null;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        from_at: Date;
+        to_at: Date | null;
+        cause: string;
+      }>
+    >(
+      `SELECT io.item_id, io.owner_kind, io.owner_id, u.name, u.email, u.phone, io.from_at,
+              io.to_at, io.cause
+         FROM item_ownerships io LEFT JOIN users u ON u.id = io.owner_id
+        WHERE io.item_id = ANY($1::uuid[]) ORDER BY io.item_id, io.from_seq, io.created_at`,
+      [itemIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.item_id) ?? [];
+      list.push({
+        kind: r.owner_kind,
+        ...(r.owner_id ? { id: r.owner_id, name: r.name, email: r.email, phone: r.phone } : {}),
+        from: r.from_at,
+        to: r.to_at,
+        cause: r.cause,
+      });
+      out.set(r.item_id, list);
+    }
+    return out;
   }
 
   /** Items of the trade-in order with this number, through the events that name the order. */

@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { eventOwnedBySql, itemEverOwnedBySql } from '../core/items/ownership.js';
 import {
   custodyChain,
   EVENT_COLUMNS,
   type EventRow,
   ORGANISATION_CUSTODIANS,
 } from './event-row.js';
+import { SchemaProbe } from './schema-probe.js';
 
 interface ItemHead {
   id: string;
   trace_code: string;
-  owner_id: string | null;
 }
 
 interface OrganisationRef {
@@ -23,27 +24,106 @@ interface OrganisationRef {
 
 /** Hard cap on one timeline read (an order holds at most 20 items). */
 const MAX_EVENTS = 5000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every uuid-shaped string anywhere in an event's data. */
+function uuidsIn(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (UUID.test(value)) out.add(value.toLowerCase());
+  } else if (Array.isArray(value)) {
+    for (const v of value) uuidsIn(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) uuidsIn(v, out);
+  }
+}
+
+/** The data without any other person's user id (couriers, graders, buyers...). */
+export function withoutPeople(value: unknown, people: ReadonlySet<string>): unknown {
+  if (typeof value === 'string') return people.has(value.toLowerCase()) ? undefined : value;
+  if (Array.isArray(value)) {
+    return value.map((v) => withoutPeople(v, people)).filter((v) => v !== undefined);
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const kept = withoutPeople(v, people);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return out;
+  }
+  return value;
+}
 
 /**
  * Timelines from the item history (item_events): every stage appends there, so one query
- * shows the whole journey whichever modules are installed. Owners see their own items; support
- * and admins everything; anyone else gets 404.
+ * shows the whole journey whichever modules are installed. Support and admins read everything.
+ * An owner — current or past — reads the events of the periods they owned the item
+ * (item_ownerships, issue 18) and the events they caused themselves, without other people's
+ * ids and without other people's support cases; a former owner sees nothing after their sale.
+ * Anyone else gets 404.
  */
 @Injectable()
 export class TimelineService {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private mayRead(actor: Actor, item: ItemHead): boolean {
-    return seesEverything(actor) || (actor.userId !== null && item.owner_id === actor.userId);
-  }
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: SchemaProbe,
+  ) {}
 
   private async item(actor: Actor, id: string): Promise<ItemHead> {
+    const staff = seesEverything(actor);
     const [item] = await this.dataSource.query<ItemHead[]>(
-      'SELECT id, trace_code, owner_id FROM items WHERE id = $1',
-      [id],
+      `SELECT i.id, i.trace_code FROM items i
+        WHERE i.id = $1 AND ($2::boolean OR ${itemEverOwnedBySql('i.id', '$3')})`,
+      [id, staff, actor.userId],
     );
-    if (!item || !this.mayRead(actor, item)) throw new NotFound('Item', id);
+    if (!item) throw new NotFound('Item', id);
     return item;
+  }
+
+  /**
+   * The events of `itemIds` this actor may read, in the given order: everything for staff; for
+   * an owner, those of their own periods or caused by them, support-case events only of their
+   * own cases.
+   */
+  private async events(
+    actor: Actor,
+    itemIds: string[],
+    order: string,
+    extra = '',
+  ): Promise<EventRow[]> {
+    if (seesEverything(actor)) {
+      return this.dataSource.query<EventRow[]>(
+        `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = ANY($1::uuid[]) ${extra}
+          ORDER BY ${order} LIMIT $2`,
+        [itemIds, MAX_EVENTS],
+      );
+    }
+    const cases = await this.schema.tableColumns('support_cases');
+    const ownCase = cases?.has('customer_id')
+      ? 'OR e.entity_id IN (SELECT sc.id FROM support_cases sc WHERE sc.customer_id = $3)'
+      : '';
+    return this.dataSource.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM item_events e
+        WHERE e.item_id = ANY($1::uuid[]) ${extra}
+          AND (e.actor_id = $3 OR ${eventOwnedBySql('e', '$3')})
+          AND (e.entity <> 'SupportCase' OR e.actor_id = $3 ${ownCase})
+        ORDER BY ${order} LIMIT $2`,
+      [itemIds, MAX_EVENTS, actor.userId],
+    );
+  }
+
+  /** Ids of users (other than the actor) named in these events' data, for non-staff readers. */
+  private async peopleIn(actor: Actor, events: EventRow[]): Promise<Set<string>> {
+    if (seesEverything(actor)) return new Set();
+    const ids = new Set<string>();
+    for (const e of events) uuidsIn(e.data, ids);
+    if (actor.userId) ids.delete(actor.userId.toLowerCase());
+    if (ids.size === 0) return ids;
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM users WHERE id = ANY($1::uuid[])',
+      [[...ids]],
+    );
+    return new Set(rows.map((r) => r.id.toLowerCase()));
   }
 
   async organisations(ids: Iterable<string | null>): Promise<Map<string, OrganisationRef>> {
@@ -56,7 +136,12 @@ export class TimelineService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  private view(actor: Actor, e: EventRow, orgs: Map<string, OrganisationRef>) {
+  private view(
+    actor: Actor,
+    e: EventRow,
+    orgs: Map<string, OrganisationRef>,
+    people: ReadonlySet<string>,
+  ) {
     const staff = seesEverything(actor);
     const org = e.organisation_id ? orgs.get(e.organisation_id) : undefined;
     const custodianOrg =
@@ -89,7 +174,7 @@ export class TimelineService {
           }
         : null,
       place: e.place,
-      data: e.data,
+      data: people.size > 0 ? withoutPeople(e.data, people) : e.data,
     };
   }
 
@@ -99,53 +184,61 @@ export class TimelineService {
 
   async itemTimeline(actor: Actor, itemId: string) {
     const item = await this.item(actor, itemId);
-    const events = await this.dataSource.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = $1 ORDER BY e.seq LIMIT $2`,
-      [item.id, MAX_EVENTS],
-    );
+    const events = await this.events(actor, [item.id], 'e.seq');
     const orgs = await this.organisations(this.orgIds(events));
+    const people = await this.peopleIn(actor, events);
     return {
       itemId: item.id,
       traceCode: item.trace_code,
-      events: events.map((e) => this.view(actor, e, orgs)),
+      events: events.map((e) => this.view(actor, e, orgs, people)),
     };
   }
 
-  /** Every event of the items any event links to the entity (an order, a pickup, a lot...). */
+  /**
+   * Every event of the items any event links to the entity (an order, a pickup, a lot...). An
+   * owner reads it only when one of the entity's own events is theirs to read: the seller of a
+   * phone gets 404 for its buyer's sale order, as from GET /sale-orders/:id.
+   */
   async entityTimeline(actor: Actor, entityId: string) {
+    const staff = seesEverything(actor);
     const linked = await this.dataSource.query<ItemHead[]>(
-      `SELECT i.id, i.trace_code, i.owner_id FROM items i
+      `SELECT i.id, i.trace_code FROM items i
         WHERE i.id IN (SELECT DISTINCT item_id FROM item_events WHERE entity_id = $1)
+          AND ($2::boolean OR ${itemEverOwnedBySql('i.id', '$3')})
         ORDER BY i.trace_code`,
-      [entityId],
+      [entityId, staff, actor.userId],
     );
-    const visible = linked.filter((i) => this.mayRead(actor, i));
+    const events =
+      linked.length === 0
+        ? []
+        : await this.events(
+            actor,
+            linked.map((i) => i.id),
+            'e.at, e.item_id, e.seq',
+          );
+    const visible = linked.filter((i) =>
+      events.some((e) => e.item_id === i.id && e.entity_id === entityId),
+    );
     if (visible.length === 0) throw new NotFound('Timeline', entityId);
-    const events = await this.dataSource.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = ANY($1::uuid[])
-        ORDER BY e.at, e.item_id, e.seq LIMIT $2`,
-      [visible.map((i) => i.id), MAX_EVENTS],
-    );
-    const orgs = await this.organisations(this.orgIds(events));
+    const shown = events.filter((e) => visible.some((i) => i.id === e.item_id));
+    const orgs = await this.organisations(this.orgIds(shown));
+    const people = await this.peopleIn(actor, shown);
     const codes = new Map(visible.map((i) => [i.id, i.trace_code]));
     return {
       entityId,
       items: visible.map((i) => ({ id: i.id, traceCode: i.trace_code })),
-      events: events.map((e) => ({
+      events: shown.map((e) => ({
         itemId: e.item_id,
         traceCode: codes.get(e.item_id),
-        ...this.view(actor, e, orgs),
+        ...this.view(actor, e, orgs, people),
       })),
     };
   }
 
   async custody(actor: Actor, itemId: string) {
     const item = await this.item(actor, itemId);
-    const events = await this.dataSource.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e
-        WHERE e.item_id = $1 AND e.custodian_kind IS NOT NULL ORDER BY e.seq`,
-      [item.id],
-    );
+    // Only the custody of the owner's own periods: who held it after their sale is not theirs.
+    const events = await this.events(actor, [item.id], 'e.seq', 'AND e.custodian_kind IS NOT NULL');
     const chain = custodyChain(events);
     const orgs = await this.organisations(
       chain.filter((c) => ORGANISATION_CUSTODIANS.has(c.kind)).map((c) => c.id),

@@ -1,4 +1,9 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
@@ -194,6 +199,13 @@ export class VehiclesService {
       const staff = seesEverything(actor) || actor.role === 'warehouse';
       if (!staff && !(this.isOwner(actor, items) && dto.source === 'owner-declaration')) {
         throw new NotFound('Vehicle', vin);
+      }
+      // A high-trust reading can flag a car and hold its owner's payout: support records what
+      // it hears (listings, owners' words), only admins and warehouse staff what they verified.
+      if (actor.role === 'support' && SOURCE_TRUST[dto.source] === 'high') {
+        throw new ForbiddenException(
+          `Support may not record a ${dto.source} reading (high trust): an admin or the warehouse does`,
+        );
       }
       const readOn = asDate(dto.readOn);
       if (Number.isNaN(readOn.getTime()) || readOn.getTime() > Date.now() + 86_400_000) {

@@ -392,6 +392,8 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       'Item.allocate',
       'Item.list',
       'Item.sell',
+      // Delivered: title passes to the buyer (issue 18).
+      'Item.ownership-transferred',
     ]);
   });
 

@@ -132,7 +132,7 @@ export async function runPickup(
   who: { admin: HttpUser; courier: HttpUser },
   pickupId: string,
   traceCodes: string[],
-  opts: { photoRefs?: string[] } = {},
+  opts: { photoRefs?: string[]; sealNumber?: string } = {},
 ): Promise<void> {
   const state = await eventually(async () => {
     const p = await t.http.get(`/api/v1/pickups/${pickupId}`).set(who.admin.auth).expect(200);
@@ -156,7 +156,11 @@ export async function runPickup(
   await t.http
     .post(`/api/v1/pickups/${pickupId}/collect`)
     .set(who.courier.auth)
-    .send({ traceCodes, ...(opts.photoRefs ? { photoRefs: opts.photoRefs } : {}) })
+    .send({
+      traceCodes,
+      ...(opts.photoRefs ? { photoRefs: opts.photoRefs } : {}),
+      ...(opts.sealNumber ? { sealNumber: opts.sealNumber } : {}),
+    })
     .expect(200);
   await t.http
     .post(`/api/v1/pickups/${pickupId}/deliver`)
@@ -201,4 +205,119 @@ export async function inspect(
     .send({ answers, version: claimed.body.version })
     .expect(200);
   return done.body as { id: string; grade: string };
+}
+
+let imeiCounter = 0;
+
+/** A fresh IMEI with a valid Luhn check digit, unique within the run (no duplicate-IMEI hold). */
+export function newImei(): string {
+  const n = (Date.now() % 1e9) * 1000 + (++imeiCounter % 1000);
+  const body = `35${String(n).padStart(12, '0').slice(-12)}`;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = body.charCodeAt(i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+/** The demo catalog's iPhone 15 (128 GB), which the valuation engine can price. */
+export async function iphoneModelId(t: TestApp): Promise<string> {
+  const models = await t.http.get('/api/v1/product-models?q=iPhone').expect(200);
+  const model = (models.body.items as Array<{ id: string; code: string }>).find(
+    (m) => m.code === 'apple-iphone-15-128',
+  );
+  if (!model) throw new Error('the demo catalog has no apple-iphone-15-128');
+  return model.id;
+}
+
+/** A courier the dispatcher may send to Shanghai. */
+export async function shanghaiCourier(t: TestApp, admin: HttpUser, courier: HttpUser) {
+  await t.http
+    .put(`/api/v1/couriers/${courier.id}`)
+    .set(admin.auth)
+    .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
+    .expect(200);
+}
+
+export interface TradedInPhone {
+  itemId: string;
+  traceCode: string;
+  imei: string;
+}
+
+/**
+ * Phones traded in by `owner` over HTTP and taken all the way to the warehouse's grade: quote,
+ * accept, pickup (with a seal number when given), receiving, inspection with `answers`, and the
+ * final offer accepted if one was made. Graded premium, they go to the resale pool.
+ */
+export async function tradeInPhones(
+  t: TestApp,
+  who: { admin: HttpUser; owner: HttpUser; courier: HttpUser; grader: HttpUser },
+  opts: { count?: number; sealNumber?: string; answers: Record<string, unknown> },
+): Promise<{ tradeInId: string; pickupId: string; phones: TradedInPhone[] }> {
+  const modelId = await iphoneModelId(t);
+  const imeis = Array.from({ length: opts.count ?? 1 }, () => newImei());
+  const created = await t.http
+    .post('/api/v1/trade-ins')
+    .set(who.owner.auth)
+    .send({
+      channel: 'online',
+      address: SHANGHAI,
+      items: imeis.map((imei) => ({
+        productModelId: modelId,
+        declaredCondition: { condition: 'excellent', powersOn: true, notes: 'my old phone' },
+        imei,
+      })),
+    })
+    .expect(201);
+  const tradeInId = created.body.id as string;
+  const quoted = await eventually(async () => {
+    const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(who.owner.auth).expect(200);
+    return o.body.state === 'QUOTED' ? o.body : null;
+  }, 30_000);
+  const phones = (quoted.items as Array<{ itemId: string; traceCode: string }>).map((it, i) => ({
+    itemId: it.itemId,
+    traceCode: it.traceCode,
+    imei: imeis[i],
+  }));
+  await t.http
+    .post(`/api/v1/trade-ins/${tradeInId}/accept`)
+    .set(who.owner.auth)
+    .send({ version: quoted.version })
+    .expect(200);
+  const pickup = await eventually(async () => {
+    const res = await t.http
+      .get('/api/v1/pickups?direction=inbound')
+      .set(who.owner.auth)
+      .expect(200);
+    return (res.body.items as Array<{ id: string; source: { id: string } }>).find(
+      (p) => p.source.id === tradeInId,
+    );
+  }, 20_000);
+  await runPickup(
+    t,
+    { admin: who.admin, courier: who.courier },
+    pickup.id,
+    phones.map((p) => p.traceCode),
+    opts.sealNumber ? { sealNumber: opts.sealNumber } : {},
+  );
+  // The warehouse reads the seal off the bag, then scans every item in it.
+  if (opts.sealNumber) await receiveByScan(t, who.grader, opts.sealNumber);
+  for (const p of phones) await receiveByScan(t, who.grader, p.traceCode);
+  for (const p of phones) await inspect(t, who.grader, p.itemId, opts.answers);
+  const settled = await eventually(async () => {
+    const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(who.owner.auth).expect(200);
+    const items = o.body.items as Array<{ id: string; state: string }>;
+    return items.every((it) => ['ACCEPTED', 'OFFER_PENDING'].includes(it.state)) ? items : null;
+  }, 20_000);
+  for (const it of settled.filter((x) => x.state === 'OFFER_PENDING')) {
+    await t.http
+      .post(`/api/v1/trade-ins/${tradeInId}/items/${it.id}/accept-offer`)
+      .set(who.owner.auth)
+      .send({})
+      .expect(200);
+  }
+  return { tradeInId, pickupId: pickup.id, phones };
 }

@@ -7,6 +7,7 @@ import { TransitionService } from '../state-machine/transition.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { Item, type CustodianKind, type ErasureStatus } from './item.entity.js';
 import { ItemMachine, itemCustodyGuard, type ItemState } from './item.machine.js';
+import type { OwnerRef, OwnershipPeriod } from './ownership.js';
 import { newTraceCode, normaliseTraceCode } from './trace-code.js';
 
 export interface NewItem {
@@ -41,7 +42,7 @@ export class ItemsService {
     item: NewItem,
     recording: { data?: Record<string, unknown>; place?: string | null; jobs?: OutboxJob[] } = {},
   ): Promise<Item> {
-    return this.transitions.create(ItemMachine, {
+    const created = await this.transitions.create(ItemMachine, {
       manager,
       actor,
       state: item.state,
@@ -61,6 +62,123 @@ export class ItemsService {
       custodian: item.custodian,
       ...recording,
     });
+    // The first ownership period: the seller who declared it, or the platform's own stock.
+    await manager.query(
+      `INSERT INTO item_ownerships (item_id, owner_kind, owner_id, from_seq, from_at, cause)
+       VALUES ($1, $2, $3, 0, now(), 'registered')`,
+      [created.id, created.ownerId ? 'user' : 'platform', created.ownerId],
+    );
+    return created;
+  }
+
+  /**
+   * Passes title to the item to a new owner, inside the caller's transaction (issue 18): closes
+   * the open period, opens the next and records `Item.ownership-transferred` in the history
+   * (the boundary of both periods; its data names the kind of owner and the cause, never a
+   * person). `items.owner_id` follows (null while the platform owns it). Idempotent: a transfer
+   * to the current owner changes nothing.
+   */
+  async transferOwnership(
+    manager: EntityManager,
+    itemId: string,
+    to: OwnerRef,
+    cause: string,
+    actor: Actor = SYSTEM_ACTOR,
+  ): Promise<void> {
+    const [item] = await manager.query<Array<{ state: string; owner_id: string | null }>>(
+      'SELECT state, owner_id FROM items WHERE id = $1 FOR UPDATE',
+      [itemId],
+    );
+    if (!item) throw new NotFound('Item', itemId);
+    const [open] = await manager.query<Array<{ owner_kind: string; owner_id: string | null }>>(
+      'SELECT owner_kind, owner_id FROM item_ownerships WHERE item_id = $1 AND to_seq IS NULL',
+      [itemId],
+    );
+    const current = open ?? {
+      owner_kind: item.owner_id ? 'user' : 'platform',
+      owner_id: item.owner_id,
+    };
+    if (current.owner_kind === to.kind && current.owner_id === to.id) return;
+    await this.history.append(manager, [itemId], {
+      type: 'Item.ownership-transferred',
+      entity: ItemMachine.name,
+      entityId: itemId,
+      fromState: item.state,
+      toState: item.state,
+      actor,
+      data: { from: current.owner_kind, to: to.kind, cause },
+    });
+    const [{ seq }] = await manager.query<Array<{ seq: number }>>(
+      'SELECT history_seq AS seq FROM items WHERE id = $1',
+      [itemId],
+    );
+    if (open) {
+      await manager.query(
+        `UPDATE item_ownerships SET to_seq = $2, to_at = now()
+          WHERE item_id = $1 AND to_seq IS NULL`,
+        [itemId, seq],
+      );
+    } else {
+      // An item that never had a period (made outside register): its owner until now.
+      await manager.query(
+        `INSERT INTO item_ownerships (item_id, owner_kind, owner_id, from_seq, to_seq, from_at,
+           to_at, cause)
+         SELECT id, $2, owner_id, 0, $3, created_at, now(), 'registered' FROM items WHERE id = $1`,
+        [itemId, current.owner_kind, seq],
+      );
+    }
+    await manager.query(
+      `INSERT INTO item_ownerships (item_id, owner_kind, owner_id, from_seq, from_at, cause)
+       VALUES ($1, $2, $3, $4, now(), $5)`,
+      [itemId, to.kind, to.id, seq, cause],
+    );
+    await manager.query('UPDATE items SET owner_id = $2, updated_at = now() WHERE id = $1', [
+      itemId,
+      to.id,
+    ]);
+  }
+
+  /** Who owned the item first (the seller who declared it); null for the platform's own stock. */
+  async firstOwnerId(itemId: string): Promise<string | null> {
+    const [row] = await this.dataSource.query<Array<{ owner_id: string | null }>>(
+      `SELECT owner_id FROM item_ownerships WHERE item_id = $1 ORDER BY from_seq, created_at
+        LIMIT 1`,
+      [itemId],
+    );
+    if (row) return row.owner_id;
+    const [item] = await this.dataSource.query<Array<{ owner_id: string | null }>>(
+      'SELECT owner_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    return item?.owner_id ?? null;
+  }
+
+  /** The item's ownership periods in order (staff views). */
+  async ownerships(itemId: string): Promise<OwnershipPeriod[]> {
+    const rows = await this.dataSource.query<
+      Array<{
+        owner_kind: OwnershipPeriod['ownerKind'];
+        owner_id: string | null;
+        from_seq: number;
+        to_seq: number | null;
+        from_at: Date;
+        to_at: Date | null;
+        cause: string;
+      }>
+    >(
+      `SELECT owner_kind, owner_id, from_seq, to_seq, from_at, to_at, cause
+         FROM item_ownerships WHERE item_id = $1 ORDER BY from_seq, created_at`,
+      [itemId],
+    );
+    return rows.map((r) => ({
+      ownerKind: r.owner_kind,
+      ownerId: r.owner_id,
+      fromSeq: r.from_seq,
+      toSeq: r.to_seq,
+      fromAt: r.from_at,
+      toAt: r.to_at,
+      cause: r.cause,
+    }));
   }
 
   /**

@@ -36,6 +36,24 @@ function taskView(task: CalibrationTask, traceCode: string | null, actor: Actor)
   });
 }
 
+/**
+ * Calibration is blind (issue 18): while a re-grade is open, the report it re-grades is hidden
+ * from the warehouse's graders — any of them may take the task — except its own first grader.
+ * Admins and support still read it. One SQL predicate (`alias` is the inspections row) serves
+ * both the single read and the queue, so the two cannot disagree.
+ */
+export function blindToCalibration(
+  actor: Actor,
+  alias: string,
+): { sql: string; me: string } | null {
+  if (seesEverything(actor) || actor.role !== 'warehouse') return null;
+  return {
+    sql: `NOT EXISTS (SELECT 1 FROM calibration_tasks ct WHERE ct.inspection_id = ${alias}.id
+            AND ct.state = 'OPEN' AND ct.first_grader_id <> :blindMe)`,
+    me: actor.userId ?? '00000000-0000-0000-0000-000000000000',
+  };
+}
+
 @Injectable()
 export class CalibrationService {
   constructor(

@@ -22,7 +22,7 @@ import { TransitionService } from '../../core/state-machine/transition.service.j
 import { CatalogService } from '../../catalog/catalog.service.js';
 import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
-import { CalibrationService } from '../calibration/calibration.service.js';
+import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
 import type { GradeResult } from '../engine/grade-engine.js';
 import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
@@ -167,6 +167,21 @@ export class InspectionsService {
     return inspection;
   }
 
+  /** A report under blind re-grade is not found for the graders who might re-grade it. */
+  private async loadReadable(actor: Actor, id: string): Promise<Inspection> {
+    const inspection = await this.load(this.dataSource.manager, actor, id);
+    const blind = blindToCalibration(actor, 'i');
+    if (!blind) return inspection;
+    const visible = await this.dataSource
+      .getRepository(Inspection)
+      .createQueryBuilder('i')
+      .where('i.id = :id', { id })
+      .andWhere(blind.sql, { blindMe: blind.me })
+      .getExists();
+    if (!visible) throw new NotFound('Inspection', id);
+    return inspection;
+  }
+
   private async item(manager: EntityManager, id: string): Promise<Item> {
     return manager.getRepository(Item).findOneOrFail({ where: { id } });
   }
@@ -184,7 +199,7 @@ export class InspectionsService {
   }
 
   async get(actor: Actor, id: string) {
-    return this.view(actor, await this.load(this.dataSource.manager, actor, id));
+    return this.view(actor, await this.loadReadable(actor, id));
   }
 
   /** The queue (oldest first): staff see their own warehouse, admin and support every one. */
@@ -202,6 +217,8 @@ export class InspectionsService {
     } else {
       qb.andWhere('i.warehouse_id = :w', { w: actor.organisationId });
     }
+    const blind = blindToCalibration(actor, 'i');
+    if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
     if (query.state) qb.andWhere('i.state = :state', { state: query.state });
     if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
     if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);

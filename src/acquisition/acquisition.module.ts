@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import {
+  ExpireTradeInOffer,
   ExpireTradeInQuote,
   ItemGraded,
   ItemReceived,
@@ -49,6 +50,7 @@ export class AcquisitionModule implements OnModuleInit {
     this.machines.register(TradeInItemMachine);
     this.jobs.register(QuoteTradeIn, (p) => this.workflow.quote(p.orderId));
     this.jobs.register(ExpireTradeInQuote, (p) => this.workflow.expire(p.orderId));
+    this.jobs.register(ExpireTradeInOffer, (p) => this.workflow.expireOffer(p.tradeInItemId));
     this.jobs.register(TradeInShipmentUpdate, (p) => this.workflow.onShipmentUpdate(p));
     this.jobs.register(ItemReceived, (p) => this.workflow.onItemReceived(p));
     this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));

@@ -128,7 +128,13 @@ export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
     i('propose-offer', ['AWAITING_INSPECTION', 'SECOND_GRADING'], 'OFFER_PENDING', ['system']),
     i('accept-offer', ['OFFER_PENDING'], 'ACCEPTED', ['customer', 'admin'], orderNotHeld),
     i('reject-offer', ['OFFER_PENDING'], 'RETURNING', ['customer', 'admin'], orderNotHeld),
+    // The offer's timeout: unanswered, the item goes back to its owner free.
+    i('expire-offer', ['OFFER_PENDING'], 'RETURNING', ['system'], orderNotHeld),
     i('mark-returned', ['RETURNING'], 'RETURNED', ['system']),
+    // A store drop-off comes back to the store; its staff hand it over the counter.
+    i('hand-back', ['RETURNING'], 'RETURNED', ['warehouse', 'admin'], ({ entity }) =>
+      entity.atStoreSince ? undefined : 'the item is not back at the store yet',
+    ),
     i('cancel', ['AWAITING_INSPECTION'], 'CANCELLED', ['system', 'customer', 'admin']),
   ],
   canAccess: (item, actor) =>

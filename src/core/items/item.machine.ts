@@ -130,7 +130,8 @@ export const ItemMachine = defineMachine<ItemState, Item>({
     t('keep-by-buyer', ['RETURN_IN_TRANSIT'], 'SOLD', ['customer', 'support']),
     t('write-off', ['SOLD'], 'LOST', ['support']),
     t('return-to-owner', ['RECEIVED', 'IN_TRANSIT'], 'RETURNING_TO_OWNER', ['warehouse']),
-    t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier']),
+    // The courier at the owner's door, or the store's staff over the counter.
+    t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier', 'warehouse']),
     t('cancel', ['DECLARED'], 'CANCELLED', ['customer']),
   ],
   canAccess: (item: Item, actor: Actor) =>

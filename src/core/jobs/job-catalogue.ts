@@ -44,6 +44,15 @@ export const ExpireTradeInQuote = defineJob<{ orderId: string }>(
   'workflow',
 );
 
+/**
+ * A final offer below the quote went unanswered for its validity: the item goes back to its
+ * owner free (the offer's named timeout outcome). Re-checks the item's state when it runs.
+ */
+export const ExpireTradeInOffer = defineJob<{ tradeInItemId: string }>(
+  'expire-trade-in-offer',
+  'workflow',
+);
+
 /** Refit the valuation parameters from the sales history (scheduled, or asked by an admin). */
 export const RefitValuation = defineJob<{
   trigger: 'scheduled' | 'admin' | 'seed';
@@ -70,6 +79,11 @@ export const SchedulePickup = defineJob<{
   mode?: 'parcel' | 'inspection-at-address';
   /** A new pickup for the same source after the previous one failed for good (default 1). */
   round?: number;
+  /**
+   * return-to-owner of a store drop-off: the store organisation the items go back to; the
+   * owner collects them over its counter (the address is the store's).
+   */
+  storeId?: string | null;
 }>('schedule-pickup', 'dispatch');
 
 // ---- logistics timers -----------------------------------------------------------------------
@@ -341,6 +355,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   NotifyOwner,
   QuoteTradeIn,
   ExpireTradeInQuote,
+  ExpireTradeInOffer,
   RefitValuation,
   TradeInShipmentUpdate,
   ItemReceived,

@@ -13,6 +13,7 @@ import { QueueService } from './jobs/queue.service.js';
 import { OutboxEntry } from './outbox/outbox.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { StateMachineRegistry } from './state-machine/state-machine.registry.js';
+import { StateMachinesController } from './state-machine/state-machines.controller.js';
 import { TransitionService } from './state-machine/transition.service.js';
 
 const SERVICES = [
@@ -30,7 +31,7 @@ const SERVICES = [
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Item, ItemEvent, OutboxEntry, IdempotencyKey])],
-  controllers: [ItemsController],
+  controllers: [ItemsController, StateMachinesController],
   providers: SERVICES,
   exports: SERVICES,
 })

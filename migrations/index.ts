@@ -20,6 +20,7 @@ import { CertifiedErasureProviders1764200000000 } from './1764200000000-certifie
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 import { TradeInOffPath1764500000000 } from './1764500000000-trade-in-off-path.js';
+import { StateEnteredAt1764500000001 } from './1764500000001-state-entered-at.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -42,4 +43,5 @@ export const ALL_MIGRATIONS = [
   Sessions1764300000000,
   SaleOrderComplete1764600000000,
   TradeInOffPath1764500000000,
+  StateEnteredAt1764500000001,
 ];

@@ -273,6 +273,7 @@ export class SupportCasesService {
       | 'version'
       | 'createdAt'
       | 'updatedAt'
+      | 'stateEnteredAt'
       | 'assigneeId'
       | 'openedBy'
       | 'slaDueAt'

@@ -315,7 +315,8 @@ export const OpenSupportCase = defineJob<{
     | 'price-dispute'
     | 'buyer-return-dispute'
     | 'weight-discrepancy'
-    | 'fraud-review';
+    | 'fraud-review'
+    | 'stuck-work';
   /** One case per key: a job delivered twice opens one case. */
   dedupeKey: string;
   summary: string;
@@ -324,6 +325,15 @@ export const OpenSupportCase = defineJob<{
   customerId: string | null;
   detail: Record<string, unknown>;
 }>('open-support-case', 'workflow');
+
+/**
+ * The sweeper for stuck work (repeating): rows past their state's limit get the state's named
+ * follow-up, or a support case naming the item, the state and how long it has been there.
+ */
+export const SweepStuckWork = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'sweep-stuck-work',
+  'workflow',
+);
 
 /** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
 export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
@@ -369,6 +379,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   SecondGradingRequested,
   DisposeItem,
   OpenSupportCase,
+  SweepStuckWork,
   SupportCaseSlaDue,
   PublishWebhookEvent,
   DeliverWebhook,

@@ -33,7 +33,7 @@ export interface MachineData {
 
 const BOX_W = 168;
 const BOX_H = 40;
-const COL_GAP = 96;
+const COL_GAP = 150;
 const ROW_GAP = 44;
 const PAD = 24;
 
@@ -186,7 +186,7 @@ export function MachineDiagram({ machine }: { machine: MachineData }) {
             </text>
             <text x={p.x + BOX_W / 2} y={p.y + 32} fontSize="10" textAnchor="middle" fill="#7a4a00">
               {s.timeout
-                ? `⏱ ${s.timeout.after} → ${s.timeout.followUp}`
+                ? `${s.timeout.after} → ${s.timeout.followUp}`
                 : s.terminal
                   ? '终态 terminal'
                   : ''}
@@ -212,9 +212,10 @@ export function StateMachinesScreen() {
         State machines <span className="muted">状态机</span>
       </h1>
       <p className="muted">
-        Every state has a way forward: a timeout with a named follow-up (⏱), or an action a person
-        may take. Dashed arrows are taken by the platform itself. 每个状态都有出路：超时后的
-        处理（⏱），或某个角色可执行的操作；虚线为系统自动执行。
+        Every state has a way forward: a timeout with a named follow-up (shown under the state), or
+        an action a person may take. Dashed arrows are taken by the platform itself.
+        每个状态都有出路：超时后的
+        处理（显示在状态下方），或某个角色可执行的操作；虚线为系统自动执行。
       </p>
       <ErrorNotice error={machines.error} onRetry={machines.reload} />
       {machines.loading && !machines.data && <Loading />}

@@ -21,6 +21,8 @@ import { CertifiedErasureProviders1764200000000 } from './1764200000000-certifie
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { ItemOwnerships1764400000000 } from './1764400000000-item-ownerships.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
+import { TradeInOffPath1764500000000 } from './1764500000000-trade-in-off-path.js';
+import { StateEnteredAt1764500000001 } from './1764500000001-state-entered-at.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -43,5 +45,7 @@ export const ALL_MIGRATIONS = [
   CertifiedErasureProviders1764200000000,
   Sessions1764300000000,
   ItemOwnerships1764400000000,
+  TradeInOffPath1764500000000,
+  StateEnteredAt1764500000001,
   SaleOrderComplete1764600000000,
 ];

@@ -1,7 +1,8 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import {
+  ExpireTradeInOffer,
   ExpireTradeInQuote,
   ItemGraded,
   ItemReceived,
@@ -10,7 +11,10 @@ import {
   VehicleMileageFlagged,
   TradeInShipmentUpdate,
 } from '../core/jobs/job-catalogue.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { days, hours } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
@@ -42,13 +46,25 @@ export class AcquisitionModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly workflow: TradeInWorkflow,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(TradeInOrderMachine);
     this.machines.register(TradeInItemMachine);
+    // Limits set by the owner-facing validities; the timers fire at the limit, the sweeper
+    // catches rows whose timer was lost.
+    const { quoteValidityDays, offerValidityDays } = this.config.acquisition;
+    this.machines.setLimit(TradeInOrderMachine, 'QUOTED', days(quoteValidityDays) + hours(1));
+    this.machines.setLimit(TradeInItemMachine, 'OFFER_PENDING', days(offerValidityDays));
+    this.machines.setLimit(TradeInOrderMachine, 'OFFER_PENDING', days(offerValidityDays + 1));
+    this.machines.onFollowUp(TradeInOrderMachine, 'expire', (id) => this.workflow.expire(id));
+    this.machines.onFollowUp(TradeInItemMachine, 'expire-offer', (id, now) =>
+      this.workflow.expireOffer(id, now),
+    );
     this.jobs.register(QuoteTradeIn, (p) => this.workflow.quote(p.orderId));
     this.jobs.register(ExpireTradeInQuote, (p) => this.workflow.expire(p.orderId));
+    this.jobs.register(ExpireTradeInOffer, (p) => this.workflow.expireOffer(p.tradeInItemId));
     this.jobs.register(TradeInShipmentUpdate, (p) => this.workflow.onShipmentUpdate(p));
     this.jobs.register(ItemReceived, (p) => this.workflow.onItemReceived(p));
     this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));

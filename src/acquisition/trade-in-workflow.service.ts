@@ -10,6 +10,7 @@ import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
   DisposeItem,
+  ExpireTradeInOffer,
   ExpireTradeInQuote,
   type GradeFinding,
   ItemGraded,
@@ -25,6 +26,7 @@ import {
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
+import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { needsSecondGrader } from '../grading/engine/fairness.js';
 import { explainDifference } from '../valuation/engine/explain.js';
 import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
@@ -66,6 +68,7 @@ export class TradeInWorkflow {
     private readonly history: HistoryService,
     private readonly valuation: ValuationService,
     private readonly items: ItemsService,
+    private readonly areas: ServiceAreasService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -195,6 +198,30 @@ export class TradeInWorkflow {
         }
         return;
       }
+      if (
+        p.direction === 'return-to-owner' &&
+        p.event === 'delivered' &&
+        order.channel === 'store'
+      ) {
+        // Back at the store: its staff hand the items over the counter (hand-back).
+        const waiting: string[] = [];
+        for (const itemId of p.itemIds) {
+          const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+          if (!it || it.orderId !== order.id || it.atStoreSince) continue;
+          await m.getRepository(TradeInItem).update(it.id, { atStoreSince: new Date(p.at) });
+          waiting.push(itemId);
+        }
+        if (waiting.length > 0) {
+          await this.outbox.write(m, [
+            job(NotifyOwner, {
+              userId: order.customerId,
+              template: 'trade-in-return-at-store',
+              params: { orderId: order.id, itemIds: waiting, storeId: order.storeId },
+            }),
+          ]);
+        }
+        return;
+      }
       if (p.direction === 'return-to-owner' && p.event === 'delivered') {
         for (const itemId of p.itemIds) {
           const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
@@ -237,9 +264,122 @@ export class TradeInWorkflow {
         await m
           .getRepository(TradeInItem)
           .update(it.id, { receivedAt: new Date(), warehouseId: p.warehouseId });
+        it.receivedAt = new Date();
+        it.warehouseId = p.warehouseId;
+      }
+      if (order.state === 'CANCELLED' || order.state === 'EXPIRED') {
+        await this.returnUnwanted(m, order, it);
+        return;
       }
       await this.reconcile(m, order.id);
     });
+  }
+
+  /**
+   * Items that reach a warehouse for an order that ended before collection (collected before
+   * the cancel and collect transitions shared a lock, or by hand) are not dropped: each goes
+   * back to its owner free, once every collected item of the order is in, and support hears of
+   * it. Idempotent: an item already on its way back is skipped.
+   */
+  private async returnUnwanted(m: EntityManager, order: TradeInOrder, it: TradeInItem) {
+    const item = await m.getRepository(Item).findOne({ where: { id: it.itemId } });
+    if (item?.state !== 'RECEIVED') return;
+    await this.transitions.apply(ItemMachine, {
+      manager: m,
+      id: it.itemId,
+      action: 'return-to-owner',
+      actor: SYSTEM_ACTOR,
+      checkAccess: false,
+      data: { reason: `arrived for a trade-in that is ${order.state}` },
+    });
+    const all = await this.itemsOf(m, order.id);
+    const states = await m.getRepository(Item).find({ where: all.map((i) => ({ id: i.itemId })) });
+    if (states.some((i) => i.state === 'IN_TRANSIT')) return; // the rest follow
+    const back = all.filter((i) =>
+      states.some((s) => s.id === i.itemId && s.state === 'RETURNING_TO_OWNER'),
+    );
+    await this.outbox.write(m, [
+      await this.returnShipment(m, order, back, new Date()),
+      job(OpenSupportCase, {
+        kind: 'receiving-exception',
+        dedupeKey: `trade-in-unwanted-arrival:${order.id}`,
+        summary: `Items arrived for trade-in ${order.id}, which is ${order.state}: sent back to the owner free`,
+        itemIds: back.map((i) => i.itemId),
+        orderRef: { kind: 'trade-in', id: order.id },
+        customerId: order.customerId,
+        detail: { orderState: order.state, warehouseId: it.warehouseId },
+      }),
+    ]);
+  }
+
+  /**
+   * ExpireTradeInOffer: an offer the owner never answered. The item goes back free, exactly
+   * as if they had rejected it. While the order is held for review nothing moves (the sweeper
+   * escalates it); an offer re-proposed since carries a later deadline and its own timer.
+   */
+  async expireOffer(tradeInItemId: string, now: Date = new Date()): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const found = await m.getRepository(TradeInItem).findOne({ where: { id: tradeInItemId } });
+      if (!found) return;
+      const order = await this.lockOrder(m, found.orderId);
+      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      if (!order || it.state !== 'OFFER_PENDING' || order.held) return;
+      const early = (it.offerValidUntil?.getTime() ?? 0) - now.getTime();
+      if (early > 5 * 60_000) return;
+      if (early > 0) throw new Error(`offer ${it.id} still valid for ${early} ms; retry`);
+      await this.sendBack(m, order, it, {
+        action: 'expire-offer',
+        actor: SYSTEM_ACTOR,
+        reason: 'the owner did not answer the final offer in time',
+      });
+    });
+  }
+
+  /**
+   * The owner turned the offer down (reject-offer) or let it lapse (expire-offer): the item
+   * goes back to them free. Its return shipment leaves when every item of the order is
+   * settled (reconcile), so the items of one order travel back together.
+   */
+  async sendBack(
+    m: EntityManager,
+    order: TradeInOrder,
+    it: TradeInItem,
+    opts: {
+      action: 'reject-offer' | 'expire-offer';
+      actor: Actor;
+      expectedVersion?: number;
+      reason: string;
+    },
+  ): Promise<void> {
+    await this.transitions.apply(TradeInItemMachine, {
+      manager: m,
+      id: it.id,
+      action: opts.action,
+      actor: opts.actor,
+      expectedVersion: opts.expectedVersion,
+      data: { finalMinor: it.finalMinor, reason: opts.reason },
+      jobs:
+        opts.action === 'expire-offer'
+          ? [
+              job(NotifyOwner, {
+                userId: order.customerId,
+                template: 'trade-in-offer-expired',
+                params: { orderId: order.id, itemId: it.itemId, finalMinor: it.finalMinor },
+              }),
+            ]
+          : [],
+      effects: async (mm) => {
+        await this.transitions.apply(ItemMachine, {
+          manager: mm,
+          id: it.itemId,
+          action: 'return-to-owner',
+          actor: SYSTEM_ACTOR,
+          checkAccess: false,
+          data: { reason: opts.reason },
+        });
+      },
+    });
+    await this.reconcile(m, order.id);
   }
 
   async onReceivingException(p: ReceivingExceptionPayload): Promise<void> {
@@ -382,22 +522,39 @@ export class TradeInWorkflow {
         : withinTolerance
           ? 'confirm-offer'
           : 'propose-offer';
+      const offerValidUntil =
+        action === 'propose-offer'
+          ? new Date(Date.now() + this.config.acquisition.offerValidityDays * MS_PER_DAY)
+          : null;
       await this.transitions.apply(TradeInItemMachine, {
         manager: m,
         id: it.id,
         action,
         actor: SYSTEM_ACTOR,
-        patch,
-        data: { grade: p.grade, quotedMinor, finalMinor, inspectionId: p.inspectionId },
+        patch: { ...patch, offerValidUntil },
+        data: {
+          grade: p.grade,
+          quotedMinor,
+          finalMinor,
+          inspectionId: p.inspectionId,
+          ...(offerValidUntil ? { offerValidUntil: offerValidUntil.toISOString() } : {}),
+        },
         jobs: secondGrader
           ? [askSecond]
-          : action === 'propose-offer'
+          : offerValidUntil
             ? [
                 job(NotifyOwner, {
                   userId: order.customerId,
                   template: 'trade-in-offer-pending',
-                  params: { orderId: order.id, itemId: p.itemId, quotedMinor, finalMinor },
+                  params: {
+                    orderId: order.id,
+                    itemId: p.itemId,
+                    quotedMinor,
+                    finalMinor,
+                    validUntil: offerValidUntil.toISOString(),
+                  },
                 }),
+                job(ExpireTradeInOffer, { tradeInItemId: it.id }, offerValidUntil),
               ]
             : [],
       });
@@ -479,6 +636,10 @@ export class TradeInWorkflow {
         await apply('complete', { settledAt: new Date() });
       } else if (settled) {
         await apply('start-return');
+        const back = goingBack.filter((i) => i.state === 'RETURNING');
+        if (back.length > 0) {
+          await this.outbox.write(m, [await this.returnShipment(m, order, back, new Date())]);
+        }
       } else if (state === 'INSPECTING' && items.some((i) => i.state === 'OFFER_PENDING')) {
         await apply('await-owner');
       }
@@ -521,17 +682,38 @@ export class TradeInWorkflow {
     ];
   }
 
-  /** The owner turned the offer down: the item goes back, free, by a return shipment. */
-  returnShipment(order: TradeInOrder, it: TradeInItem, at: Date): OutboxJob {
-    return job(SchedulePickup, {
-      direction: 'return-to-owner',
-      source: { kind: 'trade-in', id: order.id },
+  /**
+   * The items' free return shipment: to the owner's address, or — for a store drop-off, which
+   * has no address of the owner — to the store, where the owner collects them.
+   */
+  async returnShipment(
+    m: EntityManager,
+    order: TradeInOrder,
+    items: TradeInItem[],
+    at: Date,
+  ): Promise<OutboxJob> {
+    const base = {
+      direction: 'return-to-owner' as const,
+      source: { kind: 'trade-in' as const, id: order.id },
       customerId: order.customerId,
-      itemIds: [it.itemId],
-      address: order.address,
-      warehouseId: it.warehouseId,
+      itemIds: items.map((i) => i.itemId),
+      warehouseId: items.find((i) => i.warehouseId)?.warehouseId ?? null,
       requestedAt: at.toISOString(),
-      specialPackaging: it.specialPackaging,
+      specialPackaging: items.some((i) => i.specialPackaging),
+    };
+    if (order.channel !== 'store') return job(SchedulePickup, { ...base, address: order.address });
+    if (!order.storeId) throw new Error(`store trade-in ${order.id} names no store`);
+    const store = await this.areas.getStore(order.storeId, m);
+    return job(SchedulePickup, {
+      ...base,
+      address: {
+        cityCode: store.cityCode,
+        districtCode: store.districtCode,
+        line1: store.address,
+        contactName: store.name,
+        contactPhone: '',
+      },
+      storeId: order.storeOrganisationId,
     });
   }
 }

@@ -97,6 +97,12 @@ export class TradeInItem extends StatefulEntity<TradeInItemState> {
   @Column({ name: 'warehouse_id', type: 'uuid', nullable: true }) warehouseId: string | null;
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3, nullable: true })
   receivedAt: Date | null;
+  /** Until when the owner may answer a final offer below the quote (then it goes back free). */
+  @Column({ name: 'offer_valid_until', type: 'timestamptz', precision: 3, nullable: true })
+  offerValidUntil: Date | null;
+  /** A store drop-off on its way back: since when it waits at the store's counter. */
+  @Column({ name: 'at_store_since', type: 'timestamptz', precision: 3, nullable: true })
+  atStoreSince: Date | null;
   @Column({ name: 'payout_frozen', type: 'boolean' }) payoutFrozen: boolean;
   @Column({ name: 'frozen_reason', type: 'text', nullable: true }) frozenReason: string | null;
   /** A car whose mileage is flagged (rollback, implausible): no payout until a person decides. */

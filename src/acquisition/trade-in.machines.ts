@@ -1,6 +1,12 @@
 import type { Actor, ActorRole } from '../core/actor.js';
 import { seesEverything } from '../core/actor.js';
-import { defineMachine, type TransitionDef } from '../core/state-machine/machine.js';
+import {
+  days,
+  defineMachine,
+  ESCALATE,
+  hours,
+  type TransitionDef,
+} from '../core/state-machine/machine.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
 
 export const TRADE_IN_ORDER_STATES = [
@@ -51,6 +57,46 @@ export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder
   entity: TradeInOrder,
   states: TRADE_IN_ORDER_STATES,
   initial: ['QUOTING'],
+  terminal: ['COMPLETED', 'RETURNED', 'CANCELLED', 'EXPIRED'],
+  timeouts: {
+    QUOTING: {
+      afterMs: hours(1),
+      followUp: ESCALATE,
+      why: 'valuation answers in seconds; an hour without a quote means the job is stuck',
+    },
+    QUOTED: {
+      afterMs: days(7) + hours(1),
+      followUp: 'expire',
+      why: 'the quote’s validity (its own timer expires it; this catches a lost timer)',
+      setting: 'TRADE_IN_QUOTE_VALIDITY_DAYS',
+    },
+    ACCEPTED: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'pickups are promised within a day or two; a week uncollected needs a person',
+    },
+    IN_TRANSIT: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'collected items not all received in a week are lost or misrouted',
+    },
+    INSPECTING: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'the owner is waiting for the final offer; two weeks of inspection is work forgotten',
+    },
+    OFFER_PENDING: {
+      afterMs: days(8),
+      followUp: ESCALATE,
+      why: 'each item’s offer expires on its own; an order still waiting a day later is stuck',
+      setting: 'TRADE_IN_OFFER_VALIDITY_DAYS',
+    },
+    RETURNING: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'the owner is waiting for their items; two weeks means the return is stuck',
+    },
+  },
   transitions: [
     o('quote', ['QUOTING'], 'QUOTED', ['system']),
     o('accept', ['QUOTED'], 'ACCEPTED', ['customer', 'admin'], quoteValid),
@@ -122,13 +168,43 @@ export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
   entity: TradeInItem,
   states: TRADE_IN_ITEM_STATES,
   initial: ['AWAITING_INSPECTION'],
+  terminal: ['ACCEPTED', 'RETURNED', 'CANCELLED'],
+  timeouts: {
+    AWAITING_INSPECTION: {
+      afterMs: days(21),
+      followUp: ESCALATE,
+      why: 'collection, receiving and inspection take days, not three weeks',
+    },
+    SECOND_GRADING: {
+      afterMs: days(3),
+      followUp: ESCALATE,
+      why: 'a second grader of the warehouse confirms within a working day or two',
+    },
+    OFFER_PENDING: {
+      afterMs: days(7),
+      followUp: 'expire-offer',
+      why: 'an owner who does not answer the final offer gets the item back free (Back Market’s rule)',
+      setting: 'TRADE_IN_OFFER_VALIDITY_DAYS',
+    },
+    RETURNING: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'the owner is waiting for the item; two weeks means the return is stuck',
+    },
+  },
   transitions: [
     i('request-second-grading', ['AWAITING_INSPECTION'], 'SECOND_GRADING', ['system']),
     i('confirm-offer', ['AWAITING_INSPECTION', 'SECOND_GRADING'], 'ACCEPTED', ['system']),
     i('propose-offer', ['AWAITING_INSPECTION', 'SECOND_GRADING'], 'OFFER_PENDING', ['system']),
     i('accept-offer', ['OFFER_PENDING'], 'ACCEPTED', ['customer', 'admin'], orderNotHeld),
     i('reject-offer', ['OFFER_PENDING'], 'RETURNING', ['customer', 'admin'], orderNotHeld),
+    // The offer's timeout: unanswered, the item goes back to its owner free.
+    i('expire-offer', ['OFFER_PENDING'], 'RETURNING', ['system'], orderNotHeld),
     i('mark-returned', ['RETURNING'], 'RETURNED', ['system']),
+    // A store drop-off comes back to the store; its staff hand it over the counter.
+    i('hand-back', ['RETURNING'], 'RETURNED', ['warehouse', 'admin'], ({ entity }) =>
+      entity.atStoreSince ? undefined : 'the item is not back at the store yet',
+    ),
     i('cancel', ['AWAITING_INSPECTION'], 'CANCELLED', ['system', 'customer', 'admin']),
   ],
   canAccess: (item, actor) =>

@@ -116,6 +116,19 @@ export class TradeInsController {
     );
   }
 
+  /** A store drop-off back at the store: its staff hand it to the owner over the counter. */
+  @Post(':id/items/:itemId/hand-back')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  async handBack(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Body() dto: VersionDto,
+  ) {
+    return this.tradeIns.view(actor, await this.tradeIns.handBack(actor, id, itemId, dto.version));
+  }
+
   /**
    * After review: the order goes on (payouts that waited are created now). Money, so an admin or
    * a lead of a warehouse that received the order's items decides — not support (spec §2).

@@ -5,8 +5,8 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
+import { type Actor, seesEverything } from '../core/actor.js';
+import { NotFound, TransitionConflict } from '../core/errors.js';
 import { HistoryService } from '../core/history/history.service.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -22,6 +22,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
+import { lockSource } from '../core/source-lock.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { LeafCategoryRow } from '../catalog/category.entity.js';
@@ -367,9 +368,34 @@ export class TradeInsService {
     });
   }
 
+  /**
+   * The owner (or an admin) calls the trade-in off before collection. The courier's collect
+   * of the order's pickup takes the same lock (lockSource), so the two never cross: whichever
+   * comes second answers 409 — a cancel after the courier has the items is refused (they come
+   * in and go through inspection), a collect after the cancel is refused by the items' state.
+   */
   async cancel(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
+      await lockSource(m, { kind: 'trade-in', id });
       const before = await this.lockVisible(m, actor, id);
+      if (before.state === 'ACCEPTED') {
+        const items = await this.workflow.itemsOf(m, id);
+        const collected = await m.query<Array<{ trace_code: string; state: string }>>(
+          `SELECT trace_code, state FROM items WHERE id = ANY($1::uuid[]) AND state <> 'DECLARED'`,
+          [items.map((i) => i.itemId)],
+        );
+        if (collected.length > 0) {
+          throw new TransitionConflict(
+            `Cannot cancel: the courier has already collected ${collected.map((c) => c.trace_code).join(', ')}`,
+            {
+              entity: 'TradeInOrder',
+              state: before.state,
+              version: before.version,
+              allowedActions: [],
+            },
+          );
+        }
+      }
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
         id,
@@ -444,23 +470,45 @@ export class TradeInsService {
     return this.dataSource.transaction(async (m) => {
       const order = await this.lockVisible(m, actor, id);
       const it = await this.tradeInItem(m, id, itemId);
-      const now = new Date();
-      await this.transitions.apply(TradeInItemMachine, {
-        manager: m,
-        id: it.id,
+      await this.workflow.sendBack(m, order, it, {
         action: 'reject-offer',
         actor,
         expectedVersion: version,
-        data: { finalMinor: it.finalMinor },
-        jobs: [this.workflow.returnShipment(order, it, now)],
+        reason: 'owner rejected the final offer',
+      });
+      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * A store drop-off that went back is handed to its owner over the store's counter, by that
+   * store's staff (or an admin), once the return shipment has brought it there.
+   */
+  async handBack(actor: Actor, id: string, itemId: string, version?: number) {
+    return this.dataSource.transaction(async (m) => {
+      const order = await this.lockVisible(m, actor, id);
+      if (actor.role === 'warehouse' && order.storeOrganisationId !== actor.organisationId) {
+        throw new NotFound('Trade-in', id);
+      }
+      const it = await this.tradeInItem(m, id, itemId);
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'hand-back',
+        actor,
+        expectedVersion: version,
+        checkAccess: false,
+        data: { storeId: order.storeId },
         effects: async (mm) => {
           await this.transitions.apply(ItemMachine, {
             manager: mm,
             id: it.itemId,
-            action: 'return-to-owner',
-            actor: SYSTEM_ACTOR,
+            action: 'hand-back',
+            actor,
             checkAccess: false,
-            data: { reason: 'owner rejected the final offer' },
+            custodian: { kind: 'owner', id: order.customerId },
+            patch: { custodianKind: 'owner', custodianId: order.customerId },
+            data: { storeId: order.storeId },
           });
         },
       });
@@ -646,6 +694,14 @@ export class TradeInsService {
     const fraud = order.fraud as Partial<FraudAssessment>;
     // A store order may come without an address (the owner hands the items in).
     const address: Partial<ShipmentAddress> = order.address;
+    // The order's store staff act on its items too (hand-back over the counter).
+    const atTheirStore =
+      actor.role === 'warehouse' &&
+      actor.organisationId !== null &&
+      order.storeOrganisationId === actor.organisationId;
+    const itemMachine = atTheirStore
+      ? { ...TradeInItemMachine, canAccess: () => true }
+      : TradeInItemMachine;
     return withActions(TradeInOrderMachine, order, actor, {
       id: order.id,
       customerId: order.customerId,
@@ -672,7 +728,7 @@ export class TradeInsService {
         : undefined,
       items: items.map((it) => {
         const payout = payouts.find((p) => p.tradeInItemId === it.id);
-        return withActions(TradeInItemMachine, it, actor, {
+        return withActions(itemMachine, it, actor, {
           id: it.id,
           itemId: it.itemId,
           traceCode: traceCodes.get(it.itemId) ?? null,
@@ -688,6 +744,8 @@ export class TradeInsService {
           grade: it.grade,
           inspectionId: it.inspectionId,
           receivedAt: it.receivedAt,
+          offerValidUntil: it.offerValidUntil,
+          atStoreSince: it.atStoreSince,
           payoutFrozen: it.payoutFrozen,
           frozenReason: staff ? it.frozenReason : undefined,
           // A car's mileage flag holding the payout, with its evidence (no personal data).

@@ -72,6 +72,11 @@ export interface AppConfig {
   /** Trade-ins (issue [acquisition]). */
   acquisition: {
     quoteValidityDays: number;
+    /**
+     * How long the owner has to answer a final offer below the quote; unanswered, the item goes
+     * back to them free (the named outcome of the offer's timeout, as Back Market does).
+     */
+    offerValidityDays: number;
     /** A final price this share (or less) below the quote is confirmed without asking. */
     offerTolerance: number;
     /** A larger cut than this share of the quote needs a second grader (fairness guard). */
@@ -149,6 +154,12 @@ class EnvironmentVariables {
   PUBLIC_BASE_URL?: string;
   @IsOptional() @IsIn(['true', 'false']) WEBHOOKS_ALLOW_PRIVATE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(90) TRADE_IN_QUOTE_VALIDITY_DAYS?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0.0001)
+  @Max(90)
+  TRADE_IN_OFFER_VALIDITY_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_OFFER_TOLERANCE?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_MAX_CUT_SHARE?: number;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) VALUATION_REFIT_CRON?: string;
@@ -269,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     webhooks: { allowPrivate: raw.WEBHOOKS_ALLOW_PRIVATE === 'true' },
     acquisition: {
       quoteValidityDays: raw.TRADE_IN_QUOTE_VALIDITY_DAYS ?? 7,
+      offerValidityDays: raw.TRADE_IN_OFFER_VALIDITY_DAYS ?? 7,
       offerTolerance: raw.TRADE_IN_OFFER_TOLERANCE ?? 0.05,
       maxCutShare: raw.TRADE_IN_MAX_CUT_SHARE ?? 0.3,
     },
@@ -432,6 +444,7 @@ const KNOWN_KEYS = [
   'PUBLIC_BASE_URL',
   'WEBHOOKS_ALLOW_PRIVATE',
   'TRADE_IN_QUOTE_VALIDITY_DAYS',
+  'TRADE_IN_OFFER_VALIDITY_DAYS',
   'TRADE_IN_OFFER_TOLERANCE',
   'TRADE_IN_MAX_CUT_SHARE',
   'VALUATION_REFIT_CRON',

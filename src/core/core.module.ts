@@ -1,5 +1,15 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { Clock } from './clock.js';
 import { HistoryService } from './history/history.service.js';
 import { ItemEvent } from './history/item-event.entity.js';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
@@ -8,14 +18,19 @@ import { Item } from './items/item.entity.js';
 import { ItemMachine } from './items/item.machine.js';
 import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
+import { SweepStuckWork } from './jobs/job-catalogue.js';
 import { JobHandlerRegistry } from './jobs/job-handler.registry.js';
 import { QueueService } from './jobs/queue.service.js';
 import { OutboxEntry } from './outbox/outbox.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { StateMachineRegistry } from './state-machine/state-machine.registry.js';
+import { StateMachinesController } from './state-machine/state-machines.controller.js';
+import { StuckWorkController } from './sweeper/stuck-work.controller.js';
+import { StuckWorkService } from './sweeper/stuck-work.service.js';
 import { TransitionService } from './state-machine/transition.service.js';
 
 const SERVICES = [
+  Clock,
   StateMachineRegistry,
   TransitionService,
   HistoryService,
@@ -24,20 +39,49 @@ const SERVICES = [
   QueueService,
   ItemsService,
   IdempotencyInterceptor,
+  StuckWorkService,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Item, ItemEvent, OutboxEntry, IdempotencyKey])],
-  controllers: [ItemsController],
+  controllers: [ItemsController, StateMachinesController, StuckWorkController],
   providers: SERVICES,
   exports: SERVICES,
 })
-export class CoreModule implements OnModuleInit {
-  constructor(private readonly machines: StateMachineRegistry) {}
+export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(CoreModule.name);
+
+  constructor(
+    private readonly machines: StateMachineRegistry,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly stuck: StuckWorkService,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onModuleInit(): void {
     this.machines.register(ItemMachine);
+    this.jobs.register(SweepStuckWork, async () => {
+      await this.stuck.sweep();
+    });
+  }
+
+  /** The sweeper runs every few minutes (a BullMQ job scheduler: one per Redis prefix). */
+  onApplicationBootstrap(): void {
+    // Tests run the sweep themselves; a scheduler would outlive each test's private prefix.
+    if (this.config.mode === 'api' || this.config.env === 'test') return;
+    void this.queues
+      .queue(SweepStuckWork.queue)
+      .upsertJobScheduler(
+        'sweep-stuck-work',
+        { every: SWEEP_STUCK_WORK_EVERY_MS },
+        { name: SweepStuckWork.name, data: { payload: { trigger: 'scheduled' } } },
+      )
+      .catch((err: Error) => this.logger.warn(`Stuck-work sweep not scheduled: ${err.message}`));
   }
 }
+
+/** How often the sweeper looks for stuck work (the shortest limit is 20 minutes). */
+export const SWEEP_STUCK_WORK_EVERY_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 import { type Actor, seesEverything } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE, hours } from '../core/state-machine/machine.js';
 import { Erasure, type ErasureState } from './erasure.entities.js';
 
 export const ERASURE_STATES: readonly ErasureState[] = [
@@ -34,6 +34,34 @@ export const ErasureMachine = defineMachine<ErasureState, Erasure>({
   entity: Erasure,
   states: ERASURE_STATES,
   initial: ['QUEUED'],
+  terminal: ['SUCCEEDED', 'DESTROYED'],
+  timeouts: {
+    QUEUED: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'a wipe waits for a station for hours at most; a day means no station took it',
+    },
+    RUNNING: {
+      afterMs: hours(12),
+      followUp: ESCALATE,
+      why: 'even a multi-pass wipe of a large drive ends within hours',
+    },
+    VERIFYING: {
+      afterMs: hours(12),
+      followUp: ESCALATE,
+      why: 'verification reads the medium once; half a day means the station went silent',
+    },
+    FAILED: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'a failed wipe is retried or routed to destruction at once',
+    },
+    AWAITING_DESTRUCTION: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'a medium that still holds data waits for the shredder at most a week',
+    },
+  },
   transitions: [
     { action: 'start', from: ['QUEUED'], to: 'RUNNING', roles: ['system', 'admin'] },
     // Staff put a queued wipe on a registered station and name the device holding the medium.

@@ -1,5 +1,5 @@
 import { seesEverything, type Actor } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { PICKUP_STATES, Pickup } from './pickup.entity.js';
 
 /**
@@ -11,6 +11,35 @@ export const PickupMachine = defineMachine({
   entity: Pickup,
   states: PICKUP_STATES,
   initial: ['SCHEDULED'],
+  terminal: ['DELIVERED', 'CANCELLED'],
+  // The SLA timer opens a case at the end of each window; these catch what outlives it.
+  timeouts: {
+    SCHEDULED: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'windows are same day or next day; two days unassigned means dispatch has no courier',
+    },
+    ASSIGNED: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'an assigned pickup not started in two days is a courier who will not come',
+    },
+    EN_ROUTE: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'a courier is on the way for hours, not a day',
+    },
+    COLLECTED: {
+      afterMs: days(3),
+      followUp: ESCALATE,
+      why: 'a parcel in a courier’s hands for three days is lost or forgotten',
+    },
+    FAILED: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'a failed attempt is rescheduled at once; FAILED for a day means no window was free',
+    },
+  },
   transitions: [
     {
       action: 'assign',

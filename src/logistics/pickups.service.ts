@@ -31,6 +31,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
+import { lockSource } from '../core/source-lock.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
@@ -118,7 +119,8 @@ export class PickupsService {
             districtCode: coverage.district.code,
             timeZone: area.timeZone,
             warehouseId,
-            storeId: null,
+            // A store drop-off going back: delivered to the store, not the owner's door.
+            storeId: payload.direction === 'return-to-owner' ? (payload.storeId ?? null) : null,
             requestedAt,
             specialPackaging: payload.specialPackaging,
             mode: payload.mode ?? 'parcel',
@@ -297,59 +299,67 @@ export class PickupsService {
     const now = this.clock.now();
     const seal = dto.sealNumber?.trim() || null;
     let erasureItems: string[] = [];
-    const p = await this.transitions.apply(PickupMachine, {
-      id,
-      action: 'collect',
-      actor,
-      expectedVersion: dto.version,
-      patch: (p) => ({
-        sealNumber: p.direction === 'store-consolidation' ? p.sealNumber : seal,
-        photoRefs: dto.photoRefs ?? [],
-        collectedAt: now,
-      }),
-      custodian: { kind: 'courier', id: actor.userId },
-      data: (p) => ({
-        sealNumber: p.sealNumber,
-        photoRefs: p.photoRefs,
-        eraseOnSite: dto.eraseOnSite ?? false,
-      }),
-      effects: async (m, p) => {
-        const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
-        checkScannedItems(items, dto.traceCodes);
-        if ((p.specialPackaging || p.direction === 'store-consolidation') && !p.sealNumber) {
-          throw new BadRequestException({
-            message: 'sealNumber is required: these goods travel in a tamper-evident bag',
-            fields: [{ field: 'sealNumber', errors: ['required for sealed goods'] }],
-          });
-        }
-        // A car has no bag to seal: photos of the odometer and the VIN plate record its handover.
-        if (p.mode === 'inspection-at-address' && p.photoRefs.length < 2) {
-          throw new BadRequestException({
-            message: 'photoRefs: a car is handed over with photos of its odometer and VIN plate',
-            fields: [{ field: 'photoRefs', errors: ['at least 2 photos for a vehicle'] }],
-          });
-        }
-        if (p.direction === 'store-consolidation' && seal !== p.sealNumber) {
-          throw new ConflictException(
-            `Seal number ${seal ?? '(none)'} does not match the bag the store sealed (${p.sealNumber})`,
-          );
-        }
-        await this.moveOnCollect(m, actor, p, items);
-        if (dto.eraseOnSite) {
-          erasureItems = items.filter((i) => i.erasureStatus === 'pending').map((i) => i.id);
-        }
-      },
-      jobs: (p) => [
-        ...shipmentUpdate(p, 'collected', { at: now }),
-        ...erasureItems.map((itemId) =>
-          job(StartErasure, {
-            itemId,
-            at: 'on-site',
-            organisationId: null,
-            requestedBy: actor.userId,
-          }),
-        ),
-      ],
+    const p = await this.dataSource.transaction(async (m) => {
+      // The order's own cancel takes the same lock: one of the two wins, the other gets 409.
+      const current = await m.getRepository(Pickup).findOne({ where: { id } });
+      if (current && current.sourceKind !== 'store-intake') {
+        await lockSource(m, { kind: current.sourceKind, id: current.sourceId });
+      }
+      return this.transitions.apply(PickupMachine, {
+        manager: m,
+        id,
+        action: 'collect',
+        actor,
+        expectedVersion: dto.version,
+        patch: (p) => ({
+          sealNumber: p.direction === 'store-consolidation' ? p.sealNumber : seal,
+          photoRefs: dto.photoRefs ?? [],
+          collectedAt: now,
+        }),
+        custodian: { kind: 'courier', id: actor.userId },
+        data: (p) => ({
+          sealNumber: p.sealNumber,
+          photoRefs: p.photoRefs,
+          eraseOnSite: dto.eraseOnSite ?? false,
+        }),
+        effects: async (m, p) => {
+          const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
+          checkScannedItems(items, dto.traceCodes);
+          if ((p.specialPackaging || p.direction === 'store-consolidation') && !p.sealNumber) {
+            throw new BadRequestException({
+              message: 'sealNumber is required: these goods travel in a tamper-evident bag',
+              fields: [{ field: 'sealNumber', errors: ['required for sealed goods'] }],
+            });
+          }
+          // A car has no bag to seal: photos of the odometer and the VIN plate record its handover.
+          if (p.mode === 'inspection-at-address' && p.photoRefs.length < 2) {
+            throw new BadRequestException({
+              message: 'photoRefs: a car is handed over with photos of its odometer and VIN plate',
+              fields: [{ field: 'photoRefs', errors: ['at least 2 photos for a vehicle'] }],
+            });
+          }
+          if (p.direction === 'store-consolidation' && seal !== p.sealNumber) {
+            throw new ConflictException(
+              `Seal number ${seal ?? '(none)'} does not match the bag the store sealed (${p.sealNumber})`,
+            );
+          }
+          await this.moveOnCollect(m, actor, p, items);
+          if (dto.eraseOnSite) {
+            erasureItems = items.filter((i) => i.erasureStatus === 'pending').map((i) => i.id);
+          }
+        },
+        jobs: (p) => [
+          ...shipmentUpdate(p, 'collected', { at: now }),
+          ...erasureItems.map((itemId) =>
+            job(StartErasure, {
+              itemId,
+              at: 'on-site',
+              organisationId: null,
+              requestedBy: actor.userId,
+            }),
+          ),
+        ],
+      });
     });
     return (await this.views(actor, [p]))[0];
   }
@@ -361,6 +371,11 @@ export class PickupsService {
       );
     for (const item of items) {
       if (p.direction === 'inbound') {
+        if (item.state === 'CANCELLED') {
+          throw new ConflictException(
+            `Item ${item.traceCode} is CANCELLED: its order was called off before collection, so it stays with its owner`,
+          );
+        }
         await this.transitions.apply(ItemMachine, {
           manager: m,
           id: item.id,
@@ -404,11 +419,12 @@ export class PickupsService {
     const now = this.clock.now();
     const current = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
     if (!current || !PickupMachine.canAccess(current, actor)) throw new NotFound('Pickup', id);
-    const toOwner = current.direction === 'return-to-owner';
-    const warehouseId = toOwner
-      ? current.warehouseId
-      : (current.warehouseId ?? dto.warehouseId ?? null);
-    if (!toOwner) await this.assertWarehouse(warehouseId);
+    // A store drop-off goes back to the store's counter, not to the owner's door.
+    const toStore = current.direction === 'return-to-owner' && current.storeId !== null;
+    const toOwner = current.direction === 'return-to-owner' && !toStore;
+    const warehouseId =
+      toOwner || toStore ? current.warehouseId : (current.warehouseId ?? dto.warehouseId ?? null);
+    if (!toOwner && !toStore) await this.assertWarehouse(warehouseId);
     const p = await this.transitions.apply(PickupMachine, {
       id,
       action: 'deliver',
@@ -417,8 +433,14 @@ export class PickupsService {
       patch: { deliveredAt: now, warehouseId },
       custodian: toOwner
         ? { kind: 'owner', id: current.customerId }
-        : { kind: 'warehouse', id: warehouseId },
+        : toStore
+          ? { kind: 'store', id: current.storeId }
+          : { kind: 'warehouse', id: warehouseId },
       effects: async (m, p) => {
+        if (toStore) {
+          await this.items.setCustodian(m, p.itemIds, { kind: 'store', id: p.storeId });
+          return;
+        }
         if (!toOwner) {
           await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
           return;
@@ -439,7 +461,7 @@ export class PickupsService {
         }
       },
       jobs: (p) => [
-        ...(toOwner
+        ...(toOwner || toStore
           ? []
           : [
               job(ParcelDelivered, {

@@ -1,5 +1,5 @@
 import { type Actor, seesEverything } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { RecyclingLot } from './recycling.entities.js';
 
 export const RECYCLING_LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'] as const;
@@ -23,6 +23,20 @@ export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot
   entity: RecyclingLot,
   states: RECYCLING_LOT_STATES,
   initial: ['OPEN'],
+  terminal: ['SETTLED'],
+  // OPEN has no limit: a lot fills with scrap at its own pace until the warehouse seals it.
+  timeouts: {
+    SEALED: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'a sealed lot is collected by the recycler within a week',
+    },
+    HANDED_OVER: {
+      afterMs: days(30),
+      followUp: ESCALATE,
+      why: 'recyclers settle and certify a lot within a month',
+    },
+  },
   transitions: [
     {
       action: 'seal',

@@ -1,5 +1,5 @@
 import { type Actor, seesEverything } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { RefurbishmentOrder } from './refurbishment.entities.js';
 
 export const REFURBISHMENT_STATES = [
@@ -31,6 +31,29 @@ export const RefurbishmentMachine = defineMachine<RefurbishmentState, Refurbishm
   entity: RefurbishmentOrder,
   states: REFURBISHMENT_STATES,
   initial: ['OPEN'],
+  terminal: ['DONE', 'UNREPAIRABLE'],
+  timeouts: {
+    OPEN: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'an order without a partner after two days means no partner can take it',
+    },
+    ASSIGNED: {
+      afterMs: days(5),
+      followUp: ESCALATE,
+      why: 'a partner starts a repair within a working week',
+    },
+    IN_REPAIR: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'partners repair in days; two weeks means parts or the partner are stuck',
+    },
+    QC: {
+      afterMs: days(3),
+      followUp: ESCALATE,
+      why: 'quality control is a short check in the warehouse',
+    },
+  },
   transitions: [
     { action: 'assign', from: ['OPEN'], to: 'ASSIGNED', roles: ['system', 'admin', 'warehouse'] },
     {

@@ -1,6 +1,12 @@
 import { seesEverything, type Actor } from '../core/actor.js';
 import { Item } from '../core/items/item.entity.js';
-import { defineMachine, type GuardContext } from '../core/state-machine/machine.js';
+import {
+  days,
+  defineMachine,
+  ESCALATE,
+  minutes,
+  type GuardContext,
+} from '../core/state-machine/machine.js';
 import { readTransferStatus } from '../vehicles/vehicle-facts.service.js';
 import { returnDeadline } from './engine/pricing.js';
 import { Listing, type ListingState, SaleOrder, type SaleOrderState } from './resale.entities.js';
@@ -45,6 +51,15 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
   entity: Listing,
   states: LISTING_STATES,
   initial: ['DRAFT'],
+  terminal: ['SOLD', 'WITHDRAWN'],
+  // DRAFT and PUBLISHED have no limit: the merchant decides how long an item is on sale.
+  timeouts: {
+    RESERVED: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'a checkout lasts minutes and its order expires it; a day reserved is stuck',
+    },
+  },
   transitions: [
     { action: 'edit', from: ['DRAFT'], to: 'DRAFT', roles: ['merchant', 'admin'] },
     { action: 'edit', from: ['PUBLISHED'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
@@ -103,6 +118,36 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
   entity: SaleOrder,
   states: SALE_ORDER_STATES,
   initial: ['PENDING_PAYMENT'],
+  // A delivered order is the buyer's; a return is theirs to ask for within the window.
+  terminal: ['DELIVERED', 'RETURNED', 'CANCELLED', 'LOST'],
+  timeouts: {
+    PENDING_PAYMENT: {
+      afterMs: minutes(15) + minutes(5),
+      followUp: 'expire',
+      why: 'the checkout reservation (its own timer expires it; this catches a lost timer)',
+      setting: 'RESALE_RESERVATION_MINUTES',
+    },
+    PAID: {
+      afterMs: days(3),
+      followUp: ESCALATE,
+      why: 'merchants ship within two days of payment; the buyer has paid',
+    },
+    SHIPPED: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'no delivery proof in two weeks: ask the buyer, or declare the parcel lost',
+    },
+    RETURN_REQUESTED: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'the buyer waits for the refund while the return is picked up and re-inspected',
+    },
+    RETURN_PICKUP_FAILED: {
+      afterMs: days(3),
+      followUp: ESCALATE,
+      why: 'a support case opens on entry; three days later it is escalated again',
+    },
+  },
   transitions: [
     { action: 'pay', from: ['PENDING_PAYMENT'], to: 'PAID', roles: ['system'] },
     {

@@ -1,4 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import {
@@ -8,7 +8,10 @@ import {
   SaleOrderShipmentUpdate,
   WithdrawUncertifiedItem,
 } from '../core/jobs/job-catalogue.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { minutes } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
@@ -80,11 +83,21 @@ export class ResaleModule implements OnModuleInit {
     private readonly inventory: InventoryService,
     private readonly orders: SaleOrdersService,
     private readonly payments: TestPaymentProvider,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(ListingMachine);
     this.machines.register(SaleOrderMachine);
+    // The checkout reservation's own timer expires it; the sweeper catches a lost timer.
+    this.machines.setLimit(
+      SaleOrderMachine,
+      'PENDING_PAYMENT',
+      minutes(this.config.resale.reservationMinutes + 5),
+    );
+    this.machines.onFollowUp(SaleOrderMachine, 'expire', (saleOrderId) =>
+      this.orders.expire({ saleOrderId }),
+    );
     this.jobs.register(ItemAvailableForSale, (p) => this.inventory.pool(p));
     this.jobs.register(ExpireSaleReservation, (p) => this.orders.expire(p));
     this.jobs.register(SaleOrderShipmentUpdate, (p) => this.orders.onShipmentUpdate(p));

@@ -273,8 +273,8 @@ export class ServiceAreasService {
     return stores.map(storeView);
   }
 
-  async getStore(id: string) {
-    const store = await this.dataSource
+  async getStore(id: string, manager?: EntityManager) {
+    const store = await (manager ?? this.dataSource.manager)
       .getRepository(DropOffStoreRecord)
       .findOne({ where: { id } });
     if (!store) throw new NotFound('Drop-off store', id);

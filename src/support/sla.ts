@@ -8,6 +8,7 @@ export const CASE_KINDS = [
   'buyer-return-dispute',
   'weight-discrepancy',
   'fraud-review',
+  'stuck-work',
   'general',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -23,6 +24,8 @@ export const SLA_HOURS: Record<CaseKind, number> = {
   'receiving-exception': 24,
   'weight-discrepancy': 24,
   'fraud-review': 24,
+  // The sweeper found something past its state's limit: somebody is already waiting.
+  'stuck-work': 24,
   'price-dispute': 48,
   'buyer-return-dispute': 48,
   general: 72,

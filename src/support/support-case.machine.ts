@@ -1,5 +1,5 @@
 import { seesEverything, type Actor } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine } from '../core/state-machine/machine.js';
 import { SupportCase } from './support-case.entity.js';
 
 export const SUPPORT_CASE_STATES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
@@ -17,6 +17,16 @@ export const SupportCaseMachine = defineMachine<SupportCaseState, SupportCase>({
   entity: SupportCase,
   states: SUPPORT_CASE_STATES,
   initial: ['OPEN'],
+  terminal: ['CLOSED'],
+  // OPEN and IN_PROGRESS are support's own queue, timed by each case's SLA (never escalated
+  // into another case).
+  timeouts: {
+    RESOLVED: {
+      afterMs: days(14),
+      followUp: 'close',
+      why: 'the customer has two weeks to reopen a resolved case; then it closes',
+    },
+  },
   transitions: [
     { action: 'assign', from: ['OPEN', 'IN_PROGRESS'], to: 'IN_PROGRESS', roles: [...staff] },
     { action: 'resolve', from: ['OPEN', 'IN_PROGRESS'], to: 'RESOLVED', roles: [...staff] },

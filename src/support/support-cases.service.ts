@@ -277,6 +277,7 @@ export class SupportCasesService {
       | 'version'
       | 'createdAt'
       | 'updatedAt'
+      | 'stateEnteredAt'
       | 'assigneeId'
       | 'openedBy'
       | 'slaDueAt'

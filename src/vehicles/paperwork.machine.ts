@@ -1,5 +1,5 @@
 import { seesEverything, type Actor } from '../core/actor.js';
-import { defineMachine } from '../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { PAPERWORK_STATES, PaperworkTask } from './vehicle.entities.js';
 
 const staff = ['merchant', 'admin', 'system'] as const;
@@ -20,6 +20,19 @@ export const PaperworkTaskMachine = defineMachine({
   entity: PaperworkTask,
   states: PAPERWORK_STATES,
   initial: ['OPEN'],
+  terminal: ['DONE'],
+  timeouts: {
+    OPEN: {
+      afterMs: days(30),
+      followUp: ESCALATE,
+      why: 'registration authorities transfer ownership within weeks; a month means it is stuck',
+    },
+    BLOCKED: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'a blocked transfer keeps a sold car from its buyer',
+    },
+  },
   transitions: [
     {
       action: 'complete',

@@ -6,6 +6,7 @@ import { CatalogScreen, StandardsScreen } from './admin/catalog.js';
 import { OrganisationsScreen } from './admin/organisations.js';
 import { QueuesScreen } from './admin/queues.js';
 import { ServiceAreasScreen } from './admin/service-areas.js';
+import { StateMachinesScreen } from './admin/state-machines.js';
 import { UsersScreen } from './admin/users.js';
 import { CourierTodayScreen } from './courier/today.js';
 import { MyPurchasesScreen } from './customer/purchases.js';
@@ -27,6 +28,7 @@ import {
   SupportItemScreen,
   SupportSearchScreen,
 } from './support/support.js';
+import { StuckWorkScreen } from './support/stuck-work.js';
 import { ErasuresScreen } from './warehouse/erasures.js';
 import { InspectionQueueScreen, InspectionScreen } from './warehouse/inspections.js';
 import { ReceivingScreen } from './warehouse/receiving.js';
@@ -73,6 +75,13 @@ defineScreens(
     Component: CalibrationScreen,
   },
   { path: 'admin/queues', title: 'Queues', roles: [...admin], nav: true, Component: QueuesScreen },
+  {
+    path: 'admin/state-machines',
+    title: 'State machines',
+    roles: [...admin],
+    nav: true,
+    Component: StateMachinesScreen,
+  },
   { path: 'support', title: 'Search', roles: ['admin'], nav: true, Component: SupportSearchScreen },
   // warehouse
   {
@@ -208,6 +217,13 @@ defineScreens(
     roles: [...support],
     nav: true,
     Component: SupportCasesScreen,
+  },
+  {
+    path: 'support/stuck-work',
+    title: 'Stuck work',
+    roles: [...support],
+    nav: true,
+    Component: StuckWorkScreen,
   },
   { path: 'support/cases/:id', title: 'Case', roles: [...support], Component: SupportCaseScreen },
   { path: 'support/items/:id', title: 'Item', roles: [...support], Component: SupportItemScreen },

@@ -3,7 +3,9 @@ import type { Actor } from '../actor.js';
 import { seesEverything } from '../actor.js';
 import {
   type CustodyDecision,
+  days,
   defineMachine,
+  ESCALATE,
   type TransitionDef,
 } from '../state-machine/machine.js';
 import { Item } from './item.entity.js';
@@ -107,6 +109,30 @@ export const ItemMachine = defineMachine<ItemState, Item>({
   entity: Item,
   states: ITEM_STATES,
   initial: ['DECLARED', 'RECEIVED', 'AVAILABLE'],
+  // Sold items are the buyer's to keep; the rest ended their journey with the platform.
+  terminal: ['SOLD', 'LOST', 'RECYCLED', 'DESTROYED', 'RETURNED_TO_OWNER', 'CANCELLED'],
+  timeouts: {
+    IN_TRANSIT: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'a parcel that has not reached a warehouse in a week is lost or misrouted',
+    },
+    RETURN_IN_TRANSIT: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'a buyer’s return not back in a week holds the buyer’s refund',
+    },
+    RECEIVED: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'two weeks in a warehouse without being wiped, graded and routed is work forgotten',
+    },
+    RETURNING_TO_OWNER: {
+      afterMs: days(14),
+      followUp: ESCALATE,
+      why: 'the owner is waiting for their item; two weeks means the return shipment is stuck',
+    },
+  },
   transitions: [
     t('collect', ['DECLARED'], 'IN_TRANSIT', ['courier', 'warehouse']),
     t('receive', ['IN_TRANSIT', 'RETURN_IN_TRANSIT'], 'RECEIVED', ['warehouse']),
@@ -130,7 +156,8 @@ export const ItemMachine = defineMachine<ItemState, Item>({
     t('keep-by-buyer', ['RETURN_IN_TRANSIT'], 'SOLD', ['customer', 'support']),
     t('write-off', ['SOLD'], 'LOST', ['support']),
     t('return-to-owner', ['RECEIVED', 'IN_TRANSIT'], 'RETURNING_TO_OWNER', ['warehouse']),
-    t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier']),
+    // The courier at the owner's door, or the store's staff over the counter.
+    t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier', 'warehouse']),
     t('cancel', ['DECLARED'], 'CANCELLED', ['customer']),
   ],
   canAccess: (item: Item, actor: Actor) =>

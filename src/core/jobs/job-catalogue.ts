@@ -44,6 +44,15 @@ export const ExpireTradeInQuote = defineJob<{ orderId: string }>(
   'workflow',
 );
 
+/**
+ * A final offer below the quote went unanswered for its validity: the item goes back to its
+ * owner free (the offer's named timeout outcome). Re-checks the item's state when it runs.
+ */
+export const ExpireTradeInOffer = defineJob<{ tradeInItemId: string }>(
+  'expire-trade-in-offer',
+  'workflow',
+);
+
 /** Refit the valuation parameters from the sales history (scheduled, or asked by an admin). */
 export const RefitValuation = defineJob<{
   trigger: 'scheduled' | 'admin' | 'seed';
@@ -70,6 +79,11 @@ export const SchedulePickup = defineJob<{
   mode?: 'parcel' | 'inspection-at-address';
   /** A new pickup for the same source after the previous one failed for good (default 1). */
   round?: number;
+  /**
+   * return-to-owner of a store drop-off: the store organisation the items go back to; the
+   * owner collects them over its counter (the address is the store's).
+   */
+  storeId?: string | null;
 }>('schedule-pickup', 'dispatch');
 
 // ---- logistics timers -----------------------------------------------------------------------
@@ -301,7 +315,8 @@ export const OpenSupportCase = defineJob<{
     | 'price-dispute'
     | 'buyer-return-dispute'
     | 'weight-discrepancy'
-    | 'fraud-review';
+    | 'fraud-review'
+    | 'stuck-work';
   /** One case per key: a job delivered twice opens one case. */
   dedupeKey: string;
   summary: string;
@@ -310,6 +325,15 @@ export const OpenSupportCase = defineJob<{
   customerId: string | null;
   detail: Record<string, unknown>;
 }>('open-support-case', 'workflow');
+
+/**
+ * The sweeper for stuck work (repeating): rows past their state's limit get the state's named
+ * follow-up, or a support case naming the item, the state and how long it has been there.
+ */
+export const SweepStuckWork = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'sweep-stuck-work',
+  'workflow',
+);
 
 /** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
 export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
@@ -341,6 +365,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   NotifyOwner,
   QuoteTradeIn,
   ExpireTradeInQuote,
+  ExpireTradeInOffer,
   RefitValuation,
   TradeInShipmentUpdate,
   ItemReceived,
@@ -354,6 +379,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   SecondGradingRequested,
   DisposeItem,
   OpenSupportCase,
+  SweepStuckWork,
   SupportCaseSlaDue,
   PublishWebhookEvent,
   DeliverWebhook,

@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
-import type { Actor, ActorRole } from '../actor.js';
+import { type Actor, type ActorRole, USER_ROLES } from '../actor.js';
 
 /** What every stateful entity carries (see StatefulEntity). */
 export interface StatefulRow<S extends string = string> extends ObjectLiteral {
@@ -25,6 +25,27 @@ export interface TransitionDef<S extends string, E> {
   guard?: (ctx: GuardContext<E>) => string | undefined | Promise<string | undefined>;
 }
 
+export const minutes = (n: number): number => n * 60_000;
+export const hours = (n: number): number => n * 3_600_000;
+export const days = (n: number): number => n * 86_400_000;
+
+/** The follow-up that opens a support case naming the row, its state and how long it has been there. */
+export const ESCALATE = 'escalate';
+
+/**
+ * How long a row may stay in a state, and what happens then (issue 19: no dead ends). The
+ * sweeper applies `followUp` to rows past `afterMs`: an action of the machine that leaves the
+ * state and that the platform ('system') may take (expire, auto-return…), or `escalate`.
+ */
+export interface StateTimeout {
+  afterMs: number;
+  followUp: string;
+  /** Why this limit, in one sentence (shown by GET /state-machines). */
+  why: string;
+  /** The setting that changes the limit, when there is one (the module applies it at boot). */
+  setting?: string;
+}
+
 /** What a custody guard answers: a refusal (409), or facts for the hand-off's history entry. */
 export interface CustodyDecision {
   refusal?: string;
@@ -42,7 +63,11 @@ export interface MachineDef<S extends string, E extends StatefulRow<S>> {
   entity: new () => E;
   states: readonly S[];
   initial: readonly S[];
+  /** States a row may rest in for good (its journey is over, or it is someone's to keep). */
+  terminal: readonly S[];
   transitions: readonly TransitionDef<S, E>[];
+  /** Per state: how long a row may stay there and the named follow-up (see StateTimeout). */
+  timeouts?: Partial<Record<S, StateTimeout>>;
   /** Object-level access: false answers 404. Admin, support and system are decided here too. */
   canAccess(entity: E, actor: Actor): boolean;
   /** The items whose history records this entity's transitions. */
@@ -112,5 +137,74 @@ export function validateMachine(machine: AnyMachine): string[] {
     }
   }
   for (const s of machine.states) if (!reachable.has(s)) problems.push(`state ${s} is unreachable`);
+  problems.push(...livenessProblems(machine, machine.timeouts ?? {}));
   return problems.map((p) => `${machine.name}: ${p}`);
+}
+
+const PEOPLE = new Set<string>(USER_ROLES);
+
+/**
+ * No dead ends (issue 19): every state that is not terminal has a timeout with a named
+ * follow-up, or an action a person (a role that exists, not the platform) may take to leave it;
+ * and from every state some terminal state can be reached.
+ */
+export function livenessProblems(
+  machine: AnyMachine,
+  timeouts: Partial<Record<string, StateTimeout>>,
+): string[] {
+  const problems: string[] = [];
+  const states = new Set<string>(machine.states);
+  const terminal = new Set<string>(machine.terminal ?? []);
+  if (terminal.size === 0) problems.push('no terminal state');
+  for (const s of terminal) if (!states.has(s)) problems.push(`unknown terminal state ${s}`);
+  for (const s of Object.keys(timeouts))
+    if (!states.has(s)) problems.push(`timeout for unknown state ${s}`);
+  for (const s of machine.states) {
+    const timeout = timeouts[s];
+    const leaving = machine.transitions.filter((t) => t.from.includes(s) && t.to !== s);
+    if (terminal.has(s)) {
+      if (timeout) problems.push(`terminal state ${s} has a timeout`);
+      continue;
+    }
+    if (timeout) {
+      if (!(Number.isFinite(timeout.afterMs) && timeout.afterMs > 0)) {
+        problems.push(`state ${s} has a timeout of ${timeout.afterMs} ms`);
+      }
+      const named =
+        timeout.followUp === ESCALATE ||
+        leaving.some((t) => t.action === timeout.followUp && t.roles.includes('system'));
+      if (!named) {
+        problems.push(
+          `state ${s}: the timeout's follow-up "${timeout.followUp}" is not an action the platform may take from ${s} (nor "${ESCALATE}")`,
+        );
+      }
+      continue;
+    }
+    const byPerson = leaving.some((t) => t.roles.some((r) => PEOPLE.has(r)));
+    if (!byPerson) {
+      problems.push(
+        `state ${s} is a dead end: no timeout with a named follow-up, and no action a person may take to leave it`,
+      );
+    }
+  }
+  // Backwards from the terminal states: every state must lead to one.
+  const ends = new Set<string>(terminal);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const t of machine.transitions) {
+      if (ends.has(t.to)) {
+        for (const f of t.from) {
+          if (!ends.has(f)) {
+            ends.add(f);
+            grew = true;
+          }
+        }
+      }
+    }
+  }
+  for (const s of machine.states) {
+    if (!ends.has(s)) problems.push(`state ${s} cannot reach a terminal state`);
+  }
+  return problems;
 }

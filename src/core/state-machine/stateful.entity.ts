@@ -10,4 +10,6 @@ export abstract class StatefulEntity<S extends string = string> {
   @Column({ type: 'int', default: 1 }) version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  /** When the row entered its current state (set by TransitionService; the sweeper reads it). */
+  @Column({ name: 'state_entered_at', type: 'timestamptz', precision: 3 }) stateEnteredAt: Date;
 }

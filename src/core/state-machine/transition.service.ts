@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
+import { Clock } from '../clock.js';
 import { NotFound, TransitionConflict } from '../errors.js';
 import { HistoryService } from '../history/history.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
@@ -78,6 +79,7 @@ export class TransitionService {
     private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   inTransaction<T>(
@@ -98,7 +100,12 @@ export class TransitionService {
     return this.inTransaction(params.manager, async (manager) => {
       const repo = manager.getRepository(machine.entity);
       const entity: E = await repo.save(
-        repo.create({ ...params.values, state, version: 1 } as DeepPartial<E>),
+        repo.create({
+          ...params.values,
+          state,
+          version: 1,
+          stateEnteredAt: this.clock.now(),
+        } as DeepPartial<E>),
       );
       await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
       return entity;
@@ -163,10 +170,17 @@ export class TransitionService {
             })
           : undefined;
       if (custody?.refusal) throw conflict(`Cannot ${params.action}: ${custody.refusal}`);
+      // Only a new state restarts the clock its timeout runs on (a self-loop does not).
+      const entered = transition.to !== entity.state ? { stateEnteredAt: this.clock.now() } : {};
       const result = await manager
         .createQueryBuilder()
         .update(machine.entity)
-        .set({ ...patch, state: transition.to, version: () => 'version + 1' } as never)
+        .set({
+          ...patch,
+          state: transition.to,
+          version: () => 'version + 1',
+          ...entered,
+        } as never)
         .where('id = :id AND state = :from AND version = :version', {
           id: entity.id,
           from: entity.state,
@@ -180,7 +194,7 @@ export class TransitionService {
           current,
         );
       }
-      const updated: E = Object.assign(entity, patch, {
+      const updated: E = Object.assign(entity, patch, entered, {
         state: transition.to,
         version: entity.version + 1,
       });

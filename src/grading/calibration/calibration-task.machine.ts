@@ -1,4 +1,4 @@
-import { defineMachine } from '../../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
 import { inWarehouse } from '../access.js';
 import { CalibrationTask } from './calibration-task.entity.js';
 
@@ -10,6 +10,14 @@ export const CalibrationTaskMachine = defineMachine<CalibrationTaskState, Calibr
   entity: CalibrationTask,
   states: CALIBRATION_TASK_STATES,
   initial: ['OPEN'],
+  terminal: ['COMPLETED'],
+  timeouts: {
+    OPEN: {
+      afterMs: days(7),
+      followUp: ESCALATE,
+      why: 'a calibration sample is only useful while the grader’s week is fresh',
+    },
+  },
   transitions: [
     {
       action: 'complete',

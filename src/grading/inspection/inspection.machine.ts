@@ -1,4 +1,4 @@
-import { defineMachine } from '../../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
 import { inWarehouse } from '../access.js';
 import { Inspection } from './inspection.entity.js';
 
@@ -20,6 +20,24 @@ export const InspectionMachine = defineMachine<InspectionState, Inspection>({
   entity: Inspection,
   states: INSPECTION_STATES,
   initial: ['PENDING'],
+  terminal: ['COMPLETED', 'SUPERSEDED'],
+  timeouts: {
+    PENDING: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'received items are inspected within a working day or two',
+    },
+    IN_PROGRESS: {
+      afterMs: days(1),
+      followUp: ESCALATE,
+      why: 'an inspection takes minutes; a claim held for a day is a grader who left',
+    },
+    AWAITING_SECOND_GRADER: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'the owner’s offer waits for the second grader',
+    },
+  },
   transitions: [
     {
       action: 'claim',

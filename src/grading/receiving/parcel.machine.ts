@@ -1,4 +1,4 @@
-import { defineMachine } from '../../core/state-machine/machine.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
 import { inWarehouse } from '../access.js';
 import { Parcel } from './parcel.entity.js';
 
@@ -11,6 +11,14 @@ export const ParcelMachine = defineMachine<ParcelState, Parcel>({
   entity: Parcel,
   states: PARCEL_STATES,
   initial: ['EXPECTED'],
+  terminal: ['RECEIVED', 'RECEIVED_WITH_EXCEPTIONS'],
+  timeouts: {
+    EXPECTED: {
+      afterMs: days(2),
+      followUp: ESCALATE,
+      why: 'a delivered parcel is scanned in the same day; two days means it is not there',
+    },
+  },
   transitions: [
     {
       action: 'receive',

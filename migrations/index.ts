@@ -19,6 +19,7 @@ import { Vehicles1763970000000 } from './1763970000000-vehicles.js';
 import { CertifiedErasureProviders1764200000000 } from './1764200000000-certified-erasure-providers.js';
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
+import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -40,4 +41,5 @@ export const ALL_MIGRATIONS = [
   CertifiedErasureProviders1764200000000,
   Sessions1764300000000,
   SaleOrderComplete1764600000000,
+  MoneyLedger1765000000000,
 ];

@@ -12,6 +12,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { MoneyModule } from '../money/money.module.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
 import { TradeInWorkflow } from './trade-in-workflow.service.js';
@@ -31,6 +32,7 @@ import { TradeInsService } from './trade-ins.service.js';
     CatalogModule,
     ServiceAreasModule,
     ValuationModule,
+    MoneyModule,
     TypeOrmModule.forFeature([TradeInOrder, TradeInItem, TradeInPayout, BlockedIdentifier]),
   ],
   controllers: [TradeInsController, BlocklistController],

@@ -24,6 +24,8 @@ import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definitio
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { needsSecondGrader } from '../grading/engine/fairness.js';
+import { account } from '../money/ledger/accounts.js';
+import { LedgerService } from '../money/ledger/ledger.service.js';
 import { explainDifference } from '../valuation/engine/explain.js';
 import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
 import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
@@ -64,6 +66,7 @@ export class TradeInWorkflow {
     private readonly history: HistoryService,
     private readonly valuation: ValuationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledger: LedgerService,
   ) {}
 
   /** Locks the order row for the rest of the transaction (serialises its handlers). */
@@ -506,6 +509,19 @@ export class TradeInWorkflow {
       ],
     );
     if (rows.length === 0) return [];
+    // The platform bought the item: it owes the seller the final price (paid out later, even
+    // when the payout is frozen for now — the debt exists).
+    await this.ledger.post(m, {
+      kind: 'trade-in-purchase',
+      key: `trade-in-purchase:${it.id}`,
+      ref: { kind: 'trade-in-payout', id: rows[0].id },
+      memo: `item ${it.itemId} bought on trade-in ${order.id}`,
+      currency: order.currency,
+      lines: [
+        { account: account.purchases(), amountMinor: it.finalMinor },
+        { account: account.sellerPayable(order.customerId), amountMinor: -it.finalMinor },
+      ],
+    });
     return [
       job(DisposeItem, { itemId: it.itemId }),
       job(NotifyOwner, {

@@ -10,6 +10,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { MoneyModule } from '../money/money.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
@@ -47,6 +48,7 @@ import { TestPaymentsService } from './test-payments.service.js';
     ValuationModule,
     ServiceAreasModule,
     NotificationsModule,
+    MoneyModule,
     VehicleFactsModule,
   ],
   controllers: [

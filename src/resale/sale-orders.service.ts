@@ -36,6 +36,8 @@ import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.re
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
+import { account } from '../money/ledger/accounts.js';
+import { LedgerService } from '../money/ledger/ledger.service.js';
 import { returnDeadline } from './engine/pricing.js';
 import { PAYMENT_PROVIDER, type PaymentIntent, type PaymentProvider } from './payments.js';
 import type {
@@ -134,6 +136,7 @@ export class SaleOrdersService {
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly items: ItemsService,
+    private readonly ledger: LedgerService,
   ) {}
 
   view(actor: Actor, o: SaleOrder) {
@@ -332,7 +335,8 @@ export class SaleOrdersService {
     });
     if (!order) throw new NotFound('Payment intent', intentId);
     if (order.state === 'CANCELLED') {
-      if (order.refundMinor === null) await this.refundLatePayment(m, order, amount);
+      if (order.refundMinor === null)
+        await this.refundLatePayment(m, order, amount, event.provider);
       return;
     }
     if (order.state !== 'PENDING_PAYMENT') return; // another event for an order already paid
@@ -346,7 +350,7 @@ export class SaleOrdersService {
     if (erasureBlocked(item)) {
       // Paid in the moment between the revocation and its withdrawal job: no sale, refund.
       await this.cancelUncertified(m, order, 'the item lost its erasure certificate');
-      await this.refundLatePayment(m, order, amount);
+      await this.refundLatePayment(m, order, amount, event.provider);
       return;
     }
     await this.transitions.apply(SaleOrderMachine, {
@@ -396,14 +400,45 @@ export class SaleOrdersService {
       actor: SYSTEM_ACTOR,
       data: { saleOrderId: order.id, priceMinor: order.priceMinor },
     });
+    // The buyer's money is at the provider; the merchant is owed the sale.
+    await this.ledger.post(m, {
+      kind: 'payment',
+      key: `payment:${order.id}`,
+      ref: { kind: 'sale-order', id: order.id },
+      memo: `payment of sale order ${order.id} (${event.provider} event ${event.eventId})`,
+      currency: order.currency,
+      lines: [
+        { account: account.providerClearing(event.provider), amountMinor: amount },
+        { account: account.merchantPayable(order.merchantId), amountMinor: -amount },
+      ],
+    });
   }
 
-  private async refundLatePayment(m: EntityManager, order: SaleOrder, amount: number) {
+  /** A payment for an order that is no longer for sale: the money is the buyer's, refunded. */
+  private async refundLatePayment(
+    m: EntityManager,
+    order: SaleOrder,
+    amount: number,
+    provider: string,
+  ) {
+    await this.ledger.post(m, {
+      kind: 'payment',
+      key: `payment:${order.id}`,
+      ref: { kind: 'sale-order', id: order.id },
+      memo: `late payment of cancelled sale order ${order.id}: owed back to the buyer`,
+      currency: order.currency,
+      lines: [
+        { account: account.providerClearing(provider), amountMinor: amount },
+        { account: account.refundsPayable(order.buyerId), amountMinor: -amount },
+      ],
+    });
     const refund = await this.refund(
+      m,
       order,
       'late-payment-refund',
       amount,
       'payment after the reservation expired',
+      'payment',
     );
     await m.query(
       `UPDATE sale_orders SET refund_minor = $2, refunded_at = now(), refund_id = $4, refund_key = $5,
@@ -506,14 +541,52 @@ export class SaleOrdersService {
    * (a job re-run, a resent webhook, a transaction that rolled back after the call) gets the
    * first refund back and never refunds twice.
    */
-  private async refund(order: SaleOrder, cause: RefundCause, amountMinor: number, reason: string) {
+  private async refund(
+    m: EntityManager,
+    order: SaleOrder,
+    cause: RefundCause,
+    amountMinor: number,
+    reason: string,
+    owedBy: 'merchant' | 'payment' = 'merchant',
+  ) {
     const key = refundKey(order.id, cause);
+    const ref = { kind: 'sale-order', id: order.id };
+    if (owedBy === 'merchant' && amountMinor > 0) {
+      // The merchant gives back what the buyer is refunded (it keeps a deducted damage).
+      await this.ledger.post(m, {
+        kind: 'refund-owed',
+        key: `refund-owed:${key}`,
+        ref,
+        memo: `${cause} of sale order ${order.id}: ${reason}`,
+        currency: order.currency,
+        lines: [
+          { account: account.merchantPayable(order.merchantId), amountMinor },
+          { account: account.refundsPayable(order.buyerId), amountMinor: -amountMinor },
+        ],
+      });
+    }
     const { refundId } = await this.payments.refund({
       intentId: order.paymentIntentId ?? '',
       amountMinor,
       reason,
       idempotencyKey: key,
     });
+    if (amountMinor > 0) {
+      await this.ledger.post(m, {
+        kind: 'refund',
+        key: `refund:${key}`,
+        ref,
+        memo: `refund ${refundId} of sale order ${order.id}`,
+        currency: order.currency,
+        lines: [
+          { account: account.refundsPayable(order.buyerId), amountMinor },
+          {
+            account: account.providerClearing(order.paymentProvider ?? this.payments.name),
+            amountMinor: -amountMinor,
+          },
+        ],
+      });
+    }
     return { refundId, key };
   }
 
@@ -568,7 +641,7 @@ export class SaleOrdersService {
       if (order.state !== 'PAID') {
         return this.endReservation(m, id, 'cancel', actor, reason, version);
       }
-      const refund = await this.refund(order, 'cancel-refund', order.priceMinor, reason);
+      const refund = await this.refund(m, order, 'cancel-refund', order.priceMinor, reason);
       const now = new Date();
       const cancelled = await this.transitions.apply(SaleOrderMachine, {
         manager: m,
@@ -804,7 +877,7 @@ export class SaleOrdersService {
     version?: number,
   ): Promise<SaleOrder> {
     const order = await this.lockFor(m, id, actor, 'declare-lost', version);
-    const refund = await this.refund(order, 'lost-refund', order.priceMinor, `lost: ${reason}`);
+    const refund = await this.refund(m, order, 'lost-refund', order.priceMinor, `lost: ${reason}`);
     const now = new Date();
     const lost = await this.transitions.apply(SaleOrderMachine, {
       manager: m,
@@ -1211,6 +1284,7 @@ export class SaleOrdersService {
       const evidence = await this.assessReturn(m, order, p);
       const refundMinor = order.priceMinor - evidence.deductionMinor;
       const refund = await this.refund(
+        m,
         order,
         'return-refund',
         refundMinor,

@@ -20,6 +20,7 @@ import { CertifiedErasureProviders1764200000000 } from './1764200000000-certifie
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
+import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -42,4 +43,5 @@ export const ALL_MIGRATIONS = [
   Sessions1764300000000,
   SaleOrderComplete1764600000000,
   MoneyLedger1765000000000,
+  MoneyTransfers1765000000001,
 ];

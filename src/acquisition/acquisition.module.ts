@@ -15,6 +15,7 @@ import { StateMachineRegistry } from '../core/state-machine/state-machine.regist
 import { MoneyModule } from '../money/money.module.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
+import { TransferHooks } from '../money/transfers/transfer-hooks.js';
 import { TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
   BlockedIdentifier,
@@ -44,6 +45,7 @@ export class AcquisitionModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly workflow: TradeInWorkflow,
+    private readonly transferHooks: TransferHooks,
   ) {}
 
   onModuleInit(): void {
@@ -56,5 +58,9 @@ export class AcquisitionModule implements OnModuleInit {
     this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));
     this.jobs.register(ReceivingExceptionRaised, (p) => this.workflow.onReceivingException(p));
     this.jobs.register(VehicleMileageFlagged, (p) => this.workflow.onVehicleMileageFlagged(p));
+    this.transferHooks.register('trade-in-payout', {
+      holdReason: (m, t) => this.workflow.payoutHoldReason(m, t.sourceId),
+      settled: (m, t) => this.workflow.onPayoutSettled(m, t),
+    });
   }
 }

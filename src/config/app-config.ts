@@ -81,9 +81,17 @@ export interface AppConfig {
   valuation: { refitCron: string };
   /** Resale (issue [resale]): checkout reservation time, default buyer return window. */
   resale: { reservationMinutes: number; returnWindowDays: number };
+  /**
+   * Money (issue 23): which payment provider takes payments, refunds and pays out.
+   * 'test-pay' (the default outside production) moves no money and is refused in production.
+   */
+  payments: { provider: PaymentProviderName };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
+
+export const PAYMENT_PROVIDERS = ['test-pay'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 
 /** A configuration problem, reported as one line with what is wrong and how to fix it. */
 export class ConfigError extends Error {
@@ -159,6 +167,7 @@ class EnvironmentVariables {
   @Max(1440)
   RESALE_RESERVATION_MINUTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
+  @IsOptional() @IsIn(PAYMENT_PROVIDERS) PAYMENT_PROVIDER?: PaymentProviderName;
 }
 
 const HINTS: Record<string, string> = {
@@ -207,6 +216,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     throw new ConfigError('ADMIN_EMAIL is set but ADMIN_PASSWORD is not: set both or neither');
   }
   refuseUnsafeProduction(nodeEnv, raw);
+  if ((raw.PAYMENT_PROVIDER ?? 'test-pay') === 'test-pay') {
+    warnings.push(
+      'PAYMENT_PROVIDER=test-pay: the built-in test payment provider is on; it moves no money (development and demos only)',
+    );
+  }
   if (raw.ERASURE_STATION === 'simulated') {
     warnings.push(
       'ERASURE_STATION=simulated: the erasure simulator is on; it erases nothing and its certificates are marked SIMULATED (development and demos only)',
@@ -276,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       reservationMinutes: raw.RESALE_RESERVATION_MINUTES ?? 15,
       returnWindowDays: raw.RESALE_RETURN_WINDOW_DAYS ?? 7,
     },
+    payments: { provider: raw.PAYMENT_PROVIDER ?? 'test-pay' },
     warnings,
   };
 }
@@ -434,4 +449,5 @@ const KNOWN_KEYS = [
   'VALUATION_REFIT_CRON',
   'RESALE_RESERVATION_MINUTES',
   'RESALE_RETURN_WINDOW_DAYS',
+  'PAYMENT_PROVIDER',
 ];

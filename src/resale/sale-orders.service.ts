@@ -39,7 +39,12 @@ import { ValuationService } from '../valuation/valuation.service.js';
 import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { returnDeadline } from './engine/pricing.js';
-import { PAYMENT_PROVIDER, type PaymentIntent, type PaymentProvider } from './payments.js';
+import {
+  PAYMENT_PROVIDER,
+  type PaymentIntent,
+  type PaymentProvider,
+} from '../money/providers/payment-provider.js';
+import { TransfersService } from '../money/transfers/transfers.service.js';
 import type {
   AddressDto,
   CheckoutDto,
@@ -137,6 +142,7 @@ export class SaleOrdersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly items: ItemsService,
     private readonly ledger: LedgerService,
+    private readonly transfers: TransfersService,
   ) {}
 
   view(actor: Actor, o: SaleOrder) {
@@ -201,6 +207,8 @@ export class SaleOrdersService {
           ? {
               amountMinor: o.refundMinor,
               currency: o.currency,
+              // pending until the provider answers (the refund runs as a job), then succeeded.
+              status: o.refundStatus,
               refundedAt: o.refundedAt,
               refundId: isBuyer || seesEverything(actor) ? o.refundId : undefined,
               idempotencyKey: seesEverything(actor) ? o.refundKey : undefined,
@@ -305,6 +313,7 @@ export class SaleOrdersService {
       amountMinor: order.priceMinor,
       currency: order.currency,
       expiresAt: order.reservedUntil,
+      description: `Reloop order ${order.id}`,
     });
     // One intent per order: a second ask gets the first intent back.
     const { rows } = await execute<{ payment_intent_id: string }>(
@@ -434,22 +443,16 @@ export class SaleOrdersService {
     });
     const refund = await this.refund(
       m,
-      order,
+      { ...order, paymentProvider: provider, priceMinor: amount },
       'late-payment-refund',
       amount,
       'payment after the reservation expired',
       'payment',
     );
     await m.query(
-      `UPDATE sale_orders SET refund_minor = $2, refunded_at = now(), refund_id = $4, refund_key = $5,
+      `UPDATE sale_orders SET refund_minor = $2, refund_status = $4, refund_key = $5,
          cancel_reason = coalesce(cancel_reason, '') || $3, updated_at = now() WHERE id = $1`,
-      [
-        order.id,
-        Math.min(amount, order.priceMinor),
-        ` (late payment refunded: ${refund.refundId})`,
-        refund.refundId,
-        refund.key,
-      ],
+      [order.id, amount, ' (late payment refunded)', refund.status, refund.key],
     );
   }
 
@@ -537,22 +540,33 @@ export class SaleOrdersService {
   }
 
   /**
-   * Refunds through the provider with a key derived from the order and the cause, so a retry
-   * (a job re-run, a resent webhook, a transaction that rolled back after the call) gets the
-   * first refund back and never refunds twice.
+   * Asks for a refund in the caller's transaction: the merchant's payable is charged now (the
+   * merchant keeps a deducted damage), and the refund itself runs as an outbox job under a key
+   * derived from the order and the cause, so a retry — a job re-run, a resent webhook — never
+   * refunds twice. The provider's answer comes back through the 'sale-order' transfer hook.
    */
   private async refund(
     m: EntityManager,
-    order: SaleOrder,
+    order: Pick<
+      SaleOrder,
+      | 'id'
+      | 'merchantId'
+      | 'buyerId'
+      | 'itemId'
+      | 'currency'
+      | 'priceMinor'
+      | 'paymentProvider'
+      | 'paymentIntentId'
+    >,
     cause: RefundCause,
     amountMinor: number,
     reason: string,
     owedBy: 'merchant' | 'payment' = 'merchant',
-  ) {
+  ): Promise<{ key: string; status: 'pending' | 'succeeded' }> {
     const key = refundKey(order.id, cause);
+    if (amountMinor <= 0) return { key, status: 'succeeded' }; // nothing to give back
     const ref = { kind: 'sale-order', id: order.id };
-    if (owedBy === 'merchant' && amountMinor > 0) {
-      // The merchant gives back what the buyer is refunded (it keeps a deducted damage).
+    if (owedBy === 'merchant') {
       await this.ledger.post(m, {
         kind: 'refund-owed',
         key: `refund-owed:${key}`,
@@ -565,29 +579,37 @@ export class SaleOrdersService {
         ],
       });
     }
-    const { refundId } = await this.payments.refund({
-      intentId: order.paymentIntentId ?? '',
+    await this.transfers.requestRefund(m, {
+      key,
+      provider: order.paymentProvider ?? this.payments.name,
+      buyerId: order.buyerId,
       amountMinor,
+      currency: order.currency,
+      paymentRef: order.paymentIntentId ?? '',
+      paymentTotalMinor: order.priceMinor,
+      source: ref,
       reason,
-      idempotencyKey: key,
+      context: {
+        orderRef: { kind: 'sale-order', id: order.id },
+        customerId: order.buyerId,
+        itemIds: [order.itemId],
+        organisationId: order.merchantId,
+      },
     });
-    if (amountMinor > 0) {
-      await this.ledger.post(m, {
-        kind: 'refund',
-        key: `refund:${key}`,
-        ref,
-        memo: `refund ${refundId} of sale order ${order.id}`,
-        currency: order.currency,
-        lines: [
-          { account: account.refundsPayable(order.buyerId), amountMinor },
-          {
-            account: account.providerClearing(order.paymentProvider ?? this.payments.name),
-            amountMinor: -amountMinor,
-          },
-        ],
-      });
-    }
-    return { refundId, key };
+    return { key, status: 'pending' };
+  }
+
+  /** The 'sale-order' transfer hook: the provider answered a refund of this order. */
+  async onRefundSettled(
+    m: EntityManager,
+    t: { key: string; sourceId: string; state: string; providerRef: string | null },
+  ): Promise<void> {
+    await m.query(
+      `UPDATE sale_orders SET refund_status = $3, refund_id = coalesce($4, refund_id),
+         refunded_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE refunded_at END, updated_at = now()
+       WHERE id = $1 AND refund_key = $2`,
+      [t.sourceId, t.key, t.state === 'succeeded' ? 'succeeded' : 'failed', t.providerRef],
+    );
   }
 
   /**
@@ -642,7 +664,6 @@ export class SaleOrdersService {
         return this.endReservation(m, id, 'cancel', actor, reason, version);
       }
       const refund = await this.refund(m, order, 'cancel-refund', order.priceMinor, reason);
-      const now = new Date();
       const cancelled = await this.transitions.apply(SaleOrderMachine, {
         manager: m,
         id,
@@ -652,11 +673,10 @@ export class SaleOrdersService {
         patch: {
           cancelReason: reason,
           refundMinor: order.priceMinor,
-          refundedAt: now,
-          refundId: refund.refundId,
+          refundStatus: refund.status,
           refundKey: refund.key,
         },
-        data: { reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+        data: { reason, refundMinor: order.priceMinor, refundKey: refund.key },
         jobs: (o) => [
           job(NotifyOwner, {
             userId: o.buyerId,
@@ -890,11 +910,10 @@ export class SaleOrdersService {
         lostReportedBy: reportedBy,
         lostReason: reason,
         refundMinor: order.priceMinor,
-        refundedAt: now,
-        refundId: refund.refundId,
+        refundStatus: refund.status,
         refundKey: refund.key,
       },
-      data: { reportedBy, reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+      data: { reportedBy, reason, refundMinor: order.priceMinor, refundKey: refund.key },
       jobs: (o) => [
         job(NotifyOwner, {
           userId: o.buyerId,
@@ -1349,8 +1368,7 @@ export class SaleOrdersService {
           gradeMismatch: mismatch,
           returnedAt: now,
           refundMinor,
-          refundedAt: now,
-          refundId: refund.refundId,
+          refundStatus: refund.status,
           refundKey: refund.key,
           returnEvidence: evidence,
           returnDamageMinor: evidence.deductionMinor,
@@ -1363,7 +1381,7 @@ export class SaleOrdersService {
           refundMinor,
           deductionMinor: evidence.deductionMinor,
           outcome: evidence.outcome,
-          refundId: refund.refundId,
+          refundKey: refund.key,
         },
         jobs,
       });

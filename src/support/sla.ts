@@ -8,6 +8,8 @@ export const CASE_KINDS = [
   'buyer-return-dispute',
   'weight-discrepancy',
   'fraud-review',
+  'payment-failure',
+  'reconciliation-mismatch',
   'general',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -23,6 +25,9 @@ export const SLA_HOURS: Record<CaseKind, number> = {
   'receiving-exception': 24,
   'weight-discrepancy': 24,
   'fraud-review': 24,
+  // Money owed and not paid, or the provider's books and ours disagree.
+  'payment-failure': 8,
+  'reconciliation-mismatch': 24,
   'price-dispute': 48,
   'buyer-return-dispute': 48,
   general: 72,

@@ -157,16 +157,32 @@ describe('money: the ledger over a whole journey', () => {
         .send({})
         .expect(200);
     }
-    const withPayout = await eventually(async () => {
+    // The payout job pays the seller through the provider.
+    const paid = await eventually(async () => {
       const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(seller.auth).expect(200);
-      const it = o.body.items[0] as { payout: { amountMinor: number } | null };
-      return it.payout ? it.payout : null;
+      const it = o.body.items[0] as { payout: { amountMinor: number; status: string } | null };
+      return it.payout?.status === 'paid' ? it.payout : null;
     }, 20_000);
-    finalMinor = withPayout.amountMinor;
+    finalMinor = paid.amountMinor;
     expect(finalMinor).toBeGreaterThan(0);
     const b = await balances();
     expect(b['platform-purchases']).toBe(finalMinor);
-    expect(b[`seller-payable:${seller.id}`]).toBe(-finalMinor);
+    expect(b[`seller-payable:${seller.id}`]).toBe(0);
+    expect(b['provider-clearing:test-pay']).toBe(-finalMinor);
+    // The provider's answer is recorded with the transfer.
+    const transfers = await t.http
+      .get(`/api/v1/transfers?kind=payout&partyId=${seller.id}`)
+      .set(support.auth)
+      .expect(200);
+    expect(transfers.body.items).toEqual([
+      expect.objectContaining({
+        state: 'succeeded',
+        amountMinor: finalMinor,
+        providerRef: expect.stringMatching(/^po_test_/),
+        providerAnswer: expect.objectContaining({ test: true }),
+      }),
+    ]);
+    await t.http.get('/api/v1/transfers').set(seller.auth).expect(403);
   });
 
   it('leaves a zero trial balance after a sale, its payment and a partial refund', async () => {
@@ -201,7 +217,7 @@ describe('money: the ledger over a whole journey', () => {
       .expect(200);
     let b = await balances();
     expect(b[`merchant-payable:${merchant.organisationId}`]).toBe(-price);
-    expect(b['provider-clearing:test-pay']).toBe(price);
+    expect(b['provider-clearing:test-pay']).toBe(price - finalMinor);
 
     // Shipped, delivered, returned with a cracked screen: the damage is deducted.
     await t.http
@@ -231,8 +247,9 @@ describe('money: the ledger over a whole journey', () => {
     await inspect(t, grader, itemId, CRACKED);
     const returned = await eventually(async () => {
       const o = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
-      return o.body.state === 'RETURNED' ? o.body : null;
+      return o.body.state === 'RETURNED' && o.body.refund?.status === 'succeeded' ? o.body : null;
     }, 30_000);
+    expect(returned.refund.refundId).toMatch(/^re_test_/);
     expect(returned.return.evidence.outcome).toBe('partial-refund');
     const refunded = returned.refund.amountMinor as number;
     const damage = returned.return.damageMinor as number;
@@ -242,11 +259,11 @@ describe('money: the ledger over a whole journey', () => {
     b = await balances();
     expect(b).toMatchObject({
       'platform-purchases': finalMinor,
-      [`seller-payable:${seller.id}`]: -finalMinor,
+      [`seller-payable:${seller.id}`]: 0,
       // The merchant keeps the deducted damage as its sale.
       [`merchant-payable:${merchant.organisationId}`]: -damage,
       [`refunds-payable:${buyer.id}`]: 0,
-      'provider-clearing:test-pay': price - refunded,
+      'provider-clearing:test-pay': price - refunded - finalMinor,
     });
     const tb = await trialBalance();
     expect(tb.totals).toEqual([expect.objectContaining({ currency: 'CNY', balanceMinor: 0 })]);

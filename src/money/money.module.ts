@@ -8,6 +8,9 @@ import { LedgerService } from './ledger/ledger.service.js';
 import { PAYMENT_PROVIDER } from './providers/payment-provider.js';
 import { PaymentProviders } from './providers/payment-providers.js';
 import { TestPaymentProvider } from './providers/test-provider.js';
+import { WeChatPayProvider } from './providers/wechatpay.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { InboundWebhookVerifiers } from '../notifications/webhooks/inbound-verifiers.js';
 import { PayoutAccountsService } from './transfers/payout-accounts.service.js';
 import { TransferHooks } from './transfers/transfer-hooks.js';
 import { TransfersController } from './transfers/transfers.controller.js';
@@ -20,6 +23,7 @@ import { TransfersService } from './transfers/transfers.service.js';
  * module (it imports no stage) and register hooks for their own transfers.
  */
 @Module({
+  imports: [NotificationsModule],
   controllers: [LedgerController, TransfersController],
   providers: [
     LedgerService,
@@ -31,6 +35,14 @@ import { TransfersService } from './transfers/transfers.service.js';
         switch (config.payments.provider) {
           case 'test-pay':
             return new PaymentProviders(test);
+          case 'wechatpay': {
+            if (!config.payments.wechatpay) throw new Error('WeChat Pay is not configured');
+            // Outside production the test provider stays reachable (refunds of demo payments).
+            return new PaymentProviders(
+              new WeChatPayProvider(config.payments.wechatpay),
+              config.env === 'production' ? [] : [test],
+            );
+          }
         }
       },
     },
@@ -56,9 +68,21 @@ export class MoneyModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobHandlerRegistry,
     private readonly transfers: TransfersService,
+    private readonly providers: PaymentProviders,
+    private readonly verifiers: InboundWebhookVerifiers,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(ExecuteTransfer, (p, ctx) => this.transfers.execute(p.transferId, ctx));
+    // Providers with their own notification scheme are verified by it, not by Reloop's HMAC.
+    for (const provider of this.providers.all()) {
+      const verify = provider.verifyNotification?.bind(provider);
+      if (verify) {
+        this.verifiers.register(provider.name, async (headers, raw) => {
+          const v = await verify(headers, raw);
+          return { eventId: v.eventId, type: v.type, data: v.data, payload: v.payload };
+        });
+      }
+    }
   }
 }

@@ -202,3 +202,105 @@ export async function inspect(
     .expect(200);
   return done.body as { id: string; grade: string };
 }
+
+/** A fresh IMEI with a valid Luhn check digit. */
+export function newImei(): string {
+  const body = `35${String(Date.now() % 1e12).padStart(12, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = body.charCodeAt(i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+/**
+ * A phone's trade-in over HTTP until the seller has accepted its final price: quote, accept,
+ * pickup, receiving, grading with these answers (and the offer accepted if one is asked).
+ */
+export async function tradeInPhone(
+  t: TestApp,
+  who: { admin: HttpUser; seller: HttpUser; courier: HttpUser; grader: HttpUser },
+  answers: Record<string, unknown>,
+): Promise<{ tradeInId: string; itemId: string; traceCode: string }> {
+  const models = await t.http.get('/api/v1/product-models?q=iPhone').expect(200);
+  const model = (models.body.items as Array<{ id: string; code: string }>).find(
+    (m) => m.code === 'apple-iphone-15-128',
+  );
+  if (!model) throw new Error('the demo catalog has no apple-iphone-15-128');
+  const created = await t.http
+    .post('/api/v1/trade-ins')
+    .set(who.seller.auth)
+    .send({
+      channel: 'online',
+      address: SHANGHAI,
+      items: [
+        {
+          productModelId: model.id,
+          declaredCondition: { condition: 'excellent', powersOn: true },
+          imei: newImei(),
+        },
+      ],
+    })
+    .expect(201);
+  const tradeInId = created.body.id as string;
+  const quoted = await eventually(async () => {
+    const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(who.seller.auth).expect(200);
+    return o.body.state === 'QUOTED' ? o.body : null;
+  }, 30_000);
+  const itemId = quoted.items[0].itemId as string;
+  const traceCode = quoted.items[0].traceCode as string;
+  await t.http
+    .post(`/api/v1/trade-ins/${tradeInId}/accept`)
+    .set(who.seller.auth)
+    .send({ version: quoted.version })
+    .expect(200);
+  const pickup = await eventually(async () => {
+    const res = await t.http.get('/api/v1/pickups').set(who.seller.auth).expect(200);
+    return (res.body.items as Array<{ id: string; source?: { id: string } }>).find(
+      (p) => !p.source || p.source.id === tradeInId,
+    );
+  }, 20_000);
+  await runPickup(t, { admin: who.admin, courier: who.courier }, pickup.id, [traceCode]);
+  await receiveByScan(t, who.grader, traceCode);
+  await inspect(t, who.grader, itemId, answers);
+  const settled = await eventually(async () => {
+    const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(who.seller.auth).expect(200);
+    const it = o.body.items[0] as { id: string; state: string };
+    return ['ACCEPTED', 'OFFER_PENDING'].includes(it.state) ? it : null;
+  }, 20_000);
+  if (settled.state === 'OFFER_PENDING') {
+    await t.http
+      .post(`/api/v1/trade-ins/${tradeInId}/items/${settled.id}/accept-offer`)
+      .set(who.seller.auth)
+      .send({})
+      .expect(200);
+  }
+  return { tradeInId, itemId, traceCode };
+}
+
+/** The merchant claims the pooled item (once its erasure certificate is in) and lists it. */
+export async function listItem(t: TestApp, merchant: HttpUser, itemId: string) {
+  await eventually(async () => {
+    const res = await t.http
+      .post(`/api/v1/inventory/pool/${itemId}/claim`)
+      .set(merchant.auth)
+      .send({});
+    return res.status === 200;
+  }, 40_000);
+  const draft = await t.http
+    .post('/api/v1/listings')
+    .set(merchant.auth)
+    .send({ itemId, description: 'Checked, wiped, with a 12-month warranty' })
+    .expect(201);
+  const published = await t.http
+    .post(`/api/v1/listings/${draft.body.id as string}/publish`)
+    .set(merchant.auth)
+    .send({})
+    .expect(200);
+  return {
+    id: published.body.id as string,
+    priceMinor: published.body.price.amountMinor as number,
+  };
+}

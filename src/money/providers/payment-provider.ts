@@ -29,10 +29,7 @@ export interface PaymentProvider {
    * Providers that notify by their own signed scheme (not Reloop's webhook HMAC) verify it
    * here: the payment event, or a refusal (UnauthorizedException) that changes nothing.
    */
-  verifyNotification?(
-    headers: IncomingHttpHeaders,
-    rawBody: Buffer,
-  ): Promise<VerifiedNotification | null>;
+  verifyNotification?(headers: IncomingHttpHeaders, rawBody: Buffer): Promise<VerifiedNotification>;
   /** The provider's daily statement file (its published bill format) as lines. */
   parseStatement?(text: string): StatementLine[];
 }
@@ -58,7 +55,8 @@ export interface PaymentConfirmation {
 export interface VerifiedNotification {
   /** The provider's notification id (deduplicates a resend). */
   eventId: string;
-  type: typeof PAYMENT_SUCCEEDED;
+  /** PAYMENT_SUCCEEDED, or the provider's own event type (stored, nothing else done). */
+  type: string;
   data: PaymentConfirmation & { providerRef: string | null };
   payload: Record<string, unknown>;
 }

@@ -21,6 +21,7 @@ import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
+import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -44,4 +45,5 @@ export const ALL_MIGRATIONS = [
   SaleOrderComplete1764600000000,
   MoneyLedger1765000000000,
   MoneyTransfers1765000000001,
+  MerchantSettlement1765000000002,
 ];

@@ -11,6 +11,8 @@ import { TestPaymentProvider } from './providers/test-provider.js';
 import { WeChatPayProvider } from './providers/wechatpay.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookVerifiers } from '../notifications/webhooks/inbound-verifiers.js';
+import { SettlementController } from './settlement/settlement.controller.js';
+import { SettlementService } from './settlement/settlement.service.js';
 import { PayoutAccountsService } from './transfers/payout-accounts.service.js';
 import { TransferHooks } from './transfers/transfer-hooks.js';
 import { TransfersController } from './transfers/transfers.controller.js';
@@ -24,7 +26,7 @@ import { TransfersService } from './transfers/transfers.service.js';
  */
 @Module({
   imports: [NotificationsModule],
-  controllers: [LedgerController, TransfersController],
+  controllers: [LedgerController, TransfersController, SettlementController],
   providers: [
     LedgerService,
     TestPaymentProvider,
@@ -54,6 +56,7 @@ import { TransfersService } from './transfers/transfers.service.js';
     TransferHooks,
     TransfersService,
     PayoutAccountsService,
+    SettlementService,
   ],
   exports: [
     LedgerService,
@@ -70,10 +73,15 @@ export class MoneyModule implements OnModuleInit {
     private readonly transfers: TransfersService,
     private readonly providers: PaymentProviders,
     private readonly verifiers: InboundWebhookVerifiers,
+    private readonly hooks: TransferHooks,
+    private readonly settlement: SettlementService,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(ExecuteTransfer, (p, ctx) => this.transfers.execute(p.transferId, ctx));
+    this.hooks.register('settlement', {
+      settled: (m, t) => this.settlement.onPayoutSettled(m, t),
+    });
     // Providers with their own notification scheme are verified by it, not by Reloop's HMAC.
     for (const provider of this.providers.all()) {
       const verify = provider.verifyNotification?.bind(provider);

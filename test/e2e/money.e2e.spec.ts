@@ -270,6 +270,99 @@ describe('money: the ledger over a whole journey', () => {
     expect(tb.totals[0].debitMinor).toBe(tb.totals[0].creditMinor);
   });
 
+  it('settles the merchant: commission by its rule, the payable paid out, CSV for both sides', async () => {
+    const merchantId = merchant.organisationId!;
+    const other = await accounts(t, admin).organisation('merchant');
+    const otherMerchant = await accounts(t, admin).user('merchant', { organisationId: other });
+    await t.http
+      .put(`/api/v1/merchants/${merchantId}/commission-rule`)
+      .set(merchant.auth)
+      .send({ percentBp: 0 })
+      .expect(403);
+    await t.http
+      .put(`/api/v1/merchants/${merchantId}/commission-rule`)
+      .set(admin.auth)
+      .send({ percentBp: 20_000 })
+      .expect(400);
+    await t.http
+      .put(`/api/v1/merchants/${merchantId}/commission-rule`)
+      .set(admin.auth)
+      .send({ percentBp: 1000, fixedMinor: 0 })
+      .expect(200);
+    expect(
+      (await t.http.get(`/api/v1/merchants/${merchantId}/commission-rule`).set(merchant.auth)).body,
+    ).toMatchObject({ percentBp: 1000, fixedMinor: 0 });
+    await t.http
+      .get(`/api/v1/merchants/${merchantId}/commission-rule`)
+      .set(otherMerchant.auth)
+      .expect(404);
+
+    const day = (offset: number) =>
+      new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const before = await balances();
+    const owed = -before[`merchant-payable:${merchantId}`];
+    const issued = await t.http
+      .post('/api/v1/settlements')
+      .set(admin.auth)
+      .send({ merchantId, from: day(-1), to: day(1) })
+      .expect(201);
+    const sales = issued.body.salesMinor as number;
+    const returns = issued.body.returnsMinor as number;
+    const commission = Math.round(((sales - returns) * 1000) / 10_000);
+    expect(issued.body).toMatchObject({
+      orders: 1,
+      commissionMinor: commission,
+      payableMinor: sales - returns - commission,
+      currency: 'CNY',
+    });
+    expect(sales - returns).toBe(owed);
+    // The same days again: refused, nothing settled twice.
+    await t.http
+      .post('/api/v1/settlements')
+      .set(admin.auth)
+      .send({ merchantId, from: day(0), to: day(2) })
+      .expect(409);
+    const paid = await eventually(async () => {
+      const res = await t.http
+        .get(`/api/v1/settlements/${issued.body.id as string}`)
+        .set(merchant.auth)
+        .expect(200);
+      return res.body.state === 'paid' ? res.body : null;
+    }, 20_000);
+    expect(paid.paidAt).not.toBeNull();
+    await t.http
+      .get(`/api/v1/settlements/${issued.body.id as string}`)
+      .set(otherMerchant.auth)
+      .expect(404);
+    expect((await t.http.get('/api/v1/settlements').set(otherMerchant.auth)).body.items).toEqual(
+      [],
+    );
+    const csv = await t.http
+      .get(`/api/v1/settlements/${issued.body.id as string}/csv`)
+      .set(merchant.auth)
+      .expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'statement_id,merchant_id,period_from,period_to,currency,orders,sales_minor,returns_minor,commission_minor,payable_minor,state',
+    );
+    expect(csv.text).toContain(
+      `,${sales},${returns},${commission},${sales - returns - commission},paid`,
+    );
+
+    // The whole journey: every account at its expected value, and zero in total.
+    const b = await balances();
+    expect(b).toMatchObject({
+      [`merchant-payable:${merchantId}`]: 0,
+      'platform-commission': -commission,
+      [`seller-payable:${seller.id}`]: 0,
+      [`refunds-payable:${buyer.id}`]: 0,
+      'platform-purchases': finalMinor,
+      'provider-clearing:test-pay': sales - returns - finalMinor - (sales - returns - commission),
+    });
+    const tb = await trialBalance();
+    expect(tb.totals).toEqual([expect.objectContaining({ currency: 'CNY', balanceMinor: 0 })]);
+  });
+
   it('refuses to change or delete a posted line (append-only)', async () => {
     await expect(t.dataSource.query('UPDATE ledger_lines SET amount_minor = 1')).rejects.toThrow(
       /append-only/,

@@ -15,6 +15,7 @@ import { createValidationPipe } from './core/http/validation.js';
 import { IdempotencyInterceptor } from './core/idempotency/idempotency.interceptor.js';
 import { WorkerModule } from './core/worker.module.js';
 import { typeOrmOptions } from './database/database.js';
+import { MoneyModule } from './money/money.module.js';
 import { LogisticsModule } from './logistics/logistics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { GradingModule } from './grading/grading.module.js';
@@ -47,6 +48,7 @@ function databasePoolSize(config: AppConfig): number {
 /** The stage modules, in the order of the item's journey. */
 const STAGES = [
   NotificationsModule,
+  MoneyModule,
   ServiceAreasModule,
   LogisticsModule,
   GradingModule,

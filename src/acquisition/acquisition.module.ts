@@ -16,8 +16,10 @@ import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { days, hours } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { MoneyModule } from '../money/money.module.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
+import { TransferHooks } from '../money/transfers/transfer-hooks.js';
 import { TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
   BlockedIdentifier,
@@ -35,6 +37,7 @@ import { TradeInsService } from './trade-ins.service.js';
     CatalogModule,
     ServiceAreasModule,
     ValuationModule,
+    MoneyModule,
     TypeOrmModule.forFeature([TradeInOrder, TradeInItem, TradeInPayout, BlockedIdentifier]),
   ],
   controllers: [TradeInsController, BlocklistController],
@@ -47,6 +50,7 @@ export class AcquisitionModule implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly workflow: TradeInWorkflow,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transferHooks: TransferHooks,
   ) {}
 
   onModuleInit(): void {
@@ -70,5 +74,9 @@ export class AcquisitionModule implements OnModuleInit {
     this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));
     this.jobs.register(ReceivingExceptionRaised, (p) => this.workflow.onReceivingException(p));
     this.jobs.register(VehicleMileageFlagged, (p) => this.workflow.onVehicleMileageFlagged(p));
+    this.transferHooks.register('trade-in-payout', {
+      holdReason: (m, t) => this.workflow.payoutHoldReason(m, t.sourceId),
+      settled: (m, t) => this.workflow.onPayoutSettled(m, t),
+    });
   }
 }

@@ -28,6 +28,9 @@ import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { needsSecondGrader } from '../grading/engine/fairness.js';
+import { account } from '../money/ledger/accounts.js';
+import { LedgerService } from '../money/ledger/ledger.service.js';
+import { TransfersService } from '../money/transfers/transfers.service.js';
 import { explainDifference } from '../valuation/engine/explain.js';
 import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
 import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
@@ -59,6 +62,11 @@ const MS_PER_DAY = 86_400_000;
  * and the settlement that follows (payouts, disposal, returns). Every handler re-reads the order
  * under a row lock and skips work already done, so a job delivered twice changes nothing.
  */
+/** The payout transfer of one trade-in item: one per item, ever. */
+export function payoutKey(tradeInItemId: string): string {
+  return `trade-in-payout:${tradeInItemId}`;
+}
+
 @Injectable()
 export class TradeInWorkflow {
   constructor(
@@ -70,7 +78,31 @@ export class TradeInWorkflow {
     private readonly items: ItemsService,
     private readonly areas: ServiceAreasService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledger: LedgerService,
+    private readonly transfers: TransfersService,
   ) {}
+
+  /** The 'trade-in-payout' transfer hook: a frozen payout waits. */
+  async payoutHoldReason(m: EntityManager, payoutId: string): Promise<string | null> {
+    const [row] = await m.query<Array<{ status: string }>>(
+      'SELECT status FROM trade_in_payouts WHERE id = $1',
+      [payoutId],
+    );
+    return row?.status === 'frozen' ? 'the trade-in payout is frozen' : null;
+  }
+
+  /** The 'trade-in-payout' transfer hook: the provider paid the seller (or refused for good). */
+  async onPayoutSettled(
+    m: EntityManager,
+    t: { sourceId: string; state: string; providerRef: string | null },
+  ): Promise<void> {
+    await m.query(
+      `UPDATE trade_in_payouts SET status = $2, provider_ref = $3,
+         paid_at = CASE WHEN $2 = 'paid' THEN now() ELSE paid_at END, updated_at = now()
+       WHERE id = $1 AND status IN ('payable', 'failed')`,
+      [t.sourceId, t.state === 'succeeded' ? 'paid' : 'failed', t.providerRef],
+    );
+  }
 
   /** Locks the order row for the rest of the transaction (serialises its handlers). */
   async lockOrder(m: EntityManager, orderId: string): Promise<TradeInOrder | null> {
@@ -393,7 +425,9 @@ export class TradeInWorkflow {
       await m
         .getRepository(TradeInItem)
         .update(it.id, { payoutFrozen: true, frozenReason: reason });
-      await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'frozen' });
+      await m
+        .getRepository(TradeInPayout)
+        .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
       await this.history.append(m, [itemId], {
         type: 'TradeInItem.payout-frozen',
         entity: 'TradeInItem',
@@ -430,7 +464,9 @@ export class TradeInWorkflow {
           mileageHold: true,
           mileageHoldDetail: detail,
         });
-        await m.getRepository(TradeInPayout).update({ tradeInItemId: it.id }, { status: 'frozen' });
+        await m
+          .getRepository(TradeInPayout)
+          .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
         await this.history.append(m, [itemId], {
           type: 'TradeInItem.payout-held',
           entity: 'TradeInItem',
@@ -672,6 +708,37 @@ export class TradeInWorkflow {
     if (rows.length === 0) return [];
     // Paid out: the platform owns the item now; the seller's period of its history ends here.
     await this.items.transferOwnership(m, it.itemId, PLATFORM_OWNER, 'trade-in-paid-out');
+    // The platform bought the item: it owes the seller the final price (paid out later, even
+    // when the payout is frozen for now — the debt exists).
+    await this.ledger.post(m, {
+      kind: 'trade-in-purchase',
+      key: `trade-in-purchase:${it.id}`,
+      ref: { kind: 'trade-in-payout', id: rows[0].id },
+      memo: `item ${it.itemId} bought on trade-in ${order.id}`,
+      currency: order.currency,
+      lines: [
+        { account: account.purchases(), amountMinor: it.finalMinor },
+        { account: account.sellerPayable(order.customerId), amountMinor: -it.finalMinor },
+      ],
+    });
+    if (it.finalMinor > 0) {
+      // Paid through the provider by a job; a frozen payout waits (the 'trade-in-payout'
+      // hook holds it) until released.
+      await this.transfers.requestPayout(m, {
+        key: payoutKey(it.id),
+        party: { kind: 'user', id: order.customerId },
+        accountKind: 'seller-payable',
+        amountMinor: it.finalMinor,
+        currency: order.currency,
+        source: { kind: 'trade-in-payout', id: rows[0].id },
+        reason: `Reloop trade-in ${order.id}`,
+        context: {
+          orderRef: { kind: 'trade-in', id: order.id },
+          customerId: order.customerId,
+          itemIds: [it.itemId],
+        },
+      });
+    }
     return [
       job(DisposeItem, { itemId: it.itemId }),
       job(NotifyOwner, {

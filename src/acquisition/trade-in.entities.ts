@@ -151,8 +151,15 @@ export class TradeInPayout {
   @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
   amountMinor: number;
   @Column({ type: 'text' }) currency: string;
-  /** 'frozen' while a receiving exception is open for the item. */
-  @Column({ type: 'text' }) status: 'payable' | 'frozen';
+  /**
+   * 'frozen' while a receiving exception or a mileage hold is open for the item; 'paid' once
+   * the provider paid the seller; 'failed' when it refused for good (a support case is open).
+   */
+  @Column({ type: 'text' }) status: 'payable' | 'frozen' | 'paid' | 'failed';
+  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
+  paidAt: Date | null;
+  /** The provider's id of the transfer that paid it. */
+  @Column({ name: 'provider_ref', type: 'text', nullable: true }) providerRef: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
 }

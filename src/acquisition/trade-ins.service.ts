@@ -37,7 +37,8 @@ import {
 import type { ItemValuation } from '../valuation/valuation.service.js';
 import { validateVin } from '../vehicles/engine/vin.js';
 import { VIN_TERMINAL_ITEM_STATES } from '../vehicles/vehicle-facts.service.js';
-import { TradeInWorkflow } from './trade-in-workflow.service.js';
+import { TransfersService } from '../money/transfers/transfers.service.js';
+import { payoutKey, TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
   BlockedIdentifier,
   TradeInItem,
@@ -76,6 +77,7 @@ export class TradeInsService {
     private readonly areas: ServiceAreasService,
     private readonly workflow: TradeInWorkflow,
     private readonly outbox: OutboxService,
+    private readonly transfers: TransfersService,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -568,7 +570,8 @@ export class TradeInsService {
       if (!it.mileageHold) {
         await m
           .getRepository(TradeInPayout)
-          .update({ tradeInItemId: it.id }, { status: 'payable' });
+          .update({ tradeInItemId: it.id, status: 'frozen' }, { status: 'payable' });
+        await this.transfers.release(m, payoutKey(it.id));
       }
       await this.history.append(m, [it.itemId], {
         type: 'TradeInItem.payout-unfrozen',
@@ -620,7 +623,8 @@ export class TradeInsService {
       if (!it.payoutFrozen) {
         await m
           .getRepository(TradeInPayout)
-          .update({ tradeInItemId: it.id }, { status: 'payable' });
+          .update({ tradeInItemId: it.id, status: 'frozen' }, { status: 'payable' });
+        await this.transfers.release(m, payoutKey(it.id));
       }
       await this.history.append(m, [it.itemId], {
         type: 'TradeInItem.mileage-hold-released',
@@ -759,6 +763,7 @@ export class TradeInsService {
                 amountMinor: payout.amountMinor,
                 currency: payout.currency,
                 status: payout.status,
+                paidAt: payout.paidAt,
                 createdAt: payout.createdAt,
               }
             : null,

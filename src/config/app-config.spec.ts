@@ -5,12 +5,25 @@ import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
 const KEY = generateKeyPairSync('ed25519')
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
+const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A real payment provider (issue 23): its numbers and keys. */
+const WECHATPAY = {
+  PAYMENT_PROVIDER: 'wechatpay',
+  WECHATPAY_MCH_ID: '1900000109',
+  WECHATPAY_APP_ID: 'wxd678efh567hg6787',
+  WECHATPAY_MERCHANT_SERIAL: 'MERCHANT0123456789ABCDEF',
+  WECHATPAY_PRIVATE_KEY: rsa().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: rsa().publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  WECHATPAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0114232134912410000',
+  WECHATPAY_APIV3_KEY: 'a'.repeat(32),
+};
 /** Everything production needs (issue 17); each case below breaks one thing. */
 const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'x'.repeat(40),
   ERASURE_SIGNING_KEY: KEY,
   PUBLIC_BASE_URL: 'https://reloop.example.com',
+  ...WECHATPAY,
 };
 
 describe('loadConfig', () => {
@@ -82,6 +95,11 @@ describe('loadConfig', () => {
     [{ PUBLIC_BASE_URL: 'http://localhost:8080' }, /^PUBLIC_BASE_URL must be .*localhost:8080/],
     [{ PUBLIC_BASE_URL: 'http://127.0.0.1' }, /^PUBLIC_BASE_URL must be/],
     [{ PUBLIC_BASE_URL: 'http://[::1]:3000' }, /^PUBLIC_BASE_URL must be/],
+    [
+      { PAYMENT_PROVIDER: 'test-pay' },
+      /^PAYMENT_PROVIDER=test-pay is refused in production \(the test payment provider moves no money\)/,
+    ],
+    [{ PAYMENT_PROVIDER: '' }, /^PAYMENT_PROVIDER=test-pay is refused in production/],
   ])('refuses an unsafe production setting in one line: %j', (change, message) => {
     let error: unknown;
     try {
@@ -94,6 +112,30 @@ describe('loadConfig', () => {
     expect((error as Error).message).not.toContain('\n');
     // The same settings are fine outside production (development, tests).
     expect(() => loadConfig({ ...PRODUCTION, NODE_ENV: 'development', ...change })).not.toThrow();
+  });
+
+  it('takes WeChat Pay with all its keys, and names what is missing or wrong in one line', () => {
+    const c = loadConfig({ ...WECHATPAY, PUBLIC_BASE_URL: 'https://reloop.example.com' });
+    expect(c.payments).toMatchObject({
+      provider: 'wechatpay',
+      wechatpay: {
+        mchId: '1900000109',
+        baseUrl: 'https://api.mch.weixin.qq.com',
+        notifyUrl: 'https://reloop.example.com/api/v1/webhooks/inbound/wechatpay',
+      },
+    });
+    expect(loadConfig({}).payments).toEqual({ provider: 'test-pay', wechatpay: null });
+    expect(loadConfig({}).warnings.join()).toMatch(
+      /test payment provider is on; it moves no money/,
+    );
+    for (const [change, message] of [
+      [{ WECHATPAY_APIV3_KEY: '' }, /^PAYMENT_PROVIDER=wechatpay needs WECHATPAY_APIV3_KEY/],
+      [{ WECHATPAY_APIV3_KEY: 'short' }, /^Invalid setting WECHATPAY_APIV3_KEY=\(hidden\)/],
+      [{ WECHATPAY_PRIVATE_KEY: 'nope' }, /^Invalid setting WECHATPAY_PRIVATE_KEY=\(hidden\)/],
+      [{ WECHATPAY_PLATFORM_PUBLIC_KEY: 'nope' }, /^Invalid setting WECHATPAY_PLATFORM_PUBLIC_KEY/],
+    ] as const) {
+      expect(() => loadConfig({ ...WECHATPAY, ...change })).toThrow(message);
+    }
   });
 
   it('tells local addresses from public ones', () => {

@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -86,9 +86,37 @@ export interface AppConfig {
   valuation: { refitCron: string };
   /** Resale (issue [resale]): checkout reservation time, default buyer return window. */
   resale: { reservationMinutes: number; returnWindowDays: number; maxOpenReservations: number };
+  /**
+   * Money (issue 23): which payment provider takes payments, refunds and pays out.
+   * 'test-pay' (the default outside production) moves no money and is refused in production.
+   */
+  payments: { provider: PaymentProviderName; wechatpay: WeChatPayConfig | null };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
+
+/** WeChat Pay API v3 (direct merchant): keys and numbers from the merchant platform. */
+export interface WeChatPayConfig {
+  mchId: string;
+  appId: string;
+  /** Serial number of the merchant API certificate (sent with every signed request). */
+  merchantSerial: string;
+  /** The merchant API private key (PEM) that signs requests. */
+  privateKeyPem: string;
+  /** WeChat Pay's platform certificate or public key (PEM) that signs answers and notifications. */
+  platformPublicKeyPem: string;
+  /** Its serial (certificate serial or public key id, `Wechatpay-Serial`). */
+  platformSerial: string;
+  /** The APIv3 key (32 characters) that encrypts notification resources (AES-256-GCM). */
+  apiV3Key: string;
+  baseUrl: string;
+  notifyUrl: string;
+  /** Merchant transfer scene (商家转账场景 ID) for payouts. */
+  transferSceneId: string;
+}
+
+export const PAYMENT_PROVIDERS = ['test-pay', 'wechatpay'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 
 /** A configuration problem, reported as one line with what is wrong and how to fix it. */
 export class ConfigError extends Error {
@@ -171,6 +199,21 @@ class EnvironmentVariables {
   RESALE_RESERVATION_MINUTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) RESALE_MAX_OPEN_RESERVATIONS?: number;
+  @IsOptional() @IsIn(PAYMENT_PROVIDERS) PAYMENT_PROVIDER?: PaymentProviderName;
+  @IsOptional() @Matches(/^\d{6,20}$/) WECHATPAY_MCH_ID?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{4,40}$/) WECHATPAY_APP_ID?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_]{8,64}$/) WECHATPAY_MERCHANT_SERIAL?: string;
+  @IsOptional() @IsString() WECHATPAY_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() WECHATPAY_PLATFORM_PUBLIC_KEY?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_]{8,64}$/) WECHATPAY_PLATFORM_SERIAL?: string;
+  @IsOptional() @IsString() WECHATPAY_APIV3_KEY?: string;
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  WECHATPAY_BASE_URL?: string;
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true })
+  WECHATPAY_NOTIFY_URL?: string;
+  @IsOptional() @Matches(/^\d{1,10}$/) WECHATPAY_TRANSFER_SCENE_ID?: string;
 }
 
 const HINTS: Record<string, string> = {
@@ -192,7 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   if (errors.length > 0) {
     const e = errors[0];
     const value = String((env as Record<string, unknown>)[e.property]);
-    const shown = /SECRET|PASSWORD/.test(e.property) ? '(hidden)' : JSON.stringify(value);
+    const shown = /SECRET|PASSWORD|KEY/.test(e.property) ? '(hidden)' : JSON.stringify(value);
     throw new ConfigError(
       `Invalid setting ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}` +
         (HINTS[e.property] ? ` (${HINTS[e.property]})` : ''),
@@ -219,6 +262,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     throw new ConfigError('ADMIN_EMAIL is set but ADMIN_PASSWORD is not: set both or neither');
   }
   refuseUnsafeProduction(nodeEnv, raw);
+  if ((raw.PAYMENT_PROVIDER ?? 'test-pay') === 'test-pay') {
+    warnings.push(
+      'PAYMENT_PROVIDER=test-pay: the built-in test payment provider is on; it moves no money (development and demos only)',
+    );
+  }
   if (raw.ERASURE_STATION === 'simulated') {
     warnings.push(
       'ERASURE_STATION=simulated: the erasure simulator is on; it erases nothing and its certificates are marked SIMULATED (development and demos only)',
@@ -291,6 +339,10 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       // Unpaid checkouts one buyer may hold at once (issue 18): nobody reserves the whole market.
       maxOpenReservations: raw.RESALE_MAX_OPEN_RESERVATIONS ?? 3,
     },
+    payments: {
+      provider: raw.PAYMENT_PROVIDER ?? 'test-pay',
+      wechatpay: raw.PAYMENT_PROVIDER === 'wechatpay' ? weChatPayConfig(raw) : null,
+    },
     warnings,
   };
 }
@@ -341,6 +393,11 @@ function refuseUnsafeProduction(nodeEnv: NodeEnv, raw: EnvironmentVariables): vo
       'ERASURE_STATION=simulated is refused in production (the simulator erases nothing): set ERASURE_STATION=external and wipe with registered stations',
     );
   }
+  if ((raw.PAYMENT_PROVIDER ?? 'test-pay') === 'test-pay') {
+    throw new ConfigError(
+      'PAYMENT_PROVIDER=test-pay is refused in production (the test payment provider moves no money): set PAYMENT_PROVIDER=wechatpay and its WECHATPAY_* keys (see docs/money.md)',
+    );
+  }
   if (!raw.ERASURE_SIGNING_KEY) {
     throw new ConfigError(
       'ERASURE_SIGNING_KEY is required in production: set it to an Ed25519 private key in PEM (e.g. `openssl genpkey -algorithm ed25519`)',
@@ -370,6 +427,61 @@ export function isLocalUrl(url: string): boolean {
     host === '0.0.0.0' ||
     host === '::'
   );
+}
+
+/** PAYMENT_PROVIDER=wechatpay: every key present and readable, or one line saying which. */
+function weChatPayConfig(raw: EnvironmentVariables): WeChatPayConfig {
+  const required = [
+    'WECHATPAY_MCH_ID',
+    'WECHATPAY_APP_ID',
+    'WECHATPAY_MERCHANT_SERIAL',
+    'WECHATPAY_PRIVATE_KEY',
+    'WECHATPAY_PLATFORM_PUBLIC_KEY',
+    'WECHATPAY_PLATFORM_SERIAL',
+    'WECHATPAY_APIV3_KEY',
+  ] as const;
+  const missing = required.filter((k) => !raw[k]);
+  if (missing.length) {
+    throw new ConfigError(
+      `PAYMENT_PROVIDER=wechatpay needs ${missing.join(', ')} (from the WeChat Pay merchant platform; see docs/money.md)`,
+    );
+  }
+  const privateKeyPem = raw.WECHATPAY_PRIVATE_KEY!.replace(/\\n/g, '\n');
+  const platformPublicKeyPem = raw.WECHATPAY_PLATFORM_PUBLIC_KEY!.replace(/\\n/g, '\n');
+  try {
+    if (createPrivateKey(privateKeyPem).asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+  } catch {
+    throw new ConfigError(
+      'Invalid setting WECHATPAY_PRIVATE_KEY=(hidden): expected the merchant API private key (RSA, PEM, apiclient_key.pem)',
+    );
+  }
+  try {
+    if (createPublicKey(platformPublicKeyPem).asymmetricKeyType !== 'rsa') {
+      throw new Error('not RSA');
+    }
+  } catch {
+    throw new ConfigError(
+      'Invalid setting WECHATPAY_PLATFORM_PUBLIC_KEY: expected the WeChat Pay platform certificate or public key (RSA, PEM)',
+    );
+  }
+  if (Buffer.byteLength(raw.WECHATPAY_APIV3_KEY!, 'utf8') !== 32) {
+    throw new ConfigError(
+      'Invalid setting WECHATPAY_APIV3_KEY=(hidden): the APIv3 key is exactly 32 characters',
+    );
+  }
+  const publicBase = (raw.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  return {
+    mchId: raw.WECHATPAY_MCH_ID!,
+    appId: raw.WECHATPAY_APP_ID!,
+    merchantSerial: raw.WECHATPAY_MERCHANT_SERIAL!,
+    privateKeyPem,
+    platformPublicKeyPem,
+    platformSerial: raw.WECHATPAY_PLATFORM_SERIAL!,
+    apiV3Key: raw.WECHATPAY_APIV3_KEY!,
+    baseUrl: (raw.WECHATPAY_BASE_URL ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, ''),
+    notifyUrl: raw.WECHATPAY_NOTIFY_URL ?? `${publicBase}/api/v1/webhooks/inbound/wechatpay`,
+    transferSceneId: raw.WECHATPAY_TRANSFER_SCENE_ID ?? '1000',
+  };
 }
 
 /** The configured Ed25519 key (`\n` escapes allowed), or a fresh one with a warning. */
@@ -451,4 +563,15 @@ const KNOWN_KEYS = [
   'RESALE_RESERVATION_MINUTES',
   'RESALE_RETURN_WINDOW_DAYS',
   'RESALE_MAX_OPEN_RESERVATIONS',
+  'PAYMENT_PROVIDER',
+  'WECHATPAY_MCH_ID',
+  'WECHATPAY_APP_ID',
+  'WECHATPAY_MERCHANT_SERIAL',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_PLATFORM_PUBLIC_KEY',
+  'WECHATPAY_PLATFORM_SERIAL',
+  'WECHATPAY_APIV3_KEY',
+  'WECHATPAY_BASE_URL',
+  'WECHATPAY_NOTIFY_URL',
+  'WECHATPAY_TRANSFER_SCENE_ID',
 ];

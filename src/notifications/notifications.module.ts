@@ -7,6 +7,7 @@ import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { OwnerNotification } from './owner-notification.entity.js';
 import { InboundWebhookHandlers } from './webhooks/inbound-handlers.registry.js';
 import { InboundWebhooksService } from './webhooks/inbound.service.js';
+import { InboundWebhookVerifiers } from './webhooks/inbound-verifiers.js';
 import { InboundRawBodyCapture } from './webhooks/raw-body.js';
 import {
   InboundWebhook,
@@ -72,10 +73,16 @@ export class DatabaseNotificationProvider implements OwnerNotificationProvider {
     WebhooksService,
     InboundWebhooksService,
     InboundWebhookHandlers,
+    InboundWebhookVerifiers,
     InboundRawBodyCapture,
   ],
   // InboundWebhooksService: resale's test-mode payment runs its confirmation through it.
-  exports: [DatabaseNotificationProvider, InboundWebhookHandlers, InboundWebhooksService],
+  exports: [
+    DatabaseNotificationProvider,
+    InboundWebhookHandlers,
+    InboundWebhookVerifiers,
+    InboundWebhooksService,
+  ],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

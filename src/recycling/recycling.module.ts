@@ -4,6 +4,7 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { RecyclingRequested } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { MoneyModule } from '../money/money.module.js';
 import { RecyclingLotsController } from './recycling-lots.controller.js';
 import { RecyclingLotMachine } from './recycling-lot.machine.js';
 import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
@@ -11,7 +12,7 @@ import { RecyclingService } from './recycling.service.js';
 
 /** Stage: recycling lots of scrap items, handed to recyclers and settled (spec §1, §3). */
 @Module({
-  imports: [CatalogModule, TypeOrmModule.forFeature([RecyclingLot, RecyclingLotItem])],
+  imports: [CatalogModule, MoneyModule, TypeOrmModule.forFeature([RecyclingLot, RecyclingLotItem])],
   controllers: [RecyclingLotsController],
   providers: [RecyclingService],
 })

@@ -14,6 +14,8 @@ import { OpenSupportCase, type RecyclingRequested } from '../core/jobs/job-catal
 import { job } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
+import { account } from '../money/ledger/accounts.js';
+import { LedgerService } from '../money/ledger/ledger.service.js';
 import { checkWeight } from './engine/settlement.js';
 import type {
   HandOverLotDto,
@@ -77,6 +79,7 @@ export class RecyclingService {
     private readonly history: HistoryService,
     private readonly catalog: CatalogService,
     private readonly items: ItemsService,
+    private readonly ledger: LedgerService,
   ) {}
 
   /** Job: an item went to scrap; it joins the open lot of its warehouse (once). */
@@ -296,6 +299,23 @@ export class RecyclingService {
             ]
           : [],
         effects: async (mm) => {
+          if (dto.valueMinor > 0) {
+            // The recycler owes what it reported paying for the lot.
+            await this.ledger.post(mm, {
+              kind: 'recycler-settlement',
+              key: `recycler-settlement:${lot.id}`,
+              ref: { kind: 'recycling-lot', id: lot.id },
+              memo: `recycling lot ${lot.id} settled by ${recycler?.name ?? lot.recyclerId}`,
+              currency: lot.currency,
+              lines: [
+                {
+                  account: account.recyclerReceivable(lot.recyclerId),
+                  amountMinor: dto.valueMinor,
+                },
+                { account: account.recyclingRevenue(), amountMinor: -dto.valueMinor },
+              ],
+            });
+          }
           const waiting = await mm
             .getRepository(Item)
             .createQueryBuilder('i')

@@ -208,4 +208,7 @@ export class SaleOrder extends StatefulEntity<SaleOrderState> {
   @Column({ name: 'refund_id', type: 'text', nullable: true }) refundId: string | null;
   /** The idempotency key the refund was asked with (derived from this order and the cause). */
   @Column({ name: 'refund_key', type: 'text', nullable: true }) refundKey: string | null;
+  /** Where the refund stands at the provider (issue 23: it runs as an outbox job). */
+  @Column({ name: 'refund_status', type: 'text', nullable: true })
+  refundStatus: 'pending' | 'succeeded' | 'failed' | null;
 }

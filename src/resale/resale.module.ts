@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { minutes } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { MoneyModule } from '../money/money.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
@@ -21,7 +22,9 @@ import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
-import { PAYMENT_PROVIDER, PAYMENT_SUCCEEDED, TestPaymentProvider } from './payments.js';
+import { PAYMENT_SUCCEEDED } from '../money/providers/payment-provider.js';
+import { PaymentProviders } from '../money/providers/payment-providers.js';
+import { TransferHooks } from '../money/transfers/transfer-hooks.js';
 import { PerformanceService } from './performance.service.js';
 import { CarriersService } from './carriers.service.js';
 import {
@@ -50,6 +53,7 @@ import { TestPaymentsService } from './test-payments.service.js';
     ValuationModule,
     ServiceAreasModule,
     NotificationsModule,
+    MoneyModule,
     VehicleFactsModule,
   ],
   controllers: [
@@ -68,12 +72,9 @@ import { TestPaymentsService } from './test-payments.service.js';
     MarketService,
     SaleOrdersService,
     PerformanceService,
-    TestPaymentProvider,
     TestPaymentsService,
-    // The built-in test provider; a real one implements PaymentProvider and replaces this.
-    { provide: PAYMENT_PROVIDER, useExisting: TestPaymentProvider },
   ],
-  exports: [ListingsService, InventoryService, SaleOrdersService, TestPaymentProvider],
+  exports: [ListingsService, InventoryService, SaleOrdersService],
 })
 export class ResaleModule implements OnModuleInit {
   constructor(
@@ -82,8 +83,9 @@ export class ResaleModule implements OnModuleInit {
     private readonly inbound: InboundWebhookHandlers,
     private readonly inventory: InventoryService,
     private readonly orders: SaleOrdersService,
-    private readonly payments: TestPaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly providers: PaymentProviders,
+    private readonly transferHooks: TransferHooks,
   ) {}
 
   onModuleInit(): void {
@@ -103,8 +105,15 @@ export class ResaleModule implements OnModuleInit {
     this.jobs.register(SaleOrderShipmentUpdate, (p) => this.orders.onShipmentUpdate(p));
     this.jobs.register(ReturnInspected, (p) => this.orders.onReturnInspected(p));
     this.jobs.register(WithdrawUncertifiedItem, (p) => this.orders.withdrawUncertified(p));
-    this.inbound.register(this.payments.name, PAYMENT_SUCCEEDED, (m, event) =>
-      this.orders.onPaymentConfirmed(m, event),
-    );
+    // The payment confirmations of every provider this process talks to (each verified by
+    // its own scheme before it gets here).
+    for (const provider of this.providers.all()) {
+      this.inbound.register(provider.name, PAYMENT_SUCCEEDED, (m, event) =>
+        this.orders.onPaymentConfirmed(m, event),
+      );
+    }
+    this.transferHooks.register('sale-order', {
+      settled: (m, t) => this.orders.onRefundSettled(m, t),
+    });
   }
 }

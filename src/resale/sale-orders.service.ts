@@ -37,8 +37,15 @@ import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.re
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
+import { account } from '../money/ledger/accounts.js';
+import { LedgerService } from '../money/ledger/ledger.service.js';
 import { returnDeadline } from './engine/pricing.js';
-import { PAYMENT_PROVIDER, type PaymentIntent, type PaymentProvider } from './payments.js';
+import {
+  PAYMENT_PROVIDER,
+  type PaymentIntent,
+  type PaymentProvider,
+} from '../money/providers/payment-provider.js';
+import { TransfersService } from '../money/transfers/transfers.service.js';
 import type {
   AddressDto,
   CheckoutDto,
@@ -135,6 +142,8 @@ export class SaleOrdersService {
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly items: ItemsService,
+    private readonly ledger: LedgerService,
+    private readonly transfers: TransfersService,
   ) {}
 
   view(actor: Actor, o: SaleOrder) {
@@ -199,6 +208,8 @@ export class SaleOrdersService {
           ? {
               amountMinor: o.refundMinor,
               currency: o.currency,
+              // pending until the provider answers (the refund runs as a job), then succeeded.
+              status: o.refundStatus,
               refundedAt: o.refundedAt,
               refundId: isBuyer || seesEverything(actor) ? o.refundId : undefined,
               idempotencyKey: seesEverything(actor) ? o.refundKey : undefined,
@@ -330,6 +341,7 @@ export class SaleOrdersService {
       amountMinor: order.priceMinor,
       currency: order.currency,
       expiresAt: order.reservedUntil,
+      description: `Reloop order ${order.id}`,
     });
     // One intent per order: a second ask gets the first intent back.
     const { rows } = await execute<{ payment_intent_id: string }>(
@@ -360,7 +372,8 @@ export class SaleOrdersService {
     });
     if (!order) throw new NotFound('Payment intent', intentId);
     if (order.state === 'CANCELLED') {
-      if (order.refundMinor === null) await this.refundLatePayment(m, order, amount);
+      if (order.refundMinor === null)
+        await this.refundLatePayment(m, order, amount, event.provider);
       return;
     }
     if (order.state !== 'PENDING_PAYMENT') return; // another event for an order already paid
@@ -374,7 +387,7 @@ export class SaleOrdersService {
     if (erasureBlocked(item)) {
       // Paid in the moment between the revocation and its withdrawal job: no sale, refund.
       await this.cancelUncertified(m, order, 'the item lost its erasure certificate');
-      await this.refundLatePayment(m, order, amount);
+      await this.refundLatePayment(m, order, amount, event.provider);
       return;
     }
     await this.transitions.apply(SaleOrderMachine, {
@@ -424,25 +437,50 @@ export class SaleOrdersService {
       actor: SYSTEM_ACTOR,
       data: { saleOrderId: order.id, priceMinor: order.priceMinor },
     });
+    // The buyer's money is at the provider; the merchant is owed the sale.
+    await this.ledger.post(m, {
+      kind: 'payment',
+      key: `payment:${order.id}`,
+      ref: { kind: 'sale-order', id: order.id },
+      memo: `payment of sale order ${order.id} (${event.provider} event ${event.eventId})`,
+      currency: order.currency,
+      lines: [
+        { account: account.providerClearing(event.provider), amountMinor: amount },
+        { account: account.merchantPayable(order.merchantId), amountMinor: -amount },
+      ],
+    });
   }
 
-  private async refundLatePayment(m: EntityManager, order: SaleOrder, amount: number) {
+  /** A payment for an order that is no longer for sale: the money is the buyer's, refunded. */
+  private async refundLatePayment(
+    m: EntityManager,
+    order: SaleOrder,
+    amount: number,
+    provider: string,
+  ) {
+    await this.ledger.post(m, {
+      kind: 'payment',
+      key: `payment:${order.id}`,
+      ref: { kind: 'sale-order', id: order.id },
+      memo: `late payment of cancelled sale order ${order.id}: owed back to the buyer`,
+      currency: order.currency,
+      lines: [
+        { account: account.providerClearing(provider), amountMinor: amount },
+        { account: account.refundsPayable(order.buyerId), amountMinor: -amount },
+      ],
+    });
     const refund = await this.refund(
-      order,
+      m,
+      { ...order, paymentProvider: provider, priceMinor: amount },
       'late-payment-refund',
       amount,
       'payment after the reservation expired',
+      'payment',
     );
     await m.query(
-      `UPDATE sale_orders SET refund_minor = $2, refunded_at = now(), refund_id = $4, refund_key = $5,
+      `UPDATE sale_orders SET refund_minor = $2, refund_status = $4, refund_key = $5,
          cancel_reason = coalesce(cancel_reason, '') || $3, updated_at = now() WHERE id = $1`,
-      [
-        order.id,
-        Math.min(amount, order.priceMinor),
-        ` (late payment refunded: ${refund.refundId})`,
-        refund.refundId,
-        refund.key,
-      ],
+      [order.id, amount, ' (late payment refunded)', refund.status, refund.key],
     );
   }
 
@@ -530,19 +568,76 @@ export class SaleOrdersService {
   }
 
   /**
-   * Refunds through the provider with a key derived from the order and the cause, so a retry
-   * (a job re-run, a resent webhook, a transaction that rolled back after the call) gets the
-   * first refund back and never refunds twice.
+   * Asks for a refund in the caller's transaction: the merchant's payable is charged now (the
+   * merchant keeps a deducted damage), and the refund itself runs as an outbox job under a key
+   * derived from the order and the cause, so a retry — a job re-run, a resent webhook — never
+   * refunds twice. The provider's answer comes back through the 'sale-order' transfer hook.
    */
-  private async refund(order: SaleOrder, cause: RefundCause, amountMinor: number, reason: string) {
+  private async refund(
+    m: EntityManager,
+    order: Pick<
+      SaleOrder,
+      | 'id'
+      | 'merchantId'
+      | 'buyerId'
+      | 'itemId'
+      | 'currency'
+      | 'priceMinor'
+      | 'paymentProvider'
+      | 'paymentIntentId'
+    >,
+    cause: RefundCause,
+    amountMinor: number,
+    reason: string,
+    owedBy: 'merchant' | 'payment' = 'merchant',
+  ): Promise<{ key: string; status: 'pending' | 'succeeded' }> {
     const key = refundKey(order.id, cause);
-    const { refundId } = await this.payments.refund({
-      intentId: order.paymentIntentId ?? '',
+    if (amountMinor <= 0) return { key, status: 'succeeded' }; // nothing to give back
+    const ref = { kind: 'sale-order', id: order.id };
+    if (owedBy === 'merchant') {
+      await this.ledger.post(m, {
+        kind: 'refund-owed',
+        key: `refund-owed:${key}`,
+        ref,
+        memo: `${cause} of sale order ${order.id}: ${reason}`,
+        currency: order.currency,
+        lines: [
+          { account: account.merchantPayable(order.merchantId), amountMinor },
+          { account: account.refundsPayable(order.buyerId), amountMinor: -amountMinor },
+        ],
+      });
+    }
+    await this.transfers.requestRefund(m, {
+      key,
+      provider: order.paymentProvider ?? this.payments.name,
+      buyerId: order.buyerId,
       amountMinor,
+      currency: order.currency,
+      paymentRef: order.paymentIntentId ?? '',
+      paymentTotalMinor: order.priceMinor,
+      source: ref,
       reason,
-      idempotencyKey: key,
+      context: {
+        orderRef: { kind: 'sale-order', id: order.id },
+        customerId: order.buyerId,
+        itemIds: [order.itemId],
+        organisationId: order.merchantId,
+      },
     });
-    return { refundId, key };
+    return { key, status: 'pending' };
+  }
+
+  /** The 'sale-order' transfer hook: the provider answered a refund of this order. */
+  async onRefundSettled(
+    m: EntityManager,
+    t: { key: string; sourceId: string; state: string; providerRef: string | null },
+  ): Promise<void> {
+    await m.query(
+      `UPDATE sale_orders SET refund_status = $3, refund_id = coalesce($4, refund_id),
+         refunded_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE refunded_at END, updated_at = now()
+       WHERE id = $1 AND refund_key = $2`,
+      [t.sourceId, t.key, t.state === 'succeeded' ? 'succeeded' : 'failed', t.providerRef],
+    );
   }
 
   /**
@@ -596,8 +691,7 @@ export class SaleOrdersService {
       if (order.state !== 'PAID') {
         return this.endReservation(m, id, 'cancel', actor, reason, version);
       }
-      const refund = await this.refund(order, 'cancel-refund', order.priceMinor, reason);
-      const now = new Date();
+      const refund = await this.refund(m, order, 'cancel-refund', order.priceMinor, reason);
       const cancelled = await this.transitions.apply(SaleOrderMachine, {
         manager: m,
         id,
@@ -607,11 +701,10 @@ export class SaleOrdersService {
         patch: {
           cancelReason: reason,
           refundMinor: order.priceMinor,
-          refundedAt: now,
-          refundId: refund.refundId,
+          refundStatus: refund.status,
           refundKey: refund.key,
         },
-        data: { reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+        data: { reason, refundMinor: order.priceMinor, refundKey: refund.key },
         jobs: (o) => [
           job(NotifyOwner, {
             userId: o.buyerId,
@@ -843,7 +936,7 @@ export class SaleOrdersService {
     version?: number,
   ): Promise<SaleOrder> {
     const order = await this.lockFor(m, id, actor, 'declare-lost', version);
-    const refund = await this.refund(order, 'lost-refund', order.priceMinor, `lost: ${reason}`);
+    const refund = await this.refund(m, order, 'lost-refund', order.priceMinor, `lost: ${reason}`);
     const now = new Date();
     const lost = await this.transitions.apply(SaleOrderMachine, {
       manager: m,
@@ -856,11 +949,10 @@ export class SaleOrdersService {
         lostReportedBy: reportedBy,
         lostReason: reason,
         refundMinor: order.priceMinor,
-        refundedAt: now,
-        refundId: refund.refundId,
+        refundStatus: refund.status,
         refundKey: refund.key,
       },
-      data: { reportedBy, reason, refundMinor: order.priceMinor, refundId: refund.refundId },
+      data: { reportedBy, reason, refundMinor: order.priceMinor, refundKey: refund.key },
       jobs: (o) => [
         job(NotifyOwner, {
           userId: o.buyerId,
@@ -1250,6 +1342,7 @@ export class SaleOrdersService {
       const evidence = await this.assessReturn(m, order, p);
       const refundMinor = order.priceMinor - evidence.deductionMinor;
       const refund = await this.refund(
+        m,
         order,
         'return-refund',
         refundMinor,
@@ -1314,8 +1407,7 @@ export class SaleOrdersService {
           gradeMismatch: mismatch,
           returnedAt: now,
           refundMinor,
-          refundedAt: now,
-          refundId: refund.refundId,
+          refundStatus: refund.status,
           refundKey: refund.key,
           returnEvidence: evidence,
           returnDamageMinor: evidence.deductionMinor,
@@ -1328,7 +1420,7 @@ export class SaleOrdersService {
           refundMinor,
           deductionMinor: evidence.deductionMinor,
           outcome: evidence.outcome,
-          refundId: refund.refundId,
+          refundKey: refund.key,
         },
         jobs,
       });

@@ -3,7 +3,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
 import { InboundWebhooksService } from '../notifications/webhooks/inbound.service.js';
-import { PAYMENT_PROVIDER, type PaymentProvider, TestPaymentProvider } from './payments.js';
+import { PAYMENT_PROVIDER, type PaymentProvider } from '../money/providers/payment-provider.js';
+import { TestPaymentProvider } from '../money/providers/test-provider.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 
 /**

@@ -9,6 +9,8 @@ export const CASE_KINDS = [
   'weight-discrepancy',
   'fraud-review',
   'stuck-work',
+  'payment-failure',
+  'reconciliation-mismatch',
   'general',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -26,6 +28,9 @@ export const SLA_HOURS: Record<CaseKind, number> = {
   'fraud-review': 24,
   // The sweeper found something past its state's limit: somebody is already waiting.
   'stuck-work': 24,
+  // Money owed and not paid, or the provider's books and ours disagree.
+  'payment-failure': 8,
+  'reconciliation-mismatch': 24,
   'price-dispute': 48,
   'buyer-return-dispute': 48,
   general: 72,

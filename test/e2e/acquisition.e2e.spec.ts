@@ -229,7 +229,11 @@ describe('acquisition: trade-in orders', () => {
     expect(pickup.payload.itemIds).toEqual(order.items.map((i) => i.itemId));
 
     for (const it of received.items) await graded(it.itemId, 'premium');
-    const done = await get(order.id);
+    // Payable at once; the payout job then pays the seller through the provider.
+    const done = await eventually(async () => {
+      const o = await get(order.id);
+      return o.items.every((i) => i.payout?.status === 'paid') ? o : null;
+    });
     expect(done.state).toBe('COMPLETED');
     for (const it of done.items) {
       expect(it.state).toBe('ACCEPTED');
@@ -238,7 +242,8 @@ describe('acquisition: trade-in orders', () => {
         id: expect.any(String),
         amountMinor: it.quote.amountMinor,
         currency: 'CNY',
-        status: 'payable',
+        status: 'paid',
+        paidAt: expect.any(String),
         createdAt: expect.any(String),
       });
       expect(await outbox('dispose-item', it.itemId)).toHaveLength(1);
@@ -642,6 +647,12 @@ describe('acquisition: trade-in orders', () => {
     expect(done.state).toBe('COMPLETED');
     expect(done.items[0].payoutFrozen).toBe(true);
     expect(done.items[0].payout?.status).toBe('frozen');
+    // Nothing was paid while frozen: the payout transfer waits, held.
+    const [held] = await t.dataSource.query<Array<{ state: string }>>(
+      `SELECT state FROM money_transfers WHERE key = $1`,
+      [`trade-in-payout:${it.id}`],
+    );
+    expect(held?.state ?? 'pending').toMatch(/^(pending|held)$/);
     const cleared = (
       await t.http
         .post(`/api/v1/trade-ins/${order.id}/items/${it.id}/unfreeze-payout`)
@@ -649,6 +660,11 @@ describe('acquisition: trade-in orders', () => {
         .send({ note: 'seal checked on video' })
         .expect(200)
     ).body as OrderBody;
-    expect(cleared.items[0].payout?.status).toBe('payable');
+    expect(cleared.items[0].payout?.status).toMatch(/^(payable|paid)$/);
+    const paid = await eventually(async () => {
+      const o = await get(order.id);
+      return o.items[0].payout?.status === 'paid' ? o : null;
+    });
+    expect(paid.items[0].payout?.amountMinor).toBe(done.items[0].payout?.amountMinor);
   });
 });

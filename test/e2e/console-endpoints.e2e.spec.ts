@@ -10,8 +10,8 @@ import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { standardWindows } from '../../src/logistics/engine/service-area.js';
 import { PickupsService } from '../../src/logistics/pickups.service.js';
 import { InboundWebhooksService } from '../../src/notifications/webhooks/inbound.service.js';
-import type { PaymentProvider } from '../../src/resale/payments.js';
-import { TestPaymentProvider } from '../../src/resale/payments.js';
+import type { PaymentProvider } from '../../src/money/providers/payment-provider.js';
+import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import { SaleOrdersService } from '../../src/resale/sale-orders.service.js';
 import { TestPaymentsService } from '../../src/resale/test-payments.service.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
@@ -164,8 +164,10 @@ describe('console endpoints', () => {
     it('is refused when another payment provider is active', () => {
       const real: PaymentProvider = {
         name: 'real-pay',
+        simulated: false,
         createIntent: () => Promise.reject(new Error('not used')),
         refund: () => Promise.reject(new Error('not used')),
+        payout: () => Promise.reject(new Error('not used')),
       };
       const service = new TestPaymentsService(
         t.config,

@@ -19,7 +19,7 @@ import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { SimulatedStation } from '../../src/erasure/engine/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
-import { TestPaymentProvider } from '../../src/resale/payments.js';
+import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import {

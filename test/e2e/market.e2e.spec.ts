@@ -4,7 +4,7 @@ import { ItemsService } from '../../src/core/items/items.service.js';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { decodeMarketCursor, marketSql } from '../../src/resale/engine/market-query.js';
 import { InventoryService } from '../../src/resale/inventory.service.js';
-import { TestPaymentProvider } from '../../src/resale/payments.js';
+import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 

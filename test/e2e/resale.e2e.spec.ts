@@ -13,7 +13,7 @@ import { job, type JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import { TestPaymentProvider } from '../../src/resale/payments.js';
+import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
@@ -671,30 +671,25 @@ describe('resale: inventory, listings, sale orders, returns', () => {
 
   it('gives every refund a stable idempotency key: asked twice, the provider refunds once', async () => {
     const provider = t.app.get(TestPaymentProvider);
-    const key = `sale-order:${randomUUID()}:return-refund`;
-    const a = await provider.refund({
-      intentId: 'pi_x',
-      amountMinor: 100,
-      reason: 'x',
-      idempotencyKey: key,
-    });
-    const b = await provider.refund({
-      intentId: 'pi_x',
-      amountMinor: 100,
-      reason: 'x',
-      idempotencyKey: key,
-    });
-    const c = await provider.refund({
-      intentId: 'pi_x',
-      amountMinor: 100,
-      reason: 'x',
-      idempotencyKey: `${key}-other`,
-    });
-    expect(b.refundId).toBe(a.refundId);
-    expect(c.refundId).not.toBe(a.refundId);
+    const refundNo = randomUUID().replace(/-/g, '');
+    const ask = (no: string) =>
+      provider.refund({
+        refundNo: no,
+        intentId: 'pi_x',
+        amountMinor: 100,
+        totalMinor: 100,
+        currency: 'CNY',
+        reason: 'x',
+      });
+    const a = await ask(refundNo);
+    const b = await ask(refundNo);
+    const c = await ask(`${refundNo}x`);
+    expect(a.status).toBe('succeeded');
+    expect(b.providerRef).toBe(a.providerRef);
+    expect(c.providerRef).not.toBe(a.providerRef);
     const rows = await t.dataSource.query<unknown[]>(
       'SELECT 1 FROM test_payment_refunds WHERE idempotency_key = $1',
-      [key],
+      [refundNo],
     );
     expect(rows).toHaveLength(1);
   });
@@ -752,11 +747,18 @@ describe('resale: inventory, listings, sale orders, returns', () => {
         dispute: { kind: 'buyer-return-dispute', orderRef: { kind: 'sale-order', id: orderId } },
       },
     });
-    // Refunded once, under the order's key, however often the job ran.
-    const refunds = await t.dataSource.query<Array<{ amount_minor: string }>>(
-      'SELECT amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
+    // Refunded once, under the number derived from the order's key, however often the job ran.
+    const [transfer] = await t.dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM money_transfers WHERE key = $1',
       [`sale-order:${orderId}:return-refund`],
     );
+    const refunds = await eventually(async () => {
+      const rows = await t.dataSource.query<Array<{ amount_minor: string }>>(
+        'SELECT amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
+        [transfer.id.replace(/-/g, '')],
+      );
+      return rows.length ? rows : null;
+    });
     expect(refunds).toEqual([{ amount_minor: String(price - deduction) }]);
     // The buyer disputes it through a support case about the order.
     const dispute = await t.http

@@ -37,8 +37,24 @@ describe('start-up errors', () => {
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
         .toString(),
       PUBLIC_BASE_URL: 'https://reloop.example.com',
+      PAYMENT_PROVIDER: 'wechatpay',
+      WECHATPAY_MCH_ID: '1900000109',
+      WECHATPAY_APP_ID: 'wxd678efh567hg6787',
+      WECHATPAY_MERCHANT_SERIAL: 'MERCHANT0123456789ABCDEF',
+      WECHATPAY_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+      WECHATPAY_PLATFORM_PUBLIC_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      WECHATPAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0114232134912410000',
+      WECHATPAY_APIV3_KEY: 'k'.repeat(32),
     };
     const cases: Array<[Record<string, string>, RegExp]> = [
+      [
+        { PAYMENT_PROVIDER: 'test-pay' },
+        /^reloop: PAYMENT_PROVIDER=test-pay is refused in production/,
+      ],
       [
         { ERASURE_STATION: 'simulated' },
         /^reloop: ERASURE_STATION=simulated is refused in production/,

@@ -219,11 +219,15 @@ describe('vehicles: a rolled-back car is held at trade-in (HTTP only)', () => {
     await release(otherLead).expect(404);
     await release(lead).expect(200);
     await release(lead).expect(409);
-    const paid = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(admin.auth).expect(200);
+    // Released: the payout job pays the seller through the provider.
+    const paid = await eventually(async () => {
+      const o = await t.http.get(`/api/v1/trade-ins/${tradeInId}`).set(admin.auth).expect(200);
+      return o.body.items[0].payout.status === 'paid' ? o : null;
+    });
     expect(paid.body.items[0]).toMatchObject({
       mileageHold: null,
       mileageDecision: { decision: 'release' },
-      payout: { status: 'payable' },
+      payout: { status: 'paid' },
     });
 
     // On sale, the listing shows the flag and its evidence too.

@@ -321,3 +321,42 @@ export async function tradeInPhones(
   }
   return { tradeInId, pickupId: pickup.id, phones };
 }
+
+/** One phone's trade-in until the seller has accepted its final price (see tradeInPhones). */
+export async function tradeInPhone(
+  t: TestApp,
+  who: { admin: HttpUser; seller: HttpUser; courier: HttpUser; grader: HttpUser },
+  answers: Record<string, unknown>,
+): Promise<{ tradeInId: string; itemId: string; traceCode: string }> {
+  const { tradeInId, phones } = await tradeInPhones(
+    t,
+    { admin: who.admin, owner: who.seller, courier: who.courier, grader: who.grader },
+    { answers },
+  );
+  return { tradeInId, itemId: phones[0].itemId, traceCode: phones[0].traceCode };
+}
+
+/** The merchant claims the pooled item (once its erasure certificate is in) and lists it. */
+export async function listItem(t: TestApp, merchant: HttpUser, itemId: string) {
+  await eventually(async () => {
+    const res = await t.http
+      .post(`/api/v1/inventory/pool/${itemId}/claim`)
+      .set(merchant.auth)
+      .send({});
+    return res.status === 200;
+  }, 40_000);
+  const draft = await t.http
+    .post('/api/v1/listings')
+    .set(merchant.auth)
+    .send({ itemId, description: 'Checked, wiped, with a 12-month warranty' })
+    .expect(201);
+  const published = await t.http
+    .post(`/api/v1/listings/${draft.body.id as string}/publish`)
+    .set(merchant.auth)
+    .send({})
+    .expect(200);
+  return {
+    id: published.body.id as string,
+    priceMinor: published.body.price.amountMinor as number,
+  };
+}

@@ -122,6 +122,20 @@ export function productionEnv(): Record<string, string> {
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString(),
     PUBLIC_BASE_URL: 'https://reloop.example.com',
+    // A real payment provider (issue 23): production refuses the test provider. Nothing here
+    // calls it; its keys are made for the test.
+    PAYMENT_PROVIDER: 'wechatpay',
+    WECHATPAY_MCH_ID: '1900000109',
+    WECHATPAY_APP_ID: 'wxd678efh567hg6787',
+    WECHATPAY_MERCHANT_SERIAL: 'MERCHANT0123456789ABCDEF',
+    WECHATPAY_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    WECHATPAY_PLATFORM_PUBLIC_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString(),
+    WECHATPAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0114232134912410000',
+    WECHATPAY_APIV3_KEY: randomBytes(16).toString('hex'),
   };
 }
 

@@ -316,7 +316,9 @@ export const OpenSupportCase = defineJob<{
     | 'buyer-return-dispute'
     | 'weight-discrepancy'
     | 'fraud-review'
-    | 'stuck-work';
+    | 'stuck-work'
+    | 'payment-failure'
+    | 'reconciliation-mismatch';
   /** One case per key: a job delivered twice opens one case. */
   dedupeKey: string;
   summary: string;
@@ -360,6 +362,18 @@ export const DeliverWebhook = defineJob<{ deliveryId: string }>(
   { attempts: 12, backoff: { type: 'exponential', delay: 60_000 } },
 );
 
+// ---- any stage → money ------------------------------------------------------------------------
+
+/**
+ * Run one refund or payout at the payment provider (issue 23): written with the decision that
+ * causes it; the provider's idempotency key is the transfer's id, so a re-run pays once. Tries
+ * for about 2.8 hours with backoff; a transfer still failing then opens a support case.
+ */
+export const ExecuteTransfer = defineJob<{ transferId: string }>('execute-transfer', 'payments', {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 10_000 },
+});
+
 /** Every job type the workers must be able to run (each has exactly one registered handler). */
 export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   NotifyOwner,
@@ -395,4 +409,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   CheckVehicleMileage,
   VehicleMileageFlagged,
   WithdrawUncertifiedItem,
+  ExecuteTransfer,
 ];

@@ -1,12 +1,14 @@
 import type { JobsOptions } from 'bullmq';
 
-/** The queues of spec §4, plus `workflow` for hand-offs between stages. */
+/** The queues of spec §4, plus `workflow` for hand-offs between stages and `payments`. */
 export const QUEUE_NAMES = [
   'valuation',
   'dispatch',
   'erasure',
   'notifications',
   'workflow',
+  // Calls to payment providers (refunds, payouts): slow and outside, kept apart.
+  'payments',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 

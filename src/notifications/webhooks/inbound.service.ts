@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../core/errors.js';
 import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import { InboundWebhookHandlers } from './inbound-handlers.registry.js';
+import { InboundWebhookVerifiers } from './inbound-verifiers.js';
 import { verifySignature } from './signature.js';
 import { InboundWebhook, InboundWebhookProvider } from './webhook.entities.js';
 import type { InboundListQuery } from './webhooks.dto.js';
@@ -19,6 +22,7 @@ export class InboundWebhooksService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly handlers: InboundWebhookHandlers,
+    private readonly verifiers: InboundWebhookVerifiers,
   ) {}
 
   async setProvider(provider: string, secret: string, active = true) {
@@ -46,7 +50,21 @@ export class InboundWebhooksService {
     provider: string,
     rawBody: Buffer | undefined,
     signature: string | undefined,
+    headers: IncomingHttpHeaders = {},
   ): Promise<{ received: true; duplicate: boolean; eventId: string }> {
+    const verify = this.verifiers.get(provider);
+    if (verify) {
+      if (!rawBody) throw new BadRequestException('a JSON body is required');
+      // The provider's own scheme (e.g. WeChat Pay's platform signature and encrypted resource).
+      const v = await verify(headers, rawBody);
+      // Its events are listed with the others; the row's secret is never used (no HMAC).
+      await this.dataSource.query(
+        `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, true)
+         ON CONFLICT (provider) DO NOTHING`,
+        [provider, `unused_${randomBytes(24).toString('base64url')}`],
+      );
+      return this.store(provider, v.eventId, v.type, v.payload, v.data);
+    }
     const p = PROVIDER.test(provider)
       ? await this.dataSource.getRepository(InboundWebhookProvider).findOneBy({ provider })
       : null;
@@ -74,6 +92,17 @@ export class InboundWebhooksService {
       });
     }
 
+    return this.store(provider, eventId, type, event, event.data);
+  }
+
+  /** Stored once per (provider, event id) and handled in the same transaction. */
+  private store(
+    provider: string,
+    eventId: string,
+    type: string,
+    event: Record<string, unknown>,
+    data: unknown,
+  ): Promise<{ received: true; duplicate: boolean; eventId: string }> {
     return this.dataSource.transaction(async (m) => {
       // The unique (provider, event_id) makes a concurrent resend wait for us, then do nothing.
       const inserted = await m.query<Array<{ id: string }>>(
@@ -84,7 +113,7 @@ export class InboundWebhooksService {
       if (inserted.length === 0) return { received: true as const, duplicate: true, eventId };
       const handlers = this.handlers.for(provider, type);
       for (const handle of handlers) {
-        await handle(m, { provider, eventId, type, data: event.data, payload: event });
+        await handle(m, { provider, eventId, type, data, payload: event });
       }
       await m.query('UPDATE inbound_webhooks SET handled_by = $2 WHERE id = $1', [
         inserted[0].id,

@@ -122,6 +122,6 @@ export class WebhooksController {
     @Req() req: FastifyRequest,
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
   ) {
-    return this.inbound.receive(provider, rawBodyOf(req), signature);
+    return this.inbound.receive(provider, rawBodyOf(req), signature, req.headers);
   }
 }

@@ -1,65 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { signatureHeader } from '../notifications/webhooks/signature.js';
-
-export interface PaymentIntent {
-  provider: string;
-  intentId: string;
-  amountMinor: number;
-  currency: string;
-  /** The buyer must pay before this; the reservation ends then. */
-  expiresAt: string;
-  /** Where the provider confirms (its signed webhook). */
-  confirmation: { webhook: string; eventType: string };
-}
-
-/** The payment event the provider's signed webhook carries (`data` of the inbound event). */
-export interface PaymentConfirmation {
-  intentId: string;
-  amountMinor: number;
-  currency: string;
-}
+import { signatureHeader } from '../../notifications/webhooks/signature.js';
+import {
+  PAYMENT_SUCCEEDED,
+  type PaymentConfirmation,
+  type PaymentIntent,
+  type PaymentProvider,
+  type PayoutRequest,
+  type ProviderAnswer,
+  type RefundRequest,
+} from './payment-provider.js';
 
 /**
- * A payment provider: creates an intent for an order and refunds. It confirms asynchronously by
- * a signed webhook to `/webhooks/inbound/<name>` (event type `payment.succeeded`), which the
- * notifications module verifies and deduplicates before resale applies it.
- */
-export interface PaymentProvider {
-  readonly name: string;
-  createIntent(order: {
-    id: string;
-    amountMinor: number;
-    currency: string;
-    expiresAt: Date;
-  }): Promise<PaymentIntent>;
-  /**
-   * Refunds part or all of a payment. `idempotencyKey` is derived from the record that causes
-   * the refund (e.g. `sale-order:<id>:return-refund`): asked again with the same key, the
-   * provider answers the first refund and moves no money.
-   */
-  refund(p: RefundRequest): Promise<{ refundId: string }>;
-}
-
-export interface RefundRequest {
-  intentId: string;
-  amountMinor: number;
-  reason: string;
-  idempotencyKey: string;
-}
-
-export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
-export const PAYMENT_SUCCEEDED = 'payment.succeeded';
-
-/**
- * The built-in test provider ('test-pay'): intents are local ids, refunds succeed at once, and
- * its webhook secret lives with the other inbound providers (created at start if missing, so
- * an admin can rotate it like any other). `signedConfirmation` is what its servers would send.
+ * The built-in TEST provider ('test-pay') — development and demos only; it moves no money and
+ * production refuses to start with it. Intents are local ids; it confirms by Reloop's signed
+ * webhook (its secret lives with the other inbound providers, created at start if missing);
+ * refunds and payouts succeed at once, kept by their number in the provider's own tables on
+ * its own connection (as a real provider's ledger would be), so the same number asked again
+ * answers the first result and never pays twice.
  */
 @Injectable()
 export class TestPaymentProvider implements PaymentProvider, OnApplicationBootstrap {
   readonly name = 'test-pay';
+  readonly simulated = true;
   private readonly logger = new Logger(TestPaymentProvider.name);
 
   constructor(private readonly dataSource: DataSource) {}
@@ -104,29 +68,52 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
     };
   }
 
-  /**
-   * Refunds succeed at once. Kept by idempotency key in the provider's own table, on its own
-   * connection (as a real provider's ledger would be): a retry after the caller's transaction
-   * rolled back gets the first refund back and never refunds twice.
-   */
-  async refund(p: RefundRequest): Promise<{ refundId: string }> {
-    if (!p.idempotencyKey) throw new Error('a refund needs an idempotency key');
+  async refund(p: RefundRequest): Promise<ProviderAnswer> {
+    if (!p.refundNo) throw new Error('a refund needs a refund request number');
     await this.dataSource.query(
       `INSERT INTO test_payment_refunds (idempotency_key, refund_id, intent_id, amount_minor, reason)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
       [
-        p.idempotencyKey,
+        p.refundNo,
         `re_test_${randomBytes(12).toString('hex')}`,
         p.intentId,
         p.amountMinor,
         p.reason,
       ],
     );
-    const rows = await this.dataSource.query<Array<{ refund_id: string }>>(
-      'SELECT refund_id FROM test_payment_refunds WHERE idempotency_key = $1',
-      [p.idempotencyKey],
+    const [row] = await this.dataSource.query<Array<{ refund_id: string; amount_minor: string }>>(
+      'SELECT refund_id, amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
+      [p.refundNo],
     );
-    return { refundId: rows[0].refund_id };
+    return {
+      status: 'succeeded',
+      providerRef: row.refund_id,
+      raw: { refund_id: row.refund_id, amount_minor: Number(row.amount_minor), test: true },
+    };
+  }
+
+  async payout(p: PayoutRequest): Promise<ProviderAnswer> {
+    if (!p.transferNo) throw new Error('a payout needs a transfer number');
+    await this.dataSource.query(
+      `INSERT INTO test_payment_payouts (transfer_no, payout_id, amount_minor, currency, remark)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (transfer_no) DO NOTHING`,
+      [
+        p.transferNo,
+        `po_test_${randomBytes(12).toString('hex')}`,
+        p.amountMinor,
+        p.currency,
+        p.remark,
+      ],
+    );
+    const [row] = await this.dataSource.query<Array<{ payout_id: string }>>(
+      'SELECT payout_id FROM test_payment_payouts WHERE transfer_no = $1',
+      [p.transferNo],
+    );
+    return {
+      status: 'succeeded',
+      providerRef: row.payout_id,
+      raw: { payout_id: row.payout_id, test: true },
+    };
   }
 
   /** The body and `Reloop-Signature` header of the provider's confirmation for an intent. */

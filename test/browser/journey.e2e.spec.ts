@@ -5,8 +5,16 @@ import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js'
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
-import { answerPerfectPhone, type ConsoleRig, startConsoleRig } from '../support/browser.js';
+import {
+  answerPerfectPhone,
+  catalogue,
+  type ConsoleRig,
+  exactly,
+  startConsoleRig,
+} from '../support/browser.js';
 import { eventually, type TestUser } from '../support/test-app.js';
+
+const say = catalogue('en');
 
 jest.setTimeout(120_000);
 
@@ -150,9 +158,9 @@ describe('console: an item from the door to its buyer (browser)', () => {
     await card.getByText(`✔ ${traceCode}`).waitFor();
     await rig.screenshot(page, 'courier-collect');
     await card.getByRole('button', { name: 'Confirm collection (1/1)' }).click();
-    await card.locator('.badge', { hasText: /^COLLECTED$/ }).waitFor();
+    await card.locator('.badge', { hasText: exactly(say('states.COLLECTED')) }).waitFor();
     await card.getByRole('button', { name: 'Deliver to warehouse' }).click();
-    await card.locator('.badge', { hasText: /^DELIVERED$/ }).waitFor();
+    await card.locator('.badge', { hasText: exactly(say('states.DELIVERED')) }).waitFor();
     await rig.screenshot(page, 'courier-delivered');
     await page.close();
   });
@@ -183,6 +191,11 @@ describe('console: an item from the door to its buyer (browser)', () => {
     await computed.locator('.grade', { hasText: /^premium$/ }).waitFor();
     await rig.screenshot(page, 'warehouse-inspection-preview');
     await form.getByRole('button', { name: 'Submit grade: premium' }).click();
+    // Grading cannot be undone: the console asks first.
+    await form
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
+      .click();
     await page.getByText('Graded.').waitFor();
     await rig.screenshot(page, 'warehouse-graded');
     const [item] = await rig.t.dataSource.query<Array<{ grade: string }>>(

@@ -13,8 +13,16 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PickupsService } from '../../src/logistics/pickups.service.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
-import { answerPerfectPhone, type ConsoleRig, startConsoleRig } from '../support/browser.js';
+import {
+  answerPerfectPhone,
+  catalogue,
+  type ConsoleRig,
+  exactly,
+  startConsoleRig,
+} from '../support/browser.js';
 import { eventually, type TestUser } from '../support/test-app.js';
+
+const say = catalogue('en');
 
 jest.setTimeout(60_000);
 
@@ -184,7 +192,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
     await finish.getByLabel('Labour (minutes)').fill('45');
     await finish.getByLabel('Labour cost (CNY)').fill('60');
     await finish.getByRole('button', { name: 'Finish repair' }).click();
-    await page.locator('.badge', { hasText: /^QC$/ }).waitFor();
+    await page.locator('.badge', { hasText: exactly(say('states.QC')) }).waitFor();
     await rig.screenshot(page, 'technician-repaired');
     expect(await orderState()).toBe('QC');
     await page.close();
@@ -198,7 +206,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
     await qc.locator('select').first().waitFor();
     await answerPerfectPhone(qc);
     await qc.getByRole('button', { name: 'Submit QC' }).click();
-    await page.locator('.badge', { hasText: /^DONE$/ }).waitFor();
+    await page.locator('.badge', { hasText: exactly(say('states.DONE')) }).waitFor();
     await page
       .getByText(/passed as premium/)
       .first()
@@ -214,7 +222,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
     await lot.getByRole('button', { name: 'Seal' }).click();
     await lot.getByLabel('Seal number (optional)').fill('SEAL-7781');
     await lot.getByRole('form', { name: 'Seal lot' }).getByRole('button', { name: 'Seal' }).click();
-    await lot.locator('.badge', { hasText: /^SEALED$/ }).waitFor();
+    await lot.locator('.badge', { hasText: exactly(say('states.SEALED')) }).waitFor();
     await lot.getByRole('button', { name: 'Hand over' }).click();
     await lot.getByLabel("Recycler's person taking the lot").fill('Zhao Lei');
     await lot.getByLabel('Signature or acknowledgement code').fill('ACK-2231');
@@ -222,7 +230,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
       .getByRole('form', { name: 'Hand over lot' })
       .getByRole('button', { name: 'Hand over' })
       .click();
-    await lot.locator('.badge', { hasText: /^HANDED OVER$/ }).waitFor();
+    await lot.locator('.badge', { hasText: exactly(say('states.HANDED_OVER')) }).waitFor();
     await rig.screenshot(page, 'warehouse-lot-handed-over');
     await page.close();
 
@@ -237,7 +245,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
       .getByRole('form', { name: 'Settle lot' })
       .getByRole('button', { name: 'Settle' })
       .click();
-    await card.locator('.badge', { hasText: /^SETTLED$/ }).waitFor();
+    await card.locator('.badge', { hasText: exactly(say('states.SETTLED')) }).waitFor();
     await card.getByText(/recycling GR-2026-0042/).waitFor();
     await rig.screenshot(recycler, 'recycler-settled');
     await recycler.close();

@@ -42,6 +42,7 @@ export function asApiError(err: unknown): ApiError {
   return new ApiError({
     statusCode: 0,
     error: 'Error',
+    code: 'internal',
     message: err instanceof Error ? err.message : String(err),
   });
 }

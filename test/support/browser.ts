@@ -115,19 +115,41 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
 export function catalogue(lang: ConsoleLanguage) {
   const file = join(process.cwd(), 'console', 'src', 'i18n', `${lang}.json`);
   const words = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return (key: string, vars: Record<string, string | number> = {}): string => {
+  const raw = (key: string): string => {
     const found = key
       .split('.')
       .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], words);
     if (typeof found !== 'string') throw new Error(`no ${lang} text for ${key}`);
-    return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+    return found;
   };
+  const say = (key: string, vars: Record<string, string | number> = {}): string =>
+    raw(key)
+      .replace(/<\/?\w+>/g, '')
+      .replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+  /** The text as a pattern: placeholders given in `vars` filled in, the others match anything. */
+  say.pattern = (key: string, vars: Record<string, string | number> = {}): RegExp =>
+    new RegExp(
+      raw(key)
+        .replace(/<\/?\w+>/g, '')
+        .split(/(\{\{\w+\}\})/)
+        .map((part) => {
+          const name = /^\{\{(\w+)\}\}$/.exec(part)?.[1];
+          if (!name) return escapeRe(part);
+          return name in vars ? escapeRe(String(vars[name])) : '.*';
+        })
+        .join(''),
+    );
+  return say;
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 export type Say = ReturnType<typeof catalogue>;
 
 /** A pattern matching exactly `text` (for Playwright's hasText). */
 export function exactly(text: string): RegExp {
-  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return new RegExp(`^${escapeRe(text)}$`);
 }
 
 /** Yes/no checks of the demo phone standard where "yes" means a fault. */

@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../api/client.js';
+import { moneyText } from './format.js';
 import { i18n } from './index.js';
 
 const BY_STATUS: Record<number, string> = {
@@ -68,8 +69,17 @@ const FIELD_RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/date/i, () => i18n.t('errors.field.date')],
 ];
 
+/** Amounts in the API's messages are minor units (fen): said in yuan, in either language. */
+const PRICE_BAND = /priceMinor (\d+) is outside the allowed band (\d+)[–-](\d+)/;
+
 /** One field error from the API for a person; in English the server's words as they came. */
 export function fieldMessage(message: string): string {
+  const band = PRICE_BAND.exec(message);
+  if (band) {
+    const yuan = (fen: string) => moneyText(Number(fen), 'CNY', i18n.language);
+    return i18n.t('errors.field.priceBand', { floor: yuan(band[2]), ceiling: yuan(band[3]) });
+  }
+  if (/priceMinor must be a positive/.test(message)) return i18n.t('errors.field.price');
   if (i18n.language === 'en') return message;
   for (const [re, say] of FIELD_RULES) {
     const m = re.exec(message);

@@ -1,6 +1,8 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, session, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
+import { stateLabel } from '../../i18n/labels.js';
 import { StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
@@ -41,6 +43,7 @@ async function downloadCertificate(id: string, number: string) {
 }
 
 export function ErasuresScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('');
   const list = useLoad(
     (signal) => api.get<Page<Erasure>>('/erasures', { state, limit: 100 }, signal),
@@ -49,13 +52,13 @@ export function ErasuresScreen() {
   const download = useAction(downloadCertificate);
   return (
     <section>
-      <h1>Data erasure</h1>
+      <h1>{t('erasures.title')}</h1>
       <label className="inline">
-        State{' '}
+        {t('common.state')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
           {STATES.map((s) => (
             <option key={s} value={s}>
-              {s || 'all'}
+              {s ? stateLabel(s) : t('common.all')}
             </option>
           ))}
         </select>
@@ -65,19 +68,23 @@ export function ErasuresScreen() {
         <Loading />
       ) : (
         <Table
-          caption="Erasures"
-          empty="No erasure here."
+          caption={t('erasures.caption')}
+          empty={t('erasures.empty')}
           rows={list.data?.items ?? []}
           rowKey={(e) => e.id}
           columns={[
-            { header: 'Item', cell: (e) => e.itemId.slice(0, 8) },
-            { header: 'Where', cell: (e) => e.place },
-            { header: 'State', cell: (e) => <StateBadge state={e.state} /> },
-            { header: 'Attempt', cell: (e) => `${e.attempt}/${e.maxAttempts}`, className: 'num' },
-            { header: 'Problem', cell: (e) => e.failureReason ?? '' },
-            { header: 'Done', cell: (e) => formatTime(e.completedAt) },
+            { header: t('erasures.col.item'), cell: (e) => e.itemId.slice(0, 8) },
+            { header: t('erasures.col.where'), cell: (e) => e.place },
+            { header: t('common.state'), cell: (e) => <StateBadge state={e.state} /> },
             {
-              header: 'Certificate',
+              header: t('erasures.col.attempt'),
+              cell: (e) => `${e.attempt}/${e.maxAttempts}`,
+              className: 'num',
+            },
+            { header: t('erasures.col.problem'), cell: (e) => e.failureReason ?? '' },
+            { header: t('erasures.col.done'), cell: (e) => formatTime(e.completedAt) },
+            {
+              header: t('erasures.col.certificate'),
               cell: (e) =>
                 e.certificate ? (
                   <button
@@ -89,7 +96,7 @@ export function ErasuresScreen() {
                     }
                   >
                     {e.certificate.certificateId}
-                    {e.certificate.revoked && ' (revoked)'}
+                    {e.certificate.revoked && ` ${t('erasures.revoked')}`}
                   </button>
                 ) : (
                   '—'

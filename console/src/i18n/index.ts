@@ -1,7 +1,7 @@
 import i18n from 'i18next';
 import { useSyncExternalStore } from 'react';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
+import type en from './en.json';
 import zhCN from './zh-CN.json';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './format.js';
 
@@ -37,9 +37,20 @@ function initialLanguage(): Language {
   return LANGUAGES.find((l) => l === saved) ?? 'zh-CN';
 }
 
+// Chinese is in the first download; English is fetched when it is first wanted.
+const LOADERS: Record<Exclude<Language, 'zh-CN'>, () => Promise<{ default: Catalogue }>> = {
+  en: () => import('./en.json'),
+};
+
+async function load(language: Language): Promise<void> {
+  if (language === 'zh-CN' || i18n.hasResourceBundle(language, 'translation')) return;
+  const { default: words } = await LOADERS[language]();
+  i18n.addResourceBundle(language, 'translation', words);
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
-  lng: initialLanguage(),
+  resources: { 'zh-CN': { translation: zh } },
+  lng: 'zh-CN',
   fallbackLng: 'en',
   supportedLngs: [...LANGUAGES],
   interpolation: { escapeValue: false }, // React escapes
@@ -48,8 +59,20 @@ void i18n.use(initReactI18next).init({
 });
 
 const setHtmlLang = (lng: string) => document.documentElement.setAttribute('lang', lng);
-setHtmlLang(i18n.language);
 i18n.on('languageChanged', setHtmlLang);
+setHtmlLang(i18n.language);
+
+/** Resolves once the user's language is loaded (main.tsx waits for it before drawing). */
+export const languageReady: Promise<void> = (async () => {
+  const language = initialLanguage();
+  if (language === 'zh-CN') return;
+  try {
+    await load(language);
+    await i18n.changeLanguage(language);
+  } catch {
+    // Offline or a failed chunk: the console stays in Chinese rather than not starting.
+  }
+})();
 
 export function currentLanguage(): Language {
   return LANGUAGES.find((l) => l === i18n.language) ?? 'zh-CN';
@@ -58,7 +81,7 @@ export function currentLanguage(): Language {
 /** Switches the console's language and keeps the choice for the next visit (this browser). */
 export function setLanguage(language: Language): void {
   store(LANGUAGE_KEY, language);
-  void i18n.changeLanguage(language);
+  void load(language).then(() => i18n.changeLanguage(language));
 }
 
 // The user's time zone: Asia/Shanghai unless they chose another (kept in this browser).

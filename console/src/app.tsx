@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth.js';
 import { ConsoleLayout, PublicLayout } from './layout.js';
@@ -10,8 +11,9 @@ import { homeFor, screensFor } from './screens/registry.js';
 import { Loading } from './ui/feedback.js';
 
 function Console() {
+  const { t } = useTranslation();
   const { me, loading } = useAuth();
-  if (loading) return <Loading what="Opening your session" />;
+  if (loading) return <Loading what={t('app.opening')} />;
   if (!me) return <Navigate to="/console/login" replace />;
   return (
     <Routes>
@@ -27,15 +29,18 @@ function Console() {
 }
 
 function NothingYet() {
+  const { t } = useTranslation();
   return (
     <section>
-      <h1>Nothing to do here yet</h1>
-      <p>The console has no screens for your role yet. Use the API while they are built.</p>
+      <h1>{t('app.nothingTitle')}</h1>
+      <p>{t('app.nothingBody')}</p>
     </section>
   );
 }
 
 export function App() {
+  // Re-renders the whole console when the language changes.
+  useTranslation();
   return (
     <AuthProvider>
       <BrowserRouter>

@@ -9,7 +9,7 @@ interface AuthState {
   loading: boolean;
   login(email: string, password: string): Promise<Me>;
   logout(): void;
-  /** Set when the session ended on its own (expired token). */
+  /** 'session-ended' when the session ended on its own (expired token). */
   notice: string | null;
 }
 
@@ -31,7 +31,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUnauthorizedHandler(() => {
       session.token = null;
       setMe(null);
-      setNotice('Your session has ended. Please log in again.');
+      setNotice('session-ended');
     });
     // Each tab has its own sign-in (sessionStorage); after a reload an expired access token is
     // renewed from the refresh cookie by the API client.

@@ -1,10 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from './auth.js';
 import { homeFor } from './screens/registry.js';
+import { LanguageSwitch } from './layout.js';
 import { Notice } from './ui/feedback.js';
 import { Field, FormFooter, useForm } from './ui/form.js';
 
 export function LoginPage() {
+  const { t } = useTranslation();
   const { me, login, notice } = useAuth();
   const navigate = useNavigate();
   // Where to go back to (a market page asking to log in to buy); only paths on this site.
@@ -16,9 +19,10 @@ export function LoginPage() {
   if (me) return <Navigate to={target(me.role)} replace />;
   return (
     <div className="login">
-      <h1>Reloop console</h1>
-      <p className="muted">Log in with your staff or customer account.</p>
-      {notice && <Notice>{notice}</Notice>}
+      <LanguageSwitch />
+      <h1>{t('login.title')}</h1>
+      <p className="muted">{t('login.intro')}</p>
+      {notice && <Notice>{t('login.sessionEnded')}</Notice>}
       <form
         onSubmit={form.submit(
           (v) => login(v.email.trim(), v.password),
@@ -29,7 +33,7 @@ export function LoginPage() {
         <Field
           form={form}
           name="email"
-          label="E-mail"
+          label={t('login.email')}
           type="email"
           autoComplete="username"
           autoFocus
@@ -37,11 +41,11 @@ export function LoginPage() {
         <Field
           form={form}
           name="password"
-          label="Password"
+          label={t('login.password')}
           type="password"
           autoComplete="current-password"
         />
-        <FormFooter form={form} label="Log in" busyLabel="Logging in" />
+        <FormFooter form={form} label={t('login.submit')} busyLabel={t('login.busy')} />
       </form>
     </div>
   );

@@ -5,8 +5,19 @@ import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js'
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
-import { answerPerfectPhone, type ConsoleRig, startConsoleRig } from '../support/browser.js';
+import {
+  answerPerfectPhone,
+  catalogue,
+  type ConsoleRig,
+  exactly,
+  startConsoleRig,
+} from '../support/browser.js';
 import { eventually, type TestUser } from '../support/test-app.js';
+
+// The Done-when path in the console's default language, Chinese.
+const LANG = 'zh-CN';
+const say = catalogue(LANG);
+const zh = { lang: LANG } as const;
 
 jest.setTimeout(120_000);
 
@@ -139,26 +150,28 @@ describe('console: an item from the door to its buyer (browser)', () => {
   afterAll(() => rig?.close());
 
   it('a courier starts, collects (scanning the trace code) and delivers the pickup', async () => {
-    const page = await rig.login(courier, { phone: true });
-    await page.getByLabel('Day').fill(pickupDate);
+    const page = await rig.login(courier, { phone: true, ...zh });
+    await page.getByLabel(say('common.day')).fill(pickupDate);
     const card = page.locator('li.pickup', { hasText: traceCode });
-    await card.getByRole('button', { name: 'Start' }).click();
-    await card.getByRole('button', { name: 'Collect' }).click();
-    const scan = card.getByLabel('Scan trace code');
+    await card.getByRole('button', { name: say('courier.start') }).click();
+    await card.getByRole('button', { name: say('courier.collect'), exact: true }).click();
+    const scan = card.getByLabel(say('courier.scan'));
     await scan.fill(traceCode.toLowerCase());
     await scan.press('Enter');
     await card.getByText(`✔ ${traceCode}`).waitFor();
     await rig.screenshot(page, 'courier-collect');
-    await card.getByRole('button', { name: 'Confirm collection (1/1)' }).click();
-    await card.locator('.badge', { hasText: /^COLLECTED$/ }).waitFor();
-    await card.getByRole('button', { name: 'Deliver to warehouse' }).click();
-    await card.locator('.badge', { hasText: /^DELIVERED$/ }).waitFor();
+    await card
+      .getByRole('button', { name: say('courier.confirmCollection', { n: 1, total: 1 }) })
+      .click();
+    await card.locator('.badge', { hasText: exactly(say('states.COLLECTED')) }).waitFor();
+    await card.getByRole('button', { name: say('courier.deliver') }).click();
+    await card.locator('.badge', { hasText: exactly(say('states.DELIVERED')) }).waitFor();
     await rig.screenshot(page, 'courier-delivered');
     await page.close();
   });
 
   it('a grader receives the parcel by scanning and grades the item premium from its standard', async () => {
-    const page = await rig.login(grader);
+    const page = await rig.login(grader, zh);
     // The parcel is expected once receiving has handled the delivery (a background job).
     await eventually(async () => {
       const r = await rig.t.http
@@ -167,23 +180,33 @@ describe('console: an item from the door to its buyer (browser)', () => {
         .expect(200);
       return r.body.items.length > 0;
     }, 30_000);
-    const scan = page.getByLabel('Scan seal or trace code');
+    const scan = page.getByLabel(say('receiving.scan'));
     await scan.fill(traceCode);
     await scan.press('Enter');
-    await page.getByText(/parcel received/).waitFor();
+    await page.getByText(say.pattern('receiving.received', { count: 1 })).waitFor();
     await rig.screenshot(page, 'warehouse-received');
 
-    await page.getByRole('link', { name: 'Inspections' }).click();
+    await page.getByRole('link', { name: say('screens.inspections'), exact: true }).click();
     await page.getByRole('link', { name: traceCode }).click();
-    await page.getByRole('button', { name: 'Claim' }).click();
-    const form = page.getByRole('form', { name: 'Inspection' });
+    await page.getByRole('button', { name: say('inspections.claim') }).click();
+    const form = page.getByRole('form', { name: say('screens.inspection') });
     await form.waitFor();
+    // Nothing is marked wrong before the grader has answered anything.
+    await form.locator('.toggle').first().waitFor();
+    expect(await form.locator('.field-error').count()).toBe(0);
     await answerPerfectPhone(form);
-    const computed = form.getByLabel('Computed grade');
-    await computed.locator('.grade', { hasText: /^premium$/ }).waitFor();
+    const computed = form.getByLabel(say('inspections.computed'));
+    await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
     await rig.screenshot(page, 'warehouse-inspection-preview');
-    await form.getByRole('button', { name: 'Submit grade: premium' }).click();
-    await page.getByText('Graded.').waitFor();
+    await form
+      .getByRole('button', { name: say('inspections.submitAs', { grade: say('grades.premium') }) })
+      .click();
+    // Grading cannot be undone: the console asks first.
+    await form
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
+      .click();
+    await page.getByText(say('inspections.graded')).waitFor();
     await rig.screenshot(page, 'warehouse-graded');
     const [item] = await rig.t.dataSource.query<Array<{ grade: string }>>(
       'SELECT grade FROM items WHERE trace_code = $1',
@@ -202,9 +225,15 @@ describe('console: an item from the door to its buyer (browser)', () => {
       return ['ACCEPTED', 'OFFER_PENDING'].includes(s) ? s : null;
     }, 30_000);
     if (state === 'OFFER_PENDING') {
-      const page = await rig.login(owner);
-      await page.getByRole('button', { name: 'Accept offer' }).click();
-      await page.getByRole('button', { name: 'Accept offer' }).waitFor({ state: 'detached' });
+      const page = await rig.login(owner, zh);
+      await page.getByRole('button', { name: say('tradeIns.acceptOffer') }).click();
+      await page
+        .getByRole('alertdialog')
+        .getByRole('button', { name: say('common.confirm') })
+        .click();
+      await page
+        .getByRole('button', { name: say('tradeIns.acceptOffer') })
+        .waitFor({ state: 'detached' });
       await rig.screenshot(page, 'customer-offer-accepted');
       await page.close();
     }
@@ -221,24 +250,33 @@ describe('console: an item from the door to its buyer (browser)', () => {
   });
 
   it('a merchant claims it from the pool and lists it within the price band', async () => {
-    const page = await rig.login(merchant);
-    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
-    await page.getByRole('button', { name: `Claim ${traceCode}` }).click();
-    await page.getByText(`${traceCode} is in your inventory now.`).waitFor();
-    await page.getByRole('button', { name: `Create listing for ${traceCode}` }).click();
-    const band = page.getByLabel('Price band');
+    const page = await rig.login(merchant, zh);
+    await page.getByRole('heading', { name: say('screens.inventory'), exact: true }).waitFor();
+    await page
+      .getByRole('button', { name: say('inventory.claimFor', { code: traceCode }) })
+      .click();
+    await page.getByText(say('inventory.claimed', { code: traceCode })).waitFor();
+    await page
+      .getByRole('button', { name: say('inventory.createFor', { code: traceCode }) })
+      .click();
+    const band = page.getByLabel(say('listings.bandLabel'));
     await band.waitFor();
     const bandText = (await band.textContent()) ?? '';
-    expect(bandText).toMatch(/Suggested .* allowed .* – /);
+    expect(bandText).toMatch(say.pattern('listings.band'));
+    // Money in yuan with the mainland's separators, never fen.
+    expect(bandText).toMatch(/¥\d{1,3}(,\d{3})*\.\d{2}/);
     await rig.screenshot(page, 'merchant-listing-draft');
 
     // A price far above the band is refused next to the input, and what was typed stays.
-    await page.getByRole('button', { name: 'Edit price and details' }).click();
-    const edit = page.getByRole('form', { name: 'Edit listing' });
-    const price = edit.getByLabel(/^Price/);
+    await page.getByRole('button', { name: say('listings.editButton') }).click();
+    const edit = page.getByRole('form', { name: say('listings.edit') });
+    const price = edit.getByLabel(say('listings.priceLabel', { currency: 'CNY' }));
     await price.fill('999999');
-    await edit.getByRole('button', { name: 'Save' }).click();
-    await edit.locator('.field-error').first().waitFor();
+    await edit.getByRole('button', { name: say('common.save') }).click();
+    // Refused in yuan next to the input (the API's own message speaks in fen).
+    await edit
+      .locator('.field-error', { hasText: say.pattern('errors.field.priceBand') })
+      .waitFor();
     await expect(price.inputValue()).resolves.toBe('999999');
     await rig.screenshot(page, 'merchant-price-refused');
     const [l] = await rig.t.dataSource.query<Array<{ id: string; suggested: string }>>(
@@ -250,10 +288,10 @@ describe('console: an item from the door to its buyer (browser)', () => {
     // 5 % under the suggestion is inside the ±30 % band.
     listedPriceMinor = Math.round(Number(l.suggested) * 0.95);
     await price.fill((listedPriceMinor / 100).toFixed(2));
-    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByRole('button', { name: say('common.save') }).click();
     await edit.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('On the market now.').waitFor();
+    await page.getByRole('button', { name: say('listings.publish') }).click();
+    await page.getByText(say('listings.onMarket')).waitFor();
     await rig.screenshot(page, 'merchant-listing-published');
     const [published] = await rig.t.dataSource.query<Array<{ state: string; price: string }>>(
       'SELECT state, price_minor AS price FROM listings WHERE id = $1',
@@ -264,79 +302,92 @@ describe('console: an item from the door to its buyer (browser)', () => {
   });
 
   it('a buyer finds it on the market, reads its passport, and buys it (test-mode payment)', async () => {
-    const page = await rig.page();
+    const page = await rig.page(zh);
     await page.goto(`${rig.base}/market`);
-    await page.getByLabel('Search the market').fill('iPhone 15');
-    await page.getByLabel('Grade').selectOption('premium');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByLabel(say('market.search')).fill('iPhone 15');
+    await page.getByLabel(say('market.grade')).selectOption('premium');
+    await page.getByRole('button', { name: say('common.search'), exact: true }).click();
     const card = page.locator('.cards.market li', {
       has: page.locator(`a[href="/market/listings/${listingId}"]`),
     });
     await card.waitFor();
     await rig.screenshot(page, 'market-search');
     await card.getByRole('link').click();
-    const grade = page.getByRole('definition').filter({ hasText: /^premium \(tier [AB]\)$/ });
+    const tier = say.pattern('market.tier').source.replace('.*', '[AB]');
+    const grade = page
+      .getByRole('definition')
+      .filter({ hasText: new RegExp(`^${say('grades.premium')} ${tier}$`) });
     await grade.waitFor();
     for (const label of [
       'Back Market',
       'Amazon Renewed',
       'GB/T 45656',
       '成新',
-      'Inspection',
-      'Data erasure',
-      'Warranty',
+      say('listings.facts.inspection'),
+      say('listings.facts.erasure'),
+      say('listings.facts.warranty'),
     ]) {
       await page.getByRole('term').filter({ hasText: label }).first().waitFor();
     }
-    await page
-      .getByText(/Certificate/)
-      .first()
-      .waitFor();
+    await page.getByText(say('listings.facts.certificate')).first().waitFor();
     await rig.screenshot(page, 'market-listing');
 
-    await page.getByRole('link', { name: `item passport ${traceCode}` }).click();
-    await page.getByRole('heading', { name: `Item passport ${traceCode}` }).waitFor();
-    await page.getByText(/intact/).waitFor();
-    await page.getByRole('img', { name: `QR label for ${traceCode}` }).waitFor();
+    await page.getByRole('link', { name: say('market.passportLink', { code: traceCode }) }).click();
+    await page.getByRole('heading', { name: say('passport.title', { code: traceCode }) }).waitFor();
+    await page.getByText(say.pattern('passport.intact')).waitFor();
+    await page.getByRole('img', { name: say('passport.labelFor', { code: traceCode }) }).waitFor();
     await rig.screenshot(page, 'passport');
     await page.goBack();
 
-    await page.getByRole('link', { name: 'Log in to buy' }).click();
-    await page.getByLabel('E-mail').fill(buyer.email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    const checkout = page.getByRole('form', { name: 'Checkout' });
+    await page.getByRole('link', { name: say('market.loginToBuy') }).click();
+    await page.getByLabel(say('login.email')).fill(buyer.email);
+    await page.getByLabel(say('login.password')).fill('correct horse battery');
+    await page.getByRole('button', { name: say('login.submit') }).click();
+    const checkout = page.getByRole('form', { name: say('checkout.title') });
     await checkout.waitFor();
-    await checkout.getByLabel('Name').fill('Wang Fang');
-    await checkout.getByLabel('Phone').fill('+8613700137000');
-    await checkout.getByLabel('City code').fill('310100');
-    await checkout.getByLabel('District code').fill('310104');
-    await checkout.getByLabel('Street and number').fill('No. 8 Century Ave');
-    await checkout.getByRole('button', { name: /^Buy for/ }).click();
-    await page.getByRole('button', { name: /^Pay / }).click();
-    await page.getByText('Test mode.').waitFor();
+    await checkout.getByLabel(say('checkout.name')).fill('王芳');
+    // An 11-digit mainland mobile as people write it.
+    await checkout.getByLabel(say('checkout.phone')).fill('137 0013 7000');
+    // City and district picked by name; their codes go to the API.
+    await checkout.getByLabel(say('places.city')).selectOption({ label: '上海' });
+    await checkout.getByLabel(say('places.district')).selectOption({ label: '徐汇区' });
+    await checkout.getByLabel(say('checkout.line1')).fill('世纪大道8号');
+    await checkout.getByRole('button', { name: say.pattern('checkout.buyFor') }).click();
+    await page.getByRole('button', { name: say.pattern('purchases.pay') }).click();
+    await page.getByText(say('purchases.testMode')).waitFor();
     await rig.screenshot(page, 'market-test-payment');
-    await page.getByRole('button', { name: 'Complete test payment' }).click();
-    await page.getByText(/Order paid/).waitFor();
+    await page.getByRole('button', { name: say('purchases.completeTest') }).click();
+    await page.getByText(say.pattern('market.ordered', { state: say('states.PAID') })).waitFor();
     await rig.screenshot(page, 'market-paid');
     const [order] = await rig.t.dataSource.query<Array<{ state: string; price: string }>>(
       'SELECT state, price_minor AS price FROM sale_orders WHERE listing_id = $1',
       [listingId],
     );
     expect(order).toEqual({ state: 'PAID', price: String(listedPriceMinor) });
+    const [address] = await rig.t.dataSource.query<Array<{ a: Record<string, string> }>>(
+      'SELECT shipping_address AS a FROM sale_orders WHERE listing_id = $1',
+      [listingId],
+    );
+    expect(address.a).toMatchObject({
+      cityCode: '310100',
+      districtCode: '310104',
+      contactPhone: '+8613700137000',
+    });
     await page.close();
   });
 
   it('the merchant ships the order with carrier and tracking number', async () => {
-    const page = await rig.login(merchant);
-    await page.getByRole('link', { name: 'Orders' }).click();
+    const page = await rig.login(merchant, zh);
+    await page.getByRole('link', { name: say('screens.orders'), exact: true }).click();
     const card = page.locator('li.order').first();
-    await card.getByRole('button', { name: 'Ship' }).click();
-    await card.getByLabel('Carrier').fill('SF Express');
-    await card.getByLabel('Tracking number').fill('SF1234567890');
-    await card.getByRole('button', { name: 'Confirm shipment' }).click();
+    // The order names where it goes by city and district, not by their codes.
+    await card.getByText('上海徐汇区').waitFor();
+    await card.getByRole('button', { name: say('orders.ship'), exact: true }).click();
+    await card.getByLabel(say('orders.carrier')).fill('顺丰速运');
+    await card.getByLabel(say('orders.tracking')).fill('SF1234567890');
+    await card.getByRole('button', { name: say('orders.confirmShipment') }).click();
     // Shipped orders leave the "to ship" list.
-    await page.getByText('No orders here.').waitFor();
+    await page.getByText(say('orders.none')).waitFor();
     await rig.screenshot(page, 'merchant-shipped');
     const [order] = await rig.t.dataSource.query<Array<{ state: string; tracking: string }>>(
       'SELECT state, tracking_number AS tracking FROM sale_orders WHERE listing_id = $1',
@@ -347,17 +398,22 @@ describe('console: an item from the door to its buyer (browser)', () => {
   });
 
   it('support finds the order by the phone number and reads its timeline', async () => {
-    const page = await rig.login(support);
-    await page.getByLabel(/Order number, phone/).fill('139 0013 9017');
-    await page.getByRole('button', { name: 'Search' }).click();
+    const page = await rig.login(support, zh);
+    await page.getByLabel(say('support.searchLabel')).fill('139 0013 9017');
+    await page.getByRole('button', { name: say('common.search'), exact: true }).click();
     await page.getByRole('link', { name: traceCode }).click();
-    const timeline = page.getByRole('list', { name: 'Timeline' });
+    const timeline = page.getByRole('list', { name: say('support.timeline') });
     await timeline.waitFor();
     const text = (await timeline.textContent()) ?? '';
-    // From the door to the sale.
-    expect(text).toMatch(/collect/);
-    expect(text).toMatch(/Inspection\.complete/);
-    expect(text).toMatch(/SOLD/);
+    const event = (entity: string, action: string) =>
+      say('support.event', {
+        entity: say(`support.entities.${entity}`),
+        action: say(`actions.${action}`),
+      });
+    // From the door to the sale, in words rather than event codes.
+    expect(text).toContain(event('Pickup', 'collect'));
+    expect(text).toContain(event('Inspection', 'complete'));
+    expect(text).toContain(say('states.SOLD'));
     await rig.screenshot(page, 'support-timeline');
     await page.close();
   });

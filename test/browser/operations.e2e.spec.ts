@@ -13,8 +13,18 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PickupsService } from '../../src/logistics/pickups.service.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
-import { answerPerfectPhone, type ConsoleRig, startConsoleRig } from '../support/browser.js';
+import {
+  answerPerfectPhone,
+  catalogue,
+  type ConsoleRig,
+  exactly,
+  startConsoleRig,
+} from '../support/browser.js';
 import { eventually, type TestUser } from '../support/test-app.js';
+
+const LANG = 'zh-CN';
+const say = catalogue(LANG);
+const zh = { lang: LANG } as const;
 
 jest.setTimeout(60_000);
 
@@ -162,45 +172,49 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
     )[0].state;
 
   it('a technician repairs the phone, recording a part with its serials', async () => {
-    const page = await rig.login(technician);
-    await page.getByRole('heading', { name: 'Repair orders' }).waitFor();
+    const page = await rig.login(technician, zh);
+    await page.getByRole('heading', { name: say('screens.repairOrders') }).waitFor();
     await page.getByRole('link', { name: /^digital · / }).click();
-    await page.getByRole('button', { name: 'Start repair' }).click();
-    await page.getByLabel('Diagnosis (optional now)').fill('Battery worn, holds 72 %');
+    await page.getByRole('button', { name: say('refurb.start') }).click();
+    await page.getByLabel(say('refurb.diagnosisOptional')).fill('电池老化，容量 72%');
     await page
-      .getByRole('form', { name: 'Start repair' })
-      .getByRole('button', { name: 'Start repair' })
+      .getByRole('form', { name: say('refurb.start') })
+      .getByRole('button', { name: say('refurb.start') })
       .click();
-    const part = page.getByRole('form', { name: 'Record part' });
+    const part = page.getByRole('form', { name: say('refurb.recordPart') });
     await part.waitFor();
-    await part.getByLabel('Part', { exact: true }).fill('Battery');
-    await part.getByLabel('Serial fitted').fill('BAT-NEW-0001');
-    await part.getByLabel('Serial removed').fill('BAT-OLD-0001');
-    await part.getByLabel('Cost (CNY)').fill('90');
-    await part.getByRole('button', { name: 'Record part' }).click();
+    await part.getByLabel(say('refurb.part'), { exact: true }).fill('电池');
+    await part.getByLabel(say('refurb.serialIn')).fill('BAT-NEW-0001');
+    await part.getByLabel(say('refurb.serialOut')).fill('BAT-OLD-0001');
+    await part.getByLabel(say('refurb.cost')).fill('90');
+    await part.getByRole('button', { name: say('refurb.recordPart') }).click();
     await page.getByRole('cell', { name: 'BAT-NEW-0001' }).waitFor();
-    await page.getByRole('button', { name: 'Finish repair' }).click();
-    const finish = page.getByRole('form', { name: 'Finish repair' });
-    await finish.getByLabel('Labour (minutes)').fill('45');
-    await finish.getByLabel('Labour cost (CNY)').fill('60');
-    await finish.getByRole('button', { name: 'Finish repair' }).click();
-    await page.locator('.badge', { hasText: /^QC$/ }).waitFor();
+    await page.getByRole('button', { name: say('refurb.finish') }).click();
+    const finish = page.getByRole('form', { name: say('refurb.finish') });
+    await finish.getByLabel(say('refurb.labourMinutes')).fill('45');
+    await finish.getByLabel(say('refurb.labourCost')).fill('60');
+    await finish.getByRole('button', { name: say('refurb.finish') }).click();
+    await page.locator('.badge', { hasText: exactly(say('states.QC')) }).waitFor();
     await rig.screenshot(page, 'technician-repaired');
     expect(await orderState()).toBe('QC');
     await page.close();
   });
 
   it('the warehouse passes the quality check from the item’s grading standard', async () => {
-    const page = await rig.login(warehouse);
-    await page.getByRole('link', { name: 'Refurbishment QC' }).click();
+    const page = await rig.login(warehouse, zh);
+    await page.getByRole('link', { name: say('screens.refurbishmentQc') }).click();
     await page.getByRole('link', { name: /^digital · / }).click();
-    const qc = page.getByRole('form', { name: 'Quality check' });
-    await qc.locator('select').first().waitFor();
+    const qc = page.getByRole('form', { name: say('refurb.qc') });
+    await qc.locator('.toggle').first().waitFor();
     await answerPerfectPhone(qc);
-    await qc.getByRole('button', { name: 'Submit QC' }).click();
-    await page.locator('.badge', { hasText: /^DONE$/ }).waitFor();
+    await qc.getByRole('button', { name: say('refurb.submitQc') }).click();
+    await qc
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
+      .click();
+    await page.locator('.badge', { hasText: exactly(say('states.DONE')) }).waitFor();
     await page
-      .getByText(/passed as premium/)
+      .getByText(say('refurb.qcPassed', { grade: say('grades.premium') }))
       .first()
       .waitFor();
     await rig.screenshot(page, 'warehouse-qc-passed');
@@ -208,76 +222,89 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
   });
 
   it('the warehouse seals and hands over the recycling lot; the recycler settles it', async () => {
-    const page = await rig.login(warehouse);
-    await page.getByRole('link', { name: 'Recycling lots' }).click();
+    const page = await rig.login(warehouse, zh);
+    await page.getByRole('link', { name: say('screens.recyclingLots') }).click();
     const lot = page.locator('li.card').first();
-    await lot.getByRole('button', { name: 'Seal' }).click();
-    await lot.getByLabel('Seal number (optional)').fill('SEAL-7781');
-    await lot.getByRole('form', { name: 'Seal lot' }).getByRole('button', { name: 'Seal' }).click();
-    await lot.locator('.badge', { hasText: /^SEALED$/ }).waitFor();
-    await lot.getByRole('button', { name: 'Hand over' }).click();
-    await lot.getByLabel("Recycler's person taking the lot").fill('Zhao Lei');
-    await lot.getByLabel('Signature or acknowledgement code').fill('ACK-2231');
-    await lot
-      .getByRole('form', { name: 'Hand over lot' })
-      .getByRole('button', { name: 'Hand over' })
+    await lot.getByRole('button', { name: say('recycling.seal') }).click();
+    await lot.getByLabel(say('recycling.sealNumber')).fill('SEAL-7781');
+    const seal = lot.getByRole('form', { name: say('recycling.sealTitle') });
+    await seal.getByRole('button', { name: say('recycling.seal') }).click();
+    await seal
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
       .click();
-    await lot.locator('.badge', { hasText: /^HANDED OVER$/ }).waitFor();
+    await lot.locator('.badge', { hasText: exactly(say('states.SEALED')) }).waitFor();
+    await lot.getByRole('button', { name: say('recycling.handOver') }).click();
+    await lot.getByLabel(say('recycling.takenBy')).fill('赵磊');
+    await lot.getByLabel(say('recycling.signature')).fill('ACK-2231');
+    const handOver = lot.getByRole('form', { name: say('recycling.handOverTitle') });
+    await handOver.getByRole('button', { name: say('recycling.handOver') }).click();
+    await handOver
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
+      .click();
+    await lot.locator('.badge', { hasText: exactly(say('states.HANDED_OVER')) }).waitFor();
     await rig.screenshot(page, 'warehouse-lot-handed-over');
     await page.close();
 
-    const recycler = await rig.login(recyclerStaff);
-    await recycler.getByRole('heading', { name: 'Repair orders' }).waitFor();
-    await recycler.getByRole('link', { name: 'Recycling lots' }).click();
+    const recycler = await rig.login(recyclerStaff, zh);
+    await recycler.getByRole('heading', { name: say('screens.repairOrders') }).waitFor();
+    await recycler.getByRole('link', { name: say('screens.recyclingLots') }).click();
     const card = recycler.locator('li.card').first();
-    await card.getByRole('button', { name: 'Settle' }).click();
-    await card.getByLabel('Value paid (CNY)').fill('12.5');
-    await card.getByLabel('Certificate reference').fill('GR-2026-0042');
-    await card
-      .getByRole('form', { name: 'Settle lot' })
-      .getByRole('button', { name: 'Settle' })
+    await card.getByRole('button', { name: say('recycling.settle') }).click();
+    await card.getByLabel(say('recycling.value')).fill('12.5');
+    await card.getByLabel(say('recycling.certificateRef')).fill('GR-2026-0042');
+    const settle = card.getByRole('form', { name: say('recycling.settleTitle') });
+    await settle.getByRole('button', { name: say('recycling.settle') }).click();
+    await settle
+      .getByRole('alertdialog')
+      .getByRole('button', { name: say('common.confirm') })
       .click();
-    await card.locator('.badge', { hasText: /^SETTLED$/ }).waitFor();
-    await card.getByText(/recycling GR-2026-0042/).waitFor();
+    await card.locator('.badge', { hasText: exactly(say('states.SETTLED')) }).waitFor();
+    await card.getByText(`${say('recycling.kinds.recycling')} GR-2026-0042`).waitFor();
+    // The value paid, in yuan.
+    await card.getByText(/¥12\.50/).waitFor();
     await rig.screenshot(recycler, 'recycler-settled');
     await recycler.close();
   });
 
   it('an admin reads grader calibration and pickups per window against capacity', async () => {
-    const page = await rig.login(admin);
-    await page.getByRole('link', { name: 'Calibration' }).click();
-    await page.getByRole('heading', { name: 'Grader calibration' }).waitFor();
-    await page.getByLabel('Overall agreement').waitFor();
-    await page.getByRole('figure', { name: 'Agreement per category (%)' }).waitFor();
+    const page = await rig.login(admin, zh);
+    await page.getByRole('link', { name: say('screens.calibration') }).click();
+    await page.getByRole('heading', { name: say('calibration.title') }).waitFor();
+    await page.getByLabel(say('calibration.overall')).waitFor();
+    await page.getByRole('figure', { name: say('calibration.perCategory') }).waitFor();
     await rig.screenshot(page, 'admin-calibration');
 
-    await page.getByRole('link', { name: 'Service areas' }).click();
+    await page.getByRole('link', { name: say('screens.serviceAreas') }).click();
     await page.getByRole('button', { name: /^Shanghai/ }).click();
-    await page.getByLabel('Day').fill(pickupDate);
+    await page.getByLabel(say('common.day')).fill(pickupDate);
+    // The day in words (2026年5月3日), not as the ISO date.
+    const [y, m, d] = pickupDate.split('-').map(Number);
     await page
       .getByRole('figure', {
-        name: `Pickups per window against capacity in Shanghai on ${pickupDate}`,
+        name: say('areas.loadTitle', { city: '上海', day: `${y}年${m}月${d}日` }),
       })
       .waitFor();
-    await page.getByText(/^1 of \d+ places booked\.$/).waitFor();
-    await page.getByRole('img', { name: /Pickups per window against capacity/ }).waitFor();
+    await page.getByText(say.pattern('areas.bookedOf', { booked: 1 })).waitFor();
+    await page.getByRole('img', { name: say.pattern('areas.loadTitle') }).waitFor();
     await rig.screenshot(page, 'admin-pickup-load');
     await page.close();
   });
 
   it('a merchant reads its performance with its chart', async () => {
-    const page = await rig.login(merchant);
-    await page.getByRole('link', { name: 'Performance' }).click();
-    const figures = page.getByLabel('Figures');
+    const page = await rig.login(merchant, zh);
+    await page.getByRole('link', { name: say('screens.performance') }).click();
+    const figures = page.getByLabel(say('performance.figures'));
     await figures.waitFor();
-    for (const label of ['Return rate', 'Grade mismatch rate', 'Time to ship']) {
-      await figures.getByText(label).waitFor();
+    for (const key of ['returnRate', 'mismatchRate', 'timeToShip']) {
+      await figures.getByText(say(`performance.${key}`), { exact: true }).waitFor();
     }
-    await page.getByRole('img', { name: 'Orders from checkout to return' }).waitFor();
-    await page.getByRole('link', { name: 'Vehicle paperwork' }).click();
-    await page.getByText('No paperwork here.').waitFor();
-    await page.getByRole('link', { name: 'Returns' }).click();
-    await page.getByText('No returns.').waitFor();
+    await page.getByRole('img', { name: say('performance.funnel') }).waitFor();
+    await page.getByRole('link', { name: say('screens.paperwork') }).click();
+    await page.getByText(say('paperwork.none')).waitFor();
+    await page.getByRole('link', { name: say('screens.returns'), exact: true }).click();
+    await page.getByText(say('returns.none')).waitFor();
     await rig.screenshot(page, 'merchant-returns');
     await page.close();
   });

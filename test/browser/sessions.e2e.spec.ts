@@ -67,7 +67,11 @@ describe('console: sessions that last a shift (browser)', () => {
       (globalThis as unknown as PageGlobals).sessionStorage.getItem('reloop.token'),
     );
 
-    await page.getByRole('button', { name: 'Log out' }).click();
+    // Logging out does not wait for the server's answer; the test does, before asking the API.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout')),
+      page.getByRole('button', { name: 'Log out' }).click(),
+    ]);
     await page.waitForURL('**/console/login');
     // The server ended the session: the old access token is refused at once.
     const res = await rig.t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`);

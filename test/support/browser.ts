@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -17,15 +17,25 @@ export function ensureConsoleBuilt(): void {
   if (r.status !== 0) throw new Error('console build failed');
 }
 
+export type ConsoleLanguage = 'zh-CN' | 'en';
+
+export interface TabOptions {
+  phone?: boolean;
+  lang?: ConsoleLanguage;
+}
+
 export interface ConsoleRig {
   t: TestApp;
   /** http://127.0.0.1:<port> of the running platform. */
   base: string;
   browser: BrowserContext;
-  /** A new tab (its own sessionStorage, so its own login). */
-  page(opts?: { phone?: boolean }): Promise<Page>;
+  /**
+   * A new tab (its own sessionStorage, so its own login), in `lang` (the console's default,
+   * zh-CN, unless told) until the user switches language in it.
+   */
+  page(opts?: TabOptions): Promise<Page>;
   /** Opens a tab and logs `user` in through the login form. */
-  login(user: TestUser, opts?: { phone?: boolean }): Promise<Page>;
+  login(user: TestUser, opts?: TabOptions): Promise<Page>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,9 +68,17 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
   browser.setDefaultTimeout(15_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  const page = async (opts: { phone?: boolean } = {}) => {
+  const page = async (opts: TabOptions = {}) => {
     const p = await browser.newPage();
     if (opts.phone) await p.setViewportSize({ width: 390, height: 844 });
+    // The language is chosen once per tab, as a user would; a switch in the page then sticks.
+    await p.addInitScript((lang) => {
+      type Store = { getItem(k: string): string | null; setItem(k: string, v: string): void };
+      const g = globalThis as unknown as { sessionStorage: Store; localStorage: Store };
+      if (g.sessionStorage.getItem('reloop.test.language')) return;
+      g.sessionStorage.setItem('reloop.test.language', lang);
+      g.localStorage.setItem('reloop.language', lang);
+    }, opts.lang ?? 'en');
     return p;
   };
   return {
@@ -70,11 +88,12 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
     page,
     async login(user, opts) {
       const p = await page(opts);
+      const say = catalogue(opts?.lang ?? 'en');
       await p.goto(`${base}/console/login`);
-      await p.getByLabel('E-mail').fill(user.email);
-      await p.getByLabel('Password').fill('correct horse battery');
-      await p.getByRole('button', { name: 'Log in' }).click();
-      await p.getByRole('button', { name: 'Log out' }).waitFor();
+      await p.getByLabel(say('login.email')).fill(user.email);
+      await p.getByLabel(say('login.password')).fill('correct horse battery');
+      await p.getByRole('button', { name: say('login.submit') }).click();
+      await p.getByRole('button', { name: say('layout.logout') }).waitFor();
       return p;
     },
     async screenshot(p, name) {
@@ -88,33 +107,77 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
   };
 }
 
+/**
+ * The console's words in `lang`, read from its catalogues: `say('login.submit')`, with
+ * `{{name}}` placeholders filled from `vars`. Tests find buttons and labels by what the user
+ * reads, in either language.
+ */
+export function catalogue(lang: ConsoleLanguage) {
+  const file = join(process.cwd(), 'console', 'src', 'i18n', `${lang}.json`);
+  const words = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const raw = (key: string): string => {
+    const found = key
+      .split('.')
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], words);
+    if (typeof found !== 'string') throw new Error(`no ${lang} text for ${key}`);
+    return found;
+  };
+  const say = (key: string, vars: Record<string, string | number> = {}): string =>
+    raw(key)
+      .replace(/<\/?\w+>/g, '')
+      .replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+  /** The text as a pattern: placeholders given in `vars` filled in, the others match anything. */
+  say.pattern = (key: string, vars: Record<string, string | number> = {}): RegExp =>
+    new RegExp(
+      raw(key)
+        .replace(/<\/?\w+>/g, '')
+        .split(/(\{\{\w+\}\})/)
+        .map((part) => {
+          const name = /^\{\{(\w+)\}\}$/.exec(part)?.[1];
+          if (!name) return escapeRe(part);
+          return name in vars ? escapeRe(String(vars[name])) : '.*';
+        })
+        .join(''),
+    );
+  return say;
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+export type Say = ReturnType<typeof catalogue>;
+
+/** A pattern matching exactly `text` (for Playwright's hasText). */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^${escapeRe(text)}$`);
+}
+
 /** Yes/no checks of the demo phone standard where "yes" means a fault. */
 const PHONE_FAULT_CHECKS = ['account_lock', 'imei_blacklisted', 'liquid_damage'];
 
 /**
  * Answers a form generated from the phone standard (inspection or QC) for a phone in perfect
- * order: every check passes, no fault present, the first (best) choice, the top of each range.
+ * order: every check passes (Yes, or No where "yes" means a fault), the first (best) choice,
+ * the top of each range.
  */
 export async function answerPerfectPhone(form: Locator): Promise<void> {
+  for (const toggle of await form.locator('.toggle').all()) {
+    const name = (await toggle.locator('input').first().getAttribute('name')) ?? '';
+    const fault = PHONE_FAULT_CHECKS.some((c) => name === `check-${c}`);
+    await toggle.locator(`input[value="${fault ? 'false' : 'true'}"]`).check();
+  }
   for (const select of await form.locator('select').all()) {
-    const id = (await select.getAttribute('id')) ?? '';
     const values = await select
       .locator('option')
       .evaluateAll((os) =>
         os.map((o) => (o as unknown as { value: string }).value).filter(Boolean),
       );
-    if (values.includes('true')) {
-      await select.selectOption(
-        PHONE_FAULT_CHECKS.some((c) => id === `check-${c}`) ? 'false' : 'true',
-      );
-    } else {
-      await select.selectOption(values[0]);
-    }
+    await select.selectOption(values[0]);
   }
   for (const input of await form.locator('input[type=number]').all()) {
     await input.fill((await input.getAttribute('max')) ?? '100');
   }
-  for (const input of await form.locator('input:not([type=number])').all()) {
+  for (const input of await form.locator('input:not([type=number]):not([type=radio])').all()) {
     await input.fill('photo-front, photo-back, photo-left, photo-right');
   }
 }

@@ -128,10 +128,13 @@ export interface RequestOptions {
   body?: unknown;
   /** Creating POSTs carry an Idempotency-Key so a retried click creates nothing twice. */
   idempotent?: boolean;
+  /**
+   * The Idempotency-Key of the user's action: the same for every retry of that action (see
+   * useForm and ActionBar), so a retry after a lost answer replays instead of repeating.
+   */
   signal?: AbortSignal;
   /** Set on the one retry after a silent refresh. */
   retried?: boolean;
-  /** The Idempotency-Key (kept for that retry). */
   key?: string;
 }
 
@@ -159,6 +162,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     throw new ApiError({
       statusCode: 0,
       error: 'Network error',
+      code: 'network',
       message: 'The server cannot be reached. Check the connection and try again.',
     });
   } finally {
@@ -197,7 +201,9 @@ export const api = {
     request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('POST', path, { ...opts, body: body ?? {} }),
-  create: <T>(path: string, body: unknown) => request<T>('POST', path, { body, idempotent: true }),
+  /** A creating POST; pass the action's key (useForm gives one) so a retried click reuses it. */
+  create: <T>(path: string, body: unknown, key?: string) =>
+    request<T>('POST', path, { body, idempotent: true, key }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),

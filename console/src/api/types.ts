@@ -1,3 +1,6 @@
+import { currentLanguage, currentTimeZone } from '../i18n/index.js';
+import { dayText, moneyText, timeText } from '../i18n/format.js';
+
 export type Role =
   'customer' | 'courier' | 'warehouse' | 'technician' | 'merchant' | 'support' | 'admin';
 
@@ -23,14 +26,27 @@ export interface Money {
   currency: string;
 }
 
+/** Money from its minor units (fen), e.g. `¥2,500.00`. */
 export function formatMoney(m: Money | null | undefined): string {
   if (!m) return '—';
-  return new Intl.NumberFormat('en', { style: 'currency', currency: m.currency }).format(
-    m.amountMinor / 100,
-  );
+  return moneyText(m.amountMinor, m.currency, currentLanguage());
 }
 
+/** Minor units of yuan (a band, a deduction) as money. */
+export function formatYuan(minor: number | null | undefined, currency = 'CNY'): string {
+  return minor === null || minor === undefined
+    ? '—'
+    : formatMoney({ amountMinor: minor, currency });
+}
+
+/** An instant in the user's time zone (Asia/Shanghai unless they chose another). */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  return timeText(iso, currentLanguage(), currentTimeZone());
+}
+
+/** A calendar day the API already fixed (`2026-05-03`). */
+export function formatDay(day: string | null | undefined): string {
+  if (!day) return '—';
+  return dayText(day, currentLanguage());
 }

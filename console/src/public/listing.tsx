@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import type { MarketListing, SaleOrder } from '../api/resale.js';
@@ -9,6 +10,8 @@ import { ListingFacts } from '../screens/merchant/listings.js';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../ui/form.js';
 import { useLoad } from '../ui/hooks.js';
+import { localName, useCities, useDistricts } from '../ui/places.js';
+import { gradeLabel, stateLabel } from '../i18n/labels.js';
 
 function CheckoutForm({
   listing,
@@ -17,6 +20,7 @@ function CheckoutForm({
   listing: MarketListing;
   onOrdered: (o: SaleOrder) => void;
 }) {
+  const { t, i18n } = useTranslation();
   const { me } = useAuth();
   const form = useForm({
     contactName: me?.name ?? '',
@@ -26,76 +30,100 @@ function CheckoutForm({
     line1: '',
     line2: '',
   });
+  // City and district are picked by name from the areas we serve (their codes go to the API).
+  const cities = useCities() ?? [];
+  const districts = useDistricts(form.values.cityCode) ?? [];
+  const choose = { value: '', label: t('places.choose') };
   return (
     <form
       className="card"
-      aria-label="Checkout"
+      aria-label={t('checkout.title')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.create<SaleOrder>('/sale-orders', {
-            listingId: listing.id,
-            shippingAddress: {
-              contactName: v.contactName.trim(),
-              contactPhone: v.contactPhone.replace(/[\s-]/g, ''),
-              cityCode: v.cityCode.trim(),
-              districtCode: v.districtCode.trim(),
-              line1: v.line1.trim(),
-              line2: v.line2.trim() || undefined,
+        (v, key) =>
+          api.create<SaleOrder>(
+            '/sale-orders',
+            {
+              listingId: listing.id,
+              shippingAddress: {
+                contactName: v.contactName.trim(),
+                contactPhone: v.contactPhone.replace(/[\s-]/g, ''),
+                cityCode: v.cityCode.trim(),
+                districtCode: v.districtCode.trim(),
+                line1: v.line1.trim(),
+                line2: v.line2.trim() || undefined,
+              },
             },
-          }),
+            key,
+          ),
         onOrdered,
       )}
     >
-      <h2>Shipping address</h2>
+      <h2>{t('checkout.address')}</h2>
       <Field
         form={form}
         name="contactName"
-        label="Name"
+        label={t('checkout.name')}
+        required
         apiFields={['shippingAddress.contactName']}
         autoComplete="name"
       />
       <Field
         form={form}
         name="contactPhone"
-        label="Phone"
+        label={t('checkout.phone')}
         apiFields={['shippingAddress.contactPhone']}
         inputMode="tel"
-        placeholder="+8613800138000"
+        required
+        placeholder="138 0013 8000"
+        hint={t('checkout.phoneHint')}
         autoComplete="tel"
       />
       <Field
-        form={form}
+        form={{
+          ...form,
+          // A new city empties the district (its districts are others).
+          set: (name, value) => form.setValues({ ...form.values, [name]: value, districtCode: '' }),
+        }}
         name="cityCode"
-        label="City code"
+        label={t('places.city')}
         apiFields={['shippingAddress.cityCode']}
-        placeholder="310100"
+        required
+        options={[
+          choose,
+          ...cities.map((c) => ({ value: c.cityCode, label: localName(c, i18n.language) })),
+        ]}
       />
       <Field
         form={form}
         name="districtCode"
-        label="District code"
+        label={t('places.district')}
         apiFields={['shippingAddress.districtCode']}
-        placeholder="310104"
+        required
+        options={[
+          choose,
+          ...districts.map((d) => ({ value: d.code, label: localName(d, i18n.language) })),
+        ]}
       />
       <Field
         form={form}
         name="line1"
-        label="Street and number"
+        label={t('checkout.line1')}
+        required
         apiFields={['shippingAddress.line1']}
         autoComplete="address-line1"
       />
       <Field
         form={form}
         name="line2"
-        label="Flat, building (optional)"
+        label={t('checkout.line2')}
         apiFields={['shippingAddress.line2']}
         autoComplete="address-line2"
       />
       <FormFooter
         form={form}
-        label={`Buy for ${formatMoney(listing.price)}`}
-        busyLabel="Reserving"
+        label={t('checkout.buyFor', { amount: formatMoney(listing.price) })}
+        busyLabel={t('checkout.reserving')}
       />
     </form>
   );
@@ -103,6 +131,7 @@ function CheckoutForm({
 
 /** A listing's public page: grade in buyers' words, inspection, erasure, warranty; buying. */
 export function ListingPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const location = useLocation();
   const { me } = useAuth();
@@ -121,7 +150,7 @@ export function ListingPage() {
   return (
     <section>
       <p>
-        <Link to="/market">← Market</Link>
+        <Link to="/market">← {t('layout.market')}</Link>
       </p>
       {listing.loading && !l && <Loading />}
       <ErrorNotice error={listing.error} onRetry={listing.reload} />
@@ -130,11 +159,11 @@ export function ListingPage() {
           <div>
             <h1>{l.title}</h1>
             <p className="price">{formatMoney(l.price)}</p>
-            <dl className="facts" aria-label="Grade">
-              <dt>Grade</dt>
+            <dl className="facts" aria-label={t('market.grade')}>
+              <dt>{t('market.grade')}</dt>
               <dd>
-                <span className={`grade grade-${l.grade}`}>{l.grade}</span> (tier{' '}
-                {l.gradeLabels.tier})
+                <span className={`grade grade-${l.grade}`}>{gradeLabel(l.grade)}</span>{' '}
+                {t('market.tier', { tier: l.gradeLabels.tier })}
               </dd>
               <dt>Back Market</dt>
               <dd>{l.gradeLabels.backMarket}</dd>
@@ -144,7 +173,7 @@ export function ListingPage() {
               <dd>{l.gradeLabels.gbt45656.label}</dd>
               <dt>成新</dt>
               <dd>{l.gradeLabels.chengxin}</dd>
-              <dt>Sold by</dt>
+              <dt>{t('market.soldBy')}</dt>
               <dd>{l.merchant.name}</dd>
             </dl>
             {l.description && <p>{l.description}</p>}
@@ -159,7 +188,10 @@ export function ListingPage() {
             />
             {l.traceCode && (
               <p>
-                Its whole history: <Link to={`/t/${l.traceCode}`}>item passport {l.traceCode}</Link>
+                {t('market.history')}{' '}
+                <Link to={`/t/${l.traceCode}`}>
+                  {t('market.passportLink', { code: l.traceCode })}
+                </Link>
               </p>
             )}
           </div>
@@ -169,23 +201,26 @@ export function ListingPage() {
                 <PayPanel order={current} onPaid={orderNow.reload} />
               ) : (
                 <Notice kind="ok">
-                  Order {current.state === 'PAID' ? 'paid' : current.state.toLowerCase()}. Follow it
-                  under <Link to="/console/my/purchases">My purchases</Link>.
+                  <Trans
+                    i18nKey="market.ordered"
+                    values={{ state: stateLabel(current.state) }}
+                    components={{ a: <Link to="/console/my/purchases" /> }}
+                  />
                 </Notice>
               )
             ) : !l.available ? (
-              <Notice>This item is reserved or sold.</Notice>
+              <Notice>{t('market.unavailable')}</Notice>
             ) : !me ? (
               <p>
                 <Link
                   className="button"
                   to={`/console/login?next=${encodeURIComponent(location.pathname)}`}
                 >
-                  Log in to buy
+                  {t('market.loginToBuy')}
                 </Link>
               </p>
             ) : me.role !== 'customer' ? (
-              <Notice>Staff accounts cannot buy. Log in with a customer account.</Notice>
+              <Notice>{t('market.staffCannotBuy')}</Notice>
             ) : (
               <CheckoutForm listing={l} onOrdered={setOrder} />
             )}

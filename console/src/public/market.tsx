@@ -1,26 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, ApiError, type Page } from '../api/client.js';
+import { api, type ApiError, type Page } from '../api/client.js';
 import { fromMinor, type MarketListing, toMinor } from '../api/resale.js';
 import { formatMoney } from '../api/types.js';
 import type { CategoryNode } from '../screens/admin/catalog.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useAction, useLoad } from '../ui/hooks.js';
+import { localInvalid } from '../ui/form.js';
+import { gradeLabel } from '../i18n/labels.js';
 
-const GRADES: Array<[string, string]> = [
-  ['', 'any'],
-  ['premium', 'Premium (platform)'],
-  ['good', 'Good (platform)'],
-  ['Excellent', 'Excellent (Back Market)'],
-  ['Good', 'Good (Back Market)'],
-  ['Fair', 'Fair (Back Market)'],
-];
-
-const SORTS: Array<[string, string]> = [
-  ['newest', 'newest first'],
-  ['price-asc', 'price, low to high'],
-  ['price-desc', 'price, high to low'],
-];
+/** Platform grades, then Back Market's names (the filter takes both). */
+const GRADES = ['', 'premium', 'good', 'Excellent', 'Good', 'Fair'] as const;
+const SORTS = ['newest', 'price-asc', 'price-desc'] as const;
 
 /** The filters live in the address, so a search can be shared and survives a reload. */
 function useFilters() {
@@ -40,6 +32,7 @@ function useFilters() {
 
 /** The public market: search, filter, and "load more" along the API's keyset cursor. */
 export function MarketPage() {
+  const { t, i18n } = useTranslation();
   const { filters, apply } = useFilters();
   const key = JSON.stringify(filters);
   const categories = useLoad(
@@ -56,6 +49,7 @@ export function MarketPage() {
     maxPrice: fromMinor(filters.maxPriceMinor ? Number(filters.maxPriceMinor) : null),
   });
   const [formError, setFormError] = useState<ApiError | null>(null);
+  const categoryName = (c: CategoryNode) => (i18n.language === 'en' ? c.name : c.nameZh || c.name);
 
   const first = useLoad(
     (signal) => api.get<Page<MarketListing>>('/market/listings', { ...filters, limit: 12 }, signal),
@@ -82,10 +76,14 @@ export function MarketPage() {
     const fields: Array<{ field: string; errors: string[] }> = [];
     const min = form.minPrice.trim() ? toMinor(form.minPrice) : null;
     const max = form.maxPrice.trim() ? toMinor(form.maxPrice) : null;
-    if (Number.isNaN(min)) fields.push({ field: 'minPriceMinor', errors: ['enter an amount'] });
-    if (Number.isNaN(max)) fields.push({ field: 'maxPriceMinor', errors: ['enter an amount'] });
+    if (Number.isNaN(min)) {
+      fields.push({ field: 'minPriceMinor', errors: [t('listings.amountFormat')] });
+    }
+    if (Number.isNaN(max)) {
+      fields.push({ field: 'maxPriceMinor', errors: [t('listings.amountFormat')] });
+    }
     if (fields.length) {
-      setFormError(new ApiError({ statusCode: 400, error: 'Bad Request', message: '', fields }));
+      setFormError(localInvalid(fields));
       return;
     }
     setFormError(null);
@@ -101,7 +99,7 @@ export function MarketPage() {
 
   return (
     <section>
-      <h1>Market</h1>
+      <h1>{t('layout.market')}</h1>
       <form
         role="search"
         className="market-filters"
@@ -112,40 +110,40 @@ export function MarketPage() {
         }}
       >
         <label>
-          Search the market
+          {t('market.search')}
           <input
             type="search"
             value={form.q}
-            placeholder="iPhone 15, Leica, Nintendo…"
+            placeholder={t('market.searchExample')}
             onChange={(e) => setForm({ ...form, q: e.target.value })}
           />
         </label>
         <label>
-          Category
+          {t('market.category')}
           <select
             value={form.categoryId}
             onChange={(e) => setForm({ ...form, categoryId: e.target.value })}
           >
-            <option value="">all</option>
+            <option value="">{t('common.all')}</option>
             {browsable.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.level === 2 ? `— ${c.name}` : c.name}
+                {c.level === 2 ? `— ${categoryName(c)}` : categoryName(c)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Grade
+          {t('market.grade')}
           <select value={form.grade} onChange={(e) => setForm({ ...form, grade: e.target.value })}>
-            {GRADES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
+            {GRADES.map((g) => (
+              <option key={g} value={g}>
+                {t(`market.grades.${g || 'any'}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Price from (CNY)
+          {t('market.priceFrom')}
           <input
             inputMode="decimal"
             value={form.minPrice}
@@ -154,7 +152,7 @@ export function MarketPage() {
           />
         </label>
         <label>
-          to (CNY)
+          {t('market.priceTo')}
           <input
             inputMode="decimal"
             value={form.maxPrice}
@@ -163,26 +161,27 @@ export function MarketPage() {
           />
         </label>
         <label>
-          Sort
+          {t('market.sort')}
           <select value={form.sort} onChange={(e) => setForm({ ...form, sort: e.target.value })}>
-            {SORTS.map(([v, l]) => (
+            {SORTS.map((v) => (
               <option key={v} value={v}>
-                {l}
+                {t(`market.sorts.${v}`)}
               </option>
             ))}
           </select>
         </label>
         <button type="submit" className="primary">
-          Search
+          {t('common.search')}
         </button>
       </form>
       <ErrorNotice
         error={formError ?? first.error}
         onRetry={formError ? undefined : first.reload}
+        fieldLabels={{ minPriceMinor: t('market.priceFrom'), maxPriceMinor: t('market.priceTo') }}
       />
-      {first.loading && <Loading what="Searching the market" />}
+      {first.loading && <Loading what={t('market.searching')} />}
       {!first.loading && first.data && items.length === 0 && (
-        <p className="muted">Nothing matches. Try fewer words or another grade.</p>
+        <p className="muted">{t('market.nothing')}</p>
       )}
       <ul className="cards market">
         {items.map((l) => (
@@ -191,14 +190,14 @@ export function MarketPage() {
               <Link to={`/market/listings/${l.id}`}>{l.title}</Link>
             </h2>
             <p>
-              <span className={`grade grade-${l.grade}`}>{l.grade}</span>{' '}
+              <span className={`grade grade-${l.grade}`}>{gradeLabel(l.grade)}</span>{' '}
               <span className="muted">
                 {l.gradeLabels.backMarket} · {l.gradeLabels.chengxin}
               </span>
             </p>
             <p className="price">{formatMoney(l.price)}</p>
             <p className="muted">
-              {l.merchant.name} · {l.warrantyMonths}-month warranty
+              {l.merchant.name} · {t('market.warranty', { n: l.warrantyMonths })}
             </p>
           </li>
         ))}
@@ -211,7 +210,7 @@ export function MarketPage() {
             aria-busy={loadMore.busy}
             onClick={() => void loadMore.run()}
           >
-            {loadMore.busy ? 'Loading…' : 'Load more'}
+            {loadMore.busy ? t('common.loadingMore') : t('common.loadMore')}
           </button>
         </div>
       )}

@@ -1,8 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client.js';
 import { formatTime } from '../api/types.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useLoad } from '../ui/hooks.js';
+import { erasureLabel, gradeLabel, severityLabel, stateLabel } from '../i18n/labels.js';
 
 /** The public passport (GET /trace/:code): nothing personal, only what the item went through. */
 interface Passport {
@@ -39,7 +41,20 @@ interface Passport {
   history: { events: number; intact: boolean; firstBrokenSeq: number | null };
 }
 
+const CUSTODIANS = [
+  'owner',
+  'courier',
+  'warehouse',
+  'store',
+  'partner',
+  'merchant',
+  'buyer',
+  'recycler',
+] as const;
+const custodianKind = (kind: string) => CUSTODIANS.find((k) => k === kind) ?? 'other';
+
 export function PassportPage() {
+  const { t, i18n } = useTranslation();
   const { traceCode = '' } = useParams();
   const code = encodeURIComponent(traceCode);
   const passport = useLoad((signal) => api.get<Passport>(`/trace/${code}`, {}, signal), [code]);
@@ -47,82 +62,89 @@ export function PassportPage() {
   const model = p?.productModel;
   return (
     <section className="passport">
-      <h1>Item passport {p?.traceCode ?? traceCode}</h1>
-      {passport.loading && !p && <Loading what="Looking up the item" />}
+      <h1>{t('passport.title', { code: p?.traceCode ?? traceCode })}</h1>
+      {passport.loading && !p && <Loading what={t('passport.looking')} />}
       <ErrorNotice error={passport.error} />
       {p && (
         <div className="columns">
           <div>
             <dl className="facts">
-              <dt>Category</dt>
-              <dd>{p.category?.path?.join(' › ') ?? p.category?.name ?? '—'}</dd>
-              <dt>Model</dt>
+              <dt>{t('market.category')}</dt>
+              <dd>
+                {i18n.language !== 'en' && p.category?.nameZh
+                  ? p.category.nameZh
+                  : (p.category?.path?.join(' › ') ?? p.category?.name ?? '—')}
+              </dd>
+              <dt>{t('passport.model')}</dt>
               <dd>{model ? (model.name ?? `${model.brand ?? ''} ${model.model ?? ''}`) : '—'}</dd>
-              <dt>Grade</dt>
+              <dt>{t('market.grade')}</dt>
               <dd>
                 <span className={`grade grade-${p.grade ?? 'none'}`}>
-                  {p.grade ?? 'not graded yet'}
+                  {p.grade ? gradeLabel(p.grade) : t('passport.notGraded')}
                 </span>
               </dd>
-              <dt>Data erasure</dt>
-              <dd>{p.erasure?.status ?? '—'}</dd>
-              <dt>History</dt>
+              <dt>{t('listings.facts.erasure')}</dt>
+              <dd>{p.erasure ? erasureLabel(p.erasure.status) : '—'}</dd>
+              <dt>{t('passport.history')}</dt>
               <dd>
                 {p.history.intact ? (
-                  <span className="ok">
-                    intact — {p.history.events} events, chained and unaltered
-                  </span>
+                  <span className="ok">{t('passport.intact', { n: p.history.events })}</span>
                 ) : (
-                  <span className="bad">broken at event {p.history.firstBrokenSeq}: altered</span>
+                  <span className="bad">
+                    {t('passport.broken', { seq: p.history.firstBrokenSeq ?? '?' })}
+                  </span>
                 )}
               </dd>
             </dl>
             {p.inspection && (
               <>
-                <h2>Inspection</h2>
+                <h2>{t('listings.facts.inspection')}</h2>
                 <p>
                   {p.inspection.inspectedBy?.name}{' '}
                   {p.inspection.completedAt && formatTime(p.inspection.completedAt)}
                   {p.inspection.standardCode &&
-                    ` · standard ${p.inspection.standardCode} v${p.inspection.standardVersion ?? ''}`}
+                    ` · ${t('listings.facts.standard', { code: p.inspection.standardCode, version: p.inspection.standardVersion ?? '' })}`}
                 </p>
                 <ul>
                   {(p.inspection.findings ?? [])
                     .filter((f) => f.severity !== 'none')
                     .map((f) => (
                       <li key={f.label}>
-                        {f.label}: {f.severity}
+                        {f.label}
+                        {t('list.colon')}
+                        {severityLabel(f.severity)}
                       </li>
                     ))}
                 </ul>
               </>
             )}
-            <h2>Who held it</h2>
+            <h2>{t('passport.custody')}</h2>
             <ol className="timeline">
               {p.custody.map((c, i) => (
                 <li key={i}>
-                  <time>{formatTime(c.since)}</time> {c.organisation?.name ?? c.kind}
+                  <time>{formatTime(c.since)}</time>{' '}
+                  {c.organisation?.name ?? t(`passport.custodians.${custodianKind(c.kind)}`)}
                 </li>
               ))}
             </ol>
-            <h2>Journey</h2>
-            <ol className="timeline" aria-label="Journey">
+            <h2>{t('passport.journey')}</h2>
+            <ol className="timeline" aria-label={t('passport.journey')}>
               {p.journey.map((e, i) => (
                 <li key={i}>
                   <time>{formatTime(e.at)}</time> <b>{e.event}</b>{' '}
-                  {e.state && <span className="muted">{e.state}</span>}
+                  {e.state && <span className="muted">{stateLabel(e.state)}</span>}
                 </li>
               ))}
             </ol>
           </div>
-          <aside className="label" aria-label="QR label">
+          <aside className="label" aria-label={t('passport.label')}>
             <img
               src={`/api/v1/trace/${code}/label.svg`}
-              alt={`QR label for ${p.traceCode}`}
+              alt={t('passport.labelFor', { code: p.traceCode })}
               width={220}
             />
             <button type="button" onClick={() => window.print()}>
-              Print label
+              {t('passport.print')}
             </button>
           </aside>
         </div>

@@ -1,32 +1,50 @@
 import { useState } from 'react';
-import { ApiError, api, session } from '../api/client.js';
+import { useTranslation } from 'react-i18next';
+import { api, session } from '../api/client.js';
+import type { Catalogue } from '../i18n/index.js';
+import { setTimeZone, useTimeZone } from '../i18n/index.js';
+import { LanguageSwitch } from '../layout.js';
 import { Notice } from '../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../ui/form.js';
+import { Field, FormFooter, localInvalid, useForm } from '../ui/form.js';
 
-/** Password change: the other sessions of this account end; this one goes on. */
+/** Zones offered in the picker (China uses one; the others are for staff abroad or tests). */
+const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Urumqi', 'UTC'] as const satisfies Array<
+  keyof Catalogue['account']['zones']
+>;
+
+/** Password change (the other sessions of this account end; this one goes on), language, zone. */
 export function AccountScreen() {
+  const { t } = useTranslation();
   const form = useForm({ currentPassword: '', newPassword: '', repeat: '' });
   const [done, setDone] = useState(false);
+  const zone = useTimeZone();
   return (
     <section>
-      <h1>Your account</h1>
-      <h2>Change your password</h2>
-      {done && (
-        <Notice kind="ok">
-          Your password is changed. Other devices signed in to this account have been logged out.
-        </Notice>
-      )}
+      <h1>{t('account.title')}</h1>
+      <h2>{t('account.preferences')}</h2>
+      <LanguageSwitch />
+      <div className="field">
+        <label htmlFor="account-zone">{t('account.timeZone')}</label>
+        <select id="account-zone" value={zone} onChange={(e) => setTimeZone(e.target.value)}>
+          {(ZONES as readonly string[]).includes(zone) ? null : (
+            <option value={zone}>{zone}</option>
+          )}
+          {ZONES.map((z) => (
+            <option key={z} value={z}>
+              {t(`account.zones.${z}`)}
+            </option>
+          ))}
+        </select>
+        <small className="hint">{t('account.timeZoneHint')}</small>
+      </div>
+      <h2>{t('account.passwordTitle')}</h2>
+      {done && <Notice kind="ok">{t('account.changed')}</Notice>}
       <form
+        noValidate
         onSubmit={form.submit(
           async (v) => {
             if (v.newPassword !== v.repeat) {
-              const message = 'The two new passwords differ';
-              throw new ApiError({
-                statusCode: 400,
-                error: 'Bad Request',
-                message,
-                fields: [{ field: 'repeat', errors: [message] }],
-              });
+              throw localInvalid([{ field: 'repeat', errors: [t('account.differ')] }]);
             }
             const res = await api.post<{ accessToken: string }>('/me/password', {
               currentPassword: v.currentPassword,
@@ -43,7 +61,7 @@ export function AccountScreen() {
         <Field
           form={form}
           name="currentPassword"
-          label="Current password"
+          label={t('account.current')}
           type="password"
           autoComplete="current-password"
           required
@@ -51,21 +69,21 @@ export function AccountScreen() {
         <Field
           form={form}
           name="newPassword"
-          label="New password"
+          label={t('account.new')}
           type="password"
           autoComplete="new-password"
-          hint="At least 10 characters"
+          hint={t('account.newHint')}
           required
         />
         <Field
           form={form}
           name="repeat"
-          label="New password again"
+          label={t('account.repeat')}
           type="password"
           autoComplete="new-password"
           required
         />
-        <FormFooter form={form} label="Change password" busyLabel="Changing" />
+        <FormFooter form={form} label={t('account.submit')} busyLabel={t('account.busy')} />
       </form>
     </section>
   );

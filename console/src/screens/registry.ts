@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../api/types.js';
+import type { Catalogue } from '../i18n/index.js';
+
+/** A screen's title: a key of the catalogues' `screens` section. */
+export type ScreenTitle = keyof Catalogue['screens'];
 
 /**
  * One entry per console screen. The menu, the routes and each role's landing page come from this
@@ -8,7 +12,7 @@ import type { Role } from '../api/types.js';
 export interface ScreenDef {
   /** Below /console/, e.g. 'admin/organisations' or 'warehouse/inspections/:id'. */
   path: string;
-  title: string;
+  title: ScreenTitle;
   roles: Role[];
   /** Shown in the menu (screens with a parameter are reached from another screen). */
   nav?: boolean;

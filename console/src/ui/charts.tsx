@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Series } from './bar-chart.js';
 import { Loading } from './feedback.js';
 
@@ -16,14 +17,15 @@ export function BarPanel({
   series: Series[];
   stacked?: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
       {labels.length === 0 ? (
-        <p className="muted">No data yet.</p>
+        <p className="muted">{t('common.noData')}</p>
       ) : (
         <div className="chart-box">
-          <Suspense fallback={<Loading what="Drawing" />}>
+          <Suspense fallback={<Loading what={t('common.drawing')} />}>
             <LazyBar title={title} labels={labels} series={series} stacked={stacked} />
           </Suspense>
         </div>

@@ -1,67 +1,76 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client.js';
 import { onActivity } from '../api/client.js';
+import { errorMessage, errorTitle, fieldMessage } from '../i18n/errors.js';
+import { actionLabel, stateLabel } from '../i18n/labels.js';
 
-const TITLES: Record<number, string> = {
-  0: 'No connection',
-  400: 'Please check the form',
-  401: 'Not signed in',
-  403: 'Not allowed for your role',
-  404: 'Not found',
-  409: 'Not possible right now',
-  429: 'Too many requests',
-};
-
-/** One clear message for any error the API returns (spec §5 body). */
-export function ErrorNotice({ error, onRetry }: { error: ApiError | null; onRetry?: () => void }) {
+/**
+ * One clear message for any error the API returns (spec §5 body), translated from its stable
+ * `code`. `fieldLabels` names the form's fields as the user sees them.
+ */
+export function ErrorNotice({
+  error,
+  onRetry,
+  fieldLabels = {},
+}: {
+  error: ApiError | null;
+  onRetry?: () => void;
+  fieldLabels?: Record<string, string>;
+}) {
+  const { t } = useTranslation();
   if (!error) return null;
   const { body } = error;
-  const title = TITLES[body.statusCode] ?? (body.statusCode >= 500 ? 'Server problem' : body.error);
+  const withFields = body.statusCode === 400 && Boolean(body.fields?.length);
+  const message = withFields
+    ? { text: t('errors.fieldsNeedAttention'), detail: null }
+    : errorMessage(body);
   return (
     <div className="notice error" role="alert">
-      <strong>{title}.</strong> {humanMessage(error)}
+      <strong>{errorTitle(body)}.</strong> {message.text}
       {body.statusCode === 409 && body.state && (
         <p className="conflict">
-          It is now <b>{body.state}</b>
-          {body.allowedActions && (
-            <>
-              {' '}
-              — what can be done now:{' '}
-              {body.allowedActions.length ? body.allowedActions.join(', ') : 'nothing for you'}
-            </>
-          )}
-          . The page shows the latest state after a refresh.
+          <Trans
+            i18nKey="errors.nowIn"
+            values={{ state: stateLabel(body.state) }}
+            components={{ b: <b /> }}
+          />
+          {body.allowedActions &&
+            t('errors.canDoNow', {
+              actions: body.allowedActions.length
+                ? body.allowedActions.map(actionLabel).join(t('list.separator'))
+                : t('errors.nothingForYou'),
+            })}
+          {t('errors.latestAfterRefresh')}
         </p>
       )}
-      {body.fields && body.fields.length > 0 && (
+      {withFields && (
         <ul className="field-list">
-          {body.fields.map((f) => (
+          {body.fields!.map((f) => (
             <li key={f.field}>
-              <code>{f.field}</code>: {f.errors.join('; ')}
+              {fieldLabels[f.field] ? <b>{fieldLabels[f.field]}</b> : <code>{f.field}</code>}
+              {t('list.colon')}
+              {f.errors.map(fieldMessage).join(t('list.separator'))}
             </li>
           ))}
         </ul>
       )}
-      {body.statusCode === 429 && <p>Wait a minute, then try again.</p>}
-      {body.statusCode >= 500 && (
-        <p>This is our fault, not yours. Try again in a moment; nothing you typed is lost.</p>
+      {message.detail && (
+        <details className="detail">
+          <summary>{t('errors.details')}</summary>
+          <span lang="en">{message.detail}</span>
+        </details>
       )}
+      {body.statusCode === 429 && <p>{t('errors.waitMinute')}</p>}
+      {body.statusCode >= 500 && <p>{t('errors.ourFault')}</p>}
       {onRetry && (
         <button type="button" className="link" onClick={onRetry}>
-          Refresh
+          {t('common.refresh')}
         </button>
       )}
     </div>
   );
-}
-
-function humanMessage(error: ApiError): string {
-  const { body } = error;
-  if (body.statusCode === 400 && body.fields?.length) {
-    return 'Some fields need attention (marked on the form).';
-  }
-  return body.message;
 }
 
 export function Notice({ kind = 'info', children }: { kind?: 'info' | 'ok'; children: ReactNode }) {
@@ -73,10 +82,11 @@ export function Notice({ kind = 'info', children }: { kind?: 'info' | 'ok'; chil
 }
 
 /** Shown in place of content that is still loading. */
-export function Loading({ what = 'Loading' }: { what?: string }) {
+export function Loading({ what }: { what?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {what}…
+      <span className="spinner" aria-hidden="true" /> {what ?? t('common.loading')}…
     </p>
   );
 }
@@ -101,11 +111,12 @@ export function ActivityBar() {
 
 /** "Load more" under a paged list, shown while the server says there is more. */
 export function LoadMore({ list }: { list: { hasMore: boolean; more(): void } }) {
+  const { t } = useTranslation();
   if (!list.hasMore) return null;
   return (
     <p>
       <button type="button" onClick={list.more}>
-        Load more
+        {t('common.loadMore')}
       </button>
     </p>
   );

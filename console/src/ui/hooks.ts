@@ -42,6 +42,7 @@ export function asApiError(err: unknown): ApiError {
   return new ApiError({
     statusCode: 0,
     error: 'Error',
+    code: 'internal',
     message: err instanceof Error ? err.message : String(err),
   });
 }
@@ -108,4 +109,25 @@ export function usePagedLoad<T>(
     hasMore: next !== null,
     more,
   };
+}
+
+/**
+ * Idempotency-Keys for actions on rows of a list (claim this item, list that one): one key per
+ * row until the action succeeds, so a retry after a lost answer replays the first attempt.
+ */
+export function useActionKeys() {
+  const keys = useRef(new Map<string, string>());
+  return useRef({
+    for(id: string): string {
+      let key = keys.current.get(id);
+      if (!key) {
+        key = crypto.randomUUID();
+        keys.current.set(id, key);
+      }
+      return key;
+    },
+    done(id: string): void {
+      keys.current.delete(id);
+    },
+  }).current;
 }

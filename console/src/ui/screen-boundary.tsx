@@ -1,5 +1,6 @@
 import { Component } from 'react';
 import type { ErrorInfo, ReactNode } from 'react';
+import { i18n } from '../i18n/index.js';
 
 interface State {
   error: Error | null;
@@ -26,11 +27,11 @@ export class ScreenBoundary extends Component<{ children: ReactNode }, State> {
     if (!error) return this.props.children;
     return (
       <div className="notice error" role="alert">
-        <strong>This screen could not be shown.</strong> Something on it went wrong ({error.message}
-        ). The menu above still works; try again, or tell support what you were doing.
+        <strong>{i18n.t('boundary.title')}</strong>{' '}
+        {i18n.t('boundary.body', { message: error.message })}
         <p>
           <button type="button" onClick={() => this.setState({ error: null })}>
-            Try again
+            {i18n.t('common.tryAgain')}
           </button>
         </p>
       </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export interface Column<T> {
   header: string;
@@ -11,7 +12,7 @@ export function Table<T>({
   rows,
   columns,
   rowKey,
-  empty = 'Nothing here.',
+  empty,
   caption,
 }: {
   rows: T[];
@@ -20,7 +21,8 @@ export function Table<T>({
   empty?: string;
   caption?: string;
 }) {
-  if (rows.length === 0) return <p className="muted">{empty}</p>;
+  const { t } = useTranslation();
+  if (rows.length === 0) return <p className="muted">{empty ?? t('common.nothingHere')}</p>;
   return (
     <div className="table-wrap">
       <table>

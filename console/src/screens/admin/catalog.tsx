@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
-import { formatMoney, formatTime, type Money } from '../../api/types.js';
+import { formatDay, formatMoney, formatTime, type Money } from '../../api/types.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
@@ -29,14 +30,17 @@ interface ProductModel {
 }
 
 function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
+  const { t } = useTranslation();
   return (
     <ul className="tree">
       {nodes.map((n) =>
         n.leaf ? (
           <li key={n.id}>
             {n.name} <span className="muted">{n.nameZh}</span>{' '}
-            {n.standardCode && <span className="tag">standard {n.standardCode}</span>}{' '}
-            {n.requiresErasure && <span className="tag warn">erasure</span>}{' '}
+            {n.standardCode && (
+              <span className="tag">{t('catalog.standard', { code: n.standardCode })}</span>
+            )}{' '}
+            {n.requiresErasure && <span className="tag warn">{t('catalog.erasure')}</span>}{' '}
             {n.identifier && n.identifier !== 'none' && <span className="tag">{n.identifier}</span>}
           </li>
         ) : (
@@ -55,6 +59,7 @@ function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
 }
 
 export function CatalogScreen() {
+  const { t } = useTranslation();
   const tree = useLoad(
     (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'tree' }, signal),
     [],
@@ -66,10 +71,10 @@ export function CatalogScreen() {
   );
   return (
     <section>
-      <h1>Catalog</h1>
+      <h1>{t('screens.catalog')}</h1>
       <div className="columns">
         <div>
-          <h2>Categories</h2>
+          <h2>{t('catalog.categories')}</h2>
           <ErrorNotice error={tree.error} onRetry={tree.reload} />
           {tree.loading && !tree.data ? (
             <Loading />
@@ -78,24 +83,25 @@ export function CatalogScreen() {
           )}
         </div>
         <div>
-          <h2>Product models</h2>
+          <h2>{t('catalog.models')}</h2>
           <label className="inline">
-            Search models <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+            {t('catalog.searchModels')}{' '}
+            <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
           </label>
           <ErrorNotice error={models.error} onRetry={models.reload} />
           {models.loading && !models.data ? (
             <Loading />
           ) : (
             <Table
-              caption="Product models"
+              caption={t('catalog.models')}
               rows={models.data?.items ?? []}
               rowKey={(m) => m.id}
               columns={[
-                { header: 'Brand', cell: (m) => m.brand },
-                { header: 'Model', cell: (m) => m.model },
-                { header: 'Launched', cell: (m) => m.launchDate ?? '—' },
+                { header: t('catalog.brand'), cell: (m) => m.brand },
+                { header: t('passport.model'), cell: (m) => m.model },
+                { header: t('catalog.launched'), cell: (m) => formatDay(m.launchDate) },
                 {
-                  header: 'Launch price',
+                  header: t('catalog.launchPrice'),
                   cell: (m) => formatMoney(m.launchPrice),
                   className: 'num',
                 },
@@ -134,6 +140,7 @@ export interface GradingStandard {
 }
 
 export function StandardsScreen() {
+  const { t } = useTranslation();
   const list = useLoad(
     (signal) => api.get<Page<GradingStandard>>('/grading-standards', {}, signal),
     [],
@@ -141,22 +148,19 @@ export function StandardsScreen() {
   const [open, setOpen] = useState<string | null>(null);
   return (
     <section>
-      <h1>Grading standards</h1>
-      <p className="muted">
-        The latest version of each family. Publishing a new version never changes a report made
-        under an earlier one.
-      </p>
+      <h1>{t('catalog.standardsTitle')}</h1>
+      <p className="muted">{t('catalog.standardsIntro')}</p>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data ? (
         <Loading />
       ) : (
         <Table
-          caption="Grading standards"
+          caption={t('catalog.standardsTitle')}
           rows={list.data?.items ?? []}
           rowKey={(s) => s.id}
           columns={[
             {
-              header: 'Standard',
+              header: t('catalog.standardCol'),
               cell: (s) => (
                 <button
                   type="button"
@@ -167,10 +171,14 @@ export function StandardsScreen() {
                 </button>
               ),
             },
-            { header: 'Code', cell: (s) => s.code },
-            { header: 'Version', cell: (s) => `v${s.version}`, className: 'num' },
-            { header: 'Checks', cell: (s) => s.definition.checks?.length ?? 0, className: 'num' },
-            { header: 'Published', cell: (s) => formatTime(s.createdAt) },
+            { header: t('catalog.code'), cell: (s) => s.code },
+            { header: t('catalog.version'), cell: (s) => `v${s.version}`, className: 'num' },
+            {
+              header: t('catalog.checks'),
+              cell: (s) => s.definition.checks?.length ?? 0,
+              className: 'num',
+            },
+            { header: t('listings.col.published'), cell: (s) => formatTime(s.createdAt) },
           ]}
         />
       )}
@@ -186,8 +194,8 @@ export function StandardsScreen() {
               <ol>
                 {(s.definition.checks ?? []).map((c) => (
                   <li key={c.id}>
-                    <b>{c.label}</b> <span className="tag">{c.kind}</span>{' '}
-                    {c.required && <span className="tag">required</span>}
+                    <b>{c.label}</b> <span className="tag">{t(`catalog.kinds.${c.kind}`)}</span>{' '}
+                    {c.required && <span className="tag">{t('common.required')}</span>}
                     <br />
                     <small className="muted">{c.help}</small>
                   </li>

@@ -1,9 +1,12 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
+import { i18n } from '../../i18n/index.js';
 import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../../ui/form.js';
 import { usePagedLoad } from '../../ui/hooks.js';
+import { localName, PlaceName, useCities } from '../../ui/places.js';
 import { Table } from '../../ui/table.js';
 
 export const ORGANISATION_KINDS = ['warehouse', 'store', 'partner', 'merchant'] as const;
@@ -17,7 +20,14 @@ export interface Organisation {
   createdAt: string;
 }
 
+export const kindLabel = (kind: string) => {
+  const k = ORGANISATION_KINDS.find((x) => x === kind);
+  return k ? i18n.t(`orgs.kinds.${k}`) : kind;
+};
+
 export function OrganisationsScreen() {
+  const { t, i18n } = useTranslation();
+  const cities = useCities() ?? [];
   const [kind, setKind] = useState('');
   const list = usePagedLoad(
     (cursor, signal) => api.get<Page<Organisation>>('/organisations', { kind, cursor }, signal),
@@ -27,15 +37,17 @@ export function OrganisationsScreen() {
   const form = useForm({ kind: 'warehouse', name: '', cityCode: '', address: '' });
   return (
     <section>
-      <h1>Organisations</h1>
+      <h1>{t('screens.organisations')}</h1>
       <div className="columns">
         <div>
           <label className="inline">
-            Kind{' '}
+            {t('orgs.kind')}{' '}
             <select value={kind} onChange={(e) => setKind(e.target.value)}>
-              <option value="">all</option>
+              <option value="">{t('common.all')}</option>
               {ORGANISATION_KINDS.map((k) => (
-                <option key={k}>{k}</option>
+                <option key={k} value={k}>
+                  {t(`orgs.kinds.${k}`)}
+                </option>
               ))}
             </select>
           </label>
@@ -44,14 +56,17 @@ export function OrganisationsScreen() {
             <Loading />
           ) : (
             <Table
-              caption="Organisations"
+              caption={t('screens.organisations')}
               rows={list.data?.items ?? []}
               rowKey={(o) => o.id}
               columns={[
-                { header: 'Name', cell: (o) => o.name },
-                { header: 'Kind', cell: (o) => o.kind },
-                { header: 'City', cell: (o) => o.cityCode ?? '—' },
-                { header: 'Created', cell: (o) => formatTime(o.createdAt) },
+                { header: t('orgs.name'), cell: (o) => o.name },
+                { header: t('orgs.kind'), cell: (o) => kindLabel(o.kind) },
+                {
+                  header: t('places.city'),
+                  cell: (o) => (o.cityCode ? <PlaceName cityCode={o.cityCode} /> : '—'),
+                },
+                { header: t('orgs.created'), cell: (o) => formatTime(o.createdAt) },
               ]}
             />
           )}
@@ -59,16 +74,20 @@ export function OrganisationsScreen() {
         </div>
         <form
           className="card"
-          aria-label="New organisation"
+          aria-label={t('orgs.new')}
           noValidate
           onSubmit={form.submit(
-            (v) =>
-              api.create<Organisation>('/organisations', {
-                kind: v.kind,
-                name: v.name,
-                cityCode: v.cityCode || undefined,
-                address: v.address || undefined,
-              }),
+            (v, key) =>
+              api.create<Organisation>(
+                '/organisations',
+                {
+                  kind: v.kind,
+                  name: v.name,
+                  cityCode: v.cityCode || undefined,
+                  address: v.address || undefined,
+                },
+                key,
+              ),
             (org) => {
               setCreated(org);
               form.reset();
@@ -76,18 +95,26 @@ export function OrganisationsScreen() {
             },
           )}
         >
-          <h2>New organisation</h2>
-          {created && <Notice kind="ok">Created {created.name}.</Notice>}
+          <h2>{t('orgs.new')}</h2>
+          {created && <Notice kind="ok">{t('orgs.created1', { name: created.name })}</Notice>}
           <Field
             form={form}
             name="kind"
-            label="Kind"
-            options={ORGANISATION_KINDS.map((k) => ({ value: k, label: k }))}
+            label={t('orgs.kind')}
+            options={ORGANISATION_KINDS.map((k) => ({ value: k, label: t(`orgs.kinds.${k}`) }))}
           />
-          <Field form={form} name="name" label="Name" required />
-          <Field form={form} name="cityCode" label="City code" hint="e.g. 310100 for Shanghai" />
-          <Field form={form} name="address" label="Address" />
-          <FormFooter form={form} label="Create organisation" busyLabel="Creating" />
+          <Field form={form} name="name" label={t('orgs.name')} required />
+          <Field
+            form={form}
+            name="cityCode"
+            label={t('places.city')}
+            options={[
+              { value: '', label: t('common.none') },
+              ...cities.map((c) => ({ value: c.cityCode, label: localName(c, i18n.language) })),
+            ]}
+          />
+          <Field form={form} name="address" label={t('orgs.address')} />
+          <FormFooter form={form} label={t('orgs.create')} busyLabel={t('orgs.creating')} />
         </form>
       </div>
     </section>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { api, fetchWithSession } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
@@ -9,7 +10,7 @@ interface BoardQueue {
   counts: Record<string, number>;
 }
 
-const STATES: Array<[string, string]> = [
+const STATES: Array<['waiting' | 'delayed' | 'active' | 'failed', string]> = [
   ['waiting', '#c28a00'],
   ['delayed', '#7a6fb0'],
   ['active', '#2f6f4f'],
@@ -46,12 +47,13 @@ async function openDashboard() {
 }
 
 export function QueuesScreen() {
+  const { t } = useTranslation();
   const queues = useLoad(loadQueues, []);
   const open = useAction(openDashboard);
   const rows = queues.data ?? [];
   return (
     <section>
-      <h1>Background queues</h1>
+      <h1>{t('queues.title')}</h1>
       <p>
         <button
           type="button"
@@ -59,10 +61,10 @@ export function QueuesScreen() {
           disabled={open.busy}
           onClick={() => void open.run()}
         >
-          Open the queue dashboard
+          {t('queues.open')}
         </button>{' '}
         <button type="button" onClick={queues.reload}>
-          Refresh
+          {t('common.refresh')}
         </button>
       </p>
       <ErrorNotice error={open.error} />
@@ -71,11 +73,11 @@ export function QueuesScreen() {
         <Loading />
       ) : (
         <BarPanel
-          title="Queue depth"
+          title={t('queues.depth')}
           stacked
           labels={rows.map((q) => q.name)}
           series={STATES.map(([state, color]) => ({
-            label: state,
+            label: t(`queues.states.${state}`),
             color,
             values: rows.map((q) => q.counts[state] ?? 0),
           }))}

@@ -1,8 +1,11 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
+import { formatDay } from '../../api/types.js';
+import { localName } from '../../ui/places.js';
 import { Table } from '../../ui/table.js';
 
 interface Window {
@@ -19,11 +22,12 @@ interface ServiceArea {
   cutoffHour: number;
   sameDay: boolean;
   windows: Window[];
-  districts?: Array<{ code: string; name: string }>;
+  districts?: Array<{ code: string; name: string; nameZh?: string | null }>;
   active?: boolean;
 }
 
 export function ServiceAreasScreen() {
+  const { t, i18n } = useTranslation();
   const list = useLoad((signal) => api.get<Page<ServiceArea>>('/service-areas', {}, signal), []);
   const [city, setCity] = useState<string | null>(null);
   const detail = useLoad(
@@ -34,36 +38,40 @@ export function ServiceAreasScreen() {
   const area = detail.data;
   return (
     <section>
-      <h1>Service areas and capacity</h1>
+      <h1>{t('areas.title')}</h1>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data ? (
         <Loading />
       ) : (
         <Table
-          caption="Service areas"
+          caption={t('screens.serviceAreas')}
           rows={list.data?.items ?? []}
           rowKey={(a) => a.cityCode}
           columns={[
             {
-              header: 'City',
+              header: t('places.city'),
               cell: (a) => (
                 <button type="button" className="link" onClick={() => setCity(a.cityCode)}>
                   {a.cityName} {a.cityNameZh}
                 </button>
               ),
             },
-            { header: 'Code', cell: (a) => a.cityCode },
+            { header: t('catalog.code'), cell: (a) => a.cityCode },
             {
-              header: 'Same day',
-              cell: (a) => (a.sameDay ? `yes, until ${a.cutoffHour}:00` : 'no'),
+              header: t('areas.sameDay'),
+              cell: (a) =>
+                a.sameDay ? t('areas.sameDayUntil', { hour: a.cutoffHour }) : t('common.no'),
             },
-            { header: 'Windows', cell: (a) => a.windows.length, className: 'num' },
+            { header: t('areas.windows'), cell: (a) => a.windows.length, className: 'num' },
             {
-              header: 'Daily capacity',
+              header: t('areas.capacity'),
               cell: (a) => a.windows.reduce((n, w) => n + w.capacity, 0),
               className: 'num',
             },
-            { header: 'Active', cell: (a) => (a.active === false ? 'off' : 'on') },
+            {
+              header: t('areas.active'),
+              cell: (a) => (a.active === false ? t('areas.off') : t('areas.on')),
+            },
           ]}
         />
       )}
@@ -74,12 +82,14 @@ export function ServiceAreasScreen() {
           {area && (
             <>
               <h2>
-                {area.cityName} ({area.timeZone})
+                {localName(area, i18n.language)} ({area.timeZone})
               </h2>
-              <WindowLoad cityCode={area.cityCode} cityName={area.cityName} />
+              <WindowLoad cityCode={area.cityCode} cityName={localName(area, i18n.language)} />
               <p>
-                <b>Districts:</b>{' '}
-                {(area.districts ?? []).map((d) => d.name).join(', ') || 'none listed'}
+                <b>{t('areas.districts')}</b>{' '}
+                {(area.districts ?? [])
+                  .map((d) => localName(d, i18n.language))
+                  .join(t('list.separator')) || t('areas.noDistricts')}
               </p>
             </>
           )}
@@ -97,6 +107,7 @@ interface WindowLoadView {
 
 /** Pickups booked per window on a day, against each window's capacity. */
 function WindowLoad({ cityCode, cityName }: { cityCode: string; cityName: string }) {
+  const { t } = useTranslation();
   const [date, setDate] = useState('');
   const load = useLoad(
     (signal) =>
@@ -107,7 +118,7 @@ function WindowLoad({ cityCode, cityName }: { cityCode: string; cityName: string
   return (
     <div>
       <label className="inline">
-        Day{' '}
+        {t('common.day')}{' '}
         <input
           type="date"
           value={date || l?.date || ''}
@@ -115,25 +126,27 @@ function WindowLoad({ cityCode, cityName }: { cityCode: string; cityName: string
         />
       </label>
       <ErrorNotice error={load.error} onRetry={load.reload} />
-      {load.loading && !l && <Loading what="Counting pickups" />}
+      {load.loading && !l && <Loading what={t('areas.counting')} />}
       {l && (
         <>
           <BarPanel
-            title={`Pickups per window against capacity in ${cityName} on ${l.date}`}
+            title={t('areas.loadTitle', { city: cityName, day: formatDay(l.date) })}
             labels={l.windows.map((w) => `${w.start}–${w.end}`)}
             series={[
-              { label: 'Booked', values: l.windows.map((w) => w.booked), color: '#c28a00' },
               {
-                label: 'Capacity',
+                label: t('areas.booked'),
+                values: l.windows.map((w) => w.booked),
+                color: '#c28a00',
+              },
+              {
+                label: t('areas.capacityLabel'),
                 values: l.windows.map((w) => w.capacity),
                 color: '#2f6f4f',
                 outline: true,
               },
             ]}
           />
-          <p>
-            {l.total.booked} of {l.total.capacity} places booked.
-          </p>
+          <p>{t('areas.bookedOf', { booked: l.total.booked, capacity: l.total.capacity })}</p>
         </>
       )}
     </div>

@@ -1,15 +1,18 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import type { Me } from '../../api/types.js';
 import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
-import type { Organisation } from './organisations.js';
+import { roleLabel } from '../../i18n/labels.js';
+import { kindLabel, type Organisation } from './organisations.js';
 
 const ROLES = ['customer', 'courier', 'warehouse', 'technician', 'merchant', 'support', 'admin'];
 
 export function UsersScreen() {
+  const { t } = useTranslation();
   const [role, setRole] = useState('');
   const users = usePagedLoad(
     (cursor, signal) => api.get<Page<Me>>('/users', { role, cursor }, signal),
@@ -20,7 +23,9 @@ export function UsersScreen() {
     (signal) => api.get<Page<Organisation>>('/organisations', { limit: 200 }, signal),
     [],
   );
-  const orgName = new Map((orgs.data?.items ?? []).map((o) => [o.id, `${o.name} (${o.kind})`]));
+  const orgName = new Map(
+    (orgs.data?.items ?? []).map((o) => [o.id, `${o.name} (${kindLabel(o.kind)})`]),
+  );
   const [created, setCreated] = useState<Me | null>(null);
   const form = useForm({
     email: '',
@@ -32,15 +37,17 @@ export function UsersScreen() {
   });
   return (
     <section>
-      <h1>Users</h1>
+      <h1>{t('screens.users')}</h1>
       <div className="columns">
         <div>
           <label className="inline">
-            Role{' '}
+            {t('users.role')}{' '}
             <select value={role} onChange={(e) => setRole(e.target.value)}>
-              <option value="">all</option>
+              <option value="">{t('common.all')}</option>
               {ROLES.map((r) => (
-                <option key={r}>{r}</option>
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
               ))}
             </select>
           </label>
@@ -49,15 +56,15 @@ export function UsersScreen() {
             <Loading />
           ) : (
             <Table
-              caption="Users"
+              caption={t('screens.users')}
               rows={users.data?.items ?? []}
               rowKey={(u) => u.id}
               columns={[
-                { header: 'Name', cell: (u) => u.name },
-                { header: 'E-mail', cell: (u) => u.email },
-                { header: 'Role', cell: (u) => u.role },
+                { header: t('users.name'), cell: (u) => u.name },
+                { header: t('login.email'), cell: (u) => u.email },
+                { header: t('users.role'), cell: (u) => roleLabel(u.role) },
                 {
-                  header: 'Organisation',
+                  header: t('users.organisation'),
                   cell: (u) => (u.organisationId ? (orgName.get(u.organisationId) ?? '…') : '—'),
                 },
               ]}
@@ -67,18 +74,22 @@ export function UsersScreen() {
         </div>
         <form
           className="card"
-          aria-label="New user"
+          aria-label={t('users.new')}
           noValidate
           onSubmit={form.submit(
-            (v) =>
-              api.create<Me>('/users', {
-                email: v.email.trim(),
-                name: v.name,
-                password: v.password,
-                role: v.role,
-                organisationId: v.organisationId || undefined,
-                phone: v.phone || undefined,
-              }),
+            (v, key) =>
+              api.create<Me>(
+                '/users',
+                {
+                  email: v.email.trim(),
+                  name: v.name,
+                  password: v.password,
+                  role: v.role,
+                  organisationId: v.organisationId || undefined,
+                  phone: v.phone || undefined,
+                },
+                key,
+              ),
             (user) => {
               setCreated(user);
               form.reset();
@@ -86,39 +97,47 @@ export function UsersScreen() {
             },
           )}
         >
-          <h2>New user</h2>
-          {created && <Notice kind="ok">Created {created.email}.</Notice>}
-          <Field form={form} name="name" label="Full name" required />
-          <Field form={form} name="email" label="E-mail" type="email" required />
+          <h2>{t('users.new')}</h2>
+          {created && <Notice kind="ok">{t('orgs.created1', { name: created.email })}</Notice>}
+          <Field form={form} name="name" label={t('users.fullName')} required />
+          <Field form={form} name="email" label={t('login.email')} type="email" required />
           <Field
             form={form}
             name="password"
-            label="Initial password"
+            label={t('users.password')}
             type="password"
-            hint="At least 10 characters"
+            hint={t('account.newHint')}
             autoComplete="new-password"
+            required
           />
           <Field
             form={form}
             name="role"
-            label="Role"
-            options={ROLES.map((r) => ({ value: r, label: r }))}
+            label={t('users.role')}
+            options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
           />
           <Field
             form={form}
             name="organisationId"
-            label="Organisation"
-            hint="Staff of a warehouse, store, partner or merchant belong to one"
+            label={t('users.organisation')}
+            hint={t('users.organisationHint')}
             options={[
-              { value: '', label: '— none —' },
+              { value: '', label: t('common.none') },
               ...(orgs.data?.items ?? []).map((o) => ({
                 value: o.id,
-                label: `${o.name} (${o.kind})`,
+                label: `${o.name} (${kindLabel(o.kind)})`,
               })),
             ]}
           />
-          <Field form={form} name="phone" label="Phone" type="tel" inputMode="tel" />
-          <FormFooter form={form} label="Create user" busyLabel="Creating" />
+          <Field
+            form={form}
+            name="phone"
+            label={t('checkout.phone')}
+            type="tel"
+            inputMode="tel"
+            hint={t('checkout.phoneHint')}
+          />
+          <FormFooter form={form} label={t('users.create')} busyLabel={t('orgs.creating')} />
         </form>
       </div>
     </section>

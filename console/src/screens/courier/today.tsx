@@ -1,10 +1,12 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
+import { PlaceName } from '../../ui/places.js';
 import { ScanField } from '../../ui/scan.js';
 
 export interface Pickup extends Stateful {
@@ -27,11 +29,11 @@ export interface Pickup extends Stateful {
 }
 
 const FAILURE_REASONS = [
-  ['owner-absent', 'Owner not present'],
-  ['address-wrong', 'Address wrong or not found'],
-  ['item-not-ready', 'Item not ready'],
-  ['refused', 'Owner refused the pickup'],
-  ['other', 'Other'],
+  'owner-absent',
+  'address-wrong',
+  'item-not-ready',
+  'refused',
+  'other',
 ] as const;
 
 function CollectForm({
@@ -43,22 +45,30 @@ function CollectForm({
   done: () => void;
   cancel: () => void;
 }) {
-  const form = useForm({ sealNumber: '' });
-  const [scanned, setScanned] = useState<string[]>([]);
+  const { t } = useTranslation();
+  // The scanned codes are part of the form's values, so a new scan is a new action (key).
+  const form = useForm({ sealNumber: '', scanned: '' });
+  const scanned = form.values.scanned ? form.values.scanned.split(' ') : [];
+  const setScanned = (next: (codes: string[]) => string[]) =>
+    form.set('scanned', next(scanned).join(' '));
   const expected = pickup.items.map((i) => i.traceCode ?? '').filter(Boolean);
   const unexpected = scanned.filter((c) => !expected.includes(c));
   return (
     <form
       className="card"
-      aria-label="Collect"
+      aria-label={t('courier.collect')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/pickups/${pickup.id}/collect`, {
-            version: pickup.version,
-            sealNumber: v.sealNumber.trim() || undefined,
-            traceCodes: scanned,
-          }),
+        (v, key) =>
+          api.post(
+            `/pickups/${pickup.id}/collect`,
+            {
+              version: pickup.version,
+              sealNumber: v.sealNumber.trim() || undefined,
+              traceCodes: scanned,
+            },
+            { key },
+          ),
         done,
       )}
     >
@@ -66,20 +76,20 @@ function CollectForm({
         <Field
           form={form}
           name="sealNumber"
-          label="Seal number"
-          hint="The number on the tamper-evident bag"
+          label={t('courier.sealNumber')}
+          hint={t('courier.sealHint')}
           autoFocus
         />
       )}
       <ScanField
-        label="Scan trace code"
+        label={t('courier.scan')}
         autoFocus={!pickup.specialPackaging}
         disabled={form.busy}
         onScan={(code) =>
           setScanned((s) => (s.includes(code.toUpperCase()) ? s : [...s, code.toUpperCase()]))
         }
       />
-      <ul className="checklist" aria-label="Items to collect">
+      <ul className="checklist" aria-label={t('courier.itemsToCollect')}>
         {expected.map((c) => (
           <li key={c} className={scanned.includes(c) ? 'done' : ''}>
             {scanned.includes(c) ? '✔' : '○'} {c}
@@ -87,26 +97,22 @@ function CollectForm({
         ))}
         {unexpected.map((c) => (
           <li key={c} className="unexpected">
-            ✖ {c} is not in this pickup{' '}
+            ✖ {t('courier.notInPickup', { code: c })}{' '}
             <button
               type="button"
               className="link"
               onClick={() => setScanned((s) => s.filter((x) => x !== c))}
             >
-              remove
+              {t('courier.remove')}
             </button>
           </li>
         ))}
       </ul>
       <FormFooter
         form={form}
-        label={`Confirm collection (${scanned.length}/${expected.length})`}
-        busyLabel="Recording"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('courier.confirmCollection', { n: scanned.length, total: expected.length })}
+        busyLabel={t('courier.recording')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
@@ -121,92 +127,103 @@ function FailForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({ reason: 'owner-absent', note: '' });
   return (
     <form
       className="card"
-      aria-label="Report a failed attempt"
+      aria-label={t('courier.failTitle')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/pickups/${pickup.id}/fail`, {
-            version: pickup.version,
-            reason: v.reason,
-            note: v.note.trim() || undefined,
-          }),
+        (v, key) =>
+          api.post(
+            `/pickups/${pickup.id}/fail`,
+            { version: pickup.version, reason: v.reason, note: v.note.trim() || undefined },
+            { key },
+          ),
         done,
       )}
     >
       <Field
         form={form}
         name="reason"
-        label="Reason"
-        options={FAILURE_REASONS.map(([value, label]) => ({ value, label }))}
+        label={t('courier.reason')}
+        options={FAILURE_REASONS.map((value) => ({ value, label: t(`courier.reasons.${value}`) }))}
       />
       <Field
         form={form}
         name="note"
-        label="Note"
+        label={t('courier.note')}
         multiline
-        hint="Required when the reason is Other"
+        required={form.values.reason === 'other'}
+        hint={t('courier.noteHint')}
       />
       <FormFooter
         form={form}
-        label="Report failed attempt"
-        busyLabel="Reporting"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('courier.failSubmit')}
+        busyLabel={t('courier.reporting')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
 }
 
 export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () => void }) {
+  const { t } = useTranslation();
   const a = pickup.address;
   return (
     <li
       className="card pickup"
-      aria-label={`Pickup ${pickup.promisedWindow.local} ${a.contactName}`}
+      aria-label={t('courier.pickupLabel', {
+        window: pickup.promisedWindow.local,
+        name: a.contactName,
+      })}
     >
       <div className="pickup-head">
         <strong className="window">{pickup.promisedWindow.local}</strong>
         <StateBadge state={pickup.state} />
-        {pickup.attempt > 1 && <span className="tag warn">attempt {pickup.attempt}</span>}
-        {pickup.specialPackaging && <span className="tag">sealed bag</span>}
+        {pickup.attempt > 1 && (
+          <span className="tag warn">{t('courier.attempt', { n: pickup.attempt })}</span>
+        )}
+        {pickup.specialPackaging && <span className="tag">{t('courier.sealedBag')}</span>}
       </div>
       <address>
-        {a.line1}
+        <PlaceName cityCode={a.cityCode} districtCode={a.districtCode} /> {a.line1}
         {a.line2 && <>, {a.line2}</>}
         <br />
         {a.contactName} · <a href={`tel:${a.contactPhone}`}>{a.contactPhone}</a>
       </address>
       <p className="muted">
-        {pickup.items.length} item(s): {pickup.items.map((i) => i.traceCode).join(', ')}
-        {pickup.sealNumber && <> · seal {pickup.sealNumber}</>}
-        {pickup.collectedAt && <> · collected {formatTime(pickup.collectedAt)}</>}
-        {pickup.deliveredAt && <> · delivered {formatTime(pickup.deliveredAt)}</>}
+        {t('courier.items', { count: pickup.items.length })}{' '}
+        {pickup.items.map((i) => i.traceCode).join(t('list.separator'))}
+        {pickup.sealNumber && <> · {t('courier.seal', { seal: pickup.sealNumber })}</>}
+        {pickup.collectedAt && (
+          <> · {t('courier.collectedAt', { time: formatTime(pickup.collectedAt) })}</>
+        )}
+        {pickup.deliveredAt && (
+          <> · {t('courier.deliveredAt', { time: formatTime(pickup.deliveredAt) })}</>
+        )}
       </p>
       <ActionBar
         resource={pickup}
         onDone={onChange}
         actions={{
           start: {
-            label: 'Start',
-            run: () => api.post(`/pickups/${pickup.id}/start`, { version: pickup.version }),
+            label: t('courier.start'),
+            run: (key) =>
+              api.post(`/pickups/${pickup.id}/start`, { version: pickup.version }, { key }),
           },
           collect: {
-            label: 'Collect',
+            label: t('courier.collect'),
             form: (done, cancel) => <CollectForm pickup={pickup} done={done} cancel={cancel} />,
           },
           deliver: {
-            label: 'Deliver to warehouse',
-            run: () => api.post(`/pickups/${pickup.id}/deliver`, { version: pickup.version }),
+            label: t('courier.deliver'),
+            run: (key) =>
+              api.post(`/pickups/${pickup.id}/deliver`, { version: pickup.version }, { key }),
           },
           fail: {
-            label: 'Failed attempt',
+            label: t('courier.failed'),
             danger: true,
             form: (done, cancel) => <FailForm pickup={pickup} done={done} cancel={cancel} />,
           },
@@ -217,6 +234,7 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
 }
 
 export function CourierTodayScreen() {
+  const { t } = useTranslation();
   const [date, setDate] = useState('');
   const list = useLoad(
     (signal) =>
@@ -229,9 +247,9 @@ export function CourierTodayScreen() {
   );
   return (
     <section>
-      <h1>My pickups</h1>
+      <h1>{t('screens.myPickups')}</h1>
       <label className="inline">
-        Day{' '}
+        {t('common.day')}{' '}
         <input
           type="date"
           value={date || list.data?.date || ''}
@@ -239,13 +257,11 @@ export function CourierTodayScreen() {
         />
       </label>{' '}
       <button type="button" onClick={list.reload}>
-        Refresh
+        {t('common.refresh')}
       </button>
       <ErrorNotice error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <Loading what="Loading your pickups" />}
-      {list.data && list.data.items.length === 0 && (
-        <p className="muted">No pickups for this day.</p>
-      )}
+      {list.loading && !list.data && <Loading what={t('courier.loading')} />}
+      {list.data && list.data.items.length === 0 && <p className="muted">{t('courier.none')}</p>}
       <ol className="pickups">
         {(list.data?.items ?? []).map((p) => (
           <PickupCard key={p.id} pickup={p} onChange={list.reload} />

@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import type { PaymentIntent, ReturnEvidence, SaleOrder } from '../../api/resale.js';
-import { formatMoney, formatTime } from '../../api/types.js';
+import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
+import { gradeLabel, severityLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
 
 /**
@@ -14,19 +16,29 @@ import { useAction, useLoad } from '../../ui/hooks.js';
  * that goes through the provider's signed webhook like a real payment.
  */
 export function PayPanel({ order, onPaid }: { order: SaleOrder; onPaid: () => void }) {
+  const { t } = useTranslation();
   const [intent, setIntent] = useState<PaymentIntent | null>(null);
   const start = useAction(async () => {
-    setIntent(await api.post<PaymentIntent>(`/sale-orders/${order.id}/pay`));
+    setIntent(
+      await api.post<PaymentIntent>(`/sale-orders/${order.id}/pay`, undefined, {
+        key: `pay:${order.id}:v${order.version}`,
+      }),
+    );
   });
   const complete = useAction(async () => {
-    await api.post(`/sale-orders/${order.id}/test-payment`);
+    await api.post(`/sale-orders/${order.id}/test-payment`, undefined, {
+      key: `test-payment:${order.id}:v${order.version}`,
+    });
     onPaid();
   });
   return (
-    <div className="card pay" aria-label="Payment">
+    <div className="card pay" aria-label={t('purchases.payment')}>
       <p>
-        Reserved for you until <b>{formatTime(order.reservedUntil)}</b>. Pay{' '}
-        {formatMoney(order.price)} before then.
+        <Trans
+          i18nKey="purchases.reservedUntil"
+          values={{ time: formatTime(order.reservedUntil), amount: formatMoney(order.price) }}
+          components={{ b: <b /> }}
+        />
       </p>
       {!intent ? (
         <div className="buttons">
@@ -37,19 +49,21 @@ export function PayPanel({ order, onPaid }: { order: SaleOrder; onPaid: () => vo
             aria-busy={start.busy}
             onClick={() => void start.run()}
           >
-            Pay {formatMoney(order.price)}
+            {t('purchases.pay', { amount: formatMoney(order.price) })}
           </button>
         </div>
       ) : (
         <>
           <p>
-            Payment <code>{intent.intentId}</code> with {intent.provider} is waiting for the
-            provider&apos;s confirmation.
+            <Trans
+              i18nKey="purchases.waiting"
+              values={{ id: intent.intentId, provider: intent.provider }}
+              components={{ code: <code /> }}
+            />
           </p>
           {intent.testMode && (
             <div className="notice info test-mode" role="note">
-              <strong>Test mode.</strong> No money moves: the built-in test provider confirms this
-              payment through its signed webhook.
+              <strong>{t('purchases.testMode')}</strong> {t('purchases.testModeBody')}
               <div className="buttons">
                 <button
                   type="button"
@@ -58,7 +72,7 @@ export function PayPanel({ order, onPaid }: { order: SaleOrder; onPaid: () => vo
                   aria-busy={complete.busy}
                   onClick={() => void complete.run()}
                 >
-                  Complete test payment
+                  {t('purchases.completeTest')}
                 </button>
               </div>
             </div>
@@ -79,37 +93,36 @@ function ReturnForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({ reason: '' });
   return (
     <form
       className="card"
-      aria-label="Return"
+      aria-label={t('purchases.returnForm')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/sale-orders/${order.id}/request-return`, {
-            version: order.version,
-            reason: v.reason.trim(),
-          }),
+        (v, key) =>
+          api.post(
+            `/sale-orders/${order.id}/request-return`,
+            { version: order.version, reason: v.reason.trim() },
+            { key },
+          ),
         done,
       )}
     >
       <Field
         form={form}
         name="reason"
-        label="Why are you returning it?"
+        label={t('purchases.returnWhy')}
         multiline
+        required
         autoFocus
-        hint="A courier collects it from your delivery address."
+        hint={t('purchases.returnHint')}
       />
       <FormFooter
         form={form}
-        label="Request return"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('purchases.requestReturn')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
@@ -126,39 +139,46 @@ function ReturnEvidencePanel({
   evidence: ReturnEvidence;
   currency: string;
 }) {
+  const { t } = useTranslation();
   const side = (title: string, r: ReturnEvidence['beforeSale']) => (
     <div>
       <h3>{title}</h3>
       {r ? (
         <>
           <p>
-            {r.grade} · {r.summary ?? ''} ({formatTime(r.completedAt)})
+            {gradeLabel(r.grade)} · {r.summary ?? ''} ({formatTime(r.completedAt)})
           </p>
           <ul>
             {r.findings
               .filter((f) => f.severity !== 'none')
               .map((f) => (
                 <li key={f.checkId}>
-                  {f.label}: {f.severity}
+                  {f.label}
+                  {t('list.colon')}
+                  {severityLabel(f.severity)}
                 </li>
               ))}
           </ul>
         </>
       ) : (
-        <p className="muted">No report.</p>
+        <p className="muted">{t('purchases.noReport')}</p>
       )}
     </div>
   );
   return (
-    <div className="evidence" aria-label="Return evidence">
+    <div className="evidence" aria-label={t('purchases.evidence')}>
       <Notice kind="info">
-        {formatMoney({ amountMinor: evidence.deductionMinor, currency })} deducted for damage:{' '}
-        {evidence.damage.map((d) => `${d.label} (${d.before} → ${d.after})`).join(', ')}. Basis:{' '}
-        {evidence.basis}. Disagree? Open a support case about this order.
+        {t('purchases.deducted', {
+          amount: formatYuan(evidence.deductionMinor, currency),
+          damage: evidence.damage
+            .map((d) => `${d.label} (${severityLabel(d.before)} → ${severityLabel(d.after)})`)
+            .join(t('list.separator')),
+          basis: evidence.basis,
+        })}
       </Notice>
       <div className="columns">
-        {side('When sold', evidence.beforeSale)}
-        {side('After your return', evidence.afterReturn)}
+        {side(t('purchases.whenSold'), evidence.beforeSale)}
+        {side(t('purchases.afterReturn'), evidence.afterReturn)}
       </div>
     </div>
   );
@@ -166,16 +186,17 @@ function ReturnEvidencePanel({
 
 /** A buyer's orders: pay, follow, confirm delivery, return within the window. */
 export function MyPurchasesScreen() {
+  const { t } = useTranslation();
   const list = useLoad((signal) => api.get<Page<SaleOrder>>('/sale-orders', {}, signal), []);
   return (
     <section>
-      <h1>My purchases</h1>
+      <h1>{t('screens.myPurchases')}</h1>
       <p className="muted">
-        Find more on the <Link to="/market">market</Link>.
+        <Trans i18nKey="purchases.findMore" components={{ a: <Link to="/market" /> }} />
       </p>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
-      {list.data?.items.length === 0 && <p className="muted">You have bought nothing yet.</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('purchases.none')}</p>}
       <ul className="cards">
         {(list.data?.items ?? []).map((o) => (
           <li key={o.id} className="card">
@@ -183,13 +204,19 @@ export function MyPurchasesScreen() {
               {formatMoney(o.price)} <StateBadge state={o.state} />
             </h2>
             <p>
-              Ordered {formatTime(o.createdAt)}
-              {o.payment.paidAt && ` · paid ${formatTime(o.payment.paidAt)}`}
+              {t('purchases.ordered', { time: formatTime(o.createdAt) })}
+              {o.payment.paidAt &&
+                ` · ${t('purchases.paidAt', { time: formatTime(o.payment.paidAt) })}`}
               {o.shipment.trackingNumber &&
                 ` · ${o.shipment.carrier ?? ''} ${o.shipment.trackingNumber}`}
-              {o.returnDeadline && ` · returns until ${formatTime(o.returnDeadline)}`}
+              {o.returnDeadline &&
+                ` · ${t('purchases.returnsUntil', { time: formatTime(o.returnDeadline) })}`}
             </p>
-            {o.refund && <Notice kind="ok">Refunded {formatMoney(o.refund)}.</Notice>}
+            {o.refund && (
+              <Notice kind="ok">
+                {t('purchases.refunded', { amount: formatMoney(o.refund) })}
+              </Notice>
+            )}
             {o.return?.evidence?.outcome === 'partial-refund' && (
               <ReturnEvidencePanel evidence={o.return.evidence} currency={o.price.currency} />
             )}
@@ -199,27 +226,40 @@ export function MyPurchasesScreen() {
               onDone={list.reload}
               actions={{
                 cancel: {
-                  label: 'Cancel order',
+                  label: t('purchases.cancel'),
                   danger: true,
-                  run: () => api.post(`/sale-orders/${o.id}/cancel`, { version: o.version }),
+                  confirm: t('purchases.confirmCancel'),
+                  run: (key) =>
+                    api.post(`/sale-orders/${o.id}/cancel`, { version: o.version }, { key }),
                 },
                 'confirm-delivery': {
-                  label: 'I received it',
-                  run: () =>
-                    api.post(`/sale-orders/${o.id}/confirm-delivery`, { version: o.version }),
+                  label: t('purchases.received'),
+                  confirm: t('purchases.confirmReceived'),
+                  run: (key) =>
+                    api.post(
+                      `/sale-orders/${o.id}/confirm-delivery`,
+                      { version: o.version },
+                      { key },
+                    ),
                 },
                 'request-return': {
-                  label: 'Return it',
+                  label: t('purchases.returnIt'),
                   form: (done, cancel) => <ReturnForm order={o} done={done} cancel={cancel} />,
                 },
                 'rebook-return': {
-                  label: 'Book the return pickup again',
-                  run: () => api.post(`/sale-orders/${o.id}/rebook-return`, { version: o.version }),
+                  label: t('purchases.rebook'),
+                  run: (key) =>
+                    api.post(`/sale-orders/${o.id}/rebook-return`, { version: o.version }, { key }),
                 },
                 'withdraw-return': {
-                  label: 'Keep the item after all',
-                  run: () =>
-                    api.post(`/sale-orders/${o.id}/withdraw-return`, { version: o.version }),
+                  label: t('purchases.keep'),
+                  confirm: t('purchases.confirmKeep'),
+                  run: (key) =>
+                    api.post(
+                      `/sale-orders/${o.id}/withdraw-return`,
+                      { version: o.version },
+                      { key },
+                    ),
                 },
               }}
             />

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
@@ -28,13 +29,14 @@ interface TradeIn extends Stateful {
 
 /** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
 export function MyTradeInsScreen() {
+  const { t } = useTranslation();
   const list = useLoad((signal) => api.get<Page<Stateful>>('/trade-ins', {}, signal), []);
   return (
     <section>
-      <h1>My trade-ins</h1>
+      <h1>{t('screens.myTradeIns')}</h1>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
-      {list.data?.items.length === 0 && <p className="muted">You have no trade-in yet.</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('tradeIns.none')}</p>}
       <ul className="cards">
         {(list.data?.items ?? []).map((t) => (
           <TradeInCard key={t.id} id={t.id} onChanged={list.reload} />
@@ -49,6 +51,7 @@ export function MyTradeInsScreen() {
  * the order itself.
  */
 function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const { t: say } = useTranslation();
   const one = useLoad((signal) => api.get<TradeIn>(`/trade-ins/${id}`, {}, signal), [id]);
   const t = one.data;
   const reload = () => {
@@ -69,32 +72,44 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         {t.orderNumber ?? t.id.slice(0, 8)} <StateBadge state={t.state} />
       </h2>
       <p>
-        Quote {formatMoney(t.quotedTotal)}
-        {t.quoteValidUntil && ` · valid until ${formatTime(t.quoteValidUntil)}`}
+        {say('tradeIns.quote', { amount: formatMoney(t.quotedTotal) })}
+        {t.quoteValidUntil &&
+          ` · ${say('tradeIns.validUntil', { time: formatTime(t.quoteValidUntil) })}`}
       </p>
       <ul>
         {t.items.map((it) => (
           <li key={it.id}>
-            {it.traceCode ?? 'item'} · quote {formatMoney(it.quote)}
-            {it.finalOffer && <> · final offer {formatMoney(it.finalOffer)}</>}
+            {it.traceCode ?? say('tradeIns.item')} ·{' '}
+            {say('tradeIns.itemQuote', { amount: formatMoney(it.quote) })}
+            {it.finalOffer && (
+              <> · {say('tradeIns.finalOffer', { amount: formatMoney(it.finalOffer) })}</>
+            )}
             <ActionBar
               resource={it}
               onDone={reload}
               actions={{
                 'accept-offer': {
-                  label: 'Accept offer',
-                  run: () =>
-                    api.post(`/trade-ins/${t.id}/items/${it.id}/accept-offer`, {
-                      version: it.version,
-                    }),
+                  label: say('tradeIns.acceptOffer'),
+                  confirm: say('tradeIns.confirmAcceptOffer', {
+                    amount: formatMoney(it.finalOffer),
+                  }),
+                  run: (key) =>
+                    api.post(
+                      `/trade-ins/${t.id}/items/${it.id}/accept-offer`,
+                      { version: it.version },
+                      { key },
+                    ),
                 },
                 'reject-offer': {
-                  label: 'Reject offer (return it to me)',
+                  label: say('tradeIns.rejectOffer'),
                   danger: true,
-                  run: () =>
-                    api.post(`/trade-ins/${t.id}/items/${it.id}/reject-offer`, {
-                      version: it.version,
-                    }),
+                  confirm: say('tradeIns.confirmRejectOffer'),
+                  run: (key) =>
+                    api.post(
+                      `/trade-ins/${t.id}/items/${it.id}/reject-offer`,
+                      { version: it.version },
+                      { key },
+                    ),
                 },
               }}
             />
@@ -106,13 +121,14 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         onDone={reload}
         actions={{
           accept: {
-            label: 'Accept quote',
-            run: () => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }),
+            label: say('tradeIns.acceptQuote'),
+            run: (key) => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }, { key }),
           },
           cancel: {
-            label: 'Cancel',
+            label: say('tradeIns.cancel'),
             danger: true,
-            run: () => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }),
+            confirm: say('tradeIns.confirmCancel'),
+            run: (key) => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }, { key }),
           },
         }}
       />

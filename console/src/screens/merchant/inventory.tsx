@@ -1,16 +1,19 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import type { InventoryEntry, Listing } from '../../api/resale.js';
 import { formatTime } from '../../api/types.js';
+import { erasureLabel, gradeLabel } from '../../i18n/labels.js';
 import { StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { useAction, useLoad } from '../../ui/hooks.js';
+import { useAction, useActionKeys, useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { useCategoryNames } from '../warehouse/inspections.js';
 
 /** The merchant's items (list one, open its listing) and the pool of items to claim. */
 export function InventoryScreen() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const names = useCategoryNames();
   const mine = useLoad(
@@ -22,45 +25,62 @@ export function InventoryScreen() {
     (signal) => api.get<Page<InventoryEntry>>('/inventory/pool', { limit: 100, grade }, signal),
     [grade],
   );
+  const keys = useActionKeys();
   const [claimed, setClaimed] = useState<string | null>(null);
   const claim = useAction(async (e: InventoryEntry) => {
-    await api.post(`/inventory/pool/${e.itemId}/claim`);
+    await api.post(`/inventory/pool/${e.itemId}/claim`, undefined, {
+      key: keys.for(`claim:${e.itemId}`),
+    });
+    keys.done(`claim:${e.itemId}`);
     setClaimed(e.traceCode);
     mine.reload();
     pool.reload();
   });
   const list = useAction(async (e: InventoryEntry) => {
-    const listing = await api.create<Listing>('/listings', { itemId: e.itemId });
+    const listing = await api.create<Listing>(
+      '/listings',
+      { itemId: e.itemId },
+      keys.for(`list:${e.itemId}`),
+    );
+    keys.done(`list:${e.itemId}`);
     void navigate(`/console/merchant/listings/${listing.id}`);
   });
 
   return (
     <section>
-      <h1>Inventory</h1>
-      <h2>Your items</h2>
+      <h1>{t('screens.inventory')}</h1>
+      <h2>{t('inventory.yours')}</h2>
       <ErrorNotice error={mine.error} onRetry={mine.reload} />
       <ErrorNotice error={list.error} />
-      {claimed && <Notice kind="ok">{claimed} is in your inventory now.</Notice>}
+      {claimed && <Notice kind="ok">{t('inventory.claimed', { code: claimed })}</Notice>}
       {mine.loading && !mine.data ? (
         <Loading />
       ) : (
         <Table
-          caption="Your inventory"
-          empty="Nothing in your inventory. Claim items from the pool below."
+          caption={t('inventory.caption')}
+          empty={t('inventory.empty')}
           rows={mine.data?.items ?? []}
           rowKey={(e) => e.itemId}
           columns={[
-            { header: 'Item', cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link> },
-            { header: 'Category', cell: (e) => names.get(e.categoryId ?? '') ?? '—' },
-            { header: 'Grade', cell: (e) => <GradeTag grade={e.grade} /> },
-            { header: 'Erasure', cell: (e) => e.erasureStatus.replace(/_/g, ' ') },
-            { header: 'State', cell: (e) => <StateBadge state={e.itemState} /> },
-            { header: 'Since', cell: (e) => formatTime(e.allocatedAt) },
             {
-              header: 'Listing',
+              header: t('inventory.col.item'),
+              cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link>,
+            },
+            {
+              header: t('inventory.col.category'),
+              cell: (e) => names.get(e.categoryId ?? '') ?? '—',
+            },
+            { header: t('inventory.col.grade'), cell: (e) => <GradeTag grade={e.grade} /> },
+            { header: t('inventory.col.erasure'), cell: (e) => erasureLabel(e.erasureStatus) },
+            { header: t('common.state'), cell: (e) => <StateBadge state={e.itemState} /> },
+            { header: t('inventory.col.since'), cell: (e) => formatTime(e.allocatedAt) },
+            {
+              header: t('inventory.col.listing'),
               cell: (e) =>
                 e.liveListingId ? (
-                  <Link to={`/console/merchant/listings/${e.liveListingId}`}>Open listing</Link>
+                  <Link to={`/console/merchant/listings/${e.liveListingId}`}>
+                    {t('inventory.openListing')}
+                  </Link>
                 ) : e.itemState === 'ALLOCATED' ? (
                   <button
                     type="button"
@@ -68,9 +88,9 @@ export function InventoryScreen() {
                     disabled={list.busy}
                     aria-busy={list.busy}
                     onClick={() => void list.run(e)}
-                    aria-label={`Create listing for ${e.traceCode}`}
+                    aria-label={t('inventory.createFor', { code: e.traceCode })}
                   >
-                    Create listing
+                    {t('inventory.create')}
                   </button>
                 ) : (
                   '—'
@@ -80,16 +100,14 @@ export function InventoryScreen() {
         />
       )}
 
-      <h2>Pool</h2>
-      <p className="muted">
-        Items ready for sale that no merchant holds yet. Claiming one makes it yours.
-      </p>
+      <h2>{t('inventory.pool')}</h2>
+      <p className="muted">{t('inventory.poolIntro')}</p>
       <label className="inline">
-        Grade{' '}
+        {t('inventory.col.grade')}{' '}
         <select value={grade} onChange={(e) => setGrade(e.target.value)}>
-          <option value="">any</option>
-          <option value="premium">premium</option>
-          <option value="good">good</option>
+          <option value="">{t('common.any')}</option>
+          <option value="premium">{gradeLabel('premium')}</option>
+          <option value="good">{gradeLabel('good')}</option>
         </select>
       </label>
       <ErrorNotice error={pool.error} onRetry={pool.reload} />
@@ -98,16 +116,22 @@ export function InventoryScreen() {
         <Loading />
       ) : (
         <Table
-          caption="Pool"
-          empty="The pool is empty."
+          caption={t('inventory.pool')}
+          empty={t('inventory.poolEmpty')}
           rows={pool.data?.items ?? []}
           rowKey={(e) => e.itemId}
           columns={[
-            { header: 'Item', cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link> },
-            { header: 'Category', cell: (e) => names.get(e.categoryId ?? '') ?? '—' },
-            { header: 'Grade', cell: (e) => <GradeTag grade={e.grade} /> },
-            { header: 'Erasure', cell: (e) => e.erasureStatus.replace(/_/g, ' ') },
-            { header: 'In pool since', cell: (e) => formatTime(e.pooledAt) },
+            {
+              header: t('inventory.col.item'),
+              cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link>,
+            },
+            {
+              header: t('inventory.col.category'),
+              cell: (e) => names.get(e.categoryId ?? '') ?? '—',
+            },
+            { header: t('inventory.col.grade'), cell: (e) => <GradeTag grade={e.grade} /> },
+            { header: t('inventory.col.erasure'), cell: (e) => erasureLabel(e.erasureStatus) },
+            { header: t('inventory.col.inPoolSince'), cell: (e) => formatTime(e.pooledAt) },
             {
               header: '',
               cell: (e) => (
@@ -115,10 +139,10 @@ export function InventoryScreen() {
                   type="button"
                   disabled={claim.busy}
                   aria-busy={claim.busy}
-                  aria-label={`Claim ${e.traceCode}`}
+                  aria-label={t('inventory.claimFor', { code: e.traceCode })}
                   onClick={() => void claim.run(e)}
                 >
-                  Claim
+                  {t('inventory.claim')}
                 </button>
               ),
             },
@@ -130,5 +154,5 @@ export function InventoryScreen() {
 }
 
 export function GradeTag({ grade }: { grade: string | null }) {
-  return <span className={`grade grade-${grade ?? 'none'}`}>{grade ?? '—'}</span>;
+  return <span className={`grade grade-${grade ?? 'none'}`}>{gradeLabel(grade)}</span>;
 }

@@ -1,26 +1,33 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError, type Page } from '../../api/client.js';
+import { api, type Page } from '../../api/client.js';
 import { fromMinor, type Listing, toMinor } from '../../api/resale.js';
-import { formatMoney, formatTime } from '../../api/types.js';
+import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
+import { i18n } from '../../i18n/index.js';
+import { erasureLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, localInvalid, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
 
-const yuan = (minor: number | null, currency = 'CNY') =>
-  minor === null ? '—' : formatMoney({ amountMinor: minor, currency });
+const yuan = formatYuan;
 
 /** The allowed price band, as the merchant needs to read it next to the price input. */
 export function bandText(l: Listing): string {
   const p = l.pricing;
-  if (p.floorMinor === null || p.ceilingMinor === null) return 'No suggested price: any price.';
-  return `Suggested ${yuan(p.suggestedMinor, l.price.currency)} · allowed ${yuan(p.floorMinor, l.price.currency)} – ${yuan(p.ceilingMinor, l.price.currency)}`;
+  if (p.floorMinor === null || p.ceilingMinor === null) return i18n.t('listings.anyPrice');
+  return i18n.t('listings.band', {
+    suggested: yuan(p.suggestedMinor, l.price.currency),
+    floor: yuan(p.floorMinor, l.price.currency),
+    ceiling: yuan(p.ceilingMinor, l.price.currency),
+  });
 }
 
 export function ListingsScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('');
   const list = useLoad(
     (signal) => api.get<Page<Listing>>('/listings', { state, limit: 100 }, signal),
@@ -28,17 +35,20 @@ export function ListingsScreen() {
   );
   return (
     <section>
-      <h1>Listings</h1>
+      <h1>{t('screens.listings')}</h1>
       <p className="muted">
-        New listings are made from your <Link to="/console/merchant/inventory">inventory</Link>.
+        <Trans
+          i18nKey="listings.fromInventory"
+          components={{ a: <Link to="/console/merchant/inventory" /> }}
+        />
       </p>
       <label className="inline">
-        Show{' '}
+        {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          <option value="">all</option>
+          <option value="">{t('common.all')}</option>
           {['DRAFT', 'PUBLISHED', 'RESERVED', 'SOLD', 'WITHDRAWN'].map((s) => (
             <option key={s} value={s}>
-              {s.toLowerCase()}
+              {stateLabel(s)}
             </option>
           ))}
         </select>
@@ -48,31 +58,35 @@ export function ListingsScreen() {
         <Loading />
       ) : (
         <Table
-          caption="Listings"
-          empty="No listings."
+          caption={t('screens.listings')}
+          empty={t('listings.none')}
           rows={list.data?.items ?? []}
           rowKey={(l) => l.id}
           columns={[
             {
-              header: 'Title',
+              header: t('listings.col.title'),
               cell: (l) => <Link to={`/console/merchant/listings/${l.id}`}>{l.title}</Link>,
             },
-            { header: 'State', cell: (l) => <StateBadge state={l.state} /> },
-            { header: 'Grade', cell: (l) => <GradeTag grade={l.grade} /> },
-            { header: 'Price', cell: (l) => formatMoney(l.price), className: 'num' },
+            { header: t('common.state'), cell: (l) => <StateBadge state={l.state} /> },
+            { header: t('listings.col.grade'), cell: (l) => <GradeTag grade={l.grade} /> },
             {
-              header: 'Suggested',
+              header: t('listings.col.price'),
+              cell: (l) => formatMoney(l.price),
+              className: 'num',
+            },
+            {
+              header: t('listings.col.suggested'),
               cell: (l) => yuan(l.pricing.suggestedMinor, l.price.currency),
               className: 'num',
             },
             {
-              header: 'Allowed band',
+              header: t('listings.col.band'),
               cell: (l) =>
                 l.pricing.floorMinor === null
-                  ? 'any'
+                  ? t('common.any')
                   : `${yuan(l.pricing.floorMinor, l.price.currency)} – ${yuan(l.pricing.ceilingMinor, l.price.currency)}`,
             },
-            { header: 'Published', cell: (l) => formatTime(l.publishedAt) },
+            { header: t('listings.col.published'), cell: (l) => formatTime(l.publishedAt) },
           ]}
         />
       )}
@@ -89,6 +103,7 @@ function EditListingForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({
     price: fromMinor(listing.price.amountMinor),
     title: listing.title,
@@ -97,29 +112,38 @@ function EditListingForm({
   return (
     <form
       className="card"
-      aria-label="Edit listing"
+      aria-label={t('listings.edit')}
       noValidate
       onSubmit={form.submit((v) => {
         const priceMinor = toMinor(v.price);
         const warranty = Number(v.warrantyMonths);
+        const { floorMinor, ceilingMinor } = listing.pricing;
+        // Said in yuan here, before the server would answer in fen.
+        const outOfBand =
+          floorMinor !== null &&
+          ceilingMinor !== null &&
+          (priceMinor < floorMinor || priceMinor > ceilingMinor);
         const fields = [
           ...(Number.isNaN(priceMinor)
-            ? [{ field: 'priceMinor', errors: ['enter an amount like 1299 or 1299.50'] }]
-            : []),
+            ? [{ field: 'priceMinor', errors: [t('listings.amountFormat')] }]
+            : outOfBand
+              ? [
+                  {
+                    field: 'priceMinor',
+                    errors: [
+                      t('errors.field.priceBand', {
+                        floor: yuan(floorMinor, listing.price.currency),
+                        ceiling: yuan(ceilingMinor, listing.price.currency),
+                      }),
+                    ],
+                  },
+                ]
+              : []),
           ...(!Number.isInteger(warranty)
-            ? [{ field: 'warrantyMonths', errors: ['enter whole months'] }]
+            ? [{ field: 'warrantyMonths', errors: [t('listings.wholeMonths')] }]
             : []),
         ];
-        if (fields.length) {
-          return Promise.reject(
-            new ApiError({
-              statusCode: 400,
-              error: 'Bad Request',
-              message: 'Invalid input',
-              fields,
-            }),
-          );
-        }
+        if (fields.length) return Promise.reject(localInvalid(fields));
         return api.patch(`/listings/${listing.id}`, {
           version: listing.version,
           priceMinor,
@@ -131,44 +155,41 @@ function EditListingForm({
       <Field
         form={form}
         name="price"
-        label={`Price (${listing.price.currency})`}
+        label={t('listings.priceLabel', { currency: listing.price.currency })}
         apiFields={['priceMinor']}
         inputMode="decimal"
         hint={bandText(listing)}
         autoFocus
       />
-      <Field form={form} name="title" label="Title" />
+      <Field form={form} name="title" label={t('listings.col.title')} required />
       <Field
         form={form}
         name="warrantyMonths"
-        label="Warranty (months)"
+        label={t('listings.warranty')}
         inputMode="numeric"
-        hint="Between 3 and 36 months"
+        hint={t('listings.warrantyHint')}
       />
       <FormFooter
         form={form}
-        label="Save"
-        busyLabel="Saving"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('common.save')}
+        busyLabel={t('common.saving')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
 }
 
 export function ListingScreen() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const one = useLoad((signal) => api.get<Listing>(`/listings/${id}`, {}, signal), [id]);
   const l = one.data;
   return (
     <section>
       <p>
-        <Link to="/console/merchant/listings">← Listings</Link>
+        <Link to="/console/merchant/listings">← {t('screens.listings')}</Link>
       </p>
-      <h1>{l?.title ?? 'Listing'}</h1>
+      <h1>{l?.title ?? t('screens.listing')}</h1>
       <ErrorNotice error={one.error} onRetry={one.reload} />
       {one.loading && !l && <Loading />}
       {l && (
@@ -182,26 +203,29 @@ export function ListingScreen() {
               </span>
             </p>
             <p className="price">{formatMoney(l.price)}</p>
-            <p aria-label="Price band">{bandText(l)}</p>
-            {l.state === 'PUBLISHED' && <Notice kind="ok">On the market now.</Notice>}
+            <p aria-label={t('listings.bandLabel')}>{bandText(l)}</p>
+            {l.state === 'PUBLISHED' && <Notice kind="ok">{t('listings.onMarket')}</Notice>}
             <ActionBar
               resource={l}
               onDone={one.reload}
               actions={{
                 edit: {
-                  label: 'Edit price and details',
+                  label: t('listings.editButton'),
                   form: (done, cancel) => (
                     <EditListingForm listing={l} done={done} cancel={cancel} />
                   ),
                 },
                 publish: {
-                  label: 'Publish',
-                  run: () => api.post(`/listings/${l.id}/publish`, { version: l.version }),
+                  label: t('listings.publish'),
+                  run: (key) =>
+                    api.post(`/listings/${l.id}/publish`, { version: l.version }, { key }),
                 },
                 withdraw: {
-                  label: 'Withdraw',
+                  label: t('listings.withdraw'),
                   danger: true,
-                  run: () => api.post(`/listings/${l.id}/withdraw`, { version: l.version }),
+                  confirm: t('listings.confirmWithdraw'),
+                  run: (key) =>
+                    api.post(`/listings/${l.id}/withdraw`, { version: l.version }, { key }),
                 },
               }}
             />
@@ -221,21 +245,25 @@ export function ListingFacts({
     certificates: Listing['certificates'];
   };
 }) {
+  const { t } = useTranslation();
   const i = listing.inspection;
   return (
     <dl className="facts">
-      <dt>Inspection</dt>
+      <dt>{t('listings.facts.inspection')}</dt>
       <dd>
         {i ? (
           <>
             {i.summary}
-            {i.score !== null && ` · score ${i.score}`}
-            {i.standard && ` · standard ${i.standard.code} v${i.standard.version}`}
+            {i.score !== null && ` · ${t('inspections.score', { score: i.score })}`}
+            {i.standard &&
+              ` · ${t('listings.facts.standard', { code: i.standard.code, version: i.standard.version })}`}
             {i.findings.length > 0 && (
               <ul>
                 {i.findings.map((f) => (
                   <li key={f.label}>
-                    {f.label}: {f.severity}
+                    {f.label}
+                    {t('list.colon')}
+                    {severityLabel(f.severity)}
                   </li>
                 ))}
               </ul>
@@ -245,20 +273,20 @@ export function ListingFacts({
           '—'
         )}
       </dd>
-      <dt>Data erasure</dt>
+      <dt>{t('listings.facts.erasure')}</dt>
       <dd>
-        {listing.erasureStatus.replace(/_/g, ' ')}
+        {erasureLabel(listing.erasureStatus)}
         {listing.certificates.map((c) => (
           <div key={c.number}>
-            Certificate <code>{c.number}</code>
+            {t('listings.facts.certificate')} <code>{c.number}</code>
             {c.level && ` (${c.level})`} · {formatTime(c.issuedAt)}
           </div>
         ))}
       </dd>
-      <dt>Warranty</dt>
-      <dd>{listing.warrantyMonths} months</dd>
-      <dt>Returns</dt>
-      <dd>within {listing.returnWindowDays} days of delivery</dd>
+      <dt>{t('listings.facts.warranty')}</dt>
+      <dd>{t('listings.facts.months', { n: listing.warrantyMonths })}</dd>
+      <dt>{t('listings.facts.returns')}</dt>
+      <dd>{t('listings.facts.returnWindow', { n: listing.returnWindowDays })}</dd>
     </dl>
   );
 }

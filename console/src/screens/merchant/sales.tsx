@@ -1,11 +1,16 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import type { SaleOrder } from '../../api/resale.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { i18n } from '../../i18n/index.js';
+import { stateLabel } from '../../i18n/labels.js';
+import { numberText } from '../../i18n/format.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
+import { PlaceName } from '../../ui/places.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
@@ -19,38 +24,47 @@ function ShipForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({ carrier: '', trackingNumber: '' });
   return (
     <form
       className="card"
-      aria-label="Ship"
+      aria-label={t('orders.ship')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/sale-orders/${order.id}/ship`, {
-            version: order.version,
-            carrier: v.carrier.trim(),
-            trackingNumber: v.trackingNumber.trim(),
-          }),
+        (v, key) =>
+          api.post(
+            `/sale-orders/${order.id}/ship`,
+            {
+              version: order.version,
+              carrier: v.carrier.trim(),
+              trackingNumber: v.trackingNumber.trim(),
+            },
+            { key },
+          ),
         done,
       )}
     >
-      <Field form={form} name="carrier" label="Carrier" placeholder="SF Express" autoFocus />
+      <Field
+        form={form}
+        name="carrier"
+        label={t('orders.carrier')}
+        placeholder={t('orders.carrierExample')}
+        required
+        autoFocus
+      />
       <Field
         form={form}
         name="trackingNumber"
-        label="Tracking number"
-        hint="6–40 letters or digits"
+        label={t('orders.tracking')}
+        hint={t('orders.trackingHint')}
+        required
       />
       <FormFooter
         form={form}
-        label="Confirm shipment"
-        busyLabel="Saving"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('orders.confirmShipment')}
+        busyLabel={t('common.saving')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
@@ -58,6 +72,7 @@ function ShipForm({
 
 /** Orders to ship first; any other state on request. */
 export function MerchantOrdersScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('PAID');
   const list = useLoad(
     (signal) => api.get<Page<SaleOrder>>('/sale-orders', { state, limit: 100 }, signal),
@@ -65,21 +80,21 @@ export function MerchantOrdersScreen() {
   );
   return (
     <section>
-      <h1>Orders</h1>
+      <h1>{t('screens.orders')}</h1>
       <label className="inline">
-        Show{' '}
+        {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          <option value="PAID">to ship (paid)</option>
-          <option value="PENDING_PAYMENT">awaiting payment</option>
-          <option value="SHIPPED">shipped</option>
-          <option value="DELIVERED">delivered</option>
-          <option value="CANCELLED">cancelled</option>
-          <option value="">all</option>
+          <option value="PAID">{t('orders.toShip')}</option>
+          <option value="PENDING_PAYMENT">{stateLabel('PENDING_PAYMENT')}</option>
+          <option value="SHIPPED">{stateLabel('SHIPPED')}</option>
+          <option value="DELIVERED">{stateLabel('DELIVERED')}</option>
+          <option value="CANCELLED">{stateLabel('CANCELLED')}</option>
+          <option value="">{t('common.all')}</option>
         </select>
       </label>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
-      {list.data?.items.length === 0 && <p className="muted">No orders here.</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('orders.none')}</p>}
       <ul className="cards">
         {(list.data?.items ?? []).map((o) => (
           <li key={o.id} className="card order">
@@ -87,14 +102,19 @@ export function MerchantOrdersScreen() {
               {formatMoney(o.price)} <StateBadge state={o.state} />
             </h2>
             <p>
-              Sold as <GradeTag grade={o.gradeSold} /> · ordered {formatTime(o.createdAt)}
-              {o.payment.paidAt && ` · paid ${formatTime(o.payment.paidAt)}`}
+              {t('orders.soldAs')} <GradeTag grade={o.gradeSold} /> ·{' '}
+              {t('purchases.ordered', { time: formatTime(o.createdAt) })}
+              {o.payment.paidAt &&
+                ` · ${t('purchases.paidAt', { time: formatTime(o.payment.paidAt) })}`}
             </p>
             <address>
               {o.shippingAddress.contactName}, {o.shippingAddress.contactPhone}
               <br />
-              {o.shippingAddress.line1} {o.shippingAddress.line2 ?? ''} (
-              {o.shippingAddress.districtCode})
+              <PlaceName
+                cityCode={o.shippingAddress.cityCode}
+                districtCode={o.shippingAddress.districtCode}
+              />{' '}
+              {o.shippingAddress.line1} {o.shippingAddress.line2 ?? ''}
             </address>
             {o.shipment.trackingNumber && (
               <p>
@@ -107,16 +127,18 @@ export function MerchantOrdersScreen() {
               onDone={list.reload}
               actions={{
                 ship: {
-                  label: 'Ship',
+                  label: t('orders.ship'),
                   form: (done, cancel) => <ShipForm order={o} done={done} cancel={cancel} />,
                 },
                 // Delivery is proven by the carrier's webhook or the buyer; the merchant asks.
                 'request-delivery-confirmation': {
-                  label: 'Ask the buyer to confirm delivery',
-                  run: () =>
-                    api.post(`/sale-orders/${o.id}/request-delivery-confirmation`, {
-                      version: o.version,
-                    }),
+                  label: t('orders.askConfirm'),
+                  run: (key) =>
+                    api.post(
+                      `/sale-orders/${o.id}/request-delivery-confirmation`,
+                      { version: o.version },
+                      { key },
+                    ),
                 },
               }}
             />
@@ -129,6 +151,7 @@ export function MerchantOrdersScreen() {
 
 /** Buyer returns: asked for, and back with their re-inspected grade. */
 export function MerchantReturnsScreen() {
+  const { t } = useTranslation();
   const requested = useLoad(
     (signal) =>
       api.get<Page<SaleOrder>>('/sale-orders', { state: 'RETURN_REQUESTED', limit: 100 }, signal),
@@ -141,38 +164,42 @@ export function MerchantReturnsScreen() {
   const rows = [...(requested.data?.items ?? []), ...(returned.data?.items ?? [])];
   return (
     <section>
-      <h1>Returns</h1>
+      <h1>{t('screens.returns')}</h1>
       <ErrorNotice error={requested.error ?? returned.error} onRetry={requested.reload} />
       {(requested.loading || returned.loading) && rows.length === 0 ? (
         <Loading />
       ) : (
         <Table
-          caption="Returns"
-          empty="No returns."
+          caption={t('screens.returns')}
+          empty={t('returns.none')}
           rows={rows}
           rowKey={(o) => o.id}
           columns={[
-            { header: 'State', cell: (o) => <StateBadge state={o.state} /> },
-            { header: 'Price', cell: (o) => formatMoney(o.price), className: 'num' },
-            { header: 'Asked', cell: (o) => formatTime(o.return?.requestedAt) },
-            { header: 'Reason', cell: (o) => o.return?.reason ?? '—' },
-            { header: 'Sold as', cell: (o) => <GradeTag grade={o.gradeSold} /> },
+            { header: t('common.state'), cell: (o) => <StateBadge state={o.state} /> },
+            { header: t('returns.col.price'), cell: (o) => formatMoney(o.price), className: 'num' },
+            { header: t('returns.col.asked'), cell: (o) => formatTime(o.return?.requestedAt) },
+            { header: t('returns.col.reason'), cell: (o) => o.return?.reason ?? '—' },
+            { header: t('orders.soldAs'), cell: (o) => <GradeTag grade={o.gradeSold} /> },
             {
-              header: 'Came back as',
-              cell: (o) => (o.return?.grade ? <GradeTag grade={o.return.grade} /> : 'in transit'),
+              header: t('returns.col.cameBack'),
+              cell: (o) =>
+                o.return?.grade ? <GradeTag grade={o.return.grade} /> : t('returns.inTransit'),
             },
             {
-              header: 'Grade mismatch',
+              header: t('returns.col.mismatch'),
               cell: (o) =>
                 o.return?.gradeMismatch === null || o.return?.gradeMismatch === undefined ? (
                   '—'
                 ) : o.return.gradeMismatch ? (
-                  <span className="bad">yes</span>
+                  <span className="bad">{t('common.yes')}</span>
                 ) : (
-                  'no'
+                  t('common.no')
                 ),
             },
-            { header: 'Refund', cell: (o) => (o.refund ? formatMoney(o.refund) : '—') },
+            {
+              header: t('returns.col.refund'),
+              cell: (o) => (o.refund ? formatMoney(o.refund) : '—'),
+            },
           ]}
         />
       )}
@@ -194,10 +221,12 @@ interface Performance {
   };
 }
 
-const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
-const hrs = (h: number | null) => (h === null ? '—' : `${h.toFixed(1)} h`);
+const pct = (r: number | null) => (r === null ? '—' : `${numberText(r * 100, i18n.language, 1)}%`);
+const hrs = (h: number | null) =>
+  h === null ? '—' : i18n.t('performance.hours', { n: numberText(h, i18n.language, 1) });
 
 export function MerchantPerformanceScreen() {
+  const { t } = useTranslation();
   const [days, setDays] = useState('30');
   const perf = useLoad(
     (signal) =>
@@ -207,52 +236,71 @@ export function MerchantPerformanceScreen() {
   const p = perf.data;
   return (
     <section>
-      <h1>Performance</h1>
+      <h1>{t('screens.performance')}</h1>
       <label className="inline">
-        Period{' '}
+        {t('performance.period')}{' '}
         <select value={days} onChange={(e) => setDays(e.target.value)}>
-          <option value="7">last 7 days</option>
-          <option value="30">last 30 days</option>
-          <option value="90">last 90 days</option>
-          <option value="">all time</option>
+          <option value="7">{t('performance.lastDays', { n: 7 })}</option>
+          <option value="30">{t('performance.lastDays', { n: 30 })}</option>
+          <option value="90">{t('performance.lastDays', { n: 90 })}</option>
+          <option value="">{t('performance.allTime')}</option>
         </select>
       </label>
       <ErrorNotice error={perf.error} onRetry={perf.reload} />
       {perf.loading && !p && <Loading />}
       {p && (
         <div className="columns">
-          <dl className="facts" aria-label="Figures">
-            <dt>Sales</dt>
+          <dl className="facts" aria-label={t('performance.figures')}>
+            <dt>{t('performance.sales')}</dt>
             <dd>
-              {formatMoney(p.sales.revenue)} from {p.sales.paid} paid orders
+              {t('performance.salesValue', {
+                amount: formatMoney(p.sales.revenue),
+                n: p.sales.paid,
+              })}
             </dd>
-            <dt>Refunded</dt>
+            <dt>{t('performance.refunded')}</dt>
             <dd>{formatMoney(p.sales.refunded)}</dd>
-            <dt>Listings</dt>
+            <dt>{t('screens.listings')}</dt>
             <dd>
-              {p.listings.live} live · {p.listings.sold} sold
+              {t('performance.listingsValue', { live: p.listings.live, sold: p.listings.sold })}
             </dd>
-            <dt>Return rate</dt>
+            <dt>{t('performance.returnRate')}</dt>
             <dd>
-              {pct(p.returns.rate)} ({p.returns.requested} of {p.sales.delivered} delivered)
+              {t('performance.returnRateValue', {
+                rate: pct(p.returns.rate),
+                n: p.returns.requested,
+                of: p.sales.delivered,
+              })}
             </dd>
-            <dt>Grade mismatch rate</dt>
+            <dt>{t('performance.mismatchRate')}</dt>
             <dd>
-              {pct(p.gradeMismatch.rate)} ({p.gradeMismatch.count} of {p.returns.inspected}{' '}
-              re-inspected returns)
+              {t('performance.mismatchValue', {
+                rate: pct(p.gradeMismatch.rate),
+                n: p.gradeMismatch.count,
+                of: p.returns.inspected,
+              })}
             </dd>
-            <dt>Time to ship</dt>
+            <dt>{t('performance.timeToShip')}</dt>
             <dd>
-              average {hrs(p.timeToShip.averageHours)} · median {hrs(p.timeToShip.medianHours)} · 90
-              % within {hrs(p.timeToShip.p90Hours)}
+              {t('performance.timeToShipValue', {
+                average: hrs(p.timeToShip.averageHours),
+                median: hrs(p.timeToShip.medianHours),
+                p90: hrs(p.timeToShip.p90Hours),
+              })}
             </dd>
           </dl>
           <BarPanel
-            title="Orders from checkout to return"
-            labels={['Ordered', 'Paid', 'Shipped', 'Delivered', 'Returned']}
+            title={t('performance.funnel')}
+            labels={[
+              t('performance.stage.ordered'),
+              t('performance.stage.paid'),
+              t('performance.stage.shipped'),
+              t('performance.stage.delivered'),
+              t('performance.stage.returned'),
+            ]}
             series={[
               {
-                label: 'Orders',
+                label: t('screens.orders'),
                 color: '#2f6f4f',
                 values: [
                   p.sales.orders,
@@ -291,19 +339,21 @@ function PaperworkForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({ text: '' });
   const field = action === 'complete' ? 'reference' : 'reason';
   return (
     <form
       className="card"
-      aria-label={action === 'complete' ? 'Complete task' : 'Block task'}
+      aria-label={action === 'complete' ? t('paperwork.completeTask') : t('paperwork.blockTask')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/vehicle-paperwork/${task.id}/${action}`, {
-            version: task.version,
-            [field]: v.text.trim() || undefined,
-          }),
+        (v, key) =>
+          api.post(
+            `/vehicle-paperwork/${task.id}/${action}`,
+            { version: task.version, [field]: v.text.trim() || undefined },
+            { key },
+          ),
         done,
       )}
     >
@@ -311,31 +361,28 @@ function PaperworkForm({
         form={form}
         name="text"
         apiFields={[field]}
-        label={action === 'complete' ? 'Certificate or policy number' : 'Why is it blocked?'}
+        label={action === 'complete' ? t('paperwork.reference') : t('paperwork.why')}
         multiline={action === 'block'}
         autoFocus
       />
       <FormFooter
         form={form}
-        label={action === 'complete' ? 'Mark done' : 'Block'}
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={action === 'complete' ? t('paperwork.markDone') : t('paperwork.block')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );
 }
 
-const KIND_LABEL: Record<string, string> = {
-  'ownership-transfer': 'Ownership transfer',
-  registration: 'Registration',
-  insurance: 'Insurance',
-};
+const KINDS = ['ownership-transfer', 'registration', 'insurance'] as const;
+const kindLabel = (kind: string) =>
+  KINDS.find((k) => k === kind)
+    ? i18n.t(`paperwork.kinds.${kind as (typeof KINDS)[number]}`)
+    : kind;
 
 /** Car sales: the transfer, registration and insurance tasks of each sold vehicle. */
 export function PaperworkScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('OPEN');
   const list = useLoad(
     (signal) => api.get<Page<PaperworkTask>>('/vehicle-paperwork', { state, limit: 100 }, signal),
@@ -343,51 +390,59 @@ export function PaperworkScreen() {
   );
   return (
     <section>
-      <h1>Vehicle paperwork</h1>
+      <h1>{t('screens.paperwork')}</h1>
       <label className="inline">
-        Show{' '}
+        {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          <option value="OPEN">open</option>
-          <option value="BLOCKED">blocked</option>
-          <option value="DONE">done</option>
-          <option value="">all</option>
+          <option value="OPEN">{stateLabel('OPEN')}</option>
+          <option value="BLOCKED">{stateLabel('BLOCKED')}</option>
+          <option value="DONE">{stateLabel('DONE')}</option>
+          <option value="">{t('common.all')}</option>
         </select>
       </label>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
-      {list.data?.items.length === 0 && <p className="muted">No paperwork here.</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('paperwork.none')}</p>}
       <ul className="cards">
-        {(list.data?.items ?? []).map((t) => (
-          <li key={t.id} className="card">
+        {(list.data?.items ?? []).map((task) => (
+          <li key={task.id} className="card">
             <h2>
-              {KIND_LABEL[t.kind] ?? t.kind} <StateBadge state={t.state} />
+              {kindLabel(task.kind)} <StateBadge state={task.state} />
             </h2>
             <p>
-              VIN <code>{t.vin}</code> · sale order <code>{t.saleOrderId.slice(0, 8)}</code> ·
-              opened {formatTime(t.createdAt)}
+              {t('paperwork.vin')} <code>{task.vin}</code> · {t('paperwork.saleOrder')}{' '}
+              <code>{task.saleOrderId.slice(0, 8)}</code> ·{' '}
+              {t('paperwork.opened', { time: formatTime(task.createdAt) })}
             </p>
-            {t.blockedReason && <p className="bad">Blocked: {t.blockedReason}</p>}
-            {t.reference && <p>Reference {t.reference}</p>}
+            {task.blockedReason && (
+              <p className="bad">{t('paperwork.blocked', { reason: task.blockedReason })}</p>
+            )}
+            {task.reference && <p>{t('paperwork.referenceIs', { reference: task.reference })}</p>}
             <ActionBar
-              resource={t}
+              resource={task}
               onDone={list.reload}
               actions={{
                 complete: {
-                  label: 'Mark done',
+                  label: t('paperwork.markDone'),
                   form: (done, cancel) => (
-                    <PaperworkForm task={t} action="complete" done={done} cancel={cancel} />
+                    <PaperworkForm task={task} action="complete" done={done} cancel={cancel} />
                   ),
                 },
                 block: {
-                  label: 'Block',
+                  label: t('paperwork.block'),
                   danger: true,
                   form: (done, cancel) => (
-                    <PaperworkForm task={t} action="block" done={done} cancel={cancel} />
+                    <PaperworkForm task={task} action="block" done={done} cancel={cancel} />
                   ),
                 },
                 unblock: {
-                  label: 'Unblock',
-                  run: () => api.post(`/vehicle-paperwork/${t.id}/unblock`, { version: t.version }),
+                  label: t('paperwork.unblock'),
+                  run: (key) =>
+                    api.post(
+                      `/vehicle-paperwork/${task.id}/unblock`,
+                      { version: task.version },
+                      { key },
+                    ),
                 },
               }}
             />

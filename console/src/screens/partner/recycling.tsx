@@ -1,9 +1,13 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { i18n } from '../../i18n/index.js';
+import { numberText } from '../../i18n/format.js';
+import { stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton as Cancel, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 
 interface RecyclingLot extends Stateful {
@@ -38,7 +42,9 @@ function contents(lot: RecyclingLot) {
 }
 
 const kg = (g: number | null | undefined) =>
-  g === null || g === undefined ? '—' : `${(g / 1000).toFixed(2)} kg`;
+  g === null || g === undefined
+    ? '—'
+    : i18n.t('recycling.kg', { n: numberText(g / 1000, i18n.language, 2) });
 const grams = (kgText: string) => Math.round(Number(kgText) * 1000);
 
 interface FormProps {
@@ -47,75 +53,92 @@ interface FormProps {
   cancel: () => void;
 }
 
-const Cancel = ({ onClick }: { onClick: () => void }) => (
-  <button type="button" onClick={onClick}>
-    Cancel
-  </button>
-);
-
 function SealForm({ lot, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const { count, grams: estimated } = contents(lot);
   const form = useForm({ weight: (estimated / 1000).toFixed(2), sealNumber: '' });
   return (
     <form
       className="card"
-      aria-label="Seal lot"
+      aria-label={t('recycling.sealTitle')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/recycling-lots/${lot.id}/seal`, {
-            version: lot.version,
-            weightGrams: grams(v.weight),
-            sealNumber: v.sealNumber.trim() || undefined,
-          }),
+        (v, key) =>
+          api.post(
+            `/recycling-lots/${lot.id}/seal`,
+            {
+              version: lot.version,
+              weightGrams: grams(v.weight),
+              sealNumber: v.sealNumber.trim() || undefined,
+            },
+            { key },
+          ),
         done,
       )}
     >
       <Field
         form={form}
         name="weight"
-        label="Weight on the scale (kg)"
+        label={t('recycling.weight')}
         apiFields={['weightGrams']}
         inputMode="decimal"
-        hint={`Estimated ${kg(estimated)} for ${count} items`}
+        required
+        hint={t('recycling.estimated', { weight: kg(estimated), count })}
         autoFocus
       />
-      <Field form={form} name="sealNumber" label="Seal number (optional)" />
-      <FormFooter form={form} label="Seal" extra={<Cancel onClick={cancel} />} />
+      <Field form={form} name="sealNumber" label={t('recycling.sealNumber')} />
+      <FormFooter
+        form={form}
+        label={t('recycling.seal')}
+        confirm={t('recycling.confirmSeal')}
+        extra={<Cancel onClick={cancel} />}
+      />
     </form>
   );
 }
 
 function HandOverForm({ lot, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const form = useForm({ signedByName: '', signature: '' });
   return (
     <form
       className="card"
-      aria-label="Hand over lot"
+      aria-label={t('recycling.handOverTitle')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/recycling-lots/${lot.id}/hand-over`, {
-            version: lot.version,
-            signedByName: v.signedByName.trim(),
-            signature: v.signature.trim(),
-          }),
+        (v, key) =>
+          api.post(
+            `/recycling-lots/${lot.id}/hand-over`,
+            {
+              version: lot.version,
+              signedByName: v.signedByName.trim(),
+              signature: v.signature.trim(),
+            },
+            { key },
+          ),
         done,
       )}
     >
-      <Field form={form} name="signedByName" label="Recycler's person taking the lot" autoFocus />
+      <Field form={form} name="signedByName" label={t('recycling.takenBy')} required autoFocus />
       <Field
         form={form}
         name="signature"
-        label="Signature or acknowledgement code"
-        hint="Only a fingerprint of it is kept"
+        label={t('recycling.signature')}
+        hint={t('recycling.signatureHint')}
+        required
       />
-      <FormFooter form={form} label="Hand over" extra={<Cancel onClick={cancel} />} />
+      <FormFooter
+        form={form}
+        label={t('recycling.handOver')}
+        confirm={t('recycling.confirmHandOver')}
+        extra={<Cancel onClick={cancel} />}
+      />
     </form>
   );
 }
 
 function SettleForm({ lot, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const form = useForm({
     weight: lot.sealed ? (lot.sealed.weightGrams / 1000).toFixed(2) : '',
     value: '',
@@ -125,53 +148,67 @@ function SettleForm({ lot, done, cancel }: FormProps) {
   return (
     <form
       className="card"
-      aria-label="Settle lot"
+      aria-label={t('recycling.settleTitle')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/recycling-lots/${lot.id}/settle`, {
-            version: lot.version,
-            weightGrams: grams(v.weight),
-            valueMinor: Math.round(Number(v.value) * 100),
-            certificateKind: v.certificateKind,
-            certificateRef: v.certificateRef.trim(),
-          }),
+        (v, key) =>
+          api.post(
+            `/recycling-lots/${lot.id}/settle`,
+            {
+              version: lot.version,
+              weightGrams: grams(v.weight),
+              valueMinor: Math.round(Number(v.value) * 100),
+              certificateKind: v.certificateKind,
+              certificateRef: v.certificateRef.trim(),
+            },
+            { key },
+          ),
         done,
       )}
     >
       <Field
         form={form}
         name="weight"
-        label="Weighed at the recycler (kg)"
+        label={t('recycling.weighed')}
         apiFields={['weightGrams']}
         inputMode="decimal"
-        hint={lot.sealed ? `Sealed at ${kg(lot.sealed.weightGrams)}` : undefined}
+        required
+        hint={
+          lot.sealed ? t('recycling.sealedAt', { weight: kg(lot.sealed.weightGrams) }) : undefined
+        }
         autoFocus
       />
       <Field
         form={form}
         name="value"
-        label="Value paid (CNY)"
+        label={t('recycling.value')}
         apiFields={['valueMinor']}
         inputMode="decimal"
+        required
       />
       <Field
         form={form}
         name="certificateKind"
-        label="Certificate"
+        label={t('recycling.certificate')}
         options={[
-          { value: 'recycling', label: 'Recycling' },
-          { value: 'destruction', label: 'Destruction' },
+          { value: 'recycling', label: t('recycling.kinds.recycling') },
+          { value: 'destruction', label: t('recycling.kinds.destruction') },
         ]}
       />
-      <Field form={form} name="certificateRef" label="Certificate reference" />
-      <FormFooter form={form} label="Settle" extra={<Cancel onClick={cancel} />} />
+      <Field form={form} name="certificateRef" label={t('recycling.certificateRef')} required />
+      <FormFooter
+        form={form}
+        label={t('recycling.settle')}
+        confirm={t('recycling.confirmSettle')}
+        extra={<Cancel onClick={cancel} />}
+      />
     </form>
   );
 }
 
 /** Warehouse: seal and hand over; recycler (technician): hand over and settle. */
 export function RecyclingLotsScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('');
   const list = useLoad(
     (signal) => api.get<Page<RecyclingLot>>('/recycling-lots', { state, limit: 100 }, signal),
@@ -179,21 +216,21 @@ export function RecyclingLotsScreen() {
   );
   return (
     <section>
-      <h1>Recycling lots</h1>
+      <h1>{t('screens.recyclingLots')}</h1>
       <label className="inline">
-        Show{' '}
+        {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          <option value="">all</option>
+          <option value="">{t('common.all')}</option>
           {['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'].map((s) => (
             <option key={s} value={s}>
-              {s.replace('_', ' ').toLowerCase()}
+              {stateLabel(s)}
             </option>
           ))}
         </select>
       </label>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
-      {list.data?.items.length === 0 && <p className="muted">No lots here.</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('recycling.none')}</p>}
       <ul className="cards">
         {(list.data?.items ?? []).map((l) => (
           <LotCard key={l.id} id={l.id} onChanged={list.reload} />
@@ -203,8 +240,12 @@ export function RecyclingLotsScreen() {
   );
 }
 
+const certificateKind = (kind: string) =>
+  kind === 'recycling' || kind === 'destruction' ? i18n.t(`recycling.kinds.${kind}`) : kind;
+
 /** One lot with its items (the single read carries them). */
 function LotCard({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const { t } = useTranslation();
   const lot = useLoad((signal) => api.get<RecyclingLot>(`/recycling-lots/${id}`, {}, signal), [id]);
   const l = lot.data;
   if (!l) {
@@ -218,33 +259,44 @@ function LotCard({ id, onChanged }: { id: string; onChanged: () => void }) {
   return (
     <li className="card">
       <h2>
-        Lot {l.id.slice(0, 8)} <StateBadge state={l.state} />
+        {t('recycling.lot', { id: l.id.slice(0, 8) })} <StateBadge state={l.state} />
       </h2>
       <p>
-        {contents(l).count} items · {l.sealed ? 'estimated' : 'about'} {kg(contents(l).grams)} ·
-        opened {formatTime(l.createdAt)}
+        {t('recycling.contents', {
+          count: contents(l).count,
+          weight: kg(contents(l).grams),
+          time: formatTime(l.createdAt),
+        })}
       </p>
       {l.items && l.items.length > 0 && (
-        <p className="muted">Items: {l.items.map((i) => i.traceCode).join(', ')}</p>
+        <p className="muted">
+          {t('support.items')} {l.items.map((i) => i.traceCode).join(t('list.separator'))}
+        </p>
       )}
       {l.sealed && (
         <p>
-          Sealed {formatTime(l.sealed.at)} at {kg(l.sealed.weightGrams)}
-          {l.sealed.sealNumber && `, seal ${l.sealed.sealNumber}`}
+          {t('recycling.sealedLine', {
+            time: formatTime(l.sealed.at),
+            weight: kg(l.sealed.weightGrams),
+          })}
+          {l.sealed.sealNumber && ` · ${t('courier.seal', { seal: l.sealed.sealNumber })}`}
         </p>
       )}
       {l.handedOverAt && (
         <p>
-          Handed over {formatTime(l.handedOverAt)}
-          {l.handoff?.signedByName && ` to ${l.handoff.signedByName}`}
+          {t('recycling.handedOverLine', { time: formatTime(l.handedOverAt) })}
+          {l.handoff?.signedByName && ` · ${t('recycling.to', { name: l.handoff.signedByName })}`}
         </p>
       )}
       {l.settlement && (
         <p className={l.settlement.flaggedForReview ? 'bad' : undefined}>
-          Settled {kg(l.settlement.weightGrams)} for {formatMoney(l.settlement.value)} (expected{' '}
-          {formatMoney(l.settlement.expectedValue)}) · {l.settlement.certificate.kind}{' '}
-          {l.settlement.certificate.reference}
-          {l.settlement.flaggedForReview && ' · weight off: flagged for review'}
+          {t('recycling.settledLine', {
+            weight: kg(l.settlement.weightGrams),
+            value: formatMoney(l.settlement.value),
+            expected: formatMoney(l.settlement.expectedValue),
+          })}{' '}
+          · {certificateKind(l.settlement.certificate.kind)} {l.settlement.certificate.reference}
+          {l.settlement.flaggedForReview && ` · ${t('recycling.flagged')}`}
         </p>
       )}
       <ActionBar
@@ -255,15 +307,15 @@ function LotCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         }}
         actions={{
           seal: {
-            label: 'Seal',
+            label: t('recycling.seal'),
             form: (done, cancel) => <SealForm lot={l} done={done} cancel={cancel} />,
           },
           'hand-over': {
-            label: 'Hand over',
+            label: t('recycling.handOver'),
             form: (done, cancel) => <HandOverForm lot={l} done={done} cancel={cancel} />,
           },
           settle: {
-            label: 'Settle',
+            label: t('recycling.settle'),
             form: (done, cancel) => <SettleForm lot={l} done={done} cancel={cancel} />,
           },
         }}

@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
 import { useMe } from '../../auth.js';
+import { gradeLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { Field, FormFooter, SubmitButton, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, SubmitWithConfirm, useForm } from '../../ui/form.js';
 import { asApiError, useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import type { GradingStandard } from '../admin/catalog.js';
@@ -51,6 +53,7 @@ interface RefurbishmentOrder extends Stateful {
 
 /** Technicians: their partner's orders; warehouse staff: orders of their warehouse (QC). */
 export function RefurbishmentsScreen() {
+  const { t } = useTranslation();
   const me = useMe();
   const [state, setState] = useState(me.role === 'warehouse' ? 'QC' : '');
   const list = useLoad(
@@ -59,14 +62,14 @@ export function RefurbishmentsScreen() {
   );
   return (
     <section>
-      <h1>{me.role === 'warehouse' ? 'Refurbishment QC' : 'Repair orders'}</h1>
+      <h1>{me.role === 'warehouse' ? t('screens.refurbishmentQc') : t('screens.repairOrders')}</h1>
       <label className="inline">
-        Show{' '}
+        {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          <option value="">all</option>
+          <option value="">{t('common.all')}</option>
           {['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC', 'DONE', 'UNREPAIRABLE'].map((s) => (
             <option key={s} value={s}>
-              {s.replace('_', ' ').toLowerCase()}
+              {stateLabel(s)}
             </option>
           ))}
         </select>
@@ -76,22 +79,25 @@ export function RefurbishmentsScreen() {
         <Loading />
       ) : (
         <Table
-          caption="Refurbishment orders"
-          empty="No orders here."
+          caption={t('refurb.caption')}
+          empty={t('orders.none')}
           rows={list.data?.items ?? []}
           rowKey={(o) => o.id}
           columns={[
             {
-              header: 'Order',
+              header: t('refurb.order'),
               cell: (o) => (
                 <Link to={`/console/refurbishments/${o.id}`}>
                   {o.categoryFamily} · {o.id.slice(0, 8)}
                 </Link>
               ),
             },
-            { header: 'State', cell: (o) => <StateBadge state={o.state} /> },
-            { header: 'Findings', cell: (o) => o.findings.map((f) => f.label).join(', ') || '—' },
-            { header: 'Opened', cell: (o) => formatTime(o.createdAt) },
+            { header: t('common.state'), cell: (o) => <StateBadge state={o.state} /> },
+            {
+              header: t('refurb.findings'),
+              cell: (o) => o.findings.map((f) => f.label).join(t('list.separator')) || '—',
+            },
+            { header: t('refurb.opened'), cell: (o) => formatTime(o.createdAt) },
           ]}
         />
       )}
@@ -100,28 +106,37 @@ export function RefurbishmentsScreen() {
 }
 
 function StartForm({ order, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const form = useForm({ diagnosis: '' });
   return (
     <form
       className="card"
-      aria-label="Start repair"
+      aria-label={t('refurb.start')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/refurbishments/${order.id}/start-repair`, {
-            version: order.version,
-            diagnosis: v.diagnosis.trim() || undefined,
-          }),
+        (v, key) =>
+          api.post(
+            `/refurbishments/${order.id}/start-repair`,
+            { version: order.version, diagnosis: v.diagnosis.trim() || undefined },
+            { key },
+          ),
         done,
       )}
     >
-      <Field form={form} name="diagnosis" label="Diagnosis (optional now)" multiline autoFocus />
-      <FormFooter form={form} label="Start repair" extra={<CancelButton onClick={cancel} />} />
+      <Field
+        form={form}
+        name="diagnosis"
+        label={t('refurb.diagnosisOptional')}
+        multiline
+        autoFocus
+      />
+      <FormFooter form={form} label={t('refurb.start')} extra={<CancelButton onClick={cancel} />} />
     </form>
   );
 }
 
 function FinishForm({ order, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const form = useForm({
     diagnosis: order.repair.diagnosis ?? '',
     labourMinutes: '',
@@ -130,53 +145,78 @@ function FinishForm({ order, done, cancel }: FormProps) {
   return (
     <form
       className="card"
-      aria-label="Finish repair"
+      aria-label={t('refurb.finish')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/refurbishments/${order.id}/finish-repair`, {
-            version: order.version,
-            diagnosis: v.diagnosis.trim() || undefined,
-            labourMinutes: Number(v.labourMinutes),
-            labourCostMinor: Math.round(Number(v.labourCost) * 100),
-          }),
+        (v, key) =>
+          api.post(
+            `/refurbishments/${order.id}/finish-repair`,
+            {
+              version: order.version,
+              diagnosis: v.diagnosis.trim() || undefined,
+              labourMinutes: Number(v.labourMinutes),
+              labourCostMinor: Math.round(Number(v.labourCost) * 100),
+            },
+            { key },
+          ),
         done,
       )}
     >
-      <Field form={form} name="diagnosis" label="Diagnosis" multiline autoFocus />
-      <Field form={form} name="labourMinutes" label="Labour (minutes)" inputMode="numeric" />
+      <Field form={form} name="diagnosis" label={t('refurb.diagnosis')} multiline autoFocus />
+      <Field
+        form={form}
+        name="labourMinutes"
+        label={t('refurb.labourMinutes')}
+        inputMode="numeric"
+        required
+      />
       <Field
         form={form}
         name="labourCost"
-        label="Labour cost (CNY)"
+        label={t('refurb.labourCost')}
         apiFields={['labourCostMinor']}
         inputMode="decimal"
+        required
       />
-      <FormFooter form={form} label="Finish repair" extra={<CancelButton onClick={cancel} />} />
+      <FormFooter
+        form={form}
+        label={t('refurb.finish')}
+        extra={<CancelButton onClick={cancel} />}
+      />
     </form>
   );
 }
 
 function UnrepairableForm({ order, done, cancel }: FormProps) {
+  const { t } = useTranslation();
   const form = useForm({ reason: '' });
   return (
     <form
       className="card"
-      aria-label="Declare unrepairable"
+      aria-label={t('refurb.unrepairable')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.post(`/refurbishments/${order.id}/declare-unrepairable`, {
-            version: order.version,
-            reason: v.reason.trim(),
-          }),
+        (v, key) =>
+          api.post(
+            `/refurbishments/${order.id}/declare-unrepairable`,
+            { version: order.version, reason: v.reason.trim() },
+            { key },
+          ),
         done,
       )}
     >
-      <Field form={form} name="reason" label="Why can it not be repaired?" multiline autoFocus />
+      <Field
+        form={form}
+        name="reason"
+        label={t('refurb.whyUnrepairable')}
+        multiline
+        required
+        autoFocus
+      />
       <FormFooter
         form={form}
-        label="Declare unrepairable (goes to recycling)"
+        label={t('refurb.unrepairableSubmit')}
+        confirm={t('refurb.confirmUnrepairable')}
         extra={<CancelButton onClick={cancel} />}
       />
     </form>
@@ -184,46 +224,58 @@ function UnrepairableForm({ order, done, cancel }: FormProps) {
 }
 
 function PartForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => void }) {
+  const { t } = useTranslation();
   const form = useForm({ partName: '', partNumber: '', serialIn: '', serialOut: '', cost: '' });
   return (
     <form
       className="card"
-      aria-label="Record part"
+      aria-label={t('refurb.recordPart')}
       noValidate
       onSubmit={form.submit(
-        (v) =>
-          api.create(`/refurbishments/${order.id}/parts`, {
-            partName: v.partName.trim(),
-            partNumber: v.partNumber.trim() || undefined,
-            serialIn: v.serialIn.trim() || undefined,
-            serialOut: v.serialOut.trim() || undefined,
-            costMinor: Math.round(Number(v.cost || '0') * 100),
-          }),
+        (v, key) =>
+          api.create(
+            `/refurbishments/${order.id}/parts`,
+            {
+              partName: v.partName.trim(),
+              partNumber: v.partNumber.trim() || undefined,
+              serialIn: v.serialIn.trim() || undefined,
+              serialOut: v.serialOut.trim() || undefined,
+              costMinor: Math.round(Number(v.cost || '0') * 100),
+            },
+            key,
+          ),
         () => {
           form.reset();
           onDone();
         },
       )}
     >
-      <h2>Record a part</h2>
-      <Field form={form} name="partName" label="Part" placeholder="Battery" />
-      <Field form={form} name="partNumber" label="Part number" />
-      <Field form={form} name="serialIn" label="Serial fitted" />
-      <Field form={form} name="serialOut" label="Serial removed" />
+      <h2>{t('refurb.recordAPart')}</h2>
+      <Field
+        form={form}
+        name="partName"
+        label={t('refurb.part')}
+        placeholder={t('refurb.partExample')}
+        required
+      />
+      <Field form={form} name="partNumber" label={t('refurb.partNumber')} />
+      <Field form={form} name="serialIn" label={t('refurb.serialIn')} />
+      <Field form={form} name="serialOut" label={t('refurb.serialOut')} />
       <Field
         form={form}
         name="cost"
-        label="Cost (CNY)"
+        label={t('refurb.cost')}
         apiFields={['costMinor']}
         inputMode="decimal"
       />
-      <FormFooter form={form} label="Record part" busyLabel="Recording" />
+      <FormFooter form={form} label={t('refurb.recordPart')} busyLabel={t('courier.recording')} />
     </form>
   );
 }
 
 /** The warehouse's QC of a repaired unit: the item's own grading standard, graded by the server. */
 function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => void }) {
+  const { t } = useTranslation();
   const standard = useLoad(
     async (signal) => {
       const all = await api.get<{ items: GradingStandard[] }>(
@@ -240,36 +292,40 @@ function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => vo
   const [notes, setNotes] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // Errors wait until a check was answered or the QC submitted.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
   const checks = standard.data?.definition.checks ?? [];
   const fieldErrors = error?.fieldErrors() ?? {};
-  if (standard.loading && !standard.data) return <Loading what="Loading the grading standard" />;
+  if (standard.loading && !standard.data)
+    return <Loading what={t('inspections.loadingStandard')} />;
   return (
     <form
-      aria-label="Quality check"
+      aria-label={t('refurb.qc')}
       className="card"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
+        setSubmitted(true);
         setBusy(true);
         setError(null);
         api
-          .post(`/refurbishments/${order.id}/qc`, {
-            version: order.version,
-            answers,
-            notes: notes.trim() || undefined,
-          })
+          .post(
+            `/refurbishments/${order.id}/qc`,
+            { version: order.version, answers, notes: notes.trim() || undefined },
+            { key: `qc:${order.id}:v${order.version}` },
+          )
           .then(onDone)
           .catch((err: unknown) => setError(asApiError(err)))
           .finally(() => setBusy(false));
       }}
     >
-      <h2>Quality check</h2>
+      <h2>{t('refurb.qc')}</h2>
       <ErrorNotice error={standard.error} onRetry={standard.reload} />
-      {standard.data === null && <Notice>The order&apos;s grading standard was not found.</Notice>}
+      {standard.data === null && <Notice>{t('refurb.noStandard')}</Notice>}
       {standard.data && (
         <p className="muted">
-          {standard.data.name} v{standard.data.version}: passes when not scrap and no functional or
-          critical finding is left.
+          {t('refurb.qcRule', { name: standard.data.name, version: standard.data.version })}
         </p>
       )}
       {checks.map((c) => (
@@ -277,26 +333,30 @@ function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => vo
           key={c.id}
           check={c}
           disabled={busy}
-          errors={fieldErrors[`answers.${c.id}`] ?? []}
+          errors={submitted || touched.has(c.id) ? (fieldErrors[`answers.${c.id}`] ?? []) : []}
           value={answers[c.id]}
-          onChange={(v) =>
+          onChange={(v) => {
+            setTouched((s) => new Set([...s, c.id]));
             setAnswers((a) => {
               const next = { ...a };
               if (v === undefined) delete next[c.id];
               else next[c.id] = v;
               return next;
-            })
-          }
+            });
+          }}
         />
       ))}
       <div className="field">
-        <label htmlFor="qc-notes">Notes</label>
+        <label htmlFor="qc-notes">{t('common.notes')}</label>
         <textarea id="qc-notes" rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
       </div>
       <ErrorNotice error={error} />
-      <div className="buttons">
-        <SubmitButton busy={busy} label="Submit QC" busyLabel="Grading" />
-      </div>
+      <SubmitWithConfirm
+        busy={busy}
+        label={t('refurb.submitQc')}
+        busyLabel={t('refurb.grading')}
+        confirm={t('refurb.confirmQc')}
+      />
     </form>
   );
 }
@@ -307,15 +367,8 @@ interface FormProps {
   cancel: () => void;
 }
 
-function CancelButton({ onClick }: { onClick: () => void }) {
-  return (
-    <button type="button" onClick={onClick}>
-      Cancel
-    </button>
-  );
-}
-
 export function RefurbishmentScreen() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const one = useLoad(
     (signal) => api.get<RefurbishmentOrder>(`/refurbishments/${id}`, {}, signal),
@@ -325,52 +378,67 @@ export function RefurbishmentScreen() {
   return (
     <section>
       <p>
-        <Link to="/console/refurbishments">← Orders</Link>
+        <Link to="/console/refurbishments">← {t('screens.orders')}</Link>
       </p>
-      <h1>Refurbishment {o ? `${o.categoryFamily} · ${o.id.slice(0, 8)}` : ''}</h1>
+      <h1>
+        {t('screens.refurbishment')} {o ? `${o.categoryFamily} · ${o.id.slice(0, 8)}` : ''}
+      </h1>
       <ErrorNotice error={one.error} onRetry={one.reload} />
       {one.loading && !o && <Loading />}
       {o && (
         <div className="columns">
           <div>
             <p>
-              <StateBadge state={o.state} /> opened {formatTime(o.createdAt)}
+              <StateBadge state={o.state} />{' '}
+              {t('paperwork.opened', { time: formatTime(o.createdAt) })}
             </p>
             <dl className="facts">
-              <dt>Findings to fix</dt>
+              <dt>{t('refurb.findingsToFix')}</dt>
               <dd>
                 {o.findings.length
-                  ? o.findings.map((f) => `${f.label} (${f.severity})`).join(', ')
+                  ? o.findings
+                      .map((f) => `${f.label} (${severityLabel(f.severity)})`)
+                      .join(t('list.separator'))
                   : '—'}
               </dd>
-              <dt>Does repair pay?</dt>
+              <dt>{t('refurb.pays')}</dt>
               <dd>
-                {o.economics.reason} (resale {formatMoney(o.economics.expectedResale)}, repair
-                estimate {formatMoney(o.economics.estimatedRepairCost)})
+                {o.economics.reason}{' '}
+                {t('refurb.economics', {
+                  resale: formatMoney(o.economics.expectedResale),
+                  repair: formatMoney(o.economics.estimatedRepairCost),
+                })}
               </dd>
-              <dt>Repair</dt>
+              <dt>{t('refurb.repair')}</dt>
               <dd>
-                {o.repair.startedAt ? `started ${formatTime(o.repair.startedAt)}` : 'not started'}
-                {o.repair.finishedAt && ` · finished ${formatTime(o.repair.finishedAt)}`}
-                {o.repair.totalCost && ` · total ${formatMoney(o.repair.totalCost)}`}
+                {o.repair.startedAt
+                  ? t('refurb.startedAt', { time: formatTime(o.repair.startedAt) })
+                  : t('refurb.notStarted')}
+                {o.repair.finishedAt &&
+                  ` · ${t('refurb.finishedAt', { time: formatTime(o.repair.finishedAt) })}`}
+                {o.repair.totalCost &&
+                  ` · ${t('refurb.total', { amount: formatMoney(o.repair.totalCost) })}`}
               </dd>
               {o.repair.diagnosis && (
                 <>
-                  <dt>Diagnosis</dt>
+                  <dt>{t('refurb.diagnosis')}</dt>
                   <dd>{o.repair.diagnosis}</dd>
                 </>
               )}
               {o.qc && (
                 <>
-                  <dt>QC</dt>
+                  <dt>{t('refurb.qc')}</dt>
                   <dd>
-                    {o.qc.passed ? 'passed' : 'failed'} as {o.qc.grade} · {o.qc.summary}
+                    {t(o.qc.passed ? 'refurb.qcPassed' : 'refurb.qcFailed', {
+                      grade: gradeLabel(o.qc.grade),
+                    })}{' '}
+                    · {o.qc.summary}
                   </dd>
                 </>
               )}
               {o.outcomeReason && (
                 <>
-                  <dt>Outcome</dt>
+                  <dt>{t('refurb.outcome')}</dt>
                   <dd>{o.outcomeReason}</dd>
                 </>
               )}
@@ -380,15 +448,15 @@ export function RefurbishmentScreen() {
               onDone={one.reload}
               actions={{
                 'start-repair': {
-                  label: 'Start repair',
+                  label: t('refurb.start'),
                   form: (done, cancel) => <StartForm order={o} done={done} cancel={cancel} />,
                 },
                 'finish-repair': {
-                  label: 'Finish repair',
+                  label: t('refurb.finish'),
                   form: (done, cancel) => <FinishForm order={o} done={done} cancel={cancel} />,
                 },
                 'declare-unrepairable': {
-                  label: 'Declare unrepairable',
+                  label: t('refurb.unrepairable'),
                   danger: true,
                   form: (done, cancel) => (
                     <UnrepairableForm order={o} done={done} cancel={cancel} />
@@ -396,17 +464,17 @@ export function RefurbishmentScreen() {
                 },
               }}
             />
-            <h2>Parts</h2>
+            <h2>{t('refurb.parts')}</h2>
             <Table
-              caption="Parts"
-              empty="No parts recorded."
+              caption={t('refurb.parts')}
+              empty={t('refurb.noParts')}
               rows={o.parts ?? []}
               rowKey={(p) => p.id}
               columns={[
-                { header: 'Part', cell: (p) => `${p.partName} ${p.partNumber ?? ''}` },
-                { header: 'Serial fitted', cell: (p) => p.serialIn ?? '—' },
-                { header: 'Serial removed', cell: (p) => p.serialOut ?? '—' },
-                { header: 'Cost', cell: (p) => formatMoney(p.cost), className: 'num' },
+                { header: t('refurb.part'), cell: (p) => `${p.partName} ${p.partNumber ?? ''}` },
+                { header: t('refurb.serialIn'), cell: (p) => p.serialIn ?? '—' },
+                { header: t('refurb.serialOut'), cell: (p) => p.serialOut ?? '—' },
+                { header: t('refurb.costCol'), cell: (p) => formatMoney(p.cost), className: 'num' },
               ]}
             />
           </div>

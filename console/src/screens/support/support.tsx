@@ -1,11 +1,14 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { useMe } from '../../auth.js';
+import { i18n } from '../../i18n/index.js';
+import { actionLabel, roleLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
@@ -56,6 +59,7 @@ export interface SupportCase extends Stateful {
 
 /** One search box: order number, phone, trace code, serial/IMEI, e-mail. */
 export function SupportSearchScreen() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
@@ -68,7 +72,7 @@ export function SupportSearchScreen() {
   );
   return (
     <section>
-      <h1>Search</h1>
+      <h1>{t('screens.search')}</h1>
       <form
         role="search"
         className="search"
@@ -77,7 +81,7 @@ export function SupportSearchScreen() {
           setParams(text.trim() ? { q: text.trim() } : {});
         }}
       >
-        <label htmlFor="support-q">Order number, phone, trace code, serial, IMEI or e-mail</label>
+        <label htmlFor="support-q">{t('support.searchLabel')}</label>
         <div className="buttons">
           <input
             id="support-q"
@@ -87,33 +91,36 @@ export function SupportSearchScreen() {
             onChange={(e) => setText(e.target.value)}
           />
           <button type="submit" className="primary">
-            Search
+            {t('common.search')}
           </button>
         </div>
       </form>
       <ErrorNotice error={results.error} onRetry={results.reload} />
-      {results.loading && q && <Loading what="Searching" />}
+      {results.loading && q && <Loading what={t('support.searching')} />}
       {q && results.data && (
         <Table
-          caption={`Results for “${q}”`}
-          empty="Nothing found. Check the number, or try another key (phone, e-mail, trace code)."
+          caption={t('support.results', { q })}
+          empty={t('support.nothing')}
           rows={results.data.items}
           rowKey={(h) => h.id}
           columns={[
             {
-              header: 'Item',
+              header: t('support.col.item'),
               cell: (h) => <Link to={`/console/support/items/${h.id}`}>{h.traceCode}</Link>,
             },
-            { header: 'State', cell: (h) => <StateBadge state={h.state} /> },
+            { header: t('common.state'), cell: (h) => <StateBadge state={h.state} /> },
             {
-              header: 'Owner',
+              header: t('support.col.owner'),
               cell: (h) =>
                 h.owner
                   ? `${h.owner.name ?? ''} ${h.owner.phone ?? ''} ${h.owner.email ?? ''}`
                   : '—',
             },
-            { header: 'Serial / IMEI', cell: (h) => h.imei ?? h.serialNumber ?? '—' },
-            { header: 'Matched by', cell: (h) => h.matchedBy.join(', ') },
+            { header: t('support.col.serial'), cell: (h) => h.imei ?? h.serialNumber ?? '—' },
+            {
+              header: t('support.col.matchedBy'),
+              cell: (h) => h.matchedBy.map(matchLabel).join(t('list.separator')),
+            },
           ]}
         />
       )}
@@ -121,21 +128,67 @@ export function SupportSearchScreen() {
   );
 }
 
+const ENTITIES = [
+  'Item',
+  'Parcel',
+  'Pickup',
+  'TradeInItem',
+  'TradeInOrder',
+  'SupportCase',
+  'Inspection',
+  'VehiclePaperworkTask',
+  'RecyclingLot',
+  'Listing',
+  'RefurbishmentOrder',
+  'Erasure',
+  'SaleOrder',
+  'CalibrationTask',
+] as const;
+const MATCHES = [
+  'orderNumber',
+  'orderId',
+  'itemId',
+  'phone',
+  'traceCode',
+  'serialNumber',
+  'imei',
+  'vin',
+  'email',
+] as const;
+
+/** `Inspection.complete` as words: 质检：完成 / Inspection: complete. */
+function eventLabel(type: string): string {
+  const [entity, action] = type.split('.', 2);
+  const known = ENTITIES.find((e) => e === entity);
+  if (!known || !action) return type;
+  return i18n.t('support.event', {
+    entity: i18n.t(`support.entities.${known}`),
+    action: actionLabel(action),
+  });
+}
+
+const matchLabel = (m: string) => {
+  const known = MATCHES.find((k) => k === m);
+  return known ? i18n.t(`support.matches.${known}`) : m;
+};
+
 export function Timeline({ events }: { events: TimelineEvent[] }) {
-  if (events.length === 0) return <p className="muted">No events yet.</p>;
+  const { t } = useTranslation();
+  if (events.length === 0) return <p className="muted">{t('support.noEvents')}</p>;
   return (
-    <ol className="timeline" aria-label="Timeline">
+    <ol className="timeline" aria-label={t('support.timeline')}>
       {events.map((e) => (
         <li key={`${e.seq}-${e.type}`}>
-          <time>{formatTime(e.at)}</time> <b>{e.type}</b>{' '}
+          <time>{formatTime(e.at)}</time> <b title={e.type}>{eventLabel(e.type)}</b>{' '}
           {e.toState && (
             <span className="muted">
-              {e.fromState ?? '∅'} → {e.toState}
+              {e.fromState ? stateLabel(e.fromState) : '∅'} → {stateLabel(e.toState)}
             </span>
           )}{' '}
-          · {e.actor.role}
+          · {roleLabel(e.actor.role)}
           {e.organisation && ` (${e.organisation.name})`}
-          {e.custodian && ` · held by ${e.custodian.name ?? e.custodian.kind}`}
+          {e.custodian &&
+            ` · ${t('support.heldBy', { who: e.custodian.name ?? e.custodian.kind })}`}
         </li>
       ))}
     </ol>
@@ -143,6 +196,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
 }
 
 export function SupportItemScreen() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const timeline = useLoad(
     (signal) =>
@@ -156,12 +210,12 @@ export function SupportItemScreen() {
   return (
     <section>
       <p>
-        <Link to="/console/support">← Search</Link>
+        <Link to="/console/support">← {t('screens.search')}</Link>
       </p>
-      <h1>Item {timeline.data?.traceCode}</h1>
+      <h1>{t('support.itemTitle', { code: timeline.data?.traceCode ?? '' })}</h1>
       <div className="columns">
         <div>
-          <h2>Timeline</h2>
+          <h2>{t('support.timeline')}</h2>
           <ErrorNotice error={timeline.error} onRetry={timeline.reload} />
           {timeline.loading && !timeline.data ? (
             <Loading />
@@ -171,13 +225,13 @@ export function SupportItemScreen() {
           {timeline.data && (
             <p>
               <a href={`/t/${timeline.data.traceCode}`} target="_blank" rel="noreferrer">
-                Public passport
+                {t('support.passport')}
               </a>
             </p>
           )}
         </div>
         <div>
-          <h2>Cases</h2>
+          <h2>{t('screens.cases')}</h2>
           <ErrorNotice error={cases.error} onRetry={cases.reload} />
           <CaseList cases={cases.data?.items ?? []} />
         </div>
@@ -187,35 +241,44 @@ export function SupportItemScreen() {
 }
 
 function SlaState({ c }: { c: SupportCase }) {
+  const { t } = useTranslation();
   if (c.resolvedAt)
     return (
-      <span className={c.breached ? 'bad' : 'ok'}>{c.breached ? 'resolved late' : 'met'}</span>
+      <span className={c.breached ? 'bad' : 'ok'}>
+        {c.breached ? t('support.sla.late') : t('support.sla.met')}
+      </span>
     );
-  if (c.breached) return <span className="bad">breached (due {formatTime(c.slaDueAt)})</span>;
-  return <span>due {formatTime(c.slaDueAt)}</span>;
+  if (c.breached) {
+    return (
+      <span className="bad">{t('support.sla.breached', { time: formatTime(c.slaDueAt) })}</span>
+    );
+  }
+  return <span>{t('support.sla.due', { time: formatTime(c.slaDueAt) })}</span>;
 }
 
 function CaseList({ cases }: { cases: SupportCase[] }) {
+  const { t } = useTranslation();
   return (
     <Table
-      caption="Support cases"
-      empty="No cases."
+      caption={t('support.casesCaption')}
+      empty={t('support.noCases')}
       rows={cases}
       rowKey={(c) => c.id}
       columns={[
         {
-          header: 'Case',
+          header: t('screens.case'),
           cell: (c) => <Link to={`/console/support/cases/${c.id}`}>{c.summary}</Link>,
         },
-        { header: 'Kind', cell: (c) => c.kind },
-        { header: 'State', cell: (c) => <StateBadge state={c.state} /> },
-        { header: 'SLA', cell: (c) => <SlaState c={c} /> },
+        { header: t('support.col.kind'), cell: (c) => c.kind },
+        { header: t('common.state'), cell: (c) => <StateBadge state={c.state} /> },
+        { header: t('support.col.sla'), cell: (c) => <SlaState c={c} /> },
       ]}
     />
   );
 }
 
 export function SupportCasesScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('OPEN');
   const [breached, setBreached] = useState('');
   const list = useLoad(
@@ -225,23 +288,23 @@ export function SupportCasesScreen() {
   );
   return (
     <section>
-      <h1>Cases</h1>
+      <h1>{t('screens.cases')}</h1>
       <label className="inline">
-        State{' '}
+        {t('common.state')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
           {['', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'].map((s) => (
             <option key={s} value={s}>
-              {s || 'all'}
+              {s ? stateLabel(s) : t('common.all')}
             </option>
           ))}
         </select>
       </label>{' '}
       <label className="inline">
-        SLA{' '}
+        {t('support.col.sla')}{' '}
         <select value={breached} onChange={(e) => setBreached(e.target.value)}>
-          <option value="">any</option>
-          <option value="true">breached</option>
-          <option value="false">within</option>
+          <option value="">{t('common.any')}</option>
+          <option value="true">{t('support.sla.breachedFilter')}</option>
+          <option value="false">{t('support.sla.within')}</option>
         </select>
       </label>
       <ErrorNotice error={list.error} onRetry={list.reload} />
@@ -251,6 +314,7 @@ export function SupportCasesScreen() {
 }
 
 export function SupportCaseScreen() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const me = useMe();
   const c = useLoad((signal) => api.get<SupportCase>(`/support/cases/${id}`, {}, signal), [id]);
@@ -259,7 +323,7 @@ export function SupportCaseScreen() {
   return (
     <section>
       <p>
-        <Link to="/console/support/cases">← Cases</Link>
+        <Link to="/console/support/cases">← {t('screens.cases')}</Link>
       </p>
       <ErrorNotice error={c.error} onRetry={c.reload} />
       {c.loading && !data && <Loading />}
@@ -267,11 +331,12 @@ export function SupportCaseScreen() {
         <>
           <h1>{data.summary}</h1>
           <p>
-            <StateBadge state={data.state} /> {data.kind} · opened {formatTime(data.createdAt)} by{' '}
-            {data.origin} · SLA <SlaState c={data} />
+            <StateBadge state={data.state} /> {data.kind} ·{' '}
+            {t('support.openedBy', { time: formatTime(data.createdAt), origin: data.origin })} ·{' '}
+            {t('support.col.sla')} <SlaState c={data} />
           </p>
           <p>
-            Items:{' '}
+            {t('support.items')}{' '}
             {data.itemIds.map((i) => (
               <Link key={i} to={`/console/support/items/${i}`} className="tag">
                 {i.slice(0, 8)}
@@ -283,55 +348,59 @@ export function SupportCaseScreen() {
             onDone={c.reload}
             actions={{
               assign: {
-                label: 'Take it',
-                run: () =>
-                  api.post(`/support/cases/${id}/assign`, {
-                    version: data.version,
-                    assigneeId: me.id,
-                  }),
+                label: t('support.take'),
+                run: (key) =>
+                  api.post(
+                    `/support/cases/${id}/assign`,
+                    { version: data.version, assigneeId: me.id },
+                    { key },
+                  ),
               },
               resolve: {
-                label: 'Resolve',
+                label: t('support.resolve'),
                 form: (done, cancel) => (
                   <ResolveForm id={id} version={data.version} done={done} cancel={cancel} />
                 ),
               },
               close: {
-                label: 'Close',
-                run: () => api.post(`/support/cases/${id}/close`, { version: data.version }),
+                label: t('support.close'),
+                confirm: t('support.confirmClose'),
+                run: (key) =>
+                  api.post(`/support/cases/${id}/close`, { version: data.version }, { key }),
               },
               reopen: {
-                label: 'Reopen',
-                run: () => api.post(`/support/cases/${id}/reopen`, { version: data.version }),
+                label: t('support.reopen'),
+                run: (key) =>
+                  api.post(`/support/cases/${id}/reopen`, { version: data.version }, { key }),
               },
             }}
           />
-          {data.resolution && <p>Resolution: {data.resolution}</p>}
-          <h2>Notes</h2>
+          {data.resolution && <p>{t('support.resolutionIs', { text: data.resolution })}</p>}
+          <h2>{t('common.notes')}</h2>
           <ol className="notes">
             {(data.notes ?? []).map((n) => (
               <li key={n.id}>
                 <small className="muted">
-                  {formatTime(n.createdAt)} · {n.authorRole}{' '}
-                  {n.internal ? '· internal' : '· to customer'}
+                  {formatTime(n.createdAt)} · {roleLabel(n.authorRole)} ·{' '}
+                  {n.internal ? t('support.internal') : t('support.toCustomer')}
                 </small>
                 <p>{n.body}</p>
               </li>
             ))}
           </ol>
           <form
-            aria-label="Add a note"
+            aria-label={t('support.addNoteTitle')}
             noValidate
             onSubmit={note.submit(
-              (v) => api.create(`/support/cases/${id}/notes`, { body: v.body }),
+              (v, key) => api.create(`/support/cases/${id}/notes`, { body: v.body }, key),
               () => {
                 note.reset();
                 c.reload();
               },
             )}
           >
-            <Field form={note} name="body" label="Internal note" multiline />
-            <FormFooter form={note} label="Add note" busyLabel="Saving" />
+            <Field form={note} name="body" label={t('support.internalNote')} multiline required />
+            <FormFooter form={note} label={t('support.addNote')} busyLabel={t('common.saving')} />
           </form>
         </>
       )}
@@ -350,26 +419,24 @@ function ResolveForm({
   done: () => void;
   cancel: () => void;
 }) {
+  const { t } = useTranslation();
   const form = useForm({ resolution: '' });
   return (
     <form
       className="card"
-      aria-label="Resolve case"
+      aria-label={t('support.resolveTitle')}
       noValidate
       onSubmit={form.submit(
-        (v) => api.post(`/support/cases/${id}/resolve`, { version, resolution: v.resolution }),
+        (v, key) =>
+          api.post(`/support/cases/${id}/resolve`, { version, resolution: v.resolution }, { key }),
         done,
       )}
     >
-      <Field form={form} name="resolution" label="Resolution" multiline />
+      <Field form={form} name="resolution" label={t('support.resolution')} multiline required />
       <FormFooter
         form={form}
-        label="Resolve"
-        extra={
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
-        }
+        label={t('support.resolve')}
+        extra={<CancelButton onClick={cancel} />}
       />
     </form>
   );

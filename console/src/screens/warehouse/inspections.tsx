@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, type ApiError, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
+import { gradeLabel, severityLabel } from '../../i18n/labels.js';
+import { i18n } from '../../i18n/index.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { SubmitButton } from '../../ui/form.js';
+import { SubmitWithConfirm } from '../../ui/form.js';
 import { asApiError, useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
@@ -49,6 +52,7 @@ export function useCategoryNames() {
 }
 
 export function InspectionQueueScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('PENDING');
   const list = useLoad(
     (signal) => api.get<Page<Inspection>>('/inspections', { state, limit: 100 }, signal),
@@ -63,15 +67,15 @@ export function InspectionQueueScreen() {
   const chart = useMemo(() => gradeDistribution(done.data?.items ?? [], names), [done.data, names]);
   return (
     <section>
-      <h1>Inspection queue</h1>
+      <h1>{t('inspections.queueTitle')}</h1>
       <div className="columns">
         <div>
           <label className="inline">
-            Show{' '}
+            {t('common.show')}{' '}
             <select value={state} onChange={(e) => setState(e.target.value)}>
-              <option value="PENDING">waiting</option>
-              <option value="IN_PROGRESS">in progress</option>
-              <option value="COMPLETED">completed</option>
+              <option value="PENDING">{t('inspections.filter.waiting')}</option>
+              <option value="IN_PROGRESS">{t('inspections.filter.inProgress')}</option>
+              <option value="COMPLETED">{t('inspections.filter.completed')}</option>
             </select>
           </label>
           <ErrorNotice error={list.error} onRetry={list.reload} />
@@ -79,29 +83,32 @@ export function InspectionQueueScreen() {
             <Loading />
           ) : (
             <Table
-              caption="Inspections"
-              empty="Nothing waiting."
+              caption={t('inspections.caption')}
+              empty={t('inspections.empty')}
               rows={list.data?.items ?? []}
               rowKey={(i) => i.id}
               columns={[
                 {
-                  header: 'Item',
+                  header: t('inspections.col.item'),
                   cell: (i) => (
                     <Link to={`/console/warehouse/inspections/${i.id}`}>
                       {i.item?.traceCode ?? i.itemId}
                     </Link>
                   ),
                 },
-                { header: 'Category', cell: (i) => names.get(i.item?.categoryId ?? '') ?? '—' },
-                { header: 'Waiting since', cell: (i) => formatTime(i.createdAt) },
-                { header: 'State', cell: (i) => <StateBadge state={i.state} /> },
-                { header: 'Grade', cell: (i) => i.grade ?? '—' },
+                {
+                  header: t('inspections.col.category'),
+                  cell: (i) => names.get(i.item?.categoryId ?? '') ?? '—',
+                },
+                { header: t('inspections.col.since'), cell: (i) => formatTime(i.createdAt) },
+                { header: t('common.state'), cell: (i) => <StateBadge state={i.state} /> },
+                { header: t('inspections.col.grade'), cell: (i) => gradeLabel(i.grade) },
               ]}
             />
           )}
         </div>
         <BarPanel
-          title="Grade distribution per category (last 200 graded here)"
+          title={t('inspections.chartTitle')}
           stacked
           labels={chart.labels}
           series={chart.series}
@@ -115,7 +122,7 @@ function gradeDistribution(items: Inspection[], names: Map<string, string>) {
   const counts = new Map<string, Record<string, number>>();
   for (const i of items) {
     if (!i.grade) continue;
-    const cat = names.get(i.item?.categoryId ?? '') ?? 'unknown';
+    const cat = names.get(i.item?.categoryId ?? '') ?? i18n.t('inspections.unknownCategory');
     const row = counts.get(cat) ?? { premium: 0, good: 0, scrap: 0 };
     row[i.grade] = (row[i.grade] ?? 0) + 1;
     counts.set(cat, row);
@@ -125,7 +132,7 @@ function gradeDistribution(items: Inspection[], names: Map<string, string>) {
   return {
     labels,
     series: ['premium', 'good', 'scrap'].map((g) => ({
-      label: g,
+      label: gradeLabel(g),
       color: colours[g],
       values: labels.map((l) => counts.get(l)?.[g] ?? 0),
     })),
@@ -146,6 +153,7 @@ export function CheckInput({
   disabled: boolean;
   errors: string[];
 }) {
+  const { t } = useTranslation();
   const id = `check-${check.id}`;
   const label = (
     <label htmlFor={id}>
@@ -157,19 +165,41 @@ export function CheckInput({
   let input;
   switch (check.kind) {
     case 'boolean':
-      input = (
-        <select
-          id={id}
-          disabled={disabled}
-          value={value === undefined ? '' : String(value)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+      // Pass/fail checks: two big Yes/No buttons (a radio pair), one tap each.
+      return (
+        <fieldset
+          className={`field check-toggle ${errors.length ? 'invalid' : ''}`}
+          aria-describedby={check.help ? `${id}-hint` : undefined}
         >
-          <option value="">—</option>
-          <option value="true">Yes</option>
-          <option value="false">No</option>
-        </select>
+          <legend id={id}>
+            {check.label}
+            {check.required && ' *'}
+          </legend>
+          <div className="toggle">
+            {[true, false].map((answer) => (
+              <label key={String(answer)}>
+                <input
+                  type="radio"
+                  name={id}
+                  value={String(answer)}
+                  disabled={disabled}
+                  checked={value === answer}
+                  onChange={() => onChange(answer)}
+                />
+                {answer ? t('common.yes') : t('common.no')}
+              </label>
+            ))}
+          </div>
+          {check.help && (
+            <small id={`${id}-hint`} className="hint">
+              {check.help}
+            </small>
+          )}
+          {errors.length > 0 && (
+            <small className="field-error">{errors.join(t('list.separator'))}</small>
+          )}
+        </fieldset>
       );
-      break;
     case 'choice':
       input = (
         <select
@@ -206,7 +236,7 @@ export function CheckInput({
         <input
           id={id}
           disabled={disabled}
-          placeholder={`${check.minPhotos ?? 1}+ photo references, comma separated`}
+          placeholder={t('inspections.photoRefs', { n: check.minPhotos ?? 1 })}
           value={Array.isArray(value) ? value.join(', ') : ''}
           onChange={(e) => {
             const refs = e.target.value
@@ -224,25 +254,31 @@ export function CheckInput({
       {label}
       {input}
       {check.help && <small className="hint">{check.help}</small>}
-      {errors.length > 0 && <small className="field-error">{errors.join('; ')}</small>}
+      {errors.length > 0 && (
+        <small className="field-error">{errors.join(t('list.separator'))}</small>
+      )}
     </div>
   );
 }
 
 export function GradeReportView({ report }: { report: GradeReport }) {
+  const { t } = useTranslation();
   return (
-    <div className={`report grade-box-${report.grade}`} aria-label="Computed grade">
+    <div className={`report grade-box-${report.grade}`} aria-label={t('inspections.computed')}>
       <p>
-        Grade: <span className={`grade grade-${report.grade}`}>{report.grade}</span>
-        {report.hold && <span className="tag warn">hold</span>}
-        {report.score !== null && <> · score {report.score}</>}
+        {t('inspections.gradeIs')}{' '}
+        <span className={`grade grade-${report.grade}`}>{gradeLabel(report.grade)}</span>
+        {report.hold && <span className="tag warn">{t('inspections.hold')}</span>}
+        {report.score !== null && <> · {t('inspections.score', { score: report.score })}</>}
       </p>
       <p>{report.summary}</p>
       {report.reasons.length > 0 && (
         <ul>
           {report.reasons.map((r) => (
             <li key={r.checkId}>
-              {r.label}: <b>{r.severity}</b> → {r.ruleLabel}
+              {r.label}
+              {t('list.colon')}
+              <b>{severityLabel(r.severity)}</b> → {r.ruleLabel}
             </li>
           ))}
         </ul>
@@ -252,6 +288,7 @@ export function GradeReportView({ report }: { report: GradeReport }) {
 }
 
 function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone: () => void }) {
+  const { t } = useTranslation();
   const standard = useLoad(
     (signal) =>
       api.get<GradingStandard>(`/grading-standards/${inspection.standard!.id}`, {}, signal),
@@ -263,6 +300,9 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
   const [previewing, setPreviewing] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  // Errors wait until a check was answered or the grade submitted (none on an untouched form).
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
 
   // The grade and reasons follow the answers as they are typed (the server's rules, not ours).
   useEffect(() => {
@@ -294,22 +334,27 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
   const fieldErrors = error?.fieldErrors() ?? {};
   const sections = [...new Set(checks.map((c) => c.section ?? ''))];
   const submit = () => {
+    setSubmitted(true);
     setBusy(true);
     setError(null);
     api
-      .post(`/inspections/${inspection.id}/complete`, {
-        version: inspection.version,
-        answers,
-        notes: notes.trim() || undefined,
-      })
+      .post(
+        `/inspections/${inspection.id}/complete`,
+        { version: inspection.version, answers, notes: notes.trim() || undefined },
+        // One grading of this version of the inspection: a retry replays, never grades twice.
+        { key: `complete:${inspection.id}:v${inspection.version}` },
+      )
       .then(onDone)
       .catch((err: unknown) => setError(asApiError(err)))
       .finally(() => setBusy(false));
   };
-  if (standard.loading && !standard.data) return <Loading what="Loading the grading standard" />;
+  if (standard.loading && !standard.data)
+    return <Loading what={t('inspections.loadingStandard')} />;
+  const shownErrors = (id: string) =>
+    submitted || touched.has(id) ? (fieldErrors[`answers.${id}`] ?? []) : [];
   return (
     <form
-      aria-label="Inspection"
+      aria-label={t('screens.inspection')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -334,22 +379,23 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
                     key={c.id}
                     check={c}
                     disabled={busy}
-                    errors={fieldErrors[`answers.${c.id}`] ?? []}
+                    errors={shownErrors(c.id)}
                     value={answers[c.id]}
-                    onChange={(v) =>
+                    onChange={(v) => {
+                      setTouched((s) => new Set([...s, c.id]));
                       setAnswers((a) => {
                         const next = { ...a };
                         if (v === undefined) delete next[c.id];
                         else next[c.id] = v;
                         return next;
-                      })
-                    }
+                      });
+                    }}
                   />
                 ))}
             </fieldset>
           ))}
           <div className="field">
-            <label htmlFor="inspection-notes">Notes</label>
+            <label htmlFor="inspection-notes">{t('common.notes')}</label>
             <textarea
               id="inspection-notes"
               rows={3}
@@ -358,23 +404,27 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
             />
           </div>
         </div>
-        <aside className="sticky">
+        <aside className="sticky grade-dock">
           <h2>
-            Computed grade {previewing && <span className="spinner" aria-label="computing" />}
+            {t('inspections.computed')}{' '}
+            {previewing && <span className="spinner" aria-label={t('inspections.computing')} />}
           </h2>
           {preview ? (
             <GradeReportView report={preview} />
           ) : (
-            <p className="muted">Answer the checks.</p>
+            <p className="muted">{t('inspections.answerChecks')}</p>
           )}
-          <ErrorNotice error={error} />
-          <div className="buttons">
-            <SubmitButton
-              busy={busy}
-              label={`Submit grade${preview ? `: ${preview.grade}` : ''}`}
-              busyLabel="Submitting"
-            />
-          </div>
+          {(submitted || touched.size > 0) && <ErrorNotice error={error} />}
+          <SubmitWithConfirm
+            busy={busy}
+            label={
+              preview
+                ? t('inspections.submitAs', { grade: gradeLabel(preview.grade) })
+                : t('inspections.submit')
+            }
+            busyLabel={t('inspections.submitting')}
+            confirm={t('inspections.confirmSubmit')}
+          />
         </aside>
       </div>
     </form>
@@ -382,38 +432,44 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
 }
 
 export function InspectionScreen() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const insp = useLoad((signal) => api.get<Inspection>(`/inspections/${id}`, {}, signal), [id]);
   const i = insp.data;
   return (
     <section>
       <p>
-        <Link to="/console/warehouse/inspections">← Inspection queue</Link>
+        <Link to="/console/warehouse/inspections">← {t('inspections.queueTitle')}</Link>
       </p>
-      <h1>Inspection {i?.item?.traceCode}</h1>
+      <h1>{t('inspections.title', { code: i?.item?.traceCode ?? '' })}</h1>
       <ErrorNotice error={insp.error} onRetry={insp.reload} />
       {insp.loading && !i && <Loading />}
       {i && (
         <>
           <p>
-            <StateBadge state={i.state} /> {i.claimedAt && `claimed ${formatTime(i.claimedAt)}`}{' '}
-            {i.completedAt && `· completed ${formatTime(i.completedAt)}`}
+            <StateBadge state={i.state} />{' '}
+            {i.claimedAt && t('inspections.claimedAt', { time: formatTime(i.claimedAt) })}{' '}
+            {i.completedAt &&
+              `· ${t('inspections.completedAt', { time: formatTime(i.completedAt) })}`}
           </p>
           <ActionBar
             resource={i}
             onDone={insp.reload}
             actions={{
               claim: {
-                label: 'Claim',
-                run: () => api.post(`/inspections/${i.id}/claim`, { version: i.version }),
+                label: t('inspections.claim'),
+                run: (key) =>
+                  api.post(`/inspections/${i.id}/claim`, { version: i.version }, { key }),
               },
               release: {
-                label: 'Release',
-                run: () => api.post(`/inspections/${i.id}/release`, { version: i.version }),
+                label: t('inspections.release'),
+                run: (key) =>
+                  api.post(`/inspections/${i.id}/release`, { version: i.version }, { key }),
               },
               confirm: {
-                label: 'Confirm grade (second grader)',
-                run: () => api.post(`/inspections/${i.id}/confirm`, { version: i.version }),
+                label: t('inspections.confirm'),
+                run: (key) =>
+                  api.post(`/inspections/${i.id}/confirm`, { version: i.version }, { key }),
               },
             }}
           />
@@ -422,7 +478,7 @@ export function InspectionScreen() {
           )}
           {i.report && (
             <>
-              <Notice kind="ok">Graded.</Notice>
+              <Notice kind="ok">{t('inspections.graded')}</Notice>
               <GradeReportView report={i.report} />
             </>
           )}

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
+import { errorMessage } from '../../i18n/errors.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { useAction, useLoad } from '../../ui/hooks.js';
+import { asApiError, useAction, useLoad } from '../../ui/hooks.js';
 import { ScanField } from '../../ui/scan.js';
 import { Table } from '../../ui/table.js';
 
@@ -31,6 +33,7 @@ interface LogLine {
 }
 
 export function ReceivingScreen() {
+  const { t } = useTranslation();
   const parcels = useLoad(
     (signal) => api.get<Page<Parcel>>('/receiving/parcels', { state: 'EXPECTED' }, signal),
     [],
@@ -39,33 +42,36 @@ export function ReceivingScreen() {
   const scan = useAction(async (code: string) => {
     try {
       const r = await api.post<ScanResult>('/receiving/scan', { code });
-      const what = r.matched.kind === 'seal' ? `seal of parcel` : `item ${r.matched.traceCode}`;
+      const what =
+        r.matched.kind === 'seal'
+          ? t('receiving.seal')
+          : t('receiving.item', { code: r.matched.traceCode });
       const left = r.parcel.items.filter((i) => !i.scanned).length;
       setLog((l) => [
         {
           code,
           ok: true,
           text: r.received
-            ? `${what}: parcel received, ${r.parcel.items.length} item(s) to inspection`
-            : `${what} found; ${left} item(s) of this parcel still to scan`,
+            ? t('receiving.received', { what, count: r.parcel.items.length })
+            : t('receiving.found', { what, left }),
         },
         ...l,
       ]);
       parcels.reload();
     } catch (err) {
-      setLog((l) => [{ code, ok: false, text: (err as Error).message }, ...l]);
+      setLog((l) => [{ code, ok: false, text: errorMessage(asApiError(err).body).text }, ...l]);
       throw err;
     }
   });
   return (
     <section>
-      <h1>Receiving</h1>
+      <h1>{t('screens.receiving')}</h1>
       <div className="columns">
         <div>
-          <ScanField label="Scan seal or trace code" onScan={(c) => void scan.run(c)} />
-          {scan.busy && <Loading what="Checking" />}
+          <ScanField label={t('receiving.scan')} onScan={(c) => void scan.run(c)} />
+          {scan.busy && <Loading what={t('receiving.checking')} />}
           <ErrorNotice error={scan.error} />
-          <ol className="scan-log" aria-label="Scans">
+          <ol className="scan-log" aria-label={t('receiving.scans')}>
             {log.map((l, i) => (
               <li key={i} className={l.ok ? 'ok' : 'bad'}>
                 <code>{l.code}</code> — {l.text}
@@ -74,19 +80,19 @@ export function ReceivingScreen() {
           </ol>
         </div>
         <div>
-          <h2>Parcels on their way</h2>
+          <h2>{t('receiving.onTheirWay')}</h2>
           <ErrorNotice error={parcels.error} onRetry={parcels.reload} />
           {parcels.loading && !parcels.data ? (
             <Loading />
           ) : (
             <Table
-              caption="Expected parcels"
-              empty="No parcel is expected."
+              caption={t('receiving.caption')}
+              empty={t('receiving.empty')}
               rows={parcels.data?.items ?? []}
               rowKey={(p) => p.id}
               columns={[
                 {
-                  header: 'Items',
+                  header: t('receiving.col.items'),
                   cell: (p) =>
                     p.items.map((i) => (
                       <span key={i.id} className={`tag ${i.scanned ? '' : 'warn'}`}>
@@ -94,20 +100,28 @@ export function ReceivingScreen() {
                       </span>
                     )),
                 },
-                { header: 'Sealed', cell: (p) => (p.sealed ? 'yes' : 'no') },
-                { header: 'Delivered', cell: (p) => formatTime(p.deliveredAt) },
-                { header: 'State', cell: (p) => <StateBadge state={p.state} /> },
                 {
-                  header: 'Close',
+                  header: t('receiving.col.sealed'),
+                  cell: (p) => (p.sealed ? t('common.yes') : t('common.no')),
+                },
+                { header: t('receiving.col.delivered'), cell: (p) => formatTime(p.deliveredAt) },
+                { header: t('common.state'), cell: (p) => <StateBadge state={p.state} /> },
+                {
+                  header: t('receiving.col.close'),
                   cell: (p) => (
                     <ActionBar
                       resource={p}
                       onDone={parcels.reload}
                       actions={{
                         receive: {
-                          label: 'Receive as scanned',
-                          run: () =>
-                            api.post(`/receiving/parcels/${p.id}/receive`, { version: p.version }),
+                          label: t('receiving.receive'),
+                          confirm: t('receiving.confirmReceive'),
+                          run: (key) =>
+                            api.post(
+                              `/receiving/parcels/${p.id}/receive`,
+                              { version: p.version },
+                              { key },
+                            ),
                         },
                       }}
                     />

@@ -107,7 +107,9 @@ const errorResponse = (description: string, schema: string, retry = false) => ({
 const RESPONSES = {
   BadRequest: errorResponse('Invalid input: `fields` names each field at fault', 'ValidationError'),
   Unauthorized: errorResponse('Not signed in, or the token expired', 'Error'),
-  Forbidden: errorResponse('Signed in, but this role may not use this route', 'Error'),
+  Forbidden: errorResponse('This role (or station) may not use this route', 'Error'),
+  TooLarge: errorResponse('The body is larger than the route accepts', 'Error'),
+  UnsupportedMediaType: errorResponse('The body is not in a type the route accepts', 'Error'),
   NotFound: errorResponse('No such object, or not yours (ids do not leak)', 'Error'),
   Conflict: errorResponse('The state or version changed, or it already exists', 'ConflictError'),
   TooManyRequests: errorResponse('Too many requests: wait `Retry-After` seconds', 'Error', true),
@@ -179,11 +181,16 @@ function complete(op: Operation, meta: OperationMeta, path: string, method: keyo
     headers: rateHeaders(),
     ...(content ? { content } : {}),
   };
-  const errors: Array<[string, string]> = [];
-  if (op.parameters?.length || op.requestBody) errors.push(['400', 'BadRequest']);
-  if (meta.access !== 'public') errors.push(['401', 'Unauthorized']);
-  if (Array.isArray(meta.access)) errors.push(['403', 'Forbidden']);
-  if (path.includes('{')) errors.push(['404', 'NotFound']);
+  // Every route can refuse a signature or token (401: public webhooks and login too), a role or
+  // a revoked station (403), and name an id — in the path or the body — that is not there (404).
+  const errors: Array<[string, string]> = [
+    ['401', 'Unauthorized'],
+    ['403', 'Forbidden'],
+    ['404', 'NotFound'],
+  ];
+  if (op.parameters?.length || op.requestBody || method !== 'get')
+    errors.push(['400', 'BadRequest']);
+  if (op.requestBody) errors.push(['413', 'TooLarge'], ['415', 'UnsupportedMediaType']);
   if (method !== 'get') errors.push(['409', 'Conflict']);
   errors.push(['429', 'TooManyRequests'], ['503', 'Unavailable']);
   for (const [code, name] of errors) op.responses[code] ??= ref('responses', name);

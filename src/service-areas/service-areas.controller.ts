@@ -26,11 +26,15 @@ import { ServiceAreasService } from './service-areas.service.js';
  * tells a competitor the size of the fleet. Admins and support read it; everyone else reads the
  * windows without it.
  */
-function forAudience<A extends { windows: ReadonlyArray<{ start: string; end: string }> }>(
+type WindowView = { start: string; end: string; capacity?: number };
+
+function forAudience<A extends { windows: ReadonlyArray<WindowView> }>(
   area: A,
   actor: Actor | null,
-): A {
-  if (actor && (actor.role === 'admin' || actor.role === 'support')) return area;
+): Omit<A, 'windows'> & { windows: WindowView[] } {
+  if (actor && (actor.role === 'admin' || actor.role === 'support')) {
+    return { ...area, windows: [...area.windows] };
+  }
   return { ...area, windows: area.windows.map((w) => ({ start: w.start, end: w.end })) };
 }
 

@@ -391,7 +391,8 @@ describe('trade-in off the happy path (HTTP only)', () => {
         }, 20_000);
       } else {
         expect(collect.body.state).toBe('COLLECTED');
-        expect(cancel.body.message).toContain('collected');
+        // Refused either as collected, or — when collection already moved it — as in transit.
+        expect(cancel.body.message).toMatch(/collected|IN_TRANSIT/);
         // The order follows the courier; the items will be inspected and paid for or returned.
         const moved = await eventually(async () => {
           const now = await tradeIn(o.id);

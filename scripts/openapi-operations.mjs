@@ -115,10 +115,14 @@ function producedType(member) {
   }
   return undefined;
 }
-/** The route's access rule (`@Public`, `@SignedIn`, `@Roles(…)`), as the access guard reads it. */
+/**
+ * The route's access rule (`@Public`, `@SignedIn`, `@Roles(…)`), as the access guard reads it;
+ * `@StationSigned` routes take no token but a wiping station's signature.
+ */
 function accessOf(node) {
   for (const d of ts.getDecorators(node) ?? []) {
     const n = nameOf(d);
+    if (n === 'StationSigned') return 'station';
     if (n === 'Public') return 'public';
     if (n === 'SignedIn') return 'signed-in';
     if (n === 'Roles' && ts.isCallExpression(d.expression)) {
@@ -344,6 +348,8 @@ class SchemaWriter {
         continue;
       const t = c.getTypeOfSymbolAtLocation(p, this.at);
       if (t.getCallSignatures().length && !c.getPropertiesOfType(t).length) continue;
+      // A property that is always undefined (`itemId: undefined`) is absent from the JSON.
+      if (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
       const optional =
         (p.flags & ts.SymbolFlags.Optional) !== 0 ||
         (t.isUnion() && t.types.some((m) => m.flags & ts.TypeFlags.Undefined));

@@ -174,7 +174,7 @@ export class StationRegistry {
       throw refuse('send Reloop-Station, Reloop-Timestamp and Reloop-Signature headers');
     }
     const at = Date.parse(timestamp);
-    if (!/^\d{4}-\d\d-\d\dT/.test(timestamp) || Number.isNaN(at)) {
+    if (timestamp.length > 40 || !/^\d{4}-\d\d-\d\dT/.test(timestamp) || Number.isNaN(at)) {
       throw refuse('Reloop-Timestamp must be an ISO-8601 time');
     }
     if (Math.abs(Date.now() - at) > MAX_CLOCK_SKEW_MS) {

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   type CanActivate,
   Controller,
@@ -45,6 +46,13 @@ export class StationSignatureGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * A route a wiping station calls: no user token (so public to the access guard), every request
+ * signed with the station's key instead. The OpenAPI generator reads this marker and declares
+ * the station signature as the route's security scheme.
+ */
+const StationSigned = () => applyDecorators(Public(), UseGuards(StationSignatureGuard));
 
 const CurrentStation = createParamDecorator((_: unknown, ctx: ExecutionContext): Station => {
   const station = ctx.switchToHttp().getRequest<StationRequest>().station;
@@ -99,17 +107,20 @@ export class StationsController {
  * signature, 403 station_revoked for a revoked station; nothing is recorded then.
  */
 @ApiTags('station')
-@ApiHeader({ name: 'Reloop-Station', description: 'The station id', required: true })
-@ApiHeader({ name: 'Reloop-Timestamp', description: 'ISO-8601, within 5 minutes', required: true })
 @ApiHeader({
-  name: 'Reloop-Signature',
-  description:
-    'base64url Ed25519 over "reloop-station-request-v1\\n<METHOD>\\n<path>\\n<timestamp>\\n<sha256 hex of the raw body>" (docs/erasure.md)',
+  name: 'Reloop-Station',
+  description: 'The station id',
   required: true,
+  schema: { type: 'string', format: 'uuid', maxLength: 36 },
+})
+@ApiHeader({
+  name: 'Reloop-Timestamp',
+  description: 'ISO-8601, within 5 minutes',
+  required: true,
+  schema: { type: 'string', format: 'date-time', maxLength: 40 },
 })
 @Controller('station')
-@Public()
-@UseGuards(StationSignatureGuard)
+@StationSigned()
 export class StationApiController {
   constructor(private readonly erasures: ErasureService) {}
 

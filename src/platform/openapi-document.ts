@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { CARRIES_SECRETS } from '../core/idempotency/idempotency.interceptor.js';
 import { GENERATED } from './openapi-operations.generated.js';
 
 export type Schema = { [keyword: string]: unknown };
@@ -7,8 +8,11 @@ export type Schema = { [keyword: string]: unknown };
 export interface OperationMeta {
   summary: string;
   description?: string;
-  /** The access guard's rule: public, any signed-in user, or the roles named. */
-  access: 'public' | 'signed-in' | readonly string[];
+  /**
+   * The access guard's rule: public, any signed-in user, or the roles named; `station`: no
+   * token, the request is signed by a registered wiping station instead.
+   */
+  access: 'public' | 'signed-in' | 'station' | readonly string[];
   /** Path parameters `ParseUUIDPipe` checks. */
   uuidParams?: readonly string[];
   /** A file answer (PDF, PNG, SVG) instead of JSON. */
@@ -112,8 +116,26 @@ const RESPONSES = {
   UnsupportedMediaType: errorResponse('The body is not in a type the route accepts', 'Error'),
   NotFound: errorResponse('No such object, or not yours (ids do not leak)', 'Error'),
   Conflict: errorResponse('The state or version changed, or it already exists', 'ConflictError'),
+  Unprocessable: errorResponse(
+    'This Idempotency-Key was already used with a different request',
+    'Error',
+  ),
   TooManyRequests: errorResponse('Too many requests: wait `Retry-After` seconds', 'Error', true),
   Unavailable: errorResponse('The database is unavailable for a moment: retry', 'Error', true),
+};
+
+/**
+ * Wiping stations sign each request with their Ed25519 key (src/erasure/station-registry.ts);
+ * the signature header is the credential, beside Reloop-Station and Reloop-Timestamp.
+ */
+const STATION_SCHEME = {
+  type: 'apiKey',
+  in: 'header',
+  name: 'Reloop-Signature',
+  description:
+    'base64url Ed25519 signature, by the station named in Reloop-Station, over ' +
+    '"reloop-station-request-v1\\n<METHOD>\\n<path>\\n<Reloop-Timestamp>\\n<sha256 hex of the raw body>" ' +
+    '(docs/erasure.md)',
 };
 
 const IDEMPOTENCY_KEY = {
@@ -136,6 +158,7 @@ const SUCCESS = { get: '200', post: '201', patch: '200', put: '200', delete: '20
 export function completeDocument(document: OpenAPIObject, meta: OperationsMeta = GENERATED) {
   const components = (document.components ??= {}) as Record<string, Record<string, unknown>>;
   components.schemas = { ...meta.schemas, ...ERROR_SCHEMAS, ...(components.schemas ?? {}) };
+  components.securitySchemes = { ...(components.securitySchemes ?? {}), station: STATION_SCHEME };
   components.responses = { ...RESPONSES };
   components.parameters = { IdempotencyKey: IDEMPOTENCY_KEY };
   components.headers = {
@@ -165,9 +188,12 @@ function complete(op: Operation, meta: OperationMeta, path: string, method: keyo
       ? 'Public: no token needed.'
       : meta.access === 'signed-in'
         ? 'Any signed-in user (each sees only their own objects).'
-        : `Roles: ${meta.access.join(', ')}.`;
+        : meta.access === 'station'
+          ? 'A registered wiping station, by its signature (no user token).'
+          : `Roles: ${meta.access.join(', ')}.`;
   op.description = [meta.description ?? op.description, who].filter(Boolean).join('\n\n');
-  op.security = meta.access === 'public' ? [] : [{ bearer: [] }];
+  op.security =
+    meta.access === 'public' ? [] : [meta.access === 'station' ? { station: [] } : { bearer: [] }];
 
   const status = Object.keys(op.responses).find((s) => s.startsWith('2')) ?? SUCCESS[method];
   const content = meta.produces
@@ -202,7 +228,10 @@ function complete(op: Operation, meta: OperationMeta, path: string, method: keyo
     // Fastify's router refuses longer path parameters (maxParamLength) before any handler.
     schema.maxLength ??= schema.format === 'uuid' ? 36 : 100;
   }
-  if (method === 'post') {
+  // A POST takes an Idempotency-Key, except where the answer carries tokens (never replayed);
+  // the same key with another request is refused (422).
+  if (method === 'post' && !CARRIES_SECRETS.test(path)) {
     op.parameters = [...(op.parameters ?? []), ref('parameters', 'IdempotencyKey')];
+    op.responses['422'] ??= ref('responses', 'Unprocessable');
   }
 }

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/
 import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { execute } from '../core/sql.js';
 import { newWebhookSecret, verifySignature } from '../notifications/webhooks/signature.js';
 import type { CreateCarrierAccountDto } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
@@ -74,7 +75,11 @@ export class CarriersService {
 
   async rotate(id: string) {
     const secret = newWebhookSecret();
-    const [row] = await this.dataSource.query<AccountRow[]>(
+    // An UPDATE answers [rows, count] through TypeORM: `execute` reads the rows.
+    const {
+      rows: [row],
+    } = await execute<AccountRow>(
+      this.dataSource.manager,
       `UPDATE carrier_accounts SET secret = $2, updated_at = now() WHERE id = $1 RETURNING *`,
       [id, secret],
     );

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { clip, MAX_MESSAGE } from './validation.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -107,6 +108,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
         base.code = 'state_conflict';
       }
     }
+    // The document bounds the message (2000 characters): some echo the client's input.
+    base.message = clip(base.message, MAX_MESSAGE);
     return base;
   }
   if (exception instanceof QueryFailedError) {
@@ -135,7 +138,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
       statusCode: fastifyStatus,
       error: HttpStatus[fastifyStatus] ?? 'Bad Request',
       code: codeFor(fastifyStatus),
-      message: (exception as Error).message,
+      message: clip((exception as Error).message, MAX_MESSAGE),
     };
   }
   return {

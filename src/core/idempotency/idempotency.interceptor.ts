@@ -23,7 +23,9 @@ interface StoredKey {
 }
 
 const WAIT_FOR_FIRST_MS = 10_000;
-const CARRIES_SECRETS = /^\/api\/v1\/(auth\/(login|refresh|logout|password-reset)|me\/password)/;
+/** Routes whose answers carry tokens: never stored, so the key does nothing there. */
+export const CARRIES_SECRETS =
+  /^\/api\/v1\/(auth\/(login|refresh|logout|password-reset)|me\/password)/;
 
 /**
  * `Idempotency-Key` on POST (spec §5). The first request claims the key (a row, committed

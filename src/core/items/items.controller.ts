@@ -80,7 +80,8 @@ export class ItemsController {
   async verifyByTraceCode(@Param('traceCode') traceCode: string) {
     const item = await this.items.findByTraceCode(traceCode);
     if (!item) throw new NotFound('Trace code', traceCode);
-    const report = await this.items.verifyHistory(item.id);
-    return { traceCode: item.traceCode, ...report, itemId: undefined };
+    // The public answer names the item by its label, not by its internal id.
+    const { intact, events, firstBrokenSeq, reason } = await this.items.verifyHistory(item.id);
+    return { traceCode: item.traceCode, intact, events, firstBrokenSeq, reason };
   }
 }

@@ -60,10 +60,12 @@ export class PayoutAccountsService {
 
   async mine(actor: Actor) {
     const party = this.party(actor);
-    const [row] = await this.dataSource.query<Array<{ account: string; name: string | null }>>(
+    const rows = await this.dataSource.query<Array<{ account: string; name: string | null }>>(
       'SELECT account, name FROM payout_accounts WHERE party_kind = $1 AND party_id = $2 AND provider = $3',
       [party.kind, party.id, this.providers.active.name],
     );
+    // None recorded yet: account and name are null (`at` says the row may be missing).
+    const row = rows.at(0);
     return {
       partyKind: party.kind,
       partyId: party.id,

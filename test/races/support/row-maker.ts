@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { REALISTIC_VALUES } from './realistic-values.js';
 
 interface Column {
   name: string;
@@ -14,6 +15,8 @@ interface Column {
  * without a default (one its CHECK list allows), which satisfies the state-dependent CHECKs (e.g.
  * "a published listing has published_at"); a foreign key gets a real, minimal row of the table it
  * points at (fresh near the machine's row, shared further down), so history can be appended.
+ * Documents and free-text enums get what the application itself writes there (REALISTIC_VALUES),
+ * so the API's answers about these rows are answers it could really give.
  */
 export class RowMaker {
   private readonly tables = new Map<string, Promise<TableInfo>>();
@@ -83,15 +86,20 @@ export class RowMaker {
       }
       return [];
     };
+    const mentioned = (column: string) => checks.some((d) => new RegExp(`\\b${column}\\b`).test(d));
     const names: string[] = [];
     const values: unknown[] = [];
     for (const c of columns) {
       let v: unknown;
+      const realistic = REALISTIC_VALUES[`${table}.${c.name}`];
       if (c.name in fixed) v = fixed[c.name];
       else if (c.hasDefault || /^(created|updated)_at$/.test(c.name)) continue;
       // Rows further down (catalog, organisations...) are minimal: their own rules stay simple.
       else if (depth > 0 && c.nullable) continue;
-      else if (refs.has(c.name)) {
+      else if (realistic) {
+        const value = realistic();
+        v = c.type === 'jsonb' || c.type === 'json' ? JSON.stringify(value) : value;
+      } else if (refs.has(c.name)) {
         const ref = refs.get(c.name)!;
         if (ref.table === table) continue; // a self-reference stays empty
         v =
@@ -102,6 +110,10 @@ export class RowMaker {
       else if (c.udt === '_uuid') v = `{${await this.sharedRow('items', depth + 1)}}`;
       else if (/int|numeric|double|real/.test(c.type)) v = 1;
       else if (c.type === 'boolean') v = false;
+      // A nullable document the application fills at a later step (a report, a progress):
+      // empty until then. `{}` would be a document it never writes.
+      else if ((c.type === 'jsonb' || c.type === 'json') && c.nullable && !mentioned(c.name))
+        v = null;
       else if (c.type === 'jsonb' || c.type === 'json')
         v = checks.some((d) => d.includes(`jsonb_typeof(${c.name}) = 'array'`)) ? '[]' : '{}';
       else if (c.type === 'ARRAY') v = '{x}';

@@ -363,4 +363,45 @@ describe('money: daily reconciliation against the WeChat Pay trade bill', () => 
     expect(scheduled[0]).toMatchObject({ source: 'provider', day: yesterday });
     expect(await mismatchCases()).toHaveLength(3);
   });
+
+  it('matches a payment WeChat Pay billed the day before and notified us after midnight', async () => {
+    const [a] = orders;
+    const earlier = chinaDay(Date.parse(`${day}T12:00:00+08:00`) - DAY);
+    const [paidA] = wx
+      .tradeBillRows(day)
+      .filter((r) => r.kind === 'payment' && r.outTradeNo === a.outTradeNo);
+    const stranger = (
+      await lines(
+        (await t.http.get(`/api/v1/reconciliations?day=${earlier}`).set(admin.auth)).body.items[0]
+          .id,
+      )
+    )[0];
+    // Their bill of the day before has A (paid at 23:59:58); ours posted it on the day.
+    const before = (
+      await reconcile({
+        day: earlier,
+        content: writeTradeBill([
+          {
+            kind: 'payment',
+            time: `${earlier} 21:30:00`,
+            outTradeNo: stranger.ourRef,
+            transactionId: '4200000999202605010000000999',
+            amountMinor: 12_300,
+          },
+          { ...paidA, time: `${earlier} 23:59:58` },
+        ]),
+      }).expect(201)
+    ).body as Run;
+    expect(before.counts).toMatchObject({ matched: 1, missingOurs: 1 });
+    const rest = wx
+      .tradeBillRows(day)
+      .filter((r) => !(r.kind === 'payment' && r.outTradeNo === a.outTradeNo));
+    const run = (await reconcile({ day, content: writeTradeBill(rest) }).expect(201)).body as Run;
+    expect(run.counts).toEqual({ matched: 4, missingOurs: 0, missingTheirs: 0, amountMismatch: 0 });
+    expect((await lines(run.id)).find((l) => l.ourRef === a.outTradeNo)).toMatchObject({
+      status: 'matched',
+      note: `on the statement of ${earlier}`,
+    });
+    expect(await mismatchCases()).toHaveLength(3);
+  });
 });

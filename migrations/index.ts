@@ -26,6 +26,7 @@ import { StateEnteredAt1764500000001 } from './1764500000001-state-entered-at.js
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
+import { Reconciliation1765000000010 } from './1765000000010-reconciliation.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -54,4 +55,5 @@ export const ALL_MIGRATIONS = [
   MoneyLedger1765000000000,
   MoneyTransfers1765000000001,
   MerchantSettlement1765000000002,
+  Reconciliation1765000000010,
 ];

@@ -124,7 +124,11 @@ describe('loadConfig', () => {
         notifyUrl: 'https://reloop.example.com/api/v1/webhooks/inbound/wechatpay',
       },
     });
-    expect(loadConfig({}).payments).toEqual({ provider: 'test-pay', wechatpay: null });
+    expect(loadConfig({}).payments).toEqual({
+      provider: 'test-pay',
+      wechatpay: null,
+      reconciliationCron: '30 10 * * *',
+    });
     expect(loadConfig({}).warnings.join()).toMatch(
       /test payment provider is on; it moves no money/,
     );

@@ -90,7 +90,12 @@ export interface AppConfig {
    * Money (issue 23): which payment provider takes payments, refunds and pays out.
    * 'test-pay' (the default outside production) moves no money and is refused in production.
    */
-  payments: { provider: PaymentProviderName; wechatpay: WeChatPayConfig | null };
+  payments: {
+    provider: PaymentProviderName;
+    wechatpay: WeChatPayConfig | null;
+    /** Cron pattern (China time) of the daily reconciliation of yesterday's statements. */
+    reconciliationCron: string;
+  };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -200,6 +205,7 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) RESALE_MAX_OPEN_RESERVATIONS?: number;
   @IsOptional() @IsIn(PAYMENT_PROVIDERS) PAYMENT_PROVIDER?: PaymentProviderName;
+  @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RECONCILIATION_CRON?: string;
   @IsOptional() @Matches(/^\d{6,20}$/) WECHATPAY_MCH_ID?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{4,40}$/) WECHATPAY_APP_ID?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_]{8,64}$/) WECHATPAY_MERCHANT_SERIAL?: string;
@@ -342,6 +348,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     payments: {
       provider: raw.PAYMENT_PROVIDER ?? 'test-pay',
       wechatpay: raw.PAYMENT_PROVIDER === 'wechatpay' ? weChatPayConfig(raw) : null,
+      // WeChat Pay makes yesterday's bill from 9:00 and advises fetching it after 10:00.
+      reconciliationCron: raw.RECONCILIATION_CRON ?? '30 10 * * *',
     },
     warnings,
   };
@@ -564,6 +572,7 @@ const KNOWN_KEYS = [
   'RESALE_RETURN_WINDOW_DAYS',
   'RESALE_MAX_OPEN_RESERVATIONS',
   'PAYMENT_PROVIDER',
+  'RECONCILIATION_CRON',
   'WECHATPAY_MCH_ID',
   'WECHATPAY_APP_ID',
   'WECHATPAY_MERCHANT_SERIAL',

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { ExecuteTransfer } from '../core/jobs/job-catalogue.js';
+import { ExecuteTransfer, ReconcileStatements } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { LedgerController } from './ledger/ledger.controller.js';
 import { LedgerService } from './ledger/ledger.service.js';
@@ -11,6 +11,8 @@ import { TestPaymentProvider } from './providers/test-provider.js';
 import { WeChatPayProvider } from './providers/wechatpay.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookVerifiers } from '../notifications/webhooks/inbound-verifiers.js';
+import { ReconciliationController } from './reconciliation/reconciliation.controller.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { SettlementController } from './settlement/settlement.controller.js';
 import { SettlementService } from './settlement/settlement.service.js';
 import { PayoutAccountsService } from './transfers/payout-accounts.service.js';
@@ -26,7 +28,12 @@ import { TransfersService } from './transfers/transfers.service.js';
  */
 @Module({
   imports: [NotificationsModule],
-  controllers: [LedgerController, TransfersController, SettlementController],
+  controllers: [
+    LedgerController,
+    TransfersController,
+    SettlementController,
+    ReconciliationController,
+  ],
   providers: [
     LedgerService,
     TestPaymentProvider,
@@ -57,6 +64,7 @@ import { TransfersService } from './transfers/transfers.service.js';
     TransfersService,
     PayoutAccountsService,
     SettlementService,
+    ReconciliationService,
   ],
   exports: [
     LedgerService,
@@ -75,10 +83,12 @@ export class MoneyModule implements OnModuleInit {
     private readonly verifiers: InboundWebhookVerifiers,
     private readonly hooks: TransferHooks,
     private readonly settlement: SettlementService,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(ExecuteTransfer, (p, ctx) => this.transfers.execute(p.transferId, ctx));
+    this.jobs.register(ReconcileStatements, (p) => this.reconciliation.runJob(p));
     this.hooks.register('settlement', {
       settled: (m, t) => this.settlement.onPayoutSettled(m, t),
     });

@@ -444,6 +444,7 @@ export class SaleOrdersService {
       ref: { kind: 'sale-order', id: order.id },
       memo: `payment of sale order ${order.id} (${event.provider} event ${event.eventId})`,
       currency: order.currency,
+      provider: { name: event.provider, ref: intentId },
       lines: [
         { account: account.providerClearing(event.provider), amountMinor: amount },
         { account: account.merchantPayable(order.merchantId), amountMinor: -amount },
@@ -464,6 +465,9 @@ export class SaleOrdersService {
       ref: { kind: 'sale-order', id: order.id },
       memo: `late payment of cancelled sale order ${order.id}: owed back to the buyer`,
       currency: order.currency,
+      ...(order.paymentIntentId
+        ? { provider: { name: provider, ref: order.paymentIntentId } }
+        : {}),
       lines: [
         { account: account.providerClearing(provider), amountMinor: amount },
         { account: account.refundsPayable(order.buyerId), amountMinor: -amount },

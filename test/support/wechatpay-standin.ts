@@ -1,5 +1,6 @@
 import {
   createCipheriv,
+  createHash,
   createSign,
   createVerify,
   generateKeyPairSync,
@@ -8,6 +9,7 @@ import {
 } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type TradeBillRow, writeTradeBill } from './wechat-trade-bill.js';
 
 /**
  * A local STAND-IN for WeChat Pay API v3, for tests only: it checks every request's
@@ -26,7 +28,14 @@ export class WeChatPayStandIn {
   readonly platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
   readonly orders = new Map<
     string,
-    { total: number; currency: string; paid: boolean; transactionId: string }
+    {
+      total: number;
+      currency: string;
+      paid: boolean;
+      transactionId: string;
+      paidAt: Date | null;
+      description: string;
+    }
   >();
   readonly refunds = new Map<string, Record<string, unknown>>();
   readonly transfers = new Map<string, Record<string, unknown>>();
@@ -36,8 +45,12 @@ export class WeChatPayStandIn {
   failNext = 0;
   /** Refunds answer PROCESSING instead of SUCCESS while set. */
   refundsProcessing = false;
-  /** The day's trade bill served by /v3/bill/tradebill. */
-  bill = '';
+  /** Trade bills by day (YYYY-MM-DD), served by /v3/bill/tradebill and its download. */
+  readonly bills = new Map<string, string>();
+  /** Days whose bill WeChat Pay is still making (STATEMENT_CREATING). */
+  readonly billsCreating = new Set<string>();
+  /** The next bill download is corrupted on the way (its SHA1 no longer matches). */
+  corruptNextDownload = false;
   private server: Server | null = null;
   port = 0;
 
@@ -124,6 +137,7 @@ export class WeChatPayStandIn {
     const order = this.orders.get(outTradeNo);
     if (!order) throw new Error(`no order ${outTradeNo} at the stand-in`);
     order.paid = true;
+    order.paidAt ??= new Date();
     const transaction = {
       mchid: this.mchId,
       appid: this.appId,
@@ -153,6 +167,55 @@ export class WeChatPayStandIn {
       resource: this.encrypt(JSON.stringify(transaction), 'transaction', opts.apiV3Key),
     });
     return { body, headers: this.signedHeaders(body, opts.signWith, opts.timestamp), id };
+  }
+
+  /**
+   * The rows of a day's trade bill (ALL) from what happened here: each paid order at its
+   * payment time, each refund at the time it was accepted (China time).
+   */
+  tradeBillRows(day: string): TradeBillRow[] {
+    const cst = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString();
+    const inDay = (d: Date) => cst(d).slice(0, 10) === day;
+    const time = (d: Date) => cst(d).slice(0, 19).replace('T', ' ');
+    const rows: Array<TradeBillRow & { at: number }> = [];
+    for (const [outTradeNo, o] of this.orders) {
+      if (!o.paid || !o.paidAt || !inDay(o.paidAt)) continue;
+      rows.push({
+        kind: 'payment',
+        time: time(o.paidAt),
+        at: o.paidAt.getTime(),
+        outTradeNo,
+        transactionId: o.transactionId,
+        amountMinor: o.total,
+        currency: o.currency,
+        description: o.description,
+      });
+    }
+    for (const r of this.refunds.values()) {
+      const at = new Date(String(r.create_time));
+      if (!inDay(at)) continue;
+      const amount = r.amount as { total: number; refund: number; currency: string };
+      rows.push({
+        kind: 'refund',
+        time: time(at),
+        at: at.getTime(),
+        outTradeNo: String(r.out_trade_no),
+        transactionId: String(r.transaction_id),
+        outRefundNo: String(r.out_refund_no),
+        refundId: String(r.refund_id),
+        amountMinor: amount.refund,
+        orderTotalMinor: amount.total,
+        currency: amount.currency,
+      });
+    }
+    return rows.sort((a, b) => a.at - b.at).map(({ at: _at, ...row }) => row);
+  }
+
+  /** Publishes a day's bill: the given rows (default: what happened here that day). */
+  publishBill(day: string, rows: TradeBillRow[] = this.tradeBillRows(day)): string {
+    const bill = writeTradeBill(rows, { mchId: this.mchId, appId: this.appId });
+    this.bills.set(day, bill);
+    return bill;
   }
 
   private verifyAuthorization(req: IncomingMessage, body: string): boolean {
@@ -199,6 +262,8 @@ export class WeChatPayStandIn {
           currency: String(body.amount.currency ?? 'CNY'),
           paid: false,
           transactionId: `42000${randomBytes(10).toString('hex').slice(0, 23)}`,
+          paidAt: null,
+          description: String(body.description ?? ''),
         });
       }
       return this.answer(res, 200, { code_url: `weixin://wxpay/bizpayurl?pr=${no.slice(0, 8)}` });
@@ -269,15 +334,29 @@ export class WeChatPayStandIn {
       return this.answer(res, 200, b);
     }
     if (req.method === 'GET' && path === '/v3/bill/tradebill') {
+      const day = url.searchParams.get('bill_date') ?? '';
+      if (url.searchParams.get('bill_type') !== 'ALL')
+        return this.answer(res, 400, { code: 'PARAM_ERROR', message: 'bill_type' });
+      if (this.billsCreating.has(day))
+        return this.answer(res, 400, { code: 'STATEMENT_CREATING', message: '账单生成中' });
+      const bill = this.bills.get(day);
+      if (bill === undefined)
+        return this.answer(res, 400, { code: 'NO_STATEMENT_EXIST', message: '账单文件不存在' });
       return this.answer(res, 200, {
-        download_url: `${this.baseUrl}/v3/billdownload/file?token=${url.searchParams.get('bill_date')}`,
+        download_url: `${this.baseUrl}/v3/billdownload/file?token=${encodeURIComponent(day)}`,
         hash_type: 'SHA1',
-        hash_value: '',
+        hash_value: createHash('sha1').update(bill, 'utf8').digest('hex'),
       });
     }
     if (req.method === 'GET' && path === '/v3/billdownload/file') {
+      // The file is not signed (WeChat Pay documents it so); the SHA1 above vouches for it.
+      let bill = this.bills.get(url.searchParams.get('token') ?? '') ?? '';
+      if (this.corruptNextDownload) {
+        this.corruptNextDownload = false;
+        bill = bill.replace('4', '5'); // one digit changed in transit
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(this.bill);
+      res.end(bill);
       return;
     }
     return this.answer(res, 404, { code: 'NOT_FOUND', message: path });

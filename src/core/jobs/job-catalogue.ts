@@ -374,6 +374,23 @@ export const ExecuteTransfer = defineJob<{ transferId: string }>('execute-transf
   backoff: { type: 'exponential', delay: 10_000 },
 });
 
+/**
+ * Reconcile payment providers' statements for a day (issue 23, point 5): each provider's file
+ * is fetched and matched line by line against the ledger; every mismatch opens a support case.
+ * Scheduled daily for yesterday (China time); retried while the provider is still making it.
+ */
+export const ReconcileStatements = defineJob<{
+  /** One provider, or null: every provider that publishes statements. */
+  provider: string | null;
+  /** YYYY-MM-DD, or null: yesterday in China time. */
+  day: string | null;
+  trigger: 'scheduled' | 'admin';
+}>('reconcile-statements', 'payments', {
+  // From 15 minutes, doubling: about 8 hours for a late statement.
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 15 * 60_000 },
+});
+
 /** Every job type the workers must be able to run (each has exactly one registered handler). */
 export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   NotifyOwner,
@@ -410,4 +427,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   VehicleMileageFlagged,
   WithdrawUncertifiedItem,
   ExecuteTransfer,
+  ReconcileStatements,
 ];

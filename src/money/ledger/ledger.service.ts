@@ -19,6 +19,12 @@ export interface JournalEntry {
   ref: { kind: string; id: string };
   memo: string;
   currency: string;
+  /**
+   * Money that moved at a payment provider: the provider and our number there (the payment's
+   * intent id, the refund request or transfer number) — what its statement lines carry, so
+   * reconciliation finds the entry of each line.
+   */
+  provider?: { name: string; ref: string };
   /** Debit positive, credit negative, integer minor units; they must sum to zero. */
   lines: Array<{ account: AccountRef; amountMinor: number }>;
 }
@@ -64,9 +70,17 @@ export class LedgerService {
     if (!/^[A-Z]{3}$/.test(entry.currency)) throw new Error(`bad currency ${entry.currency}`);
 
     const inserted = await m.query<Array<{ id: string }>>(
-      `INSERT INTO ledger_entries (kind, key, ref_kind, ref_id, memo) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (key) DO NOTHING RETURNING id`,
-      [entry.kind, entry.key, entry.ref.kind, entry.ref.id, entry.memo],
+      `INSERT INTO ledger_entries (kind, key, ref_kind, ref_id, memo, provider, provider_ref)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING RETURNING id`,
+      [
+        entry.kind,
+        entry.key,
+        entry.ref.kind,
+        entry.ref.id,
+        entry.memo,
+        entry.provider?.name ?? null,
+        entry.provider?.ref ?? null,
+      ],
     );
     if (inserted.length === 0) {
       const [row] = await m.query<Array<{ id: string }>>(

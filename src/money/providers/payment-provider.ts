@@ -30,8 +30,17 @@ export interface PaymentProvider {
    * here: the payment event, or a refusal (UnauthorizedException) that changes nothing.
    */
   verifyNotification?(headers: IncomingHttpHeaders, rawBody: Buffer): Promise<VerifiedNotification>;
-  /** The provider's daily statement file (its published bill format) as lines. */
-  parseStatement?(text: string): StatementLine[];
+  /**
+   * Reads the provider's statement file of a day (its published bill format): its lines and
+   * its own summary. A file that is not one (or does not add up) throws StatementFormatError.
+   */
+  parseStatement?(text: string): ProviderStatement;
+  /**
+   * Downloads the statement file of a day (YYYY-MM-DD, the provider's time zone); null when the
+   * provider has none because nothing happened that day. StatementNotReady while it is being
+   * made (asked again later).
+   */
+  fetchStatement?(day: string): Promise<string | null>;
 }
 
 export interface PaymentIntent {
@@ -93,6 +102,12 @@ export interface ProviderAnswer {
   raw: Record<string, unknown>;
 }
 
+/** A statement file read: its lines, and the count and totals it prints at its end. */
+export interface ProviderStatement {
+  lines: StatementLine[];
+  totals: { lines: number; paymentsMinor: number; refundsMinor: number };
+}
+
 /** One line of a provider's statement: a payment or a refund, in minor units. */
 export interface StatementLine {
   kind: 'payment' | 'refund';
@@ -101,6 +116,7 @@ export interface StatementLine {
   providerRef: string;
   amountMinor: number;
   currency: string;
+  /** When it happened at the provider (ISO 8601 with offset). */
   at: string;
   raw: Record<string, string>;
 }
@@ -111,4 +127,14 @@ export const PAYMENT_SUCCEEDED = 'payment.succeeded';
 /** A payee without an account at the provider: the payout waits until one is recorded. */
 export class PayeeAccountMissing extends Error {
   override name = 'PayeeAccountMissing';
+}
+
+/** A statement file that is not in the provider's format, or whose lines do not add up. */
+export class StatementFormatError extends Error {
+  override name = 'StatementFormatError';
+}
+
+/** The provider is still making the day's statement: ask again later. */
+export class StatementNotReady extends Error {
+  override name = 'StatementNotReady';
 }

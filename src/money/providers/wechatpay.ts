@@ -1,6 +1,7 @@
 import {
   constants,
   createDecipheriv,
+  createHash,
   createPrivateKey,
   createPublicKey,
   createSign,
@@ -19,10 +20,12 @@ import {
   type PaymentProvider,
   type PayoutRequest,
   type ProviderAnswer,
+  type ProviderStatement,
   type RefundRequest,
-  type StatementLine,
+  StatementNotReady,
   type VerifiedNotification,
 } from './payment-provider.js';
+import { parseWeChatTradeBill } from './wechat-bill.js';
 
 /** How far a signed answer's or notification's timestamp may be from our clock (seconds). */
 const MAX_SKEW_SECONDS = 300;
@@ -99,14 +102,6 @@ function header(headers: IncomingHttpHeaders | Headers, name: string): string | 
   }
   const v = (headers as IncomingHttpHeaders)[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** "12.34" yuan (the bill's format, two decimals) → 1234 fen, without floating point. */
-export function yuanToFen(text: string): number {
-  const m = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) throw new Error(`not an amount in yuan: ${JSON.stringify(text)}`);
-  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] ? -fen : fen;
 }
 
 class WeChatPayError extends Error {
@@ -391,8 +386,61 @@ export class WeChatPayProvider implements PaymentProvider {
     };
   }
 
-  parseStatement(text: string): StatementLine[] {
-    return parseWeChatTradeBill(text);
+  parseStatement(text: string): ProviderStatement {
+    return parseWeChatTradeBill(text, { mchId: this.c.mchId });
+  }
+
+  /**
+   * The day's trade bill (ALL: payments and refunds): `GET /v3/bill/tradebill` answers a
+   * download address and the file's SHA1; the file itself comes unsigned (as WeChat Pay
+   * documents), so its SHA1 must equal the signed answer's. No bill because nothing happened
+   * that day (NO_STATEMENT_EXIST): null. Still being made (before about 10:00 the next day):
+   * StatementNotReady.
+   */
+  async fetchStatement(day: string): Promise<string | null> {
+    let bill: { download_url?: string; hash_type?: string; hash_value?: string };
+    try {
+      bill = (
+        await this.call<typeof bill>(
+          'GET',
+          `/v3/bill/tradebill?bill_date=${encodeURIComponent(day)}&bill_type=ALL`,
+        )
+      ).data;
+    } catch (err) {
+      if (err instanceof WeChatPayError && err.code === 'NO_STATEMENT_EXIST') return null;
+      if (err instanceof WeChatPayError && err.code === 'STATEMENT_CREATING') {
+        throw new StatementNotReady(`WeChat Pay is still making the trade bill of ${day}`);
+      }
+      throw err;
+    }
+    if (!bill.download_url || bill.hash_type !== 'SHA1' || !bill.hash_value) {
+      throw new WeChatPayError(200, 'BAD_ANSWER', 'no download_url or SHA1 hash for the bill');
+    }
+    const url = new URL(bill.download_url);
+    const ours = new URL(this.c.baseUrl);
+    // Only WeChat Pay's own hosts get our signed request (the answer is signed, still).
+    const weChatHost =
+      url.protocol === 'https:' && /^api\d?\.mch\.weixin\.qq\.com$/.test(url.hostname);
+    if (url.origin !== ours.origin && !weChatHost) {
+      throw new WeChatPayError(200, 'BAD_ANSWER', `bill download from ${url.origin} refused`);
+    }
+    const pathAndQuery = `${url.pathname}${url.search}`;
+    const res = await fetch(url, {
+      headers: {
+        Accept: 'application/json',
+        'User-Agent': 'reloop',
+        Authorization: authorizationHeader(this.c, this.privateKey, 'GET', pathAndQuery, ''),
+      },
+      signal: AbortSignal.timeout(60_000),
+    });
+    const file = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) {
+      throw new WeChatPayError(res.status, 'DOWNLOAD_FAILED', file.toString('utf8').slice(0, 200));
+    }
+    if (createHash('sha1').update(file).digest('hex') !== bill.hash_value.toLowerCase()) {
+      throw new WeChatPayError(200, 'BAD_HASH', `the bill of ${day} does not match its SHA1`);
+    }
+    return file.toString('utf8');
   }
 }
 
@@ -400,9 +448,4 @@ export class WeChatPayProvider implements PaymentProvider {
 export function rfc3339(d: Date): string {
   const cst = new Date(d.getTime() + 8 * 3_600_000);
   return `${cst.toISOString().slice(0, 19)}+08:00`;
-}
-
-/** Filled in by the reconciliation step; a trade bill is read by its published columns. */
-export function parseWeChatTradeBill(_text: string): StatementLine[] {
-  throw new Error('WeChat Pay trade bills are not read yet');
 }

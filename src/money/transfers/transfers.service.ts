@@ -467,6 +467,7 @@ export class TransfersService {
         ref: { kind: done.sourceKind, id: done.sourceId },
         memo: `${done.kind} ${done.providerRef ?? ''} at ${done.provider}: ${done.reason}`,
         currency: done.currency,
+        provider: { name: done.provider, ref: transferNo(done) },
         lines: [
           {
             account: { kind: done.accountKind, party: done.partyId },

@@ -1,0 +1,712 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { QueueService } from '../../core/jobs/queue.service.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotFound } from '../../core/errors.js';
+import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { OpenSupportCase, ReconcileStatements } from '../../core/jobs/job-catalogue.js';
+import { job, type JobPayload, type OutboxJob } from '../../core/jobs/job-definition.js';
+import { OutboxService } from '../../core/outbox/outbox.service.js';
+import { accountCode, account } from '../ledger/accounts.js';
+import { PaymentProviders } from '../providers/payment-providers.js';
+import {
+  type PaymentProvider,
+  type ProviderStatement,
+  StatementFormatError,
+  type StatementLine,
+  StatementNotReady,
+} from '../providers/payment-provider.js';
+
+export type LineStatus = 'matched' | 'missing-ours' | 'missing-theirs' | 'amount-mismatch';
+export const LINE_STATUSES: LineStatus[] = [
+  'matched',
+  'missing-ours',
+  'missing-theirs',
+  'amount-mismatch',
+];
+
+export const RECONCILIATION_SCHEDULER_ID = 'reconcile-statements-daily';
+const DAY = 86_400_000;
+const CHINA = 8 * 3_600_000;
+
+/** The calendar day (YYYY-MM-DD) in China time of an instant. */
+export function chinaDay(at: Date): string {
+  return new Date(at.getTime() + CHINA).toISOString().slice(0, 10);
+}
+/** Midnight at the start of a day in China time. */
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+const nextDay = (day: string) => chinaDay(new Date(dayStart(day).getTime() + DAY));
+
+/** What we hold about one payment or refund at the provider. */
+interface OurRecord {
+  key: string;
+  kind: 'payment' | 'refund';
+  ref: string;
+  amountMinor: number;
+  currency: string;
+  at: Date;
+  entryId: string | null;
+  transferId: string | null;
+  recordKind: string;
+  recordId: string;
+}
+
+interface ReportLine {
+  status: LineStatus;
+  kind: 'payment' | 'refund';
+  ourRef: string;
+  providerRef: string | null;
+  theirAmountMinor: number | null;
+  ourAmountMinor: number | null;
+  currency: string;
+  theirAt: Date | null;
+  ourAt: Date | null;
+  entryId: string | null;
+  transferId: string | null;
+  recordKind: string | null;
+  recordId: string | null;
+  note: string | null;
+  raw: Record<string, string> | null;
+}
+
+interface RunRow {
+  id: string;
+  provider: string;
+  day: string;
+  source: 'upload' | 'provider';
+  trigger: 'admin' | 'scheduled';
+  file_sha256: string;
+  statement_lines: number;
+  matched: number;
+  missing_ours: number;
+  missing_theirs: number;
+  amount_mismatch: number;
+  totals: ProviderStatement['totals'];
+  requested_by: string | null;
+  created_at: Date;
+}
+
+interface LineRow {
+  id: string;
+  status: LineStatus;
+  kind: 'payment' | 'refund';
+  our_ref: string;
+  provider_ref: string | null;
+  their_amount_minor: string | null;
+  our_amount_minor: string | null;
+  currency: string;
+  their_at: Date | null;
+  our_at: Date | null;
+  at: Date;
+  ledger_entry_id: string | null;
+  transfer_id: string | null;
+  record_kind: string | null;
+  record_id: string | null;
+  note: string | null;
+  case_key: string | null;
+  raw: Record<string, string> | null;
+}
+
+function runView(r: RunRow) {
+  return {
+    id: r.id,
+    provider: r.provider,
+    day: r.day,
+    source: r.source,
+    trigger: r.trigger,
+    fileSha256: r.file_sha256,
+    statementLines: r.statement_lines,
+    counts: {
+      matched: r.matched,
+      missingOurs: r.missing_ours,
+      missingTheirs: r.missing_theirs,
+      amountMismatch: r.amount_mismatch,
+    },
+    /** The statement's own summary: line count, payments and refunds in minor units. */
+    totals: r.totals,
+    requestedBy: r.requested_by,
+    createdAt: r.created_at,
+  };
+}
+
+function lineView(r: LineRow) {
+  return {
+    id: r.id,
+    status: r.status,
+    kind: r.kind,
+    ourRef: r.our_ref,
+    providerRef: r.provider_ref,
+    theirAmountMinor: r.their_amount_minor === null ? null : Number(r.their_amount_minor),
+    ourAmountMinor: r.our_amount_minor === null ? null : Number(r.our_amount_minor),
+    currency: r.currency,
+    theirAt: r.their_at,
+    ourAt: r.our_at,
+    ledgerEntryId: r.ledger_entry_id,
+    transferId: r.transfer_id,
+    record: r.record_kind && r.record_id ? { kind: r.record_kind, id: r.record_id } : null,
+    note: r.note,
+    caseKey: r.case_key,
+    raw: r.raw,
+  };
+}
+
+/** A 32-hex transfer number back to the transfer's id (null if it is not one). */
+function transferIdOf(no: string): string | null {
+  const m = /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i.exec(no);
+  return m ? m.slice(1).join('-').toLowerCase() : null;
+}
+
+/**
+ * Daily reconciliation (issue 23, point 5). A provider's statement of a day — uploaded by an
+ * admin or fetched from the provider (daily, for yesterday) — is matched line by line against
+ * the ledger: each line's number (our payment intent or refund request number) finds the entry
+ * that moved that money at the provider, whatever day it was posted; our entries of the day
+ * that no statement line names are looked for in the statements of other days. Every line not
+ * matched opens a `reconciliation-mismatch` support case, one per line however often the day
+ * is run (its dedupe key is the line's number). Each run is kept, with its report.
+ */
+@Injectable()
+export class ReconciliationService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReconciliationService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly queues: QueueService,
+    @Inject(PaymentProviders) private readonly providers: PaymentProviders,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.mode === 'api') return; // workers own the schedule
+    // Not awaited: with Redis down the queue waits for it, and start-up must not.
+    void this.queues
+      .queue(ReconcileStatements.queue)
+      .upsertJobScheduler(
+        RECONCILIATION_SCHEDULER_ID,
+        { pattern: this.config.payments.reconciliationCron, tz: 'Asia/Shanghai' },
+        {
+          name: ReconcileStatements.name,
+          data: { payload: { provider: null, day: null, trigger: 'scheduled' } },
+          opts: {
+            attempts: ReconcileStatements.options.attempts,
+            backoff: ReconcileStatements.options.backoff,
+          },
+        },
+      )
+      .catch((err: Error) =>
+        this.logger.warn(`Could not schedule the daily reconciliation: ${err.message}`),
+      );
+  }
+
+  /** Reconciles a day: the uploaded statement, or else the one fetched from the provider. */
+  async reconcile(r: {
+    provider?: string;
+    day: string;
+    content?: string;
+    trigger: 'admin' | 'scheduled';
+    requestedBy: string | null;
+  }) {
+    const provider = this.statementProvider(r.provider ?? this.providers.active.name);
+    if (r.day >= chinaDay(new Date())) {
+      throw new BadRequestException(
+        `A day's statement is published the next day: ${r.day} is not over yet (China time)`,
+      );
+    }
+    let text: string | null;
+    if (r.content !== undefined) {
+      text = r.content;
+    } else {
+      text = await this.fetch(provider, r.day);
+    }
+    let statement: ProviderStatement;
+    try {
+      statement =
+        text === null
+          ? { lines: [], totals: { lines: 0, paymentsMinor: 0, refundsMinor: 0 } }
+          : provider.parseStatement!(text);
+    } catch (err) {
+      if (err instanceof StatementFormatError) {
+        throw new BadRequestException(`${provider.name} statement refused: ${err.message}`);
+      }
+      throw err;
+    }
+    const start = dayStart(r.day);
+    const end = dayStart(nextDay(r.day));
+    for (const line of statement.lines) {
+      const at = new Date(line.at);
+      if (at < start || at >= end) {
+        throw new BadRequestException(
+          `${provider.name} statement refused: it holds a line of ${chinaDay(at)} (${line.ourRef}), so it is not the statement of ${r.day}`,
+        );
+      }
+    }
+    const sha256 = createHash('sha256')
+      .update(text ?? '')
+      .digest('hex');
+    return this.dataSource.transaction(async (m) => {
+      const [lock] = await m.query<Array<{ locked: boolean }>>(
+        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+        [`reconciliation:${provider.name}:${r.day}`],
+      );
+      if (!lock.locked) {
+        throw new ConflictException(
+          `A reconciliation of ${r.day} at ${provider.name} is running: see its report when it ends`,
+        );
+      }
+      const lines = await this.match(m, provider.name, r.day, statement.lines);
+      const count = (s: LineStatus) => lines.filter((l) => l.status === s).length;
+      const [run] = await m.query<RunRow[]>(
+        `INSERT INTO reconciliation_runs (provider, day, source, trigger, file_sha256,
+           statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
+           requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
+         RETURNING id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
+           statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
+           requested_by, created_at`,
+        [
+          provider.name,
+          r.day,
+          r.content !== undefined ? 'upload' : 'provider',
+          r.trigger,
+          sha256,
+          statement.lines.length,
+          count('matched'),
+          count('missing-ours'),
+          count('missing-theirs'),
+          count('amount-mismatch'),
+          JSON.stringify(statement.totals),
+          r.requestedBy,
+        ],
+      );
+      await this.insertLines(m, run.id, provider.name, lines);
+      await this.outbox.write(
+        m,
+        lines
+          .filter((l) => l.status !== 'matched')
+          .map((l) => this.caseJob(provider.name, r.day, run.id, l)),
+      );
+      this.logger.log(
+        `Reconciled ${provider.name} ${r.day}: ${count('matched')} matched, ${count('missing-ours')} missing on our side, ${count('missing-theirs')} missing on theirs, ${count('amount-mismatch')} amount mismatches`,
+      );
+      return runView(run);
+    });
+  }
+
+  /** The scheduled job: yesterday's statement (China time) of every provider that has them. */
+  async runJob(p: JobPayload<typeof ReconcileStatements>): Promise<void> {
+    const day = p.day ?? chinaDay(new Date(Date.now() - DAY));
+    const providers = p.provider
+      ? [this.statementProvider(p.provider)]
+      : this.providers.all().filter((x) => x.fetchStatement && x.parseStatement);
+    for (const provider of providers) {
+      if (p.trigger === 'scheduled') {
+        // A retried job does not run again the providers it already reconciled.
+        const [done] = await this.dataSource.query<unknown[]>(
+          `SELECT 1 FROM reconciliation_runs WHERE provider = $1 AND day = $2 AND trigger = 'scheduled'`,
+          [provider.name, day],
+        );
+        if (done) continue;
+      }
+      await this.reconcile({ provider: provider.name, day, trigger: p.trigger, requestedBy: null });
+    }
+  }
+
+  private statementProvider(name: string): PaymentProvider {
+    let provider: PaymentProvider;
+    try {
+      provider = this.providers.get(name);
+    } catch {
+      throw new BadRequestException(`Payment provider ${name} is not configured`);
+    }
+    if (!provider.parseStatement) {
+      throw new BadRequestException(`Payment provider ${name} publishes no statement to reconcile`);
+    }
+    return provider;
+  }
+
+  private async fetch(provider: PaymentProvider, day: string): Promise<string | null> {
+    if (!provider.fetchStatement) {
+      throw new BadRequestException(
+        `Payment provider ${provider.name} has no statement to fetch: upload its file as content`,
+      );
+    }
+    try {
+      return await provider.fetchStatement(day);
+    } catch (err) {
+      if (err instanceof StatementNotReady) {
+        throw new ServiceUnavailableException(`${err.message}: try again later`);
+      }
+      throw new ServiceUnavailableException(
+        `Could not fetch the statement of ${day} from ${provider.name}: ${(err as Error).message}`.slice(
+          0,
+          500,
+        ),
+      );
+    }
+  }
+
+  /** The report: each statement line against our records, then our records of the day left. */
+  private async match(
+    m: EntityManager,
+    provider: string,
+    day: string,
+    statement: StatementLine[],
+  ): Promise<ReportLine[]> {
+    const keyOf = (kind: string, ref: string) => `${kind}:${ref}`;
+    const clearing = accountCode(account.providerClearing(provider));
+    const theirKeys = statement.map((l) => keyOf(l.kind, l.ourRef));
+    // Entries that moved money at this provider: those of the day, and those the lines name.
+    const entries = await m.query<
+      Array<{
+        id: string;
+        kind: 'payment' | 'refund';
+        ref: string;
+        ref_kind: string;
+        ref_id: string;
+        posted_at: Date;
+        amount: string;
+        currency: string;
+      }>
+    >(
+      `SELECT e.id, e.kind, e.provider_ref AS ref, e.ref_kind, e.ref_id, e.posted_at,
+              abs(l.amount_minor) AS amount, l.currency
+         FROM ledger_entries e
+         JOIN ledger_lines l ON l.entry_id = e.id
+         JOIN ledger_accounts a ON a.id = l.account_id AND a.code = $1
+        WHERE e.provider = $2 AND e.kind IN ('payment', 'refund') AND e.provider_ref IS NOT NULL
+          AND ((e.posted_at >= $3 AND e.posted_at < $4)
+               OR (e.kind || ':' || e.provider_ref) = ANY($5::text[]))`,
+      [clearing, provider, dayStart(day), dayStart(nextDay(day)), theirKeys],
+    );
+    const ours = new Map<string, OurRecord>(
+      entries.map((e) => [
+        keyOf(e.kind, e.ref),
+        {
+          key: keyOf(e.kind, e.ref),
+          kind: e.kind,
+          ref: e.ref,
+          amountMinor: Number(e.amount),
+          currency: e.currency,
+          at: e.posted_at,
+          entryId: e.id,
+          transferId: null,
+          recordKind: e.ref_kind,
+          recordId: e.ref_id,
+        },
+      ]),
+    );
+    // Refunds the provider accepted that our ledger has not posted yet: still at the provider
+    // (processing), or given up on our side (failed).
+    const openRefunds = statement
+      .filter((l) => l.kind === 'refund' && !ours.has(keyOf('refund', l.ourRef)))
+      .map((l) => transferIdOf(l.ourRef))
+      .filter((id): id is string => id !== null);
+    const transfers = new Map(
+      (openRefunds.length
+        ? await m.query<
+            Array<{
+              id: string;
+              state: string;
+              amount_minor: string;
+              currency: string;
+              source_kind: string;
+              source_id: string;
+              created_at: Date;
+            }>
+          >(
+            `SELECT id, state, amount_minor, currency, source_kind, source_id, created_at
+               FROM money_transfers WHERE kind = 'refund' AND provider = $1 AND id = ANY($2::uuid[])`,
+            [provider, openRefunds],
+          )
+        : []
+      ).map((t) => [t.id.replace(/-/g, ''), t]),
+    );
+
+    const report: ReportLine[] = [];
+    const used = new Set<string>();
+    for (const line of statement) {
+      const key = keyOf(line.kind, line.ourRef);
+      const theirs = {
+        kind: line.kind,
+        ourRef: line.ourRef,
+        providerRef: line.providerRef || null,
+        theirAmountMinor: line.amountMinor,
+        theirAt: new Date(line.at),
+        raw: line.raw,
+      };
+      const record = ours.get(key);
+      if (record && !used.has(key)) {
+        used.add(key);
+        report.push({ ...theirs, ...compare(line, record), ...ourSide(record), note: null });
+        continue;
+      }
+      const transfer = line.kind === 'refund' ? transfers.get(line.ourRef) : undefined;
+      if (transfer && transfer.state !== 'failed' && !used.has(key)) {
+        used.add(key);
+        const record = {
+          amountMinor: Number(transfer.amount_minor),
+          currency: transfer.currency,
+        };
+        report.push({
+          ...theirs,
+          ...compare(line, record),
+          currency: line.currency,
+          ourAmountMinor: record.amountMinor,
+          ourAt: transfer.created_at,
+          entryId: null,
+          transferId: transfer.id,
+          recordKind: transfer.source_kind,
+          recordId: transfer.source_id,
+          note: `refund ${transfer.state} on our side: posted to the ledger when the provider confirms it`,
+        });
+        continue;
+      }
+      report.push({
+        ...theirs,
+        status: 'missing-ours',
+        currency: line.currency,
+        ourAmountMinor: null,
+        ourAt: null,
+        entryId: null,
+        transferId: transfer?.id ?? null,
+        recordKind: transfer?.source_kind ?? null,
+        recordId: transfer?.source_id ?? null,
+        note: used.has(key)
+          ? 'the statement has this line twice'
+          : transfer
+            ? 'the refund failed on our side, but the provider accepted it'
+            : null,
+      });
+    }
+
+    // Our entries of the day no line of this statement names: on another day's statement?
+    const start = dayStart(day);
+    const end = dayStart(nextDay(day));
+    const left = [...ours.values()].filter((o) => !used.has(o.key) && o.at >= start && o.at < end);
+    const elsewhere = new Map(
+      (left.length
+        ? await m.query<
+            Array<{
+              key: string;
+              day: string;
+              provider_ref: string | null;
+              their_amount_minor: string;
+              currency: string;
+              their_at: Date;
+            }>
+          >(
+            `WITH latest AS (
+               SELECT DISTINCT ON (day) id, day FROM reconciliation_runs
+                WHERE provider = $1 AND day <> $2 ORDER BY day, created_at DESC)
+             SELECT l.kind || ':' || l.our_ref AS key, to_char(latest.day, 'YYYY-MM-DD') AS day,
+                    l.provider_ref, l.their_amount_minor, l.currency, l.their_at
+               FROM reconciliation_lines l JOIN latest ON latest.id = l.run_id
+              WHERE l.their_amount_minor IS NOT NULL AND (l.kind || ':' || l.our_ref) = ANY($3::text[])`,
+            [provider, day, left.map((o) => o.key)],
+          )
+        : []
+      ).map((r) => [r.key, r]),
+    );
+    for (const o of left) {
+      const other = elsewhere.get(o.key);
+      if (other) {
+        const line = {
+          amountMinor: Number(other.their_amount_minor),
+          currency: other.currency,
+        };
+        report.push({
+          kind: o.kind,
+          ourRef: o.ref,
+          providerRef: other.provider_ref,
+          theirAmountMinor: line.amountMinor,
+          theirAt: other.their_at,
+          raw: null,
+          ...compare(line, o),
+          ...ourSide(o),
+          note: `on the statement of ${other.day}`,
+        });
+      } else {
+        report.push({
+          kind: o.kind,
+          ourRef: o.ref,
+          providerRef: null,
+          theirAmountMinor: null,
+          theirAt: null,
+          raw: null,
+          status: 'missing-theirs',
+          ...ourSide(o),
+          note: null,
+        });
+      }
+    }
+    return report;
+  }
+
+  private async insertLines(
+    m: EntityManager,
+    runId: string,
+    provider: string,
+    lines: ReportLine[],
+  ) {
+    for (let i = 0; i < lines.length; i += 500) {
+      const chunk = lines.slice(i, i + 500);
+      const values: unknown[] = [];
+      const tuples = chunk.map((l) => {
+        const row = [
+          runId,
+          l.status,
+          l.kind,
+          l.ourRef,
+          l.providerRef,
+          l.theirAmountMinor,
+          l.ourAmountMinor,
+          l.currency,
+          l.theirAt,
+          l.ourAt,
+          l.theirAt ?? l.ourAt ?? new Date(),
+          l.entryId,
+          l.transferId,
+          l.recordKind,
+          l.recordId,
+          l.note,
+          l.status === 'matched' ? null : caseKey(provider, l),
+          l.raw === null ? null : JSON.stringify(l.raw),
+        ];
+        const b = values.length;
+        values.push(...row);
+        return `(${row.map((_, j) => `$${b + j + 1}`).join(', ')})`;
+      });
+      await m.query(
+        `INSERT INTO reconciliation_lines (run_id, status, kind, our_ref, provider_ref,
+           their_amount_minor, our_amount_minor, currency, their_at, our_at, at, ledger_entry_id,
+           transfer_id, record_kind, record_id, note, case_key, raw)
+         VALUES ${tuples.join(', ')}`,
+        values,
+      );
+    }
+  }
+
+  private caseJob(provider: string, day: string, runId: string, l: ReportLine): OutboxJob {
+    const what = `${l.kind} ${l.ourRef}`;
+    const amount = (v: number | null) => (v === null ? 'nothing' : `${v} ${l.currency}`);
+    const summary =
+      l.status === 'missing-ours'
+        ? `${provider} statement of ${day}: ${what} (${amount(l.theirAmountMinor)}) is not in our ledger`
+        : l.status === 'missing-theirs'
+          ? `${provider} statement of ${day}: our ${what} (${amount(l.ourAmountMinor)}) is not on the provider's statement`
+          : `${provider} statement of ${day}: ${what} is ${amount(l.theirAmountMinor)} at the provider, ${amount(l.ourAmountMinor)} in our ledger`;
+    return job(OpenSupportCase, {
+      kind: 'reconciliation-mismatch',
+      dedupeKey: caseKey(provider, l),
+      summary: summary.slice(0, 500),
+      itemIds: [],
+      orderRef:
+        l.recordKind === 'sale-order' && l.recordId ? { kind: 'sale-order', id: l.recordId } : null,
+      customerId: null,
+      detail: {
+        provider,
+        day,
+        runId,
+        status: l.status,
+        kind: l.kind,
+        ourRef: l.ourRef,
+        providerRef: l.providerRef,
+        theirAmountMinor: l.theirAmountMinor,
+        ourAmountMinor: l.ourAmountMinor,
+        currency: l.currency,
+        ledgerEntryId: l.entryId,
+        transferId: l.transferId,
+        ...(l.note ? { note: l.note } : {}),
+      },
+    });
+  }
+
+  // ---- reading the reports ----------------------------------------------------------------
+
+  async list(q: { provider?: string; day?: string; limit?: number; cursor?: string }) {
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const rows = await this.dataSource.query<RunRow[]>(
+      `SELECT id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
+              statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
+              requested_by, created_at
+         FROM reconciliation_runs
+        WHERE ($1::text IS NULL OR provider = $1) AND ($2::date IS NULL OR day = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [q.provider ?? null, q.day ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+    );
+    return toPage(rows, limit, runView, (r) => r.created_at);
+  }
+
+  async get(id: string) {
+    const [row] = await this.dataSource.query<RunRow[]>(
+      `SELECT id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
+              statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
+              requested_by, created_at
+         FROM reconciliation_runs WHERE id = $1`,
+      [id],
+    );
+    if (!row) throw new NotFound('Reconciliation', id);
+    return runView(row);
+  }
+
+  /** A run's report, newest line first (their time, or ours where they have none). */
+  async lines(
+    id: string,
+    q: { status?: LineStatus; kind?: 'payment' | 'refund'; limit?: number; cursor?: string },
+  ) {
+    await this.get(id);
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    const rows = await this.dataSource.query<LineRow[]>(
+      `SELECT * FROM reconciliation_lines
+        WHERE run_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3)
+          AND ($4::timestamptz IS NULL OR (at, id) < ($4::timestamptz, $5::uuid))
+        ORDER BY at DESC, id DESC LIMIT $6`,
+      [id, q.status ?? null, q.kind ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+    );
+    return toPage(rows, limit, lineView, (r) => r.at);
+  }
+}
+
+/** One case per statement line (its kind and number), whichever day's run finds it. */
+function caseKey(provider: string, l: Pick<ReportLine, 'kind' | 'ourRef'>): string {
+  return `reconciliation:${provider}:${l.kind}:${l.ourRef}`;
+}
+
+function compare(
+  theirs: { amountMinor: number; currency: string },
+  ours: { amountMinor: number; currency: string },
+): { status: LineStatus; currency: string } {
+  return {
+    status:
+      theirs.amountMinor === ours.amountMinor && theirs.currency === ours.currency
+        ? 'matched'
+        : 'amount-mismatch',
+    currency: ours.currency,
+  };
+}
+
+function ourSide(o: OurRecord) {
+  return {
+    currency: o.currency,
+    ourAmountMinor: o.amountMinor,
+    ourAt: o.at,
+    entryId: o.entryId,
+    transferId: o.transferId,
+    recordKind: o.recordKind,
+    recordId: o.recordId,
+  };
+}

@@ -91,6 +91,11 @@ export interface AppConfig {
    * 'test-pay' (the default outside production) moves no money and is refused in production.
    */
   payments: { provider: PaymentProviderName; wechatpay: WeChatPayConfig | null };
+  /**
+   * The operations port (issue 25): Prometheus `/metrics` and the process's `/health` (with its
+   * queues, for workers), apart from the API so it is never exposed with it. Port 0: off.
+   */
+  metrics: { port: number; host: string };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -131,6 +136,8 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
   @IsOptional() @IsString() HOST?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
+  @IsOptional() @IsString() METRICS_HOST?: string;
   @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
@@ -343,6 +350,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       provider: raw.PAYMENT_PROVIDER ?? 'test-pay',
       wechatpay: raw.PAYMENT_PROVIDER === 'wechatpay' ? weChatPayConfig(raw) : null,
     },
+    // Off under test by default: test processes run side by side and would fight for the port.
+    metrics: {
+      port: raw.METRICS_PORT ?? (nodeEnv === 'test' ? 0 : 9464),
+      host: raw.METRICS_HOST ?? '127.0.0.1',
+    },
     warnings,
   };
 }
@@ -523,6 +535,8 @@ const KNOWN_KEYS = [
   'RELOOP_MODE',
   'HOST',
   'PORT',
+  'METRICS_PORT',
+  'METRICS_HOST',
   'DATABASE_URL',
   'REDIS_URL',
   'QUEUE_PREFIX',

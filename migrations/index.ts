@@ -23,6 +23,7 @@ import { ItemOwnerships1764400000000 } from './1764400000000-item-ownerships.js'
 import { SaleOrderComplete1764600000000 } from './1764600000000-sale-order-complete.js';
 import { TradeInOffPath1764500000000 } from './1764500000000-trade-in-off-path.js';
 import { StateEnteredAt1764500000001 } from './1764500000001-state-entered-at.js';
+import { Ops1764900000000 } from './1764900000000-ops.js';
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
@@ -52,6 +53,7 @@ export const ALL_MIGRATIONS = [
   TradeInOffPath1764500000000,
   StateEnteredAt1764500000001,
   SaleOrderComplete1764600000000,
+  Ops1764900000000,
   MoneyLedger1765000000000,
   MoneyTransfers1765000000001,
   MerchantSettlement1765000000002,

@@ -21,6 +21,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { GradingModule } from './grading/grading.module.js';
 import { HealthController } from './platform/health.controller.js';
 import { httpLogOptions } from './platform/logging.js';
+import { OpsServer } from './platform/ops-server.js';
 import { QueueDashboardController } from './platform/queue-dashboard.js';
 import { RedisModule } from './platform/redis.provider.js';
 import { ServiceAreasModule } from './service-areas/service-areas.module.js';
@@ -90,6 +91,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+        OpsServer,
       ],
     };
   }

@@ -12,6 +12,8 @@ import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
+import { MetricsService } from './core/metrics/metrics.service.js';
+import { OpsServer } from './platform/ops-server.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
 import { documentValidationLimits } from './core/http/openapi-limits.js';
@@ -98,6 +100,19 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
+  // Latency per route pattern (`/api/v1/pickups/:id`), never the raw URL: ids and unknown
+  // paths would make a series per request.
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -183,6 +198,23 @@ export async function createWorkerContext(config: AppConfig): Promise<INestAppli
   return app;
 }
 
+/** Opens the operations port (metrics, process health) unless METRICS_PORT=0. */
+async function openOpsPort(ctx: INestApplicationContext, config: AppConfig): Promise<string> {
+  if (config.metrics.port === 0) return 'off (METRICS_PORT=0)';
+  try {
+    const port = await ctx.get(OpsServer).listen(config.metrics.port, config.metrics.host);
+    return `http://${config.metrics.host}:${port}/metrics`;
+  } catch (err) {
+    // A second local instance on the same machine: run without it rather than not at all.
+    ctx
+      .get(Logger)
+      .warn(
+        `Metrics and health port ${config.metrics.host}:${config.metrics.port} not opened (${(err as Error).message}): set METRICS_PORT to a free port, or 0 to turn it off`,
+      );
+    return 'not opened';
+  }
+}
+
 /** Starts this process in its mode; API and workers share one build (spec §6). */
 export async function start(config: AppConfig): Promise<INestApplicationContext> {
   await prepare(config);
@@ -190,15 +222,17 @@ export async function start(config: AppConfig): Promise<INestApplicationContext>
     const ctx = await createWorkerContext(config);
     await ctx.init();
     for (const w of config.warnings) ctx.get(Logger).warn(w);
-    ctx.get(Logger).log('Reloop workers started');
+    const ops = await openOpsPort(ctx, config);
+    ctx.get(Logger).log(`Reloop workers started (metrics and health: ${ops})`);
     return ctx;
   }
   const app = await createHttpApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);
+  const ops = await openOpsPort(app, config);
   logger.log(
-    `Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs)`,
+    `Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs; metrics and health: ${ops})`,
   );
   return app;
 }

@@ -1,5 +1,6 @@
-// Entry point: `node dist/src/main.js [api|worker|all|station]` (default: all, for one machine).
-// `station` is the wiping station on the machine the drives are plugged into (docs/erasure.md).
+// Entry point: `node dist/src/main.js [api|worker|all|station|health]` (default: all, for one
+// machine). `station` is the wiping station on the machine the drives are plugged into
+// (docs/erasure.md); `health` asks the running process on this machine (container HEALTHCHECK).
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/app-config.js';
 
@@ -8,6 +9,10 @@ try {
     const { stationCli } = await import('./station/cli.js');
     await stationCli(process.argv.slice(3), process.env);
     process.exit(0);
+  }
+  if (process.argv[2] === 'health') {
+    const { healthCli } = await import('./platform/health-cli.js');
+    process.exit(await healthCli(process.argv.slice(3), process.env));
   }
   const config = loadConfig(process.env, process.argv[2]);
   // Loaded here, not at the top: the station mode never needs the platform's modules.

@@ -96,6 +96,25 @@ export interface AppConfig {
     /** Cron pattern (China time) of the daily reconciliation of yesterday's statements. */
     reconciliationCron: string;
   };
+  /**
+   * The operations port (issue 25): Prometheus `/metrics` and the process's `/health` (with its
+   * queues, for workers), apart from the API so it is never exposed with it. Port 0: off.
+   */
+  metrics: { port: number; host: string };
+  /**
+   * Owner notifications (issue 25): 'smtp' sends e-mail through `smtpUrl`; 'database' only
+   * records them (the default when no SMTP server is set: development and tests).
+   */
+  notifications: { channel: 'smtp' | 'database'; smtpUrl: string | null; from: string };
+  /** Retention (issue 25): how long finished rows are kept before the daily pruning. */
+  retention: {
+    cron: string;
+    outboxCompletedDays: number;
+    outboxFailedDays: number;
+    idempotencyKeyHours: number;
+    webhookDeliveredDays: number;
+    failedJobDays: number;
+  };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -136,6 +155,19 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
   @IsOptional() @IsString() HOST?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
+  @IsOptional() @IsString() METRICS_HOST?: string;
+  @IsOptional() @IsIn(['smtp', 'database']) NOTIFY_CHANNEL?: 'smtp' | 'database';
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  SMTP_URL?: string;
+  @IsOptional() @IsString() @MinLength(3) SMTP_FROM?: string;
+  @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RETENTION_CRON?: string;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_FAILED_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(1) RETENTION_IDEMPOTENCY_HOURS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_WEBHOOK_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_FAILED_JOB_DAYS?: number;
   @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
@@ -351,7 +383,46 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       // WeChat Pay makes yesterday's bill from 9:00 and advises fetching it after 10:00.
       reconciliationCron: raw.RECONCILIATION_CRON ?? '30 10 * * *',
     },
+    // Off under test by default: test processes run side by side and would fight for the port.
+    metrics: {
+      port: raw.METRICS_PORT ?? (nodeEnv === 'test' ? 0 : 9464),
+      host: raw.METRICS_HOST ?? '127.0.0.1',
+    },
+    notifications: notificationSettings(raw, nodeEnv, warnings),
+    retention: {
+      cron: raw.RETENTION_CRON ?? '30 4 * * *',
+      outboxCompletedDays: raw.RETENTION_OUTBOX_DAYS ?? 7,
+      outboxFailedDays: raw.RETENTION_OUTBOX_FAILED_DAYS ?? 90,
+      // Keys answer retries of one request: a day covers any client's retry policy.
+      idempotencyKeyHours: raw.RETENTION_IDEMPOTENCY_HOURS ?? 24,
+      webhookDeliveredDays: raw.RETENTION_WEBHOOK_DAYS ?? 30,
+      failedJobDays: raw.RETENTION_FAILED_JOB_DAYS ?? 30,
+    },
     warnings,
+  };
+}
+
+/** NOTIFY_CHANNEL / SMTP_URL / SMTP_FROM: e-mail when an SMTP server is set, else a record. */
+function notificationSettings(
+  raw: EnvironmentVariables,
+  nodeEnv: NodeEnv,
+  warnings: string[],
+): AppConfig['notifications'] {
+  const channel = raw.NOTIFY_CHANNEL ?? (raw.SMTP_URL ? 'smtp' : 'database');
+  if (channel === 'smtp' && !raw.SMTP_URL) {
+    throw new ConfigError(
+      'NOTIFY_CHANNEL=smtp needs SMTP_URL, e.g. smtps://user:password@smtp.example.com:465',
+    );
+  }
+  if (channel === 'database' && nodeEnv !== 'test') {
+    warnings.push(
+      'Owner notifications are recorded in owner_notifications but not sent: set SMTP_URL (and SMTP_FROM) to e-mail them',
+    );
+  }
+  return {
+    channel,
+    smtpUrl: raw.SMTP_URL ?? null,
+    from: raw.SMTP_FROM ?? 'Reloop <no-reply@reloop.local>',
   };
 }
 
@@ -531,6 +602,17 @@ const KNOWN_KEYS = [
   'RELOOP_MODE',
   'HOST',
   'PORT',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'NOTIFY_CHANNEL',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'RETENTION_CRON',
+  'RETENTION_OUTBOX_DAYS',
+  'RETENTION_OUTBOX_FAILED_DAYS',
+  'RETENTION_IDEMPOTENCY_HOURS',
+  'RETENTION_WEBHOOK_DAYS',
+  'RETENTION_FAILED_JOB_DAYS',
   'DATABASE_URL',
   'REDIS_URL',
   'QUEUE_PREFIX',

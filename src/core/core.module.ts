@@ -20,6 +20,7 @@ import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
 import { SweepStuckWork } from './jobs/job-catalogue.js';
 import { JobHandlerRegistry } from './jobs/job-handler.registry.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { QueueService } from './jobs/queue.service.js';
 import { OutboxEntry } from './outbox/outbox.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
@@ -40,6 +41,7 @@ const SERVICES = [
   ItemsService,
   IdempotencyInterceptor,
   StuckWorkService,
+  MetricsService,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */

@@ -138,6 +138,10 @@ export class PickupsService {
           jobs: (p) => [
             ...shipmentUpdate(p, 'scheduled', { at: this.clock.now() }),
             ...this.afterBooking(p),
+            // The owner or buyer hands the parcel over: tell them when the courier comes.
+            ...(p.direction !== 'return-to-owner'
+              ? notifyCustomer(p, 'pickup-scheduled', { promisedWindow: windowOf(p) })
+              : []),
           ],
         });
       });
@@ -287,6 +291,8 @@ export class PickupsService {
       action: 'start',
       actor,
       expectedVersion: version,
+      jobs: (started) =>
+        notifyCustomer(started, 'pickup-en-route', { promisedWindow: windowOf(started) }),
     });
     return (await this.views(actor, [p]))[0];
   }

@@ -1,10 +1,15 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DeliverWebhook, NotifyOwner, PublishWebhookEvent } from '../core/jobs/job-catalogue.js';
 import type { JobContext } from '../core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { NotificationChannelProvider } from './channels.js';
+import {
+  NotificationPreferencesController,
+  NotificationPreferencesService,
+} from './notification-preferences.js';
 import { OwnerNotification } from './owner-notification.entity.js';
+import { OwnerNotifier } from './owner-notifier.service.js';
 import { InboundWebhookHandlers } from './webhooks/inbound-handlers.registry.js';
 import { InboundWebhooksService } from './webhooks/inbound.service.js';
 import { InboundWebhookVerifiers } from './webhooks/inbound-verifiers.js';
@@ -18,37 +23,6 @@ import {
 } from './webhooks/webhook.entities.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
-
-/** Where owner messages go. The default writes them to the database; a real SMS or e-mail
- *  gateway implements the same interface. */
-export interface OwnerNotificationProvider {
-  send(message: {
-    jobId: string;
-    userId: string;
-    template: string;
-    params: Record<string, unknown>;
-  }): Promise<void>;
-}
-
-@Injectable()
-export class DatabaseNotificationProvider implements OwnerNotificationProvider {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async send(message: {
-    jobId: string;
-    userId: string;
-    template: string;
-    params: Record<string, unknown>;
-  }) {
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(OwnerNotification)
-      .values({ ...message, channel: 'database' } as never)
-      .orIgnore() // the same job delivered twice: one message
-      .execute();
-  }
-}
 
 /**
  * Owner notifications (SMS / e-mail through a provider) and webhooks: signed outbound events to
@@ -67,9 +41,11 @@ export class DatabaseNotificationProvider implements OwnerNotificationProvider {
       InboundWebhook,
     ]),
   ],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, NotificationPreferencesController],
   providers: [
-    DatabaseNotificationProvider,
+    NotificationChannelProvider,
+    OwnerNotifier,
+    NotificationPreferencesService,
     WebhooksService,
     InboundWebhooksService,
     InboundWebhookHandlers,
@@ -77,23 +53,18 @@ export class DatabaseNotificationProvider implements OwnerNotificationProvider {
     InboundRawBodyCapture,
   ],
   // InboundWebhooksService: resale's test-mode payment runs its confirmation through it.
-  exports: [
-    DatabaseNotificationProvider,
-    InboundWebhookHandlers,
-    InboundWebhookVerifiers,
-    InboundWebhooksService,
-  ],
+  exports: [InboundWebhookHandlers, InboundWebhookVerifiers, InboundWebhooksService],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobHandlerRegistry,
-    private readonly provider: DatabaseNotificationProvider,
+    private readonly notifier: OwnerNotifier,
     private readonly webhooks: WebhooksService,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(NotifyOwner, (payload, ctx: JobContext) =>
-      this.provider.send({ jobId: ctx.jobId, ...payload }),
+      this.notifier.deliver(ctx.jobId, payload),
     );
     this.jobs.register(PublishWebhookEvent, (payload) => this.webhooks.fanOut(payload));
     this.jobs.register(DeliverWebhook, (payload, ctx) =>

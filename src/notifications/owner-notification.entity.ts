@@ -1,8 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * A message to an owner (SMS / e-mail), as the default provider delivers it: a row, so nothing
- * is lost and support can see what was said. `jobId` is unique: a job run twice sends once.
+ * A message to an owner and what became of it (issue 25): sent on the configured channel
+ * (`sent`), only recorded (`recorded`: no channel configured, or no template), not sent because
+ * the owner opted out (`skipped`) or cannot be reached (`undeliverable`), or still being tried
+ * (`pending`, with `attempts` and `lastError`). `jobId` is unique: a job run twice sends once.
+ * Support can read what was said; a reset code's body is not kept.
  */
 @Entity('owner_notifications')
 export class OwnerNotification {
@@ -12,5 +15,14 @@ export class OwnerNotification {
   @Column({ type: 'text' }) channel: string;
   @Column({ type: 'text' }) template: string;
   @Column({ type: 'jsonb' }) params: Record<string, unknown>;
+  @Column({ type: 'text', default: 'recorded' }) status: string;
+  @Column({ type: 'text', nullable: true }) language: string | null;
+  @Column({ type: 'text', nullable: true }) recipient: string | null;
+  @Column({ type: 'text', nullable: true }) subject: string | null;
+  @Column({ type: 'text', nullable: true }) body: string | null;
+  @Column({ type: 'int', default: 0 }) attempts: number;
+  @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
+  @Column({ name: 'sent_at', type: 'timestamptz', precision: 3, nullable: true })
+  sentAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

@@ -32,6 +32,7 @@ import {
 import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { PLATFORM_OWNER } from '../core/items/ownership.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
@@ -144,6 +145,7 @@ export class SaleOrdersService {
     private readonly items: ItemsService,
     private readonly ledger: LedgerService,
     private readonly transfers: TransfersService,
+    private readonly outbox: OutboxService,
   ) {}
 
   view(actor: Actor, o: SaleOrder) {
@@ -1149,9 +1151,12 @@ export class SaleOrdersService {
     const entry = JSON.stringify([
       { event: p.event, pickupId: p.pickupId, at: p.at, reason: p.reason },
     ]);
-    const { affected } = await execute(
-      this.dataSource.manager,
-      `UPDATE sale_orders SET
+    // The first 'delivered' tells the buyer their return has arrived (issue 25), once.
+    const { rows, affected } = await this.dataSource.transaction((m) =>
+      execute<{ buyer_id: string; first_received: boolean }>(
+        m,
+        `WITH before AS (SELECT return_received_at AS was FROM sale_orders WHERE id = $1 FOR UPDATE)
+       UPDATE sale_orders SET
          return_pickup_id = $2,
          return_shipment = CASE
            WHEN return_shipment @> $4::jsonb THEN return_shipment
@@ -1159,17 +1164,34 @@ export class SaleOrdersService {
          return_received_at = CASE WHEN $3 = 'delivered'
            THEN coalesce(return_received_at, $6::timestamptz) ELSE return_received_at END,
          updated_at = now()
-       WHERE id = $1 RETURNING id`,
-      [
-        p.source.id,
-        p.pickupId,
-        p.event,
-        JSON.stringify([{ event: p.event, pickupId: p.pickupId }]),
-        entry,
-        p.at,
-      ],
+       WHERE id = $1
+       RETURNING id, buyer_id,
+         (SELECT was FROM before) IS NULL AND return_received_at IS NOT NULL AS first_received`,
+        [
+          p.source.id,
+          p.pickupId,
+          p.event,
+          JSON.stringify([{ event: p.event, pickupId: p.pickupId }]),
+          entry,
+          p.at,
+        ],
+      ).then(async (result) => {
+        const order = result.rows[0];
+        if (order?.first_received) {
+          await this.outbox.write(m, [
+            job(NotifyOwner, {
+              userId: order.buyer_id,
+              template: 'sale-order-return-received',
+              params: { saleOrderId: p.source.id, pickupId: p.pickupId },
+            }),
+          ]);
+        }
+        return result;
+      }),
     );
-    if (affected === 0) throw new Error(`Sale order ${p.source.id} not found`);
+    if (affected === 0 || rows.length === 0) {
+      throw new Error(`Sale order ${p.source.id} not found`);
+    }
     if (p.event === 'cancelled') await this.onReturnPickupCancelled(p);
   }
 

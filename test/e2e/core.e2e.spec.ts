@@ -359,10 +359,13 @@ describe('outbox while Redis is down', () => {
         ).length === 1,
       20_000,
     );
+    // The job is marked completed just after its handler returns.
     const ds = t.app.get(DataSource);
-    const [row] = await ds.query(
-      `SELECT completed_at FROM outbox WHERE payload->>'template' = 'while-down'`,
-    );
-    expect(row.completed_at).not.toBeNull();
+    await eventually(async () => {
+      const [row] = await ds.query<Array<{ completed_at: Date | null }>>(
+        `SELECT completed_at FROM outbox WHERE payload->>'template' = 'while-down'`,
+      );
+      return row.completed_at !== null;
+    });
   });
 });

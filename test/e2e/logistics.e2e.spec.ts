@@ -632,12 +632,15 @@ describe('reverse logistics', () => {
           ORDER BY created_at`,
         [owner.id, p.id],
       );
-      return rows.length === 3 ? rows : null;
+      return rows.length === 5 ? rows : null;
     });
+    // Booked, twice rebooked, the courier on the way once, then cancelled (issue 25).
     expect(sent.map((r) => r.template).sort()).toEqual([
       'pickup-cancelled',
+      'pickup-en-route',
       'pickup-rescheduled',
       'pickup-rescheduled',
+      'pickup-scheduled',
     ]);
   });
 

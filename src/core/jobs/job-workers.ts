@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { QUEUE_NAMES } from './job-definition.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 interface JobData {
   outboxId?: string;
@@ -31,6 +32,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly registry: JobHandlerRegistry,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,11 +53,39 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
+  /**
+   * Each queue's worker in this process: still running, and the state of its Redis connection
+   * ('ready' when it can take jobs; 'reconnecting' or 'connecting' while Redis is away).
+   */
+  async status(): Promise<Array<{ queue: string; running: boolean; workerRedis: string }>> {
+    return Promise.all(
+      this.workers.map(async (w) => {
+        const client = await Promise.race([
+          w.getBackend().client.catch(() => null),
+          new Promise<null>((r) => setTimeout(() => r(null), 1000)),
+        ]);
+        return { queue: w.name, running: w.isRunning(), workerRedis: client?.status ?? 'unknown' };
+      }),
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
   }
 
+  /** Runs the job, timing it per queue and job type. */
   private async run(job: Job<JobData>): Promise<void> {
+    const stop = this.metrics.jobDuration.startTimer({ queue: job.queueName, name: job.name });
+    try {
+      await this.runHandler(job);
+      stop({ outcome: 'completed' });
+    } catch (err) {
+      stop({ outcome: 'failed' });
+      throw err;
+    }
+  }
+
+  private async runHandler(job: Job<JobData>): Promise<void> {
     const handler = this.registry.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     await handler.run(job.data.payload, {
@@ -72,14 +102,15 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async onFailed(job: Job<JobData> | undefined, err: Error): Promise<void> {
-    if (!job?.data.outboxId) return;
+    if (!job) return;
     // Out of attempts, unrecoverable, or stalled too often: BullMQ keeps the job as failed, so
     // mark the outbox row too — visible and replayable, never silently waiting forever.
     const final =
       err instanceof UnrecoverableError ||
       job.attemptsMade >= (job.opts.attempts ?? 1) ||
       /more than allowable limit/i.test(err.message);
-    if (!final) return;
+    this.metrics.jobFailures.inc({ queue: job.queueName, name: job.name, final: String(final) });
+    if (!final || !job.data.outboxId) return;
     this.logger.error(`Job ${job.name} ${job.id} failed for good: ${err.message}`);
     await this.dataSource
       .query('UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1', [

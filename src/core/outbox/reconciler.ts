@@ -11,6 +11,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { JobHandlerRegistry } from '../jobs/job-handler.registry.js';
 import type { QueueName } from '../jobs/job-definition.js';
 import { QueueService } from '../jobs/queue.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { jobOptionsFor } from './outbox-relay.js';
 
 const RECONCILE_LOCK_ID = 724_311_002;
@@ -44,6 +45,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly queues: QueueService,
     private readonly registry: JobHandlerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,6 +107,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
             [lost.map((r) => r.id)],
           );
           report.republished += lost.length;
+          for (const r of lost) this.metrics.republished.inc({ queue: r.queue });
         }
         await runner.query(
           `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,

@@ -5,6 +5,7 @@ import { Clock } from '../clock.js';
 import { NotFound, TransitionConflict } from '../errors.js';
 import { HistoryService } from '../history/history.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { allowedActions, type MachineDef, type StatefulRow } from './machine.js';
 
@@ -80,6 +81,7 @@ export class TransitionService {
     private readonly history: HistoryService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   inTransaction<T>(
@@ -108,6 +110,7 @@ export class TransitionService {
         } as DeepPartial<E>),
       );
       await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
+      this.metrics.countTransition(manager.queryRunner, machine.name, 'created');
       return entity;
     });
   }
@@ -206,6 +209,7 @@ export class TransitionService {
         fromState,
         custody?.data ? { ...params, data: withCustodyData(params.data, custody.data) } : params,
       );
+      this.metrics.countTransition(manager.queryRunner, machine.name, params.action);
       return updated;
     });
   }

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../actor.js';
 import { Clock } from '../clock.js';
 import { OpenSupportCase, type SourceRef } from '../jobs/job-catalogue.js';
 import { job } from '../jobs/job-definition.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { type AnyMachine, ESCALATE, type StatefulRow } from '../state-machine/machine.js';
 import { humanDuration, StateMachineRegistry } from '../state-machine/state-machine.registry.js';
@@ -47,6 +48,7 @@ export class StuckWorkService {
     private readonly transitions: TransitionService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -122,8 +124,14 @@ export class StuckWorkService {
     for (const row of rows) {
       try {
         const outcome = await this.handle(row, now);
-        if (outcome === 'followed-up') report.followedUp++;
-        if (outcome === 'escalated') report.escalated++;
+        if (outcome === 'followed-up') {
+          report.followedUp++;
+          this.metrics.stuckFollowUps.inc({ machine: row.machine });
+        }
+        if (outcome === 'escalated') {
+          report.escalated++;
+          this.metrics.stuckEscalations.inc({ machine: row.machine });
+        }
       } catch (err) {
         this.logger.warn(`Stuck ${row.machine} ${row.id}: ${(err as Error).message}`);
       }

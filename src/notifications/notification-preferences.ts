@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Injectable, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { CurrentActor, SignedIn } from '../auth/access.decorators.js';
+import type { Actor } from '../core/actor.js';
+import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from './templates.js';
+
+export class NotificationPreferencesDto {
+  @ApiPropertyOptional({ enum: NOTIFICATION_LANGUAGES, description: 'Language of messages' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_LANGUAGES)
+  language?: NotificationLanguage;
+
+  @ApiPropertyOptional({
+    description: 'true: no news about orders; account security messages (reset codes) still go',
+  })
+  @IsOptional()
+  @IsBoolean()
+  optOut?: boolean;
+}
+
+export class NotificationPreferencesView {
+  @ApiProperty({ enum: NOTIFICATION_LANGUAGES }) language: NotificationLanguage;
+  @ApiProperty() optOut: boolean;
+}
+
+/** Each user's notification preferences; a user without a row gets Chinese, opted in. */
+@Injectable()
+export class NotificationPreferencesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(userId: string): Promise<NotificationPreferencesView> {
+    const [row] = await this.dataSource.query<
+      Array<{ language: NotificationLanguage; opt_out: boolean }>
+    >('SELECT language, opt_out FROM notification_preferences WHERE user_id = $1', [userId]);
+    return { language: row?.language ?? 'zh-CN', optOut: row?.opt_out ?? false };
+  }
+
+  async set(userId: string, dto: NotificationPreferencesDto): Promise<NotificationPreferencesView> {
+    const [row] = await this.dataSource.query<
+      Array<{ language: NotificationLanguage; opt_out: boolean }>
+    >(
+      `INSERT INTO notification_preferences (user_id, language, opt_out)
+       VALUES ($1, coalesce($2, 'zh-CN'), coalesce($3, false))
+       ON CONFLICT (user_id) DO UPDATE SET
+         language = coalesce($2, notification_preferences.language),
+         opt_out = coalesce($3, notification_preferences.opt_out),
+         updated_at = now()
+       RETURNING language, opt_out`,
+      [userId, dto.language ?? null, dto.optOut ?? null],
+    );
+    return { language: row.language, optOut: row.opt_out };
+  }
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('me/notification-preferences')
+export class NotificationPreferencesController {
+  constructor(private readonly preferences: NotificationPreferencesService) {}
+
+  /** The signed-in user's notification language and opt-out. */
+  @Get()
+  @SignedIn()
+  get(@CurrentActor() actor: Actor): Promise<NotificationPreferencesView> {
+    return this.preferences.get(actor.userId ?? '');
+  }
+
+  /** Changes the language of messages and/or opts out of order news (fields left out stay). */
+  @Put()
+  @SignedIn()
+  set(
+    @CurrentActor() actor: Actor,
+    @Body() dto: NotificationPreferencesDto,
+  ): Promise<NotificationPreferencesView> {
+    return this.preferences.set(actor.userId ?? '', dto);
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { JobPayload } from '../core/jobs/job-definition.js';
+import type { NotifyOwner } from '../core/jobs/job-catalogue.js';
+import { MetricsService } from '../core/metrics/metrics.service.js';
+import { NotificationChannelProvider } from './channels.js';
+import { type NotificationLanguage, renderNotification, SECRET_TEMPLATES } from './templates.js';
+
+interface Recipient {
+  email: string | null;
+  phone: string | null;
+  name: string;
+  disabled: boolean;
+  language: NotificationLanguage | null;
+  opt_out: boolean | null;
+}
+
+interface Row {
+  status: string;
+}
+
+/**
+ * Delivers a `notify-owner` job (issue 25): renders the template in the owner's language,
+ * respects their opt-out (account security messages always go), sends it on the configured
+ * channel and records what was said. The row (unique per job) makes a job run twice send once;
+ * a failed send throws, so the job retries with backoff and the row counts the attempts.
+ */
+@Injectable()
+export class OwnerNotifier {
+  private readonly logger = new Logger(OwnerNotifier.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly channels: NotificationChannelProvider,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deliver(jobId: string, payload: JobPayload<typeof NotifyOwner>): Promise<void> {
+    const channel = this.channels.channel;
+    const [owner] = await this.dataSource.query<Recipient[]>(
+      `SELECT u.email, u.phone, u.name, u.disabled, p.language, p.opt_out
+         FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
+        WHERE u.id = $1`,
+      [payload.userId],
+    );
+    const language: NotificationLanguage = owner?.language ?? 'zh-CN';
+    const message = renderNotification(payload.template, language, payload.params ?? {}, {
+      baseUrl: this.config.publicBaseUrl,
+    });
+    const recipient = owner ? channel.address(owner) : null;
+    let status: 'pending' | 'skipped' | 'undeliverable' | 'recorded' = 'pending';
+    let reason: string | null = null;
+    if (!message) {
+      status = 'recorded';
+      reason = `no template "${payload.template}" with these params`;
+    } else if (!owner || owner.disabled) {
+      status = 'undeliverable';
+      reason = owner ? 'account disabled' : 'no such user';
+    } else if (owner.opt_out && message.category !== 'account') {
+      status = 'skipped';
+      reason = 'the owner opted out of notifications';
+    } else if (!recipient) {
+      status = 'undeliverable';
+      reason = `no address for channel ${channel.name}`;
+    } else if (channel.name === 'database') {
+      status = 'recorded';
+    }
+    const keepBody = message && !SECRET_TEMPLATES.has(payload.template);
+    await this.dataSource.query(
+      `INSERT INTO owner_notifications
+         (job_id, user_id, channel, template, params, status, language, recipient, subject, body,
+          last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (job_id) DO NOTHING`,
+      [
+        jobId,
+        payload.userId,
+        channel.name,
+        payload.template,
+        JSON.stringify(payload.params ?? {}),
+        status,
+        language,
+        recipient,
+        message?.subject ?? null,
+        keepBody ? message.text : null,
+        reason,
+      ],
+    );
+    if (status !== 'pending') {
+      if (status === 'recorded' && !message) {
+        this.logger.warn(`Notification ${jobId}: ${reason}; recorded, not sent`);
+      }
+      this.metrics.notificationsSent.inc({
+        channel: channel.name,
+        template: payload.template,
+        outcome: status,
+      });
+      return;
+    }
+    // Claim the send: a row already sent (the job ran before) is not sent again.
+    const [row] = await this.dataSource.query<Row[]>(
+      `UPDATE owner_notifications SET attempts = attempts + 1
+        WHERE job_id = $1 AND status = 'pending' RETURNING status`,
+      [jobId],
+    );
+    if (!row) return;
+    try {
+      await channel.send({
+        id: jobId,
+        to: { email: owner.email, phone: owner.phone, name: owner.name },
+        language,
+        subject: message!.subject,
+        text: message!.text,
+      });
+    } catch (err) {
+      const text = (err as Error).message.slice(0, 1000);
+      await this.dataSource.query(
+        'UPDATE owner_notifications SET last_error = $2 WHERE job_id = $1',
+        [jobId, text],
+      );
+      this.metrics.notificationsSent.inc({
+        channel: channel.name,
+        template: payload.template,
+        outcome: 'failed',
+      });
+      throw new Error(`Notification ${jobId} not sent on ${channel.name}: ${text}`, { cause: err });
+    }
+    await this.dataSource.query(
+      `UPDATE owner_notifications SET status = 'sent', sent_at = now(), last_error = NULL
+        WHERE job_id = $1`,
+      [jobId],
+    );
+    this.metrics.notificationsSent.inc({
+      channel: channel.name,
+      template: payload.template,
+      outcome: 'sent',
+    });
+  }
+}

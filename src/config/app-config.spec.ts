@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { findCjkFont } from '../erasure/engine/cjk-font.js';
 import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
 
 const KEY = generateKeyPairSync('ed25519')
@@ -52,6 +53,10 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, /^Invalid setting JWT_SECRET=\(hidden\)/],
     [{ NODE_ENV: 'production' }, /^JWT_SECRET is required in production/],
     [{ ADMIN_EMAIL: 'a@b.cn' }, /ADMIN_PASSWORD is not/],
+    [
+      { CERTIFICATE_FONT: '/nowhere/simhei.ttf' },
+      /^Invalid setting CERTIFICATE_FONT="\/nowhere\/simhei.ttf": no such file .*fonts-noto-cjk/,
+    ],
   ])('explains a bad setting in one line: %j', (env, message) => {
     let error: unknown;
     try {
@@ -62,6 +67,15 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('finds the Chinese font for certificate PDFs, or takes the one named', () => {
+    // CI installs Debian's fonts-noto-cjk (.ci/run); the setting may name any CJK font file.
+    expect(loadConfig({}).erasure.certificateFont).toBe(findCjkFont(undefined));
+    expect(loadConfig({}).erasure.certificateFont).not.toBeNull();
+    const named = findCjkFont(undefined)!;
+    expect(loadConfig({ CERTIFICATE_FONT: named }).erasure.certificateFont).toBe(named);
+    expect(loadConfig({ ...PRODUCTION }).warnings.join()).not.toContain('Chinese font');
   });
 
   it('chooses no erasure simulator unless asked, and says when it is on', () => {

@@ -15,6 +15,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { findCjkFont, NO_CJK_FONT } from '../erasure/engine/cjk-font.js';
 
 export type RunMode = 'api' | 'worker' | 'all';
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -64,6 +65,11 @@ export interface AppConfig {
     simulator: { seed: string | null; failureRate: number; verificationFailureRate: number };
     /** Delay before the second try of a failed wipe; doubles per try (3 tries in all). */
     retryBaseDelayMs: number;
+    /**
+     * The Chinese font embedded in certificate PDFs (CERTIFICATE_FONT, else a known system
+     * path); null only outside production, where Chinese then prints as '?' (with a warning).
+     */
+    certificateFont: string | null;
   };
   /** Where the public item passport lives; printed in each item's QR label. */
   publicBaseUrl: string;
@@ -206,6 +212,7 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['auto', 'nist-clear', 'nist-purge', 'cn-2027']) ERASURE_POLICY?: string;
   @IsOptional() @IsIn(['simulated', 'external']) ERASURE_STATION?: string;
   @IsOptional() @IsString() ERASURE_SIM_SEED?: string;
+  @IsOptional() @IsString() CERTIFICATE_FONT?: string;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) ERASURE_SIM_FAILURE_RATE?: number;
   @IsOptional()
   @Transform(toInt)
@@ -361,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
         verificationFailureRate: raw.ERASURE_SIM_VERIFICATION_FAILURE_RATE ?? 0.01,
       },
       retryBaseDelayMs: raw.ERASURE_RETRY_BASE_DELAY_MS ?? 5 * 60_000,
+      certificateFont: certificateFont(raw.CERTIFICATE_FONT, nodeEnv, warnings),
     },
     publicBaseUrl: (raw.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
     webhooks: { allowPrivate: raw.WEBHOOKS_ALLOW_PRIVATE === 'true' },
@@ -563,6 +571,29 @@ function weChatPayConfig(raw: EnvironmentVariables): WeChatPayConfig {
   };
 }
 
+/**
+ * The font for Chinese on certificate PDFs: the file CERTIFICATE_FONT names (it must exist), or
+ * the first CJK font installed at a known place. None: production refuses to start (its
+ * certificates would print a Chinese owner, warehouse or model as '?'); elsewhere a warning.
+ */
+function certificateFont(
+  setting: string | undefined,
+  nodeEnv: NodeEnv,
+  warnings: string[],
+): string | null {
+  const path = findCjkFont(setting);
+  if (setting && !path) {
+    throw new ConfigError(
+      `Invalid setting CERTIFICATE_FONT=${JSON.stringify(setting)}: no such file (a .ttf, .otf or .ttc with Chinese glyphs, e.g. /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc from fonts-noto-cjk)`,
+    );
+  }
+  if (!path) {
+    if (nodeEnv === 'production') throw new ConfigError(`Refused in production: ${NO_CJK_FONT}`);
+    warnings.push(NO_CJK_FONT);
+  }
+  return path;
+}
+
 /** The configured Ed25519 key (`\n` escapes allowed), or a fresh one with a warning. */
 function erasureSigningKey(pem: string | undefined, warnings: string[]): string {
   if (!pem) {
@@ -640,6 +671,7 @@ const KNOWN_KEYS = [
   'ERASURE_POLICY',
   'ERASURE_STATION',
   'ERASURE_SIM_SEED',
+  'CERTIFICATE_FONT',
   'ERASURE_SIM_FAILURE_RATE',
   'ERASURE_SIM_VERIFICATION_FAILURE_RATE',
   'ERASURE_RETRY_BASE_DELAY_MS',

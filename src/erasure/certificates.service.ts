@@ -1,11 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { Item } from '../core/items/item.entity.js';
-import { renderCertificatePdf, type SignedCertificate } from './engine/index.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import {
+  type CjkFont,
+  openCjkFont,
+  renderCertificatePdf,
+  type SignedCertificate,
+} from './engine/index.js';
 import { Certificate } from './erasure.entities.js';
 import { CertificateSigner } from './stations.js';
 
@@ -56,10 +63,23 @@ export function certificateSummary(c: Certificate) {
  */
 @Injectable()
 export class CertificatesService {
+  /** The Chinese font, parsed once on first use (see openCjkFont). */
+  private cjkFont?: Promise<CjkFont | undefined>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: CertificateSigner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Loads the certificate font (production does at start, so a wrong file stops the start). */
+  font(): Promise<CjkFont | undefined> {
+    const path = this.config.erasure.certificateFont;
+    this.cjkFont ??= path ? openCjkFont(path) : Promise.resolve(undefined);
+    // A failed load is not kept: the next PDF tries again and says why.
+    this.cjkFont.catch(() => (this.cjkFont = undefined));
+    return this.cjkFont;
+  }
 
   async get(actor: Actor, id: string): Promise<Certificate> {
     const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
@@ -107,8 +127,12 @@ export class CertificatesService {
     return toPage(rows, limit, certificateSummary);
   }
 
-  pdf(c: Certificate, verifyUrl: string): Promise<Buffer> {
-    return renderCertificatePdf(signedCertificate(c), { verifyUrl, issuer: 'Reloop' });
+  async pdf(c: Certificate, verifyUrl: string): Promise<Buffer> {
+    return renderCertificatePdf(signedCertificate(c), {
+      verifyUrl,
+      issuer: 'Reloop',
+      font: await this.font(),
+    });
   }
 
   /** Public: the stored certificate's signature still checks out, and whether it is revoked. */

@@ -1,9 +1,11 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { RunErasure, StartErasure } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
 import { Certificate, Erasure, SigningKey, Station, StorageMedium } from './erasure.entities.js';
@@ -50,9 +52,13 @@ export class ErasureModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly erasures: ErasureService,
+    private readonly certificates: CertificatesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    // Production proves its certificate font at start (a file without Chinese stops it here).
+    if (this.config.env === 'production') await this.certificates.font();
     this.machines.register(ErasureMachine);
     this.jobs.register(StartErasure, async (payload) => {
       await this.erasures.start(payload);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { dayText, DEFAULT_TIME_ZONE, moneyText, timeText } from '../../console/src/i18n/format.js';
+import {
+  dayText,
+  DEFAULT_TIME_ZONE,
+  durationText,
+  moneyText,
+  timeText,
+} from '../../console/src/i18n/format.js';
 
 // The console's catalogues and formats, without a browser or a database (RELOOP_TEST_NO_DB=1).
 type Tree = { [key: string]: string | Tree };
@@ -59,5 +65,16 @@ describe('console formats', () => {
     expect(timeText('2026-05-03T22:30:00Z', 'en', DEFAULT_TIME_ZONE)).toBe('4 May 2026, 06:30');
     expect(dayText('2026-05-03', 'zh-CN')).toBe('2026年5月3日');
     expect(dayText('2026-05-03', 'en')).toBe('3 May 2026');
+  });
+
+  it('says how long something waited, to the minute, in its two largest units', () => {
+    const [min, hour, day] = [60_000, 3_600_000, 86_400_000];
+    expect(durationText(15 * day + 2 * hour + 20 * min, 'zh-CN')).toBe('15天2小时');
+    expect(durationText(15 * day + 2 * hour + 20 * min, 'en')).toBe('15 days 2 hours');
+    expect(durationText(7 * day + 30_000, 'en')).toBe('7 days');
+    expect(durationText(1 * day + 5 * min, 'en')).toBe('1 day');
+    expect(durationText(20 * min, 'zh-CN')).toBe('20分钟');
+    expect(durationText(hour + min, 'en')).toBe('1 hour 1 minute');
+    expect(durationText(42_000, 'en')).toBe('42 seconds');
   });
 });

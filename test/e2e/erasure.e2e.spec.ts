@@ -12,6 +12,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { CatalogService } from '../../src/catalog/catalog.service.js';
 import { SimulatedStation } from '../../src/erasure/engine/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
+import { pdfText } from '../support/pdf-text.js';
 import { registerStation, type TestStation } from '../support/stations.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
@@ -233,8 +234,17 @@ describe('erasure', () => {
 
   it('serves certificates as signed JSON and PDF, to the owner and the warehouse only, and verifies them publicly', async () => {
     reliable();
+    // A Chinese warehouse and phone model: the PDF prints them in the embedded CJK font.
+    await ds.query(`UPDATE organisations SET name = '上海浦东回收仓' WHERE id = $1`, [
+      warehouse.organisationId,
+    ]);
     const phone = await newItem({ imei: '356938035643809' });
-    await addMedium(phone.id, { mediaType: 'flash', capacityBytes: 128e9 });
+    await addMedium(phone.id, {
+      mediaType: 'flash',
+      capacityBytes: 128e9,
+      manufacturer: '华为',
+      model: 'Mate 60 Pro 雅川青',
+    });
     await startThroughOutbox(phone.id);
     const [wiped] = await eventually(async () => {
       const list = await erasuresOf(phone.id);
@@ -310,6 +320,10 @@ describe('erasure', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toContain('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(pdf.body as Buffer);
+    for (const words of ['华为', 'Mate 60 Pro 雅川青', '上海浦东回收仓'])
+      expect(text).toContain(words);
+    expect(text).not.toContain('??');
 
     // Anyone can verify, without an account.
     const ok = await t.http.post('/api/v1/certificates/verify').send(signed);

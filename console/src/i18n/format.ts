@@ -62,3 +62,32 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+const DURATION_UNITS: Array<[ms: number, unit: 'day' | 'hour' | 'minute']> = [
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+];
+
+/**
+ * A span of time as people say it, to the minute, with at most its two largest units:
+ * `15天2小时` / `15 days 2 hours`, `7 days`, `20 minutes`. Under a minute: seconds.
+ */
+export function durationText(ms: number, language: string): string {
+  const locale = localeFor(language);
+  const unit = (n: number, u: string) =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'long' }).format(n);
+  if (ms < 60_000) return unit(Math.max(0, Math.round(ms / 1000)), 'second');
+  let rest = Math.round(ms / 60_000) * 60_000;
+  const parts: string[] = [];
+  for (const [size, name] of DURATION_UNITS) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    // The largest unit, then the next one only if it follows directly (no "1 day 5 minutes").
+    if (n > 0 && parts.length < 2) parts.push(unit(n, name));
+    else if (parts.length === 1) parts.push('');
+  }
+  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(
+    parts.filter(Boolean),
+  );
+}

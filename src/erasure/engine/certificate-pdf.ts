@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import type { CjkFont } from './cjk-font.js';
 import { TECHNIQUE_LABELS } from './methods.js';
 import type { CertificatePerson, SignedCertificate } from './certificate.js';
 
@@ -16,10 +17,11 @@ export interface CertificatePdfOptions {
   /** Issuing organisation printed in the header. */
   issuer?: string;
   /**
-   * A TrueType/OpenType font (path or bytes) with the glyphs of the data, e.g. a CJK font for
-   * Chinese names. The built-in Helvetica only covers Latin-1; other characters print as '?'.
+   * A font with the glyphs of the data, e.g. a CJK font for Chinese names: a TrueType/OpenType
+   * file (path or bytes) or, to parse it once for many PDFs, a font from openCjkFont. The
+   * built-in Helvetica only covers Latin-1; other characters print as '?'.
    */
-  font?: string | Buffer;
+  font?: string | Buffer | CjkFont;
   /** Deflate content streams (default true); false keeps the text greppable for tests. */
   compress?: boolean;
 }
@@ -133,7 +135,8 @@ export async function renderCertificatePdf(
 
   const regular = options.font ? 'data' : 'Helvetica';
   const bold = options.font ? 'data' : 'Helvetica-Bold';
-  if (options.font) doc.registerFont('data', options.font);
+  // pdfkit takes a parsed fontkit font as it takes a file (its typings only list files).
+  if (options.font) doc.registerFont('data', options.font as PDFKit.Mixins.PDFFontSource);
   const t = options.font ? (s: string) => s : latin1Safe;
 
   const left = doc.page.margins.left;
@@ -157,7 +160,7 @@ export async function renderCertificatePdf(
   doc.fillColor('black').fontSize(10);
   doc.font('Helvetica-Bold').text(`Certificate ID: ${t(d.certificateId)}`);
   doc
-    .font('Helvetica')
+    .font(regular)
     .text(`Issued: ${d.issuedAt}${options.issuer ? ` by ${t(options.issuer)}` : ''}`);
   doc.y = Math.max(doc.y, 40 + qrSize + 10);
   if (d.simulated === true) {

@@ -1,5 +1,15 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.js';
+import { durationText } from '../../i18n/format.js';
+import {
+  actionLabel,
+  followUpLabel,
+  machineLabel,
+  roleLabel,
+  stateLabel,
+  whyLabel,
+} from '../../i18n/labels.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
@@ -76,25 +86,30 @@ export function layout(m: MachineData) {
 
 /** One machine as a diagram: boxes for states, arrows for transitions, timeouts underneath. */
 export function MachineDiagram({ machine }: { machine: MachineData }) {
+  const {
+    t,
+    i18n: { language },
+  } = useTranslation();
   const { pos, width, height } = layout(machine);
   const id = `arrow-${machine.name}`;
   const edges: Array<{ key: string; from: string; to: string; label: string; system: boolean }> =
     [];
-  for (const t of machine.transitions) {
-    for (const f of t.from) {
-      const key = `${f}->${t.to}`;
+  for (const tr of machine.transitions) {
+    for (const f of tr.from) {
+      const key = `${f}->${tr.to}`;
       const existing = edges.find((e) => e.key === key);
-      const system = t.roles.every((r) => r === 'system');
+      const system = tr.roles.every((r) => r === 'system');
+      const label = actionLabel(tr.action);
       if (existing) {
-        existing.label += `, ${t.action}`;
+        existing.label += `${t('list.separator')}${label}`;
         existing.system &&= system;
-      } else edges.push({ key, from: f, to: t.to, label: t.action, system });
+      } else edges.push({ key, from: f, to: tr.to, label, system });
     }
   }
   return (
     <svg
       role="img"
-      aria-label={`State diagram of ${machine.name}`}
+      aria-label={t('machines.diagram', { name: machineLabel(machine.name) })}
       width={width}
       height={height}
       viewBox={`0 0 ${width} ${height}`}
@@ -182,13 +197,13 @@ export function MachineDiagram({ machine }: { machine: MachineData }) {
               fontWeight="600"
               textAnchor="middle"
             >
-              {s.name}
+              {stateLabel(s.name)}
             </text>
             <text x={p.x + BOX_W / 2} y={p.y + 32} fontSize="10" textAnchor="middle" fill="#7a4a00">
               {s.timeout
-                ? `${s.timeout.after} → ${s.timeout.followUp}`
+                ? `${durationText(s.timeout.afterMs, language)} → ${followUpLabel(s.timeout.followUp)}`
                 : s.terminal
-                  ? '终态 terminal'
+                  ? t('machines.terminal')
                   : ''}
             </text>
           </g>
@@ -198,8 +213,17 @@ export function MachineDiagram({ machine }: { machine: MachineData }) {
   );
 }
 
+/** A state in the user's words, its code (as in logs and the API) on hover. */
+function StateName({ state }: { state: string }) {
+  return <span title={state}>{stateLabel(state)}</span>;
+}
+
 /** Admins: every state machine of the platform, drawn, with its timeouts and roles. */
 export function StateMachinesScreen() {
+  const {
+    t,
+    i18n: { language },
+  } = useTranslation();
   const machines = useLoad(
     (signal) => api.get<{ items: MachineData[] }>('/state-machines', undefined, signal),
     [],
@@ -208,15 +232,8 @@ export function StateMachinesScreen() {
   const list = machines.data?.items ?? [];
   return (
     <section>
-      <h1>
-        State machines <span className="muted">状态机</span>
-      </h1>
-      <p className="muted">
-        Every state has a way forward: a timeout with a named follow-up (shown under the state), or
-        an action a person may take. Dashed arrows are taken by the platform itself.
-        每个状态都有出路：超时后的
-        处理（显示在状态下方），或某个角色可执行的操作；虚线为系统自动执行。
-      </p>
+      <h1>{t('screens.stateMachines')}</h1>
+      <p className="muted">{t('machines.intro')}</p>
       <ErrorNotice error={machines.error} onRetry={machines.reload} />
       {machines.loading && !machines.data && <Loading />}
       {list.map((m) => (
@@ -229,37 +246,59 @@ export function StateMachinesScreen() {
           }}
         >
           <summary>
-            <strong>{m.name}</strong>{' '}
+            <strong>{machineLabel(m.name)}</strong>{' '}
             <span className="muted">
-              {m.states.length} states 个状态 · {m.transitions.length} transitions 个转换
+              <code>{m.name}</code> ·{' '}
+              {t('machines.counts', { states: m.states.length, transitions: m.transitions.length })}
             </span>
           </summary>
           <div className="table-wrap">
             <MachineDiagram machine={m} />
           </div>
           <Table
-            caption="Timeouts 超时"
+            caption={t('machines.timeouts')}
             rows={m.states.filter((s) => s.timeout)}
             rowKey={(s) => s.name}
-            empty="No timeouts: every state waits for a person. 无超时。"
+            empty={t('machines.noTimeouts')}
             columns={[
-              { header: 'State 状态', cell: (s) => s.name },
-              { header: 'After 时限', cell: (s) => s.timeout!.after },
-              { header: 'Then 之后', cell: (s) => s.timeout!.followUp },
-              { header: 'Why 原因', cell: (s) => s.timeout!.why },
-              { header: 'Setting 配置', cell: (s) => s.timeout!.setting ?? '—' },
+              { header: t('common.state'), cell: (s) => <StateName state={s.name} /> },
+              {
+                header: t('machines.col.after'),
+                cell: (s) => durationText(s.timeout!.afterMs, language),
+              },
+              { header: t('machines.col.then'), cell: (s) => followUpLabel(s.timeout!.followUp) },
+              {
+                header: t('machines.col.why'),
+                cell: (s) => whyLabel(m.name, s.name, s.timeout!.why),
+              },
+              {
+                header: t('machines.col.setting'),
+                cell: (s) => (s.timeout!.setting ? <code>{s.timeout!.setting}</code> : '—'),
+              },
             ]}
           />
           <Table
-            caption="Transitions 转换"
+            caption={t('machines.transitions')}
             rows={m.transitions}
-            rowKey={(t) => `${t.action}:${t.from.join(',')}`}
+            rowKey={(tr) => `${tr.action}:${tr.from.join(',')}`}
             columns={[
-              { header: 'Action 操作', cell: (t) => t.action },
-              { header: 'From 从', cell: (t) => t.from.join(', ') },
-              { header: 'To 到', cell: (t) => t.to },
-              { header: 'Roles 角色', cell: (t) => t.roles.join(', ') },
-              { header: 'Guard 条件', cell: (t) => (t.guarded ? 'yes 是' : '') },
+              {
+                header: t('machines.col.action'),
+                cell: (tr) => <span title={tr.action}>{actionLabel(tr.action)}</span>,
+              },
+              {
+                header: t('machines.col.from'),
+                cell: (tr) => tr.from.map(stateLabel).join(t('list.separator')),
+              },
+              { header: t('machines.col.to'), cell: (tr) => <StateName state={tr.to} /> },
+              {
+                header: t('machines.col.roles'),
+                cell: (tr) => tr.roles.map(roleLabel).join(t('list.separator')),
+              },
+              {
+                header: t('machines.col.guard'),
+                cell: (tr) => (tr.guarded ? t('common.yes') : ''),
+              },
             ]}
           />
         </details>

@@ -1,7 +1,10 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
+import { durationText } from '../../i18n/format.js';
+import { followUpLabel, machineLabel, stateLabel, whyLabel } from '../../i18n/labels.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
@@ -11,8 +14,8 @@ export interface StuckRow {
   id: string;
   state: string;
   enteredAt: string;
-  stuckFor: string;
-  limit: string;
+  stuckForMs: number;
+  limitMs: number;
   followUp: string;
   why: string;
   items: Array<{ id: string; traceCode: string }>;
@@ -20,12 +23,12 @@ export interface StuckRow {
 }
 
 /** "Stuck for more than …": how far past its state's limit a row must be to show. */
-const OVER: Array<[number, string]> = [
-  [0, 'its limit 超过时限'],
-  [60, 'its limit + 1 hour 超时 1 小时以上'],
-  [1440, 'its limit + 1 day 超时 1 天以上'],
-  [10080, 'its limit + 7 days 超时 7 天以上'],
-];
+const OVER = [
+  [0, 'limit'],
+  [60, 'hour'],
+  [1440, 'day'],
+  [10080, 'week'],
+] as const;
 
 const MACHINES = [
   'Item',
@@ -45,6 +48,10 @@ const MACHINES = [
 
 /** Support's queue of stuck work: every row past its state's limit, longest waiting first. */
 export function StuckWorkScreen() {
+  const {
+    t,
+    i18n: { language },
+  } = useTranslation();
   const [over, setOver] = useState(0);
   const [machine, setMachine] = useState('');
   const rows = usePagedLoad(
@@ -58,38 +65,32 @@ export function StuckWorkScreen() {
   );
   return (
     <section>
-      <h1>
-        Stuck work <span className="muted">滞留工作</span>
-      </h1>
-      <p className="muted">
-        Orders, items and parcels that stayed in one state longer than it allows. The sweeper
-        applies each state&apos;s follow-up or opens a case; these wait for a person.
-        超过状态时限仍未推进的订单、物品和包裹。
-      </p>
+      <h1>{t('screens.stuckWork')}</h1>
+      <p className="muted">{t('stuck.intro')}</p>
       <p className="filters">
         <label>
-          Stuck for more than 滞留超过{' '}
+          {t('stuck.over')}{' '}
           <select value={over} onChange={(e) => setOver(Number(e.target.value))}>
-            {OVER.map(([minutes, label]) => (
+            {OVER.map(([minutes, over]) => (
               <option key={minutes} value={minutes}>
-                {label}
+                {t(`stuck.overs.${over}`)}
               </option>
             ))}
           </select>
         </label>{' '}
         <label>
-          Kind 类型{' '}
+          {t('stuck.kind')}{' '}
           <select value={machine} onChange={(e) => setMachine(e.target.value)}>
-            <option value="">All 全部</option>
+            <option value="">{t('common.all')}</option>
             {MACHINES.map((m) => (
               <option key={m} value={m}>
-                {m}
+                {machineLabel(m)}
               </option>
             ))}
           </select>
         </label>{' '}
         <button type="button" onClick={rows.reload}>
-          Refresh 刷新
+          {t('common.refresh')}
         </button>
       </p>
       <ErrorNotice error={rows.error} onRetry={rows.reload} />
@@ -99,11 +100,14 @@ export function StuckWorkScreen() {
         <Table
           rows={rows.items}
           rowKey={(r) => `${r.machine}:${r.id}`}
-          empty="Nothing is stuck. 没有滞留的工作。"
+          empty={t('stuck.empty')}
           columns={[
-            { header: 'What 对象', cell: (r) => `${r.machine} ${r.id.slice(0, 8)}` },
             {
-              header: 'Items 物品',
+              header: t('stuck.col.what'),
+              cell: (r) => `${machineLabel(r.machine)} ${r.id.slice(0, 8)}`,
+            },
+            {
+              header: t('stuck.col.items'),
               cell: (r) =>
                 r.items.map((i) => (
                   <Link key={i.id} to={`/console/support/items/${i.id}`}>
@@ -111,27 +115,35 @@ export function StuckWorkScreen() {
                   </Link>
                 )),
             },
-            { header: 'State 状态', cell: (r) => r.state },
             {
-              header: 'Stuck for 已滞留',
+              header: t('common.state'),
+              cell: (r) => <span title={r.state}>{stateLabel(r.state)}</span>,
+            },
+            {
+              header: t('stuck.col.stuckFor'),
               cell: (r) => (
-                <span title={`since ${formatTime(r.enteredAt)}`}>
-                  {r.stuckFor} <span className="muted">(limit {r.limit})</span>
+                <span title={t('stuck.since', { time: formatTime(r.enteredAt) })}>
+                  {durationText(r.stuckForMs, language)}{' '}
+                  <span className="muted">
+                    {t('stuck.limit', { limit: durationText(r.limitMs, language) })}
+                  </span>
                 </span>
               ),
             },
-            { header: 'Why it matters 原因', cell: (r) => r.why },
+            { header: t('stuck.col.why'), cell: (r) => whyLabel(r.machine, r.state, r.why) },
             {
-              header: 'Case 工单',
+              header: t('stuck.col.case'),
               cell: (r) =>
                 r.escalation?.caseId ? (
                   <Link to={`/console/support/cases/${r.escalation.caseId}`}>
-                    {r.escalation.caseState ?? 'case'}
+                    {r.escalation.caseState
+                      ? stateLabel(r.escalation.caseState)
+                      : t('screens.case')}
                   </Link>
                 ) : r.followUp === 'escalate' ? (
-                  <span className="muted">next sweep 下次巡检</span>
+                  <span className="muted">{t('stuck.nextSweep')}</span>
                 ) : (
-                  <span className="muted">{r.followUp}</span>
+                  <span className="muted">{followUpLabel(r.followUp)}</span>
                 ),
             },
           ]}

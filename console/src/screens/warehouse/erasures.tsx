@@ -1,25 +1,30 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, session, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
-import { StateBadge } from '../../ui/actions.js';
+import { i18n } from '../../i18n/index.js';
+import { numberText } from '../../i18n/format.js';
+import { stateLabel } from '../../i18n/labels.js';
+import { Confirm, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { localInvalid } from '../../ui/form.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { ApiError } from '../../api/client.js';
 
 interface Erasure extends Stateful {
   itemId: string;
-  place: string;
+  place: 'warehouse' | 'on-site';
   attempt: number;
   maxAttempts: number;
   failureReason: string | null;
   stationId: string | null;
   device: string | null;
-  progress: { phase: string; percent: number; pass?: number; passes?: number } | null;
+  progress: { phase: Phase; percent: number; pass?: number; passes?: number } | null;
   nextAttemptAt: string | null;
   runs: Array<{
     attempt: number;
-    status: string;
+    status: 'succeeded' | 'failed';
     tool: { name: string; version: string };
     failureReason?: string;
     finishedAt: string;
@@ -28,6 +33,9 @@ interface Erasure extends Stateful {
   completedAt: string | null;
   createdAt: string;
 }
+
+type Phase = 'starting' | 'erasing' | 'blanking' | 'verifying' | 'sampling';
+const PHASES: readonly Phase[] = ['starting', 'erasing', 'blanking', 'verifying', 'sampling'];
 
 const STATES = ['', 'QUEUED', 'RUNNING', 'VERIFYING', 'SUCCEEDED', 'FAILED'];
 
@@ -60,14 +68,16 @@ interface Station {
 
 /** Where a wipe runs and how far it got (progress comes from the station while it runs). */
 function stationCell(e: Erasure, stations: Station[]) {
-  if (!e.stationId) return e.state === 'QUEUED' ? 'not assigned' : '';
+  if (!e.stationId) return e.state === 'QUEUED' ? i18n.t('erasures.notAssigned') : '';
   const name = stations.find((s) => s.id === e.stationId)?.name ?? e.stationId.slice(0, 8);
   const p = e.progress;
-  return `${name} ${e.device ?? ''}${
-    p
-      ? ` — ${p.phase}${p.pass ? ` pass ${p.pass}/${p.passes ?? '?'}` : ''} ${p.percent.toFixed(0)} %`
-      : ''
-  }`;
+  if (!p) return `${name} ${e.device ?? ''}`;
+  const phase = PHASES.includes(p.phase) ? i18n.t(`erasures.phases.${p.phase}`) : p.phase;
+  const pass = p.pass
+    ? ` ${i18n.t('erasures.pass', { pass: p.pass, passes: p.passes ?? '?' })}`
+    : '';
+  const percent = numberText(Math.floor(p.percent), i18n.language);
+  return `${name} ${e.device ?? ''} — ${i18n.t('erasures.progress', { phase, percent })}${pass}`;
 }
 
 /** Put a queued wipe on a station, or import a vendor report signed by a station. */
@@ -80,10 +90,13 @@ function ManageErasure({
   stations: Station[];
   onDone: () => void;
 }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
   const [stationId, setStationId] = useState(stations.find((s) => !s.revoked)?.id ?? '');
   const [device, setDevice] = useState('/dev/sdb');
   const [signed, setSigned] = useState('');
   const assign = useAction(async () => {
+    setAsking(false);
     await api.post(`/erasures/${erasure.id}/assign-station`, {
       stationId,
       device,
@@ -96,42 +109,50 @@ function ManageErasure({
     try {
       body = JSON.parse(signed);
     } catch {
-      throw new Error(
-        'Paste the JSON printed by `station sign-report` (content, stationId, signature)',
-      );
+      throw localInvalid([{ field: 'report', errors: [t('erasures.import.notJson')] }]);
     }
     await api.post(`/erasures/${erasure.id}/import-report`, body);
     onDone();
   });
   return (
     <div className="panel">
-      <h2>Erasure {erasure.id.slice(0, 8)}</h2>
+      <h2>{t('erasures.manageTitle', { item: erasure.itemId.slice(0, 8) })}</h2>
       {erasure.runs.length > 0 && (
         <Table
-          caption="Tries"
+          caption={t('erasures.runs.caption')}
           empty=""
           rows={erasure.runs}
           rowKey={(r) => `${r.attempt}-${r.finishedAt}`}
           columns={[
-            { header: 'Try', cell: (r) => String(r.attempt), className: 'num' },
-            { header: 'Tool', cell: (r) => `${r.tool.name} ${r.tool.version}` },
-            { header: 'Result', cell: (r) => r.status },
-            { header: 'Why', cell: (r) => r.failureReason ?? '' },
-            { header: 'Finished', cell: (r) => formatTime(r.finishedAt) },
+            { header: t('erasures.runs.try'), cell: (r) => String(r.attempt), className: 'num' },
+            { header: t('erasures.runs.tool'), cell: (r) => `${r.tool.name} ${r.tool.version}` },
+            {
+              header: t('erasures.runs.result'),
+              cell: (r) =>
+                r.status === 'succeeded' || r.status === 'failed'
+                  ? t(`erasures.runs.status.${r.status}`)
+                  : r.status,
+            },
+            { header: t('erasures.runs.why'), cell: (r) => r.failureReason ?? '' },
+            { header: t('erasures.runs.finished'), cell: (r) => formatTime(r.finishedAt) },
           ]}
         />
       )}
-      {erasure.nextAttemptAt && <p>Next try: {formatTime(erasure.nextAttemptAt)}</p>}
+      {erasure.nextAttemptAt && (
+        <p>{t('erasures.nextTry', { time: formatTime(erasure.nextAttemptAt) })}</p>
+      )}
       {erasure.allowedActions.includes('assign-station') && (
         <form
           onSubmit={(ev) => {
             ev.preventDefault();
-            void assign.run();
+            // Enter in the device field asks first too.
+            if (asking) void assign.run();
+            else setAsking(true);
           }}
         >
-          <h3>Wipe on a station</h3>
+          <h3>{t('erasures.assign.title')}</h3>
           <label>
-            Station{' '}
+            {t('erasures.assign.station')}{' '}
             <select value={stationId} onChange={(ev) => setStationId(ev.target.value)}>
               {stations
                 .filter((s) => !s.revoked)
@@ -143,11 +164,28 @@ function ManageErasure({
             </select>
           </label>{' '}
           <label>
-            Device <input value={device} onChange={(ev) => setDevice(ev.target.value)} />
+            {t('erasures.assign.device')}{' '}
+            <input value={device} onChange={(ev) => setDevice(ev.target.value)} />
           </label>{' '}
-          <button type="submit" disabled={assign.busy || !stationId}>
-            Start wipe
-          </button>
+          {asking ? (
+            // Wiping destroys whatever is on the device: asked once, with the device named.
+            <Confirm
+              question={t('erasures.assign.submit')}
+              consequence={t('erasures.assign.confirm', { device })}
+              busy={assign.busy}
+              submit
+              onNo={() => setAsking(false)}
+            />
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={assign.busy || !stationId || !device.trim()}
+              onClick={() => setAsking(true)}
+            >
+              {t('erasures.assign.submit')}
+            </button>
+          )}
           <ErrorNotice error={assign.error} />
         </form>
       )}
@@ -158,18 +196,21 @@ function ManageErasure({
             void importReport.run();
           }}
         >
-          <h3>Import a signed vendor report</h3>
+          <h3>{t('erasures.import.title')}</h3>
           <textarea
-            aria-label="Signed report"
+            aria-label={t('erasures.import.label')}
             rows={6}
             value={signed}
             placeholder='{"content": "...", "stationId": "...", "signature": "..."}'
             onChange={(ev) => setSigned(ev.target.value)}
           />
           <button type="submit" disabled={importReport.busy || !signed.trim()}>
-            Import report
+            {t('erasures.import.submit')}
           </button>
-          <ErrorNotice error={importReport.error} />
+          <ErrorNotice
+            error={importReport.error}
+            fieldLabels={{ report: t('erasures.import.label') }}
+          />
         </form>
       )}
     </div>
@@ -177,6 +218,7 @@ function ManageErasure({
 }
 
 export function ErasuresScreen() {
+  const { t } = useTranslation();
   const [state, setState] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const list = useLoad(
@@ -198,13 +240,13 @@ export function ErasuresScreen() {
   const chosen = list.data?.items.find((e) => e.id === selected);
   return (
     <section>
-      <h1>Data erasure</h1>
+      <h1>{t('erasures.title')}</h1>
       <label className="inline">
-        State{' '}
+        {t('common.state')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
           {STATES.map((s) => (
             <option key={s} value={s}>
-              {s || 'all'}
+              {s ? stateLabel(s) : t('common.all')}
             </option>
           ))}
         </select>
@@ -214,20 +256,27 @@ export function ErasuresScreen() {
         <Loading />
       ) : (
         <Table
-          caption="Erasures"
-          empty="No erasure here."
+          caption={t('erasures.caption')}
+          empty={t('erasures.empty')}
           rows={list.data?.items ?? []}
           rowKey={(e) => e.id}
           columns={[
-            { header: 'Item', cell: (e) => e.itemId.slice(0, 8) },
-            { header: 'Where', cell: (e) => e.place },
-            { header: 'State', cell: (e) => <StateBadge state={e.state} /> },
-            { header: 'Attempt', cell: (e) => `${e.attempt}/${e.maxAttempts}`, className: 'num' },
-            { header: 'Station', cell: (e) => stationCell(e, stations.data?.items ?? []) },
-            { header: 'Problem', cell: (e) => e.failureReason ?? '' },
-            { header: 'Done', cell: (e) => formatTime(e.completedAt) },
+            { header: t('erasures.col.item'), cell: (e) => e.itemId.slice(0, 8) },
+            { header: t('erasures.col.where'), cell: (e) => t(`erasures.places.${e.place}`) },
+            { header: t('common.state'), cell: (e) => <StateBadge state={e.state} /> },
             {
-              header: 'Certificate',
+              header: t('erasures.col.attempt'),
+              cell: (e) => `${e.attempt}/${e.maxAttempts}`,
+              className: 'num',
+            },
+            {
+              header: t('erasures.col.station'),
+              cell: (e) => stationCell(e, stations.data?.items ?? []),
+            },
+            { header: t('erasures.col.problem'), cell: (e) => e.failureReason ?? '' },
+            { header: t('erasures.col.done'), cell: (e) => formatTime(e.completedAt) },
+            {
+              header: t('erasures.col.certificate'),
               cell: (e) =>
                 e.certificate ? (
                   <button
@@ -239,7 +288,7 @@ export function ErasuresScreen() {
                     }
                   >
                     {e.certificate.certificateId}
-                    {e.certificate.revoked && ' (revoked)'}
+                    {e.certificate.revoked && ` ${t('erasures.revoked')}`}
                   </button>
                 ) : (
                   '—'
@@ -249,7 +298,7 @@ export function ErasuresScreen() {
               header: '',
               cell: (e) => (
                 <button type="button" className="link" onClick={() => setSelected(e.id)}>
-                  Manage
+                  {t('erasures.manage')}
                 </button>
               ),
             },

@@ -24,7 +24,13 @@ export function Table<T>({
   const { t } = useTranslation();
   if (rows.length === 0) return <p className="muted">{empty ?? t('common.nothingHere')}</p>;
   return (
-    <div className="table-wrap">
+    // A wide table scrolls sideways on a phone: the region takes focus so a keyboard can scroll.
+    <div
+      className="table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label={caption ?? t('common.table')}
+    >
       <table>
         {caption && <caption>{caption}</caption>}
         <thead>

@@ -18,12 +18,13 @@ import { Item } from './items/item.entity.js';
 import { ItemMachine } from './items/item.machine.js';
 import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
-import { SweepStuckWork } from './jobs/job-catalogue.js';
+import { PruneRetention, SweepStuckWork } from './jobs/job-catalogue.js';
 import { JobHandlerRegistry } from './jobs/job-handler.registry.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { QueueService } from './jobs/queue.service.js';
 import { OutboxEntry } from './outbox/outbox.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import { RetentionService } from './retention/retention.service.js';
 import { StateMachineRegistry } from './state-machine/state-machine.registry.js';
 import { StateMachinesController } from './state-machine/state-machines.controller.js';
 import { StuckWorkController } from './sweeper/stuck-work.controller.js';
@@ -42,6 +43,7 @@ const SERVICES = [
   IdempotencyInterceptor,
   StuckWorkService,
   MetricsService,
+  RetentionService,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */
@@ -59,6 +61,7 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly stuck: StuckWorkService,
+    private readonly retention: RetentionService,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -68,9 +71,15 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     this.jobs.register(SweepStuckWork, async () => {
       await this.stuck.sweep();
     });
+    this.jobs.register(PruneRetention, async () => {
+      await this.retention.prune();
+    });
   }
 
-  /** The sweeper runs every few minutes (a BullMQ job scheduler: one per Redis prefix). */
+  /**
+   * The sweeper runs every few minutes, the retention pruning daily (BullMQ job schedulers:
+   * one per Redis prefix, however many workers upsert them).
+   */
   onApplicationBootstrap(): void {
     // Tests run the sweep themselves; a scheduler would outlive each test's private prefix.
     if (this.config.mode === 'api' || this.config.env === 'test') return;
@@ -82,6 +91,9 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
         { name: SweepStuckWork.name, data: { payload: { trigger: 'scheduled' } } },
       )
       .catch((err: Error) => this.logger.warn(`Stuck-work sweep not scheduled: ${err.message}`));
+    void this.retention
+      .schedule()
+      .catch((err: Error) => this.logger.warn(`Retention pruning not scheduled: ${err.message}`));
   }
 }
 

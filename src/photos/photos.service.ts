@@ -128,23 +128,24 @@ export class PhotosService {
   /**
    * Attaches uploaded photos to a thing (in the caller's transaction). Each must be an uploaded
    * photo for this kind of thing that the actor's side took (admin and support may use any);
-   * otherwise a 400 naming the field. Attaching again is a no-op. Public ones (listings) become
-   * visible to anyone.
+   * otherwise a 400 naming the entry (`<field>[i]`). With `allowReferences`, entries that are
+   * not ids (free-text references kept elsewhere) are passed over. Attaching again is a no-op.
+   * Public ones (listings) become visible to anyone.
    */
   async attach(
     manager: EntityManager,
     actor: Actor,
     kind: PhotoPurpose,
     subjectId: string,
-    ids: string[],
-    opts: { field: string; public?: boolean },
+    refs: readonly unknown[],
+    opts: { field: string; public?: boolean; position?: number; allowReferences?: boolean },
   ): Promise<PhotoView[]> {
-    const photos = await this.usable(manager, actor, kind, ids, opts.field);
-    for (const [position, photo] of photos.entries()) {
+    const photos = await this.usable(manager, actor, kind, refs, opts);
+    for (const [i, photo] of photos.entries()) {
       await manager.query(
         `INSERT INTO photo_attachments (photo_id, subject_kind, subject_id, position, attached_by)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [photo.id, kind, subjectId, position, actor.userId],
+        [photo.id, kind, subjectId, (opts.position ?? 0) + i, actor.userId],
       );
     }
     if (opts.public && photos.length) {
@@ -154,38 +155,41 @@ export class PhotosService {
     return photos.map(photoView);
   }
 
-  /**
-   * The photos for these ids, checked as `attach` does, in the order given; a 400 naming the
-   * first bad entry (`<field>[i]`) otherwise.
-   */
+  /** The photos these entries name, checked as `attach` does, in the order given. */
   async usable(
     manager: EntityManager,
     actor: Actor,
     kind: PhotoPurpose,
-    ids: string[],
-    field: string,
+    refs: readonly unknown[],
+    opts: { field: string; allowReferences?: boolean },
   ): Promise<Photo[]> {
     const bad = (i: number, why: string) =>
       new BadRequestException({
-        message: `${field}[${i}]: ${why}`,
+        message: `${opts.field}[${i}]: ${why}`,
         code: 'photo_not_usable',
-        fields: [{ field: `${field}[${i}]`, errors: [why] }],
+        fields: [{ field: `${opts.field}[${i}]`, errors: [why] }],
       });
-    const wanted = ids.filter(isPhotoId);
+    const wanted = refs.filter(isPhotoId).map((r) => r.toLowerCase());
     const found = wanted.length
       ? await manager.getRepository(Photo).findBy({ id: In(wanted) })
       : [];
     const byId = new Map(found.map((p) => [p.id, p]));
-    return ids.map((id, i) => {
-      const photo = isPhotoId(id) ? byId.get(id.toLowerCase()) : undefined;
+    const out: Photo[] = [];
+    for (const [i, ref] of refs.entries()) {
+      if (!isPhotoId(ref)) {
+        if (opts.allowReferences && typeof ref === 'string') continue;
+        throw bad(i, 'not a photo id (upload it with POST /api/v1/photos)');
+      }
+      const photo = byId.get(ref.toLowerCase());
       if (!photo || !this.isOwnSide(actor, photo)) {
         throw bad(i, 'not an uploaded photo of yours (upload it with POST /api/v1/photos)');
       }
       if (photo.purpose !== kind) {
         throw bad(i, `this photo was uploaded for a ${photo.purpose}, not a ${kind}`);
       }
-      return photo;
-    });
+      if (!out.includes(photo)) out.push(photo);
+    }
+    return out;
   }
 
   /** The photos attached to a thing, in order (the caller has checked the actor may see it). */

@@ -7,8 +7,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { accessPolicyProblems } from './access/access-policy.js';
 import { Clock } from './clock.js';
 import { HistoryService } from './history/history.service.js';
 import { ItemEvent } from './history/item-event.entity.js';
@@ -64,9 +66,13 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly retention: RetentionService,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
+    // Every access policy compares real columns of its entity (a typo would hide every row).
+    const problems = accessPolicyProblems((e) => this.dataSource.getMetadata(e));
+    if (problems.length > 0) throw new Error(`Access policies: ${problems.join('; ')}`);
     this.machines.register(ItemMachine);
     this.jobs.register(SweepStuckWork, async () => {
       await this.stuck.sweep();

@@ -63,7 +63,7 @@ import {
   SaleOrder,
   type SaleOrderState,
 } from './resale.entities.js';
-import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
+import { ListingMachine, SaleOrderAccess, SaleOrderMachine } from './resale.machines.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
 const SEVERITY_RANK: Record<string, number> = { none: 0, cosmetic: 1, functional: 2, critical: 3 };
@@ -225,8 +225,7 @@ export class SaleOrdersService {
 
   async get(actor: Actor, id: string): Promise<SaleOrder> {
     const o = await this.dataSource.getRepository(SaleOrder).findOne({ where: { id } });
-    if (!o || !SaleOrderMachine.canAccess(o, actor)) throw new NotFound('Sale order', id);
-    return o;
+    return SaleOrderAccess.assertVisible(o, actor, id);
   }
 
   async list(actor: Actor, q: SaleOrderQuery) {
@@ -238,11 +237,7 @@ export class SaleOrdersService {
       .orderBy('o.created_at', 'DESC')
       .addOrderBy('o.id', 'DESC')
       .limit(limit + 1);
-    if (actor.role === 'customer') qb.andWhere('o.buyer_id = :u', { u: actor.userId });
-    else if (!seesEverything(actor)) {
-      if (!actor.organisationId) return { items: [], nextCursor: null };
-      qb.andWhere('o.merchant_id = :m', { m: actor.organisationId });
-    }
+    SaleOrderAccess.restrict(qb, actor, 'o');
     if (q.state) qb.andWhere('o.state = :state', { state: q.state });
     if (cursor) {
       qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
@@ -658,10 +653,13 @@ export class SaleOrdersService {
     action: string,
     version?: number,
   ): Promise<SaleOrder> {
-    const order = await m
-      .getRepository(SaleOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!order || !SaleOrderMachine.canAccess(order, actor)) throw new NotFound('Sale order', id);
+    const order = SaleOrderAccess.assertVisible(
+      await m
+        .getRepository(SaleOrder)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }),
+      actor,
+      id,
+    );
     const byRole = SaleOrderMachine.transitions.filter(
       (t) => t.action === action && t.roles.includes(actor.role),
     );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
@@ -43,6 +44,24 @@ describe('console: support search and opening a case (browser)', () => {
       .getByText(say('support.matches.name'))
       .waitFor();
     await rig.screenshot(page, 'support-search-phone');
+    // Every list exports as CSV, as shown (the action column left out).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: say('common.exportCsv', { n: 1 }) }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.startsWith('\ufeff')).toBe(true);
+    const [header, first] = csv.slice(1).split('\r\n');
+    expect(header.split(',')).toEqual([
+      say('support.col.item'),
+      say('common.state'),
+      say('support.col.owner'),
+      say('support.col.serial'),
+      say('support.col.matchedBy'),
+    ]);
+    expect(first).toContain(item.traceCode);
+    expect(first).toContain('韩梅梅');
+    expect(csv).not.toContain(say('support.openCase'));
 
     await page
       .getByRole('row', { name: new RegExp(item.traceCode) })

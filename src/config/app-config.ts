@@ -642,7 +642,8 @@ function pickKnown(env: Record<string, string | undefined>): Record<string, stri
   return out;
 }
 
-const KNOWN_KEYS = [
+/** Every environment variable the platform reads (.env.example and docker/compose.yml list them). */
+export const KNOWN_KEYS = [
   'NODE_ENV',
   'RELOOP_MODE',
   'HOST',

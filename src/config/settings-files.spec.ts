@@ -42,4 +42,20 @@ describe('every setting is documented and deployable (issue 25, point 2)', () =>
     );
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('runs on Node 22 LTS, and still on the Node 20.19+ that CI machines have (point 1)', () => {
+    const dockerfile = read('docker/Dockerfile');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+    expect(dockerfile.match(/^FROM (.+) AS /gm)).toEqual([
+      'FROM ${NODE_IMAGE} AS ',
+      'FROM ${NODE_IMAGE} AS ',
+      'FROM ${NODE_IMAGE} AS ',
+    ]);
+    // The image build stops if argon2's native binary does not load.
+    expect(dockerfile).toMatch(/^RUN node -e "import\('argon2'\)/m);
+    expect(read('.nvmrc').trim()).toBe('22');
+    const pkg = JSON.parse(read('package.json')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20.19');
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);
+  });
 });

@@ -46,7 +46,7 @@ describe('first contact (issue 25, point 6)', () => {
     const name = `reloop_first_${randomBytes(4).toString('hex')}`;
     databases.push(name);
     prefixes.push(name);
-    const port = 43000 + Math.floor(Math.random() * 900);
+    const port = 43000 + Math.floor(Math.random() * 300);
     const child = spawn(process.execPath, [main, 'all'], {
       env: {
         PATH: process.env.PATH ?? '',

@@ -32,9 +32,9 @@ describe('worker health (issue 25, point 2)', () => {
   });
 
   it('reports a stopped Redis as unhealthy', async () => {
-    // Throwaway ports in 43000-43999: a Redis of its own, and the worker's operations port.
-    const redisPort = 43000 + Math.floor(Math.random() * 450);
-    const opsPort = redisPort + 500;
+    // Throwaway ports in 43300-43499 (other tests take other parts of 43000-43999): a Redis of its own, and the worker's operations port.
+    const redisPort = 43300 + Math.floor(Math.random() * 100);
+    const opsPort = redisPort + 100;
     const dir = mkdtempSync(join(tmpdir(), 'reloop-health-'));
     dirs.push(dir);
     const redis = spawn(

@@ -45,6 +45,7 @@ const OBJECT_OF_PATH: Array<[prefix: string, policy: string]> = [
   ['/api/v1/listings/{id}', 'Listing'],
   ['/api/v1/sale-orders/{id}', 'Sale order'],
   ['/api/v1/vehicle-paperwork/{id}', 'Paperwork task'],
+  ['/api/v1/webhooks/subscriptions/{id}', 'Subscription'],
 ];
 
 /**

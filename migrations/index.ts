@@ -28,6 +28,7 @@ import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
 import { Reconciliation1765000000010 } from './1765000000010-reconciliation.js';
+import { Credentials1766000000000 } from './1766000000000-credentials.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -58,4 +59,5 @@ export const ALL_MIGRATIONS = [
   MoneyTransfers1765000000001,
   MerchantSettlement1765000000002,
   Reconciliation1765000000010,
+  Credentials1766000000000,
 ];

@@ -337,6 +337,16 @@ export const SweepStuckWork = defineJob<{ trigger: 'scheduled' | 'admin' | 'test
   'workflow',
 );
 
+/**
+ * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over every item's chain
+ * head, as a credential. Skipped when nothing changed since the last checkpoint.
+ */
+export const SignHistoryCheckpoint = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'sign-history-checkpoint',
+  'workflow',
+  { attempts: 3 },
+);
+
 /** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
 export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
 
@@ -428,4 +438,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   WithdrawUncertifiedItem,
   ExecuteTransfer,
   ReconcileStatements,
+  SignHistoryCheckpoint,
 ];

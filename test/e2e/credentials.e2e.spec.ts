@@ -20,6 +20,7 @@ import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
+import { ErasureStations } from '../../src/erasure/stations.js';
 import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
 import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
 import {
@@ -398,6 +399,62 @@ describe('verifiable credentials (issue 24)', () => {
     expect(res.body.reason).toMatch(/rewritten after checkpoint/);
     const explicit = await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=1`).expect(200);
     expect(explicit.body).toMatchObject({ intact: false, checkpoint: { number: 1 } });
+  });
+
+  it('issues a destruction certificate as a credential too, verified offline', async () => {
+    // No automatic wipe: the medium is dead and goes to the shredder.
+    t.app.get(ErasureStations).use(null);
+    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
+      'SELECT category_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    const item = await t.dataSource.transaction((m) =>
+      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        categoryId,
+        ownerId: null,
+        custodian: { kind: 'warehouse', id: grader.organisationId! },
+        erasureStatus: 'pending',
+        state: 'RECEIVED',
+      }),
+    );
+    await t.http
+      .post(`/api/v1/items/${item.id}/storage-media`)
+      .set(grader.auth)
+      .send({ mediaType: 'ssd', serial: 'DEAD-SSD-1', capacityBytes: 256e9 })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/items/${item.id}/start-erasure`)
+      .set(grader.auth)
+      .send({})
+      .expect(200);
+    const [erasure] = (
+      await t.http.get(`/api/v1/erasures?itemId=${item.id}`).set(grader.auth).expect(200)
+    ).body.items as Array<{ id: string }>;
+    await t.http
+      .post(`/api/v1/erasures/${erasure.id}/route-to-destruction`)
+      .set(grader.auth)
+      .send({ reason: 'the drive does not power on' })
+      .expect(200);
+    await t.http
+      .post(`/api/v1/erasures/${erasure.id}/record-destruction`)
+      .set(grader.auth)
+      .send({
+        equipmentName: 'SSD disintegrator DS-2',
+        equipmentVersion: '2026.1',
+        particleSizeMm: 2,
+        witnessId: colleague.id,
+      })
+      .expect(200);
+    const [certificate] = await certificatesOf(item.id);
+    const destruction = (
+      await t.http.get(`/api/v1/certificates/${certificate.id}/credential`).expect(200)
+    ).body;
+    expect(destruction.type).toEqual(['VerifiableCredential', 'DestructionCertificate']);
+    expect(destruction.credentialSubject.sanitization.level).toBe('Destroy');
+    const res = await reloopVerify([save('destruction.json', destruction)]);
+    expect(res.stdout).toMatch(/destruction certificate/);
+    expect(res.code).toBe(0);
+    expect((await independentVerify(destruction, context)).verified).toBe(true);
   });
 
   it('lists every key after a rotation; old credentials still verify', async () => {

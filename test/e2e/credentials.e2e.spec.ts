@@ -399,6 +399,15 @@ describe('verifiable credentials (issue 24)', () => {
     expect(res.body.reason).toMatch(/rewritten after checkpoint/);
     const explicit = await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=1`).expect(200);
     expect(explicit.body).toMatchObject({ intact: false, checkpoint: { number: 1 } });
+    // A checkpoint signed after the rewrite agrees with it; the earlier ones still do not.
+    const later = await t.app.get(Checkpoints).sign();
+    const after = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(after.body).toMatchObject({
+      intact: false,
+      checkpoint: { number: later!.number, matchesHistory: true },
+    });
+    expect(after.body.mismatchedCheckpoints).toEqual(expect.arrayContaining([1, earlier]));
+    expect(after.body.reason).toMatch(/no longer matches checkpoint #1/);
   });
 
   it('issues a destruction certificate as a credential too, verified offline', async () => {

@@ -19,6 +19,9 @@ import { createHttpApp } from '../../src/bootstrap.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
+import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
+import { job } from '../../src/core/jobs/job-definition.js';
+import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
 import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
@@ -279,13 +282,20 @@ describe('verifiable credentials (issue 24)', () => {
 
   it('publishes signed checkpoints, newest first, paginated; the passport carries its inclusion proof', async () => {
     const checkpoints = t.app.get(Checkpoints);
-    const first = await checkpoints.sign();
-    expect(first).toMatchObject({ number: expect.any(Number) });
+    // The scheduled job's handler signs it (here written to the outbox as the scheduler would).
+    await t.dataSource.transaction((m) =>
+      t.app.get(OutboxService).write(m, [job(SignHistoryCheckpoint, { trigger: 'test' })]),
+    );
+    const first = await eventually(async () => {
+      const res = await t.http.get('/api/v1/trace/checkpoints').expect(200);
+      return (res.body.items as Array<{ number: number; itemCount: number }>)[0];
+    }, 20_000);
+    expect(first.itemCount).toBeGreaterThan(0);
     expect(await checkpoints.sign()).toBeNull(); // nothing changed
     const listed = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
     expect(listed.body.items[0]).toMatchObject({
-      number: first!.number,
-      itemCount: first!.itemCount,
+      number: first.number,
+      itemCount: first.itemCount,
     });
     await t.http.get('/api/v1/trace/checkpoints?cursor=nonsense').expect(400);
     await t.http.get('/api/v1/trace/checkpoints/999999').expect(404);
@@ -297,7 +307,7 @@ describe('verifiable credentials (issue 24)', () => {
       intact: true,
       anchored: true,
       checkpoint: {
-        number: first!.number,
+        number: first.number,
         signatureValid: true,
         included: true,
         matchesHistory: true,
@@ -305,20 +315,20 @@ describe('verifiable credentials (issue 24)', () => {
     });
 
     const passport = await t.http.get(`/api/v1/trace/${traceCode}`).expect(200);
-    expect(passport.body.history.checkpoint).toMatchObject({ number: first!.number });
+    expect(passport.body.history.checkpoint).toMatchObject({ number: first.number });
     expect(passport.body.history.checkpoint.inclusionProof.path).toEqual(expect.any(Array));
     // The signed passport snapshot, checked offline against the kept checkpoint.
     const snapshot = (await t.http.get(`/api/v1/trace/${traceCode}/credential`).expect(200)).body;
     expect(snapshot.type).toEqual(['VerifiableCredential', 'ItemPassport']);
     expect(JSON.stringify(snapshot)).not.toContain(grader.id);
-    const kept = (await t.http.get(`/api/v1/trace/checkpoints/${first!.number}`).expect(200)).body;
+    const kept = (await t.http.get(`/api/v1/trace/checkpoints/${first.number}`).expect(200)).body;
     const res = await reloopVerify([
       save('passport.json', snapshot),
       '--checkpoint',
       save('checkpoint.json', kept),
     ]);
     expect(res.stdout).toMatch(/item passport/);
-    expect(res.stdout).toMatch(new RegExp(`included in checkpoint #${first!.number}`));
+    expect(res.stdout).toMatch(new RegExp(`included in checkpoint #${first.number}`));
     expect(res.code).toBe(0);
     expect((await independentVerify(snapshot, context)).verified).toBe(true);
     expect((await independentVerify(kept.credential, context)).verified).toBe(true);
@@ -343,7 +353,7 @@ describe('verifiable credentials (issue 24)', () => {
     const page2 = await t.http
       .get(`/api/v1/trace/checkpoints?limit=1&cursor=${page1.body.nextCursor as string}`)
       .expect(200);
-    expect(page2.body.items[0].number).toBe(first!.number);
+    expect(page2.body.items[0].number).toBe(first.number);
   });
 
   it('catches a rewrite of one event and the chain head by a database superuser, against an earlier checkpoint', async () => {

@@ -18,6 +18,7 @@ import { WorkerModule } from './core/worker.module.js';
 import { typeOrmOptions } from './database/database.js';
 import { MoneyModule } from './money/money.module.js';
 import { LogisticsModule } from './logistics/logistics.module.js';
+import { PhotosModule } from './photos/photos.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { GradingModule } from './grading/grading.module.js';
 import { HealthController } from './platform/health.controller.js';
@@ -84,6 +85,7 @@ export class AppModule {
         AuthModule,
         CoreModule,
         AccountsModule,
+        PhotosModule,
         ...STAGES,
         ...(config.mode === 'api' ? [] : [WorkerModule]),
       ],

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
@@ -120,11 +121,24 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the console shows signed-in photos it fetched with the user's token.
+        imgSrc: ["'self'", 'data:', 'blob:'],
       },
     },
   });
   app.enableCors({ origin: config.corsOrigins, credentials: false });
+  // Photo uploads (POST /api/v1/photos): one file part, streamed up to PHOTO_MAX_BYTES (then a
+  // 413), a few small fields at most. The JSON body limit above does not apply to multipart.
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.photos.maxBytes,
+      files: 1,
+      fields: 5,
+      fieldSize: 1000,
+      parts: 6,
+      headerPairs: 50,
+    },
+  });
   // Counters live in Redis so a limit holds across every API instance; login (and the other
   // routes that check a password or a code) has its own, stricter budget per client address,
   // and a second one per account, so rotating addresses does not help a guesser either.

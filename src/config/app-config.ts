@@ -1,5 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEmail,
@@ -124,10 +126,35 @@ export interface AppConfig {
     outboxFailedDays: number;
     idempotencyKeyHours: number;
     webhookDeliveredDays: number;
+    /** Owner notifications that are finished (sent, skipped, undeliverable, recorded). */
+    notificationDays: number;
+    /** Jobs BullMQ keeps as failed for good (the queue dashboard's "failed" list). */
     failedJobDays: number;
+  };
+  /**
+   * Photos (issue 22): where uploaded images are kept ('local': a folder on this machine, the
+   * default that needs nothing; 's3': any S3-compatible store — MinIO, Aliyun OSS, Tencent COS)
+   * and the upload limit.
+   */
+  photos: {
+    store: 'local' | 's3';
+    dir: string;
+    maxBytes: number;
+    s3: PhotoS3Config | null;
   };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
+}
+
+/** An S3-compatible bucket for photos (PHOTO_S3_*). */
+export interface PhotoS3Config {
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (`endpoint/bucket/key`): MinIO and most self-hosted stores need them. */
+  forcePathStyle: boolean;
 }
 
 /** WeChat Pay API v3 (direct merchant): keys and numbers from the merchant platform. */
@@ -176,9 +203,11 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RETENTION_CRON?: string;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_FAILED_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(1) RETENTION_IDEMPOTENCY_HOURS?: number;
+  // Keys are honoured for 24 h (the idempotency interceptor): kept longer, never shorter.
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(24) RETENTION_IDEMPOTENCY_HOURS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_WEBHOOK_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_FAILED_JOB_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_NOTIFICATION_DAYS?: number;
   @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
@@ -270,6 +299,22 @@ class EnvironmentVariables {
   @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true })
   WECHATPAY_NOTIFY_URL?: string;
   @IsOptional() @Matches(/^\d{1,10}$/) WECHATPAY_TRANSFER_SCENE_ID?: string;
+  @IsOptional() @IsIn(['local', 's3']) PHOTO_STORE?: 'local' | 's3';
+  @IsOptional() @IsString() PHOTO_DIR?: string;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  PHOTO_MAX_BYTES?: number;
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PHOTO_S3_ENDPOINT?: string;
+  @IsOptional() @Matches(/^[a-z0-9-]{2,40}$/) PHOTO_S3_REGION?: string;
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) PHOTO_S3_BUCKET?: string;
+  @IsOptional() @IsString() PHOTO_S3_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString() PHOTO_S3_SECRET_ACCESS_KEY?: string;
+  @IsOptional() @IsIn(['true', 'false']) PHOTO_S3_FORCE_PATH_STYLE?: string;
 }
 
 const HINTS: Record<string, string> = {
@@ -416,10 +461,44 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       // Keys answer retries of one request: a day covers any client's retry policy.
       idempotencyKeyHours: raw.RETENTION_IDEMPOTENCY_HOURS ?? 24,
       webhookDeliveredDays: raw.RETENTION_WEBHOOK_DAYS ?? 30,
+      // What an owner was told stays answerable by support for half a year.
+      notificationDays: raw.RETENTION_NOTIFICATION_DAYS ?? 180,
       failedJobDays: raw.RETENTION_FAILED_JOB_DAYS ?? 30,
     },
+    photos: photoSettings(raw, nodeEnv),
     warnings,
   };
+}
+
+/**
+ * PHOTO_STORE / PHOTO_DIR / PHOTO_MAX_BYTES / PHOTO_S3_*: the local folder by default (under
+ * the system's temporary folder for tests), an S3-compatible bucket when PHOTO_STORE=s3.
+ */
+function photoSettings(raw: EnvironmentVariables, nodeEnv: NodeEnv): AppConfig['photos'] {
+  const store = raw.PHOTO_STORE ?? 'local';
+  const dir = resolve(
+    raw.PHOTO_DIR ?? (nodeEnv === 'test' ? join(tmpdir(), 'reloop-photos') : 'var/photos'),
+  );
+  let s3: PhotoS3Config | null = null;
+  if (store === 's3') {
+    const missing = (
+      ['PHOTO_S3_BUCKET', 'PHOTO_S3_ACCESS_KEY_ID', 'PHOTO_S3_SECRET_ACCESS_KEY'] as const
+    ).filter((k) => !raw[k]);
+    if (missing.length) {
+      throw new ConfigError(
+        `PHOTO_STORE=s3 needs ${missing.join(', ')} (and PHOTO_S3_ENDPOINT for a store other than AWS, e.g. https://oss-cn-shanghai.aliyuncs.com)`,
+      );
+    }
+    s3 = {
+      endpoint: raw.PHOTO_S3_ENDPOINT ?? null,
+      region: raw.PHOTO_S3_REGION ?? 'us-east-1',
+      bucket: raw.PHOTO_S3_BUCKET!,
+      accessKeyId: raw.PHOTO_S3_ACCESS_KEY_ID!,
+      secretAccessKey: raw.PHOTO_S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: (raw.PHOTO_S3_FORCE_PATH_STYLE ?? 'true') === 'true',
+    };
+  }
+  return { store, dir, maxBytes: raw.PHOTO_MAX_BYTES ?? 10 * 1024 * 1024, s3 };
 }
 
 /** NOTIFY_CHANNEL / SMTP_URL / SMTP_FROM: e-mail when an SMTP server is set, else a record. */
@@ -641,6 +720,15 @@ function pickKnown(env: Record<string, string | undefined>): Record<string, stri
 }
 
 const KNOWN_KEYS = [
+  'PHOTO_STORE',
+  'PHOTO_DIR',
+  'PHOTO_MAX_BYTES',
+  'PHOTO_S3_ENDPOINT',
+  'PHOTO_S3_REGION',
+  'PHOTO_S3_BUCKET',
+  'PHOTO_S3_ACCESS_KEY_ID',
+  'PHOTO_S3_SECRET_ACCESS_KEY',
+  'PHOTO_S3_FORCE_PATH_STYLE',
   'NODE_ENV',
   'RELOOP_MODE',
   'HOST',
@@ -656,6 +744,7 @@ const KNOWN_KEYS = [
   'RETENTION_IDEMPOTENCY_HOURS',
   'RETENTION_WEBHOOK_DAYS',
   'RETENTION_FAILED_JOB_DAYS',
+  'RETENTION_NOTIFICATION_DAYS',
   'DATABASE_URL',
   'REDIS_URL',
   'QUEUE_PREFIX',

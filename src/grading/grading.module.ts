@@ -2,6 +2,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
+import { PhotosModule } from '../photos/photos.module.js';
+import { PhotoSubjects } from '../photos/photo-subjects.js';
 import {
   DisposeItem,
   ParcelDelivered,
@@ -31,6 +33,7 @@ import { ReceivingService } from './receiving/receiving.service.js';
   imports: [
     CatalogModule,
     VehicleFactsModule,
+    PhotosModule,
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],
   controllers: [ReceivingController, InspectionsController, CalibrationController],
@@ -42,6 +45,7 @@ export class GradingModule implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly receiving: ReceivingService,
     private readonly inspections: InspectionsService,
+    private readonly photoSubjects: PhotoSubjects,
   ) {}
 
   onModuleInit(): void {
@@ -51,5 +55,6 @@ export class GradingModule implements OnModuleInit {
       this.inspections.onSecondGradingRequested(payload),
     );
     this.jobs.register(DisposeItem, (payload) => this.inspections.onDisposeItem(payload));
+    this.photoSubjects.register('inspection', (actor, id) => this.inspections.canSee(actor, id));
   }
 }

@@ -338,6 +338,17 @@ export const SweepStuckWork = defineJob<{ trigger: 'scheduled' | 'admin' | 'test
 );
 
 /**
+ * Retention (repeating, daily): deletes finished rows past their keeping period — completed and
+ * failed outbox rows, expired idempotency keys, delivered webhooks, finished owner notifications,
+ * jobs BullMQ keeps as failed. Never the item history or the ledger.
+ */
+export const PruneRetention = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'prune-retention',
+  'workflow',
+  { attempts: 3 },
+);
+
+/**
  * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over every item's chain
  * head, as a credential. Skipped when nothing changed since the last checkpoint.
  */
@@ -421,6 +432,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   DisposeItem,
   OpenSupportCase,
   SweepStuckWork,
+  PruneRetention,
   SupportCaseSlaDue,
   PublishWebhookEvent,
   DeliverWebhook,

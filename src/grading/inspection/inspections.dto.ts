@@ -35,10 +35,16 @@ export class PreviewDto {
 }
 
 export class CompleteInspectionDto extends VersionDto {
-  @ApiProperty({ description: 'Answers keyed by check id; photo checks take photo references' })
+  @ApiProperty({
+    description:
+      'Answers keyed by check id; photo checks take the ids of photos uploaded with POST /photos?purpose=inspection (other strings are kept as references to pictures stored elsewhere)',
+  })
   @IsObject()
   answers: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [String], description: 'Further photo references (storage keys)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Further photos: uploaded photo ids (or references to pictures stored elsewhere)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

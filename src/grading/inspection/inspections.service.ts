@@ -29,6 +29,8 @@ import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
 import { VehicleFactsService } from '../../vehicles/vehicle-facts.service.js';
+import { PhotosService } from '../../photos/photos.service.js';
+import type { GradingStandard } from '../engine/standard.js';
 import type {
   CompleteInspectionDto,
   ConfirmDto,
@@ -111,6 +113,7 @@ export class InspectionsService {
     private readonly standards: GradingStandardsService,
     private readonly calibration: CalibrationService,
     private readonly vehicles: VehicleFactsService,
+    private readonly photos: PhotosService,
   ) {}
 
   // ---- opening (from receiving) ----------------------------------------------------------
@@ -195,7 +198,44 @@ export class InspectionsService {
     return withActions(InspectionMachine, inspection, actor, {
       ...inspectionView(inspection, item),
       vehicle: car ?? null,
+      // The uploaded photos among the answers and `photos`, in the order they were given.
+      attachedPhotos: await this.photos.forSubject('inspection', inspection.id),
     });
+  }
+
+  /** For the photos module: may this actor see the inspection (and so its photos)? */
+  async canSee(actor: Actor, id: string): Promise<boolean> {
+    const inspection = await this.dataSource.getRepository(Inspection).findOneBy({ id });
+    return inspection !== null && InspectionMachine.canAccess(inspection, actor);
+  }
+
+  /**
+   * Attaches the uploaded photos a report names — in its photo checks' answers and in `photos` —
+   * to the inspection, in the caller's transaction. A reference in the form of an id must be a
+   * photo this warehouse uploaded for an inspection (400 naming the answer otherwise); other
+   * references (storage keys of integrations that keep their own pictures) pass as before.
+   */
+  private async attachPhotos(
+    manager: EntityManager,
+    actor: Actor,
+    inspectionId: string,
+    standard: GradingStandard,
+    answers: Record<string, unknown>,
+    extra: string[],
+  ): Promise<void> {
+    const groups: Array<[string, unknown[]]> = standard.checks
+      .filter((c) => c.kind === 'photo' && Array.isArray(answers[c.id]))
+      .map((c) => [`answers.${c.id}`, answers[c.id] as unknown[]]);
+    groups.push(['photos', extra]);
+    let position = 0;
+    for (const [field, refs] of groups) {
+      const attached = await this.photos.attach(manager, actor, 'inspection', inspectionId, refs, {
+        field,
+        position,
+        allowReferences: true,
+      });
+      position += attached.length;
+    }
   }
 
   async get(actor: Actor, id: string) {
@@ -365,6 +405,14 @@ export class InspectionsService {
       const bySecondGrader = inspection.excludedGraderId !== null;
       const completedAt = new Date();
       const photos = dto.photos ?? [];
+      await this.attachPhotos(
+        manager,
+        actor,
+        inspection.id,
+        standard.definition,
+        dto.answers,
+        photos,
+      );
       return this.transitions.apply(InspectionMachine, {
         manager,
         id,

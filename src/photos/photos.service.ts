@@ -1,0 +1,238 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { type Actor, seesEverything } from '../core/actor.js';
+import { NotFound } from '../core/errors.js';
+import { Photo } from './data/photo.entity.js';
+import { processImage, UnsupportedImage } from './image.js';
+import { type PhotoPurpose, UPLOADERS } from './photo-purposes.js';
+import { PhotoSubjects } from './photo-subjects.js';
+import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Is this reference an uploaded photo's id (rather than a free-text reference)? */
+export const isPhotoId = (ref: unknown): ref is string => typeof ref === 'string' && UUID.test(ref);
+
+export interface PhotoView {
+  id: string;
+  purpose: PhotoPurpose;
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  thumbnail: { width: number; height: number };
+  public: boolean;
+  uploadedBy: string;
+  organisationId: string | null;
+  createdAt: string;
+}
+
+export function photoView(p: Photo): PhotoView {
+  return {
+    id: p.id,
+    purpose: p.purpose,
+    contentType: p.contentType,
+    sizeBytes: p.sizeBytes,
+    width: p.width,
+    height: p.height,
+    sha256: p.sha256,
+    thumbnail: { width: p.thumbnailWidth, height: p.thumbnailHeight },
+    public: p.public,
+    uploadedBy: p.uploadedBy,
+    organisationId: p.organisationId,
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Photos: upload (decoded, turned upright, cleaned of metadata, thumbnailed), read with access
+ * per photo, and attach to the things they show. A photo is visible to its uploader's
+ * organisation (the uploader, for people without one), to admin and support, and to whoever may
+ * see a thing it is attached to; a listing's photos are public.
+ */
+@Injectable()
+export class PhotosService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PHOTO_STORE) private readonly store: PhotoStore,
+    private readonly subjects: PhotoSubjects,
+  ) {}
+
+  async upload(actor: Actor, purpose: PhotoPurpose, bytes: Buffer): Promise<PhotoView> {
+    if (!actor.userId) throw new ForbiddenException('Photos are uploaded by people');
+    if (!UPLOADERS[purpose].includes(actor.role)) {
+      throw new ForbiddenException(
+        `A ${actor.role} does not take photos for ${purpose}s (${UPLOADERS[purpose].join(', ')} do)`,
+      );
+    }
+    let image;
+    try {
+      image = await processImage(bytes);
+    } catch (err) {
+      if (err instanceof UnsupportedImage) throw new UnsupportedMediaTypeException(err.message);
+      throw err;
+    }
+    const id = randomUUID();
+    const now = new Date();
+    const folder = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const storageKey = `${folder}/${id}.jpg`;
+    const thumbnailKey = `${folder}/${id}-thumb.jpg`;
+    // Bytes first, then the row: a row never names an object the store does not have.
+    await this.store.put(storageKey, image.data, 'image/jpeg');
+    await this.store.put(thumbnailKey, image.thumbnail.data, 'image/jpeg');
+    const row = this.dataSource.getRepository(Photo).create({
+      id,
+      organisationId: actor.organisationId,
+      uploadedBy: actor.userId,
+      purpose,
+      sha256: createHash('sha256').update(image.data).digest('hex'),
+      contentType: 'image/jpeg',
+      sizeBytes: image.data.length,
+      width: image.width,
+      height: image.height,
+      sourceFormat: image.sourceFormat,
+      storageKey,
+      thumbnailKey,
+      thumbnailWidth: image.thumbnail.width,
+      thumbnailHeight: image.thumbnail.height,
+      public: false,
+    });
+    return photoView(await this.dataSource.getRepository(Photo).save(row));
+  }
+
+  async read(actor: Actor, id: string): Promise<PhotoView> {
+    return photoView(await this.visible(actor, id));
+  }
+
+  /** The photo's bytes (`full`) or its thumbnail, for someone who may see it. */
+  async image(actor: Actor, id: string, size: 'full' | 'thumbnail'): Promise<Buffer> {
+    return this.bytes(await this.visible(actor, id), size);
+  }
+
+  /** A public photo (on a listing), for anyone; any other id is a 404. */
+  async publicImage(id: string, size: 'full' | 'thumbnail'): Promise<Buffer> {
+    const photo = await this.dataSource.getRepository(Photo).findOneBy({ id, public: true });
+    if (!photo) throw new NotFound('Photo', id);
+    return this.bytes(photo, size);
+  }
+
+  /**
+   * Attaches uploaded photos to a thing (in the caller's transaction). Each must be an uploaded
+   * photo for this kind of thing that the actor's side took (admin and support may use any);
+   * otherwise a 400 naming the entry (`<field>[i]`). With `allowReferences`, entries that are
+   * not ids (free-text references kept elsewhere) are passed over. Attaching again is a no-op.
+   * Public ones (listings) become visible to anyone.
+   */
+  async attach(
+    manager: EntityManager,
+    actor: Actor,
+    kind: PhotoPurpose,
+    subjectId: string,
+    refs: readonly unknown[],
+    opts: { field: string; public?: boolean; position?: number; allowReferences?: boolean },
+  ): Promise<PhotoView[]> {
+    const photos = await this.usable(manager, actor, kind, refs, opts);
+    for (const [i, photo] of photos.entries()) {
+      await manager.query(
+        `INSERT INTO photo_attachments (photo_id, subject_kind, subject_id, position, attached_by)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [photo.id, kind, subjectId, (opts.position ?? 0) + i, actor.userId],
+      );
+    }
+    if (opts.public && photos.length) {
+      await manager.update(Photo, { id: In(photos.map((p) => p.id)) }, { public: true });
+      for (const p of photos) p.public = true;
+    }
+    return photos.map(photoView);
+  }
+
+  /** The photos these entries name, checked as `attach` does, in the order given. */
+  async usable(
+    manager: EntityManager,
+    actor: Actor,
+    kind: PhotoPurpose,
+    refs: readonly unknown[],
+    opts: { field: string; allowReferences?: boolean },
+  ): Promise<Photo[]> {
+    const bad = (i: number, why: string) =>
+      new BadRequestException({
+        message: `${opts.field}[${i}]: ${why}`,
+        code: 'photo_not_usable',
+        fields: [{ field: `${opts.field}[${i}]`, errors: [why] }],
+      });
+    const wanted = refs.filter(isPhotoId).map((r) => r.toLowerCase());
+    const found = wanted.length
+      ? await manager.getRepository(Photo).findBy({ id: In(wanted) })
+      : [];
+    const byId = new Map(found.map((p) => [p.id, p]));
+    const out: Photo[] = [];
+    for (const [i, ref] of refs.entries()) {
+      if (!isPhotoId(ref)) {
+        if (opts.allowReferences && typeof ref === 'string') continue;
+        throw bad(i, 'not a photo id (upload it with POST /api/v1/photos)');
+      }
+      const photo = byId.get(ref.toLowerCase());
+      if (!photo || !this.isOwnSide(actor, photo)) {
+        throw bad(i, 'not an uploaded photo of yours (upload it with POST /api/v1/photos)');
+      }
+      if (photo.purpose !== kind) {
+        throw bad(i, `this photo was uploaded for a ${photo.purpose}, not a ${kind}`);
+      }
+      if (!out.includes(photo)) out.push(photo);
+    }
+    return out;
+  }
+
+  /** The photos attached to a thing, in order (the caller has checked the actor may see it). */
+  async forSubject(
+    kind: PhotoPurpose,
+    subjectId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PhotoView[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT photo_id AS id FROM photo_attachments
+        WHERE subject_kind = $1 AND subject_id = $2 ORDER BY position, created_at`,
+      [kind, subjectId],
+    );
+    if (!rows.length) return [];
+    const photos = await manager.getRepository(Photo).findBy({ id: In(rows.map((r) => r.id)) });
+    const byId = new Map(photos.map((p) => [p.id, p]));
+    return rows.flatMap((r) => (byId.has(r.id) ? [photoView(byId.get(r.id)!)] : []));
+  }
+
+  private isOwnSide(actor: Actor, photo: Photo): boolean {
+    if (seesEverything(actor)) return true;
+    if (photo.uploadedBy === actor.userId) return true;
+    return photo.organisationId !== null && photo.organisationId === actor.organisationId;
+  }
+
+  private async visible(actor: Actor, id: string): Promise<Photo> {
+    const photo = await this.dataSource.getRepository(Photo).findOneBy({ id });
+    if (!photo) throw new NotFound('Photo', id);
+    if (photo.public || this.isOwnSide(actor, photo)) return photo;
+    const attachments: Array<{ subject_kind: PhotoPurpose; subject_id: string }> =
+      await this.dataSource.query(
+        'SELECT subject_kind, subject_id FROM photo_attachments WHERE photo_id = $1',
+        [id],
+      );
+    for (const a of attachments) {
+      if (await this.subjects.canSee(actor, a.subject_kind, a.subject_id)) return photo;
+    }
+    throw new NotFound('Photo', id);
+  }
+
+  private async bytes(photo: Photo, size: 'full' | 'thumbnail'): Promise<Buffer> {
+    const data = await this.store.get(size === 'full' ? photo.storageKey : photo.thumbnailKey);
+    if (!data) throw new NotFound('Photo image', photo.id);
+    return data;
+  }
+}

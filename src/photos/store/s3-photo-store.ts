@@ -1,0 +1,69 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { PhotoS3Config } from '../../config/app-config.js';
+import { assertKey, type PhotoStore } from './photo-store.js';
+
+/**
+ * Photos in an S3-compatible bucket (PHOTO_STORE=s3). Endpoint, region, bucket, keys and path
+ * style come from PHOTO_S3_*; the bucket must exist. Checksums only where the protocol requires
+ * them: the SDK's newer default (CRC32 on every upload) is refused by several S3-compatible stores.
+ */
+export class S3PhotoStore implements PhotoStore {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+
+  constructor(private readonly config: PhotoS3Config) {
+    this.client = new S3Client({
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      region: config.region,
+      forcePathStyle: config.forcePathStyle,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+    });
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    assertKey(key);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.config.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ContentLength: body.length,
+      }),
+    );
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    assertKey(key);
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+      );
+      if (!out.Body) return null;
+      return Buffer.from(await out.Body.transformToByteArray());
+    } catch (err) {
+      if (err instanceof NoSuchKey) return null;
+      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertKey(key);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
 import { QUEUE_NAMES } from './core/jobs/job-definition.js';
 import { HttpExceptionFilter } from './core/http/http-exception.filter.js';
 import { createValidationPipe } from './core/http/validation.js';
@@ -49,6 +50,7 @@ function databasePoolSize(config: AppConfig): number {
 
 /** The stage modules, in the order of the item's journey. */
 const STAGES = [
+  CredentialsModule,
   NotificationsModule,
   MoneyModule,
   ServiceAreasModule,

@@ -98,7 +98,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  // The JSON-LD context lives at a stable address outside the API's version (issue 24).
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'contexts/reloop/v1'] });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);

@@ -41,6 +41,16 @@ describe('loadConfig', () => {
     expect(c.warnings.join()).toContain('JWT_SECRET is not set');
   });
 
+  it('signs a history checkpoint every 10 minutes unless told, never more often than each second', () => {
+    expect(loadConfig({}).credentials.checkpointEveryMs).toBe(600_000);
+    expect(
+      loadConfig({ HISTORY_CHECKPOINT_INTERVAL_MS: '60000' }).credentials.checkpointEveryMs,
+    ).toBe(60_000);
+    expect(() => loadConfig({ HISTORY_CHECKPOINT_INTERVAL_MS: '10' })).toThrow(
+      /HISTORY_CHECKPOINT_INTERVAL_MS/,
+    );
+  });
+
   it('takes the mode from the command line over RELOOP_MODE', () => {
     expect(loadConfig({ RELOOP_MODE: 'api' }).mode).toBe('api');
     expect(loadConfig({ RELOOP_MODE: 'api' }, 'worker').mode).toBe('worker');

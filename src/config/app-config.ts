@@ -54,6 +54,11 @@ export interface AppConfig {
   /** Log to this file instead of standard output (appended). */
   logFile: string | null;
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
+  /** Verifiable credentials and history checkpoints (issue 24). */
+  credentials: {
+    /** How often a worker signs a checkpoint of every item's history head. */
+    checkpointEveryMs: number;
+  };
   workerConcurrency: number;
   /** PostgreSQL connections per process when set; see databasePoolSize() for the default. */
   databasePoolSize: number | null;
@@ -241,6 +246,12 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) OUTBOX_BATCH_SIZE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_STALE_AFTER_MS?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  HISTORY_CHECKPOINT_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(1000) DATABASE_POOL_SIZE?: number;
   @IsOptional() @IsString() ERASURE_SIGNING_KEY?: string;
@@ -408,6 +419,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       reconcileMs: raw.RECONCILE_INTERVAL_MS ?? 30_000,
       staleAfterMs: raw.RECONCILE_STALE_AFTER_MS ?? 60_000,
     },
+    credentials: { checkpointEveryMs: raw.HISTORY_CHECKPOINT_INTERVAL_MS ?? 10 * 60_000 },
     workerConcurrency,
     databasePoolSize: raw.DATABASE_POOL_SIZE ?? null,
     erasure: {
@@ -763,6 +775,7 @@ export const KNOWN_KEYS = [
   'OUTBOX_BATCH_SIZE',
   'RECONCILE_INTERVAL_MS',
   'RECONCILE_STALE_AFTER_MS',
+  'HISTORY_CHECKPOINT_INTERVAL_MS',
   'WORKER_CONCURRENCY',
   'DATABASE_POOL_SIZE',
   'ERASURE_SIGNING_KEY',

@@ -14,6 +14,7 @@ import {
   type SignedCertificate,
 } from './engine/index.js';
 import { Certificate } from './erasure.entities.js';
+import { issuerId, verifyCredentialProof } from '../credentials/vc.js';
 import { CertificateSigner } from './stations.js';
 
 export function signedCertificate(c: Certificate): SignedCertificate {
@@ -34,6 +35,23 @@ export function simulationNotice(document: { simulated?: unknown } | null | unde
           notice:
             'SIMULATED \u2014 no data was erased: this certificate comes from the erasure simulator (development and demos) and is not a real sanitization',
         }
+      : {}),
+  };
+}
+
+/** What the PDF prints of the credential: its address, issuer and proof. */
+function printedCredential(vc: Record<string, unknown>) {
+  const proof = (vc.proof ?? {}) as Record<string, unknown>;
+  const status = (vc.credentialStatus ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    url: str(vc.id),
+    issuer: issuerId(vc) ?? '',
+    verificationMethod: str(proof.verificationMethod),
+    cryptosuite: str(proof.cryptosuite),
+    proofValue: str(proof.proofValue),
+    ...(typeof status.statusListCredential === 'string'
+      ? { statusListCredential: status.statusListCredential }
       : {}),
   };
 }
@@ -127,11 +145,19 @@ export class CertificatesService {
     return toPage(rows, limit, certificateSummary);
   }
 
+  /** The stored W3C credential of a certificate (public by its id: the PDF's QR code). */
+  async credential(id: string): Promise<Record<string, unknown>> {
+    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    if (!c?.credential) throw new NotFound('Certificate credential', id);
+    return c.credential;
+  }
+
   async pdf(c: Certificate, verifyUrl: string): Promise<Buffer> {
     return renderCertificatePdf(signedCertificate(c), {
       verifyUrl,
       issuer: 'Reloop',
       font: await this.font(),
+      ...(c.credential ? { credential: printedCredential(c.credential) } : {}),
     });
   }
 
@@ -140,9 +166,12 @@ export class CertificatesService {
     const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
     if (!c) throw new NotFound('Certificate', id);
     const check = await this.signer.verify(signedCertificate(c));
+    const credential = c.credential ? await verifyCredentialProof(c.credential) : null;
     return {
       certificateId: c.number,
-      valid: check.valid && c.revokedAt === null,
+      valid: check.valid && c.revokedAt === null && (credential === null || credential.verified),
+      credentialProof: credential === null ? null : credential.verified ? 'ok' : 'invalid',
+      credentialUrl: c.credential ? `/api/v1/certificates/${c.id}/credential` : null,
       signature: check.reason,
       revoked: c.revokedAt !== null,
       kind: c.kind,

@@ -305,6 +305,17 @@ export class CertificatesController {
     return this.certificates.pdf(c, verifyUrl);
   }
 
+  /**
+   * The certificate as a W3C Verifiable Credential (what the PDF's QR code opens). Anyone may
+   * check it offline with `reloop-verify` or any VC 2.0 library; it names people by name and
+   * organisation only. 404 for certificates issued before credentials existed.
+   */
+  @Get(':id/credential')
+  @Public()
+  async credential(@Param('id', ParseUUIDPipe) id: string): Promise<Record<string, unknown>> {
+    return this.certificates.credential(id);
+  }
+
   @Get(':id/verify')
   @Public()
   verifyStored(@Param('id', ParseUUIDPipe) id: string) {

@@ -177,5 +177,9 @@ export class Certificate {
   revokedAt: Date | null;
   @Column({ name: 'revocation_reason', type: 'text', nullable: true })
   revocationReason: string | null;
+  /** The W3C Verifiable Credential (issue 24); null for certificates issued before it. */
+  @Column({ type: 'jsonb', nullable: true }) credential: Record<string, unknown> | null;
+  @Column({ name: 'status_list', type: 'text', nullable: true }) statusList: string | null;
+  @Column({ name: 'status_index', type: 'int', nullable: true }) statusIndex: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

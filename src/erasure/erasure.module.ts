@@ -1,6 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 import { RunErasure, StartErasure } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
@@ -29,6 +30,7 @@ import { CertificateSigner, ErasureStations } from './stations.js';
   imports: [
     TypeOrmModule.forFeature([StorageMedium, Erasure, Certificate, SigningKey, Station]),
     CatalogModule,
+    CredentialsModule,
   ],
   controllers: [
     ErasureController,

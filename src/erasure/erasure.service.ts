@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { User } from '../accounts/user.entity.js';
@@ -53,6 +54,9 @@ import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { StationRegistry } from './station-registry.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
+import { certificateCredential } from './certificate-credential.js';
+import { PlatformSigner } from '../credentials/platform-signer.js';
+import { StatusLists } from '../credentials/status-lists.js';
 
 /** Capacity assumed for a catalog default medium until staff register the real one. */
 const DEFAULT_CAPACITY: Record<StorageMedium['mediaType'], number> = {
@@ -159,6 +163,8 @@ export class ErasureService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
     private readonly registry: StationRegistry,
+    private readonly credentials: PlatformSigner,
+    private readonly statusLists: StatusLists,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -638,17 +644,36 @@ export class ErasureService {
     });
   }
 
-  /** Inserts the certificate; the unique (erasure_id) makes a second issue a no-op. */
+  /**
+   * Inserts the certificate with its W3C credential (a status list slot for revocation); the
+   * unique (erasure_id) makes a second issue a no-op.
+   */
   private async issue(
     manager: EntityManager,
     e: Erasure,
     signed: SignedCertificate,
   ): Promise<void> {
+    const existing = await manager.query<unknown[]>(
+      'SELECT 1 FROM certificates WHERE erasure_id = $1',
+      [e.id],
+    );
+    if (existing.length > 0) return;
+    const id = randomUUID();
+    const slot = await this.statusLists.allocate(manager);
+    const credential = await this.credentials.issue(
+      certificateCredential(signed.document, {
+        contexts: this.credentials.contexts(),
+        id: `${this.config.publicBaseUrl}/api/v1/certificates/${id}/credential`,
+        credentialStatus: slot.credentialStatus,
+        passportUrl: `${this.config.publicBaseUrl}/api/v1/trace/${signed.document.media.source.itemTraceCode}`,
+      }),
+    );
     await manager
       .createQueryBuilder()
       .insert()
       .into(Certificate)
       .values({
+        id,
         number: signed.document.certificateId,
         kind: signed.document.kind,
         erasureId: e.id,
@@ -660,6 +685,10 @@ export class ErasureService {
         signature: signed.signature,
         keyId: signed.keyId,
         issuedAt: new Date(signed.document.issuedAt),
+        // A plain JSON object; TypeORM's deep-partial type does not accept Record<string, unknown>.
+        credential: credential as never,
+        statusList: slot.listId,
+        statusIndex: slot.index,
       })
       .orIgnore()
       .execute();

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import {
-  checkChain,
-  STORED_EVENT_COLUMNS,
-  type StoredEvent,
-} from '../core/history/history.service.js';
+import { STORED_EVENT_COLUMNS, type StoredEvent } from '../core/history/history.service.js';
+import { Checkpoints } from '../credentials/checkpoints.service.js';
+import { PlatformSigner } from '../credentials/platform-signer.js';
+import { TraceVerification } from '../credentials/trace-verification.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
@@ -118,6 +117,9 @@ export class PassportService {
     private readonly dataSource: DataSource,
     private readonly schema: SchemaProbe,
     private readonly vehicles: VehicleFactsService,
+    private readonly verification: TraceVerification,
+    private readonly checkpoints: Checkpoints,
+    private readonly signer: PlatformSigner,
   ) {}
 
   async item(traceCode: string): Promise<ItemRow> {
@@ -145,7 +147,9 @@ export class PassportService {
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
     for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
     const orgs = await this.organisationNames([...orgIds]);
-    const report = checkChain(item.id, item, events);
+    const report = await this.verification.report(item, events);
+    const inclusion = await this.checkpoints.inclusion(item.id);
+    const base = this.signer.publicBaseUrl;
 
     return {
       traceCode: item.trace_code,
@@ -176,8 +180,114 @@ export class PassportService {
         firstBrokenSeq: report.firstBrokenSeq,
         reason: report.reason,
         verifyUrl: `/api/v1/trace/${item.trace_code}/verify`,
+        head: report.head,
+        anchored: report.anchored,
+        // The item's head in the latest signed checkpoint that covers it, with the Merkle path
+        // from it to the signed root: anyone who kept that checkpoint can check it offline.
+        checkpoint: inclusion
+          ? {
+              number: inclusion.checkpoint.number,
+              checkpointAt: new Date(inclusion.checkpoint.checkpoint_at),
+              url: this.checkpoints.url(inclusion.checkpoint.number),
+              merkleRoot: inclusion.checkpoint.merkle_root,
+              inclusionProof: inclusion.proof,
+            }
+          : null,
       },
+      credentialUrl: `${base}/api/v1/trace/${item.trace_code}/credential`,
+      certificateCredentials: await this.certificateCredentials(item.id),
     };
+  }
+
+  /** The item's certificates that exist as credentials, with whether each was revoked. */
+  private async certificateCredentials(itemId: string) {
+    const rows = await this.dataSource.query<
+      Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
+    >(
+      `SELECT id, number, kind, revoked_at FROM certificates
+        WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
+      [itemId],
+    );
+    return rows.map((r) => ({
+      certificateId: r.number,
+      kind: r.kind,
+      revoked: r.revoked_at !== null,
+      url: `${this.signer.publicBaseUrl}/api/v1/certificates/${r.id}/credential`,
+    }));
+  }
+
+  /**
+   * A signed snapshot of the passport (issue 24): what the item is, its grade and inspection
+   * summary, its certificates, its custody steps and its history head with the inclusion proof
+   * in the latest checkpoint — no personal data, as the passport itself.
+   */
+  async passportCredential(traceCode: string): Promise<Record<string, unknown>> {
+    const p = await this.passport(traceCode);
+    const base = this.signer.publicBaseUrl;
+    const now = new Date().toISOString();
+    const iso = (d: unknown) => new Date(d as string | Date).toISOString();
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    /** A scalar fact as text (a standard's version, a score), nothing else. */
+    const fact = (v: unknown) =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : undefined;
+    const insp = p.inspection as Record<string, unknown> | null;
+    const model = p.productModel;
+    const clean = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+    const checkpoint = p.history.checkpoint;
+    return this.signer.issue({
+      '@context': this.signer.contexts(),
+      type: ['VerifiableCredential', 'ItemPassport'],
+      name: `Item passport ${p.traceCode}`,
+      validFrom: now,
+      credentialSubject: clean({
+        id: `${base}/api/v1/trace/${p.traceCode}`,
+        type: 'Item',
+        traceCode: p.traceCode,
+        state: p.state,
+        registeredAt: iso(p.registeredAt),
+        category: p.category?.name,
+        categoryPath: p.category?.path,
+        productModel: model
+          ? clean({ type: 'ProductModel', name: str(model.name) ?? str(model.model) })
+          : undefined,
+        grade: p.grade ?? undefined,
+        inspection: insp
+          ? clean({
+              grade: str(insp.grade),
+              standardCode: str(insp.standardCode),
+              standardVersion: fact(insp.standardVersion),
+              score: fact(insp.score),
+              findings: insp.findings,
+              completedAt: insp.completedAt ? iso(insp.completedAt) : undefined,
+              inspections: insp.inspections,
+              organisation: (insp.inspectedBy as { name?: string } | null)?.name,
+            })
+          : undefined,
+        vehicle: p.vehicle ?? undefined,
+        erasureStatus: p.erasure.status,
+        certificate: p.certificateCredentials.filter((c) => !c.revoked).map((c) => c.url),
+        refurbishment: p.refurbishment.length > 0 ? p.refurbishment : undefined,
+        custody: p.custody.map((c) =>
+          clean({
+            custodianKind: c.kind,
+            organisation: c.organisation?.name,
+            since: c.since ? iso(c.since) : undefined,
+          }),
+        ),
+        history: clean({
+          events: p.history.events,
+          headHash: p.history.head.hash,
+          checkpointNumber: checkpoint?.number,
+          checkpoint: checkpoint?.url,
+          merkleRoot: checkpoint?.merkleRoot,
+          inclusionProof: checkpoint?.inclusionProof,
+        }),
+        snapshotAt: now,
+      }),
+    });
   }
 
   private async organisationNames(ids: string[]) {

@@ -59,6 +59,16 @@ export class TrackingController {
     return this.passports.passport(traceCode);
   }
 
+  /**
+   * The passport as a signed W3C Verifiable Credential (a snapshot as of now): check it offline
+   * with `reloop-verify`, its history against a checkpoint with `--checkpoint`.
+   */
+  @Get('trace/:traceCode/credential')
+  @Public()
+  passportCredential(@Param('traceCode') traceCode: string): Promise<Record<string, unknown>> {
+    return this.passports.passportCredential(traceCode);
+  }
+
   @Get('trace/:traceCode/label.svg')
   @Public()
   @ApiProduces('image/svg+xml')

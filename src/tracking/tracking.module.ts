@@ -5,6 +5,7 @@ import { SearchService } from './search.service.js';
 import { TimelineService } from './timeline.service.js';
 import { TrackingController } from './tracking.controller.js';
 import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 
 /**
  * The read model over every stage: timelines, custody, the public passport and its QR label,
@@ -12,7 +13,7 @@ import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
  * installed yet.
  */
 @Module({
-  imports: [VehicleFactsModule],
+  imports: [VehicleFactsModule, CredentialsModule],
   controllers: [TrackingController],
   providers: [SchemaProbe, TimelineService, PassportService, SearchService],
 })

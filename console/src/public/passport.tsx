@@ -38,7 +38,62 @@ interface Passport {
     until: string | null;
   }>;
   journey: Array<{ at: string; event: string; state: string | null }>;
-  history: { events: number; intact: boolean; firstBrokenSeq: number | null };
+  history: {
+    events: number;
+    intact: boolean;
+    firstBrokenSeq: number | null;
+    anchored?: boolean;
+    checkpoint?: { number: number; checkpointAt: string } | null;
+  };
+  certificateCredentials?: Array<{ certificateId: string; kind: string; revoked: boolean }>;
+}
+
+/** The verification in plain words: who signed, up to which checkpoint, which certificates. */
+function Verification({ p, code }: { p: Passport; code: string }) {
+  const { t } = useTranslation();
+  const h = p.history;
+  const certificates = p.certificateCredentials ?? [];
+  const valid = certificates.filter((c) => !c.revoked).length;
+  const revoked = certificates.length - valid;
+  return (
+    <>
+      <h2>{t('passport.verification')}</h2>
+      <p>
+        {h.intact && h.checkpoint ? (
+          <span className="ok">
+            {t('passport.anchored', {
+              date: formatTime(h.checkpoint.checkpointAt),
+              n: h.checkpoint.number,
+              events: h.events,
+            })}
+          </span>
+        ) : h.intact ? (
+          <span className="ok">{t('passport.intact', { n: h.events })}</span>
+        ) : h.checkpoint && h.firstBrokenSeq === null ? (
+          <span className="bad">
+            {t('passport.rewritten', {
+              n: h.checkpoint.number,
+              date: formatTime(h.checkpoint.checkpointAt),
+            })}
+          </span>
+        ) : (
+          <span className="bad">{t('passport.broken', { seq: h.firstBrokenSeq ?? '?' })}</span>
+        )}
+        {' · '}
+        {certificates.length === 0
+          ? t('passport.noCertificates')
+          : t('passport.certificatesValid', { count: valid })}
+        {revoked > 0 && ` · ${t('passport.certificatesRevoked', { count: revoked })}`}
+      </p>
+      <p>
+        <a href={`/api/v1/trace/${code}/credential`} download={`passport-${p.traceCode}.json`}>
+          {t('passport.download')}
+        </a>
+        <br />
+        <span className="muted">{t('passport.verifyOffline')}</span>
+      </p>
+    </>
+  );
 }
 
 const CUSTODIANS = [
@@ -85,17 +140,8 @@ export function PassportPage() {
               </dd>
               <dt>{t('listings.facts.erasure')}</dt>
               <dd>{p.erasure ? erasureLabel(p.erasure.status) : '—'}</dd>
-              <dt>{t('passport.history')}</dt>
-              <dd>
-                {p.history.intact ? (
-                  <span className="ok">{t('passport.intact', { n: p.history.events })}</span>
-                ) : (
-                  <span className="bad">
-                    {t('passport.broken', { seq: p.history.firstBrokenSeq ?? '?' })}
-                  </span>
-                )}
-              </dd>
             </dl>
+            <Verification p={p} code={code} />
             {p.inspection && (
               <>
                 <h2>{t('listings.facts.inspection')}</h2>
@@ -129,12 +175,14 @@ export function PassportPage() {
             </ol>
             <h2>{t('passport.journey')}</h2>
             <ol className="timeline" aria-label={t('passport.journey')}>
-              {p.journey.map((e, i) => (
-                <li key={i}>
-                  <time>{formatTime(e.at)}</time> <b>{e.event}</b>{' '}
-                  {e.state && <span className="muted">{stateLabel(e.state)}</span>}
-                </li>
-              ))}
+              {/* Steps in words (the state reached), never the platform's internal event names. */}
+              {p.journey
+                .filter((e) => e.state !== null)
+                .map((e, i) => (
+                  <li key={i}>
+                    <time>{formatTime(e.at)}</time> {stateLabel(e.state ?? '')}
+                  </li>
+                ))}
             </ol>
           </div>
           <aside className="label" aria-label={t('passport.label')}>

@@ -1,8 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type Actor, seesEverything } from '../actor.js';
-import { CurrentActor, Public, SignedIn } from '../../auth/access.decorators.js';
-import { NotFound } from '../errors.js';
+import { CurrentActor, SignedIn } from '../../auth/access.decorators.js';
 import { withActions } from '../http/stateful-view.js';
 import type { Item } from './item.entity.js';
 import { ItemMachine } from './item.machine.js';
@@ -72,16 +71,5 @@ export class ItemsController {
   async verify(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     const item = await this.items.get(actor, id);
     return this.items.verifyHistory(item.id);
-  }
-
-  /** Public proof that an item's history is intact, by the code on its label. */
-  @Get('trace/:traceCode/verify')
-  @Public()
-  async verifyByTraceCode(@Param('traceCode') traceCode: string) {
-    const item = await this.items.findByTraceCode(traceCode);
-    if (!item) throw new NotFound('Trace code', traceCode);
-    // The public answer names the item by its label, not by its internal id.
-    const { intact, events, firstBrokenSeq, reason } = await this.items.verifyHistory(item.id);
-    return { traceCode: item.traceCode, intact, events, firstBrokenSeq, reason };
   }
 }

@@ -348,6 +348,16 @@ export const PruneRetention = defineJob<{ trigger: 'scheduled' | 'admin' | 'test
   { attempts: 3 },
 );
 
+/**
+ * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over every item's chain
+ * head, as a credential. Skipped when nothing changed since the last checkpoint.
+ */
+export const SignHistoryCheckpoint = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'sign-history-checkpoint',
+  'workflow',
+  { attempts: 3 },
+);
+
 /** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
 export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
 
@@ -440,4 +450,5 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   WithdrawUncertifiedItem,
   ExecuteTransfer,
   ReconcileStatements,
+  SignHistoryCheckpoint,
 ];

@@ -24,6 +24,18 @@ export interface CertificatePdfOptions {
   font?: string | Buffer | CjkFont;
   /** Deflate content streams (default true); false keeps the text greppable for tests. */
   compress?: boolean;
+  /**
+   * The W3C Verifiable Credential this PDF prints (issue 24): the QR code then opens the
+   * credential itself, which anyone checks offline (`reloop-verify`).
+   */
+  credential?: {
+    url: string;
+    issuer: string;
+    verificationMethod: string;
+    cryptosuite: string;
+    proofValue: string;
+    statusListCredential?: string;
+  };
 }
 
 /** Printed across every certificate of a simulated run (issue 17). */
@@ -104,7 +116,7 @@ export async function renderCertificatePdf(
   options: CertificatePdfOptions,
 ): Promise<Buffer> {
   const d = signed.document;
-  const qr = await QRCode.toBuffer(options.verifyUrl, {
+  const qr = await QRCode.toBuffer(options.credential?.url ?? options.verifyUrl, {
     errorCorrectionLevel: 'M',
     margin: 1,
     width: 300,
@@ -201,6 +213,37 @@ export async function renderCertificatePdf(
         .text(t(value), left + labelWidth, y, { width: width - labelWidth });
       doc.y = Math.max(afterLabel, doc.y) + 2;
     }
+  }
+
+  const vc = options.credential;
+  if (vc) {
+    doc.moveDown(0.8);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(11)
+      .fillColor('#1a4d8f')
+      .text('Verifiable Credential (W3C VC 2.0)', left, doc.y, { width });
+    doc
+      .moveTo(left, doc.y + 1)
+      .lineTo(left + width, doc.y + 1)
+      .strokeColor('#1a4d8f')
+      .lineWidth(0.5)
+      .stroke();
+    doc.moveDown(0.3).fillColor('black').font(regular).fontSize(9);
+    doc.text(`Issuer: ${t(vc.issuer)}`, left, doc.y, { width });
+    doc.text(`Proof: Data Integrity, cryptosuite ${t(vc.cryptosuite)}`, { width });
+    doc.text(`Verification method: ${t(vc.verificationMethod)}`, { width });
+    if (vc.statusListCredential) {
+      doc.text(`Revocation status: ${t(vc.statusListCredential)}`, { width });
+    }
+    doc.text('Proof value:', { width });
+    doc.font('Courier').fontSize(8).text(vc.proofValue, { width });
+    doc.moveDown(0.3).font(regular).fontSize(9);
+    doc.text(`The credential (scan the QR code): ${t(vc.url)}`, {
+      width,
+      link: vc.url,
+      underline: true,
+    });
   }
 
   // Signature block.

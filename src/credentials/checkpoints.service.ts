@@ -1,0 +1,266 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import type { StoredEvent } from '../core/history/history.service.js';
+import {
+  buildTree,
+  type InclusionProof,
+  inclusionProof,
+  type Leaf,
+  rootOf,
+  TREE_ALGORITHM,
+  verifyInclusion,
+} from './merkle.js';
+import { PlatformSigner } from './platform-signer.js';
+import { type Credential, issuerId, verifyCredentialProof } from './vc.js';
+
+/** pg advisory lock of checkpoint signing: one at a time across every worker. */
+const CHECKPOINT_LOCK_KEY = 731_550_024;
+const LEAF_BATCH = 5000;
+
+interface CheckpointRow {
+  number: number;
+  checkpoint_at: Date;
+  item_count: number;
+  merkle_root: string;
+  key_id: string;
+  credential: Credential;
+}
+
+export function checkpointView(r: CheckpointRow) {
+  return {
+    number: r.number,
+    checkpointAt: new Date(r.checkpoint_at),
+    itemCount: r.item_count,
+    merkleRoot: r.merkle_root,
+    treeAlgorithm: TREE_ALGORITHM,
+    keyId: r.key_id,
+    credential: r.credential,
+  };
+}
+
+export interface CheckpointCheck {
+  number: number;
+  checkpointAt: Date;
+  url: string;
+  /** The checkpoint credential's proof checks with a published platform key. */
+  signatureValid: boolean;
+  /** The item's head at the checkpoint is in the signed Merkle root. */
+  included: boolean;
+  /** The item's history still holds that head (nothing before it was rewritten). */
+  matchesHistory: boolean;
+  head: { seq: number; hash: string };
+}
+
+/**
+ * History anchored outside the database (issue 24): every checkpoint is a credential signed
+ * with the platform key over a Merkle root of every item's chain head. Anyone who keeps a copy
+ * of a checkpoint can later check that an item's history still contains the head it had then;
+ * a rewrite of the history and the head together (a database superuser) no longer matches.
+ */
+@Injectable()
+export class Checkpoints {
+  private tree?: { number: number; levels: Buffer[][]; leaves: Leaf[] };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: PlatformSigner,
+  ) {}
+
+  url(number: number): string {
+    return `${this.signer.publicBaseUrl}/api/v1/trace/checkpoints/${number}`;
+  }
+
+  /** Signs a checkpoint of every item's head now; null when nothing changed since the last. */
+  async sign(): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK_KEY]);
+      const heads = await m.query<Array<{ item_id: string; seq: number; hash: string }>>(
+        `SELECT id AS item_id, history_seq AS seq, history_hash AS hash
+           FROM items WHERE history_seq > 0 ORDER BY id`,
+      );
+      const leaves: Leaf[] = heads.map((h) => ({ itemId: h.item_id, seq: h.seq, hash: h.hash }));
+      const levels = buildTree(leaves);
+      const merkleRoot = rootOf(levels);
+      const [last] = await m.query<Array<{ number: number; merkle_root: string }>>(
+        'SELECT number, merkle_root FROM history_checkpoints ORDER BY number DESC LIMIT 1',
+      );
+      if (last && last.merkle_root === merkleRoot) return null;
+      const number = (last?.number ?? 0) + 1;
+      const at = new Date();
+      const credential = await this.signer.issue({
+        '@context': this.signer.contexts(),
+        id: this.url(number),
+        type: ['VerifiableCredential', 'HistoryCheckpoint'],
+        name: `Reloop history checkpoint #${number}`,
+        validFrom: at.toISOString(),
+        credentialSubject: {
+          type: 'HistoryCheckpoint',
+          checkpointNumber: number,
+          checkpointAt: at.toISOString(),
+          itemCount: leaves.length,
+          merkleRoot,
+          treeAlgorithm: TREE_ALGORITHM,
+          ...(last ? { previousCheckpoint: this.url(last.number) } : {}),
+        },
+      });
+      await m.query(
+        `INSERT INTO history_checkpoints (number, checkpoint_at, item_count, merkle_root, key_id, credential)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [number, at, leaves.length, merkleRoot, this.signer.keyId, JSON.stringify(credential)],
+      );
+      for (let from = 0; from < leaves.length; from += LEAF_BATCH) {
+        const batch = leaves.slice(from, from + LEAF_BATCH);
+        await m.query(
+          `INSERT INTO history_checkpoint_leaves (checkpoint, position, item_id, seq, hash)
+           SELECT $1, t.p, t.i, t.s, t.h
+             FROM unnest($2::int[], $3::uuid[], $4::int[], $5::text[]) AS t(p, i, s, h)`,
+          [
+            number,
+            batch.map((_, k) => from + k),
+            batch.map((l) => l.itemId),
+            batch.map((l) => l.seq),
+            batch.map((l) => l.hash),
+          ],
+        );
+      }
+      return { number, itemCount: leaves.length, merkleRoot };
+    });
+  }
+
+  /** Newest first, keyset-paginated on the checkpoint number. */
+  async list(query: { limit?: number; cursor?: string }) {
+    const limit = query.limit ?? 50;
+    const before = decodeNumberCursor(query.cursor);
+    const rows = await this.dataSource.query<CheckpointRow[]>(
+      `SELECT number, checkpoint_at, item_count, merkle_root, key_id, credential
+         FROM history_checkpoints WHERE ($1::int IS NULL OR number < $1)
+        ORDER BY number DESC LIMIT $2`,
+      [before, limit + 1],
+    );
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      items: page.map(checkpointView),
+      nextCursor: more ? encodeNumberCursor(page[page.length - 1].number) : null,
+    };
+  }
+
+  async get(number: number) {
+    return checkpointView(await this.row(number));
+  }
+
+  private async row(number: number): Promise<CheckpointRow> {
+    const [row] = await this.dataSource.query<CheckpointRow[]>(
+      `SELECT number, checkpoint_at, item_count, merkle_root, key_id, credential
+         FROM history_checkpoints WHERE number = $1`,
+      [number],
+    );
+    if (!row) throw new NotFound('Checkpoint', String(number));
+    return row;
+  }
+
+  /** The item's inclusion proof in a checkpoint (the latest that covers it by default). */
+  async inclusion(
+    itemId: string,
+    number?: number,
+  ): Promise<{ checkpoint: CheckpointRow; proof: InclusionProof } | null> {
+    const [leaf] = await this.dataSource.query<Array<{ checkpoint: number; position: number }>>(
+      `SELECT checkpoint, position FROM history_checkpoint_leaves
+        WHERE item_id = $1 AND ($2::int IS NULL OR checkpoint = $2)
+        ORDER BY checkpoint DESC LIMIT 1`,
+      [itemId, number ?? null],
+    );
+    if (!leaf) return null;
+    const checkpoint = await this.row(leaf.checkpoint);
+    const tree = await this.treeOf(leaf.checkpoint);
+    return { checkpoint, proof: inclusionProof(tree.levels, tree.leaves, leaf.position) };
+  }
+
+  /** The tree of one checkpoint, rebuilt from its stored leaves (the latest one is kept). */
+  private async treeOf(number: number) {
+    if (this.tree?.number === number) return this.tree;
+    const rows = await this.dataSource.query<Array<{ item_id: string; seq: number; hash: string }>>(
+      `SELECT item_id, seq, hash FROM history_checkpoint_leaves
+        WHERE checkpoint = $1 ORDER BY position`,
+      [number],
+    );
+    const leaves = rows.map((r) => ({ itemId: r.item_id, seq: r.seq, hash: r.hash }));
+    const tree = { number, levels: buildTree(leaves), leaves };
+    const [latest] = await this.dataSource.query<Array<{ n: number | null }>>(
+      'SELECT max(number) AS n FROM history_checkpoints',
+    );
+    if (latest?.n === number) this.tree = tree;
+    return tree;
+  }
+
+  /**
+   * Checks an item's history (rows already read and chain-checked) against a checkpoint: the
+   * checkpoint's signature, the inclusion of the item's head then in its signed root, and that
+   * the history still holds that head. Null when no checkpoint covers the item yet.
+   */
+  async check(
+    itemId: string,
+    events: readonly StoredEvent[],
+    number?: number,
+  ): Promise<CheckpointCheck | null> {
+    const found = await this.inclusion(itemId, number);
+    if (!found) {
+      if (number !== undefined) {
+        throw new BadRequestException(`checkpoint ${number} does not cover this item`);
+      }
+      return null;
+    }
+    const { checkpoint, proof } = found;
+    const subject = (checkpoint.credential.credentialSubject ?? {}) as { merkleRoot?: unknown };
+    const proofCheck = await verifyCredentialProof(checkpoint.credential);
+    const keys = await this.signer.listKeys();
+    const issuer = issuerId(checkpoint.credential);
+    const signatureValid = proofCheck.verified && keys.some((k) => k.did === issuer);
+    const signedRoot = typeof subject.merkleRoot === 'string' ? subject.merkleRoot : '';
+    const included = verifyInclusion(proof, signedRoot);
+    const event = events.find((e) => e.seq === proof.leaf.seq);
+    const matchesHistory = event !== undefined && event.hash === proof.leaf.hash;
+    return {
+      number: checkpoint.number,
+      checkpointAt: new Date(checkpoint.checkpoint_at),
+      url: this.url(checkpoint.number),
+      signatureValid,
+      included,
+      matchesHistory,
+      head: { seq: proof.leaf.seq, hash: proof.leaf.hash },
+    };
+  }
+
+  /**
+   * Every checkpoint's stored head of the item that the history no longer holds (a cheap check
+   * of all of them, beside the full proof of one).
+   */
+  async mismatches(itemId: string, events: readonly StoredEvent[]): Promise<number[]> {
+    const rows = await this.dataSource.query<
+      Array<{ checkpoint: number; seq: number; hash: string }>
+    >(
+      'SELECT checkpoint, seq, hash FROM history_checkpoint_leaves WHERE item_id = $1 ORDER BY checkpoint',
+      [itemId],
+    );
+    const bySeq = new Map(events.map((e) => [e.seq, e.hash]));
+    return rows.filter((r) => bySeq.get(r.seq) !== r.hash).map((r) => r.checkpoint);
+  }
+}
+
+export function encodeNumberCursor(n: number): string {
+  return Buffer.from(JSON.stringify([n])).toString('base64url');
+}
+
+export function decodeNumberCursor(cursor: string | undefined): number | null {
+  if (!cursor) return null;
+  try {
+    const [n] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new Error();
+    return n;
+  } catch {
+    throw new BadRequestException(
+      'cursor is not valid: pass back nextCursor from the previous page',
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { SignHistoryCheckpoint } from '../core/jobs/job-catalogue.js';
+import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { QueueService } from '../core/jobs/queue.service.js';
+import { Checkpoints } from './checkpoints.service.js';
+import { CredentialsController } from './credentials.controller.js';
+import { PlatformSigner } from './platform-signer.js';
+import { StatusLists } from './status-lists.js';
+import { TraceVerification } from './trace-verification.js';
+
+/**
+ * Verifiable credentials (issue 24): the platform's did:key issuer, revocation status lists,
+ * signed history checkpoints. Stages that issue credentials (erasure certificates, the item
+ * passport) import it; it imports only core and configuration.
+ */
+@Module({
+  controllers: [CredentialsController],
+  providers: [PlatformSigner, StatusLists, Checkpoints, TraceVerification],
+  exports: [PlatformSigner, StatusLists, Checkpoints, TraceVerification],
+})
+export class CredentialsModule implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(CredentialsModule.name);
+
+  constructor(
+    private readonly jobs: JobHandlerRegistry,
+    private readonly queues: QueueService,
+    private readonly checkpoints: Checkpoints,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(SignHistoryCheckpoint, async () => {
+      await this.checkpoints.sign();
+    });
+  }
+
+  /** Workers sign a checkpoint every HISTORY_CHECKPOINT_INTERVAL_MS (one scheduler per prefix). */
+  onApplicationBootstrap(): void {
+    // Tests sign checkpoints themselves; a scheduler would outlive each test's private prefix.
+    if (this.config.mode === 'api' || this.config.env === 'test') return;
+    void this.queues
+      .queue(SignHistoryCheckpoint.queue)
+      .upsertJobScheduler(
+        'sign-history-checkpoint',
+        { every: this.config.credentials.checkpointEveryMs },
+        {
+          name: SignHistoryCheckpoint.name,
+          data: { payload: { trigger: 'scheduled' } },
+          opts: { attempts: SignHistoryCheckpoint.options.attempts },
+        },
+      )
+      .catch((err: Error) => this.logger.warn(`History checkpoints not scheduled: ${err.message}`));
+  }
+}

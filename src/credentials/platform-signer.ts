@@ -1,0 +1,107 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import {
+  type Credential,
+  CredentialIssuer,
+  type DidKeyInfo,
+  didKeyFor,
+  reloopContextUrl,
+  VC_V2_CONTEXT,
+} from './vc.js';
+
+/** Same key id as the erasure certificates' (`ed25519-` + SHA-256 of the SPKI, 16 chars). */
+export function keyIdOf(pem: string): string {
+  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  return `ed25519-${createHash('sha256').update(der).digest('base64url').slice(0, 16)}`;
+}
+
+export interface PublishedKey extends DidKeyInfo {
+  keyId: string;
+  type: 'Multikey';
+  algorithm: 'Ed25519';
+  publicKeyPem: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  current: boolean;
+}
+
+/**
+ * The platform's signing key as a credential issuer: its did:key is the issuer of every
+ * certificate, passport snapshot, status list and checkpoint. The key comes from configuration
+ * (ERASURE_SIGNING_KEY; production refuses to start without it). Every public key ever used is
+ * kept in signing_keys and published, so a rotation never orphans a credential.
+ */
+@Injectable()
+export class PlatformSigner implements OnModuleInit {
+  private readonly logger = new Logger(PlatformSigner.name);
+  readonly keyId: string;
+  private readonly privateKeyPem: string;
+  private issuerPromise?: Promise<CredentialIssuer>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {
+    this.privateKeyPem = config.erasure.signingKeyPem;
+    this.keyId = keyIdOf(this.privateKeyPem);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const issuer = await this.issuer();
+    const publicKeyPem = createPublicKey(this.privateKeyPem)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    await this.dataSource.query(
+      `INSERT INTO signing_keys (key_id, algorithm, public_key_pem) VALUES ($1, 'Ed25519', $2)
+       ON CONFLICT (key_id) DO NOTHING`,
+      [this.keyId, publicKeyPem],
+    );
+    this.logger.log(`Issuing credentials as ${issuer.key.did}`);
+  }
+
+  issuer(): Promise<CredentialIssuer> {
+    this.issuerPromise ??= CredentialIssuer.fromPrivateKeyPem(this.privateKeyPem);
+    return this.issuerPromise;
+  }
+
+  get publicBaseUrl(): string {
+    return this.config.publicBaseUrl;
+  }
+
+  /** The two contexts every Reloop credential starts with. */
+  contexts(): string[] {
+    return [VC_V2_CONTEXT, reloopContextUrl(this.config.publicBaseUrl)];
+  }
+
+  /** Signs a credential as Reloop (the issuer is set here). */
+  async issue(credential: Credential): Promise<Credential> {
+    const issuer = await this.issuer();
+    return issuer.issue({ ...credential, issuer: { id: issuer.key.did, name: 'Reloop' } });
+  }
+
+  /** Every key the platform ever signed with, newest first; validUntil is when the next began. */
+  async listKeys(): Promise<PublishedKey[]> {
+    const rows = await this.dataSource.query<
+      Array<{ key_id: string; public_key_pem: string; created_at: Date; until: Date | null }>
+    >(
+      `SELECT key_id, public_key_pem, created_at,
+              lead(created_at) OVER (ORDER BY created_at, key_id) AS until
+         FROM signing_keys ORDER BY created_at DESC, key_id DESC`,
+    );
+    return Promise.all(
+      rows.map(async (r) => ({
+        keyId: r.key_id,
+        type: 'Multikey' as const,
+        algorithm: 'Ed25519' as const,
+        ...(await didKeyFor(r.public_key_pem)),
+        publicKeyPem: r.public_key_pem,
+        validFrom: new Date(r.created_at),
+        validUntil: r.key_id === this.keyId || !r.until ? null : new Date(r.until),
+        current: r.key_id === this.keyId,
+      })),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { createCredential, createList } from '@digitalbazaar/vc-bitstring-status-list';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import { execute } from '../core/sql.js';
+import { PlatformSigner } from './platform-signer.js';
+import type { Credential } from './vc.js';
+
+export interface StatusEntry {
+  listId: string;
+  index: number;
+  /** The credentialStatus member of the credential that holds this slot. */
+  credentialStatus: {
+    id: string;
+    type: 'BitstringStatusListEntry';
+    statusPurpose: 'revocation';
+    statusListIndex: string;
+    statusListCredential: string;
+  };
+}
+
+/** A new list is opened when one is full (131,072 slots each, the spec's minimum size). */
+const LIST_LENGTH = 131_072;
+
+/**
+ * Revocation anyone can check (W3C Bitstring Status List): each certificate holds one slot of a
+ * revocation list; the list credential is built from the certificates revoked in the database
+ * (revoked_at set), so revoking a certificate anywhere flips its bit in the next answer.
+ */
+@Injectable()
+export class StatusLists {
+  private readonly cache = new Map<string, { revoked: string; credential: Credential }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: PlatformSigner,
+  ) {}
+
+  url(listId: string): string {
+    return `${this.signer.publicBaseUrl}/api/v1/credentials/status/${listId}`;
+  }
+
+  /** Takes the next free slot, in the caller's transaction (the list row serialises takers). */
+  async allocate(manager: EntityManager): Promise<StatusEntry> {
+    for (;;) {
+      const { rows } = await execute<{ id: string; index: number }>(
+        manager,
+        `UPDATE credential_status_lists SET next_index = next_index + 1
+          WHERE id = (SELECT id FROM credential_status_lists
+                       WHERE purpose = 'revocation' AND next_index < length
+                       ORDER BY created_at, id LIMIT 1)
+            AND next_index < length
+        RETURNING id, next_index - 1 AS index`,
+      );
+      const row = rows[0];
+      if (row) return this.entry(row.id, row.index);
+      const [{ n }] = await manager.query<Array<{ n: number }>>(
+        'SELECT count(*)::int + 1 AS n FROM credential_status_lists',
+      );
+      await manager.query(
+        `INSERT INTO credential_status_lists (id, purpose, length) VALUES ($1, 'revocation', $2)
+         ON CONFLICT (id) DO NOTHING`,
+        [`revocation-${n}`, LIST_LENGTH],
+      );
+    }
+  }
+
+  entry(listId: string, index: number): StatusEntry {
+    const url = this.url(listId);
+    return {
+      listId,
+      index,
+      credentialStatus: {
+        id: `${url}#${index}`,
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListIndex: String(index),
+        statusListCredential: url,
+      },
+    };
+  }
+
+  /** The signed BitstringStatusListCredential (re-signed only when a revocation changed it). */
+  async credential(listId: string): Promise<Credential> {
+    const [list] = await this.dataSource.query<Array<{ length: number; purpose: string }>>(
+      'SELECT length, purpose FROM credential_status_lists WHERE id = $1',
+      [listId],
+    );
+    if (!list) throw new NotFound('Status list', listId);
+    const rows = await this.dataSource.query<Array<{ status_index: number }>>(
+      `SELECT status_index FROM certificates
+        WHERE status_list = $1 AND revoked_at IS NOT NULL ORDER BY status_index`,
+      [listId],
+    );
+    const revoked = rows.map((r) => r.status_index).join(',');
+    const cached = this.cache.get(listId);
+    if (cached && cached.revoked === revoked) return cached.credential;
+    const bits = await createList({ length: list.length });
+    for (const r of rows) bits.setStatus(r.status_index, true);
+    const unsigned = await createCredential({
+      id: this.url(listId),
+      list: bits,
+      statusPurpose: list.purpose,
+    });
+    const credential = await this.signer.issue({
+      ...unsigned,
+      validFrom: new Date().toISOString(),
+    });
+    this.cache.set(listId, { revoked, credential });
+    return credential;
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../core/errors.js';
+import {
+  checkChain,
+  STORED_EVENT_COLUMNS,
+  type StoredEvent,
+} from '../core/history/history.service.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
+import { type CheckpointCheck, Checkpoints } from './checkpoints.service.js';
+
+/**
+ * `/trace/:code/verify`: the item's hash chain recomputed from its rows, its head, and the
+ * head's inclusion in a signed checkpoint (the latest that covers it, or the one asked for).
+ */
+@Injectable()
+export class TraceVerification {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly checkpoints: Checkpoints,
+  ) {}
+
+  async verify(traceCode: string, checkpoint?: number) {
+    const code = normaliseTraceCode(traceCode);
+    const [item] = code
+      ? await this.dataSource.query<
+          Array<{ id: string; trace_code: string; history_seq: number; history_hash: string }>
+        >('SELECT id, trace_code, history_seq, history_hash FROM items WHERE trace_code = $1', [
+          code,
+        ])
+      : [];
+    if (!item) throw new NotFound('Trace code', traceCode);
+    const events = await this.dataSource.query<StoredEvent[]>(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
+      [item.id],
+    );
+    return { traceCode: item.trace_code, ...(await this.report(item, events, checkpoint)) };
+  }
+
+  /** The report on rows already read (the passport reads them anyway). */
+  async report(
+    item: { id: string; history_seq: number; history_hash: string },
+    events: readonly StoredEvent[],
+    checkpoint?: number,
+  ) {
+    const chain = checkChain(item.id, item, events);
+    const check: CheckpointCheck | null = await this.checkpoints.check(item.id, events, checkpoint);
+    const mismatched = await this.checkpoints.mismatches(item.id, events);
+    const anchored =
+      check !== null && check.signatureValid && check.included && check.matchesHistory;
+    let reason = chain.reason;
+    if (!reason && check && !check.signatureValid) {
+      reason = `checkpoint #${check.number} is not signed by a platform key`;
+    } else if (!reason && check && !check.included) {
+      reason = `the item's head is not in checkpoint #${check.number}'s signed root`;
+    } else if (!reason && check && !check.matchesHistory) {
+      reason = `the history was rewritten after checkpoint #${check.number}: it no longer holds entry ${check.head.seq} as signed then`;
+    } else if (!reason && mismatched.length > 0) {
+      reason = `the history no longer matches checkpoint #${mismatched[0]}`;
+    }
+    const intact = chain.intact && (check === null || anchored) && mismatched.length === 0;
+    return {
+      intact,
+      events: chain.events,
+      firstBrokenSeq: chain.firstBrokenSeq,
+      reason: intact ? null : reason,
+      head: { seq: item.history_seq, hash: item.history_hash },
+      chainIntact: chain.intact,
+      /** True when a signed checkpoint covers the item and its history still matches it. */
+      anchored,
+      checkpoint: check,
+      mismatchedCheckpoints: mismatched,
+    };
+  }
+}

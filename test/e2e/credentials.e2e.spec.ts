@@ -1,0 +1,524 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// The independent check: only Digital Bazaar's libraries and what the platform serves.
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { securityLoader } from '@digitalbazaar/security-document-loader';
+import * as vc from '@digitalbazaar/vc';
+import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createHttpApp } from '../../src/bootstrap.js';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { ItemsService } from '../../src/core/items/items.service.js';
+import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
+import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
+import { job } from '../../src/core/jobs/job-definition.js';
+import { OutboxService } from '../../src/core/outbox/outbox.service.js';
+import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
+import { ErasureStations } from '../../src/erasure/stations.js';
+import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
+import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import {
+  accounts,
+  type HttpUser,
+  loadReferenceData,
+  tradeInPhone,
+} from '../support/http-journey.js';
+import { pdfText } from '../support/pdf-text.js';
+import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+
+/**
+ * Issue 24: certificates, passports and history anyone can verify offline, with standard tools.
+ * A phone goes through a real trade-in journey (wiped by the simulated station); its
+ * certificate is checked by `reloop-verify` with no network and by Digital Bazaar's libraries
+ * with only the context the platform serves; revocation flips its status bit; a rewrite of the
+ * history by a database superuser is caught against a signed checkpoint; a key rotation leaves
+ * old credentials verifiable.
+ */
+
+const run = promisify(execFile);
+const pem = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** Runs the offline verifier; resolves with its exit code and output (never rejects). */
+async function reloopVerify(args: string[]) {
+  try {
+    const { stdout } = await run(process.execPath, ['bin/reloop-verify.mjs', ...args], {
+      timeout: 60_000,
+    });
+    return { code: 0, stdout };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** Digital Bazaar's verifier, given the served Reloop context and (optionally) a status list. */
+function independentLoader(context: { url: string; document: unknown }, statusList?: unknown) {
+  const loader = securityLoader();
+  loader.addStatic(context.url, context.document);
+  if (statusList) loader.addStatic((statusList as { id: string }).id, statusList);
+  const dids = didKeyDriver();
+  dids.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
+  loader.setProtocolHandler({
+    protocol: 'did',
+    handler: { get: ({ url }: { url: string }) => dids.get({ url }) },
+  });
+  return loader.build();
+}
+
+async function independentVerify(
+  credential: unknown,
+  context: { url: string; document: unknown },
+  statusList?: unknown,
+) {
+  const documentLoader = independentLoader(context, statusList);
+  const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
+  return vc.verifyCredential({
+    credential,
+    suite,
+    documentLoader,
+    checkStatus: statusList
+      ? async ({ credential: c }) => {
+          const r = await checkStatus({ credential: c, documentLoader, suite });
+          // The list checked out; a set bit (status true) means revoked.
+          const revoked = r.results?.some((x) => x.status === true);
+          return { verified: r.verified && !revoked };
+        }
+      : () => Promise.resolve({ verified: true }),
+  });
+}
+
+describe('verifiable credentials (issue 24)', () => {
+  let t: TestApp;
+  let dir: string;
+  let admin: HttpUser;
+  let grader: HttpUser;
+  let colleague: HttpUser;
+  let traceCode: string;
+  let itemId: string;
+  let certificateId: string;
+  let credential: Record<string, unknown>;
+  let context: { url: string; document: unknown };
+  const keyA = pem();
+
+  const save = (name: string, body: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(body, null, 2));
+    return file;
+  };
+  const certificatesOf = async (id: string) => {
+    const res = await t.http.get(`/api/v1/certificates?itemId=${id}`).set(admin.auth).expect(200);
+    return res.body.items as Array<{ id: string; revokedAt: string | null; erasureId: string }>;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reloop-credentials-'));
+    t = await createTestApp({
+      ERASURE_SIGNING_KEY: keyA,
+      ERASURE_SIM_FAILURE_RATE: '0',
+      ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
+    });
+    await loadReferenceData(t);
+    admin = { ...(await t.user('admin')), role: 'admin' };
+    const a = accounts(t, admin);
+    const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
+    const [seller, courier] = await Promise.all([a.user('customer'), a.user('courier')]);
+    [grader, colleague] = await Promise.all([
+      a.user('warehouse', { organisationId: warehouseId }),
+      a.user('warehouse', { organisationId: warehouseId }),
+    ]);
+    await t.http
+      .put(`/api/v1/couriers/${courier.id}`)
+      .set(admin.auth)
+      .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
+      .expect(200);
+    const phone = await tradeInPhone(
+      t,
+      { admin, seller, courier, grader },
+      idealAnswers(PHONE_STANDARD),
+    );
+    traceCode = phone.traceCode;
+    itemId = phone.itemId;
+    const [certificate] = await eventually(async () => {
+      const list = await certificatesOf(itemId);
+      return list.length > 0 ? list : null;
+    }, 40_000);
+    certificateId = certificate.id;
+    credential = (await t.http.get(`/api/v1/certificates/${certificateId}/credential`).expect(200))
+      .body as Record<string, unknown>;
+    const served = await t.http.get('/contexts/reloop/v1').expect(200);
+    context = { url: (credential['@context'] as string[])[1], document: served.body };
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('issues the certificate of a real journey as a VC 2.0 with a did:key issuer and a status entry', async () => {
+    expect(credential['@context']).toEqual([
+      'https://www.w3.org/ns/credentials/v2',
+      `${t.config.publicBaseUrl}/contexts/reloop/v1`,
+    ]);
+    expect(credential.type).toEqual(['VerifiableCredential', 'ErasureCertificate']);
+    const issuer = credential.issuer as { id: string; name: string };
+    expect(issuer.id).toMatch(/^did:key:z6Mk/);
+    expect(credential.proof).toMatchObject({
+      type: 'DataIntegrityProof',
+      cryptosuite: 'eddsa-rdfc-2022',
+      proofPurpose: 'assertionMethod',
+    });
+    expect(credential.credentialStatus).toMatchObject({
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+    });
+    const subject = credential.credentialSubject as Record<string, Record<string, unknown>>;
+    expect(subject.sourceItem.traceCode).toBe(traceCode);
+    // People by name only: no platform user id anywhere in the credential.
+    expect(JSON.stringify(credential)).not.toContain(grader.id);
+    // The served context is the one shipped in the repository, every term defined.
+    expect(context.document).toHaveProperty(['@context', 'serialNumber']);
+    // The issuer is a published key.
+    const keys = await t.http.get('/api/v1/signing-keys').expect(200);
+    expect(keys.body.items).toEqual([
+      expect.objectContaining({ did: issuer.id, current: true, validUntil: null }),
+    ]);
+    // The PDF prints the credential (its QR code opens it).
+    const pdf = await t.http
+      .get(`/api/v1/certificates/${certificateId}/pdf`)
+      .set(admin.auth)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const printed = (await pdfText(pdf.body as Buffer)).replace(/\s+/g, '');
+    expect(printed).toContain('VerifiableCredential(W3CVC2.0)');
+    expect(printed).toContain('eddsa-rdfc-2022');
+    expect(printed).toContain(issuer.id);
+  });
+
+  it('verifies offline with reloop-verify and with Digital Bazaar alone; one changed field fails both', async () => {
+    const file = save('certificate.json', credential);
+    const ok = await reloopVerify([file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain((credential.issuer as { id: string }).id);
+    expect(ok.stdout).toMatch(/erasure certificate/);
+    expect(ok.stdout).toMatch(/Proof:\s+valid/);
+    expect(ok.stdout).toMatch(/VALID$/m);
+    // The npm script runs the same verifier.
+    const viaNpm = await run('npm', ['run', '--silent', 'verify', '--', file], { timeout: 60_000 });
+    expect(viaNpm.stdout).toMatch(/VALID$/m);
+
+    expect((await independentVerify(credential, context)).verified).toBe(true);
+
+    const changed = structuredClone(credential) as Record<string, Record<string, unknown>>;
+    changed.credentialSubject.serialNumber = `${String(changed.credentialSubject.serialNumber)}X`;
+    const bad = await reloopVerify([save('changed.json', changed)]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/NOT VALID/);
+    expect((await independentVerify(changed, context)).verified).toBe(false);
+  });
+
+  it('reports a revoked certificate as revoked: re-verification failed, its bit flipped', async () => {
+    const statusUrl = (credential.credentialStatus as { statusListCredential: string })
+      .statusListCredential;
+    const listPath = new URL(statusUrl).pathname;
+    const before = (await t.http.get(listPath).expect(200)).body;
+    const file = save('certificate.json', credential);
+    const fresh = await reloopVerify([file, '--status', save('status-before.json', before)]);
+    expect(fresh.stdout).toMatch(/Revocation:\s+not revoked/);
+    expect(fresh.code).toBe(0);
+    expect((await independentVerify(credential, context, before)).verified).toBe(true);
+
+    const [certificate] = await certificatesOf(itemId);
+    await t.http
+      .post(`/api/v1/erasures/${certificate.erasureId}/reverify`)
+      .set(colleague.auth)
+      .send({ outcome: 'failed', notes: 'residual data in a sample' })
+      .expect(200);
+
+    const after = (await t.http.get(listPath).expect(200)).body;
+    expect(after.credentialSubject.encodedList).not.toBe(before.credentialSubject.encodedList);
+    const revoked = await reloopVerify([file, '--status', save('status-after.json', after)]);
+    expect(revoked.code).toBe(2);
+    expect(revoked.stdout).toMatch(/Revocation:\s+REVOKED/);
+    expect((await independentVerify(credential, context, after)).verified).toBe(false);
+
+    // The same over HTTP: --status with the list's URL (the platform listening on a port).
+    await t.app.listen(0, '127.0.0.1');
+    const address = t.app.getHttpServer().address() as { port: number };
+    const viaUrl = await reloopVerify([
+      file,
+      '--status',
+      `http://127.0.0.1:${address.port}${listPath}`,
+    ]);
+    expect(viaUrl.code).toBe(2);
+    // And the platform's own check says so.
+    const stored = await t.http.get(`/api/v1/certificates/${certificateId}/verify`).expect(200);
+    expect(stored.body).toMatchObject({ valid: false, revoked: true, credentialProof: 'ok' });
+    // The wipe reopened: the medium is wiped again and certified anew, in another slot.
+    const again = await eventually(async () => {
+      const list = await certificatesOf(itemId);
+      return list.find((c) => c.id !== certificateId && c.revokedAt === null);
+    }, 40_000);
+    const second = (await t.http.get(`/api/v1/certificates/${again.id}/credential`).expect(200))
+      .body;
+    expect(second.credentialStatus.statusListIndex).not.toBe(
+      (credential.credentialStatus as { statusListIndex: string }).statusListIndex,
+    );
+  });
+
+  it('publishes signed checkpoints, newest first, paginated; the passport carries its inclusion proof', async () => {
+    const checkpoints = t.app.get(Checkpoints);
+    // The scheduled job's handler signs it (here written to the outbox as the scheduler would).
+    await t.dataSource.transaction((m) =>
+      t.app.get(OutboxService).write(m, [job(SignHistoryCheckpoint, { trigger: 'test' })]),
+    );
+    const first = await eventually(async () => {
+      const res = await t.http.get('/api/v1/trace/checkpoints').expect(200);
+      return (res.body.items as Array<{ number: number; itemCount: number }>)[0];
+    }, 20_000);
+    expect(first.itemCount).toBeGreaterThan(0);
+    expect(await checkpoints.sign()).toBeNull(); // nothing changed
+    const listed = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
+    expect(listed.body.items[0]).toMatchObject({
+      number: first.number,
+      itemCount: first.itemCount,
+    });
+    await t.http.get('/api/v1/trace/checkpoints?cursor=nonsense').expect(400);
+    await t.http.get('/api/v1/trace/checkpoints/999999').expect(404);
+    await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=zero`).expect(400);
+
+    const verified = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(verified.body).toMatchObject({
+      traceCode,
+      intact: true,
+      anchored: true,
+      checkpoint: {
+        number: first.number,
+        signatureValid: true,
+        included: true,
+        matchesHistory: true,
+      },
+    });
+
+    const passport = await t.http.get(`/api/v1/trace/${traceCode}`).expect(200);
+    expect(passport.body.history.checkpoint).toMatchObject({ number: first.number });
+    expect(passport.body.history.checkpoint.inclusionProof.path).toEqual(expect.any(Array));
+    // The signed passport snapshot, checked offline against the kept checkpoint.
+    const snapshot = (await t.http.get(`/api/v1/trace/${traceCode}/credential`).expect(200)).body;
+    expect(snapshot.type).toEqual(['VerifiableCredential', 'ItemPassport']);
+    expect(JSON.stringify(snapshot)).not.toContain(grader.id);
+    const kept = (await t.http.get(`/api/v1/trace/checkpoints/${first.number}`).expect(200)).body;
+    const res = await reloopVerify([
+      save('passport.json', snapshot),
+      '--checkpoint',
+      save('checkpoint.json', kept),
+    ]);
+    expect(res.stdout).toMatch(/item passport/);
+    expect(res.stdout).toMatch(new RegExp(`included in checkpoint #${first.number}`));
+    expect(res.code).toBe(0);
+    expect((await independentVerify(snapshot, context)).verified).toBe(true);
+    expect((await independentVerify(kept.credential, context)).verified).toBe(true);
+
+    // A second page after a change: another item enters the platform.
+    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
+      'SELECT category_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    await t.dataSource.transaction((m) =>
+      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        categoryId,
+        ownerId: null,
+        custodian: { kind: 'warehouse', id: grader.organisationId! },
+        erasureStatus: 'pending',
+        state: 'RECEIVED',
+      }),
+    );
+    const second = await eventually(async () => checkpoints.sign(), 20_000);
+    const page1 = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
+    expect(page1.body.items[0].number).toBe(second.number);
+    const page2 = await t.http
+      .get(`/api/v1/trace/checkpoints?limit=1&cursor=${page1.body.nextCursor as string}`)
+      .expect(200);
+    expect(page2.body.items[0].number).toBe(first.number);
+  });
+
+  it('catches a rewrite of one event and the chain head by a database superuser, against an earlier checkpoint', async () => {
+    const earlier = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body
+      .items[0].number as number;
+    await t.dataSource.transaction(async (m) => {
+      await m.query('ALTER TABLE item_events DISABLE TRIGGER item_events_no_update_delete');
+      const rows = await m.query<StoredEvent[]>(
+        `SELECT item_id, seq, at, type, entity, entity_id, from_state, to_state, actor_role,
+                actor_id, organisation_id, custodian_kind, custodian_id, place, data, prev_hash, hash
+           FROM item_events WHERE item_id = $1 ORDER BY seq`,
+        [itemId],
+      );
+      // The insider changes the first entry and recomputes every hash after it, and the head.
+      let prev = '';
+      for (const r of rows) {
+        const data = r.seq === 1 ? { ...r.data, rewritten: true } : r.data;
+        const hash = eventHash({
+          itemId,
+          seq: r.seq,
+          at: new Date(r.at).toISOString(),
+          type: r.type,
+          entity: r.entity,
+          entityId: r.entity_id,
+          fromState: r.from_state,
+          toState: r.to_state,
+          actorRole: r.actor_role,
+          actorId: r.actor_id,
+          organisationId: r.organisation_id,
+          custodianKind: r.custodian_kind,
+          custodianId: r.custodian_id,
+          place: r.place,
+          data,
+          prevHash: prev,
+        });
+        await m.query(
+          'UPDATE item_events SET data = $3, prev_hash = $4, hash = $5 WHERE item_id = $1 AND seq = $2',
+          [itemId, r.seq, JSON.stringify(data), prev, hash],
+        );
+        prev = hash;
+      }
+      await m.query('UPDATE items SET history_hash = $2 WHERE id = $1', [itemId, prev]);
+      await m.query('ALTER TABLE item_events ENABLE TRIGGER item_events_no_update_delete');
+    });
+    const res = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    // The chain alone looks fine (it was rewritten consistently); the checkpoint does not.
+    expect(res.body).toMatchObject({ chainIntact: true, intact: false, anchored: false });
+    expect(res.body.checkpoint).toMatchObject({
+      number: earlier,
+      included: true,
+      matchesHistory: false,
+    });
+    expect(res.body.reason).toMatch(/rewritten after checkpoint/);
+    const explicit = await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=1`).expect(200);
+    expect(explicit.body).toMatchObject({ intact: false, checkpoint: { number: 1 } });
+    // A checkpoint signed after the rewrite agrees with it; the earlier ones still do not.
+    const later = await t.app.get(Checkpoints).sign();
+    const after = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(after.body).toMatchObject({
+      intact: false,
+      checkpoint: { number: later!.number, matchesHistory: true },
+    });
+    expect(after.body.mismatchedCheckpoints).toEqual(expect.arrayContaining([1, earlier]));
+    expect(after.body.reason).toMatch(/no longer matches checkpoint #1/);
+  });
+
+  it('issues a destruction certificate as a credential too, verified offline', async () => {
+    // No automatic wipe: the medium is dead and goes to the shredder.
+    t.app.get(ErasureStations).use(null);
+    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
+      'SELECT category_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    const item = await t.dataSource.transaction((m) =>
+      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        categoryId,
+        ownerId: null,
+        custodian: { kind: 'warehouse', id: grader.organisationId! },
+        erasureStatus: 'pending',
+        state: 'RECEIVED',
+      }),
+    );
+    await t.http
+      .post(`/api/v1/items/${item.id}/storage-media`)
+      .set(grader.auth)
+      .send({ mediaType: 'ssd', serial: 'DEAD-SSD-1', capacityBytes: 256e9 })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/items/${item.id}/start-erasure`)
+      .set(grader.auth)
+      .send({})
+      .expect(200);
+    const [erasure] = (
+      await t.http.get(`/api/v1/erasures?itemId=${item.id}`).set(grader.auth).expect(200)
+    ).body.items as Array<{ id: string }>;
+    await t.http
+      .post(`/api/v1/erasures/${erasure.id}/route-to-destruction`)
+      .set(grader.auth)
+      .send({ reason: 'the drive does not power on' })
+      .expect(200);
+    await t.http
+      .post(`/api/v1/erasures/${erasure.id}/record-destruction`)
+      .set(grader.auth)
+      .send({
+        equipmentName: 'SSD disintegrator DS-2',
+        equipmentVersion: '2026.1',
+        particleSizeMm: 2,
+        witnessId: colleague.id,
+      })
+      .expect(200);
+    const [certificate] = await certificatesOf(item.id);
+    const destruction = (
+      await t.http.get(`/api/v1/certificates/${certificate.id}/credential`).expect(200)
+    ).body;
+    expect(destruction.type).toEqual(['VerifiableCredential', 'DestructionCertificate']);
+    expect(destruction.credentialSubject.sanitization.level).toBe('Destroy');
+    const res = await reloopVerify([save('destruction.json', destruction)]);
+    expect(res.stdout).toMatch(/destruction certificate/);
+    expect(res.code).toBe(0);
+    expect((await independentVerify(destruction, context)).verified).toBe(true);
+  });
+
+  it('lists every key after a rotation; old credentials still verify', async () => {
+    // A second process starts with the next key (a rotation), on the same database.
+    const keyB = pem();
+    let app2: NestFastifyApplication | undefined;
+    try {
+      app2 = await createHttpApp({
+        ...t.config,
+        mode: 'api',
+        erasure: { ...t.config.erasure, signingKeyPem: keyB },
+      });
+      await app2.init();
+      await app2.getHttpAdapter().getInstance().ready();
+      const http = request(app2.getHttpServer());
+      const keys = (await http.get('/api/v1/signing-keys').expect(200)).body.items as Array<{
+        did: string;
+        current: boolean;
+        validFrom: string;
+        validUntil: string | null;
+        publicKeyMultibase: string;
+      }>;
+      const issuerA = (credential.issuer as { id: string }).id;
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toMatchObject({ current: true, validUntil: null });
+      expect(keys[1]).toMatchObject({
+        did: issuerA,
+        current: false,
+        validUntil: keys[0].validFrom,
+      });
+      expect(keys[1].did).toBe(`did:key:${keys[1].publicKeyMultibase}`);
+      // The old certificate (signed with key A) still verifies, and its key is published.
+      const res = await reloopVerify([
+        save('old.json', credential),
+        '--keys',
+        save('keys.json', { items: keys }),
+      ]);
+      expect(res.stdout).toMatch(/Published key: yes/);
+      expect(res.code).toBe(0);
+      // New credentials come from key B.
+      const list = (await http.get('/api/v1/credentials/status/revocation-1').expect(200)).body;
+      expect(list.issuer.id).toBe(keys[0].did);
+      expect((await independentVerify(list, context)).verified).toBe(true);
+    } finally {
+      await app2?.close();
+    }
+  });
+});

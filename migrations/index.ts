@@ -29,6 +29,7 @@ import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js'
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
 import { Reconciliation1765000000010 } from './1765000000010-reconciliation.js';
 import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
+import { PhoneSignIn1766500000000 } from './1766500000000-phone-sign-in.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -60,4 +61,5 @@ export const ALL_MIGRATIONS = [
   MerchantSettlement1765000000002,
   Reconciliation1765000000010,
   SupportSearch1766400000000,
+  PhoneSignIn1766500000000,
 ];

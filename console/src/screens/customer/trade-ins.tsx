@@ -1,6 +1,17 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
-import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import type { SellOrderItem } from '../../api/selling.js';
+import {
+  formatDay,
+  formatMoney,
+  formatTime,
+  formatYuan,
+  type Money,
+  type Stateful,
+} from '../../api/types.js';
+import { i18n } from '../../i18n/index.js';
+import { lineText } from './sell.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
@@ -16,6 +27,8 @@ interface TradeInItem extends Stateful {
   quote: Valuation | null;
   finalOffer: Valuation | null;
   grade: string | null;
+  explanation?: SellOrderItem['explanation'];
+  payout?: SellOrderItem['payout'];
 }
 
 interface TradeIn extends Stateful {
@@ -34,6 +47,11 @@ export function MyTradeInsScreen() {
   return (
     <section>
       <h1>{t('screens.myTradeIns')}</h1>
+      <p>
+        <Link to="/console/my/sell" className="button">
+          {t('sell.another')}
+        </Link>
+      </p>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
       {list.data?.items.length === 0 && <p className="muted">{t('tradeIns.none')}</p>}
@@ -76,6 +94,14 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         {t.quoteValidUntil &&
           ` · ${say('tradeIns.validUntil', { time: formatTime(t.quoteValidUntil) })}`}
       </p>
+      {t.pickup?.promisedWindow && (
+        <p>
+          {say('tradeIns.pickupWindow', {
+            day: formatDay(t.pickup.promisedWindow.localDate),
+            window: t.pickup.promisedWindow.local,
+          })}
+        </p>
+      )}
       <ul>
         {t.items.map((it) => (
           <li key={it.id}>
@@ -83,6 +109,29 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
             {say('tradeIns.itemQuote', { amount: formatMoney(it.quote) })}
             {it.finalOffer && (
               <> · {say('tradeIns.finalOffer', { amount: formatMoney(it.finalOffer) })}</>
+            )}
+            {it.explanation && it.explanation.lines.length > 0 && it.state === 'OFFER_PENDING' && (
+              <ul className="price-lines" aria-label={say('tradeIns.whyLower')}>
+                {it.explanation.lines.map((l) => (
+                  <li key={l.code} className={l.differenceMinor < 0 ? 'lowered' : undefined}>
+                    <span>{lineText({ ...l, amountMinor: l.differenceMinor })}</span>
+                    <span>
+                      {l.differenceMinor < 0 ? '−' : '+'}
+                      {formatYuan(Math.abs(l.differenceMinor))}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {it.payout && (
+              <p>
+                {say('tradeIns.payout', {
+                  amount: formatMoney(it.payout),
+                  status: i18n.t(`tradeIns.payoutStatus.${it.payout.status}`, {
+                    defaultValue: it.payout.status,
+                  }),
+                })}
+              </p>
             )}
             <ActionBar
               resource={it}

@@ -19,7 +19,8 @@ export function RegisterPage() {
   const { me, login } = useAuth();
   const navigate = useNavigate();
   const form = useForm({ phone: '', name: '', password: '', email: '' });
-  if (me) return <Navigate to={homeFor(me.role)} replace />;
+  // Signed in (also right after signing up): a customer goes on to sell.
+  if (me) return <Navigate to={me.role === 'customer' ? SELL_PATH : homeFor(me.role)} replace />;
   return (
     <div className="login">
       <LanguageSwitch />

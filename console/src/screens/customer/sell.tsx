@@ -67,7 +67,10 @@ function leaves(nodes: CategoryNode[]): CategoryNode[] {
 
 function CategoryStep({ onPick }: { onPick: (c: CategoryNode) => void }) {
   const { t, i18n } = useTranslation();
-  const tree = useLoad((signal) => api.get<CategoryNode[]>('/categories', {}, signal), []);
+  const tree = useLoad(
+    (signal) => api.get<Page<CategoryNode>>('/categories', {}, signal).then((p) => p.items),
+    [],
+  );
   return (
     <div className="card">
       <h2>{t('sell.whatTitle')}</h2>
@@ -450,6 +453,8 @@ function AcceptQuote({ order, onRefused }: { order: SellOrder; onRefused: () => 
   const navigate = useNavigate();
   const online = order.channel === 'online';
   const [choice, setChoice] = useState('');
+  // The first days fit a phone's screen; later ones on demand.
+  const [allDays, setAllDays] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const windows = useLoad(
@@ -511,7 +516,7 @@ function AcceptQuote({ order, onRefused }: { order: SellOrder; onRefused: () => 
           <ErrorNotice error={windows.error} onRetry={windows.reload} />
           {windows.loading && !windows.data && <Loading />}
           {windows.data?.windows.length === 0 && <p>{t('sell.noWindow')}</p>}
-          {[...byDay.entries()].map(([day, list]) => (
+          {[...byDay.entries()].slice(0, allDays ? undefined : 2).map(([day, list]) => (
             <div key={day} className="window-day">
               <h4>{formatDay(day)}</h4>
               {list.map((w) => {
@@ -532,6 +537,11 @@ function AcceptQuote({ order, onRefused }: { order: SellOrder; onRefused: () => 
               })}
             </div>
           ))}
+          {!allDays && byDay.size > 2 && (
+            <button type="button" onClick={() => setAllDays(true)}>
+              {t('sell.moreDays')}
+            </button>
+          )}
         </fieldset>
       ) : (
         <p>{t('sell.storeNext')}</p>

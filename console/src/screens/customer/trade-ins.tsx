@@ -2,15 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import type { SellOrderItem } from '../../api/selling.js';
-import {
-  formatDay,
-  formatMoney,
-  formatTime,
-  formatYuan,
-  type Money,
-  type Stateful,
-} from '../../api/types.js';
-import { i18n } from '../../i18n/index.js';
+import { formatMoney, formatTime, formatYuan, type Money, type Stateful } from '../../api/types.js';
+import { currentLanguage, currentTimeZone, i18n } from '../../i18n/index.js';
+import { localeFor } from '../../i18n/format.js';
 import { lineText } from './sell.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
@@ -35,9 +29,18 @@ interface TradeIn extends Stateful {
   orderNumber?: string;
   quotedTotal: Money | null;
   quoteValidUntil: string | null;
-  pickup: { promisedWindow?: { localDate: string; local: string } } | null;
+  /** The latest news of the courier's pickup: its promised window as instants. */
+  pickup: { promisedWindow?: { start: string; end: string } | null } | null;
   items: TradeInItem[];
   createdAt: string;
+}
+
+/** The time of day of an instant in the user's time zone (`13:00`). */
+function clockTime(iso: string): string {
+  return new Intl.DateTimeFormat(localeFor(currentLanguage()), {
+    timeStyle: 'short',
+    timeZone: currentTimeZone(),
+  }).format(new Date(iso));
 }
 
 /** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
@@ -97,8 +100,8 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
       {t.pickup?.promisedWindow && (
         <p>
           {say('tradeIns.pickupWindow', {
-            day: formatDay(t.pickup.promisedWindow.localDate),
-            window: t.pickup.promisedWindow.local,
+            from: formatTime(t.pickup.promisedWindow.start),
+            until: clockTime(t.pickup.promisedWindow.end),
           })}
         </p>
       )}

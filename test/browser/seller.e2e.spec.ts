@@ -6,6 +6,16 @@ import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js'
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { ItemMachine } from '../../src/core/items/item.machine.js';
+import {
+  ItemGraded,
+  ItemReceived,
+  TradeInShipmentUpdate,
+} from '../../src/core/jobs/job-catalogue.js';
+import type { JobDef } from '../../src/core/jobs/job-definition.js';
+import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
+import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import {
   catalogue,
   type ConsoleLanguage,
@@ -163,6 +173,116 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
 
   it('in English, the same path', async () => {
     const page = await sellAPhone('en', '+86 139-8765-4321', 'seller-en');
+    await page.close();
+  });
+
+  it('in Chinese: answers a lower final offer item by item and sees the payout', async () => {
+    const { t } = rig;
+    const say = catalogue('zh-CN');
+    // Set up through the API and the stages' jobs: a two-phone order accepted, collected,
+    // received, and graded lower than declared (a second grader confirmed it).
+    const owner = await t.user('customer', { phone: '+8613700137000' });
+    const [model] = await t.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM product_models WHERE code = 'apple-iphone-15-128'`,
+    );
+    const phone = { productModelId: model.id, declaredCondition: { condition: 'excellent' } };
+    const created = await t.http
+      .post('/api/v1/trade-ins')
+      .set(owner.auth)
+      .send({
+        channel: 'online',
+        address: {
+          cityCode: '310100',
+          districtCode: '310104',
+          line1: '虹桥路1号',
+          contactName: '李伟',
+          contactPhone: '13700137000',
+        },
+        items: [phone, phone],
+      })
+      .expect(201);
+    const orderId = created.body.id as string;
+    const quoted = await eventually(async () => {
+      const o = await t.http.get(`/api/v1/trade-ins/${orderId}`).set(owner.auth).expect(200);
+      return o.body.state === 'QUOTED' ? o.body : null;
+    }, 30_000);
+    await t.http.post(`/api/v1/trade-ins/${orderId}/accept`).set(owner.auth).send({}).expect(200);
+    const items = quoted.items as Array<{ itemId: string; traceCode: string }>;
+    const run = async <P>(def: JobDef<P>, payload: P) =>
+      t.app
+        .get(JobHandlerRegistry)
+        .get(def.name)!
+        .run(payload, { jobId: `test-${Date.now()}`, attempt: 1, maxAttempts: 1 });
+    await run(TradeInShipmentUpdate, {
+      pickupId: '00000000-0000-4000-8000-00000000c001',
+      source: { kind: 'trade-in', id: orderId },
+      direction: 'inbound',
+      event: 'collected',
+      itemIds: items.map((i) => i.itemId),
+      sealNumber: null,
+      warehouseId: null,
+      promisedWindow: null,
+      reason: null,
+      at: new Date().toISOString(),
+    });
+    const transitions = t.app.get(TransitionService);
+    for (const it of items) {
+      await transitions.apply(ItemMachine, {
+        id: it.itemId,
+        action: 'collect',
+        actor: SYSTEM_ACTOR,
+      });
+      await transitions.apply(ItemMachine, {
+        id: it.itemId,
+        action: 'receive',
+        actor: SYSTEM_ACTOR,
+      });
+      await run(ItemReceived, { itemId: it.itemId, warehouseId: owner.id, parcelId: null });
+      await run(ItemGraded, {
+        itemId: it.itemId,
+        inspectionId: '00000000-0000-4000-8000-0000000000c1',
+        grade: 'scrap',
+        standardCode: 'phone',
+        standardVersion: 1,
+        findings: [],
+        hold: false,
+        confirmedBySecondGrader: true,
+      });
+    }
+
+    // In the browser, on a phone: the order waits for the seller; each item says why it changed.
+    const page = await rig.login(owner, { phone: true, lang: 'zh-CN' });
+    await page.goto(`${rig.base}/console/my/trade-ins`);
+    const card = page.locator('.card', { hasText: orderId.slice(0, 8) });
+    await card
+      .getByText(exactly(say('states.OFFER_PENDING')))
+      .first()
+      .waitFor();
+    const item = (traceCode: string) => card.locator(':scope > ul > li', { hasText: traceCode });
+    const [keep, giveBack] = items.map((i) => item(i.traceCode));
+    for (const it of [keep, giveBack]) {
+      await it.getByRole('list', { name: say('tradeIns.whyLower') }).waitFor();
+      expect(await it.locator('.price-lines li.lowered').count()).toBeGreaterThan(0);
+    }
+    await rig.screenshot(page, 'seller-zh-5-offers');
+
+    // Item by item: the first offer accepted, the second refused (each asks first).
+    await keep.getByRole('button', { name: say('tradeIns.acceptOffer') }).click();
+    await keep.getByRole('button', { name: say('common.confirm') }).click();
+    await keep.getByText(exactly(say('states.ACCEPTED'))).waitFor();
+    await giveBack.getByRole('button', { name: say('tradeIns.rejectOffer') }).click();
+    await giveBack.getByRole('button', { name: say('common.confirm') }).click();
+    await giveBack.getByText(exactly(say('states.RETURNING'))).waitFor();
+
+    // The payout of the item sold, in yuan and words.
+    const paid = await eventually(async () => {
+      await page.reload();
+      const line = item(items[0].traceCode).getByText(say.pattern('tradeIns.payout'));
+      await card.waitFor();
+      return (await line.count()) > 0 ? await line.textContent() : null;
+    }, 30_000);
+    expect(paid).toMatch(/¥[\d,]+\.\d\d/);
+    await rig.screenshot(page, 'seller-zh-6-payout');
     await page.close();
   });
 });

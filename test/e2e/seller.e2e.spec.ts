@@ -281,5 +281,48 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
       const o = await t.http.get(`/api/v1/trade-ins/${order.id}`).set(auth).expect(200);
       expect(o.body.state).toBe('QUOTED');
     });
+
+    it('takes no pickup window for a store drop-off (400) and accepts it without one', async () => {
+      const store = await t.http
+        .post('/api/v1/drop-off-stores')
+        .set(admin.auth)
+        .send({
+          code: 'store-s900-market',
+          name: 'Market St store',
+          cityCode: 'S900',
+          districtCode: 'S90001',
+          address: '1 Market St',
+        })
+        .expect(201);
+      const auth = await signUp('13600000005');
+      const created = await t.http
+        .post('/api/v1/trade-ins')
+        .set(auth)
+        .send({
+          channel: 'store',
+          storeId: store.body.id,
+          address: ADDRESS,
+          items: [{ productModelId: modelId, declaredCondition: { condition: 'fair' } }],
+        })
+        .expect(201);
+      const order = await eventually(async () => {
+        const o = await t.http.get(`/api/v1/trade-ins/${created.body.id}`).set(auth).expect(200);
+        return o.body.state === 'QUOTED' ? (o.body as { id: string; version: number }) : null;
+      });
+      const refused = await t.http
+        .post(`/api/v1/trade-ins/${order.id}/accept`)
+        .set(auth)
+        .send({ pickupWindow: { date: '2030-01-01', windowIndex: 0 } })
+        .expect(400);
+      expect(refused.body.fields).toEqual([
+        { field: 'pickupWindow', errors: [expect.stringContaining('only for online orders')] },
+      ]);
+      const accepted = await t.http
+        .post(`/api/v1/trade-ins/${order.id}/accept`)
+        .set(auth)
+        .send({ version: order.version })
+        .expect(200);
+      expect(accepted.body.state).toBe('ACCEPTED');
+    });
   });
 });

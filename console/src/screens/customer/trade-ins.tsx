@@ -108,7 +108,7 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
       <ul>
         {t.items.map((it) => (
           <li key={it.id}>
-            {it.traceCode ?? say('tradeIns.item')} ·{' '}
+            {it.traceCode ?? say('tradeIns.item')} <StateBadge state={it.state} /> ·{' '}
             {say('tradeIns.itemQuote', { amount: formatMoney(it.quote) })}
             {it.finalOffer && (
               <> · {say('tradeIns.finalOffer', { amount: formatMoney(it.finalOffer) })}</>
@@ -117,7 +117,11 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
               <ul className="price-lines" aria-label={say('tradeIns.whyLower')}>
                 {it.explanation.lines.map((l) => (
                   <li key={l.code} className={l.differenceMinor < 0 ? 'lowered' : undefined}>
-                    <span>{lineText({ ...l, amountMinor: l.differenceMinor })}</span>
+                    <span>
+                      {l.code === 'grade'
+                        ? say('tradeIns.gradeFound')
+                        : lineText({ ...l, amountMinor: l.differenceMinor })}
+                    </span>
                     <span>
                       {l.differenceMinor < 0 ? '−' : '+'}
                       {formatYuan(Math.abs(l.differenceMinor))}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
+import { PickupsService } from '../../src/logistics/pickups.service.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
@@ -243,6 +244,34 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
         .send({ pickupWindow: { date: other.date, windowIndex: other.windowIndex } })
         .expect(200);
       expect(await pickupOf(b.id)).toEqual({ d: other.date, w: other.windowIndex });
+    });
+
+    it('books the earliest free window when the chosen one filled between acceptance and booking', async () => {
+      const auth = await signUp('13600000006');
+      const c = await quoted(auth);
+      const windows = (await freeWindows(auth)).windows;
+      const [earliest] = windows;
+      // What the job would carry if the seller had chosen a window that is full by now.
+      const full = await t.dataSource.query<Array<{ d: string; w: number }>>(
+        `SELECT to_char(promised_date, 'YYYY-MM-DD') AS d, window_index AS w
+           FROM pickups WHERE area_code = 'S900' LIMIT 1`,
+      );
+      const order = await t.http.get(`/api/v1/trade-ins/${c.id}`).set(auth).expect(200);
+      const pickup = await t.app.get(PickupsService).schedule({
+        direction: 'inbound',
+        source: { kind: 'trade-in', id: c.id },
+        customerId: order.body.customerId as string,
+        itemIds: (order.body.items as Array<{ itemId: string }>).map((i) => i.itemId),
+        address: { ...ADDRESS, contactPhone: '+8613912345678' },
+        warehouseId: null,
+        requestedAt: new Date().toISOString(),
+        specialPackaging: false,
+        window: { date: full[0].d, windowIndex: full[0].w },
+      });
+      expect({ d: pickup.promisedDate, w: pickup.windowIndex }).toEqual({
+        d: earliest.date,
+        w: earliest.windowIndex,
+      });
     });
 
     it('refuses bad window choices and bad queries with 400, and other people’s orders with 404', async () => {

@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { normaliseEmail } from './accounts/accounts.service.js';
+import { normalisePhone } from './core/http/phone.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
@@ -35,8 +36,11 @@ const ACCOUNT_ROUTES = PASSWORD_ROUTES.filter((r) => r.startsWith('/api/v1/auth/
 
 /** The account a login or reset body names (normalised e-mail), or null. */
 function accountOf(body: unknown): string | null {
-  const email = (body as { email?: unknown } | null)?.email;
-  return typeof email === 'string' && email.trim() !== '' ? normaliseEmail(email) : null;
+  const { email, phone } = (body ?? {}) as { email?: unknown; phone?: unknown };
+  if (typeof email === 'string' && email.trim() !== '') return normaliseEmail(email);
+  // Sign-in by mobile: the same account under any spelling of its number.
+  if (typeof phone === 'string' && phone.trim() !== '') return normalisePhone(phone) ?? phone;
+  return null;
 }
 
 /** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */

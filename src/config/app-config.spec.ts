@@ -208,4 +208,33 @@ describe('loadConfig', () => {
       /REFRESH_TOKEN_TTL_SECONDS/,
     );
   });
+
+  it('keeps photos in a local folder by default, in an S3-compatible bucket when told', () => {
+    const local = loadConfig({}).photos;
+    expect(local).toMatchObject({ store: 'local', maxBytes: 10 * 1024 * 1024, s3: null });
+    expect(local.dir).toMatch(/var[/\\]photos$/);
+    expect(loadConfig({ PHOTO_DIR: '/srv/photos' }).photos.dir).toBe('/srv/photos');
+    expect(() => loadConfig({ PHOTO_STORE: 's3' })).toThrow(
+      /PHOTO_STORE=s3 needs PHOTO_S3_BUCKET, PHOTO_S3_ACCESS_KEY_ID, PHOTO_S3_SECRET_ACCESS_KEY/,
+    );
+    const s3 = loadConfig({
+      PHOTO_STORE: 's3',
+      PHOTO_S3_ENDPOINT: 'https://oss-cn-shanghai.aliyuncs.com',
+      PHOTO_S3_BUCKET: 'reloop-photos',
+      PHOTO_S3_ACCESS_KEY_ID: 'id',
+      PHOTO_S3_SECRET_ACCESS_KEY: 'secret',
+      PHOTO_S3_FORCE_PATH_STYLE: 'false',
+    }).photos;
+    expect(s3).toMatchObject({
+      store: 's3',
+      s3: {
+        endpoint: 'https://oss-cn-shanghai.aliyuncs.com',
+        region: 'us-east-1',
+        bucket: 'reloop-photos',
+        forcePathStyle: false,
+      },
+    });
+    expect(() => loadConfig({ PHOTO_MAX_BYTES: '10' })).toThrow(/PHOTO_MAX_BYTES/);
+    expect(() => loadConfig({ PHOTO_S3_BUCKET: 'Bad_Bucket' })).toThrow(/PHOTO_S3_BUCKET/);
+  });
 });

@@ -68,7 +68,11 @@ export class CollectPickupDto extends VersionDto {
   @IsString({ each: true })
   @MaxLength(20, { each: true })
   traceCodes: string[];
-  @ApiPropertyOptional({ type: [String], description: 'References of uploaded photos' })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Hand-over photos: ids of photos uploaded with POST /photos?purpose=pickup (a car needs two: odometer and VIN plate); other strings are kept as references to pictures stored elsewhere',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)

@@ -18,6 +18,8 @@ import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
+import { PhotosModule } from '../photos/photos.module.js';
+import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { LogisticsClock } from './clock.js';
 import { CourierArea, CourierProfile } from './courier.entity.js';
 import { DispatchService } from './dispatch.service.js';
@@ -33,7 +35,11 @@ export const DISPATCH_EVERY_MS = 60_000;
 
 /** Reverse logistics: pickups, dispatch, couriers, store drop-off. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Pickup, CourierProfile, CourierArea]), ServiceAreasModule],
+  imports: [
+    TypeOrmModule.forFeature([Pickup, CourierProfile, CourierArea]),
+    ServiceAreasModule,
+    PhotosModule,
+  ],
   controllers: [PickupsController, CouriersController],
   providers: [PickupsService, DispatchService, PickupBookings, LogisticsClock, PickupLoadService],
   exports: [PickupsService, DispatchService, LogisticsClock],
@@ -48,6 +54,7 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly dispatch: DispatchService,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly photoSubjects: PhotoSubjects,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +67,7 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
       await this.dispatch.run(payload.cityCode);
     });
     this.jobs.register(CheckPickupSla, (payload) => this.pickups.checkSla(payload));
+    this.photoSubjects.register('pickup', (actor, id) => this.pickups.canSee(actor, id));
   }
 
   /** The repeating sweep (a BullMQ job scheduler: one per Redis prefix, however many workers). */

@@ -54,6 +54,7 @@ import type {
 import { PickupBookings } from './pickup-bookings.js';
 import { Pickup, type PickupState } from './pickup.entity.js';
 import { PickupAccess, PickupMachine } from './pickup.machine.js';
+import { PhotosService } from '../photos/photos.service.js';
 
 export type SchedulePickupPayload = JobPayload<typeof SchedulePickup>;
 
@@ -75,6 +76,7 @@ export class PickupsService {
     private readonly bookings: PickupBookings,
     private readonly clock: LogisticsClock,
     private readonly items: ItemsService,
+    private readonly photos: PhotosService,
   ) {}
 
   // ---- scheduling ----------------------------------------------------------------------------
@@ -213,7 +215,18 @@ export class PickupsService {
 
   async get(actor: Actor, id: string) {
     const p = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
-    return (await this.views(actor, [PickupAccess.assertVisible(p, actor, id)]))[0];
+    const visible = PickupAccess.assertVisible(p, actor, id);
+    return {
+      ...(await this.views(actor, [visible]))[0],
+      // The hand-over photos the courier uploaded (photoRefs that are photo ids).
+      attachedPhotos: await this.photos.forSubject('pickup', visible.id),
+    };
+  }
+
+  /** For the photos module: may this actor see the pickup (and so its hand-over photos)? */
+  async canSee(actor: Actor, id: string): Promise<boolean> {
+    const p = await this.dataSource.getRepository(Pickup).findOneBy({ id });
+    return p !== null && PickupAccess.canSee(p, actor);
   }
 
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
@@ -323,6 +336,11 @@ export class PickupsService {
         effects: async (m, p) => {
           const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
           checkScannedItems(items, dto.traceCodes);
+          // Uploaded hand-over photos (ids) must be this courier's, taken for a pickup.
+          await this.photos.attach(m, actor, 'pickup', p.id, dto.photoRefs ?? [], {
+            field: 'photoRefs',
+            allowReferences: true,
+          });
           if ((p.specialPackaging || p.direction === 'store-consolidation') && !p.sealNumber) {
             throw new BadRequestException({
               message: 'sealNumber is required: these goods travel in a tamper-evident bag',

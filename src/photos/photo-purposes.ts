@@ -4,9 +4,12 @@ import type { ActorRole } from '../core/actor.js';
 export const PHOTO_PURPOSES = ['inspection', 'pickup', 'listing', 'case'] as const;
 export type PhotoPurpose = (typeof PHOTO_PURPOSES)[number];
 
-/** Who takes photos for what: graders, couriers, merchants, and support with its customers. */
+/**
+ * Who takes photos for what: graders (and technicians for the quality check after a repair,
+ * which answers the same standard), couriers, merchants, and support with its customers.
+ */
 export const UPLOADERS: Record<PhotoPurpose, readonly ActorRole[]> = {
-  inspection: ['warehouse', 'admin'],
+  inspection: ['warehouse', 'technician', 'admin'],
   pickup: ['courier', 'admin'],
   listing: ['merchant', 'admin'],
   case: ['support', 'admin', 'customer'],

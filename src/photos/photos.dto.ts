@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsUUID } from 'class-validator';
 import { PHOTO_PURPOSES, type PhotoPurpose } from './photo-purposes.js';
 
 export class UploadPhotoQuery {
@@ -10,4 +10,20 @@ export class UploadPhotoQuery {
   })
   @IsIn(PHOTO_PURPOSES)
   purpose: PhotoPurpose;
+}
+
+/** Photos to attach to a thing: ids of photos uploaded for it (POST /photos). */
+export class AttachPhotosDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Ids of uploaded photos, in the order to show them',
+    minItems: 1,
+    maxItems: 20,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  photoIds: string[];
 }

@@ -209,6 +209,38 @@ export class PhotosService {
     return rows.flatMap((r) => (byId.has(r.id) ? [photoView(byId.get(r.id)!)] : []));
   }
 
+  /** The photos attached to each of these things, in order (for lists such as the market). */
+  async forSubjects(kind: PhotoPurpose, subjectIds: string[]): Promise<Map<string, PhotoView[]>> {
+    const out = new Map<string, PhotoView[]>(subjectIds.map((id) => [id, []]));
+    if (!subjectIds.length) return out;
+    const rows = await this.dataSource
+      .getRepository(Photo)
+      .createQueryBuilder('p')
+      .innerJoin('photo_attachments', 'a', 'a.photo_id = p.id')
+      .addSelect('a.subject_id', 'subject_id')
+      .where('a.subject_kind = :kind AND a.subject_id = ANY(:ids::uuid[])', {
+        kind,
+        ids: subjectIds,
+      })
+      .orderBy('a.position')
+      .addOrderBy('a.created_at')
+      .getRawAndEntities();
+    rows.entities.forEach((photo, i) => {
+      const subject = (rows.raw[i] as { subject_id: string }).subject_id;
+      out.get(subject)?.push(photoView(photo));
+    });
+    return out;
+  }
+
+  /** How many photos a thing has (the next attachment's position). */
+  async countFor(manager: EntityManager, kind: PhotoPurpose, subjectId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await manager.query(
+      'SELECT count(*)::int AS n FROM photo_attachments WHERE subject_kind = $1 AND subject_id = $2',
+      [kind, subjectId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   private isOwnSide(actor: Actor, photo: Photo): boolean {
     if (seesEverything(actor)) return true;
     if (photo.uploadedBy === actor.userId) return true;

@@ -22,6 +22,7 @@ import {
   type ListingState,
 } from './resale.entities.js';
 import { ListingAccess, ListingMachine } from './resale.machines.js';
+import { PhotosService } from '../photos/photos.service.js';
 
 export function listingView(l: Listing) {
   return {
@@ -74,6 +75,7 @@ export class ListingsService {
     private readonly valuation: ValuationService,
     private readonly catalog: CatalogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly photos: PhotosService,
   ) {}
 
   view(actor: Actor, l: Listing) {
@@ -267,6 +269,40 @@ export class ListingsService {
       level: r.level,
       issuedAt: new Date(r.issued_at).toISOString(),
     }));
+  }
+
+  /** For the photos module: may this actor see the listing (its photos are public anyway)? */
+  async canSee(actor: Actor, id: string): Promise<boolean> {
+    const l = await this.dataSource.getRepository(Listing).findOneBy({ id });
+    return l !== null && ListingAccess.canSee(l, actor);
+  }
+
+  /** The listing's photos, in the order shown on the market. */
+  listingPhotos(id: string) {
+    return this.photos.forSubject('listing', id);
+  }
+
+  /**
+   * Adds photos the merchant uploaded (purpose listing) after the ones it has; they are public
+   * from then on (the market shows them). A sold or withdrawn listing takes no more: 409.
+   */
+  async attachPhotos(actor: Actor, id: string, photoIds: string[]) {
+    const listing = await this.get(actor, id);
+    if (listing.state === 'SOLD' || listing.state === 'WITHDRAWN') {
+      throw new ConflictException({
+        message: `Listing ${id} is ${listing.state}: its photos can no longer change`,
+        state: listing.state,
+      });
+    }
+    await this.dataSource.transaction(async (m) => {
+      const position = await this.photos.countFor(m, 'listing', id);
+      await this.photos.attach(m, actor, 'listing', id, photoIds, {
+        field: 'photoIds',
+        position,
+        public: true,
+      });
+    });
+    return { photos: await this.listingPhotos(id) };
   }
 
   async update(actor: Actor, id: string, dto: UpdateListingDto): Promise<Listing> {

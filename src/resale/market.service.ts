@@ -12,6 +12,7 @@ import {
 } from './engine/market-query.js';
 import type { MarketQuery } from './resale.dto.js';
 import type { CertificateRef, InspectionSummary } from './resale.entities.js';
+import { PhotosService } from '../photos/photos.service.js';
 
 interface MarketRow {
   id: string;
@@ -50,6 +51,7 @@ export class MarketService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly vehicles: VehicleFactsService,
+    private readonly photos: PhotosService,
   ) {}
 
   /** The filter as the engine takes it; 400 for a bad cursor or an unknown grade word. */
@@ -142,6 +144,10 @@ export class MarketService {
     );
     const byId = new Map(extra.map((e) => [e.id, e]));
     const cars = await this.vehicles.flagsForItems(rows.map((r) => r.item_id));
+    const photos = await this.photos.forSubjects(
+      'listing',
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       available: r.state === 'PUBLISHED',
@@ -161,6 +167,13 @@ export class MarketService {
       traceCode: byId.get(r.id)?.trace_code ?? null,
       // A car's mileage flag and what it found (no VIN serial, no person, no dealer).
       vehicle: cars.has(r.item_id) ? { mileageFlag: cars.get(r.item_id)?.mileageFlag } : null,
+      // Public pictures: /api/v1/market/photos/{id}/thumbnail and …/image (no uploader named).
+      photos: (photos.get(r.id) ?? []).map((p) => ({
+        id: p.id,
+        width: p.width,
+        height: p.height,
+        thumbnail: p.thumbnail,
+      })),
       publishedAt: r.published_at,
     }));
   }

@@ -45,6 +45,7 @@ import { SaleOrdersService } from './sale-orders.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { VersionDto } from '../core/http/version.dto.js';
+import { AttachPhotosDto } from '../photos/photos.dto.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -122,7 +123,26 @@ export class ListingsController {
     const listing = await this.listings.get(actor, id);
     // A car's mileage flag with its evidence, where the merchant prices and describes it.
     const car = (await this.vehicles.flagsForItems([listing.itemId])).get(listing.itemId);
-    return { ...this.listings.view(actor, listing), vehicle: car ?? null };
+    return {
+      ...this.listings.view(actor, listing),
+      vehicle: car ?? null,
+      photos: await this.listings.listingPhotos(listing.id),
+    };
+  }
+
+  /**
+   * Adds uploaded photos (POST /photos?purpose=listing) to the listing, after those it has.
+   * They become public: the market shows their thumbnails.
+   */
+  @Post(':id/photos')
+  @HttpCode(200)
+  @Roles('merchant', 'admin')
+  attachPhotos(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AttachPhotosDto,
+  ) {
+    return this.listings.attachPhotos(actor, id, dto.photoIds);
   }
 
   @Patch(':id')

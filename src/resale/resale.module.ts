@@ -1,6 +1,8 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { PhotosModule } from '../photos/photos.module.js';
+import { PhotoSubjects } from '../photos/photo-subjects.js';
 import {
   ExpireSaleReservation,
   ItemAvailableForSale,
@@ -55,6 +57,7 @@ import { TestPaymentsService } from './test-payments.service.js';
     NotificationsModule,
     MoneyModule,
     VehicleFactsModule,
+    PhotosModule,
   ],
   controllers: [
     InventoryController,
@@ -86,9 +89,12 @@ export class ResaleModule implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly providers: PaymentProviders,
     private readonly transferHooks: TransferHooks,
+    private readonly photoSubjects: PhotoSubjects,
+    private readonly listings: ListingsService,
   ) {}
 
   onModuleInit(): void {
+    this.photoSubjects.register('listing', (actor, id) => this.listings.canSee(actor, id));
     this.machines.register(ListingMachine);
     this.machines.register(SaleOrderMachine);
     // The checkout reservation's own timer expires it; the sweeper catches a lost timer.

@@ -12,6 +12,7 @@ import {
   ResolveCaseDto,
 } from './support.dto.js';
 import { VersionDto } from '../core/http/version.dto.js';
+import { AttachPhotosDto } from '../photos/photos.dto.js';
 
 /**
  * Support cases. Staff (support, admin) work every case; a customer opens cases about their
@@ -93,5 +94,17 @@ export class SupportCasesController {
     @Body() dto: AddNoteDto,
   ) {
     return this.cases.addNote(actor, id, dto);
+  }
+
+  /** Adds uploaded photos (POST /photos?purpose=case) to the case. */
+  @Post(':id/photos')
+  @HttpCode(200)
+  @Roles('support', 'admin', 'customer')
+  attachPhotos(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AttachPhotosDto,
+  ) {
+    return this.cases.attachPhotos(actor, id, dto.photoIds);
   }
 }

@@ -22,6 +22,7 @@ import type {
   ReopenCaseDto,
   ResolveCaseDto,
 } from './support.dto.js';
+import { PhotosService } from '../photos/photos.service.js';
 
 type OpenSupportCasePayload = NonNullable<(typeof OpenSupportCase)['payload']>;
 
@@ -67,6 +68,7 @@ export class SupportCasesService {
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
     private readonly outbox: OutboxService,
+    private readonly photos: PhotosService,
   ) {}
 
   // ---- reads --------------------------------------------------------------------------------
@@ -125,7 +127,32 @@ export class SupportCasesService {
     const notes = await this.dataSource
       .getRepository(SupportCaseNote)
       .find({ where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return this.view(actor, c, notes);
+    return { ...this.view(actor, c, notes), photos: await this.photos.forSubject('case', id) };
+  }
+
+  /** For the photos module: may this actor see the case (and so its photos)? */
+  async canSee(actor: Actor, id: string): Promise<boolean> {
+    const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
+    return c !== null && SupportCaseMachine.canAccess(c, actor);
+  }
+
+  /**
+   * Adds photos (uploaded with purpose case) to the case: the customer's evidence of a damaged
+   * delivery, or support's own. Whoever may read the case sees them. A closed case: 409.
+   */
+  async attachPhotos(actor: Actor, id: string, photoIds: string[]) {
+    const c = await this.get(actor, id);
+    if (c.state === 'CLOSED') {
+      throw new ConflictException({
+        message: `Support case ${id} is CLOSED: reopen it to add photos`,
+        state: c.state,
+      });
+    }
+    await this.dataSource.transaction(async (m) => {
+      const position = await this.photos.countFor(m, 'case', id);
+      await this.photos.attach(m, actor, 'case', id, photoIds, { field: 'photoIds', position });
+    });
+    return { photos: await this.photos.forSubject('case', id) };
   }
 
   async list(actor: Actor, q: CaseListQuery) {

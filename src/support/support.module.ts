@@ -4,13 +4,15 @@ import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.j
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { PhotosModule } from '../photos/photos.module.js';
+import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { SupportCaseMachine } from './support-case.machine.js';
 import { SupportCasesController } from './support-cases.controller.js';
 import { SupportCasesService } from './support-cases.service.js';
 
 /** Customer service cases: opened by hand or by the platform (OpenSupportCase), with SLAs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote])],
+  imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote]), PhotosModule],
   controllers: [SupportCasesController],
   providers: [SupportCasesService],
 })
@@ -19,10 +21,12 @@ export class SupportModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly cases: SupportCasesService,
+    private readonly photoSubjects: PhotoSubjects,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(SupportCaseMachine);
+    this.photoSubjects.register('case', (actor, id) => this.cases.canSee(actor, id));
     this.jobs.register(OpenSupportCase, (payload) => this.cases.openFromPlatform(payload));
     this.jobs.register(SupportCaseSlaDue, (payload) => this.cases.slaDue(payload.caseId));
   }

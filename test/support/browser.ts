@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { cameraJpeg } from './photos.js';
 import { createTestApp, type TestApp, type TestUser } from './test-app.js';
 
 /** Debian's chromium (Playwright's own browser download does not work on our machines). */
@@ -191,7 +192,33 @@ export async function answerPerfectPhone(form: Locator): Promise<void> {
   for (const input of await form.locator('input[type=number]').all()) {
     await input.fill((await input.getAttribute('max')) ?? '100');
   }
-  for (const input of await form.locator('input:not([type=number]):not([type=radio])').all()) {
+  // Photo checks: four pictures "taken" with the camera input, uploaded and shown as thumbnails.
+  for (const input of await form.locator('input[type=file]').all()) {
+    const picker = input.locator('xpath=ancestor::div[contains(@class, "photo-picker")][1]');
+    const before = await picker.locator('.photo-strip figure').count();
+    await input.setInputFiles(await cameraShots(4));
+    await picker
+      .locator('.photo-strip figure')
+      .nth(before + 3)
+      .waitFor();
+  }
+  for (const input of await form
+    .locator('input:not([type=number]):not([type=radio]):not([type=file])')
+    .all()) {
     await input.fill('photo-front, photo-back, photo-left, photo-right');
   }
+}
+
+/** `n` small JPEG photos as a phone camera would hand them to a file input. */
+export async function cameraShots(
+  n: number,
+): Promise<Array<{ name: string; mimeType: string; buffer: Buffer }>> {
+  const colours = ['#2a6', '#a62', '#26a', '#aa2', '#6a2', '#a26'];
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => ({
+      name: `IMG_${1000 + i}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: await cameraJpeg({ width: 640, height: 480, colour: colours[i % colours.length] }),
+    })),
+  );
 }

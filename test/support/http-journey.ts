@@ -255,7 +255,13 @@ export interface TradedInPhone {
 export async function tradeInPhones(
   t: TestApp,
   who: { admin: HttpUser; owner: HttpUser; courier: HttpUser; grader: HttpUser },
-  opts: { count?: number; sealNumber?: string; answers: Record<string, unknown> },
+  opts: {
+    count?: number;
+    sealNumber?: string;
+    answers: Record<string, unknown>;
+    /** Hand-over photos the courier sends with the collection (uploaded photo ids). */
+    pickupPhotoRefs?: string[];
+  },
 ): Promise<{ tradeInId: string; pickupId: string; phones: TradedInPhone[] }> {
   const modelId = await iphoneModelId(t);
   const imeis = Array.from({ length: opts.count ?? 1 }, () => newImei());
@@ -301,7 +307,10 @@ export async function tradeInPhones(
     { admin: who.admin, courier: who.courier },
     pickup.id,
     phones.map((p) => p.traceCode),
-    opts.sealNumber ? { sealNumber: opts.sealNumber } : {},
+    {
+      ...(opts.sealNumber ? { sealNumber: opts.sealNumber } : {}),
+      ...(opts.pickupPhotoRefs ? { photoRefs: opts.pickupPhotoRefs } : {}),
+    },
   );
   // The warehouse reads the seal off the bag, then scans every item in it.
   if (opts.sealNumber) await receiveByScan(t, who.grader, opts.sealNumber);

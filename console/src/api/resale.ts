@@ -41,6 +41,8 @@ export interface InventoryEntry {
 
 export interface Listing extends Stateful {
   itemId: string;
+  /** On GET /listings/:id: its photos, in the order the market shows them. */
+  photos?: Array<{ id: string }>;
   title: string;
   description: string;
   price: Money;
@@ -129,6 +131,8 @@ export interface MarketListing {
   returnWindowDays: number;
   merchant: { id: string; name: string | null };
   traceCode: string | null;
+  /** Public photos: thumbnails at /api/v1/market/photos/{id}/thumbnail. */
+  photos?: Array<{ id: string; width: number; height: number }>;
   publishedAt: string;
 }
 

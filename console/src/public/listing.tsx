@@ -12,6 +12,7 @@ import { Field, FormFooter, useForm } from '../ui/form.js';
 import { useLoad } from '../ui/hooks.js';
 import { localName, useCities, useDistricts } from '../ui/places.js';
 import { gradeLabel, stateLabel } from '../i18n/labels.js';
+import { PhotoThumb } from '../ui/photos.js';
 
 function CheckoutForm({
   listing,
@@ -158,6 +159,20 @@ export function ListingPage() {
         <div className="columns">
           <div>
             <h1>{l.title}</h1>
+            {(l.photos ?? []).length > 0 && (
+              <div className="market-photos" aria-label={t('photos.title')}>
+                {(l.photos ?? []).map((p, n) => (
+                  <a key={p.id} href={`/api/v1/market/photos/${p.id}/image`}>
+                    <PhotoThumb
+                      publicPhoto
+                      id={p.id}
+                      alt={t('photos.ofListing', { title: l.title, n: n + 1 })}
+                      size={200}
+                    />
+                  </a>
+                ))}
+              </div>
+            )}
             <p className="price">{formatMoney(l.price)}</p>
             <dl className="facts" aria-label={t('market.grade')}>
               <dt>{t('market.grade')}</dt>

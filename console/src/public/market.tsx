@@ -9,6 +9,7 @@ import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useAction, useLoad } from '../ui/hooks.js';
 import { localInvalid } from '../ui/form.js';
 import { gradeLabel } from '../i18n/labels.js';
+import { PhotoThumb } from '../ui/photos.js';
 
 /** Platform grades, then Back Market's names (the filter takes both). */
 const GRADES = ['', 'premium', 'good', 'Excellent', 'Good', 'Fair'] as const;
@@ -186,6 +187,14 @@ export function MarketPage() {
       <ul className="cards market">
         {items.map((l) => (
           <li key={l.id} className="card">
+            {l.photos?.[0] && (
+              <PhotoThumb
+                publicPhoto
+                id={l.photos[0].id}
+                alt={t('photos.ofListing', { title: l.title, n: 1 })}
+                size={160}
+              />
+            )}
             <h2>
               <Link to={`/market/listings/${l.id}`}>{l.title}</Link>
             </h2>

@@ -7,6 +7,7 @@ import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 import { PlaceName } from '../../ui/places.js';
+import { PhotoPicker } from '../../ui/photos.js';
 import { ScanField } from '../../ui/scan.js';
 
 export interface Pickup extends Stateful {
@@ -21,6 +22,8 @@ export interface Pickup extends Stateful {
     districtCode: string;
   };
   specialPackaging: boolean;
+  /** 'inspection-at-address': a car, handed over with photos of its odometer and VIN plate. */
+  mode?: string;
   promisedWindow: { start: string; end: string; localDate: string; local: string };
   attempt: number;
   sealNumber: string | null;
@@ -47,7 +50,8 @@ function CollectForm({
 }) {
   const { t } = useTranslation();
   // The scanned codes are part of the form's values, so a new scan is a new action (key).
-  const form = useForm({ sealNumber: '', scanned: '' });
+  const form = useForm({ sealNumber: '', scanned: '', photos: '' });
+  const photos = form.values.photos ? form.values.photos.split(' ') : [];
   const scanned = form.values.scanned ? form.values.scanned.split(' ') : [];
   const setScanned = (next: (codes: string[]) => string[]) =>
     form.set('scanned', next(scanned).join(' '));
@@ -66,6 +70,7 @@ function CollectForm({
               version: pickup.version,
               sealNumber: v.sealNumber.trim() || undefined,
               traceCodes: scanned,
+              ...(photos.length ? { photoRefs: photos } : {}),
             },
             { key },
           ),
@@ -108,6 +113,17 @@ function CollectForm({
           </li>
         ))}
       </ul>
+      <div className="field">
+        <label htmlFor={`handover-photos-${pickup.id}`}>{t('photos.handover')}</label>
+        <PhotoPicker
+          id={`handover-photos-${pickup.id}`}
+          purpose="pickup"
+          disabled={form.busy}
+          min={pickup.mode === 'inspection-at-address' ? 2 : 0}
+          value={photos}
+          onChange={(ids) => form.set('photos', ids.join(' '))}
+        />
+      </div>
       <FormFooter
         form={form}
         label={t('courier.confirmCollection', { n: scanned.length, total: expected.length })}

@@ -10,6 +10,7 @@ import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
 import { SubmitWithConfirm } from '../../ui/form.js';
 import { asApiError, useLoad } from '../../ui/hooks.js';
+import { PhotoPicker, PhotoThumb } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
 
@@ -37,6 +38,7 @@ export interface Inspection extends Stateful {
   grade: string | null;
   hold: boolean;
   report: GradeReport | null;
+  attachedPhotos?: Array<{ id: string }>;
   createdAt: string;
 }
 
@@ -232,19 +234,16 @@ export function CheckInput({
       );
       break;
     case 'photo':
+      // The phone's camera (or files on a desktop): each photo is uploaded at once, its
+      // thumbnail shown, and the answer is the uploaded photos' ids.
       input = (
-        <input
+        <PhotoPicker
           id={id}
+          purpose="inspection"
           disabled={disabled}
-          placeholder={t('inspections.photoRefs', { n: check.minPhotos ?? 1 })}
-          value={Array.isArray(value) ? value.join(', ') : ''}
-          onChange={(e) => {
-            const refs = e.target.value
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean);
-            onChange(refs.length ? refs : undefined);
-          }}
+          min={check.minPhotos ?? 1}
+          value={Array.isArray(value) ? value : []}
+          onChange={(ids) => onChange(ids.length ? ids : undefined)}
         />
       );
       break;
@@ -480,6 +479,16 @@ export function InspectionScreen() {
             <>
               <Notice kind="ok">{t('inspections.graded')}</Notice>
               <GradeReportView report={i.report} />
+              {(i.attachedPhotos ?? []).length > 0 && (
+                <section aria-label={t('photos.title')}>
+                  <h2>{t('photos.title')}</h2>
+                  <div className="photo-strip">
+                    {(i.attachedPhotos ?? []).map((p, n) => (
+                      <PhotoThumb key={p.id} id={p.id} alt={t('photos.nth', { n: n + 1 })} />
+                    ))}
+                  </div>
+                </section>
+              )}
             </>
           )}
         </>

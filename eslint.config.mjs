@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'console/dist/**',
+      '.reloop/**',
       'console/vite.config.ts',
       '**/*.mjs',
       'src/**/*.generated.ts',

@@ -32,6 +32,7 @@ import { Credentials1766000000000 } from './1766000000000-credentials.js';
 import { Retention1766200000000 } from './1766200000000-retention.js';
 import { Photos1766300000000 } from './1766300000000-photos.js';
 import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
+import { PhoneSignIn1766500000000 } from './1766500000000-phone-sign-in.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -66,4 +67,5 @@ export const ALL_MIGRATIONS = [
   Retention1766200000000,
   Photos1766300000000,
   SupportSearch1766400000000,
+  PhoneSignIn1766500000000,
 ];

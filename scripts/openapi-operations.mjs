@@ -126,10 +126,30 @@ function accessOf(node) {
     if (n === 'Public') return 'public';
     if (n === 'SignedIn') return 'signed-in';
     if (n === 'Roles' && ts.isCallExpression(d.expression)) {
-      return d.expression.arguments.filter(ts.isStringLiteral).map((a) => a.text);
+      return d.expression.arguments.flatMap((a) =>
+        ts.isStringLiteral(a)
+          ? [a.text]
+          : ts.isSpreadElement(a) && ts.isIdentifier(a.expression)
+            ? constStrings(node.getSourceFile(), a.expression.text)
+            : [],
+      );
     }
   }
   return undefined;
+}
+/** The strings of `const NAME = ['a', 'b'] as const` in the file (`@Roles(...NAME)`). */
+function constStrings(file, name) {
+  for (const st of file.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const v of st.declarationList.declarations) {
+      if (!ts.isIdentifier(v.name) || v.name.text !== name || !v.initializer) continue;
+      let init = v.initializer;
+      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
+      if (!ts.isArrayLiteralExpression(init)) throw new Error(`@Roles(...${name}): not an array`);
+      return init.elements.filter(ts.isStringLiteral).map((e) => e.text);
+    }
+  }
+  throw new Error(`@Roles(...${name}): no const array ${name} in ${file.fileName}`);
 }
 /** Path parameters checked by `ParseUUIDPipe`: the document says `format: uuid`. */
 function uuidParams(member) {

@@ -9,10 +9,13 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { normaliseEmail } from './accounts/accounts.service.js';
+import { normalisePhone } from './core/http/phone.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
+import { logFormat } from './platform/logging.js';
+import { siteUrls, startupLines } from './platform/site-urls.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { OpsServer } from './platform/ops-server.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
@@ -33,8 +36,11 @@ const ACCOUNT_ROUTES = PASSWORD_ROUTES.filter((r) => r.startsWith('/api/v1/auth/
 
 /** The account a login or reset body names (normalised e-mail), or null. */
 function accountOf(body: unknown): string | null {
-  const email = (body as { email?: unknown } | null)?.email;
-  return typeof email === 'string' && email.trim() !== '' ? normaliseEmail(email) : null;
+  const { email, phone } = (body ?? {}) as { email?: unknown; phone?: unknown };
+  if (typeof email === 'string' && email.trim() !== '') return normaliseEmail(email);
+  // Sign-in by mobile: the same account under any spelling of its number.
+  if (typeof phone === 'string' && phone.trim() !== '') return normalisePhone(phone) ?? phone;
+  return null;
 }
 
 /** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */
@@ -246,8 +252,16 @@ export async function start(config: AppConfig): Promise<INestApplicationContext>
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);
   const ops = await openOpsPort(app, config);
+  const urls = siteUrls(config);
   logger.log(
-    `Reloop ${config.mode} listening on http://${config.host}:${config.port} (API docs: /api/docs; metrics and health: ${ops})`,
+    `Reloop ${config.mode} listening on http://${config.host}:${config.port} (console: ${urls.console}; market: ${urls.market}; API docs: ${urls.apiDocs}; queue dashboard: ${urls.queueDashboard}; metrics and health: ${ops})`,
   );
+  // On a developer's machine, where to go in plain words too: through the pretty log (so it
+  // comes after the start-up lines it buffered), or beside the JSON one.
+  if (config.env === 'development') {
+    const block = startupLines(config, ops).join('\n');
+    if (logFormat(config) === 'pretty') logger.log(`\n${block}`);
+    else console.log(block);
+  }
   return app;
 }

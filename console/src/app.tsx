@@ -3,6 +3,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth.js';
 import { ConsoleLayout, PublicLayout } from './layout.js';
 import { LoginPage } from './login.js';
+import { RegisterPage } from './register.js';
 import { ListingPage } from './public/listing.js';
 import { MarketPage } from './public/market.js';
 import { PassportPage } from './public/passport.js';
@@ -46,6 +47,7 @@ export function App() {
       <BrowserRouter>
         <Routes>
           <Route path="/console/login" element={<LoginPage />} />
+          <Route path="/console/register" element={<RegisterPage />} />
           <Route path="/console/*" element={<Console />} />
           <Route element={<PublicLayout />}>
             <Route path="/t/:traceCode" element={<PassportPage />} />

@@ -7,7 +7,8 @@ interface AuthState {
   me: Me | null;
   /** True while the stored token is being checked on first load. */
   loading: boolean;
-  login(email: string, password: string): Promise<Me>;
+  /** Signs in by e-mail (with an @) or by the mobile number signed up with. */
+  login(account: string, password: string): Promise<Me>;
   logout(): void;
   /** 'session-ended' when the session ended on its own (expired token). */
   notice: string | null;
@@ -43,10 +44,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .finally(() => setLoading(false));
   }, []);
 
-  const login = useCallback(async (email: string, password: string) => {
+  const login = useCallback(async (account: string, password: string) => {
     // The refresh token goes into an httpOnly cookie, out of the scripts' reach.
+    const by = account.includes('@')
+      ? { email: account }
+      : { phone: account.replace(/[\s-]/g, '') };
     const { accessToken } = await api.post<{ accessToken: string }>('/auth/login', {
-      email,
+      ...by,
       password,
       refreshIn: 'cookie',
     });

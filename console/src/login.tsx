@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from './auth.js';
 import { homeFor } from './screens/registry.js';
 import { LanguageSwitch } from './layout.js';
@@ -34,7 +34,6 @@ export function LoginPage() {
           form={form}
           name="email"
           label={t('login.email')}
-          type="email"
           autoComplete="username"
           autoFocus
         />
@@ -47,6 +46,9 @@ export function LoginPage() {
         />
         <FormFooter form={form} label={t('login.submit')} busyLabel={t('login.busy')} />
       </form>
+      <p>
+        <Link to="/console/register">{t('login.signUp')}</Link>
+      </p>
     </div>
   );
 }

@@ -109,7 +109,7 @@ export class AuthController {
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const user = await this.accounts.login(dto.email, dto.password);
+    const user = await this.accounts.login(dto, dto.password);
     return deliver(req, reply, await this.sessions.start(user), dto.refreshIn ?? 'body');
   }
 

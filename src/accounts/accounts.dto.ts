@@ -15,23 +15,44 @@ import {
 import { USER_ROLES, type UserRole } from '../core/actor.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 
-export class RegisterDto {
-  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+/** What every new account gives: a password and a name. */
+class NewAccountFields {
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) password: string;
   @ApiProperty() @IsString() @Length(1, 100) name: string;
-  @ApiPropertyOptional({ example: '+86 138 0013 8000' })
+}
+
+/**
+ * A customer signs up with a mobile number (the 11-digit mainland form, spaces and +86 welcome)
+ * or an e-mail, or both; either then signs in.
+ */
+export class RegisterDto extends NewAccountFields {
+  @ApiPropertyOptional({ description: 'Optional when a phone is given' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+  @ApiPropertyOptional({
+    example: '13812345678',
+    description:
+      'The mobile to sign in with: a mainland mobile in its usual 11 digits, or any number with +country code. Optional when an e-mail is given.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   phone?: string;
 }
-
 /** Where the refresh token goes: the body (API clients) or an httpOnly cookie (the console). */
 export const REFRESH_DELIVERY = ['body', 'cookie'] as const;
 export type RefreshDelivery = (typeof REFRESH_DELIVERY)[number];
 
+/** Sign in with the e-mail or the mobile number (exactly one of them) and the password. */
 export class LoginDto {
-  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ example: '13812345678', description: 'The mobile signed up with' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  phone?: string;
   @ApiProperty() @IsString() @MaxLength(200) password: string;
   @ApiPropertyOptional({
     enum: REFRESH_DELIVERY,
@@ -67,7 +88,13 @@ export class PasswordResetConfirmDto {
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
 }
 
-export class CreateUserDto extends RegisterDto {
+export class CreateUserDto extends NewAccountFields {
+  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiPropertyOptional({ example: '+86 138 0013 8000' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  phone?: string;
   @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
   @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
   @ApiPropertyOptional({ description: 'Warehouse staff only: a lead of their warehouse' })

@@ -34,7 +34,7 @@ const ROLE_ORGANISATIONS: Partial<Record<UserRole, readonly OrganisationKind[]>>
 
 export interface UserView {
   id: string;
-  email: string;
+  email: string | null;
   name: string;
   role: UserRole;
   organisationId: string | null;
@@ -87,12 +87,32 @@ export class AccountsService implements OnApplicationBootstrap {
     this.logger.log(`Created the first admin ${email}`);
   }
 
+  /**
+   * A customer signs up with a mobile number, an e-mail, or both. The mobile becomes the one
+   * they sign in with (unique among sign-in numbers); no SMS code yet (docs/decisions.md).
+   */
   async register(dto: RegisterDto): Promise<User> {
-    return this.createUser({ ...dto, role: 'customer' });
+    if (!dto.email && !dto.phone) {
+      throw new BadRequestException({
+        message: 'Give a mobile number or an e-mail address to sign up with',
+        fields: [
+          { field: 'phone', errors: ['phone or email is required'] },
+          { field: 'email', errors: ['phone or email is required'] },
+        ],
+      });
+    }
+    return this.insertUser({ ...dto, role: 'customer' }, true);
   }
 
-  async createUser(dto: CreateUserDto): Promise<User> {
-    const email = dto.email.toLowerCase();
+  createUser(dto: CreateUserDto): Promise<User> {
+    return this.insertUser(dto, false);
+  }
+
+  private async insertUser(
+    dto: Omit<CreateUserDto, 'email'> & { email?: string },
+    signInByPhone: boolean,
+  ): Promise<User> {
+    const email = dto.email ? normaliseEmail(dto.email) : null;
     const phone = dto.phone ? normalisePhone(dto.phone) : null;
     if (dto.phone && !phone) {
       throw new BadRequestException({
@@ -134,24 +154,52 @@ export class AccountsService implements OnApplicationBootstrap {
           role: dto.role,
           name: dto.name,
           phone,
+          loginPhone: signInByPhone ? phone : null,
           organisationId: dto.organisationId ?? null,
           lead: dto.lead ?? false,
         }),
       );
     } catch (err) {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
-        throw new ConflictException('An account with this e-mail already exists');
+      const driverError = (err as { driverError?: { code?: string; constraint?: string } })
+        .driverError;
+      if (driverError?.code === '23505') {
+        throw new ConflictException(
+          driverError.constraint === 'users_login_phone_key'
+            ? 'An account with this phone number already exists'
+            : 'An account with this e-mail already exists',
+        );
       }
       throw err;
     }
   }
 
-  async login(email: string, password: string): Promise<User> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { email: normaliseEmail(email) } });
+  /** Signs in by e-mail or by the mobile number signed up with (exactly one of them). */
+  async login(by: { email?: string; phone?: string }, password: string): Promise<User> {
+    if ((by.email === undefined) === (by.phone === undefined)) {
+      throw new BadRequestException({
+        message: 'Sign in with either email or phone',
+        fields: [
+          { field: 'email', errors: ['give email or phone, not both'] },
+          { field: 'phone', errors: ['give email or phone, not both'] },
+        ],
+      });
+    }
+    const phone = by.phone === undefined ? null : normalisePhone(by.phone);
+    if (by.phone !== undefined && !phone) {
+      throw new BadRequestException({
+        message: 'phone is not a valid phone number',
+        fields: [{ field: 'phone', errors: ['phone must be a valid phone number'] }],
+      });
+    }
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: phone ? { loginPhone: phone } : { email: normaliseEmail(by.email ?? '') },
+    });
     const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password);
-    if (!user || !ok) throw new UnauthorizedException('E-mail or password is wrong');
+    if (!user || !ok) {
+      throw new UnauthorizedException(
+        phone ? 'Phone number or password is wrong' : 'E-mail or password is wrong',
+      );
+    }
     return user;
   }
 

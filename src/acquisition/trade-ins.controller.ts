@@ -18,6 +18,7 @@ import { decodeCursor, PageQuery, toPage } from '../core/http/pagination.js';
 import { normaliseIdentifier } from '../valuation/engine/fraud.js';
 import { BlockedIdentifier } from './trade-in.entities.js';
 import {
+  AcceptTradeInDto,
   BlockIdentifierDto,
   CreateTradeInDto,
   ReleaseHoldDto,
@@ -58,9 +59,12 @@ export class TradeInsController {
   async accept(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
+    @Body() dto: AcceptTradeInDto,
   ) {
-    return this.tradeIns.view(actor, await this.tradeIns.accept(actor, id, dto.version));
+    return this.tradeIns.view(
+      actor,
+      await this.tradeIns.accept(actor, id, dto.version, dto.pickupWindow),
+    );
   }
 
   @Post(':id/cancel')

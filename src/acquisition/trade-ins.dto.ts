@@ -124,3 +124,28 @@ export class BlockIdentifierDto {
 export class ReleaseHoldDto extends VersionDto {
   @ApiProperty({ description: 'What the review found' }) @IsString() @Length(1, 500) note: string;
 }
+
+export class PickupWindowChoiceDto {
+  @ApiProperty({ example: '2026-05-04', description: "Local day in the area's time zone" })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a day as YYYY-MM-DD' })
+  date: string;
+  @ApiProperty({ minimum: 0, maximum: 47, description: "Index of one of the area's windows" })
+  @IsInt()
+  @Min(0)
+  @Max(47)
+  windowIndex: number;
+}
+
+/** Accepting the quote; an online order may name the pickup window (GET /pickup-windows). */
+export class AcceptTradeInDto extends VersionDto {
+  @ApiPropertyOptional({
+    type: PickupWindowChoiceDto,
+    description:
+      'One of the free windows of GET /pickup-windows for the order address (online orders). ' +
+      'Without it the earliest free window is booked. A window full meanwhile answers 409 (pickup_window_full).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PickupWindowChoiceDto)
+  pickupWindow?: PickupWindowChoiceDto;
+}

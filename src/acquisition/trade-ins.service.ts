@@ -27,6 +27,7 @@ import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { LeafCategoryRow } from '../catalog/category.entity.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
+import { type PickupWindowChoice, PickupWindows } from '../logistics/pickup-windows.js';
 import { expectedGradeFromDeclared } from '../valuation/engine/model.js';
 import {
   assessOrder,
@@ -82,6 +83,7 @@ export class TradeInsService {
     private readonly workflow: TradeInWorkflow,
     private readonly outbox: OutboxService,
     private readonly transfers: TransfersService,
+    private readonly pickupWindows: PickupWindows,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -337,11 +339,29 @@ export class TradeInsService {
     }
   }
 
-  async accept(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
+  /**
+   * The owner accepts the quote. An online order may name the pickup window the owner chose
+   * from the free ones: checked here under the area's booking lock (409 when it filled
+   * meanwhile), then booked by logistics from the SchedulePickup job.
+   */
+  async accept(
+    actor: Actor,
+    id: string,
+    version?: number,
+    pickupWindow?: PickupWindowChoice,
+  ): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
-      await this.lockVisible(m, actor, id);
+      const order = await this.lockVisible(m, actor, id);
       const items = await this.workflow.itemsOf(m, id);
       const now = new Date();
+      if (pickupWindow) {
+        if (order.channel !== 'online') {
+          throw bad('pickupWindow', 'is only for online orders (a store order is dropped off)');
+        }
+        if (order.state === 'QUOTED') {
+          await this.pickupWindows.assertBookable(m, order.address, pickupWindow, now);
+        }
+      }
       // A car is inspected at the owner's address and driven in, not put in a bag.
       const cars = await m.query<unknown[]>(
         'SELECT 1 FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL LIMIT 1',
@@ -367,6 +387,14 @@ export class TradeInsService {
                   requestedAt: now.toISOString(),
                   specialPackaging: items.some((i) => i.specialPackaging),
                   ...(cars.length > 0 ? { mode: 'inspection-at-address' as const } : {}),
+                  ...(pickupWindow
+                    ? {
+                        window: {
+                          date: pickupWindow.date,
+                          windowIndex: pickupWindow.windowIndex,
+                        },
+                      }
+                    : {}),
                 }),
               ]
             : [],

@@ -46,6 +46,11 @@ export interface AppConfig {
   /** Refresh tokens: a session (one family per login) lasts this long from its login. */
   sessions: { refreshTtlSeconds: number };
   logLevel: string;
+  /**
+   * 'auto' (default): pretty lines (pino-pretty) in development when standard output is a
+   * terminal, JSON otherwise; 'json' or 'pretty' to choose.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Log to this file instead of standard output (appended). */
   logFile: string | null;
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
@@ -233,6 +238,7 @@ class EnvironmentVariables {
   @Max(2592000)
   REFRESH_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @IsString() LOG_FILE?: string;
+  @IsOptional() @IsIn(['auto', 'json', 'pretty']) LOG_FORMAT?: 'auto' | 'json' | 'pretty';
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
@@ -406,6 +412,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     sessions: { refreshTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS ?? 12 * 3600 },
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFile: raw.LOG_FILE ?? null,
+    logFormat: raw.LOG_FORMAT ?? 'auto',
     outbox: {
       pollMs: raw.OUTBOX_POLL_MS ?? 1000,
       batchSize: raw.OUTBOX_BATCH_SIZE ?? 200,
@@ -719,7 +726,8 @@ function pickKnown(env: Record<string, string | undefined>): Record<string, stri
   return out;
 }
 
-const KNOWN_KEYS = [
+/** Every environment variable the platform reads (.env.example and docker/compose.yml list them). */
+export const KNOWN_KEYS = [
   'PHOTO_STORE',
   'PHOTO_DIR',
   'PHOTO_MAX_BYTES',
@@ -761,6 +769,7 @@ const KNOWN_KEYS = [
   'TRUST_PROXY',
   'REFRESH_TOKEN_TTL_SECONDS',
   'LOG_FILE',
+  'LOG_FORMAT',
   'LOG_LEVEL',
   'OUTBOX_POLL_MS',
   'OUTBOX_BATCH_SIZE',

@@ -18,7 +18,7 @@ import { DataSource } from 'typeorm';
 import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { type Actor, seesEverything } from '../core/actor.js';
+import type { Actor } from '../core/actor.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { SignedCertificate } from './engine/index.js';
@@ -36,7 +36,7 @@ import {
   UpdateMediumDto,
 } from './erasure.dto.js';
 import { Certificate, Erasure, type StorageMedium } from './erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
 import { AssignStationDto } from './station.dto.js';
@@ -115,16 +115,7 @@ export class ErasureController {
   async list(@CurrentActor() actor: Actor, @Query() query: ErasureListQuery) {
     const limit = query.limit ?? 50;
     const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
-    if (!seesEverything(actor)) {
-      qb.andWhere(
-        '(e.organisation_id = :org OR e.requested_by = :user OR e.owner_id = :user)',
-        // A nil uuid never matches: actors without an organisation see only their own.
-        {
-          org: actor.organisationId ?? '00000000-0000-0000-0000-000000000000',
-          user: actor.userId ?? '00000000-0000-0000-0000-000000000000',
-        },
-      );
-    }
+    ErasureAccess.restrict(qb, actor, 'e');
     if (query.state) qb.andWhere('e.state = :state', { state: query.state });
     if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
     const cursor = decodeCursor(query.cursor);

@@ -1,4 +1,4 @@
-import { type Actor, seesEverything } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE, hours } from '../core/state-machine/machine.js';
 import { Erasure, type ErasureState } from './erasure.entities.js';
 
@@ -13,16 +13,13 @@ export const ERASURE_STATES: readonly ErasureState[] = [
 ];
 
 /** Whoever may see a wipe: platform staff, the organisation doing it, who asked, the owner. */
-export function canSeeErasure(
-  e: Pick<Erasure, 'organisationId' | 'requestedBy' | 'ownerId'>,
-  actor: Actor,
-): boolean {
-  return (
-    seesEverything(actor) ||
-    (actor.organisationId !== null && e.organisationId === actor.organisationId) ||
-    (actor.userId !== null && (e.requestedBy === actor.userId || e.ownerId === actor.userId))
-  );
-}
+export const ErasureAccess = defineAccessPolicy<Erasure>({
+  name: 'Erasure',
+  entity: Erasure,
+  rules: {
+    any: [{ organisationId: 'organisationId' }, { requestedBy: 'userId' }, { ownerId: 'userId' }],
+  },
+});
 
 /**
  * One wipe of one medium (spec §3). The station's progress and the policy check are the
@@ -91,6 +88,6 @@ export const ErasureMachine = defineMachine<ErasureState, Erasure>({
       roles: ['warehouse', 'admin'],
     },
   ],
-  canAccess: canSeeErasure,
+  canAccess: ErasureAccess.canSee,
   itemIds: (e: Erasure) => [e.itemId],
 });

@@ -50,7 +50,7 @@ import {
   StorageMedium,
   type StoredRun,
 } from './erasure.entities.js';
-import { canSeeErasure, ErasureMachine } from './erasure.machine.js';
+import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { StationRegistry } from './station-registry.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
@@ -175,8 +175,7 @@ export class ErasureService {
 
   async get(actor: Actor, id: string): Promise<Erasure> {
     const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id } });
-    if (!e || !canSeeErasure(e, actor)) throw new NotFound('Erasure', id);
-    return e;
+    return ErasureAccess.assertVisible(e, actor, id);
   }
 
   async medium(id: string, manager?: EntityManager): Promise<StorageMedium> {

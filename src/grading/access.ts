@@ -1,8 +1,32 @@
-import { type Actor, seesEverything } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
+import { CalibrationTask } from './calibration/calibration-task.entity.js';
+import { Inspection } from './inspection/inspection.entity.js';
+import { Parcel } from './receiving/parcel.entity.js';
+import { ReceivingException } from './receiving/receiving-exception.entity.js';
 
 /** Warehouse staff act in their own warehouse only; admin, support and the system see all. */
-export function inWarehouse(actor: Actor, warehouseId: string): boolean {
-  return (
-    seesEverything(actor) || (actor.role === 'warehouse' && actor.organisationId === warehouseId)
-  );
-}
+const inWarehouse = { warehouse: [{ warehouseId: 'organisationId' }] } as const;
+
+export const InspectionAccess = defineAccessPolicy<Inspection>({
+  name: 'Inspection',
+  entity: Inspection,
+  rules: inWarehouse,
+});
+
+export const ParcelAccess = defineAccessPolicy<Parcel>({
+  name: 'Parcel',
+  entity: Parcel,
+  rules: inWarehouse,
+});
+
+export const ReceivingExceptionAccess = defineAccessPolicy<ReceivingException>({
+  name: 'Receiving exception',
+  entity: ReceivingException,
+  rules: inWarehouse,
+});
+
+export const CalibrationTaskAccess = defineAccessPolicy<CalibrationTask>({
+  name: 'Calibration task',
+  entity: CalibrationTask,
+  rules: inWarehouse,
+});

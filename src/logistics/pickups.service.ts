@@ -41,7 +41,11 @@ import {
   validateFailedAttempt,
   MAX_PICKUP_ATTEMPTS,
 } from './engine/attempts.js';
-import { NoPickupCapacityError, type PickupPromise } from './engine/promise.js';
+import {
+  checkWindowBookable,
+  NoPickupCapacityError,
+  type PickupPromise,
+} from './engine/promise.js';
 import type { ServiceArea } from './engine/service-area.js';
 import { localParts } from './engine/time-zone.js';
 import type {
@@ -105,7 +109,7 @@ export class PickupsService {
     try {
       return await this.dataSource.transaction(async (m) => {
         await this.bookings.lockArea(m, area.cityCode);
-        const promise = await this.promiseIn(m, area, requestedAt);
+        const promise = await this.promiseIn(m, area, requestedAt, payload.window);
         return this.transitions.create(PickupMachine, {
           manager: m,
           actor: SYSTEM_ACTOR,
@@ -187,9 +191,21 @@ export class PickupsService {
     });
   }
 
-  /** The first window with room, counting what is booked now (caller holds the area lock). */
-  private async promiseIn(m: EntityManager, area: ServiceArea, from: Date): Promise<PickupPromise> {
+  /**
+   * The window the owner chose when it still has room, else the first window with room,
+   * counting what is booked now (caller holds the area lock).
+   */
+  private async promiseIn(
+    m: EntityManager,
+    area: ServiceArea,
+    from: Date,
+    chosen?: { date: string; windowIndex: number },
+  ): Promise<PickupPromise> {
     const booked = await this.bookings.counts(m, area, from);
+    if (chosen) {
+      const check = checkWindowBookable(area, from, chosen.date, chosen.windowIndex, booked);
+      if (check.ok) return check.promise;
+    }
     return this.areas.promise(area, from, booked);
   }
 

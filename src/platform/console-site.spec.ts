@@ -56,6 +56,9 @@ describe('console site', () => {
     const redirect = await app.inject({ url: '/console' });
     expect(redirect.statusCode).toBe(302);
     expect(redirect.headers.location).toBe('/console/');
+    const home = await app.inject({ url: '/' });
+    expect(home.statusCode).toBe(302);
+    expect(home.headers.location).toBe('/console/');
 
     for (const url of [
       '/console/',

@@ -24,7 +24,7 @@ const NOT_BUILT = `<!doctype html>
 </body></html>`;
 
 /**
- * Serves the built console at /console/ and its public pages (/t/:traceCode, /market). Client
+ * Serves the built console at /console/ (and redirects / there) and its public pages (/t/:traceCode, /market). Client
  * routes fall back to index.html; hashed assets are cached for good. The dist folder is looked
  * at per request, so a build made while the server runs is picked up, and a missing build gives
  * a clear 503 instead of a bare 404.
@@ -42,6 +42,8 @@ export async function mountConsole(fastify: FastifyInstance, root = consoleDistD
       .sendFile('index.html', { cacheControl: false });
   };
 
+  // First contact (issue 25): the site's root is the console, not a JSON 404.
+  fastify.get('/', (_req, reply) => reply.redirect(`${CONSOLE_PATH}/`));
   fastify.get(CONSOLE_PATH, (_req, reply) => reply.redirect(`${CONSOLE_PATH}/`));
   fastify.get(`${CONSOLE_PATH}/*`, (req, reply) => {
     const rel = (req.params as { '*'?: string })['*'] ?? '';

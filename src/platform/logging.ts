@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -75,6 +76,33 @@ export function scrubUrl(url: string | undefined): string | undefined {
 const roots = new WeakMap<AppConfig, Logger>();
 
 /**
+ * JSON or pretty lines: LOG_FORMAT when set; else pretty only in development, on a terminal,
+ * without LOG_FILE — someone trying Reloop out reads it; anything else (a pipe, a container's
+ * log driver, a file, production) gets one JSON object per line.
+ */
+export function logFormat(
+  config: Pick<AppConfig, 'env' | 'logFile' | 'logFormat'>,
+  isTTY = Boolean(process.stdout.isTTY),
+): 'json' | 'pretty' {
+  if (config.logFormat !== 'auto') return config.logFormat;
+  return config.env === 'development' && !config.logFile && isTTY ? 'pretty' : 'json';
+}
+
+/** One short line per entry: time, level, [context], and for requests method, URL, status, time. */
+export function prettyStream(dest: number | string = 1): DestinationStream {
+  return pretty({
+    destination: dest,
+    colorize: dest === 1 && Boolean(process.stdout.isTTY),
+    sync: false,
+    mkdir: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,req,res,responseTime,reqId',
+    messageFormat:
+      '{if context}[{context}] {end}{if req.method}{req.method} {req.url} → {res.statusCode} in {responseTime} ms {end}{msg}',
+  });
+}
+
+/**
  * The process's one pino logger for this configuration: asynchronous writes to standard output
  * (or LOG_FILE), with the redactions above. Nest's logger and the HTTP loggers (Nest routes and
  * routes mounted outside Nest, such as the queue dashboard) all derive from it.
@@ -87,7 +115,9 @@ export function rootLogger(config: AppConfig): Logger {
       // Asynchronous writes: a synchronous write per request log line blocked the event loop on
       // a busy pipe (a quarter of the API's CPU time in the benchmark profile). pino flushes
       // what is buffered when the process exits.
-      pino.destination({ dest: config.logFile ?? 1, sync: false, mkdir: true }),
+      logFormat(config) === 'pretty'
+        ? prettyStream(config.logFile ?? 1)
+        : pino.destination({ dest: config.logFile ?? 1, sync: false, mkdir: true }),
     );
     roots.set(config, logger);
   }

@@ -34,6 +34,8 @@ type Operation = {
   parameters?: Array<Record<string, unknown>>;
   requestBody?: unknown;
   responses: Record<string, Record<string, unknown>>;
+  /** Who may call it, machine-readable (the access matrix test reads it): see OperationMeta. */
+  'x-access'?: OperationMeta['access'];
 };
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
@@ -194,6 +196,7 @@ function complete(op: Operation, meta: OperationMeta, path: string, method: keyo
   op.description = [meta.description ?? op.description, who].filter(Boolean).join('\n\n');
   op.security =
     meta.access === 'public' ? [] : [meta.access === 'station' ? { station: [] } : { bearer: [] }];
+  op['x-access'] = meta.access;
 
   const status = Object.keys(op.responses).find((s) => s.startsWith('2')) ?? SUCCESS[method];
   const content = meta.produces

@@ -4,6 +4,8 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { QueueName } from '../core/jobs/job-definition.js';
 import { JobWorkers } from '../core/jobs/job-workers.js';
 import { QueueService } from '../core/jobs/queue.service.js';
@@ -33,6 +35,8 @@ export interface ProcessHealth {
   redis: CheckResult;
   /** Worker processes only: each queue this process works on. */
   queues: Record<string, QueueHealth>;
+  /** The API port this process serves (api and all modes), which `main.js health` asks too. */
+  apiPort: number | null;
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
@@ -59,6 +63,7 @@ async function check(fn: () => Promise<unknown>): Promise<CheckResult> {
  * only the first two; a worker has no API port, so this is what its container's HEALTHCHECK asks.
  */
 export async function processHealth(ctx: ModuleRef): Promise<ProcessHealth> {
+  const config = ctx.get<string, AppConfig>(APP_CONFIG, { strict: false });
   const dataSource = ctx.get(DataSource, { strict: false });
   const redis = ctx.get<Redis>(REDIS, { strict: false });
   let workers: JobWorkers | null = null;
@@ -116,6 +121,7 @@ export async function processHealth(ctx: ModuleRef): Promise<ProcessHealth> {
     database,
     redis: redisCheck,
     queues,
+    apiPort: config.mode === 'worker' ? null : config.port,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Actor, seesEverything } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { RecyclingLot } from './recycling.entities.js';
 
@@ -6,13 +6,14 @@ export const RECYCLING_LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED']
 export type RecyclingLotState = (typeof RECYCLING_LOT_STATES)[number];
 
 /** Recyclers see their lots, warehouse staff their warehouse's; admin and support all. */
-export function canSeeLot(lot: RecyclingLot, actor: Actor): boolean {
-  if (seesEverything(actor)) return true;
-  if (actor.organisationId === null) return false;
-  if (actor.role === 'technician') return lot.recyclerId === actor.organisationId;
-  if (actor.role === 'warehouse') return lot.warehouseId === actor.organisationId;
-  return false;
-}
+export const RecyclingLotAccess = defineAccessPolicy<RecyclingLot>({
+  name: 'Recycling lot',
+  entity: RecyclingLot,
+  rules: {
+    technician: [{ recyclerId: 'organisationId' }],
+    warehouse: [{ warehouseId: 'organisationId' }],
+  },
+});
 
 /**
  * Spec §3: OPEN → SEALED → HANDED_OVER → SETTLED. The warehouse seals and hands over (the
@@ -59,7 +60,7 @@ export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot
     },
     { action: 'settle', from: ['HANDED_OVER'], to: 'SETTLED', roles: ['technician', 'admin'] },
   ],
-  canAccess: canSeeLot,
+  canAccess: RecyclingLotAccess.canSee,
   itemIds: async (lot, manager) =>
     (
       await manager.query<Array<{ item_id: string }>>(

@@ -4,7 +4,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
 import { HistoryService } from '../core/history/history.service.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -24,7 +23,7 @@ import type {
   SettleLotDto,
 } from './recycling.dto.js';
 import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
-import { canSeeLot, RecyclingLotMachine } from './recycling-lot.machine.js';
+import { RecyclingLotAccess, RecyclingLotMachine } from './recycling-lot.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RecyclingRequested)['payload']>;
 
@@ -355,8 +354,7 @@ export class RecyclingService {
     const lot = await m
       .getRepository(RecyclingLot)
       .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' } } : {}) });
-    if (!lot || !canSeeLot(lot, actor)) throw new NotFound('Recycling lot', id);
-    return lot;
+    return RecyclingLotAccess.assertVisible(lot, actor, id);
   }
 
   async get(actor: Actor, id: string) {
@@ -396,12 +394,7 @@ export class RecyclingService {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');
-    if (actor.role !== 'admin' && actor.role !== 'support' && actor.role !== 'system') {
-      const org = actor.organisationId ?? NIL_UUID;
-      if (actor.role === 'technician') qb.andWhere('l.recycler_id = :org', { org });
-      else if (actor.role === 'warehouse') qb.andWhere('l.warehouse_id = :org', { org });
-      else qb.andWhere('false');
-    }
+    RecyclingLotAccess.restrict(qb, actor, 'l');
     if (filter.state) qb.andWhere('l.state = :state', { state: filter.state });
     if (filter.warehouseId) qb.andWhere('l.warehouse_id = :w', { w: filter.warehouseId });
     if (filter.recyclerId) qb.andWhere('l.recycler_id = :r', { r: filter.recyclerId });

@@ -1,4 +1,4 @@
-import { type Actor, seesEverything } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { RefurbishmentOrder } from './refurbishment.entities.js';
 
@@ -13,13 +13,14 @@ export const REFURBISHMENT_STATES = [
 export type RefurbishmentState = (typeof REFURBISHMENT_STATES)[number];
 
 /** Technicians see their partner's orders; warehouse staff their warehouse's; admin, support all. */
-export function canSeeOrder(order: RefurbishmentOrder, actor: Actor): boolean {
-  if (seesEverything(actor)) return true;
-  if (actor.organisationId === null) return false;
-  if (actor.role === 'technician') return order.partnerId === actor.organisationId;
-  if (actor.role === 'warehouse') return order.warehouseId === actor.organisationId;
-  return false;
-}
+export const RefurbishmentOrderAccess = defineAccessPolicy<RefurbishmentOrder>({
+  name: 'Refurbishment order',
+  entity: RefurbishmentOrder,
+  rules: {
+    technician: [{ partnerId: 'organisationId' }],
+    warehouse: [{ warehouseId: 'organisationId' }],
+  },
+});
 
 /**
  * Spec §3: OPEN → ASSIGNED → IN_REPAIR → QC → DONE, or UNREPAIRABLE (repair does not pay, the
@@ -82,6 +83,6 @@ export const RefurbishmentMachine = defineMachine<RefurbishmentState, Refurbishm
     { action: 'pass-qc', from: ['QC'], to: 'DONE', roles: ['warehouse', 'admin'] },
     { action: 'fail-qc', from: ['QC'], to: 'UNREPAIRABLE', roles: ['warehouse', 'admin'] },
   ],
-  canAccess: canSeeOrder,
+  canAccess: RefurbishmentOrderAccess.canSee,
   itemIds: (order) => [order.itemId],
 });

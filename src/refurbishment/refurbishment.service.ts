@@ -46,7 +46,7 @@ import {
   RefurbishmentPart,
   type RepairEconomics,
 } from './refurbishment.entities.js';
-import { canSeeOrder, RefurbishmentMachine } from './refurbishment.machine.js';
+import { RefurbishmentMachine, RefurbishmentOrderAccess } from './refurbishment.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RefurbishmentRequested)['payload']>;
 
@@ -694,8 +694,7 @@ export class RefurbishmentService {
     const order = await m
       .getRepository(RefurbishmentOrder)
       .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' } } : {}) });
-    if (!order || !canSeeOrder(order, actor)) throw new NotFound('Refurbishment order', id);
-    return order;
+    return RefurbishmentOrderAccess.assertVisible(order, actor, id);
   }
 
   async get(actor: Actor, id: string) {
@@ -729,11 +728,8 @@ export class RefurbishmentService {
     qb: { andWhere(sql: string, params?: Record<string, unknown>): unknown },
     actor: Actor,
   ) {
-    if (actor.role === 'admin' || actor.role === 'support' || actor.role === 'system') return;
-    const org = actor.organisationId ?? NIL_UUID;
-    if (actor.role === 'technician') qb.andWhere('o.partner_id = :org', { org });
-    else if (actor.role === 'warehouse') qb.andWhere('o.warehouse_id = :org', { org });
-    else qb.andWhere('false');
+    const { sql, params } = RefurbishmentOrderAccess.where(actor, 'o');
+    qb.andWhere(sql, params);
   }
 
   /** Where a part serial went in or came out (only in orders the actor may see). */

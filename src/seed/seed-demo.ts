@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { ensureDatabase, migrate } from '../database/database.js';
+import { siteUrls } from '../platform/site-urls.js';
 import { DEMO_PASSWORD } from './accounts.seed.js';
 import type { SeedContext } from './seed-context.js';
 import { seedDemo } from './seed-steps.js';
@@ -40,9 +41,14 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
   }
-  console.log(`\nDemo ready. Log in with any of these (password: ${DEMO_PASSWORD}):`);
+  const urls = siteUrls(config);
+  console.log(
+    `\nDemo ready. Start the platform (\`npm start\`), open the console at ${urls.console}`,
+  );
+  console.log(`and log in with any of these (password: ${DEMO_PASSWORD}):`);
   for (const [key, u] of Object.entries(ctx.users))
     console.log(`  ${u.role.padEnd(10)} ${u.email}  (${key})`);
+  console.log(`The public market is at ${urls.market}, the API docs at ${urls.apiDocs}.`);
 }
 
 main().catch((err: unknown) => {

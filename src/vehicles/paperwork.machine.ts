@@ -1,4 +1,4 @@
-import { seesEverything, type Actor } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { PAPERWORK_STATES, PaperworkTask } from './vehicle.entities.js';
 
@@ -7,6 +7,20 @@ const staff = ['merchant', 'admin', 'system'] as const;
 const platform = ['admin', 'warehouse', 'system'] as const;
 
 const isTransfer = (t: PaperworkTask) => t.kind === 'ownership-transfer';
+
+/**
+ * The merchant that sold the car and its buyer; staff of the warehouse that last held the car
+ * record its ownership transfer, and see only that task.
+ */
+export const PaperworkTaskAccess = defineAccessPolicy<PaperworkTask>({
+  name: 'Paperwork task',
+  entity: PaperworkTask,
+  rules: {
+    merchant: [{ merchantOrganisationId: 'organisationId' }],
+    customer: [{ buyerId: 'userId' }],
+    warehouse: [{ kind: { is: 'ownership-transfer' }, warehouseId: 'organisationId' }],
+  },
+});
 
 /**
  * A paperwork task of a car sale: OPEN → DONE, or BLOCKED (a document missing, the registry
@@ -55,16 +69,6 @@ export const PaperworkTaskMachine = defineMachine({
     { action: 'block', from: ['OPEN'], to: 'BLOCKED', roles: [...staff, 'warehouse'] },
     { action: 'unblock', from: ['BLOCKED'], to: 'OPEN', roles: [...staff, 'warehouse'] },
   ],
-  canAccess: (t: PaperworkTask, actor: Actor) =>
-    seesEverything(actor) ||
-    (actor.role === 'merchant' &&
-      actor.organisationId !== null &&
-      t.merchantOrganisationId === actor.organisationId) ||
-    (actor.role === 'customer' && actor.userId !== null && t.buyerId === actor.userId) ||
-    // Staff of the warehouse that last held the car record its transfer, and see only that.
-    (actor.role === 'warehouse' &&
-      isTransfer(t) &&
-      actor.organisationId !== null &&
-      t.warehouseId === actor.organisationId),
+  canAccess: PaperworkTaskAccess.canSee,
   itemIds: (t: PaperworkTask) => [t.itemId],
 });

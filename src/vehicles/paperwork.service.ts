@@ -6,7 +6,7 @@ import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { PaperworkTaskMachine } from './paperwork.machine.js';
+import { PaperworkTaskAccess, PaperworkTaskMachine } from './paperwork.machine.js';
 import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './vehicle.entities.js';
 import { badField } from './vehicles.service.js';
 import type {
@@ -113,7 +113,7 @@ export class PaperworkService {
       });
     });
     return tasks
-      .filter((t) => PaperworkTaskMachine.canAccess(t, actor))
+      .filter((t) => PaperworkTaskAccess.canSee(t, actor))
       .map((t) => this.view(actor, t));
   }
 
@@ -126,17 +126,7 @@ export class PaperworkService {
       .orderBy('t.created_at', 'DESC')
       .addOrderBy('t.id', 'DESC')
       .limit(limit + 1);
-    if (!seesEverything(actor)) {
-      if (actor.role === 'warehouse') {
-        qb.andWhere("t.kind = 'ownership-transfer' AND t.warehouse_id = :wh", {
-          wh: actor.organisationId,
-        });
-      } else if (actor.role === 'merchant') {
-        qb.andWhere('t.merchant_organisation_id = :org', { org: actor.organisationId });
-      } else {
-        qb.andWhere('t.buyer_id = :me', { me: actor.userId });
-      }
-    }
+    PaperworkTaskAccess.restrict(qb, actor, 't');
     if (q.state) qb.andWhere('t.state = :state', { state: q.state });
     if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
     if (cursor)
@@ -146,8 +136,7 @@ export class PaperworkService {
 
   async get(actor: Actor, id: string) {
     const t = await this.dataSource.getRepository(PaperworkTask).findOne({ where: { id } });
-    if (!t || !PaperworkTaskMachine.canAccess(t, actor)) throw new NotFound('Paperwork task', id);
-    return this.view(actor, t);
+    return this.view(actor, PaperworkTaskAccess.assertVisible(t, actor, id));
   }
 
   async act(

@@ -6,7 +6,7 @@ export type Role =
 
 export interface Me {
   id: string;
-  email: string;
+  email: string | null;
   name: string;
   role: Role;
   organisationId: string | null;

@@ -11,6 +11,7 @@ import { UsersScreen } from './admin/users.js';
 import { CourierTodayScreen } from './courier/today.js';
 import { MyPurchasesScreen } from './customer/purchases.js';
 import { MyTradeInsScreen } from './customer/trade-ins.js';
+import { SellScreen } from './customer/sell.js';
 import { InventoryScreen } from './merchant/inventory.js';
 import { ListingScreen, ListingsScreen } from './merchant/listings.js';
 import {
@@ -251,6 +252,7 @@ defineScreens(
     nav: true,
     Component: MyTradeInsScreen,
   },
+  { path: 'my/sell', title: 'sell', roles: ['customer'], nav: true, Component: SellScreen },
   {
     path: 'my/purchases',
     title: 'myPurchases',

@@ -84,6 +84,11 @@ export const SchedulePickup = defineJob<{
    * owner collects them over its counter (the address is the store's).
    */
   storeId?: string | null;
+  /**
+   * The window the owner chose at acceptance (local day, window index). Booked when it still
+   * has room; otherwise the pickup rolls to the earliest free window, as without a choice.
+   */
+  window?: { date: string; windowIndex: number };
 }>('schedule-pickup', 'dispatch');
 
 // ---- logistics timers -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { inWarehouse } from '../access.js';
+import { CalibrationTaskAccess } from '../access.js';
 import { CalibrationTask } from './calibration-task.entity.js';
 
 export const CALIBRATION_TASK_STATES = ['OPEN', 'COMPLETED'] as const;
@@ -30,7 +30,7 @@ export const CalibrationTaskMachine = defineMachine<CalibrationTaskState, Calibr
           : undefined,
     },
   ],
-  canAccess: (task, actor) => inWarehouse(actor, task.warehouseId),
+  canAccess: CalibrationTaskAccess.canSee,
   // Calibration grades are internal quality data, not part of the item's public history.
   itemIds: () => [],
 });

@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { inWarehouse } from '../access.js';
+import { InspectionAccess } from '../access.js';
 import { Inspection } from './inspection.entity.js';
 
 export const INSPECTION_STATES = [
@@ -90,6 +90,6 @@ export const InspectionMachine = defineMachine<InspectionState, Inspection>({
       roles: ['warehouse', 'admin', 'system'],
     },
   ],
-  canAccess: (inspection, actor) => inWarehouse(actor, inspection.warehouseId),
+  canAccess: InspectionAccess.canSee,
   itemIds: (inspection) => [inspection.itemId],
 });

@@ -1,3 +1,4 @@
+import { InspectionAccess } from '../access.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, Not } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
@@ -164,10 +165,7 @@ export class InspectionsService {
 
   private async load(manager: EntityManager, actor: Actor, id: string): Promise<Inspection> {
     const inspection = await manager.getRepository(Inspection).findOne({ where: { id } });
-    if (!inspection || !InspectionMachine.canAccess(inspection, actor)) {
-      throw new NotFound('Inspection', id);
-    }
-    return inspection;
+    return InspectionAccess.assertVisible(inspection, actor, id);
   }
 
   /** A report under blind re-grade is not found for the graders who might re-grade it. */
@@ -252,11 +250,9 @@ export class InspectionsService {
       .orderBy('i.created_at', 'ASC')
       .addOrderBy('i.id', 'ASC')
       .take(limit + 1);
-    if (seesEverything(actor)) {
-      if (query.warehouseId) qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
-    } else {
-      qb.andWhere('i.warehouse_id = :w', { w: actor.organisationId });
-    }
+    InspectionAccess.restrict(qb, actor, 'i');
+    if (seesEverything(actor) && query.warehouseId)
+      qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
     const blind = blindToCalibration(actor, 'i');
     if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
     if (query.state) qb.andWhere('i.state = :state', { state: query.state });

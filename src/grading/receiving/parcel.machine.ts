@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { inWarehouse } from '../access.js';
+import { ParcelAccess } from '../access.js';
 import { Parcel } from './parcel.entity.js';
 
 export const PARCEL_STATES = ['EXPECTED', 'RECEIVED', 'RECEIVED_WITH_EXCEPTIONS'] as const;
@@ -33,6 +33,6 @@ export const ParcelMachine = defineMachine<ParcelState, Parcel>({
       roles: ['warehouse', 'admin', 'system'],
     },
   ],
-  canAccess: (parcel, actor) => inWarehouse(actor, parcel.warehouseId),
+  canAccess: ParcelAccess.canSee,
   itemIds: (parcel) => parcel.itemIds,
 });

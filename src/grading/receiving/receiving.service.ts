@@ -1,7 +1,7 @@
+import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { NotFound } from '../../core/errors.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
@@ -117,8 +117,7 @@ export class ReceivingService {
 
   private async load(manager: EntityManager, actor: Actor, id: string): Promise<Parcel> {
     const parcel = await manager.getRepository(Parcel).findOne({ where: { id } });
-    if (!parcel || !ParcelMachine.canAccess(parcel, actor)) throw new NotFound('Parcel', id);
-    return parcel;
+    return ParcelAccess.assertVisible(parcel, actor, id);
   }
 
   /** Staff do not see the expected seal number: they must read it off the bag. */
@@ -171,11 +170,9 @@ export class ReceivingService {
       .orderBy('p.created_at', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .take(limit + 1);
-    if (seesEverything(actor)) {
-      if (query.warehouseId) qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
-    } else {
-      qb.andWhere('p.warehouse_id = :w', { w: actor.organisationId });
-    }
+    ParcelAccess.restrict(qb, actor, 'p');
+    if (seesEverything(actor) && query.warehouseId)
+      qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
     if (query.state) qb.andWhere('p.state = :state', { state: query.state });
     if (cursor) qb.andWhere('(p.created_at, p.id) > (:at::timestamptz, :id::uuid)', cursor);
     const rows = await qb.getMany();
@@ -195,11 +192,9 @@ export class ReceivingService {
       .orderBy('e.created_at', 'ASC')
       .addOrderBy('e.id', 'ASC')
       .take(limit + 1);
-    if (seesEverything(actor)) {
-      if (query.warehouseId) qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
-    } else {
-      qb.andWhere('e.warehouse_id = :w', { w: actor.organisationId });
-    }
+    ReceivingExceptionAccess.restrict(qb, actor, 'e');
+    if (seesEverything(actor) && query.warehouseId)
+      qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
     if (query.parcelId) qb.andWhere('e.parcel_id = :p', { p: query.parcelId });
     if (query.itemId) qb.andWhere('e.item_id = :i', { i: query.itemId });
     if (query.kind) qb.andWhere('e.kind = :k', { k: query.kind });

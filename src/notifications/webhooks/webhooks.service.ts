@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../core/actor.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import { NotFound } from '../../core/errors.js';
 import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { DeliverWebhook, PublishWebhookEvent } from '../../core/jobs/job-catalogue.js';
@@ -59,6 +60,14 @@ export function deliveryView(d: WebhookDelivery) {
  * Outbound webhooks: subscriptions per organisation and event type, the fan-out of published
  * events into deliveries, the signed POST with its log, and manual replay.
  */
+/** A subscription is its organisation's to manage; only admins see every one (not support). */
+export const WebhookSubscriptionAccess = defineAccessPolicy<WebhookSubscription>({
+  name: 'Subscription',
+  entity: WebhookSubscription,
+  seeAll: (actor) => actor.role === 'admin',
+  rules: { any: [{ organisationId: 'organisationId' }] },
+});
+
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);
@@ -72,12 +81,6 @@ export class WebhooksService {
   // ---- subscriptions ------------------------------------------------------------------------
 
   /** Admin manages any; an organisation's staff manage their organisation's own. */
-  private mayManage(actor: Actor, organisationId: string | null): boolean {
-    return (
-      actor.role === 'admin' ||
-      (actor.organisationId !== null && organisationId === actor.organisationId)
-    );
-  }
 
   private async checkedUrl(url: string): Promise<string> {
     try {
@@ -132,8 +135,7 @@ export class WebhooksService {
 
   async getSubscription(actor: Actor, id: string): Promise<WebhookSubscription> {
     const s = await this.dataSource.getRepository(WebhookSubscription).findOneBy({ id });
-    if (!s || !this.mayManage(actor, s.organisationId)) throw new NotFound('Subscription', id);
-    return s;
+    return WebhookSubscriptionAccess.assertVisible(s, actor, id);
   }
 
   async listSubscriptions(actor: Actor, q: SubscriptionListQuery) {
@@ -145,9 +147,8 @@ export class WebhooksService {
       .orderBy('s.created_at', 'DESC')
       .addOrderBy('s.id', 'DESC')
       .limit(limit + 1);
-    if (actor.role !== 'admin') {
-      qb.andWhere('s.organisation_id = :org', { org: actor.organisationId });
-    } else if (q.organisationId) {
+    WebhookSubscriptionAccess.restrict(qb, actor, 's');
+    if (actor.role === 'admin' && q.organisationId) {
       qb.andWhere('s.organisation_id = :org', { org: q.organisationId });
     }
     if (cursor)
@@ -206,8 +207,9 @@ export class WebhooksService {
       .orderBy('d.created_at', 'DESC')
       .addOrderBy('d.id', 'DESC')
       .limit(limit + 1);
-    if (actor.role !== 'admin')
-      qb.andWhere('s.organisation_id = :org', { org: actor.organisationId });
+    // A delivery is seen by whoever sees its subscription.
+    const visible = WebhookSubscriptionAccess.where(actor, 's');
+    qb.andWhere(visible.sql, visible.params);
     if (q.subscriptionId) qb.andWhere('d.subscription_id = :sid', { sid: q.subscriptionId });
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
     if (cursor)

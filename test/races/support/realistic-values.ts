@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PHONE_STANDARD } from '../../../src/grading/engine/demo-standards.js';
 import {
   decideRepair,
@@ -36,6 +37,8 @@ const economics = () => {
  */
 export const REALISTIC_VALUES: Record<string, () => unknown> = {
   'items.custodian_kind': () => 'warehouse',
+  'items.state': () => 'RECEIVED',
+  'parcels.source': () => ({ kind: 'trade-in', id: randomUUID() }),
   'sale_orders.grade_sold': () => 'good',
   'sale_orders.shipping_address': address,
   'support_cases.kind': () => 'general',

@@ -1,6 +1,11 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
-import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import type { SellOrderItem } from '../../api/selling.js';
+import { formatMoney, formatTime, formatYuan, type Money, type Stateful } from '../../api/types.js';
+import { currentLanguage, currentTimeZone, i18n } from '../../i18n/index.js';
+import { localeFor } from '../../i18n/format.js';
+import { lineText } from './sell.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
@@ -16,15 +21,26 @@ interface TradeInItem extends Stateful {
   quote: Valuation | null;
   finalOffer: Valuation | null;
   grade: string | null;
+  explanation?: SellOrderItem['explanation'];
+  payout?: SellOrderItem['payout'];
 }
 
 interface TradeIn extends Stateful {
   orderNumber?: string;
   quotedTotal: Money | null;
   quoteValidUntil: string | null;
-  pickup: { promisedWindow?: { localDate: string; local: string } } | null;
+  /** The latest news of the courier's pickup: its promised window as instants. */
+  pickup: { promisedWindow?: { start: string; end: string } | null } | null;
   items: TradeInItem[];
   createdAt: string;
+}
+
+/** The time of day of an instant in the user's time zone (`13:00`). */
+function clockTime(iso: string): string {
+  return new Intl.DateTimeFormat(localeFor(currentLanguage()), {
+    timeStyle: 'short',
+    timeZone: currentTimeZone(),
+  }).format(new Date(iso));
 }
 
 /** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
@@ -34,6 +50,11 @@ export function MyTradeInsScreen() {
   return (
     <section>
       <h1>{t('screens.myTradeIns')}</h1>
+      <p>
+        <Link to="/console/my/sell" className="button">
+          {t('sell.another')}
+        </Link>
+      </p>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
       {list.data?.items.length === 0 && <p className="muted">{t('tradeIns.none')}</p>}
@@ -76,13 +97,48 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         {t.quoteValidUntil &&
           ` · ${say('tradeIns.validUntil', { time: formatTime(t.quoteValidUntil) })}`}
       </p>
+      {t.pickup?.promisedWindow && (
+        <p>
+          {say('tradeIns.pickupWindow', {
+            from: formatTime(t.pickup.promisedWindow.start),
+            until: clockTime(t.pickup.promisedWindow.end),
+          })}
+        </p>
+      )}
       <ul>
         {t.items.map((it) => (
           <li key={it.id}>
-            {it.traceCode ?? say('tradeIns.item')} ·{' '}
+            {it.traceCode ?? say('tradeIns.item')} <StateBadge state={it.state} /> ·{' '}
             {say('tradeIns.itemQuote', { amount: formatMoney(it.quote) })}
             {it.finalOffer && (
               <> · {say('tradeIns.finalOffer', { amount: formatMoney(it.finalOffer) })}</>
+            )}
+            {it.explanation && it.explanation.lines.length > 0 && it.state === 'OFFER_PENDING' && (
+              <ul className="price-lines" aria-label={say('tradeIns.whyLower')}>
+                {it.explanation.lines.map((l) => (
+                  <li key={l.code} className={l.differenceMinor < 0 ? 'lowered' : undefined}>
+                    <span>
+                      {l.code === 'grade'
+                        ? say('tradeIns.gradeFound')
+                        : lineText({ ...l, amountMinor: l.differenceMinor })}
+                    </span>
+                    <span>
+                      {l.differenceMinor < 0 ? '−' : '+'}
+                      {formatYuan(Math.abs(l.differenceMinor))}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {it.payout && (
+              <p>
+                {say('tradeIns.payout', {
+                  amount: formatMoney(it.payout),
+                  status: i18n.t(`tradeIns.payoutStatus.${it.payout.status}`, {
+                    defaultValue: it.payout.status,
+                  }),
+                })}
+              </p>
             )}
             <ActionBar
               resource={it}

@@ -1,0 +1,301 @@
+// The access matrix (issue 18 point 2), generated from the served OpenAPI document: every
+// operation, every role, and for every route that names an object a second party of the same
+// role (another organisation, another user) — no route is written out by hand. A route the
+// matrix does not know how to cover fails the test instead of being skipped.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import type { ObjectLiteral } from 'typeorm';
+import {
+  type AccessClause,
+  type AccessPolicy,
+  accessPolicies,
+} from '../../src/core/access/access-policy.js';
+import { USER_ROLES, type UserRole } from '../../src/core/actor.js';
+import { StateMachineRegistry } from '../../src/core/state-machine/state-machine.registry.js';
+import { RowMaker } from '../races/support/row-maker.js';
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  loadRoutes,
+  resolve,
+  type Route,
+  roleAllowed,
+  type SchemaObject,
+} from './support/routes.js';
+
+/** Roles that see per object; admin and support read everything by design (spec §2). */
+const SCOPED_ROLES: UserRole[] = ['customer', 'courier', 'warehouse', 'technician', 'merchant'];
+
+/**
+ * Which object a route's first path parameter names: the path's prefix → the entity's access
+ * policy (by its name). The matrix makes the object with the columns the policy says make it
+ * the owner's, so the table holds no ownership rules of its own.
+ */
+const OBJECT_OF_PATH: Array<[prefix: string, policy: string]> = [
+  ['/api/v1/trade-ins/{id}', 'Trade-in'],
+  ['/api/v1/pickups/{id}', 'Pickup'],
+  ['/api/v1/items/{id}', 'Item'],
+  ['/api/v1/receiving/parcels/{id}', 'Parcel'],
+  ['/api/v1/inspections/{id}', 'Inspection'],
+  ['/api/v1/grading/calibration/tasks/{id}', 'Calibration task'],
+  ['/api/v1/erasures/{id}', 'Erasure'],
+  ['/api/v1/support/cases/{id}', 'Support case'],
+  ['/api/v1/refurbishments/{id}', 'Refurbishment order'],
+  ['/api/v1/recycling-lots/{id}', 'Recycling lot'],
+  ['/api/v1/listings/{id}', 'Listing'],
+  ['/api/v1/sale-orders/{id}', 'Sale order'],
+  ['/api/v1/vehicle-paperwork/{id}', 'Paperwork task'],
+  ['/api/v1/webhooks/subscriptions/{id}', 'Subscription'],
+];
+
+/**
+ * Routes with a path parameter that a scoped role may call but whose object has no access
+ * policy yet, each with the reason. Every other such route must be in OBJECT_OF_PATH: a new
+ * route fails the matrix until it is placed in one of the two.
+ */
+const OUTSIDE_MATRIX: Record<string, string> = {
+  '/api/v1/users/{id}': 'people, not objects: a stranger sees a public profile (accounts tests)',
+  '/api/v1/organisations/{id}': 'organisations are public facts (name, kind) to every user',
+  '/api/v1/stations/{id}': 'wiping stations are platform equipment every party may look up',
+  '/api/v1/webhooks/subscriptions/{id}':
+    'per organisation, checked in webhooks.e2e (no policy yet)',
+  '/api/v1/webhooks/deliveries/{id}': 'per organisation, checked in webhooks.e2e (no policy yet)',
+  '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
+  '/api/v1/settlements/{id}': 'raw-SQL statements of a merchant (money.e2e checks 404)',
+  '/api/v1/storage-media/{id}': "reached through the item's erasure (erasure.e2e)",
+  '/api/v1/certificates/{id}': "owner, the wiping organisation or the item's holder (erasure.e2e)",
+  '/api/v1/inventory/': "a merchant's allocation row of an item (resale.e2e checks 404)",
+  '/api/v1/vehicles/': 'by VIN, through the items carrying it (vehicles.e2e)',
+};
+
+/** A well-formed value for a path parameter that is not the object under test. */
+const paramValue = (name: string) =>
+  name === 'vin' ? '1HGCM82633A004352' : name === 'traceCode' ? 'RL-ABCD-EFGH' : randomUUID();
+
+/**
+ * Values for body fields whose format a schema cannot say (a DTO's @Matches, or a field the
+ * handler requires for one action): used wherever a body has a field of that name.
+ */
+const SAMPLE_VALUES: Record<string, unknown> = {
+  signature: 'A'.repeat(86),
+  device: '/dev/sdb',
+  trackingNumber: 'SF1234567890',
+  reason: 'matrix probe',
+  carrier: 'SF Express',
+};
+
+/** A smallest body the route's schema accepts, so validation does not answer before access. */
+function bodyFor(doc: Parameters<typeof resolve>[0], schema: SchemaObject | null): unknown {
+  if (!schema) return {};
+  const make = (s: SchemaObject, depth: number): unknown => {
+    const r = resolve(doc, s) as SchemaObject & {
+      enum?: unknown[];
+      format?: string;
+      minimum?: number;
+      minLength?: number;
+      minItems?: number;
+      oneOf?: SchemaObject[];
+      anyOf?: SchemaObject[];
+    };
+    if (depth > 6) return null;
+    if (r.enum?.length) return r.enum[0];
+    if (r.oneOf?.length) return make(r.oneOf[0], depth + 1);
+    if (r.anyOf?.length) return make(r.anyOf[0], depth + 1);
+    switch (r.type) {
+      case 'object':
+      case undefined: {
+        const out: Record<string, unknown> = {};
+        for (const key of r.required ?? [])
+          out[key] = make(r.properties?.[key] ?? { type: 'string' }, depth + 1);
+        for (const [key, prop] of Object.entries(r.properties ?? {}))
+          if (key in SAMPLE_VALUES && !(resolve(doc, prop) as { enum?: unknown[] }).enum)
+            out[key] = SAMPLE_VALUES[key];
+        return out;
+      }
+      case 'string':
+        if (r.format === 'uuid') return randomUUID();
+        if (r.format === 'date-time') return new Date().toISOString();
+        if (r.format === 'date') return new Date().toISOString().slice(0, 10);
+        if (r.format === 'email') return 'someone@example.com';
+        return 'x'.repeat(Math.max(r.minLength ?? 1, 1));
+      case 'integer':
+      case 'number':
+        return Math.max(r.minimum ?? 1, 1);
+      case 'boolean':
+        return true;
+      case 'array':
+        return r.minItems ? [make(r.items ?? { type: 'string' }, depth + 1)] : [];
+      default:
+        return null;
+    }
+  };
+  return make(schema, 0);
+}
+
+type Doc = Parameters<typeof resolve>[0];
+
+describe('access matrix: every route of the OpenAPI document, every role, a second party', () => {
+  let t: TestApp;
+  let routes: Route[];
+  let doc: Doc;
+  const users: Partial<Record<UserRole, TestUser>> = {};
+  const strangers: Partial<Record<UserRole, TestUser>> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ routes, doc } = await loadRoutes(t));
+    for (const role of USER_ROLES) {
+      users[role] = await t.user(role);
+      // Same role, another organisation (staff) or another person (customers, couriers).
+      strangers[role] = await t.user(role);
+    }
+  }, 60_000);
+  afterAll(() => t.close());
+
+  const call = (route: Route, url: string, user: TestUser | null, body: unknown) => {
+    const agent = request(t.app.getHttpServer());
+    let req = agent[route.method](url);
+    if (user) req = req.set(user.auth);
+    return route.method === 'get' ? req : req.send(body as object);
+  };
+  const urlWith = (route: Route, first: string | null) => {
+    let n = 0;
+    return route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(n++ === 0 && first ? first : paramValue(name)),
+    );
+  };
+
+  it('reads who may call each operation from the document, as the guard enforces it', () => {
+    expect(routes.length).toBeGreaterThan(100);
+    const paths = (doc as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const declared = (paths[route.path][route.method] as { 'x-access'?: unknown })['x-access'];
+      const rule = route.access;
+      const expected = !rule
+        ? undefined
+        : 'public' in rule
+          ? // No user token either way; a station-signed route checks a station's signature.
+            declared === 'station'
+            ? 'station'
+            : 'public'
+          : rule.roles === 'any'
+            ? 'signed-in'
+            : [...rule.roles];
+      if (JSON.stringify(declared) !== JSON.stringify(expected))
+        wrong.push(
+          `${route.operationId}: document ${JSON.stringify(declared)}, guard ${JSON.stringify(expected)}`,
+        );
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers 401 without a token and 403 to every role a route does not name', async () => {
+    const wrong: string[] = [];
+    let probes = 0;
+    for (const route of routes) {
+      const rule = route.access;
+      if (!rule || 'public' in rule) continue;
+      const body = bodyFor(doc, route.body);
+      const url = urlWith(route, null);
+      const anonymous = await call(route, url, null, body);
+      probes++;
+      if (anonymous.status !== 401)
+        wrong.push(`${route.method} ${url} anonymous: ${anonymous.status}`);
+      for (const role of USER_ROLES) {
+        if (roleAllowed(route, role)) continue;
+        const res = await call(route, url, users[role]!, body);
+        probes++;
+        if (res.status !== 403) wrong.push(`${route.method} ${url} as ${role}: ${res.status}`);
+      }
+    }
+    expect(probes).toBeGreaterThan(300);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('answers 404 to a second party of the same role for an object that is not theirs', async () => {
+    const policies = new Map(accessPolicies().map((p) => [p.name, p]));
+    const machines = t.app.get(StateMachineRegistry).all();
+    const rows = new RowMaker(t.dataSource);
+
+    /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
+    const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
+      const clauses: readonly AccessClause<ObjectLiteral>[] = [
+        ...(policy.rules[user.role] ?? []),
+        ...(policy.rules.any ?? []),
+      ];
+      for (const clause of clauses) {
+        const fixed: Record<string, unknown> = {};
+        let ok = true;
+        for (const [prop, want] of Object.entries(clause)) {
+          const value =
+            typeof want === 'string'
+              ? want === 'userId'
+                ? user.id
+                : user.organisationId
+              : (want as { is: unknown }).is;
+          if (value === null) ok = false;
+          fixed[policy.columns.get(prop)!] = value;
+        }
+        if (ok) return fixed;
+      }
+      return null;
+    };
+    const made = new Map<string, string>();
+    /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
+    const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
+      const key = `${policy.name}:${owner.id}`;
+      if (!made.has(key)) {
+        const meta = t.dataSource.getMetadata(policy.entity);
+        const machine = machines.find((m) => m.entity === policy.entity);
+        const id = await rows.make(meta.tableName, {
+          ...(machine ? { state: machine.initial[0], version: 1 } : {}),
+          ...(ownedBy(policy, owner) ?? {}),
+        });
+        made.set(key, id);
+      }
+      return made.get(key)!;
+    };
+
+    const uncovered: string[] = [];
+    const wrong: string[] = [];
+    let probes = 0;
+    for (const route of routes) {
+      const rule = route.access;
+      if (!rule || 'public' in rule || route.params.length === 0) continue;
+      const roles = SCOPED_ROLES.filter((r) => roleAllowed(route, r));
+      if (roles.length === 0) continue;
+      const kind = OBJECT_OF_PATH.find(([prefix]) => route.path.startsWith(prefix));
+      if (!kind) {
+        if (!Object.keys(OUTSIDE_MATRIX).some((p) => route.path.startsWith(p)))
+          uncovered.push(`${route.method.toUpperCase()} ${route.path}`);
+        continue;
+      }
+      const policy = policies.get(kind[1]);
+      if (!policy) throw new Error(`no access policy named ${kind[1]}`);
+      const body = bodyFor(doc, route.body);
+      for (const role of roles) {
+        const owner = users[role]!;
+        const id = await objectOf(policy, owner);
+        const url = urlWith(route, id);
+        // The second party of the same role: never told the object exists.
+        const res = await call(route, url, strangers[role]!, body);
+        probes++;
+        if (res.status !== 404)
+          wrong.push(
+            `${route.method.toUpperCase()} ${url} as another ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)} for ${JSON.stringify(body)}`,
+          );
+        // The owner reads it (proof that the 404 is about whose it is, not a broken fixture).
+        if (route.method === 'get' && ownedBy(policy, owner) && route.params.length === 1) {
+          const own = await call(route, url, owner, body);
+          probes++;
+          if (own.status === 404)
+            wrong.push(`GET ${url} as its own ${role}: 404 (${JSON.stringify(own.body)})`);
+        }
+      }
+    }
+    expect(uncovered).toEqual([]);
+    expect(probes).toBeGreaterThan(80);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});

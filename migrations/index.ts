@@ -29,6 +29,7 @@ import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js'
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
 import { Reconciliation1765000000010 } from './1765000000010-reconciliation.js';
 import { Credentials1766000000000 } from './1766000000000-credentials.js';
+import { StatusSlots1766000000001 } from './1766000000001-status-slots.js';
 import { Retention1766200000000 } from './1766200000000-retention.js';
 import { Photos1766300000000 } from './1766300000000-photos.js';
 import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
@@ -64,6 +65,7 @@ export const ALL_MIGRATIONS = [
   MerchantSettlement1765000000002,
   Reconciliation1765000000010,
   Credentials1766000000000,
+  StatusSlots1766000000001,
   Retention1766200000000,
   Photos1766300000000,
   SupportSearch1766400000000,

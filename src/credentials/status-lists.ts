@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { createCredential, createList } from '@digitalbazaar/vc-bitstring-status-list';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import { execute } from '../core/sql.js';
 import { PlatformSigner } from './platform-signer.js';
 import type { Credential } from './vc.js';
 
@@ -19,7 +18,7 @@ export interface StatusEntry {
   };
 }
 
-/** A new list is opened when one is full (131,072 slots each, the spec's minimum size). */
+/** Slots per list (the spec's minimum size); the next list opens when one is full. */
 const LIST_LENGTH = 131_072;
 
 /**
@@ -40,29 +39,22 @@ export class StatusLists {
     return `${this.signer.publicBaseUrl}/api/v1/credentials/status/${listId}`;
   }
 
-  /** Takes the next free slot, in the caller's transaction (the list row serialises takers). */
+  /**
+   * Takes the next slot (a sequence: no lock held while the caller's transaction goes on; a slot
+   * of a transaction that rolls back stays unused). Opens the slot's list when it is the first.
+   */
   async allocate(manager: EntityManager): Promise<StatusEntry> {
-    for (;;) {
-      const { rows } = await execute<{ id: string; index: number }>(
-        manager,
-        `UPDATE credential_status_lists SET next_index = next_index + 1
-          WHERE id = (SELECT id FROM credential_status_lists
-                       WHERE purpose = 'revocation' AND next_index < length
-                       ORDER BY created_at, id LIMIT 1)
-            AND next_index < length
-        RETURNING id, next_index - 1 AS index`,
-      );
-      const row = rows[0];
-      if (row) return this.entry(row.id, row.index);
-      const [{ n }] = await manager.query<Array<{ n: number }>>(
-        'SELECT count(*)::int + 1 AS n FROM credential_status_lists',
-      );
-      await manager.query(
-        `INSERT INTO credential_status_lists (id, purpose, length) VALUES ($1, 'revocation', $2)
-         ON CONFLICT (id) DO NOTHING`,
-        [`revocation-${n}`, LIST_LENGTH],
-      );
-    }
+    const [{ n }] = await manager.query<Array<{ n: string }>>(
+      "SELECT nextval('credential_status_slots') AS n",
+    );
+    const slot = Number(n);
+    const listId = `revocation-${Math.floor(slot / LIST_LENGTH) + 1}`;
+    await manager.query(
+      `INSERT INTO credential_status_lists (id, purpose, length) VALUES ($1, 'revocation', $2)
+       ON CONFLICT (id) DO NOTHING`,
+      [listId, LIST_LENGTH],
+    );
+    return this.entry(listId, slot % LIST_LENGTH);
   }
 
   entry(listId: string, index: number): StatusEntry {

@@ -36,6 +36,8 @@ const economics = () => {
  * has them (grade labels, repair economics, the demo grading standard).
  */
 export const REALISTIC_VALUES: Record<string, () => unknown> = {
+  // A user signs in by e-mail or by mobile number; one of them is always there.
+  'users.email': () => `row-${randomUUID()}@test.reloop`,
   'items.custodian_kind': () => 'warehouse',
   'items.state': () => 'RECEIVED',
   'parcels.source': () => ({ kind: 'trade-in', id: randomUUID() }),

@@ -95,7 +95,8 @@ export class RowMaker {
       if (c.name in fixed) v = fixed[c.name];
       else if (c.hasDefault || /^(created|updated)_at$/.test(c.name)) continue;
       // Rows further down (catalog, organisations...) are minimal: their own rules stay simple.
-      else if (depth > 0 && c.nullable) continue;
+      // A nullable column with a realistic value (a user's e-mail) is still filled.
+      else if (depth > 0 && c.nullable && !realistic) continue;
       else if (realistic) {
         const value = realistic();
         v = c.type === 'jsonb' || c.type === 'json' ? JSON.stringify(value) : value;

@@ -37,6 +37,9 @@ describe('every setting is documented and deployable (issue 25, point 2)', () =>
   it('the image runs as a non-root user with a health check', () => {
     const dockerfile = read('docker/Dockerfile');
     expect(dockerfile).toMatch(/^USER node$/m);
+    // What the running platform reads from the package root besides dist/.
+    expect(dockerfile).toMatch(/^COPY config \.\/config$/m);
+    expect(dockerfile).toMatch(/^COPY scripts\/reloop-verify\.mjs /m);
     expect(dockerfile).toMatch(
       /^HEALTHCHECK [^\n]*\\\n\s*CMD \["node", "dist\/src\/main\.js", "health"\]$/m,
     );

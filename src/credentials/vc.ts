@@ -23,7 +23,7 @@ export type DocumentLoader = (
   url: string,
 ) => Promise<{ contextUrl: null; documentUrl: string; document: unknown }>;
 
-/** contexts/reloop-v1.jsonld beside the package root, from src/ (tests) or dist/src/. */
+/** config/contexts/reloop-v1.jsonld under the package root, from src/ (tests) or dist/src/. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
@@ -35,7 +35,7 @@ let bundledContext: Record<string, unknown> | undefined;
 /** Reloop's JSON-LD context as shipped in the repository (the same bytes the API serves). */
 export function reloopContext(): Record<string, unknown> {
   bundledContext ??= JSON.parse(
-    readFileSync(join(packageRoot(), 'contexts', 'reloop-v1.jsonld'), 'utf8'),
+    readFileSync(join(packageRoot(), 'config', 'contexts', 'reloop-v1.jsonld'), 'utf8'),
   ) as Record<string, unknown>;
   return bundledContext;
 }

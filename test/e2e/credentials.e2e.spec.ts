@@ -51,7 +51,7 @@ const pem = () =>
 /** Runs the offline verifier; resolves with its exit code and output (never rejects). */
 async function reloopVerify(args: string[]) {
   try {
-    const { stdout } = await run(process.execPath, ['bin/reloop-verify.mjs', ...args], {
+    const { stdout } = await run(process.execPath, ['scripts/reloop-verify.mjs', ...args], {
       timeout: 60_000,
     });
     return { code: 0, stdout };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // reloop-verify: checks a Reloop certificate, passport or checkpoint (a W3C Verifiable
 // Credential secured with Data Integrity eddsa-rdfc-2022) with no network at all: the JSON-LD
-// contexts are bundled (Reloop's from contexts/reloop-v1.jsonld, the W3C ones with the
+// contexts are bundled (Reloop's from config/contexts/reloop-v1.jsonld, the W3C ones with the
 // libraries) and the issuer's did:key is resolved from the key itself.
 //
 //   reloop-verify <credential.json> [--status <url|file>] [--keys <url|file>] [--checkpoint <url|file>] [--json]
@@ -26,7 +26,7 @@ import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 
 const RELOOP_CONTEXT_PATH = '/contexts/reloop/v1';
 const RELOOP_CONTEXT = JSON.parse(
-  readFileSync(new URL('../contexts/reloop-v1.jsonld', import.meta.url), 'utf8'),
+  readFileSync(new URL('../config/contexts/reloop-v1.jsonld', import.meta.url), 'utf8'),
 );
 
 function usage(message) {

@@ -34,6 +34,7 @@ export function LoginPage() {
           form={form}
           name="email"
           label={t('login.email')}
+          apiFields={['email', 'phone']}
           autoComplete="username"
           autoFocus
         />

@@ -57,11 +57,78 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
       .set(admin.auth)
       .send({ kind: 'warehouse', name: 'Shanghai Minhang warehouse', cityCode: '310100' })
       .expect(201);
+    await t.http
+      .post('/api/v1/service-areas')
+      .set(admin.auth)
+      .send({
+        cityCode: 'S901',
+        cityName: 'Small Town',
+        cityNameZh: '小城市',
+        timeZone: 'Asia/Shanghai',
+        sameDay: false,
+        windows: [
+          { start: '09:00', end: '12:00', capacity: 1 },
+          { start: '14:00', end: '18:00', capacity: 1 },
+        ],
+        districts: [{ code: 'S90101', name: 'Old Town', nameZh: '老城区' }],
+      })
+      .expect(201);
   }, 180_000);
   afterAll(() => rig?.close());
 
   /** The whole path in `lang`; returns the page on the seller's orders and the chosen window. */
-  async function sellAPhone(lang: ConsoleLanguage, mobile: string, shots: string) {
+  interface Area {
+    cityCode: string;
+    districtCode: string;
+    /** Someone else takes the chosen window before the seller accepts. */
+    race?: boolean;
+  }
+  const SHANGHAI: Area = { cityCode: '310100', districtCode: '310104' };
+  // One place per window, so that one other booking fills the seller's choice.
+  const SMALL_TOWN: Area = { cityCode: 'S901', districtCode: 'S90101', race: true };
+
+  /** Another seller books `date`/`index` in `area` through the API, and logistics books it. */
+  async function takeWindow(area: Area, date: string, windowIndex: number) {
+    const { t } = rig;
+    const other = await t.user('customer');
+    const [model] = await t.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM product_models WHERE code = 'apple-iphone-14-128'`,
+    );
+    const created = await t.http
+      .post('/api/v1/trade-ins')
+      .set(other.auth)
+      .send({
+        channel: 'online',
+        address: {
+          cityCode: area.cityCode,
+          districtCode: area.districtCode,
+          line1: '2 Market St',
+          contactName: 'Zhao Lei',
+          contactPhone: '13500135000',
+        },
+        items: [{ productModelId: model.id, declaredCondition: { condition: 'good' } }],
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await eventually(async () => {
+      const o = await t.http.get(`/api/v1/trade-ins/${id}`).set(other.auth).expect(200);
+      return o.body.state === 'QUOTED';
+    }, 30_000);
+    await t.http
+      .post(`/api/v1/trade-ins/${id}/accept`)
+      .set(other.auth)
+      .send({ pickupWindow: { date, windowIndex } })
+      .expect(200);
+    await eventually(async () => {
+      const rows = await t.dataSource.query<unknown[]>(
+        'SELECT 1 FROM pickups WHERE source_id = $1',
+        [id],
+      );
+      return rows.length > 0;
+    }, 30_000);
+  }
+
+  async function sellAPhone(lang: ConsoleLanguage, mobile: string, shots: string, area: Area) {
     const say = catalogue(lang);
     const page: Page = await rig.page({ phone: true, lang });
 
@@ -100,8 +167,8 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     await answer('waterDamage', false);
     // Where: the contact is filled from the account; the city and district are chosen by name.
     expect(await details.getByLabel(say('checkout.phone')).inputValue()).toMatch(/^\+861/);
-    await details.getByLabel(say('places.city')).selectOption('310100');
-    await details.getByLabel(say('places.district')).selectOption('310104');
+    await details.getByLabel(say('places.city')).selectOption(area.cityCode);
+    await details.getByLabel(say('places.district')).selectOption(area.districtCode);
     await details
       .getByLabel(say('checkout.line1'))
       .fill(lang === 'en' ? 'No. 1 Hongqiao Rd' : '虹桥路1号');
@@ -121,13 +188,31 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     const radios = windows.getByRole('radio');
     await radios.first().waitFor();
     expect(await radios.count()).toBeGreaterThan(2);
-    const choice = radios.nth(1);
-    const [date, index] = ((await choice.getAttribute('value')) ?? '').split('#');
-    const [, from, until] =
-      /(\d\d:\d\d)–(\d\d:\d\d)/.exec((await choice.locator('xpath=..').textContent()) ?? '') ?? [];
-    expect(from).toBeDefined();
-    await choice.check();
+    const pick = async (n: number) => {
+      const radio = radios.nth(n);
+      const [d, i] = ((await radio.getAttribute('value')) ?? '').split('#');
+      const [, start, end] =
+        /(\d\d:\d\d)–(\d\d:\d\d)/.exec((await radio.locator('xpath=..').textContent()) ?? '') ?? [];
+      expect(start).toBeDefined();
+      await radio.check();
+      return { date: d, index: i, from: start, until: end };
+    };
+    let { date, index, from, until } = await pick(1);
     await rig.screenshot(page, `${shots}-3-quote-and-window`);
+    if (area.race) {
+      // Meanwhile someone else takes the last place in that window (through the API).
+      await takeWindow(area, date, Number(index));
+      await page.getByRole('button', { name: say('sell.accept') }).click();
+      await page.getByText(say('errors.title.pickup_window_full')).waitFor();
+      await rig.screenshot(page, `${shots}-3b-window-taken`);
+      // The list is read again without it; the seller takes the first one left.
+      await eventually(
+        async () =>
+          (await windows.locator(`input[value="${date}#${index}"]`).count()) === 0 &&
+          (await radios.count()) > 0,
+      );
+      ({ date, index, from, until } = await pick(0));
+    }
     await page.getByRole('button', { name: say('sell.accept') }).click();
 
     // Their orders: accepted, booked into the window they chose.
@@ -167,12 +252,17 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
   }
 
   it('in Chinese: signs up with a phone number, sells a phone and picks the pickup window', async () => {
-    const page = await sellAPhone('zh-CN', '138 1234 5678', 'seller-zh');
+    const page = await sellAPhone('zh-CN', '138 1234 5678', 'seller-zh', SHANGHAI);
     await page.close();
   });
 
   it('in English, the same path', async () => {
-    const page = await sellAPhone('en', '+86 139-8765-4321', 'seller-en');
+    const page = await sellAPhone('en', '+86 139-8765-4321', 'seller-en', SHANGHAI);
+    await page.close();
+  });
+
+  it('in Chinese: a window taken while the seller decides is said in words, and another is booked', async () => {
+    const page = await sellAPhone('zh-CN', '136 0013 6000', 'seller-zh-race', SMALL_TOWN);
     await page.close();
   });
 

@@ -165,6 +165,54 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     );
   };
 
+  const policyOf = (name: string) => {
+    const policy = accessPolicies().find((p) => p.name === name);
+    if (!policy) throw new Error(`no access policy named ${name}`);
+    return policy;
+  };
+
+  /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
+  const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
+    const clauses: readonly AccessClause<ObjectLiteral>[] = [
+      ...(policy.rules[user.role] ?? []),
+      ...(policy.rules.any ?? []),
+    ];
+    for (const clause of clauses) {
+      const fixed: Record<string, unknown> = {};
+      let ok = true;
+      for (const [prop, want] of Object.entries(clause)) {
+        const value =
+          typeof want === 'string'
+            ? want === 'userId'
+              ? user.id
+              : user.organisationId
+            : (want as { is: unknown }).is;
+        if (value === null) ok = false;
+        fixed[policy.columns.get(prop)!] = value;
+      }
+      if (ok) return fixed;
+    }
+    return null;
+  };
+  const made = new Map<string, string>();
+  /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
+  const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
+    const key = `${policy.name}:${owner.id}`;
+    if (!made.has(key)) {
+      const meta = t.dataSource.getMetadata(policy.entity);
+      const machine = t.app
+        .get(StateMachineRegistry)
+        .all()
+        .find((m) => m.entity === policy.entity);
+      const id = await new RowMaker(t.dataSource).make(meta.tableName, {
+        ...(machine ? { state: machine.initial[0], version: 1 } : {}),
+        ...(ownedBy(policy, owner) ?? {}),
+      });
+      made.set(key, id);
+    }
+    return made.get(key)!;
+  };
+
   it('reads who may call each operation from the document, as the guard enforces it', () => {
     expect(routes.length).toBeGreaterThan(100);
     const paths = (doc as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
@@ -214,49 +262,6 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
   }, 120_000);
 
   it('answers 404 to a second party of the same role for an object that is not theirs', async () => {
-    const policies = new Map(accessPolicies().map((p) => [p.name, p]));
-    const machines = t.app.get(StateMachineRegistry).all();
-    const rows = new RowMaker(t.dataSource);
-
-    /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
-    const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
-      const clauses: readonly AccessClause<ObjectLiteral>[] = [
-        ...(policy.rules[user.role] ?? []),
-        ...(policy.rules.any ?? []),
-      ];
-      for (const clause of clauses) {
-        const fixed: Record<string, unknown> = {};
-        let ok = true;
-        for (const [prop, want] of Object.entries(clause)) {
-          const value =
-            typeof want === 'string'
-              ? want === 'userId'
-                ? user.id
-                : user.organisationId
-              : (want as { is: unknown }).is;
-          if (value === null) ok = false;
-          fixed[policy.columns.get(prop)!] = value;
-        }
-        if (ok) return fixed;
-      }
-      return null;
-    };
-    const made = new Map<string, string>();
-    /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
-    const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
-      const key = `${policy.name}:${owner.id}`;
-      if (!made.has(key)) {
-        const meta = t.dataSource.getMetadata(policy.entity);
-        const machine = machines.find((m) => m.entity === policy.entity);
-        const id = await rows.make(meta.tableName, {
-          ...(machine ? { state: machine.initial[0], version: 1 } : {}),
-          ...(ownedBy(policy, owner) ?? {}),
-        });
-        made.set(key, id);
-      }
-      return made.get(key)!;
-    };
-
     const uncovered: string[] = [];
     const wrong: string[] = [];
     let probes = 0;
@@ -271,8 +276,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
           uncovered.push(`${route.method.toUpperCase()} ${route.path}`);
         continue;
       }
-      const policy = policies.get(kind[1]);
-      if (!policy) throw new Error(`no access policy named ${kind[1]}`);
+      const policy = policyOf(kind[1]);
       const body = bodyFor(doc, route.body);
       for (const role of roles) {
         const owner = users[role]!;
@@ -298,4 +302,34 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     expect(probes).toBeGreaterThan(80);
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('lists an object to its owner and never to a second party of the same role', async () => {
+    const wrong: string[] = [];
+    let probes = 0;
+    for (const route of routes) {
+      const rule = route.access;
+      if (route.method !== 'get' || !rule || 'public' in rule || route.params.length > 0) continue;
+      const kind = OBJECT_OF_PATH.find(([prefix]) => prefix === `${route.path}/{id}`);
+      if (!kind) continue;
+      const policy = policyOf(kind[1]);
+      for (const role of SCOPED_ROLES.filter((r) => roleAllowed(route, r))) {
+        const owner = users[role]!;
+        const id = await objectOf(policy, owner);
+        const ids = async (user: TestUser) => {
+          const res = await call(route, route.path, user, {});
+          probes++;
+          const items = (res.body as { items?: Array<{ id: string }> }).items;
+          if (res.status !== 200 || !items)
+            wrong.push(`GET ${route.path} as ${role}: ${res.status}`);
+          return (items ?? []).map((i) => i.id);
+        };
+        if ((await ids(strangers[role]!)).includes(id))
+          wrong.push(`GET ${route.path} lists another ${role}'s ${policy.name} ${id}`);
+        if (ownedBy(policy, owner) && !(await ids(owner)).includes(id))
+          wrong.push(`GET ${route.path} leaves out its own ${role}'s ${policy.name} ${id}`);
+      }
+    }
+    expect(probes).toBeGreaterThan(15);
+    expect(wrong).toEqual([]);
+  }, 60_000);
 });

@@ -69,9 +69,19 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly dataSource: DataSource,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     // Every access policy compares real columns of its entity (a typo would hide every row).
-    const problems = accessPolicyProblems((e) => this.dataSource.getMetadata(e));
+    const problems = await accessPolicyProblems(
+      (e) => this.dataSource.getMetadata(e),
+      async (table) =>
+        (
+          await this.dataSource.query<Array<{ name: string }>>(
+            `SELECT column_name AS name FROM information_schema.columns
+              WHERE table_schema = current_schema() AND table_name = $1`,
+            [table],
+          )
+        ).map((c) => c.name),
+    );
     if (problems.length > 0) throw new Error(`Access policies: ${problems.join('; ')}`);
     this.machines.register(ItemMachine);
     this.jobs.register(SweepStuckWork, async () => {

@@ -31,7 +31,7 @@ const SCOPED_ROLES: UserRole[] = ['customer', 'courier', 'warehouse', 'technicia
  * policy (by its name). The matrix makes the object with the columns the policy says make it
  * the owner's, so the table holds no ownership rules of its own.
  */
-const OBJECT_OF_PATH: Array<[prefix: string, policy: string]> = [
+const OBJECT_OF_PATH: Array<[prefix: string, policy: string, fixed?: Record<string, unknown>]> = [
   ['/api/v1/trade-ins/{id}', 'Trade-in'],
   ['/api/v1/pickups/{id}', 'Pickup'],
   ['/api/v1/items/{id}', 'Item'],
@@ -46,6 +46,8 @@ const OBJECT_OF_PATH: Array<[prefix: string, policy: string]> = [
   ['/api/v1/sale-orders/{id}', 'Sale order'],
   ['/api/v1/vehicle-paperwork/{id}', 'Paperwork task'],
   ['/api/v1/webhooks/subscriptions/{id}', 'Subscription'],
+  // An issued statement: not yet paid, so no money transfer to make first.
+  ['/api/v1/settlements/{id}', 'Settlement statement', { state: 'issued', transfer_id: null }],
 ];
 
 /**
@@ -61,7 +63,6 @@ const OUTSIDE_MATRIX: Record<string, string> = {
     'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/webhooks/deliveries/{id}': 'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
-  '/api/v1/settlements/{id}': 'raw-SQL statements of a merchant (money.e2e checks 404)',
   '/api/v1/storage-media/{id}': "reached through the item's erasure (erasure.e2e)",
   '/api/v1/certificates/{id}': "owner, the wiping organisation or the item's holder (erasure.e2e)",
   '/api/v1/inventory/': "a merchant's allocation row of an item (resale.e2e checks 404)",
@@ -165,6 +166,56 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     );
   };
 
+  const policyOf = (name: string) => {
+    const policy = accessPolicies().find((p) => p.name === name);
+    if (!policy) throw new Error(`no access policy named ${name}`);
+    return policy;
+  };
+
+  /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
+  const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
+    const clauses: readonly AccessClause<ObjectLiteral>[] = [
+      ...(policy.rules[user.role] ?? []),
+      ...(policy.rules.any ?? []),
+    ];
+    for (const clause of clauses) {
+      const fixed: Record<string, unknown> = {};
+      let ok = true;
+      for (const [prop, want] of Object.entries(clause)) {
+        const value =
+          typeof want === 'string'
+            ? want === 'userId'
+              ? user.id
+              : user.organisationId
+            : (want as { is: unknown }).is;
+        if (value === null) ok = false;
+        fixed[policy.columns.get(prop)!] = value;
+      }
+      if (ok) return fixed;
+    }
+    return null;
+  };
+  const made = new Map<string, string>();
+  /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
+  const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
+    const fixed = OBJECT_OF_PATH.find(([, name]) => name === policy.name)?.[2] ?? {};
+    const key = `${policy.name}:${owner.id}`;
+    if (!made.has(key)) {
+      const table = policy.table ?? t.dataSource.getMetadata(policy.entity!).tableName;
+      const machine = t.app
+        .get(StateMachineRegistry)
+        .all()
+        .find((m) => m.entity === policy.entity);
+      const id = await new RowMaker(t.dataSource).make(table, {
+        ...(machine ? { state: machine.initial[0], version: 1 } : {}),
+        ...fixed,
+        ...(ownedBy(policy, owner) ?? {}),
+      });
+      made.set(key, id);
+    }
+    return made.get(key)!;
+  };
+
   it('reads who may call each operation from the document, as the guard enforces it', () => {
     expect(routes.length).toBeGreaterThan(100);
     const paths = (doc as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
@@ -214,49 +265,6 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
   }, 120_000);
 
   it('answers 404 to a second party of the same role for an object that is not theirs', async () => {
-    const policies = new Map(accessPolicies().map((p) => [p.name, p]));
-    const machines = t.app.get(StateMachineRegistry).all();
-    const rows = new RowMaker(t.dataSource);
-
-    /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
-    const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
-      const clauses: readonly AccessClause<ObjectLiteral>[] = [
-        ...(policy.rules[user.role] ?? []),
-        ...(policy.rules.any ?? []),
-      ];
-      for (const clause of clauses) {
-        const fixed: Record<string, unknown> = {};
-        let ok = true;
-        for (const [prop, want] of Object.entries(clause)) {
-          const value =
-            typeof want === 'string'
-              ? want === 'userId'
-                ? user.id
-                : user.organisationId
-              : (want as { is: unknown }).is;
-          if (value === null) ok = false;
-          fixed[policy.columns.get(prop)!] = value;
-        }
-        if (ok) return fixed;
-      }
-      return null;
-    };
-    const made = new Map<string, string>();
-    /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
-    const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
-      const key = `${policy.name}:${owner.id}`;
-      if (!made.has(key)) {
-        const meta = t.dataSource.getMetadata(policy.entity);
-        const machine = machines.find((m) => m.entity === policy.entity);
-        const id = await rows.make(meta.tableName, {
-          ...(machine ? { state: machine.initial[0], version: 1 } : {}),
-          ...(ownedBy(policy, owner) ?? {}),
-        });
-        made.set(key, id);
-      }
-      return made.get(key)!;
-    };
-
     const uncovered: string[] = [];
     const wrong: string[] = [];
     let probes = 0;
@@ -271,8 +279,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
           uncovered.push(`${route.method.toUpperCase()} ${route.path}`);
         continue;
       }
-      const policy = policies.get(kind[1]);
-      if (!policy) throw new Error(`no access policy named ${kind[1]}`);
+      const policy = policyOf(kind[1]);
       const body = bodyFor(doc, route.body);
       for (const role of roles) {
         const owner = users[role]!;
@@ -298,4 +305,34 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     expect(probes).toBeGreaterThan(80);
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('lists an object to its owner and never to a second party of the same role', async () => {
+    const wrong: string[] = [];
+    let probes = 0;
+    for (const route of routes) {
+      const rule = route.access;
+      if (route.method !== 'get' || !rule || 'public' in rule || route.params.length > 0) continue;
+      const kind = OBJECT_OF_PATH.find(([prefix]) => prefix === `${route.path}/{id}`);
+      if (!kind) continue;
+      const policy = policyOf(kind[1]);
+      for (const role of SCOPED_ROLES.filter((r) => roleAllowed(route, r))) {
+        const owner = users[role]!;
+        const id = await objectOf(policy, owner);
+        const ids = async (user: TestUser) => {
+          const res = await call(route, route.path, user, {});
+          probes++;
+          const items = (res.body as { items?: Array<{ id: string }> }).items;
+          if (res.status !== 200 || !items)
+            wrong.push(`GET ${route.path} as ${role}: ${res.status}`);
+          return (items ?? []).map((i) => i.id);
+        };
+        if ((await ids(strangers[role]!)).includes(id))
+          wrong.push(`GET ${route.path} lists another ${role}'s ${policy.name} ${id}`);
+        if (ownedBy(policy, owner) && !(await ids(owner)).includes(id))
+          wrong.push(`GET ${route.path} leaves out its own ${role}'s ${policy.name} ${id}`);
+      }
+    }
+    expect(probes).toBeGreaterThan(15);
+    expect(wrong).toEqual([]);
+  }, 60_000);
 });

@@ -20,7 +20,9 @@ export type AccessRules<E> = Partial<Record<ActorRole | 'any', readonly AccessCl
 export interface AccessPolicyDef<E> {
   /** Domain name used in the 404 ("Trade-in 123 not found"). */
   name: string;
-  entity: new () => E;
+  /** The TypeORM entity; or `table` for rows read with raw SQL (their properties are columns). */
+  entity?: new () => E;
+  table?: string;
   rules: AccessRules<E>;
   /** Roles that see every row; admin, support and the system by default (spec §2). */
   seeAll?: (actor: Actor) => boolean;
@@ -41,7 +43,8 @@ export interface AccessSql {
  */
 export interface AccessPolicy<E> {
   readonly name: string;
-  readonly entity: new () => E;
+  readonly entity: (new () => E) | undefined;
+  readonly table: string | undefined;
   readonly rules: AccessRules<E>;
   /** Properties the rules compare, with their database columns (checked against TypeORM at boot). */
   readonly columns: ReadonlyMap<string, string>;
@@ -74,6 +77,7 @@ type Condition = { column: string; value: unknown };
 export function defineAccessPolicy<E extends ObjectLiteral>(
   def: AccessPolicyDef<E>,
 ): AccessPolicy<E> {
+  if (!def.entity === !def.table) throw new Error(`${def.name}: give an entity or a table`);
   const seeAll = def.seeAll ?? seesEverything;
   const columns = new Map<string, string>();
   for (const clauses of Object.values(def.rules) as AccessClause<E>[][]) {
@@ -129,6 +133,7 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
   const policy: AccessPolicy<E> = {
     name: def.name,
     entity: def.entity,
+    table: def.table,
     rules: def.rules,
     columns,
     canSee(row, actor) {
@@ -164,14 +169,24 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
   return policy;
 }
 
-/** Policies whose columns are not their entity's (run at boot, like the machines' check). */
-export function accessPolicyProblems(
+/**
+ * Policies whose columns are not their entity's or table's (run at boot, like the machines'
+ * check). `columnsOf` answers a table's columns (raw-SQL policies).
+ */
+export async function accessPolicyProblems(
   metadataOf: (entity: new () => unknown) => {
     findColumnWithPropertyName(p: string): { databaseName: string } | undefined;
   },
-): string[] {
+  columnsOf: (table: string) => Promise<string[]>,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const policy of registry) {
+    if (!policy.entity) {
+      const have = new Set(await columnsOf(policy.table!));
+      for (const column of policy.columns.values())
+        if (!have.has(column)) problems.push(`${policy.name}: no column ${policy.table}.${column}`);
+      continue;
+    }
     const meta = metadataOf(policy.entity);
     for (const [prop, column] of policy.columns) {
       const found = meta.findColumnWithPropertyName(prop);

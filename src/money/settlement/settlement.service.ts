@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { seesEverything, type Actor } from '../../core/actor.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import { NotFound } from '../../core/errors.js';
 import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { account } from '../ledger/accounts.js';
@@ -64,6 +65,13 @@ const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
  * commission and asks for the payout of what is payable, in one transaction; the payout
  * provider pays it by the transfer job. Periods of one merchant never overlap.
  */
+/** A settlement statement is its merchant's (raw rows: the rules name columns). */
+export const SettlementStatementAccess = defineAccessPolicy<StatementRow>({
+  name: 'Settlement statement',
+  table: 'settlement_statements',
+  rules: { merchant: [{ merchant_id: 'organisationId' }] },
+});
+
 @Injectable()
 export class SettlementService {
   constructor(
@@ -238,30 +246,26 @@ export class SettlementService {
          FROM settlement_statements WHERE id = $1`,
       [id],
     );
-    const mine =
-      row &&
-      (seesEverything(actor) ||
-        (actor.role === 'merchant' && actor.organisationId === row.merchant_id));
-    if (!mine) throw new NotFound('Settlement statement', id);
-    return statementView(row);
+    return statementView(SettlementStatementAccess.assertVisible(row, actor, id));
   }
 
   /** Newest statement first, paged like every list (no silent truncation). */
   async list(actor: Actor, q: { merchantId?: string; limit?: number; cursor?: string }) {
-    const merchantId = seesEverything(actor) ? (q.merchantId ?? null) : actor.organisationId;
-    if (!seesEverything(actor) && actor.role !== 'merchant') return { items: [], nextCursor: null };
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
+    const params: unknown[] = [seesEverything(actor) ? (q.merchantId ?? null) : null];
+    const visible = SettlementStatementAccess.rawWhere(actor, 's', params);
+    params.push(cursor?.at ?? null, cursor?.id ?? null, limit + 1);
+    const [at, id, max] = [params.length - 2, params.length - 1, params.length];
     const rows = await this.dataSource.query<StatementRow[]>(
       `SELECT id, merchant_id, to_char(period_from, 'YYYY-MM-DD') AS period_from,
               to_char(period_to, 'YYYY-MM-DD') AS period_to, currency, orders, sales_minor,
               returns_minor, commission_minor, payable_minor, rule, state, transfer_id, paid_at,
               created_at
-         FROM settlement_statements
-        WHERE ($1::uuid IS NULL OR merchant_id = $1)
-          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [merchantId, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+         FROM settlement_statements s WHERE ($1::uuid IS NULL OR merchant_id = $1) AND ${visible}
+          AND ($${at}::timestamptz IS NULL OR (created_at, id) < ($${at}::timestamptz, $${id}::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $${max}`,
+      params,
     );
     return toPage(rows, limit, statementView, (r) => r.created_at);
   }

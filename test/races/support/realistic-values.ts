@@ -41,6 +41,7 @@ export const REALISTIC_VALUES: Record<string, () => unknown> = {
   'items.custodian_kind': () => 'warehouse',
   'items.state': () => 'RECEIVED',
   'parcels.source': () => ({ kind: 'trade-in', id: randomUUID() }),
+  'settlement_statements.rule': () => ({ percentBp: 500, fixedMinor: 0 }),
   'sale_orders.grade_sold': () => 'good',
   'sale_orders.shipping_address': address,
   'support_cases.kind': () => 'general',

@@ -233,4 +233,26 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     await rig.screenshot(visitor, 'market-listing-photos');
     await visitor.close();
   });
+
+  it('support adds a photo to a case', async () => {
+    const { t } = rig;
+    const support = await t.user('support');
+    const opened = await t.http
+      .post('/api/v1/support/cases')
+      .set(support.auth)
+      .send({ kind: 'price-dispute', summary: '客户说屏幕没有划痕' })
+      .expect(201);
+    const page = await rig.login(support, { lang: LANG });
+    await page.goto(`${rig.base}/console/support/cases/${opened.body.id as string}`);
+    const photos = page.getByRole('region', { name: say('photos.title') });
+    await photos.getByText(say('photos.count', { count: 0 })).waitFor();
+    await photos.locator('input[type=file]').setInputFiles(await cameraShots(1));
+    await photos.getByText(say('photos.count', { count: 1 })).waitFor();
+    expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(1);
+    // Added photos stay with the case: no remove button here.
+    expect(
+      await photos.getByRole('button', { name: say('photos.removeNth', { n: 1 }) }).count(),
+    ).toBe(0);
+    await page.close();
+  });
 });

@@ -220,7 +220,7 @@ export class PickupsService {
     return {
       ...(await this.views(actor, [p]))[0],
       // The hand-over photos the courier uploaded (photoRefs that are photo ids).
-      attachedPhotos: await this.photos.forSubject('pickup', p.id),
+      attachedPhotos: await this.photos.forSubject(actor, 'pickup', p.id),
     };
   }
 

@@ -31,12 +31,13 @@ export interface PhotoView {
   sha256: string;
   thumbnail: { width: number; height: number };
   public: boolean;
-  uploadedBy: string;
+  /** Who took it and for which organisation: shown to that side and to staff only. */
+  uploadedBy: string | null;
   organisationId: string | null;
   createdAt: string;
 }
 
-export function photoView(p: Photo): PhotoView {
+export function photoView(p: Photo, showUploader = true): PhotoView {
   return {
     id: p.id,
     purpose: p.purpose,
@@ -47,8 +48,8 @@ export function photoView(p: Photo): PhotoView {
     sha256: p.sha256,
     thumbnail: { width: p.thumbnailWidth, height: p.thumbnailHeight },
     public: p.public,
-    uploadedBy: p.uploadedBy,
-    organisationId: p.organisationId,
+    uploadedBy: showUploader ? p.uploadedBy : null,
+    organisationId: showUploader ? p.organisationId : null,
     createdAt: p.createdAt.toISOString(),
   };
 }
@@ -110,7 +111,8 @@ export class PhotosService {
   }
 
   async read(actor: Actor, id: string): Promise<PhotoView> {
-    return photoView(await this.visible(actor, id));
+    const photo = await this.visible(actor, id);
+    return photoView(photo, this.isOwnSide(actor, photo));
   }
 
   /** The photo's bytes (`full`) or its thumbnail, for someone who may see it. */
@@ -152,7 +154,7 @@ export class PhotosService {
       await manager.update(Photo, { id: In(photos.map((p) => p.id)) }, { public: true });
       for (const p of photos) p.public = true;
     }
-    return photos.map(photoView);
+    return photos.map((p) => photoView(p));
   }
 
   /** The photos these entries name, checked as `attach` does, in the order given. */
@@ -192,8 +194,12 @@ export class PhotosService {
     return out;
   }
 
-  /** The photos attached to a thing, in order (the caller has checked the actor may see it). */
+  /**
+   * The photos attached to a thing, in order, as `actor` sees them (the caller has checked they
+   * may see the thing; the uploader is named only to their own side and staff).
+   */
   async forSubject(
+    actor: Actor,
     kind: PhotoPurpose,
     subjectId: string,
     manager: EntityManager = this.dataSource.manager,
@@ -206,7 +212,10 @@ export class PhotosService {
     if (!rows.length) return [];
     const photos = await manager.getRepository(Photo).findBy({ id: In(rows.map((r) => r.id)) });
     const byId = new Map(photos.map((p) => [p.id, p]));
-    return rows.flatMap((r) => (byId.has(r.id) ? [photoView(byId.get(r.id)!)] : []));
+    return rows.flatMap((r) => {
+      const photo = byId.get(r.id);
+      return photo ? [photoView(photo, this.isOwnSide(actor, photo))] : [];
+    });
   }
 
   /** The photos attached to each of these things, in order (for lists such as the market). */

@@ -128,7 +128,10 @@ export class SupportCasesService {
     const notes = await this.dataSource
       .getRepository(SupportCaseNote)
       .find({ where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return { ...this.view(actor, c, notes), photos: await this.photos.forSubject(actor, 'case', id) };
+    return {
+      ...this.view(actor, c, notes),
+      photos: await this.photos.forSubject(actor, 'case', id),
+    };
   }
 
   /** For the photos module: may this actor see the case (and so its photos)? */

@@ -28,7 +28,9 @@ import { MoneyLedger1765000000000 } from './1765000000000-money-ledger.js';
 import { MoneyTransfers1765000000001 } from './1765000000001-money-transfers.js';
 import { MerchantSettlement1765000000002 } from './1765000000002-merchant-settlement.js';
 import { Reconciliation1765000000010 } from './1765000000010-reconciliation.js';
+import { Retention1766200000000 } from './1766200000000-retention.js';
 import { Photos1766300000000 } from './1766300000000-photos.js';
+import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -59,5 +61,7 @@ export const ALL_MIGRATIONS = [
   MoneyTransfers1765000000001,
   MerchantSettlement1765000000002,
   Reconciliation1765000000010,
+  Retention1766200000000,
   Photos1766300000000,
+  SupportSearch1766400000000,
 ];

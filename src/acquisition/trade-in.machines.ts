@@ -1,5 +1,5 @@
 import type { Actor, ActorRole } from '../core/actor.js';
-import { seesEverything } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import {
   days,
   defineMachine,
@@ -8,6 +8,23 @@ import {
   type TransitionDef,
 } from '../core/state-machine/machine.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
+
+/** The customer who traded in, and the staff of the store it was handed in at. */
+export const TradeInOrderAccess = defineAccessPolicy<TradeInOrder>({
+  name: 'Trade-in',
+  entity: TradeInOrder,
+  rules: {
+    any: [{ customerId: 'userId' }],
+    warehouse: [{ storeOrganisationId: 'organisationId' }],
+  },
+});
+
+/** A trade-in line: its customer (store staff reach it through the order). */
+export const TradeInItemAccess = defineAccessPolicy<TradeInItem>({
+  name: 'Trade-in item',
+  entity: TradeInItem,
+  rules: { any: [{ customerId: 'userId' }] },
+});
 
 export const TRADE_IN_ORDER_STATES = [
   'QUOTING',
@@ -110,12 +127,7 @@ export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder
     o('start-return', ['INSPECTING', 'OFFER_PENDING'], 'RETURNING', ['system']),
     o('finish-return', ['RETURNING'], 'RETURNED', ['system']),
   ],
-  canAccess: (order, actor) =>
-    seesEverything(actor) ||
-    (actor.userId !== null && order.customerId === actor.userId) ||
-    (actor.role === 'warehouse' &&
-      actor.organisationId !== null &&
-      order.storeOrganisationId === actor.organisationId),
+  canAccess: TradeInOrderAccess.canSee,
   itemIds: async (order, manager) =>
     (
       await manager.query<Array<{ item_id: string }>>(
@@ -207,7 +219,6 @@ export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
     ),
     i('cancel', ['AWAITING_INSPECTION'], 'CANCELLED', ['system', 'customer', 'admin']),
   ],
-  canAccess: (item, actor) =>
-    seesEverything(actor) || (actor.userId !== null && item.customerId === actor.userId),
+  canAccess: TradeInItemAccess.canSee,
   itemIds: (item) => [item.itemId],
 });

@@ -45,7 +45,11 @@ import {
   TradeInOrder,
   TradeInPayout,
 } from './trade-in.entities.js';
-import { TradeInItemMachine, TradeInOrderMachine } from './trade-in.machines.js';
+import {
+  TradeInItemMachine,
+  TradeInOrderAccess,
+  TradeInOrderMachine,
+} from './trade-in.machines.js';
 import type { CreateTradeInDto, TradeInQuery } from './trade-ins.dto.js';
 
 /** Orders whose items are still in play: an identifier may be in only one of them. */
@@ -643,20 +647,14 @@ export class TradeInsService {
 
   async get(actor: Actor, id: string): Promise<TradeInOrder> {
     const order = await this.dataSource.getRepository(TradeInOrder).findOne({ where: { id } });
-    if (!order || !TradeInOrderMachine.canAccess(order, actor)) throw new NotFound('Trade-in', id);
-    return order;
+    return TradeInOrderAccess.assertVisible(order, actor, id);
   }
 
   async list(actor: Actor, q: TradeInQuery): Promise<Page<ReturnType<TradeInsService['summary']>>> {
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
     const qb = this.dataSource.getRepository(TradeInOrder).createQueryBuilder('o');
-    if (!seesEverything(actor)) {
-      if (actor.role === 'customer') qb.andWhere('o.customer_id = :uid', { uid: actor.userId });
-      else if (actor.organisationId)
-        qb.andWhere('o.store_organisation_id = :org', { org: actor.organisationId });
-      else qb.andWhere('false');
-    }
+    TradeInOrderAccess.restrict(qb, actor, 'o');
     if (q.state) qb.andWhere('o.state = :state', { state: q.state });
     if (q.held) qb.andWhere('o.held = :held', { held: q.held === 'true' });
     if (cursor) {
@@ -699,10 +697,7 @@ export class TradeInsService {
     // A store order may come without an address (the owner hands the items in).
     const address: Partial<ShipmentAddress> = order.address;
     // The order's store staff act on its items too (hand-back over the counter).
-    const atTheirStore =
-      actor.role === 'warehouse' &&
-      actor.organisationId !== null &&
-      order.storeOrganisationId === actor.organisationId;
+    const atTheirStore = actor.role === 'warehouse' && TradeInOrderAccess.canSee(order, actor);
     const itemMachine = atTheirStore
       ? { ...TradeInItemMachine, canAccess: () => true }
       : TradeInItemMachine;
@@ -800,9 +795,7 @@ export class TradeInsService {
   }
 
   private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {
-    const order = await this.workflow.lockOrder(m, id);
-    if (!order || !TradeInOrderMachine.canAccess(order, actor)) throw new NotFound('Trade-in', id);
-    return order;
+    return TradeInOrderAccess.assertVisible(await this.workflow.lockOrder(m, id), actor, id);
   }
 
   private async tradeInItem(m: EntityManager, orderId: string, id: string): Promise<TradeInItem> {

@@ -121,6 +121,9 @@ export interface AppConfig {
     outboxFailedDays: number;
     idempotencyKeyHours: number;
     webhookDeliveredDays: number;
+    /** Owner notifications that are finished (sent, skipped, undeliverable, recorded). */
+    notificationDays: number;
+    /** Jobs BullMQ keeps as failed for good (the queue dashboard's "failed" list). */
     failedJobDays: number;
   };
   /**
@@ -195,9 +198,11 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RETENTION_CRON?: string;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_FAILED_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(1) RETENTION_IDEMPOTENCY_HOURS?: number;
+  // Keys are honoured for 24 h (the idempotency interceptor): kept longer, never shorter.
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(24) RETENTION_IDEMPOTENCY_HOURS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_WEBHOOK_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_FAILED_JOB_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_NOTIFICATION_DAYS?: number;
   @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
@@ -444,6 +449,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       // Keys answer retries of one request: a day covers any client's retry policy.
       idempotencyKeyHours: raw.RETENTION_IDEMPOTENCY_HOURS ?? 24,
       webhookDeliveredDays: raw.RETENTION_WEBHOOK_DAYS ?? 30,
+      // What an owner was told stays answerable by support for half a year.
+      notificationDays: raw.RETENTION_NOTIFICATION_DAYS ?? 180,
       failedJobDays: raw.RETENTION_FAILED_JOB_DAYS ?? 30,
     },
     photos: photoSettings(raw, nodeEnv),
@@ -725,6 +732,7 @@ const KNOWN_KEYS = [
   'RETENTION_IDEMPOTENCY_HOURS',
   'RETENTION_WEBHOOK_DAYS',
   'RETENTION_FAILED_JOB_DAYS',
+  'RETENTION_NOTIFICATION_DAYS',
   'DATABASE_URL',
   'REDIS_URL',
   'QUEUE_PREFIX',

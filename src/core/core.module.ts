@@ -7,8 +7,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { accessPolicyProblems } from './access/access-policy.js';
 import { Clock } from './clock.js';
 import { HistoryService } from './history/history.service.js';
 import { ItemEvent } from './history/item-event.entity.js';
@@ -18,12 +20,13 @@ import { Item } from './items/item.entity.js';
 import { ItemMachine } from './items/item.machine.js';
 import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
-import { SweepStuckWork } from './jobs/job-catalogue.js';
+import { PruneRetention, SweepStuckWork } from './jobs/job-catalogue.js';
 import { JobHandlerRegistry } from './jobs/job-handler.registry.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { QueueService } from './jobs/queue.service.js';
 import { OutboxEntry } from './outbox/outbox.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import { RetentionService } from './retention/retention.service.js';
 import { StateMachineRegistry } from './state-machine/state-machine.registry.js';
 import { StateMachinesController } from './state-machine/state-machines.controller.js';
 import { StuckWorkController } from './sweeper/stuck-work.controller.js';
@@ -42,6 +45,7 @@ const SERVICES = [
   IdempotencyInterceptor,
   StuckWorkService,
   MetricsService,
+  RetentionService,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */
@@ -59,18 +63,29 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly stuck: StuckWorkService,
+    private readonly retention: RetentionService,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
+    // Every access policy compares real columns of its entity (a typo would hide every row).
+    const problems = accessPolicyProblems((e) => this.dataSource.getMetadata(e));
+    if (problems.length > 0) throw new Error(`Access policies: ${problems.join('; ')}`);
     this.machines.register(ItemMachine);
     this.jobs.register(SweepStuckWork, async () => {
       await this.stuck.sweep();
     });
+    this.jobs.register(PruneRetention, async () => {
+      await this.retention.prune();
+    });
   }
 
-  /** The sweeper runs every few minutes (a BullMQ job scheduler: one per Redis prefix). */
+  /**
+   * The sweeper runs every few minutes, the retention pruning daily (BullMQ job schedulers:
+   * one per Redis prefix, however many workers upsert them).
+   */
   onApplicationBootstrap(): void {
     // Tests run the sweep themselves; a scheduler would outlive each test's private prefix.
     if (this.config.mode === 'api' || this.config.env === 'test') return;
@@ -82,6 +97,9 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
         { name: SweepStuckWork.name, data: { payload: { trigger: 'scheduled' } } },
       )
       .catch((err: Error) => this.logger.warn(`Stuck-work sweep not scheduled: ${err.message}`));
+    void this.retention
+      .schedule()
+      .catch((err: Error) => this.logger.warn(`Retention pruning not scheduled: ${err.message}`));
   }
 }
 

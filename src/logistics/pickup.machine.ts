@@ -1,6 +1,17 @@
-import { seesEverything, type Actor } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
 import { PICKUP_STATES, Pickup } from './pickup.entity.js';
+
+/** Its courier, its customer, and the staff of the warehouse it goes to or the store it leaves. */
+export const PickupAccess = defineAccessPolicy<Pickup>({
+  name: 'Pickup',
+  entity: Pickup,
+  rules: {
+    courier: [{ courierId: 'userId' }],
+    customer: [{ customerId: 'userId' }],
+    warehouse: [{ warehouseId: 'organisationId' }, { storeId: 'organisationId' }],
+  },
+});
 
 /**
  * Pickup (spec §3): SCHEDULED → ASSIGNED → EN_ROUTE → COLLECTED → DELIVERED; a failed attempt
@@ -59,12 +70,6 @@ export const PickupMachine = defineMachine({
       roles: ['system', 'admin'],
     },
   ],
-  canAccess: (p: Pickup, actor: Actor) =>
-    seesEverything(actor) ||
-    (actor.role === 'courier' && p.courierId !== null && p.courierId === actor.userId) ||
-    (actor.role === 'customer' && p.customerId !== null && p.customerId === actor.userId) ||
-    (actor.role === 'warehouse' &&
-      actor.organisationId !== null &&
-      (p.warehouseId === actor.organisationId || p.storeId === actor.organisationId)),
+  canAccess: PickupAccess.canSee,
   itemIds: (p: Pickup) => p.itemIds,
 });

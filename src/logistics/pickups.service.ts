@@ -8,8 +8,7 @@ import {
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
-import { SYSTEM_ACTOR, seesEverything, type Actor } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
+import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { decodeCursor, toPage, type Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
@@ -54,7 +53,7 @@ import type {
 } from './logistics.dto.js';
 import { PickupBookings } from './pickup-bookings.js';
 import { Pickup, type PickupState } from './pickup.entity.js';
-import { PickupMachine } from './pickup.machine.js';
+import { PickupAccess, PickupMachine } from './pickup.machine.js';
 import { PhotosService } from '../photos/photos.service.js';
 
 export type SchedulePickupPayload = JobPayload<typeof SchedulePickup>;
@@ -216,31 +215,25 @@ export class PickupsService {
 
   async get(actor: Actor, id: string) {
     const p = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
-    if (!p || !PickupMachine.canAccess(p, actor)) throw new NotFound('Pickup', id);
+    const visible = PickupAccess.assertVisible(p, actor, id);
     return {
-      ...(await this.views(actor, [p]))[0],
+      ...(await this.views(actor, [visible]))[0],
       // The hand-over photos the courier uploaded (photoRefs that are photo ids).
-      attachedPhotos: await this.photos.forSubject(actor, 'pickup', p.id),
+      attachedPhotos: await this.photos.forSubject(actor, 'pickup', visible.id),
     };
   }
 
   /** For the photos module: may this actor see the pickup (and so its hand-over photos)? */
   async canSee(actor: Actor, id: string): Promise<boolean> {
     const p = await this.dataSource.getRepository(Pickup).findOneBy({ id });
-    return p !== null && PickupMachine.canAccess(p, actor);
+    return p !== null && PickupAccess.canSee(p, actor);
   }
 
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
-    if (!seesEverything(actor)) {
-      if (actor.role === 'courier') qb.andWhere('p.courier_id = :me', { me: actor.userId });
-      else if (actor.role === 'customer') qb.andWhere('p.customer_id = :me', { me: actor.userId });
-      else if (actor.role === 'warehouse' && actor.organisationId) {
-        qb.andWhere('(p.warehouse_id = :org OR p.store_id = :org)', { org: actor.organisationId });
-      } else qb.andWhere('false');
-    }
+    PickupAccess.restrict(qb, actor, 'p');
     if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
     if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
     if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
@@ -440,8 +433,11 @@ export class PickupsService {
    */
   async deliver(actor: Actor, id: string, dto: DeliverPickupDto) {
     const now = this.clock.now();
-    const current = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
-    if (!current || !PickupMachine.canAccess(current, actor)) throw new NotFound('Pickup', id);
+    const current = PickupAccess.assertVisible(
+      await this.dataSource.getRepository(Pickup).findOne({ where: { id } }),
+      actor,
+      id,
+    );
     // A store drop-off goes back to the store's counter, not to the owner's door.
     const toStore = current.direction === 'return-to-owner' && current.storeId !== null;
     const toOwner = current.direction === 'return-to-owner' && !toStore;
@@ -595,8 +591,11 @@ export class PickupsService {
   async rescheduleByHand(actor: Actor, id: string, version?: number) {
     const now = this.clock.now();
     const p = await this.dataSource.transaction(async (m) => {
-      const failed = await m.getRepository(Pickup).findOne({ where: { id } });
-      if (!failed || !PickupMachine.canAccess(failed, actor)) throw new NotFound('Pickup', id);
+      const failed = PickupAccess.assertVisible(
+        await m.getRepository(Pickup).findOne({ where: { id } }),
+        actor,
+        id,
+      );
       if (version !== undefined && version !== failed.version) {
         throw new ConflictException(`Pickup ${id} is at version ${failed.version}, not ${version}`);
       }

@@ -1,8 +1,11 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { DeliverWebhook, NotifyOwner, PublishWebhookEvent } from '../core/jobs/job-catalogue.js';
 import type { JobContext } from '../core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { RetentionService } from '../core/retention/retention.service.js';
 import { NotificationChannelProvider } from './channels.js';
 import {
   NotificationPreferencesController,
@@ -10,6 +13,7 @@ import {
 } from './notification-preferences.js';
 import { OwnerNotification } from './owner-notification.entity.js';
 import { OwnerNotifier } from './owner-notifier.service.js';
+import { notificationPruneTasks } from './retention.js';
 import { InboundWebhookHandlers } from './webhooks/inbound-handlers.registry.js';
 import { InboundWebhooksService } from './webhooks/inbound.service.js';
 import { InboundWebhookVerifiers } from './webhooks/inbound-verifiers.js';
@@ -60,6 +64,8 @@ export class NotificationsModule implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly notifier: OwnerNotifier,
     private readonly webhooks: WebhooksService,
+    private readonly retention: RetentionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -70,5 +76,6 @@ export class NotificationsModule implements OnModuleInit {
     this.jobs.register(DeliverWebhook, (payload, ctx) =>
       this.webhooks.deliver(payload.deliveryId, ctx),
     );
+    for (const task of notificationPruneTasks(this.config.retention)) this.retention.register(task);
   }
 }

@@ -26,6 +26,8 @@ interface InventoryRow {
   erasure_status: string;
   state: string;
   listing_id: string | null;
+  model_brand: string | null;
+  model_name: string | null;
 }
 
 function inventoryView(r: InventoryRow) {
@@ -34,6 +36,8 @@ function inventoryView(r: InventoryRow) {
     traceCode: r.trace_code,
     categoryId: r.category_id,
     productModelId: r.product_model_id,
+    // What the merchant calls it: the model, beside the trace code on the label.
+    model: r.model_brand && r.model_name ? { brand: r.model_brand, name: r.model_name } : null,
     grade: r.grade,
     erasureStatus: r.erasure_status,
     itemState: r.state,
@@ -48,8 +52,10 @@ function inventoryView(r: InventoryRow) {
 const ROW_SQL = `SELECT r.item_id, r.merchant_id, r.pooled_at, r.allocated_at, r.allocation,
     i.trace_code, i.category_id, i.product_model_id, i.grade, i.erasure_status, i.state,
     (SELECT l.id FROM listings l WHERE l.item_id = r.item_id
-       AND l.state IN ('DRAFT', 'PUBLISHED', 'RESERVED') LIMIT 1) AS listing_id
-  FROM resale_inventory r JOIN items i ON i.id = r.item_id`;
+       AND l.state IN ('DRAFT', 'PUBLISHED', 'RESERVED') LIMIT 1) AS listing_id,
+    pm.brand AS model_brand, pm.model AS model_name
+  FROM resale_inventory r JOIN items i ON i.id = r.item_id
+  LEFT JOIN product_models pm ON pm.id = i.product_model_id`;
 
 /**
  * Merchant inventory: items made available for sale wait in a pool; an admin allocates them to

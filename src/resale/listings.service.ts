@@ -4,7 +4,7 @@ import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { seesEverything, type Actor } from '../core/actor.js';
+import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -21,7 +21,7 @@ import {
   Listing,
   type ListingState,
 } from './resale.entities.js';
-import { ListingMachine } from './resale.machines.js';
+import { ListingAccess, ListingMachine } from './resale.machines.js';
 import { PhotosService } from '../photos/photos.service.js';
 
 export function listingView(l: Listing) {
@@ -84,8 +84,7 @@ export class ListingsService {
 
   async get(actor: Actor, id: string): Promise<Listing> {
     const l = await this.dataSource.getRepository(Listing).findOne({ where: { id } });
-    if (!l || !ListingMachine.canAccess(l, actor)) throw new NotFound('Listing', id);
-    return l;
+    return ListingAccess.assertVisible(l, actor, id);
   }
 
   async list(actor: Actor, q: ListingQuery) {
@@ -97,10 +96,7 @@ export class ListingsService {
       .orderBy('l.created_at', 'DESC')
       .addOrderBy('l.id', 'DESC')
       .limit(limit + 1);
-    if (!seesEverything(actor)) {
-      qb.andWhere('l.merchant_id = :m', { m: actor.organisationId ?? '' });
-      if (!actor.organisationId) return { items: [], nextCursor: null };
-    }
+    ListingAccess.restrict(qb, actor, 'l');
     if (q.state) qb.andWhere('l.state = :state', { state: q.state });
     if (cursor) {
       qb.andWhere('(l.created_at, l.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
@@ -278,7 +274,7 @@ export class ListingsService {
   /** For the photos module: may this actor see the listing (its photos are public anyway)? */
   async canSee(actor: Actor, id: string): Promise<boolean> {
     const l = await this.dataSource.getRepository(Listing).findOneBy({ id });
-    return l !== null && ListingMachine.canAccess(l, actor);
+    return l !== null && ListingAccess.canSee(l, actor);
   }
 
   /** The listing's photos, in the order shown on the market. */

@@ -222,7 +222,7 @@ export class SaleOrdersController {
   @Get(':id')
   @Roles('customer', 'merchant', 'admin', 'support')
   async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.orders.view(actor, await this.orders.get(actor, id));
+    return this.orders.present(actor, await this.orders.get(actor, id));
   }
 
   /** A payment intent at the provider; the provider confirms by its signed webhook. */

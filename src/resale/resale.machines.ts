@@ -1,4 +1,4 @@
-import { seesEverything, type Actor } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { Item } from '../core/items/item.entity.js';
 import {
   days,
@@ -19,8 +19,19 @@ export const LISTING_STATES: readonly ListingState[] = [
   'WITHDRAWN',
 ];
 
-const ownMerchant = (merchantId: string, actor: Actor) =>
-  actor.role === 'merchant' && actor.organisationId !== null && actor.organisationId === merchantId;
+/** A listing is its merchant's. */
+export const ListingAccess = defineAccessPolicy<Listing>({
+  name: 'Listing',
+  entity: Listing,
+  rules: { merchant: [{ merchantId: 'organisationId' }] },
+});
+
+/** A sale order is its buyer's and its merchant's. */
+export const SaleOrderAccess = defineAccessPolicy<SaleOrder>({
+  name: 'Sale order',
+  entity: SaleOrder,
+  rules: { customer: [{ buyerId: 'userId' }], merchant: [{ merchantId: 'organisationId' }] },
+});
 
 /**
  * Publishing re-checks who holds the item (issue 18): a draft outlives the allocation it was
@@ -88,7 +99,7 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
       roles: ['merchant', 'admin', 'system'],
     },
   ],
-  canAccess: (l, actor) => seesEverything(actor) || ownMerchant(l.merchantId, actor),
+  canAccess: ListingAccess.canSee,
   itemIds: (l) => [l.itemId],
 });
 
@@ -225,9 +236,6 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
       roles: ['system', 'admin'],
     },
   ],
-  canAccess: (o, actor) =>
-    seesEverything(actor) ||
-    (actor.role === 'customer' && actor.userId === o.buyerId) ||
-    ownMerchant(o.merchantId, actor),
+  canAccess: SaleOrderAccess.canSee,
   itemIds: (o) => [o.itemId],
 });

@@ -63,7 +63,7 @@ import {
   SaleOrder,
   type SaleOrderState,
 } from './resale.entities.js';
-import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
+import { ListingMachine, SaleOrderAccess, SaleOrderMachine } from './resale.machines.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
 const SEVERITY_RANK: Record<string, number> = { none: 0, cosmetic: 1, functional: 2, critical: 3 };
@@ -123,6 +123,12 @@ function toAddress(a: AddressDto): ShipmentAddress {
   };
 }
 
+/** The item a sale order sold, as a merchant names it. */
+export interface SoldItem {
+  traceCode: string;
+  model: { brand: string; name: string } | null;
+}
+
 /**
  * Sale orders: checkout reserves the listing (one buyer wins, the other gets 409) for a limited
  * time (a delayed job expires it); the payment provider's signed webhook marks it paid (the item
@@ -148,12 +154,14 @@ export class SaleOrdersService {
     private readonly outbox: OutboxService,
   ) {}
 
-  view(actor: Actor, o: SaleOrder) {
+  view(actor: Actor, o: SaleOrder, item?: SoldItem) {
     const isBuyer = actor.role === 'customer';
     return withActions(SaleOrderMachine, o, actor, {
       id: o.id,
       listingId: o.listingId,
       itemId: o.itemId,
+      // Read views (the list and GET) name the item: its trace code and model.
+      ...(item ? { item } : {}),
       merchantId: o.merchantId,
       // The buyer's identity stays between the buyer, the merchant and platform staff.
       buyerId: o.buyerId,
@@ -225,8 +233,7 @@ export class SaleOrdersService {
 
   async get(actor: Actor, id: string): Promise<SaleOrder> {
     const o = await this.dataSource.getRepository(SaleOrder).findOne({ where: { id } });
-    if (!o || !SaleOrderMachine.canAccess(o, actor)) throw new NotFound('Sale order', id);
-    return o;
+    return SaleOrderAccess.assertVisible(o, actor, id);
   }
 
   async list(actor: Actor, q: SaleOrderQuery) {
@@ -238,16 +245,41 @@ export class SaleOrdersService {
       .orderBy('o.created_at', 'DESC')
       .addOrderBy('o.id', 'DESC')
       .limit(limit + 1);
-    if (actor.role === 'customer') qb.andWhere('o.buyer_id = :u', { u: actor.userId });
-    else if (!seesEverything(actor)) {
-      if (!actor.organisationId) return { items: [], nextCursor: null };
-      qb.andWhere('o.merchant_id = :m', { m: actor.organisationId });
-    }
+    SaleOrderAccess.restrict(qb, actor, 'o');
     if (q.state) qb.andWhere('o.state = :state', { state: q.state });
     if (cursor) {
       qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
     }
-    return toPage(await qb.getMany(), limit, (o) => this.view(actor, o));
+    const orders = await qb.getMany();
+    const items = await this.soldItems(orders.slice(0, limit).map((o) => o.itemId));
+    return toPage(orders, limit, (o) => this.view(actor, o, items.get(o.itemId)));
+  }
+
+  /** The order as read: with the item it sold named. */
+  async present(actor: Actor, o: SaleOrder) {
+    return this.view(actor, o, (await this.soldItems([o.itemId])).get(o.itemId));
+  }
+
+  /** Trace code and model of each item, for orders that name what they sold. */
+  private async soldItems(itemIds: string[]): Promise<Map<string, SoldItem>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.dataSource.query<
+      Array<{ id: string; trace_code: string; brand: string | null; model: string | null }>
+    >(
+      `SELECT i.id, i.trace_code, pm.brand, pm.model
+         FROM items i LEFT JOIN product_models pm ON pm.id = i.product_model_id
+        WHERE i.id = ANY($1::uuid[])`,
+      [itemIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          traceCode: r.trace_code,
+          model: r.brand && r.model ? { brand: r.brand, name: r.model } : null,
+        },
+      ]),
+    );
   }
 
   /** Reserves the listing for this buyer until the reservation runs out. */
@@ -658,10 +690,13 @@ export class SaleOrdersService {
     action: string,
     version?: number,
   ): Promise<SaleOrder> {
-    const order = await m
-      .getRepository(SaleOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!order || !SaleOrderMachine.canAccess(order, actor)) throw new NotFound('Sale order', id);
+    const order = SaleOrderAccess.assertVisible(
+      await m
+        .getRepository(SaleOrder)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }),
+      actor,
+      id,
+    );
     const byRole = SaleOrderMachine.transitions.filter(
       (t) => t.action === action && t.roles.includes(actor.role),
     );

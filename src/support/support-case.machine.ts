@@ -1,6 +1,13 @@
-import { seesEverything, type Actor } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine } from '../core/state-machine/machine.js';
 import { SupportCase } from './support-case.entity.js';
+
+/** A case is its customer's; support staff and admins see every case. */
+export const SupportCaseAccess = defineAccessPolicy<SupportCase>({
+  name: 'Support case',
+  entity: SupportCase,
+  rules: { any: [{ customerId: 'userId' }] },
+});
 
 export const SUPPORT_CASE_STATES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
 export type SupportCaseState = (typeof SUPPORT_CASE_STATES)[number];
@@ -33,7 +40,6 @@ export const SupportCaseMachine = defineMachine<SupportCaseState, SupportCase>({
     { action: 'reopen', from: ['RESOLVED'], to: 'IN_PROGRESS', roles: [...staff, 'customer'] },
     { action: 'close', from: ['RESOLVED'], to: 'CLOSED', roles: [...staff, 'customer'] },
   ],
-  canAccess: (c: SupportCase, actor: Actor) =>
-    seesEverything(actor) || (actor.userId !== null && c.customerId === actor.userId),
+  canAccess: SupportCaseAccess.canSee,
   itemIds: (c: SupportCase) => c.itemIds,
 });

@@ -13,7 +13,7 @@ import { TransitionService } from '../core/state-machine/transition.service.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { type CaseKind, isBreached, slaDueAt } from './sla.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
-import { SupportCaseMachine } from './support-case.machine.js';
+import { SupportCaseAccess, SupportCaseMachine } from './support-case.machine.js';
 import type {
   AddNoteDto,
   AssignCaseDto,
@@ -75,8 +75,7 @@ export class SupportCasesService {
 
   async get(actor: Actor, id: string): Promise<SupportCase> {
     const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
-    if (!c || !SupportCaseMachine.canAccess(c, actor)) throw new NotFound('Support case', id);
-    return c;
+    return SupportCaseAccess.assertVisible(c, actor, id);
   }
 
   /** Staff see everything; the customer sees their case without internal notes or staff ids. */
@@ -168,8 +167,9 @@ export class SupportCasesService {
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
-    if (!seesEverything(actor)) qb.andWhere('c.customer_id = :me', { me: actor.userId });
-    else if (q.customerId) qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
+    SupportCaseAccess.restrict(qb, actor, 'c');
+    if (seesEverything(actor) && q.customerId)
+      qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
     if (q.state) qb.andWhere('c.state = :state', { state: q.state });
     if (q.kind) qb.andWhere('c.kind = :kind', { kind: q.kind });
     if (q.assigneeId) qb.andWhere('c.assignee_id = :aid', { aid: q.assigneeId });

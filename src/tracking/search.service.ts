@@ -3,7 +3,6 @@ import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { DataSource } from 'typeorm';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
-import { SchemaProbe } from './schema-probe.js';
 
 export type MatchKey =
   | 'orderNumber'
@@ -14,7 +13,26 @@ export type MatchKey =
   | 'serialNumber'
   | 'imei'
   | 'vin'
-  | 'email';
+  | 'email'
+  // What callers say when they do not have the whole value (issue 22): found through trigram
+  // indexes, and ranked after the exact keys.
+  | 'phoneEnding'
+  | 'name'
+  | 'traceCodeStart'
+  | 'imeiStart';
+
+/** The keys that name exactly one thing; a hit by any of them comes before partial ones. */
+const EXACT: ReadonlySet<MatchKey> = new Set([
+  'orderNumber',
+  'orderId',
+  'itemId',
+  'phone',
+  'traceCode',
+  'serialNumber',
+  'imei',
+  'vin',
+  'email',
+]);
 
 interface ItemHit {
   id: string;
@@ -33,9 +51,8 @@ interface ItemHit {
   created_at: Date;
 }
 
-/** Trade-in orders belong to acquisition; tracking finds them by whichever name they have. */
-const ORDER_TABLES = ['trade_in_orders', 'trade_ins', 'tradein_orders'] as const;
-const ORDER_NUMBER_COLUMNS = ['order_number', 'order_no', 'number', 'reference', 'code'] as const;
+/** LIKE's own characters in a user's text are meant literally. */
+const likeText = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_HITS = 50;
 
@@ -46,13 +63,14 @@ const ITEM_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id,
 
 /**
  * One search box for customer service: the query is tried as every key it could be (order
- * number, phone, trace code, serial, IMEI, VIN, e-mail, id), each an exact, indexed lookup.
+ * number, phone, trace code, serial, IMEI, VIN, e-mail, id), each an exact, indexed lookup, and
+ * as what callers actually say — the last four digits of a phone, a name, the start of a trace
+ * code or IMEI — through trigram indexes (pg_trgm). Exact hits come first.
  */
 @Injectable()
 export class SearchService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly schema: SchemaProbe,
     private readonly vehicles: VehicleFactsService,
   ) {}
 
@@ -90,6 +108,14 @@ export class SearchService {
       run('serialNumber', 'upper(i.serial_number) = upper($1)', [q]);
       if (/^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$/.test(q)) run('vin', 'upper(i.vin) = upper($1)', [q]);
     }
+    if (/^\d{4}$/.test(q)) run('phoneEnding', ownedBy(`phone LIKE '%' || $1`), [q]);
+    // A name: letters (any script), spaces, dots and hyphens; at least two characters.
+    if (/^[\p{L}][\p{L}\p{M} .·'-]*$/u.test(q) && !q.includes('@') && [...q].length >= 2)
+      run('name', ownedBy(`name ILIKE '%' || $1 || '%'`), [likeText(q)]);
+    const codeStart = q.toUpperCase().replace(/[\s-]/g, '');
+    if (!traceCode && /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{3,9}$/.test(codeStart))
+      run('traceCodeStart', `i.trace_code LIKE $1 || '%'`, [codeStart]);
+    if (/^\d{4,13}$/.test(digits)) run('imeiStart', `i.imei LIKE $1 || '%'`, [digits]);
     if (UUID.test(q)) {
       run('itemId', 'i.id = $1', [q]);
       run('orderId', `i.id IN (SELECT item_id FROM item_events WHERE entity_id = $1)`, [q]);
@@ -97,8 +123,13 @@ export class SearchService {
     lookups.push(this.byOrderNumber(q).then((rows) => add('orderNumber', rows)));
     await Promise.all(lookups);
 
+    const exact = (h: { matchedBy: Set<MatchKey> }) => [...h.matchedBy].some((k) => EXACT.has(k));
     const items = [...hits.values()]
-      .sort((a, b) => b.item.created_at.getTime() - a.item.created_at.getTime())
+      .sort(
+        (a, b) =>
+          Number(exact(b)) - Number(exact(a)) ||
+          b.item.created_at.getTime() - a.item.created_at.getTime(),
+      )
       .slice(0, MAX_HITS);
     // A car's mileage flag with its evidence, next to the item support is looking at.
     const cars = await this.vehicles.flagsForItems(items.map((h) => h.item.id));
@@ -167,22 +198,20 @@ export class SearchService {
     return out;
   }
 
-  /** Items of the trade-in order with this number, through the events that name the order. */
+  /**
+   * Items of the order with this number: an order's number is the start of its id, as the
+   * console prints it (eight characters) — a whole id is found by `orderId` above.
+   */
   private async byOrderNumber(q: string): Promise<ItemHit[]> {
-    if (q.length < 3 || q.length > 64) return [];
-    const found = await this.schema.firstTable(ORDER_TABLES);
-    const column = found && ORDER_NUMBER_COLUMNS.find((c) => found.columns.has(c));
-    if (!found || !column) return [];
-    // Identifiers come from the fixed lists above, never from the query. A number column
-    // that cannot hold this query simply finds nothing.
-    return this.dataSource
-      .query<ItemHit[]>(
-        `${ITEM_SELECT} WHERE i.id IN (
-           SELECT e.item_id FROM item_events e WHERE e.entity_id IN (
-             SELECT o.id FROM ${found.table} o WHERE o.${column} IN ($1, $2)))
-         LIMIT ${MAX_HITS}`,
-        [q, q.toUpperCase()],
-      )
-      .catch(() => []);
+    const prefix = q.toLowerCase();
+    if (!/^[0-9a-f]{6,8}$/.test(prefix)) return [];
+    return this.dataSource.query<ItemHit[]>(
+      `${ITEM_SELECT} WHERE i.id IN (
+         SELECT e.item_id FROM item_events e WHERE e.entity_id IN (
+           SELECT o.id FROM trade_in_orders o WHERE o.id::text LIKE $1 || '%'
+           UNION ALL SELECT o.id FROM sale_orders o WHERE o.id::text LIKE $1 || '%'))
+       LIMIT ${MAX_HITS}`,
+      [prefix],
+    );
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
@@ -12,12 +15,15 @@ import {
   exactly,
   startConsoleRig,
 } from '../support/browser.js';
+import { writeQrVideo } from '../support/fake-camera.js';
 import { eventually, type TestUser } from '../support/test-app.js';
 
 // The Done-when path in the console's default language, Chinese.
 const LANG = 'zh-CN';
 const say = catalogue(LANG);
 const zh = { lang: LANG } as const;
+/** The courier's phone camera: a video of the item's label, written once its code is known. */
+const CAMERA = join(mkdtempSync(join(tmpdir(), 'reloop-camera-')), 'label.y4m');
 
 jest.setTimeout(120_000);
 
@@ -60,10 +66,13 @@ describe('console: an item from the door to its buyer (browser)', () => {
 
   beforeAll(async () => {
     // Deterministic wipes, so the erasure certificate is in before the merchant claims the item.
-    rig = await startConsoleRig({
-      ERASURE_SIM_FAILURE_RATE: '0',
-      ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
-    });
+    rig = await startConsoleRig(
+      {
+        ERASURE_SIM_FAILURE_RATE: '0',
+        ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
+      },
+      { camera: CAMERA },
+    );
     const { t } = rig;
     const ctx: SeedContext = {
       app: t.app,
@@ -149,16 +158,18 @@ describe('console: an item from the door to its buyer (browser)', () => {
   }, 180_000);
   afterAll(() => rig?.close());
 
-  it('a courier starts, collects (scanning the trace code) and delivers the pickup', async () => {
+  it('a courier starts, collects (scanning the label with the camera) and delivers the pickup', async () => {
+    // The phone's camera sees the item's QR label (as printed: the passport address).
+    writeQrVideo(CAMERA, `${rig.base}/t/${traceCode}`);
     const page = await rig.login(courier, { phone: true, ...zh });
     await page.getByLabel(say('common.day')).fill(pickupDate);
     const card = page.locator('li.pickup', { hasText: traceCode });
     await card.getByRole('button', { name: say('courier.start') }).click();
     await card.getByRole('button', { name: say('courier.collect'), exact: true }).click();
-    const scan = card.getByLabel(say('courier.scan'));
-    await scan.fill(traceCode.toLowerCase());
-    await scan.press('Enter');
+    await card.getByRole('button', { name: say('scan.useCamera') }).click();
+    await card.getByLabel(say('scan.viewfinder')).waitFor();
     await card.getByText(`✔ ${traceCode}`).waitFor();
+    await card.getByRole('button', { name: say('scan.close') }).click();
     await rig.screenshot(page, 'courier-collect');
     await card
       .getByRole('button', { name: say('courier.confirmCollection', { n: 1, total: 1 }) })

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp, type TestUser } from '../support/test-app.
 
 /**
  * Lists once cut off at their 500 oldest rows (users, organisations) or ignored the cursor
- * (flagged cars, carrier accounts). Each is read here page by page past 500 rows: every row
+ * (flagged cars, carrier accounts) or stopped at 200 (settlement statements). Each is read here page by page past 500 rows: every row
  * comes exactly once, newest first, and the last page says there is nothing more.
  * Rows are loaded in bulk with SQL (the fixture); every read goes through HTTP.
  */
@@ -43,6 +43,16 @@ describe('every list pages through more than 500 rows', () => {
        FROM generate_series(1, $1) n`,
       [ROWS],
     );
+    // One merchant's statements over 520 consecutive days (one per start day).
+    await t.dataSource.query(
+      `INSERT INTO settlement_statements (merchant_id, period_from, period_to, currency, orders,
+              sales_minor, returns_minor, commission_minor, payable_minor, rule, state, created_at)
+       SELECT o.id, date '2024-01-01' + n, date '2024-01-01' + n, 'CNY', n, 0, 0, 0, 0,
+              '{"percentBp":0,"fixedMinor":0}', 'issued', now() - (n / 7) * interval '1 second'
+       FROM generate_series(1, $1) n,
+            (SELECT id FROM organisations WHERE name = 'Merchant 1') o`,
+      [ROWS],
+    );
   });
   afterAll(() => t?.close());
 
@@ -68,6 +78,7 @@ describe('every list pages through more than 500 rows', () => {
     ['/api/v1/users', { role: 'courier' }, 'name', 'Courier '],
     ['/api/v1/vehicles/flagged', {}, 'vin', 'LBULK'],
     ['/api/v1/carrier-accounts', {}, 'name', 'Account '],
+    ['/api/v1/settlements', {}, 'orders', ''],
   ])('%s', async (path, query, field, prefix) => {
     const { seen, pages } = await readAll(path, query);
     const bulk = seen.filter((r) => String(r[field]).startsWith(prefix));

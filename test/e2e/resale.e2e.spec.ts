@@ -230,6 +230,14 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     });
     const mine = await t.http.get('/api/v1/inventory').set(merchantA.auth).expect(200);
     expect(mine.body.items.map((i: { itemId: string }) => i.itemId)).toContain(item.id);
+    // The merchant's inventory names the item: trace code and model.
+    const [pm] = await t.dataSource.query<Array<{ brand: string; model: string }>>(
+      'SELECT brand, model FROM product_models WHERE id = $1',
+      [model.id],
+    );
+    expect(
+      (mine.body.items as Array<{ itemId: string }>).find((i) => i.itemId === item.id),
+    ).toMatchObject({ traceCode: item.traceCode, model: { brand: pm.brand, name: pm.model } });
     await t.http.get(`/api/v1/inventory/${item.id}`).set(merchantB.auth).expect(404);
     // Another merchant cannot list it.
     await t.http.post('/api/v1/listings').set(merchantB.auth).send({ itemId: item.id }).expect(404);
@@ -337,6 +345,13 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     expect([first.body.duplicate, second.body.duplicate]).toEqual([false, true]);
     const paid = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
     expect(paid.body.state).toBe('PAID');
+    // Orders name what they sold, in the merchant's list and when read one by one.
+    expect(paid.body.item).toEqual({ traceCode: item.traceCode, model: expect.any(Object) });
+    const toShip = await t.http.get('/api/v1/sale-orders?state=PAID').set(merchantA.auth);
+    expect(
+      (toShip.body.items as Array<{ id: string; item: unknown }>).find((o) => o.id === orderId)
+        ?.item,
+    ).toEqual(paid.body.item);
     expect((await itemRow(item.id)).state).toBe('SOLD');
     const soldListing = await t.http.get(`/api/v1/listings/${l.id}`).set(merchantA.auth);
     expect(soldListing.body.state).toBe('SOLD');

@@ -460,6 +460,47 @@ describe('tracking: timelines, passport, search', () => {
     await t.http.get('/api/v1/support/search').set(support.auth).expect(400);
   });
 
+  it('finds what callers actually say: a phone ending, a name, the start of a code or number', async () => {
+    const find = async (q: string) =>
+      (await t.http.get('/api/v1/support/search').query({ q }).set(support.auth).expect(200)).body
+        .items as Array<{ id: string; matchedBy: string[] }>;
+    // The order behind the item's events, and the owner's name as a caller gives it.
+    await t.dataSource.query(
+      `INSERT INTO trade_in_orders (id, state, customer_id, channel, address)
+       VALUES ($1, 'COMPLETED', $2, 'online', '{}') ON CONFLICT DO NOTHING`,
+      [orderId, owner.id],
+    );
+    await t.dataSource.query(`UPDATE users SET name = '李雷 Li Lei' WHERE id = $1`, [owner.id]);
+    const cases: Array<[string, string]> = [
+      [OWNER_PHONE.slice(-4), 'phoneEnding'],
+      ['李雷', 'name'],
+      ['li le', 'name'],
+      [item.traceCode.slice(0, 5).toLowerCase(), 'traceCodeStart'],
+      [imei.slice(0, 8), 'imeiStart'],
+      [orderId.slice(0, 8), 'orderNumber'],
+      [orderId.slice(0, 8).toUpperCase(), 'orderNumber'],
+    ];
+    for (const [q, key] of cases) {
+      const hit = (await find(q)).find((h) => h.id === item.id);
+      expect({ q, matchedBy: hit?.matchedBy }).toEqual({ q, matchedBy: [key] });
+    }
+    // LIKE's own characters are meant literally; someone else's phone ending finds nothing here.
+    expect(await find('%%')).toEqual([]);
+    expect((await find('0000')).find((h) => h.id === item.id)).toBeUndefined();
+    // Everyone whose phone ends so: the caller says which is theirs.
+    const other = await t.user('customer', { phone: '+8613900008000' });
+    const theirs = await t.dataSource.transaction((m) =>
+      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        ownerId: other.id,
+        custodian: { kind: 'warehouse', id: null },
+        erasureStatus: 'not_required',
+        state: 'RECEIVED',
+      }),
+    );
+    const both = (await find('8000')).map((h) => h.id);
+    expect(both).toEqual(expect.arrayContaining([item.id, theirs.id]));
+  });
+
   it('detects a tampered history chain, publicly', async () => {
     const ok = await t.http.get(`/api/v1/trace/${item.traceCode}/verify`).expect(200);
     expect(ok.body).toMatchObject({ intact: true, events: EXPECTED_TYPES.length });

@@ -45,7 +45,13 @@ export interface ConsoleRig {
  * The whole platform listening on a real port, and headless Chromium with a fresh profile to
  * drive the console through it.
  */
-export async function startConsoleRig(env: Record<string, string> = {}): Promise<ConsoleRig> {
+export async function startConsoleRig(
+  env: Record<string, string> = {},
+  opts: {
+    /** A Y4M file Chromium plays as the camera (see fake-camera.ts); camera allowed. */
+    camera?: string;
+  } = {},
+): Promise<ConsoleRig> {
   ensureConsoleBuilt();
   const t = await createTestApp(env);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -64,8 +70,16 @@ export async function startConsoleRig(env: Record<string, string> = {}): Promise
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(opts.camera
+        ? [
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${opts.camera}`,
+          ]
+        : []),
     ],
   });
+  if (opts.camera) await browser.grantPermissions(['camera'], { origin: base });
   browser.setDefaultTimeout(15_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
 

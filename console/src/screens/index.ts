@@ -19,6 +19,8 @@ import {
   MerchantReturnsScreen,
   PaperworkScreen,
 } from './merchant/sales.js';
+import { ReconciliationScreen } from './money/reconciliation.js';
+import { SettlementsScreen } from './money/settlements.js';
 import { RecyclingLotsScreen } from './partner/recycling.js';
 import { RefurbishmentScreen, RefurbishmentsScreen } from './partner/refurbishments.js';
 import { defineScreens } from './registry.js';
@@ -195,6 +197,13 @@ defineScreens(
     nav: true,
     Component: PaperworkScreen,
   },
+  {
+    path: 'money/settlements',
+    title: 'settlements',
+    roles: ['merchant', 'admin'],
+    nav: true,
+    Component: SettlementsScreen,
+  },
   // courier
   {
     path: 'courier',
@@ -224,6 +233,13 @@ defineScreens(
     roles: [...support],
     nav: true,
     Component: StuckWorkScreen,
+  },
+  {
+    path: 'money/reconciliation',
+    title: 'reconciliation',
+    roles: [...support],
+    nav: true,
+    Component: ReconciliationScreen,
   },
   { path: 'support/cases/:id', title: 'case', roles: [...support], Component: SupportCaseScreen },
   { path: 'support/items/:id', title: 'item', roles: [...support], Component: SupportItemScreen },

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
-import { seesEverything } from '../actor.js';
+import { defineAccessPolicy } from '../access/access-policy.js';
 import {
   type CustodyDecision,
   days,
@@ -9,6 +9,15 @@ import {
   type TransitionDef,
 } from '../state-machine/machine.js';
 import { Item } from './item.entity.js';
+
+/** Its owner, and whoever holds it now (a person, or staff of the holding organisation). */
+export const ItemAccess = defineAccessPolicy<Item>({
+  name: 'Item',
+  entity: Item,
+  rules: {
+    any: [{ ownerId: 'userId' }, { custodianId: 'userId' }, { custodianId: 'organisationId' }],
+  },
+});
 
 export const ITEM_STATES = [
   'DECLARED', // described on a trade-in, still with its owner
@@ -160,11 +169,7 @@ export const ItemMachine = defineMachine<ItemState, Item>({
     t('hand-back', ['RETURNING_TO_OWNER'], 'RETURNED_TO_OWNER', ['courier', 'warehouse']),
     t('cancel', ['DECLARED'], 'CANCELLED', ['customer']),
   ],
-  canAccess: (item: Item, actor: Actor) =>
-    seesEverything(actor) ||
-    (actor.userId !== null &&
-      (item.ownerId === actor.userId || item.custodianId === actor.userId)) ||
-    (actor.organisationId !== null && item.custodianId === actor.organisationId),
+  canAccess: ItemAccess.canSee,
   itemIds: (item: Item) => [item.id],
   custody: ({ entity, manager, to }) => itemCustodyGuard(manager, entity, to),
 });

@@ -6,7 +6,7 @@ import { HistoryService, type ChainReport } from '../history/history.service.js'
 import { TransitionService } from '../state-machine/transition.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { Item, type CustodianKind, type ErasureStatus } from './item.entity.js';
-import { ItemMachine, itemCustodyGuard, type ItemState } from './item.machine.js';
+import { ItemAccess, ItemMachine, itemCustodyGuard, type ItemState } from './item.machine.js';
 import type { OwnerRef, OwnershipPeriod } from './ownership.js';
 import { newTraceCode, normaliseTraceCode } from './trace-code.js';
 
@@ -233,8 +233,7 @@ export class ItemsService {
 
   async get(actor: Actor, id: string): Promise<Item> {
     const item = await this.dataSource.getRepository(Item).findOne({ where: { id } });
-    if (!item || !ItemMachine.canAccess(item, actor)) throw new NotFound('Item', id);
-    return item;
+    return ItemAccess.assertVisible(item, actor, id);
   }
 
   /** Public lookup by trace code (a mistyped code is simply not found). */

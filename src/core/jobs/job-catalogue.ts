@@ -337,6 +337,17 @@ export const SweepStuckWork = defineJob<{ trigger: 'scheduled' | 'admin' | 'test
   'workflow',
 );
 
+/**
+ * Retention (repeating, daily): deletes finished rows past their keeping period — completed and
+ * failed outbox rows, expired idempotency keys, delivered webhooks, finished owner notifications,
+ * jobs BullMQ keeps as failed. Never the item history or the ledger.
+ */
+export const PruneRetention = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'prune-retention',
+  'workflow',
+  { attempts: 3 },
+);
+
 /** A support case's SLA falls due: tracking records the breach if it is still unresolved. */
 export const SupportCaseSlaDue = defineJob<{ caseId: string }>('support-case-sla-due', 'workflow');
 
@@ -411,6 +422,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   DisposeItem,
   OpenSupportCase,
   SweepStuckWork,
+  PruneRetention,
   SupportCaseSlaDue,
   PublishWebhookEvent,
   DeliverWebhook,

@@ -31,8 +31,8 @@ export interface ReconcileReport {
 
 /**
  * Finds work that should be in flight but has no job in Redis (Redis can lose acknowledged
- * writes, or be emptied) and re-publishes it under the same id. Also expires old idempotency
- * keys. One instance at a time, by advisory lock.
+ * writes, or be emptied) and re-publishes it under the same id. One instance at a time, by
+ * advisory lock. (Expired idempotency keys are deleted by the retention pruning.)
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -109,9 +109,6 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
           report.republished += lost.length;
           for (const r of lost) this.metrics.republished.inc({ queue: r.queue });
         }
-        await runner.query(
-          `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,
-        );
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [RECONCILE_LOCK_ID]);
       }

@@ -13,6 +13,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { CurrentActor, Roles } from '../../auth/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
+import { PageQuery } from '../../core/http/pagination.js';
 import { SettlementService } from './settlement.service.js';
 
 export class CommissionRuleDto {
@@ -54,7 +55,7 @@ export class IssueStatementDto {
   currency?: string;
 }
 
-export class StatementQuery {
+export class StatementQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() merchantId?: string;
 }
 

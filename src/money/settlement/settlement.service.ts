@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { seesEverything, type Actor } from '../../core/actor.js';
 import { NotFound } from '../../core/errors.js';
+import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { account } from '../ledger/accounts.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { TransfersService } from '../transfers/transfers.service.js';
@@ -245,19 +246,24 @@ export class SettlementService {
     return statementView(row);
   }
 
-  async list(actor: Actor, q: { merchantId?: string }) {
+  /** Newest statement first, paged like every list (no silent truncation). */
+  async list(actor: Actor, q: { merchantId?: string; limit?: number; cursor?: string }) {
     const merchantId = seesEverything(actor) ? (q.merchantId ?? null) : actor.organisationId;
     if (!seesEverything(actor) && actor.role !== 'merchant') return { items: [], nextCursor: null };
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
     const rows = await this.dataSource.query<StatementRow[]>(
       `SELECT id, merchant_id, to_char(period_from, 'YYYY-MM-DD') AS period_from,
               to_char(period_to, 'YYYY-MM-DD') AS period_to, currency, orders, sales_minor,
               returns_minor, commission_minor, payable_minor, rule, state, transfer_id, paid_at,
               created_at
-         FROM settlement_statements WHERE ($1::uuid IS NULL OR merchant_id = $1)
-        ORDER BY period_from DESC, id DESC LIMIT 200`,
-      [merchantId],
+         FROM settlement_statements
+        WHERE ($1::uuid IS NULL OR merchant_id = $1)
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [merchantId, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
     );
-    return { items: rows.map(statementView), nextCursor: null };
+    return toPage(rows, limit, statementView, (r) => r.created_at);
   }
 
   /** The statement as CSV (one header row, one row of figures; amounts in minor units). */

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { useMe } from '../../auth.js';
@@ -124,6 +124,17 @@ export function SupportSearchScreen() {
               header: t('support.col.matchedBy'),
               cell: (h) => h.matchedBy.map(matchLabel).join(t('list.separator')),
             },
+            {
+              header: '',
+              cell: (h) => (
+                <Link
+                  to={`/console/support/items/${h.id}?openCase=1`}
+                  state={{ customerId: h.owner?.id ?? null }}
+                >
+                  {t('support.openCase')}
+                </Link>
+              ),
+            },
           ]}
         />
       )}
@@ -157,6 +168,10 @@ const MATCHES = [
   'imei',
   'vin',
   'email',
+  'phoneEnding',
+  'name',
+  'traceCodeStart',
+  'imeiStart',
 ] as const;
 
 /** `Inspection.complete` as words: 质检：完成 / Inspection: complete. */
@@ -210,6 +225,9 @@ export function SupportItemScreen() {
     (signal) => api.get<Page<SupportCase>>('/support/cases', { itemId: id }, signal),
     [id],
   );
+  const [params, setParams] = useSearchParams();
+  const opening = params.get('openCase') === '1';
+  const customerId = (useLocation().state as { customerId?: string | null } | null)?.customerId;
   return (
     <section>
       <p>
@@ -235,11 +253,94 @@ export function SupportItemScreen() {
         </div>
         <div>
           <h2>{t('screens.cases')}</h2>
+          {opening ? (
+            <OpenCaseForm
+              itemId={id}
+              customerId={customerId ?? null}
+              cancel={() => setParams({})}
+            />
+          ) : (
+            <p>
+              <button type="button" onClick={() => setParams({ openCase: '1' })}>
+                {t('support.openCase')}
+              </button>
+            </p>
+          )}
           <ErrorNotice error={cases.error} onRetry={cases.reload} />
           <CaseList cases={cases.data?.items ?? []} />
         </div>
       </div>
     </section>
+  );
+}
+
+/** The kinds a person opens by hand (the others are opened by the platform itself). */
+const OPENED_BY_HAND = [
+  'general',
+  'price-dispute',
+  'late-pickup',
+  'buyer-return-dispute',
+  'fraud-review',
+  'payment-failure',
+] as const;
+
+const caseKindLabel = (kind: string) => i18n.t(`support.kinds.${kind}`, { defaultValue: kind });
+
+/** Support opens a case about the item from its search result or timeline, for its owner. */
+function OpenCaseForm({
+  itemId,
+  customerId,
+  cancel,
+}: {
+  itemId: string;
+  customerId: string | null;
+  cancel(): void;
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const form = useForm({ kind: 'general', summary: '' });
+  return (
+    <form
+      className="card"
+      aria-label={t('support.openCase')}
+      noValidate
+      onSubmit={form.submit(
+        (v, key) =>
+          api.create<SupportCase>(
+            '/support/cases',
+            {
+              kind: v.kind,
+              summary: v.summary.trim(),
+              itemIds: [itemId],
+              ...(customerId ? { customerId } : {}),
+            },
+            key,
+          ),
+        (created) => void navigate(`/console/support/cases/${created.id}`),
+      )}
+    >
+      <Field
+        form={form}
+        name="kind"
+        label={t('support.col.kind')}
+        options={OPENED_BY_HAND.map((k) => ({ value: k, label: caseKindLabel(k) }))}
+      />
+      <Field
+        form={form}
+        name="summary"
+        label={t('support.summary')}
+        hint={t('support.summaryHint')}
+        multiline
+        required
+        autoFocus
+      />
+      <FormFooter
+        form={form}
+        label={t('support.openCase')}
+        busyLabel={t('common.saving')}
+        extra={<CancelButton onClick={cancel} />}
+      />
+    </form>
   );
 }
 
@@ -272,7 +373,7 @@ function CaseList({ cases }: { cases: SupportCase[] }) {
           header: t('screens.case'),
           cell: (c) => <Link to={`/console/support/cases/${c.id}`}>{c.summary}</Link>,
         },
-        { header: t('support.col.kind'), cell: (c) => c.kind },
+        { header: t('support.col.kind'), cell: (c) => caseKindLabel(c.kind) },
         { header: t('common.state'), cell: (c) => <StateBadge state={c.state} /> },
         { header: t('support.col.sla'), cell: (c) => <SlaState c={c} /> },
       ]}

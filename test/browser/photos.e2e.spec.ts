@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
@@ -32,6 +33,14 @@ const LANG = 'zh-CN';
 const say = catalogue(LANG);
 
 jest.setTimeout(240_000);
+
+/** axe's serious and critical findings on the page as it is now (rule and where). */
+async function axeSerious(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** Every <img> in the locator's scope has loaded a real picture. */
 async function allImagesLoaded(page: Page, selector: string): Promise<number> {
@@ -155,6 +164,7 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     const computed = form.getByLabel(say('inspections.computed'));
     await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
     await rig.screenshot(page, 'warehouse-inspection-photos-phone');
+    expect(await axeSerious(page)).toEqual([]);
     await form
       .getByRole('button', { name: say('inspections.submitAs', { grade: say('grades.premium') }) })
       .click();
@@ -169,6 +179,7 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     await shown.locator('img').nth(3).waitFor();
     expect(await allImagesLoaded(page, 'section[aria-label] .photo-strip img')).toBe(4);
     await rig.screenshot(page, 'warehouse-inspection-graded-photos');
+    expect(await axeSerious(page)).toEqual([]);
     const rows = await rig.t.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM photo_attachments
         WHERE subject_kind = 'inspection' AND subject_id = $1`,
@@ -217,6 +228,7 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     await photos.locator('.photo-strip figure').nth(1).waitFor();
     await photos.getByText(say('photos.count', { count: 2 })).waitFor();
     await rig.screenshot(page, 'merchant-listing-photos');
+    expect(await axeSerious(page)).toEqual([]);
     await page.close();
 
     // Anyone, signed out: the market's card and the listing page show the pictures.
@@ -227,10 +239,12 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     const card = visitor.getByRole('img', { name: say('photos.ofListing', { title, n: 1 }) });
     await card.first().waitFor();
     expect(await allImagesLoaded(visitor, '.card img.photo-thumb')).toBeGreaterThan(0);
+    expect(await axeSerious(visitor)).toEqual([]);
     await visitor.goto(`${rig.base}/market/listings/${listing.id}`);
     await visitor.getByRole('img', { name: say('photos.ofListing', { title, n: 2 }) }).waitFor();
     expect(await allImagesLoaded(visitor, '.market-photos img')).toBe(2);
     await rig.screenshot(visitor, 'market-listing-photos');
+    expect(await axeSerious(visitor)).toEqual([]);
     await visitor.close();
   });
 
@@ -249,6 +263,7 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     await photos.locator('input[type=file]').setInputFiles(await cameraShots(1));
     await photos.getByText(say('photos.count', { count: 1 })).waitFor();
     expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
     // Added photos stay with the case: no remove button here.
     expect(
       await photos.getByRole('button', { name: say('photos.removeNth', { n: 1 }) }).count(),

@@ -64,7 +64,6 @@ async function allImagesLoaded(page: Page, selector: string): Promise<number> {
 describe('console: photos on the grading bench and on the market (browser)', () => {
   let rig: ConsoleRig;
   let grader: TestUser;
-  let inspectionId: string;
 
   beforeAll(async () => {
     rig = await startConsoleRig({
@@ -80,7 +79,13 @@ describe('console: photos on the grading bench and on the market (browser)', () 
       .set(admin.auth)
       .send({ rate: 0 })
       .expect(200);
-    // Setup (API): a phone delivered to the grader's warehouse and received, waiting for grading.
+  });
+
+  afterAll(() => rig?.close());
+
+  /** Setup (API): a phone delivered to the grader's warehouse and received, waiting for grading. */
+  const queueInspection = async (): Promise<string> => {
+    const { t } = rig;
     const leaf = await t.app.get(CatalogService).findLeafByCode('smartphones');
     const item: Item = await t.dataSource.transaction(async (manager) => {
       const created = await t.app.get(ItemsService).register(manager, SYSTEM_ACTOR, {
@@ -124,77 +129,82 @@ describe('console: photos on the grading bench and on the market (browser)', () 
       .get(`/api/v1/inspections?itemId=${item.id}&state=PENDING`)
       .set(grader.auth)
       .expect(200);
-    inspectionId = queued.body.items[0].id as string;
-  });
-  afterAll(() => rig?.close());
+    return queued.body.items[0].id as string;
+  };
 
-  it('a grader grades with photos from the phone camera', async () => {
-    const page = await rig.login(grader, { lang: LANG, phone: true });
-    await page.goto(`${rig.base}/console/warehouse/inspections/${inspectionId}`);
-    await page.getByRole('button', { name: say('inspections.claim') }).click();
-    const form = page.getByRole('form', { name: say('screens.inspection') });
-    await form.locator('.toggle').first().waitFor();
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`a grader grades with photos from the phone camera (${lang})`, async () => {
+      const say = catalogue(lang);
+      const inspectionId = await queueInspection();
+      const page = await rig.login(grader, { lang, phone: true });
+      await page.goto(`${rig.base}/console/warehouse/inspections/${inspectionId}`);
+      await page.getByRole('button', { name: say('inspections.claim') }).click();
+      const form = page.getByRole('form', { name: say('screens.inspection') });
+      await form.locator('.toggle').first().waitFor();
 
-    // The photo check opens the phone's back camera.
-    const camera = form.locator('input[type=file]');
-    expect(await camera.getAttribute('accept')).toBe('image/*');
-    expect(await camera.getAttribute('capture')).toBe('environment');
-    await form.getByText(say('photos.take')).waitFor();
+      // The photo check opens the phone's back camera.
+      const camera = form.locator('input[type=file]');
+      expect(await camera.getAttribute('accept')).toBe('image/*');
+      expect(await camera.getAttribute('capture')).toBe('environment');
+      await form.getByText(say('photos.take')).waitFor();
 
-    // Something that is not a photo is refused, in Chinese, and nothing is added.
-    await camera.setInputFiles({
-      name: 'notes.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('not a photo'),
-    });
-    await form
-      .getByRole('alert')
-      .filter({ hasText: say('errors.title.unsupported_media_type') })
-      .waitFor();
-    expect(await form.locator('.photo-strip figure').count()).toBe(0);
+      // Something that is not a photo is refused, in Chinese, and nothing is added.
+      await camera.setInputFiles({
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('not a photo'),
+      });
+      await form
+        .getByRole('alert')
+        .filter({ hasText: say('errors.title.unsupported_media_type') })
+        .waitFor();
+      expect(await form.locator('.photo-strip figure').count()).toBe(0);
 
-    await answerPerfectPhone(form);
-    expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
-    await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
-    // One taken by mistake is removed again before grading.
-    await form.getByRole('button', { name: say('photos.removeNth', { n: 4 }) }).click();
-    await form.getByText(say('photos.countOfMin', { count: 3, min: 4 })).waitFor();
-    await camera.setInputFiles(await cameraShots(1));
-    await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
-    const computed = form.getByLabel(say('inspections.computed'));
-    await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
-    await rig.screenshot(page, 'warehouse-inspection-photos-phone');
-    expect(await axeSerious(page)).toEqual([]);
-    await form
-      .getByRole('button', { name: say('inspections.submitAs', { grade: say('grades.premium') }) })
-      .click();
-    await form
-      .getByRole('alertdialog')
-      .getByRole('button', { name: say('common.confirm') })
-      .click();
-    await page.getByText(say('inspections.graded')).waitFor();
+      await answerPerfectPhone(form);
+      expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
+      await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
+      // One taken by mistake is removed again before grading.
+      await form.getByRole('button', { name: say('photos.removeNth', { n: 4 }) }).click();
+      await form.getByText(say('photos.countOfMin', { count: 3, min: 4 })).waitFor();
+      await camera.setInputFiles(await cameraShots(1));
+      await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
+      const computed = form.getByLabel(say('inspections.computed'));
+      await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
+      await rig.screenshot(page, `warehouse-inspection-photos-phone-${lang}`);
+      expect(await axeSerious(page)).toEqual([]);
+      await form
+        .getByRole('button', {
+          name: say('inspections.submitAs', { grade: say('grades.premium') }),
+        })
+        .click();
+      await form
+        .getByRole('alertdialog')
+        .getByRole('button', { name: say('common.confirm') })
+        .click();
+      await page.getByText(say('inspections.graded')).waitFor();
 
-    // The report shows the four photos; they are the ones uploaded, attached to the inspection.
-    const shown = page.getByRole('region', { name: say('photos.title') });
-    await shown.locator('img').nth(3).waitFor();
-    expect(await allImagesLoaded(page, 'section[aria-label] .photo-strip img')).toBe(4);
-    await rig.screenshot(page, 'warehouse-inspection-graded-photos');
-    expect(await axeSerious(page)).toEqual([]);
-    const rows = await rig.t.dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM photo_attachments
+      // The report shows the four photos; they are the ones uploaded, attached to the inspection.
+      const shown = page.getByRole('region', { name: say('photos.title') });
+      await shown.locator('img').nth(3).waitFor();
+      expect(await allImagesLoaded(page, 'section[aria-label] .photo-strip img')).toBe(4);
+      await rig.screenshot(page, `warehouse-inspection-graded-photos-${lang}`);
+      expect(await axeSerious(page)).toEqual([]);
+      const rows = await rig.t.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM photo_attachments
         WHERE subject_kind = 'inspection' AND subject_id = $1`,
-      [inspectionId],
-    );
-    expect(rows[0].n).toBe(4);
-    const report = await rig.t.http
-      .get(`/api/v1/inspections/${inspectionId}`)
-      .set(grader.auth)
-      .expect(200);
-    expect(report.body.answers.photos).toEqual(
-      report.body.attachedPhotos.map((p: { id: string }) => p.id),
-    );
-    await page.close();
-  });
+        [inspectionId],
+      );
+      expect(rows[0].n).toBe(4);
+      const report = await rig.t.http
+        .get(`/api/v1/inspections/${inspectionId}`)
+        .set(grader.auth)
+        .expect(200);
+      expect(report.body.answers.photos).toEqual(
+        report.body.attachedPhotos.map((p: { id: string }) => p.id),
+      );
+      await page.close();
+    });
+  }
 
   it('a merchant adds listing photos; the market shows them to anyone', async () => {
     const { t } = rig;

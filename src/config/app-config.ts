@@ -145,6 +145,8 @@ export interface AppConfig {
     store: 'local' | 's3';
     dir: string;
     maxBytes: number;
+    /** Photos uploaded but never attached to anything are deleted after this many days. */
+    unattachedDays: number;
     s3: PhotoS3Config | null;
   };
   /** Warnings to log once the logger exists (e.g. a generated development secret). */
@@ -306,6 +308,7 @@ class EnvironmentVariables {
   WECHATPAY_NOTIFY_URL?: string;
   @IsOptional() @Matches(/^\d{1,10}$/) WECHATPAY_TRANSFER_SCENE_ID?: string;
   @IsOptional() @IsIn(['local', 's3']) PHOTO_STORE?: 'local' | 's3';
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) PHOTO_UNATTACHED_DAYS?: number;
   @IsOptional() @IsString() PHOTO_DIR?: string;
   @IsOptional()
   @Transform(toInt)
@@ -505,7 +508,13 @@ function photoSettings(raw: EnvironmentVariables, nodeEnv: NodeEnv): AppConfig['
       forcePathStyle: (raw.PHOTO_S3_FORCE_PATH_STYLE ?? 'true') === 'true',
     };
   }
-  return { store, dir, maxBytes: raw.PHOTO_MAX_BYTES ?? 10 * 1024 * 1024, s3 };
+  return {
+    store,
+    dir,
+    maxBytes: raw.PHOTO_MAX_BYTES ?? 10 * 1024 * 1024,
+    unattachedDays: raw.PHOTO_UNATTACHED_DAYS ?? 7,
+    s3,
+  };
 }
 
 /** NOTIFY_CHANNEL / SMTP_URL / SMTP_FROM: e-mail when an SMTP server is set, else a record. */
@@ -729,6 +738,7 @@ function pickKnown(env: Record<string, string | undefined>): Record<string, stri
 /** Every environment variable the platform reads (.env.example and docker/compose.yml list them). */
 export const KNOWN_KEYS = [
   'PHOTO_STORE',
+  'PHOTO_UNATTACHED_DAYS',
   'PHOTO_DIR',
   'PHOTO_MAX_BYTES',
   'PHOTO_S3_ENDPOINT',

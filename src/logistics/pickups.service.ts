@@ -235,7 +235,7 @@ export class PickupsService {
     return {
       ...(await this.views(actor, [visible]))[0],
       // The hand-over photos the courier uploaded (photoRefs that are photo ids).
-      attachedPhotos: await this.photos.forSubject('pickup', visible.id),
+      attachedPhotos: await this.photos.forSubject(actor, 'pickup', visible.id),
     };
   }
 

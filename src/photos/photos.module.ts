@@ -1,7 +1,8 @@
-import { Module, type OnModuleDestroy, Inject } from '@nestjs/common';
+import { Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { before, RetentionService } from '../core/retention/retention.service.js';
 import { Photo } from './data/photo.entity.js';
 import { PhotoSubjects } from './photo-subjects.js';
 import { PhotosController, PublicPhotosController } from './photos.controller.js';
@@ -35,8 +36,22 @@ export function createPhotoStore(config: AppConfig['photos']): PhotoStore {
   ],
   exports: [PhotosService, PhotoSubjects],
 })
-export class PhotosModule implements OnModuleDestroy {
-  constructor(@Inject(PHOTO_STORE) private readonly store: PhotoStore) {}
+export class PhotosModule implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    @Inject(PHOTO_STORE) private readonly store: PhotoStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly retention: RetentionService,
+    private readonly photos: PhotosService,
+  ) {}
+
+  onModuleInit(): void {
+    // The daily prune-retention job: uploads never attached to anything, with their bytes.
+    this.retention.register({
+      table: 'photos',
+      prune: ({ now }) =>
+        this.photos.pruneUnattached(before(now, this.config.photos.unattachedDays)),
+    });
+  }
 
   onModuleDestroy(): void {
     if (this.store instanceof S3PhotoStore) this.store.destroy();

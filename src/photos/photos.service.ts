@@ -10,11 +10,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { execute } from '../core/sql.js';
 import { Photo } from './data/photo.entity.js';
 import { processImage, UnsupportedImage } from './image.js';
 import { type PhotoPurpose, UPLOADERS } from './photo-purposes.js';
 import { PhotoSubjects } from './photo-subjects.js';
 import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
+
+/** Photos per pruning round (each costs two object deletions). */
+const PRUNE_PHOTOS_BATCH = 200;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,12 +35,13 @@ export interface PhotoView {
   sha256: string;
   thumbnail: { width: number; height: number };
   public: boolean;
-  uploadedBy: string;
+  /** Who took it and for which organisation: shown to that side and to staff only. */
+  uploadedBy: string | null;
   organisationId: string | null;
   createdAt: string;
 }
 
-export function photoView(p: Photo): PhotoView {
+export function photoView(p: Photo, showUploader = true): PhotoView {
   return {
     id: p.id,
     purpose: p.purpose,
@@ -47,8 +52,8 @@ export function photoView(p: Photo): PhotoView {
     sha256: p.sha256,
     thumbnail: { width: p.thumbnailWidth, height: p.thumbnailHeight },
     public: p.public,
-    uploadedBy: p.uploadedBy,
-    organisationId: p.organisationId,
+    uploadedBy: showUploader ? p.uploadedBy : null,
+    organisationId: showUploader ? p.organisationId : null,
     createdAt: p.createdAt.toISOString(),
   };
 }
@@ -110,7 +115,8 @@ export class PhotosService {
   }
 
   async read(actor: Actor, id: string): Promise<PhotoView> {
-    return photoView(await this.visible(actor, id));
+    const photo = await this.visible(actor, id);
+    return photoView(photo, this.isOwnSide(actor, photo));
   }
 
   /** The photo's bytes (`full`) or its thumbnail, for someone who may see it. */
@@ -152,7 +158,7 @@ export class PhotosService {
       await manager.update(Photo, { id: In(photos.map((p) => p.id)) }, { public: true });
       for (const p of photos) p.public = true;
     }
-    return photos.map(photoView);
+    return photos.map((p) => photoView(p));
   }
 
   /** The photos these entries name, checked as `attach` does, in the order given. */
@@ -192,8 +198,12 @@ export class PhotosService {
     return out;
   }
 
-  /** The photos attached to a thing, in order (the caller has checked the actor may see it). */
+  /**
+   * The photos attached to a thing, in order, as `actor` sees them (the caller has checked they
+   * may see the thing; the uploader is named only to their own side and staff).
+   */
   async forSubject(
+    actor: Actor,
     kind: PhotoPurpose,
     subjectId: string,
     manager: EntityManager = this.dataSource.manager,
@@ -206,7 +216,10 @@ export class PhotosService {
     if (!rows.length) return [];
     const photos = await manager.getRepository(Photo).findBy({ id: In(rows.map((r) => r.id)) });
     const byId = new Map(photos.map((p) => [p.id, p]));
-    return rows.flatMap((r) => (byId.has(r.id) ? [photoView(byId.get(r.id)!)] : []));
+    return rows.flatMap((r) => {
+      const photo = byId.get(r.id);
+      return photo ? [photoView(photo, this.isOwnSide(actor, photo))] : [];
+    });
   }
 
   /** The photos attached to each of these things, in order (for lists such as the market). */
@@ -239,6 +252,35 @@ export class PhotosService {
       [kind, subjectId],
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Retention: photos uploaded before `cutoff` and never attached to anything (a grader who took
+   * one too many, an abandoned form) are deleted, row first — so a late attach finds no photo
+   * rather than a photo without bytes — then their objects. Returns how many went.
+   */
+  async pruneUnattached(cutoff: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rows: gone } = await execute<{ storage_key: string; thumbnail_key: string }>(
+        this.dataSource.manager,
+        `DELETE FROM photos WHERE id IN (
+             SELECT p.id FROM photos p
+              WHERE p.created_at < $1
+                AND NOT EXISTS (SELECT 1 FROM photo_attachments a WHERE a.photo_id = p.id)
+              ORDER BY p.created_at LIMIT $2
+              FOR UPDATE SKIP LOCKED)
+             AND NOT EXISTS (SELECT 1 FROM photo_attachments a WHERE a.photo_id = photos.id)
+           RETURNING storage_key, thumbnail_key`,
+        [cutoff, PRUNE_PHOTOS_BATCH],
+      );
+      for (const row of gone) {
+        await this.store.delete(row.storage_key);
+        await this.store.delete(row.thumbnail_key);
+      }
+      total += gone.length;
+      if (gone.length < PRUNE_PHOTOS_BATCH) return total;
+    }
   }
 
   private isOwnSide(actor: Actor, photo: Photo): boolean {

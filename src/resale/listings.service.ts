@@ -278,8 +278,8 @@ export class ListingsService {
   }
 
   /** The listing's photos, in the order shown on the market. */
-  listingPhotos(id: string) {
-    return this.photos.forSubject('listing', id);
+  listingPhotos(actor: Actor, id: string) {
+    return this.photos.forSubject(actor, 'listing', id);
   }
 
   /**
@@ -302,7 +302,7 @@ export class ListingsService {
         public: true,
       });
     });
-    return { photos: await this.listingPhotos(id) };
+    return { photos: await this.listingPhotos(actor, id) };
   }
 
   async update(actor: Actor, id: string, dto: UpdateListingDto): Promise<Listing> {

@@ -126,7 +126,7 @@ export class ListingsController {
     return {
       ...this.listings.view(actor, listing),
       vehicle: car ?? null,
-      photos: await this.listings.listingPhotos(listing.id),
+      photos: await this.listings.listingPhotos(actor, listing.id),
     };
   }
 

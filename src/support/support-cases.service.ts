@@ -127,7 +127,10 @@ export class SupportCasesService {
     const notes = await this.dataSource
       .getRepository(SupportCaseNote)
       .find({ where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return { ...this.view(actor, c, notes), photos: await this.photos.forSubject('case', id) };
+    return {
+      ...this.view(actor, c, notes),
+      photos: await this.photos.forSubject(actor, 'case', id),
+    };
   }
 
   /** For the photos module: may this actor see the case (and so its photos)? */
@@ -152,7 +155,7 @@ export class SupportCasesService {
       const position = await this.photos.countFor(m, 'case', id);
       await this.photos.attach(m, actor, 'case', id, photoIds, { field: 'photoIds', position });
     });
-    return { photos: await this.photos.forSubject('case', id) };
+    return { photos: await this.photos.forSubject(actor, 'case', id) };
   }
 
   async list(actor: Actor, q: CaseListQuery) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
@@ -33,6 +34,14 @@ const say = catalogue(LANG);
 
 jest.setTimeout(240_000);
 
+/** axe's serious and critical findings on the page as it is now (rule and where). */
+async function axeSerious(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** Every <img> in the locator's scope has loaded a real picture. */
 async function allImagesLoaded(page: Page, selector: string): Promise<number> {
   await page.waitForFunction((sel) => {
@@ -55,7 +64,6 @@ async function allImagesLoaded(page: Page, selector: string): Promise<number> {
 describe('console: photos on the grading bench and on the market (browser)', () => {
   let rig: ConsoleRig;
   let grader: TestUser;
-  let inspectionId: string;
 
   beforeAll(async () => {
     rig = await startConsoleRig({
@@ -71,7 +79,13 @@ describe('console: photos on the grading bench and on the market (browser)', () 
       .set(admin.auth)
       .send({ rate: 0 })
       .expect(200);
-    // Setup (API): a phone delivered to the grader's warehouse and received, waiting for grading.
+  });
+
+  afterAll(() => rig?.close());
+
+  /** Setup (API): a phone delivered to the grader's warehouse and received, waiting for grading. */
+  const queueInspection = async (): Promise<string> => {
+    const { t } = rig;
     const leaf = await t.app.get(CatalogService).findLeafByCode('smartphones');
     const item: Item = await t.dataSource.transaction(async (manager) => {
       const created = await t.app.get(ItemsService).register(manager, SYSTEM_ACTOR, {
@@ -115,75 +129,82 @@ describe('console: photos on the grading bench and on the market (browser)', () 
       .get(`/api/v1/inspections?itemId=${item.id}&state=PENDING`)
       .set(grader.auth)
       .expect(200);
-    inspectionId = queued.body.items[0].id as string;
-  });
-  afterAll(() => rig?.close());
+    return queued.body.items[0].id as string;
+  };
 
-  it('a grader grades with photos from the phone camera', async () => {
-    const page = await rig.login(grader, { lang: LANG, phone: true });
-    await page.goto(`${rig.base}/console/warehouse/inspections/${inspectionId}`);
-    await page.getByRole('button', { name: say('inspections.claim') }).click();
-    const form = page.getByRole('form', { name: say('screens.inspection') });
-    await form.locator('.toggle').first().waitFor();
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`a grader grades with photos from the phone camera (${lang})`, async () => {
+      const say = catalogue(lang);
+      const inspectionId = await queueInspection();
+      const page = await rig.login(grader, { lang, phone: true });
+      await page.goto(`${rig.base}/console/warehouse/inspections/${inspectionId}`);
+      await page.getByRole('button', { name: say('inspections.claim') }).click();
+      const form = page.getByRole('form', { name: say('screens.inspection') });
+      await form.locator('.toggle').first().waitFor();
 
-    // The photo check opens the phone's back camera.
-    const camera = form.locator('input[type=file]');
-    expect(await camera.getAttribute('accept')).toBe('image/*');
-    expect(await camera.getAttribute('capture')).toBe('environment');
-    await form.getByText(say('photos.take')).waitFor();
+      // The photo check opens the phone's back camera.
+      const camera = form.locator('input[type=file]');
+      expect(await camera.getAttribute('accept')).toBe('image/*');
+      expect(await camera.getAttribute('capture')).toBe('environment');
+      await form.getByText(say('photos.take')).waitFor();
 
-    // Something that is not a photo is refused, in Chinese, and nothing is added.
-    await camera.setInputFiles({
-      name: 'notes.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('not a photo'),
-    });
-    await form
-      .getByRole('alert')
-      .filter({ hasText: say('errors.title.unsupported_media_type') })
-      .waitFor();
-    expect(await form.locator('.photo-strip figure').count()).toBe(0);
+      // Something that is not a photo is refused, in Chinese, and nothing is added.
+      await camera.setInputFiles({
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('not a photo'),
+      });
+      await form
+        .getByRole('alert')
+        .filter({ hasText: say('errors.title.unsupported_media_type') })
+        .waitFor();
+      expect(await form.locator('.photo-strip figure').count()).toBe(0);
 
-    await answerPerfectPhone(form);
-    expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
-    await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
-    // One taken by mistake is removed again before grading.
-    await form.getByRole('button', { name: say('photos.removeNth', { n: 4 }) }).click();
-    await form.getByText(say('photos.countOfMin', { count: 3, min: 4 })).waitFor();
-    await camera.setInputFiles(await cameraShots(1));
-    await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
-    const computed = form.getByLabel(say('inspections.computed'));
-    await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
-    await rig.screenshot(page, 'warehouse-inspection-photos-phone');
-    await form
-      .getByRole('button', { name: say('inspections.submitAs', { grade: say('grades.premium') }) })
-      .click();
-    await form
-      .getByRole('alertdialog')
-      .getByRole('button', { name: say('common.confirm') })
-      .click();
-    await page.getByText(say('inspections.graded')).waitFor();
+      await answerPerfectPhone(form);
+      expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
+      await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
+      // One taken by mistake is removed again before grading.
+      await form.getByRole('button', { name: say('photos.removeNth', { n: 4 }) }).click();
+      await form.getByText(say('photos.countOfMin', { count: 3, min: 4 })).waitFor();
+      await camera.setInputFiles(await cameraShots(1));
+      await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
+      const computed = form.getByLabel(say('inspections.computed'));
+      await computed.locator('.grade', { hasText: exactly(say('grades.premium')) }).waitFor();
+      await rig.screenshot(page, `warehouse-inspection-photos-phone-${lang}`);
+      expect(await axeSerious(page)).toEqual([]);
+      await form
+        .getByRole('button', {
+          name: say('inspections.submitAs', { grade: say('grades.premium') }),
+        })
+        .click();
+      await form
+        .getByRole('alertdialog')
+        .getByRole('button', { name: say('common.confirm') })
+        .click();
+      await page.getByText(say('inspections.graded')).waitFor();
 
-    // The report shows the four photos; they are the ones uploaded, attached to the inspection.
-    const shown = page.getByRole('region', { name: say('photos.title') });
-    await shown.locator('img').nth(3).waitFor();
-    expect(await allImagesLoaded(page, 'section[aria-label] .photo-strip img')).toBe(4);
-    await rig.screenshot(page, 'warehouse-inspection-graded-photos');
-    const rows = await rig.t.dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM photo_attachments
+      // The report shows the four photos; they are the ones uploaded, attached to the inspection.
+      const shown = page.getByRole('region', { name: say('photos.title') });
+      await shown.locator('img').nth(3).waitFor();
+      expect(await allImagesLoaded(page, 'section[aria-label] .photo-strip img')).toBe(4);
+      await rig.screenshot(page, `warehouse-inspection-graded-photos-${lang}`);
+      expect(await axeSerious(page)).toEqual([]);
+      const rows = await rig.t.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM photo_attachments
         WHERE subject_kind = 'inspection' AND subject_id = $1`,
-      [inspectionId],
-    );
-    expect(rows[0].n).toBe(4);
-    const report = await rig.t.http
-      .get(`/api/v1/inspections/${inspectionId}`)
-      .set(grader.auth)
-      .expect(200);
-    expect(report.body.answers.photos).toEqual(
-      report.body.attachedPhotos.map((p: { id: string }) => p.id),
-    );
-    await page.close();
-  });
+        [inspectionId],
+      );
+      expect(rows[0].n).toBe(4);
+      const report = await rig.t.http
+        .get(`/api/v1/inspections/${inspectionId}`)
+        .set(grader.auth)
+        .expect(200);
+      expect(report.body.answers.photos).toEqual(
+        report.body.attachedPhotos.map((p: { id: string }) => p.id),
+      );
+      await page.close();
+    });
+  }
 
   it('a merchant adds listing photos; the market shows them to anyone', async () => {
     const { t } = rig;
@@ -217,6 +238,7 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     await photos.locator('.photo-strip figure').nth(1).waitFor();
     await photos.getByText(say('photos.count', { count: 2 })).waitFor();
     await rig.screenshot(page, 'merchant-listing-photos');
+    expect(await axeSerious(page)).toEqual([]);
     await page.close();
 
     // Anyone, signed out: the market's card and the listing page show the pictures.
@@ -227,10 +249,35 @@ describe('console: photos on the grading bench and on the market (browser)', () 
     const card = visitor.getByRole('img', { name: say('photos.ofListing', { title, n: 1 }) });
     await card.first().waitFor();
     expect(await allImagesLoaded(visitor, '.card img.photo-thumb')).toBeGreaterThan(0);
+    expect(await axeSerious(visitor)).toEqual([]);
     await visitor.goto(`${rig.base}/market/listings/${listing.id}`);
     await visitor.getByRole('img', { name: say('photos.ofListing', { title, n: 2 }) }).waitFor();
     expect(await allImagesLoaded(visitor, '.market-photos img')).toBe(2);
     await rig.screenshot(visitor, 'market-listing-photos');
+    expect(await axeSerious(visitor)).toEqual([]);
     await visitor.close();
+  });
+
+  it('support adds a photo to a case', async () => {
+    const { t } = rig;
+    const support = await t.user('support');
+    const opened = await t.http
+      .post('/api/v1/support/cases')
+      .set(support.auth)
+      .send({ kind: 'price-dispute', summary: '客户说屏幕没有划痕' })
+      .expect(201);
+    const page = await rig.login(support, { lang: LANG });
+    await page.goto(`${rig.base}/console/support/cases/${opened.body.id as string}`);
+    const photos = page.getByRole('region', { name: say('photos.title') });
+    await photos.getByText(say('photos.count', { count: 0 })).waitFor();
+    await photos.locator('input[type=file]').setInputFiles(await cameraShots(1));
+    await photos.getByText(say('photos.count', { count: 1 })).waitFor();
+    expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
+    // Added photos stay with the case: no remove button here.
+    expect(
+      await photos.getByRole('button', { name: say('photos.removeNth', { n: 1 }) }).count(),
+    ).toBe(0);
+    await page.close();
   });
 });

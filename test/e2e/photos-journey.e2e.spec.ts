@@ -91,6 +91,11 @@ describe('photos on pickups, listings and support cases', () => {
       expect(res.body.attachedPhotos.map((p: { id: string }) => p.id)).toEqual(pickupPhotos);
       await t.http.get(`/api/v1/photos/${pickupPhotos[0]}/thumbnail`).set(who.auth).expect(200);
     }
+    // The seller sees the pictures, not who took them; the courier's side and staff do.
+    const asSeller = await t.http.get(`/api/v1/photos/${pickupPhotos[0]}`).set(seller.auth);
+    expect(asSeller.body).toMatchObject({ uploadedBy: null, organisationId: null });
+    const asCourier = await t.http.get(`/api/v1/photos/${pickupPhotos[0]}`).set(courier.auth);
+    expect(asCourier.body.uploadedBy).toBe(courier.id);
     for (const who of [otherCourier, stranger, merchant]) {
       await t.http.get(`/api/v1/photos/${pickupPhotos[0]}`).set(who.auth).expect(404);
       await t.http.get(`/api/v1/photos/${pickupPhotos[1]}/image`).set(who.auth).expect(404);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
+import { RetentionService } from '../../src/core/retention/retention.service.js';
 import { cameraJpeg, uploadPhoto } from '../support/photos.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
@@ -195,5 +196,33 @@ describe('photos: upload, thumbnails, access, limits (local store)', () => {
     await t.http.get(`/api/v1/photos/${mine}`).set(otherCourier.auth).expect(404);
     // A customer uploads for their support case.
     await uploadPhoto(t, customer, 'case');
+  });
+
+  it('prunes uploads never attached once they are old, with their files; attached ones stay', async () => {
+    const forgotten = await uploadPhoto(t, support, 'case');
+    const kept = await uploadPhoto(t, support, 'case');
+    const fresh = await uploadPhoto(t, support, 'case');
+    const opened = await t.http
+      .post('/api/v1/support/cases')
+      .set(support.auth)
+      .send({ kind: 'price-dispute', summary: 'Photos for retention' })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/support/cases/${opened.body.id as string}/photos`)
+      .set(support.auth)
+      .send({ photoIds: [kept] })
+      .expect(200);
+    await t.dataSource.query(
+      `UPDATE photos SET created_at = now() - interval '8 days' WHERE id = ANY($1::uuid[])`,
+      [[forgotten, kept]],
+    );
+    const report = await t.app.get(RetentionService).prune();
+    expect(report.pruned.photos).toBeGreaterThanOrEqual(1);
+    await t.http.get(`/api/v1/photos/${forgotten}`).set(support.auth).expect(404);
+    await t.http.get(`/api/v1/photos/${kept}/image`).set(support.auth).expect(200);
+    await t.http.get(`/api/v1/photos/${fresh}/image`).set(support.auth).expect(200);
+    const files = await readdir(dir, { recursive: true });
+    expect(files.some((f) => f.includes(forgotten))).toBe(false);
+    expect(files.some((f) => f.includes(kept))).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
+import { api, ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
 import { ErrorNotice } from './feedback.js';
+import { asApiError } from './hooks.js';
 
 export type PhotoPurpose = 'inspection' | 'pickup' | 'listing' | 'case';
 
@@ -104,6 +105,7 @@ export function PhotoPicker({
   onChange,
   min = 0,
   disabled = false,
+  removable = true,
   describedBy,
 }: {
   id?: string;
@@ -112,6 +114,8 @@ export function PhotoPicker({
   onChange: (ids: string[]) => void;
   min?: number;
   disabled?: boolean;
+  /** False where photos, once added, stay (a listing's, a case's). */
+  removable?: boolean;
   describedBy?: string;
 }) {
   const { t } = useTranslation();
@@ -146,15 +150,17 @@ export function PhotoPicker({
         {value.map((photoId, i) => (
           <figure key={photoId}>
             <PhotoThumb id={photoId} alt={t('photos.nth', { n: i + 1 })} />
-            <button
-              type="button"
-              className="link"
-              disabled={disabled}
-              aria-label={t('photos.removeNth', { n: i + 1 })}
-              onClick={() => onChange(value.filter((p) => p !== photoId))}
-            >
-              {t('photos.remove')}
-            </button>
+            {removable && (
+              <button
+                type="button"
+                className="link"
+                disabled={disabled}
+                aria-label={t('photos.removeNth', { n: i + 1 })}
+                onClick={() => onChange(value.filter((p) => p !== photoId))}
+              >
+                {t('photos.remove')}
+              </button>
+            )}
           </figure>
         ))}
         {uploading > 0 && (
@@ -189,5 +195,59 @@ export function PhotoPicker({
       </small>
       <ErrorNotice error={error} />
     </div>
+  );
+}
+
+/**
+ * The photos of a thing that takes them after it exists (a listing, a support case): each one
+ * taken is uploaded and added at once through `attachPath` (POST { photoIds }). Closed things
+ * (`open` false) only show theirs.
+ */
+export function AttachedPhotos({
+  title,
+  purpose,
+  photos,
+  attachPath,
+  open,
+  onChange,
+}: {
+  title: string;
+  purpose: PhotoPurpose;
+  photos: string[];
+  attachPath: string;
+  open: boolean;
+  onChange: () => void;
+}) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <section aria-label={title}>
+      <h2>{title}</h2>
+      {open ? (
+        <PhotoPicker
+          purpose={purpose}
+          removable={false}
+          value={photos}
+          onChange={(ids) => {
+            const added = ids.filter((id) => !photos.includes(id));
+            if (!added.length) return;
+            setError(null);
+            api
+              .post(attachPath, { photoIds: added }, { idempotent: true })
+              .then(onChange)
+              .catch((err: unknown) => setError(asApiError(err)));
+          }}
+        />
+      ) : photos.length ? (
+        <div className="photo-strip">
+          {photos.map((id, n) => (
+            <PhotoThumb key={id} id={id} alt={t('photos.nth', { n: n + 1 })} />
+          ))}
+        </div>
+      ) : (
+        <p className="muted">{t('photos.none')}</p>
+      )}
+      <ErrorNotice error={error} />
+    </section>
   );
 }

@@ -197,7 +197,7 @@ export class InspectionsService {
       ...inspectionView(inspection, item),
       vehicle: car ?? null,
       // The uploaded photos among the answers and `photos`, in the order they were given.
-      attachedPhotos: await this.photos.forSubject('inspection', inspection.id),
+      attachedPhotos: await this.photos.forSubject(actor, 'inspection', inspection.id),
     });
   }
 

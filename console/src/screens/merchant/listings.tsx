@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, type ApiError, type Page } from '../../api/client.js';
+import { api, type Page } from '../../api/client.js';
 import { fromMinor, type Listing, toMinor } from '../../api/resale.js';
 import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
@@ -9,8 +9,8 @@ import { erasureLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, localInvalid, useForm } from '../../ui/form.js';
-import { asApiError, useLoad } from '../../ui/hooks.js';
-import { PhotoPicker, PhotoThumb } from '../../ui/photos.js';
+import { useLoad } from '../../ui/hooks.js';
+import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
 
@@ -232,47 +232,16 @@ export function ListingScreen() {
             />
           </div>
           <ListingFacts listing={l} />
-          <ListingPhotos listing={l} onChange={one.reload} />
+          <AttachedPhotos
+            title={t('photos.listing')}
+            purpose="listing"
+            photos={(l.photos ?? []).map((p) => p.id)}
+            attachPath={`/listings/${l.id}/photos`}
+            open={l.state !== 'SOLD' && l.state !== 'WITHDRAWN'}
+            onChange={one.reload}
+          />
         </div>
       )}
-    </section>
-  );
-}
-
-/**
- * The listing's photos: each one taken is uploaded and added at once (public on the market
- * from then on). A sold or withdrawn listing's photos stay as they are.
- */
-function ListingPhotos({ listing, onChange }: { listing: Listing; onChange: () => void }) {
-  const { t } = useTranslation();
-  const photos = (listing.photos ?? []).map((p) => p.id);
-  const [error, setError] = useState<ApiError | null>(null);
-  const open = listing.state !== 'SOLD' && listing.state !== 'WITHDRAWN';
-  return (
-    <section aria-label={t('photos.listing')}>
-      <h2>{t('photos.listing')}</h2>
-      {open ? (
-        <PhotoPicker
-          purpose="listing"
-          value={photos}
-          onChange={(ids) => {
-            const added = ids.filter((id) => !photos.includes(id));
-            if (!added.length) return;
-            setError(null);
-            api
-              .post(`/listings/${listing.id}/photos`, { photoIds: added }, { idempotent: true })
-              .then(onChange)
-              .catch((err: unknown) => setError(asApiError(err)));
-          }}
-        />
-      ) : (
-        <div className="photo-strip">
-          {photos.map((id, n) => (
-            <PhotoThumb key={id} id={id} alt={t('photos.nth', { n: n + 1 })} />
-          ))}
-        </div>
-      )}
-      <ErrorNotice error={error} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
+import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 
 interface SearchHit {
@@ -48,6 +49,8 @@ export interface SupportCase extends Stateful {
   resolution: string | null;
   assigneeId?: string | null;
   createdAt: string;
+  /** On GET /support/cases/:id: the photos added to the case. */
+  photos?: Array<{ id: string }>;
   notes?: Array<{
     id: string;
     body: string;
@@ -477,6 +480,14 @@ export function SupportCaseScreen() {
             }}
           />
           {data.resolution && <p>{t('support.resolutionIs', { text: data.resolution })}</p>}
+          <AttachedPhotos
+            title={t('photos.title')}
+            purpose="case"
+            photos={(data.photos ?? []).map((p) => p.id)}
+            attachPath={`/support/cases/${id}/photos`}
+            open={data.state !== 'CLOSED'}
+            onChange={c.reload}
+          />
           <h2>{t('common.notes')}</h2>
           <ol className="notes">
             {(data.notes ?? []).map((n) => (

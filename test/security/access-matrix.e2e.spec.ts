@@ -67,6 +67,8 @@ const OUTSIDE_MATRIX: Record<string, string> = {
   '/api/v1/certificates/{id}': "owner, the wiping organisation or the item's holder (erasure.e2e)",
   '/api/v1/inventory/': "a merchant's allocation row of an item (resale.e2e checks 404)",
   '/api/v1/vehicles/': 'by VIN, through the items carrying it (vehicles.e2e)',
+  '/api/v1/photos/':
+    'seen by whoever sees what it is attached to, or its uploader (photos e2e checks 404)',
 };
 
 /** A well-formed value for a path parameter that is not the object under test. */

@@ -684,7 +684,9 @@ describe('erasure', () => {
   it('re-verifies at least 5 % of wipes per batch by a different operator', async () => {
     reliable();
     const batch: string[] = [];
-    for (let i = 0; i < 30; i++) {
+    // 60 wipes: the draw is seeded per batch, and earlier tests' wipes may share it, so enough of
+    // this operator's own for the two re-checks below to be all but certain (30 sometimes gave one).
+    for (let i = 0; i < 60; i++) {
       const item = await newItem();
       await addMedium(item.id, { mediaType: 'ssd', serial: `SAMPLE-${i}`, capacityBytes: 256e9 });
       const res = await t.http.post(`/api/v1/items/${item.id}/start-erasure`).set(warehouse.auth);

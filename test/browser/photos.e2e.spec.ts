@@ -161,8 +161,9 @@ describe('console: photos on the grading bench and on the market (browser)', () 
       expect(await form.locator('.photo-strip figure').count()).toBe(0);
 
       await answerPerfectPhone(form);
-      expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
+      // All four are uploaded before their thumbnails are checked (they arrive one by one).
       await form.getByText(say('photos.countOfMin', { count: 4, min: 4 })).waitFor();
+      expect(await allImagesLoaded(page, '.photo-strip img.photo-thumb')).toBe(4);
       // One taken by mistake is removed again before grading.
       await form.getByRole('button', { name: say('photos.removeNth', { n: 4 }) }).click();
       await form.getByText(say('photos.countOfMin', { count: 3, min: 4 })).waitFor();

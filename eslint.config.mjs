@@ -13,7 +13,7 @@ export default tseslint.config(
       '.reloop/**',
       'console/vite.config.ts',
       '**/*.mjs',
-      'src/**/*.generated.ts',
+      '**/*.generated.ts',
     ],
   },
   js.configs.recommended,

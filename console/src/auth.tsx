@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, session, setUnauthorizedHandler } from './api/client.js';
+import { untypedApi as api, session, setUnauthorizedHandler } from './api/client.js';
 import type { Me } from './api/types.js';
 
 interface AuthState {

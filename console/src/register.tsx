@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router-dom';
-import { api } from './api/client.js';
+import { untypedApi as api } from './api/client.js';
 import type { SignUpAnswer } from './api/selling.js';
 import { useAuth } from './auth.js';
 import { LanguageSwitch } from './layout.js';

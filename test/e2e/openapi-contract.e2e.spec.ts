@@ -104,6 +104,17 @@ describe('the OpenAPI document is complete and lint-clean', () => {
     expect(script.generate() === current).toBe(true);
   }, 180_000);
 
+  it('keeps the console client (console/src/api/schema.generated.ts) current with the document', async () => {
+    const client = await import('../../scripts/console-client.mjs');
+    const checkedIn = readFileSync(client.OUT, 'utf8');
+    const current = await client.render(doc);
+    if (current !== checkedIn) {
+      throw new Error(
+        'console/src/api/schema.generated.ts is stale: run `npm run console:client` and commit it',
+      );
+    }
+  }, 120_000);
+
   it('passes Spectral with the OAS and OWASP API Security Top 10 rulesets (no errors)', async () => {
     // The OWASP ruleset ships as CommonJS.
     const require = createRequire(import.meta.url);

@@ -1,3 +1,5 @@
+import type { components, paths } from './schema.generated.js';
+
 /** The API's error body (spec §5): every failed call is turned into an ApiError with it. */
 export interface ErrorBody {
   statusCode: number;
@@ -196,12 +198,146 @@ function safeJson(text: string): unknown {
   }
 }
 
+/*
+ * The typed API (issue 21, point 4): every call names a path template of the OpenAPI document
+ * (without the /api/v1 prefix) and gets its path parameters, query, body and answer types from
+ * console/src/api/schema.generated.ts (`npm run console:client`). A response DTO change that
+ * breaks a screen fails `npm run typecheck`.
+ */
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Full = keyof paths;
+/** Every path template of the API, as the console writes it (`/listings/{id}`). */
+export type ApiPath = Unprefixed<Full>;
+type Unprefixed<F> = F extends `/api/v1${infer P}` ? P : never;
+type OpOf<M extends Method, P extends ApiPath> = NonNullable<paths[`/api/v1${P}` & Full][M]>;
+/** The paths that have an operation for the method. */
+export type PathsWith<M extends Method> = {
+  [P in ApiPath]: [OpOf<M, P>] extends [never] ? never : P;
+}[ApiPath];
+
+type Params<O, K extends 'path' | 'query'> = O extends { parameters: infer X }
+  ? X extends { [k in K]?: infer V }
+    ? NonNullable<V>
+    : never
+  : never;
+type SuccessCode = 200 | 201 | 202 | 204;
+type JsonOf<R> = R extends { content: { 'application/json': infer J } }
+  ? J
+  : R extends { content: Record<string, infer F> }
+    ? F
+    : undefined;
+
+/** What a call answers (its 2xx JSON body; `undefined` for 204). */
+export type Answer<M extends Method, P extends PathsWith<M>> =
+  OpOf<M, P> extends { responses: infer R } ? JsonOf<R[SuccessCode & keyof R]> : never;
+/** One row of a paginated list (`{ items, nextCursor }`). */
+export type Row<P extends PathsWith<'get'>> =
+  Answer<'get', P> extends { items: Array<infer T> } ? T : never;
+/** The query parameters of a call. */
+export type Query<M extends Method, P extends PathsWith<M>> = Params<OpOf<M, P>, 'query'>;
+/** The path parameters of a call. */
+export type PathParams<M extends Method, P extends PathsWith<M>> = Params<OpOf<M, P>, 'path'>;
+/** The JSON body a call takes. */
+export type RequestBody<M extends Method, P extends PathsWith<M>> =
+  OpOf<M, P> extends { requestBody?: infer B }
+    ? NonNullable<B> extends { content: { 'application/json': infer J } }
+      ? J
+      : never
+    : never;
+/** A named schema of the document (`Schema<'InventoryView'>`). */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+
+type PathOption<M extends Method, P extends PathsWith<M>> = [PathParams<M, P>] extends [never]
+  ? { path?: undefined }
+  : { path: PathParams<M, P> };
+type QueryOption<M extends Method, P extends PathsWith<M>> = [Query<M, P>] extends [never]
+  ? { query?: undefined }
+  : { query?: Query<M, P> };
+/** Nothing required in it: `{}` is assignable. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type Empty = {};
+type BodyOption<M extends Method, P extends PathsWith<M>> = [RequestBody<M, P>] extends [never]
+  ? { body?: undefined }
+  : Empty extends RequestBody<M, P>
+    ? { body?: RequestBody<M, P> }
+    : { body: RequestBody<M, P> };
+
+export type GetOptions<P extends PathsWith<'get'>> = PathOption<'get', P> &
+  QueryOption<'get', P> & { signal?: AbortSignal };
+export type SendOptions<M extends Exclude<Method, 'get'>, P extends PathsWith<M>> = PathOption<
+  M,
+  P
+> &
+  QueryOption<M, P> &
+  BodyOption<M, P> & {
+    /**
+     * The Idempotency-Key of the user's action: the same for every retry of that action (see
+     * useForm, useActionKeys and ActionBar), so a retry after a lost answer replays instead of
+     * repeating. Creating POSTs pass one.
+     */
+    key?: string;
+    signal?: AbortSignal;
+  };
+/** The options argument, optional when nothing in it is required. */
+type Args<O> = Empty extends O ? [options?: O] : [options: O];
+
+/** `/listings/{id}` with `{ id }` → `/listings/3f…` (each value URL-encoded). */
+export function fillPath(template: string, params: Record<string, unknown> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name] as string | number | boolean | null | undefined;
+    if (value === undefined || value === null) throw new Error(`${template}: no value for ${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+interface AnyOptions {
+  path?: Record<string, unknown>;
+  query?: object;
+  body?: unknown;
+  key?: string;
+  signal?: AbortSignal;
+}
+function call(method: string, template: string, o: AnyOptions = {}): Promise<never> {
+  return request<never>(method, fillPath(template, o.path), {
+    query: o.query as RequestOptions['query'],
+    body: o.body ?? (method === 'POST' ? {} : undefined),
+    key: o.key,
+    signal: o.signal,
+  });
+}
+
 export const api = {
+  get: <P extends PathsWith<'get'>>(
+    path: P,
+    ...[options]: Args<GetOptions<P>>
+  ): Promise<Answer<'get', P>> => call('GET', path, options),
+  post: <P extends PathsWith<'post'>>(
+    path: P,
+    ...[options]: Args<SendOptions<'post', P>>
+  ): Promise<Answer<'post', P>> => call('POST', path, options),
+  put: <P extends PathsWith<'put'>>(
+    path: P,
+    ...[options]: Args<SendOptions<'put', P>>
+  ): Promise<Answer<'put', P>> => call('PUT', path, options),
+  patch: <P extends PathsWith<'patch'>>(
+    path: P,
+    ...[options]: Args<SendOptions<'patch', P>>
+  ): Promise<Answer<'patch', P>> => call('PATCH', path, options),
+  delete: <P extends PathsWith<'delete'>>(
+    path: P,
+    ...[options]: Args<SendOptions<'delete', P>>
+  ): Promise<Answer<'delete', P>> => call('DELETE', path, options),
+};
+
+/**
+ * The hand-typed calls the screens used before the generated client; going away as each screen
+ * moves to `api` (do not use in new code).
+ */
+export const untypedApi = {
   get: <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) =>
     request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('POST', path, { ...opts, body: body ?? {} }),
-  /** A creating POST; pass the action's key (useForm gives one) so a retried click reuses it. */
   create: <T>(path: string, body: unknown, key?: string) =>
     request<T>('POST', path, { body, idempotent: true, key }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
@@ -209,6 +345,7 @@ export const api = {
   del: <T>(path: string) => request<T>('DELETE', path),
 };
 
+/** A page of a keyset-paginated list (spec §5). */
 export interface Page<T> {
   items: T[];
   nextCursor?: string | null;

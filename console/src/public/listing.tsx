@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
-import { api } from '../api/client.js';
+import { untypedApi as api } from '../api/client.js';
 import type { MarketListing, SaleOrder } from '../api/resale.js';
 import { formatMoney } from '../api/types.js';
 import { useAuth } from '../auth.js';

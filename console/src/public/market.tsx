@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, type ApiError, type Page } from '../api/client.js';
+import { untypedApi as api, type ApiError, type Page } from '../api/client.js';
 import { fromMinor, type MarketListing, toMinor } from '../api/resale.js';
 import { formatMoney } from '../api/types.js';
 import type { CategoryNode } from '../screens/admin/catalog.js';

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { api } from '../api/client.js';
+import { untypedApi as api } from '../api/client.js';
 import { formatTime } from '../api/types.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useLoad } from '../ui/hooks.js';

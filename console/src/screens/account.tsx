@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, session } from '../api/client.js';
+import { untypedApi as api, session } from '../api/client.js';
 import type { Catalogue } from '../i18n/index.js';
 import { setTimeZone, useTimeZone } from '../i18n/index.js';
 import { LanguageSwitch } from '../layout.js';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
+import { untypedApi as api, ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
 import { ErrorNotice } from './feedback.js';
 import { asApiError } from './hooks.js';
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../api/client.js';
+import { untypedApi as api, type Page } from '../api/client.js';
 import { useLoad } from './hooks.js';
 
 /** A service area's names (GET /service-areas, public). */

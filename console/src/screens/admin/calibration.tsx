@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.js';
+import { untypedApi as api } from '../../api/client.js';
 import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { BarPanel } from '../../ui/charts.js';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { api, fetchWithSession } from '../../api/client.js';
+import { untypedApi as api, fetchWithSession } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useAction, useLoad } from '../../ui/hooks.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.js';
+import { untypedApi as api } from '../../api/client.js';
 import { durationText } from '../../i18n/format.js';
 import {
   actionLabel,

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import type { Me } from '../../api/types.js';
 import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
 import { Field, FormFooter, useForm } from '../../ui/form.js';

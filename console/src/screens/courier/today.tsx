@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.js';
+import { untypedApi as api } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import type { PaymentIntent, ReturnEvidence, SaleOrder } from '../../api/resale.js';
 import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { gradeLabel, severityLabel } from '../../i18n/labels.js';

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, type ApiError, type Page } from '../../api/client.js';
+import { untypedApi as api, type ApiError, type Page } from '../../api/client.js';
 import type {
   CategoryNode,
   DropOffStore,

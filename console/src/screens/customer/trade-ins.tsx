@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import type { SellOrderItem } from '../../api/selling.js';
 import { formatMoney, formatTime, formatYuan, type Money, type Stateful } from '../../api/types.js';
 import { currentLanguage, currentTimeZone, i18n } from '../../i18n/index.js';

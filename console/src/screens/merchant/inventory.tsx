@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import type { InventoryEntry, Listing } from '../../api/resale.js';
 import { formatTime } from '../../api/types.js';
 import { erasureLabel, gradeLabel } from '../../i18n/labels.js';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { fromMinor, type Listing, toMinor } from '../../api/resale.js';
 import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import type { SaleOrder } from '../../api/resale.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { formatTime, formatYuan } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, fetchWithSession, ApiError, type Page } from '../../api/client.js';
+import { untypedApi as api, fetchWithSession, ApiError, type Page } from '../../api/client.js';
 import { formatYuan } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { i18n } from '../../i18n/index.js';

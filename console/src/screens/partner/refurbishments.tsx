@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { gradeLabel, severityLabel, stateLabel } from '../../i18n/labels.js';

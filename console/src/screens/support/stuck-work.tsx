@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
 import { durationText } from '../../i18n/format.js';
 import { followUpLabel, machineLabel, stateLabel, whyLabel } from '../../i18n/labels.js';

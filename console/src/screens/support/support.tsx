@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { i18n } from '../../i18n/index.js';

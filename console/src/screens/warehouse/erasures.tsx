@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, session, type Page } from '../../api/client.js';
+import { untypedApi as api, session, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, type ApiError, type Page } from '../../api/client.js';
+import { untypedApi as api, type ApiError, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { gradeLabel, severityLabel } from '../../i18n/labels.js';
 import { i18n } from '../../i18n/index.js';

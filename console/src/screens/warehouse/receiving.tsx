@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Page } from '../../api/client.js';
+import { untypedApi as api, type Page } from '../../api/client.js';
 import { formatTime, type Stateful } from '../../api/types.js';
 import { errorMessage } from '../../i18n/errors.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';

@@ -630,6 +630,8 @@ export class SaleOrdersService {
     owedBy: 'merchant' | 'payment' = 'merchant',
   ): Promise<{ key: string; status: 'pending' | 'succeeded' }> {
     const key = refundKey(order.id, cause);
+    // A refunded sale no longer stands: it stops feeding comparables and refits at once.
+    await this.valuation.withdrawSale(m, 'resale', order.id, cause);
     if (amountMinor <= 0) return { key, status: 'succeeded' }; // nothing to give back
     const ref = { kind: 'sale-order', id: order.id };
     if (owedBy === 'merchant') {

@@ -27,5 +27,10 @@ export class MarketSale {
   @Column({ type: 'text' }) source: string;
   /** The source's own id (e.g. a sale order); unique per source, so a sale is recorded once. */
   @Column({ name: 'source_ref', type: 'text', nullable: true }) sourceRef: string | null;
+  /** Set when the sale is refunded or returned: from then on it teaches the valuation nothing. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
+  withdrawnAt: Date | null;
+  @Column({ name: 'withdrawn_reason', type: 'text', nullable: true }) withdrawnReason:
+    string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

@@ -92,7 +92,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
     >(
       `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
               product_model_id, sold_at
-         FROM market_sales WHERE sold_at >= now() - make_interval(years => $1)
+         FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
         ORDER BY sold_at, id`,
       [HISTORY_YEARS],
     );

@@ -236,7 +236,7 @@ export class ValuationService {
     >(
       `SELECT price_minor, sold_at, grade FROM market_sales
         WHERE product_model_id = $1 AND ($2::text IS NULL OR grade = $2)
-          AND sold_at <= $3 AND sold_at >= $4
+          AND sold_at <= $3 AND sold_at >= $4 AND withdrawn_at IS NULL
         ORDER BY sold_at DESC LIMIT 500`,
       [productModelId, grade, until, since],
     );
@@ -255,13 +255,30 @@ export class ValuationService {
     const rows = await this.dataSource.query<Array<{ launch: string | null; age: number | null }>>(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY launch_price_minor) AS launch,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY item_age_years) AS age
-         FROM market_sales WHERE category_id = $1 AND sold_at <= $2
+         FROM market_sales WHERE category_id = $1 AND sold_at <= $2 AND withdrawn_at IS NULL
           AND sold_at >= $2::timestamptz - interval '2 years'`,
       [categoryId, until],
     );
     const r = rows[0];
     if (!r || r.launch === null || r.age === null) return null;
     return { launchPriceMinor: Math.round(Number(r.launch)), ageYears: Number(r.age) };
+  }
+
+  /**
+   * A refunded or returned sale leaves the history at once (kept, marked, for the record): a few
+   * inflated sales that are then refunded cannot move a model's price. Idempotent.
+   */
+  async withdrawSale(
+    manager: EntityManager,
+    source: string,
+    sourceRef: string,
+    reason: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE market_sales SET withdrawn_at = now(), withdrawn_reason = $3
+        WHERE source = $1 AND source_ref = $2 AND withdrawn_at IS NULL`,
+      [source, sourceRef, reason],
+    );
   }
 
   /** Records a sale in the history (once per source and sourceRef). */

@@ -61,6 +61,9 @@ export interface SaleToRecord {
   sourceRef?: string | null;
   /** The item's age at sale; defaults to the time since the model's launch. */
   itemAgeYears?: number;
+  variant?: string | null;
+  mileageKm?: number | null;
+  vehicleUse?: string | null;
 }
 
 /**
@@ -281,8 +284,8 @@ export class ValuationService {
     );
   }
 
-  /** Records a sale in the history (once per source and sourceRef). */
-  async recordSale(manager: EntityManager, sale: SaleToRecord): Promise<void> {
+  /** Records a sale in the history (once per source and sourceRef); true when it is new. */
+  async recordSale(manager: EntityManager, sale: SaleToRecord): Promise<boolean> {
     if (!Number.isSafeInteger(sale.priceMinor) || sale.priceMinor <= 0) {
       throw new RangeError('priceMinor must be a positive integer');
     }
@@ -290,10 +293,10 @@ export class ValuationService {
       ? await this.catalog.getProductModel(sale.productModelId)
       : null;
     const launchPriceMinor = model?.launchPriceMinor ?? null;
-    if (!launchPriceMinor) return; // without a launch price a sale teaches the model nothing
+    if (!launchPriceMinor) return false; // without a launch price a sale teaches nothing
     const launch = model?.launchDate ? new Date(`${model.launchDate}T00:00:00Z`) : sale.soldAt;
     const { code } = await this.categoryPath(sale.categoryId);
-    await manager
+    const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(MarketSale)
@@ -311,9 +314,13 @@ export class ValuationService {
         region: sale.region ?? null,
         source: sale.source,
         sourceRef: sale.sourceRef ?? null,
+        variant: sale.variant ?? null,
+        mileageKm: sale.mileageKm ?? null,
+        vehicleUse: sale.vehicleUse ?? null,
       })
       .orIgnore()
       .execute();
+    return (inserted.raw as unknown[]).length > 0; // RETURNING id: empty on a conflict
   }
 }
 

@@ -797,7 +797,13 @@ function toDeduction(f: GradeFinding): DefectDeduction {
   };
 }
 
-/** explainDifference, with each line pointing at the inspection check or grade that caused it. */
+/**
+ * explainDifference, with each line pointing at the inspection check or grade that caused it.
+ * The grade drop (and the comparables of the lower grade that come with it) is split across the
+ * findings whose rule gave that grade — each share names its check and rule — so every yuan
+ * between quote and final offer points to a check and a rule; shares are whole fen, summing
+ * exactly to the line, the odd fen on the first finding.
+ */
 export function explainOffer(
   quote: ItemValuation,
   final: ItemValuation,
@@ -806,13 +812,14 @@ export function explainOffer(
   const diff = explainDifference(quote.lines, final.lines);
   const standard = `${p.standardCode}@v${p.standardVersion}`;
   const declaredGrade = quote.details.grade;
-  return {
-    ...diff,
-    lines: diff.lines.map((l) => {
-      const finding = l.checkId ? p.findings.find((f) => f.checkId === l.checkId) : undefined;
-      const base = { inspectionId: p.inspectionId, standard };
-      if (finding) {
-        return {
+  const base = { inspectionId: p.inspectionId, standard };
+  const decisive = p.findings.filter((f) => f.rule !== null && f.ruleGrade === p.grade);
+  type Line = OfferExplanation['lines'][number];
+  const explain = (l: (typeof diff.lines)[number]): Line[] => {
+    const finding = l.checkId ? p.findings.find((f) => f.checkId === l.checkId) : undefined;
+    if (finding) {
+      return [
+        {
           ...l,
           cause: {
             ...base,
@@ -821,21 +828,36 @@ export function explainOffer(
             rule: finding.rule,
             detail: `${finding.label}: ${JSON.stringify(finding.answer)} (${finding.severity})`,
           },
-        };
+        },
+      ];
+    }
+    if (l.code === 'grade' || l.code === 'comparable-sales') {
+      const gradeCause = {
+        ...base,
+        kind: 'inspection-grade' as const,
+        detail: `graded ${p.grade}; the owner's description suggested ${declaredGrade}`,
+      };
+      if (decisive.length === 0 || l.differenceMinor === 0) {
+        return [{ ...l, cause: { ...gradeCause, checkId: null, rule: l.ruleCode ?? null } }];
       }
-      if (l.code === 'grade' || l.code === 'comparable-sales') {
-        return {
-          ...l,
-          cause: {
-            ...base,
-            kind: 'inspection-grade' as const,
-            checkId: null,
-            rule: l.ruleCode ?? null,
-            detail: `graded ${p.grade}; the owner's description suggested ${declaredGrade}`,
-          },
-        };
-      }
-      return {
+      const shares = splitEvenly(l.differenceMinor, decisive.length);
+      const part = (n: number) => Math.round(n / decisive.length);
+      return decisive.map((f, i) => ({
+        ...l,
+        quoteAmountMinor: part(l.quoteAmountMinor),
+        finalAmountMinor: part(l.quoteAmountMinor) + shares[i],
+        differenceMinor: shares[i],
+        checkId: f.checkId,
+        cause: {
+          ...gradeCause,
+          checkId: f.checkId,
+          rule: f.rule,
+          detail: `${f.label}: ${JSON.stringify(f.answer)} (${f.severity}) — rule ${f.rule} grades ${p.grade}; the owner's description suggested ${declaredGrade}`,
+        },
+      }));
+    }
+    return [
+      {
         ...l,
         cause: {
           ...base,
@@ -844,9 +866,17 @@ export function explainOffer(
           rule: l.ruleCode ?? null,
           detail: l.label,
         },
-      };
-    }),
+      },
+    ];
   };
+  return { ...diff, lines: diff.lines.flatMap(explain) };
+}
+
+/** `total` in `n` whole shares that sum to it exactly; the remainder on the first shares. */
+function splitEvenly(total: number, n: number): number[] {
+  const base = Math.trunc(total / n);
+  const rest = total - base * n;
+  return Array.from({ length: n }, (_, i) => base + (i < Math.abs(rest) ? Math.sign(rest) : 0));
 }
 
 /**

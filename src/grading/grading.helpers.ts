@@ -29,13 +29,14 @@ export function gradeAnswers(
 
 /** The findings in the shape of the ItemGraded contract (with the rule that judged each). */
 export function gradeFindings(result: GradeResult): GradeFinding[] {
-  const ruleByCheck = new Map(result.reasons.map((r) => [r.checkId, r.rule]));
+  const reasonByCheck = new Map(result.reasons.map((r) => [r.checkId, r]));
   return result.findings.map((f) => ({
     checkId: f.checkId,
     label: f.label,
     answer: f.answer,
     severity: f.severity,
-    rule: ruleByCheck.get(f.checkId) ?? null,
+    rule: reasonByCheck.get(f.checkId)?.rule ?? null,
+    ...(reasonByCheck.has(f.checkId) ? { ruleGrade: reasonByCheck.get(f.checkId)!.grade } : {}),
     ...(f.deduction?.share !== undefined ? { deductionShare: f.deduction.share } : {}),
     ...(f.deduction?.fixedMinor !== undefined ? { deductionMinor: f.deduction.fixedMinor } : {}),
   }));

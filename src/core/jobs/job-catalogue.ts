@@ -174,6 +174,8 @@ export interface GradeFinding {
   answer: unknown;
   severity: 'none' | 'cosmetic' | 'functional' | 'critical';
   rule: string | null;
+  /** The grade that rule gives: the findings whose rule gives the item's grade caused it. */
+  ruleGrade?: 'premium' | 'good' | 'scrap';
   /** Valuation hint from the standard: share of value lost, or a fixed amount. */
   deductionShare?: number;
   deductionMinor?: number;

@@ -131,7 +131,7 @@ export class InspectionsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PreviewDto,
   ) {
-    return this.inspections.preview(actor, id, dto.answers);
+    return this.inspections.preview(actor, id, dto.answers, dto.partial === true);
   }
 
   @Post(':id/complete')

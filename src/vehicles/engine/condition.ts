@@ -60,8 +60,9 @@ export const FIRE_TRACES_CHECK = 'fire_traces';
 export const BOLT_ON_PANELS_CHECK = 'bolt_on_panels_replaced';
 
 /**
- * The accident history from version 2's item answers (fire over flood over structural over
- * bolt-on panels), or from version 1's `accident_history` answer; null when neither is there.
+ * The accident history from version 1's `accident_history` answer, else from version 2's item
+ * answers (fire over flood over structural over bolt-on panels; items not answered yet count
+ * as not found, so a provisional preview has a level too).
  */
 export function accidentHistoryOf(
   answers: Readonly<Record<string, unknown>>,
@@ -70,8 +71,6 @@ export function accidentHistoryOf(
   if (typeof typed === 'string') {
     return HISTORIES.includes(typed as AccidentHistory) ? (typed as AccidentHistory) : null;
   }
-  const itemized = GBT30323_STRUCTURAL_POINTS.some((p) => p.checkId in answers);
-  if (!itemized) return null;
   if (answers[FIRE_TRACES_CHECK] === true) return 'fire';
   if (answers[FLOOD_TRACES_CHECK] === true) return 'flood';
   if (GBT30323_STRUCTURAL_POINTS.some((p) => answers[p.checkId] === true)) {

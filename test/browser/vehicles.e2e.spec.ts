@@ -19,7 +19,8 @@ import {
 } from '../support/browser.js';
 import { loadReferenceData } from '../support/http-journey.js';
 import { readLabelPdf } from '../support/pdf-labels.js';
-import type { TestUser } from '../support/test-app.js';
+import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
+import { eventually, type TestUser } from '../support/test-app.js';
 
 jest.setTimeout(240_000);
 
@@ -45,13 +46,16 @@ const DEFECTS: Record<string, string> = {
 describe('console: vehicle checklist and label printing (browser)', () => {
   let rig: ConsoleRig;
   let clerk: TestUser;
+  let admin: TestUser;
+  let support: TestUser;
 
   beforeAll(async () => {
     rig = await startConsoleRig();
     const { t } = rig;
     await loadReferenceData(t);
     clerk = await t.user('warehouse');
-    const admin = await t.user('admin');
+    admin = await t.user('admin');
+    support = await t.user('support');
     await t.http
       .put('/api/v1/grading/calibration/settings')
       .set(admin.auth)
@@ -162,7 +166,10 @@ describe('console: vehicle checklist and label printing (browser)', () => {
 
       await computed.getByText(say('inspections.vehicle.level2')).waitFor();
       await computed.locator('.grade', { hasText: exactly(say('grades.good')) }).waitFor();
-      await computed.getByText(say('inspections.score', { score: 87 })).waitFor();
+      await computed
+        .getByText(say('inspections.score', { score: 87 }))
+        .first()
+        .waitFor();
       expect(await computed.textContent()).not.toMatch(/still to answer|项待检/);
       await rig.screenshot(page, `warehouse-vehicle-checklist-phone-${lang}`);
       expect(await axeSerious(page)).toEqual([]);
@@ -178,7 +185,7 @@ describe('console: vehicle checklist and label printing (browser)', () => {
       // The report keeps the level it was graded at.
       await page.getByText(say('inspections.vehicle.level2')).waitFor();
       expect(await axeSerious(page)).toEqual([]);
-      await page.context().close();
+      await page.close();
     });
 
     it(`a warehouse clerk prints a parcel's QR labels as one PDF (${lang})`, async () => {
@@ -201,7 +208,50 @@ describe('console: vehicle checklist and label printing (browser)', () => {
       );
       await printing.getByRole('status').waitFor();
       await rig.screenshot(page, `warehouse-labels-${lang}`);
-      await page.context().close();
+      await page.close();
+    });
+
+    it(`support sees the reading that went backwards on the rollback screen (${lang})`, async () => {
+      const say = catalogue(lang);
+      const { t } = rig;
+      const body = `LVGBE40K0KR${String((Date.now() + (lang === 'en' ? 1 : 0)) % 1_000_000).padStart(6, '0')}`;
+      const vin = `${body.slice(0, 8)}${computeCheckDigit(body)}${body.slice(9)}`;
+      const read = (km: number, readOn: string, source: string) =>
+        t.http
+          .post(`/api/v1/vehicles/${vin}/mileage-readings`)
+          .set(admin.auth)
+          .send({ km, readOn, source })
+          .expect(201);
+      await read(150_000, '2024-05-01', 'listing');
+      await read(60_000, '2025-06-01', 'owner-declaration');
+      await eventually(async () => {
+        const v = await t.http.get(`/api/v1/vehicles/${vin}`).set(support.auth).expect(200);
+        return v.body.mileage.flagged ? v.body : null;
+      }, 20_000);
+
+      const page = await rig.login(support, { lang, phone: true });
+      await page.goto(`${rig.base}/console/vehicles/mileage`);
+      // The flagged list names the car; opening it shows the readings in date order.
+      await page.getByRole('button', { name: vin }).click();
+      const table = page.getByRole('table', { name: say('mileage.readingsTitle') });
+      const backwards = table.getByRole('row').filter({ hasText: say('mileage.wentBackwards') });
+      expect(await backwards.count()).toBe(1);
+      expect(await backwards.textContent()).toContain(
+        say('mileage.km', { km: 60000 }).split(' ')[0],
+      );
+      await page.getByRole('alert').getByText(say('mileage.flagged')).waitFor();
+      expect(await page.getByRole('alert').textContent()).toContain('90000');
+      await rig.screenshot(page, `vehicles-mileage-rollback-phone-${lang}`);
+      expect(await axeSerious(page)).toEqual([]);
+
+      // A reading added from the screen joins the timeline.
+      const form = page.getByRole('form', { name: say('mileage.addTitle') });
+      await form.getByLabel(say('mileage.col.km')).fill('61000');
+      await form.getByLabel(say('mileage.col.date')).fill('2025-07-01');
+      await form.getByRole('button', { name: say('mileage.add') }).click();
+      await table.getByRole('row').nth(3).waitFor();
+      expect(await table.getByRole('row').count()).toBe(4);
+      await page.close();
     });
   }
 });

@@ -11,9 +11,10 @@ import type { Answers, GradingStandard } from './engine/standard.js';
 export function gradeAnswers(
   standard: GradingStandard,
   answers: Record<string, unknown>,
+  options: { allowMissing?: boolean } = {},
 ): GradeResult {
   try {
-    return computeGrade(standard, answers as Answers);
+    return computeGrade(standard, answers as Answers, options);
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
       throw new BadRequestException({

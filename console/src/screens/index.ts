@@ -35,6 +35,7 @@ import { StuckWorkScreen } from './support/stuck-work.js';
 import { ErasuresScreen } from './warehouse/erasures.js';
 import { InspectionQueueScreen, InspectionScreen } from './warehouse/inspections.js';
 import { ReceivingScreen } from './warehouse/receiving.js';
+import { MileageScreen } from './vehicles/mileage.js';
 
 const admin = ['admin'] as const;
 const support = ['support', 'admin'] as const;
@@ -106,6 +107,13 @@ defineScreens(
     title: 'inspection',
     roles: ['warehouse'],
     Component: InspectionScreen,
+  },
+  {
+    path: 'vehicles/mileage',
+    title: 'mileage',
+    roles: ['warehouse', 'support', 'admin'],
+    nav: true,
+    Component: MileageScreen,
   },
   {
     path: 'warehouse/erasures',

@@ -154,14 +154,19 @@ export class CustomerAgreementDto {
   @Length(1, 100)
   agreedBy: string;
   @ApiProperty({ enum: AGREEMENT_CHANNELS }) @IsIn(AGREEMENT_CHANNELS) channel: AgreementChannel;
-  @ApiPropertyOptional({ description: 'When they agreed (ISO instant); now by default' })
+  @ApiPropertyOptional({
+    description: 'When they agreed (ISO instant); now by default',
+    format: 'date-time',
+    maxLength: 40,
+  })
   @IsOptional()
+  @MaxLength(40)
   @IsISO8601({ strict: true })
   agreedAt?: string;
 }
 
 export class MoveWindowDto extends VersionDto {
-  @ApiProperty({ description: "Local date YYYY-MM-DD in the area's time zone" })
+  @ApiProperty({ description: "Local date YYYY-MM-DD in the area's time zone", format: 'date' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date: string;
   @ApiProperty({ description: "Index of one of the area's windows" })

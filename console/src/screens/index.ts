@@ -5,6 +5,7 @@ import { CalibrationScreen } from './admin/calibration.js';
 import { CatalogScreen, StandardsScreen } from './admin/catalog.js';
 import { OrganisationsScreen } from './admin/organisations.js';
 import { QueuesScreen } from './admin/queues.js';
+import { DispatchBoardScreen } from './admin/dispatch-board.js';
 import { ServiceAreasScreen } from './admin/service-areas.js';
 import { StateMachinesScreen } from './admin/state-machines.js';
 import { UsersScreen } from './admin/users.js';
@@ -63,6 +64,13 @@ defineScreens(
     roles: [...admin],
     nav: true,
     Component: StandardsScreen,
+  },
+  {
+    path: 'admin/dispatch',
+    title: 'dispatchBoard',
+    roles: [...admin],
+    nav: true,
+    Component: DispatchBoardScreen,
   },
   {
     path: 'admin/service-areas',

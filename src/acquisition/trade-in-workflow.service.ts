@@ -32,6 +32,7 @@ import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
 import { explainDifference } from '../valuation/engine/explain.js';
+import { withTradeInMargin } from '../valuation/engine/margin.js';
 import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
 import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { ValuationService, type ItemValuation } from '../valuation/valuation.service.js';
@@ -126,14 +127,17 @@ export class TradeInWorkflow {
       const penalty = 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0;
       let total = 0;
       for (const it of items) {
-        const v = await this.valuation.value({
-          productModelId: it.productModelId,
-          categoryId: it.categoryId,
-          declaredCondition: it.declaredCondition,
-          extraFactors: declaredVehicleFactors(it.declaredCondition),
-          confidencePenalty: penalty,
-          valuationDate: now,
-        });
+        const v = withTradeInMargin(
+          await this.valuation.value({
+            productModelId: it.productModelId,
+            categoryId: it.categoryId,
+            declaredCondition: it.declaredCondition,
+            extraFactors: declaredVehicleFactors(it.declaredCondition),
+            confidencePenalty: penalty,
+            valuationDate: now,
+          }),
+          this.config.acquisition.marginShare,
+        );
         total += v.amountMinor;
         await m.getRepository(TradeInItem).update(it.id, { quote: v, quotedMinor: v.amountMinor });
       }
@@ -500,18 +504,24 @@ export class TradeInWorkflow {
       if (!it.quote || it.quotedMinor === null)
         throw new Error(`trade-in item ${it.id} has no quote`);
 
-      const final = await this.valuation.value({
-        productModelId: it.productModelId,
-        categoryId: it.categoryId,
-        grade: p.grade,
-        declaredCondition: it.declaredCondition,
-        defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
-        extraFactors: declaredVehicleFactors(it.declaredCondition),
-        // Same date and parameters as the quote: only what inspection found moves the price.
-        valuationDate: new Date(it.quote.valuationDate),
-        paramsVersion: it.quote.paramsVersion,
-        confidencePenalty: 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0,
-      });
+      const final = withTradeInMargin(
+        await this.valuation.value({
+          productModelId: it.productModelId,
+          categoryId: it.categoryId,
+          grade: p.grade,
+          declaredCondition: it.declaredCondition,
+          defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
+          extraFactors: declaredVehicleFactors(it.declaredCondition),
+          // Same date and parameters as the quote: only what inspection found moves the price.
+          valuationDate: new Date(it.quote.valuationDate),
+          paramsVersion: it.quote.paramsVersion,
+          confidencePenalty: 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0,
+        }),
+        // A quote given before margins existed keeps its basis: no margin on its final price.
+        it.quote.lines.some((l) => l.code === 'trade-in-margin')
+          ? this.config.acquisition.marginShare
+          : 0,
+      );
       const explanation = explainOffer(it.quote, final, p);
       const quotedMinor = it.quotedMinor;
       const finalMinor = final.amountMinor;

@@ -879,7 +879,41 @@ export function explainOffer(
       },
     ];
   };
-  return { ...diff, lines: diff.lines.flatMap(explain) };
+  return { ...diff, lines: netOfMargin(diff.lines).flatMap(explain) };
+}
+
+/**
+ * The operator's margin is a share of the value, so its change between quote and final offer is
+ * caused by the lines that moved the value: it is spread over them in proportion (whole fen,
+ * summing exactly, largest remainders first) and its own line dropped, so each check carries
+ * its deduction net of the margin.
+ */
+function netOfMargin<L extends { code: string; differenceMinor: number; finalAmountMinor: number }>(
+  lines: L[],
+): L[] {
+  const margin = lines.find((l) => l.code === 'trade-in-margin');
+  const rest = lines.filter((l) => l !== margin);
+  const movers = rest.filter((l) => l.code !== 'rounding' && l.differenceMinor !== 0);
+  const moved = movers.reduce((sum, l) => sum + l.differenceMinor, 0);
+  if (!margin || margin.differenceMinor === 0 || moved === 0) return lines;
+  const exact = movers.map((l) => (margin.differenceMinor * l.differenceMinor) / moved);
+  const shares = exact.map(Math.trunc);
+  let left = margin.differenceMinor - shares.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: Math.abs(x - shares[i]) })).sort((a, b) => b.r - a.r);
+  for (let k = 0; left !== 0; k = (k + 1) % order.length) {
+    shares[order[k].i] += Math.sign(left);
+    left -= Math.sign(left);
+  }
+  return rest.map((l) => {
+    const i = movers.indexOf(l);
+    return i < 0
+      ? l
+      : {
+          ...l,
+          differenceMinor: l.differenceMinor + shares[i],
+          finalAmountMinor: l.finalAmountMinor + shares[i],
+        };
+  });
 }
 
 /** `total` in `n` whole shares that sum to it exactly; the remainder on the first shares. */

@@ -1,4 +1,5 @@
 import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
+import { stateConflict } from '../../core/errors.js';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
@@ -19,7 +20,6 @@ import { OutboxService } from '../../core/outbox/outbox.service.js';
 import { TransitionService } from '../../core/state-machine/transition.service.js';
 import { CatalogService } from '../../catalog/catalog.service.js';
 import { isLeaf } from '../../catalog/category.entity.js';
-import { conflict } from '../grading.helpers.js';
 import { InspectionsService } from '../inspection/inspections.service.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Parcel } from './parcel.entity.js';
@@ -279,7 +279,7 @@ export class ReceivingService {
     return this.dataSource.transaction(async (manager) => {
       const parcel = await this.load(manager, actor, id);
       if (parcel.state !== 'EXPECTED') {
-        throw conflict(
+        throw stateConflict(
           ParcelMachine,
           parcel,
           actor,

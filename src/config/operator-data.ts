@@ -85,7 +85,10 @@ function validatorFor(name: string, dir: string): ValidateFunction {
   const key = path;
   let validate = validators.get(key);
   if (!validate) {
-    validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')) as object);
+    // Without its $id: the same schema may be read from another folder (a test's copy).
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    delete schema.$id;
+    validate = ajv.compile(schema);
     validators.set(key, validate);
   }
   return validate;

@@ -1,9 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { Actor } from '../core/actor.js';
-import { TransitionConflict } from '../core/errors.js';
 import type { GradeFinding } from '../core/jobs/job-catalogue.js';
-import type { AnyMachine, StatefulRow } from '../core/state-machine/machine.js';
-import { allowedActions } from '../core/state-machine/machine.js';
 import { computeGrade, type GradeResult, InvalidAnswersError } from './engine/grade-engine.js';
 import type { Answers, GradingStandard } from './engine/standard.js';
 
@@ -41,19 +37,4 @@ export function gradeFindings(result: GradeResult): GradeFinding[] {
     ...(f.deduction?.share !== undefined ? { deductionShare: f.deduction.share } : {}),
     ...(f.deduction?.fixedMinor !== undefined ? { deductionMinor: f.deduction.fixedMinor } : {}),
   }));
-}
-
-/** A 409 in the TransitionService's shape, for checks made before a transition is attempted. */
-export function conflict<E extends StatefulRow>(
-  machine: AnyMachine,
-  entity: E,
-  actor: Actor,
-  message: string,
-): TransitionConflict {
-  return new TransitionConflict(message, {
-    entity: machine.name,
-    state: entity.state,
-    version: entity.version,
-    allowedActions: allowedActions(machine, entity, actor),
-  });
 }

@@ -6,9 +6,10 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
+import { isUniqueViolation } from '../core/errors.js';
 import { decodeCursor, toPage, type Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
@@ -900,13 +901,6 @@ function checkScannedItems(items: Item[], scanned: string[]): void {
     missing,
     unexpected,
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (
-    err instanceof QueryFailedError &&
-    (err.driverError as { code?: string } | undefined)?.code === '23505'
-  );
 }
 
 /**

@@ -240,7 +240,7 @@ describe('vehicles', () => {
       .set(admin.auth)
       .send({ consentId: randomUUID(), csv })
       .expect(409);
-    expect(refused.body.reason).toBe('consent-required');
+    expect(refused.body.details).toEqual({ reason: 'consent-required' });
     await t.http
       .post(`/api/v1/vehicles/${vin}/consents`)
       .set(stranger.auth)

@@ -2,7 +2,7 @@ import { InspectionAccess } from '../access.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, Not } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { NotFound } from '../../core/errors.js';
+import { NotFound, stateConflict } from '../../core/errors.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
@@ -25,7 +25,7 @@ import type { GradingStandardRow } from '../../catalog/grading-standard.entity.j
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
 import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
 import type { GradeResult } from '../engine/grade-engine.js';
-import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
+import { gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
@@ -292,7 +292,7 @@ export class InspectionsService {
   private async standardFor(manager: EntityManager, inspection: Inspection, actor: Actor) {
     const item = await this.item(manager, inspection.itemId);
     if (!item.categoryId) {
-      throw conflict(
+      throw stateConflict(
         InspectionMachine,
         inspection,
         actor,
@@ -302,7 +302,7 @@ export class InspectionsService {
     const leaf = await this.catalog.getLeaf(item.categoryId, manager);
     const standard = await this.standards.latest(leaf.standardCode, manager);
     if (!standard) {
-      throw conflict(
+      throw stateConflict(
         InspectionMachine,
         inspection,
         actor,
@@ -319,7 +319,7 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'PENDING') {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -401,7 +401,7 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'IN_PROGRESS' || !inspection.standardId) {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -409,7 +409,7 @@ export class InspectionsService {
         );
       }
       if (inspection.graderId !== actor.userId) {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -530,7 +530,7 @@ export class InspectionsService {
       const inspection = await this.load(manager, actor, id);
       const item = await this.item(manager, inspection.itemId);
       if (item.state !== 'RECEIVED') {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,

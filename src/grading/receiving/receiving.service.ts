@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { type CjkFont, openCjkFont } from '../../erasure/engine/cjk-font.js';
 import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
-import { NotFound } from '../../core/errors.js';
+import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
@@ -24,7 +24,6 @@ import { OutboxService } from '../../core/outbox/outbox.service.js';
 import { TransitionService } from '../../core/state-machine/transition.service.js';
 import { CatalogService } from '../../catalog/catalog.service.js';
 import { isLeaf } from '../../catalog/category.entity.js';
-import { conflict } from '../grading.helpers.js';
 import { InspectionsService } from '../inspection/inspections.service.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Parcel } from './parcel.entity.js';
@@ -359,7 +358,7 @@ export class ReceivingService {
     return this.dataSource.transaction(async (manager) => {
       const parcel = await this.load(manager, actor, id);
       if (parcel.state !== 'EXPECTED') {
-        throw conflict(
+        throw stateConflict(
           ParcelMachine,
           parcel,
           actor,

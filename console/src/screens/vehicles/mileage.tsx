@@ -189,7 +189,7 @@ function AddReading({ vin, onAdded }: { vin: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const [km, setKm] = useState('');
   const [readOn, setReadOn] = useState('');
-  const [source, setSource] = useState<string>('inspection');
+  const [source, setSource] = useState<string>('owner-declaration');
   const keys = useActionKeys();
   const add = useAction(async () => {
     const body = { km: Number(km), readOn, source };

@@ -235,6 +235,7 @@ describe('console: vehicle checklist and label printing (browser)', () => {
       await page.getByRole('button', { name: vin }).click();
       const table = page.getByRole('table', { name: say('mileage.readingsTitle') });
       const backwards = table.getByRole('row').filter({ hasText: say('mileage.wentBackwards') });
+      await backwards.first().waitFor();
       expect(await backwards.count()).toBe(1);
       expect(await backwards.textContent()).toContain(
         say('mileage.km', { km: 60000 }).split(' ')[0],

@@ -117,8 +117,10 @@ function Evidence({ car, onAdded }: { car: VehicleView; onAdded: () => void }) {
     (e): e is Extract<Evidence, { kind: 'rollback' }> => e.kind === 'rollback',
   );
   const backwards = (r: { id: string; km: number; readOn: string }) =>
-    rollbacks.some((e) =>
-      e.later.id ? e.later.id === r.id : e.later.km === r.km && e.later.readOn === r.readOn,
+    rollbacks.some(
+      (e) =>
+        e.later.id === r.id ||
+        (e.later.km === r.km && e.later.readOn.slice(0, 10) === r.readOn.slice(0, 10)),
     );
   return (
     <section aria-labelledby="car-title">
@@ -187,7 +189,7 @@ function AddReading({ vin, onAdded }: { vin: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const [km, setKm] = useState('');
   const [readOn, setReadOn] = useState('');
-  const [source, setSource] = useState<string>('inspection');
+  const [source, setSource] = useState<string>('owner-declaration');
   const keys = useActionKeys();
   const add = useAction(async () => {
     const body = { km: Number(km), readOn, source };

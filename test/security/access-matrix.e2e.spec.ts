@@ -49,7 +49,12 @@ const OBJECT_OF_PATH: Array<[prefix: string, policy: string, fixed?: Record<stri
   // An issued statement: not yet paid, so no money transfer to make first.
   ['/api/v1/settlements/{id}', 'Settlement statement', { state: 'issued', transfer_id: null }],
   ['/api/v1/inventory/{itemId}', 'Inventory item'],
-  ['/api/v1/certificates/{id}', 'Certificate'],
+  // Issued before credentials: no status-list entry to make first.
+  [
+    '/api/v1/certificates/{id}',
+    'Certificate',
+    { credential: null, status_list: null, status_index: null },
+  ],
   ['/api/v1/storage-media/{id}', 'Storage medium'],
 ];
 

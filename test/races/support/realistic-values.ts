@@ -57,6 +57,7 @@ export const REALISTIC_VALUES: Record<string, () => unknown> = {
   }),
   'grading_standards.definition': () => PHONE_STANDARD,
   'listings.grade_labels': () => gradeLabels('good'),
+  'signing_keys.algorithm': () => 'Ed25519',
   // A signed erasure certificate's document (what buildErasureCertificate writes).
   'certificates.document': () => ({
     schema: 'reloop.sanitization-certificate/v1',

@@ -10,6 +10,10 @@ export interface SqlCeiling {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The bench process's CPU per transaction (the pg client's share of the work). */
+  cpuMsPerTransaction: number;
+  /** Round trips per transaction (BEGIN … COMMIT). */
+  statementsPerTransaction: number;
 }
 
 /**
@@ -24,6 +28,15 @@ export async function sqlCeiling(
   transactions: number,
 ): Promise<SqlCeiling> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+  // Every client counts its statements: the ceiling's round trips per transaction.
+  let statements = 0;
+  pool.on('connect', (client) => {
+    const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      statements++;
+      return send(...args);
+    }) as typeof client.query;
+  });
   const rows = Math.max(concurrency * 4, 200);
   const { rows: items } = await pool.query<{ id: string }>(
     `INSERT INTO items (trace_code, custodian_kind, erasure_status, state)
@@ -33,6 +46,8 @@ export async function sqlCeiling(
   );
   const versions = new Map(items.map((i) => [i.id, 1]));
   const latency = new Samples();
+  statements = 0;
+  const cpuBefore = process.cpuUsage();
   const seconds =
     (await runPool(
       Array.from({ length: transactions }, (_, i) => items[i % items.length].id),
@@ -108,12 +123,15 @@ export async function sqlCeiling(
       },
     )) / 1000;
   await pool.end();
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     transactions,
     seconds,
     perSecond: transactions / seconds,
     p50: latency.percentile(50),
     p99: latency.percentile(99),
+    cpuMsPerTransaction: (cpu.user + cpu.system) / 1000 / transactions,
+    statementsPerTransaction: statements / transactions,
   };
 }
 

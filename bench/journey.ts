@@ -21,6 +21,24 @@ export interface PhaseResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The API process's CPU per request over the burst (from its own process metrics). */
+  apiCpuMsPerRequest: number | null;
+  /** SQL round trips per request (the API's `reloop_db_queries_total`). */
+  sqlPerRequest: number | null;
+}
+
+/** What the API process reports of itself on its operations port: CPU seconds and SQL sent. */
+export async function apiCounters(
+  metricsUrl: string | null,
+): Promise<{ cpuSeconds: number; queries: number } | null> {
+  if (!metricsUrl) return null;
+  const text = await (await fetch(metricsUrl)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    cpuSeconds: value('reloop_process_cpu_seconds_total'),
+    queries: value('reloop_db_queries_total'),
+  };
 }
 
 export interface JourneyResult {
@@ -83,6 +101,8 @@ export async function runJourney(opts: {
   items: number;
   concurrency: number;
   runId: number;
+  /** The API's operations port `/metrics`, for CPU and SQL per request (null: not measured). */
+  metricsUrl: string | null;
   log: (line: string) => void;
 }): Promise<JourneyResult> {
   const { db, items: n, concurrency } = opts;
@@ -109,6 +129,7 @@ export async function runJourney(opts: {
     list: readonly T[],
     send: (x: T, label: string) => Promise<unknown>,
   ) => {
+    const before = await apiCounters(opts.metricsUrl);
     const seconds =
       (await runPool(list, concurrency, async (x) => {
         for (let attempt = 1; ; attempt++) {
@@ -122,6 +143,9 @@ export async function runJourney(opts: {
         }
       })) / 1000;
     const s: Samples = client.samples(endpoint);
+    const after = await apiCounters(opts.metricsUrl);
+    const per = (pick: (c: { cpuSeconds: number; queries: number }) => number) =>
+      before && after && s.count > 0 ? (pick(after) - pick(before)) / s.count : null;
     phases.push({
       endpoint,
       requests: s.count,
@@ -130,6 +154,8 @@ export async function runJourney(opts: {
       perSecond: s.count / seconds,
       p50: s.percentile(50),
       p99: s.percentile(99),
+      apiCpuMsPerRequest: per((c) => c.cpuSeconds * 1000),
+      sqlPerRequest: per((c) => c.queries),
     });
     opts.log(`  ${endpoint}: ${s.count} in ${seconds.toFixed(1)} s`);
   };

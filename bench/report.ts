@@ -59,7 +59,7 @@ export function formatReport(r: BenchReport): string {
   out.push('Transitions through the API (each stage a burst of requests)');
   out.push(
     ...table(
-      ['endpoint', 'requests', 'errors', 'per s', 'p50 ms', 'p99 ms'],
+      ['endpoint', 'requests', 'errors', 'per s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'SQL/req'],
       [
         ...j.phases.map((p) => [
           p.endpoint,
@@ -68,12 +68,16 @@ export function formatReport(r: BenchReport): string {
           fmt(p.perSecond),
           fmt(p.p50),
           fmt(p.p99),
+          p.apiCpuMsPerRequest === null ? '–' : fmt(p.apiCpuMsPerRequest, 2),
+          p.sqlPerRequest === null ? '–' : fmt(p.sqlPerRequest, 1),
         ]),
         [
           'all transitions',
           String(j.phases.reduce((s, p) => s + p.requests, 0)),
           String(j.phases.reduce((s, p) => s + p.errors, 0)),
           fmt(j.transitionsPerSecond),
+          '',
+          '',
           '',
           '',
         ],
@@ -84,12 +88,17 @@ export function formatReport(r: BenchReport): string {
           fmt(r.sql.perSecond),
           fmt(r.sql.p50),
           fmt(r.sql.p99),
+          fmt(r.sql.cpuMsPerTransaction, 2),
+          fmt(r.sql.statementsPerTransaction, 1),
         ],
       ],
     ),
   );
   out.push(
     `API / SQL ceiling = ${fmt(ratio * 100)} % (target ≥ ${TARGETS.apiToSql * 100} %: ${mark(ratio >= TARGETS.apiToSql)})`,
+  );
+  out.push(
+    '(CPU ms/req: the API process per request, from its own process metrics over the burst — steadier than req/s on a shared machine; for the ceiling, the pg client per transaction. SQL/req: round trips, BEGIN/COMMIT included.)',
   );
   out.push('');
 

@@ -107,8 +107,15 @@ async function main(): Promise<void> {
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   log(`starting the platform: API on ${apiUrl}, one worker process, queue prefix ${prefix}…`);
-  const api = startProcess('api', 'api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
-  const worker = startProcess('worker', 'worker', { ...env, PORT: '0' });
+  // The API's operations port serves its own CPU and SQL counters to the journey's phases.
+  const metricsPort = await freePort();
+  const api = startProcess('api', 'api', {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    METRICS_PORT: String(metricsPort),
+  });
+  const worker = startProcess('worker', 'worker', { ...env, PORT: '0', METRICS_PORT: '0' });
   const procs = [api, worker];
   const sampler = rssSampler(procs);
   let report: BenchReport;
@@ -117,7 +124,15 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500)); // the worker's queues attach
 
     log(`journey: ${items} trade-ins, ${concurrency} clients…`);
-    const journey = await runJourney({ baseUrl: apiUrl, db, items, concurrency, runId, log });
+    const journey = await runJourney({
+      baseUrl: apiUrl,
+      db,
+      items,
+      concurrency,
+      runId,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      log,
+    });
     const queues = await platformQueues(redisUrl, prefix);
     const waits = await outboxWaits(db);
     for (const q of queues)

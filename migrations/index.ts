@@ -34,6 +34,8 @@ import { Retention1766200000000 } from './1766200000000-retention.js';
 import { Photos1766300000000 } from './1766300000000-photos.js';
 import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
 import { PhoneSignIn1766500000000 } from './1766500000000-phone-sign-in.js';
+import { PickupHandBacks1766530000000 } from './1766530000000-pickup-hand-backs.js';
+import { WithdrawnSales1766600000000 } from './1766600000000-withdrawn-sales.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -70,4 +72,6 @@ export const ALL_MIGRATIONS = [
   Photos1766300000000,
   SupportSearch1766400000000,
   PhoneSignIn1766500000000,
+  PickupHandBacks1766530000000,
+  WithdrawnSales1766600000000,
 ];

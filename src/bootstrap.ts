@@ -12,6 +12,7 @@ import { normaliseEmail } from './accounts/accounts.service.js';
 import { normalisePhone } from './core/http/phone.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, ConfigError } from './config/app-config.js';
+import { assertOperatorData } from './config/operator-data.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
 import { logFormat } from './platform/logging.js';
@@ -74,8 +75,12 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   }
 }
 
-/** Everything that must hold before the app starts: database present and migrated, Redis fit. */
+/**
+ * Everything that must hold before the app starts: the operator data in config/ valid (else
+ * ConfigFileError names file, line and field), database present and migrated, Redis fit.
+ */
 export async function prepare(config: AppConfig): Promise<void> {
+  assertOperatorData();
   await checkRedis(config.redisUrl);
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);

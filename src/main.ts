@@ -3,6 +3,7 @@
 // (docs/erasure.md); `health` asks the running process on this machine (container HEALTHCHECK).
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { ConfigFileError } from './config/operator-data.js';
 
 try {
   if (process.argv[2] === 'station') {
@@ -32,7 +33,7 @@ try {
     });
   }
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof ConfigFileError) {
     console.error(`reloop: ${err.message}`);
   } else {
     console.error('reloop: failed to start:', err);

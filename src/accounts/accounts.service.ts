@@ -12,7 +12,7 @@ import { UserStateService } from '../auth/user-state.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type Actor, seesEverything, type UserRole } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
+import { isUniqueViolation, NotFound, violatedConstraint } from '../core/errors.js';
 import { execute } from '../core/sql.js';
 import type { CreateOrganisationDto, CreateUserDto, RegisterDto } from './accounts.dto.js';
 import { Organisation, type OrganisationKind } from './organisation.entity.js';
@@ -160,11 +160,9 @@ export class AccountsService implements OnApplicationBootstrap {
         }),
       );
     } catch (err) {
-      const driverError = (err as { driverError?: { code?: string; constraint?: string } })
-        .driverError;
-      if (driverError?.code === '23505') {
+      if (isUniqueViolation(err)) {
         throw new ConflictException(
-          driverError.constraint === 'users_login_phone_key'
+          violatedConstraint(err) === 'users_login_phone_key'
             ? 'An account with this phone number already exists'
             : 'An account with this e-mail already exists',
         );

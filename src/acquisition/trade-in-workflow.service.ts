@@ -32,6 +32,7 @@ import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
 import { explainDifference } from '../valuation/engine/explain.js';
+import { withTradeInMargin } from '../valuation/engine/margin.js';
 import type { DefectDeduction, ExtraFactor } from '../valuation/engine/types.js';
 import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { ValuationService, type ItemValuation } from '../valuation/valuation.service.js';
@@ -126,14 +127,17 @@ export class TradeInWorkflow {
       const penalty = 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0;
       let total = 0;
       for (const it of items) {
-        const v = await this.valuation.value({
-          productModelId: it.productModelId,
-          categoryId: it.categoryId,
-          declaredCondition: it.declaredCondition,
-          extraFactors: declaredVehicleFactors(it.declaredCondition),
-          confidencePenalty: penalty,
-          valuationDate: now,
-        });
+        const v = withTradeInMargin(
+          await this.valuation.value({
+            productModelId: it.productModelId,
+            categoryId: it.categoryId,
+            declaredCondition: it.declaredCondition,
+            extraFactors: declaredVehicleFactors(it.declaredCondition),
+            confidencePenalty: penalty,
+            valuationDate: now,
+          }),
+          this.config.acquisition.marginShare,
+        );
         total += v.amountMinor;
         await m.getRepository(TradeInItem).update(it.id, { quote: v, quotedMinor: v.amountMinor });
       }
@@ -500,18 +504,24 @@ export class TradeInWorkflow {
       if (!it.quote || it.quotedMinor === null)
         throw new Error(`trade-in item ${it.id} has no quote`);
 
-      const final = await this.valuation.value({
-        productModelId: it.productModelId,
-        categoryId: it.categoryId,
-        grade: p.grade,
-        declaredCondition: it.declaredCondition,
-        defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
-        extraFactors: declaredVehicleFactors(it.declaredCondition),
-        // Same date and parameters as the quote: only what inspection found moves the price.
-        valuationDate: new Date(it.quote.valuationDate),
-        paramsVersion: it.quote.paramsVersion,
-        confidencePenalty: 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0,
-      });
+      const final = withTradeInMargin(
+        await this.valuation.value({
+          productModelId: it.productModelId,
+          categoryId: it.categoryId,
+          grade: p.grade,
+          declaredCondition: it.declaredCondition,
+          defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
+          extraFactors: declaredVehicleFactors(it.declaredCondition),
+          // Same date and parameters as the quote: only what inspection found moves the price.
+          valuationDate: new Date(it.quote.valuationDate),
+          paramsVersion: it.quote.paramsVersion,
+          confidencePenalty: 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0,
+        }),
+        // A quote given before margins existed keeps its basis: no margin on its final price.
+        it.quote.lines.some((l) => l.code === 'trade-in-margin')
+          ? this.config.acquisition.marginShare
+          : 0,
+      );
       const explanation = explainOffer(it.quote, final, p);
       const quotedMinor = it.quotedMinor;
       const finalMinor = final.amountMinor;
@@ -797,7 +807,13 @@ function toDeduction(f: GradeFinding): DefectDeduction {
   };
 }
 
-/** explainDifference, with each line pointing at the inspection check or grade that caused it. */
+/**
+ * explainDifference, with each line pointing at the inspection check or grade that caused it.
+ * The grade drop (and the comparables of the lower grade that come with it) is split across the
+ * findings whose rule gave that grade — each share names its check and rule — so every yuan
+ * between quote and final offer points to a check and a rule; shares are whole fen, summing
+ * exactly to the line, the odd fen on the first finding.
+ */
 export function explainOffer(
   quote: ItemValuation,
   final: ItemValuation,
@@ -806,13 +822,14 @@ export function explainOffer(
   const diff = explainDifference(quote.lines, final.lines);
   const standard = `${p.standardCode}@v${p.standardVersion}`;
   const declaredGrade = quote.details.grade;
-  return {
-    ...diff,
-    lines: diff.lines.map((l) => {
-      const finding = l.checkId ? p.findings.find((f) => f.checkId === l.checkId) : undefined;
-      const base = { inspectionId: p.inspectionId, standard };
-      if (finding) {
-        return {
+  const base = { inspectionId: p.inspectionId, standard };
+  const decisive = p.findings.filter((f) => f.rule !== null && f.ruleGrade === p.grade);
+  type Line = OfferExplanation['lines'][number];
+  const explain = (l: (typeof diff.lines)[number]): Line[] => {
+    const finding = l.checkId ? p.findings.find((f) => f.checkId === l.checkId) : undefined;
+    if (finding) {
+      return [
+        {
           ...l,
           cause: {
             ...base,
@@ -821,21 +838,36 @@ export function explainOffer(
             rule: finding.rule,
             detail: `${finding.label}: ${JSON.stringify(finding.answer)} (${finding.severity})`,
           },
-        };
+        },
+      ];
+    }
+    if (l.code === 'grade' || l.code === 'comparable-sales') {
+      const gradeCause = {
+        ...base,
+        kind: 'inspection-grade' as const,
+        detail: `graded ${p.grade}; the owner's description suggested ${declaredGrade}`,
+      };
+      if (decisive.length === 0 || l.differenceMinor === 0) {
+        return [{ ...l, cause: { ...gradeCause, checkId: null, rule: l.ruleCode ?? null } }];
       }
-      if (l.code === 'grade' || l.code === 'comparable-sales') {
-        return {
-          ...l,
-          cause: {
-            ...base,
-            kind: 'inspection-grade' as const,
-            checkId: null,
-            rule: l.ruleCode ?? null,
-            detail: `graded ${p.grade}; the owner's description suggested ${declaredGrade}`,
-          },
-        };
-      }
-      return {
+      const shares = splitEvenly(l.differenceMinor, decisive.length);
+      const part = (n: number) => Math.round(n / decisive.length);
+      return decisive.map((f, i) => ({
+        ...l,
+        quoteAmountMinor: part(l.quoteAmountMinor),
+        finalAmountMinor: part(l.quoteAmountMinor) + shares[i],
+        differenceMinor: shares[i],
+        checkId: f.checkId,
+        cause: {
+          ...gradeCause,
+          checkId: f.checkId,
+          rule: f.rule,
+          detail: `${f.label}: ${JSON.stringify(f.answer)} (${f.severity}) — rule ${f.rule} grades ${p.grade}; the owner's description suggested ${declaredGrade}`,
+        },
+      }));
+    }
+    return [
+      {
         ...l,
         cause: {
           ...base,
@@ -844,9 +876,51 @@ export function explainOffer(
           rule: l.ruleCode ?? null,
           detail: l.label,
         },
-      };
-    }),
+      },
+    ];
   };
+  return { ...diff, lines: netOfMargin(diff.lines).flatMap(explain) };
+}
+
+/**
+ * The operator's margin is a share of the value, so its change between quote and final offer is
+ * caused by the lines that moved the value: it is spread over them in proportion (whole fen,
+ * summing exactly, largest remainders first) and its own line dropped, so each check carries
+ * its deduction net of the margin.
+ */
+function netOfMargin<L extends { code: string; differenceMinor: number; finalAmountMinor: number }>(
+  lines: L[],
+): L[] {
+  const margin = lines.find((l) => l.code === 'trade-in-margin');
+  const rest = lines.filter((l) => l !== margin);
+  const movers = rest.filter((l) => l.code !== 'rounding' && l.differenceMinor !== 0);
+  const moved = movers.reduce((sum, l) => sum + l.differenceMinor, 0);
+  if (!margin || margin.differenceMinor === 0 || moved === 0) return lines;
+  const exact = movers.map((l) => (margin.differenceMinor * l.differenceMinor) / moved);
+  const shares = exact.map(Math.trunc);
+  let left = margin.differenceMinor - shares.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: Math.abs(x - shares[i]) })).sort((a, b) => b.r - a.r);
+  for (let k = 0; left !== 0; k = (k + 1) % order.length) {
+    shares[order[k].i] += Math.sign(left);
+    left -= Math.sign(left);
+  }
+  return rest.map((l) => {
+    const i = movers.indexOf(l);
+    return i < 0
+      ? l
+      : {
+          ...l,
+          differenceMinor: l.differenceMinor + shares[i],
+          finalAmountMinor: l.finalAmountMinor + shares[i],
+        };
+  });
+}
+
+/** `total` in `n` whole shares that sum to it exactly; the remainder on the first shares. */
+function splitEvenly(total: number, n: number): number[] {
+  const base = Math.trunc(total / n);
+  const rest = total - base * n;
+  return Array.from({ length: n }, (_, i) => base + (i < Math.abs(rest) ? Math.sign(rest) : 0));
 }
 
 /**

@@ -90,7 +90,11 @@ function shapeProblems(def: Record<string, unknown>): string[] {
   } else {
     def.rules.forEach((r, i) => {
       const p = `definition.rules[${i}]`;
-      if (!['any-severity', 'severity-count', 'answer', 'score-below'].includes(String(r.kind))) {
+      if (
+        !['any-severity', 'severity-count', 'answer', 'score-below', 'section-below'].includes(
+          String(r.kind),
+        )
+      ) {
         out.push(`${p}.kind is unknown`);
       }
       if (!['premium', 'good', 'scrap'].includes(String(r.grade)))

@@ -99,6 +99,11 @@ export interface AppConfig {
     offerTolerance: number;
     /** A larger cut than this share of the quote needs a second grader (fairness guard). */
     maxCutShare: number;
+    /**
+     * The operator's margin: quotes and final prices are the engine's market (resale) value
+     * less this share.
+     */
+    marginShare: number;
   };
   /** Cron pattern of the periodic valuation refit. */
   valuation: { refitCron: string };
@@ -282,6 +287,7 @@ class EnvironmentVariables {
   TRADE_IN_OFFER_VALIDITY_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_OFFER_TOLERANCE?: number;
   @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_MAX_CUT_SHARE?: number;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(0.9) TRADE_IN_MARGIN_SHARE?: number;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) VALUATION_REFIT_CRON?: string;
   @IsOptional()
   @Transform(toInt)
@@ -444,6 +450,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
       offerValidityDays: raw.TRADE_IN_OFFER_VALIDITY_DAYS ?? 7,
       offerTolerance: raw.TRADE_IN_OFFER_TOLERANCE ?? 0.05,
       maxCutShare: raw.TRADE_IN_MAX_CUT_SHARE ?? 0.3,
+      marginShare: raw.TRADE_IN_MARGIN_SHARE ?? 0.12,
     },
     valuation: { refitCron: raw.VALUATION_REFIT_CRON ?? '0 3 * * *' },
     resale: {
@@ -802,6 +809,7 @@ export const KNOWN_KEYS = [
   'TRADE_IN_OFFER_VALIDITY_DAYS',
   'TRADE_IN_OFFER_TOLERANCE',
   'TRADE_IN_MAX_CUT_SHARE',
+  'TRADE_IN_MARGIN_SHARE',
   'VALUATION_REFIT_CRON',
   'RESALE_RESERVATION_MINUTES',
   'RESALE_RETURN_WINDOW_DAYS',

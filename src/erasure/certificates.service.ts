@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
-import { type Actor, seesEverything } from '../core/actor.js';
+import type { Actor } from '../core/actor.js';
+import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
-import { Item } from '../core/items/item.entity.js';
+import { ItemAccess } from '../core/items/item.machine.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import {
@@ -76,6 +77,22 @@ export function certificateSummary(c: Certificate) {
 }
 
 /**
+ * A certificate: its item's owner at the wipe, and the warehouse that wiped it or holds (sees)
+ * its item now. Verification by id is public (the /verify and /credential routes).
+ */
+export const CertificateAccess = defineAccessPolicy<Certificate>({
+  name: 'Certificate',
+  entity: Certificate,
+  rules: {
+    any: [{ ownerId: 'userId' }],
+    warehouse: [
+      { organisationId: 'organisationId' },
+      { follows: { policy: ItemAccess, by: 'itemId' } },
+    ],
+  },
+});
+
+/**
  * Certificates of sanitization: owners read their own items', staff of the wiping (or holding)
  * warehouse theirs, support and admin all. Verification is public and needs no account.
  */
@@ -101,37 +118,13 @@ export class CertificatesService {
 
   async get(actor: Actor, id: string): Promise<Certificate> {
     const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
-    if (!c || !(await this.maySee(actor, c))) throw new NotFound('Certificate', id);
-    return c;
-  }
-
-  private async maySee(actor: Actor, c: Certificate): Promise<boolean> {
-    if (seesEverything(actor)) return true;
-    if (actor.userId !== null && c.ownerId === actor.userId) return true;
-    if (actor.organisationId === null || actor.role !== 'warehouse') return false;
-    if (c.organisationId === actor.organisationId) return true;
-    const item = await this.dataSource.getRepository(Item).findOne({ where: { id: c.itemId } });
-    return item?.custodianId === actor.organisationId;
+    return CertificateAccess.assertVisibleTo(this.dataSource.manager, c, actor, id);
   }
 
   async list(actor: Actor, query: { itemId?: string; limit?: number; cursor?: string }) {
     const limit = query.limit ?? 50;
     const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
-    if (!seesEverything(actor)) {
-      const mine: string[] = [];
-      if (actor.userId) mine.push('c.owner_id = :userId');
-      if (actor.organisationId && actor.role === 'warehouse') {
-        mine.push(
-          'c.organisation_id = :org',
-          'c.item_id IN (SELECT id FROM items WHERE custodian_id = :org)',
-        );
-      }
-      if (mine.length === 0) return { items: [], nextCursor: null };
-      qb.andWhere(`(${mine.join(' OR ')})`, {
-        userId: actor.userId,
-        org: actor.organisationId,
-      });
-    }
+    CertificateAccess.restrict(qb, actor, 'c');
     if (query.itemId) qb.andWhere('c.item_id = :itemId', { itemId: query.itemId });
     const cursor = decodeCursor(query.cursor);
     if (cursor) {

@@ -1,6 +1,14 @@
 import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE, hours } from '../core/state-machine/machine.js';
-import { Erasure, type ErasureState } from './erasure.entities.js';
+import { ItemAccess } from '../core/items/item.machine.js';
+import { Erasure, type ErasureState, StorageMedium } from './erasure.entities.js';
+
+/** A storage medium is seen by whoever sees the item it came out of. */
+export const StorageMediumAccess = defineAccessPolicy<StorageMedium>({
+  name: 'Storage medium',
+  entity: StorageMedium,
+  rules: { any: [{ follows: { policy: ItemAccess, by: 'itemId' } }] },
+});
 
 export const ERASURE_STATES: readonly ErasureState[] = [
   'QUEUED',

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { Item } from '../core/items/item.entity.js';
+import { ItemAccess } from '../core/items/item.machine.js';
 import {
   NotifyOwner,
   OpenSupportCase,
@@ -50,7 +51,7 @@ import {
   StorageMedium,
   type StoredRun,
 } from './erasure.entities.js';
-import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
+import { ErasureAccess, ErasureMachine, StorageMediumAccess } from './erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { StationRegistry } from './station-registry.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
@@ -191,16 +192,7 @@ export class ErasureService {
     const item = await (manager ?? this.dataSource.manager)
       .getRepository(Item)
       .findOne({ where: { id: itemId } });
-    const sees =
-      item &&
-      (actor.role === 'admin' ||
-        actor.role === 'support' ||
-        actor.role === 'system' ||
-        (actor.userId !== null && item.ownerId === actor.userId) ||
-        (actor.organisationId !== null && item.custodianId === actor.organisationId) ||
-        (actor.userId !== null && item.custodianId === actor.userId));
-    if (!item || !sees) throw new NotFound('Item', itemId);
-    return item;
+    return ItemAccess.assertVisible(item, actor, itemId);
   }
 
   async listMedia(actor: Actor, itemId: string) {
@@ -260,7 +252,12 @@ export class ErasureService {
     input: Partial<MediumInput>,
   ): Promise<StorageMedium> {
     return this.dataSource.transaction(async (manager) => {
-      const medium = await this.medium(mediumId, manager);
+      const medium = await StorageMediumAccess.assertVisibleTo(
+        manager,
+        await manager.getRepository(StorageMedium).findOne({ where: { id: mediumId } }),
+        actor,
+        mediumId,
+      );
       await this.lockItem(manager, actor, medium.itemId);
       const erasures = await manager
         .getRepository(Erasure)

@@ -2,13 +2,16 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -29,6 +32,7 @@ import {
 } from './inspection/inspections.dto.js';
 import { InspectionsService } from './inspection/inspections.service.js';
 import {
+  LabelsDto,
   ParcelQuery,
   ReceiveParcelDto,
   ReceivingExceptionQuery,
@@ -49,6 +53,23 @@ export class ReceivingController {
   @Roles('warehouse')
   scan(@CurrentActor() actor: Actor, @Body() dto: ScanDto) {
     return this.receiving.scan(actor, dto.code);
+  }
+
+  /**
+   * Trace-code QR labels as one PDF for a thermal printer (one label per page, 50x30 mm by
+   * default): a parcel's items and/or chosen items of this warehouse. Prints; creates nothing.
+   */
+  @Post('labels')
+  @HttpCode(200)
+  @Roles('warehouse', 'admin')
+  @Header('Content-Type', 'application/pdf')
+  labels(
+    @CurrentActor() actor: Actor,
+    @Body() dto: LabelsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    void reply.header('Content-Disposition', 'inline; filename="labels.pdf"');
+    return this.receiving.labels(actor, dto);
   }
 
   @Get('parcels')
@@ -131,7 +152,7 @@ export class InspectionsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PreviewDto,
   ) {
-    return this.inspections.preview(actor, id, dto.answers);
+    return this.inspections.preview(actor, id, dto.answers, dto.partial === true);
   }
 
   @Post(':id/complete')

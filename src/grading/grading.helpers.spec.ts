@@ -18,6 +18,8 @@ describe('grading helpers', () => {
       answer: 70,
       severity: 'functional',
       rule: 'battery-below-80',
+      // The grade that rule gives: valuation splits the grade drop across such findings.
+      ruleGrade: 'good',
       deductionMinor: 25000,
     });
     expect(findings.find((f) => f.checkId === 'powers_on')).toMatchObject({

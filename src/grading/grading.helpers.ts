@@ -1,9 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { Actor } from '../core/actor.js';
-import { TransitionConflict } from '../core/errors.js';
 import type { GradeFinding } from '../core/jobs/job-catalogue.js';
-import type { AnyMachine, StatefulRow } from '../core/state-machine/machine.js';
-import { allowedActions } from '../core/state-machine/machine.js';
 import { computeGrade, type GradeResult, InvalidAnswersError } from './engine/grade-engine.js';
 import type { Answers, GradingStandard } from './engine/standard.js';
 
@@ -11,9 +7,10 @@ import type { Answers, GradingStandard } from './engine/standard.js';
 export function gradeAnswers(
   standard: GradingStandard,
   answers: Record<string, unknown>,
+  options: { allowMissing?: boolean } = {},
 ): GradeResult {
   try {
-    return computeGrade(standard, answers as Answers);
+    return computeGrade(standard, answers as Answers, options);
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
       throw new BadRequestException({
@@ -29,29 +26,15 @@ export function gradeAnswers(
 
 /** The findings in the shape of the ItemGraded contract (with the rule that judged each). */
 export function gradeFindings(result: GradeResult): GradeFinding[] {
-  const ruleByCheck = new Map(result.reasons.map((r) => [r.checkId, r.rule]));
+  const reasonByCheck = new Map(result.reasons.map((r) => [r.checkId, r]));
   return result.findings.map((f) => ({
     checkId: f.checkId,
     label: f.label,
     answer: f.answer,
     severity: f.severity,
-    rule: ruleByCheck.get(f.checkId) ?? null,
+    rule: reasonByCheck.get(f.checkId)?.rule ?? null,
+    ...(reasonByCheck.has(f.checkId) ? { ruleGrade: reasonByCheck.get(f.checkId)!.grade } : {}),
     ...(f.deduction?.share !== undefined ? { deductionShare: f.deduction.share } : {}),
     ...(f.deduction?.fixedMinor !== undefined ? { deductionMinor: f.deduction.fixedMinor } : {}),
   }));
-}
-
-/** A 409 in the TransitionService's shape, for checks made before a transition is attempted. */
-export function conflict<E extends StatefulRow>(
-  machine: AnyMachine,
-  entity: E,
-  actor: Actor,
-  message: string,
-): TransitionConflict {
-  return new TransitionConflict(message, {
-    entity: machine.name,
-    state: entity.state,
-    version: entity.version,
-    allowedActions: allowedActions(machine, entity, actor),
-  });
 }

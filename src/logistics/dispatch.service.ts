@@ -25,6 +25,7 @@ interface PickupRow {
   area_code: string;
   d: string;
   window_index: number;
+  handed_back_by: string[];
 }
 
 /**
@@ -39,7 +40,8 @@ export class DispatchService {
     private readonly transitions: TransitionService,
   ) {}
 
-  private lock(m: EntityManager): Promise<unknown> {
+  /** The one dispatch lock: runs, hand assignments and couriers' own changes take it. */
+  lock(m: EntityManager): Promise<unknown> {
     return m.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pickup-dispatch']);
   }
 
@@ -52,7 +54,7 @@ export class DispatchService {
     return this.dataSource.transaction(async (m) => {
       await this.lock(m);
       const rows = await m.query<PickupRow[]>(
-        `SELECT id, area_code, to_char(promised_date, 'YYYY-MM-DD') AS d, window_index
+        `SELECT id, area_code, to_char(promised_date, 'YYYY-MM-DD') AS d, window_index, handed_back_by
            FROM pickups
           WHERE state = 'SCHEDULED' AND ($1::text IS NULL OR area_code = $1)
           ORDER BY promised_date, window_index, id
@@ -66,6 +68,7 @@ export class DispatchService {
         areaCode: r.area_code,
         date: r.d,
         windowIndex: r.window_index,
+        excludedCourierIds: r.handed_back_by,
       }));
       const couriers = await this.loads(
         m,
@@ -124,6 +127,42 @@ export class DispatchService {
         data: { courierId: courier.id, by: 'hand', overCapacity: dto.allowOverCapacity ?? false },
       });
     });
+  }
+
+  /**
+   * Whether a courier has room for `pickup` in another window of its day (the pickup's own
+   * place does not count): the capacity check of a courier moving their own pickup. Caller
+   * holds the dispatch lock. A courier without a dispatch profile is not limited.
+   */
+  async checkCourierRoom(
+    m: EntityManager,
+    courierId: string,
+    pickup: Pickup,
+    date: string,
+    windowIndex: number,
+  ): Promise<void> {
+    const [courier] = await this.loads(m, null, [date], courierId);
+    if (!courier) return;
+    const counts = new Map(courier.assignedCounts);
+    const own = windowKey(pickup.promisedDate, pickup.windowIndex);
+    if (own === windowKey(date, windowIndex))
+      counts.set(own, Math.max(0, (counts.get(own) ?? 0) - 1));
+    const check = checkManualAssignment(
+      { id: pickup.id, areaCode: pickup.areaCode, date, windowIndex },
+      { ...courier, assignedCounts: counts },
+    );
+    if (!check.ok) {
+      throw new ConflictException({
+        message: `You already have ${courier.capacityPerWindow} pickups in that window: choose another`,
+        reason: check.reason,
+        code: 'courier_window_full',
+      });
+    }
+  }
+
+  /** Active couriers of the areas (all areas: null) with their assigned counts on `date`. */
+  async boardCouriers(m: EntityManager, areaCodes: string[] | null, date: string) {
+    return this.loads(m, areaCodes, [date]);
   }
 
   /**

@@ -4,8 +4,10 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,7 +16,9 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { PageQuery } from '../core/http/pagination.js';
 import { FAILURE_REASONS, MAX_FAILURE_NOTE_LENGTH, type FailureReason } from './engine/attempts.js';
 import { PICKUP_STATES, type PickupDirection, type PickupState } from './pickup.entity.js';
@@ -138,4 +142,70 @@ export class PickupLoadQuery {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date?: string;
+}
+
+/** How the customer agreed to a new window (issue 22): on the phone or at the door. */
+export const AGREEMENT_CHANNELS = ['phone', 'in-person'] as const;
+export type AgreementChannel = (typeof AGREEMENT_CHANNELS)[number];
+
+export class CustomerAgreementDto {
+  @ApiProperty({ description: 'Who agreed (the customer, or who answered for them)' })
+  @IsString()
+  @Length(1, 100)
+  agreedBy: string;
+  @ApiProperty({ enum: AGREEMENT_CHANNELS }) @IsIn(AGREEMENT_CHANNELS) channel: AgreementChannel;
+  @ApiPropertyOptional({
+    description: 'When they agreed (ISO instant); now by default',
+    format: 'date-time',
+    maxLength: 40,
+  })
+  @IsOptional()
+  @MaxLength(40)
+  @IsISO8601({ strict: true })
+  agreedAt?: string;
+}
+
+export class MoveWindowDto extends VersionDto {
+  @ApiProperty({ description: "Local date YYYY-MM-DD in the area's time zone", format: 'date' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date: string;
+  @ApiProperty({ description: "Index of one of the area's windows" })
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  windowIndex: number;
+  @ApiProperty({ type: CustomerAgreementDto })
+  @IsDefined({ message: 'agreement is required: who agreed, how and when' })
+  @ValidateNested()
+  @Type(() => CustomerAgreementDto)
+  agreement: CustomerAgreementDto;
+}
+
+export const HAND_BACK_REASONS = [
+  'vehicle-problem',
+  'overloaded',
+  'too-far',
+  'unwell',
+  'other',
+] as const;
+export type HandBackReason = (typeof HAND_BACK_REASONS)[number];
+
+export class HandBackDto extends VersionDto {
+  @ApiProperty({ enum: HAND_BACK_REASONS }) @IsIn(HAND_BACK_REASONS) reason: HandBackReason;
+  @ApiPropertyOptional({ description: "Required when the reason is 'other'" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class DispatchBoardQuery {
+  @ApiPropertyOptional({ description: 'Local date YYYY-MM-DD; today (Beijing) by default' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date?: string;
+  @ApiPropertyOptional({ description: 'Only this service area (city code)' })
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z-]{2,20}$/, { message: 'areaCode must be 2-20 letters, digits or hyphens' })
+  areaCode?: string;
 }

@@ -22,6 +22,8 @@ import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { LogisticsClock } from './clock.js';
 import { CourierArea, CourierProfile } from './courier.entity.js';
+import { CourierDayService } from './courier-day.service.js';
+import { DispatchBoardService } from './dispatch-board.service.js';
 import { DispatchService } from './dispatch.service.js';
 import { PickupBookings } from './pickup-bookings.js';
 import { Pickup } from './pickup.entity.js';
@@ -41,7 +43,15 @@ export const DISPATCH_EVERY_MS = 60_000;
     PhotosModule,
   ],
   controllers: [PickupsController, CouriersController],
-  providers: [PickupsService, DispatchService, PickupBookings, LogisticsClock, PickupLoadService],
+  providers: [
+    PickupsService,
+    DispatchService,
+    PickupBookings,
+    LogisticsClock,
+    PickupLoadService,
+    DispatchBoardService,
+    CourierDayService,
+  ],
   exports: [PickupsService, DispatchService, LogisticsClock],
 })
 export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {

@@ -63,6 +63,9 @@ export class Pickup extends StatefulEntity<PickupState> {
   /** The attempt whose window ended uncollected (the SLA timer fired once for it). */
   @Column({ name: 'late_attempt', type: 'int', nullable: true }) lateAttempt: number | null;
   @Column({ name: 'courier_id', type: 'uuid', nullable: true }) courierId: string | null;
+  /** Couriers who handed this pickup back: the dispatch run does not give it to them again. */
+  @Column({ name: 'handed_back_by', type: 'uuid', array: true, default: () => "'{}'" })
+  handedBackBy: string[];
   @Column({ name: 'seal_number', type: 'text', nullable: true }) sealNumber: string | null;
   @Column({ name: 'photo_refs', type: 'jsonb', default: () => "'[]'" }) photoRefs: string[];
   @Column({ name: 'collected_at', type: 'timestamptz', precision: 3, nullable: true })

@@ -59,6 +59,10 @@ export const PickupMachine = defineMachine({
       roles: ['admin', 'system'],
     },
     { action: 'start', from: ['ASSIGNED'], to: 'EN_ROUTE', roles: ['courier'] },
+    // The courier moves their pickup to another free window, with the customer's agreement.
+    { action: 'move-window', from: ['ASSIGNED'], to: 'ASSIGNED', roles: ['courier'] },
+    // The courier cannot make it: back to dispatch, unassigned.
+    { action: 'hand-back', from: ['ASSIGNED'], to: 'SCHEDULED', roles: ['courier'] },
     { action: 'collect', from: ['EN_ROUTE'], to: 'COLLECTED', roles: ['courier'] },
     { action: 'deliver', from: ['COLLECTED'], to: 'DELIVERED', roles: ['courier'] },
     { action: 'fail', from: ['ASSIGNED', 'EN_ROUTE'], to: 'FAILED', roles: ['courier', 'admin'] },

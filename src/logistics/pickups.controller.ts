@@ -19,11 +19,16 @@ import {
   CourierProfileDto,
   CreateConsolidationDto,
   DeliverPickupDto,
+  DispatchBoardQuery,
   FailPickupDto,
+  HandBackDto,
   MinePickupsQuery,
   PickupFilter,
   PickupLoadQuery,
+  MoveWindowDto,
 } from './logistics.dto.js';
+import { CourierDayService } from './courier-day.service.js';
+import { DispatchBoardService } from './dispatch-board.service.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
 import { VersionDto } from '../core/http/version.dto.js';
@@ -36,7 +41,26 @@ export class PickupsController {
     private readonly pickups: PickupsService,
     private readonly dispatch: DispatchService,
     private readonly load: PickupLoadService,
+    private readonly board: DispatchBoardService,
+    private readonly courierDay: CourierDayService,
   ) {}
+
+  /**
+   * The dispatch board: one day's pickups (of one area or all), the couriers serving them with
+   * their load per window against their capacity, and each area window's capacity.
+   */
+  @Get('board')
+  @Roles('admin', 'support')
+  dispatchBoard(@CurrentActor() actor: Actor, @Query() query: DispatchBoardQuery) {
+    return this.board.board(actor, query);
+  }
+
+  /** The courier's day as a route (window, then nearest next) with map links, and tomorrow's load. */
+  @Get('route')
+  @Roles('courier')
+  route(@CurrentActor() actor: Actor, @Query() query: MinePickupsQuery) {
+    return this.courierDay.route(actor, query.date);
+  }
 
   /** Pickups booked per window of an area and day, against each window's capacity. */
   @Get('load')
@@ -126,6 +150,30 @@ export class PickupsController {
     @Body() dto: FailPickupDto,
   ) {
     return this.pickups.fail(actor, id, dto);
+  }
+
+  /** The courier moves their pickup to another free window; the customer agreed and is told. */
+  @Post(':id/move-window')
+  @HttpCode(200)
+  @Roles('courier')
+  moveWindow(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: MoveWindowDto,
+  ) {
+    return this.courierDay.moveWindow(actor, id, dto);
+  }
+
+  /** The courier cannot make it: the pickup goes back to dispatch, unassigned, with the reason. */
+  @Post(':id/hand-back')
+  @HttpCode(200)
+  @Roles('courier')
+  handBack(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: HandBackDto,
+  ) {
+    return this.courierDay.handBack(actor, id, dto);
   }
 
   /** A failed pickup that found no free window: operations book it when one opens. */

@@ -6,9 +6,10 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
+import { isUniqueViolation } from '../core/errors.js';
 import { decodeCursor, toPage, type Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
@@ -211,10 +212,7 @@ export class PickupsService {
 
   /** The SLA timer for this attempt's window and a dispatch run for the area. */
   private afterBooking(p: Pickup): OutboxJob[] {
-    return [
-      job(CheckPickupSla, { pickupId: p.id, attempt: p.attempt }, p.windowEnd),
-      job(DispatchPickups, { cityCode: p.areaCode }),
-    ];
+    return [slaTimer(p), job(DispatchPickups, { cityCode: p.areaCode })];
   }
 
   /** A warehouse in the same city, else any (deterministic); null when there is none yet. */
@@ -279,7 +277,8 @@ export class PickupsService {
     return { date: day, items: await this.views(actor, rows) };
   }
 
-  private async courierTimeZone(actor: Actor): Promise<string> {
+  /** The time zone of the courier's first area (Beijing time when they have none). */
+  async courierTimeZone(actor: Actor): Promise<string> {
     const rows = await this.dataSource.query<Array<{ time_zone: string }>>(
       `SELECT a.time_zone FROM courier_areas ca JOIN service_areas a ON a.city_code = ca.city_code
         WHERE ca.courier_id = $1 ORDER BY a.city_code LIMIT 1`,
@@ -671,12 +670,14 @@ export class PickupsService {
    * return to the owner) the pickup is late — a support case and a message to the owner, once.
    * A timer of an earlier attempt finds a newer attempt and does nothing.
    */
-  async checkSla(payload: { pickupId: string; attempt: number }): Promise<void> {
+  async checkSla(payload: JobPayload<typeof CheckPickupSla>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const p = await m
         .getRepository(Pickup)
         .findOne({ where: { id: payload.pickupId }, lock: { mode: 'pessimistic_write' } });
       if (!p || p.attempt !== payload.attempt || p.lateAttempt === payload.attempt) return;
+      // The courier moved the window (with the customer's agreement): the new window's timer counts.
+      if (payload.windowEnd && payload.windowEnd !== p.windowEnd.toISOString()) return;
       const late =
         p.direction === 'return-to-owner'
           ? !['DELIVERED', 'CANCELLED'].includes(p.state)
@@ -814,7 +815,7 @@ export class PickupsService {
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-function promiseColumns(promise: PickupPromise) {
+export function promiseColumns(promise: PickupPromise) {
   return {
     promisedDate: promise.date,
     windowIndex: promise.windowIndex,
@@ -822,6 +823,15 @@ function promiseColumns(promise: PickupPromise) {
     windowEnd: promise.windowEnd,
     sameDay: promise.sameDay,
   };
+}
+
+/** The SLA timer of the pickup's current attempt and window, at the window's end. */
+export function slaTimer(p: Pickup): OutboxJob {
+  return job(
+    CheckPickupSla,
+    { pickupId: p.id, attempt: p.attempt, windowEnd: p.windowEnd.toISOString() },
+    p.windowEnd,
+  );
 }
 
 /** The promised window as ISO instants, plus its local reading for people. */
@@ -864,7 +874,11 @@ function shipmentUpdate(
   return [];
 }
 
-function notifyCustomer(p: Pickup, template: string, params: Record<string, unknown>): OutboxJob[] {
+export function notifyCustomer(
+  p: Pickup,
+  template: string,
+  params: Record<string, unknown>,
+): OutboxJob[] {
   if (!p.customerId) return [];
   return [
     job(NotifyOwner, { userId: p.customerId, template, params: { pickupId: p.id, ...params } }),
@@ -887,13 +901,6 @@ function checkScannedItems(items: Item[], scanned: string[]): void {
     missing,
     unexpected,
   });
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (
-    err instanceof QueryFailedError &&
-    (err.driverError as { code?: string } | undefined)?.code === '23505'
-  );
 }
 
 /**

@@ -137,6 +137,22 @@ export const TEMPLATES: Record<string, Template> = {
         enFooter(c),
       ),
   },
+  'pickup-moved': {
+    category: 'orders',
+    needs: ['pickupId'],
+    'zh-CN': (p, f, c) =>
+      msg(
+        '取件时间已按您的同意变更',
+        `经${str(p.agreedBy, '您')}${p.channel === 'phone' ? '电话' : '当面'}同意，快递员将改在 ${f.window(p.promisedWindow)} 上门取件。如与您的约定不符，请联系客服。`,
+        zhFooter(c),
+      ),
+    en: (p, f, c) =>
+      msg(
+        'Your pickup time was changed as agreed',
+        `As agreed ${p.channel === 'phone' ? 'on the phone' : 'in person'} (${str(p.agreedBy, 'you')}), the courier now comes ${f.window(p.promisedWindow)}. If this is not what you agreed, please contact customer service.`,
+        enFooter(c),
+      ),
+  },
   'pickup-en-route': {
     category: 'orders',
     needs: ['pickupId'],

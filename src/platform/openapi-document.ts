@@ -51,6 +51,20 @@ const ERROR_FIELDS: Record<string, Schema> = {
   message: { type: 'string', maxLength: 2000, description: 'English, for people and logs' },
 };
 
+/** The fields at fault, each with its messages (400s, and a 409 for a clashing value). */
+const ERROR_FIELD_LIST: Schema = {
+  type: 'array',
+  maxItems: 1000,
+  items: {
+    type: 'object',
+    required: ['field', 'errors'],
+    properties: {
+      field: { type: 'string', maxLength: 500 },
+      errors: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 500 } },
+    },
+  },
+};
+
 /** The error body (spec §5), one schema per variant. */
 const ERROR_SCHEMAS: Record<string, Schema> = {
   Error: { type: 'object', required: Object.keys(ERROR_FIELDS), properties: ERROR_FIELDS },
@@ -59,30 +73,28 @@ const ERROR_SCHEMAS: Record<string, Schema> = {
     required: Object.keys(ERROR_FIELDS),
     properties: {
       ...ERROR_FIELDS,
-      fields: {
-        type: 'array',
-        maxItems: 1000,
-        items: {
-          type: 'object',
-          required: ['field', 'errors'],
-          properties: {
-            field: { type: 'string', maxLength: 500 },
-            errors: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 500 } },
-          },
-        },
-      },
+      fields: ERROR_FIELD_LIST,
     },
   },
   ConflictError: {
     type: 'object',
     required: Object.keys(ERROR_FIELDS),
-    description: 'A 409 for an action the state does not allow names the state and what is allowed',
+    description:
+      'Every 409 has this one shape (ConflictBody in src/core/errors.ts). A refusal about an ' +
+      "object's state names the entity, its state and version and the actions allowed now; a " +
+      'value that clashes with a stored one is named in `fields`; other facts are in `details`',
     properties: {
       ...ERROR_FIELDS,
       entity: { type: 'string', maxLength: 100 },
       state: { type: 'string', maxLength: 100 },
       version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
       allowedActions: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } },
+      fields: ERROR_FIELD_LIST,
+      details: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'Other facts about the refusal (a limit, a reason, another record)',
+      },
     },
   },
 };

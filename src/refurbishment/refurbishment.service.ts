@@ -1,10 +1,10 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
-import { NotFound, TransitionConflict } from '../core/errors.js';
+import { isUniqueViolation, NotFound, stateConflict } from '../core/errors.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
@@ -15,7 +15,6 @@ import {
   type RefurbishmentRequested,
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
-import { allowedActions } from '../core/state-machine/machine.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import {
@@ -135,18 +134,6 @@ function turnaroundHours(o: RefurbishmentOrder): number | null {
     Math.round(((o.repairFinishedAt.getTime() - o.assignedAt.getTime()) / 3_600_000) * 100) / 100
   );
 }
-
-function conflict(order: RefurbishmentOrder, actor: Actor, message: string): TransitionConflict {
-  return new TransitionConflict(message, {
-    entity: RefurbishmentMachine.name,
-    state: order.state,
-    version: order.version,
-    allowedActions: allowedActions(RefurbishmentMachine, order, actor),
-  });
-}
-
-const isUniqueViolation = (err: unknown) =>
-  err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
 
 /**
  * Stage: refurbishment (spec §1, §3). Opens an order for a *good* item, decides whether repair
@@ -409,7 +396,12 @@ export class RefurbishmentService {
       } else {
         partnerId = (await this.pickPartner(m, order.categoryFamily))?.id;
         if (!partnerId) {
-          throw conflict(order, actor, `No partner with room refurbishes ${order.categoryFamily}`);
+          throw stateConflict(
+            RefurbishmentMachine,
+            order,
+            actor,
+            `No partner with room refurbishes ${order.categoryFamily}`,
+          );
         }
       }
       await this.transitions.apply(RefurbishmentMachine, {
@@ -452,7 +444,12 @@ export class RefurbishmentService {
       const part = await this.dataSource.transaction(async (m) => {
         const order = await this.load(m, actor, id, true);
         if (order.state !== 'IN_REPAIR') {
-          throw conflict(order, actor, `Parts are recorded while IN_REPAIR, not ${order.state}`);
+          throw stateConflict(
+            RefurbishmentMachine,
+            order,
+            actor,
+            `Parts are recorded while IN_REPAIR, not ${order.state}`,
+          );
         }
         if (dto.serialIn) await this.assertSerialFree(m, dto.serialIn);
         const repo = m.getRepository(RefurbishmentPart);
@@ -553,10 +550,20 @@ export class RefurbishmentService {
     await this.dataSource.transaction(async (m) => {
       const order = await this.load(m, actor, id);
       if (order.state !== 'QC') {
-        throw conflict(order, actor, `Cannot run QC on an order that is ${order.state}`);
+        throw stateConflict(
+          RefurbishmentMachine,
+          order,
+          actor,
+          `Cannot run QC on an order that is ${order.state}`,
+        );
       }
       if (!order.standardId) {
-        throw conflict(order, actor, 'No grading standard is bound to this order');
+        throw stateConflict(
+          RefurbishmentMachine,
+          order,
+          actor,
+          'No grading standard is bound to this order',
+        );
       }
       const standard = await this.standards.get(order.standardId, m);
       const result = this.grade(standard.definition, dto.answers);

@@ -11,7 +11,7 @@ import type { JobPayload } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { InventoryQuery, PoolQuery } from './resale.dto.js';
 import { InventoryEntry, Listing } from './resale.entities.js';
-import { ListingMachine } from './resale.machines.js';
+import { InventoryAccess, ListingMachine } from './resale.machines.js';
 
 interface InventoryRow {
   item_id: string;
@@ -103,11 +103,10 @@ export class InventoryService {
 
   async listInventory(actor: Actor, q: InventoryQuery) {
     const params: unknown[] = [];
-    if (!seesEverything(actor) && !actor.organisationId) return { items: [], nextCursor: null };
-    const merchantId = seesEverything(actor) ? (q.merchantId ?? null) : actor.organisationId;
-    const where = merchantId
-      ? [`r.merchant_id = $${params.push(merchantId)}`]
-      : [`r.merchant_id IS NOT NULL`];
+    const where = [`r.merchant_id IS NOT NULL`, InventoryAccess.rawWhere(actor, 'r', params)];
+    // Admin and support may narrow everyone's inventory to one merchant's.
+    if (seesEverything(actor) && q.merchantId)
+      where.push(`r.merchant_id = $${params.push(q.merchantId)}`);
     // A merchant's inventory is what it still holds unless it asks for its sold items.
     if (q.state) where.push(`i.state = $${params.push(q.state)}`);
     else where.push(`i.state IN ('ALLOCATED', 'LISTED')`);
@@ -150,14 +149,12 @@ export class InventoryService {
       itemId,
     ]);
     const row = rows[0];
-    if (!row) throw new NotFound('Inventory item', itemId);
-    if (
-      !seesEverything(actor) &&
-      (row.merchant_id === null || row.merchant_id !== actor.organisationId)
-    ) {
-      // Pool items are visible through the pool list, not as anyone's inventory.
-      throw new NotFound('Inventory item', itemId);
-    }
+    // Pool items are visible through the pool list, not as any merchant's inventory.
+    InventoryAccess.assertVisible(
+      row && Object.assign(new InventoryEntry(), { itemId, merchantId: row.merchant_id }),
+      actor,
+      itemId,
+    );
     return inventoryView(row);
   }
 
@@ -230,12 +227,8 @@ export class InventoryService {
       const entry = await m
         .getRepository(InventoryEntry)
         .findOne({ where: { itemId }, lock: { mode: 'pessimistic_write' } });
-      if (
-        !entry?.merchantId ||
-        (!seesEverything(actor) && entry.merchantId !== actor.organisationId)
-      ) {
-        throw new NotFound('Inventory item', itemId);
-      }
+      if (!entry?.merchantId) throw new NotFound('Inventory item', itemId);
+      InventoryAccess.assertVisible(entry, actor, itemId);
       // A draft made under this allocation dies with it (issue 18): otherwise it would block the
       // next merchant's listing, and its publish would sell stock that merchant holds.
       const drafts = await m

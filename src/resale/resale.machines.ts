@@ -9,7 +9,13 @@ import {
 } from '../core/state-machine/machine.js';
 import { readTransferStatus } from '../vehicles/vehicle-facts.service.js';
 import { returnDeadline } from './engine/pricing.js';
-import { Listing, type ListingState, SaleOrder, type SaleOrderState } from './resale.entities.js';
+import {
+  InventoryEntry,
+  Listing,
+  type ListingState,
+  SaleOrder,
+  type SaleOrderState,
+} from './resale.entities.js';
 
 export const LISTING_STATES: readonly ListingState[] = [
   'DRAFT',
@@ -23,6 +29,13 @@ export const LISTING_STATES: readonly ListingState[] = [
 export const ListingAccess = defineAccessPolicy<Listing>({
   name: 'Listing',
   entity: Listing,
+  rules: { merchant: [{ merchantId: 'organisationId' }] },
+});
+
+/** An inventory entry is its merchant's; a pooled item (no merchant) is nobody's inventory. */
+export const InventoryAccess = defineAccessPolicy<InventoryEntry>({
+  name: 'Inventory item',
+  entity: InventoryEntry,
   rules: { merchant: [{ merchantId: 'organisationId' }] },
 });
 

@@ -11,11 +11,10 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { seesEverything, SYSTEM_ACTOR, type Actor } from '../core/actor.js';
-import { NotFound, TransitionConflict } from '../core/errors.js';
+import { NotFound, stateConflict } from '../core/errors.js';
 import { execute } from '../core/sql.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { allowedActions } from '../core/state-machine/machine.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
@@ -630,6 +629,8 @@ export class SaleOrdersService {
     owedBy: 'merchant' | 'payment' = 'merchant',
   ): Promise<{ key: string; status: 'pending' | 'succeeded' }> {
     const key = refundKey(order.id, cause);
+    // A refunded sale no longer stands: it stops feeding comparables and refits at once.
+    await this.valuation.withdrawSale(m, 'resale', order.id, cause);
     if (amountMinor <= 0) return { key, status: 'succeeded' }; // nothing to give back
     const ref = { kind: 'sale-order', id: order.id };
     if (owedBy === 'merchant') {
@@ -703,13 +704,7 @@ export class SaleOrdersService {
     if (byRole.length === 0) {
       throw new ForbiddenException(`A ${actor.role} may not ${action} a sale order`);
     }
-    const conflict = (message: string) =>
-      new TransitionConflict(message, {
-        entity: 'SaleOrder',
-        state: order.state,
-        version: order.version,
-        allowedActions: allowedActions(SaleOrderMachine, order, actor),
-      });
+    const conflict = (message: string) => stateConflict(SaleOrderMachine, order, actor, message);
     if (!byRole.some((t) => t.from.includes(order.state))) {
       throw conflict(`Cannot ${action} a SaleOrder that is ${order.state}`);
     }

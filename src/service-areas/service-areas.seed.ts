@@ -1,21 +1,7 @@
 import type { SeedStep } from '../seed/seed-context.js';
-import { DEMO_AREAS, DEMO_STORES } from '../logistics/engine/demo-areas.js';
+import { DEMO_AREAS, DEMO_LINKED_STORES, DEMO_STORES } from '../logistics/engine/demo-areas.js';
 import { DropOffStoreRecord } from './service-area.entity.js';
 import { ServiceAreasService } from './service-areas.service.js';
-
-/** The seeded store organisation runs a drop-off point of its own (linked for store staff). */
-const LINKED_STORES = [
-  {
-    code: 'store-sh-xujiahui',
-    organisation: 'store-shanghai',
-    name: 'Reloop Store Xujiahui',
-    nameZh: 'Reloop 回收站 · 徐家汇店',
-    cityCode: '310100',
-    districtCode: '310104',
-    address: '上海市徐汇区虹桥路1号',
-    openingHours: '10:00-22:00',
-  },
-];
 
 export const serviceAreasSeed: SeedStep = {
   name: 'service areas (13 cities) and drop-off stores',
@@ -35,9 +21,15 @@ export const serviceAreasSeed: SeedStep = {
           openingHours: s.openingHours ?? null,
           organisationId: null,
         })),
-        ...LINKED_STORES.map(({ organisation, ...s }) => ({
-          ...s,
-          organisationId: ctx.organisations[organisation] ?? null,
+        ...DEMO_LINKED_STORES.map((s) => ({
+          code: s.id,
+          name: s.name,
+          nameZh: s.nameZh ?? null,
+          cityCode: s.cityCode,
+          districtCode: s.districtCode,
+          address: s.address,
+          openingHours: s.openingHours ?? null,
+          organisationId: ctx.organisations[s.organisation ?? ''] ?? null,
         })),
       ];
       await stores.upsert(rows, ['code']);

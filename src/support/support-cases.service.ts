@@ -1,8 +1,8 @@
 import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
 import { eventOwnedBySql, itemEverOwnedBySql } from '../core/items/ownership.js';
-import { NotFound } from '../core/errors.js';
+import { isUniqueViolation, NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
@@ -30,10 +30,6 @@ type OpenSupportCasePayload = NonNullable<(typeof OpenSupportCase)['payload']>;
 const CUSTOMER_KINDS: readonly CaseKind[] = ['price-dispute', 'buyer-return-dispute', 'general'];
 const ORG_CUSTODIANS = ['warehouse', 'store', 'partner', 'merchant'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
-}
 
 /** The facts partners and merchants receive about a case: no notes, no customer. */
 function caseEventData(c: SupportCase): Record<string, unknown> {

@@ -27,5 +27,14 @@ export class MarketSale {
   @Column({ type: 'text' }) source: string;
   /** The source's own id (e.g. a sale order); unique per source, so a sale is recorded once. */
   @Column({ name: 'source_ref', type: 'text', nullable: true }) sourceRef: string | null;
+  /** What the source says beyond the model: a variant (e.g. '256GB'); a car's km and use. */
+  @Column({ type: 'text', nullable: true }) variant: string | null;
+  @Column({ name: 'mileage_km', type: 'integer', nullable: true }) mileageKm: number | null;
+  @Column({ name: 'vehicle_use', type: 'text', nullable: true }) vehicleUse: string | null;
+  /** Set when the sale is refunded or returned: from then on it teaches the valuation nothing. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
+  withdrawnAt: Date | null;
+  @Column({ name: 'withdrawn_reason', type: 'text', nullable: true }) withdrawnReason:
+    string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }

@@ -10,6 +10,12 @@ export interface RefitMetrics {
   launchPriceOnlyMape: number | null;
   /** MAPE of parameters fitted on the earlier sales only. */
   fittedMape: number | null;
+  /** The version that was live when this refit ran, and its MAPE on the same held-out sales. */
+  liveVersion?: string;
+  liveMape?: number | null;
+  /** Whether this refit went live, and why (it must not be worse than the live one). */
+  promoted?: boolean;
+  decision?: string;
 }
 
 /** A versioned parameter set; exactly one is active (the one quotes and offers use). */

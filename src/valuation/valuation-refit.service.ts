@@ -6,7 +6,7 @@ import { RefitValuation } from '../core/jobs/job-catalogue.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { fitParams, mape, predictSalePrice, type SaleRecord } from './engine/fit.js';
 import { defaultParamSet } from './engine/params.js';
-import type { Grade } from './engine/types.js';
+import type { Grade, ValuationParamSet } from './engine/types.js';
 import { type RefitMetrics, ValuationParamsVersion } from './valuation-params.entity.js';
 
 /** pg advisory lock key of the refit: one refit at a time across every worker. */
@@ -14,14 +14,28 @@ const REFIT_LOCK_KEY = 731_550_001;
 /** The refit learns from this many years of sales. */
 const HISTORY_YEARS = 3;
 const HOLDOUT_SHARE = 0.2;
+/**
+ * A refit goes live only when its held-out MAPE is at most the live one's plus this share. The
+ * live parameters may have seen the held-out sales when they were fitted (a small edge for them),
+ * so "not worse" allows 2 % of relative slack; a poisoned history misses by far more.
+ */
+const PROMOTION_SLACK = 0.02;
 export const REFIT_SCHEDULER_ID = 'valuation-refit';
 
 export type RefitOutcome =
   | { status: 'skipped'; reason: string }
-  | { status: 'fitted'; version: string; salesCount: number; metrics: RefitMetrics };
+  | {
+      status: 'fitted';
+      version: string;
+      salesCount: number;
+      metrics: RefitMetrics;
+      promoted: boolean;
+    };
 
 /**
- * Refits the per-category parameters from the sales history and activates the new version.
+ * Refits the per-category parameters from the sales history and activates the new version only
+ * when it is not worse than the live one on the most recent held-out sales; every refit is kept
+ * with its scores and the decision (admins read them at `GET /valuation/params`).
  * Runs as the `refit-valuation` job (a BullMQ job scheduler plus admin requests); a session
  * advisory lock keeps it to one instance at a time — a second concurrent run skips.
  */
@@ -92,7 +106,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
     >(
       `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
               product_model_id, sold_at
-         FROM market_sales WHERE sold_at >= now() - make_interval(years => $1)
+         FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
         ORDER BY sold_at, id`,
       [HISTORY_YEARS],
     );
@@ -107,15 +121,22 @@ export class ValuationRefitService implements OnApplicationBootstrap {
     }));
     if (sales.length === 0) return { status: 'skipped', reason: 'no sales history' };
 
-    const metrics = holdoutMetrics(sales);
+    const live =
+      (
+        await this.dataSource
+          .getRepository(ValuationParamsVersion)
+          .findOne({ where: { active: true } })
+      )?.params ?? defaultParamSet();
+    const metrics = holdoutMetrics(sales, live);
     const fit = fitParams(sales, { fittedAt: new Date() });
     const version = fit.params.version;
+    const promoted = metrics.promoted ?? true;
     await this.dataSource.transaction(async (m) => {
       const repo = m.getRepository(ValuationParamsVersion);
-      await m.query('UPDATE valuation_params SET active = false WHERE active');
+      if (promoted) await m.query('UPDATE valuation_params SET active = false WHERE active');
       const existing = await repo.findOne({ where: { version } });
       if (existing) {
-        await repo.update({ id: existing.id }, { active: true });
+        if (promoted) await repo.update({ id: existing.id }, { active: true });
       } else {
         await repo.insert({
           version,
@@ -124,19 +145,25 @@ export class ValuationRefitService implements OnApplicationBootstrap {
           metrics,
           salesCount: sales.length,
           trigger,
-          active: true,
+          active: promoted,
         });
       }
     });
-    this.logger.log(
-      `Valuation refit ${version} on ${sales.length} sales (held-out MAPE ${fmt(metrics.fittedMape)} vs launch-price-only ${fmt(metrics.launchPriceOnlyMape)})`,
-    );
-    return { status: 'fitted', version, salesCount: sales.length, metrics };
+    const log = `Valuation refit ${version} on ${sales.length} sales: held-out MAPE ${fmt(metrics.fittedMape)} vs live ${metrics.liveVersion} ${fmt(metrics.liveMape ?? null)} — ${metrics.decision}`;
+    if (promoted) this.logger.log(log);
+    else this.logger.warn(log);
+    return { status: 'fitted', version, salesCount: sales.length, metrics, promoted };
   }
 }
 
-/** Fits on the earlier sales, scores on the latest ones: the refit's quality, recorded with it. */
-export function holdoutMetrics(sales: readonly SaleRecord[]): RefitMetrics {
+/**
+ * Fits on the earlier sales and scores on the latest ones, beside the live parameters and the
+ * launch-price-only defaults on the same sales: the refit's quality and whether it may go live.
+ */
+export function holdoutMetrics(
+  sales: readonly SaleRecord[],
+  live: ValuationParamSet = defaultParamSet(),
+): RefitMetrics {
   const cut = Math.floor(sales.length * (1 - HOLDOUT_SHARE));
   const train = sales.slice(0, cut);
   const test = sales.slice(cut);
@@ -146,19 +173,29 @@ export function holdoutMetrics(sales: readonly SaleRecord[]): RefitMetrics {
       testCount: test.length,
       launchPriceOnlyMape: null,
       fittedMape: null,
+      liveVersion: live.version,
+      liveMape: null,
+      // Too few sales to judge: the history is new, so the fit goes live (as before any gate).
+      promoted: true,
+      decision: 'promoted: too few sales to hold any out',
     };
   }
-  const defaults = defaultParamSet();
-  const fitted = fitParams(train).params;
+  const score = (params: ValuationParamSet) =>
+    mape(test.map((s) => ({ actual: s.priceMinor, predicted: predictSalePrice(params, s) })));
+  const fittedMape = score(fitParams(train).params);
+  const liveMape = score(live);
+  const promoted = fittedMape <= liveMape * (1 + PROMOTION_SLACK);
   return {
     trainCount: train.length,
     testCount: test.length,
-    launchPriceOnlyMape: mape(
-      test.map((s) => ({ actual: s.priceMinor, predicted: predictSalePrice(defaults, s) })),
-    ),
-    fittedMape: mape(
-      test.map((s) => ({ actual: s.priceMinor, predicted: predictSalePrice(fitted, s) })),
-    ),
+    launchPriceOnlyMape: score(defaultParamSet()),
+    fittedMape,
+    liveVersion: live.version,
+    liveMape,
+    promoted,
+    decision: promoted
+      ? 'promoted: not worse than the live parameters on the held-out sales'
+      : 'kept the live parameters: this refit is worse on the held-out sales',
   };
 }
 

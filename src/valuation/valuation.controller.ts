@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '../auth/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -10,6 +10,7 @@ import { OutboxService } from '../core/outbox/outbox.service.js';
 import { GRADES, type Grade } from './engine/types.js';
 import { defaultParamSet } from './engine/params.js';
 import { ValuationParamsVersion } from './valuation-params.entity.js';
+import { SalesImportService, type ImportResult } from './sales-import.service.js';
 import { ValuationService } from './valuation.service.js';
 
 class EstimateDto {
@@ -20,6 +21,18 @@ class EstimateDto {
   @IsOptional()
   @IsObject()
   declaredCondition?: Record<string, unknown>;
+}
+
+class ImportSalesDto {
+  @ApiProperty({
+    description:
+      'CSV with a header naming its columns: category, model, grade, sold_at, price_minor ' +
+      '(required) and variant, currency (CNY), mileage_km, first_registration, region, use',
+    maxLength: 900_000,
+  })
+  @IsString()
+  @Length(1, 900_000)
+  content: string;
 }
 
 class RefitRequested {
@@ -35,7 +48,20 @@ export class ValuationController {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly valuation: ValuationService,
+    private readonly salesImport: SalesImportService,
   ) {}
+
+  /**
+   * Imports past sales from another channel into the history comparables and refits learn from.
+   * All or nothing: any bad row answers 400 with each row's line and field, and nothing is kept;
+   * a sale already imported (same content) is not added again.
+   */
+  @Post('sales/import')
+  @HttpCode(200)
+  @Roles('admin')
+  importSales(@Body() dto: ImportSalesDto): Promise<ImportResult> {
+    return this.salesImport.import(dto.content);
+  }
 
   /** The active parameter set (with its fit diagnostics and held-out quality) and recent versions. */
   @Get('params')

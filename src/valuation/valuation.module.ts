@@ -7,6 +7,7 @@ import { MarketSale } from './market-sale.entity.js';
 import { ValuationParamsVersion } from './valuation-params.entity.js';
 import { ValuationRefitService } from './valuation-refit.service.js';
 import { ValuationController } from './valuation.controller.js';
+import { SalesImportService } from './sales-import.service.js';
 import { ValuationService } from './valuation.service.js';
 
 /**
@@ -16,7 +17,7 @@ import { ValuationService } from './valuation.service.js';
 @Module({
   imports: [CatalogModule, TypeOrmModule.forFeature([MarketSale, ValuationParamsVersion])],
   controllers: [ValuationController],
-  providers: [ValuationService, ValuationRefitService],
+  providers: [ValuationService, ValuationRefitService, SalesImportService],
   exports: [ValuationService, ValuationRefitService],
 })
 export class ValuationModule implements OnModuleInit {

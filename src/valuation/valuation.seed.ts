@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ProductModel } from '../catalog/product-model.entity.js';
 import type { SeedStep } from '../seed/seed-context.js';
 import { paramsForCategory, defaultParamSet } from './engine/params.js';
+import type { CategoryFamily } from './engine/types.js';
 import {
   generateSalesForModels,
   type KnownProductModel,
@@ -12,15 +13,32 @@ import { ValuationRefitService } from './valuation-refit.service.js';
 import { ValuationService } from './valuation.service.js';
 
 /**
- * The demo market: the family defaults, but every category depreciates a little faster and
- * values the good grade a little lower than the defaults assume, so a refit has something to
- * learn (and the bench and tests can see it learn).
+ * How the demo market's electronics really depreciate (premium grade, share of the launch price
+ * kept: `baseShare · e^(−rate · years)`), set from mainland second-hand prices of late 2025 –
+ * 2026 (Aihuishou / Paipai / Zhuanzhuan ranges; see docs/decisions.md "Demo prices"). They lose
+ * value more slowly than the engine's hand-set family defaults assume, so a refit has something
+ * to learn (and the bench and tests can see it learn).
+ */
+const DEMO_ELECTRONICS: Partial<Record<CategoryFamily, [baseShare: number, rate: number]>> = {
+  phone: [0.82, 0.15],
+  tablet: [0.8, 0.15],
+  computer: [0.8, 0.15],
+  camera: [0.82, 0.1],
+  console: [0.8, 0.1],
+  wearable: [0.72, 0.3],
+  audio: [0.68, 0.25],
+};
+
+/**
+ * The demo market: realistic curves for electronics (above); for every other family the
+ * defaults, a little faster and with the good grade a little lower than the defaults assume.
  */
 export function demoMarketParams(categoryCode: string): TrueCategoryParams {
-  const p = paramsForCategory(defaultParamSet(), categoryCode).params;
+  const { params: p, family } = paramsForCategory(defaultParamSet(), categoryCode);
+  const real = DEMO_ELECTRONICS[family];
   return {
-    baseShare: p.baseShare * 0.94,
-    annualDepreciationRate: p.annualDepreciationRate * 1.25 + 0.02,
+    baseShare: real ? real[0] : p.baseShare * 0.94,
+    annualDepreciationRate: real ? real[1] : p.annualDepreciationRate * 1.25 + 0.02,
     floorShare: p.floorShare,
     gradeMultipliers: {
       premium: 1,
@@ -29,6 +47,20 @@ export function demoMarketParams(categoryCode: string): TrueCategoryParams {
     },
   };
 }
+
+/**
+ * Brands whose models keep more (or less) of their launch price than their category's curve,
+ * as a log effect on every demo sale of the brand: iPhones resell for clearly more of their
+ * launch price than Android flagships of the same age.
+ */
+export const DEMO_BRAND_EFFECTS: Readonly<Record<string, number>> = {
+  Apple: 0.12,
+  Huawei: -0.1,
+  Samsung: -0.25,
+  Xiaomi: -0.3,
+  vivo: -0.3,
+  OPPO: -0.3,
+};
 
 /**
  * Writes a synthetic sales history over the catalog's product models (idempotent: each sale has
@@ -49,6 +81,7 @@ export async function seedMarketSales(
       categoryCode: (await valuation.categoryPath(m.categoryId)).code,
       launchPriceMinor: m.launchPriceMinor,
       launchDate: new Date(`${m.launchDate}T00:00:00Z`),
+      effect: DEMO_BRAND_EFFECTS[m.brand] ?? 0,
     });
   }
   const byId = new Map(known.map((k) => [k.id, k]));

@@ -61,6 +61,9 @@ export interface SaleToRecord {
   sourceRef?: string | null;
   /** The item's age at sale; defaults to the time since the model's launch. */
   itemAgeYears?: number;
+  variant?: string | null;
+  mileageKm?: number | null;
+  vehicleUse?: string | null;
 }
 
 /**
@@ -236,7 +239,7 @@ export class ValuationService {
     >(
       `SELECT price_minor, sold_at, grade FROM market_sales
         WHERE product_model_id = $1 AND ($2::text IS NULL OR grade = $2)
-          AND sold_at <= $3 AND sold_at >= $4
+          AND sold_at <= $3 AND sold_at >= $4 AND withdrawn_at IS NULL
         ORDER BY sold_at DESC LIMIT 500`,
       [productModelId, grade, until, since],
     );
@@ -255,7 +258,7 @@ export class ValuationService {
     const rows = await this.dataSource.query<Array<{ launch: string | null; age: number | null }>>(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY launch_price_minor) AS launch,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY item_age_years) AS age
-         FROM market_sales WHERE category_id = $1 AND sold_at <= $2
+         FROM market_sales WHERE category_id = $1 AND sold_at <= $2 AND withdrawn_at IS NULL
           AND sold_at >= $2::timestamptz - interval '2 years'`,
       [categoryId, until],
     );
@@ -264,8 +267,25 @@ export class ValuationService {
     return { launchPriceMinor: Math.round(Number(r.launch)), ageYears: Number(r.age) };
   }
 
-  /** Records a sale in the history (once per source and sourceRef). */
-  async recordSale(manager: EntityManager, sale: SaleToRecord): Promise<void> {
+  /**
+   * A refunded or returned sale leaves the history at once (kept, marked, for the record): a few
+   * inflated sales that are then refunded cannot move a model's price. Idempotent.
+   */
+  async withdrawSale(
+    manager: EntityManager,
+    source: string,
+    sourceRef: string,
+    reason: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE market_sales SET withdrawn_at = now(), withdrawn_reason = $3
+        WHERE source = $1 AND source_ref = $2 AND withdrawn_at IS NULL`,
+      [source, sourceRef, reason],
+    );
+  }
+
+  /** Records a sale in the history (once per source and sourceRef); true when it is new. */
+  async recordSale(manager: EntityManager, sale: SaleToRecord): Promise<boolean> {
     if (!Number.isSafeInteger(sale.priceMinor) || sale.priceMinor <= 0) {
       throw new RangeError('priceMinor must be a positive integer');
     }
@@ -273,10 +293,10 @@ export class ValuationService {
       ? await this.catalog.getProductModel(sale.productModelId)
       : null;
     const launchPriceMinor = model?.launchPriceMinor ?? null;
-    if (!launchPriceMinor) return; // without a launch price a sale teaches the model nothing
+    if (!launchPriceMinor) return false; // without a launch price a sale teaches nothing
     const launch = model?.launchDate ? new Date(`${model.launchDate}T00:00:00Z`) : sale.soldAt;
     const { code } = await this.categoryPath(sale.categoryId);
-    await manager
+    const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(MarketSale)
@@ -294,9 +314,13 @@ export class ValuationService {
         region: sale.region ?? null,
         source: sale.source,
         sourceRef: sale.sourceRef ?? null,
+        variant: sale.variant ?? null,
+        mileageKm: sale.mileageKm ?? null,
+        vehicleUse: sale.vehicleUse ?? null,
       })
       .orIgnore()
       .execute();
+    return (inserted.raw as unknown[]).length > 0; // RETURNING id: empty on a conflict
   }
 }
 

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { conditionReport, type VehicleConditionReport } from './engine/condition.js';
+import {
+  conditionReport,
+  type ItemSectionScore,
+  type VehicleConditionReport,
+} from './engine/condition.js';
 import type { MileageEvidence } from './engine/mileage.js';
 import { decodeVin, validateVin } from './engine/vin.js';
 import { PaperworkTask, Vehicle } from './vehicle.entities.js';
@@ -61,14 +65,20 @@ export class VehicleFactsService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<(VehicleConditionReport & { inspectionId: string; completedAt: Date }) | null> {
     const [row] = await manager.query<
-      Array<{ id: string; answers: Record<string, unknown> | null; completed_at: Date }>
+      Array<{
+        id: string;
+        answers: Record<string, unknown> | null;
+        report: { sections?: ItemSectionScore[] } | null;
+        completed_at: Date;
+      }>
     >(
-      `SELECT i.id, i.answers, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
+      `SELECT i.id, i.answers, i.report, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
         WHERE it.vin = $1 AND i.state = 'COMPLETED' AND i.answers IS NOT NULL
         ORDER BY i.completed_at DESC NULLS LAST LIMIT 1`,
       [vin],
     );
-    const report = row?.answers ? conditionReport(row.answers) : null;
+    // Version 2 reports carry the section points the engine computed from the items.
+    const report = row?.answers ? conditionReport(row.answers, row.report?.sections) : null;
     return report && row
       ? { ...report, inspectionId: row.id, completedAt: row.completed_at }
       : null;

@@ -199,7 +199,10 @@ describe('access holes (issue 18 point 3)', () => {
     for (const id of listings.slice(0, 3)) orders.push((await checkout(id).expect(201)).body.id);
     // The fourth used to be reserved too: one buyer could take the whole market off sale.
     const capped = await checkout(listings[3]).expect(409);
-    expect(capped.body).toMatchObject({ code: 'too_many_reservations', limit: 3 });
+    expect(capped.body).toMatchObject({
+      code: 'too_many_reservations',
+      details: { openReservations: 3, limit: 3 },
+    });
     expect(capped.body.message).toContain('pay for or cancel one first');
     const market = await t.http.get(`/api/v1/market/listings/${listings[3]}`).expect(200);
     expect(market.body.available).toBe(true);

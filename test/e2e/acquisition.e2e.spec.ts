@@ -328,6 +328,71 @@ describe('acquisition: trade-in orders', () => {
     expect(await outbox('dispose-item', it.itemId)).toHaveLength(0);
   });
 
+  it('ties every yuan of a lower final offer to a check and a rule, summing exactly to the difference', async () => {
+    const order = await acceptedAndReceived(await quotedOrder([phone()]));
+    const [it] = order.items;
+    const findings: GradeFinding[] = [
+      {
+        checkId: 'battery-health',
+        label: 'Battery health',
+        answer: 76,
+        severity: 'functional',
+        rule: 'phone.battery.worn',
+        ruleGrade: 'good',
+      },
+      {
+        checkId: 'body-dents',
+        label: 'Dents on the frame',
+        answer: true,
+        severity: 'cosmetic',
+        rule: 'phone.body.dented',
+        ruleGrade: 'good',
+      },
+      {
+        checkId: 'screen-scratches',
+        label: 'Screen scratches',
+        answer: 'light',
+        severity: 'cosmetic',
+        rule: 'phone.screen.light-scratch',
+        ruleGrade: 'premium',
+        deductionShare: 0.05,
+      },
+      { checkId: 'face-id', label: 'Face ID', answer: true, severity: 'none', rule: null },
+    ];
+    await graded(it.itemId, 'good', findings, { confirmedBySecondGrader: true });
+    const offer = (await get(order.id)).items[0];
+    const explanation = offer.explanation!;
+    expect(offer.finalOffer!.amountMinor).toBeLessThan(offer.quote.amountMinor);
+    expect(explanation.differenceMinor).toBe(
+      offer.finalOffer!.amountMinor - offer.quote.amountMinor,
+    );
+    expect(explanation.lines.reduce((sum, l) => sum + l.differenceMinor, 0)).toBe(
+      explanation.differenceMinor,
+    );
+    // Every line but the rounding of the final figure names its check and its rule.
+    for (const line of explanation.lines.filter((l) => l.cause.kind !== 'rounding')) {
+      expect(line.cause).toMatchObject({ checkId: expect.any(String), rule: expect.any(String) });
+    }
+    // The grade drop is shared by the two findings whose rule gave "good", not the scratches.
+    const gradeDrop = explanation.lines.filter((l) => l.code === 'grade');
+    expect(gradeDrop.map((l) => [l.cause.checkId, l.cause.rule])).toEqual([
+      ['battery-health', 'phone.battery.worn'],
+      ['body-dents', 'phone.body.dented'],
+    ]);
+    expect(
+      Math.abs(gradeDrop[0].differenceMinor - gradeDrop[1].differenceMinor),
+    ).toBeLessThanOrEqual(1);
+    expect(gradeDrop.every((l) => l.differenceMinor < 0)).toBe(true);
+    const scratches = explanation.lines.find((l) => l.code === 'defect:screen-scratches');
+    expect(scratches?.cause).toMatchObject({
+      kind: 'inspection-check',
+      checkId: 'screen-scratches',
+      rule: 'phone.screen.light-scratch',
+    });
+    const rounding = explanation.lines.filter((l) => l.cause.kind === 'rounding');
+    expect(rounding.reduce((sum, l) => sum + Math.abs(l.differenceMinor), 0)).toBeLessThan(10_000);
+  });
+
   it('creates one payout when the owner accepts an offer twice (Idempotency-Key, plain retry, concurrent)', async () => {
     const order = await acceptedAndReceived(await quotedOrder([phone()]));
     const [it] = order.items;

@@ -324,7 +324,7 @@ describe('reverse logistics', () => {
       .set(admin.auth)
       .send({ courierId: a.id })
       .expect(409);
-    expect(refused.body.reason).toBe('courier-full');
+    expect(refused.body.details).toEqual({ reason: 'courier-full' });
     const forced = await t.http
       .post(`/api/v1/pickups/${left.id}/assign`)
       .set(admin.auth)
@@ -337,7 +337,7 @@ describe('reverse logistics', () => {
       .set(admin.auth)
       .send({ courierId: outsider.id })
       .expect(409);
-    expect(notInArea.body.reason).toBe('courier-not-in-area');
+    expect(notInArea.body.details).toEqual({ reason: 'courier-not-in-area' });
     await t.http
       .post(`/api/v1/pickups/${left.id}/assign`)
       .set(a.auth)

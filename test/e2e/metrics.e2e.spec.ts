@@ -55,6 +55,11 @@ describe('metrics on the operations port (issue 25)', () => {
     ).toBe(
       sample(before, 'reloop_transitions_total', { machine: 'SupportCase', action: 'created' }) + 1,
     );
+    // Each statement the ORM sent is counted (the bench's SQL per request): BEGIN, the insert,
+    // its history and outbox rows, COMMIT at least.
+    expect(sample(after, 'reloop_db_queries_total', {})).toBeGreaterThanOrEqual(
+      sample(before, 'reloop_db_queries_total', {}) + 5,
+    );
     await t.http
       .post(`/api/v1/support/cases/${opened.body.id as string}/assign`)
       .set(support.auth)

@@ -109,8 +109,12 @@ describe('the OpenAPI document is complete and lint-clean', () => {
     const checkedIn = readFileSync(client.OUT, 'utf8');
     const current = await client.render(doc);
     if (current !== checkedIn) {
+      const want = current.split('\n');
+      const have = checkedIn.split('\n');
+      const line = want.findIndex((l, i) => l !== have[i]);
       throw new Error(
-        'console/src/api/schema.generated.ts is stale: run `npm run console:client` and commit it',
+        'console/src/api/schema.generated.ts is stale: run `npm run console:client` and commit it' +
+          ` (line ${line + 1}: expected ${JSON.stringify(want[line])}, found ${JSON.stringify(have[line])})`,
       );
     }
   }, 120_000);

@@ -149,7 +149,9 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     )[0];
 
   /** Allocated to merchant A and published; returns the listing. */
-  const publishedListing = async (opts: Parameters<typeof availableItem>[0] = {}) => {
+  const publishedListing = async (
+    opts: Parameters<typeof availableItem>[0] & { atCeiling?: boolean } = {},
+  ) => {
     const item = await availableItem(opts);
     await t.http
       .post('/api/v1/inventory/allocations')
@@ -161,6 +163,14 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       .set(merchantA.auth)
       .send({ itemId: item.id, description: 'Unlocked, with charger' })
       .expect(201);
+    if (opts.atCeiling) {
+      const body = created.body as ListingBody;
+      await t.http
+        .patch(`/api/v1/listings/${body.id}`)
+        .set(merchantA.auth)
+        .send({ priceMinor: body.pricing.ceilingMinor, version: body.version })
+        .expect(200);
+    }
     const published = await t.http
       .post(`/api/v1/listings/${created.body.id}/publish`)
       .set(merchantA.auth)
@@ -190,8 +200,8 @@ describe('resale: inventory, listings, sale orders, returns', () => {
   };
 
   /** A listing bought, paid, shipped and delivered to `buyer`. */
-  const deliveredOrder = async () => {
-    const { item, listing } = await publishedListing();
+  const deliveredOrder = async (opts: { atCeiling?: boolean } = {}) => {
+    const { item, listing } = await publishedListing(opts);
     const order = await t.http
       .post('/api/v1/sale-orders')
       .set(buyer.auth)
@@ -861,5 +871,70 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       custodian_kind: 'buyer',
       custodian_id: buyer.id,
     });
+  });
+
+  it('takes a refunded sale out of the valuation at once: three inflated sales then returns leave the quote as it was', async () => {
+    const quote = async () => {
+      const res = await t.http
+        .post('/api/v1/valuation/estimate')
+        .set(admin.auth)
+        .send({ productModelId: model.id, grade: 'premium' })
+        .expect(200);
+      return res.body as { amountMinor: number; details: { comparablesUsed: number } };
+    };
+    const before = await quote();
+
+    // Three sales at the top of the band: they count as soon as they are delivered.
+    const orders: Array<{ item: { id: string }; orderId: string }> = [];
+    for (let i = 0; i < 3; i++) orders.push(await deliveredOrder({ atCeiling: true }));
+    const inflated = await quote();
+    expect(inflated.details.comparablesUsed).toBe(before.details.comparablesUsed + 3);
+    expect(inflated.amountMinor).toBeGreaterThan(before.amountMinor * 1.01);
+
+    // Each comes back and is refunded in full.
+    for (const { item, orderId } of orders) {
+      await t.http
+        .post(`/api/v1/sale-orders/${orderId}/request-return`)
+        .set(buyer.auth)
+        .send({ reason: 'Changed my mind' })
+        .expect(200);
+      const shipment = (event: ShipmentUpdatePayload['event']): ShipmentUpdatePayload => ({
+        pickupId: randomUUID(),
+        source: { kind: 'sale-order', id: orderId },
+        direction: 'buyer-return',
+        event,
+        itemIds: [item.id],
+        sealNumber: null,
+        warehouseId,
+        promisedWindow: null,
+        reason: null,
+        at: new Date().toISOString(),
+      });
+      await runHandler(SaleOrderShipmentUpdate, shipment('collected'));
+      await runHandler(SaleOrderShipmentUpdate, shipment('delivered'));
+      await runHandler(ReturnInspected, {
+        itemId: item.id,
+        inspectionId: randomUUID(),
+        grade: 'premium',
+        source: { kind: 'sale-order', id: orderId },
+      });
+      const back = await t.http.get(`/api/v1/sale-orders/${orderId}`).set(buyer.auth).expect(200);
+      expect(back.body.state).toBe('RETURNED');
+    }
+    const after = await quote();
+    // The same sales count as before; only the valuation date has moved on (seconds of aging).
+    expect(after.details.comparablesUsed).toBe(before.details.comparablesUsed);
+    expect(Math.abs(after.amountMinor - before.amountMinor)).toBeLessThanOrEqual(
+      Math.ceil(before.amountMinor * 0.0005),
+    );
+    const withdrawn = await t.dataSource.query<Array<{ withdrawn_reason: string }>>(
+      `SELECT withdrawn_reason FROM market_sales WHERE source = 'resale' AND source_ref = ANY($1)`,
+      [orders.map((o) => o.orderId)],
+    );
+    expect(withdrawn.map((w) => w.withdrawn_reason)).toEqual([
+      'return-refund',
+      'return-refund',
+      'return-refund',
+    ]);
   });
 });

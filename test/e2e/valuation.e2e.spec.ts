@@ -146,4 +146,37 @@ describe('valuation', () => {
       .send({ productModelId: '00000000-0000-4000-8000-000000000000' })
       .expect(400);
   });
+
+  it('keeps the live parameters when a refit on poisoned history scores worse, and says so', async () => {
+    const live = (await t.http.get('/api/v1/valuation/params').set(admin.auth).expect(200)).body
+      .active as { version: string };
+    // Someone slips in a copy of the older sales at a quarter of their price (backdated, so
+    // they land in what the refit trains on, not in the recent sales it is scored on).
+    await t.dataSource.query(
+      `INSERT INTO market_sales (product_model_id, category_id, category_code, grade, price_minor,
+         currency, launch_price_minor, item_age_years, sold_at, region, source)
+       SELECT product_model_id, category_id, category_code, grade, greatest(1, price_minor / 4),
+         currency, launch_price_minor, item_age_years, sold_at, region, 'poison'
+         FROM market_sales
+        WHERE source = 'synthetic-seed'
+          AND sold_at < (SELECT percentile_disc(0.6) WITHIN GROUP (ORDER BY sold_at)
+                           FROM market_sales WHERE withdrawn_at IS NULL)`,
+    );
+    const outcome = await t.app.get(ValuationRefitService).refit('admin');
+    expect(outcome).toMatchObject({ status: 'fitted', promoted: false });
+    const after = (await t.http.get('/api/v1/valuation/params').set(admin.auth).expect(200))
+      .body as {
+      active: { version: string };
+      versions: Array<{
+        version: string;
+        active: boolean;
+        metrics: { fittedMape: number; liveMape: number; promoted: boolean; decision: string };
+      }>;
+    };
+    expect(after.active.version).toBe(live.version);
+    const rejected = after.versions[0];
+    expect(rejected).toMatchObject({ active: false, metrics: { promoted: false } });
+    expect(rejected.metrics.fittedMape).toBeGreaterThan(rejected.metrics.liveMape);
+    expect(rejected.metrics.decision).toContain('kept the live parameters');
+  }, 60_000);
 });

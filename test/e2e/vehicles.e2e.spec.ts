@@ -240,7 +240,7 @@ describe('vehicles', () => {
       .set(admin.auth)
       .send({ consentId: randomUUID(), csv })
       .expect(409);
-    expect(refused.body.reason).toBe('consent-required');
+    expect(refused.body.details).toEqual({ reason: 'consent-required' });
     await t.http
       .post(`/api/v1/vehicles/${vin}/consents`)
       .set(stranger.auth)
@@ -420,10 +420,14 @@ describe('vehicles', () => {
         answers: {
           ...idealAnswers(VEHICLE_STANDARD),
           odometer_km: 44_000,
-          accident_history: 'bolt_on_panels',
-          body_score: 14,
-          engine_bay_score: 15,
-          chassis_score: 11,
+          // GB/T 30323 item by item (standard v2): body 20 − 6, engine bay 20 − 5, chassis 15 − 4.
+          bolt_on_panels_replaced: true,
+          body_bonnet: 'severe',
+          body_boot_lid: 'severe',
+          body_front_doors: 'severe',
+          engine_oil_leaks: 'severe',
+          chassis_front_suspension: 'severe',
+          chassis_brakes: 'minor',
         },
       })
       .expect(200);

@@ -48,6 +48,14 @@ const OBJECT_OF_PATH: Array<[prefix: string, policy: string, fixed?: Record<stri
   ['/api/v1/webhooks/subscriptions/{id}', 'Subscription'],
   // An issued statement: not yet paid, so no money transfer to make first.
   ['/api/v1/settlements/{id}', 'Settlement statement', { state: 'issued', transfer_id: null }],
+  ['/api/v1/inventory/{itemId}', 'Inventory item'],
+  // Issued before credentials: no status-list entry to make first.
+  [
+    '/api/v1/certificates/{id}',
+    'Certificate',
+    { credential: null, status_list: null, status_index: null },
+  ],
+  ['/api/v1/storage-media/{id}', 'Storage medium'],
 ];
 
 /**
@@ -63,9 +71,8 @@ const OUTSIDE_MATRIX: Record<string, string> = {
     'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/webhooks/deliveries/{id}': 'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
-  '/api/v1/storage-media/{id}': "reached through the item's erasure (erasure.e2e)",
-  '/api/v1/certificates/{id}': "owner, the wiping organisation or the item's holder (erasure.e2e)",
-  '/api/v1/inventory/': "a merchant's allocation row of an item (resale.e2e checks 404)",
+  '/api/v1/inventory/pool/':
+    'the pool is shared: any merchant may claim an item no merchant holds (resale.e2e)',
   '/api/v1/vehicles/': 'by VIN, through the items carrying it (vehicles.e2e)',
   '/api/v1/photos/':
     'seen by whoever sees what it is attached to, or its uploader (photos e2e checks 404)',
@@ -174,48 +181,87 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     return policy;
   };
 
-  /** Columns that make a row the actor's under the policy's first clause the actor can meet. */
-  const ownedBy = (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
+  /**
+   * The policy's first clause the user can meet (role's, then everyone's); a related-row clause
+   * counts when the user can own the related row.
+   */
+  const ownClause = (
+    policy: AccessPolicy<ObjectLiteral>,
+    user: TestUser,
+  ): AccessClause<ObjectLiteral> | null => {
     const clauses: readonly AccessClause<ObjectLiteral>[] = [
       ...(policy.rules[user.role] ?? []),
       ...(policy.rules.any ?? []),
     ];
-    for (const clause of clauses) {
-      const fixed: Record<string, unknown> = {};
-      let ok = true;
-      for (const [prop, want] of Object.entries(clause)) {
-        const value =
-          typeof want === 'string'
-            ? want === 'userId'
-              ? user.id
-              : user.organisationId
+    return (
+      clauses.find((clause) => {
+        for (const [prop, want] of Object.entries(clause)) {
+          if (prop === 'follows') continue;
+          if (want === 'userId' && user.id === null) return false;
+          if (want === 'organisationId' && user.organisationId === null) return false;
+        }
+        return !clause.follows || ownClause(clause.follows.policy, user) !== null;
+      }) ?? null
+    );
+  };
+  /** Columns that make a row the user's under `ownClause` (making the related row first). */
+  const ownedBy = async (policy: AccessPolicy<ObjectLiteral>, user: TestUser) => {
+    const clause = ownClause(policy, user);
+    if (!clause) return {};
+    const fixed: Record<string, unknown> = {};
+    for (const [prop, want] of Object.entries(clause)) {
+      if (prop === 'follows') continue;
+      fixed[policy.columns.get(prop)!] =
+        want === 'userId'
+          ? user.id
+          : want === 'organisationId'
+            ? user.organisationId
             : (want as { is: unknown }).is;
-        if (value === null) ok = false;
-        fixed[policy.columns.get(prop)!] = value;
-      }
-      if (ok) return fixed;
     }
-    return null;
+    const follows = clause.follows;
+    if (follows) {
+      const to = follows.to ?? 'id';
+      fixed[policy.columns.get(follows.by)!] = await objectOf(
+        follows.policy,
+        user,
+        follows.policy.columns.get(to) ?? to,
+      );
+    }
+    return fixed;
   };
   const made = new Map<string, string>();
-  /** An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own one). */
-  const objectOf = async (policy: AccessPolicy<ObjectLiteral>, owner: TestUser) => {
+  /**
+   * An object of the policy's entity that is `owner`'s (or nobody's, if the role cannot own
+   * one); its `key` column (the primary key unless a related-row rule joins on another).
+   */
+  const objectOf = async (
+    policy: AccessPolicy<ObjectLiteral>,
+    owner: TestUser,
+    key?: string,
+  ): Promise<string> => {
     const fixed = OBJECT_OF_PATH.find(([, name]) => name === policy.name)?.[2] ?? {};
-    const key = `${policy.name}:${owner.id}`;
-    if (!made.has(key)) {
-      const table = policy.table ?? t.dataSource.getMetadata(policy.entity!).tableName;
+    const meta = policy.entity ? t.dataSource.getMetadata(policy.entity) : null;
+    const column = key ?? meta?.primaryColumns[0].databaseName ?? 'id';
+    const cacheKey = `${policy.name}:${owner.id}:${column}`;
+    if (!made.has(cacheKey)) {
+      const table = policy.tableName();
       const machine = t.app
         .get(StateMachineRegistry)
         .all()
         .find((m) => m.entity === policy.entity);
-      const id = await new RowMaker(t.dataSource).make(table, {
-        ...(machine ? { state: machine.initial[0], version: 1 } : {}),
-        ...fixed,
-        ...(ownedBy(policy, owner) ?? {}),
-      });
-      made.set(key, id);
+      const id = await new RowMaker(t.dataSource).make(
+        table,
+        {
+          ...(machine ? { state: machine.initial[0], version: 1 } : {}),
+          ...fixed,
+          ...(await ownedBy(policy, owner)),
+        },
+        0,
+        column,
+      );
+      made.set(cacheKey, id);
     }
-    return made.get(key)!;
+    return made.get(cacheKey)!;
   };
 
   it('reads who may call each operation from the document, as the guard enforces it', () => {
@@ -295,7 +341,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
             `${route.method.toUpperCase()} ${url} as another ${role}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)} for ${JSON.stringify(body)}`,
           );
         // The owner reads it (proof that the 404 is about whose it is, not a broken fixture).
-        if (route.method === 'get' && ownedBy(policy, owner) && route.params.length === 1) {
+        if (route.method === 'get' && ownClause(policy, owner) && route.params.length === 1) {
           const own = await call(route, url, owner, body);
           probes++;
           if (own.status === 404)
@@ -314,23 +360,29 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     for (const route of routes) {
       const rule = route.access;
       if (route.method !== 'get' || !rule || 'public' in rule || route.params.length > 0) continue;
-      const kind = OBJECT_OF_PATH.find(([prefix]) => prefix === `${route.path}/{id}`);
+      const kind = OBJECT_OF_PATH.find(
+        ([prefix]) => prefix.replace(/\/\{\w+\}$/, '') === route.path,
+      );
       if (!kind) continue;
       const policy = policyOf(kind[1]);
       for (const role of SCOPED_ROLES.filter((r) => roleAllowed(route, r))) {
         const owner = users[role]!;
         const id = await objectOf(policy, owner);
+        // A merchant's inventory lists what it holds: the item allocated to it.
+        if (policy.name === 'Inventory item')
+          await t.dataSource.query(`UPDATE items SET state = 'ALLOCATED' WHERE id = $1`, [id]);
         const ids = async (user: TestUser) => {
           const res = await call(route, route.path, user, {});
           probes++;
-          const items = (res.body as { items?: Array<{ id: string }> }).items;
+          const items = (res.body as { items?: Array<{ id?: string; itemId?: string }> }).items;
           if (res.status !== 200 || !items)
             wrong.push(`GET ${route.path} as ${role}: ${res.status}`);
-          return (items ?? []).map((i) => i.id);
+          // An inventory row is named by its item.
+          return (items ?? []).map((i) => i.id ?? i.itemId);
         };
         if ((await ids(strangers[role]!)).includes(id))
           wrong.push(`GET ${route.path} lists another ${role}'s ${policy.name} ${id}`);
-        if (ownedBy(policy, owner) && !(await ids(owner)).includes(id))
+        if (ownClause(policy, owner) && !(await ids(owner)).includes(id))
           wrong.push(`GET ${route.path} leaves out its own ${role}'s ${policy.name} ${id}`);
       }
     }

@@ -1948,6 +1948,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pickups/{id}/hand-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The courier cannot make it: the pickup goes back to dispatch, unassigned, with the reason
+         * @description The courier cannot make it: the pickup goes back to dispatch, unassigned, with the reason.
+         *
+         *     Roles: courier.
+         */
+        post: operations["PickupsController_handBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickups/{id}/move-window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The courier moves their pickup to another free window; the customer agreed and is told
+         * @description The courier moves their pickup to another free window; the customer agreed and is told.
+         *
+         *     Roles: courier.
+         */
+        post: operations["PickupsController_moveWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pickups/{id}/reschedule": {
         parameters: {
             query?: never;
@@ -1984,6 +2028,29 @@ export interface paths {
          * @description Roles: courier.
          */
         post: operations["PickupsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickups/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dispatch board: one day's pickups (of one area or all), the couriers serving them with their load per window agai…
+         * @description The dispatch board: one day's pickups (of one area or all), the couriers serving them with
+         *     their load per window against their capacity, and each area window's capacity.
+         *
+         *     Roles: admin, support.
+         */
+        get: operations["PickupsController_dispatchBoard"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2048,6 +2115,28 @@ export interface paths {
          *     Roles: courier.
          */
         get: operations["PickupsController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickups/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The courier's day as a route (window, then nearest next) with map links, and tomorrow's load
+         * @description The courier's day as a route (window, then nearest next) with map links, and tomorrow's load.
+         *
+         *     Roles: courier.
+         */
+        get: operations["PickupsController_route"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2142,6 +2231,29 @@ export interface paths {
         get: operations["ReceivingController_exceptions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receiving/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trace-code QR labels as one PDF for a thermal printer (one label per page, 50x30 mm by default): a parcel's items and…
+         * @description Trace-code QR labels as one PDF for a thermal printer (one label per page, 50x30 mm by
+         *     default): a parcel's items and/or chosen items of this warehouse. Prints; creates nothing.
+         *
+         *     Roles: warehouse, admin.
+         */
+        post: operations["ReceivingController_labels"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4052,6 +4164,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/valuation/sales/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports past sales from another channel into the history comparables and refits learn from
+         * @description Imports past sales from another channel into the history comparables and refits learn from.
+         *     All or nothing: any bad row answers 400 with each row's line and field, and nothing is kept;
+         *     a sale already imported (same content) is not added again.
+         *
+         *     Roles: admin.
+         */
+        post: operations["ValuationController_importSales"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vehicle-paperwork": {
         parameters: {
             query?: never;
@@ -4757,6 +4893,7 @@ export interface components {
         };
         AnswerOutcome: {
             deduction?: components["schemas"]["DeductionHint"];
+            points?: number;
             /** @enum {string} */
             severity: "cosmetic" | "critical" | "functional" | "none";
         };
@@ -4877,6 +5014,7 @@ export interface components {
             kind: "boolean";
             label: string;
             required: boolean;
+            scoreSection?: string;
             section?: string;
             whenFalse: components["schemas"]["AnswerOutcome"];
             whenTrue: components["schemas"]["AnswerOutcome"];
@@ -5260,11 +5398,13 @@ export interface components {
             label: string;
             options: components["schemas"]["ChoiceOption"][];
             required: boolean;
+            scoreSection?: string;
             section?: string;
         };
         ChoiceOption: {
             deduction?: components["schemas"]["DeductionHint"];
             label: string;
+            points?: number;
             /** @enum {string} */
             severity: "cosmetic" | "critical" | "functional" | "none";
             value: string;
@@ -5325,13 +5465,21 @@ export interface components {
              */
             version?: number;
         };
-        /** @description A 409 for an action the state does not allow names the state and what is allowed */
+        /** @description Every 409 has this one shape (ConflictBody in src/core/errors.ts). A refusal about an object's state names the entity, its state and version and the actions allowed now; a value that clashes with a stored one is named in `fields`; other facts are in `details` */
         ConflictError: {
             allowedActions?: string[];
             /** @description Stable reason to translate (not_found, state_conflict, invalid_input…) */
             code: string;
+            /** @description Other facts about the refusal (a limit, a reason, another record) */
+            details?: {
+                [key: string]: unknown;
+            };
             entity?: string;
             error: string;
+            fields?: {
+                errors: string[];
+                field: string;
+            }[];
             /** @description English, for people and logs */
             message: string;
             state?: string;
@@ -5360,6 +5508,72 @@ export interface components {
             scope: "dealer-maintenance-records";
             statement: string;
             vin: string;
+        };
+        CourierDayRoute: {
+            date: string;
+            stops: {
+                address: components["schemas"]["ShipmentAddress"];
+                allowedActions: string[];
+                areaCode: string;
+                attempt: number;
+                cancelReason: string | null;
+                /** Format: date-time */
+                collectedAt: string | null;
+                courierId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                customerId: string | null;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                /** @enum {string} */
+                direction: "buyer-return" | "inbound" | "return-to-owner" | "store-consolidation";
+                districtCode: string;
+                failures: components["schemas"]["PickupFailure"][];
+                id: string;
+                items: {
+                    id: string;
+                    traceCode: string | null;
+                }[];
+                location: components["schemas"]["LatLng"] | null;
+                /** @enum {string} */
+                mode: "inspection-at-address" | "parcel";
+                navigation: {
+                    amap: string;
+                    baidu: string;
+                };
+                photoRefs: string[];
+                promisedWindow: components["schemas"]["WindowOf"];
+                /** Format: date-time */
+                requestedAt: string;
+                sameDay: boolean;
+                sealed: boolean;
+                sealNumber?: string | null;
+                source: {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "sale-order" | "store-intake" | "trade-in";
+                };
+                specialPackaging: boolean;
+                /** @enum {string} */
+                state: "ASSIGNED" | "CANCELLED" | "COLLECTED" | "DELIVERED" | "EN_ROUTE" | "FAILED" | "SCHEDULED";
+                stop: number;
+                storeId: string | null;
+                version: number;
+                warehouseId: string | null;
+            }[];
+            tomorrow: {
+                areas: {
+                    count: number;
+                    key: string;
+                    name: string;
+                }[];
+                count: number;
+                date: string;
+                windows: {
+                    count: number;
+                    key: string;
+                }[];
+            };
         };
         CourierProfileDto: {
             /** @default true */
@@ -5518,6 +5732,17 @@ export interface components {
         Credential: {
             [key: string]: unknown;
         };
+        CustomerAgreementDto: {
+            /**
+             * Format: date-time
+             * @description When they agreed (ISO instant); now by default
+             */
+            agreedAt?: string;
+            /** @description Who agreed (the customer, or who answered for them) */
+            agreedBy: string;
+            /** @enum {string} */
+            channel: "phone" | "in-person";
+        };
         DealerRecordDto: {
             /** @example 2022-03-02 */
             date: string;
@@ -5610,6 +5835,78 @@ export interface components {
             serial: string;
             /** Format: int64 */
             sizeBytes: number;
+        };
+        DispatchBoardBoard: {
+            areas: {
+                cityCode: string;
+                cityName: string;
+                cityNameZh: string | null;
+                timeZone: string;
+                windows: {
+                    booked: number;
+                    capacity: number;
+                    end: string;
+                    index: number;
+                    start: string;
+                }[];
+            }[];
+            couriers: {
+                areaCodes: string[];
+                capacityPerWindow: number;
+                load: {
+                    count: number;
+                    windowIndex: number;
+                }[];
+                name: string;
+                total: number;
+                userId: string;
+            }[];
+            date: string;
+            pickups: {
+                address: components["schemas"]["ShipmentAddress"];
+                allowedActions: string[];
+                areaCode: string;
+                attempt: number;
+                cancelReason: string | null;
+                /** Format: date-time */
+                collectedAt: string | null;
+                courierId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                customerId: string | null;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                /** @enum {string} */
+                direction: "buyer-return" | "inbound" | "return-to-owner" | "store-consolidation";
+                districtCode: string;
+                failures: components["schemas"]["PickupFailure"][];
+                id: string;
+                items: {
+                    id: string;
+                    traceCode: string | null;
+                }[];
+                /** @enum {string} */
+                mode: "inspection-at-address" | "parcel";
+                photoRefs: string[];
+                promisedWindow: components["schemas"]["WindowOf"];
+                /** Format: date-time */
+                requestedAt: string;
+                sameDay: boolean;
+                sealed: boolean;
+                sealNumber?: string | null;
+                source: {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "sale-order" | "store-intake" | "trade-in";
+                };
+                specialPackaging: boolean;
+                /** @enum {string} */
+                state: "ASSIGNED" | "CANCELLED" | "COLLECTED" | "DELIVERED" | "EN_ROUTE" | "FAILED" | "SCHEDULED";
+                storeId: string | null;
+                version: number;
+                warehouseId: string | null;
+            }[];
+            truncated: boolean;
         };
         District: {
             code: string;
@@ -5950,6 +6247,8 @@ export interface components {
             checkId: string;
             deduction?: components["schemas"]["DeductionHint"];
             label: string;
+            points?: number;
+            scoreSection?: string;
             /** @enum {string} */
             severity: "cosmetic" | "critical" | "functional" | "none";
         };
@@ -6125,14 +6424,34 @@ export interface components {
             description: string;
             name: string;
             references: string[];
-            rules: (components["schemas"]["AnySeverityRule"] | components["schemas"]["SeverityCountRule"] | components["schemas"]["AnswerRule"] | components["schemas"]["ScoreBelowRule"])[];
+            rules: (components["schemas"]["AnySeverityRule"] | components["schemas"]["SeverityCountRule"] | components["schemas"]["AnswerRule"] | components["schemas"]["ScoreBelowRule"] | components["schemas"]["SectionBelowRule"])[];
             scoring?: {
                 maxScore: number;
+                sections?: components["schemas"]["ScoreSection"][];
             };
             version: number;
         };
         GradingStandardsList: {
             items: components["schemas"]["StandardView"][];
+        };
+        HandBack: {
+            allowedActions: Record<string, never>[];
+            courierId: string | null;
+            id: string;
+            /** @enum {string} */
+            state: "ASSIGNED" | "CANCELLED" | "COLLECTED" | "DELIVERED" | "EN_ROUTE" | "FAILED" | "SCHEDULED";
+            version: number;
+        };
+        HandBackDto: {
+            /** @description Required when the reason is 'other' */
+            note?: string;
+            /** @enum {string} */
+            reason: "vehicle-problem" | "overloaded" | "too-far" | "unwell" | "other";
+            /**
+             * Format: int32
+             * @description The version you last saw; a stale one answers 409
+             */
+            version?: number;
         };
         Handoff: {
             at: string;
@@ -6307,6 +6626,15 @@ export interface components {
              */
             version?: number;
         };
+        ImportResult: {
+            alreadyImported: number;
+            imported: number;
+            rows: number;
+        };
+        ImportSalesDto: {
+            /** @description CSV with a header naming its columns: category, model, grade, sold_at, price_minor (required) and variant, currency (CNY), mileage_km, first_registration, region, use */
+            content: string;
+        };
         InboundList: {
             items: {
                 eventId: string;
@@ -6377,6 +6705,7 @@ export interface components {
                 mileageFlag: components["schemas"]["PublicMileageFlag"];
                 vin: string;
             } | null;
+            vehicleCondition: components["schemas"]["VehicleConditionReport"] | null;
             version: number;
             warehouseId: string;
         };
@@ -6386,9 +6715,11 @@ export interface components {
             grade?: "good" | "premium" | "scrap";
             hold?: boolean;
             inspectionId: string;
+            missing: string[];
             reasons?: components["schemas"]["GradeReason"][];
             rules?: components["schemas"]["FiredRule"][];
             score?: number | null;
+            sections?: components["schemas"]["SectionScore"][] | null;
             standard: {
                 code: string;
                 fingerprint: string;
@@ -6396,6 +6727,7 @@ export interface components {
                 version: number;
             };
             summary?: string;
+            vehicleCondition: components["schemas"]["VehicleConditionReport"] | null;
         };
         InspectionSummary: {
             completedAt: string;
@@ -6490,6 +6822,24 @@ export interface components {
             paramsVersion: string;
             productModelId: string | null;
             valuationDate: string;
+        };
+        LabelsDto: {
+            /** @description Items to print a label for (in this order); with parcelId, added after its items */
+            itemIds?: string[];
+            /**
+             * Format: uuid
+             * @description Print a label for every item of this parcel
+             */
+            parcelId?: string;
+            /**
+             * @description Label roll size in millimetres (width x height); default 50x30
+             * @enum {string}
+             */
+            size?: "50x30" | "40x30" | "60x40";
+        };
+        LatLng: {
+            lat: number;
+            lng: number;
         };
         Leaf: {
             hash: string;
@@ -6865,6 +7215,24 @@ export interface components {
             /** @example CNY */
             currency: string;
         };
+        MoveWindowDto: {
+            agreement: components["schemas"]["CustomerAgreementDto"];
+            /**
+             * Format: date
+             * @description Local date YYYY-MM-DD in the area's time zone
+             */
+            date: string;
+            /**
+             * Format: int32
+             * @description The version you last saw; a stale one answers 409
+             */
+            version?: number;
+            /**
+             * Format: int32
+             * @description Index of one of the area's windows
+             */
+            windowIndex: number;
+        };
         NotificationPreferencesDto: {
             /**
              * @description Language of messages
@@ -6884,6 +7252,7 @@ export interface components {
             label: string;
             max?: number;
             min?: number;
+            points?: number;
             /** @enum {string} */
             severity: "cosmetic" | "critical" | "functional" | "none";
         };
@@ -6904,6 +7273,7 @@ export interface components {
             min: number;
             required: boolean;
             scored?: boolean;
+            scoreSection?: string;
             section?: string;
             unit: string;
         };
@@ -7402,6 +7772,7 @@ export interface components {
             label: string;
             minPhotos: number;
             required: boolean;
+            scoreSection?: string;
             section?: string;
         };
         PhotoView: {
@@ -7666,6 +8037,8 @@ export interface components {
         PreviewDto: {
             /** @description Answers keyed by check id (booleans, option values, numbers, photo references) */
             answers: Record<string, never>;
+            /** @description A provisional result while answering: unanswered checks are listed in `missing` instead of refused (other problems still 400) */
+            partial?: boolean;
         };
         ProductModelView: {
             brand: string;
@@ -7977,8 +8350,12 @@ export interface components {
             warehouseId: string;
         };
         RefitMetrics: {
+            decision?: string;
             fittedMape: number | null;
             launchPriceOnlyMape: number | null;
+            liveMape?: number | null;
+            liveVersion?: string;
+            promoted?: boolean;
             testCount: number;
             trainCount: number;
         };
@@ -8237,6 +8614,7 @@ export interface components {
             reasons: components["schemas"]["GradeReason"][];
             rules: components["schemas"]["FiredRule"][];
             score: number | null;
+            sections: components["schemas"]["SectionScore"][] | null;
             summary: string;
         };
         RequestReset: {
@@ -8450,6 +8828,11 @@ export interface components {
             kind: "score-below";
             label: string;
         };
+        ScoreSection: {
+            id: string;
+            label: string;
+            maxPoints: number;
+        };
         SealLotDto: {
             /** @description Number of the seal on the cage or pallet */
             sealNumber?: string;
@@ -8501,6 +8884,23 @@ export interface components {
             finalMinor: number;
             quotedMinor: number;
             requestedAt: string;
+        };
+        SectionBelowRule: {
+            deduction?: components["schemas"]["DeductionHint"];
+            /** @enum {string} */
+            grade: "good" | "premium" | "scrap";
+            hold?: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "section-below";
+            label: string;
+            share: number;
+        };
+        SectionScore: {
+            id: string;
+            label: string;
+            maxPoints: number;
+            points: number;
         };
         ServiceAreaDto: {
             /** @default true */
@@ -8624,8 +9024,10 @@ export interface components {
             contactName: string;
             contactPhone: string;
             districtCode: string;
+            lat?: number;
             line1: string;
             line2?: string;
+            lng?: number;
         };
         SignedCertificate: {
             /** @enum {string} */
@@ -9217,8 +9619,10 @@ export interface components {
                 contactName?: string;
                 contactPhone?: string;
                 districtCode?: string;
+                lat?: number;
                 line1?: string;
                 line2?: string;
+                lng?: number;
             };
             allowedActions: string[];
             /** @enum {string} */
@@ -9562,6 +9966,27 @@ export interface components {
             lowMinor: number;
             modelVersion: string;
         };
+        VehicleConditionReport: {
+            /** @enum {string} */
+            accidentGrade: "A" | "B" | "C" | "D";
+            accidentGradeLabel: string;
+            /** @enum {string} */
+            accidentHistory: "bolt_on_panels" | "fire" | "flood" | "none" | "structural_repair";
+            accidentVehicle: boolean;
+            areas: {
+                area: string;
+                checkId: string;
+                maxPoints: number;
+                points: number;
+            }[];
+            /** @enum {string} */
+            grade: "good" | "premium" | "scrap";
+            level: 1 | 2 | 4 | 3 | 5;
+            levelName: string;
+            levelNameZh: string;
+            score: number;
+            structuralDamage: string[];
+        };
         VehiclesCheck: {
             /** @enum {string} */
             checkDigit: "invalid" | "not-applicable" | "valid";
@@ -9671,6 +10096,7 @@ export interface components {
                 levelName: string;
                 levelNameZh: string;
                 score: number;
+                structuralDamage: string[];
             } | null;
             consents: components["schemas"]["ConsentView"][];
             country: string | null;
@@ -14283,6 +14709,92 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    PickupsController_handBack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandBackDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandBack"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PickupsController_moveWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveWindowDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     PickupsController_reschedule: {
         parameters: {
             query?: never;
@@ -14365,6 +14877,41 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PickupsController_dispatchBoard: {
+        parameters: {
+            query?: {
+                /** @description Only this service area (city code) */
+                areaCode?: string;
+                /** @description Local date YYYY-MM-DD; today (Beijing) by default */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchBoardBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -14468,6 +15015,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PickupsMine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PickupsController_route: {
+        parameters: {
+            query?: {
+                /** @description Local date YYYY-MM-DD; today by default */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierDayRoute"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -14728,6 +15308,47 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ReceivingController_labels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -18052,8 +18673,10 @@ export interface operations {
                             contactName?: string;
                             contactPhone?: string;
                             districtCode?: string;
+                            lat?: number;
                             line1?: string;
                             line2?: string;
+                            lng?: number;
                         };
                         allowedActions: string[];
                         /** @enum {string} */
@@ -18650,6 +19273,47 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ValuationController_importSales: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportSalesDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -19857,7 +20521,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
+            /** @description Success */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -19874,81 +20538,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -5,6 +5,7 @@ import { CalibrationScreen } from './admin/calibration.js';
 import { CatalogScreen, StandardsScreen } from './admin/catalog.js';
 import { OrganisationsScreen } from './admin/organisations.js';
 import { QueuesScreen } from './admin/queues.js';
+import { DispatchBoardScreen } from './admin/dispatch-board.js';
 import { ServiceAreasScreen } from './admin/service-areas.js';
 import { StateMachinesScreen } from './admin/state-machines.js';
 import { UsersScreen } from './admin/users.js';
@@ -35,6 +36,7 @@ import { StuckWorkScreen } from './support/stuck-work.js';
 import { ErasuresScreen } from './warehouse/erasures.js';
 import { InspectionQueueScreen, InspectionScreen } from './warehouse/inspections.js';
 import { ReceivingScreen } from './warehouse/receiving.js';
+import { MileageScreen } from './vehicles/mileage.js';
 
 const admin = ['admin'] as const;
 const support = ['support', 'admin'] as const;
@@ -62,6 +64,13 @@ defineScreens(
     roles: [...admin],
     nav: true,
     Component: StandardsScreen,
+  },
+  {
+    path: 'admin/dispatch',
+    title: 'dispatchBoard',
+    roles: [...admin],
+    nav: true,
+    Component: DispatchBoardScreen,
   },
   {
     path: 'admin/service-areas',
@@ -106,6 +115,13 @@ defineScreens(
     title: 'inspection',
     roles: ['warehouse'],
     Component: InspectionScreen,
+  },
+  {
+    path: 'vehicles/mileage',
+    title: 'mileage',
+    roles: ['warehouse', 'support', 'admin'],
+    nav: true,
+    Component: MileageScreen,
   },
   {
     path: 'warehouse/erasures',

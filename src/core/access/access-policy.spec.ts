@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { Entity } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { defineAccessPolicy } from './access-policy.js';
 
@@ -8,6 +10,34 @@ class Thing {
   warehouseId: string | null;
   kind: string;
 }
+
+@Entity('things')
+class Thing2 {
+  id: string;
+  customerId: string | null;
+}
+
+class Note {
+  id: string;
+  thingId: string | null;
+  authorId: string;
+}
+
+const parentPolicy = defineAccessPolicy<Thing2>({
+  name: 'Parent',
+  entity: Thing2,
+  rules: { any: [{ customerId: 'userId' }] },
+});
+
+/** A note follows the thing it is about, or is its author's; merchants never see one. */
+const notePolicy = defineAccessPolicy<Note>({
+  name: 'Note',
+  table: 'notes',
+  rules: {
+    any: [{ authorId: 'userId' }],
+    customer: [{ follows: { policy: parentPolicy, by: 'thingId' } }],
+  },
+});
 
 const policy = defineAccessPolicy<Thing>({
   name: 'Thing',
@@ -64,5 +94,61 @@ describe('defineAccessPolicy', () => {
       '((t.customer_id = $2))',
     );
     expect(params).toEqual(['first', 'u1']);
+  });
+
+  describe('a related-row rule', () => {
+    const note = (over: Partial<Note> = {}): Note => ({
+      id: 'n1',
+      thingId: 't1',
+      authorId: 'a1',
+      ...over,
+    });
+    const things: Thing2[] = [{ id: 't1', customerId: 'u1' }];
+    const db = {
+      getRepository: () => ({
+        findBy: (where: { id: string }) => Promise.resolve(things.filter((t) => t.id === where.id)),
+      }),
+    } as unknown as EntityManager;
+
+    it("compiles to an EXISTS on the related table with that policy's rules", () => {
+      expect(notePolicy.where(actor('customer', 'u1', null), 'n')).toEqual({
+        sql: '((n.author_id = :access_n_0) OR (EXISTS (SELECT 1 FROM things n_f1 WHERE n_f1.id = n.thing_id AND ((n_f1.customer_id = :access_n_1)))))',
+        params: { access_n_0: 'u1', access_n_1: 'u1' },
+      });
+      // Not the merchant's rule: only the author clause, which a merchant can still meet.
+      expect(notePolicy.where(actor('merchant', 'm1', 'o1'), 'n').sql).toBe(
+        '((n.author_id = :access_n_0))',
+      );
+      expect(notePolicy.where(actor('support', 's1', null), 'n').sql).toBe('TRUE');
+    });
+
+    it('answers the single check by reading the related row', async () => {
+      await expect(notePolicy.visibleTo(db, note(), actor('customer', 'u1', null))).resolves.toBe(
+        true,
+      );
+      await expect(notePolicy.visibleTo(db, note(), actor('customer', 'u2', null))).resolves.toBe(
+        false,
+      );
+      await expect(
+        notePolicy.visibleTo(db, note({ thingId: 'gone' }), actor('customer', 'u1', null)),
+      ).resolves.toBe(false);
+      await expect(
+        notePolicy.visibleTo(db, note({ thingId: null }), actor('customer', 'u1', null)),
+      ).resolves.toBe(false);
+      await expect(notePolicy.visibleTo(db, note(), actor('merchant', 'a1', 'o1'))).resolves.toBe(
+        true,
+      );
+      await expect(
+        notePolicy.assertVisibleTo(db, note(), actor('customer', 'u2', null), 'n1'),
+      ).rejects.toThrow('Note n1 not found');
+    });
+
+    it('refuses to answer in memory what only the related row can decide', () => {
+      expect(notePolicy.canSee(note(), actor('customer', 'a1', null))).toBe(true);
+      expect(() => notePolicy.canSee(note(), actor('customer', 'u1', null))).toThrow(
+        'needs visibleTo',
+      );
+      expect(notePolicy.canSee(note(), actor('merchant', 'm1', 'o1'))).toBe(false);
+    });
   });
 });

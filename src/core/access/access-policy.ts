@@ -1,4 +1,9 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import {
+  type EntityManager,
+  getMetadataArgsStorage,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { type Actor, type ActorRole, seesEverything } from '../actor.js';
 import { NotFound } from '../errors.js';
 
@@ -12,7 +17,23 @@ export type ActorField = 'userId' | 'organisationId';
  */
 export type AccessClause<E> = {
   [K in keyof E & string]?: ActorField | { is: string | number | boolean };
+} & {
+  /** And the related row this row names is the actor's under that row's own policy. */
+  follows?: Follows<E>;
 };
+
+/**
+ * A related-row rule (issue 18): the row is visible when the row it names through `by` (whose
+ * `to` property, `id` by default, equals it) is visible under that row's policy — a certificate
+ * follows its item, a medium its item. The single check loads the related row and asks its
+ * policy; the list query compiles it to `EXISTS (SELECT 1 FROM related WHERE … AND its rules)`.
+ */
+export interface Follows<E> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any entity's policy
+  policy: AccessPolicy<any>;
+  by: keyof E & string;
+  to?: string;
+}
 
 /** Per role, the clauses under which a row is the actor's (any one is enough); `any` applies to every role. */
 export type AccessRules<E> = Partial<Record<ActorRole | 'any', readonly AccessClause<E>[]>>;
@@ -48,9 +69,26 @@ export interface AccessPolicy<E> {
   readonly rules: AccessRules<E>;
   /** Properties the rules compare, with their database columns (checked against TypeORM at boot). */
   readonly columns: ReadonlyMap<string, string>;
+  /**
+   * The in-memory check. A policy with related-row rules cannot always answer it without the
+   * database: it throws when only such a rule could still admit the row (use `visibleTo`).
+   */
   canSee(row: E, actor: Actor): boolean;
   /** The row, or a 404 naming the entity when it is missing or not the actor's. */
   assertVisible(row: E | null | undefined, actor: Actor, id: string): E;
+  /** The single-object check, related-row rules included (they read the related row). */
+  visibleTo(db: EntityManager, row: E, actor: Actor): Promise<boolean>;
+  /** `assertVisible` with related-row rules: the row, or a 404 naming the entity. */
+  assertVisibleTo(
+    db: EntityManager,
+    row: E | null | undefined,
+    actor: Actor,
+    id: string,
+  ): Promise<E>;
+  /** The table the policy's rows live in (an entity's is read from its TypeORM metadata). */
+  tableName(): string;
+  /** The rules as SQL on `alias`, values through `param` (what `where` and `rawWhere` use). */
+  render(actor: Actor, alias: string, param: (value: unknown) => string): string;
   /** A where-clause on `alias` with named parameters (unique per alias). */
   where(actor: Actor, alias: string): AccessSql;
   /** Adds the where-clause to a query builder. */
@@ -72,22 +110,27 @@ export function accessPolicies(): readonly AccessPolicy<ObjectLiteral>[] {
 
 const snake = (p: string) => p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-type Condition = { column: string; value: unknown };
+/** An entity's table name from its @Entity decorator (the project names every table). */
+function tableOf(entity: new () => unknown): string {
+  const name = getMetadataArgsStorage().tables.find((t) => t.target === entity)?.name;
+  if (!name) throw new Error(`${entity.name}: no @Entity table name`);
+  return name;
+}
 
 export function defineAccessPolicy<E extends ObjectLiteral>(
   def: AccessPolicyDef<E>,
 ): AccessPolicy<E> {
   if (!def.entity === !def.table) throw new Error(`${def.name}: give an entity or a table`);
   const seeAll = def.seeAll ?? seesEverything;
+  const columnOf = (prop: string) =>
+    (def.columns as Record<string, string> | undefined)?.[prop] ?? snake(prop);
   const columns = new Map<string, string>();
   for (const clauses of Object.values(def.rules) as AccessClause<E>[][]) {
     for (const clause of clauses) {
       for (const prop of Object.keys(clause)) {
-        columns.set(
-          prop,
-          (def.columns as Record<string, string> | undefined)?.[prop] ?? snake(prop),
-        );
+        if (prop !== 'follows') columns.set(prop, columnOf(prop));
       }
+      if (clause.follows) columns.set(clause.follows.by, columnOf(clause.follows.by));
     }
   }
 
@@ -102,6 +145,7 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
     for (const [prop, want] of Object.entries(clause) as Array<
       [string, ActorField | { is: unknown }]
     >) {
+      if (prop === 'follows') continue;
       const value = typeof want === 'string' ? actor[want] : want.is;
       if (value === null || value === undefined) return null;
       pairs.push([prop, value]);
@@ -109,26 +153,34 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
     return pairs;
   };
 
-  /** The actor's clauses as SQL conditions; null = sees everything. */
-  const conditions = (actor: Actor): Condition[][] | null => {
-    if (seeAll(actor)) return null;
-    const out: Condition[][] = [];
-    for (const clause of clausesFor(actor)) {
-      const pairs = resolve(clause, actor);
-      if (pairs) out.push(pairs.map(([p, value]) => ({ column: columns.get(p)!, value })));
-    }
-    return out;
+  /** The related row's key property and its column. */
+  const target = (f: Follows<E>) => {
+    const to = f.to ?? 'id';
+    return { to, column: f.policy.columns.get(to) ?? snake(to) };
   };
 
   const render = (actor: Actor, alias: string, param: (value: unknown) => string): string => {
-    const conds = conditions(actor);
-    if (conds === null) return 'TRUE';
-    if (conds.length === 0) return 'FALSE';
+    if (seeAll(actor)) return 'TRUE';
     const q = (c: string) => `${alias}.${c}`;
-    return `(${conds
-      .map((and) => `(${and.map((c) => `${q(c.column)} = ${param(c.value)}`).join(' AND ')})`)
-      .join(' OR ')})`;
+    const ors: string[] = [];
+    clausesFor(actor).forEach((clause, i) => {
+      const pairs = resolve(clause, actor);
+      if (!pairs) return;
+      const ands = pairs.map(([p, value]) => `${q(columns.get(p)!)} = ${param(value)}`);
+      if (clause.follows) {
+        const f = clause.follows;
+        const inner = `${alias.replace(/\W/g, '_')}_f${i}`;
+        ands.push(
+          `EXISTS (SELECT 1 FROM ${f.policy.tableName()} ${inner} WHERE ${inner}.${target(f).column} = ${q(columns.get(f.by)!)} AND ${f.policy.render(actor, inner, param)})`,
+        );
+      }
+      ors.push(`(${ands.join(' AND ')})`);
+    });
+    return ors.length ? `(${ors.join(' OR ')})` : 'FALSE';
   };
+
+  const plainMatch = (row: E, pairs: Array<[string, unknown]>) =>
+    pairs.every(([p, value]) => row[p] === value);
 
   const policy: AccessPolicy<E> = {
     name: def.name,
@@ -138,15 +190,49 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
     columns,
     canSee(row, actor) {
       if (seeAll(actor)) return true;
-      return clausesFor(actor).some((clause) => {
+      let undecided = false;
+      for (const clause of clausesFor(actor)) {
         const pairs = resolve(clause, actor);
-        return pairs !== null && pairs.every(([p, value]) => row[p] === value);
-      });
+        if (pairs === null || !plainMatch(row, pairs)) continue;
+        if (!clause.follows) return true;
+        undecided = true;
+      }
+      if (undecided) throw new Error(`${def.name}: a related-row rule needs visibleTo`);
+      return false;
     },
     assertVisible(row, actor, id) {
       if (!row || !policy.canSee(row, actor)) throw new NotFound(def.name, id);
       return row;
     },
+    async visibleTo(db, row, actor) {
+      if (seeAll(actor)) return true;
+      for (const clause of clausesFor(actor)) {
+        const pairs = resolve(clause, actor);
+        if (pairs === null || !plainMatch(row, pairs)) continue;
+        const f = clause.follows;
+        if (!f) return true;
+        const key: unknown = row[f.by];
+        if (key === null || key === undefined) continue;
+        const { to, column } = target(f);
+        const entity = f.policy.entity;
+        const related = entity
+          ? await db.getRepository<ObjectLiteral>(entity).findBy({ [to]: key })
+          : await db.query<ObjectLiteral[]>(
+              `SELECT * FROM ${f.policy.tableName()} WHERE ${column} = $1`,
+              [key],
+            );
+        for (const r of related) if (await f.policy.visibleTo(db, r, actor)) return true;
+      }
+      return false;
+    },
+    async assertVisibleTo(db, row, actor, id) {
+      if (!row || !(await policy.visibleTo(db, row, actor))) throw new NotFound(def.name, id);
+      return row;
+    },
+    tableName() {
+      return def.table ?? tableOf(def.entity!);
+    },
+    render,
     where(actor, alias) {
       const params: Record<string, unknown> = {};
       const safe = alias.replace(/\W/g, '_');
@@ -165,7 +251,7 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
       return render(actor, alias, (value) => `$${params.push(value)}`);
     },
   };
-  registry.push(policy);
+  registry.push(policy as unknown as AccessPolicy<ObjectLiteral>);
   return policy;
 }
 
@@ -181,6 +267,17 @@ export async function accessPolicyProblems(
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const policy of registry) {
+    // A related-row rule's target: its table exists and has the column it is joined on.
+    for (const clauses of Object.values(policy.rules) as AccessClause<ObjectLiteral>[][]) {
+      for (const { follows } of clauses) {
+        if (!follows) continue;
+        const to = follows.to ?? 'id';
+        const column = follows.policy.columns.get(to) ?? snake(to);
+        const have = await columnsOf(follows.policy.tableName());
+        if (!have.includes(column))
+          problems.push(`${policy.name}: follows ${follows.policy.name} on a missing ${column}`);
+      }
+    }
     if (!policy.entity) {
       const have = new Set(await columnsOf(policy.table!));
       for (const column of policy.columns.values())

@@ -51,4 +51,61 @@ describe('toErrorBody', () => {
       toErrorBody(new ConflictException({ message: 'cap', code: 'reservation_limit' })).code,
     ).toBe('reservation_limit');
   });
+
+  it('answers every 409 in one shape: known keys on top, any other fact under details', () => {
+    const keys = (b: object) => Object.keys(b).sort();
+    const plain = toErrorBody(new ConflictException('Already re-verified'));
+    expect(plain).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'conflict',
+      message: 'Already re-verified',
+    });
+    const transition = toErrorBody(
+      new TransitionConflict('not now', {
+        entity: 'Item',
+        state: 'SOLD',
+        version: 3,
+        allowedActions: ['return'],
+      }),
+    );
+    expect(keys(transition)).toEqual(
+      [
+        'allowedActions',
+        'code',
+        'entity',
+        'error',
+        'message',
+        'state',
+        'statusCode',
+        'version',
+      ].sort(),
+    );
+    const withFacts = toErrorBody(
+      new ConflictException({
+        message: 'cap',
+        code: 'too_many_reservations',
+        openReservations: 3,
+        limit: 3,
+      }),
+    );
+    expect(withFacts).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'too_many_reservations',
+      message: 'cap',
+      details: { openReservations: 3, limit: 3 },
+    });
+    const reason = toErrorBody(
+      new ConflictException({ message: 'full', reason: 'courier-full', details: { a: 1 } }),
+    );
+    expect(reason.details).toEqual({ a: 1, reason: 'courier-full' });
+    expect(reason.code).toBe('conflict');
+    const database = toErrorBody(pgError('23505'));
+    for (const body of [plain, transition, withFacts, reason, database]) {
+      expect(body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+      expect(typeof body.code).toBe('string');
+      expect(typeof body.message).toBe('string');
+    }
+  });
 });

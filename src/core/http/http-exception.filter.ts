@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { CONFLICT_KEYS } from '../errors.js';
 import { clip, MAX_MESSAGE } from './validation.js';
 
 export interface ErrorBody {
@@ -78,6 +79,31 @@ function isDatabaseUnavailable(exception: unknown): boolean {
   return exception instanceof Error && UNAVAILABLE_MESSAGE.test(exception.message);
 }
 
+/**
+ * Every 409 in one shape (`ConflictBody` in core/errors.ts): the keys it names stay where they
+ * are, any other fact a thrower added moves under `details`.
+ */
+function oneConflictShape(body: ErrorBody): ErrorBody {
+  const shaped: ErrorBody = {
+    statusCode: body.statusCode,
+    error: 'Conflict',
+    code: body.code,
+    message: '',
+  };
+  const details: Record<string, unknown> =
+    typeof body.details === 'object' && body.details !== null && !Array.isArray(body.details)
+      ? { ...(body.details as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'details') continue;
+    if (CONFLICT_KEYS.has(key)) shaped[key] = value;
+    else details[key] = value;
+  }
+  shaped.message = clip(shaped.message, MAX_MESSAGE);
+  if (Object.keys(details).length > 0) shaped.details = details;
+  return shaped;
+}
+
 /** Turns any error into the API's error body (spec §5). Client mistakes never become a 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
@@ -108,6 +134,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
         base.code = 'state_conflict';
       }
     }
+    if (status === 409) return oneConflictShape(base);
     // The document bounds the message (2000 characters): some echo the client's input.
     base.message = clip(base.message, MAX_MESSAGE);
     return base;

@@ -22,6 +22,9 @@ export interface ShipmentAddress {
   districtCode: string;
   line1: string;
   line2?: string;
+  /** WGS-84/GCJ-02 coordinates when the address was picked on a map (route planning). */
+  lat?: number;
+  lng?: number;
   contactName: string;
   /** E.164 */
   contactPhone: string;
@@ -100,10 +103,12 @@ export const DispatchPickups = defineJob<{ cityCode: string | null }>(
 );
 
 /** SLA timer at the end of a promised window: a pickup not collected by then is late. */
-export const CheckPickupSla = defineJob<{ pickupId: string; attempt: number }>(
-  'check-pickup-sla',
-  'dispatch',
-);
+export const CheckPickupSla = defineJob<{
+  pickupId: string;
+  attempt: number;
+  /** The window end it was set for (ISO): a timer of a window since moved does nothing. */
+  windowEnd?: string;
+}>('check-pickup-sla', 'dispatch');
 
 /** The shipment is no longer wanted (e.g. a trade-in cancelled before collection). */
 export const CancelPickup = defineJob<{
@@ -174,6 +179,8 @@ export interface GradeFinding {
   answer: unknown;
   severity: 'none' | 'cosmetic' | 'functional' | 'critical';
   rule: string | null;
+  /** The grade that rule gives: the findings whose rule gives the item's grade caused it. */
+  ruleGrade?: 'premium' | 'good' | 'scrap';
   /** Valuation hint from the standard: share of value lost, or a fixed amount. */
   deductionShare?: number;
   deductionMinor?: number;

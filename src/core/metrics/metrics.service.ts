@@ -89,6 +89,13 @@ export class MetricsService implements OnModuleInit {
     labelNames: ['table'],
   });
 
+  /** Round trips to PostgreSQL through the ORM (BEGIN and COMMIT included): per request, the bench's SQL count. */
+  readonly dbQueries = this.counter({
+    name: 'reloop_db_queries_total',
+    help: 'SQL statements sent to PostgreSQL through the ORM, BEGIN/COMMIT included',
+    labelNames: [],
+  });
+
   private readonly pending = new WeakMap<QueryRunner, PendingCount[]>();
 
   constructor(
@@ -121,6 +128,7 @@ export class MetricsService implements OnModuleInit {
       }
     };
     const subscriber: EntitySubscriberInterface = {
+      beforeQuery: () => this.dbQueries.inc(),
       afterTransactionCommit: (e) => settle(e.queryRunner, true),
       afterTransactionRollback: (e) => settle(e.queryRunner, false),
     };

@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { Clock } from '../clock.js';
-import { NotFound, TransitionConflict } from '../errors.js';
+import { NotFound, stateConflict } from '../errors.js';
 import { HistoryService } from '../history/history.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -132,12 +132,7 @@ export class TransitionService {
         );
       }
       const conflict = (message: string, current: E = entity) =>
-        new TransitionConflict(message, {
-          entity: machine.name,
-          state: current.state,
-          version: current.version,
-          allowedActions: allowedActions(machine, current, params.actor),
-        });
+        stateConflict(machine, current, params.actor, message);
       const transition = candidates.find(
         (t) => t.from.includes(entity.state) && t.roles.includes(params.actor.role),
       );

@@ -2,6 +2,7 @@
  * Policy profiles: which techniques an organisation accepts per medium, how many passes, and
  * what verification, plus the planner and the checker that hold a run against a profile.
  */
+import { operatorData } from '../../config/operator-data.js';
 import { TECHNIQUE_LABELS, techniqueAchieves } from './methods.js';
 import {
   type ErasureRunRecord,
@@ -39,85 +40,34 @@ export interface PolicyProfile {
 /** Strength order of verification methods. */
 const VERIFICATION_RANK: Record<VerificationMethod, number> = { none: 0, sample: 1, full: 2 };
 
-// Destroy techniques and degauss are deliberately absent from every profile: these profiles
-// govern wipes of devices that will be resold; destruction has its own path (destruction.ts).
-export const POLICIES: Record<PolicyId, PolicyProfile> = {
-  'nist-clear': {
-    id: 'nist-clear',
-    name: 'NIST SP 800-88 Clear',
-    description:
-      'Logical sanitization of user-addressable storage; protects against simple non-invasive recovery.',
-    minLevel: 'Clear',
-    rules: {
-      hdd: [
-        { technique: 'overwrite', minPasses: 1 },
-        { technique: 'ata-sanitize' },
-        { technique: 'nvme-sanitize' },
-        { technique: 'ata-secure-erase' },
-        { technique: 'crypto-erase' },
-      ],
-      ssd: [
-        { technique: 'overwrite', minPasses: 1 },
-        { technique: 'block-erase' },
-        { technique: 'nvme-sanitize' },
-        { technique: 'ata-sanitize' },
-        { technique: 'crypto-erase' },
-      ],
-      flash: [
-        { technique: 'overwrite', minPasses: 1 },
-        { technique: 'crypto-erase' },
-        { technique: 'block-erase' },
-      ],
-      emmc: [
-        { technique: 'overwrite', minPasses: 1 },
-        { technique: 'block-erase' },
-        { technique: 'crypto-erase' },
-      ],
-    },
-    // SP 800-88 §4.7 allows representative sampling for Clear.
-    verification: 'sample',
-  },
-  'nist-purge': {
-    id: 'nist-purge',
-    name: 'NIST SP 800-88 Purge',
-    description:
-      'Physical or logical sanitization that resists state-of-the-art laboratory recovery.',
-    minLevel: 'Purge',
-    rules: {
-      hdd: [
-        { technique: 'ata-sanitize' },
-        { technique: 'nvme-sanitize' },
-        { technique: 'ata-secure-erase' },
-        { technique: 'crypto-erase' },
-      ],
-      ssd: [
-        { technique: 'block-erase' },
-        { technique: 'nvme-sanitize' },
-        { technique: 'ata-sanitize' },
-        { technique: 'crypto-erase' },
-      ],
-      flash: [{ technique: 'crypto-erase' }, { technique: 'block-erase' }],
-      emmc: [{ technique: 'block-erase' }, { technique: 'crypto-erase' }],
-    },
-    verification: 'full',
-  },
-  'cn-2027': {
-    id: 'cn-2027',
-    name: 'China second-hand device data erasure (2027)',
-    description:
-      'Mandatory from 2027-01-01: at least three overwrite passes on magnetic media; one overwrite pass or a block erase on flash; verified before resale.',
-    effectiveFrom: '2027-01-01',
-    minLevel: 'Clear',
-    rules: {
-      hdd: [{ technique: 'overwrite', minPasses: 3 }],
-      // Block erase first: it also reaches over-provisioned blocks an overwrite cannot.
-      ssd: [{ technique: 'block-erase' }, { technique: 'overwrite', minPasses: 1 }],
-      flash: [{ technique: 'block-erase' }, { technique: 'overwrite', minPasses: 1 }],
-      emmc: [{ technique: 'block-erase' }, { technique: 'overwrite', minPasses: 1 }],
-    },
-    verification: 'full',
-  },
-};
+/** `config/erasure-policies.yaml` as its schema describes it. */
+export interface ErasurePoliciesFile {
+  policies: PolicyProfile[];
+}
+
+/** Every policy id exactly once (the ids are part of the API; their content is operator data). */
+function checkPolicies(file: ErasurePoliciesFile) {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  const seen = new Set<string>();
+  file.policies.forEach((p, i) => {
+    if (seen.has(p.id)) problems.push({ path: ['policies', i, 'id'], message: 'is listed twice' });
+    seen.add(p.id);
+  });
+  for (const id of POLICY_IDS) {
+    if (!seen.has(id)) problems.push({ path: ['policies'], message: `policy ${id} is missing` });
+  }
+  return problems;
+}
+
+// Destroy techniques and degauss are deliberately absent from every profile (the schema refuses
+// them): these profiles govern wipes of devices that will be resold; destruction has its own
+// path (destruction.ts). The profiles are operator data in config/erasure-policies.yaml.
+export const POLICIES: Record<PolicyId, PolicyProfile> = Object.fromEntries(
+  operatorData<ErasurePoliciesFile>('erasure-policies', checkPolicies).policies.map((p) => [
+    p.id,
+    p,
+  ]),
+) as Record<PolicyId, PolicyProfile>;
 
 export function getPolicy(policy: PolicyId | PolicyProfile): PolicyProfile {
   if (typeof policy !== 'string') return policy;

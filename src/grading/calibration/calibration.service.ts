@@ -1,4 +1,5 @@
 import { CalibrationTaskAccess } from '../access.js';
+import { stateConflict } from '../../core/errors.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
@@ -12,7 +13,7 @@ import {
   calibrationReport,
   shouldSampleForCalibration,
 } from '../engine/calibration.js';
-import { conflict, gradeAnswers } from '../grading.helpers.js';
+import { gradeAnswers } from '../grading.helpers.js';
 import { GradingSettingsService } from '../grading-settings.service.js';
 import type { Inspection } from '../inspection/inspection.entity.js';
 import { CalibrationTask } from './calibration-task.entity.js';
@@ -147,10 +148,15 @@ export class CalibrationService {
     const task = await this.dataSource.transaction(async (manager) => {
       const current = await this.load(actor, id, manager);
       if (current.state !== 'OPEN') {
-        throw conflict(CalibrationTaskMachine, current, actor, 'This calibration task is done');
+        throw stateConflict(
+          CalibrationTaskMachine,
+          current,
+          actor,
+          'This calibration task is done',
+        );
       }
       if (current.firstGraderId === actor.userId) {
-        throw conflict(
+        throw stateConflict(
           CalibrationTaskMachine,
           current,
           actor,

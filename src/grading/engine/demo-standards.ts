@@ -18,6 +18,13 @@ import type {
   PhotoCheck,
   Severity,
 } from './standard.js';
+import {
+  BOLT_ON_PANELS_CHECK,
+  FIRE_TRACES_CHECK,
+  FLOOD_TRACES_CHECK,
+  GBT30323_SECTIONS,
+  GBT30323_STRUCTURAL_POINTS,
+} from '../../vehicles/engine/condition.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small builders keep the checklists readable.
@@ -2026,7 +2033,11 @@ const sectionScore = (
     { section: 'Technical condition' },
   );
 
-export const VEHICLE_STANDARD: GradingStandard = {
+/**
+ * Version 1 (typed section totals). No longer seeded for new installs; kept so that reports
+ * graded under it can be read and recomputed (a report keeps its standard version).
+ */
+export const VEHICLE_STANDARD_V1: GradingStandard = {
   code: 'vehicle',
   version: 1,
   name: 'Passenger vehicles',
@@ -2184,6 +2195,220 @@ export const VEHICLE_STANDARD: GradingStandard = {
       below: 90,
       grade: 'good',
       label: 'Technical score below 90 (not level 1)',
+    },
+    anyFunctional,
+  ],
+};
+
+// Version 2: GB/T 30323-2013 item by item. Each inspection item of a section is answered
+// "no defect / minor / severe" and takes its points off the section (never below 0); the
+// structural points of the accident determination, flood and fire traces are yes/no items.
+
+type ItemSpec = [id: string, label: string, minorPoints: number, severePoints: number];
+
+const inspectionItem = (
+  section: string,
+  sectionLabel: string,
+  [id, label, minorPoints, severePoints]: ItemSpec,
+): ChoiceCheck => ({
+  ...choice(
+    id,
+    label,
+    `GB/T 30323 ${sectionLabel}: minor defect −${minorPoints}, severe −${severePoints} points.`,
+    [
+      ['ok', 'No defect', 'none'],
+      ['minor', 'Minor defect', 'cosmetic', share(0.005)],
+      ['severe', 'Severe defect', 'cosmetic', share(0.015)],
+    ],
+    { section: sectionLabel },
+  ),
+  options: [
+    { value: 'ok', label: 'No defect', severity: 'none', points: 0 },
+    {
+      value: 'minor',
+      label: 'Minor defect',
+      severity: 'cosmetic',
+      deduction: share(0.005),
+      points: minorPoints,
+    },
+    {
+      value: 'severe',
+      label: 'Severe defect',
+      severity: 'cosmetic',
+      deduction: share(0.015),
+      points: severePoints,
+    },
+  ],
+  scoreSection: section,
+});
+
+const VEHICLE_ITEMS: ReadonlyArray<{ section: string; label: string; items: ItemSpec[] }> = [
+  {
+    section: 'body',
+    label: 'Body (20 points)',
+    items: [
+      ['body_front_bumper', 'Front bumper', 0.5, 1],
+      ['body_rear_bumper', 'Rear bumper', 0.5, 1],
+      ['body_bonnet', 'Bonnet', 1, 2],
+      ['body_boot_lid', 'Boot lid', 1, 2],
+      ['body_front_wings', 'Front wings (left and right)', 1, 2],
+      ['body_rear_quarters', 'Rear quarter panels (left and right)', 1, 2],
+      ['body_front_doors', 'Front doors (left and right)', 1, 2],
+      ['body_rear_doors', 'Rear doors (left and right)', 1, 2],
+      ['body_roof', 'Roof', 1, 2],
+      ['body_glass', 'Windscreen and windows', 1, 3],
+      ['body_lights', 'Head, tail and indicator lights', 0.5, 1.5],
+      ['body_mirrors', 'Door mirrors', 0.5, 1],
+      ['body_wheels_tyres', 'Wheels and tyres (tread, age, matching)', 1, 2],
+    ],
+  },
+  {
+    section: 'engine_bay',
+    label: 'Engine bay (20 points)',
+    items: [
+      ['engine_oil_leaks', 'Engine oil leaks', 2, 5],
+      ['engine_coolant', 'Coolant level, colour and leaks', 2, 4],
+      ['engine_belts', 'Drive belts', 1, 3],
+      ['engine_hoses', 'Hoses and pipes', 1, 3],
+      ['engine_wiring', 'Wiring harness and connectors', 1, 3],
+      ['engine_battery', 'Battery and terminals', 1, 2],
+      ['engine_fluids', 'Brake and steering fluids', 1, 2],
+      ['engine_mounts', 'Engine and gearbox mounts', 1, 3],
+      ['engine_overhaul_traces', 'Traces of engine overhaul', 2, 5],
+    ],
+  },
+  {
+    section: 'cabin',
+    label: 'Cabin (10 points)',
+    items: [
+      ['cabin_seats', 'Seats and adjustment', 0.5, 1.5],
+      ['cabin_belts', 'Seat belts', 1, 2],
+      ['cabin_dashboard', 'Dashboard, trim and headliner', 0.5, 1],
+      ['cabin_instruments', 'Instrument cluster and warning lamps test', 1, 2],
+      ['cabin_airbags', 'Airbags (SRS) present and undeployed', 2, 5],
+      ['cabin_air_conditioning', 'Air conditioning and heating', 1, 2],
+      ['cabin_windows_locks', 'Power windows, locks and mirrors', 0.5, 1],
+      ['cabin_infotainment', 'Audio, screen and reversing camera', 0.5, 1],
+    ],
+  },
+  {
+    section: 'startup',
+    label: 'Start-up (20 points)',
+    items: [
+      ['startup_cold_start', 'Cold start at first try', 2, 5],
+      ['startup_idle', 'Stable idle speed', 2, 4],
+      ['startup_warning_lights', 'Warning lights go out after start', 2, 4],
+      ['startup_fault_codes', 'OBD fault codes', 2, 5],
+      ['startup_exhaust_smoke', 'Exhaust smoke (blue, black or white)', 2, 4],
+      ['startup_engine_noise', 'Engine noise at idle', 1, 3],
+      ['startup_gear_selection', 'Gear selection P/R/N/D or clutch engagement', 1, 3],
+    ],
+  },
+  {
+    section: 'road_test',
+    label: 'Road test (15 points)',
+    items: [
+      ['road_acceleration', 'Acceleration and power', 1, 3],
+      ['road_gear_changes', 'Gear changes (smooth, no slipping)', 2, 4],
+      ['road_braking', 'Braking (straight, no judder)', 2, 4],
+      ['road_steering', 'Steering (no pull, no excessive play)', 1, 3],
+      ['road_suspension_noise', 'Suspension noise over bumps', 1, 2],
+      ['road_driver_assistance', 'Cruise control and driver assistance', 0.5, 1],
+    ],
+  },
+  {
+    section: 'chassis',
+    label: 'Chassis (15 points)',
+    items: [
+      ['chassis_front_suspension', 'Front suspension and arms', 1, 3],
+      ['chassis_rear_suspension', 'Rear suspension', 1, 3],
+      ['chassis_shock_absorbers', 'Shock absorbers', 1, 2],
+      ['chassis_exhaust', 'Exhaust system', 0.5, 2],
+      ['chassis_underbody_rust', 'Underbody rust', 1, 3],
+      ['chassis_leaks', 'Oil and fluid leaks underneath', 1, 3],
+      ['chassis_brakes', 'Brake discs, pads and lines', 1, 3],
+      ['chassis_driveshafts', 'Driveshafts and CV boots', 0.5, 2],
+    ],
+  },
+];
+
+const ACCIDENT_SECTION = 'Accident determination';
+
+export const VEHICLE_STANDARD: GradingStandard = {
+  ...VEHICLE_STANDARD_V1,
+  version: 2,
+  description:
+    'GB/T 30323-2013 item by item: each inspection item of the six sections (body 20, engine ' +
+    'bay 20, cabin 10, start-up 20, road test 15, chassis 15) takes its points off its section. ' +
+    'Level 1 (≥ 90, no accident) is premium; any structural point damaged or repaired makes an ' +
+    'accident vehicle (level 5); flood or fire traces, or under 20 points, are scrap. VIN, ' +
+    'documents and odometer are checked before anything else.',
+  scoring: {
+    maxScore: 100,
+    sections: GBT30323_SECTIONS.map((s) => ({ id: s.id, label: s.area, maxPoints: s.points })),
+  },
+  checks: [
+    ...VEHICLE_STANDARD_V1.checks.filter((c) => c.section === 'Identity'),
+    ...GBT30323_STRUCTURAL_POINTS.map((p) =>
+      faultPresent(
+        p.checkId,
+        `${p.label}: damaged, repaired or replaced`,
+        `${p.labelZh}. Welds, cuts, sealer, replaced spot welds or deformation (accident vehicle).`,
+        'functional',
+        share(0.25),
+        { section: ACCIDENT_SECTION },
+      ),
+    ),
+    faultPresent(
+      BOLT_ON_PANELS_CHECK,
+      'Bolt-on panels replaced or repainted',
+      'Doors, wings, bonnet or boot lid unbolted, replaced or repainted (not an accident vehicle).',
+      'cosmetic',
+      share(0.05),
+      { section: ACCIDENT_SECTION },
+    ),
+    faultPresent(
+      FLOOD_TRACES_CHECK,
+      'Flood traces',
+      'Silt or a water line under the carpets and in the boot, rust on seat rails and pedals, damp smell.',
+      'critical',
+      share(0.7),
+      { section: ACCIDENT_SECTION },
+    ),
+    faultPresent(
+      FIRE_TRACES_CHECK,
+      'Fire traces',
+      'Melted wiring or plastic, soot or scorching in the engine bay or cabin.',
+      'critical',
+      share(0.8),
+      { section: ACCIDENT_SECTION },
+    ),
+    ...VEHICLE_ITEMS.flatMap((s) => s.items.map((i) => inspectionItem(s.section, s.label, i))),
+    ...VEHICLE_STANDARD_V1.checks.filter((c) => c.kind === 'photo'),
+  ],
+  rules: [
+    ...VEHICLE_STANDARD_V1.rules.filter((r) => r.kind === 'answer'),
+    anyCritical,
+    {
+      id: 'score-below-20',
+      kind: 'score-below',
+      below: 20,
+      grade: 'scrap',
+      label: 'Technical score below 20 (level 4)',
+    },
+    {
+      id: 'score-below-90',
+      kind: 'score-below',
+      below: 90,
+      grade: 'good',
+      label: 'Technical score below 90 (not level 1)',
+    },
+    {
+      id: 'section-below-60',
+      kind: 'section-below',
+      share: 0.6,
+      grade: 'good',
+      label: 'A section kept less than 60 % of its points (significant defects)',
     },
     anyFunctional,
   ],

@@ -12,6 +12,7 @@ import {
   PHONE_STANDARD,
   TABLET_STANDARD,
   VEHICLE_STANDARD,
+  VEHICLE_STANDARD_V1,
 } from './demo-standards.js';
 import { type AnswerValue, type GradingStandard, GRADE_RANK, SEVERITY_RANK } from './standard.js';
 
@@ -157,22 +158,22 @@ describe('computeGrade: the three grades with reasons', () => {
   });
 });
 
-describe('computeGrade: scored standard (vehicle)', () => {
+describe('computeGrade: scored standard (vehicle v1, typed section totals)', () => {
   const car = (overrides: Record<string, AnswerValue> = {}) => ({
-    ...idealAnswers(VEHICLE_STANDARD),
+    ...idealAnswers(VEHICLE_STANDARD_V1),
     odometer_km: 62_000,
     ...overrides,
   });
 
   it('scores 100 and grades premium for a clean car', () => {
-    const result = computeGrade(VEHICLE_STANDARD, car());
+    const result = computeGrade(VEHICLE_STANDARD_V1, car());
     expect(result.score).toBe(100);
     expect(result.grade).toBe('premium');
     expect(result.summary).toContain('score 100/100');
   });
 
   it('grades good below 90 points and names the sections that lost marks', () => {
-    const result = computeGrade(VEHICLE_STANDARD, car({ body_score: 12, road_test_score: 12 }));
+    const result = computeGrade(VEHICLE_STANDARD_V1, car({ body_score: 12, road_test_score: 12 }));
     expect(result.score).toBe(89);
     expect(result.grade).toBe('good');
     expect(result.reasons.map((r) => [r.checkId, r.rule])).toEqual([
@@ -183,7 +184,7 @@ describe('computeGrade: scored standard (vehicle)', () => {
 
   it('grades scrap below 20 points', () => {
     const result = computeGrade(
-      VEHICLE_STANDARD,
+      VEHICLE_STANDARD_V1,
       car({
         body_score: 5,
         engine_bay_score: 4,
@@ -199,11 +200,112 @@ describe('computeGrade: scored standard (vehicle)', () => {
   });
 
   it('scraps a flooded car and holds an odometer inconsistency', () => {
-    expect(computeGrade(VEHICLE_STANDARD, car({ accident_history: 'flood' })).grade).toBe('scrap');
-    const tampered = computeGrade(VEHICLE_STANDARD, car({ odometer_consistent: false }));
+    expect(computeGrade(VEHICLE_STANDARD_V1, car({ accident_history: 'flood' })).grade).toBe(
+      'scrap',
+    );
+    const tampered = computeGrade(VEHICLE_STANDARD_V1, car({ odometer_consistent: false }));
     expect(tampered.grade).toBe('good');
     expect(tampered.hold).toBe(true);
     expect(tampered.reasons[0]).toMatchObject({ rule: 'odometer-inconsistent' });
+  });
+});
+
+describe('computeGrade: vehicle v2, GB/T 30323 item by item', () => {
+  const car = (overrides: Record<string, AnswerValue> = {}) => ({
+    ...idealAnswers(VEHICLE_STANDARD),
+    odometer_km: 62_000,
+    ...overrides,
+  });
+  const points = (result: ReturnType<typeof computeGrade>) =>
+    Object.fromEntries((result.sections ?? []).map((s) => [s.id, s.points]));
+
+  it('lists items per section; a clean car keeps all 100 points and is premium', () => {
+    expect(VEHICLE_STANDARD.version).toBe(2);
+    const bySection = new Map<string, number>();
+    for (const c of VEHICLE_STANDARD.checks) {
+      if (c.scoreSection) bySection.set(c.scoreSection, (bySection.get(c.scoreSection) ?? 0) + 1);
+    }
+    expect([...bySection.keys()]).toEqual([
+      'body',
+      'engine_bay',
+      'cabin',
+      'startup',
+      'road_test',
+      'chassis',
+    ]);
+    for (const n of bySection.values()) expect(n).toBeGreaterThanOrEqual(6);
+    const result = computeGrade(VEHICLE_STANDARD, car());
+    expect(result.score).toBe(100);
+    expect(points(result)).toEqual({
+      body: 20,
+      engine_bay: 20,
+      cabin: 10,
+      startup: 20,
+      road_test: 15,
+      chassis: 15,
+    });
+    expect(result.grade).toBe('premium');
+  });
+
+  it('takes each item’s points off its own section and names the items below 90', () => {
+    const result = computeGrade(
+      VEHICLE_STANDARD,
+      car({
+        body_front_bumper: 'minor', // −0.5
+        body_bonnet: 'severe', // −2
+        engine_oil_leaks: 'severe', // −5
+        road_braking: 'minor', // −2
+        startup_fault_codes: 'minor', // −2
+      }),
+    );
+    expect(points(result)).toMatchObject({
+      body: 17.5,
+      engine_bay: 15,
+      startup: 18,
+      road_test: 13,
+      cabin: 10,
+      chassis: 15,
+    });
+    expect(result.score).toBe(88.5);
+    expect(result.grade).toBe('good');
+    expect(result.reasons.map((r) => r.rule)).toEqual(Array(5).fill('score-below-90'));
+    expect(result.findings.find((f) => f.checkId === 'body_bonnet')).toMatchObject({
+      points: 2,
+      scoreSection: 'body',
+    });
+  });
+
+  it('never takes a section below 0, and scraps a car under 20 points', () => {
+    const worst = Object.fromEntries(
+      VEHICLE_STANDARD.checks.filter((c) => c.scoreSection).map((c) => [c.id, 'severe']),
+    );
+    const result = computeGrade(VEHICLE_STANDARD, car(worst));
+    expect((result.sections ?? []).every((s) => s.points === 0)).toBe(true);
+    expect(result.score).toBe(0);
+    expect(result.grade).toBe('scrap');
+  });
+
+  it('a weak section makes a 90+ car good; structural damage is functional, flood is scrap', () => {
+    // Cabin −4.5 of 10 → 5.5 < 60 %; the total stays at 95.5.
+    const weak = computeGrade(
+      VEHICLE_STANDARD,
+      car({ cabin_airbags: 'minor', cabin_seats: 'severe', cabin_belts: 'minor' }),
+    );
+    expect(weak.score).toBe(95.5);
+    expect(weak.grade).toBe('good');
+    expect(weak.rules.map((r) => r.rule)).toEqual(['section-below-60']);
+    const structural = computeGrade(VEHICLE_STANDARD, car({ structure_a_pillar_left: true }));
+    expect([structural.score, structural.grade]).toEqual([100, 'good']);
+    expect(computeGrade(VEHICLE_STANDARD, car({ flood_traces: true })).grade).toBe('scrap');
+  });
+
+  it('refuses an item answer that is not one of its severities', () => {
+    expect(
+      validateAnswers(VEHICLE_STANDARD, car({ body_roof: 'dented', structure_firewall: 'yes' })),
+    ).toEqual([
+      expect.objectContaining({ field: 'answers.structure_firewall', code: 'wrong_type' }),
+      expect.objectContaining({ field: 'answers.body_roof', code: 'choice_not_allowed' }),
+    ]);
   });
 });
 

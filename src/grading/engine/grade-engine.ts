@@ -13,6 +13,7 @@ import {
   type GradeRule,
   type GradingStandard,
   type NumberCheck,
+  type ScoreSection,
   type Severity,
   GRADE_RANK,
   SEVERITIES,
@@ -140,6 +141,15 @@ export interface Finding {
   severity: Severity;
   /** The deduction hint that applies to this answer's severity, if any. */
   deduction?: DeductionHint;
+  /** Points the answer took off its scoring section (item-scored standards), when any. */
+  points?: number;
+  /** The scoring section of an item-scored check. */
+  scoreSection?: string;
+}
+
+/** One scoring section's result (item-scored standards): points kept out of its maximum. */
+export interface SectionScore extends ScoreSection {
+  points: number;
 }
 
 /** Why the grade is what it is: one offending check and the rule that judged it. */
@@ -184,13 +194,15 @@ export interface GradeResult {
   findings: Finding[];
   /** Total of the scored checks, or null when the standard is not scored. */
   score: number | null;
+  /** Per-section points, present only for item-scored standards (`scoring.sections`). */
+  sections?: SectionScore[];
   summary: string;
 }
 
 function outcomeOf(
   check: Check,
   value: AnswerValue,
-): { severity: Severity; deduction?: DeductionHint } {
+): { severity: Severity; deduction?: DeductionHint; points?: number } {
   switch (check.kind) {
     case 'boolean':
       return value === true ? check.whenTrue : check.whenFalse;
@@ -232,8 +244,16 @@ function formatAnswer(value: AnswerValue): string {
  * of the rules that fire (premium when none does). Throws `InvalidAnswersError` when
  * `validateAnswers` reports anything.
  */
-export function computeGrade(standard: GradingStandard, answers: Answers): GradeResult {
-  const errors = validateAnswers(standard, answers);
+export function computeGrade(
+  standard: GradingStandard,
+  answers: Answers,
+  options: { allowMissing?: boolean } = {},
+): GradeResult {
+  // allowMissing: a provisional result while the grader is still answering (the preview);
+  // unanswered checks count as not yet found, every other problem still throws.
+  const errors = validateAnswers(standard, answers).filter(
+    (e) => !(options.allowMissing && e.code === 'required'),
+  );
   if (errors.length > 0) throw new InvalidAnswersError(errors);
 
   const findings: Finding[] = [];
@@ -247,12 +267,15 @@ export function computeGrade(standard: GradingStandard, answers: Answers): Grade
     const deduction =
       outcome.deduction ??
       (outcome.severity === 'none' ? undefined : check.deduction[outcome.severity]);
+    const points = check.scoreSection !== undefined ? (outcome.points ?? 0) : 0;
     findings.push({
       checkId: check.id,
       label: check.label,
       answer,
       severity: outcome.severity,
       ...(deduction ? { deduction } : {}),
+      ...(points > 0 ? { points } : {}),
+      ...(check.scoreSection !== undefined ? { scoreSection: check.scoreSection } : {}),
     });
   }
   const byCheck = new Map(findings.map((f) => [f.checkId, f]));
@@ -260,16 +283,19 @@ export function computeGrade(standard: GradingStandard, answers: Answers): Grade
   const scoredChecks = standard.checks.filter(
     (c): c is NumberCheck => c.kind === 'number' && c.scored === true,
   );
-  const score = standard.scoring
-    ? scoredChecks.reduce((sum, c) => {
-        const value = answers[c.id];
-        return sum + (typeof value === 'number' ? value : 0);
-      }, 0)
-    : null;
+  const sections = sectionScores(standard, findings);
+  const score = sections
+    ? sections.reduce((sum, s) => sum + s.points, 0)
+    : standard.scoring
+      ? scoredChecks.reduce((sum, c) => {
+          const value = answers[c.id];
+          return sum + (typeof value === 'number' ? value : 0);
+        }, 0)
+      : null;
 
   const fired: FiredRule[] = [];
   for (const rule of standard.rules) {
-    const hits = triggeringFindings(rule, findings, byCheck, scoredChecks, score);
+    const hits = triggeringFindings(rule, findings, byCheck, scoredChecks, score, sections);
     if (hits === null) continue;
     fired.push({
       rule: rule.id,
@@ -323,8 +349,33 @@ export function computeGrade(standard: GradingStandard, answers: Answers): Grade
     severities,
     findings,
     score,
+    ...(sections ? { sections } : {}),
     summary: summarize(standard, grade, hold, reasons, severities, score),
   };
+}
+
+/**
+ * Item-scored standards: each section keeps its maximum less the points its answered items
+ * took off, never below 0 (GB/T 30323: a section cannot lose more than it is worth). Points are
+ * rounded to tenths so that half points add up exactly. Null for other standards.
+ */
+export function sectionScores(
+  standard: GradingStandard,
+  findings: readonly Finding[],
+): SectionScore[] | null {
+  const defs = standard.scoring?.sections;
+  if (!defs) return null;
+  return defs.map((s) => {
+    const lost = findings
+      .filter((f) => f.scoreSection === s.id)
+      .reduce((sum, f) => sum + (f.points ?? 0), 0);
+    return {
+      id: s.id,
+      label: s.label,
+      maxPoints: s.maxPoints,
+      points: Math.max(0, Math.round((s.maxPoints - lost) * 10) / 10),
+    };
+  });
 }
 
 /** The findings that make a rule fire, or null when it does not fire. */
@@ -334,6 +385,7 @@ function triggeringFindings(
   byCheck: Map<string, Finding>,
   scoredChecks: NumberCheck[],
   score: number | null,
+  sections: SectionScore[] | null,
 ): Finding[] | null {
   switch (rule.kind) {
     case 'any-severity': {
@@ -350,6 +402,8 @@ function triggeringFindings(
     }
     case 'score-below': {
       if (score === null || score >= rule.below) return null;
+      // Item-scored: the items that took points off explain a low total.
+      if (sections) return findings.filter((f) => (f.points ?? 0) > 0);
       // The sections that lost marks explain a low total.
       return scoredChecks
         .map((c) => byCheck.get(c.id))
@@ -358,6 +412,13 @@ function triggeringFindings(
           const check = scoredChecks.find((c) => c.id === f.checkId);
           return check !== undefined && (f.answer as number) < check.max;
         });
+    }
+    case 'section-below': {
+      const weak = new Set(
+        (sections ?? []).filter((s) => s.points < s.maxPoints * rule.share).map((s) => s.id),
+      );
+      if (weak.size === 0) return null;
+      return findings.filter((f) => weak.has(f.scoreSection ?? '') && (f.points ?? 0) > 0);
     }
   }
 }

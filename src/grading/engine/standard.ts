@@ -61,6 +61,11 @@ interface CheckBase {
   section?: string;
   /** Valuation hint per severity; an option or band may override it. */
   deduction: DeductionBySeverity;
+  /**
+   * The scoring section (an id in `scoring.sections`) this inspection item deducts points from
+   * (vehicles, GB/T 30323 item by item); the answer's `points` are taken off the section.
+   */
+  scoreSection?: string;
 }
 
 /** The outcome of one possible answer. */
@@ -68,6 +73,8 @@ export interface AnswerOutcome {
   severity: Severity;
   /** Overrides the check's deduction for this answer. */
   deduction?: DeductionHint;
+  /** Points this answer takes off its check's `scoreSection` (item-scored standards). */
+  points?: number;
 }
 
 export interface BooleanCheck extends CheckBase {
@@ -164,7 +171,24 @@ export interface ScoreBelowRule extends RuleBase {
   below: number;
 }
 
-export type GradeRule = AnySeverityRule | SeverityCountRule | AnswerRule | ScoreBelowRule;
+/**
+ * Fires when a scoring section keeps less than `share` of its points ("a section with
+ * significant defects needs work"); needs `scoring.sections`.
+ */
+export interface SectionBelowRule extends RuleBase {
+  kind: 'section-below';
+  share: number;
+}
+
+export type GradeRule =
+  AnySeverityRule | SeverityCountRule | AnswerRule | ScoreBelowRule | SectionBelowRule;
+
+/** A scoring section: its items' points are taken off `maxPoints` (never below 0). */
+export interface ScoreSection {
+  id: string;
+  label: string;
+  maxPoints: number;
+}
 
 export interface GradingStandard {
   /** Family code, kebab-case ('phone', 'vehicle'); a catalog leaf's `standardCode` names it. */
@@ -179,8 +203,11 @@ export interface GradingStandard {
   references: string[];
   checks: Check[];
   rules: GradeRule[];
-  /** Present when the standard is scored (total of `scored` number checks). */
-  scoring?: { maxScore: number };
+  /**
+   * Present when the standard is scored: the total of the `scored` number checks, or, with
+   * `sections`, of each section's points after its items' deductions (GB/T 30323 item by item).
+   */
+  scoring?: { maxScore: number; sections?: ScoreSection[] };
 }
 
 /** An answer as submitted: boolean, choice value, number, or photo reference(s). */
@@ -227,8 +254,23 @@ export function validateStandard(standard: GradingStandard): StandardProblem[] {
   if (standard.rules.length === 0) out.push({ path: 'rules', message: 'no rules' });
 
   const checks = new Map<string, Check>();
+  const sectionIds = new Set((standard.scoring?.sections ?? []).map((s) => s.id));
   standard.checks.forEach((check, i) => {
     const path = `checks[${i}]`;
+    if (check.scoreSection !== undefined && !sectionIds.has(check.scoreSection)) {
+      out.push({ path: `${path}.scoreSection`, message: `unknown section ${check.scoreSection}` });
+    }
+    for (const outcome of outcomesOf(check)) {
+      if (
+        outcome.points !== undefined &&
+        !(Number.isFinite(outcome.points) && outcome.points >= 0)
+      ) {
+        out.push({ path: `${path}`, message: 'points must be a non-negative number' });
+      }
+      if (outcome.points !== undefined && check.scoreSection === undefined) {
+        out.push({ path: `${path}.scoreSection`, message: 'points need a scoreSection' });
+      }
+    }
     if (!ID_PATTERN.test(check.id))
       out.push({ path: `${path}.id`, message: 'id must be snake_case' });
     if (checks.has(check.id)) out.push({ path: `${path}.id`, message: `duplicate id ${check.id}` });
@@ -322,9 +364,24 @@ export function validateStandard(standard: GradingStandard): StandardProblem[] {
     if (rule.kind === 'score-below' && !standard.scoring) {
       out.push({ path: path, message: 'a score rule needs standard.scoring' });
     }
+    if (rule.kind === 'section-below' && !standard.scoring?.sections) {
+      out.push({ path: path, message: 'a section rule needs standard.scoring.sections' });
+    }
   });
 
-  if (standard.scoring) {
+  if (standard.scoring?.sections) {
+    const sections = standard.scoring.sections;
+    const total = sections.reduce((sum, s) => sum + s.maxPoints, 0);
+    if (new Set(sections.map((s) => s.id)).size !== sections.length) {
+      out.push({ path: 'scoring.sections', message: 'duplicate section id' });
+    }
+    if (total !== standard.scoring.maxScore) {
+      out.push({
+        path: 'scoring.maxScore',
+        message: `sections add up to ${total}, not ${standard.scoring.maxScore}`,
+      });
+    }
+  } else if (standard.scoring) {
     const total = standard.checks
       .filter((c): c is NumberCheck => c.kind === 'number' && c.scored === true)
       .reduce((sum, c) => sum + c.max, 0);
@@ -336,6 +393,20 @@ export function validateStandard(standard: GradingStandard): StandardProblem[] {
     }
   }
   return out;
+}
+
+/** Every possible outcome of a check (for validation). */
+function outcomesOf(check: Check): AnswerOutcome[] {
+  switch (check.kind) {
+    case 'boolean':
+      return [check.whenTrue, check.whenFalse];
+    case 'choice':
+      return check.options;
+    case 'number':
+      return check.bands;
+    case 'photo':
+      return [];
+  }
 }
 
 /** The band a number answer falls into (first match), if any. */

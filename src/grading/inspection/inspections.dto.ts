@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsObject,
   IsOptional,
@@ -32,6 +33,13 @@ export class PreviewDto {
   })
   @IsObject()
   answers: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      'A provisional result while answering: unanswered checks are listed in `missing` instead of refused (other problems still 400)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  partial?: boolean;
 }
 
 export class CompleteInspectionDto extends VersionDto {

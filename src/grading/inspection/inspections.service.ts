@@ -2,7 +2,7 @@ import { InspectionAccess } from '../access.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, Not } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { NotFound } from '../../core/errors.js';
+import { NotFound, stateConflict } from '../../core/errors.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
@@ -25,11 +25,12 @@ import type { GradingStandardRow } from '../../catalog/grading-standard.entity.j
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
 import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
 import type { GradeResult } from '../engine/grade-engine.js';
-import { conflict, gradeAnswers, gradeFindings } from '../grading.helpers.js';
+import { gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
 import { VehicleFactsService } from '../../vehicles/vehicle-facts.service.js';
+import { conditionReport, type VehicleConditionReport } from '../../vehicles/engine/condition.js';
 import { PhotosService } from '../../photos/photos.service.js';
 import type { GradingStandard } from '../engine/standard.js';
 import type {
@@ -39,12 +40,26 @@ import type {
   ReinspectDto,
 } from './inspections.dto.js';
 
+/**
+ * A car's GB/T 30323 condition (level, accident grade, section points) beside the grade: from
+ * the section points an item-by-item report computed, or a version 1 report's typed totals.
+ */
+function vehicleCondition(
+  code: string | null,
+  answers: Record<string, unknown>,
+  report: GradeResult | null,
+): VehicleConditionReport | null {
+  if (code !== 'vehicle' || !report) return null;
+  return conditionReport(answers, report.sections);
+}
+
 function reportView(report: GradeResult | null) {
   if (!report) return null;
   return {
     grade: report.grade,
     hold: report.hold,
     score: report.score,
+    sections: report.sections ?? null,
     summary: report.summary,
     reasons: report.reasons,
     findings: report.findings,
@@ -86,6 +101,7 @@ export function inspectionView(
     grade: i.grade,
     hold: i.hold,
     report: reportView(i.report),
+    vehicleCondition: i.answers ? vehicleCondition(i.standardCode, i.answers, i.report) : null,
     secondGrading: i.secondGrading,
     secondGraderId: i.secondGraderId,
     confirmedBySecondGrader: i.confirmedBySecondGrader,
@@ -276,7 +292,7 @@ export class InspectionsService {
   private async standardFor(manager: EntityManager, inspection: Inspection, actor: Actor) {
     const item = await this.item(manager, inspection.itemId);
     if (!item.categoryId) {
-      throw conflict(
+      throw stateConflict(
         InspectionMachine,
         inspection,
         actor,
@@ -286,7 +302,7 @@ export class InspectionsService {
     const leaf = await this.catalog.getLeaf(item.categoryId, manager);
     const standard = await this.standards.latest(leaf.standardCode, manager);
     if (!standard) {
-      throw conflict(
+      throw stateConflict(
         InspectionMachine,
         inspection,
         actor,
@@ -303,7 +319,7 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'PENDING') {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -353,15 +369,23 @@ export class InspectionsService {
   }
 
   /** What the answers would grade to, without saving (the console shows it before submitting). */
-  async preview(actor: Actor, id: string, answers: Record<string, unknown>) {
+  async preview(actor: Actor, id: string, answers: Record<string, unknown>, partial = false) {
     const manager = this.dataSource.manager;
     const inspection = await this.load(manager, actor, id);
     const standard: GradingStandardRow = inspection.standardId
       ? await this.standards.get(inspection.standardId, manager)
       : (await this.standardFor(manager, inspection, actor)).standard;
-    const result = gradeAnswers(standard.definition, answers);
+    const result = gradeAnswers(standard.definition, answers, { allowMissing: partial });
+    const answered = new Set(
+      Object.entries(answers)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k]) => k),
+    );
     return {
       inspectionId: inspection.id,
+      missing: standard.definition.checks
+        .filter((c) => c.required && !answered.has(c.id))
+        .map((c) => c.id),
       standard: {
         id: standard.id,
         code: standard.code,
@@ -369,6 +393,7 @@ export class InspectionsService {
         fingerprint: standard.fingerprint,
       },
       ...reportView(result),
+      vehicleCondition: vehicleCondition(standard.definition.code, answers, result),
     };
   }
 
@@ -376,7 +401,7 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'IN_PROGRESS' || !inspection.standardId) {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -384,7 +409,7 @@ export class InspectionsService {
         );
       }
       if (inspection.graderId !== actor.userId) {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,
@@ -505,7 +530,7 @@ export class InspectionsService {
       const inspection = await this.load(manager, actor, id);
       const item = await this.item(manager, inspection.itemId);
       if (item.state !== 'RECEIVED') {
-        throw conflict(
+        throw stateConflict(
           InspectionMachine,
           inspection,
           actor,

@@ -18,12 +18,36 @@ import {
   type ReceivingExceptionKind,
 } from './receiving-exception.entity.js';
 import { VersionDto } from '../../core/http/version.dto.js';
+import { LABEL_SIZES, type LabelSize } from './labels-pdf.js';
 
 export class ScanDto {
   @ApiProperty({ description: 'What the scanner typed: a seal number or an item trace code' })
   @IsString()
   @Length(1, 100)
   code: string;
+}
+
+export class LabelsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Items to print a label for (in this order); with parcelId, added after its items',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  itemIds?: string[];
+  @ApiPropertyOptional({ description: 'Print a label for every item of this parcel' })
+  @IsOptional()
+  @IsUUID()
+  parcelId?: string;
+  @ApiPropertyOptional({
+    enum: Object.keys(LABEL_SIZES),
+    description: 'Label roll size in millimetres (width x height); default 50x30',
+  })
+  @IsOptional()
+  @IsIn(Object.keys(LABEL_SIZES))
+  size?: LabelSize;
 }
 
 export class ReceiveParcelDto extends VersionDto {

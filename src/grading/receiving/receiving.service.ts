@@ -1,5 +1,10 @@
 import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { type CjkFont, openCjkFont } from '../../erasure/engine/cjk-font.js';
+import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
+import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
@@ -19,12 +24,16 @@ import { OutboxService } from '../../core/outbox/outbox.service.js';
 import { TransitionService } from '../../core/state-machine/transition.service.js';
 import { CatalogService } from '../../catalog/catalog.service.js';
 import { isLeaf } from '../../catalog/category.entity.js';
-import { conflict } from '../grading.helpers.js';
 import { InspectionsService } from '../inspection/inspections.service.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Parcel } from './parcel.entity.js';
 import { ParcelMachine } from './parcel.machine.js';
-import type { ParcelQuery, ReceiveParcelDto, ReceivingExceptionQuery } from './receiving.dto.js';
+import type {
+  LabelsDto,
+  ParcelQuery,
+  ReceiveParcelDto,
+  ReceivingExceptionQuery,
+} from './receiving.dto.js';
 import { ReceivingException, type ReceivingExceptionKind } from './receiving-exception.entity.js';
 
 /** Seal numbers are printed; scanners and people differ only in case and stray spaces. */
@@ -76,7 +85,77 @@ export class ReceivingService {
     private readonly outbox: OutboxService,
     private readonly catalog: CatalogService,
     private readonly inspections: InspectionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The label font (the certificates' CJK font), parsed once on first use. */
+  private labelFont?: Promise<CjkFont | undefined>;
+
+  private font(): Promise<CjkFont | undefined> {
+    const path = this.config.erasure.certificateFont;
+    this.labelFont ??= path ? openCjkFont(path) : Promise.resolve(undefined);
+    this.labelFont.catch(() => (this.labelFont = undefined));
+    return this.labelFont;
+  }
+
+  /**
+   * Trace-code labels as one PDF, one label per page, for a parcel's items and/or chosen items.
+   * Warehouse staff print labels for items their warehouse holds or expects in a parcel; any
+   * other item, or another warehouse's parcel, is 404 (ids do not leak).
+   */
+  async labels(actor: Actor, dto: LabelsDto): Promise<Buffer> {
+    const manager = this.dataSource.manager;
+    const ids: string[] = [];
+    if (dto.parcelId) ids.push(...(await this.load(manager, actor, dto.parcelId)).itemIds);
+    for (const id of dto.itemIds ?? []) if (!ids.includes(id)) ids.push(id);
+    if (ids.length === 0) {
+      throw new BadRequestException({
+        message: 'Name the items to label: itemIds, or a parcelId with items',
+        fields: [{ field: 'itemIds', errors: ['at least one item or a parcel with items'] }],
+      });
+    }
+    if (ids.length > 200) {
+      throw new BadRequestException({
+        message: 'At most 200 labels in one print',
+        fields: [{ field: 'itemIds', errors: ['at most 200 labels'] }],
+      });
+    }
+    const rows = await manager.query<
+      Array<{
+        id: string;
+        trace_code: string;
+        category: string | null;
+        category_zh: string | null;
+        brand: string | null;
+        model: string | null;
+        mine: boolean;
+      }>
+    >(
+      `SELECT i.id, i.trace_code, c.name AS category, c.name_zh AS category_zh, m.brand, m.model,
+              ($2::uuid IS NOT NULL AND (
+                (i.custodian_kind = 'warehouse' AND i.custodian_id = $2::uuid)
+                OR EXISTS (SELECT 1 FROM parcels p
+                            WHERE p.warehouse_id = $2::uuid AND i.id = ANY(p.item_ids)))) AS mine
+         FROM items i
+         LEFT JOIN categories c ON c.id = i.category_id
+         LEFT JOIN product_models m ON m.id = i.product_model_id
+        WHERE i.id = ANY($1::uuid[])`,
+      [ids, seesEverything(actor) ? null : actor.organisationId],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const labels: TraceLabel[] = ids.map((id) => {
+      const r = byId.get(id);
+      if (!r || !(seesEverything(actor) || r.mine)) throw new NotFound('Item', id);
+      const what = [
+        r.brand && r.model ? `${r.brand} ${r.model}` : null,
+        r.category_zh ?? r.category,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      return { traceCode: r.trace_code, title: what || r.trace_code };
+    });
+    return renderLabelsPdf(labels, { size: dto.size, font: await this.font() });
+  }
 
   /** The ParcelDelivered job: one expected parcel per pickup, however often the job runs. */
   async onParcelDelivered(payload: JobPayload<typeof ParcelDelivered>): Promise<void> {
@@ -279,7 +358,7 @@ export class ReceivingService {
     return this.dataSource.transaction(async (manager) => {
       const parcel = await this.load(manager, actor, id);
       if (parcel.state !== 'EXPECTED') {
-        throw conflict(
+        throw stateConflict(
           ParcelMachine,
           parcel,
           actor,

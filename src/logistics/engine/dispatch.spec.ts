@@ -76,6 +76,16 @@ describe('assignPickups', () => {
     ]);
   });
 
+  it('never gives a pickup back to a courier who handed it back', () => {
+    const [p] = pickups(1);
+    const handedBack = { ...p, excludedCourierIds: ['c-a'] };
+    const r = assignPickups([handedBack], [courier('c-a', 5), courier('c-b', 5)]);
+    expect(r.assignments).toEqual([expect.objectContaining({ pickupId: p.id, courierId: 'c-b' })]);
+    const alone = assignPickups([handedBack], [courier('c-a', 5)]);
+    expect(alone.assignments).toEqual([]);
+    expect(alone.unassigned).toEqual([expect.objectContaining({ pickupId: p.id })]);
+  });
+
   it('a courier serving two areas has one capacity per time slot', () => {
     const r = assignPickups(
       [...pickups(1, 0, SH), ...pickups(1, 0, '320500')],

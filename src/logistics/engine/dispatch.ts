@@ -11,6 +11,8 @@ export interface PickupToAssign {
   /** Local pickup date, `YYYY-MM-DD`. */
   date: string;
   windowIndex: number;
+  /** Couriers who handed this pickup back: never chosen for it again by a dispatch run. */
+  excludedCourierIds?: readonly string[];
 }
 
 export interface CourierLoad {
@@ -93,7 +95,9 @@ export function assignPickups(
     }
     seen.add(p.id);
     const key = windowKey(p.date, p.windowIndex);
-    const inArea = sortedCouriers.filter((c) => c.areaCodes.includes(p.areaCode));
+    const inArea = sortedCouriers.filter(
+      (c) => c.areaCodes.includes(p.areaCode) && !(p.excludedCourierIds ?? []).includes(c.id),
+    );
     if (inArea.length === 0) {
       unassigned.push({
         pickupId: p.id,

@@ -1,5 +1,8 @@
 // Does a repair pay? A documented cost table per category family, applied to the inspection's
-// findings, against the expected resale value (as refurbished) and the scrap value.
+// findings, against the expected resale value (as refurbished) and the scrap value. The table is
+// operator data (config/repair-costs.yaml); this file keeps the engine.
+
+import { operatorData } from '../../config/operator-data.js';
 
 export type FindingSeverity = 'none' | 'cosmetic' | 'functional' | 'critical';
 
@@ -18,31 +21,22 @@ export interface FamilyRepairCosts {
   criticalMinor: number;
 }
 
-export const REPAIR_COST_TABLE: Readonly<Record<string, FamilyRepairCosts>> = {
-  digital: {
-    baseMinor: 6_000,
-    cosmeticMinor: 4_000,
-    functionalMinor: 18_000,
-    criticalMinor: 45_000,
-  },
-  home: { baseMinor: 8_000, cosmeticMinor: 5_000, functionalMinor: 25_000, criticalMinor: 60_000 },
-  luxury: {
-    baseMinor: 12_000,
-    cosmeticMinor: 15_000,
-    functionalMinor: 40_000,
-    criticalMinor: 90_000,
-  },
-  books: { baseMinor: 300, cosmeticMinor: 200, functionalMinor: 800, criticalMinor: 2_000 },
-  clothing: { baseMinor: 1_000, cosmeticMinor: 800, functionalMinor: 2_500, criticalMinor: 6_000 },
-  vehicles: {
-    baseMinor: 80_000,
-    cosmeticMinor: 30_000,
-    functionalMinor: 250_000,
-    criticalMinor: 800_000,
-  },
-};
-/** A family the table does not know yet is costed like consumer electronics. */
-export const DEFAULT_REPAIR_COSTS: FamilyRepairCosts = REPAIR_COST_TABLE.digital;
+/** `config/repair-costs.yaml`: the table per family and the family a missing one is costed as. */
+export interface RepairCostsFile {
+  families: Record<string, FamilyRepairCosts>;
+  default: string;
+}
+
+const costsFile = operatorData<RepairCostsFile>('repair-costs', (file: RepairCostsFile) =>
+  file.families[file.default]
+    ? []
+    : [{ path: ['default'], message: `names no family in families (${file.default})` }],
+);
+
+/** The documented cost table per category family, read from `config/repair-costs.yaml`. */
+export const REPAIR_COST_TABLE: Readonly<Record<string, FamilyRepairCosts>> = costsFile.families;
+/** A family the table does not know yet is costed like the file's `default` (consumer electronics). */
+export const DEFAULT_REPAIR_COSTS: FamilyRepairCosts = REPAIR_COST_TABLE[costsFile.default];
 
 export interface RepairCostLine {
   code: 'base' | 'cosmetic' | 'functional' | 'critical';

@@ -3,6 +3,7 @@ export * from './types.js';
 export * from './params.js';
 export * from './model.js';
 export * from './explain.js';
+export * from './margin.js';
 export * from './fit.js';
 export * from './fraud.js';
 export * from './synthetic-market.js';

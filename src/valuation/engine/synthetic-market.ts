@@ -273,6 +273,11 @@ export interface KnownProductModel {
   categoryCode: string;
   launchPriceMinor: number;
   launchDate: Date;
+  /**
+   * A known log effect of this model on top of the random one (e.g. a brand that holds its
+   * value: iPhones resell for more of their launch price than most Android phones).
+   */
+  effect?: number;
 }
 
 export interface ModelSalesOptions {
@@ -302,7 +307,7 @@ export function generateSalesForModels(options: ModelSalesOptions): SyntheticSal
   const effectSigma = options.modelEffectSigma ?? 0;
   const models = options.models
     .filter((m) => m.launchDate.getTime() < endMs && m.launchPriceMinor > 0)
-    .map((m) => ({ ...m, effect: effectSigma * normal(rng) }));
+    .map((m) => ({ ...m, effect: (m.effect ?? 0) + effectSigma * normal(rng) }));
   if (models.length === 0) return [];
   const grades: Grade[] = ['premium', 'good', 'scrap'];
   const sales: SyntheticSale[] = [];

@@ -1,21 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
 import { computeGrade, idealAnswers } from '../../grading/engine/grade-engine.js';
-import { VEHICLE_STANDARD } from '../../grading/engine/demo-standards.js';
+import { VEHICLE_STANDARD, VEHICLE_STANDARD_V1 } from '../../grading/engine/demo-standards.js';
 import type { AnswerValue } from '../../grading/engine/standard.js';
 import {
   type AccidentHistory,
   conditionLevel,
   conditionReport,
   GBT30323_SECTIONS,
+  GBT30323_STRUCTURAL_POINTS,
 } from './condition.js';
 
 const car = (overrides: Record<string, AnswerValue> = {}) => ({
-  ...idealAnswers(VEHICLE_STANDARD),
+  ...idealAnswers(VEHICLE_STANDARD_V1),
   odometer_km: 48_000,
   ...overrides,
 });
 
-describe('GB/T 30323 levels', () => {
+describe('GB/T 30323 levels (vehicle standard v1, typed section totals)', () => {
   it('uses the level boundaries 90 / 60 / 20 and level 5 for accident vehicles', () => {
     expect(conditionLevel(100, 'none')).toBe(1);
     expect(conditionLevel(90, 'bolt_on_panels')).toBe(1);
@@ -29,7 +30,7 @@ describe('GB/T 30323 levels', () => {
   });
 
   it('matches the sections of the vehicle standard, which add up to 100', () => {
-    const scored = VEHICLE_STANDARD.checks.filter((c) => c.kind === 'number' && c.scored);
+    const scored = VEHICLE_STANDARD_V1.checks.filter((c) => c.kind === 'number' && c.scored);
     expect(scored.map((c) => [c.id, c.kind === 'number' ? c.max : 0])).toEqual(
       GBT30323_SECTIONS.map((s) => [s.checkId, s.points]),
     );
@@ -99,7 +100,7 @@ describe('GB/T 30323 levels', () => {
     for (const h of histories) {
       for (const s of scoreSets) {
         const answers = car({ ...s, accident_history: h });
-        const computed = computeGrade(VEHICLE_STANDARD, answers);
+        const computed = computeGrade(VEHICLE_STANDARD_V1, answers);
         const report = conditionReport(answers);
         expect([h, s, report?.score, report?.grade]).toEqual([
           h,
@@ -107,6 +108,97 @@ describe('GB/T 30323 levels', () => {
           computed.score,
           computed.grade,
         ]);
+      }
+    }
+  });
+});
+
+describe('GB/T 30323 item by item (vehicle standard v2): checklist → section scores → level', () => {
+  const car2 = (overrides: Record<string, AnswerValue> = {}) => ({
+    ...idealAnswers(VEHICLE_STANDARD),
+    odometer_km: 48_000,
+    ...overrides,
+  });
+  const report = (answers: Record<string, AnswerValue>) =>
+    conditionReport(answers, computeGrade(VEHICLE_STANDARD, answers).sections);
+
+  it('has the six GB/T 30323 sections as its scoring sections, and every structural point', () => {
+    expect(VEHICLE_STANDARD.scoring?.sections?.map((s) => [s.id, s.maxPoints])).toEqual(
+      GBT30323_SECTIONS.map((s) => [s.id, s.points]),
+    );
+    const ids = new Set(VEHICLE_STANDARD.checks.map((c) => c.id));
+    for (const p of GBT30323_STRUCTURAL_POINTS) expect(ids.has(p.checkId)).toBe(true);
+  });
+
+  it('computes the section points and the level from the items', () => {
+    const r = report(
+      car2({
+        body_front_wings: 'severe', // −2
+        body_rear_doors: 'minor', // −1
+        engine_oil_leaks: 'severe', // −5
+        chassis_underbody_rust: 'severe', // −3
+        startup_idle: 'minor', // −2
+        bolt_on_panels_replaced: true,
+      }),
+    );
+    expect(r).toMatchObject({
+      score: 87,
+      level: 2,
+      levelNameZh: '二级',
+      accidentGrade: 'B',
+      accidentVehicle: false,
+      grade: 'good',
+      structuralDamage: [],
+    });
+    expect(r?.areas.find((a) => a.area === 'Body')).toMatchObject({ points: 17, maxPoints: 20 });
+    expect(report(car2())).toMatchObject({ score: 100, level: 1, grade: 'premium' });
+  });
+
+  it('makes a car with a damaged structural point an accident vehicle (level 5)', () => {
+    const r = report(car2({ structure_b_pillar_right: true, structure_firewall: true }));
+    expect(r).toMatchObject({
+      score: 100,
+      level: 5,
+      accidentGrade: 'C',
+      accidentHistory: 'structural_repair',
+      structuralDamage: ['structure_b_pillar_right', 'structure_firewall'],
+      grade: 'good',
+    });
+    expect(report(car2({ flood_traces: true }))).toMatchObject({
+      level: 5,
+      accidentGrade: 'D',
+      grade: 'scrap',
+    });
+    expect(report(car2({ fire_traces: true }))).toMatchObject({ accidentHistory: 'fire' });
+  });
+
+  it('needs the computed sections to read a v2 report (the answers alone are items)', () => {
+    expect(conditionReport(car2())).toBeNull();
+  });
+
+  it('agrees with the grade the v2 standard computes', () => {
+    const defects: Array<Record<string, AnswerValue>> = [
+      {},
+      { body_bonnet: 'minor', road_braking: 'minor' },
+      { cabin_airbags: 'severe' }, // cabin 5/10: weak section
+      { engine_oil_leaks: 'severe', engine_coolant: 'severe', startup_cold_start: 'severe' },
+      Object.fromEntries(
+        VEHICLE_STANDARD.checks.filter((c) => c.scoreSection).map((c) => [c.id, 'severe']),
+      ),
+    ];
+    const accidents: Array<Record<string, AnswerValue>> = [
+      {},
+      { bolt_on_panels_replaced: true },
+      { structure_a_pillar_left: true },
+      { flood_traces: true },
+      { fire_traces: true },
+    ];
+    for (const a of accidents) {
+      for (const d of defects) {
+        const answers = car2({ ...a, ...d });
+        const computed = computeGrade(VEHICLE_STANDARD, answers);
+        const r = conditionReport(answers, computed.sections);
+        expect([a, d, r?.score, r?.grade]).toEqual([a, d, computed.score, computed.grade]);
       }
     }
   });

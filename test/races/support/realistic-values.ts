@@ -57,6 +57,33 @@ export const REALISTIC_VALUES: Record<string, () => unknown> = {
   }),
   'grading_standards.definition': () => PHONE_STANDARD,
   'listings.grade_labels': () => gradeLabels('good'),
+  'signing_keys.algorithm': () => 'Ed25519',
+  // A signed erasure certificate's document (what buildErasureCertificate writes).
+  'certificates.document': () => ({
+    schema: 'reloop.sanitization-certificate/v1',
+    certificateId: `SC-${randomUUID().slice(0, 8).toUpperCase()}`,
+    kind: 'erasure',
+    issuedAt: new Date().toISOString(),
+    media: {
+      manufacturer: 'Samsung',
+      model: 'KLUDG4UHDB',
+      serial: `S${randomUUID().slice(0, 10)}`,
+      mediaType: 'flash',
+      source: { itemTraceCode: 'RL-ABCD-EFGH' },
+    },
+    sanitization: {
+      level: 'Purge',
+      technique: 'crypto-erase',
+      methodDescription: 'Cryptographic erase',
+      tool: { name: 'reloop-station', version: '1.0.0' },
+      verification: { method: 'full', outcome: 'passed' },
+      startedAt: new Date().toISOString(),
+      completedAt: new Date().toISOString(),
+    },
+    operator: { name: 'Row Maker' },
+    verifier: { name: 'Row Checker' },
+    destination: 'reuse',
+  }),
   'refurbishment_orders.economics': economics,
   'erasures.progress': () => ({
     attempt: 1,

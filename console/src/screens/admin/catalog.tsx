@@ -121,7 +121,9 @@ export interface StandardCheck {
   help: string;
   required: boolean;
   section?: string;
-  options?: Array<{ value: string; label: string; severity: string }>;
+  /** Item-scored standards (vehicles, GB/T 30323): the section the item deducts points from. */
+  scoreSection?: string;
+  options?: Array<{ value: string; label: string; severity: string; points?: number }>;
   unit?: string;
   min?: number;
   max?: number;

@@ -184,6 +184,172 @@ function FailForm({
   );
 }
 
+/** A route stop: the pickup with its place in the route and map links. */
+export interface RouteStop extends Pickup {
+  stop: number;
+  navigation: { amap: string; baidu: string };
+}
+
+interface Route {
+  date: string;
+  stops: RouteStop[];
+  tomorrow: {
+    date: string;
+    count: number;
+    windows: Array<{ key: string; count: number }>;
+    areas: Array<{ key: string; count: number; name: string }>;
+  };
+}
+
+interface FreeWindow {
+  date: string;
+  windowIndex: number;
+  start: string;
+  end: string;
+  remaining: number;
+}
+
+/** Every API call of the courier's day, in one place. */
+const courierApi = {
+  route: (date: string, signal: AbortSignal) =>
+    api.get<Route>('/pickups/route', { date: date || undefined }, signal),
+  freeWindows: (p: Pickup, signal: AbortSignal) =>
+    api.get<{ windows: FreeWindow[] }>(
+      '/pickup-windows',
+      { cityCode: p.address.cityCode, districtCode: p.address.districtCode },
+      signal,
+    ),
+  move: (p: Pickup, body: Record<string, unknown>, key: string) =>
+    api.post(`/pickups/${p.id}/move-window`, { ...body, version: p.version }, { key }),
+  handBack: (p: Pickup, body: Record<string, unknown>, key: string) =>
+    api.post(`/pickups/${p.id}/hand-back`, { ...body, version: p.version }, { key }),
+};
+
+const HAND_BACK_REASONS = ['vehicle-problem', 'overloaded', 'too-far', 'unwell', 'other'] as const;
+
+function MoveForm({
+  pickup,
+  done,
+  cancel,
+}: {
+  pickup: Pickup;
+  done: () => void;
+  cancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const free = useLoad((signal) => courierApi.freeWindows(pickup, signal), [pickup.id]);
+  const form = useForm({ window: '', agreedBy: pickup.address.contactName, channel: 'phone' });
+  const options = (free.data?.windows ?? [])
+    .filter(
+      (w) =>
+        !(
+          w.date === pickup.promisedWindow.localDate &&
+          pickup.promisedWindow.local.startsWith(w.start)
+        ),
+    )
+    .map((w) => ({
+      value: `${w.date}#${w.windowIndex}`,
+      label: t('courier.freeWindow', { date: w.date, start: w.start, end: w.end, n: w.remaining }),
+    }));
+  return (
+    <form
+      className="card"
+      aria-label={t('courier.moveTitle')}
+      noValidate
+      onSubmit={form.submit((v, key) => {
+        const [date, index] = v.window.split('#');
+        return courierApi.move(
+          pickup,
+          {
+            date,
+            windowIndex: Number(index),
+            agreement: {
+              agreedBy: v.agreedBy.trim(),
+              channel: v.channel,
+              agreedAt: new Date().toISOString(),
+            },
+          },
+          key,
+        );
+      }, done)}
+    >
+      <ErrorNotice error={free.error} onRetry={free.reload} />
+      <Field
+        form={form}
+        name="window"
+        label={t('courier.newWindow')}
+        required
+        options={[{ value: '', label: t('courier.chooseWindow') }, ...options]}
+      />
+      <Field form={form} name="agreedBy" label={t('courier.agreedBy')} required />
+      <Field
+        form={form}
+        name="channel"
+        label={t('courier.agreedHow')}
+        options={[
+          { value: 'phone', label: t('courier.channels.phone') },
+          { value: 'in-person', label: t('courier.channels.in-person') },
+        ]}
+      />
+      <p className="muted">{t('courier.customerTold')}</p>
+      <FormFooter
+        form={form}
+        label={t('courier.moveSubmit')}
+        busyLabel={t('courier.recording')}
+        extra={<CancelButton onClick={cancel} />}
+      />
+    </form>
+  );
+}
+
+function HandBackForm({
+  pickup,
+  done,
+  cancel,
+}: {
+  pickup: Pickup;
+  done: () => void;
+  cancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const form = useForm({ reason: 'vehicle-problem', note: '' });
+  return (
+    <form
+      className="card"
+      aria-label={t('courier.handBackTitle')}
+      noValidate
+      onSubmit={form.submit(
+        (v, key) =>
+          courierApi.handBack(pickup, { reason: v.reason, note: v.note.trim() || undefined }, key),
+        done,
+      )}
+    >
+      <Field
+        form={form}
+        name="reason"
+        label={t('courier.reason')}
+        options={HAND_BACK_REASONS.map((value) => ({
+          value,
+          label: t(`courier.handBackReasons.${value}`),
+        }))}
+      />
+      <Field
+        form={form}
+        name="note"
+        label={t('courier.note')}
+        multiline
+        required={form.values.reason === 'other'}
+      />
+      <FormFooter
+        form={form}
+        label={t('courier.handBackSubmit')}
+        busyLabel={t('courier.recording')}
+        extra={<CancelButton onClick={cancel} />}
+      />
+    </form>
+  );
+}
+
 export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () => void }) {
   const { t } = useTranslation();
   const a = pickup.address;
@@ -209,6 +375,16 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
         <br />
         {a.contactName} · <a href={`tel:${a.contactPhone}`}>{a.contactPhone}</a>
       </address>
+      {'navigation' in pickup && (
+        <p className="route-links">
+          <a href={(pickup as RouteStop).navigation.amap} target="_blank" rel="noreferrer">
+            {t('courier.navAmap')}
+          </a>
+          <a href={(pickup as RouteStop).navigation.baidu} target="_blank" rel="noreferrer">
+            {t('courier.navBaidu')}
+          </a>
+        </p>
+      )}
       <p className="muted">
         {t('courier.items', { count: pickup.items.length })}{' '}
         {pickup.items.map((i) => i.traceCode).join(t('list.separator'))}
@@ -238,6 +414,15 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
             run: (key) =>
               api.post(`/pickups/${pickup.id}/deliver`, { version: pickup.version }, { key }),
           },
+          'move-window': {
+            label: t('courier.move'),
+            form: (done, cancel) => <MoveForm pickup={pickup} done={done} cancel={cancel} />,
+          },
+          'hand-back': {
+            label: t('courier.handBack'),
+            danger: true,
+            form: (done, cancel) => <HandBackForm pickup={pickup} done={done} cancel={cancel} />,
+          },
           fail: {
             label: t('courier.failed'),
             danger: true,
@@ -252,15 +437,8 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
 export function CourierTodayScreen() {
   const { t } = useTranslation();
   const [date, setDate] = useState('');
-  const list = useLoad(
-    (signal) =>
-      api.get<{ date: string; items: Pickup[] }>(
-        '/pickups/mine',
-        { date: date || undefined },
-        signal,
-      ),
-    [date],
-  );
+  const list = useLoad((signal) => courierApi.route(date, signal), [date]);
+  const tomorrow = list.data?.tomorrow;
   return (
     <section>
       <h1>{t('screens.myPickups')}</h1>
@@ -277,9 +455,29 @@ export function CourierTodayScreen() {
       </button>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading what={t('courier.loading')} />}
-      {list.data && list.data.items.length === 0 && <p className="muted">{t('courier.none')}</p>}
-      <ol className="pickups">
-        {(list.data?.items ?? []).map((p) => (
+      {tomorrow && (
+        <p className="card" aria-label={t('courier.tomorrowTitle')}>
+          <strong>{t('courier.tomorrowTitle')}</strong>{' '}
+          {t('courier.tomorrowCount', { count: tomorrow.count })}
+          {tomorrow.windows.length > 0 && (
+            <>
+              {' · '}
+              {tomorrow.windows.map((w) => `${w.key} ×${w.count}`).join(t('list.separator'))}
+            </>
+          )}
+          {tomorrow.areas.length > 0 && (
+            <>
+              {' · '}
+              {tomorrow.areas.map((x) => (
+                <PlaceName key={x.key} cityCode={x.key} />
+              ))}
+            </>
+          )}
+        </p>
+      )}
+      {list.data && list.data.stops.length === 0 && <p className="muted">{t('courier.none')}</p>}
+      <ol className="pickups" aria-label={t('courier.routeTitle')}>
+        {(list.data?.stops ?? []).map((p) => (
           <PickupCard key={p.id} pickup={p} onChange={list.reload} />
         ))}
       </ol>

@@ -14,10 +14,23 @@ import { PhotoPicker, PhotoThumb } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
 
+/** A car's GB/T 30323 condition beside the grade (the API's vehicleCondition). */
+export interface VehicleCondition {
+  score: number;
+  level: 1 | 2 | 3 | 4 | 5;
+  accidentGrade: 'A' | 'B' | 'C' | 'D';
+  accidentVehicle: boolean;
+  structuralDamage: string[];
+  areas: Array<{ area: string; checkId: string; points: number; maxPoints: number }>;
+}
+
 export interface GradeReport {
   grade: 'premium' | 'good' | 'scrap';
   hold: boolean;
   score: number | null;
+  /** Required checks not answered yet (a provisional preview). */
+  missing?: string[];
+  vehicleCondition?: VehicleCondition | null;
   summary: string;
   reasons: Array<{
     checkId: string;
@@ -38,6 +51,7 @@ export interface Inspection extends Stateful {
   grade: string | null;
   hold: boolean;
   report: GradeReport | null;
+  vehicleCondition?: VehicleCondition | null;
   attachedPhotos?: Array<{ id: string }>;
   createdAt: string;
 }
@@ -203,6 +217,44 @@ export function CheckInput({
         </fieldset>
       );
     case 'choice':
+      if (check.scoreSection) {
+        // An inspection item: one tap per severity (no defect / minor / severe), with points.
+        return (
+          <fieldset
+            className={`field check-toggle ${errors.length ? 'invalid' : ''}`}
+            aria-describedby={check.help ? `${id}-hint` : undefined}
+          >
+            <legend id={id}>
+              {check.label}
+              {check.required && ' *'}
+            </legend>
+            <div className="toggle">
+              {(check.options ?? []).map((o) => (
+                <label key={o.value}>
+                  <input
+                    type="radio"
+                    name={id}
+                    value={o.value}
+                    disabled={disabled}
+                    checked={value === o.value}
+                    onChange={() => onChange(o.value)}
+                  />
+                  {t(`inspections.item.${o.value}`, { defaultValue: o.label })}
+                  {o.points ? ` −${o.points}` : ''}
+                </label>
+              ))}
+            </div>
+            {check.help && (
+              <small id={`${id}-hint`} className="hint">
+                {check.help}
+              </small>
+            )}
+            {errors.length > 0 && (
+              <small className="field-error">{errors.join(t('list.separator'))}</small>
+            )}
+          </fieldset>
+        );
+      }
       input = (
         <select
           id={id}
@@ -270,6 +322,10 @@ export function GradeReportView({ report }: { report: GradeReport }) {
         {report.hold && <span className="tag warn">{t('inspections.hold')}</span>}
         {report.score !== null && <> · {t('inspections.score', { score: report.score })}</>}
       </p>
+      {report.vehicleCondition && <VehicleConditionView condition={report.vehicleCondition} />}
+      {report.missing && report.missing.length > 0 && (
+        <p className="muted">{t('inspections.itemsLeft', { count: report.missing.length })}</p>
+      )}
       <p>{report.summary}</p>
       {report.reasons.length > 0 && (
         <ul>
@@ -282,6 +338,33 @@ export function GradeReportView({ report }: { report: GradeReport }) {
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** GB/T 30323: the level, the accident grade and each section's points, as computed. */
+export function VehicleConditionView({ condition }: { condition: VehicleCondition }) {
+  const { t } = useTranslation();
+  return (
+    <div className="vehicle-condition" aria-label={t('inspections.vehicle.title')}>
+      <p>
+        <b>{t(`inspections.vehicle.level${condition.level}`)}</b> ·{' '}
+        {t('inspections.vehicle.accident', {
+          grade: condition.accidentGrade,
+          label: t(`inspections.vehicle.accidentGrade${condition.accidentGrade}`),
+        })}
+      </p>
+      <ul className="section-points">
+        {condition.areas.map((a) => (
+          <li key={a.checkId}>
+            {t(`inspections.vehicle.area.${a.checkId.replace(/_score$/, '')}`, {
+              defaultValue: a.area,
+            })}
+            {t('list.colon')}
+            {t('inspections.vehicle.points', { points: a.points, max: a.maxPoints })}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -311,7 +394,8 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
       api
         .post<GradeReport>(
           `/inspections/${inspection.id}/preview`,
-          { answers },
+          // Provisional while answering: unanswered items are listed, not refused.
+          { answers, partial: true },
           { signal: ctrl.signal },
         )
         .then((r) => {
@@ -478,7 +562,9 @@ export function InspectionScreen() {
           {i.report && (
             <>
               <Notice kind="ok">{t('inspections.graded')}</Notice>
-              <GradeReportView report={i.report} />
+              <GradeReportView
+                report={{ ...i.report, vehicleCondition: i.vehicleCondition ?? null }}
+              />
               {(i.attachedPhotos ?? []).length > 0 && (
                 <section aria-label={t('photos.title')}>
                   <h2>{t('photos.title')}</h2>

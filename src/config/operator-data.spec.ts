@@ -1,0 +1,98 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import {
+  CONFIG_DIR,
+  checkOperatorData,
+  ConfigFileError,
+  formatProblem,
+  operatorData,
+} from './operator-data.js';
+
+/** A copy of config/ to break. */
+function copy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'reloop-config-'));
+  cpSync(CONFIG_DIR, dir, { recursive: true });
+  return dir;
+}
+
+describe('operator data in config/ (issue 20 point 4)', () => {
+  it('the shipped files are all valid', () => {
+    expect(checkOperatorData().map(formatProblem)).toEqual([]);
+  });
+
+  it('a wrong value names the file, its line and the field', () => {
+    const dir = copy();
+    const path = join(dir, 'service-areas.yaml');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('capacity: 240'));
+    lines[at] = lines[at].replace('capacity: 240', 'capacity: -5');
+    writeFileSync(path, lines.join('\n'));
+    const problems = checkOperatorData(dir).map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `service-areas\\.yaml:${at + 1}:\\d+ areas\\.0\\.windows\\.0\\.capacity: must be >= 0`,
+      ),
+    );
+  });
+
+  it('a missing field, a typo and broken YAML are each found with their line', () => {
+    const dir = copy();
+    const costs = join(dir, 'repair-costs.yaml');
+    const text = readFileSync(costs, 'utf8')
+      .replace('baseMinor: 300, ', '')
+      .replace('default: digital', 'defualt: digital');
+    writeFileSync(costs, text);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const problems = checkOperatorData(dir).map(formatProblem);
+    expect(problems.find((p) => p.includes('families.books.baseMinor'))).toMatch(
+      new RegExp(
+        `repair-costs\\.yaml:${lineOf('books:')}:\\d+ families\\.books\\.baseMinor: is required`,
+      ),
+    );
+    expect(problems.find((p) => p.includes('defualt'))).toMatch(
+      new RegExp(`repair-costs\\.yaml:${lineOf('defualt')}:1 defualt: is not a known field`),
+    );
+    const policies = join(dir, 'erasure-policies.yaml');
+    writeFileSync(policies, 'policies:\n  - id: nist-clear\n    name: [unclosed\n');
+    const broken = checkOperatorData(dir).filter((p) => p.file.endsWith('erasure-policies.yaml'));
+    expect(broken.length).toBeGreaterThan(0);
+    expect(broken[0]).toMatchObject({ field: '(file)' });
+    expect(broken[0].line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('checks beyond the schema point at the field too, and loading a broken set throws', () => {
+    const dir = copy();
+    const path = join(dir, 'organisations.yaml');
+    const text = readFileSync(path, 'utf8').replace(
+      'organisation: merchant-jade',
+      'organisation: merchant-nowhere',
+    );
+    writeFileSync(path, text);
+    const line = text.split('\n').findIndex((l) => l.includes('merchant-nowhere')) + 1;
+    let thrown: unknown;
+    try {
+      operatorData(
+        'organisations',
+        (file: { users: Array<{ organisation?: string }> }) =>
+          file.users.flatMap((u, i) =>
+            u.organisation === 'merchant-nowhere'
+              ? [{ path: ['users', i, 'organisation'], message: 'names no organisation' }]
+              : [],
+          ),
+        dir,
+      );
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigFileError);
+    const [problem] = (thrown as ConfigFileError).problems;
+    expect(problem).toMatchObject({
+      line,
+      field: expect.stringMatching(/^users\.\d+\.organisation$/),
+    });
+    expect((thrown as ConfigFileError).message).toContain(`organisations.yaml:${line}:`);
+  });
+});

@@ -243,7 +243,7 @@ describe('dispatch board and the courier’s own day', () => {
       .set(admin.auth)
       .send({ courierId: winner.id })
       .expect(409);
-    expect(full.body).toMatchObject({ reason: 'courier-full' });
+    expect(full.body).toMatchObject({ code: 'conflict', details: { reason: 'courier-full' } });
     // A stale version after the change is a 409 too.
     await t.http
       .post(`/api/v1/pickups/${p.id}/assign`)

@@ -117,13 +117,6 @@ defineScreens(
     Component: InspectionScreen,
   },
   {
-    path: 'vehicles/mileage',
-    title: 'mileage',
-    roles: ['warehouse', 'support', 'admin'],
-    nav: true,
-    Component: MileageScreen,
-  },
-  {
     path: 'warehouse/erasures',
     title: 'erasure',
     roles: ['warehouse'],
@@ -260,6 +253,14 @@ defineScreens(
   },
   { path: 'support/cases/:id', title: 'case', roles: [...support], Component: SupportCaseScreen },
   { path: 'support/items/:id', title: 'item', roles: [...support], Component: SupportItemScreen },
+  // cars' mileage evidence: after each role's own screens, so it is never anyone's landing page
+  {
+    path: 'vehicles/mileage',
+    title: 'mileage',
+    roles: ['warehouse', 'support', 'admin'],
+    nav: true,
+    Component: MileageScreen,
+  },
   // customer
   {
     path: 'my/trade-ins',

@@ -115,8 +115,12 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
             )}
             {it.explanation && it.explanation.lines.length > 0 && it.state === 'OFFER_PENDING' && (
               <ul className="price-lines" aria-label={say('tradeIns.whyLower')}>
-                {it.explanation.lines.map((l) => (
-                  <li key={l.code} className={l.differenceMinor < 0 ? 'lowered' : undefined}>
+                {it.explanation.lines.map((l, i) => (
+                  // The grade drop comes as one line per check that caused it: same code.
+                  <li
+                    key={`${l.code}:${i}`}
+                    className={l.differenceMinor < 0 ? 'lowered' : undefined}
+                  >
                     <span>
                       {l.code === 'grade'
                         ? say('tradeIns.gradeFound')

@@ -393,6 +393,12 @@ describe('console: an item from the door to its buyer (browser)', () => {
     const card = page.locator('li.order').first();
     // The order names where it goes by city and district, not by their codes.
     await card.getByText('上海徐汇区').waitFor();
+    // And what was sold: the model and the trace code on its label.
+    const [sold] = await rig.t.dataSource.query<Array<{ brand: string; model: string }>>(
+      `SELECT brand, model FROM product_models WHERE code = 'apple-iphone-15-128'`,
+    );
+    await card.getByText(`${sold.brand} ${sold.model}`).waitFor();
+    await card.locator('code', { hasText: traceCode }).waitFor();
     await card.getByRole('button', { name: say('orders.ship'), exact: true }).click();
     await card.getByLabel(say('orders.carrier')).fill('顺丰速运');
     await card.getByLabel(say('orders.tracking')).fill('SF1234567890');

@@ -37,6 +37,8 @@ export interface InventoryEntry {
   pooledAt: string;
   allocatedAt: string | null;
   liveListingId: string | null;
+  /** What the merchant calls it, beside the trace code on its label. */
+  model: { brand: string; name: string } | null;
 }
 
 export interface Listing extends Stateful {
@@ -74,6 +76,8 @@ export interface Address {
 export interface SaleOrder extends Stateful {
   listingId: string;
   itemId: string;
+  /** On lists: the item sold, by model and trace code. */
+  item?: { traceCode: string; model: { brand: string; name: string } | null };
   price: Money;
   gradeSold: string;
   shippingAddress: Address;

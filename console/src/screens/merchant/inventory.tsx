@@ -67,6 +67,10 @@ export function InventoryScreen() {
               cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link>,
             },
             {
+              header: t('inventory.col.model'),
+              cell: (e) => (e.model ? `${e.model.brand} ${e.model.name}` : '—'),
+            },
+            {
               header: t('inventory.col.category'),
               cell: (e) => names.get(e.categoryId ?? '') ?? '—',
             },
@@ -124,6 +128,10 @@ export function InventoryScreen() {
             {
               header: t('inventory.col.item'),
               cell: (e) => <Link to={`/t/${e.traceCode}`}>{e.traceCode}</Link>,
+            },
+            {
+              header: t('inventory.col.model'),
+              cell: (e) => (e.model ? `${e.model.brand} ${e.model.name}` : '—'),
             },
             {
               header: t('inventory.col.category'),

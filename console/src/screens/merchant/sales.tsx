@@ -101,6 +101,16 @@ export function MerchantOrdersScreen() {
             <h2>
               {formatMoney(o.price)} <StateBadge state={o.state} />
             </h2>
+            {o.item && (
+              <p className="order-item">
+                <strong>
+                  {o.item.model
+                    ? `${o.item.model.brand} ${o.item.model.name}`
+                    : t('orders.modelUnknown')}
+                </strong>{' '}
+                · {t('orders.traceCode')} <code>{o.item.traceCode}</code>
+              </p>
+            )}
             <p>
               {t('orders.soldAs')} <GradeTag grade={o.gradeSold} /> ·{' '}
               {t('purchases.ordered', { time: formatTime(o.createdAt) })}

@@ -6,8 +6,8 @@ import type { InventoryEntry, Listing } from '../../api/resale.js';
 import { formatTime } from '../../api/types.js';
 import { erasureLabel, gradeLabel } from '../../i18n/labels.js';
 import { StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
-import { useAction, useActionKeys, useLoad } from '../../ui/hooks.js';
+import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
+import { useAction, useActionKeys, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { useCategoryNames } from '../warehouse/inspections.js';
 
@@ -16,13 +16,14 @@ export function InventoryScreen() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const names = useCategoryNames();
-  const mine = useLoad(
-    (signal) => api.get<Page<InventoryEntry>>('/inventory', { limit: 100 }, signal),
+  const mine = usePagedLoad(
+    (cursor, signal) => api.get<Page<InventoryEntry>>('/inventory', { limit: 100, cursor }, signal),
     [],
   );
   const [grade, setGrade] = useState('');
-  const pool = useLoad(
-    (signal) => api.get<Page<InventoryEntry>>('/inventory/pool', { limit: 100, grade }, signal),
+  const pool = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<InventoryEntry>>('/inventory/pool', { limit: 100, grade, cursor }, signal),
     [grade],
   );
   const keys = useActionKeys();
@@ -103,6 +104,7 @@ export function InventoryScreen() {
           ]}
         />
       )}
+      <LoadMore list={mine} />
 
       <h2>{t('inventory.pool')}</h2>
       <p className="muted">{t('inventory.poolIntro')}</p>
@@ -157,6 +159,7 @@ export function InventoryScreen() {
           ]}
         />
       )}
+      <LoadMore list={pool} />
     </section>
   );
 }

@@ -7,9 +7,9 @@ import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { erasureLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, localInvalid, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
@@ -30,8 +30,8 @@ export function bandText(l: Listing): string {
 export function ListingsScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('');
-  const list = useLoad(
-    (signal) => api.get<Page<Listing>>('/listings', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) => api.get<Page<Listing>>('/listings', { state, limit: 100, cursor }, signal),
     [state],
   );
   return (
@@ -91,6 +91,7 @@ export function ListingsScreen() {
           ]}
         />
       )}
+      <LoadMore list={list} />
     </section>
   );
 }

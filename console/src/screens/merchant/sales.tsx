@@ -9,9 +9,9 @@ import { numberText } from '../../i18n/format.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { PlaceName } from '../../ui/places.js';
 import { BarPanel } from '../../ui/charts.js';
-import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
 
@@ -74,8 +74,9 @@ function ShipForm({
 export function MerchantOrdersScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('PAID');
-  const list = useLoad(
-    (signal) => api.get<Page<SaleOrder>>('/sale-orders', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<SaleOrder>>('/sale-orders', { state, limit: 100, cursor }, signal),
     [state],
   );
   return (
@@ -155,6 +156,7 @@ export function MerchantOrdersScreen() {
           </li>
         ))}
       </ul>
+      <LoadMore list={list} />
     </section>
   );
 }
@@ -162,13 +164,18 @@ export function MerchantOrdersScreen() {
 /** Buyer returns: asked for, and back with their re-inspected grade. */
 export function MerchantReturnsScreen() {
   const { t } = useTranslation();
-  const requested = useLoad(
-    (signal) =>
-      api.get<Page<SaleOrder>>('/sale-orders', { state: 'RETURN_REQUESTED', limit: 100 }, signal),
+  const requested = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<SaleOrder>>(
+        '/sale-orders',
+        { state: 'RETURN_REQUESTED', limit: 100, cursor },
+        signal,
+      ),
     [],
   );
-  const returned = useLoad(
-    (signal) => api.get<Page<SaleOrder>>('/sale-orders', { state: 'RETURNED', limit: 100 }, signal),
+  const returned = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<SaleOrder>>('/sale-orders', { state: 'RETURNED', limit: 100, cursor }, signal),
     [],
   );
   const rows = [...(requested.data?.items ?? []), ...(returned.data?.items ?? [])];
@@ -213,6 +220,8 @@ export function MerchantReturnsScreen() {
           ]}
         />
       )}
+      <LoadMore list={requested} />
+      <LoadMore list={returned} />
     </section>
   );
 }
@@ -394,8 +403,9 @@ const kindLabel = (kind: string) =>
 export function PaperworkScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('OPEN');
-  const list = useLoad(
-    (signal) => api.get<Page<PaperworkTask>>('/vehicle-paperwork', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<PaperworkTask>>('/vehicle-paperwork', { state, limit: 100, cursor }, signal),
     [state],
   );
   return (
@@ -459,6 +469,7 @@ export function PaperworkScreen() {
           </li>
         ))}
       </ul>
+      <LoadMore list={list} />
     </section>
   );
 }

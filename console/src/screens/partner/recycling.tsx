@@ -6,9 +6,9 @@ import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { CancelButton as Cancel, Field, FormFooter, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 
 interface RecyclingLot extends Stateful {
   warehouseId: string;
@@ -210,8 +210,9 @@ function SettleForm({ lot, done, cancel }: FormProps) {
 export function RecyclingLotsScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('');
-  const list = useLoad(
-    (signal) => api.get<Page<RecyclingLot>>('/recycling-lots', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<RecyclingLot>>('/recycling-lots', { state, limit: 100, cursor }, signal),
     [state],
   );
   return (
@@ -236,6 +237,7 @@ export function RecyclingLotsScreen() {
           <LotCard key={l.id} id={l.id} onChanged={list.reload} />
         ))}
       </ul>
+      <LoadMore list={list} />
     </section>
   );
 }

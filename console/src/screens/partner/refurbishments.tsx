@@ -6,9 +6,9 @@ import { formatMoney, formatTime, type Money, type Stateful } from '../../api/ty
 import { useMe } from '../../auth.js';
 import { gradeLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, SubmitWithConfirm, useForm } from '../../ui/form.js';
-import { asApiError, useLoad } from '../../ui/hooks.js';
+import { asApiError, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import type { GradingStandard } from '../admin/catalog.js';
 import { type Answer, CheckInput } from '../warehouse/inspections.js';
@@ -56,8 +56,9 @@ export function RefurbishmentsScreen() {
   const { t } = useTranslation();
   const me = useMe();
   const [state, setState] = useState(me.role === 'warehouse' ? 'QC' : '');
-  const list = useLoad(
-    (signal) => api.get<Page<RefurbishmentOrder>>('/refurbishments', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<RefurbishmentOrder>>('/refurbishments', { state, limit: 100, cursor }, signal),
     [state],
   );
   return (
@@ -101,6 +102,7 @@ export function RefurbishmentsScreen() {
           ]}
         />
       )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -7,9 +7,9 @@ import { useMe } from '../../auth.js';
 import { i18n } from '../../i18n/index.js';
 import { actionLabel, roleLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
-import { useLoad } from '../../ui/hooks.js';
+import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 
@@ -385,9 +385,9 @@ export function SupportCasesScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('OPEN');
   const [breached, setBreached] = useState('');
-  const list = useLoad(
-    (signal) =>
-      api.get<Page<SupportCase>>('/support/cases', { state, breached, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<SupportCase>>('/support/cases', { state, breached, limit: 100, cursor }, signal),
     [state, breached],
   );
   return (
@@ -413,6 +413,7 @@ export function SupportCasesScreen() {
       </label>
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.loading && !list.data ? <Loading /> : <CaseList cases={list.data?.items ?? []} />}
+      <LoadMore list={list} />
     </section>
   );
 }

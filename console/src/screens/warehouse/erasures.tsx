@@ -6,9 +6,9 @@ import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { stateLabel } from '../../i18n/labels.js';
 import { Confirm, StateBadge } from '../../ui/actions.js';
-import { ErrorNotice, Loading } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { localInvalid } from '../../ui/form.js';
-import { useAction, useLoad } from '../../ui/hooks.js';
+import { useAction, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { ApiError } from '../../api/client.js';
 
@@ -221,8 +221,8 @@ export function ErasuresScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const list = useLoad(
-    (signal) => api.get<Page<Erasure>>('/erasures', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) => api.get<Page<Erasure>>('/erasures', { state, limit: 100, cursor }, signal),
     [state],
   );
   const stations = useLoad((signal) => api.get<{ items: Station[] }>('/stations', {}, signal), []);
@@ -305,6 +305,7 @@ export function ErasuresScreen() {
           ]}
         />
       )}
+      <LoadMore list={list} />
       {chosen && (
         <ManageErasure
           key={chosen.id}

@@ -7,9 +7,9 @@ import { gradeLabel, severityLabel } from '../../i18n/labels.js';
 import { i18n } from '../../i18n/index.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { BarPanel } from '../../ui/charts.js';
-import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
+import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
 import { SubmitWithConfirm } from '../../ui/form.js';
-import { asApiError, useLoad } from '../../ui/hooks.js';
+import { asApiError, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { PhotoPicker, PhotoThumb } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
@@ -70,8 +70,9 @@ export function useCategoryNames() {
 export function InspectionQueueScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('PENDING');
-  const list = useLoad(
-    (signal) => api.get<Page<Inspection>>('/inspections', { state, limit: 100 }, signal),
+  const list = usePagedLoad(
+    (cursor, signal) =>
+      api.get<Page<Inspection>>('/inspections', { state, limit: 100, cursor }, signal),
     [state],
   );
   const done = useLoad(
@@ -122,6 +123,7 @@ export function InspectionQueueScreen() {
               ]}
             />
           )}
+          <LoadMore list={list} />
         </div>
         <BarPanel
           title={t('inspections.chartTitle')}

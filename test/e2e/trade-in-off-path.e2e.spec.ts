@@ -332,7 +332,8 @@ describe('trade-in off the happy path (HTTP only)', () => {
     const expired = await eventually(
       async () => {
         const o = await tradeIn(order.id);
-        return o.items[0].state === 'RETURNING' ? o : null;
+        // The item moves first, the order after it (its own step): wait for both.
+        return o.items[0].state === 'RETURNING' && o.state === 'RETURNING' ? o : null;
       },
       OFFER_VALIDITY_DAYS * 86_400_000 + 30_000,
     );

@@ -36,6 +36,7 @@ import { SupportSearch1766400000000 } from './1766400000000-support-search.js';
 import { PhoneSignIn1766500000000 } from './1766500000000-phone-sign-in.js';
 import { PickupHandBacks1766530000000 } from './1766530000000-pickup-hand-backs.js';
 import { WithdrawnSales1766600000000 } from './1766600000000-withdrawn-sales.js';
+import { SignUpCodes1766700000000 } from './1766700000000-sign-up-codes.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -74,4 +75,5 @@ export const ALL_MIGRATIONS = [
   PhoneSignIn1766500000000,
   PickupHandBacks1766530000000,
   WithdrawnSales1766600000000,
+  SignUpCodes1766700000000,
 ];

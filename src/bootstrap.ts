@@ -29,9 +29,11 @@ const PASSWORD_ROUTES = [
   '/api/v1/auth/login',
   '/api/v1/auth/password-reset/request',
   '/api/v1/auth/password-reset/confirm',
+  '/api/v1/auth/sign-up-codes',
   '/api/v1/me/password',
 ];
-const RESET_REQUEST = '/api/v1/auth/password-reset/request';
+/** Of those, the ones that send a code (their own per-account budget). */
+const CODE_REQUESTS = ['/api/v1/auth/password-reset/request', '/api/v1/auth/sign-up-codes'];
 /** Of those, the ones naming an account in the body: also limited per account. */
 const ACCOUNT_ROUTES = PASSWORD_ROUTES.filter((r) => r.startsWith('/api/v1/auth/'));
 
@@ -175,7 +177,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     timeWindow: 60_000,
     // Guesses (login, reset code) share one budget; asking for codes has its own.
     keyGenerator: (req: { body?: unknown; routeOptions: { url?: string } }) =>
-      `account:${req.routeOptions.url === RESET_REQUEST ? 'reset' : 'guess'}:${accountOf(req.body)}`,
+      `account:${CODE_REQUESTS.includes(req.routeOptions.url ?? '') ? 'send' : 'guess'}:${accountOf(req.body)}`,
   });
   // After the body is parsed (the account is in it), before the handler checks the password.
   fastify.addHook('preHandler', async (req, reply) => {

@@ -36,9 +36,11 @@ import {
   PasswordResetRequestDto,
   RefreshDto,
   RegisterDto,
+  SignUpCodeRequestDto,
 } from './accounts.dto.js';
 import { AccountsService, userView } from './accounts.service.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { SIGN_UP_CODE_TTL_MINUTES, SignUpCodesService } from './sign-up-codes.service.js';
 import { type SessionTokens, SessionsService } from './sessions.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 import { PageQuery } from '../core/http/pagination.js';
@@ -86,7 +88,30 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
     private readonly tokens: TokenService,
+    private readonly signUpCodes: SignUpCodesService,
   ) {}
+
+  /** What signing up asks for here: a code sent to the phone, where messages reach phones. */
+  @Get('sign-up')
+  @Public()
+  signUpOptions(): { phoneCode: 'required' | 'off'; codeValidMinutes: number } {
+    return {
+      phoneCode: this.signUpCodes.required ? 'required' : 'off',
+      codeValidMinutes: SIGN_UP_CODE_TTL_MINUTES,
+    };
+  }
+
+  /**
+   * Sends a six-digit sign-up code to the phone (valid 15 minutes, five tries; a new one replaces
+   * it). 400 where sign-up codes are not used.
+   */
+  @Post('sign-up-codes')
+  @HttpCode(202)
+  @Public()
+  async sendSignUpCode(@Body() dto: SignUpCodeRequestDto): Promise<{ message: string }> {
+    await this.signUpCodes.request(dto.phone, dto.language ?? 'zh-CN');
+    return { message: 'A code has been sent to this phone' };
+  }
 
   /**
    * Customers sign themselves up; staff accounts are created by an admin. The answer carries

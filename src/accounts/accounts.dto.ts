@@ -40,7 +40,26 @@ export class RegisterDto extends NewAccountFields {
   @IsString()
   @MaxLength(40)
   phone?: string;
+  @ApiPropertyOptional({
+    example: '012345',
+    description:
+      'The six-digit code sent to `phone` (POST /auth/sign-up-codes), where GET /auth/sign-up says `phoneCode: required`',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'phoneCode must be the six digits of the code sent' })
+  phoneCode?: string;
 }
+
+/** Send a sign-up code to a mobile number (where owner messages reach phones). */
+export class SignUpCodeRequestDto {
+  @ApiProperty({ example: '13812345678' }) @IsString() @MaxLength(40) phone: string;
+  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  language?: 'zh-CN' | 'en';
+}
+
 /** Where the refresh token goes: the body (API clients) or an httpOnly cookie (the console). */
 export const REFRESH_DELIVERY = ['body', 'cookie'] as const;
 export type RefreshDelivery = (typeof REFRESH_DELIVERY)[number];

@@ -10,13 +10,14 @@ import {
 import { AccountsService } from './accounts.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { SessionsService } from './sessions.service.js';
+import { SignUpCodesService } from './sign-up-codes.service.js';
 import { Organisation } from './organisation.entity.js';
 import { User } from './user.entity.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Organisation]), AuthModule],
   controllers: [AuthController, MeController, UsersController, OrganisationsController],
-  providers: [AccountsService, SessionsService, PasswordResetService],
+  providers: [AccountsService, SessionsService, PasswordResetService, SignUpCodesService],
   exports: [AccountsService, SessionsService],
 })
 export class AccountsModule {}

@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   UnauthorizedException,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { UserStateService } from '../auth/user-state.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -19,6 +19,7 @@ import { Organisation, type OrganisationKind } from './organisation.entity.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { normalisePhone } from '../core/http/phone.js';
 import { SessionsService } from './sessions.service.js';
+import { SignUpCodesService } from './sign-up-codes.service.js';
 import { User } from './user.entity.js';
 import { decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination.js';
 
@@ -68,6 +69,7 @@ export class AccountsService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
     private readonly userState: UserStateService,
+    private readonly signUpCodes: SignUpCodesService,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD (created once, never overwritten). */
@@ -89,7 +91,8 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /**
    * A customer signs up with a mobile number, an e-mail, or both. The mobile becomes the one
-   * they sign in with (unique among sign-in numbers); no SMS code yet (docs/decisions.md).
+   * they sign in with (unique among sign-in numbers). Where owner messages reach phones, the
+   * number is proved with a one-time code first (issue 22; elsewhere it stays unverified).
    */
   async register(dto: RegisterDto): Promise<User> {
     if (!dto.email && !dto.phone) {
@@ -101,6 +104,13 @@ export class AccountsService implements OnApplicationBootstrap {
         ],
       });
     }
+    const phone = dto.phone ? normalisePhone(dto.phone) : null;
+    if (phone && this.signUpCodes.required) {
+      const codeId = await this.signUpCodes.check(phone, dto.phoneCode);
+      return this.insertUser({ ...dto, role: 'customer' }, true, (m) =>
+        this.signUpCodes.use(m, codeId),
+      );
+    }
     return this.insertUser({ ...dto, role: 'customer' }, true);
   }
 
@@ -108,9 +118,11 @@ export class AccountsService implements OnApplicationBootstrap {
     return this.insertUser(dto, false);
   }
 
+  /** `proved`: the phone's sign-up code, used up in the same transaction as the account. */
   private async insertUser(
     dto: Omit<CreateUserDto, 'email'> & { email?: string },
     signInByPhone: boolean,
+    proved?: (m: EntityManager) => Promise<void>,
   ): Promise<User> {
     const email = dto.email ? normaliseEmail(dto.email) : null;
     const phone = dto.phone ? normalisePhone(dto.phone) : null;
@@ -144,21 +156,25 @@ export class AccountsService implements OnApplicationBootstrap {
         fields: [{ field: 'lead', errors: ['lead is only for warehouse staff'] }],
       });
     }
-    const repo = this.dataSource.getRepository(User);
     const passwordHash = await hashPassword(dto.password);
     try {
-      return await repo.save(
-        repo.create({
-          email,
-          passwordHash,
-          role: dto.role,
-          name: dto.name,
-          phone,
-          loginPhone: signInByPhone ? phone : null,
-          organisationId: dto.organisationId ?? null,
-          lead: dto.lead ?? false,
-        }),
-      );
+      return await this.dataSource.transaction(async (m) => {
+        await proved?.(m);
+        const repo = m.getRepository(User);
+        return repo.save(
+          repo.create({
+            email,
+            passwordHash,
+            role: dto.role,
+            name: dto.name,
+            phone,
+            loginPhone: signInByPhone ? phone : null,
+            organisationId: dto.organisationId ?? null,
+            lead: dto.lead ?? false,
+            phoneVerifiedAt: proved ? new Date() : null,
+          }),
+        );
+      });
     } catch (err) {
       if (isUniqueViolation(err)) {
         throw new ConflictException(

@@ -14,6 +14,9 @@ export class User {
   @Index() @Column({ type: 'text', nullable: true }) phone: string | null;
   /** The mobile a customer signs in with (E.164, unique; set at sign-up by phone). */
   @Column({ name: 'login_phone', type: 'text', nullable: true }) loginPhone: string | null;
+  /** When the customer proved they hold `phone` with a sign-up code (null: not verified). */
+  @Column({ name: 'phone_verified_at', type: 'timestamptz', precision: 3, nullable: true })
+  phoneVerifiedAt: Date | null;
   @Column({ type: 'boolean', default: false }) disabled: boolean;
   /** Raised on disable and password change or reset: older access tokens stop working. */
   @Column({ name: 'token_version', type: 'int', default: 0 }) tokenVersion: number;

@@ -125,10 +125,17 @@ export interface AppConfig {
    */
   metrics: { port: number; host: string };
   /**
-   * Owner notifications (issue 25): 'smtp' sends e-mail through `smtpUrl`; 'database' only
-   * records them (the default when no SMTP server is set: development and tests).
+   * Owner notifications (issue 25): 'smtp' sends e-mail through `smtpUrl`; 'sms' sends text
+   * messages through the operator's SMS gateway (`sms`); 'database' only records them (the
+   * default when no SMTP server or gateway is set: development and tests). Only a channel that
+   * reaches phones can send sign-up codes, so only 'sms' asks for one (issue 22 point 2).
    */
-  notifications: { channel: 'smtp' | 'database'; smtpUrl: string | null; from: string };
+  notifications: {
+    channel: NotifyChannel;
+    smtpUrl: string | null;
+    from: string;
+    sms: { url: string; token: string } | null;
+  };
   /** Retention (issue 25): how long finished rows are kept before the daily pruning. */
   retention: {
     cron: string;
@@ -197,6 +204,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Where owner notifications go (NOTIFY_CHANNEL). */
+export const NOTIFY_CHANNELS = ['smtp', 'sms', 'database'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
@@ -207,7 +218,11 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
   @IsOptional() @IsString() METRICS_HOST?: string;
-  @IsOptional() @IsIn(['smtp', 'database']) NOTIFY_CHANNEL?: 'smtp' | 'database';
+  @IsOptional() @IsIn(NOTIFY_CHANNELS) NOTIFY_CHANNEL?: NotifyChannel;
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  SMS_GATEWAY_URL?: string;
+  @IsOptional() @IsString() @MinLength(16) SMS_GATEWAY_TOKEN?: string;
   @IsOptional()
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL?: string;
@@ -351,7 +366,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   if (errors.length > 0) {
     const e = errors[0];
     const value = String((env as Record<string, unknown>)[e.property]);
-    const shown = /SECRET|PASSWORD|KEY/.test(e.property) ? '(hidden)' : JSON.stringify(value);
+    const shown = /SECRET|PASSWORD|KEY|TOKEN/.test(e.property) ? '(hidden)' : JSON.stringify(value);
     throw new ConfigError(
       `Invalid setting ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}` +
         (HINTS[e.property] ? ` (${HINTS[e.property]})` : ''),
@@ -524,17 +539,29 @@ function photoSettings(raw: EnvironmentVariables, nodeEnv: NodeEnv): AppConfig['
   };
 }
 
-/** NOTIFY_CHANNEL / SMTP_URL / SMTP_FROM: e-mail when an SMTP server is set, else a record. */
+/**
+ * NOTIFY_CHANNEL / SMTP_URL / SMTP_FROM / SMS_GATEWAY_URL / SMS_GATEWAY_TOKEN: e-mail when an SMTP
+ * server is set, text messages when an SMS gateway is, else a record.
+ */
 function notificationSettings(
   raw: EnvironmentVariables,
   nodeEnv: NodeEnv,
   warnings: string[],
 ): AppConfig['notifications'] {
-  const channel = raw.NOTIFY_CHANNEL ?? (raw.SMTP_URL ? 'smtp' : 'database');
+  const channel =
+    raw.NOTIFY_CHANNEL ?? (raw.SMTP_URL ? 'smtp' : raw.SMS_GATEWAY_URL ? 'sms' : 'database');
   if (channel === 'smtp' && !raw.SMTP_URL) {
     throw new ConfigError(
       'NOTIFY_CHANNEL=smtp needs SMTP_URL, e.g. smtps://user:password@smtp.example.com:465',
     );
+  }
+  if (channel === 'sms' && (!raw.SMS_GATEWAY_URL || !raw.SMS_GATEWAY_TOKEN)) {
+    throw new ConfigError(
+      'NOTIFY_CHANNEL=sms needs SMS_GATEWAY_URL (e.g. https://sms.example.com/send) and SMS_GATEWAY_TOKEN (at least 16 characters)',
+    );
+  }
+  if (channel === 'sms' && nodeEnv === 'production' && !raw.SMS_GATEWAY_URL!.startsWith('https:')) {
+    throw new ConfigError('SMS_GATEWAY_URL must be https in production (codes travel in it)');
   }
   if (channel === 'database' && nodeEnv !== 'test') {
     warnings.push(
@@ -545,6 +572,7 @@ function notificationSettings(
     channel,
     smtpUrl: raw.SMTP_URL ?? null,
     from: raw.SMTP_FROM ?? 'Reloop <no-reply@reloop.local>',
+    sms: channel === 'sms' ? { url: raw.SMS_GATEWAY_URL!, token: raw.SMS_GATEWAY_TOKEN! } : null,
   };
 }
 
@@ -763,6 +791,8 @@ export const KNOWN_KEYS = [
   'NOTIFY_CHANNEL',
   'SMTP_URL',
   'SMTP_FROM',
+  'SMS_GATEWAY_URL',
+  'SMS_GATEWAY_TOKEN',
   'RETENTION_CRON',
   'RETENTION_OUTBOX_DAYS',
   'RETENTION_OUTBOX_FAILED_DAYS',

@@ -59,6 +59,44 @@ export class SmtpChannel implements NotificationChannel, OnApplicationShutdown {
   }
 }
 
+/**
+ * Text messages through the operator's SMS gateway (issue 22): one JSON POST per message,
+ * `{ id, to, text, language }` with a bearer token; any 2xx means the gateway took it. Aliyun,
+ * Tencent Cloud and the other mainland providers sit behind such a gateway (their templates and
+ * signatures are the gateway's business); `id` is stable per notification, so a gateway can drop
+ * a resend.
+ */
+export class SmsGatewayChannel implements NotificationChannel {
+  readonly name = 'sms';
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  address(to: OutgoingMessage['to']): string | null {
+    return to.phone;
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    if (!message.to.phone) throw new Error('no phone number');
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: message.id,
+        to: message.to.phone,
+        text: `${message.subject}\n${message.text}`,
+        language: message.language,
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) {
+      throw new Error(`SMS gateway answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    }
+  }
+}
+
 /** Records only (the owner_notifications row is the message): development and tests. */
 export class RecordOnlyChannel implements NotificationChannel {
   readonly name = 'database';
@@ -78,7 +116,9 @@ export class NotificationChannelProvider implements OnApplicationShutdown {
     this.channel =
       n.channel === 'smtp' && n.smtpUrl
         ? new SmtpChannel(n.smtpUrl, n.from, new URL(config.publicBaseUrl).hostname)
-        : new RecordOnlyChannel();
+        : n.channel === 'sms' && n.sms
+          ? new SmsGatewayChannel(n.sms.url, n.sms.token)
+          : new RecordOnlyChannel();
   }
 
   onApplicationShutdown(): void {

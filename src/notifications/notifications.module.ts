@@ -2,7 +2,12 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { DeliverWebhook, NotifyOwner, PublishWebhookEvent } from '../core/jobs/job-catalogue.js';
+import {
+  DeliverWebhook,
+  NotifyOwner,
+  PublishWebhookEvent,
+  SendSignUpCode,
+} from '../core/jobs/job-catalogue.js';
 import type { JobContext } from '../core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { RetentionService } from '../core/retention/retention.service.js';
@@ -71,6 +76,9 @@ export class NotificationsModule implements OnModuleInit {
   onModuleInit(): void {
     this.jobs.register(NotifyOwner, (payload, ctx: JobContext) =>
       this.notifier.deliver(ctx.jobId, payload),
+    );
+    this.jobs.register(SendSignUpCode, (payload, ctx: JobContext) =>
+      this.notifier.sendSignUpCode(ctx.jobId, payload),
     );
     this.jobs.register(PublishWebhookEvent, (payload) => this.webhooks.fanOut(payload));
     this.jobs.register(DeliverWebhook, (payload, ctx) =>

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { JobPayload } from '../core/jobs/job-definition.js';
-import type { NotifyOwner } from '../core/jobs/job-catalogue.js';
+import type { NotifyOwner, SendSignUpCode } from '../core/jobs/job-catalogue.js';
 import { MetricsService } from '../core/metrics/metrics.service.js';
 import { NotificationChannelProvider } from './channels.js';
 import { type NotificationLanguage, renderNotification, SECRET_TEMPLATES } from './templates.js';
@@ -138,5 +138,33 @@ export class OwnerNotifier {
       template: payload.template,
       outcome: 'sent',
     });
+  }
+
+  /**
+   * A sign-up code to a phone with no account yet (issue 22). Nothing is recorded (there is no
+   * owner, and the code is a secret); a failed send throws so the job retries with backoff.
+   */
+  async sendSignUpCode(jobId: string, payload: JobPayload<typeof SendSignUpCode>): Promise<void> {
+    const channel = this.channels.channel;
+    const message = renderNotification(
+      'sign-up-code',
+      payload.language,
+      { code: payload.code, expiresInMinutes: payload.expiresInMinutes },
+      { baseUrl: this.config.publicBaseUrl },
+    )!;
+    const to = { email: null, phone: payload.phone, name: '' };
+    const labels = { channel: channel.name, template: 'sign-up-code' };
+    if (!channel.address(to)) {
+      this.logger.warn(`Sign-up code ${jobId}: channel ${channel.name} does not reach phones`);
+      this.metrics.notificationsSent.inc({ ...labels, outcome: 'undeliverable' });
+      return;
+    }
+    try {
+      await channel.send({ id: jobId, to, language: payload.language, ...message });
+    } catch (err) {
+      this.metrics.notificationsSent.inc({ ...labels, outcome: 'failed' });
+      throw err;
+    }
+    this.metrics.notificationsSent.inc({ ...labels, outcome: 'sent' });
   }
 }

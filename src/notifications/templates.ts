@@ -413,10 +413,26 @@ export const TEMPLATES: Record<string, Template> = {
         '\n\n— Reloop',
       ),
   },
+  'sign-up-code': {
+    category: 'account',
+    needs: ['code'],
+    'zh-CN': (p) =>
+      msg(
+        `【Reloop 回收】验证码 ${str(p.code)}`,
+        `您正在注册 Reloop 回收账号，验证码 ${str(p.code)}，${str(p.expiresInMinutes, '15')} 分钟内有效。请勿告诉他人。`,
+        '',
+      ),
+    en: (p) =>
+      msg(
+        `[Reloop] Code ${str(p.code)}`,
+        `Your code to sign up to Reloop is ${str(p.code)}, valid for ${str(p.expiresInMinutes, '15')} minutes. Do not share it.`,
+        '',
+      ),
+  },
 };
 
 /** Templates whose params must not be kept in the notification's stored body (secrets). */
-export const SECRET_TEMPLATES = new Set(['password-reset-code']);
+export const SECRET_TEMPLATES = new Set(['password-reset-code', 'sign-up-code']);
 
 /** The message for a template, or null when the template is unknown or its params incomplete. */
 export function renderNotification(

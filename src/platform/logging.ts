@@ -34,6 +34,7 @@ export const REDACT_PATHS = [
     'token',
     'ticket',
     'code',
+    'phoneCode',
     'secret',
   ].flatMap((f) => [`req.body.${f}`, `body.${f}`]),
   'password',

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { SchedulePickup } from '../../src/core/jobs/job-catalogue.js';
@@ -10,6 +8,7 @@ import { standardWindows } from '../../src/logistics/engine/service-area.js';
 import { addDaysIso, localParts, zonedTimeToUtc } from '../../src/logistics/engine/time-zone.js';
 import { Pickup } from '../../src/logistics/pickup.entity.js';
 import {
+  axeSerious,
   catalogue,
   type ConsoleLanguage,
   type ConsoleRig,
@@ -18,13 +17,6 @@ import {
 import { eventually, type TestUser } from '../support/test-app.js';
 
 jest.setTimeout(120_000);
-
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /**
  * Issue 22 point 5 in the browser, in Chinese and in English: an admin drags a pickup onto

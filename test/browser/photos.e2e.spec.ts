@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
@@ -13,6 +12,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
 import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
 import {
+  axeSerious,
   answerPerfectPhone,
   cameraShots,
   catalogue,
@@ -35,13 +35,6 @@ const say = catalogue(LANG);
 jest.setTimeout(240_000);
 
 /** axe's serious and critical findings on the page as it is now (rule and where). */
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** Every <img> in the locator's scope has loaded a real picture. */
 async function allImagesLoaded(page: Page, selector: string): Promise<number> {
   await page.waitForFunction((sel) => {

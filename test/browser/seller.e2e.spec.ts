@@ -17,12 +17,14 @@ import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import {
+  axeSerious,
   catalogue,
   type ConsoleLanguage,
   type ConsoleRig,
   exactly,
   startConsoleRig,
 } from '../support/browser.js';
+import { GATEWAY_TOKEN, startSmsGateway } from '../support/sms-gateway.js';
 import { eventually } from '../support/test-app.js';
 
 jest.setTimeout(120_000);
@@ -37,8 +39,12 @@ jest.setTimeout(120_000);
 describe('console: a seller sells a phone on a phone (browser)', () => {
   let rig: ConsoleRig;
 
+  let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
+
   beforeAll(async () => {
-    rig = await startConsoleRig();
+    // Texts reach phones here (an SMS gateway on loopback): signing up asks for the code.
+    gateway = await startSmsGateway();
+    rig = await startConsoleRig({ SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: GATEWAY_TOKEN });
     const { t } = rig;
     const ctx: SeedContext = {
       app: t.app,
@@ -74,7 +80,10 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
       })
       .expect(201);
   }, 180_000);
-  afterAll(() => rig?.close());
+  afterAll(async () => {
+    await rig?.close();
+    await gateway?.close();
+  });
 
   /** The whole path in `lang`; returns the page on the seller's orders and the chosen window. */
   interface Area {
@@ -139,7 +148,19 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     await page.getByLabel(say('signup.phone')).fill(mobile);
     await page.getByLabel(say('signup.name')).fill(lang === 'en' ? 'Fang Wang' : '王芳');
     await page.getByLabel(say('signup.password'), { exact: true }).fill('long enough pw');
+    // The code texted to the number: a wrong one is said in words beside the field.
+    await page.getByRole('button', { name: say('signup.sendCode') }).click();
+    await page.getByRole('button', { name: say('signup.resendIn', { seconds: 60 }) }).waitFor();
+    const digits = mobile.replace(/\D/g, '');
+    const e164 = digits.length === 13 ? `+${digits}` : `+86${digits}`;
+    const code = await eventually(() => Promise.resolve(gateway.codeTo(e164)), 20_000);
+    const codeField = page.getByLabel(say('signup.code'));
+    await codeField.fill(code === '000000' ? '000001' : '000000');
+    await page.getByRole('button', { name: say('signup.submit') }).click();
+    await page.locator('.field-error', { hasText: say('errors.field.codeWrong') }).waitFor();
+    await codeField.fill(code);
     await rig.screenshot(page, `${shots}-1-sign-up`);
+    expect(await axeSerious(page)).toEqual([]);
     await page.getByRole('button', { name: say('signup.submit') }).click();
 
     // Signed in, on "Sell": what it is.

@@ -139,6 +139,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What signing up asks for here: a code sent to the phone, where messages reach phones
+         * @description What signing up asks for here: a code sent to the phone, where messages reach phones.
+         *
+         *     Public: no token needed.
+         */
+        get: operations["AuthController_signUpOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-up-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a six-digit sign-up code to the phone (valid 15 minutes, five tries; a new one replaces it)
+         * @description Sends a six-digit sign-up code to the phone (valid 15 minutes, five tries; a new one replaces
+         *     it). 400 where sign-up codes are not used.
+         *
+         *     Public: no token needed.
+         */
+        post: operations["AuthController_sendSignUpCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/carrier-accounts": {
         parameters: {
             query?: never;
@@ -8485,6 +8530,11 @@ export interface components {
              * @example 13812345678
              */
             phone?: string;
+            /**
+             * @description The six-digit code sent to `phone` (POST /auth/sign-up-codes), where GET /auth/sign-up says `phoneCode: required`
+             * @example 012345
+             */
+            phoneCode?: string;
         };
         RegisterMediumDto: {
             /**
@@ -9048,6 +9098,15 @@ export interface components {
         SigningKeys: {
             items: components["schemas"]["PublishedKey"][];
             nextCursor: unknown;
+        };
+        SignUpCodeRequestDto: {
+            /**
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            /** @example 13812345678 */
+            phone: string;
         };
         SoldItem: {
             model: {
@@ -10668,6 +10727,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthRegister"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_signUpOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        codeValidMinutes: number;
+                        /** @enum {string} */
+                        phoneCode: "off" | "required";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_sendSignUpCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpCodeRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -48,6 +48,8 @@ export function errorMessage(body: ErrorBody): { text: string; detail: string | 
 
 /** class-validator's and our services' common field messages, in the user's words. */
 const FIELD_RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/code is wrong or has expired/i, () => i18n.t('errors.field.codeWrong')],
+  [/six digits of the code/i, () => i18n.t('errors.field.codeFormat')],
   [/should not be empty|is required|must not be empty/i, () => i18n.t('errors.field.required')],
   [/must be longer than or equal to (\d+)/i, (m) => i18n.t('errors.field.minLength', { n: m[1] })],
   [/must be shorter than or equal to (\d+)/i, (m) => i18n.t('errors.field.maxLength', { n: m[1] })],

@@ -15,6 +15,17 @@ export const NotifyOwner = defineJob<{
   params: Record<string, unknown>;
 }>('notify-owner', 'notifications');
 
+/**
+ * A one-time sign-up code to a phone that has no account yet (issue 22): sent on the owner
+ * channel when it reaches phones, never recorded with its code.
+ */
+export const SendSignUpCode = defineJob<{
+  phone: string;
+  code: string;
+  language: 'zh-CN' | 'en';
+  expiresInMinutes: number;
+}>('send-sign-up-code', 'notifications');
+
 // ---- shared payload parts -------------------------------------------------------------------
 
 export interface ShipmentAddress {
@@ -427,6 +438,7 @@ export const ReconcileStatements = defineJob<{
 /** Every job type the workers must be able to run (each has exactly one registered handler). */
 export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   NotifyOwner,
+  SendSignUpCode,
   QuoteTradeIn,
   ExpireTradeInQuote,
   ExpireTradeInOffer,

@@ -129,11 +129,6 @@ export class SupportCasesService {
     };
   }
 
-  /** For the photos module: may this actor see the case (and so its photos)? */
-  async canSee(actor: Actor, id: string): Promise<boolean> {
-    const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
-    return c !== null && SupportCaseMachine.canAccess(c, actor);
-  }
 
   /**
    * Adds photos (uploaded with purpose case) to the case: the customer's evidence of a damaged

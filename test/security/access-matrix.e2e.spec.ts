@@ -13,6 +13,7 @@ import {
 } from '../../src/core/access/access-policy.js';
 import { USER_ROLES, type UserRole } from '../../src/core/actor.js';
 import { StateMachineRegistry } from '../../src/core/state-machine/state-machine.registry.js';
+import { PHOTO_STORE, type PhotoStore } from '../../src/photos/store/photo-store.js';
 import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
 import { RowMaker } from '../races/support/row-maker.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
@@ -62,6 +63,7 @@ const OBJECT_OF_PATH: Array<
   // A car is named by its VIN (its row's `vin`, reached through the items carrying it).
   ['/api/v1/vehicles/{vin}', 'Vehicle', {}, 'vin'],
   ['/api/v1/vehicles/by-item/{itemId}', 'Item'],
+  ['/api/v1/photos/{id}', 'Photo'],
 ];
 
 /**
@@ -79,8 +81,6 @@ const OUTSIDE_MATRIX: Record<string, string> = {
   '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
   '/api/v1/inventory/pool/':
     'the pool is shared: any merchant may claim an item no merchant holds (resale.e2e)',
-  '/api/v1/photos/':
-    'seen by whoever sees what it is attached to, or its uploader (photos e2e checks 404)',
 };
 
 /** A VIN that passes the path's check (ISO 3779 check digit), different each time. */
@@ -273,6 +273,16 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
         0,
         column,
       );
+      // A photo's owner reads its image and thumbnail: the store holds bytes under its keys.
+      if (table === 'photos') {
+        const [row] = await t.dataSource.query(
+          'SELECT storage_key, thumbnail_key FROM photos WHERE id = $1',
+          [id],
+        );
+        const store = t.app.get<PhotoStore>(PHOTO_STORE);
+        for (const key of [row.storage_key, row.thumbnail_key])
+          await store.put(key, Buffer.from('matrix probe'), 'image/jpeg');
+      }
       made.set(cacheKey, id);
     }
     return made.get(cacheKey)!;

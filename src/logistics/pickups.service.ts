@@ -237,7 +237,6 @@ export class PickupsService {
     };
   }
 
-
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);

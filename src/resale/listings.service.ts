@@ -271,7 +271,6 @@ export class ListingsService {
     }));
   }
 
-
   /** The listing's photos, in the order shown on the market. */
   listingPhotos(actor: Actor, id: string) {
     return this.photos.forSubject(actor, 'listing', id);

@@ -129,7 +129,6 @@ export class SupportCasesService {
     };
   }
 
-
   /**
    * Adds photos (uploaded with purpose case) to the case: the customer's evidence of a damaged
    * delivery, or support's own. Whoever may read the case sees them. A closed case: 409.

@@ -64,6 +64,7 @@ const OBJECT_OF_PATH: Array<
   ['/api/v1/vehicles/{vin}', 'Vehicle', {}, 'vin'],
   ['/api/v1/vehicles/by-item/{itemId}', 'Item'],
   ['/api/v1/photos/{id}', 'Photo'],
+  ['/api/v1/webhooks/deliveries/{id}', 'Delivery'],
 ];
 
 /**
@@ -75,9 +76,6 @@ const OUTSIDE_MATRIX: Record<string, string> = {
   '/api/v1/users/{id}': 'people, not objects: a stranger sees a public profile (accounts tests)',
   '/api/v1/organisations/{id}': 'organisations are public facts (name, kind) to every user',
   '/api/v1/stations/{id}': 'wiping stations are platform equipment every party may look up',
-  '/api/v1/webhooks/subscriptions/{id}':
-    'per organisation, checked in webhooks.e2e (no policy yet)',
-  '/api/v1/webhooks/deliveries/{id}': 'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
   '/api/v1/inventory/pool/':
     'the pool is shared: any merchant may claim an item no merchant holds (resale.e2e)',

@@ -217,7 +217,6 @@ export class InspectionsService {
     });
   }
 
-
   /**
    * Attaches the uploaded photos a report names — in its photo checks' answers and in `photos` —
    * to the inspection, in the caller's transaction. A reference in the form of an id must be a

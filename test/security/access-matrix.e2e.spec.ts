@@ -38,6 +38,9 @@ const OBJECT_OF_PATH: Array<
 > = [
   ['/api/v1/trade-ins/{id}', 'Trade-in'],
   ['/api/v1/pickups/{id}', 'Pickup'],
+  // The history of an item: its current and past owners (not whoever holds it now).
+  ['/api/v1/items/{id}/timeline', 'Item history'],
+  ['/api/v1/items/{id}/custody', 'Item history'],
   ['/api/v1/items/{id}', 'Item'],
   ['/api/v1/receiving/parcels/{id}', 'Parcel'],
   ['/api/v1/inspections/{id}', 'Inspection'],

@@ -27,6 +27,7 @@ import { Parcel } from './receiving/parcel.entity.js';
 import { ParcelMachine } from './receiving/parcel.machine.js';
 import { ReceivingException } from './receiving/receiving-exception.entity.js';
 import { ReceivingService } from './receiving/receiving.service.js';
+import { InspectionAccess } from './access.js';
 
 /** Stage: receiving, inspection and grading, the fairness guard, calibration, disposition. */
 @Module({
@@ -55,6 +56,6 @@ export class GradingModule implements OnModuleInit {
       this.inspections.onSecondGradingRequested(payload),
     );
     this.jobs.register(DisposeItem, (payload) => this.inspections.onDisposeItem(payload));
-    this.photoSubjects.register('inspection', (actor, id) => this.inspections.canSee(actor, id));
+    this.photoSubjects.register('inspection', InspectionAccess);
   }
 }

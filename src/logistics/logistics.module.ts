@@ -27,7 +27,7 @@ import { DispatchBoardService } from './dispatch-board.service.js';
 import { DispatchService } from './dispatch.service.js';
 import { PickupBookings } from './pickup-bookings.js';
 import { Pickup } from './pickup.entity.js';
-import { PickupMachine } from './pickup.machine.js';
+import { PickupMachine, PickupAccess } from './pickup.machine.js';
 import { CouriersController, PickupsController } from './pickups.controller.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
@@ -77,7 +77,7 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
       await this.dispatch.run(payload.cityCode);
     });
     this.jobs.register(CheckPickupSla, (payload) => this.pickups.checkSla(payload));
-    this.photoSubjects.register('pickup', (actor, id) => this.pickups.canSee(actor, id));
+    this.photoSubjects.register('pickup', PickupAccess);
   }
 
   /** The repeating sweep (a BullMQ job scheduler: one per Redis prefix, however many workers). */

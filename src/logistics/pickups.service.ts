@@ -237,12 +237,6 @@ export class PickupsService {
     };
   }
 
-  /** For the photos module: may this actor see the pickup (and so its hand-over photos)? */
-  async canSee(actor: Actor, id: string): Promise<boolean> {
-    const p = await this.dataSource.getRepository(Pickup).findOneBy({ id });
-    return p !== null && PickupAccess.canSee(p, actor);
-  }
-
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);

@@ -14,7 +14,7 @@ import { execute } from '../core/sql.js';
 import { Photo } from './data/photo.entity.js';
 import { processImage, UnsupportedImage } from './image.js';
 import { type PhotoPurpose, UPLOADERS } from './photo-purposes.js';
-import { PhotoSubjects } from './photo-subjects.js';
+import { PhotoAccess } from './photo-access.js';
 import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
 
 /** Photos per pruning round (each costs two object deletions). */
@@ -69,7 +69,6 @@ export class PhotosService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PHOTO_STORE) private readonly store: PhotoStore,
-    private readonly subjects: PhotoSubjects,
   ) {}
 
   async upload(actor: Actor, purpose: PhotoPurpose, bytes: Buffer): Promise<PhotoView> {
@@ -289,19 +288,10 @@ export class PhotosService {
     return photo.organisationId !== null && photo.organisationId === actor.organisationId;
   }
 
+  /** The photo, or 404 unless `PhotoAccess` lets the actor see it. */
   private async visible(actor: Actor, id: string): Promise<Photo> {
     const photo = await this.dataSource.getRepository(Photo).findOneBy({ id });
-    if (!photo) throw new NotFound('Photo', id);
-    if (photo.public || this.isOwnSide(actor, photo)) return photo;
-    const attachments: Array<{ subject_kind: PhotoPurpose; subject_id: string }> =
-      await this.dataSource.query(
-        'SELECT subject_kind, subject_id FROM photo_attachments WHERE photo_id = $1',
-        [id],
-      );
-    for (const a of attachments) {
-      if (await this.subjects.canSee(actor, a.subject_kind, a.subject_id)) return photo;
-    }
-    throw new NotFound('Photo', id);
+    return PhotoAccess.assertVisibleTo(this.dataSource.manager, photo, actor, id);
   }
 
   private async bytes(photo: Photo, size: 'full' | 'thumbnail'): Promise<Buffer> {

@@ -271,12 +271,6 @@ export class ListingsService {
     }));
   }
 
-  /** For the photos module: may this actor see the listing (its photos are public anyway)? */
-  async canSee(actor: Actor, id: string): Promise<boolean> {
-    const l = await this.dataSource.getRepository(Listing).findOneBy({ id });
-    return l !== null && ListingAccess.canSee(l, actor);
-  }
-
   /** The listing's photos, in the order shown on the market. */
   listingPhotos(actor: Actor, id: string) {
     return this.photos.forSubject(actor, 'listing', id);

@@ -39,7 +39,7 @@ import {
   SaleOrdersController,
 } from './resale.controller.js';
 import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
-import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
+import { ListingMachine, SaleOrderMachine, ListingAccess } from './resale.machines.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 
@@ -94,7 +94,7 @@ export class ResaleModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.photoSubjects.register('listing', (actor, id) => this.listings.canSee(actor, id));
+    this.photoSubjects.register('listing', ListingAccess);
     this.machines.register(ListingMachine);
     this.machines.register(SaleOrderMachine);
     // The checkout reservation's own timer expires it; the sweeper catches a lost timer.

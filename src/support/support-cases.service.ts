@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
-import { eventOwnedBySql, itemEverOwnedBySql } from '../core/items/ownership.js';
+import { eventOwnedBySql, ItemHistoryAccess } from '../core/items/ownership.js';
 import { isUniqueViolation, NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -129,12 +129,6 @@ export class SupportCasesService {
     };
   }
 
-  /** For the photos module: may this actor see the case (and so its photos)? */
-  async canSee(actor: Actor, id: string): Promise<boolean> {
-    const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
-    return c !== null && SupportCaseMachine.canAccess(c, actor);
-  }
-
   /**
    * Adds photos (uploaded with purpose case) to the case: the customer's evidence of a damaged
    * delivery, or support's own. Whoever may read the case sees them. A closed case: 409.
@@ -184,7 +178,7 @@ export class SupportCasesService {
     const staff = seesEverything(actor);
     const itemIds = [...new Set(dto.itemIds ?? [])];
     const items = await this.items(itemIds);
-    const mine = staff ? new Set<string>() : await this.everOwned(itemIds, actor.userId);
+    const mine = staff ? new Set<string>() : await this.everOwned(itemIds, actor);
     for (const id of itemIds) {
       const item = items.find((i) => i.id === id);
       // An owner, current or past (issue 18): the seller may still dispute their trade-in, the
@@ -460,12 +454,14 @@ export class SupportCasesService {
     return ids.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
   }
 
-  /** The items of `ids` the user owns or once owned. */
-  private async everOwned(ids: string[], userId: string | null): Promise<Set<string>> {
-    if (ids.length === 0 || !userId) return new Set();
+  /** The items of `ids` the actor owns or once owned (`ItemHistoryAccess`). */
+  private async everOwned(ids: string[], actor: Actor): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const params: unknown[] = [ids];
     const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE ${itemEverOwnedBySql('x.id', '$2')}`,
-      [ids, userId],
+      `SELECT i.id FROM items i
+        WHERE i.id = ANY($1::uuid[]) AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
+      params,
     );
     return new Set(rows.map((r) => r.id));
   }

@@ -6,7 +6,7 @@ import { StateMachineRegistry } from '../core/state-machine/state-machine.regist
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
-import { SupportCaseMachine } from './support-case.machine.js';
+import { SupportCaseMachine, SupportCaseAccess } from './support-case.machine.js';
 import { SupportCasesController } from './support-cases.controller.js';
 import { SupportCasesService } from './support-cases.service.js';
 
@@ -26,7 +26,7 @@ export class SupportModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.machines.register(SupportCaseMachine);
-    this.photoSubjects.register('case', (actor, id) => this.cases.canSee(actor, id));
+    this.photoSubjects.register('case', SupportCaseAccess);
     this.jobs.register(OpenSupportCase, (payload) => this.cases.openFromPlatform(payload));
     this.jobs.register(SupportCaseSlaDue, (payload) => this.cases.slaDue(payload.caseId));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { eventOwnedBySql, itemEverOwnedBySql } from '../core/items/ownership.js';
+import { eventOwnedBySql, ItemHistoryAccess } from '../core/items/ownership.js';
 import {
   custodyChain,
   EVENT_COLUMNS,
@@ -69,12 +69,13 @@ export class TimelineService {
     private readonly schema: SchemaProbe,
   ) {}
 
+  /** The item, or 404 unless `ItemHistoryAccess` lets the actor read its history. */
   private async item(actor: Actor, id: string): Promise<ItemHead> {
-    const staff = seesEverything(actor);
+    const params: unknown[] = [id];
     const [item] = await this.dataSource.query<ItemHead[]>(
       `SELECT i.id, i.trace_code FROM items i
-        WHERE i.id = $1 AND ($2::boolean OR ${itemEverOwnedBySql('i.id', '$3')})`,
-      [id, staff, actor.userId],
+        WHERE i.id = $1 AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
+      params,
     );
     if (!item) throw new NotFound('Item', id);
     return item;
@@ -200,13 +201,13 @@ export class TimelineService {
    * phone gets 404 for its buyer's sale order, as from GET /sale-orders/:id.
    */
   async entityTimeline(actor: Actor, entityId: string) {
-    const staff = seesEverything(actor);
+    const params: unknown[] = [entityId];
     const linked = await this.dataSource.query<ItemHead[]>(
       `SELECT i.id, i.trace_code FROM items i
         WHERE i.id IN (SELECT DISTINCT item_id FROM item_events WHERE entity_id = $1)
-          AND ($2::boolean OR ${itemEverOwnedBySql('i.id', '$3')})
+          AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}
         ORDER BY i.trace_code`,
-      [entityId, staff, actor.userId],
+      params,
     );
     const events =
       linked.length === 0

@@ -69,8 +69,8 @@ export class VehiclesController {
   /** Support's queue: cars whose mileage history is flagged. */
   @Get('flagged')
   @Roles('support', 'admin', 'warehouse')
-  async flagged(@Query() q: FlaggedQuery) {
-    return this.vehicles.flagged(q);
+  async flagged(@CurrentActor() actor: Actor, @Query() q: FlaggedQuery) {
+    return this.vehicles.flagged(actor, q);
   }
 
   /** The car an item is (for the grader's console, which knows the item). */

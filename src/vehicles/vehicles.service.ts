@@ -27,6 +27,7 @@ import {
 import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { decodeVin, parsePlate, validateVin } from './engine/vin.js';
 import { publicFlag, VehicleFactsService } from './vehicle-facts.service.js';
+import { VehicleAccess } from './vehicle-access.js';
 import { MileageReadingRow, RecordConsent, Vehicle } from './vehicle.entities.js';
 import type {
   ConsentDto,
@@ -113,29 +114,26 @@ export class VehiclesService {
     );
   }
 
-  /** Staff who see everything, the owner of an item with this VIN, or whoever holds it now. */
-  private canSee(actor: Actor, items: ItemRow[]): boolean {
-    if (seesEverything(actor)) return true;
-    return items.some(
-      (i) =>
-        (actor.userId !== null &&
-          (i.owner_id === actor.userId || i.custodian_id === actor.userId)) ||
-        (actor.organisationId !== null && i.custodian_id === actor.organisationId),
-    );
-  }
-
+  /** The actor owns an item with this VIN (the owner's own actions: registration, consent). */
   private isOwner(actor: Actor, items: ItemRow[]): boolean {
     return actor.userId !== null && items.some((i) => i.owner_id === actor.userId);
   }
 
-  /** 404 unless the actor may see the car (no vehicle row is created for a stranger). */
+  /**
+   * 404 unless the actor may see the car under `VehicleAccess` (no vehicle row is created for a
+   * stranger: a car not yet a row is checked through the items carrying its VIN).
+   */
   private async visible(m: EntityManager, actor: Actor, vin: string) {
     const items = await this.itemsOf(m, vin);
-    const known = await m.getRepository(Vehicle).exists({ where: { vin } });
-    if ((!known && items.length === 0) || !this.canSee(actor, items)) {
-      throw new NotFound('Vehicle', vin);
-    }
-    const vehicle = await this.ensure(m, vin);
+    const known = await m.getRepository(Vehicle).findOneBy({ vin });
+    if (!known && items.length === 0) throw new NotFound('Vehicle', vin);
+    await VehicleAccess.assertVisibleTo(
+      m,
+      known ?? Object.assign(new Vehicle(), { vin }),
+      actor,
+      vin,
+    );
+    const vehicle = known ?? (await this.ensure(m, vin));
     return { vehicle, items };
   }
 
@@ -523,15 +521,18 @@ export class VehiclesService {
     };
   }
 
-  /** Vehicles whose mileage is flagged, newest first (the support console's queue). */
-  /** Flagged cars, most recently flagged first, a keyset page at a time on (flagged_at, id). */
-  async flagged(page: PageQuery) {
+  /**
+   * Flagged cars the actor may see (`VehicleAccess`: support and admin all, warehouse staff the
+   * cars they hold), most recently flagged first, a keyset page at a time on (flagged_at, id).
+   */
+  async flagged(actor: Actor, page: PageQuery) {
     const limit = page.limit ?? 50;
     const cursor = decodeCursor(page.cursor);
     const qb = this.dataSource
       .getRepository(Vehicle)
       .createQueryBuilder('v')
       .where("v.mileage_status <> 'clear'");
+    VehicleAccess.restrict(qb, actor, 'v');
     if (cursor)
       qb.andWhere('(v.flagged_at, v.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
     const rows = await qb

@@ -2,7 +2,7 @@
 // operation, every role, and for every route that names an object a second party of the same
 // role (another organisation, another user) — no route is written out by hand. A route the
 // matrix does not know how to cover fails the test instead of being skipped.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { ObjectLiteral } from 'typeorm';
@@ -13,6 +13,8 @@ import {
 } from '../../src/core/access/access-policy.js';
 import { USER_ROLES, type UserRole } from '../../src/core/actor.js';
 import { StateMachineRegistry } from '../../src/core/state-machine/state-machine.registry.js';
+import { PHOTO_STORE, type PhotoStore } from '../../src/photos/store/photo-store.js';
+import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
 import { RowMaker } from '../races/support/row-maker.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import {
@@ -31,9 +33,14 @@ const SCOPED_ROLES: UserRole[] = ['customer', 'courier', 'warehouse', 'technicia
  * policy (by its name). The matrix makes the object with the columns the policy says make it
  * the owner's, so the table holds no ownership rules of its own.
  */
-const OBJECT_OF_PATH: Array<[prefix: string, policy: string, fixed?: Record<string, unknown>]> = [
+const OBJECT_OF_PATH: Array<
+  [prefix: string, policy: string, fixed?: Record<string, unknown>, key?: string]
+> = [
   ['/api/v1/trade-ins/{id}', 'Trade-in'],
   ['/api/v1/pickups/{id}', 'Pickup'],
+  // The history of an item: its current and past owners (not whoever holds it now).
+  ['/api/v1/items/{id}/timeline', 'Item history'],
+  ['/api/v1/items/{id}/custody', 'Item history'],
   ['/api/v1/items/{id}', 'Item'],
   ['/api/v1/receiving/parcels/{id}', 'Parcel'],
   ['/api/v1/inspections/{id}', 'Inspection'],
@@ -56,6 +63,11 @@ const OBJECT_OF_PATH: Array<[prefix: string, policy: string, fixed?: Record<stri
     { credential: null, status_list: null, status_index: null },
   ],
   ['/api/v1/storage-media/{id}', 'Storage medium'],
+  // A car is named by its VIN (its row's `vin`, reached through the items carrying it).
+  ['/api/v1/vehicles/{vin}', 'Vehicle', {}, 'vin'],
+  ['/api/v1/vehicles/by-item/{itemId}', 'Item'],
+  ['/api/v1/photos/{id}', 'Photo'],
+  ['/api/v1/webhooks/deliveries/{id}', 'Delivery'],
 ];
 
 /**
@@ -67,16 +79,16 @@ const OUTSIDE_MATRIX: Record<string, string> = {
   '/api/v1/users/{id}': 'people, not objects: a stranger sees a public profile (accounts tests)',
   '/api/v1/organisations/{id}': 'organisations are public facts (name, kind) to every user',
   '/api/v1/stations/{id}': 'wiping stations are platform equipment every party may look up',
-  '/api/v1/webhooks/subscriptions/{id}':
-    'per organisation, checked in webhooks.e2e (no policy yet)',
-  '/api/v1/webhooks/deliveries/{id}': 'per organisation, checked in webhooks.e2e (no policy yet)',
   '/api/v1/merchants/{id}': 'the merchant is the organisation itself (money.e2e checks 404)',
   '/api/v1/inventory/pool/':
     'the pool is shared: any merchant may claim an item no merchant holds (resale.e2e)',
-  '/api/v1/vehicles/': 'by VIN, through the items carrying it (vehicles.e2e)',
-  '/api/v1/photos/':
-    'seen by whoever sees what it is attached to, or its uploader (photos e2e checks 404)',
 };
+
+/** A VIN that passes the path's check (ISO 3779 check digit), different each time. */
+function randomVin(): string {
+  const body = `LVGBE40K0KR${String(randomInt(1_000_000)).padStart(6, '0')}`;
+  return `${body.slice(0, 8)}${computeCheckDigit(body)}${body.slice(9)}`;
+}
 
 /** A well-formed value for a path parameter that is not the object under test. */
 const paramValue = (name: string) =>
@@ -92,6 +104,7 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   trackingNumber: 'SF1234567890',
   reason: 'matrix probe',
   carrier: 'SF Express',
+  readOn: '2024-05-01',
 };
 
 /** A smallest body the route's schema accepts, so validation does not answer before access. */
@@ -253,12 +266,24 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
         table,
         {
           ...(machine ? { state: machine.initial[0], version: 1 } : {}),
+          // Every item the matrix makes is a car: the vehicle routes reach it by VIN.
+          ...(table === 'items' ? { vin: randomVin() } : {}),
           ...fixed,
           ...(await ownedBy(policy, owner)),
         },
         0,
         column,
       );
+      // A photo's owner reads its image and thumbnail: the store holds bytes under its keys.
+      if (table === 'photos') {
+        const [row] = await t.dataSource.query(
+          'SELECT storage_key, thumbnail_key FROM photos WHERE id = $1',
+          [id],
+        );
+        const store = t.app.get<PhotoStore>(PHOTO_STORE);
+        for (const key of [row.storage_key, row.thumbnail_key])
+          await store.put(key, Buffer.from('matrix probe'), 'image/jpeg');
+      }
       made.set(cacheKey, id);
     }
     return made.get(cacheKey)!;
@@ -331,7 +356,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
       const body = bodyFor(doc, route.body);
       for (const role of roles) {
         const owner = users[role]!;
-        const id = await objectOf(policy, owner);
+        const id = await objectOf(policy, owner, kind[3]);
         const url = urlWith(route, id);
         // The second party of the same role: never told the object exists.
         const res = await call(route, url, strangers[role]!, body);

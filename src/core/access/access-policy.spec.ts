@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Entity } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { Actor } from '../actor.js';
-import { defineAccessPolicy } from './access-policy.js';
+import { defineAccessPolicy, policyBoundLater } from './access-policy.js';
 
 class Thing {
   id: string;
@@ -149,6 +149,34 @@ describe('defineAccessPolicy', () => {
         'needs visibleTo',
       );
       expect(notePolicy.canSee(note(), actor('merchant', 'm1', 'o1'))).toBe(false);
+    });
+  });
+
+  describe('a policy bound later (a port)', () => {
+    const subject = policyBoundLater<ObjectLiteral>('Subject');
+    const pinned = defineAccessPolicy<Note>({
+      name: 'Pinned note',
+      table: 'pinned_notes',
+      rules: { any: [{ authorId: 'userId' }, { follows: { policy: subject, by: 'thingId' } }] },
+    });
+    const things: Thing2[] = [{ id: 't1', customerId: 'u1' }];
+    const db = {
+      getRepository: () => ({
+        findBy: (where: { id: string }) => Promise.resolve(things.filter((t) => t.id === where.id)),
+      }),
+    } as unknown as EntityManager;
+    const note: Note = { id: 'n1', thingId: 't1', authorId: 'a1' };
+
+    it('admits nothing through it until a module binds it, then follows the bound policy', async () => {
+      const u1 = actor('customer', 'u1', null);
+      expect(pinned.where(u1, 'n').sql).toBe('((n.author_id = :access_n_0))');
+      await expect(pinned.visibleTo(db, note, u1)).resolves.toBe(false);
+      subject.bind(parentPolicy as never);
+      subject.bind(parentPolicy as never); // the same one again: a no-op
+      expect(() => subject.bind(notePolicy as never)).toThrow('is bound to Parent');
+      expect(pinned.where(u1, 'n').sql).toContain('EXISTS (SELECT 1 FROM things n_f1');
+      await expect(pinned.visibleTo(db, note, u1)).resolves.toBe(true);
+      await expect(pinned.visibleTo(db, note, actor('customer', 'u2', null))).resolves.toBe(false);
     });
   });
 });

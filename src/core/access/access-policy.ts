@@ -166,6 +166,8 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
     clausesFor(actor).forEach((clause, i) => {
       const pairs = resolve(clause, actor);
       if (!pairs) return;
+      // A related-row rule through a policy no module bound admits nothing.
+      if (clause.follows && unbound(clause.follows.policy)) return;
       const ands = pairs.map(([p, value]) => `${q(columns.get(p)!)} = ${param(value)}`);
       if (clause.follows) {
         const f = clause.follows;
@@ -211,6 +213,7 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
         if (pairs === null || !plainMatch(row, pairs)) continue;
         const f = clause.follows;
         if (!f) return true;
+        if (unbound(f.policy)) continue;
         const key: unknown = row[f.by];
         if (key === null || key === undefined) continue;
         const { to, column } = target(f);
@@ -255,6 +258,74 @@ export function defineAccessPolicy<E extends ObjectLiteral>(
   return policy;
 }
 
+/** A policy another module binds at start-up (see `policyBoundLater`). */
+export interface BoundLaterPolicy<E extends ObjectLiteral> extends AccessPolicy<E> {
+  /** Binds the policy this one stands for (once; binding the same one again is a no-op). */
+  bind(policy: AccessPolicy<E>): void;
+  readonly bound: boolean;
+}
+
+/**
+ * A policy that another module supplies at start-up, for a port: the photos module names "the
+ * policy of the thing a photo is attached to" for each kind of thing, and each stage binds its
+ * own (`PhotoSubjects.register`), so the lower module imports no stage. Until it is bound it
+ * admits no row (a stage that is not installed has no things to see). It is not registered
+ * itself: the policy bound to it is.
+ */
+export function policyBoundLater<E extends ObjectLiteral>(label: string): BoundLaterPolicy<E> {
+  let target: AccessPolicy<E> | null = null;
+  const none = new Map<string, string>();
+  const late: BoundLaterPolicy<E> = {
+    get name() {
+      return target?.name ?? label;
+    },
+    get entity() {
+      return target?.entity;
+    },
+    get table() {
+      return target?.table;
+    },
+    get rules() {
+      return target?.rules ?? {};
+    },
+    get columns() {
+      return target?.columns ?? none;
+    },
+    get bound() {
+      return target !== null;
+    },
+    bind(policy) {
+      if (target && target !== policy) throw new Error(`${label} is bound to ${target.name}`);
+      target = policy;
+    },
+    canSee: (row, actor) => target?.canSee(row, actor) ?? false,
+    assertVisible(row, actor, id) {
+      if (!row || !late.canSee(row, actor)) throw new NotFound(late.name, id);
+      return row;
+    },
+    visibleTo: async (db, row, actor) => (target ? target.visibleTo(db, row, actor) : false),
+    async assertVisibleTo(db, row, actor, id) {
+      if (!row || !(await late.visibleTo(db, row, actor))) throw new NotFound(late.name, id);
+      return row;
+    },
+    tableName() {
+      if (!target) throw new Error(`${label}: no policy bound`);
+      return target.tableName();
+    },
+    render: (actor, alias, param) => target?.render(actor, alias, param) ?? 'FALSE',
+    where: (actor, alias) => target?.where(actor, alias) ?? { sql: 'FALSE', params: {} },
+    restrict: (qb, actor, alias) =>
+      target ? target.restrict(qb, actor, alias) : qb.andWhere('FALSE'),
+    rawWhere: (actor, alias, params) => target?.rawWhere(actor, alias, params) ?? 'FALSE',
+  };
+  return late;
+}
+
+/** A policy bound later that no module has bound yet. */
+function unbound(p: object): boolean {
+  return 'bound' in p && !(p as BoundLaterPolicy<ObjectLiteral>).bound;
+}
+
 /**
  * Policies whose columns are not their entity's or table's (run at boot, like the machines'
  * check). `columnsOf` answers a table's columns (raw-SQL policies).
@@ -270,7 +341,7 @@ export async function accessPolicyProblems(
     // A related-row rule's target: its table exists and has the column it is joined on.
     for (const clauses of Object.values(policy.rules) as AccessClause<ObjectLiteral>[][]) {
       for (const { follows } of clauses) {
-        if (!follows) continue;
+        if (!follows || unbound(follows.policy)) continue;
         const to = follows.to ?? 'id';
         const column = follows.policy.columns.get(to) ?? snake(to);
         const have = await columnsOf(follows.policy.tableName());

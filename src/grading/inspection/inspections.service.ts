@@ -217,12 +217,6 @@ export class InspectionsService {
     });
   }
 
-  /** For the photos module: may this actor see the inspection (and so its photos)? */
-  async canSee(actor: Actor, id: string): Promise<boolean> {
-    const inspection = await this.dataSource.getRepository(Inspection).findOneBy({ id });
-    return inspection !== null && InspectionMachine.canAccess(inspection, actor);
-  }
-
   /**
    * Attaches the uploaded photos a report names — in its photo checks' answers and in `photos` —
    * to the inspection, in the caller's transaction. A reference in the form of an id must be a

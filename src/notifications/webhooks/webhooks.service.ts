@@ -68,6 +68,14 @@ export const WebhookSubscriptionAccess = defineAccessPolicy<WebhookSubscription>
   rules: { any: [{ organisationId: 'organisationId' }] },
 });
 
+/** A delivery is seen by whoever sees its subscription (admins all, as for subscriptions). */
+export const WebhookDeliveryAccess = defineAccessPolicy<WebhookDelivery>({
+  name: 'Delivery',
+  entity: WebhookDelivery,
+  seeAll: (actor) => actor.role === 'admin',
+  rules: { any: [{ follows: { policy: WebhookSubscriptionAccess, by: 'subscriptionId' } }] },
+});
+
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);
@@ -174,12 +182,14 @@ export class WebhooksService {
 
   // ---- deliveries ---------------------------------------------------------------------------
 
-  async getDelivery(actor: Actor, id: string) {
+  /** The delivery, or 404 unless `WebhookDeliveryAccess` lets the actor see it. */
+  private async delivery(actor: Actor, id: string): Promise<WebhookDelivery> {
     const d = await this.dataSource.getRepository(WebhookDelivery).findOneBy({ id });
-    if (!d) throw new NotFound('Delivery', id);
-    await this.getSubscription(actor, d.subscriptionId).catch(() => {
-      throw new NotFound('Delivery', id);
-    });
+    return WebhookDeliveryAccess.assertVisibleTo(this.dataSource.manager, d, actor, id);
+  }
+
+  async getDelivery(actor: Actor, id: string) {
+    const d = await this.delivery(actor, id);
     const attempts = await this.dataSource
       .getRepository(WebhookDeliveryAttempt)
       .find({ where: { deliveryId: id }, order: { id: 'ASC' } });
@@ -203,13 +213,10 @@ export class WebhooksService {
     const qb = this.dataSource
       .getRepository(WebhookDelivery)
       .createQueryBuilder('d')
-      .innerJoin(WebhookSubscription, 's', 's.id = d.subscription_id')
       .orderBy('d.created_at', 'DESC')
       .addOrderBy('d.id', 'DESC')
       .limit(limit + 1);
-    // A delivery is seen by whoever sees its subscription.
-    const visible = WebhookSubscriptionAccess.where(actor, 's');
-    qb.andWhere(visible.sql, visible.params);
+    WebhookDeliveryAccess.restrict(qb, actor, 'd');
     if (q.subscriptionId) qb.andWhere('d.subscription_id = :sid', { sid: q.subscriptionId });
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
     if (cursor)
@@ -219,11 +226,7 @@ export class WebhooksService {
 
   /** Sends the same event again as a new delivery (its own attempts and log). */
   async replay(actor: Actor, id: string) {
-    const original = await this.dataSource.getRepository(WebhookDelivery).findOneBy({ id });
-    if (!original) throw new NotFound('Delivery', id);
-    await this.getSubscription(actor, original.subscriptionId).catch(() => {
-      throw new NotFound('Delivery', id);
-    });
+    const original = await this.delivery(actor, id);
     const created = await this.dataSource.transaction(async (m) => {
       const repo = m.getRepository(WebhookDelivery);
       const copy = await repo.save(

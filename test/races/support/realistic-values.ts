@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PHONE_STANDARD } from '../../../src/grading/engine/demo-standards.js';
 import {
   decideRepair,
@@ -58,6 +58,12 @@ export const REALISTIC_VALUES: Record<string, () => unknown> = {
   'grading_standards.definition': () => PHONE_STANDARD,
   'listings.grade_labels': () => gradeLabels('good'),
   'signing_keys.algorithm': () => 'Ed25519',
+  // An uploaded photo: always stored as JPEG, under yyyy/mm/<uuid>.jpg and its thumbnail.
+  'photos.sha256': () => randomBytes(32).toString('hex'),
+  'photos.content_type': () => 'image/jpeg',
+  'photos.source_format': () => 'jpeg',
+  'photos.storage_key': () => `2026/01/${randomUUID()}.jpg`,
+  'photos.thumbnail_key': () => `2026/01/${randomUUID()}-thumb.jpg`,
   // A signed erasure certificate's document (what buildErasureCertificate writes).
   'certificates.document': () => ({
     schema: 'reloop.sanitization-certificate/v1',

@@ -65,12 +65,18 @@ export function VehiclePaperworkScreen() {
           columns={[
             {
               header: t('paperwork.col.task'),
-              cell: (task) => <Link to={`${LIST}/${task.id}`}>{kindLabel(task.kind)}</Link>,
+              cell: (task) => (
+                <>
+                  <Link to={`${LIST}/${task.id}`}>{kindLabel(task.kind)}</Link>
+                  <br />
+                  <StateBadge state={task.state} />
+                  <br />
+                  <small className="muted">{formatTime(task.createdAt)}</small>
+                </>
+              ),
             },
             { header: t('paperwork.col.car'), cell: (task) => <CarName task={task} /> },
-            { header: t('common.state'), cell: (task) => <StateBadge state={task.state} /> },
             { header: t('paperwork.col.missing'), cell: (task) => <Missing task={task} /> },
-            { header: t('paperwork.col.opened'), cell: (task) => formatTime(task.createdAt) },
           ]}
         />
       )}

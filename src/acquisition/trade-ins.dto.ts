@@ -4,8 +4,10 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,6 +16,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
@@ -22,6 +25,10 @@ import { PhoneNumberField } from '../core/http/phone.js';
 import { VersionDto } from '../core/http/version.dto.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
+const COORDINATES_TOGETHER = 'lat and lng go together: give both or neither';
+/** Coordinates are optional, but one without the other is refused (both are validated then). */
+const hasCoordinates = (a: { lat?: unknown; lng?: unknown }) =>
+  (a.lat !== undefined && a.lat !== null) || (a.lng !== undefined && a.lng !== null);
 export const DECLARED_CONDITIONS = [
   'like-new',
   'excellent',
@@ -40,6 +47,31 @@ export class AddressDto {
   @ApiProperty() @IsString() @Length(1, 100) contactName: string;
   @PhoneNumberField()
   contactPhone: string;
+  @ApiPropertyOptional({
+    minimum: -90,
+    maximum: 90,
+    example: 31.2304,
+    description:
+      "Where the pickup is, from the seller's device (WGS-84 degrees): orders the courier's route. With lng, or neither.",
+  })
+  @ValidateIf(hasCoordinates)
+  @IsDefined({ message: COORDINATES_TOGETHER })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  lat?: number;
+  @ApiPropertyOptional({
+    minimum: -180,
+    maximum: 180,
+    example: 121.4737,
+    description: 'Longitude (WGS-84 degrees), with lat.',
+  })
+  @ValidateIf(hasCoordinates)
+  @IsDefined({ message: COORDINATES_TOGETHER })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  lng?: number;
 }
 
 /** The owner's answers about the item's condition. */

@@ -16,6 +16,12 @@ import type {
   RecordTransferDto,
 } from './vehicles.dto.js';
 
+/** The car a task is about, as named on its label and in the catalogue. */
+export interface PaperworkCar {
+  traceCode: string;
+  model: { brand: string; name: string } | null;
+}
+
 /**
  * The paperwork of a car sale as tracked tasks: ownership transfer (过户), registration (上牌)
  * and insurance. Opened when a car is paid for (OpenVehiclePaperwork from resale) or by hand;
@@ -112,9 +118,10 @@ export class PaperworkService {
         buyerId: dto.buyerId ?? null,
       });
     });
-    return tasks
-      .filter((t) => PaperworkTaskAccess.canSee(t, actor))
-      .map((t) => this.view(actor, t));
+    return this.present(
+      actor,
+      tasks.filter((t) => PaperworkTaskAccess.canSee(t, actor)),
+    );
   }
 
   async list(actor: Actor, q: PaperworkQuery) {
@@ -131,12 +138,15 @@ export class PaperworkService {
     if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
     if (cursor)
       qb.andWhere('(t.created_at, t.id) < (:at, :cur)', { at: cursor.at, cur: cursor.id });
-    return toPage(await qb.getMany(), limit, (t) => this.view(actor, t));
+    const rows = await qb.getMany();
+    const cars = await this.cars(rows.map((t) => t.itemId));
+    return toPage(rows, limit, (t) => this.view(actor, t, cars.get(t.itemId) ?? null));
   }
 
   async get(actor: Actor, id: string) {
     const t = await this.dataSource.getRepository(PaperworkTask).findOne({ where: { id } });
-    return this.view(actor, PaperworkTaskAccess.assertVisible(t, actor, id));
+    const [view] = await this.present(actor, [PaperworkTaskAccess.assertVisible(t, actor, id)]);
+    return view;
   }
 
   async act(
@@ -166,7 +176,8 @@ export class PaperworkService {
       patch,
       data: action === 'block' ? { reason: dto.reason ?? null } : {},
     });
-    return this.view(actor, t);
+    const [view] = await this.present(actor, [t]);
+    return view;
   }
 
   /** Platform staff record the ownership transfer with the authority's document and its scan. */
@@ -186,15 +197,45 @@ export class PaperworkService {
       },
       data: { documentNumber: dto.documentNumber.trim(), scanReference: dto.scanReference.trim() },
     });
-    return this.view(actor, t);
+    const [view] = await this.present(actor, [t]);
+    return view;
   }
 
-  view(actor: Actor, t: PaperworkTask) {
+  /** Tasks as read: each names its car (trace code on the label, model). */
+  private async present(actor: Actor, tasks: PaperworkTask[]) {
+    const cars = await this.cars(tasks.map((t) => t.itemId));
+    return tasks.map((t) => this.view(actor, t, cars.get(t.itemId) ?? null));
+  }
+
+  /** Trace code and model of each car, the way the people doing the paperwork name it. */
+  private async cars(itemIds: string[]): Promise<Map<string, PaperworkCar>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.dataSource.query<
+      Array<{ id: string; trace_code: string; brand: string | null; model: string | null }>
+    >(
+      `SELECT i.id, i.trace_code, pm.brand, pm.model
+         FROM items i LEFT JOIN product_models pm ON pm.id = i.product_model_id
+        WHERE i.id = ANY($1::uuid[])`,
+      [[...new Set(itemIds)]],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          traceCode: r.trace_code,
+          model: r.brand && r.model ? { brand: r.brand, name: r.model } : null,
+        },
+      ]),
+    );
+  }
+
+  view(actor: Actor, t: PaperworkTask, car: PaperworkCar | null) {
     const v = withActions(PaperworkTaskMachine, t, actor, {
       id: t.id,
       saleOrderId: t.saleOrderId,
       itemId: t.itemId,
       vin: t.vin,
+      car,
       kind: t.kind,
       merchantOrganisationId: t.merchantOrganisationId,
       reference: t.reference,

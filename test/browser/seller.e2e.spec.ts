@@ -16,6 +16,7 @@ import {
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
+import { distanceKm } from '../../src/logistics/engine/route.js';
 import {
   axeSerious,
   catalogue,
@@ -137,7 +138,14 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     }, 30_000);
   }
 
-  async function sellAPhone(lang: ConsoleLanguage, mobile: string, shots: string, area: Area) {
+  async function sellAPhone(
+    lang: ConsoleLanguage,
+    mobile: string,
+    shots: string,
+    area: Area,
+    /** The device's location: shared when asked (at these coordinates), or refused. */
+    location?: { latitude: number; longitude: number } | 'refused',
+  ) {
     const say = catalogue(lang);
     const page: Page = await rig.page({ phone: true, lang });
 
@@ -193,6 +201,23 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     await details
       .getByLabel(say('checkout.line1'))
       .fill(lang === 'en' ? 'No. 1 Hongqiao Rd' : '虹桥路1号');
+    // Optionally, where they are: taken when they press the button, shown, and clearable.
+    const where = details.getByRole('group', { name: say('location.title') });
+    if (location === 'refused') {
+      await rig.browser.clearPermissions();
+      await where.getByRole('button', { name: say('location.use') }).click();
+      await where.getByRole('alert').getByText(say('location.problem.denied')).waitFor();
+      await where.getByText(say('location.none')).waitFor();
+    } else if (location) {
+      await rig.browser.grantPermissions(['geolocation'], { origin: rig.base });
+      await rig.browser.setGeolocation({ ...location, accuracy: 12 });
+      await where.getByRole('button', { name: say('location.use') }).click();
+      await where.getByText(say.pattern('location.takenWithin', { metres: 12 })).waitFor();
+      await where.getByRole('button', { name: say('location.clear') }).click();
+      await where.getByText(say('location.none')).waitFor();
+      await where.getByRole('button', { name: say('location.use') }).click();
+      await where.getByText(say.pattern('location.takenWithin')).waitFor();
+    }
     await rig.screenshot(page, `${shots}-2-condition`);
     await details.getByRole('button', { name: say('sell.getQuote') }).click();
 
@@ -252,6 +277,21 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
       return rows[0] ?? null;
     }, 30_000);
     expect(booked).toEqual({ d: date, w: Number(index) });
+    if (location && location !== 'refused') {
+      // The courier's route gets the spot, on the maps' datum (GCJ-02: a few hundred metres off
+      // the GPS fix in China), not the bare GPS reading.
+      const [{ address }] = await rig.t.dataSource.query<
+        Array<{ address: { lat: number; lng: number } }>
+      >(
+        `SELECT p.address FROM pickups p JOIN users u ON u.id = p.customer_id
+          WHERE u.login_phone = $1`,
+        [`+86${mobile.replace(/\D/g, '').slice(-11)}`],
+      );
+      const shift = distanceKm({ lat: location.latitude, lng: location.longitude }, address);
+      expect(shift).toBeGreaterThan(0.1);
+      expect(shift).toBeLessThan(1);
+      await rig.browser.clearPermissions();
+    }
     // The order names the courier's window once logistics has booked it.
     const told = await eventually(async () => {
       await page.reload();
@@ -272,13 +312,16 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     return page;
   }
 
-  it('in Chinese: signs up with a phone number, sells a phone and picks the pickup window', async () => {
-    const page = await sellAPhone('zh-CN', '138 1234 5678', 'seller-zh', SHANGHAI);
+  it('in Chinese: signs up with a phone number, sells a phone (location refused) and picks the pickup window', async () => {
+    const page = await sellAPhone('zh-CN', '138 1234 5678', 'seller-zh', SHANGHAI, 'refused');
     await page.close();
   });
 
-  it('in English, the same path', async () => {
-    const page = await sellAPhone('en', '+86 139-8765-4321', 'seller-en', SHANGHAI);
+  it('in English, the same path, sharing the location for the courier', async () => {
+    const page = await sellAPhone('en', '+86 139-8765-4321', 'seller-en', SHANGHAI, {
+      latitude: 31.2304,
+      longitude: 121.4737,
+    });
     await page.close();
   });
 

@@ -4917,9 +4917,19 @@ export interface components {
             contactPhone: string;
             /** @example 310104 */
             districtCode: string;
+            /**
+             * @description Where the pickup is, from the seller's device (WGS-84 degrees): orders the courier's route. With lng, or neither.
+             * @example 31.2304
+             */
+            lat?: number;
             /** @example No. 1 Hongqiao Rd */
             line1: string;
             line2?: string;
+            /**
+             * @description Longitude (WGS-84 degrees), with lat.
+             * @example 121.4737
+             */
+            lng?: number;
         };
         AgreementStats: {
             agreements: number;
@@ -7621,6 +7631,13 @@ export interface components {
              */
             version?: number;
         };
+        PaperworkCar: {
+            model: {
+                brand: string;
+                name: string;
+            } | null;
+            traceCode: string;
+        };
         PaperworkList: {
             items: components["schemas"]["PaperworkView"][];
             nextCursor: string | null;
@@ -7628,6 +7645,7 @@ export interface components {
         PaperworkView: {
             allowedActions: string[];
             blockedReason: string | null;
+            car: components["schemas"]["PaperworkCar"] | null;
             /** Format: date-time */
             createdAt: string;
             documentNumber: string | null;

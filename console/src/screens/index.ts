@@ -19,7 +19,6 @@ import {
   MerchantOrdersScreen,
   MerchantPerformanceScreen,
   MerchantReturnsScreen,
-  PaperworkScreen,
 } from './merchant/sales.js';
 import { ReconciliationScreen } from './money/reconciliation.js';
 import { SettlementsScreen } from './money/settlements.js';
@@ -37,6 +36,7 @@ import { ErasuresScreen } from './warehouse/erasures.js';
 import { InspectionQueueScreen, InspectionScreen } from './warehouse/inspections.js';
 import { ReceivingScreen } from './warehouse/receiving.js';
 import { MileageScreen } from './vehicles/mileage.js';
+import { VehiclePaperworkScreen, VehiclePaperworkTaskScreen } from './vehicles/paperwork.js';
 
 const admin = ['admin'] as const;
 const support = ['support', 'admin'] as const;
@@ -200,12 +200,13 @@ defineScreens(
     nav: true,
     Component: MerchantPerformanceScreen,
   },
+  // the platform's paperwork screen, at the place merchants knew it in their menu
   {
-    path: 'merchant/paperwork',
+    path: 'vehicles/paperwork',
     title: 'paperwork',
     roles: ['merchant'],
     nav: true,
-    Component: PaperworkScreen,
+    Component: VehiclePaperworkScreen,
   },
   {
     path: 'money/settlements',
@@ -260,6 +261,20 @@ defineScreens(
     roles: ['warehouse', 'support', 'admin'],
     nav: true,
     Component: MileageScreen,
+  },
+  // sold cars' paperwork: warehouse staff record transfers, support and admins follow and help
+  {
+    path: 'vehicles/paperwork',
+    title: 'paperwork',
+    roles: ['warehouse', 'support', 'admin'],
+    nav: true,
+    Component: VehiclePaperworkScreen,
+  },
+  {
+    path: 'vehicles/paperwork/:id',
+    title: 'paperworkTask',
+    roles: ['warehouse', 'support', 'admin', 'merchant'],
+    Component: VehiclePaperworkTaskScreen,
   },
   // customer
   {

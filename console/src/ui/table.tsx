@@ -54,7 +54,7 @@ export function Table<T>({
   };
   return (
     <>
-      // A wide table scrolls sideways on a phone: the region takes focus so a keyboard can scroll.
+      {/* A wide table scrolls sideways on a phone: the region takes focus so a keyboard can scroll. */}
       <div
         className="table-wrap"
         tabIndex={0}

@@ -15,6 +15,7 @@ import { useMe } from '../../auth.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { Field, FormFooter, SubmitButton, useForm } from '../../ui/form.js';
 import { asApiError, useLoad } from '../../ui/hooks.js';
+import { coordinatesOf, CurrentLocation } from '../../ui/location.js';
 import { localName, useCities, useDistricts } from '../../ui/places.js';
 import { StateBadge } from '../../ui/actions.js';
 import { i18n } from '../../i18n/index.js';
@@ -173,6 +174,8 @@ function DetailsStep({
     cityCode: '',
     districtCode: '',
     line1: '',
+    lat: '',
+    lng: '',
   });
   const cities = useCities() ?? [];
   const districts = useDistricts(form.values.cityCode) ?? [];
@@ -205,6 +208,7 @@ function DetailsStep({
                 line1: v.line1.trim(),
                 contactName: v.contactName.trim(),
                 contactPhone: v.contactPhone.replace(/[\s-]/g, ''),
+                ...coordinatesOf(v),
               },
               items: [
                 {
@@ -310,6 +314,13 @@ function DetailsStep({
         apiFields={['address.line1']}
         autoComplete="address-line1"
       />
+      {!store && (
+        <CurrentLocation
+          value={form.values}
+          disabled={form.busy}
+          onChange={(c) => form.setValues({ ...form.values, ...c })}
+        />
+      )}
       {store && (
         <Field
           form={form}

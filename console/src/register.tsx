@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router-dom';
-import { untypedApi as api } from './api/client.js';
-import type { SignUpAnswer } from './api/selling.js';
+import { api } from './api/client.js';
 import { useAuth } from './auth.js';
 import { LanguageSwitch } from './layout.js';
 import { homeFor } from './screens/registry.js';
@@ -32,16 +31,15 @@ export function RegisterPage() {
         onSubmit={form.submit(
           async (v, key) => {
             const phone = v.phone.replace(/[\s-]/g, '');
-            await api.create<SignUpAnswer>(
-              '/auth/register',
-              {
+            await api.post('/auth/register', {
+              body: {
                 phone,
                 name: v.name.trim(),
                 password: v.password,
                 ...(v.email.trim() ? { email: v.email.trim() } : {}),
               },
               key,
-            );
+            });
             // A session of its own (refresh cookie) rather than the sign-up's bare token.
             return login(phone, v.password);
           },

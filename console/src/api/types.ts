@@ -1,17 +1,10 @@
 import { currentLanguage, currentTimeZone } from '../i18n/index.js';
 import { dayText, moneyText, timeText } from '../i18n/format.js';
+import type { Answer } from './client.js';
 
-export type Role =
-  'customer' | 'courier' | 'warehouse' | 'technician' | 'merchant' | 'support' | 'admin';
-
-export interface Me {
-  id: string;
-  email: string | null;
-  name: string;
-  role: Role;
-  organisationId: string | null;
-  phone: string | null;
-}
+/** The signed-in user (GET /me). */
+export type Me = Answer<'get', '/me'>;
+export type Role = Me['role'];
 
 /** Every stateful resource, when read (spec §3). */
 export interface Stateful {

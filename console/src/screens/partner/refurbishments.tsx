@@ -11,7 +11,7 @@ import { CancelButton, Field, FormFooter, SubmitWithConfirm, useForm } from '../
 import { asApiError, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import type { GradingStandard } from '../admin/catalog.js';
-import { type Answer, CheckInput } from '../warehouse/inspections.js';
+import { type CheckAnswer, CheckInput } from '../warehouse/inspections.js';
 import type { ApiError } from '../../api/client.js';
 
 interface Part {
@@ -290,7 +290,7 @@ function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => vo
     },
     [order.standard?.code, order.standard?.version],
   );
-  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [answers, setAnswers] = useState<Record<string, CheckAnswer>>({});
   const [notes, setNotes] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);

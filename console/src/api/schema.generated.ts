@@ -9804,6 +9804,18 @@ export interface components {
             /** @description Vehicles: ISO 3779 VIN, required for vehicle categories */
             vin?: string;
         };
+        TradeInPickupNews: {
+            at: string;
+            /** @enum {string} */
+            lastEvent: "cancelled" | "collected" | "delivered" | "failed" | "scheduled";
+            pickupId: string;
+            promisedWindow: {
+                end: string;
+                start: string;
+            } | null;
+            reason: string | null;
+            sealNumber: string | null;
+        };
         TradeInsList: {
             items: {
                 allowedActions: string[];
@@ -9913,9 +9925,7 @@ export interface components {
                 traceCode: string | null;
                 version: number;
             }[];
-            pickup: {
-                [key: string]: unknown;
-            } | null;
+            pickup: components["schemas"]["TradeInPickupNews"] | null;
             /** Format: date-time */
             quotedAt: string | null;
             quotedTotal: {
@@ -18967,9 +18977,7 @@ export interface operations {
                             traceCode: string | null;
                             version: number;
                         }[];
-                        pickup: {
-                            [key: string]: unknown;
-                        } | null;
+                        pickup: components["schemas"]["TradeInPickupNews"] | null;
                         /** Format: date-time */
                         quotedAt: string | null;
                         quotedTotal: {

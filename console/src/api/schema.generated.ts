@@ -7117,9 +7117,7 @@ export interface components {
                 status: string;
             };
             grade: string;
-            gradeLabels: {
-                [key: string]: unknown;
-            };
+            gradeLabels: components["schemas"]["GradeLabels"];
             id: string;
             inspection: components["schemas"]["InspectionSummary"] | null;
             merchant: {
@@ -7161,9 +7159,7 @@ export interface components {
                     status: string;
                 };
                 grade: string;
-                gradeLabels: {
-                    [key: string]: unknown;
-                };
+                gradeLabels: components["schemas"]["GradeLabels"];
                 id: string;
                 inspection: components["schemas"]["InspectionSummary"] | null;
                 merchant: {
@@ -7679,17 +7675,19 @@ export interface components {
         };
         PassportInspection: {
             /** Format: date-time */
-            completedAt: string;
-            findings: {
+            completedAt: string | null;
+            findings?: {
                 label: string;
                 severity: string;
             }[];
             grade: string | null;
-            inspectedBy: {
+            inspectedBy?: {
                 kind: string;
                 name: string;
             } | null;
             inspections: number;
+            standardCode?: string;
+            standardVersion?: number;
         };
         PassportPassport: {
             category: components["schemas"]["PassportCategory"] | null;
@@ -7747,11 +7745,7 @@ export interface components {
                 reason: string | null;
                 verifyUrl: string;
             };
-            inspection: ({
-                completedAt: unknown;
-                grade: string;
-                inspections: number;
-            } | components["schemas"]["PassportInspection"]) | null;
+            inspection: components["schemas"]["PassportInspection"] | null;
             journey: {
                 /** Format: date-time */
                 at: string;
@@ -7759,7 +7753,10 @@ export interface components {
                 state: string | null;
             }[];
             productModel: {
-                [key: string]: unknown;
+                brand?: string;
+                code?: string;
+                model?: string;
+                name?: string;
             } | null;
             refurbishment: {
                 [key: string]: unknown;

@@ -377,7 +377,8 @@ export class PassportService {
     return {
       ...facts,
       standardCode: typeof facts.standardCode === 'string' ? facts.standardCode : undefined,
-      standardVersion: typeof facts.standardVersion === 'number' ? facts.standardVersion : undefined,
+      standardVersion:
+        typeof facts.standardVersion === 'number' ? facts.standardVersion : undefined,
       grade: typeof latest.data.grade === 'string' ? latest.data.grade : grade,
       findings: publicFindings(latest.data.findings),
       completedAt: latest.at,

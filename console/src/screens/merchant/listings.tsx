@@ -255,7 +255,7 @@ export function ListingScreen() {
             title={t('photos.listing')}
             purpose="listing"
             photos={(l.photos ?? []).map((p) => p.id)}
-            attachPath={`/listings/${l.id}/photos`}
+            attachTo={{ path: '/listings/{id}/photos', id: l.id }}
             open={l.state !== 'SOLD' && l.state !== 'WITHDRAWN'}
             onChange={one.reload}
           />

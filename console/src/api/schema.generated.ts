@@ -5581,7 +5581,7 @@ export interface components {
         };
         CourierProfileDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /** @description Service area (city) codes */
             areaCodes: string[];
             /**
@@ -5927,7 +5927,7 @@ export interface components {
         };
         DropOffStoreDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             address: string;
             /** @example 310100 */
             cityCode: string;
@@ -7081,7 +7081,7 @@ export interface components {
              * @default body
              * @enum {string}
              */
-            refreshIn: "body" | "cookie";
+            refreshIn?: "body" | "cookie";
         };
         MachineDescription: {
             initial: string[];
@@ -8177,7 +8177,7 @@ export interface components {
              * @description false: the tamper-evident bag is torn or opened
              * @default true
              */
-            sealIntact: boolean;
+            sealIntact?: boolean;
             /** @description The seal number read on the bag; absent: the one scanned before */
             sealNumber?: string | null;
             /** @description Trace codes of every item found in the parcel; absent: the ones scanned before */
@@ -8779,12 +8779,12 @@ export interface components {
         };
         ReplaceServiceAreaDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /**
              * Format: int32
              * @default 7
              */
-            bookingDaysAhead: number;
+            bookingDaysAhead?: number;
             /** @example Beijing */
             cityName: string;
             /** @example 北京 */
@@ -8794,13 +8794,13 @@ export interface components {
              * @description Local hour at which same-day ordering closes
              * @default 15
              */
-            cutoffHour: number;
+            cutoffHour?: number;
             districts: components["schemas"]["DistrictDto"][];
             /**
              * Format: int32
              * @default 60
              */
-            minLeadMinutes: number;
+            minLeadMinutes?: number;
             sameDay: boolean;
             /** @example Asia/Shanghai */
             timeZone: string;
@@ -9116,12 +9116,12 @@ export interface components {
         };
         ServiceAreaDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /**
              * Format: int32
              * @default 7
              */
-            bookingDaysAhead: number;
+            bookingDaysAhead?: number;
             /** @example 110100 */
             cityCode: string;
             /** @example Beijing */
@@ -9133,13 +9133,13 @@ export interface components {
              * @description Local hour at which same-day ordering closes
              * @default 15
              */
-            cutoffHour: number;
+            cutoffHour?: number;
             districts: components["schemas"]["DistrictDto"][];
             /**
              * Format: int32
              * @default 60
              */
-            minLeadMinutes: number;
+            minLeadMinutes?: number;
             sameDay: boolean;
             /** @example Asia/Shanghai */
             timeZone: string;

@@ -36,9 +36,9 @@ export const ANSWERS_SCHEMA: ApiPropertyOptions = {
   additionalProperties: {
     oneOf: [
       { type: 'boolean' },
-      { type: 'string' },
+      { type: 'string', maxLength: 500 },
       { type: 'number' },
-      { type: 'array', items: { type: 'string' } },
+      { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 500 } },
     ],
   },
 };

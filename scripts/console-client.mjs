@@ -30,7 +30,8 @@ const HEADER = [
 
 /** The generated file's text for an OpenAPI document (as served at /api/docs-json). */
 export async function render(document) {
-  const ast = await openapiTS(document, { alphabetize: true });
+  // A default does not make a field required: the server fills it in when a request leaves it out.
+  const ast = await openapiTS(document, { alphabetize: true, defaultNonNullable: false });
   return `${HEADER}${astToString(ast)}`;
 }
 

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { untypedApi as api, session, setUnauthorizedHandler } from './api/client.js';
+import { api, session, setUnauthorizedHandler } from './api/client.js';
 import type { Me } from './api/types.js';
 
 interface AuthState {
@@ -38,7 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // renewed from the refresh cookie by the API client.
     if (!session.token) return;
     api
-      .get<Me>('/me')
+      .get('/me')
       .then(setMe)
       .catch(() => (session.token = null))
       .finally(() => setLoading(false));
@@ -49,14 +49,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const by = account.includes('@')
       ? { email: account }
       : { phone: account.replace(/[\s-]/g, '') };
-    const { accessToken } = await api.post<{ accessToken: string }>('/auth/login', {
-      ...by,
-      password,
-      refreshIn: 'cookie',
+    const { accessToken } = await api.post('/auth/login', {
+      body: { ...by, password, refreshIn: 'cookie' },
     });
     session.token = accessToken;
     try {
-      const user = await api.get<Me>('/me');
+      const user = await api.get('/me');
       setNotice(null);
       setMe(user);
       return user;

@@ -230,7 +230,7 @@ export class TradeInWorkflow {
             data: { pickupId: p.pickupId, sealNumber: p.sealNumber },
           });
         } else if (order.state === 'ACCEPTED' || order.state === 'IN_TRANSIT') {
-          await m.getRepository(TradeInOrder).update(order.id, { pickup: pickup as never });
+          await m.getRepository(TradeInOrder).update(order.id, { pickup });
         }
         return;
       }

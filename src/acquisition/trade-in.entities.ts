@@ -5,7 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { ShipmentAddress } from '../core/jobs/job-catalogue.js';
+import type { ShipmentAddress, ShipmentUpdatePayload } from '../core/jobs/job-catalogue.js';
 import type { Grade } from '../core/items/item.entity.js';
 import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
 import type { FraudAssessment } from '../valuation/engine/fraud.js';
@@ -24,6 +24,16 @@ export interface HoldReason {
 }
 
 /** An owner's trade-in of 1–20 items (spec §3 TradeInOrder). */
+/** The latest news of an order's inbound pickup, as logistics last reported it. */
+export interface TradeInPickupNews {
+  pickupId: string;
+  lastEvent: ShipmentUpdatePayload['event'];
+  promisedWindow: ShipmentUpdatePayload['promisedWindow'];
+  reason: string | null;
+  sealNumber: string | null;
+  at: string;
+}
+
 @Entity('trade_in_orders')
 export class TradeInOrder extends StatefulEntity<TradeInOrderState> {
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
@@ -61,7 +71,7 @@ export class TradeInOrder extends StatefulEntity<TradeInOrderState> {
   @Column({ name: 'settled_at', type: 'timestamptz', precision: 3, nullable: true })
   settledAt: Date | null;
   /** The latest inbound shipment news from logistics (pickup id, promised window). */
-  @Column({ type: 'jsonb', nullable: true }) pickup: Record<string, unknown> | null;
+  @Column({ type: 'jsonb', nullable: true }) pickup: TradeInPickupNews | null;
   /** Held for review (fraud signal or a grading hold): no accept, no payout until released. */
   @Column({ type: 'boolean' }) held: boolean;
   @Column({ name: 'hold_reasons', type: 'jsonb' }) holdReasons: HoldReason[];

@@ -5,7 +5,7 @@ import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { HistoryService } from '../core/history/history.service.js';
-import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -390,7 +390,7 @@ export class RecyclingService {
     });
   }
 
-  async list(actor: Actor, filter: RecyclingLotFilter): Promise<Page<unknown>> {
+  async list(actor: Actor, filter: RecyclingLotFilter) {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');

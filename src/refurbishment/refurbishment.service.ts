@@ -5,7 +5,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { isUniqueViolation, NotFound, stateConflict } from '../core/errors.js';
-import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -712,7 +712,7 @@ export class RefurbishmentService {
     return withActions(RefurbishmentMachine, order, actor, orderView(order, parts));
   }
 
-  async list(actor: Actor, filter: RefurbishmentFilter): Promise<Page<unknown>> {
+  async list(actor: Actor, filter: RefurbishmentFilter) {
     const limit = filter.limit ?? 50;
     const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(RefurbishmentOrder).createQueryBuilder('o');

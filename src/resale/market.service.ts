@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
-import { gradesForFilter } from './engine/grade-labels.js';
+import { type GradeLabels, gradesForFilter } from './engine/grade-labels.js';
 import {
   decodeMarketCursor,
   encodeMarketCursor,
@@ -27,7 +27,7 @@ interface MarketRow {
   price_minor: string;
   currency: string;
   grade: string;
-  grade_labels: Record<string, unknown>;
+  grade_labels: GradeLabels;
   inspection: InspectionSummary | null;
   certificates: CertificateRef[];
   erasure_status: string;

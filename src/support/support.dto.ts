@@ -55,7 +55,10 @@ export class OpenCaseDto {
   @IsUUID()
   assigneeId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject() detail?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  detail?: Record<string, unknown>;
 }
 
 export class AssignCaseDto extends VersionDto {

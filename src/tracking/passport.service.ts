@@ -111,6 +111,18 @@ const REFURBISHMENT_ENTITIES = ['RefurbishmentOrder', 'Refurbishment'];
  * history chain is intact. Derived from the item history, so it works with whatever the stage
  * modules record, and from the catalog tables when they exist.
  */
+/** The passport's inspection: the latest report's public facts (no grader, no answers). */
+export interface PassportInspection {
+  grade: string | null;
+  /** Null when the grade came without an inspection event (an older item). */
+  completedAt: Date | null;
+  inspections: number;
+  findings?: Array<{ label: string; severity: string }>;
+  inspectedBy?: { name: string; kind: string } | null;
+  standardCode?: string;
+  standardVersion?: number;
+}
+
 @Injectable()
 export class PassportService {
   constructor(
@@ -334,9 +346,10 @@ export class PassportService {
       [id],
     );
     if (!row) return null;
-    const out: Record<string, unknown> = {};
-    for (const k of ['code', 'brand', 'model', 'name']) {
-      if (typeof row.m[k] === 'string') out[k] = row.m[k];
+    const out: { code?: string; brand?: string; model?: string; name?: string } = {};
+    for (const k of ['code', 'brand', 'model', 'name'] as const) {
+      const v = row.m[k];
+      if (typeof v === 'string') out[k] = v;
     }
     return out;
   }
@@ -346,7 +359,7 @@ export class PassportService {
     events: EventRow[],
     grade: string | null,
     orgs: Map<string, { name: string; kind: string }>,
-  ) {
+  ): PassportInspection | null {
     const completed = events.filter(
       (e) =>
         e.entity === 'Inspection' && (e.to_state === 'COMPLETED' || e.type.endsWith('.complete')),
@@ -360,9 +373,12 @@ export class PassportService {
       standard && typeof standard === 'object'
         ? publicFacts({ standardCode: standard.code, standardVersion: standard.version })
         : {};
+    const facts = { ...publicFacts(latest.data), ...nested };
     return {
-      ...publicFacts(latest.data),
-      ...nested,
+      ...facts,
+      standardCode: typeof facts.standardCode === 'string' ? facts.standardCode : undefined,
+      standardVersion:
+        typeof facts.standardVersion === 'number' ? facts.standardVersion : undefined,
       grade: typeof latest.data.grade === 'string' ? latest.data.grade : grade,
       findings: publicFindings(latest.data.findings),
       completedAt: latest.at,

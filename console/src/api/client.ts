@@ -128,15 +128,13 @@ export function setUnauthorizedHandler(handler: () => void) {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
-  /** Creating POSTs carry an Idempotency-Key so a retried click creates nothing twice. */
-  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Set on the one retry after a silent refresh. */
+  retried?: boolean;
   /**
    * The Idempotency-Key of the user's action: the same for every retry of that action (see
    * useForm and ActionBar), so a retry after a lost answer replays instead of repeating.
    */
-  signal?: AbortSignal;
-  /** Set on the one retry after a silent refresh. */
-  retried?: boolean;
   key?: string;
 }
 
@@ -148,7 +146,6 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (opts.idempotent) opts = { ...opts, key: opts.key ?? crypto.randomUUID() };
   if (opts.key) headers['idempotency-key'] = opts.key;
   track(1);
   let res: Response;
@@ -328,25 +325,3 @@ export const api = {
     ...[options]: Args<SendOptions<'delete', P>>
   ): Promise<Answer<'delete', P>> => call('DELETE', path, options),
 };
-
-/**
- * The hand-typed calls the screens used before the generated client; going away as each screen
- * moves to `api` (do not use in new code).
- */
-export const untypedApi = {
-  get: <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) =>
-    request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
-  create: <T>(path: string, body: unknown, key?: string) =>
-    request<T>('POST', path, { body, idempotent: true, key }),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  del: <T>(path: string) => request<T>('DELETE', path),
-};
-
-/** A page of a keyset-paginated list (spec §5). */
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string | null;
-}

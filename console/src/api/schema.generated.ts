@@ -5493,7 +5493,9 @@ export interface components {
         };
         CompleteCalibrationDto: {
             /** @description Answers keyed by check id, under the same standard version */
-            answers: Record<string, never>;
+            answers: {
+                [key: string]: boolean | string | number | string[];
+            };
             /**
              * Format: int32
              * @description The version you last saw; a stale one answers 409
@@ -5502,7 +5504,9 @@ export interface components {
         };
         CompleteInspectionDto: {
             /** @description Answers keyed by check id; photo checks take the ids of photos uploaded with POST /photos?purpose=inspection (other strings are kept as references to pictures stored elsewhere) */
-            answers: Record<string, never>;
+            answers: {
+                [key: string]: boolean | string | number | string[];
+            };
             notes?: string;
             /** @description Further photos: uploaded photo ids (or references to pictures stored elsewhere) */
             photos?: string[];
@@ -5632,7 +5636,7 @@ export interface components {
         };
         CourierProfileDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /** @description Service area (city) codes */
             areaCodes: string[];
             /**
@@ -5978,7 +5982,7 @@ export interface components {
         };
         DropOffStoreDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             address: string;
             /** @example 310100 */
             cityCode: string;
@@ -6744,7 +6748,7 @@ export interface components {
             notes: string | null;
             photos: string[];
             reason: string | null;
-            report: components["schemas"]["ReportView"] | null;
+            report: components["schemas"]["ReportFields"] | null;
             secondGraderId: string | null;
             secondGrading: components["schemas"]["SecondGrading"] | null;
             standard: {
@@ -6764,24 +6768,69 @@ export interface components {
             version: number;
             warehouseId: string;
         };
+        InspectionsList: {
+            items: {
+                allowedActions: string[];
+                answers: {
+                    [key: string]: unknown;
+                } | null;
+                /** Format: date-time */
+                claimedAt: string | null;
+                /** Format: date-time */
+                completedAt: string | null;
+                confirmedBySecondGrader: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string|null} */
+                grade: "good" | "premium" | "scrap" | null;
+                graderId: string | null;
+                hold: boolean | null;
+                id: string;
+                item: {
+                    categoryId: string | null;
+                    productModelId: string | null;
+                    traceCode: string;
+                } | null;
+                itemId: string;
+                notes: string | null;
+                photos: string[];
+                reason: string | null;
+                report: components["schemas"]["ReportFields"] | null;
+                secondGraderId: string | null;
+                secondGrading: components["schemas"]["SecondGrading"] | null;
+                standard: {
+                    code: string | null;
+                    fingerprint: string | null;
+                    id: string;
+                    version: number | null;
+                } | null;
+                /** @enum {string} */
+                state: "AWAITING_SECOND_GRADER" | "COMPLETED" | "IN_PROGRESS" | "PENDING" | "SUPERSEDED";
+                supersedesId: string | null;
+                vehicleCondition: components["schemas"]["VehicleConditionReport"] | null;
+                version: number;
+                warehouseId: string;
+            }[];
+            nextCursor: string | null;
+        };
         InspectionsPreview: {
-            findings?: components["schemas"]["Finding"][];
+            findings: components["schemas"]["Finding"][];
             /** @enum {string} */
-            grade?: "good" | "premium" | "scrap";
-            hold?: boolean;
+            grade: "good" | "premium" | "scrap";
+            hold: boolean;
             inspectionId: string;
             missing: string[];
-            reasons?: components["schemas"]["GradeReason"][];
-            rules?: components["schemas"]["FiredRule"][];
-            score?: number | null;
-            sections?: components["schemas"]["SectionScore"][] | null;
+            reasons: components["schemas"]["GradeReason"][];
+            rules: components["schemas"]["FiredRule"][];
+            score: number | null;
+            sections: components["schemas"]["SectionScore"][] | null;
             standard: {
                 code: string;
                 fingerprint: string;
                 id: string;
                 version: number;
             };
-            summary?: string;
+            summary: string;
             vehicleCondition: components["schemas"]["VehicleConditionReport"] | null;
         };
         InspectionSummary: {
@@ -7087,7 +7136,7 @@ export interface components {
              * @default body
              * @enum {string}
              */
-            refreshIn: "body" | "cookie";
+            refreshIn?: "body" | "cookie";
         };
         MachineDescription: {
             initial: string[];
@@ -7123,9 +7172,7 @@ export interface components {
                 status: string;
             };
             grade: string;
-            gradeLabels: {
-                [key: string]: unknown;
-            };
+            gradeLabels: components["schemas"]["GradeLabels"];
             id: string;
             inspection: components["schemas"]["InspectionSummary"] | null;
             merchant: {
@@ -7167,9 +7214,7 @@ export interface components {
                     status: string;
                 };
                 grade: string;
-                gradeLabels: {
-                    [key: string]: unknown;
-                };
+                gradeLabels: components["schemas"]["GradeLabels"];
                 id: string;
                 inspection: components["schemas"]["InspectionSummary"] | null;
                 merchant: {
@@ -7366,7 +7411,9 @@ export interface components {
              * @description Staff only: the customer concerned
              */
             customerId?: string;
-            detail?: Record<string, never>;
+            detail?: {
+                [key: string]: unknown;
+            };
             itemIds?: string[];
             /** @enum {string} */
             kind: "late-pickup" | "seal-mismatch" | "receiving-exception" | "erasure-failure" | "price-dispute" | "buyer-return-dispute" | "weight-discrepancy" | "fraud-review" | "stuck-work" | "payment-failure" | "reconciliation-mismatch" | "general";
@@ -7691,17 +7738,19 @@ export interface components {
         };
         PassportInspection: {
             /** Format: date-time */
-            completedAt: string;
-            findings: {
+            completedAt: string | null;
+            findings?: {
                 label: string;
                 severity: string;
             }[];
             grade: string | null;
-            inspectedBy: {
+            inspectedBy?: {
                 kind: string;
                 name: string;
             } | null;
             inspections: number;
+            standardCode?: string;
+            standardVersion?: number;
         };
         PassportPassport: {
             category: components["schemas"]["PassportCategory"] | null;
@@ -7759,11 +7808,7 @@ export interface components {
                 reason: string | null;
                 verifyUrl: string;
             };
-            inspection: ({
-                completedAt: unknown;
-                grade: string;
-                inspections: number;
-            } | components["schemas"]["PassportInspection"]) | null;
+            inspection: components["schemas"]["PassportInspection"] | null;
             journey: {
                 /** Format: date-time */
                 at: string;
@@ -7771,7 +7816,10 @@ export interface components {
                 state: string | null;
             }[];
             productModel: {
-                [key: string]: unknown;
+                brand?: string;
+                code?: string;
+                model?: string;
+                name?: string;
             } | null;
             refurbishment: {
                 [key: string]: unknown;
@@ -8099,7 +8147,9 @@ export interface components {
         };
         PreviewDto: {
             /** @description Answers keyed by check id (booleans, option values, numbers, photo references) */
-            answers: Record<string, never>;
+            answers: {
+                [key: string]: boolean | string | number | string[];
+            };
             /** @description A provisional result while answering: unanswered checks are listed in `missing` instead of refused (other problems still 400) */
             partial?: boolean;
         };
@@ -8190,9 +8240,9 @@ export interface components {
              * @description false: the tamper-evident bag is torn or opened
              * @default true
              */
-            sealIntact: boolean;
+            sealIntact?: boolean;
             /** @description The seal number read on the bag; absent: the one scanned before */
-            sealNumber?: Record<string, never> | null;
+            sealNumber?: string | null;
             /** @description Trace codes of every item found in the parcel; absent: the ones scanned before */
             traceCodes?: string[];
             /**
@@ -8232,7 +8282,36 @@ export interface components {
             warehouseId: string;
         };
         ReceivingList: {
-            items: unknown[];
+            items: {
+                allowedActions: string[];
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                deliveredAt: string;
+                exceptions: components["schemas"]["ExceptionView"][];
+                id: string;
+                items: {
+                    id: string;
+                    scanned: boolean;
+                    /** @enum {string} */
+                    state: "ALLOCATED" | "AVAILABLE" | "AWAITING_RECYCLING" | "CANCELLED" | "DECLARED" | "DESTROYED" | "IN_REFURBISHMENT" | "IN_TRANSIT" | "LISTED" | "LOST" | "RECEIVED" | "RECYCLED" | "RETURNED_TO_OWNER" | "RETURNING_TO_OWNER" | "RETURN_IN_TRANSIT" | "SOLD";
+                    traceCode: string;
+                }[];
+                pickupId: string;
+                /** Format: date-time */
+                receivedAt: string | null;
+                receivedBy: string | null;
+                sealed: boolean;
+                sealIntact: boolean | null;
+                sealNumber?: string | null;
+                sealRead: string | null;
+                source: components["schemas"]["SourceRef"];
+                /** @enum {string} */
+                state: "EXPECTED" | "RECEIVED" | "RECEIVED_WITH_EXCEPTIONS";
+                unexpectedCodes: string[];
+                version: number;
+                warehouseId: string;
+            }[];
             nextCursor: string | null;
         };
         ReceivingListExceptions: {
@@ -8412,6 +8491,53 @@ export interface components {
             version: number;
             warehouseId: string;
         };
+        RecyclingList: {
+            items: {
+                allowedActions: string[];
+                /** Format: date-time */
+                createdAt: string;
+                estimatedWeightGrams: number | null;
+                /** Format: date-time */
+                handedOverAt: string | null;
+                handoff: components["schemas"]["Handoff"] | null;
+                id: string;
+                itemCount: number | null;
+                recyclerId: string;
+                sealed: {
+                    /** Format: date-time */
+                    at: string;
+                    by: string | null;
+                    sealNumber: string | null;
+                    weightGrams: number | null;
+                } | null;
+                settlement: {
+                    /** Format: date-time */
+                    at: string;
+                    by: string | null;
+                    certificate: {
+                        /** @enum {string|null} */
+                        kind: "destruction" | "recycling" | null;
+                        reference: string | null;
+                    };
+                    expectedValue: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    flaggedForReview: boolean;
+                    value: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    weightDiscrepancyShare: number | null;
+                    weightGrams: number | null;
+                } | null;
+                /** @enum {string} */
+                state: "HANDED_OVER" | "OPEN" | "SEALED" | "SETTLED";
+                version: number;
+                warehouseId: string;
+            }[];
+            nextCursor: string | null;
+        };
         RefitMetrics: {
             decision?: string;
             fittedMape: number | null;
@@ -8535,6 +8661,92 @@ export interface components {
             version: number;
             warehouseId: string;
         };
+        RefurbishmentsList: {
+            items: {
+                allowedActions: string[];
+                categoryFamily: string;
+                /** Format: date-time */
+                closedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                economics: {
+                    costLines: components["schemas"]["RepairCostLine"][];
+                    estimatedRepairCost: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    expectedResale: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    reason: string;
+                    scrapValue: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    valuation: {
+                        basis: string;
+                        modelVersion: string;
+                        paramsVersion: string;
+                    };
+                    worthRepairing: boolean;
+                };
+                findings: components["schemas"]["RepairFinding"][];
+                id: string;
+                inspectionId: string | null;
+                itemId: string;
+                outcomeReason: string | null;
+                partnerId: string | null;
+                parts?: components["schemas"]["PartView"][];
+                qc: {
+                    /** Format: date-time */
+                    at: string;
+                    by: string | null;
+                    findings?: {
+                        label: string;
+                        /** @enum {string} */
+                        severity: "cosmetic" | "critical" | "functional" | "none";
+                    }[];
+                    /** @enum {string|null} */
+                    grade: "good" | "premium" | "scrap" | null;
+                    passed: boolean | null;
+                    summary: string | null;
+                } | null;
+                repair: {
+                    /** Format: date-time */
+                    assignedAt: string | null;
+                    diagnosis: string | null;
+                    /** Format: date-time */
+                    finishedAt: string | null;
+                    labourCost: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    labourMinutes: number | null;
+                    partsCost: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    /** Format: date-time */
+                    startedAt: string | null;
+                    technicianId: string | null;
+                    totalCost: {
+                        amountMinor: number;
+                        currency: string;
+                    } | null;
+                    turnaroundHours: number | null;
+                };
+                standard: {
+                    code: string;
+                    version: number | null;
+                } | null;
+                /** @enum {string} */
+                state: "ASSIGNED" | "DONE" | "IN_REPAIR" | "OPEN" | "QC" | "UNREPAIRABLE";
+                version: number;
+                warehouseId: string;
+            }[];
+            nextCursor: string | null;
+        };
         RegisterDto: {
             /**
              * Format: email
@@ -8635,12 +8847,12 @@ export interface components {
         };
         ReplaceServiceAreaDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /**
              * Format: int32
              * @default 7
              */
-            bookingDaysAhead: number;
+            bookingDaysAhead?: number;
             /** @example Beijing */
             cityName: string;
             /** @example 北京 */
@@ -8650,17 +8862,28 @@ export interface components {
              * @description Local hour at which same-day ordering closes
              * @default 15
              */
-            cutoffHour: number;
+            cutoffHour?: number;
             districts: components["schemas"]["DistrictDto"][];
             /**
              * Format: int32
              * @default 60
              */
-            minLeadMinutes: number;
+            minLeadMinutes?: number;
             sameDay: boolean;
             /** @example Asia/Shanghai */
             timeZone: string;
             windows: components["schemas"]["PickupWindowDto"][];
+        };
+        ReportFields: {
+            findings: components["schemas"]["Finding"][];
+            /** @enum {string} */
+            grade: "good" | "premium" | "scrap";
+            hold: boolean;
+            reasons: components["schemas"]["GradeReason"][];
+            rules: components["schemas"]["FiredRule"][];
+            score: number | null;
+            sections: components["schemas"]["SectionScore"][] | null;
+            summary: string;
         };
         ReportSummary: {
             completedAt: string;
@@ -8673,17 +8896,6 @@ export interface components {
             inspectionId: string | null;
             score: number | null;
             summary: string | null;
-        };
-        ReportView: {
-            findings: components["schemas"]["Finding"][];
-            /** @enum {string} */
-            grade: "good" | "premium" | "scrap";
-            hold: boolean;
-            reasons: components["schemas"]["GradeReason"][];
-            rules: components["schemas"]["FiredRule"][];
-            score: number | null;
-            sections: components["schemas"]["SectionScore"][] | null;
-            summary: string;
         };
         RequestReset: {
             message: string;
@@ -8972,12 +9184,12 @@ export interface components {
         };
         ServiceAreaDto: {
             /** @default true */
-            active: boolean;
+            active?: boolean;
             /**
              * Format: int32
              * @default 7
              */
-            bookingDaysAhead: number;
+            bookingDaysAhead?: number;
             /** @example 110100 */
             cityCode: string;
             /** @example Beijing */
@@ -8989,13 +9201,13 @@ export interface components {
              * @description Local hour at which same-day ordering closes
              * @default 15
              */
-            cutoffHour: number;
+            cutoffHour?: number;
             districts: components["schemas"]["DistrictDto"][];
             /**
              * Format: int32
              * @default 60
              */
-            minLeadMinutes: number;
+            minLeadMinutes?: number;
             sameDay: boolean;
             /** @example Asia/Shanghai */
             timeZone: string;
@@ -9122,7 +9334,7 @@ export interface components {
              * @default zh-CN
              * @enum {string}
              */
-            language: "zh-CN" | "en";
+            language?: "zh-CN" | "en";
             /** @example 13812345678 */
             phone: string;
         };
@@ -9666,6 +9878,18 @@ export interface components {
             /** @description Vehicles: ISO 3779 VIN, required for vehicle categories */
             vin?: string;
         };
+        TradeInPickupNews: {
+            at: string;
+            /** @enum {string} */
+            lastEvent: "cancelled" | "collected" | "delivered" | "failed" | "scheduled";
+            pickupId: string;
+            promisedWindow: {
+                end: string;
+                start: string;
+            } | null;
+            reason: string | null;
+            sealNumber: string | null;
+        };
         TradeInsList: {
             items: {
                 allowedActions: string[];
@@ -9775,9 +9999,7 @@ export interface components {
                 traceCode: string | null;
                 version: number;
             }[];
-            pickup: {
-                [key: string]: unknown;
-            } | null;
+            pickup: components["schemas"]["TradeInPickupNews"] | null;
             /** Format: date-time */
             quotedAt: string | null;
             quotedTotal: {
@@ -12676,7 +12898,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReceivingList"];
+                    "application/json": components["schemas"]["InspectionsList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15833,7 +16055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReceivingList"];
+                    "application/json": components["schemas"]["RecyclingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -16031,7 +16253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReceivingList"];
+                    "application/json": components["schemas"]["RefurbishmentsList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -18905,9 +19127,7 @@ export interface operations {
                             traceCode: string | null;
                             version: number;
                         }[];
-                        pickup: {
-                            [key: string]: unknown;
-                        } | null;
+                        pickup: components["schemas"]["TradeInPickupNews"] | null;
                         /** Format: date-time */
                         quotedAt: string | null;
                         quotedTotal: {

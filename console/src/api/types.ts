@@ -1,26 +1,12 @@
 import { currentLanguage, currentTimeZone } from '../i18n/index.js';
 import { dayText, moneyText, timeText } from '../i18n/format.js';
+import type { Answer } from './client.js';
 
-export type Role =
-  'customer' | 'courier' | 'warehouse' | 'technician' | 'merchant' | 'support' | 'admin';
+/** The signed-in user (GET /me). */
+export type Me = Answer<'get', '/me'>;
+export type Role = Me['role'];
 
-export interface Me {
-  id: string;
-  email: string | null;
-  name: string;
-  role: Role;
-  organisationId: string | null;
-  phone: string | null;
-}
-
-/** Every stateful resource, when read (spec §3). */
-export interface Stateful {
-  id: string;
-  state: string;
-  version: number;
-  allowedActions: string[];
-}
-
+/** An amount as the API writes it (minor units and currency): what the formatters take. */
 export interface Money {
   amountMinor: number;
   currency: string;
@@ -49,4 +35,16 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatDay(day: string | null | undefined): string {
   if (!day) return '—';
   return dayText(day, currentLanguage());
+}
+
+/** Yuan as typed ("1299.5") → minor units, or NaN. */
+export function toMinor(text: string): number {
+  const t = text.trim().replace(/,/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
+  return Math.round(Number(t) * 100);
+}
+
+/** Minor units → yuan for an input ("1299.50"); '' for none. */
+export function fromMinor(minor: number | null | undefined): string {
+  return minor === null || minor === undefined ? '' : (minor / 100).toFixed(2);
 }

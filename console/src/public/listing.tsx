@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
-import { untypedApi as api } from '../api/client.js';
-import type { MarketListing, SaleOrder } from '../api/resale.js';
+import { api, type Answer } from '../api/client.js';
 import { formatMoney } from '../api/types.js';
 import { useAuth } from '../auth.js';
 import { PayPanel } from '../screens/customer/purchases.js';
@@ -13,6 +12,9 @@ import { useLoad } from '../ui/hooks.js';
 import { localName, useCities, useDistricts } from '../ui/places.js';
 import { gradeLabel, stateLabel } from '../i18n/labels.js';
 import { PhotoThumb } from '../ui/photos.js';
+
+type MarketListing = Answer<'get', '/market/listings/{id}'>;
+type SaleOrder = Answer<'get', '/sale-orders/{id}'>;
 
 function CheckoutForm({
   listing,
@@ -42,9 +44,8 @@ function CheckoutForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.create<SaleOrder>(
-            '/sale-orders',
-            {
+          api.post('/sale-orders', {
+            body: {
               listingId: listing.id,
               shippingAddress: {
                 contactName: v.contactName.trim(),
@@ -56,7 +57,7 @@ function CheckoutForm({
               },
             },
             key,
-          ),
+          }),
         onOrdered,
       )}
     >
@@ -137,13 +138,15 @@ export function ListingPage() {
   const location = useLocation();
   const { me } = useAuth();
   const listing = useLoad(
-    (signal) => api.get<MarketListing>(`/market/listings/${id}`, {}, signal),
+    (signal) => api.get('/market/listings/{id}', { path: { id }, signal }),
     [id],
   );
   const [order, setOrder] = useState<SaleOrder | null>(null);
   const orderNow = useLoad(
     (signal) =>
-      order ? api.get<SaleOrder>(`/sale-orders/${order.id}`, {}, signal) : Promise.resolve(null),
+      order
+        ? api.get('/sale-orders/{id}', { path: { id: order.id }, signal })
+        : Promise.resolve(null),
     [order?.id],
   );
   const l = listing.data;

@@ -1,19 +1,34 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { untypedApi as api, type ApiError, type Page } from '../api/client.js';
-import { fromMinor, type MarketListing, toMinor } from '../api/resale.js';
-import { formatMoney } from '../api/types.js';
-import type { CategoryNode } from '../screens/admin/catalog.js';
+import { api, type ApiError, type Query, type Row } from '../api/client.js';
+import { formatMoney, fromMinor, toMinor } from '../api/types.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useAction, useLoad } from '../ui/hooks.js';
-import { localInvalid } from '../ui/form.js';
+import { localInvalid, oneOf } from '../ui/form.js';
 import { gradeLabel } from '../i18n/labels.js';
 import { PhotoThumb } from '../ui/photos.js';
 
 /** Platform grades, then Back Market's names (the filter takes both). */
 const GRADES = ['', 'premium', 'good', 'Excellent', 'Good', 'Fair'] as const;
 const SORTS = ['newest', 'price-asc', 'price-desc'] as const;
+
+type MarketListing = Row<'/market/listings'>;
+
+/** The filters as the API takes them (the address keeps them as text). */
+function marketQuery(
+  f: ReturnType<typeof useFilters>['filters'],
+): Query<'get', '/market/listings'> {
+  const minor = (v: string) => (v ? Number(v) : undefined);
+  return {
+    q: f.q || undefined,
+    categoryId: f.categoryId || undefined,
+    grade: f.grade || undefined,
+    minPriceMinor: minor(f.minPriceMinor),
+    maxPriceMinor: minor(f.maxPriceMinor),
+    sort: oneOf(SORTS, f.sort),
+  };
+}
 
 /** The filters live in the address, so a search can be shared and survives a reload. */
 function useFilters() {
@@ -37,7 +52,7 @@ export function MarketPage() {
   const { filters, apply } = useFilters();
   const key = JSON.stringify(filters);
   const categories = useLoad(
-    (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'flat' }, signal),
+    (signal) => api.get('/categories', { query: { view: 'flat' }, signal }),
     [],
   );
   const browsable = useMemo(
@@ -50,10 +65,12 @@ export function MarketPage() {
     maxPrice: fromMinor(filters.maxPriceMinor ? Number(filters.maxPriceMinor) : null),
   });
   const [formError, setFormError] = useState<ApiError | null>(null);
-  const categoryName = (c: CategoryNode) => (i18n.language === 'en' ? c.name : c.nameZh || c.name);
+  const categoryName = (c: { name: string; nameZh: string }) =>
+    i18n.language === 'en' ? c.name : c.nameZh || c.name;
 
   const first = useLoad(
-    (signal) => api.get<Page<MarketListing>>('/market/listings', { ...filters, limit: 12 }, signal),
+    (signal) =>
+      api.get('/market/listings', { query: { ...marketQuery(filters), limit: 12 }, signal }),
     [key],
   );
   const [more, setMore] = useState<MarketListing[]>([]);
@@ -63,10 +80,8 @@ export function MarketPage() {
     setCursor(first.data?.nextCursor ?? null);
   }, [first.data]);
   const loadMore = useAction(async () => {
-    const page = await api.get<Page<MarketListing>>('/market/listings', {
-      ...filters,
-      limit: 12,
-      cursor: cursor ?? undefined,
+    const page = await api.get('/market/listings', {
+      query: { ...marketQuery(filters), limit: 12, cursor: cursor ?? undefined },
     });
     setMore((m) => [...m, ...page.items]);
     setCursor(page.nextCursor ?? null);

@@ -1,52 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { untypedApi as api } from '../api/client.js';
+import { api, type Answer } from '../api/client.js';
 import { formatTime } from '../api/types.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useLoad } from '../ui/hooks.js';
 import { erasureLabel, gradeLabel, severityLabel, stateLabel } from '../i18n/labels.js';
 
 /** The public passport (GET /trace/:code): nothing personal, only what the item went through. */
-interface Passport {
-  traceCode: string;
-  state: string;
-  registeredAt: string;
-  category: { name: string; nameZh?: string; path?: string[] } | null;
-  productModel: { brand?: string; model?: string; name?: string } | null;
-  grade: string | null;
-  inspection: {
-    grade: string | null;
-    completedAt: string | null;
-    findings?: Array<{ label: string; severity: string }>;
-    inspectedBy?: { name: string } | null;
-    standardCode?: string;
-    standardVersion?: number;
-  } | null;
-  erasure: {
-    status: string;
-    erasures?: Array<{
-      state?: string;
-      certificateNumber?: string;
-      certificateId?: string;
-      at?: string;
-    }>;
-  } | null;
-  custody: Array<{
-    kind: string;
-    organisation: { name: string } | null;
-    since: string;
-    until: string | null;
-  }>;
-  journey: Array<{ at: string; event: string; state: string | null }>;
-  history: {
-    events: number;
-    intact: boolean;
-    firstBrokenSeq: number | null;
-    anchored?: boolean;
-    checkpoint?: { number: number; checkpointAt: string } | null;
-  };
-  certificateCredentials?: Array<{ certificateId: string; kind: string; revoked: boolean }>;
-}
+type Passport = Answer<'get', '/trace/{traceCode}'>;
 
 /** The verification in plain words: who signed, up to which checkpoint, which certificates. */
 function Verification({ p, code }: { p: Passport; code: string }) {
@@ -112,7 +73,10 @@ export function PassportPage() {
   const { t, i18n } = useTranslation();
   const { traceCode = '' } = useParams();
   const code = encodeURIComponent(traceCode);
-  const passport = useLoad((signal) => api.get<Passport>(`/trace/${code}`, {}, signal), [code]);
+  const passport = useLoad(
+    (signal) => api.get('/trace/{traceCode}', { path: { traceCode: code }, signal }),
+    [code],
+  );
   const p = passport.data;
   const model = p?.productModel;
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, session } from '../api/client.js';
+import { api, session } from '../api/client.js';
 import type { Catalogue } from '../i18n/index.js';
 import { setTimeZone, useTimeZone } from '../i18n/index.js';
 import { LanguageSwitch } from '../layout.js';
@@ -46,9 +46,8 @@ export function AccountScreen() {
             if (v.newPassword !== v.repeat) {
               throw localInvalid([{ field: 'repeat', errors: [t('account.differ')] }]);
             }
-            const res = await api.post<{ accessToken: string }>('/me/password', {
-              currentPassword: v.currentPassword,
-              newPassword: v.newPassword,
+            const res = await api.post('/me/password', {
+              body: { currentPassword: v.currentPassword, newPassword: v.newPassword },
             });
             session.token = res.accessToken;
           },

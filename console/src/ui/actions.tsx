@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Stateful } from '../api/types.js';
 import { stateLabel } from '../i18n/labels.js';
 import { ErrorNotice } from './feedback.js';
 import { useAction } from './hooks.js';
@@ -30,7 +29,8 @@ export function ActionBar({
   actions,
   onDone,
 }: {
-  resource: Stateful;
+  /** Every stateful resource the API reads has these (spec §3). */
+  resource: { id: string; version: number; allowedActions: string[] };
   actions: Record<string, ActionSpec>;
   onDone: () => void;
 }) {

@@ -21,6 +21,20 @@ export function localInvalid(fields: Array<{ field: string; errors: string[] }>)
   });
 }
 
+/** The option a select chose, as the API's enum; undefined when it is none of them ('' = all). */
+export function oneOf<T extends string>(options: readonly T[], value: string): T | undefined {
+  return options.find((o) => o === value);
+}
+
+/** A required select's value as the API's enum; a 400 on the field when nothing was chosen. */
+export function chosen<T extends string>(field: string, options: readonly T[], value: string): T {
+  const found = oneOf(options, value);
+  if (found === undefined) {
+    throw localInvalid([{ field, errors: [i18n.t('errors.field.required')] }]);
+  }
+  return found;
+}
+
 /**
  * Form state that survives a rejected submit: values stay as typed, field errors from the API's
  * `fields[]` are shown next to their inputs, the rest of the error above the buttons. Nothing is

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, type Page } from '../api/client.js';
+import { ApiError } from '../api/client.js';
+
+/** A page of a keyset-paginated list (spec §5), as every list of the API answers it. */
+interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
 
 export interface Loaded<T> {
   data: T | undefined;

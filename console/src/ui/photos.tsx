@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
+import { api, ApiError, type ErrorBody, fetchWithSession } from '../api/client.js';
 import { ErrorNotice } from './feedback.js';
 import { asApiError } from './hooks.js';
 
@@ -200,21 +200,22 @@ export function PhotoPicker({
 
 /**
  * The photos of a thing that takes them after it exists (a listing, a support case): each one
- * taken is uploaded and added at once through `attachPath` (POST { photoIds }). Closed things
+ * taken is uploaded and added at once through `attachTo` (POST { photoIds }). Closed things
  * (`open` false) only show theirs.
  */
 export function AttachedPhotos({
   title,
   purpose,
   photos,
-  attachPath,
+  attachTo,
   open,
   onChange,
 }: {
   title: string;
   purpose: PhotoPurpose;
   photos: string[];
-  attachPath: string;
+  /** Where photos are added: the thing's photos endpoint and its id. */
+  attachTo: { path: '/listings/{id}/photos' | '/support/cases/{id}/photos'; id: string };
   open: boolean;
   onChange: () => void;
 }) {
@@ -233,7 +234,11 @@ export function AttachedPhotos({
             if (!added.length) return;
             setError(null);
             api
-              .post(attachPath, { photoIds: added }, { idempotent: true })
+              .post(attachTo.path, {
+                path: { id: attachTo.id },
+                body: { photoIds: added },
+                key: crypto.randomUUID(),
+              })
               .then(onChange)
               .catch((err: unknown) => setError(asApiError(err)));
           }}

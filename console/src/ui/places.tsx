@@ -1,27 +1,19 @@
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../api/client.js';
+import { api, type Answer, type Row } from '../api/client.js';
 import { useLoad } from './hooks.js';
 
 /** A service area's names (GET /service-areas, public). */
-export interface City {
-  cityCode: string;
-  cityName: string;
-  cityNameZh?: string | null;
-}
+export type City = Row<'/service-areas'>;
 
 /** A district of an area (GET /service-areas/:cityCode, public). */
-export interface District {
-  code: string;
-  name: string;
-  nameZh?: string | null;
-}
+export type District = Answer<'get', '/service-areas/{cityCode}'>['districts'][number];
 
 // The names change rarely and every card on a screen needs them: asked once per page load.
 let cities: Promise<City[]> | null = null;
 const districts = new Map<string, Promise<District[]>>();
 
 function loadCities(): Promise<City[]> {
-  cities ??= api.get<Page<City>>('/service-areas').then(
+  cities ??= api.get('/service-areas').then(
     (p) => p.items,
     (err: unknown) => {
       cities = null;
@@ -34,8 +26,8 @@ function loadCities(): Promise<City[]> {
 function loadDistricts(cityCode: string): Promise<District[]> {
   let p = districts.get(cityCode);
   if (!p) {
-    p = api.get<{ districts?: District[] }>(`/service-areas/${cityCode}`).then(
-      (a) => a.districts ?? [],
+    p = api.get('/service-areas/{cityCode}', { path: { cityCode } }).then(
+      (a) => a.districts,
       (err: unknown) => {
         districts.delete(cityCode);
         throw err;

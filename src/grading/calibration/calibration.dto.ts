@@ -3,6 +3,7 @@ import { IsIn, IsNumber, IsObject, IsOptional, IsUUID, Max, Min } from 'class-va
 import { PageQuery } from '../../core/http/pagination.js';
 import { CALIBRATION_TASK_STATES, type CalibrationTaskState } from './calibration-task.machine.js';
 import { VersionDto } from '../../core/http/version.dto.js';
+import { ANSWERS_SCHEMA } from '../inspection/inspections.dto.js';
 
 export class CalibrationSettingsDto {
   @ApiProperty({
@@ -30,7 +31,10 @@ export class CalibrationTaskQuery extends PageQuery {
 }
 
 export class CompleteCalibrationDto extends VersionDto {
-  @ApiProperty({ description: 'Answers keyed by check id, under the same standard version' })
+  @ApiProperty({
+    ...ANSWERS_SCHEMA,
+    description: 'Answers keyed by check id, under the same standard version',
+  })
   @IsObject()
   answers: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -27,8 +27,25 @@ export class InspectionQuery extends PageQuery {
   warehouseId?: string;
 }
 
+/**
+ * Answers keyed by check id, as the document describes them: yes/no, an option's value, a
+ * number, or photo ids (the grade engine checks each against its check).
+ */
+export const ANSWERS_SCHEMA: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: {
+    oneOf: [
+      { type: 'boolean' },
+      { type: 'string', maxLength: 500 },
+      { type: 'number' },
+      { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 500 } },
+    ],
+  },
+};
+
 export class PreviewDto {
   @ApiProperty({
+    ...ANSWERS_SCHEMA,
     description: 'Answers keyed by check id (booleans, option values, numbers, photo references)',
   })
   @IsObject()
@@ -44,6 +61,7 @@ export class PreviewDto {
 
 export class CompleteInspectionDto extends VersionDto {
   @ApiProperty({
+    ...ANSWERS_SCHEMA,
     description:
       'Answers keyed by check id; photo checks take the ids of photos uploaded with POST /photos?purpose=inspection (other strings are kept as references to pictures stored elsewhere)',
   })

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, Not } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
-import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
+import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
@@ -54,7 +54,11 @@ function vehicleCondition(
 }
 
 function reportView(report: GradeResult | null) {
-  if (!report) return null;
+  return report ? reportFields(report) : null;
+}
+
+/** A report's fields (a preview always has a report: its fields are not optional there). */
+function reportFields(report: GradeResult) {
   return {
     grade: report.grade,
     hold: report.hold,
@@ -251,7 +255,7 @@ export class InspectionsService {
   }
 
   /** The queue (oldest first): staff see their own warehouse, admin and support every one. */
-  async list(actor: Actor, query: InspectionQuery): Promise<Page<unknown>> {
+  async list(actor: Actor, query: InspectionQuery) {
     const limit = query.limit ?? 50;
     const cursor = decodeCursor(query.cursor);
     const qb = this.dataSource
@@ -386,7 +390,7 @@ export class InspectionsService {
         version: standard.version,
         fingerprint: standard.fingerprint,
       },
-      ...reportView(result),
+      ...reportFields(result),
       vehicleCondition: vehicleCondition(standard.definition.code, answers, result),
     };
   }

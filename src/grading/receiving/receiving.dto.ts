@@ -52,6 +52,7 @@ export class LabelsDto {
 
 export class ReceiveParcelDto extends VersionDto {
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     description: 'The seal number read on the bag; absent: the one scanned before',
   })

@@ -7,7 +7,7 @@ import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
+import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
@@ -240,7 +240,7 @@ export class ReceivingService {
     return this.view(actor, await this.load(this.dataSource.manager, actor, id));
   }
 
-  async list(actor: Actor, query: ParcelQuery): Promise<Page<unknown>> {
+  async list(actor: Actor, query: ParcelQuery) {
     const limit = query.limit ?? 50;
     const cursor = decodeCursor(query.cursor);
     const qb = this.dataSource

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api } from '../../api/client.js';
+import { api } from '../../api/client.js';
 import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { BarPanel } from '../../ui/charts.js';
@@ -7,31 +7,13 @@ import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
-interface Agreement {
-  n: number;
-  agreements: number;
-  observedAgreement: number | null;
-  kappa: number | null;
-}
-
-interface CalibrationReport {
-  rate: number;
-  openTasks: number;
-  overall: Agreement;
-  byGrader: Array<Agreement & { graderId: string }>;
-  byCategory: Array<Agreement & { categoryCode: string }>;
-}
-
 const pct = (v: number | null) => (v === null ? '—' : `${numberText(v * 100, i18n.language, 0)}%`);
 const kappa = (v: number | null) => (v === null ? '—' : numberText(v, i18n.language, 2));
 
 /** How often two graders agree on the same item (blind re-grades), and Cohen's kappa. */
 export function CalibrationScreen() {
   const { t } = useTranslation();
-  const report = useLoad(
-    (signal) => api.get<CalibrationReport>('/grading/calibration', {}, signal),
-    [],
-  );
+  const report = useLoad((signal) => api.get('/grading/calibration', { signal }), []);
   const r = report.data;
   return (
     <section>

@@ -1,35 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import { formatDay, formatMoney, formatTime, type Money } from '../../api/types.js';
+import { api, type Row, type Schema } from '../../api/client.js';
+import { formatDay, formatMoney, formatTime } from '../../api/types.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
-export interface CategoryNode {
-  id: string;
-  code: string;
-  name: string;
-  nameZh: string;
-  level: number;
-  leaf: boolean;
-  requiresErasure?: boolean;
-  identifier?: string;
-  standardCode?: string | null;
-  children: CategoryNode[];
-}
+/** A category as GET /categories lists it (`view: 'flat'`). */
+export type CategoryNode = Schema<'CategoryView'>;
+/** With `view: 'tree'` (the default) the roots, each with its children. */
+type TreeNode = Schema<'CategoryTreeNode'>;
 
-interface ProductModel {
-  id: string;
-  code: string;
-  brand: string;
-  model: string;
-  categoryId: string;
-  launchDate: string | null;
-  launchPrice: Money | null;
-}
-
-function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
+function CategoryTree({ nodes }: { nodes: ReadonlyArray<CategoryNode | TreeNode> }) {
   const { t } = useTranslation();
   return (
     <ul className="tree">
@@ -49,7 +31,7 @@ function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
               <summary>
                 {n.name} <span className="muted">{n.nameZh}</span>
               </summary>
-              <CategoryTree nodes={n.children} />
+              <CategoryTree nodes={'children' in n ? n.children : []} />
             </details>
           </li>
         ),
@@ -60,13 +42,10 @@ function CategoryTree({ nodes }: { nodes: CategoryNode[] }) {
 
 export function CatalogScreen() {
   const { t } = useTranslation();
-  const tree = useLoad(
-    (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'tree' }, signal),
-    [],
-  );
+  const tree = useLoad((signal) => api.get('/categories', { query: { view: 'tree' }, signal }), []);
   const [q, setQ] = useState('');
   const models = useLoad(
-    (signal) => api.get<Page<ProductModel>>('/product-models', { q, limit: 50 }, signal),
+    (signal) => api.get('/product-models', { query: { q, limit: 50 }, signal }),
     [q],
   );
   return (
@@ -114,39 +93,13 @@ export function CatalogScreen() {
   );
 }
 
-export interface StandardCheck {
-  id: string;
-  kind: 'boolean' | 'choice' | 'number' | 'photo';
-  label: string;
-  help: string;
-  required: boolean;
-  section?: string;
-  /** Item-scored standards (vehicles, GB/T 30323): the section the item deducts points from. */
-  scoreSection?: string;
-  options?: Array<{ value: string; label: string; severity: string; points?: number }>;
-  unit?: string;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  minPhotos?: number;
-}
-
-export interface GradingStandard {
-  id: string;
-  code: string;
-  version: number;
-  name: string;
-  fingerprint: string;
-  createdAt: string;
-  definition: { description?: string; references?: string[]; checks?: StandardCheck[] };
-}
+export type GradingStandard = Row<'/grading-standards'>;
+/** One check of a standard: what it asks depends on its kind. */
+export type StandardCheck = GradingStandard['definition']['checks'][number];
 
 export function StandardsScreen() {
   const { t } = useTranslation();
-  const list = useLoad(
-    (signal) => api.get<Page<GradingStandard>>('/grading-standards', {}, signal),
-    [],
-  );
+  const list = useLoad((signal) => api.get('/grading-standards', { signal }), []);
   const [open, setOpen] = useState<string | null>(null);
   return (
     <section>

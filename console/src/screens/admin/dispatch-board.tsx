@@ -1,52 +1,29 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, untypedApi as api } from '../../api/client.js';
+import { ApiError, api, type Answer } from '../../api/client.js';
 import { StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { PlaceName } from '../../ui/places.js';
-import type { Pickup } from '../courier/today.js';
 
-interface BoardPickup extends Pickup {
-  courierId: string | null;
-  areaCode: string;
-}
-
-interface Board {
-  date: string;
-  truncated: boolean;
-  areas: Array<{
-    cityCode: string;
-    cityName: string;
-    cityNameZh: string | null;
-    windows: Array<{ index: number; start: string; end: string; capacity: number; booked: number }>;
-  }>;
-  couriers: Array<{
-    userId: string;
-    name: string;
-    capacityPerWindow: number;
-    load: Array<{ windowIndex: number; count: number }>;
-    total: number;
-  }>;
-  pickups: BoardPickup[];
-}
+type Board = Answer<'get', '/pickups/board'>;
+type BoardPickup = Board['pickups'][number];
 
 const UNASSIGNED = '';
 
 /** All the board's API calls in one place. */
 const boardApi = {
   load: (date: string, areaCode: string, signal: AbortSignal) =>
-    api.get<Board>(
-      '/pickups/board',
-      { date: date || undefined, areaCode: areaCode || undefined },
+    api.get('/pickups/board', {
+      query: { date: date || undefined, areaCode: areaCode || undefined },
       signal,
-    ),
+    }),
   assign: (p: BoardPickup, courierId: string) =>
-    api.post(
-      `/pickups/${p.id}/assign`,
-      { courierId, version: p.version },
-      { key: `assign-${p.id}-${p.version}-${courierId}` },
-    ),
+    api.post('/pickups/{id}/assign', {
+      path: { id: p.id },
+      body: { courierId, version: p.version },
+      key: `assign-${p.id}-${p.version}-${courierId}`,
+    }),
 };
 
 /**

@@ -1,24 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
+import { api, type Answer } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { chosen, Field, FormFooter, oneOf, useForm } from '../../ui/form.js';
 import { usePagedLoad } from '../../ui/hooks.js';
 import { localName, PlaceName, useCities } from '../../ui/places.js';
 import { Table } from '../../ui/table.js';
 
 export const ORGANISATION_KINDS = ['warehouse', 'store', 'partner', 'merchant'] as const;
 
-export interface Organisation {
-  id: string;
-  kind: string;
-  name: string;
-  cityCode: string | null;
-  address: string | null;
-  createdAt: string;
-}
+export type Organisation = Answer<'get', '/organisations/{id}'>;
 
 export const kindLabel = (kind: string) => {
   const k = ORGANISATION_KINDS.find((x) => x === kind);
@@ -30,7 +23,11 @@ export function OrganisationsScreen() {
   const cities = useCities() ?? [];
   const [kind, setKind] = useState('');
   const list = usePagedLoad(
-    (cursor, signal) => api.get<Page<Organisation>>('/organisations', { kind, cursor }, signal),
+    (cursor, signal) =>
+      api.get('/organisations', {
+        query: { kind: oneOf(ORGANISATION_KINDS, kind), cursor },
+        signal,
+      }),
     [kind],
   );
   const [created, setCreated] = useState<Organisation | null>(null);
@@ -78,16 +75,15 @@ export function OrganisationsScreen() {
           noValidate
           onSubmit={form.submit(
             (v, key) =>
-              api.create<Organisation>(
-                '/organisations',
-                {
-                  kind: v.kind,
+              api.post('/organisations', {
+                body: {
+                  kind: chosen('kind', ORGANISATION_KINDS, v.kind),
                   name: v.name,
                   cityCode: v.cityCode || undefined,
                   address: v.address || undefined,
                 },
                 key,
-              ),
+              }),
             (org) => {
               setCreated(org);
               form.reset();

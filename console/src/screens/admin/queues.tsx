@@ -1,9 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, fetchWithSession } from '../../api/client.js';
+import { api, ApiError, fetchWithSession } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
-import { ApiError } from '../../api/client.js';
 
 interface BoardQueue {
   name: string;
@@ -37,7 +36,7 @@ async function loadQueues(signal: AbortSignal): Promise<BoardQueue[]> {
 async function openDashboard() {
   const tab = window.open('about:blank', '_blank');
   try {
-    const { url } = await api.post<{ url: string }>('/queue-dashboard/tickets');
+    const { url } = await api.post('/queue-dashboard/tickets');
     if (tab) tab.location.href = url;
     else window.location.assign(url);
   } catch (err) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
+import { api } from '../../api/client.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
@@ -8,31 +8,15 @@ import { formatDay } from '../../api/types.js';
 import { localName } from '../../ui/places.js';
 import { Table } from '../../ui/table.js';
 
-interface Window {
-  start: string;
-  end: string;
-  capacity: number;
-}
-
-interface ServiceArea {
-  cityCode: string;
-  cityName: string;
-  cityNameZh?: string | null;
-  timeZone: string;
-  cutoffHour: number;
-  sameDay: boolean;
-  windows: Window[];
-  districts?: Array<{ code: string; name: string; nameZh?: string | null }>;
-  active?: boolean;
-}
-
 export function ServiceAreasScreen() {
   const { t, i18n } = useTranslation();
-  const list = useLoad((signal) => api.get<Page<ServiceArea>>('/service-areas', {}, signal), []);
+  const list = useLoad((signal) => api.get('/service-areas', { signal }), []);
   const [city, setCity] = useState<string | null>(null);
   const detail = useLoad(
     (signal) =>
-      city ? api.get<ServiceArea>(`/service-areas/${city}`, {}, signal) : Promise.resolve(null),
+      city
+        ? api.get('/service-areas/{cityCode}', { path: { cityCode: city }, signal })
+        : Promise.resolve(null),
     [city],
   );
   const area = detail.data;
@@ -65,7 +49,7 @@ export function ServiceAreasScreen() {
             { header: t('areas.windows'), cell: (a) => a.windows.length, className: 'num' },
             {
               header: t('areas.capacity'),
-              cell: (a) => a.windows.reduce((n, w) => n + w.capacity, 0),
+              cell: (a) => a.windows.reduce((n, w) => n + (w.capacity ?? 0), 0),
               className: 'num',
             },
             {
@@ -99,19 +83,12 @@ export function ServiceAreasScreen() {
   );
 }
 
-interface WindowLoadView {
-  date: string;
-  windows: Array<{ start: string; end: string; capacity: number; booked: number }>;
-  total: { capacity: number; booked: number };
-}
-
 /** Pickups booked per window on a day, against each window's capacity. */
 function WindowLoad({ cityCode, cityName }: { cityCode: string; cityName: string }) {
   const { t } = useTranslation();
   const [date, setDate] = useState('');
   const load = useLoad(
-    (signal) =>
-      api.get<WindowLoadView>('/pickups/load', { cityCode, date: date || undefined }, signal),
+    (signal) => api.get('/pickups/load', { query: { cityCode, date: date || undefined }, signal }),
     [cityCode, date],
   );
   const l = load.data;

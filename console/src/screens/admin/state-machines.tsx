@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api } from '../../api/client.js';
+import { api, type Row } from '../../api/client.js';
 import { durationText } from '../../i18n/format.js';
 import {
   actionLabel,
@@ -14,32 +14,7 @@ import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
-interface StateTimeout {
-  afterMs: number;
-  after: string;
-  followUp: string;
-  why: string;
-  setting?: string;
-}
-
-export interface MachineData {
-  name: string;
-  initial: string[];
-  terminal: string[];
-  states: Array<{
-    name: string;
-    initial: boolean;
-    terminal: boolean;
-    timeout: StateTimeout | null;
-  }>;
-  transitions: Array<{
-    action: string;
-    from: string[];
-    to: string;
-    roles: string[];
-    guarded: boolean;
-  }>;
-}
+export type MachineData = Row<'/state-machines'>;
 
 const BOX_W = 168;
 const BOX_H = 40;
@@ -224,10 +199,7 @@ export function StateMachinesScreen() {
     t,
     i18n: { language },
   } = useTranslation();
-  const machines = useLoad(
-    (signal) => api.get<{ items: MachineData[] }>('/state-machines', undefined, signal),
-    [],
-  );
+  const machines = useLoad((signal) => api.get('/state-machines', { signal }), []);
   const [open, setOpen] = useState<string | null>(null);
   const list = machines.data?.items ?? [];
   return (

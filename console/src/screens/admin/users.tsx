@@ -1,26 +1,34 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import type { Me } from '../../api/types.js';
+import { api } from '../../api/client.js';
+import type { Me, Role } from '../../api/types.js';
 import { ErrorNotice, Loading, LoadMore, Notice } from '../../ui/feedback.js';
-import { Field, FormFooter, useForm } from '../../ui/form.js';
+import { chosen, Field, FormFooter, oneOf, useForm } from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { roleLabel } from '../../i18n/labels.js';
-import { kindLabel, type Organisation } from './organisations.js';
+import { kindLabel } from './organisations.js';
 
-const ROLES = ['customer', 'courier', 'warehouse', 'technician', 'merchant', 'support', 'admin'];
+const ROLES: readonly Role[] = [
+  'customer',
+  'courier',
+  'warehouse',
+  'technician',
+  'merchant',
+  'support',
+  'admin',
+];
 
 export function UsersScreen() {
   const { t } = useTranslation();
   const [role, setRole] = useState('');
   const users = usePagedLoad(
-    (cursor, signal) => api.get<Page<Me>>('/users', { role, cursor }, signal),
+    (cursor, signal) => api.get('/users', { query: { role: oneOf(ROLES, role), cursor }, signal }),
     [role],
   );
   // The organisation picker: the newest 200 (a longer list would need a search box).
   const orgs = useLoad(
-    (signal) => api.get<Page<Organisation>>('/organisations', { limit: 200 }, signal),
+    (signal) => api.get('/organisations', { query: { limit: 200 }, signal }),
     [],
   );
   const orgName = new Map(
@@ -78,18 +86,17 @@ export function UsersScreen() {
           noValidate
           onSubmit={form.submit(
             (v, key) =>
-              api.create<Me>(
-                '/users',
-                {
+              api.post('/users', {
+                body: {
                   email: v.email.trim(),
                   name: v.name,
                   password: v.password,
-                  role: v.role,
+                  role: chosen('role', ROLES, v.role),
                   organisationId: v.organisationId || undefined,
                   phone: v.phone || undefined,
                 },
                 key,
-              ),
+              }),
             (user) => {
               setCreated(user);
               form.reset();

@@ -1,35 +1,19 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api } from '../../api/client.js';
-import { formatTime, type Stateful } from '../../api/types.js';
+import { api, type Answer, type RequestBody } from '../../api/client.js';
+import { formatTime } from '../../api/types.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, chosen, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useLoad } from '../../ui/hooks.js';
 import { PlaceName } from '../../ui/places.js';
 import { PhotoPicker } from '../../ui/photos.js';
 import { ScanField } from '../../ui/scan.js';
 
-export interface Pickup extends Stateful {
-  direction: string;
-  items: Array<{ id: string; traceCode: string | null }>;
-  address: {
-    line1: string;
-    line2?: string;
-    contactName: string;
-    contactPhone: string;
-    cityCode: string;
-    districtCode: string;
-  };
-  specialPackaging: boolean;
-  /** 'inspection-at-address': a car, handed over with photos of its odometer and VIN plate. */
-  mode?: string;
-  promisedWindow: { start: string; end: string; localDate: string; local: string };
-  attempt: number;
-  sealNumber: string | null;
-  collectedAt: string | null;
-  deliveredAt: string | null;
-}
+/** A pickup as the courier's route and the dispatch board read it. */
+export type Pickup = Answer<'get', '/pickups/board'>['pickups'][number];
+/** A route stop: the pickup with its place in the route and map links. */
+type RouteStop = Answer<'get', '/pickups/route'>['stops'][number];
 
 const FAILURE_REASONS = [
   'owner-absent',
@@ -64,16 +48,16 @@ function CollectForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/pickups/${pickup.id}/collect`,
-            {
+          api.post('/pickups/{id}/collect', {
+            path: { id: pickup.id },
+            body: {
               version: pickup.version,
               sealNumber: v.sealNumber.trim() || undefined,
               traceCodes: scanned,
               ...(photos.length ? { photoRefs: photos } : {}),
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -152,11 +136,15 @@ function FailForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/pickups/${pickup.id}/fail`,
-            { version: pickup.version, reason: v.reason, note: v.note.trim() || undefined },
-            { key },
-          ),
+          api.post('/pickups/{id}/fail', {
+            path: { id: pickup.id },
+            body: {
+              version: pickup.version,
+              reason: chosen('reason', FAILURE_REASONS, v.reason),
+              note: v.note.trim() || undefined,
+            },
+            key,
+          }),
         done,
       )}
     >
@@ -184,48 +172,34 @@ function FailForm({
   );
 }
 
-/** A route stop: the pickup with its place in the route and map links. */
-export interface RouteStop extends Pickup {
-  stop: number;
-  navigation: { amap: string; baidu: string };
-}
-
-interface Route {
-  date: string;
-  stops: RouteStop[];
-  tomorrow: {
-    date: string;
-    count: number;
-    windows: Array<{ key: string; count: number }>;
-    areas: Array<{ key: string; count: number; name: string }>;
-  };
-}
-
-interface FreeWindow {
-  date: string;
-  windowIndex: number;
-  start: string;
-  end: string;
-  remaining: number;
-}
+type MoveBody = Omit<RequestBody<'post', '/pickups/{id}/move-window'>, 'version'>;
+type HandBackBody = Omit<RequestBody<'post', '/pickups/{id}/hand-back'>, 'version'>;
 
 /** Every API call of the courier's day, in one place. */
 const courierApi = {
   route: (date: string, signal: AbortSignal) =>
-    api.get<Route>('/pickups/route', { date: date || undefined }, signal),
+    api.get('/pickups/route', { query: { date: date || undefined }, signal }),
   freeWindows: (p: Pickup, signal: AbortSignal) =>
-    api.get<{ windows: FreeWindow[] }>(
-      '/pickup-windows',
-      { cityCode: p.address.cityCode, districtCode: p.address.districtCode },
+    api.get('/pickup-windows', {
+      query: { cityCode: p.address.cityCode, districtCode: p.address.districtCode },
       signal,
-    ),
-  move: (p: Pickup, body: Record<string, unknown>, key: string) =>
-    api.post(`/pickups/${p.id}/move-window`, { ...body, version: p.version }, { key }),
-  handBack: (p: Pickup, body: Record<string, unknown>, key: string) =>
-    api.post(`/pickups/${p.id}/hand-back`, { ...body, version: p.version }, { key }),
+    }),
+  move: (p: Pickup, body: MoveBody, key: string) =>
+    api.post('/pickups/{id}/move-window', {
+      path: { id: p.id },
+      body: { ...body, version: p.version },
+      key,
+    }),
+  handBack: (p: Pickup, body: HandBackBody, key: string) =>
+    api.post('/pickups/{id}/hand-back', {
+      path: { id: p.id },
+      body: { ...body, version: p.version },
+      key,
+    }),
 };
 
 const HAND_BACK_REASONS = ['vehicle-problem', 'overloaded', 'too-far', 'unwell', 'other'] as const;
+const CHANNELS = ['phone', 'in-person'] as const;
 
 function MoveForm({
   pickup,
@@ -257,7 +231,7 @@ function MoveForm({
       aria-label={t('courier.moveTitle')}
       noValidate
       onSubmit={form.submit((v, key) => {
-        const [date, index] = v.window.split('#');
+        const [date = '', index] = v.window.split('#');
         return courierApi.move(
           pickup,
           {
@@ -265,7 +239,7 @@ function MoveForm({
             windowIndex: Number(index),
             agreement: {
               agreedBy: v.agreedBy.trim(),
-              channel: v.channel,
+              channel: chosen('channel', CHANNELS, v.channel),
               agreedAt: new Date().toISOString(),
             },
           },
@@ -320,7 +294,14 @@ function HandBackForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          courierApi.handBack(pickup, { reason: v.reason, note: v.note.trim() || undefined }, key),
+          courierApi.handBack(
+            pickup,
+            {
+              reason: chosen('reason', HAND_BACK_REASONS, v.reason),
+              note: v.note.trim() || undefined,
+            },
+            key,
+          ),
         done,
       )}
     >
@@ -350,7 +331,13 @@ function HandBackForm({
   );
 }
 
-export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () => void }) {
+export function PickupCard({
+  pickup,
+  onChange,
+}: {
+  pickup: Pickup | RouteStop;
+  onChange: () => void;
+}) {
   const { t } = useTranslation();
   const a = pickup.address;
   return (
@@ -377,10 +364,10 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
       </address>
       {'navigation' in pickup && (
         <p className="route-links">
-          <a href={(pickup as RouteStop).navigation.amap} target="_blank" rel="noreferrer">
+          <a href={pickup.navigation.amap} target="_blank" rel="noreferrer">
             {t('courier.navAmap')}
           </a>
-          <a href={(pickup as RouteStop).navigation.baidu} target="_blank" rel="noreferrer">
+          <a href={pickup.navigation.baidu} target="_blank" rel="noreferrer">
             {t('courier.navBaidu')}
           </a>
         </p>
@@ -403,7 +390,11 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
           start: {
             label: t('courier.start'),
             run: (key) =>
-              api.post(`/pickups/${pickup.id}/start`, { version: pickup.version }, { key }),
+              api.post('/pickups/{id}/start', {
+                path: { id: pickup.id },
+                body: { version: pickup.version },
+                key,
+              }),
           },
           collect: {
             label: t('courier.collect'),
@@ -412,7 +403,11 @@ export function PickupCard({ pickup, onChange }: { pickup: Pickup; onChange: () 
           deliver: {
             label: t('courier.deliver'),
             run: (key) =>
-              api.post(`/pickups/${pickup.id}/deliver`, { version: pickup.version }, { key }),
+              api.post('/pickups/{id}/deliver', {
+                path: { id: pickup.id },
+                body: { version: pickup.version },
+                key,
+              }),
           },
           'move-window': {
             label: t('courier.move'),

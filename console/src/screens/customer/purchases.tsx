@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import type { PaymentIntent, ReturnEvidence, SaleOrder } from '../../api/resale.js';
+import { api, type Answer, type Row } from '../../api/client.js';
 import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { gradeLabel, severityLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
@@ -10,23 +9,35 @@ import { ErrorNotice, Loading, Notice } from '../../ui/feedback.js';
 import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
 import { useAction, useLoad } from '../../ui/hooks.js';
 
+type SaleOrder = Row<'/sale-orders'>;
+type PaymentIntent = Answer<'post', '/sale-orders/{id}/pay'>;
+type ReturnEvidence = NonNullable<NonNullable<SaleOrder['return']>['evidence']>;
+
 /**
  * Paying an order: the provider's intent, then its confirmation. With the built-in test
  * provider (never in production) the server offers a clearly-labelled test-mode completion
  * that goes through the provider's signed webhook like a real payment.
  */
-export function PayPanel({ order, onPaid }: { order: SaleOrder; onPaid: () => void }) {
+export function PayPanel({
+  order,
+  onPaid,
+}: {
+  order: Pick<SaleOrder, 'id' | 'version' | 'reservedUntil' | 'price'>;
+  onPaid: () => void;
+}) {
   const { t } = useTranslation();
   const [intent, setIntent] = useState<PaymentIntent | null>(null);
   const start = useAction(async () => {
     setIntent(
-      await api.post<PaymentIntent>(`/sale-orders/${order.id}/pay`, undefined, {
+      await api.post('/sale-orders/{id}/pay', {
+        path: { id: order.id },
         key: `pay:${order.id}:v${order.version}`,
       }),
     );
   });
   const complete = useAction(async () => {
-    await api.post(`/sale-orders/${order.id}/test-payment`, undefined, {
+    await api.post('/sale-orders/{id}/test-payment', {
+      path: { id: order.id },
       key: `test-payment:${order.id}:v${order.version}`,
     });
     onPaid();
@@ -102,11 +113,11 @@ function ReturnForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/sale-orders/${order.id}/request-return`,
-            { version: order.version, reason: v.reason.trim() },
-            { key },
-          ),
+          api.post('/sale-orders/{id}/request-return', {
+            path: { id: order.id },
+            body: { version: order.version, reason: v.reason.trim() },
+            key,
+          }),
         done,
       )}
     >
@@ -187,7 +198,7 @@ function ReturnEvidencePanel({
 /** A buyer's orders: pay, follow, confirm delivery, return within the window. */
 export function MyPurchasesScreen() {
   const { t } = useTranslation();
-  const list = useLoad((signal) => api.get<Page<SaleOrder>>('/sale-orders', {}, signal), []);
+  const list = useLoad((signal) => api.get('/sale-orders', { signal }), []);
   return (
     <section>
       <h1>{t('screens.myPurchases')}</h1>
@@ -230,17 +241,21 @@ export function MyPurchasesScreen() {
                   danger: true,
                   confirm: t('purchases.confirmCancel'),
                   run: (key) =>
-                    api.post(`/sale-orders/${o.id}/cancel`, { version: o.version }, { key }),
+                    api.post('/sale-orders/{id}/cancel', {
+                      path: { id: o.id },
+                      body: { version: o.version },
+                      key,
+                    }),
                 },
                 'confirm-delivery': {
                   label: t('purchases.received'),
                   confirm: t('purchases.confirmReceived'),
                   run: (key) =>
-                    api.post(
-                      `/sale-orders/${o.id}/confirm-delivery`,
-                      { version: o.version },
-                      { key },
-                    ),
+                    api.post('/sale-orders/{id}/confirm-delivery', {
+                      path: { id: o.id },
+                      body: { version: o.version },
+                      key,
+                    }),
                 },
                 'request-return': {
                   label: t('purchases.returnIt'),
@@ -249,17 +264,21 @@ export function MyPurchasesScreen() {
                 'rebook-return': {
                   label: t('purchases.rebook'),
                   run: (key) =>
-                    api.post(`/sale-orders/${o.id}/rebook-return`, { version: o.version }, { key }),
+                    api.post('/sale-orders/{id}/rebook-return', {
+                      path: { id: o.id },
+                      body: { version: o.version },
+                      key,
+                    }),
                 },
                 'withdraw-return': {
                   label: t('purchases.keep'),
                   confirm: t('purchases.confirmKeep'),
                   run: (key) =>
-                    api.post(
-                      `/sale-orders/${o.id}/withdraw-return`,
-                      { version: o.version },
-                      { key },
-                    ),
+                    api.post('/sale-orders/{id}/withdraw-return', {
+                      path: { id: o.id },
+                      body: { version: o.version },
+                      key,
+                    }),
                 },
               }}
             />

@@ -1,19 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { untypedApi as api, type ApiError, type Page } from '../../api/client.js';
-import type {
-  CategoryNode,
-  DropOffStore,
-  FreeWindows,
-  PriceLine,
-  ProductModel,
-  SellOrder,
-} from '../../api/selling.js';
+import { api, type Answer, type ApiError, type Row, type Schema } from '../../api/client.js';
 import { formatDay, formatMoney, formatYuan } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
-import { Field, FormFooter, SubmitButton, useForm } from '../../ui/form.js';
+import { chosen, Field, FormFooter, SubmitButton, useForm } from '../../ui/form.js';
 import { asApiError, useLoad } from '../../ui/hooks.js';
 import { coordinatesOf, CurrentLocation } from '../../ui/location.js';
 import { localName, useCities, useDistricts } from '../../ui/places.js';
@@ -32,6 +24,14 @@ export const CONDITIONS = [
 ] as const;
 const QUESTIONS = ['powersOn', 'functional', 'screenCracked', 'waterDamage'] as const;
 type Question = (typeof QUESTIONS)[number];
+
+const CHANNELS = ['online', 'store'] as const;
+
+type CategoryNode = Schema<'CategoryView'>;
+type ProductModel = Row<'/product-models'>;
+type SellOrder = Answer<'get', '/trade-ins/{id}'>;
+/** One step of a price: the launch price, then what raised or lowered it. */
+type PriceLine = Pick<Schema<'ValuationView'>['lines'][number], 'code' | 'label' | 'amountMinor'>;
 
 /** Where the seller's path goes after accepting: their orders. */
 const ORDERS_PATH = '/console/my/trade-ins';
@@ -62,16 +62,13 @@ export function SellScreen() {
   );
 }
 
-function leaves(nodes: CategoryNode[]): CategoryNode[] {
-  return nodes.flatMap((n) => (n.leaf ? [n] : leaves(n.children ?? [])));
+function leaves(nodes: ReadonlyArray<CategoryNode | Schema<'CategoryTreeNode'>>): CategoryNode[] {
+  return nodes.flatMap((n) => (n.leaf ? [n] : leaves('children' in n ? n.children : [])));
 }
 
 function CategoryStep({ onPick }: { onPick: (c: CategoryNode) => void }) {
   const { t, i18n } = useTranslation();
-  const tree = useLoad(
-    (signal) => api.get<Page<CategoryNode>>('/categories', {}, signal).then((p) => p.items),
-    [],
-  );
+  const tree = useLoad((signal) => api.get('/categories', { signal }).then((p) => p.items), []);
   return (
     <div className="card">
       <h2>{t('sell.whatTitle')}</h2>
@@ -110,11 +107,10 @@ function ModelStep({
   }, [q]);
   const found = useLoad(
     (signal) =>
-      api.get<Page<ProductModel>>(
-        '/product-models',
-        { categoryId: category.id, q: query, limit: 30 },
+      api.get('/product-models', {
+        query: { categoryId: category.id, q: query, limit: 30 },
         signal,
-      ),
+      }),
     [category.id, query],
   );
   return (
@@ -183,7 +179,7 @@ function DetailsStep({
     (signal) =>
       form.values.cityCode
         ? api
-            .get<Page<DropOffStore>>('/drop-off-stores', { cityCode: form.values.cityCode }, signal)
+            .get('/drop-off-stores', { query: { cityCode: form.values.cityCode }, signal })
             .then((p) => p.items)
         : Promise.resolve([]),
     [form.values.cityCode],
@@ -197,10 +193,9 @@ function DetailsStep({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.create<SellOrder>(
-            '/trade-ins',
-            {
-              channel: v.channel,
+          api.post('/trade-ins', {
+            body: {
+              channel: chosen('channel', CHANNELS, v.channel),
               ...(store ? { storeId: v.storeId || undefined } : {}),
               address: {
                 cityCode: v.cityCode,
@@ -213,12 +208,15 @@ function DetailsStep({
               items: [
                 {
                   productModelId: model.id,
-                  declaredCondition: { condition: v.condition, ...answers },
+                  declaredCondition: {
+                    condition: chosen('condition', CONDITIONS, v.condition),
+                    ...answers,
+                  },
                 },
               ],
             },
             key,
-          ),
+          }),
         (order) => onCreated(order.id),
       )}
     >
@@ -406,7 +404,7 @@ export function lineText(line: PriceLine): string {
 function QuoteStep({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   const order = useLoad(
-    (signal) => api.get<SellOrder>(`/trade-ins/${orderId}`, {}, signal),
+    (signal) => api.get('/trade-ins/{id}', { path: { id: orderId }, signal }),
     [orderId],
   );
   const o = order.data;
@@ -471,15 +469,17 @@ function AcceptQuote({ order, onRefused }: { order: SellOrder; onRefused: () => 
   const windows = useLoad(
     (signal) =>
       online
-        ? api.get<FreeWindows>(
-            '/pickup-windows',
-            { cityCode: order.address.cityCode, districtCode: order.address.districtCode },
+        ? api.get('/pickup-windows', {
+            query: {
+              cityCode: order.address.cityCode ?? '',
+              districtCode: order.address.districtCode ?? '',
+            },
             signal,
-          )
+          })
         : Promise.resolve(null),
     [order.id, online],
   );
-  const byDay = new Map<string, FreeWindows['windows']>();
+  const byDay = new Map<string, Answer<'get', '/pickup-windows'>['windows']>();
   for (const w of windows.data?.windows ?? []) {
     byDay.set(w.date, [...(byDay.get(w.date) ?? []), w]);
   }
@@ -488,18 +488,18 @@ function AcceptQuote({ order, onRefused }: { order: SellOrder; onRefused: () => 
       setError(null);
       return;
     }
-    const [date, index] = choice.split('#');
+    const [date = '', index] = choice.split('#');
     setBusy(true);
     setError(null);
     try {
-      await api.post(
-        `/trade-ins/${order.id}/accept`,
-        {
+      await api.post('/trade-ins/{id}/accept', {
+        path: { id: order.id },
+        body: {
           version: order.version,
           ...(online ? { pickupWindow: { date, windowIndex: Number(index) } } : {}),
         },
-        { key: `accept:${order.id}:v${order.version}:${choice}` },
-      );
+        key: `accept:${order.id}:v${order.version}:${choice}`,
+      });
       void navigate(ORDERS_PATH);
     } catch (err) {
       const e = asApiError(err);

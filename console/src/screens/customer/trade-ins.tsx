@@ -1,39 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import type { SellOrderItem } from '../../api/selling.js';
-import { formatMoney, formatTime, formatYuan, type Money, type Stateful } from '../../api/types.js';
+import { api } from '../../api/client.js';
+import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
 import { currentLanguage, currentTimeZone, i18n } from '../../i18n/index.js';
 import { localeFor } from '../../i18n/format.js';
 import { lineText } from './sell.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useLoad } from '../../ui/hooks.js';
-
-interface Valuation {
-  amountMinor: number;
-  currency: string;
-  grade?: string;
-}
-
-interface TradeInItem extends Stateful {
-  traceCode: string | null;
-  quote: Valuation | null;
-  finalOffer: Valuation | null;
-  grade: string | null;
-  explanation?: SellOrderItem['explanation'];
-  payout?: SellOrderItem['payout'];
-}
-
-interface TradeIn extends Stateful {
-  orderNumber?: string;
-  quotedTotal: Money | null;
-  quoteValidUntil: string | null;
-  /** The latest news of the courier's pickup: its promised window as instants. */
-  pickup: { promisedWindow?: { start: string; end: string } | null } | null;
-  items: TradeInItem[];
-  createdAt: string;
-}
 
 /** The time of day of an instant in the user's time zone (`13:00`). */
 function clockTime(iso: string): string {
@@ -46,7 +20,7 @@ function clockTime(iso: string): string {
 /** The owner's trade-ins: state, quotes and final offers, and what they may do now. */
 export function MyTradeInsScreen() {
   const { t } = useTranslation();
-  const list = useLoad((signal) => api.get<Page<Stateful>>('/trade-ins', {}, signal), []);
+  const list = useLoad((signal) => api.get('/trade-ins', { signal }), []);
   return (
     <section>
       <h1>{t('screens.myTradeIns')}</h1>
@@ -73,7 +47,7 @@ export function MyTradeInsScreen() {
  */
 function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { t: say } = useTranslation();
-  const one = useLoad((signal) => api.get<TradeIn>(`/trade-ins/${id}`, {}, signal), [id]);
+  const one = useLoad((signal) => api.get('/trade-ins/{id}', { path: { id }, signal }), [id]);
   const t = one.data;
   const reload = () => {
     one.reload();
@@ -90,7 +64,7 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
   return (
     <li className="card">
       <h2>
-        {t.orderNumber ?? t.id.slice(0, 8)} <StateBadge state={t.state} />
+        {t.id.slice(0, 8)} <StateBadge state={t.state} />
       </h2>
       <p>
         {say('tradeIns.quote', { amount: formatMoney(t.quotedTotal) })}
@@ -154,22 +128,22 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
                     amount: formatMoney(it.finalOffer),
                   }),
                   run: (key) =>
-                    api.post(
-                      `/trade-ins/${t.id}/items/${it.id}/accept-offer`,
-                      { version: it.version },
-                      { key },
-                    ),
+                    api.post('/trade-ins/{id}/items/{itemId}/accept-offer', {
+                      path: { id: t.id, itemId: it.id },
+                      body: { version: it.version },
+                      key,
+                    }),
                 },
                 'reject-offer': {
                   label: say('tradeIns.rejectOffer'),
                   danger: true,
                   confirm: say('tradeIns.confirmRejectOffer'),
                   run: (key) =>
-                    api.post(
-                      `/trade-ins/${t.id}/items/${it.id}/reject-offer`,
-                      { version: it.version },
-                      { key },
-                    ),
+                    api.post('/trade-ins/{id}/items/{itemId}/reject-offer', {
+                      path: { id: t.id, itemId: it.id },
+                      body: { version: it.version },
+                      key,
+                    }),
                 },
               }}
             />
@@ -182,13 +156,23 @@ function TradeInCard({ id, onChanged }: { id: string; onChanged: () => void }) {
         actions={{
           accept: {
             label: say('tradeIns.acceptQuote'),
-            run: (key) => api.post(`/trade-ins/${t.id}/accept`, { version: t.version }, { key }),
+            run: (key) =>
+              api.post('/trade-ins/{id}/accept', {
+                path: { id: t.id },
+                body: { version: t.version },
+                key,
+              }),
           },
           cancel: {
             label: say('tradeIns.cancel'),
             danger: true,
             confirm: say('tradeIns.confirmCancel'),
-            run: (key) => api.post(`/trade-ins/${t.id}/cancel`, { version: t.version }, { key }),
+            run: (key) =>
+              api.post('/trade-ins/{id}/cancel', {
+                path: { id: t.id },
+                body: { version: t.version },
+                key,
+              }),
           },
         }}
       />

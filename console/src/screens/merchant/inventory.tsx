@@ -1,15 +1,18 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import type { InventoryEntry, Listing } from '../../api/resale.js';
+import { api, type Row } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
 import { erasureLabel, gradeLabel } from '../../i18n/labels.js';
 import { StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
 import { useAction, useActionKeys, usePagedLoad } from '../../ui/hooks.js';
+import { oneOf } from '../../ui/form.js';
 import { Table } from '../../ui/table.js';
 import { useCategoryNames } from '../warehouse/inspections.js';
+
+type InventoryEntry = Row<'/inventory'>;
+const POOL_GRADES = ['premium', 'good'] as const;
 
 /** The merchant's items (list one, open its listing) and the pool of items to claim. */
 export function InventoryScreen() {
@@ -17,19 +20,23 @@ export function InventoryScreen() {
   const navigate = useNavigate();
   const names = useCategoryNames();
   const mine = usePagedLoad(
-    (cursor, signal) => api.get<Page<InventoryEntry>>('/inventory', { limit: 100, cursor }, signal),
+    (cursor, signal) => api.get('/inventory', { query: { limit: 100, cursor }, signal }),
     [],
   );
   const [grade, setGrade] = useState('');
   const pool = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<InventoryEntry>>('/inventory/pool', { limit: 100, grade, cursor }, signal),
+      api.get('/inventory/pool', {
+        query: { limit: 100, grade: oneOf(POOL_GRADES, grade), cursor },
+        signal,
+      }),
     [grade],
   );
   const keys = useActionKeys();
   const [claimed, setClaimed] = useState<string | null>(null);
   const claim = useAction(async (e: InventoryEntry) => {
-    await api.post(`/inventory/pool/${e.itemId}/claim`, undefined, {
+    await api.post('/inventory/pool/{itemId}/claim', {
+      path: { itemId: e.itemId },
       key: keys.for(`claim:${e.itemId}`),
     });
     keys.done(`claim:${e.itemId}`);
@@ -38,11 +45,10 @@ export function InventoryScreen() {
     pool.reload();
   });
   const list = useAction(async (e: InventoryEntry) => {
-    const listing = await api.create<Listing>(
-      '/listings',
-      { itemId: e.itemId },
-      keys.for(`list:${e.itemId}`),
-    );
+    const listing = await api.post('/listings', {
+      body: { itemId: e.itemId },
+      key: keys.for(`list:${e.itemId}`),
+    });
     keys.done(`list:${e.itemId}`);
     void navigate(`/console/merchant/listings/${listing.id}`);
   });

@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import { fromMinor, type Listing, toMinor } from '../../api/resale.js';
-import { formatMoney, formatTime, formatYuan } from '../../api/types.js';
+import { api, type Answer } from '../../api/client.js';
+import { formatMoney, formatTime, formatYuan, fromMinor, toMinor } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { erasureLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
-import { CancelButton, Field, FormFooter, localInvalid, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, localInvalid, oneOf, useForm } from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
@@ -16,8 +15,11 @@ import { GradeTag } from './inventory.js';
 
 const yuan = formatYuan;
 
+type Listing = Answer<'get', '/listings/{id}'>;
+const LISTING_STATES = ['DRAFT', 'PUBLISHED', 'RESERVED', 'SOLD', 'WITHDRAWN'] as const;
+
 /** The allowed price band, as the merchant needs to read it next to the price input. */
-export function bandText(l: Listing): string {
+export function bandText(l: Pick<Listing, 'pricing' | 'price'>): string {
   const p = l.pricing;
   if (p.floorMinor === null || p.ceilingMinor === null) return i18n.t('listings.anyPrice');
   return i18n.t('listings.band', {
@@ -31,7 +33,11 @@ export function ListingsScreen() {
   const { t } = useTranslation();
   const [state, setState] = useState('');
   const list = usePagedLoad(
-    (cursor, signal) => api.get<Page<Listing>>('/listings', { state, limit: 100, cursor }, signal),
+    (cursor, signal) =>
+      api.get('/listings', {
+        query: { state: oneOf(LISTING_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   return (
@@ -47,7 +53,7 @@ export function ListingsScreen() {
         {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {['DRAFT', 'PUBLISHED', 'RESERVED', 'SOLD', 'WITHDRAWN'].map((s) => (
+          {LISTING_STATES.map((s) => (
             <option key={s} value={s}>
               {stateLabel(s)}
             </option>
@@ -146,11 +152,14 @@ function EditListingForm({
             : []),
         ];
         if (fields.length) return Promise.reject(localInvalid(fields));
-        return api.patch(`/listings/${listing.id}`, {
-          version: listing.version,
-          priceMinor,
-          title: v.title.trim(),
-          warrantyMonths: warranty,
+        return api.patch('/listings/{id}', {
+          path: { id: listing.id },
+          body: {
+            version: listing.version,
+            priceMinor,
+            title: v.title.trim(),
+            warrantyMonths: warranty,
+          },
         });
       }, done)}
     >
@@ -184,7 +193,7 @@ function EditListingForm({
 export function ListingScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const one = useLoad((signal) => api.get<Listing>(`/listings/${id}`, {}, signal), [id]);
+  const one = useLoad((signal) => api.get('/listings/{id}', { path: { id }, signal }), [id]);
   const l = one.data;
   return (
     <section>
@@ -220,14 +229,22 @@ export function ListingScreen() {
                 publish: {
                   label: t('listings.publish'),
                   run: (key) =>
-                    api.post(`/listings/${l.id}/publish`, { version: l.version }, { key }),
+                    api.post('/listings/{id}/publish', {
+                      path: { id: l.id },
+                      body: { version: l.version },
+                      key,
+                    }),
                 },
                 withdraw: {
                   label: t('listings.withdraw'),
                   danger: true,
                   confirm: t('listings.confirmWithdraw'),
                   run: (key) =>
-                    api.post(`/listings/${l.id}/withdraw`, { version: l.version }, { key }),
+                    api.post('/listings/{id}/withdraw', {
+                      path: { id: l.id },
+                      body: { version: l.version },
+                      key,
+                    }),
                 },
               }}
             />
@@ -237,7 +254,7 @@ export function ListingScreen() {
             title={t('photos.listing')}
             purpose="listing"
             photos={(l.photos ?? []).map((p) => p.id)}
-            attachPath={`/listings/${l.id}/photos`}
+            attachTo={{ path: '/listings/{id}/photos', id: l.id }}
             open={l.state !== 'SOLD' && l.state !== 'WITHDRAWN'}
             onChange={one.reload}
           />

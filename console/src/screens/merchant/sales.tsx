@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import type { SaleOrder } from '../../api/resale.js';
-import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { api, type Row } from '../../api/client.js';
+import { formatMoney, formatTime } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { stateLabel } from '../../i18n/labels.js';
 import { numberText } from '../../i18n/format.js';
@@ -10,10 +9,13 @@ import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { PlaceName } from '../../ui/places.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
-import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, Field, FormFooter, oneOf, useForm } from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 import { GradeTag } from './inventory.js';
+
+type SaleOrder = Row<'/sale-orders'>;
+const ORDER_STATES = ['PAID', 'PENDING_PAYMENT', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 
 function ShipForm({
   order,
@@ -33,15 +35,15 @@ function ShipForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/sale-orders/${order.id}/ship`,
-            {
+          api.post('/sale-orders/{id}/ship', {
+            path: { id: order.id },
+            body: {
               version: order.version,
               carrier: v.carrier.trim(),
               trackingNumber: v.trackingNumber.trim(),
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -76,7 +78,10 @@ export function MerchantOrdersScreen() {
   const [state, setState] = useState('PAID');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<SaleOrder>>('/sale-orders', { state, limit: 100, cursor }, signal),
+      api.get('/sale-orders', {
+        query: { state: oneOf(ORDER_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   return (
@@ -145,11 +150,11 @@ export function MerchantOrdersScreen() {
                 'request-delivery-confirmation': {
                   label: t('orders.askConfirm'),
                   run: (key) =>
-                    api.post(
-                      `/sale-orders/${o.id}/request-delivery-confirmation`,
-                      { version: o.version },
-                      { key },
-                    ),
+                    api.post('/sale-orders/{id}/request-delivery-confirmation', {
+                      path: { id: o.id },
+                      body: { version: o.version },
+                      key,
+                    }),
                 },
               }}
             />
@@ -166,16 +171,15 @@ export function MerchantReturnsScreen() {
   const { t } = useTranslation();
   const requested = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<SaleOrder>>(
-        '/sale-orders',
-        { state: 'RETURN_REQUESTED', limit: 100, cursor },
+      api.get('/sale-orders', {
+        query: { state: 'RETURN_REQUESTED', limit: 100, cursor },
         signal,
-      ),
+      }),
     [],
   );
   const returned = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<SaleOrder>>('/sale-orders', { state: 'RETURNED', limit: 100, cursor }, signal),
+      api.get('/sale-orders', { query: { state: 'RETURNED', limit: 100, cursor }, signal }),
     [],
   );
   const rows = [...(requested.data?.items ?? []), ...(returned.data?.items ?? [])];
@@ -226,20 +230,6 @@ export function MerchantReturnsScreen() {
   );
 }
 
-interface Performance {
-  merchant: { name: string };
-  listings: { live: number; sold: number };
-  sales: { orders: number; paid: number; delivered: number; revenue: Money; refunded: Money };
-  returns: { requested: number; inspected: number; rate: number | null };
-  gradeMismatch: { count: number; rate: number | null };
-  timeToShip: {
-    shipped: number;
-    averageHours: number | null;
-    medianHours: number | null;
-    p90Hours: number | null;
-  };
-}
-
 const pct = (r: number | null) => (r === null ? '—' : `${numberText(r * 100, i18n.language, 1)}%`);
 const hrs = (h: number | null) =>
   h === null ? '—' : i18n.t('performance.hours', { n: numberText(h, i18n.language, 1) });
@@ -249,7 +239,10 @@ export function MerchantPerformanceScreen() {
   const [days, setDays] = useState('30');
   const perf = useLoad(
     (signal) =>
-      api.get<Performance>('/merchants/me/performance', { days: days || undefined }, signal),
+      api.get('/merchants/me/performance', {
+        query: { days: days ? Number(days) : undefined },
+        signal,
+      }),
     [days],
   );
   const p = perf.data;
@@ -337,15 +330,8 @@ export function MerchantPerformanceScreen() {
   );
 }
 
-interface PaperworkTask extends Stateful {
-  saleOrderId: string;
-  vin: string;
-  kind: string;
-  reference: string | null;
-  blockedReason: string | null;
-  doneAt: string | null;
-  createdAt: string;
-}
+type PaperworkTask = Row<'/vehicle-paperwork'>;
+const PAPERWORK_STATES = ['OPEN', 'BLOCKED', 'DONE'] as const;
 
 function PaperworkForm({
   task,
@@ -366,15 +352,21 @@ function PaperworkForm({
       className="card"
       aria-label={action === 'complete' ? t('paperwork.completeTask') : t('paperwork.blockTask')}
       noValidate
-      onSubmit={form.submit(
-        (v, key) =>
-          api.post(
-            `/vehicle-paperwork/${task.id}/${action}`,
-            { version: task.version, [field]: v.text.trim() || undefined },
-            { key },
-          ),
-        done,
-      )}
+      onSubmit={form.submit((v, key) => {
+        const text = v.text.trim() || undefined;
+        const path = { id: task.id };
+        return action === 'complete'
+          ? api.post('/vehicle-paperwork/{id}/complete', {
+              path,
+              body: { version: task.version, reference: text },
+              key,
+            })
+          : api.post('/vehicle-paperwork/{id}/block', {
+              path,
+              body: { version: task.version, reason: text },
+              key,
+            });
+      }, done)}
     >
       <Field
         form={form}
@@ -405,7 +397,10 @@ export function PaperworkScreen() {
   const [state, setState] = useState('OPEN');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<PaperworkTask>>('/vehicle-paperwork', { state, limit: 100, cursor }, signal),
+      api.get('/vehicle-paperwork', {
+        query: { state: oneOf(PAPERWORK_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   return (
@@ -458,11 +453,11 @@ export function PaperworkScreen() {
                 unblock: {
                   label: t('paperwork.unblock'),
                   run: (key) =>
-                    api.post(
-                      `/vehicle-paperwork/${task.id}/unblock`,
-                      { version: task.version },
-                      { key },
-                    ),
+                    api.post('/vehicle-paperwork/{id}/unblock', {
+                      path: { id: task.id },
+                      body: { version: task.version },
+                      key,
+                    }),
                 },
               }}
             />

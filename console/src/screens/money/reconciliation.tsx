@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
+import { api, type Row } from '../../api/client.js';
 import { formatTime, formatYuan } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
@@ -8,33 +8,10 @@ import { Field, FormFooter, useForm } from '../../ui/form.js';
 import { usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
-type LineStatus = 'matched' | 'missing-ours' | 'missing-theirs' | 'amount-mismatch';
+type LineStatus = Row<'/reconciliations/{id}/lines'>['status'];
 const STATUSES: LineStatus[] = ['missing-ours', 'missing-theirs', 'amount-mismatch', 'matched'];
 
-export interface ReconciliationRun {
-  id: string;
-  provider: string;
-  day: string;
-  source: 'upload' | 'provider';
-  trigger: 'admin' | 'scheduled';
-  statementLines: number;
-  counts: { matched: number; missingOurs: number; missingTheirs: number; amountMismatch: number };
-  createdAt: string;
-}
-
-interface ReconciliationLine {
-  id: string;
-  status: LineStatus;
-  kind: 'payment' | 'refund';
-  ourRef: string;
-  providerRef: string | null;
-  theirAmountMinor: number | null;
-  ourAmountMinor: number | null;
-  currency: string;
-  theirAt: string | null;
-  ourAt: string | null;
-  note: string | null;
-}
+type ReconciliationRun = Row<'/reconciliations'>;
 
 /** Yesterday in China time, the day a statement is usually reconciled for. */
 function yesterdayInChina(): string {
@@ -55,11 +32,10 @@ function ReconcileForm({ onDone }: { onDone(run: ReconciliationRun): void }) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.create<ReconciliationRun>(
-            '/reconciliations',
-            { day: v.day, ...(v.content ? { content: v.content } : {}) },
+          api.post('/reconciliations', {
+            body: { day: v.day, ...(v.content ? { content: v.content } : {}) },
             key,
-          ),
+          }),
         (run) => {
           form.reset();
           setFileName('');
@@ -104,11 +80,11 @@ function Lines({ run }: { run: ReconciliationRun }) {
   const status = filter === 'mismatches' ? '' : filter;
   const lines = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<ReconciliationLine>>(
-        `/reconciliations/${run.id}/lines`,
-        { status: status || undefined, cursor, limit: 200 },
+      api.get('/reconciliations/{id}/lines', {
+        path: { id: run.id },
+        query: { status: status || undefined, cursor, limit: 200 },
         signal,
-      ),
+      }),
     [run.id, status],
   );
   const shown =
@@ -185,7 +161,7 @@ export function ReconciliationScreen() {
   const me = useMe();
   const [open, setOpen] = useState<ReconciliationRun | null>(null);
   const runs = usePagedLoad(
-    (cursor, signal) => api.get<Page<ReconciliationRun>>('/reconciliations', { cursor }, signal),
+    (cursor, signal) => api.get('/reconciliations', { query: { cursor }, signal }),
     [],
   );
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, fetchWithSession, ApiError, type Page } from '../../api/client.js';
+import { api, fetchWithSession, ApiError, type Answer, type Row } from '../../api/client.js';
 import { formatYuan } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { i18n } from '../../i18n/index.js';
@@ -9,32 +9,8 @@ import { Field, FormFooter, useForm } from '../../ui/form.js';
 import { useAction, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
 
-export interface Statement {
-  id: string;
-  merchantId: string;
-  period: { from: string; to: string };
-  currency: string;
-  orders: number;
-  salesMinor: number;
-  returnsMinor: number;
-  commissionMinor: number;
-  payableMinor: number;
-  rule: { percentBp: number; fixedMinor: number };
-  state: 'issued' | 'paying' | 'paid' | 'failed';
-  paidAt: string | null;
-  createdAt: string;
-}
-
-interface CommissionRule {
-  merchantId: string;
-  percentBp: number;
-  fixedMinor: number;
-}
-
-interface Organisation {
-  id: string;
-  name: string;
-}
+type Statement = Row<'/settlements'>;
+type CommissionRule = Answer<'get', '/merchants/{id}/commission-rule'>;
 
 /** The statement's CSV needs the session, so it is fetched and handed over as a file. */
 async function downloadCsv(s: Statement) {
@@ -61,7 +37,7 @@ function ruleText(r: CommissionRule) {
 function AdminSettlementForms({ merchantId, onIssued }: { merchantId: string; onIssued(): void }) {
   const { t } = useTranslation();
   const rule = useLoad(
-    (signal) => api.get<CommissionRule>(`/merchants/${merchantId}/commission-rule`, {}, signal),
+    (signal) => api.get('/merchants/{id}/commission-rule', { path: { id: merchantId }, signal }),
     [merchantId],
   );
   const ruleForm = useForm({ percent: '', fixedYuan: '' });
@@ -74,9 +50,12 @@ function AdminSettlementForms({ merchantId, onIssued }: { merchantId: string; on
         noValidate
         onSubmit={ruleForm.submit(
           (v) =>
-            api.put(`/merchants/${merchantId}/commission-rule`, {
-              percentBp: Math.round(Number(v.percent) * 100),
-              fixedMinor: Math.round(Number(v.fixedYuan || '0') * 100),
+            api.put('/merchants/{id}/commission-rule', {
+              path: { id: merchantId },
+              body: {
+                percentBp: Math.round(Number(v.percent) * 100),
+                fixedMinor: Math.round(Number(v.fixedYuan || '0') * 100),
+              },
             }),
           () => {
             ruleForm.reset();
@@ -112,7 +91,8 @@ function AdminSettlementForms({ merchantId, onIssued }: { merchantId: string; on
         aria-label={t('settlements.issue')}
         noValidate
         onSubmit={issueForm.submit(
-          (v, key) => api.create('/settlements', { merchantId, from: v.from, to: v.to }, key),
+          (v, key) =>
+            api.post('/settlements', { body: { merchantId, from: v.from, to: v.to }, key }),
           () => {
             issueForm.reset();
             onIssued();
@@ -145,24 +125,23 @@ export function SettlementsScreen() {
   const merchants = useLoad(
     (signal) =>
       admin
-        ? api.get<Page<Organisation>>('/organisations', { kind: 'merchant', limit: 200 }, signal)
-        : Promise.resolve({ items: [] as Organisation[] }),
+        ? api.get('/organisations', { query: { kind: 'merchant', limit: 200 }, signal })
+        : Promise.resolve({ items: [], nextCursor: null }),
     [admin],
   );
   const own = useLoad(
     (signal) =>
       !admin && me.organisationId
-        ? api.get<CommissionRule>(`/merchants/${me.organisationId}/commission-rule`, {}, signal)
+        ? api.get('/merchants/{id}/commission-rule', { path: { id: me.organisationId }, signal })
         : Promise.resolve(null),
     [admin, me.organisationId],
   );
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<Statement>>(
-        '/settlements',
-        { merchantId: admin && merchantId ? merchantId : undefined, cursor },
+      api.get('/settlements', {
+        query: { merchantId: admin && merchantId ? merchantId : undefined, cursor },
         signal,
-      ),
+      }),
     [merchantId],
   );
   const download = useAction(downloadCsv);

@@ -1,39 +1,29 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { api, type Answer, type Row } from '../../api/client.js';
+import { formatMoney, formatTime } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
-import { CancelButton as Cancel, Field, FormFooter, useForm } from '../../ui/form.js';
+import {
+  CancelButton as Cancel,
+  chosen,
+  Field,
+  FormFooter,
+  oneOf,
+  useForm,
+} from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 
-interface RecyclingLot extends Stateful {
-  warehouseId: string;
-  recyclerId: string;
-  /** Counted when the lot is sealed; the items below are the live contents. */
-  itemCount: number | null;
-  estimatedWeightGrams: number | null;
-  sealed: { at: string; weightGrams: number; sealNumber: string | null } | null;
-  handoff: { signedByName?: string } | null;
-  handedOverAt: string | null;
-  settlement: {
-    at: string;
-    weightGrams: number;
-    value: Money | null;
-    expectedValue: Money | null;
-    certificate: { kind: string; reference: string };
-    flaggedForReview: boolean;
-  } | null;
-  createdAt: string;
-  /** Only on a single lot's read. */
-  items?: Array<{ itemId: string; traceCode: string; weightGrams: number | null }>;
-}
+/** A lot as read alone (with its items); lists leave the items out. */
+type RecyclingLot = Answer<'get', '/recycling-lots/{id}'>;
+const LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'] as const;
+const CERTIFICATE_KINDS = ['recycling', 'destruction'] as const;
 
 /** Count and weight: as sealed, else from the items in the lot now. */
-function contents(lot: RecyclingLot) {
+function contents(lot: Row<'/recycling-lots'> & { items?: RecyclingLot['items'] }) {
   const items = lot.items ?? [];
   return {
     count: lot.itemCount ?? items.length,
@@ -64,15 +54,15 @@ function SealForm({ lot, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/recycling-lots/${lot.id}/seal`,
-            {
+          api.post('/recycling-lots/{id}/seal', {
+            path: { id: lot.id },
+            body: {
               version: lot.version,
               weightGrams: grams(v.weight),
               sealNumber: v.sealNumber.trim() || undefined,
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -107,15 +97,15 @@ function HandOverForm({ lot, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/recycling-lots/${lot.id}/hand-over`,
-            {
+          api.post('/recycling-lots/{id}/hand-over', {
+            path: { id: lot.id },
+            body: {
               version: lot.version,
               signedByName: v.signedByName.trim(),
               signature: v.signature.trim(),
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -140,7 +130,7 @@ function HandOverForm({ lot, done, cancel }: FormProps) {
 function SettleForm({ lot, done, cancel }: FormProps) {
   const { t } = useTranslation();
   const form = useForm({
-    weight: lot.sealed ? (lot.sealed.weightGrams / 1000).toFixed(2) : '',
+    weight: lot.sealed?.weightGrams ? (lot.sealed.weightGrams / 1000).toFixed(2) : '',
     value: '',
     certificateKind: 'recycling',
     certificateRef: '',
@@ -152,17 +142,17 @@ function SettleForm({ lot, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/recycling-lots/${lot.id}/settle`,
-            {
+          api.post('/recycling-lots/{id}/settle', {
+            path: { id: lot.id },
+            body: {
               version: lot.version,
               weightGrams: grams(v.weight),
               valueMinor: Math.round(Number(v.value) * 100),
-              certificateKind: v.certificateKind,
+              certificateKind: chosen('certificateKind', CERTIFICATE_KINDS, v.certificateKind),
               certificateRef: v.certificateRef.trim(),
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -212,7 +202,10 @@ export function RecyclingLotsScreen() {
   const [state, setState] = useState('');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<RecyclingLot>>('/recycling-lots', { state, limit: 100, cursor }, signal),
+      api.get('/recycling-lots', {
+        query: { state: oneOf(LOT_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   return (
@@ -242,13 +235,15 @@ export function RecyclingLotsScreen() {
   );
 }
 
-const certificateKind = (kind: string) =>
-  kind === 'recycling' || kind === 'destruction' ? i18n.t(`recycling.kinds.${kind}`) : kind;
+const certificateKind = (kind: string | null) =>
+  kind === 'recycling' || kind === 'destruction'
+    ? i18n.t(`recycling.kinds.${kind}`)
+    : (kind ?? '—');
 
 /** One lot with its items (the single read carries them). */
 function LotCard({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { t } = useTranslation();
-  const lot = useLoad((signal) => api.get<RecyclingLot>(`/recycling-lots/${id}`, {}, signal), [id]);
+  const lot = useLoad((signal) => api.get('/recycling-lots/{id}', { path: { id }, signal }), [id]);
   const l = lot.data;
   if (!l) {
     return (

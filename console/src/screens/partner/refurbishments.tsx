@@ -1,55 +1,28 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import { formatMoney, formatTime, type Money, type Stateful } from '../../api/types.js';
+import { api, type Answer } from '../../api/client.js';
+import { formatMoney, formatTime } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { gradeLabel, severityLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
-import { CancelButton, Field, FormFooter, SubmitWithConfirm, useForm } from '../../ui/form.js';
+import {
+  CancelButton,
+  Field,
+  FormFooter,
+  oneOf,
+  SubmitWithConfirm,
+  useForm,
+} from '../../ui/form.js';
 import { asApiError, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
-import type { GradingStandard } from '../admin/catalog.js';
-import { type Answer, CheckInput } from '../warehouse/inspections.js';
+import { type CheckAnswer, CheckInput } from '../warehouse/inspections.js';
 import type { ApiError } from '../../api/client.js';
 
-interface Part {
-  id: string;
-  partName: string;
-  partNumber: string | null;
-  serialIn: string | null;
-  serialOut: string | null;
-  cost: Money;
-  createdAt: string;
-}
-
-interface RefurbishmentOrder extends Stateful {
-  itemId: string;
-  partnerId: string | null;
-  categoryFamily: string;
-  standard: { code: string; version: number } | null;
-  findings: Array<{ label: string; severity: string }>;
-  economics: {
-    worthRepairing: boolean | null;
-    expectedResale: Money | null;
-    estimatedRepairCost: Money | null;
-    reason: string;
-  };
-  repair: {
-    startedAt: string | null;
-    finishedAt: string | null;
-    diagnosis: string | null;
-    partsCost: Money | null;
-    labourCost: Money | null;
-    totalCost: Money | null;
-    turnaroundHours: number | null;
-  };
-  qc: { at: string; grade: string; passed: boolean; summary: string | null } | null;
-  outcomeReason: string | null;
-  createdAt: string;
-  parts?: Part[];
-}
+/** An order as read alone (with its parts). */
+type RefurbishmentOrder = Answer<'get', '/refurbishments/{id}'>;
+const ORDER_STATES = ['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC', 'DONE', 'UNREPAIRABLE'] as const;
 
 /** Technicians: their partner's orders; warehouse staff: orders of their warehouse (QC). */
 export function RefurbishmentsScreen() {
@@ -58,7 +31,10 @@ export function RefurbishmentsScreen() {
   const [state, setState] = useState(me.role === 'warehouse' ? 'QC' : '');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<RefurbishmentOrder>>('/refurbishments', { state, limit: 100, cursor }, signal),
+      api.get('/refurbishments', {
+        query: { state: oneOf(ORDER_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   return (
@@ -68,7 +44,7 @@ export function RefurbishmentsScreen() {
         {t('common.show')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
           <option value="">{t('common.all')}</option>
-          {['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC', 'DONE', 'UNREPAIRABLE'].map((s) => (
+          {ORDER_STATES.map((s) => (
             <option key={s} value={s}>
               {stateLabel(s)}
             </option>
@@ -117,11 +93,11 @@ function StartForm({ order, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/refurbishments/${order.id}/start-repair`,
-            { version: order.version, diagnosis: v.diagnosis.trim() || undefined },
-            { key },
-          ),
+          api.post('/refurbishments/{id}/start-repair', {
+            path: { id: order.id },
+            body: { version: order.version, diagnosis: v.diagnosis.trim() || undefined },
+            key,
+          }),
         done,
       )}
     >
@@ -151,16 +127,16 @@ function FinishForm({ order, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/refurbishments/${order.id}/finish-repair`,
-            {
+          api.post('/refurbishments/{id}/finish-repair', {
+            path: { id: order.id },
+            body: {
               version: order.version,
               diagnosis: v.diagnosis.trim() || undefined,
               labourMinutes: Number(v.labourMinutes),
               labourCostMinor: Math.round(Number(v.labourCost) * 100),
             },
-            { key },
-          ),
+            key,
+          }),
         done,
       )}
     >
@@ -199,11 +175,11 @@ function UnrepairableForm({ order, done, cancel }: FormProps) {
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(
-            `/refurbishments/${order.id}/declare-unrepairable`,
-            { version: order.version, reason: v.reason.trim() },
-            { key },
-          ),
+          api.post('/refurbishments/{id}/declare-unrepairable', {
+            path: { id: order.id },
+            body: { version: order.version, reason: v.reason.trim() },
+            key,
+          }),
         done,
       )}
     >
@@ -235,9 +211,9 @@ function PartForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => 
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.create(
-            `/refurbishments/${order.id}/parts`,
-            {
+          api.post('/refurbishments/{id}/parts', {
+            path: { id: order.id },
+            body: {
               partName: v.partName.trim(),
               partNumber: v.partNumber.trim() || undefined,
               serialIn: v.serialIn.trim() || undefined,
@@ -245,7 +221,7 @@ function PartForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => 
               costMinor: Math.round(Number(v.cost || '0') * 100),
             },
             key,
-          ),
+          }),
         () => {
           form.reset();
           onDone();
@@ -280,17 +256,16 @@ function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => vo
   const { t } = useTranslation();
   const standard = useLoad(
     async (signal) => {
-      const all = await api.get<{ items: GradingStandard[] }>(
-        '/grading-standards',
-        { code: order.standard?.code, allVersions: true },
+      const all = await api.get('/grading-standards', {
+        query: { code: order.standard?.code, allVersions: true },
         signal,
-      );
+      });
       const s = all.items.find((x) => x.version === order.standard?.version);
-      return s ? api.get<GradingStandard>(`/grading-standards/${s.id}`, {}, signal) : null;
+      return s ? api.get('/grading-standards/{id}', { path: { id: s.id }, signal }) : null;
     },
     [order.standard?.code, order.standard?.version],
   );
-  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [answers, setAnswers] = useState<Record<string, CheckAnswer>>({});
   const [notes, setNotes] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -312,11 +287,11 @@ function QcForm({ order, onDone }: { order: RefurbishmentOrder; onDone: () => vo
         setBusy(true);
         setError(null);
         api
-          .post(
-            `/refurbishments/${order.id}/qc`,
-            { version: order.version, answers, notes: notes.trim() || undefined },
-            { key: `qc:${order.id}:v${order.version}` },
-          )
+          .post('/refurbishments/{id}/qc', {
+            path: { id: order.id },
+            body: { version: order.version, answers, notes: notes.trim() || undefined },
+            key: `qc:${order.id}:v${order.version}`,
+          })
           .then(onDone)
           .catch((err: unknown) => setError(asApiError(err)))
           .finally(() => setBusy(false));
@@ -372,10 +347,7 @@ interface FormProps {
 export function RefurbishmentScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const one = useLoad(
-    (signal) => api.get<RefurbishmentOrder>(`/refurbishments/${id}`, {}, signal),
-    [id],
-  );
+  const one = useLoad((signal) => api.get('/refurbishments/{id}', { path: { id }, signal }), [id]);
   const o = one.data;
   return (
     <section>

@@ -1,26 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
+import { api } from '../../api/client.js';
 import { formatTime } from '../../api/types.js';
 import { durationText } from '../../i18n/format.js';
 import { followUpLabel, machineLabel, stateLabel, whyLabel } from '../../i18n/labels.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
 import { usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
-
-export interface StuckRow {
-  machine: string;
-  id: string;
-  state: string;
-  enteredAt: string;
-  stuckForMs: number;
-  limitMs: number;
-  followUp: string;
-  why: string;
-  items: Array<{ id: string; traceCode: string }>;
-  escalation: { caseId: string | null; caseState: string | null; escalatedAt: string } | null;
-}
 
 /** "Stuck for more than …": how far past its state's limit a row must be to show. */
 const OVER = [
@@ -56,11 +43,10 @@ export function StuckWorkScreen() {
   const [machine, setMachine] = useState('');
   const rows = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<StuckRow>>(
-        '/support/stuck-work',
-        { overMinutes: over, machine: machine || undefined, cursor },
+      api.get('/support/stuck-work', {
+        query: { overMinutes: over, machine: machine || undefined, cursor },
         signal,
-      ),
+      }),
     [over, machine],
   );
   return (

@@ -1,64 +1,20 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { untypedApi as api, type Page } from '../../api/client.js';
-import { formatTime, type Stateful } from '../../api/types.js';
+import { api, type Answer, type Row } from '../../api/client.js';
+import { formatTime } from '../../api/types.js';
 import { useMe } from '../../auth.js';
 import { i18n } from '../../i18n/index.js';
 import { actionLabel, roleLabel, stateLabel } from '../../i18n/labels.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
-import { CancelButton, Field, FormFooter, useForm } from '../../ui/form.js';
+import { CancelButton, chosen, Field, FormFooter, oneOf, useForm } from '../../ui/form.js';
 import { useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { AttachedPhotos } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
 
-interface SearchHit {
-  id: string;
-  traceCode: string;
-  state: string;
-  grade: string | null;
-  matchedBy: string[];
-  serialNumber: string | null;
-  imei: string | null;
-  owner: { id: string; name: string | null; email: string | null; phone: string | null } | null;
-  createdAt: string;
-}
-
-interface TimelineEvent {
-  seq: number;
-  at: string;
-  type: string;
-  entity: string;
-  fromState: string | null;
-  toState: string | null;
-  actor: { role: string };
-  organisation: { name: string } | null;
-  custodian: { kind: string; name?: string } | null;
-  place?: string | null;
-}
-
-export interface SupportCase extends Stateful {
-  kind: string;
-  origin: string;
-  summary: string;
-  itemIds: string[];
-  slaDueAt: string;
-  breached: boolean;
-  resolvedAt: string | null;
-  resolution: string | null;
-  assigneeId?: string | null;
-  createdAt: string;
-  /** On GET /support/cases/:id: the photos added to the case. */
-  photos?: Array<{ id: string }>;
-  notes?: Array<{
-    id: string;
-    body: string;
-    authorRole: string;
-    internal?: boolean;
-    createdAt: string;
-  }>;
-}
+type SupportCase = Row<'/support/cases'>;
+const CASE_STATES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
 
 /** One search box: order number, phone, trace code, serial/IMEI, e-mail. */
 export function SupportSearchScreen() {
@@ -69,8 +25,8 @@ export function SupportSearchScreen() {
   const results = useLoad(
     (signal) =>
       q
-        ? api.get<{ items: SearchHit[] }>('/support/search', { q }, signal)
-        : Promise.resolve({ items: [] as SearchHit[] }),
+        ? api.get('/support/search', { query: { q }, signal })
+        : Promise.resolve({ items: [], query: '' }),
     [q],
   );
   return (
@@ -190,6 +146,8 @@ const matchLabel = (m: string) => {
   return known ? i18n.t(`support.matches.${known}`) : m;
 };
 
+type TimelineEvent = Answer<'get', '/items/{id}/timeline'>['events'][number];
+
 export function Timeline({ events }: { events: TimelineEvent[] }) {
   const { t } = useTranslation();
   if (events.length === 0) return <p className="muted">{t('support.noEvents')}</p>;
@@ -206,7 +164,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
           · {roleLabel(e.actor.role)}
           {e.organisation && ` (${e.organisation.name})`}
           {e.custodian &&
-            ` · ${t('support.heldBy', { who: e.custodian.name ?? e.custodian.kind })}`}
+            ` · ${t('support.heldBy', { who: 'name' in e.custodian ? e.custodian.name : e.custodian.kind })}`}
         </li>
       ))}
     </ol>
@@ -217,12 +175,11 @@ export function SupportItemScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const timeline = useLoad(
-    (signal) =>
-      api.get<{ traceCode: string; events: TimelineEvent[] }>(`/items/${id}/timeline`, {}, signal),
+    (signal) => api.get('/items/{id}/timeline', { path: { id }, signal }),
     [id],
   );
   const cases = useLoad(
-    (signal) => api.get<Page<SupportCase>>('/support/cases', { itemId: id }, signal),
+    (signal) => api.get('/support/cases', { query: { itemId: id }, signal }),
     [id],
   );
   const [params, setParams] = useSearchParams();
@@ -306,16 +263,15 @@ function OpenCaseForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.create<SupportCase>(
-            '/support/cases',
-            {
-              kind: v.kind,
+          api.post('/support/cases', {
+            body: {
+              kind: chosen('kind', OPENED_BY_HAND, v.kind),
               summary: v.summary.trim(),
               itemIds: [itemId],
               ...(customerId ? { customerId } : {}),
             },
             key,
-          ),
+          }),
         (created) => void navigate(`/console/support/cases/${created.id}`),
       )}
     >
@@ -387,7 +343,15 @@ export function SupportCasesScreen() {
   const [breached, setBreached] = useState('');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<SupportCase>>('/support/cases', { state, breached, limit: 100, cursor }, signal),
+      api.get('/support/cases', {
+        query: {
+          state: oneOf(CASE_STATES, state),
+          breached: breached === '' ? undefined : breached === 'true',
+          limit: 100,
+          cursor,
+        },
+        signal,
+      }),
     [state, breached],
   );
   return (
@@ -396,7 +360,7 @@ export function SupportCasesScreen() {
       <label className="inline">
         {t('common.state')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          {['', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'].map((s) => (
+          {['', ...CASE_STATES].map((s) => (
             <option key={s} value={s}>
               {s ? stateLabel(s) : t('common.all')}
             </option>
@@ -422,7 +386,7 @@ export function SupportCaseScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const me = useMe();
-  const c = useLoad((signal) => api.get<SupportCase>(`/support/cases/${id}`, {}, signal), [id]);
+  const c = useLoad((signal) => api.get('/support/cases/{id}', { path: { id }, signal }), [id]);
   const note = useForm({ body: '' });
   const data = c.data;
   return (
@@ -455,11 +419,11 @@ export function SupportCaseScreen() {
               assign: {
                 label: t('support.take'),
                 run: (key) =>
-                  api.post(
-                    `/support/cases/${id}/assign`,
-                    { version: data.version, assigneeId: me.id },
-                    { key },
-                  ),
+                  api.post('/support/cases/{id}/assign', {
+                    path: { id },
+                    body: { version: data.version, assigneeId: me.id },
+                    key,
+                  }),
               },
               resolve: {
                 label: t('support.resolve'),
@@ -471,12 +435,20 @@ export function SupportCaseScreen() {
                 label: t('support.close'),
                 confirm: t('support.confirmClose'),
                 run: (key) =>
-                  api.post(`/support/cases/${id}/close`, { version: data.version }, { key }),
+                  api.post('/support/cases/{id}/close', {
+                    path: { id },
+                    body: { version: data.version },
+                    key,
+                  }),
               },
               reopen: {
                 label: t('support.reopen'),
                 run: (key) =>
-                  api.post(`/support/cases/${id}/reopen`, { version: data.version }, { key }),
+                  api.post('/support/cases/{id}/reopen', {
+                    path: { id },
+                    body: { version: data.version },
+                    key,
+                  }),
               },
             }}
           />
@@ -485,7 +457,7 @@ export function SupportCaseScreen() {
             title={t('photos.title')}
             purpose="case"
             photos={(data.photos ?? []).map((p) => p.id)}
-            attachPath={`/support/cases/${id}/photos`}
+            attachTo={{ path: '/support/cases/{id}/photos', id }}
             open={data.state !== 'CLOSED'}
             onChange={c.reload}
           />
@@ -505,7 +477,12 @@ export function SupportCaseScreen() {
             aria-label={t('support.addNoteTitle')}
             noValidate
             onSubmit={note.submit(
-              (v, key) => api.create(`/support/cases/${id}/notes`, { body: v.body }, key),
+              (v, key) =>
+                api.post('/support/cases/{id}/notes', {
+                  path: { id },
+                  body: { body: v.body },
+                  key,
+                }),
               () => {
                 note.reset();
                 c.reload();
@@ -541,7 +518,11 @@ function ResolveForm({
       noValidate
       onSubmit={form.submit(
         (v, key) =>
-          api.post(`/support/cases/${id}/resolve`, { version, resolution: v.resolution }, { key }),
+          api.post('/support/cases/{id}/resolve', {
+            path: { id },
+            body: { version, resolution: v.resolution },
+            key,
+          }),
         done,
       )}
     >

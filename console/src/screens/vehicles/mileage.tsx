@@ -1,38 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, type Page } from '../../api/client.js';
+import { api, type Answer } from '../../api/client.js';
 import { formatDay, formatTime } from '../../api/types.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { useAction, useActionKeys, useLoad } from '../../ui/hooks.js';
+import { oneOf } from '../../ui/form.js';
 import { Table } from '../../ui/table.js';
 
-interface EvidenceReading {
-  id: string | null;
-  km: number;
-  readOn: string;
-  source: string;
-}
-
-type Evidence =
-  | { kind: 'rollback'; earlier: EvidenceReading; later: EvidenceReading; dropKm: number }
-  | { kind: 'implausible-high' | 'implausible-low'; yearlyKm: number; limitKm: number };
-
-interface VehicleView {
-  vin: string;
-  modelYear: number | null;
-  mileage: {
-    status: string;
-    flagged: boolean;
-    evidence: Evidence[] | null;
-    readings: Array<{ id: string; km: number; readOn: string; source: string; trust: string }>;
-  };
-}
-
-interface FlaggedVehicle {
-  vin: string;
-  status: string;
-  flaggedAt: string | null;
-}
+type VehicleView = Answer<'get', '/vehicles/{vin}'>;
+type Evidence = VehicleView['mileage']['evidence'][number];
 
 const SOURCES = ['owner-declaration', 'inspection', 'listing'] as const;
 
@@ -46,12 +22,12 @@ export function MileageScreen() {
   const [vin, setVin] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const flagged = useLoad(
-    (signal) => api.get<Page<FlaggedVehicle>>('/vehicles/flagged', { limit: 50 }, signal),
+    (signal) => api.get('/vehicles/flagged', { query: { limit: 50 }, signal }),
     [],
   );
   const car = useLoad(
     (signal) =>
-      open ? api.get<VehicleView>(`/vehicles/${open}`, {}, signal) : Promise.resolve(null),
+      open ? api.get('/vehicles/{vin}', { path: { vin: open }, signal }) : Promise.resolve(null),
     [open],
   );
   return (
@@ -189,13 +165,17 @@ function AddReading({ vin, onAdded }: { vin: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const [km, setKm] = useState('');
   const [readOn, setReadOn] = useState('');
-  const [source, setSource] = useState<string>('owner-declaration');
+  const [source, setSource] = useState<(typeof SOURCES)[number]>('owner-declaration');
   const keys = useActionKeys();
   const add = useAction(async () => {
     const body = { km: Number(km), readOn, source };
     // One key per reading entered, kept across retries of the same one.
     const id = `reading:${vin}:${JSON.stringify(body)}`;
-    await api.post(`/vehicles/${vin}/mileage-readings`, body, { key: keys.for(id) });
+    await api.post('/vehicles/{vin}/mileage-readings', {
+      path: { vin },
+      body,
+      key: keys.for(id),
+    });
     keys.done(id);
     setKm('');
     setReadOn('');
@@ -234,7 +214,11 @@ function AddReading({ vin, onAdded }: { vin: string; onAdded: () => void }) {
       </div>
       <div className="field">
         <label htmlFor="reading-source">{t('mileage.col.source')}</label>
-        <select id="reading-source" value={source} onChange={(e) => setSource(e.target.value)}>
+        <select
+          id="reading-source"
+          value={source}
+          onChange={(e) => setSource(oneOf(SOURCES, e.target.value) ?? 'owner-declaration')}
+        >
           {SOURCES.map((s) => (
             <option key={s} value={s}>
               {t(`mileage.source.${s}`)}

@@ -1,43 +1,37 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { untypedApi as api, session, type Page } from '../../api/client.js';
-import { formatTime, type Stateful } from '../../api/types.js';
+import { ApiError, api, session, type RequestBody, type Row } from '../../api/client.js';
+import { formatTime } from '../../api/types.js';
 import { i18n } from '../../i18n/index.js';
 import { numberText } from '../../i18n/format.js';
 import { stateLabel } from '../../i18n/labels.js';
 import { Confirm, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading, LoadMore } from '../../ui/feedback.js';
-import { localInvalid } from '../../ui/form.js';
+import { localInvalid, oneOf } from '../../ui/form.js';
 import { useAction, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { Table } from '../../ui/table.js';
-import { ApiError } from '../../api/client.js';
 
-interface Erasure extends Stateful {
-  itemId: string;
-  place: 'warehouse' | 'on-site';
-  attempt: number;
-  maxAttempts: number;
-  failureReason: string | null;
-  stationId: string | null;
-  device: string | null;
-  progress: { phase: Phase; percent: number; pass?: number; passes?: number } | null;
-  nextAttemptAt: string | null;
-  runs: Array<{
-    attempt: number;
-    status: 'succeeded' | 'failed';
-    tool: { name: string; version: string };
-    failureReason?: string;
-    finishedAt: string;
-  }>;
-  certificate: { id: string; certificateId: string; revoked: boolean } | null;
-  completedAt: string | null;
-  createdAt: string;
-}
-
-type Phase = 'starting' | 'erasing' | 'blanking' | 'verifying' | 'sampling';
+type Erasure = Row<'/erasures'>;
+type Station = Row<'/stations'>;
+type Phase = NonNullable<Erasure['progress']>['phase'];
+type SignedReport = RequestBody<'post', '/erasures/{id}/import-report'>;
 const PHASES: readonly Phase[] = ['starting', 'erasing', 'blanking', 'verifying', 'sampling'];
 
-const STATES = ['', 'QUEUED', 'RUNNING', 'VERIFYING', 'SUCCEEDED', 'FAILED'];
+const STATES = ['QUEUED', 'RUNNING', 'VERIFYING', 'SUCCEEDED', 'FAILED'] as const;
+
+/** What `station sign-report` prints: the report, the station and its signature. */
+function isSignedReport(v: unknown): v is SignedReport {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'content' in v &&
+    typeof v.content === 'string' &&
+    'stationId' in v &&
+    typeof v.stationId === 'string' &&
+    'signature' in v &&
+    typeof v.signature === 'string'
+  );
+}
 
 /** The certificate PDF needs the bearer token, so it is fetched and handed over as a file. */
 async function downloadCertificate(id: string, number: string) {
@@ -57,13 +51,6 @@ async function downloadCertificate(id: string, number: string) {
   a.download = `${number}.pdf`;
   a.click();
   URL.revokeObjectURL(url);
-}
-
-interface Station {
-  id: string;
-  name: string;
-  revoked: boolean;
-  lastSeenAt: string | null;
 }
 
 /** Where a wipe runs and how far it got (progress comes from the station while it runs). */
@@ -97,10 +84,9 @@ function ManageErasure({
   const [signed, setSigned] = useState('');
   const assign = useAction(async () => {
     setAsking(false);
-    await api.post(`/erasures/${erasure.id}/assign-station`, {
-      stationId,
-      device,
-      version: erasure.version,
+    await api.post('/erasures/{id}/assign-station', {
+      path: { id: erasure.id },
+      body: { stationId, device, version: erasure.version },
     });
     onDone();
   });
@@ -109,9 +95,12 @@ function ManageErasure({
     try {
       body = JSON.parse(signed);
     } catch {
+      body = null;
+    }
+    if (!isSignedReport(body)) {
       throw localInvalid([{ field: 'report', errors: [t('erasures.import.notJson')] }]);
     }
-    await api.post(`/erasures/${erasure.id}/import-report`, body);
+    await api.post('/erasures/{id}/import-report', { path: { id: erasure.id }, body });
     onDone();
   });
   return (
@@ -222,10 +211,14 @@ export function ErasuresScreen() {
   const [state, setState] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const list = usePagedLoad(
-    (cursor, signal) => api.get<Page<Erasure>>('/erasures', { state, limit: 100, cursor }, signal),
+    (cursor, signal) =>
+      api.get('/erasures', {
+        query: { state: oneOf(STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
-  const stations = useLoad((signal) => api.get<{ items: Station[] }>('/stations', {}, signal), []);
+  const stations = useLoad((signal) => api.get('/stations', { signal }), []);
   const download = useAction(downloadCertificate);
   // Wipes on a station move on their own: refresh while one is queued or running there.
   const active = (list.data?.items ?? []).some(
@@ -244,7 +237,7 @@ export function ErasuresScreen() {
       <label className="inline">
         {t('common.state')}{' '}
         <select value={state} onChange={(e) => setState(e.target.value)}>
-          {STATES.map((s) => (
+          {['', ...STATES].map((s) => (
             <option key={s} value={s}>
               {s ? stateLabel(s) : t('common.all')}
             </option>

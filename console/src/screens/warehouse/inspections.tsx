@@ -1,69 +1,36 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { untypedApi as api, type ApiError, type Page } from '../../api/client.js';
-import { formatTime, type Stateful } from '../../api/types.js';
+import { api, type Answer, type ApiError, type RequestBody, type Row } from '../../api/client.js';
+import { formatTime } from '../../api/types.js';
 import { gradeLabel, severityLabel } from '../../i18n/labels.js';
 import { i18n } from '../../i18n/index.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { BarPanel } from '../../ui/charts.js';
 import { ErrorNotice, Loading, Notice, LoadMore } from '../../ui/feedback.js';
-import { SubmitWithConfirm } from '../../ui/form.js';
+import { oneOf, SubmitWithConfirm } from '../../ui/form.js';
 import { asApiError, useLoad, usePagedLoad } from '../../ui/hooks.js';
 import { PhotoPicker, PhotoThumb } from '../../ui/photos.js';
 import { Table } from '../../ui/table.js';
-import type { CategoryNode, GradingStandard, StandardCheck } from '../admin/catalog.js';
+import type { StandardCheck } from '../admin/catalog.js';
 
+type Inspection = Answer<'get', '/inspections/{id}'>;
 /** A car's GB/T 30323 condition beside the grade (the API's vehicleCondition). */
-export interface VehicleCondition {
-  score: number;
-  level: 1 | 2 | 3 | 4 | 5;
-  accidentGrade: 'A' | 'B' | 'C' | 'D';
-  accidentVehicle: boolean;
-  structuralDamage: string[];
-  areas: Array<{ area: string; checkId: string; points: number; maxPoints: number }>;
-}
-
-export interface GradeReport {
-  grade: 'premium' | 'good' | 'scrap';
-  hold: boolean;
-  score: number | null;
-  /** Required checks not answered yet (a provisional preview). */
+type VehicleCondition = NonNullable<Inspection['vehicleCondition']>;
+/** A completed inspection's report, or the preview while answering (with what is missing). */
+type GradeReport = NonNullable<Inspection['report']> & {
   missing?: string[];
   vehicleCondition?: VehicleCondition | null;
-  summary: string;
-  reasons: Array<{
-    checkId: string;
-    label: string;
-    severity: string;
-    ruleLabel: string;
-    grade: string;
-  }>;
-}
+};
 
-export interface Inspection extends Stateful {
-  itemId: string;
-  item: { traceCode: string; categoryId: string | null } | null;
-  standard: { id: string; code: string; version: number } | null;
-  graderId: string | null;
-  claimedAt: string | null;
-  completedAt: string | null;
-  grade: string | null;
-  hold: boolean;
-  report: GradeReport | null;
-  vehicleCondition?: VehicleCondition | null;
-  attachedPhotos?: Array<{ id: string }>;
-  createdAt: string;
-}
+/** One check's answer: yes/no, an option's value, a number, or photo ids. */
+export type CheckAnswer = RequestBody<'post', '/inspections/{id}/complete'>['answers'][string];
 
-export type Answer = boolean | string | number | string[];
+const QUEUE_STATES = ['PENDING', 'IN_PROGRESS', 'COMPLETED'] as const;
 
 /** Category id → name, from the public flat list. */
 export function useCategoryNames() {
-  const flat = useLoad(
-    (signal) => api.get<Page<CategoryNode>>('/categories', { view: 'flat' }, signal),
-    [],
-  );
+  const flat = useLoad((signal) => api.get('/categories', { query: { view: 'flat' }, signal }), []);
   return useMemo(() => new Map((flat.data?.items ?? []).map((c) => [c.id, c.name])), [flat.data]);
 }
 
@@ -72,12 +39,14 @@ export function InspectionQueueScreen() {
   const [state, setState] = useState('PENDING');
   const list = usePagedLoad(
     (cursor, signal) =>
-      api.get<Page<Inspection>>('/inspections', { state, limit: 100, cursor }, signal),
+      api.get('/inspections', {
+        query: { state: oneOf(QUEUE_STATES, state), limit: 100, cursor },
+        signal,
+      }),
     [state],
   );
   const done = useLoad(
-    (signal) =>
-      api.get<Page<Inspection>>('/inspections', { state: 'COMPLETED', limit: 200 }, signal),
+    (signal) => api.get('/inspections', { query: { state: 'COMPLETED', limit: 200 }, signal }),
     [],
   );
   const names = useCategoryNames();
@@ -136,7 +105,7 @@ export function InspectionQueueScreen() {
   );
 }
 
-function gradeDistribution(items: Inspection[], names: Map<string, string>) {
+function gradeDistribution(items: Array<Row<'/inspections'>>, names: Map<string, string>) {
   const counts = new Map<string, Record<string, number>>();
   for (const i of items) {
     if (!i.grade) continue;
@@ -166,8 +135,8 @@ export function CheckInput({
   errors,
 }: {
   check: StandardCheck;
-  value: Answer | undefined;
-  onChange: (v: Answer | undefined) => void;
+  value: CheckAnswer | undefined;
+  onChange: (v: CheckAnswer | undefined) => void;
   disabled: boolean;
   errors: string[];
 }) {
@@ -177,7 +146,7 @@ export function CheckInput({
     <label htmlFor={id}>
       {check.label}
       {check.required && ' *'}
-      {check.unit && ` (${check.unit})`}
+      {check.kind === 'number' && check.unit && ` (${check.unit})`}
     </label>
   );
   let input;
@@ -375,10 +344,10 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
   const { t } = useTranslation();
   const standard = useLoad(
     (signal) =>
-      api.get<GradingStandard>(`/grading-standards/${inspection.standard!.id}`, {}, signal),
+      api.get('/grading-standards/{id}', { path: { id: inspection.standard!.id }, signal }),
     [inspection.standard?.id],
   );
-  const [answers, setAnswers] = useState<Record<string, Answer>>({});
+  const [answers, setAnswers] = useState<Record<string, CheckAnswer>>({});
   const [notes, setNotes] = useState('');
   const [preview, setPreview] = useState<GradeReport | null>(null);
   const [previewing, setPreviewing] = useState(false);
@@ -394,12 +363,12 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
     const timer = window.setTimeout(() => {
       setPreviewing(true);
       api
-        .post<GradeReport>(
-          `/inspections/${inspection.id}/preview`,
+        .post('/inspections/{id}/preview', {
+          path: { id: inspection.id },
           // Provisional while answering: unanswered items are listed, not refused.
-          { answers, partial: true },
-          { signal: ctrl.signal },
-        )
+          body: { answers, partial: true },
+          signal: ctrl.signal,
+        })
         .then((r) => {
           setPreview(r);
           setError(null);
@@ -423,12 +392,12 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
     setBusy(true);
     setError(null);
     api
-      .post(
-        `/inspections/${inspection.id}/complete`,
-        { version: inspection.version, answers, notes: notes.trim() || undefined },
+      .post('/inspections/{id}/complete', {
+        path: { id: inspection.id },
+        body: { version: inspection.version, answers, notes: notes.trim() || undefined },
         // One grading of this version of the inspection: a retry replays, never grades twice.
-        { key: `complete:${inspection.id}:v${inspection.version}` },
-      )
+        key: `complete:${inspection.id}:v${inspection.version}`,
+      })
       .then(onDone)
       .catch((err: unknown) => setError(asApiError(err)))
       .finally(() => setBusy(false));
@@ -519,7 +488,7 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
 export function InspectionScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const insp = useLoad((signal) => api.get<Inspection>(`/inspections/${id}`, {}, signal), [id]);
+  const insp = useLoad((signal) => api.get('/inspections/{id}', { path: { id }, signal }), [id]);
   const i = insp.data;
   return (
     <section>
@@ -544,17 +513,29 @@ export function InspectionScreen() {
               claim: {
                 label: t('inspections.claim'),
                 run: (key) =>
-                  api.post(`/inspections/${i.id}/claim`, { version: i.version }, { key }),
+                  api.post('/inspections/{id}/claim', {
+                    path: { id: i.id },
+                    body: { version: i.version },
+                    key,
+                  }),
               },
               release: {
                 label: t('inspections.release'),
                 run: (key) =>
-                  api.post(`/inspections/${i.id}/release`, { version: i.version }, { key }),
+                  api.post('/inspections/{id}/release', {
+                    path: { id: i.id },
+                    body: { version: i.version },
+                    key,
+                  }),
               },
               confirm: {
                 label: t('inspections.confirm'),
                 run: (key) =>
-                  api.post(`/inspections/${i.id}/confirm`, { version: i.version }, { key }),
+                  api.post('/inspections/{id}/confirm', {
+                    path: { id: i.id },
+                    body: { version: i.version },
+                    key,
+                  }),
               },
             }}
           />

@@ -1,30 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, untypedApi as api, fetchWithSession, type Page } from '../../api/client.js';
-import { formatTime, type Stateful } from '../../api/types.js';
+import { ApiError, api, fetchWithSession, type Row } from '../../api/client.js';
+import { formatTime } from '../../api/types.js';
 import { errorMessage } from '../../i18n/errors.js';
 import { ActionBar, StateBadge } from '../../ui/actions.js';
 import { ErrorNotice, Loading } from '../../ui/feedback.js';
 import { asApiError, useAction, useLoad } from '../../ui/hooks.js';
 import { ScanField } from '../../ui/scan.js';
+import { oneOf } from '../../ui/form.js';
 import { Table } from '../../ui/table.js';
 
-interface Parcel extends Stateful {
-  pickupId: string | null;
-  sealed: boolean;
-  sealRead: string | null;
-  items: Array<{ id: string; traceCode: string; state: string; scanned: boolean }>;
-  unexpectedCodes?: string[];
-  exceptions: Array<{ id: string; kind: string; itemId?: string | null }>;
-  deliveredAt: string | null;
-  receivedAt: string | null;
-}
-
-interface ScanResult {
-  matched: { kind: 'seal' } | { kind: 'item'; itemId: string; traceCode: string };
-  received: boolean;
-  parcel: Parcel;
-}
+type Parcel = Row<'/receiving/parcels'>;
+const PARCEL_STATES = ['EXPECTED', 'RECEIVED', 'RECEIVED_WITH_EXCEPTIONS'] as const;
 
 interface LogLine {
   code: string;
@@ -35,13 +22,13 @@ interface LogLine {
 export function ReceivingScreen() {
   const { t } = useTranslation();
   const parcels = useLoad(
-    (signal) => api.get<Page<Parcel>>('/receiving/parcels', { state: 'EXPECTED' }, signal),
+    (signal) => api.get('/receiving/parcels', { query: { state: 'EXPECTED' }, signal }),
     [],
   );
   const [log, setLog] = useState<LogLine[]>([]);
   const scan = useAction(async (code: string) => {
     try {
-      const r = await api.post<ScanResult>('/receiving/scan', { code });
+      const r = await api.post('/receiving/scan', { body: { code } });
       const what =
         r.matched.kind === 'seal'
           ? t('receiving.seal')
@@ -117,11 +104,11 @@ export function ReceivingScreen() {
                           label: t('receiving.receive'),
                           confirm: t('receiving.confirmReceive'),
                           run: (key) =>
-                            api.post(
-                              `/receiving/parcels/${p.id}/receive`,
-                              { version: p.version },
-                              { key },
-                            ),
+                            api.post('/receiving/parcels/{id}/receive', {
+                              path: { id: p.id },
+                              body: { version: p.version },
+                              key,
+                            }),
                         },
                       }}
                     />
@@ -175,7 +162,11 @@ export function LabelPrinting() {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [done, setDone] = useState<string | null>(null);
   const parcels = useLoad(
-    (signal) => api.get<Page<Parcel>>('/receiving/parcels', { state, limit: 50 }, signal),
+    (signal) =>
+      api.get('/receiving/parcels', {
+        query: { state: oneOf(PARCEL_STATES, state), limit: 50 },
+        signal,
+      }),
     [state],
   );
   const print = useAction(async (p: Parcel) => {

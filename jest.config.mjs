@@ -44,6 +44,10 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
   testTimeout: 30000,
   maxWorkers: 2,
+  // A worker that has run many files (each boots the whole platform) keeps growing; past this
+  // it is replaced between files. Without it the last files of a CI run met a worker of 4+ GB
+  // spending all its time collecting garbage, and the run never finished.
+  workerIdleMemoryLimit: '1GB',
   // BullMQ and pg keep sockets that close a moment after app.close(); do not wait for them.
   forceExit: true,
 };

@@ -172,7 +172,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
       // Same role, another organisation (staff) or another person (customers, couriers).
       strangers[role] = await t.user(role);
     }
-  }, 60_000);
+  }, 120_000);
   afterAll(() => t.close());
 
   const call = (route: Route, url: string, user: TestUser | null, body: unknown) => {
@@ -335,7 +335,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     }
     expect(probes).toBeGreaterThan(300);
     expect(wrong).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('answers 404 to a second party of the same role for an object that is not theirs', async () => {
     const uncovered: string[] = [];
@@ -377,7 +377,7 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     expect(uncovered).toEqual([]);
     expect(probes).toBeGreaterThan(80);
     expect(wrong).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('lists an object to its owner and never to a second party of the same role', async () => {
     const wrong: string[] = [];
@@ -413,5 +413,5 @@ describe('access matrix: every route of the OpenAPI document, every role, a seco
     }
     expect(probes).toBeGreaterThan(15);
     expect(wrong).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
+import { gradeLabels } from '../../src/resale/engine/grade-labels.js';
 import { decodeMarketCursor, marketSql } from '../../src/resale/engine/market-query.js';
 import { InventoryService } from '../../src/resale/inventory.service.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
@@ -94,11 +95,17 @@ describe('public market: browse, search, deep pages, reservation expiry', () => 
          CASE g % 3 WHEN 0 THEN 'Apple iPhone 13' WHEN 1 THEN 'Huawei Mate 40 Pro'
            ELSE 'Lenovo ThinkPad X1' END || ' #' || g,
          'demo', 1000 + (g % 300) * 100, 1000, 700, 1300, i.grade,
-         jsonb_build_object('tier', CASE WHEN i.grade = 'premium' THEN 'A' ELSE 'C' END),
+         CASE WHEN i.grade = 'premium' THEN $4::jsonb ELSE $5::jsonb END,
          'not_required', 12, 7, now() - ((g / 3) * interval '1 minute')
        FROM items i, LATERAL (SELECT substring(i.trace_code FROM 4)::int AS g) s
        WHERE i.trace_code LIKE 'MKT%'`,
-      [merchant.organisationId, paths[0], paths[1]],
+      [
+        merchant.organisationId,
+        paths[0],
+        paths[1],
+        JSON.stringify(gradeLabels('premium')),
+        JSON.stringify(gradeLabels('good')),
+      ],
     );
     await t.dataSource.query('ANALYZE listings');
   }, 120_000);

@@ -42,6 +42,7 @@ const ANONYMOUS_WRITES = new Set([
   '/api/v1/auth/refresh', // the refresh token is the credential
   '/api/v1/auth/logout', // ends the refresh token's session
   '/api/v1/auth/password-reset/request',
+  '/api/v1/auth/sign-up-codes', // sign-up: the number has no account yet
   '/api/v1/auth/password-reset/confirm', // the one-time code is the credential
   '/api/v1/certificates/verify', // anyone may check a certificate they were given
   '/api/v1/webhooks/inbound/{provider}', // signed by the payment provider

@@ -1,4 +1,3 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UserStateService } from '../auth/user-state.service.js';
@@ -8,6 +7,7 @@ import { job } from '../core/jobs/job-definition.js';
 import { NotifyOwner } from '../core/jobs/job-catalogue.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { execute } from '../core/sql.js';
+import { OneTimeCodes } from './one-time-codes.js';
 import { hashPassword } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -24,28 +24,33 @@ const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
  */
 @Injectable()
 export class PasswordResetService {
+  private readonly codes: OneTimeCodes;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly sessions: SessionsService,
     private readonly userState: UserStateService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.codes = new OneTimeCodes(
+      {
+        table: 'password_reset_codes',
+        ownerColumn: 'user_id',
+        digits: 8,
+        ttlMinutes: RESET_CODE_TTL_MINUTES,
+        maxAttempts: RESET_CODE_MAX_ATTEMPTS,
+        scope: '',
+      },
+      config.jwt.secret,
+    );
+  }
 
   async request(email: string): Promise<void> {
     const user = await this.findUser(email);
     if (!user || user.disabled) return;
-    const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
     await this.dataSource.transaction(async (m) => {
-      await m.query(
-        'UPDATE password_reset_codes SET used_at = now() WHERE user_id = $1 AND used_at IS NULL',
-        [user.id],
-      );
-      await m.query(
-        `INSERT INTO password_reset_codes (user_id, code_hash, expires_at)
-         VALUES ($1, $2, now() + make_interval(mins => $3))`,
-        [user.id, this.hash(user.id, code), RESET_CODE_TTL_MINUTES],
-      );
+      const code = await this.codes.issue(m, user.id);
       await this.outbox.write(m, [
         job(NotifyOwner, {
           userId: user.id,
@@ -62,23 +67,9 @@ export class PasswordResetService {
     const passwordHash = await hashPassword(newPassword);
     if (!user || user.disabled) throw new BadRequestException(WRONG_CODE);
     const outcome = await this.dataSource.transaction(async (m) => {
-      const rows = await m.query<{ id: string; code_hash: string }[]>(
-        `SELECT id, code_hash FROM password_reset_codes
-          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now() AND attempts < $2
-          ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-        [user.id, RESET_CODE_MAX_ATTEMPTS],
-      );
-      const row = rows[0];
-      if (!row) return null;
-      const given = Buffer.from(this.hash(user.id, code));
-      const stored = Buffer.from(row.code_hash);
-      if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
-        await m.query('UPDATE password_reset_codes SET attempts = attempts + 1 WHERE id = $1', [
-          row.id,
-        ]);
-        return null;
-      }
-      await m.query('UPDATE password_reset_codes SET used_at = now() WHERE id = $1', [row.id]);
+      const codeId = await this.codes.check(m, user.id, code);
+      if (!codeId) return null;
+      await this.codes.use(m, codeId);
       const { rows: updated } = await execute<{ token_version: number }>(
         m,
         `UPDATE users SET password_hash = $2, token_version = token_version + 1
@@ -99,9 +90,5 @@ export class PasswordResetService {
       [email.trim().toLowerCase()],
     );
     return rows[0];
-  }
-
-  private hash(userId: string, code: string): string {
-    return createHmac('sha256', this.config.jwt.secret).update(`${userId}:${code}`).digest('hex');
   }
 }

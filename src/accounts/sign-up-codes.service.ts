@@ -1,4 +1,3 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -7,7 +6,7 @@ import { job } from '../core/jobs/job-definition.js';
 import { SendSignUpCode } from '../core/jobs/job-catalogue.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { normalisePhone } from '../core/http/phone.js';
-import { execute } from '../core/sql.js';
+import { OneTimeCodes } from './one-time-codes.js';
 
 export const SIGN_UP_CODE_TTL_MINUTES = 15;
 export const SIGN_UP_CODE_MAX_ATTEMPTS = 5;
@@ -28,11 +27,25 @@ const wrongCode = () =>
  */
 @Injectable()
 export class SignUpCodesService {
+  private readonly codes: OneTimeCodes;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.codes = new OneTimeCodes(
+      {
+        table: 'sign_up_codes',
+        ownerColumn: 'phone',
+        digits: 6,
+        ttlMinutes: SIGN_UP_CODE_TTL_MINUTES,
+        maxAttempts: SIGN_UP_CODE_MAX_ATTEMPTS,
+        scope: 'sign-up:',
+      },
+      config.jwt.secret,
+    );
+  }
 
   /** Whether signing up with a phone needs a code: the channel can deliver one. */
   get required(): boolean {
@@ -48,17 +61,8 @@ export class SignUpCodesService {
       });
     }
     const phone = this.phoneOf(rawPhone);
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.dataSource.transaction(async (m) => {
-      await m.query(
-        'UPDATE sign_up_codes SET used_at = now() WHERE phone = $1 AND used_at IS NULL',
-        [phone],
-      );
-      await m.query(
-        `INSERT INTO sign_up_codes (phone, code_hash, expires_at)
-         VALUES ($1, $2, now() + make_interval(mins => $3))`,
-        [phone, this.hash(phone, code), SIGN_UP_CODE_TTL_MINUTES],
-      );
+      const code = await this.codes.issue(m, phone);
       await this.outbox.write(m, [
         job(SendSignUpCode, {
           phone,
@@ -82,33 +86,14 @@ export class SignUpCodesService {
         fields: [{ field: 'phoneCode', errors: ['phoneCode is required'] }],
       });
     }
-    const id = await this.dataSource.transaction(async (m) => {
-      const rows = await m.query<{ id: string; code_hash: string }[]>(
-        `SELECT id, code_hash FROM sign_up_codes
-          WHERE phone = $1 AND used_at IS NULL AND expires_at > now() AND attempts < $2
-          ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-        [phone, SIGN_UP_CODE_MAX_ATTEMPTS],
-      );
-      const row = rows[0];
-      if (!row) return null;
-      const given = Buffer.from(this.hash(phone, code));
-      const stored = Buffer.from(row.code_hash);
-      if (given.length === stored.length && timingSafeEqual(given, stored)) return row.id;
-      await m.query('UPDATE sign_up_codes SET attempts = attempts + 1 WHERE id = $1', [row.id]);
-      return null;
-    });
+    const id = await this.dataSource.transaction((m) => this.codes.check(m, phone, code));
     if (!id) throw wrongCode();
     return id;
   }
 
   /** Uses the checked code up, in the transaction that creates the account (once only). */
   async use(m: EntityManager, codeId: string): Promise<void> {
-    const { rows } = await execute(
-      m,
-      'UPDATE sign_up_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id',
-      [codeId],
-    );
-    if (rows.length === 0) throw wrongCode();
+    if (!(await this.codes.use(m, codeId))) throw wrongCode();
   }
 
   private phoneOf(raw: string): string {
@@ -120,11 +105,5 @@ export class SignUpCodesService {
       });
     }
     return phone;
-  }
-
-  private hash(phone: string, code: string): string {
-    return createHmac('sha256', this.config.jwt.secret)
-      .update(`sign-up:${phone}:${code}`)
-      .digest('hex');
   }
 }

@@ -189,13 +189,13 @@ export class AuthController {
     }
   }
 
-  /** Sends a one-time code through the notification channel; the same answer for any e-mail. */
+  /** Sends a one-time code through the notification channel; the same answer for any account. */
   @Post('password-reset/request')
   @HttpCode(202)
   @Public()
   async requestReset(@Body() dto: PasswordResetRequestDto) {
-    await this.resets.request(dto.email);
-    return { message: 'If an account with this e-mail exists, a code has been sent to its owner' };
+    await this.resets.request(dto);
+    return { message: 'If this account exists, a code has been sent to its owner' };
   }
 
   /** Sets a new password with the code; every session of the account ends. */
@@ -203,7 +203,7 @@ export class AuthController {
   @HttpCode(204)
   @Public()
   async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
-    await this.resets.confirm(dto.email, dto.code, dto.newPassword);
+    await this.resets.confirm(dto, dto.code, dto.newPassword);
   }
 }
 

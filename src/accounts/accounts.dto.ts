@@ -97,12 +97,17 @@ export class ChangePasswordDto {
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
 }
 
+/** Ask for a reset code by the account's e-mail or its sign-in mobile number (exactly one). */
 export class PasswordResetRequestDto {
-  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ example: '13812345678', description: 'The mobile signed up with' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  phone?: string;
 }
 
-export class PasswordResetConfirmDto {
-  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
+export class PasswordResetConfirmDto extends PasswordResetRequestDto {
   @ApiProperty({ example: '01234567' }) @IsString() @Matches(/^\d{8}$/) code: string;
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
 }

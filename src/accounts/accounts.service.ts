@@ -26,6 +26,34 @@ import { decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pa
 /** The account key of an e-mail address: trimmed, lower-cased (as stored). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
+/** How a person names their account when signing in or resetting: e-mail or mobile number. */
+export interface AccountName {
+  email?: string;
+  phone?: string;
+}
+
+/** The user row an account name points at; exactly one of e-mail or phone, a valid number. */
+export function accountWhere(by: AccountName): { loginPhone: string } | { email: string } {
+  if ((by.email === undefined) === (by.phone === undefined)) {
+    throw new BadRequestException({
+      message: 'Give either email or phone',
+      fields: [
+        { field: 'email', errors: ['give email or phone, not both'] },
+        { field: 'phone', errors: ['give email or phone, not both'] },
+      ],
+    });
+  }
+  if (by.phone === undefined) return { email: normaliseEmail(by.email ?? '') };
+  const phone = normalisePhone(by.phone);
+  if (!phone) {
+    throw new BadRequestException({
+      message: 'phone is not a valid phone number',
+      fields: [{ field: 'phone', errors: ['phone must be a valid phone number'] }],
+    });
+  }
+  return { loginPhone: phone };
+}
+
 /** Which organisation kinds a staff role may belong to. */
 const ROLE_ORGANISATIONS: Partial<Record<UserRole, readonly OrganisationKind[]>> = {
   warehouse: ['warehouse', 'store'],
@@ -188,30 +216,14 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   /** Signs in by e-mail or by the mobile number signed up with (exactly one of them). */
-  async login(by: { email?: string; phone?: string }, password: string): Promise<User> {
-    if ((by.email === undefined) === (by.phone === undefined)) {
-      throw new BadRequestException({
-        message: 'Sign in with either email or phone',
-        fields: [
-          { field: 'email', errors: ['give email or phone, not both'] },
-          { field: 'phone', errors: ['give email or phone, not both'] },
-        ],
-      });
-    }
-    const phone = by.phone === undefined ? null : normalisePhone(by.phone);
-    if (by.phone !== undefined && !phone) {
-      throw new BadRequestException({
-        message: 'phone is not a valid phone number',
-        fields: [{ field: 'phone', errors: ['phone must be a valid phone number'] }],
-      });
-    }
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: phone ? { loginPhone: phone } : { email: normaliseEmail(by.email ?? '') },
-    });
+  async login(by: AccountName, password: string): Promise<User> {
+    const user = await this.dataSource.getRepository(User).findOne({ where: accountWhere(by) });
     const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password);
     if (!user || !ok) {
       throw new UnauthorizedException(
-        phone ? 'Phone number or password is wrong' : 'E-mail or password is wrong',
+        by.phone !== undefined
+          ? 'Phone number or password is wrong'
+          : 'E-mail or password is wrong',
       );
     }
     return user;

@@ -7,9 +7,11 @@ import { job } from '../core/jobs/job-definition.js';
 import { NotifyOwner } from '../core/jobs/job-catalogue.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { execute } from '../core/sql.js';
+import { type AccountName, accountWhere } from './accounts.service.js';
 import { OneTimeCodes } from './one-time-codes.js';
 import { hashPassword } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
+import { User } from './user.entity.js';
 
 export const RESET_CODE_TTL_MINUTES = 15;
 export const RESET_CODE_MAX_ATTEMPTS = 5;
@@ -20,7 +22,8 @@ const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
  * Password reset by a one-time code sent through the owner notification channel (the
  * `notify-owner` job; SMS or e-mail in production). Eight digits, stored only as an HMAC keyed
  * by the server secret, valid 15 minutes, five tries, one live code per user (a new request
- * replaces it). Requests and wrong codes get the same answer whether or not the account exists.
+ * replaces it). The account is named by its e-mail or its sign-in mobile number. Requests and
+ * wrong codes get the same answer whether or not the account exists.
  */
 @Injectable()
 export class PasswordResetService {
@@ -46,8 +49,8 @@ export class PasswordResetService {
     );
   }
 
-  async request(email: string): Promise<void> {
-    const user = await this.findUser(email);
+  async request(by: AccountName): Promise<void> {
+    const user = await this.findUser(by);
     if (!user || user.disabled) return;
     await this.dataSource.transaction(async (m) => {
       const code = await this.codes.issue(m, user.id);
@@ -61,8 +64,8 @@ export class PasswordResetService {
     });
   }
 
-  async confirm(email: string, code: string, newPassword: string): Promise<void> {
-    const user = await this.findUser(email);
+  async confirm(by: AccountName, code: string, newPassword: string): Promise<void> {
+    const user = await this.findUser(by);
     // Hash first, whether or not the account or code is right: the answer takes as long.
     const passwordHash = await hashPassword(newPassword);
     if (!user || user.disabled) throw new BadRequestException(WRONG_CODE);
@@ -84,11 +87,10 @@ export class PasswordResetService {
     await this.userState.endSessions(outcome.ended);
   }
 
-  private async findUser(email: string): Promise<{ id: string; disabled: boolean } | undefined> {
-    const rows = await this.dataSource.query<{ id: string; disabled: boolean }[]>(
-      'SELECT id, disabled FROM users WHERE email = $1',
-      [email.trim().toLowerCase()],
-    );
-    return rows[0];
+  private async findUser(by: AccountName): Promise<{ id: string; disabled: boolean } | null> {
+    return this.dataSource.getRepository(User).findOne({
+      where: accountWhere(by),
+      select: { id: true, disabled: true },
+    });
   }
 }

@@ -22,8 +22,8 @@ describe('sign-up codes sent to the phone (issue 22 point 2)', () => {
   });
 
   /** The code of the newest text to this number, once the gateway has it. */
-  const codeSentTo = (mobile: string, after = 0) =>
-    eventually(() => Promise.resolve(gateway.codeTo(e164(mobile), after)), 20_000);
+  const codeSentTo = (mobile: string, after = 0, digits = 6) =>
+    eventually(() => Promise.resolve(gateway.codeTo(e164(mobile), after, digits)), 20_000);
 
   const register = (mobile: string, phoneCode?: string) =>
     t.http
@@ -102,6 +102,49 @@ describe('sign-up codes sent to the phone (issue 22 point 2)', () => {
     await register(mobile, third).expect(400);
     await t.http.post('/api/v1/auth/sign-up-codes').send({ phone: mobile }).expect(202);
     await register(mobile, await codeSentTo(mobile, 3)).expect(201);
+  });
+
+  it('resets the password of a phone-only account by a code texted to its number', async () => {
+    const mobile = newMobile();
+    await t.http.post('/api/v1/auth/sign-up-codes').send({ phone: mobile }).expect(202);
+    await register(mobile, await codeSentTo(mobile)).expect(201);
+
+    // Named by the number in any spelling; the same answer as for a number with no account.
+    const asked = await t.http
+      .post('/api/v1/auth/password-reset/request')
+      .send({ phone: `+86 ${mobile.slice(0, 3)} ${mobile.slice(3)}` })
+      .expect(202);
+    const unknown = await t.http
+      .post('/api/v1/auth/password-reset/request')
+      .send({ phone: newMobile() })
+      .expect(202);
+    expect(unknown.body).toEqual(asked.body);
+    const code = await codeSentTo(mobile, 1, 8);
+
+    // Either e-mail or phone, and a real number.
+    const both = await t.http
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ phone: mobile, email: 'x@test.reloop', code, newPassword: 'a new long password' })
+      .expect(400);
+    expect(both.body.fields.map((f: { field: string }) => f.field)).toEqual(['email', 'phone']);
+    await t.http
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ phone: '12345', code, newPassword: 'a new long password' })
+      .expect(400);
+    await t.http.post('/api/v1/auth/password-reset/request').send({}).expect(400);
+
+    await t.http
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ phone: mobile, code, newPassword: 'a new long password' })
+      .expect(204);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ phone: mobile, password: 'a long enough password' })
+      .expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ phone: mobile, password: 'a new long password' })
+      .expect(200);
   });
 
   it('retries a send the gateway refused, and refuses a number that is not one', async () => {

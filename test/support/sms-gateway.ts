@@ -42,10 +42,11 @@ export async function startSmsGateway() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`,
     sent,
     refuseNext: (n: number) => (refuse = n),
-    /** The six-digit code of the newest text to `e164` (after the first `after` texts), or null. */
-    codeTo: (e164: string, after = 0) => {
+    /** The code of the newest text to `e164` (after the first `after` texts), or null. */
+    codeTo: (e164: string, after = 0, digits = 6) => {
       const texts = sent.filter((s) => s.to === e164).slice(after);
-      return texts.length ? (/\b(\d{6})\b/.exec(texts[texts.length - 1].text)?.[1] ?? null) : null;
+      const code = new RegExp(`\\b(\\d{${digits}})\\b`);
+      return texts.length ? (code.exec(texts[texts.length - 1].text)?.[1] ?? null) : null;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

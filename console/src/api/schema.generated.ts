@@ -80,8 +80,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sends a one-time code through the notification channel; the same answer for any e-mail
-         * @description Sends a one-time code through the notification channel; the same answer for any e-mail.
+         * Sends a one-time code through the notification channel; the same answer for any account
+         * @description Sends a one-time code through the notification channel; the same answer for any account.
          *
          *     Public: no token needed.
          */
@@ -7834,12 +7834,22 @@ export interface components {
             /** @example 01234567 */
             code: string;
             /** Format: email */
-            email: string;
+            email?: string;
             newPassword: string;
+            /**
+             * @description The mobile signed up with
+             * @example 13812345678
+             */
+            phone?: string;
         };
         PasswordResetRequestDto: {
             /** Format: email */
-            email: string;
+            email?: string;
+            /**
+             * @description The mobile signed up with
+             * @example 13812345678
+             */
+            phone?: string;
         };
         PayoutAccountDto: {
             /** @description The payee's account at the active provider (WeChat Pay: the openid under the platform's AppID) */

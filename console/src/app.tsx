@@ -4,6 +4,7 @@ import { AuthProvider, useAuth } from './auth.js';
 import { ConsoleLayout, PublicLayout } from './layout.js';
 import { LoginPage } from './login.js';
 import { RegisterPage } from './register.js';
+import { ResetPasswordPage } from './reset-password.js';
 import { ListingPage } from './public/listing.js';
 import { MarketPage } from './public/market.js';
 import { PassportPage } from './public/passport.js';
@@ -48,6 +49,7 @@ export function App() {
         <Routes>
           <Route path="/console/login" element={<LoginPage />} />
           <Route path="/console/register" element={<RegisterPage />} />
+          <Route path="/console/reset-password" element={<ResetPasswordPage />} />
           <Route path="/console/*" element={<Console />} />
           <Route element={<PublicLayout />}>
             <Route path="/t/:traceCode" element={<PassportPage />} />

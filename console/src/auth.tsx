@@ -16,6 +16,12 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/** What a person typed to name their account: an e-mail (with an @) or their mobile number. */
+export function accountName(account: string): { email: string } | { phone: string } {
+  const typed = account.trim();
+  return typed.includes('@') ? { email: typed } : { phone: typed.replace(/[\s-]/g, '') };
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(Boolean(session.token));
@@ -46,9 +52,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (account: string, password: string) => {
     // The refresh token goes into an httpOnly cookie, out of the scripts' reach.
-    const by = account.includes('@')
-      ? { email: account }
-      : { phone: account.replace(/[\s-]/g, '') };
+    const by = accountName(account);
     const { accessToken } = await api.post('/auth/login', {
       body: { ...by, password, refreshIn: 'cookie' },
     });

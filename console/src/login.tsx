@@ -13,6 +13,7 @@ export function LoginPage() {
   // Where to go back to (a market page asking to log in to buy); only paths on this site.
   const [params] = useSearchParams();
   const next = params.get('next');
+  const reset = params.get('reset') === 'done';
   const target = (role: Parameters<typeof homeFor>[0]) =>
     next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(role);
   const form = useForm({ email: '', password: '' });
@@ -22,7 +23,8 @@ export function LoginPage() {
       <LanguageSwitch />
       <h1>{t('login.title')}</h1>
       <p className="muted">{t('login.intro')}</p>
-      {notice && <Notice>{t('login.sessionEnded')}</Notice>}
+      {reset && <Notice kind="ok">{t('login.passwordReset')}</Notice>}
+      {notice && !reset && <Notice>{t('login.sessionEnded')}</Notice>}
       <form
         onSubmit={form.submit(
           (v) => login(v.email.trim(), v.password),
@@ -33,7 +35,7 @@ export function LoginPage() {
         <Field
           form={form}
           name="email"
-          label={t('login.email')}
+          label={t('login.account')}
           apiFields={['email', 'phone']}
           autoComplete="username"
           autoFocus
@@ -47,6 +49,9 @@ export function LoginPage() {
         />
         <FormFooter form={form} label={t('login.submit')} busyLabel={t('login.busy')} />
       </form>
+      <p>
+        <Link to="/console/reset-password">{t('login.forgot')}</Link>
+      </p>
       <p>
         <Link to="/console/register">{t('login.signUp')}</Link>
       </p>

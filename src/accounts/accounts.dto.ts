@@ -108,7 +108,10 @@ export class PasswordResetRequestDto {
 }
 
 export class PasswordResetConfirmDto extends PasswordResetRequestDto {
-  @ApiProperty({ example: '01234567' }) @IsString() @Matches(/^\d{8}$/) code: string;
+  @ApiProperty({ example: '01234567' })
+  @IsString()
+  @Matches(/^\d{8}$/, { message: 'code must be the eight digits of the code sent' })
+  code: string;
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
 }
 

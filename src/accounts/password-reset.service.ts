@@ -17,6 +17,13 @@ export const RESET_CODE_TTL_MINUTES = 15;
 export const RESET_CODE_MAX_ATTEMPTS = 5;
 export const RESET_TEMPLATE = 'password-reset-code';
 const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
+/** The same answer for a wrong code, an expired one and an account that does not exist. */
+const wrongCode = () =>
+  new BadRequestException({
+    message: WRONG_CODE,
+    code: 'reset_code_wrong',
+    fields: [{ field: 'code', errors: [WRONG_CODE] }],
+  });
 
 /**
  * Password reset by a one-time code sent through the owner notification channel (the
@@ -68,7 +75,7 @@ export class PasswordResetService {
     const user = await this.findUser(by);
     // Hash first, whether or not the account or code is right: the answer takes as long.
     const passwordHash = await hashPassword(newPassword);
-    if (!user || user.disabled) throw new BadRequestException(WRONG_CODE);
+    if (!user || user.disabled) throw wrongCode();
     const outcome = await this.dataSource.transaction(async (m) => {
       const codeId = await this.codes.check(m, user.id, code);
       if (!codeId) return null;
@@ -82,7 +89,7 @@ export class PasswordResetService {
       const ended = await this.sessions.revokeAllOf(m, user.id, 'password-reset');
       return { tokenVersion: updated[0].token_version, ended };
     });
-    if (!outcome) throw new BadRequestException(WRONG_CODE);
+    if (!outcome) throw wrongCode();
     await this.userState.publish(user.id, { tokenVersion: outcome.tokenVersion, disabled: false });
     await this.userState.endSessions(outcome.ended);
   }

@@ -27,12 +27,12 @@ describe('console: sign-in and admin (browser)', () => {
     const page = await rig.page();
     await page.goto(`${rig.base}/console/`);
     await page.waitForURL('**/console/login');
-    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Mobile number or e-mail').fill(user.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
     const alert = page.getByRole('alert');
     await expect(alert.textContent()).resolves.toMatch(/Not signed in/);
-    expect(await page.getByLabel('E-mail').inputValue()).toBe(user.email);
+    expect(await page.getByLabel('Mobile number or e-mail').inputValue()).toBe(user.email);
     await rig.screenshot(page, 'login-refused');
     await page.close();
   });
@@ -173,7 +173,7 @@ describe('console: sign-in and admin (browser)', () => {
     const user = await rig.t.user('warehouse');
     const page = await rig.page({ lang: 'zh-CN' });
     await page.goto(`${rig.base}/console/login`);
-    await page.getByLabel(zh('login.email')).fill(user.email);
+    await page.getByLabel(zh('login.account')).fill(user.email);
     await page.getByLabel(zh('login.password')).fill('not the password');
     await page.getByRole('button', { name: zh('login.submit') }).click();
     const alert = page.getByRole('alert');

@@ -351,7 +351,7 @@ describe('console: an item from the door to its buyer (browser)', () => {
     await page.goBack();
 
     await page.getByRole('link', { name: say('market.loginToBuy') }).click();
-    await page.getByLabel(say('login.email')).fill(buyer.email);
+    await page.getByLabel(say('login.account')).fill(buyer.email);
     await page.getByLabel(say('login.password')).fill('correct horse battery');
     await page.getByRole('button', { name: say('login.submit') }).click();
     const checkout = page.getByRole('form', { name: say('checkout.title') });

@@ -106,7 +106,7 @@ export async function startConsoleRig(
       const p = await page(opts);
       const say = catalogue(opts?.lang ?? 'en');
       await p.goto(`${base}/console/login`);
-      await p.getByLabel(say('login.email')).fill(user.email);
+      await p.getByLabel(say('login.account')).fill(user.email);
       await p.getByLabel(say('login.password')).fill('correct horse battery');
       await p.getByRole('button', { name: say('login.submit') }).click();
       await p.getByRole('button', { name: say('layout.logout') }).waitFor();

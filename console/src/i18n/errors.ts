@@ -50,6 +50,7 @@ export function errorMessage(body: ErrorBody): { text: string; detail: string | 
 const FIELD_RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/code is wrong or has expired/i, () => i18n.t('errors.field.codeWrong')],
   [/six digits of the code/i, () => i18n.t('errors.field.codeFormat')],
+  [/eight digits of the code/i, () => i18n.t('errors.field.resetCodeFormat')],
   [/should not be empty|is required|must not be empty/i, () => i18n.t('errors.field.required')],
   [/must be longer than or equal to (\d+)/i, (m) => i18n.t('errors.field.minLength', { n: m[1] })],
   [/must be shorter than or equal to (\d+)/i, (m) => i18n.t('errors.field.maxLength', { n: m[1] })],

@@ -102,10 +102,11 @@ export class ValuationRefitService implements OnApplicationBootstrap {
         price_minor: string;
         product_model_id: string | null;
         sold_at: Date;
+        region: string | null;
       }>
     >(
       `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
-              product_model_id, sold_at
+              product_model_id, sold_at, region
          FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
         ORDER BY sold_at, id`,
       [HISTORY_YEARS],
@@ -118,6 +119,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
       priceMinor: Number(r.price_minor),
       productModelId: r.product_model_id ?? undefined,
       soldAt: new Date(r.sold_at),
+      region: r.region,
     }));
     if (sales.length === 0) return { status: 'skipped', reason: 'no sales history' };
 

@@ -1,9 +1,11 @@
-import { fitParams, mape, predictSalePrice, type FitResult } from './fit.js';
-import { blendWithComparables } from './model.js';
-import { defaultParamSet, paramsForCategory } from './params.js';
+import { fitParams, mape, predictSalePrice, type FitOptions, type FitResult } from './fit.js';
+import { RANGE_Z, blendWithComparables, predictiveLogSd } from './model.js';
+import { defaultParamSet, paramsForCategory, regionFactor } from './params.js';
 import {
+  DEFAULT_SYNTHETIC_CATEGORIES,
   generateSyntheticMarket,
   oracleMape,
+  type SyntheticCategorySpec,
   type SyntheticMarketOptions,
   type SyntheticSale,
 } from './synthetic-market.js';
@@ -11,6 +13,8 @@ import {
 export interface BenchmarkOptions extends SyntheticMarketOptions {
   /** Share of sales (earliest first) used for fitting; the rest is held out. Default 0.8. */
   trainShare?: number;
+  /** Passed to `fitParams` (e.g. to compare a plain exponential against the bending curve). */
+  fitOptions?: FitOptions;
 }
 
 export interface BenchmarkRow {
@@ -28,15 +32,18 @@ export interface BenchmarkResult {
   fitted: BenchmarkRow;
   fittedWithComparables: BenchmarkRow;
   fit: FitResult;
-  /** Share of held-out sales that had at least one comparable in the training window. */
+  /** Share of held-out sales whose comparables counted (enough sales of the model before it). */
   comparablesCoverage: number;
+  /** Share of held-out sales inside the quote's ≈80 % interval (fitted + comparables). */
+  intervalCoverage: number;
 }
 
 /**
  * Generates a synthetic market, fits on the earliest `trainShare` of sales (a time split, like
  * production: we only ever know the past) and scores three estimators on the rest against the
- * oracle's noise floor. Comparables for a held-out sale are training sales of the same model and
- * grade.
+ * oracle's noise floor. Comparables for a held-out sale are all earlier sales of the same product
+ * model (training and earlier held-out sales alike: production records every sale as it
+ * happens), while the parameters stay those fitted on the training window.
  */
 export function runValuationBenchmark(options: BenchmarkOptions): BenchmarkResult {
   const market = generateSyntheticMarket(options);
@@ -45,17 +52,19 @@ export function runValuationBenchmark(options: BenchmarkOptions): BenchmarkResul
   const test = market.sales.slice(cut);
 
   const defaults = defaultParamSet();
-  const fit = fitParams(train);
+  const fit = fitParams(train, options.fitOptions);
+  const rf = (region: string | null | undefined) => regionFactor(fit.params, region);
 
-  const comps = new Map<string, SyntheticSale[]>();
-  for (const s of train) {
-    const key = `${s.productModelId}|${s.grade}`;
-    const list = comps.get(key) ?? [];
+  const byModel = new Map<string, SyntheticSale[]>();
+  const remember = (s: SyntheticSale) => {
+    const list = byModel.get(s.productModelId) ?? [];
     list.push(s);
-    comps.set(key, list);
-  }
+    byModel.set(s.productModelId, list);
+  };
+  train.forEach(remember);
 
   let covered = 0;
+  let inside = 0;
   const a: Array<{ actual: number; predicted: number }> = [];
   const b: Array<{ actual: number; predicted: number }> = [];
   const c: Array<{ actual: number; predicted: number }> = [];
@@ -63,23 +72,23 @@ export function runValuationBenchmark(options: BenchmarkOptions): BenchmarkResul
     a.push({ actual: s.priceMinor, predicted: predictSalePrice(defaults, s) });
     const model = predictSalePrice(fit.params, s);
     b.push({ actual: s.priceMinor, predicted: model });
-    const sameModel = (comps.get(`${s.productModelId}|${s.grade}`) ?? []).map((x) => ({
-      priceMinor: x.priceMinor,
-      soldAt: x.soldAt,
-      grade: x.grade,
-      productModelId: x.productModelId,
-    }));
+    const params = paramsForCategory(fit.params, s.categoryCode).params;
     const blend = blendWithComparables({
       modelValue: model,
-      params: paramsForCategory(fit.params, s.categoryCode).params,
+      params,
       ageYears: s.ageYears,
       grade: s.grade,
       productModelId: s.productModelId,
       valuationDate: s.soldAt,
-      comparables: sameModel,
+      comparables: byModel.get(s.productModelId) ?? [],
+      region: s.region,
+      regionFactorOf: rf,
     });
     if (blend.used > 0) covered++;
     c.push({ actual: s.priceMinor, predicted: blend.value });
+    const half = RANGE_Z * predictiveLogSd(params, blend);
+    if (Math.abs(Math.log(s.priceMinor / blend.value)) <= half) inside++;
+    remember(s);
   }
 
   const floor = oracleMape(test);
@@ -96,5 +105,134 @@ export function runValuationBenchmark(options: BenchmarkOptions): BenchmarkResul
     fittedWithComparables: row('fitted + comparables', c),
     fit,
     comparablesCoverage: test.length > 0 ? covered / test.length : 0,
+    intervalCoverage: test.length > 0 ? inside / test.length : 0,
   };
+}
+
+/** A named market the bench runs; each generator departs from the model's own form somehow. */
+export interface ValuationScenario {
+  name: string;
+  description: string;
+  options: BenchmarkOptions;
+}
+
+/** Premium share with a sharp first-year drop: a quarter of the value goes within months. */
+const sharpFirstYear =
+  (base: number, rate: number, floor: number) =>
+  (age: number): number =>
+    Math.max(floor, base * (0.7 + 0.3 * Math.exp(-age / 0.3)) * Math.exp(-rate * age));
+
+/** Premium share falling in straight lines (not exponentially) with a kink at two years. */
+const piecewiseLinear =
+  (base: number, slope1: number, slope2: number, floor: number) =>
+  (age: number): number =>
+    Math.max(floor, base - slope1 * Math.min(age, 2) - slope2 * Math.max(0, age - 2));
+
+const withCurves = (
+  curve: (spec: SyntheticCategorySpec) => (age: number) => number,
+): SyntheticCategorySpec[] =>
+  DEFAULT_SYNTHETIC_CATEGORIES.map((c) => ({ ...c, shareCurve: curve(c) }));
+
+const BASE: BenchmarkOptions = {
+  seed: 20250101,
+  salesCount: 8000,
+  noiseSigma: 0.1,
+  modelEffectSigma: 0.08,
+};
+
+/**
+ * The bench's markets. Only `baseline` is generated from the model's own formula; the others
+ * bend the curve another way, spread sales thin, vary the noise, add regions, outliers and a
+ * launch with no history.
+ */
+export function valuationScenarios(seed = BASE.seed): ValuationScenario[] {
+  const o = (extra: Partial<BenchmarkOptions>): BenchmarkOptions => ({ ...BASE, seed, ...extra });
+  return [
+    {
+      name: 'baseline',
+      description: "the model's own form (exponential with a floor)",
+      options: o({}),
+    },
+    {
+      name: 'sharp-first-year',
+      description: '30 % of the value lost in the first months, then exponential',
+      options: o({
+        categories: withCurves((c) =>
+          sharpFirstYear(
+            c.params.baseShare,
+            c.params.annualDepreciationRate * 0.8,
+            c.params.floorShare,
+          ),
+        ),
+      }),
+    },
+    {
+      name: 'piecewise-linear',
+      description: 'straight-line depreciation, flatter after two years',
+      options: o({
+        categories: withCurves((c) =>
+          piecewiseLinear(
+            c.params.baseShare,
+            c.params.baseShare * Math.min(0.3, c.params.annualDepreciationRate * 0.9),
+            c.params.baseShare * Math.min(0.3, c.params.annualDepreciationRate * 0.9) * 0.3,
+            c.params.floorShare,
+          ),
+        ),
+      }),
+    },
+    {
+      name: 'sparse-600-models',
+      description: '6× the product models (612) on the same sales, plus a category of 60 sales',
+      options: o({
+        categories: [
+          ...DEFAULT_SYNTHETIC_CATEGORIES.map((c) => ({ ...c, modelCount: c.modelCount * 6 })),
+          {
+            ...DEFAULT_SYNTHETIC_CATEGORIES[0],
+            categoryCode: 'digital.phones.foldables',
+            modelCount: 6,
+            weight: 0.08,
+            launchPriceMinor: [800_000, 1_600_000],
+          },
+        ],
+      }),
+    },
+    {
+      name: 'heteroscedastic',
+      description: 'noise σ 0.06 on premium, 0.12 on good, 0.2 on scrap, and wider on cheap items',
+      options: o({
+        noiseSigmaFor: (s) =>
+          ({ premium: 0.06, good: 0.12, scrap: 0.2 })[s.grade] *
+          (s.launchPriceMinor < 400_000 ? 1.3 : 1),
+      }),
+    },
+    {
+      name: 'regional-premium',
+      description: 'Shanghai +12 %, Beijing +6 %, Chengdu −8 %, the rest at par',
+      options: o({
+        regions: [
+          { code: 'shanghai', weight: 2, effect: Math.log(1.12) },
+          { code: 'beijing', weight: 2, effect: Math.log(1.06) },
+          { code: 'chengdu', weight: 1.5, effect: Math.log(0.92) },
+          { code: 'other', weight: 4, effect: 0 },
+        ],
+      }),
+    },
+    {
+      name: 'outliers-2pct',
+      description: '2 % of sales off by ×1.6–3.3 or ÷1.6–3.3 (mistypes, bundles, fire sales)',
+      options: o({ outlierShare: 0.02 }),
+    },
+    {
+      name: 'new-launch',
+      description: 'three phones launched at 85 % of the window, ~30 % of sales from then on',
+      options: o({
+        launches: {
+          categoryCode: 'digital.phones.smartphones',
+          count: 3,
+          atShare: 0.85,
+          salesShare: 0.05,
+        },
+      }),
+    },
+  ];
 }

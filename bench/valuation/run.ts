@@ -72,14 +72,14 @@ export function formatFits(r: BenchmarkResult): string {
   out.push(
     `fitted params version ${r.fit.diagnostics.version} (pooled log-residual std ${r.fit.diagnostics.residualStd.toFixed(4)})`,
   );
-  for (const c of [...r.fit.diagnostics.ancestors, ...r.fit.diagnostics.categories]) {
+  for (const c of [...(r.fit.diagnostics.ancestors ?? []), ...r.fit.diagnostics.categories]) {
     const p = c.params;
     const bends = (p.curveBends ?? []).map((b) => b.slopeChange.toFixed(2)).join(',');
     out.push(
       `  ${c.level === 'ancestor' ? '^' : ' '}${c.categoryCode.padEnd(34)} n=${String(c.n).padStart(5)} ${c.status === 'fitted' ? '' : '(too few) '}rate=${p.annualDepreciationRate.toFixed(3)} bends=[${bends}] base=${p.baseShare.toFixed(3)} good=${p.gradeMultipliers.good.toFixed(3)} scrap=${p.gradeMultipliers.scrap.toFixed(3)} k=${p.comparablesPriorCount.toFixed(2)} σ=${p.residualSigma.toFixed(3)}`,
     );
   }
-  const regions = Object.entries(r.fit.diagnostics.regionFactors);
+  const regions = Object.entries(r.fit.diagnostics.regionFactors ?? {});
   if (regions.length > 0) {
     out.push(`  regions: ${regions.map(([k, v]) => `${k} ×${v.toFixed(3)}`).join(', ')}`);
   }

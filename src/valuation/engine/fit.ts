@@ -46,8 +46,11 @@ export interface FitOptions {
 
 export interface CategoryFitDiagnostics {
   categoryCode: string;
-  /** 'leaf': the sales' own category; 'ancestor': a parent pooled over its children (their prior). */
-  level: 'leaf' | 'ancestor';
+  /**
+   * 'leaf': the sales' own category; 'ancestor': a parent pooled over its children (their
+   * prior). Absent in versions fitted before parents were.
+   */
+  level?: 'leaf' | 'ancestor';
   family: CategoryParams['family'];
   status: 'fitted' | 'too-few-sales';
   /** Sales of the category. */
@@ -73,8 +76,9 @@ export interface FitResult {
     residualStd: number;
     categories: CategoryFitDiagnostics[];
     /** Parent categories fitted on their children's pooled sales: the children's prior. */
-    ancestors: CategoryFitDiagnostics[];
-    regionFactors: Record<string, number>;
+    ancestors?: CategoryFitDiagnostics[];
+    /** Absent in versions fitted before regions were. */
+    regionFactors?: Record<string, number>;
   };
 }
 

@@ -2,7 +2,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 import type { FitResult } from './engine/fit.js';
 import type { ValuationParamSet } from './engine/types.js';
 
-/** Quality of a refit on held-out (most recent) sales, against the launch-price-only estimate. */
+/**
+ * Quality of a refit on held-out (most recent) sales, priced as quotes are (model plus
+ * comparables), against the live version and the launch-price-only estimate.
+ */
 export interface RefitMetrics {
   trainCount: number;
   testCount: number;
@@ -13,6 +16,9 @@ export interface RefitMetrics {
   /** The version that was live when this refit ran, and its MAPE on the same held-out sales. */
   liveVersion?: string;
   liveMape?: number | null;
+  /** Share of held-out sales inside the ≈80 % interval, for the refit and for the live version. */
+  fittedCoverage?: number | null;
+  liveCoverage?: number | null;
   /** Whether this refit went live, and why (it must not be worse than the live one). */
   promoted?: boolean;
   decision?: string;

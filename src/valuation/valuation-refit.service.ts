@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RefitValuation } from '../core/jobs/job-catalogue.js';
 import { QueueService } from '../core/jobs/queue.service.js';
-import { fitParams, mape, predictSalePrice, type SaleRecord } from './engine/fit.js';
+import { promotionDecision, scoreHoldout } from './engine/evaluate.js';
+import { fitParams, type SaleRecord } from './engine/fit.js';
 import { defaultParamSet } from './engine/params.js';
 import type { Grade, ValuationParamSet } from './engine/types.js';
 import { type RefitMetrics, ValuationParamsVersion } from './valuation-params.entity.js';
@@ -14,12 +15,6 @@ const REFIT_LOCK_KEY = 731_550_001;
 /** The refit learns from this many years of sales. */
 const HISTORY_YEARS = 3;
 const HOLDOUT_SHARE = 0.2;
-/**
- * A refit goes live only when its held-out MAPE is at most the live one's plus this share. The
- * live parameters may have seen the held-out sales when they were fitted (a small edge for them),
- * so "not worse" allows 2 % of relative slack; a poisoned history misses by far more.
- */
-const PROMOTION_SLACK = 0.02;
 export const REFIT_SCHEDULER_ID = 'valuation-refit';
 
 export type RefitOutcome =
@@ -102,10 +97,11 @@ export class ValuationRefitService implements OnApplicationBootstrap {
         price_minor: string;
         product_model_id: string | null;
         sold_at: Date;
+        region: string | null;
       }>
     >(
       `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
-              product_model_id, sold_at
+              product_model_id, sold_at, region
          FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
         ORDER BY sold_at, id`,
       [HISTORY_YEARS],
@@ -118,6 +114,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
       priceMinor: Number(r.price_minor),
       productModelId: r.product_model_id ?? undefined,
       soldAt: new Date(r.sold_at),
+      region: r.region,
     }));
     if (sales.length === 0) return { status: 'skipped', reason: 'no sales history' };
 
@@ -149,7 +146,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
         });
       }
     });
-    const log = `Valuation refit ${version} on ${sales.length} sales: held-out MAPE ${fmt(metrics.fittedMape)} vs live ${metrics.liveVersion} ${fmt(metrics.liveMape ?? null)} — ${metrics.decision}`;
+    const log = `Valuation refit ${version} on ${sales.length} sales: held-out MAPE ${fmt(metrics.fittedMape)} vs live ${metrics.liveVersion} ${fmt(metrics.liveMape ?? null)}, 80 % coverage ${fmt(metrics.fittedCoverage ?? null)} vs ${fmt(metrics.liveCoverage ?? null)} — ${metrics.decision}`;
     if (promoted) this.logger.log(log);
     else this.logger.warn(log);
     return { status: 'fitted', version, salesCount: sales.length, metrics, promoted };
@@ -157,8 +154,10 @@ export class ValuationRefitService implements OnApplicationBootstrap {
 }
 
 /**
- * Fits on the earlier sales and scores on the latest ones, beside the live parameters and the
- * launch-price-only defaults on the same sales: the refit's quality and whether it may go live.
+ * Fits on the earlier sales and scores on the latest ones, as quotes would price them (model plus
+ * comparables of every earlier sale), beside the live parameters and the launch-price-only
+ * defaults on the same sales: the refit's quality and whether it may go live (not worse on MAPE
+ * nor on 80 % interval coverage).
  */
 export function holdoutMetrics(
   sales: readonly SaleRecord[],
@@ -175,27 +174,25 @@ export function holdoutMetrics(
       fittedMape: null,
       liveVersion: live.version,
       liveMape: null,
+      fittedCoverage: null,
+      liveCoverage: null,
       // Too few sales to judge: the history is new, so the fit goes live (as before any gate).
       promoted: true,
       decision: 'promoted: too few sales to hold any out',
     };
   }
-  const score = (params: ValuationParamSet) =>
-    mape(test.map((s) => ({ actual: s.priceMinor, predicted: predictSalePrice(params, s) })));
-  const fittedMape = score(fitParams(train).params);
-  const liveMape = score(live);
-  const promoted = fittedMape <= liveMape * (1 + PROMOTION_SLACK);
+  const fitted = scoreHoldout(fitParams(train).params, train, test);
+  const current = scoreHoldout(live, train, test);
   return {
     trainCount: train.length,
     testCount: test.length,
-    launchPriceOnlyMape: score(defaultParamSet()),
-    fittedMape,
+    launchPriceOnlyMape: scoreHoldout(defaultParamSet(), train, test).mape,
+    fittedMape: fitted.mape,
     liveVersion: live.version,
-    liveMape,
-    promoted,
-    decision: promoted
-      ? 'promoted: not worse than the live parameters on the held-out sales'
-      : 'kept the live parameters: this refit is worse on the held-out sales',
+    liveMape: current.mape,
+    fittedCoverage: fitted.coverage,
+    liveCoverage: current.coverage,
+    ...promotionDecision(fitted, current),
   };
 }
 

@@ -38,6 +38,8 @@ export interface ItemToValue {
   valuationDate?: Date;
   /** Use this parameter version instead of the active one (a final offer reuses its quote's). */
   paramsVersion?: string;
+  /** Where the item will be sold, for the fitted regional price level (none: the market's). */
+  region?: string | null;
 }
 
 export interface ItemValuation extends Valuation {
@@ -133,6 +135,7 @@ export class ValuationService {
       defects: input.defects,
       ageYears: input.ageYears,
       extraFactors: input.extraFactors,
+      region: input.region,
     };
     const out = (v: Valuation, basis: ItemValuation['basis']): ItemValuation => ({
       ...v,
@@ -148,7 +151,6 @@ export class ValuationService {
       const { params } = paramsForCategory(paramSet, categoryCode);
       const comparables = await this.comparables(
         model.id,
-        input.grade ?? null,
         valuationDate,
         params.comparablesMaxAgeDays,
       );
@@ -226,28 +228,31 @@ export class ValuationService {
     );
   }
 
-  /** Recent sales of the same model (and grade, when known) up to the valuation date. */
+  /**
+   * Recent sales of the same model, every grade (the engine moves them to the item's grade and
+   * weighs them by similarity), up to the valuation date; withdrawn (refunded) sales never count.
+   */
   private async comparables(
     productModelId: string,
-    grade: Grade | null,
     until: Date,
     maxAgeDays: number,
   ): Promise<ComparableSale[]> {
     const since = new Date(until.getTime() - maxAgeDays * MS_PER_DAY);
     const rows = await this.dataSource.query<
-      Array<{ price_minor: string; sold_at: Date; grade: Grade }>
+      Array<{ price_minor: string; sold_at: Date; grade: Grade; region: string | null }>
     >(
-      `SELECT price_minor, sold_at, grade FROM market_sales
-        WHERE product_model_id = $1 AND ($2::text IS NULL OR grade = $2)
-          AND sold_at <= $3 AND sold_at >= $4 AND withdrawn_at IS NULL
+      `SELECT price_minor, sold_at, grade, region FROM market_sales
+        WHERE product_model_id = $1
+          AND sold_at <= $2 AND sold_at >= $3 AND withdrawn_at IS NULL
         ORDER BY sold_at DESC LIMIT 500`,
-      [productModelId, grade, until, since],
+      [productModelId, until, since],
     );
     return rows.map((r) => ({
       priceMinor: Number(r.price_minor),
       soldAt: new Date(r.sold_at),
       grade: r.grade,
       productModelId,
+      region: r.region,
     }));
   }
 

@@ -170,13 +170,23 @@ describe('valuation', () => {
       versions: Array<{
         version: string;
         active: boolean;
-        metrics: { fittedMape: number; liveMape: number; promoted: boolean; decision: string };
+        metrics: {
+          fittedMape: number;
+          liveMape: number;
+          fittedCoverage: number;
+          liveCoverage: number;
+          promoted: boolean;
+          decision: string;
+        };
       }>;
     };
     expect(after.active.version).toBe(live.version);
     const rejected = after.versions[0];
     expect(rejected).toMatchObject({ active: false, metrics: { promoted: false } });
     expect(rejected.metrics.fittedMape).toBeGreaterThan(rejected.metrics.liveMape);
+    // The gate also scores the 80 % intervals of both on the same held-out sales.
+    expect(rejected.metrics.liveCoverage).toBeGreaterThan(0.6);
+    expect(rejected.metrics.fittedCoverage).toBeGreaterThanOrEqual(0);
     expect(rejected.metrics.decision).toContain('kept the live parameters');
   }, 60_000);
 });

@@ -5305,6 +5305,8 @@ export interface components {
             clamped: string[];
             /** @enum {string} */
             family: "appliance" | "audio" | "bicycle" | "camera" | "computer" | "console" | "furniture" | "general" | "instrument" | "jewelry" | "luxury-bag" | "luxury-watch" | "phone" | "piano" | "tablet" | "vehicle" | "wearable";
+            /** @enum {string} */
+            level?: "ancestor" | "leaf";
             n: number;
             params: components["schemas"]["CategoryParams"];
             residualStd: number;
@@ -5319,6 +5321,10 @@ export interface components {
             comparablesHalfLifeDays: number;
             comparablesMaxAgeDays: number;
             comparablesPriorCount: number;
+            curveBends?: {
+                ageYears: number;
+                slopeChange: number;
+            }[];
             /** @enum {string} */
             family: "appliance" | "audio" | "bicycle" | "camera" | "computer" | "console" | "furniture" | "general" | "instrument" | "jewelry" | "luxury-bag" | "luxury-watch" | "phone" | "piano" | "tablet" | "vehicle" | "wearable";
             floorShare: number;
@@ -8550,8 +8556,10 @@ export interface components {
         };
         RefitMetrics: {
             decision?: string;
+            fittedCoverage?: number | null;
             fittedMape: number | null;
             launchPriceOnlyMape: number | null;
+            liveCoverage?: number | null;
             liveMape?: number | null;
             liveVersion?: string;
             promoted?: boolean;
@@ -10259,6 +10267,9 @@ export interface components {
                 vehicle: components["schemas"]["CategoryParams"];
                 wearable: components["schemas"]["CategoryParams"];
             };
+            regionFactors?: {
+                [key: string]: number;
+            };
             version: string;
         };
         ValuationView: {
@@ -10559,8 +10570,12 @@ export interface components {
             diagnostics?: {
                 [key: string]: Record<string, never>;
             } | {
+                ancestors?: components["schemas"]["CategoryFitDiagnostics"][];
                 categories: components["schemas"]["CategoryFitDiagnostics"][];
                 n: number;
+                regionFactors?: {
+                    [key: string]: number;
+                };
                 residualStd: number;
                 version: string;
             };

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { modelValue } from './model.js';
 import {
   DEFAULT_FAMILY_PARAMS,
+  categorySegments,
   defaultParamSet,
   paramsForCategory,
+  regionFactor,
   resolveFamily,
+  unflooredShare,
 } from './params.js';
 import type { CategoryParams, Grade, ValuationParamSet } from './types.js';
 
@@ -18,6 +21,8 @@ export interface SaleRecord {
   /** Lets the fit estimate how much product models differ (the comparables shrinkage k). */
   productModelId?: string;
   soldAt?: Date;
+  /** Sales region (a fitted price level per region). */
+  region?: string | null;
 }
 
 export interface FitOptions {
@@ -30,12 +35,22 @@ export interface FitOptions {
    * Keeps thin categories sensible (e.g. no scrap sales → scrap multiplier unchanged). Default 2.
    */
   priorStrength?: number;
+  /**
+   * The same for each bend of the curve (pseudo-observations). Bends are easily confused with
+   * product models of different ages, so they move only when many sales agree. Default 20.
+   */
+  bendPriorStrength?: number;
   /** Stamped into the version string (yyyymmdd). */
   fittedAt?: Date;
 }
 
 export interface CategoryFitDiagnostics {
   categoryCode: string;
+  /**
+   * 'leaf': the sales' own category; 'ancestor': a parent pooled over its children (their
+   * prior). Absent in versions fitted before parents were.
+   */
+  level?: 'leaf' | 'ancestor';
   family: CategoryParams['family'];
   status: 'fitted' | 'too-few-sales';
   /** Sales of the category. */
@@ -60,6 +75,10 @@ export interface FitResult {
     /** Pooled std of log residuals over fitted categories. */
     residualStd: number;
     categories: CategoryFitDiagnostics[];
+    /** Parent categories fitted on their children's pooled sales: the children's prior. */
+    ancestors?: CategoryFitDiagnostics[];
+    /** Absent in versions fitted before regions were. */
+    regionFactors?: Record<string, number>;
   };
 }
 
@@ -94,15 +113,29 @@ const usable = (s: SaleRecord): boolean =>
   Number.isFinite(s.ageYears) &&
   s.ageYears >= 0;
 
-/** Row of the design matrix: θ = [a, rate, log good, log scrap]. */
+/**
+ * Ages (years) where the log-share curve may bend. Dense in the first year, where second-hand
+ * prices fall fastest after a launch; the ridge prior keeps each bend at the parent's value
+ * unless the sales say otherwise.
+ */
+export const CURVE_KNOTS: readonly number[] = [0.25, 0.5, 1, 2, 4];
+
+/** Row of the design matrix: θ = [a, rate, bend₁…bendₖ, log good, log scrap]. */
 const row = (s: SaleRecord): number[] => [
   1,
   -s.ageYears,
+  ...CURVE_KNOTS.map((k) => Math.max(0, s.ageYears - k)),
   s.grade === 'good' ? 1 : 0,
   s.grade === 'scrap' ? 1 : 0,
 ];
 
-function ridgeFit(sales: readonly SaleRecord[], prior: number[], priorStrength: number): number[] {
+function ridgeFit(
+  sales: readonly SaleRecord[],
+  prior: number[],
+  priorStrength: number,
+  bendPriorStrength: number,
+  region: (s: SaleRecord) => number,
+): number[] {
   const p = prior.length;
   const XtX = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const Xty = new Array<number>(p).fill(0);
@@ -110,7 +143,7 @@ function ridgeFit(sales: readonly SaleRecord[], prior: number[], priorStrength: 
   const nz = new Array<number>(p).fill(0);
   for (const s of sales) {
     const x = row(s);
-    const y = Math.log(s.priceMinor / s.launchPriceMinor);
+    const y = Math.log(s.priceMinor / (s.launchPriceMinor * region(s)));
     for (let i = 0; i < p; i++) {
       Xty[i] += x[i] * y;
       if (x[i] !== 0) {
@@ -122,7 +155,8 @@ function ridgeFit(sales: readonly SaleRecord[], prior: number[], priorStrength: 
   }
   // λ_j = priorStrength × a typical x_j², i.e. the prior is worth `priorStrength` sales.
   for (let i = 0; i < p; i++) {
-    const lambda = priorStrength * (nz[i] > 0 ? sq[i] / nz[i] : 1);
+    const isBend = i >= 2 && i < 2 + CURVE_KNOTS.length;
+    const lambda = (isBend ? bendPriorStrength : priorStrength) * (nz[i] > 0 ? sq[i] / nz[i] : 1);
     XtX[i][i] += lambda;
     Xty[i] += lambda * prior[i];
   }
@@ -130,7 +164,9 @@ function ridgeFit(sales: readonly SaleRecord[], prior: number[], priorStrength: 
 }
 
 function toParams(theta: number[], base: CategoryParams, clamped: string[]): CategoryParams {
-  const [a, rate0, lg, ls] = theta;
+  const [a, rate0] = theta;
+  const bends0 = theta.slice(2, 2 + CURVE_KNOTS.length);
+  const [lg, ls] = theta.slice(2 + CURVE_KNOTS.length);
   let rate = rate0;
   if (rate < 0) {
     rate = 0;
@@ -140,6 +176,17 @@ function toParams(theta: number[], base: CategoryParams, clamped: string[]): Cat
     rate = 3;
     clamped.push('rate<=3');
   }
+  // Second-hand value never rises with age: each segment's slope is kept at or below zero.
+  let slope = -rate;
+  const curveBends = CURVE_KNOTS.map((ageYears, i) => {
+    let slopeChange = bends0[i];
+    if (slope + slopeChange > 0) {
+      slopeChange = -slope;
+      clamped.push(`slope-after-${ageYears}y<=0`);
+    }
+    slope += slopeChange;
+    return { ageYears, slopeChange };
+  });
   let baseShare = Math.exp(a);
   if (baseShare > 1.5) {
     baseShare = 1.5;
@@ -159,12 +206,25 @@ function toParams(theta: number[], base: CategoryParams, clamped: string[]): Cat
     ...base,
     baseShare,
     annualDepreciationRate: rate,
+    curveBends,
     gradeMultipliers: { premium: 1, good, scrap },
   };
 }
 
-const logResidual = (p: CategoryParams, s: SaleRecord): number =>
-  Math.log(s.priceMinor / modelValue(p, s.launchPriceMinor, s.ageYears, s.grade));
+/** The parameters as the regression's coefficient vector (the prior of a child's fit). */
+function toTheta(p: CategoryParams): number[] {
+  const bends = new Map((p.curveBends ?? []).map((b) => [b.ageYears, b.slopeChange]));
+  return [
+    Math.log(p.baseShare),
+    p.annualDepreciationRate,
+    ...CURVE_KNOTS.map((k) => bends.get(k) ?? 0),
+    Math.log(p.gradeMultipliers.good),
+    Math.log(p.gradeMultipliers.scrap),
+  ];
+}
+
+const logResidual = (p: CategoryParams, s: SaleRecord, region = 1): number =>
+  Math.log(s.priceMinor / (modelValue(p, s.launchPriceMinor, s.ageYears, s.grade) * region));
 
 /**
  * Method-of-moments one-way random effects on residuals grouped by product model and grade:
@@ -173,13 +233,14 @@ const logResidual = (p: CategoryParams, s: SaleRecord): number =>
 function varianceComponents(
   sales: readonly SaleRecord[],
   p: CategoryParams,
+  region: (s: SaleRecord) => number,
 ): { sigma: number; tau: number } | null {
   const groups = new Map<string, number[]>();
   for (const s of sales) {
     if (s.productModelId === undefined) continue;
     const key = `${s.productModelId}|${s.grade}`;
     const g = groups.get(key) ?? [];
-    g.push(logResidual(p, s));
+    g.push(logResidual(p, s, region(s)));
     groups.set(key, g);
   }
   let within = 0;
@@ -208,70 +269,98 @@ function std(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
+/** A category and its parents: 'a.b.c' → ['a', 'a.b', 'a.b.c'] (normalised segments). */
+function codeAndAncestors(code: string): string[] {
+  const segs = categorySegments(code);
+  return segs.map((_, i) => segs.slice(0, i + 1).join('.'));
+}
+
+/** Regions with fewer sales keep factor 1: too little to tell a premium from noise. */
+const MIN_REGION_SALES = 30;
+
 /**
  * Refits per-category parameters by (ridge-regularised) least squares on
- * log(price / launch) = a − rate·age + log(gradeFactor), premium as reference grade.
- * Sales the floor binds (value at the floor share) and gross outliers (> 4σ) are excluded in a
- * second pass, so they cannot bend the curve. Floors and recency half-lives are kept from `base`.
+ * log(price / (launch · region)) = a − rate·age + Σ bend·max(0, age − knot) + log(gradeFactor),
+ * premium as reference grade. Parent categories are fitted first on their children's pooled
+ * sales, and each child's ridge prior is its parent's fit (shrinkage: a sparse child stays near
+ * its parent; a child with fewer than `minSales` sales is priced by its parent). Sales the floor
+ * binds and gross outliers (> 4σ) are excluded in later passes so they cannot bend the curve.
+ * Region price levels are estimated from the residuals (shrunk towards 1) and the categories
+ * refitted once with them. Floors and recency half-lives are kept from `base`.
  */
 export function fitParams(sales: readonly SaleRecord[], options: FitOptions = {}): FitResult {
   const base = options.base ?? defaultParamSet();
   const minSales = options.minSales ?? 12;
   const priorStrength = options.priorStrength ?? 2;
+  const bendPriorStrength = options.bendPriorStrength ?? 20;
 
   const byCategory = new Map<string, SaleRecord[]>();
+  const byLevel = new Map<string, SaleRecord[]>();
+  const leafKey = new Map<string, string>();
   for (const s of sales) {
     if (!usable(s)) continue;
     const list = byCategory.get(s.categoryCode) ?? [];
     list.push(s);
     byCategory.set(s.categoryCode, list);
-  }
-
-  const categories: Record<string, CategoryParams> = { ...base.categories };
-  const diagnostics: CategoryFitDiagnostics[] = [];
-  const pooled: number[] = [];
-  for (const code of [...byCategory.keys()].sort()) {
-    const list = byCategory.get(code)!;
-    const start =
-      paramsForCategory(base, code).params ?? DEFAULT_FAMILY_PARAMS[resolveFamily(code)];
-    if (list.length < minSales) {
-      diagnostics.push({
-        categoryCode: code,
-        family: start.family,
-        status: 'too-few-sales',
-        n: list.length,
-        used: 0,
-        residualStd: 0,
-        withinSigma: null,
-        betweenTau: null,
-        clamped: [],
-        params: start,
-      });
-      continue;
+    const levels = codeAndAncestors(s.categoryCode);
+    leafKey.set(s.categoryCode, levels[levels.length - 1]);
+    for (const level of levels.slice(0, -1)) {
+      const l = byLevel.get(level) ?? [];
+      l.push(s);
+      byLevel.set(level, l);
     }
-    const prior = [
-      Math.log(start.baseShare),
-      start.annualDepreciationRate,
-      Math.log(start.gradeMultipliers.good),
-      Math.log(start.gradeMultipliers.scrap),
-    ];
-    let used: SaleRecord[] = list;
+  }
+  const leafLevels = new Set(leafKey.values());
+
+  let regionFactors: Record<string, number> = {};
+  const region = (s: SaleRecord): number => (s.region ? (regionFactors[s.region] ?? 1) : 1);
+
+  const fitOne = (
+    code: string,
+    list: readonly SaleRecord[],
+    start: CategoryParams,
+    level: 'leaf' | 'ancestor',
+  ): { diag: CategoryFitDiagnostics; resid: number[] } => {
+    if (list.length < minSales) {
+      return {
+        diag: {
+          categoryCode: code,
+          level,
+          family: start.family,
+          status: 'too-few-sales',
+          n: list.length,
+          used: 0,
+          residualStd: 0,
+          withinSigma: null,
+          betweenTau: null,
+          clamped: [],
+          params: start,
+        },
+        resid: [],
+      };
+    }
+    const prior = toTheta(start);
+    let used: readonly SaleRecord[] = list;
     let clamped: string[] = [];
     let fitted = start;
     for (let pass = 0; pass < 4; pass++) {
       clamped = [];
-      fitted = toParams(ridgeFit(used, prior, priorStrength), start, clamped);
-      const resid = list.map((s) => logResidual(fitted, s));
-      const cut = 4 * Math.max(std(resid), 1e-3);
-      const next = list.filter((s, i) => {
-        const unfloored = fitted.baseShare * Math.exp(-fitted.annualDepreciationRate * s.ageYears);
-        return unfloored > fitted.floorShare && Math.abs(resid[i]) <= cut;
-      });
+      fitted = toParams(
+        ridgeFit(used, prior, priorStrength, bendPriorStrength, region),
+        start,
+        clamped,
+      );
+      const resid = list.map((s) => logResidual(fitted, s, region(s)));
+      const cut = 4 * Math.max(robustStd(resid), 1e-3);
+      const next = list.filter(
+        (s, i) =>
+          unflooredShare(fitted, s.ageYears) > fitted.floorShare && Math.abs(resid[i]) <= cut,
+      );
       if (next.length < minSales || next.length === used.length) break;
       used = next;
     }
-    const resid = used.map((s) => logResidual(fitted, s));
-    const vc = varianceComponents(used, fitted);
+    const resid = used.map((s) => logResidual(fitted, s, region(s)));
+    const vc = varianceComponents(used, fitted, region);
     const residualStd = std(resid);
     const params: CategoryParams = {
       ...fitted,
@@ -280,29 +369,116 @@ export function fitParams(sales: readonly SaleRecord[], options: FitOptions = {}
         ? Math.min(100, Math.max(0.25, (vc.sigma * vc.sigma) / (vc.tau * vc.tau)))
         : start.comparablesPriorCount,
     };
-    categories[code] = params;
-    pooled.push(...resid);
-    diagnostics.push({
-      categoryCode: code,
-      family: params.family,
-      status: 'fitted',
-      n: list.length,
-      used: used.length,
-      residualStd,
-      withinSigma: vc?.sigma ?? null,
-      betweenTau: vc?.tau ?? null,
-      clamped,
-      params,
-    });
+    return {
+      diag: {
+        categoryCode: code,
+        level,
+        family: params.family,
+        status: 'fitted',
+        n: list.length,
+        used: used.length,
+        residualStd,
+        withinSigma: vc?.sigma ?? null,
+        betweenTau: vc?.tau ?? null,
+        clamped,
+        params,
+      },
+      resid,
+    };
+  };
+
+  let categories: Record<string, CategoryParams> = {};
+  let diagnostics: CategoryFitDiagnostics[] = [];
+  let ancestors: CategoryFitDiagnostics[] = [];
+  let pooled: number[] = [];
+  const fitAll = () => {
+    categories = { ...base.categories };
+    diagnostics = [];
+    ancestors = [];
+    pooled = [];
+    const fittedLevels = new Map<string, CategoryParams>();
+    // `family`: of the sales' own category, so that a parent code like 'digital.wearables'
+    // starts from the wearable defaults even though its own words name no family.
+    const startFor = (level: string, family: CategoryParams['family']): CategoryParams => {
+      const parts = level.split('.');
+      for (let len = parts.length - 1; len >= 1; len--) {
+        const p = fittedLevels.get(parts.slice(0, len).join('.'));
+        if (p) return p;
+      }
+      return paramsForCategory(base, level, family).params ?? DEFAULT_FAMILY_PARAMS[family];
+    };
+    // Parents before children: shorter codes first.
+    // A parent of children of different families (phones and laptops under 'digital') is no
+    // sensible prior for either, so only single-family parents are fitted.
+    const levels = [...byLevel.keys()]
+      .filter(
+        (l) =>
+          !leafLevels.has(l) &&
+          new Set(byLevel.get(l)!.map((s) => resolveFamily(s.categoryCode))).size === 1,
+      )
+      .sort((a, b) => a.split('.').length - b.split('.').length || a.localeCompare(b));
+    for (const level of levels) {
+      const list = byLevel.get(level)!;
+      const family = resolveFamily(list[0].categoryCode);
+      const { diag } = fitOne(level, list, startFor(level, family), 'ancestor');
+      ancestors.push(diag);
+      if (diag.status === 'fitted') {
+        fittedLevels.set(level, diag.params);
+        categories[level] = diag.params;
+      }
+    }
+    for (const code of [...byCategory.keys()].sort()) {
+      const key = leafKey.get(code)!;
+      const own = paramsForCategory(base, code);
+      const start = own.source === 'category' ? own.params : startFor(key, own.family);
+      const { diag, resid } = fitOne(code, byCategory.get(code)!, start, 'leaf');
+      diagnostics.push(diag);
+      if (diag.status === 'fitted') {
+        categories[code] = diag.params;
+        pooled.push(...resid);
+      }
+    }
+  };
+  fitAll();
+
+  // Region levels: the mean log residual per region, shrunk towards 0 like any random effect.
+  const regionResid = new Map<string, number[]>();
+  for (const s of sales) {
+    if (!usable(s) || !s.region) continue;
+    const { params } = paramsForCategory({ ...base, categories }, s.categoryCode);
+    const r = logResidual(params, s);
+    if (Math.abs(r) > 4 * params.residualSigma) continue;
+    const list = regionResid.get(s.region) ?? [];
+    list.push(r);
+    regionResid.set(s.region, list);
+  }
+  if (regionResid.size >= 2) {
+    const all = [...regionResid.values()].flat();
+    const overall = all.reduce((a, b) => a + b, 0) / all.length;
+    const s2 = std(all) ** 2;
+    const next: Record<string, number> = {};
+    for (const [code, list] of regionResid) {
+      if (list.length < MIN_REGION_SALES) continue;
+      const mean = list.reduce((a, b) => a + b, 0) / list.length - overall;
+      // Shrink with the same normal-normal weight as comparables, a region prior sd of 0.1.
+      const w = list.length / (list.length + s2 / 0.01);
+      const f = Math.exp(w * mean);
+      if (Math.abs(Math.log(f)) > 0.005) next[code] = f;
+    }
+    if (Object.keys(next).length > 0) {
+      regionFactors = next;
+      fitAll();
+    }
   }
 
   const digest = createHash('sha256')
     .update(
-      JSON.stringify(
+      JSON.stringify([
         Object.keys(categories)
           .sort()
           .map((k) => [k, categories[k]]),
-      ),
+        regionFactors,
+      ]),
     )
     .digest('hex')
     .slice(0, 10);
@@ -311,21 +487,44 @@ export function fitParams(sales: readonly SaleRecord[], options: FitOptions = {}
     : null;
   const version = date ? `fit-${date}-${digest}` : `fit-${digest}`;
   return {
-    params: { version, families: structuredClone(base.families), categories },
+    params: {
+      version,
+      families: structuredClone(base.families),
+      categories,
+      ...(Object.keys(regionFactors).length > 0 ? { regionFactors } : {}),
+    },
     diagnostics: {
       version,
       n: [...byCategory.values()].reduce((s, l) => s + l.length, 0),
       residualStd:
         pooled.length > 1 ? Math.sqrt(pooled.reduce((a, r) => a + r * r, 0) / pooled.length) : 0,
       categories: diagnostics,
+      ancestors,
+      regionFactors,
     },
   };
+}
+
+/** 1.4826 × median absolute deviation: a σ that a few outliers cannot inflate. */
+export function robustStd(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const med = median(xs);
+  return 1.4826 * median(xs.map((x) => Math.abs(x - med)));
+}
+
+export function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const mid = a.length >> 1;
+  return a.length % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
 }
 
 /** The model's price (before comparables and defects) for a sale, under a parameter set. */
 export function predictSalePrice(paramSet: ValuationParamSet, sale: SaleRecord): number {
   const { params } = paramsForCategory(paramSet, sale.categoryCode);
-  return modelValue(params, sale.launchPriceMinor, sale.ageYears, sale.grade);
+  return (
+    modelValue(params, sale.launchPriceMinor, sale.ageYears, sale.grade) *
+    regionFactor(paramSet, sale.region)
+  );
 }
 
 /** Mean absolute percentage error, |actual − predicted| / actual, as a fraction. */

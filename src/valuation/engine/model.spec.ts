@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
+  CROSS_GRADE_SIMILARITY,
+  MIN_COMPARABLES,
   blendWithComparables,
   expectedGradeFromDeclared,
   valuate,
@@ -272,10 +274,10 @@ describe('valuate: comparables (empirical-Bayes shrinkage)', () => {
 
   it('with few comparables stays close to the model, with many moves to the market', () => {
     const market = Math.round(model * 1.5);
-    const one = valuate(input({ roundingUnitMinor: 1, comparables: comps(1, market) }));
+    const two = valuate(input({ roundingUnitMinor: 1, comparables: comps(2, market) }));
     const many = valuate(input({ roundingUnitMinor: 1, comparables: comps(200, market) }));
-    expect(one.amountMinor).toBeGreaterThan(model);
-    expect(one.amountMinor / model).toBeLessThan(1.15);
+    expect(two.amountMinor).toBeGreaterThan(model);
+    expect(two.amountMinor / model).toBeLessThan(1.3);
     expect(many.amountMinor / market).toBeGreaterThan(0.97);
     expect(many.amountMinor / market).toBeLessThan(1.0);
     expect(many.details.comparablesWeight).toBeGreaterThan(0.95);
@@ -306,11 +308,53 @@ describe('valuate: comparables (empirical-Bayes shrinkage)', () => {
     );
   });
 
-  it('ignores other models, other grades, future sales and sales older than the max age', () => {
+  it(`needs ${MIN_COMPARABLES} comparables before they count at all`, () => {
+    const market = Math.round(model * 1.5);
+    const one = valuate(input({ roundingUnitMinor: 1, comparables: comps(1, market) }));
+    expect(one.details.comparablesUsed).toBe(0);
+    expect(one.amountMinor).toBe(model);
+  });
+
+  it('counts sales of the same model in another grade, moved to this grade and at half weight', () => {
+    const params = { ...DEFAULT_FAMILY_PARAMS.phone, comparablesHalfLifeDays: 1e12 };
+    const sale = (grade: Grade, priceMinor: number): ComparableSale => ({
+      priceMinor,
+      soldAt: NOW,
+      grade,
+      productModelId: 'p',
+    });
+    const good = params.gradeMultipliers.good;
+    const b = blendWithComparables({
+      modelValue: 1000,
+      params,
+      ageYears: 1,
+      grade: 'premium',
+      productModelId: 'p',
+      valuationDate: NOW,
+      comparables: [sale('good', 2000 * good), sale('good', 2000 * good), sale('premium', 2000)],
+    });
+    expect(b.used).toBe(3);
+    expect(b.effectiveCount).toBeCloseTo(1 + 2 * CROSS_GRADE_SIMILARITY, 9);
+    expect(b.comparableValue!).toBeCloseTo(2000, 6);
+  });
+
+  it('trims a comparable far from the others (a mistyped price)', () => {
+    const market = Math.round(model * 1.2);
+    const typo: ComparableSale[] = [
+      ...comps(6, market),
+      { ...comps(1, market)[0], priceMinor: market * 10 },
+    ];
+    const v = valuate(input({ roundingUnitMinor: 1, comparables: typo }));
+    const clean = valuate(input({ roundingUnitMinor: 1, comparables: comps(6, market) }));
+    expect(v.details.comparablesUsed).toBe(6);
+    expect(v.amountMinor).toBe(clean.amountMinor);
+  });
+
+  it('ignores other models, future sales and sales older than the max age', () => {
     const market = Math.round(model * 1.5);
     const ignored: ComparableSale[] = [
       { priceMinor: market, soldAt: NOW, grade: 'premium', productModelId: 'other' },
-      { priceMinor: market, soldAt: NOW, grade: 'good', productModelId: PHONE.productModelId },
+      { priceMinor: market, soldAt: NOW, grade: 'premium', productModelId: 'other' },
       {
         priceMinor: market,
         soldAt: new Date(NOW.getTime() + DAY),
@@ -348,14 +392,12 @@ describe('valuate: comparables (empirical-Bayes shrinkage)', () => {
       grade: 'premium',
       productModelId: 'p',
       valuationDate: NOW,
-      comparables: [
-        {
-          priceMinor: price,
-          soldAt: new Date(NOW.getTime() - 365.25 * DAY),
-          grade: 'premium',
-          productModelId: 'p',
-        },
-      ],
+      comparables: Array.from({ length: MIN_COMPARABLES }, () => ({
+        priceMinor: price,
+        soldAt: new Date(NOW.getTime() - 365.25 * DAY),
+        grade: 'premium' as const,
+        productModelId: 'p',
+      })),
     });
     expect(fresh.comparableValue!).toBeCloseTo(
       price * Math.exp(-DEFAULT_FAMILY_PARAMS.phone.annualDepreciationRate),

@@ -4,6 +4,7 @@ import {
   defaultParamSet,
   gradeMultiplier,
   paramsForCategory,
+  regionFactor,
   residualShare,
 } from './params.js';
 import type {
@@ -95,8 +96,10 @@ export interface ValuationInput {
   /** Hook for extra multiplicative factors such as vehicle mileage. */
   /** Or a function of the item's age as the model computes it (a car's expected mileage). */
   extraFactors?: readonly ExtraFactor[] | ((ageYears: number) => readonly ExtraFactor[]);
-  /** Recent sales; only those of the same product model and grade are used. */
+  /** Recent sales; those of the same product model are used (other grades at half weight). */
   comparables?: readonly ComparableSale[];
+  /** Where the item is sold: a fitted regional price level (`paramSet.regionFactors`) applies. */
+  region?: string | null;
   /** 0..1 from fraud signals: lowers confidence, never the price. */
   confidencePenalty?: number;
   /** The amount is rounded to a multiple of this (default 100 = whole yuan). */
@@ -117,11 +120,21 @@ export interface ComparableBlend {
   comparableValue: number | null;
 }
 
+/** A sale of the same model in another grade counts this much as one in the same grade. */
+export const CROSS_GRADE_SIMILARITY = 0.5;
+/** Comparables further than this many σ from their median are dropped (mistyped, odd sales). */
+export const COMPARABLES_TRIM_SIGMAS = 3.5;
+/** Fewer comparables than this (after trimming) are not trusted at all: the model decides. */
+export const MIN_COMPARABLES = 2;
+
 /**
- * Empirical-Bayes blend of the model's graded value with comparable sales of the same model and
- * grade. Each comparable is first aged to the valuation date along the category curve (a sale a
- * year ago was of a younger item), weighted by recency (half-life), and the log-mean is trusted
- * with weight n_eff / (n_eff + k): with few sales the model dominates, with many the market does.
+ * Empirical-Bayes blend of the model's graded value with comparable sales of the same product
+ * model. Each comparable is brought to the item: aged along the category curve to the valuation
+ * date (a sale a year ago was of a younger item), moved to the item's grade with the grade
+ * multipliers and to its region with the region factors. It is weighted by recency (half-life)
+ * and similarity (another grade counts half); comparables far from their median are trimmed, and
+ * fewer than `MIN_COMPARABLES` count for nothing. The log-mean is then trusted with weight
+ * n_eff / (n_eff + k): with few sales the model dominates, with many the market does.
  */
 export function blendWithComparables(args: {
   modelValue: number;
@@ -131,6 +144,9 @@ export function blendWithComparables(args: {
   productModelId: string | undefined;
   valuationDate: Date;
   comparables: readonly ComparableSale[];
+  /** The item's region and the fitted region factors (both optional). */
+  region?: string | null;
+  regionFactorOf?: (region: string | null | undefined) => number;
 }): ComparableBlend {
   const { modelValue, params, ageYears, grade, productModelId, valuationDate } = args;
   const none: ComparableBlend = {
@@ -142,22 +158,38 @@ export function blendWithComparables(args: {
     comparableValue: null,
   };
   if (productModelId === undefined || modelValue <= 0) return none;
+  const rf = args.regionFactorOf ?? (() => 1);
   const nowMs = valuationDate.getTime();
   const shareNow = residualShare(params, ageYears);
-  const points: Array<{ w: number; logPrice: number }> = [];
+  const regionNow = rf(args.region);
+  let points: Array<{ w: number; logPrice: number }> = [];
   for (const c of args.comparables) {
-    if (c.productModelId !== productModelId || c.grade !== grade) continue;
+    if (c.productModelId !== productModelId) continue;
     if (!(c.priceMinor > 0) || !Number.isFinite(c.priceMinor)) continue;
     const ageDays = (nowMs - c.soldAt.getTime()) / MS_PER_DAY;
     if (ageDays < 0 || ageDays > params.comparablesMaxAgeDays) continue;
     const ageAtSale = Math.max(0, ageYears - ageDays / DAYS_PER_YEAR);
-    const shift = shareNow / residualShare(params, ageAtSale);
+    const shift =
+      (shareNow / residualShare(params, ageAtSale)) *
+      (gradeMultiplier(params, grade) / gradeMultiplier(params, c.grade)) *
+      (regionNow / rf(c.region));
+    if (!Number.isFinite(shift) || shift <= 0) continue;
+    const similarity = c.grade === grade ? 1 : CROSS_GRADE_SIMILARITY;
     points.push({
-      w: Math.pow(0.5, ageDays / params.comparablesHalfLifeDays),
+      w: similarity * Math.pow(0.5, ageDays / params.comparablesHalfLifeDays),
       logPrice: Math.log(c.priceMinor * shift),
     });
   }
-  if (points.length === 0) return none;
+  if (points.length >= 3) {
+    // Robust centre and spread: a mistyped price moves neither. The cut never goes below the
+    // category's market noise, so an honestly dispersed model is not trimmed down to nothing.
+    const logs = points.map((p) => p.logPrice);
+    const med = median(logs);
+    const mad = 1.4826 * median(logs.map((x) => Math.abs(x - med)));
+    const cut = COMPARABLES_TRIM_SIGMAS * Math.max(params.residualSigma, mad);
+    points = points.filter((p) => Math.abs(p.logPrice - med) <= cut);
+  }
+  if (points.length < MIN_COMPARABLES) return none;
   const sumW = points.reduce((s, p) => s + p.w, 0);
   const mean = points.reduce((s, p) => s + p.w * p.logPrice, 0) / sumW;
   let dispersion: number | null = null;
@@ -179,14 +211,42 @@ export function blendWithComparables(args: {
   };
 }
 
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const mid = a.length >> 1;
+  return a.length % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
+}
+
+/**
+ * Log-space variance of what is still unknown about this product model's own price level after
+ * its comparables (normal-normal posterior: prior τ² = σ²/k, n_eff observations of spread s, s
+ * being the comparables' own dispersion once there are three).
+ */
+export function modelLevelVariance(params: CategoryParams, blend: ComparableBlend): number {
+  const sigma = params.residualSigma;
+  const tau2 = (sigma * sigma) / Math.max(1e-9, params.comparablesPriorCount);
+  const s =
+    blend.dispersion !== null && blend.used >= 3 ? Math.max(blend.dispersion, sigma / 4) : sigma;
+  return 1 / (1 / tau2 + blend.effectiveCount / (s * s));
+}
+
+/**
+ * Log-space sd of the price one item will sell at, around the blended estimate: the market noise
+ * of a single sale (σ) plus the model level's remaining uncertainty.
+ */
+export function predictiveLogSd(params: CategoryParams, blend: ComparableBlend): number {
+  return Math.sqrt(params.residualSigma ** 2 + modelLevelVariance(params, blend));
+}
+
+/** The ≈80 % interval is estimate · e^(±z·sd). */
+export const RANGE_Z = 1.2816;
+
 /** Unverified (declared) grades add this log-space uncertainty to quotes. */
 const DECLARED_GRADE_SIGMA = 0.15;
 /** Parameters that were never fitted for the category are guesses: extra log-space uncertainty. */
 const UNFITTED_PARAMS_SIGMA = 0.1;
 /** Confidence = exp(−sd / scale): sd 0.2 (±20 %) → 0.37, sd 0.05 → 0.78. */
 const CONFIDENCE_SCALE = 0.2;
-/** The low–high range is an ~80 % interval. */
-const RANGE_Z = 1.2816;
 
 function assertFinitePositive(name: string, v: number): void {
   if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a finite number >= 0`);
@@ -244,6 +304,18 @@ export function valuate(
     value *= f.factor;
     steps.push({ line: { code: `extra:${f.code}`, label: f.label, ruleCode: f.code }, value });
   }
+  const region = regionFactor(paramSet, input.region);
+  if (region !== 1) {
+    value *= region;
+    steps.push({
+      line: {
+        code: 'region',
+        label: `Regional price level (${input.region})`,
+        ruleCode: 'region-factor',
+      },
+      value,
+    });
+  }
   value *= gradeMultiplier(params, grade);
   steps.push({
     line: {
@@ -263,6 +335,8 @@ export function valuate(
     productModelId: pm.productModelId,
     valuationDate,
     comparables: input.comparables ?? [],
+    region: input.region,
+    regionFactorOf: (r) => regionFactor(paramSet, r),
   });
   value = blend.value;
   steps.push({
@@ -328,18 +402,16 @@ export function valuate(
     });
   }
 
-  // Uncertainty of the estimate in log space (normal-normal posterior).
-  const sigma = params.residualSigma;
-  const tau2 = (sigma * sigma) / Math.max(1e-9, params.comparablesPriorCount);
-  const s =
-    blend.dispersion !== null && blend.used >= 3 ? Math.max(blend.dispersion, sigma / 4) : sigma;
-  const posteriorVar = 1 / (1 / tau2 + blend.effectiveCount / (s * s));
-  let variance = posteriorVar;
-  if (resolved.source === 'family') variance += UNFITTED_PARAMS_SIGMA ** 2 * (1 - blend.weight);
-  if (gradeSource === 'declared') variance += DECLARED_GRADE_SIGMA ** 2;
-  const sd = Math.sqrt(variance);
+  // Uncertainty in log space: of the estimate itself (confidence: what comparables and fitted
+  // parameters can remove) and of the price the item will sell at (the range: adds one sale's
+  // market noise σ, so ~80 % of sales fall inside it).
+  let extraVar = 0;
+  if (resolved.source === 'family') extraVar += UNFITTED_PARAMS_SIGMA ** 2 * (1 - blend.weight);
+  if (gradeSource === 'declared') extraVar += DECLARED_GRADE_SIGMA ** 2;
+  const estimateSd = Math.sqrt(modelLevelVariance(params, blend) + extraVar);
+  const sd = Math.sqrt(predictiveLogSd(params, blend) ** 2 + extraVar);
   const penalty = Math.min(1, Math.max(0, input.confidencePenalty ?? 0));
-  const confidence = Math.exp(-sd / CONFIDENCE_SCALE) * (1 - penalty);
+  const confidence = Math.exp(-estimateSd / CONFIDENCE_SCALE) * (1 - penalty);
 
   const lowMinor = Math.min(
     amountMinor,

@@ -188,11 +188,24 @@ export function paramsForCategory(
  * used-item base share, never below the floor.
  */
 export function residualShare(params: CategoryParams, ageYears: number): number {
+  return Math.max(params.floorShare, unflooredShare(params, ageYears));
+}
+
+/** The depreciation curve before the floor: base · e^(−rate·age + Σ bend·max(0, age − knot)). */
+export function unflooredShare(params: CategoryParams, ageYears: number): number {
   const age = Math.max(0, ageYears);
-  return Math.max(
-    params.floorShare,
-    params.baseShare * Math.exp(-params.annualDepreciationRate * age),
-  );
+  let log = -params.annualDepreciationRate * age;
+  for (const b of params.curveBends ?? []) log += b.slopeChange * Math.max(0, age - b.ageYears);
+  return params.baseShare * Math.exp(log);
+}
+
+/** The fitted price level of a region (1 when unknown or not fitted). */
+export function regionFactor(
+  paramSet: ValuationParamSet,
+  region: string | null | undefined,
+): number {
+  if (!region) return 1;
+  return paramSet.regionFactors?.[region] ?? 1;
 }
 
 export function gradeMultiplier(params: CategoryParams, grade: Grade): number {

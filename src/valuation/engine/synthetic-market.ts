@@ -38,6 +38,12 @@ export interface SyntheticCategorySpec {
   modelCount: number;
   /** Relative share of sales. */
   weight: number;
+  /**
+   * The true premium share of the launch price at an age, when the market does NOT follow the
+   * model's own form (a sharp first-year drop, straight-line depreciation…); `params` then only
+   * supplies the grade multipliers.
+   */
+  shareCurve?: (ageYears: number) => number;
 }
 
 /** A deliberately different-from-defaults market, so fitting has something to learn. */
@@ -130,6 +136,17 @@ export interface SyntheticMarketOptions {
   launchSpreadYears?: number;
   gradeMix?: Record<Grade, number>;
   categories?: readonly SyntheticCategorySpec[];
+  /** Heteroscedastic noise: σ of one sale's log-normal noise, instead of `noiseSigma`. */
+  noiseSigmaFor?: (sale: { grade: Grade; ageYears: number; launchPriceMinor: number }) => number;
+  /** Regions with a true log premium (the oracle knows it); sales pick one by weight. */
+  regions?: ReadonlyArray<{ code: string; weight: number; effect: number }>;
+  /** Share of sales that are outliers: the price is off by a factor e^(±U(0.5, 1.2)). */
+  outlierShare?: number;
+  /**
+   * New product models launched late in the window (none of their sales before launch), taking
+   * `salesShare` of all sales from their launch on: a launch with no history.
+   */
+  launches?: { categoryCode: string; count: number; atShare: number; salesShare: number };
 }
 
 export interface SyntheticProductModel {
@@ -160,18 +177,21 @@ export interface SyntheticMarket {
   noiseFloorMape: number;
 }
 
-/** The true, noise-free value: the same functional form the model uses. */
+/**
+ * The true, noise-free value: the model's own functional form, unless `shareCurve` gives the
+ * market's depreciation in another form.
+ */
 export function trueValue(
   p: TrueCategoryParams,
   launchPriceMinor: number,
   ageYears: number,
   grade: Grade,
   effect = 0,
+  shareCurve?: (ageYears: number) => number,
 ): number {
-  const share = Math.max(
-    p.floorShare,
-    p.baseShare * Math.exp(-p.annualDepreciationRate * ageYears),
-  );
+  const share = shareCurve
+    ? shareCurve(ageYears)
+    : Math.max(p.floorShare, p.baseShare * Math.exp(-p.annualDepreciationRate * ageYears));
   return launchPriceMinor * share * p.gradeMultipliers[grade] * Math.exp(effect);
 }
 
@@ -230,19 +250,60 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
     }
     byCategory.set(c.categoryCode, models);
   }
+  // Drawn only when asked for, so markets without these options keep their exact sales.
+  const launched: SyntheticProductModel[] = [];
+  if (options.launches) {
+    const l = options.launches;
+    const spec = categories.find((c) => c.categoryCode === l.categoryCode);
+    if (!spec) throw new RangeError(`launches: unknown category ${l.categoryCode}`);
+    const [lo, hi] = spec.launchPriceMinor;
+    for (let i = 0; i < l.count; i++) {
+      const m: SyntheticProductModel = {
+        id: `${spec.categoryCode}#new${String(i + 1).padStart(2, '0')}`,
+        categoryCode: spec.categoryCode,
+        launchPriceMinor: Math.round((lo * Math.pow(hi / lo, rng())) / 100) * 100,
+        launchDate: new Date(startMs + l.atShare * years * MS_PER_YEAR),
+        effect: effectSigma * normal(rng),
+      };
+      launched.push(m);
+      productModels.push(m);
+    }
+  }
+  const specByCode = new Map(categories.map((c) => [c.categoryCode, c]));
 
   const grades: Grade[] = ['premium', 'good', 'scrap'];
   const sales: SyntheticSale[] = [];
   for (let i = 0; i < options.salesCount; i++) {
-    const c = pickWeighted(rng, categories, (x) => x.weight);
-    const models = byCategory.get(c.categoryCode)!;
-    const m = models[Math.floor(rng() * models.length)];
+    let m: SyntheticProductModel;
+    if (launched.length > 0 && rng() < options.launches!.salesShare) {
+      m = launched[Math.floor(rng() * launched.length)];
+    } else {
+      const c = pickWeighted(rng, categories, (x) => x.weight);
+      const models = byCategory.get(c.categoryCode)!;
+      m = models[Math.floor(rng() * models.length)];
+    }
+    const c = specByCode.get(m.categoryCode)!;
     const from = Math.max(startMs, m.launchDate.getTime());
     const soldMs = from + rng() * (endMs - from);
     const ageYears = (soldMs - m.launchDate.getTime()) / MS_PER_YEAR;
     const grade = pickWeighted(rng, grades, (g) => mix[g]);
-    const truePrice = trueValue(c.params, m.launchPriceMinor, ageYears, grade, m.effect);
-    const price = Math.max(1, Math.round(truePrice * Math.exp(options.noiseSigma * normal(rng))));
+    const region = options.regions ? pickWeighted(rng, options.regions, (r) => r.weight) : null;
+    const truePrice = trueValue(
+      c.params,
+      m.launchPriceMinor,
+      ageYears,
+      grade,
+      m.effect + (region?.effect ?? 0),
+      c.shareCurve,
+    );
+    const sigma = options.noiseSigmaFor
+      ? options.noiseSigmaFor({ grade, ageYears, launchPriceMinor: m.launchPriceMinor })
+      : options.noiseSigma;
+    let logNoise = sigma * normal(rng);
+    if (options.outlierShare !== undefined && rng() < options.outlierShare) {
+      logNoise = (rng() < 0.5 ? -1 : 1) * (0.5 + 0.7 * rng());
+    }
+    const price = Math.max(1, Math.round(truePrice * Math.exp(logNoise)));
     sales.push({
       categoryCode: c.categoryCode,
       launchPriceMinor: m.launchPriceMinor,
@@ -252,6 +313,7 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
       productModelId: m.id,
       soldAt: new Date(soldMs),
       launchDate: m.launchDate,
+      ...(region ? { region: region.code } : {}),
       truePriceMinor: truePrice,
     });
   }

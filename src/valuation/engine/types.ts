@@ -40,6 +40,12 @@ export interface CategoryParams {
   baseShare: number;
   /** Exponential decay rate per year of age: value ∝ exp(−rate · age). */
   annualDepreciationRate: number;
+  /**
+   * Bends of the log-share curve: from `ageYears` on, the yearly log slope changes by
+   * `slopeChange` (positive = flatter), so a sharp first-year drop or a curve that levels off is
+   * not forced into one exponential rate. Absent = a plain exponential.
+   */
+  curveBends?: ReadonlyArray<{ ageYears: number; slopeChange: number }>;
   /** The premium value never falls below this share of the launch price (parts / collector value). */
   floorShare: number;
   /** Multipliers relative to premium (premium is 1 by construction). */
@@ -64,6 +70,8 @@ export interface ValuationParamSet {
   families: Record<CategoryFamily, CategoryParams>;
   /** Keyed by category code (exact, or an ancestor code: 'digital.phones' covers 'digital.phones.smartphones'). */
   categories: Record<string, CategoryParams>;
+  /** Fitted price level of a sales region relative to the market as a whole (absent = 1). */
+  regionFactors?: Record<string, number>;
 }
 
 /** A finding from inspection (or a declared problem) that takes value off the item. */
@@ -97,6 +105,7 @@ export interface ComparableSale {
   soldAt: Date;
   grade: Grade;
   productModelId: string;
+  region?: string | null;
 }
 
 /** One line of the price breakdown. Lines add up exactly to `amountMinor`. */

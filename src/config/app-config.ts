@@ -30,7 +30,15 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
-  /** BullMQ key prefix: two instances on one Redis with different prefixes never share jobs. */
+  /**
+   * A Redis Cluster instead of one server (REDIS_CLUSTER_NODES): the nodes to start from (the
+   * rest are discovered) and REDIS_URL's user, password and TLS for every node. Null: one server.
+   */
+  redisCluster: RedisClusterConfig | null;
+  /**
+   * Key prefix: two instances on one Redis with different prefixes never share jobs. On a
+   * cluster each queue's BullMQ prefix is hash-tagged from it (see `bullPrefix`).
+   */
   queuePrefix: string;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   admin: { email?: string; password?: string };
@@ -165,6 +173,13 @@ export interface AppConfig {
   warnings: string[];
 }
 
+export interface RedisClusterConfig {
+  nodes: Array<{ host: string; port: number }>;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
 /** An S3-compatible bucket for photos (PHOTO_S3_*). */
 export interface PhotoS3Config {
   endpoint: string | null;
@@ -241,6 +256,7 @@ class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
+  @IsOptional() @IsString() REDIS_CLUSTER_NODES?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() JWT_ISSUER?: string;
@@ -415,6 +431,10 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     port: raw.PORT ?? 3000,
     databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
     redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    redisCluster: redisClusterSettings(
+      raw.REDIS_CLUSTER_NODES,
+      raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    ),
     queuePrefix: raw.QUEUE_PREFIX ?? 'reloop',
     jwt: {
       secret,
@@ -573,6 +593,37 @@ function notificationSettings(
     smtpUrl: raw.SMTP_URL ?? null,
     from: raw.SMTP_FROM ?? 'Reloop <no-reply@reloop.local>',
     sms: channel === 'sms' ? { url: raw.SMS_GATEWAY_URL!, token: raw.SMS_GATEWAY_TOKEN! } : null,
+  };
+}
+
+/**
+ * REDIS_CLUSTER_NODES: a comma-separated list of `host:port` (`[v6]:port` for IPv6) of some
+ * nodes of a Redis Cluster; the client discovers the others. REDIS_URL still gives the user,
+ * password and TLS (`rediss:`) for every node; its host and database are not used (a cluster
+ * has database 0 only).
+ */
+export function redisClusterSettings(
+  value: string | undefined,
+  redisUrl: string,
+): RedisClusterConfig | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  const nodes = text.split(',').map((entry) => {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(m?.[3]);
+    if (!m || port < 1 || port > 65535) {
+      throw new ConfigError(
+        `Invalid setting REDIS_CLUSTER_NODES=${JSON.stringify(text)}: ${JSON.stringify(entry.trim())} is not host:port (e.g. REDIS_CLUSTER_NODES=10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379)`,
+      );
+    }
+    return { host: m[1] ?? m[2], port };
+  });
+  const url = new URL(redisUrl);
+  return {
+    nodes,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    tls: url.protocol === 'rediss:',
   };
 }
 
@@ -802,6 +853,7 @@ export const KNOWN_KEYS = [
   'RETENTION_NOTIFICATION_DAYS',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
   'QUEUE_PREFIX',
   'JWT_SECRET',
   'JWT_ISSUER',

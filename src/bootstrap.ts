@@ -19,6 +19,7 @@ import { logFormat } from './platform/logging.js';
 import { siteUrls, startupLines } from './platform/site-urls.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { OpsServer } from './platform/ops-server.js';
+import { serveUnderSupervisor } from './platform/api-supervisor.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
 import { connectRedis, type RedisClient, redisWhere } from './core/redis/redis-client.js';
@@ -253,9 +254,15 @@ async function openOpsPort(ctx: INestApplicationContext, config: AppConfig): Pro
   }
 }
 
-/** Starts this process in its mode; API and workers share one build (spec §6). */
-export async function start(config: AppConfig): Promise<INestApplicationContext> {
-  await prepare(config);
+/**
+ * Starts this process in its mode; API and workers share one build (spec §6). `prepared`: an
+ * API worker under the supervisor, which checked Redis and migrated the database already.
+ */
+export async function start(
+  config: AppConfig,
+  opts: { prepared?: boolean } = {},
+): Promise<INestApplicationContext> {
+  if (!opts.prepared) await prepare(config);
   if (config.mode === 'worker') {
     const ctx = await createWorkerContext(config);
     await ctx.init();
@@ -265,6 +272,7 @@ export async function start(config: AppConfig): Promise<INestApplicationContext>
     return ctx;
   }
   const app = await createHttpApp(config);
+  serveUnderSupervisor(app);
   await app.listen({ port: config.port, host: config.host });
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { findCjkFont } from '../erasure/engine/cjk-font.js';
 import { bullPrefix } from '../core/jobs/queue.service.js';
@@ -266,5 +267,16 @@ describe('loadConfig', () => {
         /^Invalid setting REDIS_CLUSTER_NODES=.* is not host:port \(e\.g\./,
       );
     }
+  });
+
+  it('runs one API process per core in api mode, one elsewhere and in tests (issue 27)', () => {
+    expect(loadConfig({}, 'api').apiWorkers).toBe(availableParallelism());
+    expect(loadConfig({ NODE_ENV: 'test' }, 'api').apiWorkers).toBe(1);
+    expect(loadConfig({ API_WORKERS: '3' }, 'api').apiWorkers).toBe(3);
+    const all = loadConfig({ API_WORKERS: '3' });
+    expect(all.apiWorkers).toBe(1);
+    expect(all.warnings.join()).toMatch(/API_WORKERS=3 applies to the api mode only/);
+    expect(loadConfig({}, 'worker').apiWorkers).toBe(1);
+    expect(() => loadConfig({ API_WORKERS: '0' }, 'api')).toThrow(/^Invalid setting API_WORKERS/);
   });
 });

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -26,6 +26,11 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface AppConfig {
   env: NodeEnv;
   mode: RunMode;
+  /**
+   * `api` mode: how many API processes serve the port, under one supervisor (node:cluster).
+   * 1: this process serves it itself, as before.
+   */
+  apiWorkers: number;
   host: string;
   port: number;
   databaseUrl: string;
@@ -229,6 +234,7 @@ const toInt = ({ value }: { value: unknown }) =>
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: NodeEnv;
   @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(256) API_WORKERS?: number;
   @IsOptional() @IsString() HOST?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
@@ -420,6 +426,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     );
   }
   const resolvedMode: RunMode = (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all';
+  if (raw.API_WORKERS !== undefined && raw.API_WORKERS > 1 && resolvedMode !== 'api') {
+    warnings.push(
+      `API_WORKERS=${raw.API_WORKERS} applies to the api mode only: this ${resolvedMode} process runs alone (start \`api\` and \`worker\` processes to use more cores)`,
+    );
+  }
   // Five handlers per queue and process by default: with five queues that is 25 jobs at once,
   // which this platform's jobs (mostly database work) turn into throughput without starving
   // the connection pool. Scale out with more worker processes.
@@ -427,6 +438,12 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   return {
     env: nodeEnv,
     mode: resolvedMode,
+    // One API process per core by default, in the api mode only: `all` is the one-machine
+    // start and runs its job workers in the same process. Tests run one process.
+    apiWorkers:
+      resolvedMode !== 'api'
+        ? 1
+        : (raw.API_WORKERS ?? (nodeEnv === 'test' ? 1 : availableParallelism())),
     host: raw.HOST ?? '0.0.0.0',
     port: raw.PORT ?? 3000,
     databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
@@ -835,6 +852,7 @@ export const KNOWN_KEYS = [
   'PHOTO_S3_FORCE_PATH_STYLE',
   'NODE_ENV',
   'RELOOP_MODE',
+  'API_WORKERS',
   'HOST',
   'PORT',
   'METRICS_PORT',

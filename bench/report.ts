@@ -1,3 +1,4 @@
+import type { ApiProcessesResult } from './api-processes.js';
 import type { QueueCeiling, QueueStats, SqlCeiling, StageWait } from './ceilings.js';
 import type { JourneyResult } from './journey.js';
 import type { LookupResult, ScaleFill } from './scale.js';
@@ -19,6 +20,8 @@ export interface BenchReport {
     deepPageRatio: number | null;
     marketNote: string | null;
   } | null;
+  /** Transitions/s with one and with two API processes (issue 27 point 3); null when skipped. */
+  apiProcesses: ApiProcessesResult | null;
   totalSeconds: number;
 }
 
@@ -186,5 +189,26 @@ export function formatReport(r: BenchReport): string {
     }
     if (r.scale.marketNote) out.push(r.scale.marketNote);
   }
+  if (r.apiProcesses) out.push('', ...formatApiProcesses(r.apiProcesses));
   return out.join('\n');
+}
+
+/** The 1-vs-2 API process comparison, as its own block (also printed alone). */
+export function formatApiProcesses(a: ApiProcessesResult): string[] {
+  return [
+    `API processes (API_WORKERS, support-case transitions, ${a.cases} cases × 4 per round, ${a.concurrency} clients, rounds 1, 2, 2, 1)`,
+    ...table(
+      ['API_WORKERS', 'transitions', 'errors', 'seconds', 'per s', 'API CPU ms/tr', 'API cores'],
+      a.rounds.map((r) => [
+        String(r.processes),
+        String(r.transitions),
+        String(r.errors),
+        fmt(r.seconds),
+        fmt(r.perSecond),
+        fmt(r.cpuMsPerTransition),
+        fmt(r.cores, 2),
+      ]),
+    ),
+    `mean: 1 process ${fmt(a.perSecond.one)}/s, 2 processes ${fmt(a.perSecond.two)}/s = ${fmt(a.perSecond.ratio, 2)}× (${a.perSecond.ratio > 1 ? 'more with 2' : 'NOT more with 2'})`,
+  ];
 }

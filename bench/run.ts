@@ -6,7 +6,9 @@
  * scale in SQL and measures the lookups. Prints one table and writes it to docs/performance.md.
  * Options: --items=N (journey items, 400) --concurrency=N (16) --scale=F (share of 1 M items,
  * 1) --events-per-item=N (10) --sql-transactions=N (4000) --queue-jobs=N (20000)
- * --no-scale --no-write --keep-db
+ * --api-cases=N (300, the 1-vs-2 API process comparison) --no-scale --no-api-processes
+ * --only-api-processes (seed, then only that comparison; prints it, writes nothing)
+ * --no-write --keep-db
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { QUEUE_NAMES } from '../src/core/jobs/job-definition.js';
 import { bareBullmq, outboxWaits, platformQueues, sqlCeiling } from './ceilings.js';
+import { measureApiProcesses } from './api-processes.js';
 import { runJourney } from './journey.js';
 import {
   peakRssMb,
@@ -26,7 +29,7 @@ import {
   waitForHealth,
 } from './lib/processes.js';
 import { Client } from './lib/http.js';
-import { formatReport, type BenchReport } from './report.js';
+import { formatApiProcesses, formatReport, type BenchReport } from './report.js';
 import { fillScale, measureLookups } from './scale.js';
 
 function arg(name: string, fallback: number): number {
@@ -99,6 +102,28 @@ async function main(): Promise<void> {
   });
   if (seed.status !== 0) throw new Error(`seed failed:\n${seed.stdout}\n${seed.stderr}`);
 
+  // API_WORKERS compared on its own: seed, the comparison, then clean up (nothing written).
+  const apiProcesses = () =>
+    measureApiProcesses({
+      env,
+      freePort,
+      cases: Math.round(arg('api-cases', 300)),
+      concurrency,
+      log,
+    });
+  if (flag('only-api-processes')) {
+    try {
+      log('API processes: 1 vs 2…');
+      console.log(formatApiProcesses(await apiProcesses()).join('\n'));
+    } finally {
+      const a = new pg.Client({ connectionString: withDatabase(baseUrlDb, 'postgres') });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+      await a.end();
+    }
+    return;
+  }
+
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const sqlTx = Math.round(arg('sql-transactions', 4000));
   log(`SQL ceiling: ${sqlTx} transactions, ${concurrency} in flight…`);
@@ -111,6 +136,9 @@ async function main(): Promise<void> {
   const metricsPort = await freePort();
   const api = startProcess('api', 'api', {
     ...env,
+    // One API process, as in earlier runs (its CPU counters are the process's own); the
+    // comparison with two comes after.
+    API_WORKERS: '1',
     PORT: String(port),
     HOST: '127.0.0.1',
     METRICS_PORT: String(metricsPort),
@@ -141,6 +169,12 @@ async function main(): Promise<void> {
     const queueJobs = Math.round(arg('queue-jobs', 20000));
     log(`bare BullMQ: ${queueJobs} no-op jobs, concurrency ${workerConcurrency}…`);
     const bare = await bareBullmq(redisUrl, `${prefix}-bare`, queueJobs, workerConcurrency);
+
+    let apiProcessesResult: BenchReport['apiProcesses'] = null;
+    if (!flag('no-api-processes')) {
+      log('API processes: 1 vs 2 (the journey API stays up, idle)…');
+      apiProcessesResult = await apiProcesses();
+    }
 
     let scaleResult: BenchReport['scale'] = null;
     if (!flag('no-scale')) {
@@ -217,6 +251,7 @@ async function main(): Promise<void> {
       waits,
       memory,
       scale: scaleResult,
+      apiProcesses: apiProcessesResult,
       totalSeconds: (performance.now() - started) / 1000,
     };
   } catch (err) {

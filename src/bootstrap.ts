@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { normaliseEmail } from './accounts/accounts.service.js';
 import { normalisePhone } from './core/http/phone.js';
@@ -19,8 +19,10 @@ import { logFormat } from './platform/logging.js';
 import { siteUrls, startupLines } from './platform/site-urls.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { OpsServer } from './platform/ops-server.js';
+import { serveUnderSupervisor } from './platform/api-supervisor.js';
 import { mountQueueDashboard } from './platform/queue-dashboard.js';
 import { REDIS } from './platform/redis.provider.js';
+import { connectRedis, type RedisClient, redisWhere } from './core/redis/redis-client.js';
 import { documentValidationLimits } from './core/http/openapi-limits.js';
 import { completeDocument } from './platform/openapi-document.js';
 
@@ -46,11 +48,15 @@ function accountOf(body: unknown): string | null {
   return null;
 }
 
-/** Checks Redis answers and will not evict BullMQ's keys; one clear line if not. */
-export async function checkRedis(redisUrl: string): Promise<void> {
-  const url = new URL(redisUrl);
-  const where = `${url.hostname}:${url.port || 6379}`;
-  const redis = new Redis(redisUrl, {
+/**
+ * Checks Redis answers and will not evict BullMQ's keys; one clear line if not. On a cluster,
+ * every master is asked (each holds some queues).
+ */
+export async function checkRedis(
+  config: Pick<AppConfig, 'redisUrl' | 'redisCluster'>,
+): Promise<void> {
+  const where = redisWhere(config);
+  const redis = connectRedis(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
@@ -60,17 +66,22 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
-    const value = Array.isArray(policy) ? String(policy[1]) : null;
-    if (value !== null && value !== 'noeviction') {
-      throw new ConfigError(
-        `Redis at ${where} has maxmemory-policy=${value}; BullMQ needs noeviction: run \`redis-cli -h ${url.hostname} -p ${url.port || 6379} config set maxmemory-policy noeviction\` (and set it in redis.conf)`,
-      );
+    const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    for (const server of servers) {
+      const policy = await server.config('GET', 'maxmemory-policy').catch(() => null);
+      const value = Array.isArray(policy) ? String(policy[1]) : null;
+      if (value !== null && value !== 'noeviction') {
+        const { host, port } = server.options;
+        throw new ConfigError(
+          `Redis at ${host}:${port} has maxmemory-policy=${value}; BullMQ needs noeviction: run \`redis-cli -h ${host} -p ${port} config set maxmemory-policy noeviction\` (and set it in redis.conf)`,
+        );
+      }
     }
   } catch (err) {
     if (err instanceof ConfigError) throw err;
+    const setting = config.redisCluster ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
     throw new ConfigError(
-      `Cannot reach Redis at ${where} (${(err as Error).message}): start it (e.g. \`redis-server --daemonize yes\`) or point REDIS_URL at a running server`,
+      `Cannot reach Redis at ${where} (${(err as Error).message}): start it (e.g. \`redis-server --daemonize yes\`) or point ${setting} at a running server`,
     );
   } finally {
     redis.disconnect();
@@ -83,7 +94,7 @@ export async function checkRedis(redisUrl: string): Promise<void> {
  */
 export async function prepare(config: AppConfig): Promise<void> {
   assertOperatorData();
-  await checkRedis(config.redisUrl);
+  await checkRedis(config);
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
 }
@@ -162,7 +173,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   };
   await app.register(rateLimit, {
     global: true,
-    redis: app.get<Redis>(REDIS),
+    redis: app.get<RedisClient>(REDIS),
     nameSpace: `${config.queuePrefix}:rate:`,
     timeWindow: 60_000,
     skipOnError: true,
@@ -243,9 +254,15 @@ async function openOpsPort(ctx: INestApplicationContext, config: AppConfig): Pro
   }
 }
 
-/** Starts this process in its mode; API and workers share one build (spec §6). */
-export async function start(config: AppConfig): Promise<INestApplicationContext> {
-  await prepare(config);
+/**
+ * Starts this process in its mode; API and workers share one build (spec §6). `prepared`: an
+ * API worker under the supervisor, which checked Redis and migrated the database already.
+ */
+export async function start(
+  config: AppConfig,
+  opts: { prepared?: boolean } = {},
+): Promise<INestApplicationContext> {
+  if (!opts.prepared) await prepare(config);
   if (config.mode === 'worker') {
     const ctx = await createWorkerContext(config);
     await ctx.init();
@@ -255,6 +272,7 @@ export async function start(config: AppConfig): Promise<INestApplicationContext>
     return ctx;
   }
   const app = await createHttpApp(config);
+  serveUnderSupervisor(app);
   await app.listen({ port: config.port, host: config.host });
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);

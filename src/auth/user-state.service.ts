@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../platform/redis.provider.js';
 import type { VerifiedToken } from './token.service.js';
+import type { RedisClient } from '../core/redis/redis-client.js';
 
 /** How long a user's state is cached; writers overwrite it, so this only bounds a lost write. */
 const STATE_TTL_SECONDS = 60;
@@ -17,8 +17,9 @@ interface UserState {
 /**
  * Whether a signed, unexpired access token still stands: its user is not disabled, its token
  * version is the user's current one (raised on disable and password change or reset), and its
- * session was not ended (logout, reuse of a rotated refresh token). One Redis MGET per request;
- * the user's row is read on a miss (or when Redis is unreachable). Writers put the new state in
+ * session was not ended (logout, reuse of a rotated refresh token). Two Redis GETs per request,
+ * sent together (single-key commands: on a Redis Cluster the keys live on different nodes); the
+ * user's row is read on a miss (or when Redis is unreachable). Writers put the new state in
  * Redis right after they commit, so a disabled user is refused at once on every instance.
  */
 @Injectable()
@@ -26,7 +27,7 @@ export class UserStateService {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -39,7 +40,7 @@ export class UserStateService {
     const keys = [this.stateKey(userId)];
     if (token.sessionId) keys.push(this.sessionKey(token.sessionId));
     // Redis unreachable: the database decides (sessions ended meanwhile are missed).
-    const cached = await this.redis.mget(...keys).catch(() => null);
+    const cached = await Promise.all(keys.map((k) => this.redis.get(k))).catch(() => null);
     if (cached?.[1]) return false;
     let state = cached?.[0] ? parse(cached[0]) : null;
     if (!state) {
@@ -62,11 +63,12 @@ export class UserStateService {
   /** Access tokens of these sessions stop working now (they would expire by themselves later). */
   async endSessions(sessionIds: readonly string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const id of sessionIds) {
-      pipeline.set(this.sessionKey(id), '1', 'EX', this.config.jwt.ttlSeconds + 5);
-    }
-    await pipeline.exec().catch(() => undefined);
+    // One SET per session rather than a pipeline: on a cluster the keys are on different nodes.
+    await Promise.all(
+      sessionIds.map((id) =>
+        this.redis.set(this.sessionKey(id), '1', 'EX', this.config.jwt.ttlSeconds + 5),
+      ),
+    ).catch(() => undefined);
   }
 
   private async read(userId: string): Promise<UserState | null> {

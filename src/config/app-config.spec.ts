@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { findCjkFont } from '../erasure/engine/cjk-font.js';
+import { bullPrefix } from '../core/jobs/queue.service.js';
 import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
 
 const KEY = generateKeyPairSync('ed25519')
@@ -236,5 +238,45 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ PHOTO_MAX_BYTES: '10' })).toThrow(/PHOTO_MAX_BYTES/);
     expect(() => loadConfig({ PHOTO_S3_BUCKET: 'Bad_Bucket' })).toThrow(/PHOTO_S3_BUCKET/);
+  });
+
+  it('uses one Redis server by default, a Redis Cluster when given its nodes (issue 27)', () => {
+    const one = loadConfig({});
+    expect(one.redisCluster).toBeNull();
+    expect(bullPrefix(one, 'dispatch')).toBe('reloop');
+    const c = loadConfig({
+      REDIS_URL: 'rediss://ops:s%40cret@ignored.example:6380/0',
+      REDIS_CLUSTER_NODES: ' 10.0.0.1:6379, redis-2.internal:7000,[fd00::3]:6379',
+      QUEUE_PREFIX: 'rl',
+    });
+    expect(c.redisCluster).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'redis-2.internal', port: 7000 },
+        { host: 'fd00::3', port: 6379 },
+      ],
+      username: 'ops',
+      password: 's@cret',
+      tls: true,
+    });
+    // Each queue its own hash tag: its keys in one slot, the queues spread over the masters.
+    expect(bullPrefix(c, 'dispatch')).toBe('{rl-dispatch}');
+    expect(bullPrefix(c, 'erasure')).toBe('{rl-erasure}');
+    for (const bad of ['10.0.0.1', '10.0.0.1:0', '10.0.0.1:6379,', 'redis://10.0.0.1:6379']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad })).toThrow(
+        /^Invalid setting REDIS_CLUSTER_NODES=.* is not host:port \(e\.g\./,
+      );
+    }
+  });
+
+  it('runs one API process per core in api mode, one elsewhere and in tests (issue 27)', () => {
+    expect(loadConfig({}, 'api').apiWorkers).toBe(availableParallelism());
+    expect(loadConfig({ NODE_ENV: 'test' }, 'api').apiWorkers).toBe(1);
+    expect(loadConfig({ API_WORKERS: '3' }, 'api').apiWorkers).toBe(3);
+    const all = loadConfig({ API_WORKERS: '3' });
+    expect(all.apiWorkers).toBe(1);
+    expect(all.warnings.join()).toMatch(/API_WORKERS=3 applies to the api mode only/);
+    expect(loadConfig({}, 'worker').apiWorkers).toBe(1);
+    expect(() => loadConfig({ API_WORKERS: '0' }, 'api')).toThrow(/^Invalid setting API_WORKERS/);
   });
 });

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -26,11 +26,24 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface AppConfig {
   env: NodeEnv;
   mode: RunMode;
+  /**
+   * `api` mode: how many API processes serve the port, under one supervisor (node:cluster).
+   * 1: this process serves it itself, as before.
+   */
+  apiWorkers: number;
   host: string;
   port: number;
   databaseUrl: string;
   redisUrl: string;
-  /** BullMQ key prefix: two instances on one Redis with different prefixes never share jobs. */
+  /**
+   * A Redis Cluster instead of one server (REDIS_CLUSTER_NODES): the nodes to start from (the
+   * rest are discovered) and REDIS_URL's user, password and TLS for every node. Null: one server.
+   */
+  redisCluster: RedisClusterConfig | null;
+  /**
+   * Key prefix: two instances on one Redis with different prefixes never share jobs. On a
+   * cluster each queue's BullMQ prefix is hash-tagged from it (see `bullPrefix`).
+   */
   queuePrefix: string;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   admin: { email?: string; password?: string };
@@ -165,6 +178,13 @@ export interface AppConfig {
   warnings: string[];
 }
 
+export interface RedisClusterConfig {
+  nodes: Array<{ host: string; port: number }>;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
 /** An S3-compatible bucket for photos (PHOTO_S3_*). */
 export interface PhotoS3Config {
   endpoint: string | null;
@@ -214,6 +234,7 @@ const toInt = ({ value }: { value: unknown }) =>
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: NodeEnv;
   @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(256) API_WORKERS?: number;
   @IsOptional() @IsString() HOST?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
@@ -241,6 +262,7 @@ class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
+  @IsOptional() @IsString() REDIS_CLUSTER_NODES?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() JWT_ISSUER?: string;
@@ -404,6 +426,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     );
   }
   const resolvedMode: RunMode = (mode as RunMode | undefined) ?? raw.RELOOP_MODE ?? 'all';
+  if (raw.API_WORKERS !== undefined && raw.API_WORKERS > 1 && resolvedMode !== 'api') {
+    warnings.push(
+      `API_WORKERS=${raw.API_WORKERS} applies to the api mode only: this ${resolvedMode} process runs alone (start \`api\` and \`worker\` processes to use more cores)`,
+    );
+  }
   // Five handlers per queue and process by default: with five queues that is 25 jobs at once,
   // which this platform's jobs (mostly database work) turn into throughput without starving
   // the connection pool. Scale out with more worker processes.
@@ -411,10 +438,20 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
   return {
     env: nodeEnv,
     mode: resolvedMode,
+    // One API process per core by default, in the api mode only: `all` is the one-machine
+    // start and runs its job workers in the same process. Tests run one process.
+    apiWorkers:
+      resolvedMode !== 'api'
+        ? 1
+        : (raw.API_WORKERS ?? (nodeEnv === 'test' ? 1 : availableParallelism())),
     host: raw.HOST ?? '0.0.0.0',
     port: raw.PORT ?? 3000,
     databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
     redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    redisCluster: redisClusterSettings(
+      raw.REDIS_CLUSTER_NODES,
+      raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    ),
     queuePrefix: raw.QUEUE_PREFIX ?? 'reloop',
     jwt: {
       secret,
@@ -573,6 +610,37 @@ function notificationSettings(
     smtpUrl: raw.SMTP_URL ?? null,
     from: raw.SMTP_FROM ?? 'Reloop <no-reply@reloop.local>',
     sms: channel === 'sms' ? { url: raw.SMS_GATEWAY_URL!, token: raw.SMS_GATEWAY_TOKEN! } : null,
+  };
+}
+
+/**
+ * REDIS_CLUSTER_NODES: a comma-separated list of `host:port` (`[v6]:port` for IPv6) of some
+ * nodes of a Redis Cluster; the client discovers the others. REDIS_URL still gives the user,
+ * password and TLS (`rediss:`) for every node; its host and database are not used (a cluster
+ * has database 0 only).
+ */
+export function redisClusterSettings(
+  value: string | undefined,
+  redisUrl: string,
+): RedisClusterConfig | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  const nodes = text.split(',').map((entry) => {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(m?.[3]);
+    if (!m || port < 1 || port > 65535) {
+      throw new ConfigError(
+        `Invalid setting REDIS_CLUSTER_NODES=${JSON.stringify(text)}: ${JSON.stringify(entry.trim())} is not host:port (e.g. REDIS_CLUSTER_NODES=10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379)`,
+      );
+    }
+    return { host: m[1] ?? m[2], port };
+  });
+  const url = new URL(redisUrl);
+  return {
+    nodes,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    tls: url.protocol === 'rediss:',
   };
 }
 
@@ -784,6 +852,7 @@ export const KNOWN_KEYS = [
   'PHOTO_S3_FORCE_PATH_STYLE',
   'NODE_ENV',
   'RELOOP_MODE',
+  'API_WORKERS',
   'HOST',
   'PORT',
   'METRICS_PORT',
@@ -802,6 +871,7 @@ export const KNOWN_KEYS = [
   'RETENTION_NOTIFICATION_DAYS',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
   'QUEUE_PREFIX',
   'JWT_SECRET',
   'JWT_ISSUER',

@@ -6,9 +6,9 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
 import { Public } from '../auth/access.decorators.js';
 import { REDIS } from './redis.provider.js';
+import type { RedisClient } from '../core/redis/redis-client.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,7 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** 200 when PostgreSQL and Redis both answer; 503 with the failing one named otherwise. */

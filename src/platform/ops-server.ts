@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -11,6 +10,7 @@ import { JobWorkers } from '../core/jobs/job-workers.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { MetricsService } from '../core/metrics/metrics.service.js';
 import { REDIS } from './redis.provider.js';
+import type { RedisClient } from '../core/redis/redis-client.js';
 
 /** How long one dependency may take to answer a health check. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -65,7 +65,7 @@ async function check(fn: () => Promise<unknown>): Promise<CheckResult> {
 export async function processHealth(ctx: ModuleRef): Promise<ProcessHealth> {
   const config = ctx.get<string, AppConfig>(APP_CONFIG, { strict: false });
   const dataSource = ctx.get(DataSource, { strict: false });
-  const redis = ctx.get<Redis>(REDIS, { strict: false });
+  const redis = ctx.get<RedisClient>(REDIS, { strict: false });
   let workers: JobWorkers | null = null;
   try {
     workers = ctx.get(JobWorkers, { strict: false });

@@ -6,7 +6,6 @@ import { Controller, HttpCode, Inject, Post, ServiceUnavailableException } from 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '../auth/access.decorators.js';
@@ -19,6 +18,7 @@ import type { Actor } from '../core/actor.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { httpLogOptions } from './logging.js';
 import { REDIS } from './redis.provider.js';
+import type { RedisClient } from '../core/redis/redis-client.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const BOARD_COOKIE = 'reloop_board';
@@ -45,7 +45,7 @@ const sessionKey = (config: AppConfig, id: string) =>
 @Controller('queue-dashboard')
 export class QueueDashboardController {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,7 +76,7 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
   const queues = app.get(QueueService);
   const tokens = app.get(TokenService);
   const userState = app.get(UserStateService);
-  const redis = app.get<Redis>(REDIS);
+  const redis = app.get<RedisClient>(REDIS);
   const dataSource = app.get(DataSource);
   const config = app.get<AppConfig>(APP_CONFIG);
   const httpLog = pinoHttp(httpLogOptions(config));

@@ -1,18 +1,21 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { connectRedis, type RedisClient } from '../core/redis/redis-client.js';
 
 export const REDIS = Symbol('REDIS');
 
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 }
 
-/** One general-purpose Redis connection (health, rate limits); queues have their own. */
+/**
+ * One general-purpose Redis connection (health, rate limits, sessions, the dashboard's tickets);
+ * queues have their own. Only single-key commands go through it, so it works on a cluster too.
+ */
 @Global()
 @Module({
   providers: [
@@ -20,7 +23,7 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const redis = new Redis(config.redisUrl, {
+        const redis = connectRedis(config, {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
         });

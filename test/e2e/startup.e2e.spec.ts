@@ -108,9 +108,9 @@ describe('start-up errors', () => {
     );
     try {
       await new Promise((r) => setTimeout(r, 300));
-      await expect(checkRedis(`redis://127.0.0.1:${port}/0`)).rejects.toThrow(
-        /maxmemory-policy=allkeys-lru; BullMQ needs noeviction/,
-      );
+      await expect(
+        checkRedis({ redisUrl: `redis://127.0.0.1:${port}/0`, redisCluster: null }),
+      ).rejects.toThrow(/maxmemory-policy=allkeys-lru; BullMQ needs noeviction/);
     } finally {
       redis.kill('SIGKILL');
     }

@@ -9,7 +9,9 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { connectRedis, type RedisClient } from '../redis/redis-client.js';
 import { QUEUE_NAMES } from './job-definition.js';
+import { bullPrefix } from './queue.service.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
@@ -27,6 +29,8 @@ interface JobData {
 export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
+  /** Cluster connections handed to the workers: BullMQ does not close a connection it was given. */
+  private readonly clusterConnections: RedisClient[] = [];
 
   constructor(
     private readonly registry: JobHandlerRegistry,
@@ -40,8 +44,8 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     if (missing.length > 0) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
     for (const queue of QUEUE_NAMES) {
       const worker = new Worker<JobData>(queue, (job) => this.run(job), {
-        connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
-        prefix: this.config.queuePrefix,
+        connection: this.workerConnection(),
+        prefix: bullPrefix(this.config, queue),
         concurrency: this.config.workerConcurrency,
         // A worker killed mid-job leaves it stalled; another worker takes it over. Allow a few
         // such takeovers before BullMQ gives up on the job (the default is one).
@@ -71,6 +75,18 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    for (const c of this.clusterConnections) c.disconnect();
+  }
+
+  /**
+   * One server: connection options, and BullMQ opens (and closes) the worker's connections. A
+   * cluster: BullMQ only takes a cluster as a client, so one per worker, closed on shutdown.
+   */
+  private workerConnection(): RedisClient | { url: string; maxRetriesPerRequest: null } {
+    if (!this.config.redisCluster) return { url: this.config.redisUrl, maxRetriesPerRequest: null };
+    const cluster = connectRedis(this.config, { maxRetriesPerRequest: null });
+    this.clusterConnections.push(cluster);
+    return cluster;
   }
 
   /** Runs the job, timing it per queue and job type. */

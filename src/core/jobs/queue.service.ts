@@ -1,9 +1,23 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { connectRedis, type RedisClient } from '../redis/redis-client.js';
 import { QUEUE_NAMES, type QueueName } from './job-definition.js';
+
+/**
+ * The BullMQ key prefix of a queue. One Redis server: QUEUE_PREFIX itself, as always. A Redis
+ * Cluster: a hash tag per queue (`{reloop-dispatch}`), because BullMQ's scripts touch many keys
+ * of one queue at once and a cluster runs a script only on keys of one slot; one tag per queue,
+ * not one for all, spreads the queues over the cluster's masters. No job spans two queues (no
+ * flows), so nothing needs two queues in one slot.
+ */
+export function bullPrefix(
+  config: Pick<AppConfig, 'queuePrefix' | 'redisCluster'>,
+  queue: string,
+): string {
+  return config.redisCluster ? `{${config.queuePrefix}-${queue}}` : config.queuePrefix;
+}
 
 /**
  * The BullMQ queues, shared by the relay, the reconciler and the dashboard. Producers use a
@@ -12,11 +26,11 @@ import { QUEUE_NAMES, type QueueName } from './job-definition.js';
  */
 @Injectable()
 export class QueueService implements OnApplicationShutdown {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.connection = new Redis(config.redisUrl, {
+    this.connection = connectRedis(config, {
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
       lazyConnect: false,
@@ -24,14 +38,10 @@ export class QueueService implements OnApplicationShutdown {
     this.connection.on('error', () => undefined); // reported by health checks and callers
   }
 
-  get prefix(): string {
-    return this.config.queuePrefix;
-  }
-
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.config.queuePrefix });
+      q = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.config, name) });
       q.on('error', () => undefined);
       this.queues.set(name, q);
     }
@@ -44,7 +54,7 @@ export class QueueService implements OnApplicationShutdown {
 
   /** Redis key of a job, for existence checks in bulk. */
   jobKey(queue: string, jobId: string): string {
-    return `${this.config.queuePrefix}:${queue}:${jobId}`;
+    return `${bullPrefix(this.config, queue)}:${queue}:${jobId}`;
   }
 
   async onApplicationShutdown(): Promise<void> {

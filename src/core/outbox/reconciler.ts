@@ -85,10 +85,12 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
           if (rows.length === 0) break;
           after = rows[rows.length - 1].id;
           report.checked += rows.length;
-          const pipeline = this.queues.connection.pipeline();
-          for (const r of rows) pipeline.exists(this.queues.jobKey(r.queue, r.id));
-          const exists = (await pipeline.exec()) ?? [];
-          const lost = rows.filter((_, i) => exists[i]?.[1] === 0);
+          // One EXISTS per job, sent together (a pipeline would refuse keys of different
+          // queues on a Redis Cluster, where each queue has its own slot).
+          const exists = await Promise.all(
+            rows.map((r) => this.queues.connection.exists(this.queues.jobKey(r.queue, r.id))),
+          );
+          const lost = rows.filter((_, i) => exists[i] === 0);
           if (lost.length === 0) continue;
           const now = Date.now();
           for (const r of lost) {

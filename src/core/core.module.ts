@@ -32,6 +32,7 @@ import { StateMachinesController } from './state-machine/state-machines.controll
 import { StuckWorkController } from './sweeper/stuck-work.controller.js';
 import { StuckWorkService } from './sweeper/stuck-work.service.js';
 import { TransitionService } from './state-machine/transition.service.js';
+import { ReadDatabase } from '../database/read-database.js';
 
 const SERVICES = [
   Clock,
@@ -46,6 +47,7 @@ const SERVICES = [
   StuckWorkService,
   MetricsService,
   RetentionService,
+  ReadDatabase,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */

@@ -83,6 +83,13 @@ export async function fillScale(
        ON CONFLICT DO NOTHING`,
       [opts.eventsPerItem, opts.warehouseId],
     );
+    // The history is partitioned by month (issue 27): make the months the loaded items span,
+    // as the daily job would have, so no event lands in the default partition.
+    await c.query(
+      `SELECT item_events_add_month(m::date) FROM generate_series(
+         date_trunc('month', (SELECT min(created_at) FROM items) AT TIME ZONE 'UTC'),
+         now() AT TIME ZONE 'UTC', interval '1 month') AS m`,
+    );
     await step(
       `history events (${n * opts.eventsPerItem})`,
       `INSERT INTO item_events (item_id, seq, at, type, entity, entity_id, from_state, to_state,

@@ -37,6 +37,7 @@ import { PhoneSignIn1766500000000 } from './1766500000000-phone-sign-in.js';
 import { PickupHandBacks1766530000000 } from './1766530000000-pickup-hand-backs.js';
 import { WithdrawnSales1766600000000 } from './1766600000000-withdrawn-sales.js';
 import { SignUpCodes1766700000000 } from './1766700000000-sign-up-codes.js';
+import { ItemEventsByMonth1766850000000 } from './1766850000000-item-events-by-month.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -76,4 +77,5 @@ export const ALL_MIGRATIONS = [
   PickupHandBacks1766530000000,
   WithdrawnSales1766600000000,
   SignUpCodes1766700000000,
+  ItemEventsByMonth1766850000000,
 ];

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, /^Invalid setting PORT="eighty": .*\(a port number/],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid setting DATABASE_URL=.*postgres:\/\//],
+    [{ DATABASE_READ_URL: 'replica:5432' }, /^Invalid setting DATABASE_READ_URL=.*read replica/],
     [{ REDIS_URL: 'localhost:6379' }, /^Invalid setting REDIS_URL/],
     [{ JWT_SECRET: 'short' }, /^Invalid setting JWT_SECRET=\(hidden\)/],
     [{ NODE_ENV: 'production' }, /^JWT_SECRET is required in production/],

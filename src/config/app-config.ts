@@ -34,6 +34,11 @@ export interface AppConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /**
+   * A streaming replica for the public and staff read paths (passport, market, timeline, support
+   * search); null: they read the primary. See ReadDatabase for what stays on the primary.
+   */
+  databaseReadUrl: string | null;
   redisUrl: string;
   /**
    * A Redis Cluster instead of one server (REDIS_CLUSTER_NODES): the nodes to start from (the
@@ -260,6 +265,9 @@ class EnvironmentVariables {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
   @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_READ_URL?: string;
+  @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
   @IsOptional() @IsString() REDIS_CLUSTER_NODES?: string;
@@ -371,6 +379,7 @@ class EnvironmentVariables {
 
 const HINTS: Record<string, string> = {
   DATABASE_URL: 'e.g. postgres://postgres@127.0.0.1:5432/reloop',
+  DATABASE_READ_URL: 'a read replica, e.g. postgres://reader@replica.internal:5432/reloop',
   REDIS_URL: 'e.g. redis://127.0.0.1:6379/0',
   JWT_SECRET: 'use at least 32 random characters, e.g. `openssl rand -hex 32`',
   PORT: 'a port number between 0 and 65535',
@@ -447,6 +456,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode?: strin
     host: raw.HOST ?? '0.0.0.0',
     port: raw.PORT ?? 3000,
     databaseUrl: raw.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reloop',
+    databaseReadUrl: raw.DATABASE_READ_URL ?? null,
     redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
     redisCluster: redisClusterSettings(
       raw.REDIS_CLUSTER_NODES,
@@ -870,6 +880,7 @@ export const KNOWN_KEYS = [
   'RETENTION_FAILED_JOB_DAYS',
   'RETENTION_NOTIFICATION_DAYS',
   'DATABASE_URL',
+  'DATABASE_READ_URL',
   'REDIS_URL',
   'REDIS_CLUSTER_NODES',
   'QUEUE_PREFIX',

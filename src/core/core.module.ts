@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { accessPolicyProblems } from './access/access-policy.js';
 import { Clock } from './clock.js';
+import { HistoryPartitions } from './history/history-partitions.js';
 import { HistoryService } from './history/history.service.js';
 import { ItemEvent } from './history/item-event.entity.js';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
@@ -20,7 +21,7 @@ import { Item } from './items/item.entity.js';
 import { ItemMachine } from './items/item.machine.js';
 import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
-import { PruneRetention, SweepStuckWork } from './jobs/job-catalogue.js';
+import { AddHistoryPartitions, PruneRetention, SweepStuckWork } from './jobs/job-catalogue.js';
 import { JobHandlerRegistry } from './jobs/job-handler.registry.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { QueueService } from './jobs/queue.service.js';
@@ -32,12 +33,14 @@ import { StateMachinesController } from './state-machine/state-machines.controll
 import { StuckWorkController } from './sweeper/stuck-work.controller.js';
 import { StuckWorkService } from './sweeper/stuck-work.service.js';
 import { TransitionService } from './state-machine/transition.service.js';
+import { ReadDatabase } from '../database/read-database.js';
 
 const SERVICES = [
   Clock,
   StateMachineRegistry,
   TransitionService,
   HistoryService,
+  HistoryPartitions,
   OutboxService,
   JobHandlerRegistry,
   QueueService,
@@ -46,6 +49,7 @@ const SERVICES = [
   StuckWorkService,
   MetricsService,
   RetentionService,
+  ReadDatabase,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */
@@ -64,6 +68,7 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly jobs: JobHandlerRegistry,
     private readonly stuck: StuckWorkService,
     private readonly retention: RetentionService,
+    private readonly partitions: HistoryPartitions,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
@@ -90,11 +95,15 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     this.jobs.register(PruneRetention, async () => {
       await this.retention.prune();
     });
+    this.jobs.register(AddHistoryPartitions, async () => {
+      const made = await this.partitions.addAhead();
+      if (made.length > 0) this.logger.log(`History partitions made: ${made.join(', ')}`);
+    });
   }
 
   /**
-   * The sweeper runs every few minutes, the retention pruning daily (BullMQ job schedulers:
-   * one per Redis prefix, however many workers upsert them).
+   * The sweeper runs every few minutes, the retention pruning and the history partitions ahead
+   * daily (BullMQ job schedulers: one per Redis prefix, however many workers upsert them).
    */
   onApplicationBootstrap(): void {
     // Tests run the sweep themselves; a scheduler would outlive each test's private prefix.
@@ -110,6 +119,9 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
     void this.retention
       .schedule()
       .catch((err: Error) => this.logger.warn(`Retention pruning not scheduled: ${err.message}`));
+    void this.partitions
+      .schedule()
+      .catch((err: Error) => this.logger.warn(`History partitions not scheduled: ${err.message}`));
   }
 }
 

@@ -150,8 +150,8 @@ export class Checkpoints {
     return checkpointView(await this.row(number));
   }
 
-  private async row(number: number): Promise<CheckpointRow> {
-    const [row] = await this.dataSource.query<CheckpointRow[]>(
+  private async row(number: number, db = this.dataSource): Promise<CheckpointRow> {
+    const [row] = await db.query<CheckpointRow[]>(
       `SELECT number, checkpoint_at, item_count, merkle_root, key_id, credential
          FROM history_checkpoints WHERE number = $1`,
       [number],
@@ -160,34 +160,38 @@ export class Checkpoints {
     return row;
   }
 
-  /** The item's inclusion proof in a checkpoint (the latest that covers it by default). */
+  /**
+   * The item's inclusion proof in a checkpoint (the latest that covers it by default). `db`: the
+   * connection the item's history was read from (a replica), so that both are one snapshot.
+   */
   async inclusion(
     itemId: string,
     number?: number,
+    db = this.dataSource,
   ): Promise<{ checkpoint: CheckpointRow; proof: InclusionProof } | null> {
-    const [leaf] = await this.dataSource.query<Array<{ checkpoint: number; position: number }>>(
+    const [leaf] = await db.query<Array<{ checkpoint: number; position: number }>>(
       `SELECT checkpoint, position FROM history_checkpoint_leaves
         WHERE item_id = $1 AND ($2::int IS NULL OR checkpoint = $2)
         ORDER BY checkpoint DESC LIMIT 1`,
       [itemId, number ?? null],
     );
     if (!leaf) return null;
-    const checkpoint = await this.row(leaf.checkpoint);
-    const tree = await this.treeOf(leaf.checkpoint);
+    const checkpoint = await this.row(leaf.checkpoint, db);
+    const tree = await this.treeOf(leaf.checkpoint, db);
     return { checkpoint, proof: inclusionProof(tree.levels, tree.leaves, leaf.position) };
   }
 
   /** The tree of one checkpoint, rebuilt from its stored leaves (the latest one is kept). */
-  private async treeOf(number: number) {
+  private async treeOf(number: number, db: DataSource) {
     if (this.tree?.number === number) return this.tree;
-    const rows = await this.dataSource.query<Array<{ item_id: string; seq: number; hash: string }>>(
+    const rows = await db.query<Array<{ item_id: string; seq: number; hash: string }>>(
       `SELECT item_id, seq, hash FROM history_checkpoint_leaves
         WHERE checkpoint = $1 ORDER BY position`,
       [number],
     );
     const leaves = rows.map((r) => ({ itemId: r.item_id, seq: r.seq, hash: r.hash }));
     const tree = { number, levels: buildTree(leaves), leaves };
-    const [latest] = await this.dataSource.query<Array<{ n: number | null }>>(
+    const [latest] = await db.query<Array<{ n: number | null }>>(
       'SELECT max(number) AS n FROM history_checkpoints',
     );
     if (latest?.n === number) this.tree = tree;
@@ -203,8 +207,9 @@ export class Checkpoints {
     itemId: string,
     events: readonly StoredEvent[],
     number?: number,
+    db = this.dataSource,
   ): Promise<CheckpointCheck | null> {
-    const found = await this.inclusion(itemId, number);
+    const found = await this.inclusion(itemId, number, db);
     if (!found) {
       if (number !== undefined) {
         throw new BadRequestException(`checkpoint ${number} does not cover this item`);
@@ -236,10 +241,12 @@ export class Checkpoints {
    * Every checkpoint's stored head of the item that the history no longer holds (a cheap check
    * of all of them, beside the full proof of one).
    */
-  async mismatches(itemId: string, events: readonly StoredEvent[]): Promise<number[]> {
-    const rows = await this.dataSource.query<
-      Array<{ checkpoint: number; seq: number; hash: string }>
-    >(
+  async mismatches(
+    itemId: string,
+    events: readonly StoredEvent[],
+    db = this.dataSource,
+  ): Promise<number[]> {
+    const rows = await db.query<Array<{ checkpoint: number; seq: number; hash: string }>>(
       'SELECT checkpoint, seq, hash FROM history_checkpoint_leaves WHERE item_id = $1 ORDER BY checkpoint',
       [itemId],
     );

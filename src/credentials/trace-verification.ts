@@ -37,15 +37,25 @@ export class TraceVerification {
     return { traceCode: item.trace_code, ...(await this.report(item, events, checkpoint)) };
   }
 
-  /** The report on rows already read (the passport reads them anyway). */
+  /**
+   * The report on rows already read (the passport reads them anyway), with the checkpoints read
+   * from the same `db`: a replica's history checked against the primary's newer checkpoint
+   * would look rewritten.
+   */
   async report(
     item: { id: string; history_seq: number; history_hash: string },
     events: readonly StoredEvent[],
     checkpoint?: number,
+    db = this.dataSource,
   ) {
     const chain = checkChain(item.id, item, events);
-    const check: CheckpointCheck | null = await this.checkpoints.check(item.id, events, checkpoint);
-    const mismatched = await this.checkpoints.mismatches(item.id, events);
+    const check: CheckpointCheck | null = await this.checkpoints.check(
+      item.id,
+      events,
+      checkpoint,
+      db,
+    );
+    const mismatched = await this.checkpoints.mismatches(item.id, events, db);
     const anchored =
       check !== null && check.signatureValid && check.included && check.matchesHistory;
     let reason = chain.reason;

@@ -1,6 +1,8 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { ReadDatabase } from '../database/read-database.js';
 import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
 import { type GradeLabels, gradesForFilter } from './engine/grade-labels.js';
 import {
@@ -44,12 +46,13 @@ const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.categ
 /**
  * The public market (no login): published listings, filtered and searched, with a keyset
  * cursor. Shows the merchant's name and the item's trace code (its public history), never a
- * person: no owner, buyer, grader or serial number.
+ * person: no owner, buyer, grader or serial number. Shoppers read the replica; a signed-in
+ * caller (a merchant checking the listing they just published) the primary.
  */
 @Injectable()
 export class MarketService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: ReadDatabase,
     private readonly vehicles: VehicleFactsService,
     private readonly photos: PhotosService,
   ) {}
@@ -95,16 +98,17 @@ export class MarketService {
     }
   }
 
-  async search(q: MarketQuery) {
+  async search(q: MarketQuery, caller: Actor | null = null) {
     const f = this.filter(q);
     const sql = marketSql(f, COLUMNS);
-    const rows = await this.dataSource.query<MarketRow[]>(sql.text, sql.params);
+    const db = this.reads.forCaller(caller);
+    const rows = await db.query<MarketRow[]>(sql.text, sql.params);
     const more = rows.length > f.limit;
     const page = rows.slice(0, f.limit);
     const last = page[page.length - 1];
     const sort = f.sort ?? 'newest';
     return {
-      items: await this.views(page),
+      items: await this.views(db, page),
       nextCursor:
         more && last
           ? encodeMarketCursor({
@@ -120,23 +124,24 @@ export class MarketService {
   }
 
   /** A listing's public page: published or reserved (shown as unavailable), or sold. */
-  async get(id: string) {
-    const rows = await this.dataSource.query<MarketRow[]>(
-      `SELECT ${COLUMNS} FROM listings l
-        WHERE l.id = $1 AND (l.state = 'SOLD' OR (l.state IN ('PUBLISHED', 'RESERVED')
-          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id
-                           AND i.erasure_status IN ('pending', 'destroyed'))))`,
-      [id],
-    );
-    if (!rows[0]) throw new NotFound('Listing', id);
-    return (await this.views(rows))[0];
+  async get(id: string, caller: Actor | null = null) {
+    const hit = await this.reads.orPrimary(this.reads.forCaller(caller), async (db) => {
+      const [row] = await db.query<MarketRow[]>(
+        `SELECT ${COLUMNS} FROM listings l
+          WHERE l.id = $1 AND (l.state = 'SOLD' OR (l.state IN ('PUBLISHED', 'RESERVED')
+            AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id
+                             AND i.erasure_status IN ('pending', 'destroyed'))))`,
+        [id],
+      );
+      return row;
+    });
+    if (!hit) throw new NotFound('Listing', id);
+    return (await this.views(hit.db, [hit.found]))[0];
   }
 
-  private async views(rows: MarketRow[]) {
+  private async views(db: DataSource, rows: MarketRow[]) {
     if (rows.length === 0) return [];
-    const extra = await this.dataSource.query<
-      Array<{ id: string; merchant_name: string; trace_code: string }>
-    >(
+    const extra = await db.query<Array<{ id: string; merchant_name: string; trace_code: string }>>(
       `SELECT l.id, o.name AS merchant_name, i.trace_code
          FROM listings l JOIN organisations o ON o.id = l.merchant_id JOIN items i ON i.id = l.item_id
         WHERE l.id = ANY($1::uuid[])`,

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Public, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, OptionalActor, Public, Roles } from '../auth/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { rawBodyOf } from '../notifications/webhooks/raw-body.js';
@@ -186,14 +186,14 @@ export class MarketController {
   /** Browse and search published listings (no login, no personal data). */
   @Get()
   @Public()
-  search(@Query() q: MarketQuery) {
-    return this.market.search(q);
+  search(@OptionalActor() caller: Actor | null, @Query() q: MarketQuery) {
+    return this.market.search(q, caller);
   }
 
   @Get(':id')
   @Public()
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.market.get(id);
+  get(@OptionalActor() caller: Actor | null, @Param('id', ParseUUIDPipe) id: string) {
+    return this.market.get(id, caller);
   }
 }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '../core/actor.js';
+import { ReadDatabase } from '../database/read-database.js';
 import { NotFound } from '../core/errors.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from '../core/history/history.service.js';
 import { Checkpoints } from '../credentials/checkpoints.service.js';
@@ -132,25 +134,39 @@ export class PassportService {
     private readonly verification: TraceVerification,
     private readonly checkpoints: Checkpoints,
     private readonly signer: PlatformSigner,
+    private readonly reads: ReadDatabase,
   ) {}
 
   async item(traceCode: string): Promise<ItemRow> {
-    const code = normaliseTraceCode(traceCode);
-    const [item] = code
-      ? await this.dataSource.query<ItemRow[]>(
-          `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
-                  created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
-          [code],
-        )
-      : [];
+    const item = await this.findItem(this.dataSource, traceCode);
     if (!item) throw new NotFound('Trace code', traceCode);
     return item;
   }
 
-  async passport(traceCode: string) {
-    const item = await this.item(traceCode);
+  private async findItem(db: DataSource, traceCode: string): Promise<ItemRow | undefined> {
+    const code = normaliseTraceCode(traceCode);
+    if (!code) return undefined;
+    const [item] = await db.query<ItemRow[]>(
+      `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
+              created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
+      [code],
+    );
+    return item;
+  }
+
+  /**
+   * An anonymous caller (a QR scan) reads the replica, a signed-in one the primary (they may
+   * have just changed the item); everything below comes from that one connection, so the
+   * history and its checkpoints are one snapshot.
+   */
+  async passport(traceCode: string, caller: Actor | null = null) {
+    const hit = await this.reads.orPrimary(this.reads.forCaller(caller), (db) =>
+      this.findItem(db, traceCode),
+    );
+    if (!hit) throw new NotFound('Trace code', traceCode);
+    const { found: item, db } = hit;
     // All columns: the same rows feed the passport and the chain check (one read, not two).
-    const events = await this.dataSource.query<StoredEvent[]>(
+    const events = await db.query<StoredEvent[]>(
       `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
       [item.id],
     );
@@ -158,17 +174,17 @@ export class PassportService {
     const orgIds = new Set<string>();
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
     for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
-    const orgs = await this.organisationNames([...orgIds]);
-    const report = await this.verification.report(item, events);
-    const inclusion = await this.checkpoints.inclusion(item.id);
+    const orgs = await this.organisationNames(db, [...orgIds]);
+    const report = await this.verification.report(item, events, undefined, db);
+    const inclusion = await this.checkpoints.inclusion(item.id, undefined, db);
     const base = this.signer.publicBaseUrl;
 
     return {
       traceCode: item.trace_code,
       state: item.state,
       registeredAt: item.created_at,
-      category: await this.category(item.category_id),
-      productModel: await this.productModel(item.product_model_id),
+      category: await this.category(db, item.category_id),
+      productModel: await this.productModel(db, item.product_model_id),
       grade: item.grade,
       inspection: this.inspection(events, item.grade, orgs),
       // A car: model year, region, GB/T 30323 level, accident grade and the mileage flag.
@@ -207,13 +223,13 @@ export class PassportService {
           : null,
       },
       credentialUrl: `${base}/api/v1/trace/${item.trace_code}/credential`,
-      certificateCredentials: await this.certificateCredentials(item.id),
+      certificateCredentials: await this.certificateCredentials(db, item.id),
     };
   }
 
   /** The item's certificates that exist as credentials, with whether each was revoked. */
-  private async certificateCredentials(itemId: string) {
-    const rows = await this.dataSource.query<
+  private async certificateCredentials(db: DataSource, itemId: string) {
+    const rows = await db.query<
       Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
     >(
       `SELECT id, number, kind, revoked_at FROM certificates
@@ -302,9 +318,9 @@ export class PassportService {
     });
   }
 
-  private async organisationNames(ids: string[]) {
+  private async organisationNames(db: DataSource, ids: string[]) {
     if (ids.length === 0) return new Map<string, { name: string; kind: string }>();
-    const rows = await this.dataSource.query<Array<{ id: string; name: string; kind: string }>>(
+    const rows = await db.query<Array<{ id: string; name: string; kind: string }>>(
       'SELECT id, name, kind FROM organisations WHERE id = ANY($1::uuid[])',
       [ids],
     );
@@ -312,12 +328,12 @@ export class PassportService {
   }
 
   /** Category with its path up to the root, if the catalog is installed. */
-  private async category(id: string | null) {
+  private async category(db: DataSource, id: string | null) {
     if (!id) return null;
     const cols = await this.schema.tableColumns('categories');
     if (!cols?.has('name')) return null;
     const parent = cols.has('parent_id');
-    const rows = await this.dataSource.query<Array<{ c: Record<string, unknown> }>>(
+    const rows = await db.query<Array<{ c: Record<string, unknown> }>>(
       parent
         ? `WITH RECURSIVE up AS (
              SELECT c.*, 0 AS depth FROM categories c WHERE c.id = $1
@@ -337,11 +353,11 @@ export class PassportService {
     return { ...pick(leaf), path: rows.map((r) => String(r.c.name)) };
   }
 
-  private async productModel(id: string | null) {
+  private async productModel(db: DataSource, id: string | null) {
     if (!id) return null;
     const cols = await this.schema.tableColumns('product_models');
     if (!cols) return null;
-    const [row] = await this.dataSource.query<Array<{ m: Record<string, unknown> }>>(
+    const [row] = await db.query<Array<{ m: Record<string, unknown> }>>(
       'SELECT to_jsonb(m) AS m FROM product_models m WHERE m.id = $1',
       [id],
     );

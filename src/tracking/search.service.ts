@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
-import { DataSource } from 'typeorm';
+import { ReadDatabase } from '../database/read-database.js';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 
@@ -70,7 +70,9 @@ const ITEM_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id,
 @Injectable()
 export class SearchService {
   constructor(
-    private readonly dataSource: DataSource,
+    // Support search reads the replica (issue 27): a second's lag is nothing to a person on
+    // the phone, and its trigram scans never compete with transitions there.
+    private readonly reads: ReadDatabase,
     private readonly vehicles: VehicleFactsService,
   ) {}
 
@@ -87,7 +89,7 @@ export class SearchService {
     const lookups: Array<Promise<void>> = [];
     const run = (key: MatchKey, where: string, params: unknown[]) =>
       lookups.push(
-        this.dataSource
+        this.reads.replica
           .query<ItemHit[]>(`${ITEM_SELECT} WHERE ${where} LIMIT ${MAX_HITS}`, params)
           .then((rows) => add(key, rows)),
       );
@@ -165,7 +167,7 @@ export class SearchService {
   private async ownerships(itemIds: string[]) {
     const out = new Map<string, Array<Record<string, unknown>>>();
     if (itemIds.length === 0) return out;
-    const rows = await this.dataSource.query<
+    const rows = await this.reads.replica.query<
       Array<{
         item_id: string;
         owner_kind: string;
@@ -205,7 +207,7 @@ export class SearchService {
   private async byOrderNumber(q: string): Promise<ItemHit[]> {
     const prefix = q.toLowerCase();
     if (!/^[0-9a-f]{6,8}$/.test(prefix)) return [];
-    return this.dataSource.query<ItemHit[]>(
+    return this.reads.replica.query<ItemHit[]>(
       `${ITEM_SELECT} WHERE i.id IN (
          SELECT e.item_id FROM item_events e WHERE e.entity_id IN (
            SELECT o.id FROM trade_in_orders o WHERE o.id::text LIKE $1 || '%'

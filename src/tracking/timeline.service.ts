@@ -10,6 +10,7 @@ import {
   ORGANISATION_CUSTODIANS,
 } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
+import { ReadDatabase } from '../database/read-database.js';
 
 interface ItemHead {
   id: string;
@@ -67,18 +68,33 @@ export class TimelineService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: SchemaProbe,
+    private readonly reads: ReadDatabase,
   ) {}
 
-  /** The item, or 404 unless `ItemHistoryAccess` lets the actor read its history. */
-  private async item(actor: Actor, id: string): Promise<ItemHead> {
-    const params: unknown[] = [id];
-    const [item] = await this.dataSource.query<ItemHead[]>(
-      `SELECT i.id, i.trace_code FROM items i
-        WHERE i.id = $1 AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
-      params,
-    );
-    if (!item) throw new NotFound('Item', id);
-    return item;
+  /**
+   * Support and admins read timelines from the replica (they look, they rarely just changed the
+   * item); owners and the parties who act on an item read their own objects from the primary.
+   */
+  private source(actor: Actor): DataSource {
+    return seesEverything(actor) ? this.reads.replica : this.dataSource;
+  }
+
+  /**
+   * The item, or 404 unless `ItemHistoryAccess` lets the actor read its history; with the
+   * connection to read the rest from (the primary when the replica does not have it yet).
+   */
+  private async item(actor: Actor, id: string): Promise<{ item: ItemHead; db: DataSource }> {
+    const hit = await this.reads.orPrimary(this.source(actor), async (db) => {
+      const params: unknown[] = [id];
+      const [item] = await db.query<ItemHead[]>(
+        `SELECT i.id, i.trace_code FROM items i
+          WHERE i.id = $1 AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
+        params,
+      );
+      return item;
+    });
+    if (!hit) throw new NotFound('Item', id);
+    return { item: hit.found, db: hit.db };
   }
 
   /**
@@ -87,13 +103,14 @@ export class TimelineService {
    * own cases.
    */
   private async events(
+    db: DataSource,
     actor: Actor,
     itemIds: string[],
     order: string,
     extra = '',
   ): Promise<EventRow[]> {
     if (seesEverything(actor)) {
-      return this.dataSource.query<EventRow[]>(
+      return db.query<EventRow[]>(
         `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = ANY($1::uuid[]) ${extra}
           ORDER BY ${order} LIMIT $2`,
         [itemIds, MAX_EVENTS],
@@ -103,7 +120,7 @@ export class TimelineService {
     const ownCase = cases?.has('customer_id')
       ? 'OR e.entity_id IN (SELECT sc.id FROM support_cases sc WHERE sc.customer_id = $3)'
       : '';
-    return this.dataSource.query<EventRow[]>(
+    return db.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM item_events e
         WHERE e.item_id = ANY($1::uuid[]) ${extra}
           AND (e.actor_id = $3 OR ${eventOwnedBySql('e', '$3')})
@@ -114,13 +131,13 @@ export class TimelineService {
   }
 
   /** Ids of users (other than the actor) named in these events' data, for non-staff readers. */
-  private async peopleIn(actor: Actor, events: EventRow[]): Promise<Set<string>> {
+  private async peopleIn(db: DataSource, actor: Actor, events: EventRow[]): Promise<Set<string>> {
     if (seesEverything(actor)) return new Set();
     const ids = new Set<string>();
     for (const e of events) uuidsIn(e.data, ids);
     if (actor.userId) ids.delete(actor.userId.toLowerCase());
     if (ids.size === 0) return ids;
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
+    const rows = await db.query<Array<{ id: string }>>(
       'SELECT id FROM users WHERE id = ANY($1::uuid[])',
       [[...ids]],
     );
@@ -184,10 +201,10 @@ export class TimelineService {
   }
 
   async itemTimeline(actor: Actor, itemId: string) {
-    const item = await this.item(actor, itemId);
-    const events = await this.events(actor, [item.id], 'e.seq');
+    const { item, db } = await this.item(actor, itemId);
+    const events = await this.events(db, actor, [item.id], 'e.seq');
     const orgs = await this.organisations(this.orgIds(events));
-    const people = await this.peopleIn(actor, events);
+    const people = await this.peopleIn(db, actor, events);
     return {
       itemId: item.id,
       traceCode: item.trace_code,
@@ -202,7 +219,8 @@ export class TimelineService {
    */
   async entityTimeline(actor: Actor, entityId: string) {
     const params: unknown[] = [entityId];
-    const linked = await this.dataSource.query<ItemHead[]>(
+    const db = this.source(actor);
+    const linked = await db.query<ItemHead[]>(
       `SELECT i.id, i.trace_code FROM items i
         WHERE i.id IN (SELECT DISTINCT item_id FROM item_events WHERE entity_id = $1)
           AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}
@@ -213,6 +231,7 @@ export class TimelineService {
       linked.length === 0
         ? []
         : await this.events(
+            db,
             actor,
             linked.map((i) => i.id),
             'e.at, e.item_id, e.seq',
@@ -223,7 +242,7 @@ export class TimelineService {
     if (visible.length === 0) throw new NotFound('Timeline', entityId);
     const shown = events.filter((e) => visible.some((i) => i.id === e.item_id));
     const orgs = await this.organisations(this.orgIds(shown));
-    const people = await this.peopleIn(actor, shown);
+    const people = await this.peopleIn(db, actor, shown);
     const codes = new Map(visible.map((i) => [i.id, i.trace_code]));
     return {
       entityId,
@@ -237,9 +256,15 @@ export class TimelineService {
   }
 
   async custody(actor: Actor, itemId: string) {
-    const item = await this.item(actor, itemId);
+    const { item, db } = await this.item(actor, itemId);
     // Only the custody of the owner's own periods: who held it after their sale is not theirs.
-    const events = await this.events(actor, [item.id], 'e.seq', 'AND e.custodian_kind IS NOT NULL');
+    const events = await this.events(
+      db,
+      actor,
+      [item.id],
+      'e.seq',
+      'AND e.custodian_kind IS NOT NULL',
+    );
     const chain = custodyChain(events);
     const orgs = await this.organisations(
       chain.filter((c) => ORGANISATION_CUSTODIANS.has(c.kind)).map((c) => c.id),

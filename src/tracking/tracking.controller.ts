@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, OptionalActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
@@ -55,8 +55,8 @@ export class TrackingController {
   /** The public item passport: no personal data. */
   @Get('trace/:traceCode')
   @Public()
-  passport(@Param('traceCode') traceCode: string) {
-    return this.passports.passport(traceCode);
+  passport(@OptionalActor() caller: Actor | null, @Param('traceCode') traceCode: string) {
+    return this.passports.passport(traceCode, caller);
   }
 
   /**

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
+import { Clock } from '../clock.js';
 import { execute } from '../sql.js';
 
 export interface HistoryEntry {
@@ -54,7 +55,10 @@ export interface ChainReport {
 
 @Injectable()
 export class HistoryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Appends one entry to each item's chain, inside the caller's transaction. The item row is
@@ -66,7 +70,8 @@ export class HistoryService {
     itemIds: readonly string[],
     entry: HistoryEntry,
   ): Promise<void> {
-    const at = new Date().toISOString();
+    // The platform clock, as the states' stateEnteredAt: `at` also picks the month's partition.
+    const at = this.clock.now().toISOString();
     const data = entry.data
       ? (JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>)
       : {};

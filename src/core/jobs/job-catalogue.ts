@@ -372,6 +372,16 @@ export const PruneRetention = defineJob<{ trigger: 'scheduled' | 'admin' | 'test
 );
 
 /**
+ * Partitions of the item history (repeating, daily; issue 27): makes the monthly partitions of
+ * `item_events` for the current month and the next ones before appends need them.
+ */
+export const AddHistoryPartitions = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
+  'add-history-partitions',
+  'workflow',
+  { attempts: 3 },
+);
+
+/**
  * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over every item's chain
  * head, as a credential. Skipped when nothing changed since the last checkpoint.
  */
@@ -457,6 +467,7 @@ export const JOB_CATALOGUE: readonly JobDef<unknown>[] = [
   OpenSupportCase,
   SweepStuckWork,
   PruneRetention,
+  AddHistoryPartitions,
   SupportCaseSlaDue,
   PublishWebhookEvent,
   DeliverWebhook,

@@ -1,7 +1,15 @@
 // Throwaway PostgreSQL and Redis servers for fault injection. They never touch the shared
 // servers on 5432/6379: each lives in its own temp dir on a free high port.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +32,19 @@ export async function freePort(): Promise<number> {
     });
     if (port > 20000) return port;
   }
+}
+
+/** A port in [from, to] nobody listens on now (tests that must stay in a given range). */
+export async function freePortBetween(from: number, to: number): Promise<number> {
+  for (let port = from; port <= to; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`No free port between ${from} and ${to}`);
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
@@ -49,9 +70,19 @@ async function runPg(bin: string, args: string[]): Promise<void> {
   await promisify(execFile)(cmd, full, { encoding: 'utf8' });
 }
 
+export interface ThrowawayPostgresOptions {
+  /** A fixed port (default: any free one above 20000). */
+  port?: number;
+  /** More `-c name=value` server settings, e.g. { log_statement: 'all' }. */
+  settings?: Record<string, string>;
+}
+
 export class ThrowawayPostgres {
   readonly dir: string;
-  private constructor(readonly port: number) {
+  private constructor(
+    readonly port: number,
+    private readonly settings: Record<string, string> = {},
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'reloop-faults-pg-'));
     if (isRoot()) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -61,8 +92,8 @@ export class ThrowawayPostgres {
     chmodSync(this.dir, 0o700);
   }
 
-  static async start(): Promise<ThrowawayPostgres> {
-    const server = new ThrowawayPostgres(await freePort());
+  static async start(opts: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
+    const server = new ThrowawayPostgres(opts.port ?? (await freePort()), opts.settings);
     await runPg('initdb', [
       '-D',
       join(server.dir, 'data'),
@@ -76,6 +107,44 @@ export class ThrowawayPostgres {
     return server;
   }
 
+  /**
+   * A streaming replica of this server (`pg_basebackup -R`: it follows the primary as a hot
+   * standby). initdb's trust pg_hba.conf already lets loopback connect for replication.
+   */
+  async startReplica(opts: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
+    const replica = new ThrowawayPostgres(opts.port ?? (await freePort()), opts.settings);
+    await runPg('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-D',
+      join(replica.dir, 'data'),
+      '-R',
+      '-X',
+      'stream',
+    ]);
+    await replica.startServer();
+    await until('the replica to stream', async () => {
+      const c = new pg.Client({ connectionString: this.url() });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ state: string }>('SELECT state FROM pg_stat_replication');
+        return rows.some((r) => r.state === 'streaming');
+      } finally {
+        await c.end();
+      }
+    });
+    return replica;
+  }
+
+  /** What the server logged so far (every statement when started with log_statement=all). */
+  log(): string {
+    return readFileSync(join(this.dir, 'log'), 'utf8');
+  }
+
   url(database = 'postgres'): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
@@ -87,7 +156,11 @@ export class ThrowawayPostgres {
       '-l',
       join(this.dir, 'log'),
       '-o',
-      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
+      [
+        `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        '-c max_connections=300',
+        ...Object.entries(this.settings).map(([k, v]) => `-c ${k}=${v}`),
+      ].join(' '),
       '-w',
       'start',
     ]);

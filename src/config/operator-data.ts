@@ -7,8 +7,8 @@
  * The code keeps the engines; what an operator changes without a release lives here. See
  * docs/configuration.md for the format of each file.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
@@ -21,6 +21,13 @@ export const OPERATOR_DATA_SETS = [
   'organisations',
 ] as const;
 export type OperatorDataSet = (typeof OPERATOR_DATA_SETS)[number];
+
+/**
+ * The data sets that are a folder of files, one entry per file (`grading-standards/phone.yaml`),
+ * every file checked against `schemas/<name>.schema.json`.
+ */
+export const OPERATOR_DATA_FOLDERS = ['grading-standards'] as const;
+export type OperatorDataFolder = (typeof OPERATOR_DATA_FOLDERS)[number];
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -38,7 +45,11 @@ export interface ConfigProblem {
  * A check the schema cannot express (a reference to another entry, a time zone): the path of
  * the field at fault in the file's data and what is wrong. The loader finds its line.
  */
-export type DataCheck = (data: never) => Array<{ path: Array<string | number>; message: string }>;
+export type DataCheck = (
+  data: never,
+  /** The file's name without its extension (`phone` for `grading-standards/phone.yaml`). */
+  entry: string,
+) => Array<{ path: Array<string | number>; message: string }>;
 
 export const formatProblem = (p: ConfigProblem) =>
   `${p.file}:${p.line}:${p.column} ${p.field}: ${p.message}`;
@@ -77,7 +88,8 @@ export function dataFile(name: string, dir = CONFIG_DIR): string {
   return join(dir, `${name}.yaml`);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// `discriminator`: a list of checks of several kinds reports the errors of the kind written only.
+const ajv = new Ajv({ allErrors: true, strict: true, discriminator: true });
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(name: string, dir: string): ValidateFunction {
@@ -205,18 +217,32 @@ export function checkDataFile(
     }
     return { data: undefined, problems };
   }
-  for (const p of check?.(data as never) ?? []) add(p.path.map(String), p.message);
+  const entry = basename(path, extname(path));
+  for (const p of check?.(data as never, entry) ?? []) add(p.path.map(String), p.message);
   return problems.length > 0 ? { data: undefined, problems } : { data, problems: [] };
 }
 
+/** The files of a folder data set, by name, with the accepted extensions. */
+export function dataFolderFiles(name: string, dir = CONFIG_DIR): string[] {
+  const folder = join(dir, name);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
+  return readdirSync(folder)
+    .filter((f) => EXTENSIONS.includes(extname(f)))
+    .sort()
+    .map((f) => join(folder, f));
+}
+
 const loaded = new Map<string, unknown>();
-const checks = new Map<OperatorDataSet, DataCheck>();
+const checks = new Map<OperatorDataSet | OperatorDataFolder, DataCheck>();
 
 /**
  * Adds the checks beyond the schema for a data set (registered by the module that owns the
  * engine, beside its loader), so the boot and the test run them too.
  */
-export function registerDataCheck(name: OperatorDataSet, check: DataCheck): void {
+export function registerDataCheck(
+  name: OperatorDataSet | OperatorDataFolder,
+  check: DataCheck,
+): void {
   checks.set(name, check);
 }
 
@@ -241,13 +267,58 @@ export function operatorData<T>(name: OperatorDataSet, check?: DataCheck, dir = 
   return loaded.get(path) as T;
 }
 
+/** A folder data set's problems: each file's, or one for a folder that is missing or empty. */
+function checkDataFolder(name: OperatorDataFolder, dir: string): ConfigProblem[] {
+  const files = dataFolderFiles(name, dir);
+  if (files.length === 0) {
+    const folder = relative(packageRoot(), join(dir, name)) || name;
+    return [
+      { file: folder, line: 1, column: 1, field: '(file)', message: 'no .yaml or .json file here' },
+    ];
+  }
+  return files.flatMap(
+    (path) =>
+      checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name)).problems,
+  );
+}
+
+/**
+ * A folder data set: each file's content, in file name order, checked against the folder's
+ * schema and `check` (read once, then kept). Throws ConfigFileError naming every problem.
+ */
+export function operatorDataFolder<T>(
+  name: OperatorDataFolder,
+  check?: DataCheck,
+  dir = CONFIG_DIR,
+): Array<{ entry: string; data: T }> {
+  if (check) registerDataCheck(name, check);
+  const files = dataFolderFiles(name, dir);
+  if (files.length === 0) throw new ConfigFileError(checkDataFolder(name, dir));
+  if (files.some((path) => !loaded.has(path))) {
+    const results = files.map((path) => ({
+      path,
+      ...checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name)),
+    }));
+    const problems = results.flatMap((r) => r.problems);
+    if (problems.length > 0) throw new ConfigFileError(problems);
+    for (const r of results) loaded.set(r.path, r.data);
+  }
+  return files.map((path) => ({
+    entry: basename(path, extname(path)),
+    data: loaded.get(path) as T,
+  }));
+}
+
 /** Every data set's problems (none when all are valid): what the boot and the test check. */
 export function checkOperatorData(dir = CONFIG_DIR): ConfigProblem[] {
-  return OPERATOR_DATA_SETS.flatMap(
-    (name) =>
-      checkDataFile(dataFile(name, dir), validatorFor(name, dir), packageRoot(), checks.get(name))
-        .problems,
-  );
+  return [
+    ...OPERATOR_DATA_SETS.flatMap(
+      (name) =>
+        checkDataFile(dataFile(name, dir), validatorFor(name, dir), packageRoot(), checks.get(name))
+          .problems,
+    ),
+    ...OPERATOR_DATA_FOLDERS.flatMap((name) => checkDataFolder(name, dir)),
+  ];
 }
 
 /** Stops the boot when any data set is not valid, naming every problem. */

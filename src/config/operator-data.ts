@@ -19,6 +19,7 @@ export const OPERATOR_DATA_SETS = [
   'repair-costs',
   'erasure-policies',
   'organisations',
+  'categories',
 ] as const;
 export type OperatorDataSet = (typeof OPERATOR_DATA_SETS)[number];
 

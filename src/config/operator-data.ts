@@ -20,6 +20,7 @@ export const OPERATOR_DATA_SETS = [
   'erasure-policies',
   'organisations',
   'categories',
+  'regional-factors',
 ] as const;
 export type OperatorDataSet = (typeof OPERATOR_DATA_SETS)[number];
 
@@ -138,7 +139,8 @@ const pointer = (path: string) =>
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 function describe(e: ErrorObject): { segments: string[]; message: string } {
-  const segments = pointer(e.instancePath);
+  // A key refused by `propertyNames` is the field at fault, not the object holding it.
+  const segments = [...pointer(e.instancePath), ...(e.propertyName ? [e.propertyName] : [])];
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'required') {
     return {
@@ -211,7 +213,8 @@ export function checkDataFile(
     seen.add(key);
   };
   if (!validate(data)) {
-    for (const e of validate.errors ?? []) {
+    // `propertyNames` also reports its wrapper ("property name must be valid"): keep the cause.
+    for (const e of (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames')) {
       const { segments, message } = describe(e);
       // For a missing field, point at the object that lacks it.
       add(segments, message, e.keyword === 'required' ? segments.slice(0, -1) : segments);

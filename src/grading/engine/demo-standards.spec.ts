@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import {
+  assertOperatorData,
   CONFIG_DIR,
   checkOperatorData,
   ConfigFileError,
@@ -141,6 +142,10 @@ describe('standards in config/grading-standards (issue 20 point 4)', () => {
         ),
       ),
     ]);
+    // What the boot runs (prepare() in src/bootstrap.ts): it stops on the same line.
+    expect(() => assertOperatorData(dir)).toThrow(
+      new RegExp(`phone\\.yaml:${lineOf(text, 'battery_helth')}:\\d+ rules\\.\\d+\\.checkId`),
+    );
     const renamed = configWith('book', (t) => t.replace(/^code: book$/m, 'code: books'));
     expect(checkOperatorData(renamed.dir).map(formatProblem)).toEqual([
       expect.stringMatching(

@@ -51,6 +51,8 @@ export type DataCheck = (
   data: never,
   /** The file's name without its extension (`phone` for `grading-standards/phone.yaml`). */
   entry: string,
+  /** The config folder being checked, for a check that looks at another data set. */
+  configDir: string,
 ) => Array<{ path: Array<string | number>; message: string }>;
 
 export const formatProblem = (p: ConfigProblem) =>
@@ -172,6 +174,7 @@ export function checkDataFile(
   validate: ValidateFunction,
   root = packageRoot(),
   check?: DataCheck,
+  configDir = CONFIG_DIR,
 ): { data: unknown; problems: ConfigProblem[] } {
   const file = relative(root, path) || path;
   if (!existsSync(path)) {
@@ -222,7 +225,9 @@ export function checkDataFile(
     return { data: undefined, problems };
   }
   const entry = basename(path, extname(path));
-  for (const p of check?.(data as never, entry) ?? []) add(p.path.map(String), p.message);
+  for (const p of check?.(data as never, entry, configDir) ?? []) {
+    add(p.path.map(String), p.message);
+  }
   return problems.length > 0 ? { data: undefined, problems } : { data, problems: [] };
 }
 
@@ -264,6 +269,7 @@ export function operatorData<T>(name: OperatorDataSet, check?: DataCheck, dir = 
       validatorFor(name, dir),
       packageRoot(),
       checks.get(name),
+      dir,
     );
     if (problems.length > 0) throw new ConfigFileError(problems);
     loaded.set(path, data);
@@ -282,7 +288,7 @@ function checkDataFolder(name: OperatorDataFolder, dir: string): ConfigProblem[]
   }
   return files.flatMap(
     (path) =>
-      checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name)).problems,
+      checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name), dir).problems,
   );
 }
 
@@ -301,7 +307,7 @@ export function operatorDataFolder<T>(
   if (files.some((path) => !loaded.has(path))) {
     const results = files.map((path) => ({
       path,
-      ...checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name)),
+      ...checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name), dir),
     }));
     const problems = results.flatMap((r) => r.problems);
     if (problems.length > 0) throw new ConfigFileError(problems);
@@ -318,8 +324,13 @@ export function checkOperatorData(dir = CONFIG_DIR): ConfigProblem[] {
   return [
     ...OPERATOR_DATA_SETS.flatMap(
       (name) =>
-        checkDataFile(dataFile(name, dir), validatorFor(name, dir), packageRoot(), checks.get(name))
-          .problems,
+        checkDataFile(
+          dataFile(name, dir),
+          validatorFor(name, dir),
+          packageRoot(),
+          checks.get(name),
+          dir,
+        ).problems,
     ),
     ...OPERATOR_DATA_FOLDERS.flatMap((name) => checkDataFolder(name, dir)),
   ];

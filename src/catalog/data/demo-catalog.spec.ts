@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -194,6 +194,17 @@ describe('config/categories.yaml (issue 20 point 4)', () => {
         ),
       ]),
     );
+  });
+
+  it('checks a leaf against the standards in the same folder being checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reloop-categories-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    rmSync(join(dir, 'grading-standards', 'tablet.yaml'));
+    const problems = checkOperatorData(dir).map(formatProblem);
+    expect(problems.filter((p) => p.includes('unknown standard tablet'))).toHaveLength(
+      DEMO_LEAF_CATEGORIES.filter((c) => c.standardCode === 'tablet').length,
+    );
+    expect(problems.every((p) => p.includes('standardCode: unknown standard tablet'))).toBe(true);
   });
 
   it('the tree loaded from the file keeps every parent before its children', () => {

@@ -139,7 +139,7 @@ const fieldOf = (message: string): string[] =>
       : [];
 
 /** The tree's rules the schema cannot say: unique codes, and each leaf's standard has a file. */
-function checkCategories(file: CategoriesFile) {
+function checkCategories(file: CategoriesFile, _entry: string, configDir: string) {
   const entries = flatten(file);
   const pathOf = new Map(
     entries.map(({ category, path }) => [
@@ -148,7 +148,7 @@ function checkCategories(file: CategoriesFile) {
     ]),
   );
   const standards = new Set(
-    dataFolderFiles('grading-standards').map((f) => basename(f, extname(f))),
+    dataFolderFiles('grading-standards', configDir).map((f) => basename(f, extname(f))),
   );
   return checkCategoryTree(
     entries.map((e) => e.category),

@@ -193,7 +193,29 @@ export class GradingStandardsService {
     });
   }
 
-  /** Seeds a known version unless present (the demo standards are version 1). */
+  /**
+   * Publishes a standard from config/ (`standard.version` is its file's first version) unless
+   * the family's latest version already says the same: a changed file becomes the latest
+   * version + 1, a new family starts at its first version. Inspections keep the row they were
+   * graded under, so an old report keeps its version. Returns the version that is now latest.
+   */
+  async applyConfigured(
+    standard: GradingStandard,
+    manager: EntityManager,
+  ): Promise<{ version: number; published: boolean }> {
+    const current = await this.latest(standard.code, manager);
+    if (
+      current &&
+      standardFingerprint({ ...standard, version: current.version }) === current.fingerprint
+    ) {
+      return { version: current.version, published: false };
+    }
+    const version = Math.max(standard.version, (current?.version ?? 0) + 1);
+    await this.ensure({ ...standard, version }, manager);
+    return { version, published: true };
+  }
+
+  /** Seeds a known version unless present. */
   async ensure(standard: GradingStandard, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource.manager).query(
       `INSERT INTO grading_standards (code, version, name, definition, fingerprint)

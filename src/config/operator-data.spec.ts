@@ -95,4 +95,25 @@ describe('operator data in config/ (issue 20 point 4)', () => {
     });
     expect((thrown as ConfigFileError).message).toContain(`organisations.yaml:${line}:`);
   });
+
+  it('a key its schema refuses is named itself, with its own line (regional factors)', () => {
+    const dir = copy();
+    const path = join(dir, 'regional-factors.yaml');
+    const text = readFileSync(path, 'utf8')
+      .replace('沪: 1.03', 'SH: 1.03')
+      .replace('黑: 0.95', '黑: 9.5');
+    writeFileSync(path, text);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const problems = checkOperatorData(dir).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`regional-factors\\.yaml:${lineOf('SH:')}:3 vehicles\\.SH: must be one of "京"`),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `regional-factors\\.yaml:${lineOf('9.5')}:\\d+ vehicles\\.黑: must be <= 1\\.5$`,
+        ),
+      ),
+    ]);
+  });
 });

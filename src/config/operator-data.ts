@@ -7,8 +7,8 @@
  * The code keeps the engines; what an operator changes without a release lives here. See
  * docs/configuration.md for the format of each file.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
@@ -19,8 +19,17 @@ export const OPERATOR_DATA_SETS = [
   'repair-costs',
   'erasure-policies',
   'organisations',
+  'categories',
+  'regional-factors',
 ] as const;
 export type OperatorDataSet = (typeof OPERATOR_DATA_SETS)[number];
+
+/**
+ * The data sets that are a folder of files, one entry per file (`grading-standards/phone.yaml`),
+ * every file checked against `schemas/<name>.schema.json`.
+ */
+export const OPERATOR_DATA_FOLDERS = ['grading-standards'] as const;
+export type OperatorDataFolder = (typeof OPERATOR_DATA_FOLDERS)[number];
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -38,7 +47,13 @@ export interface ConfigProblem {
  * A check the schema cannot express (a reference to another entry, a time zone): the path of
  * the field at fault in the file's data and what is wrong. The loader finds its line.
  */
-export type DataCheck = (data: never) => Array<{ path: Array<string | number>; message: string }>;
+export type DataCheck = (
+  data: never,
+  /** The file's name without its extension (`phone` for `grading-standards/phone.yaml`). */
+  entry: string,
+  /** The config folder being checked, for a check that looks at another data set. */
+  configDir: string,
+) => Array<{ path: Array<string | number>; message: string }>;
 
 export const formatProblem = (p: ConfigProblem) =>
   `${p.file}:${p.line}:${p.column} ${p.field}: ${p.message}`;
@@ -77,7 +92,8 @@ export function dataFile(name: string, dir = CONFIG_DIR): string {
   return join(dir, `${name}.yaml`);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// `discriminator`: a list of checks of several kinds reports the errors of the kind written only.
+const ajv = new Ajv({ allErrors: true, strict: true, discriminator: true });
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(name: string, dir: string): ValidateFunction {
@@ -125,7 +141,8 @@ const pointer = (path: string) =>
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 function describe(e: ErrorObject): { segments: string[]; message: string } {
-  const segments = pointer(e.instancePath);
+  // A key refused by `propertyNames` is the field at fault, not the object holding it.
+  const segments = [...pointer(e.instancePath), ...(e.propertyName ? [e.propertyName] : [])];
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'required') {
     return {
@@ -157,6 +174,7 @@ export function checkDataFile(
   validate: ValidateFunction,
   root = packageRoot(),
   check?: DataCheck,
+  configDir = CONFIG_DIR,
 ): { data: unknown; problems: ConfigProblem[] } {
   const file = relative(root, path) || path;
   if (!existsSync(path)) {
@@ -198,25 +216,42 @@ export function checkDataFile(
     seen.add(key);
   };
   if (!validate(data)) {
-    for (const e of validate.errors ?? []) {
+    // `propertyNames` also reports its wrapper ("property name must be valid"): keep the cause.
+    for (const e of (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames')) {
       const { segments, message } = describe(e);
       // For a missing field, point at the object that lacks it.
       add(segments, message, e.keyword === 'required' ? segments.slice(0, -1) : segments);
     }
     return { data: undefined, problems };
   }
-  for (const p of check?.(data as never) ?? []) add(p.path.map(String), p.message);
+  const entry = basename(path, extname(path));
+  for (const p of check?.(data as never, entry, configDir) ?? []) {
+    add(p.path.map(String), p.message);
+  }
   return problems.length > 0 ? { data: undefined, problems } : { data, problems: [] };
 }
 
+/** The files of a folder data set, by name, with the accepted extensions. */
+export function dataFolderFiles(name: string, dir = CONFIG_DIR): string[] {
+  const folder = join(dir, name);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
+  return readdirSync(folder)
+    .filter((f) => EXTENSIONS.includes(extname(f)))
+    .sort()
+    .map((f) => join(folder, f));
+}
+
 const loaded = new Map<string, unknown>();
-const checks = new Map<OperatorDataSet, DataCheck>();
+const checks = new Map<OperatorDataSet | OperatorDataFolder, DataCheck>();
 
 /**
  * Adds the checks beyond the schema for a data set (registered by the module that owns the
  * engine, beside its loader), so the boot and the test run them too.
  */
-export function registerDataCheck(name: OperatorDataSet, check: DataCheck): void {
+export function registerDataCheck(
+  name: OperatorDataSet | OperatorDataFolder,
+  check: DataCheck,
+): void {
   checks.set(name, check);
 }
 
@@ -234,6 +269,7 @@ export function operatorData<T>(name: OperatorDataSet, check?: DataCheck, dir = 
       validatorFor(name, dir),
       packageRoot(),
       checks.get(name),
+      dir,
     );
     if (problems.length > 0) throw new ConfigFileError(problems);
     loaded.set(path, data);
@@ -241,13 +277,63 @@ export function operatorData<T>(name: OperatorDataSet, check?: DataCheck, dir = 
   return loaded.get(path) as T;
 }
 
+/** A folder data set's problems: each file's, or one for a folder that is missing or empty. */
+function checkDataFolder(name: OperatorDataFolder, dir: string): ConfigProblem[] {
+  const files = dataFolderFiles(name, dir);
+  if (files.length === 0) {
+    const folder = relative(packageRoot(), join(dir, name)) || name;
+    return [
+      { file: folder, line: 1, column: 1, field: '(file)', message: 'no .yaml or .json file here' },
+    ];
+  }
+  return files.flatMap(
+    (path) =>
+      checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name), dir).problems,
+  );
+}
+
+/**
+ * A folder data set: each file's content, in file name order, checked against the folder's
+ * schema and `check` (read once, then kept). Throws ConfigFileError naming every problem.
+ */
+export function operatorDataFolder<T>(
+  name: OperatorDataFolder,
+  check?: DataCheck,
+  dir = CONFIG_DIR,
+): Array<{ entry: string; data: T }> {
+  if (check) registerDataCheck(name, check);
+  const files = dataFolderFiles(name, dir);
+  if (files.length === 0) throw new ConfigFileError(checkDataFolder(name, dir));
+  if (files.some((path) => !loaded.has(path))) {
+    const results = files.map((path) => ({
+      path,
+      ...checkDataFile(path, validatorFor(name, dir), packageRoot(), checks.get(name), dir),
+    }));
+    const problems = results.flatMap((r) => r.problems);
+    if (problems.length > 0) throw new ConfigFileError(problems);
+    for (const r of results) loaded.set(r.path, r.data);
+  }
+  return files.map((path) => ({
+    entry: basename(path, extname(path)),
+    data: loaded.get(path) as T,
+  }));
+}
+
 /** Every data set's problems (none when all are valid): what the boot and the test check. */
 export function checkOperatorData(dir = CONFIG_DIR): ConfigProblem[] {
-  return OPERATOR_DATA_SETS.flatMap(
-    (name) =>
-      checkDataFile(dataFile(name, dir), validatorFor(name, dir), packageRoot(), checks.get(name))
-        .problems,
-  );
+  return [
+    ...OPERATOR_DATA_SETS.flatMap(
+      (name) =>
+        checkDataFile(
+          dataFile(name, dir),
+          validatorFor(name, dir),
+          packageRoot(),
+          checks.get(name),
+          dir,
+        ).problems,
+    ),
+    ...OPERATOR_DATA_FOLDERS.flatMap((name) => checkDataFolder(name, dir)),
+  ];
 }
 
 /** Stops the boot when any data set is not valid, naming every problem. */

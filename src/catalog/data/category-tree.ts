@@ -1,6 +1,13 @@
 // Structural checks for a category tree (demo data or an admin's edit): the spec's catalog is
 // exactly three levels, leaves carry the item-level settings, codes are unique and kebab-case.
-import { type DemoCategory, IDENTIFIER_KINDS, STORAGE_MEDIA_TYPES } from './demo-catalog.js';
+import type { DemoCategory } from './demo-catalog.js';
+
+/** What identifies an individual item of a leaf category. */
+export type IdentifierKind = 'imei' | 'serial' | 'vin' | 'none';
+export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['imei', 'serial', 'vin', 'none'];
+
+export type StorageMediaType = 'hdd' | 'ssd' | 'flash' | 'emmc';
+export const STORAGE_MEDIA_TYPES: readonly StorageMediaType[] = ['hdd', 'ssd', 'flash', 'emmc'];
 
 export interface CategoryTreeProblem {
   code: string;

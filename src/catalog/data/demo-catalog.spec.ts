@@ -1,4 +1,8 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { CONFIG_DIR, checkOperatorData, formatProblem } from '../../config/operator-data.js';
 import {
   DEMO_CATEGORIES,
   DEMO_LEAF_CATEGORIES,
@@ -149,5 +153,71 @@ describe('demo product models', () => {
     ]) {
       expect(names.some((n) => n.includes(needle))).toBe(true);
     }
+  });
+});
+
+describe('config/categories.yaml (issue 20 point 4)', () => {
+  /** A copy of config/ with the category file's text changed. */
+  const withCategories = (edit: (text: string) => string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'reloop-categories-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    const path = join(dir, 'categories.yaml');
+    const text = edit(readFileSync(path, 'utf8'));
+    writeFileSync(path, text);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    return { problems: checkOperatorData(dir).map(formatProblem), lineOf };
+  };
+
+  it('a wrong value, a duplicate code and an unknown standard each name their line and field', () => {
+    const typo = withCategories((t) => t.replace('identifier: imei', 'identifier: imie'));
+    expect(typo.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `categories\\.yaml:${typo.lineOf('imie')}:\\d+ categories\\.0\\.children\\.0\\.children\\.0\\.identifier: must be one of`,
+        ),
+      ),
+    ]);
+    const rules = withCategories((t) =>
+      t
+        .replace('code: foldable-phones', 'code: smartphones')
+        .replace('standardCode: tablet', 'standardCode: tablets'),
+    );
+    expect(rules.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `categories\\.yaml:${rules.lineOf('standardCode: tablets')}:\\d+ categories\\.0\\.children\\.1\\.children\\.0\\.standardCode: unknown standard tablets`,
+          ),
+        ),
+        expect.stringMatching(
+          /categories\.yaml:\d+:\d+ categories\.[\d.a-z]+\.code: duplicate code/,
+        ),
+      ]),
+    );
+  });
+
+  it('checks a leaf against the standards in the same folder being checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reloop-categories-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    rmSync(join(dir, 'grading-standards', 'tablet.yaml'));
+    const problems = checkOperatorData(dir).map(formatProblem);
+    expect(problems.filter((p) => p.includes('unknown standard tablet'))).toHaveLength(
+      DEMO_LEAF_CATEGORIES.filter((c) => c.standardCode === 'tablet').length,
+    );
+    expect(problems.every((p) => p.includes('standardCode: unknown standard tablet'))).toBe(true);
+  });
+
+  it('the tree loaded from the file keeps every parent before its children', () => {
+    const seen = new Set<string>();
+    for (const c of DEMO_CATEGORIES) {
+      if (c.parentCode !== null) expect(seen.has(c.parentCode)).toBe(true);
+      seen.add(c.code);
+    }
+    expect(findDemoLeaf('smartphones')).toMatchObject({
+      parentCode: 'phones',
+      requiresErasure: true,
+      storageMedia: [{ type: 'flash', interface: 'ufs' }],
+    });
+    expect(findDemoLeaf('handbags')).toMatchObject({ requiresErasure: false, storageMedia: [] });
   });
 });

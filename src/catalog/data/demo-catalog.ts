@@ -1,16 +1,21 @@
-// The demo catalog as plain data: a three-level category tree (e.g. Digital › Phones ›
-// Smartphones) and reference product models with launch prices. The seed loads it; tests check
-// its shape (unique codes, three levels, every leaf has a standard).
+// The catalog: the three-level category tree (e.g. Digital › Phones › Smartphones), read from
+// `config/categories.yaml` (issue 20 point 4) and checked there with the line of any problem,
+// and the demo's reference product models with launch prices (still plain data here). The seed
+// and `npm run config:apply` write the tree to `categories`; tests check its shape.
 //
 // Money is integer minor units (CNY fen). Prices are mainland-China launch prices of the base
 // configuration where known, otherwise close approximations — good enough for a demo.
 
-/** What identifies an individual item of a leaf category. */
-export type IdentifierKind = 'imei' | 'serial' | 'vin' | 'none';
-export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['imei', 'serial', 'vin', 'none'];
+import { basename, extname } from 'node:path';
+import { dataFolderFiles, operatorData } from '../../config/operator-data.js';
+import { checkCategoryTree, type IdentifierKind, type StorageMediaType } from './category-tree.js';
 
-export type StorageMediaType = 'hdd' | 'ssd' | 'flash' | 'emmc';
-export const STORAGE_MEDIA_TYPES: readonly StorageMediaType[] = ['hdd', 'ssd', 'flash', 'emmc'];
+export {
+  IDENTIFIER_KINDS,
+  STORAGE_MEDIA_TYPES,
+  type IdentifierKind,
+  type StorageMediaType,
+} from './category-tree.js';
 
 /** How the erasure tool reaches the medium; decides the erasure method (NIST SP 800-88). */
 export type StorageInterface = 'nvme' | 'sata' | 'ufs' | 'mmc' | 'usb';
@@ -72,444 +77,92 @@ export interface DemoProductModel {
 
 export const DEMO_CURRENCY = 'CNY';
 
-const branch = (
-  level: 1 | 2,
-  code: string,
-  name: string,
-  nameZh: string,
-  parentCode: string | null = null,
-): BranchCategory => ({ code, name, nameZh, parentCode, level, leaf: false });
+/** `config/categories.yaml` as its schema describes it: the tree, nested. */
+export interface CategoriesFile {
+  categories: Array<
+    CategoryNames & {
+      children: Array<
+        CategoryNames & {
+          children: Array<
+            CategoryNames &
+              Pick<
+                LeafCategory,
+                'identifier' | 'standardCode' | 'typicalWeightGrams' | 'scrapValueMinor'
+              > & { storageMedia?: StorageMedium[] }
+          >;
+        }
+      >;
+    }
+  >;
+}
+type CategoryNames = Pick<CategoryBase, 'code' | 'name' | 'nameZh'>;
 
-const FLASH_UFS: StorageMedium = { type: 'flash', interface: 'ufs' };
-const FLASH_NVME: StorageMedium = { type: 'flash', interface: 'nvme' };
-const SSD_NVME: StorageMedium = { type: 'ssd', interface: 'nvme' };
-const HDD_SATA: StorageMedium = { type: 'hdd', interface: 'sata' };
-const EMMC: StorageMedium = { type: 'emmc', interface: 'mmc' };
-
-interface LeafSpec {
-  identifier: IdentifierKind;
-  standard: string;
-  weightGrams: number;
-  /** CNY (converted to fen). */
-  scrapCny: number;
-  storage?: StorageMedium[];
+/** The tree as a list, every parent before its children, with each entry's path in the file. */
+function flatten(file: CategoriesFile): Array<{ category: DemoCategory; path: number[] }> {
+  const out: Array<{ category: DemoCategory; path: number[] }> = [];
+  file.categories.forEach((root, i) => {
+    const { code, name, nameZh } = root;
+    out.push({
+      category: { code, name, nameZh, parentCode: null, level: 1, leaf: false },
+      path: [i],
+    });
+    root.children.forEach((branch, j) => {
+      const { code, name, nameZh } = branch;
+      out.push({
+        category: { code, name, nameZh, parentCode: root.code, level: 2, leaf: false },
+        path: [i, j],
+      });
+      branch.children.forEach(({ storageMedia = [], ...leaf }, k) => {
+        out.push({
+          category: {
+            ...leaf,
+            parentCode: branch.code,
+            level: 3,
+            leaf: true,
+            requiresErasure: storageMedia.length > 0,
+            storageMedia,
+          },
+          path: [i, j, k],
+        });
+      });
+    });
+  });
+  return out;
 }
 
-const leaf = (
-  code: string,
-  name: string,
-  nameZh: string,
-  parentCode: string,
-  spec: LeafSpec,
-): LeafCategory => {
-  const storageMedia = spec.storage ?? [];
-  return {
-    code,
-    name,
-    nameZh,
-    parentCode,
-    level: 3,
-    leaf: true,
-    requiresErasure: storageMedia.length > 0,
-    identifier: spec.identifier,
-    standardCode: spec.standard,
-    typicalWeightGrams: spec.weightGrams,
-    scrapValueMinor: Math.round(spec.scrapCny * 100),
-    storageMedia,
-  };
-};
+/** The field a tree problem is about, where it is one field. */
+const fieldOf = (message: string): string[] =>
+  message.startsWith('unknown standard')
+    ? ['standardCode']
+    : message === 'duplicate code'
+      ? ['code']
+      : [];
 
-export const DEMO_CATEGORIES: readonly DemoCategory[] = [
-  // ── Digital ─────────────────────────────────────────────────────────────────────────────
-  branch(1, 'digital', 'Digital', '数码'),
-  branch(2, 'phones', 'Phones', '手机', 'digital'),
-  leaf('smartphones', 'Smartphones', '智能手机', 'phones', {
-    identifier: 'imei',
-    standard: 'phone',
-    weightGrams: 190,
-    scrapCny: 40,
-    storage: [FLASH_UFS],
-  }),
-  leaf('foldable-phones', 'Foldable phones', '折叠屏手机', 'phones', {
-    identifier: 'imei',
-    standard: 'phone',
-    weightGrams: 250,
-    scrapCny: 60,
-    storage: [FLASH_UFS],
-  }),
-  leaf('feature-phones', 'Feature phones', '功能机', 'phones', {
-    identifier: 'imei',
-    standard: 'phone',
-    weightGrams: 90,
-    scrapCny: 3,
-    storage: [EMMC],
-  }),
+/** The tree's rules the schema cannot say: unique codes, and each leaf's standard has a file. */
+function checkCategories(file: CategoriesFile, _entry: string, configDir: string) {
+  const entries = flatten(file);
+  const pathOf = new Map(
+    entries.map(({ category, path }) => [
+      category.code,
+      path.flatMap((index, depth) => [depth === 0 ? 'categories' : 'children', index]),
+    ]),
+  );
+  const standards = new Set(
+    dataFolderFiles('grading-standards', configDir).map((f) => basename(f, extname(f))),
+  );
+  return checkCategoryTree(
+    entries.map((e) => e.category),
+    standards,
+  ).map((p) => ({
+    path: [...(pathOf.get(p.code) ?? []), ...fieldOf(p.message)],
+    message: p.message,
+  }));
+}
 
-  branch(2, 'tablets-e-readers', 'Tablets and e-readers', '平板与电子书', 'digital'),
-  leaf('tablets', 'Tablets', '平板电脑', 'tablets-e-readers', {
-    identifier: 'serial',
-    standard: 'tablet',
-    weightGrams: 480,
-    scrapCny: 50,
-    storage: [FLASH_UFS],
-  }),
-  leaf('e-readers', 'E-readers', '电子书阅读器', 'tablets-e-readers', {
-    identifier: 'serial',
-    standard: 'tablet',
-    weightGrams: 210,
-    scrapCny: 10,
-    storage: [EMMC],
-  }),
-
-  branch(2, 'computers', 'Computers', '电脑', 'digital'),
-  leaf('laptops', 'Laptops', '笔记本电脑', 'computers', {
-    identifier: 'serial',
-    standard: 'laptop',
-    weightGrams: 1400,
-    scrapCny: 120,
-    storage: [FLASH_NVME],
-  }),
-  leaf('gaming-laptops', 'Gaming laptops', '游戏本', 'computers', {
-    identifier: 'serial',
-    standard: 'laptop',
-    weightGrams: 2500,
-    scrapCny: 150,
-    storage: [SSD_NVME],
-  }),
-  leaf('desktop-pcs', 'Desktop PCs', '台式电脑', 'computers', {
-    identifier: 'serial',
-    standard: 'laptop',
-    weightGrams: 8000,
-    scrapCny: 100,
-    storage: [SSD_NVME, HDD_SATA],
-  }),
-  leaf('all-in-one-pcs', 'All-in-one PCs', '一体机', 'computers', {
-    identifier: 'serial',
-    standard: 'laptop',
-    weightGrams: 4500,
-    scrapCny: 120,
-    storage: [FLASH_NVME],
-  }),
-
-  branch(2, 'cameras', 'Cameras and drones', '相机与无人机', 'digital'),
-  leaf('mirrorless-cameras', 'Mirrorless cameras', '微单相机', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 660,
-    scrapCny: 80,
-  }),
-  leaf('dslr-cameras', 'DSLR cameras', '单反相机', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 900,
-    scrapCny: 80,
-  }),
-  leaf('compact-cameras', 'Compact cameras', '卡片相机', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 300,
-    scrapCny: 30,
-  }),
-  leaf('camera-lenses', 'Camera lenses', '相机镜头', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 700,
-    scrapCny: 50,
-  }),
-  leaf('action-cameras', 'Action cameras', '运动相机', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 150,
-    scrapCny: 15,
-  }),
-  // Camera drones keep flight logs, photos and the owner's account binding on internal storage.
-  leaf('camera-drones', 'Camera drones', '航拍无人机', 'cameras', {
-    identifier: 'serial',
-    standard: 'camera',
-    weightGrams: 720,
-    scrapCny: 40,
-    storage: [EMMC],
-  }),
-
-  branch(2, 'gaming', 'Gaming', '游戏设备', 'digital'),
-  leaf('home-consoles', 'Home consoles', '家用游戏机', 'gaming', {
-    identifier: 'serial',
-    standard: 'console',
-    weightGrams: 4200,
-    scrapCny: 60,
-    storage: [SSD_NVME],
-  }),
-  leaf('handheld-consoles', 'Handheld consoles', '掌上游戏机', 'gaming', {
-    identifier: 'serial',
-    standard: 'console',
-    weightGrams: 420,
-    scrapCny: 30,
-    storage: [EMMC],
-  }),
-  leaf('vr-headsets', 'VR headsets', 'VR 头显', 'gaming', {
-    identifier: 'serial',
-    standard: 'console',
-    weightGrams: 515,
-    scrapCny: 25,
-    storage: [FLASH_UFS],
-  }),
-
-  branch(2, 'wearables', 'Wearables', '智能穿戴', 'digital'),
-  leaf('smartwatches', 'Smartwatches', '智能手表', 'wearables', {
-    identifier: 'serial',
-    standard: 'wearable',
-    weightGrams: 40,
-    scrapCny: 10,
-    storage: [EMMC],
-  }),
-  leaf('fitness-bands', 'Fitness bands', '智能手环', 'wearables', {
-    identifier: 'serial',
-    standard: 'wearable',
-    weightGrams: 27,
-    scrapCny: 2,
-    storage: [EMMC],
-  }),
-  leaf('wireless-earbuds', 'Wireless earbuds', '无线耳机', 'wearables', {
-    identifier: 'serial',
-    standard: 'wearable',
-    weightGrams: 55,
-    scrapCny: 5,
-  }),
-
-  // ── Home ────────────────────────────────────────────────────────────────────────────────
-  branch(1, 'home', 'Home', '家居'),
-  branch(2, 'large-appliances', 'Large appliances', '大家电', 'home'),
-  leaf('refrigerators', 'Refrigerators', '冰箱', 'large-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 85000,
-    scrapCny: 120,
-  }),
-  leaf('washing-machines', 'Washing machines', '洗衣机', 'large-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 70000,
-    scrapCny: 80,
-  }),
-  leaf('air-conditioners', 'Air conditioners', '空调', 'large-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 40000,
-    scrapCny: 200,
-  }),
-
-  branch(2, 'small-appliances', 'Small appliances', '小家电', 'home'),
-  // Robot vacuums store home maps, camera images and Wi-Fi credentials.
-  leaf('robot-vacuums', 'Robot vacuums', '扫地机器人', 'small-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 4500,
-    scrapCny: 20,
-    storage: [EMMC],
-  }),
-  leaf('stick-vacuums', 'Stick vacuums', '手持吸尘器', 'small-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 3000,
-    scrapCny: 15,
-  }),
-  leaf('coffee-machines', 'Coffee machines', '咖啡机', 'small-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 9000,
-    scrapCny: 20,
-  }),
-  leaf('air-purifiers', 'Air purifiers', '空气净化器', 'small-appliances', {
-    identifier: 'serial',
-    standard: 'appliance',
-    weightGrams: 7000,
-    scrapCny: 15,
-  }),
-
-  branch(2, 'musical-instruments', 'Musical instruments', '乐器', 'home'),
-  leaf('upright-pianos', 'Upright pianos', '立式钢琴', 'musical-instruments', {
-    identifier: 'serial',
-    standard: 'piano',
-    weightGrams: 230000,
-    scrapCny: 200,
-  }),
-  leaf('grand-pianos', 'Grand pianos', '三角钢琴', 'musical-instruments', {
-    identifier: 'serial',
-    standard: 'piano',
-    weightGrams: 320000,
-    scrapCny: 400,
-  }),
-  leaf('digital-pianos', 'Digital pianos', '电钢琴', 'musical-instruments', {
-    identifier: 'serial',
-    standard: 'piano',
-    weightGrams: 14000,
-    scrapCny: 30,
-  }),
-
-  // ── Luxury ──────────────────────────────────────────────────────────────────────────────
-  branch(1, 'luxury', 'Luxury', '奢侈品'),
-  branch(2, 'bags', 'Bags and leather goods', '箱包皮具', 'luxury'),
-  leaf('handbags', 'Handbags', '手提包', 'bags', {
-    identifier: 'serial',
-    standard: 'bag',
-    weightGrams: 800,
-    scrapCny: 5,
-  }),
-  leaf('tote-bags', 'Tote bags', '托特包', 'bags', {
-    identifier: 'serial',
-    standard: 'bag',
-    weightGrams: 700,
-    scrapCny: 5,
-  }),
-  leaf('crossbody-bags', 'Crossbody bags', '斜挎包', 'bags', {
-    identifier: 'serial',
-    standard: 'bag',
-    weightGrams: 550,
-    scrapCny: 4,
-  }),
-  leaf('wallets', 'Wallets and small leather goods', '钱包卡包', 'bags', {
-    identifier: 'serial',
-    standard: 'bag',
-    weightGrams: 200,
-    scrapCny: 2,
-  }),
-
-  branch(2, 'watches', 'Watches', '腕表', 'luxury'),
-  leaf('mechanical-watches', 'Mechanical watches', '机械表', 'watches', {
-    identifier: 'serial',
-    standard: 'watch',
-    weightGrams: 155,
-    scrapCny: 300,
-  }),
-  leaf('quartz-watches', 'Quartz watches', '石英表', 'watches', {
-    identifier: 'serial',
-    standard: 'watch',
-    weightGrams: 90,
-    scrapCny: 100,
-  }),
-
-  // ── Books ───────────────────────────────────────────────────────────────────────────────
-  branch(1, 'books', 'Books', '图书'),
-  branch(2, 'printed-books', 'Printed books', '纸质书', 'books'),
-  leaf('textbooks', 'Textbooks', '教材教辅', 'printed-books', {
-    identifier: 'none',
-    standard: 'book',
-    weightGrams: 700,
-    scrapCny: 0.7,
-  }),
-  leaf('literature', 'Literature and fiction', '文学小说', 'printed-books', {
-    identifier: 'none',
-    standard: 'book',
-    weightGrams: 450,
-    scrapCny: 0.45,
-  }),
-  leaf('childrens-books', 'Children’s books', '童书', 'printed-books', {
-    identifier: 'none',
-    standard: 'book',
-    weightGrams: 350,
-    scrapCny: 0.35,
-  }),
-  leaf('comics-manga', 'Comics and manga', '漫画', 'printed-books', {
-    identifier: 'none',
-    standard: 'book',
-    weightGrams: 200,
-    scrapCny: 0.2,
-  }),
-
-  // ── Clothing ────────────────────────────────────────────────────────────────────────────
-  branch(1, 'clothing', 'Clothing', '服饰'),
-  branch(2, 'womenswear', 'Womenswear', '女装', 'clothing'),
-  leaf('womens-coats', 'Women’s coats', '女士大衣', 'womenswear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 1300,
-    scrapCny: 1.5,
-  }),
-  leaf('dresses', 'Dresses', '连衣裙', 'womenswear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 400,
-    scrapCny: 0.5,
-  }),
-  branch(2, 'menswear', 'Menswear', '男装', 'clothing'),
-  leaf('mens-suits', 'Men’s suits', '男士西装', 'menswear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 1500,
-    scrapCny: 1.5,
-  }),
-  leaf('down-jackets', 'Down jackets', '羽绒服', 'menswear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 1200,
-    scrapCny: 3,
-  }),
-  branch(2, 'footwear', 'Footwear', '鞋靴', 'clothing'),
-  leaf('sneakers', 'Sneakers', '运动鞋', 'footwear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 900,
-    scrapCny: 1,
-  }),
-  leaf('leather-shoes', 'Leather shoes', '皮鞋', 'footwear', {
-    identifier: 'none',
-    standard: 'clothing',
-    weightGrams: 1100,
-    scrapCny: 1,
-  }),
-
-  // ── Vehicles ────────────────────────────────────────────────────────────────────────────
-  // Scrap values: steel and parts of a dismantled car; a traction battery adds a lot.
-  branch(1, 'vehicles', 'Vehicles', '汽车'),
-  branch(2, 'passenger-cars', 'Passenger cars', '燃油乘用车', 'vehicles'),
-  leaf('sedans', 'Sedans', '轿车', 'passenger-cars', {
-    identifier: 'vin',
-    standard: 'vehicle',
-    weightGrams: 1_550_000,
-    scrapCny: 3500,
-  }),
-  leaf('suvs', 'SUVs', 'SUV', 'passenger-cars', {
-    identifier: 'vin',
-    standard: 'vehicle',
-    weightGrams: 1_700_000,
-    scrapCny: 4000,
-  }),
-  leaf('mpvs', 'MPVs', 'MPV', 'passenger-cars', {
-    identifier: 'vin',
-    standard: 'vehicle',
-    weightGrams: 2_000_000,
-    scrapCny: 4500,
-  }),
-  branch(2, 'new-energy-vehicles', 'New-energy vehicles', '新能源汽车', 'vehicles'),
-  // Connected NEVs keep the owner's app account, phone keys, contacts and trip history in the
-  // head unit / telematics box; those are factory-reset and certified like any other device.
-  leaf(
-    'battery-electric-vehicles',
-    'Battery electric vehicles',
-    '纯电动车',
-    'new-energy-vehicles',
-    {
-      identifier: 'vin',
-      standard: 'vehicle',
-      weightGrams: 1_900_000,
-      scrapCny: 15000,
-      storage: [EMMC],
-    },
-  ),
-  leaf(
-    'plug-in-hybrids',
-    'Plug-in and range-extended hybrids',
-    '插电混动与增程',
-    'new-energy-vehicles',
-    {
-      identifier: 'vin',
-      standard: 'vehicle',
-      weightGrams: 1_800_000,
-      scrapCny: 9000,
-      storage: [EMMC],
-    },
-  ),
-];
+/** The category tree from `config/categories.yaml`, every parent before its children. */
+export const DEMO_CATEGORIES: readonly DemoCategory[] = flatten(
+  operatorData<CategoriesFile>('categories', checkCategories),
+).map((e) => e.category);
 
 /** The leaf categories only. */
 export const DEMO_LEAF_CATEGORIES: readonly LeafCategory[] = DEMO_CATEGORIES.filter(

@@ -12,9 +12,9 @@ import {
   PHONE_STANDARD,
   TABLET_STANDARD,
   VEHICLE_STANDARD,
-  VEHICLE_STANDARD_V1,
 } from './demo-standards.js';
 import { type AnswerValue, type GradingStandard, GRADE_RANK, SEVERITY_RANK } from './standard.js';
+import { VEHICLE_STANDARD_V1 } from './fixtures/vehicle-standard-v1.js';
 
 const phone = (overrides: Record<string, AnswerValue | null> = {}) => ({
   ...idealAnswers(PHONE_STANDARD),

@@ -1,6 +1,8 @@
-// Vehicle-specific valuation factors for the engine's `extraFactors` hook: pure. They live in
-// the valuation engine (a reference every stage may consult) so that a trade-in quote and the
-// vehicles module price a car the same way.
+// Vehicle-specific valuation factors for the engine's `extraFactors` hook: pure (the regional
+// table is read from config/ once, when the module loads). They live in the valuation engine (a
+// reference every stage may consult) so that a trade-in quote and the vehicles module price a
+// car the same way.
+import { operatorData } from '../../config/operator-data.js';
 import type { ExtraFactor } from './types.js';
 
 export const VEHICLE_USES = ['private', 'taxi', 'ride-hailing', 'rental', 'commercial'] as const;
@@ -29,21 +31,18 @@ const USE_FACTORS: Readonly<Record<VehicleUse, number>> = {
   taxi: 0.85,
 };
 
+/** `config/regional-factors.yaml` as its schema describes it. */
+export interface RegionalFactorsFile {
+  /** By the plate's province character; a province not listed is 1. */
+  vehicles: Record<string, number>;
+}
+
 /**
- * Regional demand relative to the national market (demo values): big coastal cities pay more;
- * the north-east, whose salted winter roads rust underbodies, pays less.
+ * Regional demand relative to the national market, by plate province: operator data read from
+ * `config/regional-factors.yaml` (issue 20 point 4), checked against its schema when loaded.
  */
-export const REGION_FACTORS: Readonly<Record<string, number>> = {
-  沪: 1.03,
-  京: 1.03,
-  粤: 1.02,
-  浙: 1.02,
-  苏: 1.01,
-  黑: 0.95,
-  吉: 0.96,
-  辽: 0.97,
-  蒙: 0.97,
-};
+export const REGION_FACTORS: Readonly<Record<string, number>> =
+  operatorData<RegionalFactorsFile>('regional-factors').vehicles;
 
 export interface VehiclePricingFacts {
   ageYears: number;

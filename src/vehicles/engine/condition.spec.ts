@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { computeGrade, idealAnswers } from '../../grading/engine/grade-engine.js';
-import { VEHICLE_STANDARD, VEHICLE_STANDARD_V1 } from '../../grading/engine/demo-standards.js';
+import { VEHICLE_STANDARD } from '../../grading/engine/demo-standards.js';
 import type { AnswerValue } from '../../grading/engine/standard.js';
 import {
   type AccidentHistory,
@@ -9,6 +9,7 @@ import {
   GBT30323_SECTIONS,
   GBT30323_STRUCTURAL_POINTS,
 } from './condition.js';
+import { VEHICLE_STANDARD_V1 } from '../../grading/engine/fixtures/vehicle-standard-v1.js';
 
 const car = (overrides: Record<string, AnswerValue> = {}) => ({
   ...idealAnswers(VEHICLE_STANDARD_V1),

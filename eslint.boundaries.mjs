@@ -49,18 +49,6 @@ export const KNOWN_VIOLATIONS = [
   ['acquisition', 'logistics'], // pickup windows offered with a trade-in
   ['acquisition', 'vehicles'], // VIN decoding and vehicle facts for a car trade-in
   ['catalog', 'grading'], // grading standards stored in catalog, typed by grading's engine
-  ['config', 'erasure'], // CERTIFICATE_FONT checked with erasure's font finder
-  ['core', 'auth'], // access decorators on core's own controllers
-  ['core', 'acquisition'], // liveness test of every real machine
-  ['core', 'erasure'],
-  ['core', 'grading'],
-  ['core', 'logistics'],
-  ['core', 'recycling'],
-  ['core', 'refurbishment'],
-  ['core', 'resale'],
-  ['core', 'support'],
-  ['core', 'vehicles'],
-  ['grading', 'erasure'], // the certificate font, for trace-code labels
   ['grading', 'vehicles'], // vehicle facts and the car condition checklist
   ['refurbishment', 'grading'], // grade engine types, and re-grading after repair
   ['resale', 'vehicles'], // a car's transfer status gates its sale

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { findCjkFont } from '../erasure/engine/cjk-font.js';
+import { findCjkFont } from './cjk-font.js';
 import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
 
 const KEY = generateKeyPairSync('ed25519')

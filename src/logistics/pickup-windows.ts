@@ -10,7 +10,7 @@ import {
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SignedIn } from '../auth/access.decorators.js';
+import { SignedIn } from '../core/http/access.decorators.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import {
   type CoverageAddress,

@@ -7,7 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../core/http/access.decorators.js';
 import { REDIS } from './redis.provider.js';
 
 @ApiTags('health')

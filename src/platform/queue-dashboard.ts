@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
-import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../core/http/access.decorators.js';
 import { readCookie, setCookie } from '../auth/cookies.js';
 import { TokenService } from '../auth/token.service.js';
 import { UserStateService } from '../auth/user-state.service.js';

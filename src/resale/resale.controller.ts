@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Public, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { rawBodyOf } from '../notifications/webhooks/raw-body.js';

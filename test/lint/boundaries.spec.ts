@@ -65,9 +65,9 @@ describe('import boundaries between src/ folders', () => {
       [
         "import { SYSTEM_ACTOR } from '../core/actor.js';",
         "import { APP_CONFIG } from '../config/config.module.js';",
-        "import { Roles } from '../auth/access.decorators.js';",
+        "import { TokenService } from '../auth/token.service.js';",
         "import { CatalogService } from '../catalog/catalog.service.js';",
-        'export const all = [SYSTEM_ACTOR, APP_CONFIG, Roles, CatalogService];',
+        'export const all = [SYSTEM_ACTOR, APP_CONFIG, TokenService, CatalogService];',
         '',
       ].join('\n'),
     );

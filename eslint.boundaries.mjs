@@ -52,7 +52,6 @@ export const KNOWN_VIOLATIONS = [
   ['grading', 'vehicles'], // vehicle facts and the car condition checklist
   ['refurbishment', 'grading'], // grade engine types, and re-grading after repair
   ['resale', 'vehicles'], // a car's transfer status gates its sale
-  ['service-areas', 'logistics'], // area engine (addresses, promises, stores) lives in logistics
   ['tracking', 'vehicles'], // vehicle facts in passports and search
   ['vehicles', 'grading'], // condition checklist test against grading's engine
 ];

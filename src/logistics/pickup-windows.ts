@@ -17,8 +17,8 @@ import {
   ServiceAreasService,
 } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
-import { checkWindowBookable } from './engine/promise.js';
-import type { ServiceArea } from './engine/service-area.js';
+import { checkWindowBookable } from '../service-areas/engine/promise.js';
+import type { ServiceArea } from '../service-areas/engine/service-area.js';
 import { PickupBookings } from './pickup-bookings.js';
 
 /** A window an owner may choose: its local day and times, and the places left in it. */

@@ -45,14 +45,9 @@ const SAME_LAYER = [
  * one so that lint fails on any new one; remove a line together with the import it allows.
  */
 export const KNOWN_VIOLATIONS = [
-  ['acquisition', 'grading'], // fairness check of a quote against grading's engine
-  ['acquisition', 'logistics'], // pickup windows offered with a trade-in
-  ['acquisition', 'vehicles'], // VIN decoding and vehicle facts for a car trade-in
   ['catalog', 'grading'], // grading standards stored in catalog, typed by grading's engine
   ['grading', 'vehicles'], // vehicle facts and the car condition checklist
   ['refurbishment', 'grading'], // grade engine types, and re-grading after repair
-  ['resale', 'vehicles'], // a car's transfer status gates its sale
-  ['tracking', 'vehicles'], // vehicle facts in passports and search
   ['vehicles', 'grading'], // condition checklist test against grading's engine
 ];
 

@@ -1,7 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
-import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import {
@@ -33,7 +32,6 @@ import { InspectionAccess } from './access.js';
 @Module({
   imports: [
     CatalogModule,
-    VehicleFactsModule,
     PhotosModule,
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],

@@ -1,7 +1,7 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { type GradeLabels, gradesForFilter } from './engine/grade-labels.js';
 import {
   decodeMarketCursor,
@@ -50,7 +50,7 @@ const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.categ
 export class MarketService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly photos: PhotosService,
   ) {}
 

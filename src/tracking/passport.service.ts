@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from '../core/history/history.service.js';
@@ -8,7 +8,7 @@ import { TraceVerification } from '../credentials/trace-verification.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 
 interface ItemRow {
   id: string;
@@ -128,7 +128,7 @@ export class PassportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: SchemaProbe,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly verification: TraceVerification,
     private readonly checkpoints: Checkpoints,
     private readonly signer: PlatformSigner,

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { DataSource } from 'typeorm';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
@@ -71,7 +71,7 @@ const ITEM_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id,
 export class SearchService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
   ) {}
 
   async search(raw: string) {

@@ -46,7 +46,7 @@ const SAME_LAYER = [
  */
 export const KNOWN_VIOLATIONS = [
   ['catalog', 'grading'], // grading standards stored in catalog, typed by grading's engine
-  ['grading', 'vehicles'], // vehicle facts and the car condition checklist
+  ['grading', 'vehicles'], // the car condition checklist (demo standards, GB/T 30323 report)
   ['refurbishment', 'grading'], // grade engine types, and re-grading after repair
   ['vehicles', 'grading'], // condition checklist test against grading's engine
 ];

@@ -21,6 +21,7 @@ import {
 import { GradingSettingsService } from './grading-settings.service.js';
 import { Inspection } from './inspection/inspection.entity.js';
 import { InspectionMachine } from './inspection/inspection.machine.js';
+import { InspectionReportsModule } from './inspection/inspection-reports.js';
 import { InspectionsService } from './inspection/inspections.service.js';
 import { Parcel } from './receiving/parcel.entity.js';
 import { ParcelMachine } from './receiving/parcel.machine.js';
@@ -33,6 +34,7 @@ import { InspectionAccess } from './access.js';
   imports: [
     CatalogModule,
     PhotosModule,
+    InspectionReportsModule,
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],
   controllers: [ReceivingController, InspectionsController, CalibrationController],

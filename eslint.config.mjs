@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import boundaries from './eslint.boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -13,12 +14,14 @@ export default tseslint.config(
       '.reloop/**',
       'console/vite.config.ts',
       '**/*.mjs',
+      '**/*.cjs',
       '**/*.generated.ts',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
+  ...boundaries,
   {
     languageOptions: {
       globals: { ...globals.node },

@@ -23,7 +23,7 @@ import {
   Public,
   Roles,
   SignedIn,
-} from '../auth/access.decorators.js';
+} from '../core/http/access.decorators.js';
 import { readCookie, setCookie } from '../auth/cookies.js';
 import { TokenService } from '../auth/token.service.js';
 import {

@@ -18,7 +18,6 @@ import { days, hours } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { MoneyModule } from '../money/money.module.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
-import { PickupWindowsModule } from '../logistics/pickup-windows.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
 import { TransferHooks } from '../money/transfers/transfer-hooks.js';
 import { TradeInWorkflow } from './trade-in-workflow.service.js';
@@ -37,7 +36,6 @@ import { TradeInsService } from './trade-ins.service.js';
   imports: [
     CatalogModule,
     ServiceAreasModule,
-    PickupWindowsModule,
     ValuationModule,
     MoneyModule,
     TypeOrmModule.forFeature([TradeInOrder, TradeInItem, TradeInPayout, BlockedIdentifier]),

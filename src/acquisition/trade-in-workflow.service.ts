@@ -27,7 +27,7 @@ import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definitio
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
-import { needsSecondGrader } from '../grading/engine/fairness.js';
+import { needsSecondGrader } from './fairness.js';
 import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';

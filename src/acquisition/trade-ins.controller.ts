@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { decodeCursor, PageQuery, toPage } from '../core/http/pagination.js';

@@ -2,6 +2,7 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  Inject,
   Injectable,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -10,7 +11,7 @@ import { NotFound, TransitionConflict } from '../core/errors.js';
 import { HistoryService } from '../core/history/history.service.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { Item } from '../core/items/item.entity.js';
+import { Item, VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { ItemsService } from '../core/items/items.service.js';
 import {
@@ -22,12 +23,17 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
+import {
+  PICKUP_WINDOWS,
+  type PickupWindowBooking,
+  type PickupWindowChoice,
+} from '../core/read-models/pickup-windows.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { lockSource } from '../core/source-lock.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { LeafCategoryRow } from '../catalog/category.entity.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
-import { type PickupWindowChoice, PickupWindows } from '../logistics/pickup-windows.js';
 import { expectedGradeFromDeclared } from '../valuation/engine/model.js';
 import {
   assessOrder,
@@ -36,8 +42,6 @@ import {
   normaliseIdentifier,
 } from '../valuation/engine/fraud.js';
 import type { ItemValuation } from '../valuation/valuation.service.js';
-import { validateVin } from '../vehicles/engine/vin.js';
-import { VIN_TERMINAL_ITEM_STATES } from '../vehicles/vehicle-facts.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
 import { payoutKey, TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
@@ -83,7 +87,8 @@ export class TradeInsService {
     private readonly workflow: TradeInWorkflow,
     private readonly outbox: OutboxService,
     private readonly transfers: TransfersService,
-    private readonly pickupWindows: PickupWindows,
+    @Inject(PICKUP_WINDOWS) private readonly pickupWindows: PickupWindowBooking,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -241,7 +246,7 @@ export class TradeInsService {
       return null;
     }
     if (!input) throw bad(field, 'is required for a vehicle');
-    const checked = validateVin(input);
+    const checked = this.vehicles.checkVin(input);
     if (!checked.valid) throw bad(field, checked.error ?? 'is not a valid VIN');
     const [live] = await this.dataSource.query<Array<{ trace_code: string }>>(
       'SELECT trace_code FROM items WHERE vin = $1 AND state <> ALL($2::text[]) LIMIT 1',

@@ -6,7 +6,11 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
+import {
+  ACCESS_KEY,
+  type AccessRule,
+  type AuthenticatedRequest,
+} from '../core/http/access.decorators.js';
 import { TokenService } from './token.service.js';
 import { UserStateService } from './user-state.service.js';
 

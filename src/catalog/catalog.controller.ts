@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Public, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import {
   CategoryQuery,

@@ -1,8 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
-import { findCjkFont } from '../erasure/engine/cjk-font.js';
-import { bullPrefix } from '../core/jobs/queue.service.js';
+import { findCjkFont } from './cjk-font.js';
 import { ConfigError, isLocalUrl, loadConfig } from './app-config.js';
 
 const KEY = generateKeyPairSync('ed25519')
@@ -244,7 +243,6 @@ describe('loadConfig', () => {
   it('uses one Redis server by default, a Redis Cluster when given its nodes (issue 27)', () => {
     const one = loadConfig({});
     expect(one.redisCluster).toBeNull();
-    expect(bullPrefix(one, 'dispatch')).toBe('reloop');
     const c = loadConfig({
       REDIS_URL: 'rediss://ops:s%40cret@ignored.example:6380/0',
       REDIS_CLUSTER_NODES: ' 10.0.0.1:6379, redis-2.internal:7000,[fd00::3]:6379',
@@ -260,9 +258,6 @@ describe('loadConfig', () => {
       password: 's@cret',
       tls: true,
     });
-    // Each queue its own hash tag: its keys in one slot, the queues spread over the masters.
-    expect(bullPrefix(c, 'dispatch')).toBe('{rl-dispatch}');
-    expect(bullPrefix(c, 'erasure')).toBe('{rl-erasure}');
     for (const bad of ['10.0.0.1', '10.0.0.1:0', '10.0.0.1:6379,', 'redis://10.0.0.1:6379']) {
       expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad })).toThrow(
         /^Invalid setting REDIS_CLUSTER_NODES=.* is not host:port \(e\.g\./,

@@ -17,7 +17,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { findCjkFont, NO_CJK_FONT } from '../erasure/engine/cjk-font.js';
+import { findCjkFont, NO_CJK_FONT } from './cjk-font.js';
 
 export type RunMode = 'api' | 'worker' | 'all';
 export type NodeEnv = 'development' | 'production' | 'test';

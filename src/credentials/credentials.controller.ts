@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, ParseIntPipe, Query } from '@nestjs/com
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../core/http/access.decorators.js';
 import { NotFound } from '../core/errors.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { Checkpoints } from './checkpoints.service.js';

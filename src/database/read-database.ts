@@ -8,7 +8,6 @@ import {
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { Actor } from '../core/actor.js';
 import { describeDatabaseError, typeOrmOptions } from './database.js';
 
 /**
@@ -53,9 +52,9 @@ export class ReadDatabase implements OnModuleInit, OnApplicationShutdown {
   /**
    * Read-your-writes for the public pages: anonymous callers (QR scans, shoppers) read the
    * replica; a signed-in caller may just have changed the object they look at, so they read
-   * the primary.
+   * the primary. (Any actor: the database layer sits below core and does not know its type.)
    */
-  forCaller(actor: Actor | null): DataSource {
+  forCaller(actor: object | null): DataSource {
     return actor ? this.primary : this.replica;
   }
 

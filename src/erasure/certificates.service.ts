@@ -7,13 +7,9 @@ import { NotFound } from '../core/errors.js';
 import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { ItemAccess } from '../core/items/item.machine.js';
 import type { AppConfig } from '../config/app-config.js';
+import { type CjkFont, openCjkFont } from '../config/cjk-font.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import {
-  type CjkFont,
-  openCjkFont,
-  renderCertificatePdf,
-  type SignedCertificate,
-} from './engine/index.js';
+import { renderCertificatePdf, type SignedCertificate } from './engine/index.js';
 import { Certificate } from './erasure.entities.js';
 import { issuerId, verifyCredentialProof } from '../credentials/vc.js';
 import { CertificateSigner } from './stations.js';

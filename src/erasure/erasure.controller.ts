@@ -15,7 +15,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';

@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { ErasureService } from './erasure.service.js';
 import type { Station } from './erasure.entities.js';

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import {
   CalibrationReportQuery,

@@ -1,7 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
-import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import {
@@ -22,6 +21,7 @@ import {
 import { GradingSettingsService } from './grading-settings.service.js';
 import { Inspection } from './inspection/inspection.entity.js';
 import { InspectionMachine } from './inspection/inspection.machine.js';
+import { InspectionReportsModule } from './inspection/inspection-reports.js';
 import { InspectionsService } from './inspection/inspections.service.js';
 import { Parcel } from './receiving/parcel.entity.js';
 import { ParcelMachine } from './receiving/parcel.machine.js';
@@ -33,8 +33,8 @@ import { InspectionAccess } from './access.js';
 @Module({
   imports: [
     CatalogModule,
-    VehicleFactsModule,
     PhotosModule,
+    InspectionReportsModule,
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],
   controllers: [ReceivingController, InspectionsController, CalibrationController],

@@ -23,6 +23,7 @@ import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { LogisticsClock } from './clock.js';
 import { CourierArea, CourierProfile } from './courier.entity.js';
 import { CourierDayService } from './courier-day.service.js';
+import { PickupWindowsModule } from './pickup-windows.js';
 import { DispatchBoardService } from './dispatch-board.service.js';
 import { DispatchService } from './dispatch.service.js';
 import { PickupBookings } from './pickup-bookings.js';
@@ -41,6 +42,7 @@ export const DISPATCH_EVERY_MS = 60_000;
     TypeOrmModule.forFeature([Pickup, CourierProfile, CourierArea]),
     ServiceAreasModule,
     PhotosModule,
+    PickupWindowsModule,
   ],
   controllers: [PickupsController, CouriersController],
   providers: [

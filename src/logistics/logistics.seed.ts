@@ -1,5 +1,5 @@
 import type { SeedStep } from '../seed/seed-context.js';
-import { DEMO_CITY } from './engine/demo-areas.js';
+import { DEMO_CITY } from '../service-areas/engine/demo-areas.js';
 import { DispatchService } from './dispatch.service.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { addDaysIso, localParts } from './engine/time-zone.js';
-import type { BookedCounts } from './engine/promise.js';
-import type { ServiceArea } from './engine/service-area.js';
+import { addDaysIso, localParts } from '../service-areas/engine/time-zone.js';
+import type { BookedCounts } from '../service-areas/engine/promise.js';
+import type { ServiceArea } from '../service-areas/engine/service-area.js';
 
 /** States that hold a place in an area's window (a cancelled pickup gives it back). */
 export const BOOKING_STATES = ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE', 'COLLECTED', 'DELIVERED'];

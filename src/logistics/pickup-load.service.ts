@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
-import { localParts } from './engine/time-zone.js';
+import { localParts } from '../service-areas/engine/time-zone.js';
 import { BOOKING_STATES } from './pickup-bookings.js';
 
 /**

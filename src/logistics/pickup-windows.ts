@@ -3,6 +3,7 @@ import {
   ConflictException,
   Controller,
   Get,
+  Global,
   Injectable,
   Module,
   Query,
@@ -10,15 +11,20 @@ import {
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SignedIn } from '../auth/access.decorators.js';
+import { SignedIn } from '../core/http/access.decorators.js';
+import {
+  PICKUP_WINDOWS,
+  type PickupWindowBooking,
+  type PickupWindowChoice,
+} from '../core/read-models/pickup-windows.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import {
   type CoverageAddress,
   ServiceAreasService,
 } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
-import { checkWindowBookable } from './engine/promise.js';
-import type { ServiceArea } from './engine/service-area.js';
+import { checkWindowBookable } from '../service-areas/engine/promise.js';
+import type { ServiceArea } from '../service-areas/engine/service-area.js';
 import { PickupBookings } from './pickup-bookings.js';
 
 /** A window an owner may choose: its local day and times, and the places left in it. */
@@ -35,12 +41,6 @@ export interface FreePickupWindow {
   remaining: number;
 }
 
-/** What an owner picks at acceptance: a local day and the index of one of the area's windows. */
-export interface PickupWindowChoice {
-  date: string;
-  windowIndex: number;
-}
-
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 
 export class PickupWindowsQuery {
@@ -54,7 +54,7 @@ export class PickupWindowsQuery {
  * horizon as a booking), and the check made when an owner accepts with a chosen window.
  */
 @Injectable()
-export class PickupWindows {
+export class PickupWindows implements PickupWindowBooking {
   constructor(
     private readonly dataSource: DataSource,
     private readonly areas: ServiceAreasService,
@@ -149,11 +149,21 @@ export class PickupWindowsController {
   }
 }
 
-/** Imported by acquisition to check an owner's chosen window at acceptance. */
+/**
+ * Publishes the free windows (the route) and the check at acceptance (PICKUP_WINDOWS, a port in
+ * core that acquisition injects). Global, so acquisition imports neither it nor logistics;
+ * LogisticsModule imports it once.
+ */
+@Global()
 @Module({
   imports: [ServiceAreasModule],
   controllers: [PickupWindowsController],
-  providers: [PickupWindows, PickupBookings, LogisticsClock],
-  exports: [PickupWindows],
+  providers: [
+    PickupWindows,
+    PickupBookings,
+    LogisticsClock,
+    { provide: PICKUP_WINDOWS, useExisting: PickupWindows },
+  ],
+  exports: [PICKUP_WINDOWS],
 })
 export class PickupWindowsModule {}

@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { DispatchService } from './dispatch.service.js';
 import {

@@ -46,9 +46,9 @@ import {
   checkWindowBookable,
   NoPickupCapacityError,
   type PickupPromise,
-} from './engine/promise.js';
-import type { ServiceArea } from './engine/service-area.js';
-import { localParts } from './engine/time-zone.js';
+} from '../service-areas/engine/promise.js';
+import type { ServiceArea } from '../service-areas/engine/service-area.js';
+import { localParts } from '../service-areas/engine/time-zone.js';
 import type {
   CollectPickupDto,
   CreateConsolidationDto,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Injectable, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { CurrentActor, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from './templates.js';
 

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentActor, Public, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Public, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { UploadPhotoQuery } from './photos.dto.js';
 import { PhotosService } from './photos.service.js';

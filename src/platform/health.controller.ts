@@ -6,7 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../core/http/access.decorators.js';
 import { REDIS } from './redis.provider.js';
 import type { RedisClient } from '../core/redis/redis-client.js';
 

@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
-import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../core/http/access.decorators.js';
 import { readCookie, setCookie } from '../auth/cookies.js';
 import { TokenService } from '../auth/token.service.js';
 import { UserStateService } from '../auth/user-state.service.js';

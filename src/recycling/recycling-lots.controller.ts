@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { HandOverLotDto, RecyclingLotFilter, SealLotDto, SettleLotDto } from './recycling.dto.js';
 import { RecyclingService } from './recycling.service.js';

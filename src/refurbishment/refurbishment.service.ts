@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
@@ -15,6 +15,10 @@ import {
   type RefurbishmentRequested,
 } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
+import {
+  INSPECTION_REPORTS,
+  type InspectionReports,
+} from '../core/read-models/inspection-reports.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import {
@@ -150,6 +154,7 @@ export class RefurbishmentService {
     private readonly standards: GradingStandardsService,
     private readonly valuation: ValuationService,
     private readonly items: ItemsService,
+    @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
   ) {}
 
   // ---- opening ------------------------------------------------------------------------------
@@ -211,7 +216,7 @@ export class RefurbishmentService {
     if (!item.categoryId) throw new BadRequestException(`Item ${item.id} has no category`);
     const leaf = await this.catalog.getLeaf(item.categoryId);
     const family = (await this.catalog.path(leaf.id))[0]?.code ?? 'unknown';
-    const report = await this.inspectionReport(item.id, inspectionId);
+    const report = await this.inspections.completedReport(item.id, inspectionId);
     const findings = report?.findings ?? [];
     let standard = report?.standard ?? null;
     if (standard && !(await this.standards.get(standard.id).catch(() => null))) standard = null;
@@ -246,46 +251,6 @@ export class RefurbishmentService {
         },
       },
     };
-  }
-
-  /**
-   * The inspection report as frozen into the item's history (core's hash chain), so this stage
-   * reads grading's findings without importing grading.
-   */
-  private async inspectionReport(
-    itemId: string,
-    inspectionId: string | null,
-  ): Promise<{
-    inspectionId: string;
-    findings: RepairFinding[];
-    standard: { id: string; code: string; version: number } | null;
-  } | null> {
-    const rows = await this.dataSource.query<
-      Array<{ entity_id: string; data: Record<string, unknown> }>
-    >(
-      `SELECT entity_id, data FROM item_events
-        WHERE item_id = $1 AND type = 'Inspection.complete' AND ($2::uuid IS NULL OR entity_id = $2)
-        ORDER BY seq DESC LIMIT 1`,
-      [itemId, inspectionId],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const raw = Array.isArray(row.data.findings) ? (row.data.findings as unknown[]) : [];
-    const findings = raw
-      .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
-      .map((f) => ({
-        checkId: String(f.checkId),
-        label: String(f.label ?? f.checkId),
-        severity: (['cosmetic', 'functional', 'critical'].includes(String(f.severity))
-          ? f.severity
-          : 'none') as RepairFinding['severity'],
-      }));
-    const s = row.data.standard as Record<string, unknown> | undefined;
-    const standard =
-      s && typeof s.id === 'string' && typeof s.code === 'string' && typeof s.version === 'number'
-        ? { id: s.id, code: s.code, version: s.version }
-        : null;
-    return { inspectionId: row.entity_id, findings, standard };
   }
 
   private async openOrder(

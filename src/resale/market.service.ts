@@ -1,9 +1,9 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { ReadDatabase } from '../database/read-database.js';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { type GradeLabels, gradesForFilter } from './engine/grade-labels.js';
 import {
   decodeMarketCursor,
@@ -53,7 +53,7 @@ const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.categ
 export class MarketService {
   constructor(
     private readonly reads: ReadDatabase,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly photos: PhotosService,
   ) {}
 

@@ -4,6 +4,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -13,13 +14,13 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, OptionalActor, Public, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, OptionalActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { rawBodyOf } from '../notifications/webhooks/raw-body.js';
 import { SIGNATURE_HEADER } from '../notifications/webhooks/signature.js';
 import { CarriersService } from './carriers.service.js';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
@@ -101,7 +102,7 @@ export class InventoryController {
 export class ListingsController {
   constructor(
     private readonly listings: ListingsService,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
   ) {}
 
   /** A draft from an item you hold, priced by the valuation engine unless you set a price. */

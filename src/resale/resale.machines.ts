@@ -7,7 +7,7 @@ import {
   minutes,
   type GuardContext,
 } from '../core/state-machine/machine.js';
-import { readTransferStatus } from '../vehicles/vehicle-facts.service.js';
+import type { VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { returnDeadline } from './engine/pricing.js';
 import {
   InventoryEntry,
@@ -16,6 +16,20 @@ import {
   SaleOrder,
   type SaleOrderState,
 } from './resale.entities.js';
+
+/**
+ * The vehicles stage's read model, for the delivery guard. Machines are plain data built when
+ * this file loads, before dependency injection, so ResaleModule hands it over at start-up (as it
+ * hands the registry its follow-up handlers).
+ */
+let facts: VehicleFacts | undefined;
+export function useVehicleFacts(vehicleFactsReadModel: VehicleFacts): void {
+  facts = vehicleFactsReadModel;
+}
+function vehicleFacts(): VehicleFacts {
+  if (!facts) throw new Error('the sale-order machine was used before ResaleModule started');
+  return facts;
+}
 
 export const LISTING_STATES: readonly ListingState[] = [
   'DRAFT',
@@ -200,10 +214,10 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
       from: ['SHIPPED'],
       to: 'DELIVERED',
       roles: ['customer', 'system'],
-      // A car is not sold until its ownership is transferred (issue [vehicles]); the vehicle
-      // facts are a read-only reference, so resale does not depend on the vehicles stage.
+      // A car is not sold until its ownership is transferred (issue [vehicles]), read from the
+      // vehicles stage's read model inside this transition's transaction.
       guard: async ({ entity, manager }) =>
-        (await readTransferStatus(manager, entity.id, [entity.itemId])).done
+        (await vehicleFacts().transferStatus(entity.id, [entity.itemId], manager)).done
           ? undefined
           : 'a car is handed over only once its ownership-transfer task is DONE',
     },

@@ -15,12 +15,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { minutes } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { MoneyModule } from '../money/money.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
-import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
@@ -39,7 +39,12 @@ import {
   SaleOrdersController,
 } from './resale.controller.js';
 import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
-import { ListingMachine, SaleOrderMachine, ListingAccess } from './resale.machines.js';
+import {
+  ListingMachine,
+  SaleOrderMachine,
+  ListingAccess,
+  useVehicleFacts,
+} from './resale.machines.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 
@@ -56,7 +61,6 @@ import { TestPaymentsService } from './test-payments.service.js';
     ServiceAreasModule,
     NotificationsModule,
     MoneyModule,
-    VehicleFactsModule,
     PhotosModule,
   ],
   controllers: [
@@ -91,11 +95,13 @@ export class ResaleModule implements OnModuleInit {
     private readonly transferHooks: TransferHooks,
     private readonly photoSubjects: PhotoSubjects,
     private readonly listings: ListingsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicleFacts: VehicleFacts,
   ) {}
 
   onModuleInit(): void {
     this.photoSubjects.register('listing', ListingAccess);
     this.machines.register(ListingMachine);
+    useVehicleFacts(this.vehicleFacts);
     this.machines.register(SaleOrderMachine);
     // The checkout reservation's own timer expires it; the sweeper catches a lost timer.
     this.machines.setLimit(

@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { OptionalActor, Public, Roles } from '../auth/access.decorators.js';
+import { OptionalActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import {
   DropOffStoreDto,

@@ -1,5 +1,5 @@
 import type { SeedStep } from '../seed/seed-context.js';
-import { DEMO_AREAS, DEMO_LINKED_STORES, DEMO_STORES } from '../logistics/engine/demo-areas.js';
+import { DEMO_AREAS, DEMO_LINKED_STORES, DEMO_STORES } from './engine/demo-areas.js';
 import { DropOffStoreRecord } from './service-area.entity.js';
 import { ServiceAreasService } from './service-areas.service.js';
 

@@ -6,14 +6,14 @@ import {
   checkCoverage as checkCoverageIn,
   type CoverageRefusal,
   type PickupAddress,
-} from '../logistics/engine/address.js';
+} from './engine/address.js';
 import {
   pickupOptions,
   promisePickup,
   type BookedCounts,
   type PickupOption,
   type PickupPromise,
-} from '../logistics/engine/promise.js';
+} from './engine/promise.js';
 import {
   DEFAULT_BOOKING_DAYS_AHEAD,
   DEFAULT_CUTOFF_HOUR,
@@ -21,8 +21,8 @@ import {
   validateServiceArea,
   type District,
   type ServiceArea,
-} from '../logistics/engine/service-area.js';
-import type { DropOffStore, NearestStore } from '../logistics/engine/stores.js';
+} from './engine/service-area.js';
+import type { DropOffStore, NearestStore } from './engine/stores.js';
 import type { DropOffStoreDto, ServiceAreaDto } from './service-areas.dto.js';
 import {
   DropOffStoreRecord,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { ReadDatabase } from '../database/read-database.js';
@@ -10,7 +10,7 @@ import { TraceVerification } from '../credentials/trace-verification.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 
 interface ItemRow {
   id: string;
@@ -130,7 +130,7 @@ export class PassportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: SchemaProbe,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly verification: TraceVerification,
     private readonly checkpoints: Checkpoints,
     private readonly signer: PlatformSigner,

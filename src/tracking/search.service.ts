@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { VehicleFactsService } from '../vehicles/vehicle-facts.service.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
@@ -73,7 +73,7 @@ export class SearchService {
     // Support search reads the replica (issue 27): a second's lag is nothing to a person on
     // the phone, and its trigram scans never compete with transitions there.
     private readonly reads: ReadDatabase,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
   ) {}
 
   async search(raw: string) {

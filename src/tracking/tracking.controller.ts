@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentActor, OptionalActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import {
+  CurrentActor,
+  OptionalActor,
+  Public,
+  Roles,
+  SignedIn,
+} from '../core/http/access.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';

@@ -4,7 +4,6 @@ import { SchemaProbe } from './schema-probe.js';
 import { SearchService } from './search.service.js';
 import { TimelineService } from './timeline.service.js';
 import { TrackingController } from './tracking.controller.js';
-import { VehicleFactsModule } from '../vehicles/vehicle-facts.module.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 
 /**
@@ -13,7 +12,7 @@ import { CredentialsModule } from '../credentials/credentials.module.js';
  * installed yet.
  */
 @Module({
-  imports: [VehicleFactsModule, CredentialsModule],
+  imports: [CredentialsModule],
   controllers: [TrackingController],
   providers: [SchemaProbe, TimelineService, PassportService, SearchService],
 })

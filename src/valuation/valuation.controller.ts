@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { CurrentActor, Roles } from '../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { RefitValuation } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';

@@ -1,13 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { VEHICLE_FACTS } from '../core/read-models/vehicle-facts.js';
 import { VehicleFactsService } from './vehicle-facts.service.js';
 
 /**
- * The read-only face of vehicles (a reference module, like catalog): other modules ask it for a
- * car's public summary and mileage flag, and whether a car sale's transfer is done. It depends
- * on nothing but the database, so any stage may import it without importing the vehicles stage.
+ * Publishes the vehicles stage's read model (VehicleFacts, a port in core) to every module:
+ * other stages inject VEHICLE_FACTS and never import the vehicles stage. Global, so that they do
+ * not import this module either; VehiclesModule imports it once.
  */
+@Global()
 @Module({
-  providers: [VehicleFactsService],
-  exports: [VehicleFactsService],
+  providers: [VehicleFactsService, { provide: VEHICLE_FACTS, useExisting: VehicleFactsService }],
+  exports: [VehicleFactsService, VEHICLE_FACTS],
 })
 export class VehicleFactsModule {}

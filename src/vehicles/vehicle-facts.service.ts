@@ -1,63 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  PublicMileageFlag,
+  TransferStatus,
+  VehicleFacts,
+  VehicleSummary,
+  VinCheck,
+} from '../core/read-models/vehicle-facts.js';
 import {
   conditionReport,
   type ItemSectionScore,
   type VehicleConditionReport,
 } from './engine/condition.js';
-import type { MileageEvidence } from './engine/mileage.js';
 import { decodeVin, validateVin } from './engine/vin.js';
 import { PaperworkTask, Vehicle } from './vehicle.entities.js';
 
-/** Item states in which a VIN is taken (the partial unique index items_one_live_per_vin). */
-export const VIN_TERMINAL_ITEM_STATES = [
-  'SOLD',
-  'RECYCLED',
-  'DESTROYED',
-  'RETURNED_TO_OWNER',
-  'CANCELLED',
-] as const;
-
-export interface PublicMileageFlag {
-  /** 'not-assessed': nobody has looked at this car's history yet. */
-  status: Vehicle['mileageStatus'] | 'not-assessed';
-  flagged: boolean;
-  /** What was found, without personal data or dealer references. */
-  evidence: Array<{ kind: MileageEvidence['kind']; message: string }>;
-  credibleKm: number | null;
-  flaggedAt: string | null;
-}
-
-export interface VehicleSummary {
-  vin: string;
-  modelYear: number | null;
-  region: string | null;
-  country: string | null;
-  registrationCity: string | null;
-  firstRegisteredOn: string | null;
-  use: Vehicle['use'];
-  mileageFlag: PublicMileageFlag;
-  condition: Pick<
-    VehicleConditionReport,
-    'score' | 'level' | 'levelName' | 'levelNameZh' | 'accidentGrade' | 'accidentGradeLabel'
-  > | null;
-}
-
-export interface TransferStatus {
-  /** The sale is of a car: its ownership transfer must be done before the sale is complete. */
-  required: boolean;
-  done: boolean;
-  tasks: Array<{ id: string; kind: string; state: string }>;
-}
-
 /**
- * What other modules may read about a vehicle (a reference service, read-only): the public
- * summary with its mileage flag for tracking and resale, and whether a car sale's ownership
- * transfer is done (the resale guard). It never changes anything.
+ * What other stages may read about a vehicle (the VehicleFacts read model, provided under
+ * VEHICLE_FACTS): the public summary with its mileage flag for tracking and resale, the flag on
+ * the grading bench, whether a car sale's ownership transfer is done (the resale guard), and the
+ * VIN check of a trade-in. It never changes anything.
  */
 @Injectable()
-export class VehicleFactsService {
+export class VehicleFactsService implements VehicleFacts {
   constructor(private readonly dataSource: DataSource) {}
+
+  checkVin(input: string): VinCheck {
+    const { valid, vin, error } = validateVin(input);
+    return { valid, vin, error };
+  }
 
   /** The latest completed inspection of any item with this VIN, as a GB/T 30323 report. */
   async latestCondition(

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Length } from 'class-validator';
-import { CurrentActor, Public, Roles, SignedIn } from '../auth/access.decorators.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { validateVin } from './engine/vin.js';

@@ -4,8 +4,12 @@ import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { SchedulePickup } from '../../src/core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
-import { standardWindows } from '../../src/logistics/engine/service-area.js';
-import { addDaysIso, localParts, zonedTimeToUtc } from '../../src/logistics/engine/time-zone.js';
+import { standardWindows } from '../../src/service-areas/engine/service-area.js';
+import {
+  addDaysIso,
+  localParts,
+  zonedTimeToUtc,
+} from '../../src/service-areas/engine/time-zone.js';
 import { Pickup } from '../../src/logistics/pickup.entity.js';
 import {
   axeSerious,

@@ -16,7 +16,7 @@ import {
 } from '../../src/grading/engine/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/grading/engine/grade-engine.js';
 import { InspectionsService } from '../../src/grading/inspection/inspections.service.js';
-import { DEMO_AREAS } from '../../src/logistics/engine/demo-areas.js';
+import { DEMO_AREAS } from '../../src/service-areas/engine/demo-areas.js';
 import { applyOperatorConfig } from '../../src/seed/config-apply.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';

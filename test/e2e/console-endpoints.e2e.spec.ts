@@ -7,7 +7,7 @@ import { ItemsService } from '../../src/core/items/items.service.js';
 import { ItemAvailableForSale } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
-import { standardWindows } from '../../src/logistics/engine/service-area.js';
+import { standardWindows } from '../../src/service-areas/engine/service-area.js';
 import { PickupsService } from '../../src/logistics/pickups.service.js';
 import { InboundWebhooksService } from '../../src/notifications/webhooks/inbound.service.js';
 import type { PaymentProvider } from '../../src/money/providers/payment-provider.js';

@@ -17,9 +17,13 @@ import { job, type JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { DEMO_AREAS, DEMO_CITY } from '../../src/logistics/engine/demo-areas.js';
-import { standardWindows } from '../../src/logistics/engine/service-area.js';
-import { addDaysIso, localParts, zonedTimeToUtc } from '../../src/logistics/engine/time-zone.js';
+import { DEMO_AREAS, DEMO_CITY } from '../../src/service-areas/engine/demo-areas.js';
+import { standardWindows } from '../../src/service-areas/engine/service-area.js';
+import {
+  addDaysIso,
+  localParts,
+  zonedTimeToUtc,
+} from '../../src/service-areas/engine/time-zone.js';
 import { Pickup } from '../../src/logistics/pickup.entity.js';
 import type { SchedulePickupPayload } from '../../src/logistics/pickups.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_KEY } from '../../src/auth/access.decorators.js';
+import { ACCESS_KEY } from '../../src/core/http/access.decorators.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** Every route of the application with its access rule (the route table of the security suite). */

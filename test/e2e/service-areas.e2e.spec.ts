@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEMO_AREAS, DEMO_CITY, DEMO_STORES } from '../../src/logistics/engine/demo-areas.js';
+import { DEMO_AREAS, DEMO_CITY, DEMO_STORES } from '../../src/service-areas/engine/demo-areas.js';
 import { logisticsSeed } from '../../src/logistics/logistics.seed.js';
 import { accountsSeed } from '../../src/seed/accounts.seed.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';

@@ -12,7 +12,7 @@ import canonicalize from 'canonicalize';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedRequest } from '../../auth/access.decorators.js';
+import type { AuthenticatedRequest } from '../http/access.decorators.js';
 import { toErrorBody } from '../http/http-exception.filter.js';
 import { execute } from '../sql.js';
 

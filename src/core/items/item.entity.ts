@@ -10,6 +10,15 @@ export type CustodianKind =
 /** The erasure gate: an item whose category stores data may not be sold until `certified`. */
 export type ErasureStatus = 'not_required' | 'pending' | 'certified' | 'destroyed';
 
+/** Item states in which an item no longer holds its VIN (the partial unique index items_one_live_per_vin). */
+export const VIN_TERMINAL_ITEM_STATES = [
+  'SOLD',
+  'RECYCLED',
+  'DESTROYED',
+  'RETURNED_TO_OWNER',
+  'CANCELLED',
+] as const;
+
 /** A physical good moving through the journey; its history lives in item_events. */
 @Entity('items')
 export class Item extends StatefulEntity<ItemState> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type Actor, seesEverything } from '../actor.js';
-import { CurrentActor, SignedIn } from '../../auth/access.decorators.js';
+import { CurrentActor, SignedIn } from '../http/access.decorators.js';
 import { withActions } from '../http/stateful-view.js';
 import type { Item } from './item.entity.js';
 import { ItemMachine } from './item.machine.js';

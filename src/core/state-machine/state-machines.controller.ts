@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/access.decorators.js';
+import { Roles } from '../http/access.decorators.js';
 import { StateMachineRegistry } from './state-machine.registry.js';
 
 @ApiTags('state-machines')

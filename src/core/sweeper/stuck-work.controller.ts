@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Roles } from '../../auth/access.decorators.js';
+import { Roles } from '../http/access.decorators.js';
 import { Clock } from '../clock.js';
 import { decodeCursor, encodeCursor, PageQuery } from '../http/pagination.js';
 import type { StatefulRow } from '../state-machine/machine.js';

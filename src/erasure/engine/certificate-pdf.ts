@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { CjkFont } from './cjk-font.js';
+import type { CjkFont } from '../../config/cjk-font.js';
 import { TECHNIQUE_LABELS } from './methods.js';
 import type { CertificatePerson, SignedCertificate } from './certificate.js';
 

@@ -10,4 +10,3 @@ export * from './sampling.js';
 export * from './destruction.js';
 export * from './gate.js';
 export * from './station-signature.js';
-export * from './cjk-font.js';

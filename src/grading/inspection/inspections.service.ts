@@ -1,5 +1,5 @@
 import { InspectionAccess } from '../access.js';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, Not } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
@@ -29,7 +29,7 @@ import { gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
-import { VehicleFactsService } from '../../vehicles/vehicle-facts.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../../core/read-models/vehicle-facts.js';
 import { conditionReport, type VehicleConditionReport } from '../../vehicles/engine/condition.js';
 import { PhotosService } from '../../photos/photos.service.js';
 import type { GradingStandard } from '../engine/standard.js';
@@ -133,7 +133,7 @@ export class InspectionsService {
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
     private readonly calibration: CalibrationService,
-    private readonly vehicles: VehicleFactsService,
+    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly photos: PhotosService,
   ) {}
 

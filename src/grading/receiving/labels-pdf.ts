@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { CjkFont } from '../../erasure/engine/cjk-font.js';
+import type { CjkFont } from '../../config/cjk-font.js';
 
 /** Label roll sizes, width × height in millimetres. */
 export const LABEL_SIZES = {

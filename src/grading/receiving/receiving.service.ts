@@ -2,7 +2,7 @@ import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
-import { type CjkFont, openCjkFont } from '../../erasure/engine/cjk-font.js';
+import { type CjkFont, openCjkFont } from '../../config/cjk-font.js';
 import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';

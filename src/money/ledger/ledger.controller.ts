@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { Roles } from '../../auth/access.decorators.js';
+import { Roles } from '../../core/http/access.decorators.js';
 import { LedgerService } from './ledger.service.js';
 
 export class TrialBalanceQuery {

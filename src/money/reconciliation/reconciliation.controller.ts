@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { CurrentActor, Roles } from '../../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { LINE_STATUSES, type LineStatus, ReconciliationService } from './reconciliation.service.js';

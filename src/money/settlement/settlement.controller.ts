@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { CurrentActor, Roles } from '../../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { SettlementService } from './settlement.service.js';

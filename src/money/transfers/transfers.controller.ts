@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CurrentActor, Roles } from '../../auth/access.decorators.js';
+import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';

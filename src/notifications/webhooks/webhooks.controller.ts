@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentActor, Public, Roles } from '../../auth/access.decorators.js';
+import { CurrentActor, Public, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { InboundWebhooksService } from './inbound.service.js';
 import { rawBodyOf } from './raw-body.js';

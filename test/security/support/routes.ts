@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { ACCESS_KEY, type AccessRule } from '../../../src/auth/access.decorators.js';
+import { ACCESS_KEY, type AccessRule } from '../../../src/core/http/access.decorators.js';
 import type { UserRole } from '../../../src/core/actor.js';
 import type { TestApp } from '../../support/test-app.js';
 

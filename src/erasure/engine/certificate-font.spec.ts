@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { pdfText } from '../../../test/support/pdf-text.js';
 import { buildErasureCertificate, generateSigningKeyPair, signCertificate } from './certificate.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
-import { findCjkFont, KNOWN_CJK_FONTS, NO_CJK_FONT, openCjkFont } from './cjk-font.js';
+import { findCjkFont, KNOWN_CJK_FONTS, NO_CJK_FONT, openCjkFont } from '../../config/cjk-font.js';
 
 // The machine's CJK font (CI installs Debian's fonts-noto-cjk): without it this fails, saying so.
 const installed = findCjkFont(undefined);

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Actor, UserRole } from '../core/actor.js';
+import type { Actor, UserRole } from '../actor.js';
 
 export const ACCESS_KEY = 'reloop:access';
 export type AccessRule = { public: true } | { roles: readonly UserRole[] | 'any' };

@@ -1,18 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
-import { TradeInItemMachine, TradeInOrderMachine } from '../../acquisition/trade-in.machines.js';
-import { ErasureMachine } from '../../erasure/erasure.machine.js';
-import { CalibrationTaskMachine } from '../../grading/calibration/calibration-task.machine.js';
-import { InspectionMachine } from '../../grading/inspection/inspection.machine.js';
-import { ParcelMachine } from '../../grading/receiving/parcel.machine.js';
-import { PickupMachine } from '../../logistics/pickup.machine.js';
-import { RecyclingLotMachine } from '../../recycling/recycling-lot.machine.js';
-import { RefurbishmentMachine } from '../../refurbishment/refurbishment.machine.js';
-import { ListingMachine, SaleOrderMachine } from '../../resale/resale.machines.js';
-import { SupportCaseMachine } from '../../support/support-case.machine.js';
-import { PaperworkTaskMachine } from '../../vehicles/paperwork.machine.js';
-import { ItemMachine } from '../items/item.machine.js';
-import { type AnyMachine, days, ESCALATE, validateMachine } from './machine.js';
-import { StateMachineRegistry } from './state-machine.registry.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/trade-in.machines.js';
+import { ErasureMachine } from './erasure/erasure.machine.js';
+import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
+import { InspectionMachine } from './grading/inspection/inspection.machine.js';
+import { ParcelMachine } from './grading/receiving/parcel.machine.js';
+import { PickupMachine } from './logistics/pickup.machine.js';
+import { RecyclingLotMachine } from './recycling/recycling-lot.machine.js';
+import { RefurbishmentMachine } from './refurbishment/refurbishment.machine.js';
+import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';
+import { SupportCaseMachine } from './support/support-case.machine.js';
+import { PaperworkTaskMachine } from './vehicles/paperwork.machine.js';
+import { ItemMachine } from './core/items/item.machine.js';
+import { type AnyMachine, days, ESCALATE, validateMachine } from './core/state-machine/machine.js';
+import { StateMachineRegistry } from './core/state-machine/state-machine.registry.js';
 
 const REAL: AnyMachine[] = [
   ItemMachine,

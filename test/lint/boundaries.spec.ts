@@ -1,0 +1,84 @@
+// The import rules between src/ folders (eslint.boundaries.mjs) are part of `npm run lint`: these
+// tests fail if the rule stops being applied, stops catching a cross-stage import, or a new src/
+// folder escapes it by not being classified.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import boundaries, { LAYERS } from '../../eslint.boundaries.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+
+// The repository's boundary rules with the TypeScript parser, without the type-aware rules (which
+// need the fixture files on disk, in the TypeScript project).
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfigFile: true,
+  overrideConfig: [
+    { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+    ...boundaries,
+  ],
+});
+
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
+  return result.messages.map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+describe('import boundaries between src/ folders', () => {
+  it('is an error in the repository lint config for source files', async () => {
+    const config = (await new ESLint({ cwd: root }).calculateConfigForFile(
+      join(root, 'src/recycling/recycling.service.ts'),
+    )) as { rules: Record<string, unknown[]> };
+    expect(config.rules['boundaries/dependencies']?.[0]).toBe(2);
+  });
+
+  it('refuses a stage importing another stage', async () => {
+    const errors = await boundaryErrors(
+      'src/recycling/cross-stage.fixture.ts',
+      "import { ListingMachine } from '../resale/resale.machines.js';\nexport const m = ListingMachine;\n",
+    );
+    expect(errors).toEqual([
+      'boundaries/dependencies: There is no policy allowing dependencies from elements of type "recycling" to elements of type "resale"',
+    ]);
+  });
+
+  it('refuses a reference module importing a stage, and core importing a module above it', async () => {
+    expect(
+      await boundaryErrors(
+        'src/valuation/reference.fixture.ts',
+        "import { PickupMachine } from '../logistics/pickup.machine.js';\nexport const m = PickupMachine;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await boundaryErrors(
+        'src/core/core.fixture.ts',
+        "import { CatalogService } from '../catalog/catalog.service.js';\nexport const s = CatalogService;\n",
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('lets a stage import core, config, auth and the reference modules', async () => {
+    const errors = await boundaryErrors(
+      'src/recycling/allowed.fixture.ts',
+      [
+        "import { SYSTEM_ACTOR } from '../core/actor.js';",
+        "import { APP_CONFIG } from '../config/config.module.js';",
+        "import { TokenService } from '../auth/token.service.js';",
+        "import { CatalogService } from '../catalog/catalog.service.js';",
+        'export const all = [SYSTEM_ACTOR, APP_CONFIG, TokenService, CatalogService];',
+        '',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('classifies every folder of src/', () => {
+    const classified = new Set([...Object.values(LAYERS).flat(), 'station', 'seed']);
+    const folders = readdirSync(join(root, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.filter((folder) => !classified.has(folder))).toEqual([]);
+  });
+});

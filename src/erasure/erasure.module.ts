@@ -1,10 +1,11 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { RunErasure, StartErasure } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
+import { ERASURE_CERTIFICATES } from '../core/read-models/erasure-certificates.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
@@ -24,8 +25,10 @@ import { CertificateSigner, ErasureStations } from './stations.js';
 /**
  * Stage: data erasure (spec §1, §3, §4). Wipes every storage medium of an item on the `erasure`
  * queue, certifies each with a signed certificate, and keeps item.erasureStatus (the gate the
- * ItemMachine checks before allocate/list/sell) in step.
+ * ItemMachine checks before allocate/list/sell) in step. Global for its read model only:
+ * ERASURE_CERTIFICATES (a port in core) tells other stages which certificates are valid.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([StorageMedium, Erasure, Certificate, SigningKey, Station]),
@@ -46,8 +49,9 @@ import { CertificateSigner, ErasureStations } from './stations.js';
     CertificateSigner,
     StationRegistry,
     StationSignatureGuard,
+    { provide: ERASURE_CERTIFICATES, useExisting: ErasureService },
   ],
-  exports: [ErasureStations],
+  exports: [ErasureStations, ERASURE_CERTIFICATES],
 })
 export class ErasureModule implements OnModuleInit {
   constructor(

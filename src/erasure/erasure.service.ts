@@ -20,6 +20,10 @@ import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { execute } from '../core/sql.js';
 import {
+  type CertificateRef,
+  type ErasureCertificates,
+} from '../core/read-models/erasure-certificates.js';
+import {
   buildDestructionCertificate,
   buildErasureCertificate,
   type CertificatePerson,
@@ -151,7 +155,7 @@ export interface DestructionInput {
  * erasureStatus (the gate) is recomputed in the same transaction as every certificate.
  */
 @Injectable()
-export class ErasureService {
+export class ErasureService implements ErasureCertificates {
   private readonly logger = new Logger(ErasureService.name);
 
   constructor(
@@ -1375,6 +1379,17 @@ export class ErasureService {
         // (and the medium is wiped for real). The simulator itself is refused there (config).
         !(this.config.env === 'production' && c.document.simulated === true),
     );
+  }
+
+  /** The valid certificates, oldest first, for other stages (ErasureCertificates). */
+  async validFor(manager: EntityManager, itemId: string): Promise<CertificateRef[]> {
+    return (await this.validCertificates(manager, itemId))
+      .sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime())
+      .map((c) => ({
+        number: c.number,
+        level: c.document.sanitization?.level ?? null,
+        issuedAt: c.issuedAt.toISOString(),
+      }));
   }
 
   // ---- the gate ----------------------------------------------------------------------------

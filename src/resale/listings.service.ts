@@ -10,17 +10,16 @@ import { decodeCursor, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
+import {
+  ERASURE_CERTIFICATES,
+  type ErasureCertificates,
+} from '../core/read-models/erasure-certificates.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import { gradeLabels, type SellableGrade } from './engine/grade-labels.js';
 import { priceBand, priceRefusal, returnWindowDays, warrantyMonths } from './engine/pricing.js';
 import type { CreateListingDto, ListingQuery, UpdateListingDto } from './resale.dto.js';
-import {
-  type CertificateRef,
-  type InspectionSummary,
-  Listing,
-  type ListingState,
-} from './resale.entities.js';
+import { type InspectionSummary, Listing, type ListingState } from './resale.entities.js';
 import { ListingAccess, ListingMachine } from './resale.machines.js';
 import { PhotosService } from '../photos/photos.service.js';
 
@@ -76,6 +75,7 @@ export class ListingsService {
     private readonly catalog: CatalogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly photos: PhotosService,
+    @Inject(ERASURE_CERTIFICATES) private readonly erasure: ErasureCertificates,
   ) {}
 
   view(actor: Actor, l: Listing) {
@@ -136,7 +136,7 @@ export class ListingsService {
     if (refusal) throw badPrice(refusal);
 
     const inspection = await this.latestInspection(this.dataSource.manager, item.id);
-    const certificates = await this.certificates(this.dataSource.manager, item.id);
+    const certificates = await this.erasure.validFor(this.dataSource.manager, item.id);
     const path = item.categoryId ? await this.catalog.path(item.categoryId) : [];
     const model = item.productModelId
       ? await this.catalog.getProductModel(item.productModelId).catch(() => null)
@@ -247,28 +247,6 @@ export class ListingsService {
       findings,
       completedAt: new Date(r.at).toISOString(),
     };
-  }
-
-  /**
-   * The item's valid erasure certificates: not revoked, issued since it last left the platform
-   * (the same rule as the erasure gate).
-   */
-  async certificates(m: EntityManager, itemId: string): Promise<CertificateRef[]> {
-    const rows = await m.query<Array<{ number: string; level: string | null; issued_at: Date }>>(
-      `SELECT c.number, c.document->'sanitization'->>'level' AS level, c.issued_at
-         FROM certificates c
-        WHERE c.item_id = $1 AND c.kind = 'erasure' AND c.revoked_at IS NULL
-          AND c.issued_at > coalesce((SELECT max(at) FROM item_events
-                WHERE item_id = $1 AND entity = 'Item' AND to_state IN ('SOLD', 'RETURNED_TO_OWNER')),
-              '-infinity')
-        ORDER BY c.issued_at`,
-      [itemId],
-    );
-    return rows.map((r) => ({
-      number: r.number,
-      level: r.level,
-      issuedAt: new Date(r.issued_at).toISOString(),
-    }));
   }
 
   /** The listing's photos, in the order shown on the market. */

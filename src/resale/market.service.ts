@@ -13,7 +13,8 @@ import {
   type MarketFilter,
 } from './engine/market-query.js';
 import type { MarketQuery } from './resale.dto.js';
-import type { CertificateRef, InspectionSummary } from './resale.entities.js';
+import type { CertificateRef } from '../core/read-models/erasure-certificates.js';
+import type { InspectionSummary } from './resale.entities.js';
 import { PhotosService } from '../photos/photos.service.js';
 
 interface MarketRow {

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ShipmentAddress } from '../core/jobs/job-catalogue.js';
+import type { CertificateRef } from '../core/read-models/erasure-certificates.js';
 import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
 import type { GradeLabels, SellableGrade } from './engine/grade-labels.js';
 
@@ -37,12 +38,6 @@ export interface InspectionSummary {
   standard: { code: string; version: number } | null;
   findings: Array<{ label: string; severity: string }>;
   completedAt: string;
-}
-
-export interface CertificateRef {
-  number: string;
-  level: string | null;
-  issuedAt: string;
 }
 
 /** A merchant's offer of one item on the public market (spec §3 Listing). */

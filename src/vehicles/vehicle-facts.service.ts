@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  INSPECTION_REPORTS,
+  type InspectionReports,
+} from '../core/read-models/inspection-reports.js';
 import type {
   PublicMileageFlag,
   TransferStatus,
@@ -7,11 +11,7 @@ import type {
   VehicleSummary,
   VinCheck,
 } from '../core/read-models/vehicle-facts.js';
-import {
-  conditionReport,
-  type ItemSectionScore,
-  type VehicleConditionReport,
-} from './engine/condition.js';
+import { conditionReport, type VehicleConditionReport } from './engine/condition.js';
 import { decodeVin, validateVin } from './engine/vin.js';
 import { PaperworkTask, Vehicle } from './vehicle.entities.js';
 
@@ -23,7 +23,10 @@ import { PaperworkTask, Vehicle } from './vehicle.entities.js';
  */
 @Injectable()
 export class VehicleFactsService implements VehicleFacts {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
+  ) {}
 
   checkVin(input: string): VinCheck {
     const { valid, vin, error } = validateVin(input);
@@ -35,23 +38,11 @@ export class VehicleFactsService implements VehicleFacts {
     vin: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<(VehicleConditionReport & { inspectionId: string; completedAt: Date }) | null> {
-    const [row] = await manager.query<
-      Array<{
-        id: string;
-        answers: Record<string, unknown> | null;
-        report: { sections?: ItemSectionScore[] } | null;
-        completed_at: Date;
-      }>
-    >(
-      `SELECT i.id, i.answers, i.report, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
-        WHERE it.vin = $1 AND i.state = 'COMPLETED' AND i.answers IS NOT NULL
-        ORDER BY i.completed_at DESC NULLS LAST LIMIT 1`,
-      [vin],
-    );
+    const inspection = await this.inspections.latestForVin(manager, vin);
     // Version 2 reports carry the section points the engine computed from the items.
-    const report = row?.answers ? conditionReport(row.answers, row.report?.sections) : null;
-    return report && row
-      ? { ...report, inspectionId: row.id, completedAt: row.completed_at }
+    const report = inspection ? conditionReport(inspection.answers, inspection.sections) : null;
+    return report && inspection
+      ? { ...report, inspectionId: inspection.inspectionId, completedAt: inspection.completedAt }
       : null;
   }
 

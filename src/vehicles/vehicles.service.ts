@@ -2,6 +2,7 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  Inject,
   Injectable,
 } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
@@ -36,6 +37,10 @@ import type {
   RegistrationDto,
 } from './vehicles.dto.js';
 import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
+import {
+  INSPECTION_REPORTS,
+  type InspectionReports,
+} from '../core/read-models/inspection-reports.js';
 
 const MS_PER_YEAR = 365.25 * 86_400_000;
 
@@ -75,6 +80,7 @@ export class VehiclesService {
     private readonly outbox: OutboxService,
     private readonly facts: VehicleFactsService,
     private readonly valuation: ValuationService,
+    @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
   ) {}
 
   // ---- identity and access --------------------------------------------------------------
@@ -281,24 +287,16 @@ export class VehiclesService {
           ]
         : [];
     });
-    const inspected = await m.query<
-      Array<{ id: string; item_id: string; km: number; completed_at: Date }>
-    >(
-      `SELECT i.id, i.item_id, (i.answers->>'odometer_km')::numeric::int AS km, i.completed_at
-         FROM inspections i JOIN items it ON it.id = i.item_id
-        WHERE it.vin = $1 AND i.state IN ('COMPLETED', 'SUPERSEDED')
-          AND i.completed_at IS NOT NULL AND jsonb_typeof(i.answers->'odometer_km') = 'number'`,
-      [vin],
-    );
+    const inspected = await this.inspections.odometerReadings(m, vin);
     await this.insertReadings(m, vin, [
       ...declared,
       ...inspected.map((r) => ({
         km: r.km,
-        readOn: dateOnly(new Date(r.completed_at)),
+        readOn: dateOnly(r.completedAt),
         source: 'inspection' as const,
-        sourceRef: `inspection:${r.id}`,
-        dedupeKey: `inspection:${r.id}`,
-        itemId: r.item_id,
+        sourceRef: `inspection:${r.inspectionId}`,
+        dedupeKey: `inspection:${r.inspectionId}`,
+        itemId: r.itemId,
         recordedBy: null,
       })),
     ]);

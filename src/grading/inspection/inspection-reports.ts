@@ -1,9 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   type CompletedInspection,
   INSPECTION_REPORTS,
   type InspectionReports,
+  type OdometerReading,
+  type VehicleInspection,
 } from '../../core/read-models/inspection-reports.js';
 
 /**
@@ -45,6 +47,48 @@ export class InspectionReportsReader implements InspectionReports {
         ? { id: s.id, code: s.code, version: s.version }
         : null;
     return { inspectionId: row.entity_id, findings, standard };
+  }
+
+  async odometerReadings(manager: EntityManager, vin: string): Promise<OdometerReading[]> {
+    const rows = await manager.query<
+      Array<{ id: string; item_id: string; km: number; completed_at: Date }>
+    >(
+      `SELECT i.id, i.item_id, (i.answers->>'odometer_km')::numeric::int AS km, i.completed_at
+         FROM inspections i JOIN items it ON it.id = i.item_id
+        WHERE it.vin = $1 AND i.state IN ('COMPLETED', 'SUPERSEDED')
+          AND i.completed_at IS NOT NULL AND jsonb_typeof(i.answers->'odometer_km') = 'number'`,
+      [vin],
+    );
+    return rows.map((r) => ({
+      inspectionId: r.id,
+      itemId: r.item_id,
+      km: r.km,
+      completedAt: new Date(r.completed_at),
+    }));
+  }
+
+  async latestForVin(manager: EntityManager, vin: string): Promise<VehicleInspection | null> {
+    const [row] = await manager.query<
+      Array<{
+        id: string;
+        answers: Record<string, unknown> | null;
+        report: { sections?: Array<{ id: string; points: number }> } | null;
+        completed_at: Date;
+      }>
+    >(
+      `SELECT i.id, i.answers, i.report, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
+        WHERE it.vin = $1 AND i.state = 'COMPLETED' AND i.answers IS NOT NULL
+        ORDER BY i.completed_at DESC NULLS LAST LIMIT 1`,
+      [vin],
+    );
+    return row?.answers
+      ? {
+          inspectionId: row.id,
+          answers: row.answers,
+          sections: row.report?.sections,
+          completedAt: row.completed_at,
+        }
+      : null;
   }
 }
 

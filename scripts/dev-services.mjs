@@ -8,9 +8,9 @@
 // RELOOP_DEV_POSTGRES_PORT / RELOOP_DEV_REDIS_PORT (5432 / 6379) are the ports looked at and
 // used; RELOOP_DEV_DIR (.reloop) where the data goes — tests point them at throwaway ones.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Whether something accepts TCP connections on 127.0.0.1:port (within half a second). */
 export function answers(port) {
@@ -89,6 +89,15 @@ async function startPostgres(dataDir, port, log, stops) {
       `nothing answers on 127.0.0.1:${port} and the embedded PostgreSQL is not installed (a dev dependency: run \`npm ci\`); or start PostgreSQL, or set DATABASE_URL`,
     );
   }
+  if (process.getuid?.() === 0) {
+    // Run as `postgres` (below), the server must reach its binaries in node_modules.
+    const closed = closedToOthers(process.cwd());
+    if (closed) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the postgres user when started by root, and it cannot enter ${closed}: run \`chmod o+x ${closed}\`, or start PostgreSQL yourself and set DATABASE_URL`,
+      );
+    }
+  }
   const errors = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -118,6 +127,14 @@ async function startPostgres(dataDir, port, log, stops) {
     );
   }
   stops.push(() => pg.stop());
+}
+
+/** The first folder from `dir` up that other users may not pass through, or null. */
+function closedToOthers(dir) {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return d;
+    if (d === dirname(d)) return null;
+  }
 }
 
 async function startRedis(dataDir, port, stops) {

@@ -461,7 +461,9 @@ function InspectionForm({ inspection, onDone }: { inspection: Inspection; onDone
         <aside className="sticky grade-dock">
           <h2>
             {t('inspections.computed')}{' '}
-            {previewing && <span className="spinner" aria-label={t('inspections.computing')} />}
+            {previewing && (
+              <span className="spinner" role="img" aria-label={t('inspections.computing')} />
+            )}
           </h2>
           {preview ? (
             <GradeReportView report={preview} />

@@ -92,3 +92,26 @@ export async function revertLastMigration(databaseUrl: string): Promise<void> {
     await dataSource.destroy();
   }
 }
+
+/**
+ * Reverts the newest migrations down to and including `name` (the ones after it first, as their
+ * down steps expect); returns the names reverted, newest first. Refuses when `name` is not applied.
+ */
+export async function revertMigrationsThrough(
+  databaseUrl: string,
+  name: string,
+): Promise<string[]> {
+  const dataSource = new DataSource(typeOrmOptions(databaseUrl));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.query<Array<{ name: string }>>(
+      'SELECT name FROM schema_migrations ORDER BY id DESC',
+    );
+    const upTo = applied.findIndex((m) => m.name === name);
+    if (upTo < 0) throw new Error(`migration ${name} is not applied`);
+    for (let i = 0; i <= upTo; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    return applied.slice(0, upTo + 1).map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -18,7 +18,7 @@ import { AddHistoryPartitions } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { QueueService } from '../../src/core/jobs/queue.service.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
-import { migrate, revertLastMigration } from '../../src/database/database.js';
+import { migrate, revertMigrationsThrough } from '../../src/database/database.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const DAY = 86_400_000;
@@ -223,12 +223,17 @@ describe('item history partitioned by month', () => {
       }
     };
 
-    await revertLastMigration(t.config.databaseUrl);
+    // Later migrations (if any) come off first and go back on with it.
+    const reverted = await revertMigrationsThrough(
+      t.config.databaseUrl,
+      'ItemEventsByMonth1766850000000',
+    );
+    expect(reverted[reverted.length - 1]).toBe('ItemEventsByMonth1766850000000');
     expect(await partitionOf(historyPartitionName(new Date()))).toBeNull();
     expect(await snapshot()).toEqual(before);
     await intact(before.items);
 
-    expect(await migrate(t.config.databaseUrl)).toEqual(['ItemEventsByMonth1766850000000']);
+    expect(await migrate(t.config.databaseUrl)).toEqual([...reverted].reverse());
     expect(await snapshot()).toEqual(before);
     await intact(before.items);
     const perPartition = await t.dataSource.query<Array<{ p: string }>>(

@@ -5,7 +5,8 @@ import { api } from './api/client.js';
 import { accountName } from './auth.js';
 import { LanguageSwitch } from './layout.js';
 import { Notice } from './ui/feedback.js';
-import { Field, FormFooter, localInvalid, useForm } from './ui/form.js';
+import { Field, FormFooter, useForm } from './ui/form.js';
+import { checkRepeated, NewPasswordFields } from './ui/new-password.js';
 
 /** Where the login page says the password was changed. */
 export const RESET_DONE = '/console/login?reset=done';
@@ -53,9 +54,7 @@ export function ResetPasswordPage() {
           noValidate
           onSubmit={confirm.submit(
             async (v) => {
-              if (v.newPassword !== v.repeat) {
-                throw localInvalid([{ field: 'repeat', errors: [t('account.differ')] }]);
-              }
+              checkRepeated(v);
               await api.post('/auth/password-reset/confirm', {
                 body: { ...accountName(sentTo), code: v.code.trim(), newPassword: v.newPassword },
               });
@@ -73,23 +72,7 @@ export function ResetPasswordPage() {
             required
             autoFocus
           />
-          <Field
-            form={confirm}
-            name="newPassword"
-            label={t('account.new')}
-            type="password"
-            autoComplete="new-password"
-            hint={t('account.newHint')}
-            required
-          />
-          <Field
-            form={confirm}
-            name="repeat"
-            label={t('account.repeat')}
-            type="password"
-            autoComplete="new-password"
-            required
-          />
+          <NewPasswordFields form={confirm} />
           <FormFooter form={confirm} label={t('reset.submit')} busyLabel={t('reset.busy')} />
           <p>
             <button type="button" className="link" onClick={() => setSentTo(null)}>

@@ -5,7 +5,8 @@ import type { Catalogue } from '../i18n/index.js';
 import { setTimeZone, useTimeZone } from '../i18n/index.js';
 import { LanguageSwitch } from '../layout.js';
 import { Notice } from '../ui/feedback.js';
-import { Field, FormFooter, localInvalid, useForm } from '../ui/form.js';
+import { Field, FormFooter, useForm } from '../ui/form.js';
+import { checkRepeated, NewPasswordFields } from '../ui/new-password.js';
 
 /** Zones offered in the picker (China uses one; the others are for staff abroad or tests). */
 const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Urumqi', 'UTC'] as const satisfies Array<
@@ -43,9 +44,7 @@ export function AccountScreen() {
         noValidate
         onSubmit={form.submit(
           async (v) => {
-            if (v.newPassword !== v.repeat) {
-              throw localInvalid([{ field: 'repeat', errors: [t('account.differ')] }]);
-            }
+            checkRepeated(v);
             const res = await api.post('/me/password', {
               body: { currentPassword: v.currentPassword, newPassword: v.newPassword },
             });
@@ -65,23 +64,7 @@ export function AccountScreen() {
           autoComplete="current-password"
           required
         />
-        <Field
-          form={form}
-          name="newPassword"
-          label={t('account.new')}
-          type="password"
-          autoComplete="new-password"
-          hint={t('account.newHint')}
-          required
-        />
-        <Field
-          form={form}
-          name="repeat"
-          label={t('account.repeat')}
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields form={form} />
         <FormFooter form={form} label={t('account.submit')} busyLabel={t('account.busy')} />
       </form>
     </section>

@@ -44,6 +44,11 @@ export class ReadDatabase implements OnModuleInit, OnApplicationShutdown {
     if (this.own?.isInitialized) await this.own.destroy();
   }
 
+  /** Whether DATABASE_READ_URL named a replica this process reads from. */
+  get hasReplica(): boolean {
+    return this.own !== null;
+  }
+
   /** The replica (or the primary when none is set). */
   get replica(): DataSource {
     return this.own ?? this.primary;

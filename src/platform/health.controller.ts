@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../core/http/access.decorators.js';
+import { ReadDatabase } from '../database/read-database.js';
 import { REDIS } from './redis.provider.js';
 import type { RedisClient } from '../core/redis/redis-client.js';
 
@@ -18,9 +19,14 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: RedisClient,
+    private readonly reads: ReadDatabase,
   ) {}
 
-  /** 200 when PostgreSQL and Redis both answer; 503 with the failing one named otherwise. */
+  /**
+   * 200 when PostgreSQL, Redis and (when DATABASE_READ_URL is set) the read replica answer; 503
+   * with the failing one named otherwise. The replica's replay backlog is reported, not judged:
+   * a lagging replica still serves (its readers tolerate lag), a silent one does not.
+   */
   @Get()
   @Public()
   // Documented by our own document builder like every route: terminus's swagger decorators load
@@ -32,15 +38,44 @@ export class HealthController {
       async () => {
         const redis = this.indicators.check('redis');
         try {
-          await Promise.race([
-            this.redis.ping(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-          ]);
+          await withinTwoSeconds(this.redis.ping());
           return redis.up();
         } catch (err) {
           return redis.down({ message: (err as Error).message });
         }
       },
+      ...(this.reads.hasReplica ? [() => this.replica()] : []),
     ]);
   }
+
+  /** The standby answers; how far its replay is behind what it has received. */
+  private async replica() {
+    const replica = this.indicators.check('replica');
+    try {
+      const [r] = await withinTwoSeconds(
+        this.reads.replica.query<Array<{ standby: boolean; behind: string; lag: number }>>(
+          `SELECT pg_is_in_recovery() AS standby,
+                  COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint AS behind,
+                  CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                       ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+                  END::float8 AS lag`,
+        ),
+      );
+      return replica.up({
+        standby: r.standby,
+        replayBehindBytes: Number(r.behind),
+        replayLagSeconds: Math.round(r.lag * 10) / 10,
+      });
+    } catch (err) {
+      return replica.down({ message: (err as Error).message });
+    }
+  }
+}
+
+function withinTwoSeconds<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), 2000);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -114,6 +114,16 @@ describe('read replica: passport, market, timeline and support search read off t
     );
     const http = app().http;
 
+    // Health names the replica and how far its replay is behind what it has received.
+    let health = await http.get('/health').expect(200);
+    for (let i = 0; i < 50 && health.body.details.replica.replayBehindBytes === 0; i++) {
+      await sleep(100);
+      health = await http.get('/health').expect(200);
+    }
+    expect(health.body.details.replica).toMatchObject({ status: 'up', standby: true });
+    expect(health.body.details.replica.replayBehindBytes).toBeGreaterThan(0);
+    expect(health.body.details.replica.replayLagSeconds).toBeGreaterThanOrEqual(0);
+
     // A QR scan (anonymous) reads the replica: one event, and the chain intact in that snapshot.
     const scanned = await http.get(`/api/v1/trace/${item.traceCode}`).expect(200);
     expect(scanned.body.journey).toHaveLength(1);
@@ -161,6 +171,11 @@ describe('read replica: passport, market, timeline and support search read off t
     for (let i = 0; i < 100 && !(await onReplica(fresh.id)); i++) await sleep(100);
     const caughtUp = await http.get(`/api/v1/trace/${item.traceCode}`).expect(200);
     expect(caughtUp.body.history).toMatchObject({ events: 2, intact: true });
+    expect((await http.get('/health').expect(200)).body.details.replica).toMatchObject({
+      status: 'up',
+      replayBehindBytes: 0,
+      replayLagSeconds: 0,
+    });
   });
 
   it('sends market browsing to the replica, a signed-in caller’s to the primary', async () => {
@@ -183,5 +198,17 @@ describe('read replica: passport, market, timeline and support search read off t
     // A listing the replica does not have is looked up on the primary before the 404.
     expect(replicaLog).toContain(listing);
     expect(primaryLog).toContain(listing);
+  });
+
+  // Last: the replica stays down (afterAll copes).
+  it('reports 503 with the replica named when the replica stops answering', async () => {
+    await replicaSql.end();
+    await replica?.stop();
+    const res = await app().http.get('/health').expect(503);
+    expect(res.body.details).toMatchObject({
+      database: { status: 'up' },
+      redis: { status: 'up' },
+      replica: { status: 'down' },
+    });
   });
 });

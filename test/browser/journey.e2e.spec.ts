@@ -2,12 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import {
   answerPerfectPhone,
   catalogue,
@@ -74,15 +72,7 @@ describe('console: an item from the door to its buyer (browser)', () => {
       { camera: CAMERA },
     );
     const { t } = rig;
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     await seedMarketSales(t.dataSource, t.app.get(ValuationService), { seed: 7, salesCount: 3000 });
     await t.app.get(ValuationRefitService).refit('seed');
     admin = await t.user('admin');

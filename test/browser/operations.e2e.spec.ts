@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
 import { GradingStandardsService } from '../../src/catalog/grading-standards.service.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
@@ -11,8 +10,7 @@ import { RecyclingRequested, RefurbishmentRequested } from '../../src/core/jobs/
 import { job } from '../../src/core/jobs/job-definition.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { PickupsService } from '../../src/logistics/pickups.service.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import {
   answerPerfectPhone,
   catalogue,
@@ -49,15 +47,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
   beforeAll(async () => {
     rig = await startConsoleRig();
     const { t } = rig;
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     const partner = await t.organisation('partner', { refurbishes: ['digital'], recycles: false });
     const recycler = await t.organisation('partner', { refurbishes: [], recycles: true });
     [admin, warehouse, technician, recyclerStaff, merchant] = await Promise.all([

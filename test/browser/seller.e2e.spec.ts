@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
@@ -17,6 +14,7 @@ import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { distanceKm } from '../../src/logistics/engine/route.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import {
   axeSerious,
   catalogue,
@@ -47,15 +45,7 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     gateway = await startSmsGateway();
     rig = await startConsoleRig({ SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: GATEWAY_TOKEN });
     const { t } = rig;
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     await seedMarketSales(t.dataSource, t.app.get(ValuationService), { seed: 7, salesCount: 600 });
     await t.app.get(ValuationRefitService).refit('seed');
     const admin = await t.user('admin');

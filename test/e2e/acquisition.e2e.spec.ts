@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -14,11 +13,10 @@ import {
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const SHANGHAI = {
@@ -82,15 +80,7 @@ describe('acquisition: trade-in orders', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
       seed: 7,
       salesCount: 3000,

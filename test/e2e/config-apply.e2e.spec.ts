@@ -18,7 +18,7 @@ import { idealAnswers, standardFingerprint } from '../../src/grading/engine/grad
 import { InspectionsService } from '../../src/grading/inspection/inspections.service.js';
 import { DEMO_AREAS } from '../../src/service-areas/engine/demo-areas.js';
 import { applyOperatorConfig } from '../../src/seed/config-apply.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
 /** `npm run config:apply` (issue 20 point 4) on a fresh database, twice, then with a change. */
@@ -26,13 +26,7 @@ describe('config:apply', () => {
   let t: TestApp;
   let grader: TestUser;
   const log: string[] = [];
-  const ctx = (): SeedContext => ({
-    app: t.app,
-    dataSource: t.dataSource,
-    organisations: {},
-    users: {},
-    log: (line) => log.push(line),
-  });
+  const ctx = () => seedContext(t, { log: (line: string) => log.push(line) });
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { HistoryService } from '../../src/core/history/history.service.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
@@ -14,8 +13,7 @@ import type { PaymentProvider } from '../../src/money/providers/payment-provider
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import { SaleOrdersService } from '../../src/resale/sale-orders.service.js';
 import { TestPaymentsService } from '../../src/resale/test-payments.service.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import {
   createTestApp,
   eventually,
@@ -41,15 +39,7 @@ describe('console endpoints', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     [admin, merchant, buyer] = await Promise.all([
       t.user('admin'),
       t.user('merchant'),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 
 /**
@@ -17,13 +17,7 @@ describe('demo prices look like the Chinese second-hand market', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
+    const ctx = seedContext(t);
     await catalogSeed.run(ctx);
     // The demo seed's own history (same seed and size as `npm run seed:demo`), then its fit.
     await seedMarketSales(t.dataSource, t.app.get(ValuationService), {

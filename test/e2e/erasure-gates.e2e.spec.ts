@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -20,8 +19,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { SimulatedStation } from '../../src/erasure/engine/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import {
   createTestApp,
   eventually,
@@ -79,18 +77,6 @@ async function receivedPhone(
   });
 }
 
-async function seedReference(t: TestApp) {
-  const ctx: SeedContext = {
-    app: t.app,
-    dataSource: t.dataSource,
-    organisations: {},
-    users: {},
-    log: () => undefined,
-  };
-  await catalogSeed.run(ctx);
-  await serviceAreasSeed.run(ctx);
-}
-
 /** Adds a medium over HTTP and wipes it through the outbox; resolves with the erasure. */
 async function wipe(t: TestApp, warehouse: TestUser, itemId: string, serial: string) {
   await t.http
@@ -142,7 +128,7 @@ describe('erasure gates (issue 17)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ ERASURE_SIM_SEED: 'gates' });
-    await seedReference(t);
+    await loadReferenceData(t);
     stations = t.app.get(ErasureStations);
     stations.use(reliable());
     warehouse = await t.user('warehouse');
@@ -211,7 +197,7 @@ describe('erasure gates (issue 17)', () => {
       const prod = await createTestApp(productionEnv());
       try {
         expect(prod.config.erasure.station).toBe('external');
-        await seedReference(prod);
+        await loadReferenceData(prod);
         // Only a test can slip a simulator into a production process; its wipe still certifies
         // nothing for the gate.
         prod.app.get(ErasureStations).use(reliable());

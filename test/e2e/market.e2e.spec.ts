@@ -6,7 +6,7 @@ import { gradeLabels } from '../../src/resale/engine/grade-labels.js';
 import { decodeMarketCursor, marketSql } from '../../src/resale/engine/market-query.js';
 import { InventoryService } from '../../src/resale/inventory.service.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const ADDRESS = {
@@ -49,13 +49,7 @@ describe('public market: browse, search, deep pages, reservation expiry', () => 
   beforeAll(async () => {
     // A short reservation so the delayed expiry job runs within the test.
     t = await createTestApp({ RESALE_RESERVATION_MINUTES: '0.05' });
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
+    const ctx = seedContext(t);
     await catalogSeed.run(ctx);
     [admin, merchant, buyer] = await Promise.all([
       t.user('admin'),

@@ -12,10 +12,8 @@ import {
 import { job, type JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
+import { loadReferenceData } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const ADDRESS = {
@@ -51,15 +49,7 @@ describe('resale: inventory, listings, sale orders, returns', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     const models = await t.dataSource.query<Array<{ id: string; category_id: string }>>(
       `SELECT p.id, p.category_id FROM product_models p JOIN categories c ON c.id = p.category_id
         WHERE p.launch_price_minor IS NOT NULL AND c.code NOT LIKE 'luxury%' ORDER BY p.code LIMIT 1`,

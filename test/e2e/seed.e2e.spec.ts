@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemo } from '../../src/seed/seed-steps.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('demo seed', () => {
@@ -25,13 +25,7 @@ describe('demo seed', () => {
     )[0];
 
   it('builds a realistic demo once, and changes nothing the second time', async () => {
-    const ctx = (): SeedContext => ({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    const ctx = () => seedContext(t);
     await seedDemo(ctx());
     const first = await counts();
     expect(first.leaves).toBeGreaterThanOrEqual(40);

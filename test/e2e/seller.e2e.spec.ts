@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { PickupsService } from '../../src/logistics/pickups.service.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 /** Issue 22 point 2: a seller signs up with a phone and books the pickup window they choose. */
@@ -35,13 +35,7 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
+    const ctx = seedContext(t);
     await catalogSeed.run(ctx);
     await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
       seed: 7,

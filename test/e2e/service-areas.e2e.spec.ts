@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_AREAS, DEMO_CITY, DEMO_STORES } from '../../src/service-areas/engine/demo-areas.js';
 import { logisticsSeed } from '../../src/logistics/logistics.seed.js';
 import { accountsSeed } from '../../src/seed/accounts.seed.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { ServiceAreasService } from '../../src/service-areas/service-areas.service.js';
+import { seedContext } from '../support/fixtures.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
 const area = (code: string) => {
@@ -226,13 +226,7 @@ describe('service areas', () => {
   it('seeds 13 cities, the stores and the demo couriers idempotently', async () => {
     const seeded = await createTestApp();
     try {
-      const ctx: SeedContext = {
-        app: seeded.app,
-        dataSource: seeded.dataSource,
-        organisations: {},
-        users: {},
-        log: () => undefined,
-      };
+      const ctx = seedContext(seeded);
       for (let run = 0; run < 2; run++) {
         for (const step of [accountsSeed, serviceAreasSeed, logisticsSeed]) await step.run(ctx);
       }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -12,11 +11,10 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { VEHICLE_STANDARD } from '../../src/grading/engine/demo-standards.js';
 import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
 import { VehicleFactsService } from '../../src/vehicles/vehicle-facts.service.js';
 import { vehiclesSeed } from '../../src/vehicles/vehicles.seed.js';
+import { loadReferenceData, seedContext } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const SHANGHAI = {
@@ -84,15 +82,7 @@ describe('vehicles', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    };
-    await catalogSeed.run(ctx);
-    await serviceAreasSeed.run(ctx);
+    await loadReferenceData(t);
     const rows = await t.dataSource.query<Array<{ code: string; id: string }>>(
       'SELECT code, id FROM product_models',
     );
@@ -733,13 +723,10 @@ describe('vehicles', () => {
   });
 
   it('seeds reference cars, some of them rolled back, idempotently', async () => {
-    const ctx: SeedContext = {
-      app: t.app,
-      dataSource: t.dataSource,
+    const ctx = seedContext(t, {
       organisations: { 'warehouse-shanghai': grader.organisationId ?? '' },
       users: { customer: { id: owner.id, email: owner.email, role: 'customer' } },
-      log: () => undefined,
-    };
+    });
     await vehiclesSeed.run(ctx);
     const count = async () =>
       (

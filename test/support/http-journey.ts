@@ -1,8 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
-import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { eventually, type TestApp } from './test-app.js';
 
 /**
@@ -28,17 +25,7 @@ export interface HttpUser {
   auth: { Authorization: string };
 }
 
-export async function loadReferenceData(t: TestApp): Promise<void> {
-  const ctx: SeedContext = {
-    app: t.app,
-    dataSource: t.dataSource,
-    organisations: {},
-    users: {},
-    log: () => undefined,
-  };
-  await catalogSeed.run(ctx);
-  await serviceAreasSeed.run(ctx);
-}
+export { loadReferenceData } from './fixtures.js';
 
 let counter = 0;
 

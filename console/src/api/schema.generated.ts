@@ -4850,8 +4850,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 200 when PostgreSQL and Redis both answer; 503 with the failing one named otherwise
-         * @description 200 when PostgreSQL and Redis both answer; 503 with the failing one named otherwise.
+         * 200 when PostgreSQL, Redis and (when DATABASE_READ_URL is set) the read replica answer; 503 with the failing one name…
+         * @description 200 when PostgreSQL, Redis and (when DATABASE_READ_URL is set) the read replica answer; 503
+         *     with the failing one named otherwise. The replica's replay backlog is reported, not judged:
+         *     a lagging replica still serves (its readers tolerate lag), a silent one does not.
          *
          *     Public: no token needed.
          */

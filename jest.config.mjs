@@ -34,13 +34,37 @@ const esmShims = Object.fromEntries(
   }),
 );
 
-export default {
+/** What every tier (and the fault suite) shares: how TypeScript is loaded. */
+export const sources = {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', ...esmShims },
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+};
+
+/**
+ * The tiers (`npm run test:<tier>`; `npm test` runs them all). unit: pure rules and engines, no
+ * database, no network (RELOOP_TEST_NO_DB=1 skips the template database). integration: services
+ * and repositories against real PostgreSQL and Redis, no HTTP. e2e: the platform over HTTP as its
+ * users and partners reach it. browser: the console in Chromium. races and security: concurrent
+ * and hostile requests. The fault suite has its own configuration (test/faults).
+ */
+const tier = (displayName, ...folders) => ({
+  ...sources,
+  displayName,
+  testMatch: folders.map((folder) => `<rootDir>/${folder}/**/*.spec.ts`),
+});
+
+export default {
+  projects: [
+    tier('unit', 'src', 'test/console', 'test/lint'),
+    tier('integration', 'test/integration'),
+    tier('e2e', 'test/e2e'),
+    tier('browser', 'test/browser'),
+    tier('races', 'test/races'),
+    tier('security', 'test/security'),
+  ],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   testTimeout: 30000,
   maxWorkers: 2,

@@ -1,5 +1,5 @@
 // The route table of the security suite: every operation of the OpenAPI document joined with
-// the access rule its handler declares (as in test/e2e/routes.e2e.spec.ts), so a new route is
+// the access rule its handler declares (as in test/integration/routes.spec.ts), so a new route is
 // covered as soon as it exists.
 import { randomUUID } from 'node:crypto';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';

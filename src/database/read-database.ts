@@ -10,6 +10,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { describeDatabaseError, typeOrmOptions } from './database.js';
 
+export interface ReplayStatus {
+  standby: boolean;
+  replayBehindBytes: number;
+  replayLagSeconds: number;
+}
+
 /**
  * Where the read paths that tolerate a moment's lag go (issue 27 point 4): the streaming replica
  * named by DATABASE_READ_URL, or the primary when there is none. Only the paths named in
@@ -47,6 +53,28 @@ export class ReadDatabase implements OnModuleInit, OnApplicationShutdown {
   /** Whether DATABASE_READ_URL named a replica this process reads from. */
   get hasReplica(): boolean {
     return this.own !== null;
+  }
+
+  /**
+   * Whether the replica is a standby, and how far its replay is behind the WAL it has received
+   * (bytes, and seconds since the last replayed transaction; 0 when it has replayed all it has).
+   * Read by the health check and the metrics.
+   */
+  async replayStatus(): Promise<ReplayStatus> {
+    const [row] = await this.replica.query<
+      Array<{ standby: boolean; behind: string; lag: number }>
+    >(
+      `SELECT pg_is_in_recovery() AS standby,
+              COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint AS behind,
+              CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+              END::float8 AS lag`,
+    );
+    return {
+      standby: row.standby,
+      replayBehindBytes: Number(row.behind),
+      replayLagSeconds: Math.round(row.lag * 10) / 10,
+    };
   }
 
   /** The replica (or the primary when none is set). */

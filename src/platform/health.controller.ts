@@ -52,20 +52,7 @@ export class HealthController {
   private async replica() {
     const replica = this.indicators.check('replica');
     try {
-      const [r] = await withinTwoSeconds(
-        this.reads.replica.query<Array<{ standby: boolean; behind: string; lag: number }>>(
-          `SELECT pg_is_in_recovery() AS standby,
-                  COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint AS behind,
-                  CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                       ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
-                  END::float8 AS lag`,
-        ),
-      );
-      return replica.up({
-        standby: r.standby,
-        replayBehindBytes: Number(r.behind),
-        replayLagSeconds: Math.round(r.lag * 10) / 10,
-      });
+      return replica.up({ ...(await withinTwoSeconds(this.reads.replayStatus())) });
     } catch (err) {
       return replica.down({ message: (err as Error).message });
     }

@@ -9,6 +9,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { HistoryService } from '../../src/core/history/history.service.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
+import { OpsServer } from '../../src/platform/ops-server.js';
 import { ReadDatabase } from '../../src/database/read-database.js';
 import { ensureDatabase, migrate } from '../../src/database/database.js';
 import { freePortBetween, sleep, ThrowawayPostgres } from '../faults/support/servers.js';
@@ -24,6 +25,7 @@ describe('read replica: passport, market, timeline and support search read off t
   let owner: TestUser;
   let support: TestUser;
   let replicaSql: pg.Client;
+  let opsBase: string;
 
   const app = () => t as TestApp;
   const as = (u: TestUser): Actor => ({ role: u.role, userId: u.id, organisationId: null });
@@ -39,6 +41,13 @@ describe('read replica: passport, market, timeline and support search read off t
           erasureStatus: 'not_required',
         }),
     );
+
+  /** A gauge's value on the operations port's /metrics (null when it has no sample). */
+  const gauge = async (name: string): Promise<number | null> => {
+    const text = await (await fetch(`${opsBase}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? null : Number(line.slice(name.length + 1));
+  };
 
   const onReplica = async (itemId: string) =>
     (await replicaSql.query('SELECT 1 FROM items WHERE id = $1', [itemId])).rowCount === 1;
@@ -62,6 +71,7 @@ describe('read replica: passport, market, timeline and support search read off t
     });
     owner = await t.user('customer');
     support = await t.user('support');
+    opsBase = `http://127.0.0.1:${await t.app.get(OpsServer).listen(0, '127.0.0.1')}`;
     replicaSql = new pg.Client({ connectionString: replica.url('reloop') });
     await replicaSql.connect();
   }, 180_000);
@@ -123,6 +133,9 @@ describe('read replica: passport, market, timeline and support search read off t
     expect(health.body.details.replica).toMatchObject({ status: 'up', standby: true });
     expect(health.body.details.replica.replayBehindBytes).toBeGreaterThan(0);
     expect(health.body.details.replica.replayLagSeconds).toBeGreaterThanOrEqual(0);
+    // ...and so do the metrics, for alerting on a replica that falls behind.
+    expect(await gauge('reloop_replica_replay_behind_bytes')).toBeGreaterThan(0);
+    expect(await gauge('reloop_replica_replay_lag_seconds')).toBeGreaterThanOrEqual(0);
 
     // A QR scan (anonymous) reads the replica: one event, and the chain intact in that snapshot.
     const scanned = await http.get(`/api/v1/trace/${item.traceCode}`).expect(200);
@@ -176,6 +189,8 @@ describe('read replica: passport, market, timeline and support search read off t
       replayBehindBytes: 0,
       replayLagSeconds: 0,
     });
+    expect(await gauge('reloop_replica_replay_behind_bytes')).toBe(0);
+    expect(await gauge('reloop_replica_replay_lag_seconds')).toBe(0);
   });
 
   it('sends market browsing to the replica, a signed-in caller’s to the primary', async () => {

@@ -9,6 +9,7 @@ import {
 } from 'prom-client';
 import { DataSource, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 import { QUEUE_NAMES } from '../jobs/job-definition.js';
+import { ReadDatabase } from '../../database/read-database.js';
 import { QueueService } from '../jobs/queue.service.js';
 
 /** Job states BullMQ counts per queue, reported as `reloop_queue_jobs{state}`. */
@@ -101,6 +102,7 @@ export class MetricsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: QueueService,
+    private readonly reads: ReadDatabase,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reloop_' });
     this.scrapeGauges();
@@ -163,6 +165,7 @@ export class MetricsService implements OnModuleInit {
   private scrapeGauges(): void {
     const dataSource = this.dataSource;
     const queues = this.queues;
+    const reads = this.reads;
     new Gauge({
       name: 'reloop_outbox_lag_seconds',
       help: 'Age of the oldest outbox row not yet relayed to the queue (0 when none waits)',
@@ -200,6 +203,29 @@ export class MetricsService implements OnModuleInit {
           if (!counts) continue; // Redis down: no sample rather than a wrong zero
           for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
         }
+      },
+    });
+    // The read replica (DATABASE_READ_URL), sampled only where one is configured: a process
+    // without one, or a replica that does not answer, gives no sample rather than a wrong zero.
+    const replay = () => (reads.hasReplica ? reads.replayStatus().catch(() => null) : null);
+    new Gauge({
+      name: 'reloop_replica_replay_lag_seconds',
+      help: 'Seconds since the read replica replayed its last transaction, 0 when it has replayed all it received',
+      registers: [this.registry],
+      async collect() {
+        const status = await replay();
+        if (status) this.set(status.replayLagSeconds);
+        else this.reset();
+      },
+    });
+    new Gauge({
+      name: 'reloop_replica_replay_behind_bytes',
+      help: 'WAL the read replica has received but not yet replayed, in bytes',
+      registers: [this.registry],
+      async collect() {
+        const status = await replay();
+        if (status) this.set(status.replayBehindBytes);
+        else this.reset();
       },
     });
     new Gauge({

@@ -9,6 +9,7 @@ import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemAccess } from '../core/items/item.machine.js';
+import { ItemsService } from '../core/items/items.service.js';
 import {
   NotifyOwner,
   OpenSupportCase,
@@ -170,6 +171,7 @@ export class ErasureService implements ErasureCertificates {
     private readonly registry: StationRegistry,
     private readonly credentials: PlatformSigner,
     private readonly statusLists: StatusLists,
+    private readonly items: ItemsService,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -1424,16 +1426,8 @@ export class ErasureService implements ErasureCertificates {
         : destroyedMedia.size > 0
           ? 'destroyed'
           : 'certified';
-    // erasureStatus is not the item's state, but the ItemMachine gate reads it (allocate/list/
-    // sell): raising the version makes a transition that read the old status fail with 409
-    // instead of slipping through while a certificate is revoked.
-    const { affected } = await execute(
-      manager,
-      `UPDATE items SET erasure_status = $2, version = version + 1, updated_at = now()
-        WHERE id = $1 AND erasure_status <> $2`,
-      [itemId, status],
-    );
-    if (affected > 0 && (status === 'pending' || status === 'destroyed')) {
+    const changed = await this.items.setErasureStatus(manager, itemId, status);
+    if (changed && (status === 'pending' || status === 'destroyed')) {
       // The item may be on the market (issue 17): resale withdraws its listings, in this
       // transaction's outbox. A job for an item never listed finds nothing to do.
       await this.outbox.write(manager, [
@@ -1447,7 +1441,7 @@ export class ErasureService implements ErasureCertificates {
       ]);
     }
     return {
-      changedTo: affected > 0 ? status : null,
+      changedTo: changed ? status : null,
       certificateNumbers: certificates.map((c) => c.number),
     };
   }

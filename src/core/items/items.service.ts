@@ -3,9 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR } from '../actor.js';
 import { NotFound, TransitionConflict } from '../errors.js';
 import { HistoryService, type ChainReport } from '../history/history.service.js';
+import { execute } from '../sql.js';
 import { TransitionService } from '../state-machine/transition.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
-import { Item, type CustodianKind, type ErasureStatus } from './item.entity.js';
+import { Item, type CustodianKind, type ErasureStatus, type Grade } from './item.entity.js';
 import { ItemAccess, ItemMachine, itemCustodyGuard, type ItemState } from './item.machine.js';
 import type { OwnerRef, OwnershipPeriod } from './ownership.js';
 import { newTraceCode, normaliseTraceCode } from './trace-code.js';
@@ -229,6 +230,37 @@ export class ItemsService {
         WHERE id = ANY($3::uuid[])`,
       [custodian.kind, custodian.id, itemIds],
     );
+  }
+
+  /**
+   * The item's erasure status, which erasure derives from its media and certificates. Not the
+   * item's state, but the item machine's gate reads it (allocate/list/sell, custody): the
+   * version is raised so that a transition that read the old status fails with 409 instead of
+   * slipping through while a certificate is revoked. Returns whether it changed.
+   */
+  async setErasureStatus(
+    manager: EntityManager,
+    itemId: string,
+    status: ErasureStatus,
+  ): Promise<boolean> {
+    const { affected } = await execute(
+      manager,
+      `UPDATE items SET erasure_status = $2, version = version + 1, updated_at = now()
+        WHERE id = $1 AND erasure_status <> $2`,
+      [itemId, status],
+    );
+    return affected > 0;
+  }
+
+  /**
+   * The grade an inspection gave the item, inside the inspection's transaction (its history
+   * entry records the report; a repair's re-grade goes through the item's own transition).
+   */
+  async setGrade(manager: EntityManager, itemId: string, grade: Grade): Promise<void> {
+    await manager.query('UPDATE items SET grade = $1, updated_at = now() WHERE id = $2', [
+      grade,
+      itemId,
+    ]);
   }
 
   async get(actor: Actor, id: string): Promise<Item> {

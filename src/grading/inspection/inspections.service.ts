@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
+import { ItemsService } from '../../core/items/items.service.js';
 import {
   CheckVehicleMileage,
   DisposeItem,
@@ -135,6 +136,7 @@ export class InspectionsService {
     private readonly calibration: CalibrationService,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly photos: PhotosService,
+    private readonly items: ItemsService,
   ) {}
 
   // ---- opening (from receiving) ----------------------------------------------------------
@@ -484,10 +486,7 @@ export class InspectionsService {
             : []),
         ],
         effects: async (m, entity) => {
-          await m.query('UPDATE items SET grade = $1, updated_at = now() WHERE id = $2', [
-            result.grade,
-            entity.itemId,
-          ]);
+          await this.items.setGrade(m, entity.itemId, result.grade);
           if (category) await this.calibration.maybeOpen(m, entity, category.code);
         },
       });

@@ -23,8 +23,9 @@ const LIST_LENGTH = 131_072;
 
 /**
  * Revocation anyone can check (W3C Bitstring Status List): each certificate holds one slot of a
- * revocation list; the list credential is built from the certificates revoked in the database
- * (revoked_at set), so revoking a certificate anywhere flips its bit in the next answer.
+ * revocation list; whoever revokes a certificate marks its slot here (`revoke`, in the
+ * revocation's transaction), and the list credential is built from the marked slots, so the bit
+ * flips in the next answer.
  */
 @Injectable()
 export class StatusLists {
@@ -57,6 +58,19 @@ export class StatusLists {
     return this.entry(listId, slot % LIST_LENGTH);
   }
 
+  /** Marks slots revoked, in the caller's transaction (again: nothing changes). */
+  async revoke(
+    manager: EntityManager,
+    slots: ReadonlyArray<{ listId: string; index: number }>,
+  ): Promise<void> {
+    if (slots.length === 0) return;
+    await manager.query(
+      `INSERT INTO credential_status_revocations (list_id, status_index)
+       SELECT * FROM unnest($1::text[], $2::int[]) ON CONFLICT DO NOTHING`,
+      [slots.map((s) => s.listId), slots.map((s) => s.index)],
+    );
+  }
+
   entry(listId: string, index: number): StatusEntry {
     const url = this.url(listId);
     return {
@@ -80,8 +94,8 @@ export class StatusLists {
     );
     if (!list) throw new NotFound('Status list', listId);
     const rows = await this.dataSource.query<Array<{ status_index: number }>>(
-      `SELECT status_index FROM certificates
-        WHERE status_list = $1 AND revoked_at IS NOT NULL ORDER BY status_index`,
+      `SELECT status_index FROM credential_status_revocations
+        WHERE list_id = $1 ORDER BY status_index`,
       [listId],
     );
     const revoked = rows.map((r) => r.status_index).join(',');

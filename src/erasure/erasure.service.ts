@@ -21,6 +21,7 @@ import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { execute } from '../core/sql.js';
 import {
+  type CertificateCredentialRef,
   type CertificateRef,
   type ErasureCertificates,
 } from '../core/read-models/erasure-certificates.js';
@@ -1341,10 +1342,22 @@ export class ErasureService implements ErasureCertificates {
         },
       );
       if (input.outcome === 'failed') {
-        await manager.query(
+        const [revoked] = await manager.query<
+          [Array<{ status_list: string | null; status_index: number | null }>, number]
+        >(
           `UPDATE certificates SET revoked_at = now(), revocation_reason = $2
-            WHERE erasure_id = $1 AND revoked_at IS NULL`,
+            WHERE erasure_id = $1 AND revoked_at IS NULL
+            RETURNING status_list, status_index`,
           [current.id, `re-verification failed${input.notes ? `: ${input.notes}` : ''}`],
+        );
+        // Anyone checking the certificate's credential sees the revocation.
+        await this.statusLists.revoke(
+          manager,
+          revoked.flatMap((r) =>
+            r.status_list !== null && r.status_index !== null
+              ? [{ listId: r.status_list, index: r.status_index }]
+              : [],
+          ),
         );
         const item = await manager.getRepository(Item).findOneByOrFail({ id: current.itemId });
         const medium = await this.medium(current.mediumId, manager);
@@ -1392,6 +1405,23 @@ export class ErasureService implements ErasureCertificates {
         level: c.document.sanitization?.level ?? null,
         issuedAt: c.issuedAt.toISOString(),
       }));
+  }
+
+  /** The item's certificates issued as credentials, for the passport (ErasureCertificates). */
+  async credentialsOf(manager: EntityManager, itemId: string): Promise<CertificateCredentialRef[]> {
+    const rows = await manager.query<
+      Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
+    >(
+      `SELECT id, number, kind, revoked_at FROM certificates
+        WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
+      [itemId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      revoked: r.revoked_at !== null,
+    }));
   }
 
   // ---- the gate ----------------------------------------------------------------------------

@@ -11,6 +11,10 @@ import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { SchemaProbe } from './schema-probe.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
+import {
+  ERASURE_CERTIFICATES,
+  type ErasureCertificates,
+} from '../core/read-models/erasure-certificates.js';
 
 interface ItemRow {
   id: string;
@@ -135,6 +139,7 @@ export class PassportService {
     private readonly checkpoints: Checkpoints,
     private readonly signer: PlatformSigner,
     private readonly reads: ReadDatabase,
+    @Inject(ERASURE_CERTIFICATES) private readonly erasure: ErasureCertificates,
   ) {}
 
   async item(traceCode: string): Promise<ItemRow> {
@@ -229,18 +234,11 @@ export class PassportService {
 
   /** The item's certificates that exist as credentials, with whether each was revoked. */
   private async certificateCredentials(db: DataSource, itemId: string) {
-    const rows = await db.query<
-      Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
-    >(
-      `SELECT id, number, kind, revoked_at FROM certificates
-        WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
-      [itemId],
-    );
-    return rows.map((r) => ({
-      certificateId: r.number,
-      kind: r.kind,
-      revoked: r.revoked_at !== null,
-      url: `${this.signer.publicBaseUrl}/api/v1/certificates/${r.id}/credential`,
+    return (await this.erasure.credentialsOf(db.manager, itemId)).map((c) => ({
+      certificateId: c.number,
+      kind: c.kind,
+      revoked: c.revoked,
+      url: `${this.signer.publicBaseUrl}/api/v1/certificates/${c.id}/credential`,
     }));
   }
 

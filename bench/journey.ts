@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { PHONE_STANDARD } from '../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../src/catalog/standards/grade-engine.js';
 import { Client } from './lib/http.js';
 import { runPool, type Samples, sleep } from './lib/stats.js';
 

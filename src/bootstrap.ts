@@ -15,7 +15,7 @@ import { type AppConfig, ConfigError } from './config/app-config.js';
 import { assertOperatorData } from './config/operator-data.js';
 // Loads config/grading-standards/ with the engine's checks (registered for prepare() too): a
 // broken standard stops the boot with its file, line and field like every other data set.
-import './grading/engine/demo-standards.js';
+import './catalog/standards/demo-standards.js';
 import { ensureDatabase, migrate } from './database/database.js';
 import { mountConsole } from './platform/console-site.js';
 import { logFormat } from './platform/logging.js';

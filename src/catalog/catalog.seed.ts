@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { SeedContext, SeedStep } from '../seed/seed-context.js';
-import { DEMO_STANDARDS } from '../grading/engine/demo-standards.js';
-import type { GradingStandard } from '../grading/engine/standard.js';
+import { DEMO_STANDARDS } from './standards/demo-standards.js';
+import type { GradingStandard } from './standards/standard.js';
 import { GradingStandardsService } from './grading-standards.service.js';
 import { DEMO_CATEGORIES, DEMO_PRODUCT_MODELS } from './data/demo-catalog.js';
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { GradingStandard } from '../grading/engine/standard.js';
+import type { GradingStandard } from './standards/standard.js';
 
 /**
  * One published version of a grading standard family. Rows are never updated: a new version is

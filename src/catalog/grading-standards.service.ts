@@ -1,8 +1,8 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import { computeGrade, idealAnswers, standardFingerprint } from '../grading/engine/grade-engine.js';
-import { type GradingStandard, validateStandard } from '../grading/engine/standard.js';
+import { computeGrade, idealAnswers, standardFingerprint } from './standards/grade-engine.js';
+import { type GradingStandard, validateStandard } from './standards/standard.js';
 import { GradingStandardRow } from './grading-standard.entity.js';
 
 export interface StandardView {

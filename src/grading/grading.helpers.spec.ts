@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
-import { PHONE_STANDARD } from './engine/demo-standards.js';
-import { idealAnswers } from './engine/grade-engine.js';
+import { PHONE_STANDARD } from '../catalog/standards/demo-standards.js';
+import { idealAnswers } from '../catalog/standards/grade-engine.js';
 import { gradeAnswers, gradeFindings } from './grading.helpers.js';
 import { normaliseSeal } from './receiving/receiving.service.js';
 

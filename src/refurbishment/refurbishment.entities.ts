@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { Grade } from '../core/items/item.entity.js';
 import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
-import type { GradeResult } from '../grading/engine/grade-engine.js';
+import type { GradeResult } from '../catalog/standards/grade-engine.js';
 import type {
   RepairCostEstimate,
   RepairDecision,

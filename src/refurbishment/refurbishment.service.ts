@@ -25,8 +25,8 @@ import {
   computeGrade,
   type GradeResult,
   InvalidAnswersError,
-} from '../grading/engine/grade-engine.js';
-import type { Answers } from '../grading/engine/standard.js';
+} from '../catalog/standards/grade-engine.js';
+import type { Answers } from '../catalog/standards/standard.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import {
   decideRepair,

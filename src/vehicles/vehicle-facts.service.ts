@@ -11,7 +11,10 @@ import type {
   VehicleSummary,
   VinCheck,
 } from '../core/read-models/vehicle-facts.js';
-import { conditionReport, type VehicleConditionReport } from './engine/condition.js';
+import {
+  conditionReport,
+  type VehicleConditionReport,
+} from '../catalog/standards/vehicle-condition.js';
 import { decodeVin, validateVin } from './engine/vin.js';
 import { PaperworkTask, Vehicle } from './vehicle.entities.js';
 

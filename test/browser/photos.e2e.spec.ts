@@ -9,8 +9,8 @@ import { ItemsService } from '../../src/core/items/items.service.js';
 import { ParcelDelivered } from '../../src/core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import {
   axeSerious,
   answerPerfectPhone,

@@ -6,9 +6,9 @@ import {
   DEMO_LEAF_CATEGORIES,
   DEMO_PRODUCT_MODELS,
 } from '../../src/catalog/data/demo-catalog.js';
-import { DEMO_STANDARDS, PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { standardFingerprint } from '../../src/grading/engine/grade-engine.js';
-import type { GradingStandard } from '../../src/grading/engine/standard.js';
+import { DEMO_STANDARDS, PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
+import type { GradingStandard } from '../../src/catalog/standards/standard.js';
 import type { SeedContext } from '../../src/seed/seed-context.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 

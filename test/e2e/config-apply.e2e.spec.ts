@@ -13,8 +13,8 @@ import {
   PHONE_STANDARD,
   type StandardFile,
   standardOfFile,
-} from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers, standardFingerprint } from '../../src/grading/engine/grade-engine.js';
+} from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { InspectionsService } from '../../src/grading/inspection/inspections.service.js';
 import { DEMO_AREAS } from '../../src/service-areas/engine/demo-areas.js';
 import { applyOperatorConfig } from '../../src/seed/config-apply.js';

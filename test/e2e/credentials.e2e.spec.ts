@@ -24,8 +24,8 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import {
   accounts,
   type HttpUser,

@@ -15,8 +15,8 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers, standardFingerprint } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { HistoryService } from '../../src/core/history/history.service.js';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import {
   accounts,
   type HttpUser,

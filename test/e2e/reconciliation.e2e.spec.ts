@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ReconcileStatements } from '../../src/core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { QueueService } from '../../src/core/jobs/queue.service.js';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { RECONCILIATION_SCHEDULER_ID } from '../../src/money/reconciliation/reconciliation.service.js';
 import {
   accounts,

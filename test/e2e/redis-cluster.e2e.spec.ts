@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ModuleRef } from '@nestjs/core';
 import { Cluster, Redis } from 'ioredis';
-import { PHONE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { QUEUE_NAMES } from '../../src/core/jobs/job-definition.js';
 import { QueueService } from '../../src/core/jobs/queue.service.js';
 import { processHealth } from '../../src/platform/ops-server.js';

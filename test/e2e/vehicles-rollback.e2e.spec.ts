@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { VEHICLE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { VEHICLE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
 import {
   accounts,

@@ -9,8 +9,8 @@ import { OpenVehiclePaperwork, ParcelDelivered } from '../../src/core/jobs/job-c
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { VEHICLE_STANDARD } from '../../src/grading/engine/demo-standards.js';
-import { idealAnswers } from '../../src/grading/engine/grade-engine.js';
+import { VEHICLE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
 import { VehicleFactsService } from '../../src/vehicles/vehicle-facts.service.js';
 import { vehiclesSeed } from '../../src/vehicles/vehicles.seed.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
-import boundaries, { LAYERS } from '../../eslint.boundaries.mjs';
+import boundaries, { KNOWN_VIOLATIONS, LAYERS } from '../../eslint.boundaries.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -72,6 +72,48 @@ describe('import boundaries between src/ folders', () => {
       ].join('\n'),
     );
     expect(errors).toEqual([]);
+  });
+
+  it('lists no edge that breaks the layers (issue 20 point 2)', () => {
+    expect(KNOWN_VIOLATIONS).toEqual([]);
+  });
+
+  it('refuses the edges the grading standards once needed', async () => {
+    const refused = (from: string, to: string) =>
+      `boundaries/dependencies: There is no policy allowing dependencies from elements of type "${from}" to elements of type "${to}"`;
+    expect(
+      await boundaryErrors(
+        'src/grading/edge.fixture.ts',
+        "import { VehiclesService } from '../vehicles/vehicles.service.js';\nexport const s = VehiclesService;\n",
+      ),
+    ).toEqual([refused('grading', 'vehicles')]);
+    expect(
+      await boundaryErrors(
+        'src/catalog/edge.fixture.ts',
+        "import { GradingSettingsService } from '../grading/grading-settings.service.js';\nexport const s = GradingSettingsService;\n",
+      ),
+    ).toEqual([refused('catalog', 'grading')]);
+    expect(
+      await boundaryErrors(
+        'src/refurbishment/edge.fixture.ts',
+        "import { DEFAULT_CALIBRATION_RATE } from '../grading/engine/calibration.js';\nexport const r = DEFAULT_CALIBRATION_RATE;\n",
+      ),
+    ).toEqual([refused('refurbishment', 'grading')]);
+  });
+
+  it('lets every stage use the grading standards and the condition checklist in catalog', async () => {
+    for (const stage of ['grading', 'refurbishment', 'vehicles']) {
+      const errors = await boundaryErrors(
+        `src/${stage}/standards.fixture.ts`,
+        [
+          "import { computeGrade } from '../catalog/standards/grade-engine.js';",
+          "import { conditionReport } from '../catalog/standards/vehicle-condition.js';",
+          'export const all = [computeGrade, conditionReport];',
+          '',
+        ].join('\n'),
+      );
+      expect(errors).toEqual([]);
+    }
   });
 
   it('classifies every folder of src/', () => {

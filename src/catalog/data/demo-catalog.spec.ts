@@ -13,7 +13,7 @@ import {
   findDemoLeaf,
 } from './demo-catalog.js';
 import { checkCategoryTree } from './category-tree.js';
-import { DEMO_STANDARDS } from '../../grading/engine/demo-standards.js';
+import { DEMO_STANDARDS } from '../standards/demo-standards.js';
 
 const standardCodes = new Set(DEMO_STANDARDS.map((s) => s.code));
 

@@ -50,7 +50,7 @@ export interface LeafCategory extends CategoryBase {
   /** Items carry storage holding personal data and must be erased before they leave. */
   requiresErasure: boolean;
   identifier: IdentifierKind;
-  /** Code of the grading standard family that applies (see grading/engine/demo-standards). */
+  /** Code of the grading standard family that applies (see catalog/standards/demo-standards). */
   standardCode: string;
   typicalWeightGrams: number;
   /** What a recycler pays for a scrap item, integer CNY fen. */

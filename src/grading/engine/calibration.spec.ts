@@ -7,7 +7,7 @@ import {
   kappaFromMatrix,
   shouldSampleForCalibration,
 } from './calibration.js';
-import type { Grade } from './standard.js';
+import type { Grade } from '../../catalog/standards/standard.js';
 
 /** Expand a confusion matrix (rows A, columns B, order premium/good/scrap) into pairs. */
 function pairsFrom(matrix: number[][]): { gradeA: Grade; gradeB: Grade }[] {

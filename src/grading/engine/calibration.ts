@@ -2,7 +2,7 @@
 // agreement is reported as Cohen's kappa (agreement corrected for chance) overall, per grader
 // and per category.
 import { createHash } from 'node:crypto';
-import { type Grade, GRADES } from './standard.js';
+import { type Grade, GRADES } from '../../catalog/standards/standard.js';
 
 /** Two grades for the same item, from two different graders. */
 export interface CalibrationPair {

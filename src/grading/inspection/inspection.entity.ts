@@ -2,7 +2,7 @@ import { Column, Entity } from 'typeorm';
 import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { GradeResult } from '../engine/grade-engine.js';
+import type { GradeResult } from '../../catalog/standards/grade-engine.js';
 import type { InspectionState } from './inspection.machine.js';
 
 export interface SecondGrading {

@@ -25,15 +25,18 @@ import { CatalogService } from '../../catalog/catalog.service.js';
 import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
 import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
-import type { GradeResult } from '../engine/grade-engine.js';
+import type { GradeResult } from '../../catalog/standards/grade-engine.js';
 import { gradeAnswers, gradeFindings } from '../grading.helpers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../../core/read-models/vehicle-facts.js';
-import { conditionReport, type VehicleConditionReport } from '../../vehicles/engine/condition.js';
+import {
+  conditionReport,
+  type VehicleConditionReport,
+} from '../../catalog/standards/vehicle-condition.js';
 import { PhotosService } from '../../photos/photos.service.js';
-import type { GradingStandard } from '../engine/standard.js';
+import type { GradingStandard } from '../../catalog/standards/standard.js';
 import type {
   CompleteInspectionDto,
   ConfirmDto,

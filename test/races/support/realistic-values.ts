@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PHONE_STANDARD } from '../../../src/grading/engine/demo-standards.js';
+import { PHONE_STANDARD } from '../../../src/catalog/standards/demo-standards.js';
 import {
   decideRepair,
   estimateRepairCost,

@@ -2,7 +2,7 @@
 
 export type Grade = 'premium' | 'good' | 'scrap';
 
-/** The `accident_history` answers of the vehicle standard (src/grading/engine/demo-standards.ts). */
+/** The `accident_history` answers of the vehicle standard (demo-standards.ts beside it). */
 export type AccidentHistory = 'none' | 'bolt_on_panels' | 'structural_repair' | 'flood' | 'fire';
 
 /**

@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { computeGrade, idealAnswers } from '../../grading/engine/grade-engine.js';
-import { VEHICLE_STANDARD } from '../../grading/engine/demo-standards.js';
-import type { AnswerValue } from '../../grading/engine/standard.js';
+import { computeGrade, idealAnswers } from './grade-engine.js';
+import { VEHICLE_STANDARD } from './demo-standards.js';
+import type { AnswerValue } from './standard.js';
 import {
   type AccidentHistory,
   conditionLevel,
   conditionReport,
   GBT30323_SECTIONS,
   GBT30323_STRUCTURAL_POINTS,
-} from './condition.js';
-import { VEHICLE_STANDARD_V1 } from '../../grading/engine/fixtures/vehicle-standard-v1.js';
+} from './vehicle-condition.js';
+import { VEHICLE_STANDARD_V1 } from './fixtures/vehicle-standard-v1.js';
 
 const car = (overrides: Record<string, AnswerValue> = {}) => ({
   ...idealAnswers(VEHICLE_STANDARD_V1),

@@ -21,7 +21,7 @@ import { normalisePhone } from '../core/http/phone.js';
 import { SessionsService } from './sessions.service.js';
 import { SignUpCodesService } from './sign-up-codes.service.js';
 import { User } from './user.entity.js';
-import { decodeCursor, type Page, type PageQuery, toPage } from '../core/http/pagination.js';
+import { type Page, type PageQuery, paginate } from '../core/http/pagination.js';
 
 /** The account key of an e-mail address: trimmed, lower-cased (as stored). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -316,21 +316,12 @@ export class AccountsService implements OnApplicationBootstrap {
     filter: { role?: UserRole; organisationId?: string },
     page: PageQuery,
   ): Promise<Page<User>> {
-    const limit = page.limit ?? 50;
-    const cursor = decodeCursor(page.cursor);
     const qb = this.dataSource.getRepository(User).createQueryBuilder('u');
     if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
     if (filter.organisationId) {
       qb.andWhere('u.organisation_id = :org', { org: filter.organisationId });
     }
-    if (cursor)
-      qb.andWhere('(u.created_at, u.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    const rows = await qb
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (u) => u);
+    return paginate(qb, page);
   }
 
   createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
@@ -393,17 +384,8 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /** Every organisation, newest first, a keyset page at a time. */
   async listOrganisations(kind: OrganisationKind | undefined, page: PageQuery) {
-    const limit = page.limit ?? 50;
-    const cursor = decodeCursor(page.cursor);
     const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o');
     if (kind) qb.andWhere('o.kind = :kind', { kind });
-    if (cursor)
-      qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    const rows = await qb
-      .orderBy('o.created_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (o) => o);
+    return paginate(qb, page);
   }
 }

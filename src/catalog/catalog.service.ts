@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import { mapPage, type Page, paginate } from '../core/http/pagination.js';
 import type {
   CategoryQuery,
   CreateCategoryDto,
@@ -313,14 +313,7 @@ export class CatalogService {
   async listProductModels(
     query: ProductModelQuery,
   ): Promise<Page<ReturnType<typeof productModelView>>> {
-    const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const qb = this.dataSource
-      .getRepository(ProductModel)
-      .createQueryBuilder('p')
-      .orderBy('p.created_at', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .take(limit + 1);
+    const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('p');
     if (query.categoryId)
       qb.andWhere('p.category_id = :categoryId', { categoryId: query.categoryId });
     if (query.q) {
@@ -329,10 +322,7 @@ export class CatalogService {
         { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
       );
     }
-    if (cursor) {
-      qb.andWhere('(p.created_at, p.id) > (:at::timestamptz, :id::uuid)', cursor);
-    }
-    return toPage(await qb.getMany(), limit, productModelView);
+    return mapPage(await paginate(qb, query, { order: 'ASC' }), productModelView);
   }
 
   async createProductModel(dto: CreateProductModelDto): Promise<ProductModel> {

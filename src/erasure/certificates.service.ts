@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { NotFound } from '../core/errors.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { ItemAccess } from '../core/items/item.machine.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type CjkFont, openCjkFont } from '../config/cjk-font.js';
@@ -118,20 +118,10 @@ export class CertificatesService {
   }
 
   async list(actor: Actor, query: { itemId?: string; limit?: number; cursor?: string }) {
-    const limit = query.limit ?? 50;
     const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
     CertificateAccess.restrict(qb, actor, 'c');
     if (query.itemId) qb.andWhere('c.item_id = :itemId', { itemId: query.itemId });
-    const cursor = decodeCursor(query.cursor);
-    if (cursor) {
-      qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    }
-    const rows = await qb
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, certificateSummary);
+    return mapPage(await paginate(qb, query), certificateSummary);
   }
 
   /** The stored W3C credential of a certificate (public by its id: the PDF's QR code). */

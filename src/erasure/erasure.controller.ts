@@ -19,7 +19,7 @@ import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decor
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { SignedCertificate } from './engine/index.js';
 import { CertificatesService, signedCertificate } from './certificates.service.js';
@@ -113,21 +113,11 @@ export class ErasureController {
   @Get('erasures')
   @SignedIn()
   async list(@CurrentActor() actor: Actor, @Query() query: ErasureListQuery) {
-    const limit = query.limit ?? 50;
     const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
     ErasureAccess.restrict(qb, actor, 'e');
     if (query.state) qb.andWhere('e.state = :state', { state: query.state });
     if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
-    const cursor = decodeCursor(query.cursor);
-    if (cursor) {
-      qb.andWhere('(e.created_at, e.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    }
-    const rows = await qb
-      .orderBy('e.created_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const page = toPage(rows, limit, (e) => e);
+    const page = await paginate(qb, query);
     return {
       items: await Promise.all(page.items.map((e) => this.view(actor, e))),
       nextCursor: page.nextCursor,

@@ -10,7 +10,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { isUniqueViolation } from '../core/errors.js';
-import { decodeCursor, toPage, type Page } from '../core/http/pagination.js';
+import { type Page, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -238,23 +238,13 @@ export class PickupsService {
   }
 
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
-    const limit = filter.limit ?? 50;
-    const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
     PickupAccess.restrict(qb, actor, 'p');
     if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
     if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
     if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
     if (filter.direction) qb.andWhere('p.direction = :dir', { dir: filter.direction });
-    if (cursor) {
-      qb.andWhere('(p.created_at, p.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    }
-    const rows = await qb
-      .orderBy('p.createdAt', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const page = toPage(rows, limit, (r) => r);
+    const page = await paginate(qb, filter);
     return { items: await this.views(actor, page.items), nextCursor: page.nextCursor };
   }
 

@@ -5,7 +5,7 @@ import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { HistoryService } from '../core/history/history.service.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -391,19 +391,13 @@ export class RecyclingService {
   }
 
   async list(actor: Actor, filter: RecyclingLotFilter) {
-    const limit = filter.limit ?? 50;
-    const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');
     RecyclingLotAccess.restrict(qb, actor, 'l');
     if (filter.state) qb.andWhere('l.state = :state', { state: filter.state });
     if (filter.warehouseId) qb.andWhere('l.warehouse_id = :w', { w: filter.warehouseId });
     if (filter.recyclerId) qb.andWhere('l.recycler_id = :r', { r: filter.recyclerId });
-    if (cursor) qb.andWhere('(l.created_at, l.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    const rows = await qb
-      .orderBy('l.createdAt', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (l) => withActions(RecyclingLotMachine, l, actor, lotView(l)));
+    return mapPage(await paginate(qb, filter), (l) =>
+      withActions(RecyclingLotMachine, l, actor, lotView(l)),
+    );
   }
 }

@@ -5,7 +5,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { isUniqueViolation, NotFound, stateConflict } from '../core/errors.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -678,20 +678,12 @@ export class RefurbishmentService {
   }
 
   async list(actor: Actor, filter: RefurbishmentFilter) {
-    const limit = filter.limit ?? 50;
-    const cursor = decodeCursor(filter.cursor);
     const qb = this.dataSource.getRepository(RefurbishmentOrder).createQueryBuilder('o');
     this.visibleTo(qb, actor);
     if (filter.state) qb.andWhere('o.state = :state', { state: filter.state });
     if (filter.itemId) qb.andWhere('o.item_id = :itemId', { itemId: filter.itemId });
     if (filter.partnerId) qb.andWhere('o.partner_id = :partnerId', { partnerId: filter.partnerId });
-    if (cursor) qb.andWhere('(o.created_at, o.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    const rows = await qb
-      .orderBy('o.createdAt', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (o) =>
+    return mapPage(await paginate(qb, filter), (o) =>
       withActions(RefurbishmentMachine, o, actor, orderView(o, null)),
     );
   }

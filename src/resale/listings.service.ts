@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -88,20 +88,10 @@ export class ListingsService {
   }
 
   async list(actor: Actor, q: ListingQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(Listing)
-      .createQueryBuilder('l')
-      .orderBy('l.created_at', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(Listing).createQueryBuilder('l');
     ListingAccess.restrict(qb, actor, 'l');
     if (q.state) qb.andWhere('l.state = :state', { state: q.state });
-    if (cursor) {
-      qb.andWhere('(l.created_at, l.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    }
-    return toPage(await qb.getMany(), limit, (l) => this.view(actor, l));
+    return mapPage(await paginate(qb, q), (l) => this.view(actor, l));
   }
 
   /** A draft listing of an item the merchant holds (ALLOCATED). */

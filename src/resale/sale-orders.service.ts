@@ -13,7 +13,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { seesEverything, SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { NotFound, stateConflict } from '../core/errors.js';
 import { execute } from '../core/sql.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -236,22 +236,12 @@ export class SaleOrdersService {
   }
 
   async list(actor: Actor, q: SaleOrderQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(SaleOrder)
-      .createQueryBuilder('o')
-      .orderBy('o.created_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(SaleOrder).createQueryBuilder('o');
     SaleOrderAccess.restrict(qb, actor, 'o');
     if (q.state) qb.andWhere('o.state = :state', { state: q.state });
-    if (cursor) {
-      qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    }
-    const orders = await qb.getMany();
-    const items = await this.soldItems(orders.slice(0, limit).map((o) => o.itemId));
-    return toPage(orders, limit, (o) => this.view(actor, o, items.get(o.itemId)));
+    const page = await paginate(qb, q);
+    const items = await this.soldItems(page.items.map((o) => o.itemId));
+    return mapPage(page, (o) => this.view(actor, o, items.get(o.itemId)));
   }
 
   /** The order as read: with the item it sold named. */

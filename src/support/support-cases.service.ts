@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
 import { eventOwnedBySql, ItemHistoryAccess } from '../core/items/ownership.js';
 import { isUniqueViolation, NotFound } from '../core/errors.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
 import { job, type OutboxJob } from '../core/jobs/job-definition.js';
@@ -149,14 +149,7 @@ export class SupportCasesService {
   }
 
   async list(actor: Actor, q: CaseListQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(SupportCase)
-      .createQueryBuilder('c')
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(SupportCase).createQueryBuilder('c');
     SupportCaseAccess.restrict(qb, actor, 'c');
     if (seesEverything(actor) && q.customerId)
       qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
@@ -167,9 +160,7 @@ export class SupportCasesService {
     if (q.orderId) qb.andWhere('c.order_id = :oid', { oid: q.orderId });
     if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
     if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
-    if (cursor)
-      qb.andWhere('(c.created_at, c.id) < (:at, :cur)', { at: cursor.at, cur: cursor.id });
-    return toPage(await qb.getMany(), limit, (c) => this.view(actor, c));
+    return mapPage(await paginate(qb, q), (c) => this.view(actor, c));
   }
 
   // ---- opening ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { decodeCursor, toPage } from '../core/http/pagination.js';
+import { mapPage, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
@@ -125,22 +125,13 @@ export class PaperworkService {
   }
 
   async list(actor: Actor, q: PaperworkQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(PaperworkTask)
-      .createQueryBuilder('t')
-      .orderBy('t.created_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(PaperworkTask).createQueryBuilder('t');
     PaperworkTaskAccess.restrict(qb, actor, 't');
     if (q.state) qb.andWhere('t.state = :state', { state: q.state });
     if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
-    if (cursor)
-      qb.andWhere('(t.created_at, t.id) < (:at, :cur)', { at: cursor.at, cur: cursor.id });
-    const rows = await qb.getMany();
-    const cars = await this.cars(rows.map((t) => t.itemId));
-    return toPage(rows, limit, (t) => this.view(actor, t, cars.get(t.itemId) ?? null));
+    const page = await paginate(qb, q);
+    const cars = await this.cars(page.items.map((t) => t.itemId));
+    return mapPage(page, (t) => this.view(actor, t, cars.get(t.itemId) ?? null));
   }
 
   async get(actor: Actor, id: string) {

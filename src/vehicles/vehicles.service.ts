@@ -36,7 +36,7 @@ import type {
   MileageReadingDto,
   RegistrationDto,
 } from './vehicles.dto.js';
-import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
+import { mapPage, type PageQuery, paginate } from '../core/http/pagination.js';
 import {
   INSPECTION_REPORTS,
   type InspectionReports,
@@ -524,27 +524,16 @@ export class VehiclesService {
    * cars they hold), most recently flagged first, a keyset page at a time on (flagged_at, id).
    */
   async flagged(actor: Actor, page: PageQuery) {
-    const limit = page.limit ?? 50;
-    const cursor = decodeCursor(page.cursor);
     const qb = this.dataSource
       .getRepository(Vehicle)
       .createQueryBuilder('v')
       .where("v.mileage_status <> 'clear'");
     VehicleAccess.restrict(qb, actor, 'v');
-    if (cursor)
-      qb.andWhere('(v.flagged_at, v.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    const rows = await qb
-      .orderBy('v.flagged_at', 'DESC')
-      .addOrderBy('v.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
     // A car leaves 'clear' only together with its flagged_at (see assessMileage).
-    return toPage(
-      rows,
-      limit,
-      (v) => ({ vin: v.vin, ...publicFlag(v) }),
-      (v) => v.flaggedAt ?? new Date(0),
-    );
+    return mapPage(await paginate(qb, page, { by: 'flagged_at' }), (v) => ({
+      vin: v.vin,
+      ...publicFlag(v),
+    }));
   }
 
   // ---- valuation ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BadRequestException } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /** `limit` and an opaque keyset `cursor` (spec §5); lists add their own filters. */
 export class PageQuery {
@@ -67,4 +68,44 @@ export function toPage<R extends { id: string }, T>(
     items: page.map(view),
     nextCursor: more && last ? encodeCursor({ at: keyOf(last).toISOString(), id: last.id }) : null,
   };
+}
+
+/**
+ * One keyset page of a query's entities, the one list query of every stage: the rows past the
+ * cursor, ordered by (`by`, id) — newest first unless `order` is ASC — `limit + 1` fetched to know
+ * whether there is more. The caller adds its filters and access restriction first and maps the
+ * page's rows to its view. `by` is a timestamp column of the query's main entity.
+ */
+export async function paginate<E extends ObjectLiteral & { id: string }>(
+  qb: SelectQueryBuilder<E>,
+  page: PageQuery,
+  { by = 'created_at', order = 'DESC' }: { by?: string; order?: 'ASC' | 'DESC' } = {},
+): Promise<Page<E>> {
+  const limit = page.limit ?? 50;
+  const cursor = decodeCursor(page.cursor);
+  const alias = qb.alias;
+  const key = qb.expressionMap.mainAlias?.metadata.findColumnWithDatabaseName(by);
+  if (!key) throw new Error(`paginate: ${alias} has no column ${by}`);
+  if (cursor) {
+    qb.andWhere(
+      `(${alias}.${by}, ${alias}.id) ${order === 'DESC' ? '<' : '>'} (:keysetAt::timestamptz, :keysetId::uuid)`,
+      { keysetAt: cursor.at, keysetId: cursor.id },
+    );
+  }
+  const rows = await qb
+    .orderBy(`${alias}.${key.propertyPath}`, order)
+    .addOrderBy(`${alias}.id`, order)
+    .take(limit + 1)
+    .getMany();
+  return toPage(
+    rows,
+    limit,
+    (r) => r,
+    (r) => key.getEntityValue(r) as Date,
+  );
+}
+
+/** The same page with each row shown through `view`. */
+export function mapPage<R, T>(page: Page<R>, view: (r: R) => T): Page<T> {
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
 }

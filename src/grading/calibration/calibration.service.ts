@@ -3,7 +3,7 @@ import { stateConflict } from '../../core/errors.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
+import { mapPage, type Page, paginate } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { TransitionService } from '../../core/state-machine/transition.service.js';
@@ -124,24 +124,16 @@ export class CalibrationService {
     actor: Actor,
     query: CalibrationTaskQuery,
   ): Promise<Page<ReturnType<typeof taskView>>> {
-    const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const qb = this.dataSource
-      .getRepository(CalibrationTask)
-      .createQueryBuilder('t')
-      .orderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .take(limit + 1);
+    const qb = this.dataSource.getRepository(CalibrationTask).createQueryBuilder('t');
     CalibrationTaskAccess.restrict(qb, actor, 't');
     if (seesEverything(actor) && query.warehouseId)
       qb.andWhere('t.warehouse_id = :w', { w: query.warehouseId });
     // Blind re-grade: a grader's list leaves out the tasks for items they graded first.
     if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
     if (query.state) qb.andWhere('t.state = :state', { state: query.state });
-    if (cursor) qb.andWhere('(t.created_at, t.id) > (:at::timestamptz, :id::uuid)', cursor);
-    const rows = await qb.getMany();
-    const codes = await this.traceCodes(rows.map((r) => r.itemId));
-    return toPage(rows, limit, (t) => taskView(t, codes.get(t.itemId) ?? null, actor));
+    const page = await paginate(qb, query, { order: 'ASC' });
+    const codes = await this.traceCodes(page.items.map((r) => r.itemId));
+    return mapPage(page, (t) => taskView(t, codes.get(t.itemId) ?? null, actor));
   }
 
   async complete(actor: Actor, id: string, dto: CompleteCalibrationDto) {

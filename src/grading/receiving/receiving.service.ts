@@ -7,7 +7,7 @@ import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { mapPage, paginate } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
@@ -241,21 +241,13 @@ export class ReceivingService {
   }
 
   async list(actor: Actor, query: ParcelQuery) {
-    const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const qb = this.dataSource
-      .getRepository(Parcel)
-      .createQueryBuilder('p')
-      .orderBy('p.created_at', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .take(limit + 1);
+    const qb = this.dataSource.getRepository(Parcel).createQueryBuilder('p');
     ParcelAccess.restrict(qb, actor, 'p');
     if (seesEverything(actor) && query.warehouseId)
       qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
     if (query.state) qb.andWhere('p.state = :state', { state: query.state });
-    if (cursor) qb.andWhere('(p.created_at, p.id) > (:at::timestamptz, :id::uuid)', cursor);
-    const rows = await qb.getMany();
-    const page = toPage(rows, limit, (p) => p);
+    // Oldest first: the parcel waiting longest is the one to receive next.
+    const page = await paginate(qb, query, { order: 'ASC' });
     return {
       items: await Promise.all(page.items.map((p) => this.view(actor, p))),
       nextCursor: page.nextCursor,
@@ -263,22 +255,14 @@ export class ReceivingService {
   }
 
   async listExceptions(actor: Actor, query: ReceivingExceptionQuery) {
-    const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const qb = this.dataSource
-      .getRepository(ReceivingException)
-      .createQueryBuilder('e')
-      .orderBy('e.created_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .take(limit + 1);
+    const qb = this.dataSource.getRepository(ReceivingException).createQueryBuilder('e');
     ReceivingExceptionAccess.restrict(qb, actor, 'e');
     if (seesEverything(actor) && query.warehouseId)
       qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
     if (query.parcelId) qb.andWhere('e.parcel_id = :p', { p: query.parcelId });
     if (query.itemId) qb.andWhere('e.item_id = :i', { i: query.itemId });
     if (query.kind) qb.andWhere('e.kind = :k', { k: query.kind });
-    if (cursor) qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', cursor);
-    return toPage(await qb.getMany(), limit, exceptionView);
+    return mapPage(await paginate(qb, query, { order: 'ASC' }), exceptionView);
   }
 
   // ---- scanning and receiving -------------------------------------------------------------

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../core/errors.js';
-import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { mapPage, paginate } from '../../core/http/pagination.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { InboundWebhookHandlers } from './inbound-handlers.registry.js';
 import { InboundWebhookVerifiers } from './inbound-verifiers.js';
@@ -124,30 +124,16 @@ export class InboundWebhooksService {
   }
 
   async list(q: InboundListQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(InboundWebhook)
-      .createQueryBuilder('w')
-      .orderBy('w.received_at', 'DESC')
-      .addOrderBy('w.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(InboundWebhook).createQueryBuilder('w');
     if (q.provider) qb.andWhere('w.provider = :p', { p: q.provider });
-    if (cursor)
-      qb.andWhere('(w.received_at, w.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    const rows = await qb.getMany();
-    return toPage(
-      rows.map((r) => Object.assign(r, { createdAt: r.receivedAt })),
-      limit,
-      (r) => ({
-        id: r.id,
-        provider: r.provider,
-        eventId: r.eventId,
-        type: r.type,
-        handledBy: r.handledBy,
-        receivedAt: r.receivedAt,
-        payload: r.payload,
-      }),
-    );
+    return mapPage(await paginate(qb, q, { by: 'received_at' }), (r) => ({
+      id: r.id,
+      provider: r.provider,
+      eventId: r.eventId,
+      type: r.type,
+      handledBy: r.handledBy,
+      receivedAt: r.receivedAt,
+      payload: r.payload,
+    }));
   }
 }

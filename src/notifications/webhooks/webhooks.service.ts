@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../core/actor.js';
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import { NotFound } from '../../core/errors.js';
-import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { mapPage, paginate } from '../../core/http/pagination.js';
 import { DeliverWebhook, PublishWebhookEvent } from '../../core/jobs/job-catalogue.js';
 import { job, type JobContext } from '../../core/jobs/job-definition.js';
 import { OutboxService } from '../../core/outbox/outbox.service.js';
@@ -147,21 +147,12 @@ export class WebhooksService {
   }
 
   async listSubscriptions(actor: Actor, q: SubscriptionListQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(WebhookSubscription)
-      .createQueryBuilder('s')
-      .orderBy('s.created_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(WebhookSubscription).createQueryBuilder('s');
     WebhookSubscriptionAccess.restrict(qb, actor, 's');
     if (actor.role === 'admin' && q.organisationId) {
       qb.andWhere('s.organisation_id = :org', { org: q.organisationId });
     }
-    if (cursor)
-      qb.andWhere('(s.created_at, s.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    return toPage(await qb.getMany(), limit, subscriptionView);
+    return mapPage(await paginate(qb, q), subscriptionView);
   }
 
   async updateSubscription(actor: Actor, id: string, dto: UpdateSubscriptionDto) {
@@ -208,20 +199,11 @@ export class WebhooksService {
   }
 
   async listDeliveries(actor: Actor, q: DeliveryListQuery) {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource
-      .getRepository(WebhookDelivery)
-      .createQueryBuilder('d')
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(limit + 1);
+    const qb = this.dataSource.getRepository(WebhookDelivery).createQueryBuilder('d');
     WebhookDeliveryAccess.restrict(qb, actor, 'd');
     if (q.subscriptionId) qb.andWhere('d.subscription_id = :sid', { sid: q.subscriptionId });
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
-    if (cursor)
-      qb.andWhere('(d.created_at, d.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    return toPage(await qb.getMany(), limit, deliveryView);
+    return mapPage(await paginate(qb, q), deliveryView);
   }
 
   /** Sends the same event again as a new delivery (its own attempts and log). */

@@ -38,6 +38,7 @@ import { PickupHandBacks1766530000000 } from './1766530000000-pickup-hand-backs.
 import { WithdrawnSales1766600000000 } from './1766600000000-withdrawn-sales.js';
 import { SignUpCodes1766700000000 } from './1766700000000-sign-up-codes.js';
 import { ItemEventsByMonth1766850000000 } from './1766850000000-item-events-by-month.js';
+import { VariantsAndDefects1766900000000 } from './1766900000000-variants-and-defects.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -78,4 +79,5 @@ export const ALL_MIGRATIONS = [
   WithdrawnSales1766600000000,
   SignUpCodes1766700000000,
   ItemEventsByMonth1766850000000,
+  VariantsAndDefects1766900000000,
 ];

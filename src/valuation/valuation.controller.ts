@@ -27,7 +27,9 @@ class ImportSalesDto {
   @ApiProperty({
     description:
       'CSV with a header naming its columns: category, model, grade, sold_at, price_minor ' +
-      '(required) and variant, currency (CNY), mileage_km, first_registration, region, use',
+      '(required) and variant, currency (CNY), mileage_km, first_registration, region, use, ' +
+      "defects (';'-separated failed checks of the category's standard, e.g. " +
+      'screen_condition=cracked;battery_health)',
     maxLength: 900_000,
   })
   @IsString()

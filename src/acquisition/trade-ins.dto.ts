@@ -92,7 +92,10 @@ export class DeclaredConditionDto {
       "(e.g. { screen_condition: 'cracked', battery_health: 76, cameras: false }): each failed " +
       "check is priced as the standard's rule (or the sales) says, as a 'declared:<checkId>' line",
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'number' }] },
+    maxProperties: 40,
+    additionalProperties: {
+      oneOf: [{ type: 'boolean' }, { type: 'string', maxLength: 100 }, { type: 'number' }],
+    },
   })
   @IsOptional()
   @IsObject()

@@ -845,7 +845,8 @@ export function explainOffer(
             ...base,
             kind: 'inspection-check' as const,
             checkId: finding.checkId,
-            rule: finding.rule,
+            // A declared fault inspection found sound: the rule is the one the owner's answer met.
+            rule: finding.rule ?? l.ruleCode ?? null,
             detail: `${finding.label}: ${JSON.stringify(finding.answer)} (${finding.severity})`,
           },
         },

@@ -17,6 +17,11 @@ class EstimateDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productModelId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
+  @ApiPropertyOptional({ example: '512GB', description: "One of the product model's variants" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  variant?: string;
   @ApiPropertyOptional({ description: "The owner's answers, e.g. { condition: 'excellent' }" })
   @IsOptional()
   @IsObject()

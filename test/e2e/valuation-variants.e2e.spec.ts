@@ -325,6 +325,49 @@ describe('valuation: variants and declared defects priced', () => {
     });
   });
 
+  it('gives a declared deduction back when inspection finds the check sound, naming the check', async () => {
+    const model = await newModel();
+    await importSales(sales(model.code, 10, 300_000)).expect(200);
+    const order = await quoted([
+      {
+        productModelId: model.id,
+        declaredCondition: { condition: 'good', selfAssessment: { cameras: false } },
+      },
+    ]);
+    const declared = order.items[0].quote.lines.find((l) => l.code === 'declared:cameras');
+    expect(declared).toMatchObject({ amountMinor: -30_000, ruleCode: 'any-functional' });
+    const sound: GradeFinding = {
+      checkId: 'cameras',
+      label: 'Cameras and flash work',
+      answer: true,
+      severity: 'none',
+      rule: null,
+    };
+    const bodyWear: GradeFinding = {
+      checkId: 'body_condition',
+      label: 'Frame and back',
+      answer: 'dents_or_scratches',
+      severity: 'cosmetic',
+      rule: null,
+      deductionShare: 0.08,
+    };
+    const item = await inspected(order, [sound, bodyWear]);
+    const explanation = item.explanation!;
+    expect(explanation.differenceMinor).toBe(item.finalOffer!.amountMinor - item.quote.amountMinor);
+    expect(explanation.lines.reduce((s, l) => s + l.differenceMinor, 0)).toBe(
+      explanation.differenceMinor,
+    );
+    const cameras = explanation.lines.find((l) => l.code === 'defect:cameras');
+    expect(cameras!.differenceMinor).toBeGreaterThan(0);
+    expect(cameras!.cause).toMatchObject({
+      kind: 'inspection-check',
+      checkId: 'cameras',
+      rule: 'any-functional',
+    });
+    const body = explanation.lines.find((l) => l.code === 'defect:body_condition');
+    expect(body!.differenceMinor).toBeLessThan(0);
+  });
+
   it('learns a defect deduction from enough sales carrying it, and names where it comes from', async () => {
     const model = await newModel();
     await importSales([

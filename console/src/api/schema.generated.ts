@@ -6315,6 +6315,11 @@ export interface components {
             grade?: "premium" | "good" | "scrap";
             /** Format: uuid */
             productModelId?: string;
+            /**
+             * @description One of the product model's variants
+             * @example 512GB
+             */
+            variant?: string;
         };
         EvidenceReading: {
             id: string | null;

@@ -39,6 +39,7 @@ import { WithdrawnSales1766600000000 } from './1766600000000-withdrawn-sales.js'
 import { SignUpCodes1766700000000 } from './1766700000000-sign-up-codes.js';
 import { ItemEventsByMonth1766850000000 } from './1766850000000-item-events-by-month.js';
 import { StatusRevocations1766860000000 } from './1766860000000-status-revocations.js';
+import { VariantsAndDefects1766900000000 } from './1766900000000-variants-and-defects.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -80,4 +81,5 @@ export const ALL_MIGRATIONS = [
   SignUpCodes1766700000000,
   ItemEventsByMonth1766850000000,
   StatusRevocations1766860000000,
+  VariantsAndDefects1766900000000,
 ];

@@ -12,6 +12,7 @@ import {
   type BenchmarkResult,
   type ValuationScenario,
 } from '../../src/valuation/engine/evaluate.js';
+import { runVariantBenchmark } from '../../src/valuation/engine/variant-bench.js';
 
 export const GOAL_RATIO = 1.15;
 export const COVERAGE_GOAL: readonly [number, number] = [0.75, 0.85];
@@ -112,9 +113,19 @@ export function main(): number {
     console.log(formatFits(rows[0].r));
   }
   console.log('');
-  const ok = rows.every(({ r }) => passes(r));
+  // Variants as price points (issue 26 point 2): 20 phone models, three storage variants each.
+  let variantsOk = true;
+  for (const perModel of [30, 120]) {
+    const v = runVariantBenchmark(scenarios[0].options.seed, perModel);
+    variantsOk &&= v.mapeWithVariant < v.mapeWithoutVariant;
+    console.log(
+      `variants (${perModel} sales a model, ${v.heldOut} held out): MAPE ${pct(v.mapeWithVariant)} with the variant, ${pct(v.mapeWithoutVariant)} as the model alone (noise floor ${pct(v.noiseFloor)})`,
+    );
+  }
+  console.log('');
+  const ok = rows.every(({ r }) => passes(r)) && variantsOk;
   console.log(
-    `goal: every scenario within ${GOAL_RATIO}× its noise floor and 80 % intervals covering ${COVERAGE_GOAL[0] * 100}–${COVERAGE_GOAL[1] * 100} % → ${ok ? 'PASS' : 'FAIL'}`,
+    `goal: every scenario within ${GOAL_RATIO}× its noise floor and 80 % intervals covering ${COVERAGE_GOAL[0] * 100}–${COVERAGE_GOAL[1] * 100} %, variants priced better than without → ${ok ? 'PASS' : 'FAIL'}`,
   );
   return ok ? 0 : 1;
 }

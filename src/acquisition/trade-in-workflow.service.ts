@@ -131,6 +131,7 @@ export class TradeInWorkflow {
           await this.valuation.value({
             productModelId: it.productModelId,
             categoryId: it.categoryId,
+            variant: it.variant,
             declaredCondition: it.declaredCondition,
             extraFactors: declaredVehicleFactors(it.declaredCondition),
             confidencePenalty: penalty,
@@ -509,6 +510,7 @@ export class TradeInWorkflow {
           productModelId: it.productModelId,
           categoryId: it.categoryId,
           grade: p.grade,
+          variant: it.variant,
           declaredCondition: it.declaredCondition,
           defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
           extraFactors: declaredVehicleFactors(it.declaredCondition),
@@ -801,10 +803,16 @@ function toDeduction(f: GradeFinding): DefectDeduction {
     checkId: f.checkId,
     label: f.label,
     severity: f.severity,
+    answer: f.answer,
     ...(f.deductionShare !== undefined ? { deductionShare: f.deductionShare } : {}),
     ...(f.deductionMinor !== undefined ? { deductionMinor: f.deductionMinor } : {}),
     ...(f.rule !== null ? { ruleCode: f.rule } : {}),
   };
+}
+
+/** A quote's `declared:<checkId>` line, under the code inspection's finding on the check has. */
+function asInspectedLine(l: ItemValuation['lines'][number]): ItemValuation['lines'][number] {
+  return l.code.startsWith('declared:') ? { ...l, code: `defect:${l.code.slice(9)}` } : l;
 }
 
 /**
@@ -819,7 +827,9 @@ export function explainOffer(
   final: ItemValuation,
   p: ItemGradedPayload,
 ): OfferExplanation {
-  const diff = explainDifference(quote.lines, final.lines);
+  // What the owner declared on a check and what inspection found on it are one line: the
+  // declared deduction is netted against the inspected one, never taken twice.
+  const diff = explainDifference(quote.lines.map(asInspectedLine), final.lines);
   const standard = `${p.standardCode}@v${p.standardVersion}`;
   const declaredGrade = quote.details.grade;
   const base = { inspectionId: p.inspectionId, standard };
@@ -835,7 +845,8 @@ export function explainOffer(
             ...base,
             kind: 'inspection-check' as const,
             checkId: finding.checkId,
-            rule: finding.rule,
+            // A declared fault inspection found sound: the rule is the one the owner's answer met.
+            rule: finding.rule ?? l.ruleCode ?? null,
             detail: `${finding.label}: ${JSON.stringify(finding.answer)} (${finding.severity})`,
           },
         },

@@ -87,6 +87,8 @@ export class TradeInItem extends StatefulEntity<TradeInItemState> {
   @Column({ type: 'int' }) position: number;
   @Column({ name: 'product_model_id', type: 'uuid', nullable: true }) productModelId: string | null;
   @Column({ name: 'category_id', type: 'uuid' }) categoryId: string;
+  /** The product model's variant the owner chose (`product_variants.code`): its price point. */
+  @Column({ type: 'text', nullable: true }) variant: string | null;
   @Column({ name: 'special_packaging', type: 'boolean' }) specialPackaging: boolean;
   @Column({ name: 'declared_condition', type: 'jsonb' })
   declaredCondition: Record<string, unknown>;

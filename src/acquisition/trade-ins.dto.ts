@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -85,6 +86,20 @@ export class DeclaredConditionDto {
   @IsBoolean()
   functional?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) notes?: string;
+  @ApiPropertyOptional({
+    description:
+      "The owner's answers to checks of the category's grading standard, by check id " +
+      "(e.g. { screen_condition: 'cracked', battery_health: 76, cameras: false }): each failed " +
+      "check is priced as the standard's rule (or the sales) says, as a 'declared:<checkId>' line",
+    type: 'object',
+    maxProperties: 40,
+    additionalProperties: {
+      oneOf: [{ type: 'boolean' }, { type: 'string', maxLength: 100 }, { type: 'number' }],
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  selfAssessment?: Record<string, boolean | string | number>;
   @ApiPropertyOptional({ description: 'Vehicles: the odometer as the owner reads it (km)' })
   @IsOptional()
   @IsInt()
@@ -102,6 +117,15 @@ export class TradeInItemDto {
   @IsOptional()
   @IsUUID()
   categoryId?: string;
+  @ApiPropertyOptional({
+    example: '512GB',
+    description:
+      "One of the product model's variants (GET /product-models/{id}/variants): its own price point",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  variant?: string;
   @ApiProperty({ type: DeclaredConditionDto })
   @ValidateNested()
   @Type(() => DeclaredConditionDto)

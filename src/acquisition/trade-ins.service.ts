@@ -31,6 +31,7 @@ import {
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import { lockSource } from '../core/source-lock.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
+import { ValuationService } from '../valuation/valuation.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { LeafCategoryRow } from '../catalog/category.entity.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
@@ -89,6 +90,7 @@ export class TradeInsService {
     private readonly transfers: TransfersService,
     @Inject(PICKUP_WINDOWS) private readonly pickupWindows: PickupWindowBooking,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
+    private readonly valuation: ValuationService,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -134,6 +136,7 @@ export class TradeInsService {
       productModelId: string | null;
       luxury: boolean;
       vin: string | null;
+      variant: string | null;
     }> = [];
     for (const [i, it] of dto.items.entries()) {
       let categoryId = it.categoryId ?? null;
@@ -155,11 +158,25 @@ export class TradeInsService {
       const vin = await this.checkVin(leaf, it.vin, `items.${i}.vin`);
       if (vin && resolved.some((r) => r.vin === vin))
         throw bad(`items.${i}.vin`, 'is listed twice');
+      // The variant and the self-assessment are priced by the quote job: check them now, so a
+      // mistake is this request's 400 and not a quote that never comes.
+      let variant: string | null = null;
+      if (it.variant !== undefined) {
+        const model = it.productModelId
+          ? await this.catalog.getProductModel(it.productModelId)
+          : null;
+        await prefixed(`items.${i}`, () => this.valuation.variantOf(model, it.variant!));
+        variant = it.variant;
+      }
+      await prefixed(`items.${i}`, () =>
+        this.valuation.selfAssessment(leaf.standardCode, { ...it.declaredCondition }),
+      );
       resolved.push({
         leaf,
         productModelId: it.productModelId ?? null,
         luxury: path[0]?.code === 'luxury',
         vin,
+        variant,
       });
     }
 
@@ -182,7 +199,7 @@ export class TradeInsService {
         jobs: (o) => [job(QuoteTradeIn, { orderId: o.id })],
       });
       for (const [i, it] of dto.items.entries()) {
-        const { leaf, productModelId, luxury, vin } = resolved[i];
+        const { leaf, productModelId, luxury, vin, variant } = resolved[i];
         const declaredCondition = { ...it.declaredCondition } as Record<string, unknown>;
         const item = await this.items.register(
           m,
@@ -210,6 +227,7 @@ export class TradeInsService {
             position: i + 1,
             productModelId,
             categoryId: leaf.id,
+            variant,
             specialPackaging: luxury,
             declaredCondition,
             serialNumber: it.serialNumber ?? null,
@@ -767,6 +785,7 @@ export class TradeInsService {
           position: it.position,
           productModelId: it.productModelId,
           categoryId: it.categoryId,
+          variant: it.variant,
           declaredCondition: it.declaredCondition,
           serialNumber: it.serialNumber,
           imei: it.imei,
@@ -843,4 +862,25 @@ function bad(field: string, message: string): BadRequestException {
     message: `Invalid input: ${field} ${message}`,
     fields: [{ field, errors: [message] }],
   });
+}
+
+/** Runs a check whose 400 names fields of one item: its fields get the item's path in front. */
+async function prefixed<T>(path: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (!(err instanceof BadRequestException)) throw err;
+    const body = err.getResponse() as {
+      message?: unknown;
+      fields?: Array<{ field: string; errors: string[] }>;
+    };
+    const fields = (body.fields ?? [{ field: '', errors: [String(body.message)] }]).map((f) => ({
+      field: f.field ? `${path}.${f.field}` : path,
+      errors: f.errors,
+    }));
+    throw new BadRequestException({
+      message: `Invalid input: ${path}: ${String(body.message)}`,
+      fields,
+    });
+  }
 }

@@ -22,8 +22,14 @@ import {
   StandardQuery,
   UpdateCategoryDto,
   UpdateProductModelDto,
+  CreateProductVariantDto,
 } from './catalog.dto.js';
-import { CatalogService, categoryView, productModelView } from './catalog.service.js';
+import {
+  CatalogService,
+  categoryView,
+  productModelView,
+  productVariantView,
+} from './catalog.service.js';
 import { GradingStandardsService, standardView } from './grading-standards.service.js';
 
 /** The category tree is public: the trade-in form and the market browse use it signed out. */
@@ -109,6 +115,23 @@ export class ProductModelsController {
   @Roles('admin')
   async remove(@Param('id', ParseUUIDPipe) id: string) {
     await this.catalog.deleteProductModel(id);
+  }
+
+  /** The model's variants, each its own price point (the sell form offers them). */
+  @Get(':id/variants')
+  @Public()
+  async variants(@Param('id', ParseUUIDPipe) id: string) {
+    return { items: (await this.catalog.listVariants(id)).map(productVariantView) };
+  }
+
+  @Post(':id/variants')
+  @ApiBearerAuth()
+  @Roles('admin')
+  async createVariant(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateProductVariantDto,
+  ) {
+    return productVariantView(await this.catalog.createVariant(id, dto));
   }
 }
 

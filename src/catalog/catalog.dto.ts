@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
+import { VARIANT_KINDS, type VariantKind } from './product-variant.entity.js';
 import {
   IDENTIFIER_KINDS,
   type IdentifierKind,
@@ -188,4 +189,18 @@ export class StandardQuery {
   @Transform(toBool)
   @IsBoolean()
   allVersions?: boolean;
+}
+
+/** A variant of a product model: its own price point (issue 26 point 2). */
+export class CreateProductVariantDto {
+  @ApiProperty({
+    example: '512GB',
+    description: 'As sales files and trade-ins name it; unique within the model',
+  })
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,39}$/, {
+    message: 'code must be 1–40 letters, digits, dots, dashes, underscores or plus signs',
+  })
+  code: string;
+  @ApiProperty({ enum: VARIANT_KINDS }) @IsIn(VARIANT_KINDS) kind: VariantKind;
+  @ApiProperty({ example: '512 GB' }) @IsString() @Length(1, 100) label: string;
 }

@@ -10,6 +10,7 @@ import { Category } from './category.entity.js';
 import { GradingStandardRow } from './grading-standard.entity.js';
 import { GradingStandardsService } from './grading-standards.service.js';
 import { ProductModel } from './product-model.entity.js';
+import { ProductVariant } from './product-variant.entity.js';
 
 /**
  * Reference module: the category tree, product models and the versioned grading standards.
@@ -17,7 +18,7 @@ import { ProductModel } from './product-model.entity.js';
  * an item on.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Category, ProductModel, GradingStandardRow])],
+  imports: [TypeOrmModule.forFeature([Category, ProductModel, ProductVariant, GradingStandardRow])],
   controllers: [CategoriesController, ProductModelsController, GradingStandardsController],
   providers: [CatalogService, GradingStandardsService],
   exports: [CatalogService, GradingStandardsService],

@@ -6,6 +6,7 @@ import type {
   CategoryQuery,
   CreateCategoryDto,
   CreateProductModelDto,
+  CreateProductVariantDto,
   LeafSettingsDto,
   ProductModelQuery,
   UpdateCategoryDto,
@@ -14,6 +15,7 @@ import type {
 import { Category, isLeaf, type LeafCategoryRow } from './category.entity.js';
 import { GradingStandardsService } from './grading-standards.service.js';
 import { ProductModel } from './product-model.entity.js';
+import { ProductVariant } from './product-variant.entity.js';
 
 export interface CategoryView {
   id: string;
@@ -364,6 +366,39 @@ export class CatalogService {
     return this.getProductModel(id);
   }
 
+  /** A product model's variants (storage, RAM, carrier lock, edition), by code. */
+  async listVariants(productModelId: string, manager?: EntityManager): Promise<ProductVariant[]> {
+    await this.getProductModel(productModelId, manager);
+    return this.m(manager)
+      .getRepository(ProductVariant)
+      .find({ where: { productModelId }, order: { kind: 'ASC', code: 'ASC' } });
+  }
+
+  /** One variant of the model by its code, or null when the model has no such variant. */
+  findVariant(
+    productModelId: string,
+    code: string,
+    manager?: EntityManager,
+  ): Promise<ProductVariant | null> {
+    return this.m(manager)
+      .getRepository(ProductVariant)
+      .findOne({ where: { productModelId, code } });
+  }
+
+  async createVariant(
+    productModelId: string,
+    dto: CreateProductVariantDto,
+  ): Promise<ProductVariant> {
+    await this.getProductModel(productModelId);
+    const repo = this.dataSource.getRepository(ProductVariant);
+    if (await this.findVariant(productModelId, dto.code)) {
+      throw new ConflictException(`The model already has a variant ${dto.code}`);
+    }
+    return repo.save(
+      repo.create({ productModelId, code: dto.code, kind: dto.kind, label: dto.label }),
+    );
+  }
+
   async deleteProductModel(id: string): Promise<void> {
     const p = await this.getProductModel(id);
     const [{ items }] = await this.dataSource.query<Array<{ items: number }>>(
@@ -381,4 +416,8 @@ export class CatalogService {
     if (!isLeaf(c)) throw bad('categoryId', `Category ${c.code} is not a leaf (level 3) category`);
     return c;
   }
+}
+
+export function productVariantView(v: ProductVariant) {
+  return { id: v.id, productModelId: v.productModelId, code: v.code, kind: v.kind, label: v.label };
 }

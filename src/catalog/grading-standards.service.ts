@@ -3,6 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { computeGrade, idealAnswers, standardFingerprint } from './standards/grade-engine.js';
 import { type GradingStandard, validateStandard } from './standards/standard.js';
+import { gradeAnswers, gradeFindings } from './standards/grade-answers.js';
+import type { GradeFinding } from '../core/jobs/job-catalogue.js';
 import { GradingStandardRow } from './grading-standard.entity.js';
 
 export interface StandardView {
@@ -139,6 +141,54 @@ export class GradingStandardsService {
     return (manager ?? this.dataSource.manager)
       .getRepository(GradingStandardRow)
       .findOne({ where: { code }, order: { version: 'DESC' } });
+  }
+
+  /**
+   * The owner's self-assessment graded as inspection would grade the same answers, under the
+   * newest version of the standard: only the checks answered (any but photos), the others
+   * unanswered. Answers that do not fit the standard are the client's mistake: 400 naming
+   * `<field>.<checkId>`. Null when the standard does not exist.
+   */
+  async assessSelf(
+    code: string,
+    answers: Record<string, unknown>,
+    field: string,
+  ): Promise<{
+    standard: string;
+    grade: GradeFinding['ruleGrade'];
+    findings: GradeFinding[];
+  } | null> {
+    const row = await this.latest(code);
+    if (!row) return null;
+    const standard = row.definition;
+    const photos = standard.checks.filter((c) => c.kind === 'photo' && c.id in answers);
+    if (photos.length > 0) {
+      throw new BadRequestException({
+        message: `${field}: photos are not part of a self-assessment`,
+        fields: photos.map((c) => ({ field: `${field}.${c.id}`, errors: ['is a photo check'] })),
+      });
+    }
+    let result;
+    try {
+      result = gradeAnswers(standard, answers, { allowMissing: true });
+    } catch (err) {
+      const body = (err as { getResponse?: () => unknown }).getResponse?.() as
+        { fields?: Array<{ field: string; errors: string[] }> } | undefined;
+      if (!body?.fields) throw err;
+      const fields = body.fields.map((f) => ({
+        field: f.field.replace(/^answers\./, `${field}.`),
+        errors: f.errors,
+      }));
+      throw new BadRequestException({
+        message: `${field} does not fit the ${code} standard: ${fields.map((f) => f.field).join(', ')}`,
+        fields,
+      });
+    }
+    return {
+      standard: `${standard.code}@v${standard.version}`,
+      grade: result.grade,
+      findings: gradeFindings(result),
+    };
   }
 
   async exists(code: string, manager?: EntityManager): Promise<boolean> {

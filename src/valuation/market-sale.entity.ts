@@ -31,6 +31,8 @@ export class MarketSale {
   @Column({ type: 'text', nullable: true }) variant: string | null;
   @Column({ name: 'mileage_km', type: 'integer', nullable: true }) mileageKm: number | null;
   @Column({ name: 'vehicle_use', type: 'text', nullable: true }) vehicleUse: string | null;
+  /** Defects the item was sold with ('screen_condition=cracked'); empty for a sound item. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) defects: string[];
   /** Set when the sale is refunded or returned: from then on it teaches the valuation nothing. */
   @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt: Date | null;

@@ -5,6 +5,12 @@ import { DataSource } from 'typeorm';
 import { GRADES, type Grade } from './engine/types.js';
 import { VEHICLE_USES, type VehicleUse } from './engine/vehicle-factors.js';
 import { ValuationService, type SaleToRecord } from './valuation.service.js';
+import { GradingStandardsService } from '../catalog/grading-standards.service.js';
+import { defectCode } from './engine/price-points.js';
+
+type GradingStandardDefinition = NonNullable<
+  Awaited<ReturnType<GradingStandardsService['latest']>>
+>['definition'];
 
 const MS_PER_YEAR = 365.25 * 24 * 3600_000;
 /** Rows one upload may hold; a larger history goes in several files (re-import is harmless). */
@@ -21,7 +27,10 @@ const COLUMNS = [
   'first_registration',
   'region',
   'use',
+  'defects',
 ] as const;
+/** The columns a sale's key was made of before `defects`: old files keep their keys. */
+const KEY_COLUMNS = COLUMNS.filter((c) => c !== 'defects');
 type Column = (typeof COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['category', 'model', 'grade', 'sold_at', 'price_minor'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,6 +56,7 @@ interface ModelRow {
   category_code: string;
   launch_price_minor: string | null;
   launch_date: string | null;
+  standard_code: string | null;
 }
 
 /**
@@ -60,11 +70,13 @@ export class SalesImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly valuation: ValuationService,
+    private readonly standards: GradingStandardsService,
   ) {}
 
   async import(content: string): Promise<ImportResult> {
     const records = this.read(content);
     const models = await this.models(records.map((r) => r.model ?? ''));
+    const standards = new Map<string, GradingStandardDefinition | null>();
     const errors: ImportError[] = [];
     const sales: SaleToRecord[] = [];
     for (const [i, r] of records.entries()) {
@@ -112,6 +124,7 @@ export class SalesImportService {
       }
       if (r.variant && r.variant.length > 100) fail('variant', 'is longer than 100 characters');
       if (r.region && r.region.length > 50) fail('region', 'is longer than 50 characters');
+      const defects = r.defects ? await this.defects(r.defects, model, standards, fail) : [];
       if (errors.some((e) => e.line === line)) continue;
       sales.push({
         productModelId: model.id,
@@ -123,13 +136,18 @@ export class SalesImportService {
         variant: r.variant || null,
         mileageKm: r.mileage_km ? Number(r.mileage_km) : null,
         vehicleUse: r.use || (vehicle ? 'private' : null),
+        defects,
         itemAgeYears: firstRegistration
           ? (soldAt.getTime() - firstRegistration.getTime()) / MS_PER_YEAR
           : undefined,
         source: 'import',
         // The sale's own content is its key: the same sale uploaded twice is one sale.
         sourceRef: createHash('sha256')
-          .update(COLUMNS.map((c) => r[c] ?? '').join('\u0000'))
+          .update(
+            [...KEY_COLUMNS.map((c) => r[c] ?? ''), ...(defects.length ? defects : [])].join(
+              '\u0000',
+            ),
+          )
           .digest('hex'),
       });
     }
@@ -147,6 +165,51 @@ export class SalesImportService {
       for (const sale of sales) if (await this.valuation.recordSale(m, sale)) imported++;
       return { rows: records.length, imported, alreadyImported: records.length - imported };
     });
+  }
+
+  /**
+   * The row's defects, `;`-separated: each a check of the category's grading standard that the
+   * item failed — the check id, with the answer for a choice check (`screen_condition=cracked`).
+   */
+  private async defects(
+    cell: string,
+    model: ModelRow,
+    standards: Map<string, GradingStandardDefinition | null>,
+    fail: (field: string, message: string) => void,
+  ): Promise<string[]> {
+    const code = model.standard_code;
+    if (code && !standards.has(code)) {
+      standards.set(code, (await this.standards.latest(code))?.definition ?? null);
+    }
+    const standard = code ? standards.get(code) : null;
+    if (!standard) {
+      fail('defects', `category ${model.category_code} has no grading standard to name checks of`);
+      return [];
+    }
+    const out = new Set<string>();
+    for (const token of cell
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean)) {
+      const [checkId, answer] = token.split('=', 2);
+      const check = standard.checks.find((c) => c.id === checkId && c.kind !== 'photo');
+      if (!check) {
+        fail('defects', `${checkId} is not a check of the ${standard.code} standard`);
+        continue;
+      }
+      if (check.kind === 'choice') {
+        const faults = check.options.filter((o) => o.severity !== 'none').map((o) => o.value);
+        if (answer === undefined || !faults.includes(answer)) {
+          fail('defects', `${checkId} needs its answer, one of ${checkId}=${faults.join(`|`)}`);
+          continue;
+        }
+      } else if (answer !== undefined) {
+        fail('defects', `${checkId} takes no answer (write ${checkId} alone)`);
+        continue;
+      }
+      out.add(defectCode(checkId, answer));
+    }
+    return [...out].sort();
   }
 
   private read(content: string): Array<Partial<Record<Column, string>>> {
@@ -184,7 +247,7 @@ export class SalesImportService {
   private async models(codes: string[]): Promise<Map<string, ModelRow>> {
     const rows = await this.dataSource.query<ModelRow[]>(
       `SELECT p.id, p.code, p.category_id, c.code AS category_code,
-              p.launch_price_minor, p.launch_date
+              p.launch_price_minor, p.launch_date, c.standard_code
          FROM product_models p JOIN categories c ON c.id = p.category_id
         WHERE p.code = ANY($1::text[])`,
       [[...new Set(codes)]],

@@ -88,6 +88,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
   }
 
   private async fitAndActivate(trigger: string): Promise<RefitOutcome> {
+    // Sales with a defect teach its deduction, not the curve or the grades of sound items.
     const rows = await this.dataSource.query<
       Array<{
         category_code: string;
@@ -103,6 +104,7 @@ export class ValuationRefitService implements OnApplicationBootstrap {
       `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
               product_model_id, sold_at, region
          FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
+          AND cardinality(defects) = 0
         ORDER BY sold_at, id`,
       [HISTORY_YEARS],
     );

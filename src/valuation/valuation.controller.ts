@@ -17,6 +17,11 @@ class EstimateDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productModelId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
+  @ApiPropertyOptional({ example: '512GB', description: "One of the product model's variants" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  variant?: string;
   @ApiPropertyOptional({ description: "The owner's answers, e.g. { condition: 'excellent' }" })
   @IsOptional()
   @IsObject()
@@ -27,7 +32,9 @@ class ImportSalesDto {
   @ApiProperty({
     description:
       'CSV with a header naming its columns: category, model, grade, sold_at, price_minor ' +
-      '(required) and variant, currency (CNY), mileage_km, first_registration, region, use',
+      '(required) and variant, currency (CNY), mileage_km, first_registration, region, use, ' +
+      "defects (';'-separated failed checks of the category's standard, e.g. " +
+      'screen_condition=cracked;battery_health)',
     maxLength: 900_000,
   })
   @IsString()

@@ -1,8 +1,15 @@
 import { BadRequestException, NotFoundException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
+import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { defaultParamSet, paramsForCategory } from './engine/params.js';
-import { valuate, type ValuationInput } from './engine/model.js';
+import {
+  expectedGradeFromDeclared,
+  valuate,
+  worseGrade,
+  type ValuationInput,
+} from './engine/model.js';
+import { defectCode, learnDefectShares } from './engine/price-points.js';
 import type {
   ComparableSale,
   DefectDeduction,
@@ -40,6 +47,8 @@ export interface ItemToValue {
   paramsVersion?: string;
   /** Where the item will be sold, for the fitted regional price level (none: the market's). */
   region?: string | null;
+  /** The code of one of the product model's variants (`product_variants`): its own price point. */
+  variant?: string | null;
 }
 
 export interface ItemValuation extends Valuation {
@@ -66,6 +75,8 @@ export interface SaleToRecord {
   variant?: string | null;
   mileageKm?: number | null;
   vehicleUse?: string | null;
+  /** Defect codes the item was sold with (`defectCode`: 'screen_condition=cracked'). */
+  defects?: readonly string[];
 }
 
 /**
@@ -80,6 +91,7 @@ export class ValuationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly standards: GradingStandardsService,
   ) {}
 
   /** The active parameter set, or the built-in defaults before the first refit. */
@@ -128,11 +140,21 @@ export class ValuationService {
     const category = await this.catalog.getCategory(categoryId).catch(notFoundAsNull);
     if (!category) throw new BadRequestException(`categoryId ${categoryId} is not in the catalog`);
     const { code: categoryCode } = await this.categoryPath(categoryId);
+    const variant = input.variant ? await this.variantOf(model, input.variant) : null;
+    // Before inspection the owner's answers are priced check by check, as inspection would.
+    const declared =
+      input.grade === undefined && input.declaredCondition
+        ? await this.selfAssessment(category.standardCode, input.declaredCondition)
+        : null;
+    const defects = await this.withLearnedDeductions(categoryId, valuationDate, [
+      ...(declared?.defects ?? []),
+      ...(input.defects ?? []),
+    ]);
     const common = {
       valuationDate,
       grade: input.grade,
-      declaredCondition: input.declaredCondition,
-      defects: input.defects,
+      declaredCondition: declared ? declared.grade : input.declaredCondition,
+      defects,
       ageYears: input.ageYears,
       extraFactors: input.extraFactors,
       region: input.region,
@@ -164,6 +186,7 @@ export class ValuationService {
             productModelId: model.id,
           },
           comparables,
+          variant,
           // An unknown launch date is a guess of one year: trust the amount less.
           confidencePenalty: combine(input.confidencePenalty, launchDate ? 0 : 0.1),
         },
@@ -238,11 +261,18 @@ export class ValuationService {
     maxAgeDays: number,
   ): Promise<ComparableSale[]> {
     const since = new Date(until.getTime() - maxAgeDays * MS_PER_DAY);
+    // Sales with a defect are priced by their deduction, not as comparables of a sound item.
     const rows = await this.dataSource.query<
-      Array<{ price_minor: string; sold_at: Date; grade: Grade; region: string | null }>
+      Array<{
+        price_minor: string;
+        sold_at: Date;
+        grade: Grade;
+        region: string | null;
+        variant: string | null;
+      }>
     >(
-      `SELECT price_minor, sold_at, grade, region FROM market_sales
-        WHERE product_model_id = $1
+      `SELECT price_minor, sold_at, grade, region, variant FROM market_sales
+        WHERE product_model_id = $1 AND cardinality(defects) = 0
           AND sold_at <= $2 AND sold_at >= $3 AND withdrawn_at IS NULL
         ORDER BY sold_at DESC LIMIT 500`,
       [productModelId, until, since],
@@ -253,7 +283,125 @@ export class ValuationService {
       grade: r.grade,
       productModelId,
       region: r.region,
+      variant: r.variant,
     }));
+  }
+
+  /** The trade-in's variant of the model; an unknown one is the caller's mistake (400). */
+  async variantOf(
+    model: { id: string; code: string } | null,
+    code: string,
+  ): Promise<{ code: string; label: string }> {
+    if (!model) {
+      throw new BadRequestException({
+        message: 'variant: only an item with a product model has variants',
+        fields: [{ field: 'variant', errors: ['needs a productModelId'] }],
+      });
+    }
+    const found = await this.catalog.findVariant(model.id, code);
+    if (found) return { code: found.code, label: found.label };
+    const known = (await this.catalog.listVariants(model.id)).map((v) => v.code);
+    throw new BadRequestException({
+      message: `variant ${code} is not a variant of ${model.code}`,
+      fields: [
+        {
+          field: 'variant',
+          errors: [
+            known.length ? `must be one of ${known.join(', ')}` : 'the model has no variants',
+          ],
+        },
+      ],
+    });
+  }
+
+  /**
+   * The owner's self-assessment graded under the category's standard: each answer that fails a
+   * check is a `declared:<checkId>` deduction with the check's rule, and the expected grade is
+   * the worse of the one the owner's words suggest and the one the standard's rules give.
+   * `screenCracked: true` is the screen check's 'cracked' answer when the standard has one.
+   */
+  async selfAssessment(
+    standardCode: string | null,
+    declaredCondition: Readonly<Record<string, unknown>>,
+  ): Promise<{ grade: Grade; defects: DefectDeduction[] }> {
+    const fromWords = expectedGradeFromDeclared(declaredCondition);
+    const given = declaredCondition.selfAssessment;
+    const answers: Record<string, unknown> =
+      given && typeof given === 'object' && !Array.isArray(given) ? { ...given } : {};
+    if (!standardCode) {
+      if (Object.keys(answers).length > 0) {
+        throw new BadRequestException(
+          'declaredCondition.selfAssessment: the category has no grading standard to answer',
+        );
+      }
+      return { grade: fromWords, defects: [] };
+    }
+    if (declaredCondition.screenCracked === true && !('screen_condition' in answers)) {
+      const standard = (await this.standards.latest(standardCode))?.definition;
+      const screen = standard?.checks.find((c) => c.id === 'screen_condition');
+      if (screen?.kind === 'choice' && screen.options.some((o) => o.value === 'cracked')) {
+        answers.screen_condition = 'cracked';
+      }
+    }
+    if (Object.keys(answers).length === 0) return { grade: fromWords, defects: [] };
+    const assessed = await this.standards.assessSelf(
+      standardCode,
+      answers,
+      'declaredCondition.selfAssessment',
+    );
+    if (!assessed) return { grade: fromWords, defects: [] };
+    return {
+      grade: worseGrade(fromWords, assessed.grade ?? 'premium'),
+      defects: assessed.findings
+        .filter((f) => f.severity !== 'none')
+        .map((f) => ({
+          checkId: f.checkId,
+          label: f.label,
+          severity: f.severity,
+          answer: f.answer,
+          source: 'declared' as const,
+          ...(f.deductionShare !== undefined ? { deductionShare: f.deductionShare } : {}),
+          ...(f.deductionMinor !== undefined ? { deductionMinor: f.deductionMinor } : {}),
+          ruleCode: f.rule ?? `${assessed.standard}:${f.checkId}`,
+        })),
+    };
+  }
+
+  /**
+   * Each defect's deduction as the category's sales of the last two years show it, where enough
+   * of them carry it (`learnDefectShares`); the others keep the standard's rule alone.
+   */
+  private async withLearnedDeductions(
+    categoryId: string,
+    until: Date,
+    defects: DefectDeduction[],
+  ): Promise<DefectDeduction[]> {
+    if (defects.length === 0) return defects;
+    const codes = defects.map((d) => defectCode(d.checkId, d.answer));
+    const rows = await this.dataSource.query<
+      Array<{ product_model_id: string; grade: string; price_minor: string; defects: string[] }>
+    >(
+      `SELECT product_model_id, grade, price_minor, defects FROM market_sales
+        WHERE category_id = $1 AND withdrawn_at IS NULL AND product_model_id IS NOT NULL
+          AND sold_at <= $2 AND sold_at >= $2::timestamptz - interval '2 years'
+          AND product_model_id IN (
+            SELECT product_model_id FROM market_sales
+             WHERE category_id = $1 AND defects && $3::text[] AND withdrawn_at IS NULL)`,
+      [categoryId, until, codes],
+    );
+    if (rows.length === 0) return defects;
+    const learned = learnDefectShares(
+      rows.map((r) => ({
+        productModelId: r.product_model_id,
+        grade: r.grade,
+        priceMinor: Number(r.price_minor),
+        defects: r.defects,
+      })),
+    );
+    return defects.map((d, i) => {
+      const l = learned.get(codes[i]);
+      return l ? { ...d, learned: l } : d;
+    });
   }
 
   private async typicalOfCategory(
@@ -322,6 +470,7 @@ export class ValuationService {
         variant: sale.variant ?? null,
         mileageKm: sale.mileageKm ?? null,
         vehicleUse: sale.vehicleUse ?? null,
+        defects: [...(sale.defects ?? [])],
       })
       .orIgnore()
       .execute();

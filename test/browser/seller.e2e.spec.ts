@@ -182,8 +182,15 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
         .check();
     await answer('powersOn', true);
     await answer('functional', true);
-    await answer('screenCracked', false);
     await answer('waterDamage', false);
+    // A phone's screen is asked as the grading standard's check, priced on its own line.
+    await details
+      .getByLabel(say('sell.selfAssessment.screen_condition.label'))
+      .selectOption('visible_scratches');
+    await details
+      .getByRole('radiogroup', { name: say('sell.selfAssessment.cameras') })
+      .getByRole('radio', { name: say('common.yes') })
+      .check();
     // Where: the contact is filled from the account; the city and district are chosen by name.
     expect(await details.getByLabel(say('checkout.phone')).inputValue()).toMatch(/^\+861/);
     await details.getByLabel(say('places.city')).selectOption(area.cityCode);
@@ -216,6 +223,7 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
     const lines = page.getByRole('list', { name: say('sell.howPriced') });
     await lines.getByText(say('sell.lines.launch-price')).waitFor();
     await lines.getByText(say('sell.lines.age-depreciation')).waitFor();
+    await lines.getByText(say.pattern('sell.lines.declared')).first().waitFor();
     expect(await lines.locator('li.lowered').count()).toBeGreaterThan(0);
     expect(await page.locator('.quote-total').textContent()).toMatch(/^¥[\d,]+\.\d\d$/);
 

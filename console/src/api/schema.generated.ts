@@ -2242,6 +2242,32 @@ export interface paths {
         patch: operations["ProductModelsController_update"];
         trace?: never;
     };
+    "/api/v1/product-models/{id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The model's variants, each its own price point (the sell form offers them)
+         * @description The model's variants, each its own price point (the sell form offers them).
+         *
+         *     Public: no token needed.
+         */
+        get: operations["ProductModelsController_variants"];
+        put?: never;
+        /**
+         * Create variant
+         * @description Roles: admin.
+         */
+        post: operations["ProductModelsController_createVariant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue-dashboard/tickets": {
         parameters: {
             query?: never;
@@ -5740,6 +5766,17 @@ export interface components {
             launchPrice?: components["schemas"]["MoneyDto"];
             model: string;
         };
+        CreateProductVariantDto: {
+            /**
+             * @description As sales files and trade-ins name it; unique within the model
+             * @example 512GB
+             */
+            code: string;
+            /** @enum {string} */
+            kind: "storage" | "ram" | "carrier-lock" | "edition";
+            /** @example 512 GB */
+            label: string;
+        };
         CreateSubscription: {
             active: boolean;
             /** Format: date-time */
@@ -5832,6 +5869,10 @@ export interface components {
             notes?: string;
             powersOn?: boolean;
             screenCracked?: boolean;
+            /** @description The owner's answers to checks of the category's grading standard, by check id (e.g. { screen_condition: 'cracked', battery_health: 76, cameras: false }): each failed check is priced as the standard's rule (or the sales) says, as a 'declared:<checkId>' line */
+            selfAssessment?: {
+                [key: string]: boolean | string | number;
+            };
             waterDamage?: boolean;
         };
         DeclareLostDto: {
@@ -6274,6 +6315,11 @@ export interface components {
             grade?: "premium" | "good" | "scrap";
             /** Format: uuid */
             productModelId?: string;
+            /**
+             * @description One of the product model's variants
+             * @example 512GB
+             */
+            variant?: string;
         };
         EvidenceReading: {
             id: string | null;
@@ -6699,7 +6745,7 @@ export interface components {
             rows: number;
         };
         ImportSalesDto: {
-            /** @description CSV with a header naming its columns: category, model, grade, sold_at, price_minor (required) and variant, currency (CNY), mileage_km, first_registration, region, use */
+            /** @description CSV with a header naming its columns: category, model, grade, sold_at, price_minor (required) and variant, currency (CNY), mileage_km, first_registration, region, use, defects (';'-separated failed checks of the category's standard, e.g. screen_condition=cracked;battery_health) */
             content: string;
         };
         InboundList: {
@@ -8171,6 +8217,9 @@ export interface components {
             /** @description A provisional result while answering: unanswered checks are listed in `missing` instead of refused (other problems still 400) */
             partial?: boolean;
         };
+        ProductModelsVariants: {
+            items: components["schemas"]["ProductVariantView"][];
+        };
         ProductModelView: {
             brand: string;
             categoryId: string;
@@ -8184,6 +8233,14 @@ export interface components {
                 currency: string;
             } | null;
             model: string;
+        };
+        ProductVariantView: {
+            code: string;
+            id: string;
+            /** @enum {string} */
+            kind: "carrier-lock" | "edition" | "ram" | "storage";
+            label: string;
+            productModelId: string;
         };
         ProofStep: {
             hash: string;
@@ -9895,6 +9952,11 @@ export interface components {
             /** Format: uuid */
             productModelId?: string;
             serialNumber?: string;
+            /**
+             * @description One of the product model's variants (GET /product-models/{id}/variants): its own price point
+             * @example 512GB
+             */
+            variant?: string;
             /** @description Vehicles: ISO 3779 VIN, required for vehicle categories */
             vin?: string;
         };
@@ -10017,6 +10079,7 @@ export interface components {
                 /** @enum {string} */
                 state: "ACCEPTED" | "AWAITING_INSPECTION" | "CANCELLED" | "OFFER_PENDING" | "RETURNED" | "RETURNING" | "SECOND_GRADING";
                 traceCode: string | null;
+                variant: string | null;
                 version: number;
             }[];
             pickup: components["schemas"]["TradeInPickupNews"] | null;
@@ -15640,6 +15703,81 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    ProductModelsController_variants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductModelsVariants"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ProductModelsController_createVariant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a POST with the same key answers the first result and creates nothing new (24 h) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductVariantDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductVariantView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     QueueDashboardController_ticket: {
         parameters: {
             query?: never;
@@ -19152,6 +19290,7 @@ export interface operations {
                             /** @enum {string} */
                             state: "ACCEPTED" | "AWAITING_INSPECTION" | "CANCELLED" | "OFFER_PENDING" | "RETURNED" | "RETURNING" | "SECOND_GRADING";
                             traceCode: string | null;
+                            variant: string | null;
                             version: number;
                         }[];
                         pickup: components["schemas"]["TradeInPickupNews"] | null;

@@ -13,7 +13,7 @@ import {
   calibrationReport,
   shouldSampleForCalibration,
 } from '../engine/calibration.js';
-import { gradeAnswers } from '../grading.helpers.js';
+import { gradeAnswers } from '../../catalog/standards/grade-answers.js';
 import { GradingSettingsService } from '../grading-settings.service.js';
 import type { Inspection } from '../inspection/inspection.entity.js';
 import { CalibrationTask } from './calibration-task.entity.js';

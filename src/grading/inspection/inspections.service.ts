@@ -26,7 +26,7 @@ import type { GradingStandardRow } from '../../catalog/grading-standard.entity.j
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
 import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
-import { gradeAnswers, gradeFindings } from '../grading.helpers.js';
+import { gradeAnswers, gradeFindings } from '../../catalog/standards/grade-answers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
 import { Inspection } from './inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';

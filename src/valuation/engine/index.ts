@@ -8,3 +8,4 @@ export * from './fit.js';
 export * from './fraud.js';
 export * from './synthetic-market.js';
 export * from './evaluate.js';
+export * from './price-points.js';

@@ -7,6 +7,11 @@ import {
   regionFactor,
   residualShare,
 } from './params.js';
+import {
+  LEARNED_DEFECT_PRIOR_SALES,
+  fitVariantFactors,
+  type VariantFactor,
+} from './price-points.js';
 import type {
   CategoryFamily,
   CategoryParams,
@@ -73,6 +78,13 @@ export function expectedGradeFromDeclared(
   return grade;
 }
 
+const GRADE_RANK: Readonly<Record<Grade, number>> = { premium: 0, good: 1, scrap: 2 };
+
+/** The lower of two grades (scrap below good below premium). */
+export function worseGrade(a: Grade, b: Grade): Grade {
+  return GRADE_RANK[a] >= GRADE_RANK[b] ? a : b;
+}
+
 export interface ProductModelFacts {
   /** Launch (new) price in CNY minor units. */
   launchPriceMinor: number;
@@ -100,6 +112,11 @@ export interface ValuationInput {
   comparables?: readonly ComparableSale[];
   /** Where the item is sold: a fitted regional price level (`paramSet.regionFactors`) applies. */
   region?: string | null;
+  /**
+   * The item's variant (storage, RAM, carrier lock, edition): its price level is fitted from the
+   * comparables that name it (`fitVariantFactors`) and is a breakdown line of its own.
+   */
+  variant?: { code: string; label?: string } | null;
   /** 0..1 from fraud signals: lowers confidence, never the price. */
   confidencePenalty?: number;
   /** The amount is rounded to a multiple of this (default 100 = whole yuan). */
@@ -127,16 +144,7 @@ export const COMPARABLES_TRIM_SIGMAS = 3.5;
 /** Fewer comparables than this (after trimming) are not trusted at all: the model decides. */
 export const MIN_COMPARABLES = 2;
 
-/**
- * Empirical-Bayes blend of the model's graded value with comparable sales of the same product
- * model. Each comparable is brought to the item: aged along the category curve to the valuation
- * date (a sale a year ago was of a younger item), moved to the item's grade with the grade
- * multipliers and to its region with the region factors. It is weighted by recency (half-life)
- * and similarity (another grade counts half); comparables far from their median are trimmed, and
- * fewer than `MIN_COMPARABLES` count for nothing. The log-mean is then trusted with weight
- * n_eff / (n_eff + k): with few sales the model dominates, with many the market does.
- */
-export function blendWithComparables(args: {
+export interface BlendArgs {
   modelValue: number;
   params: CategoryParams;
   ageYears: number;
@@ -147,22 +155,27 @@ export function blendWithComparables(args: {
   /** The item's region and the fitted region factors (both optional). */
   region?: string | null;
   regionFactorOf?: (region: string | null | undefined) => number;
-}): ComparableBlend {
-  const { modelValue, params, ageYears, grade, productModelId, valuationDate } = args;
-  const none: ComparableBlend = {
-    value: modelValue,
-    weight: 0,
-    used: 0,
-    effectiveCount: 0,
-    dispersion: null,
-    comparableValue: null,
-  };
-  if (productModelId === undefined || modelValue <= 0) return none;
+  /** The item's variant and the variants' price levels (both optional). */
+  variant?: string | null;
+  variantFactorOf?: (variant: string | null | undefined) => number;
+}
+
+/**
+ * Comparables of the item's product model brought to the item: aged along the category curve to
+ * the valuation date (a sale a year ago was of a younger item), moved to the item's grade with
+ * the grade multipliers and to its region with the region factors, each with its weight
+ * (recency half-life × similarity: another grade counts half).
+ */
+export function adjustedComparables(
+  args: Omit<BlendArgs, 'modelValue' | 'variant' | 'variantFactorOf'>,
+): Array<{ w: number; logPrice: number; variant: string | null | undefined }> {
+  const { params, ageYears, grade, productModelId, valuationDate } = args;
+  if (productModelId === undefined) return [];
   const rf = args.regionFactorOf ?? (() => 1);
   const nowMs = valuationDate.getTime();
   const shareNow = residualShare(params, ageYears);
   const regionNow = rf(args.region);
-  let points: Array<{ w: number; logPrice: number }> = [];
+  const points: Array<{ w: number; logPrice: number; variant: string | null | undefined }> = [];
   for (const c of args.comparables) {
     if (c.productModelId !== productModelId) continue;
     if (!(c.priceMinor > 0) || !Number.isFinite(c.priceMinor)) continue;
@@ -178,8 +191,39 @@ export function blendWithComparables(args: {
     points.push({
       w: similarity * Math.pow(0.5, ageDays / params.comparablesHalfLifeDays),
       logPrice: Math.log(c.priceMinor * shift),
+      variant: c.variant,
     });
   }
+  return points;
+}
+
+/**
+ * Empirical-Bayes blend of the model's graded value with comparable sales of the same product
+ * model. Each comparable is brought to the item: aged along the category curve to the valuation
+ * date (a sale a year ago was of a younger item), moved to the item's grade with the grade
+ * multipliers and to its region with the region factors. It is weighted by recency (half-life)
+ * and similarity (another grade counts half); comparables far from their median are trimmed, and
+ * fewer than `MIN_COMPARABLES` count for nothing. The log-mean is then trusted with weight
+ * n_eff / (n_eff + k): with few sales the model dominates, with many the market does.
+ */
+export function blendWithComparables(args: BlendArgs): ComparableBlend {
+  const { modelValue, params } = args;
+  const none: ComparableBlend = {
+    value: modelValue,
+    weight: 0,
+    used: 0,
+    effectiveCount: 0,
+    dispersion: null,
+    comparableValue: null,
+  };
+  if (args.productModelId === undefined || modelValue <= 0) return none;
+  // Each sale is also moved to the item's variant (512 GB vs 128 GB) by the variants' levels.
+  const vf = args.variantFactorOf ?? (() => 1);
+  const itemVariant = vf(args.variant);
+  let points = adjustedComparables(args).map((p) => ({
+    w: p.w,
+    logPrice: p.logPrice + Math.log(itemVariant / vf(p.variant)),
+  }));
   if (points.length >= 3) {
     // Robust centre and spread: a mistyped price moves neither. The cut never goes below the
     // category's market noise, so an honestly dispersed model is not trimmed down to nothing.
@@ -325,10 +369,7 @@ export function valuate(
     },
     value,
   });
-  const modelEstimate = value;
-
-  const blend = blendWithComparables({
-    modelValue: value,
+  const comparableArgs = {
     params,
     ageYears,
     grade,
@@ -336,7 +377,33 @@ export function valuate(
     valuationDate,
     comparables: input.comparables ?? [],
     region: input.region,
-    regionFactorOf: (r) => regionFactor(paramSet, r),
+    regionFactorOf: (r: string | null | undefined) => regionFactor(paramSet, r),
+  };
+  const variants = input.variant
+    ? fitVariantFactors(adjustedComparables(comparableArgs))
+    : new Map<string, VariantFactor>();
+  if (input.variant) {
+    const fitted = variants.get(input.variant.code);
+    value *= fitted?.factor ?? 1;
+    const name = input.variant.label ?? input.variant.code;
+    steps.push({
+      line: {
+        code: 'variant',
+        label: fitted
+          ? `Variant ${name} (×${fitted.factor.toFixed(3)}, from ${fitted.sales} sales)`
+          : `Variant ${name} (no sales of it yet: priced as the model)`,
+        ruleCode: 'variant-price-point',
+      },
+      value,
+    });
+  }
+  const modelEstimate = value;
+
+  const blend = blendWithComparables({
+    ...comparableArgs,
+    modelValue: value,
+    variant: input.variant?.code,
+    variantFactorOf: (v) => (v ? (variants.get(v)?.factor ?? 1) : 1),
   });
   value = blend.value;
   steps.push({
@@ -364,16 +431,25 @@ export function valuate(
       if (!Number.isFinite(share)) throw new RangeError(`deductionShare of ${d.checkId}`);
       amount = base * Math.min(1, Math.max(0, share));
     }
-    return { d, amount };
+    // Sales that carry the defect move its deduction towards what buyers actually took off.
+    let source = 'standard rule';
+    if (d.learned && d.learned.sales > 0) {
+      const w = d.learned.sales / (d.learned.sales + LEARNED_DEFECT_PRIOR_SALES);
+      const learned = base * Math.min(1, Math.max(0, d.learned.share));
+      amount = w * learned + (1 - w) * amount;
+      source = `learned from ${d.learned.sales} sales, weight ${(w * 100).toFixed(0)} %`;
+    }
+    return { d, amount, source };
   });
   const totalDeduction = raw.reduce((s, r) => s + r.amount, 0);
   const scale = totalDeduction > base && totalDeduction > 0 ? base / totalDeduction : 1;
-  for (const { d, amount } of raw) {
+  for (const { d, amount, source } of raw) {
     value -= amount * scale;
+    const declared = d.source === 'declared';
     steps.push({
       line: {
-        code: `defect:${d.checkId}`,
-        label: d.label,
+        code: `${declared ? 'declared' : 'defect'}:${d.checkId}`,
+        label: `${declared ? 'Declared: ' : ''}${d.label} (${source})`,
         checkId: d.checkId,
         ...(d.ruleCode !== undefined ? { ruleCode: d.ruleCode } : {}),
       },

@@ -86,6 +86,18 @@ export interface DefectDeduction {
   deductionMinor?: number;
   /** The grading rule that fired, for explanations. */
   ruleCode?: string;
+  /**
+   * Who says so: the owner's self-assessment (line `declared:<checkId>`, on a quote) or
+   * inspection (line `defect:<checkId>`, the default).
+   */
+  source?: 'declared' | 'inspected';
+  /** The answer that failed the check: with the check id, the code sales name the defect by. */
+  answer?: unknown;
+  /**
+   * The deduction the sales carrying this defect show (`learnDefectShares`); it is blended with
+   * the rule's amount by n / (n + LEARNED_DEFECT_PRIOR_SALES).
+   */
+  learned?: { share: number; sales: number };
 }
 
 /**
@@ -106,13 +118,15 @@ export interface ComparableSale {
   grade: Grade;
   productModelId: string;
   region?: string | null;
+  /** The variant the sale names (e.g. '512GB'), when it names one. */
+  variant?: string | null;
 }
 
 /** One line of the price breakdown. Lines add up exactly to `amountMinor`. */
 export interface ValuationLine {
   /**
    * Stable code: 'launch-price', 'age-depreciation', 'extra:<code>', 'grade',
-   * 'comparable-sales', 'defect:<checkId>', 'rounding'.
+   * 'variant', 'comparable-sales', 'declared:<checkId>', 'defect:<checkId>', 'rounding'.
    */
   code: string;
   label: string;

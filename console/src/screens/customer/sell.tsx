@@ -25,6 +25,20 @@ export const CONDITIONS = [
 const QUESTIONS = ['powersOn', 'functional', 'screenCracked', 'waterDamage'] as const;
 type Question = (typeof QUESTIONS)[number];
 
+/**
+ * The self-assessment of a phone: answers to checks of the phone grading standard, each priced
+ * by the API as its own line (screen, body, battery health, function faults). Choices list the
+ * standard's own answers, best first.
+ */
+const PHONE_CHOICES = {
+  screen_condition: ['flawless', 'visible_scratches', 'deep_scratches_or_chips', 'cracked'],
+  body_condition: ['flawless', 'light_wear', 'dents_or_scratches', 'bent_or_cracked'],
+} as const;
+type PhoneChoice = keyof typeof PHONE_CHOICES;
+/** Function checks the owner can try: "does it work?" (false is a fault). */
+const PHONE_FUNCTIONS = ['touch_buttons', 'cameras', 'audio_connectivity'] as const;
+type PhoneFunction = (typeof PHONE_FUNCTIONS)[number];
+
 const CHANNELS = ['online', 'store'] as const;
 
 type CategoryNode = Schema<'CategoryView'>;
@@ -56,7 +70,12 @@ export function SellScreen() {
       ) : !model ? (
         <ModelStep category={category} onPick={setModel} onBack={() => setCategory(null)} />
       ) : (
-        <DetailsStep model={model} onBack={() => setModel(null)} onCreated={setOrderId} />
+        <DetailsStep
+          model={model}
+          phone={category.standardCode === 'phone'}
+          onBack={() => setModel(null)}
+          onCreated={setOrderId}
+        />
       )}
     </section>
   );
@@ -151,17 +170,34 @@ function ModelStep({
 /** The condition questions, then the address and how the item comes to us. */
 function DetailsStep({
   model,
+  phone,
   onBack,
   onCreated,
 }: {
   model: ProductModel;
+  /** Phones are graded by the phone standard: the owner answers its checks too. */
+  phone: boolean;
   onBack: () => void;
   onCreated: (id: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const [answers, setAnswers] = useState<Partial<Record<Question, boolean>>>({});
+  const [functions, setFunctions] = useState<Partial<Record<PhoneFunction, boolean>>>({});
+  const variants = useLoad(
+    (signal) =>
+      api
+        .get('/product-models/{id}/variants', { path: { id: model.id }, signal })
+        .then((p) => p.items),
+    [model.id],
+  );
+  // A phone's screen is asked as the standard's screen check, not as a yes/no crack.
+  const questions = phone ? QUESTIONS.filter((q) => q !== 'screenCracked') : QUESTIONS;
   const form = useForm({
+    variant: '',
+    screen_condition: '',
+    body_condition: '',
+    battery_health: '',
     condition: '',
     channel: 'online',
     storeId: '',
@@ -208,9 +244,11 @@ function DetailsStep({
               items: [
                 {
                   productModelId: model.id,
+                  ...(v.variant ? { variant: v.variant } : {}),
                   declaredCondition: {
                     condition: chosen('condition', CONDITIONS, v.condition),
                     ...answers,
+                    ...(phone ? { selfAssessment: selfAssessment(v, functions) } : {}),
                   },
                 },
               ],
@@ -235,7 +273,20 @@ function DetailsStep({
           ...CONDITIONS.map((c) => ({ value: c, label: t(`sell.conditions.${c}`) })),
         ]}
       />
-      {QUESTIONS.map((q) => (
+      {(variants.data ?? []).length > 0 && (
+        <Field
+          form={form}
+          name="variant"
+          label={t('sell.variant')}
+          apiFields={['items.0.variant']}
+          hint={t('sell.variantHint')}
+          options={[
+            { value: '', label: t('sell.variantUnknown') },
+            ...(variants.data ?? []).map((v) => ({ value: v.code, label: v.label })),
+          ]}
+        />
+      )}
+      {questions.map((q) => (
         <YesNo
           key={q}
           name={q}
@@ -248,6 +299,50 @@ function DetailsStep({
           }}
         />
       ))}
+      {phone && (
+        <>
+          <h3>{t('sell.selfAssessment.title')}</h3>
+          <p className="muted">{t('sell.selfAssessment.hint')}</p>
+          {(Object.keys(PHONE_CHOICES) as PhoneChoice[]).map((check) => (
+            <Field
+              key={check}
+              form={form}
+              name={check}
+              label={t(`sell.selfAssessment.${check}.label`)}
+              apiFields={[`items.0.declaredCondition.selfAssessment.${check}`]}
+              options={[
+                { value: '', label: t('sell.selfAssessment.notSure') },
+                ...PHONE_CHOICES[check].map((o) => ({
+                  value: o,
+                  label: t(`sell.selfAssessment.${check}.${o}` as 'sell.selfAssessment.hint'),
+                })),
+              ]}
+            />
+          ))}
+          <Field
+            form={form}
+            name="battery_health"
+            label={t('sell.selfAssessment.battery_health')}
+            apiFields={['items.0.declaredCondition.selfAssessment.battery_health']}
+            type="number"
+            inputMode="numeric"
+            hint={t('sell.selfAssessment.batteryHint')}
+          />
+          {PHONE_FUNCTIONS.map((check) => (
+            <YesNo
+              key={check}
+              name={check}
+              label={t(`sell.selfAssessment.${check}`)}
+              value={functions[check]}
+              disabled={form.busy}
+              onChange={(answer) => {
+                form.set('condition', form.values.condition); // a new answer is a new action
+                setFunctions((a) => ({ ...a, [check]: answer }));
+              }}
+            />
+          ))}
+        </>
+      )}
       <h3>{t('sell.whereTitle')}</h3>
       <Field
         form={form}
@@ -347,6 +442,20 @@ function DetailsStep({
       />
     </form>
   );
+}
+
+/** The phone self-assessment as the API takes it: only what the owner answered. */
+function selfAssessment(
+  v: Record<PhoneChoice | 'battery_health', string>,
+  functions: Partial<Record<PhoneFunction, boolean>>,
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = { ...functions };
+  for (const check of Object.keys(PHONE_CHOICES) as PhoneChoice[]) {
+    if (v[check]) out[check] = v[check];
+  }
+  // A number the API checks (0–100, whole): a typo comes back as that field's error.
+  if (v.battery_health.trim()) out.battery_health = Number(v.battery_health.trim());
+  return out;
 }
 
 function YesNo({

@@ -1,11 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import type { GradeFinding } from '../core/jobs/job-catalogue.js';
-import {
-  computeGrade,
-  type GradeResult,
-  InvalidAnswersError,
-} from '../catalog/standards/grade-engine.js';
-import type { Answers, GradingStandard } from '../catalog/standards/standard.js';
+import type { GradeFinding } from '../../core/jobs/job-catalogue.js';
+import { computeGrade, type GradeResult, InvalidAnswersError } from './grade-engine.js';
+import type { Answers, GradingStandard } from './standard.js';
 
 /** Grades answers under a standard; answers that do not fit it are the client's mistake (400). */
 export function gradeAnswers(

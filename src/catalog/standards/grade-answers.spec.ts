@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
-import { PHONE_STANDARD } from '../catalog/standards/demo-standards.js';
-import { idealAnswers } from '../catalog/standards/grade-engine.js';
-import { gradeAnswers, gradeFindings } from './grading.helpers.js';
-import { normaliseSeal } from './receiving/receiving.service.js';
+import { PHONE_STANDARD } from './demo-standards.js';
+import { gradeAnswers, gradeFindings } from './grade-answers.js';
+import { idealAnswers } from './grade-engine.js';
 
-describe('grading helpers', () => {
+describe('grading answers and findings', () => {
   it('maps findings to the ItemGraded contract with the rule that judged each', () => {
     const result = gradeAnswers(PHONE_STANDARD, {
       ...idealAnswers(PHONE_STANDARD),
@@ -41,11 +40,5 @@ describe('grading helpers', () => {
     expect(body.fields.map((f) => f.field)).toEqual(
       expect.arrayContaining(['answers.powers_on', 'answers.bogus', 'answers.photos']),
     );
-  });
-
-  it('compares seal numbers trimmed and upper-cased', () => {
-    expect(normaliseSeal('  sl-001 ')).toBe('SL-001');
-    expect(normaliseSeal('   ')).toBeNull();
-    expect(normaliseSeal(null)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { freePortBetween } from '../faults/support/servers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,6 +26,20 @@ const answers = (port: number) =>
  * `npm start` (scripts/start.mjs; `npm ci` has run, as for every test) in development, with the
  * ports it looks at pointed at empty throwaway ones — as a fresh machine's 5432 and 6379 are.
  */
+/**
+ * Three free consecutive ports below Linux's ephemeral range (32768–60999): a port in that range
+ * can be taken at any moment by an outgoing connection of another test (CI failed on one).
+ */
+async function threeFreePorts(): Promise<[number, number, number]> {
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 23600 + Math.floor(Math.random() * 300) * 3;
+    const ports = [base, base + 1, base + 2] as const;
+    const free = await Promise.all(ports.map((p) => freePortBetween(p, p).catch(() => null)));
+    if (free.every((p) => p !== null)) return [...ports];
+  }
+  throw new Error('no three free ports between 23600 and 24500');
+}
+
 describe('npm start with no PostgreSQL and no Redis', () => {
   let start: ChildProcess | null = null;
   let dir = '';
@@ -34,8 +49,7 @@ describe('npm start with no PostgreSQL and no Redis', () => {
   });
 
   it('starts an embedded PostgreSQL and a redis-server, serves, and stops them on the way out', async () => {
-    const base = 43600 + Math.floor(Math.random() * 100) * 3;
-    const [pgPort, redisPort, port] = [base, base + 1, base + 2];
+    const [pgPort, redisPort, port] = await threeFreePorts();
     expect(await answers(pgPort)).toBe(false);
     expect(await answers(redisPort)).toBe(false);
     dir = mkdtempSync(join(tmpdir(), 'reloop-first-'));

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { takesValue } from '../catalog/standards/grade-answers.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -512,7 +513,7 @@ export class TradeInWorkflow {
           grade: p.grade,
           variant: it.variant,
           declaredCondition: it.declaredCondition,
-          defects: p.findings.filter((f) => f.severity !== 'none').map(toDeduction),
+          defects: p.findings.filter(takesValue).map(toDeduction),
           extraFactors: declaredVehicleFactors(it.declaredCondition),
           // Same date and parameters as the quote: only what inspection found moves the price.
           valuationDate: new Date(it.quote.valuationDate),

@@ -2,6 +2,7 @@ import { BadRequestException, NotFoundException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
+import { takesValue } from '../catalog/standards/grade-answers.js';
 import { defaultParamSet, paramsForCategory } from './engine/params.js';
 import {
   expectedGradeFromDeclared,
@@ -352,18 +353,16 @@ export class ValuationService {
     if (!assessed) return { grade: fromWords, defects: [] };
     return {
       grade: worseGrade(fromWords, assessed.grade ?? 'premium'),
-      defects: assessed.findings
-        .filter((f) => f.severity !== 'none')
-        .map((f) => ({
-          checkId: f.checkId,
-          label: f.label,
-          severity: f.severity,
-          answer: f.answer,
-          source: 'declared' as const,
-          ...(f.deductionShare !== undefined ? { deductionShare: f.deductionShare } : {}),
-          ...(f.deductionMinor !== undefined ? { deductionMinor: f.deductionMinor } : {}),
-          ruleCode: f.rule ?? `${assessed.standard}:${f.checkId}`,
-        })),
+      defects: assessed.findings.filter(takesValue).map((f) => ({
+        checkId: f.checkId,
+        label: f.label,
+        severity: f.severity,
+        answer: f.answer,
+        source: 'declared' as const,
+        ...(f.deductionShare !== undefined ? { deductionShare: f.deductionShare } : {}),
+        ...(f.deductionMinor !== undefined ? { deductionMinor: f.deductionMinor } : {}),
+        ruleCode: f.rule ?? `${assessed.standard}:${f.checkId}`,
+      })),
     };
   }
 

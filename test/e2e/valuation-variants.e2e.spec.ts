@@ -295,6 +295,55 @@ describe('valuation: variants and declared defects priced', () => {
     expectExplained(same);
   });
 
+  it('prices missing accessories as a line of their own without lowering the grade', async () => {
+    const model = await newModel();
+    await importSales(sales(model.code, 10, 300_000)).expect(200);
+    const bare = await quoted([
+      {
+        productModelId: model.id,
+        declaredCondition: {
+          condition: 'excellent',
+          selfAssessment: { accessories: 'handset_only' },
+        },
+      },
+    ]);
+    const boxed = await quoted([
+      {
+        productModelId: model.id,
+        declaredCondition: { condition: 'excellent', selfAssessment: { accessories: 'complete' } },
+      },
+    ]);
+    const line = bare.items[0].quote.lines.find((l) => l.code === 'declared:accessories');
+    expect(line).toMatchObject({
+      checkId: 'accessories',
+      ruleCode: 'phone@v1:accessories',
+      amountMinor: -6_000,
+    });
+    expect(boxed.items[0].quote.lines.map((l) => l.code)).not.toContain('declared:accessories');
+    // The grade is the same, so every line up to the deduction is too; the operator's margin
+    // after it is a share of the smaller value.
+    const before = (o: OrderBody) =>
+      o.items[0].quote.lines.filter(
+        (l) => !['declared:accessories', 'trade-in-margin', 'rounding'].includes(l.code),
+      );
+    expect(before(bare)).toEqual(before(boxed));
+
+    // Inspection finds the phone came alone, as declared: nothing more is taken off.
+    const item = await inspected(bare, [
+      {
+        checkId: 'accessories',
+        label: 'Accessories',
+        answer: 'handset_only',
+        severity: 'none',
+        rule: null,
+        deductionMinor: 6_000,
+      },
+    ]);
+    expect(item.finalOffer!.amountMinor).toBe(item.quote.amountMinor);
+    expect(item.explanation!.lines.filter((l) => l.code.endsWith('accessories'))).toEqual([]);
+    expectExplained(item);
+  });
+
   it('explains a lower final price by the checks inspection found beyond the declared ones', async () => {
     const model = await newModel();
     await importSales(sales(model.code, 10, 300_000)).expect(200);

@@ -38,3 +38,11 @@ export function gradeFindings(result: GradeResult): GradeFinding[] {
     ...(f.deduction?.fixedMinor !== undefined ? { deductionMinor: f.deduction.fixedMinor } : {}),
   }));
 }
+
+/**
+ * Whether a finding takes value off the item: any fault, and an answer that sets no grade but
+ * carries a price (a phone without its charger). Both the quote and the final offer price these.
+ */
+export function takesValue(f: GradeFinding): boolean {
+  return f.severity !== 'none' || f.deductionMinor !== undefined || f.deductionShare !== undefined;
+}

@@ -28,7 +28,7 @@ describe('computeGrade: the three grades with reasons', () => {
     expect(result.hold).toBe(false);
     expect(result.reasons).toEqual([]);
     expect(result.rules).toEqual([]);
-    expect(result.severities).toEqual({ none: 15, cosmetic: 0, functional: 0, critical: 0 });
+    expect(result.severities).toEqual({ none: 16, cosmetic: 0, functional: 0, critical: 0 });
     expect(result.standardCode).toBe('phone');
     expect(result.standardVersion).toBe(1);
     expect(result.summary).toContain('premium under phone v1');

@@ -33,6 +33,7 @@ type Question = (typeof QUESTIONS)[number];
 const PHONE_CHOICES = {
   screen_condition: ['flawless', 'visible_scratches', 'deep_scratches_or_chips', 'cracked'],
   body_condition: ['flawless', 'light_wear', 'dents_or_scratches', 'bent_or_cracked'],
+  accessories: ['complete', 'no_charger', 'handset_only'],
 } as const;
 type PhoneChoice = keyof typeof PHONE_CHOICES;
 /** Function checks the owner can try: "does it work?" (false is a fault). */
@@ -197,6 +198,7 @@ function DetailsStep({
     variant: '',
     screen_condition: '',
     body_condition: '',
+    accessories: '',
     battery_health: '',
     condition: '',
     channel: 'online',

@@ -14,6 +14,7 @@ import {
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { OrderNumbers, orderNumbersOf } from '../core/read-models/order-numbers.js';
 import { days, hours } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { MoneyModule } from '../money/money.module.js';
@@ -51,9 +52,11 @@ export class AcquisitionModule implements OnModuleInit {
     private readonly workflow: TradeInWorkflow,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transferHooks: TransferHooks,
+    private readonly orderNumbers: OrderNumbers,
   ) {}
 
   onModuleInit(): void {
+    this.orderNumbers.register('trade-in', orderNumbersOf('trade_in_orders'));
     this.machines.register(TradeInOrderMachine);
     this.machines.register(TradeInItemMachine);
     // Limits set by the owner-facing validities; the timers fire at the limit, the sweeper

@@ -34,6 +34,7 @@ import { StuckWorkController } from './sweeper/stuck-work.controller.js';
 import { StuckWorkService } from './sweeper/stuck-work.service.js';
 import { TransitionService } from './state-machine/transition.service.js';
 import { ReadDatabase } from '../database/read-database.js';
+import { OrderNumbers } from './read-models/order-numbers.js';
 
 const SERVICES = [
   Clock,
@@ -50,6 +51,7 @@ const SERVICES = [
   MetricsService,
   RetentionService,
   ReadDatabase,
+  OrderNumbers,
 ];
 
 /** The shared core every stage builds on: state machines, history, outbox, jobs, items. */

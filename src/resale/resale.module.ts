@@ -13,6 +13,7 @@ import {
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
+import { OrderNumbers, orderNumbersOf } from '../core/read-models/order-numbers.js';
 import { minutes } from '../core/state-machine/machine.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
@@ -96,9 +97,11 @@ export class ResaleModule implements OnModuleInit {
     private readonly photoSubjects: PhotoSubjects,
     private readonly listings: ListingsService,
     @Inject(VEHICLE_FACTS) private readonly vehicleFacts: VehicleFacts,
+    private readonly orderNumbers: OrderNumbers,
   ) {}
 
   onModuleInit(): void {
+    this.orderNumbers.register('sale', orderNumbersOf('sale_orders'));
     this.photoSubjects.register('listing', ListingAccess);
     this.machines.register(ListingMachine);
     useVehicleFacts(this.vehicleFacts);

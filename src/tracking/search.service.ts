@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
+import { OrderNumbers } from '../core/read-models/order-numbers.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
@@ -74,6 +75,7 @@ export class SearchService {
     // the phone, and its trigram scans never compete with transitions there.
     private readonly reads: ReadDatabase,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
+    private readonly orderNumbers: OrderNumbers,
   ) {}
 
   async search(raw: string) {
@@ -207,13 +209,14 @@ export class SearchService {
   private async byOrderNumber(q: string): Promise<ItemHit[]> {
     const prefix = q.toLowerCase();
     if (!/^[0-9a-f]{6,8}$/.test(prefix)) return [];
-    return this.reads.replica.query<ItemHit[]>(
+    const db = this.reads.replica;
+    const orderIds = await this.orderNumbers.find(db.manager, prefix, MAX_HITS);
+    if (orderIds.length === 0) return [];
+    return db.query<ItemHit[]>(
       `${ITEM_SELECT} WHERE i.id IN (
-         SELECT e.item_id FROM item_events e WHERE e.entity_id IN (
-           SELECT o.id FROM trade_in_orders o WHERE o.id::text LIKE $1 || '%'
-           UNION ALL SELECT o.id FROM sale_orders o WHERE o.id::text LIKE $1 || '%'))
+         SELECT e.item_id FROM item_events e WHERE e.entity_id = ANY($1::uuid[]))
        LIMIT ${MAX_HITS}`,
-      [prefix],
+      [orderIds],
     );
   }
 }

@@ -9,6 +9,7 @@ import { ERASURE_CERTIFICATES } from '../core/read-models/erasure-certificates.j
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
+import { ErasureGate } from './erasure-gate.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
 import { Certificate, Erasure, SigningKey, Station, StorageMedium } from './erasure.entities.js';
 import { ErasureMachine } from './erasure.machine.js';
@@ -43,13 +44,14 @@ import { CertificateSigner, ErasureStations } from './stations.js';
   ],
   providers: [
     ErasureService,
+    ErasureGate,
     CertificatesService,
     SamplingService,
     ErasureStations,
     CertificateSigner,
     StationRegistry,
     StationSignatureGuard,
-    { provide: ERASURE_CERTIFICATES, useExisting: ErasureService },
+    { provide: ERASURE_CERTIFICATES, useExisting: ErasureGate },
   ],
   exports: [ErasureStations, ERASURE_CERTIFICATES],
 })

@@ -9,22 +9,12 @@ import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemAccess } from '../core/items/item.machine.js';
-import { ItemsService } from '../core/items/items.service.js';
-import {
-  NotifyOwner,
-  OpenSupportCase,
-  RunErasure,
-  WithdrawUncertifiedItem,
-} from '../core/jobs/job-catalogue.js';
+import { ErasureGate } from './erasure-gate.service.js';
+import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { execute } from '../core/sql.js';
-import {
-  type CertificateCredentialRef,
-  type CertificateRef,
-  type ErasureCertificates,
-} from '../core/read-models/erasure-certificates.js';
 import {
   buildDestructionCertificate,
   buildErasureCertificate,
@@ -154,10 +144,11 @@ export interface DestructionInput {
  * Erasure of every storage medium of an item: start (StartErasure), one try on the station per
  * RunErasure job, import of a real tool's report, policy check, signed certificate, retries with
  * backoff and, after the last failed try, routing to physical destruction. The item's
- * erasureStatus (the gate) is recomputed in the same transaction as every certificate.
+ * erasureStatus (the gate, `ErasureGate`) is recomputed in the same transaction as every
+ * certificate.
  */
 @Injectable()
-export class ErasureService implements ErasureCertificates {
+export class ErasureService {
   private readonly logger = new Logger(ErasureService.name);
 
   constructor(
@@ -172,7 +163,7 @@ export class ErasureService implements ErasureCertificates {
     private readonly registry: StationRegistry,
     private readonly credentials: PlatformSigner,
     private readonly statusLists: StatusLists,
-    private readonly items: ItemsService,
+    private readonly gate: ErasureGate,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -246,7 +237,7 @@ export class ErasureService implements ErasureCertificates {
           requestedBy: actor.userId,
         });
       } else {
-        await this.recomputeItemStatus(manager, itemId); // a medium with data: behind the gate
+        await this.gate.recomputeItemStatus(manager, itemId); // a medium with data: behind the gate
       }
       return medium;
     });
@@ -369,7 +360,7 @@ export class ErasureService implements ErasureCertificates {
       .getRepository(Erasure)
       .find({ where: { mediumId: In(media.map((m) => m.id)) } });
     const certified = new Set(
-      (await this.validCertificates(manager, item.id)).map((c) => c.mediumId),
+      (await this.gate.validCertificates(manager, item.id)).map((c) => c.mediumId),
     );
     const operator = await this.operatorFor(manager, request.requestedBy);
     const station = this.stations.automatic();
@@ -406,7 +397,7 @@ export class ErasureService implements ErasureCertificates {
         }),
       );
     }
-    await this.recomputeItemStatus(manager, item.id);
+    await this.gate.recomputeItemStatus(manager, item.id);
     return created;
   }
 
@@ -625,7 +616,7 @@ export class ErasureService implements ErasureCertificates {
       },
       effects: async (m, e) => {
         await this.issue(m, e, this.signer.sign(document));
-        const status = await this.recomputeItemStatus(m, e.itemId);
+        const status = await this.gate.recomputeItemStatus(m, e.itemId);
         if (status.changedTo === 'certified') certificateIds = status.certificateNumbers;
         await this.sampling.afterCertified(m, e);
       },
@@ -787,7 +778,7 @@ export class ErasureService implements ErasureCertificates {
       patch: { destruction: { technique: destroyWith, reason }, nextAttemptAt: null },
       data: { reason, technique: destroyWith },
       effects: async (m, updated) => {
-        await this.recomputeItemStatus(m, updated.itemId);
+        await this.gate.recomputeItemStatus(m, updated.itemId);
       },
       jobs: (updated) => [
         job(OpenSupportCase, {
@@ -1303,7 +1294,7 @@ export class ErasureService implements ErasureCertificates {
         effects: async (m, updated) => {
           if (!signed) throw new Error('destruction certificate missing');
           await this.issue(m, updated, signed);
-          await this.recomputeItemStatus(m, updated.itemId);
+          await this.gate.recomputeItemStatus(m, updated.itemId);
         },
       });
     });
@@ -1370,109 +1361,5 @@ export class ErasureService implements ErasureCertificates {
       }
       return manager.getRepository(Erasure).findOneByOrFail({ id: current.id });
     });
-  }
-
-  /**
-   * Erasure certificates that still speak for the item's media: not revoked, issued after the
-   * item last left the platform (a buyer's return may hold the buyer's data: wipe again), and in
-   * production not from the simulator.
-   */
-  private async validCertificates(manager: EntityManager, itemId: string): Promise<Certificate[]> {
-    const [left] = await manager.query<Array<{ at: Date | null }>>(
-      `SELECT max(at) AS at FROM item_events
-        WHERE item_id = $1 AND entity = 'Item' AND to_state IN ('SOLD', 'RETURNED_TO_OWNER')`,
-      [itemId],
-    );
-    const since = left?.at ? new Date(left.at).getTime() : null;
-    return (
-      await manager.getRepository(Certificate).find({ where: { itemId, kind: 'erasure' } })
-    ).filter(
-      (c) =>
-        c.revokedAt === null &&
-        (since === null || c.issuedAt.getTime() > since) &&
-        // A simulated run erased nothing: in production its certificate never opens the gate
-        // (and the medium is wiped for real). The simulator itself is refused there (config).
-        !(this.config.env === 'production' && c.document.simulated === true),
-    );
-  }
-
-  /** The valid certificates, oldest first, for other stages (ErasureCertificates). */
-  async validFor(manager: EntityManager, itemId: string): Promise<CertificateRef[]> {
-    return (await this.validCertificates(manager, itemId))
-      .sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime())
-      .map((c) => ({
-        number: c.number,
-        level: c.document.sanitization?.level ?? null,
-        issuedAt: c.issuedAt.toISOString(),
-      }));
-  }
-
-  /** The item's certificates issued as credentials, for the passport (ErasureCertificates). */
-  async credentialsOf(manager: EntityManager, itemId: string): Promise<CertificateCredentialRef[]> {
-    const rows = await manager.query<
-      Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
-    >(
-      `SELECT id, number, kind, revoked_at FROM certificates
-        WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
-      [itemId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      kind: r.kind,
-      revoked: r.revoked_at !== null,
-    }));
-  }
-
-  // ---- the gate ----------------------------------------------------------------------------
-
-  /**
-   * item.erasureStatus from its media: 'certified' when every medium has a valid certificate,
-   * 'destroyed' when every medium is certified or physically destroyed (at least one
-   * destroyed), 'pending' otherwise (a medium routed to destruction included).
-   */
-  async recomputeItemStatus(
-    manager: EntityManager,
-    itemId: string,
-  ): Promise<{ changedTo: Item['erasureStatus'] | null; certificateNumbers: string[] }> {
-    const media = await manager.getRepository(StorageMedium).find({ where: { itemId } });
-    if (media.length === 0) return { changedTo: null, certificateNumbers: [] };
-    const erasures = await manager.getRepository(Erasure).find({ where: { itemId } });
-    const certificates = await this.validCertificates(manager, itemId);
-    // A medium routed to destruction still holds data until it is destroyed (with its
-    // certificate): until then the item is 'pending', which keeps it with the operator (the
-    // item machine's custody guard, issue 17). 'destroyed' once every medium is certified or
-    // destroyed and at least one was destroyed.
-    const destroyedMedia = new Set(
-      erasures.filter((e) => e.state === 'DESTROYED').map((e) => e.mediumId),
-    );
-    const awaitingDestruction = erasures.some((e) => e.state === 'AWAITING_DESTRUCTION');
-    const covered = media.every(
-      (m) => destroyedMedia.has(m.id) || certificates.some((c) => c.mediumId === m.id),
-    );
-    const status: Item['erasureStatus'] =
-      awaitingDestruction || !covered
-        ? 'pending'
-        : destroyedMedia.size > 0
-          ? 'destroyed'
-          : 'certified';
-    const changed = await this.items.setErasureStatus(manager, itemId, status);
-    if (changed && (status === 'pending' || status === 'destroyed')) {
-      // The item may be on the market (issue 17): resale withdraws its listings, in this
-      // transaction's outbox. A job for an item never listed finds nothing to do.
-      await this.outbox.write(manager, [
-        job(WithdrawUncertifiedItem, {
-          itemId,
-          reason:
-            status === 'destroyed'
-              ? 'a storage medium of the item was physically destroyed'
-              : 'a storage medium of the item has no valid erasure certificate any more',
-        }),
-      ]);
-    }
-    return {
-      changedTo: changed ? status : null,
-      certificateNumbers: certificates.map((c) => c.number),
-    };
   }
 }

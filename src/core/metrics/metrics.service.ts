@@ -9,7 +9,7 @@ import {
 } from 'prom-client';
 import { DataSource, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 import { QUEUE_NAMES } from '../jobs/job-definition.js';
-import { ReadDatabase } from '../../database/read-database.js';
+import { ReadDatabase, type ReplayStatus } from '../../database/read-database.js';
 import { QueueService } from '../jobs/queue.service.js';
 
 /** Job states BullMQ counts per queue, reported as `reloop_queue_jobs{state}`. */
@@ -207,27 +207,27 @@ export class MetricsService implements OnModuleInit {
     });
     // The read replica (DATABASE_READ_URL), sampled only where one is configured: a process
     // without one, or a replica that does not answer, gives no sample rather than a wrong zero.
-    const replay = () => (reads.hasReplica ? reads.replayStatus().catch(() => null) : null);
-    new Gauge({
-      name: 'reloop_replica_replay_lag_seconds',
-      help: 'Seconds since the read replica replayed its last transaction, 0 when it has replayed all it received',
-      registers: [this.registry],
-      async collect() {
-        const status = await replay();
-        if (status) this.set(status.replayLagSeconds);
-        else this.reset();
-      },
-    });
-    new Gauge({
-      name: 'reloop_replica_replay_behind_bytes',
-      help: 'WAL the read replica has received but not yet replayed, in bytes',
-      registers: [this.registry],
-      async collect() {
-        const status = await replay();
-        if (status) this.set(status.replayBehindBytes);
-        else this.reset();
-      },
-    });
+    const replicaGauge = (name: string, help: string, pick: (s: ReplayStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const status = reads.hasReplica ? await reads.replayStatus().catch(() => null) : null;
+          if (status) this.set(pick(status));
+          else this.reset();
+        },
+      });
+    replicaGauge(
+      'reloop_replica_replay_lag_seconds',
+      'Seconds since the read replica replayed its last transaction, 0 when it has replayed all it received',
+      (s) => s.replayLagSeconds,
+    );
+    replicaGauge(
+      'reloop_replica_replay_behind_bytes',
+      'WAL the read replica has received but not yet replayed, in bytes',
+      (s) => s.replayBehindBytes,
+    );
     new Gauge({
       name: 'reloop_queue_depth',
       help: 'Jobs per queue not started yet (waiting + prioritized + delayed)',

@@ -4,6 +4,8 @@ import canonicalize from 'canonicalize';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { Clock } from '../clock.js';
+import type { OutboxJob } from '../jobs/job-definition.js';
+import { outboxInsert, outboxNotify } from '../outbox/outbox.service.js';
 
 export interface HistoryEntry {
   type: string;
@@ -77,6 +79,8 @@ export class HistoryService {
     itemIds: readonly string[],
     entry: HistoryEntry,
     heads?: ReadonlyMap<string, ItemHead>,
+    /** Follow-up jobs written to the outbox by the same statement (one round trip less). */
+    jobs?: readonly OutboxJob[],
   ): Promise<void> {
     // The platform clock, as the states' stateEnteredAt: `at` also picks the month's partition.
     const at = this.clock.now().toISOString();
@@ -150,17 +154,24 @@ export class HistoryService {
       events.push(`(${Array.from({ length: 17 }, (_, i) => p(i + 1)).join(',')})`);
       advances.push(`(${p(1)}::uuid, ${p(2)}::int, ${p(17)}::text)`);
     }
-    await manager.query(
-      `WITH ev AS (
+    const insertEvents = `ev AS (
          INSERT INTO item_events (item_id, seq, at, type, entity, entity_id, from_state, to_state,
            actor_role, actor_id, organisation_id, custodian_kind, custodian_id, place, data,
            prev_hash, hash)
-         VALUES ${events.join(', ')})
-       UPDATE items SET history_seq = v.seq, history_hash = v.hash
+         VALUES ${events.join(', ')})`;
+    const advance = `UPDATE items SET history_seq = v.seq, history_hash = v.hash
          FROM (VALUES ${advances.join(', ')}) AS v(id, seq, hash)
-        WHERE items.id = v.id`,
-      params,
-    );
+        WHERE items.id = v.id`;
+    if (jobs?.length) {
+      const outbox = outboxInsert(jobs, params.length + 1, 'ob');
+      await manager.query(
+        `WITH ${insertEvents}, up AS (${advance} RETURNING 1), ${outbox.cte}
+         ${outboxNotify('ob')}`,
+        [...params, ...outbox.params],
+      );
+    } else {
+      await manager.query(`WITH ${insertEvents} ${advance}`, params);
+    }
   }
 
   /**

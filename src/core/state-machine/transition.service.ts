@@ -275,8 +275,16 @@ export class TransitionService implements OnModuleInit {
     heads?: ReadonlyMap<string, ItemHead>,
   ): Promise<void> {
     const itemIds = await machine.itemIds(entity, manager);
+    let written = false;
     if (itemIds.length > 0) {
       const data = typeof params.data === 'function' ? params.data(entity) : params.data;
+      // Without effects the jobs are known now: the history statement writes them too.
+      const jobs = params.effects
+        ? undefined
+        : typeof params.jobs === 'function'
+          ? params.jobs(entity)
+          : params.jobs;
+      written = !params.effects;
       await this.history.append(
         manager,
         itemIds,
@@ -292,8 +300,10 @@ export class TransitionService implements OnModuleInit {
           data,
         },
         heads,
+        jobs,
       );
     }
+    if (written) return;
     await params.effects?.(manager, entity);
     const jobs = typeof params.jobs === 'function' ? params.jobs(entity) : params.jobs;
     if (jobs?.length) await this.outbox.write(manager, jobs);

@@ -116,7 +116,22 @@ export class TransitionService implements OnModuleInit {
           stateEnteredAt: this.clock.now(),
         } as DeepPartial<E>),
       );
-      await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
+      // A new item's chain starts empty (the columns' defaults): its row, inserted just now and
+      // seen by no one else before commit, is not read back for its history head.
+      const values = params.values as { historySeq?: unknown; historyHash?: unknown };
+      const fresh =
+        rowCodec(manager, machine.entity)?.table === '"items"' &&
+        values.historySeq === undefined &&
+        values.historyHash === undefined;
+      await this.record(
+        manager,
+        machine,
+        entity,
+        `${machine.name}.created`,
+        null,
+        params,
+        fresh ? new Map([[entity.id, { history_seq: 0, history_hash: '' }]]) : undefined,
+      );
       this.metrics.countTransition(manager.queryRunner, machine.name, 'created');
       return entity;
     });

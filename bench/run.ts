@@ -9,6 +9,8 @@
  * --api-cases=N (300, the 1-vs-2 API process comparison) --no-scale --no-api-processes
  * --only-api-processes (seed, then only that comparison; prints it, writes nothing)
  * --no-write --keep-db
+ * Env: BENCH_CPU_PROF_DIR=dir — the API writes a V8 CPU profile there when it stops
+ * (summarise it with `node dist/bench-build/bench/profile-summary.js FILE`).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';

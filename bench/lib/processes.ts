@@ -14,7 +14,11 @@ export function startProcess(
   mode: 'api' | 'worker',
   env: Record<string, string>,
 ): PlatformProcess {
-  const child = spawn(process.execPath, ['dist/src/main.js', mode], {
+  // BENCH_CPU_PROF_DIR=dir: the API process writes a V8 CPU profile there when it stops
+  // (`--cpu-prof` is refused in NODE_OPTIONS); summarise it with bench/profile-summary.ts.
+  const profDir = process.env.BENCH_CPU_PROF_DIR;
+  const prof = profDir && mode === 'api' ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const child = spawn(process.execPath, [...prof, 'dist/src/main.js', mode], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,13 +5,14 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
+import { findById } from '../core/sql.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { HistoryService } from '../core/history/history.service.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { Item, VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';
+import { VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { ItemsService } from '../core/items/items.service.js';
 import {
@@ -697,7 +698,7 @@ export class TradeInsService {
   // ---- reads ----------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<TradeInOrder> {
-    const order = await this.dataSource.getRepository(TradeInOrder).findOne({ where: { id } });
+    const order = await findById(this.dataSource.manager, TradeInOrder, id);
     return TradeInOrderAccess.assertVisible(order, actor, id);
   }
 
@@ -738,10 +739,14 @@ export class TradeInsService {
     const m = this.dataSource.manager;
     const items = await this.workflow.itemsOf(m, order.id);
     const payouts = await m.getRepository(TradeInPayout).find({ where: { orderId: order.id } });
+    // Only the trace codes: not whole item rows through the query builder.
     const traceCodes = new Map(
-      (await m.getRepository(Item).find({ where: items.map((i) => ({ id: i.itemId })) })).map(
-        (i) => [i.id, i.traceCode],
-      ),
+      (
+        await m.query<Array<{ id: string; trace_code: string }>>(
+          'SELECT id, trace_code FROM items WHERE id = ANY($1::uuid[])',
+          [items.map((i) => i.itemId)],
+        )
+      ).map((i) => [i.id, i.trace_code]),
     );
     const staff = seesEverything(actor);
     const fraud = order.fraud as Partial<FraudAssessment>;

@@ -10,6 +10,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { isUniqueViolation } from '../core/errors.js';
+import { findById, findByIds } from '../core/sql.js';
 import { type Page, paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
@@ -228,7 +229,7 @@ export class PickupsService {
   // ---- reads ---------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string) {
-    const p = await this.dataSource.getRepository(Pickup).findOne({ where: { id } });
+    const p = await findById(this.dataSource.manager, Pickup, id);
     const visible = PickupAccess.assertVisible(p, actor, id);
     return {
       ...(await this.views(actor, [visible]))[0],
@@ -273,10 +274,14 @@ export class PickupsService {
 
   async views(actor: Actor, pickups: Pickup[]) {
     const ids = [...new Set(pickups.flatMap((p) => p.itemIds))];
+    // Only the trace codes: not whole item rows through the query builder.
     const items = ids.length
-      ? await this.dataSource.getRepository(Item).find({ where: { id: In(ids) } })
+      ? await this.dataSource.query<Array<{ id: string; trace_code: string }>>(
+          'SELECT id, trace_code FROM items WHERE id = ANY($1::uuid[])',
+          [ids],
+        )
       : [];
-    const codes = new Map(items.map((i) => [i.id, i.traceCode]));
+    const codes = new Map(items.map((i) => [i.id, i.trace_code]));
     return pickups.map((p) =>
       withActions(
         PickupMachine,
@@ -311,7 +316,7 @@ export class PickupsService {
     let erasureItems: string[] = [];
     const p = await this.dataSource.transaction(async (m) => {
       // The order's own cancel takes the same lock: one of the two wins, the other gets 409.
-      const current = await m.getRepository(Pickup).findOne({ where: { id } });
+      const current = await findById(m, Pickup, id);
       if (current && current.sourceKind !== 'store-intake') {
         await lockSource(m, { kind: current.sourceKind, id: current.sourceId });
       }
@@ -333,7 +338,7 @@ export class PickupsService {
           eraseOnSite: dto.eraseOnSite ?? false,
         }),
         effects: async (m, p) => {
-          const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
+          const items = await findByIds(m, Item, p.itemIds);
           checkScannedItems(items, dto.traceCodes);
           // Uploaded hand-over photos (ids) must be this courier's, taken for a pickup.
           await this.photos.attach(m, actor, 'pickup', p.id, dto.photoRefs ?? [], {
@@ -433,7 +438,7 @@ export class PickupsService {
   async deliver(actor: Actor, id: string, dto: DeliverPickupDto) {
     const now = this.clock.now();
     const current = PickupAccess.assertVisible(
-      await this.dataSource.getRepository(Pickup).findOne({ where: { id } }),
+      await findById(this.dataSource.manager, Pickup, id),
       actor,
       id,
     );
@@ -463,7 +468,7 @@ export class PickupsService {
           await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
           return;
         }
-        const items = await m.getRepository(Item).find({ where: { id: In(p.itemIds) } });
+        const items = await findByIds(m, Item, p.itemIds);
         for (const item of items) {
           const ownerId = item.ownerId ?? p.customerId;
           await this.transitions.apply(ItemMachine, {
@@ -590,11 +595,7 @@ export class PickupsService {
   async rescheduleByHand(actor: Actor, id: string, version?: number) {
     const now = this.clock.now();
     const p = await this.dataSource.transaction(async (m) => {
-      const failed = PickupAccess.assertVisible(
-        await m.getRepository(Pickup).findOne({ where: { id } }),
-        actor,
-        id,
-      );
+      const failed = PickupAccess.assertVisible(await findById(m, Pickup, id), actor, id);
       if (version !== undefined && version !== failed.version) {
         throw new ConflictException(`Pickup ${id} is at version ${failed.version}, not ${version}`);
       }

@@ -4,7 +4,8 @@ import canonicalize from 'canonicalize';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { Clock } from '../clock.js';
-import { execute } from '../sql.js';
+import type { OutboxJob } from '../jobs/job-definition.js';
+import { outboxInsert, outboxNotify } from '../outbox/outbox.service.js';
 
 export interface HistoryEntry {
   type: string;
@@ -44,6 +45,12 @@ export function eventHash(fields: HashedFields): string {
     .digest('hex');
 }
 
+/** Where an item's chain stands: the last sequence number and hash (kept on the item row). */
+export interface ItemHead {
+  history_seq: number;
+  history_hash: string;
+}
+
 export interface ChainReport {
   itemId: string;
   intact: boolean;
@@ -61,31 +68,52 @@ export class HistoryService {
   ) {}
 
   /**
-   * Appends one entry to each item's chain, inside the caller's transaction. The item row is
-   * locked by the `UPDATE ... RETURNING`, so concurrent appends to one item queue up and each
-   * gets the next sequence number; items are locked in id order so two transitions never deadlock.
+   * Appends one entry to each item's chain, inside the caller's transaction. The items' rows are
+   * locked (`SELECT ... ORDER BY id FOR UPDATE`, in id order so two transitions never deadlock)
+   * and their heads read in one statement; every entry is inserted and every head advanced (seq
+   * and hash) in a second one, whatever the number of items (issue 27 point 2). `heads` are the
+   * heads of rows the caller has just locked itself (a transition on the item), not read again.
    */
   async append(
     manager: EntityManager,
     itemIds: readonly string[],
     entry: HistoryEntry,
+    heads?: ReadonlyMap<string, ItemHead>,
+    /** Follow-up jobs written to the outbox by the same statement (one round trip less). */
+    jobs?: readonly OutboxJob[],
   ): Promise<void> {
     // The platform clock, as the states' stateEnteredAt: `at` also picks the month's partition.
     const at = this.clock.now().toISOString();
     const data = entry.data
       ? (JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>)
       : {};
-    for (const itemId of [...new Set(itemIds)].sort()) {
-      const { rows } = await execute<{ history_seq: number; history_hash: string }>(
-        manager,
-        'UPDATE items SET history_seq = history_seq + 1 WHERE id = $1 RETURNING history_seq, history_hash',
-        [itemId],
+    const ids = [...new Set(itemIds)].sort();
+    if (ids.length === 0) return;
+    const known = new Map<string, ItemHead>();
+    const missing = ids.filter((id) => {
+      const head = heads?.get(id);
+      if (head) known.set(id, head);
+      return !head;
+    });
+    if (missing.length > 0) {
+      const rows = await manager.query<Array<ItemHead & { id: string }>>(
+        missing.length === 1
+          ? 'SELECT id, history_seq, history_hash FROM items WHERE id = $1 FOR UPDATE'
+          : `SELECT id, history_seq, history_hash FROM items WHERE id = ANY($1::uuid[])
+              ORDER BY id FOR UPDATE`,
+        [missing.length === 1 ? missing[0] : missing],
       );
-      const head = rows[0];
+      for (const r of rows) known.set(r.id, r);
+    }
+    const params: unknown[] = [];
+    const events: string[] = [];
+    const advances: string[] = [];
+    for (const itemId of ids) {
+      const head = known.get(itemId);
       if (!head) throw new Error(`History append for unknown item ${itemId}`);
       const fields: HashedFields = {
         itemId,
-        seq: head.history_seq,
+        seq: head.history_seq + 1,
         at,
         type: entry.type,
         entity: entry.entity,
@@ -102,33 +130,47 @@ export class HistoryService {
         prevHash: head.history_hash,
       };
       const hash = eventHash(fields);
-      await manager.query(
-        `WITH ev AS (
-           INSERT INTO item_events (item_id, seq, at, type, entity, entity_id, from_state, to_state,
-             actor_role, actor_id, organisation_id, custodian_kind, custodian_id, place, data,
-             prev_hash, hash)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17))
-         UPDATE items SET history_hash = $17 WHERE id = $1`,
-        [
-          itemId,
-          fields.seq,
-          at,
-          fields.type,
-          fields.entity,
-          fields.entityId,
-          fields.fromState,
-          fields.toState,
-          fields.actorRole,
-          fields.actorId,
-          fields.organisationId,
-          fields.custodianKind,
-          fields.custodianId,
-          fields.place,
-          JSON.stringify(data),
-          fields.prevHash,
-          hash,
-        ],
+      const b = params.length;
+      params.push(
+        itemId,
+        fields.seq,
+        at,
+        fields.type,
+        fields.entity,
+        fields.entityId,
+        fields.fromState,
+        fields.toState,
+        fields.actorRole,
+        fields.actorId,
+        fields.organisationId,
+        fields.custodianKind,
+        fields.custodianId,
+        fields.place,
+        JSON.stringify(data),
+        fields.prevHash,
+        hash,
       );
+      const p = (n: number) => `$${b + n}`;
+      events.push(`(${Array.from({ length: 17 }, (_, i) => p(i + 1)).join(',')})`);
+      advances.push(`(${p(1)}::uuid, ${p(2)}::int, ${p(17)}::text)`);
+    }
+    const insertEvents = `ev AS (
+         INSERT INTO item_events (item_id, seq, at, type, entity, entity_id, from_state, to_state,
+           actor_role, actor_id, organisation_id, custodian_kind, custodian_id, place, data,
+           prev_hash, hash)
+         VALUES ${events.join(', ')})`;
+    const advance = `UPDATE items SET history_seq = v.seq, history_hash = v.hash
+         FROM (VALUES ${advances.join(', ')}) AS v(id, seq, hash)
+        WHERE items.id = v.id`;
+    if (jobs?.length) {
+      const outbox = outboxInsert(jobs, params.length + 1, 'ob');
+      await manager.query(
+        `WITH ${insertEvents}, up AS (${advance} RETURNING 1), ${outbox.cte}
+         ${outboxNotify('ob')}`,
+        [...params, ...outbox.params],
+      );
+    } else {
+      await manager.query(`WITH ${insertEvents} ${advance}`, params);
     }
   }
 

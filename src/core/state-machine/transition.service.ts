@@ -1,13 +1,15 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { Clock } from '../clock.js';
 import { NotFound, stateConflict } from '../errors.js';
-import { HistoryService } from '../history/history.service.js';
+import { HistoryService, type ItemHead } from '../history/history.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { execute } from '../sql.js';
 import { allowedActions, type MachineDef, type StatefulRow } from './machine.js';
+import { findRowById, rowCodec, setList, warmRowCodecs } from './row-codec.js';
 
 type Resolvable<T, E> = T | ((entity: E) => T);
 
@@ -75,7 +77,7 @@ function withCustodyData<E>(
  * follow-up jobs to the outbox.
  */
 @Injectable()
-export class TransitionService {
+export class TransitionService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly history: HistoryService,
@@ -83,6 +85,11 @@ export class TransitionService {
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
+
+  /** The row codecs are built at boot, not by the first request on each entity. */
+  onModuleInit(): void {
+    if (this.dataSource.isInitialized) warmRowCodecs(this.dataSource.manager);
+  }
 
   inTransaction<T>(
     manager: EntityManager | undefined,
@@ -109,7 +116,22 @@ export class TransitionService {
           stateEnteredAt: this.clock.now(),
         } as DeepPartial<E>),
       );
-      await this.record(manager, machine, entity, `${machine.name}.created`, null, params);
+      // A new item's chain starts empty (the columns' defaults): its row, inserted just now and
+      // seen by no one else before commit, is not read back for its history head.
+      const values = params.values as { historySeq?: unknown; historyHash?: unknown };
+      const fresh =
+        rowCodec(manager, machine.entity)?.table === '"items"' &&
+        values.historySeq === undefined &&
+        values.historyHash === undefined;
+      await this.record(
+        manager,
+        machine,
+        entity,
+        `${machine.name}.created`,
+        null,
+        params,
+        fresh ? new Map([[entity.id, { history_seq: 0, history_hash: '' }]]) : undefined,
+      );
       this.metrics.countTransition(manager.queryRunner, machine.name, 'created');
       return entity;
     });
@@ -120,8 +142,13 @@ export class TransitionService {
     params: ApplyParams<E>,
   ): Promise<E> {
     return this.inTransaction(params.manager, async (manager) => {
-      const repo = manager.getRepository(machine.entity);
-      const entity = await repo.findOne({ where: { id: params.id } as never });
+      // Plain SQL through the driver where the entity allows it (issue 27 point 2).
+      const codec = rowCodec(manager, machine.entity);
+      const read = (id: string) =>
+        codec
+          ? findRowById(manager, codec, id)
+          : manager.getRepository(machine.entity).findOne({ where: { id } as never });
+      const entity = await read(params.id);
       if (!entity || (params.checkAccess !== false && !machine.canAccess(entity, params.actor))) {
         throw new NotFound(machine.name, params.id);
       }
@@ -170,23 +197,13 @@ export class TransitionService {
       if (custody?.refusal) throw conflict(`Cannot ${params.action}: ${custody.refusal}`);
       // Only a new state restarts the clock its timeout runs on (a self-loop does not).
       const entered = transition.to !== entity.state ? { stateEnteredAt: this.clock.now() } : {};
-      const result = await manager
-        .createQueryBuilder()
-        .update(machine.entity)
-        .set({
-          ...patch,
-          state: transition.to,
-          version: () => 'version + 1',
-          ...entered,
-        } as never)
-        .where('id = :id AND state = :from AND version = :version', {
-          id: entity.id,
-          from: entity.state,
-          version: entity.version,
-        })
-        .execute();
-      if (result.affected !== 1) {
-        const current = (await repo.findOne({ where: { id: entity.id } as never })) ?? entity;
+      const { affected, head } = await this.guardedUpdate(manager, machine, entity, {
+        ...patch,
+        state: transition.to,
+        ...entered,
+      });
+      if (affected !== 1) {
+        const current = (await read(entity.id)) ?? entity;
         throw conflict(
           `${machine.name} ${entity.id} was changed by someone else; reload and retry`,
           current,
@@ -203,10 +220,55 @@ export class TransitionService {
         `${machine.name}.${params.action}`,
         fromState,
         custody?.data ? { ...params, data: withCustodyData(params.data, custody.data) } : params,
+        head ? new Map([[entity.id, head]]) : undefined,
       );
       this.metrics.countTransition(manager.queryRunner, machine.name, params.action);
       return updated;
     });
+  }
+
+  /**
+   * `UPDATE ... SET <values>, version = version + 1 WHERE id AND state AND version` as the query
+   * builder's `update().set()` writes it (undefined skipped, the update date set), in plain SQL
+   * when the entity and values allow; the number of rows changed.
+   */
+  private async guardedUpdate<S extends string, E extends StatefulRow<S>>(
+    manager: EntityManager,
+    machine: MachineDef<S, E>,
+    entity: E,
+    values: Record<string, unknown>,
+  ): Promise<{ affected: number; head?: ItemHead }> {
+    const codec = rowCodec(manager, machine.entity);
+    const set = { ...values };
+    delete set.version;
+    const list = codec ? setList(manager, codec, set, 4) : null;
+    if (codec && list) {
+      const sql = [...list.sql, '"version" = version + 1'];
+      const updateDate = codec.metadata.updateDateColumn;
+      if (codec.updateDate && updateDate && !list.columns.has(updateDate.databaseName)) {
+        sql.push(`${codec.updateDate} = CURRENT_TIMESTAMP`);
+      }
+      // An item's own transition locks its row here: its history head comes back with it, so
+      // the history append does not read it again.
+      const returning = codec.table === '"items"' ? ' RETURNING history_seq, history_hash' : '';
+      const { rows, affected } = await execute<ItemHead>(
+        manager,
+        `UPDATE ${codec.table} SET ${sql.join(', ')} WHERE id = $1 AND state = $2 AND version = $3${returning}`,
+        [entity.id, entity.state, entity.version, ...list.params],
+      );
+      return { affected, head: returning && affected === 1 ? rows[0] : undefined };
+    }
+    const result = await manager
+      .createQueryBuilder()
+      .update(machine.entity)
+      .set({ ...values, version: () => 'version + 1' } as never)
+      .where('id = :id AND state = :from AND version = :version', {
+        id: entity.id,
+        from: entity.state,
+        version: entity.version,
+      })
+      .execute();
+    return { affected: result.affected ?? 0 };
   }
 
   /** Reads back what the current user may do with an entity (for `allowedActions`). */
@@ -225,22 +287,38 @@ export class TransitionService {
     type: string,
     fromState: string | null,
     params: Recording<E> & { actor: Actor },
+    heads?: ReadonlyMap<string, ItemHead>,
   ): Promise<void> {
     const itemIds = await machine.itemIds(entity, manager);
+    let written = false;
     if (itemIds.length > 0) {
       const data = typeof params.data === 'function' ? params.data(entity) : params.data;
-      await this.history.append(manager, itemIds, {
-        type,
-        entity: machine.name,
-        entityId: entity.id,
-        fromState,
-        toState: entity.state,
-        actor: params.actor,
-        custodian: params.custodian,
-        place: params.place,
-        data,
-      });
+      // Without effects the jobs are known now: the history statement writes them too.
+      const jobs = params.effects
+        ? undefined
+        : typeof params.jobs === 'function'
+          ? params.jobs(entity)
+          : params.jobs;
+      written = !params.effects;
+      await this.history.append(
+        manager,
+        itemIds,
+        {
+          type,
+          entity: machine.name,
+          entityId: entity.id,
+          fromState,
+          toState: entity.state,
+          actor: params.actor,
+          custodian: params.custodian,
+          place: params.place,
+          data,
+        },
+        heads,
+        jobs,
+      );
     }
+    if (written) return;
     await params.effects?.(manager, entity);
     const jobs = typeof params.jobs === 'function' ? params.jobs(entity) : params.jobs;
     if (jobs?.length) await this.outbox.write(manager, jobs);

@@ -26,6 +26,9 @@ class RedisCloser implements OnApplicationShutdown {
         const redis = connectRedis(config, {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
+          // Commands issued in the same tick (a request's session and user-state GETs) leave in
+          // one write: each socket write is a system call, the API's largest CPU cost per request.
+          enableAutoPipelining: true,
         });
         redis.on('error', () => undefined); // surfaced by /health and by the calls that fail
         return redis;

@@ -8,7 +8,8 @@ export type RedisClient = Redis | Cluster;
  * Opens a connection with these options, to the one server of REDIS_URL or, when
  * REDIS_CLUSTER_NODES is set, to the cluster. Every connection the platform makes goes through
  * here, so the two never diverge. On a cluster the options apply to each node, except the
- * offline queue, lazy connect and the retry strategy, which belong to the cluster client.
+ * offline queue, auto-pipelining, lazy connect and the retry strategy, which belong to the
+ * cluster client.
  */
 export function connectRedis(
   config: Pick<AppConfig, 'redisUrl' | 'redisCluster'>,
@@ -16,7 +17,8 @@ export function connectRedis(
 ): RedisClient {
   const cluster = config.redisCluster;
   if (!cluster) return new Redis(config.redisUrl, options);
-  const { enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = options;
+  const { enableOfflineQueue, enableAutoPipelining, lazyConnect, retryStrategy, ...perNode } =
+    options;
   const clusterOptions: ClusterOptions = {
     redisOptions: {
       ...perNode,
@@ -25,6 +27,7 @@ export function connectRedis(
       ...(cluster.tls ? { tls: {} } : {}),
     },
     ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
     ...(lazyConnect !== undefined ? { lazyConnect } : {}),
     ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
   };

@@ -182,6 +182,7 @@ export class TradeInsService {
     }
 
     return this.dataSource.transaction(async (m) => {
+      const own: TradeInItem[] = [];
       const order = await this.transitions.create(TradeInOrderMachine, {
         manager: m,
         actor,
@@ -218,7 +219,7 @@ export class TradeInsService {
           },
           { data: { tradeInOrderId: order.id } },
         );
-        await this.transitions.create(TradeInItemMachine, {
+        const created = await this.transitions.create(TradeInItemMachine, {
           manager: m,
           actor,
           values: {
@@ -239,6 +240,7 @@ export class TradeInsService {
             payoutFrozen: false,
           },
         });
+        own.push(created);
         // The odometer check runs at trade-in, not only when someone opens the car's page.
         if (vin) {
           await this.outbox.write(m, [
@@ -246,7 +248,7 @@ export class TradeInsService {
           ]);
         }
       }
-      await this.assessFraud(m, order);
+      await this.assessFraud(m, order, own);
       return m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
     });
   }
@@ -284,8 +286,12 @@ export class TradeInsService {
    * Fraud signals at order time (assessOrder): duplicates among live orders, the blocklist, IMEI
    * validity and the owner's past declarations. They lower confidence or hold; never the price.
    */
-  private async assessFraud(m: EntityManager, order: TradeInOrder): Promise<void> {
-    const own = await this.workflow.itemsOf(m, order.id);
+  /** `own`: the order's items, as just created in this transaction. */
+  private async assessFraud(
+    m: EntityManager,
+    order: TradeInOrder,
+    own: readonly TradeInItem[],
+  ): Promise<void> {
     const ids = [
       ...new Set(own.flatMap((i) => [i.imeiNorm, i.serialNorm]).filter((x): x is string => !!x)),
     ].sort();
@@ -394,6 +400,7 @@ export class TradeInsService {
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
         id,
+        current: order,
         action: 'accept',
         actor,
         expectedVersion: version,
@@ -739,15 +746,7 @@ export class TradeInsService {
     const m = this.dataSource.manager;
     const items = await this.workflow.itemsOf(m, order.id);
     const payouts = await m.getRepository(TradeInPayout).find({ where: { orderId: order.id } });
-    // Only the trace codes: not whole item rows through the query builder.
-    const traceCodes = new Map(
-      (
-        await m.query<Array<{ id: string; trace_code: string }>>(
-          'SELECT id, trace_code FROM items WHERE id = ANY($1::uuid[])',
-          [items.map((i) => i.itemId)],
-        )
-      ).map((i) => [i.id, i.trace_code]),
-    );
+    const traceCodes = await this.items.traceCodes(items.map((i) => i.itemId));
     const staff = seesEverything(actor);
     const fraud = order.fraud as Partial<FraudAssessment>;
     // A store order may come without an address (the owner hands the items in).

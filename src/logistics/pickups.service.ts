@@ -273,15 +273,7 @@ export class PickupsService {
   }
 
   async views(actor: Actor, pickups: Pickup[]) {
-    const ids = [...new Set(pickups.flatMap((p) => p.itemIds))];
-    // Only the trace codes: not whole item rows through the query builder.
-    const items = ids.length
-      ? await this.dataSource.query<Array<{ id: string; trace_code: string }>>(
-          'SELECT id, trace_code FROM items WHERE id = ANY($1::uuid[])',
-          [ids],
-        )
-      : [];
-    const codes = new Map(items.map((i) => [i.id, i.trace_code]));
+    const codes = await this.items.traceCodes(pickups.flatMap((p) => p.itemIds));
     return pickups.map((p) =>
       withActions(
         PickupMachine,

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
 import { mapPage, type Page, paginate } from '../core/http/pagination.js';
 import type {
@@ -105,6 +106,10 @@ export class CatalogService {
     private readonly standards: GradingStandardsService,
   ) {}
 
+  /** Rows read outside a transaction, by id (see ReferenceCache); a write forgets its row. */
+  private readonly categories = new ReferenceCache<Category | null>();
+  private readonly models = new ReferenceCache<ProductModel | null>();
+
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
   }
@@ -112,7 +117,8 @@ export class CatalogService {
   // ---- reads other modules use ------------------------------------------------------------
 
   async getCategory(id: string, manager?: EntityManager): Promise<Category> {
-    const c = await this.m(manager).getRepository(Category).findOne({ where: { id } });
+    const read = () => this.m(manager).getRepository(Category).findOne({ where: { id } });
+    const c = manager ? await read() : await this.categories.get(id, read);
     if (!c) throw new NotFound('Category', id);
     return c;
   }
@@ -127,7 +133,8 @@ export class CatalogService {
   }
 
   async getProductModel(id: string, manager?: EntityManager): Promise<ProductModel> {
-    const p = await this.m(manager).getRepository(ProductModel).findOne({ where: { id } });
+    const read = () => this.m(manager).getRepository(ProductModel).findOne({ where: { id } });
+    const p = manager ? await read() : await this.models.get(id, read);
     if (!p) throw new NotFound('Product model', id);
     return p;
   }
@@ -240,6 +247,7 @@ export class CatalogService {
         ...settings,
       },
     );
+    this.categories.forget(id);
     return this.getCategory(id);
   }
 
@@ -260,6 +268,7 @@ export class CatalogService {
       );
     }
     await this.dataSource.getRepository(Category).delete({ id });
+    this.categories.forget(id);
   }
 
   /**
@@ -363,6 +372,7 @@ export class CatalogService {
           : {}),
       },
     );
+    this.models.forget(id);
     return this.getProductModel(id);
   }
 
@@ -407,6 +417,7 @@ export class CatalogService {
     );
     if (items > 0) throw new ConflictException(`Product model ${p.code} has ${items} items`);
     await this.dataSource.getRepository(ProductModel).delete({ id });
+    this.models.forget(id);
   }
 
   /** The category of a model must be a leaf; an unknown one is the client's mistake (400). */

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
 import { computeGrade, idealAnswers, standardFingerprint } from './standards/grade-engine.js';
 import { type GradingStandard, validateStandard } from './standards/standard.js';
@@ -126,21 +127,30 @@ function shapeProblems(def: Record<string, unknown>): string[] {
 /** Versioned grading standards: published rows are immutable; a new version is a new row. */
 @Injectable()
 export class GradingStandardsService {
+  /** Read outside a transaction (see ReferenceCache): rows by id, and each family's latest. */
+  private readonly rows = new ReferenceCache<GradingStandardRow | null>(500);
+  private readonly latestRows = new ReferenceCache<GradingStandardRow | null>(500);
+
   constructor(private readonly dataSource: DataSource) {}
 
   async get(id: string, manager?: EntityManager): Promise<GradingStandardRow> {
-    const row = await (manager ?? this.dataSource.manager)
-      .getRepository(GradingStandardRow)
-      .findOne({ where: { id } });
+    const read = () =>
+      (manager ?? this.dataSource.manager)
+        .getRepository(GradingStandardRow)
+        .findOne({ where: { id } });
+    // A published version never changes: only the family's latest moves on.
+    const row = manager ? await read() : await this.rows.get(id, read);
     if (!row) throw new NotFound('Grading standard', id);
     return row;
   }
 
   /** The newest published version of a family, or null when the family does not exist. */
   latest(code: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
-    return (manager ?? this.dataSource.manager)
-      .getRepository(GradingStandardRow)
-      .findOne({ where: { code }, order: { version: 'DESC' } });
+    const read = () =>
+      (manager ?? this.dataSource.manager)
+        .getRepository(GradingStandardRow)
+        .findOne({ where: { code }, order: { version: 'DESC' } });
+    return manager ? read() : this.latestRows.get(code, read);
   }
 
   /**
@@ -223,7 +233,7 @@ export class GradingStandardsService {
     const shape = shapeProblems(definition);
     if (shape.length > 0) throw this.invalid(shape);
     const code = definition.code as string;
-    return this.dataSource.transaction(async (manager) => {
+    const row = await this.dataSource.transaction(async (manager) => {
       const current = await this.latest(code, manager);
       const standard = {
         ...definition,
@@ -241,6 +251,8 @@ export class GradingStandardsService {
       if (problems.length > 0) throw this.invalid(problems);
       return this.insert(manager, standard, publishedBy);
     });
+    this.latestRows.forget(code);
+    return row;
   }
 
   /**
@@ -267,6 +279,7 @@ export class GradingStandardsService {
 
   /** Seeds a known version unless present. */
   async ensure(standard: GradingStandard, manager?: EntityManager): Promise<void> {
+    this.latestRows.forget(standard.code);
     await (manager ?? this.dataSource.manager).query(
       `INSERT INTO grading_standards (code, version, name, definition, fingerprint)
        VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (code, version) DO NOTHING`,

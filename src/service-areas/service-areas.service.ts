@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity.js';
+import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
 import {
   checkCoverage as checkCoverageIn,
@@ -58,6 +59,13 @@ export interface CoverageAddress {
  */
 @Injectable()
 export class ServiceAreasService {
+  /** What coverage reads outside a transaction (see ReferenceCache); any write forgets it all. */
+  private readonly coverageRows = new ReferenceCache<{
+    district: ServiceAreaDistrict | null;
+    records: ServiceAreaRecord[];
+    stores: DropOffStoreRecord[];
+  }>(1_000);
+
   constructor(private readonly dataSource: DataSource) {}
 
   // ---- reads used by other modules ---------------------------------------------------------
@@ -67,26 +75,21 @@ export class ServiceAreasService {
    * drop-off store when there is one (same city, province or region).
    */
   async checkCoverage(address: CoverageAddress, manager?: EntityManager): Promise<CoverageCheck> {
-    const m = manager ?? this.dataSource.manager;
     const cityCode = normaliseCode(address.cityCode);
     const districtCode = normaliseCode(address.districtCode);
-    const district = districtCode
-      ? await m.getRepository(ServiceAreaDistrict).findOne({ where: { code: districtCode } })
-      : null;
-    const cityCodes = [...new Set([cityCode, district?.cityCode].filter((c): c is string => !!c))];
-    const records = cityCodes.length
-      ? await m
-          .getRepository(ServiceAreaRecord)
-          .find({ where: { cityCode: In(cityCodes), active: true } })
-      : [];
+    const read = () =>
+      this.coverageRowsOf(manager ?? this.dataSource.manager, cityCode, districtCode);
+    const {
+      district,
+      records,
+      stores: storeRows,
+    } = manager ? await read() : await this.coverageRows.get(`${cityCode}|${districtCode}`, read);
     // Only the areas that matter here, each with just the matched district: the engine's index
     // then answers exactly as it would over every district.
     const areas = records.map((r) =>
       toServiceArea(r, district && district.cityCode === r.cityCode ? [toDistrict(district)] : []),
     );
-    const stores = (
-      await m.getRepository(DropOffStoreRecord).find({ where: { active: true } })
-    ).map(toDropOffStore);
+    const stores = storeRows.map(toDropOffStore);
     const result = checkCoverageIn(
       {
         cityCode: address.cityCode,
@@ -113,6 +116,20 @@ export class ServiceAreasService {
       nearestStore: result.nearestStore ?? null,
       address: result.address,
     };
+  }
+
+  private async coverageRowsOf(m: EntityManager, cityCode: string, districtCode: string) {
+    const district = districtCode
+      ? await m.getRepository(ServiceAreaDistrict).findOne({ where: { code: districtCode } })
+      : null;
+    const cityCodes = [...new Set([cityCode, district?.cityCode].filter((c): c is string => !!c))];
+    const records = cityCodes.length
+      ? await m
+          .getRepository(ServiceAreaRecord)
+          .find({ where: { cityCode: In(cityCodes), active: true } })
+      : [];
+    const stores = await m.getRepository(DropOffStoreRecord).find({ where: { active: true } });
+    return { district, records, stores };
   }
 
   /** An active area's SLA rules (without its districts unless asked), or null. */
@@ -214,11 +231,13 @@ export class ServiceAreasService {
       if (mode === 'replace' && !existing) throw new NotFound('Service area', area.cityCode);
       await this.writeArea(m, area, dto.active ?? true);
     });
+    this.coverageRows.forget(); // again after the commit: a read meanwhile saw the old rows
     return this.getArea(area.cityCode);
   }
 
   /** Upsert used by the seed and by replace: the area row, then its districts wholesale. */
   async writeArea(m: EntityManager, area: ServiceArea, active = true): Promise<void> {
+    this.coverageRows.forget();
     const taken = await m.getRepository(ServiceAreaDistrict).find({
       where: { code: In(area.districts.map((d) => d.code)) },
     });
@@ -262,6 +281,7 @@ export class ServiceAreasService {
     const result = await this.dataSource
       .getRepository(ServiceAreaRecord)
       .update({ cityCode }, { active: false });
+    this.coverageRows.forget();
     if (!result.affected) throw new NotFound('Service area', cityCode);
   }
 
@@ -307,10 +327,12 @@ export class ServiceAreasService {
     };
     if (id) {
       const result = await repo.update({ id }, values);
+      this.coverageRows.forget();
       if (!result.affected) throw new NotFound('Drop-off store', id);
       return this.getStore(id);
     }
     const saved = await repo.save(repo.create(values));
+    this.coverageRows.forget();
     return storeView(saved);
   }
 
@@ -318,6 +340,7 @@ export class ServiceAreasService {
     const result = await this.dataSource
       .getRepository(DropOffStoreRecord)
       .update({ id }, { active: false });
+    this.coverageRows.forget();
     if (!result.affected) throw new NotFound('Drop-off store', id);
   }
 }

@@ -73,7 +73,7 @@ export class CalibrationService {
     inspection: Inspection,
     categoryCode: string,
   ): Promise<CalibrationTask | null> {
-    const rate = await this.settings.calibrationRate(manager);
+    const rate = await this.settings.calibrationRate();
     if (!shouldSampleForCalibration(inspection.id, rate)) return null;
     if (!inspection.graderId || !inspection.grade || !inspection.standardId) return null;
     const exists = await manager

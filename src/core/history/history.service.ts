@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import canonicalize from 'canonicalize';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  type QueryRunner,
+} from 'typeorm';
 import type { Actor } from '../actor.js';
 import { Clock } from '../clock.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
@@ -61,11 +66,30 @@ export interface ChainReport {
 }
 
 @Injectable()
-export class HistoryService {
+export class HistoryService implements OnModuleInit {
+  /**
+   * The heads this transaction has advanced, by item: it holds those rows' locks until it ends,
+   * so the next entry it appends to the same item (a parcel received, then its item, then the
+   * item's inspection opened) need not read them again. Forgotten on any rollback, savepoints
+   * included, since the heads written after the savepoint are then gone.
+   */
+  private readonly advanced = new WeakMap<QueryRunner, Map<string, ItemHead>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    const forget = (e: { queryRunner: QueryRunner }) => {
+      this.advanced.delete(e.queryRunner);
+    };
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit: forget,
+      afterTransactionRollback: forget,
+    };
+    this.dataSource.subscribers.push(subscriber);
+  }
 
   /**
    * Appends one entry to each item's chain, inside the caller's transaction. The items' rows are
@@ -90,8 +114,10 @@ export class HistoryService {
     const ids = [...new Set(itemIds)].sort();
     if (ids.length === 0) return;
     const known = new Map<string, ItemHead>();
+    const runner = manager.queryRunner?.isTransactionActive ? manager.queryRunner : undefined;
+    const advanced = runner ? this.advanced.get(runner) : undefined;
     const missing = ids.filter((id) => {
-      const head = heads?.get(id);
+      const head = heads?.get(id) ?? advanced?.get(id);
       if (head) known.set(id, head);
       return !head;
     });
@@ -108,6 +134,7 @@ export class HistoryService {
     const params: unknown[] = [];
     const events: string[] = [];
     const advances: string[] = [];
+    const next = new Map<string, ItemHead>();
     for (const itemId of ids) {
       const head = known.get(itemId);
       if (!head) throw new Error(`History append for unknown item ${itemId}`);
@@ -130,6 +157,7 @@ export class HistoryService {
         prevHash: head.history_hash,
       };
       const hash = eventHash(fields);
+      next.set(itemId, { history_seq: fields.seq, history_hash: hash });
       const b = params.length;
       params.push(
         itemId,
@@ -171,6 +199,11 @@ export class HistoryService {
       );
     } else {
       await manager.query(`WITH ${insertEvents} ${advance}`, params);
+    }
+    if (runner) {
+      const memory = advanced ?? new Map<string, ItemHead>();
+      for (const [id, head] of next) memory.set(id, head);
+      this.advanced.set(runner, memory);
     }
   }
 

@@ -39,6 +39,11 @@ export interface ApplyParams<E> extends Recording<E> {
   patch?: Resolvable<DeepPartial<E>, E>;
   /** False when the caller already authorised the actor on the entity that owns this step. */
   checkAccess?: boolean;
+  /**
+   * The whole row as the caller already read it in this transaction (with `manager`): not read
+   * again, one round trip less. The guarded update still refuses it if it changed since.
+   */
+  current?: E;
 }
 
 export interface CreateParams<S extends string, E> extends Recording<E> {
@@ -148,7 +153,8 @@ export class TransitionService implements OnModuleInit {
         codec
           ? findRowById(manager, codec, id)
           : manager.getRepository(machine.entity).findOne({ where: { id } as never });
-      const entity = await read(params.id);
+      const reuse = params.manager && params.current?.id === params.id;
+      const entity = reuse ? params.current! : await read(params.id);
       if (!entity || (params.checkAccess !== false && !machine.canAccess(entity, params.actor))) {
         throw new NotFound(machine.name, params.id);
       }

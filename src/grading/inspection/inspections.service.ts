@@ -302,8 +302,9 @@ export class InspectionsService {
         'The item has no category, so no standard applies',
       );
     }
-    const leaf = await this.catalog.getLeaf(item.categoryId, manager);
-    const standard = await this.standards.latest(leaf.standardCode, manager);
+    // Reference data, read through its short cache rather than in this transaction.
+    const leaf = await this.catalog.getLeaf(item.categoryId);
+    const standard = await this.standards.latest(leaf.standardCode);
     if (!standard) {
       throw stateConflict(
         InspectionMachine,
@@ -333,6 +334,7 @@ export class InspectionsService {
       return this.transitions.apply(InspectionMachine, {
         manager,
         id,
+        current: inspection,
         action: 'claim',
         actor,
         expectedVersion: version,
@@ -419,12 +421,10 @@ export class InspectionsService {
           'Cannot complete: another grader is working on it',
         );
       }
-      const standard = await this.standards.get(inspection.standardId, manager);
+      const standard = await this.standards.get(inspection.standardId);
       const result = gradeAnswers(standard.definition, dto.answers);
       const item = await this.item(manager, inspection.itemId);
-      const category = item.categoryId
-        ? await this.catalog.getCategory(item.categoryId, manager)
-        : null;
+      const category = item.categoryId ? await this.catalog.getCategory(item.categoryId) : null;
       // A re-grade opened by the fairness guard is itself the second grader's judgement.
       const bySecondGrader = inspection.excludedGraderId !== null;
       const completedAt = new Date();
@@ -440,6 +440,7 @@ export class InspectionsService {
       return this.transitions.apply(InspectionMachine, {
         manager,
         id,
+        current: inspection,
         action: 'complete',
         actor,
         expectedVersion: dto.version,

@@ -431,6 +431,7 @@ export class ReceivingService {
     const closed = await this.transitions.apply(ParcelMachine, {
       manager,
       id: parcel.id,
+      current: parcel,
       action: problems.length === 0 ? 'receive' : 'receive-with-exceptions',
       actor,
       expectedVersion: found.version,
@@ -458,7 +459,7 @@ export class ReceivingService {
       const item = await manager.getRepository(Item).findOneOrFail({ where: { id: itemId } });
       owners.set(item.id, item.ownerId);
       const category = item.categoryId
-        ? await this.catalog.getCategory(item.categoryId, manager).catch(() => null)
+        ? await this.catalog.getCategory(item.categoryId).catch(() => null)
         : null;
       const fromBuyer = item.state === 'RETURN_IN_TRANSIT';
       // A buyer's return may hold the buyer's data again: wipe it once more.
@@ -470,6 +471,7 @@ export class ReceivingService {
       await this.transitions.apply(ItemMachine, {
         manager,
         id: item.id,
+        current: item,
         action: 'receive',
         actor,
         checkAccess: false,

@@ -11,7 +11,14 @@ import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';
 import { SupportCaseMachine } from './support/support-case.machine.js';
 import { PaperworkTaskMachine } from './vehicles/paperwork.machine.js';
 import { ItemMachine } from './core/items/item.machine.js';
-import { type AnyMachine, days, ESCALATE, validateMachine } from './core/state-machine/machine.js';
+import {
+  allowedActions,
+  type AnyMachine,
+  days,
+  ESCALATE,
+  selfLoops,
+  validateMachine,
+} from './core/state-machine/machine.js';
 import { StateMachineRegistry } from './core/state-machine/state-machine.registry.js';
 
 const REAL: AnyMachine[] = [
@@ -87,6 +94,35 @@ describe('liveness of the state machines (no dead ends)', () => {
     expect(problems).toContain('Box: state LOOP cannot reach a terminal state');
     // A self-loop is no way out either.
     expect(problems.join()).toContain('state LOOP is a dead end');
+  });
+
+  it('takes flags as self-loops: one row per state, no way out, allowed on every listed state', () => {
+    const flagged = parcel({
+      transitions: [
+        ...parcel().transitions,
+        ...selfLoops('flag', ['NEW', 'WAITING'], ['system']),
+        ...selfLoops('unflag', ['NEW', 'WAITING', 'DONE'], ['admin']),
+      ],
+    });
+    expect(validateMachine(flagged)).toEqual([]);
+    expect(selfLoops('flag', ['NEW', 'WAITING'], ['system'])).toEqual([
+      { action: 'flag', from: ['NEW'], to: 'NEW', roles: ['system'], guard: undefined },
+      { action: 'flag', from: ['WAITING'], to: 'WAITING', roles: ['system'], guard: undefined },
+    ]);
+    const admin = { role: 'admin', userId: null, organisationId: null } as const;
+    expect(allowedActions(flagged, { id: 'x', state: 'DONE', version: 1 }, admin)).toEqual([
+      'unflag',
+    ]);
+    // Still a dead end when the only other action is a self-loop.
+    const stuck = parcel({
+      timeouts: {},
+      transitions: [
+        { action: 'send', from: ['NEW'], to: 'WAITING', roles: ['courier'] },
+        { action: 'arrive', from: ['WAITING'], to: 'DONE', roles: ['system'] },
+        ...selfLoops('flag', ['WAITING'], ['warehouse']),
+      ],
+    });
+    expect(validateMachine(stuck).join()).toContain('state WAITING is a dead end');
   });
 
   it('refuses a terminal state that does not exist, and a machine with none', () => {

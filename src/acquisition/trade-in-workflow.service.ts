@@ -6,7 +6,6 @@ import type { AppConfig } from '../config/app-config.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { PLATFORM_OWNER } from '../core/items/ownership.js';
-import { HistoryService } from '../core/history/history.service.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
@@ -45,6 +44,7 @@ import {
   TradeInPayout,
 } from './trade-in.entities.js';
 import {
+  PAYABLE_ITEM_STATES,
   SETTLED_ITEM_STATES,
   TradeInItemMachine,
   TradeInOrderMachine,
@@ -75,7 +75,6 @@ export class TradeInWorkflow {
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
     private readonly outbox: OutboxService,
-    private readonly history: HistoryService,
     private readonly valuation: ValuationService,
     private readonly items: ItemsService,
     private readonly areas: ServiceAreasService,
@@ -424,24 +423,25 @@ export class TradeInWorkflow {
     if (!p.itemId) return;
     const itemId = p.itemId;
     await this.dataSource.transaction(async (m) => {
-      const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
-      if (!it || it.payoutFrozen) return;
-      await this.lockOrder(m, it.orderId);
+      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+      if (!found || found.payoutFrozen) return;
+      await this.lockOrder(m, found.orderId);
+      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      // Frozen meanwhile, or no payout will ever come (the item went back or was cancelled).
+      if (it.payoutFrozen || !PAYABLE_ITEM_STATES.includes(it.state)) return;
       const reason = `${p.kind}: ${p.detail}`.slice(0, 500);
-      await m
-        .getRepository(TradeInItem)
-        .update(it.id, { payoutFrozen: true, frozenReason: reason });
-      await m
-        .getRepository(TradeInPayout)
-        .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
-      await this.history.append(m, [itemId], {
-        type: 'TradeInItem.payout-frozen',
-        entity: 'TradeInItem',
-        entityId: it.id,
-        fromState: it.state,
-        toState: it.state,
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'freeze-payout',
         actor: SYSTEM_ACTOR,
+        patch: { payoutFrozen: true, frozenReason: reason },
         data: { exceptionId: p.exceptionId, kind: p.kind, detail: p.detail },
+        effects: async (mm) => {
+          await mm
+            .getRepository(TradeInPayout)
+            .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
+        },
       });
     });
   }
@@ -460,27 +460,26 @@ export class TradeInWorkflow {
         await this.lockOrder(m, found.orderId);
         const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
         if (it.mileageHold || it.mileageDecision) return;
+        // No payout will ever come for a car that went back or was cancelled: nothing to hold.
+        if (!PAYABLE_ITEM_STATES.includes(it.state)) return;
         const detail = {
           vin: p.vin,
           status: p.status,
           evidence: p.evidence,
           heldAt: new Date().toISOString(),
         };
-        await m.getRepository(TradeInItem).update(it.id, {
-          mileageHold: true,
-          mileageHoldDetail: detail,
-        });
-        await m
-          .getRepository(TradeInPayout)
-          .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
-        await this.history.append(m, [itemId], {
-          type: 'TradeInItem.payout-held',
-          entity: 'TradeInItem',
-          entityId: it.id,
-          fromState: it.state,
-          toState: it.state,
+        await this.transitions.apply(TradeInItemMachine, {
+          manager: m,
+          id: it.id,
+          action: 'hold-payout',
           actor: SYSTEM_ACTOR,
+          patch: { mileageHold: true, mileageHoldDetail: detail },
           data: { reason: 'vehicle-mileage', ...detail },
+          effects: async (mm) => {
+            await mm
+              .getRepository(TradeInPayout)
+              .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
+          },
         });
       });
     }
@@ -613,39 +612,40 @@ export class TradeInWorkflow {
 
   // ---- settlement ---------------------------------------------------------------------
 
-  /** Holds the order for review (idempotent per reason code and item) and opens a case. */
+  /**
+   * Holds the order for review (idempotent per reason code and item) and opens a case: the
+   * order's `hold` self-loop, under the order's row lock (another order held for the same
+   * identifier may be moving at this moment).
+   */
   async hold(m: EntityManager, order: TradeInOrder, reason: HoldReason): Promise<void> {
-    const current = await m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
+    const current = (await this.lockOrder(m, order.id)) ?? order;
     if (current.holdReasons.some((r) => r.code === reason.code && r.itemId === reason.itemId)) {
       return;
     }
     const holdReasons = [...current.holdReasons, reason];
-    await m.getRepository(TradeInOrder).update(order.id, { held: true, holdReasons });
+    const itemIds = (await this.itemsOf(m, order.id)).map((i) => i.itemId);
+    const held = await this.transitions.apply(TradeInOrderMachine, {
+      manager: m,
+      id: order.id,
+      action: 'hold',
+      actor: SYSTEM_ACTOR,
+      patch: { held: true, holdReasons },
+      data: { code: reason.code },
+      jobs: [
+        job(OpenSupportCase, {
+          kind: 'fraud-review',
+          dedupeKey: `trade-in-hold:${order.id}:${reason.code}:${reason.itemId ?? ''}`,
+          summary: `Trade-in ${order.id} held for review: ${reason.code}`,
+          itemIds,
+          orderRef: { kind: 'trade-in', id: order.id },
+          customerId: order.customerId,
+          detail: { ...reason },
+        }),
+      ],
+    });
     order.held = true;
     order.holdReasons = holdReasons;
-    const itemIds = (await this.itemsOf(m, order.id)).map((i) => i.itemId);
-    if (itemIds.length) {
-      await this.history.append(m, itemIds, {
-        type: 'TradeInOrder.held',
-        entity: 'TradeInOrder',
-        entityId: order.id,
-        fromState: current.state,
-        toState: current.state,
-        actor: SYSTEM_ACTOR,
-        data: { code: reason.code },
-      });
-    }
-    await this.outbox.write(m, [
-      job(OpenSupportCase, {
-        kind: 'fraud-review',
-        dedupeKey: `trade-in-hold:${order.id}:${reason.code}:${reason.itemId ?? ''}`,
-        summary: `Trade-in ${order.id} held for review: ${reason.code}`,
-        itemIds,
-        orderRef: { kind: 'trade-in', id: order.id },
-        customerId: order.customerId,
-        detail: { ...reason },
-      }),
-    ]);
+    order.version = held.version;
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   defineMachine,
   ESCALATE,
   hours,
+  selfLoops,
   type TransitionDef,
 } from '../core/state-machine/machine.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
@@ -55,6 +56,16 @@ const isStoreStaff = ({ entity, actor }: { entity: TradeInOrder; actor: Actor })
     : actor.role === 'warehouse' && actor.organisationId !== entity.storeOrganisationId
       ? 'the items are to be dropped off at another store'
       : undefined;
+
+/** Orders still under way: a fraud signal or a grading result may hold them for review. */
+const LIVE_ORDER_STATES: TradeInOrderState[] = [
+  'QUOTING',
+  'QUOTED',
+  'ACCEPTED',
+  'IN_TRANSIT',
+  'INSPECTING',
+  'OFFER_PENDING',
+];
 
 type OrderTransition = TransitionDef<TradeInOrderState, TradeInOrder>;
 const o = (
@@ -126,6 +137,16 @@ export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder
     o('complete', ['INSPECTING', 'OFFER_PENDING'], 'COMPLETED', ['system']),
     o('start-return', ['INSPECTING', 'OFFER_PENDING'], 'RETURNING', ['system']),
     o('finish-return', ['RETURNING'], 'RETURNED', ['system']),
+    // The review hold is a flag, not a state (self-loops, patch `held`/`holdReasons`): set by
+    // the platform on a live order (one more reason is one more hold), released by an admin or
+    // a lead (the service checks which lead) in whatever state the order has reached since.
+    ...selfLoops<TradeInOrderState, TradeInOrder>('hold', LIVE_ORDER_STATES, ['system']),
+    ...selfLoops<TradeInOrderState, TradeInOrder>(
+      'release-hold',
+      TRADE_IN_ORDER_STATES,
+      ['warehouse', 'admin'],
+      ({ entity }) => (entity.held ? undefined : 'the order is not held'),
+    ),
   ],
   canAccess: TradeInOrderAccess.canSee,
   itemIds: async (order, manager) =>
@@ -164,6 +185,14 @@ const orderNotHeld: TransitionDef<TradeInItemState, TradeInItem>['guard'] = asyn
   );
   return rows[0]?.held ? 'the order is held for review' : undefined;
 };
+
+/** An item that is or may still be paid for: a freeze or a mileage hold stops its payout. */
+export const PAYABLE_ITEM_STATES: TradeInItemState[] = [
+  'AWAITING_INSPECTION',
+  'SECOND_GRADING',
+  'OFFER_PENDING',
+  'ACCEPTED',
+];
 
 type ItemTransition = TransitionDef<TradeInItemState, TradeInItem>;
 const i = (
@@ -218,6 +247,37 @@ export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
       entity.atStoreSince ? undefined : 'the item is not back at the store yet',
     ),
     i('cancel', ['AWAITING_INSPECTION'], 'CANCELLED', ['system', 'customer', 'admin']),
+    // Payout flags (self-loops, patch only): a receiving exception freezes the payout until an
+    // admin unfreezes it; a car's flagged mileage holds it until an admin or a lead releases it.
+    // Set while the item may still be paid for; cleared in any state the item has reached since.
+    ...selfLoops<TradeInItemState, TradeInItem>(
+      'freeze-payout',
+      PAYABLE_ITEM_STATES,
+      ['system'],
+      ({ entity }) => (entity.payoutFrozen ? 'the payout is already frozen' : undefined),
+    ),
+    ...selfLoops<TradeInItemState, TradeInItem>(
+      'unfreeze-payout',
+      TRADE_IN_ITEM_STATES,
+      ['admin'],
+      ({ entity }) => (entity.payoutFrozen ? undefined : 'the payout is not frozen'),
+    ),
+    ...selfLoops<TradeInItemState, TradeInItem>(
+      'hold-payout',
+      PAYABLE_ITEM_STATES,
+      ['system'],
+      ({ entity }) =>
+        entity.mileageHold || entity.mileageDecision
+          ? 'the car’s mileage was already held or decided'
+          : undefined,
+    ),
+    ...selfLoops<TradeInItemState, TradeInItem>(
+      'release-mileage-hold',
+      TRADE_IN_ITEM_STATES,
+      ['warehouse', 'admin'],
+      ({ entity }) =>
+        entity.mileageHold ? undefined : 'the payout is not held for the car’s mileage',
+    ),
   ],
   canAccess: TradeInItemAccess.canSee,
   itemIds: (item) => [item.itemId],

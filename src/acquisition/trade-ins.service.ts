@@ -9,7 +9,6 @@ import { findById } from '../core/sql.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
-import { HistoryService } from '../core/history/history.service.js';
 import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';
@@ -83,7 +82,6 @@ export class TradeInsService {
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
     private readonly items: ItemsService,
-    private readonly history: HistoryService,
     private readonly catalog: CatalogService,
     private readonly areas: ServiceAreasService,
     private readonly workflow: TradeInWorkflow,
@@ -584,6 +582,10 @@ export class TradeInsService {
 
   // ---- review (support / admin) ----------------------------------------------------------
 
+  /**
+   * The order's `release-hold` self-loop (409 when it is not held or `version` is stale); the
+   * payouts that waited are created by the reconcile that follows.
+   */
   async releaseHold(actor: Actor, id: string, note: string, version?: number) {
     return this.dataSource.transaction(async (m) => {
       const order = await this.workflow.lockOrder(m, id);
@@ -596,54 +598,43 @@ export class TradeInsService {
         items.map((i) => i.warehouseId),
         'Only a warehouse lead or an admin releases a held order',
       );
-      if (version !== undefined && version !== order.version) {
-        throw new ConflictException({
-          message: `TradeInOrder ${id} is at version ${order.version}, not ${version}`,
-          state: order.state,
-          version: order.version,
-        });
-      }
-      if (!order.held) {
-        throw new ConflictException({ message: 'The order is not held', state: order.state });
-      }
-      await m.getRepository(TradeInOrder).update(id, { held: false });
-      const itemIds = (await this.workflow.itemsOf(m, id)).map((i) => i.itemId);
-      await this.history.append(m, itemIds, {
-        type: 'TradeInOrder.hold-released',
-        entity: 'TradeInOrder',
-        entityId: id,
-        fromState: order.state,
-        toState: order.state,
+      await this.transitions.apply(TradeInOrderMachine, {
+        manager: m,
+        id,
+        action: 'release-hold',
         actor,
-        data: { note, reasons: order.holdReasons.map((r) => r.code) },
+        expectedVersion: version,
+        // A lead of the receiving warehouse may not read the order: authorised just above.
+        checkAccess: false,
+        patch: { held: false },
+        data: (o) => ({ note, reasons: o.holdReasons.map((r) => r.code) }),
       });
       await this.workflow.reconcile(m, id);
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
     });
   }
 
-  /** Admin clears a receiving exception's freeze on one item's payout. */
+  /** Admin clears a receiving exception's freeze on one item's payout (`unfreeze-payout`). */
   async unfreezePayout(actor: Actor, id: string, itemId: string, note: string) {
     return this.dataSource.transaction(async (m) => {
       await this.lockVisible(m, actor, id);
       const it = await this.tradeInItem(m, id, itemId);
-      if (!it.payoutFrozen) throw new ConflictException('The payout is not frozen');
-      await m.getRepository(TradeInItem).update(it.id, { payoutFrozen: false, frozenReason: null });
-      // A mileage hold stays until its own decision.
-      if (!it.mileageHold) {
-        await m
-          .getRepository(TradeInPayout)
-          .update({ tradeInItemId: it.id, status: 'frozen' }, { status: 'payable' });
-        await this.transfers.release(m, payoutKey(it.id));
-      }
-      await this.history.append(m, [it.itemId], {
-        type: 'TradeInItem.payout-unfrozen',
-        entity: 'TradeInItem',
-        entityId: it.id,
-        fromState: it.state,
-        toState: it.state,
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'unfreeze-payout',
         actor,
+        checkAccess: false,
+        patch: { payoutFrozen: false, frozenReason: null },
         data: { note },
+        effects: async (mm, item) => {
+          // A mileage hold stays until its own decision.
+          if (item.mileageHold) return;
+          await mm
+            .getRepository(TradeInPayout)
+            .update({ tradeInItemId: item.id, status: 'frozen' }, { status: 'payable' });
+          await this.transfers.release(mm, payoutKey(item.id));
+        },
       });
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
     });
@@ -651,8 +642,8 @@ export class TradeInsService {
 
   /**
    * A car's mileage hold is decided by an admin or a lead of the warehouse that received the
-   * car — not by support, and not by a grader who is not a lead. `release`: the payout goes
-   * ahead (payable, unless a receiving exception still freezes it).
+   * car — not by support, and not by a grader who is not a lead (`release-mileage-hold`): the
+   * payout goes ahead (payable, unless a receiving exception still freezes it).
    */
   async decideMileageHold(actor: Actor, id: string, itemId: string, note: string) {
     return this.dataSource.transaction(async (m) => {
@@ -666,13 +657,6 @@ export class TradeInsService {
         [it.warehouseId],
         'Only a warehouse lead or an admin decides a mileage hold',
       );
-      if (!it.mileageHold) {
-        throw new ConflictException({
-          message: 'The payout is not held for the car’s mileage',
-          state: it.state,
-          decision: it.mileageDecision,
-        });
-      }
       const decision = {
         decision: 'release' as const,
         note,
@@ -680,23 +664,21 @@ export class TradeInsService {
         role: actor.role,
         at: new Date().toISOString(),
       };
-      await m
-        .getRepository(TradeInItem)
-        .update(it.id, { mileageHold: false, mileageDecision: decision });
-      if (!it.payoutFrozen) {
-        await m
-          .getRepository(TradeInPayout)
-          .update({ tradeInItemId: it.id, status: 'frozen' }, { status: 'payable' });
-        await this.transfers.release(m, payoutKey(it.id));
-      }
-      await this.history.append(m, [it.itemId], {
-        type: 'TradeInItem.mileage-hold-released',
-        entity: 'TradeInItem',
-        entityId: it.id,
-        fromState: it.state,
-        toState: it.state,
+      await this.transitions.apply(TradeInItemMachine, {
+        manager: m,
+        id: it.id,
+        action: 'release-mileage-hold',
         actor,
+        checkAccess: false,
+        patch: { mileageHold: false, mileageDecision: decision },
         data: { note, evidence: it.mileageHoldDetail },
+        effects: async (mm, item) => {
+          if (item.payoutFrozen) return;
+          await mm
+            .getRepository(TradeInPayout)
+            .update({ tradeInItemId: item.id, status: 'frozen' }, { status: 'payable' });
+          await this.transfers.release(mm, payoutKey(item.id));
+        },
       });
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
     });

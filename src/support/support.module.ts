@@ -1,20 +1,32 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
+import { SUPPORT_CASES } from '../core/read-models/support-cases.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { SupportCaseMachine, SupportCaseAccess } from './support-case.machine.js';
+import { SupportCaseReadModel } from './support-case-reads.js';
 import { SupportCasesController } from './support-cases.controller.js';
 import { SupportCasesService } from './support-cases.service.js';
 
-/** Customer service cases: opened by hand or by the platform (OpenSupportCase), with SLAs. */
+/**
+ * Customer service cases: opened by hand or by the platform (OpenSupportCase), with SLAs.
+ * Global to publish SUPPORT_CASES (a port in core): tracking asks it which cases are a
+ * customer's own.
+ */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote]), PhotosModule],
   controllers: [SupportCasesController],
-  providers: [SupportCasesService],
+  providers: [
+    SupportCasesService,
+    SupportCaseReadModel,
+    { provide: SUPPORT_CASES, useExisting: SupportCaseReadModel },
+  ],
+  exports: [SUPPORT_CASES],
 })
 export class SupportModule implements OnModuleInit {
   constructor(

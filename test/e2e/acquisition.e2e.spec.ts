@@ -637,11 +637,53 @@ describe('acquisition: trade-in orders', () => {
       .set(support.auth)
       .send({ note: 'receipt checked' })
       .expect(403);
+    const heldFirst = await get(first.id, admin);
     await t.http
       .post(`/api/v1/trade-ins/${first.id}/release-hold`)
       .set(admin.auth)
-      .send({ note: 'receipt checked' })
+      .send({ note: 'receipt checked', version: heldFirst.version - 1 })
+      .expect(409);
+    const released = await t.http
+      .post(`/api/v1/trade-ins/${first.id}/release-hold`)
+      .set(admin.auth)
+      .send({ note: 'receipt checked', version: heldFirst.version })
       .expect(200);
+    // The flag moves through the order's self-loops: a version each, the state kept.
+    expect(released.body).toMatchObject({
+      held: false,
+      state: 'QUOTED',
+      version: heldFirst.version + 1,
+    });
+    const again = await t.http
+      .post(`/api/v1/trade-ins/${first.id}/release-hold`)
+      .set(admin.auth)
+      .send({ note: 'twice' })
+      .expect(409);
+    expect(again.body.message).toContain('the order is not held');
+    // The core wrote both steps to the item's history.
+    const timeline = await t.http
+      .get(`/api/v1/items/${first.items[0].itemId}/timeline`)
+      .set(support.auth)
+      .expect(200);
+    const steps = (
+      timeline.body.events as Array<{ type: string; fromState: string; toState: string }>
+    ).filter((e) => e.type === 'TradeInOrder.hold' || e.type === 'TradeInOrder.release-hold');
+    expect(steps).toEqual([
+      expect.objectContaining({
+        type: 'TradeInOrder.hold',
+        fromState: 'QUOTED',
+        toState: 'QUOTED',
+      }),
+      expect.objectContaining({
+        type: 'TradeInOrder.release-hold',
+        fromState: 'QUOTED',
+        toState: 'QUOTED',
+        data: expect.objectContaining({
+          note: 'receipt checked',
+          reasons: ['duplicate-identifier'],
+        }),
+      }),
+    ]);
     await t.http.post(`/api/v1/trade-ins/${first.id}/accept`).set(owner.auth).send({}).expect(200);
 
     await t.http
@@ -716,6 +758,20 @@ describe('acquisition: trade-in orders', () => {
         .expect(200)
     ).body as OrderBody;
     expect(cleared.items[0].payout?.status).toMatch(/^(payable|paid)$/);
+    expect(cleared.items[0].payoutFrozen).toBe(false);
+    await t.http
+      .post(`/api/v1/trade-ins/${order.id}/items/${it.id}/unfreeze-payout`)
+      .set(admin.auth)
+      .send({ note: 'twice' })
+      .expect(409);
+    const timeline = await t.http
+      .get(`/api/v1/items/${it.itemId}/timeline`)
+      .set(support.auth)
+      .expect(200);
+    const types = (timeline.body.events as Array<{ type: string }>).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['TradeInItem.freeze-payout', 'TradeInItem.unfreeze-payout']),
+    );
     const paid = await eventually(async () => {
       const o = await get(order.id);
       return o.items[0].payout?.status === 'paid' ? o : null;

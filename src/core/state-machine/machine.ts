@@ -25,6 +25,21 @@ export interface TransitionDef<S extends string, E> {
   guard?: (ctx: GuardContext<E>) => string | undefined | Promise<string | undefined>;
 }
 
+/**
+ * A flag set or cleared without leaving the state (held, frozen…): one self-loop row per state
+ * the action is allowed in, since a row has a single `to`. The flag's columns change through
+ * the action's `patch`, so the version check, the guard, the 409s and the history entry are the
+ * core's, as for any transition; the state's timeout clock does not restart.
+ */
+export function selfLoops<S extends string, E>(
+  action: string,
+  states: readonly S[],
+  roles: readonly ActorRole[],
+  guard?: TransitionDef<S, E>['guard'],
+): TransitionDef<S, E>[] {
+  return states.map((state) => ({ action, from: [state], to: state, roles, guard }));
+}
+
 export const minutes = (n: number): number => n * 60_000;
 export const hours = (n: number): number => n * 3_600_000;
 export const days = (n: number): number => n * 86_400_000;

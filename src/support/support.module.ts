@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
-import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
+import { SupportCaseRepository } from './data/support-case.repository.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { SupportCaseMachine, SupportCaseAccess } from './support-case.machine.js';
@@ -14,7 +15,7 @@ import { SupportCasesService } from './support-cases.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote]), PhotosModule],
   controllers: [SupportCasesController],
-  providers: [SupportCasesService],
+  providers: [SupportCaseRepository, SupportCasesService],
 })
 export class SupportModule implements OnModuleInit {
   constructor(

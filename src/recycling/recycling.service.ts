@@ -315,13 +315,13 @@ export class RecyclingService {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  private async load(m: EntityManager | undefined, actor: Actor, id: string, lock = false) {
+  private async load(m: EntityManager, actor: Actor, id: string, lock = false) {
     const lot = await this.lots.findLot(id, { lock, manager: m });
     return RecyclingLotAccess.assertVisible(lot, actor, id);
   }
 
   async get(actor: Actor, id: string) {
-    const lot = await this.load(undefined, actor, id);
+    const lot = RecyclingLotAccess.assertVisible(await this.lots.findLot(id), actor, id);
     const items = await this.lots.lotItems(id);
     return withActions(RecyclingLotMachine, lot, actor, {
       ...lotView(lot),

@@ -627,7 +627,7 @@ export class RefurbishmentService {
   }
 
   private async load(
-    m: EntityManager | undefined,
+    m: EntityManager,
     actor: Actor,
     id: string,
     lock = false,
@@ -637,7 +637,11 @@ export class RefurbishmentService {
   }
 
   async get(actor: Actor, id: string) {
-    const order = await this.load(undefined, actor, id);
+    const order = RefurbishmentOrderAccess.assertVisible(
+      await this.orders.findOrder(id),
+      actor,
+      id,
+    );
     const parts = await this.orders.parts(id);
     return withActions(RefurbishmentMachine, order, actor, orderView(order, parts));
   }

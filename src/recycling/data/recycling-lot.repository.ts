@@ -44,7 +44,7 @@ export async function lotHasItems(manager: EntityManager, lotId: string): Promis
 export class RecyclingLotRepository extends DataRepository {
   async findLot(
     id: string,
-    { lock = false, manager }: { lock?: boolean; manager?: EntityManager },
+    { lock = false, manager }: { lock?: boolean; manager?: EntityManager } = {},
   ) {
     const m = this.manager(manager);
     if (!lock) return findById(m, RecyclingLot, id);

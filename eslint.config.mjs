@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import boundaries from './eslint.boundaries.mjs';
+import dataLayer from './eslint.data-layer.mjs';
 
 export default tseslint.config(
   {
@@ -22,6 +23,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
   ...boundaries,
+  ...dataLayer,
   {
     languageOptions: {
       globals: { ...globals.node },

@@ -4,7 +4,7 @@ import {
   ForbiddenException,
   Injectable,
 } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { DispatchPickups } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
@@ -17,8 +17,9 @@ import { locationOf, navigationLinks, orderRoute, type LatLng } from './engine/r
 import { CITY_CENTRES } from '../service-areas/engine/stores.js';
 import { addDaysIso, localParts } from '../service-areas/engine/time-zone.js';
 import type { HandBackDto, MoveWindowDto } from './logistics.dto.js';
-import { PickupBookings } from './pickup-bookings.js';
-import { Pickup, type PickupState } from './pickup.entity.js';
+import { PickupBookings } from './data/pickup-bookings.js';
+import type { Pickup, PickupState } from './data/pickup.entity.js';
+import { PickupRepository, type PlaceName } from './data/pickup.repository.js';
 import { PickupAccess, PickupMachine } from './pickup.machine.js';
 import {
   notifyCustomer,
@@ -32,8 +33,8 @@ import {
 const AGREEMENT_CLOCK_SKEW_MS = 5 * 60_000;
 
 interface PlaceNames {
-  cities: Map<string, { name: string; nameZh: string | null }>;
-  districts: Map<string, { name: string; nameZh: string | null }>;
+  cities: Map<string, PlaceName>;
+  districts: Map<string, PlaceName>;
 }
 
 /**
@@ -51,6 +52,7 @@ export class CourierDayService {
     private readonly bookings: PickupBookings,
     private readonly areas: ServiceAreasService,
     private readonly clock: LogisticsClock,
+    private readonly repository: PickupRepository,
   ) {}
 
   /** The courier's stops of a local day in route order, and tomorrow's load. */
@@ -59,9 +61,7 @@ export class CourierDayService {
     const day =
       date ?? localParts(this.clock.now(), await this.pickups.courierTimeZone(actor)).date;
     const tomorrow = addDaysIso(day, 1);
-    const rows = await this.dataSource.getRepository(Pickup).find({
-      where: { courierId: me, promisedDate: In([day, tomorrow]) },
-    });
+    const rows = await this.repository.courierDays(me, [day, tomorrow]);
     const todays = rows.filter((p) => p.promisedDate === day);
     const next = rows.filter((p) => p.promisedDate === tomorrow && p.state !== 'CANCELLED');
     const names = await this.placeNames(rows);
@@ -152,7 +152,7 @@ export class CourierDayService {
     const moved = await this.dataSource.transaction(async (m) => {
       await this.dispatch.lock(m);
       const current = PickupAccess.assertVisible(
-        await m.getRepository(Pickup).findOne({ where: { id } }),
+        await this.repository.findPickup(id, m),
         actor,
         id,
       );
@@ -196,7 +196,7 @@ export class CourierDayService {
     const area = await this.areas.findArea(p.areaCode, { includeInactive: true, manager: m });
     if (!area) throw new ConflictException(`Service area ${p.areaCode} no longer exists`);
     await this.bookings.lockArea(m, area.cityCode);
-    const booked = await this.bookings.counts(m, area, now, p.id);
+    const booked = await this.bookings.counts(area, now, { manager: m, excludePickupId: p.id });
     const check = checkWindowBookable(area, now, dto.date, dto.windowIndex, booked);
     if (check.ok) return check.promise;
     if (check.reason === 'full') {
@@ -254,22 +254,11 @@ export class CourierDayService {
     };
   }
 
-  private async placeNames(pickups: Pickup[]): Promise<PlaceNames> {
-    const cities = [...new Set(pickups.map((p) => p.areaCode))];
-    const districts = [...new Set(pickups.map((p) => p.districtCode))];
-    const [cityRows, districtRows] = await Promise.all([
-      this.dataSource.query<Array<{ code: string; name: string; name_zh: string | null }>>(
-        'SELECT city_code AS code, city_name AS name, city_name_zh AS name_zh FROM service_areas WHERE city_code = ANY($1::text[])',
-        [cities],
-      ),
-      this.dataSource.query<Array<{ code: string; name: string; name_zh: string | null }>>(
-        'SELECT code, name, name_zh FROM service_area_districts WHERE code = ANY($1::text[])',
-        [districts],
-      ),
-    ]);
-    const toMap = (rows: Array<{ code: string; name: string; name_zh: string | null }>) =>
-      new Map(rows.map((r) => [r.code, { name: r.name, nameZh: r.name_zh }]));
-    return { cities: toMap(cityRows), districts: toMap(districtRows) };
+  private placeNames(pickups: Pickup[]): Promise<PlaceNames> {
+    return this.repository.placeNames(
+      [...new Set(pickups.map((p) => p.areaCode))],
+      [...new Set(pickups.map((p) => p.districtCode))],
+    );
   }
 }
 

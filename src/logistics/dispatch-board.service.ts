@@ -1,5 +1,4 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
@@ -8,8 +7,9 @@ import { DispatchService } from './dispatch.service.js';
 import type { ServiceArea } from '../service-areas/engine/service-area.js';
 import { localParts } from '../service-areas/engine/time-zone.js';
 import type { DispatchBoardQuery } from './logistics.dto.js';
-import { BOOKING_STATES } from './pickup-bookings.js';
-import { Pickup } from './pickup.entity.js';
+import { BOOKING_STATES, PickupBookings } from './data/pickup-bookings.js';
+import { CourierRepository } from './data/courier.repository.js';
+import { PickupRepository } from './data/pickup.repository.js';
 import { PickupsService } from './pickups.service.js';
 
 /** A board shows one day; more than this many pickups is a sign to filter by area. */
@@ -25,11 +25,13 @@ const BOARD_STATES = [...BOOKING_STATES, 'FAILED'];
 @Injectable()
 export class DispatchBoardService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly dispatch: DispatchService,
     private readonly pickups: PickupsService,
     private readonly areas: ServiceAreasService,
     private readonly clock: LogisticsClock,
+    private readonly repository: PickupRepository,
+    private readonly bookings: PickupBookings,
+    private readonly couriers: CourierRepository,
   ) {}
 
   async board(actor: Actor, query: DispatchBoardQuery) {
@@ -40,31 +42,21 @@ export class DispatchBoardService {
     }
     const day = query.date ?? localParts(this.clock.now(), only?.timeZone ?? 'Asia/Shanghai').date;
     assertCalendarDate(day);
-    const rows = await this.dataSource
-      .getRepository(Pickup)
-      .createQueryBuilder('p')
-      .where('p.promised_date = :day AND p.state IN (:...states)', { day, states: BOARD_STATES })
-      .andWhere(only ? 'p.area_code = :area' : 'TRUE', { area: only?.cityCode })
-      .orderBy('p.windowStart', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .take(BOARD_MAX_PICKUPS + 1)
-      .getMany();
+    const rows = await this.repository.dayBoard(
+      day,
+      BOARD_STATES,
+      only?.cityCode ?? null,
+      BOARD_MAX_PICKUPS + 1,
+    );
     const truncated = rows.length > BOARD_MAX_PICKUPS;
     const shown = rows.slice(0, BOARD_MAX_PICKUPS);
     const areaCodes = only ? [only.cityCode] : [...new Set(shown.map((p) => p.areaCode))].sort();
     const areas = (
       await Promise.all(areaCodes.map((c) => this.areas.findArea(c, { includeInactive: true })))
     ).filter((a): a is ServiceArea => a !== null);
-    const couriers = areaCodes.length
-      ? await this.dispatch.boardCouriers(this.dataSource.manager, areaCodes, day)
-      : [];
-    const names = await this.userNames(couriers.map((c) => c.id));
-    const booked = await this.dataSource.query<Array<{ a: string; w: number; n: number }>>(
-      `SELECT area_code AS a, window_index AS w, count(*)::int AS n FROM pickups
-        WHERE promised_date = $1::date AND area_code = ANY($2::text[]) AND state = ANY($3::text[])
-        GROUP BY 1, 2`,
-      [day, areaCodes, BOOKING_STATES],
-    );
+    const couriers = areaCodes.length ? await this.dispatch.boardCouriers(areaCodes, day) : [];
+    const names = await this.couriers.userNames(couriers.map((c) => c.id));
+    const booked = await this.bookings.perAreaWindow(day, areaCodes);
     return {
       date: day,
       truncated,
@@ -95,15 +87,6 @@ export class DispatchBoardService {
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       pickups: await this.pickups.views(actor, shown),
     };
-  }
-
-  private async userNames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
-      'SELECT id, name FROM users WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r.name]));
   }
 }
 

@@ -1,10 +1,11 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { User } from '../accounts/user.entity.js';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { CourierArea, CourierProfile } from './courier.entity.js';
+import type { CourierArea, CourierProfile } from './data/courier.entity.js';
+import { CourierRepository } from './data/courier.repository.js';
+import { PickupRepository } from './data/pickup.repository.js';
 import {
   assignPickups,
   checkManualAssignment,
@@ -12,21 +13,11 @@ import {
   type CourierLoad,
   type PickupToAssign,
 } from './engine/dispatch.js';
-import { Pickup } from './pickup.entity.js';
+import { Pickup } from './data/pickup.entity.js';
 import { PickupMachine } from './pickup.machine.js';
 import type { AssignPickupDto, CourierProfileDto } from './logistics.dto.js';
 
-/** Pickups that hold a courier's place in a window. */
-const WORKING_STATES = ['ASSIGNED', 'EN_ROUTE', 'COLLECTED', 'DELIVERED'];
 const DISPATCH_BATCH = 1000;
-
-interface PickupRow {
-  id: string;
-  area_code: string;
-  d: string;
-  window_index: number;
-  handed_back_by: string[];
-}
 
 /**
  * Courier dispatch: the `dispatch-pickups` job assigns SCHEDULED pickups to couriers of their
@@ -38,11 +29,13 @@ export class DispatchService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
+    private readonly pickups: PickupRepository,
+    private readonly couriers: CourierRepository,
   ) {}
 
   /** The one dispatch lock: runs, hand assignments and couriers' own changes take it. */
-  lock(m: EntityManager): Promise<unknown> {
-    return m.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pickup-dispatch']);
+  lock(m: EntityManager): Promise<void> {
+    return this.pickups.lockDispatch(m);
   }
 
   /**
@@ -53,15 +46,7 @@ export class DispatchService {
   async run(cityCode: string | null): Promise<{ assigned: number; unassigned: number }> {
     return this.dataSource.transaction(async (m) => {
       await this.lock(m);
-      const rows = await m.query<PickupRow[]>(
-        `SELECT id, area_code, to_char(promised_date, 'YYYY-MM-DD') AS d, window_index, handed_back_by
-           FROM pickups
-          WHERE state = 'SCHEDULED' AND ($1::text IS NULL OR area_code = $1)
-          ORDER BY promised_date, window_index, id
-          LIMIT ${DISPATCH_BATCH}
-          FOR UPDATE`,
-        [cityCode],
-      );
+      const rows = await this.pickups.scheduledForDispatch(m, cityCode, DISPATCH_BATCH);
       if (rows.length === 0) return { assigned: 0, unassigned: 0 };
       const pickups: PickupToAssign[] = rows.map((r) => ({
         id: r.id,
@@ -94,7 +79,7 @@ export class DispatchService {
   async assignByHand(actor: Actor, id: string, dto: AssignPickupDto): Promise<Pickup> {
     return this.dataSource.transaction(async (m) => {
       await this.lock(m);
-      const pickup = await m.getRepository(Pickup).findOne({ where: { id } });
+      const pickup = await this.pickups.findPickup(id, m);
       if (!pickup) throw new NotFound('Pickup', id);
       const [courier] = await this.loads(m, null, [pickup.promisedDate], dto.courierId);
       if (!courier) {
@@ -161,96 +146,52 @@ export class DispatchService {
   }
 
   /** Active couriers of the areas (all areas: null) with their assigned counts on `date`. */
-  async boardCouriers(m: EntityManager, areaCodes: string[] | null, date: string) {
-    return this.loads(m, areaCodes, [date]);
+  async boardCouriers(areaCodes: string[] | null, date: string, m?: EntityManager) {
+    return this.couriers.loads(areaCodes, [date], { manager: m });
   }
 
   /**
    * Active couriers serving any of `areaCodes` (or the one courier asked for), with their
    * assigned counts on `dates`.
    */
-  private async loads(
+  private loads(
     m: EntityManager,
     areaCodes: string[] | null,
     dates: string[],
     courierId?: string,
   ): Promise<CourierLoad[]> {
-    const couriers = await m.query<
-      Array<{ user_id: string; capacity_per_window: number; areas: string[] }>
-    >(
-      `SELECT c.user_id, c.capacity_per_window, array_agg(ca.city_code ORDER BY ca.city_code) AS areas
-         FROM couriers c
-         JOIN users u ON u.id = c.user_id AND u.role = 'courier' AND NOT u.disabled
-         JOIN courier_areas ca ON ca.courier_id = c.user_id
-        WHERE c.active AND ($1::uuid IS NULL OR c.user_id = $1)
-        GROUP BY c.user_id, c.capacity_per_window
-       HAVING $2::text[] IS NULL OR array_agg(ca.city_code) && $2::text[]`,
-      [courierId ?? null, areaCodes],
-    );
-    if (couriers.length === 0) return [];
-    const counts = await m.query<Array<{ courier_id: string; d: string; w: number; n: number }>>(
-      `SELECT courier_id, to_char(promised_date, 'YYYY-MM-DD') AS d, window_index AS w, count(*)::int AS n
-         FROM pickups
-        WHERE courier_id = ANY($1::uuid[]) AND promised_date = ANY($2::date[])
-          AND state = ANY($3::text[])
-        GROUP BY 1, 2, 3`,
-      [couriers.map((c) => c.user_id), dates, WORKING_STATES],
-    );
-    return couriers.map((c) => ({
-      id: c.user_id,
-      areaCodes: c.areas,
-      capacityPerWindow: c.capacity_per_window,
-      assignedCounts: new Map(
-        counts.filter((r) => r.courier_id === c.user_id).map((r) => [windowKey(r.d, r.w), r.n]),
-      ),
-    }));
+    return this.couriers.loads(areaCodes, dates, { courierId, manager: m });
   }
 
   // ---- courier profiles (admin) -----------------------------------------------------------
 
   async listCouriers() {
-    const profiles = await this.dataSource
-      .getRepository(CourierProfile)
-      .find({ order: { createdAt: 'ASC' } });
-    const areas = await this.dataSource.getRepository(CourierArea).find();
+    const { profiles, areas } = await this.couriers.profiles();
     return profiles.map((p) => courierView(p, areas));
   }
 
   /** Sets a courier's capacity and areas (the whole list). */
   async saveCourier(userId: string, dto: CourierProfileDto) {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: userId } });
+    const user = await this.couriers.findUser(userId);
     if (!user || user.role !== 'courier') throw new NotFound('Courier', userId);
     const codes = [...new Set(dto.areaCodes)];
-    const known = await this.dataSource.query<Array<{ city_code: string }>>(
-      'SELECT city_code FROM service_areas WHERE city_code = ANY($1::text[])',
-      [codes],
-    );
-    const unknown = codes.filter((c) => !known.some((k) => k.city_code === c));
+    const known = await this.couriers.knownAreaCodes(codes);
+    const unknown = codes.filter((c) => !known.has(c));
     if (unknown.length > 0) {
       throw new BadRequestException({
         message: `Unknown service areas: ${unknown.join(', ')}`,
         fields: [{ field: 'areaCodes', errors: unknown.map((c) => `unknown area ${c}`) }],
       });
     }
-    await this.dataSource.transaction(async (m) => {
-      await m
-        .getRepository(CourierProfile)
-        .upsert({ userId, capacityPerWindow: dto.capacityPerWindow, active: dto.active ?? true }, [
-          'userId',
-        ]);
-      await m.getRepository(CourierArea).delete({ courierId: userId });
-      if (codes.length > 0) {
-        await m
-          .getRepository(CourierArea)
-          .insert(codes.map((cityCode) => ({ courierId: userId, cityCode })));
-      }
-    });
-    const profile = await this.dataSource
-      .getRepository(CourierProfile)
-      .findOneOrFail({ where: { userId } });
-    const areas = await this.dataSource
-      .getRepository(CourierArea)
-      .find({ where: { courierId: In([userId]) } });
+    await this.dataSource.transaction((m) =>
+      this.couriers.saveProfile(
+        m,
+        userId,
+        { capacityPerWindow: dto.capacityPerWindow, active: dto.active ?? true },
+        codes,
+      ),
+    );
+    const { profile, areas } = await this.couriers.profile(userId);
     return courierView(profile, areas);
   }
 }

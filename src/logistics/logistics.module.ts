@@ -21,13 +21,15 @@ import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { LogisticsClock } from './clock.js';
-import { CourierArea, CourierProfile } from './courier.entity.js';
+import { CourierArea, CourierProfile } from './data/courier.entity.js';
 import { CourierDayService } from './courier-day.service.js';
 import { PickupWindowsModule } from './pickup-windows.js';
 import { DispatchBoardService } from './dispatch-board.service.js';
 import { DispatchService } from './dispatch.service.js';
-import { PickupBookings } from './pickup-bookings.js';
-import { Pickup } from './pickup.entity.js';
+import { PickupBookings } from './data/pickup-bookings.js';
+import { CourierRepository } from './data/courier.repository.js';
+import { PickupRepository } from './data/pickup.repository.js';
+import { Pickup } from './data/pickup.entity.js';
 import { PickupMachine, PickupAccess } from './pickup.machine.js';
 import { CouriersController, PickupsController } from './pickups.controller.js';
 import { PickupLoadService } from './pickup-load.service.js';
@@ -49,6 +51,8 @@ export const DISPATCH_EVERY_MS = 60_000;
     PickupsService,
     DispatchService,
     PickupBookings,
+    PickupRepository,
+    CourierRepository,
     LogisticsClock,
     PickupLoadService,
     DispatchBoardService,

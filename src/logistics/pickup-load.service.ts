@@ -1,10 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
 import { localParts } from '../service-areas/engine/time-zone.js';
-import { BOOKING_STATES } from './pickup-bookings.js';
+import { PickupBookings } from './data/pickup-bookings.js';
 
 /**
  * Read-only: pickups booked per window of one area and day against the window's capacity (the
@@ -13,7 +12,7 @@ import { BOOKING_STATES } from './pickup-bookings.js';
 @Injectable()
 export class PickupLoadService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly bookings: PickupBookings,
     private readonly areas: ServiceAreasService,
     private readonly clock: LogisticsClock,
   ) {}
@@ -29,12 +28,7 @@ export class PickupLoadService {
         fields: [{ field: 'date', errors: ['date is not a calendar date'] }],
       });
     }
-    const rows = await this.dataSource.query<Array<{ w: number; state: string; n: number }>>(
-      `SELECT window_index AS w, state, count(*)::int AS n FROM pickups
-        WHERE area_code = $1 AND promised_date = $2::date AND state = ANY($3::text[])
-        GROUP BY 1, 2`,
-      [area.cityCode, day, BOOKING_STATES],
-    );
+    const rows = await this.bookings.perWindowAndState(area.cityCode, day);
     const windows = area.windows.map((w, index) => {
       const byState: Record<string, number> = {};
       for (const r of rows) if (r.w === index) byState[r.state] = r.n;

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SignedIn } from '../core/http/access.decorators.js';
 import {
   PICKUP_WINDOWS,
@@ -25,7 +25,7 @@ import {
 import { LogisticsClock } from './clock.js';
 import { checkWindowBookable } from '../service-areas/engine/promise.js';
 import type { ServiceArea } from '../service-areas/engine/service-area.js';
-import { PickupBookings } from './pickup-bookings.js';
+import { PickupBookings } from './data/pickup-bookings.js';
 
 /** A window an owner may choose: its local day and times, and the places left in it. */
 export interface FreePickupWindow {
@@ -56,7 +56,6 @@ export class PickupWindowsQuery {
 @Injectable()
 export class PickupWindows implements PickupWindowBooking {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly areas: ServiceAreasService,
     private readonly bookings: PickupBookings,
     private readonly clock: LogisticsClock,
@@ -72,7 +71,7 @@ export class PickupWindows implements PickupWindowBooking {
     // Only the area matters here; the street is checked when the order is made.
     const area = await this.areaOf({ ...address, line1: 'area only' });
     const now = this.clock.now();
-    const booked = await this.bookings.counts(this.dataSource.manager, area, now);
+    const booked = await this.bookings.counts(area, now);
     return {
       cityCode: area.cityCode,
       cityName: area.cityName,
@@ -103,7 +102,7 @@ export class PickupWindows implements PickupWindowBooking {
   ): Promise<void> {
     const area = await this.areaOf(address, m);
     await this.bookings.lockArea(m, area.cityCode);
-    const booked = await this.bookings.counts(m, area, now);
+    const booked = await this.bookings.counts(area, now, { manager: m });
     const result = checkWindowBookable(area, now, choice.date, choice.windowIndex, booked);
     if (result.ok) return;
     const window = area.windows[choice.windowIndex];

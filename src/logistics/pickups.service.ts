@@ -6,14 +6,12 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { isUniqueViolation } from '../core/errors.js';
-import { findById, findByIds } from '../core/sql.js';
-import { type Page, paginate } from '../core/http/pagination.js';
+import type { Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { Item } from '../core/items/item.entity.js';
+import type { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import {
@@ -57,8 +55,10 @@ import type {
   FailPickupDto,
   PickupFilter,
 } from './logistics.dto.js';
-import { PickupBookings } from './pickup-bookings.js';
-import { Pickup, type PickupState } from './pickup.entity.js';
+import { PickupBookings } from './data/pickup-bookings.js';
+import type { Pickup, PickupState } from './data/pickup.entity.js';
+import { PickupRepository } from './data/pickup.repository.js';
+import { CourierRepository } from './data/courier.repository.js';
 import { PickupAccess, PickupMachine } from './pickup.machine.js';
 import { PhotosService } from '../photos/photos.service.js';
 
@@ -83,6 +83,8 @@ export class PickupsService {
     private readonly clock: LogisticsClock,
     private readonly items: ItemsService,
     private readonly photos: PhotosService,
+    private readonly pickups: PickupRepository,
+    private readonly couriers: CourierRepository,
   ) {}
 
   // ---- scheduling ----------------------------------------------------------------------------
@@ -182,15 +184,11 @@ export class PickupsService {
   private findBySource(
     payload: Pick<SchedulePickupPayload, 'source' | 'direction'> & { round?: number },
   ): Promise<Pickup | null> {
-    return this.dataSource.getRepository(Pickup).findOne({
-      where: {
-        sourceKind: payload.source.kind,
-        sourceId: payload.source.id,
-        direction: payload.direction,
-        ...('round' in payload && payload.round !== undefined ? { round: payload.round } : {}),
-      },
-      order: { round: 'DESC' },
-    });
+    return this.pickups.findBySource(
+      payload.source,
+      payload.direction,
+      'round' in payload ? payload.round : undefined,
+    );
   }
 
   /**
@@ -203,7 +201,7 @@ export class PickupsService {
     from: Date,
     chosen?: { date: string; windowIndex: number },
   ): Promise<PickupPromise> {
-    const booked = await this.bookings.counts(m, area, from);
+    const booked = await this.bookings.counts(area, from, { manager: m });
     if (chosen) {
       const check = checkWindowBookable(area, from, chosen.date, chosen.windowIndex, booked);
       if (check.ok) return check.promise;
@@ -217,19 +215,14 @@ export class PickupsService {
   }
 
   /** A warehouse in the same city, else any (deterministic); null when there is none yet. */
-  private async pickWarehouse(cityCode: string): Promise<string | null> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM organisations WHERE kind = 'warehouse'
-        ORDER BY (city_code = $1) DESC NULLS LAST, created_at, id LIMIT 1`,
-      [cityCode],
-    );
-    return rows[0]?.id ?? null;
+  private pickWarehouse(cityCode: string): Promise<string | null> {
+    return this.pickups.nearestWarehouseId(cityCode);
   }
 
   // ---- reads ---------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string) {
-    const p = await findById(this.dataSource.manager, Pickup, id);
+    const p = await this.pickups.findPickup(id);
     const visible = PickupAccess.assertVisible(p, actor, id);
     return {
       ...(await this.views(actor, [visible]))[0],
@@ -239,37 +232,20 @@ export class PickupsService {
   }
 
   async list(actor: Actor, filter: PickupFilter): Promise<Page<ReturnType<typeof pickupView>>> {
-    const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
-    PickupAccess.restrict(qb, actor, 'p');
-    if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
-    if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
-    if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
-    if (filter.direction) qb.andWhere('p.direction = :dir', { dir: filter.direction });
-    const page = await paginate(qb, filter);
+    const page = await this.pickups.page(actor, filter);
     return { items: await this.views(actor, page.items), nextCursor: page.nextCursor };
   }
 
   /** "My pickups today": the courier's pickups of a local date, in window order. */
   async mine(actor: Actor, date: string | undefined) {
     const day = date ?? localParts(this.clock.now(), await this.courierTimeZone(actor)).date;
-    const rows = await this.dataSource
-      .getRepository(Pickup)
-      .createQueryBuilder('p')
-      .where('p.courier_id = :me AND p.promised_date = :day', { me: actor.userId, day })
-      .orderBy('p.windowStart', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .getMany();
+    const rows = actor.userId ? await this.pickups.courierDay(actor.userId, day) : [];
     return { date: day, items: await this.views(actor, rows) };
   }
 
   /** The time zone of the courier's first area (Beijing time when they have none). */
   async courierTimeZone(actor: Actor): Promise<string> {
-    const rows = await this.dataSource.query<Array<{ time_zone: string }>>(
-      `SELECT a.time_zone FROM courier_areas ca JOIN service_areas a ON a.city_code = ca.city_code
-        WHERE ca.courier_id = $1 ORDER BY a.city_code LIMIT 1`,
-      [actor.userId],
-    );
-    return rows[0]?.time_zone ?? 'Asia/Shanghai';
+    return (await this.couriers.timeZone(actor.userId)) ?? 'Asia/Shanghai';
   }
 
   async views(actor: Actor, pickups: Pickup[]) {
@@ -308,7 +284,7 @@ export class PickupsService {
     let erasureItems: string[] = [];
     const p = await this.dataSource.transaction(async (m) => {
       // The order's own cancel takes the same lock: one of the two wins, the other gets 409.
-      const current = await findById(m, Pickup, id);
+      const current = await this.pickups.findPickup(id, m);
       if (current && current.sourceKind !== 'store-intake') {
         await lockSource(m, { kind: current.sourceKind, id: current.sourceId });
       }
@@ -330,7 +306,7 @@ export class PickupsService {
           eraseOnSite: dto.eraseOnSite ?? false,
         }),
         effects: async (m, p) => {
-          const items = await findByIds(m, Item, p.itemIds);
+          const items = await this.pickups.items(m, p.itemIds);
           checkScannedItems(items, dto.traceCodes);
           // Uploaded hand-over photos (ids) must be this courier's, taken for a pickup.
           await this.photos.attach(m, actor, 'pickup', p.id, dto.photoRefs ?? [], {
@@ -429,11 +405,7 @@ export class PickupsService {
    */
   async deliver(actor: Actor, id: string, dto: DeliverPickupDto) {
     const now = this.clock.now();
-    const current = PickupAccess.assertVisible(
-      await findById(this.dataSource.manager, Pickup, id),
-      actor,
-      id,
-    );
+    const current = PickupAccess.assertVisible(await this.pickups.findPickup(id), actor, id);
     // A store drop-off goes back to the store's counter, not to the owner's door.
     const toStore = current.direction === 'return-to-owner' && current.storeId !== null;
     const toOwner = current.direction === 'return-to-owner' && !toStore;
@@ -460,7 +432,7 @@ export class PickupsService {
           await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
           return;
         }
-        const items = await findByIds(m, Item, p.itemIds);
+        const items = await this.pickups.items(m, p.itemIds);
         for (const item of items) {
           const ownerId = item.ownerId ?? p.customerId;
           await this.transitions.apply(ItemMachine, {
@@ -498,9 +470,7 @@ export class PickupsService {
     if (!warehouseId) {
       throw new ConflictException('No destination warehouse for this parcel: pass warehouseId');
     }
-    const org = await this.dataSource
-      .getRepository(Organisation)
-      .findOne({ where: { id: warehouseId } });
+    const org = await this.pickups.findOrganisation(warehouseId);
     if (!org || org.kind !== 'warehouse') {
       throw new BadRequestException({
         message: 'warehouseId must name a warehouse',
@@ -587,7 +557,7 @@ export class PickupsService {
   async rescheduleByHand(actor: Actor, id: string, version?: number) {
     const now = this.clock.now();
     const p = await this.dataSource.transaction(async (m) => {
-      const failed = PickupAccess.assertVisible(await findById(m, Pickup, id), actor, id);
+      const failed = PickupAccess.assertVisible(await this.pickups.findPickup(id, m), actor, id);
       if (version !== undefined && version !== failed.version) {
         throw new ConflictException(`Pickup ${id} is at version ${failed.version}, not ${version}`);
       }
@@ -649,9 +619,7 @@ export class PickupsService {
    */
   async checkSla(payload: JobPayload<typeof CheckPickupSla>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const p = await m
-        .getRepository(Pickup)
-        .findOne({ where: { id: payload.pickupId }, lock: { mode: 'pessimistic_write' } });
+      const p = await this.pickups.lockPickup(m, payload.pickupId);
       if (!p || p.attempt !== payload.attempt || p.lateAttempt === payload.attempt) return;
       // The courier moved the window (with the customer's agreement): the new window's timer counts.
       if (payload.windowEnd && payload.windowEnd !== p.windowEnd.toISOString()) return;
@@ -660,7 +628,7 @@ export class PickupsService {
           ? !['DELIVERED', 'CANCELLED'].includes(p.state)
           : OPEN_STATES.includes(p.state);
       if (!late) return;
-      await m.query('UPDATE pickups SET late_attempt = $2 WHERE id = $1', [p.id, p.attempt]);
+      await this.pickups.markLate(m, p.id, p.attempt);
       const window = windowOf(p);
       await this.outbox.write(m, [
         job(OpenSupportCase, {
@@ -712,13 +680,11 @@ export class PickupsService {
           traceCodes: notHeld.map((i) => i.traceCode),
         });
       }
-      const busy = await m.query<Array<{ id: string }>>(
-        `SELECT id FROM pickups WHERE item_ids && $1::uuid[] AND state NOT IN ('DELIVERED', 'CANCELLED')`,
-        [items.map((i) => i.id)],
+      const [busy] = await this.pickups.openPickupIdsCarrying(
+        m,
+        items.map((i) => i.id),
       );
-      if (busy.length > 0) {
-        throw new ConflictException(`Some items are already on pickup ${busy[0].id}`);
-      }
+      if (busy) throw new ConflictException(`Some items are already on pickup ${busy}`);
       await this.bookings.lockArea(m, area.cityCode);
       const promise = await this.promiseIn(m, area, now).catch((err: unknown) => {
         throw err instanceof NoPickupCapacityError ? new ConflictException(err.message) : err;
@@ -767,9 +733,7 @@ export class PickupsService {
 
   private async assertStoreStaff(actor: Actor): Promise<string> {
     const org = actor.organisationId
-      ? await this.dataSource
-          .getRepository(Organisation)
-          .findOne({ where: { id: actor.organisationId } })
+      ? await this.pickups.findOrganisation(actor.organisationId)
       : null;
     if (!org || org.kind !== 'store') throw new ForbiddenException('Only store staff may do this');
     return org.id;
@@ -777,7 +741,7 @@ export class PickupsService {
 
   private async itemsByTraceCodes(m: EntityManager, traceCodes: string[]): Promise<Item[]> {
     const codes = traceCodes.map((c) => normaliseTraceCode(c) ?? c.toUpperCase());
-    const items = await m.getRepository(Item).find({ where: { traceCode: In(codes) } });
+    const items = await this.pickups.itemsByTraceCodes(m, codes);
     const found = new Set(items.map((i) => i.traceCode));
     const unknown = [...new Set(codes.filter((c) => !found.has(c)))];
     if (unknown.length > 0) {

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { before, RetentionService } from '../core/retention/retention.service.js';
 import { Photo } from './data/photo.entity.js';
+import { PhotoRepository } from './data/photo.repository.js';
 import { PhotoSubjects } from './photo-subjects.js';
 import { PhotosController, PublicPhotosController } from './photos.controller.js';
 import { PhotosService } from './photos.service.js';
@@ -26,6 +27,7 @@ export function createPhotoStore(config: AppConfig['photos']): PhotoStore {
   imports: [TypeOrmModule.forFeature([Photo])],
   controllers: [PhotosController, PublicPhotosController],
   providers: [
+    PhotoRepository,
     PhotosService,
     PhotoSubjects,
     {

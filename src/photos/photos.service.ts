@@ -6,15 +6,13 @@ import {
   Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { execute } from '../core/sql.js';
-import { Photo } from './data/photo.entity.js';
+import type { Photo } from './data/photo.entity.js';
+import { PhotoRepository } from './data/photo.repository.js';
 import { processImage, UnsupportedImage } from './image.js';
 import { type PhotoPurpose, UPLOADERS } from './photo-purposes.js';
-import { PhotoAccess } from './photo-access.js';
 import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
 
 /** Photos per pruning round (each costs two object deletions). */
@@ -67,7 +65,7 @@ export function photoView(p: Photo, showUploader = true): PhotoView {
 @Injectable()
 export class PhotosService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly photos: PhotoRepository,
     @Inject(PHOTO_STORE) private readonly store: PhotoStore,
   ) {}
 
@@ -93,7 +91,7 @@ export class PhotosService {
     // Bytes first, then the row: a row never names an object the store does not have.
     await this.store.put(storageKey, image.data, 'image/jpeg');
     await this.store.put(thumbnailKey, image.thumbnail.data, 'image/jpeg');
-    const row = this.dataSource.getRepository(Photo).create({
+    const row = await this.photos.insert({
       id,
       organisationId: actor.organisationId,
       uploadedBy: actor.userId,
@@ -110,7 +108,7 @@ export class PhotosService {
       thumbnailHeight: image.thumbnail.height,
       public: false,
     });
-    return photoView(await this.dataSource.getRepository(Photo).save(row));
+    return photoView(row);
   }
 
   async read(actor: Actor, id: string): Promise<PhotoView> {
@@ -125,7 +123,7 @@ export class PhotosService {
 
   /** A public photo (on a listing), for anyone; any other id is a 404. */
   async publicImage(id: string, size: 'full' | 'thumbnail'): Promise<Buffer> {
-    const photo = await this.dataSource.getRepository(Photo).findOneBy({ id, public: true });
+    const photo = await this.photos.findPublic(id);
     if (!photo) throw new NotFound('Photo', id);
     return this.bytes(photo, size);
   }
@@ -147,14 +145,19 @@ export class PhotosService {
   ): Promise<PhotoView[]> {
     const photos = await this.usable(manager, actor, kind, refs, opts);
     for (const [i, photo] of photos.entries()) {
-      await manager.query(
-        `INSERT INTO photo_attachments (photo_id, subject_kind, subject_id, position, attached_by)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [photo.id, kind, subjectId, (opts.position ?? 0) + i, actor.userId],
-      );
+      await this.photos.attach(manager, {
+        photoId: photo.id,
+        kind,
+        subjectId,
+        position: (opts.position ?? 0) + i,
+        by: actor.userId,
+      });
     }
     if (opts.public && photos.length) {
-      await manager.update(Photo, { id: In(photos.map((p) => p.id)) }, { public: true });
+      await this.photos.makePublic(
+        manager,
+        photos.map((p) => p.id),
+      );
       for (const p of photos) p.public = true;
     }
     return photos.map((p) => photoView(p));
@@ -175,9 +178,7 @@ export class PhotosService {
         fields: [{ field: `${opts.field}[${i}]`, errors: [why] }],
       });
     const wanted = refs.filter(isPhotoId).map((r) => r.toLowerCase());
-    const found = wanted.length
-      ? await manager.getRepository(Photo).findBy({ id: In(wanted) })
-      : [];
+    const found = await this.photos.findPhotos(wanted, manager);
     const byId = new Map(found.map((p) => [p.id, p]));
     const out: Photo[] = [];
     for (const [i, ref] of refs.entries()) {
@@ -205,18 +206,14 @@ export class PhotosService {
     actor: Actor,
     kind: PhotoPurpose,
     subjectId: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<PhotoView[]> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `SELECT photo_id AS id FROM photo_attachments
-        WHERE subject_kind = $1 AND subject_id = $2 ORDER BY position, created_at`,
-      [kind, subjectId],
-    );
-    if (!rows.length) return [];
-    const photos = await manager.getRepository(Photo).findBy({ id: In(rows.map((r) => r.id)) });
+    const ids = await this.photos.attachedIds(kind, subjectId, manager);
+    if (!ids.length) return [];
+    const photos = await this.photos.findPhotos(ids, manager);
     const byId = new Map(photos.map((p) => [p.id, p]));
-    return rows.flatMap((r) => {
-      const photo = byId.get(r.id);
+    return ids.flatMap((id) => {
+      const photo = byId.get(id);
       return photo ? [photoView(photo, this.isOwnSide(actor, photo))] : [];
     });
   }
@@ -225,32 +222,15 @@ export class PhotosService {
   async forSubjects(kind: PhotoPurpose, subjectIds: string[]): Promise<Map<string, PhotoView[]>> {
     const out = new Map<string, PhotoView[]>(subjectIds.map((id) => [id, []]));
     if (!subjectIds.length) return out;
-    const rows = await this.dataSource
-      .getRepository(Photo)
-      .createQueryBuilder('p')
-      .innerJoin('photo_attachments', 'a', 'a.photo_id = p.id')
-      .addSelect('a.subject_id', 'subject_id')
-      .where('a.subject_kind = :kind AND a.subject_id = ANY(:ids::uuid[])', {
-        kind,
-        ids: subjectIds,
-      })
-      .orderBy('a.position')
-      .addOrderBy('a.created_at')
-      .getRawAndEntities();
-    rows.entities.forEach((photo, i) => {
-      const subject = (rows.raw[i] as { subject_id: string }).subject_id;
-      out.get(subject)?.push(photoView(photo));
-    });
+    for (const { subjectId, photo } of await this.photos.attachedTo(kind, subjectIds)) {
+      out.get(subjectId)?.push(photoView(photo));
+    }
     return out;
   }
 
   /** How many photos a thing has (the next attachment's position). */
-  async countFor(manager: EntityManager, kind: PhotoPurpose, subjectId: string): Promise<number> {
-    const rows: Array<{ n: number }> = await manager.query(
-      'SELECT count(*)::int AS n FROM photo_attachments WHERE subject_kind = $1 AND subject_id = $2',
-      [kind, subjectId],
-    );
-    return rows[0]?.n ?? 0;
+  countFor(manager: EntityManager, kind: PhotoPurpose, subjectId: string): Promise<number> {
+    return this.photos.countAttached(manager, kind, subjectId);
   }
 
   /**
@@ -261,18 +241,7 @@ export class PhotosService {
   async pruneUnattached(cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const { rows: gone } = await execute<{ storage_key: string; thumbnail_key: string }>(
-        this.dataSource.manager,
-        `DELETE FROM photos WHERE id IN (
-             SELECT p.id FROM photos p
-              WHERE p.created_at < $1
-                AND NOT EXISTS (SELECT 1 FROM photo_attachments a WHERE a.photo_id = p.id)
-              ORDER BY p.created_at LIMIT $2
-              FOR UPDATE SKIP LOCKED)
-             AND NOT EXISTS (SELECT 1 FROM photo_attachments a WHERE a.photo_id = photos.id)
-           RETURNING storage_key, thumbnail_key`,
-        [cutoff, PRUNE_PHOTOS_BATCH],
-      );
+      const gone = await this.photos.deleteUnattached(cutoff, PRUNE_PHOTOS_BATCH);
       for (const row of gone) {
         await this.store.delete(row.storage_key);
         await this.store.delete(row.thumbnail_key);
@@ -290,8 +259,7 @@ export class PhotosService {
 
   /** The photo, or 404 unless `PhotoAccess` lets the actor see it. */
   private async visible(actor: Actor, id: string): Promise<Photo> {
-    const photo = await this.dataSource.getRepository(Photo).findOneBy({ id });
-    return PhotoAccess.assertVisibleTo(this.dataSource.manager, photo, actor, id);
+    return this.photos.findVisible(actor, id);
   }
 
   private async bytes(photo: Photo, size: 'full' | 'thumbnail'): Promise<Buffer> {

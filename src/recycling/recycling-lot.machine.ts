@@ -1,6 +1,7 @@
 import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
-import { RecyclingLot } from './recycling.entities.js';
+import { RecyclingLot } from './data/recycling.entities.js';
+import { lotHasItems, lotItemIds } from './data/recycling-lot.repository.js';
 
 export const RECYCLING_LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'] as const;
 export type RecyclingLotState = (typeof RECYCLING_LOT_STATES)[number];
@@ -44,13 +45,8 @@ export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot
       from: ['OPEN'],
       to: 'SEALED',
       roles: ['warehouse', 'admin'],
-      guard: async ({ entity, manager }) => {
-        const rows = await manager.query<unknown[]>(
-          'SELECT 1 FROM recycling_lot_items WHERE lot_id = $1 LIMIT 1',
-          [entity.id],
-        );
-        return rows.length === 0 ? 'the lot is empty' : undefined;
-      },
+      guard: async ({ entity, manager }) =>
+        (await lotHasItems(manager, entity.id)) ? undefined : 'the lot is empty',
     },
     {
       action: 'hand-over',
@@ -61,11 +57,5 @@ export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot
     { action: 'settle', from: ['HANDED_OVER'], to: 'SETTLED', roles: ['technician', 'admin'] },
   ],
   canAccess: RecyclingLotAccess.canSee,
-  itemIds: async (lot, manager) =>
-    (
-      await manager.query<Array<{ item_id: string }>>(
-        'SELECT item_id FROM recycling_lot_items WHERE lot_id = $1 ORDER BY item_id',
-        [lot.id],
-      )
-    ).map((r) => r.item_id),
+  itemIds: (lot, manager) => lotItemIds(manager, lot.id),
 });

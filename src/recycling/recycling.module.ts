@@ -7,14 +7,15 @@ import { StateMachineRegistry } from '../core/state-machine/state-machine.regist
 import { MoneyModule } from '../money/money.module.js';
 import { RecyclingLotsController } from './recycling-lots.controller.js';
 import { RecyclingLotMachine } from './recycling-lot.machine.js';
-import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
+import { RecyclingLot, RecyclingLotItem } from './data/recycling.entities.js';
+import { RecyclingLotRepository } from './data/recycling-lot.repository.js';
 import { RecyclingService } from './recycling.service.js';
 
 /** Stage: recycling lots of scrap items, handed to recyclers and settled (spec §1, §3). */
 @Module({
   imports: [CatalogModule, MoneyModule, TypeOrmModule.forFeature([RecyclingLot, RecyclingLotItem])],
   controllers: [RecyclingLotsController],
-  providers: [RecyclingService],
+  providers: [RecyclingLotRepository, RecyclingService],
 })
 export class RecyclingModule implements OnModuleInit {
   constructor(

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { HistoryService } from '../core/history/history.service.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { OpenSupportCase, type RecyclingRequested } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
@@ -22,12 +20,11 @@ import type {
   SealLotDto,
   SettleLotDto,
 } from './recycling.dto.js';
-import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
+import type { RecyclingLot } from './data/recycling.entities.js';
+import { RecyclingLotRepository } from './data/recycling-lot.repository.js';
 import { RecyclingLotAccess, RecyclingLotMachine } from './recycling-lot.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RecyclingRequested)['payload']>;
-
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export function lotView(lot: RecyclingLot) {
   const money = (v: number | null) =>
@@ -79,26 +76,23 @@ export class RecyclingService {
     private readonly catalog: CatalogService,
     private readonly items: ItemsService,
     private readonly ledger: LedgerService,
+    private readonly lots: RecyclingLotRepository,
   ) {}
 
   /** Job: an item went to scrap; it joins the open lot of its warehouse (once). */
   async onRecyclingRequested(payload: RequestedPayload): Promise<void> {
-    const item = await this.dataSource
-      .getRepository(Item)
-      .findOne({ where: { id: payload.itemId } });
+    const item = await this.lots.findItem(payload.itemId);
     if (!item) throw new Error(`Item ${payload.itemId} not found`);
     const leaf = item.categoryId ? await this.catalog.getLeaf(item.categoryId) : null;
     await this.dataSource.transaction(async (m) => {
-      const locked = await m
-        .getRepository(Item)
-        .findOne({ where: { id: item.id }, lock: { mode: 'pessimistic_write' } });
+      const locked = await this.lots.lockItem(m, item.id);
       if (locked?.state !== 'AWAITING_RECYCLING') return; // the world moved on
-      if (await m.getRepository(RecyclingLotItem).exists({ where: { itemId: item.id } })) return;
+      if (await this.lots.isGathered(m, item.id)) return;
       const warehouseId =
         payload.warehouseId ?? (locked.custodianKind === 'warehouse' ? locked.custodianId : null);
       if (!warehouseId) throw new Error(`Item ${item.id}: no warehouse to gather it in`);
       const lot = await this.openLot(m, warehouseId);
-      await m.getRepository(RecyclingLotItem).insert({
+      await this.lots.addItem(m, {
         lotId: lot.id,
         itemId: item.id,
         weightGrams: leaf?.typicalWeightGrams ?? 0,
@@ -120,41 +114,23 @@ export class RecyclingService {
 
   /** The warehouse's open lot (locked), or a new one for the recycler with the fewest lots. */
   private async openLot(m: EntityManager, warehouseId: string): Promise<RecyclingLot> {
-    // One item at a time per warehouse: otherwise two first items could open lots for two
-    // different recyclers at once (the unique index only stops two for the same recycler).
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('recycling-lot:' || $1))`, [warehouseId]);
-    const open = await m.getRepository(RecyclingLot).findOne({
-      where: { warehouseId, state: 'OPEN' },
-      order: { createdAt: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    await this.lots.lockWarehouse(m, warehouseId);
+    const open = await this.lots.findOpenLot(m, warehouseId);
     if (open) return open;
-    const recyclers = await m.query<Array<{ id: string }>>(
-      `SELECT o.id FROM organisations o
-        WHERE o.kind = 'partner' AND o.capabilities -> 'recycles' = 'true'::jsonb
-        ORDER BY (SELECT count(*) FROM recycling_lots l
-                   WHERE l.recycler_id = o.id AND l.state <> 'SETTLED'), o.created_at, o.id
-        LIMIT 1`,
-    );
-    const recycler = recyclers[0];
-    if (!recycler) throw new Error('No recycler partner (capabilities.recycles) is registered');
+    const recyclerId = await this.lots.leastBusyRecyclerId(m);
+    if (!recyclerId) throw new Error('No recycler partner (capabilities.recycles) is registered');
     // Two first items racing: one insert wins the unique open-lot index, the other job retries.
     return this.transitions.create(RecyclingLotMachine, {
       manager: m,
       actor: SYSTEM_ACTOR,
-      values: { warehouseId, recyclerId: recycler.id, currency: 'CNY', discrepancyFlagged: false },
+      values: { warehouseId, recyclerId, currency: 'CNY', discrepancyFlagged: false },
     });
   }
 
   async seal(actor: Actor, id: string, dto: SealLotDto) {
     await this.dataSource.transaction(async (m) => {
       const lot = await this.load(m, actor, id, true); // no item joins while it is sealed
-      const [sums] = await m.query<Array<{ n: number; grams: number; value: number }>>(
-        `SELECT count(*)::int AS n, coalesce(sum(weight_grams), 0)::int AS grams,
-                coalesce(sum(scrap_value_minor), 0)::int AS value
-           FROM recycling_lot_items WHERE lot_id = $1`,
-        [lot.id],
-      );
+      const sums = await this.lots.lotTotals(lot.id, m);
       await this.transitions.apply(RecyclingLotMachine, {
         manager: m,
         id,
@@ -222,11 +198,7 @@ export class RecyclingService {
           signatureHash,
         },
         effects: async (mm, l) => {
-          const rows = await mm.query<Array<{ item_id: string }>>(
-            'SELECT item_id FROM recycling_lot_items WHERE lot_id = $1',
-            [l.id],
-          );
-          const itemIds = rows.map((r) => r.item_id);
+          const itemIds = await this.lots.lotItemIds(l.id, mm);
           await this.items.setCustodian(mm, itemIds, { kind: 'recycler', id: l.recyclerId });
         },
       });
@@ -245,9 +217,7 @@ export class RecyclingService {
       const check = lot.declaredWeightGrams
         ? checkWeight(lot.declaredWeightGrams, dto.weightGrams)
         : null;
-      const recycler = await m
-        .getRepository(Organisation)
-        .findOne({ where: { id: lot.recyclerId } });
+      const recyclerName = await this.lots.recyclerName(lot.recyclerId, m);
       const itemIds = await RecyclingLotMachine.itemIds(lot, m);
       const flagged = check?.flagged ?? false;
       const now = new Date();
@@ -304,7 +274,7 @@ export class RecyclingService {
               kind: 'recycler-settlement',
               key: `recycler-settlement:${lot.id}`,
               ref: { kind: 'recycling-lot', id: lot.id },
-              memo: `recycling lot ${lot.id} settled by ${recycler?.name ?? lot.recyclerId}`,
+              memo: `recycling lot ${lot.id} settled by ${recyclerName ?? lot.recyclerId}`,
               currency: lot.currency,
               lines: [
                 {
@@ -315,12 +285,7 @@ export class RecyclingService {
               ],
             });
           }
-          const waiting = await mm
-            .getRepository(Item)
-            .createQueryBuilder('i')
-            .where('i.id IN (:...ids)', { ids: itemIds.length ? itemIds : [NIL_UUID] })
-            .andWhere("i.state = 'AWAITING_RECYCLING'")
-            .getMany();
+          const waiting = await this.lots.itemsAwaitingRecycling(mm, itemIds);
           for (const item of waiting) {
             // The platform closes the item's journey on the recycler's report (the ItemMachine
             // lets the system, not a partner's technician, recycle or destroy).
@@ -334,7 +299,7 @@ export class RecyclingService {
               custodian: { kind: 'recycler', id: lot.recyclerId },
               data: {
                 recyclerId: lot.recyclerId,
-                recycler: recycler?.name ?? null,
+                recycler: recyclerName,
                 lotId: lot.id,
                 outcome: dto.certificateKind,
                 certificateNumber: dto.certificateRef.trim(),
@@ -351,31 +316,13 @@ export class RecyclingService {
   // ---- reads --------------------------------------------------------------------------------
 
   private async load(m: EntityManager, actor: Actor, id: string, lock = false) {
-    const lot = await m
-      .getRepository(RecyclingLot)
-      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' } } : {}) });
+    const lot = await this.lots.findLot(id, { lock, manager: m });
     return RecyclingLotAccess.assertVisible(lot, actor, id);
   }
 
   async get(actor: Actor, id: string) {
-    const lot = await this.load(this.dataSource.manager, actor, id);
-    const items = await this.dataSource.query<
-      Array<{
-        item_id: string;
-        trace_code: string;
-        state: string;
-        weight_grams: number;
-        scrap_value_minor: number;
-        reason: string;
-        added_at: Date;
-      }>
-    >(
-      `SELECT li.item_id, i.trace_code, i.state, li.weight_grams, li.scrap_value_minor, li.reason,
-              li.added_at
-         FROM recycling_lot_items li JOIN items i ON i.id = li.item_id
-        WHERE li.lot_id = $1 ORDER BY li.added_at, li.item_id`,
-      [id],
-    );
+    const lot = RecyclingLotAccess.assertVisible(await this.lots.findLot(id), actor, id);
+    const items = await this.lots.lotItems(id);
     return withActions(RecyclingLotMachine, lot, actor, {
       ...lotView(lot),
       items: items.map((r) => ({
@@ -391,12 +338,7 @@ export class RecyclingService {
   }
 
   async list(actor: Actor, filter: RecyclingLotFilter) {
-    const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');
-    RecyclingLotAccess.restrict(qb, actor, 'l');
-    if (filter.state) qb.andWhere('l.state = :state', { state: filter.state });
-    if (filter.warehouseId) qb.andWhere('l.warehouse_id = :w', { w: filter.warehouseId });
-    if (filter.recyclerId) qb.andWhere('l.recycler_id = :r', { r: filter.recyclerId });
-    return mapPage(await paginate(qb, filter), (l) =>
+    return mapPage(await this.lots.page(actor, filter), (l) =>
       withActions(RecyclingLotMachine, l, actor, lotView(l)),
     );
   }

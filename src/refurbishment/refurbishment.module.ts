@@ -5,7 +5,8 @@ import { RefurbishmentRequested } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
-import { RefurbishmentOrder, RefurbishmentPart } from './refurbishment.entities.js';
+import { RefurbishmentOrder, RefurbishmentPart } from './data/refurbishment.entities.js';
+import { RefurbishmentOrderRepository } from './data/refurbishment-order.repository.js';
 import { RefurbishmentMachine } from './refurbishment.machine.js';
 import { RefurbishmentService } from './refurbishment.service.js';
 import { RefurbishmentsController } from './refurbishments.controller.js';
@@ -18,7 +19,7 @@ import { RefurbishmentsController } from './refurbishments.controller.js';
     TypeOrmModule.forFeature([RefurbishmentOrder, RefurbishmentPart]),
   ],
   controllers: [RefurbishmentsController],
-  providers: [RefurbishmentService],
+  providers: [RefurbishmentOrderRepository, RefurbishmentService],
 })
 export class RefurbishmentModule implements OnModuleInit {
   constructor(

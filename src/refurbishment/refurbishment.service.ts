@@ -1,13 +1,12 @@
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { isUniqueViolation, NotFound, stateConflict } from '../core/errors.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
-import { Item } from '../core/items/item.entity.js';
+import type { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
   ItemAvailableForSale,
@@ -44,16 +43,16 @@ import type {
   RefurbishmentFilter,
   StartRepairDto,
 } from './refurbishment.dto.js';
-import {
+import type {
   RefurbishmentOrder,
   RefurbishmentPart,
-  type RepairEconomics,
-} from './refurbishment.entities.js';
+  RepairEconomics,
+} from './data/refurbishment.entities.js';
+import { RefurbishmentOrderRepository } from './data/refurbishment-order.repository.js';
 import { RefurbishmentMachine, RefurbishmentOrderAccess } from './refurbishment.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RefurbishmentRequested)['payload']>;
 
-const ACTIVE_STATES = ['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC'];
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Everything decided before an order is written: family, findings, standard, economics. */
@@ -155,15 +154,14 @@ export class RefurbishmentService {
     private readonly valuation: ValuationService,
     private readonly items: ItemsService,
     @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
+    private readonly orders: RefurbishmentOrderRepository,
   ) {}
 
   // ---- opening ------------------------------------------------------------------------------
 
   /** Job: grading sent a *good* item to refurbishment. Repeated delivery opens one order. */
   async onRefurbishmentRequested(payload: RequestedPayload): Promise<void> {
-    const item = await this.dataSource
-      .getRepository(Item)
-      .findOne({ where: { id: payload.itemId } });
+    const item = await this.orders.findItem(payload.itemId);
     if (!item) throw new Error(`Item ${payload.itemId} not found`);
     if (item.state !== 'IN_REFURBISHMENT') return; // the world moved on
     const assessment = await this.assess(item, payload.inspectionId);
@@ -179,7 +177,7 @@ export class RefurbishmentService {
 
   /** Warehouse staff (or an admin) open a repair by hand for a graded item they hold. */
   async openByHand(actor: Actor, dto: OpenRefurbishmentDto) {
-    const item = await this.dataSource.getRepository(Item).findOne({ where: { id: dto.itemId } });
+    const item = await this.orders.findItem(dto.itemId);
     if (!item || !this.holds(actor, item)) throw new NotFound('Item', dto.itemId);
     const assessment = await this.assess(item, dto.inspectionId ?? null);
     const order = await this.dataSource.transaction(async (m) => {
@@ -310,22 +308,8 @@ export class RefurbishmentService {
   // ---- assignment ---------------------------------------------------------------------------
 
   /** Competent partners (capabilities.refurbishes has the family) with room, least loaded first. */
-  private async pickPartner(m: EntityManager, family: string): Promise<{ id: string } | null> {
-    const rows = await m.query<Array<{ id: string }>>(
-      `SELECT o.id FROM organisations o
-         LEFT JOIN LATERAL (
-           SELECT count(*)::int AS load FROM refurbishment_orders r
-            WHERE r.partner_id = o.id AND r.state IN ('ASSIGNED', 'IN_REPAIR')) l ON true
-        WHERE o.kind = 'partner'
-          AND jsonb_typeof(o.capabilities -> 'refurbishes') = 'array'
-          AND o.capabilities -> 'refurbishes' @> jsonb_build_array($1::text)
-          AND (jsonb_typeof(o.capabilities -> 'maxConcurrentRepairs') IS DISTINCT FROM 'number'
-               OR l.load < (o.capabilities ->> 'maxConcurrentRepairs')::numeric)
-        ORDER BY l.load, o.created_at, o.id
-        LIMIT 1`,
-      [family],
-    );
-    return rows[0] ?? null;
+  private pickPartner(m: EntityManager, family: string): Promise<{ id: string } | null> {
+    return this.orders.leastLoadedPartner(m, family);
   }
 
   private assignTo(m: EntityManager, actor: Actor, order: RefurbishmentOrder, partnerId: string) {
@@ -346,7 +330,7 @@ export class RefurbishmentService {
       const order = await this.load(m, actor, id);
       let partnerId = dto.partnerId;
       if (partnerId) {
-        const partner = await m.getRepository(Organisation).findOne({ where: { id: partnerId } });
+        const partner = await this.orders.findOrganisation(partnerId, m);
         const families = partner?.capabilities.refurbishes;
         if (
           partner?.kind !== 'partner' ||
@@ -417,19 +401,16 @@ export class RefurbishmentService {
           );
         }
         if (dto.serialIn) await this.assertSerialFree(m, dto.serialIn);
-        const repo = m.getRepository(RefurbishmentPart);
-        return repo.save(
-          repo.create({
-            orderId: order.id,
-            itemId: order.itemId,
-            partName: dto.partName.trim(),
-            partNumber: dto.partNumber?.trim() ?? null,
-            serialIn: dto.serialIn?.trim() ?? null,
-            serialOut: dto.serialOut?.trim() ?? null,
-            costMinor: dto.costMinor,
-            recordedBy: actor.userId,
-          }),
-        );
+        return this.orders.addPart(m, {
+          orderId: order.id,
+          itemId: order.itemId,
+          partName: dto.partName.trim(),
+          partNumber: dto.partNumber?.trim() ?? null,
+          serialIn: dto.serialIn?.trim() ?? null,
+          serialOut: dto.serialOut?.trim() ?? null,
+          costMinor: dto.costMinor,
+          recordedBy: actor.userId,
+        });
       });
       return partView(part);
     } catch (err) {
@@ -439,11 +420,7 @@ export class RefurbishmentService {
   }
 
   private async assertSerialFree(m: EntityManager, serial: string): Promise<void> {
-    const found = await m.query<unknown[]>(
-      'SELECT 1 FROM refurbishment_parts WHERE upper(serial_in) = upper($1) LIMIT 1',
-      [serial.trim()],
-    );
-    if (found.length > 0) throw this.serialTaken(serial);
+    if (await this.orders.isSerialFitted(m, serial.trim())) throw this.serialTaken(serial);
   }
 
   private serialTaken(serial: string) {
@@ -454,9 +431,7 @@ export class RefurbishmentService {
   async finishRepair(actor: Actor, id: string, dto: FinishRepairDto) {
     await this.dataSource.transaction(async (m) => {
       const order = await this.load(m, actor, id);
-      const parts = await m
-        .getRepository(RefurbishmentPart)
-        .find({ where: { orderId: id }, order: { createdAt: 'ASC' } });
+      const parts = await this.orders.parts(id, m);
       const partsCost = parts.reduce((s, p) => s + p.costMinor, 0);
       const diagnosis = dto.diagnosis ?? order.diagnosis;
       await this.transitions.apply(RefurbishmentMachine, {
@@ -630,7 +605,7 @@ export class RefurbishmentService {
   }
 
   private async partnerOf(id: string): Promise<{ kind: string; id: string } | null> {
-    const o = await this.dataSource.getRepository(RefurbishmentOrder).findOne({ where: { id } });
+    const o = await this.orders.findOrder(id);
     return o?.partnerId ? { kind: 'partner', id: o.partnerId } : null;
   }
 
@@ -642,19 +617,13 @@ export class RefurbishmentService {
   }
 
   private async lockItem(m: EntityManager, id: string): Promise<Item> {
-    const item = await m
-      .getRepository(Item)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const item = await this.orders.lockItem(m, id);
     if (!item) throw new NotFound('Item', id);
     return item;
   }
 
   private activeOrder(m: EntityManager, itemId: string): Promise<RefurbishmentOrder | null> {
-    return m
-      .getRepository(RefurbishmentOrder)
-      .createQueryBuilder('o')
-      .where('o.item_id = :itemId AND o.state IN (:...states)', { itemId, states: ACTIVE_STATES })
-      .getOne();
+    return this.orders.activeOrderOf(m, itemId);
   }
 
   private async load(
@@ -663,60 +632,29 @@ export class RefurbishmentService {
     id: string,
     lock = false,
   ): Promise<RefurbishmentOrder> {
-    const order = await m
-      .getRepository(RefurbishmentOrder)
-      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' } } : {}) });
+    const order = await this.orders.findOrder(id, { lock, manager: m });
     return RefurbishmentOrderAccess.assertVisible(order, actor, id);
   }
 
   async get(actor: Actor, id: string) {
-    const order = await this.load(this.dataSource.manager, actor, id);
-    const parts = await this.dataSource
-      .getRepository(RefurbishmentPart)
-      .find({ where: { orderId: id }, order: { createdAt: 'ASC' } });
+    const order = RefurbishmentOrderAccess.assertVisible(
+      await this.orders.findOrder(id),
+      actor,
+      id,
+    );
+    const parts = await this.orders.parts(id);
     return withActions(RefurbishmentMachine, order, actor, orderView(order, parts));
   }
 
   async list(actor: Actor, filter: RefurbishmentFilter) {
-    const qb = this.dataSource.getRepository(RefurbishmentOrder).createQueryBuilder('o');
-    this.visibleTo(qb, actor);
-    if (filter.state) qb.andWhere('o.state = :state', { state: filter.state });
-    if (filter.itemId) qb.andWhere('o.item_id = :itemId', { itemId: filter.itemId });
-    if (filter.partnerId) qb.andWhere('o.partner_id = :partnerId', { partnerId: filter.partnerId });
-    return mapPage(await paginate(qb, filter), (o) =>
+    return mapPage(await this.orders.page(actor, filter), (o) =>
       withActions(RefurbishmentMachine, o, actor, orderView(o, null)),
     );
   }
 
-  private visibleTo(
-    qb: { andWhere(sql: string, params?: Record<string, unknown>): unknown },
-    actor: Actor,
-  ) {
-    const { sql, params } = RefurbishmentOrderAccess.where(actor, 'o');
-    qb.andWhere(sql, params);
-  }
-
   /** Where a part serial went in or came out (only in orders the actor may see). */
   async traceSerial(actor: Actor, serial: string) {
-    const qb = this.dataSource
-      .getRepository(RefurbishmentOrder)
-      .createQueryBuilder('o')
-      .innerJoin(RefurbishmentPart, 'p', 'p.order_id = o.id')
-      .where('(upper(p.serial_in) = upper(:s) OR upper(p.serial_out) = upper(:s))', {
-        s: serial.trim(),
-      });
-    this.visibleTo(qb, actor);
-    const orders = await qb.select('o.id', 'id').getRawMany<{ id: string }>();
-    if (orders.length === 0) return { items: [] };
-    const parts = await this.dataSource
-      .getRepository(RefurbishmentPart)
-      .createQueryBuilder('p')
-      .where('p.order_id IN (:...ids)', { ids: orders.map((o) => o.id) })
-      .andWhere('(upper(p.serial_in) = upper(:s) OR upper(p.serial_out) = upper(:s))', {
-        s: serial.trim(),
-      })
-      .orderBy('p.created_at', 'ASC')
-      .getMany();
+    const parts = await this.orders.partsWithSerial(actor, serial.trim());
     return {
       items: parts.map((p) => ({
         ...partView(p),
@@ -728,49 +666,7 @@ export class RefurbishmentService {
   /** Turnaround and outcomes per refurbishment partner (technicians: their own partner only). */
   async performance(actor: Actor, partnerId: string | undefined) {
     const own = actor.role === 'technician' ? (actor.organisationId ?? NIL_UUID) : null;
-    const rows = await this.dataSource.query<
-      Array<{
-        id: string;
-        name: string;
-        families: unknown;
-        assigned: number;
-        in_progress: number;
-        awaiting_qc: number;
-        done: number;
-        unrepairable: number;
-        qc_passed: number;
-        qc_failed: number;
-        avg_hours: number | null;
-        median_hours: number | null;
-        max_hours: number | null;
-        avg_cost: number | null;
-      }>
-    >(
-      `SELECT o.id, o.name, o.capabilities -> 'refurbishes' AS families,
-              count(r.id)::int AS assigned,
-              (count(*) FILTER (WHERE r.state IN ('ASSIGNED', 'IN_REPAIR')))::int AS in_progress,
-              (count(*) FILTER (WHERE r.state = 'QC'))::int AS awaiting_qc,
-              (count(*) FILTER (WHERE r.state = 'DONE'))::int AS done,
-              (count(*) FILTER (WHERE r.state = 'UNREPAIRABLE'))::int AS unrepairable,
-              (count(*) FILTER (WHERE r.qc_passed))::int AS qc_passed,
-              (count(*) FILTER (WHERE r.qc_passed = false))::int AS qc_failed,
-              avg(t.hours)::float8 AS avg_hours,
-              (percentile_cont(0.5) WITHIN GROUP (ORDER BY t.hours))::float8 AS median_hours,
-              max(t.hours)::float8 AS max_hours,
-              avg(r.repair_cost_minor)::float8 AS avg_cost
-         FROM organisations o
-         LEFT JOIN refurbishment_orders r ON r.partner_id = o.id
-         LEFT JOIN LATERAL (
-           SELECT extract(epoch FROM r.repair_finished_at - r.assigned_at) / 3600 AS hours) t
-           ON true
-        WHERE o.kind = 'partner'
-          AND ($1::uuid IS NULL OR o.id = $1) AND ($2::uuid IS NULL OR o.id = $2)
-          AND ((jsonb_typeof(o.capabilities -> 'refurbishes') = 'array'
-                AND jsonb_array_length(o.capabilities -> 'refurbishes') > 0) OR r.id IS NOT NULL)
-        GROUP BY o.id
-        ORDER BY o.name, o.id`,
-      [own, partnerId ?? null],
-    );
+    const rows = await this.orders.partnerPerformance(own, partnerId ?? null);
     const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
     return {
       items: rows.map((r) => ({

@@ -1,18 +1,17 @@
 import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
-import { eventOwnedBySql, ItemHistoryAccess } from '../core/items/ownership.js';
 import { isUniqueViolation, NotFound } from '../core/errors.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
 import { job, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
-import { execute } from '../core/sql.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { type CaseKind, isBreached, slaDueAt } from './sla.js';
-import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import type { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
+import { type CaseItemRow, SupportCaseRepository } from './data/support-case.repository.js';
 import { SupportCaseAccess, SupportCaseMachine } from './support-case.machine.js';
 import type {
   AddNoteDto,
@@ -65,12 +64,13 @@ export class SupportCasesService {
     private readonly transitions: TransitionService,
     private readonly outbox: OutboxService,
     private readonly photos: PhotosService,
+    private readonly cases: SupportCaseRepository,
   ) {}
 
   // ---- reads --------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<SupportCase> {
-    const c = await this.dataSource.getRepository(SupportCase).findOneBy({ id });
+    const c = await this.cases.findCase(id);
     return SupportCaseAccess.assertVisible(c, actor, id);
   }
 
@@ -120,9 +120,7 @@ export class SupportCasesService {
 
   async read(actor: Actor, id: string) {
     const c = await this.get(actor, id);
-    const notes = await this.dataSource
-      .getRepository(SupportCaseNote)
-      .find({ where: { caseId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const notes = await this.cases.notes(id);
     return {
       ...this.view(actor, c, notes),
       photos: await this.photos.forSubject(actor, 'case', id),
@@ -149,18 +147,7 @@ export class SupportCasesService {
   }
 
   async list(actor: Actor, q: CaseListQuery) {
-    const qb = this.dataSource.getRepository(SupportCase).createQueryBuilder('c');
-    SupportCaseAccess.restrict(qb, actor, 'c');
-    if (seesEverything(actor) && q.customerId)
-      qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
-    if (q.state) qb.andWhere('c.state = :state', { state: q.state });
-    if (q.kind) qb.andWhere('c.kind = :kind', { kind: q.kind });
-    if (q.assigneeId) qb.andWhere('c.assignee_id = :aid', { aid: q.assigneeId });
-    if (q.itemId) qb.andWhere(':item = ANY(c.item_ids)', { item: q.itemId });
-    if (q.orderId) qb.andWhere('c.order_id = :oid', { oid: q.orderId });
-    if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
-    if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
-    return mapPage(await paginate(qb, q), (c) => this.view(actor, c));
+    return mapPage(await this.cases.page(actor, q), (c) => this.view(actor, c));
   }
 
   // ---- opening ------------------------------------------------------------------------------
@@ -242,8 +229,7 @@ export class SupportCasesService {
 
   /** OpenSupportCase: one case per dedupe key, however often the job runs. */
   async openFromPlatform(p: OpenSupportCasePayload): Promise<void> {
-    const repo = this.dataSource.getRepository(SupportCase);
-    if (await repo.existsBy({ dedupeKey: p.dedupeKey })) return;
+    if (await this.cases.existsWithDedupeKey(p.dedupeKey)) return;
     const items = await this.items([...new Set(p.itemIds)]);
     const missing = p.itemIds.filter((id) => !items.some((i) => i.id === id));
     if (missing.length)
@@ -350,13 +336,16 @@ export class SupportCasesService {
         jobs: (e) => caseEvent(e, 'reopened'),
       });
       if (dto.reason) {
-        await manager.getRepository(SupportCaseNote).insert({
-          caseId: id,
-          authorId: actor.userId,
-          authorRole: actor.role,
-          internal: false,
-          body: `Reopened: ${dto.reason}`,
-        });
+        await this.cases.addNote(
+          {
+            caseId: id,
+            authorId: actor.userId,
+            authorRole: actor.role,
+            internal: false,
+            body: `Reopened: ${dto.reason}`,
+          },
+          manager,
+        );
       }
     });
     return this.read(actor, id);
@@ -385,16 +374,13 @@ export class SupportCasesService {
     if (!staff && c.state === 'CLOSED') {
       throw new ConflictException({ message: 'The case is closed', state: c.state });
     }
-    const repo = this.dataSource.getRepository(SupportCaseNote);
-    const note = await repo.save(
-      repo.create({
-        caseId: id,
-        authorId: actor.userId,
-        authorRole: actor.role,
-        internal: staff ? (dto.internal ?? true) : false,
-        body: dto.body,
-      }),
-    );
+    const note = await this.cases.addNote({
+      caseId: id,
+      authorId: actor.userId,
+      authorRole: actor.role,
+      internal: staff ? (dto.internal ?? true) : false,
+      body: dto.body,
+    });
     return {
       id: note.id,
       body: note.body,
@@ -407,54 +393,21 @@ export class SupportCasesService {
   /** SupportCaseSlaDue: records the breach of a case still unresolved at its due time. */
   async slaDue(caseId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const { rows } = await execute<{ id: string }>(
-        manager,
-        `UPDATE support_cases SET sla_breached_at = now()
-          WHERE id = $1 AND resolved_at IS NULL AND sla_breached_at IS NULL
-            AND sla_due_at <= now() + interval '1 second'
-          RETURNING id`,
-        [caseId],
-      );
-      if (rows.length === 0) return; // resolved in time, already recorded, or gone
-      const c = await manager.getRepository(SupportCase).findOneByOrFail({ id: caseId });
+      const c = await this.cases.markBreached(manager, caseId);
+      if (!c) return; // resolved in time, already recorded, or gone
       await this.outbox.write(manager, caseEvent(c, 'sla-breached'));
     });
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async items(ids: string[]): Promise<
-    Array<{
-      id: string;
-      owner_id: string | null;
-      custodian_kind: string;
-      custodian_id: string | null;
-    }>
-  > {
-    if (ids.length === 0) return [];
-    const rows = await this.dataSource.query<
-      Array<{
-        id: string;
-        owner_id: string | null;
-        custodian_kind: string;
-        custodian_id: string | null;
-      }>
-    >('SELECT id, owner_id, custodian_kind, custodian_id FROM items WHERE id = ANY($1::uuid[])', [
-      ids,
-    ]);
-    return ids.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
+  private items(ids: string[]): Promise<CaseItemRow[]> {
+    return this.cases.items(ids);
   }
 
   /** The items of `ids` the actor owns or once owned (`ItemHistoryAccess`). */
-  private async everOwned(ids: string[], actor: Actor): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const params: unknown[] = [ids];
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT i.id FROM items i
-        WHERE i.id = ANY($1::uuid[]) AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
-      params,
-    );
-    return new Set(rows.map((r) => r.id));
+  private everOwned(ids: string[], actor: Actor): Promise<Set<string>> {
+    return this.cases.everOwned(ids, actor);
   }
 
   private custodianOrganisation(
@@ -464,11 +417,8 @@ export class SupportCasesService {
     return held?.custodian_id ?? null;
   }
 
-  private async exists(table: 'users' | 'organisations', id: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM ${table} WHERE id = $1`, [
-      id,
-    ]);
-    return rows.length > 0;
+  private exists(table: 'users' | 'organisations', id: string): Promise<boolean> {
+    return this.cases.exists(table, id);
   }
 
   /**
@@ -476,27 +426,14 @@ export class SupportCasesService {
    * it themselves as a customer (a buyer's checkout: the item is no longer theirs after a
    * return, yet they may dispute the refund).
    */
-  private async orderTouchesOwner(orderId: string, userId: string | null): Promise<boolean> {
+  private orderTouchesOwner(orderId: string, userId: string | null): Promise<boolean> {
     // The order's events must fall in the customer's own ownership period (issue 18): the
     // seller of a phone is not a party to its later buyer's sale order.
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM item_events e
-        WHERE e.entity_id = $1 AND ${eventOwnedBySql('e', '$2')}
-       UNION ALL
-       SELECT 1 FROM item_events e
-        WHERE e.entity_id = $1 AND e.actor_id = $2 AND e.actor_role = 'customer'
-       LIMIT 1`,
-      [orderId, userId],
-    );
-    return rows.length > 0;
+    return this.cases.orderTouchesOwner(orderId, userId);
   }
 
   private async checkAssignee(userId: string): Promise<void> {
-    const rows = await this.dataSource.query<Array<{ role: string; disabled: boolean }>>(
-      'SELECT role, disabled FROM users WHERE id = $1',
-      [userId],
-    );
-    const u = rows[0];
+    const u = await this.cases.userStatus(userId);
     if (!u || u.disabled || (u.role !== 'support' && u.role !== 'admin')) {
       throw new BadRequestException({
         message: 'Invalid input: assigneeId',

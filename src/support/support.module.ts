@@ -4,11 +4,12 @@ import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.j
 import { SUPPORT_CASES } from '../core/read-models/support-cases.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
-import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
+import { SupportCaseRepository } from './data/support-case.repository.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { SupportCaseMachine, SupportCaseAccess } from './support-case.machine.js';
-import { SupportCaseReadModel } from './support-case-reads.js';
+import { SupportCaseReadModel } from './data/support-case-reads.js';
 import { SupportCasesController } from './support-cases.controller.js';
 import { SupportCasesService } from './support-cases.service.js';
 
@@ -22,6 +23,7 @@ import { SupportCasesService } from './support-cases.service.js';
   imports: [TypeOrmModule.forFeature([SupportCase, SupportCaseNote]), PhotosModule],
   controllers: [SupportCasesController],
   providers: [
+    SupportCaseRepository,
     SupportCasesService,
     SupportCaseReadModel,
     { provide: SUPPORT_CASES, useExisting: SupportCaseReadModel },

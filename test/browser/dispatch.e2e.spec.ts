@@ -10,7 +10,7 @@ import {
   localParts,
   zonedTimeToUtc,
 } from '../../src/service-areas/engine/time-zone.js';
-import { Pickup } from '../../src/logistics/pickup.entity.js';
+import { Pickup } from '../../src/logistics/data/pickup.entity.js';
 import {
   axeSerious,
   catalogue,

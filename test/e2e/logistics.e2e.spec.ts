@@ -24,7 +24,7 @@ import {
   localParts,
   zonedTimeToUtc,
 } from '../../src/service-areas/engine/time-zone.js';
-import { Pickup } from '../../src/logistics/pickup.entity.js';
+import { Pickup } from '../../src/logistics/data/pickup.entity.js';
 import type { SchedulePickupPayload } from '../../src/logistics/pickups.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 

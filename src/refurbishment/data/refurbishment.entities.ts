@@ -1,13 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Grade } from '../core/items/item.entity.js';
-import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
-import type { GradeResult } from '../catalog/standards/grade-engine.js';
+import type { Grade } from '../../core/items/item.entity.js';
+import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
+import type { GradeResult } from '../../catalog/standards/grade-engine.js';
 import type {
   RepairCostEstimate,
   RepairDecision,
   RepairFinding,
-} from './engine/repair-economics.js';
-import type { RefurbishmentState } from './refurbishment.machine.js';
+} from '../engine/repair-economics.js';
+import type { RefurbishmentState } from '../refurbishment.machine.js';
 
 export interface RepairEconomics {
   estimate: RepairCostEstimate;

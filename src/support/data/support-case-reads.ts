@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SupportCaseReads } from '../core/read-models/support-cases.js';
+import type { SupportCaseReads } from '../../core/read-models/support-cases.js';
 
 /** Support's side of the SUPPORT_CASES port: a customer's own cases. */
 @Injectable()

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
+import { HistoryService } from '../../src/core/history/history.service.js';
 import { NotifyOwner } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
@@ -268,6 +269,59 @@ describe('state-machine core', () => {
     });
     const broken = await t.http.get(`/api/v1/trace/${item.traceCode}/verify`).expect(200);
     expect(broken.body).toMatchObject({ intact: false, firstBrokenSeq: 2 });
+  });
+
+  it('chains several entries for one item in one transaction, and after a savepoint rolled back', async () => {
+    const item = await newItem();
+    const history = t.app.get(HistoryService);
+    const entry = (type: string) => ({
+      type,
+      entity: 'Item',
+      entityId: item.id,
+      actor: warehouse,
+    });
+    let statements = 0;
+    await t.dataSource.transaction(async (m) => {
+      const query = m.queryRunner!.query.bind(m.queryRunner);
+      m.queryRunner!.query = ((...args: Parameters<typeof query>) => {
+        statements++;
+        return query(...args);
+      }) as typeof query;
+      // The row as read here is reused by the transition: no second read of it.
+      const row = await m.getRepository(Item).findOneByOrFail({ id: item.id });
+      statements = 0;
+      await transitions.apply(ItemMachine, {
+        manager: m,
+        id: item.id,
+        current: row,
+        action: 'make-available',
+        actor: warehouse,
+      });
+      expect(statements).toBe(2); // the guarded update (with the head), the history entry
+      statements = 0;
+      await history.append(m, [item.id], entry('test.first'));
+      await history.append(m, [item.id], entry('test.second'));
+      expect(statements).toBe(2); // the heads this transaction advanced are not read again
+      // A savepoint rolled back takes its entry away: the next one reads the head afresh.
+      await m
+        .transaction(async (inner) => {
+          await history.append(inner, [item.id], entry('test.undone'));
+          throw new Error('undo');
+        })
+        .catch(() => undefined);
+      await history.append(m, [item.id], entry('test.third'));
+    });
+    const types = await t.dataSource.query<Array<{ type: string; seq: number }>>(
+      'SELECT type, seq FROM item_events WHERE item_id = $1 ORDER BY seq',
+      [item.id],
+    );
+    expect(types.map((r) => r.type).slice(1)).toEqual([
+      'Item.make-available',
+      'test.first',
+      'test.second',
+      'test.third',
+    ]);
+    expect(await items.verifyHistory(item.id)).toMatchObject({ intact: true, events: 5 });
   });
 
   it('checks every transition table at start-up', () => {

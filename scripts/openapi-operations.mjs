@@ -11,7 +11,8 @@ import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${root}src/platform/openapi-operations.generated.ts`;
-const HTTP = new Set(['Get', 'Post', 'Patch', 'Put', 'Delete']);
+// `Action` (src/core/http/route.decorators.ts) is a POST with its roles.
+const HTTP = new Set(['Get', 'Post', 'Patch', 'Put', 'Delete', 'Action']);
 
 export function generate() {
   const config = ts.getParsedCommandLineOfConfigFile(
@@ -125,8 +126,9 @@ function accessOf(node) {
     if (n === 'StationSigned') return 'station';
     if (n === 'Public') return 'public';
     if (n === 'SignedIn') return 'signed-in';
-    if (n === 'Roles' && ts.isCallExpression(d.expression)) {
-      return d.expression.arguments.flatMap((a) =>
+    if ((n === 'Roles' || n === 'Action') && ts.isCallExpression(d.expression)) {
+      const roles = d.expression.arguments.slice(n === 'Action' ? 1 : 0);
+      return roles.flatMap((a) =>
         ts.isStringLiteral(a)
           ? [a.text]
           : ts.isSpreadElement(a) && ts.isIdentifier(a.expression)
@@ -151,12 +153,21 @@ function constStrings(file, name) {
   }
   throw new Error(`@Roles(...${name}): no const array ${name} in ${file.fileName}`);
 }
-/** Path parameters checked by `ParseUUIDPipe`: the document says `format: uuid`. */
+/**
+ * Path parameters checked by `ParseUUIDPipe` (or `@IdParam(name = 'id')`, which is that): the
+ * document says `format: uuid`.
+ */
 function uuidParams(member) {
   const names = [];
   for (const p of member.parameters) {
     for (const d of ts.getDecorators(p) ?? []) {
       const e = d.expression;
+      if (nameOf(d) === 'IdParam' && ts.isCallExpression(e)) {
+        const [name] = e.arguments;
+        if (!name) names.push('id');
+        else if (ts.isStringLiteral(name)) names.push(name.text);
+        continue;
+      }
       if (nameOf(d) !== 'Param' || !ts.isCallExpression(e)) continue;
       const [name, ...pipes] = e.arguments;
       if (

@@ -3,8 +3,6 @@ import {
   Controller,
   Get,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Query,
@@ -44,6 +42,7 @@ import { SIGN_UP_CODE_TTL_MINUTES, SignUpCodesService } from './sign-up-codes.se
 import { type SessionTokens, SessionsService } from './sessions.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 import { PageQuery } from '../core/http/pagination.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 class UserFilter extends PageQuery {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
@@ -263,22 +262,18 @@ export class UsersController {
 
   @Get(':id')
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return userView(await this.accounts.getUser(actor, id));
   }
 
   /** The user can no longer log in, and tokens already issued stop working at once. */
-  @Post(':id/disable')
-  @HttpCode(200)
-  @Roles('admin')
-  async disable(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action(':id/disable', 'admin')
+  async disable(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return userView(await this.accounts.setDisabled(actor, id, true));
   }
 
-  @Post(':id/enable')
-  @HttpCode(200)
-  @Roles('admin')
-  async enable(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action(':id/enable', 'admin')
+  async enable(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return userView(await this.accounts.setDisabled(actor, id, false));
   }
 }
@@ -303,7 +298,7 @@ export class OrganisationsController {
 
   @Get(':id')
   @SignedIn()
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.accounts.getOrganisation(actor, id);
   }
 
@@ -312,7 +307,7 @@ export class OrganisationsController {
   @Roles('admin')
   setErasureProvider(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: ErasureProviderDto,
   ) {
     return this.accounts.setErasureProvider(actor, id, dto);

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
@@ -26,6 +16,7 @@ import {
 } from './trade-ins.dto.js';
 import { TradeInsService } from './trade-ins.service.js';
 import { VersionDto } from '../core/http/version.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('trade-ins')
 @ApiBearerAuth()
@@ -49,54 +40,34 @@ export class TradeInsController {
   /** The order with per-item quotes, final offers, why they differ, and payouts. */
   @Get(':id')
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.tradeIns.view(actor, await this.tradeIns.get(actor, id));
   }
 
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
-  async accept(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AcceptTradeInDto,
-  ) {
+  @Action(':id/accept', 'customer', 'admin')
+  async accept(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AcceptTradeInDto) {
     return this.tradeIns.view(
       actor,
       await this.tradeIns.accept(actor, id, dto.version, dto.pickupWindow),
     );
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
-  async cancel(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/cancel', 'customer', 'admin')
+  async cancel(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.tradeIns.view(actor, await this.tradeIns.cancel(actor, id, dto.version));
   }
 
   /** Store staff take the owner's items in (channel store). */
-  @Post(':id/drop-off')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  async dropOff(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/drop-off', 'warehouse', 'admin')
+  async dropOff(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.tradeIns.view(actor, await this.tradeIns.dropOff(actor, id, dto.version));
   }
 
-  @Post(':id/items/:itemId/accept-offer')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
+  @Action(':id/items/:itemId/accept-offer', 'customer', 'admin')
   async acceptOffer(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @IdParam() id: string,
+    @IdParam('itemId') itemId: string,
     @Body() dto: VersionDto,
   ) {
     return this.tradeIns.view(
@@ -105,13 +76,11 @@ export class TradeInsController {
     );
   }
 
-  @Post(':id/items/:itemId/reject-offer')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
+  @Action(':id/items/:itemId/reject-offer', 'customer', 'admin')
   async rejectOffer(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @IdParam() id: string,
+    @IdParam('itemId') itemId: string,
     @Body() dto: VersionDto,
   ) {
     return this.tradeIns.view(
@@ -121,13 +90,11 @@ export class TradeInsController {
   }
 
   /** A store drop-off back at the store: its staff hand it to the owner over the counter. */
-  @Post(':id/items/:itemId/hand-back')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
+  @Action(':id/items/:itemId/hand-back', 'warehouse', 'admin')
   async handBack(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @IdParam() id: string,
+    @IdParam('itemId') itemId: string,
     @Body() dto: VersionDto,
   ) {
     return this.tradeIns.view(actor, await this.tradeIns.handBack(actor, id, itemId, dto.version));
@@ -137,12 +104,10 @@ export class TradeInsController {
    * After review: the order goes on (payouts that waited are created now). Money, so an admin or
    * a lead of a warehouse that received the order's items decides — not support (spec §2).
    */
-  @Post(':id/release-hold')
-  @HttpCode(200)
-  @Roles('admin', 'warehouse')
+  @Action(':id/release-hold', 'admin', 'warehouse')
   async releaseHold(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: ReleaseHoldDto,
   ) {
     return this.tradeIns.view(
@@ -155,13 +120,11 @@ export class TradeInsController {
    * A car's payout held for its mileage flag: an admin or a lead of the warehouse that received
    * the car decides (support may not).
    */
-  @Post(':id/items/:itemId/release-mileage-hold')
-  @HttpCode(200)
-  @Roles('admin', 'warehouse')
+  @Action(':id/items/:itemId/release-mileage-hold', 'admin', 'warehouse')
   async releaseMileageHold(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @IdParam() id: string,
+    @IdParam('itemId') itemId: string,
     @Body() dto: ReleaseHoldDto,
   ) {
     const order = await this.tradeIns.decideMileageHold(actor, id, itemId, dto.note);
@@ -171,13 +134,11 @@ export class TradeInsController {
       : { id: order.id, itemId, mileageHold: null, decision: 'release' };
   }
 
-  @Post(':id/items/:itemId/unfreeze-payout')
-  @HttpCode(200)
-  @Roles('admin')
+  @Action(':id/items/:itemId/unfreeze-payout', 'admin')
   async unfreezePayout(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @IdParam() id: string,
+    @IdParam('itemId') itemId: string,
     @Body() dto: ReleaseHoldDto,
   ) {
     return this.tradeIns.view(
@@ -226,7 +187,7 @@ export class BlocklistController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@IdParam() id: string): Promise<void> {
     const result = await this.dataSource.getRepository(BlockedIdentifier).delete({ id });
     if (!result.affected) throw new NotFound('Blocked identifier', id);
   }

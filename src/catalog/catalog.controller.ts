@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -31,6 +20,7 @@ import {
   productVariantView,
 } from './catalog.service.js';
 import { GradingStandardsService, standardView } from './grading-standards.service.js';
+import { IdParam } from '../core/http/route.decorators.js';
 
 /** The category tree is public: the trade-in form and the market browse use it signed out. */
 @ApiTags('catalog')
@@ -46,7 +36,7 @@ export class CategoriesController {
 
   @Get(':id')
   @Public()
-  async get(@Param('id', ParseUUIDPipe) id: string) {
+  async get(@IdParam() id: string) {
     const path = await this.catalog.path(id);
     const category = path[path.length - 1];
     return {
@@ -65,7 +55,7 @@ export class CategoriesController {
   @Patch(':id')
   @ApiBearerAuth()
   @Roles('admin')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCategoryDto) {
+  async update(@IdParam() id: string, @Body() dto: UpdateCategoryDto) {
     return categoryView(await this.catalog.updateCategory(id, dto));
   }
 
@@ -73,7 +63,7 @@ export class CategoriesController {
   @HttpCode(204)
   @ApiBearerAuth()
   @Roles('admin')
-  async remove(@Param('id', ParseUUIDPipe) id: string) {
+  async remove(@IdParam() id: string) {
     await this.catalog.deleteCategory(id);
   }
 }
@@ -91,7 +81,7 @@ export class ProductModelsController {
 
   @Get(':id')
   @Public()
-  async get(@Param('id', ParseUUIDPipe) id: string) {
+  async get(@IdParam() id: string) {
     return productModelView(await this.catalog.getProductModel(id));
   }
 
@@ -105,7 +95,7 @@ export class ProductModelsController {
   @Patch(':id')
   @ApiBearerAuth()
   @Roles('admin')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProductModelDto) {
+  async update(@IdParam() id: string, @Body() dto: UpdateProductModelDto) {
     return productModelView(await this.catalog.updateProductModel(id, dto));
   }
 
@@ -113,24 +103,21 @@ export class ProductModelsController {
   @HttpCode(204)
   @ApiBearerAuth()
   @Roles('admin')
-  async remove(@Param('id', ParseUUIDPipe) id: string) {
+  async remove(@IdParam() id: string) {
     await this.catalog.deleteProductModel(id);
   }
 
   /** The model's variants, each its own price point (the sell form offers them). */
   @Get(':id/variants')
   @Public()
-  async variants(@Param('id', ParseUUIDPipe) id: string) {
+  async variants(@IdParam() id: string) {
     return { items: (await this.catalog.listVariants(id)).map(productVariantView) };
   }
 
   @Post(':id/variants')
   @ApiBearerAuth()
   @Roles('admin')
-  async createVariant(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: CreateProductVariantDto,
-  ) {
+  async createVariant(@IdParam() id: string, @Body() dto: CreateProductVariantDto) {
     return productVariantView(await this.catalog.createVariant(id, dto));
   }
 }
@@ -149,7 +136,7 @@ export class GradingStandardsController {
 
   @Get(':id')
   @Public()
-  async get(@Param('id', ParseUUIDPipe) id: string) {
+  async get(@IdParam() id: string) {
     return standardView(await this.standards.get(id));
   }
 

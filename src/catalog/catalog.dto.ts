@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Stacked } from '../core/http/field.decorators.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { VARIANT_KINDS, type VariantKind } from './product-variant.entity.js';
 import {
@@ -123,21 +124,29 @@ export class CategoryQuery {
   q?: string;
 }
 
+/** A product model's launch date (YYYY-MM-DD) and launch price, both optional. */
+const LaunchDateField = () =>
+  Stacked(
+    ApiPropertyOptional({ example: '2023-09-22' }),
+    IsOptional(),
+    Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/),
+  );
+const LaunchPriceField = () =>
+  Stacked(
+    ApiPropertyOptional({ type: MoneyDto }),
+    IsOptional(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => MoneyDto),
+  );
+
 export class CreateProductModelDto {
   @ApiProperty({ example: 'apple-iphone-15-128' }) @Matches(MODEL_CODE) @MaxLength(80) code: string;
   @ApiProperty() @IsString() @Length(1, 100) brand: string;
   @ApiProperty() @IsString() @Length(1, 200) model: string;
   @ApiProperty({ description: 'A leaf category' }) @IsUUID() categoryId: string;
-  @ApiPropertyOptional({ example: '2023-09-22' })
-  @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
-  launchDate?: string;
-  @ApiPropertyOptional({ type: MoneyDto })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MoneyDto)
-  launchPrice?: MoneyDto;
+  @LaunchDateField() launchDate?: string;
+  @LaunchPriceField() launchPrice?: MoneyDto;
 }
 
 export class UpdateProductModelDto {
@@ -147,16 +156,8 @@ export class UpdateProductModelDto {
   @IsOptional()
   @IsUUID()
   categoryId?: string;
-  @ApiPropertyOptional({ example: '2023-09-22' })
-  @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
-  launchDate?: string;
-  @ApiPropertyOptional({ type: MoneyDto })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MoneyDto)
-  launchPrice?: MoneyDto;
+  @LaunchDateField() launchDate?: string;
+  @LaunchPriceField() launchPrice?: MoneyDto;
 }
 
 export class ProductModelQuery extends PageQuery {

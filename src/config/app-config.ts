@@ -736,18 +736,20 @@ export function isLocalUrl(url: string): boolean {
   );
 }
 
+/** What PAYMENT_PROVIDER=wechatpay cannot start without. */
+const WECHATPAY_REQUIRED_KEYS = [
+  'WECHATPAY_MCH_ID',
+  'WECHATPAY_APP_ID',
+  'WECHATPAY_MERCHANT_SERIAL',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_PLATFORM_PUBLIC_KEY',
+  'WECHATPAY_PLATFORM_SERIAL',
+  'WECHATPAY_APIV3_KEY',
+] as const;
+
 /** PAYMENT_PROVIDER=wechatpay: every key present and readable, or one line saying which. */
 function weChatPayConfig(raw: EnvironmentVariables): WeChatPayConfig {
-  const required = [
-    'WECHATPAY_MCH_ID',
-    'WECHATPAY_APP_ID',
-    'WECHATPAY_MERCHANT_SERIAL',
-    'WECHATPAY_PRIVATE_KEY',
-    'WECHATPAY_PLATFORM_PUBLIC_KEY',
-    'WECHATPAY_PLATFORM_SERIAL',
-    'WECHATPAY_APIV3_KEY',
-  ] as const;
-  const missing = required.filter((k) => !raw[k]);
+  const missing = WECHATPAY_REQUIRED_KEYS.filter((k) => !raw[k]);
   if (missing.length) {
     throw new ConfigError(
       `PAYMENT_PROVIDER=wechatpay needs ${missing.join(', ')} (from the WeChat Pay merchant platform; see docs/money.md)`,
@@ -927,13 +929,7 @@ export const KNOWN_KEYS = [
   'RESALE_MAX_OPEN_RESERVATIONS',
   'PAYMENT_PROVIDER',
   'RECONCILIATION_CRON',
-  'WECHATPAY_MCH_ID',
-  'WECHATPAY_APP_ID',
-  'WECHATPAY_MERCHANT_SERIAL',
-  'WECHATPAY_PRIVATE_KEY',
-  'WECHATPAY_PLATFORM_PUBLIC_KEY',
-  'WECHATPAY_PLATFORM_SERIAL',
-  'WECHATPAY_APIV3_KEY',
+  ...WECHATPAY_REQUIRED_KEYS,
   'WECHATPAY_BASE_URL',
   'WECHATPAY_NOTIFY_URL',
   'WECHATPAY_TRANSFER_SCENE_ID',

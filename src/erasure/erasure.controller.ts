@@ -5,8 +5,6 @@ import {
   Header,
   HttpCode,
   Inject,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -40,6 +38,7 @@ import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
 import { AssignStationDto } from './station.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 export function mediumView(m: StorageMedium) {
   return {
@@ -133,39 +132,33 @@ export class ErasureController {
 
   @Get('erasures/:id')
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.view(actor, await this.erasures.get(actor, id));
   }
 
-  @Post('erasures/:id/import-report')
-  @HttpCode(200)
-  @Roles('warehouse', 'courier', 'admin')
+  @Action('erasures/:id/import-report', 'warehouse', 'courier', 'admin')
   async importReport(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: ImportReportDto,
   ) {
     return this.view(actor, await this.erasures.importReport(actor, id, body));
   }
 
   /** Put a queued wipe on a registered station, naming the device that holds the medium. */
-  @Post('erasures/:id/assign-station')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
+  @Action('erasures/:id/assign-station', 'warehouse', 'admin')
   async assignStation(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: AssignStationDto,
   ) {
     return this.view(actor, await this.erasures.assignStation(actor, id, body));
   }
 
-  @Post('erasures/:id/route-to-destruction')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
+  @Action('erasures/:id/route-to-destruction', 'warehouse', 'admin')
   async routeToDestruction(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: RouteToDestructionDto,
   ) {
     return this.view(
@@ -174,32 +167,24 @@ export class ErasureController {
     );
   }
 
-  @Post('erasures/:id/record-destruction')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
+  @Action('erasures/:id/record-destruction', 'warehouse', 'admin')
   async recordDestruction(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: RecordDestructionDto,
   ) {
     return this.view(actor, await this.erasures.recordDestruction(actor, id, body));
   }
 
   /** Sampling: a second operator re-checks a certified wipe. */
-  @Post('erasures/:id/reverify')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  async reverify(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: ReverifyDto,
-  ) {
+  @Action('erasures/:id/reverify', 'warehouse', 'admin')
+  async reverify(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: ReverifyDto) {
     return this.view(actor, await this.erasures.reverify(actor, id, body));
   }
 
   @Get('items/:id/storage-media')
   @SignedIn()
-  async media(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async media(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const rows = await this.erasures.listMedia(actor, id);
     return {
       items: await Promise.all(
@@ -215,7 +200,7 @@ export class ErasureController {
   @Roles('warehouse', 'admin')
   async registerMedium(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: RegisterMediumDto,
   ) {
     return mediumView(await this.erasures.registerMedium(actor, id, body));
@@ -225,17 +210,15 @@ export class ErasureController {
   @Roles('warehouse', 'admin')
   async updateMedium(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: UpdateMediumDto,
   ) {
     return mediumView(await this.erasures.updateMedium(actor, id, body));
   }
 
   /** Staff start the wipe of an item by hand (receiving and couriers do it through jobs). */
-  @Post('items/:id/start-erasure')
-  @HttpCode(200)
-  @Roles('warehouse', 'courier', 'admin')
-  async start(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action('items/:id/start-erasure', 'warehouse', 'courier', 'admin')
+  async start(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const created = await this.erasures.start(
       {
         itemId: id,
@@ -276,7 +259,7 @@ export class CertificatesController {
   @Get(':id')
   @ApiBearerAuth()
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return signedCertificate(await this.certificates.get(actor, id));
   }
 
@@ -286,7 +269,7 @@ export class CertificatesController {
   @Header('Content-Type', 'application/pdf')
   async pdf(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const c = await this.certificates.get(actor, id);
@@ -302,13 +285,13 @@ export class CertificatesController {
    */
   @Get(':id/credential')
   @Public()
-  async credential(@Param('id', ParseUUIDPipe) id: string): Promise<Record<string, unknown>> {
+  async credential(@IdParam() id: string): Promise<Record<string, unknown>> {
     return this.certificates.credential(id);
   }
 
   @Get(':id/verify')
   @Public()
-  verifyStored(@Param('id', ParseUUIDPipe) id: string) {
+  verifyStored(@IdParam() id: string) {
     return this.certificates.verifyStored(id);
   }
 }

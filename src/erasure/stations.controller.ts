@@ -8,8 +8,6 @@ import {
   Get,
   HttpCode,
   Injectable,
-  Param,
-  ParseUUIDPipe,
   Post,
   UseGuards,
 } from '@nestjs/common';
@@ -27,6 +25,7 @@ import {
   StationRefusalDto,
   StationReportDto,
 } from './station.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 type StationRequest = FastifyRequest & { rawBody?: Buffer; station?: Station };
 
@@ -84,17 +83,15 @@ export class StationsController {
 
   @Get(':id')
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return stationView(await this.registry.get(actor, id));
   }
 
   /** Its reports stop being accepted at once; its queued and running wipes are unassigned. */
-  @Post(':id/revoke')
-  @HttpCode(200)
-  @Roles('admin')
+  @Action(':id/revoke', 'admin')
   async revoke(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: RevokeStationDto,
   ) {
     return stationView(await this.erasures.revokeStation(actor, id, body.reason));
@@ -135,7 +132,7 @@ export class StationApiController {
   @HttpCode(204)
   async progress(
     @CurrentStation() station: Station,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: StationProgressDto,
   ) {
     await this.erasures.stationProgress(station, id, body);
@@ -145,7 +142,7 @@ export class StationApiController {
   @HttpCode(200)
   async refuse(
     @CurrentStation() station: Station,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: StationRefusalDto,
   ) {
     const e = await this.erasures.stationRefusal(station, id, body);
@@ -156,7 +153,7 @@ export class StationApiController {
   @HttpCode(200)
   async report(
     @CurrentStation() station: Station,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: StationReportDto,
   ) {
     const e = await this.erasures.stationReport(station, id, body);

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../core/http/access.decorators.js';
@@ -40,6 +28,7 @@ import {
 } from './receiving/receiving.dto.js';
 import { ReceivingService } from './receiving/receiving.service.js';
 import { VersionDto } from '../core/http/version.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('receiving')
 @ApiBearerAuth()
@@ -48,9 +37,7 @@ export class ReceivingController {
   constructor(private readonly receiving: ReceivingService) {}
 
   /** A keyboard-wedge scan of a seal number or a trace code. */
-  @Post('scan')
-  @HttpCode(200)
-  @Roles('warehouse')
+  @Action('scan', 'warehouse')
   scan(@CurrentActor() actor: Actor, @Body() dto: ScanDto) {
     return this.receiving.scan(actor, dto.code);
   }
@@ -59,9 +46,7 @@ export class ReceivingController {
    * Trace-code QR labels as one PDF for a thermal printer (one label per page, 50x30 mm by
    * default): a parcel's items and/or chosen items of this warehouse. Prints; creates nothing.
    */
-  @Post('labels')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
+  @Action('labels', 'warehouse', 'admin')
   @Header('Content-Type', 'application/pdf')
   labels(
     @CurrentActor() actor: Actor,
@@ -80,18 +65,12 @@ export class ReceivingController {
 
   @Get('parcels/:id')
   @Roles('warehouse', 'support', 'admin')
-  getParcel(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  getParcel(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.receiving.get(actor, id);
   }
 
-  @Post('parcels/:id/receive')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  receive(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ReceiveParcelDto,
-  ) {
+  @Action('parcels/:id/receive', 'warehouse', 'admin')
+  receive(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ReceiveParcelDto) {
     return this.receiving.receive(actor, id, dto);
   }
 
@@ -117,75 +96,45 @@ export class InspectionsController {
 
   @Get(':id')
   @Roles('warehouse', 'support', 'admin')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.inspections.get(actor, id);
   }
 
-  @Post(':id/claim')
-  @HttpCode(200)
-  @Roles('warehouse')
-  claim(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/claim', 'warehouse')
+  claim(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.inspections.claim(actor, id, dto.version);
   }
 
-  @Post(':id/release')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  release(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/release', 'warehouse', 'admin')
+  release(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.inspections.release(actor, id, dto.version);
   }
 
   /** Grade and reasons for the answers, saving nothing. */
-  @Post(':id/preview')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  preview(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: PreviewDto,
-  ) {
+  @Action(':id/preview', 'warehouse', 'admin')
+  preview(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PreviewDto) {
     return this.inspections.preview(actor, id, dto.answers, dto.partial === true);
   }
 
-  @Post(':id/complete')
-  @HttpCode(200)
-  @Roles('warehouse')
+  @Action(':id/complete', 'warehouse')
   complete(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: CompleteInspectionDto,
   ) {
     return this.inspections.complete(actor, id, dto);
   }
 
   /** The fairness guard: a second grader of the warehouse confirms the parked grade. */
-  @Post(':id/confirm')
-  @HttpCode(200)
-  @Roles('warehouse')
-  confirm(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ConfirmDto,
-  ) {
+  @Action(':id/confirm', 'warehouse')
+  confirm(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ConfirmDto) {
     return this.inspections.confirm(actor, id, dto);
   }
 
   /** Supersedes the finished report with a new inspection (the old report stays as it was). */
   @Post(':id/reinspect')
   @Roles('warehouse', 'admin')
-  reinspect(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ReinspectDto,
-  ) {
+  reinspect(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ReinspectDto) {
     return this.inspections.reinspect(actor, id, dto);
   }
 }
@@ -222,16 +171,14 @@ export class CalibrationController {
 
   @Get('tasks/:id')
   @Roles('warehouse', 'support', 'admin')
-  task(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  task(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.calibration.get(actor, id);
   }
 
-  @Post('tasks/:id/complete')
-  @HttpCode(200)
-  @Roles('warehouse')
+  @Action('tasks/:id/complete', 'warehouse')
   completeTask(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: CompleteCalibrationDto,
   ) {
     return this.calibration.complete(actor, id, dto);

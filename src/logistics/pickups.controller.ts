@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -32,6 +22,7 @@ import { DispatchBoardService } from './dispatch-board.service.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
 import { VersionDto } from '../core/http/version.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('pickups')
 @ApiBearerAuth()
@@ -85,7 +76,7 @@ export class PickupsController {
 
   @Get(':id')
   @SignedIn()
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.pickups.get(actor, id);
   }
 
@@ -96,95 +87,47 @@ export class PickupsController {
     return this.pickups.createConsolidation(actor, dto);
   }
 
-  @Post(':id/assign')
-  @HttpCode(200)
-  @Roles('admin')
-  async assign(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AssignPickupDto,
-  ) {
+  @Action(':id/assign', 'admin')
+  async assign(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AssignPickupDto) {
     const p = await this.dispatch.assignByHand(actor, id, dto);
     return (await this.pickups.views(actor, [p]))[0];
   }
 
-  @Post(':id/start')
-  @HttpCode(200)
-  @Roles('courier')
-  start(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/start', 'courier')
+  start(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.pickups.start(actor, id, dto.version);
   }
 
-  @Post(':id/collect')
-  @HttpCode(200)
-  @Roles('courier')
-  collect(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: CollectPickupDto,
-  ) {
+  @Action(':id/collect', 'courier')
+  collect(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: CollectPickupDto) {
     return this.pickups.collect(actor, id, dto);
   }
 
-  @Post(':id/deliver')
-  @HttpCode(200)
-  @Roles('courier')
-  deliver(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: DeliverPickupDto,
-  ) {
+  @Action(':id/deliver', 'courier')
+  deliver(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: DeliverPickupDto) {
     return this.pickups.deliver(actor, id, dto);
   }
 
-  @Post(':id/fail')
-  @HttpCode(200)
-  @Roles('courier', 'admin')
-  fail(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: FailPickupDto,
-  ) {
+  @Action(':id/fail', 'courier', 'admin')
+  fail(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: FailPickupDto) {
     return this.pickups.fail(actor, id, dto);
   }
 
   /** The courier moves their pickup to another free window; the customer agreed and is told. */
-  @Post(':id/move-window')
-  @HttpCode(200)
-  @Roles('courier')
-  moveWindow(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: MoveWindowDto,
-  ) {
+  @Action(':id/move-window', 'courier')
+  moveWindow(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: MoveWindowDto) {
     return this.courierDay.moveWindow(actor, id, dto);
   }
 
   /** The courier cannot make it: the pickup goes back to dispatch, unassigned, with the reason. */
-  @Post(':id/hand-back')
-  @HttpCode(200)
-  @Roles('courier')
-  handBack(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: HandBackDto,
-  ) {
+  @Action(':id/hand-back', 'courier')
+  handBack(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: HandBackDto) {
     return this.courierDay.handBack(actor, id, dto);
   }
 
   /** A failed pickup that found no free window: operations book it when one opens. */
-  @Post(':id/reschedule')
-  @HttpCode(200)
-  @Roles('admin')
-  reschedule(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/reschedule', 'admin')
+  reschedule(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.pickups.rescheduleByHand(actor, id, dto.version);
   }
 }
@@ -204,7 +147,7 @@ export class CouriersController {
 
   @Put(':userId')
   @Roles('admin')
-  save(@Param('userId', ParseUUIDPipe) userId: string, @Body() dto: CourierProfileDto) {
+  save(@IdParam('userId') userId: string, @Body() dto: CourierProfileDto) {
     return this.dispatch.saveCourier(userId, dto);
   }
 }

@@ -2,8 +2,6 @@ import {
   BadRequestException,
   Controller,
   Get,
-  Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Req,
@@ -16,6 +14,7 @@ import { CurrentActor, Public, SignedIn } from '../core/http/access.decorators.j
 import type { Actor } from '../core/actor.js';
 import { UploadPhotoQuery } from './photos.dto.js';
 import { PhotosService } from './photos.service.js';
+import { IdParam } from '../core/http/route.decorators.js';
 
 const IMAGE_CACHE = 'private, max-age=86400, immutable';
 
@@ -79,7 +78,7 @@ export class PhotosController {
 
   @Get(':id')
   @SignedIn()
-  read(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  read(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.photos.read(actor, id);
   }
 
@@ -89,7 +88,7 @@ export class PhotosController {
   @ApiProduces('image/jpeg')
   async image(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const data = await this.photos.image(actor, id, 'full');
@@ -103,7 +102,7 @@ export class PhotosController {
   @ApiProduces('image/jpeg')
   async thumbnail(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const data = await this.photos.image(actor, id, 'thumbnail');
@@ -122,10 +121,7 @@ export class PublicPhotosController {
   @Get(':id/thumbnail')
   @Public()
   @ApiProduces('image/jpeg')
-  async thumbnail(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async thumbnail(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const data = await this.photos.publicImage(id, 'thumbnail');
     void reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=3600');
     return data;
@@ -135,10 +131,7 @@ export class PublicPhotosController {
   @Get(':id/image')
   @Public()
   @ApiProduces('image/jpeg')
-  async image(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async image(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const data = await this.photos.publicImage(id, 'full');
     void reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=3600');
     return data;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -15,6 +15,7 @@ import {
   StartRepairDto,
 } from './refurbishment.dto.js';
 import { RefurbishmentService } from './refurbishment.service.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('refurbishments')
 @ApiBearerAuth()
@@ -45,7 +46,7 @@ export class RefurbishmentsController {
 
   @Get(':id')
   @SignedIn()
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.refurbishments.get(actor, id);
   }
 
@@ -56,65 +57,39 @@ export class RefurbishmentsController {
     return this.refurbishments.openByHand(actor, dto);
   }
 
-  @Post(':id/assign')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  assign(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AssignRefurbishmentDto,
-  ) {
+  @Action(':id/assign', 'warehouse', 'admin')
+  assign(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AssignRefurbishmentDto) {
     return this.refurbishments.assign(actor, id, dto);
   }
 
-  @Post(':id/start-repair')
-  @HttpCode(200)
-  @Roles('technician', 'admin')
-  startRepair(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: StartRepairDto,
-  ) {
+  @Action(':id/start-repair', 'technician', 'admin')
+  startRepair(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: StartRepairDto) {
     return this.refurbishments.startRepair(actor, id, dto);
   }
 
   @Post(':id/parts')
   @Roles('technician', 'admin')
-  recordPart(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: RecordPartDto,
-  ) {
+  recordPart(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: RecordPartDto) {
     return this.refurbishments.recordPart(actor, id, dto);
   }
 
-  @Post(':id/finish-repair')
-  @HttpCode(200)
-  @Roles('technician', 'admin')
-  finishRepair(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: FinishRepairDto,
-  ) {
+  @Action(':id/finish-repair', 'technician', 'admin')
+  finishRepair(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: FinishRepairDto) {
     return this.refurbishments.finishRepair(actor, id, dto);
   }
 
-  @Post(':id/declare-unrepairable')
-  @HttpCode(200)
-  @Roles('technician', 'admin')
+  @Action(':id/declare-unrepairable', 'technician', 'admin')
   declareUnrepairable(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: DeclareUnrepairableDto,
   ) {
     return this.refurbishments.declareUnrepairable(actor, id, dto);
   }
 
   /** QC re-inspection; the grade decides `pass-qc` (DONE) or `fail-qc` (UNREPAIRABLE). */
-  @Post(':id/qc')
-  @HttpCode(200)
-  @Roles('warehouse', 'admin')
-  qc(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: QcDto) {
+  @Action(':id/qc', 'warehouse', 'admin')
+  qc(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: QcDto) {
     return this.refurbishments.qc(actor, id, dto);
   }
 }

@@ -5,8 +5,6 @@ import {
   Headers,
   HttpCode,
   Inject,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -47,6 +45,7 @@ import { TestPaymentsService } from './test-payments.service.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { VersionDto } from '../core/http/version.dto.js';
 import { AttachPhotosDto } from '../photos/photos.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -61,10 +60,8 @@ export class InventoryController {
     return this.inventory.listPool(q);
   }
 
-  @Post('pool/:itemId/claim')
-  @HttpCode(200)
-  @Roles('merchant')
-  claim(@CurrentActor() actor: Actor, @Param('itemId', ParseUUIDPipe) itemId: string) {
+  @Action('pool/:itemId/claim', 'merchant')
+  claim(@CurrentActor() actor: Actor, @IdParam('itemId') itemId: string) {
     return this.inventory.claim(actor, itemId);
   }
 
@@ -83,15 +80,13 @@ export class InventoryController {
 
   @Get(':itemId')
   @Roles('merchant', 'admin', 'support')
-  get(@CurrentActor() actor: Actor, @Param('itemId', ParseUUIDPipe) itemId: string) {
+  get(@CurrentActor() actor: Actor, @IdParam('itemId') itemId: string) {
     return this.inventory.get(actor, itemId);
   }
 
   /** Give an unlisted item back to the pool. */
-  @Post(':itemId/release')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  release(@CurrentActor() actor: Actor, @Param('itemId', ParseUUIDPipe) itemId: string) {
+  @Action(':itemId/release', 'merchant', 'admin')
+  release(@CurrentActor() actor: Actor, @IdParam('itemId') itemId: string) {
     return this.inventory.release(actor, itemId);
   }
 }
@@ -120,7 +115,7 @@ export class ListingsController {
 
   @Get(':id')
   @Roles('merchant', 'admin', 'support')
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const listing = await this.listings.get(actor, id);
     // A car's mileage flag with its evidence, where the merchant prices and describes it.
     const car = (await this.vehicles.flagsForItems([listing.itemId])).get(listing.itemId);
@@ -135,46 +130,24 @@ export class ListingsController {
    * Adds uploaded photos (POST /photos?purpose=listing) to the listing, after those it has.
    * They become public: the market shows their thumbnails.
    */
-  @Post(':id/photos')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  attachPhotos(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AttachPhotosDto,
-  ) {
+  @Action(':id/photos', 'merchant', 'admin')
+  attachPhotos(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AttachPhotosDto) {
     return this.listings.attachPhotos(actor, id, dto.photoIds);
   }
 
   @Patch(':id')
   @Roles('merchant', 'admin')
-  async update(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: UpdateListingDto,
-  ) {
+  async update(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: UpdateListingDto) {
     return this.listings.view(actor, await this.listings.update(actor, id, dto));
   }
 
-  @Post(':id/publish')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  async publish(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/publish', 'merchant', 'admin')
+  async publish(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.listings.view(actor, await this.listings.publish(actor, id, dto.version));
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  async withdraw(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/withdraw', 'merchant', 'admin')
+  async withdraw(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.listings.view(actor, await this.listings.withdraw(actor, id, dto.version));
   }
 }
@@ -193,7 +166,7 @@ export class MarketController {
 
   @Get(':id')
   @Public()
-  get(@OptionalActor() caller: Actor | null, @Param('id', ParseUUIDPipe) id: string) {
+  get(@OptionalActor() caller: Actor | null, @IdParam() id: string) {
     return this.market.get(id, caller);
   }
 }
@@ -222,15 +195,13 @@ export class SaleOrdersController {
 
   @Get(':id')
   @Roles('customer', 'merchant', 'admin', 'support')
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.orders.present(actor, await this.orders.get(actor, id));
   }
 
   /** A payment intent at the provider; the provider confirms by its signed webhook. */
-  @Post(':id/pay')
-  @HttpCode(200)
-  @Roles('customer')
-  async pay(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action(':id/pay', 'customer')
+  async pay(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const intent = await this.orders.pay(actor, id);
     // Tells a test-mode client (the console, demos) where it may complete the payment itself.
     const testMode = this.testPayments.refusal() === null;
@@ -245,32 +216,18 @@ export class SaleOrdersController {
    * Test mode only (never in production, only with the built-in test provider): the test
    * provider signs its confirmation and it is applied through the inbound webhook path.
    */
-  @Post(':id/test-payment')
-  @HttpCode(200)
-  @Roles('customer')
-  testPayment(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action(':id/test-payment', 'customer')
+  testPayment(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.testPayments.complete(actor, id);
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
-  async cancel(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/cancel', 'customer', 'admin')
+  async cancel(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.orders.view(actor, await this.orders.cancel(actor, id, dto.version));
   }
 
-  @Post(':id/ship')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  async ship(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ShipDto,
-  ) {
+  @Action(':id/ship', 'merchant', 'admin')
+  async ship(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ShipDto) {
     return this.orders.view(actor, await this.orders.ship(actor, id, dto));
   }
 
@@ -278,24 +235,20 @@ export class SaleOrdersController {
    * The buyer confirms delivery. The carrier's signed tracking webhook proves it too; the
    * merchant can only ask the buyer (request-delivery-confirmation).
    */
-  @Post(':id/confirm-delivery')
-  @HttpCode(200)
-  @Roles('customer')
+  @Action(':id/confirm-delivery', 'customer')
   async confirmDelivery(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: VersionDto,
   ) {
     return this.orders.view(actor, await this.orders.confirmDelivery(actor, id, dto.version));
   }
 
   /** The merchant asks the buyer to confirm delivery (it cannot confirm it itself). */
-  @Post(':id/request-delivery-confirmation')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
+  @Action(':id/request-delivery-confirmation', 'merchant', 'admin')
   async requestDeliveryConfirmation(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: VersionDto,
   ) {
     return this.orders.view(
@@ -305,48 +258,40 @@ export class SaleOrdersController {
   }
 
   /** Support or an admin declares a shipped parcel lost: full refund, the item written off. */
-  @Post(':id/declare-lost')
-  @HttpCode(200)
-  @Roles('support', 'admin')
+  @Action(':id/declare-lost', 'support', 'admin')
   async declareLost(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: DeclareLostDto,
   ) {
     return this.orders.view(actor, await this.orders.declareLost(actor, id, dto));
   }
 
   /** The return pickup failed for good: book another one. */
-  @Post(':id/rebook-return')
-  @HttpCode(200)
-  @Roles('customer', 'support', 'admin')
+  @Action(':id/rebook-return', 'customer', 'support', 'admin')
   async rebookReturn(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: RebookReturnDto,
   ) {
     return this.orders.view(actor, await this.orders.rebookReturn(actor, id, dto));
   }
 
   /** The return pickup failed for good: the buyer keeps the item, no refund. */
-  @Post(':id/withdraw-return')
-  @HttpCode(200)
-  @Roles('customer', 'support', 'admin')
+  @Action(':id/withdraw-return', 'customer', 'support', 'admin')
   async withdrawReturn(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: RebookReturnDto,
   ) {
     return this.orders.view(actor, await this.orders.withdrawReturn(actor, id, dto));
   }
 
   /** Return within the window: a courier collects it from you; refunded after re-inspection. */
-  @Post(':id/request-return')
-  @HttpCode(200)
-  @Roles('customer')
+  @Action(':id/request-return', 'customer')
   async requestReturn(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: ReturnRequestDto,
   ) {
     return this.orders.view(actor, await this.orders.requestReturn(actor, id, dto));
@@ -373,10 +318,8 @@ export class CarrierAccountsController {
     return this.carriers.list(q);
   }
 
-  @Post(':id/rotate-secret')
-  @HttpCode(200)
-  @Roles('admin')
-  rotate(@Param('id', ParseUUIDPipe) id: string) {
+  @Action(':id/rotate-secret', 'admin')
+  rotate(@IdParam() id: string) {
     return this.carriers.rotate(id);
   }
 }
@@ -395,7 +338,7 @@ export class CarrierWebhooksController {
   @HttpCode(200)
   @Public()
   receive(
-    @Param('accountId', ParseUUIDPipe) accountId: string,
+    @IdParam('accountId') accountId: string,
     @Req() req: FastifyRequest,
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
   ) {
@@ -418,7 +361,7 @@ export class MerchantsController {
 
   @Get(':id/performance')
   @Roles('admin')
-  any(@Param('id', ParseUUIDPipe) id: string, @Query() q: PerformanceQuery) {
+  any(@IdParam() id: string, @Query() q: PerformanceQuery) {
     return this.performance.forMerchant(id, q.days);
   }
 }

@@ -18,6 +18,7 @@ import { MARKET_SORTS, type MarketSort } from './engine/market-query.js';
 import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from './engine/pricing.js';
 import type { ListingState, SaleOrderState } from './resale.entities.js';
 import { LISTING_STATES, SALE_ORDER_STATES } from './resale.machines.js';
+import { Stacked } from '../core/http/field.decorators.js';
 import { PhoneNumberField } from '../core/http/phone.js';
 import { VersionDto } from '../core/http/version.dto.js';
 
@@ -66,6 +67,16 @@ export class AllocateDto {
 
 // ---- listings -------------------------------------------------------------------------------
 
+/** The warranty a listing offers, in months (optional). */
+const WarrantyMonthsField = () =>
+  Stacked(
+    ApiPropertyOptional({ minimum: MIN_WARRANTY_MONTHS, maximum: MAX_WARRANTY_MONTHS }),
+    IsOptional(),
+    IsInt(),
+    Min(MIN_WARRANTY_MONTHS),
+    Max(MAX_WARRANTY_MONTHS),
+  );
+
 export class CreateListingDto {
   @ApiProperty({ format: 'uuid', description: 'An item in your inventory (ALLOCATED)' })
   @IsUUID()
@@ -80,24 +91,14 @@ export class CreateListingDto {
   priceMinor?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) description?: string;
-  @ApiPropertyOptional({ minimum: MIN_WARRANTY_MONTHS, maximum: MAX_WARRANTY_MONTHS })
-  @IsOptional()
-  @IsInt()
-  @Min(MIN_WARRANTY_MONTHS)
-  @Max(MAX_WARRANTY_MONTHS)
-  warrantyMonths?: number;
+  @WarrantyMonthsField() warrantyMonths?: number;
 }
 
 export class UpdateListingDto extends VersionDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_PRICE_MINOR) priceMinor?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) description?: string;
-  @ApiPropertyOptional({ minimum: MIN_WARRANTY_MONTHS, maximum: MAX_WARRANTY_MONTHS })
-  @IsOptional()
-  @IsInt()
-  @Min(MIN_WARRANTY_MONTHS)
-  @Max(MAX_WARRANTY_MONTHS)
-  warrantyMonths?: number;
+  @WarrantyMonthsField() warrantyMonths?: number;
 }
 
 export class ListingQuery extends PageQuery {

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OptionalActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -20,6 +9,7 @@ import {
   StoreFilter,
 } from './service-areas.dto.js';
 import { ServiceAreasService } from './service-areas.service.js';
+import { IdParam } from '../core/http/route.decorators.js';
 
 /**
  * Each window's courier capacity is operations data (issue 18): how many couriers work an area
@@ -93,7 +83,7 @@ export class DropOffStoresController {
 
   @Get(':id')
   @Public()
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@IdParam() id: string) {
     return this.areas.getStore(id);
   }
 
@@ -107,7 +97,7 @@ export class DropOffStoresController {
   @Put(':id')
   @ApiBearerAuth()
   @Roles('admin')
-  replace(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DropOffStoreDto) {
+  replace(@IdParam() id: string, @Body() dto: DropOffStoreDto) {
     return this.areas.saveStore(dto, id);
   }
 
@@ -115,7 +105,7 @@ export class DropOffStoresController {
   @HttpCode(204)
   @ApiBearerAuth()
   @Roles('admin')
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@IdParam() id: string): Promise<void> {
     await this.areas.deactivateStore(id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -13,6 +13,7 @@ import {
 } from './support.dto.js';
 import { VersionDto } from '../core/http/version.dto.js';
 import { AttachPhotosDto } from '../photos/photos.dto.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 /**
  * Support cases. Staff (support, admin) work every case; a customer opens cases about their
@@ -38,73 +39,39 @@ export class SupportCasesController {
 
   @Get(':id')
   @Roles('support', 'admin', 'customer')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.cases.read(actor, id);
   }
 
-  @Post(':id/assign')
-  @HttpCode(200)
-  @Roles('support', 'admin')
-  assign(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AssignCaseDto,
-  ) {
+  @Action(':id/assign', 'support', 'admin')
+  assign(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AssignCaseDto) {
     return this.cases.assign(actor, id, dto);
   }
 
-  @Post(':id/resolve')
-  @HttpCode(200)
-  @Roles('support', 'admin')
-  resolve(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ResolveCaseDto,
-  ) {
+  @Action(':id/resolve', 'support', 'admin')
+  resolve(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ResolveCaseDto) {
     return this.cases.resolve(actor, id, dto);
   }
 
-  @Post(':id/reopen')
-  @HttpCode(200)
-  @Roles('support', 'admin', 'customer')
-  reopen(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: ReopenCaseDto,
-  ) {
+  @Action(':id/reopen', 'support', 'admin', 'customer')
+  reopen(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ReopenCaseDto) {
     return this.cases.reopen(actor, id, dto);
   }
 
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles('support', 'admin', 'customer')
-  close(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: VersionDto,
-  ) {
+  @Action(':id/close', 'support', 'admin', 'customer')
+  close(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
     return this.cases.close(actor, id, dto.version);
   }
 
   @Post(':id/notes')
   @Roles('support', 'admin', 'customer')
-  note(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AddNoteDto,
-  ) {
+  note(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AddNoteDto) {
     return this.cases.addNote(actor, id, dto);
   }
 
   /** Adds uploaded photos (POST /photos?purpose=case) to the case. */
-  @Post(':id/photos')
-  @HttpCode(200)
-  @Roles('support', 'admin', 'customer')
-  attachPhotos(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: AttachPhotosDto,
-  ) {
+  @Action(':id/photos', 'support', 'admin', 'customer')
+  attachPhotos(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AttachPhotosDto) {
     return this.cases.attachPhotos(actor, id, dto.photoIds);
   }
 }

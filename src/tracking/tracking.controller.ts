@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -16,6 +16,7 @@ import { PassportService } from './passport.service.js';
 import { SearchService } from './search.service.js';
 import { TimelineService } from './timeline.service.js';
 import { SearchQuery, TimelineQuery } from './tracking.dto.js';
+import { IdParam } from '../core/http/route.decorators.js';
 
 @ApiTags('tracking')
 @Controller()
@@ -31,7 +32,7 @@ export class TrackingController {
   @Get('items/:id/timeline')
   @ApiBearerAuth()
   @SignedIn()
-  itemTimeline(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  itemTimeline(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.timelines.itemTimeline(actor, id);
   }
 
@@ -39,7 +40,7 @@ export class TrackingController {
   @Get('items/:id/custody')
   @ApiBearerAuth()
   @SignedIn()
-  custody(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  custody(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.timelines.custody(actor, id);
   }
 

@@ -12,6 +12,7 @@ import { defaultParamSet } from './engine/params.js';
 import { ValuationParamsVersion } from './valuation-params.entity.js';
 import { SalesImportService, type ImportResult } from './sales-import.service.js';
 import { ValuationService } from './valuation.service.js';
+import { Action } from '../core/http/route.decorators.js';
 
 class EstimateDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productModelId?: string;
@@ -63,9 +64,7 @@ export class ValuationController {
    * All or nothing: any bad row answers 400 with each row's line and field, and nothing is kept;
    * a sale already imported (same content) is not added again.
    */
-  @Post('sales/import')
-  @HttpCode(200)
-  @Roles('admin')
+  @Action('sales/import', 'admin')
   importSales(@Body() dto: ImportSalesDto): Promise<ImportResult> {
     return this.salesImport.import(dto.content);
   }
@@ -97,9 +96,7 @@ export class ValuationController {
   }
 
   /** A price for a described item, with its breakdown (for operations and customer service). */
-  @Post('estimate')
-  @HttpCode(200)
-  @Roles('admin', 'support')
+  @Action('estimate', 'admin', 'support')
   estimate(@Body() dto: EstimateDto) {
     return this.valuation.value(dto);
   }

@@ -2,10 +2,8 @@ import {
   Body,
   Controller,
   Get,
-  HttpCode,
   Injectable,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   type PipeTransform,
@@ -31,6 +29,7 @@ import {
   RegistrationDto,
 } from './vehicles.dto.js';
 import { badField, VehiclesService } from './vehicles.service.js';
+import { Action, IdParam } from '../core/http/route.decorators.js';
 
 /** A VIN in the path: normalised, and 400 naming `vin` when it is not a valid VIN. */
 @Injectable()
@@ -76,7 +75,7 @@ export class VehiclesController {
   /** The car an item is (for the grader's console, which knows the item). */
   @Get('by-item/:itemId')
   @SignedIn()
-  byItem(@CurrentActor() actor: Actor, @Param('itemId', ParseUUIDPipe) itemId: string) {
+  byItem(@CurrentActor() actor: Actor, @IdParam('itemId') itemId: string) {
     return this.vehicles.getByItem(actor, itemId);
   }
 
@@ -127,14 +126,8 @@ export class VehiclesController {
     return this.vehicles.grantConsent(actor, vin, dto);
   }
 
-  @Post(':vin/consents/:id/revoke')
-  @HttpCode(200)
-  @Roles('customer', 'admin')
-  revoke(
-    @CurrentActor() actor: Actor,
-    @Param('vin', VinPipe) vin: string,
-    @Param('id', ParseUUIDPipe) id: string,
-  ) {
+  @Action(':vin/consents/:id/revoke', 'customer', 'admin')
+  revoke(@CurrentActor() actor: Actor, @Param('vin', VinPipe) vin: string, @IdParam() id: string) {
     return this.vehicles.revokeConsent(actor, vin, id);
   }
 
@@ -171,7 +164,7 @@ export class PaperworkController {
 
   @Get(':id')
   @SignedIn()
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.paperwork.get(actor, id);
   }
 
@@ -182,14 +175,8 @@ export class PaperworkController {
     return this.paperwork.openByHand(actor, dto);
   }
 
-  @Post(':id/complete')
-  @HttpCode(200)
-  @Roles('merchant', 'admin')
-  complete(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: PaperworkActionDto,
-  ) {
+  @Action(':id/complete', 'merchant', 'admin')
+  complete(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PaperworkActionDto) {
     return this.paperwork.act(actor, id, 'complete', dto);
   }
 
@@ -197,36 +184,22 @@ export class PaperworkController {
    * The ownership transfer, recorded by the platform's staff (not the merchant) with the
    * registration authority's document number and a scan reference.
    */
-  @Post(':id/record-transfer')
-  @HttpCode(200)
-  @Roles('admin', 'warehouse')
+  @Action(':id/record-transfer', 'admin', 'warehouse')
   recordTransfer(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() dto: RecordTransferDto,
   ) {
     return this.paperwork.recordTransfer(actor, id, dto);
   }
 
-  @Post(':id/block')
-  @HttpCode(200)
-  @Roles('merchant', 'admin', 'warehouse')
-  block(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: PaperworkActionDto,
-  ) {
+  @Action(':id/block', 'merchant', 'admin', 'warehouse')
+  block(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PaperworkActionDto) {
     return this.paperwork.act(actor, id, 'block', dto);
   }
 
-  @Post(':id/unblock')
-  @HttpCode(200)
-  @Roles('merchant', 'admin', 'warehouse')
-  unblock(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: PaperworkActionDto,
-  ) {
+  @Action(':id/unblock', 'merchant', 'admin', 'warehouse')
+  unblock(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PaperworkActionDto) {
     return this.paperwork.act(actor, id, 'unblock', dto);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type Actor, seesEverything } from '../actor.js';
 import { CurrentActor, SignedIn } from '../http/access.decorators.js';
@@ -6,6 +6,7 @@ import { withActions } from '../http/stateful-view.js';
 import type { Item } from './item.entity.js';
 import { ItemMachine } from './item.machine.js';
 import { ItemsService } from './items.service.js';
+import { IdParam } from '../http/route.decorators.js';
 
 const ORGANISATION_KINDS = new Set(['warehouse', 'store', 'partner', 'merchant', 'recycler']);
 const IDENTIFIER_ROLES = new Set<Actor['role']>(['warehouse', 'technician']);
@@ -54,7 +55,7 @@ export class ItemsController {
   @Get('items/:id')
   @ApiBearerAuth()
   @SignedIn()
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const item = await this.items.get(actor, id);
     const declaredBy = await this.items.firstOwnerId(item.id);
     return withActions(ItemMachine, item, actor, {
@@ -68,7 +69,7 @@ export class ItemsController {
   @Get('items/:id/history/verify')
   @ApiBearerAuth()
   @SignedIn()
-  async verify(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async verify(@CurrentActor() actor: Actor, @IdParam() id: string) {
     const item = await this.items.get(actor, id);
     return this.items.verifyHistory(item.id);
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { cryptoEraseRun } from '../../../test/support/erasure-runs.js';
 import { pdfText } from '../../../test/support/pdf-text.js';
 import { buildErasureCertificate, generateSigningKeyPair, signCertificate } from './certificate.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
@@ -22,19 +23,11 @@ const certificate = signCertificate(
       capacityBytes: 256e9,
       itemTraceCode: 'A2B3C4D5E6',
     },
-    run: {
+    run: cryptoEraseRun({
       source: 'simulated',
       tool: { name: 'reloop-simulated-station', version: '1.0.0' },
       serial: '356938035643809',
-      technique: 'crypto-erase',
-      methodName: 'Cryptographic Erasure',
-      passesCompleted: 1,
-      verification: { method: 'full', outcome: 'passed' },
-      status: 'succeeded',
-      startedAt: '2027-02-02T08:00:00.000Z',
-      finishedAt: '2027-02-02T08:05:00.000Z',
-      logs: [],
-    },
+    }),
     runId: 'r1',
     operator: { name: '李伟', organisation: '上海浦东回收仓', location: '上海市浦东新区' },
     verifier: { name: 'Wang Fang' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { cryptoEraseRun } from '../../../test/support/erasure-runs.js';
 import {
   buildErasureCertificate,
   generateSigningKeyPair,
@@ -20,19 +21,11 @@ const medium = {
 const signed = signCertificate(
   buildErasureCertificate({
     medium,
-    run: {
+    run: cryptoEraseRun({
       source: 'blancco',
       tool: { name: 'Blancco Mobile', version: '5.2.1' },
       serial: 'F17ABC123',
-      technique: 'crypto-erase',
-      methodName: 'Cryptographic Erasure',
-      passesCompleted: 1,
-      verification: { method: 'full', outcome: 'passed' },
-      status: 'succeeded',
-      startedAt: '2027-02-02T08:00:00.000Z',
-      finishedAt: '2027-02-02T08:05:00.000Z',
-      logs: [],
-    },
+    }),
     runId: 'r1',
     operator: { name: '李伟', organisation: 'Reloop' },
     verifier: { name: 'Wang Fang' },
@@ -120,19 +113,12 @@ describe('renderCertificatePdf', () => {
     const simulated = signCertificate(
       buildErasureCertificate({
         medium,
-        run: {
+        run: cryptoEraseRun({
           source: 'simulated',
           tool: { name: 'reloop-simulated-station', version: '1.0.0' },
           serial: medium.serial,
-          technique: 'crypto-erase',
           methodName: 'simulated crypto erase',
-          passesCompleted: 1,
-          verification: { method: 'full', outcome: 'passed' },
-          status: 'succeeded',
-          startedAt: '2027-02-02T08:00:00.000Z',
-          finishedAt: '2027-02-02T08:05:00.000Z',
-          logs: [],
-        },
+        }),
         operator: { name: 'station' },
         verifier: { name: 'station' },
         destination: 'reuse',

@@ -188,21 +188,27 @@ export async function renderCertificatePdf(
     doc.y = y + 40;
   }
 
-  const labelWidth = 190;
-  for (const [section, rows] of certificateRows(signed)) {
-    doc.moveDown(0.6);
+  /** A section title in blue, ruled underneath, `gap` lines below what came before. */
+  const heading = (title: string, gap: number) => {
+    doc.moveDown(gap);
     doc
       .font('Helvetica-Bold')
       .fontSize(11)
       .fillColor('#1a4d8f')
-      .text(section, left, doc.y, { width });
+      .text(title, left, doc.y, { width });
     doc
       .moveTo(left, doc.y + 1)
       .lineTo(left + width, doc.y + 1)
       .strokeColor('#1a4d8f')
       .lineWidth(0.5)
       .stroke();
-    doc.moveDown(0.3).fillColor('black').fontSize(9.5);
+    doc.moveDown(0.3).fillColor('black');
+  };
+
+  const labelWidth = 190;
+  for (const [section, rows] of certificateRows(signed)) {
+    heading(section, 0.6);
+    doc.fontSize(9.5);
     for (const [label, value] of rows) {
       const y = doc.y;
       doc.font('Helvetica').fillColor('#555').text(label, left, y, { width: labelWidth });
@@ -217,19 +223,8 @@ export async function renderCertificatePdf(
 
   const vc = options.credential;
   if (vc) {
-    doc.moveDown(0.8);
-    doc
-      .font('Helvetica-Bold')
-      .fontSize(11)
-      .fillColor('#1a4d8f')
-      .text('Verifiable Credential (W3C VC 2.0)', left, doc.y, { width });
-    doc
-      .moveTo(left, doc.y + 1)
-      .lineTo(left + width, doc.y + 1)
-      .strokeColor('#1a4d8f')
-      .lineWidth(0.5)
-      .stroke();
-    doc.moveDown(0.3).fillColor('black').font(regular).fontSize(9);
+    heading('Verifiable Credential (W3C VC 2.0)', 0.8);
+    doc.font(regular).fontSize(9);
     doc.text(`Issuer: ${t(vc.issuer)}`, left, doc.y, { width });
     doc.text(`Proof: Data Integrity, cryptosuite ${t(vc.cryptosuite)}`, { width });
     doc.text(`Verification method: ${t(vc.verificationMethod)}`, { width });
@@ -247,19 +242,8 @@ export async function renderCertificatePdf(
   }
 
   // Signature block.
-  doc.moveDown(0.8);
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(11)
-    .fillColor('#1a4d8f')
-    .text('Digital signature', left, doc.y, { width });
-  doc
-    .moveTo(left, doc.y + 1)
-    .lineTo(left + width, doc.y + 1)
-    .strokeColor('#1a4d8f')
-    .lineWidth(0.5)
-    .stroke();
-  doc.moveDown(0.3).fillColor('black').font(regular).fontSize(9);
+  heading('Digital signature', 0.8);
+  doc.font(regular).fontSize(9);
   doc.text(`Algorithm: ${signed.algorithm} over RFC 8785 canonical JSON`, left, doc.y, { width });
   doc.text(`Key ID: ${t(signed.keyId)}`, { width });
   doc.text(`Document SHA-256: ${digest}`, { width });

@@ -70,9 +70,10 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
 
   async refund(p: RefundRequest): Promise<ProviderAnswer> {
     if (!p.refundNo) throw new Error('a refund needs a refund request number');
-    await this.dataSource.query(
+    const row = await this.recordOnce<{ refund_id: string; amount_minor: string }>(
       `INSERT INTO test_payment_refunds (idempotency_key, refund_id, intent_id, amount_minor, reason)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+      'SELECT refund_id, amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
       [
         p.refundNo,
         `re_test_${randomBytes(12).toString('hex')}`,
@@ -80,10 +81,6 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
         p.amountMinor,
         p.reason,
       ],
-    );
-    const [row] = await this.dataSource.query<Array<{ refund_id: string; amount_minor: string }>>(
-      'SELECT refund_id, amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
-      [p.refundNo],
     );
     return {
       status: 'succeeded',
@@ -94,9 +91,10 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
 
   async payout(p: PayoutRequest): Promise<ProviderAnswer> {
     if (!p.transferNo) throw new Error('a payout needs a transfer number');
-    await this.dataSource.query(
+    const row = await this.recordOnce<{ payout_id: string }>(
       `INSERT INTO test_payment_payouts (transfer_no, payout_id, amount_minor, currency, remark)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (transfer_no) DO NOTHING`,
+      'SELECT payout_id FROM test_payment_payouts WHERE transfer_no = $1',
       [
         p.transferNo,
         `po_test_${randomBytes(12).toString('hex')}`,
@@ -105,15 +103,21 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
         p.remark,
       ],
     );
-    const [row] = await this.dataSource.query<Array<{ payout_id: string }>>(
-      'SELECT payout_id FROM test_payment_payouts WHERE transfer_no = $1',
-      [p.transferNo],
-    );
     return {
       status: 'succeeded',
       providerRef: row.payout_id,
       raw: { payout_id: row.payout_id, test: true },
     };
+  }
+
+  /**
+   * Records a refund or payout once per idempotency key (the first value): a retry keeps the first
+   * record and answers with it, as a real provider does.
+   */
+  private async recordOnce<R>(insert: string, select: string, values: unknown[]): Promise<R> {
+    await this.dataSource.query(insert, values);
+    const [row] = await this.dataSource.query<R[]>(select, [values[0]]);
+    return row;
   }
 
   /** The body and `Reloop-Signature` header of the provider's confirmation for an intent. */

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { LINE_STATUSES, type LineStatus, ReconciliationService } from './reconciliation.service.js';
+import { IdParam } from '../../core/http/route.decorators.js';
 
 const PROVIDER = /^[a-z0-9-]{2,40}$/;
 
@@ -85,14 +86,14 @@ export class ReconciliationController {
 
   @Get(':id')
   @Roles('admin', 'support')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@IdParam() id: string) {
     return this.reconciliation.get(id);
   }
 
   /** The run's report line by line: matched, missing on our side or theirs, amount mismatch. */
   @Get(':id/lines')
   @Roles('admin', 'support')
-  lines(@Param('id', ParseUUIDPipe) id: string, @Query() q: ReconciliationLinesQuery) {
+  lines(@IdParam() id: string, @Query() q: ReconciliationLinesQuery) {
     return this.reconciliation.lines(id, q);
   }
 }

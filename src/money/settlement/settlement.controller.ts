@@ -1,20 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { SettlementService } from './settlement.service.js';
+import { IdParam } from '../../core/http/route.decorators.js';
 
 export class CommissionRuleDto {
   @ApiProperty({
@@ -67,17 +58,13 @@ export class SettlementController {
 
   @Put('merchants/:id/commission-rule')
   @Roles('admin')
-  setRule(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: CommissionRuleDto,
-  ) {
+  setRule(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: CommissionRuleDto) {
     return this.settlement.setRule(actor, id, dto);
   }
 
   @Get('merchants/:id/commission-rule')
   @Roles('admin', 'merchant')
-  rule(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  rule(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.settlement.rule(actor, id);
   }
 
@@ -96,14 +83,14 @@ export class SettlementController {
 
   @Get('settlements/:id')
   @Roles('admin', 'merchant')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.settlement.get(actor, id);
   }
 
   @Get('settlements/:id/csv')
   @Roles('admin', 'merchant')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  csv(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  csv(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.settlement.csv(actor, id);
   }
 }

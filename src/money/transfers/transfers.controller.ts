@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
@@ -16,6 +6,7 @@ import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';
 import { type TransferState, TransfersService } from './transfers.service.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 const STATES: TransferState[] = ['pending', 'held', 'processing', 'succeeded', 'failed'];
 
@@ -74,16 +65,14 @@ export class TransfersController {
   /** One transfer and every answer of the provider. */
   @Get('transfers/:id')
   @Roles('admin', 'support')
-  async get(@Param('id', ParseUUIDPipe) id: string) {
+  async get(@IdParam() id: string) {
     const t = await this.transfers.get(id);
     return { ...t, attempts: await this.transfers.attempts(id) };
   }
 
   /** A failed transfer is tried again, under the same provider idempotency key. */
-  @Post('transfers/:id/retry')
-  @HttpCode(200)
-  @Roles('admin')
-  retry(@Param('id', ParseUUIDPipe) id: string) {
+  @Action('transfers/:id/retry', 'admin')
+  retry(@IdParam() id: string) {
     return this.transfers.retry(id);
   }
 

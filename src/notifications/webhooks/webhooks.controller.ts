@@ -5,7 +5,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Put,
@@ -28,6 +27,7 @@ import {
   UpdateSubscriptionDto,
 } from './webhooks.dto.js';
 import { subscriptionView, WebhooksService } from './webhooks.service.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 const MANAGERS = ['admin', 'merchant', 'warehouse', 'technician'] as const;
 
@@ -54,24 +54,18 @@ export class WebhooksController {
 
   @Get('subscriptions/:id')
   @Roles(...MANAGERS)
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return subscriptionView(await this.webhooks.getSubscription(actor, id));
   }
 
   @Patch('subscriptions/:id')
   @Roles(...MANAGERS)
-  update(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: UpdateSubscriptionDto,
-  ) {
+  update(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: UpdateSubscriptionDto) {
     return this.webhooks.updateSubscription(actor, id, dto);
   }
 
-  @Post('subscriptions/:id/rotate-secret')
-  @HttpCode(200)
-  @Roles(...MANAGERS)
-  rotate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  @Action('subscriptions/:id/rotate-secret', ...MANAGERS)
+  rotate(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.webhooks.rotateSecret(actor, id);
   }
 
@@ -84,14 +78,14 @@ export class WebhooksController {
   /** One delivery with every attempt: time, status code, duration, error. */
   @Get('deliveries/:id')
   @Roles(...MANAGERS)
-  delivery(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  delivery(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.webhooks.getDelivery(actor, id);
   }
 
   /** Sends the event again as a new delivery. */
   @Post('deliveries/:id/replay')
   @Roles(...MANAGERS)
-  replay(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  replay(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.webhooks.replay(actor, id);
   }
 

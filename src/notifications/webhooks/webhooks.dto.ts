@@ -12,9 +12,21 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { Stacked } from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 
 const EVENT_TYPE = /^(\*|[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+)$/;
+
+/** A subscription's event types: 1 to 50 dotted kebab-case names, or '*'. */
+const IsEventTypes = () =>
+  Stacked(
+    IsArray(),
+    IsString({ each: true }),
+    MaxLength(100, { each: true }),
+    Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' }),
+    ArrayMinSize(1),
+    ArrayMaxSize(50),
+  );
 
 export class CreateSubscriptionDto {
   @ApiProperty({ example: 'https://partner.example.com/reloop/webhooks' })
@@ -27,12 +39,7 @@ export class CreateSubscriptionDto {
     example: ['support-case.opened'],
     description: "Event types, or '*' for all",
   })
-  @IsArray()
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @IsEventTypes()
   eventTypes: string[];
 
   @ApiPropertyOptional({ description: 'Admin only: the organisation (omit: platform-wide)' })
@@ -48,12 +55,7 @@ export class UpdateSubscriptionDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  @Matches(EVENT_TYPE, { each: true, message: 'each event type is dotted kebab-case or *' })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @IsEventTypes()
   eventTypes?: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;

@@ -3,6 +3,9 @@ import { buildCoverageIndex, checkCoverage, normaliseAddress } from './address.j
 import { DEMO_AREAS, DEMO_CITY, DEMO_STORES } from './demo-areas.js';
 
 const index = buildCoverageIndex(DEMO_AREAS);
+/** Coverage of an address (city, district, first line) against the demo areas and stores. */
+const check = (cityCode: string, districtCode: string, line1: string) =>
+  checkCoverage({ cityCode, districtCode, line1 }, index, DEMO_STORES);
 
 describe('normaliseAddress', () => {
   it('turns full-width characters to ASCII, collapses spaces and drops empty optionals', () => {
@@ -25,11 +28,7 @@ describe('normaliseAddress', () => {
 
 describe('checkCoverage', () => {
   it('covers a district of a served city', () => {
-    const r = checkCoverage(
-      { cityCode: DEMO_CITY.shanghai, districtCode: '310115', line1: '世纪大道100号' },
-      index,
-      DEMO_STORES,
-    );
+    const r = check(DEMO_CITY.shanghai, '310115', '世纪大道100号');
     expect(r).toMatchObject({
       covered: true,
       area: { cityCode: '310100' },
@@ -48,11 +47,7 @@ describe('checkCoverage', () => {
   it('refuses an uncovered district and names the nearest store (same province)', () => {
     // Changshu (320581) is a county-level city of Suzhou, outside the Suzhou area; Suzhou has
     // no store, so the Nanjing store (same province, Jiangsu) is suggested.
-    const r = checkCoverage(
-      { cityCode: DEMO_CITY.suzhou, districtCode: '320581', line1: '海虞北路1号' },
-      index,
-      DEMO_STORES,
-    );
+    const r = check(DEMO_CITY.suzhou, '320581', '海虞北路1号');
     expect(r).toMatchObject({
       covered: false,
       reason: 'district-not-covered',
@@ -64,22 +59,14 @@ describe('checkCoverage', () => {
 
   it('refuses an uncovered city and names a store in the same city when there is one', () => {
     // No area for Hefei (Anhui): nearest East China store by city centre is Nanjing.
-    const hefei = checkCoverage(
-      { cityCode: '340100', districtCode: '340104', line1: '长江中路1号' },
-      index,
-      DEMO_STORES,
-    );
+    const hefei = check('340100', '340104', '长江中路1号');
     expect(hefei).toMatchObject({
       covered: false,
       reason: 'city-not-covered',
       nearestStore: { store: { id: 'store-nj-xinjiekou' }, match: 'same-region' },
     });
     // Outer Chongqing (Wanzhou) is outside the urban area: Chengdu store (south-west region).
-    const wanzhou = checkCoverage(
-      { cityCode: DEMO_CITY.chongqing, districtCode: '500101', line1: '白岩路1号' },
-      index,
-      DEMO_STORES,
-    );
+    const wanzhou = check(DEMO_CITY.chongqing, '500101', '白岩路1号');
     expect(wanzhou).toMatchObject({
       covered: false,
       nearestStore: { store: { cityCode: DEMO_CITY.chengdu }, match: 'same-region' },
@@ -87,21 +74,13 @@ describe('checkCoverage', () => {
   });
 
   it('refuses without a store when none is near (Kashgar, Xinjiang)', () => {
-    const r = checkCoverage(
-      { cityCode: '653100', districtCode: '653101', line1: '人民东路1号' },
-      index,
-      DEMO_STORES,
-    );
+    const r = check('653100', '653101', '人民东路1号');
     expect(r).toMatchObject({ covered: false, reason: 'city-not-covered' });
     expect(r).not.toHaveProperty('nearestStore');
   });
 
   it('detects a district of another city', () => {
-    const r = checkCoverage(
-      { cityCode: DEMO_CITY.beijing, districtCode: '310106', line1: '某路1号' },
-      index,
-      DEMO_STORES,
-    );
+    const r = check(DEMO_CITY.beijing, '310106', '某路1号');
     expect(r).toMatchObject({
       covered: false,
       reason: 'district-not-in-city',

@@ -43,36 +43,27 @@ describe('localParts', () => {
 });
 
 describe('zonedTimeToUtc', () => {
-  it('converts fixed-offset Chinese zones', () => {
-    expect(iso(zonedTimeToUtc('2025-06-10', '15:00', 'Asia/Shanghai'))).toBe(
-      '2025-06-10T07:00:00.000Z',
-    );
-    expect(iso(zonedTimeToUtc('2025-06-10', '15:00', 'Asia/Urumqi'))).toBe(
-      '2025-06-10T09:00:00.000Z',
-    );
+  it.each([
+    ['2025-06-10', '15:00', 'Asia/Shanghai', '2025-06-10T07:00:00.000Z'],
+    ['2025-06-10', '15:00', 'Asia/Urumqi', '2025-06-10T09:00:00.000Z'],
     // Local midnight in Beijing is the previous UTC day.
-    expect(iso(zonedTimeToUtc('2025-01-01', '00:00', 'Asia/Shanghai'))).toBe(
-      '2024-12-31T16:00:00.000Z',
-    );
+    ['2025-01-01', '00:00', 'Asia/Shanghai', '2024-12-31T16:00:00.000Z'],
+  ])('converts fixed-offset Chinese zones: %s %s %s is %s', (date, time, zone, utc) => {
+    expect(iso(zonedTimeToUtc(date, time, zone))).toBe(utc);
   });
 
-  it('uses the right Berlin offset on either side of DST changes', () => {
-    expect(iso(zonedTimeToUtc('2025-03-29', '09:00', 'Europe/Berlin'))).toBe(
-      '2025-03-29T08:00:00.000Z',
-    );
-    expect(iso(zonedTimeToUtc('2025-03-30', '09:00', 'Europe/Berlin'))).toBe(
-      '2025-03-30T07:00:00.000Z',
-    );
-    expect(iso(zonedTimeToUtc('2025-03-30', '01:59', 'Europe/Berlin'))).toBe(
-      '2025-03-30T00:59:00.000Z',
-    );
-    expect(iso(zonedTimeToUtc('2025-10-25', '09:00', 'Europe/Berlin'))).toBe(
-      '2025-10-25T07:00:00.000Z',
-    );
-    expect(iso(zonedTimeToUtc('2025-10-26', '09:00', 'Europe/Berlin'))).toBe(
-      '2025-10-26T08:00:00.000Z',
-    );
-  });
+  it.each([
+    ['2025-03-29', '09:00', '2025-03-29T08:00:00.000Z'],
+    ['2025-03-30', '09:00', '2025-03-30T07:00:00.000Z'],
+    ['2025-03-30', '01:59', '2025-03-30T00:59:00.000Z'],
+    ['2025-10-25', '09:00', '2025-10-25T07:00:00.000Z'],
+    ['2025-10-26', '09:00', '2025-10-26T08:00:00.000Z'],
+  ])(
+    'uses the right Berlin offset on either side of DST changes: %s %s is %s',
+    (date, time, utc) => {
+      expect(iso(zonedTimeToUtc(date, time, 'Europe/Berlin'))).toBe(utc);
+    },
+  );
 
   it('pushes a nonexistent time (spring gap) forward, picks the earlier of a repeated time', () => {
     // 02:30 does not exist on 2025-03-30 in Berlin: it becomes 03:30 CEST.

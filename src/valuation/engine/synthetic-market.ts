@@ -47,80 +47,41 @@ export interface SyntheticCategorySpec {
 }
 
 /** A deliberately different-from-defaults market, so fitting has something to learn. */
-export const DEFAULT_SYNTHETIC_CATEGORIES: readonly SyntheticCategorySpec[] = [
-  {
-    categoryCode: 'digital.phones.smartphones',
+export const DEFAULT_SYNTHETIC_CATEGORIES: readonly SyntheticCategorySpec[] = (
+  [
+    // category, base share, annual depreciation, floor share, good and scrap multipliers
+    // (premium 1), launch price range in fen, product models, relative share of sales
+    ['digital.phones.smartphones', 0.72, 0.42, 0.04, 0.66, 0.12, [150_000, 1_200_000], 30, 4],
+    ['digital.tablets.tablets', 0.75, 0.33, 0.05, 0.7, 0.14, [200_000, 900_000], 15, 1.5],
+    ['digital.computers.laptops', 0.68, 0.3, 0.05, 0.62, 0.1, [300_000, 2_000_000], 20, 2],
+    ['luxury.watches.mechanical', 0.9, 0.02, 0.5, 0.82, 0.35, [2_000_000, 15_000_000], 12, 1],
+    ['instruments.pianos.upright', 0.7, 0.05, 0.2, 0.75, 0.15, [1_500_000, 8_000_000], 10, 0.8],
+    ['appliances.kitchen.refrigerators', 0.5, 0.18, 0.04, 0.6, 0.05, [150_000, 1_500_000], 15, 1],
+  ] as const
+).map(
+  ([
+    categoryCode,
+    baseShare,
+    annualDepreciationRate,
+    floorShare,
+    good,
+    scrap,
+    launch,
+    models,
+    weight,
+  ]) => ({
+    categoryCode,
     params: {
-      baseShare: 0.72,
-      annualDepreciationRate: 0.42,
-      floorShare: 0.04,
-      gradeMultipliers: { premium: 1, good: 0.66, scrap: 0.12 },
+      baseShare,
+      annualDepreciationRate,
+      floorShare,
+      gradeMultipliers: { premium: 1, good, scrap },
     },
-    launchPriceMinor: [150_000, 1_200_000],
-    modelCount: 30,
-    weight: 4,
-  },
-  {
-    categoryCode: 'digital.tablets.tablets',
-    params: {
-      baseShare: 0.75,
-      annualDepreciationRate: 0.33,
-      floorShare: 0.05,
-      gradeMultipliers: { premium: 1, good: 0.7, scrap: 0.14 },
-    },
-    launchPriceMinor: [200_000, 900_000],
-    modelCount: 15,
-    weight: 1.5,
-  },
-  {
-    categoryCode: 'digital.computers.laptops',
-    params: {
-      baseShare: 0.68,
-      annualDepreciationRate: 0.3,
-      floorShare: 0.05,
-      gradeMultipliers: { premium: 1, good: 0.62, scrap: 0.1 },
-    },
-    launchPriceMinor: [300_000, 2_000_000],
-    modelCount: 20,
-    weight: 2,
-  },
-  {
-    categoryCode: 'luxury.watches.mechanical',
-    params: {
-      baseShare: 0.9,
-      annualDepreciationRate: 0.02,
-      floorShare: 0.5,
-      gradeMultipliers: { premium: 1, good: 0.82, scrap: 0.35 },
-    },
-    launchPriceMinor: [2_000_000, 15_000_000],
-    modelCount: 12,
-    weight: 1,
-  },
-  {
-    categoryCode: 'instruments.pianos.upright',
-    params: {
-      baseShare: 0.7,
-      annualDepreciationRate: 0.05,
-      floorShare: 0.2,
-      gradeMultipliers: { premium: 1, good: 0.75, scrap: 0.15 },
-    },
-    launchPriceMinor: [1_500_000, 8_000_000],
-    modelCount: 10,
-    weight: 0.8,
-  },
-  {
-    categoryCode: 'appliances.kitchen.refrigerators',
-    params: {
-      baseShare: 0.5,
-      annualDepreciationRate: 0.18,
-      floorShare: 0.04,
-      gradeMultipliers: { premium: 1, good: 0.6, scrap: 0.05 },
-    },
-    launchPriceMinor: [150_000, 1_500_000],
-    modelCount: 15,
-    weight: 1,
-  },
-];
+    launchPriceMinor: [launch[0], launch[1]],
+    modelCount: models,
+    weight,
+  }),
+);
 
 export interface SyntheticMarketOptions {
   seed: number;

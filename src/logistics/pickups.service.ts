@@ -405,63 +405,69 @@ export class PickupsService {
    */
   async deliver(actor: Actor, id: string, dto: DeliverPickupDto) {
     const now = this.clock.now();
-    const current = PickupAccess.assertVisible(await this.pickups.findPickup(id), actor, id);
-    // A store drop-off goes back to the store's counter, not to the owner's door.
-    const toStore = current.direction === 'return-to-owner' && current.storeId !== null;
-    const toOwner = current.direction === 'return-to-owner' && !toStore;
-    const warehouseId =
-      toOwner || toStore ? current.warehouseId : (current.warehouseId ?? dto.warehouseId ?? null);
-    if (!toOwner && !toStore) await this.assertWarehouse(warehouseId);
-    const p = await this.transitions.apply(PickupMachine, {
-      id,
-      action: 'deliver',
-      actor,
-      expectedVersion: dto.version,
-      patch: { deliveredAt: now, warehouseId },
-      custodian: toOwner
-        ? { kind: 'owner', id: current.customerId }
-        : toStore
-          ? { kind: 'store', id: current.storeId }
-          : { kind: 'warehouse', id: warehouseId },
-      effects: async (m, p) => {
-        if (toStore) {
-          await this.items.setCustodian(m, p.itemIds, { kind: 'store', id: p.storeId });
-          return;
-        }
-        if (!toOwner) {
-          await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
-          return;
-        }
-        const items = await this.pickups.items(m, p.itemIds);
-        for (const item of items) {
-          const ownerId = item.ownerId ?? p.customerId;
-          await this.transitions.apply(ItemMachine, {
-            manager: m,
-            id: item.id,
-            action: 'hand-back',
-            actor,
-            checkAccess: false,
-            custodian: { kind: 'owner', id: ownerId },
-            data: { pickupId: p.id },
-          });
-          await this.items.setCustodian(m, [item.id], { kind: 'owner', id: ownerId });
-        }
-      },
-      jobs: (p) => [
-        ...(toOwner || toStore
-          ? []
-          : [
-              job(ParcelDelivered, {
-                pickupId: p.id,
-                warehouseId: warehouseId as string,
-                sealNumber: p.sealNumber,
-                itemIds: p.itemIds,
-                source: { kind: p.sourceKind, id: p.sourceId },
-                deliveredAt: now.toISOString(),
-              }),
-            ]),
-        ...shipmentUpdate(p, 'delivered', { at: now }),
-      ],
+    // The row read here is the one the transition checks and updates (not read twice).
+    const p = await this.dataSource.transaction(async (m) => {
+      const current = PickupAccess.assertVisible(await this.pickups.findPickup(id, m), actor, id);
+      // A store drop-off goes back to the store's counter, not to the owner's door.
+      const toStore = current.direction === 'return-to-owner' && current.storeId !== null;
+      const toOwner = current.direction === 'return-to-owner' && !toStore;
+      const warehouseId =
+        toOwner || toStore ? current.warehouseId : (current.warehouseId ?? dto.warehouseId ?? null);
+      if (!toOwner && !toStore) await this.assertWarehouse(warehouseId);
+      return this.transitions.apply(PickupMachine, {
+        manager: m,
+        current,
+        id,
+        action: 'deliver',
+        actor,
+        expectedVersion: dto.version,
+        patch: { deliveredAt: now, warehouseId },
+        custodian: toOwner
+          ? { kind: 'owner', id: current.customerId }
+          : toStore
+            ? { kind: 'store', id: current.storeId }
+            : { kind: 'warehouse', id: warehouseId },
+        effects: async (m, p) => {
+          if (toStore) {
+            await this.items.setCustodian(m, p.itemIds, { kind: 'store', id: p.storeId });
+            return;
+          }
+          if (!toOwner) {
+            await this.items.setCustodian(m, p.itemIds, { kind: 'warehouse', id: warehouseId });
+            return;
+          }
+          const items = await this.pickups.items(m, p.itemIds);
+          for (const item of items) {
+            const ownerId = item.ownerId ?? p.customerId;
+            await this.transitions.apply(ItemMachine, {
+              manager: m,
+              id: item.id,
+              current: item,
+              action: 'hand-back',
+              actor,
+              checkAccess: false,
+              custodian: { kind: 'owner', id: ownerId },
+              data: { pickupId: p.id },
+            });
+            await this.items.setCustodian(m, [item.id], { kind: 'owner', id: ownerId });
+          }
+        },
+        jobs: (p) => [
+          ...(toOwner || toStore
+            ? []
+            : [
+                job(ParcelDelivered, {
+                  pickupId: p.id,
+                  warehouseId: warehouseId as string,
+                  sealNumber: p.sealNumber,
+                  itemIds: p.itemIds,
+                  source: { kind: p.sourceKind, id: p.sourceId },
+                  deliveredAt: now.toISOString(),
+                }),
+              ]),
+          ...shipmentUpdate(p, 'delivered', { at: now }),
+        ],
+      });
     });
     return (await this.views(actor, [p]))[0];
   }

@@ -367,6 +367,7 @@ export class PickupsService {
         await this.transitions.apply(ItemMachine, {
           manager: m,
           id: item.id,
+          current: item,
           action: 'collect',
           actor,
           checkAccess: false,
@@ -379,6 +380,7 @@ export class PickupsService {
           await this.transitions.apply(ItemMachine, {
             manager: m,
             id: item.id,
+            current: item,
             action: 'return-by-buyer',
             actor: SYSTEM_ACTOR,
             custodian: { kind: 'courier', id: actor.userId },

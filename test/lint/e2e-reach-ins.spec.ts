@@ -55,7 +55,6 @@ const ALLOWED: Record<string, number> = {
   'tracking.e2e.spec.ts': 28,
   'valuation-sales-import.e2e.spec.ts': 6,
   'valuation-variants.e2e.spec.ts': 9,
-  'valuation.e2e.spec.ts': 18,
   'vehicles.e2e.spec.ts': 29,
   'webhooks.e2e.spec.ts': 11,
   'wechatpay.e2e.spec.ts': 9,

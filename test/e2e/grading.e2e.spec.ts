@@ -18,6 +18,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);
 const GOOD = { ...PREMIUM, battery_health: 72 };
@@ -112,7 +113,7 @@ describe('receiving, inspection and grading', () => {
     (await t.dataSource.query('SELECT id FROM parcels WHERE pickup_id = $1', [pickupId]))[0] as
       { id: string } | undefined;
 
-  const itemRow = (id: string) => t.dataSource.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
 
   const jobsFor = async (name: string, itemId: string) =>
     (

@@ -10,6 +10,7 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 describe('recycling lots', () => {
   let t: TestApp;
@@ -51,7 +52,7 @@ describe('recycling lots', () => {
   });
   afterAll(() => t.close());
 
-  const itemRow = (id: string) => t.dataSource.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
 
   /** Scrap items of the warehouse, sent to recycling as grading's disposition does. */
   const scrapped = async (categoryCode: string, n: number) => {

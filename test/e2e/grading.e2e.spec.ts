@@ -18,7 +18,7 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf } from '../support/reads.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);
 const GOOD = { ...PREMIUM, battery_health: 72 };
@@ -494,9 +494,8 @@ describe('receiving, inspection and grading', () => {
         [s, 'scrap'],
       ] as const) {
         expect((await itemRow(inspection.itemId)).grade).toBe(expected);
-        const [event] = await t.dataSource.query(
-          `SELECT data FROM item_events WHERE item_id = $1 AND type = 'Inspection.complete'`,
-          [inspection.itemId],
+        const [event] = (await timelineOf(t, inspection.itemId)).filter(
+          (e) => e.type === 'Inspection.complete',
         );
         expect(event.data).toMatchObject({
           inspectionId: inspection.id,
@@ -670,10 +669,7 @@ describe('receiving, inspection and grading', () => {
         .set(graderA2.auth)
         .send({ reason: 'Superseded already' })
         .expect(409);
-      const events = await t.dataSource.query(
-        `SELECT type FROM item_events WHERE item_id = $1 AND entity = 'Inspection' ORDER BY seq`,
-        [i.itemId],
-      );
+      const events = (await timelineOf(t, i.itemId)).filter((e) => e.entity === 'Inspection');
       expect(events.map((e: { type: string }) => e.type)).toEqual([
         'Inspection.created',
         'Inspection.claim',
@@ -696,16 +692,13 @@ describe('receiving, inspection and grading', () => {
           ]),
       );
       // The refurbishment stage takes a good item on at once, so look at the moves, not the state.
-      const moved = (itemId: string, type: string) =>
-        t.dataSource
-          .query('SELECT 1 FROM item_events WHERE item_id = $1 AND type = $2', [itemId, type])
-          .then((rows: unknown[]) => rows.length === 1);
+      const moved = async (itemId: string, type: string) =>
+        (await timelineOf(t, itemId)).filter((e) => e.type === type).length === 1;
       await eventually(() => moved(good.itemId, 'Item.send-to-refurbishment'));
       await eventually(async () => (await itemRow(premium.itemId)).state === 'AVAILABLE');
       await run(DisposeItem, { itemId: premium.itemId }); // repeated: nothing more
-      const moves = await t.dataSource.query(
-        `SELECT type FROM item_events WHERE item_id = $1 AND type = 'Item.make-available'`,
-        [premium.itemId],
+      const moves = (await timelineOf(t, premium.itemId)).filter(
+        (e) => e.type === 'Item.make-available',
       );
       expect(moves).toHaveLength(1);
       await run(DisposeItem, { itemId: scrap.itemId });

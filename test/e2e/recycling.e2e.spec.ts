@@ -10,7 +10,7 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf } from '../support/reads.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 describe('recycling lots', () => {
   let t: TestApp;
@@ -238,11 +238,9 @@ describe('recycling lots', () => {
     // about the discrepancy may follow it).
     for (const item of [...phones, laptop]) {
       expect((await itemRow(item.id)).state).toBe('RECYCLED');
-      const [last] = await t.dataSource.query(
-        `SELECT type, data, custodian_kind, custodian_id FROM item_events
-          WHERE item_id = $1 AND entity <> 'SupportCase' ORDER BY seq DESC LIMIT 1`,
-        [item.id],
-      );
+      const [last] = (await timelineOf(t, item.id))
+        .filter((e) => e.entity !== 'SupportCase')
+        .reverse();
       expect(last).toMatchObject({
         type: 'Item.recycle',
         custodian_kind: 'recycler',
@@ -252,10 +250,8 @@ describe('recycling lots', () => {
     }
     // Support picked the discrepancy up as a case on the items.
     await eventually(async () => {
-      const rows = await t.dataSource.query(
-        `SELECT 1 FROM item_events WHERE item_id = $1 AND type = 'SupportCase.created'
-            AND data->>'kind' = 'weight-discrepancy'`,
-        [laptop.id],
+      const rows = (await timelineOf(t, laptop.id)).filter(
+        (e) => e.type === 'SupportCase.created' && e.data.kind === 'weight-discrepancy',
       );
       return rows.length === 1;
     });

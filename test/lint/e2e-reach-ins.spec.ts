@@ -30,7 +30,7 @@ const ALLOWED: Record<string, number> = {
   'labels.e2e.spec.ts': 14,
   'lifecycle.e2e.spec.ts': 15,
   'logistics.e2e.spec.ts': 38,
-  'market.e2e.spec.ts': 20,
+  'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,
   'money.e2e.spec.ts': 4,
   'notifications.e2e.spec.ts': 9,

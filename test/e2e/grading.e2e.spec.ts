@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -18,7 +16,8 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf, timelineOf } from '../support/reads.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { itemOf, leafByCode, timelineOf } from '../support/reads.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);
 const GOOD = { ...PREMIUM, battery_health: 72 };
@@ -29,7 +28,6 @@ describe('receiving, inspection and grading', () => {
   let t: TestApp;
   let items: ItemsService;
   let transitions: TransitionService;
-  let catalog: CatalogService;
   let registry: JobHandlerRegistry;
   let graderA1: TestUser;
   let graderA2: TestUser;
@@ -42,15 +40,8 @@ describe('receiving, inspection and grading', () => {
     t = await createTestApp();
     items = t.app.get(ItemsService);
     transitions = t.app.get(TransitionService);
-    catalog = t.app.get(CatalogService);
     registry = t.app.get(JobHandlerRegistry);
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     graderA1 = await t.user('warehouse');
     graderA2 = await t.user('warehouse', { organisationId: graderA1.organisationId ?? undefined });
     graderB = await t.user('warehouse');
@@ -75,7 +66,7 @@ describe('receiving, inspection and grading', () => {
 
   /** Items on their way to a warehouse: declared, then collected. */
   const inTransit = async (n: number, categoryCode: string) => {
-    const leaf = await catalog.findLeafByCode(categoryCode);
+    const leaf = await leafByCode(t, categoryCode);
     if (!leaf) throw new Error(categoryCode);
     return t.dataSource.transaction(async (manager) => {
       const out: Item[] = [];

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -10,13 +8,13 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf, timelineOf } from '../support/reads.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { itemOf, leafByCode, timelineOf } from '../support/reads.js';
 
 describe('recycling lots', () => {
   let t: TestApp;
   let items: ItemsService;
   let transitions: TransitionService;
-  let catalog: CatalogService;
   let warehouse: TestUser;
   let otherWarehouse: TestUser;
   let recyclerStaff: TestUser;
@@ -29,14 +27,7 @@ describe('recycling lots', () => {
     t = await createTestApp();
     items = t.app.get(ItemsService);
     transitions = t.app.get(TransitionService);
-    catalog = t.app.get(CatalogService);
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     // Like the seeded 'recycler-green'; the refurbisher does not recycle.
     recycler = await t.organisation('partner', { refurbishes: [], recycles: true });
     const refurbisher = await t.organisation('partner', { refurbishes: ['digital'] });
@@ -56,7 +47,7 @@ describe('recycling lots', () => {
 
   /** Scrap items of the warehouse, sent to recycling as grading's disposition does. */
   const scrapped = async (categoryCode: string, n: number) => {
-    const leaf = await catalog.findLeafByCode(categoryCode);
+    const leaf = await leafByCode(t, categoryCode);
     if (!leaf) throw new Error(categoryCode);
     const out: Item[] = [];
     for (let i = 0; i < n; i++) {

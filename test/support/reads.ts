@@ -93,9 +93,16 @@ export async function timelineOf(
 export async function leafByCode(
   t: TestApp,
   code: string,
-): Promise<{ id: string; code: string; standardCode?: string }> {
+): Promise<{ id: string; code: string; requiresErasure: boolean; standardCode?: string }> {
   const res = await t.http.get('/api/v1/categories?view=flat&level=3').expect(200);
-  const leaf = (res.body.items as Array<{ id: string; code: string }>).find((c) => c.code === code);
+  const leaf = (
+    res.body.items as Array<{
+      id: string;
+      code: string;
+      requiresErasure: boolean;
+      standardCode?: string;
+    }>
+  ).find((c) => c.code === code);
   if (!leaf) throw new Error(`no leaf category ${code}`);
   return leaf;
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import {
   ExpireTradeInQuote,
@@ -18,6 +17,7 @@ import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
 import { loadReferenceData } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 const SHANGHAI = {
   cityCode: '310100',
@@ -201,9 +201,7 @@ describe('acquisition: trade-in orders', () => {
     expect(new Date(order.quoteValidUntil!).getTime() - Date.now()).toBeGreaterThan(
       6.9 * 86_400_000,
     );
-    const items = await t.dataSource
-      .getRepository(Item)
-      .findBy(order.items.map((i) => ({ id: i.itemId })));
+    const items = await Promise.all(order.items.map((i) => itemOf(t, i.itemId)));
     expect(items.map((i) => i.state)).toEqual(['DECLARED', 'DECLARED']);
     expect(items.map((i) => i.erasureStatus).sort()).toEqual(['not_required', 'pending']);
 
@@ -287,7 +285,7 @@ describe('acquisition: trade-in orders', () => {
     now = await get(order.id);
     expect(now.state).toBe('RETURNING');
     expect(now.items[0].payout).toBeNull();
-    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: it.itemId });
+    const item = await itemOf(t, it.itemId);
     expect(item.state).toBe('RETURNING_TO_OWNER');
     const [ret] = (await outbox('schedule-pickup', order.id)).filter(
       (r) => r.payload.direction === 'return-to-owner',
@@ -313,7 +311,7 @@ describe('acquisition: trade-in orders', () => {
     now = await get(order.id);
     expect(now.state).toBe('RETURNED');
     expect(now.items[0].state).toBe('RETURNED');
-    const back = await t.dataSource.getRepository(Item).findOneByOrFail({ id: it.itemId });
+    const back = await itemOf(t, it.itemId);
     expect(back.state).toBe('RETURNED_TO_OWNER');
     expect(await outbox('dispose-item', it.itemId)).toHaveLength(0);
   });
@@ -439,9 +437,7 @@ describe('acquisition: trade-in orders', () => {
     expect(await outbox('schedule-pickup', order.id)).toHaveLength(1);
     // Cancelling before collection is allowed; the items leave the journey.
     await t.http.post(`/api/v1/trade-ins/${order.id}/cancel`).set(owner.auth).send({}).expect(200);
-    const item = await t.dataSource
-      .getRepository(Item)
-      .findOneByOrFail({ id: order.items[0].itemId });
+    const item = await itemOf(t, order.items[0].itemId);
     expect(item.state).toBe('CANCELLED');
     // …and the courier is called off.
     expect(await outbox('cancel-pickup', order.id)).toHaveLength(1);
@@ -467,7 +463,7 @@ describe('acquisition: trade-in orders', () => {
     await transitions.apply(ItemMachine, { id: it.itemId, action: 'receive', actor: SYSTEM_ACTOR });
     await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
     await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
-    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: it.itemId });
+    const item = await itemOf(t, it.itemId);
     expect(item.state).toBe('RETURNING_TO_OWNER');
     const returns = (await outbox('schedule-pickup', order.id)).filter(
       (r) => r.payload.direction === 'return-to-owner',
@@ -519,9 +515,7 @@ describe('acquisition: trade-in orders', () => {
       .send({})
       .expect(200);
     expect((await get(order.id)).state).toBe('IN_TRANSIT');
-    const item = await t.dataSource
-      .getRepository(Item)
-      .findOneByOrFail({ id: order.items[0].itemId });
+    const item = await itemOf(t, order.items[0].itemId);
     expect(item).toMatchObject({
       state: 'IN_TRANSIT',
       custodianKind: 'store',
@@ -546,9 +540,7 @@ describe('acquisition: trade-in orders', () => {
     expect(expired.state).toBe('EXPIRED');
     expect(expired.allowedActions).toEqual([]);
     expect(expired.items[0].state).toBe('CANCELLED');
-    const item = await t.dataSource
-      .getRepository(Item)
-      .findOneByOrFail({ id: order.items[0].itemId });
+    const item = await itemOf(t, order.items[0].itemId);
     expect(item.state).toBe('CANCELLED');
     await run(ExpireTradeInQuote, { orderId: order.id }); // delivered twice: nothing more
     expect((await get(order.id)).version).toBe(expired.version);

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import {
-  DEMO_CATEGORIES,
-  DEMO_LEAF_CATEGORIES,
-  DEMO_PRODUCT_MODELS,
-} from '../../src/catalog/data/demo-catalog.js';
+import { DEMO_LEAF_CATEGORIES } from '../../src/catalog/data/demo-catalog.js';
 import { DEMO_STANDARDS, PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import type { GradingStandard } from '../../src/catalog/standards/standard.js';
-import type { SeedContext } from '../../src/seed/seed-context.js';
+import { loadCatalog } from '../support/fixtures.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
 interface CategoryNode {
@@ -22,56 +16,20 @@ interface CategoryNode {
   standardCode?: string;
 }
 
-function seedContext(t: TestApp): SeedContext {
-  return {
-    app: t.app,
-    dataSource: t.dataSource,
-    organisations: {},
-    users: {},
-    log: () => undefined,
-  };
-}
-
 describe('catalog', () => {
   let t: TestApp;
   let admin: TestUser;
   let customer: TestUser;
   let warehouse: TestUser;
-  let catalog: CatalogService;
 
   beforeAll(async () => {
     t = await createTestApp();
-    catalog = t.app.get(CatalogService);
-    await catalogSeed.run(seedContext(t));
+    await loadCatalog(t);
     admin = await t.user('admin');
     customer = await t.user('customer');
     warehouse = await t.user('warehouse');
   });
   afterAll(() => t.close());
-
-  const count = async (table: string) =>
-    Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
-
-  it('seeds the demo catalog idempotently: standards, a three-level tree, models', async () => {
-    await catalogSeed.run(seedContext(t));
-    expect(await count('grading_standards')).toBe(DEMO_STANDARDS.length);
-    expect(await count('categories')).toBe(DEMO_CATEGORIES.length);
-    expect(await count('product_models')).toBe(DEMO_PRODUCT_MODELS.length);
-    const leaves = await catalog.listLeaves();
-    expect(leaves.length).toBe(DEMO_LEAF_CATEGORIES.length);
-    expect(leaves.length).toBeGreaterThanOrEqual(40);
-    const phones = await catalog.findLeafByCode('smartphones');
-    expect(phones).toMatchObject({
-      level: 3,
-      requiresErasure: true,
-      identifier: 'imei',
-      standardCode: 'phone',
-    });
-    const path = await catalog.path(phones?.id ?? '');
-    expect(path.map((c) => c.name)).toEqual(['Digital', 'Phones', 'Smartphones']);
-    const iphone = await catalog.findProductModelByCode('apple-iphone-15-128');
-    expect(iphone).toMatchObject({ launchPriceMinor: 599900, currency: 'CNY' });
-  });
 
   it('serves the tree and filtered flat lists to anyone', async () => {
     const tree = await t.http.get('/api/v1/categories').expect(200);
@@ -100,7 +58,8 @@ describe('catalog', () => {
   });
 
   it('searches product models by category and text, with keyset pages', async () => {
-    const leaf = await catalog.findLeafByCode('smartphones');
+    const leaves = await t.http.get('/api/v1/categories?view=flat&level=3').expect(200);
+    const leaf = (leaves.body.items as CategoryNode[]).find((c) => c.code === 'smartphones');
     const res = await t.http
       .get(`/api/v1/product-models?categoryId=${leaf?.id}&q=iphone`)
       .expect(200);
@@ -228,18 +187,6 @@ describe('catalog', () => {
     await t.http.delete(`/api/v1/categories/${leaf.id}`).set(admin.auth).expect(204);
     await t.http.get(`/api/v1/categories/${leaf.id}`).expect(404);
   });
-
-  it('answers 400 for a branch and 404 for an unknown id in getLeaf', async () => {
-    const branch = await catalog.findCategoryByCode('phones');
-    await expect(catalog.getLeaf(branch?.id ?? '')).rejects.toMatchObject({ status: 400 });
-    await expect(catalog.getLeaf('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
-      status: 404,
-    });
-    await expect(
-      catalog.getProductModel('00000000-0000-4000-8000-000000000000'),
-    ).rejects.toMatchObject({ status: 404 });
-    expect(await catalog.findLeafByCode('phones')).toBeNull();
-  });
 });
 
 describe('grading standards', () => {
@@ -248,7 +195,7 @@ describe('grading standards', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await catalogSeed.run(seedContext(t));
+    await loadCatalog(t);
     admin = await t.user('admin');
   });
   afterAll(() => t.close());

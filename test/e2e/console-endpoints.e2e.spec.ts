@@ -21,6 +21,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 const ADDRESS = {
   cityCode: '310100',
@@ -136,10 +137,7 @@ describe('console endpoints', () => {
         [intent.body.intentId],
       );
       expect(events).toEqual([{ event_id: paid.body.testPayment.eventId, handled_by: 1 }]);
-      const [item] = await t.dataSource.query<Array<{ state: string }>>(
-        'SELECT state FROM items WHERE id = $1',
-        [listing.itemId],
-      );
+      const item = await itemOf(t, listing.itemId);
       expect(item.state).toBe('SOLD');
 
       // Paid already: nothing to pay again.

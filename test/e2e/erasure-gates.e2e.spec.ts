@@ -27,6 +27,7 @@ import {
   type TestApp,
   type TestUser,
 } from '../support/test-app.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 /**
  * Issue 17 points 3, 4 and 5: the simulator's certificates say what they are (and never open
@@ -101,22 +102,9 @@ async function wipe(t: TestApp, warehouse: TestUser, itemId: string, serial: str
   });
 }
 
-interface EventRow {
-  type: string;
-  actor_role: string;
-  custodian_kind: string | null;
-  custodian_id: string | null;
-  data: Record<string, unknown>;
-}
-const events = (t: TestApp, itemId: string) =>
-  t.dataSource.query<EventRow[]>(
-    `SELECT type, actor_role, custodian_kind, custodian_id, data FROM item_events
-      WHERE item_id = $1 ORDER BY seq`,
-    [itemId],
-  );
+const events = (t: TestApp, itemId: string) => timelineOf(t, itemId);
 
-const erasureStatus = async (t: TestApp, id: string) =>
-  (await t.dataSource.getRepository(Item).findOneByOrFail({ id })).erasureStatus;
+const erasureStatus = async (t: TestApp, id: string) => (await itemOf(t, id)).erasureStatus;
 
 describe('erasure gates (issue 17)', () => {
   let t: TestApp;
@@ -269,9 +257,10 @@ describe('erasure gates (issue 17)', () => {
       // Nothing moved: the order waits, the phone stays in the warehouse.
       const after = await t.http.get(`/api/v1/refurbishments/${order.id}`).set(admin.auth);
       expect(after.body.state).toBe('ASSIGNED');
-      expect(
-        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
-      ).toMatchObject({ custodianKind: 'warehouse', custodianId: warehouse.organisationId });
+      expect(await itemOf(t, phone.id)).toMatchObject({
+        custodianKind: 'warehouse',
+        custodianId: warehouse.organisationId,
+      });
 
       // Only an admin registers a certified erasure provider, and it needs its certification.
       const url = `/api/v1/organisations/${partner}/erasure-provider`;
@@ -307,9 +296,10 @@ describe('erasure gates (issue 17)', () => {
         .set(technician.auth)
         .send({ diagnosis: 'Cracked screen' });
       expect(started.status).toBe(200);
-      expect(
-        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
-      ).toMatchObject({ custodianKind: 'partner', custodianId: partner });
+      expect(await itemOf(t, phone.id)).toMatchObject({
+        custodianKind: 'partner',
+        custodianId: partner,
+      });
       const delegated = (await events(t, phone.id)).find(
         (e) => e.type === 'Item.custody-erasure-delegated',
       );
@@ -377,9 +367,10 @@ describe('erasure gates (issue 17)', () => {
       expect(await erasureStatus(t, phone.id)).toBe('certified');
       const handed = await handOver();
       expect(handed.status).toBe(200);
-      expect(
-        await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
-      ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
+      expect(await itemOf(t, phone.id)).toMatchObject({
+        custodianKind: 'recycler',
+        custodianId: recycler,
+      });
     });
 
     it('lets a phone go only once its medium is destroyed with a certificate, not when merely routed there', async () => {
@@ -422,9 +413,10 @@ describe('erasure gates (issue 17)', () => {
           .expect(200);
         expect(await erasureStatus(t, phone.id)).toBe('destroyed');
         await handOff();
-        expect(
-          await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id }),
-        ).toMatchObject({ custodianKind: 'recycler', custodianId: recycler });
+        expect(await itemOf(t, phone.id)).toMatchObject({
+          custodianKind: 'recycler',
+          custodianId: recycler,
+        });
       } finally {
         stations.use(reliable());
       }
@@ -603,7 +595,7 @@ describe('erasure gates (issue 17)', () => {
         return res.body.state === 'WITHDRAWN' ? res.body : null;
       });
       expect(withdrawn.withdrawnAt).toBeTruthy();
-      const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id });
+      const item = await itemOf(t, phone.id);
       expect(item).toMatchObject({ state: 'ALLOCATED', erasureStatus: 'pending' });
       expect((await events(t, phone.id)).find((e) => e.type === 'Listing.withdraw')).toMatchObject({
         actor_role: 'system',
@@ -638,9 +630,7 @@ describe('erasure gates (issue 17)', () => {
         const res = await t.http.get(`/api/v1/listings/${listingId}`).set(merchant.auth);
         return res.body.state === 'WITHDRAWN';
       });
-      expect((await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id })).state).toBe(
-        'ALLOCATED',
-      );
+      expect((await itemOf(t, phone.id)).state).toBe('ALLOCATED');
     });
 
     it('refunds instead of selling when the payment lands before the withdrawal', async () => {
@@ -675,9 +665,7 @@ describe('erasure gates (issue 17)', () => {
         state: 'CANCELLED',
         refund: { amountMinor: intent.body.amountMinor },
       });
-      expect((await t.dataSource.getRepository(Item).findOneByOrFail({ id: phone.id })).state).toBe(
-        'LISTED',
-      );
+      expect((await itemOf(t, phone.id)).state).toBe('LISTED');
     });
   });
 });

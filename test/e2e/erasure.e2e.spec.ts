@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { OpenSupportCase, RunErasure, StartErasure } from '../../src/core/jobs/job-catalogue.js';
@@ -15,6 +14,7 @@ import { ErasureStations } from '../../src/erasure/stations.js';
 import { pdfText } from '../support/pdf-text.js';
 import { registerStation, type TestStation } from '../support/stations.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 const HDD_SERIAL = 'WD-WCAYU1234567';
 // nwipe's certificate fields: DoD Short (3 passes + blanking) on a magnetic drive, verified.
@@ -153,7 +153,7 @@ describe('erasure', () => {
     ...station.signReport(erasureId, content),
   });
 
-  const itemRow = (id: string) => ds.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
   const count = async (sql: string, params: unknown[]) =>
     Number((await ds.query<Array<{ n: number }>>(sql, params))[0].n);
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -18,6 +16,8 @@ import { TransitionService } from '../../src/core/state-machine/transition.servi
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { itemOf, leafByCode, timelineOf } from '../support/reads.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);
 const GOOD = { ...PREMIUM, battery_health: 72 };
@@ -28,7 +28,6 @@ describe('receiving, inspection and grading', () => {
   let t: TestApp;
   let items: ItemsService;
   let transitions: TransitionService;
-  let catalog: CatalogService;
   let registry: JobHandlerRegistry;
   let graderA1: TestUser;
   let graderA2: TestUser;
@@ -41,15 +40,8 @@ describe('receiving, inspection and grading', () => {
     t = await createTestApp();
     items = t.app.get(ItemsService);
     transitions = t.app.get(TransitionService);
-    catalog = t.app.get(CatalogService);
     registry = t.app.get(JobHandlerRegistry);
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     graderA1 = await t.user('warehouse');
     graderA2 = await t.user('warehouse', { organisationId: graderA1.organisationId ?? undefined });
     graderB = await t.user('warehouse');
@@ -74,7 +66,7 @@ describe('receiving, inspection and grading', () => {
 
   /** Items on their way to a warehouse: declared, then collected. */
   const inTransit = async (n: number, categoryCode: string) => {
-    const leaf = await catalog.findLeafByCode(categoryCode);
+    const leaf = await leafByCode(t, categoryCode);
     if (!leaf) throw new Error(categoryCode);
     return t.dataSource.transaction(async (manager) => {
       const out: Item[] = [];
@@ -112,7 +104,7 @@ describe('receiving, inspection and grading', () => {
     (await t.dataSource.query('SELECT id FROM parcels WHERE pickup_id = $1', [pickupId]))[0] as
       { id: string } | undefined;
 
-  const itemRow = (id: string) => t.dataSource.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
 
   const jobsFor = async (name: string, itemId: string) =>
     (
@@ -493,9 +485,8 @@ describe('receiving, inspection and grading', () => {
         [s, 'scrap'],
       ] as const) {
         expect((await itemRow(inspection.itemId)).grade).toBe(expected);
-        const [event] = await t.dataSource.query(
-          `SELECT data FROM item_events WHERE item_id = $1 AND type = 'Inspection.complete'`,
-          [inspection.itemId],
+        const [event] = (await timelineOf(t, inspection.itemId)).filter(
+          (e) => e.type === 'Inspection.complete',
         );
         expect(event.data).toMatchObject({
           inspectionId: inspection.id,
@@ -669,10 +660,7 @@ describe('receiving, inspection and grading', () => {
         .set(graderA2.auth)
         .send({ reason: 'Superseded already' })
         .expect(409);
-      const events = await t.dataSource.query(
-        `SELECT type FROM item_events WHERE item_id = $1 AND entity = 'Inspection' ORDER BY seq`,
-        [i.itemId],
-      );
+      const events = (await timelineOf(t, i.itemId)).filter((e) => e.entity === 'Inspection');
       expect(events.map((e: { type: string }) => e.type)).toEqual([
         'Inspection.created',
         'Inspection.claim',
@@ -695,16 +683,13 @@ describe('receiving, inspection and grading', () => {
           ]),
       );
       // The refurbishment stage takes a good item on at once, so look at the moves, not the state.
-      const moved = (itemId: string, type: string) =>
-        t.dataSource
-          .query('SELECT 1 FROM item_events WHERE item_id = $1 AND type = $2', [itemId, type])
-          .then((rows: unknown[]) => rows.length === 1);
+      const moved = async (itemId: string, type: string) =>
+        (await timelineOf(t, itemId)).filter((e) => e.type === type).length === 1;
       await eventually(() => moved(good.itemId, 'Item.send-to-refurbishment'));
       await eventually(async () => (await itemRow(premium.itemId)).state === 'AVAILABLE');
       await run(DisposeItem, { itemId: premium.itemId }); // repeated: nothing more
-      const moves = await t.dataSource.query(
-        `SELECT type FROM item_events WHERE item_id = $1 AND type = 'Item.make-available'`,
-        [premium.itemId],
+      const moves = (await timelineOf(t, premium.itemId)).filter(
+        (e) => e.type === 'Item.make-available',
       );
       expect(moves).toHaveLength(1);
       await run(DisposeItem, { itemId: scrap.itemId });

@@ -4,8 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -15,6 +13,8 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { readLabelPdf } from '../support/pdf-labels.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { leafByCode } from '../support/reads.js';
 
 /** supertest collects a binary body into a Buffer. */
 const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
@@ -34,19 +34,12 @@ describe('trace-code labels at receiving', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     clerk = await t.user('warehouse');
     otherClerk = await t.user('warehouse');
     courier = await t.user('courier');
     owner = await t.user('customer');
-    const catalog = t.app.get(CatalogService);
-    const leaf = await catalog.findLeafByCode('smartphones');
+    const leaf = await leafByCode(t, 'smartphones');
     if (!leaf) throw new Error('smartphones');
     parcelItems = await t.dataSource.transaction(async (manager) => {
       const out: Item[] = [];

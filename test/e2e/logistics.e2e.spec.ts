@@ -27,6 +27,7 @@ import {
 import { Pickup } from '../../src/logistics/data/pickup.entity.js';
 import type { SchedulePickupPayload } from '../../src/logistics/pickups.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 type PickupBody = {
   id: string;
@@ -476,7 +477,7 @@ describe('reverse logistics', () => {
       allowedActions: ['deliver'],
     });
     for (const i of items) {
-      const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: i.id });
+      const item = await itemOf(t, i.id);
       expect(item).toMatchObject({
         state: 'IN_TRANSIT',
         custodianKind: 'courier',
@@ -507,7 +508,7 @@ describe('reverse logistics', () => {
       itemIds: p.itemIds,
       source: { kind: 'trade-in', id: p.sourceId },
     });
-    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: items[0].id });
+    const item = await itemOf(t, items[0].id);
     expect(item).toMatchObject({ custodianKind: 'warehouse', custodianId: warehouseOrg });
     const events = (await shipmentUpdates(p.id)).map((u) => [u.event, u.sealNumber]);
     expect(events).toEqual([
@@ -550,7 +551,7 @@ describe('reverse logistics', () => {
       .send({ traceCodes: [items[0].traceCode] })
       .expect(200);
     await t.http.post(`/api/v1/pickups/${p.id}/deliver`).set(c.auth).send({}).expect(200);
-    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: items[0].id });
+    const item = await itemOf(t, items[0].id);
     expect(item).toMatchObject({
       state: 'RETURNED_TO_OWNER',
       custodianKind: 'owner',
@@ -801,7 +802,7 @@ describe('reverse logistics', () => {
       .set(staff.auth)
       .send({ traceCodes: [newTraceCode()], sealNumber: 'STORE-SEAL-7', warehouseId: warehouseOrg })
       .expect(400);
-    const held = await t.dataSource.getRepository(Item).findOneByOrFail({ id: items[0].id });
+    const held = await itemOf(t, items[0].id);
     expect(held).toMatchObject({
       state: 'IN_TRANSIT',
       custodianKind: 'store',
@@ -851,7 +852,7 @@ describe('reverse logistics', () => {
       warehouseId: warehouseOrg,
       source: { kind: 'store-intake', id },
     });
-    const item = await t.dataSource.getRepository(Item).findOneByOrFail({ id: items[1].id });
+    const item = await itemOf(t, items[1].id);
     expect(item).toMatchObject({ custodianKind: 'warehouse', custodianId: warehouseOrg });
   });
 });

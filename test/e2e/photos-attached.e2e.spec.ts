@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -13,6 +11,8 @@ import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { uploadPhoto } from '../support/photos.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { leafByCode } from '../support/reads.js';
 
 /** Photos attached to the things they show, and seen by exactly the parties who see those. */
 describe('photos on inspections, pickups, listings and cases', () => {
@@ -25,13 +25,7 @@ describe('photos on inspections, pickups, listings and cases', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     grader = await t.user('warehouse');
     colleague = await t.user('warehouse', { organisationId: grader.organisationId! });
     otherWarehouse = await t.user('warehouse');
@@ -47,10 +41,10 @@ describe('photos on inspections, pickups, listings and cases', () => {
 
   /** A phone delivered to the grader's warehouse and received: its open inspection. */
   const queuedInspection = async (): Promise<{ id: string; itemId: string }> => {
-    const leaf = await t.app.get(CatalogService).findLeafByCode('smartphones');
+    const leaf = await leafByCode(t, 'smartphones');
     const item: Item = await t.dataSource.transaction(async (manager) => {
       const created = await t.app.get(ItemsService).register(manager, SYSTEM_ACTOR, {
-        categoryId: leaf!.id,
+        categoryId: leaf.id,
         ownerId: owner.id,
         custodian: { kind: 'owner', id: owner.id },
         erasureStatus: 'not_required',

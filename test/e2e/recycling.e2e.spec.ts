@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -10,12 +8,13 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { loadCatalog } from '../support/fixtures.js';
+import { itemOf, leafByCode, timelineOf } from '../support/reads.js';
 
 describe('recycling lots', () => {
   let t: TestApp;
   let items: ItemsService;
   let transitions: TransitionService;
-  let catalog: CatalogService;
   let warehouse: TestUser;
   let otherWarehouse: TestUser;
   let recyclerStaff: TestUser;
@@ -28,14 +27,7 @@ describe('recycling lots', () => {
     t = await createTestApp();
     items = t.app.get(ItemsService);
     transitions = t.app.get(TransitionService);
-    catalog = t.app.get(CatalogService);
-    await catalogSeed.run({
-      app: t.app,
-      dataSource: t.dataSource,
-      organisations: {},
-      users: {},
-      log: () => undefined,
-    });
+    await loadCatalog(t);
     // Like the seeded 'recycler-green'; the refurbisher does not recycle.
     recycler = await t.organisation('partner', { refurbishes: [], recycles: true });
     const refurbisher = await t.organisation('partner', { refurbishes: ['digital'] });
@@ -51,11 +43,11 @@ describe('recycling lots', () => {
   });
   afterAll(() => t.close());
 
-  const itemRow = (id: string) => t.dataSource.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
 
   /** Scrap items of the warehouse, sent to recycling as grading's disposition does. */
   const scrapped = async (categoryCode: string, n: number) => {
-    const leaf = await catalog.findLeafByCode(categoryCode);
+    const leaf = await leafByCode(t, categoryCode);
     if (!leaf) throw new Error(categoryCode);
     const out: Item[] = [];
     for (let i = 0; i < n; i++) {
@@ -237,11 +229,9 @@ describe('recycling lots', () => {
     // about the discrepancy may follow it).
     for (const item of [...phones, laptop]) {
       expect((await itemRow(item.id)).state).toBe('RECYCLED');
-      const [last] = await t.dataSource.query(
-        `SELECT type, data, custodian_kind, custodian_id FROM item_events
-          WHERE item_id = $1 AND entity <> 'SupportCase' ORDER BY seq DESC LIMIT 1`,
-        [item.id],
-      );
+      const [last] = (await timelineOf(t, item.id))
+        .filter((e) => e.entity !== 'SupportCase')
+        .reverse();
       expect(last).toMatchObject({
         type: 'Item.recycle',
         custodian_kind: 'recycler',
@@ -251,10 +241,8 @@ describe('recycling lots', () => {
     }
     // Support picked the discrepancy up as a case on the items.
     await eventually(async () => {
-      const rows = await t.dataSource.query(
-        `SELECT 1 FROM item_events WHERE item_id = $1 AND type = 'SupportCase.created'
-            AND data->>'kind' = 'weight-discrepancy'`,
-        [laptop.id],
+      const rows = (await timelineOf(t, laptop.id)).filter(
+        (e) => e.type === 'SupportCase.created' && e.data.kind === 'weight-discrepancy',
       );
       return rows.length === 1;
     });

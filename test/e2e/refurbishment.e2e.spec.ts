@@ -16,6 +16,7 @@ import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
 import { REPAIR_COST_TABLE } from '../../src/refurbishment/engine/repair-economics.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 const PREMIUM = idealAnswers(PHONE_STANDARD);
 /** Battery below 80 %: a functional fault left, so QC fails. */
@@ -72,7 +73,7 @@ describe('refurbishment by partners', () => {
   });
   afterAll(() => t.close());
 
-  const itemRow = (id: string) => t.dataSource.getRepository(Item).findOneByOrFail({ id });
+  const itemRow = (id: string) => itemOf(t, id);
 
   const outboxFor = async (name: string, itemId: string) =>
     (
@@ -284,10 +285,7 @@ describe('refurbishment by partners', () => {
     expect(trace.body.items).toMatchObject([{ itemId: item.id, direction: 'out' }]);
 
     // History: the repair is on the item's tamper-evident chain.
-    const events = await t.dataSource.query(
-      `SELECT type FROM item_events WHERE item_id = $1 ORDER BY seq`,
-      [item.id],
-    );
+    const events = await timelineOf(t, item.id);
     expect(events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining([
         'RefurbishmentOrder.created',

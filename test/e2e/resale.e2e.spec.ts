@@ -15,6 +15,7 @@ import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
 import { loadReferenceData } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 const ADDRESS = {
   cityCode: '310100',
@@ -131,12 +132,15 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     return item;
   };
 
-  const itemRow = async (id: string) =>
-    (
-      await t.dataSource.query<
-        Array<{ state: string; custodian_kind: string; custodian_id: string | null }>
-      >('SELECT state, custodian_kind, custodian_id FROM items WHERE id = $1', [id])
-    )[0];
+  /** The item's state and custodian, as GET /items/:id shows them to an admin. */
+  const itemRow = async (id: string) => {
+    const item = await itemOf(t, id);
+    return {
+      state: item.state,
+      custodian_kind: item.custodianKind,
+      custodian_id: item.custodianId,
+    };
+  };
 
   /** Allocated to merchant A and published; returns the listing. */
   const publishedListing = async (
@@ -231,10 +235,10 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     const mine = await t.http.get('/api/v1/inventory').set(merchantA.auth).expect(200);
     expect(mine.body.items.map((i: { itemId: string }) => i.itemId)).toContain(item.id);
     // The merchant's inventory names the item: trace code and model.
-    const [pm] = await t.dataSource.query<Array<{ brand: string; model: string }>>(
-      'SELECT brand, model FROM product_models WHERE id = $1',
-      [model.id],
-    );
+    const pm = (await t.http.get(`/api/v1/product-models/${model.id}`).expect(200)).body as {
+      brand: string;
+      model: string;
+    };
     expect(
       (mine.body.items as Array<{ itemId: string }>).find((i) => i.itemId === item.id),
     ).toMatchObject({ traceCode: item.traceCode, model: { brand: pm.brand, name: pm.model } });
@@ -355,10 +359,7 @@ describe('resale: inventory, listings, sale orders, returns', () => {
     expect((await itemRow(item.id)).state).toBe('SOLD');
     const soldListing = await t.http.get(`/api/v1/listings/${l.id}`).set(merchantA.auth);
     expect(soldListing.body.state).toBe('SOLD');
-    const payEvents = await t.dataSource.query<unknown[]>(
-      `SELECT 1 FROM item_events WHERE item_id = $1 AND type = 'SaleOrder.pay'`,
-      [item.id],
-    );
+    const payEvents = (await timelineOf(t, item.id)).filter((e) => e.type === 'SaleOrder.pay');
     expect(payEvents).toHaveLength(1);
 
     // The merchant ships; another merchant cannot.
@@ -398,10 +399,7 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       [orderId],
     );
     expect(sales).toEqual([{ price_minor: String(newPrice), grade: 'premium' }]);
-    const journey = await t.dataSource.query<Array<{ type: string }>>(
-      `SELECT type FROM item_events WHERE item_id = $1 AND entity = 'Item' ORDER BY seq`,
-      [item.id],
-    );
+    const journey = (await timelineOf(t, item.id)).filter((e) => e.entity === 'Item');
     expect(journey.map((e) => e.type)).toEqual([
       'Item.created',
       'Item.allocate',
@@ -587,9 +585,8 @@ describe('resale: inventory, listings, sale orders, returns', () => {
       return: { grade: 'good', gradeMismatch: true },
       refund: { amountMinor: returned.body.price.amountMinor, currency: 'CNY' },
     });
-    const completions = await t.dataSource.query<unknown[]>(
-      `SELECT 1 FROM item_events WHERE item_id = $1 AND type = 'SaleOrder.complete-return'`,
-      [item.id],
+    const completions = (await timelineOf(t, item.id)).filter(
+      (e) => e.type === 'SaleOrder.complete-return',
     );
     expect(completions).toHaveLength(1);
     const cases = await t.dataSource.query<unknown[]>(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogService } from '../../src/catalog/catalog.service.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
@@ -16,6 +15,7 @@ import { VehicleFactsService } from '../../src/vehicles/vehicle-facts.service.js
 import { vehiclesSeed } from '../../src/vehicles/vehicles.seed.js';
 import { loadReferenceData, seedContext } from '../support/fixtures.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { leafByCode, productModels } from '../support/reads.js';
 
 const SHANGHAI = {
   cityCode: '310100',
@@ -83,9 +83,7 @@ describe('vehicles', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await loadReferenceData(t);
-    const rows = await t.dataSource.query<Array<{ code: string; id: string }>>(
-      'SELECT code, id FROM product_models',
-    );
+    const rows = await productModels(t);
     models = Object.fromEntries(rows.map((r) => [r.code, r.id]));
     [owner, stranger, support, admin, grader, merchant, otherMerchant] = await Promise.all([
       t.user('customer'),
@@ -125,8 +123,8 @@ describe('vehicles', () => {
   /** A car item registered straight into the warehouse (as the seed does), with its registration. */
   const carInStock = async (vin: string, firstRegisteredOn: string, km: number) => {
     const categoryId = (
-      await t.app.get(CatalogService).getProductModel(models['toyota-camry-2020-2-5g'])
-    ).categoryId;
+      await t.http.get(`/api/v1/product-models/${models['toyota-camry-2020-2-5g']}`).expect(200)
+    ).body.categoryId as string;
     await t.dataSource.transaction((m) =>
       t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
         categoryId,
@@ -356,7 +354,7 @@ describe('vehicles', () => {
 
   it('scores a car under GB/T 30323, grades it and reports its level and accident grade', async () => {
     const vin = newVin();
-    const leaf = await t.app.get(CatalogService).findLeafByCode('sedans');
+    const leaf = await leafByCode(t, 'sedans');
     if (!leaf) throw new Error('sedans');
     const item: Item = await t.dataSource.transaction(async (m) => {
       const registered = await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
@@ -454,7 +452,7 @@ describe('vehicles', () => {
 
   it('checks the odometer read at inspection at once, without anyone opening the car', async () => {
     const vin = newVin();
-    const leaf = await t.app.get(CatalogService).findLeafByCode('sedans');
+    const leaf = await leafByCode(t, 'sedans');
     if (!leaf) throw new Error('sedans');
     const item: Item = await t.dataSource.transaction(async (m) => {
       const registered = await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {

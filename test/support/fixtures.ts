@@ -23,6 +23,11 @@ export function seedContext(
   };
 }
 
+/** The category tree: grading standards, the three-level tree and the product models. */
+export async function loadCatalog(t: Pick<TestApp, 'app' | 'dataSource'>): Promise<void> {
+  await catalogSeed.run(seedContext(t));
+}
+
 /** The category tree (standards, models) and the service areas every journey needs. */
 export async function loadReferenceData(t: Pick<TestApp, 'app' | 'dataSource'>): Promise<void> {
   const ctx = seedContext(t);

@@ -32,7 +32,7 @@ export function startProcess(
   return { role, child, output };
 }
 
-export async function waitForHealth(baseUrl: string, proc: PlatformProcess, timeoutMs = 60_000) {
+export async function waitForHealth(baseUrl: string, proc: PlatformProcess, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {

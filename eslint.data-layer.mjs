@@ -11,6 +11,7 @@ export const DATA_LAYER_STAGES = [
   'support',
   'photos',
   'tracking',
+  'vehicles',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -2,15 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
-import { defineAccessPolicy } from '../core/access/access-policy.js';
 import { NotFound } from '../core/errors.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
-import { ItemAccess } from '../core/items/item.machine.js';
+import { mapPage } from '../core/http/pagination.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type CjkFont, openCjkFont } from '../config/cjk-font.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { renderCertificatePdf, type SignedCertificate } from './engine/index.js';
-import { Certificate } from './erasure.entities.js';
+import { CertificateAccess } from './certificate-access.js';
+import { CertificateRepository } from './data/certificate.repository.js';
+import type { Certificate } from './data/erasure.entities.js';
 import { issuerId, verifyCredentialProof } from '../credentials/vc.js';
 import { CertificateSigner } from './stations.js';
 
@@ -73,22 +73,6 @@ export function certificateSummary(c: Certificate) {
 }
 
 /**
- * A certificate: its item's owner at the wipe, and the warehouse that wiped it or holds (sees)
- * its item now. Verification by id is public (the /verify and /credential routes).
- */
-export const CertificateAccess = defineAccessPolicy<Certificate>({
-  name: 'Certificate',
-  entity: Certificate,
-  rules: {
-    any: [{ ownerId: 'userId' }],
-    warehouse: [
-      { organisationId: 'organisationId' },
-      { follows: { policy: ItemAccess, by: 'itemId' } },
-    ],
-  },
-});
-
-/**
  * Certificates of sanitization: owners read their own items', staff of the wiping (or holding)
  * warehouse theirs, support and admin all. Verification is public and needs no account.
  */
@@ -99,6 +83,7 @@ export class CertificatesService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly certificates: CertificateRepository,
     private readonly signer: CertificateSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -113,20 +98,17 @@ export class CertificatesService {
   }
 
   async get(actor: Actor, id: string): Promise<Certificate> {
-    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    const c = await this.certificates.byId(id);
     return CertificateAccess.assertVisibleTo(this.dataSource.manager, c, actor, id);
   }
 
   async list(actor: Actor, query: { itemId?: string; limit?: number; cursor?: string }) {
-    const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
-    CertificateAccess.restrict(qb, actor, 'c');
-    if (query.itemId) qb.andWhere('c.item_id = :itemId', { itemId: query.itemId });
-    return mapPage(await paginate(qb, query), certificateSummary);
+    return mapPage(await this.certificates.page(actor, query), certificateSummary);
   }
 
   /** The stored W3C credential of a certificate (public by its id: the PDF's QR code). */
   async credential(id: string): Promise<Record<string, unknown>> {
-    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    const c = await this.certificates.byId(id);
     if (!c?.credential) throw new NotFound('Certificate credential', id);
     return c.credential;
   }
@@ -142,7 +124,7 @@ export class CertificatesService {
 
   /** Public: the stored certificate's signature still checks out, and whether it is revoked. */
   async verifyStored(id: string) {
-    const c = await this.dataSource.getRepository(Certificate).findOne({ where: { id } });
+    const c = await this.certificates.byId(id);
     if (!c) throw new NotFound('Certificate', id);
     const check = await this.signer.verify(signedCertificate(c));
     const credential = c.credential ? await verifyCredentialProof(c.credential) : null;
@@ -171,10 +153,7 @@ export class CertificatesService {
   async verifyPresented(presented: SignedCertificate) {
     const check = await this.signer.verify(presented);
     const number = (presented.document as { certificateId?: unknown }).certificateId;
-    const stored =
-      typeof number === 'string'
-        ? await this.dataSource.getRepository(Certificate).findOne({ where: { number } })
-        : null;
+    const stored = typeof number === 'string' ? await this.certificates.byNumber(number) : null;
     const matchesRecord =
       stored !== null &&
       canonicalize(stored.document) === canonicalize(presented.document) &&

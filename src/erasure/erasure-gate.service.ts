@@ -12,7 +12,9 @@ import type {
   CertificateRef,
   ErasureCertificates,
 } from '../core/read-models/erasure-certificates.js';
-import { Certificate, Erasure, StorageMedium } from './erasure.entities.js';
+import { CertificateRepository } from './data/certificate.repository.js';
+import type { Certificate } from './data/erasure.entities.js';
+import { ErasureRepository } from './data/erasure.repository.js';
 
 /**
  * The erasure gate: which certificates still speak for an item's media, and the item's erasure
@@ -26,6 +28,8 @@ export class ErasureGate implements ErasureCertificates {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly items: ItemsService,
     private readonly outbox: OutboxService,
+    private readonly certificates: CertificateRepository,
+    private readonly erasures: ErasureRepository,
   ) {}
 
   /**
@@ -34,15 +38,9 @@ export class ErasureGate implements ErasureCertificates {
    * production not from the simulator.
    */
   async validCertificates(manager: EntityManager, itemId: string): Promise<Certificate[]> {
-    const [left] = await manager.query<Array<{ at: Date | null }>>(
-      `SELECT max(at) AS at FROM item_events
-        WHERE item_id = $1 AND entity = 'Item' AND to_state IN ('SOLD', 'RETURNED_TO_OWNER')`,
-      [itemId],
-    );
-    const since = left?.at ? new Date(left.at).getTime() : null;
-    return (
-      await manager.getRepository(Certificate).find({ where: { itemId, kind: 'erasure' } })
-    ).filter(
+    const left = await this.certificates.leftPlatformAt(manager, itemId);
+    const since = left ? new Date(left).getTime() : null;
+    return (await this.certificates.erasureCertificatesOf(manager, itemId)).filter(
       (c) =>
         c.revokedAt === null &&
         (since === null || c.issuedAt.getTime() > since) &&
@@ -65,13 +63,7 @@ export class ErasureGate implements ErasureCertificates {
 
   /** The item's certificates issued as credentials, for the passport (ErasureCertificates). */
   async credentialsOf(manager: EntityManager, itemId: string): Promise<CertificateCredentialRef[]> {
-    const rows = await manager.query<
-      Array<{ id: string; number: string; kind: string; revoked_at: Date | null }>
-    >(
-      `SELECT id, number, kind, revoked_at FROM certificates
-        WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
-      [itemId],
-    );
+    const rows = await this.certificates.credentialsOf(manager, itemId);
     return rows.map((r) => ({
       id: r.id,
       number: r.number,
@@ -89,9 +81,9 @@ export class ErasureGate implements ErasureCertificates {
     manager: EntityManager,
     itemId: string,
   ): Promise<{ changedTo: Item['erasureStatus'] | null; certificateNumbers: string[] }> {
-    const media = await manager.getRepository(StorageMedium).find({ where: { itemId } });
+    const media = await this.erasures.mediaOfItem(manager, itemId);
     if (media.length === 0) return { changedTo: null, certificateNumbers: [] };
-    const erasures = await manager.getRepository(Erasure).find({ where: { itemId } });
+    const erasures = await this.erasures.erasuresOfItem(manager, itemId);
     const certificates = await this.validCertificates(manager, itemId);
     // A medium routed to destruction still holds data until it is destroyed (with its
     // certificate): until then the item is 'pending', which keeps it with the operator (the

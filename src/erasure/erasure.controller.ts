@@ -12,12 +12,10 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
-import { paginate } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { SignedCertificate } from './engine/index.js';
 import { CertificatesService, signedCertificate } from './certificates.service.js';
@@ -33,8 +31,10 @@ import {
   SignedCertificateDto,
   UpdateMediumDto,
 } from './erasure.dto.js';
-import { Certificate, Erasure, type StorageMedium } from './erasure.entities.js';
-import { ErasureAccess, ErasureMachine } from './erasure.machine.js';
+import { CertificateRepository } from './data/certificate.repository.js';
+import type { Certificate, Erasure, StorageMedium } from './data/erasure.entities.js';
+import { ErasureRepository } from './data/erasure.repository.js';
+import { ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
 import { AssignStationDto } from './station.dto.js';
@@ -99,24 +99,19 @@ export class ErasureController {
   constructor(
     private readonly erasures: ErasureService,
     private readonly sampling: SamplingService,
-    private readonly dataSource: DataSource,
+    private readonly certificates: CertificateRepository,
+    private readonly erasureRows: ErasureRepository,
   ) {}
 
   private async view(actor: Actor, e: Erasure) {
-    const certificate = await this.dataSource
-      .getRepository(Certificate)
-      .findOne({ where: { erasureId: e.id } });
+    const certificate = await this.certificates.ofErasure(e.id);
     return withActions(ErasureMachine, e, actor, erasureView(e, certificate));
   }
 
   @Get('erasures')
   @SignedIn()
   async list(@CurrentActor() actor: Actor, @Query() query: ErasureListQuery) {
-    const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
-    ErasureAccess.restrict(qb, actor, 'e');
-    if (query.state) qb.andWhere('e.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
-    const page = await paginate(qb, query);
+    const page = await this.erasureRows.page(actor, query);
     return {
       items: await Promise.all(page.items.map((e) => this.view(actor, e))),
       nextCursor: page.nextCursor,

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../core/http/pagination.js';
 import { MEDIA_TYPES, type MediaType } from './engine/index.js';
-import type { ErasureState, StorageInterface } from './erasure.entities.js';
+import type { ErasureState, StorageInterface } from './data/erasure.entities.js';
 import { ERASURE_STATES } from './erasure.machine.js';
 import { VersionDto } from '../core/http/version.dto.js';
 

@@ -9,9 +9,17 @@ import { ERASURE_CERTIFICATES } from '../core/read-models/erasure-certificates.j
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
+import { CertificateRepository } from './data/certificate.repository.js';
+import { ErasureRepository } from './data/erasure.repository.js';
 import { ErasureGate } from './erasure-gate.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
-import { Certificate, Erasure, SigningKey, Station, StorageMedium } from './erasure.entities.js';
+import {
+  Certificate,
+  Erasure,
+  SigningKey,
+  Station,
+  StorageMedium,
+} from './data/erasure.entities.js';
 import { ErasureMachine } from './erasure.machine.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
@@ -43,6 +51,8 @@ import { CertificateSigner, ErasureStations } from './stations.js';
     StationApiController,
   ],
   providers: [
+    CertificateRepository,
+    ErasureRepository,
     ErasureService,
     ErasureGate,
     CertificatesService,

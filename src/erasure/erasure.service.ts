@@ -46,7 +46,7 @@ import {
   type StationProgress,
   StorageMedium,
   type StoredRun,
-} from './erasure.entities.js';
+} from './data/erasure.entities.js';
 import { ErasureAccess, ErasureMachine, StorageMediumAccess } from './erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { StationRegistry } from './station-registry.js';

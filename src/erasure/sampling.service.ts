@@ -10,7 +10,7 @@ import {
   samplingReport,
   selectForReverification,
 } from './engine/index.js';
-import type { Erasure } from './erasure.entities.js';
+import type { Erasure } from './data/erasure.entities.js';
 import { CertificateSigner } from './stations.js';
 
 /** The platform's minimum share of wipes re-verified by a second operator. */

@@ -20,7 +20,7 @@ import {
   TIMESTAMP_HEADER,
   verifyPayload,
 } from './engine/index.js';
-import { Station } from './erasure.entities.js';
+import { Station } from './data/erasure.entities.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -16,7 +16,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { ErasureService } from './erasure.service.js';
-import type { Station } from './erasure.entities.js';
+import type { Station } from './data/erasure.entities.js';
 import { StationRegistry, stationView } from './station-registry.js';
 import {
   RegisterStationDto,

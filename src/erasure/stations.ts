@@ -15,7 +15,7 @@ import {
   type VerificationResult,
   verifyCertificate,
 } from './engine/index.js';
-import { SigningKey } from './erasure.entities.js';
+import { SigningKey } from './data/erasure.entities.js';
 
 /**
  * The station unattended wipes run on. The built-in simulator by default; null when wipes are

@@ -3,31 +3,18 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { NotFound } from '../core/errors.js';
-import { STORED_EVENT_COLUMNS, type StoredEvent } from '../core/history/history.service.js';
 import { Checkpoints } from '../credentials/checkpoints.service.js';
 import { PlatformSigner } from '../credentials/platform-signer.js';
 import { TraceVerification } from '../credentials/trace-verification.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
-import { SchemaProbe } from './schema-probe.js';
+import { SchemaProbe } from './data/schema-probe.js';
+import { type PassportItemRow, TrackingRepository } from './data/tracking.repository.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import {
   ERASURE_CERTIFICATES,
   type ErasureCertificates,
 } from '../core/read-models/erasure-certificates.js';
-
-interface ItemRow {
-  id: string;
-  trace_code: string;
-  state: string;
-  category_id: string | null;
-  product_model_id: string | null;
-  grade: string | null;
-  erasure_status: string;
-  created_at: Date;
-  history_seq: number;
-  history_hash: string;
-}
 
 /**
  * Facts an event may show publicly, whatever stage wrote it. Everything else in an event's
@@ -140,23 +127,19 @@ export class PassportService {
     private readonly signer: PlatformSigner,
     private readonly reads: ReadDatabase,
     @Inject(ERASURE_CERTIFICATES) private readonly erasure: ErasureCertificates,
+    private readonly repository: TrackingRepository,
   ) {}
 
-  async item(traceCode: string): Promise<ItemRow> {
+  async item(traceCode: string): Promise<PassportItemRow> {
     const item = await this.findItem(this.dataSource, traceCode);
     if (!item) throw new NotFound('Trace code', traceCode);
     return item;
   }
 
-  private async findItem(db: DataSource, traceCode: string): Promise<ItemRow | undefined> {
+  private async findItem(db: DataSource, traceCode: string): Promise<PassportItemRow | undefined> {
     const code = normaliseTraceCode(traceCode);
     if (!code) return undefined;
-    const [item] = await db.query<ItemRow[]>(
-      `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
-              created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
-      [code],
-    );
-    return item;
+    return this.repository.itemByTraceCode(code, db.manager);
   }
 
   /**
@@ -171,10 +154,7 @@ export class PassportService {
     if (!hit) throw new NotFound('Trace code', traceCode);
     const { found: item, db } = hit;
     // All columns: the same rows feed the passport and the chain check (one read, not two).
-    const events = await db.query<StoredEvent[]>(
-      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
-      [item.id],
-    );
+    const events = await this.repository.storedEvents(item.id, db.manager);
     const chain = custodyChain(events);
     const orgIds = new Set<string>();
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
@@ -318,10 +298,7 @@ export class PassportService {
 
   private async organisationNames(db: DataSource, ids: string[]) {
     if (ids.length === 0) return new Map<string, { name: string; kind: string }>();
-    const rows = await db.query<Array<{ id: string; name: string; kind: string }>>(
-      'SELECT id, name, kind FROM organisations WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
+    const rows = await this.repository.organisations(ids, db.manager);
     return new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind }]));
   }
 
@@ -331,16 +308,7 @@ export class PassportService {
     const cols = await this.schema.tableColumns('categories');
     if (!cols?.has('name')) return null;
     const parent = cols.has('parent_id');
-    const rows = await db.query<Array<{ c: Record<string, unknown> }>>(
-      parent
-        ? `WITH RECURSIVE up AS (
-             SELECT c.*, 0 AS depth FROM categories c WHERE c.id = $1
-             UNION ALL SELECT p.*, up.depth + 1 FROM categories p JOIN up ON p.id = up.parent_id
-              WHERE up.depth < 5)
-           SELECT to_jsonb(up) AS c FROM up ORDER BY depth DESC`
-        : 'SELECT to_jsonb(c) AS c FROM categories c WHERE c.id = $1',
-      [id],
-    );
+    const rows = await this.repository.categoryPath(id, parent, db.manager);
     if (rows.length === 0) return null;
     const pick = (c: Record<string, unknown>) => ({
       code: typeof c.code === 'string' ? c.code : null,
@@ -355,14 +323,11 @@ export class PassportService {
     if (!id) return null;
     const cols = await this.schema.tableColumns('product_models');
     if (!cols) return null;
-    const [row] = await db.query<Array<{ m: Record<string, unknown> }>>(
-      'SELECT to_jsonb(m) AS m FROM product_models m WHERE m.id = $1',
-      [id],
-    );
-    if (!row) return null;
+    const m = await this.repository.productModel(id, db.manager);
+    if (!m) return null;
     const out: { code?: string; brand?: string; model?: string; name?: string } = {};
     for (const k of ['code', 'brand', 'model', 'name'] as const) {
-      const v = row.m[k];
+      const v = m[k];
       if (typeof v === 'string') out[k] = v;
     }
     return out;

@@ -4,6 +4,7 @@ import { OrderNumbers } from '../core/read-models/order-numbers.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { normalisePhone } from '../core/http/phone.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
+import { type ItemHit, TrackingRepository } from './data/tracking.repository.js';
 
 export type MatchKey =
   | 'orderNumber'
@@ -35,32 +36,10 @@ const EXACT: ReadonlySet<MatchKey> = new Set([
   'email',
 ]);
 
-interface ItemHit {
-  id: string;
-  trace_code: string;
-  state: string;
-  grade: string | null;
-  category_id: string | null;
-  serial_number: string | null;
-  imei: string | null;
-  custodian_kind: string;
-  custodian_id: string | null;
-  owner_id: string | null;
-  owner_name: string | null;
-  owner_email: string | null;
-  owner_phone: string | null;
-  created_at: Date;
-}
-
 /** LIKE's own characters in a user's text are meant literally. */
 const likeText = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_HITS = 50;
-
-const ITEM_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id, i.serial_number,
-  i.imei, i.custodian_kind, i.custodian_id, i.owner_id, u.name AS owner_name,
-  u.email AS owner_email, u.phone AS owner_phone, i.created_at
-  FROM items i LEFT JOIN users u ON u.id = i.owner_id`;
 
 /**
  * One search box for customer service: the query is tried as every key it could be (order
@@ -76,6 +55,7 @@ export class SearchService {
     private readonly reads: ReadDatabase,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly orderNumbers: OrderNumbers,
+    private readonly repository: TrackingRepository,
   ) {}
 
   async search(raw: string) {
@@ -91,8 +71,8 @@ export class SearchService {
     const lookups: Array<Promise<void>> = [];
     const run = (key: MatchKey, where: string, params: unknown[]) =>
       lookups.push(
-        this.reads.replica
-          .query<ItemHit[]>(`${ITEM_SELECT} WHERE ${where} LIMIT ${MAX_HITS}`, params)
+        this.repository
+          .itemHits(where, params, MAX_HITS, this.reads.replica.manager)
           .then((rows) => add(key, rows)),
       );
 
@@ -169,25 +149,7 @@ export class SearchService {
   private async ownerships(itemIds: string[]) {
     const out = new Map<string, Array<Record<string, unknown>>>();
     if (itemIds.length === 0) return out;
-    const rows = await this.reads.replica.query<
-      Array<{
-        item_id: string;
-        owner_kind: string;
-        owner_id: string | null;
-        name: string | null;
-        email: string | null;
-        phone: string | null;
-        from_at: Date;
-        to_at: Date | null;
-        cause: string;
-      }>
-    >(
-      `SELECT io.item_id, io.owner_kind, io.owner_id, u.name, u.email, u.phone, io.from_at,
-              io.to_at, io.cause
-         FROM item_ownerships io LEFT JOIN users u ON u.id = io.owner_id
-        WHERE io.item_id = ANY($1::uuid[]) ORDER BY io.item_id, io.from_seq, io.created_at`,
-      [itemIds],
-    );
+    const rows = await this.repository.ownerships(itemIds, this.reads.replica.manager);
     for (const r of rows) {
       const list = out.get(r.item_id) ?? [];
       list.push({
@@ -212,11 +174,6 @@ export class SearchService {
     const db = this.reads.replica;
     const orderIds = await this.orderNumbers.find(db.manager, prefix, MAX_HITS);
     if (orderIds.length === 0) return [];
-    return db.query<ItemHit[]>(
-      `${ITEM_SELECT} WHERE i.id IN (
-         SELECT e.item_id FROM item_events e WHERE e.entity_id = ANY($1::uuid[]))
-       LIMIT ${MAX_HITS}`,
-      [orderIds],
-    );
+    return this.repository.itemHitsOfEntities(orderIds, MAX_HITS, db.manager);
   }
 }

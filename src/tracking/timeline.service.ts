@@ -2,26 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { eventOwnedBySql, ItemHistoryAccess } from '../core/items/ownership.js';
 import { SUPPORT_CASES, type SupportCaseReads } from '../core/read-models/support-cases.js';
-import {
-  custodyChain,
-  EVENT_COLUMNS,
-  type EventRow,
-  ORGANISATION_CUSTODIANS,
-} from './event-row.js';
+import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
 import { ReadDatabase } from '../database/read-database.js';
-
-interface ItemHead {
-  id: string;
-  trace_code: string;
-}
-
-interface OrganisationRef {
-  id: string;
-  name: string;
-  kind: string;
-}
+import {
+  type ItemHead,
+  type OrganisationRef,
+  TrackingRepository,
+} from './data/tracking.repository.js';
 
 /** Hard cap on one timeline read (an order holds at most 20 items). */
 const MAX_EVENTS = 5000;
@@ -68,6 +56,7 @@ export class TimelineService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reads: ReadDatabase,
+    private readonly repository: TrackingRepository,
     @Inject(SUPPORT_CASES) private readonly cases: SupportCaseReads,
   ) {}
 
@@ -84,15 +73,9 @@ export class TimelineService {
    * connection to read the rest from (the primary when the replica does not have it yet).
    */
   private async item(actor: Actor, id: string): Promise<{ item: ItemHead; db: DataSource }> {
-    const hit = await this.reads.orPrimary(this.source(actor), async (db) => {
-      const params: unknown[] = [id];
-      const [item] = await db.query<ItemHead[]>(
-        `SELECT i.id, i.trace_code FROM items i
-          WHERE i.id = $1 AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
-        params,
-      );
-      return item;
-    });
+    const hit = await this.reads.orPrimary(this.source(actor), (db) =>
+      this.repository.readableItem(actor, id, db.manager),
+    );
     if (!hit) throw new NotFound('Item', id);
     return { item: hit.found, db: hit.db };
   }
@@ -110,21 +93,18 @@ export class TimelineService {
     extra = '',
   ): Promise<EventRow[]> {
     if (seesEverything(actor)) {
-      return db.query<EventRow[]>(
-        `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = ANY($1::uuid[]) ${extra}
-          ORDER BY ${order} LIMIT $2`,
-        [itemIds, MAX_EVENTS],
-      );
+      return this.repository.allEvents(itemIds, order, extra, MAX_EVENTS, db.manager);
     }
     // Their own cases, as support tells (the SUPPORT_CASES port), through the same connection.
     const ownCases = actor.userId ? await this.cases.caseIdsOf(db.manager, actor.userId) : [];
-    return db.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e
-        WHERE e.item_id = ANY($1::uuid[]) ${extra}
-          AND (e.actor_id = $3 OR ${eventOwnedBySql('e', '$3')})
-          AND (e.entity <> 'SupportCase' OR e.actor_id = $3 OR e.entity_id = ANY($4::uuid[]))
-        ORDER BY ${order} LIMIT $2`,
-      [itemIds, MAX_EVENTS, actor.userId, ownCases],
+    return this.repository.ownersEvents(
+      itemIds,
+      order,
+      extra,
+      MAX_EVENTS,
+      actor.userId,
+      ownCases,
+      db.manager,
     );
   }
 
@@ -135,20 +115,14 @@ export class TimelineService {
     for (const e of events) uuidsIn(e.data, ids);
     if (actor.userId) ids.delete(actor.userId.toLowerCase());
     if (ids.size === 0) return ids;
-    const rows = await db.query<Array<{ id: string }>>(
-      'SELECT id FROM users WHERE id = ANY($1::uuid[])',
-      [[...ids]],
-    );
-    return new Set(rows.map((r) => r.id.toLowerCase()));
+    const users = await this.repository.userIdsAmong([...ids], db.manager);
+    return new Set(users.map((id) => id.toLowerCase()));
   }
 
   async organisations(ids: Iterable<string | null>): Promise<Map<string, OrganisationRef>> {
     const list = [...new Set([...ids].filter((x): x is string => !!x))];
     if (list.length === 0) return new Map();
-    const rows = await this.dataSource.query<OrganisationRef[]>(
-      'SELECT id, name, kind FROM organisations WHERE id = ANY($1::uuid[])',
-      [list],
-    );
+    const rows = await this.repository.organisations(list);
     return new Map(rows.map((r) => [r.id, r]));
   }
 
@@ -216,15 +190,8 @@ export class TimelineService {
    * phone gets 404 for its buyer's sale order, as from GET /sale-orders/:id.
    */
   async entityTimeline(actor: Actor, entityId: string) {
-    const params: unknown[] = [entityId];
     const db = this.source(actor);
-    const linked = await db.query<ItemHead[]>(
-      `SELECT i.id, i.trace_code FROM items i
-        WHERE i.id IN (SELECT DISTINCT item_id FROM item_events WHERE entity_id = $1)
-          AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}
-        ORDER BY i.trace_code`,
-      params,
-    );
+    const linked = await this.repository.readableItemsOfEntity(actor, entityId, db.manager);
     const events =
       linked.length === 0
         ? []

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PassportService } from './passport.service.js';
-import { SchemaProbe } from './schema-probe.js';
+import { SchemaProbe } from './data/schema-probe.js';
 import { SearchService } from './search.service.js';
+import { TrackingRepository } from './data/tracking.repository.js';
 import { TimelineService } from './timeline.service.js';
 import { TrackingController } from './tracking.controller.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
@@ -14,6 +15,6 @@ import { CredentialsModule } from '../credentials/credentials.module.js';
 @Module({
   imports: [CredentialsModule],
   controllers: [TrackingController],
-  providers: [SchemaProbe, TimelineService, PassportService, SearchService],
+  providers: [SchemaProbe, TrackingRepository, TimelineService, PassportService, SearchService],
 })
 export class TrackingModule {}

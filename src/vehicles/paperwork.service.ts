@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { PaperworkTaskAccess, PaperworkTaskMachine } from './paperwork.machine.js';
-import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './vehicle.entities.js';
+import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './data/vehicle.entities.js';
+import { PaperworkRepository } from './data/paperwork.repository.js';
 import { badField } from './vehicles.service.js';
 import type {
   OpenPaperworkDto,
@@ -32,6 +33,7 @@ export class PaperworkService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
+    private readonly paperwork: PaperworkRepository,
   ) {}
 
   /** Opens the three tasks for every car of the sale; idempotent (one task per sale and kind). */
@@ -46,24 +48,15 @@ export class PaperworkService {
     },
   ): Promise<PaperworkTask[]> {
     // Serialise openers of the same sale (job redelivery racing a hand-opened set).
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`paperwork:${sale.saleOrderId}`]);
-    const cars = await m.query<Array<{ id: string; vin: string }>>(
-      'SELECT id, vin FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL ORDER BY id',
-      [sale.itemIds],
-    );
-    const repo = m.getRepository(PaperworkTask);
-    const existing = await repo.find({ where: { saleOrderId: sale.saleOrderId } });
+    await this.paperwork.lockSale(m, sale.saleOrderId);
+    const cars = await this.paperwork.cars(m, sale.itemIds);
+    const existing = await this.paperwork.tasksOfSale(m, sale.saleOrderId);
     const out = [...existing];
     // A sale order is for one listing, so one car: the tasks belong to the sale and name the car.
     const car = cars[0];
     if (!car) return out;
     // The platform warehouse that last held the car (its history names every custodian).
-    const [held] = await m.query<Array<{ custodian_id: string }>>(
-      `SELECT custodian_id FROM item_events
-        WHERE item_id = $1 AND custodian_kind = 'warehouse' AND custodian_id IS NOT NULL
-        ORDER BY seq DESC LIMIT 1`,
-      [car.id],
-    );
+    const warehouseId = await this.paperwork.lastWarehouse(m, car.id);
     for (const kind of PAPERWORK_KINDS) {
       if (existing.some((t) => t.kind === kind)) continue;
       out.push(
@@ -80,7 +73,7 @@ export class PaperworkService {
             reference: null,
             documentNumber: null,
             scanReference: null,
-            warehouseId: held?.custodian_id ?? null,
+            warehouseId,
             blockedReason: null,
             doneAt: null,
             doneBy: null,
@@ -100,10 +93,7 @@ export class PaperworkService {
 
   async openByHand(actor: Actor, dto: OpenPaperworkDto) {
     const tasks = await this.dataSource.transaction(async (m) => {
-      const [item] = await m.query<Array<{ vin: string | null; custodian_id: string | null }>>(
-        'SELECT vin, custodian_id FROM items WHERE id = $1',
-        [dto.itemId],
-      );
+      const item = await this.paperwork.item(m, dto.itemId);
       const merchantOrganisationId = seesEverything(actor)
         ? (dto.merchantOrganisationId ?? null)
         : actor.organisationId;
@@ -125,17 +115,13 @@ export class PaperworkService {
   }
 
   async list(actor: Actor, q: PaperworkQuery) {
-    const qb = this.dataSource.getRepository(PaperworkTask).createQueryBuilder('t');
-    PaperworkTaskAccess.restrict(qb, actor, 't');
-    if (q.state) qb.andWhere('t.state = :state', { state: q.state });
-    if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
-    const page = await paginate(qb, q);
+    const page = await this.paperwork.page(actor, q);
     const cars = await this.cars(page.items.map((t) => t.itemId));
     return mapPage(page, (t) => this.view(actor, t, cars.get(t.itemId) ?? null));
   }
 
   async get(actor: Actor, id: string) {
-    const t = await this.dataSource.getRepository(PaperworkTask).findOne({ where: { id } });
+    const t = await this.paperwork.get(id);
     const [view] = await this.present(actor, [PaperworkTaskAccess.assertVisible(t, actor, id)]);
     return view;
   }
@@ -201,14 +187,7 @@ export class PaperworkService {
   /** Trace code and model of each car, the way the people doing the paperwork name it. */
   private async cars(itemIds: string[]): Promise<Map<string, PaperworkCar>> {
     if (itemIds.length === 0) return new Map();
-    const rows = await this.dataSource.query<
-      Array<{ id: string; trace_code: string; brand: string | null; model: string | null }>
-    >(
-      `SELECT i.id, i.trace_code, pm.brand, pm.model
-         FROM items i LEFT JOIN product_models pm ON pm.id = i.product_model_id
-        WHERE i.id = ANY($1::uuid[])`,
-      [[...new Set(itemIds)]],
-    );
+    const rows = await this.paperwork.carNames([...new Set(itemIds)]);
     return new Map(
       rows.map((r) => [
         r.id,

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { VEHICLE_FACTS } from '../core/read-models/vehicle-facts.js';
+import { VehicleRepository } from './data/vehicle.repository.js';
 import { VehicleFactsService } from './vehicle-facts.service.js';
 
 /**
@@ -9,7 +10,11 @@ import { VehicleFactsService } from './vehicle-facts.service.js';
  */
 @Global()
 @Module({
-  providers: [VehicleFactsService, { provide: VEHICLE_FACTS, useExisting: VehicleFactsService }],
+  providers: [
+    VehicleRepository,
+    VehicleFactsService,
+    { provide: VEHICLE_FACTS, useExisting: VehicleFactsService },
+  ],
   exports: [VehicleFactsService, VEHICLE_FACTS],
 })
 export class VehicleFactsModule {}

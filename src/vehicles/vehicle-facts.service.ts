@@ -16,7 +16,9 @@ import {
   type VehicleConditionReport,
 } from '../catalog/standards/vehicle-condition.js';
 import { decodeVin, validateVin } from './engine/vin.js';
-import { PaperworkTask, Vehicle } from './vehicle.entities.js';
+import { readTransferStatus } from './data/paperwork.repository.js';
+import type { Vehicle } from './data/vehicle.entities.js';
+import { VehicleRepository } from './data/vehicle.repository.js';
 
 /**
  * What other stages may read about a vehicle (the VehicleFacts read model, provided under
@@ -29,6 +31,7 @@ export class VehicleFactsService implements VehicleFacts {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
+    private readonly vehicles: VehicleRepository,
   ) {}
 
   checkVin(input: string): VinCheck {
@@ -50,7 +53,7 @@ export class VehicleFactsService implements VehicleFacts {
   }
 
   async summaryByVin(vin: string): Promise<VehicleSummary | null> {
-    const v = await this.dataSource.getRepository(Vehicle).findOne({ where: { vin } });
+    const v = await this.vehicles.byVin(vin);
     const c = await this.latestCondition(vin);
     if (!v) return c ? notAssessed(vin, c) : null;
     return {
@@ -68,11 +71,8 @@ export class VehicleFactsService implements VehicleFacts {
 
   /** The summary of the car an item is (null for items without a VIN or never looked at). */
   async summaryForItem(itemId: string): Promise<VehicleSummary | null> {
-    const [row] = await this.dataSource.query<Array<{ vin: string | null }>>(
-      'SELECT vin FROM items WHERE id = $1',
-      [itemId],
-    );
-    const summary = row?.vin ? await this.summaryByVin(row.vin) : null;
+    const vin = await this.vehicles.vinOfItem(itemId);
+    const summary = vin ? await this.summaryByVin(vin) : null;
     // The public passport is found by trace code: it shows the car, not the serial of its VIN.
     return summary ? { ...summary, vin: `${summary.vin.slice(0, 11)}******` } : null;
   }
@@ -88,16 +88,9 @@ export class VehicleFactsService implements VehicleFacts {
   ): Promise<Map<string, { vin: string; mileageFlag: PublicMileageFlag }>> {
     const out = new Map<string, { vin: string; mileageFlag: PublicMileageFlag }>();
     if (itemIds.length === 0) return out;
-    const rows = await manager.query<Array<{ id: string; vin: string }>>(
-      'SELECT id, vin FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL',
-      [itemIds],
-    );
+    const rows = await this.vehicles.carItems(manager, itemIds);
     if (rows.length === 0) return out;
-    const vehicles = await manager
-      .getRepository(Vehicle)
-      .createQueryBuilder('v')
-      .where('v.vin IN (:...vins)', { vins: [...new Set(rows.map((r) => r.vin))] })
-      .getMany();
+    const vehicles = await this.vehicles.byVins(manager, [...new Set(rows.map((r) => r.vin))]);
     const byVin = new Map(vehicles.map((v) => [v.vin, v]));
     for (const r of rows) {
       const v = byVin.get(r.vin);
@@ -125,34 +118,6 @@ export class VehicleFactsService implements VehicleFacts {
   ): Promise<TransferStatus> {
     return readTransferStatus(manager, saleOrderId, itemIds);
   }
-}
-
-/**
- * Whether a sale's ownership transfer is done. A sale of an item with a VIN always requires it,
- * even before its paperwork tasks exist (then it is simply not done). A plain function over the
- * caller's manager, so a state-machine guard can call it inside the transition's transaction.
- */
-export async function readTransferStatus(
-  manager: EntityManager,
-  saleOrderId: string,
-  itemIds: readonly string[],
-): Promise<TransferStatus> {
-  const tasks = await manager
-    .getRepository(PaperworkTask)
-    .find({ where: { saleOrderId }, order: { createdAt: 'ASC' } });
-  const [{ cars }] = itemIds.length
-    ? await manager.query<Array<{ cars: number }>>(
-        'SELECT count(*)::int AS cars FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL',
-        [itemIds],
-      )
-    : [{ cars: 0 }];
-  const transfer = tasks.find((t) => t.kind === 'ownership-transfer');
-  const required = cars > 0 || tasks.length > 0;
-  return {
-    required,
-    done: !required || transfer?.state === 'DONE',
-    tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, state: t.state })),
-  };
 }
 
 function conditionSummary(c: VehicleConditionReport): VehicleSummary['condition'] {

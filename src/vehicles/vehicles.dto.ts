@@ -24,7 +24,7 @@ import {
   VEHICLE_USES,
   type VehicleUse,
 } from './engine/mileage.js';
-import { PAPERWORK_STATES, type PaperworkState } from './vehicle.entities.js';
+import { PAPERWORK_STATES, type PaperworkState } from './data/vehicle.entities.js';
 import { VersionDto } from '../core/http/version.dto.js';
 
 export class RegistrationDto {

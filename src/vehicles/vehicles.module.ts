@@ -7,9 +7,16 @@ import { ValuationModule } from '../valuation/valuation.module.js';
 import { PaperworkTaskMachine } from './paperwork.machine.js';
 import { PaperworkService } from './paperwork.service.js';
 import { VehicleFactsModule } from './vehicle-facts.module.js';
-import { MileageReadingRow, PaperworkTask, RecordConsent, Vehicle } from './vehicle.entities.js';
+import {
+  MileageReadingRow,
+  PaperworkTask,
+  RecordConsent,
+  Vehicle,
+} from './data/vehicle.entities.js';
 import { PaperworkController, VehiclesController } from './vehicles.controller.js';
 import { VehiclesService } from './vehicles.service.js';
+import { PaperworkRepository } from './data/paperwork.repository.js';
+import { VehicleRepository } from './data/vehicle.repository.js';
 
 /**
  * Used vehicles (issue 14): VIN identity and registration, mileage history with consented
@@ -22,7 +29,7 @@ import { VehiclesService } from './vehicles.service.js';
     ValuationModule,
   ],
   controllers: [VehiclesController, PaperworkController],
-  providers: [VehiclesService, PaperworkService],
+  providers: [VehicleRepository, PaperworkRepository, VehiclesService, PaperworkService],
 })
 export class VehiclesModule implements OnModuleInit {
   constructor(

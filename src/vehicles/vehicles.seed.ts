@@ -3,7 +3,7 @@ import { ItemsService } from '../core/items/items.service.js';
 import type { SeedStep } from '../seed/seed-context.js';
 import type { MileageSource, VehicleUse } from './engine/mileage.js';
 import { computeCheckDigit, decodeVin, parsePlate } from './engine/vin.js';
-import { Vehicle } from './vehicle.entities.js';
+import { VehicleRepository } from './data/vehicle.repository.js';
 import { VehiclesService } from './vehicles.service.js';
 
 /** A 17-character VIN body with the check digit put at position 9. */
@@ -124,16 +124,8 @@ export const vehiclesSeed: SeedStep = {
   async run(ctx) {
     const owner = ctx.users.customer?.id ?? null;
     const warehouse = ctx.organisations['warehouse-shanghai'] ?? null;
-    const models = new Map(
-      (
-        await ctx.dataSource.query<
-          Array<{ code: string; id: string; category_id: string; requires_erasure: boolean }>
-        >(
-          `SELECT m.code, m.id, m.category_id, c.requires_erasure
-             FROM product_models m JOIN categories c ON c.id = m.category_id`,
-        )
-      ).map((r) => [r.code, r]),
-    );
+    const repository = ctx.app.get(VehicleRepository);
+    const models = new Map((await repository.seedModels()).map((r) => [r.code, r]));
     const items = ctx.app.get(ItemsService);
     const vehicles = ctx.app.get(VehiclesService);
     let flagged = 0;
@@ -141,10 +133,7 @@ export const vehiclesSeed: SeedStep = {
       const model = models.get(car.model);
       if (!model) continue;
       await ctx.dataSource.transaction(async (m) => {
-        const [existing] = await m.query<unknown[]>('SELECT 1 FROM items WHERE vin = $1', [
-          car.vin,
-        ]);
-        if (!existing) {
+        if (!(await repository.hasItemWithVin(m, car.vin))) {
           await items.register(
             m,
             SYSTEM_ACTOR,
@@ -167,7 +156,7 @@ export const vehiclesSeed: SeedStep = {
         const year = decodeVin(car.vin, {
           registeredOn: new Date(car.firstRegisteredOn),
         }).modelYear;
-        await m.getRepository(Vehicle).update(v.id, {
+        await repository.update(m, v.id, {
           plate: plate.plate,
           province: plate.province,
           registrationCityCode: plate.cityCode,

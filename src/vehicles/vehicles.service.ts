@@ -5,7 +5,7 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import {
@@ -21,7 +21,6 @@ import {
   assessMileage,
   type MileageAssessment,
   type MileageReading,
-  type MileageSource,
   parseDealerRecords,
   SOURCE_TRUST,
 } from './engine/mileage.js';
@@ -29,33 +28,25 @@ import { vehicleFactors } from '../valuation/engine/vehicle-factors.js';
 import { decodeVin, parsePlate, validateVin } from './engine/vin.js';
 import { publicFlag, VehicleFactsService } from './vehicle-facts.service.js';
 import { VehicleAccess } from './vehicle-access.js';
-import { MileageReadingRow, RecordConsent, Vehicle } from './vehicle.entities.js';
+import { type MileageReadingRow, type RecordConsent, Vehicle } from './data/vehicle.entities.js';
+import {
+  type NewMileageReading,
+  type VehicleItemRow,
+  VehicleRepository,
+} from './data/vehicle.repository.js';
 import type {
   ConsentDto,
   ImportDealerRecordsDto,
   MileageReadingDto,
   RegistrationDto,
 } from './vehicles.dto.js';
-import { mapPage, type PageQuery, paginate } from '../core/http/pagination.js';
+import { mapPage, type PageQuery } from '../core/http/pagination.js';
 import {
   INSPECTION_REPORTS,
   type InspectionReports,
 } from '../core/read-models/inspection-reports.js';
 
 const MS_PER_YEAR = 365.25 * 86_400_000;
-
-interface ItemRow {
-  id: string;
-  trace_code: string;
-  state: string;
-  owner_id: string | null;
-  custodian_id: string | null;
-  product_model_id: string | null;
-  category_id: string | null;
-  grade: 'premium' | 'good' | 'scrap' | null;
-  declared_condition: Record<string, unknown>;
-  created_at: Date;
-}
 
 export function badField(field: string, message: string): BadRequestException {
   return new BadRequestException({
@@ -80,6 +71,7 @@ export class VehiclesService {
     private readonly outbox: OutboxService,
     private readonly facts: VehicleFactsService,
     private readonly valuation: ValuationService,
+    private readonly vehicles: VehicleRepository,
     @Inject(INSPECTION_REPORTS) private readonly inspections: InspectionReports,
   ) {}
 
@@ -87,14 +79,9 @@ export class VehiclesService {
 
   /** The vehicle row for a VIN, created from what the VIN says the first time it is needed. */
   async ensure(m: EntityManager, vin: string): Promise<Vehicle> {
-    const repo = m.getRepository(Vehicle);
-    const existing = await repo.findOne({ where: { vin } });
-    if (existing) return existing;
-    const d = decodeVin(vin);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
+    return this.vehicles.ensure(m, vin, () => {
+      const d = decodeVin(vin);
+      return {
         vin: d.vin,
         wmi: d.wmi,
         region: d.region,
@@ -105,23 +92,16 @@ export class VehiclesService {
         use: 'private',
         mileageStatus: 'clear',
         mileageEvidence: [],
-      })
-      .orIgnore()
-      .execute();
-    return repo.findOneByOrFail({ vin });
+      };
+    });
   }
 
-  private async itemsOf(m: EntityManager, vin: string): Promise<ItemRow[]> {
-    return m.query<ItemRow[]>(
-      `SELECT id, trace_code, state, owner_id, custodian_id, product_model_id, category_id, grade,
-              declared_condition, created_at
-         FROM items WHERE vin = $1 ORDER BY created_at`,
-      [vin],
-    );
+  private async itemsOf(m: EntityManager, vin: string): Promise<VehicleItemRow[]> {
+    return this.vehicles.itemsOf(m, vin);
   }
 
   /** The actor owns an item with this VIN (the owner's own actions: registration, consent). */
-  private isOwner(actor: Actor, items: ItemRow[]): boolean {
+  private isOwner(actor: Actor, items: VehicleItemRow[]): boolean {
     return actor.userId !== null && items.some((i) => i.owner_id === actor.userId);
   }
 
@@ -131,7 +111,7 @@ export class VehiclesService {
    */
   private async visible(m: EntityManager, actor: Actor, vin: string) {
     const items = await this.itemsOf(m, vin);
-    const known = await m.getRepository(Vehicle).findOneBy({ vin });
+    const known = await this.vehicles.known(m, vin);
     if (!known && items.length === 0) throw new NotFound('Vehicle', vin);
     await VehicleAccess.assertVisibleTo(
       m,
@@ -184,7 +164,7 @@ export class VehiclesService {
         });
       }
       if (dto.use !== undefined) patch.use = dto.use;
-      if (Object.keys(patch).length > 0) await m.getRepository(Vehicle).update(vehicle.id, patch);
+      if (Object.keys(patch).length > 0) await this.vehicles.update(m, vehicle.id, patch);
       await this.refresh(m, vin);
       return this.view(m, actor, vin);
     });
@@ -232,36 +212,9 @@ export class VehiclesService {
     });
   }
 
-  async insertReadings(
-    m: EntityManager,
-    vin: string,
-    rows: Array<{
-      km: number;
-      readOn: string;
-      source: MileageSource;
-      sourceRef: string | null;
-      dedupeKey: string;
-      itemId: string | null;
-      recordedBy: string | null;
-    }>,
-  ): Promise<number> {
+  async insertReadings(m: EntityManager, vin: string, rows: NewMileageReading[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const result = await m
-      .createQueryBuilder()
-      .insert()
-      .into(MileageReadingRow)
-      .values(
-        rows.map((r) => ({
-          ...r,
-          vin,
-          trust: SOURCE_TRUST[r.source],
-          dedupeKey: `${vin}:${r.dedupeKey}`,
-        })),
-      )
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length;
+    return this.vehicles.insertReadings(m, vin, rows);
   }
 
   /**
@@ -301,16 +254,14 @@ export class VehiclesService {
       })),
     ]);
 
-    const rows = await m
-      .getRepository(MileageReadingRow)
-      .find({ where: { vin }, order: { readOn: 'ASC', createdAt: 'ASC' } });
+    const rows = await this.vehicles.readings(m, vin);
     const assessment = assessMileage(rows.map(toReading), {
       firstRegisteredOn: vehicle.firstRegisteredOn ? asDate(vehicle.firstRegisteredOn) : null,
       use: vehicle.use,
     });
     const newlyFlagged = assessment.flagged && vehicle.mileageStatus === 'clear';
     const flaggedAt = assessment.flagged ? (vehicle.flaggedAt ?? new Date()) : null;
-    await m.getRepository(Vehicle).update(vehicle.id, {
+    await this.vehicles.update(m, vehicle.id, {
       mileageStatus: assessment.status,
       mileageEvidence: assessment.evidence,
       credibleKm: assessment.credibleKm,
@@ -368,35 +319,28 @@ export class VehiclesService {
     return this.dataSource.transaction(async (m) => {
       const { items } = await this.visible(m, actor, vin);
       if (!this.isOwner(actor, items) || !actor.userId) throw new NotFound('Vehicle', vin);
-      const repo = m.getRepository(RecordConsent);
-      const active = await repo.findOne({
-        where: { vin, ownerId: actor.userId, scope: dto.scope, revokedAt: IsNull() },
-        order: { grantedAt: 'DESC' },
-      });
+      const active = await this.vehicles.activeConsent(m, vin, actor.userId, dto.scope);
       if (active) return consentView(active);
-      const created = await repo.save(
-        repo.create({
-          vin,
-          ownerId: actor.userId,
-          scope: dto.scope,
-          statement: dto.statement,
-          grantedAt: new Date(),
-          revokedAt: null,
-        }),
-      );
+      const created = await this.vehicles.createConsent(m, {
+        vin,
+        ownerId: actor.userId,
+        scope: dto.scope,
+        statement: dto.statement,
+        grantedAt: new Date(),
+        revokedAt: null,
+      });
       return consentView(created);
     });
   }
 
   async revokeConsent(actor: Actor, vin: string, consentId: string) {
-    const repo = this.dataSource.getRepository(RecordConsent);
-    const consent = await repo.findOne({ where: { id: consentId, vin } });
+    const consent = await this.vehicles.consent(consentId, vin);
     if (!consent || (consent.ownerId !== actor.userId && !seesEverything(actor))) {
       throw new NotFound('Consent', consentId);
     }
     if (consent.revokedAt === null) {
       consent.revokedAt = new Date();
-      await repo.save(consent);
+      await this.vehicles.saveConsent(consent);
     }
     return consentView(consent);
   }
@@ -421,9 +365,7 @@ export class VehiclesService {
     if (other >= 0) throw badField(`records.${other + 1}.vin`, `is not ${vin}`);
     return this.dataSource.transaction(async (m) => {
       const { items } = await this.visible(m, actor, vin);
-      const consent = await m
-        .getRepository(RecordConsent)
-        .findOne({ where: { id: dto.consentId, vin } });
+      const consent = await this.vehicles.consent(dto.consentId, vin, m);
       const ownerIds = new Set(items.map((i) => i.owner_id));
       if (!consent || consent.revokedAt !== null || !ownerIds.has(consent.ownerId)) {
         throw new ConflictException({
@@ -465,23 +407,18 @@ export class VehiclesService {
   }
 
   async getByItem(actor: Actor, itemId: string) {
-    const [row] = await this.dataSource.query<Array<{ vin: string | null }>>(
-      'SELECT vin FROM items WHERE id = $1',
-      [itemId],
-    );
-    if (!row?.vin) throw new NotFound('Vehicle of item', itemId);
-    return this.get(actor, row.vin);
+    const vin = await this.vehicles.vinOfItem(itemId);
+    if (!vin) throw new NotFound('Vehicle of item', itemId);
+    return this.get(actor, vin);
   }
 
   /** The full view for grader, support and owner: identity, readings with trust, the flag with its evidence. */
   private async view(m: EntityManager, actor: Actor, vin: string) {
-    const vehicle = await m.getRepository(Vehicle).findOneByOrFail({ vin });
+    const vehicle = await this.vehicles.byVinOrFail(m, vin);
     const items = await this.itemsOf(m, vin);
     const staff = seesEverything(actor) || actor.role === 'warehouse';
-    const readings = await m
-      .getRepository(MileageReadingRow)
-      .find({ where: { vin }, order: { readOn: 'ASC', createdAt: 'ASC' } });
-    const consents = await m.getRepository(RecordConsent).find({ where: { vin } });
+    const readings = await this.vehicles.readings(m, vin);
+    const consents = await this.vehicles.consents(m, vin);
     const condition = await this.facts.latestCondition(vin, m);
     return {
       vin: vehicle.vin,
@@ -524,13 +461,7 @@ export class VehiclesService {
    * cars they hold), most recently flagged first, a keyset page at a time on (flagged_at, id).
    */
   async flagged(actor: Actor, page: PageQuery) {
-    const qb = this.dataSource
-      .getRepository(Vehicle)
-      .createQueryBuilder('v')
-      .where("v.mileage_status <> 'clear'");
-    VehicleAccess.restrict(qb, actor, 'v');
-    // A car leaves 'clear' only together with its flagged_at (see assessMileage).
-    return mapPage(await paginate(qb, page, { by: 'flagged_at' }), (v) => ({
+    return mapPage(await this.vehicles.flaggedPage(actor, page), (v) => ({
       vin: v.vin,
       ...publicFlag(v),
     }));
@@ -547,7 +478,7 @@ export class VehiclesService {
     return this.dataSource.transaction(async (m) => {
       const { items } = await this.visible(m, actor, vin);
       const assessment = await this.refresh(m, vin);
-      const vehicle = await m.getRepository(Vehicle).findOneByOrFail({ vin });
+      const vehicle = await this.vehicles.byVinOrFail(m, vin);
       const item = items[items.length - 1];
       if (!item?.product_model_id && !item?.category_id) {
         throw new ConflictException(`VIN ${vin} has no item with a model or category to price`);

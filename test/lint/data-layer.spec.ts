@@ -39,6 +39,7 @@ const service = (body: string) =>
 describe('the data layer ratchet', () => {
   it('covers the converted stages, the first being recycling', () => {
     expect(DATA_LAYER_STAGES).toContain('recycling');
+    expect(DATA_LAYER_STAGES).toEqual(expect.arrayContaining(['tracking', 'vehicles']));
   });
 
   it('is an error in the repository lint config for a converted stage, not in its data/', async () => {
@@ -88,6 +89,28 @@ describe('the data layer ratchet', () => {
         "import { findById } from '../core/sql.js';\nexport const f = findById;\n",
       ),
     ).toHaveLength(1);
+  });
+
+  it('refuses a tracking read on the replica outside data/, and lets its data/ read there', async () => {
+    // Tracking chooses the connection (replica or primary); the query itself is the repository's.
+    const replicaRead = service("return this.reads.replica.query('SELECT 1');");
+    expect(await ruleErrors('src/tracking/search.service.ts', replicaRead)).toHaveLength(1);
+    expect(
+      await ruleErrors('src/tracking/data/tracking.repository.fixture.ts', replicaRead),
+    ).toEqual([]);
+  });
+
+  it('refuses a vehicles service that reads through a transaction manager', async () => {
+    expect(
+      await ruleErrors(
+        'src/vehicles/vehicles.service.ts',
+        service(
+          'return this.dataSource.transaction((m) => m.getRepository(Item).findOneBy({ id }));',
+        ),
+      ),
+    ).toEqual([
+      'no-restricted-syntax: getRepository() outside data/: Query through a repository in src/<stage>/data/ (issue 20 point 1).',
+    ]);
   });
 
   it('lets the stage query in data/, and its services open transactions and delegate', async () => {

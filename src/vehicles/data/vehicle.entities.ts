@@ -5,14 +5,14 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
+import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type {
   MileageAssessment,
   MileageEvidence,
   MileageSource,
   Trust,
   VehicleUse,
-} from './engine/mileage.js';
+} from '../engine/mileage.js';
 
 /** A car's identity and registration, one row per VIN across every time it passes through. */
 @Entity('vehicles')

@@ -7,7 +7,7 @@ import {
   UpdateDateColumn,
   type ValueTransformer,
 } from 'typeorm';
-import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
+import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type {
   ErasurePlan,
   ErasureRunRecord,
@@ -16,7 +16,7 @@ import type {
   PolicyViolation,
   SanitizationCertificate,
   StationResult,
-} from './engine/index.js';
+} from '../engine/index.js';
 
 /** bigint columns come back from pg as strings; capacities fit a double exactly. */
 const bigintNumber: ValueTransformer = {

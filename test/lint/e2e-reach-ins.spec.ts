@@ -28,7 +28,6 @@ const ALLOWED: Record<string, number> = {
   'grading.e2e.spec.ts': 23,
   'idempotency.e2e.spec.ts': 1,
   'labels.e2e.spec.ts': 10,
-  'lifecycle.e2e.spec.ts': 15,
   'logistics.e2e.spec.ts': 38,
   'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,

@@ -19,7 +19,7 @@ const ALLOWED: Record<string, number> = {
   'acquisition.e2e.spec.ts': 21,
   'console-endpoints.e2e.spec.ts': 26,
   'courier-day.e2e.spec.ts': 15,
-  'credentials.e2e.spec.ts': 25,
+  'credentials.e2e.spec.ts': 8,
   'demo-prices.e2e.spec.ts': 7,
   'erasure-gates.e2e.spec.ts': 42,
   'erasure-station.e2e.spec.ts': 9,

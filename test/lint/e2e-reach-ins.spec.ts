@@ -38,7 +38,7 @@ const ALLOWED: Record<string, number> = {
   'photos-attached.e2e.spec.ts': 10,
   'photos-s3.e2e.spec.ts': 1,
   'photos.e2e.spec.ts': 5,
-  'read-replica.e2e.spec.ts': 16,
+  'read-replica.e2e.spec.ts': 13,
   'reconciliation.e2e.spec.ts': 10,
   'recycling.e2e.spec.ts': 15,
   'redis-cluster.e2e.spec.ts': 7,

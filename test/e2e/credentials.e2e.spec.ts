@@ -1,31 +1,16 @@
-import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-// The independent check: only Digital Bazaar's libraries and what the platform serves.
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { driver as didKeyDriver } from '@digitalbazaar/did-method-key';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import { securityLoader } from '@digitalbazaar/security-document-loader';
-import * as vc from '@digitalbazaar/vc';
-import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createHttpApp } from '../../src/bootstrap.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
-import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
-import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
-import { job } from '../../src/core/jobs/job-definition.js';
-import { OutboxService } from '../../src/core/outbox/outbox.service.js';
-import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
+import { independentVerify, pem, reloopVerify, run } from '../support/credentials.js';
 import {
   accounts,
   type HttpUser,
@@ -39,63 +24,10 @@ import { createTestApp, eventually, type TestApp } from '../support/test-app.js'
  * Issue 24: certificates, passports and history anyone can verify offline, with standard tools.
  * A phone goes through a real trade-in journey (wiped by the simulated station); its
  * certificate is checked by `reloop-verify` with no network and by Digital Bazaar's libraries
- * with only the context the platform serves; revocation flips its status bit; a rewrite of the
- * history by a database superuser is caught against a signed checkpoint; a key rotation leaves
- * old credentials verifiable.
+ * with only the context the platform serves; revocation flips its status bit; a key rotation
+ * leaves old credentials verifiable. The signed checkpoints (which drive the Checkpoints service)
+ * and a rewrite of the history by a database superuser are in test/integration/credentials.spec.ts.
  */
-
-const run = promisify(execFile);
-const pem = () =>
-  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-
-/** Runs the offline verifier; resolves with its exit code and output (never rejects). */
-async function reloopVerify(args: string[]) {
-  try {
-    const { stdout } = await run(process.execPath, ['scripts/reloop-verify.mjs', ...args], {
-      timeout: 60_000,
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
-
-/** Digital Bazaar's verifier, given the served Reloop context and (optionally) a status list. */
-function independentLoader(context: { url: string; document: unknown }, statusList?: unknown) {
-  const loader = securityLoader();
-  loader.addStatic(context.url, context.document);
-  if (statusList) loader.addStatic((statusList as { id: string }).id, statusList);
-  const dids = didKeyDriver();
-  dids.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
-  loader.setProtocolHandler({
-    protocol: 'did',
-    handler: { get: ({ url }: { url: string }) => dids.get({ url }) },
-  });
-  return loader.build();
-}
-
-async function independentVerify(
-  credential: unknown,
-  context: { url: string; document: unknown },
-  statusList?: unknown,
-) {
-  const documentLoader = independentLoader(context, statusList);
-  const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
-  return vc.verifyCredential({
-    credential,
-    suite,
-    documentLoader,
-    checkStatus: statusList
-      ? async ({ credential: c }) => {
-          const r = await checkStatus({ credential: c, documentLoader, suite });
-          // The list checked out; a set bit (status true) means revoked.
-          const revoked = r.results?.some((x) => x.status === true);
-          return { verified: r.verified && !revoked };
-        }
-      : () => Promise.resolve({ verified: true }),
-  });
-}
 
 describe('verifiable credentials (issue 24)', () => {
   let t: TestApp;
@@ -278,146 +210,6 @@ describe('verifiable credentials (issue 24)', () => {
     expect(second.credentialStatus.statusListIndex).not.toBe(
       (credential.credentialStatus as { statusListIndex: string }).statusListIndex,
     );
-  });
-
-  it('publishes signed checkpoints, newest first, paginated; the passport carries its inclusion proof', async () => {
-    const checkpoints = t.app.get(Checkpoints);
-    // The scheduled job's handler signs it (here written to the outbox as the scheduler would).
-    await t.dataSource.transaction((m) =>
-      t.app.get(OutboxService).write(m, [job(SignHistoryCheckpoint, { trigger: 'test' })]),
-    );
-    const first = await eventually(async () => {
-      const res = await t.http.get('/api/v1/trace/checkpoints').expect(200);
-      return (res.body.items as Array<{ number: number; itemCount: number }>)[0];
-    }, 20_000);
-    expect(first.itemCount).toBeGreaterThan(0);
-    expect(await checkpoints.sign()).toBeNull(); // nothing changed
-    const listed = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
-    expect(listed.body.items[0]).toMatchObject({
-      number: first.number,
-      itemCount: first.itemCount,
-    });
-    await t.http.get('/api/v1/trace/checkpoints?cursor=nonsense').expect(400);
-    await t.http.get('/api/v1/trace/checkpoints/999999').expect(404);
-    await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=zero`).expect(400);
-
-    const verified = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
-    expect(verified.body).toMatchObject({
-      traceCode,
-      intact: true,
-      anchored: true,
-      checkpoint: {
-        number: first.number,
-        signatureValid: true,
-        included: true,
-        matchesHistory: true,
-      },
-    });
-
-    const passport = await t.http.get(`/api/v1/trace/${traceCode}`).expect(200);
-    expect(passport.body.history.checkpoint).toMatchObject({ number: first.number });
-    expect(passport.body.history.checkpoint.inclusionProof.path).toEqual(expect.any(Array));
-    // The signed passport snapshot, checked offline against the kept checkpoint.
-    const snapshot = (await t.http.get(`/api/v1/trace/${traceCode}/credential`).expect(200)).body;
-    expect(snapshot.type).toEqual(['VerifiableCredential', 'ItemPassport']);
-    expect(JSON.stringify(snapshot)).not.toContain(grader.id);
-    const kept = (await t.http.get(`/api/v1/trace/checkpoints/${first.number}`).expect(200)).body;
-    const res = await reloopVerify([
-      save('passport.json', snapshot),
-      '--checkpoint',
-      save('checkpoint.json', kept),
-    ]);
-    expect(res.stdout).toMatch(/item passport/);
-    expect(res.stdout).toMatch(new RegExp(`included in checkpoint #${first.number}`));
-    expect(res.code).toBe(0);
-    expect((await independentVerify(snapshot, context)).verified).toBe(true);
-    expect((await independentVerify(kept.credential, context)).verified).toBe(true);
-
-    // A second page after a change: another item enters the platform.
-    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
-      'SELECT category_id FROM items WHERE id = $1',
-      [itemId],
-    );
-    await t.dataSource.transaction((m) =>
-      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
-        categoryId,
-        ownerId: null,
-        custodian: { kind: 'warehouse', id: grader.organisationId! },
-        erasureStatus: 'pending',
-        state: 'RECEIVED',
-      }),
-    );
-    const second = await eventually(async () => checkpoints.sign(), 20_000);
-    const page1 = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
-    expect(page1.body.items[0].number).toBe(second.number);
-    const page2 = await t.http
-      .get(`/api/v1/trace/checkpoints?limit=1&cursor=${page1.body.nextCursor as string}`)
-      .expect(200);
-    expect(page2.body.items[0].number).toBe(first.number);
-  });
-
-  it('catches a rewrite of one event and the chain head by a database superuser, against an earlier checkpoint', async () => {
-    const earlier = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body
-      .items[0].number as number;
-    await t.dataSource.transaction(async (m) => {
-      await m.query('ALTER TABLE item_events DISABLE TRIGGER item_events_no_update_delete');
-      const rows = await m.query<StoredEvent[]>(
-        `SELECT item_id, seq, at, type, entity, entity_id, from_state, to_state, actor_role,
-                actor_id, organisation_id, custodian_kind, custodian_id, place, data, prev_hash, hash
-           FROM item_events WHERE item_id = $1 ORDER BY seq`,
-        [itemId],
-      );
-      // The insider changes the first entry and recomputes every hash after it, and the head.
-      let prev = '';
-      for (const r of rows) {
-        const data = r.seq === 1 ? { ...r.data, rewritten: true } : r.data;
-        const hash = eventHash({
-          itemId,
-          seq: r.seq,
-          at: new Date(r.at).toISOString(),
-          type: r.type,
-          entity: r.entity,
-          entityId: r.entity_id,
-          fromState: r.from_state,
-          toState: r.to_state,
-          actorRole: r.actor_role,
-          actorId: r.actor_id,
-          organisationId: r.organisation_id,
-          custodianKind: r.custodian_kind,
-          custodianId: r.custodian_id,
-          place: r.place,
-          data,
-          prevHash: prev,
-        });
-        await m.query(
-          'UPDATE item_events SET data = $3, prev_hash = $4, hash = $5 WHERE item_id = $1 AND seq = $2',
-          [itemId, r.seq, JSON.stringify(data), prev, hash],
-        );
-        prev = hash;
-      }
-      await m.query('UPDATE items SET history_hash = $2 WHERE id = $1', [itemId, prev]);
-      await m.query('ALTER TABLE item_events ENABLE TRIGGER item_events_no_update_delete');
-    });
-    const res = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
-    // The chain alone looks fine (it was rewritten consistently); the checkpoint does not.
-    expect(res.body).toMatchObject({ chainIntact: true, intact: false, anchored: false });
-    expect(res.body.checkpoint).toMatchObject({
-      number: earlier,
-      included: true,
-      matchesHistory: false,
-    });
-    expect(res.body.reason).toMatch(/rewritten after checkpoint/);
-    const explicit = await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=1`).expect(200);
-    expect(explicit.body).toMatchObject({ intact: false, checkpoint: { number: 1 } });
-    // A checkpoint signed after the rewrite agrees with it; the earlier ones still do not.
-    const later = await t.app.get(Checkpoints).sign();
-    const after = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
-    expect(after.body).toMatchObject({
-      intact: false,
-      checkpoint: { number: later!.number, matchesHistory: true },
-    });
-    expect(after.body.mismatchedCheckpoints).toEqual(expect.arrayContaining([1, earlier]));
-    expect(after.body.reason).toMatch(/no longer matches checkpoint #1/);
   });
 
   it('issues a destruction certificate as a credential too, verified offline', async () => {

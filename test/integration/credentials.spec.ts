@@ -1,0 +1,228 @@
+// Moved from test/e2e/credentials.e2e.spec.ts (issue 20 point 5): these tests sign checkpoints
+// through the Checkpoints service, write the outbox and register an item through services, and
+// rewrite item_events as a database superuser would, so they belong to the integration tier. The
+// set-up is the e2e file's: a phone goes through a real trade-in journey over HTTP (wiped by the
+// simulated station) and its history is then checked over HTTP and offline.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SYSTEM_ACTOR } from '../../src/core/actor.js';
+import { ItemsService } from '../../src/core/items/items.service.js';
+import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
+import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
+import { job } from '../../src/core/jobs/job-definition.js';
+import { OutboxService } from '../../src/core/outbox/outbox.service.js';
+import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
+import { independentVerify, pem, reloopVerify } from '../support/credentials.js';
+import {
+  accounts,
+  type HttpUser,
+  loadReferenceData,
+  tradeInPhone,
+} from '../support/http-journey.js';
+import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+
+describe('verifiable credentials (issue 24)', () => {
+  let t: TestApp;
+  let dir: string;
+  let admin: HttpUser;
+  let grader: HttpUser;
+  let traceCode: string;
+  let itemId: string;
+  let context: { url: string; document: unknown };
+  const keyA = pem();
+
+  const save = (name: string, body: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(body, null, 2));
+    return file;
+  };
+  const certificatesOf = async (id: string) => {
+    const res = await t.http.get(`/api/v1/certificates?itemId=${id}`).set(admin.auth).expect(200);
+    return res.body.items as Array<{ id: string; revokedAt: string | null; erasureId: string }>;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reloop-credentials-'));
+    t = await createTestApp({
+      ERASURE_SIGNING_KEY: keyA,
+      ERASURE_SIM_FAILURE_RATE: '0',
+      ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
+    });
+    await loadReferenceData(t);
+    admin = { ...(await t.user('admin')), role: 'admin' };
+    const a = accounts(t, admin);
+    const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
+    const [seller, courier] = await Promise.all([a.user('customer'), a.user('courier')]);
+    grader = await a.user('warehouse', { organisationId: warehouseId });
+    await t.http
+      .put(`/api/v1/couriers/${courier.id}`)
+      .set(admin.auth)
+      .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
+      .expect(200);
+    const phone = await tradeInPhone(
+      t,
+      { admin, seller, courier, grader },
+      idealAnswers(PHONE_STANDARD),
+    );
+    traceCode = phone.traceCode;
+    itemId = phone.itemId;
+    const [certificate] = await eventually(async () => {
+      const list = await certificatesOf(itemId);
+      return list.length > 0 ? list : null;
+    }, 40_000);
+    const credential = (
+      await t.http.get(`/api/v1/certificates/${certificate.id}/credential`).expect(200)
+    ).body as Record<string, unknown>;
+    const served = await t.http.get('/contexts/reloop/v1').expect(200);
+    context = { url: (credential['@context'] as string[])[1], document: served.body };
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes signed checkpoints, newest first, paginated; the passport carries its inclusion proof', async () => {
+    const checkpoints = t.app.get(Checkpoints);
+    // The scheduled job's handler signs it (here written to the outbox as the scheduler would).
+    await t.dataSource.transaction((m) =>
+      t.app.get(OutboxService).write(m, [job(SignHistoryCheckpoint, { trigger: 'test' })]),
+    );
+    const first = await eventually(async () => {
+      const res = await t.http.get('/api/v1/trace/checkpoints').expect(200);
+      return (res.body.items as Array<{ number: number; itemCount: number }>)[0];
+    }, 20_000);
+    expect(first.itemCount).toBeGreaterThan(0);
+    expect(await checkpoints.sign()).toBeNull(); // nothing changed
+    const listed = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
+    expect(listed.body.items[0]).toMatchObject({
+      number: first.number,
+      itemCount: first.itemCount,
+    });
+    await t.http.get('/api/v1/trace/checkpoints?cursor=nonsense').expect(400);
+    await t.http.get('/api/v1/trace/checkpoints/999999').expect(404);
+    await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=zero`).expect(400);
+
+    const verified = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(verified.body).toMatchObject({
+      traceCode,
+      intact: true,
+      anchored: true,
+      checkpoint: {
+        number: first.number,
+        signatureValid: true,
+        included: true,
+        matchesHistory: true,
+      },
+    });
+
+    const passport = await t.http.get(`/api/v1/trace/${traceCode}`).expect(200);
+    expect(passport.body.history.checkpoint).toMatchObject({ number: first.number });
+    expect(passport.body.history.checkpoint.inclusionProof.path).toEqual(expect.any(Array));
+    // The signed passport snapshot, checked offline against the kept checkpoint.
+    const snapshot = (await t.http.get(`/api/v1/trace/${traceCode}/credential`).expect(200)).body;
+    expect(snapshot.type).toEqual(['VerifiableCredential', 'ItemPassport']);
+    expect(JSON.stringify(snapshot)).not.toContain(grader.id);
+    const kept = (await t.http.get(`/api/v1/trace/checkpoints/${first.number}`).expect(200)).body;
+    const res = await reloopVerify([
+      save('passport.json', snapshot),
+      '--checkpoint',
+      save('checkpoint.json', kept),
+    ]);
+    expect(res.stdout).toMatch(/item passport/);
+    expect(res.stdout).toMatch(new RegExp(`included in checkpoint #${first.number}`));
+    expect(res.code).toBe(0);
+    expect((await independentVerify(snapshot, context)).verified).toBe(true);
+    expect((await independentVerify(kept.credential, context)).verified).toBe(true);
+
+    // A second page after a change: another item enters the platform.
+    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
+      'SELECT category_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    await t.dataSource.transaction((m) =>
+      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+        categoryId,
+        ownerId: null,
+        custodian: { kind: 'warehouse', id: grader.organisationId! },
+        erasureStatus: 'pending',
+        state: 'RECEIVED',
+      }),
+    );
+    const second = await eventually(async () => checkpoints.sign(), 20_000);
+    const page1 = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
+    expect(page1.body.items[0].number).toBe(second.number);
+    const page2 = await t.http
+      .get(`/api/v1/trace/checkpoints?limit=1&cursor=${page1.body.nextCursor as string}`)
+      .expect(200);
+    expect(page2.body.items[0].number).toBe(first.number);
+  });
+
+  it('catches a rewrite of one event and the chain head by a database superuser, against an earlier checkpoint', async () => {
+    const earlier = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body
+      .items[0].number as number;
+    await t.dataSource.transaction(async (m) => {
+      await m.query('ALTER TABLE item_events DISABLE TRIGGER item_events_no_update_delete');
+      const rows = await m.query<StoredEvent[]>(
+        `SELECT item_id, seq, at, type, entity, entity_id, from_state, to_state, actor_role,
+                actor_id, organisation_id, custodian_kind, custodian_id, place, data, prev_hash, hash
+           FROM item_events WHERE item_id = $1 ORDER BY seq`,
+        [itemId],
+      );
+      // The insider changes the first entry and recomputes every hash after it, and the head.
+      let prev = '';
+      for (const r of rows) {
+        const data = r.seq === 1 ? { ...r.data, rewritten: true } : r.data;
+        const hash = eventHash({
+          itemId,
+          seq: r.seq,
+          at: new Date(r.at).toISOString(),
+          type: r.type,
+          entity: r.entity,
+          entityId: r.entity_id,
+          fromState: r.from_state,
+          toState: r.to_state,
+          actorRole: r.actor_role,
+          actorId: r.actor_id,
+          organisationId: r.organisation_id,
+          custodianKind: r.custodian_kind,
+          custodianId: r.custodian_id,
+          place: r.place,
+          data,
+          prevHash: prev,
+        });
+        await m.query(
+          'UPDATE item_events SET data = $3, prev_hash = $4, hash = $5 WHERE item_id = $1 AND seq = $2',
+          [itemId, r.seq, JSON.stringify(data), prev, hash],
+        );
+        prev = hash;
+      }
+      await m.query('UPDATE items SET history_hash = $2 WHERE id = $1', [itemId, prev]);
+      await m.query('ALTER TABLE item_events ENABLE TRIGGER item_events_no_update_delete');
+    });
+    const res = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    // The chain alone looks fine (it was rewritten consistently); the checkpoint does not.
+    expect(res.body).toMatchObject({ chainIntact: true, intact: false, anchored: false });
+    expect(res.body.checkpoint).toMatchObject({
+      number: earlier,
+      included: true,
+      matchesHistory: false,
+    });
+    expect(res.body.reason).toMatch(/rewritten after checkpoint/);
+    const explicit = await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=1`).expect(200);
+    expect(explicit.body).toMatchObject({ intact: false, checkpoint: { number: 1 } });
+    // A checkpoint signed after the rewrite agrees with it; the earlier ones still do not.
+    const later = await t.app.get(Checkpoints).sign();
+    const after = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(after.body).toMatchObject({
+      intact: false,
+      checkpoint: { number: later!.number, matchesHistory: true },
+    });
+    expect(after.body.mismatchedCheckpoints).toEqual(expect.arrayContaining([1, earlier]));
+    expect(after.body.reason).toMatch(/no longer matches checkpoint #1/);
+  });
+});

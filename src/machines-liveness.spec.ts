@@ -5,7 +5,7 @@ import { CalibrationTaskMachine } from './grading/calibration/calibration-task.m
 import { InspectionMachine } from './grading/inspection/inspection.machine.js';
 import { ParcelMachine } from './grading/receiving/parcel.machine.js';
 import { PickupMachine } from './logistics/pickup.machine.js';
-import { RecyclingLotMachine } from './recycling/recycling-lot.machine.js';
+import { RecyclingLotMachine } from './recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from './refurbishment/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';
 import { SupportCaseMachine } from './support/support-case.machine.js';

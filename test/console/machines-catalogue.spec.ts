@@ -12,7 +12,7 @@ import { CalibrationTaskMachine } from '../../src/grading/calibration/calibratio
 import { InspectionMachine } from '../../src/grading/inspection/inspection.machine.js';
 import { ParcelMachine } from '../../src/grading/receiving/parcel.machine.js';
 import { PickupMachine } from '../../src/logistics/pickup.machine.js';
-import { RecyclingLotMachine } from '../../src/recycling/recycling-lot.machine.js';
+import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from '../../src/refurbishment/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
 import { SupportCaseMachine } from '../../src/support/support-case.machine.js';

@@ -13,7 +13,7 @@ import { InspectionMachine } from '../../src/grading/inspection/inspection.machi
 import { ParcelMachine } from '../../src/grading/receiving/parcel.machine.js';
 import { PickupMachine } from '../../src/logistics/pickup.machine.js';
 import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
-import { RefurbishmentMachine } from '../../src/refurbishment/refurbishment.machine.js';
+import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
 import { SupportCaseMachine } from '../../src/support/support-case.machine.js';
 import { PaperworkTaskMachine } from '../../src/vehicles/paperwork.machine.js';

@@ -15,7 +15,7 @@ import { PickupMachine } from '../../src/logistics/pickup.machine.js';
 import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
-import { SupportCaseMachine } from '../../src/support/support-case.machine.js';
+import { SupportCaseMachine } from '../../src/support/domain/support-case.machine.js';
 import { PaperworkTaskMachine } from '../../src/vehicles/paperwork.machine.js';
 
 // The state-machines and stuck-work screens name every machine, state, action, role and

@@ -4,7 +4,7 @@ import { ErasureMachine } from './erasure/erasure.machine.js';
 import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
 import { InspectionMachine } from './grading/inspection/inspection.machine.js';
 import { ParcelMachine } from './grading/receiving/parcel.machine.js';
-import { PickupMachine } from './logistics/pickup.machine.js';
+import { PickupMachine } from './logistics/domain/pickup.machine.js';
 import { RecyclingLotMachine } from './recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from './refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';

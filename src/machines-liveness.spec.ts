@@ -4,11 +4,11 @@ import { ErasureMachine } from './erasure/erasure.machine.js';
 import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
 import { InspectionMachine } from './grading/inspection/inspection.machine.js';
 import { ParcelMachine } from './grading/receiving/parcel.machine.js';
-import { PickupMachine } from './logistics/pickup.machine.js';
-import { RecyclingLotMachine } from './recycling/recycling-lot.machine.js';
-import { RefurbishmentMachine } from './refurbishment/refurbishment.machine.js';
+import { PickupMachine } from './logistics/domain/pickup.machine.js';
+import { RecyclingLotMachine } from './recycling/domain/recycling-lot.machine.js';
+import { RefurbishmentMachine } from './refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';
-import { SupportCaseMachine } from './support/support-case.machine.js';
+import { SupportCaseMachine } from './support/domain/support-case.machine.js';
 import { PaperworkTaskMachine } from './vehicles/paperwork.machine.js';
 import { ItemMachine } from './core/items/item.machine.js';
 import {

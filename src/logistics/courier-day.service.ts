@@ -13,14 +13,14 @@ import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { LogisticsClock } from './clock.js';
 import { DispatchService } from './dispatch.service.js';
 import { checkWindowBookable } from '../service-areas/engine/promise.js';
-import { locationOf, navigationLinks, orderRoute, type LatLng } from './engine/route.js';
+import { locationOf, navigationLinks, orderRoute, type LatLng } from './domain/route.js';
 import { CITY_CENTRES } from '../service-areas/engine/stores.js';
 import { addDaysIso, localParts } from '../service-areas/engine/time-zone.js';
-import type { HandBackDto, MoveWindowDto } from './logistics.dto.js';
+import type { HandBackDto, MoveWindowDto } from './api/logistics.dto.js';
 import { PickupBookings } from './data/pickup-bookings.js';
 import type { Pickup, PickupState } from './data/pickup.entity.js';
 import { PickupRepository, type PlaceName } from './data/pickup.repository.js';
-import { PickupAccess, PickupMachine } from './pickup.machine.js';
+import { PickupAccess, PickupMachine } from './domain/pickup.machine.js';
 import {
   notifyCustomer,
   PickupsService,

@@ -6,7 +6,7 @@ import { LogisticsClock } from './clock.js';
 import { DispatchService } from './dispatch.service.js';
 import type { ServiceArea } from '../service-areas/engine/service-area.js';
 import { localParts } from '../service-areas/engine/time-zone.js';
-import type { DispatchBoardQuery } from './logistics.dto.js';
+import type { DispatchBoardQuery } from './api/logistics.dto.js';
 import { BOOKING_STATES, PickupBookings } from './data/pickup-bookings.js';
 import { CourierRepository } from './data/courier.repository.js';
 import { PickupRepository } from './data/pickup.repository.js';

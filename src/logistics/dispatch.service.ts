@@ -12,10 +12,10 @@ import {
   windowKey,
   type CourierLoad,
   type PickupToAssign,
-} from './engine/dispatch.js';
+} from './domain/dispatch.js';
 import { Pickup } from './data/pickup.entity.js';
-import { PickupMachine } from './pickup.machine.js';
-import type { AssignPickupDto, CourierProfileDto } from './logistics.dto.js';
+import { PickupMachine } from './domain/pickup.machine.js';
+import type { AssignPickupDto, CourierProfileDto } from './api/logistics.dto.js';
 
 const DISPATCH_BATCH = 1000;
 

@@ -23,17 +23,21 @@ import { PhotoSubjects } from '../photos/photo-subjects.js';
 import { LogisticsClock } from './clock.js';
 import { CourierArea, CourierProfile } from './data/courier.entity.js';
 import { CourierDayService } from './courier-day.service.js';
-import { PickupWindowsModule } from './pickup-windows.js';
+import { PickupWindowsModule } from './pickup-windows.module.js';
 import { DispatchBoardService } from './dispatch-board.service.js';
 import { DispatchService } from './dispatch.service.js';
 import { PickupBookings } from './data/pickup-bookings.js';
 import { CourierRepository } from './data/courier.repository.js';
 import { PickupRepository } from './data/pickup.repository.js';
 import { Pickup } from './data/pickup.entity.js';
-import { PickupMachine, PickupAccess } from './pickup.machine.js';
-import { CouriersController, PickupsController } from './pickups.controller.js';
+import { PickupMachine, PickupAccess } from './domain/pickup.machine.js';
+import { CouriersController, PickupsController } from './api/pickups.controller.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
+import { CancelPickupJob } from './handlers/cancel-pickup.job.js';
+import { CheckPickupSlaJob } from './handlers/check-pickup-sla.job.js';
+import { DispatchPickupsJob } from './handlers/dispatch-pickups.job.js';
+import { SchedulePickupJob } from './handlers/schedule-pickup.job.js';
 
 /** How often the repeating dispatch run sweeps every area (scheduling also kicks one). */
 export const DISPATCH_EVERY_MS = 60_000;
@@ -57,6 +61,10 @@ export const DISPATCH_EVERY_MS = 60_000;
     PickupLoadService,
     DispatchBoardService,
     CourierDayService,
+    SchedulePickupJob,
+    CancelPickupJob,
+    DispatchPickupsJob,
+    CheckPickupSlaJob,
   ],
   exports: [PickupsService, DispatchService, LogisticsClock],
 })
@@ -66,8 +74,10 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly pickups: PickupsService,
-    private readonly dispatch: DispatchService,
+    private readonly schedulePickup: SchedulePickupJob,
+    private readonly cancelPickup: CancelPickupJob,
+    private readonly dispatchPickups: DispatchPickupsJob,
+    private readonly checkPickupSla: CheckPickupSlaJob,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly photoSubjects: PhotoSubjects,
@@ -75,14 +85,10 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.machines.register(PickupMachine);
-    this.jobs.register(SchedulePickup, async (payload) => {
-      await this.pickups.schedule(payload);
-    });
-    this.jobs.register(CancelPickup, (payload) => this.pickups.cancelBySource(payload));
-    this.jobs.register(DispatchPickups, async (payload) => {
-      await this.dispatch.run(payload.cityCode);
-    });
-    this.jobs.register(CheckPickupSla, (payload) => this.pickups.checkSla(payload));
+    this.jobs.register(SchedulePickup, (p, ctx) => this.schedulePickup.run(p, ctx));
+    this.jobs.register(CancelPickup, (p, ctx) => this.cancelPickup.run(p, ctx));
+    this.jobs.register(DispatchPickups, (p, ctx) => this.dispatchPickups.run(p, ctx));
+    this.jobs.register(CheckPickupSla, (p, ctx) => this.checkPickupSla.run(p, ctx));
     this.photoSubjects.register('pickup', PickupAccess);
   }
 

@@ -1,23 +1,9 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Controller,
-  Get,
-  Global,
-  Injectable,
-  Module,
-  Query,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SignedIn } from '../core/http/access.decorators.js';
-import {
-  PICKUP_WINDOWS,
-  type PickupWindowBooking,
-  type PickupWindowChoice,
+import type {
+  PickupWindowBooking,
+  PickupWindowChoice,
 } from '../core/read-models/pickup-windows.js';
-import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import {
   type CoverageAddress,
   ServiceAreasService,
@@ -39,13 +25,6 @@ export interface FreePickupWindow {
   windowEnd: Date;
   sameDay: boolean;
   remaining: number;
-}
-
-const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
-
-export class PickupWindowsQuery {
-  @ApiProperty({ example: '310100' }) @Matches(AREA_CODE) cityCode: string;
-  @ApiProperty({ example: '310104' }) @Matches(AREA_CODE) districtCode: string;
 }
 
 /**
@@ -133,36 +112,3 @@ export class PickupWindows implements PickupWindowBooking {
     return coverage.area;
   }
 }
-
-@ApiTags('pickups')
-@ApiBearerAuth()
-@Controller('pickup-windows')
-export class PickupWindowsController {
-  constructor(private readonly windows: PickupWindows) {}
-
-  /** The free pickup windows for an address (city and district), earliest first. */
-  @Get()
-  @SignedIn()
-  free(@Query() query: PickupWindowsQuery) {
-    return this.windows.free(query);
-  }
-}
-
-/**
- * Publishes the free windows (the route) and the check at acceptance (PICKUP_WINDOWS, a port in
- * core that acquisition injects). Global, so acquisition imports neither it nor logistics;
- * LogisticsModule imports it once.
- */
-@Global()
-@Module({
-  imports: [ServiceAreasModule],
-  controllers: [PickupWindowsController],
-  providers: [
-    PickupWindows,
-    PickupBookings,
-    LogisticsClock,
-    { provide: PICKUP_WINDOWS, useExisting: PickupWindows },
-  ],
-  exports: [PICKUP_WINDOWS],
-})
-export class PickupWindowsModule {}

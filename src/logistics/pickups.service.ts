@@ -40,7 +40,7 @@ import {
   attemptsRemaining,
   validateFailedAttempt,
   MAX_PICKUP_ATTEMPTS,
-} from './engine/attempts.js';
+} from './domain/attempts.js';
 import {
   checkWindowBookable,
   NoPickupCapacityError,
@@ -54,12 +54,12 @@ import type {
   DeliverPickupDto,
   FailPickupDto,
   PickupFilter,
-} from './logistics.dto.js';
+} from './api/logistics.dto.js';
 import { PickupBookings } from './data/pickup-bookings.js';
 import type { Pickup, PickupState } from './data/pickup.entity.js';
 import { PickupRepository } from './data/pickup.repository.js';
 import { CourierRepository } from './data/courier.repository.js';
-import { PickupAccess, PickupMachine } from './pickup.machine.js';
+import { PickupAccess, PickupMachine } from './domain/pickup.machine.js';
 import { PhotosService } from '../photos/photos.service.js';
 
 export type SchedulePickupPayload = JobPayload<typeof SchedulePickup>;

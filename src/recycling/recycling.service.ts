@@ -13,16 +13,16 @@ import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
-import { checkWeight } from './engine/settlement.js';
+import { checkWeight } from './domain/settlement.js';
 import type {
   HandOverLotDto,
   RecyclingLotFilter,
   SealLotDto,
   SettleLotDto,
-} from './recycling.dto.js';
+} from './api/recycling.dto.js';
 import type { RecyclingLot } from './data/recycling.entities.js';
 import { RecyclingLotRepository } from './data/recycling-lot.repository.js';
-import { RecyclingLotAccess, RecyclingLotMachine } from './recycling-lot.machine.js';
+import { RecyclingLotAccess, RecyclingLotMachine } from './domain/recycling-lot.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RecyclingRequested)['payload']>;
 

@@ -7,9 +7,10 @@ import { StateMachineRegistry } from '../core/state-machine/state-machine.regist
 import { ValuationModule } from '../valuation/valuation.module.js';
 import { RefurbishmentOrder, RefurbishmentPart } from './data/refurbishment.entities.js';
 import { RefurbishmentOrderRepository } from './data/refurbishment-order.repository.js';
-import { RefurbishmentMachine } from './refurbishment.machine.js';
+import { RefurbishmentMachine } from './domain/refurbishment.machine.js';
 import { RefurbishmentService } from './refurbishment.service.js';
-import { RefurbishmentsController } from './refurbishments.controller.js';
+import { RefurbishmentRequestedJob } from './handlers/refurbishment-requested.job.js';
+import { RefurbishmentsController } from './api/refurbishments.controller.js';
 
 /** Stage: refurbishment of *good* items by partners, with QC by the warehouse (spec §1, §3). */
 @Module({
@@ -19,19 +20,17 @@ import { RefurbishmentsController } from './refurbishments.controller.js';
     TypeOrmModule.forFeature([RefurbishmentOrder, RefurbishmentPart]),
   ],
   controllers: [RefurbishmentsController],
-  providers: [RefurbishmentOrderRepository, RefurbishmentService],
+  providers: [RefurbishmentOrderRepository, RefurbishmentService, RefurbishmentRequestedJob],
 })
 export class RefurbishmentModule implements OnModuleInit {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly refurbishments: RefurbishmentService,
+    private readonly refurbishmentRequested: RefurbishmentRequestedJob,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(RefurbishmentMachine);
-    this.jobs.register(RefurbishmentRequested, (payload) =>
-      this.refurbishments.onRefurbishmentRequested(payload),
-    );
+    this.jobs.register(RefurbishmentRequested, (p, ctx) => this.refurbishmentRequested.run(p, ctx));
   }
 }

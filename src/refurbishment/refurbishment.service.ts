@@ -32,7 +32,7 @@ import {
   estimateRepairCost,
   qcPasses,
   type RepairFinding,
-} from './engine/repair-economics.js';
+} from './domain/repair-economics.js';
 import type {
   AssignRefurbishmentDto,
   DeclareUnrepairableDto,
@@ -42,14 +42,14 @@ import type {
   RecordPartDto,
   RefurbishmentFilter,
   StartRepairDto,
-} from './refurbishment.dto.js';
+} from './api/refurbishment.dto.js';
 import type {
   RefurbishmentOrder,
   RefurbishmentPart,
   RepairEconomics,
 } from './data/refurbishment.entities.js';
 import { RefurbishmentOrderRepository } from './data/refurbishment-order.repository.js';
-import { RefurbishmentMachine, RefurbishmentOrderAccess } from './refurbishment.machine.js';
+import { RefurbishmentMachine, RefurbishmentOrderAccess } from './domain/refurbishment.machine.js';
 
 type RequestedPayload = NonNullable<(typeof RefurbishmentRequested)['payload']>;
 

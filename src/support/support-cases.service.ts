@@ -9,10 +9,10 @@ import { job, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
-import { type CaseKind, isBreached, slaDueAt } from './sla.js';
+import { type CaseKind, isBreached, slaDueAt } from './domain/sla.js';
 import type { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
 import { type CaseItemRow, SupportCaseRepository } from './data/support-case.repository.js';
-import { SupportCaseAccess, SupportCaseMachine } from './support-case.machine.js';
+import { SupportCaseAccess, SupportCaseMachine } from './domain/support-case.machine.js';
 import type {
   AddNoteDto,
   AssignCaseDto,
@@ -20,7 +20,7 @@ import type {
   OpenCaseDto,
   ReopenCaseDto,
   ResolveCaseDto,
-} from './support.dto.js';
+} from './api/support.dto.js';
 import { PhotosService } from '../photos/photos.service.js';
 
 type OpenSupportCasePayload = NonNullable<(typeof OpenSupportCase)['payload']>;

@@ -8,10 +8,12 @@ import { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
 import { SupportCaseRepository } from './data/support-case.repository.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { PhotoSubjects } from '../photos/photo-subjects.js';
-import { SupportCaseMachine, SupportCaseAccess } from './support-case.machine.js';
+import { SupportCaseMachine, SupportCaseAccess } from './domain/support-case.machine.js';
 import { SupportCaseReadModel } from './data/support-case-reads.js';
-import { SupportCasesController } from './support-cases.controller.js';
+import { SupportCasesController } from './api/support-cases.controller.js';
 import { SupportCasesService } from './support-cases.service.js';
+import { OpenSupportCaseJob } from './handlers/open-support-case.job.js';
+import { SupportCaseSlaDueJob } from './handlers/support-case-sla-due.job.js';
 
 /**
  * Customer service cases: opened by hand or by the platform (OpenSupportCase), with SLAs.
@@ -25,6 +27,8 @@ import { SupportCasesService } from './support-cases.service.js';
   providers: [
     SupportCaseRepository,
     SupportCasesService,
+    OpenSupportCaseJob,
+    SupportCaseSlaDueJob,
     SupportCaseReadModel,
     { provide: SUPPORT_CASES, useExisting: SupportCaseReadModel },
   ],
@@ -34,14 +38,15 @@ export class SupportModule implements OnModuleInit {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly cases: SupportCasesService,
+    private readonly openSupportCase: OpenSupportCaseJob,
+    private readonly supportCaseSlaDue: SupportCaseSlaDueJob,
     private readonly photoSubjects: PhotoSubjects,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(SupportCaseMachine);
     this.photoSubjects.register('case', SupportCaseAccess);
-    this.jobs.register(OpenSupportCase, (payload) => this.cases.openFromPlatform(payload));
-    this.jobs.register(SupportCaseSlaDue, (payload) => this.cases.slaDue(payload.caseId));
+    this.jobs.register(OpenSupportCase, (p, ctx) => this.openSupportCase.run(p, ctx));
+    this.jobs.register(SupportCaseSlaDue, (p, ctx) => this.supportCaseSlaDue.run(p, ctx));
   }
 }

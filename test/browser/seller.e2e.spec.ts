@@ -13,7 +13,7 @@ import {
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { distanceKm } from '../../src/logistics/engine/route.js';
+import { distanceKm } from '../../src/logistics/domain/route.js';
 import { loadReferenceData } from '../support/fixtures.js';
 import {
   axeSerious,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { wgs84ToGcj02 } from '../../console/src/ui/gcj02.js';
-import { distanceKm } from '../../src/logistics/engine/route.js';
+import { distanceKm } from '../../src/logistics/domain/route.js';
 
 describe('a GPS fix on a Chinese map (WGS-84 to GCJ-02)', () => {
   it('moves a point in mainland China by the few hundred metres the maps are offset', () => {

@@ -11,11 +11,11 @@ import { ErasureMachine } from '../../src/erasure/erasure.machine.js';
 import { CalibrationTaskMachine } from '../../src/grading/calibration/calibration-task.machine.js';
 import { InspectionMachine } from '../../src/grading/inspection/inspection.machine.js';
 import { ParcelMachine } from '../../src/grading/receiving/parcel.machine.js';
-import { PickupMachine } from '../../src/logistics/pickup.machine.js';
-import { RecyclingLotMachine } from '../../src/recycling/recycling-lot.machine.js';
-import { RefurbishmentMachine } from '../../src/refurbishment/refurbishment.machine.js';
+import { PickupMachine } from '../../src/logistics/domain/pickup.machine.js';
+import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
+import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
-import { SupportCaseMachine } from '../../src/support/support-case.machine.js';
+import { SupportCaseMachine } from '../../src/support/domain/support-case.machine.js';
 import { PaperworkTaskMachine } from '../../src/vehicles/paperwork.machine.js';
 
 // The state-machines and stuck-work screens name every machine, state, action, role and

@@ -3,7 +3,7 @@ import { job } from '../../src/core/jobs/job-definition.js';
 import { SweepStuckWork } from '../../src/core/jobs/job-catalogue.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { SupportCaseMachine } from '../../src/support/support-case.machine.js';
+import { SupportCaseMachine } from '../../src/support/domain/support-case.machine.js';
 import { OpsServer } from '../../src/platform/ops-server.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 

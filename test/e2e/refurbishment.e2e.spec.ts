@@ -14,7 +14,7 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { REPAIR_COST_TABLE } from '../../src/refurbishment/engine/repair-economics.js';
+import { REPAIR_COST_TABLE } from '../../src/refurbishment/domain/repair-economics.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 import { itemOf, timelineOf } from '../support/reads.js';
 

@@ -48,7 +48,7 @@ describe('import boundaries between src/ folders', () => {
     expect(
       await boundaryErrors(
         'src/valuation/reference.fixture.ts',
-        "import { PickupMachine } from '../logistics/pickup.machine.js';\nexport const m = PickupMachine;\n",
+        "import { PickupMachine } from '../logistics/domain/pickup.machine.js';\nexport const m = PickupMachine;\n",
       ),
     ).toHaveLength(1);
     expect(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { User } from '../../accounts/user.entity.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { windowKey, type CourierLoad } from '../engine/dispatch.js';
+import { windowKey, type CourierLoad } from '../domain/dispatch.js';
 import { CourierArea, CourierProfile } from './courier.entity.js';
 
 /** Pickups that hold a courier's place in a window. */

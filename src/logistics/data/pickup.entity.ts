@@ -1,7 +1,7 @@
 import { Column, Entity } from 'typeorm';
 import type { ShipmentAddress, SourceRef } from '../../core/jobs/job-catalogue.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { FailureReason } from '../engine/attempts.js';
+import type { FailureReason } from '../domain/attempts.js';
 
 export const PICKUP_STATES = [
   'SCHEDULED',

@@ -6,8 +6,8 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById, findByIds } from '../../core/sql.js';
-import type { PickupFilter } from '../logistics.dto.js';
-import { PickupAccess } from '../pickup.machine.js';
+import type { PickupFilter } from '../api/logistics.dto.js';
+import { PickupAccess } from '../domain/pickup.machine.js';
 import { Pickup, type PickupDirection } from './pickup.entity.js';
 
 /** A SCHEDULED pickup as a dispatch run reads it. */

@@ -6,8 +6,8 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById } from '../../core/sql.js';
-import type { RecyclingLotFilter } from '../recycling.dto.js';
-import { RecyclingLotAccess } from '../recycling-lot.machine.js';
+import type { RecyclingLotFilter } from '../api/recycling.dto.js';
+import { RecyclingLotAccess } from '../domain/recycling-lot.machine.js';
 import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
 
 /** An item of a lot as the lot's page shows it. */

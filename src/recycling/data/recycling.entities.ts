@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { RecyclingLotState } from '../recycling-lot.machine.js';
+import type { RecyclingLotState } from '../domain/recycling-lot.machine.js';
 
 /** The recycler's signed acknowledgement at hand-over. */
 export interface Handoff {

@@ -6,8 +6,8 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById } from '../../core/sql.js';
-import type { RefurbishmentFilter } from '../refurbishment.dto.js';
-import { RefurbishmentOrderAccess } from '../refurbishment.machine.js';
+import type { RefurbishmentFilter } from '../api/refurbishment.dto.js';
+import { RefurbishmentOrderAccess } from '../domain/refurbishment.machine.js';
 import { RefurbishmentOrder, RefurbishmentPart } from './refurbishment.entities.js';
 
 /** The states in which an item's order is still running (one per item). */

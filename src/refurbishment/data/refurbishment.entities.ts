@@ -6,8 +6,8 @@ import type {
   RepairCostEstimate,
   RepairDecision,
   RepairFinding,
-} from '../engine/repair-economics.js';
-import type { RefurbishmentState } from '../refurbishment.machine.js';
+} from '../domain/repair-economics.js';
+import type { RefurbishmentState } from '../domain/refurbishment.machine.js';
 
 export interface RepairEconomics {
   estimate: RepairCostEstimate;

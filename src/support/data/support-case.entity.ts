@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { CaseKind } from '../sla.js';
-import type { SupportCaseState } from '../support-case.machine.js';
+import type { CaseKind } from '../domain/sla.js';
+import type { SupportCaseState } from '../domain/support-case.machine.js';
 
 /** A customer-service case (spec §3 SupportCase), linked to an order and items. */
 @Entity('support_cases')

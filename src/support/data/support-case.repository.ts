@@ -5,8 +5,8 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { eventOwnedBySql, ItemHistoryAccess } from '../../core/items/ownership.js';
 import { execute } from '../../core/sql.js';
-import type { CaseListQuery } from '../support.dto.js';
-import { SupportCaseAccess } from '../support-case.machine.js';
+import type { CaseListQuery } from '../api/support.dto.js';
+import { SupportCaseAccess } from '../domain/support-case.machine.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
 
 /** An item as a case reads it: its owner and who holds it. */

@@ -3,7 +3,7 @@ import { PHONE_STANDARD } from '../../../src/catalog/standards/demo-standards.js
 import {
   decideRepair,
   estimateRepairCost,
-} from '../../../src/refurbishment/engine/repair-economics.js';
+} from '../../../src/refurbishment/domain/repair-economics.js';
 import { gradeLabels } from '../../../src/resale/engine/grade-labels.js';
 
 const address = () => ({

@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
-import { PICKUP_STATES, Pickup } from './data/pickup.entity.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import { PICKUP_STATES, Pickup } from '../data/pickup.entity.js';
 
 /** Its courier, its customer, and the staff of the warehouse it goes to or the store it leaves. */
 export const PickupAccess = defineAccessPolicy<Pickup>({

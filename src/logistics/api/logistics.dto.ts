@@ -19,10 +19,14 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { PageQuery } from '../core/http/pagination.js';
-import { FAILURE_REASONS, MAX_FAILURE_NOTE_LENGTH, type FailureReason } from './engine/attempts.js';
-import { PICKUP_STATES, type PickupDirection, type PickupState } from './data/pickup.entity.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import {
+  FAILURE_REASONS,
+  MAX_FAILURE_NOTE_LENGTH,
+  type FailureReason,
+} from '../domain/attempts.js';
+import { PICKUP_STATES, type PickupDirection, type PickupState } from '../data/pickup.entity.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 const SEAL = /^[A-Za-z0-9-]{4,40}$/;
 const DIRECTIONS: PickupDirection[] = [

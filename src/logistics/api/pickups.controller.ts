@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
-import { DispatchService } from './dispatch.service.js';
+import { CurrentActor, Roles, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
+import { DispatchService } from '../dispatch.service.js';
 import {
   AssignPickupDto,
   CollectPickupDto,
@@ -17,12 +17,12 @@ import {
   PickupLoadQuery,
   MoveWindowDto,
 } from './logistics.dto.js';
-import { CourierDayService } from './courier-day.service.js';
-import { DispatchBoardService } from './dispatch-board.service.js';
-import { PickupLoadService } from './pickup-load.service.js';
-import { PickupsService } from './pickups.service.js';
-import { VersionDto } from '../core/http/version.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { CourierDayService } from '../courier-day.service.js';
+import { DispatchBoardService } from '../dispatch-board.service.js';
+import { PickupLoadService } from '../pickup-load.service.js';
+import { PickupsService } from '../pickups.service.js';
+import { VersionDto } from '../../core/http/version.dto.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('pickups')
 @ApiBearerAuth()

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
+import { CurrentActor, Roles, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
 import {
   AssignRefurbishmentDto,
   DeclareUnrepairableDto,
@@ -14,8 +14,8 @@ import {
   RefurbishmentFilter,
   StartRepairDto,
 } from './refurbishment.dto.js';
-import { RefurbishmentService } from './refurbishment.service.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { RefurbishmentService } from '../refurbishment.service.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('refurbishments')
 @ApiBearerAuth()

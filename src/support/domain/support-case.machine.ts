@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine } from '../core/state-machine/machine.js';
-import { SupportCase } from './data/support-case.entity.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine } from '../../core/state-machine/machine.js';
+import { SupportCase } from '../data/support-case.entity.js';
 
 /** A case is its customer's; support staff and admins see every case. */
 export const SupportCaseAccess = defineAccessPolicy<SupportCase>({

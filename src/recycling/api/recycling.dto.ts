@@ -10,9 +10,9 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { RECYCLING_LOT_STATES, type RecyclingLotState } from './recycling-lot.machine.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { RECYCLING_LOT_STATES, type RecyclingLotState } from '../domain/recycling-lot.machine.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 const MAX_GRAMS = 100_000_000;
 

@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
-import { RefurbishmentOrder } from './data/refurbishment.entities.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import { RefurbishmentOrder } from '../data/refurbishment.entities.js';
 
 export const REFURBISHMENT_STATES = [
   'OPEN',

@@ -12,10 +12,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { CASE_KINDS, type CaseKind } from './sla.js';
-import { SUPPORT_CASE_STATES, type SupportCaseState } from './support-case.machine.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { CASE_KINDS, type CaseKind } from '../domain/sla.js';
+import { SUPPORT_CASE_STATES, type SupportCaseState } from '../domain/support-case.machine.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 export const ORDER_KINDS = ['trade-in', 'sale-order', 'store-intake'] as const;
 

@@ -11,9 +11,9 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { REFURBISHMENT_STATES, type RefurbishmentState } from './refurbishment.machine.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { REFURBISHMENT_STATES, type RefurbishmentState } from '../domain/refurbishment.machine.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 /** Money amounts in minor units; a cap keeps them inside the int columns. */
 const MAX_MINOR = 100_000_000;

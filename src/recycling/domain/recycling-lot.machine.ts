@@ -1,7 +1,7 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
-import { RecyclingLot } from './data/recycling.entities.js';
-import { lotHasItems, lotItemIds } from './data/recycling-lot.repository.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import { RecyclingLot } from '../data/recycling.entities.js';
+import { lotHasItems, lotItemIds } from '../data/recycling-lot.repository.js';
 
 export const RECYCLING_LOT_STATES = ['OPEN', 'SEALED', 'HANDED_OVER', 'SETTLED'] as const;
 export type RecyclingLotState = (typeof RECYCLING_LOT_STATES)[number];

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
-import { SupportCasesService } from './support-cases.service.js';
+import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
+import { SupportCasesService } from '../support-cases.service.js';
 import {
   AddNoteDto,
   AssignCaseDto,
@@ -11,9 +11,9 @@ import {
   ReopenCaseDto,
   ResolveCaseDto,
 } from './support.dto.js';
-import { VersionDto } from '../core/http/version.dto.js';
-import { AttachPhotosDto } from '../photos/photos.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { VersionDto } from '../../core/http/version.dto.js';
+import { AttachPhotosDto } from '../../photos/photos.dto.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 /**
  * Support cases. Staff (support, admin) work every case; a customer opens cases about their

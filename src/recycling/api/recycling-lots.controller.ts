@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
+import { CurrentActor, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
 import { HandOverLotDto, RecyclingLotFilter, SealLotDto, SettleLotDto } from './recycling.dto.js';
-import { RecyclingService } from './recycling.service.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { RecyclingService } from '../recycling.service.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('recycling-lots')
 @ApiBearerAuth()

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import type { RefurbishmentRequested } from '../../core/jobs/job-catalogue.js';
+import type { JobContext, JobPayload } from '../../core/jobs/job-definition.js';
+import { RefurbishmentService } from '../refurbishment.service.js';
+
+/** Job RefurbishmentRequested: grading sent a good item to refurbishment; it gets one order. */
+@Injectable()
+export class RefurbishmentRequestedJob {
+  constructor(private readonly refurbishments: RefurbishmentService) {}
+
+  run(payload: JobPayload<typeof RefurbishmentRequested>, _ctx?: JobContext): Promise<void> {
+    return this.refurbishments.onRefurbishmentRequested(payload);
+  }
+}

@@ -22,6 +22,12 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
+import { CarrierAccountRepository } from './data/carrier-account.repository.js';
+import { InventoryRepository } from './data/inventory.repository.js';
+import { ListingRepository } from './data/listing.repository.js';
+import { MarketRepository } from './data/market.repository.js';
+import { MerchantPerformanceRepository } from './data/merchant-performance.repository.js';
+import { SaleOrderRepository } from './data/sale-order.repository.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
@@ -39,7 +45,7 @@ import {
   MerchantsController,
   SaleOrdersController,
 } from './resale.controller.js';
-import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
+import { InventoryEntry, Listing, SaleOrder } from './data/resale.entities.js';
 import {
   ListingMachine,
   SaleOrderMachine,
@@ -87,6 +93,12 @@ import { TestPaymentsService } from './test-payments.service.js';
     SaleReturnsService,
     PerformanceService,
     TestPaymentsService,
+    SaleOrderRepository,
+    ListingRepository,
+    InventoryRepository,
+    CarrierAccountRepository,
+    MarketRepository,
+    MerchantPerformanceRepository,
   ],
   exports: [ListingsService, InventoryService, SaleOrdersService],
 })

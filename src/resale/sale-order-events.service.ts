@@ -2,7 +2,6 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
   ExpireSaleReservation,
@@ -16,10 +15,12 @@ import type { InboundEvent } from '../notifications/webhooks/inbound-handlers.re
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
-import { Listing, SaleOrder } from './resale.entities.js';
+import { SaleOrder } from './data/resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
 import { erasureBlocked, SaleOrdersService } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
+import { ListingRepository } from './data/listing.repository.js';
+import { SaleOrderRepository } from './data/sale-order.repository.js';
 
 /**
  * What moves a sale order without a person: the payment provider's confirmation (a verified
@@ -31,6 +32,8 @@ export class SaleOrderEventsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
+    private readonly saleOrders: SaleOrderRepository,
+    private readonly listings: ListingRepository,
     private readonly ledger: LedgerService,
     private readonly orders: SaleOrdersService,
     private readonly refunds: SaleRefundsService,
@@ -48,10 +51,7 @@ export class SaleOrderEventsService {
     if (!intentId || typeof amount !== 'number' || !Number.isSafeInteger(amount)) {
       throw new BadRequestException('payment event needs data.intentId and data.amountMinor');
     }
-    const order = await m.getRepository(SaleOrder).findOne({
-      where: { paymentIntentId: intentId, paymentProvider: event.provider },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const order = await this.saleOrders.lockByPaymentIntent(m, intentId, event.provider);
     if (!order) throw new NotFound('Payment intent', intentId);
     if (order.state === 'CANCELLED') {
       if (order.refundMinor === null)
@@ -65,7 +65,7 @@ export class SaleOrderEventsService {
       );
     }
     const paidAt = new Date();
-    const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    const item = await this.saleOrders.itemOf(order.itemId, m);
     if (erasureBlocked(item)) {
       // Paid in the moment between the revocation and its withdrawal job: no sale, refund.
       await this.cancelUncertified(m, order, 'the item lost its erasure certificate');
@@ -163,11 +163,7 @@ export class SaleOrderEventsService {
       'payment after the reservation expired',
       'payment',
     );
-    await m.query(
-      `UPDATE sale_orders SET refund_minor = $2, refund_status = $4, refund_key = $5,
-         cancel_reason = coalesce(cancel_reason, '') || $3, updated_at = now() WHERE id = $1`,
-      [order.id, amount, ' (late payment refunded)', refund.status, refund.key],
-    );
+    await this.saleOrders.markLatePaymentRefunded(m, order.id, amount, refund);
   }
 
   /**
@@ -177,28 +173,16 @@ export class SaleOrderEventsService {
    */
   async withdrawUncertified(p: JobPayload<typeof WithdrawUncertifiedItem>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const item = await m
-        .getRepository(Item)
-        .findOne({ where: { id: p.itemId }, lock: { mode: 'pessimistic_write' } });
+      const item = await this.saleOrders.lockItem(m, p.itemId);
       if (!item) throw new Error(`Item ${p.itemId} not found`);
       if (!erasureBlocked(item)) return; // certified again meanwhile
-      const listings = await m
-        .getRepository(Listing)
-        .createQueryBuilder('l')
-        .setLock('pessimistic_write')
-        .where('l.item_id = :id', { id: item.id })
-        .andWhere("l.state IN ('DRAFT', 'PUBLISHED', 'RESERVED')")
-        .orderBy('l.created_at')
-        .getMany();
+      const listings = await this.listings.lockOpenOfItem(m, item.id);
       for (const listing of listings) {
         if (listing.state === 'RESERVED') {
-          const orders = await m.getRepository(SaleOrder).find({
-            where: { listingId: listing.id, state: 'PENDING_PAYMENT' },
-            lock: { mode: 'pessimistic_write' },
-          });
+          const orders = await this.saleOrders.lockUnpaidOfListing(m, listing.id);
           for (const order of orders) await this.cancelUncertified(m, order, p.reason);
         }
-        const current = await m.getRepository(Listing).findOneByOrFail({ id: listing.id });
+        const current = await this.listings.listingOrFail(m, listing.id);
         await this.transitions.apply(ListingMachine, {
           manager: m,
           id: current.id,
@@ -256,10 +240,7 @@ export class SaleOrderEventsService {
   /** ExpireSaleReservation: still unpaid at the end of the reservation → cancelled. */
   async expire(payload: JobPayload<typeof ExpireSaleReservation>): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const order = await m.getRepository(SaleOrder).findOne({
-        where: { id: payload.saleOrderId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const order = await this.saleOrders.lockOrder(m, payload.saleOrderId);
       if (!order) throw new Error(`Sale order ${payload.saleOrderId} not found`);
       if (order.state !== 'PENDING_PAYMENT') return; // paid or cancelled meanwhile
       if (order.reservedUntil.getTime() > Date.now() + 1000) {

@@ -10,8 +10,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { seesEverything, SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { NotFound, stateConflict } from '../core/errors.js';
-import { execute } from '../core/sql.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -38,9 +37,13 @@ import type {
   SaleOrderQuery,
   ShipDto,
 } from './resale.dto.js';
-import { Listing, SaleOrder, type SaleOrderState } from './resale.entities.js';
+import { SaleOrder, type SaleOrderState } from './data/resale.entities.js';
 import { ListingMachine, SaleOrderAccess, SaleOrderMachine } from './resale.machines.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
+import { CarrierAccountRepository } from './data/carrier-account.repository.js';
+import { ListingRepository } from './data/listing.repository.js';
+import { SaleOrderRepository } from './data/sale-order.repository.js';
+import type { SoldItem } from './data/sale-order.repository.js';
 
 /** The erasure gate as the market sees it (issue 17): an item that may hold data is not sold. */
 export const erasureBlocked = (item: Pick<Item, 'erasureStatus'>) =>
@@ -64,11 +67,7 @@ export function toAddress(a: AddressDto): ShipmentAddress {
   };
 }
 
-/** The item a sale order sold, as a merchant names it. */
-export interface SoldItem {
-  traceCode: string;
-  model: { brand: string; name: string } | null;
-}
+export type { SoldItem } from './data/sale-order.repository.js';
 
 /**
  * Sale orders: checkout reserves the listing (one buyer wins, the other gets 409) for a limited
@@ -85,6 +84,9 @@ export interface SoldItem {
 export class SaleOrdersService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly saleOrders: SaleOrderRepository,
+    private readonly listings: ListingRepository,
+    private readonly carrierAccounts: CarrierAccountRepository,
     private readonly transitions: TransitionService,
     private readonly valuation: ValuationService,
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
@@ -171,58 +173,31 @@ export class SaleOrdersService {
   }
 
   async get(actor: Actor, id: string): Promise<SaleOrder> {
-    const o = await this.dataSource.getRepository(SaleOrder).findOne({ where: { id } });
+    const o = await this.saleOrders.findOrder(id);
     return SaleOrderAccess.assertVisible(o, actor, id);
   }
 
   async list(actor: Actor, q: SaleOrderQuery) {
-    const qb = this.dataSource.getRepository(SaleOrder).createQueryBuilder('o');
-    SaleOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
-    const page = await paginate(qb, q);
-    const items = await this.soldItems(page.items.map((o) => o.itemId));
+    const page = await this.saleOrders.page(actor, q);
+    const items = await this.saleOrders.soldItems(page.items.map((o) => o.itemId));
     return mapPage(page, (o) => this.view(actor, o, items.get(o.itemId)));
   }
 
   /** The order as read: with the item it sold named. */
   async present(actor: Actor, o: SaleOrder) {
-    return this.view(actor, o, (await this.soldItems([o.itemId])).get(o.itemId));
-  }
-
-  /** Trace code and model of each item, for orders that name what they sold. */
-  private async soldItems(itemIds: string[]): Promise<Map<string, SoldItem>> {
-    if (itemIds.length === 0) return new Map();
-    const rows = await this.dataSource.query<
-      Array<{ id: string; trace_code: string; brand: string | null; model: string | null }>
-    >(
-      `SELECT i.id, i.trace_code, pm.brand, pm.model
-         FROM items i LEFT JOIN product_models pm ON pm.id = i.product_model_id
-        WHERE i.id = ANY($1::uuid[])`,
-      [itemIds],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          traceCode: r.trace_code,
-          model: r.brand && r.model ? { brand: r.brand, name: r.model } : null,
-        },
-      ]),
-    );
+    return this.view(actor, o, (await this.saleOrders.soldItems([o.itemId])).get(o.itemId));
   }
 
   /** Reserves the listing for this buyer until the reservation runs out. */
   async checkout(actor: Actor, dto: CheckoutDto): Promise<SaleOrder> {
-    const listing = await this.dataSource
-      .getRepository(Listing)
-      .findOne({ where: { id: dto.listingId } });
+    const listing = await this.listings.findListing(dto.listingId);
     if (!listing || listing.state === 'DRAFT' || listing.state === 'WITHDRAWN') {
       throw new NotFound('Listing', dto.listingId);
     }
     const reservedUntil = new Date(Date.now() + this.config.resale.reservationMinutes * 60_000);
     return this.dataSource.transaction(async (m) => {
       await this.assertReservationRoom(m, actor);
-      const item = await m.getRepository(Item).findOneByOrFail({ id: listing.itemId });
+      const item = await this.saleOrders.itemOf(listing.itemId, m);
       if (erasureBlocked(item)) throw erasureConflict(item);
       const reserved = await this.transitions.apply(ListingMachine, {
         manager: m,
@@ -263,14 +238,7 @@ export class SaleOrdersService {
   private async assertReservationRoom(m: EntityManager, actor: Actor): Promise<void> {
     if (!actor.userId) return;
     const max = this.config.resale.maxOpenReservations;
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('sale-order-buyer:' || $1, 0))`, [
-      actor.userId,
-    ]);
-    const [{ open }] = await m.query<Array<{ open: number }>>(
-      `SELECT count(*)::int AS open FROM sale_orders
-        WHERE buyer_id = $1 AND state = 'PENDING_PAYMENT' AND reserved_until > now()`,
-      [actor.userId],
-    );
+    const open = await this.saleOrders.openReservations(m, actor.userId);
     if (open >= max) {
       throw new ConflictException({
         message: `You already hold ${open} unpaid reservation${open === 1 ? '' : 's'}, the most one buyer may hold at once (${max}): pay for or cancel one first`,
@@ -297,7 +265,7 @@ export class SaleOrdersService {
         version: order.version,
       });
     }
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    const item = await this.saleOrders.itemOf(order.itemId);
     if (erasureBlocked(item)) throw erasureConflict(item);
     const intent = await this.payments.createIntent({
       id: order.id,
@@ -307,14 +275,12 @@ export class SaleOrdersService {
       description: `Reloop order ${order.id}`,
     });
     // One intent per order: a second ask gets the first intent back.
-    const { rows } = await execute<{ payment_intent_id: string }>(
-      this.dataSource.manager,
-      `UPDATE sale_orders SET payment_provider = coalesce(payment_provider, $2),
-         payment_intent_id = coalesce(payment_intent_id, $3), updated_at = now()
-       WHERE id = $1 RETURNING payment_intent_id`,
-      [order.id, this.payments.name, intent.intentId],
+    const intentId = await this.saleOrders.setPaymentIntent(
+      order.id,
+      this.payments.name,
+      intent.intentId,
     );
-    return { ...intent, intentId: rows[0].payment_intent_id };
+    return { ...intent, intentId };
   }
 
   /**
@@ -329,13 +295,7 @@ export class SaleOrdersService {
     action: string,
     version?: number,
   ): Promise<SaleOrder> {
-    const order = SaleOrderAccess.assertVisible(
-      await m
-        .getRepository(SaleOrder)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }),
-      actor,
-      id,
-    );
+    const order = SaleOrderAccess.assertVisible(await this.saleOrders.lockOrder(m, id), actor, id);
     const byRole = SaleOrderMachine.transitions.filter(
       (t) => t.action === action && t.roles.includes(actor.role),
     );
@@ -443,10 +403,7 @@ export class SaleOrdersService {
   async ship(actor: Actor, id: string, dto: ShipDto): Promise<SaleOrder> {
     let carrier = dto.carrier;
     if (dto.carrierAccountId) {
-      const [account] = await this.dataSource.query<Array<{ carrier: string; active: boolean }>>(
-        'SELECT carrier, active FROM carrier_accounts WHERE id = $1',
-        [dto.carrierAccountId],
-      );
+      const account = await this.carrierAccounts.carrierOf(dto.carrierAccountId);
       if (!account?.active) {
         throw new BadRequestException({
           message: 'Invalid input: carrierAccountId is not an active carrier account',
@@ -526,7 +483,7 @@ export class SaleOrdersService {
     version?: number,
   ): Promise<SaleOrder> {
     const deliveredAt = proof.at;
-    const before = await m.getRepository(SaleOrder).findOne({ where: { id } });
+    const before = await this.saleOrders.findOrder(id, m);
     // Title passes to the buyer at delivery (spec §2): first, so the delivery itself opens the
     // buyer's period of the item's history. A refused delivery rolls this back with it.
     if (before?.state === 'SHIPPED') {
@@ -561,7 +518,7 @@ export class SaleOrdersService {
       ],
     });
     await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
-    const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+    const item = await this.saleOrders.itemOf(order.itemId, m);
     if (item.categoryId) {
       await this.valuation.recordSale(m, {
         productModelId: item.productModelId,
@@ -649,19 +606,10 @@ export class SaleOrdersService {
     accountId: string,
     event: { id: string; type: string; trackingNumber: string; occurredAt: Date },
   ): Promise<{ saleOrderId: string; applied: boolean; state: SaleOrderState }> {
-    const [row] = await m.query<Array<{ id: string }>>(
-      `SELECT id FROM sale_orders WHERE carrier_account_id = $1 AND tracking_number = $2
-        ORDER BY created_at DESC LIMIT 1`,
-      [accountId, event.trackingNumber],
-    );
-    if (!row) throw new NotFound('Shipment', event.trackingNumber);
-    await m.query(
-      'UPDATE carrier_tracking_events SET sale_order_id = $1 WHERE carrier_account_id = $2 AND event_id = $3',
-      [row.id, accountId, event.id],
-    );
-    const order = await m
-      .getRepository(SaleOrder)
-      .findOneOrFail({ where: { id: row.id }, lock: { mode: 'pessimistic_write' } });
+    const orderId = await this.saleOrders.idByTracking(m, accountId, event.trackingNumber);
+    if (!orderId) throw new NotFound('Shipment', event.trackingNumber);
+    await this.carrierAccounts.linkEventToOrder(m, orderId, accountId, event.id);
+    const order = await this.saleOrders.lockOrderOrFail(m, orderId);
     if (order.state !== 'SHIPPED' || !['delivered', 'lost'].includes(event.type)) {
       return { saleOrderId: order.id, applied: false, state: order.state };
     }

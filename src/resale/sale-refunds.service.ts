@@ -5,7 +5,8 @@ import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../money/providers/payment-provider.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
-import { SaleOrder } from './resale.entities.js';
+import { SaleOrder } from './data/resale.entities.js';
+import { SaleOrderRepository } from './data/sale-order.repository.js';
 
 /** Why a refund is made: with the order id it is the provider's idempotency key. */
 export type RefundCause = 'cancel-refund' | 'lost-refund' | 'return-refund' | 'late-payment-refund';
@@ -25,6 +26,7 @@ export class SaleRefundsService {
     @Inject(PAYMENT_PROVIDER) private readonly payments: PaymentProvider,
     private readonly ledger: LedgerService,
     private readonly transfers: TransfersService,
+    private readonly saleOrders: SaleOrderRepository,
   ) {}
 
   /**
@@ -94,11 +96,6 @@ export class SaleRefundsService {
     m: EntityManager,
     t: { key: string; sourceId: string; state: string; providerRef: string | null },
   ): Promise<void> {
-    await m.query(
-      `UPDATE sale_orders SET refund_status = $3, refund_id = coalesce($4, refund_id),
-         refunded_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE refunded_at END, updated_at = now()
-       WHERE id = $1 AND refund_key = $2`,
-      [t.sourceId, t.key, t.state === 'succeeded' ? 'succeeded' : 'failed', t.providerRef],
-    );
+    await this.saleOrders.settleRefund(m, t);
   }
 }

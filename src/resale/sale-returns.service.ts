@@ -2,8 +2,6 @@ import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
-import { execute } from '../core/sql.js';
-import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
   NotifyOwner,
@@ -22,21 +20,16 @@ import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { AddressDto, RebookReturnDto, ReturnRequestDto } from './resale.dto.js';
-import { type ReportSummary, type ReturnEvidence, SaleOrder } from './resale.entities.js';
+import { type ReportSummary, type ReturnEvidence, SaleOrder } from './data/resale.entities.js';
 import { SaleOrderMachine } from './resale.machines.js';
 import { SaleOrdersService, toAddress } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
+import { type InspectionEventRow, SaleOrderRepository } from './data/sale-order.repository.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
 const SEVERITY_RANK: Record<string, number> = { none: 0, cosmetic: 1, functional: 2, critical: 3 };
 /** Share of the price kept per grade step down when neither findings nor valuation price the damage. */
 const FALLBACK_DEDUCTION_PER_STEP = 0.2;
-
-interface InspectionEventRow {
-  seq: number;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
 
 function reportSummary(row: InspectionEventRow | undefined): ReportSummary | null {
   if (!row) return null;
@@ -68,6 +61,7 @@ export class SaleReturnsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: TransitionService,
+    private readonly saleOrders: SaleOrderRepository,
     private readonly valuation: ValuationService,
     private readonly catalog: CatalogService,
     private readonly areas: ServiceAreasService,
@@ -102,7 +96,7 @@ export class SaleReturnsService {
     requestedAt: Date,
     round: number,
   ): Promise<OutboxJob> {
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: o.itemId });
+    const item = await this.saleOrders.itemOf(o.itemId);
     const path = item.categoryId ? await this.catalog.path(item.categoryId) : [];
     return job(SchedulePickup, {
       direction: 'buyer-return',
@@ -202,34 +196,9 @@ export class SaleReturnsService {
   /** Logistics reports on the return shipment (SaleOrderShipmentUpdate). Idempotent. */
   async onShipmentUpdate(p: ShipmentUpdatePayload): Promise<void> {
     if (p.source.kind !== 'sale-order' || p.direction !== 'buyer-return') return;
-    const entry = JSON.stringify([
-      { event: p.event, pickupId: p.pickupId, at: p.at, reason: p.reason },
-    ]);
     // The first 'delivered' tells the buyer their return has arrived (issue 25), once.
     const { rows, affected } = await this.dataSource.transaction((m) =>
-      execute<{ buyer_id: string; first_received: boolean }>(
-        m,
-        `WITH before AS (SELECT return_received_at AS was FROM sale_orders WHERE id = $1 FOR UPDATE)
-       UPDATE sale_orders SET
-         return_pickup_id = $2,
-         return_shipment = CASE
-           WHEN return_shipment @> $4::jsonb THEN return_shipment
-           ELSE return_shipment || $5::jsonb END,
-         return_received_at = CASE WHEN $3 = 'delivered'
-           THEN coalesce(return_received_at, $6::timestamptz) ELSE return_received_at END,
-         updated_at = now()
-       WHERE id = $1
-       RETURNING id, buyer_id,
-         (SELECT was FROM before) IS NULL AND return_received_at IS NOT NULL AS first_received`,
-        [
-          p.source.id,
-          p.pickupId,
-          p.event,
-          JSON.stringify([{ event: p.event, pickupId: p.pickupId }]),
-          entry,
-          p.at,
-        ],
-      ).then(async (result) => {
+      this.saleOrders.recordReturnShipment(m, p).then(async (result) => {
         const order = result.rows[0];
         if (order?.first_received) {
           await this.outbox.write(m, [
@@ -255,9 +224,7 @@ export class SaleReturnsService {
    */
   private async onReturnPickupCancelled(p: ShipmentUpdatePayload): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const order = await m
-        .getRepository(SaleOrder)
-        .findOne({ where: { id: p.source.id }, lock: { mode: 'pessimistic_write' } });
+      const order = await this.saleOrders.lockOrder(m, p.source.id);
       if (!order || order.state !== 'RETURN_REQUESTED') return; // moved on already
       if (order.returnPickupId !== null && order.returnPickupId !== p.pickupId) return; // old round
       await this.transitions.apply(SaleOrderMachine, {
@@ -299,11 +266,7 @@ export class SaleReturnsService {
     after: ReportSummary | null;
     raw: Array<Record<string, unknown>>;
   }> {
-    const rows = await m.query<InspectionEventRow[]>(
-      `SELECT seq, data, at AS created_at FROM item_events
-        WHERE item_id = $1 AND type = 'Inspection.complete' ORDER BY seq`,
-      [order.itemId],
-    );
+    const rows = await this.saleOrders.inspectionEvents(m, order.itemId);
     const after = rows.find((r) => r.data.inspectionId === returnInspectionId);
     const paidAt = order.paidAt?.getTime() ?? Number.POSITIVE_INFINITY;
     const before = rows
@@ -367,7 +330,7 @@ export class SaleReturnsService {
     let deduction = hinted;
     let basis = 'the deduction the grading standard sets for each damage finding';
     if (deduction <= 0) {
-      const item = await m.getRepository(Item).findOneByOrFail({ id: order.itemId });
+      const item = await this.saleOrders.itemOf(order.itemId, m);
       try {
         const [sold, returned] = await Promise.all(
           [order.gradeSold, p.grade].map((grade) =>
@@ -407,9 +370,7 @@ export class SaleReturnsService {
   async onReturnInspected(p: JobPayload<typeof ReturnInspected>): Promise<void> {
     if (p.source.kind !== 'sale-order') return;
     await this.dataSource.transaction(async (m) => {
-      const order = await m
-        .getRepository(SaleOrder)
-        .findOne({ where: { id: p.source.id }, lock: { mode: 'pessimistic_write' } });
+      const order = await this.saleOrders.lockOrder(m, p.source.id);
       if (!order) throw new Error(`Sale order ${p.source.id} not found`);
       if (order.state === 'RETURNED') return; // applied already
       if (order.state !== 'RETURN_REQUESTED') {

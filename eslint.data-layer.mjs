@@ -12,6 +12,7 @@ export const DATA_LAYER_STAGES = [
   'photos',
   'tracking',
   'vehicles',
+  'resale',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -1,22 +1,12 @@
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type AccountRow, CarrierAccountRepository } from './data/carrier-account.repository.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { execute } from '../core/sql.js';
 import { newWebhookSecret, verifySignature } from '../notifications/webhooks/signature.js';
 import type { CreateCarrierAccountDto } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
-
-interface AccountRow {
-  id: string;
-  carrier: string;
-  name: string;
-  secret: string;
-  active: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
 
 /** Tracking event types a carrier may send; only `delivered` and `lost` change an order. */
 export const CARRIER_EVENT_TYPES = [
@@ -48,65 +38,46 @@ const view = (a: AccountRow) => ({
 export class CarriersService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly accounts: CarrierAccountRepository,
     private readonly orders: SaleOrdersService,
   ) {}
 
   async create(actor: Actor, dto: CreateCarrierAccountDto) {
     const secret = newWebhookSecret();
-    const [row] = await this.dataSource.query<AccountRow[]>(
-      `INSERT INTO carrier_accounts (carrier, name, secret, created_by) VALUES ($1, $2, $3, $4)
-       RETURNING *`,
-      [dto.carrier, dto.name, secret, actor.userId],
-    );
+    const row = await this.accounts.create(dto.carrier, dto.name, secret, actor.userId);
     return { ...view(row), secret };
   }
 
   async list(page: PageQuery) {
     const limit = page.limit ?? 50;
     const cursor = decodeCursor(page.cursor);
-    const rows = await this.dataSource.query<AccountRow[]>(
-      `SELECT * FROM carrier_accounts
-        WHERE $1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)
-        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [cursor?.at ?? null, cursor?.id ?? null, limit + 1],
-    );
+    const rows = await this.accounts.after(cursor ?? null, limit + 1);
     return toPage(rows, limit, view, (r) => new Date(r.created_at));
   }
 
   async rotate(id: string) {
     const secret = newWebhookSecret();
-    // An UPDATE answers [rows, count] through TypeORM: `execute` reads the rows.
-    const {
-      rows: [row],
-    } = await execute<AccountRow>(
-      this.dataSource.manager,
-      `UPDATE carrier_accounts SET secret = $2, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, secret],
-    );
+    const row = await this.accounts.rotateSecret(id, secret);
     if (!row) throw new NotFound('Carrier account', id);
     return { ...view(row), secret };
   }
 
   /** A carrier's signed tracking event: verified, stored once, applied in one transaction. */
   async receive(accountId: string, rawBody: Buffer | undefined, signature: string | undefined) {
-    const [account] = await this.dataSource.query<AccountRow[]>(
-      'SELECT * FROM carrier_accounts WHERE id = $1',
-      [accountId],
-    );
+    const account = await this.accounts.findAccount(accountId);
     if (!account?.active) throw new NotFound('Carrier account', accountId);
     if (!rawBody || rawBody.length === 0) throw new BadRequestException('a JSON body is required');
     const check = verifySignature(account.secret, signature, rawBody);
     if (!check.ok) throw new UnauthorizedException(`Tracking event refused: ${check.reason}`);
     const event = parseEvent(rawBody);
     return this.dataSource.transaction(async (m) => {
-      const inserted = await m.query<Array<{ id: string }>>(
-        `INSERT INTO carrier_tracking_events
-           (carrier_account_id, event_id, type, tracking_number, payload)
-         VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (carrier_account_id, event_id) DO NOTHING RETURNING id`,
-        [accountId, event.id, event.type, event.trackingNumber, rawBody.toString('utf8')],
+      const inserted = await this.accounts.recordEvent(
+        m,
+        accountId,
+        event,
+        rawBody.toString('utf8'),
       );
-      if (inserted.length === 0) {
+      if (!inserted) {
         return { received: true, duplicate: true, eventId: event.id };
       }
       const result = await this.orders.onCarrierEvent(m, accountId, event);

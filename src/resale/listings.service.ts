@@ -1,12 +1,11 @@
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { mapPage, paginate } from '../core/http/pagination.js';
+import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -19,9 +18,10 @@ import { ValuationService } from '../valuation/valuation.service.js';
 import { gradeLabels, type SellableGrade } from './engine/grade-labels.js';
 import { priceBand, priceRefusal, returnWindowDays, warrantyMonths } from './engine/pricing.js';
 import type { CreateListingDto, ListingQuery, UpdateListingDto } from './resale.dto.js';
-import { type InspectionSummary, Listing, type ListingState } from './resale.entities.js';
+import { type InspectionSummary, Listing, type ListingState } from './data/resale.entities.js';
 import { ListingAccess, ListingMachine } from './resale.machines.js';
 import { PhotosService } from '../photos/photos.service.js';
+import { ListingRepository } from './data/listing.repository.js';
 
 export function listingView(l: Listing) {
   return {
@@ -70,6 +70,7 @@ function badPrice(message: string): BadRequestException {
 export class ListingsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly listings: ListingRepository,
     private readonly transitions: TransitionService,
     private readonly valuation: ValuationService,
     private readonly catalog: CatalogService,
@@ -83,21 +84,18 @@ export class ListingsService {
   }
 
   async get(actor: Actor, id: string): Promise<Listing> {
-    const l = await this.dataSource.getRepository(Listing).findOne({ where: { id } });
+    const l = await this.listings.findListing(id);
     return ListingAccess.assertVisible(l, actor, id);
   }
 
   async list(actor: Actor, q: ListingQuery) {
-    const qb = this.dataSource.getRepository(Listing).createQueryBuilder('l');
-    ListingAccess.restrict(qb, actor, 'l');
-    if (q.state) qb.andWhere('l.state = :state', { state: q.state });
-    return mapPage(await paginate(qb, q), (l) => this.view(actor, l));
+    return mapPage(await this.listings.page(actor, q), (l) => this.view(actor, l));
   }
 
   /** A draft listing of an item the merchant holds (ALLOCATED). */
   async create(actor: Actor, dto: CreateListingDto): Promise<Listing> {
     const merchantId = actor.organisationId;
-    const item = await this.dataSource.getRepository(Item).findOne({ where: { id: dto.itemId } });
+    const item = await this.listings.findItem(dto.itemId);
     if (
       !item ||
       !merchantId ||
@@ -116,9 +114,7 @@ export class ListingsService {
       throw new ConflictException(`Item ${item.traceCode} has no sellable grade`);
     }
     const grade: SellableGrade = item.grade;
-    const merchant = await this.dataSource
-      .getRepository(Organisation)
-      .findOneOrFail({ where: { id: merchantId } });
+    const merchant = await this.listings.merchantOrFail(merchantId);
     const suggestion = await this.suggest(item, grade);
     const band = priceBand(suggestion.amountMinor);
     const price = dto.priceMinor ?? Math.max(1, band.suggestedMinor);
@@ -208,12 +204,7 @@ export class ListingsService {
 
   /** The latest completed inspection report in the item's history, without who graded it. */
   async latestInspection(m: EntityManager, itemId: string): Promise<InspectionSummary | null> {
-    const rows = await m.query<Array<{ data: Record<string, unknown>; at: Date }>>(
-      `SELECT data, at FROM item_events WHERE item_id = $1 AND type = 'Inspection.complete'
-        ORDER BY seq DESC LIMIT 1`,
-      [itemId],
-    );
-    const r = rows[0];
+    const r = await this.listings.latestInspectionEvent(m, itemId);
     if (!r) return null;
     const d = r.data;
     const std = d.standard as { code?: string; version?: number } | undefined;
@@ -319,9 +310,7 @@ export class ListingsService {
 
   async withdraw(actor: Actor, id: string, version?: number): Promise<Listing> {
     return this.dataSource.transaction(async (m) => {
-      const before = await m
-        .getRepository(Listing)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.listings.lockListing(m, id);
       const listing = await this.transitions.apply(ListingMachine, {
         manager: m,
         id,

@@ -2,47 +2,17 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { ReadDatabase } from '../database/read-database.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
-import { type GradeLabels, gradesForFilter } from './engine/grade-labels.js';
+import { gradesForFilter } from './engine/grade-labels.js';
 import {
   decodeMarketCursor,
   encodeMarketCursor,
   MarketCursorError,
-  marketSql,
   type MarketFilter,
 } from './engine/market-query.js';
 import type { MarketQuery } from './resale.dto.js';
-import type { CertificateRef } from '../core/read-models/erasure-certificates.js';
-import type { InspectionSummary } from './resale.entities.js';
 import { PhotosService } from '../photos/photos.service.js';
-
-interface MarketRow {
-  id: string;
-  state: string;
-  merchant_id: string;
-  item_id: string;
-  category_id: string | null;
-  category_ids: string[];
-  product_model_id: string | null;
-  title: string;
-  description: string;
-  price_minor: string;
-  currency: string;
-  grade: string;
-  grade_labels: GradeLabels;
-  inspection: InspectionSummary | null;
-  certificates: CertificateRef[];
-  erasure_status: string;
-  warranty_months: number;
-  return_window_days: number;
-  published_at: Date;
-}
-
-const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.category_ids,
-  l.product_model_id, l.title, l.description, l.price_minor, l.currency, l.grade, l.grade_labels,
-  l.inspection, l.certificates, l.erasure_status, l.warranty_months, l.return_window_days,
-  l.published_at`;
+import { type MarketRow, MarketRepository } from './data/market.repository.js';
 
 /**
  * The public market (no login): published listings, filtered and searched, with a keyset
@@ -53,7 +23,7 @@ const COLUMNS = `l.id, l.state, l.merchant_id, l.item_id, l.category_id, l.categ
 @Injectable()
 export class MarketService {
   constructor(
-    private readonly reads: ReadDatabase,
+    private readonly market: MarketRepository,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly photos: PhotosService,
   ) {}
@@ -101,9 +71,7 @@ export class MarketService {
 
   async search(q: MarketQuery, caller: Actor | null = null) {
     const f = this.filter(q);
-    const sql = marketSql(f, COLUMNS);
-    const db = this.reads.forCaller(caller);
-    const rows = await db.query<MarketRow[]>(sql.text, sql.params);
+    const { db, rows } = await this.market.search(f, caller);
     const more = rows.length > f.limit;
     const page = rows.slice(0, f.limit);
     const last = page[page.length - 1];
@@ -126,27 +94,16 @@ export class MarketService {
 
   /** A listing's public page: published or reserved (shown as unavailable), or sold. */
   async get(id: string, caller: Actor | null = null) {
-    const hit = await this.reads.orPrimary(this.reads.forCaller(caller), async (db) => {
-      const [row] = await db.query<MarketRow[]>(
-        `SELECT ${COLUMNS} FROM listings l
-          WHERE l.id = $1 AND (l.state = 'SOLD' OR (l.state IN ('PUBLISHED', 'RESERVED')
-            AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = l.item_id
-                             AND i.erasure_status IN ('pending', 'destroyed'))))`,
-        [id],
-      );
-      return row;
-    });
+    const hit = await this.market.publicListing(id, caller);
     if (!hit) throw new NotFound('Listing', id);
     return (await this.views(hit.db, [hit.found]))[0];
   }
 
   private async views(db: DataSource, rows: MarketRow[]) {
     if (rows.length === 0) return [];
-    const extra = await db.query<Array<{ id: string; merchant_name: string; trace_code: string }>>(
-      `SELECT l.id, o.name AS merchant_name, i.trace_code
-         FROM listings l JOIN organisations o ON o.id = l.merchant_id JOIN items i ON i.id = l.item_id
-        WHERE l.id = ANY($1::uuid[])`,
-      [rows.map((r) => r.id)],
+    const extra = await this.market.labels(
+      db,
+      rows.map((r) => r.id),
     );
     const byId = new Map(extra.map((e) => [e.id, e]));
     const cars = await this.vehicles.flagsForItems(rows.map((r) => r.item_id));

@@ -41,6 +41,7 @@ import {
   UpdateListingDto,
 } from './resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
+import { SaleReturnsService } from './sale-returns.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { VersionDto } from '../core/http/version.dto.js';
@@ -177,6 +178,7 @@ export class MarketController {
 export class SaleOrdersController {
   constructor(
     private readonly orders: SaleOrdersService,
+    private readonly returns: SaleReturnsService,
     private readonly testPayments: TestPaymentsService,
   ) {}
 
@@ -274,7 +276,7 @@ export class SaleOrdersController {
     @IdParam() id: string,
     @Body() dto: RebookReturnDto,
   ) {
-    return this.orders.view(actor, await this.orders.rebookReturn(actor, id, dto));
+    return this.orders.view(actor, await this.returns.rebookReturn(actor, id, dto));
   }
 
   /** The return pickup failed for good: the buyer keeps the item, no refund. */
@@ -284,7 +286,7 @@ export class SaleOrdersController {
     @IdParam() id: string,
     @Body() dto: RebookReturnDto,
   ) {
-    return this.orders.view(actor, await this.orders.withdrawReturn(actor, id, dto));
+    return this.orders.view(actor, await this.returns.withdrawReturn(actor, id, dto));
   }
 
   /** Return within the window: a courier collects it from you; refunded after re-inspection. */
@@ -294,7 +296,7 @@ export class SaleOrdersController {
     @IdParam() id: string,
     @Body() dto: ReturnRequestDto,
   ) {
-    return this.orders.view(actor, await this.orders.requestReturn(actor, id, dto));
+    return this.orders.view(actor, await this.returns.requestReturn(actor, id, dto));
   }
 }
 

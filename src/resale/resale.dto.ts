@@ -16,7 +16,7 @@ import {
 import { PageQuery } from '../core/http/pagination.js';
 import { MARKET_SORTS, type MarketSort } from './engine/market-query.js';
 import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from './engine/pricing.js';
-import type { ListingState, SaleOrderState } from './resale.entities.js';
+import type { ListingState, SaleOrderState } from './data/resale.entities.js';
 import { LISTING_STATES, SALE_ORDER_STATES } from './resale.machines.js';
 import { Stacked } from '../core/http/field.decorators.js';
 import { PhoneNumberField } from '../core/http/phone.js';

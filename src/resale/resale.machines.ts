@@ -1,5 +1,4 @@
 import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { Item } from '../core/items/item.entity.js';
 import {
   days,
   defineMachine,
@@ -15,7 +14,8 @@ import {
   type ListingState,
   SaleOrder,
   type SaleOrderState,
-} from './resale.entities.js';
+} from './data/resale.entities.js';
+import { lockListedItem } from './data/listing.repository.js';
 
 /**
  * The vehicles stage's read model, for the delivery guard. Machines are plain data built when
@@ -66,9 +66,7 @@ export const SaleOrderAccess = defineAccessPolicy<SaleOrder>({
  * merchant has claimed since.
  */
 async function stillHeldByMerchant({ entity, manager }: GuardContext<Listing>) {
-  const item = await manager
-    .getRepository(Item)
-    .findOne({ where: { id: entity.itemId }, lock: { mode: 'pessimistic_write' } });
+  const item = await lockListedItem(manager, entity.itemId);
   if (
     item?.state === 'ALLOCATED' &&
     item.custodianKind === 'merchant' &&

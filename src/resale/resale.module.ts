@@ -22,6 +22,12 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookHandlers } from '../notifications/webhooks/inbound-handlers.registry.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
+import { CarrierAccountRepository } from './data/carrier-account.repository.js';
+import { InventoryRepository } from './data/inventory.repository.js';
+import { ListingRepository } from './data/listing.repository.js';
+import { MarketRepository } from './data/market.repository.js';
+import { MerchantPerformanceRepository } from './data/merchant-performance.repository.js';
+import { SaleOrderRepository } from './data/sale-order.repository.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
 import { MarketService } from './market.service.js';
@@ -39,14 +45,17 @@ import {
   MerchantsController,
   SaleOrdersController,
 } from './resale.controller.js';
-import { InventoryEntry, Listing, SaleOrder } from './resale.entities.js';
+import { InventoryEntry, Listing, SaleOrder } from './data/resale.entities.js';
 import {
   ListingMachine,
   SaleOrderMachine,
   ListingAccess,
   useVehicleFacts,
 } from './resale.machines.js';
+import { SaleOrderEventsService } from './sale-order-events.service.js';
 import { SaleOrdersService } from './sale-orders.service.js';
+import { SaleRefundsService } from './sale-refunds.service.js';
+import { SaleReturnsService } from './sale-returns.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 
 /**
@@ -79,8 +88,17 @@ import { TestPaymentsService } from './test-payments.service.js';
     ListingsService,
     MarketService,
     SaleOrdersService,
+    SaleOrderEventsService,
+    SaleRefundsService,
+    SaleReturnsService,
     PerformanceService,
     TestPaymentsService,
+    SaleOrderRepository,
+    ListingRepository,
+    InventoryRepository,
+    CarrierAccountRepository,
+    MarketRepository,
+    MerchantPerformanceRepository,
   ],
   exports: [ListingsService, InventoryService, SaleOrdersService],
 })
@@ -90,7 +108,9 @@ export class ResaleModule implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly inbound: InboundWebhookHandlers,
     private readonly inventory: InventoryService,
-    private readonly orders: SaleOrdersService,
+    private readonly orderEvents: SaleOrderEventsService,
+    private readonly refunds: SaleRefundsService,
+    private readonly returns: SaleReturnsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly providers: PaymentProviders,
     private readonly transferHooks: TransferHooks,
@@ -113,22 +133,22 @@ export class ResaleModule implements OnModuleInit {
       minutes(this.config.resale.reservationMinutes + 5),
     );
     this.machines.onFollowUp(SaleOrderMachine, 'expire', (saleOrderId) =>
-      this.orders.expire({ saleOrderId }),
+      this.orderEvents.expire({ saleOrderId }),
     );
     this.jobs.register(ItemAvailableForSale, (p) => this.inventory.pool(p));
-    this.jobs.register(ExpireSaleReservation, (p) => this.orders.expire(p));
-    this.jobs.register(SaleOrderShipmentUpdate, (p) => this.orders.onShipmentUpdate(p));
-    this.jobs.register(ReturnInspected, (p) => this.orders.onReturnInspected(p));
-    this.jobs.register(WithdrawUncertifiedItem, (p) => this.orders.withdrawUncertified(p));
+    this.jobs.register(ExpireSaleReservation, (p) => this.orderEvents.expire(p));
+    this.jobs.register(SaleOrderShipmentUpdate, (p) => this.returns.onShipmentUpdate(p));
+    this.jobs.register(ReturnInspected, (p) => this.returns.onReturnInspected(p));
+    this.jobs.register(WithdrawUncertifiedItem, (p) => this.orderEvents.withdrawUncertified(p));
     // The payment confirmations of every provider this process talks to (each verified by
     // its own scheme before it gets here).
     for (const provider of this.providers.all()) {
       this.inbound.register(provider.name, PAYMENT_SUCCEEDED, (m, event) =>
-        this.orders.onPaymentConfirmed(m, event),
+        this.orderEvents.onPaymentConfirmed(m, event),
       );
     }
     this.transferHooks.register('sale-order', {
-      settled: (m, t) => this.orders.onRefundSettled(m, t),
+      settled: (m, t) => this.refunds.onRefundSettled(m, t),
     });
   }
 }

@@ -4,6 +4,7 @@ import { ItemsService } from '../core/items/items.service.js';
 import type { SeedStep } from '../seed/seed-context.js';
 import { InventoryService } from './inventory.service.js';
 import { ListingsService } from './listings.service.js';
+import { InventoryRepository } from './data/inventory.repository.js';
 
 const DEMO_ITEMS = 30;
 const MERCHANTS: Array<{ org: string; user: string }> = [
@@ -24,28 +25,18 @@ export const resaleSeed: SeedStep = {
     const items = ctx.app.get(ItemsService);
     const inventory = ctx.app.get(InventoryService);
     const listings = ctx.app.get(ListingsService);
+    const repository = ctx.app.get(InventoryRepository);
     const warehouseId = ctx.organisations['warehouse-shanghai'] ?? null;
     const admin: Actor = {
       role: 'admin',
       userId: ctx.users.admin?.id ?? null,
       organisationId: null,
     };
-    const models = await ctx.dataSource.query<
-      Array<{ id: string; category_id: string; requires_erasure: boolean | null }>
-    >(
-      `SELECT p.id, p.category_id, c.requires_erasure FROM product_models p
-         JOIN categories c ON c.id = p.category_id
-        WHERE p.launch_price_minor IS NOT NULL ORDER BY p.code LIMIT $1`,
-      [DEMO_ITEMS],
-    );
+    const models = await repository.demoModels(DEMO_ITEMS);
     let created = 0;
     for (const [i, model] of models.entries()) {
       const serial = `DEMO-RESALE-${String(i + 1).padStart(3, '0')}`;
-      const found = await ctx.dataSource.query<unknown[]>(
-        'SELECT 1 FROM items WHERE serial_number = $1',
-        [serial],
-      );
-      if (found.length > 0) continue;
+      if (await repository.serialTaken(serial)) continue;
       const grade = i % 3 === 2 ? 'good' : 'premium';
       const item = await ctx.dataSource.transaction(async (m) => {
         const it = await items.register(m, SYSTEM_ACTOR, {
@@ -56,7 +47,7 @@ export const resaleSeed: SeedStep = {
           erasureStatus: model.requires_erasure ? 'certified' : 'not_required',
           state: 'AVAILABLE',
         });
-        await m.query('UPDATE items SET grade = $1 WHERE id = $2', [grade, it.id]);
+        await repository.setDemoGrade(m, it.id, grade);
         return it;
       });
       await inventory.pool({ itemId: item.id, grade });

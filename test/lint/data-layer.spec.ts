@@ -130,10 +130,26 @@ describe('the data layer ratchet', () => {
     ).toEqual([]);
   });
 
+  it('covers resale, its repositories included', async () => {
+    expect(DATA_LAYER_STAGES).toContain('resale');
+    expect(
+      await ruleErrors(
+        'src/resale/sale-orders.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM sale_orders");'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/resale/data/sale-order.repository.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM sale_orders");'),
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(
-        'src/resale/leaky.fixture.ts',
+        'src/acquisition/leaky.fixture.ts',
         service('return this.dataSource.getRepository(Item).findOne({ where: { id } });'),
       ),
     ).toEqual([]);

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ShipmentAddress } from '../core/jobs/job-catalogue.js';
-import type { CertificateRef } from '../core/read-models/erasure-certificates.js';
-import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
-import type { GradeLabels, SellableGrade } from './engine/grade-labels.js';
+import type { ShipmentAddress } from '../../core/jobs/job-catalogue.js';
+import type { CertificateRef } from '../../core/read-models/erasure-certificates.js';
+import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
+import type { GradeLabels, SellableGrade } from '../engine/grade-labels.js';
 
 /** bigint columns come back from pg as strings; prices stay far below 2^53. */
 const bigintAsNumber = {

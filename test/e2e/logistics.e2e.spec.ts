@@ -520,7 +520,10 @@ describe('reverse logistics', () => {
       `SELECT type, custodian_kind FROM item_events WHERE item_id = $1 ORDER BY seq`,
       [items[0].id],
     );
-    expect(history.map((h: { type: string }) => h.type)).toEqual([
+    const types: string[] = history.map((h: { type: string }) => h.type);
+    // The ParcelDelivered job runs meanwhile: receiving may already have opened the parcel.
+    const upToDelivery = types.at(-1) === 'Parcel.created' ? types.slice(0, -1) : types;
+    expect(upToDelivery).toEqual([
       'Item.created',
       'Pickup.created',
       'Pickup.assign',

@@ -77,6 +77,8 @@ const ALLOWED_SRC_IMPORT: readonly RegExp[] = [
   /^core\/clock\.js$/,
   /\.dto\.js$/,
   /(?:^|\/)engine\//,
+  // A shaped stage's pure rules live in domain/ (its machines too, which still count).
+  /(?:^|\/)domain\/(?![\w-]+\.machine\.js$)/,
   /^catalog\/standards\/(?:grade-engine|demo-standards)\.js$/,
   /\.generated\.js$/,
   /(?:^|\/)data\/demo-[\w-]+\.js$/,

@@ -58,7 +58,7 @@ const isStoreStaff = ({ entity, actor }: { entity: TradeInOrder; actor: Actor })
       : undefined;
 
 /** Orders still under way: a fraud signal or a grading result may hold them for review. */
-const LIVE_ORDER_STATES: TradeInOrderState[] = [
+export const LIVE_ORDER_STATES: TradeInOrderState[] = [
   'QUOTING',
   'QUOTED',
   'ACCEPTED',

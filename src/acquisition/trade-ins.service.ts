@@ -52,6 +52,7 @@ import {
   TradeInPayout,
 } from './trade-in.entities.js';
 import {
+  LIVE_ORDER_STATES,
   TradeInItemMachine,
   TradeInOrderAccess,
   TradeInOrderMachine,
@@ -59,7 +60,6 @@ import {
 import type { CreateTradeInDto, TradeInQuery } from './trade-ins.dto.js';
 
 /** Orders whose items are still in play: an identifier may be in only one of them. */
-const LIVE_STATES = ['QUOTING', 'QUOTED', 'ACCEPTED', 'IN_TRANSIT', 'INSPECTING', 'OFFER_PENDING'];
 
 function valuationView(v: ItemValuation | null) {
   if (!v) return null;
@@ -319,7 +319,7 @@ export class TradeInsService {
              JOIN trade_in_orders o ON o.id = ti.order_id
             WHERE o.state = ANY($1) AND ti.order_id <> $2
               AND (ti.imei_norm = ANY($3) OR ti.serial_norm = ANY($3))`,
-          [LIVE_STATES, order.id, ids],
+          [LIVE_ORDER_STATES, order.id, ids],
         )
       : [];
     const blocklist = ids.length
@@ -627,13 +627,9 @@ export class TradeInsService {
         checkAccess: false,
         patch: { payoutFrozen: false, frozenReason: null },
         data: { note },
+        // A mileage hold stays until its own decision.
         effects: async (mm, item) => {
-          // A mileage hold stays until its own decision.
-          if (item.mileageHold) return;
-          await mm
-            .getRepository(TradeInPayout)
-            .update({ tradeInItemId: item.id, status: 'frozen' }, { status: 'payable' });
-          await this.transfers.release(mm, payoutKey(item.id));
+          if (!item.mileageHold) await this.releasePayout(mm, item.id);
         },
       });
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
@@ -672,12 +668,9 @@ export class TradeInsService {
         checkAccess: false,
         patch: { mileageHold: false, mileageDecision: decision },
         data: { note, evidence: it.mileageHoldDetail },
+        // A receiving exception's freeze stays until its own decision.
         effects: async (mm, item) => {
-          if (item.payoutFrozen) return;
-          await mm
-            .getRepository(TradeInPayout)
-            .update({ tradeInItemId: item.id, status: 'frozen' }, { status: 'payable' });
-          await this.transfers.release(mm, payoutKey(item.id));
+          if (!item.payoutFrozen) await this.releasePayout(mm, item.id);
         },
       });
       return m.getRepository(TradeInOrder).findOneByOrFail({ id });
@@ -830,6 +823,14 @@ export class TradeInsService {
       actor.userId,
     ]);
     if (!me?.lead) throw new ForbiddenException(refusal);
+  }
+
+  /** The item's frozen payout becomes payable again, and its held transfer goes ahead. */
+  private async releasePayout(m: EntityManager, tradeInItemId: string): Promise<void> {
+    await m
+      .getRepository(TradeInPayout)
+      .update({ tradeInItemId, status: 'frozen' }, { status: 'payable' });
+    await this.transfers.release(m, payoutKey(tradeInItemId));
   }
 
   private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Roles } from '../http/access.decorators.js';
+import { ItemsService } from '../items/items.service.js';
 import { Clock } from '../clock.js';
 import { decodeCursor, encodeCursor, PageQuery } from '../http/pagination.js';
 import type { StatefulRow } from '../state-machine/machine.js';
@@ -45,6 +46,7 @@ export class StuckWorkController {
     private readonly machines: StateMachineRegistry,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly items: ItemsService,
   ) {}
 
   @Get()
@@ -95,14 +97,8 @@ export class StuckWorkController {
         .getRepository<StatefulRow>(machine.entity)
         .findOne({ where: { id: r.id } });
       const itemIds = entity ? await machine.itemIds(entity, this.dataSource.manager) : [];
-      const codes = itemIds.length
-        ? (
-            await this.dataSource.query<Array<{ id: string; trace_code: string }>>(
-              'SELECT id, trace_code FROM items WHERE id = ANY($1::uuid[])',
-              [itemIds],
-            )
-          ).map((i) => ({ id: i.id, traceCode: i.trace_code }))
-        : [];
+      const known = await this.items.traceCodes(itemIds);
+      const codes = [...known].map(([id, traceCode]) => ({ id, traceCode }));
       const escalation = escalations.find(
         (e) =>
           e.entity_id === r.id && new Date(e.state_entered_at).getTime() === r.enteredAt.getTime(),

@@ -11,7 +11,7 @@ import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
 import type { FraudAssessment } from '../valuation/engine/fraud.js';
 import type { DifferenceExplanation } from '../valuation/engine/explain.js';
 import type { ItemValuation } from '../valuation/valuation.service.js';
-import { bigintAsNumber } from '../valuation/market-sale.entity.js';
+import { bigintAsNumber } from '../core/data/columns.js';
 import type { TradeInItemState, TradeInOrderState } from './trade-in.machines.js';
 
 export type TradeInChannel = 'online' | 'store';

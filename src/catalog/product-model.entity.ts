@@ -5,12 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-/** bigint columns come back from pg as strings; amounts here stay far below 2^53. */
-const bigintAsNumber = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
+import { bigintAsNumber } from '../core/data/columns.js';
 
 /** A reference model (brand, model, leaf category, launch date and price). */
 @Entity('product_models')

@@ -7,6 +7,7 @@ import { VEHICLE_USES, type VehicleUse } from './engine/vehicle-factors.js';
 import { ValuationService, type SaleToRecord } from './valuation.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { defectCode } from './engine/price-points.js';
+import { type ImportModelRow, MarketSaleRepository } from './data/market-sales.repository.js';
 
 type GradingStandardDefinition = NonNullable<
   Awaited<ReturnType<GradingStandardsService['latest']>>
@@ -49,16 +50,6 @@ export interface ImportResult {
   alreadyImported: number;
 }
 
-interface ModelRow {
-  id: string;
-  code: string;
-  category_id: string;
-  category_code: string;
-  launch_price_minor: string | null;
-  launch_date: string | null;
-  standard_code: string | null;
-}
-
 /**
  * Sales history as data the operator controls (issue 26, point 1): a CSV of past sales from
  * another channel joins the history comparables and refits read. All or nothing: a file with
@@ -69,13 +60,14 @@ interface ModelRow {
 export class SalesImportService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly sales: MarketSaleRepository,
     private readonly valuation: ValuationService,
     private readonly standards: GradingStandardsService,
   ) {}
 
   async import(content: string): Promise<ImportResult> {
     const records = this.read(content);
-    const models = await this.models(records.map((r) => r.model ?? ''));
+    const models = await this.sales.importModels(records.map((r) => r.model ?? ''));
     const standards = new Map<string, GradingStandardDefinition | null>();
     const errors: ImportError[] = [];
     const sales: SaleToRecord[] = [];
@@ -173,7 +165,7 @@ export class SalesImportService {
    */
   private async defects(
     cell: string,
-    model: ModelRow,
+    model: ImportModelRow,
     standards: Map<string, GradingStandardDefinition | null>,
     fail: (field: string, message: string) => void,
   ): Promise<string[]> {
@@ -242,16 +234,5 @@ export class SalesImportService {
       );
     }
     return body.map((cells) => Object.fromEntries(names.map((n, i) => [n, cells[i] ?? ''])));
-  }
-
-  private async models(codes: string[]): Promise<Map<string, ModelRow>> {
-    const rows = await this.dataSource.query<ModelRow[]>(
-      `SELECT p.id, p.code, p.category_id, c.code AS category_code,
-              p.launch_price_minor, p.launch_date, c.standard_code
-         FROM product_models p JOIN categories c ON c.id = p.category_id
-        WHERE p.code = ANY($1::text[])`,
-      [[...new Set(codes)]],
-    );
-    return new Map(rows.map((r) => [r.code, r]));
   }
 }

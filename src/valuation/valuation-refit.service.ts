@@ -3,12 +3,15 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RefitValuation } from '../core/jobs/job-catalogue.js';
+import { withSessionLock } from '../core/data/session-lock.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { promotionDecision, scoreHoldout } from './engine/evaluate.js';
 import { fitParams, type SaleRecord } from './engine/fit.js';
 import { defaultParamSet } from './engine/params.js';
-import type { Grade, ValuationParamSet } from './engine/types.js';
-import { type RefitMetrics, ValuationParamsVersion } from './valuation-params.entity.js';
+import type { ValuationParamSet } from './engine/types.js';
+import { MarketSaleRepository } from './data/market-sales.repository.js';
+import type { RefitMetrics } from './data/valuation-params.entity.js';
+import { ValuationParamsRepository } from './data/valuation-params.repository.js';
 
 /** pg advisory lock key of the refit: one refit at a time across every worker. */
 const REFIT_LOCK_KEY = 731_550_001;
@@ -40,6 +43,8 @@ export class ValuationRefitService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly paramVersions: ValuationParamsRepository,
+    private readonly sales: MarketSaleRepository,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -70,44 +75,15 @@ export class ValuationRefitService implements OnApplicationBootstrap {
   }
 
   async refit(trigger: string): Promise<RefitOutcome> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const rows = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-        REFIT_LOCK_KEY,
-      ])) as Array<{ locked: boolean }>;
-      if (!rows[0]?.locked) return { status: 'skipped', reason: 'another refit is running' };
-      try {
-        return await this.fitAndActivate(trigger);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [REFIT_LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const outcome = await withSessionLock(this.dataSource, REFIT_LOCK_KEY, () =>
+      this.fitAndActivate(trigger),
+    );
+    return outcome ?? { status: 'skipped', reason: 'another refit is running' };
   }
 
   private async fitAndActivate(trigger: string): Promise<RefitOutcome> {
     // Sales with a defect teach its deduction, not the curve or the grades of sound items.
-    const rows = await this.dataSource.query<
-      Array<{
-        category_code: string;
-        launch_price_minor: string;
-        item_age_years: number;
-        grade: Grade;
-        price_minor: string;
-        product_model_id: string | null;
-        sold_at: Date;
-        region: string | null;
-      }>
-    >(
-      `SELECT category_code, launch_price_minor, item_age_years, grade, price_minor,
-              product_model_id, sold_at, region
-         FROM market_sales WHERE sold_at >= now() - make_interval(years => $1) AND withdrawn_at IS NULL
-          AND cardinality(defects) = 0
-        ORDER BY sold_at, id`,
-      [HISTORY_YEARS],
-    );
+    const rows = await this.sales.training(HISTORY_YEARS);
     const sales: SaleRecord[] = rows.map((r) => ({
       categoryCode: r.category_code,
       launchPriceMinor: Number(r.launch_price_minor),
@@ -120,34 +96,22 @@ export class ValuationRefitService implements OnApplicationBootstrap {
     }));
     if (sales.length === 0) return { status: 'skipped', reason: 'no sales history' };
 
-    const live =
-      (
-        await this.dataSource
-          .getRepository(ValuationParamsVersion)
-          .findOne({ where: { active: true } })
-      )?.params ?? defaultParamSet();
+    const live = (await this.paramVersions.active())?.params ?? defaultParamSet();
     const metrics = holdoutMetrics(sales, live);
     const fit = fitParams(sales, { fittedAt: new Date() });
     const version = fit.params.version;
     const promoted = metrics.promoted ?? true;
-    await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ValuationParamsVersion);
-      if (promoted) await m.query('UPDATE valuation_params SET active = false WHERE active');
-      const existing = await repo.findOne({ where: { version } });
-      if (existing) {
-        if (promoted) await repo.update({ id: existing.id }, { active: true });
-      } else {
-        await repo.insert({
-          version,
-          params: fit.params,
-          diagnostics: fit.diagnostics,
-          metrics,
-          salesCount: sales.length,
-          trigger,
-          active: promoted,
-        });
-      }
-    });
+    await this.paramVersions.keep(
+      {
+        version,
+        params: fit.params,
+        diagnostics: fit.diagnostics,
+        metrics,
+        salesCount: sales.length,
+        trigger,
+      },
+      promoted,
+    );
     const log = `Valuation refit ${version} on ${sales.length} sales: held-out MAPE ${fmt(metrics.fittedMape)} vs live ${metrics.liveVersion} ${fmt(metrics.liveMape ?? null)}, 80 % coverage ${fmt(metrics.fittedCoverage ?? null)} vs ${fmt(metrics.liveCoverage ?? null)} — ${metrics.decision}`;
     if (promoted) this.logger.log(log);
     else this.logger.warn(log);

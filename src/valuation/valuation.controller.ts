@@ -9,7 +9,8 @@ import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { GRADES, type Grade } from './engine/types.js';
 import { defaultParamSet } from './engine/params.js';
-import { ValuationParamsVersion } from './valuation-params.entity.js';
+import type { ValuationParamsVersion } from './data/valuation-params.entity.js';
+import { ValuationParamsRepository } from './data/valuation-params.repository.js';
 import { SalesImportService, type ImportResult } from './sales-import.service.js';
 import { ValuationService } from './valuation.service.js';
 import { Action } from '../core/http/route.decorators.js';
@@ -54,6 +55,7 @@ class RefitRequested {
 export class ValuationController {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly paramVersions: ValuationParamsRepository,
     private readonly outbox: OutboxService,
     private readonly valuation: ValuationService,
     private readonly salesImport: SalesImportService,
@@ -73,9 +75,8 @@ export class ValuationController {
   @Get('params')
   @Roles('admin')
   async params() {
-    const repo = this.dataSource.getRepository(ValuationParamsVersion);
-    const active = await repo.findOne({ where: { active: true } });
-    const recent = await repo.find({ order: { createdAt: 'DESC' }, take: 20 });
+    const active = await this.paramVersions.active();
+    const recent = await this.paramVersions.recent(20);
     return {
       active: active
         ? versionView(active, true)

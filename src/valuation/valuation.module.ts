@@ -3,8 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { RefitValuation } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
-import { MarketSale } from './market-sale.entity.js';
-import { ValuationParamsVersion } from './valuation-params.entity.js';
+import { MarketSale } from './data/market-sale.entity.js';
+import { MarketSaleRepository } from './data/market-sales.repository.js';
+import { ValuationParamsVersion } from './data/valuation-params.entity.js';
+import { ValuationParamsRepository } from './data/valuation-params.repository.js';
 import { ValuationRefitService } from './valuation-refit.service.js';
 import { ValuationController } from './valuation.controller.js';
 import { SalesImportService } from './sales-import.service.js';
@@ -17,7 +19,13 @@ import { ValuationService } from './valuation.service.js';
 @Module({
   imports: [CatalogModule, TypeOrmModule.forFeature([MarketSale, ValuationParamsVersion])],
   controllers: [ValuationController],
-  providers: [ValuationService, ValuationRefitService, SalesImportService],
+  providers: [
+    MarketSaleRepository,
+    ValuationParamsRepository,
+    ValuationService,
+    ValuationRefitService,
+    SalesImportService,
+  ],
   exports: [ValuationService, ValuationRefitService],
 })
 export class ValuationModule implements OnModuleInit {

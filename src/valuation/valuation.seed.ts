@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { ProductModel } from '../catalog/product-model.entity.js';
 import type { SeedStep } from '../seed/seed-context.js';
 import { paramsForCategory, defaultParamSet } from './engine/params.js';
 import type { CategoryFamily } from './engine/types.js';
@@ -8,7 +7,7 @@ import {
   type KnownProductModel,
   type TrueCategoryParams,
 } from './engine/synthetic-market.js';
-import { MarketSale } from './market-sale.entity.js';
+import { MarketSaleRepository } from './data/market-sales.repository.js';
 import { ValuationRefitService } from './valuation-refit.service.js';
 import { ValuationService } from './valuation.service.js';
 
@@ -71,7 +70,8 @@ export async function seedMarketSales(
   valuation: ValuationService,
   options: { seed: number; salesCount: number; end?: Date; source?: string; noiseSigma?: number },
 ): Promise<number> {
-  const models = await dataSource.getRepository(ProductModel).find({ order: { code: 'ASC' } });
+  const history = new MarketSaleRepository(dataSource);
+  const models = await history.productModels();
   const known: Array<KnownProductModel & { categoryId: string }> = [];
   for (const m of models) {
     if (!m.launchPriceMinor || !m.launchDate) continue;
@@ -109,13 +109,7 @@ export async function seedMarketSales(
     sourceRef: `${options.seed}-${i}`,
   }));
   for (let i = 0; i < rows.length; i += 500) {
-    await dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(MarketSale)
-      .values(rows.slice(i, i + 500))
-      .orIgnore()
-      .execute();
+    await history.insertNew(rows.slice(i, i + 500));
   }
   return sales.length;
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { takesValue } from '../catalog/standards/grade-answers.js';
@@ -18,8 +18,8 @@ import type {
   Valuation,
   ValuationParamSet,
 } from './engine/types.js';
-import { MarketSale } from './market-sale.entity.js';
-import { ValuationParamsVersion } from './valuation-params.entity.js';
+import { MarketSaleRepository } from './data/market-sales.repository.js';
+import { ValuationParamsRepository } from './data/valuation-params.repository.js';
 
 const MS_PER_DAY = 86_400_000;
 const MS_PER_YEAR = 365.25 * MS_PER_DAY;
@@ -90,27 +90,22 @@ export class ValuationService {
   private readonly paths = new Map<string, { code: string; rootCode: string; at: number }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly params: ValuationParamsRepository,
+    private readonly sales: MarketSaleRepository,
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
   ) {}
 
   /** The active parameter set, or the built-in defaults before the first refit. */
   async activeParams(manager?: EntityManager): Promise<ValuationParamSet> {
-    const row = await (manager ?? this.dataSource.manager)
-      .getRepository(ValuationParamsVersion)
-      .findOne({ where: { active: true } });
-    return row?.params ?? defaultParamSet();
+    return (await this.params.active(manager))?.params ?? defaultParamSet();
   }
 
   private async paramsFor(version: string | undefined): Promise<ValuationParamSet> {
     if (version === undefined) return this.activeParams();
     const defaults = defaultParamSet();
     if (version === defaults.version) return defaults;
-    const row = await this.dataSource
-      .getRepository(ValuationParamsVersion)
-      .findOne({ where: { version } });
-    return row?.params ?? this.activeParams();
+    return (await this.params.byVersion(version))?.params ?? this.activeParams();
   }
 
   /**
@@ -263,21 +258,7 @@ export class ValuationService {
   ): Promise<ComparableSale[]> {
     const since = new Date(until.getTime() - maxAgeDays * MS_PER_DAY);
     // Sales with a defect are priced by their deduction, not as comparables of a sound item.
-    const rows = await this.dataSource.query<
-      Array<{
-        price_minor: string;
-        sold_at: Date;
-        grade: Grade;
-        region: string | null;
-        variant: string | null;
-      }>
-    >(
-      `SELECT price_minor, sold_at, grade, region, variant FROM market_sales
-        WHERE product_model_id = $1 AND cardinality(defects) = 0
-          AND sold_at <= $2 AND sold_at >= $3 AND withdrawn_at IS NULL
-        ORDER BY sold_at DESC LIMIT 500`,
-      [productModelId, until, since],
-    );
+    const rows = await this.sales.comparables(productModelId, until, since);
     return rows.map((r) => ({
       priceMinor: Number(r.price_minor),
       soldAt: new Date(r.sold_at),
@@ -377,17 +358,7 @@ export class ValuationService {
   ): Promise<DefectDeduction[]> {
     if (defects.length === 0) return defects;
     const codes = defects.map((d) => defectCode(d.checkId, d.answer));
-    const rows = await this.dataSource.query<
-      Array<{ product_model_id: string; grade: string; price_minor: string; defects: string[] }>
-    >(
-      `SELECT product_model_id, grade, price_minor, defects FROM market_sales
-        WHERE category_id = $1 AND withdrawn_at IS NULL AND product_model_id IS NOT NULL
-          AND sold_at <= $2 AND sold_at >= $2::timestamptz - interval '2 years'
-          AND product_model_id IN (
-            SELECT product_model_id FROM market_sales
-             WHERE category_id = $1 AND defects && $3::text[] AND withdrawn_at IS NULL)`,
-      [categoryId, until, codes],
-    );
+    const rows = await this.sales.withDefectPeers(categoryId, until, codes);
     if (rows.length === 0) return defects;
     const learned = learnDefectShares(
       rows.map((r) => ({
@@ -407,14 +378,7 @@ export class ValuationService {
     categoryId: string,
     until: Date,
   ): Promise<{ launchPriceMinor: number; ageYears: number } | null> {
-    const rows = await this.dataSource.query<Array<{ launch: string | null; age: number | null }>>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY launch_price_minor) AS launch,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY item_age_years) AS age
-         FROM market_sales WHERE category_id = $1 AND sold_at <= $2 AND withdrawn_at IS NULL
-          AND sold_at >= $2::timestamptz - interval '2 years'`,
-      [categoryId, until],
-    );
-    const r = rows[0];
+    const r = await this.sales.categoryMedians(categoryId, until);
     if (!r || r.launch === null || r.age === null) return null;
     return { launchPriceMinor: Math.round(Number(r.launch)), ageYears: Number(r.age) };
   }
@@ -429,11 +393,7 @@ export class ValuationService {
     sourceRef: string,
     reason: string,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE market_sales SET withdrawn_at = now(), withdrawn_reason = $3
-        WHERE source = $1 AND source_ref = $2 AND withdrawn_at IS NULL`,
-      [source, sourceRef, reason],
-    );
+    await this.sales.withdraw(manager, source, sourceRef, reason);
   }
 
   /** Records a sale in the history (once per source and sourceRef); true when it is new. */
@@ -448,32 +408,31 @@ export class ValuationService {
     if (!launchPriceMinor) return false; // without a launch price a sale teaches nothing
     const launch = model?.launchDate ? new Date(`${model.launchDate}T00:00:00Z`) : sale.soldAt;
     const { code } = await this.categoryPath(sale.categoryId);
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(MarketSale)
-      .values({
-        productModelId: sale.productModelId,
-        categoryId: sale.categoryId,
-        categoryCode: code,
-        grade: sale.grade,
-        priceMinor: sale.priceMinor,
-        launchPriceMinor,
-        itemAgeYears:
-          sale.itemAgeYears ??
-          Math.max(0, (sale.soldAt.getTime() - launch.getTime()) / MS_PER_YEAR),
-        soldAt: sale.soldAt,
-        region: sale.region ?? null,
-        source: sale.source,
-        sourceRef: sale.sourceRef ?? null,
-        variant: sale.variant ?? null,
-        mileageKm: sale.mileageKm ?? null,
-        vehicleUse: sale.vehicleUse ?? null,
-        defects: [...(sale.defects ?? [])],
-      })
-      .orIgnore()
-      .execute();
-    return (inserted.raw as unknown[]).length > 0; // RETURNING id: empty on a conflict
+    const inserted = await this.sales.insertNew(
+      [
+        {
+          productModelId: sale.productModelId,
+          categoryId: sale.categoryId,
+          categoryCode: code,
+          grade: sale.grade,
+          priceMinor: sale.priceMinor,
+          launchPriceMinor,
+          itemAgeYears:
+            sale.itemAgeYears ??
+            Math.max(0, (sale.soldAt.getTime() - launch.getTime()) / MS_PER_YEAR),
+          soldAt: sale.soldAt,
+          region: sale.region ?? null,
+          source: sale.source,
+          sourceRef: sale.sourceRef ?? null,
+          variant: sale.variant ?? null,
+          mileageKm: sale.mileageKm ?? null,
+          vehicleUse: sale.vehicleUse ?? null,
+          defects: [...(sale.defects ?? [])],
+        },
+      ],
+      manager,
+    );
+    return inserted > 0;
   }
 }
 

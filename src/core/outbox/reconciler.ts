@@ -13,6 +13,7 @@ import type { QueueName } from '../jobs/job-definition.js';
 import { QueueService } from '../jobs/queue.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { jobOptionsFor } from './outbox-relay.js';
+import { withSessionLock } from '../data/session-lock.js';
 
 const RECONCILE_LOCK_ID = 724_311_002;
 
@@ -65,58 +66,46 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   /** One pass. `staleAfterMs` = how long a published job may go unseen before we check Redis. */
   async reconcile(staleAfterMs = this.config.outbox.staleAfterMs): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, republished: 0 };
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-        RECONCILE_LOCK_ID,
-      ])) as Array<{ locked: boolean }>;
-      if (!locked) return report;
-      try {
-        let after = '00000000-0000-0000-0000-000000000000';
-        for (;;) {
-          const rows = (await runner.query(
-            `SELECT id, queue, name, payload, run_at FROM outbox
-              WHERE published_at IS NOT NULL AND completed_at IS NULL AND failed_at IS NULL
-                AND published_at < now() - make_interval(secs => $1::float8 / 1000) AND id > $2
-              ORDER BY id LIMIT 500`,
-            [staleAfterMs, after],
-          )) as InFlightRow[];
-          if (rows.length === 0) break;
-          after = rows[rows.length - 1].id;
-          report.checked += rows.length;
-          // One EXISTS per job, sent together (a pipeline would refuse keys of different
-          // queues on a Redis Cluster, where each queue has its own slot).
-          const exists = await Promise.all(
-            rows.map((r) => this.queues.connection.exists(this.queues.jobKey(r.queue, r.id))),
+    await withSessionLock(this.dataSource, RECONCILE_LOCK_ID, async (runner) => {
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const rows = (await runner.query(
+          `SELECT id, queue, name, payload, run_at FROM outbox
+          WHERE published_at IS NOT NULL AND completed_at IS NULL AND failed_at IS NULL
+            AND published_at < now() - make_interval(secs => $1::float8 / 1000) AND id > $2
+          ORDER BY id LIMIT 500`,
+          [staleAfterMs, after],
+        )) as InFlightRow[];
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].id;
+        report.checked += rows.length;
+        // One EXISTS per job, sent together (a pipeline would refuse keys of different
+        // queues on a Redis Cluster, where each queue has its own slot).
+        const exists = await Promise.all(
+          rows.map((r) => this.queues.connection.exists(this.queues.jobKey(r.queue, r.id))),
+        );
+        const lost = rows.filter((_, i) => exists[i] === 0);
+        if (lost.length === 0) continue;
+        const now = Date.now();
+        for (const r of lost) {
+          await this.queues.queue(r.queue).add(
+            r.name,
+            { outboxId: r.id, payload: r.payload },
+            {
+              ...jobOptionsFor(this.registry, r.name),
+              jobId: r.id,
+              delay: Math.max(0, new Date(r.run_at).getTime() - now),
+            },
           );
-          const lost = rows.filter((_, i) => exists[i] === 0);
-          if (lost.length === 0) continue;
-          const now = Date.now();
-          for (const r of lost) {
-            await this.queues.queue(r.queue).add(
-              r.name,
-              { outboxId: r.id, payload: r.payload },
-              {
-                ...jobOptionsFor(this.registry, r.name),
-                jobId: r.id,
-                delay: Math.max(0, new Date(r.run_at).getTime() - now),
-              },
-            );
-          }
-          await runner.query(
-            'UPDATE outbox SET republished = republished + 1 WHERE id = ANY($1::uuid[])',
-            [lost.map((r) => r.id)],
-          );
-          report.republished += lost.length;
-          for (const r of lost) this.metrics.republished.inc({ queue: r.queue });
         }
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RECONCILE_LOCK_ID]);
+        await runner.query(
+          'UPDATE outbox SET republished = republished + 1 WHERE id = ANY($1::uuid[])',
+          [lost.map((r) => r.id)],
+        );
+        report.republished += lost.length;
+        for (const r of lost) this.metrics.republished.inc({ queue: r.queue });
       }
-    } finally {
-      await runner.release();
-    }
+    });
     if (report.republished > 0) {
       this.logger.warn(`Re-published ${report.republished} job(s) missing from Redis`);
     }

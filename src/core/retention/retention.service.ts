@@ -7,6 +7,7 @@ import { PruneRetention } from '../jobs/job-catalogue.js';
 import { QueueService } from '../jobs/queue.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { execute } from '../sql.js';
+import { withSessionLock } from '../data/session-lock.js';
 
 /** What a pruning task gets: the run's instant (from the platform clock) and the database. */
 export interface PruneContext {
@@ -115,38 +116,28 @@ export class RetentionService {
   /** One pruning pass over every task; a task that fails is logged and the others still run. */
   async prune(): Promise<RetentionReport> {
     const report: RetentionReport = { ran: false, pruned: {} };
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-        RETENTION_LOCK_ID,
-      ])) as Array<{ locked: boolean }>;
-      if (!locked) return report;
+    const pass = await withSessionLock(this.dataSource, RETENTION_LOCK_ID, async () => {
       report.ran = true;
       const now = this.clock.now();
       let failure: Error | null = null;
-      try {
-        for (const task of this.tasks) {
-          try {
-            const n = await task.prune({ now, dataSource: this.dataSource });
-            report.pruned[task.table] = (report.pruned[task.table] ?? 0) + n;
-            if (n > 0) this.metrics.pruned.inc({ table: task.table }, n);
-          } catch (err) {
-            failure = err as Error;
-            this.logger.warn(`Retention: pruning ${task.table} failed: ${failure.message}`);
-          }
+      for (const task of this.tasks) {
+        try {
+          const n = await task.prune({ now, dataSource: this.dataSource });
+          report.pruned[task.table] = (report.pruned[task.table] ?? 0) + n;
+          if (n > 0) this.metrics.pruned.inc({ table: task.table }, n);
+        } catch (err) {
+          failure = err as Error;
+          this.logger.warn(`Retention: pruning ${task.table} failed: ${failure.message}`);
         }
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_ID]);
       }
-      const total = Object.values(report.pruned).reduce((a, b) => a + b, 0);
-      if (total > 0) this.logger.log(`Retention: pruned ${JSON.stringify(report.pruned)}`);
-      // Throw so the job is retried (its tasks are idempotent) once every task had its turn.
-      if (failure) throw failure;
-      return report;
-    } finally {
-      await runner.release();
-    }
+      return { failure };
+    });
+    if (!pass) return report; // another worker is pruning
+    const total = Object.values(report.pruned).reduce((a, b) => a + b, 0);
+    if (total > 0) this.logger.log(`Retention: pruned ${JSON.stringify(report.pruned)}`);
+    // Throw so the job is retried (its tasks are idempotent) once every task had its turn.
+    if (pass.failure) throw pass.failure;
+    return report;
   }
 
   /** The daily schedule (a BullMQ job scheduler, one per Redis prefix; workers own it). */

@@ -1,14 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from '../../core/data/columns.js';
 import type { ShipmentAddress } from '../../core/jobs/job-catalogue.js';
 import type { CertificateRef } from '../../core/read-models/erasure-certificates.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeLabels, SellableGrade } from '../engine/grade-labels.js';
-
-/** bigint columns come back from pg as strings; prices stay far below 2^53. */
-const bigintAsNumber = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
 
 /** An item resale knows about: in the allocation pool (merchantId null) or a merchant's. */
 @Entity('resale_inventory')

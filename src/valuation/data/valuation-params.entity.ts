@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { FitResult } from './engine/fit.js';
-import type { ValuationParamSet } from './engine/types.js';
+import type { FitResult } from '../engine/fit.js';
+import type { ValuationParamSet } from '../engine/types.js';
 
 /**
  * Quality of a refit on held-out (most recent) sales, priced as quotes are (model plus

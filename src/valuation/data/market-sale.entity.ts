@@ -1,11 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Grade } from './engine/types.js';
-
-/** bigint columns come back from pg as strings; prices stay far below 2^53. */
-export const bigintAsNumber = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
+import { bigintAsNumber } from '../../core/data/columns.js';
+import type { Grade } from '../engine/types.js';
 
 /** One past sale: the history comparables and the refit learn from (facts copied at sale time). */
 @Entity('market_sales')

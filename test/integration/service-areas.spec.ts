@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEMO_AREAS, DEMO_CITY, DEMO_STORES } from '../../src/service-areas/engine/demo-areas.js';
+import { DEMO_AREAS, DEMO_STORES } from '../../src/service-areas/engine/demo-areas.js';
 import { logisticsSeed } from '../../src/logistics/logistics.seed.js';
 import { accountsSeed } from '../../src/seed/accounts.seed.js';
 import { serviceAreasSeed } from '../../src/service-areas/service-areas.seed.js';
 import { ServiceAreasService } from '../../src/service-areas/service-areas.service.js';
 import { seedContext } from '../support/fixtures.js';
+import { serveDemoCities } from '../support/service-areas.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
-
-const area = (code: string) => {
-  const a = DEMO_AREAS.find((x) => x.cityCode === code);
-  if (!a) throw new Error(code);
-  return { ...a, windows: [...a.windows], districts: [...a.districts] };
-};
 
 /**
  * The service areas' coverage check and their seed, without HTTP beyond the admin's setup
@@ -26,21 +21,7 @@ describe('service areas: coverage and seed', () => {
     t = await createTestApp();
     admin = await t.user('admin');
     areas = t.app.get(ServiceAreasService);
-    for (const code of [DEMO_CITY.shanghai, DEMO_CITY.beijing, DEMO_CITY.suzhou]) {
-      await t.http.post('/api/v1/service-areas').set(admin.auth).send(area(code)).expect(201);
-    }
-    const jingan = DEMO_STORES.find((s) => s.id === 'store-sh-jingan')!;
-    await t.http
-      .post('/api/v1/drop-off-stores')
-      .set(admin.auth)
-      .send({
-        code: jingan.id,
-        name: jingan.name,
-        cityCode: jingan.cityCode,
-        districtCode: jingan.districtCode,
-        address: jingan.address,
-      })
-      .expect(201);
+    await serveDemoCities(t, admin);
   });
   afterAll(() => t.close());
 

@@ -8,15 +8,15 @@ import { createHttpApp } from '../../src/bootstrap.js';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
-import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
-import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { independentVerify, pem, reloopVerify, run } from '../support/credentials.js';
 import {
-  accounts,
-  type HttpUser,
-  loadReferenceData,
-  tradeInPhone,
-} from '../support/http-journey.js';
+  certificatesOf as listCertificates,
+  certifiedPhone,
+  independentVerify,
+  pem,
+  reloopVerify,
+  run,
+} from '../support/credentials.js';
+import type { HttpUser } from '../support/http-journey.js';
 import { pdfText } from '../support/pdf-text.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 
@@ -47,10 +47,7 @@ describe('verifiable credentials (issue 24)', () => {
     writeFileSync(file, JSON.stringify(body, null, 2));
     return file;
   };
-  const certificatesOf = async (id: string) => {
-    const res = await t.http.get(`/api/v1/certificates?itemId=${id}`).set(admin.auth).expect(200);
-    return res.body.items as Array<{ id: string; revokedAt: string | null; erasureId: string }>;
-  };
+  const certificatesOf = (id: string) => listCertificates(t, admin, id);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reloop-credentials-'));
@@ -59,36 +56,8 @@ describe('verifiable credentials (issue 24)', () => {
       ERASURE_SIM_FAILURE_RATE: '0',
       ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
     });
-    await loadReferenceData(t);
-    admin = { ...(await t.user('admin')), role: 'admin' };
-    const a = accounts(t, admin);
-    const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
-    const [seller, courier] = await Promise.all([a.user('customer'), a.user('courier')]);
-    [grader, colleague] = await Promise.all([
-      a.user('warehouse', { organisationId: warehouseId }),
-      a.user('warehouse', { organisationId: warehouseId }),
-    ]);
-    await t.http
-      .put(`/api/v1/couriers/${courier.id}`)
-      .set(admin.auth)
-      .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
-      .expect(200);
-    const phone = await tradeInPhone(
-      t,
-      { admin, seller, courier, grader },
-      idealAnswers(PHONE_STANDARD),
-    );
-    traceCode = phone.traceCode;
-    itemId = phone.itemId;
-    const [certificate] = await eventually(async () => {
-      const list = await certificatesOf(itemId);
-      return list.length > 0 ? list : null;
-    }, 40_000);
-    certificateId = certificate.id;
-    credential = (await t.http.get(`/api/v1/certificates/${certificateId}/credential`).expect(200))
-      .body as Record<string, unknown>;
-    const served = await t.http.get('/contexts/reloop/v1').expect(200);
-    context = { url: (credential['@context'] as string[])[1], document: served.body };
+    ({ admin, grader, colleague, traceCode, itemId, certificateId, credential, context } =
+      await certifiedPhone(t));
   }, 180_000);
 
   afterAll(async () => {

@@ -14,21 +14,13 @@ import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
-import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
-import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { independentVerify, pem, reloopVerify } from '../support/credentials.js';
-import {
-  accounts,
-  type HttpUser,
-  loadReferenceData,
-  tradeInPhone,
-} from '../support/http-journey.js';
+import { certifiedPhone, independentVerify, pem, reloopVerify } from '../support/credentials.js';
+import type { HttpUser } from '../support/http-journey.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 
 describe('verifiable credentials (issue 24)', () => {
   let t: TestApp;
   let dir: string;
-  let admin: HttpUser;
   let grader: HttpUser;
   let traceCode: string;
   let itemId: string;
@@ -40,10 +32,6 @@ describe('verifiable credentials (issue 24)', () => {
     writeFileSync(file, JSON.stringify(body, null, 2));
     return file;
   };
-  const certificatesOf = async (id: string) => {
-    const res = await t.http.get(`/api/v1/certificates?itemId=${id}`).set(admin.auth).expect(200);
-    return res.body.items as Array<{ id: string; revokedAt: string | null; erasureId: string }>;
-  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reloop-credentials-'));
@@ -52,33 +40,7 @@ describe('verifiable credentials (issue 24)', () => {
       ERASURE_SIM_FAILURE_RATE: '0',
       ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
     });
-    await loadReferenceData(t);
-    admin = { ...(await t.user('admin')), role: 'admin' };
-    const a = accounts(t, admin);
-    const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
-    const [seller, courier] = await Promise.all([a.user('customer'), a.user('courier')]);
-    grader = await a.user('warehouse', { organisationId: warehouseId });
-    await t.http
-      .put(`/api/v1/couriers/${courier.id}`)
-      .set(admin.auth)
-      .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
-      .expect(200);
-    const phone = await tradeInPhone(
-      t,
-      { admin, seller, courier, grader },
-      idealAnswers(PHONE_STANDARD),
-    );
-    traceCode = phone.traceCode;
-    itemId = phone.itemId;
-    const [certificate] = await eventually(async () => {
-      const list = await certificatesOf(itemId);
-      return list.length > 0 ? list : null;
-    }, 40_000);
-    const credential = (
-      await t.http.get(`/api/v1/certificates/${certificate.id}/credential`).expect(200)
-    ).body as Record<string, unknown>;
-    const served = await t.http.get('/contexts/reloop/v1').expect(200);
-    context = { url: (credential['@context'] as string[])[1], document: served.body };
+    ({ grader, traceCode, itemId, context } = await certifiedPhone(t));
   }, 180_000);
 
   afterAll(async () => {

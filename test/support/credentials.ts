@@ -11,6 +11,10 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import { securityLoader } from '@digitalbazaar/security-document-loader';
 import * as vc from '@digitalbazaar/vc';
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
+import { accounts, type HttpUser, loadReferenceData, tradeInPhone } from './http-journey.js';
+import { eventually, type TestApp } from './test-app.js';
 
 /** execFile, promised (the e2e test also runs the npm script with it). */
 export const run = promisify(execFile);
@@ -65,4 +69,59 @@ export async function independentVerify(
         }
       : () => Promise.resolve({ verified: true }),
   });
+}
+
+/** The certificates of an item, as the admin lists them. */
+export async function certificatesOf(t: TestApp, admin: HttpUser, itemId: string) {
+  const res = await t.http.get(`/api/v1/certificates?itemId=${itemId}`).set(admin.auth).expect(200);
+  return res.body.items as Array<{ id: string; revokedAt: string | null; erasureId: string }>;
+}
+
+/**
+ * The credential tests' journey: reference data, a Shanghai warehouse with two graders, and a
+ * phone traded in over HTTP until its erasure certificate is issued; returns the people, the
+ * item, its certificate's credential and the context the platform serves for it.
+ */
+export async function certifiedPhone(t: TestApp) {
+  await loadReferenceData(t);
+  const admin: HttpUser = { ...(await t.user('admin')), role: 'admin' };
+  const a = accounts(t, admin);
+  const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
+  const [seller, courier] = await Promise.all([a.user('customer'), a.user('courier')]);
+  const [grader, colleague] = await Promise.all([
+    a.user('warehouse', { organisationId: warehouseId }),
+    a.user('warehouse', { organisationId: warehouseId }),
+  ]);
+  await t.http
+    .put(`/api/v1/couriers/${courier.id}`)
+    .set(admin.auth)
+    .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
+    .expect(200);
+  const phone = await tradeInPhone(
+    t,
+    { admin, seller, courier, grader },
+    idealAnswers(PHONE_STANDARD),
+  );
+  const [certificate] = await eventually(async () => {
+    const list = await certificatesOf(t, admin, phone.itemId);
+    return list.length > 0 ? list : null;
+  }, 40_000);
+  const credential = (
+    await t.http.get(`/api/v1/certificates/${certificate.id}/credential`).expect(200)
+  ).body as Record<string, unknown>;
+  const served = await t.http.get('/contexts/reloop/v1').expect(200);
+  const context: { url: string; document: unknown } = {
+    url: (credential['@context'] as string[])[1],
+    document: served.body,
+  };
+  return {
+    admin,
+    grader,
+    colleague,
+    traceCode: phone.traceCode,
+    itemId: phone.itemId,
+    certificateId: certificate.id,
+    credential,
+    context,
+  };
 }

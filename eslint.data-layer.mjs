@@ -14,6 +14,7 @@ export const DATA_LAYER_STAGES = [
   'vehicles',
   'resale',
   'valuation',
+  'acquisition',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -15,6 +15,7 @@ export const DATA_LAYER_STAGES = [
   'resale',
   'valuation',
   'acquisition',
+  'grading',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -10,7 +10,11 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { StateMachineRegistry } from '../core/state-machine/state-machine.registry.js';
-import { CalibrationTask } from './calibration/calibration-task.entity.js';
+import { CalibrationTask } from './data/calibration-task.entity.js';
+import { CalibrationTaskRepository } from './data/calibration-task.repository.js';
+import { GradingSettingsRepository } from './data/grading-settings.repository.js';
+import { InspectionRepository } from './data/inspection.repository.js';
+import { ParcelRepository } from './data/parcel.repository.js';
 import { CalibrationTaskMachine } from './calibration/calibration-task.machine.js';
 import { CalibrationService } from './calibration/calibration.service.js';
 import {
@@ -19,13 +23,13 @@ import {
   ReceivingController,
 } from './grading.controller.js';
 import { GradingSettingsService } from './grading-settings.service.js';
-import { Inspection } from './inspection/inspection.entity.js';
+import { Inspection } from './data/inspection.entity.js';
 import { InspectionMachine } from './inspection/inspection.machine.js';
 import { InspectionReportsModule } from './inspection/inspection-reports.js';
 import { InspectionsService } from './inspection/inspections.service.js';
-import { Parcel } from './receiving/parcel.entity.js';
+import { Parcel } from './data/parcel.entity.js';
 import { ParcelMachine } from './receiving/parcel.machine.js';
-import { ReceivingException } from './receiving/receiving-exception.entity.js';
+import { ReceivingException } from './data/receiving-exception.entity.js';
 import { ReceivingService } from './receiving/receiving.service.js';
 import { InspectionAccess } from './access.js';
 
@@ -38,7 +42,16 @@ import { InspectionAccess } from './access.js';
     TypeOrmModule.forFeature([Parcel, ReceivingException, Inspection, CalibrationTask]),
   ],
   controllers: [ReceivingController, InspectionsController, CalibrationController],
-  providers: [ReceivingService, InspectionsService, CalibrationService, GradingSettingsService],
+  providers: [
+    ParcelRepository,
+    InspectionRepository,
+    CalibrationTaskRepository,
+    GradingSettingsRepository,
+    ReceivingService,
+    InspectionsService,
+    CalibrationService,
+    GradingSettingsService,
+  ],
 })
 export class GradingModule implements OnModuleInit {
   constructor(

@@ -165,7 +165,7 @@ describe('the data layer ratchet', () => {
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(
-        'src/grading/leaky.fixture.ts',
+        'src/money/leaky.fixture.ts',
         service('return this.dataSource.getRepository(Item).findOne({ where: { id } });'),
       ),
     ).toEqual([]);

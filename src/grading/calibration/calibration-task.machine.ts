@@ -1,6 +1,6 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
 import { CalibrationTaskAccess } from '../access.js';
-import { CalibrationTask } from './calibration-task.entity.js';
+import { CalibrationTask } from '../data/calibration-task.entity.js';
 
 export const CALIBRATION_TASK_STATES = ['OPEN', 'COMPLETED'] as const;
 export type CalibrationTaskState = (typeof CALIBRATION_TASK_STATES)[number];

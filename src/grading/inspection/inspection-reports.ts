@@ -1,5 +1,5 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   type CompletedInspection,
   INSPECTION_REPORTS,
@@ -7,6 +7,7 @@ import {
   type OdometerReading,
   type VehicleInspection,
 } from '../../core/read-models/inspection-reports.js';
+import { InspectionReportsRepository } from '../data/inspection-reports.repository.js';
 
 /**
  * Grading's read model of completed inspections for other stages. It reads the report as frozen
@@ -15,21 +16,13 @@ import {
  */
 @Injectable()
 export class InspectionReportsReader implements InspectionReports {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reports: InspectionReportsRepository) {}
 
   async completedReport(
     itemId: string,
     inspectionId: string | null,
   ): Promise<CompletedInspection | null> {
-    const rows = await this.dataSource.query<
-      Array<{ entity_id: string; data: Record<string, unknown> }>
-    >(
-      `SELECT entity_id, data FROM item_events
-        WHERE item_id = $1 AND type = 'Inspection.complete' AND ($2::uuid IS NULL OR entity_id = $2)
-        ORDER BY seq DESC LIMIT 1`,
-      [itemId, inspectionId],
-    );
-    const row = rows[0];
+    const row = await this.reports.completedEvent(itemId, inspectionId);
     if (!row) return null;
     const raw = Array.isArray(row.data.findings) ? (row.data.findings as unknown[]) : [];
     const findings = raw
@@ -50,15 +43,7 @@ export class InspectionReportsReader implements InspectionReports {
   }
 
   async odometerReadings(manager: EntityManager, vin: string): Promise<OdometerReading[]> {
-    const rows = await manager.query<
-      Array<{ id: string; item_id: string; km: number; completed_at: Date }>
-    >(
-      `SELECT i.id, i.item_id, (i.answers->>'odometer_km')::numeric::int AS km, i.completed_at
-         FROM inspections i JOIN items it ON it.id = i.item_id
-        WHERE it.vin = $1 AND i.state IN ('COMPLETED', 'SUPERSEDED')
-          AND i.completed_at IS NOT NULL AND jsonb_typeof(i.answers->'odometer_km') = 'number'`,
-      [vin],
-    );
+    const rows = await this.reports.odometerRows(manager, vin);
     return rows.map((r) => ({
       inspectionId: r.id,
       itemId: r.item_id,
@@ -68,19 +53,7 @@ export class InspectionReportsReader implements InspectionReports {
   }
 
   async latestForVin(manager: EntityManager, vin: string): Promise<VehicleInspection | null> {
-    const [row] = await manager.query<
-      Array<{
-        id: string;
-        answers: Record<string, unknown> | null;
-        report: { sections?: Array<{ id: string; points: number }> } | null;
-        completed_at: Date;
-      }>
-    >(
-      `SELECT i.id, i.answers, i.report, i.completed_at FROM inspections i JOIN items it ON it.id = i.item_id
-        WHERE it.vin = $1 AND i.state = 'COMPLETED' AND i.answers IS NOT NULL
-        ORDER BY i.completed_at DESC NULLS LAST LIMIT 1`,
-      [vin],
-    );
+    const row = await this.reports.latestForVin(manager, vin);
     return row?.answers
       ? {
           inspectionId: row.id,
@@ -96,6 +69,7 @@ export class InspectionReportsReader implements InspectionReports {
 @Global()
 @Module({
   providers: [
+    InspectionReportsRepository,
     InspectionReportsReader,
     { provide: INSPECTION_REPORTS, useExisting: InspectionReportsReader },
   ],

@@ -1,11 +1,11 @@
 import { InspectionAccess } from '../access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, Not } from 'typeorm';
-import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, SYSTEM_ACTOR } from '../../core/actor.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
-import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import { toPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
-import { Item } from '../../core/items/item.entity.js';
+import type { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
 import { ItemsService } from '../../core/items/items.service.js';
 import {
@@ -24,11 +24,12 @@ import { TransitionService } from '../../core/state-machine/transition.service.j
 import { CatalogService } from '../../catalog/catalog.service.js';
 import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
 import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
-import { blindToCalibration, CalibrationService } from '../calibration/calibration.service.js';
+import { CalibrationService } from '../calibration/calibration.service.js';
+import { InspectionRepository } from '../data/inspection.repository.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
 import { gradeAnswers, gradeFindings } from '../../catalog/standards/grade-answers.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
-import { Inspection } from './inspection.entity.js';
+import type { Inspection } from '../data/inspection.entity.js';
 import { InspectionMachine } from './inspection.machine.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../../core/read-models/vehicle-facts.js';
 import {
@@ -133,6 +134,7 @@ export class InspectionsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: InspectionRepository,
     private readonly transitions: TransitionService,
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
@@ -156,9 +158,7 @@ export class InspectionsService {
     reason: string | null,
     source: SourceRef | null = null,
   ): Promise<Inspection> {
-    const current = await manager
-      .getRepository(Inspection)
-      .findOne({ where: { itemId, state: Not('SUPERSEDED') } });
+    const current = await this.repo.current(manager, itemId);
     if (current && (current.state === 'PENDING' || current.state === 'IN_PROGRESS')) return current;
     if (current) {
       await this.transitions.apply(InspectionMachine, {
@@ -189,33 +189,23 @@ export class InspectionsService {
   // ---- reads ------------------------------------------------------------------------------
 
   private async load(manager: EntityManager, actor: Actor, id: string): Promise<Inspection> {
-    const inspection = await manager.getRepository(Inspection).findOne({ where: { id } });
+    const inspection = await this.repo.findInspection(id, manager);
     return InspectionAccess.assertVisible(inspection, actor, id);
   }
 
   /** A report under blind re-grade is not found for the graders who might re-grade it. */
   private async loadReadable(actor: Actor, id: string): Promise<Inspection> {
     const inspection = await this.load(this.dataSource.manager, actor, id);
-    const blind = blindToCalibration(actor, 'i');
-    if (!blind) return inspection;
-    const visible = await this.dataSource
-      .getRepository(Inspection)
-      .createQueryBuilder('i')
-      .where('i.id = :id', { id })
-      .andWhere(blind.sql, { blindMe: blind.me })
-      .getExists();
-    if (!visible) throw new NotFound('Inspection', id);
+    if (!(await this.repo.readable(actor, id))) throw new NotFound('Inspection', id);
     return inspection;
   }
 
   private async item(manager: EntityManager, id: string): Promise<Item> {
-    return manager.getRepository(Item).findOneOrFail({ where: { id } });
+    return this.repo.itemOrFail(manager, id);
   }
 
   async view(actor: Actor, inspection: Inspection) {
-    const item = await this.dataSource
-      .getRepository(Item)
-      .findOne({ where: { id: inspection.itemId } });
+    const item = await this.repo.findItem(inspection.itemId);
     // On the bench: a car's mileage flag and its evidence, before the grader reads the dial.
     const car = item?.vin ? (await this.vehicles.flagsForItems([item.id])).get(item.id) : null;
     return withActions(InspectionMachine, inspection, actor, {
@@ -262,29 +252,8 @@ export class InspectionsService {
   /** The queue (oldest first): staff see their own warehouse, admin and support every one. */
   async list(actor: Actor, query: InspectionQuery) {
     const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const qb = this.dataSource
-      .getRepository(Inspection)
-      .createQueryBuilder('i')
-      .orderBy('i.created_at', 'ASC')
-      .addOrderBy('i.id', 'ASC')
-      .take(limit + 1);
-    InspectionAccess.restrict(qb, actor, 'i');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
-    const blind = blindToCalibration(actor, 'i');
-    if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
-    if (query.state) qb.andWhere('i.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
-    if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);
-    const rows = await qb.getMany();
-    const items = rows.length
-      ? await this.dataSource
-          .getRepository(Item)
-          .createQueryBuilder('it')
-          .where('it.id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.itemId))] })
-          .getMany()
-      : [];
+    const rows = await this.repo.queue(actor, query, limit);
+    const items = await this.repo.items([...new Set(rows.map((r) => r.itemId))]);
     const byId = new Map(items.map((it) => [it.id, it]));
     return toPage(rows, limit, (i) =>
       withActions(InspectionMachine, i, actor, inspectionView(i, byId.get(i.itemId) ?? null)),
@@ -614,9 +583,7 @@ export class InspectionsService {
     payload: JobPayload<typeof SecondGradingRequested>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const inspection = await manager
-        .getRepository(Inspection)
-        .findOne({ where: { id: payload.inspectionId }, lock: { mode: 'pessimistic_write' } });
+      const inspection = await this.repo.lockInspection(manager, payload.inspectionId);
       if (!inspection || inspection.itemId !== payload.itemId) {
         throw new Error(`Inspection ${payload.inspectionId} of item ${payload.itemId} not found`);
       }
@@ -645,14 +612,10 @@ export class InspectionsService {
   /** The platform owns the item: premium → available, good → refurbishment, scrap → recycling. */
   async onDisposeItem(payload: JobPayload<typeof DisposeItem>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const item = await manager
-        .getRepository(Item)
-        .findOne({ where: { id: payload.itemId }, lock: { mode: 'pessimistic_write' } });
+      const item = await this.repo.lockItem(manager, payload.itemId);
       if (!item) throw new Error(`Item ${payload.itemId} not found`);
       if (item.state !== 'RECEIVED') return; // routed already (a repeated job)
-      const inspection = await manager
-        .getRepository(Inspection)
-        .findOne({ where: { itemId: item.id, state: Not('SUPERSEDED') } });
+      const inspection = await this.repo.current(manager, item.id);
       if (!item.grade || inspection?.state !== 'COMPLETED') {
         throw new Error(`Item ${item.id} has no finished inspection yet`);
       }

@@ -16,7 +16,7 @@ import { PARCEL_STATES, type ParcelState } from './parcel.machine.js';
 import {
   RECEIVING_EXCEPTION_KINDS,
   type ReceivingExceptionKind,
-} from './receiving-exception.entity.js';
+} from '../data/receiving-exception.entity.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 import { LABEL_SIZES, type LabelSize } from './labels-pdf.js';
 

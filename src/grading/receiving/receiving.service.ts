@@ -1,4 +1,5 @@
-import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
+import { ParcelAccess } from '../access.js';
+import { ParcelRepository } from '../data/parcel.repository.js';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -7,9 +8,8 @@ import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
 import { NotFound, stateConflict } from '../../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { mapPage, paginate } from '../../core/http/pagination.js';
+import { mapPage } from '../../core/http/pagination.js';
 import { withActions } from '../../core/http/stateful-view.js';
-import { Item } from '../../core/items/item.entity.js';
 import { ItemMachine } from '../../core/items/item.machine.js';
 import { normaliseTraceCode } from '../../core/items/trace-code.js';
 import {
@@ -26,7 +26,7 @@ import { CatalogService } from '../../catalog/catalog.service.js';
 import { isLeaf } from '../../catalog/category.entity.js';
 import { InspectionsService } from '../inspection/inspections.service.js';
 import type { JobPayload } from '../../core/jobs/job-definition.js';
-import { Parcel } from './parcel.entity.js';
+import type { Parcel } from '../data/parcel.entity.js';
 import { ParcelMachine } from './parcel.machine.js';
 import type {
   LabelsDto,
@@ -34,7 +34,10 @@ import type {
   ReceiveParcelDto,
   ReceivingExceptionQuery,
 } from './receiving.dto.js';
-import { ReceivingException, type ReceivingExceptionKind } from './receiving-exception.entity.js';
+import type {
+  ReceivingException,
+  ReceivingExceptionKind,
+} from '../data/receiving-exception.entity.js';
 
 /** Seal numbers are printed; scanners and people differ only in case and stray spaces. */
 export function normaliseSeal(seal: string | null | undefined): string | null {
@@ -81,6 +84,7 @@ export function exceptionView(e: ReceivingException) {
 export class ReceivingService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly parcels: ParcelRepository,
     private readonly transitions: TransitionService,
     private readonly outbox: OutboxService,
     private readonly catalog: CatalogService,
@@ -120,27 +124,9 @@ export class ReceivingService {
         fields: [{ field: 'itemIds', errors: ['at most 200 labels'] }],
       });
     }
-    const rows = await manager.query<
-      Array<{
-        id: string;
-        trace_code: string;
-        category: string | null;
-        category_zh: string | null;
-        brand: string | null;
-        model: string | null;
-        mine: boolean;
-      }>
-    >(
-      `SELECT i.id, i.trace_code, c.name AS category, c.name_zh AS category_zh, m.brand, m.model,
-              ($2::uuid IS NOT NULL AND (
-                (i.custodian_kind = 'warehouse' AND i.custodian_id = $2::uuid)
-                OR EXISTS (SELECT 1 FROM parcels p
-                            WHERE p.warehouse_id = $2::uuid AND i.id = ANY(p.item_ids)))) AS mine
-         FROM items i
-         LEFT JOIN categories c ON c.id = i.category_id
-         LEFT JOIN product_models m ON m.id = i.product_model_id
-        WHERE i.id = ANY($1::uuid[])`,
-      [ids, seesEverything(actor) ? null : actor.organisationId],
+    const rows = await this.parcels.labelRows(
+      ids,
+      seesEverything(actor) ? null : (actor.organisationId ?? null),
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const labels: TraceLabel[] = ids.map((id) => {
@@ -159,13 +145,9 @@ export class ReceivingService {
 
   /** The ParcelDelivered job: one expected parcel per pickup, however often the job runs. */
   async onParcelDelivered(payload: JobPayload<typeof ParcelDelivered>): Promise<void> {
-    const parcels = this.dataSource.getRepository(Parcel);
-    if (await parcels.exists({ where: { pickupId: payload.pickupId } })) return;
-    const [org] = await this.dataSource.query<Array<{ kind: string }>>(
-      'SELECT kind FROM organisations WHERE id = $1',
-      [payload.warehouseId],
-    );
-    if (org?.kind !== 'warehouse' && org?.kind !== 'store') {
+    if (await this.parcels.existsForPickup(payload.pickupId)) return;
+    const kind = await this.parcels.organisationKind(payload.warehouseId);
+    if (kind !== 'warehouse' && kind !== 'store') {
       throw new Error(
         `Parcel for pickup ${payload.pickupId}: ${payload.warehouseId} is no warehouse`,
       );
@@ -195,22 +177,14 @@ export class ReceivingService {
   // ---- reads ------------------------------------------------------------------------------
 
   private async load(manager: EntityManager, actor: Actor, id: string): Promise<Parcel> {
-    const parcel = await manager.getRepository(Parcel).findOne({ where: { id } });
+    const parcel = await this.parcels.findParcel(id, manager);
     return ParcelAccess.assertVisible(parcel, actor, id);
   }
 
   /** Staff do not see the expected seal number: they must read it off the bag. */
   async view(actor: Actor, parcel: Parcel, manager: EntityManager = this.dataSource.manager) {
-    const items = parcel.itemIds.length
-      ? await manager
-          .getRepository(Item)
-          .createQueryBuilder('i')
-          .where('i.id IN (:...ids)', { ids: parcel.itemIds })
-          .getMany()
-      : [];
-    const exceptions = await manager
-      .getRepository(ReceivingException)
-      .find({ where: { parcelId: parcel.id }, order: { createdAt: 'ASC' } });
+    const items = await this.parcels.items(manager, parcel.itemIds);
+    const exceptions = await this.parcels.exceptionsOf(manager, parcel.id);
     const scanned = new Set(parcel.scannedItemIds);
     return withActions(ParcelMachine, parcel, actor, {
       id: parcel.id,
@@ -241,13 +215,7 @@ export class ReceivingService {
   }
 
   async list(actor: Actor, query: ParcelQuery) {
-    const qb = this.dataSource.getRepository(Parcel).createQueryBuilder('p');
-    ParcelAccess.restrict(qb, actor, 'p');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
-    if (query.state) qb.andWhere('p.state = :state', { state: query.state });
-    // Oldest first: the parcel waiting longest is the one to receive next.
-    const page = await paginate(qb, query, { order: 'ASC' });
+    const page = await this.parcels.page(actor, query);
     return {
       items: await Promise.all(page.items.map((p) => this.view(actor, p))),
       nextCursor: page.nextCursor,
@@ -255,14 +223,7 @@ export class ReceivingService {
   }
 
   async listExceptions(actor: Actor, query: ReceivingExceptionQuery) {
-    const qb = this.dataSource.getRepository(ReceivingException).createQueryBuilder('e');
-    ReceivingExceptionAccess.restrict(qb, actor, 'e');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
-    if (query.parcelId) qb.andWhere('e.parcel_id = :p', { p: query.parcelId });
-    if (query.itemId) qb.andWhere('e.item_id = :i', { i: query.itemId });
-    if (query.kind) qb.andWhere('e.kind = :k', { k: query.kind });
-    return mapPage(await paginate(qb, query, { order: 'ASC' }), exceptionView);
+    return mapPage(await this.parcels.exceptionsPage(actor, query), exceptionView);
   }
 
   // ---- scanning and receiving -------------------------------------------------------------
@@ -276,51 +237,25 @@ export class ReceivingService {
     const warehouseId = actor.organisationId;
     if (!warehouseId) throw new NotFoundException('Scanning needs a warehouse');
     return this.dataSource.transaction(async (manager) => {
-      const parcels = manager.getRepository(Parcel);
       const seal = normaliseSeal(code);
       let matched: { kind: 'seal' } | { kind: 'item'; itemId: string; traceCode: string };
-      let parcel = seal
-        ? await parcels.findOne({
-            where: { warehouseId, sealNumber: seal, state: 'EXPECTED' },
-            order: { createdAt: 'ASC' },
-          })
-        : null;
-      if (parcel) {
-        await manager.query(
-          `UPDATE parcels SET seal_read = $2, updated_at = now() WHERE id = $1 AND state = 'EXPECTED'`,
-          [parcel.id, seal],
-        );
+      let parcel = seal ? await this.parcels.expectedBySeal(manager, warehouseId, seal) : null;
+      if (parcel && seal) {
+        await this.parcels.recordSealRead(manager, parcel.id, seal);
         matched = { kind: 'seal' };
       } else {
         const traceCode = normaliseTraceCode(code);
-        const item = traceCode
-          ? await manager.getRepository(Item).findOne({ where: { traceCode } })
-          : null;
-        parcel = item
-          ? await parcels
-              .createQueryBuilder('p')
-              .where('p.warehouse_id = :w AND p.state = :s AND :item = ANY(p.item_ids)', {
-                w: warehouseId,
-                s: 'EXPECTED',
-                item: item.id,
-              })
-              .orderBy('p.created_at', 'ASC')
-              .getOne()
-          : null;
+        const item = traceCode ? await this.parcels.itemByTraceCode(manager, traceCode) : null;
+        parcel = item ? await this.parcels.expectedWithItem(manager, warehouseId, item.id) : null;
         if (!item || !parcel) {
           throw new NotFoundException(
             `Nothing expected in this warehouse matches "${code.trim()}"`,
           );
         }
-        await manager.query(
-          `UPDATE parcels SET scanned_item_ids = array_append(scanned_item_ids, $2::uuid),
-                  updated_at = now()
-            WHERE id = $1 AND state = 'EXPECTED' AND NOT ($2::uuid = ANY(scanned_item_ids))`,
-          [parcel.id, item.id],
-        );
+        await this.parcels.recordItemScan(manager, parcel.id, item.id);
         matched = { kind: 'item', itemId: item.id, traceCode: item.traceCode };
       }
-      let current = await parcels.findOneOrFail({ where: { id: parcel.id } });
+      let current = await this.parcels.parcelOrFail(manager, parcel.id);
       const complete =
         current.state === 'EXPECTED' &&
         (current.sealNumber === null || current.sealRead === current.sealNumber) &&
@@ -355,9 +290,7 @@ export class ReceivingService {
         scannedItemIds = [];
         for (const raw of dto.traceCodes) {
           const traceCode = normaliseTraceCode(raw);
-          const item = traceCode
-            ? await manager.getRepository(Item).findOne({ where: { traceCode } })
-            : null;
+          const item = traceCode ? await this.parcels.itemByTraceCode(manager, traceCode) : null;
           if (item && parcel.itemIds.includes(item.id)) {
             if (!scannedItemIds.includes(item.id)) scannedItemIds.push(item.id);
           } else if (!unexpected.some((u) => u.code === (traceCode ?? raw.trim()))) {
@@ -456,7 +389,7 @@ export class ReceivingService {
 
     const owners = new Map<string, string | null>();
     for (const itemId of present) {
-      const item = await manager.getRepository(Item).findOneOrFail({ where: { id: itemId } });
+      const item = await this.parcels.itemOrFail(manager, itemId);
       owners.set(item.id, item.ownerId);
       const category = item.categoryId
         ? await this.catalog.getCategory(item.categoryId).catch(() => null)
@@ -518,17 +451,15 @@ export class ReceivingService {
     if (problems.length > 0) {
       const jobs: OutboxJob[] = [];
       for (const p of problems) {
-        const row = await manager.getRepository(ReceivingException).save(
-          manager.getRepository(ReceivingException).create({
-            parcelId: parcel.id,
-            warehouseId: parcel.warehouseId,
-            kind: p.kind,
-            itemId: p.itemId,
-            code: p.code,
-            detail: p.detail,
-            reportedBy: actor.userId,
-          }),
-        );
+        const row = await this.parcels.saveException(manager, {
+          parcelId: parcel.id,
+          warehouseId: parcel.warehouseId,
+          kind: p.kind,
+          itemId: p.itemId,
+          code: p.code,
+          detail: p.detail,
+          reportedBy: actor.userId,
+        });
         jobs.push(
           job(ReceivingExceptionRaised, {
             exceptionId: row.id,
@@ -548,11 +479,7 @@ export class ReceivingService {
         customerId ??= owners.get(itemId) ?? null;
       }
       if (customerId === null && parcel.itemIds.length > 0) {
-        const [row] = await manager.query<Array<{ owner_id: string | null }>>(
-          'SELECT owner_id FROM items WHERE id = ANY($1::uuid[]) AND owner_id IS NOT NULL LIMIT 1',
-          [parcel.itemIds],
-        );
-        customerId = row?.owner_id ?? null;
+        customerId = await this.parcels.anyOwner(manager, parcel.itemIds);
       }
       jobs.push(
         job(OpenSupportCase, {

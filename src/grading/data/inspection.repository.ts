@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, Not } from 'typeorm';
+import { type Actor, seesEverything } from '../../core/actor.js';
+import { DataRepository } from '../../core/data/repository.js';
+import { decodeCursor } from '../../core/http/pagination.js';
+import { Item } from '../../core/items/item.entity.js';
+import { InspectionAccess } from '../access.js';
+import type { InspectionQuery } from '../inspection/inspections.dto.js';
+import { blindToCalibration } from './calibration-task.repository.js';
+import { Inspection } from './inspection.entity.js';
+
+/** Inspections, and the items they grade as inspection reads them. */
+@Injectable()
+export class InspectionRepository extends DataRepository {
+  findInspection(id: string, manager?: EntityManager): Promise<Inspection | null> {
+    return this.manager(manager).getRepository(Inspection).findOne({ where: { id } });
+  }
+
+  /** The inspection, locked until the transaction ends. */
+  lockInspection(manager: EntityManager, id: string): Promise<Inspection | null> {
+    return manager
+      .getRepository(Inspection)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The item's inspection that is not superseded (at most one). */
+  current(manager: EntityManager, itemId: string): Promise<Inspection | null> {
+    return manager
+      .getRepository(Inspection)
+      .findOne({ where: { itemId, state: Not('SUPERSEDED') } });
+  }
+
+  /** Whether the actor may read the report now (a report under blind re-grade is hidden). */
+  async readable(actor: Actor, id: string): Promise<boolean> {
+    const blind = blindToCalibration(actor, 'i');
+    if (!blind) return true;
+    return this.dataSource
+      .getRepository(Inspection)
+      .createQueryBuilder('i')
+      .where('i.id = :id', { id })
+      .andWhere(blind.sql, { blindMe: blind.me })
+      .getExists();
+  }
+
+  /** One keyset page (oldest first) of the queue the actor may see: up to `limit + 1` rows. */
+  queue(actor: Actor, query: InspectionQuery, limit: number): Promise<Inspection[]> {
+    const cursor = decodeCursor(query.cursor);
+    const qb = this.dataSource
+      .getRepository(Inspection)
+      .createQueryBuilder('i')
+      .orderBy('i.created_at', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .take(limit + 1);
+    InspectionAccess.restrict(qb, actor, 'i');
+    if (seesEverything(actor) && query.warehouseId)
+      qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
+    const blind = blindToCalibration(actor, 'i');
+    if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
+    if (query.state) qb.andWhere('i.state = :state', { state: query.state });
+    if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
+    if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);
+    return qb.getMany();
+  }
+
+  findItem(id: string): Promise<Item | null> {
+    return this.dataSource.getRepository(Item).findOne({ where: { id } });
+  }
+
+  itemOrFail(manager: EntityManager, id: string): Promise<Item> {
+    return manager.getRepository(Item).findOneOrFail({ where: { id } });
+  }
+
+  /** The item, locked until the transaction ends. */
+  lockItem(manager: EntityManager, id: string): Promise<Item | null> {
+    return manager
+      .getRepository(Item)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The items of these ids (any order). */
+  async items(ids: string[]): Promise<Item[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource
+      .getRepository(Item)
+      .createQueryBuilder('it')
+      .where('it.id IN (:...ids)', { ids })
+      .getMany();
+  }
+}

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificateRepository } from './data/certificate.repository.js';
 import { ErasureRepository } from './data/erasure.repository.js';
+import { StationRepository } from './data/station.repository.js';
 import { ErasureGate } from './erasure-gate.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
 import {
@@ -53,6 +54,7 @@ import { CertificateSigner, ErasureStations } from './stations.js';
   providers: [
     CertificateRepository,
     ErasureRepository,
+    StationRepository,
     ErasureService,
     ErasureGate,
     CertificatesService,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
-import { User } from '../accounts/user.entity.js';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -14,7 +13,6 @@ import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catal
 import { job } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { execute } from '../core/sql.js';
 import {
   buildDestructionCertificate,
   buildErasureCertificate,
@@ -38,13 +36,14 @@ import {
   type SignedCertificate,
   type StationResult,
 } from './engine/index.js';
+import { CertificateRepository } from './data/certificate.repository.js';
+import { ErasureRepository } from './data/erasure.repository.js';
 import {
-  Certificate,
-  Erasure,
+  type Erasure,
   type StorageInterface,
   type Station,
   type StationProgress,
-  StorageMedium,
+  type StorageMedium,
   type StoredRun,
 } from './data/erasure.entities.js';
 import { ErasureAccess, ErasureMachine, StorageMediumAccess } from './erasure.machine.js';
@@ -164,6 +163,8 @@ export class ErasureService {
     private readonly credentials: PlatformSigner,
     private readonly statusLists: StatusLists,
     private readonly gate: ErasureGate,
+    private readonly erasures: ErasureRepository,
+    private readonly certificates: CertificateRepository,
   ) {}
 
   policyFor(at: Date): PolicyId {
@@ -173,34 +174,26 @@ export class ErasureService {
   // ---- reads -------------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<Erasure> {
-    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id } });
+    const e = await this.erasures.byId(id);
     return ErasureAccess.assertVisible(e, actor, id);
   }
 
   async medium(id: string, manager?: EntityManager): Promise<StorageMedium> {
-    const m = await (manager ?? this.dataSource.manager)
-      .getRepository(StorageMedium)
-      .findOne({ where: { id } });
+    const m = await this.erasures.medium(id, manager);
     if (!m) throw new NotFound('Storage medium', id);
     return m;
   }
 
   /** The item, if the actor may see it (owner, custodian, platform staff). */
   async item(actor: Actor, itemId: string, manager?: EntityManager): Promise<Item> {
-    const item = await (manager ?? this.dataSource.manager)
-      .getRepository(Item)
-      .findOne({ where: { id: itemId } });
+    const item = await this.erasures.item(itemId, manager);
     return ItemAccess.assertVisible(item, actor, itemId);
   }
 
   async listMedia(actor: Actor, itemId: string) {
     await this.item(actor, itemId);
-    const media = await this.dataSource
-      .getRepository(StorageMedium)
-      .find({ where: { itemId }, order: { position: 'ASC' } });
-    const erasures = await this.dataSource
-      .getRepository(Erasure)
-      .find({ where: { itemId }, order: { createdAt: 'ASC' } });
+    const media = await this.erasures.mediaOfItemInOrder(itemId);
+    const erasures = await this.erasures.erasuresOfItemInOrder(itemId);
     return media.map((m) => ({ medium: m, erasures: erasures.filter((e) => e.mediumId === m.id) }));
   }
 
@@ -210,25 +203,21 @@ export class ErasureService {
   async registerMedium(actor: Actor, itemId: string, input: MediumInput): Promise<StorageMedium> {
     return this.dataSource.transaction(async (manager) => {
       const item = await this.lockItem(manager, actor, itemId);
-      const media = await manager
-        .getRepository(StorageMedium)
-        .find({ where: { itemId }, order: { position: 'ASC' } });
+      const media = await this.erasures.mediaOfItemInOrder(itemId, manager);
       if (input.serial) this.assertSerialFree(media, input.serial);
-      const medium = await manager.getRepository(StorageMedium).save(
-        manager.getRepository(StorageMedium).create({
-          itemId,
-          position: (media[media.length - 1]?.position ?? 0) + 1,
-          mediaType: input.mediaType,
-          interface: input.interface ?? null,
-          serial: input.serial?.trim() || null,
-          manufacturer: input.manufacturer ?? null,
-          model: input.model ?? null,
-          capacityBytes: input.capacityBytes ?? DEFAULT_CAPACITY[input.mediaType],
-          source: 'registered',
-        }),
-      );
+      const medium = await this.erasures.addMedium(manager, {
+        itemId,
+        position: (media[media.length - 1]?.position ?? 0) + 1,
+        mediaType: input.mediaType,
+        interface: input.interface ?? null,
+        serial: input.serial?.trim() || null,
+        manufacturer: input.manufacturer ?? null,
+        model: input.model ?? null,
+        capacityBytes: input.capacityBytes ?? DEFAULT_CAPACITY[input.mediaType],
+        source: 'registered',
+      });
       // An item already being wiped gets the new medium wiped too.
-      const started = await manager.getRepository(Erasure).findOne({ where: { itemId } });
+      const started = await this.erasures.anyOfItem(manager, itemId);
       if (started) {
         await this.openErasures(manager, actor, item, [medium], {
           itemId,
@@ -252,14 +241,12 @@ export class ErasureService {
     return this.dataSource.transaction(async (manager) => {
       const medium = await StorageMediumAccess.assertVisibleTo(
         manager,
-        await manager.getRepository(StorageMedium).findOne({ where: { id: mediumId } }),
+        await this.erasures.medium(mediumId, manager),
         actor,
         mediumId,
       );
       await this.lockItem(manager, actor, medium.itemId);
-      const erasures = await manager
-        .getRepository(Erasure)
-        .find({ where: { mediumId: medium.id } });
+      const erasures = await this.erasures.erasuresOfMedia(manager, [medium.id]);
       const ran = erasures.find((e) => e.state !== 'QUEUED' || e.attempt > 1);
       if (ran) {
         throw new ConflictException(
@@ -267,9 +254,7 @@ export class ErasureService {
         );
       }
       if (input.serial) {
-        const siblings = await manager
-          .getRepository(StorageMedium)
-          .find({ where: { itemId: medium.itemId } });
+        const siblings = await this.erasures.mediaOfItem(manager, medium.itemId);
         this.assertSerialFree(
           siblings.filter((s) => s.id !== medium.id),
           input.serial,
@@ -284,7 +269,7 @@ export class ErasureService {
         ...(input.capacityBytes ? { capacityBytes: input.capacityBytes } : {}),
         source: 'registered',
       };
-      await manager.getRepository(StorageMedium).update({ id: medium.id }, patch);
+      await this.erasures.updateMedium(manager, medium.id, patch);
       return { ...medium, ...patch };
     });
   }
@@ -298,7 +283,7 @@ export class ErasureService {
 
   private async lockItem(manager: EntityManager, actor: Actor, itemId: string): Promise<Item> {
     const item = await this.item(actor, itemId, manager);
-    await manager.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [item.id]);
+    await this.erasures.lockItem(manager, item.id);
     return item;
   }
 
@@ -311,13 +296,11 @@ export class ErasureService {
    */
   async start(request: StartRequest, actor: Actor = SYSTEM_ACTOR): Promise<Erasure[]> {
     return this.dataSource.transaction(async (manager) => {
-      const item = await manager.getRepository(Item).findOne({ where: { id: request.itemId } });
+      const item = await this.erasures.item(request.itemId, manager);
       if (!item) throw new NotFound('Item', request.itemId);
       if (actor.role !== 'system') await this.item(actor, item.id, manager);
-      await manager.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [item.id]);
-      let media = await manager
-        .getRepository(StorageMedium)
-        .find({ where: { itemId: item.id }, order: { position: 'ASC' } });
+      await this.erasures.lockItem(manager, item.id);
+      let media = await this.erasures.mediaOfItemInOrder(item.id, manager);
       if (media.length === 0) media = await this.createDefaultMedia(manager, item);
       if (media.length === 0) {
         this.logger.warn(`Item ${item.traceCode} has no storage media to wipe`);
@@ -331,21 +314,19 @@ export class ErasureService {
     if (!item.categoryId) return [];
     const leaf = await this.catalog.getLeaf(item.categoryId, manager).catch(() => null);
     if (!leaf || leaf.storageMedia.length === 0) return [];
-    const repo = manager.getRepository(StorageMedium);
-    return repo.save(
-      leaf.storageMedia.map((m, index) =>
-        repo.create({
-          itemId: item.id,
-          position: index + 1,
-          mediaType: m.type,
-          interface: m.interface,
-          serial: null,
-          manufacturer: null,
-          model: null,
-          capacityBytes: DEFAULT_CAPACITY[m.type],
-          source: 'catalog',
-        }),
-      ),
+    return this.erasures.addMedia(
+      manager,
+      leaf.storageMedia.map((m, index) => ({
+        itemId: item.id,
+        position: index + 1,
+        mediaType: m.type,
+        interface: m.interface,
+        serial: null,
+        manufacturer: null,
+        model: null,
+        capacityBytes: DEFAULT_CAPACITY[m.type],
+        source: 'catalog' as const,
+      })),
     );
   }
 
@@ -356,9 +337,10 @@ export class ErasureService {
     media: StorageMedium[],
     request: StartRequest,
   ): Promise<Erasure[]> {
-    const existing = await manager
-      .getRepository(Erasure)
-      .find({ where: { mediumId: In(media.map((m) => m.id)) } });
+    const existing = await this.erasures.erasuresOfMedia(
+      manager,
+      media.map((m) => m.id),
+    );
     const certified = new Set(
       (await this.gate.validCertificates(manager, item.id)).map((c) => c.mediumId),
     );
@@ -406,7 +388,7 @@ export class ErasureService {
     userId: string | null,
   ): Promise<{ id: string; name: string } | null> {
     if (!userId) return null;
-    const user = await manager.getRepository(User).findOne({ where: { id: userId } });
+    const user = await this.erasures.user(manager, userId);
     return user ? { id: user.id, name: user.name } : null;
   }
 
@@ -414,7 +396,7 @@ export class ErasureService {
 
   /** RunErasure: idempotent; a stale attempt or a finished wipe is a no-op. */
   async run(erasureId: string, attempt: number): Promise<void> {
-    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id: erasureId } });
+    const e = await this.erasures.byId(erasureId);
     if (!e || e.attempt !== attempt) return;
     if (e.stationId) return; // a registered station runs it (it polls for its wipes)
     const station = this.stations.automatic();
@@ -439,10 +421,10 @@ export class ErasureService {
         throw new Error(`Erasure ${e.id} is running on another worker`);
       }
       // The worker that held it died: take it over.
-      const { affected } = await execute(
-        this.dataSource.manager,
-        'UPDATE erasures SET lease_until = $3 WHERE id = $1 AND version = $2',
-        [e.id, e.version, new Date(Date.now() + LEASE_MS)],
+      const affected = await this.erasures.takeOverLease(
+        e.id,
+        e.version,
+        new Date(Date.now() + LEASE_MS),
       );
       if (affected !== 1) return;
       claimed = e;
@@ -451,10 +433,8 @@ export class ErasureService {
     }
 
     const medium = await this.medium(e.mediumId);
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
-    const siblings = await this.dataSource.getRepository(StorageMedium).count({
-      where: { itemId: item.id },
-    });
+    const item = await this.erasures.itemOrFail(e.itemId);
+    const siblings = await this.erasures.countMediaOfItem(item.id);
     const engineMedium: Medium = this.engineMedium(medium, item, siblings, true)!;
     let plan: ErasurePlan;
     try {
@@ -469,21 +449,15 @@ export class ErasureService {
     }
     let result: StationResult;
     const heartbeat = setInterval(() => {
-      void execute(
-        this.dataSource.manager,
-        `UPDATE erasures SET lease_until = $3 WHERE id = $1 AND version = $2 AND state = 'RUNNING'`,
-        [claimed.id, claimed.version, new Date(Date.now() + LEASE_MS)],
-      ).catch(() => undefined);
+      void this.erasures
+        .renewLease(claimed.id, claimed.version, new Date(Date.now() + LEASE_MS))
+        .catch(() => undefined);
     }, LEASE_MS / 3);
     try {
       result = await station.start(engineMedium, plan, { attempt, operator: e.operatorName });
     } catch (err) {
       // The station itself broke (not the wipe): free the lease so the job's retry takes over.
-      await execute(
-        this.dataSource.manager,
-        'UPDATE erasures SET lease_until = NULL WHERE id = $1 AND version = $2',
-        [claimed.id, claimed.version],
-      );
+      await this.erasures.freeLease(claimed.id, claimed.version);
       throw err;
     } finally {
       clearInterval(heartbeat);
@@ -554,9 +528,7 @@ export class ErasureService {
     record: ErasureRunRecord,
     people: { verifier: CertificatePerson; operator?: CertificatePerson },
   ): Promise<void> {
-    const siblings = await manager.getRepository(StorageMedium).count({
-      where: { itemId: item.id },
-    });
+    const siblings = await this.erasures.countMediaOfItem(item.id, manager);
     const engineMedium = this.engineMedium(medium, item, siblings, true)!;
     const violations = checkRunAgainstPolicy(verifying.policy, engineMedium, record);
     if (violations.length > 0) {
@@ -575,12 +547,7 @@ export class ErasureService {
       return;
     }
     const organisation = verifying.organisationId
-      ? ((
-          await manager.query<Array<{ name: string }>>(
-            'SELECT name FROM organisations WHERE id = $1',
-            [verifying.organisationId],
-          )
-        )[0]?.name ?? undefined)
+      ? await this.erasures.organisationName(manager, verifying.organisationId)
       : undefined;
     const document = buildErasureCertificate({
       medium: engineMedium,
@@ -648,11 +615,7 @@ export class ErasureService {
     e: Erasure,
     signed: SignedCertificate,
   ): Promise<void> {
-    const existing = await manager.query<unknown[]>(
-      'SELECT 1 FROM certificates WHERE erasure_id = $1',
-      [e.id],
-    );
-    if (existing.length > 0) return;
+    if (await this.certificates.existsForErasure(manager, e.id)) return;
     const id = randomUUID();
     const slot = await this.statusLists.allocate(manager);
     const credential = await this.credentials.issue(
@@ -663,30 +626,23 @@ export class ErasureService {
         passportUrl: `${this.config.publicBaseUrl}/api/v1/trace/${signed.document.media.source.itemTraceCode}`,
       }),
     );
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Certificate)
-      .values({
-        id,
-        number: signed.document.certificateId,
-        kind: signed.document.kind,
-        erasureId: e.id,
-        mediumId: e.mediumId,
-        itemId: e.itemId,
-        organisationId: e.organisationId,
-        ownerId: e.ownerId,
-        document: signed.document,
-        signature: signed.signature,
-        keyId: signed.keyId,
-        issuedAt: new Date(signed.document.issuedAt),
-        // A plain JSON object; TypeORM's deep-partial type does not accept Record<string, unknown>.
-        credential: credential as never,
-        statusList: slot.listId,
-        statusIndex: slot.index,
-      })
-      .orIgnore()
-      .execute();
+    await this.certificates.insert(manager, {
+      id,
+      number: signed.document.certificateId,
+      kind: signed.document.kind,
+      erasureId: e.id,
+      mediumId: e.mediumId,
+      itemId: e.itemId,
+      organisationId: e.organisationId,
+      ownerId: e.ownerId,
+      document: signed.document,
+      signature: signed.signature,
+      keyId: signed.keyId,
+      issuedAt: new Date(signed.document.issuedAt),
+      credential,
+      statusList: slot.listId,
+      statusIndex: slot.index,
+    });
   }
 
   private fail(
@@ -766,7 +722,7 @@ export class ErasureService {
     technique?: 'shred' | 'disintegrate',
   ): Promise<Erasure> {
     const medium = await this.medium(e.mediumId, manager);
-    const item = await manager.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const item = await this.erasures.itemOrFail(e.itemId, manager);
     const destroyWith = technique ?? DESTRUCTION_TECHNIQUE[medium.mediaType];
     return this.transitions.apply(ErasureMachine, {
       manager,
@@ -829,7 +785,7 @@ export class ErasureService {
         `Medium ${medium.id} has no serial yet: register it so the station can check the drive`,
       );
     }
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const item = await this.erasures.itemOrFail(e.itemId);
     const plan = this.stationPlan(e, medium, item, 1);
     if (!plan || plan.technique !== 'overwrite') {
       throw new ConflictException({
@@ -838,11 +794,7 @@ export class ErasureService {
       });
     }
     return this.dataSource.transaction(async (manager) => {
-      const [busy] = await manager.query<Array<{ id: string }>>(
-        `SELECT id FROM erasures WHERE station_id = $1 AND device = $2 AND id <> $3
-            AND state IN ('QUEUED', 'RUNNING', 'VERIFYING') LIMIT 1`,
-        [station.id, input.device, e.id],
-      );
+      const busy = await this.erasures.busyOnDevice(manager, station.id, input.device, e.id);
       if (busy) {
         throw new ConflictException(
           `${input.device} on station ${station.name} is already assigned to erasure ${busy.id}`,
@@ -888,16 +840,9 @@ export class ErasureService {
   async claimForStation(station: Station): Promise<StationJob | null> {
     const actor = stationActor(station);
     for (let tries = 0; tries < 5; tries++) {
-      const [row] = await this.dataSource.query<Array<{ id: string }>>(
-        `SELECT id FROM erasures
-          WHERE station_id = $1
-            AND ((state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
-              OR (state = 'RUNNING' AND (lease_until IS NULL OR lease_until < now())))
-          ORDER BY created_at, id LIMIT 1`,
-        [station.id],
-      );
-      if (!row) return null;
-      const e = await this.dataSource.getRepository(Erasure).findOneByOrFail({ id: row.id });
+      const due = await this.erasures.dueForStation(station.id);
+      if (!due) return null;
+      const e = await this.erasures.byIdOrFail(due);
       const progress: StationProgress = {
         attempt: e.attempt,
         phase: 'starting',
@@ -921,21 +866,18 @@ export class ErasureService {
           throw err;
         }
       } else {
-        const { affected } = await execute(
-          this.dataSource.manager,
-          `UPDATE erasures SET lease_until = $3, progress = $4
-            WHERE id = $1 AND version = $2 AND state = 'RUNNING'
-              AND (lease_until IS NULL OR lease_until < now())`,
-          [e.id, e.version, new Date(Date.now() + LEASE_MS), JSON.stringify(progress)],
+        const affected = await this.erasures.takeOverStationRun(
+          e.id,
+          e.version,
+          new Date(Date.now() + LEASE_MS),
+          progress,
         );
         if (affected !== 1) continue;
         claimed = e;
       }
       const medium = await this.medium(claimed.mediumId);
-      const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
-      const siblings = await this.dataSource
-        .getRepository(StorageMedium)
-        .count({ where: { itemId: item.id } });
+      const item = await this.erasures.itemOrFail(e.itemId);
+      const siblings = await this.erasures.countMediaOfItem(item.id);
       const plan = claimed.plan ?? this.stationPlan(claimed, medium, item, siblings);
       return {
         erasureId: claimed.id,
@@ -959,7 +901,7 @@ export class ErasureService {
 
   /** The station's run of this wipe, or 409 (it was released, retried or reassigned). */
   private async stationRun(station: Station, erasureId: string, attempt: number) {
-    const e = await this.dataSource.getRepository(Erasure).findOne({ where: { id: erasureId } });
+    const e = await this.erasures.byId(erasureId);
     if (!e || e.stationId !== station.id) throw new NotFound('Erasure', erasureId);
     if (e.state !== 'RUNNING' || e.attempt !== attempt) {
       throw new ConflictException({
@@ -978,11 +920,12 @@ export class ErasureService {
   ): Promise<void> {
     const e = await this.stationRun(station, erasureId, input.attempt);
     const progress: StationProgress = { ...input, at: new Date().toISOString() };
-    const { affected } = await execute(
-      this.dataSource.manager,
-      `UPDATE erasures SET progress = $4, lease_until = $5
-        WHERE id = $1 AND station_id = $2 AND attempt = $3 AND state = 'RUNNING'`,
-      [e.id, station.id, input.attempt, JSON.stringify(progress), new Date(Date.now() + LEASE_MS)],
+    const affected = await this.erasures.recordStationProgress(
+      e.id,
+      station.id,
+      input.attempt,
+      progress,
+      new Date(Date.now() + LEASE_MS),
     );
     if (affected !== 1) await this.stationRun(station, erasureId, input.attempt); // → 409
   }
@@ -1026,9 +969,7 @@ export class ErasureService {
     return this.dataSource.transaction(async (manager) => {
       const { station, changed } = await this.registry.revoke(manager, actor, stationId, reason);
       if (!changed) return station;
-      const assigned = await manager.getRepository(Erasure).find({
-        where: { stationId: station.id, state: In(['QUEUED', 'RUNNING']) },
-      });
+      const assigned = await this.erasures.queuedOrRunningOnStation(manager, station.id);
       for (const e of assigned) {
         await this.transitions.apply(ErasureMachine, {
           manager,
@@ -1056,7 +997,7 @@ export class ErasureService {
   ): Promise<Erasure> {
     const e = await this.stationRun(station, erasureId, input.attempt);
     const medium = await this.medium(e.mediumId);
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
+    const item = await this.erasures.itemOrFail(e.itemId);
     const { device, bytesWritten, failedPhase, ...rest } = input.run;
     const record: ErasureRunRecord = {
       ...rest,
@@ -1112,7 +1053,7 @@ export class ErasureService {
         },
       });
     });
-    return this.dataSource.getRepository(Erasure).findOneByOrFail({ id: e.id });
+    return this.erasures.byIdOrFail(e.id);
   }
 
   // ---- people's actions --------------------------------------------------------------------
@@ -1147,10 +1088,8 @@ export class ErasureService {
       throw err;
     }
     const medium = await this.medium(e.mediumId);
-    const item = await this.dataSource.getRepository(Item).findOneByOrFail({ id: e.itemId });
-    const siblings = await this.dataSource
-      .getRepository(StorageMedium)
-      .count({ where: { itemId: item.id } });
+    const item = await this.erasures.itemOrFail(e.itemId);
+    const siblings = await this.erasures.countMediaOfItem(item.id);
     const known = this.engineMedium(medium, item, siblings, false);
     if (!known) {
       throw new ConflictException(
@@ -1205,7 +1144,7 @@ export class ErasureService {
         },
         verifier: { name: importerName, ...(actor.userId ? { id: actor.userId } : {}) },
       });
-      return manager.getRepository(Erasure).findOneByOrFail({ id: e.id });
+      return this.erasures.byIdOrFail(e.id, manager);
     });
   }
 
@@ -1232,9 +1171,7 @@ export class ErasureService {
     return this.dataSource.transaction(async (manager) => {
       let signed: SignedCertificate | null = null;
       if (e.state === 'AWAITING_DESTRUCTION' && e.destruction) {
-        const witness = await manager
-          .getRepository(User)
-          .findOne({ where: { id: input.witnessId } });
+        const witness = await this.erasures.user(manager, input.witnessId);
         const eligible =
           witness &&
           !witness.disabled &&
@@ -1250,10 +1187,8 @@ export class ErasureService {
         }
         const operator = await this.operatorFor(manager, actor.userId);
         const medium = await this.medium(e.mediumId, manager);
-        const item = await manager.getRepository(Item).findOneByOrFail({ id: e.itemId });
-        const siblings = await manager
-          .getRepository(StorageMedium)
-          .count({ where: { itemId: item.id } });
+        const item = await this.erasures.itemOrFail(e.itemId, manager);
+        const siblings = await this.erasures.countMediaOfItem(item.id, manager);
         const completedAt = input.completedAt ?? new Date();
         try {
           signed = this.signer.sign(
@@ -1311,9 +1246,7 @@ export class ErasureService {
   ): Promise<Erasure> {
     const e = await this.get(actor, erasureId);
     return this.dataSource.transaction(async (manager) => {
-      const current = await manager
-        .getRepository(Erasure)
-        .findOne({ where: { id: e.id }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.erasures.lock(manager, e.id);
       if (!current || current.state !== 'SUCCEEDED') {
         throw new ConflictException(`Only a SUCCEEDED wipe can be re-verified`);
       }
@@ -1323,23 +1256,17 @@ export class ErasureService {
       if (current.reverifiedBy) {
         throw new ConflictException(`Erasure ${current.id} was already re-verified`);
       }
-      await manager.getRepository(Erasure).update(
-        { id: current.id },
-        {
-          reverifiedBy: actor.userId,
-          reverificationOutcome: input.outcome,
-          reverifiedAt: new Date(),
-          reverificationNotes: input.notes ?? null,
-        },
-      );
+      await this.erasures.recordReverification(manager, current.id, {
+        reverifiedBy: actor.userId,
+        reverificationOutcome: input.outcome,
+        reverifiedAt: new Date(),
+        reverificationNotes: input.notes ?? null,
+      });
       if (input.outcome === 'failed') {
-        const [revoked] = await manager.query<
-          [Array<{ status_list: string | null; status_index: number | null }>, number]
-        >(
-          `UPDATE certificates SET revoked_at = now(), revocation_reason = $2
-            WHERE erasure_id = $1 AND revoked_at IS NULL
-            RETURNING status_list, status_index`,
-          [current.id, `re-verification failed${input.notes ? `: ${input.notes}` : ''}`],
+        const revoked = await this.certificates.revokeOfErasure(
+          manager,
+          current.id,
+          `re-verification failed${input.notes ? `: ${input.notes}` : ''}`,
         );
         // Anyone checking the certificate's credential sees the revocation.
         await this.statusLists.revoke(
@@ -1350,7 +1277,7 @@ export class ErasureService {
               : [],
           ),
         );
-        const item = await manager.getRepository(Item).findOneByOrFail({ id: current.itemId });
+        const item = await this.erasures.itemOrFail(current.itemId, manager);
         const medium = await this.medium(current.mediumId, manager);
         await this.openErasures(manager, actor, item, [medium], {
           itemId: item.id,
@@ -1359,7 +1286,7 @@ export class ErasureService {
           requestedBy: actor.userId,
         });
       }
-      return manager.getRepository(Erasure).findOneByOrFail({ id: current.id });
+      return this.erasures.byIdOrFail(current.id, manager);
     });
   }
 }

@@ -16,6 +16,7 @@ export const DATA_LAYER_STAGES = [
   'valuation',
   'acquisition',
   'grading',
+  'erasure',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -35,6 +35,7 @@ import { CertificateRepository } from './data/certificate.repository.js';
 import type { Certificate, Erasure, StorageMedium } from './data/erasure.entities.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import { ErasureMachine } from './erasure.machine.js';
+import { ErasureActions } from './erasure-actions.service.js';
 import { ErasureService } from './erasure.service.js';
 import { SamplingService } from './sampling.service.js';
 import { AssignStationDto } from './station.dto.js';
@@ -98,6 +99,7 @@ export function erasureView(e: Erasure, certificate: Certificate | null) {
 export class ErasureController {
   constructor(
     private readonly erasures: ErasureService,
+    private readonly actions: ErasureActions,
     private readonly sampling: SamplingService,
     private readonly certificates: CertificateRepository,
     private readonly erasureRows: ErasureRepository,
@@ -137,7 +139,7 @@ export class ErasureController {
     @IdParam() id: string,
     @Body() body: ImportReportDto,
   ) {
-    return this.view(actor, await this.erasures.importReport(actor, id, body));
+    return this.view(actor, await this.actions.importReport(actor, id, body));
   }
 
   /** Put a queued wipe on a registered station, naming the device that holds the medium. */
@@ -147,7 +149,7 @@ export class ErasureController {
     @IdParam() id: string,
     @Body() body: AssignStationDto,
   ) {
-    return this.view(actor, await this.erasures.assignStation(actor, id, body));
+    return this.view(actor, await this.actions.assignStation(actor, id, body));
   }
 
   @Action('erasures/:id/route-to-destruction', 'warehouse', 'admin')
@@ -158,7 +160,7 @@ export class ErasureController {
   ) {
     return this.view(
       actor,
-      await this.erasures.routeToDestructionByStaff(actor, id, body.reason, body.version),
+      await this.actions.routeToDestructionByStaff(actor, id, body.reason, body.version),
     );
   }
 
@@ -168,13 +170,13 @@ export class ErasureController {
     @IdParam() id: string,
     @Body() body: RecordDestructionDto,
   ) {
-    return this.view(actor, await this.erasures.recordDestruction(actor, id, body));
+    return this.view(actor, await this.actions.recordDestruction(actor, id, body));
   }
 
   /** Sampling: a second operator re-checks a certified wipe. */
   @Action('erasures/:id/reverify', 'warehouse', 'admin')
   async reverify(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: ReverifyDto) {
-    return this.view(actor, await this.erasures.reverify(actor, id, body));
+    return this.view(actor, await this.actions.reverify(actor, id, body));
   }
 
   @Get('items/:id/storage-media')

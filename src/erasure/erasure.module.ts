@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificateRepository } from './data/certificate.repository.js';
 import { ErasureRepository } from './data/erasure.repository.js';
+import { StationRepository } from './data/station.repository.js';
 import { ErasureGate } from './erasure-gate.service.js';
 import { CertificatesController, ErasureController } from './erasure.controller.js';
 import {
@@ -21,7 +22,11 @@ import {
   StorageMedium,
 } from './data/erasure.entities.js';
 import { ErasureMachine } from './erasure.machine.js';
+import { ErasureActions } from './erasure-actions.service.js';
+import { ErasureOutcomes } from './erasure-outcomes.service.js';
+import { ErasureRuns } from './erasure-runs.service.js';
 import { ErasureService } from './erasure.service.js';
+import { StationRuns } from './station-runs.service.js';
 import { SamplingService } from './sampling.service.js';
 import { StationRegistry } from './station-registry.js';
 import {
@@ -53,7 +58,12 @@ import { CertificateSigner, ErasureStations } from './stations.js';
   providers: [
     CertificateRepository,
     ErasureRepository,
+    StationRepository,
     ErasureService,
+    ErasureOutcomes,
+    ErasureRuns,
+    StationRuns,
+    ErasureActions,
     ErasureGate,
     CertificatesService,
     SamplingService,
@@ -70,6 +80,7 @@ export class ErasureModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly erasures: ErasureService,
+    private readonly runs: ErasureRuns,
     private readonly certificates: CertificatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -81,8 +92,6 @@ export class ErasureModule implements OnModuleInit {
     this.jobs.register(StartErasure, async (payload) => {
       await this.erasures.start(payload);
     });
-    this.jobs.register(RunErasure, (payload) =>
-      this.erasures.run(payload.erasureId, payload.attempt),
-    );
+    this.jobs.register(RunErasure, (payload) => this.runs.run(payload.erasureId, payload.attempt));
   }
 }

@@ -5,8 +5,7 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
+import type { EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import {
@@ -20,7 +19,8 @@ import {
   TIMESTAMP_HEADER,
   verifyPayload,
 } from './engine/index.js';
-import { Station } from './data/erasure.entities.js';
+import type { Station } from './data/erasure.entities.js';
+import { StationRepository } from './data/station.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,7 +55,7 @@ export interface StationRequest {
  */
 @Injectable()
 export class StationRegistry {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly stations: StationRepository) {}
 
   async register(
     actor: Actor,
@@ -82,9 +82,7 @@ export class StationRegistry {
         fields: [{ field: 'publicKeyPem', errors: ['not an Ed25519 public key'] }],
       });
     }
-    const organisation = await this.dataSource
-      .getRepository(Organisation)
-      .findOne({ where: { id: input.organisationId } });
+    const organisation = await this.stations.organisation(input.organisationId);
     if (!organisation) throw new NotFound('Organisation', input.organisationId);
     if (organisation.kind !== 'warehouse' && !organisation.certifiedErasureProvider) {
       throw new BadRequestException({
@@ -92,40 +90,31 @@ export class StationRegistry {
         fields: [{ field: 'organisationId', errors: ['not a warehouse or erasure provider'] }],
       });
     }
-    const taken = await this.dataSource.getRepository(Station).findOne({ where: { keyId } });
+    const taken = await this.stations.byKeyId(keyId);
     if (taken) {
       throw new ConflictException({
         message: `This public key is already registered (station ${taken.id}): every station needs its own key pair`,
         code: 'station_key_taken',
       });
     }
-    const repo = this.dataSource.getRepository(Station);
-    return repo.save(
-      repo.create({
-        name: input.name.trim(),
-        organisationId: organisation.id,
-        publicKeyPem: normalised,
-        keyId,
-        registeredBy: actor.userId,
-      }),
-    );
+    return this.stations.add({
+      name: input.name.trim(),
+      organisationId: organisation.id,
+      publicKeyPem: normalised,
+      keyId,
+      registeredBy: actor.userId,
+    });
   }
 
   async list(actor: Actor): Promise<Station[]> {
-    const repo = this.dataSource.getRepository(Station);
-    if (seesEverything(actor)) return repo.find({ order: { createdAt: 'ASC' } });
+    if (seesEverything(actor)) return this.stations.list();
     if (!actor.organisationId) return [];
-    return repo.find({
-      where: { organisationId: actor.organisationId },
-      order: { createdAt: 'ASC' },
-    });
+    return this.stations.list(actor.organisationId);
   }
 
   /** A station the actor may see (platform staff, or its own organisation); else 404. */
   async get(actor: Actor, id: string, manager?: EntityManager): Promise<Station> {
-    const s = await (manager ?? this.dataSource.manager)
-      .getRepository(Station)
-      .findOne({ where: { id } });
+    const s = await this.stations.byId(id, manager);
     if (!s || !(seesEverything(actor) || s.organisationId === actor.organisationId)) {
       throw new NotFound('Station', id);
     }
@@ -140,16 +129,11 @@ export class StationRegistry {
     reason: string,
   ): Promise<{ station: Station; changed: boolean }> {
     const station = await this.get(actor, id, manager);
-    await manager.query('SELECT 1 FROM stations WHERE id = $1 FOR UPDATE', [id]);
-    const current = await manager.getRepository(Station).findOneByOrFail({ id });
+    await this.stations.lock(manager, id);
+    const current = await this.stations.byIdOrFail(manager, id);
     if (current.revokedAt) return { station: current, changed: false };
-    await manager
-      .getRepository(Station)
-      .update(
-        { id: station.id },
-        { revokedAt: new Date(), revokedBy: actor.userId, revocationReason: reason },
-      );
-    return { station: await manager.getRepository(Station).findOneByOrFail({ id }), changed: true };
+    await this.stations.markRevoked(manager, station.id, actor.userId, reason);
+    return { station: await this.stations.byIdOrFail(manager, id), changed: true };
   }
 
   /**
@@ -180,9 +164,7 @@ export class StationRegistry {
     if (Math.abs(Date.now() - at) > MAX_CLOCK_SKEW_MS) {
       throw refuse('Reloop-Timestamp is more than 5 minutes from the platform clock');
     }
-    const station = UUID.test(stationId)
-      ? await this.dataSource.getRepository(Station).findOne({ where: { id: stationId } })
-      : null;
+    const station = UUID.test(stationId) ? await this.stations.byId(stationId) : null;
     const payload = stationRequestPayload(req.method, req.url, timestamp, req.rawBody ?? '');
     if (!station || !verifyPayload(payload, signature, station.publicKeyPem)) {
       throw refuse('unknown station or wrong signature');
@@ -193,9 +175,7 @@ export class StationRegistry {
         code: 'station_revoked',
       });
     }
-    await this.dataSource
-      .getRepository(Station)
-      .update({ id: station.id }, { lastSeenAt: new Date() });
+    await this.stations.touchLastSeen(station.id);
     return station;
   }
 
@@ -210,9 +190,7 @@ export class StationRegistry {
     organisationId: string | null;
     content: string;
   }): Promise<Station> {
-    const station = UUID.test(input.stationId)
-      ? await this.dataSource.getRepository(Station).findOne({ where: { id: input.stationId } })
-      : null;
+    const station = UUID.test(input.stationId) ? await this.stations.byId(input.stationId) : null;
     const refuse = (why: string) =>
       new ForbiddenException({
         message: `Report refused: ${why}`,

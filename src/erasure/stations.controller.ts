@@ -15,7 +15,8 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
-import { ErasureService } from './erasure.service.js';
+import { ErasureActions } from './erasure-actions.service.js';
+import { StationRuns } from './station-runs.service.js';
 import type { Station } from './data/erasure.entities.js';
 import { StationRegistry, stationView } from './station-registry.js';
 import {
@@ -66,7 +67,7 @@ const CurrentStation = createParamDecorator((_: unknown, ctx: ExecutionContext):
 export class StationsController {
   constructor(
     private readonly registry: StationRegistry,
-    private readonly erasures: ErasureService,
+    private readonly actions: ErasureActions,
   ) {}
 
   @Post()
@@ -94,7 +95,7 @@ export class StationsController {
     @IdParam() id: string,
     @Body() body: RevokeStationDto,
   ) {
-    return stationView(await this.erasures.revokeStation(actor, id, body.reason));
+    return stationView(await this.actions.revokeStation(actor, id, body.reason));
   }
 }
 
@@ -119,13 +120,13 @@ export class StationsController {
 @Controller('station')
 @StationSigned()
 export class StationApiController {
-  constructor(private readonly erasures: ErasureService) {}
+  constructor(private readonly runs: StationRuns) {}
 
   /** The next wipe for this station, or { job: null }. */
   @Post('claim')
   @HttpCode(200)
   async claim(@CurrentStation() station: Station) {
-    return { job: await this.erasures.claimForStation(station) };
+    return { job: await this.runs.claimForStation(station) };
   }
 
   @Post('erasures/:id/progress')
@@ -135,7 +136,7 @@ export class StationApiController {
     @IdParam() id: string,
     @Body() body: StationProgressDto,
   ) {
-    await this.erasures.stationProgress(station, id, body);
+    await this.runs.stationProgress(station, id, body);
   }
 
   @Post('erasures/:id/refuse')
@@ -145,7 +146,7 @@ export class StationApiController {
     @IdParam() id: string,
     @Body() body: StationRefusalDto,
   ) {
-    const e = await this.erasures.stationRefusal(station, id, body);
+    const e = await this.runs.stationRefusal(station, id, body);
     return { id: e.id, state: e.state, attempt: e.attempt };
   }
 
@@ -156,7 +157,7 @@ export class StationApiController {
     @IdParam() id: string,
     @Body() body: StationReportDto,
   ) {
-    const e = await this.erasures.stationReport(station, id, body);
+    const e = await this.runs.stationReport(station, id, body);
     return { id: e.id, state: e.state, attempt: e.attempt, failureReason: e.failureReason };
   }
 }

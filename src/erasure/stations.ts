@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import {
@@ -15,7 +14,7 @@ import {
   type VerificationResult,
   verifyCertificate,
 } from './engine/index.js';
-import { SigningKey } from './data/erasure.entities.js';
+import { CertificateRepository } from './data/certificate.repository.js';
 
 /**
  * The station unattended wipes run on. The built-in simulator by default; null when wipes are
@@ -60,7 +59,7 @@ export class CertificateSigner implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly certificates: CertificateRepository,
   ) {
     this.privateKeyPem = config.erasure.signingKeyPem;
     loadPrivateKey(this.privateKeyPem);
@@ -71,13 +70,11 @@ export class CertificateSigner implements OnModuleInit {
     const publicKeyPem = loadPublicKey(this.privateKeyPem)
       .export({ type: 'spki', format: 'pem' })
       .toString();
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(SigningKey)
-      .values({ keyId: this.keyId, algorithm: 'Ed25519', publicKeyPem })
-      .orIgnore()
-      .execute();
+    await this.certificates.recordSigningKey({
+      keyId: this.keyId,
+      algorithm: 'Ed25519',
+      publicKeyPem,
+    });
     this.known.set(this.keyId, publicKeyPem);
     this.logger.log(`Signing erasure certificates with key ${this.keyId}`);
   }
@@ -91,7 +88,7 @@ export class CertificateSigner implements OnModuleInit {
     const keyId =
       signed && typeof signed === 'object' ? (signed as { keyId?: unknown }).keyId : undefined;
     if (typeof keyId === 'string' && !this.known.has(keyId)) {
-      const row = await this.dataSource.getRepository(SigningKey).findOne({ where: { keyId } });
+      const row = await this.certificates.signingKey(keyId);
       if (row) this.known.set(keyId, row.publicKeyPem);
     }
     return verifyCertificate(signed, (id) => this.known.get(id));

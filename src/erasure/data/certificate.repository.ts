@@ -4,7 +4,7 @@ import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { CertificateAccess } from '../certificate-access.js';
-import { Certificate } from './erasure.entities.js';
+import { Certificate, SigningKey } from './erasure.entities.js';
 
 /** Certificates of sanitization (and of destruction), and what the erasure gate reads of them. */
 @Injectable()
@@ -57,5 +57,59 @@ export class CertificateRepository extends DataRepository {
         WHERE item_id = $1 AND credential IS NOT NULL ORDER BY issued_at, id`,
       [itemId],
     );
+  }
+
+  /** Whether the erasure already has its certificate. */
+  async existsForErasure(manager: EntityManager, erasureId: string): Promise<boolean> {
+    const existing = await manager.query<unknown[]>(
+      'SELECT 1 FROM certificates WHERE erasure_id = $1',
+      [erasureId],
+    );
+    return existing.length > 0;
+  }
+
+  /** Inserts a certificate; a second one of the same erasure is a no-op (unique erasure_id). */
+  async insert(manager: EntityManager, values: Partial<Certificate>): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Certificate)
+      // A plain JSON object; TypeORM's deep-partial type does not accept Record<string, unknown>.
+      .values(values as never)
+      .orIgnore()
+      .execute();
+  }
+
+  /** Revokes the erasure's live certificates; their status list slots, to revoke them there. */
+  async revokeOfErasure(
+    manager: EntityManager,
+    erasureId: string,
+    reason: string,
+  ): Promise<Array<{ status_list: string | null; status_index: number | null }>> {
+    const [revoked] = await manager.query<
+      [Array<{ status_list: string | null; status_index: number | null }>, number]
+    >(
+      `UPDATE certificates SET revoked_at = now(), revocation_reason = $2
+        WHERE erasure_id = $1 AND revoked_at IS NULL
+        RETURNING status_list, status_index`,
+      [erasureId, reason],
+    );
+    return revoked;
+  }
+
+  /** Records the platform's signing key (once). */
+  async recordSigningKey(values: Pick<SigningKey, 'keyId' | 'algorithm' | 'publicKeyPem'>) {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(SigningKey)
+      .values(values)
+      .orIgnore()
+      .execute();
+  }
+
+  /** A key the platform signed with, if it ever did. */
+  signingKey(keyId: string): Promise<SigningKey | null> {
+    return this.dataSource.getRepository(SigningKey).findOne({ where: { keyId } });
   }
 }

@@ -21,13 +21,9 @@ import { PickupBookings } from './data/pickup-bookings.js';
 import type { Pickup, PickupState } from './data/pickup.entity.js';
 import { PickupRepository, type PlaceName } from './data/pickup.repository.js';
 import { PickupAccess, PickupMachine } from './domain/pickup.machine.js';
-import {
-  notifyCustomer,
-  PickupsService,
-  promiseColumns,
-  slaTimer,
-  windowOf,
-} from './pickups.service.js';
+import { promiseColumns, windowOf } from './domain/promised-window.js';
+import { notifyCustomer, slaTimer } from './pickup-follow-ups.js';
+import { PickupsService } from './pickups.service.js';
 
 /** An agreement may be recorded a little after the call, never before it happened. */
 const AGREEMENT_CLOCK_SKEW_MS = 5 * 60_000;

@@ -34,6 +34,9 @@ import { PickupMachine, PickupAccess } from './domain/pickup.machine.js';
 import { CouriersController, PickupsController } from './api/pickups.controller.js';
 import { PickupLoadService } from './pickup-load.service.js';
 import { PickupsService } from './pickups.service.js';
+import { PickupSchedulingService } from './pickup-scheduling.service.js';
+import { CourierWorkService } from './courier-work.service.js';
+import { StoreConsolidationService } from './store-consolidation.service.js';
 import { CancelPickupJob } from './handlers/cancel-pickup.job.js';
 import { CheckPickupSlaJob } from './handlers/check-pickup-sla.job.js';
 import { DispatchPickupsJob } from './handlers/dispatch-pickups.job.js';
@@ -53,6 +56,9 @@ export const DISPATCH_EVERY_MS = 60_000;
   controllers: [PickupsController, CouriersController],
   providers: [
     PickupsService,
+    PickupSchedulingService,
+    CourierWorkService,
+    StoreConsolidationService,
     DispatchService,
     PickupBookings,
     PickupRepository,

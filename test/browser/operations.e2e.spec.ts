@@ -9,7 +9,7 @@ import { ItemsService } from '../../src/core/items/items.service.js';
 import { RecyclingRequested, RefurbishmentRequested } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { PickupsService } from '../../src/logistics/pickups.service.js';
+import { PickupSchedulingService } from '../../src/logistics/pickup-scheduling.service.js';
 import { loadReferenceData } from '../support/fixtures.js';
 import {
   answerPerfectPhone,
@@ -133,7 +133,7 @@ describe('console: repair, recycling and the admin pictures (browser)', () => {
         state: 'DECLARED',
       }),
     );
-    const pickup = await t.app.get(PickupsService).schedule({
+    const pickup = await t.app.get(PickupSchedulingService).schedule({
       direction: 'inbound',
       source: { kind: 'trade-in', id: randomUUID() },
       customerId: owner.id,

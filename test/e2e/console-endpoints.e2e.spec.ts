@@ -7,7 +7,7 @@ import { ItemAvailableForSale } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { standardWindows } from '../../src/service-areas/engine/service-area.js';
-import { PickupsService } from '../../src/logistics/pickups.service.js';
+import { PickupSchedulingService } from '../../src/logistics/pickup-scheduling.service.js';
 import { InboundWebhooksService } from '../../src/notifications/webhooks/inbound.service.js';
 import type { PaymentProvider } from '../../src/money/providers/payment-provider.js';
 import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
@@ -212,7 +212,7 @@ describe('console endpoints', () => {
             state: 'DECLARED',
           }),
         );
-        return t.app.get(PickupsService).schedule({
+        return t.app.get(PickupSchedulingService).schedule({
           direction: 'inbound',
           source: { kind: 'trade-in', id: randomUUID() },
           customerId: owner.id,

@@ -25,7 +25,7 @@ import {
   zonedTimeToUtc,
 } from '../../src/service-areas/engine/time-zone.js';
 import { Pickup } from '../../src/logistics/data/pickup.entity.js';
-import type { SchedulePickupPayload } from '../../src/logistics/pickups.service.js';
+import type { SchedulePickupPayload } from '../../src/logistics/pickup-scheduling.service.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 import { itemOf } from '../support/reads.js';
 

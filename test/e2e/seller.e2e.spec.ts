@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import { PickupsService } from '../../src/logistics/pickups.service.js';
+import { PickupSchedulingService } from '../../src/logistics/pickup-scheduling.service.js';
 import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
 import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
 import { ValuationService } from '../../src/valuation/valuation.service.js';
@@ -251,7 +251,7 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
            FROM pickups WHERE area_code = 'S900' LIMIT 1`,
       );
       const order = await t.http.get(`/api/v1/trade-ins/${c.id}`).set(auth).expect(200);
-      const pickup = await t.app.get(PickupsService).schedule({
+      const pickup = await t.app.get(PickupSchedulingService).schedule({
         direction: 'inbound',
         source: { kind: 'trade-in', id: c.id },
         customerId: order.body.customerId as string,

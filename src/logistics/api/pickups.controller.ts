@@ -21,6 +21,9 @@ import { CourierDayService } from '../courier-day.service.js';
 import { DispatchBoardService } from '../dispatch-board.service.js';
 import { PickupLoadService } from '../pickup-load.service.js';
 import { PickupsService } from '../pickups.service.js';
+import { PickupSchedulingService } from '../pickup-scheduling.service.js';
+import { CourierWorkService } from '../courier-work.service.js';
+import { StoreConsolidationService } from '../store-consolidation.service.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
@@ -30,6 +33,9 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
 export class PickupsController {
   constructor(
     private readonly pickups: PickupsService,
+    private readonly scheduling: PickupSchedulingService,
+    private readonly courierWork: CourierWorkService,
+    private readonly consolidations: StoreConsolidationService,
     private readonly dispatch: DispatchService,
     private readonly load: PickupLoadService,
     private readonly board: DispatchBoardService,
@@ -84,7 +90,7 @@ export class PickupsController {
   @Post('consolidations')
   @Roles('warehouse')
   consolidate(@CurrentActor() actor: Actor, @Body() dto: CreateConsolidationDto) {
-    return this.pickups.createConsolidation(actor, dto);
+    return this.consolidations.createConsolidation(actor, dto);
   }
 
   @Action(':id/assign', 'admin')
@@ -95,22 +101,22 @@ export class PickupsController {
 
   @Action(':id/start', 'courier')
   start(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.pickups.start(actor, id, dto.version);
+    return this.courierWork.start(actor, id, dto.version);
   }
 
   @Action(':id/collect', 'courier')
   collect(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: CollectPickupDto) {
-    return this.pickups.collect(actor, id, dto);
+    return this.courierWork.collect(actor, id, dto);
   }
 
   @Action(':id/deliver', 'courier')
   deliver(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: DeliverPickupDto) {
-    return this.pickups.deliver(actor, id, dto);
+    return this.courierWork.deliver(actor, id, dto);
   }
 
   @Action(':id/fail', 'courier', 'admin')
   fail(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: FailPickupDto) {
-    return this.pickups.fail(actor, id, dto);
+    return this.courierWork.fail(actor, id, dto);
   }
 
   /** The courier moves their pickup to another free window; the customer agreed and is told. */
@@ -128,7 +134,7 @@ export class PickupsController {
   /** A failed pickup that found no free window: operations book it when one opens. */
   @Action(':id/reschedule', 'admin')
   reschedule(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.pickups.rescheduleByHand(actor, id, dto.version);
+    return this.scheduling.rescheduleByHand(actor, id, dto.version);
   }
 }
 

@@ -14,6 +14,7 @@ export const DATA_LAYER_STAGES = [
   'vehicles',
   'resale',
   'valuation',
+  'service-areas',
   'acquisition',
   'grading',
   'erasure',

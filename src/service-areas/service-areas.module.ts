@@ -6,13 +6,15 @@ import {
   DropOffStoreRecord,
   ServiceAreaDistrict,
   ServiceAreaRecord,
-} from './service-area.entity.js';
+} from './data/service-area.entity.js';
+import { DropOffStoreRepository } from './data/drop-off-store.repository.js';
+import { ServiceAreaRepository } from './data/service-area.repository.js';
 
 /** Reference module: service areas and drop-off stores, consulted read-only by the stages. */
 @Module({
   imports: [TypeOrmModule.forFeature([ServiceAreaRecord, ServiceAreaDistrict, DropOffStoreRecord])],
   controllers: [ServiceAreasController, DropOffStoresController],
-  providers: [ServiceAreasService],
+  providers: [ServiceAreaRepository, DropOffStoreRepository, ServiceAreasService],
   exports: [ServiceAreasService],
 })
 export class ServiceAreasModule {}

@@ -1,6 +1,6 @@
 import type { SeedStep } from '../seed/seed-context.js';
 import { DEMO_AREAS, DEMO_LINKED_STORES, DEMO_STORES } from './engine/demo-areas.js';
-import { DropOffStoreRecord } from './service-area.entity.js';
+import { DropOffStoreRepository } from './data/drop-off-store.repository.js';
 import { ServiceAreasService } from './service-areas.service.js';
 
 export const serviceAreasSeed: SeedStep = {
@@ -9,7 +9,6 @@ export const serviceAreasSeed: SeedStep = {
     const areas = ctx.app.get(ServiceAreasService);
     await ctx.dataSource.transaction(async (m) => {
       for (const area of DEMO_AREAS) await areas.writeArea(m, area);
-      const stores = m.getRepository(DropOffStoreRecord);
       const rows = [
         ...DEMO_STORES.map((s) => ({
           code: s.id,
@@ -32,7 +31,7 @@ export const serviceAreasSeed: SeedStep = {
           organisationId: ctx.organisations[s.organisation ?? ''] ?? null,
         })),
       ];
-      await stores.upsert(rows, ['code']);
+      await ctx.app.get(DropOffStoreRepository).upsertByCode(m, rows);
     });
   },
 };

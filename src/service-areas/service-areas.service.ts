@@ -1,6 +1,5 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity.js';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
 import {
@@ -25,11 +24,13 @@ import {
 } from './engine/service-area.js';
 import type { DropOffStore, NearestStore } from './engine/stores.js';
 import type { DropOffStoreDto, ServiceAreaDto } from './service-areas.dto.js';
-import {
+import { DropOffStoreRepository } from './data/drop-off-store.repository.js';
+import type {
   DropOffStoreRecord,
   ServiceAreaDistrict,
   ServiceAreaRecord,
-} from './service-area.entity.js';
+} from './data/service-area.entity.js';
+import { ServiceAreaRepository } from './data/service-area.repository.js';
 
 /** What acquisition gets back at order time (spec §3: outside coverage is refused clearly). */
 export type CoverageCheck =
@@ -66,7 +67,11 @@ export class ServiceAreasService {
     stores: DropOffStoreRecord[];
   }>(1_000);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly areaRows: ServiceAreaRepository,
+    private readonly storeRows: DropOffStoreRepository,
+  ) {}
 
   // ---- reads used by other modules ---------------------------------------------------------
 
@@ -77,8 +82,7 @@ export class ServiceAreasService {
   async checkCoverage(address: CoverageAddress, manager?: EntityManager): Promise<CoverageCheck> {
     const cityCode = normaliseCode(address.cityCode);
     const districtCode = normaliseCode(address.districtCode);
-    const read = () =>
-      this.coverageRowsOf(manager ?? this.dataSource.manager, cityCode, districtCode);
+    const read = () => this.coverageRowsOf(cityCode, districtCode, manager);
     const {
       district,
       records,
@@ -118,17 +122,11 @@ export class ServiceAreasService {
     };
   }
 
-  private async coverageRowsOf(m: EntityManager, cityCode: string, districtCode: string) {
-    const district = districtCode
-      ? await m.getRepository(ServiceAreaDistrict).findOne({ where: { code: districtCode } })
-      : null;
+  private async coverageRowsOf(cityCode: string, districtCode: string, manager?: EntityManager) {
+    const district = districtCode ? await this.areaRows.district(districtCode, manager) : null;
     const cityCodes = [...new Set([cityCode, district?.cityCode].filter((c): c is string => !!c))];
-    const records = cityCodes.length
-      ? await m
-          .getRepository(ServiceAreaRecord)
-          .find({ where: { cityCode: In(cityCodes), active: true } })
-      : [];
-    const stores = await m.getRepository(DropOffStoreRecord).find({ where: { active: true } });
+    const records = await this.areaRows.activeIn(cityCodes, manager);
+    const stores = await this.storeRows.active(manager);
     return { district, records, stores };
   }
 
@@ -137,13 +135,10 @@ export class ServiceAreasService {
     cityCode: string,
     options: { withDistricts?: boolean; includeInactive?: boolean; manager?: EntityManager } = {},
   ): Promise<ServiceArea | null> {
-    const m = options.manager ?? this.dataSource.manager;
-    const record = await m.getRepository(ServiceAreaRecord).findOne({ where: { cityCode } });
+    const record = await this.areaRows.area(cityCode, { manager: options.manager });
     if (!record || (!record.active && !options.includeInactive)) return null;
     const districts = options.withDistricts
-      ? await m
-          .getRepository(ServiceAreaDistrict)
-          .find({ where: { cityCode }, order: { code: 'ASC' } })
+      ? await this.areaRows.districtsOf(cityCode, options.manager)
       : [];
     return toServiceArea(record, districts.map(toDistrict));
   }
@@ -166,31 +161,20 @@ export class ServiceAreasService {
     organisationId: string,
     manager?: EntityManager,
   ): Promise<DropOffStoreRecord | null> {
-    const m = manager ?? this.dataSource.manager;
-    return m.getRepository(DropOffStoreRecord).findOne({ where: { organisationId, active: true } });
+    return this.storeRows.ofOrganisation(organisationId, manager);
   }
 
   // ---- admin -------------------------------------------------------------------------------
 
   async listAreas() {
-    const rows = await this.dataSource.query<Array<{ city_code: string; n: number }>>(
-      'SELECT city_code, count(*)::int AS n FROM service_area_districts GROUP BY city_code',
-    );
-    const counts = new Map(rows.map((r) => [r.city_code, r.n]));
-    const areas = await this.dataSource
-      .getRepository(ServiceAreaRecord)
-      .find({ order: { cityCode: 'ASC' } });
-    return areas.map((a) => ({ ...areaView(a), districtCount: counts.get(a.cityCode) ?? 0 }));
+    const areas = await this.areaRows.listWithDistrictCounts();
+    return areas.map(({ area, districtCount }) => ({ ...areaView(area), districtCount }));
   }
 
   async getArea(cityCode: string) {
-    const record = await this.dataSource
-      .getRepository(ServiceAreaRecord)
-      .findOne({ where: { cityCode } });
+    const record = await this.areaRows.area(cityCode);
     if (!record) throw new NotFound('Service area', cityCode);
-    const districts = await this.dataSource
-      .getRepository(ServiceAreaDistrict)
-      .find({ where: { cityCode }, order: { code: 'ASC' } });
+    const districts = await this.areaRows.districtsOf(cityCode);
     return { ...areaView(record), districts: districts.map(toDistrict) };
   }
 
@@ -220,11 +204,7 @@ export class ServiceAreasService {
       });
     }
     await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ServiceAreaRecord);
-      const existing = await repo.findOne({
-        where: { cityCode: area.cityCode },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const existing = await this.areaRows.area(area.cityCode, { manager: m, lock: true });
       if (mode === 'create' && existing) {
         throw new ConflictException(`Service area ${area.cityCode} already exists`);
       }
@@ -238,9 +218,10 @@ export class ServiceAreasService {
   /** Upsert used by the seed and by replace: the area row, then its districts wholesale. */
   async writeArea(m: EntityManager, area: ServiceArea, active = true): Promise<void> {
     this.coverageRows.forget();
-    const taken = await m.getRepository(ServiceAreaDistrict).find({
-      where: { code: In(area.districts.map((d) => d.code)) },
-    });
+    const taken = await this.areaRows.districtsByCode(
+      area.districts.map((d) => d.code),
+      m,
+    );
     const elsewhere = taken
       .filter((d) => d.cityCode !== area.cityCode)
       .map((d) => `${d.code} (${d.cityCode})`);
@@ -249,7 +230,8 @@ export class ServiceAreasService {
         `District codes already belong to another area: ${elsewhere.join(', ')}`,
       );
     }
-    await m.getRepository(ServiceAreaRecord).upsert(
+    await this.areaRows.write(
+      m,
       {
         cityCode: area.cityCode,
         cityName: area.cityName,
@@ -262,58 +244,42 @@ export class ServiceAreasService {
         minLeadMinutes: area.minLeadMinutes,
         active,
       },
-      ['cityCode'],
+      area.districts.map((d) => ({
+        code: d.code,
+        cityCode: area.cityCode,
+        name: d.name,
+        nameZh: d.nameZh ?? null,
+      })),
     );
-    await m.getRepository(ServiceAreaDistrict).delete({ cityCode: area.cityCode });
-    const rows = area.districts.map((d) => ({
-      code: d.code,
-      cityCode: area.cityCode,
-      name: d.name,
-      nameZh: d.nameZh ?? null,
-    }));
-    for (let i = 0; i < rows.length; i += 500) {
-      await m.getRepository(ServiceAreaDistrict).insert(rows.slice(i, i + 500));
-    }
   }
 
   /** Areas are switched off, not deleted: pickups already booked there keep their rules. */
   async deactivateArea(cityCode: string): Promise<void> {
-    const result = await this.dataSource
-      .getRepository(ServiceAreaRecord)
-      .update({ cityCode }, { active: false });
+    const found = await this.areaRows.deactivate(cityCode);
     this.coverageRows.forget();
-    if (!result.affected) throw new NotFound('Service area', cityCode);
+    if (!found) throw new NotFound('Service area', cityCode);
   }
 
   async listStores(cityCode?: string) {
-    const stores = await this.dataSource.getRepository(DropOffStoreRecord).find({
-      where: cityCode ? { cityCode: normaliseCode(cityCode) } : {},
-      order: { code: 'ASC' },
-    });
+    const stores = await this.storeRows.list(cityCode ? normaliseCode(cityCode) : undefined);
     return stores.map(storeView);
   }
 
   async getStore(id: string, manager?: EntityManager) {
-    const store = await (manager ?? this.dataSource.manager)
-      .getRepository(DropOffStoreRecord)
-      .findOne({ where: { id } });
+    const store = await this.storeRows.byId(id, manager);
     if (!store) throw new NotFound('Drop-off store', id);
     return storeView(store);
   }
 
   async saveStore(dto: DropOffStoreDto, id?: string) {
     if (dto.organisationId) {
-      const org = await this.dataSource
-        .getRepository(Organisation)
-        .findOne({ where: { id: dto.organisationId } });
-      if (!org || org.kind !== 'store') {
+      if (!(await this.storeRows.isStoreOrganisation(dto.organisationId))) {
         throw new BadRequestException({
           message: 'organisationId must name a store organisation',
           fields: [{ field: 'organisationId', errors: ['not a store organisation'] }],
         });
       }
     }
-    const repo = this.dataSource.getRepository(DropOffStoreRecord);
     const values = {
       code: dto.code,
       name: dto.name,
@@ -326,22 +292,20 @@ export class ServiceAreasService {
       active: dto.active ?? true,
     };
     if (id) {
-      const result = await repo.update({ id }, values);
+      const found = await this.storeRows.update(id, values);
       this.coverageRows.forget();
-      if (!result.affected) throw new NotFound('Drop-off store', id);
+      if (!found) throw new NotFound('Drop-off store', id);
       return this.getStore(id);
     }
-    const saved = await repo.save(repo.create(values));
+    const saved = await this.storeRows.create(values);
     this.coverageRows.forget();
     return storeView(saved);
   }
 
   async deactivateStore(id: string): Promise<void> {
-    const result = await this.dataSource
-      .getRepository(DropOffStoreRecord)
-      .update({ id }, { active: false });
+    const found = await this.storeRows.update(id, { active: false });
     this.coverageRows.forget();
-    if (!result.affected) throw new NotFound('Drop-off store', id);
+    if (!found) throw new NotFound('Drop-off store', id);
   }
 }
 

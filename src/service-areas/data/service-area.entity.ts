@@ -6,7 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { PickupWindow } from './engine/service-area.js';
+import type { PickupWindow } from '../engine/service-area.js';
 
 /** A city where couriers collect: its SLA rules (spec §1). Districts live in their own table. */
 @Entity('service_areas')

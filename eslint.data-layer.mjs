@@ -15,6 +15,7 @@ export const DATA_LAYER_STAGES = [
   'resale',
   'valuation',
   'service-areas',
+  'catalog',
   'acquisition',
   'grading',
   'erasure',

@@ -6,6 +6,9 @@ import {
   ProductModelsController,
 } from './catalog.controller.js';
 import { CatalogService } from './catalog.service.js';
+import { CategoryRepository } from './data/category.repository.js';
+import { GradingStandardRepository } from './data/grading-standard.repository.js';
+import { ProductModelRepository } from './data/product-model.repository.js';
 import { Category } from './category.entity.js';
 import { GradingStandardRow } from './grading-standard.entity.js';
 import { GradingStandardsService } from './grading-standards.service.js';
@@ -20,7 +23,13 @@ import { ProductVariant } from './product-variant.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Category, ProductModel, ProductVariant, GradingStandardRow])],
   controllers: [CategoriesController, ProductModelsController, GradingStandardsController],
-  providers: [CatalogService, GradingStandardsService],
+  providers: [
+    CategoryRepository,
+    ProductModelRepository,
+    GradingStandardRepository,
+    CatalogService,
+    GradingStandardsService,
+  ],
   exports: [CatalogService, GradingStandardsService],
 })
 export class CatalogModule {}

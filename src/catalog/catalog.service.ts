@@ -1,8 +1,8 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
-import { mapPage, type Page, paginate } from '../core/http/pagination.js';
+import { mapPage, type Page } from '../core/http/pagination.js';
 import type {
   CategoryQuery,
   CreateCategoryDto,
@@ -13,10 +13,12 @@ import type {
   UpdateCategoryDto,
   UpdateProductModelDto,
 } from './catalog.dto.js';
-import { Category, isLeaf, type LeafCategoryRow } from './category.entity.js';
+import { type Category, isLeaf, type LeafCategoryRow } from './category.entity.js';
+import { CategoryRepository } from './data/category.repository.js';
+import { ProductModelRepository } from './data/product-model.repository.js';
 import { GradingStandardsService } from './grading-standards.service.js';
-import { ProductModel } from './product-model.entity.js';
-import { ProductVariant } from './product-variant.entity.js';
+import type { ProductModel } from './product-model.entity.js';
+import type { ProductVariant } from './product-variant.entity.js';
 
 export interface CategoryView {
   id: string;
@@ -102,7 +104,8 @@ function assertDate(field: string, value: string | undefined): void {
 @Injectable()
 export class CatalogService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly categoryRows: CategoryRepository,
+    private readonly modelRows: ProductModelRepository,
     private readonly standards: GradingStandardsService,
   ) {}
 
@@ -110,14 +113,10 @@ export class CatalogService {
   private readonly categories = new ReferenceCache<Category | null>();
   private readonly models = new ReferenceCache<ProductModel | null>();
 
-  private m(manager?: EntityManager): EntityManager {
-    return manager ?? this.dataSource.manager;
-  }
-
   // ---- reads other modules use ------------------------------------------------------------
 
   async getCategory(id: string, manager?: EntityManager): Promise<Category> {
-    const read = () => this.m(manager).getRepository(Category).findOne({ where: { id } });
+    const read = () => this.categoryRows.byId(id, manager);
     const c = manager ? await read() : await this.categories.get(id, read);
     if (!c) throw new NotFound('Category', id);
     return c;
@@ -133,30 +132,27 @@ export class CatalogService {
   }
 
   async getProductModel(id: string, manager?: EntityManager): Promise<ProductModel> {
-    const read = () => this.m(manager).getRepository(ProductModel).findOne({ where: { id } });
+    const read = () => this.modelRows.byId(id, manager);
     const p = manager ? await read() : await this.models.get(id, read);
     if (!p) throw new NotFound('Product model', id);
     return p;
   }
 
   async findLeafByCode(code: string, manager?: EntityManager): Promise<LeafCategoryRow | null> {
-    const c = await this.m(manager).getRepository(Category).findOne({ where: { code } });
+    const c = await this.categoryRows.byCode(code, manager);
     return c && isLeaf(c) ? c : null;
   }
 
   findCategoryByCode(code: string, manager?: EntityManager): Promise<Category | null> {
-    return this.m(manager).getRepository(Category).findOne({ where: { code } });
+    return this.categoryRows.byCode(code, manager);
   }
 
   findProductModelByCode(code: string, manager?: EntityManager): Promise<ProductModel | null> {
-    return this.m(manager).getRepository(ProductModel).findOne({ where: { code } });
+    return this.modelRows.byCode(code, manager);
   }
 
   async listLeaves(manager?: EntityManager): Promise<LeafCategoryRow[]> {
-    const rows = await this.m(manager)
-      .getRepository(Category)
-      .find({ where: { level: 3 }, order: { code: 'ASC' } });
-    return rows.filter(isLeaf);
+    return (await this.categoryRows.ofLevel(3, manager)).filter(isLeaf);
   }
 
   /** Names from the root down: ['Digital', 'Phones', 'Smartphones']. */
@@ -173,9 +169,7 @@ export class CatalogService {
   // ---- category admin and browsing --------------------------------------------------------
 
   async listCategories(query: CategoryQuery): Promise<CategoryView[] | CategoryTreeNode[]> {
-    const all = await this.dataSource
-      .getRepository(Category)
-      .find({ order: { level: 'ASC', code: 'ASC' } });
+    const all = await this.categoryRows.all();
     const filtered =
       query.level !== undefined ||
       query.parentId !== undefined ||
@@ -219,34 +213,27 @@ export class CatalogService {
     }
     const level = (parent ? parent.level + 1 : 1) as 1 | 2 | 3;
     const settings = await this.leafSettings(level, dto, null);
-    const repo = this.dataSource.getRepository(Category);
-    if (await repo.exists({ where: { code: dto.code } })) {
+    if (await this.categoryRows.codeTaken(dto.code)) {
       throw new ConflictException(`A category with code ${dto.code} already exists`);
     }
-    return repo.save(
-      repo.create({
-        code: dto.code,
-        name: dto.name,
-        nameZh: dto.nameZh,
-        parentId: parent?.id ?? null,
-        level,
-        ...settings,
-      }),
-    );
+    return this.categoryRows.create({
+      code: dto.code,
+      name: dto.name,
+      nameZh: dto.nameZh,
+      parentId: parent?.id ?? null,
+      level,
+      ...settings,
+    });
   }
 
   async updateCategory(id: string, dto: UpdateCategoryDto): Promise<Category> {
     const current = await this.getCategory(id);
     const settings = await this.leafSettings(current.level, dto, current);
-    const repo = this.dataSource.getRepository(Category);
-    await repo.update(
-      { id },
-      {
-        ...(dto.name !== undefined ? { name: dto.name } : {}),
-        ...(dto.nameZh !== undefined ? { nameZh: dto.nameZh } : {}),
-        ...settings,
-      },
-    );
+    await this.categoryRows.update(id, {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.nameZh !== undefined ? { nameZh: dto.nameZh } : {}),
+      ...settings,
+    });
     this.categories.forget(id);
     return this.getCategory(id);
   }
@@ -254,20 +241,13 @@ export class CatalogService {
   /** Only an unused category can go: no children, no models, no items. */
   async deleteCategory(id: string): Promise<void> {
     const c = await this.getCategory(id);
-    const [{ children, models, items }] = await this.dataSource.query<
-      Array<{ children: number; models: number; items: number }>
-    >(
-      `SELECT (SELECT count(*)::int FROM categories WHERE parent_id = $1) AS children,
-              (SELECT count(*)::int FROM product_models WHERE category_id = $1) AS models,
-              (SELECT count(*)::int FROM items WHERE category_id = $1) AS items`,
-      [id],
-    );
+    const { children, models, items } = await this.categoryRows.usage(id);
     if (children + models + items > 0) {
       throw new ConflictException(
         `Category ${c.code} is in use (${children} children, ${models} models, ${items} items)`,
       );
     }
-    await this.dataSource.getRepository(Category).delete({ id });
+    await this.categoryRows.delete(id);
     this.categories.forget(id);
   }
 
@@ -324,54 +304,40 @@ export class CatalogService {
   async listProductModels(
     query: ProductModelQuery,
   ): Promise<Page<ReturnType<typeof productModelView>>> {
-    const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('p');
-    if (query.categoryId)
-      qb.andWhere('p.category_id = :categoryId', { categoryId: query.categoryId });
-    if (query.q) {
-      qb.andWhere(
-        `(p.brand ILIKE :q OR p.model ILIKE :q OR p.code ILIKE :q OR (p.brand || ' ' || p.model) ILIKE :q)`,
-        { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
-      );
-    }
-    return mapPage(await paginate(qb, query, { order: 'ASC' }), productModelView);
+    const page = await this.modelRows.page({ categoryId: query.categoryId, q: query.q }, query);
+    return mapPage(page, productModelView);
   }
 
   async createProductModel(dto: CreateProductModelDto): Promise<ProductModel> {
     assertDate('launchDate', dto.launchDate);
     await this.leafFor(dto.categoryId);
-    const repo = this.dataSource.getRepository(ProductModel);
-    if (await repo.exists({ where: { code: dto.code } })) {
+    if (await this.modelRows.codeTaken(dto.code)) {
       throw new ConflictException(`A product model with code ${dto.code} already exists`);
     }
-    return repo.save(
-      repo.create({
-        code: dto.code,
-        brand: dto.brand,
-        model: dto.model,
-        categoryId: dto.categoryId,
-        launchDate: dto.launchDate ?? null,
-        launchPriceMinor: dto.launchPrice?.amountMinor ?? null,
-        currency: dto.launchPrice?.currency ?? 'CNY',
-      }),
-    );
+    return this.modelRows.create({
+      code: dto.code,
+      brand: dto.brand,
+      model: dto.model,
+      categoryId: dto.categoryId,
+      launchDate: dto.launchDate ?? null,
+      launchPriceMinor: dto.launchPrice?.amountMinor ?? null,
+      currency: dto.launchPrice?.currency ?? 'CNY',
+    });
   }
 
   async updateProductModel(id: string, dto: UpdateProductModelDto): Promise<ProductModel> {
     await this.getProductModel(id);
     assertDate('launchDate', dto.launchDate);
     if (dto.categoryId) await this.leafFor(dto.categoryId);
-    await this.dataSource.getRepository(ProductModel).update(
-      { id },
-      {
-        ...(dto.brand !== undefined ? { brand: dto.brand } : {}),
-        ...(dto.model !== undefined ? { model: dto.model } : {}),
-        ...(dto.categoryId !== undefined ? { categoryId: dto.categoryId } : {}),
-        ...(dto.launchDate !== undefined ? { launchDate: dto.launchDate } : {}),
-        ...(dto.launchPrice !== undefined
-          ? { launchPriceMinor: dto.launchPrice.amountMinor, currency: dto.launchPrice.currency }
-          : {}),
-      },
-    );
+    await this.modelRows.update(id, {
+      ...(dto.brand !== undefined ? { brand: dto.brand } : {}),
+      ...(dto.model !== undefined ? { model: dto.model } : {}),
+      ...(dto.categoryId !== undefined ? { categoryId: dto.categoryId } : {}),
+      ...(dto.launchDate !== undefined ? { launchDate: dto.launchDate } : {}),
+      ...(dto.launchPrice !== undefined
+        ? { launchPriceMinor: dto.launchPrice.amountMinor, currency: dto.launchPrice.currency }
+        : {}),
+    });
     this.models.forget(id);
     return this.getProductModel(id);
   }
@@ -379,9 +345,7 @@ export class CatalogService {
   /** A product model's variants (storage, RAM, carrier lock, edition), by code. */
   async listVariants(productModelId: string, manager?: EntityManager): Promise<ProductVariant[]> {
     await this.getProductModel(productModelId, manager);
-    return this.m(manager)
-      .getRepository(ProductVariant)
-      .find({ where: { productModelId }, order: { kind: 'ASC', code: 'ASC' } });
+    return this.modelRows.variantsOf(productModelId, manager);
   }
 
   /** One variant of the model by its code, or null when the model has no such variant. */
@@ -390,9 +354,7 @@ export class CatalogService {
     code: string,
     manager?: EntityManager,
   ): Promise<ProductVariant | null> {
-    return this.m(manager)
-      .getRepository(ProductVariant)
-      .findOne({ where: { productModelId, code } });
+    return this.modelRows.variant(productModelId, code, manager);
   }
 
   async createVariant(
@@ -400,29 +362,28 @@ export class CatalogService {
     dto: CreateProductVariantDto,
   ): Promise<ProductVariant> {
     await this.getProductModel(productModelId);
-    const repo = this.dataSource.getRepository(ProductVariant);
     if (await this.findVariant(productModelId, dto.code)) {
       throw new ConflictException(`The model already has a variant ${dto.code}`);
     }
-    return repo.save(
-      repo.create({ productModelId, code: dto.code, kind: dto.kind, label: dto.label }),
-    );
+    return this.modelRows.createVariant({
+      productModelId,
+      code: dto.code,
+      kind: dto.kind,
+      label: dto.label,
+    });
   }
 
   async deleteProductModel(id: string): Promise<void> {
     const p = await this.getProductModel(id);
-    const [{ items }] = await this.dataSource.query<Array<{ items: number }>>(
-      'SELECT count(*)::int AS items FROM items WHERE product_model_id = $1',
-      [id],
-    );
+    const items = await this.modelRows.itemCount(id);
     if (items > 0) throw new ConflictException(`Product model ${p.code} has ${items} items`);
-    await this.dataSource.getRepository(ProductModel).delete({ id });
+    await this.modelRows.delete(id);
     this.models.forget(id);
   }
 
   /** The category of a model must be a leaf; an unknown one is the client's mistake (400). */
   private async leafFor(categoryId: string): Promise<LeafCategoryRow> {
-    const c = await this.dataSource.getRepository(Category).findOne({ where: { id: categoryId } });
+    const c = await this.categoryRows.byId(categoryId);
     if (!c) throw bad('categoryId', `Category ${categoryId} not found`);
     if (!isLeaf(c)) throw bad('categoryId', `Category ${c.code} is not a leaf (level 3) category`);
     return c;

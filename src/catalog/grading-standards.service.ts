@@ -6,7 +6,8 @@ import { computeGrade, idealAnswers, standardFingerprint } from './standards/gra
 import { type GradingStandard, validateStandard } from './standards/standard.js';
 import { gradeAnswers, gradeFindings } from './standards/grade-answers.js';
 import type { GradeFinding } from '../core/jobs/job-catalogue.js';
-import { GradingStandardRow } from './grading-standard.entity.js';
+import { GradingStandardRepository } from './data/grading-standard.repository.js';
+import type { GradingStandardRow } from './grading-standard.entity.js';
 
 export interface StandardView {
   id: string;
@@ -131,13 +132,13 @@ export class GradingStandardsService {
   private readonly rows = new ReferenceCache<GradingStandardRow | null>(500);
   private readonly latestRows = new ReferenceCache<GradingStandardRow | null>(500);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly standardRows: GradingStandardRepository,
+  ) {}
 
   async get(id: string, manager?: EntityManager): Promise<GradingStandardRow> {
-    const read = () =>
-      (manager ?? this.dataSource.manager)
-        .getRepository(GradingStandardRow)
-        .findOne({ where: { id } });
+    const read = () => this.standardRows.byId(id, manager);
     // A published version never changes: only the family's latest moves on.
     const row = manager ? await read() : await this.rows.get(id, read);
     if (!row) throw new NotFound('Grading standard', id);
@@ -146,10 +147,7 @@ export class GradingStandardsService {
 
   /** The newest published version of a family, or null when the family does not exist. */
   latest(code: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
-    const read = () =>
-      (manager ?? this.dataSource.manager)
-        .getRepository(GradingStandardRow)
-        .findOne({ where: { code }, order: { version: 'DESC' } });
+    const read = () => this.standardRows.latest(code, manager);
     return manager ? read() : this.latestRows.get(code, read);
   }
 
@@ -202,24 +200,11 @@ export class GradingStandardsService {
   }
 
   async exists(code: string, manager?: EntityManager): Promise<boolean> {
-    return (manager ?? this.dataSource.manager)
-      .getRepository(GradingStandardRow)
-      .exists({ where: { code } });
+    return this.standardRows.familyExists(code, manager);
   }
 
   async list(filter: { code?: string; allVersions?: boolean }): Promise<GradingStandardRow[]> {
-    const qb = this.dataSource
-      .getRepository(GradingStandardRow)
-      .createQueryBuilder('s')
-      .orderBy('s.code', 'ASC')
-      .addOrderBy('s.version', 'DESC');
-    if (filter.code) qb.andWhere('s.code = :code', { code: filter.code });
-    if (!filter.allVersions) {
-      qb.andWhere(
-        's.version = (SELECT max(v.version) FROM grading_standards v WHERE v.code = s.code)',
-      );
-    }
-    return qb.getMany();
+    return this.standardRows.list(filter);
   }
 
   /**
@@ -249,7 +234,12 @@ export class GradingStandardsService {
         }
       }
       if (problems.length > 0) throw this.invalid(problems);
-      return this.insert(manager, standard, publishedBy);
+      return this.standardRows.insert(
+        manager,
+        standard,
+        standardFingerprint(standard),
+        publishedBy,
+      );
     });
     this.latestRows.forget(code);
     return row;
@@ -280,35 +270,7 @@ export class GradingStandardsService {
   /** Seeds a known version unless present. */
   async ensure(standard: GradingStandard, manager?: EntityManager): Promise<void> {
     this.latestRows.forget(standard.code);
-    await (manager ?? this.dataSource.manager).query(
-      `INSERT INTO grading_standards (code, version, name, definition, fingerprint)
-       VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (code, version) DO NOTHING`,
-      [
-        standard.code,
-        standard.version,
-        standard.name,
-        JSON.stringify(standard),
-        standardFingerprint(standard),
-      ],
-    );
-  }
-
-  private insert(
-    manager: EntityManager,
-    standard: GradingStandard,
-    publishedBy: string | null,
-  ): Promise<GradingStandardRow> {
-    const repo = manager.getRepository(GradingStandardRow);
-    return repo.save(
-      repo.create({
-        code: standard.code,
-        version: standard.version,
-        name: standard.name,
-        definition: standard,
-        fingerprint: standardFingerprint(standard),
-        publishedBy,
-      }),
-    );
+    await this.standardRows.insertIfAbsent(standard, standardFingerprint(standard), manager);
   }
 
   private invalid(problems: string[]): BadRequestException {

@@ -29,7 +29,7 @@ export async function applyOperatorConfig(ctx: SeedContext): Promise<void> {
   ctx.log('service areas, cut-offs and drop-off stores applied');
   const published = await ctx.dataSource.transaction(async (m) => {
     const standards = await applyGradingStandards(ctx, m);
-    await applyCategories(m);
+    await applyCategories(ctx, m);
     return standards;
   });
   ctx.log(

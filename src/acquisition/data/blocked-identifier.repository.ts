@@ -1,24 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataRepository } from '../../core/data/repository.js';
-import { decodeCursor, type Page, type PageQuery, toPage } from '../../core/http/pagination.js';
+import { decodeCursor, type PageQuery } from '../../core/http/pagination.js';
 import { BlockedIdentifier } from './trade-in.entities.js';
 
 /** Serials and IMEIs reported lost, stolen or financed (normalised). */
 @Injectable()
 export class BlockedIdentifierRepository extends DataRepository {
-  /** One keyset page, newest first. */
-  async page(q: PageQuery): Promise<Page<BlockedIdentifier>> {
-    const limit = q.limit ?? 50;
+  /** One keyset page's rows, newest first: `limit + 1` of them when there are more. */
+  latest(q: PageQuery, limit: number): Promise<BlockedIdentifier[]> {
     const cursor = decodeCursor(q.cursor);
     const qb = this.dataSource.getRepository(BlockedIdentifier).createQueryBuilder('b');
     if (cursor) qb.where('(b.created_at, b.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    const rows = await qb
+    return qb
       .orderBy('b.created_at', 'DESC')
       .addOrderBy('b.id', 'DESC')
       .take(limit + 1)
       .getMany();
-    return toPage(rows, limit, (b) => b);
   }
 
   /** Adds the identifier (once) and returns its row. */

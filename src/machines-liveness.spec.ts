@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/domain/trade-in.machines.js';
 import { ErasureMachine } from './erasure/erasure.machine.js';
-import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
-import { InspectionMachine } from './grading/inspection/inspection.machine.js';
-import { ParcelMachine } from './grading/receiving/parcel.machine.js';
+import { CalibrationTaskMachine } from './grading/domain/calibration-task.machine.js';
+import { InspectionMachine } from './grading/domain/inspection.machine.js';
+import { ParcelMachine } from './grading/domain/parcel.machine.js';
 import { PickupMachine } from './logistics/domain/pickup.machine.js';
 import { RecyclingLotMachine } from './recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from './refurbishment/domain/refurbishment.machine.js';

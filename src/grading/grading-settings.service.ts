@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { GradingSettingsRepository } from './data/grading-settings.repository.js';
-import { DEFAULT_CALIBRATION_RATE } from './engine/calibration.js';
+import { DEFAULT_CALIBRATION_RATE } from './domain/calibration.js';
 
 /** Runtime settings admins change without a restart (a row per key in grading_settings). */
 @Injectable()

@@ -15,23 +15,26 @@ import { CalibrationTaskRepository } from './data/calibration-task.repository.js
 import { GradingSettingsRepository } from './data/grading-settings.repository.js';
 import { InspectionRepository } from './data/inspection.repository.js';
 import { ParcelRepository } from './data/parcel.repository.js';
-import { CalibrationTaskMachine } from './calibration/calibration-task.machine.js';
-import { CalibrationService } from './calibration/calibration.service.js';
+import { CalibrationTaskMachine } from './domain/calibration-task.machine.js';
+import { CalibrationService } from './calibration.service.js';
 import {
   CalibrationController,
   InspectionsController,
   ReceivingController,
-} from './grading.controller.js';
+} from './api/grading.controller.js';
 import { GradingSettingsService } from './grading-settings.service.js';
 import { Inspection } from './data/inspection.entity.js';
-import { InspectionMachine } from './inspection/inspection.machine.js';
-import { InspectionReportsModule } from './inspection/inspection-reports.js';
-import { InspectionsService } from './inspection/inspections.service.js';
+import { InspectionMachine } from './domain/inspection.machine.js';
+import { InspectionReportsModule } from './inspection-reports.js';
+import { InspectionsService } from './inspections.service.js';
 import { Parcel } from './data/parcel.entity.js';
-import { ParcelMachine } from './receiving/parcel.machine.js';
+import { ParcelMachine } from './domain/parcel.machine.js';
 import { ReceivingException } from './data/receiving-exception.entity.js';
-import { ReceivingService } from './receiving/receiving.service.js';
-import { InspectionAccess } from './access.js';
+import { ReceivingService } from './receiving.service.js';
+import { InspectionAccess } from './domain/access.js';
+import { DisposeItemJob } from './handlers/dispose-item.job.js';
+import { ParcelDeliveredJob } from './handlers/parcel-delivered.job.js';
+import { SecondGradingRequestedJob } from './handlers/second-grading-requested.job.js';
 
 /** Stage: receiving, inspection and grading, the fairness guard, calibration, disposition. */
 @Module({
@@ -51,24 +54,26 @@ import { InspectionAccess } from './access.js';
     InspectionsService,
     CalibrationService,
     GradingSettingsService,
+    ParcelDeliveredJob,
+    SecondGradingRequestedJob,
+    DisposeItemJob,
   ],
 })
 export class GradingModule implements OnModuleInit {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly receiving: ReceivingService,
-    private readonly inspections: InspectionsService,
+    private readonly parcelDelivered: ParcelDeliveredJob,
+    private readonly secondGradingRequested: SecondGradingRequestedJob,
+    private readonly disposeItem: DisposeItemJob,
     private readonly photoSubjects: PhotoSubjects,
   ) {}
 
   onModuleInit(): void {
     this.machines.register(ParcelMachine, InspectionMachine, CalibrationTaskMachine);
-    this.jobs.register(ParcelDelivered, (payload) => this.receiving.onParcelDelivered(payload));
-    this.jobs.register(SecondGradingRequested, (payload) =>
-      this.inspections.onSecondGradingRequested(payload),
-    );
-    this.jobs.register(DisposeItem, (payload) => this.inspections.onDisposeItem(payload));
+    this.jobs.register(ParcelDelivered, (p, ctx) => this.parcelDelivered.run(p, ctx));
+    this.jobs.register(SecondGradingRequested, (p, ctx) => this.secondGradingRequested.run(p, ctx));
+    this.jobs.register(DisposeItem, (p, ctx) => this.disposeItem.run(p, ctx));
     this.photoSubjects.register('inspection', InspectionAccess);
   }
 }

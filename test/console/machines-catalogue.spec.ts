@@ -8,9 +8,9 @@ import {
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ESCALATE, type AnyMachine } from '../../src/core/state-machine/machine.js';
 import { ErasureMachine } from '../../src/erasure/erasure.machine.js';
-import { CalibrationTaskMachine } from '../../src/grading/calibration/calibration-task.machine.js';
-import { InspectionMachine } from '../../src/grading/inspection/inspection.machine.js';
-import { ParcelMachine } from '../../src/grading/receiving/parcel.machine.js';
+import { CalibrationTaskMachine } from '../../src/grading/domain/calibration-task.machine.js';
+import { InspectionMachine } from '../../src/grading/domain/inspection.machine.js';
+import { ParcelMachine } from '../../src/grading/domain/parcel.machine.js';
 import { PickupMachine } from '../../src/logistics/domain/pickup.machine.js';
 import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';

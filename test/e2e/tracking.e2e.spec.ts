@@ -178,7 +178,7 @@ describe('tracking: timelines, passport, search', () => {
         fromState: 'IN_PROGRESS',
         toState: 'COMPLETED',
         data: {
-          // As grading writes it (src/grading/inspection/inspections.service.ts).
+          // As grading writes it (src/grading/inspections.service.ts).
           graderId: warehouse.id,
           grade: 'good',
           score: 0.82,

@@ -15,7 +15,7 @@ import {
   standardOfFile,
 } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers, standardFingerprint } from '../../src/catalog/standards/grade-engine.js';
-import { InspectionsService } from '../../src/grading/inspection/inspections.service.js';
+import { InspectionsService } from '../../src/grading/inspections.service.js';
 import { DEMO_AREAS } from '../../src/service-areas/engine/demo-areas.js';
 import { applyOperatorConfig } from '../../src/seed/config-apply.js';
 import { seedContext } from '../support/fixtures.js';

@@ -96,7 +96,7 @@ describe('import boundaries between src/ folders', () => {
     expect(
       await boundaryErrors(
         'src/refurbishment/edge.fixture.ts',
-        "import { DEFAULT_CALIBRATION_RATE } from '../grading/engine/calibration.js';\nexport const r = DEFAULT_CALIBRATION_RATE;\n",
+        "import { DEFAULT_CALIBRATION_RATE } from '../grading/domain/calibration.js';\nexport const r = DEFAULT_CALIBRATION_RATE;\n",
       ),
     ).toEqual([refused('refurbishment', 'grading')]);
   });

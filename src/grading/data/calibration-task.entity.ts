@@ -2,7 +2,7 @@ import { Column, Entity } from 'typeorm';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
-import type { CalibrationTaskState } from '../calibration/calibration-task.machine.js';
+import type { CalibrationTaskState } from '../domain/calibration-task.machine.js';
 
 /** A blind re-grade of a completed inspection by another grader (agreement statistics). */
 @Entity('calibration_tasks')

@@ -4,8 +4,8 @@ import { type Actor, seesEverything } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
-import { CalibrationTaskAccess } from '../access.js';
-import type { CalibrationTaskQuery } from '../calibration/calibration.dto.js';
+import { CalibrationTaskAccess } from '../domain/access.js';
+import type { CalibrationTaskQuery } from '../api/calibration.dto.js';
 import { CalibrationTask } from './calibration-task.entity.js';
 
 /**

@@ -3,7 +3,7 @@ import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
-import type { InspectionState } from '../inspection/inspection.machine.js';
+import type { InspectionState } from '../domain/inspection.machine.js';
 
 export interface SecondGrading {
   quotedMinor: number;

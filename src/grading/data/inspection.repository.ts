@@ -4,8 +4,8 @@ import { type Actor, seesEverything } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { decodeCursor } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
-import { InspectionAccess } from '../access.js';
-import type { InspectionQuery } from '../inspection/inspections.dto.js';
+import { InspectionAccess } from '../domain/access.js';
+import type { InspectionQuery } from '../api/inspections.dto.js';
 import { blindToCalibration } from './calibration-task.repository.js';
 import { Inspection } from './inspection.entity.js';
 

@@ -1,7 +1,7 @@
 import { Column, Entity } from 'typeorm';
 import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { ParcelState } from '../receiving/parcel.machine.js';
+import type { ParcelState } from '../domain/parcel.machine.js';
 
 /** A parcel a courier handed to a warehouse: what receiving expects (seal and items). */
 @Entity('parcels')

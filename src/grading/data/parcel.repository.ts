@@ -4,8 +4,8 @@ import { type Actor, seesEverything } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
-import { ParcelAccess, ReceivingExceptionAccess } from '../access.js';
-import type { ParcelQuery, ReceivingExceptionQuery } from '../receiving/receiving.dto.js';
+import { ParcelAccess, ReceivingExceptionAccess } from '../domain/access.js';
+import type { ParcelQuery, ReceivingExceptionQuery } from '../api/receiving.dto.js';
 import { Parcel } from './parcel.entity.js';
 import { ReceivingException } from './receiving-exception.entity.js';
 

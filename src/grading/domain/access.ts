@@ -1,8 +1,8 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { CalibrationTask } from './data/calibration-task.entity.js';
-import { Inspection } from './data/inspection.entity.js';
-import { Parcel } from './data/parcel.entity.js';
-import { ReceivingException } from './data/receiving-exception.entity.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { CalibrationTask } from '../data/calibration-task.entity.js';
+import { Inspection } from '../data/inspection.entity.js';
+import { Parcel } from '../data/parcel.entity.js';
+import { ReceivingException } from '../data/receiving-exception.entity.js';
 
 /** Warehouse staff act in their own warehouse only; admin, support and the system see all. */
 const inWarehouse = { warehouse: [{ warehouseId: 'organisationId' }] } as const;

@@ -1,13 +1,13 @@
-import { InspectionAccess } from '../access.js';
+import { InspectionAccess } from './domain/access.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, SYSTEM_ACTOR } from '../../core/actor.js';
-import { NotFound, stateConflict } from '../../core/errors.js';
-import { toPage } from '../../core/http/pagination.js';
-import { withActions } from '../../core/http/stateful-view.js';
-import type { Item } from '../../core/items/item.entity.js';
-import { ItemMachine } from '../../core/items/item.machine.js';
-import { ItemsService } from '../../core/items/items.service.js';
+import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
+import { NotFound, stateConflict } from '../core/errors.js';
+import { toPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import type { Item } from '../core/items/item.entity.js';
+import { ItemMachine } from '../core/items/item.machine.js';
+import { ItemsService } from '../core/items/items.service.js';
 import {
   CheckVehicleMileage,
   DisposeItem,
@@ -18,32 +18,32 @@ import {
   ReturnInspected,
   SecondGradingRequested,
   type SourceRef,
-} from '../../core/jobs/job-catalogue.js';
-import { job, type OutboxJob } from '../../core/jobs/job-definition.js';
-import { TransitionService } from '../../core/state-machine/transition.service.js';
-import { CatalogService } from '../../catalog/catalog.service.js';
-import type { GradingStandardRow } from '../../catalog/grading-standard.entity.js';
-import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
-import { CalibrationService } from '../calibration/calibration.service.js';
-import { InspectionRepository } from '../data/inspection.repository.js';
-import type { GradeResult } from '../../catalog/standards/grade-engine.js';
-import { gradeAnswers, gradeFindings } from '../../catalog/standards/grade-answers.js';
-import type { JobPayload } from '../../core/jobs/job-definition.js';
-import type { Inspection } from '../data/inspection.entity.js';
-import { InspectionMachine } from './inspection.machine.js';
-import { VEHICLE_FACTS, type VehicleFacts } from '../../core/read-models/vehicle-facts.js';
+} from '../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { GradingStandardRow } from '../catalog/grading-standard.entity.js';
+import { GradingStandardsService } from '../catalog/grading-standards.service.js';
+import { CalibrationService } from './calibration.service.js';
+import { InspectionRepository } from './data/inspection.repository.js';
+import type { GradeResult } from '../catalog/standards/grade-engine.js';
+import { gradeAnswers, gradeFindings } from '../catalog/standards/grade-answers.js';
+import type { JobPayload } from '../core/jobs/job-definition.js';
+import type { Inspection } from './data/inspection.entity.js';
+import { InspectionMachine } from './domain/inspection.machine.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
 import {
   conditionReport,
   type VehicleConditionReport,
-} from '../../catalog/standards/vehicle-condition.js';
-import { PhotosService } from '../../photos/photos.service.js';
-import type { GradingStandard } from '../../catalog/standards/standard.js';
+} from '../catalog/standards/vehicle-condition.js';
+import { PhotosService } from '../photos/photos.service.js';
+import type { GradingStandard } from '../catalog/standards/standard.js';
 import type {
   CompleteInspectionDto,
   ConfirmDto,
   InspectionQuery,
   ReinspectDto,
-} from './inspections.dto.js';
+} from './api/inspections.dto.js';
 
 /**
  * A car's GB/T 30323 condition (level, accident grade, section points) beside the grade: from

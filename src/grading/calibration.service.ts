@@ -1,24 +1,24 @@
-import { CalibrationTaskAccess } from '../access.js';
-import { stateConflict } from '../../core/errors.js';
+import { CalibrationTaskAccess } from './domain/access.js';
+import { stateConflict } from '../core/errors.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CalibrationTaskRepository } from '../data/calibration-task.repository.js';
-import { type Actor, SYSTEM_ACTOR } from '../../core/actor.js';
-import { mapPage, type Page } from '../../core/http/pagination.js';
-import { withActions } from '../../core/http/stateful-view.js';
-import { TransitionService } from '../../core/state-machine/transition.service.js';
-import { GradingStandardsService } from '../../catalog/grading-standards.service.js';
+import { CalibrationTaskRepository } from './data/calibration-task.repository.js';
+import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
+import { mapPage, type Page } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import {
   type CalibrationPair,
   calibrationReport,
   shouldSampleForCalibration,
-} from '../engine/calibration.js';
-import { gradeAnswers } from '../../catalog/standards/grade-answers.js';
-import { GradingSettingsService } from '../grading-settings.service.js';
-import type { Inspection } from '../data/inspection.entity.js';
-import type { CalibrationTask } from '../data/calibration-task.entity.js';
-import { CalibrationTaskMachine } from './calibration-task.machine.js';
-import type { CalibrationTaskQuery, CompleteCalibrationDto } from './calibration.dto.js';
+} from './domain/calibration.js';
+import { gradeAnswers } from '../catalog/standards/grade-answers.js';
+import { GradingSettingsService } from './grading-settings.service.js';
+import type { Inspection } from './data/inspection.entity.js';
+import type { CalibrationTask } from './data/calibration-task.entity.js';
+import { CalibrationTaskMachine } from './domain/calibration-task.machine.js';
+import type { CalibrationTaskQuery, CompleteCalibrationDto } from './api/calibration.dto.js';
 
 /** What a grader sees of a calibration task: never the first grade or who gave it (blind). */
 function taskView(task: CalibrationTask, traceCode: string | null, actor: Actor) {

@@ -1,34 +1,34 @@
 import { Body, Controller, Get, Header, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
+import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
 import {
   CalibrationReportQuery,
   CalibrationSettingsDto,
   CalibrationTaskQuery,
   CompleteCalibrationDto,
-} from './calibration/calibration.dto.js';
-import { CalibrationService } from './calibration/calibration.service.js';
-import { GradingSettingsService } from './grading-settings.service.js';
+} from './calibration.dto.js';
+import { CalibrationService } from '../calibration.service.js';
+import { GradingSettingsService } from '../grading-settings.service.js';
 import {
   CompleteInspectionDto,
   ConfirmDto,
   InspectionQuery,
   PreviewDto,
   ReinspectDto,
-} from './inspection/inspections.dto.js';
-import { InspectionsService } from './inspection/inspections.service.js';
+} from './inspections.dto.js';
+import { InspectionsService } from '../inspections.service.js';
 import {
   LabelsDto,
   ParcelQuery,
   ReceiveParcelDto,
   ReceivingExceptionQuery,
   ScanDto,
-} from './receiving/receiving.dto.js';
-import { ReceivingService } from './receiving/receiving.service.js';
-import { VersionDto } from '../core/http/version.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+} from './receiving.dto.js';
+import { ReceivingService } from '../receiving.service.js';
+import { VersionDto } from '../../core/http/version.dto.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('receiving')
 @ApiBearerAuth()

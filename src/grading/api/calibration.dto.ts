@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
-import { CALIBRATION_TASK_STATES, type CalibrationTaskState } from './calibration-task.machine.js';
+import {
+  CALIBRATION_TASK_STATES,
+  type CalibrationTaskState,
+} from '../domain/calibration-task.machine.js';
 import { VersionDto } from '../../core/http/version.dto.js';
-import { ANSWERS_SCHEMA } from '../inspection/inspections.dto.js';
+import { ANSWERS_SCHEMA } from './inspections.dto.js';
 
 export class CalibrationSettingsDto {
   @ApiProperty({

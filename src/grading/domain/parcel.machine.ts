@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { ParcelAccess } from '../access.js';
+import { ParcelAccess } from './access.js';
 import { Parcel } from '../data/parcel.entity.js';
 
 export const PARCEL_STATES = ['EXPECTED', 'RECEIVED', 'RECEIVED_WITH_EXCEPTIONS'] as const;

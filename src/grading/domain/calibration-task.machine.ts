@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { CalibrationTaskAccess } from '../access.js';
+import { CalibrationTaskAccess } from './access.js';
 import { CalibrationTask } from '../data/calibration-task.entity.js';
 
 export const CALIBRATION_TASK_STATES = ['OPEN', 'COMPLETED'] as const;

@@ -12,13 +12,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
-import { PARCEL_STATES, type ParcelState } from './parcel.machine.js';
+import { PARCEL_STATES, type ParcelState } from '../domain/parcel.machine.js';
 import {
   RECEIVING_EXCEPTION_KINDS,
   type ReceivingExceptionKind,
 } from '../data/receiving-exception.entity.js';
 import { VersionDto } from '../../core/http/version.dto.js';
-import { LABEL_SIZES, type LabelSize } from './labels-pdf.js';
+import { LABEL_SIZES, type LabelSize } from '../domain/labels-pdf.js';
 
 export class ScanDto {
   @ApiProperty({ description: 'What the scanner typed: a seal number or an item trace code' })

@@ -1,50 +1,44 @@
-import { ParcelAccess } from '../access.js';
-import { ParcelRepository } from '../data/parcel.repository.js';
+import { ParcelAccess } from './domain/access.js';
+import { ParcelRepository } from './data/parcel.repository.js';
+import { normaliseSeal } from './domain/seal.js';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/app-config.js';
-import { type CjkFont, openCjkFont } from '../../config/cjk-font.js';
-import { renderLabelsPdf, type TraceLabel } from './labels-pdf.js';
-import { NotFound, stateConflict } from '../../core/errors.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { type CjkFont, openCjkFont } from '../config/cjk-font.js';
+import { renderLabelsPdf, type TraceLabel } from './domain/labels-pdf.js';
+import { NotFound, stateConflict } from '../core/errors.js';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, seesEverything, SYSTEM_ACTOR } from '../../core/actor.js';
-import { mapPage } from '../../core/http/pagination.js';
-import { withActions } from '../../core/http/stateful-view.js';
-import { ItemMachine } from '../../core/items/item.machine.js';
-import { normaliseTraceCode } from '../../core/items/trace-code.js';
+import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
+import { mapPage } from '../core/http/pagination.js';
+import { withActions } from '../core/http/stateful-view.js';
+import { ItemMachine } from '../core/items/item.machine.js';
+import { normaliseTraceCode } from '../core/items/trace-code.js';
 import {
   ItemReceived,
   OpenSupportCase,
   type ParcelDelivered,
   ReceivingExceptionRaised,
   StartErasure,
-} from '../../core/jobs/job-catalogue.js';
-import { job, type OutboxJob } from '../../core/jobs/job-definition.js';
-import { OutboxService } from '../../core/outbox/outbox.service.js';
-import { TransitionService } from '../../core/state-machine/transition.service.js';
-import { CatalogService } from '../../catalog/catalog.service.js';
-import { isLeaf } from '../../catalog/category.entity.js';
-import { InspectionsService } from '../inspection/inspections.service.js';
-import type { JobPayload } from '../../core/jobs/job-definition.js';
-import type { Parcel } from '../data/parcel.entity.js';
-import { ParcelMachine } from './parcel.machine.js';
+} from '../core/jobs/job-catalogue.js';
+import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { OutboxService } from '../core/outbox/outbox.service.js';
+import { TransitionService } from '../core/state-machine/transition.service.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { isLeaf } from '../catalog/category.entity.js';
+import { InspectionsService } from './inspections.service.js';
+import type { JobPayload } from '../core/jobs/job-definition.js';
+import type { Parcel } from './data/parcel.entity.js';
+import { ParcelMachine } from './domain/parcel.machine.js';
 import type {
   LabelsDto,
   ParcelQuery,
   ReceiveParcelDto,
   ReceivingExceptionQuery,
-} from './receiving.dto.js';
+} from './api/receiving.dto.js';
 import type {
   ReceivingException,
   ReceivingExceptionKind,
-} from '../data/receiving-exception.entity.js';
-
-/** Seal numbers are printed; scanners and people differ only in case and stray spaces. */
-export function normaliseSeal(seal: string | null | undefined): string | null {
-  if (seal === null || seal === undefined) return null;
-  const s = seal.trim().toUpperCase();
-  return s === '' ? null : s;
-}
+} from './data/receiving-exception.entity.js';
 
 interface Findings {
   sealRead: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { normaliseSeal } from './receiving.service.js';
+import { normaliseSeal } from './seal.js';
 
 describe('seal numbers', () => {
   it('compares seal numbers trimmed and upper-cased', () => {

@@ -6,8 +6,9 @@ import {
   type InspectionReports,
   type OdometerReading,
   type VehicleInspection,
-} from '../../core/read-models/inspection-reports.js';
-import { InspectionReportsRepository } from '../data/inspection-reports.repository.js';
+} from '../core/read-models/inspection-reports.js';
+import { InspectionReportsRepository } from './data/inspection-reports.repository.js';
+import { completedInspection } from './domain/inspection-reports.js';
 
 /**
  * Grading's read model of completed inspections for other stages. It reads the report as frozen
@@ -24,22 +25,7 @@ export class InspectionReportsReader implements InspectionReports {
   ): Promise<CompletedInspection | null> {
     const row = await this.reports.completedEvent(itemId, inspectionId);
     if (!row) return null;
-    const raw = Array.isArray(row.data.findings) ? (row.data.findings as unknown[]) : [];
-    const findings = raw
-      .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
-      .map((f) => ({
-        checkId: String(f.checkId),
-        label: String(f.label ?? f.checkId),
-        severity: (['cosmetic', 'functional', 'critical'].includes(String(f.severity))
-          ? f.severity
-          : 'none') as CompletedInspection['findings'][number]['severity'],
-      }));
-    const s = row.data.standard as Record<string, unknown> | undefined;
-    const standard =
-      s && typeof s.id === 'string' && typeof s.code === 'string' && typeof s.version === 'number'
-        ? { id: s.id, code: s.code, version: s.version }
-        : null;
-    return { inspectionId: row.entity_id, findings, standard };
+    return completedInspection(row.entity_id, row.data);
   }
 
   async odometerReadings(manager: EntityManager, vin: string): Promise<OdometerReading[]> {

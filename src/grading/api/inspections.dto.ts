@@ -12,7 +12,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/pagination.js';
-import { INSPECTION_STATES, type InspectionState } from './inspection.machine.js';
+import { INSPECTION_STATES, type InspectionState } from '../domain/inspection.machine.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 
 export class InspectionQuery extends PageQuery {

@@ -1,5 +1,5 @@
 import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { InspectionAccess } from '../access.js';
+import { InspectionAccess } from './access.js';
 import { Inspection } from '../data/inspection.entity.js';
 
 export const INSPECTION_STATES = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/trade-in.machines.js';
-import { ErasureMachine } from './erasure/erasure.machine.js';
+import { ErasureMachine } from './erasure/domain/erasure.machine.js';
 import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
 import { InspectionMachine } from './grading/inspection/inspection.machine.js';
 import { ParcelMachine } from './grading/receiving/parcel.machine.js';

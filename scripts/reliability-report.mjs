@@ -76,7 +76,7 @@ no other.
 - Erasure: a worker killed mid-wipe left the wipe RUNNING under a 10-minute lease that outlived
   the RunErasure job's retries (about 2 minutes), so the job failed for good and the item was never
   certified (36 of 500 items in the first run). The lease is now 60 s and renewed while the station
-  works (src/erasure/erasure.service.ts).
+  works (src/erasure/erasure-runs.service.ts).
 - HTTP errors: a 404 on \`GET /certificates/:id/pdf\` became a 500 (the route's PDF content type
   was kept for the JSON error body); error bodies are now always sent as JSON. A NUL byte in a
   path or query value (PostgreSQL 22021) answered 500; it is now a 400

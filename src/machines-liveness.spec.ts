@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/domain/trade-in.machines.js';
-import { ErasureMachine } from './erasure/erasure.machine.js';
+import { ErasureMachine } from './erasure/domain/erasure.machine.js';
 import { CalibrationTaskMachine } from './grading/domain/calibration-task.machine.js';
 import { InspectionMachine } from './grading/domain/inspection.machine.js';
 import { ParcelMachine } from './grading/domain/parcel.machine.js';

@@ -13,15 +13,15 @@ import {
   SerialMismatchError,
   type ErasureRunRecord,
   type SignedCertificate,
-} from './engine/index.js';
+} from './domain/index.js';
 import { CertificateRepository } from './data/certificate.repository.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, Station, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureMachine } from './domain/erasure.machine.js';
 import { StationRegistry } from './station-registry.js';
 import { CertificateSigner } from './stations.js';
 import { StatusLists } from '../credentials/status-lists.js';
-import { mediumForEngine, stationPlan } from './erasure-media.js';
+import { mediumForEngine, stationPlan } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 

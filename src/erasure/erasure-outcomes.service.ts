@@ -20,17 +20,17 @@ import {
   type PolicyViolation,
   type SignedCertificate,
   type StationResult,
-} from './engine/index.js';
+} from './domain/index.js';
 import { CertificateRepository } from './data/certificate.repository.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, StorageMedium, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureMachine } from './domain/erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { CertificateSigner } from './stations.js';
-import { certificateCredential } from './certificate-credential.js';
+import { certificateCredential } from './domain/certificate-credential.js';
 import { PlatformSigner } from '../credentials/platform-signer.js';
 import { StatusLists } from '../credentials/status-lists.js';
-import { mediumForEngine } from './erasure-media.js';
+import { mediumForEngine } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
 
 /**

@@ -9,12 +9,12 @@ import {
   type ErasurePlan,
   type Medium,
   type StationResult,
-} from './engine/index.js';
+} from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureMachine } from './domain/erasure.machine.js';
 import { ErasureStations } from './stations.js';
-import { mediumForEngine, LEASE_MS } from './erasure-media.js';
+import { mediumForEngine, LEASE_MS } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 

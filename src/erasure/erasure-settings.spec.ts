@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config/app-config.js';
-import { keyIdFor } from './engine/index.js';
+import { keyIdFor } from './domain/index.js';
 import { policyFor } from './erasure.service.js';
 
 describe('erasure settings', () => {

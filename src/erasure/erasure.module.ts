@@ -13,7 +13,7 @@ import { CertificateRepository } from './data/certificate.repository.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import { StationRepository } from './data/station.repository.js';
 import { ErasureGate } from './erasure-gate.service.js';
-import { CertificatesController, ErasureController } from './erasure.controller.js';
+import { CertificatesController, ErasureController } from './api/erasure.controller.js';
 import {
   Certificate,
   Erasure,
@@ -21,10 +21,12 @@ import {
   Station,
   StorageMedium,
 } from './data/erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureMachine } from './domain/erasure.machine.js';
 import { ErasureActions } from './erasure-actions.service.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 import { ErasureRuns } from './erasure-runs.service.js';
+import { RunErasureJob } from './handlers/run-erasure.job.js';
+import { StartErasureJob } from './handlers/start-erasure.job.js';
 import { ErasureService } from './erasure.service.js';
 import { StationRuns } from './station-runs.service.js';
 import { SamplingService } from './sampling.service.js';
@@ -33,7 +35,7 @@ import {
   StationApiController,
   StationSignatureGuard,
   StationsController,
-} from './stations.controller.js';
+} from './api/stations.controller.js';
 import { CertificateSigner, ErasureStations } from './stations.js';
 
 /**
@@ -64,6 +66,8 @@ import { CertificateSigner, ErasureStations } from './stations.js';
     ErasureRuns,
     StationRuns,
     ErasureActions,
+    StartErasureJob,
+    RunErasureJob,
     ErasureGate,
     CertificatesService,
     SamplingService,
@@ -79,8 +83,8 @@ export class ErasureModule implements OnModuleInit {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly erasures: ErasureService,
-    private readonly runs: ErasureRuns,
+    private readonly startErasure: StartErasureJob,
+    private readonly runErasure: RunErasureJob,
     private readonly certificates: CertificatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -89,9 +93,7 @@ export class ErasureModule implements OnModuleInit {
     // Production proves its certificate font at start (a file without Chinese stops it here).
     if (this.config.env === 'production') await this.certificates.font();
     this.machines.register(ErasureMachine);
-    this.jobs.register(StartErasure, async (payload) => {
-      await this.erasures.start(payload);
-    });
-    this.jobs.register(RunErasure, (payload) => this.runs.run(payload.erasureId, payload.attempt));
+    this.jobs.register(StartErasure, (p, ctx) => this.startErasure.run(p, ctx));
+    this.jobs.register(RunErasure, (p, ctx) => this.runErasure.run(p, ctx));
   }
 }

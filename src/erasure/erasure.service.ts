@@ -11,10 +11,10 @@ import { ErasureGate } from './erasure-gate.service.js';
 import { RunErasure } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { isPolicyInForce, type PolicyId } from './engine/index.js';
+import { isPolicyInForce, type PolicyId } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, StorageInterface, StorageMedium } from './data/erasure.entities.js';
-import { ErasureAccess, ErasureMachine, StorageMediumAccess } from './erasure.machine.js';
+import { ErasureAccess, ErasureMachine, StorageMediumAccess } from './domain/erasure.machine.js';
 import { SamplingService } from './sampling.service.js';
 import { ErasureStations } from './stations.js';
 

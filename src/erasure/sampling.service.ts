@@ -8,7 +8,7 @@ import {
   NoEligibleReverifierError,
   samplingReport,
   selectForReverification,
-} from './engine/index.js';
+} from './domain/index.js';
 import type { Erasure } from './data/erasure.entities.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import { CertificateSigner } from './stations.js';

@@ -18,7 +18,7 @@ import {
   stationRequestPayload,
   TIMESTAMP_HEADER,
   verifyPayload,
-} from './engine/index.js';
+} from './domain/index.js';
 import type { Station } from './data/erasure.entities.js';
 import { StationRepository } from './data/station.repository.js';
 

@@ -2,17 +2,17 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import type { ErasureRunRecord } from './engine/index.js';
+import type { ErasureRunRecord } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, Station, StationProgress, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './erasure.machine.js';
+import { ErasureMachine } from './domain/erasure.machine.js';
 import {
   stationPlan,
   LEASE_MS,
   stationActor,
   type StationJob,
   type StationRunInput,
-} from './erasure-media.js';
+} from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 

@@ -13,7 +13,7 @@ import {
   SimulatedStation,
   type VerificationResult,
   verifyCertificate,
-} from './engine/index.js';
+} from './domain/index.js';
 import { CertificateRepository } from './data/certificate.repository.js';
 
 /**

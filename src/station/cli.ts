@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../config/app-config.js';
-import { generateSigningKeyPair, signReport } from '../erasure/engine/index.js';
+import { generateSigningKeyPair, signReport } from '../erasure/domain/index.js';
 import { loadStationConfig } from './station-config.js';
 import { StationAgent } from './station-agent.js';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { seededRandom, type VerificationSample } from '../erasure/engine/index.js';
+import { seededRandom, type VerificationSample } from '../erasure/domain/index.js';
 
 /** Read-back unit of the sample: small enough for 1 % of a large drive, big enough to be fast. */
 export const SAMPLE_BLOCK_BYTES = 64 * 1024;

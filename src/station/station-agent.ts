@@ -5,7 +5,7 @@ import {
   normaliseSerial,
   signStationRequest,
   type VerificationSample,
-} from '../erasure/engine/index.js';
+} from '../erasure/domain/index.js';
 import { deviceAllowed, type StationConfig } from './station-config.js';
 import { DeviceError, type DeviceIdentity, identifyDevice } from './device.js';
 import { type NwipeRun, nwipeVersion, runNwipe } from './nwipe.js';

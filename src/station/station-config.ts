@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/app-config.js';
-import { loadPrivateKey } from '../erasure/engine/index.js';
+import { loadPrivateKey } from '../erasure/domain/index.js';
 
 /** Settings of `node dist/src/main.js station` (docs/erasure.md); read once at start-up. */
 export interface StationConfig {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSigningKeyPair } from '../erasure/engine/index.js';
+import { generateSigningKeyPair } from '../erasure/domain/index.js';
 import { nwipeMethodFor } from './nwipe.js';
 import { sampleOffsets } from './sample-verify.js';
 import { deviceAllowed, loadStationConfig } from './station-config.js';

@@ -6,7 +6,7 @@ import { StartErasure } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
-import { SimulatedStation } from '../../src/erasure/engine/index.js';
+import { SimulatedStation } from '../../src/erasure/domain/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
 import { loadReferenceData } from '../support/http-journey.js';
 import { catalogue, type ConsoleRig, startConsoleRig } from '../support/browser.js';

@@ -7,7 +7,7 @@ import {
 } from '../../src/acquisition/domain/trade-in.machines.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ESCALATE, type AnyMachine } from '../../src/core/state-machine/machine.js';
-import { ErasureMachine } from '../../src/erasure/erasure.machine.js';
+import { ErasureMachine } from '../../src/erasure/domain/erasure.machine.js';
 import { CalibrationTaskMachine } from '../../src/grading/domain/calibration-task.machine.js';
 import { InspectionMachine } from '../../src/grading/domain/inspection.machine.js';
 import { ParcelMachine } from '../../src/grading/domain/parcel.machine.js';

@@ -9,7 +9,7 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { CatalogService } from '../../src/catalog/catalog.service.js';
-import { SimulatedStation } from '../../src/erasure/engine/index.js';
+import { SimulatedStation } from '../../src/erasure/domain/index.js';
 import { ErasureStations } from '../../src/erasure/stations.js';
 import { pdfText } from '../support/pdf-text.js';
 import { registerStation, type TestStation } from '../support/stations.js';

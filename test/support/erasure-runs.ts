@@ -1,4 +1,4 @@
-import type { ErasureRunRecord } from '../../src/erasure/engine/types.js';
+import type { ErasureRunRecord } from '../../src/erasure/domain/types.js';
 
 /**
  * A flash medium's successful cryptographic erasure with full verification, as a tool reports it

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from '@jest/globals';
-import { signReport, signStationRequest } from '../../src/erasure/engine/index.js';
+import { signReport, signStationRequest } from '../../src/erasure/domain/index.js';
 import type { TestApp, TestUser } from './test-app.js';
 
 /** A wiping station registered by an admin, holding its own private key (like a real one). */

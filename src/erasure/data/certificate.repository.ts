@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
-import { CertificateAccess } from '../certificate-access.js';
+import { CertificateAccess } from '../domain/certificate-access.js';
 import { Certificate, SigningKey } from './erasure.entities.js';
 
 /** Certificates of sanitization (and of destruction), and what the erasure gate reads of them. */

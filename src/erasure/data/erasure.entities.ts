@@ -16,7 +16,7 @@ import type {
   PolicyViolation,
   SanitizationCertificate,
   StationResult,
-} from '../engine/index.js';
+} from '../domain/index.js';
 
 /** bigint columns come back from pg as strings; capacities fit a double exactly. */
 const bigintNumber: ValueTransformer = {

@@ -6,7 +6,7 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { execute } from '../../core/sql.js';
-import { ErasureAccess } from '../erasure.machine.js';
+import { ErasureAccess } from '../domain/erasure.machine.js';
 import { Erasure, type StationProgress, StorageMedium } from './erasure.entities.js';
 
 /** A certified wipe as the sampling report reads it. */

@@ -1,13 +1,13 @@
-import type { Actor } from '../core/actor.js';
-import type { Item } from '../core/items/item.entity.js';
+import type { Actor } from '../../core/actor.js';
+import type { Item } from '../../core/items/item.entity.js';
 import {
   NoCompliantTechniqueError,
   planErasure,
   type ErasurePlan,
   type ErasureRunRecord,
   type Medium,
-} from './engine/index.js';
-import type { Erasure, Station, StorageMedium } from './data/erasure.entities.js';
+} from './index.js';
+import type { Erasure, Station, StorageMedium } from '../data/erasure.entities.js';
 
 // What the erasure services share: the engine's view of a medium, a station's plan, the lease
 // on a running wipe, and the shapes a station's wipe travels in.

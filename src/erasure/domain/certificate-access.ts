@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { ItemAccess } from '../core/items/item.machine.js';
-import { Certificate } from './data/erasure.entities.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { ItemAccess } from '../../core/items/item.machine.js';
+import { Certificate } from '../data/erasure.entities.js';
 
 /**
  * A certificate: its item's owner at the wipe, and the warehouse that wiped it or holds (sees)

@@ -16,8 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { VersionDto } from '../core/http/version.dto.js';
-import { TECHNIQUES, type Technique } from './engine/index.js';
+import { VersionDto } from '../../core/http/version.dto.js';
+import { TECHNIQUES, type Technique } from '../domain/index.js';
 
 /** Block devices as the kernel names them: /dev/sdb, /dev/nvme0n1, /dev/loop3, /dev/disk/by-id/… */
 export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9][A-Za-z0-9._:/-]{0,200}$/;

@@ -16,11 +16,11 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { MEDIA_TYPES, type MediaType } from './engine/index.js';
-import type { ErasureState, StorageInterface } from './data/erasure.entities.js';
-import { ERASURE_STATES } from './erasure.machine.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { MEDIA_TYPES, type MediaType } from '../domain/index.js';
+import type { ErasureState, StorageInterface } from '../data/erasure.entities.js';
+import { ERASURE_STATES } from '../domain/erasure.machine.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 const INTERFACES: readonly StorageInterface[] = ['nvme', 'sata', 'ufs', 'mmc', 'usb'];
 /** Serials as printed on drives: letters, digits and - _ . / : (ATA pads with spaces). */

@@ -13,12 +13,12 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
-import { ErasureActions } from './erasure-actions.service.js';
-import { StationRuns } from './station-runs.service.js';
-import type { Station } from './data/erasure.entities.js';
-import { StationRegistry, stationView } from './station-registry.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
+import { ErasureActions } from '../erasure-actions.service.js';
+import { StationRuns } from '../station-runs.service.js';
+import type { Station } from '../data/erasure.entities.js';
+import { StationRegistry, stationView } from '../station-registry.js';
 import {
   RegisterStationDto,
   RevokeStationDto,
@@ -26,7 +26,7 @@ import {
   StationRefusalDto,
   StationReportDto,
 } from './station.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 type StationRequest = FastifyRequest & { rawBody?: Buffer; station?: Station };
 

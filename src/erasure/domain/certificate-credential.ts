@@ -1,5 +1,5 @@
-import type { Credential } from '../credentials/vc.js';
-import type { CertificatePerson, SanitizationCertificate } from './engine/index.js';
+import type { Credential } from '../../credentials/vc.js';
+import type { CertificatePerson, SanitizationCertificate } from './index.js';
 
 /** A person on a credential: name, title, organisation, place; never a platform user id. */
 function person(p: CertificatePerson) {

@@ -1,7 +1,7 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE, hours } from '../core/state-machine/machine.js';
-import { ItemAccess } from '../core/items/item.machine.js';
-import { Erasure, type ErasureState, StorageMedium } from './data/erasure.entities.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine, ESCALATE, hours } from '../../core/state-machine/machine.js';
+import { ItemAccess } from '../../core/items/item.machine.js';
+import { Erasure, type ErasureState, StorageMedium } from '../data/erasure.entities.js';
 
 /** A storage medium is seen by whoever sees the item it came out of. */
 export const StorageMediumAccess = defineAccessPolicy<StorageMedium>({

@@ -12,13 +12,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { Actor } from '../core/actor.js';
-import { withActions } from '../core/http/stateful-view.js';
-import type { SignedCertificate } from './engine/index.js';
-import { CertificatesService, signedCertificate } from './certificates.service.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { Actor } from '../../core/actor.js';
+import { withActions } from '../../core/http/stateful-view.js';
+import type { SignedCertificate } from '../domain/index.js';
+import { CertificatesService, signedCertificate } from '../certificates.service.js';
 import {
   CertificateListQuery,
   ErasureListQuery,
@@ -31,15 +31,15 @@ import {
   SignedCertificateDto,
   UpdateMediumDto,
 } from './erasure.dto.js';
-import { CertificateRepository } from './data/certificate.repository.js';
-import type { Certificate, Erasure, StorageMedium } from './data/erasure.entities.js';
-import { ErasureRepository } from './data/erasure.repository.js';
-import { ErasureMachine } from './erasure.machine.js';
-import { ErasureActions } from './erasure-actions.service.js';
-import { ErasureService } from './erasure.service.js';
-import { SamplingService } from './sampling.service.js';
+import { CertificateRepository } from '../data/certificate.repository.js';
+import type { Certificate, Erasure, StorageMedium } from '../data/erasure.entities.js';
+import { ErasureRepository } from '../data/erasure.repository.js';
+import { ErasureMachine } from '../domain/erasure.machine.js';
+import { ErasureActions } from '../erasure-actions.service.js';
+import { ErasureService } from '../erasure.service.js';
+import { SamplingService } from '../sampling.service.js';
 import { AssignStationDto } from './station.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 export function mediumView(m: StorageMedium) {
   return {

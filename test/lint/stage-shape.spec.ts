@@ -8,7 +8,14 @@ import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
 
-const SHAPED_STAGES = ['recycling', 'refurbishment', 'support', 'logistics', 'vehicles'];
+const SHAPED_STAGES = [
+  'recycling',
+  'refurbishment',
+  'support',
+  'logistics',
+  'vehicles',
+  'tracking',
+];
 
 const root = join(import.meta.dirname, '..', '..');
 const FOLDERS = ['api', 'data', 'domain', 'handlers'];

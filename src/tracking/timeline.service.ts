@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { SUPPORT_CASES, type SupportCaseReads } from '../core/read-models/support-cases.js';
-import { custodyChain, type EventRow, ORGANISATION_CUSTODIANS } from './event-row.js';
+import type { EventRow } from './data/event-row.js';
+import { custodyChain, ORGANISATION_CUSTODIANS } from './domain/custody.js';
 import { ReadDatabase } from '../database/read-database.js';
 import {
   type ItemHead,

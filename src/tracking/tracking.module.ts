@@ -4,7 +4,7 @@ import { SchemaProbe } from './data/schema-probe.js';
 import { SearchService } from './search.service.js';
 import { TrackingRepository } from './data/tracking.repository.js';
 import { TimelineService } from './timeline.service.js';
-import { TrackingController } from './tracking.controller.js';
+import { TrackingController } from './api/tracking.controller.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 
 /**

@@ -6,7 +6,7 @@ import { mapPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import type { OpenVehiclePaperwork } from '../core/jobs/job-catalogue.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { PaperworkTaskAccess, PaperworkTaskMachine } from './paperwork.machine.js';
+import { PaperworkTaskAccess, PaperworkTaskMachine } from './domain/paperwork.machine.js';
 import { PAPERWORK_KINDS, PaperworkTask, type PaperworkState } from './data/vehicle.entities.js';
 import { PaperworkRepository } from './data/paperwork.repository.js';
 import { badField } from './vehicles.service.js';
@@ -15,7 +15,7 @@ import type {
   PaperworkActionDto,
   PaperworkQuery,
   RecordTransferDto,
-} from './vehicles.dto.js';
+} from './api/vehicles.dto.js';
 
 /** The car a task is about, as named on its label and in the catalogue. */
 export interface PaperworkCar {

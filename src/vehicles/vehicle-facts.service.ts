@@ -15,7 +15,7 @@ import {
   conditionReport,
   type VehicleConditionReport,
 } from '../catalog/standards/vehicle-condition.js';
-import { decodeVin, validateVin } from './engine/vin.js';
+import { decodeVin, validateVin } from './domain/vin.js';
 import { readTransferStatus } from './data/paperwork.repository.js';
 import type { Vehicle } from './data/vehicle.entities.js';
 import { VehicleRepository } from './data/vehicle.repository.js';

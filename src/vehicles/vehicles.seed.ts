@@ -1,10 +1,10 @@
 import { SYSTEM_ACTOR } from '../core/actor.js';
 import { ItemsService } from '../core/items/items.service.js';
 import type { SeedStep } from '../seed/seed-context.js';
-import type { MileageSource, VehicleUse } from './engine/mileage.js';
-import { computeCheckDigit, decodeVin, parsePlate } from './engine/vin.js';
+import type { MileageSource, VehicleUse } from './domain/mileage.js';
+import { computeCheckDigit, decodeVin, parsePlate } from './domain/vin.js';
 import { VehicleRepository } from './data/vehicle.repository.js';
-import { VehiclesService } from './vehicles.service.js';
+import { MileageHistoryService } from './mileage-history.service.js';
 
 /** A 17-character VIN body with the check digit put at position 9. */
 function vin(body: string): string {
@@ -127,7 +127,7 @@ export const vehiclesSeed: SeedStep = {
     const repository = ctx.app.get(VehicleRepository);
     const models = new Map((await repository.seedModels()).map((r) => [r.code, r]));
     const items = ctx.app.get(ItemsService);
-    const vehicles = ctx.app.get(VehiclesService);
+    const vehicles = ctx.app.get(MileageHistoryService);
     let flagged = 0;
     for (const car of CARS) {
       const model = models.get(car.model);

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { OpenVehiclePaperwork } from '../../src/core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
-import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
+import { computeCheckDigit } from '../../src/vehicles/domain/vin.js';
 import { catalogue, type ConsoleRig, type Say, startConsoleRig } from '../support/browser.js';
 import { loadReferenceData } from '../support/http-journey.js';
 import type { TestUser } from '../support/test-app.js';

@@ -18,7 +18,7 @@ import {
 } from '../support/browser.js';
 import { loadReferenceData } from '../support/http-journey.js';
 import { readLabelPdf } from '../support/pdf-labels.js';
-import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
+import { computeCheckDigit } from '../../src/vehicles/domain/vin.js';
 import { eventually, type TestUser } from '../support/test-app.js';
 
 jest.setTimeout(240_000);

@@ -16,7 +16,7 @@ import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.ma
 import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';
 import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
 import { SupportCaseMachine } from '../../src/support/domain/support-case.machine.js';
-import { PaperworkTaskMachine } from '../../src/vehicles/paperwork.machine.js';
+import { PaperworkTaskMachine } from '../../src/vehicles/domain/paperwork.machine.js';
 
 // The state-machines and stuck-work screens name every machine, state, action, role and
 // timeout reason in the user's words: the catalogues must have them all (RELOOP_TEST_NO_DB=1).

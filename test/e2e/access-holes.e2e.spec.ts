@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
+import { computeCheckDigit } from '../../src/vehicles/domain/vin.js';
 import {
   accounts,
   type HttpUser,

@@ -10,7 +10,7 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { VEHICLE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { computeCheckDigit } from '../../src/vehicles/engine/vin.js';
+import { computeCheckDigit } from '../../src/vehicles/domain/vin.js';
 import { VehicleFactsService } from '../../src/vehicles/vehicle-facts.service.js';
 import { vehiclesSeed } from '../../src/vehicles/vehicles.seed.js';
 import { loadReferenceData, seedContext } from '../support/fixtures.js';

@@ -5602,6 +5602,50 @@ export interface components {
             statement: string;
             vin: string;
         };
+        ConsolidationsCreateConsolidation: {
+            address: components["schemas"]["ShipmentAddress"];
+            allowedActions: string[];
+            areaCode: string;
+            attempt: number;
+            cancelReason: string | null;
+            /** Format: date-time */
+            collectedAt: string | null;
+            courierId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @enum {string} */
+            direction: "buyer-return" | "inbound" | "return-to-owner" | "store-consolidation";
+            districtCode: string;
+            failures: components["schemas"]["PickupFailure"][];
+            id: string;
+            items: {
+                id: string;
+                traceCode: string | null;
+            }[];
+            /** @enum {string} */
+            mode: "inspection-at-address" | "parcel";
+            photoRefs: string[];
+            promisedWindow: components["schemas"]["WindowOf"];
+            /** Format: date-time */
+            requestedAt: string;
+            sameDay: boolean;
+            sealed: boolean;
+            sealNumber?: string | null;
+            source: {
+                id: string;
+                /** @enum {string} */
+                kind: "sale-order" | "store-intake" | "trade-in";
+            };
+            specialPackaging: boolean;
+            /** @enum {string} */
+            state: "ASSIGNED" | "CANCELLED" | "COLLECTED" | "DELIVERED" | "EN_ROUTE" | "FAILED" | "SCHEDULED";
+            storeId: string | null;
+            version: number;
+            warehouseId: string | null;
+        };
         CourierDayRoute: {
             date: string;
             stops: {
@@ -7996,50 +8040,6 @@ export interface components {
                 start: string;
             }[];
         };
-        PickupsCreateConsolidation: {
-            address: components["schemas"]["ShipmentAddress"];
-            allowedActions: string[];
-            areaCode: string;
-            attempt: number;
-            cancelReason: string | null;
-            /** Format: date-time */
-            collectedAt: string | null;
-            courierId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            customerId: string | null;
-            /** Format: date-time */
-            deliveredAt: string | null;
-            /** @enum {string} */
-            direction: "buyer-return" | "inbound" | "return-to-owner" | "store-consolidation";
-            districtCode: string;
-            failures: components["schemas"]["PickupFailure"][];
-            id: string;
-            items: {
-                id: string;
-                traceCode: string | null;
-            }[];
-            /** @enum {string} */
-            mode: "inspection-at-address" | "parcel";
-            photoRefs: string[];
-            promisedWindow: components["schemas"]["WindowOf"];
-            /** Format: date-time */
-            requestedAt: string;
-            sameDay: boolean;
-            sealed: boolean;
-            sealNumber?: string | null;
-            source: {
-                id: string;
-                /** @enum {string} */
-                kind: "sale-order" | "store-intake" | "trade-in";
-            };
-            specialPackaging: boolean;
-            /** @enum {string} */
-            state: "ASSIGNED" | "CANCELLED" | "COLLECTED" | "DELIVERED" | "EN_ROUTE" | "FAILED" | "SCHEDULED";
-            storeId: string | null;
-            version: number;
-            warehouseId: string | null;
-        };
         PickupsGet: {
             address: components["schemas"]["ShipmentAddress"];
             allowedActions: string[];
@@ -8299,6 +8299,30 @@ export interface components {
         QueueDashboardTicket: {
             expiresIn: number;
             url: string;
+        };
+        QuotesQuote: {
+            amountMinor: number;
+            /** @enum {string} */
+            basis: "category" | "product-model" | "scrap-value";
+            confidence: number;
+            /** @enum {string} */
+            currency: "CNY";
+            facts: {
+                /** @enum {string|null} */
+                accidentGrade: "A" | "B" | "C" | "D" | null;
+                ageYears: number | null;
+                comparablesUsed: number;
+                credibleKm: number | null;
+                level: (1 | 2 | 4 | 3 | 5) | null;
+                /** @enum {string} */
+                mileageStatus: "clear" | "implausible" | "rollback-suspected";
+                province: string | null;
+            };
+            highMinor: number;
+            lines: components["schemas"]["ValuationLine"][];
+            lowMinor: number;
+            modelVersion: string;
+            vin: string;
         };
         RebookReturnDto: {
             /** @description Rebook only: where the courier collects; the last return address by default */
@@ -10411,30 +10435,6 @@ export interface components {
             imported: number;
             mileage: components["schemas"]["MileageAssessment"];
             skipped: number;
-        };
-        VehiclesQuote: {
-            amountMinor: number;
-            /** @enum {string} */
-            basis: "category" | "product-model" | "scrap-value";
-            confidence: number;
-            /** @enum {string} */
-            currency: "CNY";
-            facts: {
-                /** @enum {string|null} */
-                accidentGrade: "A" | "B" | "C" | "D" | null;
-                ageYears: number | null;
-                comparablesUsed: number;
-                credibleKm: number | null;
-                level: (1 | 2 | 4 | 3 | 5) | null;
-                /** @enum {string} */
-                mileageStatus: "clear" | "implausible" | "rollback-suspected";
-                province: string | null;
-            };
-            highMinor: number;
-            lines: components["schemas"]["ValuationLine"][];
-            lowMinor: number;
-            modelVersion: string;
-            vin: string;
         };
         VehicleSummary: {
             condition: {
@@ -15073,7 +15073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15116,7 +15116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15159,7 +15159,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15245,7 +15245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15288,7 +15288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15331,7 +15331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15407,7 +15407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PickupsCreateConsolidation"];
+                    "application/json": components["schemas"]["ConsolidationsCreateConsolidation"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -20430,7 +20430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VehiclesQuote"];
+                    "application/json": components["schemas"]["QuotesQuote"];
                 };
             };
             400: components["responses"]["BadRequest"];

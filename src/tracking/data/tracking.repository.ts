@@ -4,7 +4,7 @@ import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { STORED_EVENT_COLUMNS, type StoredEvent } from '../../core/history/history.service.js';
 import { eventOwnedBySql, ItemHistoryAccess } from '../../core/items/ownership.js';
-import { EVENT_COLUMNS, type EventRow } from '../event-row.js';
+import { EVENT_COLUMNS, type EventRow } from './event-row.js';
 
 /** An item as the passport shows it. */
 export interface PassportItemRow {

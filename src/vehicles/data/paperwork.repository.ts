@@ -4,8 +4,8 @@ import type { Actor } from '../../core/actor.js';
 import type { TransferStatus } from '../../core/read-models/vehicle-facts.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
-import { PaperworkTaskAccess } from '../paperwork.machine.js';
-import type { PaperworkQuery } from '../vehicles.dto.js';
+import { PaperworkTaskAccess } from '../domain/paperwork.machine.js';
+import type { PaperworkQuery } from '../api/vehicles.dto.js';
 import { PaperworkTask } from './vehicle.entities.js';
 
 /** A car's trace code and catalogue model, as the paperwork names it. */

@@ -12,7 +12,7 @@ import type {
   MileageSource,
   Trust,
   VehicleUse,
-} from '../engine/mileage.js';
+} from '../domain/mileage.js';
 
 /** A car's identity and registration, one row per VIN across every time it passes through. */
 @Entity('vehicles')

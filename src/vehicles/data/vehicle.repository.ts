@@ -3,8 +3,8 @@ import { type EntityManager, IsNull } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, type PageQuery, paginate } from '../../core/http/pagination.js';
-import { SOURCE_TRUST, type MileageSource } from '../engine/mileage.js';
-import { VehicleAccess } from '../vehicle-access.js';
+import { SOURCE_TRUST, type MileageSource } from '../domain/mileage.js';
+import { VehicleAccess } from '../domain/vehicle-access.js';
 import { MileageReadingRow, RecordConsent, Vehicle } from './vehicle.entities.js';
 
 /** An item carrying a VIN, as the vehicles stage reads it. */

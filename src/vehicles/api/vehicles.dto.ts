@@ -17,15 +17,15 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
+import { PageQuery } from '../../core/http/pagination.js';
 import {
   MILEAGE_SOURCES,
   type MileageSource,
   VEHICLE_USES,
   type VehicleUse,
-} from './engine/mileage.js';
-import { PAPERWORK_STATES, type PaperworkState } from './data/vehicle.entities.js';
-import { VersionDto } from '../core/http/version.dto.js';
+} from '../domain/mileage.js';
+import { PAPERWORK_STATES, type PaperworkState } from '../data/vehicle.entities.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 export class RegistrationDto {
   @ApiPropertyOptional({ example: '沪A12345', description: 'Chinese civil plate' })

@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { ItemAccess } from '../core/items/item.machine.js';
-import { Vehicle } from './data/vehicle.entities.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { ItemAccess } from '../../core/items/item.machine.js';
+import { Vehicle } from '../data/vehicle.entities.js';
 
 /**
  * A car (one row per VIN) is seen by whoever sees an item carrying its VIN — its owner, or whoever

@@ -1,6 +1,6 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../core/state-machine/machine.js';
-import { PAPERWORK_STATES, PaperworkTask } from './data/vehicle.entities.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
+import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import { PAPERWORK_STATES, PaperworkTask } from '../data/vehicle.entities.js';
 
 const staff = ['merchant', 'admin', 'system'] as const;
 /** The platform's own staff: the ownership transfer is theirs to record, not the merchant's. */

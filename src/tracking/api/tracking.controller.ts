@@ -7,16 +7,16 @@ import {
   Public,
   Roles,
   SignedIn,
-} from '../core/http/access.decorators.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { Actor } from '../core/actor.js';
+} from '../../core/http/access.decorators.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { Actor } from '../../core/actor.js';
 import { labelPng, labelSvg } from './label.js';
-import { PassportService } from './passport.service.js';
-import { SearchService } from './search.service.js';
-import { TimelineService } from './timeline.service.js';
+import { PassportService } from '../passport.service.js';
+import { SearchService } from '../search.service.js';
+import { TimelineService } from '../timeline.service.js';
 import { SearchQuery, TimelineQuery } from './tracking.dto.js';
-import { IdParam } from '../core/http/route.decorators.js';
+import { IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('tracking')
 @Controller()

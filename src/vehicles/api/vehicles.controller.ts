@@ -11,12 +11,12 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Length } from 'class-validator';
-import { CurrentActor, Public, Roles, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
-import { validateVin } from './engine/vin.js';
-import { PaperworkService } from './paperwork.service.js';
-import { VehicleFactsService } from './vehicle-facts.service.js';
+import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
+import { NotFound } from '../../core/errors.js';
+import { validateVin } from '../domain/vin.js';
+import { PaperworkService } from '../paperwork.service.js';
+import { VehicleFactsService } from '../vehicle-facts.service.js';
 import {
   ConsentDto,
   FlaggedQuery,
@@ -28,8 +28,9 @@ import {
   RecordTransferDto,
   RegistrationDto,
 } from './vehicles.dto.js';
-import { badField, VehiclesService } from './vehicles.service.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { badField, VehiclesService } from '../vehicles.service.js';
+import { VehicleQuotesService } from '../vehicle-quotes.service.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 /** A VIN in the path: normalised, and 400 naming `vin` when it is not a valid VIN. */
 @Injectable()
@@ -55,6 +56,7 @@ class CheckQuery {
 export class VehiclesController {
   constructor(
     private readonly vehicles: VehiclesService,
+    private readonly quotes: VehicleQuotesService,
     private readonly facts: VehicleFactsService,
   ) {}
 
@@ -146,7 +148,7 @@ export class VehiclesController {
   @Get(':vin/valuation')
   @Roles('warehouse', 'support', 'admin')
   valuation(@CurrentActor() actor: Actor, @Param('vin', VinPipe) vin: string) {
-    return this.vehicles.quote(actor, vin);
+    return this.quotes.quote(actor, vin);
   }
 }
 

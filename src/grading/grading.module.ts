@@ -26,7 +26,10 @@ import { GradingSettingsService } from './grading-settings.service.js';
 import { Inspection } from './data/inspection.entity.js';
 import { InspectionMachine } from './domain/inspection.machine.js';
 import { InspectionReportsModule } from './inspection-reports.js';
+import { DispositionService } from './disposition.service.js';
+import { InspectionQueueService } from './inspection-queue.service.js';
 import { InspectionsService } from './inspections.service.js';
+import { ParcelsService } from './parcels.service.js';
 import { Parcel } from './data/parcel.entity.js';
 import { ParcelMachine } from './domain/parcel.machine.js';
 import { ReceivingException } from './data/receiving-exception.entity.js';
@@ -50,8 +53,11 @@ import { SecondGradingRequestedJob } from './handlers/second-grading-requested.j
     InspectionRepository,
     CalibrationTaskRepository,
     GradingSettingsRepository,
+    ParcelsService,
     ReceivingService,
+    InspectionQueueService,
     InspectionsService,
+    DispositionService,
     CalibrationService,
     GradingSettingsService,
     ParcelDeliveredJob,

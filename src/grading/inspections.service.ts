@@ -1,137 +1,35 @@
-import { InspectionAccess } from './domain/access.js';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
-import { NotFound, stateConflict } from '../core/errors.js';
-import { toPage } from '../core/http/pagination.js';
-import { withActions } from '../core/http/stateful-view.js';
+import type { Actor } from '../core/actor.js';
+import { stateConflict } from '../core/errors.js';
 import type { Item } from '../core/items/item.entity.js';
-import { ItemMachine } from '../core/items/item.machine.js';
 import { ItemsService } from '../core/items/items.service.js';
-import {
-  CheckVehicleMileage,
-  DisposeItem,
-  ItemAvailableForSale,
-  ItemGraded,
-  RecyclingRequested,
-  RefurbishmentRequested,
-  ReturnInspected,
-  SecondGradingRequested,
-  type SourceRef,
-} from '../core/jobs/job-catalogue.js';
-import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { CheckVehicleMileage, type SourceRef } from '../core/jobs/job-catalogue.js';
+import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { GradingStandardRow } from '../catalog/grading-standard.entity.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
-import { CalibrationService } from './calibration.service.js';
-import { InspectionRepository } from './data/inspection.repository.js';
-import type { GradeResult } from '../catalog/standards/grade-engine.js';
 import { gradeAnswers, gradeFindings } from '../catalog/standards/grade-answers.js';
-import type { JobPayload } from '../core/jobs/job-definition.js';
-import type { Inspection } from './data/inspection.entity.js';
-import { InspectionMachine } from './domain/inspection.machine.js';
-import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
-import {
-  conditionReport,
-  type VehicleConditionReport,
-} from '../catalog/standards/vehicle-condition.js';
-import { PhotosService } from '../photos/photos.service.js';
 import type { GradingStandard } from '../catalog/standards/standard.js';
-import type {
-  CompleteInspectionDto,
-  ConfirmDto,
-  InspectionQuery,
-  ReinspectDto,
-} from './api/inspections.dto.js';
+import { PhotosService } from '../photos/photos.service.js';
+import type { CompleteInspectionDto, ConfirmDto, ReinspectDto } from './api/inspections.dto.js';
+import { CalibrationService } from './calibration.service.js';
+import type { Inspection } from './data/inspection.entity.js';
+import { InspectionRepository } from './data/inspection.repository.js';
+import { afterGrading } from './domain/grading-outcome.js';
+import { reportFields, vehicleCondition } from './domain/inspection-view.js';
+import { InspectionMachine } from './domain/inspection.machine.js';
+import { InspectionQueueService } from './inspection-queue.service.js';
 
 /**
- * A car's GB/T 30323 condition (level, accident grade, section points) beside the grade: from
- * the section points an item-by-item report computed, or a version 1 report's typed totals.
- */
-function vehicleCondition(
-  code: string | null,
-  answers: Record<string, unknown>,
-  report: GradeResult | null,
-): VehicleConditionReport | null {
-  if (code !== 'vehicle' || !report) return null;
-  return conditionReport(answers, report.sections);
-}
-
-function reportView(report: GradeResult | null) {
-  return report ? reportFields(report) : null;
-}
-
-/** A report's fields (a preview always has a report: its fields are not optional there). */
-function reportFields(report: GradeResult) {
-  return {
-    grade: report.grade,
-    hold: report.hold,
-    score: report.score,
-    sections: report.sections ?? null,
-    summary: report.summary,
-    reasons: report.reasons,
-    findings: report.findings,
-    rules: report.rules,
-  };
-}
-
-export function inspectionView(
-  i: Inspection,
-  item: Pick<Item, 'traceCode' | 'categoryId' | 'productModelId'> | null,
-) {
-  return {
-    id: i.id,
-    itemId: i.itemId,
-    item: item
-      ? {
-          traceCode: item.traceCode,
-          categoryId: item.categoryId,
-          productModelId: item.productModelId,
-        }
-      : null,
-    warehouseId: i.warehouseId,
-    supersedesId: i.supersedesId,
-    reason: i.reason,
-    standard: i.standardId
-      ? {
-          id: i.standardId,
-          code: i.standardCode,
-          version: i.standardVersion,
-          fingerprint: i.standardFingerprint,
-        }
-      : null,
-    graderId: i.graderId,
-    claimedAt: i.claimedAt,
-    completedAt: i.completedAt,
-    answers: i.answers,
-    photos: i.photos,
-    notes: i.notes,
-    grade: i.grade,
-    hold: i.hold,
-    report: reportView(i.report),
-    vehicleCondition: i.answers ? vehicleCondition(i.standardCode, i.answers, i.report) : null,
-    secondGrading: i.secondGrading,
-    secondGraderId: i.secondGraderId,
-    confirmedBySecondGrader: i.confirmedBySecondGrader,
-    createdAt: i.createdAt,
-  };
-}
-
-const DISPOSITION = {
-  premium: 'make-available',
-  good: 'send-to-refurbishment',
-  scrap: 'scrap',
-} as const;
-
-/**
- * Inspection and grading (spec §3): the per-warehouse queue, claim, grade under the bound
- * standard version, the fairness guard's second grader, re-inspection, and disposition.
+ * Inspection and grading (spec §3), the actors' side: an item received joins the queue; a grader
+ * claims it, grades under the bound standard version; the fairness guard's second grader
+ * confirms; a finished report is superseded by a re-inspection. Reads are InspectionQueueService,
+ * what follows from other stages' decisions DispositionService.
  */
 @Injectable()
 export class InspectionsService {
-  private readonly logger = new Logger(InspectionsService.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: InspectionRepository,
@@ -139,7 +37,7 @@ export class InspectionsService {
     private readonly catalog: CatalogService,
     private readonly standards: GradingStandardsService,
     private readonly calibration: CalibrationService,
-    @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
+    private readonly queue: InspectionQueueService,
     private readonly photos: PhotosService,
     private readonly items: ItemsService,
   ) {}
@@ -186,34 +84,12 @@ export class InspectionsService {
     });
   }
 
-  // ---- reads ------------------------------------------------------------------------------
-
-  private async load(manager: EntityManager, actor: Actor, id: string): Promise<Inspection> {
-    const inspection = await this.repo.findInspection(id, manager);
-    return InspectionAccess.assertVisible(inspection, actor, id);
-  }
-
-  /** A report under blind re-grade is not found for the graders who might re-grade it. */
-  private async loadReadable(actor: Actor, id: string): Promise<Inspection> {
-    const inspection = await this.load(this.dataSource.manager, actor, id);
-    if (!(await this.repo.readable(actor, id))) throw new NotFound('Inspection', id);
-    return inspection;
+  private load(manager: EntityManager, actor: Actor, id: string): Promise<Inspection> {
+    return this.queue.load(manager, actor, id);
   }
 
   private async item(manager: EntityManager, id: string): Promise<Item> {
     return this.repo.itemOrFail(manager, id);
-  }
-
-  async view(actor: Actor, inspection: Inspection) {
-    const item = await this.repo.findItem(inspection.itemId);
-    // On the bench: a car's mileage flag and its evidence, before the grader reads the dial.
-    const car = item?.vin ? (await this.vehicles.flagsForItems([item.id])).get(item.id) : null;
-    return withActions(InspectionMachine, inspection, actor, {
-      ...inspectionView(inspection, item),
-      vehicle: car ?? null,
-      // The uploaded photos among the answers and `photos`, in the order they were given.
-      attachedPhotos: await this.photos.forSubject(actor, 'inspection', inspection.id),
-    });
   }
 
   /**
@@ -243,21 +119,6 @@ export class InspectionsService {
       });
       position += attached.length;
     }
-  }
-
-  async get(actor: Actor, id: string) {
-    return this.view(actor, await this.loadReadable(actor, id));
-  }
-
-  /** The queue (oldest first): staff see their own warehouse, admin and support every one. */
-  async list(actor: Actor, query: InspectionQuery) {
-    const limit = query.limit ?? 50;
-    const rows = await this.repo.queue(actor, query, limit);
-    const items = await this.repo.items([...new Set(rows.map((r) => r.itemId))]);
-    const byId = new Map(items.map((it) => [it.id, it]));
-    return toPage(rows, limit, (i) =>
-      withActions(InspectionMachine, i, actor, inspectionView(i, byId.get(i.itemId) ?? null)),
-    );
   }
 
   /** The standard in force for the item's leaf category: its latest published version. */
@@ -321,7 +182,7 @@ export class InspectionsService {
         },
       });
     });
-    return this.view(actor, updated);
+    return this.queue.view(actor, updated);
   }
 
   async release(actor: Actor, id: string, version?: number) {
@@ -339,7 +200,7 @@ export class InspectionsService {
         standardFingerprint: null,
       },
     });
-    return this.view(actor, updated);
+    return this.queue.view(actor, updated);
   }
 
   /** What the answers would grade to, without saving (the console shows it before submitting). */
@@ -446,7 +307,7 @@ export class InspectionsService {
           findings: gradeFindings(result),
         },
         jobs: [
-          ...this.afterGrading(inspection, result, bySecondGrader),
+          ...afterGrading(inspection, result, bySecondGrader),
           // A car's odometer reading goes into its mileage history and is checked at once.
           ...(item.vin
             ? [
@@ -464,7 +325,7 @@ export class InspectionsService {
         },
       });
     });
-    return this.view(actor, updated);
+    return this.queue.view(actor, updated);
   }
 
   /** The fairness guard: a different grader of the warehouse confirms the parked report. */
@@ -485,10 +346,10 @@ export class InspectionsService {
             : null,
         }),
         data: { confirmedBy: actor.userId, grade: inspection.grade, notes: dto.notes ?? null },
-        jobs: (e) => (e.report ? this.afterGrading(e, e.report, true) : []),
+        jobs: (e) => (e.report ? afterGrading(e, e.report, true) : []),
       });
     });
-    return this.view(actor, updated);
+    return this.queue.view(actor, updated);
   }
 
   /**
@@ -532,115 +393,6 @@ export class InspectionsService {
         data: { supersedesId: inspection.id, reason: dto.reason },
       });
     });
-    return this.view(actor, created);
-  }
-
-  /**
-   * Who hears about a grade: a trade-in's final offer waits on acquisition (ItemGraded); a
-   * buyer's return is compared with the grade it was sold as (ReturnInspected) and, being the
-   * platform's already, routed at once (DisposeItem).
-   */
-  private afterGrading(
-    inspection: Inspection,
-    result: GradeResult,
-    confirmedBySecondGrader: boolean,
-  ): OutboxJob[] {
-    if (inspection.source?.kind === 'sale-order') {
-      return [
-        job(ReturnInspected, {
-          itemId: inspection.itemId,
-          inspectionId: inspection.id,
-          grade: result.grade,
-          source: inspection.source,
-        }),
-        job(DisposeItem, { itemId: inspection.itemId }),
-      ];
-    }
-    return [job(ItemGraded, this.gradedPayload(inspection, result, confirmedBySecondGrader))];
-  }
-
-  private gradedPayload(
-    inspection: Inspection,
-    result: GradeResult,
-    confirmedBySecondGrader: boolean,
-  ): JobPayload<typeof ItemGraded> {
-    return {
-      itemId: inspection.itemId,
-      inspectionId: inspection.id,
-      grade: result.grade,
-      standardCode: result.standardCode,
-      standardVersion: result.standardVersion,
-      findings: gradeFindings(result),
-      hold: result.hold,
-      confirmedBySecondGrader,
-    };
-  }
-
-  // ---- job handlers -----------------------------------------------------------------------
-
-  /** Acquisition saw a large price cut: park the report until a second grader confirms it. */
-  async onSecondGradingRequested(
-    payload: JobPayload<typeof SecondGradingRequested>,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const inspection = await this.repo.lockInspection(manager, payload.inspectionId);
-      if (!inspection || inspection.itemId !== payload.itemId) {
-        throw new Error(`Inspection ${payload.inspectionId} of item ${payload.itemId} not found`);
-      }
-      // Already parked, already confirmed, or replaced by a newer report: nothing to do.
-      if (inspection.state !== 'COMPLETED' || inspection.confirmedBySecondGrader) {
-        this.logger.log(`Second grading of ${inspection.id} skipped (${inspection.state})`);
-        return;
-      }
-      await this.transitions.apply(InspectionMachine, {
-        manager,
-        id: inspection.id,
-        action: 'request-second-grading',
-        actor: SYSTEM_ACTOR,
-        patch: {
-          secondGrading: {
-            quotedMinor: payload.quotedMinor,
-            finalMinor: payload.finalMinor,
-            requestedAt: new Date().toISOString(),
-          },
-        },
-        data: { quotedMinor: payload.quotedMinor, finalMinor: payload.finalMinor },
-      });
-    });
-  }
-
-  /** The platform owns the item: premium → available, good → refurbishment, scrap → recycling. */
-  async onDisposeItem(payload: JobPayload<typeof DisposeItem>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const item = await this.repo.lockItem(manager, payload.itemId);
-      if (!item) throw new Error(`Item ${payload.itemId} not found`);
-      if (item.state !== 'RECEIVED') return; // routed already (a repeated job)
-      const inspection = await this.repo.current(manager, item.id);
-      if (!item.grade || inspection?.state !== 'COMPLETED') {
-        throw new Error(`Item ${item.id} has no finished inspection yet`);
-      }
-      const grade = item.grade;
-      const next: Record<typeof grade, OutboxJob> = {
-        premium: job(ItemAvailableForSale, { itemId: item.id, grade }),
-        good: job(RefurbishmentRequested, {
-          itemId: item.id,
-          inspectionId: inspection.id,
-          warehouseId: inspection.warehouseId,
-        }),
-        scrap: job(RecyclingRequested, {
-          itemId: item.id,
-          warehouseId: inspection.warehouseId,
-          reason: `graded scrap (inspection ${inspection.id})`,
-        }),
-      };
-      await this.transitions.apply(ItemMachine, {
-        manager,
-        id: item.id,
-        action: DISPOSITION[grade],
-        actor: SYSTEM_ACTOR,
-        data: { grade, inspectionId: inspection.id },
-        jobs: [next[grade]],
-      });
-    });
+    return this.queue.view(actor, created);
   }
 }

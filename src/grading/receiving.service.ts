@@ -1,16 +1,7 @@
-import { ParcelAccess } from './domain/access.js';
-import { ParcelRepository } from './data/parcel.repository.js';
-import { normaliseSeal } from './domain/seal.js';
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
-import { type CjkFont, openCjkFont } from '../config/cjk-font.js';
-import { renderLabelsPdf, type TraceLabel } from './domain/labels-pdf.js';
-import { NotFound, stateConflict } from '../core/errors.js';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, seesEverything, SYSTEM_ACTOR } from '../core/actor.js';
-import { mapPage } from '../core/http/pagination.js';
-import { withActions } from '../core/http/stateful-view.js';
+import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
+import { stateConflict } from '../core/errors.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import {
@@ -20,25 +11,19 @@ import {
   ReceivingExceptionRaised,
   StartErasure,
 } from '../core/jobs/job-catalogue.js';
-import { job, type OutboxJob } from '../core/jobs/job-definition.js';
+import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { isLeaf } from '../catalog/category.entity.js';
-import { InspectionsService } from './inspections.service.js';
-import type { JobPayload } from '../core/jobs/job-definition.js';
+import type { ReceiveParcelDto } from './api/receiving.dto.js';
 import type { Parcel } from './data/parcel.entity.js';
+import { ParcelRepository } from './data/parcel.repository.js';
+import type { ReceivingExceptionKind } from './data/receiving-exception.entity.js';
 import { ParcelMachine } from './domain/parcel.machine.js';
-import type {
-  LabelsDto,
-  ParcelQuery,
-  ReceiveParcelDto,
-  ReceivingExceptionQuery,
-} from './api/receiving.dto.js';
-import type {
-  ReceivingException,
-  ReceivingExceptionKind,
-} from './data/receiving-exception.entity.js';
+import { normaliseSeal } from './domain/seal.js';
+import { InspectionsService } from './inspections.service.js';
+import { ParcelsService } from './parcels.service.js';
 
 interface Findings {
   sealRead: string | null;
@@ -55,24 +40,11 @@ interface Problem {
   detail: string;
 }
 
-export function exceptionView(e: ReceivingException) {
-  return {
-    id: e.id,
-    parcelId: e.parcelId,
-    warehouseId: e.warehouseId,
-    kind: e.kind,
-    itemId: e.itemId,
-    code: e.code,
-    detail: e.detail,
-    reportedBy: e.reportedBy,
-    createdAt: e.createdAt,
-  };
-}
-
 /**
  * Receiving (spec §1, §3): a delivered parcel is expected at its warehouse; staff of that
  * warehouse scan the seal and the items; a clean match moves custody to the warehouse, anything
  * else is recorded as an exception for support and freezes the owner's payout for the item.
+ * Reads and labels are ParcelsService.
  */
 @Injectable()
 export class ReceivingService {
@@ -83,59 +55,8 @@ export class ReceivingService {
     private readonly outbox: OutboxService,
     private readonly catalog: CatalogService,
     private readonly inspections: InspectionsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reads: ParcelsService,
   ) {}
-
-  /** The label font (the certificates' CJK font), parsed once on first use. */
-  private labelFont?: Promise<CjkFont | undefined>;
-
-  private font(): Promise<CjkFont | undefined> {
-    const path = this.config.erasure.certificateFont;
-    this.labelFont ??= path ? openCjkFont(path) : Promise.resolve(undefined);
-    this.labelFont.catch(() => (this.labelFont = undefined));
-    return this.labelFont;
-  }
-
-  /**
-   * Trace-code labels as one PDF, one label per page, for a parcel's items and/or chosen items.
-   * Warehouse staff print labels for items their warehouse holds or expects in a parcel; any
-   * other item, or another warehouse's parcel, is 404 (ids do not leak).
-   */
-  async labels(actor: Actor, dto: LabelsDto): Promise<Buffer> {
-    const manager = this.dataSource.manager;
-    const ids: string[] = [];
-    if (dto.parcelId) ids.push(...(await this.load(manager, actor, dto.parcelId)).itemIds);
-    for (const id of dto.itemIds ?? []) if (!ids.includes(id)) ids.push(id);
-    if (ids.length === 0) {
-      throw new BadRequestException({
-        message: 'Name the items to label: itemIds, or a parcelId with items',
-        fields: [{ field: 'itemIds', errors: ['at least one item or a parcel with items'] }],
-      });
-    }
-    if (ids.length > 200) {
-      throw new BadRequestException({
-        message: 'At most 200 labels in one print',
-        fields: [{ field: 'itemIds', errors: ['at most 200 labels'] }],
-      });
-    }
-    const rows = await this.parcels.labelRows(
-      ids,
-      seesEverything(actor) ? null : (actor.organisationId ?? null),
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const labels: TraceLabel[] = ids.map((id) => {
-      const r = byId.get(id);
-      if (!r || !(seesEverything(actor) || r.mine)) throw new NotFound('Item', id);
-      const what = [
-        r.brand && r.model ? `${r.brand} ${r.model}` : null,
-        r.category_zh ?? r.category,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      return { traceCode: r.trace_code, title: what || r.trace_code };
-    });
-    return renderLabelsPdf(labels, { size: dto.size, font: await this.font() });
-  }
 
   /** The ParcelDelivered job: one expected parcel per pickup, however often the job runs. */
   async onParcelDelivered(payload: JobPayload<typeof ParcelDelivered>): Promise<void> {
@@ -168,60 +89,6 @@ export class ReceivingService {
     });
   }
 
-  // ---- reads ------------------------------------------------------------------------------
-
-  private async load(manager: EntityManager, actor: Actor, id: string): Promise<Parcel> {
-    const parcel = await this.parcels.findParcel(id, manager);
-    return ParcelAccess.assertVisible(parcel, actor, id);
-  }
-
-  /** Staff do not see the expected seal number: they must read it off the bag. */
-  async view(actor: Actor, parcel: Parcel, manager: EntityManager = this.dataSource.manager) {
-    const items = await this.parcels.items(manager, parcel.itemIds);
-    const exceptions = await this.parcels.exceptionsOf(manager, parcel.id);
-    const scanned = new Set(parcel.scannedItemIds);
-    return withActions(ParcelMachine, parcel, actor, {
-      id: parcel.id,
-      pickupId: parcel.pickupId,
-      warehouseId: parcel.warehouseId,
-      source: parcel.source,
-      sealed: parcel.sealNumber !== null,
-      ...(seesEverything(actor) ? { sealNumber: parcel.sealNumber } : {}),
-      sealRead: parcel.sealRead,
-      sealIntact: parcel.sealIntact,
-      items: items.map((i) => ({
-        id: i.id,
-        traceCode: i.traceCode,
-        state: i.state,
-        scanned: scanned.has(i.id),
-      })),
-      unexpectedCodes: parcel.unexpectedCodes,
-      exceptions: exceptions.map(exceptionView),
-      deliveredAt: parcel.deliveredAt,
-      receivedAt: parcel.receivedAt,
-      receivedBy: parcel.receivedBy,
-      createdAt: parcel.createdAt,
-    });
-  }
-
-  async get(actor: Actor, id: string) {
-    return this.view(actor, await this.load(this.dataSource.manager, actor, id));
-  }
-
-  async list(actor: Actor, query: ParcelQuery) {
-    const page = await this.parcels.page(actor, query);
-    return {
-      items: await Promise.all(page.items.map((p) => this.view(actor, p))),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  async listExceptions(actor: Actor, query: ReceivingExceptionQuery) {
-    return mapPage(await this.parcels.exceptionsPage(actor, query), exceptionView);
-  }
-
-  // ---- scanning and receiving -------------------------------------------------------------
-
   /**
    * One keyboard-wedge scan: a seal number or a trace code of a parcel expected in the actor's
    * warehouse. The scan is recorded on the parcel; the scan that completes a clean match (seal
@@ -230,7 +97,7 @@ export class ReceivingService {
   async scan(actor: Actor, code: string) {
     const warehouseId = actor.organisationId;
     if (!warehouseId) throw new NotFoundException('Scanning needs a warehouse');
-    return this.dataSource.transaction(async (manager) => {
+    const { matched, received, parcel } = await this.dataSource.transaction(async (manager) => {
       const seal = normaliseSeal(code);
       let matched: { kind: 'seal' } | { kind: 'item'; itemId: string; traceCode: string };
       let parcel = seal ? await this.parcels.expectedBySeal(manager, warehouseId, seal) : null;
@@ -262,14 +129,20 @@ export class ReceivingService {
           unexpected: [],
         });
       }
-      return { matched, received: complete, parcel: await this.view(actor, current, manager) };
+      return {
+        matched,
+        received: complete,
+        parcel: await this.reads.view(actor, current, manager),
+      };
     });
+    // Named here, in ReceivingService.scan, the response keeps its OpenAPI schema (ReceivingScan).
+    return { matched, received, parcel };
   }
 
   /** Closes the parcel with what was found (explicitly, or what the scans recorded). */
   async receive(actor: Actor, id: string, dto: ReceiveParcelDto) {
     return this.dataSource.transaction(async (manager) => {
-      const parcel = await this.load(manager, actor, id);
+      const parcel = await this.reads.load(manager, actor, id);
       if (parcel.state !== 'EXPECTED') {
         throw stateConflict(
           ParcelMachine,
@@ -299,7 +172,7 @@ export class ReceivingService {
         unexpected,
         version: dto.version,
       });
-      return this.view(actor, closed, manager);
+      return this.reads.view(actor, closed, manager);
     });
   }
 

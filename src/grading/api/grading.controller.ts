@@ -18,7 +18,9 @@ import {
   PreviewDto,
   ReinspectDto,
 } from './inspections.dto.js';
+import { InspectionQueueService } from '../inspection-queue.service.js';
 import { InspectionsService } from '../inspections.service.js';
+import { ParcelsService } from '../parcels.service.js';
 import {
   LabelsDto,
   ParcelQuery,
@@ -34,12 +36,17 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
 @ApiBearerAuth()
 @Controller('receiving')
 export class ReceivingController {
-  constructor(private readonly receiving: ReceivingService) {}
+  // The field names keep the OpenAPI schema names the console's client is generated from
+  // (ReceivingList, ReceivingGet, ReceivingListExceptions): `receiving` holds the reads.
+  constructor(
+    private readonly receiving: ParcelsService,
+    private readonly receipts: ReceivingService,
+  ) {}
 
   /** A keyboard-wedge scan of a seal number or a trace code. */
   @Action('scan', 'warehouse')
   scan(@CurrentActor() actor: Actor, @Body() dto: ScanDto) {
-    return this.receiving.scan(actor, dto.code);
+    return this.receipts.scan(actor, dto.code);
   }
 
   /**
@@ -71,7 +78,7 @@ export class ReceivingController {
 
   @Action('parcels/:id/receive', 'warehouse', 'admin')
   receive(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ReceiveParcelDto) {
-    return this.receiving.receive(actor, id, dto);
+    return this.receipts.receive(actor, id, dto);
   }
 
   @Get('exceptions')
@@ -85,7 +92,12 @@ export class ReceivingController {
 @ApiBearerAuth()
 @Controller('inspections')
 export class InspectionsController {
-  constructor(private readonly inspections: InspectionsService) {}
+  // The field names keep the OpenAPI schema names the console's client is generated from
+  // (InspectionsList, InspectionsGet): `inspections` holds the reads.
+  constructor(
+    private readonly inspections: InspectionQueueService,
+    private readonly grading: InspectionsService,
+  ) {}
 
   /** The queue: `?state=PENDING` lists the items waiting in the grader's warehouse. */
   @Get()
@@ -102,18 +114,18 @@ export class InspectionsController {
 
   @Action(':id/claim', 'warehouse')
   claim(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.inspections.claim(actor, id, dto.version);
+    return this.grading.claim(actor, id, dto.version);
   }
 
   @Action(':id/release', 'warehouse', 'admin')
   release(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.inspections.release(actor, id, dto.version);
+    return this.grading.release(actor, id, dto.version);
   }
 
   /** Grade and reasons for the answers, saving nothing. */
   @Action(':id/preview', 'warehouse', 'admin')
   preview(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PreviewDto) {
-    return this.inspections.preview(actor, id, dto.answers, dto.partial === true);
+    return this.grading.preview(actor, id, dto.answers, dto.partial === true);
   }
 
   @Action(':id/complete', 'warehouse')
@@ -122,20 +134,20 @@ export class InspectionsController {
     @IdParam() id: string,
     @Body() dto: CompleteInspectionDto,
   ) {
-    return this.inspections.complete(actor, id, dto);
+    return this.grading.complete(actor, id, dto);
   }
 
   /** The fairness guard: a second grader of the warehouse confirms the parked grade. */
   @Action(':id/confirm', 'warehouse')
   confirm(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ConfirmDto) {
-    return this.inspections.confirm(actor, id, dto);
+    return this.grading.confirm(actor, id, dto);
   }
 
   /** Supersedes the finished report with a new inspection (the old report stays as it was). */
   @Post(':id/reinspect')
   @Roles('warehouse', 'admin')
   reinspect(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ReinspectDto) {
-    return this.inspections.reinspect(actor, id, dto);
+    return this.grading.reinspect(actor, id, dto);
   }
 }
 

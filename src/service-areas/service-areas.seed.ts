@@ -1,5 +1,10 @@
 import type { SeedStep } from '../seed/seed-context.js';
-import { DEMO_AREAS, DEMO_LINKED_STORES, DEMO_STORES } from './engine/demo-areas.js';
+import {
+  type ConfiguredStore,
+  DEMO_AREAS,
+  DEMO_LINKED_STORES,
+  DEMO_STORES,
+} from './engine/demo-areas.js';
 import { DropOffStoreRepository } from './data/drop-off-store.repository.js';
 import { ServiceAreasService } from './service-areas.service.js';
 
@@ -9,28 +14,17 @@ export const serviceAreasSeed: SeedStep = {
     const areas = ctx.app.get(ServiceAreasService);
     await ctx.dataSource.transaction(async (m) => {
       for (const area of DEMO_AREAS) await areas.writeArea(m, area);
-      const rows = [
-        ...DEMO_STORES.map((s) => ({
-          code: s.id,
-          name: s.name,
-          nameZh: s.nameZh ?? null,
-          cityCode: s.cityCode,
-          districtCode: s.districtCode,
-          address: s.address,
-          openingHours: s.openingHours ?? null,
-          organisationId: null,
-        })),
-        ...DEMO_LINKED_STORES.map((s) => ({
-          code: s.id,
-          name: s.name,
-          nameZh: s.nameZh ?? null,
-          cityCode: s.cityCode,
-          districtCode: s.districtCode,
-          address: s.address,
-          openingHours: s.openingHours ?? null,
-          organisationId: ctx.organisations[s.organisation ?? ''] ?? null,
-        })),
-      ];
+      // A store an organisation runs is linked to it by the organisation's seeded name.
+      const rows = [...DEMO_STORES, ...DEMO_LINKED_STORES].map((s: ConfiguredStore) => ({
+        code: s.id,
+        name: s.name,
+        nameZh: s.nameZh ?? null,
+        cityCode: s.cityCode,
+        districtCode: s.districtCode,
+        address: s.address,
+        openingHours: s.openingHours ?? null,
+        organisationId: s.organisation ? (ctx.organisations[s.organisation] ?? null) : null,
+      }));
       await ctx.app.get(DropOffStoreRepository).upsertByCode(m, rows);
     });
   },

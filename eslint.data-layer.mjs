@@ -13,6 +13,7 @@ export const DATA_LAYER_STAGES = [
   'tracking',
   'vehicles',
   'resale',
+  'acquisition',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

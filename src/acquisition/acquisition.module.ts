@@ -27,7 +27,10 @@ import {
   TradeInItem,
   TradeInOrder,
   TradeInPayout,
-} from './trade-in.entities.js';
+} from './data/trade-in.entities.js';
+import { BlockedIdentifierRepository } from './data/blocked-identifier.repository.js';
+import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
+import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
 import { TradeInItemMachine, TradeInOrderMachine } from './trade-in.machines.js';
 import { BlocklistController, TradeInsController } from './trade-ins.controller.js';
 import { TradeInsService } from './trade-ins.service.js';
@@ -42,7 +45,13 @@ import { TradeInsService } from './trade-ins.service.js';
     TypeOrmModule.forFeature([TradeInOrder, TradeInItem, TradeInPayout, BlockedIdentifier]),
   ],
   controllers: [TradeInsController, BlocklistController],
-  providers: [TradeInsService, TradeInWorkflow],
+  providers: [
+    TradeInOrderRepository,
+    TradeInPayoutRepository,
+    BlockedIdentifierRepository,
+    TradeInsService,
+    TradeInWorkflow,
+  ],
   exports: [TradeInsService],
 })
 export class AcquisitionModule implements OnModuleInit {

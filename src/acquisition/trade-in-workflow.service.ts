@@ -6,7 +6,6 @@ import type { AppConfig } from '../config/app-config.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { PLATFORM_OWNER } from '../core/items/ownership.js';
-import { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import {
   DisposeItem,
@@ -41,8 +40,9 @@ import {
   type OfferExplanation,
   TradeInItem,
   TradeInOrder,
-  TradeInPayout,
-} from './trade-in.entities.js';
+} from './data/trade-in.entities.js';
+import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
+import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
 import {
   PAYABLE_ITEM_STATES,
   SETTLED_ITEM_STATES,
@@ -81,15 +81,14 @@ export class TradeInWorkflow {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: LedgerService,
     private readonly transfers: TransfersService,
+    private readonly orders: TradeInOrderRepository,
+    private readonly payouts: TradeInPayoutRepository,
   ) {}
 
   /** The 'trade-in-payout' transfer hook: a frozen payout waits. */
   async payoutHoldReason(m: EntityManager, payoutId: string): Promise<string | null> {
-    const [row] = await m.query<Array<{ status: string }>>(
-      'SELECT status FROM trade_in_payouts WHERE id = $1',
-      [payoutId],
-    );
-    return row?.status === 'frozen' ? 'the trade-in payout is frozen' : null;
+    const status = await this.payouts.status(m, payoutId);
+    return status === 'frozen' ? 'the trade-in payout is frozen' : null;
   }
 
   /** The 'trade-in-payout' transfer hook: the provider paid the seller (or refused for good). */
@@ -97,23 +96,21 @@ export class TradeInWorkflow {
     m: EntityManager,
     t: { sourceId: string; state: string; providerRef: string | null },
   ): Promise<void> {
-    await m.query(
-      `UPDATE trade_in_payouts SET status = $2, provider_ref = $3,
-         paid_at = CASE WHEN $2 = 'paid' THEN now() ELSE paid_at END, updated_at = now()
-       WHERE id = $1 AND status IN ('payable', 'failed')`,
-      [t.sourceId, t.state === 'succeeded' ? 'paid' : 'failed', t.providerRef],
+    await this.payouts.settle(
+      m,
+      t.sourceId,
+      t.state === 'succeeded' ? 'paid' : 'failed',
+      t.providerRef,
     );
   }
 
   /** Locks the order row for the rest of the transaction (serialises its handlers). */
   async lockOrder(m: EntityManager, orderId: string): Promise<TradeInOrder | null> {
-    return m
-      .getRepository(TradeInOrder)
-      .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+    return this.orders.lockOrder(m, orderId);
   }
 
   itemsOf(m: EntityManager, orderId: string): Promise<TradeInItem[]> {
-    return m.getRepository(TradeInItem).find({ where: { orderId }, order: { position: 'ASC' } });
+    return this.orders.itemsOf(m, orderId);
   }
 
   // ---- quote and expiry -----------------------------------------------------------------
@@ -140,7 +137,7 @@ export class TradeInWorkflow {
           this.config.acquisition.marginShare,
         );
         total += v.amountMinor;
-        await m.getRepository(TradeInItem).update(it.id, { quote: v, quotedMinor: v.amountMinor });
+        await this.orders.setQuote(m, it.id, v);
       }
       const validUntil = new Date(
         now.getTime() + this.config.acquisition.quoteValidityDays * MS_PER_DAY,
@@ -192,7 +189,7 @@ export class TradeInWorkflow {
           actor: SYSTEM_ACTOR,
         });
       }
-      const item = await m.getRepository(Item).findOne({ where: { id: it.itemId } });
+      const item = await this.orders.journeyItem(m, it.itemId);
       if (item?.state === 'DECLARED') {
         await this.transitions.apply(ItemMachine, {
           manager: m,
@@ -231,7 +228,7 @@ export class TradeInWorkflow {
             data: { pickupId: p.pickupId, sealNumber: p.sealNumber },
           });
         } else if (order.state === 'ACCEPTED' || order.state === 'IN_TRANSIT') {
-          await m.getRepository(TradeInOrder).update(order.id, { pickup });
+          await this.orders.setPickupNews(m, order.id, pickup);
         }
         return;
       }
@@ -243,9 +240,9 @@ export class TradeInWorkflow {
         // Back at the store: its staff hand the items over the counter (hand-back).
         const waiting: string[] = [];
         for (const itemId of p.itemIds) {
-          const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+          const it = await this.orders.itemCarrying(m, itemId);
           if (!it || it.orderId !== order.id || it.atStoreSince) continue;
-          await m.getRepository(TradeInItem).update(it.id, { atStoreSince: new Date(p.at) });
+          await this.orders.markAtStore(m, it.id, new Date(p.at));
           waiting.push(itemId);
         }
         if (waiting.length > 0) {
@@ -261,7 +258,7 @@ export class TradeInWorkflow {
       }
       if (p.direction === 'return-to-owner' && p.event === 'delivered') {
         for (const itemId of p.itemIds) {
-          const it = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+          const it = await this.orders.itemCarrying(m, itemId);
           if (!it || it.orderId !== order.id) continue;
           if (it.state === 'RETURNING') {
             await this.transitions.apply(TradeInItemMachine, {
@@ -272,7 +269,7 @@ export class TradeInWorkflow {
               data: { pickupId: p.pickupId },
             });
           }
-          const item = await m.getRepository(Item).findOne({ where: { id: itemId } });
+          const item = await this.orders.journeyItem(m, itemId);
           if (item?.state === 'RETURNING_TO_OWNER') {
             await this.transitions.apply(ItemMachine, {
               manager: m,
@@ -292,15 +289,13 @@ export class TradeInWorkflow {
 
   async onItemReceived(p: ItemReceivedPayload): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId: p.itemId } });
+      const found = await this.orders.itemCarrying(m, p.itemId);
       if (!found) return; // not a trade-in item (e.g. a buyer's return)
       const order = await this.lockOrder(m, found.orderId);
       if (!order) return;
-      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      const it = await this.orders.itemOrFail(m, found.id);
       if (!it.receivedAt) {
-        await m
-          .getRepository(TradeInItem)
-          .update(it.id, { receivedAt: new Date(), warehouseId: p.warehouseId });
+        await this.orders.markReceived(m, it.id, new Date(), p.warehouseId);
         it.receivedAt = new Date();
         it.warehouseId = p.warehouseId;
       }
@@ -319,7 +314,7 @@ export class TradeInWorkflow {
    * it. Idempotent: an item already on its way back is skipped.
    */
   private async returnUnwanted(m: EntityManager, order: TradeInOrder, it: TradeInItem) {
-    const item = await m.getRepository(Item).findOne({ where: { id: it.itemId } });
+    const item = await this.orders.journeyItem(m, it.itemId);
     if (item?.state !== 'RECEIVED') return;
     await this.transitions.apply(ItemMachine, {
       manager: m,
@@ -330,7 +325,10 @@ export class TradeInWorkflow {
       data: { reason: `arrived for a trade-in that is ${order.state}` },
     });
     const all = await this.itemsOf(m, order.id);
-    const states = await m.getRepository(Item).find({ where: all.map((i) => ({ id: i.itemId })) });
+    const states = await this.orders.journeyItems(
+      m,
+      all.map((i) => i.itemId),
+    );
     if (states.some((i) => i.state === 'IN_TRANSIT')) return; // the rest follow
     const back = all.filter((i) =>
       states.some((s) => s.id === i.itemId && s.state === 'RETURNING_TO_OWNER'),
@@ -356,10 +354,10 @@ export class TradeInWorkflow {
    */
   async expireOffer(tradeInItemId: string, now: Date = new Date()): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const found = await m.getRepository(TradeInItem).findOne({ where: { id: tradeInItemId } });
+      const found = await this.orders.findItem(m, tradeInItemId);
       if (!found) return;
       const order = await this.lockOrder(m, found.orderId);
-      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      const it = await this.orders.itemOrFail(m, found.id);
       if (!order || it.state !== 'OFFER_PENDING' || order.held) return;
       const early = (it.offerValidUntil?.getTime() ?? 0) - now.getTime();
       if (early > 5 * 60_000) return;
@@ -423,10 +421,10 @@ export class TradeInWorkflow {
     if (!p.itemId) return;
     const itemId = p.itemId;
     await this.dataSource.transaction(async (m) => {
-      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+      const found = await this.orders.itemCarrying(m, itemId);
       if (!found || found.payoutFrozen) return;
       await this.lockOrder(m, found.orderId);
-      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      const it = await this.orders.itemOrFail(m, found.id);
       // Frozen meanwhile, or no payout will ever come (the item went back or was cancelled).
       if (it.payoutFrozen || !PAYABLE_ITEM_STATES.includes(it.state)) return;
       const reason = `${p.kind}: ${p.detail}`.slice(0, 500);
@@ -438,9 +436,7 @@ export class TradeInWorkflow {
         patch: { payoutFrozen: true, frozenReason: reason },
         data: { exceptionId: p.exceptionId, kind: p.kind, detail: p.detail },
         effects: async (mm) => {
-          await mm
-            .getRepository(TradeInPayout)
-            .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
+          await this.payouts.freeze(mm, it.id);
         },
       });
     });
@@ -455,10 +451,10 @@ export class TradeInWorkflow {
   async onVehicleMileageFlagged(p: JobPayload<typeof VehicleMileageFlagged>): Promise<void> {
     for (const itemId of p.itemIds) {
       await this.dataSource.transaction(async (m) => {
-        const found = await m.getRepository(TradeInItem).findOne({ where: { itemId } });
+        const found = await this.orders.itemCarrying(m, itemId);
         if (!found) return; // not a trade-in item (a car the platform already owned)
         await this.lockOrder(m, found.orderId);
-        const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+        const it = await this.orders.itemOrFail(m, found.id);
         if (it.mileageHold || it.mileageDecision) return;
         // No payout will ever come for a car that went back or was cancelled: nothing to hold.
         if (!PAYABLE_ITEM_STATES.includes(it.state)) return;
@@ -476,9 +472,7 @@ export class TradeInWorkflow {
           patch: { mileageHold: true, mileageHoldDetail: detail },
           data: { reason: 'vehicle-mileage', ...detail },
           effects: async (mm) => {
-            await mm
-              .getRepository(TradeInPayout)
-              .update({ tradeInItemId: it.id, status: 'payable' }, { status: 'frozen' });
+            await this.payouts.freeze(mm, it.id);
           },
         });
       });
@@ -489,11 +483,11 @@ export class TradeInWorkflow {
 
   async onItemGraded(p: ItemGradedPayload): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const found = await m.getRepository(TradeInItem).findOne({ where: { itemId: p.itemId } });
+      const found = await this.orders.itemCarrying(m, p.itemId);
       if (!found) return;
       const order = await this.lockOrder(m, found.orderId);
       if (!order || !INSPECTABLE.includes(order.state)) return;
-      const it = await m.getRepository(TradeInItem).findOneByOrFail({ id: found.id });
+      const it = await this.orders.itemOrFail(m, found.id);
       if (it.state !== 'AWAITING_INSPECTION' && it.state !== 'SECOND_GRADING') return;
       if (
         it.state === 'SECOND_GRADING' &&
@@ -561,7 +555,7 @@ export class TradeInWorkflow {
       });
       if (secondGrader && it.state === 'SECOND_GRADING') {
         // A new first-grader result while waiting: ask again for this inspection.
-        await m.getRepository(TradeInItem).update(it.id, patch);
+        await this.orders.setGrading(m, it.id, patch);
         await this.outbox.write(m, [askSecond]);
         return;
       }
@@ -654,7 +648,7 @@ export class TradeInWorkflow {
    * payout (once) and a DisposeItem job. Nothing moves while the order is held for review.
    */
   async reconcile(m: EntityManager, orderId: string): Promise<void> {
-    const order = await m.getRepository(TradeInOrder).findOneByOrFail({ id: orderId });
+    const order = await this.orders.orderOrFail(m, orderId);
     if (order.held) return;
     const items = await this.itemsOf(m, orderId);
     const jobs: OutboxJob[] = [];
@@ -703,22 +697,16 @@ export class TradeInWorkflow {
     it: TradeInItem,
   ): Promise<OutboxJob[]> {
     if (it.finalMinor === null) throw new Error(`trade-in item ${it.id} has no final price`);
-    const rows = await m.query<Array<{ id: string }>>(
-      `INSERT INTO trade_in_payouts
-         (order_id, trade_in_item_id, item_id, customer_id, amount_minor, currency, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (trade_in_item_id) DO NOTHING RETURNING id`,
-      [
-        order.id,
-        it.id,
-        it.itemId,
-        order.customerId,
-        it.finalMinor,
-        order.currency,
-        it.payoutFrozen || it.mileageHold ? 'frozen' : 'payable',
-      ],
-    );
-    if (rows.length === 0) return [];
+    const payoutId = await this.payouts.createOnce(m, {
+      orderId: order.id,
+      tradeInItemId: it.id,
+      itemId: it.itemId,
+      customerId: order.customerId,
+      amountMinor: it.finalMinor,
+      currency: order.currency,
+      status: it.payoutFrozen || it.mileageHold ? 'frozen' : 'payable',
+    });
+    if (payoutId === null) return [];
     // Paid out: the platform owns the item now; the seller's period of its history ends here.
     await this.items.transferOwnership(m, it.itemId, PLATFORM_OWNER, 'trade-in-paid-out');
     // The platform bought the item: it owes the seller the final price (paid out later, even
@@ -726,7 +714,7 @@ export class TradeInWorkflow {
     await this.ledger.post(m, {
       kind: 'trade-in-purchase',
       key: `trade-in-purchase:${it.id}`,
-      ref: { kind: 'trade-in-payout', id: rows[0].id },
+      ref: { kind: 'trade-in-payout', id: payoutId },
       memo: `item ${it.itemId} bought on trade-in ${order.id}`,
       currency: order.currency,
       lines: [
@@ -743,7 +731,7 @@ export class TradeInWorkflow {
         accountKind: 'seller-payable',
         amountMinor: it.finalMinor,
         currency: order.currency,
-        source: { kind: 'trade-in-payout', id: rows[0].id },
+        source: { kind: 'trade-in-payout', id: payoutId },
         reason: `Reloop trade-in ${order.id}`,
         context: {
           orderRef: { kind: 'trade-in', id: order.id },

@@ -8,7 +8,8 @@ import {
   selfLoops,
   type TransitionDef,
 } from '../core/state-machine/machine.js';
-import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
+import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
+import { orderIsHeld, orderItemIds } from './data/trade-in-order.repository.js';
 
 /** The customer who traded in, and the staff of the store it was handed in at. */
 export const TradeInOrderAccess = defineAccessPolicy<TradeInOrder>({
@@ -149,13 +150,7 @@ export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder
     ),
   ],
   canAccess: TradeInOrderAccess.canSee,
-  itemIds: async (order, manager) =>
-    (
-      await manager.query<Array<{ item_id: string }>>(
-        'SELECT item_id FROM trade_in_items WHERE order_id = $1 ORDER BY position',
-        [order.id],
-      )
-    ).map((r) => r.item_id),
+  itemIds: (order, manager) => orderItemIds(manager, order.id),
 });
 
 export const TRADE_IN_ITEM_STATES = [
@@ -178,13 +173,7 @@ export const SETTLED_ITEM_STATES: readonly TradeInItemState[] = [
 const orderNotHeld: TransitionDef<TradeInItemState, TradeInItem>['guard'] = async ({
   entity,
   manager,
-}) => {
-  const rows = await manager.query<Array<{ held: boolean }>>(
-    'SELECT held FROM trade_in_orders WHERE id = $1',
-    [entity.orderId],
-  );
-  return rows[0]?.held ? 'the order is held for review' : undefined;
-};
+}) => ((await orderIsHeld(manager, entity.orderId)) ? 'the order is held for review' : undefined);
 
 /** An item that is or may still be paid for: a freeze or a mileage hold stops its payout. */
 export const PAYABLE_ITEM_STATES: TradeInItemState[] = [

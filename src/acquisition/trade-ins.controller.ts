@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentActor, Roles, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
-import { decodeCursor, PageQuery, toPage } from '../core/http/pagination.js';
+import { PageQuery, toPage } from '../core/http/pagination.js';
 import { normaliseIdentifier } from '../valuation/engine/fraud.js';
-import { BlockedIdentifier } from './trade-in.entities.js';
+import { BlockedIdentifierRepository } from './data/blocked-identifier.repository.js';
 import {
   AcceptTradeInDto,
   BlockIdentifierDto,
@@ -153,42 +152,30 @@ export class TradeInsController {
 @ApiBearerAuth()
 @Controller('identifier-blocklist')
 export class BlocklistController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly blocklist: BlockedIdentifierRepository) {}
 
   @Get()
   @Roles('admin', 'support')
   async list(@Query() q: PageQuery) {
     const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource.getRepository(BlockedIdentifier).createQueryBuilder('b');
-    if (cursor) qb.where('(b.created_at, b.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
-    const rows = await qb
-      .orderBy('b.created_at', 'DESC')
-      .addOrderBy('b.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
+    const rows = await this.blocklist.latest(q, limit);
     return toPage(rows, limit, (b) => b);
   }
 
   @Post()
   @Roles('admin')
-  async add(@CurrentActor() actor: Actor, @Body() dto: BlockIdentifierDto) {
-    const identifier = normaliseIdentifier(dto.identifier);
-    const repo = this.dataSource.getRepository(BlockedIdentifier);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ identifier, reason: dto.reason ?? null, createdBy: actor.userId })
-      .orIgnore()
-      .execute();
-    return repo.findOneByOrFail({ identifier });
+  add(@CurrentActor() actor: Actor, @Body() dto: BlockIdentifierDto) {
+    return this.blocklist.add(
+      normaliseIdentifier(dto.identifier),
+      dto.reason ?? null,
+      actor.userId,
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
   async remove(@IdParam() id: string): Promise<void> {
-    const result = await this.dataSource.getRepository(BlockedIdentifier).delete({ id });
-    if (!result.affected) throw new NotFound('Blocked identifier', id);
+    if (!(await this.blocklist.remove(id))) throw new NotFound('Blocked identifier', id);
   }
 }

@@ -5,11 +5,10 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import { findById } from '../core/sql.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
-import { decodeCursor, type Page, toPage } from '../core/http/pagination.js';
+import type { Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -45,21 +44,16 @@ import {
 import type { ItemValuation } from '../valuation/valuation.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
 import { payoutKey, TradeInWorkflow } from './trade-in-workflow.service.js';
+import { BlockedIdentifierRepository } from './data/blocked-identifier.repository.js';
+import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
+import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
+import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
 import {
-  BlockedIdentifier,
-  TradeInItem,
-  TradeInOrder,
-  TradeInPayout,
-} from './trade-in.entities.js';
-import {
-  LIVE_ORDER_STATES,
   TradeInItemMachine,
   TradeInOrderAccess,
   TradeInOrderMachine,
 } from './trade-in.machines.js';
 import type { CreateTradeInDto, TradeInQuery } from './trade-ins.dto.js';
-
-/** Orders whose items are still in play: an identifier may be in only one of them. */
 
 function valuationView(v: ItemValuation | null) {
   if (!v) return null;
@@ -90,6 +84,9 @@ export class TradeInsService {
     @Inject(PICKUP_WINDOWS) private readonly pickupWindows: PickupWindowBooking,
     @Inject(VEHICLE_FACTS) private readonly vehicles: VehicleFacts,
     private readonly valuation: ValuationService,
+    private readonly orders: TradeInOrderRepository,
+    private readonly payouts: TradeInPayoutRepository,
+    private readonly blocklist: BlockedIdentifierRepository,
   ) {}
 
   // ---- owner actions --------------------------------------------------------------------
@@ -247,7 +244,7 @@ export class TradeInsService {
         }
       }
       await this.assessFraud(m, order, own);
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id: order.id });
+      return this.orders.orderOrFail(m, order.id);
     });
   }
 
@@ -267,13 +264,10 @@ export class TradeInsService {
     if (!input) throw bad(field, 'is required for a vehicle');
     const checked = this.vehicles.checkVin(input);
     if (!checked.valid) throw bad(field, checked.error ?? 'is not a valid VIN');
-    const [live] = await this.dataSource.query<Array<{ trace_code: string }>>(
-      'SELECT trace_code FROM items WHERE vin = $1 AND state <> ALL($2::text[]) LIMIT 1',
-      [checked.vin, [...VIN_TERMINAL_ITEM_STATES]],
-    );
+    const live = await this.orders.liveItemWithVin(checked.vin, VIN_TERMINAL_ITEM_STATES);
     if (live) {
       throw new ConflictException({
-        message: `VIN ${checked.vin} is already on a live item (${live.trace_code})`,
+        message: `VIN ${checked.vin} is already on a live item (${live})`,
         fields: [{ field, errors: ['already on a live item'] }],
       });
     }
@@ -294,7 +288,7 @@ export class TradeInsService {
       ...new Set(own.flatMap((i) => [i.imeiNorm, i.serialNorm]).filter((x): x is string => !!x)),
     ].sort();
     // Two orders with the same identifier at the same moment: the second waits and sees the first.
-    for (const id of ids) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [id]);
+    await this.orders.lockIdentifiers(m, ids);
     const toLive = (i: {
       orderId: string;
       itemId: string;
@@ -306,35 +300,9 @@ export class TradeInsService {
       serialNumber: i.serialNumber,
       imei: i.imei,
     });
-    const others = ids.length
-      ? await m.query<
-          Array<{
-            order_id: string;
-            item_id: string;
-            serial_number: string | null;
-            imei: string | null;
-          }>
-        >(
-          `SELECT ti.order_id, ti.item_id, ti.serial_number, ti.imei FROM trade_in_items ti
-             JOIN trade_in_orders o ON o.id = ti.order_id
-            WHERE o.state = ANY($1) AND ti.order_id <> $2
-              AND (ti.imei_norm = ANY($3) OR ti.serial_norm = ANY($3))`,
-          [LIVE_ORDER_STATES, order.id, ids],
-        )
-      : [];
-    const blocklist = ids.length
-      ? await m.getRepository(BlockedIdentifier).find({
-          where: ids.map((identifier) => ({ identifier })),
-        })
-      : [];
-    const past = await m.query<
-      Array<{ declared_condition: Record<string, unknown>; grade: 'premium' | 'good' | 'scrap' }>
-    >(
-      `SELECT declared_condition, grade FROM trade_in_items
-        WHERE customer_id = $1 AND grade IS NOT NULL AND order_id <> $2
-        ORDER BY created_at DESC LIMIT 50`,
-      [order.customerId, order.id],
-    );
+    const others = ids.length ? await this.orders.liveItemsWithIdentifiers(m, order.id, ids) : [];
+    const blocklist = ids.length ? await this.blocklist.matching(m, ids) : [];
+    const past = await this.orders.pastGradings(m, order.customerId, order.id);
     const assessment: FraudAssessment = assessOrder({
       orderItems: own.map(toLive),
       otherLiveItems: others.map((r) =>
@@ -354,14 +322,14 @@ export class TradeInsService {
         inspectedGrade: r.grade,
       })),
     });
-    await m.getRepository(TradeInOrder).update(order.id, { fraud: assessment });
+    await this.orders.setFraud(m, order.id, assessment);
     order.fraud = assessment;
     const at = new Date().toISOString();
     for (const s of assessment.signals.filter((x) => x.severity === 'hold')) {
       await this.workflow.hold(m, order, { code: s.code, detail: s.detail, at });
       // The other live order with the same identifier is just as suspect.
       for (const otherId of (s.orderIds ?? []).filter((id) => id !== order.id)) {
-        const other = await m.getRepository(TradeInOrder).findOne({ where: { id: otherId } });
+        const other = await this.orders.otherOrder(m, otherId);
         if (other) await this.workflow.hold(m, other, { code: s.code, detail: s.detail, at });
       }
     }
@@ -391,9 +359,9 @@ export class TradeInsService {
         }
       }
       // A car is inspected at the owner's address and driven in, not put in a bag.
-      const cars = await m.query<unknown[]>(
-        'SELECT 1 FROM items WHERE id = ANY($1::uuid[]) AND vin IS NOT NULL LIMIT 1',
-        [items.map((i) => i.itemId)],
+      const car = await this.orders.anyVehicle(
+        m,
+        items.map((i) => i.itemId),
       );
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
@@ -415,7 +383,7 @@ export class TradeInsService {
                   warehouseId: null,
                   requestedAt: now.toISOString(),
                   specialPackaging: items.some((i) => i.specialPackaging),
-                  ...(cars.length > 0 ? { mode: 'inspection-at-address' as const } : {}),
+                  ...(car ? { mode: 'inspection-at-address' as const } : {}),
                   ...(pickupWindow
                     ? {
                         window: {
@@ -443,13 +411,13 @@ export class TradeInsService {
       const before = await this.lockVisible(m, actor, id);
       if (before.state === 'ACCEPTED') {
         const items = await this.workflow.itemsOf(m, id);
-        const collected = await m.query<Array<{ trace_code: string; state: string }>>(
-          `SELECT trace_code, state FROM items WHERE id = ANY($1::uuid[]) AND state <> 'DECLARED'`,
-          [items.map((i) => i.itemId)],
+        const collected = await this.orders.collectedTraceCodes(
+          m,
+          items.map((i) => i.itemId),
         );
         if (collected.length > 0) {
           throw new TransitionConflict(
-            `Cannot cancel: the courier has already collected ${collected.map((c) => c.trace_code).join(', ')}`,
+            `Cannot cancel: the courier has already collected ${collected.join(', ')}`,
             {
               entity: 'TradeInOrder',
               state: before.state,
@@ -525,7 +493,7 @@ export class TradeInsService {
         data: { finalMinor: it.finalMinor },
       });
       await this.workflow.reconcile(m, id);
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
@@ -539,7 +507,7 @@ export class TradeInsService {
         expectedVersion: version,
         reason: 'owner rejected the final offer',
       });
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
@@ -576,7 +544,7 @@ export class TradeInsService {
         },
       });
       await this.workflow.reconcile(m, id);
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
@@ -590,7 +558,7 @@ export class TradeInsService {
     return this.dataSource.transaction(async (m) => {
       const order = await this.workflow.lockOrder(m, id);
       if (!order) throw new NotFound('Trade-in', id);
-      const items = await m.getRepository(TradeInItem).find({ where: { orderId: id } });
+      const items = await this.orders.itemsOfUnordered(m, id);
       await this.assertHoldDecider(
         m,
         actor,
@@ -610,7 +578,7 @@ export class TradeInsService {
         data: (o) => ({ note, reasons: o.holdReasons.map((r) => r.code) }),
       });
       await this.workflow.reconcile(m, id);
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
@@ -632,7 +600,7 @@ export class TradeInsService {
           if (!item.mileageHold) await this.releasePayout(mm, item.id);
         },
       });
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
@@ -673,33 +641,20 @@ export class TradeInsService {
           if (!item.payoutFrozen) await this.releasePayout(mm, item.id);
         },
       });
-      return m.getRepository(TradeInOrder).findOneByOrFail({ id });
+      return this.orders.orderOrFail(m, id);
     });
   }
 
   // ---- reads ----------------------------------------------------------------------------
 
   async get(actor: Actor, id: string): Promise<TradeInOrder> {
-    const order = await findById(this.dataSource.manager, TradeInOrder, id);
+    const order = await this.orders.findOrder(id);
     return TradeInOrderAccess.assertVisible(order, actor, id);
   }
 
   async list(actor: Actor, q: TradeInQuery): Promise<Page<ReturnType<TradeInsService['summary']>>> {
-    const limit = q.limit ?? 50;
-    const cursor = decodeCursor(q.cursor);
-    const qb = this.dataSource.getRepository(TradeInOrder).createQueryBuilder('o');
-    TradeInOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
-    if (q.held) qb.andWhere('o.held = :held', { held: q.held === 'true' });
-    if (cursor) {
-      qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
-    }
-    const rows = await qb
-      .orderBy('o.created_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (o) => this.summary(actor, o));
+    const page = await this.orders.page(actor, q);
+    return { ...page, items: page.items.map((o) => this.summary(actor, o)) };
   }
 
   summary(actor: Actor, o: TradeInOrder) {
@@ -718,9 +673,8 @@ export class TradeInsService {
   }
 
   async view(actor: Actor, order: TradeInOrder) {
-    const m = this.dataSource.manager;
-    const items = await this.workflow.itemsOf(m, order.id);
-    const payouts = await m.getRepository(TradeInPayout).find({ where: { orderId: order.id } });
+    const items = await this.orders.itemsOf(this.dataSource.manager, order.id);
+    const payouts = await this.payouts.ofOrder(order.id);
     const traceCodes = await this.items.traceCodes(items.map((i) => i.itemId));
     const staff = seesEverything(actor);
     const fraud = order.fraud as Partial<FraudAssessment>;
@@ -819,17 +773,12 @@ export class TradeInsService {
       actor.organisationId !== null &&
       warehouseIds.includes(actor.organisationId);
     if (!theirs) throw new NotFound('Trade-in', orderId);
-    const [me] = await m.query<Array<{ lead: boolean }>>('SELECT lead FROM users WHERE id = $1', [
-      actor.userId,
-    ]);
-    if (!me?.lead) throw new ForbiddenException(refusal);
+    if (!(await this.orders.isLead(m, actor.userId))) throw new ForbiddenException(refusal);
   }
 
   /** The item's frozen payout becomes payable again, and its held transfer goes ahead. */
   private async releasePayout(m: EntityManager, tradeInItemId: string): Promise<void> {
-    await m
-      .getRepository(TradeInPayout)
-      .update({ tradeInItemId, status: 'frozen' }, { status: 'payable' });
+    await this.payouts.unfreeze(m, tradeInItemId);
     await this.transfers.release(m, payoutKey(tradeInItemId));
   }
 
@@ -838,7 +787,7 @@ export class TradeInsService {
   }
 
   private async tradeInItem(m: EntityManager, orderId: string, id: string): Promise<TradeInItem> {
-    const it = await m.getRepository(TradeInItem).findOne({ where: { id, orderId } });
+    const it = await this.orders.itemOfOrder(m, orderId, id);
     if (!it) throw new NotFound('Trade-in item', id);
     return it;
   }

@@ -146,10 +146,26 @@ describe('the data layer ratchet', () => {
     ).toEqual([]);
   });
 
+  it('covers acquisition, its repositories included', async () => {
+    expect(DATA_LAYER_STAGES).toContain('acquisition');
+    expect(
+      await ruleErrors(
+        'src/acquisition/trade-ins.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM trade_in_orders");'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/acquisition/data/trade-in-order.repository.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM trade_in_orders");'),
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(
-        'src/acquisition/leaky.fixture.ts',
+        'src/grading/leaky.fixture.ts',
         service('return this.dataSource.getRepository(Item).findOne({ where: { id } });'),
       ),
     ).toEqual([]);

@@ -10645,9 +10645,9 @@ export interface components {
                 version: string;
             };
             id: string;
-            metrics: {
+            metrics: components["schemas"]["RefitMetrics"] | {
                 [key: string]: Record<string, never>;
-            } | components["schemas"]["RefitMetrics"];
+            };
             params?: components["schemas"]["ValuationParamSet"];
             salesCount: number;
             trigger: string;

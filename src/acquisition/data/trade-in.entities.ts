@@ -5,14 +5,14 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { ShipmentAddress, ShipmentUpdatePayload } from '../core/jobs/job-catalogue.js';
-import type { Grade } from '../core/items/item.entity.js';
-import { StatefulEntity } from '../core/state-machine/stateful.entity.js';
-import type { FraudAssessment } from '../valuation/engine/fraud.js';
-import type { DifferenceExplanation } from '../valuation/engine/explain.js';
-import type { ItemValuation } from '../valuation/valuation.service.js';
-import { bigintAsNumber } from '../valuation/market-sale.entity.js';
-import type { TradeInItemState, TradeInOrderState } from './trade-in.machines.js';
+import type { ShipmentAddress, ShipmentUpdatePayload } from '../../core/jobs/job-catalogue.js';
+import type { Grade } from '../../core/items/item.entity.js';
+import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
+import type { FraudAssessment } from '../../valuation/engine/fraud.js';
+import type { DifferenceExplanation } from '../../valuation/engine/explain.js';
+import type { ItemValuation } from '../../valuation/valuation.service.js';
+import { bigintAsNumber } from '../../valuation/market-sale.entity.js';
+import type { TradeInItemState, TradeInOrderState } from '../trade-in.machines.js';
 
 export type TradeInChannel = 'online' | 'store';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/trade-in.machines.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './acquisition/domain/trade-in.machines.js';
 import { ErasureMachine } from './erasure/erasure.machine.js';
 import { CalibrationTaskMachine } from './grading/calibration/calibration-task.machine.js';
 import { InspectionMachine } from './grading/inspection/inspection.machine.js';

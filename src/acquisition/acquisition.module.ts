@@ -31,9 +31,18 @@ import {
 import { BlockedIdentifierRepository } from './data/blocked-identifier.repository.js';
 import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
 import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
-import { TradeInItemMachine, TradeInOrderMachine } from './trade-in.machines.js';
-import { BlocklistController, TradeInsController } from './trade-ins.controller.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './domain/trade-in.machines.js';
+import { BlocklistController } from './api/identifier-blocklist.controller.js';
+import { TradeInsController } from './api/trade-ins.controller.js';
 import { TradeInsService } from './trade-ins.service.js';
+import { QuoteTradeInJob } from './handlers/quote-trade-in.job.js';
+import { ExpireTradeInQuoteJob } from './handlers/expire-trade-in-quote.job.js';
+import { ExpireTradeInOfferJob } from './handlers/expire-trade-in-offer.job.js';
+import { TradeInShipmentUpdateJob } from './handlers/trade-in-shipment-update.job.js';
+import { ItemReceivedJob } from './handlers/item-received.job.js';
+import { ItemGradedJob } from './handlers/item-graded.job.js';
+import { ReceivingExceptionRaisedJob } from './handlers/receiving-exception-raised.job.js';
+import { VehicleMileageFlaggedJob } from './handlers/vehicle-mileage-flagged.job.js';
 
 /** Acquisition (spec §3): trade-in orders from quote to payout or return. */
 @Module({
@@ -51,6 +60,14 @@ import { TradeInsService } from './trade-ins.service.js';
     BlockedIdentifierRepository,
     TradeInsService,
     TradeInWorkflow,
+    QuoteTradeInJob,
+    ExpireTradeInQuoteJob,
+    ExpireTradeInOfferJob,
+    TradeInShipmentUpdateJob,
+    ItemReceivedJob,
+    ItemGradedJob,
+    ReceivingExceptionRaisedJob,
+    VehicleMileageFlaggedJob,
   ],
   exports: [TradeInsService],
 })
@@ -62,6 +79,14 @@ export class AcquisitionModule implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transferHooks: TransferHooks,
     private readonly orderNumbers: OrderNumbers,
+    private readonly quoteTradeIn: QuoteTradeInJob,
+    private readonly expireTradeInQuote: ExpireTradeInQuoteJob,
+    private readonly expireTradeInOffer: ExpireTradeInOfferJob,
+    private readonly tradeInShipmentUpdate: TradeInShipmentUpdateJob,
+    private readonly itemReceived: ItemReceivedJob,
+    private readonly itemGraded: ItemGradedJob,
+    private readonly receivingExceptionRaised: ReceivingExceptionRaisedJob,
+    private readonly vehicleMileageFlagged: VehicleMileageFlaggedJob,
   ) {}
 
   onModuleInit(): void {
@@ -78,14 +103,16 @@ export class AcquisitionModule implements OnModuleInit {
     this.machines.onFollowUp(TradeInItemMachine, 'expire-offer', (id, now) =>
       this.workflow.expireOffer(id, now),
     );
-    this.jobs.register(QuoteTradeIn, (p) => this.workflow.quote(p.orderId));
-    this.jobs.register(ExpireTradeInQuote, (p) => this.workflow.expire(p.orderId));
-    this.jobs.register(ExpireTradeInOffer, (p) => this.workflow.expireOffer(p.tradeInItemId));
-    this.jobs.register(TradeInShipmentUpdate, (p) => this.workflow.onShipmentUpdate(p));
-    this.jobs.register(ItemReceived, (p) => this.workflow.onItemReceived(p));
-    this.jobs.register(ItemGraded, (p) => this.workflow.onItemGraded(p));
-    this.jobs.register(ReceivingExceptionRaised, (p) => this.workflow.onReceivingException(p));
-    this.jobs.register(VehicleMileageFlagged, (p) => this.workflow.onVehicleMileageFlagged(p));
+    this.jobs.register(QuoteTradeIn, (p, ctx) => this.quoteTradeIn.run(p, ctx));
+    this.jobs.register(ExpireTradeInQuote, (p, ctx) => this.expireTradeInQuote.run(p, ctx));
+    this.jobs.register(ExpireTradeInOffer, (p, ctx) => this.expireTradeInOffer.run(p, ctx));
+    this.jobs.register(TradeInShipmentUpdate, (p, ctx) => this.tradeInShipmentUpdate.run(p, ctx));
+    this.jobs.register(ItemReceived, (p, ctx) => this.itemReceived.run(p, ctx));
+    this.jobs.register(ItemGraded, (p, ctx) => this.itemGraded.run(p, ctx));
+    this.jobs.register(ReceivingExceptionRaised, (p, ctx) =>
+      this.receivingExceptionRaised.run(p, ctx),
+    );
+    this.jobs.register(VehicleMileageFlagged, (p, ctx) => this.vehicleMileageFlagged.run(p, ctx));
     this.transferHooks.register('trade-in-payout', {
       holdReason: (m, t) => this.workflow.payoutHoldReason(m, t.sourceId),
       settled: (m, t) => this.workflow.onPayoutSettled(m, t),

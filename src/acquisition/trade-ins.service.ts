@@ -52,8 +52,8 @@ import {
   TradeInItemMachine,
   TradeInOrderAccess,
   TradeInOrderMachine,
-} from './trade-in.machines.js';
-import type { CreateTradeInDto, TradeInQuery } from './trade-ins.dto.js';
+} from './domain/trade-in.machines.js';
+import type { CreateTradeInDto, TradeInQuery } from './api/trade-ins.dto.js';
 
 function valuationView(v: ItemValuation | null) {
   if (!v) return null;

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   TradeInItemMachine,
   TradeInOrderMachine,
-} from '../../src/acquisition/trade-in.machines.js';
+} from '../../src/acquisition/domain/trade-in.machines.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ESCALATE, type AnyMachine } from '../../src/core/state-machine/machine.js';
 import { ErasureMachine } from '../../src/erasure/erasure.machine.js';

@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
 
-const SHAPED_STAGES = ['recycling', 'refurbishment', 'support', 'logistics'];
+const SHAPED_STAGES = ['recycling', 'refurbishment', 'support', 'logistics', 'acquisition'];
 
 const root = join(import.meta.dirname, '..', '..');
 const FOLDERS = ['api', 'data', 'domain', 'handlers'];

@@ -5,8 +5,8 @@ import { DataRepository } from '../../core/data/repository.js';
 import { decodeCursor, type Page, toPage } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById } from '../../core/sql.js';
-import { LIVE_ORDER_STATES, TradeInOrderAccess } from '../trade-in.machines.js';
-import type { TradeInQuery } from '../trade-ins.dto.js';
+import { LIVE_ORDER_STATES, TradeInOrderAccess } from '../domain/trade-in.machines.js';
+import type { TradeInQuery } from '../api/trade-ins.dto.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
 
 /** An item of another live order carrying one of the same identifiers (fraud check). */

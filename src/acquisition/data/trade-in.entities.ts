@@ -12,7 +12,7 @@ import type { FraudAssessment } from '../../valuation/engine/fraud.js';
 import type { DifferenceExplanation } from '../../valuation/engine/explain.js';
 import type { ItemValuation } from '../../valuation/valuation.service.js';
 import { bigintAsNumber } from '../../valuation/market-sale.entity.js';
-import type { TradeInItemState, TradeInOrderState } from '../trade-in.machines.js';
+import type { TradeInItemState, TradeInOrderState } from '../domain/trade-in.machines.js';
 
 export type TradeInChannel = 'online' | 'store';
 

@@ -1,5 +1,5 @@
-import type { Actor, ActorRole } from '../core/actor.js';
-import { defineAccessPolicy } from '../core/access/access-policy.js';
+import type { Actor, ActorRole } from '../../core/actor.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import {
   days,
   defineMachine,
@@ -7,9 +7,9 @@ import {
   hours,
   selfLoops,
   type TransitionDef,
-} from '../core/state-machine/machine.js';
-import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
-import { orderIsHeld, orderItemIds } from './data/trade-in-order.repository.js';
+} from '../../core/state-machine/machine.js';
+import { TradeInItem, TradeInOrder } from '../data/trade-in.entities.js';
+import { orderIsHeld, orderItemIds } from '../data/trade-in-order.repository.js';
 
 /** The customer who traded in, and the staff of the store it was handed in at. */
 export const TradeInOrderAccess = defineAccessPolicy<TradeInOrder>({

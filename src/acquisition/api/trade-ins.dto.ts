@@ -20,10 +20,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from './trade-in.machines.js';
-import { PhoneNumberField } from '../core/http/phone.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from '../domain/trade-in.machines.js';
+import { PhoneNumberField } from '../../core/http/phone.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const COORDINATES_TOGETHER = 'lat and lng go together: give both or neither';

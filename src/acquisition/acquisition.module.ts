@@ -21,7 +21,6 @@ import { MoneyModule } from '../money/money.module.js';
 import { ServiceAreasModule } from '../service-areas/service-areas.module.js';
 import { ValuationModule } from '../valuation/valuation.module.js';
 import { TransferHooks } from '../money/transfers/transfer-hooks.js';
-import { TradeInWorkflow } from './trade-in-workflow.service.js';
 import {
   BlockedIdentifier,
   TradeInItem,
@@ -34,7 +33,14 @@ import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
 import { TradeInItemMachine, TradeInOrderMachine } from './domain/trade-in.machines.js';
 import { BlocklistController } from './api/identifier-blocklist.controller.js';
 import { TradeInsController } from './api/trade-ins.controller.js';
-import { TradeInsService } from './trade-ins.service.js';
+import { TradeInActions } from './trade-in-actions.service.js';
+import { TradeInGrading } from './trade-in-grading.service.js';
+import { TradeInIntake } from './trade-in-intake.service.js';
+import { TradeInQuotes } from './trade-in-quotes.service.js';
+import { TradeInReceiving } from './trade-in-receiving.service.js';
+import { TradeInReview } from './trade-in-review.service.js';
+import { TradeInSettlement } from './trade-in-settlement.service.js';
+import { TradeInViews } from './trade-in-views.service.js';
 import { QuoteTradeInJob } from './handlers/quote-trade-in.job.js';
 import { ExpireTradeInQuoteJob } from './handlers/expire-trade-in-quote.job.js';
 import { ExpireTradeInOfferJob } from './handlers/expire-trade-in-offer.job.js';
@@ -58,8 +64,14 @@ import { VehicleMileageFlaggedJob } from './handlers/vehicle-mileage-flagged.job
     TradeInOrderRepository,
     TradeInPayoutRepository,
     BlockedIdentifierRepository,
-    TradeInsService,
-    TradeInWorkflow,
+    TradeInSettlement,
+    TradeInIntake,
+    TradeInActions,
+    TradeInReview,
+    TradeInViews,
+    TradeInQuotes,
+    TradeInReceiving,
+    TradeInGrading,
     QuoteTradeInJob,
     ExpireTradeInQuoteJob,
     ExpireTradeInOfferJob,
@@ -69,13 +81,14 @@ import { VehicleMileageFlaggedJob } from './handlers/vehicle-mileage-flagged.job
     ReceivingExceptionRaisedJob,
     VehicleMileageFlaggedJob,
   ],
-  exports: [TradeInsService],
+  exports: [TradeInViews],
 })
 export class AcquisitionModule implements OnModuleInit {
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
-    private readonly workflow: TradeInWorkflow,
+    private readonly quotes: TradeInQuotes,
+    private readonly settlement: TradeInSettlement,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transferHooks: TransferHooks,
     private readonly orderNumbers: OrderNumbers,
@@ -99,9 +112,9 @@ export class AcquisitionModule implements OnModuleInit {
     this.machines.setLimit(TradeInOrderMachine, 'QUOTED', days(quoteValidityDays) + hours(1));
     this.machines.setLimit(TradeInItemMachine, 'OFFER_PENDING', days(offerValidityDays));
     this.machines.setLimit(TradeInOrderMachine, 'OFFER_PENDING', days(offerValidityDays + 1));
-    this.machines.onFollowUp(TradeInOrderMachine, 'expire', (id) => this.workflow.expire(id));
+    this.machines.onFollowUp(TradeInOrderMachine, 'expire', (id) => this.quotes.expire(id));
     this.machines.onFollowUp(TradeInItemMachine, 'expire-offer', (id, now) =>
-      this.workflow.expireOffer(id, now),
+      this.quotes.expireOffer(id, now),
     );
     this.jobs.register(QuoteTradeIn, (p, ctx) => this.quoteTradeIn.run(p, ctx));
     this.jobs.register(ExpireTradeInQuote, (p, ctx) => this.expireTradeInQuote.run(p, ctx));
@@ -114,8 +127,8 @@ export class AcquisitionModule implements OnModuleInit {
     );
     this.jobs.register(VehicleMileageFlagged, (p, ctx) => this.vehicleMileageFlagged.run(p, ctx));
     this.transferHooks.register('trade-in-payout', {
-      holdReason: (m, t) => this.workflow.payoutHoldReason(m, t.sourceId),
-      settled: (m, t) => this.workflow.onPayoutSettled(m, t),
+      holdReason: (m, t) => this.settlement.payoutHoldReason(m, t.sourceId),
+      settled: (m, t) => this.settlement.onPayoutSettled(m, t),
     });
   }
 }

@@ -8,7 +8,10 @@ import {
   ReleaseHoldDto,
   TradeInQuery,
 } from './trade-ins.dto.js';
-import { TradeInsService } from '../trade-ins.service.js';
+import { TradeInActions } from '../trade-in-actions.service.js';
+import { TradeInIntake } from '../trade-in-intake.service.js';
+import { TradeInReview } from '../trade-in-review.service.js';
+import { TradeInViews } from '../trade-in-views.service.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
@@ -16,13 +19,18 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
 @ApiBearerAuth()
 @Controller('trade-ins')
 export class TradeInsController {
-  constructor(private readonly tradeIns: TradeInsService) {}
+  constructor(
+    private readonly tradeIns: TradeInViews,
+    private readonly intake: TradeInIntake,
+    private readonly actions: TradeInActions,
+    private readonly review: TradeInReview,
+  ) {}
 
   /** An owner describes 1–20 items; the quote follows from the valuation queue (QUOTING). */
   @Post()
   @Roles('customer')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateTradeInDto) {
-    return this.tradeIns.view(actor, await this.tradeIns.create(actor, dto));
+    return this.tradeIns.view(actor, await this.intake.create(actor, dto));
   }
 
   @Get()
@@ -42,19 +50,19 @@ export class TradeInsController {
   async accept(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AcceptTradeInDto) {
     return this.tradeIns.view(
       actor,
-      await this.tradeIns.accept(actor, id, dto.version, dto.pickupWindow),
+      await this.actions.accept(actor, id, dto.version, dto.pickupWindow),
     );
   }
 
   @Action(':id/cancel', 'customer', 'admin')
   async cancel(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.tradeIns.view(actor, await this.tradeIns.cancel(actor, id, dto.version));
+    return this.tradeIns.view(actor, await this.actions.cancel(actor, id, dto.version));
   }
 
   /** Store staff take the owner's items in (channel store). */
   @Action(':id/drop-off', 'warehouse', 'admin')
   async dropOff(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.tradeIns.view(actor, await this.tradeIns.dropOff(actor, id, dto.version));
+    return this.tradeIns.view(actor, await this.actions.dropOff(actor, id, dto.version));
   }
 
   @Action(':id/items/:itemId/accept-offer', 'customer', 'admin')
@@ -66,7 +74,7 @@ export class TradeInsController {
   ) {
     return this.tradeIns.view(
       actor,
-      await this.tradeIns.acceptOffer(actor, id, itemId, dto.version),
+      await this.actions.acceptOffer(actor, id, itemId, dto.version),
     );
   }
 
@@ -79,7 +87,7 @@ export class TradeInsController {
   ) {
     return this.tradeIns.view(
       actor,
-      await this.tradeIns.rejectOffer(actor, id, itemId, dto.version),
+      await this.actions.rejectOffer(actor, id, itemId, dto.version),
     );
   }
 
@@ -91,7 +99,7 @@ export class TradeInsController {
     @IdParam('itemId') itemId: string,
     @Body() dto: VersionDto,
   ) {
-    return this.tradeIns.view(actor, await this.tradeIns.handBack(actor, id, itemId, dto.version));
+    return this.tradeIns.view(actor, await this.actions.handBack(actor, id, itemId, dto.version));
   }
 
   /**
@@ -106,7 +114,7 @@ export class TradeInsController {
   ) {
     return this.tradeIns.view(
       actor,
-      await this.tradeIns.releaseHold(actor, id, dto.note, dto.version),
+      await this.review.releaseHold(actor, id, dto.note, dto.version),
     );
   }
 
@@ -121,7 +129,7 @@ export class TradeInsController {
     @IdParam('itemId') itemId: string,
     @Body() dto: ReleaseHoldDto,
   ) {
-    const order = await this.tradeIns.decideMileageHold(actor, id, itemId, dto.note);
+    const order = await this.review.decideMileageHold(actor, id, itemId, dto.note);
     // Warehouse staff may not read the whole order (the owner's details): they get the decision.
     return actor.role === 'admin'
       ? this.tradeIns.view(actor, order)
@@ -135,9 +143,6 @@ export class TradeInsController {
     @IdParam('itemId') itemId: string,
     @Body() dto: ReleaseHoldDto,
   ) {
-    return this.tradeIns.view(
-      actor,
-      await this.tradeIns.unfreezePayout(actor, id, itemId, dto.note),
-    );
+    return this.tradeIns.view(actor, await this.review.unfreezePayout(actor, id, itemId, dto.note));
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { ExpireTradeInQuote } from '../../core/jobs/job-catalogue.js';
 import type { JobContext, JobPayload } from '../../core/jobs/job-definition.js';
-import { TradeInWorkflow } from '../trade-in-workflow.service.js';
+import { TradeInQuotes } from '../trade-in-quotes.service.js';
 
 /** Job ExpireTradeInQuote: a quote the owner did not accept in time expires (once it is due). */
 @Injectable()
 export class ExpireTradeInQuoteJob {
-  constructor(private readonly workflow: TradeInWorkflow) {}
+  constructor(private readonly quotes: TradeInQuotes) {}
 
   run(payload: JobPayload<typeof ExpireTradeInQuote>, _ctx?: JobContext): Promise<void> {
-    return this.workflow.expire(payload.orderId);
+    return this.quotes.expire(payload.orderId);
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { VehicleMileageFlagged } from '../../core/jobs/job-catalogue.js';
 import type { JobContext, JobPayload } from '../../core/jobs/job-definition.js';
-import { TradeInWorkflow } from '../trade-in-workflow.service.js';
+import { TradeInReceiving } from '../trade-in-receiving.service.js';
 
 /** Job VehicleMileageFlagged: a car's odometer history is flagged; its payout is held. */
 @Injectable()
 export class VehicleMileageFlaggedJob {
-  constructor(private readonly workflow: TradeInWorkflow) {}
+  constructor(private readonly receiving: TradeInReceiving) {}
 
   run(payload: JobPayload<typeof VehicleMileageFlagged>, _ctx?: JobContext): Promise<void> {
-    return this.workflow.onVehicleMileageFlagged(payload);
+    return this.receiving.onVehicleMileageFlagged(payload);
   }
 }

@@ -18,6 +18,7 @@ const SHAPED_STAGES = [
   'erasure',
   'vehicles',
   'tracking',
+  'resale',
 ];
 
 const root = join(import.meta.dirname, '..', '..');

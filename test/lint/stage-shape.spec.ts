@@ -19,6 +19,7 @@ const SHAPED_STAGES = [
   'vehicles',
   'tracking',
   'resale',
+  'photos',
 ];
 
 const root = join(import.meta.dirname, '..', '..');

@@ -45,7 +45,7 @@ import { SaleReturnsService } from '../sale-returns.service.js';
 import { TestPaymentsService } from '../test-payments.service.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { VersionDto } from '../../core/http/version.dto.js';
-import { AttachPhotosDto } from '../../photos/photos.dto.js';
+import { AttachPhotosDto } from '../../photos/api/photos.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('inventory')

@@ -7,7 +7,7 @@ import { ParcelMachine } from './grading/domain/parcel.machine.js';
 import { PickupMachine } from './logistics/domain/pickup.machine.js';
 import { RecyclingLotMachine } from './recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from './refurbishment/domain/refurbishment.machine.js';
-import { ListingMachine, SaleOrderMachine } from './resale/resale.machines.js';
+import { ListingMachine, SaleOrderMachine } from './resale/domain/resale.machines.js';
 import { SupportCaseMachine } from './support/domain/support-case.machine.js';
 import { PaperworkTaskMachine } from './vehicles/domain/paperwork.machine.js';
 import { ItemMachine } from './core/items/item.machine.js';

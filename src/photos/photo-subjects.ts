@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral } from 'typeorm';
 import type { AccessPolicy } from '../core/access/access-policy.js';
-import { PHOTO_SUBJECT_POLICIES } from './photo-access.js';
-import type { PhotoPurpose } from './photo-purposes.js';
+import { PHOTO_SUBJECT_POLICIES } from './domain/photo-access.js';
+import type { PhotoPurpose } from './domain/photo-purposes.js';
 
 /**
  * The port through which the stages that own inspections, pickups, listings and cases tell the

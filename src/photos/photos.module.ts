@@ -6,11 +6,11 @@ import { before, RetentionService } from '../core/retention/retention.service.js
 import { Photo } from './data/photo.entity.js';
 import { PhotoRepository } from './data/photo.repository.js';
 import { PhotoSubjects } from './photo-subjects.js';
-import { PhotosController, PublicPhotosController } from './photos.controller.js';
+import { PhotosController, PublicPhotosController } from './api/photos.controller.js';
 import { PhotosService } from './photos.service.js';
-import { LocalPhotoStore } from './store/local-photo-store.js';
-import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
-import { S3PhotoStore } from './store/s3-photo-store.js';
+import { LocalPhotoStore } from './data/local-photo-store.js';
+import { PHOTO_STORE, type PhotoStore } from './data/photo-store.js';
+import { S3PhotoStore } from './data/s3-photo-store.js';
 
 /** The configured store: an S3-compatible bucket when PHOTO_STORE=s3, else a local folder. */
 export function createPhotoStore(config: AppConfig['photos']): PhotoStore {

@@ -11,9 +11,9 @@ import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import type { Photo } from './data/photo.entity.js';
 import { PhotoRepository } from './data/photo.repository.js';
-import { processImage, UnsupportedImage } from './image.js';
-import { type PhotoPurpose, UPLOADERS } from './photo-purposes.js';
-import { PHOTO_STORE, type PhotoStore } from './store/photo-store.js';
+import { processImage, UnsupportedImage } from './domain/image.js';
+import { type PhotoPurpose, UPLOADERS } from './domain/photo-purposes.js';
+import { PHOTO_STORE, type PhotoStore } from './data/photo-store.js';
 
 /** Photos per pruning round (each costs two object deletions). */
 const PRUNE_PHOTOS_BATCH = 200;

@@ -4,7 +4,7 @@ import { type AccountRow, CarrierAccountRepository } from './data/carrier-accoun
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { newWebhookSecret, verifySignature } from '../notifications/webhooks/signature.js';
-import type { CreateCarrierAccountDto } from './resale.dto.js';
+import type { CreateCarrierAccountDto } from './api/resale.dto.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
 

@@ -8,9 +8,9 @@ import { ItemMachine } from '../core/items/item.machine.js';
 import type { ItemAvailableForSale } from '../core/jobs/job-catalogue.js';
 import type { JobPayload } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import type { InventoryQuery, PoolQuery } from './resale.dto.js';
+import type { InventoryQuery, PoolQuery } from './api/resale.dto.js';
 import { InventoryEntry } from './data/resale.entities.js';
-import { InventoryAccess, ListingMachine } from './resale.machines.js';
+import { InventoryAccess, ListingMachine } from './domain/resale.machines.js';
 import {
   type InventoryRow,
   InventoryRepository,

@@ -15,11 +15,11 @@ import {
 } from '../core/read-models/erasure-certificates.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { ValuationService } from '../valuation/valuation.service.js';
-import { gradeLabels, type SellableGrade } from './engine/grade-labels.js';
-import { priceBand, priceRefusal, returnWindowDays, warrantyMonths } from './engine/pricing.js';
-import type { CreateListingDto, ListingQuery, UpdateListingDto } from './resale.dto.js';
+import { gradeLabels, type SellableGrade } from './domain/grade-labels.js';
+import { priceBand, priceRefusal, returnWindowDays, warrantyMonths } from './domain/pricing.js';
+import type { CreateListingDto, ListingQuery, UpdateListingDto } from './api/resale.dto.js';
 import { type InspectionSummary, Listing, type ListingState } from './data/resale.entities.js';
-import { ListingAccess, ListingMachine } from './resale.machines.js';
+import { ListingAccess, ListingMachine } from './domain/resale.machines.js';
 import { PhotosService } from '../photos/photos.service.js';
 import { ListingRepository } from './data/listing.repository.js';
 

@@ -3,14 +3,14 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
-import { gradesForFilter } from './engine/grade-labels.js';
+import { gradesForFilter } from './domain/grade-labels.js';
 import {
   decodeMarketCursor,
   encodeMarketCursor,
   MarketCursorError,
   type MarketFilter,
-} from './engine/market-query.js';
-import type { MarketQuery } from './resale.dto.js';
+} from './domain/market-query.js';
+import type { MarketQuery } from './api/resale.dto.js';
 import { PhotosService } from '../photos/photos.service.js';
 import { type MarketRow, MarketRepository } from './data/market.repository.js';
 

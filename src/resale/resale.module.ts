@@ -44,19 +44,25 @@ import {
   MarketController,
   MerchantsController,
   SaleOrdersController,
-} from './resale.controller.js';
+} from './api/resale.controller.js';
 import { InventoryEntry, Listing, SaleOrder } from './data/resale.entities.js';
 import {
   ListingMachine,
   SaleOrderMachine,
   ListingAccess,
   useVehicleFacts,
-} from './resale.machines.js';
+} from './domain/resale.machines.js';
 import { SaleOrderEventsService } from './sale-order-events.service.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
 import { SaleReturnsService } from './sale-returns.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
+import { ExpireSaleReservationJob } from './handlers/expire-sale-reservation.job.js';
+import { ItemAvailableForSaleJob } from './handlers/item-available-for-sale.job.js';
+import { PaymentSucceededJob } from './handlers/payment-succeeded.job.js';
+import { ReturnInspectedJob } from './handlers/return-inspected.job.js';
+import { SaleOrderShipmentUpdateJob } from './handlers/sale-order-shipment-update.job.js';
+import { WithdrawUncertifiedItemJob } from './handlers/withdraw-uncertified-item.job.js';
 
 /**
  * Stage: resale (spec §1, §3). Merchant inventory from the pool of available items, listings
@@ -99,6 +105,12 @@ import { TestPaymentsService } from './test-payments.service.js';
     CarrierAccountRepository,
     MarketRepository,
     MerchantPerformanceRepository,
+    ItemAvailableForSaleJob,
+    ExpireSaleReservationJob,
+    SaleOrderShipmentUpdateJob,
+    ReturnInspectedJob,
+    WithdrawUncertifiedItemJob,
+    PaymentSucceededJob,
   ],
   exports: [ListingsService, InventoryService, SaleOrdersService],
 })
@@ -107,10 +119,8 @@ export class ResaleModule implements OnModuleInit {
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
     private readonly inbound: InboundWebhookHandlers,
-    private readonly inventory: InventoryService,
     private readonly orderEvents: SaleOrderEventsService,
     private readonly refunds: SaleRefundsService,
-    private readonly returns: SaleReturnsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly providers: PaymentProviders,
     private readonly transferHooks: TransferHooks,
@@ -118,6 +128,12 @@ export class ResaleModule implements OnModuleInit {
     private readonly listings: ListingsService,
     @Inject(VEHICLE_FACTS) private readonly vehicleFacts: VehicleFacts,
     private readonly orderNumbers: OrderNumbers,
+    private readonly itemAvailableForSale: ItemAvailableForSaleJob,
+    private readonly expireSaleReservation: ExpireSaleReservationJob,
+    private readonly saleOrderShipmentUpdate: SaleOrderShipmentUpdateJob,
+    private readonly returnInspected: ReturnInspectedJob,
+    private readonly withdrawUncertifiedItem: WithdrawUncertifiedItemJob,
+    private readonly paymentSucceeded: PaymentSucceededJob,
   ) {}
 
   onModuleInit(): void {
@@ -135,16 +151,20 @@ export class ResaleModule implements OnModuleInit {
     this.machines.onFollowUp(SaleOrderMachine, 'expire', (saleOrderId) =>
       this.orderEvents.expire({ saleOrderId }),
     );
-    this.jobs.register(ItemAvailableForSale, (p) => this.inventory.pool(p));
-    this.jobs.register(ExpireSaleReservation, (p) => this.orderEvents.expire(p));
-    this.jobs.register(SaleOrderShipmentUpdate, (p) => this.returns.onShipmentUpdate(p));
-    this.jobs.register(ReturnInspected, (p) => this.returns.onReturnInspected(p));
-    this.jobs.register(WithdrawUncertifiedItem, (p) => this.orderEvents.withdrawUncertified(p));
+    this.jobs.register(ItemAvailableForSale, (p, ctx) => this.itemAvailableForSale.run(p, ctx));
+    this.jobs.register(ExpireSaleReservation, (p, ctx) => this.expireSaleReservation.run(p, ctx));
+    this.jobs.register(SaleOrderShipmentUpdate, (p, ctx) =>
+      this.saleOrderShipmentUpdate.run(p, ctx),
+    );
+    this.jobs.register(ReturnInspected, (p, ctx) => this.returnInspected.run(p, ctx));
+    this.jobs.register(WithdrawUncertifiedItem, (p, ctx) =>
+      this.withdrawUncertifiedItem.run(p, ctx),
+    );
     // The payment confirmations of every provider this process talks to (each verified by
     // its own scheme before it gets here).
     for (const provider of this.providers.all()) {
       this.inbound.register(provider.name, PAYMENT_SUCCEEDED, (m, event) =>
-        this.orderEvents.onPaymentConfirmed(m, event),
+        this.paymentSucceeded.run(m, event),
       );
     }
     this.transferHooks.register('sale-order', {

@@ -16,7 +16,7 @@ import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { SaleOrder } from './data/resale.entities.js';
-import { ListingMachine, SaleOrderMachine } from './resale.machines.js';
+import { ListingMachine, SaleOrderMachine } from './domain/resale.machines.js';
 import { erasureBlocked, SaleOrdersService } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
 import { ListingRepository } from './data/listing.repository.js';

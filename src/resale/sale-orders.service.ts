@@ -24,7 +24,7 @@ import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
-import { returnDeadline } from './engine/pricing.js';
+import { returnDeadline } from './domain/pricing.js';
 import {
   PAYMENT_PROVIDER,
   type PaymentIntent,
@@ -36,9 +36,9 @@ import type {
   DeclareLostDto,
   SaleOrderQuery,
   ShipDto,
-} from './resale.dto.js';
+} from './api/resale.dto.js';
 import { SaleOrder, type SaleOrderState } from './data/resale.entities.js';
-import { ListingMachine, SaleOrderAccess, SaleOrderMachine } from './resale.machines.js';
+import { ListingMachine, SaleOrderAccess, SaleOrderMachine } from './domain/resale.machines.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
 import { CarrierAccountRepository } from './data/carrier-account.repository.js';
 import { ListingRepository } from './data/listing.repository.js';

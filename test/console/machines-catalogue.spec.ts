@@ -14,7 +14,7 @@ import { ParcelMachine } from '../../src/grading/domain/parcel.machine.js';
 import { PickupMachine } from '../../src/logistics/domain/pickup.machine.js';
 import { RecyclingLotMachine } from '../../src/recycling/domain/recycling-lot.machine.js';
 import { RefurbishmentMachine } from '../../src/refurbishment/domain/refurbishment.machine.js';
-import { ListingMachine, SaleOrderMachine } from '../../src/resale/resale.machines.js';
+import { ListingMachine, SaleOrderMachine } from '../../src/resale/domain/resale.machines.js';
 import { SupportCaseMachine } from '../../src/support/domain/support-case.machine.js';
 import { PaperworkTaskMachine } from '../../src/vehicles/domain/paperwork.machine.js';
 

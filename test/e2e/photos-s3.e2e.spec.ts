@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
-import { S3PhotoStore } from '../../src/photos/store/s3-photo-store.js';
+import { S3PhotoStore } from '../../src/photos/data/s3-photo-store.js';
 import { cameraJpeg } from '../support/photos.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';

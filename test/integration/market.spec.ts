@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import { gradeLabels } from '../../src/resale/engine/grade-labels.js';
-import { decodeMarketCursor, marketSql } from '../../src/resale/engine/market-query.js';
+import { gradeLabels } from '../../src/resale/domain/grade-labels.js';
+import { decodeMarketCursor, marketSql } from '../../src/resale/domain/market-query.js';
 import { seedContext } from '../support/fixtures.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 

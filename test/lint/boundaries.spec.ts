@@ -37,7 +37,7 @@ describe('import boundaries between src/ folders', () => {
   it('refuses a stage importing another stage', async () => {
     const errors = await boundaryErrors(
       'src/recycling/cross-stage.fixture.ts',
-      "import { ListingMachine } from '../resale/resale.machines.js';\nexport const m = ListingMachine;\n",
+      "import { ListingMachine } from '../resale/domain/resale.machines.js';\nexport const m = ListingMachine;\n",
     );
     expect(errors).toEqual([
       'boundaries/dependencies: There is no policy allowing dependencies from elements of type "recycling" to elements of type "resale"',

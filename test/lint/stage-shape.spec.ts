@@ -18,6 +18,8 @@ const SHAPED_STAGES = [
   'erasure',
   'vehicles',
   'tracking',
+  'resale',
+  'photos',
 ];
 
 const root = join(import.meta.dirname, '..', '..');

@@ -13,7 +13,7 @@ import {
 } from '../../src/core/access/access-policy.js';
 import { USER_ROLES, type UserRole } from '../../src/core/actor.js';
 import { StateMachineRegistry } from '../../src/core/state-machine/state-machine.registry.js';
-import { PHOTO_STORE, type PhotoStore } from '../../src/photos/store/photo-store.js';
+import { PHOTO_STORE, type PhotoStore } from '../../src/photos/data/photo-store.js';
 import { computeCheckDigit } from '../../src/vehicles/domain/vin.js';
 import { RowMaker } from '../races/support/row-maker.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { PhotoPurpose } from '../photo-purposes.js';
+import type { PhotoPurpose } from '../domain/photo-purposes.js';
 
 /** An uploaded photo: whose it is, what it is for, and what it is. The bytes are in the store. */
 @Entity('photos')

@@ -3,8 +3,8 @@ import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { execute } from '../../core/sql.js';
-import { PhotoAccess } from '../photo-access.js';
-import type { PhotoPurpose } from '../photo-purposes.js';
+import { PhotoAccess } from '../domain/photo-access.js';
+import type { PhotoPurpose } from '../domain/photo-purposes.js';
 import { Photo } from './photo.entity.js';
 
 /** A photo as uploaded, before its row is written. */

@@ -5,8 +5,8 @@ import { seesEverything, type Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { decodeCursor } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
-import type { InventoryQuery, PoolQuery } from '../resale.dto.js';
-import { InventoryAccess } from '../resale.machines.js';
+import type { InventoryQuery, PoolQuery } from '../api/resale.dto.js';
+import { InventoryAccess } from '../domain/resale.machines.js';
 import { InventoryEntry } from './resale.entities.js';
 
 /** An inventory entry with its item, as the pool and inventory lists show it. */

@@ -5,8 +5,8 @@ import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
-import type { ListingQuery } from '../resale.dto.js';
-import { ListingAccess } from '../resale.machines.js';
+import type { ListingQuery } from '../api/resale.dto.js';
+import { ListingAccess } from '../domain/resale.machines.js';
 import { Listing } from './resale.entities.js';
 
 /** The item, locked until the transaction ends (the listing machine's publish guard). */

@@ -4,8 +4,8 @@ import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import type { CertificateRef } from '../../core/read-models/erasure-certificates.js';
 import { ReadDatabase } from '../../database/read-database.js';
-import type { GradeLabels } from '../engine/grade-labels.js';
-import { marketSql, type MarketFilter } from '../engine/market-query.js';
+import type { GradeLabels } from '../domain/grade-labels.js';
+import { marketSql, type MarketFilter } from '../domain/market-query.js';
 import type { InspectionSummary } from './resale.entities.js';
 
 /** A listing as the public market shows it. */

@@ -3,7 +3,7 @@ import { bigintAsNumber } from '../../core/data/columns.js';
 import type { ShipmentAddress } from '../../core/jobs/job-catalogue.js';
 import type { CertificateRef } from '../../core/read-models/erasure-certificates.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
-import type { GradeLabels, SellableGrade } from '../engine/grade-labels.js';
+import type { GradeLabels, SellableGrade } from '../domain/grade-labels.js';
 
 /** An item resale knows about: in the allocation pool (merchantId null) or a merchant's. */
 @Entity('resale_inventory')

@@ -6,8 +6,8 @@ import { type Page, paginate } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import type { ShipmentUpdatePayload } from '../../core/jobs/job-catalogue.js';
 import { execute } from '../../core/sql.js';
-import type { SaleOrderQuery } from '../resale.dto.js';
-import { SaleOrderAccess } from '../resale.machines.js';
+import type { SaleOrderQuery } from '../api/resale.dto.js';
+import { SaleOrderAccess } from '../domain/resale.machines.js';
 import { SaleOrder } from './resale.entities.js';
 
 /** The item a sale order sold, as a merchant names it. */

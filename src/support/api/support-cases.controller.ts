@@ -12,7 +12,7 @@ import {
   ResolveCaseDto,
 } from './support.dto.js';
 import { VersionDto } from '../../core/http/version.dto.js';
-import { AttachPhotosDto } from '../../photos/photos.dto.js';
+import { AttachPhotosDto } from '../../photos/api/photos.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   decideRepair,
   estimateRepairCost,
 } from '../../../src/refurbishment/domain/repair-economics.js';
-import { gradeLabels } from '../../../src/resale/engine/grade-labels.js';
+import { gradeLabels } from '../../../src/resale/domain/grade-labels.js';
 
 const address = () => ({
   cityCode: '310100',

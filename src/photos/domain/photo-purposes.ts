@@ -1,4 +1,4 @@
-import type { ActorRole } from '../core/actor.js';
+import type { ActorRole } from '../../core/actor.js';
 
 /** What a photo is taken for; it is attached to a thing of the same kind. */
 export const PHOTO_PURPOSES = ['inspection', 'pickup', 'listing', 'case'] as const;

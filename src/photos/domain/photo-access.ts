@@ -4,8 +4,8 @@ import {
   type BoundLaterPolicy,
   defineAccessPolicy,
   policyBoundLater,
-} from '../core/access/access-policy.js';
-import { Photo } from './data/photo.entity.js';
+} from '../../core/access/access-policy.js';
+import { Photo } from '../data/photo.entity.js';
 import { PHOTO_PURPOSES, type PhotoPurpose } from './photo-purposes.js';
 
 /**

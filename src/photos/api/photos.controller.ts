@@ -10,11 +10,11 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentActor, Public, SignedIn } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
+import { CurrentActor, Public, SignedIn } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
 import { UploadPhotoQuery } from './photos.dto.js';
-import { PhotosService } from './photos.service.js';
-import { IdParam } from '../core/http/route.decorators.js';
+import { PhotosService } from '../photos.service.js';
+import { IdParam } from '../../core/http/route.decorators.js';
 
 const IMAGE_CACHE = 'private, max-age=86400, immutable';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsUUID } from 'class-validator';
-import { PHOTO_PURPOSES, type PhotoPurpose } from './photo-purposes.js';
+import { PHOTO_PURPOSES, type PhotoPurpose } from '../domain/photo-purposes.js';
 
 export class UploadPhotoQuery {
   @ApiProperty({

@@ -12,17 +12,17 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, OptionalActor, Public, Roles } from '../core/http/access.decorators.js';
-import type { Actor } from '../core/actor.js';
-import { NotFound } from '../core/errors.js';
-import { rawBodyOf } from '../notifications/webhooks/raw-body.js';
-import { SIGNATURE_HEADER } from '../notifications/webhooks/signature.js';
-import { CarriersService } from './carriers.service.js';
-import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
-import { InventoryService } from './inventory.service.js';
-import { ListingsService } from './listings.service.js';
-import { MarketService } from './market.service.js';
-import { PerformanceService } from './performance.service.js';
+import { CurrentActor, OptionalActor, Public, Roles } from '../../core/http/access.decorators.js';
+import type { Actor } from '../../core/actor.js';
+import { NotFound } from '../../core/errors.js';
+import { rawBodyOf } from '../../notifications/webhooks/raw-body.js';
+import { SIGNATURE_HEADER } from '../../notifications/webhooks/signature.js';
+import { CarriersService } from '../carriers.service.js';
+import { VEHICLE_FACTS, type VehicleFacts } from '../../core/read-models/vehicle-facts.js';
+import { InventoryService } from '../inventory.service.js';
+import { ListingsService } from '../listings.service.js';
+import { MarketService } from '../market.service.js';
+import { PerformanceService } from '../performance.service.js';
 import {
   AllocateDto,
   CheckoutDto,
@@ -40,13 +40,13 @@ import {
   ShipDto,
   UpdateListingDto,
 } from './resale.dto.js';
-import { SaleOrdersService } from './sale-orders.service.js';
-import { SaleReturnsService } from './sale-returns.service.js';
-import { TestPaymentsService } from './test-payments.service.js';
-import { PageQuery } from '../core/http/pagination.js';
-import { VersionDto } from '../core/http/version.dto.js';
-import { AttachPhotosDto } from '../photos/photos.dto.js';
-import { Action, IdParam } from '../core/http/route.decorators.js';
+import { SaleOrdersService } from '../sale-orders.service.js';
+import { SaleReturnsService } from '../sale-returns.service.js';
+import { TestPaymentsService } from '../test-payments.service.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { VersionDto } from '../../core/http/version.dto.js';
+import { AttachPhotosDto } from '../../photos/api/photos.dto.js';
+import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()

@@ -13,14 +13,14 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../core/http/pagination.js';
-import { MARKET_SORTS, type MarketSort } from './engine/market-query.js';
-import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from './engine/pricing.js';
-import type { ListingState, SaleOrderState } from './data/resale.entities.js';
-import { LISTING_STATES, SALE_ORDER_STATES } from './resale.machines.js';
-import { Stacked } from '../core/http/field.decorators.js';
-import { PhoneNumberField } from '../core/http/phone.js';
-import { VersionDto } from '../core/http/version.dto.js';
+import { PageQuery } from '../../core/http/pagination.js';
+import { MARKET_SORTS, type MarketSort } from '../domain/market-query.js';
+import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from '../domain/pricing.js';
+import type { ListingState, SaleOrderState } from '../data/resale.entities.js';
+import { LISTING_STATES, SALE_ORDER_STATES } from '../domain/resale.machines.js';
+import { Stacked } from '../../core/http/field.decorators.js';
+import { PhoneNumberField } from '../../core/http/phone.js';
+import { VersionDto } from '../../core/http/version.dto.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const MAX_PRICE_MINOR = 1_000_000_000_00;

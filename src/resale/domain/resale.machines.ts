@@ -1,21 +1,21 @@
-import { defineAccessPolicy } from '../core/access/access-policy.js';
+import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import {
   days,
   defineMachine,
   ESCALATE,
   minutes,
   type GuardContext,
-} from '../core/state-machine/machine.js';
-import type { VehicleFacts } from '../core/read-models/vehicle-facts.js';
-import { returnDeadline } from './engine/pricing.js';
+} from '../../core/state-machine/machine.js';
+import type { VehicleFacts } from '../../core/read-models/vehicle-facts.js';
+import { returnDeadline } from './pricing.js';
 import {
   InventoryEntry,
   Listing,
   type ListingState,
   SaleOrder,
   type SaleOrderState,
-} from './data/resale.entities.js';
-import { lockListedItem } from './data/listing.repository.js';
+} from '../data/resale.entities.js';
+import { lockListedItem } from '../data/listing.repository.js';
 
 /**
  * The vehicles stage's read model, for the delivery guard. Machines are plain data built when

@@ -19,6 +19,7 @@ export const DATA_LAYER_STAGES = [
   'acquisition',
   'grading',
   'erasure',
+  'credentials',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -20,6 +20,7 @@ export const DATA_LAYER_STAGES = [
   'grading',
   'erasure',
   'credentials',
+  'money',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

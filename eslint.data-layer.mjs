@@ -19,6 +19,8 @@ export const DATA_LAYER_STAGES = [
   'acquisition',
   'grading',
   'erasure',
+  'credentials',
+  'money',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

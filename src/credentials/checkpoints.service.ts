@@ -11,21 +11,9 @@ import {
   TREE_ALGORITHM,
   verifyInclusion,
 } from './merkle.js';
+import { CheckpointRepository, type CheckpointRow } from './data/checkpoint.repository.js';
 import { PlatformSigner } from './platform-signer.js';
-import { type Credential, issuerId, verifyCredentialProof } from './vc.js';
-
-/** pg advisory lock of checkpoint signing: one at a time across every worker. */
-const CHECKPOINT_LOCK_KEY = 731_550_024;
-const LEAF_BATCH = 5000;
-
-interface CheckpointRow {
-  number: number;
-  checkpoint_at: Date;
-  item_count: number;
-  merkle_root: string;
-  key_id: string;
-  credential: Credential;
-}
+import { issuerId, verifyCredentialProof } from './vc.js';
 
 export function checkpointView(r: CheckpointRow) {
   return {
@@ -65,6 +53,7 @@ export class Checkpoints {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: PlatformSigner,
+    private readonly checkpoints: CheckpointRepository,
   ) {}
 
   url(number: number): string {
@@ -74,17 +63,11 @@ export class Checkpoints {
   /** Signs a checkpoint of every item's head now; null when nothing changed since the last. */
   async sign(): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK_KEY]);
-      const heads = await m.query<Array<{ item_id: string; seq: number; hash: string }>>(
-        `SELECT id AS item_id, history_seq AS seq, history_hash AS hash
-           FROM items WHERE history_seq > 0 ORDER BY id`,
-      );
-      const leaves: Leaf[] = heads.map((h) => ({ itemId: h.item_id, seq: h.seq, hash: h.hash }));
+      await this.checkpoints.lockSigning(m);
+      const leaves: Leaf[] = await this.checkpoints.itemHeads(m);
       const levels = buildTree(leaves);
       const merkleRoot = rootOf(levels);
-      const [last] = await m.query<Array<{ number: number; merkle_root: string }>>(
-        'SELECT number, merkle_root FROM history_checkpoints ORDER BY number DESC LIMIT 1',
-      );
+      const last = await this.checkpoints.last(m);
       if (last && last.merkle_root === merkleRoot) return null;
       const number = (last?.number ?? 0) + 1;
       const at = new Date();
@@ -104,26 +87,17 @@ export class Checkpoints {
           ...(last ? { previousCheckpoint: this.url(last.number) } : {}),
         },
       });
-      await m.query(
-        `INSERT INTO history_checkpoints (number, checkpoint_at, item_count, merkle_root, key_id, credential)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [number, at, leaves.length, merkleRoot, this.signer.keyId, JSON.stringify(credential)],
+      await this.checkpoints.insert(
+        m,
+        {
+          number,
+          checkpoint_at: at,
+          merkle_root: merkleRoot,
+          key_id: this.signer.keyId,
+          credential,
+        },
+        leaves,
       );
-      for (let from = 0; from < leaves.length; from += LEAF_BATCH) {
-        const batch = leaves.slice(from, from + LEAF_BATCH);
-        await m.query(
-          `INSERT INTO history_checkpoint_leaves (checkpoint, position, item_id, seq, hash)
-           SELECT $1, t.p, t.i, t.s, t.h
-             FROM unnest($2::int[], $3::uuid[], $4::int[], $5::text[]) AS t(p, i, s, h)`,
-          [
-            number,
-            batch.map((_, k) => from + k),
-            batch.map((l) => l.itemId),
-            batch.map((l) => l.seq),
-            batch.map((l) => l.hash),
-          ],
-        );
-      }
       return { number, itemCount: leaves.length, merkleRoot };
     });
   }
@@ -132,12 +106,7 @@ export class Checkpoints {
   async list(query: { limit?: number; cursor?: string }) {
     const limit = query.limit ?? 50;
     const before = decodeNumberCursor(query.cursor);
-    const rows = await this.dataSource.query<CheckpointRow[]>(
-      `SELECT number, checkpoint_at, item_count, merkle_root, key_id, credential
-         FROM history_checkpoints WHERE ($1::int IS NULL OR number < $1)
-        ORDER BY number DESC LIMIT $2`,
-      [before, limit + 1],
-    );
+    const rows = await this.checkpoints.page(before, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     return {
@@ -151,11 +120,7 @@ export class Checkpoints {
   }
 
   private async row(number: number, db = this.dataSource): Promise<CheckpointRow> {
-    const [row] = await db.query<CheckpointRow[]>(
-      `SELECT number, checkpoint_at, item_count, merkle_root, key_id, credential
-         FROM history_checkpoints WHERE number = $1`,
-      [number],
-    );
+    const row = await this.checkpoints.byNumber(number, db);
     if (!row) throw new NotFound('Checkpoint', String(number));
     return row;
   }
@@ -169,12 +134,7 @@ export class Checkpoints {
     number?: number,
     db = this.dataSource,
   ): Promise<{ checkpoint: CheckpointRow; proof: InclusionProof } | null> {
-    const [leaf] = await db.query<Array<{ checkpoint: number; position: number }>>(
-      `SELECT checkpoint, position FROM history_checkpoint_leaves
-        WHERE item_id = $1 AND ($2::int IS NULL OR checkpoint = $2)
-        ORDER BY checkpoint DESC LIMIT 1`,
-      [itemId, number ?? null],
-    );
+    const leaf = await this.checkpoints.leafOf(itemId, number, db);
     if (!leaf) return null;
     const checkpoint = await this.row(leaf.checkpoint, db);
     const tree = await this.treeOf(leaf.checkpoint, db);
@@ -184,17 +144,9 @@ export class Checkpoints {
   /** The tree of one checkpoint, rebuilt from its stored leaves (the latest one is kept). */
   private async treeOf(number: number, db: DataSource) {
     if (this.tree?.number === number) return this.tree;
-    const rows = await db.query<Array<{ item_id: string; seq: number; hash: string }>>(
-      `SELECT item_id, seq, hash FROM history_checkpoint_leaves
-        WHERE checkpoint = $1 ORDER BY position`,
-      [number],
-    );
-    const leaves = rows.map((r) => ({ itemId: r.item_id, seq: r.seq, hash: r.hash }));
+    const leaves = await this.checkpoints.leaves(number, db);
     const tree = { number, levels: buildTree(leaves), leaves };
-    const [latest] = await db.query<Array<{ n: number | null }>>(
-      'SELECT max(number) AS n FROM history_checkpoints',
-    );
-    if (latest?.n === number) this.tree = tree;
+    if ((await this.checkpoints.latestNumber(db)) === number) this.tree = tree;
     return tree;
   }
 
@@ -246,10 +198,7 @@ export class Checkpoints {
     events: readonly StoredEvent[],
     db = this.dataSource,
   ): Promise<number[]> {
-    const rows = await db.query<Array<{ checkpoint: number; seq: number; hash: string }>>(
-      'SELECT checkpoint, seq, hash FROM history_checkpoint_leaves WHERE item_id = $1 ORDER BY checkpoint',
-      [itemId],
-    );
+    const rows = await this.checkpoints.itemLeaves(itemId, db);
     const bySeq = new Map(events.map((e) => [e.seq, e.hash]));
     return rows.filter((r) => bySeq.get(r.seq) !== r.hash).map((r) => r.checkpoint);
   }

@@ -12,6 +12,10 @@ import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { QueueService } from '../core/jobs/queue.service.js';
 import { Checkpoints } from './checkpoints.service.js';
 import { CredentialsController } from './credentials.controller.js';
+import { CheckpointRepository } from './data/checkpoint.repository.js';
+import { ItemHistoryRepository } from './data/item-history.repository.js';
+import { SigningKeyRepository } from './data/signing-key.repository.js';
+import { StatusListRepository } from './data/status-list.repository.js';
 import { PlatformSigner } from './platform-signer.js';
 import { StatusLists } from './status-lists.js';
 import { TraceVerification } from './trace-verification.js';
@@ -23,7 +27,16 @@ import { TraceVerification } from './trace-verification.js';
  */
 @Module({
   controllers: [CredentialsController],
-  providers: [PlatformSigner, StatusLists, Checkpoints, TraceVerification],
+  providers: [
+    SigningKeyRepository,
+    StatusListRepository,
+    CheckpointRepository,
+    ItemHistoryRepository,
+    PlatformSigner,
+    StatusLists,
+    Checkpoints,
+    TraceVerification,
+  ],
   exports: [PlatformSigner, StatusLists, Checkpoints, TraceVerification],
 })
 export class CredentialsModule implements OnModuleInit, OnApplicationBootstrap {

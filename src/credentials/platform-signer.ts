@@ -1,8 +1,8 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { SigningKeyRepository } from './data/signing-key.repository.js';
 import {
   type Credential,
   CredentialIssuer,
@@ -43,7 +43,7 @@ export class PlatformSigner implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly keys: SigningKeyRepository,
   ) {
     this.privateKeyPem = config.erasure.signingKeyPem;
     this.keyId = keyIdOf(this.privateKeyPem);
@@ -54,11 +54,7 @@ export class PlatformSigner implements OnModuleInit {
     const publicKeyPem = createPublicKey(this.privateKeyPem)
       .export({ type: 'spki', format: 'pem' })
       .toString();
-    await this.dataSource.query(
-      `INSERT INTO signing_keys (key_id, algorithm, public_key_pem) VALUES ($1, 'Ed25519', $2)
-       ON CONFLICT (key_id) DO NOTHING`,
-      [this.keyId, publicKeyPem],
-    );
+    await this.keys.record(this.keyId, publicKeyPem);
     this.logger.log(`Issuing credentials as ${issuer.key.did}`);
   }
 
@@ -84,13 +80,7 @@ export class PlatformSigner implements OnModuleInit {
 
   /** Every key the platform ever signed with, newest first; validUntil is when the next began. */
   async listKeys(): Promise<PublishedKey[]> {
-    const rows = await this.dataSource.query<
-      Array<{ key_id: string; public_key_pem: string; created_at: Date; until: Date | null }>
-    >(
-      `SELECT key_id, public_key_pem, created_at,
-              lead(created_at) OVER (ORDER BY created_at, key_id) AS until
-         FROM signing_keys ORDER BY created_at DESC, key_id DESC`,
-    );
+    const rows = await this.keys.all();
     return Promise.all(
       rows.map(async (r) => ({
         keyId: r.key_id,

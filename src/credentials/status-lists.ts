@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createCredential, createList } from '@digitalbazaar/vc-bitstring-status-list';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { NotFound } from '../core/errors.js';
+import { StatusListRepository } from './data/status-list.repository.js';
 import { PlatformSigner } from './platform-signer.js';
 import type { Credential } from './vc.js';
 
@@ -32,7 +33,7 @@ export class StatusLists {
   private readonly cache = new Map<string, { revoked: string; credential: Credential }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly lists: StatusListRepository,
     private readonly signer: PlatformSigner,
   ) {}
 
@@ -45,16 +46,9 @@ export class StatusLists {
    * of a transaction that rolls back stays unused). Opens the slot's list when it is the first.
    */
   async allocate(manager: EntityManager): Promise<StatusEntry> {
-    const [{ n }] = await manager.query<Array<{ n: string }>>(
-      "SELECT nextval('credential_status_slots') AS n",
-    );
-    const slot = Number(n);
+    const slot = await this.lists.nextSlot(manager);
     const listId = `revocation-${Math.floor(slot / LIST_LENGTH) + 1}`;
-    await manager.query(
-      `INSERT INTO credential_status_lists (id, purpose, length) VALUES ($1, 'revocation', $2)
-       ON CONFLICT (id) DO NOTHING`,
-      [listId, LIST_LENGTH],
-    );
+    await this.lists.open(manager, listId, LIST_LENGTH);
     return this.entry(listId, slot % LIST_LENGTH);
   }
 
@@ -64,11 +58,7 @@ export class StatusLists {
     slots: ReadonlyArray<{ listId: string; index: number }>,
   ): Promise<void> {
     if (slots.length === 0) return;
-    await manager.query(
-      `INSERT INTO credential_status_revocations (list_id, status_index)
-       SELECT * FROM unnest($1::text[], $2::int[]) ON CONFLICT DO NOTHING`,
-      [slots.map((s) => s.listId), slots.map((s) => s.index)],
-    );
+    await this.lists.revoke(manager, slots);
   }
 
   entry(listId: string, index: number): StatusEntry {
@@ -88,21 +78,14 @@ export class StatusLists {
 
   /** The signed BitstringStatusListCredential (re-signed only when a revocation changed it). */
   async credential(listId: string): Promise<Credential> {
-    const [list] = await this.dataSource.query<Array<{ length: number; purpose: string }>>(
-      'SELECT length, purpose FROM credential_status_lists WHERE id = $1',
-      [listId],
-    );
+    const list = await this.lists.list(listId);
     if (!list) throw new NotFound('Status list', listId);
-    const rows = await this.dataSource.query<Array<{ status_index: number }>>(
-      `SELECT status_index FROM credential_status_revocations
-        WHERE list_id = $1 ORDER BY status_index`,
-      [listId],
-    );
-    const revoked = rows.map((r) => r.status_index).join(',');
+    const indexes = await this.lists.revoked(listId);
+    const revoked = indexes.join(',');
     const cached = this.cache.get(listId);
     if (cached && cached.revoked === revoked) return cached.credential;
     const bits = await createList({ length: list.length });
-    for (const r of rows) bits.setStatus(r.status_index, true);
+    for (const index of indexes) bits.setStatus(index, true);
     const unsigned = await createCredential({
       id: this.url(listId),
       list: bits,

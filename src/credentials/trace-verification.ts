@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
-import {
-  checkChain,
-  STORED_EVENT_COLUMNS,
-  type StoredEvent,
-} from '../core/history/history.service.js';
+import { checkChain, type StoredEvent } from '../core/history/history.service.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import { type CheckpointCheck, Checkpoints } from './checkpoints.service.js';
+import { ItemHistoryRepository } from './data/item-history.repository.js';
 
 /**
  * `/trace/:code/verify`: the item's hash chain recomputed from its rows, its head, and the
@@ -18,22 +15,14 @@ export class TraceVerification {
   constructor(
     private readonly dataSource: DataSource,
     private readonly checkpoints: Checkpoints,
+    private readonly history: ItemHistoryRepository,
   ) {}
 
   async verify(traceCode: string, checkpoint?: number) {
     const code = normaliseTraceCode(traceCode);
-    const [item] = code
-      ? await this.dataSource.query<
-          Array<{ id: string; trace_code: string; history_seq: number; history_hash: string }>
-        >('SELECT id, trace_code, history_seq, history_hash FROM items WHERE trace_code = $1', [
-          code,
-        ])
-      : [];
+    const item = code ? await this.history.byTraceCode(code) : undefined;
     if (!item) throw new NotFound('Trace code', traceCode);
-    const events = await this.dataSource.query<StoredEvent[]>(
-      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
-      [item.id],
-    );
+    const events = await this.history.events(item.id);
     return { traceCode: item.trace_code, ...(await this.report(item, events, checkpoint)) };
   }
 

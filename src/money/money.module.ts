@@ -4,6 +4,12 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ExecuteTransfer, ReconcileStatements } from '../core/jobs/job-catalogue.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { LedgerController } from './ledger/ledger.controller.js';
+import { LedgerRepository } from './data/ledger.repository.js';
+import { PayoutAccountRepository } from './data/payout-account.repository.js';
+import { ReconciliationRepository } from './data/reconciliation.repository.js';
+import { SettlementRepository } from './data/settlement.repository.js';
+import { TestProviderRepository } from './data/test-provider.repository.js';
+import { TransferRepository } from './data/transfer.repository.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { PAYMENT_PROVIDER } from './providers/payment-provider.js';
 import { PaymentProviders } from './providers/payment-providers.js';
@@ -35,6 +41,12 @@ import { TransfersService } from './transfers/transfers.service.js';
     ReconciliationController,
   ],
   providers: [
+    LedgerRepository,
+    PayoutAccountRepository,
+    TestProviderRepository,
+    SettlementRepository,
+    TransferRepository,
+    ReconciliationRepository,
     LedgerService,
     TestPaymentProvider,
     {

@@ -162,10 +162,32 @@ describe('the data layer ratchet', () => {
     ).toEqual([]);
   });
 
+  it('covers the shared credentials and money modules, its subfolders included', async () => {
+    expect(DATA_LAYER_STAGES).toEqual(expect.arrayContaining(['credentials', 'money']));
+    expect(
+      await ruleErrors(
+        'src/credentials/checkpoints.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM history_checkpoints");'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/money/transfers/transfers.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM money_transfers");'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/money/data/transfer.repository.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM money_transfers");'),
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(
-        'src/money/leaky.fixture.ts',
+        'src/station/leaky.fixture.ts',
         service('return this.dataSource.getRepository(Item).findOne({ where: { id } });'),
       ),
     ).toEqual([]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { LedgerRepository } from '../data/ledger.repository.js';
 import { type AccountKind, type AccountRef, accountCode, partyKindOf } from './accounts.js';
 
 /** Why money moved (docs/money.md has one section per kind). */
@@ -54,7 +55,7 @@ function toSafe(v: string | number | null): number {
  */
 @Injectable()
 export class LedgerService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly entries: LedgerRepository) {}
 
   /** Posts the entry once per key; `posted: false` when it was posted before. */
   async post(m: EntityManager, entry: JournalEntry): Promise<{ entryId: string; posted: boolean }> {
@@ -69,40 +70,23 @@ export class LedgerService {
     if (sum !== 0) throw new Error(`journal entry ${entry.key} does not balance (${sum})`);
     if (!/^[A-Z]{3}$/.test(entry.currency)) throw new Error(`bad currency ${entry.currency}`);
 
-    const inserted = await m.query<Array<{ id: string }>>(
-      `INSERT INTO ledger_entries (kind, key, ref_kind, ref_id, memo, provider, provider_ref)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING RETURNING id`,
-      [
-        entry.kind,
-        entry.key,
-        entry.ref.kind,
-        entry.ref.id,
-        entry.memo,
-        entry.provider?.name ?? null,
-        entry.provider?.ref ?? null,
-      ],
-    );
-    if (inserted.length === 0) {
-      const [row] = await m.query<Array<{ id: string }>>(
-        'SELECT id FROM ledger_entries WHERE key = $1',
-        [entry.key],
-      );
-      return { entryId: row.id, posted: false };
+    const inserted = await this.entries.insertEntry(m, entry);
+    if (inserted === null) {
+      return { entryId: await this.entries.entryIdByKey(m, entry.key), posted: false };
     }
-    const entryId = inserted[0].id;
+    const entryId = inserted;
     const ids = await this.accountIds(
       m,
       lines.map((l) => l.account),
     );
-    const values: unknown[] = [];
-    const tuples = lines.map((l, i) => {
-      values.push(entryId, ids.get(accountCode(l.account)), l.amountMinor, entry.currency);
-      const b = i * 4;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
-    });
-    await m.query(
-      `INSERT INTO ledger_lines (entry_id, account_id, amount_minor, currency) VALUES ${tuples.join(', ')}`,
-      values,
+    await this.entries.insertLines(
+      m,
+      entryId,
+      entry.currency,
+      lines.map((l) => ({
+        accountId: ids.get(accountCode(l.account)),
+        amountMinor: l.amountMinor,
+      })),
     );
     return { entryId, posted: true };
   }
@@ -111,51 +95,23 @@ export class LedgerService {
   private async accountIds(m: EntityManager, refs: AccountRef[]): Promise<Map<string, string>> {
     const unique = new Map(refs.map((r) => [accountCode(r), r]));
     const codes = [...unique.keys()];
-    await m.query(
-      `INSERT INTO ledger_accounts (code, kind, party_kind, party_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       ON CONFLICT (code) DO NOTHING`,
-      [
-        codes,
-        codes.map((c) => unique.get(c)!.kind),
-        codes.map((c) => partyKindOf(unique.get(c)!.kind)),
-        codes.map((c) => unique.get(c)!.party ?? null),
-      ],
+    return this.entries.accountIds(
+      m,
+      codes.map((c) => ({
+        code: c,
+        kind: unique.get(c)!.kind,
+        partyKind: partyKindOf(unique.get(c)!.kind),
+        party: unique.get(c)!.party ?? null,
+      })),
     );
-    const rows = await m.query<Array<{ id: string; code: string }>>(
-      'SELECT id, code FROM ledger_accounts WHERE code = ANY($1::text[])',
-      [codes],
-    );
-    return new Map(rows.map((r) => [r.code, r.id]));
   }
 
   /** Every account's balance per currency, optionally only some kinds or one party. */
   async balances(
     filter: { kinds?: AccountKind[]; party?: string; currency?: string } = {},
-    m: EntityManager = this.dataSource.manager,
+    m?: EntityManager,
   ): Promise<AccountBalance[]> {
-    const rows = await m.query<
-      Array<{
-        code: string;
-        kind: AccountKind;
-        party_kind: string;
-        party_id: string | null;
-        currency: string;
-        debit: string;
-        credit: string;
-      }>
-    >(
-      `SELECT a.code, a.kind, a.party_kind, a.party_id, l.currency,
-              sum(l.amount_minor) FILTER (WHERE l.amount_minor > 0) AS debit,
-              -sum(l.amount_minor) FILTER (WHERE l.amount_minor < 0) AS credit
-         FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id
-        WHERE ($1::text[] IS NULL OR a.kind = ANY($1::text[]))
-          AND ($2::text IS NULL OR a.party_id = $2)
-          AND ($3::text IS NULL OR l.currency = $3)
-        GROUP BY a.code, a.kind, a.party_kind, a.party_id, l.currency
-        ORDER BY a.kind, a.code, l.currency`,
-      [filter.kinds ?? null, filter.party ?? null, filter.currency ?? null],
-    );
+    const rows = await this.entries.balances(filter, m);
     return rows.map((r) => {
       const debitMinor = toSafe(r.debit);
       const creditMinor = toSafe(r.credit);
@@ -195,25 +151,8 @@ export class LedgerService {
   }
 
   /** The entries posted about one record (e.g. a sale order), oldest first, with their lines. */
-  async entriesFor(refKind: string, refId: string, m: EntityManager = this.dataSource.manager) {
-    const rows = await m.query<
-      Array<{
-        id: string;
-        kind: EntryKind;
-        key: string;
-        memo: string;
-        posted_at: Date;
-        code: string;
-        amount_minor: string;
-        currency: string;
-      }>
-    >(
-      `SELECT e.id, e.kind, e.key, e.memo, e.posted_at, a.code, l.amount_minor, l.currency
-         FROM ledger_entries e JOIN ledger_lines l ON l.entry_id = e.id
-         JOIN ledger_accounts a ON a.id = l.account_id
-        WHERE e.ref_kind = $1 AND e.ref_id = $2 ORDER BY e.posted_at, e.id, l.id`,
-      [refKind, refId],
-    );
+  async entriesFor(refKind: string, refId: string, m?: EntityManager) {
+    const rows = await this.entries.entryLines(refKind, refId, m);
     const byId = new Map<
       string,
       {
@@ -228,7 +167,7 @@ export class LedgerService {
     for (const r of rows) {
       const e = byId.get(r.id) ?? {
         id: r.id,
-        kind: r.kind,
+        kind: r.kind as EntryKind,
         key: r.key,
         memo: r.memo,
         postedAt: r.posted_at,

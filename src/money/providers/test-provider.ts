@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { signatureHeader } from '../../notifications/webhooks/signature.js';
+import { TestProviderRepository } from '../data/test-provider.repository.js';
 import {
   PAYMENT_SUCCEEDED,
   type PaymentConfirmation,
@@ -26,7 +26,7 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
   readonly simulated = true;
   private readonly logger = new Logger(TestPaymentProvider.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly records: TestProviderRepository) {}
 
   /** Not fatal: a start-up problem is reported by the health check; intents ensure it again. */
   async onApplicationBootstrap(): Promise<void> {
@@ -35,17 +35,8 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
     );
   }
 
-  private async ensureSecret(): Promise<string> {
-    await this.dataSource.query(
-      `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, true)
-       ON CONFLICT (provider) DO NOTHING`,
-      [this.name, `whsec_${randomBytes(24).toString('base64url')}`],
-    );
-    const rows = await this.dataSource.query<Array<{ secret: string }>>(
-      'SELECT secret FROM inbound_webhook_providers WHERE provider = $1',
-      [this.name],
-    );
-    return rows[0].secret;
+  private ensureSecret(): Promise<string> {
+    return this.records.ensureSecret(this.name, `whsec_${randomBytes(24).toString('base64url')}`);
   }
 
   async createIntent(order: {
@@ -70,18 +61,13 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
 
   async refund(p: RefundRequest): Promise<ProviderAnswer> {
     if (!p.refundNo) throw new Error('a refund needs a refund request number');
-    const row = await this.recordOnce<{ refund_id: string; amount_minor: string }>(
-      `INSERT INTO test_payment_refunds (idempotency_key, refund_id, intent_id, amount_minor, reason)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-      'SELECT refund_id, amount_minor FROM test_payment_refunds WHERE idempotency_key = $1',
-      [
-        p.refundNo,
-        `re_test_${randomBytes(12).toString('hex')}`,
-        p.intentId,
-        p.amountMinor,
-        p.reason,
-      ],
-    );
+    const row = await this.records.recordRefund({
+      idempotencyKey: p.refundNo,
+      refundId: `re_test_${randomBytes(12).toString('hex')}`,
+      intentId: p.intentId,
+      amountMinor: p.amountMinor,
+      reason: p.reason,
+    });
     return {
       status: 'succeeded',
       providerRef: row.refund_id,
@@ -91,33 +77,18 @@ export class TestPaymentProvider implements PaymentProvider, OnApplicationBootst
 
   async payout(p: PayoutRequest): Promise<ProviderAnswer> {
     if (!p.transferNo) throw new Error('a payout needs a transfer number');
-    const row = await this.recordOnce<{ payout_id: string }>(
-      `INSERT INTO test_payment_payouts (transfer_no, payout_id, amount_minor, currency, remark)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (transfer_no) DO NOTHING`,
-      'SELECT payout_id FROM test_payment_payouts WHERE transfer_no = $1',
-      [
-        p.transferNo,
-        `po_test_${randomBytes(12).toString('hex')}`,
-        p.amountMinor,
-        p.currency,
-        p.remark,
-      ],
-    );
+    const row = await this.records.recordPayout({
+      transferNo: p.transferNo,
+      payoutId: `po_test_${randomBytes(12).toString('hex')}`,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+      remark: p.remark,
+    });
     return {
       status: 'succeeded',
       providerRef: row.payout_id,
       raw: { payout_id: row.payout_id, test: true },
     };
-  }
-
-  /**
-   * Records a refund or payout once per idempotency key (the first value): a retry keeps the first
-   * record and answers with it, as a real provider does.
-   */
-  private async recordOnce<R>(insert: string, select: string, values: unknown[]): Promise<R> {
-    await this.dataSource.query(insert, values);
-    const [row] = await this.dataSource.query<R[]>(select, [values[0]]);
-    return row;
   }
 
   /** The body and `Reloop-Signature` header of the provider's confirmation for an intent. */

@@ -17,6 +17,7 @@ import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { OpenSupportCase, ReconcileStatements } from '../../core/jobs/job-catalogue.js';
 import { job, type JobPayload, type OutboxJob } from '../../core/jobs/job-definition.js';
 import { OutboxService } from '../../core/outbox/outbox.service.js';
+import { ReconciliationRepository } from '../data/reconciliation.repository.js';
 import { accountCode, account } from '../ledger/accounts.js';
 import { PaymentProviders } from '../providers/payment-providers.js';
 import {
@@ -61,7 +62,7 @@ interface OurRecord {
   recordId: string;
 }
 
-interface ReportLine {
+export interface ReportLine {
   status: LineStatus;
   kind: 'payment' | 'refund';
   ourRef: string;
@@ -79,7 +80,7 @@ interface ReportLine {
   raw: Record<string, string> | null;
 }
 
-interface RunRow {
+export interface RunRow {
   id: string;
   provider: string;
   day: string;
@@ -96,7 +97,7 @@ interface RunRow {
   created_at: Date;
 }
 
-interface LineRow {
+export interface LineRow {
   id: string;
   status: LineStatus;
   kind: 'payment' | 'refund';
@@ -185,6 +186,7 @@ export class ReconciliationService implements OnApplicationBootstrap {
     private readonly queues: QueueService,
     @Inject(PaymentProviders) private readonly providers: PaymentProviders,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: ReconciliationRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -255,41 +257,35 @@ export class ReconciliationService implements OnApplicationBootstrap {
       .update(text ?? '')
       .digest('hex');
     return this.dataSource.transaction(async (m) => {
-      const [lock] = await m.query<Array<{ locked: boolean }>>(
-        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
-        [`reconciliation:${provider.name}:${r.day}`],
-      );
-      if (!lock.locked) {
+      if (!(await this.runs.tryLockDay(m, provider.name, r.day))) {
         throw new ConflictException(
           `A reconciliation of ${r.day} at ${provider.name} is running: see its report when it ends`,
         );
       }
       const lines = await this.match(m, provider.name, r.day, statement.lines);
       const count = (s: LineStatus) => lines.filter((l) => l.status === s).length;
-      const [run] = await m.query<RunRow[]>(
-        `INSERT INTO reconciliation_runs (provider, day, source, trigger, file_sha256,
-           statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
-           requested_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
-         RETURNING id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
-           statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
-           requested_by, created_at`,
-        [
-          provider.name,
-          r.day,
-          r.content !== undefined ? 'upload' : 'provider',
-          r.trigger,
-          sha256,
-          statement.lines.length,
-          count('matched'),
-          count('missing-ours'),
-          count('missing-theirs'),
-          count('amount-mismatch'),
-          JSON.stringify(statement.totals),
-          r.requestedBy,
-        ],
+      const run = await this.runs.insertRun(m, {
+        provider: provider.name,
+        day: r.day,
+        source: r.content !== undefined ? 'upload' : 'provider',
+        trigger: r.trigger,
+        sha256,
+        statementLines: statement.lines.length,
+        matched: count('matched'),
+        missingOurs: count('missing-ours'),
+        missingTheirs: count('missing-theirs'),
+        amountMismatch: count('amount-mismatch'),
+        totals: statement.totals,
+        requestedBy: r.requestedBy,
+      });
+      await this.runs.insertLines(
+        m,
+        run.id,
+        lines.map((l) => ({
+          ...l,
+          caseKey: l.status === 'matched' ? null : caseKey(provider.name, l),
+        })),
       );
-      await this.insertLines(m, run.id, provider.name, lines);
       await this.outbox.write(
         m,
         lines
@@ -312,11 +308,7 @@ export class ReconciliationService implements OnApplicationBootstrap {
     for (const provider of providers) {
       if (p.trigger === 'scheduled') {
         // A retried job does not run again the providers it already reconciled.
-        const [done] = await this.dataSource.query<unknown[]>(
-          `SELECT 1 FROM reconciliation_runs WHERE provider = $1 AND day = $2 AND trigger = 'scheduled'`,
-          [provider.name, day],
-        );
-        if (done) continue;
+        if (await this.runs.scheduledRunDone(provider.name, day)) continue;
       }
       await this.reconcile({ provider: provider.name, day, trigger: p.trigger, requestedBy: null });
     }
@@ -367,28 +359,13 @@ export class ReconciliationService implements OnApplicationBootstrap {
     const clearing = accountCode(account.providerClearing(provider));
     const theirKeys = statement.map((l) => keyOf(l.kind, l.ourRef));
     // Entries that moved money at this provider: those of the day, and those the lines name.
-    const entries = await m.query<
-      Array<{
-        id: string;
-        kind: 'payment' | 'refund';
-        ref: string;
-        ref_kind: string;
-        ref_id: string;
-        posted_at: Date;
-        amount: string;
-        currency: string;
-      }>
-    >(
-      `SELECT e.id, e.kind, e.provider_ref AS ref, e.ref_kind, e.ref_id, e.posted_at,
-              abs(l.amount_minor) AS amount, l.currency
-         FROM ledger_entries e
-         JOIN ledger_lines l ON l.entry_id = e.id
-         JOIN ledger_accounts a ON a.id = l.account_id AND a.code = $1
-        WHERE e.provider = $2 AND e.kind IN ('payment', 'refund') AND e.provider_ref IS NOT NULL
-          AND ((e.posted_at >= $3 AND e.posted_at < $4)
-               OR (e.kind || ':' || e.provider_ref) = ANY($5::text[]))`,
-      [clearing, provider, dayStart(day), dayStart(nextDay(day)), theirKeys],
-    );
+    const entries = await this.runs.providerEntries(m, {
+      clearing,
+      provider,
+      from: dayStart(day),
+      until: dayStart(nextDay(day)),
+      keys: theirKeys,
+    });
     const ours = new Map<string, OurRecord>(
       entries.map((e) => [
         keyOf(e.kind, e.ref),
@@ -413,24 +390,10 @@ export class ReconciliationService implements OnApplicationBootstrap {
       .map((l) => transferIdOf(l.ourRef))
       .filter((id): id is string => id !== null);
     const transfers = new Map(
-      (openRefunds.length
-        ? await m.query<
-            Array<{
-              id: string;
-              state: string;
-              amount_minor: string;
-              currency: string;
-              source_kind: string;
-              source_id: string;
-              created_at: Date;
-            }>
-          >(
-            `SELECT id, state, amount_minor, currency, source_kind, source_id, created_at
-               FROM money_transfers WHERE kind = 'refund' AND provider = $1 AND id = ANY($2::uuid[])`,
-            [provider, openRefunds],
-          )
-        : []
-      ).map((t) => [t.id.replace(/-/g, ''), t]),
+      (openRefunds.length ? await this.runs.refunds(m, provider, openRefunds) : []).map((t) => [
+        t.id.replace(/-/g, ''),
+        t,
+      ]),
     );
 
     const report: ReportLine[] = [];
@@ -496,24 +459,11 @@ export class ReconciliationService implements OnApplicationBootstrap {
     const left = [...ours.values()].filter((o) => !used.has(o.key) && o.at >= start && o.at < end);
     const elsewhere = new Map(
       (left.length
-        ? await m.query<
-            Array<{
-              key: string;
-              day: string;
-              provider_ref: string | null;
-              their_amount_minor: string;
-              currency: string;
-              their_at: Date;
-            }>
-          >(
-            `WITH latest AS (
-               SELECT DISTINCT ON (day) id, day FROM reconciliation_runs
-                WHERE provider = $1 AND day <> $2 ORDER BY day, created_at DESC)
-             SELECT l.kind || ':' || l.our_ref AS key, to_char(latest.day, 'YYYY-MM-DD') AS day,
-                    l.provider_ref, l.their_amount_minor, l.currency, l.their_at
-               FROM reconciliation_lines l JOIN latest ON latest.id = l.run_id
-              WHERE l.their_amount_minor IS NOT NULL AND (l.kind || ':' || l.our_ref) = ANY($3::text[])`,
-            [provider, day, left.map((o) => o.key)],
+        ? await this.runs.otherDayLines(
+            m,
+            provider,
+            day,
+            left.map((o) => o.key),
           )
         : []
       ).map((r) => [r.key, r]),
@@ -551,50 +501,6 @@ export class ReconciliationService implements OnApplicationBootstrap {
       }
     }
     return report;
-  }
-
-  private async insertLines(
-    m: EntityManager,
-    runId: string,
-    provider: string,
-    lines: ReportLine[],
-  ) {
-    for (let i = 0; i < lines.length; i += 500) {
-      const chunk = lines.slice(i, i + 500);
-      const values: unknown[] = [];
-      const tuples = chunk.map((l) => {
-        const row = [
-          runId,
-          l.status,
-          l.kind,
-          l.ourRef,
-          l.providerRef,
-          l.theirAmountMinor,
-          l.ourAmountMinor,
-          l.currency,
-          l.theirAt,
-          l.ourAt,
-          l.theirAt ?? l.ourAt ?? new Date(),
-          l.entryId,
-          l.transferId,
-          l.recordKind,
-          l.recordId,
-          l.note,
-          l.status === 'matched' ? null : caseKey(provider, l),
-          l.raw === null ? null : JSON.stringify(l.raw),
-        ];
-        const b = values.length;
-        values.push(...row);
-        return `(${row.map((_, j) => `$${b + j + 1}`).join(', ')})`;
-      });
-      await m.query(
-        `INSERT INTO reconciliation_lines (run_id, status, kind, our_ref, provider_ref,
-           their_amount_minor, our_amount_minor, currency, their_at, our_at, at, ledger_entry_id,
-           transfer_id, record_kind, record_id, note, case_key, raw)
-         VALUES ${tuples.join(', ')}`,
-        values,
-      );
-    }
   }
 
   private caseJob(provider: string, day: string, runId: string, l: ReportLine): OutboxJob {
@@ -637,27 +543,12 @@ export class ReconciliationService implements OnApplicationBootstrap {
   async list(q: { provider?: string; day?: string; limit?: number; cursor?: string }) {
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
-    const rows = await this.dataSource.query<RunRow[]>(
-      `SELECT id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
-              statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
-              requested_by, created_at
-         FROM reconciliation_runs
-        WHERE ($1::text IS NULL OR provider = $1) AND ($2::date IS NULL OR day = $2)
-          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [q.provider ?? null, q.day ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
-    );
+    const rows = await this.runs.runs(q, cursor, limit + 1);
     return toPage(rows, limit, runView, (r) => r.created_at);
   }
 
   async get(id: string) {
-    const [row] = await this.dataSource.query<RunRow[]>(
-      `SELECT id, provider, to_char(day, 'YYYY-MM-DD') AS day, source, trigger, file_sha256,
-              statement_lines, matched, missing_ours, missing_theirs, amount_mismatch, totals,
-              requested_by, created_at
-         FROM reconciliation_runs WHERE id = $1`,
-      [id],
-    );
+    const row = await this.runs.run(id);
     if (!row) throw new NotFound('Reconciliation', id);
     return runView(row);
   }
@@ -670,13 +561,7 @@ export class ReconciliationService implements OnApplicationBootstrap {
     await this.get(id);
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
-    const rows = await this.dataSource.query<LineRow[]>(
-      `SELECT * FROM reconciliation_lines
-        WHERE run_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3)
-          AND ($4::timestamptz IS NULL OR (at, id) < ($4::timestamptz, $5::uuid))
-        ORDER BY at DESC, id DESC LIMIT $6`,
-      [id, q.status ?? null, q.kind ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
-    );
+    const rows = await this.runs.lines(id, q, cursor, limit + 1);
     return toPage(rows, limit, lineView, (r) => r.at);
   }
 }

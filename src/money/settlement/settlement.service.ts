@@ -1,30 +1,16 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { seesEverything, type Actor } from '../../core/actor.js';
-import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import { NotFound } from '../../core/errors.js';
 import { decodeCursor, toPage } from '../../core/http/pagination.js';
+import {
+  SettlementRepository,
+  SettlementStatementAccess,
+  type StatementRow,
+} from '../data/settlement.repository.js';
 import { account } from '../ledger/accounts.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { TransfersService } from '../transfers/transfers.service.js';
-
-interface StatementRow {
-  id: string;
-  merchant_id: string;
-  period_from: string;
-  period_to: string;
-  currency: string;
-  orders: number;
-  sales_minor: string;
-  returns_minor: string;
-  commission_minor: string;
-  payable_minor: string;
-  rule: { percentBp: number; fixedMinor: number };
-  state: 'issued' | 'paying' | 'paid' | 'failed';
-  transfer_id: string | null;
-  paid_at: Date | null;
-  created_at: Date;
-}
 
 export function statementView(r: StatementRow) {
   return {
@@ -65,12 +51,7 @@ const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
  * commission and asks for the payout of what is payable, in one transaction; the payout
  * provider pays it by the transfer job. Periods of one merchant never overlap.
  */
-/** A settlement statement is its merchant's (raw rows: the rules name columns). */
-export const SettlementStatementAccess = defineAccessPolicy<StatementRow>({
-  name: 'Settlement statement',
-  table: 'settlement_statements',
-  rules: { merchant: [{ merchant_id: 'organisationId' }] },
-});
+export { SettlementStatementAccess };
 
 @Injectable()
 export class SettlementService {
@@ -78,6 +59,7 @@ export class SettlementService {
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly transfers: TransfersService,
+    private readonly statements: SettlementRepository,
   ) {}
 
   async setRule(
@@ -85,26 +67,20 @@ export class SettlementService {
     merchantId: string,
     rule: { percentBp: number; fixedMinor?: number },
   ) {
-    const [org] = await this.dataSource.query<Array<{ kind: string }>>(
-      'SELECT kind FROM organisations WHERE id = $1',
-      [merchantId],
-    );
-    if (!org || org.kind !== 'merchant') throw new NotFound('Merchant', merchantId);
-    await this.dataSource.query(
-      `INSERT INTO merchant_commission_rules (merchant_id, percent_bp, fixed_minor, updated_by)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (merchant_id)
-       DO UPDATE SET percent_bp = $2, fixed_minor = $3, updated_by = $4, updated_at = now()`,
-      [merchantId, rule.percentBp, rule.fixedMinor ?? 0, actor.userId],
+    if ((await this.statements.organisationKind(merchantId)) !== 'merchant') {
+      throw new NotFound('Merchant', merchantId);
+    }
+    await this.statements.setRule(
+      merchantId,
+      { percentBp: rule.percentBp, fixedMinor: rule.fixedMinor ?? 0 },
+      actor.userId,
     );
     return this.rule(actor, merchantId);
   }
 
   async rule(actor: Actor, merchantId: string) {
     this.checkMerchant(actor, merchantId);
-    const [r] = await this.dataSource.query<Array<{ percent_bp: number; fixed_minor: string }>>(
-      'SELECT percent_bp, fixed_minor FROM merchant_commission_rules WHERE merchant_id = $1',
-      [merchantId],
-    );
+    const r = await this.statements.rule(merchantId);
     return {
       merchantId,
       percentBp: r?.percent_bp ?? 0,
@@ -131,12 +107,8 @@ export class SettlementService {
     const rule = await this.rule(actor, dto.merchantId);
     const currency = dto.currency ?? 'CNY';
     const id = await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`settlement:${dto.merchantId}`]);
-      const overlap = await m.query<Array<{ id: string }>>(
-        `SELECT id FROM settlement_statements
-          WHERE merchant_id = $1 AND period_from <= $3::date AND period_to >= $2::date`,
-        [dto.merchantId, dto.from, dto.to],
-      );
+      await this.statements.lockMerchant(m, dto.merchantId);
+      const overlap = await this.statements.overlapping(m, dto.merchantId, dto.from, dto.to);
       if (overlap.length) {
         throw new ConflictException({
           message: `Statement ${overlap[0].id} already covers part of ${dto.from}..${dto.to}`,
@@ -146,25 +118,20 @@ export class SettlementService {
       const figures = await this.figures(m, dto.merchantId, currency, dto.from, dto.to);
       const commission = commissionFor(rule, figures);
       const payable = figures.salesMinor - figures.returnsMinor - commission;
-      const [row] = await m.query<StatementRow[]>(
-        `INSERT INTO settlement_statements (merchant_id, period_from, period_to, currency, orders,
-           sales_minor, returns_minor, commission_minor, payable_minor, rule, state, issued_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12) RETURNING *`,
-        [
-          dto.merchantId,
-          dto.from,
-          dto.to,
-          currency,
-          figures.orders,
-          figures.salesMinor,
-          figures.returnsMinor,
-          commission,
-          payable,
-          JSON.stringify({ percentBp: rule.percentBp, fixedMinor: rule.fixedMinor }),
-          payable > 0 ? 'paying' : 'issued',
-          actor.userId,
-        ],
-      );
+      const row = await this.statements.insert(m, {
+        merchantId: dto.merchantId,
+        from: dto.from,
+        to: dto.to,
+        currency,
+        orders: figures.orders,
+        salesMinor: figures.salesMinor,
+        returnsMinor: figures.returnsMinor,
+        commissionMinor: commission,
+        payableMinor: payable,
+        rule: { percentBp: rule.percentBp, fixedMinor: rule.fixedMinor },
+        state: payable > 0 ? 'paying' : 'issued',
+        issuedBy: actor.userId,
+      });
       if (commission > 0) {
         await this.ledger.post(m, {
           kind: 'commission',
@@ -189,10 +156,7 @@ export class SettlementService {
           reason: `Reloop settlement ${dto.from}..${dto.to}`,
           context: { organisationId: dto.merchantId },
         });
-        await m.query('UPDATE settlement_statements SET transfer_id = $2 WHERE id = $1', [
-          row.id,
-          t.id,
-        ]);
+        await this.statements.setTransfer(m, row.id, t.id);
       }
       return row.id;
     });
@@ -208,18 +172,7 @@ export class SettlementService {
     to: string,
   ) {
     const until = new Date(dayStart(to).getTime() + 86_400_000);
-    const [r] = await m.query<
-      Array<{ sales: string | null; returns: string | null; orders: string }>
-    >(
-      `SELECT -sum(l.amount_minor) FILTER (WHERE e.kind = 'payment') AS sales,
-              sum(l.amount_minor) FILTER (WHERE e.kind = 'refund-owed') AS returns,
-              count(DISTINCT e.ref_id) FILTER (WHERE e.kind = 'payment') AS orders
-         FROM ledger_lines l
-         JOIN ledger_accounts a ON a.id = l.account_id
-         JOIN ledger_entries e ON e.id = l.entry_id
-        WHERE a.code = $1 AND l.currency = $2 AND l.posted_at >= $3 AND l.posted_at < $4`,
-      [`merchant-payable:${merchantId}`, currency, dayStart(from), until],
-    );
+    const r = await this.statements.figures(m, merchantId, currency, dayStart(from), until);
     return {
       salesMinor: Number(r.sales ?? 0),
       returnsMinor: Number(r.returns ?? 0),
@@ -229,23 +182,11 @@ export class SettlementService {
 
   /** The 'settlement' transfer hook: the merchant was paid (or the payout failed for good). */
   async onPayoutSettled(m: EntityManager, t: { sourceId: string; state: string }) {
-    await m.query(
-      `UPDATE settlement_statements SET state = $2,
-         paid_at = CASE WHEN $2 = 'paid' THEN now() ELSE paid_at END, updated_at = now()
-       WHERE id = $1`,
-      [t.sourceId, t.state === 'succeeded' ? 'paid' : 'failed'],
-    );
+    await this.statements.settle(m, t.sourceId, t.state === 'succeeded' ? 'paid' : 'failed');
   }
 
   async get(actor: Actor, id: string) {
-    const [row] = await this.dataSource.query<StatementRow[]>(
-      `SELECT id, merchant_id, to_char(period_from, 'YYYY-MM-DD') AS period_from,
-              to_char(period_to, 'YYYY-MM-DD') AS period_to, currency, orders, sales_minor,
-              returns_minor, commission_minor, payable_minor, rule, state, transfer_id, paid_at,
-              created_at
-         FROM settlement_statements WHERE id = $1`,
-      [id],
-    );
+    const row = await this.statements.byId(id);
     return statementView(SettlementStatementAccess.assertVisible(row, actor, id));
   }
 
@@ -253,19 +194,11 @@ export class SettlementService {
   async list(actor: Actor, q: { merchantId?: string; limit?: number; cursor?: string }) {
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
-    const params: unknown[] = [seesEverything(actor) ? (q.merchantId ?? null) : null];
-    const visible = SettlementStatementAccess.rawWhere(actor, 's', params);
-    params.push(cursor?.at ?? null, cursor?.id ?? null, limit + 1);
-    const [at, id, max] = [params.length - 2, params.length - 1, params.length];
-    const rows = await this.dataSource.query<StatementRow[]>(
-      `SELECT id, merchant_id, to_char(period_from, 'YYYY-MM-DD') AS period_from,
-              to_char(period_to, 'YYYY-MM-DD') AS period_to, currency, orders, sales_minor,
-              returns_minor, commission_minor, payable_minor, rule, state, transfer_id, paid_at,
-              created_at
-         FROM settlement_statements s WHERE ($1::uuid IS NULL OR merchant_id = $1) AND ${visible}
-          AND ($${at}::timestamptz IS NULL OR (created_at, id) < ($${at}::timestamptz, $${id}::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $${max}`,
-      params,
+    const rows = await this.statements.page(
+      actor,
+      seesEverything(actor) ? (q.merchantId ?? null) : null,
+      cursor,
+      limit + 1,
     );
     return toPage(rows, limit, statementView, (r) => r.created_at);
   }

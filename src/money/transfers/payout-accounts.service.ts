@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
+import { PayoutAccountRepository } from '../data/payout-account.repository.js';
 import { PaymentProviders } from '../providers/payment-providers.js';
 import { TransfersService } from './transfers.service.js';
 
@@ -15,6 +16,7 @@ export class PayoutAccountsService {
     private readonly dataSource: DataSource,
     private readonly providers: PaymentProviders,
     private readonly transfers: TransfersService,
+    private readonly accounts: PayoutAccountRepository,
   ) {}
 
   private party(
@@ -46,13 +48,14 @@ export class PayoutAccountsService {
     const party = this.party(actor, dto);
     const provider = this.providers.active.name;
     const released = await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO payout_accounts (party_kind, party_id, provider, account, name, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (party_kind, party_id, provider)
-         DO UPDATE SET account = $4, name = $5, updated_by = $6, updated_at = now()`,
-        [party.kind, party.id, provider, dto.account, dto.name ?? null, actor.userId],
-      );
+      await this.accounts.set(m, {
+        partyKind: party.kind,
+        partyId: party.id,
+        provider,
+        account: dto.account,
+        name: dto.name ?? null,
+        updatedBy: actor.userId,
+      });
       return this.transfers.releaseWaitingForAccount(m, party);
     });
     return { partyKind: party.kind, partyId: party.id, provider, account: dto.account, released };
@@ -60,12 +63,8 @@ export class PayoutAccountsService {
 
   async mine(actor: Actor) {
     const party = this.party(actor);
-    const rows = await this.dataSource.query<Array<{ account: string; name: string | null }>>(
-      'SELECT account, name FROM payout_accounts WHERE party_kind = $1 AND party_id = $2 AND provider = $3',
-      [party.kind, party.id, this.providers.active.name],
-    );
-    // None recorded yet: account and name are null (`at` says the row may be missing).
-    const row = rows.at(0);
+    // None recorded yet: account and name are null.
+    const row = await this.accounts.of(party, this.providers.active.name);
     return {
       partyKind: party.kind,
       partyId: party.id,

@@ -5,7 +5,8 @@ import { decodeCursor, toPage } from '../../core/http/pagination.js';
 import { ExecuteTransfer, OpenSupportCase, type SourceRef } from '../../core/jobs/job-catalogue.js';
 import { job, type JobContext } from '../../core/jobs/job-definition.js';
 import { OutboxService } from '../../core/outbox/outbox.service.js';
-import { execute } from '../../core/sql.js';
+import { PayoutAccountRepository } from '../data/payout-account.repository.js';
+import { TransferRepository, type TransferRecord } from '../data/transfer.repository.js';
 import { account, type AccountKind } from '../ledger/accounts.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { PaymentProviders } from '../providers/payment-providers.js';
@@ -50,35 +51,7 @@ export interface TransferRow {
   updatedAt: Date;
 }
 
-interface Row {
-  id: string;
-  kind: TransferRow['kind'];
-  key: string;
-  provider: string;
-  state: TransferState;
-  hold_reason: string | null;
-  party_kind: TransferRow['partyKind'];
-  party_id: string;
-  account_kind: TransferRow['accountKind'];
-  amount_minor: string;
-  currency: string;
-  payment_ref: string | null;
-  payment_total_minor: string | null;
-  source_kind: string;
-  source_id: string;
-  reason: string;
-  context: TransferContext;
-  provider_ref: string | null;
-  provider_answer: Record<string, unknown> | null;
-  attempts: number;
-  last_error: string | null;
-  settled_at: Date | null;
-  failed_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toTransfer(r: Row): TransferRow {
+function toTransfer(r: TransferRecord): TransferRow {
   return {
     id: r.id,
     kind: r.kind,
@@ -156,6 +129,8 @@ export class TransfersService {
     private readonly ledger: LedgerService,
     private readonly hooks: TransferHooks,
     @Inject(PaymentProviders) private readonly providers: PaymentProviders,
+    private readonly transfers: TransferRepository,
+    private readonly payoutAccounts: PayoutAccountRepository,
   ) {}
 
   async requestRefund(m: EntityManager, r: RefundOrder): Promise<TransferRow> {
@@ -209,60 +184,26 @@ export class TransfersService {
     if (!Number.isSafeInteger(t.amountMinor) || t.amountMinor <= 0) {
       throw new Error(`transfer ${t.key}: ${t.amountMinor} is not a positive integer amount`);
     }
-    const inserted = await m.query<Row[]>(
-      `INSERT INTO money_transfers (kind, key, provider, state, party_kind, party_id, account_kind,
-         amount_minor, currency, payment_ref, payment_total_minor, source_kind, source_id, reason,
-         context)
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
-       ON CONFLICT (key) DO NOTHING RETURNING *`,
-      [
-        t.kind,
-        t.key,
-        t.provider,
-        t.partyKind,
-        t.partyId,
-        t.accountKind,
-        t.amountMinor,
-        t.currency,
-        t.paymentRef,
-        t.paymentTotalMinor,
-        t.source.kind,
-        t.source.id,
-        t.reason,
-        JSON.stringify(t.context),
-      ],
-    );
-    if (inserted.length === 0) {
+    const inserted = await this.transfers.insert(m, t);
+    if (inserted === null) {
       // Asked before (a re-run of the deciding job): the first request stands.
-      const [row] = await m.query<Row[]>('SELECT * FROM money_transfers WHERE key = $1', [t.key]);
-      return toTransfer(row);
+      return toTransfer((await this.transfers.byKey(t.key, m))!);
     }
-    const transfer = toTransfer(inserted[0]);
+    const transfer = toTransfer(inserted);
     await this.outbox.write(m, [job(ExecuteTransfer, { transferId: transfer.id })]);
     return transfer;
   }
 
   /** A held transfer goes ahead (its hold was lifted); nothing happens to any other. */
   async release(m: EntityManager, key: string): Promise<boolean> {
-    const { rows } = await execute<{ id: string }>(
-      m,
-      `UPDATE money_transfers SET state = 'pending', hold_reason = NULL, updated_at = now()
-        WHERE key = $1 AND state = 'held' RETURNING id`,
-      [key],
-    );
+    const rows = await this.transfers.releaseHeld(m, key);
     if (rows.length) await this.outbox.write(m, [job(ExecuteTransfer, { transferId: rows[0].id })]);
     return rows.length > 0;
   }
 
   /** The payee recorded an account at the provider: payouts that waited for it go ahead. */
   async releaseWaitingForAccount(m: EntityManager, party: { kind: string; id: string }) {
-    const { rows } = await execute<{ id: string }>(
-      m,
-      `UPDATE money_transfers SET state = 'pending', hold_reason = NULL, updated_at = now()
-        WHERE party_kind = $1 AND party_id = $2 AND state = 'held'
-          AND hold_reason LIKE 'payee-account-missing%' RETURNING id`,
-      [party.kind, party.id],
-    );
+    const rows = await this.transfers.releaseWaitingForAccount(m, party);
     await this.outbox.write(
       m,
       rows.map((r) => job(ExecuteTransfer, { transferId: r.id })),
@@ -273,12 +214,7 @@ export class TransfersService {
   /** An admin tries a failed transfer again (after support fixed the cause). */
   async retry(id: string): Promise<TransferRow> {
     return this.dataSource.transaction(async (m) => {
-      const { rows } = await execute<Row>(
-        m,
-        `UPDATE money_transfers SET state = 'pending', failed_at = NULL, updated_at = now()
-          WHERE id = $1 AND state = 'failed' RETURNING *`,
-        [id],
-      );
+      const rows = await this.transfers.reopenFailed(m, id);
       if (rows.length === 0) {
         const t = await this.get(id, m);
         throw new ConflictException({
@@ -291,24 +227,19 @@ export class TransfersService {
     });
   }
 
-  async get(id: string, m: EntityManager = this.dataSource.manager): Promise<TransferRow> {
-    const [row] = await m.query<Row[]>('SELECT * FROM money_transfers WHERE id = $1', [id]);
+  async get(id: string, m?: EntityManager): Promise<TransferRow> {
+    const row = await this.transfers.byId(id, m);
     if (!row) throw new NotFound('Transfer', id);
     return toTransfer(row);
   }
 
-  async byKey(key: string, m: EntityManager = this.dataSource.manager) {
-    const [row] = await m.query<Row[]>('SELECT * FROM money_transfers WHERE key = $1', [key]);
+  async byKey(key: string, m?: EntityManager) {
+    const row = await this.transfers.byKey(key, m);
     return row ? toTransfer(row) : null;
   }
 
   async attempts(id: string) {
-    return this.dataSource.query<
-      Array<{ attempt: number; outcome: string; answer: unknown; error: string | null; at: Date }>
-    >(
-      'SELECT attempt, outcome, answer, error, at FROM money_transfer_attempts WHERE transfer_id = $1 ORDER BY id',
-      [id],
-    );
+    return this.transfers.attempts(id);
   }
 
   async list(q: {
@@ -320,21 +251,7 @@ export class TransfersService {
   }) {
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
-    const rows = await this.dataSource.query<Row[]>(
-      `SELECT * FROM money_transfers
-        WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2)
-          AND ($3::uuid IS NULL OR party_id = $3)
-          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $6`,
-      [
-        q.state ?? null,
-        q.kind ?? null,
-        q.partyId ?? null,
-        cursor?.at ?? null,
-        cursor?.id ?? null,
-        limit + 1,
-      ],
-    );
+    const rows = await this.transfers.page(q, cursor, limit + 1);
     return toPage(rows.map(toTransfer), limit, (t) => t);
   }
 
@@ -390,11 +307,7 @@ export class TransfersService {
     } else if (answer.status === 'failed') {
       await this.fail(t, `${t.provider} refused: ${answer.reason ?? 'no reason given'}`, answer);
     } else {
-      await this.dataSource.query(
-        `UPDATE money_transfers SET state = 'processing', provider_ref = coalesce($2, provider_ref),
-           provider_answer = $3::jsonb, updated_at = now() WHERE id = $1 AND state IN ('pending', 'processing')`,
-        [t.id, answer.providerRef, JSON.stringify(answer.raw)],
-      );
+      await this.transfers.markProcessing(t.id, answer.providerRef, answer.raw);
       if (ctx.attempt >= ctx.maxAttempts) {
         // Not failed (the provider may still pay): a person follows it up.
         await this.dataSource.transaction((m) =>
@@ -409,18 +322,12 @@ export class TransfersService {
   }
 
   private async byId(id: string): Promise<TransferRow | null> {
-    const [row] = await this.dataSource.query<Row[]>(
-      'SELECT * FROM money_transfers WHERE id = $1',
-      [id],
-    );
+    const row = await this.transfers.byId(id);
     return row ? toTransfer(row) : null;
   }
 
   private async payee(t: TransferRow) {
-    const [row] = await this.dataSource.query<Array<{ account: string; name: string | null }>>(
-      'SELECT account, name FROM payout_accounts WHERE party_kind = $1 AND party_id = $2 AND provider = $3',
-      [t.partyKind, t.partyId, t.provider],
-    );
+    const row = await this.payoutAccounts.of({ kind: t.partyKind, id: t.partyId }, t.provider);
     return { payeeAccount: row?.account ?? null, payeeName: row?.name ?? null };
   }
 
@@ -431,34 +338,17 @@ export class TransfersService {
     answer: Record<string, unknown> | null,
     error: string | null,
   ) {
-    await this.dataSource.query(
-      `WITH a AS (INSERT INTO money_transfer_attempts (transfer_id, attempt, outcome, answer, error)
-                  VALUES ($1, $2, $3, $4::jsonb, $5))
-       UPDATE money_transfers SET attempts = attempts + 1, updated_at = now(),
-         last_error = CASE WHEN state IN ('succeeded', 'failed') THEN last_error ELSE $5 END
-        WHERE id = $1`,
-      [id, attempt, outcome, answer === null ? null : JSON.stringify(answer), error],
-    );
+    await this.transfers.recordAttempt(id, attempt, outcome, answer, error);
   }
 
   private async hold(t: TransferRow, reason: string, ctx: JobContext) {
-    await this.dataSource.query(
-      `UPDATE money_transfers SET state = 'held', hold_reason = $2, updated_at = now()
-        WHERE id = $1 AND state IN ('pending', 'processing')`,
-      [t.id, reason],
-    );
+    await this.transfers.hold(t.id, reason);
     await this.record(t.id, ctx.attempt, 'held', null, reason);
   }
 
   private async succeed(t: TransferRow, answer: ProviderAnswer) {
     await this.dataSource.transaction(async (m) => {
-      const { rows } = await execute<Row>(
-        m,
-        `UPDATE money_transfers SET state = 'succeeded', provider_ref = $2, provider_answer = $3::jsonb,
-           settled_at = now(), hold_reason = NULL, updated_at = now()
-         WHERE id = $1 AND state IN ('pending', 'processing') RETURNING *`,
-        [t.id, answer.providerRef, JSON.stringify(answer.raw)],
-      );
+      const rows = await this.transfers.markSucceeded(m, t.id, answer.providerRef, answer.raw);
       if (rows.length === 0) return; // settled by a concurrent run
       const done = toTransfer(rows[0]);
       await this.ledger.post(m, {
@@ -483,12 +373,11 @@ export class TransfersService {
   private async fail(t: TransferRow, reason: string, answer?: ProviderAnswer) {
     this.logger.warn(`Transfer ${t.id} (${t.key}) failed: ${reason}`);
     await this.dataSource.transaction(async (m) => {
-      const { rows } = await execute<Row>(
+      const rows = await this.transfers.markFailed(
         m,
-        `UPDATE money_transfers SET state = 'failed', failed_at = now(), last_error = $2,
-           provider_answer = coalesce($3::jsonb, provider_answer), updated_at = now()
-         WHERE id = $1 AND state IN ('pending', 'processing') RETURNING *`,
-        [t.id, reason.slice(0, 2000), answer ? JSON.stringify(answer.raw) : null],
+        t.id,
+        reason.slice(0, 2000),
+        answer ? answer.raw : null,
       );
       if (rows.length === 0) return;
       const failed = toTransfer(rows[0]);

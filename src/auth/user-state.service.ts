@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../platform/redis.provider.js';
+import { UserStateRepository } from './data/user-state.repository.js';
 import type { VerifiedToken } from './token.service.js';
 import type { RedisClient } from '../core/redis/redis-client.js';
 
@@ -28,7 +28,7 @@ export class UserStateService {
 
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
-    private readonly dataSource: DataSource,
+    private readonly users: UserStateRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.prefix = `${config.queuePrefix}:auth:`;
@@ -44,7 +44,7 @@ export class UserStateService {
     if (cached?.[1]) return false;
     let state = cached?.[0] ? parse(cached[0]) : null;
     if (!state) {
-      state = await this.read(userId);
+      state = await this.users.ofUser(userId);
       if (!state) return false;
       await this.redis
         .set(keys[0], format(state), 'EX', STATE_TTL_SECONDS, 'NX')
@@ -69,15 +69,6 @@ export class UserStateService {
         this.redis.set(this.sessionKey(id), '1', 'EX', this.config.jwt.ttlSeconds + 5),
       ),
     ).catch(() => undefined);
-  }
-
-  private async read(userId: string): Promise<UserState | null> {
-    const rows = await this.dataSource.query<{ token_version: number; disabled: boolean }[]>(
-      'SELECT token_version, disabled FROM users WHERE id = $1',
-      [userId],
-    );
-    const row = rows[0];
-    return row ? { tokenVersion: row.token_version, disabled: row.disabled } : null;
   }
 
   private stateKey(userId: string): string {

@@ -187,7 +187,7 @@ describe('the data layer ratchet', () => {
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(
-        'src/station/leaky.fixture.ts',
+        'src/platform/leaky.fixture.ts',
         service('return this.dataSource.getRepository(Item).findOne({ where: { id } });'),
       ),
     ).toEqual([]);

@@ -23,6 +23,7 @@ export const DATA_LAYER_STAGES = [
   'money',
   'auth',
   'station',
+  'notifications',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Injectable, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { CurrentActor, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
+import { OwnerNotificationRepository } from './data/owner-notification.repository.js';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from './templates.js';
 
 export class NotificationPreferencesDto {
@@ -28,27 +28,18 @@ export class NotificationPreferencesView {
 /** Each user's notification preferences; a user without a row gets Chinese, opted in. */
 @Injectable()
 export class NotificationPreferencesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly notifications: OwnerNotificationRepository) {}
 
   async get(userId: string): Promise<NotificationPreferencesView> {
-    const [row] = await this.dataSource.query<
-      Array<{ language: NotificationLanguage; opt_out: boolean }>
-    >('SELECT language, opt_out FROM notification_preferences WHERE user_id = $1', [userId]);
+    const row = await this.notifications.preferences(userId);
     return { language: row?.language ?? 'zh-CN', optOut: row?.opt_out ?? false };
   }
 
   async set(userId: string, dto: NotificationPreferencesDto): Promise<NotificationPreferencesView> {
-    const [row] = await this.dataSource.query<
-      Array<{ language: NotificationLanguage; opt_out: boolean }>
-    >(
-      `INSERT INTO notification_preferences (user_id, language, opt_out)
-       VALUES ($1, coalesce($2, 'zh-CN'), coalesce($3, false))
-       ON CONFLICT (user_id) DO UPDATE SET
-         language = coalesce($2, notification_preferences.language),
-         opt_out = coalesce($3, notification_preferences.opt_out),
-         updated_at = now()
-       RETURNING language, opt_out`,
-      [userId, dto.language ?? null, dto.optOut ?? null],
+    const row = await this.notifications.setPreferences(
+      userId,
+      dto.language ?? null,
+      dto.optOut ?? null,
     );
     return { language: row.language, optOut: row.opt_out };
   }

@@ -12,6 +12,9 @@ import type { JobContext } from '../core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../core/jobs/job-handler.registry.js';
 import { RetentionService } from '../core/retention/retention.service.js';
 import { NotificationChannelProvider } from './channels.js';
+import { InboundWebhookRepository } from './data/inbound-webhook.repository.js';
+import { OwnerNotificationRepository } from './data/owner-notification.repository.js';
+import { WebhookRepository } from './data/webhook.repository.js';
 import {
   NotificationPreferencesController,
   NotificationPreferencesService,
@@ -52,6 +55,9 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
   ],
   controllers: [WebhooksController, NotificationPreferencesController],
   providers: [
+    OwnerNotificationRepository,
+    WebhookRepository,
+    InboundWebhookRepository,
     NotificationChannelProvider,
     OwnerNotifier,
     NotificationPreferencesService,

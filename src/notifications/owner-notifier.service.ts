@@ -1,25 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { JobPayload } from '../core/jobs/job-definition.js';
 import type { NotifyOwner, SendSignUpCode } from '../core/jobs/job-catalogue.js';
 import { MetricsService } from '../core/metrics/metrics.service.js';
 import { NotificationChannelProvider } from './channels.js';
+import { OwnerNotificationRepository } from './data/owner-notification.repository.js';
 import { type NotificationLanguage, renderNotification, SECRET_TEMPLATES } from './templates.js';
-
-interface Recipient {
-  email: string | null;
-  phone: string | null;
-  name: string;
-  disabled: boolean;
-  language: NotificationLanguage | null;
-  opt_out: boolean | null;
-}
-
-interface Row {
-  status: string;
-}
 
 /**
  * Delivers a `notify-owner` job (issue 25): renders the template in the owner's language,
@@ -32,7 +19,7 @@ export class OwnerNotifier {
   private readonly logger = new Logger(OwnerNotifier.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly notifications: OwnerNotificationRepository,
     private readonly channels: NotificationChannelProvider,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,12 +27,7 @@ export class OwnerNotifier {
 
   async deliver(jobId: string, payload: JobPayload<typeof NotifyOwner>): Promise<void> {
     const channel = this.channels.channel;
-    const [owner] = await this.dataSource.query<Recipient[]>(
-      `SELECT u.email, u.phone, u.name, u.disabled, p.language, p.opt_out
-         FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
-        WHERE u.id = $1`,
-      [payload.userId],
-    );
+    const owner = await this.notifications.recipient(payload.userId);
     const language: NotificationLanguage = owner?.language ?? 'zh-CN';
     const message = renderNotification(payload.template, language, payload.params ?? {}, {
       baseUrl: this.config.publicBaseUrl,
@@ -69,26 +51,19 @@ export class OwnerNotifier {
       status = 'recorded';
     }
     const keepBody = message && !SECRET_TEMPLATES.has(payload.template);
-    await this.dataSource.query(
-      `INSERT INTO owner_notifications
-         (job_id, user_id, channel, template, params, status, language, recipient, subject, body,
-          last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (job_id) DO NOTHING`,
-      [
-        jobId,
-        payload.userId,
-        channel.name,
-        payload.template,
-        JSON.stringify(payload.params ?? {}),
-        status,
-        language,
-        recipient,
-        message?.subject ?? null,
-        keepBody ? message.text : null,
-        reason,
-      ],
-    );
+    await this.notifications.recordOnce({
+      jobId,
+      userId: payload.userId,
+      channel: channel.name,
+      template: payload.template,
+      params: payload.params ?? {},
+      status,
+      language,
+      recipient,
+      subject: message?.subject ?? null,
+      body: keepBody ? message.text : null,
+      lastError: reason,
+    });
     if (status !== 'pending') {
       if (status === 'recorded' && !message) {
         this.logger.warn(`Notification ${jobId}: ${reason}; recorded, not sent`);
@@ -101,26 +76,19 @@ export class OwnerNotifier {
       return;
     }
     // Claim the send: a row already sent (the job ran before) is not sent again.
-    const [row] = await this.dataSource.query<Row[]>(
-      `UPDATE owner_notifications SET attempts = attempts + 1
-        WHERE job_id = $1 AND status = 'pending' RETURNING status`,
-      [jobId],
-    );
-    if (!row) return;
+    if (!(await this.notifications.claimSend(jobId))) return;
     try {
       await channel.send({
         id: jobId,
-        to: { email: owner.email, phone: owner.phone, name: owner.name },
+        // Pending: the owner exists and is not disabled.
+        to: { email: owner!.email, phone: owner!.phone, name: owner!.name },
         language,
         subject: message!.subject,
         text: message!.text,
       });
     } catch (err) {
       const text = (err as Error).message.slice(0, 1000);
-      await this.dataSource.query(
-        'UPDATE owner_notifications SET last_error = $2 WHERE job_id = $1',
-        [jobId, text],
-      );
+      await this.notifications.sendFailed(jobId, text);
       this.metrics.notificationsSent.inc({
         channel: channel.name,
         template: payload.template,
@@ -128,11 +96,7 @@ export class OwnerNotifier {
       });
       throw new Error(`Notification ${jobId} not sent on ${channel.name}: ${text}`, { cause: err });
     }
-    await this.dataSource.query(
-      `UPDATE owner_notifications SET status = 'sent', sent_at = now(), last_error = NULL
-        WHERE job_id = $1`,
-      [jobId],
-    );
+    await this.notifications.sent(jobId);
     this.metrics.notificationsSent.inc({
       channel: channel.name,
       template: payload.template,

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../core/errors.js';
-import { mapPage, paginate } from '../../core/http/pagination.js';
+import { mapPage } from '../../core/http/pagination.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import { InboundWebhookRepository } from '../data/inbound-webhook.repository.js';
 import { InboundWebhookHandlers } from './inbound-handlers.registry.js';
 import { InboundWebhookVerifiers } from './inbound-verifiers.js';
 import { verifySignature } from './signature.js';
-import { InboundWebhook, InboundWebhookProvider } from './webhook.entities.js';
 import type { InboundListQuery } from './webhooks.dto.js';
 
 const PROVIDER = /^[a-z][a-z0-9-]{1,39}$/;
@@ -21,6 +21,7 @@ const PROVIDER = /^[a-z][a-z0-9-]{1,39}$/;
 export class InboundWebhooksService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly inbound: InboundWebhookRepository,
     private readonly handlers: InboundWebhookHandlers,
     private readonly verifiers: InboundWebhookVerifiers,
   ) {}
@@ -29,18 +30,12 @@ export class InboundWebhooksService {
     if (!PROVIDER.test(provider)) {
       throw new BadRequestException('provider must be 2-40 lower-case letters, digits or hyphens');
     }
-    await this.dataSource.query(
-      `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, $3)
-       ON CONFLICT (provider) DO UPDATE SET secret = $2, active = $3, updated_at = now()`,
-      [provider, secret, active],
-    );
+    await this.inbound.upsertProvider(provider, secret, active);
     return { provider, active };
   }
 
   async listProviders() {
-    const rows = await this.dataSource
-      .getRepository(InboundWebhookProvider)
-      .find({ order: { provider: 'ASC' } });
+    const rows = await this.inbound.providers();
     return {
       items: rows.map((p) => ({ provider: p.provider, active: p.active, updatedAt: p.updatedAt })),
     };
@@ -58,16 +53,13 @@ export class InboundWebhooksService {
       // The provider's own scheme (e.g. WeChat Pay's platform signature and encrypted resource).
       const v = await verify(headers, rawBody);
       // Its events are listed with the others; the row's secret is never used (no HMAC).
-      await this.dataSource.query(
-        `INSERT INTO inbound_webhook_providers (provider, secret, active) VALUES ($1, $2, true)
-         ON CONFLICT (provider) DO NOTHING`,
-        [provider, `unused_${randomBytes(24).toString('base64url')}`],
+      await this.inbound.ensureProvider(
+        provider,
+        `unused_${randomBytes(24).toString('base64url')}`,
       );
       return this.store(provider, v.eventId, v.type, v.payload, v.data);
     }
-    const p = PROVIDER.test(provider)
-      ? await this.dataSource.getRepository(InboundWebhookProvider).findOneBy({ provider })
-      : null;
+    const p = PROVIDER.test(provider) ? await this.inbound.provider(provider) : null;
     if (!p || !p.active) throw new NotFound('Webhook provider', provider);
     if (!rawBody) throw new BadRequestException('a JSON body is required');
     const check = verifySignature(p.secret, signature, rawBody);
@@ -105,28 +97,19 @@ export class InboundWebhooksService {
   ): Promise<{ received: true; duplicate: boolean; eventId: string }> {
     return this.dataSource.transaction(async (m) => {
       // The unique (provider, event_id) makes a concurrent resend wait for us, then do nothing.
-      const inserted = await m.query<Array<{ id: string }>>(
-        `INSERT INTO inbound_webhooks (provider, event_id, type, payload) VALUES ($1, $2, $3, $4::jsonb)
-         ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
-        [provider, eventId, type, JSON.stringify(event)],
-      );
-      if (inserted.length === 0) return { received: true as const, duplicate: true, eventId };
+      const id = await this.inbound.storeOnce(m, { provider, eventId, type, payload: event });
+      if (id === null) return { received: true as const, duplicate: true, eventId };
       const handlers = this.handlers.for(provider, type);
       for (const handle of handlers) {
         await handle(m, { provider, eventId, type, data, payload: event });
       }
-      await m.query('UPDATE inbound_webhooks SET handled_by = $2 WHERE id = $1', [
-        inserted[0].id,
-        handlers.length,
-      ]);
+      await this.inbound.markHandled(m, id, handlers.length);
       return { received: true as const, duplicate: false, eventId };
     });
   }
 
   async list(q: InboundListQuery) {
-    const qb = this.dataSource.getRepository(InboundWebhook).createQueryBuilder('w');
-    if (q.provider) qb.andWhere('w.provider = :p', { p: q.provider });
-    return mapPage(await paginate(qb, q, { by: 'received_at' }), (r) => ({
+    return mapPage(await this.inbound.page({ provider: q.provider }, q), (r) => ({
       id: r.id,
       provider: r.provider,
       eventId: r.eventId,

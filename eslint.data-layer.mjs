@@ -21,6 +21,7 @@ export const DATA_LAYER_STAGES = [
   'erasure',
   'credentials',
   'money',
+  'accounts',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

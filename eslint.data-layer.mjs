@@ -24,6 +24,7 @@ export const DATA_LAYER_STAGES = [
   'auth',
   'station',
   'notifications',
+  'accounts',
 ];
 
 const MESSAGE = 'Query through a repository in src/<stage>/data/ (issue 20 point 1).';

@@ -8,6 +8,10 @@ import {
   UsersController,
 } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
+import { OneTimeCodeRepository } from './data/one-time-code.repository.js';
+import { OrganisationRepository } from './data/organisation.repository.js';
+import { RefreshTokenRepository } from './data/refresh-token.repository.js';
+import { UserRepository } from './data/user.repository.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { SessionsService } from './sessions.service.js';
 import { SignUpCodesService } from './sign-up-codes.service.js';
@@ -17,7 +21,16 @@ import { User } from './user.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Organisation]), AuthModule],
   controllers: [AuthController, MeController, UsersController, OrganisationsController],
-  providers: [AccountsService, SessionsService, PasswordResetService, SignUpCodesService],
+  providers: [
+    AccountsService,
+    SessionsService,
+    PasswordResetService,
+    SignUpCodesService,
+    UserRepository,
+    OrganisationRepository,
+    RefreshTokenRepository,
+    OneTimeCodeRepository,
+  ],
   exports: [AccountsService, SessionsService],
 })
 export class AccountsModule {}

@@ -13,7 +13,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type Actor, seesEverything, type UserRole } from '../core/actor.js';
 import { isUniqueViolation, NotFound, violatedConstraint } from '../core/errors.js';
-import { execute } from '../core/sql.js';
 import type { CreateOrganisationDto, CreateUserDto, RegisterDto } from './accounts.dto.js';
 import { Organisation, type OrganisationKind } from './organisation.entity.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -21,7 +20,9 @@ import { normalisePhone } from '../core/http/phone.js';
 import { SessionsService } from './sessions.service.js';
 import { SignUpCodesService } from './sign-up-codes.service.js';
 import { User } from './user.entity.js';
-import { type Page, type PageQuery, paginate } from '../core/http/pagination.js';
+import type { Page, PageQuery } from '../core/http/pagination.js';
+import { OrganisationRepository } from './data/organisation.repository.js';
+import { UserRepository } from './data/user.repository.js';
 
 /** The account key of an e-mail address: trimmed, lower-cased (as stored). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -98,16 +99,17 @@ export class AccountsService implements OnApplicationBootstrap {
     private readonly sessions: SessionsService,
     private readonly userState: UserStateService,
     private readonly signUpCodes: SignUpCodesService,
+    private readonly users: UserRepository,
+    private readonly organisations: OrganisationRepository,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD (created once, never overwritten). */
   async onApplicationBootstrap(): Promise<void> {
     const { email, password } = this.config.admin;
     if (!email || !password) return;
-    const users = this.dataSource.getRepository(User);
-    if (await users.exists({ where: { email: email.toLowerCase() } })) return;
-    await users
-      .insert({
+    if (await this.users.existsByEmail(email.toLowerCase())) return;
+    await this.users
+      .insertAdmin({
         email: email.toLowerCase(),
         passwordHash: await hashPassword(password),
         role: 'admin',
@@ -167,9 +169,7 @@ export class AccountsService implements OnApplicationBootstrap {
           `A ${dto.role} must belong to an organisation (organisationId)`,
         );
       }
-      const org = await this.dataSource
-        .getRepository(Organisation)
-        .findOne({ where: { id: dto.organisationId } });
+      const org = await this.organisations.byId(dto.organisationId);
       if (!org || !allowedKinds.includes(org.kind)) {
         throw new BadRequestException(
           `A ${dto.role} must belong to a ${allowedKinds.join(' or ')} organisation`,
@@ -188,20 +188,17 @@ export class AccountsService implements OnApplicationBootstrap {
     try {
       return await this.dataSource.transaction(async (m) => {
         await proved?.(m);
-        const repo = m.getRepository(User);
-        return repo.save(
-          repo.create({
-            email,
-            passwordHash,
-            role: dto.role,
-            name: dto.name,
-            phone,
-            loginPhone: signInByPhone ? phone : null,
-            organisationId: dto.organisationId ?? null,
-            lead: dto.lead ?? false,
-            phoneVerifiedAt: proved ? new Date() : null,
-          }),
-        );
+        return this.users.create(m, {
+          email,
+          passwordHash,
+          role: dto.role,
+          name: dto.name,
+          phone,
+          loginPhone: signInByPhone ? phone : null,
+          organisationId: dto.organisationId ?? null,
+          lead: dto.lead ?? false,
+          phoneVerifiedAt: proved ? new Date() : null,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -217,7 +214,7 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /** Signs in by e-mail or by the mobile number signed up with (exactly one of them). */
   async login(by: AccountName, password: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: accountWhere(by) });
+    const user = await this.users.byAccount(accountWhere(by));
     const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, password);
     if (!user || !ok) {
       throw new UnauthorizedException(
@@ -256,13 +253,7 @@ export class AccountsService implements OnApplicationBootstrap {
     }
     const passwordHash = await hashPassword(newPassword);
     const ended = await this.dataSource.transaction(async (m) => {
-      const { rows } = await execute<{ token_version: number }>(
-        m,
-        `UPDATE users SET password_hash = $2, token_version = token_version + 1
-          WHERE id = $1 RETURNING token_version`,
-        [user.id, passwordHash],
-      );
-      user.tokenVersion = rows[0].token_version;
+      user.tokenVersion = await this.users.setPassword(m, user.id, passwordHash);
       user.passwordHash = passwordHash;
       return this.sessions.revokeAllOf(m, user.id, 'password-change', sessionId);
     });
@@ -280,19 +271,12 @@ export class AccountsService implements OnApplicationBootstrap {
       throw new ConflictException('You cannot disable your own account');
     }
     const result = await this.dataSource.transaction(async (m) => {
-      const user = await m
-        .getRepository(User)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await this.users.lock(m, id);
       if (!user) throw new NotFound('User', id);
       if (user.disabled === disabled) return { user, ended: [] as string[] };
-      const { rows } = await execute<{ token_version: number }>(
-        m,
-        `UPDATE users SET disabled = $2, token_version = token_version + $3
-          WHERE id = $1 RETURNING token_version`,
-        [id, disabled, disabled ? 1 : 0],
-      );
+      const tokenVersion = await this.users.setDisabled(m, id, disabled, disabled ? 1 : 0);
       user.disabled = disabled;
-      user.tokenVersion = rows[0].token_version;
+      user.tokenVersion = tokenVersion;
       const ended = disabled ? await this.sessions.revokeAllOf(m, id, 'disabled') : [];
       return { user, ended };
     });
@@ -306,32 +290,26 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /** A user, if the actor may see it: admins and support see all, others only themselves. */
   async getUser(actor: Actor, id: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id } });
+    const user = await this.users.byId(id);
     if (!user || !(seesEverything(actor) || actor.userId === id)) throw new NotFound('User', id);
     return user;
   }
 
   /** Every user, newest first, a keyset page at a time (no silent truncation). */
-  async listUsers(
+  listUsers(
     filter: { role?: UserRole; organisationId?: string },
     page: PageQuery,
   ): Promise<Page<User>> {
-    const qb = this.dataSource.getRepository(User).createQueryBuilder('u');
-    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
-    if (filter.organisationId) {
-      qb.andWhere('u.organisation_id = :org', { org: filter.organisationId });
-    }
-    return paginate(qb, page);
+    return this.users.list(filter, page);
   }
 
   createOrganisation(dto: CreateOrganisationDto): Promise<Organisation> {
-    const repo = this.dataSource.getRepository(Organisation);
-    return repo.save(repo.create({ ...dto, capabilities: dto.capabilities ?? {} }));
+    return this.organisations.create({ ...dto, capabilities: dto.capabilities ?? {} });
   }
 
   /** Admins and support see every organisation; staff see their own. */
   async getOrganisation(actor: Actor, id: string): Promise<Organisation> {
-    const org = await this.dataSource.getRepository(Organisation).findOne({ where: { id } });
+    const org = await this.organisations.byId(id);
     if (!org || !(seesEverything(actor) || actor.organisationId === id)) {
       throw new NotFound('Organisation', id);
     }
@@ -348,8 +326,7 @@ export class AccountsService implements OnApplicationBootstrap {
     id: string,
     dto: { certified: boolean; certification?: string },
   ): Promise<Organisation> {
-    const repo = this.dataSource.getRepository(Organisation);
-    const org = await repo.findOne({ where: { id } });
+    const org = await this.organisations.byId(id);
     if (!org) throw new NotFound('Organisation', id);
     if (org.kind !== 'partner' && org.kind !== 'merchant') {
       throw new BadRequestException({
@@ -363,8 +340,8 @@ export class AccountsService implements OnApplicationBootstrap {
         fields: [{ field: 'certification', errors: ['required when certified is true'] }],
       });
     }
-    await repo.update(
-      { id },
+    return this.organisations.setErasureProvider(
+      id,
       dto.certified
         ? {
             certifiedErasureProvider: true,
@@ -379,13 +356,10 @@ export class AccountsService implements OnApplicationBootstrap {
             erasureCertifiedAt: new Date(),
           },
     );
-    return repo.findOneByOrFail({ id });
   }
 
   /** Every organisation, newest first, a keyset page at a time. */
-  async listOrganisations(kind: OrganisationKind | undefined, page: PageQuery) {
-    const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o');
-    if (kind) qb.andWhere('o.kind = :kind', { kind });
-    return paginate(qb, page);
+  listOrganisations(kind: OrganisationKind | undefined, page: PageQuery) {
+    return this.organisations.list(kind, page);
   }
 }

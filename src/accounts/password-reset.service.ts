@@ -6,12 +6,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { job } from '../core/jobs/job-definition.js';
 import { NotifyOwner } from '../core/jobs/job-catalogue.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
-import { execute } from '../core/sql.js';
 import { type AccountName, accountWhere } from './accounts.service.js';
+import { OneTimeCodeRepository } from './data/one-time-code.repository.js';
+import { UserRepository } from './data/user.repository.js';
 import { OneTimeCodes } from './one-time-codes.js';
 import { hashPassword } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
-import { User } from './user.entity.js';
 
 export const RESET_CODE_TTL_MINUTES = 15;
 export const RESET_CODE_MAX_ATTEMPTS = 5;
@@ -42,6 +42,8 @@ export class PasswordResetService {
     private readonly sessions: SessionsService,
     private readonly userState: UserStateService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly users: UserRepository,
+    codeRepository: OneTimeCodeRepository,
   ) {
     this.codes = new OneTimeCodes(
       {
@@ -53,6 +55,7 @@ export class PasswordResetService {
         scope: '',
       },
       config.jwt.secret,
+      codeRepository,
     );
   }
 
@@ -80,14 +83,9 @@ export class PasswordResetService {
       const codeId = await this.codes.check(m, user.id, code);
       if (!codeId) return null;
       await this.codes.use(m, codeId);
-      const { rows: updated } = await execute<{ token_version: number }>(
-        m,
-        `UPDATE users SET password_hash = $2, token_version = token_version + 1
-          WHERE id = $1 RETURNING token_version`,
-        [user.id, passwordHash],
-      );
+      const tokenVersion = await this.users.setPassword(m, user.id, passwordHash);
       const ended = await this.sessions.revokeAllOf(m, user.id, 'password-reset');
-      return { tokenVersion: updated[0].token_version, ended };
+      return { tokenVersion, ended };
     });
     if (!outcome) throw wrongCode();
     await this.userState.publish(user.id, { tokenVersion: outcome.tokenVersion, disabled: false });
@@ -95,9 +93,6 @@ export class PasswordResetService {
   }
 
   private async findUser(by: AccountName): Promise<{ id: string; disabled: boolean } | null> {
-    return this.dataSource.getRepository(User).findOne({
-      where: accountWhere(by),
-      select: { id: true, disabled: true },
-    });
+    return this.users.stateByAccount(accountWhere(by));
   }
 }

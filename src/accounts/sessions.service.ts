@@ -6,7 +6,7 @@ import { UserStateService } from '../auth/user-state.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { UserRole } from '../core/actor.js';
-import { execute } from '../core/sql.js';
+import { RefreshTokenRepository } from './data/refresh-token.repository.js';
 
 /** An access token and the refresh token that renews it. */
 export interface SessionTokens {
@@ -23,19 +23,6 @@ interface SessionUser {
   role: UserRole;
   organisationId: string | null;
   tokenVersion: number;
-}
-
-interface TokenRow {
-  id: string;
-  family_id: string;
-  user_id: string;
-  expires_at: Date;
-  rotated_at: Date | null;
-  revoked_at: Date | null;
-  role: UserRole;
-  organisation_id: string | null;
-  token_version: number;
-  disabled: boolean;
 }
 
 const INVALID = 'The refresh token is invalid or expired: log in again';
@@ -56,6 +43,7 @@ export class SessionsService {
     private readonly tokens: TokenService,
     private readonly userState: UserStateService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly refreshTokens: RefreshTokenRepository,
   ) {}
 
   /** A new session (family) for a user who just proved who they are. */
@@ -63,10 +51,12 @@ export class SessionsService {
     const familyId = randomUUID();
     const refreshToken = newToken();
     const ttl = this.config.sessions.refreshTtlSeconds;
-    await (manager ?? this.dataSource.manager).query(
-      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [user.id, familyId, hashRefreshToken(refreshToken), ttl],
+    await this.refreshTokens.insertFirst(
+      user.id,
+      familyId,
+      hashRefreshToken(refreshToken),
+      ttl,
+      manager,
     );
     return { ...this.tokens.issue(user, familyId), refreshToken, refreshExpiresIn: ttl };
   }
@@ -74,29 +64,23 @@ export class SessionsService {
   /** Rotates a refresh token: a new access token and a new refresh token of the same family. */
   async refresh(refreshToken: string): Promise<SessionTokens> {
     const outcome = await this.dataSource.transaction(async (m) => {
-      const rows = await m.query<TokenRow[]>(
-        `SELECT t.id, t.family_id, t.user_id, t.expires_at, t.rotated_at, t.revoked_at,
-                u.role, u.organisation_id, u.token_version, u.disabled
-           FROM refresh_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.token_hash = $1
-          FOR UPDATE OF t`,
-        [hashRefreshToken(refreshToken)],
-      );
-      const row = rows[0];
+      const row = await this.refreshTokens.lockByHash(m, hashRefreshToken(refreshToken));
       if (!row || row.revoked_at) return { kind: 'invalid' as const };
       if (row.rotated_at) {
-        await this.revokeFamilies(m, [row.family_id], 'reuse');
+        await this.refreshTokens.revokeFamilies([row.family_id], 'reuse', m);
         return { kind: 'reused' as const, familyId: row.family_id };
       }
       if (row.disabled || row.expires_at.getTime() <= Date.now()) {
         return { kind: 'invalid' as const };
       }
-      await m.query('UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1', [row.id]);
+      await this.refreshTokens.markRotated(m, row.id);
       const next = newToken();
-      await m.query(
-        `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
-         VALUES ($1, $2, $3, $4)`,
-        [row.user_id, row.family_id, hashRefreshToken(next), row.expires_at],
+      await this.refreshTokens.insertNext(
+        m,
+        row.user_id,
+        row.family_id,
+        hashRefreshToken(next),
+        row.expires_at,
       );
       const user: SessionUser = {
         id: row.user_id,
@@ -128,11 +112,7 @@ export class SessionsService {
    * given and the token is another user's (a shared browser's cookie). True if it was ended.
    */
   async endByToken(refreshToken: string, userId: string | null = null): Promise<boolean> {
-    const rows = await this.dataSource.query<{ family_id: string; user_id: string }[]>(
-      'SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1',
-      [hashRefreshToken(refreshToken)],
-    );
-    const row = rows[0];
+    const row = await this.refreshTokens.ownerByHash(hashRefreshToken(refreshToken));
     if (!row || (userId && row.user_id !== userId)) return false;
     await this.end([row.family_id], 'logout');
     return true;
@@ -141,7 +121,7 @@ export class SessionsService {
   /** Ends these sessions: their refresh tokens are revoked and their access tokens refused. */
   async end(familyIds: readonly string[], reason: string): Promise<void> {
     if (familyIds.length === 0) return;
-    await this.revokeFamilies(this.dataSource.manager, familyIds, reason);
+    await this.refreshTokens.revokeFamilies(familyIds, reason);
     await this.userState.endSessions(familyIds);
   }
 
@@ -155,26 +135,8 @@ export class SessionsService {
     reason: string,
     keep: string | null = null,
   ): Promise<string[]> {
-    const { rows } = await execute<{ family_id: string }>(
-      m,
-      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3
-        WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)
-        RETURNING family_id`,
-      [userId, keep, reason],
-    );
-    return [...new Set(rows.map((r) => r.family_id))];
-  }
-
-  private async revokeFamilies(
-    m: EntityManager,
-    familyIds: readonly string[],
-    reason: string,
-  ): Promise<void> {
-    await m.query(
-      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2
-        WHERE family_id = ANY($1::uuid[]) AND revoked_at IS NULL`,
-      [familyIds, reason],
-    );
+    const families = await this.refreshTokens.revokeAllOf(m, userId, reason, keep);
+    return [...new Set(families)];
   }
 }
 

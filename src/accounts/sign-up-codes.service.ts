@@ -6,6 +6,7 @@ import { job } from '../core/jobs/job-definition.js';
 import { SendSignUpCode } from '../core/jobs/job-catalogue.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { normalisePhone } from '../core/http/phone.js';
+import { OneTimeCodeRepository } from './data/one-time-code.repository.js';
 import { OneTimeCodes } from './one-time-codes.js';
 
 export const SIGN_UP_CODE_TTL_MINUTES = 15;
@@ -33,6 +34,7 @@ export class SignUpCodesService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    codeRepository: OneTimeCodeRepository,
   ) {
     this.codes = new OneTimeCodes(
       {
@@ -44,6 +46,7 @@ export class SignUpCodesService {
         scope: 'sign-up:',
       },
       config.jwt.secret,
+      codeRepository,
     );
   }
 

@@ -184,6 +184,28 @@ describe('the data layer ratchet', () => {
     ).toEqual([]);
   });
 
+  it('covers accounts: sessions, one-time codes and their raw SQL stay in data/', async () => {
+    expect(DATA_LAYER_STAGES).toContain('accounts');
+    expect(
+      await ruleErrors(
+        'src/accounts/one-time-codes.fixture.ts',
+        "import { execute } from '../core/sql.js';\nexport const f = execute;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/accounts/sessions.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM refresh_tokens");'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/accounts/data/refresh-token.repository.fixture.ts',
+        service('return this.dataSource.query("SELECT 1 FROM refresh_tokens");'),
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves stages not yet converted alone', async () => {
     expect(
       await ruleErrors(

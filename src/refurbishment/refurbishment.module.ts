@@ -8,6 +8,9 @@ import { ValuationModule } from '../valuation/valuation.module.js';
 import { RefurbishmentOrder, RefurbishmentPart } from './data/refurbishment.entities.js';
 import { RefurbishmentOrderRepository } from './data/refurbishment-order.repository.js';
 import { RefurbishmentMachine } from './domain/refurbishment.machine.js';
+import { PartnerRepairs } from './partner-repairs.service.js';
+import { RefurbishmentDecisions } from './refurbishment-decisions.service.js';
+import { RefurbishmentOpening } from './refurbishment-opening.service.js';
 import { RefurbishmentService } from './refurbishment.service.js';
 import { RefurbishmentRequestedJob } from './handlers/refurbishment-requested.job.js';
 import { RefurbishmentsController } from './api/refurbishments.controller.js';
@@ -20,7 +23,14 @@ import { RefurbishmentsController } from './api/refurbishments.controller.js';
     TypeOrmModule.forFeature([RefurbishmentOrder, RefurbishmentPart]),
   ],
   controllers: [RefurbishmentsController],
-  providers: [RefurbishmentOrderRepository, RefurbishmentService, RefurbishmentRequestedJob],
+  providers: [
+    RefurbishmentOrderRepository,
+    RefurbishmentService,
+    RefurbishmentOpening,
+    PartnerRepairs,
+    RefurbishmentDecisions,
+    RefurbishmentRequestedJob,
+  ],
 })
 export class RefurbishmentModule implements OnModuleInit {
   constructor(

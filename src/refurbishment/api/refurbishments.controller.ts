@@ -14,6 +14,9 @@ import {
   RefurbishmentFilter,
   StartRepairDto,
 } from './refurbishment.dto.js';
+import { PartnerRepairs } from '../partner-repairs.service.js';
+import { RefurbishmentDecisions } from '../refurbishment-decisions.service.js';
+import { RefurbishmentOpening } from '../refurbishment-opening.service.js';
 import { RefurbishmentService } from '../refurbishment.service.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
@@ -21,7 +24,14 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
 @ApiBearerAuth()
 @Controller('refurbishments')
 export class RefurbishmentsController {
-  constructor(private readonly refurbishments: RefurbishmentService) {}
+  constructor(
+    // The reads keep the field name `refurbishments`: the OpenAPI components RefurbishmentsGet
+    // and RefurbishmentsList are named after it.
+    private readonly refurbishments: RefurbishmentService,
+    private readonly opening: RefurbishmentOpening,
+    private readonly repairs: PartnerRepairs,
+    private readonly decisions: RefurbishmentDecisions,
+  ) {}
 
   /** Technicians see their partner's orders, warehouse staff their warehouse's; admin all. */
   @Get()
@@ -54,28 +64,28 @@ export class RefurbishmentsController {
   @Post()
   @Roles('warehouse', 'admin')
   open(@CurrentActor() actor: Actor, @Body() dto: OpenRefurbishmentDto) {
-    return this.refurbishments.openByHand(actor, dto);
+    return this.opening.openByHand(actor, dto);
   }
 
   @Action(':id/assign', 'warehouse', 'admin')
   assign(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AssignRefurbishmentDto) {
-    return this.refurbishments.assign(actor, id, dto);
+    return this.decisions.assign(actor, id, dto);
   }
 
   @Action(':id/start-repair', 'technician', 'admin')
   startRepair(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: StartRepairDto) {
-    return this.refurbishments.startRepair(actor, id, dto);
+    return this.repairs.startRepair(actor, id, dto);
   }
 
   @Post(':id/parts')
   @Roles('technician', 'admin')
   recordPart(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: RecordPartDto) {
-    return this.refurbishments.recordPart(actor, id, dto);
+    return this.repairs.recordPart(actor, id, dto);
   }
 
   @Action(':id/finish-repair', 'technician', 'admin')
   finishRepair(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: FinishRepairDto) {
-    return this.refurbishments.finishRepair(actor, id, dto);
+    return this.repairs.finishRepair(actor, id, dto);
   }
 
   @Action(':id/declare-unrepairable', 'technician', 'admin')
@@ -84,12 +94,12 @@ export class RefurbishmentsController {
     @IdParam() id: string,
     @Body() dto: DeclareUnrepairableDto,
   ) {
-    return this.refurbishments.declareUnrepairable(actor, id, dto);
+    return this.repairs.declareUnrepairable(actor, id, dto);
   }
 
   /** QC re-inspection; the grade decides `pass-qc` (DONE) or `fail-qc` (UNREPAIRABLE). */
   @Action(':id/qc', 'warehouse', 'admin')
   qc(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: QcDto) {
-    return this.refurbishments.qc(actor, id, dto);
+    return this.decisions.qc(actor, id, dto);
   }
 }

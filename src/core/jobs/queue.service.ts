@@ -44,6 +44,15 @@ export class QueueService implements OnApplicationShutdown {
       q = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.config, name) });
       q.on('error', () => undefined);
       this.queues.set(name, q);
+      // BullMQ readies a queue once, on its first command, and takes a cluster client's 'connect'
+      // (slot map read, cluster state not yet checked) as ready; with no offline queue that first
+      // command fails, leaving a queue that fails every call after. Forget such a queue, so the
+      // next call (the relay's next attempt) makes a fresh one.
+      const made = q;
+      made.getBackend().client.catch(() => {
+        if (this.queues.get(name) === made) this.queues.delete(name);
+        void made.close().catch(() => undefined);
+      });
     }
     return q;
   }

@@ -79,6 +79,11 @@ function deliver(
   return rest;
 }
 
+/** Deletes the refresh cookie: same name and path as `deliver` set it, no lifetime left. */
+function clearRefreshCookie(req: AuthenticatedRequest, reply: FastifyReply): void {
+  setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+}
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -160,8 +165,7 @@ export class AuthController {
         fromCookie ? 'cookie' : 'body',
       );
     } catch (err) {
-      if (fromCookie)
-        setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+      if (fromCookie) clearRefreshCookie(req, reply);
       throw err;
     }
   }
@@ -183,9 +187,7 @@ export class AuthController {
     const token = dto.refreshToken ?? cookie;
     const ended = token ? await this.sessions.endByToken(token, req.actor?.userId ?? null) : false;
     if (req.sessionId) await this.sessions.end([req.sessionId], 'logout');
-    if (cookie !== undefined && (ended || !req.actor)) {
-      setCookie(req, reply, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
-    }
+    if (cookie !== undefined && (ended || !req.actor)) clearRefreshCookie(req, reply);
   }
 
   /** Sends a one-time code through the notification channel; the same answer for any account. */

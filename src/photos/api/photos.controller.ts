@@ -17,6 +17,14 @@ import { PhotosService } from '../photos.service.js';
 import { IdParam } from '../../core/http/route.decorators.js';
 
 const IMAGE_CACHE = 'private, max-age=86400, immutable';
+const PUBLIC_IMAGE_CACHE = 'public, max-age=3600';
+
+/** A stored photo or thumbnail as the answer: always a JPEG, cached as its audience allows. */
+async function jpeg(reply: FastifyReply, image: Promise<Buffer>, cacheControl: string) {
+  const data = await image;
+  void reply.header('content-type', 'image/jpeg').header('cache-control', cacheControl);
+  return data;
+}
 
 /** Photos: upload one (multipart), read its record, its image and its thumbnail. */
 @ApiTags('photos')
@@ -91,9 +99,7 @@ export class PhotosController {
     @IdParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const data = await this.photos.image(actor, id, 'full');
-    void reply.header('content-type', 'image/jpeg').header('cache-control', IMAGE_CACHE);
-    return data;
+    return jpeg(reply, this.photos.image(actor, id, 'full'), IMAGE_CACHE);
   }
 
   /** Its thumbnail (JPEG, at most 320 pixels on the longest side). */
@@ -105,9 +111,7 @@ export class PhotosController {
     @IdParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const data = await this.photos.image(actor, id, 'thumbnail');
-    void reply.header('content-type', 'image/jpeg').header('cache-control', IMAGE_CACHE);
-    return data;
+    return jpeg(reply, this.photos.image(actor, id, 'thumbnail'), IMAGE_CACHE);
   }
 }
 
@@ -122,9 +126,7 @@ export class PublicPhotosController {
   @Public()
   @ApiProduces('image/jpeg')
   async thumbnail(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const data = await this.photos.publicImage(id, 'thumbnail');
-    void reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=3600');
-    return data;
+    return jpeg(reply, this.photos.publicImage(id, 'thumbnail'), PUBLIC_IMAGE_CACHE);
   }
 
   /** A public photo in full. */
@@ -132,8 +134,6 @@ export class PublicPhotosController {
   @Public()
   @ApiProduces('image/jpeg')
   async image(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const data = await this.photos.publicImage(id, 'full');
-    void reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=3600');
-    return data;
+    return jpeg(reply, this.photos.publicImage(id, 'full'), PUBLIC_IMAGE_CACHE);
   }
 }

@@ -52,7 +52,6 @@ describe("Cohen's kappa", () => {
   });
 
   it.each([
-    // Chance agreement is 1 there, kappa taken as 1.
     {
       matrix: [
         [7, 0, 0],
@@ -60,6 +59,7 @@ describe("Cohen's kappa", () => {
         [0, 0, 0],
       ],
       kappa: 1,
+      // Chance agreement is 1 there too: kappa taken as 1.
       why: 'perfect agreement on a single grade',
     },
     {

@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { BadRequestException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OneTimeCodeRepository, OneTimeCodeTable } from './data/one-time-code.repository.js';
 
@@ -9,7 +10,11 @@ export interface OneTimeCodeKind extends OneTimeCodeTable {
   maxAttempts: number;
   /** Mixed into the HMAC so a code of one kind never matches another kind's hash. */
   scope: string;
+  /** The 400 a wrong code gets: its `code`, and the request field the code came in. */
+  wrong: { code: string; field: string };
 }
+
+const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
 
 /**
  * One-time codes sent to a person (sign-up by phone, password reset): random digits stored only
@@ -43,6 +48,16 @@ export class OneTimeCodes {
     if (given.length === stored.length && timingSafeEqual(given, stored)) return row.id;
     await this.repository.countWrongTry(m, this.kind, row.id);
     return null;
+  }
+
+  /** The same 400 for a wrong code, an expired or used one, and an owner who has none. */
+  wrongCode(): BadRequestException {
+    const { code, field } = this.kind.wrong;
+    return new BadRequestException({
+      message: WRONG_CODE,
+      code,
+      fields: [{ field, errors: [WRONG_CODE] }],
+    });
   }
 
   /** Uses a checked code up; false if it was used meanwhile (each code works once). */

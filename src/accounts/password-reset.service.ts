@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UserStateService } from '../auth/user-state.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -16,14 +16,6 @@ import { SessionsService } from './sessions.service.js';
 export const RESET_CODE_TTL_MINUTES = 15;
 export const RESET_CODE_MAX_ATTEMPTS = 5;
 export const RESET_TEMPLATE = 'password-reset-code';
-const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
-/** The same answer for a wrong code, an expired one and an account that does not exist. */
-const wrongCode = () =>
-  new BadRequestException({
-    message: WRONG_CODE,
-    code: 'reset_code_wrong',
-    fields: [{ field: 'code', errors: [WRONG_CODE] }],
-  });
 
 /**
  * Password reset by a one-time code sent through the owner notification channel (the
@@ -53,6 +45,7 @@ export class PasswordResetService {
         ttlMinutes: RESET_CODE_TTL_MINUTES,
         maxAttempts: RESET_CODE_MAX_ATTEMPTS,
         scope: '',
+        wrong: { code: 'reset_code_wrong', field: 'code' },
       },
       config.jwt.secret,
       codeRepository,
@@ -78,7 +71,8 @@ export class PasswordResetService {
     const user = await this.findUser(by);
     // Hash first, whether or not the account or code is right: the answer takes as long.
     const passwordHash = await hashPassword(newPassword);
-    if (!user || user.disabled) throw wrongCode();
+    // The same answer for an account that does not exist as for a wrong code.
+    if (!user || user.disabled) throw this.codes.wrongCode();
     const outcome = await this.dataSource.transaction(async (m) => {
       const codeId = await this.codes.check(m, user.id, code);
       if (!codeId) return null;
@@ -87,7 +81,7 @@ export class PasswordResetService {
       const ended = await this.sessions.revokeAllOf(m, user.id, 'password-reset');
       return { tokenVersion, ended };
     });
-    if (!outcome) throw wrongCode();
+    if (!outcome) throw this.codes.wrongCode();
     await this.userState.publish(user.id, { tokenVersion: outcome.tokenVersion, disabled: false });
     await this.userState.endSessions(outcome.ended);
   }

@@ -12,14 +12,6 @@ import { OneTimeCodes } from './one-time-codes.js';
 export const SIGN_UP_CODE_TTL_MINUTES = 15;
 export const SIGN_UP_CODE_MAX_ATTEMPTS = 5;
 
-const WRONG_CODE = 'The code is wrong or has expired: ask for a new one';
-const wrongCode = () =>
-  new BadRequestException({
-    message: WRONG_CODE,
-    code: 'sign_up_code_wrong',
-    fields: [{ field: 'phoneCode', errors: [WRONG_CODE] }],
-  });
-
 /**
  * One-time codes that prove a new customer holds the mobile number they sign up with (issue 22
  * point 2). Asked for only where owner messages reach phones (NOTIFY_CHANNEL=sms); elsewhere an
@@ -44,6 +36,7 @@ export class SignUpCodesService {
         ttlMinutes: SIGN_UP_CODE_TTL_MINUTES,
         maxAttempts: SIGN_UP_CODE_MAX_ATTEMPTS,
         scope: 'sign-up:',
+        wrong: { code: 'sign_up_code_wrong', field: 'phoneCode' },
       },
       config.jwt.secret,
       codeRepository,
@@ -90,13 +83,13 @@ export class SignUpCodesService {
       });
     }
     const id = await this.dataSource.transaction((m) => this.codes.check(m, phone, code));
-    if (!id) throw wrongCode();
+    if (!id) throw this.codes.wrongCode();
     return id;
   }
 
   /** Uses the checked code up, in the transaction that creates the account (once only). */
   async use(m: EntityManager, codeId: string): Promise<void> {
-    if (!(await this.codes.use(m, codeId))) throw wrongCode();
+    if (!(await this.codes.use(m, codeId))) throw this.codes.wrongCode();
   }
 
   private phoneOf(raw: string): string {

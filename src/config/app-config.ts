@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } f
 import { isIP } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsEmail,
@@ -236,112 +237,92 @@ export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
+/**
+ * Decorators applied as if written one above the other (bottom first, as TypeScript applies
+ * them), so a variable's checks run and report in the same order as when spelled out.
+ */
+const stacked = (...decorators: PropertyDecorator[]) => applyDecorators(...decorators.reverse());
+/** An optional URL with one of these schemes; a host without a TLD (a service name) is fine. */
+const OptionalUrl = (...protocols: string[]) =>
+  stacked(IsOptional(), IsUrl({ protocols, require_tld: false, require_protocol: true }));
+const bounds = (min: number, max?: number) =>
+  max === undefined ? [Min(min)] : [Min(min), Max(max)];
+/** An optional whole number, at least `min` (and at most `max`). */
+const OptionalInt = (min: number, max?: number) =>
+  stacked(IsOptional(), Transform(toInt), IsInt(), ...bounds(min, max));
+/** An optional number, at least `min` (and at most `max`). */
+const OptionalNumber = (min: number, max?: number) =>
+  stacked(IsOptional(), Transform(toInt), IsNumber(), ...bounds(min, max));
+
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: NodeEnv;
   @IsOptional() @IsIn(['api', 'worker', 'all']) RELOOP_MODE?: RunMode;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(256) API_WORKERS?: number;
+  @OptionalInt(1, 256) API_WORKERS?: number;
   @IsOptional() @IsString() HOST?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT?: number;
+  @OptionalInt(0, 65535) PORT?: number;
+  @OptionalInt(0, 65535) METRICS_PORT?: number;
   @IsOptional() @IsString() METRICS_HOST?: string;
   @IsOptional() @IsIn(NOTIFY_CHANNELS) NOTIFY_CHANNEL?: NotifyChannel;
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  SMS_GATEWAY_URL?: string;
+  @OptionalUrl('http', 'https') SMS_GATEWAY_URL?: string;
   @IsOptional() @IsString() @MinLength(16) SMS_GATEWAY_TOKEN?: string;
-  @IsOptional()
-  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
-  SMTP_URL?: string;
+  @OptionalUrl('smtp', 'smtps') SMTP_URL?: string;
   @IsOptional() @IsString() @MinLength(3) SMTP_FROM?: string;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RETENTION_CRON?: string;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_OUTBOX_FAILED_DAYS?: number;
+  @OptionalNumber(0.01) RETENTION_OUTBOX_DAYS?: number;
+  @OptionalNumber(0.01) RETENTION_OUTBOX_FAILED_DAYS?: number;
   // Keys are honoured for 24 h (the idempotency interceptor): kept longer, never shorter.
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(24) RETENTION_IDEMPOTENCY_HOURS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_WEBHOOK_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_FAILED_JOB_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) RETENTION_NOTIFICATION_DAYS?: number;
-  @IsOptional()
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_URL?: string;
-  @IsOptional()
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_READ_URL?: string;
-  @IsOptional()
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
-  REDIS_URL?: string;
+  @OptionalNumber(24) RETENTION_IDEMPOTENCY_HOURS?: number;
+  @OptionalNumber(0.01) RETENTION_WEBHOOK_DAYS?: number;
+  @OptionalNumber(0.01) RETENTION_FAILED_JOB_DAYS?: number;
+  @OptionalNumber(0.01) RETENTION_NOTIFICATION_DAYS?: number;
+  @OptionalUrl('postgres', 'postgresql') DATABASE_URL?: string;
+  @OptionalUrl('postgres', 'postgresql') DATABASE_READ_URL?: string;
+  @OptionalUrl('redis', 'rediss') REDIS_URL?: string;
   @IsOptional() @IsString() REDIS_CLUSTER_NODES?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/) QUEUE_PREFIX?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() JWT_ISSUER?: string;
   @IsOptional() @IsString() JWT_AUDIENCE?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) JWT_TTL_SECONDS?: number;
+  @OptionalInt(60, 86400) JWT_TTL_SECONDS?: number;
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE?: number;
+  @OptionalInt(1) RATE_LIMIT_PER_MINUTE?: number;
+  @OptionalInt(1) LOGIN_RATE_LIMIT_PER_MINUTE?: number;
+  @OptionalInt(1) LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @IsString() TRUST_PROXY?: string;
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(300)
-  @Max(2592000)
-  REFRESH_TOKEN_TTL_SECONDS?: number;
+  @OptionalInt(300, 2592000) REFRESH_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @IsString() LOG_FILE?: string;
   @IsOptional() @IsIn(['auto', 'json', 'pretty']) LOG_FORMAT?: 'auto' | 'json' | 'pretty';
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) OUTBOX_BATCH_SIZE?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_INTERVAL_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) RECONCILE_STALE_AFTER_MS?: number;
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(86_400_000)
-  HISTORY_CHECKPOINT_INTERVAL_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(1000) DATABASE_POOL_SIZE?: number;
+  @OptionalInt(10) OUTBOX_POLL_MS?: number;
+  @OptionalInt(1, 5000) OUTBOX_BATCH_SIZE?: number;
+  @OptionalInt(100) RECONCILE_INTERVAL_MS?: number;
+  @OptionalInt(100) RECONCILE_STALE_AFTER_MS?: number;
+  @OptionalInt(1000, 86_400_000) HISTORY_CHECKPOINT_INTERVAL_MS?: number;
+  @OptionalInt(1, 1000) WORKER_CONCURRENCY?: number;
+  @OptionalInt(2, 1000) DATABASE_POOL_SIZE?: number;
   @IsOptional() @IsString() ERASURE_SIGNING_KEY?: string;
   @IsOptional() @IsIn(['auto', 'nist-clear', 'nist-purge', 'cn-2027']) ERASURE_POLICY?: string;
   @IsOptional() @IsIn(['simulated', 'external']) ERASURE_STATION?: string;
   @IsOptional() @IsString() ERASURE_SIM_SEED?: string;
   @IsOptional() @IsString() CERTIFICATE_FONT?: string;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) ERASURE_SIM_FAILURE_RATE?: number;
-  @IsOptional()
-  @Transform(toInt)
-  @IsNumber()
-  @Min(0)
-  @Max(1)
-  ERASURE_SIM_VERIFICATION_FAILURE_RATE?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) ERASURE_RETRY_BASE_DELAY_MS?: number;
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  PUBLIC_BASE_URL?: string;
+  @OptionalNumber(0, 1) ERASURE_SIM_FAILURE_RATE?: number;
+  @OptionalNumber(0, 1) ERASURE_SIM_VERIFICATION_FAILURE_RATE?: number;
+  @OptionalInt(0) ERASURE_RETRY_BASE_DELAY_MS?: number;
+  @OptionalUrl('http', 'https') PUBLIC_BASE_URL?: string;
   @IsOptional() @IsIn(['true', 'false']) WEBHOOKS_ALLOW_PRIVATE?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(90) TRADE_IN_QUOTE_VALIDITY_DAYS?: number;
-  @IsOptional()
-  @Transform(toInt)
-  @IsNumber()
-  @Min(0.0001)
-  @Max(90)
-  TRADE_IN_OFFER_VALIDITY_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_OFFER_TOLERANCE?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(1) TRADE_IN_MAX_CUT_SHARE?: number;
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0) @Max(0.9) TRADE_IN_MARGIN_SHARE?: number;
+  @OptionalInt(1, 90) TRADE_IN_QUOTE_VALIDITY_DAYS?: number;
+  @OptionalNumber(0.0001, 90) TRADE_IN_OFFER_VALIDITY_DAYS?: number;
+  @OptionalNumber(0, 1) TRADE_IN_OFFER_TOLERANCE?: number;
+  @OptionalNumber(0, 1) TRADE_IN_MAX_CUT_SHARE?: number;
+  @OptionalNumber(0, 0.9) TRADE_IN_MARGIN_SHARE?: number;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) VALUATION_REFIT_CRON?: string;
-  @IsOptional()
-  @Transform(toInt)
-  @IsNumber()
-  @Min(0.01)
-  @Max(1440)
-  RESALE_RESERVATION_MINUTES?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(90) RESALE_RETURN_WINDOW_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) RESALE_MAX_OPEN_RESERVATIONS?: number;
+  @OptionalNumber(0.01, 1440) RESALE_RESERVATION_MINUTES?: number;
+  @OptionalInt(0, 90) RESALE_RETURN_WINDOW_DAYS?: number;
+  @OptionalInt(1, 100) RESALE_MAX_OPEN_RESERVATIONS?: number;
   @IsOptional() @IsIn(PAYMENT_PROVIDERS) PAYMENT_PROVIDER?: PaymentProviderName;
   @IsOptional() @Matches(/^\S+( \S+){4,5}$/) RECONCILIATION_CRON?: string;
   @IsOptional() @Matches(/^\d{6,20}$/) WECHATPAY_MCH_ID?: string;
@@ -351,25 +332,14 @@ class EnvironmentVariables {
   @IsOptional() @IsString() WECHATPAY_PLATFORM_PUBLIC_KEY?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_]{8,64}$/) WECHATPAY_PLATFORM_SERIAL?: string;
   @IsOptional() @IsString() WECHATPAY_APIV3_KEY?: string;
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  WECHATPAY_BASE_URL?: string;
-  @IsOptional()
-  @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true })
-  WECHATPAY_NOTIFY_URL?: string;
+  @OptionalUrl('http', 'https') WECHATPAY_BASE_URL?: string;
+  @OptionalUrl('https', 'http') WECHATPAY_NOTIFY_URL?: string;
   @IsOptional() @Matches(/^\d{1,10}$/) WECHATPAY_TRANSFER_SCENE_ID?: string;
   @IsOptional() @IsIn(['local', 's3']) PHOTO_STORE?: 'local' | 's3';
-  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.01) PHOTO_UNATTACHED_DAYS?: number;
+  @OptionalNumber(0.01) PHOTO_UNATTACHED_DAYS?: number;
   @IsOptional() @IsString() PHOTO_DIR?: string;
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(100 * 1024 * 1024)
-  PHOTO_MAX_BYTES?: number;
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  PHOTO_S3_ENDPOINT?: string;
+  @OptionalInt(1024, 100 * 1024 * 1024) PHOTO_MAX_BYTES?: number;
+  @OptionalUrl('http', 'https') PHOTO_S3_ENDPOINT?: string;
   @IsOptional() @Matches(/^[a-z0-9-]{2,40}$/) PHOTO_S3_REGION?: string;
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) PHOTO_S3_BUCKET?: string;
   @IsOptional() @IsString() PHOTO_S3_ACCESS_KEY_ID?: string;

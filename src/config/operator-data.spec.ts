@@ -17,35 +17,38 @@ function copy(): string {
   return dir;
 }
 
+/** A copy of config/ with one file changed by `edit`, and the 1-based line of a text in it. */
+function withEdited(file: string, edit: (text: string) => string) {
+  const dir = copy();
+  const path = join(dir, file);
+  const text = edit(readFileSync(path, 'utf8'));
+  writeFileSync(path, text);
+  const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return { dir, lineOf };
+}
+
 describe('operator data in config/ (issue 20 point 4)', () => {
   it('the shipped files are all valid', () => {
     expect(checkOperatorData().map(formatProblem)).toEqual([]);
   });
 
   it('a wrong value names the file, its line and the field', () => {
-    const dir = copy();
-    const path = join(dir, 'service-areas.yaml');
-    const lines = readFileSync(path, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('capacity: 240'));
-    lines[at] = lines[at].replace('capacity: 240', 'capacity: -5');
-    writeFileSync(path, lines.join('\n'));
+    const { dir, lineOf } = withEdited('service-areas.yaml', (text) =>
+      text.replace('capacity: 240', 'capacity: -5'),
+    );
     const problems = checkOperatorData(dir).map(formatProblem);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
       new RegExp(
-        `service-areas\\.yaml:${at + 1}:\\d+ areas\\.0\\.windows\\.0\\.capacity: must be >= 0`,
+        `service-areas\\.yaml:${lineOf('capacity: -5')}:\\d+ areas\\.0\\.windows\\.0\\.capacity: must be >= 0`,
       ),
     );
   });
 
   it('a missing field, a typo and broken YAML are each found with their line', () => {
-    const dir = copy();
-    const costs = join(dir, 'repair-costs.yaml');
-    const text = readFileSync(costs, 'utf8')
-      .replace('baseMinor: 300, ', '')
-      .replace('default: digital', 'defualt: digital');
-    writeFileSync(costs, text);
-    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const { dir, lineOf } = withEdited('repair-costs.yaml', (text) =>
+      text.replace('baseMinor: 300, ', '').replace('default: digital', 'defualt: digital'),
+    );
     const problems = checkOperatorData(dir).map(formatProblem);
     expect(problems.find((p) => p.includes('families.books.baseMinor'))).toMatch(
       new RegExp(
@@ -64,14 +67,10 @@ describe('operator data in config/ (issue 20 point 4)', () => {
   });
 
   it('checks beyond the schema point at the field too, and loading a broken set throws', () => {
-    const dir = copy();
-    const path = join(dir, 'organisations.yaml');
-    const text = readFileSync(path, 'utf8').replace(
-      'organisation: merchant-jade',
-      'organisation: merchant-nowhere',
+    const { dir, lineOf } = withEdited('organisations.yaml', (text) =>
+      text.replace('organisation: merchant-jade', 'organisation: merchant-nowhere'),
     );
-    writeFileSync(path, text);
-    const line = text.split('\n').findIndex((l) => l.includes('merchant-nowhere')) + 1;
+    const line = lineOf('merchant-nowhere');
     let thrown: unknown;
     try {
       operatorData(
@@ -97,13 +96,9 @@ describe('operator data in config/ (issue 20 point 4)', () => {
   });
 
   it('a key its schema refuses is named itself, with its own line (regional factors)', () => {
-    const dir = copy();
-    const path = join(dir, 'regional-factors.yaml');
-    const text = readFileSync(path, 'utf8')
-      .replace('沪: 1.03', 'SH: 1.03')
-      .replace('黑: 0.95', '黑: 9.5');
-    writeFileSync(path, text);
-    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const { dir, lineOf } = withEdited('regional-factors.yaml', (text) =>
+      text.replace('沪: 1.03', 'SH: 1.03').replace('黑: 0.95', '黑: 9.5'),
+    );
     const problems = checkOperatorData(dir).map(formatProblem);
     expect(problems).toEqual([
       expect.stringMatching(

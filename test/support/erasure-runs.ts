@@ -1,4 +1,15 @@
-import type { ErasureRunRecord } from '../../src/erasure/domain/types.js';
+import type { ErasureRunRecord, Medium } from '../../src/erasure/domain/types.js';
+
+/** A laptop's hard drive (Western Digital, 500 GB) on the item A2B3C4D5E6. */
+export const LAPTOP_DRIVE: Medium & { itemTraceCode: string } = {
+  id: 'med-1',
+  mediaType: 'hdd',
+  serial: 'WD-WCAYU1234567',
+  manufacturer: 'Western Digital',
+  model: 'WD5000AAKX',
+  capacityBytes: 500_107_862_016,
+  itemTraceCode: 'A2B3C4D5E6',
+};
 
 /**
  * A flash medium's successful cryptographic erasure with full verification, as a tool reports it

@@ -41,6 +41,14 @@ const minimal = (): GradingStandard => ({
   ],
 });
 
+/** The minimal standard and its battery check, a number check, to change in place. */
+function withBattery() {
+  const standard = minimal();
+  const battery = standard.checks[1];
+  if (battery.kind !== 'number') throw new Error('unexpected');
+  return { standard, battery };
+}
+
 describe('validateStandard', () => {
   it('accepts a sound standard', () => {
     expect(validateStandard(minimal())).toEqual([]);
@@ -90,9 +98,7 @@ describe('validateStandard', () => {
   });
 
   it('finds gaps in number bands and bad deductions', () => {
-    const s = minimal();
-    const battery = s.checks[1];
-    if (battery.kind !== 'number') throw new Error('unexpected');
+    const { standard: s, battery } = withBattery();
     battery.bands = [
       { min: 80, label: 'ok', severity: 'none' },
       { min: 10, max: 80, label: 'low', severity: 'functional', deduction: { share: 1.5 } },
@@ -106,9 +112,7 @@ describe('validateStandard', () => {
   });
 
   it('checks that scored sections add up to maxScore', () => {
-    const s = minimal();
-    const battery = s.checks[1];
-    if (battery.kind !== 'number') throw new Error('unexpected');
+    const { standard: s, battery } = withBattery();
     battery.scored = true;
     s.scoring = { maxScore: 90 };
     expect(validateStandard(s).map((p) => p.message)).toEqual([
@@ -119,8 +123,7 @@ describe('validateStandard', () => {
 
 describe('findBand', () => {
   it('uses inclusive min and exclusive max', () => {
-    const battery = minimal().checks[1];
-    if (battery.kind !== 'number') throw new Error('unexpected');
+    const { battery } = withBattery();
     expect(findBand(battery, 80)?.label).toBe('ok');
     expect(findBand(battery, 79)?.label).toBe('low');
     expect(findBand(battery, 0)?.label).toBe('low');

@@ -2,12 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { cryptoEraseRun } from '../../../test/support/erasure-runs.js';
 import {
   buildErasureCertificate,
+  type ErasureCertificateInput,
   generateSigningKeyPair,
+  type SanitizationCertificate,
   signCertificate,
   verifyCertificate,
 } from './certificate.js';
 import { certificateRows, renderCertificatePdf, SIMULATED_BANNER } from './certificate-pdf.js';
 import { buildDestructionCertificate } from './destruction.js';
+import type { ErasureRunRecord } from './types.js';
 
 const keys = generateSigningKeyPair();
 const medium = {
@@ -18,21 +21,29 @@ const medium = {
   capacityBytes: 128e9,
   itemTraceCode: 'A2B3C4D5E6',
 };
-const signed = signCertificate(
-  buildErasureCertificate({
-    medium,
-    run: cryptoEraseRun({
-      source: 'blancco',
-      tool: { name: 'Blancco Mobile', version: '5.2.1' },
-      serial: 'F17ABC123',
+const sign = (doc: SanitizationCertificate) =>
+  signCertificate(doc, { keyId: keys.keyId, privateKey: keys.privateKeyPem });
+/** The medium's certificate for a crypto erase by this tool, signed. */
+const signedCryptoErase = (
+  tool: Pick<ErasureRunRecord, 'source' | 'tool'> & Partial<ErasureRunRecord>,
+  details: Omit<ErasureCertificateInput, 'medium' | 'run'>,
+) =>
+  sign(
+    buildErasureCertificate({
+      medium,
+      run: cryptoEraseRun({ serial: medium.serial, ...tool }),
+      ...details,
     }),
+  );
+const signed = signedCryptoErase(
+  { source: 'blancco', tool: { name: 'Blancco Mobile', version: '5.2.1' } },
+  {
     runId: 'r1',
     operator: { name: '李伟', organisation: 'Reloop' },
     verifier: { name: 'Wang Fang' },
     destination: 'reuse',
     issuedAt: new Date('2027-02-02T09:00:00Z'),
-  }),
-  { keyId: keys.keyId, privateKey: keys.privateKeyPem },
+  },
 );
 
 describe('renderCertificatePdf', () => {
@@ -74,12 +85,9 @@ describe('renderCertificatePdf', () => {
       operator: { name: 'Li Wei' },
       verifier: { name: 'Wang Fang' },
     });
-    const pdf = await renderCertificatePdf(
-      signCertificate(doc, { keyId: keys.keyId, privateKey: keys.privateKeyPem }),
-      {
-        verifyUrl: 'https://reloop.example/v',
-      },
-    );
+    const pdf = await renderCertificatePdf(sign(doc), {
+      verifyUrl: 'https://reloop.example/v',
+    });
     expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
   });
 
@@ -110,20 +118,13 @@ describe('renderCertificatePdf', () => {
   });
 
   it('marks a simulated run: signed `simulated: true` and a SIMULATED banner on the PDF', async () => {
-    const simulated = signCertificate(
-      buildErasureCertificate({
-        medium,
-        run: cryptoEraseRun({
-          source: 'simulated',
-          tool: { name: 'reloop-simulated-station', version: '1.0.0' },
-          serial: medium.serial,
-          methodName: 'simulated crypto erase',
-        }),
-        operator: { name: 'station' },
-        verifier: { name: 'station' },
-        destination: 'reuse',
-      }),
-      { keyId: keys.keyId, privateKey: keys.privateKeyPem },
+    const simulated = signedCryptoErase(
+      {
+        source: 'simulated',
+        tool: { name: 'reloop-simulated-station', version: '1.0.0' },
+        methodName: 'simulated crypto erase',
+      },
+      { operator: { name: 'station' }, verifier: { name: 'station' }, destination: 'reuse' },
     );
     expect(simulated.document.simulated).toBe(true);
     // A real tool's run carries no mark at all (and the flag is covered by the signature).

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { LAPTOP_DRIVE } from '../../../test/support/erasure-runs.js';
 import {
   buildErasureCertificate,
   certificateIdFor,
@@ -12,17 +13,9 @@ import {
   signCertificate,
   verifyCertificate,
 } from './certificate.js';
-import type { ErasureRunRecord, Medium } from './types.js';
+import type { ErasureRunRecord } from './types.js';
 
-const medium: Medium & { itemTraceCode: string } = {
-  id: 'med-1',
-  mediaType: 'hdd',
-  serial: 'WD-WCAYU1234567',
-  manufacturer: 'Western Digital',
-  model: 'WD5000AAKX',
-  capacityBytes: 500_107_862_016,
-  itemTraceCode: 'A2B3C4D5E6',
-};
+const medium = LAPTOP_DRIVE;
 
 const run: ErasureRunRecord = {
   source: 'nwipe',

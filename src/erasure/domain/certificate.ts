@@ -148,6 +148,25 @@ export interface ErasureCertificateInput {
 }
 
 /**
+ * The medium as a certificate (erasure or destruction) describes it; `reported` is what the
+ * tool read off the medium, for the maker and model the item's record does not name.
+ */
+export function certificateMedia(
+  medium: Medium & { itemTraceCode: string },
+  reported: Pick<Medium, 'manufacturer' | 'model'> = {},
+): SanitizationCertificate['media'] {
+  return {
+    manufacturer: medium.manufacturer ?? reported.manufacturer ?? 'unknown',
+    model: medium.model ?? reported.model ?? 'unknown',
+    serial: medium.serial,
+    mediaType: medium.mediaType,
+    capacityBytes: medium.capacityBytes,
+    source: { itemTraceCode: medium.itemTraceCode },
+    ...(medium.id ? { mediumId: medium.id } : {}),
+  };
+}
+
+/**
  * The certificate for a successful, verified wipe. Refuses runs that failed, were not verified,
  * or whose technique achieves nothing on the medium: a certificate must never overstate.
  * Check the run against the policy (checkRunAgainstPolicy) before calling this.
@@ -175,15 +194,7 @@ export function buildErasureCertificate(input: ErasureCertificateInput): Sanitiz
     certificateId: input.certificateId ?? certificateIdFor(medium.id ?? medium.serial, runKey),
     kind: 'erasure',
     issuedAt: (input.issuedAt ?? new Date()).toISOString(),
-    media: {
-      manufacturer: medium.manufacturer ?? run.manufacturer ?? 'unknown',
-      model: medium.model ?? run.model ?? 'unknown',
-      serial: medium.serial,
-      mediaType: medium.mediaType,
-      capacityBytes: medium.capacityBytes,
-      source: { itemTraceCode: medium.itemTraceCode },
-      ...(medium.id ? { mediumId: medium.id } : {}),
-    },
+    media: certificateMedia(medium, run),
     sanitization: {
       level,
       technique: run.technique,

@@ -8,6 +8,7 @@ import {
   type CertificatePerson,
   CertificateRefusedError,
   certificateIdFor,
+  certificateMedia,
   type SanitizationCertificate,
 } from './certificate.js';
 import type { MediaType, Medium, Technique } from './types.js';
@@ -163,15 +164,7 @@ export function buildDestructionCertificate(
       ),
     kind: 'destruction',
     issuedAt: (input.issuedAt ?? new Date()).toISOString(),
-    media: {
-      manufacturer: medium.manufacturer ?? 'unknown',
-      model: medium.model ?? 'unknown',
-      serial: medium.serial,
-      mediaType: medium.mediaType,
-      capacityBytes: medium.capacityBytes,
-      source: { itemTraceCode: medium.itemTraceCode },
-      ...(medium.id ? { mediumId: medium.id } : {}),
-    },
+    media: certificateMedia(medium),
     sanitization: {
       level: 'Destroy',
       technique: destruction.technique,

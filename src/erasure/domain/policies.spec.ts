@@ -6,6 +6,7 @@ import {
   NoCompliantTechniqueError,
   planErasure,
   POLICY_IDS,
+  type PolicyId,
 } from './policies.js';
 import type { ErasureRunRecord, Medium } from './types.js';
 
@@ -35,6 +36,9 @@ function run(overrides: Partial<ErasureRunRecord> = {}): ErasureRunRecord {
 }
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code).sort();
+/** The sorted codes of what the policy finds wrong with `run(overrides)` on the medium. */
+const flagged = (policy: PolicyId, medium: Medium, overrides: Partial<ErasureRunRecord> = {}) =>
+  codes(checkRunAgainstPolicy(policy, medium, run(overrides)));
 
 describe('planErasure', () => {
   it('plans three overwrite passes for a hard drive under cn-2027, fully verified', () => {
@@ -97,97 +101,41 @@ describe('checkRunAgainstPolicy', () => {
   });
 
   it('flags too few passes on magnetic media under cn-2027', () => {
-    expect(codes(checkRunAgainstPolicy('cn-2027', hdd, run({ passesCompleted: 1 })))).toEqual([
-      'TOO_FEW_PASSES',
-    ]);
+    expect(flagged('cn-2027', hdd, { passesCompleted: 1 })).toEqual(['TOO_FEW_PASSES']);
   });
 
   it('flags a technique that is not allowed or not valid for the media', () => {
+    expect(flagged('cn-2027', hdd, { technique: 'ata-sanitize', passesCompleted: 1 })).toEqual([
+      'TECHNIQUE_NOT_ALLOWED',
+    ]);
     expect(
-      codes(
-        checkRunAgainstPolicy(
-          'cn-2027',
-          hdd,
-          run({ technique: 'ata-sanitize', passesCompleted: 1 }),
-        ),
-      ),
-    ).toEqual(['TECHNIQUE_NOT_ALLOWED']);
-    expect(
-      codes(
-        checkRunAgainstPolicy(
-          'nist-clear',
-          { ...ssd },
-          run({ serial: ssd.serial, technique: 'ata-secure-erase' }),
-        ),
-      ),
+      flagged('nist-clear', { ...ssd }, { serial: ssd.serial, technique: 'ata-secure-erase' }),
     ).toEqual(['LEVEL_TOO_LOW', 'TECHNIQUE_INVALID_FOR_MEDIA']);
   });
 
   it('flags an overwrite of flash under nist-purge as too weak', () => {
-    const violations = checkRunAgainstPolicy(
-      'nist-purge',
-      phone,
-      run({ serial: phone.serial, passesCompleted: 7 }),
-    );
-    expect(codes(violations)).toEqual(['LEVEL_TOO_LOW', 'TECHNIQUE_NOT_ALLOWED']);
+    expect(flagged('nist-purge', phone, { serial: phone.serial, passesCompleted: 7 })).toEqual([
+      'LEVEL_TOO_LOW',
+      'TECHNIQUE_NOT_ALLOWED',
+    ]);
   });
 
-  it('requires verification, strong enough, and passed', () => {
-    expect(
-      codes(
-        checkRunAgainstPolicy(
-          'cn-2027',
-          hdd,
-          run({ verification: { method: 'none', outcome: 'not-run' } }),
-        ),
-      ),
-    ).toEqual(['NO_VERIFICATION']);
-    expect(
-      codes(
-        checkRunAgainstPolicy(
-          'cn-2027',
-          hdd,
-          run({ verification: { method: 'sample', outcome: 'passed' } }),
-        ),
-      ),
-    ).toEqual(['VERIFICATION_TOO_WEAK']);
-    expect(
-      codes(
-        checkRunAgainstPolicy(
-          'cn-2027',
-          hdd,
-          run({ verification: { method: 'full', outcome: 'failed' } }),
-        ),
-      ),
-    ).toEqual(['VERIFICATION_FAILED']);
-    expect(
-      checkRunAgainstPolicy(
-        'nist-clear',
-        hdd,
-        run({ verification: { method: 'sample', outcome: 'passed' } }),
-      ),
-    ).toEqual([]);
+  it.each<[PolicyId, ErasureRunRecord['verification'], string[]]>([
+    ['cn-2027', { method: 'none', outcome: 'not-run' }, ['NO_VERIFICATION']],
+    ['cn-2027', { method: 'sample', outcome: 'passed' }, ['VERIFICATION_TOO_WEAK']],
+    ['cn-2027', { method: 'full', outcome: 'failed' }, ['VERIFICATION_FAILED']],
+    ['nist-clear', { method: 'sample', outcome: 'passed' }, []],
+  ])('requires verification, strong enough, and passed (%s, %o)', (policy, verification, found) => {
+    expect(flagged(policy, hdd, { verification })).toEqual(found);
   });
 
   it('flags failed runs, unknown methods, wrong serials and partial coverage', () => {
-    expect(codes(checkRunAgainstPolicy('cn-2027', hdd, run({ status: 'failed' })))).toEqual([
-      'RUN_FAILED',
-    ]);
-    expect(codes(checkRunAgainstPolicy('cn-2027', hdd, run({ technique: null })))).toEqual([
-      'UNKNOWN_TECHNIQUE',
-    ]);
-    expect(codes(checkRunAgainstPolicy('cn-2027', hdd, run({ serial: 'OTHER' })))).toEqual([
-      'SERIAL_MISMATCH',
-    ]);
-    expect(checkRunAgainstPolicy('cn-2027', hdd, run({ serial: ' wd-wcayu1234567 ' }))).toEqual([]);
+    expect(flagged('cn-2027', hdd, { status: 'failed' })).toEqual(['RUN_FAILED']);
+    expect(flagged('cn-2027', hdd, { technique: null })).toEqual(['UNKNOWN_TECHNIQUE']);
+    expect(flagged('cn-2027', hdd, { serial: 'OTHER' })).toEqual(['SERIAL_MISMATCH']);
+    expect(flagged('cn-2027', hdd, { serial: ' wd-wcayu1234567 ' })).toEqual([]);
     expect(
-      codes(
-        checkRunAgainstPolicy(
-          'cn-2027',
-          hdd,
-          run({ capacityBytes: 500_107_862_016, bytesErased: 499_000_000_000 }),
-        ),
-      ),
+      flagged('cn-2027', hdd, { capacityBytes: 500_107_862_016, bytesErased: 499_000_000_000 }),
     ).toEqual(['INCOMPLETE_COVERAGE']);
   });
 });

@@ -3,6 +3,7 @@
  * queue, the database's unique constraint and HTTP on top).
  */
 import { describe, expect, it } from '@jest/globals';
+import { LAPTOP_DRIVE } from '../../../test/support/erasure-runs.js';
 import {
   buildErasureCertificate,
   generateSigningKeyPair,
@@ -16,20 +17,14 @@ import { importReport, matchReportToMedium, SerialMismatchError } from './import
 import { checkRunAgainstPolicy, planErasure } from './policies.js';
 import { samplingReport, selectForReverification } from './sampling.js';
 import { SimulatedStation } from './station.js';
-import type { Medium } from './types.js';
 
 const keys = generateSigningKeyPair();
 const publicKeys = { [keys.keyId]: keys.publicKeyPem };
-const laptopDrive: Medium & { itemTraceCode: string } = {
-  id: 'med-42',
-  mediaType: 'hdd',
-  serial: 'WD-WCAYU1234567',
-  manufacturer: 'Western Digital',
-  model: 'WD5000AAKX',
-  capacityBytes: 500_107_862_016,
-  itemTraceCode: 'A2B3C4D5E6',
-};
+const laptopDrive = { ...LAPTOP_DRIVE, id: 'med-42' };
 const clock = () => new Date('2027-03-01T02:00:00.000Z');
+/** A station whose wipes and verifications always succeed. */
+const reliableStation = (seed: string) =>
+  new SimulatedStation({ seed, failureRate: 0, verificationFailureRate: 0, clock });
 
 /** One idempotent "wipe job": plan, run, check, certify. The store is keyed by certificate id. */
 async function wipeJob(
@@ -60,12 +55,7 @@ async function wipeJob(
 
 describe('erasure scenarios', () => {
   it('a wipe job run twice yields one certificate', async () => {
-    const station = new SimulatedStation({
-      seed: 'twice',
-      failureRate: 0,
-      verificationFailureRate: 0,
-      clock,
-    });
+    const station = reliableStation('twice');
     const store = new Map<string, SignedCertificate>();
     const first = await wipeJob(station, store, 'job-1');
     const second = await wipeJob(station, store, 'job-1');
@@ -112,12 +102,7 @@ describe('erasure scenarios', () => {
   });
 
   it('a tampered certificate fails verification', async () => {
-    const station = new SimulatedStation({
-      seed: 't',
-      failureRate: 0,
-      verificationFailureRate: 0,
-      clock,
-    });
+    const station = reliableStation('t');
     const store = new Map<string, SignedCertificate>();
     const id = await wipeJob(station, store, 'job-9');
     const forged = structuredClone(store.get(id)!);

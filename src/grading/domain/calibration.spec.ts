@@ -47,47 +47,50 @@ describe("Cohen's kappa", () => {
     ).toBeCloseTo(0.4, 12);
   });
 
-  it('handles degenerate cases', () => {
+  it('has no kappa without pairs', () => {
     expect(cohensKappa([])).toBeNull();
-    // Perfect agreement on a single grade: chance agreement is 1, kappa taken as 1.
-    expect(
-      cohensKappa(
-        pairsFrom([
-          [7, 0, 0],
-          [0, 0, 0],
-          [0, 0, 0],
-        ]),
-      ),
-    ).toBe(1);
-    expect(
-      cohensKappa(
-        pairsFrom([
-          [3, 0, 0],
-          [0, 4, 0],
-          [0, 0, 2],
-        ]),
-      ),
-    ).toBe(1);
-    // Each grader always says one thing, never the same thing: no better than chance.
-    expect(
-      cohensKappa(
-        pairsFrom([
-          [0, 0, 6],
-          [0, 0, 0],
-          [0, 0, 0],
-        ]),
-      ),
-    ).toBe(0);
-    // Systematic disagreement is worse than chance.
-    expect(
-      cohensKappa(
-        pairsFrom([
-          [0, 5, 0],
-          [5, 0, 0],
-          [0, 0, 0],
-        ]),
-      ),
-    ).toBe(-1);
+  });
+
+  it.each([
+    {
+      matrix: [
+        [7, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      kappa: 1,
+      // Chance agreement is 1 there too: kappa taken as 1.
+      why: 'perfect agreement on a single grade',
+    },
+    {
+      matrix: [
+        [3, 0, 0],
+        [0, 4, 0],
+        [0, 0, 2],
+      ],
+      kappa: 1,
+      why: 'perfect agreement',
+    },
+    {
+      matrix: [
+        [0, 0, 6],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      kappa: 0,
+      why: 'each always says one thing, never the same: no better than chance',
+    },
+    {
+      matrix: [
+        [0, 5, 0],
+        [5, 0, 0],
+        [0, 0, 0],
+      ],
+      kappa: -1,
+      why: 'systematic disagreement: worse than chance',
+    },
+  ])('handles a degenerate case: $why', ({ matrix, kappa }) => {
+    expect(cohensKappa(pairsFrom(matrix))).toBe(kappa);
   });
 
   it('does not depend on which grader is A', () => {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { smartphoneModel, VALUATION_NOW } from '../../../test/support/valuation.js';
 import { explainDifference } from './explain.js';
 import { valuate } from './model.js';
 import type { ValuationLine } from './types.js';
 
-const NOW = new Date('2025-06-01T00:00:00Z');
-const PM = {
-  launchPriceMinor: 599_900,
-  launchDate: new Date('2024-01-10T00:00:00Z'),
-  categoryCode: 'digital.phones.smartphones',
-  productModelId: 'pm-1',
-};
+const NOW = VALUATION_NOW;
+const PM = smartphoneModel(599_900, '2024-01-10');
 
 describe('explainDifference', () => {
   it('attributes a quote → final difference to the grade and each inspection check, summing exactly', () => {

@@ -1,3 +1,4 @@
+import { roundToUnit } from './rounding.js';
 import type { Valuation, ValuationLine } from './types.js';
 
 /**
@@ -14,8 +15,7 @@ export function withTradeInMargin<V extends Valuation>(v: V, share: number, unit
   const before = kept.reduce((sum, l) => sum + l.amountMinor, 0);
   const margin = Math.round(before * s);
   const after = before - margin;
-  const unit = Math.max(1, Math.round(unitMinor));
-  const amountMinor = Math.max(0, Math.round(after / unit) * unit);
+  const { amountMinor, unit, lines: rounding } = roundToUnit(after, unitMinor);
   const lines: ValuationLine[] = [
     ...kept,
     {
@@ -24,15 +24,8 @@ export function withTradeInMargin<V extends Valuation>(v: V, share: number, unit
       amountMinor: -margin,
       ruleCode: 'trade-in-margin',
     },
+    ...rounding,
   ];
-  if (amountMinor !== after) {
-    lines.push({
-      code: 'rounding',
-      label: `Rounded to ${unit} minor units`,
-      amountMinor: amountMinor - after,
-      ruleCode: 'rounding',
-    });
-  }
   const scale = (x: number) => Math.round((x * (1 - s)) / unit) * unit;
   return {
     ...v,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { smartphoneModel, VALUATION_NOW } from '../../../test/support/valuation.js';
 import {
   CROSS_GRADE_SIMILARITY,
   MIN_COMPARABLES,
@@ -18,13 +19,8 @@ import {
 import type { CategoryFamily, ComparableSale, Grade, ValuationParamSet } from './types.js';
 
 const DAY = 86_400_000;
-const NOW = new Date('2025-06-01T00:00:00Z');
-const PHONE = {
-  launchPriceMinor: 699_900,
-  launchDate: new Date('2023-09-15T00:00:00Z'),
-  categoryCode: 'digital.phones.smartphones',
-  productModelId: 'pm-iphone-15',
-};
+const NOW = VALUATION_NOW;
+const PHONE = smartphoneModel(699_900, '2023-09-15', 'pm-iphone-15');
 
 function input(over: Partial<ValuationInput> = {}): ValuationInput {
   return { productModel: PHONE, valuationDate: NOW, grade: 'premium', ...over };
@@ -436,15 +432,17 @@ describe('valuate: comparables (empirical-Bayes shrinkage)', () => {
 });
 
 describe('params', () => {
-  it('guesses families from category codes, leaf first', () => {
-    expect(resolveFamily('digital.phones.smartphones')).toBe('phone');
-    expect(resolveFamily('digital.audio.headphones')).toBe('audio');
-    expect(resolveFamily('digital.wearables.smartwatches')).toBe('wearable');
-    expect(resolveFamily('luxury.watches.mechanical')).toBe('luxury-watch');
-    expect(resolveFamily('Digital > Tablets')).toBe('tablet');
-    expect(resolveFamily('instruments/pianos/grand')).toBe('piano');
-    expect(resolveFamily('vehicles.cars.sedans')).toBe('vehicle');
-    expect(resolveFamily('misc.things')).toBe('general');
+  it.each<[string, CategoryFamily]>([
+    ['digital.phones.smartphones', 'phone'],
+    ['digital.audio.headphones', 'audio'],
+    ['digital.wearables.smartwatches', 'wearable'],
+    ['luxury.watches.mechanical', 'luxury-watch'],
+    ['Digital > Tablets', 'tablet'],
+    ['instruments/pianos/grand', 'piano'],
+    ['vehicles.cars.sedans', 'vehicle'],
+    ['misc.things', 'general'],
+  ])('guesses families from category codes, leaf first: %s is %s', (code, family) => {
+    expect(resolveFamily(code)).toBe(family);
   });
 
   it('prefers exact fitted params, then an ancestor, then the family default', () => {

@@ -12,6 +12,7 @@ import {
   fitVariantFactors,
   type VariantFactor,
 } from './price-points.js';
+import { roundToUnit } from './rounding.js';
 import type {
   CategoryFamily,
   CategoryParams,
@@ -467,16 +468,8 @@ export function valuate(
     lines.push({ ...s.line, amountMinor: cur - prev });
     prev = cur;
   }
-  const unit = Math.max(1, Math.round(input.roundingUnitMinor ?? 100));
-  const amountMinor = Math.max(0, Math.round(prev / unit) * unit);
-  if (amountMinor !== prev) {
-    lines.push({
-      code: 'rounding',
-      label: `Rounded to ${unit} minor units`,
-      amountMinor: amountMinor - prev,
-      ruleCode: 'rounding',
-    });
-  }
+  const { amountMinor, unit, lines: rounding } = roundToUnit(prev, input.roundingUnitMinor ?? 100);
+  lines.push(...rounding);
 
   // Uncertainty in log space: of the estimate itself (confidence: what comparables and fitted
   // parameters can remove) and of the price the item will sell at (the range: adds one sale's

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { smartphoneModel, VALUATION_NOW } from '../../../test/support/valuation.js';
 import { valuate } from './model.js';
 import {
   defectCode,
@@ -8,13 +9,8 @@ import {
 } from './price-points.js';
 import type { ComparableSale } from './types.js';
 
-const NOW = new Date('2025-06-01T00:00:00Z');
-const PM = {
-  launchPriceMinor: 600_000,
-  launchDate: new Date('2024-06-01T00:00:00Z'),
-  categoryCode: 'digital.phones.smartphones',
-  productModelId: 'pm-1',
-};
+const NOW = VALUATION_NOW;
+const PM = smartphoneModel(600_000, '2024-06-01');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
 describe('defectCode', () => {
@@ -91,22 +87,16 @@ describe('learnDefectShares', () => {
 });
 
 describe('valuate: variants and declared defects', () => {
-  const comparables: ComparableSale[] = [
-    ...Array.from({ length: 12 }, (_, i) => ({
-      priceMinor: 300_000,
+  /** Twelve sales of the variant at the price, one a day from three days ago. */
+  const twelveSales = (variant: string, priceMinor: number): ComparableSale[] =>
+    Array.from({ length: 12 }, (_, i) => ({
+      priceMinor,
       soldAt: daysAgo(3 + i),
       grade: 'good' as const,
       productModelId: 'pm-1',
-      variant: '128GB',
-    })),
-    ...Array.from({ length: 12 }, (_, i) => ({
-      priceMinor: 450_000,
-      soldAt: daysAgo(3 + i),
-      grade: 'good' as const,
-      productModelId: 'pm-1',
-      variant: '512GB',
-    })),
-  ];
+      variant,
+    }));
+  const comparables = [...twelveSales('128GB', 300_000), ...twelveSales('512GB', 450_000)];
   const value = (variant: string) =>
     valuate({
       productModel: PM,

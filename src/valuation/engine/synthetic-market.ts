@@ -165,6 +165,30 @@ export function oracleMape(sales: readonly SyntheticSale[]): number {
   );
 }
 
+/** A sale of the model at `soldMs`, at the (noisy) price, with the true price beside it. */
+function saleOf(
+  m: Omit<KnownProductModel, 'effect'>,
+  soldMs: number,
+  ageYears: number,
+  grade: Grade,
+  priceMinor: number,
+  truePriceMinor: number,
+  region?: string,
+): SyntheticSale {
+  return {
+    categoryCode: m.categoryCode,
+    launchPriceMinor: m.launchPriceMinor,
+    ageYears,
+    grade,
+    priceMinor,
+    productModelId: m.id,
+    soldAt: new Date(soldMs),
+    launchDate: m.launchDate,
+    ...(region !== undefined ? { region } : {}),
+    truePriceMinor,
+  };
+}
+
 function pickWeighted<T>(rng: () => number, items: readonly T[], weight: (t: T) => number): T {
   const total = items.reduce((s, t) => s + weight(t), 0);
   let r = rng() * total;
@@ -265,18 +289,7 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
       logNoise = (rng() < 0.5 ? -1 : 1) * (0.5 + 0.7 * rng());
     }
     const price = Math.max(1, Math.round(truePrice * Math.exp(logNoise)));
-    sales.push({
-      categoryCode: c.categoryCode,
-      launchPriceMinor: m.launchPriceMinor,
-      ageYears,
-      grade,
-      priceMinor: price,
-      productModelId: m.id,
-      soldAt: new Date(soldMs),
-      launchDate: m.launchDate,
-      ...(region ? { region: region.code } : {}),
-      truePriceMinor: truePrice,
-    });
+    sales.push(saleOf(m, soldMs, ageYears, grade, price, truePrice, region?.code));
   }
   sales.sort((a, b) => a.soldAt.getTime() - b.soldAt.getTime());
 
@@ -343,17 +356,7 @@ export function generateSalesForModels(options: ModelSalesOptions): SyntheticSal
     const params = options.trueParams(m.categoryCode);
     const truePrice = trueValue(params, m.launchPriceMinor, ageYears, grade, m.effect);
     const price = Math.max(1, Math.round(truePrice * Math.exp(options.noiseSigma * normal(rng))));
-    sales.push({
-      categoryCode: m.categoryCode,
-      launchPriceMinor: m.launchPriceMinor,
-      ageYears,
-      grade,
-      priceMinor: price,
-      productModelId: m.id,
-      soldAt: new Date(soldMs),
-      launchDate: m.launchDate,
-      truePriceMinor: truePrice,
-    });
+    sales.push(saleOf(m, soldMs, ageYears, grade, price, truePrice));
   }
   sales.sort((a, b) => a.soldAt.getTime() - b.soldAt.getTime());
   return sales;

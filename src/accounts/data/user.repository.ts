@@ -58,11 +58,7 @@ export class UserRepository extends DataRepository {
   }
 
   /** The user, locked FOR UPDATE until the caller's transaction ends. */
-  lock(manager: EntityManager, id: string): Promise<User | null> {
-    return manager
-      .getRepository(User)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lock = this.lockByIdOf(User);
 
   /** Sets a new password and raises the token version; returns the new version. */
   async setPassword(manager: EntityManager, id: string, passwordHash: string): Promise<number> {

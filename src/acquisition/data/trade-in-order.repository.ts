@@ -65,11 +65,7 @@ export class TradeInOrderRepository extends DataRepository {
   }
 
   /** Locks the order row for the rest of the transaction (serialises its handlers). */
-  lockOrder(manager: EntityManager, id: string): Promise<TradeInOrder | null> {
-    return manager
-      .getRepository(TradeInOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockOrder = this.lockByIdOf(TradeInOrder);
 
   /** One keyset page (newest first) of the orders the actor may see, filtered. */
   async page(actor: Actor, q: TradeInQuery): Promise<Page<TradeInOrder>> {

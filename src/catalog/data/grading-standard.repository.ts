@@ -7,9 +7,7 @@ import type { GradingStandard } from '../standards/standard.js';
 /** Published grading standards: one immutable row per family and version. */
 @Injectable()
 export class GradingStandardRepository extends DataRepository {
-  byId(id: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
-    return this.manager(manager).getRepository(GradingStandardRow).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(GradingStandardRow);
 
   /** The family's newest version, or null. */
   latest(code: string, manager?: EntityManager): Promise<GradingStandardRow | null> {

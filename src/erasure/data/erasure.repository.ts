@@ -28,20 +28,14 @@ export interface SampledWipeRow {
 export class ErasureRepository extends DataRepository {
   // ---- erasures ------------------------------------------------------------------------------
 
-  byId(id: string, manager?: EntityManager): Promise<Erasure | null> {
-    return this.manager(manager).getRepository(Erasure).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(Erasure);
 
   byIdOrFail(id: string, manager?: EntityManager): Promise<Erasure> {
     return this.manager(manager).getRepository(Erasure).findOneByOrFail({ id });
   }
 
   /** The erasure, its row locked for the transaction. */
-  lock(manager: EntityManager, id: string): Promise<Erasure | null> {
-    return manager
-      .getRepository(Erasure)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lock = this.lockByIdOf(Erasure);
 
   /** Any one erasure of the item (has its wipe started?). */
   anyOfItem(manager: EntityManager, itemId: string): Promise<Erasure | null> {
@@ -264,9 +258,7 @@ export class ErasureRepository extends DataRepository {
 
   // ---- storage media -------------------------------------------------------------------------
 
-  medium(id: string, manager?: EntityManager): Promise<StorageMedium | null> {
-    return this.manager(manager).getRepository(StorageMedium).findOne({ where: { id } });
-  }
+  readonly medium = this.findByIdOf(StorageMedium);
 
   /** An item's storage media. */
   mediaOfItem(manager: EntityManager, itemId: string): Promise<StorageMedium[]> {

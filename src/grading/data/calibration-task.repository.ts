@@ -43,9 +43,7 @@ export class CalibrationTaskRepository extends DataRepository {
     return manager.getRepository(CalibrationTask).exists({ where: { inspectionId } });
   }
 
-  findTask(id: string, manager?: EntityManager): Promise<CalibrationTask | null> {
-    return this.manager(manager).getRepository(CalibrationTask).findOne({ where: { id } });
-  }
+  readonly findTask = this.findByIdOf(CalibrationTask);
 
   /** The items' trace codes, by item id. */
   async traceCodes(itemIds: string[]): Promise<Map<string, string>> {

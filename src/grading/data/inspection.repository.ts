@@ -12,16 +12,10 @@ import { Inspection } from './inspection.entity.js';
 /** Inspections, and the items they grade as inspection reads them. */
 @Injectable()
 export class InspectionRepository extends DataRepository {
-  findInspection(id: string, manager?: EntityManager): Promise<Inspection | null> {
-    return this.manager(manager).getRepository(Inspection).findOne({ where: { id } });
-  }
+  readonly findInspection = this.findByIdOf(Inspection);
 
   /** The inspection, locked until the transaction ends. */
-  lockInspection(manager: EntityManager, id: string): Promise<Inspection | null> {
-    return manager
-      .getRepository(Inspection)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockInspection = this.lockByIdOf(Inspection);
 
   /** The item's inspection that is not superseded (at most one). */
   current(manager: EntityManager, itemId: string): Promise<Inspection | null> {
@@ -71,11 +65,7 @@ export class InspectionRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, id: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /** The items of these ids (any order). */
   async items(ids: string[]): Promise<Item[]> {

@@ -23,9 +23,7 @@ export interface LabelRow {
 /** Parcels, the exceptions found receiving them and the items they carry. */
 @Injectable()
 export class ParcelRepository extends DataRepository {
-  findParcel(id: string, manager?: EntityManager): Promise<Parcel | null> {
-    return this.manager(manager).getRepository(Parcel).findOne({ where: { id } });
-  }
+  readonly findParcel = this.findByIdOf(Parcel);
 
   parcelOrFail(manager: EntityManager, id: string): Promise<Parcel> {
     return manager.getRepository(Parcel).findOneOrFail({ where: { id } });

@@ -36,11 +36,7 @@ export class PickupRepository extends DataRepository {
   }
 
   /** The pickup, locked until the transaction ends. */
-  lockPickup(manager: EntityManager, id: string): Promise<Pickup | null> {
-    return manager
-      .getRepository(Pickup)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockPickup = this.lockByIdOf(Pickup);
 
   /** The pickup of this source and direction: the given round, else the latest. */
   findBySource(

@@ -148,11 +148,7 @@ export class RecyclingLotRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, itemId: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /** Of these items, the ones still waiting for the recycler. */
   itemsAwaitingRecycling(manager: EntityManager, itemIds: string[]): Promise<Item[]> {

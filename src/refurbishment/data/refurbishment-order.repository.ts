@@ -146,9 +146,7 @@ export class RefurbishmentOrderRepository extends DataRepository {
     return rows[0] ?? null;
   }
 
-  findOrganisation(id: string, manager?: EntityManager): Promise<Organisation | null> {
-    return this.manager(manager).getRepository(Organisation).findOne({ where: { id } });
-  }
+  readonly findOrganisation = this.findByIdOf(Organisation);
 
   /** Orders, outcomes and turnaround per refurbishment partner (`own`, `partnerId`: only that one). */
   partnerPerformance(
@@ -190,9 +188,5 @@ export class RefurbishmentOrderRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, id: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 }

@@ -19,16 +19,10 @@ export function lockListedItem(manager: EntityManager, itemId: string): Promise<
 /** Listings, and what making one reads: the item, the merchant, the item's last inspection. */
 @Injectable()
 export class ListingRepository extends DataRepository {
-  findListing(id: string, manager?: EntityManager): Promise<Listing | null> {
-    return this.manager(manager).getRepository(Listing).findOne({ where: { id } });
-  }
+  readonly findListing = this.findByIdOf(Listing);
 
   /** The listing, locked until the transaction ends. */
-  lockListing(manager: EntityManager, id: string): Promise<Listing | null> {
-    return manager
-      .getRepository(Listing)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockListing = this.lockByIdOf(Listing);
 
   listingOrFail(manager: EntityManager, id: string): Promise<Listing> {
     return manager.getRepository(Listing).findOneByOrFail({ id });

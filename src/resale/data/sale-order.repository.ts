@@ -29,16 +29,10 @@ export interface InspectionEventRow {
  */
 @Injectable()
 export class SaleOrderRepository extends DataRepository {
-  findOrder(id: string, manager?: EntityManager): Promise<SaleOrder | null> {
-    return this.manager(manager).getRepository(SaleOrder).findOne({ where: { id } });
-  }
+  readonly findOrder = this.findByIdOf(SaleOrder);
 
   /** The order, locked until the transaction ends. */
-  lockOrder(manager: EntityManager, id: string): Promise<SaleOrder | null> {
-    return manager
-      .getRepository(SaleOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockOrder = this.lockByIdOf(SaleOrder);
 
   /** The order, locked until the transaction ends; it must exist. */
   lockOrderOrFail(manager: EntityManager, id: string): Promise<SaleOrder> {
@@ -83,11 +77,7 @@ export class SaleOrderRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, itemId: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /**
    * The buyer's unpaid reservations still running, counted under a transaction lock on the

@@ -8,6 +8,7 @@ import { findById } from '../../core/sql.js';
 import { LIVE_ORDER_STATES, TradeInOrderAccess } from '../domain/trade-in.machines.js';
 import type { TradeInQuery } from '../api/trade-ins.dto.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item of another live order carrying one of the same identifiers (fraud check). */
 export interface LiveIdentifierRow {
@@ -73,7 +74,7 @@ export class TradeInOrderRepository extends DataRepository {
     const cursor = decodeCursor(q.cursor);
     const qb = this.dataSource.getRepository(TradeInOrder).createQueryBuilder('o');
     TradeInOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
+    whereEqual(qb, { 'o.state': q.state });
     if (q.held) qb.andWhere('o.held = :held', { held: q.held === 'true' });
     if (cursor) {
       qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });

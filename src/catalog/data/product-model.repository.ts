@@ -4,6 +4,7 @@ import { type Page, type PageQuery, paginate } from '../../core/http/pagination.
 import { ProductModel } from '../product-model.entity.js';
 import { ProductVariant } from '../product-variant.entity.js';
 import { CodedRecords } from './coded-records.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Reference product models and their variants. */
 @Injectable()
@@ -17,9 +18,7 @@ export class ProductModelRepository extends CodedRecords<ProductModel> {
     page: PageQuery,
   ): Promise<Page<ProductModel>> {
     const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('p');
-    if (filter.categoryId) {
-      qb.andWhere('p.category_id = :categoryId', { categoryId: filter.categoryId });
-    }
+    whereEqual(qb, { 'p.category_id': filter.categoryId });
     if (filter.q) {
       qb.andWhere(
         `(p.brand ILIKE :q OR p.model ILIKE :q OR p.code ILIKE :q OR (p.brand || ' ' || p.model) ILIKE :q)`,

@@ -8,6 +8,7 @@ import { Item } from '../../core/items/item.entity.js';
 import { execute } from '../../core/sql.js';
 import { ErasureAccess } from '../domain/erasure.machine.js';
 import { Erasure, type StationProgress, StorageMedium } from './erasure.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A certified wipe as the sampling report reads it. */
 export interface SampledWipeRow {
@@ -66,8 +67,7 @@ export class ErasureRepository extends DataRepository {
   ): Promise<Page<Erasure>> {
     const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
     ErasureAccess.restrict(qb, actor, 'e');
-    if (query.state) qb.andWhere('e.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
+    whereEqual(qb, { 'e.state': query.state, 'e.item_id': query.itemId });
     return paginate(qb, query);
   }
 

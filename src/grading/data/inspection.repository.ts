@@ -8,6 +8,7 @@ import { InspectionAccess } from '../domain/access.js';
 import type { InspectionQuery } from '../api/inspections.dto.js';
 import { blindToCalibration } from './calibration-task.repository.js';
 import { Inspection } from './inspection.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Inspections, and the items they grade as inspection reads them. */
 @Injectable()
@@ -50,8 +51,7 @@ export class InspectionRepository extends DataRepository {
       qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
     const blind = blindToCalibration(actor, 'i');
     if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
-    if (query.state) qb.andWhere('i.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
+    whereEqual(qb, { 'i.state': query.state, 'i.item_id': query.itemId });
     if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);
     return qb.getMany();
   }

@@ -9,6 +9,7 @@ import { findById, findByIds } from '../../core/sql.js';
 import type { PickupFilter } from '../api/logistics.dto.js';
 import { PickupAccess } from '../domain/pickup.machine.js';
 import { Pickup, type PickupDirection } from './pickup.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A SCHEDULED pickup as a dispatch run reads it. */
 export interface DispatchRow {
@@ -59,10 +60,12 @@ export class PickupRepository extends DataRepository {
   page(actor: Actor, filter: PickupFilter): Promise<Page<Pickup>> {
     const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
     PickupAccess.restrict(qb, actor, 'p');
-    if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
-    if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
-    if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
-    if (filter.direction) qb.andWhere('p.direction = :dir', { dir: filter.direction });
+    whereEqual(qb, {
+      'p.state': filter.state,
+      'p.area_code': filter.areaCode,
+      'p.courier_id': filter.courierId,
+      'p.direction': filter.direction,
+    });
     return paginate(qb, filter);
   }
 

@@ -9,6 +9,7 @@ import { findById } from '../../core/sql.js';
 import type { RefurbishmentFilter } from '../api/refurbishment.dto.js';
 import { RefurbishmentOrderAccess } from '../domain/refurbishment.machine.js';
 import { RefurbishmentOrder, RefurbishmentPart } from './refurbishment.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The states in which an item's order is still running (one per item). */
 const ACTIVE_STATES = ['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC'];
@@ -72,9 +73,11 @@ export class RefurbishmentOrderRepository extends DataRepository {
     const qb = this.dataSource.getRepository(RefurbishmentOrder).createQueryBuilder('o');
     const { sql, params } = RefurbishmentOrderAccess.where(actor, 'o');
     qb.andWhere(sql, params);
-    if (filter.state) qb.andWhere('o.state = :state', { state: filter.state });
-    if (filter.itemId) qb.andWhere('o.item_id = :itemId', { itemId: filter.itemId });
-    if (filter.partnerId) qb.andWhere('o.partner_id = :partnerId', { partnerId: filter.partnerId });
+    whereEqual(qb, {
+      'o.state': filter.state,
+      'o.item_id': filter.itemId,
+      'o.partner_id': filter.partnerId,
+    });
     return paginate(qb, filter);
   }
 

@@ -9,6 +9,7 @@ import { execute } from '../../core/sql.js';
 import type { SaleOrderQuery } from '../api/resale.dto.js';
 import { SaleOrderAccess } from '../domain/resale.machines.js';
 import { SaleOrder } from './resale.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The item a sale order sold, as a merchant names it. */
 export interface SoldItem {
@@ -45,7 +46,7 @@ export class SaleOrderRepository extends DataRepository {
   page(actor: Actor, q: SaleOrderQuery): Promise<Page<SaleOrder>> {
     const qb = this.dataSource.getRepository(SaleOrder).createQueryBuilder('o');
     SaleOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
+    whereEqual(qb, { 'o.state': q.state });
     return paginate(qb, q);
   }
 

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn } from '../core/data/columns.js';
 
 export const ORGANISATION_KINDS = ['warehouse', 'store', 'partner', 'merchant'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -23,7 +24,6 @@ export class Organisation {
   erasureCertification: string | null;
   @Column({ name: 'erasure_certified_by', type: 'uuid', nullable: true })
   erasureCertifiedBy: string | null;
-  @Column({ name: 'erasure_certified_at', type: 'timestamptz', precision: 3, nullable: true })
-  erasureCertifiedAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @TimestampColumn('erasure_certified_at', { nullable: true }) erasureCertifiedAt: Date | null;
+  @CreatedAt() createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn } from '../core/data/columns.js';
 import type { UserRole } from '../core/actor.js';
 
 @Entity('users')
@@ -15,12 +16,11 @@ export class User {
   /** The mobile a customer signs in with (E.164, unique; set at sign-up by phone). */
   @Column({ name: 'login_phone', type: 'text', nullable: true }) loginPhone: string | null;
   /** When the customer proved they hold `phone` with a sign-up code (null: not verified). */
-  @Column({ name: 'phone_verified_at', type: 'timestamptz', precision: 3, nullable: true })
-  phoneVerifiedAt: Date | null;
+  @TimestampColumn('phone_verified_at', { nullable: true }) phoneVerifiedAt: Date | null;
   @Column({ type: 'boolean', default: false }) disabled: boolean;
   /** Raised on disable and password change or reset: older access tokens stop working. */
   @Column({ name: 'token_version', type: 'int', default: 0 }) tokenVersion: number;
   /** A warehouse lead: decides what graders may not (e.g. a car's payout held for its mileage). */
   @Column({ type: 'boolean', default: false }) lead: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, UpdatedAt } from '../core/data/columns.js';
 import type { IdentifierKind, StorageMedium } from './data/demo-catalog.js';
 
 /**
@@ -29,8 +24,8 @@ export class Category {
   scrapValueMinor: number | null;
   @Column({ name: 'storage_media', type: 'jsonb', nullable: true })
   storageMedia: StorageMedium[] | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 /** A leaf category: the settings are present (the table's CHECK guarantees it). */

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt } from '../core/data/columns.js';
 import type { GradingStandard } from './standards/standard.js';
 
 /**
@@ -15,5 +16,5 @@ export class GradingStandardRow {
   /** sha256 of the canonical definition (standardFingerprint). */
   @Column({ type: 'text' }) fingerprint: string;
   @Column({ name: 'published_by', type: 'uuid', nullable: true }) publishedBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

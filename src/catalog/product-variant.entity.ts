@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt } from '../core/data/columns.js';
 
 /** What sets a variant apart from its siblings of the same product model. */
 export const VARIANT_KINDS = ['storage', 'ram', 'carrier-lock', 'edition'] as const;
@@ -16,5 +17,5 @@ export class ProductVariant {
   @Column({ type: 'text' }) code: string;
   @Column({ type: 'text' }) kind: VariantKind;
   @Column({ type: 'text' }) label: string;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn } from '../core/data/columns.js';
 
 /**
  * A message to an owner and what became of it (issue 25): sent on the configured channel
@@ -22,7 +23,6 @@ export class OwnerNotification {
   @Column({ type: 'text', nullable: true }) body: string | null;
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
-  @Column({ name: 'sent_at', type: 'timestamptz', precision: 3, nullable: true })
-  sentAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @TimestampColumn('sent_at', { nullable: true }) sentAt: Date | null;
+  @CreatedAt() createdAt: Date;
 }

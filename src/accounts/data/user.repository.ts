@@ -5,6 +5,7 @@ import { type Page, type PageQuery, paginate } from '../../core/http/pagination.
 import { execute } from '../../core/sql.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { User } from '../user.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The user row a sign-in name points at (see `accountWhere`). */
 export type AccountKey = { loginPhone: string } | { email: string };
@@ -58,11 +59,7 @@ export class UserRepository extends DataRepository {
   }
 
   /** The user, locked FOR UPDATE until the caller's transaction ends. */
-  lock(manager: EntityManager, id: string): Promise<User | null> {
-    return manager
-      .getRepository(User)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lock = this.lockByIdOf(User);
 
   /** Sets a new password and raises the token version; returns the new version. */
   async setPassword(manager: EntityManager, id: string, passwordHash: string): Promise<number> {
@@ -94,10 +91,7 @@ export class UserRepository extends DataRepository {
   /** Every user, newest first, a keyset page at a time. */
   list(filter: { role?: UserRole; organisationId?: string }, page: PageQuery): Promise<Page<User>> {
     const qb = this.dataSource.getRepository(User).createQueryBuilder('u');
-    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
-    if (filter.organisationId) {
-      qb.andWhere('u.organisation_id = :org', { org: filter.organisationId });
-    }
+    whereEqual(qb, { 'u.role': filter.role, 'u.organisation_id': filter.organisationId });
     return paginate(qb, page);
   }
 }

@@ -8,6 +8,7 @@ import { findById } from '../../core/sql.js';
 import { LIVE_ORDER_STATES, TradeInOrderAccess } from '../domain/trade-in.machines.js';
 import type { TradeInQuery } from '../api/trade-ins.dto.js';
 import { TradeInItem, TradeInOrder } from './trade-in.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item of another live order carrying one of the same identifiers (fraud check). */
 export interface LiveIdentifierRow {
@@ -65,11 +66,7 @@ export class TradeInOrderRepository extends DataRepository {
   }
 
   /** Locks the order row for the rest of the transaction (serialises its handlers). */
-  lockOrder(manager: EntityManager, id: string): Promise<TradeInOrder | null> {
-    return manager
-      .getRepository(TradeInOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockOrder = this.lockByIdOf(TradeInOrder);
 
   /** One keyset page (newest first) of the orders the actor may see, filtered. */
   async page(actor: Actor, q: TradeInQuery): Promise<Page<TradeInOrder>> {
@@ -77,7 +74,7 @@ export class TradeInOrderRepository extends DataRepository {
     const cursor = decodeCursor(q.cursor);
     const qb = this.dataSource.getRepository(TradeInOrder).createQueryBuilder('o');
     TradeInOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
+    whereEqual(qb, { 'o.state': q.state });
     if (q.held) qb.andWhere('o.held = :held', { held: q.held === 'true' });
     if (cursor) {
       qb.andWhere('(o.created_at, o.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });

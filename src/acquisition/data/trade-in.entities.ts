@@ -1,17 +1,11 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ShipmentAddress, ShipmentUpdatePayload } from '../../core/jobs/job-catalogue.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { FraudAssessment } from '../../valuation/engine/fraud.js';
 import type { DifferenceExplanation } from '../../valuation/engine/explain.js';
 import type { ItemValuation } from '../../valuation/valuation.service.js';
-import { bigintAsNumber } from '../../core/data/columns.js';
+import { BigintColumn, CreatedAt, TimestampColumn, UpdatedAt } from '../../core/data/columns.js';
 import type { TradeInItemState, TradeInOrderState } from '../domain/trade-in.machines.js';
 
 export type TradeInChannel = 'online' | 'store';
@@ -53,23 +47,12 @@ export class TradeInOrder extends StatefulEntity<TradeInOrderState> {
     districtName: string;
   } | null;
   @Column({ type: 'text' }) currency: string;
-  @Column({
-    name: 'quoted_total_minor',
-    type: 'bigint',
-    nullable: true,
-    transformer: bigintAsNumber,
-  })
-  quotedTotalMinor: number | null;
-  @Column({ name: 'quoted_at', type: 'timestamptz', precision: 3, nullable: true })
-  quotedAt: Date | null;
-  @Column({ name: 'quote_valid_until', type: 'timestamptz', precision: 3, nullable: true })
-  quoteValidUntil: Date | null;
-  @Column({ name: 'accepted_at', type: 'timestamptz', precision: 3, nullable: true })
-  acceptedAt: Date | null;
-  @Column({ name: 'collected_at', type: 'timestamptz', precision: 3, nullable: true })
-  collectedAt: Date | null;
-  @Column({ name: 'settled_at', type: 'timestamptz', precision: 3, nullable: true })
-  settledAt: Date | null;
+  @BigintColumn('quoted_total_minor', { nullable: true }) quotedTotalMinor: number | null;
+  @TimestampColumn('quoted_at', { nullable: true }) quotedAt: Date | null;
+  @TimestampColumn('quote_valid_until', { nullable: true }) quoteValidUntil: Date | null;
+  @TimestampColumn('accepted_at', { nullable: true }) acceptedAt: Date | null;
+  @TimestampColumn('collected_at', { nullable: true }) collectedAt: Date | null;
+  @TimestampColumn('settled_at', { nullable: true }) settledAt: Date | null;
   /** The latest inbound shipment news from logistics (pickup id, promised window). */
   @Column({ type: 'jsonb', nullable: true }) pickup: TradeInPickupNews | null;
   /** Held for review (fraud signal or a grading hold): no accept, no payout until released. */
@@ -97,24 +80,19 @@ export class TradeInItem extends StatefulEntity<TradeInItemState> {
   @Column({ name: 'serial_norm', type: 'text', nullable: true }) serialNorm: string | null;
   @Column({ name: 'imei_norm', type: 'text', nullable: true }) imeiNorm: string | null;
   @Column({ type: 'jsonb', nullable: true }) quote: ItemValuation | null;
-  @Column({ name: 'quoted_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
-  quotedMinor: number | null;
+  @BigintColumn('quoted_minor', { nullable: true }) quotedMinor: number | null;
   @Column({ type: 'jsonb', nullable: true }) final: ItemValuation | null;
-  @Column({ name: 'final_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
-  finalMinor: number | null;
+  @BigintColumn('final_minor', { nullable: true }) finalMinor: number | null;
   @Column({ type: 'jsonb', nullable: true }) explanation: OfferExplanation | null;
   @Column({ name: 'inspection_id', type: 'uuid', nullable: true }) inspectionId: string | null;
   @Column({ type: 'text', nullable: true }) grade: Grade | null;
   @Column({ name: 'confirmed_by_second_grader', type: 'boolean' }) confirmedBySecondGrader: boolean;
   @Column({ name: 'warehouse_id', type: 'uuid', nullable: true }) warehouseId: string | null;
-  @Column({ name: 'received_at', type: 'timestamptz', precision: 3, nullable: true })
-  receivedAt: Date | null;
+  @TimestampColumn('received_at', { nullable: true }) receivedAt: Date | null;
   /** Until when the owner may answer a final offer below the quote (then it goes back free). */
-  @Column({ name: 'offer_valid_until', type: 'timestamptz', precision: 3, nullable: true })
-  offerValidUntil: Date | null;
+  @TimestampColumn('offer_valid_until', { nullable: true }) offerValidUntil: Date | null;
   /** A store drop-off on its way back: since when it waits at the store's counter. */
-  @Column({ name: 'at_store_since', type: 'timestamptz', precision: 3, nullable: true })
-  atStoreSince: Date | null;
+  @TimestampColumn('at_store_since', { nullable: true }) atStoreSince: Date | null;
   @Column({ name: 'payout_frozen', type: 'boolean' }) payoutFrozen: boolean;
   @Column({ name: 'frozen_reason', type: 'text', nullable: true }) frozenReason: string | null;
   /** A car whose mileage is flagged (rollback, implausible): no payout until a person decides. */
@@ -160,20 +138,18 @@ export class TradeInPayout {
   @Column({ name: 'trade_in_item_id', type: 'uuid' }) tradeInItemId: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
-  @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
-  amountMinor: number;
+  @BigintColumn('amount_minor') amountMinor: number;
   @Column({ type: 'text' }) currency: string;
   /**
    * 'frozen' while a receiving exception or a mileage hold is open for the item; 'paid' once
    * the provider paid the seller; 'failed' when it refused for good (a support case is open).
    */
   @Column({ type: 'text' }) status: 'payable' | 'frozen' | 'paid' | 'failed';
-  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
-  paidAt: Date | null;
+  @TimestampColumn('paid_at', { nullable: true }) paidAt: Date | null;
   /** The provider's id of the transfer that paid it. */
   @Column({ name: 'provider_ref', type: 'text', nullable: true }) providerRef: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 /** Serials / IMEIs reported lost, stolen or financed (admin-managed); normalised. */
@@ -183,5 +159,5 @@ export class BlockedIdentifier {
   @Column({ type: 'text' }) identifier: string;
   @Column({ type: 'text', nullable: true }) reason: string | null;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

@@ -1,11 +1,13 @@
-import type { Actor, ActorRole } from '../../core/actor.js';
+import type { Actor } from '../../core/actor.js';
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import {
   days,
   defineMachine,
+  escalateAfter,
   ESCALATE,
   hours,
   selfLoops,
+  transitionRows,
   type TransitionDef,
 } from '../../core/state-machine/machine.js';
 import { TradeInItem, TradeInOrder } from '../data/trade-in.entities.js';
@@ -68,14 +70,7 @@ export const LIVE_ORDER_STATES: TradeInOrderState[] = [
   'OFFER_PENDING',
 ];
 
-type OrderTransition = TransitionDef<TradeInOrderState, TradeInOrder>;
-const o = (
-  action: string,
-  from: TradeInOrderState[],
-  to: TradeInOrderState,
-  roles: ActorRole[],
-  guard?: OrderTransition['guard'],
-): OrderTransition => ({ action, from, to, roles, guard });
+const o = transitionRows<TradeInOrderState, TradeInOrder>();
 
 /**
  * TradeInOrder (spec §3). The owner accepts or cancels; the platform moves it on from the
@@ -88,43 +83,38 @@ export const TradeInOrderMachine = defineMachine<TradeInOrderState, TradeInOrder
   initial: ['QUOTING'],
   terminal: ['COMPLETED', 'RETURNED', 'CANCELLED', 'EXPIRED'],
   timeouts: {
-    QUOTING: {
-      afterMs: hours(1),
-      followUp: ESCALATE,
-      why: 'valuation answers in seconds; an hour without a quote means the job is stuck',
-    },
+    QUOTING: escalateAfter(
+      hours(1),
+      'valuation answers in seconds; an hour without a quote means the job is stuck',
+    ),
     QUOTED: {
       afterMs: days(7) + hours(1),
       followUp: 'expire',
       why: 'the quote’s validity (its own timer expires it; this catches a lost timer)',
       setting: 'TRADE_IN_QUOTE_VALIDITY_DAYS',
     },
-    ACCEPTED: {
-      afterMs: days(7),
-      followUp: ESCALATE,
-      why: 'pickups are promised within a day or two; a week uncollected needs a person',
-    },
-    IN_TRANSIT: {
-      afterMs: days(7),
-      followUp: ESCALATE,
-      why: 'collected items not all received in a week are lost or misrouted',
-    },
-    INSPECTING: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'the owner is waiting for the final offer; two weeks of inspection is work forgotten',
-    },
+    ACCEPTED: escalateAfter(
+      days(7),
+      'pickups are promised within a day or two; a week uncollected needs a person',
+    ),
+    IN_TRANSIT: escalateAfter(
+      days(7),
+      'collected items not all received in a week are lost or misrouted',
+    ),
+    INSPECTING: escalateAfter(
+      days(14),
+      'the owner is waiting for the final offer; two weeks of inspection is work forgotten',
+    ),
     OFFER_PENDING: {
       afterMs: days(8),
       followUp: ESCALATE,
       why: 'each item’s offer expires on its own; an order still waiting a day later is stuck',
       setting: 'TRADE_IN_OFFER_VALIDITY_DAYS',
     },
-    RETURNING: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'the owner is waiting for their items; two weeks means the return is stuck',
-    },
+    RETURNING: escalateAfter(
+      days(14),
+      'the owner is waiting for their items; two weeks means the return is stuck',
+    ),
   },
   transitions: [
     o('quote', ['QUOTING'], 'QUOTED', ['system']),
@@ -183,14 +173,7 @@ export const PAYABLE_ITEM_STATES: TradeInItemState[] = [
   'ACCEPTED',
 ];
 
-type ItemTransition = TransitionDef<TradeInItemState, TradeInItem>;
-const i = (
-  action: string,
-  from: TradeInItemState[],
-  to: TradeInItemState,
-  roles: ActorRole[],
-  guard?: ItemTransition['guard'],
-): ItemTransition => ({ action, from, to, roles, guard });
+const i = transitionRows<TradeInItemState, TradeInItem>();
 
 /** One item's final offer: confirmed at once, or pending the owner's accept / reject. */
 export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
@@ -200,27 +183,24 @@ export const TradeInItemMachine = defineMachine<TradeInItemState, TradeInItem>({
   initial: ['AWAITING_INSPECTION'],
   terminal: ['ACCEPTED', 'RETURNED', 'CANCELLED'],
   timeouts: {
-    AWAITING_INSPECTION: {
-      afterMs: days(21),
-      followUp: ESCALATE,
-      why: 'collection, receiving and inspection take days, not three weeks',
-    },
-    SECOND_GRADING: {
-      afterMs: days(3),
-      followUp: ESCALATE,
-      why: 'a second grader of the warehouse confirms within a working day or two',
-    },
+    AWAITING_INSPECTION: escalateAfter(
+      days(21),
+      'collection, receiving and inspection take days, not three weeks',
+    ),
+    SECOND_GRADING: escalateAfter(
+      days(3),
+      'a second grader of the warehouse confirms within a working day or two',
+    ),
     OFFER_PENDING: {
       afterMs: days(7),
       followUp: 'expire-offer',
       why: 'an owner who does not answer the final offer gets the item back free (Back Market’s rule)',
       setting: 'TRADE_IN_OFFER_VALIDITY_DAYS',
     },
-    RETURNING: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'the owner is waiting for the item; two weeks means the return is stuck',
-    },
+    RETURNING: escalateAfter(
+      days(14),
+      'the owner is waiting for the item; two weeks means the return is stuck',
+    ),
   },
   transitions: [
     i('request-second-grading', ['AWAITING_INSPECTION'], 'SECOND_GRADING', ['system']),

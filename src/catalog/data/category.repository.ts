@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DataRepository } from '../../core/data/repository.js';
 import { Category } from '../category.entity.js';
 import type { DemoCategory } from './demo-catalog.js';
+import { CodedRecords } from './coded-records.js';
 
 /** The category tree's rows. */
 @Injectable()
-export class CategoryRepository extends DataRepository {
-  byId(id: string, manager?: EntityManager): Promise<Category | null> {
-    return this.manager(manager).getRepository(Category).findOne({ where: { id } });
-  }
-
-  byCode(code: string, manager?: EntityManager): Promise<Category | null> {
-    return this.manager(manager).getRepository(Category).findOne({ where: { code } });
-  }
+export class CategoryRepository extends CodedRecords<Category> {
+  protected readonly target = Category;
+  readonly byId = this.findByIdOf(Category);
 
   /** Every category of a level, by code. */
   ofLevel(level: 1 | 2 | 3, manager?: EntityManager): Promise<Category[]> {
@@ -25,23 +20,6 @@ export class CategoryRepository extends DataRepository {
   /** The whole tree, roots first. */
   all(): Promise<Category[]> {
     return this.dataSource.getRepository(Category).find({ order: { level: 'ASC', code: 'ASC' } });
-  }
-
-  codeTaken(code: string): Promise<boolean> {
-    return this.dataSource.getRepository(Category).exists({ where: { code } });
-  }
-
-  create(values: Partial<Category>): Promise<Category> {
-    const repo = this.dataSource.getRepository(Category);
-    return repo.save(repo.create(values));
-  }
-
-  async update(id: string, values: Partial<Category>): Promise<void> {
-    await this.dataSource.getRepository(Category).update({ id }, values);
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.dataSource.getRepository(Category).delete({ id });
   }
 
   /** What hangs on a category: its children, models and items. */

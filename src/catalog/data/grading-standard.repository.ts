@@ -3,13 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { DataRepository } from '../../core/data/repository.js';
 import { GradingStandardRow } from '../grading-standard.entity.js';
 import type { GradingStandard } from '../standards/standard.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Published grading standards: one immutable row per family and version. */
 @Injectable()
 export class GradingStandardRepository extends DataRepository {
-  byId(id: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
-    return this.manager(manager).getRepository(GradingStandardRow).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(GradingStandardRow);
 
   /** The family's newest version, or null. */
   latest(code: string, manager?: EntityManager): Promise<GradingStandardRow | null> {
@@ -29,7 +28,7 @@ export class GradingStandardRepository extends DataRepository {
       .createQueryBuilder('s')
       .orderBy('s.code', 'ASC')
       .addOrderBy('s.version', 'DESC');
-    if (filter.code) qb.andWhere('s.code = :code', { code: filter.code });
+    whereEqual(qb, { 's.code': filter.code });
     if (!filter.allVersions) {
       qb.andWhere(
         's.version = (SELECT max(v.version) FROM grading_standards v WHERE v.code = s.code)',

@@ -1,20 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DataRepository } from '../../core/data/repository.js';
 import { type Page, type PageQuery, paginate } from '../../core/http/pagination.js';
 import { ProductModel } from '../product-model.entity.js';
 import { ProductVariant } from '../product-variant.entity.js';
+import { CodedRecords } from './coded-records.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Reference product models and their variants. */
 @Injectable()
-export class ProductModelRepository extends DataRepository {
-  byId(id: string, manager?: EntityManager): Promise<ProductModel | null> {
-    return this.manager(manager).getRepository(ProductModel).findOne({ where: { id } });
-  }
-
-  byCode(code: string, manager?: EntityManager): Promise<ProductModel | null> {
-    return this.manager(manager).getRepository(ProductModel).findOne({ where: { code } });
-  }
+export class ProductModelRepository extends CodedRecords<ProductModel> {
+  protected readonly target = ProductModel;
+  readonly byId = this.findByIdOf(ProductModel);
 
   /** A page of models, of a category and matching a brand/model/code search when given. */
   async page(
@@ -22,9 +18,7 @@ export class ProductModelRepository extends DataRepository {
     page: PageQuery,
   ): Promise<Page<ProductModel>> {
     const qb = this.dataSource.getRepository(ProductModel).createQueryBuilder('p');
-    if (filter.categoryId) {
-      qb.andWhere('p.category_id = :categoryId', { categoryId: filter.categoryId });
-    }
+    whereEqual(qb, { 'p.category_id': filter.categoryId });
     if (filter.q) {
       qb.andWhere(
         `(p.brand ILIKE :q OR p.model ILIKE :q OR p.code ILIKE :q OR (p.brand || ' ' || p.model) ILIKE :q)`,
@@ -32,23 +26,6 @@ export class ProductModelRepository extends DataRepository {
       );
     }
     return paginate(qb, page, { order: 'ASC' });
-  }
-
-  codeTaken(code: string): Promise<boolean> {
-    return this.dataSource.getRepository(ProductModel).exists({ where: { code } });
-  }
-
-  create(values: Partial<ProductModel>): Promise<ProductModel> {
-    const repo = this.dataSource.getRepository(ProductModel);
-    return repo.save(repo.create(values));
-  }
-
-  async update(id: string, values: Partial<ProductModel>): Promise<void> {
-    await this.dataSource.getRepository(ProductModel).update({ id }, values);
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.dataSource.getRepository(ProductModel).delete({ id });
   }
 
   /** How many items are of this model. */

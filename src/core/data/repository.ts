@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 
 /**
  * The base of a stage's repositories (`src/<stage>/data/`, issue 20 point 1): every query of the
@@ -14,5 +14,28 @@ export abstract class DataRepository {
   /** The caller's transaction, or the data source's manager. */
   protected manager(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
+  }
+
+  /**
+   * A read of one row by id, `findOne({ where: { id } })`, for a repository to name in its
+   * words: `readonly findListing = this.findByIdOf(Listing)`, called `findListing(id, manager?)`.
+   */
+  protected findByIdOf<E extends ObjectLiteral>(target: EntityTarget<E>) {
+    return (id: string, manager?: EntityManager): Promise<E | null> =>
+      this.manager(manager)
+        .getRepository(target)
+        .findOne({ where: { id } as never });
+  }
+
+  /**
+   * The row by id locked until the caller's transaction ends (SELECT … FOR UPDATE):
+   * `readonly lockListing = this.lockByIdOf(Listing)`, called `lockListing(manager, id)`.
+   */
+  protected lockByIdOf<E extends ObjectLiteral>(target: EntityTarget<E>) {
+    return (manager: EntityManager, id: string): Promise<E | null> =>
+      manager.getRepository(target).findOne({
+        where: { id } as never,
+        lock: { mode: 'pessimistic_write' },
+      });
   }
 }

@@ -1,12 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../actor.js';
 import { defineAccessPolicy } from '../access/access-policy.js';
 import {
   type CustodyDecision,
   days,
   defineMachine,
-  ESCALATE,
-  type TransitionDef,
+  escalateAfter,
+  transitionRows,
 } from '../state-machine/machine.js';
 import { Item } from './item.entity.js';
 
@@ -100,14 +99,8 @@ export async function itemCustodyGuard(
   };
 }
 
-const ops = ['system', 'admin'] as const;
-const t = (
-  action: string,
-  from: ItemState[],
-  to: ItemState,
-  roles: Actor['role'][],
-  guard?: TransitionDef<ItemState, Item>['guard'],
-): TransitionDef<ItemState, Item> => ({ action, from, to, roles: [...roles, ...ops], guard });
+// The platform and admins may take every step (after the roles each row names).
+const t = transitionRows<ItemState, Item>(['system', 'admin']);
 
 /**
  * The item's journey (spec §3). Stage modules move the item as part of their own transitions,
@@ -121,26 +114,22 @@ export const ItemMachine = defineMachine<ItemState, Item>({
   // Sold items are the buyer's to keep; the rest ended their journey with the platform.
   terminal: ['SOLD', 'LOST', 'RECYCLED', 'DESTROYED', 'RETURNED_TO_OWNER', 'CANCELLED'],
   timeouts: {
-    IN_TRANSIT: {
-      afterMs: days(7),
-      followUp: ESCALATE,
-      why: 'a parcel that has not reached a warehouse in a week is lost or misrouted',
-    },
-    RETURN_IN_TRANSIT: {
-      afterMs: days(7),
-      followUp: ESCALATE,
-      why: 'a buyer’s return not back in a week holds the buyer’s refund',
-    },
-    RECEIVED: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'two weeks in a warehouse without being wiped, graded and routed is work forgotten',
-    },
-    RETURNING_TO_OWNER: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'the owner is waiting for their item; two weeks means the return shipment is stuck',
-    },
+    IN_TRANSIT: escalateAfter(
+      days(7),
+      'a parcel that has not reached a warehouse in a week is lost or misrouted',
+    ),
+    RETURN_IN_TRANSIT: escalateAfter(
+      days(7),
+      'a buyer’s return not back in a week holds the buyer’s refund',
+    ),
+    RECEIVED: escalateAfter(
+      days(14),
+      'two weeks in a warehouse without being wiped, graded and routed is work forgotten',
+    ),
+    RETURNING_TO_OWNER: escalateAfter(
+      days(14),
+      'the owner is waiting for their item; two weeks means the return shipment is stuck',
+    ),
   },
   transitions: [
     t('collect', ['DECLARED'], 'IN_TRANSIT', ['courier', 'warehouse']),

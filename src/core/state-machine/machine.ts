@@ -40,6 +40,21 @@ export function selfLoops<S extends string, E>(
   return states.map((state) => ({ action, from: [state], to: state, roles, guard }));
 }
 
+/**
+ * The row maker of one machine's table, so a transition reads as one line:
+ * `t('assign', ['OPEN'], 'ASSIGNED', ['admin'], guard?)`. `also` joins every row's roles (the
+ * item machine lets the platform and admins take each of its steps).
+ */
+export function transitionRows<S extends string, E>(also: readonly ActorRole[] = []) {
+  return (
+    action: string,
+    from: readonly S[],
+    to: S,
+    roles: readonly ActorRole[],
+    guard?: TransitionDef<S, E>['guard'],
+  ): TransitionDef<S, E> => ({ action, from, to, roles: [...roles, ...also], guard });
+}
+
 export const minutes = (n: number): number => n * 60_000;
 export const hours = (n: number): number => n * 3_600_000;
 export const days = (n: number): number => n * 86_400_000;
@@ -60,6 +75,13 @@ export interface StateTimeout {
   /** The setting that changes the limit, when there is one (the module applies it at boot). */
   setting?: string;
 }
+
+/** The usual timeout: past `afterMs` a support case is opened (ESCALATE). */
+export const escalateAfter = (afterMs: number, why: string): StateTimeout => ({
+  afterMs,
+  followUp: ESCALATE,
+  why,
+});
 
 /** What a custody guard answers: a refusal (409), or facts for the hand-off's history entry. */
 export interface CustodyDecision {

@@ -5,6 +5,7 @@ import { DataRepository } from '../../core/data/repository.js';
 import { type Page, paginate } from '../../core/http/pagination.js';
 import { CertificateAccess } from '../domain/certificate-access.js';
 import { Certificate, SigningKey } from './erasure.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Certificates of sanitization (and of destruction), and what the erasure gate reads of them. */
 @Injectable()
@@ -29,7 +30,7 @@ export class CertificateRepository extends DataRepository {
   ): Promise<Page<Certificate>> {
     const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
     CertificateAccess.restrict(qb, actor, 'c');
-    if (query.itemId) qb.andWhere('c.item_id = :itemId', { itemId: query.itemId });
+    whereEqual(qb, { 'c.item_id': query.itemId });
     return paginate(qb, query);
   }
 

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  type ValueTransformer,
-} from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { BigintColumn, CreatedAt, TimestampColumn, UpdatedAt } from '../../core/data/columns.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type {
   ErasurePlan,
@@ -17,12 +10,6 @@ import type {
   SanitizationCertificate,
   StationResult,
 } from '../domain/index.js';
-
-/** bigint columns come back from pg as strings; capacities fit a double exactly. */
-const bigintNumber: ValueTransformer = {
-  to: (value: number | null | undefined) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 export type StorageInterface = 'nvme' | 'sata' | 'ufs' | 'mmc' | 'usb';
 
@@ -38,12 +25,11 @@ export class StorageMedium {
   @Column({ type: 'text', nullable: true }) serial: string | null;
   @Column({ type: 'text', nullable: true }) manufacturer: string | null;
   @Column({ type: 'text', nullable: true }) model: string | null;
-  @Column({ name: 'capacity_bytes', type: 'bigint', transformer: bigintNumber })
-  capacityBytes: number;
+  @BigintColumn('capacity_bytes') capacityBytes: number;
   /** 'catalog': the leaf's default medium; 'registered': entered by warehouse staff. */
   @Column({ type: 'text' }) source: 'catalog' | 'registered';
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 export type ErasureState =
@@ -88,15 +74,13 @@ export class Station {
   @Column({ name: 'public_key_pem', type: 'text' }) publicKeyPem: string;
   @Column({ name: 'key_id', type: 'text' }) keyId: string;
   @Column({ name: 'registered_by', type: 'uuid', nullable: true }) registeredBy: string | null;
-  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
-  revokedAt: Date | null;
+  @TimestampColumn('revoked_at', { nullable: true }) revokedAt: Date | null;
   @Column({ name: 'revoked_by', type: 'uuid', nullable: true }) revokedBy: string | null;
   @Column({ name: 'revocation_reason', type: 'text', nullable: true })
   revocationReason: string | null;
-  @Column({ name: 'last_seen_at', type: 'timestamptz', precision: 3, nullable: true })
-  lastSeenAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @TimestampColumn('last_seen_at', { nullable: true }) lastSeenAt: Date | null;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 /** One wipe of one medium, with its tries (spec §3: QUEUED → RUNNING → VERIFYING → ...). */
@@ -126,11 +110,9 @@ export class Erasure extends StatefulEntity<ErasureState> {
   @Column({ type: 'jsonb', default: () => "'[]'" }) runs: StoredRun[];
   @Column({ type: 'jsonb', default: () => "'[]'" }) violations: PolicyViolation[];
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason: string | null;
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', precision: 3, nullable: true })
-  nextAttemptAt: Date | null;
+  @TimestampColumn('next_attempt_at', { nullable: true }) nextAttemptAt: Date | null;
   /** A worker running the station holds the wipe until then; a duplicate job backs off. */
-  @Column({ name: 'lease_until', type: 'timestamptz', precision: 3, nullable: true })
-  leaseUntil: Date | null;
+  @TimestampColumn('lease_until', { nullable: true }) leaseUntil: Date | null;
   @Column({ type: 'jsonb', nullable: true })
   destruction: { technique: 'shred' | 'disintegrate'; reason: string } | null;
   /** Sampling batch: the organisation's wipes of one day (Beijing time). */
@@ -140,12 +122,10 @@ export class Erasure extends StatefulEntity<ErasureState> {
   @Column({ name: 'reverified_by', type: 'uuid', nullable: true }) reverifiedBy: string | null;
   @Column({ name: 'reverification_outcome', type: 'text', nullable: true })
   reverificationOutcome: 'passed' | 'failed' | null;
-  @Column({ name: 'reverified_at', type: 'timestamptz', precision: 3, nullable: true })
-  reverifiedAt: Date | null;
+  @TimestampColumn('reverified_at', { nullable: true }) reverifiedAt: Date | null;
   @Column({ name: 'reverification_notes', type: 'text', nullable: true })
   reverificationNotes: string | null;
-  @Column({ name: 'completed_at', type: 'timestamptz', precision: 3, nullable: true })
-  completedAt: Date | null;
+  @TimestampColumn('completed_at', { nullable: true }) completedAt: Date | null;
 }
 
 /** Public half of a certificate signing key, kept so old certificates stay verifiable. */
@@ -154,7 +134,7 @@ export class SigningKey {
   @PrimaryColumn({ name: 'key_id', type: 'text' }) keyId: string;
   @Column({ type: 'text' }) algorithm: 'Ed25519';
   @Column({ name: 'public_key_pem', type: 'text' }) publicKeyPem: string;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }
 
 /** A signed certificate of sanitization (erasure) or of destruction; one per wipe. */
@@ -172,14 +152,13 @@ export class Certificate {
   @Column({ type: 'jsonb' }) document: SanitizationCertificate;
   @Column({ type: 'text' }) signature: string;
   @Column({ name: 'key_id', type: 'text' }) keyId: string;
-  @Column({ name: 'issued_at', type: 'timestamptz', precision: 3 }) issuedAt: Date;
-  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
-  revokedAt: Date | null;
+  @TimestampColumn('issued_at') issuedAt: Date;
+  @TimestampColumn('revoked_at', { nullable: true }) revokedAt: Date | null;
   @Column({ name: 'revocation_reason', type: 'text', nullable: true })
   revocationReason: string | null;
   /** The W3C Verifiable Credential (issue 24); null for certificates issued before it. */
   @Column({ type: 'jsonb', nullable: true }) credential: Record<string, unknown> | null;
   @Column({ name: 'status_list', type: 'text', nullable: true }) statusList: string | null;
   @Column({ name: 'status_index', type: 'int', nullable: true }) statusIndex: number | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

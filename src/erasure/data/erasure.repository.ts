@@ -8,6 +8,7 @@ import { Item } from '../../core/items/item.entity.js';
 import { execute } from '../../core/sql.js';
 import { ErasureAccess } from '../domain/erasure.machine.js';
 import { Erasure, type StationProgress, StorageMedium } from './erasure.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A certified wipe as the sampling report reads it. */
 export interface SampledWipeRow {
@@ -28,20 +29,14 @@ export interface SampledWipeRow {
 export class ErasureRepository extends DataRepository {
   // ---- erasures ------------------------------------------------------------------------------
 
-  byId(id: string, manager?: EntityManager): Promise<Erasure | null> {
-    return this.manager(manager).getRepository(Erasure).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(Erasure);
 
   byIdOrFail(id: string, manager?: EntityManager): Promise<Erasure> {
     return this.manager(manager).getRepository(Erasure).findOneByOrFail({ id });
   }
 
   /** The erasure, its row locked for the transaction. */
-  lock(manager: EntityManager, id: string): Promise<Erasure | null> {
-    return manager
-      .getRepository(Erasure)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lock = this.lockByIdOf(Erasure);
 
   /** Any one erasure of the item (has its wipe started?). */
   anyOfItem(manager: EntityManager, itemId: string): Promise<Erasure | null> {
@@ -72,8 +67,7 @@ export class ErasureRepository extends DataRepository {
   ): Promise<Page<Erasure>> {
     const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
     ErasureAccess.restrict(qb, actor, 'e');
-    if (query.state) qb.andWhere('e.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('e.item_id = :itemId', { itemId: query.itemId });
+    whereEqual(qb, { 'e.state': query.state, 'e.item_id': query.itemId });
     return paginate(qb, query);
   }
 
@@ -264,9 +258,7 @@ export class ErasureRepository extends DataRepository {
 
   // ---- storage media -------------------------------------------------------------------------
 
-  medium(id: string, manager?: EntityManager): Promise<StorageMedium | null> {
-    return this.manager(manager).getRepository(StorageMedium).findOne({ where: { id } });
-  }
+  readonly medium = this.findByIdOf(StorageMedium);
 
   /** An item's storage media. */
   mediaOfItem(manager: EntityManager, itemId: string): Promise<StorageMedium[]> {

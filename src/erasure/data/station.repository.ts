@@ -7,9 +7,7 @@ import { Station } from './erasure.entities.js';
 /** Registered wiping stations, and the organisations they belong to. */
 @Injectable()
 export class StationRepository extends DataRepository {
-  byId(id: string, manager?: EntityManager): Promise<Station | null> {
-    return this.manager(manager).getRepository(Station).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(Station);
 
   byIdOrFail(manager: EntityManager, id: string): Promise<Station> {
     return manager.getRepository(Station).findOneByOrFail({ id });

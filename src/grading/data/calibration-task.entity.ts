@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import { TimestampColumn } from '../../core/data/columns.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
@@ -19,6 +20,5 @@ export class CalibrationTask extends StatefulEntity<CalibrationTaskState> {
   @Column({ type: 'text', nullable: true }) grade: Grade | null;
   @Column({ type: 'jsonb', nullable: true }) answers: Record<string, unknown> | null;
   @Column({ type: 'jsonb', nullable: true }) report: GradeResult | null;
-  @Column({ name: 'completed_at', type: 'timestamptz', precision: 3, nullable: true })
-  completedAt: Date | null;
+  @TimestampColumn('completed_at', { nullable: true }) completedAt: Date | null;
 }

@@ -7,6 +7,7 @@ import { Item } from '../../core/items/item.entity.js';
 import { CalibrationTaskAccess } from '../domain/access.js';
 import type { CalibrationTaskQuery } from '../api/calibration.dto.js';
 import { CalibrationTask } from './calibration-task.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /**
  * Calibration is blind (issue 18): while a re-grade is open, the report it re-grades is hidden
@@ -43,9 +44,7 @@ export class CalibrationTaskRepository extends DataRepository {
     return manager.getRepository(CalibrationTask).exists({ where: { inspectionId } });
   }
 
-  findTask(id: string, manager?: EntityManager): Promise<CalibrationTask | null> {
-    return this.manager(manager).getRepository(CalibrationTask).findOne({ where: { id } });
-  }
+  readonly findTask = this.findByIdOf(CalibrationTask);
 
   /** The items' trace codes, by item id. */
   async traceCodes(itemIds: string[]): Promise<Map<string, string>> {
@@ -67,7 +66,7 @@ export class CalibrationTaskRepository extends DataRepository {
       qb.andWhere('t.warehouse_id = :w', { w: query.warehouseId });
     // Blind re-grade: a grader's list leaves out the tasks for items they graded first.
     if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
-    if (query.state) qb.andWhere('t.state = :state', { state: query.state });
+    whereEqual(qb, { 't.state': query.state });
     return paginate(qb, query, { order: 'ASC' });
   }
 

@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import { TimestampColumn } from '../../core/data/columns.js';
 import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
@@ -34,10 +35,8 @@ export class Inspection extends StatefulEntity<InspectionState> {
   @Column({ name: 'standard_fingerprint', type: 'text', nullable: true })
   standardFingerprint: string | null;
   @Column({ name: 'grader_id', type: 'uuid', nullable: true }) graderId: string | null;
-  @Column({ name: 'claimed_at', type: 'timestamptz', precision: 3, nullable: true })
-  claimedAt: Date | null;
-  @Column({ name: 'completed_at', type: 'timestamptz', precision: 3, nullable: true })
-  completedAt: Date | null;
+  @TimestampColumn('claimed_at', { nullable: true }) claimedAt: Date | null;
+  @TimestampColumn('completed_at', { nullable: true }) completedAt: Date | null;
   @Column({ type: 'jsonb', nullable: true }) answers: Record<string, unknown> | null;
   @Column({ type: 'jsonb' }) photos: string[];
   @Column({ type: 'text', nullable: true }) notes: string | null;

@@ -8,20 +8,15 @@ import { InspectionAccess } from '../domain/access.js';
 import type { InspectionQuery } from '../api/inspections.dto.js';
 import { blindToCalibration } from './calibration-task.repository.js';
 import { Inspection } from './inspection.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Inspections, and the items they grade as inspection reads them. */
 @Injectable()
 export class InspectionRepository extends DataRepository {
-  findInspection(id: string, manager?: EntityManager): Promise<Inspection | null> {
-    return this.manager(manager).getRepository(Inspection).findOne({ where: { id } });
-  }
+  readonly findInspection = this.findByIdOf(Inspection);
 
   /** The inspection, locked until the transaction ends. */
-  lockInspection(manager: EntityManager, id: string): Promise<Inspection | null> {
-    return manager
-      .getRepository(Inspection)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockInspection = this.lockByIdOf(Inspection);
 
   /** The item's inspection that is not superseded (at most one). */
   current(manager: EntityManager, itemId: string): Promise<Inspection | null> {
@@ -56,8 +51,7 @@ export class InspectionRepository extends DataRepository {
       qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
     const blind = blindToCalibration(actor, 'i');
     if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
-    if (query.state) qb.andWhere('i.state = :state', { state: query.state });
-    if (query.itemId) qb.andWhere('i.item_id = :itemId', { itemId: query.itemId });
+    whereEqual(qb, { 'i.state': query.state, 'i.item_id': query.itemId });
     if (cursor) qb.andWhere('(i.created_at, i.id) > (:at::timestamptz, :id::uuid)', cursor);
     return qb.getMany();
   }
@@ -71,11 +65,7 @@ export class InspectionRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, id: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /** The items of these ids (any order). */
   async items(ids: string[]): Promise<Item[]> {

@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import { TimestampColumn } from '../../core/data/columns.js';
 import type { SourceRef } from '../../core/jobs/job-catalogue.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { ParcelState } from '../domain/parcel.machine.js';
@@ -12,7 +13,7 @@ export class Parcel extends StatefulEntity<ParcelState> {
   @Column({ name: 'seal_number', type: 'text', nullable: true }) sealNumber: string | null;
   @Column({ name: 'item_ids', type: 'uuid', array: true }) itemIds: string[];
   @Column({ type: 'jsonb' }) source: SourceRef;
-  @Column({ name: 'delivered_at', type: 'timestamptz', precision: 3 }) deliveredAt: Date;
+  @TimestampColumn('delivered_at') deliveredAt: Date;
   /** The seal number the warehouse read (scan or typed). */
   @Column({ name: 'seal_read', type: 'text', nullable: true }) sealRead: string | null;
   @Column({ name: 'seal_intact', type: 'boolean', nullable: true }) sealIntact: boolean | null;
@@ -20,6 +21,5 @@ export class Parcel extends StatefulEntity<ParcelState> {
   /** Scanned codes that are not items of this parcel. */
   @Column({ name: 'unexpected_codes', type: 'text', array: true }) unexpectedCodes: string[];
   @Column({ name: 'received_by', type: 'uuid', nullable: true }) receivedBy: string | null;
-  @Column({ name: 'received_at', type: 'timestamptz', precision: 3, nullable: true })
-  receivedAt: Date | null;
+  @TimestampColumn('received_at', { nullable: true }) receivedAt: Date | null;
 }

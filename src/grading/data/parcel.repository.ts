@@ -8,6 +8,7 @@ import { ParcelAccess, ReceivingExceptionAccess } from '../domain/access.js';
 import type { ParcelQuery, ReceivingExceptionQuery } from '../api/receiving.dto.js';
 import { Parcel } from './parcel.entity.js';
 import { ReceivingException } from './receiving-exception.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item to label, with whether the actor's warehouse holds or expects it. */
 export interface LabelRow {
@@ -23,9 +24,7 @@ export interface LabelRow {
 /** Parcels, the exceptions found receiving them and the items they carry. */
 @Injectable()
 export class ParcelRepository extends DataRepository {
-  findParcel(id: string, manager?: EntityManager): Promise<Parcel | null> {
-    return this.manager(manager).getRepository(Parcel).findOne({ where: { id } });
-  }
+  readonly findParcel = this.findByIdOf(Parcel);
 
   parcelOrFail(manager: EntityManager, id: string): Promise<Parcel> {
     return manager.getRepository(Parcel).findOneOrFail({ where: { id } });
@@ -134,7 +133,7 @@ export class ParcelRepository extends DataRepository {
     ParcelAccess.restrict(qb, actor, 'p');
     if (seesEverything(actor) && query.warehouseId)
       qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
-    if (query.state) qb.andWhere('p.state = :state', { state: query.state });
+    whereEqual(qb, { 'p.state': query.state });
     // Oldest first: the parcel waiting longest is the one to receive next.
     return paginate(qb, query, { order: 'ASC' });
   }
@@ -152,9 +151,11 @@ export class ParcelRepository extends DataRepository {
     ReceivingExceptionAccess.restrict(qb, actor, 'e');
     if (seesEverything(actor) && query.warehouseId)
       qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
-    if (query.parcelId) qb.andWhere('e.parcel_id = :p', { p: query.parcelId });
-    if (query.itemId) qb.andWhere('e.item_id = :i', { i: query.itemId });
-    if (query.kind) qb.andWhere('e.kind = :k', { k: query.kind });
+    whereEqual(qb, {
+      'e.parcel_id': query.parcelId,
+      'e.item_id': query.itemId,
+      'e.kind': query.kind,
+    });
     return paginate(qb, query, { order: 'ASC' });
   }
 

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt } from '../../core/data/columns.js';
 
 export const RECEIVING_EXCEPTION_KINDS = [
   'seal-mismatch',
@@ -20,5 +21,5 @@ export class ReceivingException {
   @Column({ type: 'text', nullable: true }) code: string | null;
   @Column({ type: 'text' }) detail: string;
   @Column({ name: 'reported_by', type: 'uuid', nullable: true }) reportedBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAt, UpdatedAt } from '../../core/data/columns.js';
 
 /** A courier user's dispatch profile: how many pickups per window, and which areas. */
 @Entity('couriers')
@@ -6,8 +7,8 @@ export class CourierProfile {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId: string;
   @Column({ name: 'capacity_per_window', type: 'int' }) capacityPerWindow: number;
   @Column({ type: 'boolean', default: true }) active: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 @Entity('courier_areas')

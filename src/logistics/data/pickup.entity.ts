@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import { TimestampColumn } from '../../core/data/columns.js';
 import type { ShipmentAddress, SourceRef } from '../../core/jobs/job-catalogue.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { FailureReason } from '../domain/attempts.js';
@@ -47,15 +48,15 @@ export class Pickup extends StatefulEntity<PickupState> {
   @Column({ name: 'warehouse_id', type: 'uuid', nullable: true }) warehouseId: string | null;
   /** The store organisation a consolidation leaves from. */
   @Column({ name: 'store_id', type: 'uuid', nullable: true }) storeId: string | null;
-  @Column({ name: 'requested_at', type: 'timestamptz', precision: 3 }) requestedAt: Date;
+  @TimestampColumn('requested_at') requestedAt: Date;
   @Column({ name: 'special_packaging', type: 'boolean' }) specialPackaging: boolean;
   /** 'inspection-at-address': a car, checked where it stands and driven in (no bag, no seal). */
   @Column({ type: 'text', default: 'parcel' }) mode: 'parcel' | 'inspection-at-address';
   /** Local date in the area's time zone, `YYYY-MM-DD`. */
   @Column({ name: 'promised_date', type: 'date' }) promisedDate: string;
   @Column({ name: 'window_index', type: 'int' }) windowIndex: number;
-  @Column({ name: 'window_start', type: 'timestamptz', precision: 3 }) windowStart: Date;
-  @Column({ name: 'window_end', type: 'timestamptz', precision: 3 }) windowEnd: Date;
+  @TimestampColumn('window_start') windowStart: Date;
+  @TimestampColumn('window_end') windowEnd: Date;
   @Column({ name: 'same_day', type: 'boolean' }) sameDay: boolean;
   /** The attempt under way (1–3); a failure reschedules as the next attempt. */
   @Column({ type: 'int', default: 1 }) attempt: number;
@@ -68,9 +69,7 @@ export class Pickup extends StatefulEntity<PickupState> {
   handedBackBy: string[];
   @Column({ name: 'seal_number', type: 'text', nullable: true }) sealNumber: string | null;
   @Column({ name: 'photo_refs', type: 'jsonb', default: () => "'[]'" }) photoRefs: string[];
-  @Column({ name: 'collected_at', type: 'timestamptz', precision: 3, nullable: true })
-  collectedAt: Date | null;
-  @Column({ name: 'delivered_at', type: 'timestamptz', precision: 3, nullable: true })
-  deliveredAt: Date | null;
+  @TimestampColumn('collected_at', { nullable: true }) collectedAt: Date | null;
+  @TimestampColumn('delivered_at', { nullable: true }) deliveredAt: Date | null;
   @Column({ name: 'cancel_reason', type: 'text', nullable: true }) cancelReason: string | null;
 }

@@ -9,6 +9,7 @@ import { findById, findByIds } from '../../core/sql.js';
 import type { PickupFilter } from '../api/logistics.dto.js';
 import { PickupAccess } from '../domain/pickup.machine.js';
 import { Pickup, type PickupDirection } from './pickup.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A SCHEDULED pickup as a dispatch run reads it. */
 export interface DispatchRow {
@@ -36,11 +37,7 @@ export class PickupRepository extends DataRepository {
   }
 
   /** The pickup, locked until the transaction ends. */
-  lockPickup(manager: EntityManager, id: string): Promise<Pickup | null> {
-    return manager
-      .getRepository(Pickup)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockPickup = this.lockByIdOf(Pickup);
 
   /** The pickup of this source and direction: the given round, else the latest. */
   findBySource(
@@ -63,10 +60,12 @@ export class PickupRepository extends DataRepository {
   page(actor: Actor, filter: PickupFilter): Promise<Page<Pickup>> {
     const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
     PickupAccess.restrict(qb, actor, 'p');
-    if (filter.state) qb.andWhere('p.state = :state', { state: filter.state });
-    if (filter.areaCode) qb.andWhere('p.area_code = :area', { area: filter.areaCode });
-    if (filter.courierId) qb.andWhere('p.courier_id = :courier', { courier: filter.courierId });
-    if (filter.direction) qb.andWhere('p.direction = :dir', { dir: filter.direction });
+    whereEqual(qb, {
+      'p.state': filter.state,
+      'p.area_code': filter.areaCode,
+      'p.courier_id': filter.courierId,
+      'p.direction': filter.direction,
+    });
     return paginate(qb, filter);
   }
 

@@ -1,6 +1,11 @@
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { PICKUP_STATES, Pickup } from '../data/pickup.entity.js';
+import {
+  days,
+  defineMachine,
+  escalateAfter,
+  transitionRows,
+} from '../../core/state-machine/machine.js';
+import { PICKUP_STATES, Pickup, type PickupState } from '../data/pickup.entity.js';
 
 /** Its courier, its customer, and the staff of the warehouse it goes to or the store it leaves. */
 export const PickupAccess = defineAccessPolicy<Pickup>({
@@ -12,6 +17,8 @@ export const PickupAccess = defineAccessPolicy<Pickup>({
     warehouse: [{ warehouseId: 'organisationId' }, { storeId: 'organisationId' }],
   },
 });
+
+const t = transitionRows<PickupState, Pickup>();
 
 /**
  * Pickup (spec §3): SCHEDULED → ASSIGNED → EN_ROUTE → COLLECTED → DELIVERED; a failed attempt
@@ -25,54 +32,36 @@ export const PickupMachine = defineMachine({
   terminal: ['DELIVERED', 'CANCELLED'],
   // The SLA timer opens a case at the end of each window; these catch what outlives it.
   timeouts: {
-    SCHEDULED: {
-      afterMs: days(2),
-      followUp: ESCALATE,
-      why: 'windows are same day or next day; two days unassigned means dispatch has no courier',
-    },
-    ASSIGNED: {
-      afterMs: days(2),
-      followUp: ESCALATE,
-      why: 'an assigned pickup not started in two days is a courier who will not come',
-    },
-    EN_ROUTE: {
-      afterMs: days(1),
-      followUp: ESCALATE,
-      why: 'a courier is on the way for hours, not a day',
-    },
-    COLLECTED: {
-      afterMs: days(3),
-      followUp: ESCALATE,
-      why: 'a parcel in a courier’s hands for three days is lost or forgotten',
-    },
-    FAILED: {
-      afterMs: days(1),
-      followUp: ESCALATE,
-      why: 'a failed attempt is rescheduled at once; FAILED for a day means no window was free',
-    },
+    SCHEDULED: escalateAfter(
+      days(2),
+      'windows are same day or next day; two days unassigned means dispatch has no courier',
+    ),
+    ASSIGNED: escalateAfter(
+      days(2),
+      'an assigned pickup not started in two days is a courier who will not come',
+    ),
+    EN_ROUTE: escalateAfter(days(1), 'a courier is on the way for hours, not a day'),
+    COLLECTED: escalateAfter(
+      days(3),
+      'a parcel in a courier’s hands for three days is lost or forgotten',
+    ),
+    FAILED: escalateAfter(
+      days(1),
+      'a failed attempt is rescheduled at once; FAILED for a day means no window was free',
+    ),
   },
   transitions: [
-    {
-      action: 'assign',
-      from: ['SCHEDULED', 'ASSIGNED'],
-      to: 'ASSIGNED',
-      roles: ['admin', 'system'],
-    },
-    { action: 'start', from: ['ASSIGNED'], to: 'EN_ROUTE', roles: ['courier'] },
+    t('assign', ['SCHEDULED', 'ASSIGNED'], 'ASSIGNED', ['admin', 'system']),
+    t('start', ['ASSIGNED'], 'EN_ROUTE', ['courier']),
     // The courier moves their pickup to another free window, with the customer's agreement.
-    { action: 'move-window', from: ['ASSIGNED'], to: 'ASSIGNED', roles: ['courier'] },
+    t('move-window', ['ASSIGNED'], 'ASSIGNED', ['courier']),
     // The courier cannot make it: back to dispatch, unassigned.
-    { action: 'hand-back', from: ['ASSIGNED'], to: 'SCHEDULED', roles: ['courier'] },
-    { action: 'collect', from: ['EN_ROUTE'], to: 'COLLECTED', roles: ['courier'] },
-    { action: 'deliver', from: ['COLLECTED'], to: 'DELIVERED', roles: ['courier'] },
-    { action: 'fail', from: ['ASSIGNED', 'EN_ROUTE'], to: 'FAILED', roles: ['courier', 'admin'] },
-    { action: 'reschedule', from: ['FAILED'], to: 'SCHEDULED', roles: ['system', 'admin'] },
-    {
-      action: 'cancel',
-      from: ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE', 'FAILED'],
-      to: 'CANCELLED',
-      roles: ['system', 'admin'],
-    },
+    t('hand-back', ['ASSIGNED'], 'SCHEDULED', ['courier']),
+    t('collect', ['EN_ROUTE'], 'COLLECTED', ['courier']),
+    t('deliver', ['COLLECTED'], 'DELIVERED', ['courier']),
+    t('fail', ['ASSIGNED', 'EN_ROUTE'], 'FAILED', ['courier', 'admin']),
+    t('reschedule', ['FAILED'], 'SCHEDULED', ['system', 'admin']),
+    t('cancel', ['SCHEDULED', 'ASSIGNED', 'EN_ROUTE', 'FAILED'], 'CANCELLED', ['system', 'admin']),
   ],
   canAccess: PickupAccess.canSee,
   itemIds: (p: Pickup) => p.itemIds,

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DataRepository } from '../../core/data/repository.js';
 import { type Page, type PageQuery, paginate } from '../../core/http/pagination.js';
 import { InboundWebhook, InboundWebhookProvider } from '../webhooks/webhook.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Partner webhooks: the providers with their secrets, and each event received once. */
 @Injectable()
@@ -61,7 +62,7 @@ export class InboundWebhookRepository extends DataRepository {
   /** Received events, newest first, of one provider when given. */
   page(filter: { provider?: string }, page: PageQuery): Promise<Page<InboundWebhook>> {
     const qb = this.dataSource.getRepository(InboundWebhook).createQueryBuilder('w');
-    if (filter.provider) qb.andWhere('w.provider = :p', { p: filter.provider });
+    whereEqual(qb, { 'w.provider': filter.provider });
     return paginate(qb, page, { by: 'received_at' });
   }
 }

@@ -9,6 +9,7 @@ import {
   WebhookSubscription,
 } from '../webhooks/webhook.entities.js';
 import { WebhookDeliveryAccess, WebhookSubscriptionAccess } from '../webhooks/webhook-access.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Outbound webhooks: subscriptions, their deliveries and each delivery's attempts. */
 @Injectable()
@@ -38,9 +39,7 @@ export class WebhookRepository extends DataRepository {
   ): Promise<Page<WebhookSubscription>> {
     const qb = this.dataSource.getRepository(WebhookSubscription).createQueryBuilder('s');
     WebhookSubscriptionAccess.restrict(qb, actor, 's');
-    if (filter.organisationId) {
-      qb.andWhere('s.organisation_id = :org', { org: filter.organisationId });
-    }
+    whereEqual(qb, { 's.organisation_id': filter.organisationId });
     return paginate(qb, page);
   }
 
@@ -62,10 +61,7 @@ export class WebhookRepository extends DataRepository {
   ): Promise<Page<WebhookDelivery>> {
     const qb = this.dataSource.getRepository(WebhookDelivery).createQueryBuilder('d');
     WebhookDeliveryAccess.restrict(qb, actor, 'd');
-    if (filter.subscriptionId) {
-      qb.andWhere('d.subscription_id = :sid', { sid: filter.subscriptionId });
-    }
-    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    whereEqual(qb, { 'd.subscription_id': filter.subscriptionId, 'd.status': filter.status });
     return paginate(qb, page);
   }
 

@@ -1,11 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn, UpdatedAt } from '../../core/data/columns.js';
 
 /** A partner's or merchant's receiver for some event types (organisation null: platform-wide). */
 @Entity('webhook_subscriptions')
@@ -19,8 +13,8 @@ export class WebhookSubscription {
   @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -38,11 +32,10 @@ export class WebhookDelivery {
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ name: 'last_status_code', type: 'int', nullable: true }) lastStatusCode: number | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
-  @Column({ name: 'delivered_at', type: 'timestamptz', precision: 3, nullable: true })
-  deliveredAt: Date | null;
+  @TimestampColumn('delivered_at', { nullable: true }) deliveredAt: Date | null;
   @Column({ name: 'replay_of', type: 'uuid', nullable: true }) replayOf: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 @Entity('webhook_delivery_attempts')
@@ -50,7 +43,7 @@ export class WebhookDeliveryAttempt {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
   @Column({ name: 'delivery_id', type: 'uuid' }) deliveryId: string;
   @Column({ type: 'int' }) attempt: number;
-  @Column({ name: 'started_at', type: 'timestamptz', precision: 3 }) startedAt: Date;
+  @TimestampColumn('started_at') startedAt: Date;
   @Column({ name: 'duration_ms', type: 'int' }) durationMs: number;
   @Column({ name: 'status_code', type: 'int', nullable: true }) statusCode: number | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
@@ -64,8 +57,8 @@ export class InboundWebhookProvider {
   @PrimaryColumn({ type: 'text' }) provider: string;
   @Column({ type: 'text' }) secret: string;
   @Column({ type: 'boolean', default: true }) active: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 /** A partner event as received; (provider, eventId) is unique, so a resend is applied once. */
@@ -77,5 +70,5 @@ export class InboundWebhook {
   @Column({ type: 'text' }) type: string;
   @Column({ type: 'jsonb' }) payload: Record<string, unknown>;
   @Column({ name: 'handled_by', type: 'int', default: 0 }) handledBy: number;
-  @CreateDateColumn({ name: 'received_at', type: 'timestamptz', precision: 3 }) receivedAt: Date;
+  @CreatedAt('received_at') receivedAt: Date;
 }

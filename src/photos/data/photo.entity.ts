@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt } from '../../core/data/columns.js';
 import type { PhotoPurpose } from '../domain/photo-purposes.js';
 
 /** An uploaded photo: whose it is, what it is for, and what it is. The bytes are in the store. */
@@ -22,5 +23,5 @@ export class Photo {
   @Column({ name: 'thumbnail_height', type: 'integer' }) thumbnailHeight: number;
   /** Shown to anyone (a listing's photos on the market). */
   @Column({ type: 'boolean', default: false }) public: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

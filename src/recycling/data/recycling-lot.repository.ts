@@ -9,6 +9,7 @@ import { findById } from '../../core/sql.js';
 import type { RecyclingLotFilter } from '../api/recycling.dto.js';
 import { RecyclingLotAccess } from '../domain/recycling-lot.machine.js';
 import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item of a lot as the lot's page shows it. */
 export interface LotItemRow {
@@ -57,9 +58,11 @@ export class RecyclingLotRepository extends DataRepository {
   async page(actor: Actor, filter: RecyclingLotFilter): Promise<Page<RecyclingLot>> {
     const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');
     RecyclingLotAccess.restrict(qb, actor, 'l');
-    if (filter.state) qb.andWhere('l.state = :state', { state: filter.state });
-    if (filter.warehouseId) qb.andWhere('l.warehouse_id = :w', { w: filter.warehouseId });
-    if (filter.recyclerId) qb.andWhere('l.recycler_id = :r', { r: filter.recyclerId });
+    whereEqual(qb, {
+      'l.state': filter.state,
+      'l.warehouse_id': filter.warehouseId,
+      'l.recycler_id': filter.recyclerId,
+    });
     return paginate(qb, filter);
   }
 
@@ -148,11 +151,7 @@ export class RecyclingLotRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, itemId: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /** Of these items, the ones still waiting for the recycler. */
   itemsAwaitingRecycling(manager: EntityManager, itemIds: string[]): Promise<Item[]> {

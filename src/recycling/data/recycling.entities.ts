@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../../core/data/columns.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { RecyclingLotState } from '../domain/recycling-lot.machine.js';
 
@@ -23,12 +24,10 @@ export class RecyclingLot extends StatefulEntity<RecyclingLotState> {
   @Column({ name: 'declared_weight_grams', type: 'int', nullable: true })
   declaredWeightGrams: number | null;
   @Column({ name: 'seal_number', type: 'text', nullable: true }) sealNumber: string | null;
-  @Column({ name: 'sealed_at', type: 'timestamptz', precision: 3, nullable: true })
-  sealedAt: Date | null;
+  @TimestampColumn('sealed_at', { nullable: true }) sealedAt: Date | null;
   @Column({ name: 'sealed_by', type: 'uuid', nullable: true }) sealedBy: string | null;
   @Column({ type: 'jsonb', nullable: true }) handoff: Handoff | null;
-  @Column({ name: 'handed_over_at', type: 'timestamptz', precision: 3, nullable: true })
-  handedOverAt: Date | null;
+  @TimestampColumn('handed_over_at', { nullable: true }) handedOverAt: Date | null;
   @Column({ name: 'reported_weight_grams', type: 'int', nullable: true })
   reportedWeightGrams: number | null;
   @Column({ name: 'reported_value_minor', type: 'int', nullable: true })
@@ -42,8 +41,7 @@ export class RecyclingLot extends StatefulEntity<RecyclingLotState> {
   @Column({ name: 'weight_discrepancy_share', type: 'double precision', nullable: true })
   weightDiscrepancyShare: number | null;
   @Column({ name: 'discrepancy_flagged', type: 'boolean' }) discrepancyFlagged: boolean;
-  @Column({ name: 'settled_at', type: 'timestamptz', precision: 3, nullable: true })
-  settledAt: Date | null;
+  @TimestampColumn('settled_at', { nullable: true }) settledAt: Date | null;
   @Column({ name: 'settled_by', type: 'uuid', nullable: true }) settledBy: string | null;
 }
 
@@ -54,5 +52,5 @@ export class RecyclingLotItem {
   @Column({ name: 'weight_grams', type: 'int' }) weightGrams: number;
   @Column({ name: 'scrap_value_minor', type: 'int' }) scrapValueMinor: number;
   @Column({ type: 'text' }) reason: string;
-  @Column({ name: 'added_at', type: 'timestamptz', precision: 3 }) addedAt: Date;
+  @TimestampColumn('added_at') addedAt: Date;
 }

@@ -1,5 +1,10 @@
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import {
+  days,
+  defineMachine,
+  escalateAfter,
+  transitionRows,
+} from '../../core/state-machine/machine.js';
 import { RecyclingLot } from '../data/recycling.entities.js';
 import { lotHasItems, lotItemIds } from '../data/recycling-lot.repository.js';
 
@@ -16,6 +21,8 @@ export const RecyclingLotAccess = defineAccessPolicy<RecyclingLot>({
   },
 });
 
+const t = transitionRows<RecyclingLotState, RecyclingLot>();
+
 /**
  * Spec §3: OPEN → SEALED → HANDED_OVER → SETTLED. The warehouse seals and hands over (the
  * recycler's staff sign); the recycler settles with its weight, value and certificate.
@@ -28,33 +35,15 @@ export const RecyclingLotMachine = defineMachine<RecyclingLotState, RecyclingLot
   terminal: ['SETTLED'],
   // OPEN has no limit: a lot fills with scrap at its own pace until the warehouse seals it.
   timeouts: {
-    SEALED: {
-      afterMs: days(7),
-      followUp: ESCALATE,
-      why: 'a sealed lot is collected by the recycler within a week',
-    },
-    HANDED_OVER: {
-      afterMs: days(30),
-      followUp: ESCALATE,
-      why: 'recyclers settle and certify a lot within a month',
-    },
+    SEALED: escalateAfter(days(7), 'a sealed lot is collected by the recycler within a week'),
+    HANDED_OVER: escalateAfter(days(30), 'recyclers settle and certify a lot within a month'),
   },
   transitions: [
-    {
-      action: 'seal',
-      from: ['OPEN'],
-      to: 'SEALED',
-      roles: ['warehouse', 'admin'],
-      guard: async ({ entity, manager }) =>
-        (await lotHasItems(manager, entity.id)) ? undefined : 'the lot is empty',
-    },
-    {
-      action: 'hand-over',
-      from: ['SEALED'],
-      to: 'HANDED_OVER',
-      roles: ['warehouse', 'technician', 'admin'],
-    },
-    { action: 'settle', from: ['HANDED_OVER'], to: 'SETTLED', roles: ['technician', 'admin'] },
+    t('seal', ['OPEN'], 'SEALED', ['warehouse', 'admin'], async ({ entity, manager }) =>
+      (await lotHasItems(manager, entity.id)) ? undefined : 'the lot is empty',
+    ),
+    t('hand-over', ['SEALED'], 'HANDED_OVER', ['warehouse', 'technician', 'admin']),
+    t('settle', ['HANDED_OVER'], 'SETTLED', ['technician', 'admin']),
   ],
   canAccess: RecyclingLotAccess.canSee,
   itemIds: (lot, manager) => lotItemIds(manager, lot.id),

@@ -9,6 +9,7 @@ import { findById } from '../../core/sql.js';
 import type { RefurbishmentFilter } from '../api/refurbishment.dto.js';
 import { RefurbishmentOrderAccess } from '../domain/refurbishment.machine.js';
 import { RefurbishmentOrder, RefurbishmentPart } from './refurbishment.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The states in which an item's order is still running (one per item). */
 const ACTIVE_STATES = ['OPEN', 'ASSIGNED', 'IN_REPAIR', 'QC'];
@@ -72,9 +73,11 @@ export class RefurbishmentOrderRepository extends DataRepository {
     const qb = this.dataSource.getRepository(RefurbishmentOrder).createQueryBuilder('o');
     const { sql, params } = RefurbishmentOrderAccess.where(actor, 'o');
     qb.andWhere(sql, params);
-    if (filter.state) qb.andWhere('o.state = :state', { state: filter.state });
-    if (filter.itemId) qb.andWhere('o.item_id = :itemId', { itemId: filter.itemId });
-    if (filter.partnerId) qb.andWhere('o.partner_id = :partnerId', { partnerId: filter.partnerId });
+    whereEqual(qb, {
+      'o.state': filter.state,
+      'o.item_id': filter.itemId,
+      'o.partner_id': filter.partnerId,
+    });
     return paginate(qb, filter);
   }
 
@@ -146,9 +149,7 @@ export class RefurbishmentOrderRepository extends DataRepository {
     return rows[0] ?? null;
   }
 
-  findOrganisation(id: string, manager?: EntityManager): Promise<Organisation | null> {
-    return this.manager(manager).getRepository(Organisation).findOne({ where: { id } });
-  }
+  readonly findOrganisation = this.findByIdOf(Organisation);
 
   /** Orders, outcomes and turnaround per refurbishment partner (`own`, `partnerId`: only that one). */
   partnerPerformance(
@@ -190,9 +191,5 @@ export class RefurbishmentOrderRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, id: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn } from '../../core/data/columns.js';
 import type { Grade } from '../../core/items/item.entity.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { GradeResult } from '../../catalog/standards/grade-engine.js';
@@ -34,11 +35,9 @@ export class RefurbishmentOrder extends StatefulEntity<RefurbishmentState> {
   @Column({ name: 'scrap_value_minor', type: 'int' }) scrapValueMinor: number;
   @Column({ name: 'worth_repairing', type: 'boolean' }) worthRepairing: boolean;
   @Column({ type: 'jsonb' }) economics: RepairEconomics;
-  @Column({ name: 'assigned_at', type: 'timestamptz', precision: 3, nullable: true })
-  assignedAt: Date | null;
+  @TimestampColumn('assigned_at', { nullable: true }) assignedAt: Date | null;
   @Column({ name: 'technician_id', type: 'uuid', nullable: true }) technicianId: string | null;
-  @Column({ name: 'repair_started_at', type: 'timestamptz', precision: 3, nullable: true })
-  repairStartedAt: Date | null;
+  @TimestampColumn('repair_started_at', { nullable: true }) repairStartedAt: Date | null;
   @Column({ type: 'text', nullable: true }) diagnosis: string | null;
   @Column({ name: 'labour_minutes', type: 'int', nullable: true }) labourMinutes: number | null;
   @Column({ name: 'labour_cost_minor', type: 'int', nullable: true })
@@ -46,18 +45,16 @@ export class RefurbishmentOrder extends StatefulEntity<RefurbishmentState> {
   @Column({ name: 'parts_cost_minor', type: 'int', nullable: true }) partsCostMinor: number | null;
   @Column({ name: 'repair_cost_minor', type: 'int', nullable: true })
   repairCostMinor: number | null;
-  @Column({ name: 'repair_finished_at', type: 'timestamptz', precision: 3, nullable: true })
-  repairFinishedAt: Date | null;
+  @TimestampColumn('repair_finished_at', { nullable: true }) repairFinishedAt: Date | null;
   @Column({ name: 'qc_by', type: 'uuid', nullable: true }) qcBy: string | null;
-  @Column({ name: 'qc_at', type: 'timestamptz', precision: 3, nullable: true }) qcAt: Date | null;
+  @TimestampColumn('qc_at', { nullable: true }) qcAt: Date | null;
   @Column({ name: 'qc_answers', type: 'jsonb', nullable: true })
   qcAnswers: Record<string, unknown> | null;
   @Column({ name: 'qc_report', type: 'jsonb', nullable: true }) qcReport: GradeResult | null;
   @Column({ name: 'qc_grade', type: 'text', nullable: true }) qcGrade: Grade | null;
   @Column({ name: 'qc_passed', type: 'boolean', nullable: true }) qcPassed: boolean | null;
   @Column({ name: 'outcome_reason', type: 'text', nullable: true }) outcomeReason: string | null;
-  @Column({ name: 'closed_at', type: 'timestamptz', precision: 3, nullable: true })
-  closedAt: Date | null;
+  @TimestampColumn('closed_at', { nullable: true }) closedAt: Date | null;
 }
 
 /** A part fitted (serial in) and the one it replaced (serial out), so components are traceable. */
@@ -72,5 +69,5 @@ export class RefurbishmentPart {
   @Column({ name: 'serial_out', type: 'text', nullable: true }) serialOut: string | null;
   @Column({ name: 'cost_minor', type: 'int' }) costMinor: number;
   @Column({ name: 'recorded_by', type: 'uuid', nullable: true }) recordedBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

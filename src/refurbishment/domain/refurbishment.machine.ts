@@ -1,5 +1,10 @@
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
+import {
+  days,
+  defineMachine,
+  escalateAfter,
+  transitionRows,
+} from '../../core/state-machine/machine.js';
 import { RefurbishmentOrder } from '../data/refurbishment.entities.js';
 
 export const REFURBISHMENT_STATES = [
@@ -22,6 +27,8 @@ export const RefurbishmentOrderAccess = defineAccessPolicy<RefurbishmentOrder>({
   },
 });
 
+const t = transitionRows<RefurbishmentState, RefurbishmentOrder>();
+
 /**
  * Spec §3: OPEN → ASSIGNED → IN_REPAIR → QC → DONE, or UNREPAIRABLE (repair does not pay, the
  * partner gives up, or QC fails). QC is one route (`/qc`): the re-inspection's grade decides
@@ -34,54 +41,29 @@ export const RefurbishmentMachine = defineMachine<RefurbishmentState, Refurbishm
   initial: ['OPEN'],
   terminal: ['DONE', 'UNREPAIRABLE'],
   timeouts: {
-    OPEN: {
-      afterMs: days(2),
-      followUp: ESCALATE,
-      why: 'an order without a partner after two days means no partner can take it',
-    },
-    ASSIGNED: {
-      afterMs: days(5),
-      followUp: ESCALATE,
-      why: 'a partner starts a repair within a working week',
-    },
-    IN_REPAIR: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'partners repair in days; two weeks means parts or the partner are stuck',
-    },
-    QC: {
-      afterMs: days(3),
-      followUp: ESCALATE,
-      why: 'quality control is a short check in the warehouse',
-    },
+    OPEN: escalateAfter(
+      days(2),
+      'an order without a partner after two days means no partner can take it',
+    ),
+    ASSIGNED: escalateAfter(days(5), 'a partner starts a repair within a working week'),
+    IN_REPAIR: escalateAfter(
+      days(14),
+      'partners repair in days; two weeks means parts or the partner are stuck',
+    ),
+    QC: escalateAfter(days(3), 'quality control is a short check in the warehouse'),
   },
   transitions: [
-    { action: 'assign', from: ['OPEN'], to: 'ASSIGNED', roles: ['system', 'admin', 'warehouse'] },
-    {
-      action: 'reject-repair',
-      from: ['OPEN'],
-      to: 'UNREPAIRABLE',
-      roles: ['system', 'admin', 'warehouse'],
-    },
-    { action: 'start-repair', from: ['ASSIGNED'], to: 'IN_REPAIR', roles: ['technician', 'admin'] },
-    {
-      action: 'finish-repair',
-      from: ['IN_REPAIR'],
-      to: 'QC',
-      roles: ['technician', 'admin'],
-      guard: ({ entity, input }) =>
-        entity.diagnosis || (input as { diagnosis?: string } | undefined)?.diagnosis
-          ? undefined
-          : 'record a diagnosis first',
-    },
-    {
-      action: 'declare-unrepairable',
-      from: ['IN_REPAIR'],
-      to: 'UNREPAIRABLE',
-      roles: ['technician', 'admin'],
-    },
-    { action: 'pass-qc', from: ['QC'], to: 'DONE', roles: ['warehouse', 'admin'] },
-    { action: 'fail-qc', from: ['QC'], to: 'UNREPAIRABLE', roles: ['warehouse', 'admin'] },
+    t('assign', ['OPEN'], 'ASSIGNED', ['system', 'admin', 'warehouse']),
+    t('reject-repair', ['OPEN'], 'UNREPAIRABLE', ['system', 'admin', 'warehouse']),
+    t('start-repair', ['ASSIGNED'], 'IN_REPAIR', ['technician', 'admin']),
+    t('finish-repair', ['IN_REPAIR'], 'QC', ['technician', 'admin'], ({ entity, input }) =>
+      entity.diagnosis || (input as { diagnosis?: string } | undefined)?.diagnosis
+        ? undefined
+        : 'record a diagnosis first',
+    ),
+    t('declare-unrepairable', ['IN_REPAIR'], 'UNREPAIRABLE', ['technician', 'admin']),
+    t('pass-qc', ['QC'], 'DONE', ['warehouse', 'admin']),
+    t('fail-qc', ['QC'], 'UNREPAIRABLE', ['warehouse', 'admin']),
   ],
   canAccess: RefurbishmentOrderAccess.canSee,
   itemIds: (order) => [order.itemId],

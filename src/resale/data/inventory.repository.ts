@@ -95,11 +95,7 @@ export class InventoryRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, itemId: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   findItem(manager: EntityManager, itemId: string): Promise<Item | null> {
     return manager.getRepository(Item).findOne({ where: { id: itemId } });

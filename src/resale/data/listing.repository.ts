@@ -8,6 +8,7 @@ import { Item } from '../../core/items/item.entity.js';
 import type { ListingQuery } from '../api/resale.dto.js';
 import { ListingAccess } from '../domain/resale.machines.js';
 import { Listing } from './resale.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The item, locked until the transaction ends (the listing machine's publish guard). */
 export function lockListedItem(manager: EntityManager, itemId: string): Promise<Item | null> {
@@ -19,16 +20,10 @@ export function lockListedItem(manager: EntityManager, itemId: string): Promise<
 /** Listings, and what making one reads: the item, the merchant, the item's last inspection. */
 @Injectable()
 export class ListingRepository extends DataRepository {
-  findListing(id: string, manager?: EntityManager): Promise<Listing | null> {
-    return this.manager(manager).getRepository(Listing).findOne({ where: { id } });
-  }
+  readonly findListing = this.findByIdOf(Listing);
 
   /** The listing, locked until the transaction ends. */
-  lockListing(manager: EntityManager, id: string): Promise<Listing | null> {
-    return manager
-      .getRepository(Listing)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockListing = this.lockByIdOf(Listing);
 
   listingOrFail(manager: EntityManager, id: string): Promise<Listing> {
     return manager.getRepository(Listing).findOneByOrFail({ id });
@@ -38,7 +33,7 @@ export class ListingRepository extends DataRepository {
   page(actor: Actor, q: ListingQuery): Promise<Page<Listing>> {
     const qb = this.dataSource.getRepository(Listing).createQueryBuilder('l');
     ListingAccess.restrict(qb, actor, 'l');
-    if (q.state) qb.andWhere('l.state = :state', { state: q.state });
+    whereEqual(qb, { 'l.state': q.state });
     return paginate(qb, q);
   }
 

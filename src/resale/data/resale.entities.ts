@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintAsNumber } from '../../core/data/columns.js';
+import { BigintColumn, TimestampColumn } from '../../core/data/columns.js';
 import type { ShipmentAddress } from '../../core/jobs/job-catalogue.js';
 import type { CertificateRef } from '../../core/read-models/erasure-certificates.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
@@ -11,9 +11,8 @@ export class InventoryEntry {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'merchant_id', type: 'uuid', nullable: true }) merchantId: string | null;
   @Column({ type: 'text', nullable: true }) grade: string | null;
-  @Column({ name: 'pooled_at', type: 'timestamptz', precision: 3 }) pooledAt: Date;
-  @Column({ name: 'allocated_at', type: 'timestamptz', precision: 3, nullable: true })
-  allocatedAt: Date | null;
+  @TimestampColumn('pooled_at') pooledAt: Date;
+  @TimestampColumn('allocated_at', { nullable: true }) allocatedAt: Date | null;
   @Column({ name: 'allocated_by', type: 'uuid', nullable: true }) allocatedBy: string | null;
   @Column({ type: 'text', nullable: true }) allocation: 'admin' | 'claim' | null;
   @Column({ name: 'origin_custodian_kind', type: 'text', nullable: true })
@@ -49,14 +48,11 @@ export class Listing extends StatefulEntity<ListingState> {
   @Column({ type: 'text' }) description: string;
   /** Category names and brand, searched with the title (not shown). */
   @Column({ name: 'search_terms', type: 'text' }) searchTerms: string;
-  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @BigintColumn('price_minor') priceMinor: number;
   @Column({ type: 'text' }) currency: string;
-  @Column({ name: 'suggested_price_minor', type: 'bigint', transformer: bigintAsNumber })
-  suggestedPriceMinor: number;
-  @Column({ name: 'price_floor_minor', type: 'bigint', transformer: bigintAsNumber })
-  priceFloorMinor: number;
-  @Column({ name: 'price_ceiling_minor', type: 'bigint', transformer: bigintAsNumber })
-  priceCeilingMinor: number;
+  @BigintColumn('suggested_price_minor') suggestedPriceMinor: number;
+  @BigintColumn('price_floor_minor') priceFloorMinor: number;
+  @BigintColumn('price_ceiling_minor') priceCeilingMinor: number;
   @Column({ type: 'jsonb' }) valuation: Record<string, unknown>;
   @Column({ type: 'text' }) grade: SellableGrade;
   @Column({ name: 'grade_labels', type: 'jsonb' }) gradeLabels: GradeLabels;
@@ -65,12 +61,9 @@ export class Listing extends StatefulEntity<ListingState> {
   @Column({ name: 'erasure_status', type: 'text' }) erasureStatus: string;
   @Column({ name: 'warranty_months', type: 'int' }) warrantyMonths: number;
   @Column({ name: 'return_window_days', type: 'int' }) returnWindowDays: number;
-  @Column({ name: 'published_at', type: 'timestamptz', precision: 3, nullable: true })
-  publishedAt: Date | null;
-  @Column({ name: 'sold_at', type: 'timestamptz', precision: 3, nullable: true })
-  soldAt: Date | null;
-  @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
-  withdrawnAt: Date | null;
+  @TimestampColumn('published_at', { nullable: true }) publishedAt: Date | null;
+  @TimestampColumn('sold_at', { nullable: true }) soldAt: Date | null;
+  @TimestampColumn('withdrawn_at', { nullable: true }) withdrawnAt: Date | null;
 }
 
 export type SaleOrderState =
@@ -119,51 +112,38 @@ export class SaleOrder extends StatefulEntity<SaleOrderState> {
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'merchant_id', type: 'uuid' }) merchantId: string;
   @Column({ name: 'buyer_id', type: 'uuid' }) buyerId: string;
-  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @BigintColumn('price_minor') priceMinor: number;
   @Column({ type: 'text' }) currency: string;
   @Column({ name: 'grade_sold', type: 'text' }) gradeSold: SellableGrade;
   @Column({ name: 'shipping_address', type: 'jsonb' }) shippingAddress: ShipmentAddress;
-  @Column({ name: 'reserved_until', type: 'timestamptz', precision: 3 }) reservedUntil: Date;
+  @TimestampColumn('reserved_until') reservedUntil: Date;
   @Column({ name: 'payment_provider', type: 'text', nullable: true })
   paymentProvider: string | null;
   @Column({ name: 'payment_intent_id', type: 'text', nullable: true })
   paymentIntentId: string | null;
   @Column({ name: 'payment_event_id', type: 'text', nullable: true })
   paymentEventId: string | null;
-  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
-  paidAt: Date | null;
+  @TimestampColumn('paid_at', { nullable: true }) paidAt: Date | null;
   @Column({ type: 'text', nullable: true }) carrier: string | null;
   @Column({ name: 'tracking_number', type: 'text', nullable: true })
   trackingNumber: string | null;
-  @Column({ name: 'shipped_at', type: 'timestamptz', precision: 3, nullable: true })
-  shippedAt: Date | null;
-  @Column({ name: 'delivered_at', type: 'timestamptz', precision: 3, nullable: true })
-  deliveredAt: Date | null;
+  @TimestampColumn('shipped_at', { nullable: true }) shippedAt: Date | null;
+  @TimestampColumn('delivered_at', { nullable: true }) deliveredAt: Date | null;
   @Column({ name: 'return_window_days', type: 'int' }) returnWindowDays: number;
-  @Column({ name: 'return_requested_at', type: 'timestamptz', precision: 3, nullable: true })
-  returnRequestedAt: Date | null;
+  @TimestampColumn('return_requested_at', { nullable: true }) returnRequestedAt: Date | null;
   @Column({ name: 'return_reason', type: 'text', nullable: true }) returnReason: string | null;
   @Column({ name: 'return_address', type: 'jsonb', nullable: true })
   returnAddress: ShipmentAddress | null;
   @Column({ name: 'return_pickup_id', type: 'uuid', nullable: true })
   returnPickupId: string | null;
   @Column({ name: 'return_shipment', type: 'jsonb' }) returnShipment: ReturnShipmentEvent[];
-  @Column({ name: 'return_received_at', type: 'timestamptz', precision: 3, nullable: true })
-  returnReceivedAt: Date | null;
+  @TimestampColumn('return_received_at', { nullable: true }) returnReceivedAt: Date | null;
   @Column({ name: 'return_grade', type: 'text', nullable: true }) returnGrade: string | null;
   @Column({ name: 'grade_mismatch', type: 'boolean', nullable: true })
   gradeMismatch: boolean | null;
-  @Column({ name: 'returned_at', type: 'timestamptz', precision: 3, nullable: true })
-  returnedAt: Date | null;
-  @Column({
-    name: 'refund_minor',
-    type: 'bigint',
-    nullable: true,
-    transformer: bigintAsNumber,
-  })
-  refundMinor: number | null;
-  @Column({ name: 'refunded_at', type: 'timestamptz', precision: 3, nullable: true })
-  refundedAt: Date | null;
+  @TimestampColumn('returned_at', { nullable: true }) returnedAt: Date | null;
+  @BigintColumn('refund_minor', { nullable: true }) refundMinor: number | null;
+  @TimestampColumn('refunded_at', { nullable: true }) refundedAt: Date | null;
   @Column({ name: 'cancel_reason', type: 'text', nullable: true }) cancelReason: string | null;
   /** The registered carrier account that ships it: its signed tracking webhook proves delivery. */
   @Column({ name: 'carrier_account_id', type: 'uuid', nullable: true })
@@ -172,15 +152,9 @@ export class SaleOrder extends StatefulEntity<SaleOrderState> {
   deliveryProof: 'carrier' | 'buyer' | null;
   @Column({ name: 'delivery_event_id', type: 'text', nullable: true })
   deliveryEventId: string | null;
-  @Column({
-    name: 'delivery_confirmation_requested_at',
-    type: 'timestamptz',
-    precision: 3,
-    nullable: true,
-  })
+  @TimestampColumn('delivery_confirmation_requested_at', { nullable: true })
   deliveryConfirmationRequestedAt: Date | null;
-  @Column({ name: 'lost_at', type: 'timestamptz', precision: 3, nullable: true })
-  lostAt: Date | null;
+  @TimestampColumn('lost_at', { nullable: true }) lostAt: Date | null;
   @Column({ name: 'lost_reported_by', type: 'text', nullable: true })
   lostReportedBy: string | null;
   @Column({ name: 'lost_reason', type: 'text', nullable: true }) lostReason: string | null;
@@ -188,13 +162,7 @@ export class SaleOrder extends StatefulEntity<SaleOrderState> {
   @Column({ name: 'return_round', type: 'int' }) returnRound: number;
   @Column({ name: 'return_evidence', type: 'jsonb', nullable: true })
   returnEvidence: ReturnEvidence | null;
-  @Column({
-    name: 'return_damage_minor',
-    type: 'bigint',
-    nullable: true,
-    transformer: bigintAsNumber,
-  })
-  returnDamageMinor: number | null;
+  @BigintColumn('return_damage_minor', { nullable: true }) returnDamageMinor: number | null;
   @Column({ name: 'refund_id', type: 'text', nullable: true }) refundId: string | null;
   /** The idempotency key the refund was asked with (derived from this order and the cause). */
   @Column({ name: 'refund_key', type: 'text', nullable: true }) refundKey: string | null;

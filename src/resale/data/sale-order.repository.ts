@@ -9,6 +9,7 @@ import { execute } from '../../core/sql.js';
 import type { SaleOrderQuery } from '../api/resale.dto.js';
 import { SaleOrderAccess } from '../domain/resale.machines.js';
 import { SaleOrder } from './resale.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The item a sale order sold, as a merchant names it. */
 export interface SoldItem {
@@ -29,16 +30,10 @@ export interface InspectionEventRow {
  */
 @Injectable()
 export class SaleOrderRepository extends DataRepository {
-  findOrder(id: string, manager?: EntityManager): Promise<SaleOrder | null> {
-    return this.manager(manager).getRepository(SaleOrder).findOne({ where: { id } });
-  }
+  readonly findOrder = this.findByIdOf(SaleOrder);
 
   /** The order, locked until the transaction ends. */
-  lockOrder(manager: EntityManager, id: string): Promise<SaleOrder | null> {
-    return manager
-      .getRepository(SaleOrder)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockOrder = this.lockByIdOf(SaleOrder);
 
   /** The order, locked until the transaction ends; it must exist. */
   lockOrderOrFail(manager: EntityManager, id: string): Promise<SaleOrder> {
@@ -51,7 +46,7 @@ export class SaleOrderRepository extends DataRepository {
   page(actor: Actor, q: SaleOrderQuery): Promise<Page<SaleOrder>> {
     const qb = this.dataSource.getRepository(SaleOrder).createQueryBuilder('o');
     SaleOrderAccess.restrict(qb, actor, 'o');
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
+    whereEqual(qb, { 'o.state': q.state });
     return paginate(qb, q);
   }
 
@@ -83,11 +78,7 @@ export class SaleOrderRepository extends DataRepository {
   }
 
   /** The item, locked until the transaction ends. */
-  lockItem(manager: EntityManager, itemId: string): Promise<Item | null> {
-    return manager
-      .getRepository(Item)
-      .findOne({ where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
-  }
+  readonly lockItem = this.lockByIdOf(Item);
 
   /**
    * The buyer's unpaid reservations still running, counted under a transaction lock on the

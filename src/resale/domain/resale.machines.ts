@@ -2,9 +2,10 @@ import { defineAccessPolicy } from '../../core/access/access-policy.js';
 import {
   days,
   defineMachine,
-  ESCALATE,
-  minutes,
+  escalateAfter,
   type GuardContext,
+  minutes,
+  transitionRows,
 } from '../../core/state-machine/machine.js';
 import type { VehicleFacts } from '../../core/read-models/vehicle-facts.js';
 import { returnDeadline } from './pricing.js';
@@ -77,6 +78,8 @@ async function stillHeldByMerchant({ entity, manager }: GuardContext<Listing>) {
   return `item ${item?.traceCode ?? entity.itemId} is no longer in this merchant's inventory`;
 }
 
+const l = transitionRows<ListingState, Listing>();
+
 /**
  * Spec §3: DRAFT → PUBLISHED → RESERVED → SOLD; WITHDRAWN. A reservation is the buyer's
  * checkout; unpaid it expires back to PUBLISHED (delayed job). `edit` keeps the state and
@@ -90,42 +93,25 @@ export const ListingMachine = defineMachine<ListingState, Listing>({
   terminal: ['SOLD', 'WITHDRAWN'],
   // DRAFT and PUBLISHED have no limit: the merchant decides how long an item is on sale.
   timeouts: {
-    RESERVED: {
-      afterMs: days(1),
-      followUp: ESCALATE,
-      why: 'a checkout lasts minutes and its order expires it; a day reserved is stuck',
-    },
+    RESERVED: escalateAfter(
+      days(1),
+      'a checkout lasts minutes and its order expires it; a day reserved is stuck',
+    ),
   },
   transitions: [
-    { action: 'edit', from: ['DRAFT'], to: 'DRAFT', roles: ['merchant', 'admin'] },
-    { action: 'edit', from: ['PUBLISHED'], to: 'PUBLISHED', roles: ['merchant', 'admin'] },
-    {
-      action: 'publish',
-      from: ['DRAFT'],
-      to: 'PUBLISHED',
-      roles: ['merchant', 'admin'],
-      guard: stillHeldByMerchant,
-    },
-    { action: 'reserve', from: ['PUBLISHED'], to: 'RESERVED', roles: ['customer'] },
-    {
-      action: 'release-reservation',
-      from: ['RESERVED'],
-      to: 'PUBLISHED',
-      roles: ['system', 'customer', 'admin'],
-    },
-    { action: 'sell', from: ['RESERVED'], to: 'SOLD', roles: ['system', 'admin'] },
+    l('edit', ['DRAFT'], 'DRAFT', ['merchant', 'admin']),
+    l('edit', ['PUBLISHED'], 'PUBLISHED', ['merchant', 'admin']),
+    l('publish', ['DRAFT'], 'PUBLISHED', ['merchant', 'admin'], stillHeldByMerchant),
+    l('reserve', ['PUBLISHED'], 'RESERVED', ['customer']),
+    l('release-reservation', ['RESERVED'], 'PUBLISHED', ['system', 'customer', 'admin']),
+    l('sell', ['RESERVED'], 'SOLD', ['system', 'admin']),
     // A paid order cancelled before shipping (refunded): the listing is for sale again.
-    { action: 'reopen', from: ['SOLD'], to: 'PUBLISHED', roles: ['system', 'admin'] },
-    {
-      action: 'withdraw',
-      from: ['DRAFT', 'PUBLISHED'],
-      to: 'WITHDRAWN',
-      // system: the item lost its erasure certificate (issue 17, WithdrawUncertifiedItem).
-      roles: ['merchant', 'admin', 'system'],
-    },
+    l('reopen', ['SOLD'], 'PUBLISHED', ['system', 'admin']),
+    // system: the item lost its erasure certificate (issue 17, WithdrawUncertifiedItem).
+    l('withdraw', ['DRAFT', 'PUBLISHED'], 'WITHDRAWN', ['merchant', 'admin', 'system']),
   ],
   canAccess: ListingAccess.canSee,
-  itemIds: (l) => [l.itemId],
+  itemIds: (listing) => [listing.itemId],
 });
 
 export const SALE_ORDER_STATES: readonly SaleOrderState[] = [
@@ -139,6 +125,8 @@ export const SALE_ORDER_STATES: readonly SaleOrderState[] = [
   'CANCELLED',
   'LOST',
 ];
+
+const s = transitionRows<SaleOrderState, SaleOrder>();
 
 /**
  * Spec §3: PENDING_PAYMENT → PAID → SHIPPED → DELIVERED → RETURN_REQUESTED → RETURNED;
@@ -163,103 +151,55 @@ export const SaleOrderMachine = defineMachine<SaleOrderState, SaleOrder>({
       why: 'the checkout reservation (its own timer expires it; this catches a lost timer)',
       setting: 'RESALE_RESERVATION_MINUTES',
     },
-    PAID: {
-      afterMs: days(3),
-      followUp: ESCALATE,
-      why: 'merchants ship within two days of payment; the buyer has paid',
-    },
-    SHIPPED: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'no delivery proof in two weeks: ask the buyer, or declare the parcel lost',
-    },
-    RETURN_REQUESTED: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'the buyer waits for the refund while the return is picked up and re-inspected',
-    },
-    RETURN_PICKUP_FAILED: {
-      afterMs: days(3),
-      followUp: ESCALATE,
-      why: 'a support case opens on entry; three days later it is escalated again',
-    },
+    PAID: escalateAfter(days(3), 'merchants ship within two days of payment; the buyer has paid'),
+    SHIPPED: escalateAfter(
+      days(14),
+      'no delivery proof in two weeks: ask the buyer, or declare the parcel lost',
+    ),
+    RETURN_REQUESTED: escalateAfter(
+      days(14),
+      'the buyer waits for the refund while the return is picked up and re-inspected',
+    ),
+    RETURN_PICKUP_FAILED: escalateAfter(
+      days(3),
+      'a support case opens on entry; three days later it is escalated again',
+    ),
   },
   transitions: [
-    { action: 'pay', from: ['PENDING_PAYMENT'], to: 'PAID', roles: ['system'] },
-    {
-      action: 'cancel',
-      from: ['PENDING_PAYMENT', 'PAID'],
-      to: 'CANCELLED',
-      roles: ['customer', 'admin'],
-    },
-    { action: 'expire', from: ['PENDING_PAYMENT'], to: 'CANCELLED', roles: ['system'] },
+    s('pay', ['PENDING_PAYMENT'], 'PAID', ['system']),
+    s('cancel', ['PENDING_PAYMENT', 'PAID'], 'CANCELLED', ['customer', 'admin']),
+    s('expire', ['PENDING_PAYMENT'], 'CANCELLED', ['system']),
     // The platform withdraws the item (issue 17: its erasure certificate was revoked).
-    {
-      action: 'cancel-by-platform',
-      from: ['PENDING_PAYMENT'],
-      to: 'CANCELLED',
-      roles: ['system', 'admin'],
-    },
-    { action: 'ship', from: ['PAID'], to: 'SHIPPED', roles: ['merchant', 'admin'] },
-    {
-      action: 'request-delivery-confirmation',
-      from: ['SHIPPED'],
-      to: 'SHIPPED',
-      roles: ['merchant', 'admin'],
-    },
-    {
-      action: 'confirm-delivery',
-      from: ['SHIPPED'],
-      to: 'DELIVERED',
-      roles: ['customer', 'system'],
-      // A car is not sold until its ownership is transferred (issue [vehicles]), read from the
-      // vehicles stage's read model inside this transition's transaction.
-      guard: async ({ entity, manager }) =>
+    s('cancel-by-platform', ['PENDING_PAYMENT'], 'CANCELLED', ['system', 'admin']),
+    s('ship', ['PAID'], 'SHIPPED', ['merchant', 'admin']),
+    s('request-delivery-confirmation', ['SHIPPED'], 'SHIPPED', ['merchant', 'admin']),
+    // A car is not sold until its ownership is transferred (issue [vehicles]), read from the
+    // vehicles stage's read model inside this transition's transaction.
+    s(
+      'confirm-delivery',
+      ['SHIPPED'],
+      'DELIVERED',
+      ['customer', 'system'],
+      async ({ entity, manager }) =>
         (await vehicleFacts().transferStatus(entity.id, [entity.itemId], manager)).done
           ? undefined
           : 'a car is handed over only once its ownership-transfer task is DONE',
-    },
-    {
-      action: 'declare-lost',
-      from: ['SHIPPED'],
-      to: 'LOST',
-      roles: ['system', 'support', 'admin'],
-    },
-    {
-      action: 'request-return',
-      from: ['DELIVERED'],
-      to: 'RETURN_REQUESTED',
-      roles: ['customer'],
-      guard: ({ entity }) =>
-        entity.deliveredAt &&
-        Date.now() > returnDeadline(entity.deliveredAt, entity.returnWindowDays).getTime()
-          ? `the ${entity.returnWindowDays}-day return window closed on ${returnDeadline(entity.deliveredAt, entity.returnWindowDays).toISOString()}`
-          : undefined,
-    },
-    {
-      action: 'fail-return-pickup',
-      from: ['RETURN_REQUESTED'],
-      to: 'RETURN_PICKUP_FAILED',
-      roles: ['system'],
-    },
-    {
-      action: 'rebook-return',
-      from: ['RETURN_PICKUP_FAILED'],
-      to: 'RETURN_REQUESTED',
-      roles: ['customer', 'support', 'admin'],
-    },
-    {
-      action: 'withdraw-return',
-      from: ['RETURN_PICKUP_FAILED'],
-      to: 'DELIVERED',
-      roles: ['customer', 'support', 'admin'],
-    },
-    {
-      action: 'complete-return',
-      from: ['RETURN_REQUESTED'],
-      to: 'RETURNED',
-      roles: ['system', 'admin'],
-    },
+    ),
+    s('declare-lost', ['SHIPPED'], 'LOST', ['system', 'support', 'admin']),
+    s('request-return', ['DELIVERED'], 'RETURN_REQUESTED', ['customer'], ({ entity }) =>
+      entity.deliveredAt &&
+      Date.now() > returnDeadline(entity.deliveredAt, entity.returnWindowDays).getTime()
+        ? `the ${entity.returnWindowDays}-day return window closed on ${returnDeadline(entity.deliveredAt, entity.returnWindowDays).toISOString()}`
+        : undefined,
+    ),
+    s('fail-return-pickup', ['RETURN_REQUESTED'], 'RETURN_PICKUP_FAILED', ['system']),
+    s('rebook-return', ['RETURN_PICKUP_FAILED'], 'RETURN_REQUESTED', [
+      'customer',
+      'support',
+      'admin',
+    ]),
+    s('withdraw-return', ['RETURN_PICKUP_FAILED'], 'DELIVERED', ['customer', 'support', 'admin']),
+    s('complete-return', ['RETURN_REQUESTED'], 'RETURNED', ['system', 'admin']),
   ],
   canAccess: SaleOrderAccess.canSee,
   itemIds: (o) => [o.itemId],

@@ -16,9 +16,7 @@ export class DropOffStoreRepository extends DataRepository {
       .find({ where: { active: true } });
   }
 
-  byId(id: string, manager?: EntityManager): Promise<DropOffStoreRecord | null> {
-    return this.manager(manager).getRepository(DropOffStoreRecord).findOne({ where: { id } });
-  }
+  readonly byId = this.findByIdOf(DropOffStoreRecord);
 
   /** The active store a `store` organisation runs, if any. */
   ofOrganisation(organisationId: string, manager?: EntityManager) {

@@ -1,11 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, UpdatedAt } from '../../core/data/columns.js';
 import type { PickupWindow } from '../engine/service-area.js';
 
 /** A city where couriers collect: its SLA rules (spec §1). Districts live in their own table. */
@@ -21,8 +15,8 @@ export class ServiceAreaRecord {
   @Column({ name: 'booking_days_ahead', type: 'int' }) bookingDaysAhead: number;
   @Column({ name: 'min_lead_minutes', type: 'int' }) minLeadMinutes: number;
   @Column({ type: 'boolean', default: true }) active: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 @Entity('service_area_districts')
@@ -46,6 +40,6 @@ export class DropOffStoreRecord {
   @Column({ name: 'opening_hours', type: 'text', nullable: true }) openingHours: string | null;
   @Column({ name: 'organisation_id', type: 'uuid', nullable: true }) organisationId: string | null;
   @Column({ type: 'boolean', default: true }) active: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }

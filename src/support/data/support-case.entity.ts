@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn } from '../../core/data/columns.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type { CaseKind } from '../domain/sla.js';
 import type { SupportCaseState } from '../domain/support-case.machine.js';
@@ -22,11 +23,9 @@ export class SupportCase extends StatefulEntity<SupportCaseState> {
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true }) assigneeId: string | null;
   @Column({ name: 'opened_by', type: 'uuid', nullable: true }) openedBy: string | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) detail: Record<string, unknown>;
-  @Column({ name: 'sla_due_at', type: 'timestamptz', precision: 3 }) slaDueAt: Date;
-  @Column({ name: 'sla_breached_at', type: 'timestamptz', precision: 3, nullable: true })
-  slaBreachedAt: Date | null;
-  @Column({ name: 'resolved_at', type: 'timestamptz', precision: 3, nullable: true })
-  resolvedAt: Date | null;
+  @TimestampColumn('sla_due_at') slaDueAt: Date;
+  @TimestampColumn('sla_breached_at', { nullable: true }) slaBreachedAt: Date | null;
+  @TimestampColumn('resolved_at', { nullable: true }) resolvedAt: Date | null;
   @Column({ type: 'text', nullable: true }) resolution: string | null;
 }
 
@@ -39,5 +38,5 @@ export class SupportCaseNote {
   /** Internal notes are for staff only and never shown to the customer. */
   @Column({ type: 'boolean' }) internal: boolean;
   @Column({ type: 'text' }) body: string;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

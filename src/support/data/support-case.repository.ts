@@ -8,6 +8,7 @@ import { execute } from '../../core/sql.js';
 import type { CaseListQuery } from '../api/support.dto.js';
 import { SupportCaseAccess } from '../domain/support-case.machine.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item as a case reads it: its owner and who holds it. */
 export interface CaseItemRow {
@@ -41,11 +42,13 @@ export class SupportCaseRepository extends DataRepository {
     SupportCaseAccess.restrict(qb, actor, 'c');
     if (seesEverything(actor) && q.customerId)
       qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
-    if (q.state) qb.andWhere('c.state = :state', { state: q.state });
-    if (q.kind) qb.andWhere('c.kind = :kind', { kind: q.kind });
-    if (q.assigneeId) qb.andWhere('c.assignee_id = :aid', { aid: q.assigneeId });
+    whereEqual(qb, {
+      'c.state': q.state,
+      'c.kind': q.kind,
+      'c.assignee_id': q.assigneeId,
+      'c.order_id': q.orderId,
+    });
     if (q.itemId) qb.andWhere(':item = ANY(c.item_ids)', { item: q.itemId });
-    if (q.orderId) qb.andWhere('c.order_id = :oid', { oid: q.orderId });
     if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
     if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
     return paginate(qb, q);

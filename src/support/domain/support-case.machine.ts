@@ -1,5 +1,5 @@
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
-import { days, defineMachine } from '../../core/state-machine/machine.js';
+import { days, defineMachine, transitionRows } from '../../core/state-machine/machine.js';
 import { SupportCase } from '../data/support-case.entity.js';
 
 /** A case is its customer's; support staff and admins see every case. */
@@ -13,6 +13,8 @@ export const SUPPORT_CASE_STATES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']
 export type SupportCaseState = (typeof SUPPORT_CASE_STATES)[number];
 
 const staff = ['support', 'admin', 'system'] as const;
+
+const t = transitionRows<SupportCaseState, SupportCase>();
 
 /**
  * SupportCase (spec §3): OPEN → IN_PROGRESS → RESOLVED → CLOSED. Assigning starts the work
@@ -35,10 +37,10 @@ export const SupportCaseMachine = defineMachine<SupportCaseState, SupportCase>({
     },
   },
   transitions: [
-    { action: 'assign', from: ['OPEN', 'IN_PROGRESS'], to: 'IN_PROGRESS', roles: [...staff] },
-    { action: 'resolve', from: ['OPEN', 'IN_PROGRESS'], to: 'RESOLVED', roles: [...staff] },
-    { action: 'reopen', from: ['RESOLVED'], to: 'IN_PROGRESS', roles: [...staff, 'customer'] },
-    { action: 'close', from: ['RESOLVED'], to: 'CLOSED', roles: [...staff, 'customer'] },
+    t('assign', ['OPEN', 'IN_PROGRESS'], 'IN_PROGRESS', [...staff]),
+    t('resolve', ['OPEN', 'IN_PROGRESS'], 'RESOLVED', [...staff]),
+    t('reopen', ['RESOLVED'], 'IN_PROGRESS', [...staff, 'customer']),
+    t('close', ['RESOLVED'], 'CLOSED', [...staff, 'customer']),
   ],
   canAccess: SupportCaseAccess.canSee,
   itemIds: (c: SupportCase) => c.itemIds,

@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintAsNumber } from '../../core/data/columns.js';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { BigintColumn, CreatedAt, TimestampColumn } from '../../core/data/columns.js';
 import type { Grade } from '../engine/types.js';
 
 /** One past sale: the history comparables and the refit learn from (facts copied at sale time). */
@@ -11,12 +11,11 @@ export class MarketSale {
   /** The category's path code, e.g. 'digital.phones.smartphones' (the engine's category key). */
   @Column({ name: 'category_code', type: 'text' }) categoryCode: string;
   @Column({ type: 'text' }) grade: Grade;
-  @Column({ name: 'price_minor', type: 'bigint', transformer: bigintAsNumber }) priceMinor: number;
+  @BigintColumn('price_minor') priceMinor: number;
   @Column({ type: 'text', default: 'CNY' }) currency: string;
-  @Column({ name: 'launch_price_minor', type: 'bigint', transformer: bigintAsNumber })
-  launchPriceMinor: number;
+  @BigintColumn('launch_price_minor') launchPriceMinor: number;
   @Column({ name: 'item_age_years', type: 'double precision' }) itemAgeYears: number;
-  @Column({ name: 'sold_at', type: 'timestamptz', precision: 3 }) soldAt: Date;
+  @TimestampColumn('sold_at') soldAt: Date;
   @Column({ type: 'text', nullable: true }) region: string | null;
   /** Where the sale comes from: 'resale', 'synthetic-seed', 'import'. */
   @Column({ type: 'text' }) source: string;
@@ -29,9 +28,8 @@ export class MarketSale {
   /** Defects the item was sold with ('screen_condition=cracked'); empty for a sound item. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) defects: string[];
   /** Set when the sale is refunded or returned: from then on it teaches the valuation nothing. */
-  @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
-  withdrawnAt: Date | null;
+  @TimestampColumn('withdrawn_at', { nullable: true }) withdrawnAt: Date | null;
   @Column({ name: 'withdrawn_reason', type: 'text', nullable: true }) withdrawnReason:
     string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

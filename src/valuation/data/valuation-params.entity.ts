@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt } from '../../core/data/columns.js';
 import type { FitResult } from '../engine/fit.js';
 import type { ValuationParamSet } from '../engine/types.js';
 
@@ -36,5 +37,5 @@ export class ValuationParamsVersion {
   /** 'scheduled', 'admin', 'seed'. */
   @Column({ type: 'text' }) trigger: string;
   @Column({ type: 'boolean' }) active: boolean;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }

@@ -7,6 +7,7 @@ import { type Page, paginate } from '../../core/http/pagination.js';
 import { PaperworkTaskAccess } from '../domain/paperwork.machine.js';
 import type { PaperworkQuery } from '../api/vehicles.dto.js';
 import { PaperworkTask } from './vehicle.entities.js';
+import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A car's trace code and catalogue model, as the paperwork names it. */
 export interface PaperworkCarRow {
@@ -64,8 +65,7 @@ export class PaperworkRepository extends DataRepository {
   page(actor: Actor, q: PaperworkQuery): Promise<Page<PaperworkTask>> {
     const qb = this.dataSource.getRepository(PaperworkTask).createQueryBuilder('t');
     PaperworkTaskAccess.restrict(qb, actor, 't');
-    if (q.state) qb.andWhere('t.state = :state', { state: q.state });
-    if (q.saleOrderId) qb.andWhere('t.sale_order_id = :sid', { sid: q.saleOrderId });
+    whereEqual(qb, { 't.state': q.state, 't.sale_order_id': q.saleOrderId });
     return paginate(qb, q);
   }
 

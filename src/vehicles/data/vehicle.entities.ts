@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, TimestampColumn, UpdatedAt } from '../../core/data/columns.js';
 import { StatefulEntity } from '../../core/state-machine/stateful.entity.js';
 import type {
   MileageAssessment,
@@ -41,10 +36,9 @@ export class Vehicle {
   @Column({ name: 'credible_km', type: 'int', nullable: true }) credibleKm: number | null;
   @Column({ name: 'latest_km', type: 'int', nullable: true }) latestKm: number | null;
   @Column({ name: 'yearly_km', type: 'int', nullable: true }) yearlyKm: number | null;
-  @Column({ name: 'flagged_at', type: 'timestamptz', precision: 3, nullable: true })
-  flaggedAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
+  @TimestampColumn('flagged_at', { nullable: true }) flaggedAt: Date | null;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
 }
 
 /** One odometer reading, with where it came from and how far that source is trusted. */
@@ -62,7 +56,7 @@ export class MileageReadingRow {
   @Column({ name: 'dedupe_key', type: 'text' }) dedupeKey: string;
   @Column({ name: 'item_id', type: 'uuid', nullable: true }) itemId: string | null;
   @Column({ name: 'recorded_by', type: 'uuid', nullable: true }) recordedBy: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @CreatedAt() createdAt: Date;
 }
 
 /** The owner's recorded consent to fetch the car's dealer service records (required first). */
@@ -74,10 +68,9 @@ export class RecordConsent {
   @Column({ type: 'text' }) scope: 'dealer-maintenance-records';
   /** The words the owner agreed to, kept as shown. */
   @Column({ type: 'text' }) statement: string;
-  @Column({ name: 'granted_at', type: 'timestamptz', precision: 3 }) grantedAt: Date;
-  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
-  revokedAt: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
+  @TimestampColumn('granted_at') grantedAt: Date;
+  @TimestampColumn('revoked_at', { nullable: true }) revokedAt: Date | null;
+  @CreatedAt() createdAt: Date;
 }
 
 export const PAPERWORK_KINDS = ['ownership-transfer', 'registration', 'insurance'] as const;
@@ -98,8 +91,7 @@ export class PaperworkTask extends StatefulEntity<PaperworkState> {
   /** E.g. the new registration certificate or the policy number. */
   @Column({ type: 'text', nullable: true }) reference: string | null;
   @Column({ name: 'blocked_reason', type: 'text', nullable: true }) blockedReason: string | null;
-  @Column({ name: 'done_at', type: 'timestamptz', precision: 3, nullable: true })
-  doneAt: Date | null;
+  @TimestampColumn('done_at', { nullable: true }) doneAt: Date | null;
   @Column({ name: 'done_by', type: 'uuid', nullable: true }) doneBy: string | null;
   /** Ownership transfer: the registration authority's document number (e.g. 机动车登记证书 no.). */
   @Column({ name: 'document_number', type: 'text', nullable: true })

@@ -1,6 +1,11 @@
 import { defineAccessPolicy } from '../../core/access/access-policy.js';
-import { days, defineMachine, ESCALATE } from '../../core/state-machine/machine.js';
-import { PAPERWORK_STATES, PaperworkTask } from '../data/vehicle.entities.js';
+import {
+  days,
+  defineMachine,
+  escalateAfter,
+  transitionRows,
+} from '../../core/state-machine/machine.js';
+import { PAPERWORK_STATES, PaperworkTask, type PaperworkState } from '../data/vehicle.entities.js';
 
 const staff = ['merchant', 'admin', 'system'] as const;
 /** The platform's own staff: the ownership transfer is theirs to record, not the merchant's. */
@@ -22,6 +27,8 @@ export const PaperworkTaskAccess = defineAccessPolicy<PaperworkTask>({
   },
 });
 
+const t = transitionRows<PaperworkState, PaperworkTask>();
+
 /**
  * A paperwork task of a car sale: OPEN → DONE, or BLOCKED (a document missing, the registry
  * closed, the buyer's city refuses the emission standard) and back to OPEN. DONE is final.
@@ -36,38 +43,23 @@ export const PaperworkTaskMachine = defineMachine({
   initial: ['OPEN'],
   terminal: ['DONE'],
   timeouts: {
-    OPEN: {
-      afterMs: days(30),
-      followUp: ESCALATE,
-      why: 'registration authorities transfer ownership within weeks; a month means it is stuck',
-    },
-    BLOCKED: {
-      afterMs: days(14),
-      followUp: ESCALATE,
-      why: 'a blocked transfer keeps a sold car from its buyer',
-    },
+    OPEN: escalateAfter(
+      days(30),
+      'registration authorities transfer ownership within weeks; a month means it is stuck',
+    ),
+    BLOCKED: escalateAfter(days(14), 'a blocked transfer keeps a sold car from its buyer'),
   },
   transitions: [
-    {
-      action: 'complete',
-      from: ['OPEN', 'BLOCKED'],
-      to: 'DONE',
-      roles: [...staff],
-      guard: ({ entity }) =>
-        isTransfer(entity)
-          ? 'the ownership transfer is recorded by platform staff with record-transfer'
-          : undefined,
-    },
-    {
-      action: 'record-transfer',
-      from: ['OPEN', 'BLOCKED'],
-      to: 'DONE',
-      roles: [...platform],
-      guard: ({ entity }) =>
-        isTransfer(entity) ? undefined : 'only an ownership-transfer task is recorded this way',
-    },
-    { action: 'block', from: ['OPEN'], to: 'BLOCKED', roles: [...staff, 'warehouse'] },
-    { action: 'unblock', from: ['BLOCKED'], to: 'OPEN', roles: [...staff, 'warehouse'] },
+    t('complete', ['OPEN', 'BLOCKED'], 'DONE', [...staff], ({ entity }) =>
+      isTransfer(entity)
+        ? 'the ownership transfer is recorded by platform staff with record-transfer'
+        : undefined,
+    ),
+    t('record-transfer', ['OPEN', 'BLOCKED'], 'DONE', [...platform], ({ entity }) =>
+      isTransfer(entity) ? undefined : 'only an ownership-transfer task is recorded this way',
+    ),
+    t('block', ['OPEN'], 'BLOCKED', [...staff, 'warehouse']),
+    t('unblock', ['BLOCKED'], 'OPEN', [...staff, 'warehouse']),
   ],
   canAccess: PaperworkTaskAccess.canSee,
   itemIds: (t: PaperworkTask) => [t.itemId],

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { IsDefined, IsNumber, Max, Min, ValidateIf } from 'class-validator';
 import {
   BooleanField,
@@ -8,6 +8,7 @@ import {
   ObjectField,
   OneOfField,
   PatternField,
+  Stacked,
   TextField,
   UuidField,
 } from '../../core/http/field.decorators.js';
@@ -21,6 +22,16 @@ const COORDINATES_TOGETHER = 'lat and lng go together: give both or neither';
 /** Coordinates are optional, but one without the other is refused (both are validated then). */
 const hasCoordinates = (a: { lat?: unknown; lng?: unknown }) =>
   (a.lat !== undefined && a.lat !== null) || (a.lng !== undefined && a.lng !== null);
+/** A WGS-84 coordinate within ±`degrees`, given together with the other one or not at all. */
+const CoordinateField = (degrees: number, doc: ApiPropertyOptions) =>
+  Stacked(
+    ApiPropertyOptional(doc),
+    ValidateIf(hasCoordinates),
+    IsDefined({ message: COORDINATES_TOGETHER }),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(-degrees),
+    Max(degrees),
+  );
 export const DECLARED_CONDITIONS = [
   'like-new',
   'excellent',
@@ -39,30 +50,13 @@ export class AddressDto {
   @TextField({ length: [1, 100] }) contactName: string;
   @PhoneNumberField()
   contactPhone: string;
-  @ApiPropertyOptional({
-    minimum: -90,
-    maximum: 90,
+  @CoordinateField(90, {
     example: 31.2304,
     description:
       "Where the pickup is, from the seller's device (WGS-84 degrees): orders the courier's route. With lng, or neither.",
   })
-  @ValidateIf(hasCoordinates)
-  @IsDefined({ message: COORDINATES_TOGETHER })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-90)
-  @Max(90)
   lat?: number;
-  @ApiPropertyOptional({
-    minimum: -180,
-    maximum: 180,
-    example: 121.4737,
-    description: 'Longitude (WGS-84 degrees), with lat.',
-  })
-  @ValidateIf(hasCoordinates)
-  @IsDefined({ message: COORDINATES_TOGETHER })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-180)
-  @Max(180)
+  @CoordinateField(180, { example: 121.4737, description: 'Longitude (WGS-84 degrees), with lat.' })
   lng?: number;
 }
 

@@ -1,24 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+  BooleanField,
+  EmailField,
+  ObjectField,
+  OneOfField,
+  TextField,
+  UuidField,
+} from '../core/http/field.decorators.js';
 import { USER_ROLES, type UserRole } from '../core/actor.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation.entity.js';
 
 /** What every new account gives: a password and a name. */
 class NewAccountFields {
-  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) password: string;
-  @ApiProperty() @IsString() @Length(1, 100) name: string;
+  @TextField({ minLength: 10, maxLength: 200 }) password: string;
+  @TextField({ length: [1, 100] }) name: string;
 }
 
 /**
@@ -26,19 +22,14 @@ class NewAccountFields {
  * or an e-mail, or both; either then signs in.
  */
 export class RegisterDto extends NewAccountFields {
-  @ApiPropertyOptional({ description: 'Optional when a phone is given' })
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
-  email?: string;
-  @ApiPropertyOptional({
+  @EmailField({ optional: true, description: 'Optional when a phone is given' }) email?: string;
+  @TextField({
+    maxLength: 40,
+    optional: true,
     example: '13812345678',
     description:
       'The mobile to sign in with: a mainland mobile in its usual 11 digits, or any number with +country code. Optional when an e-mail is given.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
   phone?: string;
   @ApiPropertyOptional({
     example: '012345',
@@ -53,58 +44,55 @@ export class RegisterDto extends NewAccountFields {
 
 /** Send a sign-up code to a mobile number (where owner messages reach phones). */
 export class SignUpCodeRequestDto {
-  @ApiProperty({ example: '13812345678' }) @IsString() @MaxLength(40) phone: string;
-  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], default: 'zh-CN' })
-  @IsOptional()
-  @IsIn(['zh-CN', 'en'])
-  language?: 'zh-CN' | 'en';
+  @TextField({ maxLength: 40, example: '13812345678' }) phone: string;
+  @OneOfField(['zh-CN', 'en'], { optional: true, default: 'zh-CN' }) language?: 'zh-CN' | 'en';
 }
 
 /** Where the refresh token goes: the body (API clients) or an httpOnly cookie (the console). */
 export const REFRESH_DELIVERY = ['body', 'cookie'] as const;
 export type RefreshDelivery = (typeof REFRESH_DELIVERY)[number];
 
+/** The mobile number an account signed up with, to sign in or reset its password by. */
+const SignedUpPhoneField = () =>
+  TextField({
+    maxLength: 40,
+    optional: true,
+    example: '13812345678',
+    description: 'The mobile signed up with',
+  });
+
 /** Sign in with the e-mail or the mobile number (exactly one of them) and the password. */
 export class LoginDto {
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @ApiPropertyOptional({ example: '13812345678', description: 'The mobile signed up with' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  phone?: string;
-  @ApiProperty() @IsString() @MaxLength(200) password: string;
-  @ApiPropertyOptional({
-    enum: REFRESH_DELIVERY,
+  @EmailField({ optional: true }) email?: string;
+  @SignedUpPhoneField() phone?: string;
+  @TextField({ maxLength: 200 }) password: string;
+  @OneOfField(REFRESH_DELIVERY, {
+    optional: true,
     default: 'body',
     description:
       "'cookie': the refresh token is set as an httpOnly cookie and left out of the body",
   })
-  @IsOptional()
-  @IsIn(REFRESH_DELIVERY)
   refreshIn?: RefreshDelivery;
 }
 
 export class RefreshDto {
-  @ApiPropertyOptional({ description: 'Omit to use the reloop_refresh cookie' })
-  @IsOptional()
-  @IsString()
-  @Length(20, 200)
+  @TextField({
+    length: [20, 200],
+    optional: true,
+    description: 'Omit to use the reloop_refresh cookie',
+  })
   refreshToken?: string;
 }
 
 export class ChangePasswordDto {
-  @ApiProperty() @IsString() @MaxLength(200) currentPassword: string;
-  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
+  @TextField({ maxLength: 200 }) currentPassword: string;
+  @TextField({ minLength: 10, maxLength: 200 }) newPassword: string;
 }
 
 /** Ask for a reset code by the account's e-mail or its sign-in mobile number (exactly one). */
 export class PasswordResetRequestDto {
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @ApiPropertyOptional({ example: '13812345678', description: 'The mobile signed up with' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  phone?: string;
+  @EmailField({ optional: true }) email?: string;
+  @SignedUpPhoneField() phone?: string;
 }
 
 export class PasswordResetConfirmDto extends PasswordResetRequestDto {
@@ -112,46 +100,41 @@ export class PasswordResetConfirmDto extends PasswordResetRequestDto {
   @IsString()
   @Matches(/^\d{8}$/, { message: 'code must be the eight digits of the code sent' })
   code: string;
-  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
+  @TextField({ minLength: 10, maxLength: 200 }) newPassword: string;
 }
 
 export class CreateUserDto extends NewAccountFields {
-  @ApiProperty() @IsEmail() @MaxLength(254) email: string;
-  @ApiPropertyOptional({ example: '+86 138 0013 8000' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  phone?: string;
-  @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
-  @ApiPropertyOptional({ description: 'Warehouse staff only: a lead of their warehouse' })
-  @IsOptional()
-  @IsBoolean()
+  @EmailField() email: string;
+  @TextField({ maxLength: 40, optional: true, example: '+86 138 0013 8000' }) phone?: string;
+  @OneOfField(USER_ROLES) role: UserRole;
+  @UuidField({ optional: true }) organisationId?: string;
+  @BooleanField({ optional: true, description: 'Warehouse staff only: a lead of their warehouse' })
   lead?: boolean;
 }
 
 export class CreateOrganisationDto {
-  @ApiProperty({ enum: ORGANISATION_KINDS }) @IsIn(ORGANISATION_KINDS) kind: OrganisationKind;
-  @ApiProperty() @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) cityCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
-  @ApiPropertyOptional({ description: 'e.g. { "refurbishes": ["phone"], "recycles": true }' })
-  @IsOptional()
-  @IsObject()
+  @OneOfField(ORGANISATION_KINDS) kind: OrganisationKind;
+  @TextField({ length: [1, 200] }) name: string;
+  @TextField({ maxLength: 40, optional: true }) cityCode?: string;
+  @TextField({ maxLength: 500, optional: true }) address?: string;
+  @ObjectField({
+    optional: true,
+    description: 'e.g. { "refurbishes": ["phone"], "recycles": true }',
+  })
   capabilities?: Record<string, unknown>;
 }
 
 /** Issue 17: an admin registers (or withdraws) a partner or merchant as a certified erasure provider. */
 export class ErasureProviderDto {
-  @ApiProperty({
+  @BooleanField({
     description:
       'true: items whose storage media are not certified yet may be handed to this organisation, which then wipes them',
   })
-  @IsBoolean()
   certified: boolean;
-  @ApiPropertyOptional({ description: 'Their certification, e.g. "ADISA ADC-2026-0042"' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @TextField({
+    length: [1, 200],
+    optional: true,
+    description: 'Their certification, e.g. "ADISA ADC-2026-0042"',
+  })
   certification?: string;
 }

@@ -1,23 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { Stacked } from '../core/http/field.decorators.js';
+  BooleanField,
+  type FieldOptions,
+  IntField,
+  ObjectField,
+  OneOfField,
+  PatternField,
+  Stacked,
+  TextField,
+  UuidField,
+} from '../core/http/field.decorators.js';
 import { PageQuery } from '../core/http/pagination.js';
 import { VARIANT_KINDS, type VariantKind } from './product-variant.entity.js';
 import {
@@ -30,53 +24,33 @@ import {
 
 const CODE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MODEL_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** A category or standard code: kebab-case, at most 60 characters. */
+const CodeField = (options: FieldOptions = {}) => PatternField(CODE, { maxLength: 60, ...options });
 const STORAGE_INTERFACES: readonly StorageInterface[] = ['nvme', 'sata', 'ufs', 'mmc', 'usb'];
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class MoneyDto {
-  @ApiProperty({ description: 'Integer minor units (fen)' })
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntField({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Integer minor units (fen)' })
   amountMinor: number;
-  @ApiProperty({ example: 'CNY' }) @Matches(/^[A-Z]{3}$/) currency: string;
+  @PatternField(/^[A-Z]{3}$/, { example: 'CNY' }) currency: string;
 }
 
 export class StorageMediumDto {
-  @ApiProperty({ enum: STORAGE_MEDIA_TYPES }) @IsIn(STORAGE_MEDIA_TYPES) type: StorageMediaType;
-  @ApiProperty({ enum: STORAGE_INTERFACES })
-  @IsIn(STORAGE_INTERFACES)
-  interface: StorageInterface;
+  @OneOfField(STORAGE_MEDIA_TYPES) type: StorageMediaType;
+  @OneOfField(STORAGE_INTERFACES) interface: StorageInterface;
 }
 
 /** Settings a leaf (level 3) carries; refused on levels 1 and 2. */
 export class LeafSettingsDto {
-  @ApiPropertyOptional({ description: 'Must agree with storageMedia (non-empty ⇔ true)' })
-  @IsOptional()
-  @IsBoolean()
+  @BooleanField({
+    optional: true,
+    description: 'Must agree with storageMedia (non-empty ⇔ true)',
+  })
   requiresErasure?: boolean;
-  @ApiPropertyOptional({ enum: IDENTIFIER_KINDS })
-  @IsOptional()
-  @IsIn(IDENTIFIER_KINDS)
-  identifier?: IdentifierKind;
-  @ApiPropertyOptional({ description: 'Grading standard family code' })
-  @IsOptional()
-  @Matches(CODE)
-  @MaxLength(60)
+  @OneOfField(IDENTIFIER_KINDS, { optional: true }) identifier?: IdentifierKind;
+  @CodeField({ optional: true, description: 'Grading standard family code' })
   standardCode?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000_000)
-  typicalWeightGrams?: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(2_000_000_000)
-  scrapValueMinor?: number;
+  @IntField({ min: 1, max: 100_000_000, optional: true }) typicalWeightGrams?: number;
+  @IntField({ min: 0, max: 2_000_000_000, optional: true }) scrapValueMinor?: number;
   @ApiPropertyOptional({ type: [StorageMediumDto] })
   @IsOptional()
   @IsArray()
@@ -87,50 +61,38 @@ export class LeafSettingsDto {
 }
 
 export class CreateCategoryDto extends LeafSettingsDto {
-  @ApiProperty({ example: 'smartphones' }) @Matches(CODE) @MaxLength(60) code: string;
-  @ApiProperty() @IsString() @Length(1, 100) name: string;
-  @ApiProperty() @IsString() @Length(1, 100) nameZh: string;
-  @ApiPropertyOptional({ description: 'Absent for a top-level category' })
-  @IsOptional()
-  @IsUUID()
-  parentId?: string;
+  @CodeField({ example: 'smartphones' }) code: string;
+  @TextField({ length: [1, 100] }) name: string;
+  @TextField({ length: [1, 100] }) nameZh: string;
+  @UuidField({ optional: true, description: 'Absent for a top-level category' }) parentId?: string;
 }
 
 /** Code, parent and level are fixed once created (codes are stable references). */
 export class UpdateCategoryDto extends LeafSettingsDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) nameZh?: string;
+  @TextField({ length: [1, 100], optional: true }) name?: string;
+  @TextField({ length: [1, 100], optional: true }) nameZh?: string;
 }
 
 export class CategoryQuery {
-  @ApiPropertyOptional({ enum: ['tree', 'flat'], default: 'tree' })
-  @IsOptional()
-  @IsIn(['tree', 'flat'])
-  view?: 'tree' | 'flat';
-  @ApiPropertyOptional({ minimum: 1, maximum: 3 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(3)
-  level?: number;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() parentId?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() requiresErasure?: boolean;
-  @ApiPropertyOptional() @IsOptional() @Matches(CODE) @MaxLength(60) standardCode?: string;
-  @ApiPropertyOptional({ description: 'Search in code, name and Chinese name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OneOfField(['tree', 'flat'], { optional: true, default: 'tree' }) view?: 'tree' | 'flat';
+  @IntField({ min: 1, max: 3, optional: true, coerce: true }) level?: number;
+  @UuidField({ optional: true }) parentId?: string;
+  @BooleanField({ optional: true, coerce: true }) requiresErasure?: boolean;
+  @CodeField({ optional: true }) standardCode?: string;
+  @TextField({
+    maxLength: 100,
+    optional: true,
+    description: 'Search in code, name and Chinese name',
+  })
   q?: string;
 }
 
 /** A product model's launch date (YYYY-MM-DD) and launch price, both optional. */
 const LaunchDateField = () =>
-  Stacked(
-    ApiPropertyOptional({ example: '2023-09-22' }),
-    IsOptional(),
-    Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/),
-  );
+  PatternField(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    optional: true,
+    example: '2023-09-22',
+  });
 const LaunchPriceField = () =>
   Stacked(
     ApiPropertyOptional({ type: MoneyDto }),
@@ -141,67 +103,55 @@ const LaunchPriceField = () =>
   );
 
 export class CreateProductModelDto {
-  @ApiProperty({ example: 'apple-iphone-15-128' }) @Matches(MODEL_CODE) @MaxLength(80) code: string;
-  @ApiProperty() @IsString() @Length(1, 100) brand: string;
-  @ApiProperty() @IsString() @Length(1, 200) model: string;
-  @ApiProperty({ description: 'A leaf category' }) @IsUUID() categoryId: string;
+  @PatternField(MODEL_CODE, { maxLength: 80, example: 'apple-iphone-15-128' }) code: string;
+  @TextField({ length: [1, 100] }) brand: string;
+  @TextField({ length: [1, 200] }) model: string;
+  @UuidField({ description: 'A leaf category' }) categoryId: string;
   @LaunchDateField() launchDate?: string;
   @LaunchPriceField() launchPrice?: MoneyDto;
 }
 
 export class UpdateProductModelDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) brand?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) model?: string;
-  @ApiPropertyOptional({ description: 'A leaf category' })
-  @IsOptional()
-  @IsUUID()
-  categoryId?: string;
+  @TextField({ length: [1, 100], optional: true }) brand?: string;
+  @TextField({ length: [1, 200], optional: true }) model?: string;
+  @UuidField({ optional: true, description: 'A leaf category' }) categoryId?: string;
   @LaunchDateField() launchDate?: string;
   @LaunchPriceField() launchPrice?: MoneyDto;
 }
 
 export class ProductModelQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() categoryId?: string;
-  @ApiPropertyOptional({ description: 'Search in brand, model and code' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @UuidField({ optional: true }) categoryId?: string;
+  @TextField({ maxLength: 100, optional: true, description: 'Search in brand, model and code' })
   q?: string;
 }
 
 export class PublishStandardDto {
-  @ApiProperty({
+  @ObjectField({
     description:
       'The standard definition (code, name, description, currency, references, checks, rules, ' +
       'scoring?). The version is assigned: one above the latest of the family.',
   })
-  @IsObject()
   definition: Record<string, unknown>;
 }
 
 export class StandardQuery {
-  @ApiPropertyOptional({ description: 'Family code' })
-  @IsOptional()
-  @Matches(CODE)
-  @MaxLength(60)
-  code?: string;
-  @ApiPropertyOptional({ description: 'Every version, not only the latest of each family' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @CodeField({ optional: true, description: 'Family code' }) code?: string;
+  @BooleanField({
+    optional: true,
+    coerce: true,
+    description: 'Every version, not only the latest of each family',
+  })
   allVersions?: boolean;
 }
 
 /** A variant of a product model: its own price point (issue 26 point 2). */
 export class CreateProductVariantDto {
-  @ApiProperty({
+  @PatternField(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,39}$/, {
+    message: 'code must be 1–40 letters, digits, dots, dashes, underscores or plus signs',
     example: '512GB',
     description: 'As sales files and trade-ins name it; unique within the model',
   })
-  @Matches(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,39}$/, {
-    message: 'code must be 1–40 letters, digits, dots, dashes, underscores or plus signs',
-  })
   code: string;
-  @ApiProperty({ enum: VARIANT_KINDS }) @IsIn(VARIANT_KINDS) kind: VariantKind;
-  @ApiProperty({ example: '512 GB' }) @IsString() @Length(1, 100) label: string;
+  @OneOfField(VARIANT_KINDS) kind: VariantKind;
+  @TextField({ length: [1, 100], example: '512 GB' }) label: string;
 }

@@ -1,109 +1,69 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { OmitType } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+  BooleanField,
+  IntField,
+  NestedListField,
+  PatternField,
+  TextField,
+  UuidField,
+} from '../core/http/field.decorators.js';
 
 const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const LOCAL_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 export class PickupWindowDto {
-  @ApiProperty({ example: '09:00' }) @Matches(LOCAL_TIME) start: string;
-  @ApiProperty({ example: '11:00' }) @Matches(LOCAL_TIME) end: string;
-  @ApiProperty({ description: 'Pickups the area takes in this window per day' })
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
+  @PatternField(LOCAL_TIME, { example: '09:00' }) start: string;
+  @PatternField(LOCAL_TIME, { example: '11:00' }) end: string;
+  @IntField({ min: 0, max: 100_000, description: 'Pickups the area takes in this window per day' })
   capacity: number;
 }
 
 export class DistrictDto {
-  @ApiProperty({ example: '110105' }) @Matches(AREA_CODE) code: string;
-  @ApiProperty({ example: 'Chaoyang' }) @IsString() @Length(1, 100) name: string;
-  @ApiPropertyOptional({ example: '朝阳区' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  nameZh?: string;
+  @PatternField(AREA_CODE, { example: '110105' }) code: string;
+  @TextField({ length: [1, 100], example: 'Chaoyang' }) name: string;
+  @TextField({ maxLength: 100, optional: true, example: '朝阳区' }) nameZh?: string;
 }
 
 export class ServiceAreaDto {
-  @ApiProperty({ example: '110100' }) @Matches(AREA_CODE) cityCode: string;
-  @ApiProperty({ example: 'Beijing' }) @IsString() @Length(1, 100) cityName: string;
-  @ApiPropertyOptional({ example: '北京' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  cityNameZh?: string;
-  @ApiProperty({ example: 'Asia/Shanghai' }) @IsString() @Length(1, 64) timeZone: string;
-  @ApiPropertyOptional({ default: 15, description: 'Local hour at which same-day ordering closes' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(23)
+  @PatternField(AREA_CODE, { example: '110100' }) cityCode: string;
+  @TextField({ length: [1, 100], example: 'Beijing' }) cityName: string;
+  @TextField({ maxLength: 100, optional: true, example: '北京' }) cityNameZh?: string;
+  @TextField({ length: [1, 64], example: 'Asia/Shanghai' }) timeZone: string;
+  @IntField({
+    min: 0,
+    max: 23,
+    optional: true,
+    default: 15,
+    description: 'Local hour at which same-day ordering closes',
+  })
   cutoffHour?: number;
-  @ApiProperty() @IsBoolean() sameDay: boolean;
-  @ApiProperty({ type: [PickupWindowDto] })
-  @ValidateNested({ each: true })
-  @Type(() => PickupWindowDto)
-  @ArrayMinSize(1)
-  @ArrayMaxSize(48)
-  windows: PickupWindowDto[];
-  @ApiProperty({ type: [DistrictDto] })
-  @ValidateNested({ each: true })
-  @Type(() => DistrictDto)
-  @ArrayMinSize(1)
-  @ArrayMaxSize(5000)
-  districts: DistrictDto[];
-  @ApiPropertyOptional({ default: 7 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(60)
-  bookingDaysAhead?: number;
-  @ApiPropertyOptional({ default: 60 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1440)
-  minLeadMinutes?: number;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @BooleanField() sameDay: boolean;
+  @NestedListField(PickupWindowDto, { minItems: 1, maxItems: 48 }) windows: PickupWindowDto[];
+  @NestedListField(DistrictDto, { minItems: 1, maxItems: 5000 }) districts: DistrictDto[];
+  @IntField({ min: 1, max: 60, optional: true, default: 7 }) bookingDaysAhead?: number;
+  @IntField({ min: 0, max: 1440, optional: true, default: 60 }) minLeadMinutes?: number;
+  @BooleanField({ optional: true, default: true }) active?: boolean;
 }
 
 /** PUT body: the whole area; the city code is in the path. */
 export class ReplaceServiceAreaDto extends OmitType(ServiceAreaDto, ['cityCode'] as const) {}
 
 export class DropOffStoreDto {
-  @ApiProperty({ example: 'store-sh-jingan' }) @Matches(/^[a-z0-9-]{2,60}$/) code: string;
-  @ApiProperty() @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) nameZh?: string;
-  @ApiProperty({ example: '310100' }) @Matches(AREA_CODE) cityCode: string;
-  @ApiProperty({ example: '310106' }) @Matches(AREA_CODE) districtCode: string;
-  @ApiProperty() @IsString() @Length(1, 500) address: string;
-  @ApiPropertyOptional({ example: '10:00-22:00' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  openingHours?: string;
-  @ApiPropertyOptional({ description: 'The `store` organisation whose staff work here' })
-  @IsOptional()
-  @IsUUID()
+  @PatternField(/^[a-z0-9-]{2,60}$/, { example: 'store-sh-jingan' }) code: string;
+  @TextField({ length: [1, 200] }) name: string;
+  @TextField({ maxLength: 200, optional: true }) nameZh?: string;
+  @PatternField(AREA_CODE, { example: '310100' }) cityCode: string;
+  @PatternField(AREA_CODE, { example: '310106' }) districtCode: string;
+  @TextField({ length: [1, 500] }) address: string;
+  @TextField({ maxLength: 100, optional: true, example: '10:00-22:00' }) openingHours?: string;
+  @UuidField({
+    optional: true,
+    description: 'The `store` organisation whose staff work here',
+  })
   organisationId?: string;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @BooleanField({ optional: true, default: true }) active?: boolean;
 }
 
 export class StoreFilter {
-  @ApiPropertyOptional() @IsOptional() @Matches(AREA_CODE) cityCode?: string;
+  @PatternField(AREA_CODE, { optional: true }) cityCode?: string;
 }

@@ -1,23 +1,16 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IntField, TextField } from './field.decorators.js';
 import { BadRequestException } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /** `limit` and an opaque keyset `cursor` (spec §5); lists add their own filters. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @IntField({ min: 1, max: 200, optional: true, coerce: true, default: 50 }) limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({
+    maxLength: 200,
+    optional: true,
+    description: 'Opaque cursor from the previous page',
+  })
   cursor?: string;
 }
 

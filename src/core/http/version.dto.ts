@@ -1,6 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IntField } from './field.decorators.js';
 
 /** Highest value of a PostgreSQL `int`, the type of every `version` column. */
 export const MAX_VERSION = 2_147_483_647;
@@ -10,11 +8,12 @@ export const MAX_VERSION = 2_147_483_647;
  * body of every action that takes nothing else, and the base of those that do.
  */
 export class VersionDto {
-  @ApiPropertyOptional({ description: 'The version you last saw; a stale one answers 409' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_VERSION)
+  @IntField({
+    min: 1,
+    max: MAX_VERSION,
+    optional: true,
+    coerce: true,
+    description: 'The version you last saw; a stale one answers 409',
+  })
   version?: number;
 }

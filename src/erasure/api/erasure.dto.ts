@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { IsDate, IsOptional, IsString, Matches } from 'class-validator';
 import {
-  IsDate,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+  type FieldOptions,
+  IntField,
+  IsoDateTimeField,
+  NumberField,
+  ObjectField,
+  OneOfField,
+  PatternField,
+  Stacked,
+  TextField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { MEDIA_TYPES, type MediaType } from '../domain/index.js';
 import type { ErasureState, StorageInterface } from '../data/erasure.entities.js';
@@ -28,68 +25,49 @@ const SERIAL = /^[A-Za-z0-9][A-Za-z0-9 _.\-/:]{0,63}$/;
 /** 1 MB .. 1 PB */
 const MAX_CAPACITY = 1e15;
 
+/** A medium's serial, optional. */
+const SerialField = (options: FieldOptions = {}) =>
+  PatternField(SERIAL, {
+    optional: true,
+    message: 'serial must be 1-64 letters, digits or - _ . / :',
+    ...options,
+  });
+/** A medium's capacity in bytes, optional. */
+const CapacityField = (options: FieldOptions = {}) =>
+  IntField({ min: 1e6, max: MAX_CAPACITY, optional: true, ...options });
+
 export class RegisterMediumDto {
-  @ApiProperty({ enum: MEDIA_TYPES }) @IsIn(MEDIA_TYPES) mediaType: MediaType;
-  @ApiPropertyOptional({ enum: INTERFACES })
-  @IsOptional()
-  @IsIn(INTERFACES)
-  interface?: StorageInterface;
-  @ApiPropertyOptional({ example: 'S4EWNX0N123456' })
-  @IsOptional()
-  @Matches(SERIAL, { message: 'serial must be 1-64 letters, digits or - _ . / :' })
-  serial?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) manufacturer?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) model?: string;
-  @ApiPropertyOptional({ description: 'Bytes' })
-  @IsOptional()
-  @IsInt()
-  @Min(1e6)
-  @Max(MAX_CAPACITY)
-  capacityBytes?: number;
+  @OneOfField(MEDIA_TYPES) mediaType: MediaType;
+  @OneOfField(INTERFACES, { optional: true }) interface?: StorageInterface;
+  @SerialField({ example: 'S4EWNX0N123456' }) serial?: string;
+  @TextField({ length: [1, 100], optional: true }) manufacturer?: string;
+  @TextField({ length: [1, 100], optional: true }) model?: string;
+  @CapacityField({ description: 'Bytes' }) capacityBytes?: number;
 }
 
 export class UpdateMediumDto {
-  @ApiPropertyOptional({ enum: MEDIA_TYPES })
-  @IsOptional()
-  @IsIn(MEDIA_TYPES)
-  mediaType?: MediaType;
-  @ApiPropertyOptional({ enum: INTERFACES })
-  @IsOptional()
-  @IsIn(INTERFACES)
-  interface?: StorageInterface;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(SERIAL, { message: 'serial must be 1-64 letters, digits or - _ . / :' })
-  serial?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) manufacturer?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) model?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1e6)
-  @Max(MAX_CAPACITY)
-  capacityBytes?: number;
+  @OneOfField(MEDIA_TYPES, { optional: true }) mediaType?: MediaType;
+  @OneOfField(INTERFACES, { optional: true }) interface?: StorageInterface;
+  @SerialField() serial?: string;
+  @TextField({ length: [1, 100], optional: true }) manufacturer?: string;
+  @TextField({ length: [1, 100], optional: true }) model?: string;
+  @CapacityField() capacityBytes?: number;
 }
 
 export class ErasureListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ERASURE_STATES })
-  @IsOptional()
-  @IsIn(ERASURE_STATES)
-  state?: ErasureState;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
+  @OneOfField(ERASURE_STATES, { optional: true }) state?: ErasureState;
+  @UuidField({ optional: true }) itemId?: string;
 }
 
 export class ImportReportDto extends VersionDto {
-  @ApiPropertyOptional({ enum: ['nwipe', 'blancco'], description: 'Detected when absent' })
-  @IsOptional()
-  @IsIn(['nwipe', 'blancco'])
+  @OneOfField(['nwipe', 'blancco'], { optional: true, description: 'Detected when absent' })
   format?: 'nwipe' | 'blancco';
-  @ApiProperty({ description: "The tool's report: nwipe text, or Blancco JSON / XML" })
-  @IsString()
-  @Length(1, 1_000_000)
+  @TextField({
+    length: [1, 1_000_000],
+    description: "The tool's report: nwipe text, or Blancco JSON / XML",
+  })
   content: string;
-  @ApiProperty({ description: 'The registered station whose key signed the report' })
-  @IsUUID()
+  @UuidField({ description: 'The registered station whose key signed the report' })
   stationId: string;
   @ApiProperty({
     description:
@@ -101,82 +79,54 @@ export class ImportReportDto extends VersionDto {
 }
 
 export class RouteToDestructionDto extends VersionDto {
-  @ApiProperty({ example: 'drive clicks and is not detected' })
-  @IsString()
-  @Length(3, 500)
-  reason: string;
+  @TextField({ length: [3, 500], example: 'drive clicks and is not detected' }) reason: string;
 }
 
 /** An ISO date of at most 40 characters becomes a Date; anything else stays and fails @IsDate. */
 const isoDateUpTo40 = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.length <= 40 ? new Date(value) : value;
+/** When a step of the destruction happened (optional): an ISO date-time read as a Date. */
+const InstantField = () =>
+  Stacked(
+    ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40 }),
+    IsOptional(),
+    Transform(isoDateUpTo40),
+    IsDate(),
+  );
 
 export class RecordDestructionDto extends VersionDto {
-  @ApiProperty({ example: 'SEM 0300 shredder' }) @IsString() @Length(1, 100) equipmentName: string;
-  @ApiProperty({ example: 'service 2025-03' })
-  @IsString()
-  @Length(1, 100)
-  equipmentVersion: string;
-  @ApiPropertyOptional({ description: 'Particle size achieved, mm' })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(100)
+  @TextField({ length: [1, 100], example: 'SEM 0300 shredder' }) equipmentName: string;
+  @TextField({ length: [1, 100], example: 'service 2025-03' }) equipmentVersion: string;
+  @NumberField({ min: 0, max: 100, optional: true, description: 'Particle size achieved, mm' })
   particleSizeMm?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) facility?: string;
-  @ApiProperty({ description: 'Warehouse staff who witnessed it (not the operator)' })
-  @IsUUID()
+  @TextField({ length: [1, 200], optional: true }) facility?: string;
+  @UuidField({ description: 'Warehouse staff who witnessed it (not the operator)' })
   witnessId: string;
-  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40 })
-  @IsOptional()
-  @Transform(isoDateUpTo40)
-  @IsDate()
-  startedAt?: Date;
-  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40 })
-  @IsOptional()
-  @Transform(isoDateUpTo40)
-  @IsDate()
-  completedAt?: Date;
+  @InstantField() startedAt?: Date;
+  @InstantField() completedAt?: Date;
 }
 
 export class ReverifyDto {
-  @ApiProperty({ enum: ['passed', 'failed'] }) @IsIn(['passed', 'failed']) outcome:
-    'passed' | 'failed';
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) notes?: string;
+  @OneOfField(['passed', 'failed']) outcome: 'passed' | 'failed';
+  @TextField({ maxLength: 1000, optional: true }) notes?: string;
 }
 
 export class SamplingQuery {
-  @ApiPropertyOptional({ example: '<organisation id>:2026-05-01' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({ maxLength: 100, optional: true, example: '<organisation id>:2026-05-01' })
   batchId?: string;
-  @ApiPropertyOptional({ description: 'Support and admin only' })
-  @IsOptional()
-  @IsUUID()
-  organisationId?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 date or time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @MaxLength(40)
-  from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 date or time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @MaxLength(40)
-  to?: string;
+  @UuidField({ optional: true, description: 'Support and admin only' }) organisationId?: string;
+  @IsoDateTimeField({ optional: true, description: 'ISO 8601 date or time' }) from?: string;
+  @IsoDateTimeField({ optional: true, description: 'ISO 8601 date or time' }) to?: string;
 }
 
 export class CertificateListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
+  @UuidField({ optional: true }) itemId?: string;
 }
 
 /** A signed certificate exactly as downloaded from GET /certificates/:id. */
 export class SignedCertificateDto {
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
-  document: Record<string, unknown>;
-  @ApiProperty() @IsString() @MaxLength(200) signature: string;
-  @ApiProperty() @IsString() @MaxLength(100) keyId: string;
-  @ApiProperty({ example: 'Ed25519' }) @IsString() @MaxLength(20) algorithm: string;
+  @ObjectField({ type: 'object', additionalProperties: true }) document: Record<string, unknown>;
+  @TextField({ maxLength: 200 }) signature: string;
+  @TextField({ maxLength: 100 }) keyId: string;
+  @TextField({ maxLength: 20, example: 'Ed25519' }) algorithm: string;
 }

@@ -1,145 +1,117 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsString, MaxLength } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+  IntField,
+  IsoDateTimeField,
+  NestedField,
+  NumberField,
+  OneOfField,
+  PatternField,
+  TextField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 import { TECHNIQUES, type Technique } from '../domain/index.js';
 
 /** Block devices as the kernel names them: /dev/sdb, /dev/nvme0n1, /dev/loop3, /dev/disk/by-id/… */
 export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9][A-Za-z0-9._:/-]{0,200}$/;
 const MAX_BYTES = 1e15;
+/** Which attempt of the job a station's message is about. */
+const AttemptField = () => IntField({ min: 1, max: 100 });
 
 export class RegisterStationDto {
-  @ApiProperty({ example: 'Shanghai WH1 bay 3' }) @IsString() @Length(1, 100) name: string;
-  @ApiProperty({ description: 'The warehouse (or certified erasure provider) running it' })
-  @IsUUID()
+  @TextField({ length: [1, 100], example: 'Shanghai WH1 bay 3' }) name: string;
+  @UuidField({ description: 'The warehouse (or certified erasure provider) running it' })
   organisationId: string;
-  @ApiProperty({
+  @TextField({
+    length: [40, 2000],
     description: 'Ed25519 public key, PEM (SPKI); `node dist/src/main.js station keygen` prints it',
   })
-  @IsString()
-  @Length(40, 2000)
   publicKeyPem: string;
 }
 
 export class RevokeStationDto {
-  @ApiProperty({ example: 'station PC stolen' }) @IsString() @Length(3, 500) reason: string;
+  @TextField({ length: [3, 500], example: 'station PC stolen' }) reason: string;
 }
 
 export class AssignStationDto extends VersionDto {
-  @ApiProperty() @IsUUID() stationId: string;
-  @ApiProperty({ example: '/dev/sdb', description: 'The block device on the station' })
-  @Matches(DEVICE_PATH, { message: 'device must be a /dev path such as /dev/sdb' })
+  @UuidField() stationId: string;
+  @PatternField(DEVICE_PATH, {
+    message: 'device must be a /dev path such as /dev/sdb',
+    example: '/dev/sdb',
+    description: 'The block device on the station',
+  })
   device: string;
 }
 
 export class StationProgressDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(100) attempt: number;
-  @ApiProperty({ enum: ['starting', 'erasing', 'blanking', 'verifying', 'sampling'] })
-  @IsIn(['starting', 'erasing', 'blanking', 'verifying', 'sampling'])
+  @AttemptField() attempt: number;
+  @OneOfField(['starting', 'erasing', 'blanking', 'verifying', 'sampling'])
   phase: 'starting' | 'erasing' | 'blanking' | 'verifying' | 'sampling';
-  @ApiProperty() @IsNumber() @Min(0) @Max(100) percent: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1000) pass?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1000) passes?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) message?: string;
+  @NumberField({ min: 0, max: 100 }) percent: number;
+  @IntField({ min: 0, max: 1000, optional: true }) pass?: number;
+  @IntField({ min: 0, max: 1000, optional: true }) passes?: number;
+  @TextField({ maxLength: 500, optional: true }) message?: string;
 }
 
 export class StationRefusalDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(100) attempt: number;
-  @ApiProperty({ enum: ['SERIAL_MISMATCH', 'DEVICE_UNAVAILABLE', 'DEVICE_NOT_ALLOWED'] })
-  @IsIn(['SERIAL_MISMATCH', 'DEVICE_UNAVAILABLE', 'DEVICE_NOT_ALLOWED'])
+  @AttemptField() attempt: number;
+  @OneOfField(['SERIAL_MISMATCH', 'DEVICE_UNAVAILABLE', 'DEVICE_NOT_ALLOWED'])
   code: 'SERIAL_MISMATCH' | 'DEVICE_UNAVAILABLE' | 'DEVICE_NOT_ALLOWED';
-  @ApiProperty() @IsString() @Length(1, 1000) reason: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) deviceSerial?: string;
+  @TextField({ length: [1, 1000] }) reason: string;
+  @TextField({ maxLength: 200, optional: true }) deviceSerial?: string;
 }
 
 class ToolDto {
-  @ApiProperty({ example: 'nwipe' }) @IsString() @Length(1, 100) name: string;
-  @ApiProperty({ example: '0.33' }) @IsString() @Length(1, 100) version: string;
+  @TextField({ length: [1, 100], example: 'nwipe' }) name: string;
+  @TextField({ length: [1, 100], example: '0.33' }) version: string;
 }
 
 class DeviceDto {
-  @ApiProperty() @Matches(DEVICE_PATH) path: string;
-  @ApiProperty() @IsString() @Length(0, 200) serial: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_BYTES) sizeBytes: number;
+  @PatternField(DEVICE_PATH) path: string;
+  @TextField({ length: [0, 200] }) serial: string;
+  @TextField({ maxLength: 200, optional: true }) model?: string;
+  @IntField({ min: 0, max: MAX_BYTES }) sizeBytes: number;
 }
 
 export class VerificationSampleDto {
-  @ApiProperty({ description: 'Hex seed of the block picks' })
-  @Matches(/^[0-9a-f]{16,128}$/)
-  seed: string;
-  @ApiProperty({ enum: ['sfc32-sha256'] }) @IsIn(['sfc32-sha256']) algorithm: 'sfc32-sha256';
-  @ApiProperty() @IsInt() @Min(512) @Max(16 * 2 ** 20) blockBytes: number;
-  @ApiProperty() @IsInt() @Min(1) @Max(MAX_BYTES) deviceBlocks: number;
-  @ApiProperty() @IsInt() @Min(1) @Max(MAX_BYTES) sampledBlocks: number;
-  @ApiProperty() @IsNumber() @Min(0) @Max(1) fraction: number;
-  @ApiProperty({ example: '00' }) @Matches(/^[0-9a-f]{2}$/) expectedByte: string;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_BYTES) mismatchedBlocks: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_BYTES)
-  firstMismatchOffset?: number;
-  @ApiProperty({ description: 'SHA-256 (hex) of the sorted byte offsets read, one per line' })
-  @Matches(/^[0-9a-f]{64}$/)
+  @PatternField(/^[0-9a-f]{16,128}$/, { description: 'Hex seed of the block picks' }) seed: string;
+  @OneOfField(['sfc32-sha256']) algorithm: 'sfc32-sha256';
+  @IntField({ min: 512, max: 16 * 2 ** 20 }) blockBytes: number;
+  @IntField({ min: 1, max: MAX_BYTES }) deviceBlocks: number;
+  @IntField({ min: 1, max: MAX_BYTES }) sampledBlocks: number;
+  @NumberField({ min: 0, max: 1 }) fraction: number;
+  @PatternField(/^[0-9a-f]{2}$/, { example: '00' }) expectedByte: string;
+  @IntField({ min: 0, max: MAX_BYTES }) mismatchedBlocks: number;
+  @IntField({ min: 0, max: MAX_BYTES, optional: true }) firstMismatchOffset?: number;
+  @PatternField(/^[0-9a-f]{64}$/, {
+    description: 'SHA-256 (hex) of the sorted byte offsets read, one per line',
+  })
   offsetsSha256: string;
-  @ApiProperty({ enum: ['passed', 'failed'] }) @IsIn(['passed', 'failed']) outcome:
-    'passed' | 'failed';
+  @OneOfField(['passed', 'failed']) outcome: 'passed' | 'failed';
 }
 
 class VerificationDto {
-  @ApiProperty({ enum: ['full', 'sample', 'none'] })
-  @IsIn(['full', 'sample', 'none'])
-  method: 'full' | 'sample' | 'none';
-  @ApiProperty({ enum: ['passed', 'failed', 'not-run'] })
-  @IsIn(['passed', 'failed', 'not-run'])
-  outcome: 'passed' | 'failed' | 'not-run';
-  @ApiPropertyOptional({ type: VerificationSampleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => VerificationSampleDto)
-  sample?: VerificationSampleDto;
+  @OneOfField(['full', 'sample', 'none']) method: 'full' | 'sample' | 'none';
+  @OneOfField(['passed', 'failed', 'not-run']) outcome: 'passed' | 'failed' | 'not-run';
+  @NestedField(VerificationSampleDto, { optional: true }) sample?: VerificationSampleDto;
 }
 
 export class StationRunDto {
-  @ApiProperty({ type: ToolDto }) @ValidateNested() @Type(() => ToolDto) tool: ToolDto;
-  @ApiProperty({ example: 'Fill With Zeros' }) @IsString() @Length(1, 200) methodName: string;
-  @ApiProperty({ enum: TECHNIQUES }) @IsIn(TECHNIQUES) technique: Technique;
-  @ApiProperty() @IsInt() @Min(0) @Max(1000) passesRequested: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(1000) passesCompleted: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_BYTES * 1000) bytesWritten: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_BYTES) bytesErased: number;
-  @ApiProperty({ enum: ['succeeded', 'failed'] })
-  @IsIn(['succeeded', 'failed'])
-  status: 'succeeded' | 'failed';
-  @ApiPropertyOptional({ enum: ['erase', 'verify'] })
-  @IsOptional()
-  @IsIn(['erase', 'verify'])
-  failedPhase?: 'erase' | 'verify';
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) failureReason?: string;
-  @ApiProperty({ type: VerificationDto })
-  @ValidateNested()
-  @Type(() => VerificationDto)
-  verification: VerificationDto;
-  @ApiProperty({ type: DeviceDto }) @ValidateNested() @Type(() => DeviceDto) device: DeviceDto;
-  @ApiProperty() @IsISO8601({ strict: true }) @MaxLength(40) startedAt: string;
-  @ApiProperty() @IsISO8601({ strict: true }) @MaxLength(40) finishedAt: string;
+  @NestedField(ToolDto) tool: ToolDto;
+  @TextField({ length: [1, 200], example: 'Fill With Zeros' }) methodName: string;
+  @OneOfField(TECHNIQUES) technique: Technique;
+  @IntField({ min: 0, max: 1000 }) passesRequested: number;
+  @IntField({ min: 0, max: 1000 }) passesCompleted: number;
+  @IntField({ min: 0, max: MAX_BYTES * 1000 }) bytesWritten: number;
+  @IntField({ min: 0, max: MAX_BYTES }) bytesErased: number;
+  @OneOfField(['succeeded', 'failed']) status: 'succeeded' | 'failed';
+  @OneOfField(['erase', 'verify'], { optional: true }) failedPhase?: 'erase' | 'verify';
+  @TextField({ maxLength: 1000, optional: true }) failureReason?: string;
+  @NestedField(VerificationDto) verification: VerificationDto;
+  @NestedField(DeviceDto) device: DeviceDto;
+  @IsoDateTimeField() startedAt: string;
+  @IsoDateTimeField() finishedAt: string;
   @ApiProperty({ type: [String] })
   @ArrayMaxSize(500)
   @IsString({ each: true })
@@ -148,9 +120,6 @@ export class StationRunDto {
 }
 
 export class StationReportDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(100) attempt: number;
-  @ApiProperty({ type: StationRunDto })
-  @ValidateNested()
-  @Type(() => StationRunDto)
-  run: StationRunDto;
+  @AttemptField() attempt: number;
+  @NestedField(StationRunDto) run: StationRunDto;
 }

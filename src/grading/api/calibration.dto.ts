@@ -1,5 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import {
+  NumberField,
+  ObjectField,
+  OneOfField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import {
   CALIBRATION_TASK_STATES,
@@ -9,35 +13,28 @@ import { VersionDto } from '../../core/http/version.dto.js';
 import { ANSWERS_SCHEMA } from './inspections.dto.js';
 
 export class CalibrationSettingsDto {
-  @ApiProperty({
-    minimum: 0,
-    maximum: 1,
+  @NumberField({
+    min: 0,
+    max: 1,
     example: 0.05,
     description: 'Share of completed inspections re-graded blindly',
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1)
   rate: number;
 }
 
 export class CalibrationReportQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() warehouseId?: string;
+  @UuidField({ optional: true }) warehouseId?: string;
 }
 
 export class CalibrationTaskQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: CALIBRATION_TASK_STATES })
-  @IsOptional()
-  @IsIn(CALIBRATION_TASK_STATES)
-  state?: CalibrationTaskState;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() warehouseId?: string;
+  @OneOfField(CALIBRATION_TASK_STATES, { optional: true }) state?: CalibrationTaskState;
+  @UuidField({ optional: true }) warehouseId?: string;
 }
 
 export class CompleteCalibrationDto extends VersionDto {
-  @ApiProperty({
+  @ObjectField({
     ...ANSWERS_SCHEMA,
     description: 'Answers keyed by check id, under the same standard version',
   })
-  @IsObject()
   answers: Record<string, unknown>;
 }

@@ -1,29 +1,23 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { type ApiPropertyOptions } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
+  BooleanField,
+  ObjectField,
+  OneOfField,
+  TextField,
+  TextListField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { INSPECTION_STATES, type InspectionState } from '../domain/inspection.machine.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 
 export class InspectionQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: INSPECTION_STATES })
-  @IsOptional()
-  @IsIn(INSPECTION_STATES)
-  state?: InspectionState;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
-  @ApiPropertyOptional({ description: 'Admin and support only; staff see their own warehouse' })
-  @IsOptional()
-  @IsUUID()
+  @OneOfField(INSPECTION_STATES, { optional: true }) state?: InspectionState;
+  @UuidField({ optional: true }) itemId?: string;
+  @UuidField({
+    optional: true,
+    description: 'Admin and support only; staff see their own warehouse',
+  })
   warehouseId?: string;
 }
 
@@ -44,49 +38,41 @@ export const ANSWERS_SCHEMA: ApiPropertyOptions = {
 };
 
 export class PreviewDto {
-  @ApiProperty({
+  @ObjectField({
     ...ANSWERS_SCHEMA,
     description: 'Answers keyed by check id (booleans, option values, numbers, photo references)',
   })
-  @IsObject()
   answers: Record<string, unknown>;
-  @ApiPropertyOptional({
+  @BooleanField({
+    optional: true,
     description:
       'A provisional result while answering: unanswered checks are listed in `missing` instead of refused (other problems still 400)',
   })
-  @IsOptional()
-  @IsBoolean()
   partial?: boolean;
 }
 
 export class CompleteInspectionDto extends VersionDto {
-  @ApiProperty({
+  @ObjectField({
     ...ANSWERS_SCHEMA,
     description:
       'Answers keyed by check id; photo checks take the ids of photos uploaded with POST /photos?purpose=inspection (other strings are kept as references to pictures stored elsewhere)',
   })
-  @IsObject()
   answers: Record<string, unknown>;
-  @ApiPropertyOptional({
-    type: [String],
+  @TextListField({
+    maxItems: 50,
+    maxLength: 500,
+    optional: true,
     description: 'Further photos: uploaded photo ids (or references to pictures stored elsewhere)',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(500, { each: true })
   photos?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+  @TextField({ maxLength: 2000, optional: true }) notes?: string;
 }
 
 export class ConfirmDto extends VersionDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+  @TextField({ maxLength: 2000, optional: true }) notes?: string;
 }
 
 export class ReinspectDto extends VersionDto {
-  @ApiProperty({ example: 'Owner disputes the screen finding' })
-  @IsString()
-  @Length(3, 1000)
+  @TextField({ length: [3, 1000], example: 'Owner disputes the screen finding' })
   reason: string;
 }

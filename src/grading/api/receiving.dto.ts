@@ -1,16 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+  BooleanField,
+  OneOfField,
+  TextField,
+  TextListField,
+  UuidField,
+  UuidListField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { PARCEL_STATES, type ParcelState } from '../domain/parcel.machine.js';
 import {
@@ -21,32 +18,26 @@ import { VersionDto } from '../../core/http/version.dto.js';
 import { LABEL_SIZES, type LabelSize } from '../domain/labels-pdf.js';
 
 export class ScanDto {
-  @ApiProperty({ description: 'What the scanner typed: a seal number or an item trace code' })
-  @IsString()
-  @Length(1, 100)
+  @TextField({
+    length: [1, 100],
+    description: 'What the scanner typed: a seal number or an item trace code',
+  })
   code: string;
 }
 
 export class LabelsDto {
-  @ApiPropertyOptional({
-    type: [String],
+  @UuidListField({
+    maxItems: 200,
+    optional: true,
     description: 'Items to print a label for (in this order); with parcelId, added after its items',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsUUID('all', { each: true })
   itemIds?: string[];
-  @ApiPropertyOptional({ description: 'Print a label for every item of this parcel' })
-  @IsOptional()
-  @IsUUID()
+  @UuidField({ optional: true, description: 'Print a label for every item of this parcel' })
   parcelId?: string;
-  @ApiPropertyOptional({
-    enum: Object.keys(LABEL_SIZES),
+  @OneOfField(Object.keys(LABEL_SIZES), {
+    optional: true,
     description: 'Label roll size in millimetres (width x height); default 50x30',
   })
-  @IsOptional()
-  @IsIn(Object.keys(LABEL_SIZES))
   size?: LabelSize;
 }
 
@@ -61,45 +52,33 @@ export class ReceiveParcelDto extends VersionDto {
   @IsString()
   @MaxLength(100)
   sealNumber?: string | null;
-  @ApiPropertyOptional({
+  @BooleanField({
+    optional: true,
     default: true,
     description: 'false: the tamper-evident bag is torn or opened',
   })
-  @IsOptional()
-  @IsBoolean()
   sealIntact?: boolean;
-  @ApiPropertyOptional({
-    type: [String],
+  @TextListField({
+    maxItems: 100,
+    maxLength: 100,
+    optional: true,
     description: 'Trace codes of every item found in the parcel; absent: the ones scanned before',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
   traceCodes?: string[];
 }
 
 export class ParcelQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: PARCEL_STATES })
-  @IsOptional()
-  @IsIn(PARCEL_STATES)
-  state?: ParcelState;
-  @ApiPropertyOptional({ description: 'Admin and support only; staff see their own warehouse' })
-  @IsOptional()
-  @IsUUID()
+  @OneOfField(PARCEL_STATES, { optional: true }) state?: ParcelState;
+  @UuidField({
+    optional: true,
+    description: 'Admin and support only; staff see their own warehouse',
+  })
   warehouseId?: string;
 }
 
 export class ReceivingExceptionQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() parcelId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
-  @ApiPropertyOptional({ enum: RECEIVING_EXCEPTION_KINDS })
-  @IsOptional()
-  @IsIn(RECEIVING_EXCEPTION_KINDS)
-  kind?: ReceivingExceptionKind;
-  @ApiPropertyOptional({ description: 'Admin and support only' })
-  @IsOptional()
-  @IsUUID()
-  warehouseId?: string;
+  @UuidField({ optional: true }) parcelId?: string;
+  @UuidField({ optional: true }) itemId?: string;
+  @OneOfField(RECEIVING_EXCEPTION_KINDS, { optional: true }) kind?: ReceivingExceptionKind;
+  @UuidField({ optional: true, description: 'Admin and support only' }) warehouseId?: string;
 }

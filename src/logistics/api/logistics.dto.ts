@@ -1,24 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsDefined, IsISO8601, IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import {
+  BooleanField,
+  type FieldOptions,
+  IntField,
+  OneOfField,
+  PatternField,
+  TextField,
+  TextListField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import {
   FAILURE_REASONS,
@@ -29,6 +21,17 @@ import { PICKUP_STATES, type PickupDirection, type PickupState } from '../data/p
 import { VersionDto } from '../../core/http/version.dto.js';
 
 const SEAL = /^[A-Za-z0-9-]{4,40}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
+/** A tamper-evident bag's seal number. */
+const SealNumberField = (options: FieldOptions) =>
+  PatternField(SEAL, { message: 'sealNumber must be 4–40 letters, digits or hyphens', ...options });
+/** A local day as YYYY-MM-DD. */
+const DayField = (options: FieldOptions) =>
+  PatternField(DAY, { message: 'date must be YYYY-MM-DD', ...options });
+/** The trace codes of the items in a bag or scanned at a door: at least one. */
+const TraceCodesField = (options: FieldOptions) =>
+  TextListField({ minItems: 1, maxItems: 100, maxLength: 20, ...options });
 const DIRECTIONS: PickupDirection[] = [
   'inbound',
   'return-to-owner',
@@ -37,114 +40,83 @@ const DIRECTIONS: PickupDirection[] = [
 ];
 
 export class PickupFilter extends PageQuery {
-  @ApiPropertyOptional({ enum: PICKUP_STATES })
-  @IsOptional()
-  @IsIn(PICKUP_STATES)
-  state?: PickupState;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) areaCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() courierId?: string;
-  @ApiPropertyOptional({ enum: DIRECTIONS })
-  @IsOptional()
-  @IsIn(DIRECTIONS)
-  direction?: PickupDirection;
+  @OneOfField(PICKUP_STATES, { optional: true }) state?: PickupState;
+  @TextField({ maxLength: 20, optional: true }) areaCode?: string;
+  @UuidField({ optional: true }) courierId?: string;
+  @OneOfField(DIRECTIONS, { optional: true }) direction?: PickupDirection;
 }
 
 export class MinePickupsQuery {
-  @ApiPropertyOptional({ description: 'Local date YYYY-MM-DD; today by default' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @PatternField(DAY, { optional: true, description: 'Local date YYYY-MM-DD; today by default' })
   date?: string;
 }
 
 export class AssignPickupDto extends VersionDto {
-  @ApiProperty() @IsUUID() courierId: string;
-  @ApiPropertyOptional({ description: 'Knowingly overload the courier (emergencies)' })
-  @IsOptional()
-  @IsBoolean()
+  @UuidField() courierId: string;
+  @BooleanField({ optional: true, description: 'Knowingly overload the courier (emergencies)' })
   allowOverCapacity?: boolean;
 }
 
 export class CollectPickupDto extends VersionDto {
-  @ApiPropertyOptional({ description: "The tamper-evident bag's seal number (sealed goods)" })
-  @IsOptional()
-  @Matches(SEAL, { message: 'sealNumber must be 4–40 letters, digits or hyphens' })
+  @SealNumberField({
+    optional: true,
+    description: "The tamper-evident bag's seal number (sealed goods)",
+  })
   sealNumber?: string;
-  @ApiProperty({ type: [String], description: 'Every item trace code scanned at the door' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(20, { each: true })
+  @TraceCodesField({ description: 'Every item trace code scanned at the door' })
   traceCodes: string[];
-  @ApiPropertyOptional({
-    type: [String],
+  @TextListField({
+    maxItems: 20,
+    maxLength: 500,
+    optional: true,
     description:
       'Hand-over photos: ids of photos uploaded with POST /photos?purpose=pickup (a car needs two: odometer and VIN plate); other strings are kept as references to pictures stored elsewhere',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(500, { each: true })
   photoRefs?: string[];
-  @ApiPropertyOptional({ description: "Wipe the owner's devices on site" })
-  @IsOptional()
-  @IsBoolean()
+  @BooleanField({ optional: true, description: "Wipe the owner's devices on site" })
   eraseOnSite?: boolean;
 }
 
 export class DeliverPickupDto extends VersionDto {
-  @ApiPropertyOptional({ description: 'Only when the pickup has no destination warehouse yet' })
-  @IsOptional()
-  @IsUUID()
+  @UuidField({
+    optional: true,
+    description: 'Only when the pickup has no destination warehouse yet',
+  })
   warehouseId?: string;
 }
 
 export class FailPickupDto extends VersionDto {
-  @ApiProperty({ enum: FAILURE_REASONS }) @IsIn(FAILURE_REASONS) reason: FailureReason;
-  @ApiPropertyOptional({ description: "Required when the reason is 'other'" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FAILURE_NOTE_LENGTH)
+  @OneOfField(FAILURE_REASONS) reason: FailureReason;
+  @TextField({
+    maxLength: MAX_FAILURE_NOTE_LENGTH,
+    optional: true,
+    description: "Required when the reason is 'other'",
+  })
   note?: string;
 }
 
 export class CreateConsolidationDto {
-  @ApiProperty({ type: [String], description: 'Trace codes of the items in the bag' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(20, { each: true })
-  traceCodes: string[];
-  @ApiProperty({ description: 'Seal number of the bag the store sealed' })
-  @Matches(SEAL, { message: 'sealNumber must be 4–40 letters, digits or hyphens' })
-  sealNumber: string;
-  @ApiProperty({ description: 'Destination warehouse' }) @IsUUID() warehouseId: string;
+  @TraceCodesField({ description: 'Trace codes of the items in the bag' }) traceCodes: string[];
+  @SealNumberField({ description: 'Seal number of the bag the store sealed' }) sealNumber: string;
+  @UuidField({ description: 'Destination warehouse' }) warehouseId: string;
 }
 
 export class CourierProfileDto {
-  @ApiProperty({ description: 'Most pickups in one window' })
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IntField({ min: 0, max: 100, description: 'Most pickups in one window' })
   capacityPerWindow: number;
-  @ApiProperty({ type: [String], description: 'Service area (city) codes' })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(2, 20, { each: true })
+  @TextListField({ maxItems: 50, length: [2, 20], description: 'Service area (city) codes' })
   areaCodes: string[];
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @BooleanField({ optional: true, default: true }) active?: boolean;
 }
 
 export class PickupLoadQuery {
-  @ApiProperty({ example: '310100', description: 'The service area (city code)' })
-  @Matches(/^[0-9A-Za-z-]{2,20}$/, { message: 'cityCode must be 2-20 letters, digits or hyphens' })
+  @PatternField(AREA_CODE, {
+    message: 'cityCode must be 2-20 letters, digits or hyphens',
+    example: '310100',
+    description: 'The service area (city code)',
+  })
   cityCode: string;
-  @ApiPropertyOptional({ description: "Local date YYYY-MM-DD; the area's today by default" })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @DayField({ optional: true, description: "Local date YYYY-MM-DD; the area's today by default" })
   date?: string;
 }
 
@@ -153,11 +125,12 @@ export const AGREEMENT_CHANNELS = ['phone', 'in-person'] as const;
 export type AgreementChannel = (typeof AGREEMENT_CHANNELS)[number];
 
 export class CustomerAgreementDto {
-  @ApiProperty({ description: 'Who agreed (the customer, or who answered for them)' })
-  @IsString()
-  @Length(1, 100)
+  @TextField({
+    length: [1, 100],
+    description: 'Who agreed (the customer, or who answered for them)',
+  })
   agreedBy: string;
-  @ApiProperty({ enum: AGREEMENT_CHANNELS }) @IsIn(AGREEMENT_CHANNELS) channel: AgreementChannel;
+  @OneOfField(AGREEMENT_CHANNELS) channel: AgreementChannel;
   @ApiPropertyOptional({
     description: 'When they agreed (ISO instant); now by default',
     format: 'date-time',
@@ -170,13 +143,9 @@ export class CustomerAgreementDto {
 }
 
 export class MoveWindowDto extends VersionDto {
-  @ApiProperty({ description: "Local date YYYY-MM-DD in the area's time zone", format: 'date' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @DayField({ description: "Local date YYYY-MM-DD in the area's time zone", format: 'date' })
   date: string;
-  @ApiProperty({ description: "Index of one of the area's windows" })
-  @IsInt()
-  @Min(0)
-  @Max(23)
+  @IntField({ min: 0, max: 23, description: "Index of one of the area's windows" })
   windowIndex: number;
   @ApiProperty({ type: CustomerAgreementDto })
   @IsDefined({ message: 'agreement is required: who agreed, how and when' })
@@ -195,21 +164,18 @@ export const HAND_BACK_REASONS = [
 export type HandBackReason = (typeof HAND_BACK_REASONS)[number];
 
 export class HandBackDto extends VersionDto {
-  @ApiProperty({ enum: HAND_BACK_REASONS }) @IsIn(HAND_BACK_REASONS) reason: HandBackReason;
-  @ApiPropertyOptional({ description: "Required when the reason is 'other'" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @OneOfField(HAND_BACK_REASONS) reason: HandBackReason;
+  @TextField({ maxLength: 500, optional: true, description: "Required when the reason is 'other'" })
   note?: string;
 }
 
 export class DispatchBoardQuery {
-  @ApiPropertyOptional({ description: 'Local date YYYY-MM-DD; today (Beijing) by default' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @DayField({ optional: true, description: 'Local date YYYY-MM-DD; today (Beijing) by default' })
   date?: string;
-  @ApiPropertyOptional({ description: 'Only this service area (city code)' })
-  @IsOptional()
-  @Matches(/^[0-9A-Za-z-]{2,20}$/, { message: 'areaCode must be 2-20 letters, digits or hyphens' })
+  @PatternField(AREA_CODE, {
+    optional: true,
+    message: 'areaCode must be 2-20 letters, digits or hyphens',
+    description: 'Only this service area (city code)',
+  })
   areaCode?: string;
 }

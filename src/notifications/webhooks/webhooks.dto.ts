@@ -3,16 +3,18 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsBoolean,
-  IsIn,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   MaxLength,
-  MinLength,
 } from 'class-validator';
-import { Stacked } from '../../core/http/field.decorators.js';
+import {
+  BooleanField,
+  OneOfField,
+  Stacked,
+  TextField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 
 const EVENT_TYPE = /^(\*|[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+)$/;
@@ -29,9 +31,7 @@ const IsEventTypes = () =>
   );
 
 export class CreateSubscriptionDto {
-  @ApiProperty({ example: 'https://partner.example.com/reloop/webhooks' })
-  @IsString()
-  @MaxLength(2000)
+  @TextField({ maxLength: 2000, example: 'https://partner.example.com/reloop/webhooks' })
   url: string;
 
   @ApiProperty({
@@ -42,48 +42,48 @@ export class CreateSubscriptionDto {
   @IsEventTypes()
   eventTypes: string[];
 
-  @ApiPropertyOptional({ description: 'Admin only: the organisation (omit: platform-wide)' })
-  @IsOptional()
-  @IsUUID()
+  @UuidField({
+    optional: true,
+    description: 'Admin only: the organisation (omit: platform-wide)',
+  })
   organisationId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
+  @TextField({ maxLength: 200, optional: true }) description?: string;
 }
 
 export class UpdateSubscriptionDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
+  @TextField({ maxLength: 2000, optional: true }) url?: string;
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsEventTypes()
   eventTypes?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
+  @BooleanField({ optional: true }) active?: boolean;
+  @TextField({ maxLength: 200, optional: true }) description?: string;
 }
 
 export class SubscriptionListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() organisationId?: string;
+  @UuidField({ optional: true }) organisationId?: string;
 }
 
 export class DeliveryListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() subscriptionId?: string;
-  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
-  @IsOptional()
-  @IsIn(['pending', 'delivered', 'failed'])
+  @UuidField({ optional: true }) subscriptionId?: string;
+  @OneOfField(['pending', 'delivered', 'failed'], { optional: true })
   status?: 'pending' | 'delivered' | 'failed';
 }
 
 export class ProviderSecretDto {
-  @ApiProperty({ description: 'Shared secret the provider signs its webhooks with' })
-  @IsString()
-  @MinLength(16)
-  @MaxLength(200)
+  @TextField({
+    minLength: 16,
+    maxLength: 200,
+    description: 'Shared secret the provider signs its webhooks with',
+  })
   secret: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @BooleanField({ optional: true }) active?: boolean;
 }
 
 export class InboundListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) provider?: string;
+  @TextField({ maxLength: 40, optional: true }) provider?: string;
 }

@@ -1,17 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsOptional, IsUUID } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+  BooleanField,
+  NestedField,
+  ObjectField,
+  OneOfField,
+  TextField,
+  UuidField,
+} from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { CASE_KINDS, type CaseKind } from '../domain/sla.js';
 import { SUPPORT_CASE_STATES, type SupportCaseState } from '../domain/support-case.machine.js';
@@ -20,13 +16,13 @@ import { VersionDto } from '../../core/http/version.dto.js';
 export const ORDER_KINDS = ['trade-in', 'sale-order', 'store-intake'] as const;
 
 export class OrderRefDto {
-  @ApiProperty({ enum: ORDER_KINDS }) @IsIn(ORDER_KINDS) kind: (typeof ORDER_KINDS)[number];
-  @ApiProperty() @IsUUID() id: string;
+  @OneOfField(ORDER_KINDS) kind: (typeof ORDER_KINDS)[number];
+  @UuidField() id: string;
 }
 
 export class OpenCaseDto {
-  @ApiProperty({ enum: CASE_KINDS }) @IsIn(CASE_KINDS) kind: CaseKind;
-  @ApiProperty() @IsString() @MinLength(3) @MaxLength(500) summary: string;
+  @OneOfField(CASE_KINDS) kind: CaseKind;
+  @TextField({ minLength: 3, maxLength: 500 }) summary: string;
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
@@ -34,74 +30,55 @@ export class OpenCaseDto {
   @ArrayMaxSize(20)
   itemIds?: string[];
 
-  @ApiPropertyOptional({ type: OrderRefDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OrderRefDto)
-  orderRef?: OrderRefDto;
+  @NestedField(OrderRefDto, { optional: true }) orderRef?: OrderRefDto;
 
-  @ApiPropertyOptional({ description: 'Staff only: the customer concerned' })
-  @IsOptional()
-  @IsUUID()
+  @UuidField({ optional: true, description: 'Staff only: the customer concerned' })
   customerId?: string;
 
-  @ApiPropertyOptional({ description: 'Staff only: the organisation concerned' })
-  @IsOptional()
-  @IsUUID()
+  @UuidField({ optional: true, description: 'Staff only: the organisation concerned' })
   organisationId?: string;
 
-  @ApiPropertyOptional({ description: 'Staff only: assign at once' })
-  @IsOptional()
-  @IsUUID()
-  assigneeId?: string;
+  @UuidField({ optional: true, description: 'Staff only: assign at once' }) assigneeId?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @ObjectField({ optional: true, type: 'object', additionalProperties: true })
   detail?: Record<string, unknown>;
 }
 
 export class AssignCaseDto extends VersionDto {
-  @ApiProperty() @IsUUID() assigneeId: string;
+  @UuidField() assigneeId: string;
 }
 
 export class ResolveCaseDto extends VersionDto {
-  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) resolution: string;
+  @TextField({ minLength: 3, maxLength: 2000 }) resolution: string;
 }
 
 export class ReopenCaseDto extends VersionDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @TextField({ maxLength: 2000, optional: true }) reason?: string;
 }
 
 export class AddNoteDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(5000) body: string;
+  @TextField({ minLength: 1, maxLength: 5000 }) body: string;
 
-  @ApiPropertyOptional({
+  @BooleanField({
+    optional: true,
     description: 'Staff: internal (default true) or a reply the customer sees. Customers: false.',
   })
-  @IsOptional()
-  @IsBoolean()
   internal?: boolean;
 }
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
-
 export class CaseListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: SUPPORT_CASE_STATES })
-  @IsOptional()
-  @IsIn(SUPPORT_CASE_STATES)
-  state?: SupportCaseState;
+  @OneOfField(SUPPORT_CASE_STATES, { optional: true }) state?: SupportCaseState;
 
-  @ApiPropertyOptional({ enum: CASE_KINDS }) @IsOptional() @IsIn(CASE_KINDS) kind?: CaseKind;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() assigneeId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() itemId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() customerId?: string;
+  @OneOfField(CASE_KINDS, { optional: true }) kind?: CaseKind;
+  @UuidField({ optional: true }) assigneeId?: string;
+  @UuidField({ optional: true }) itemId?: string;
+  @UuidField({ optional: true }) orderId?: string;
+  @UuidField({ optional: true }) customerId?: string;
 
-  @ApiPropertyOptional({ description: 'Only cases past (true) or within (false) their SLA' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanField({
+    optional: true,
+    coerce: true,
+    description: 'Only cases past (true) or within (false) their SLA',
+  })
   breached?: boolean;
 }

@@ -162,7 +162,7 @@ export class TradeInReceiving {
       checkAccess: false,
       data: { reason: `arrived for a trade-in that is ${order.state}` },
     });
-    const all = await this.orders.itemsOf(m, order.id);
+    const all = await this.orders.itemsOf(order.id, m);
     const states = await this.orders.journeyItems(
       m,
       all.map((i) => i.itemId),

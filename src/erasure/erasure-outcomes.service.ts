@@ -176,6 +176,29 @@ export class ErasureOutcomes {
     });
   }
 
+  /**
+   * A try that failed before its verification (the precheck or the wipe): FAILED with the run
+   * it left, then retried or routed to destruction.
+   */
+  async failTry(
+    manager: EntityManager,
+    e: Erasure,
+    failure: { failedPhase: StationResult['failedPhase']; reason?: string },
+    run: StoredRun | null,
+    plan?: ErasurePlan,
+  ): Promise<void> {
+    const failed = await this.fail(
+      manager,
+      e,
+      [],
+      failure.reason ?? 'erase failed',
+      failure.failedPhase,
+      run,
+      plan,
+    );
+    await this.route(manager, failed, failure);
+  }
+
   fail(
     manager: EntityManager,
     e: Erasure,

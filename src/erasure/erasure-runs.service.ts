@@ -81,18 +81,12 @@ export class ErasureRuns {
     } catch (err) {
       if (!(err instanceof NoCompliantTechniqueError)) throw err;
       await this.dataSource.transaction(async (manager) => {
-        const running = await this.outcomes.fail(
+        await this.outcomes.failTry(
           manager,
           claimed,
-          [],
-          err.message,
-          'precheck',
+          { failedPhase: 'precheck', reason: err.message },
           null,
         );
-        await this.outcomes.route(manager, running, {
-          failedPhase: 'precheck',
-          reason: err.message,
-        });
       });
       return;
     }
@@ -114,19 +108,13 @@ export class ErasureRuns {
     await this.dataSource.transaction(async (manager) => {
       const run: StoredRun = { ...result, attempt };
       if (result.status === 'failed' && result.failedPhase !== 'verify') {
-        const failed = await this.outcomes.fail(
+        await this.outcomes.failTry(
           manager,
           claimed,
-          [],
-          result.failureReason ?? 'erase failed',
-          result.failedPhase,
+          { failedPhase: result.failedPhase, reason: result.failureReason },
           run,
           plan,
         );
-        await this.outcomes.route(manager, failed, {
-          failedPhase: result.failedPhase,
-          reason: result.failureReason,
-        });
         return;
       }
       const verifying = await this.transitions.apply(ErasureMachine, {

@@ -199,19 +199,13 @@ export class StationRuns {
     await this.dataSource.transaction(async (manager) => {
       const plan = e.plan ?? undefined;
       if (record.status === 'failed' && failedPhase !== 'verify') {
-        const failed = await this.outcomes.fail(
+        await this.outcomes.failTry(
           manager,
           e,
-          [],
-          record.failureReason ?? 'erase failed',
-          failedPhase ?? 'erase',
+          { failedPhase: failedPhase ?? 'erase', reason: record.failureReason },
           run,
           plan,
         );
-        await this.outcomes.route(manager, failed, {
-          failedPhase: failedPhase ?? 'erase',
-          reason: record.failureReason,
-        });
         return;
       }
       const verifying = await this.transitions.apply(ErasureMachine, {

@@ -105,30 +105,22 @@ export class ErasureRuns {
     } finally {
       clearInterval(heartbeat);
     }
-    await this.dataSource.transaction(async (manager) => {
-      const run: StoredRun = { ...result, attempt };
-      if (result.status === 'failed' && result.failedPhase !== 'verify') {
-        await this.outcomes.failTry(
-          manager,
-          claimed,
-          { failedPhase: result.failedPhase, reason: result.failureReason },
-          run,
-          plan,
-        );
-        return;
-      }
-      const verifying = await this.transitions.apply(ErasureMachine, {
-        manager,
-        id: claimed.id,
-        action: 'verify',
-        actor: SYSTEM_ACTOR,
-        expectedVersion: claimed.version,
-        patch: { plan },
-        data: { attempt, verification: plan.verification },
-      });
-      await this.outcomes.conclude(manager, verifying, medium, item, run, result, {
-        verifier: { name: `${station.name} ${station.version} automated verification` },
-      });
-    });
+    const run: StoredRun = { ...result, attempt };
+    await this.dataSource.transaction((manager) =>
+      this.outcomes.endTry(manager, claimed, {
+        record: result,
+        run,
+        failedPhase: result.failedPhase,
+        plan,
+        verify: {
+          actor: SYSTEM_ACTOR,
+          patch: { plan },
+          data: { attempt, verification: plan.verification },
+        },
+        medium,
+        item,
+        verifier: `${station.name} ${station.version} automated verification`,
+      }),
+    );
   }
 }

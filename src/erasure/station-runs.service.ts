@@ -195,35 +195,23 @@ export class StationRuns {
       ...(failedPhase ? { failedPhase } : {}),
       durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt),
     };
-    const actor = stationActor(station);
-    await this.dataSource.transaction(async (manager) => {
-      const plan = e.plan ?? undefined;
-      if (record.status === 'failed' && failedPhase !== 'verify') {
-        await this.outcomes.failTry(
-          manager,
-          e,
-          { failedPhase: failedPhase ?? 'erase', reason: record.failureReason },
-          run,
-          plan,
-        );
-        return;
-      }
-      const verifying = await this.transitions.apply(ErasureMachine, {
-        manager,
-        id: e.id,
-        action: 'verify',
-        actor,
-        checkAccess: false,
-        expectedVersion: e.version,
-        patch: { progress: null },
-        data: { attempt: e.attempt, stationId: station.id, verification: record.verification },
-      });
-      await this.outcomes.conclude(manager, verifying, medium, item, run, record, {
-        verifier: {
-          name: `${station.name}: ${record.tool.name} ${record.tool.version} verification and seeded read-back sample`,
+    await this.dataSource.transaction((manager) =>
+      this.outcomes.endTry(manager, e, {
+        record,
+        run,
+        failedPhase: failedPhase ?? 'erase',
+        plan: e.plan ?? undefined,
+        verify: {
+          actor: stationActor(station),
+          checkAccess: false,
+          patch: { progress: null },
+          data: { attempt: e.attempt, stationId: station.id, verification: record.verification },
         },
-      });
-    });
+        medium,
+        item,
+        verifier: `${station.name}: ${record.tool.name} ${record.tool.version} verification and seeded read-back sample`,
+      }),
+    );
     return this.erasures.byIdOrFail(e.id);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../core/actor.js';
-import { TransitionConflict } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import {
   NoCompliantTechniqueError,
@@ -12,10 +11,10 @@ import {
 } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './domain/erasure.machine.js';
 import { ErasureStations } from './stations.js';
 import { mediumForEngine, LEASE_MS } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
+import { startTry } from './start-try.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 
 /**
@@ -42,19 +41,13 @@ export class ErasureRuns {
     if (!station) return; // wipes are reported by import now
     let claimed: Erasure;
     if (e.state === 'QUEUED') {
-      try {
-        claimed = await this.transitions.apply(ErasureMachine, {
-          id: e.id,
-          action: 'start',
-          actor: SYSTEM_ACTOR,
-          expectedVersion: e.version,
-          patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null },
-          data: { attempt, station: station.name },
-        });
-      } catch (err) {
-        if (err instanceof TransitionConflict) return; // another worker claimed it
-        throw err;
-      }
+      const started = await startTry(this.transitions, e, {
+        actor: SYSTEM_ACTOR,
+        patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null },
+        data: { attempt, station: station.name },
+      });
+      if (!started) return; // another worker claimed it
+      claimed = started;
     } else if (e.state === 'RUNNING') {
       if (e.leaseUntil && e.leaseUntil.getTime() > Date.now()) {
         throw new Error(`Erasure ${e.id} is running on another worker`);

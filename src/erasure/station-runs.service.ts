@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFound, TransitionConflict } from '../core/errors.js';
+import { NotFound } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { ErasureRunRecord } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
@@ -14,6 +14,7 @@ import {
   type StationRunInput,
 } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
+import { startTry } from './start-try.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 
 /**
@@ -50,20 +51,14 @@ export class StationRuns {
       };
       let claimed: Erasure;
       if (e.state === 'QUEUED') {
-        try {
-          claimed = await this.transitions.apply(ErasureMachine, {
-            id: e.id,
-            action: 'start',
-            actor,
-            checkAccess: false,
-            expectedVersion: e.version,
-            patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null, progress },
-            data: { attempt: e.attempt, stationId: station.id, device: e.device },
-          });
-        } catch (err) {
-          if (err instanceof TransitionConflict) continue; // staff changed it meanwhile
-          throw err;
-        }
+        const started = await startTry(this.transitions, e, {
+          actor,
+          checkAccess: false,
+          patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null, progress },
+          data: { attempt: e.attempt, stationId: station.id, device: e.device },
+        });
+        if (!started) continue; // staff changed it meanwhile
+        claimed = started;
       } else {
         const affected = await this.erasures.takeOverStationRun(
           e.id,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound, TransitionConflict } from '../core/errors.js';
 import { ItemMachine } from '../core/items/item.machine.js';
@@ -12,14 +12,11 @@ import {
 } from '../core/read-models/pickup-windows.js';
 import { lockSource } from '../core/source-lock.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
+import { TradeInOrder } from './data/trade-in.entities.js';
 import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
-import {
-  TradeInItemMachine,
-  TradeInOrderAccess,
-  TradeInOrderMachine,
-} from './domain/trade-in.machines.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './domain/trade-in.machines.js';
 import { bad } from './trade-in-intake.service.js';
+import { lockVisibleOrder, tradeInItemOf } from './trade-in-locks.js';
 import { TradeInSettlement } from './trade-in-settlement.service.js';
 
 /**
@@ -49,8 +46,8 @@ export class TradeInActions {
     pickupWindow?: PickupWindowChoice,
   ): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
-      const order = await this.lockVisible(m, actor, id);
-      const items = await this.orders.itemsOf(m, id);
+      const order = await lockVisibleOrder(this.orders, m, actor, id);
+      const items = await this.orders.itemsOf(id, m);
       const now = new Date();
       if (pickupWindow) {
         if (order.channel !== 'online') {
@@ -110,9 +107,9 @@ export class TradeInActions {
   async cancel(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
       await lockSource(m, { kind: 'trade-in', id });
-      const before = await this.lockVisible(m, actor, id);
+      const before = await lockVisibleOrder(this.orders, m, actor, id);
       if (before.state === 'ACCEPTED') {
-        const items = await this.orders.itemsOf(m, id);
+        const items = await this.orders.itemsOf(id, m);
         const collected = await this.orders.collectedTraceCodes(
           m,
           items.map((i) => i.itemId),
@@ -154,8 +151,8 @@ export class TradeInActions {
   /** Store staff take the items in: they are on their way to a warehouse from here. */
   async dropOff(actor: Actor, id: string, version?: number): Promise<TradeInOrder> {
     return this.dataSource.transaction(async (m) => {
-      const order = await this.lockVisible(m, actor, id);
-      const items = await this.orders.itemsOf(m, id);
+      const order = await lockVisibleOrder(this.orders, m, actor, id);
+      const items = await this.orders.itemsOf(id, m);
       const custodian = { kind: 'store', id: order.storeOrganisationId };
       return this.transitions.apply(TradeInOrderMachine, {
         manager: m,
@@ -184,8 +181,8 @@ export class TradeInActions {
 
   async acceptOffer(actor: Actor, id: string, itemId: string, version?: number) {
     return this.dataSource.transaction(async (m) => {
-      await this.lockVisible(m, actor, id);
-      const it = await this.tradeInItem(m, id, itemId);
+      await lockVisibleOrder(this.orders, m, actor, id);
+      const it = await tradeInItemOf(this.orders, m, id, itemId);
       await this.transitions.apply(TradeInItemMachine, {
         manager: m,
         id: it.id,
@@ -201,8 +198,8 @@ export class TradeInActions {
 
   async rejectOffer(actor: Actor, id: string, itemId: string, version?: number) {
     return this.dataSource.transaction(async (m) => {
-      const order = await this.lockVisible(m, actor, id);
-      const it = await this.tradeInItem(m, id, itemId);
+      const order = await lockVisibleOrder(this.orders, m, actor, id);
+      const it = await tradeInItemOf(this.orders, m, id, itemId);
       await this.settlement.sendBack(m, order, it, {
         action: 'reject-offer',
         actor,
@@ -219,11 +216,11 @@ export class TradeInActions {
    */
   async handBack(actor: Actor, id: string, itemId: string, version?: number) {
     return this.dataSource.transaction(async (m) => {
-      const order = await this.lockVisible(m, actor, id);
+      const order = await lockVisibleOrder(this.orders, m, actor, id);
       if (actor.role === 'warehouse' && order.storeOrganisationId !== actor.organisationId) {
         throw new NotFound('Trade-in', id);
       }
-      const it = await this.tradeInItem(m, id, itemId);
+      const it = await tradeInItemOf(this.orders, m, id, itemId);
       await this.transitions.apply(TradeInItemMachine, {
         manager: m,
         id: it.id,
@@ -248,15 +245,5 @@ export class TradeInActions {
       await this.settlement.reconcile(m, id);
       return this.orders.orderOrFail(m, id);
     });
-  }
-
-  private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {
-    return TradeInOrderAccess.assertVisible(await this.orders.lockOrder(m, id), actor, id);
-  }
-
-  private async tradeInItem(m: EntityManager, orderId: string, id: string): Promise<TradeInItem> {
-    const it = await this.orders.itemOfOrder(m, orderId, id);
-    if (!it) throw new NotFound('Trade-in item', id);
-    return it;
   }
 }

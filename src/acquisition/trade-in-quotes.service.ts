@@ -35,7 +35,7 @@ export class TradeInQuotes {
     await this.dataSource.transaction(async (m) => {
       const order = await this.orders.lockOrder(m, orderId);
       if (!order || order.state !== 'QUOTING') return;
-      const items = await this.orders.itemsOf(m, orderId);
+      const items = await this.orders.itemsOf(orderId, m);
       const now = new Date();
       const penalty = 'confidencePenalty' in order.fraud ? order.fraud.confidencePenalty : 0;
       let total = 0;

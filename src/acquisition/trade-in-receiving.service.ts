@@ -12,7 +12,7 @@ import {
 } from '../core/jobs/job-catalogue.js';
 import { job, type JobPayload } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
-import { TransitionService } from '../core/state-machine/transition.service.js';
+import { type ApplyParams, TransitionService } from '../core/state-machine/transition.service.js';
 import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
 import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
 import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
@@ -162,7 +162,7 @@ export class TradeInReceiving {
       checkAccess: false,
       data: { reason: `arrived for a trade-in that is ${order.state}` },
     });
-    const all = await this.orders.itemsOf(m, order.id);
+    const all = await this.orders.itemsOf(order.id, m);
     const states = await this.orders.journeyItems(
       m,
       all.map((i) => i.itemId),
@@ -191,22 +191,17 @@ export class TradeInReceiving {
     await this.dataSource.transaction(async (m) => {
       const found = await this.orders.itemCarrying(m, itemId);
       if (!found || found.payoutFrozen) return;
-      await this.orders.lockOrder(m, found.orderId);
-      const it = await this.orders.itemOrFail(m, found.id);
+      const it = await this.lockedAgain(m, found);
       // Frozen meanwhile, or no payout will ever come (the item went back or was cancelled).
       if (it.payoutFrozen || !PAYABLE_ITEM_STATES.includes(it.state)) return;
       const reason = `${p.kind}: ${p.detail}`.slice(0, 500);
-      await this.transitions.apply(TradeInItemMachine, {
-        manager: m,
-        id: it.id,
-        action: 'freeze-payout',
-        actor: SYSTEM_ACTOR,
-        patch: { payoutFrozen: true, frozenReason: reason },
-        data: { exceptionId: p.exceptionId, kind: p.kind, detail: p.detail },
-        effects: async (mm) => {
-          await this.payouts.freeze(mm, it.id);
-        },
-      });
+      await this.holdPayout(
+        m,
+        it,
+        'freeze-payout',
+        { payoutFrozen: true, frozenReason: reason },
+        { exceptionId: p.exceptionId, kind: p.kind, detail: p.detail },
+      );
     });
   }
 
@@ -221,8 +216,7 @@ export class TradeInReceiving {
       await this.dataSource.transaction(async (m) => {
         const found = await this.orders.itemCarrying(m, itemId);
         if (!found) return; // not a trade-in item (a car the platform already owned)
-        await this.orders.lockOrder(m, found.orderId);
-        const it = await this.orders.itemOrFail(m, found.id);
+        const it = await this.lockedAgain(m, found);
         if (it.mileageHold || it.mileageDecision) return;
         // No payout will ever come for a car that went back or was cancelled: nothing to hold.
         if (!PAYABLE_ITEM_STATES.includes(it.state)) return;
@@ -232,18 +226,41 @@ export class TradeInReceiving {
           evidence: p.evidence,
           heldAt: new Date().toISOString(),
         };
-        await this.transitions.apply(TradeInItemMachine, {
-          manager: m,
-          id: it.id,
-          action: 'hold-payout',
-          actor: SYSTEM_ACTOR,
-          patch: { mileageHold: true, mileageHoldDetail: detail },
-          data: { reason: 'vehicle-mileage', ...detail },
-          effects: async (mm) => {
-            await this.payouts.freeze(mm, it.id);
-          },
-        });
+        await this.holdPayout(
+          m,
+          it,
+          'hold-payout',
+          { mileageHold: true, mileageHoldDetail: detail },
+          { reason: 'vehicle-mileage', ...detail },
+        );
       });
     }
+  }
+
+  /** The trade-in item found outside the lock, read again under its order's row lock. */
+  private async lockedAgain(m: EntityManager, found: TradeInItem): Promise<TradeInItem> {
+    await this.orders.lockOrder(m, found.orderId);
+    return this.orders.itemOrFail(m, found.id);
+  }
+
+  /** A hold on the item's payout (a receiving exception or a mileage flag): its row frozen too. */
+  private async holdPayout(
+    m: EntityManager,
+    it: TradeInItem,
+    action: 'freeze-payout' | 'hold-payout',
+    patch: ApplyParams<TradeInItem>['patch'],
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.transitions.apply(TradeInItemMachine, {
+      manager: m,
+      id: it.id,
+      action,
+      actor: SYSTEM_ACTOR,
+      patch,
+      data,
+      effects: async (mm) => {
+        await this.payouts.freeze(mm, it.id);
+      },
+    });
   }
 }

@@ -4,14 +4,10 @@ import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
-import { TradeInItem, TradeInOrder } from './data/trade-in.entities.js';
 import { TradeInOrderRepository } from './data/trade-in-order.repository.js';
 import { TradeInPayoutRepository } from './data/trade-in-payout.repository.js';
-import {
-  TradeInItemMachine,
-  TradeInOrderAccess,
-  TradeInOrderMachine,
-} from './domain/trade-in.machines.js';
+import { TradeInItemMachine, TradeInOrderMachine } from './domain/trade-in.machines.js';
+import { lockVisibleOrder, tradeInItemOf } from './trade-in-locks.js';
 import { payoutKey, TradeInSettlement } from './trade-in-settlement.service.js';
 
 /**
@@ -65,8 +61,8 @@ export class TradeInReview {
   /** Admin clears a receiving exception's freeze on one item's payout (`unfreeze-payout`). */
   async unfreezePayout(actor: Actor, id: string, itemId: string, note: string) {
     return this.dataSource.transaction(async (m) => {
-      await this.lockVisible(m, actor, id);
-      const it = await this.tradeInItem(m, id, itemId);
+      await lockVisibleOrder(this.orders, m, actor, id);
+      const it = await tradeInItemOf(this.orders, m, id, itemId);
       await this.transitions.apply(TradeInItemMachine, {
         manager: m,
         id: it.id,
@@ -93,7 +89,7 @@ export class TradeInReview {
     return this.dataSource.transaction(async (m) => {
       const order = await this.orders.lockOrder(m, id);
       if (!order) throw new NotFound('Trade-in', id);
-      const it = await this.tradeInItem(m, id, itemId);
+      const it = await tradeInItemOf(this.orders, m, id, itemId);
       await this.assertHoldDecider(
         m,
         actor,
@@ -149,15 +145,5 @@ export class TradeInReview {
   private async releasePayout(m: EntityManager, tradeInItemId: string): Promise<void> {
     await this.payouts.unfreeze(m, tradeInItemId);
     await this.transfers.release(m, payoutKey(tradeInItemId));
-  }
-
-  private async lockVisible(m: EntityManager, actor: Actor, id: string): Promise<TradeInOrder> {
-    return TradeInOrderAccess.assertVisible(await this.orders.lockOrder(m, id), actor, id);
-  }
-
-  private async tradeInItem(m: EntityManager, orderId: string, id: string): Promise<TradeInItem> {
-    const it = await this.orders.itemOfOrder(m, orderId, id);
-    if (!it) throw new NotFound('Trade-in item', id);
-    return it;
   }
 }

@@ -71,7 +71,7 @@ export class TradeInSettlement {
 
   /** An order that ends before collection takes its items off the journey. */
   async cancelItems(m: EntityManager, orderId: string, actor: Actor): Promise<void> {
-    for (const it of await this.orders.itemsOf(m, orderId)) {
+    for (const it of await this.orders.itemsOf(orderId, m)) {
       if (it.state === 'AWAITING_INSPECTION') {
         await this.transitions.apply(TradeInItemMachine, {
           manager: m,
@@ -151,7 +151,7 @@ export class TradeInSettlement {
       return;
     }
     const holdReasons = [...current.holdReasons, reason];
-    const itemIds = (await this.orders.itemsOf(m, order.id)).map((i) => i.itemId);
+    const itemIds = (await this.orders.itemsOf(order.id, m)).map((i) => i.itemId);
     const held = await this.transitions.apply(TradeInOrderMachine, {
       manager: m,
       id: order.id,
@@ -184,7 +184,7 @@ export class TradeInSettlement {
   async reconcile(m: EntityManager, orderId: string): Promise<void> {
     const order = await this.orders.orderOrFail(m, orderId);
     if (order.held) return;
-    const items = await this.orders.itemsOf(m, orderId);
+    const items = await this.orders.itemsOf(orderId, m);
     const jobs: OutboxJob[] = [];
     for (const it of items) {
       if (it.state === 'ACCEPTED') jobs.push(...(await this.createPayout(m, order, it)));

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import type { Page } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
@@ -36,7 +35,6 @@ function valuationView(v: ItemValuation | null) {
 @Injectable()
 export class TradeInViews {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly items: ItemsService,
     private readonly orders: TradeInOrderRepository,
     private readonly payouts: TradeInPayoutRepository,
@@ -68,7 +66,7 @@ export class TradeInViews {
   }
 
   async view(actor: Actor, order: TradeInOrder) {
-    const items = await this.orders.itemsOf(this.dataSource.manager, order.id);
+    const items = await this.orders.itemsOf(order.id);
     const payouts = await this.payouts.ofOrder(order.id);
     const traceCodes = await this.items.traceCodes(items.map((i) => i.itemId));
     const staff = seesEverything(actor);

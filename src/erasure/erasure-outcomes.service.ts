@@ -8,7 +8,7 @@ import type { Item } from '../core/items/item.entity.js';
 import { ErasureGate } from './erasure-gate.service.js';
 import { NotifyOwner, OpenSupportCase, RunErasure } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
-import { TransitionService } from '../core/state-machine/transition.service.js';
+import { type ApplyParams, TransitionService } from '../core/state-machine/transition.service.js';
 import {
   buildErasureCertificate,
   checkRunAgainstPolicy,
@@ -174,6 +174,70 @@ export class ErasureOutcomes {
       statusList: slot.listId,
       statusIndex: slot.index,
     });
+  }
+
+  /**
+   * The end of a try, whoever ran it (the RunErasure job's automatic station or a registered
+   * station's signed report): failed before its verification, `failTry`; else VERIFYING (the
+   * caller's actor, patch and history data) and concluded against the policy.
+   */
+  async endTry(
+    manager: EntityManager,
+    e: Erasure,
+    t: {
+      record: ErasureRunRecord;
+      run: StoredRun;
+      failedPhase: StationResult['failedPhase'];
+      plan?: ErasurePlan;
+      verify: Pick<ApplyParams<Erasure>, 'actor' | 'checkAccess' | 'patch' | 'data'>;
+      medium: StorageMedium;
+      item: Item;
+      verifier: string;
+    },
+  ): Promise<void> {
+    if (t.record.status === 'failed' && t.failedPhase !== 'verify') {
+      await this.failTry(
+        manager,
+        e,
+        { failedPhase: t.failedPhase, reason: t.record.failureReason },
+        t.run,
+        t.plan,
+      );
+      return;
+    }
+    const verifying = await this.transitions.apply(ErasureMachine, {
+      manager,
+      id: e.id,
+      action: 'verify',
+      expectedVersion: e.version,
+      ...t.verify,
+    });
+    await this.conclude(manager, verifying, t.medium, t.item, t.run, t.record, {
+      verifier: { name: t.verifier },
+    });
+  }
+
+  /**
+   * A try that failed before its verification (the precheck or the wipe): FAILED with the run
+   * it left, then retried or routed to destruction.
+   */
+  async failTry(
+    manager: EntityManager,
+    e: Erasure,
+    failure: { failedPhase: StationResult['failedPhase']; reason?: string },
+    run: StoredRun | null,
+    plan?: ErasurePlan,
+  ): Promise<void> {
+    const failed = await this.fail(
+      manager,
+      e,
+      [],
+      failure.reason ?? 'erase failed',
+      failure.failedPhase,
+      run,
+      plan,
+    );
+    await this.route(manager, failed, failure);
   }
 
   fail(

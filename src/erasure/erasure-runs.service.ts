@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../core/actor.js';
-import { TransitionConflict } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import {
   NoCompliantTechniqueError,
@@ -12,10 +11,10 @@ import {
 } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
 import type { Erasure, StoredRun } from './data/erasure.entities.js';
-import { ErasureMachine } from './domain/erasure.machine.js';
 import { ErasureStations } from './stations.js';
 import { mediumForEngine, LEASE_MS } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
+import { startTry } from './start-try.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 
 /**
@@ -42,19 +41,13 @@ export class ErasureRuns {
     if (!station) return; // wipes are reported by import now
     let claimed: Erasure;
     if (e.state === 'QUEUED') {
-      try {
-        claimed = await this.transitions.apply(ErasureMachine, {
-          id: e.id,
-          action: 'start',
-          actor: SYSTEM_ACTOR,
-          expectedVersion: e.version,
-          patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null },
-          data: { attempt, station: station.name },
-        });
-      } catch (err) {
-        if (err instanceof TransitionConflict) return; // another worker claimed it
-        throw err;
-      }
+      const started = await startTry(this.transitions, e, {
+        actor: SYSTEM_ACTOR,
+        patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null },
+        data: { attempt, station: station.name },
+      });
+      if (!started) return; // another worker claimed it
+      claimed = started;
     } else if (e.state === 'RUNNING') {
       if (e.leaseUntil && e.leaseUntil.getTime() > Date.now()) {
         throw new Error(`Erasure ${e.id} is running on another worker`);
@@ -81,18 +74,12 @@ export class ErasureRuns {
     } catch (err) {
       if (!(err instanceof NoCompliantTechniqueError)) throw err;
       await this.dataSource.transaction(async (manager) => {
-        const running = await this.outcomes.fail(
+        await this.outcomes.failTry(
           manager,
           claimed,
-          [],
-          err.message,
-          'precheck',
+          { failedPhase: 'precheck', reason: err.message },
           null,
         );
-        await this.outcomes.route(manager, running, {
-          failedPhase: 'precheck',
-          reason: err.message,
-        });
       });
       return;
     }
@@ -111,36 +98,22 @@ export class ErasureRuns {
     } finally {
       clearInterval(heartbeat);
     }
-    await this.dataSource.transaction(async (manager) => {
-      const run: StoredRun = { ...result, attempt };
-      if (result.status === 'failed' && result.failedPhase !== 'verify') {
-        const failed = await this.outcomes.fail(
-          manager,
-          claimed,
-          [],
-          result.failureReason ?? 'erase failed',
-          result.failedPhase,
-          run,
-          plan,
-        );
-        await this.outcomes.route(manager, failed, {
-          failedPhase: result.failedPhase,
-          reason: result.failureReason,
-        });
-        return;
-      }
-      const verifying = await this.transitions.apply(ErasureMachine, {
-        manager,
-        id: claimed.id,
-        action: 'verify',
-        actor: SYSTEM_ACTOR,
-        expectedVersion: claimed.version,
-        patch: { plan },
-        data: { attempt, verification: plan.verification },
-      });
-      await this.outcomes.conclude(manager, verifying, medium, item, run, result, {
-        verifier: { name: `${station.name} ${station.version} automated verification` },
-      });
-    });
+    const run: StoredRun = { ...result, attempt };
+    await this.dataSource.transaction((manager) =>
+      this.outcomes.endTry(manager, claimed, {
+        record: result,
+        run,
+        failedPhase: result.failedPhase,
+        plan,
+        verify: {
+          actor: SYSTEM_ACTOR,
+          patch: { plan },
+          data: { attempt, verification: plan.verification },
+        },
+        medium,
+        item,
+        verifier: `${station.name} ${station.version} automated verification`,
+      }),
+    );
   }
 }

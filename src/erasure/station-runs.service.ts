@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFound, TransitionConflict } from '../core/errors.js';
+import { NotFound } from '../core/errors.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import type { ErasureRunRecord } from './domain/index.js';
 import { ErasureRepository } from './data/erasure.repository.js';
@@ -14,6 +14,7 @@ import {
   type StationRunInput,
 } from './domain/erasure-media.js';
 import { ErasureService } from './erasure.service.js';
+import { startTry } from './start-try.js';
 import { ErasureOutcomes } from './erasure-outcomes.service.js';
 
 /**
@@ -50,20 +51,14 @@ export class StationRuns {
       };
       let claimed: Erasure;
       if (e.state === 'QUEUED') {
-        try {
-          claimed = await this.transitions.apply(ErasureMachine, {
-            id: e.id,
-            action: 'start',
-            actor,
-            checkAccess: false,
-            expectedVersion: e.version,
-            patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null, progress },
-            data: { attempt: e.attempt, stationId: station.id, device: e.device },
-          });
-        } catch (err) {
-          if (err instanceof TransitionConflict) continue; // staff changed it meanwhile
-          throw err;
-        }
+        const started = await startTry(this.transitions, e, {
+          actor,
+          checkAccess: false,
+          patch: { leaseUntil: new Date(Date.now() + LEASE_MS), nextAttemptAt: null, progress },
+          data: { attempt: e.attempt, stationId: station.id, device: e.device },
+        });
+        if (!started) continue; // staff changed it meanwhile
+        claimed = started;
       } else {
         const affected = await this.erasures.takeOverStationRun(
           e.id,
@@ -195,41 +190,23 @@ export class StationRuns {
       ...(failedPhase ? { failedPhase } : {}),
       durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt),
     };
-    const actor = stationActor(station);
-    await this.dataSource.transaction(async (manager) => {
-      const plan = e.plan ?? undefined;
-      if (record.status === 'failed' && failedPhase !== 'verify') {
-        const failed = await this.outcomes.fail(
-          manager,
-          e,
-          [],
-          record.failureReason ?? 'erase failed',
-          failedPhase ?? 'erase',
-          run,
-          plan,
-        );
-        await this.outcomes.route(manager, failed, {
-          failedPhase: failedPhase ?? 'erase',
-          reason: record.failureReason,
-        });
-        return;
-      }
-      const verifying = await this.transitions.apply(ErasureMachine, {
-        manager,
-        id: e.id,
-        action: 'verify',
-        actor,
-        checkAccess: false,
-        expectedVersion: e.version,
-        patch: { progress: null },
-        data: { attempt: e.attempt, stationId: station.id, verification: record.verification },
-      });
-      await this.outcomes.conclude(manager, verifying, medium, item, run, record, {
-        verifier: {
-          name: `${station.name}: ${record.tool.name} ${record.tool.version} verification and seeded read-back sample`,
+    await this.dataSource.transaction((manager) =>
+      this.outcomes.endTry(manager, e, {
+        record,
+        run,
+        failedPhase: failedPhase ?? 'erase',
+        plan: e.plan ?? undefined,
+        verify: {
+          actor: stationActor(station),
+          checkAccess: false,
+          patch: { progress: null },
+          data: { attempt: e.attempt, stationId: station.id, verification: record.verification },
         },
-      });
-    });
+        medium,
+        item,
+        verifier: `${station.name}: ${record.tool.name} ${record.tool.version} verification and seeded read-back sample`,
+      }),
+    );
     return this.erasures.byIdOrFail(e.id);
   }
 }

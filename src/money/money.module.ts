@@ -19,6 +19,8 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { InboundWebhookVerifiers } from '../notifications/webhooks/inbound-verifiers.js';
 import { ReconciliationController } from './reconciliation/reconciliation.controller.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { ReconciliationRuns } from './reconciliation/reconciliation-runs.service.js';
+import { ReconciliationSchedule } from './reconciliation/reconciliation-schedule.service.js';
 import { SettlementController } from './settlement/settlement.controller.js';
 import { SettlementService } from './settlement/settlement.service.js';
 import { PayoutAccountsService } from './transfers/payout-accounts.service.js';
@@ -77,6 +79,8 @@ import { TransfersService } from './transfers/transfers.service.js';
     PayoutAccountsService,
     SettlementService,
     ReconciliationService,
+    ReconciliationRuns,
+    ReconciliationSchedule,
   ],
   exports: [
     LedgerService,
@@ -95,7 +99,7 @@ export class MoneyModule implements OnModuleInit {
     private readonly verifiers: InboundWebhookVerifiers,
     private readonly hooks: TransferHooks,
     private readonly settlement: SettlementService,
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: ReconciliationSchedule,
   ) {}
 
   onModuleInit(): void {

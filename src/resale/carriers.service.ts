@@ -5,7 +5,7 @@ import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { newWebhookSecret, verifySignature } from '../notifications/webhooks/signature.js';
 import type { CreateCarrierAccountDto } from './api/resale.dto.js';
-import { SaleOrdersService } from './sale-orders.service.js';
+import { SaleShippingService } from './sale-shipping.service.js';
 import { decodeCursor, type PageQuery, toPage } from '../core/http/pagination.js';
 
 /** Tracking event types a carrier may send; only `delivered` and `lost` change an order. */
@@ -39,7 +39,7 @@ export class CarriersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: CarrierAccountRepository,
-    private readonly orders: SaleOrdersService,
+    private readonly shipping: SaleShippingService,
   ) {}
 
   async create(actor: Actor, dto: CreateCarrierAccountDto) {
@@ -80,7 +80,7 @@ export class CarriersService {
       if (!inserted) {
         return { received: true, duplicate: true, eventId: event.id };
       }
-      const result = await this.orders.onCarrierEvent(m, accountId, event);
+      const result = await this.shipping.onCarrierEvent(m, accountId, event);
       return { received: true, duplicate: false, eventId: event.id, ...result };
     });
   }

@@ -52,10 +52,13 @@ import {
   ListingAccess,
   useVehicleFacts,
 } from './domain/resale.machines.js';
+import { SaleCheckoutService } from './sale-checkout.service.js';
 import { SaleOrderEventsService } from './sale-order-events.service.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
+import { SaleReturnEventsService } from './sale-return-events.service.js';
 import { SaleReturnsService } from './sale-returns.service.js';
+import { SaleShippingService } from './sale-shipping.service.js';
 import { TestPaymentsService } from './test-payments.service.js';
 import { ExpireSaleReservationJob } from './handlers/expire-sale-reservation.job.js';
 import { ItemAvailableForSaleJob } from './handlers/item-available-for-sale.job.js';
@@ -94,9 +97,12 @@ import { WithdrawUncertifiedItemJob } from './handlers/withdraw-uncertified-item
     ListingsService,
     MarketService,
     SaleOrdersService,
+    SaleCheckoutService,
+    SaleShippingService,
     SaleOrderEventsService,
     SaleRefundsService,
     SaleReturnsService,
+    SaleReturnEventsService,
     PerformanceService,
     TestPaymentsService,
     SaleOrderRepository,

@@ -17,7 +17,8 @@ import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { SaleOrder } from './data/resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './domain/resale.machines.js';
-import { erasureBlocked, SaleOrdersService } from './sale-orders.service.js';
+import { SaleCheckoutService } from './sale-checkout.service.js';
+import { erasureBlocked } from './sale-orders.service.js';
 import { SaleRefundsService } from './sale-refunds.service.js';
 import { ListingRepository } from './data/listing.repository.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';
@@ -35,7 +36,7 @@ export class SaleOrderEventsService {
     private readonly saleOrders: SaleOrderRepository,
     private readonly listings: ListingRepository,
     private readonly ledger: LedgerService,
-    private readonly orders: SaleOrdersService,
+    private readonly checkouts: SaleCheckoutService,
     private readonly refunds: SaleRefundsService,
   ) {}
 
@@ -248,7 +249,7 @@ export class SaleOrderEventsService {
           `Reservation of ${order.id} runs until ${order.reservedUntil.toISOString()}`,
         );
       }
-      await this.orders.endReservation(
+      await this.checkouts.endReservation(
         m,
         order.id,
         'expire',

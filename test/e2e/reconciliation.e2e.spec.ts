@@ -5,7 +5,7 @@ import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js'
 import { QueueService } from '../../src/core/jobs/queue.service.js';
 import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
-import { RECONCILIATION_SCHEDULER_ID } from '../../src/money/reconciliation/reconciliation.service.js';
+import { RECONCILIATION_SCHEDULER_ID } from '../../src/money/reconciliation/reconciliation-schedule.service.js';
 import {
   accounts,
   type HttpUser,

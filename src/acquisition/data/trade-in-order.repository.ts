@@ -104,8 +104,8 @@ export class TradeInOrderRepository extends DataRepository {
   // ---- items of an order ----------------------------------------------------------------
 
   /** The order's items, in position order. */
-  itemsOf(manager: EntityManager, orderId: string): Promise<TradeInItem[]> {
-    return manager
+  itemsOf(orderId: string, manager?: EntityManager): Promise<TradeInItem[]> {
+    return this.manager(manager)
       .getRepository(TradeInItem)
       .find({ where: { orderId }, order: { position: 'ASC' } });
   }

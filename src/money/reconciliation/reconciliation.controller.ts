@@ -5,6 +5,7 @@ import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { LINE_STATUSES, type LineStatus, ReconciliationService } from './reconciliation.service.js';
+import { ReconciliationRuns } from './reconciliation-runs.service.js';
 import { IdParam } from '../../core/http/route.decorators.js';
 
 const PROVIDER = /^[a-z0-9-]{2,40}$/;
@@ -58,7 +59,10 @@ export class ReconciliationLinesQuery extends PageQuery {
 @ApiBearerAuth()
 @Controller('reconciliations')
 export class ReconciliationController {
-  constructor(private readonly reconciliation: ReconciliationService) {}
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly runs: ReconciliationRuns,
+  ) {}
 
   /**
    * Reconciles a day's statement of a payment provider against the ledger: the uploaded file,
@@ -68,7 +72,7 @@ export class ReconciliationController {
   @Post()
   @Roles('admin')
   reconcile(@CurrentActor() actor: Actor, @Body() dto: ReconcileDto) {
-    return this.reconciliation.reconcile({
+    return this.runs.reconcile({
       provider: dto.provider,
       day: dto.day,
       content: dto.content,

@@ -40,8 +40,10 @@ import {
   ShipDto,
   UpdateListingDto,
 } from './resale.dto.js';
+import { SaleCheckoutService } from '../sale-checkout.service.js';
 import { SaleOrdersService } from '../sale-orders.service.js';
 import { SaleReturnsService } from '../sale-returns.service.js';
+import { SaleShippingService } from '../sale-shipping.service.js';
 import { TestPaymentsService } from '../test-payments.service.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { VersionDto } from '../../core/http/version.dto.js';
@@ -178,6 +180,8 @@ export class MarketController {
 export class SaleOrdersController {
   constructor(
     private readonly orders: SaleOrdersService,
+    private readonly checkouts: SaleCheckoutService,
+    private readonly shipping: SaleShippingService,
     private readonly returns: SaleReturnsService,
     private readonly testPayments: TestPaymentsService,
   ) {}
@@ -186,7 +190,7 @@ export class SaleOrdersController {
   @Post()
   @Roles('customer')
   async checkout(@CurrentActor() actor: Actor, @Body() dto: CheckoutDto) {
-    return this.orders.view(actor, await this.orders.checkout(actor, dto));
+    return this.orders.view(actor, await this.checkouts.checkout(actor, dto));
   }
 
   @Get()
@@ -225,12 +229,12 @@ export class SaleOrdersController {
 
   @Action(':id/cancel', 'customer', 'admin')
   async cancel(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: VersionDto) {
-    return this.orders.view(actor, await this.orders.cancel(actor, id, dto.version));
+    return this.orders.view(actor, await this.checkouts.cancel(actor, id, dto.version));
   }
 
   @Action(':id/ship', 'merchant', 'admin')
   async ship(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ShipDto) {
-    return this.orders.view(actor, await this.orders.ship(actor, id, dto));
+    return this.orders.view(actor, await this.shipping.ship(actor, id, dto));
   }
 
   /**
@@ -243,7 +247,7 @@ export class SaleOrdersController {
     @IdParam() id: string,
     @Body() dto: VersionDto,
   ) {
-    return this.orders.view(actor, await this.orders.confirmDelivery(actor, id, dto.version));
+    return this.orders.view(actor, await this.shipping.confirmDelivery(actor, id, dto.version));
   }
 
   /** The merchant asks the buyer to confirm delivery (it cannot confirm it itself). */
@@ -255,7 +259,7 @@ export class SaleOrdersController {
   ) {
     return this.orders.view(
       actor,
-      await this.orders.requestDeliveryConfirmation(actor, id, dto.version),
+      await this.shipping.requestDeliveryConfirmation(actor, id, dto.version),
     );
   }
 
@@ -266,7 +270,7 @@ export class SaleOrdersController {
     @IdParam() id: string,
     @Body() dto: DeclareLostDto,
   ) {
-    return this.orders.view(actor, await this.orders.declareLost(actor, id, dto));
+    return this.orders.view(actor, await this.shipping.declareLost(actor, id, dto));
   }
 
   /** The return pickup failed for good: book another one. */

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { LeafCategoryRow } from '../catalog/category.entity.js';
+import type { LeafCategoryRow } from '../catalog/data/category.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { Actor } from '../core/actor.js';
 import { VIN_TERMINAL_ITEM_STATES } from '../core/items/item.entity.js';

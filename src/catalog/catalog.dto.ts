@@ -13,7 +13,7 @@ import {
   UuidField,
 } from '../core/http/field.decorators.js';
 import { PageQuery } from '../core/http/pagination.js';
-import { VARIANT_KINDS, type VariantKind } from './product-variant.entity.js';
+import { VARIANT_KINDS, type VariantKind } from './data/product-variant.entity.js';
 import {
   IDENTIFIER_KINDS,
   type IdentifierKind,

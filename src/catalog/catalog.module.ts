@@ -9,11 +9,11 @@ import { CatalogService } from './catalog.service.js';
 import { CategoryRepository } from './data/category.repository.js';
 import { GradingStandardRepository } from './data/grading-standard.repository.js';
 import { ProductModelRepository } from './data/product-model.repository.js';
-import { Category } from './category.entity.js';
-import { GradingStandardRow } from './grading-standard.entity.js';
+import { Category } from './data/category.entity.js';
+import { GradingStandardRow } from './data/grading-standard.entity.js';
 import { GradingStandardsService } from './grading-standards.service.js';
-import { ProductModel } from './product-model.entity.js';
-import { ProductVariant } from './product-variant.entity.js';
+import { ProductModel } from './data/product-model.entity.js';
+import { ProductVariant } from './data/product-variant.entity.js';
 
 /**
  * Reference module: the category tree, product models and the versioned grading standards.

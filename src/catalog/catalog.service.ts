@@ -13,12 +13,12 @@ import type {
   UpdateCategoryDto,
   UpdateProductModelDto,
 } from './catalog.dto.js';
-import { type Category, isLeaf, type LeafCategoryRow } from './category.entity.js';
+import { type Category, isLeaf, type LeafCategoryRow } from './data/category.entity.js';
 import { CategoryRepository } from './data/category.repository.js';
 import { ProductModelRepository } from './data/product-model.repository.js';
 import { GradingStandardsService } from './grading-standards.service.js';
-import type { ProductModel } from './product-model.entity.js';
-import type { ProductVariant } from './product-variant.entity.js';
+import type { ProductModel } from './data/product-model.entity.js';
+import type { ProductVariant } from './data/product-variant.entity.js';
 
 export interface CategoryView {
   id: string;

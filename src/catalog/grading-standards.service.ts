@@ -7,7 +7,7 @@ import { type GradingStandard, validateStandard } from './standards/standard.js'
 import { gradeAnswers, gradeFindings } from './standards/grade-answers.js';
 import type { GradeFinding } from '../core/jobs/job-catalogue.js';
 import { GradingStandardRepository } from './data/grading-standard.repository.js';
-import type { GradingStandardRow } from './grading-standard.entity.js';
+import type { GradingStandardRow } from './data/grading-standard.entity.js';
 
 export interface StandardView {
   id: string;

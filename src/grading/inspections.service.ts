@@ -8,7 +8,7 @@ import { CheckVehicleMileage, type SourceRef } from '../core/jobs/job-catalogue.
 import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
-import type { GradingStandardRow } from '../catalog/grading-standard.entity.js';
+import type { GradingStandardRow } from '../catalog/data/grading-standard.entity.js';
 import { GradingStandardsService } from '../catalog/grading-standards.service.js';
 import { gradeAnswers, gradeFindings } from '../catalog/standards/grade-answers.js';
 import type { GradingStandard } from '../catalog/standards/standard.js';

@@ -15,7 +15,7 @@ import { job, type JobPayload, type OutboxJob } from '../core/jobs/job-definitio
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { isLeaf } from '../catalog/category.entity.js';
+import { isLeaf } from '../catalog/data/category.entity.js';
 import type { ReceiveParcelDto } from './api/receiving.dto.js';
 import type { Parcel } from './data/parcel.entity.js';
 import { ParcelRepository } from './data/parcel.repository.js';

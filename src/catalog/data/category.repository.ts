@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Category } from '../category.entity.js';
+import { Category } from './category.entity.js';
 import type { DemoCategory } from './demo-catalog.js';
 import { CodedRecords } from './coded-records.js';
 

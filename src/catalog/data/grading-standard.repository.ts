@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataRepository } from '../../core/data/repository.js';
-import { GradingStandardRow } from '../grading-standard.entity.js';
+import { GradingStandardRow } from './grading-standard.entity.js';
 import type { GradingStandard } from '../standards/standard.js';
 import { whereEqual } from '../../core/data/list-filters.js';
 

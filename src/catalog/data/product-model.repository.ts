@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Page, type PageQuery, paginate } from '../../core/http/pagination.js';
-import { ProductModel } from '../product-model.entity.js';
-import { ProductVariant } from '../product-variant.entity.js';
+import { ProductModel } from './product-model.entity.js';
+import { ProductVariant } from './product-variant.entity.js';
 import { CodedRecords } from './coded-records.js';
 import { whereEqual } from '../../core/data/list-filters.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ProductModel } from '../../catalog/product-model.entity.js';
+import { ProductModel } from '../../catalog/data/product-model.entity.js';
 import { DataRepository } from '../../core/data/repository.js';
 import type { Grade } from '../engine/types.js';
 import { MarketSale } from './market-sale.entity.js';

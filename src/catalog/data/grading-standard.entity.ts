@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAt } from '../core/data/columns.js';
-import type { GradingStandard } from './standards/standard.js';
+import { CreatedAt } from '../../core/data/columns.js';
+import type { GradingStandard } from '../standards/standard.js';
 
 /**
  * One published version of a grading standard family. Rows are never updated: a new version is

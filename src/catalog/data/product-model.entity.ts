@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { BigintColumn, CreatedAt, UpdatedAt } from '../core/data/columns.js';
+import { BigintColumn, CreatedAt, UpdatedAt } from '../../core/data/columns.js';
 
 /** A reference model (brand, model, leaf category, launch date and price). */
 @Entity('product_models')

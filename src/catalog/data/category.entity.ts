@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAt, UpdatedAt } from '../core/data/columns.js';
-import type { IdentifierKind, StorageMedium } from './data/demo-catalog.js';
+import { CreatedAt, UpdatedAt } from '../../core/data/columns.js';
+import type { IdentifierKind, StorageMedium } from './demo-catalog.js';
 
 /**
  * A node of the three-level category tree. Only leaves (level 3) carry the item-level settings:

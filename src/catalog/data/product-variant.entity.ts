@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAt } from '../core/data/columns.js';
+import { CreatedAt } from '../../core/data/columns.js';
 
 /** What sets a variant apart from its siblings of the same product model. */
 export const VARIANT_KINDS = ['storage', 'ram', 'carrier-lock', 'edition'] as const;

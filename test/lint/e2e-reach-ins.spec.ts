@@ -23,7 +23,7 @@ const ALLOWED: Record<string, number> = {
   'demo-prices.e2e.spec.ts': 7,
   'erasure-gates.e2e.spec.ts': 42,
   'erasure-station.e2e.spec.ts': 9,
-  'erasure.e2e.spec.ts': 26,
+  'erasure.e2e.spec.ts': 13,
   'first-contact.e2e.spec.ts': 1,
   'grading.e2e.spec.ts': 23,
   'idempotency.e2e.spec.ts': 1,

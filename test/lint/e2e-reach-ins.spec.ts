@@ -22,7 +22,7 @@ const ALLOWED: Record<string, number> = {
   'credentials.e2e.spec.ts': 8,
   'demo-prices.e2e.spec.ts': 7,
   'erasure-gates.e2e.spec.ts': 28,
-  'erasure-station.e2e.spec.ts': 9,
+  'erasure-station.e2e.spec.ts': 8,
   'erasure.e2e.spec.ts': 13,
   'first-contact.e2e.spec.ts': 1,
   'grading.e2e.spec.ts': 23,

@@ -10,7 +10,7 @@ import { ErasureStations } from '../../src/erasure/stations.js';
 import { pdfText } from '../support/pdf-text.js';
 import { registerStation, type TestStation } from '../support/stations.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf } from '../support/reads.js';
+import { itemOf, timelineOf } from '../support/reads.js';
 
 const HDD_SERIAL = 'WD-WCAYU1234567';
 // nwipe's certificate fields: DoD Short (3 passes + blanking) on a magnetic drive, verified.
@@ -448,22 +448,18 @@ describe('erasure', () => {
       expect(routed.attempt).toBe(3);
       expect(routed.runs).toHaveLength(3);
       expect(routed.allowedActions).toEqual(['record-destruction']);
-      const types = (
-        await ds.query<Array<{ type: string }>>(
-          'SELECT type FROM item_events WHERE entity_id = $1 ORDER BY seq',
-          [routed.id],
-        )
-      ).map((e) => e.type);
+      // The wipe's history, as the item's timeline shows it (GET /api/v1/items/:id/timeline).
+      const history = (await timelineOf(t, phone.id)).filter((e) => e.entityId === routed.id);
+      const types = history.map((e) => e.type);
       expect(types.filter((x) => x === 'Erasure.fail')).toHaveLength(3);
       expect(types.filter((x) => x === 'Erasure.retry')).toHaveLength(2);
       expect(types[types.length - 1]).toBe('Erasure.route-to-destruction');
       // The retries waited: 50 ms, then 100 ms (exponential backoff).
       // The delay is asserted as recorded: wall-clock gaps between runAt and the event's
       // timestamp vary with machine load.
-      const retries = await ds.query<Array<{ data: { runAt: string; delayMs: number } }>>(
-        `SELECT data FROM item_events WHERE entity_id = $1 AND type = 'Erasure.retry' ORDER BY seq`,
-        [routed.id],
-      );
+      const retries = history.filter((e) => e.type === 'Erasure.retry') as unknown as Array<{
+        data: { runAt: string; delayMs: number };
+      }>;
       expect(retries.map((r) => r.data.delayMs)).toEqual([50, 100]);
 
       // Routed, not destroyed yet: the medium still holds data (issue 17).
@@ -566,18 +562,20 @@ describe('erasure', () => {
       batch.push((res.body.items as ErasureBody[])[0].id);
     }
     const wipes = await eventually(async () => {
-      const rows = await ds.query<
-        Array<{
-          id: string;
-          state: string;
-          sampled: boolean;
-          batch_id: string;
-          operator_id: string;
-          reverifier_id: string | null;
-        }>
-      >(
-        'SELECT id, state, sampled, batch_id, operator_id, reverifier_id FROM erasures WHERE id = ANY($1::uuid[])',
-        [batch],
+      // Each wipe as the operator sees it (GET /api/v1/erasures/:id).
+      const rows = await Promise.all(
+        batch.map(async (id) => {
+          const res = await t.http.get(`/api/v1/erasures/${id}`).set(operator.auth).expect(200);
+          const e = res.body as ErasureBody & { batchId: string };
+          return {
+            id: e.id,
+            state: e.state,
+            sampled: e.sampling.sampled,
+            batch_id: e.batchId,
+            operator_id: e.operator.id,
+            reverifier_id: e.sampling.reverifierId,
+          };
+        }),
       );
       return rows.every((r) => r.state === 'SUCCEEDED') ? rows : null;
     }, 60_000);

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { Item } from '../../src/core/items/item.entity.js';
+import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import {
   ItemAvailableForSale,
   NotifyOwner,
   RecyclingRequested,
-  RefurbishmentRequested,
   WithdrawUncertifiedItem,
 } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
@@ -177,14 +176,13 @@ describe('erasure gates (issue 17)', () => {
         // nothing for the gate.
         prod.app.get(ErasureStations).use(reliable());
         const staff = await prod.user('warehouse');
-        const phone = await receivedPhone(prod, staff.organisationId!);
+        const phone = await receivedPhone(prod, staff.organisationId!, { grade: 'premium' });
         const erasure = await wipe(prod, staff, phone.id, 'SIM-PROD-1');
         const cert = await prod.http
           .get(`/api/v1/certificates/${erasure.certificate!.id}/verify`)
           .expect(200);
         expect(cert.body).toMatchObject({ simulated: true, realSanitization: false });
         expect(await erasureStatus(prod, phone.id)).toBe('pending');
-        await prod.dataSource.query(`UPDATE items SET grade = 'premium' WHERE id = $1`, [phone.id]);
         const merchant = await prod.user('merchant');
         await prod.dataSource.transaction((m) =>
           prod.app.get(TransitionService).apply(ItemMachine, {
@@ -211,21 +209,12 @@ describe('erasure gates (issue 17)', () => {
       const partner = await t.organisation('partner', { refurbishes: ['digital'] });
       const technician = await t.user('technician', { organisationId: partner });
       const phone = await receivedPhone(t, warehouse.organisationId!, { grade: 'good' });
-      await t.dataSource.transaction((m) =>
-        t.app.get(TransitionService).apply(ItemMachine, {
-          manager: m,
-          id: phone.id,
-          action: 'send-to-refurbishment',
-          actor: SYSTEM_ACTOR,
-          jobs: [
-            job(RefurbishmentRequested, {
-              itemId: phone.id,
-              inspectionId: null,
-              warehouseId: warehouse.organisationId,
-            }),
-          ],
-        }),
-      );
+      // The warehouse opens the repair by hand (POST /api/v1/refurbishments).
+      await t.http
+        .post('/api/v1/refurbishments')
+        .set(warehouse.auth)
+        .send({ itemId: phone.id })
+        .expect(201);
       const order = await eventually(async () => {
         const res = await t.http.get(`/api/v1/refurbishments?itemId=${phone.id}`).set(admin.auth);
         const o = res.body.items?.[0] as { id: string; state: string; partnerId: string };

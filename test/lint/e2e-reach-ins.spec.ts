@@ -21,7 +21,7 @@ const ALLOWED: Record<string, number> = {
   'courier-day.e2e.spec.ts': 15,
   'credentials.e2e.spec.ts': 8,
   'demo-prices.e2e.spec.ts': 7,
-  'erasure-gates.e2e.spec.ts': 28,
+  'erasure-gates.e2e.spec.ts': 24,
   'erasure-station.e2e.spec.ts': 8,
   'erasure.e2e.spec.ts': 13,
   'first-contact.e2e.spec.ts': 1,

@@ -14,6 +14,7 @@ import { StationAgent } from '../../src/station/station-agent.js';
 import { sampleOffsets } from '../../src/station/sample-verify.js';
 import { registerStation, stationKeyPair, type TestStation } from '../support/stations.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { itemOf } from '../support/reads.js';
 
 const MIB = 2 ** 20;
 const IMAGE_BYTES = 64 * MIB;
@@ -190,11 +191,7 @@ describe('erasure station (nwipe on loop devices)', () => {
     );
     const verify = await t.http.post('/api/v1/certificates/verify').send(cert.body);
     expect(verify.body).toMatchObject({ valid: true });
-    const item = await t.dataSource.query<Array<{ erasure_status: string }>>(
-      'SELECT erasure_status FROM items WHERE id = $1',
-      [itemId],
-    );
-    expect(item[0].erasure_status).toBe('certified');
+    expect((await itemOf(t, itemId)).erasureStatus).toBe('certified');
 
     // The image really holds no byte of the old pattern.
     expect(patternBytesIn(disk.file)).toBe(0);

@@ -27,7 +27,6 @@ const ALLOWED: Record<string, number> = {
   'first-contact.e2e.spec.ts': 1,
   'grading.e2e.spec.ts': 23,
   'idempotency.e2e.spec.ts': 1,
-  'labels.e2e.spec.ts': 10,
   'logistics.e2e.spec.ts': 38,
   'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,

@@ -27,7 +27,7 @@ const ALLOWED: Record<string, number> = {
   'first-contact.e2e.spec.ts': 1,
   'grading.e2e.spec.ts': 23,
   'idempotency.e2e.spec.ts': 1,
-  'logistics.e2e.spec.ts': 38,
+  'logistics.e2e.spec.ts': 23,
   'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,
   'money.e2e.spec.ts': 4,

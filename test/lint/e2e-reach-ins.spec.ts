@@ -18,7 +18,7 @@ const e2eDir = join(root, 'test', 'e2e');
 const ALLOWED: Record<string, number> = {
   'acquisition.e2e.spec.ts': 21,
   'console-endpoints.e2e.spec.ts': 26,
-  'courier-day.e2e.spec.ts': 15,
+  'courier-day.e2e.spec.ts': 13,
   'credentials.e2e.spec.ts': 8,
   'demo-prices.e2e.spec.ts': 7,
   'erasure-gates.e2e.spec.ts': 42,

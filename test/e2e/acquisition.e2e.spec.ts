@@ -12,12 +12,11 @@ import {
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
-import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
-import { ValuationService } from '../../src/valuation/valuation.service.js';
 import { loadReferenceData } from '../support/fixtures.js';
+import { allPages } from '../support/http-pages.js';
+import { loadMarketSales } from '../support/market-sales.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf } from '../support/reads.js';
+import { itemOf, productModels } from '../support/reads.js';
 
 const SHANGHAI = {
   cityCode: '310100',
@@ -43,6 +42,7 @@ interface OrderBody {
   state: string;
   version: number;
   allowedActions: string[];
+  address: { cityCode?: string };
   held: boolean;
   holdReasons: Array<{ code: string; detail?: string }>;
   fraud?: { signals: Array<{ code: string }> };
@@ -81,15 +81,8 @@ describe('acquisition: trade-in orders', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await loadReferenceData(t);
-    await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
-      seed: 7,
-      salesCount: 3000,
-    });
-    await t.app.get(ValuationRefitService).refit('seed');
-    const rows = await t.dataSource.query<Array<{ code: string; id: string }>>(
-      'SELECT code, id FROM product_models',
-    );
-    models = Object.fromEntries(rows.map((r) => [r.code, r.id]));
+    await loadMarketSales(t, { seed: 7, salesCount: 3000 });
+    models = Object.fromEntries((await productModels(t)).map((r) => [r.code, r.id]));
     [owner, stranger, support, admin] = await Promise.all([
       t.user('customer'),
       t.user('customer'),
@@ -559,10 +552,10 @@ describe('acquisition: trade-in orders', () => {
     expect(res.body.reason).toBeDefined();
     expect(res.body.nearestStore).toMatchObject({ name: expect.any(String) });
     expect(res.body.message).toContain(res.body.nearestStore.name as string);
-    const none = await t.dataSource.query(
-      "SELECT 1 FROM trade_in_orders WHERE customer_id = $1 AND address->>'cityCode' = $2",
-      [owner.id, '320200'],
-    );
+    // No order was made: none of the owner's orders has that address.
+    const orders = await allPages<{ id: string }>(t, owner, '/api/v1/trade-ins');
+    const addresses = await Promise.all(orders.map(async (o) => (await get(o.id)).address));
+    const none = addresses.filter((a) => a.cityCode === '320200');
     expect(none).toHaveLength(0);
   });
 
@@ -737,10 +730,11 @@ describe('acquisition: trade-in orders', () => {
     expect(done.items[0].payoutFrozen).toBe(true);
     expect(done.items[0].payout?.status).toBe('frozen');
     // Nothing was paid while frozen: the payout transfer waits, held.
-    const [held] = await t.dataSource.query<Array<{ state: string }>>(
-      `SELECT state FROM money_transfers WHERE key = $1`,
-      [`trade-in-payout:${it.id}`],
-    );
+    const held = (
+      await allPages<{ key: string; state: string }>(t, admin, '/api/v1/transfers', {
+        kind: 'payout',
+      })
+    ).find((x) => x.key === `trade-in-payout:${it.id}`);
     expect(held?.state ?? 'pending').toMatch(/^(pending|held)$/);
     const cleared = (
       await t.http

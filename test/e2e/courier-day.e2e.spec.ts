@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { Item } from '../../src/core/items/item.entity.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import {
   CheckPickupSla,
@@ -22,8 +21,8 @@ import {
   localParts,
   zonedTimeToUtc,
 } from '../../src/service-areas/engine/time-zone.js';
-import { Pickup } from '../../src/logistics/data/pickup.entity.js';
 import type { SchedulePickupPayload } from '../../src/logistics/pickup-scheduling.service.js';
+import { allPages } from '../support/http-pages.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 type Stop = {
@@ -44,6 +43,14 @@ type PickupView = {
   version: number;
   courierId: string | null;
   promisedWindow: { start: string; end: string; localDate: string; local: string };
+  source: { kind: string; id: string };
+  address: { lat?: number; lng?: number };
+};
+
+/** The local times of window `index` of the standard windows (test areas use them). */
+const standardWindow = (index: number) => {
+  const w = standardWindows(1)[index];
+  return `${w.start}–${w.end}`;
 };
 
 describe('dispatch board and the courier’s own day', () => {
@@ -116,7 +123,7 @@ describe('dispatch board and the courier’s own day', () => {
     address: Partial<SchedulePickupPayload['address']> = {},
     window?: { date: string; windowIndex: number },
   ) => {
-    const item: Item = await newItem();
+    const item = await newItem();
     const payload: SchedulePickupPayload = {
       direction: 'inbound',
       source: { kind: 'trade-in', id: randomUUID() },
@@ -136,9 +143,14 @@ describe('dispatch board and the courier’s own day', () => {
       ...(window ? { window } : {}),
     };
     await runJob(SchedulePickup, payload);
-    return t.dataSource
-      .getRepository(Pickup)
-      .findOneByOrFail({ sourceId: payload.source.id, direction: 'inbound' });
+    // Read back as an admin lists the area's pickups.
+    const listed = await allPages<PickupView>(t, admin, '/api/v1/pickups', {
+      areaCode: area,
+      direction: 'inbound',
+    });
+    const scheduled = listed.find((p) => p.source.id === payload.source.id);
+    if (!scheduled) throw new Error(`no pickup for ${payload.source.id}`);
+    return scheduled;
   };
 
   const dispatch = (cityCode: string) => runJob(DispatchPickups, { cityCode });
@@ -180,7 +192,7 @@ describe('dispatch board and the courier’s own day', () => {
     const { day } = tomorrow();
     // Three pickups in the first window; two couriers of capacity one: one stays unassigned.
     const ps = [await schedule('TBRD'), await schedule('TBRD'), await schedule('TBRD')];
-    expect(ps.map((p) => p.windowIndex)).toEqual([0, 0, 0]);
+    expect(ps.map((p) => p.promisedWindow.local)).toEqual([0, 0, 0].map(standardWindow));
     await dispatch('TBRD');
 
     const res = await t.http
@@ -265,7 +277,7 @@ describe('dispatch board and the courier’s own day', () => {
 
     // The winner is now full in that window: another pickup there is refused, not overloaded.
     const q = await schedule('TRAS');
-    expect(q.windowIndex).toBe(p.windowIndex);
+    expect(q.promisedWindow.local).toBe(p.promisedWindow.local);
     const full = await t.http
       .post(`/api/v1/pickups/${q.id}/assign`)
       .set(admin.auth)
@@ -366,7 +378,7 @@ describe('dispatch board and the courier’s own day', () => {
     const assigned = await pickup(p.id);
     // Window 1 is taken by someone else's booking (area capacity 1): full.
     const blocker = await schedule('TMOV', {}, { date: day, windowIndex: 1 });
-    expect(blocker.windowIndex).toBe(1);
+    expect(blocker.promisedWindow.local).toBe(standardWindow(1));
     const agreement = { agreedBy: 'Li Wei', channel: 'phone' };
 
     const full = await t.http

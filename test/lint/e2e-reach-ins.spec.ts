@@ -18,7 +18,7 @@ const e2eDir = join(root, 'test', 'e2e');
 const ALLOWED: Record<string, number> = {
   'acquisition.e2e.spec.ts': 13,
   'console-endpoints.e2e.spec.ts': 26,
-  'courier-day.e2e.spec.ts': 13,
+  'courier-day.e2e.spec.ts': 9,
   'credentials.e2e.spec.ts': 8,
   'demo-prices.e2e.spec.ts': 7,
   'erasure-gates.e2e.spec.ts': 42,
@@ -27,7 +27,7 @@ const ALLOWED: Record<string, number> = {
   'first-contact.e2e.spec.ts': 1,
   'grading.e2e.spec.ts': 23,
   'idempotency.e2e.spec.ts': 1,
-  'logistics.e2e.spec.ts': 23,
+  'logistics.e2e.spec.ts': 20,
   'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,
   'money.e2e.spec.ts': 4,

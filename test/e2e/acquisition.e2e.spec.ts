@@ -436,38 +436,6 @@ describe('acquisition: trade-in orders', () => {
     expect(await outbox('cancel-pickup', order.id)).toHaveLength(1);
   });
 
-  it('sends back, not drops, items that arrive for an order cancelled after they were collected', async () => {
-    const order = await quotedOrder([phone()]);
-    await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
-    const [it] = order.items;
-    const transitions = t.app.get(TransitionService);
-    await transitions.apply(ItemMachine, { id: it.itemId, action: 'collect', actor: SYSTEM_ACTOR });
-    // Collected: the owner's cancel is refused now (the courier's collect took the same lock).
-    const refused = await t.http
-      .post(`/api/v1/trade-ins/${order.id}/cancel`)
-      .set(owner.auth)
-      .send({})
-      .expect(409);
-    expect(refused.body.message).toContain('collected');
-    // An order cancelled this way before the shared lock existed (the state is forced here).
-    await t.dataSource.query(`UPDATE trade_in_orders SET state = 'CANCELLED' WHERE id = $1`, [
-      order.id,
-    ]);
-    await transitions.apply(ItemMachine, { id: it.itemId, action: 'receive', actor: SYSTEM_ACTOR });
-    await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
-    await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
-    const item = await itemOf(t, it.itemId);
-    expect(item.state).toBe('RETURNING_TO_OWNER');
-    const returns = (await outbox('schedule-pickup', order.id)).filter(
-      (r) => r.payload.direction === 'return-to-owner',
-    );
-    expect(returns).toHaveLength(1);
-    expect(returns[0].payload).toMatchObject({ itemIds: [it.itemId], address: SHANGHAI });
-    const cases = await outbox('open-support-case', order.id);
-    expect(cases).toHaveLength(1);
-    expect(cases[0].payload).toMatchObject({ itemIds: [it.itemId], kind: 'receiving-exception' });
-  });
-
   it('takes a store trade-in over the counter: no pickup, the store holds the items', async () => {
     const storeOrg = await t.organisation('store');
     const clerk = await t.user('warehouse', { organisationId: storeOrg });
@@ -514,29 +482,6 @@ describe('acquisition: trade-in orders', () => {
       custodianKind: 'store',
       custodianId: storeOrg,
     });
-  });
-
-  it('expires a quote that passes its validity', async () => {
-    const order = await quotedOrder([phone()]);
-    await t.dataSource.query(
-      `UPDATE trade_in_orders SET quote_valid_until = now() - interval '1 second' WHERE id = $1`,
-      [order.id],
-    );
-    const refused = await t.http
-      .post(`/api/v1/trade-ins/${order.id}/accept`)
-      .set(owner.auth)
-      .send({})
-      .expect(409);
-    expect(refused.body.message).toContain('expired');
-    await run(ExpireTradeInQuote, { orderId: order.id });
-    const expired = await get(order.id);
-    expect(expired.state).toBe('EXPIRED');
-    expect(expired.allowedActions).toEqual([]);
-    expect(expired.items[0].state).toBe('CANCELLED');
-    const item = await itemOf(t, order.items[0].itemId);
-    expect(item.state).toBe('CANCELLED');
-    await run(ExpireTradeInQuote, { orderId: order.id }); // delivered twice: nothing more
-    expect((await get(order.id)).version).toBe(expired.version);
   });
 
   it('refuses an address outside coverage, naming the nearest drop-off store', async () => {

@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { ItemMachine } from '../../src/core/items/item.machine.js';
 import {
   ExpireTradeInQuote,
   type GradeFinding,
   ItemGraded,
-  ItemReceived,
   ReceivingExceptionRaised,
   TradeInShipmentUpdate,
 } from '../../src/core/jobs/job-catalogue.js';
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
-import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { loadReferenceData } from '../support/fixtures.js';
+import {
+  accounts,
+  receiveByScan,
+  runPickup,
+  shanghaiCourier,
+  type HttpUser,
+} from '../support/http-journey.js';
 import { allPages } from '../support/http-pages.js';
 import { loadMarketSales } from '../support/market-sales.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
@@ -51,6 +54,7 @@ interface OrderBody {
   items: Array<{
     id: string;
     itemId: string;
+    traceCode: string;
     state: string;
     version: number;
     allowedActions: string[];
@@ -75,6 +79,8 @@ describe('acquisition: trade-in orders', () => {
   let stranger: TestUser;
   let support: TestUser;
   let admin: TestUser;
+  let courier: TestUser;
+  let receiver: HttpUser;
   let models: Record<string, string>;
   let imei = 0;
 
@@ -89,6 +95,11 @@ describe('acquisition: trade-in orders', () => {
       t.user('support'),
       t.user('admin'),
     ]);
+    // The Shanghai warehouse, where Shanghai's pickups go, and a courier serving Shanghai.
+    const warehouseId = await accounts(t, admin).organisation('warehouse', { cityCode: '310100' });
+    receiver = await t.user('warehouse', { organisationId: warehouseId });
+    courier = await t.user('courier');
+    await shanghaiCourier(t, admin, courier);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -124,30 +135,41 @@ describe('acquisition: trade-in orders', () => {
     });
   }
 
-  /** Accept, then what logistics and receiving would do: collect and receive every item. */
+  /**
+   * Accept, then what the courier and the warehouse do: the pickup collected (sealed when the
+   * order needs special packaging) and delivered, and every item scanned in at receiving.
+   */
   async function acceptedAndReceived(order: OrderBody): Promise<OrderBody> {
     await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
-    const itemIds = order.items.map((i) => i.itemId);
-    await run(TradeInShipmentUpdate, {
-      pickupId: '00000000-0000-4000-8000-00000000a001',
-      source: { kind: 'trade-in', id: order.id },
-      direction: 'inbound',
-      event: 'collected',
-      itemIds,
-      sealNumber: null,
-      warehouseId: null,
-      promisedWindow: null,
-      reason: null,
-      at: new Date().toISOString(),
+    const pickup = await eventually(async () => {
+      const res = await t.http
+        .get('/api/v1/pickups')
+        .query({ direction: 'inbound' })
+        .set(owner.auth)
+        .expect(200);
+      return (
+        res.body.items as Array<{ id: string; source: { id: string }; specialPackaging: boolean }>
+      ).find((p) => p.source.id === order.id);
+    }, 20_000);
+    const sealNumber = pickup.specialPackaging ? `SEAL-${order.id.slice(0, 8)}` : undefined;
+    await runPickup(
+      t,
+      { admin, courier },
+      pickup.id,
+      order.items.map((i) => i.traceCode),
+      sealNumber ? { sealNumber } : {},
+    );
+    const collected = await eventually(async () => {
+      const o = await get(order.id);
+      return o.state !== 'ACCEPTED' ? o : null;
     });
-    expect((await get(order.id)).state).toBe('IN_TRANSIT');
-    const transitions = t.app.get(TransitionService);
-    for (const id of itemIds) {
-      await transitions.apply(ItemMachine, { id, action: 'collect', actor: SYSTEM_ACTOR });
-      await transitions.apply(ItemMachine, { id, action: 'receive', actor: SYSTEM_ACTOR });
-      await run(ItemReceived, { itemId: id, warehouseId: admin.id, parcelId: null });
-    }
-    const received = await get(order.id);
+    expect(collected.state).toBe('IN_TRANSIT');
+    if (sealNumber) await receiveByScan(t, receiver, sealNumber);
+    for (const i of order.items) await receiveByScan(t, receiver, i.traceCode);
+    const received = await eventually(async () => {
+      const o = await get(order.id);
+      return o.state !== 'IN_TRANSIT' ? o : null;
+    });
     expect(received.state).toBe('INSPECTING');
     return received;
   }

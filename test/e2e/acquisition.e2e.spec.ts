@@ -1,23 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { ItemMachine } from '../../src/core/items/item.machine.js';
 import {
   ExpireTradeInQuote,
   type GradeFinding,
   ItemGraded,
-  ItemReceived,
   ReceivingExceptionRaised,
   TradeInShipmentUpdate,
 } from '../../src/core/jobs/job-catalogue.js';
 import type { JobDef } from '../../src/core/jobs/job-definition.js';
 import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
-import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
-import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
-import { ValuationService } from '../../src/valuation/valuation.service.js';
 import { loadReferenceData } from '../support/fixtures.js';
+import {
+  accounts,
+  receiveByScan,
+  runPickup,
+  shanghaiCourier,
+  type HttpUser,
+} from '../support/http-journey.js';
+import { allPages } from '../support/http-pages.js';
+import { loadMarketSales } from '../support/market-sales.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
-import { itemOf } from '../support/reads.js';
+import { itemOf, productModels } from '../support/reads.js';
 
 const SHANGHAI = {
   cityCode: '310100',
@@ -43,6 +45,7 @@ interface OrderBody {
   state: string;
   version: number;
   allowedActions: string[];
+  address: { cityCode?: string };
   held: boolean;
   holdReasons: Array<{ code: string; detail?: string }>;
   fraud?: { signals: Array<{ code: string }> };
@@ -51,6 +54,7 @@ interface OrderBody {
   items: Array<{
     id: string;
     itemId: string;
+    traceCode: string;
     state: string;
     version: number;
     allowedActions: string[];
@@ -75,27 +79,27 @@ describe('acquisition: trade-in orders', () => {
   let stranger: TestUser;
   let support: TestUser;
   let admin: TestUser;
+  let courier: TestUser;
+  let receiver: HttpUser;
   let models: Record<string, string>;
   let imei = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
     await loadReferenceData(t);
-    await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
-      seed: 7,
-      salesCount: 3000,
-    });
-    await t.app.get(ValuationRefitService).refit('seed');
-    const rows = await t.dataSource.query<Array<{ code: string; id: string }>>(
-      'SELECT code, id FROM product_models',
-    );
-    models = Object.fromEntries(rows.map((r) => [r.code, r.id]));
+    await loadMarketSales(t, { seed: 7, salesCount: 3000 });
+    models = Object.fromEntries((await productModels(t)).map((r) => [r.code, r.id]));
     [owner, stranger, support, admin] = await Promise.all([
       t.user('customer'),
       t.user('customer'),
       t.user('support'),
       t.user('admin'),
     ]);
+    // The Shanghai warehouse, where Shanghai's pickups go, and a courier serving Shanghai.
+    const warehouseId = await accounts(t, admin).organisation('warehouse', { cityCode: '310100' });
+    receiver = await t.user('warehouse', { organisationId: warehouseId });
+    courier = await t.user('courier');
+    await shanghaiCourier(t, admin, courier);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -131,30 +135,41 @@ describe('acquisition: trade-in orders', () => {
     });
   }
 
-  /** Accept, then what logistics and receiving would do: collect and receive every item. */
+  /**
+   * Accept, then what the courier and the warehouse do: the pickup collected (sealed when the
+   * order needs special packaging) and delivered, and every item scanned in at receiving.
+   */
   async function acceptedAndReceived(order: OrderBody): Promise<OrderBody> {
     await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
-    const itemIds = order.items.map((i) => i.itemId);
-    await run(TradeInShipmentUpdate, {
-      pickupId: '00000000-0000-4000-8000-00000000a001',
-      source: { kind: 'trade-in', id: order.id },
-      direction: 'inbound',
-      event: 'collected',
-      itemIds,
-      sealNumber: null,
-      warehouseId: null,
-      promisedWindow: null,
-      reason: null,
-      at: new Date().toISOString(),
+    const pickup = await eventually(async () => {
+      const res = await t.http
+        .get('/api/v1/pickups')
+        .query({ direction: 'inbound' })
+        .set(owner.auth)
+        .expect(200);
+      return (
+        res.body.items as Array<{ id: string; source: { id: string }; specialPackaging: boolean }>
+      ).find((p) => p.source.id === order.id);
+    }, 20_000);
+    const sealNumber = pickup.specialPackaging ? `SEAL-${order.id.slice(0, 8)}` : undefined;
+    await runPickup(
+      t,
+      { admin, courier },
+      pickup.id,
+      order.items.map((i) => i.traceCode),
+      sealNumber ? { sealNumber } : {},
+    );
+    const collected = await eventually(async () => {
+      const o = await get(order.id);
+      return o.state !== 'ACCEPTED' ? o : null;
     });
-    expect((await get(order.id)).state).toBe('IN_TRANSIT');
-    const transitions = t.app.get(TransitionService);
-    for (const id of itemIds) {
-      await transitions.apply(ItemMachine, { id, action: 'collect', actor: SYSTEM_ACTOR });
-      await transitions.apply(ItemMachine, { id, action: 'receive', actor: SYSTEM_ACTOR });
-      await run(ItemReceived, { itemId: id, warehouseId: admin.id, parcelId: null });
-    }
-    const received = await get(order.id);
+    expect(collected.state).toBe('IN_TRANSIT');
+    if (sealNumber) await receiveByScan(t, receiver, sealNumber);
+    for (const i of order.items) await receiveByScan(t, receiver, i.traceCode);
+    const received = await eventually(async () => {
+      const o = await get(order.id);
+      return o.state !== 'IN_TRANSIT' ? o : null;
+    });
     expect(received.state).toBe('INSPECTING');
     return received;
   }
@@ -443,38 +458,6 @@ describe('acquisition: trade-in orders', () => {
     expect(await outbox('cancel-pickup', order.id)).toHaveLength(1);
   });
 
-  it('sends back, not drops, items that arrive for an order cancelled after they were collected', async () => {
-    const order = await quotedOrder([phone()]);
-    await t.http.post(`/api/v1/trade-ins/${order.id}/accept`).set(owner.auth).send({}).expect(200);
-    const [it] = order.items;
-    const transitions = t.app.get(TransitionService);
-    await transitions.apply(ItemMachine, { id: it.itemId, action: 'collect', actor: SYSTEM_ACTOR });
-    // Collected: the owner's cancel is refused now (the courier's collect took the same lock).
-    const refused = await t.http
-      .post(`/api/v1/trade-ins/${order.id}/cancel`)
-      .set(owner.auth)
-      .send({})
-      .expect(409);
-    expect(refused.body.message).toContain('collected');
-    // An order cancelled this way before the shared lock existed (the state is forced here).
-    await t.dataSource.query(`UPDATE trade_in_orders SET state = 'CANCELLED' WHERE id = $1`, [
-      order.id,
-    ]);
-    await transitions.apply(ItemMachine, { id: it.itemId, action: 'receive', actor: SYSTEM_ACTOR });
-    await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
-    await run(ItemReceived, { itemId: it.itemId, warehouseId: admin.id, parcelId: null });
-    const item = await itemOf(t, it.itemId);
-    expect(item.state).toBe('RETURNING_TO_OWNER');
-    const returns = (await outbox('schedule-pickup', order.id)).filter(
-      (r) => r.payload.direction === 'return-to-owner',
-    );
-    expect(returns).toHaveLength(1);
-    expect(returns[0].payload).toMatchObject({ itemIds: [it.itemId], address: SHANGHAI });
-    const cases = await outbox('open-support-case', order.id);
-    expect(cases).toHaveLength(1);
-    expect(cases[0].payload).toMatchObject({ itemIds: [it.itemId], kind: 'receiving-exception' });
-  });
-
   it('takes a store trade-in over the counter: no pickup, the store holds the items', async () => {
     const storeOrg = await t.organisation('store');
     const clerk = await t.user('warehouse', { organisationId: storeOrg });
@@ -523,29 +506,6 @@ describe('acquisition: trade-in orders', () => {
     });
   });
 
-  it('expires a quote that passes its validity', async () => {
-    const order = await quotedOrder([phone()]);
-    await t.dataSource.query(
-      `UPDATE trade_in_orders SET quote_valid_until = now() - interval '1 second' WHERE id = $1`,
-      [order.id],
-    );
-    const refused = await t.http
-      .post(`/api/v1/trade-ins/${order.id}/accept`)
-      .set(owner.auth)
-      .send({})
-      .expect(409);
-    expect(refused.body.message).toContain('expired');
-    await run(ExpireTradeInQuote, { orderId: order.id });
-    const expired = await get(order.id);
-    expect(expired.state).toBe('EXPIRED');
-    expect(expired.allowedActions).toEqual([]);
-    expect(expired.items[0].state).toBe('CANCELLED');
-    const item = await itemOf(t, order.items[0].itemId);
-    expect(item.state).toBe('CANCELLED');
-    await run(ExpireTradeInQuote, { orderId: order.id }); // delivered twice: nothing more
-    expect((await get(order.id)).version).toBe(expired.version);
-  });
-
   it('refuses an address outside coverage, naming the nearest drop-off store', async () => {
     const res = await t.http
       .post('/api/v1/trade-ins')
@@ -559,10 +519,10 @@ describe('acquisition: trade-in orders', () => {
     expect(res.body.reason).toBeDefined();
     expect(res.body.nearestStore).toMatchObject({ name: expect.any(String) });
     expect(res.body.message).toContain(res.body.nearestStore.name as string);
-    const none = await t.dataSource.query(
-      "SELECT 1 FROM trade_in_orders WHERE customer_id = $1 AND address->>'cityCode' = $2",
-      [owner.id, '320200'],
-    );
+    // No order was made: none of the owner's orders has that address.
+    const orders = await allPages<{ id: string }>(t, owner, '/api/v1/trade-ins');
+    const addresses = await Promise.all(orders.map(async (o) => (await get(o.id)).address));
+    const none = addresses.filter((a) => a.cityCode === '320200');
     expect(none).toHaveLength(0);
   });
 
@@ -737,10 +697,11 @@ describe('acquisition: trade-in orders', () => {
     expect(done.items[0].payoutFrozen).toBe(true);
     expect(done.items[0].payout?.status).toBe('frozen');
     // Nothing was paid while frozen: the payout transfer waits, held.
-    const [held] = await t.dataSource.query<Array<{ state: string }>>(
-      `SELECT state FROM money_transfers WHERE key = $1`,
-      [`trade-in-payout:${it.id}`],
-    );
+    const held = (
+      await allPages<{ key: string; state: string }>(t, admin, '/api/v1/transfers', {
+        kind: 'payout',
+      })
+    ).find((x) => x.key === `trade-in-payout:${it.id}`);
     expect(held?.state ?? 'pending').toMatch(/^(pending|held)$/);
     const cleared = (
       await t.http

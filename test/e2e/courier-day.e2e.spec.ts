@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { Item } from '../../src/core/items/item.entity.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import {
   CheckPickupSla,
@@ -22,8 +21,8 @@ import {
   localParts,
   zonedTimeToUtc,
 } from '../../src/service-areas/engine/time-zone.js';
-import { Pickup } from '../../src/logistics/data/pickup.entity.js';
 import type { SchedulePickupPayload } from '../../src/logistics/pickup-scheduling.service.js';
+import { allPages } from '../support/http-pages.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 type Stop = {
@@ -35,6 +34,23 @@ type Stop = {
   navigation: { amap: string; baidu: string };
   location: { lat: number; lng: number } | null;
   allowedActions: string[];
+};
+
+/** A pickup as GET /api/v1/pickups/:id shows it. */
+type PickupView = {
+  id: string;
+  state: string;
+  version: number;
+  courierId: string | null;
+  promisedWindow: { start: string; end: string; localDate: string; local: string };
+  source: { kind: string; id: string };
+  address: { lat?: number; lng?: number };
+};
+
+/** The local times of window `index` of the standard windows (test areas use them). */
+const standardWindow = (index: number) => {
+  const w = standardWindows(1)[index];
+  return `${w.start}–${w.end}`;
 };
 
 describe('dispatch board and the courier’s own day', () => {
@@ -107,7 +123,7 @@ describe('dispatch board and the courier’s own day', () => {
     address: Partial<SchedulePickupPayload['address']> = {},
     window?: { date: string; windowIndex: number },
   ) => {
-    const item: Item = await newItem();
+    const item = await newItem();
     const payload: SchedulePickupPayload = {
       direction: 'inbound',
       source: { kind: 'trade-in', id: randomUUID() },
@@ -127,18 +143,38 @@ describe('dispatch board and the courier’s own day', () => {
       ...(window ? { window } : {}),
     };
     await runJob(SchedulePickup, payload);
-    return t.dataSource
-      .getRepository(Pickup)
-      .findOneByOrFail({ sourceId: payload.source.id, direction: 'inbound' });
+    // Read back as an admin lists the area's pickups.
+    const listed = await allPages<PickupView>(t, admin, '/api/v1/pickups', {
+      areaCode: area,
+      direction: 'inbound',
+    });
+    const scheduled = listed.find((p) => p.source.id === payload.source.id);
+    if (!scheduled) throw new Error(`no pickup for ${payload.source.id}`);
+    return scheduled;
   };
 
   const dispatch = (cityCode: string) => runJob(DispatchPickups, { cityCode });
-  const pickup = (id: string) => t.dataSource.getRepository(Pickup).findOneByOrFail({ id });
-  const history = (pickupId: string) =>
-    t.dataSource.query<Array<{ type: string; data: Record<string, unknown>; actor_id: string }>>(
-      `SELECT type, data, actor_id FROM item_events WHERE entity_id = $1 ORDER BY id`,
-      [pickupId],
-    );
+  /** A pickup as GET /api/v1/pickups/:id shows it to an admin. */
+  const pickup = async (id: string) =>
+    (await t.http.get(`/api/v1/pickups/${id}`).set(admin.auth).expect(200)).body as PickupView;
+  /** The pickup's own events, from its timeline (GET /api/v1/timeline?entityId=) as an admin. */
+  const history = async (pickupId: string) => {
+    const res = await t.http
+      .get('/api/v1/timeline')
+      .query({ entityId: pickupId })
+      .set(admin.auth)
+      .expect(200);
+    return (
+      res.body.events as Array<{
+        type: string;
+        entityId: string;
+        data: Record<string, unknown>;
+        actor: { id?: string | null };
+      }>
+    )
+      .filter((e) => e.entityId === pickupId)
+      .map((e) => ({ type: e.type, data: e.data, actor_id: e.actor.id }));
+  };
   const outbox = <P>(def: JobDef<P>, pickupId: string) =>
     t.dataSource
       .query<Array<{ payload: P; run_at: Date }>>(
@@ -156,7 +192,7 @@ describe('dispatch board and the courier’s own day', () => {
     const { day } = tomorrow();
     // Three pickups in the first window; two couriers of capacity one: one stays unassigned.
     const ps = [await schedule('TBRD'), await schedule('TBRD'), await schedule('TBRD')];
-    expect(ps.map((p) => p.windowIndex)).toEqual([0, 0, 0]);
+    expect(ps.map((p) => p.promisedWindow.local)).toEqual([0, 0, 0].map(standardWindow));
     await dispatch('TBRD');
 
     const res = await t.http
@@ -241,7 +277,7 @@ describe('dispatch board and the courier’s own day', () => {
 
     // The winner is now full in that window: another pickup there is refused, not overloaded.
     const q = await schedule('TRAS');
-    expect(q.windowIndex).toBe(p.windowIndex);
+    expect(q.promisedWindow.local).toBe(p.promisedWindow.local);
     const full = await t.http
       .post(`/api/v1/pickups/${q.id}/assign`)
       .set(admin.auth)
@@ -342,7 +378,7 @@ describe('dispatch board and the courier’s own day', () => {
     const assigned = await pickup(p.id);
     // Window 1 is taken by someone else's booking (area capacity 1): full.
     const blocker = await schedule('TMOV', {}, { date: day, windowIndex: 1 });
-    expect(blocker.windowIndex).toBe(1);
+    expect(blocker.promisedWindow.local).toBe(standardWindow(1));
     const agreement = { agreedBy: 'Li Wei', channel: 'phone' };
 
     const full = await t.http
@@ -407,7 +443,8 @@ describe('dispatch board and the courier’s own day', () => {
     expect(retry.body.version).toBe(moved.body.version);
 
     const after = await pickup(p.id);
-    expect(after.windowIndex).toBe(3);
+    // Window 3 of the standard windows: 15:00–17:00.
+    expect(after.promisedWindow).toMatchObject({ localDate: day, local: '15:00–17:00' });
     const entry = (await history(p.id)).find((e) => e.data.agreement);
     expect(entry?.data).toMatchObject({
       agreement: { agreedBy: 'Li Wei', channel: 'in-person', agreedAt, recordedBy: me.id },
@@ -430,8 +467,8 @@ describe('dispatch board and the courier’s own day', () => {
     // A new SLA timer for the new window; the old window's timer does nothing.
     const timers = await outbox(CheckPickupSla, p.id);
     expect(timers.map((x) => x.windowEnd)).toEqual([
-      assigned.windowEnd.toISOString(),
-      after.windowEnd.toISOString(),
+      assigned.promisedWindow.end,
+      after.promisedWindow.end,
     ]);
     await runJob(CheckPickupSla, timers[0]);
     expect(await outbox(OpenSupportCase, p.id)).toEqual([]);

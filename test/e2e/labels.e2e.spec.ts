@@ -4,17 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import type { Item } from '../../src/core/items/item.entity.js';
-import { ItemMachine } from '../../src/core/items/item.machine.js';
-import { ItemsService } from '../../src/core/items/items.service.js';
-import { ParcelDelivered } from '../../src/core/jobs/job-catalogue.js';
-import { JobHandlerRegistry } from '../../src/core/jobs/job-handler.registry.js';
-import { TransitionService } from '../../src/core/state-machine/transition.service.js';
 import { readLabelPdf } from '../support/pdf-labels.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
-import { loadCatalog } from '../support/fixtures.js';
-import { leafByCode } from '../support/reads.js';
+import { accounts, loadReferenceData, shanghaiCourier } from '../support/http-journey.js';
+import { deliveredTradeIn, parcelOfPickup } from '../support/http-parcels.js';
 
 /** supertest collects a binary body into a Buffer. */
 const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
@@ -30,59 +23,24 @@ describe('trace-code labels at receiving', () => {
   let courier: TestUser;
   let owner: TestUser;
   let parcelId: string;
-  let parcelItems: Item[];
+  let parcelItems: Array<{ id: string; traceCode: string }>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    await loadCatalog(t);
-    clerk = await t.user('warehouse');
+    await loadReferenceData(t);
+    const admin = await t.user('admin');
+    // The Shanghai warehouse, where the platform sends Shanghai's trade-ins.
+    const warehouseId = await accounts(t, admin).organisation('warehouse', { cityCode: '310100' });
+    clerk = await t.user('warehouse', { organisationId: warehouseId });
     otherClerk = await t.user('warehouse');
     courier = await t.user('courier');
     owner = await t.user('customer');
-    const leaf = await leafByCode(t, 'smartphones');
-    if (!leaf) throw new Error('smartphones');
-    parcelItems = await t.dataSource.transaction(async (manager) => {
-      const out: Item[] = [];
-      for (let i = 0; i < 3; i++) {
-        const item = await t.app.get(ItemsService).register(manager, SYSTEM_ACTOR, {
-          categoryId: leaf.id,
-          ownerId: owner.id,
-          custodian: { kind: 'owner', id: owner.id },
-          erasureStatus: 'pending',
-        });
-        out.push(
-          await t.app.get(TransitionService).apply(ItemMachine, {
-            manager,
-            id: item.id,
-            action: 'collect',
-            actor: SYSTEM_ACTOR,
-            patch: { custodianKind: 'courier', custodianId: null },
-          }),
-        );
-      }
-      return out;
-    });
-    const pickupId = randomUUID();
-    await t.app
-      .get(JobHandlerRegistry)
-      .get(ParcelDelivered.name)
-      ?.run(
-        {
-          pickupId,
-          warehouseId: clerk.organisationId ?? '',
-          sealNumber: null,
-          itemIds: parcelItems.map((i) => i.id),
-          source: { kind: 'trade-in' as const, id: randomUUID() },
-          deliveredAt: new Date().toISOString(),
-        },
-        { jobId: 'test', attempt: 1, maxAttempts: 1 },
-      );
-    const [row] = await t.dataSource.query<Array<{ id: string }>>(
-      'SELECT id FROM parcels WHERE pickup_id = $1',
-      [pickupId],
-    );
-    parcelId = row.id;
-  });
+    await shanghaiCourier(t, admin, courier);
+    // Three phones traded in, collected and delivered: receiving opens the parcel.
+    const { pickupId, phones } = await deliveredTradeIn(t, { admin, owner, courier }, 3);
+    parcelItems = phones.map((p) => ({ id: p.itemId, traceCode: p.traceCode }));
+    parcelId = (await parcelOfPickup(t, clerk, pickupId)).id;
+  }, 120_000);
   afterAll(() => t.close());
 
   const print = (user: TestUser, body: object) =>

@@ -29,7 +29,6 @@ const ALLOWED: Record<string, number> = {
   'idempotency.e2e.spec.ts': 1,
   'labels.e2e.spec.ts': 10,
   'logistics.e2e.spec.ts': 38,
-  'market.e2e.spec.ts': 9,
   'metrics.e2e.spec.ts': 12,
   'money.e2e.spec.ts': 4,
   'notifications.e2e.spec.ts': 9,

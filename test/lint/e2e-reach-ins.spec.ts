@@ -43,7 +43,6 @@ const ALLOWED: Record<string, number> = {
   'redis-cluster.e2e.spec.ts': 7,
   'refurbishment.e2e.spec.ts': 23,
   'resale.e2e.spec.ts': 32,
-  'seller.e2e.spec.ts': 10,
   'service-areas.e2e.spec.ts': 2,
   'sessions.e2e.spec.ts': 6,
   'sign-up-codes.e2e.spec.ts': 4,

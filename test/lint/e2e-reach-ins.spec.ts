@@ -42,7 +42,7 @@ const ALLOWED: Record<string, number> = {
   'recycling.e2e.spec.ts': 15,
   'redis-cluster.e2e.spec.ts': 7,
   'refurbishment.e2e.spec.ts': 23,
-  'resale.e2e.spec.ts': 32,
+  'resale.e2e.spec.ts': 13,
   'service-areas.e2e.spec.ts': 2,
   'sessions.e2e.spec.ts': 6,
   'sign-up-codes.e2e.spec.ts': 4,

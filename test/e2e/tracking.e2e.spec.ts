@@ -7,7 +7,8 @@ import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine, type ItemState } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import { iphoneModelId, loadReferenceData, SHANGHAI } from '../support/http-journey.js';
+import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const OWNER_PHONE = '+8613800138000';
 
@@ -91,6 +92,8 @@ describe('tracking: timelines, passport, search', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // The reference catalog and service areas, for a trade-in another customer makes over HTTP.
+    await loadReferenceData(t);
     transitions = t.app.get(TransitionService);
     history = t.app.get(HistoryService);
     // The owner signs up with their name (as a caller gives it), e-mail and mobile number.
@@ -505,14 +508,29 @@ describe('tracking: timelines, passport, search', () => {
     expect((await find('0000')).find((h) => h.id === item.id)).toBeUndefined();
     // Everyone whose phone ends so: the caller says which is theirs.
     const other = await t.user('customer', { phone: '+8613900008000' });
-    const theirs = await t.dataSource.transaction((m) =>
-      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
-        ownerId: other.id,
-        custodian: { kind: 'warehouse', id: null },
-        erasureStatus: 'not_required',
-        state: 'RECEIVED',
-      }),
-    );
+    // Their phone, registered to them by their own trade-in.
+    const tradeIn = await t.http
+      .post('/api/v1/trade-ins')
+      .set(other.auth)
+      .send({
+        channel: 'online',
+        address: { ...SHANGHAI, contactName: 'Han Meimei', contactPhone: '+8613900008000' },
+        items: [
+          {
+            productModelId: await iphoneModelId(t),
+            declaredCondition: { condition: 'good', powersOn: true },
+          },
+        ],
+      })
+      .expect(201);
+    const theirs = await eventually(async () => {
+      const o = await t.http
+        .get(`/api/v1/trade-ins/${tradeIn.body.id as string}`)
+        .set(other.auth)
+        .expect(200);
+      const [first] = o.body.items as Array<{ itemId?: string }>;
+      return first?.itemId ? { id: first.itemId } : null;
+    });
     const both = (await find('8000')).map((h) => h.id);
     expect(both).toEqual(expect.arrayContaining([item.id, theirs.id]));
   });

@@ -122,17 +122,21 @@ describe('tracking: timelines, passport, search', () => {
     buyer = await t.user('customer');
     support = await t.user('support');
 
-    // Catalog rows (the catalog module owns these tables; the passport reads them).
+    // Catalog rows (the passport reads them): the admin adds two categories; the model sits on
+    // the second level, which the product-model route refuses (models belong to leaves).
     const suffix = randomUUID().slice(0, 8);
-    const [digital] = await t.dataSource.query(
-      `INSERT INTO categories (code, name, name_zh, level) VALUES ($1, 'Digital', '数码', 1) RETURNING id`,
-      [`digital-${suffix}`],
-    );
-    const [phones] = await t.dataSource.query(
-      `INSERT INTO categories (code, name, name_zh, parent_id, level)
-       VALUES ($1, 'Phones', '手机', $2, 2) RETURNING id`,
-      [`phones-${suffix}`, digital.id],
-    );
+    const admin = await t.user('admin');
+    const category = async (body: Record<string, string>) =>
+      (await t.http.post('/api/v1/categories').set(admin.auth).send(body).expect(201)).body as {
+        id: string;
+      };
+    const digital = await category({ code: `digital-${suffix}`, name: 'Digital', nameZh: '数码' });
+    const phones = await category({
+      code: `phones-${suffix}`,
+      name: 'Phones',
+      nameZh: '手机',
+      parentId: digital.id,
+    });
     const [model] = await t.dataSource.query(
       `INSERT INTO product_models (code, brand, model, category_id)
        VALUES ($1, 'Apple', 'iPhone 13', $2) RETURNING id`,

@@ -48,7 +48,7 @@ const ALLOWED: Record<string, number> = {
   'sign-up-codes.e2e.spec.ts': 4,
   'startup.e2e.spec.ts': 3,
   'support.e2e.spec.ts': 19,
-  'tracking.e2e.spec.ts': 24,
+  'tracking.e2e.spec.ts': 22,
   'valuation-sales-import.e2e.spec.ts': 6,
   'valuation-variants.e2e.spec.ts': 9,
   'vehicles.e2e.spec.ts': 24,

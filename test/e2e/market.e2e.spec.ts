@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SYSTEM_ACTOR } from '../../src/core/actor.js';
-import { ItemsService } from '../../src/core/items/items.service.js';
-import { InventoryService } from '../../src/resale/inventory.service.js';
-import { TestPaymentProvider } from '../../src/money/providers/test-provider.js';
-import { loadCatalog } from '../support/fixtures.js';
-import { leafByCode } from '../support/reads.js';
-import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
+import { PHONE_STANDARD } from '../../src/catalog/standards/demo-standards.js';
+import { idealAnswers } from '../../src/catalog/standards/grade-engine.js';
+import {
+  accounts,
+  type HttpUser,
+  loadReferenceData,
+  tradeInPhone,
+} from '../support/http-journey.js';
+import { itemOf } from '../support/reads.js';
+import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { signedConfirmation } from '../support/test-pay.js';
 
 const ADDRESS = {
   cityCode: '310100',
@@ -26,21 +30,36 @@ interface MarketItem {
 
 describe('public market: reservation expiry', () => {
   let t: TestApp;
-  let admin: TestUser;
-  let merchant: TestUser;
-  let buyer: TestUser;
-  let phones: { leaf: string };
+  let admin: HttpUser;
+  let merchant: HttpUser;
+  let buyer: HttpUser;
+  let seller: HttpUser;
+  let courier: HttpUser;
+  let grader: HttpUser;
 
   beforeAll(async () => {
     // A short reservation so the delayed expiry job runs within the test.
-    t = await createTestApp({ RESALE_RESERVATION_MINUTES: '0.05' });
-    await loadCatalog(t);
-    [admin, merchant, buyer] = await Promise.all([
-      t.user('admin'),
-      t.user('merchant'),
-      t.user('customer'),
+    t = await createTestApp({
+      RESALE_RESERVATION_MINUTES: '0.05',
+      ERASURE_SIM_FAILURE_RATE: '0',
+      ERASURE_SIM_VERIFICATION_FAILURE_RATE: '0',
+    });
+    await loadReferenceData(t);
+    admin = { ...(await t.user('admin')), role: 'admin' };
+    const a = accounts(t, admin);
+    const warehouseId = await a.organisation('warehouse', { cityCode: '310100' });
+    [merchant, buyer, seller, courier, grader] = await Promise.all([
+      a.user('merchant', { organisationId: await a.organisation('merchant') }),
+      a.user('customer'),
+      a.user('customer'),
+      a.user('courier'),
+      a.user('warehouse', { organisationId: warehouseId }),
     ]);
-    phones = { leaf: (await leafByCode(t, 'smartphones')).id };
+    await t.http
+      .put(`/api/v1/couriers/${courier.id}`)
+      .set(admin.auth)
+      .send({ capacityPerWindow: 20, areaCodes: ['310100'] })
+      .expect(200);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -51,21 +70,21 @@ describe('public market: reservation expiry', () => {
     };
 
   it('returns an expired reservation to the market (delayed job) and refunds a late payment', async () => {
-    const item = await t.dataSource.transaction((m) =>
-      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
-        categoryId: phones.leaf,
-        custodian: { kind: 'warehouse', id: null },
-        erasureStatus: 'certified',
-        state: 'AVAILABLE',
-      }),
+    // A phone traded in, graded premium and wiped (its certificate issued): in the resale pool.
+    const phone = await tradeInPhone(
+      t,
+      { admin, seller, courier, grader },
+      idealAnswers(PHONE_STANDARD),
     );
-    await t.dataSource.query(`UPDATE items SET grade = 'premium' WHERE id = $1`, [item.id]);
-    await t.app.get(InventoryService).pool({ itemId: item.id, grade: 'premium' });
-    await t.http
-      .post('/api/v1/inventory/allocations')
-      .set(admin.auth)
-      .send({ itemId: item.id, merchantId: merchant.organisationId })
-      .expect(201);
+    const item = { id: phone.itemId };
+    expect((await itemOf(t, item.id)).grade).toBe('premium');
+    await eventually(async () => {
+      const res = await t.http
+        .post('/api/v1/inventory/allocations')
+        .set(admin.auth)
+        .send({ itemId: item.id, merchantId: merchant.organisationId });
+      return res.status === 201;
+    }, 40_000);
     const draft = await t.http
       .post('/api/v1/listings')
       .set(merchant.auth)
@@ -106,7 +125,7 @@ describe('public market: reservation expiry', () => {
       .expect(409);
 
     // The provider confirms after all: the order stays cancelled and the money goes back.
-    const signed = await t.app.get(TestPaymentProvider).signedConfirmation({
+    const signed = await signedConfirmation(t, {
       intentId: intent.body.intentId,
       amountMinor: intent.body.amountMinor,
       currency: 'CNY',

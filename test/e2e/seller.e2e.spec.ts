@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { catalogSeed } from '../../src/catalog/catalog.seed.js';
-import { PickupSchedulingService } from '../../src/logistics/pickup-scheduling.service.js';
-import { ValuationRefitService } from '../../src/valuation/valuation-refit.service.js';
-import { seedMarketSales } from '../../src/valuation/valuation.seed.js';
-import { ValuationService } from '../../src/valuation/valuation.service.js';
-import { seedContext } from '../support/fixtures.js';
+import {
+  freeWindows as windowsOffered,
+  pickupOf as bookedPickup,
+  quoted as quotedFor,
+  SELLER_ADDRESS as ADDRESS,
+  sellerWorld,
+  signUp as signUpAs,
+} from '../support/seller-windows.js';
 import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 /** Issue 22 point 2: a seller signs up with a phone and books the pickup window they choose. */
@@ -13,42 +15,10 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
   let admin: TestUser;
   let modelId: string;
 
-  // An area of its own with one place per window, so a window fills with one booking.
-  const AREA = {
-    cityCode: 'S900',
-    cityName: 'Sellerville',
-    timeZone: 'Asia/Shanghai',
-    sameDay: false,
-    windows: [
-      { start: '09:00', end: '12:00', capacity: 1 },
-      { start: '14:00', end: '18:00', capacity: 1 },
-    ],
-    districts: [{ code: 'S90001', name: 'Old Town' }],
-  };
-  const ADDRESS = {
-    cityCode: 'S900',
-    districtCode: 'S90001',
-    line1: '8 Market St',
-    contactName: 'Wang Fang',
-    contactPhone: '139 1234 5678',
-  };
-
   beforeAll(async () => {
     t = await createTestApp();
-    const ctx = seedContext(t);
-    await catalogSeed.run(ctx);
-    await seedMarketSales(t.dataSource, t.app.get(ValuationService), {
-      seed: 7,
-      salesCount: 600,
-    });
-    await t.app.get(ValuationRefitService).refit('seed');
-    admin = await t.user('admin');
-    await t.organisation('warehouse');
-    await t.http.post('/api/v1/service-areas').set(admin.auth).send(AREA).expect(201);
-    const found = await t.http.get('/api/v1/product-models?q=iphone 15').expect(200);
-    modelId = (found.body.items as Array<{ id: string; code: string }>).find(
-      (m) => m.code === 'apple-iphone-15-128',
-    )!.id;
+    // An area of its own with one place per window, so a window fills with one booking.
+    ({ admin, modelId } = await sellerWorld(t));
   }, 120_000);
   afterAll(() => t.close());
 
@@ -136,57 +106,11 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
   });
 
   describe('choosing the pickup window at acceptance', () => {
-    interface Window {
-      date: string;
-      windowIndex: number;
-      start: string;
-      end: string;
-      remaining: number;
-    }
-    const signUp = async (phone: string) => {
-      const res = await t.http
-        .post('/api/v1/auth/register')
-        .send({ phone, password: 'long enough pw', name: `Seller ${phone}` })
-        .expect(201);
-      return { Authorization: `Bearer ${res.body.accessToken as string}` };
-    };
-    const quoted = async (auth: Record<string, string>) => {
-      const created = await t.http
-        .post('/api/v1/trade-ins')
-        .set(auth)
-        .send({
-          channel: 'online',
-          address: ADDRESS,
-          items: [
-            {
-              productModelId: modelId,
-              declaredCondition: { condition: 'good', powersOn: true, screenCracked: false },
-            },
-          ],
-        })
-        .expect(201);
-      return eventually(async () => {
-        const o = await t.http.get(`/api/v1/trade-ins/${created.body.id}`).set(auth).expect(200);
-        return o.body.state === 'QUOTED' ? (o.body as { id: string; version: number }) : null;
-      });
-    };
-    const freeWindows = async (auth: Record<string, string>) =>
-      (
-        await t.http
-          .get('/api/v1/pickup-windows')
-          .query({ cityCode: ADDRESS.cityCode, districtCode: ADDRESS.districtCode })
-          .set(auth)
-          .expect(200)
-      ).body as { cityCode: string; timeZone: string; windows: Window[] };
-    const pickupOf = (orderId: string) =>
-      eventually(async () => {
-        const rows = await t.dataSource.query<Array<{ d: string; w: number }>>(
-          `SELECT to_char(promised_date, 'YYYY-MM-DD') AS d, window_index AS w
-             FROM pickups WHERE source_id = $1`,
-          [orderId],
-        );
-        return rows[0] ?? null;
-      });
+    const signUp = (phone: string) => signUpAs(t, phone);
+    const quoted = (auth: Record<string, string>) => quotedFor(t, auth, modelId);
+    const freeWindows = (auth: Record<string, string>) => windowsOffered(t, auth);
+    const pickupOf = (auth: Record<string, string>, orderId: string) =>
+      bookedPickup(t, auth, orderId);
 
     it('lists the free windows, books the one chosen, and answers 409 when it filled meanwhile', async () => {
       const first = await signUp('13600000001');
@@ -210,7 +134,7 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
           pickupWindow: { date: chosen.date, windowIndex: chosen.windowIndex },
         })
         .expect(200);
-      expect(await pickupOf(a.id)).toEqual({ d: chosen.date, w: chosen.windowIndex });
+      expect(await pickupOf(first, a.id)).toEqual({ d: chosen.date, w: chosen.windowIndex });
 
       // The window is gone from the list; the second seller, who still had it on screen, gets 409.
       const after = await freeWindows(second);
@@ -237,35 +161,7 @@ describe('the seller: phone sign-up and a chosen pickup window', () => {
         .set(second)
         .send({ pickupWindow: { date: other.date, windowIndex: other.windowIndex } })
         .expect(200);
-      expect(await pickupOf(b.id)).toEqual({ d: other.date, w: other.windowIndex });
-    });
-
-    it('books the earliest free window when the chosen one filled between acceptance and booking', async () => {
-      const auth = await signUp('13600000006');
-      const c = await quoted(auth);
-      const windows = (await freeWindows(auth)).windows;
-      const [earliest] = windows;
-      // What the job would carry if the seller had chosen a window that is full by now.
-      const full = await t.dataSource.query<Array<{ d: string; w: number }>>(
-        `SELECT to_char(promised_date, 'YYYY-MM-DD') AS d, window_index AS w
-           FROM pickups WHERE area_code = 'S900' LIMIT 1`,
-      );
-      const order = await t.http.get(`/api/v1/trade-ins/${c.id}`).set(auth).expect(200);
-      const pickup = await t.app.get(PickupSchedulingService).schedule({
-        direction: 'inbound',
-        source: { kind: 'trade-in', id: c.id },
-        customerId: order.body.customerId as string,
-        itemIds: (order.body.items as Array<{ itemId: string }>).map((i) => i.itemId),
-        address: { ...ADDRESS, contactPhone: '+8613912345678' },
-        warehouseId: null,
-        requestedAt: new Date().toISOString(),
-        specialPackaging: false,
-        window: { date: full[0].d, windowIndex: full[0].w },
-      });
-      expect({ d: pickup.promisedDate, w: pickup.windowIndex }).toEqual({
-        d: earliest.date,
-        w: earliest.windowIndex,
-      });
+      expect(await pickupOf(second, b.id)).toEqual({ d: other.date, w: other.windowIndex });
     });
 
     it('refuses bad window choices and bad queries with 400, and other people’s orders with 404', async () => {

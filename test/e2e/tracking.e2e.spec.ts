@@ -7,7 +7,8 @@ import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemMachine, type ItemState } from '../../src/core/items/item.machine.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { TransitionService } from '../../src/core/state-machine/transition.service.js';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import { iphoneModelId, loadReferenceData, SHANGHAI } from '../support/http-journey.js';
+import { createTestApp, eventually, type TestApp, type TestUser } from '../support/test-app.js';
 
 const OWNER_PHONE = '+8613800138000';
 
@@ -91,9 +92,29 @@ describe('tracking: timelines, passport, search', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // The reference catalog and service areas, for a trade-in another customer makes over HTTP.
+    await loadReferenceData(t);
     transitions = t.app.get(TransitionService);
     history = t.app.get(HistoryService);
-    owner = await t.user('customer', { phone: OWNER_PHONE });
+    // The owner signs up with their name (as a caller gives it), e-mail and mobile number.
+    const ownerEmail = `owner-${randomUUID().slice(0, 8)}@test.reloop`;
+    const signedUp = await t.http
+      .post('/api/v1/auth/register')
+      .send({
+        email: ownerEmail,
+        phone: OWNER_PHONE,
+        password: 'correct horse battery',
+        name: '李雷 Li Lei',
+      })
+      .expect(201);
+    owner = {
+      id: signedUp.body.user.id as string,
+      email: ownerEmail,
+      role: 'customer',
+      organisationId: null,
+      token: signedUp.body.accessToken as string,
+      auth: { Authorization: `Bearer ${signedUp.body.accessToken as string}` },
+    };
     courier = await t.user('courier');
     warehouse = await t.user('warehouse');
     technician = await t.user('technician');
@@ -101,17 +122,21 @@ describe('tracking: timelines, passport, search', () => {
     buyer = await t.user('customer');
     support = await t.user('support');
 
-    // Catalog rows (the catalog module owns these tables; the passport reads them).
+    // Catalog rows (the passport reads them): the admin adds two categories; the model sits on
+    // the second level, which the product-model route refuses (models belong to leaves).
     const suffix = randomUUID().slice(0, 8);
-    const [digital] = await t.dataSource.query(
-      `INSERT INTO categories (code, name, name_zh, level) VALUES ($1, 'Digital', '数码', 1) RETURNING id`,
-      [`digital-${suffix}`],
-    );
-    const [phones] = await t.dataSource.query(
-      `INSERT INTO categories (code, name, name_zh, parent_id, level)
-       VALUES ($1, 'Phones', '手机', $2, 2) RETURNING id`,
-      [`phones-${suffix}`, digital.id],
-    );
+    const admin = await t.user('admin');
+    const category = async (body: Record<string, string>) =>
+      (await t.http.post('/api/v1/categories').set(admin.auth).send(body).expect(201)).body as {
+        id: string;
+      };
+    const digital = await category({ code: `digital-${suffix}`, name: 'Digital', nameZh: '数码' });
+    const phones = await category({
+      code: `phones-${suffix}`,
+      name: 'Phones',
+      nameZh: '手机',
+      parentId: digital.id,
+    });
     const [model] = await t.dataSource.query(
       `INSERT INTO product_models (code, brand, model, category_id)
        VALUES ($1, 'Apple', 'iPhone 13', $2) RETURNING id`,
@@ -373,10 +398,9 @@ describe('tracking: timelines, passport, search', () => {
     expect(p.custody[2].organisation).toEqual({ name: expect.any(String), kind: 'warehouse' });
 
     const json = JSON.stringify(p);
-    const [ownerRow] = await t.dataSource.query(
-      'SELECT name, email, phone FROM users WHERE id = $1',
-      [owner.id],
-    );
+    const ownerRow = (await t.http.get('/api/v1/me').set(owner.auth).expect(200)).body as {
+      name: string;
+    };
     for (const secret of [
       owner.id,
       owner.email,
@@ -464,13 +488,12 @@ describe('tracking: timelines, passport, search', () => {
     const find = async (q: string) =>
       (await t.http.get('/api/v1/support/search').query({ q }).set(support.auth).expect(200)).body
         .items as Array<{ id: string; matchedBy: string[] }>;
-    // The order behind the item's events, and the owner's name as a caller gives it.
+    // The order behind the item's events (the owner signed up as '李雷 Li Lei').
     await t.dataSource.query(
       `INSERT INTO trade_in_orders (id, state, customer_id, channel, address)
        VALUES ($1, 'COMPLETED', $2, 'online', '{}') ON CONFLICT DO NOTHING`,
       [orderId, owner.id],
     );
-    await t.dataSource.query(`UPDATE users SET name = '李雷 Li Lei' WHERE id = $1`, [owner.id]);
     const cases: Array<[string, string]> = [
       [OWNER_PHONE.slice(-4), 'phoneEnding'],
       ['李雷', 'name'],
@@ -489,14 +512,29 @@ describe('tracking: timelines, passport, search', () => {
     expect((await find('0000')).find((h) => h.id === item.id)).toBeUndefined();
     // Everyone whose phone ends so: the caller says which is theirs.
     const other = await t.user('customer', { phone: '+8613900008000' });
-    const theirs = await t.dataSource.transaction((m) =>
-      t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
-        ownerId: other.id,
-        custodian: { kind: 'warehouse', id: null },
-        erasureStatus: 'not_required',
-        state: 'RECEIVED',
-      }),
-    );
+    // Their phone, registered to them by their own trade-in.
+    const tradeIn = await t.http
+      .post('/api/v1/trade-ins')
+      .set(other.auth)
+      .send({
+        channel: 'online',
+        address: { ...SHANGHAI, contactName: 'Han Meimei', contactPhone: '+8613900008000' },
+        items: [
+          {
+            productModelId: await iphoneModelId(t),
+            declaredCondition: { condition: 'good', powersOn: true },
+          },
+        ],
+      })
+      .expect(201);
+    const theirs = await eventually(async () => {
+      const o = await t.http
+        .get(`/api/v1/trade-ins/${tradeIn.body.id as string}`)
+        .set(other.auth)
+        .expect(200);
+      const [first] = o.body.items as Array<{ itemId?: string }>;
+      return first?.itemId ? { id: first.itemId } : null;
+    });
     const both = (await find('8000')).map((h) => h.id);
     expect(both).toEqual(expect.arrayContaining([item.id, theirs.id]));
   });

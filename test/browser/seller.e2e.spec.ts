@@ -290,13 +290,14 @@ describe('console: a seller sells a phone on a phone (browser)', () => {
       expect(shift).toBeLessThan(1);
       await rig.browser.clearPermissions();
     }
-    // The order names the courier's window once logistics has booked it.
+    // The order names the courier's window once logistics has booked it. Two background jobs
+    // and a page load per try: a minute, as a loaded CI machine has needed more than 30 s.
     const told = await eventually(async () => {
       await page.reload();
       await page.getByRole('heading', { name: say('screens.myTradeIns') }).waitFor();
       const line = page.getByText(say.pattern('tradeIns.pickupWindow'));
       return (await line.count()) > 0 ? await line.first().textContent() : null;
-    }, 30_000);
+    }, 60_000);
     expect(told).toContain(from);
     expect(told).toContain(until);
     // Nothing overflows the phone's width.

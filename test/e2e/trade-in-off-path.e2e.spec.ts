@@ -186,9 +186,10 @@ describe('trade-in off the happy path (HTTP only)', () => {
       await receiveByScan(t, grader, it.traceCode);
     }
     await inspect(t, grader, it.itemId, DENTED);
+    // The order and its item are two reads: wait for both (CI once saw the item first).
     const pending = await eventually(async () => {
       const o = await tradeIn(order.id);
-      return o.items[0].state === 'OFFER_PENDING' ? o : null;
+      return o.items[0].state === 'OFFER_PENDING' && o.state === 'OFFER_PENDING' ? o : null;
     }, 20_000);
     expect(pending.state).toBe('OFFER_PENDING');
     const offer = pending.items[0];

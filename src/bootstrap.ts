@@ -17,6 +17,7 @@ import { assertOperatorData } from './config/operator-data.js';
 // broken standard stops the boot with its file, line and field like every other data set.
 import './catalog/standards/demo-standards.js';
 import { ensureDatabase, migrate } from './database/database.js';
+import { releaseBootMemory } from './platform/boot-memory.js';
 import { mountConsole } from './platform/console-site.js';
 import { logFormat } from './platform/logging.js';
 import { siteUrls, startupLines } from './platform/site-urls.js';
@@ -291,5 +292,6 @@ export async function start(
     if (logFormat(config) === 'pretty') logger.log(`\n${block}`);
     else console.log(block);
   }
+  releaseBootMemory();
   return app;
 }

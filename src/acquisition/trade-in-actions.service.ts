@@ -66,6 +66,7 @@ export class TradeInActions {
         manager: m,
         id,
         current: order,
+        itemIds: items.map((i) => i.itemId),
         action: 'accept',
         actor,
         expectedVersion: version,

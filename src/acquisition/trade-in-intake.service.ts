@@ -149,6 +149,8 @@ export class TradeInIntake {
           holdReasons: [],
           fraud: {},
         },
+        // Its items are registered below, each with its own history entry.
+        itemIds: [],
         jobs: (o) => [job(QuoteTradeIn, { orderId: o.id })],
       });
       for (const [i, it] of dto.items.entries()) {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import type { Item } from '../core/items/item.entity.js';
 import { toPage } from '../core/http/pagination.js';
 import { withActions } from '../core/http/stateful-view.js';
 import { VEHICLE_FACTS, type VehicleFacts } from '../core/read-models/vehicle-facts.js';
@@ -40,8 +41,9 @@ export class InspectionQueueService {
     return inspection;
   }
 
-  async view(actor: Actor, inspection: Inspection) {
-    const item = await this.repo.findItem(inspection.itemId);
+  /** `item`: the inspection's item when the caller read it in the step that just committed. */
+  async view(actor: Actor, inspection: Inspection, item?: Item | null) {
+    item ??= await this.repo.findItem(inspection.itemId);
     // On the bench: a car's mileage flag and its evidence, before the grader reads the dial.
     const car = item?.vin ? (await this.vehicles.flagsForItems([item.id])).get(item.id) : null;
     return withActions(InspectionMachine, inspection, actor, {

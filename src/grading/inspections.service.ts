@@ -160,8 +160,8 @@ export class InspectionsService {
           `Cannot claim an Inspection that is ${inspection.state}`,
         );
       }
-      const { standard } = await this.standardFor(manager, inspection, actor);
-      return this.transitions.apply(InspectionMachine, {
+      const { item, standard } = await this.standardFor(manager, inspection, actor);
+      const claimed = await this.transitions.apply(InspectionMachine, {
         manager,
         id,
         current: inspection,
@@ -181,8 +181,10 @@ export class InspectionsService {
           standard: { code: standard.code, version: standard.version },
         },
       });
+      // Claiming does not change the item: the view shows it as read here.
+      return { claimed, item };
     });
-    return this.queue.view(actor, updated);
+    return this.queue.view(actor, updated.claimed, updated.item);
   }
 
   async release(actor: Actor, id: string, version?: number) {

@@ -5,6 +5,7 @@ import { type Actor, SYSTEM_ACTOR } from '../actor.js';
 import { NotFound, TransitionConflict } from '../errors.js';
 import { HistoryService, type ChainReport } from '../history/history.service.js';
 import { execute } from '../sql.js';
+import { rowCodec } from '../state-machine/row-codec.js';
 import { TransitionService } from '../state-machine/transition.service.js';
 import type { OutboxJob } from '../jobs/job-definition.js';
 import { Item, type CustodianKind, type ErasureStatus, type Grade } from './item.entity.js';
@@ -77,6 +78,9 @@ export class ItemsService {
        VALUES ($1, $2, $3, 0, now(), 'registered')`,
       [created.id, created.ownerId ? 'user' : 'platform', created.ownerId],
     );
+    // Known now, so the view that answers this request does not read it back. Should the
+    // transaction roll back, the entry names an id no item will ever have.
+    TRACE_CODES.set(created.id, created.traceCode);
     return created;
   }
 
@@ -202,14 +206,22 @@ export class ItemsService {
     actor: Actor = SYSTEM_ACTOR,
   ): Promise<void> {
     if (itemIds.length === 0) return;
-    // The item machine's custody guard decides every hand-off (issue 17), also these.
-    const held = await manager
-      .getRepository(Item)
-      .createQueryBuilder('i')
-      .setLock('pessimistic_write')
-      .where('i.id IN (:...ids)', { ids: [...itemIds] })
-      .orderBy('i.id')
-      .getMany();
+    // One statement locks the rows in id order, hands them over and returns them as they were
+    // before (issue 27: one round trip less). The item machine's custody guard then decides
+    // every hand-off (issue 17); a refusal throws, and the caller's transaction rolls it back.
+    const codec = rowCodec(manager, Item)!;
+    const { rows } = await execute(
+      manager,
+      `UPDATE items i SET custodian_kind = $1, custodian_id = $2, updated_at = now()
+         FROM (SELECT ${codec.selectList} FROM items WHERE id = ANY($3::uuid[])
+                ORDER BY id FOR UPDATE) before
+        WHERE i.id = before.id
+        RETURNING before.*`,
+      [custodian.kind, custodian.id, itemIds],
+    );
+    const held = rows
+      .map((r) => codec.fromRow(manager, r))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const item of held) {
       const decision = await itemCustodyGuard(manager, item, custodian);
       if (decision.refusal) {
@@ -233,11 +245,6 @@ export class ItemsService {
         });
       }
     }
-    await manager.query(
-      `UPDATE items SET custodian_kind = $1, custodian_id = $2, updated_at = now()
-        WHERE id = ANY($3::uuid[])`,
-      [custodian.kind, custodian.id, itemIds],
-    );
   }
 
   /**

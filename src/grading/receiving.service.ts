@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor.js';
 import { stateConflict } from '../core/errors.js';
+import type { Item } from '../core/items/item.entity.js';
 import { ItemMachine } from '../core/items/item.machine.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
 import {
@@ -100,9 +101,11 @@ export class ReceivingService {
     const { matched, received, parcel } = await this.dataSource.transaction(async (manager) => {
       const seal = normaliseSeal(code);
       let matched: { kind: 'seal' } | { kind: 'item'; itemId: string; traceCode: string };
+      let current: Parcel;
+      let scanned: Item | undefined;
       let parcel = seal ? await this.parcels.expectedBySeal(manager, warehouseId, seal) : null;
       if (parcel && seal) {
-        await this.parcels.recordSealRead(manager, parcel.id, seal);
+        current = await this.parcels.recordSealRead(manager, parcel.id, seal);
         matched = { kind: 'seal' };
       } else {
         const traceCode = normaliseTraceCode(code);
@@ -113,21 +116,27 @@ export class ReceivingService {
             `Nothing expected in this warehouse matches "${code.trim()}"`,
           );
         }
-        await this.parcels.recordItemScan(manager, parcel.id, item.id);
+        current = await this.parcels.recordItemScan(manager, parcel.id, item.id);
         matched = { kind: 'item', itemId: item.id, traceCode: item.traceCode };
+        scanned = item;
       }
-      let current = await this.parcels.parcelOrFail(manager, parcel.id);
       const complete =
         current.state === 'EXPECTED' &&
         (current.sealNumber === null || current.sealRead === current.sealNumber) &&
         current.itemIds.every((id) => current.scannedItemIds.includes(id));
       if (complete) {
-        current = await this.close(manager, actor, current, {
-          sealRead: current.sealRead,
-          sealIntact: true,
-          scannedItemIds: current.scannedItemIds,
-          unexpected: [],
-        });
+        current = await this.close(
+          manager,
+          actor,
+          current,
+          {
+            sealRead: current.sealRead,
+            sealIntact: true,
+            scannedItemIds: current.scannedItemIds,
+            unexpected: [],
+          },
+          scanned,
+        );
       }
       return {
         matched,
@@ -187,6 +196,8 @@ export class ReceivingService {
     actor: Actor,
     parcel: Parcel,
     found: Findings,
+    /** An item this transaction read already (the scan's), not read again. */
+    known?: Item,
   ): Promise<Parcel> {
     const scanned = new Set(found.scannedItemIds);
     const present = parcel.itemIds.filter((id) => scanned.has(id));
@@ -256,7 +267,7 @@ export class ReceivingService {
 
     const owners = new Map<string, string | null>();
     for (const itemId of present) {
-      const item = await this.parcels.itemOrFail(manager, itemId);
+      const item = known?.id === itemId ? known : await this.parcels.itemOrFail(manager, itemId);
       owners.set(item.id, item.ownerId);
       const category = item.categoryId
         ? await this.catalog.getCategory(item.categoryId).catch(() => null)

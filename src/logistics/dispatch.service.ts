@@ -105,6 +105,7 @@ export class DispatchService {
       return this.transitions.apply(PickupMachine, {
         manager: m,
         id,
+        current: pickup,
         action: 'assign',
         actor,
         expectedVersion: dto.version,

@@ -9,6 +9,8 @@ import type { ParcelQuery, ReceivingExceptionQuery } from '../api/receiving.dto.
 import { Parcel } from './parcel.entity.js';
 import { ReceivingException } from './receiving-exception.entity.js';
 import { whereEqual } from '../../core/data/list-filters.js';
+import { execute } from '../../core/sql.js';
+import { rowCodec } from '../../core/state-machine/row-codec.js';
 
 /** An item to label, with whether the actor's warehouse holds or expects it. */
 export interface LabelRow {
@@ -109,22 +111,45 @@ export class ParcelRepository extends DataRepository {
       .getOne();
   }
 
-  /** Records the seal number read on a parcel still expected. */
-  async recordSealRead(manager: EntityManager, parcelId: string, seal: string): Promise<void> {
-    await manager.query(
+  /** Records the seal number read on a parcel still expected; the parcel as it is now. */
+  recordSealRead(manager: EntityManager, parcelId: string, seal: string): Promise<Parcel> {
+    return this.changedParcel(
+      manager,
+      parcelId,
       `UPDATE parcels SET seal_read = $2, updated_at = now() WHERE id = $1 AND state = 'EXPECTED'`,
-      [parcelId, seal],
+      [seal],
     );
   }
 
-  /** Records an item scanned into a parcel still expected (once). */
-  async recordItemScan(manager: EntityManager, parcelId: string, itemId: string): Promise<void> {
-    await manager.query(
+  /** Records an item scanned into a parcel still expected (once); the parcel as it is now. */
+  recordItemScan(manager: EntityManager, parcelId: string, itemId: string): Promise<Parcel> {
+    return this.changedParcel(
+      manager,
+      parcelId,
       `UPDATE parcels SET scanned_item_ids = array_append(scanned_item_ids, $2::uuid),
               updated_at = now()
         WHERE id = $1 AND state = 'EXPECTED' AND NOT ($2::uuid = ANY(scanned_item_ids))`,
-      [parcelId, itemId],
+      [itemId],
     );
+  }
+
+  /** The row comes back from the update itself (a round trip less); read when it changed none. */
+  private async changedParcel(
+    manager: EntityManager,
+    id: string,
+    update: string,
+    params: unknown[],
+  ): Promise<Parcel> {
+    const codec = rowCodec(manager, Parcel);
+    if (!codec) {
+      await manager.query(update, [id, ...params]);
+      return this.parcelOrFail(manager, id);
+    }
+    const { rows } = await execute(manager, `${update} RETURNING ${codec.selectList}`, [
+      id,
+      ...params,
+    ]);
+    return rows.length ? codec.fromRow(manager, rows[0]) : this.parcelOrFail(manager, id);
   }
 
   /** One page (oldest first) of the parcels the actor may see. */

@@ -16,7 +16,7 @@ import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { ReportSummary, ReturnEvidence, SaleOrder } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
-import { SaleRefundsService } from './sale-refunds.service.js';
+import { refundColumns, SaleRefundsService } from './sale-refunds.service.js';
 import { type InspectionEventRow, SaleOrderRepository } from './data/sale-order.repository.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
@@ -316,9 +316,7 @@ export class SaleReturnEventsService {
           returnGrade: p.grade,
           gradeMismatch: mismatch,
           returnedAt: now,
-          refundMinor,
-          refundStatus: refund.status,
-          refundKey: refund.key,
+          ...refundColumns(refundMinor, refund),
           returnEvidence: evidence,
           returnDamageMinor: evidence.deductionMinor,
         },

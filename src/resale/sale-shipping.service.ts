@@ -12,7 +12,7 @@ import { ValuationService } from '../valuation/valuation.service.js';
 import type { DeclareLostDto, ShipDto } from './api/resale.dto.js';
 import type { SaleOrder, SaleOrderState } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
-import { SaleRefundsService } from './sale-refunds.service.js';
+import { priceRefundedNotice, refundColumns, SaleRefundsService } from './sale-refunds.service.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { CarrierAccountRepository } from './data/carrier-account.repository.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';
@@ -204,17 +204,11 @@ export class SaleShippingService {
         lostAt: now,
         lostReportedBy: reportedBy,
         lostReason: reason,
-        refundMinor: order.priceMinor,
-        refundStatus: refund.status,
-        refundKey: refund.key,
+        ...refundColumns(order.priceMinor, refund),
       },
       data: { reportedBy, reason, refundMinor: order.priceMinor, refundKey: refund.key },
       jobs: (o) => [
-        job(NotifyOwner, {
-          userId: o.buyerId,
-          template: 'sale-order-lost-refunded',
-          params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
-        }),
+        priceRefundedNotice(o, 'sale-order-lost-refunded'),
         webhookEvent({
           organisationId: o.merchantId,
           type: 'sale-order.lost',

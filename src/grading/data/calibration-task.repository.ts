@@ -60,9 +60,16 @@ export class CalibrationTaskRepository extends WarehouseWorkRepository {
   /** One page of the tasks the actor may see; a grader's leaves out the items they graded first. */
   page(actor: Actor, query: CalibrationTaskQuery): Promise<Page<CalibrationTask>> {
     // Blind re-grade: a grader's list leaves out the tasks for items they graded first.
-    return this.warehouseQueue(CalibrationTaskAccess, 't', actor, query, { 't.state': query.state }, (qb) => {
-      if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
-    });
+    return this.warehouseQueue(
+      CalibrationTaskAccess,
+      't',
+      actor,
+      query,
+      { 't.state': query.state },
+      (qb) => {
+        if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
+      },
+    );
   }
 
   /** The completed tasks' grade pairs, of one warehouse or all. */

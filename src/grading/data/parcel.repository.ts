@@ -140,7 +140,11 @@ export class ParcelRepository extends WarehouseWorkRepository {
 
   /** One page (oldest first) of the receiving exceptions the actor may see. */
   exceptionsPage(actor: Actor, query: ReceivingExceptionQuery): Promise<Page<ReceivingException>> {
-    const equal = { 'e.parcel_id': query.parcelId, 'e.item_id': query.itemId, 'e.kind': query.kind };
+    const equal = {
+      'e.parcel_id': query.parcelId,
+      'e.item_id': query.itemId,
+      'e.kind': query.kind,
+    };
     return this.warehouseQueue(ReceivingExceptionAccess, 'e', actor, query, equal);
   }
 

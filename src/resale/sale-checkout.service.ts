@@ -8,7 +8,7 @@ import { ItemMachine } from '../core/items/item.machine.js';
 import { ExpireSaleReservation } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import type { CheckoutDto } from './api/resale.dto.js';
 import type { SaleOrder } from './data/resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './domain/resale.machines.js';
@@ -128,11 +128,7 @@ export class SaleCheckoutService {
         data: { reason, refundMinor: order.priceMinor, refundKey: refund.key },
         jobs: (o) => [
           priceRefundedNotice(o, 'sale-order-refunded'),
-          webhookEvent({
-            organisationId: o.merchantId,
-            type: 'sale-order.cancelled',
-            data: { saleOrderId: o.id, itemId: o.itemId, refundMinor: o.priceMinor },
-          }),
+          merchantEvent(o, 'sale-order.cancelled', { refundMinor: o.priceMinor }),
         ],
       });
       await this.transitions.apply(ListingMachine, {

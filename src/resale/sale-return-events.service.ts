@@ -12,7 +12,7 @@ import { ItemsService } from '../core/items/items.service.js';
 import { PLATFORM_OWNER } from '../core/items/ownership.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { ReportSummary, ReturnEvidence, SaleOrder } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
@@ -259,18 +259,12 @@ export class SaleReturnEventsService {
         evidence.outcome === 'partial-refund' ? 'buyer return, damage deducted' : 'buyer return',
       );
       const jobs: OutboxJob[] = [
-        webhookEvent({
-          organisationId: order.merchantId,
-          type: 'sale-order.returned',
-          data: {
-            saleOrderId: order.id,
-            itemId: order.itemId,
-            gradeSold: order.gradeSold,
-            gradeReturned: p.grade,
-            gradeMismatch: mismatch,
-            refundMinor,
-            damageMinor: evidence.deductionMinor,
-          },
+        merchantEvent(order, 'sale-order.returned', {
+          gradeSold: order.gradeSold,
+          gradeReturned: p.grade,
+          gradeMismatch: mismatch,
+          refundMinor,
+          damageMinor: evidence.deductionMinor,
         }),
         job(NotifyOwner, {
           userId: order.buyerId,

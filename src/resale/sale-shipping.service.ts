@@ -7,7 +7,7 @@ import { NotifyOwner } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { DeclareLostDto, ShipDto } from './api/resale.dto.js';
 import type { SaleOrder, SaleOrderState } from './data/resale.entities.js';
@@ -146,11 +146,7 @@ export class SaleShippingService {
         deliveredAt: deliveredAt.toISOString(),
       },
       jobs: (o) => [
-        webhookEvent({
-          organisationId: o.merchantId,
-          type: 'sale-order.delivered',
-          data: { saleOrderId: o.id, itemId: o.itemId, proof: proof.proof },
-        }),
+        merchantEvent(o, 'sale-order.delivered', { proof: proof.proof }),
       ],
     });
     await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
@@ -209,11 +205,7 @@ export class SaleShippingService {
       data: { reportedBy, reason, refundMinor: order.priceMinor, refundKey: refund.key },
       jobs: (o) => [
         priceRefundedNotice(o, 'sale-order-lost-refunded'),
-        webhookEvent({
-          organisationId: o.merchantId,
-          type: 'sale-order.lost',
-          data: { saleOrderId: o.id, itemId: o.itemId, reportedBy, reason },
-        }),
+        merchantEvent(o, 'sale-order.lost', { reportedBy, reason }),
       ],
     });
     await this.transitions.apply(ItemMachine, {

@@ -145,9 +145,7 @@ export class SaleShippingService {
         carrierEventId: proof.eventId,
         deliveredAt: deliveredAt.toISOString(),
       },
-      jobs: (o) => [
-        merchantEvent(o, 'sale-order.delivered', { proof: proof.proof }),
-      ],
+      jobs: (o) => [merchantEvent(o, 'sale-order.delivered', { proof: proof.proof })],
     });
     await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
     const item = await this.saleOrders.itemOf(order.itemId, m);

@@ -28,6 +28,10 @@ import { InspectionQueueService } from './inspection-queue.service.js';
  * confirms; a finished report is superseded by a re-inspection. Reads are InspectionQueueService,
  * what follows from other stages' decisions DispositionService.
  */
+/** 409 for an action the inspection cannot take now, with what the actor may do instead. */
+const inspectionConflict = (inspection: Inspection, actor: Actor, message: string) =>
+  stateConflict(InspectionMachine, inspection, actor, message);
+
 @Injectable()
 export class InspectionsService {
   constructor(
@@ -125,8 +129,7 @@ export class InspectionsService {
   private async standardFor(manager: EntityManager, inspection: Inspection, actor: Actor) {
     const item = await this.item(manager, inspection.itemId);
     if (!item.categoryId) {
-      throw stateConflict(
-        InspectionMachine,
+      throw inspectionConflict(
         inspection,
         actor,
         'The item has no category, so no standard applies',
@@ -136,8 +139,7 @@ export class InspectionsService {
     const leaf = await this.catalog.getLeaf(item.categoryId);
     const standard = await this.standards.latest(leaf.standardCode);
     if (!standard) {
-      throw stateConflict(
-        InspectionMachine,
+      throw inspectionConflict(
         inspection,
         actor,
         `No grading standard ${leaf.standardCode} is published`,
@@ -153,8 +155,7 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'PENDING') {
-        throw stateConflict(
-          InspectionMachine,
+        throw inspectionConflict(
           inspection,
           actor,
           `Cannot claim an Inspection that is ${inspection.state}`,
@@ -238,16 +239,14 @@ export class InspectionsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const inspection = await this.load(manager, actor, id);
       if (inspection.state !== 'IN_PROGRESS' || !inspection.standardId) {
-        throw stateConflict(
-          InspectionMachine,
+        throw inspectionConflict(
           inspection,
           actor,
           `Cannot complete an Inspection that is ${inspection.state}`,
         );
       }
       if (inspection.graderId !== actor.userId) {
-        throw stateConflict(
-          InspectionMachine,
+        throw inspectionConflict(
           inspection,
           actor,
           'Cannot complete: another grader is working on it',
@@ -363,8 +362,7 @@ export class InspectionsService {
       const inspection = await this.load(manager, actor, id);
       const item = await this.item(manager, inspection.itemId);
       if (item.state !== 'RECEIVED') {
-        throw stateConflict(
-          InspectionMachine,
+        throw inspectionConflict(
           inspection,
           actor,
           `Cannot re-inspect: the item is ${item.state}, no longer waiting in the warehouse`,

@@ -24,6 +24,7 @@ import { PickupAccess, PickupMachine } from './domain/pickup.machine.js';
 import { promiseColumns, windowOf } from './domain/promised-window.js';
 import { notifyCustomer, slaTimer } from './pickup-follow-ups.js';
 import { PickupsService } from './pickups.service.js';
+import { windowNotBookable } from './pickup-windows.js';
 
 /** An agreement may be recorded a little after the call, never before it happened. */
 const AGREEMENT_CLOCK_SKEW_MS = 5 * 60_000;
@@ -195,20 +196,7 @@ export class CourierDayService {
     const booked = await this.bookings.counts(area, now, { manager: m, excludePickupId: p.id });
     const check = checkWindowBookable(area, now, dto.date, dto.windowIndex, booked);
     if (check.ok) return check.promise;
-    if (check.reason === 'full') {
-      const w = area.windows[dto.windowIndex];
-      throw new ConflictException({
-        message: `The pickup window ${dto.date} ${w.start}–${w.end} is full now: choose another window`,
-        code: 'pickup_window_full',
-      });
-    }
-    throw new BadRequestException({
-      message:
-        check.reason === 'no-such-window'
-          ? `Invalid input: the area has no pickup window ${dto.windowIndex}`
-          : `Invalid input: the pickup window ${dto.date} #${dto.windowIndex} cannot be booked now (past, too soon, or beyond the booking horizon)`,
-      fields: [{ field: 'windowIndex', errors: ['not one of the free pickup windows'] }],
-    });
+    throw windowNotBookable(area, dto, check.reason, 'windowIndex');
   }
 
   /**

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
   PickupWindowBooking,
@@ -12,6 +12,32 @@ import { LogisticsClock } from './clock.js';
 import { checkWindowBookable } from '../service-areas/engine/promise.js';
 import type { ServiceArea } from '../service-areas/engine/service-area.js';
 import { PickupBookings } from './data/pickup-bookings.js';
+
+/**
+ * Why a chosen window cannot be booked, as the error to throw: 409 `pickup_window_full` when it
+ * has no place left, else a 400 on `field` (the area has no such window, or it is not offered now).
+ */
+export function windowNotBookable(
+  area: ServiceArea,
+  choice: PickupWindowChoice,
+  reason: 'no-such-window' | 'not-bookable' | 'full',
+  field: string,
+): HttpException {
+  if (reason === 'full') {
+    const window = area.windows[choice.windowIndex];
+    return new ConflictException({
+      message: `The pickup window ${choice.date} ${window.start}–${window.end} is full now: choose another window`,
+      code: 'pickup_window_full',
+    });
+  }
+  return new BadRequestException({
+    message:
+      reason === 'no-such-window'
+        ? `Invalid input: the area has no pickup window ${choice.windowIndex}`
+        : `Invalid input: the pickup window ${choice.date} #${choice.windowIndex} cannot be booked now (past, too soon, or beyond the booking horizon)`,
+    fields: [{ field, errors: ['not one of the free pickup windows'] }],
+  });
+}
 
 /** A window an owner may choose: its local day and times, and the places left in it. */
 export interface FreePickupWindow {
@@ -83,21 +109,7 @@ export class PickupWindows implements PickupWindowBooking {
     await this.bookings.lockArea(m, area.cityCode);
     const booked = await this.bookings.counts(area, now, { manager: m });
     const result = checkWindowBookable(area, now, choice.date, choice.windowIndex, booked);
-    if (result.ok) return;
-    const window = area.windows[choice.windowIndex];
-    if (result.reason === 'full') {
-      throw new ConflictException({
-        message: `The pickup window ${choice.date} ${window.start}–${window.end} is full now: choose another window`,
-        code: 'pickup_window_full',
-      });
-    }
-    throw new BadRequestException({
-      message:
-        result.reason === 'no-such-window'
-          ? `Invalid input: the area has no pickup window ${choice.windowIndex}`
-          : `Invalid input: the pickup window ${choice.date} #${choice.windowIndex} cannot be booked now (past, too soon, or beyond the booking horizon)`,
-      fields: [{ field: 'pickupWindow', errors: ['not one of the free pickup windows'] }],
-    });
+    if (!result.ok) throw windowNotBookable(area, choice, result.reason, 'pickupWindow');
   }
 
   private async areaOf(address: CoverageAddress, m?: EntityManager): Promise<ServiceArea> {

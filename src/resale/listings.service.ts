@@ -296,14 +296,7 @@ export class ListingsService {
         patch: { publishedAt: new Date() },
         data: (l) => ({ priceMinor: l.priceMinor }),
       });
-      await this.transitions.apply(ItemMachine, {
-        manager: m,
-        id: listing.itemId,
-        action: 'list',
-        actor,
-        checkAccess: false,
-        data: { listingId: listing.id },
-      });
+      await this.moveItem(m, actor, listing, 'list');
       return listing;
     });
   }
@@ -319,17 +312,25 @@ export class ListingsService {
         expectedVersion: version,
         patch: { withdrawnAt: new Date() },
       });
-      if (before?.state === 'PUBLISHED') {
-        await this.transitions.apply(ItemMachine, {
-          manager: m,
-          id: listing.itemId,
-          action: 'unlist',
-          actor,
-          checkAccess: false,
-          data: { listingId: listing.id },
-        });
-      }
+      if (before?.state === 'PUBLISHED') await this.moveItem(m, actor, listing, 'unlist');
       return listing;
+    });
+  }
+
+  /** The listed item follows its listing (the listing's own transition checked the actor). */
+  private async moveItem(
+    m: EntityManager,
+    actor: Actor,
+    listing: Listing,
+    action: 'list' | 'unlist',
+  ) {
+    await this.transitions.apply(ItemMachine, {
+      manager: m,
+      id: listing.itemId,
+      action,
+      actor,
+      checkAccess: false,
+      data: { listingId: listing.id },
     });
   }
 }

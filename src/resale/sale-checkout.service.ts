@@ -5,14 +5,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
 import { ItemMachine } from '../core/items/item.machine.js';
-import { ExpireSaleReservation, NotifyOwner } from '../core/jobs/job-catalogue.js';
+import { ExpireSaleReservation } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import type { CheckoutDto } from './api/resale.dto.js';
 import type { SaleOrder } from './data/resale.entities.js';
 import { ListingMachine, SaleOrderMachine } from './domain/resale.machines.js';
-import { SaleRefundsService } from './sale-refunds.service.js';
+import { priceRefundedNotice, refundColumns, SaleRefundsService } from './sale-refunds.service.js';
 import { ListingRepository } from './data/listing.repository.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';
 import {
@@ -123,22 +123,12 @@ export class SaleCheckoutService {
         expectedVersion: order.version,
         patch: {
           cancelReason: reason,
-          refundMinor: order.priceMinor,
-          refundStatus: refund.status,
-          refundKey: refund.key,
+          ...refundColumns(order.priceMinor, refund),
         },
         data: { reason, refundMinor: order.priceMinor, refundKey: refund.key },
         jobs: (o) => [
-          job(NotifyOwner, {
-            userId: o.buyerId,
-            template: 'sale-order-refunded',
-            params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
-          }),
-          webhookEvent({
-            organisationId: o.merchantId,
-            type: 'sale-order.cancelled',
-            data: { saleOrderId: o.id, itemId: o.itemId, refundMinor: o.priceMinor },
-          }),
+          priceRefundedNotice(o, 'sale-order-refunded'),
+          merchantEvent(o, 'sale-order.cancelled', { refundMinor: o.priceMinor }),
         ],
       });
       await this.transitions.apply(ListingMachine, {

@@ -12,7 +12,8 @@ import {
   type PaymentIntent,
   type PaymentProvider,
 } from '../money/providers/payment-provider.js';
-import type { AddressDto, SaleOrderQuery } from './api/resale.dto.js';
+import type { AddressDto } from '../core/http/address.dto.js';
+import type { SaleOrderQuery } from './api/resale.dto.js';
 import { SaleOrder } from './data/resale.entities.js';
 import { SaleOrderAccess, SaleOrderMachine } from './domain/resale.machines.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';

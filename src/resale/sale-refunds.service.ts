@@ -5,6 +5,8 @@ import { account } from '../money/ledger/accounts.js';
 import { LedgerService } from '../money/ledger/ledger.service.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../money/providers/payment-provider.js';
 import { TransfersService } from '../money/transfers/transfers.service.js';
+import { NotifyOwner } from '../core/jobs/job-catalogue.js';
+import { job } from '../core/jobs/job-definition.js';
 import { SaleOrder } from './data/resale.entities.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';
 
@@ -14,6 +16,27 @@ export type RefundCause = 'cancel-refund' | 'lost-refund' | 'return-refund' | 'l
 export function refundKey(orderId: string, cause: RefundCause): string {
   return `sale-order:${orderId}:${cause}`;
 }
+
+/** A refund asked for: its key, and `pending` until the provider answers. */
+export interface RefundAsked {
+  key: string;
+  status: 'pending' | 'succeeded';
+}
+
+/** The order's columns that record its refund (the 'sale-order' transfer hook settles the status). */
+export const refundColumns = (refundMinor: number, refund: RefundAsked) => ({
+  refundMinor,
+  refundStatus: refund.status,
+  refundKey: refund.key,
+});
+
+/** The buyer is told the whole price is on its way back (a cancelled paid order, a lost parcel). */
+export const priceRefundedNotice = (o: SaleOrder, template: string) =>
+  job(NotifyOwner, {
+    userId: o.buyerId,
+    template,
+    params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
+  });
 
 /**
  * Refunds of sale orders, for every cause (a cancelled paid order, a lost parcel, a return, a
@@ -52,7 +75,7 @@ export class SaleRefundsService {
     amountMinor: number,
     reason: string,
     owedBy: 'merchant' | 'payment' = 'merchant',
-  ): Promise<{ key: string; status: 'pending' | 'succeeded' }> {
+  ): Promise<RefundAsked> {
     const key = refundKey(order.id, cause);
     // A refunded sale no longer stands: it stops feeding comparables and refits at once.
     await this.valuation.withdrawSale(m, 'resale', order.id, cause);

@@ -12,11 +12,11 @@ import { ItemsService } from '../core/items/items.service.js';
 import { PLATFORM_OWNER } from '../core/items/ownership.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { ReportSummary, ReturnEvidence, SaleOrder } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
-import { SaleRefundsService } from './sale-refunds.service.js';
+import { refundColumns, SaleRefundsService } from './sale-refunds.service.js';
 import { type InspectionEventRow, SaleOrderRepository } from './data/sale-order.repository.js';
 
 const GRADE_RANK: Record<string, number> = { scrap: 0, good: 1, premium: 2 };
@@ -259,18 +259,12 @@ export class SaleReturnEventsService {
         evidence.outcome === 'partial-refund' ? 'buyer return, damage deducted' : 'buyer return',
       );
       const jobs: OutboxJob[] = [
-        webhookEvent({
-          organisationId: order.merchantId,
-          type: 'sale-order.returned',
-          data: {
-            saleOrderId: order.id,
-            itemId: order.itemId,
-            gradeSold: order.gradeSold,
-            gradeReturned: p.grade,
-            gradeMismatch: mismatch,
-            refundMinor,
-            damageMinor: evidence.deductionMinor,
-          },
+        merchantEvent(order, 'sale-order.returned', {
+          gradeSold: order.gradeSold,
+          gradeReturned: p.grade,
+          gradeMismatch: mismatch,
+          refundMinor,
+          damageMinor: evidence.deductionMinor,
         }),
         job(NotifyOwner, {
           userId: order.buyerId,
@@ -316,9 +310,7 @@ export class SaleReturnEventsService {
           returnGrade: p.grade,
           gradeMismatch: mismatch,
           returnedAt: now,
-          refundMinor,
-          refundStatus: refund.status,
-          refundKey: refund.key,
+          ...refundColumns(refundMinor, refund),
           returnEvidence: evidence,
           returnDamageMinor: evidence.deductionMinor,
         },

@@ -6,9 +6,10 @@ import { ItemMachine } from '../core/items/item.machine.js';
 import { SchedulePickup, type ShipmentAddress } from '../core/jobs/job-catalogue.js';
 import { job, type OutboxJob } from '../core/jobs/job-definition.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import { ServiceAreasService } from '../service-areas/service-areas.service.js';
-import type { AddressDto, RebookReturnDto, ReturnRequestDto } from './api/resale.dto.js';
+import type { AddressDto } from '../core/http/address.dto.js';
+import type { RebookReturnDto, ReturnRequestDto } from './api/resale.dto.js';
 import type { SaleOrder } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
 import { SaleOrdersService, toAddress } from './sale-orders.service.js';
@@ -88,11 +89,7 @@ export class SaleReturnsService {
         data: { reason: dto.reason },
         jobs: (o): OutboxJob[] => [
           pickup,
-          webhookEvent({
-            organisationId: o.merchantId,
-            type: 'sale-order.return-requested',
-            data: { saleOrderId: o.id, itemId: o.itemId, reason: dto.reason },
-          }),
+          merchantEvent(o, 'sale-order.return-requested', { reason: dto.reason }),
         ],
       });
       await this.transitions.apply(ItemMachine, {

@@ -7,12 +7,12 @@ import { NotifyOwner } from '../core/jobs/job-catalogue.js';
 import { job } from '../core/jobs/job-definition.js';
 import { ItemsService } from '../core/items/items.service.js';
 import { TransitionService } from '../core/state-machine/transition.service.js';
-import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
+import { merchantEvent } from './merchant-events.js';
 import { ValuationService } from '../valuation/valuation.service.js';
 import type { DeclareLostDto, ShipDto } from './api/resale.dto.js';
 import type { SaleOrder, SaleOrderState } from './data/resale.entities.js';
 import { SaleOrderMachine } from './domain/resale.machines.js';
-import { SaleRefundsService } from './sale-refunds.service.js';
+import { priceRefundedNotice, refundColumns, SaleRefundsService } from './sale-refunds.service.js';
 import { SaleOrdersService } from './sale-orders.service.js';
 import { CarrierAccountRepository } from './data/carrier-account.repository.js';
 import { SaleOrderRepository } from './data/sale-order.repository.js';
@@ -145,13 +145,7 @@ export class SaleShippingService {
         carrierEventId: proof.eventId,
         deliveredAt: deliveredAt.toISOString(),
       },
-      jobs: (o) => [
-        webhookEvent({
-          organisationId: o.merchantId,
-          type: 'sale-order.delivered',
-          data: { saleOrderId: o.id, itemId: o.itemId, proof: proof.proof },
-        }),
-      ],
+      jobs: (o) => [merchantEvent(o, 'sale-order.delivered', { proof: proof.proof })],
     });
     await this.items.setCustodian(m, [order.itemId], { kind: 'buyer', id: order.buyerId });
     const item = await this.saleOrders.itemOf(order.itemId, m);
@@ -204,22 +198,12 @@ export class SaleShippingService {
         lostAt: now,
         lostReportedBy: reportedBy,
         lostReason: reason,
-        refundMinor: order.priceMinor,
-        refundStatus: refund.status,
-        refundKey: refund.key,
+        ...refundColumns(order.priceMinor, refund),
       },
       data: { reportedBy, reason, refundMinor: order.priceMinor, refundKey: refund.key },
       jobs: (o) => [
-        job(NotifyOwner, {
-          userId: o.buyerId,
-          template: 'sale-order-lost-refunded',
-          params: { saleOrderId: o.id, amountMinor: o.priceMinor, currency: o.currency },
-        }),
-        webhookEvent({
-          organisationId: o.merchantId,
-          type: 'sale-order.lost',
-          data: { saleOrderId: o.id, itemId: o.itemId, reportedBy, reason },
-        }),
+        priceRefundedNotice(o, 'sale-order-lost-refunded'),
+        merchantEvent(o, 'sale-order.lost', { reportedBy, reason }),
       ],
     });
     await this.transitions.apply(ItemMachine, {

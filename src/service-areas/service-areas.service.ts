@@ -2,11 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
-import {
-  checkCoverage as checkCoverageIn,
-  type CoverageRefusal,
-  type PickupAddress,
-} from './engine/address.js';
+import { checkCoverage as checkCoverageIn, type CoverageResult } from './engine/address.js';
 import {
   pickupOptions,
   promisePickup,
@@ -34,17 +30,11 @@ import { ServiceAreaRepository } from './data/service-area.repository.js';
 
 /** What acquisition gets back at order time (spec §3: outside coverage is refused clearly). */
 export type CoverageCheck =
-  | { covered: true; area: ServiceArea; district: District; address: PickupAddress }
-  | {
-      covered: false;
-      reason: CoverageRefusal;
-      message: string;
-      /** Address fields at fault, for a 400 body. */
-      fields: string[];
+  | Extract<CoverageResult, { covered: true }>
+  | (Omit<Extract<CoverageResult, { covered: false }>, 'nearestStore'> & {
       /** Where the owner can bring the item instead, when there is a store nearby. */
       nearestStore: NearestStore | null;
-      address: PickupAddress;
-    };
+    });
 
 /** The address parts coverage needs (a ShipmentAddress fits). */
 export interface CoverageAddress {

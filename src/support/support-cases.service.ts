@@ -7,7 +7,7 @@ import { withActions } from '../core/http/stateful-view.js';
 import { OpenSupportCase, SupportCaseSlaDue } from '../core/jobs/job-catalogue.js';
 import { job, type OutboxJob } from '../core/jobs/job-definition.js';
 import { OutboxService } from '../core/outbox/outbox.service.js';
-import { TransitionService } from '../core/state-machine/transition.service.js';
+import { type ApplyParams, TransitionService } from '../core/state-machine/transition.service.js';
 import { webhookEvent } from '../notifications/webhooks/webhook-events.js';
 import { type CaseKind, isBreached, slaDueAt } from './domain/sla.js';
 import type { SupportCase, SupportCaseNote } from './data/support-case.entity.js';
@@ -301,27 +301,16 @@ export class SupportCasesService {
   async assign(actor: Actor, id: string, dto: AssignCaseDto) {
     await this.get(actor, id);
     await this.checkAssignee(dto.assigneeId);
-    const c = await this.transitions.apply(SupportCaseMachine, {
-      id,
-      action: 'assign',
-      actor,
-      expectedVersion: dto.version,
-      patch: { assigneeId: dto.assigneeId },
-      jobs: (e) => caseEvent(e, 'assigned'),
+    return this.step(actor, id, dto.version, 'assign', 'assigned', {
+      assigneeId: dto.assigneeId,
     });
-    return this.read(actor, c.id);
   }
 
   async resolve(actor: Actor, id: string, dto: ResolveCaseDto) {
-    const c = await this.transitions.apply(SupportCaseMachine, {
-      id,
-      action: 'resolve',
-      actor,
-      expectedVersion: dto.version,
-      patch: { resolution: dto.resolution, resolvedAt: new Date() },
-      jobs: (e) => caseEvent(e, 'resolved'),
+    return this.step(actor, id, dto.version, 'resolve', 'resolved', {
+      resolution: dto.resolution,
+      resolvedAt: new Date(),
     });
-    return this.read(actor, c.id);
   }
 
   async reopen(actor: Actor, id: string, dto: ReopenCaseDto) {
@@ -352,12 +341,28 @@ export class SupportCasesService {
   }
 
   async close(actor: Actor, id: string, version?: number) {
+    return this.step(actor, id, version, 'close', 'closed');
+  }
+
+  /**
+   * One step of the case by an actor, at the version they saw: subscribers hear `event`, and the
+   * answer is the case as the actor reads it afterwards.
+   */
+  private async step(
+    actor: Actor,
+    id: string,
+    version: number | undefined,
+    action: 'assign' | 'resolve' | 'close',
+    event: string,
+    patch?: ApplyParams<SupportCase>['patch'],
+  ) {
     const c = await this.transitions.apply(SupportCaseMachine, {
       id,
-      action: 'close',
+      action,
       actor,
       expectedVersion: version,
-      jobs: (e) => caseEvent(e, 'closed'),
+      patch,
+      jobs: (e) => caseEvent(e, event),
     });
     return this.read(actor, c.id);
   }

@@ -14,10 +14,9 @@ import {
 } from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from '../domain/trade-in.machines.js';
-import { PhoneNumberField } from '../../core/http/phone.js';
+import { AddressDto as ShippingAddressDto } from '../../core/http/address.dto.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 
-const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const COORDINATES_TOGETHER = 'lat and lng go together: give both or neither';
 /** Coordinates are optional, but one without the other is refused (both are validated then). */
 const hasCoordinates = (a: { lat?: unknown; lng?: unknown }) =>
@@ -42,14 +41,8 @@ export const DECLARED_CONDITIONS = [
   'not-working',
 ] as const;
 
-export class AddressDto {
-  @PatternField(AREA_CODE, { example: '310100' }) cityCode: string;
-  @PatternField(AREA_CODE, { example: '310104' }) districtCode: string;
-  @TextField({ length: [1, 200], example: 'No. 1 Hongqiao Rd' }) line1: string;
-  @TextField({ maxLength: 200, optional: true }) line2?: string;
-  @TextField({ length: [1, 100] }) contactName: string;
-  @PhoneNumberField()
-  contactPhone: string;
+/** A pickup address: a shipping address, with where it is for the courier's route. */
+export class AddressDto extends ShippingAddressDto {
   @CoordinateField(90, {
     example: 31.2304,
     description:

@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
+import type { AccessPolicy } from '../access/access-policy.js';
+import type { Actor } from '../actor.js';
+import { type Page, type PageQuery, paginate } from '../http/pagination.js';
+import { whereEqual } from './list-filters.js';
 
 /**
  * The base of a stage's repositories (`src/<stage>/data/`, issue 20 point 1): every query of the
@@ -37,5 +47,29 @@ export abstract class DataRepository {
         where: { id } as never,
         lock: { mode: 'pessimistic_write' },
       });
+  }
+
+  /**
+   * A list read: one keyset page of the entity's rows that its policy lets the actor see, on
+   * `alias`, narrowed by the `equal` filters (one left empty does not narrow) and by what
+   * `narrow` adds to the query. Newest first unless `order` says otherwise.
+   */
+  protected visiblePage<E extends ObjectLiteral & { id: string }>(
+    policy: AccessPolicy<E>,
+    alias: string,
+    actor: Actor,
+    page: PageQuery,
+    equal: Record<string, string | null | undefined>,
+    {
+      narrow,
+      order,
+    }: { narrow?: (qb: SelectQueryBuilder<E>) => void; order?: 'ASC' | 'DESC' } = {},
+  ): Promise<Page<E>> {
+    if (!policy.entity) throw new Error(`${policy.name}: a table policy has no entity to page`);
+    const qb = this.dataSource.getRepository(policy.entity).createQueryBuilder(alias);
+    policy.restrict(qb, actor, alias);
+    narrow?.(qb);
+    whereEqual(qb, equal);
+    return paginate(qb, page, { order });
   }
 }

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { CertificateAccess } from '../domain/certificate-access.js';
 import { Certificate, SigningKey } from './erasure.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Certificates of sanitization (and of destruction), and what the erasure gate reads of them. */
 @Injectable()
@@ -28,10 +27,7 @@ export class CertificateRepository extends DataRepository {
     actor: Actor,
     query: { itemId?: string; limit?: number; cursor?: string },
   ): Promise<Page<Certificate>> {
-    const qb = this.dataSource.getRepository(Certificate).createQueryBuilder('c');
-    CertificateAccess.restrict(qb, actor, 'c');
-    whereEqual(qb, { 'c.item_id': query.itemId });
-    return paginate(qb, query);
+    return this.visiblePage(CertificateAccess, 'c', actor, query, { 'c.item_id': query.itemId });
   }
 
   /** When the item last left the platform (sold, or returned to its owner), if ever. */

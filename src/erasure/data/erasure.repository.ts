@@ -3,12 +3,11 @@ import { type EntityManager, In } from 'typeorm';
 import { User } from '../../accounts/user.entity.js';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { execute } from '../../core/sql.js';
 import { ErasureAccess } from '../domain/erasure.machine.js';
 import { Erasure, type StationProgress, StorageMedium } from './erasure.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A certified wipe as the sampling report reads it. */
 export interface SampledWipeRow {
@@ -65,10 +64,10 @@ export class ErasureRepository extends DataRepository {
     actor: Actor,
     query: { state?: string; itemId?: string; limit?: number; cursor?: string },
   ): Promise<Page<Erasure>> {
-    const qb = this.dataSource.getRepository(Erasure).createQueryBuilder('e');
-    ErasureAccess.restrict(qb, actor, 'e');
-    whereEqual(qb, { 'e.state': query.state, 'e.item_id': query.itemId });
-    return paginate(qb, query);
+    return this.visiblePage(ErasureAccess, 'e', actor, query, {
+      'e.state': query.state,
+      'e.item_id': query.itemId,
+    });
   }
 
   /** Records a second operator's re-check of a certified wipe. */

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../../core/actor.js';
-import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { CalibrationTaskAccess } from '../domain/access.js';
 import type { CalibrationTaskQuery } from '../api/calibration.dto.js';
 import { CalibrationTask } from './calibration-task.entity.js';
-import { whereEqual } from '../../core/data/list-filters.js';
+import { WarehouseWorkRepository } from './warehouse-list.js';
 
 /**
  * Calibration is blind (issue 18): while a re-grade is open, the report it re-grades is hidden
@@ -38,7 +37,7 @@ export interface CompletedCalibrationRow {
 
 /** Calibration tasks: blind re-grades of completed inspections. */
 @Injectable()
-export class CalibrationTaskRepository extends DataRepository {
+export class CalibrationTaskRepository extends WarehouseWorkRepository {
   /** Whether the inspection has its task already (one per inspection). */
   existsForInspection(manager: EntityManager, inspectionId: string): Promise<boolean> {
     return manager.getRepository(CalibrationTask).exists({ where: { inspectionId } });
@@ -60,14 +59,17 @@ export class CalibrationTaskRepository extends DataRepository {
 
   /** One page of the tasks the actor may see; a grader's leaves out the items they graded first. */
   page(actor: Actor, query: CalibrationTaskQuery): Promise<Page<CalibrationTask>> {
-    const qb = this.dataSource.getRepository(CalibrationTask).createQueryBuilder('t');
-    CalibrationTaskAccess.restrict(qb, actor, 't');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('t.warehouse_id = :w', { w: query.warehouseId });
     // Blind re-grade: a grader's list leaves out the tasks for items they graded first.
-    if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
-    whereEqual(qb, { 't.state': query.state });
-    return paginate(qb, query, { order: 'ASC' });
+    return this.warehouseQueue(
+      CalibrationTaskAccess,
+      't',
+      actor,
+      query,
+      { 't.state': query.state },
+      (qb) => {
+        if (!seesEverything(actor)) qb.andWhere('t.first_grader_id <> :me', { me: actor.userId });
+      },
+    );
   }
 
   /** The completed tasks' grade pairs, of one warehouse or all. */

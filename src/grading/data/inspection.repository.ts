@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, Not } from 'typeorm';
-import { type Actor, seesEverything } from '../../core/actor.js';
+import { type Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
 import { decodeCursor } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
@@ -9,6 +9,7 @@ import type { InspectionQuery } from '../api/inspections.dto.js';
 import { blindToCalibration } from './calibration-task.repository.js';
 import { Inspection } from './inspection.entity.js';
 import { whereEqual } from '../../core/data/list-filters.js';
+import { inWarehouseOfStaff } from './warehouse-list.js';
 
 /** Inspections, and the items they grade as inspection reads them. */
 @Injectable()
@@ -47,8 +48,7 @@ export class InspectionRepository extends DataRepository {
       .addOrderBy('i.id', 'ASC')
       .take(limit + 1);
     InspectionAccess.restrict(qb, actor, 'i');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('i.warehouse_id = :w', { w: query.warehouseId });
+    inWarehouseOfStaff(qb, actor, 'i', query.warehouseId);
     const blind = blindToCalibration(actor, 'i');
     if (blind) qb.andWhere(blind.sql, { blindMe: blind.me });
     whereEqual(qb, { 'i.state': query.state, 'i.item_id': query.itemId });

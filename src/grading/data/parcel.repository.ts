@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type Actor, seesEverything } from '../../core/actor.js';
-import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Actor } from '../../core/actor.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { ParcelAccess, ReceivingExceptionAccess } from '../domain/access.js';
 import type { ParcelQuery, ReceivingExceptionQuery } from '../api/receiving.dto.js';
 import { Parcel } from './parcel.entity.js';
 import { ReceivingException } from './receiving-exception.entity.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 import { execute } from '../../core/sql.js';
 import { rowCodec } from '../../core/state-machine/row-codec.js';
+import { WarehouseWorkRepository } from './warehouse-list.js';
 
 /** An item to label, with whether the actor's warehouse holds or expects it. */
 export interface LabelRow {
@@ -25,7 +24,7 @@ export interface LabelRow {
 
 /** Parcels, the exceptions found receiving them and the items they carry. */
 @Injectable()
-export class ParcelRepository extends DataRepository {
+export class ParcelRepository extends WarehouseWorkRepository {
   readonly findParcel = this.findByIdOf(Parcel);
 
   parcelOrFail(manager: EntityManager, id: string): Promise<Parcel> {
@@ -154,13 +153,7 @@ export class ParcelRepository extends DataRepository {
 
   /** One page (oldest first) of the parcels the actor may see. */
   page(actor: Actor, query: ParcelQuery): Promise<Page<Parcel>> {
-    const qb = this.dataSource.getRepository(Parcel).createQueryBuilder('p');
-    ParcelAccess.restrict(qb, actor, 'p');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('p.warehouse_id = :w', { w: query.warehouseId });
-    whereEqual(qb, { 'p.state': query.state });
-    // Oldest first: the parcel waiting longest is the one to receive next.
-    return paginate(qb, query, { order: 'ASC' });
+    return this.warehouseQueue(ParcelAccess, 'p', actor, query, { 'p.state': query.state });
   }
 
   /** A parcel's exceptions, oldest first. */
@@ -172,16 +165,12 @@ export class ParcelRepository extends DataRepository {
 
   /** One page (oldest first) of the receiving exceptions the actor may see. */
   exceptionsPage(actor: Actor, query: ReceivingExceptionQuery): Promise<Page<ReceivingException>> {
-    const qb = this.dataSource.getRepository(ReceivingException).createQueryBuilder('e');
-    ReceivingExceptionAccess.restrict(qb, actor, 'e');
-    if (seesEverything(actor) && query.warehouseId)
-      qb.andWhere('e.warehouse_id = :w', { w: query.warehouseId });
-    whereEqual(qb, {
+    const equal = {
       'e.parcel_id': query.parcelId,
       'e.item_id': query.itemId,
       'e.kind': query.kind,
-    });
-    return paginate(qb, query, { order: 'ASC' });
+    };
+    return this.warehouseQueue(ReceivingExceptionAccess, 'e', actor, query, equal);
   }
 
   /** Records an exception found at receiving. */

@@ -7,26 +7,11 @@ import { ReceivingException } from '../data/receiving-exception.entity.js';
 /** Warehouse staff act in their own warehouse only; admin, support and the system see all. */
 const inWarehouse = { warehouse: [{ warehouseId: 'organisationId' }] } as const;
 
-export const InspectionAccess = defineAccessPolicy<Inspection>({
-  name: 'Inspection',
-  entity: Inspection,
-  rules: inWarehouse,
-});
+/** Every grading row belongs to one warehouse and is reached under the same rule. */
+const warehousePolicy = <E extends { warehouseId: string }>(name: string, entity: new () => E) =>
+  defineAccessPolicy<E>({ name, entity, rules: inWarehouse });
 
-export const ParcelAccess = defineAccessPolicy<Parcel>({
-  name: 'Parcel',
-  entity: Parcel,
-  rules: inWarehouse,
-});
-
-export const ReceivingExceptionAccess = defineAccessPolicy<ReceivingException>({
-  name: 'Receiving exception',
-  entity: ReceivingException,
-  rules: inWarehouse,
-});
-
-export const CalibrationTaskAccess = defineAccessPolicy<CalibrationTask>({
-  name: 'Calibration task',
-  entity: CalibrationTask,
-  rules: inWarehouse,
-});
+export const InspectionAccess = warehousePolicy('Inspection', Inspection);
+export const ParcelAccess = warehousePolicy('Parcel', Parcel);
+export const ReceivingExceptionAccess = warehousePolicy('Receiving exception', ReceivingException);
+export const CalibrationTaskAccess = warehousePolicy('Calibration task', CalibrationTask);

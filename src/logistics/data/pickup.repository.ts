@@ -3,13 +3,12 @@ import { In, type EntityManager } from 'typeorm';
 import { Organisation } from '../../accounts/organisation.entity.js';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById, findByIds } from '../../core/sql.js';
 import type { PickupFilter } from '../api/logistics.dto.js';
 import { PickupAccess } from '../domain/pickup.machine.js';
 import { Pickup, type PickupDirection } from './pickup.entity.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A SCHEDULED pickup as a dispatch run reads it. */
 export interface DispatchRow {
@@ -58,15 +57,12 @@ export class PickupRepository extends DataRepository {
 
   /** One keyset page of the pickups the actor may see, with the filter's conditions. */
   page(actor: Actor, filter: PickupFilter): Promise<Page<Pickup>> {
-    const qb = this.dataSource.getRepository(Pickup).createQueryBuilder('p');
-    PickupAccess.restrict(qb, actor, 'p');
-    whereEqual(qb, {
+    return this.visiblePage(PickupAccess, 'p', actor, filter, {
       'p.state': filter.state,
       'p.area_code': filter.areaCode,
       'p.courier_id': filter.courierId,
       'p.direction': filter.direction,
     });
-    return paginate(qb, filter);
   }
 
   /** A courier's pickups of one local date, in window order. */

@@ -206,32 +206,22 @@ export class SettlementService {
   /** The statement as CSV (one header row, one row of figures; amounts in minor units). */
   async csv(actor: Actor, id: string): Promise<string> {
     const s = await this.get(actor, id);
-    const header = [
-      'statement_id',
-      'merchant_id',
-      'period_from',
-      'period_to',
-      'currency',
-      'orders',
-      'sales_minor',
-      'returns_minor',
-      'commission_minor',
-      'payable_minor',
-      'state',
+    // Each column beside its figure, so the two rows cannot drift apart.
+    const columns: Array<[string, string | number]> = [
+      ['statement_id', s.id],
+      ['merchant_id', s.merchantId],
+      ['period_from', s.period.from],
+      ['period_to', s.period.to],
+      ['currency', s.currency],
+      ['orders', s.orders],
+      ['sales_minor', s.salesMinor],
+      ['returns_minor', s.returnsMinor],
+      ['commission_minor', s.commissionMinor],
+      ['payable_minor', s.payableMinor],
+      ['state', s.state],
     ];
-    const values = [
-      s.id,
-      s.merchantId,
-      s.period.from,
-      s.period.to,
-      s.currency,
-      s.orders,
-      s.salesMinor,
-      s.returnsMinor,
-      s.commissionMinor,
-      s.payableMinor,
-      s.state,
-    ];
+    const header = columns.map(([name]) => name);
+    const values = columns.map(([, value]) => value);
     return `${header.join(',')}\r\n${values.join(',')}\r\n`;
   }
 }

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, type PageQuery, paginate } from '../../core/http/pagination.js';
+import { type Page, type PageQuery } from '../../core/http/pagination.js';
 import {
   WebhookDelivery,
   WebhookDeliveryAttempt,
   WebhookSubscription,
 } from '../webhooks/webhook.entities.js';
 import { WebhookDeliveryAccess, WebhookSubscriptionAccess } from '../webhooks/webhook-access.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** Outbound webhooks: subscriptions, their deliveries and each delivery's attempts. */
 @Injectable()
@@ -37,10 +36,9 @@ export class WebhookRepository extends DataRepository {
     filter: { organisationId?: string },
     page: PageQuery,
   ): Promise<Page<WebhookSubscription>> {
-    const qb = this.dataSource.getRepository(WebhookSubscription).createQueryBuilder('s');
-    WebhookSubscriptionAccess.restrict(qb, actor, 's');
-    whereEqual(qb, { 's.organisation_id': filter.organisationId });
-    return paginate(qb, page);
+    return this.visiblePage(WebhookSubscriptionAccess, 's', actor, page, {
+      's.organisation_id': filter.organisationId,
+    });
   }
 
   delivery(id: string): Promise<WebhookDelivery | null> {
@@ -59,10 +57,10 @@ export class WebhookRepository extends DataRepository {
     filter: { subscriptionId?: string; status?: string },
     page: PageQuery,
   ): Promise<Page<WebhookDelivery>> {
-    const qb = this.dataSource.getRepository(WebhookDelivery).createQueryBuilder('d');
-    WebhookDeliveryAccess.restrict(qb, actor, 'd');
-    whereEqual(qb, { 'd.subscription_id': filter.subscriptionId, 'd.status': filter.status });
-    return paginate(qb, page);
+    return this.visiblePage(WebhookDeliveryAccess, 'd', actor, page, {
+      'd.subscription_id': filter.subscriptionId,
+      'd.status': filter.status,
+    });
   }
 
   /** A new delivery (a replay of another), in the caller's transaction. */

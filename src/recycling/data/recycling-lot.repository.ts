@@ -3,13 +3,12 @@ import { In, type EntityManager } from 'typeorm';
 import { Organisation } from '../../accounts/organisation.entity.js';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import { findById } from '../../core/sql.js';
 import type { RecyclingLotFilter } from '../api/recycling.dto.js';
 import { RecyclingLotAccess } from '../domain/recycling-lot.machine.js';
 import { RecyclingLot, RecyclingLotItem } from './recycling.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item of a lot as the lot's page shows it. */
 export interface LotItemRow {
@@ -56,14 +55,11 @@ export class RecyclingLotRepository extends DataRepository {
 
   /** One keyset page of the lots the actor may see, with the filter's conditions. */
   async page(actor: Actor, filter: RecyclingLotFilter): Promise<Page<RecyclingLot>> {
-    const qb = this.dataSource.getRepository(RecyclingLot).createQueryBuilder('l');
-    RecyclingLotAccess.restrict(qb, actor, 'l');
-    whereEqual(qb, {
+    return this.visiblePage(RecyclingLotAccess, 'l', actor, filter, {
       'l.state': filter.state,
       'l.warehouse_id': filter.warehouseId,
       'l.recycler_id': filter.recyclerId,
     });
-    return paginate(qb, filter);
   }
 
   /** The lot's items with their trace code and state, in the order they joined. */

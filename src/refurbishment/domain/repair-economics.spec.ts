@@ -42,33 +42,30 @@ describe('estimateRepairCost', () => {
 });
 
 describe('decideRepair', () => {
-  it('repairs when resale less repair beats the scrap value', () => {
-    const d = decideRepair({
-      expectedResaleMinor: 100_000,
-      estimatedRepairCostMinor: 30_000,
-      scrapValueMinor: 4_000,
+  /** The decision for an item that resells at `resale`, costs `repair` and scraps for `scrap`. */
+  const decide = (resale: number, repair: number, scrap: number) =>
+    decideRepair({
+      expectedResaleMinor: resale,
+      estimatedRepairCostMinor: repair,
+      scrapValueMinor: scrap,
     });
+
+  it('repairs when resale less repair beats the scrap value', () => {
+    const d = decide(100_000, 30_000, 4_000);
     expect(d.worthRepairing).toBe(true);
     expect(d.netAfterRepairMinor).toBe(70_000);
     expect(d.reason).toMatch(/^repair pays/);
   });
 
   it('scraps when it does not, and says why with the amounts', () => {
-    const d = decideRepair({
-      expectedResaleMinor: 4_000,
-      estimatedRepairCostMinor: 24_000,
-      scrapValueMinor: 4_000,
-    });
+    const d = decide(4_000, 24_000, 4_000);
     expect(d.worthRepairing).toBe(false);
     expect(d.reason).toContain('repair does not pay');
     expect(d.reason).toContain('CNY 240.00');
   });
 
   it('treats a tie as not paying (repair is work and risk)', () => {
-    expect(
-      decideRepair({ expectedResaleMinor: 10, estimatedRepairCostMinor: 5, scrapValueMinor: 5 })
-        .worthRepairing,
-    ).toBe(false);
+    expect(decide(10, 5, 5).worthRepairing).toBe(false);
   });
 });
 

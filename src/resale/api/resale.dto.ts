@@ -12,21 +12,10 @@ import { MARKET_SORTS, type MarketSort } from '../domain/market-query.js';
 import { MAX_WARRANTY_MONTHS, MIN_WARRANTY_MONTHS } from '../domain/pricing.js';
 import type { ListingState, SaleOrderState } from '../data/resale.entities.js';
 import { LISTING_STATES, SALE_ORDER_STATES } from '../domain/resale.machines.js';
-import { PhoneNumberField } from '../../core/http/phone.js';
+import { AddressDto } from '../../core/http/address.dto.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 
-const AREA_CODE = /^[0-9A-Za-z-]{2,20}$/;
 const MAX_PRICE_MINOR = 1_000_000_000_00;
-
-export class AddressDto {
-  @PatternField(AREA_CODE, { example: '310100' }) cityCode: string;
-  @PatternField(AREA_CODE, { example: '310104' }) districtCode: string;
-  @TextField({ length: [1, 200], example: 'No. 1 Hongqiao Rd' }) line1: string;
-  @TextField({ maxLength: 200, optional: true }) line2?: string;
-  @TextField({ length: [1, 100] }) contactName: string;
-  @PhoneNumberField()
-  contactPhone: string;
-}
 
 // ---- inventory ------------------------------------------------------------------------------
 

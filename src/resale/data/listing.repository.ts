@@ -3,12 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { Organisation } from '../../accounts/organisation.entity.js';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import type { ListingQuery } from '../api/resale.dto.js';
 import { ListingAccess } from '../domain/resale.machines.js';
 import { Listing } from './resale.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The item, locked until the transaction ends (the listing machine's publish guard). */
 export function lockListedItem(manager: EntityManager, itemId: string): Promise<Item | null> {
@@ -31,10 +30,7 @@ export class ListingRepository extends DataRepository {
 
   /** One keyset page of the listings the actor may see. */
   page(actor: Actor, q: ListingQuery): Promise<Page<Listing>> {
-    const qb = this.dataSource.getRepository(Listing).createQueryBuilder('l');
-    ListingAccess.restrict(qb, actor, 'l');
-    whereEqual(qb, { 'l.state': q.state });
-    return paginate(qb, q);
+    return this.visiblePage(ListingAccess, 'l', actor, q, { 'l.state': q.state });
   }
 
   /** The item's listings still on (or on the way to) the market, locked, oldest first. */

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { Item } from '../../core/items/item.entity.js';
 import type { ShipmentUpdatePayload } from '../../core/jobs/job-catalogue.js';
 import { execute } from '../../core/sql.js';
 import type { SaleOrderQuery } from '../api/resale.dto.js';
 import { SaleOrderAccess } from '../domain/resale.machines.js';
 import { SaleOrder } from './resale.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** The item a sale order sold, as a merchant names it. */
 export interface SoldItem {
@@ -44,10 +43,7 @@ export class SaleOrderRepository extends DataRepository {
 
   /** One keyset page of the orders the actor may see. */
   page(actor: Actor, q: SaleOrderQuery): Promise<Page<SaleOrder>> {
-    const qb = this.dataSource.getRepository(SaleOrder).createQueryBuilder('o');
-    SaleOrderAccess.restrict(qb, actor, 'o');
-    whereEqual(qb, { 'o.state': q.state });
-    return paginate(qb, q);
+    return this.visiblePage(SaleOrderAccess, 'o', actor, q, { 'o.state': q.state });
   }
 
   /** Trace code and model of each item, for orders that name what they sold. */

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { eventOwnedBySql, ItemHistoryAccess } from '../../core/items/ownership.js';
 import { execute } from '../../core/sql.js';
 import type { CaseListQuery } from '../api/support.dto.js';
 import { SupportCaseAccess } from '../domain/support-case.machine.js';
 import { SupportCase, SupportCaseNote } from './support-case.entity.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** An item as a case reads it: its owner and who holds it. */
 export interface CaseItemRow {
@@ -38,20 +37,21 @@ export class SupportCaseRepository extends DataRepository {
 
   /** One keyset page of the cases the actor may see, with the query's conditions. */
   page(actor: Actor, q: CaseListQuery): Promise<Page<SupportCase>> {
-    const qb = this.dataSource.getRepository(SupportCase).createQueryBuilder('c');
-    SupportCaseAccess.restrict(qb, actor, 'c');
-    if (seesEverything(actor) && q.customerId)
-      qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
-    whereEqual(qb, {
+    const equal = {
       'c.state': q.state,
       'c.kind': q.kind,
       'c.assignee_id': q.assigneeId,
       'c.order_id': q.orderId,
+    };
+    return this.visiblePage(SupportCaseAccess, 'c', actor, q, equal, {
+      narrow: (qb) => {
+        if (seesEverything(actor) && q.customerId)
+          qb.andWhere('c.customer_id = :cid', { cid: q.customerId });
+        if (q.itemId) qb.andWhere(':item = ANY(c.item_ids)', { item: q.itemId });
+        if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
+        if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
+      },
     });
-    if (q.itemId) qb.andWhere(':item = ANY(c.item_ids)', { item: q.itemId });
-    if (q.breached === true) qb.andWhere('coalesce(c.resolved_at, now()) > c.sla_due_at');
-    if (q.breached === false) qb.andWhere('coalesce(c.resolved_at, now()) <= c.sla_due_at');
-    return paginate(qb, q);
   }
 
   /**

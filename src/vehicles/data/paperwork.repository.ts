@@ -3,11 +3,10 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import type { TransferStatus } from '../../core/read-models/vehicle-facts.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { type Page, paginate } from '../../core/http/pagination.js';
+import { type Page } from '../../core/http/pagination.js';
 import { PaperworkTaskAccess } from '../domain/paperwork.machine.js';
 import type { PaperworkQuery } from '../api/vehicles.dto.js';
 import { PaperworkTask } from './vehicle.entities.js';
-import { whereEqual } from '../../core/data/list-filters.js';
 
 /** A car's trace code and catalogue model, as the paperwork names it. */
 export interface PaperworkCarRow {
@@ -63,10 +62,10 @@ export class PaperworkRepository extends DataRepository {
 
   /** The tasks the actor may see, filtered, a keyset page at a time. */
   page(actor: Actor, q: PaperworkQuery): Promise<Page<PaperworkTask>> {
-    const qb = this.dataSource.getRepository(PaperworkTask).createQueryBuilder('t');
-    PaperworkTaskAccess.restrict(qb, actor, 't');
-    whereEqual(qb, { 't.state': q.state, 't.sale_order_id': q.saleOrderId });
-    return paginate(qb, q);
+    return this.visiblePage(PaperworkTaskAccess, 't', actor, q, {
+      't.state': q.state,
+      't.sale_order_id': q.saleOrderId,
+    });
   }
 
   /** A task by id. */

@@ -278,6 +278,8 @@ export async function start(
   const app = await createHttpApp(config);
   serveUnderSupervisor(app);
   await app.listen({ port: config.port, host: config.host });
+  // Before the start-up lines: whoever waits for them finds the process's log written.
+  releaseBootMemory();
   const logger = app.get(Logger);
   for (const w of config.warnings) logger.warn(w);
   const ops = await openOpsPort(app, config);
@@ -292,6 +294,5 @@ export async function start(
     if (logFormat(config) === 'pretty') logger.log(`\n${block}`);
     else console.log(block);
   }
-  releaseBootMemory();
   return app;
 }

@@ -64,7 +64,9 @@ describe('first contact (issue 25, point 6)', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      for (let i = 0; i < 150 && !out.includes('queue dashboard'); i++) {
+      // The plain block goes to the pipe at once, the JSON log asynchronously: wait for both.
+      const started = () => out.includes('queue dashboard') && out.includes('listening on');
+      for (let i = 0; i < 150 && !started(); i++) {
         await new Promise((r) => setTimeout(r, 200));
       }
       const base = `http://127.0.0.1:${port}`;

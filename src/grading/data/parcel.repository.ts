@@ -139,11 +139,8 @@ export class ParcelRepository extends WarehouseWorkRepository {
     update: string,
     params: unknown[],
   ): Promise<Parcel> {
-    const codec = rowCodec(manager, Parcel);
-    if (!codec) {
-      await manager.query(update, [id, ...params]);
-      return this.parcelOrFail(manager, id);
-    }
+    // A parcel is plain columns, so it always has a codec (as items do in setCustodian).
+    const codec = rowCodec(manager, Parcel)!;
     const { rows } = await execute(manager, `${update} RETURNING ${codec.selectList}`, [
       id,
       ...params,

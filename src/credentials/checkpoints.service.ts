@@ -27,6 +27,12 @@ export function checkpointView(r: CheckpointRow) {
   };
 }
 
+/** An item's leaf in a checkpoint, with the path from it to the checkpoint's root. */
+export interface Inclusion {
+  checkpoint: CheckpointRow;
+  proof: InclusionProof;
+}
+
 export interface CheckpointCheck {
   number: number;
   checkpointAt: Date;
@@ -133,45 +139,40 @@ export class Checkpoints {
     itemId: string,
     number?: number,
     db = this.dataSource,
-  ): Promise<{ checkpoint: CheckpointRow; proof: InclusionProof } | null> {
+  ): Promise<Inclusion | null> {
     const leaf = await this.checkpoints.leafOf(itemId, number, db);
     if (!leaf) return null;
-    const checkpoint = await this.row(leaf.checkpoint, db);
-    const tree = await this.treeOf(leaf.checkpoint, db);
+    const [checkpoint, tree] = await Promise.all([
+      this.row(leaf.checkpoint, db),
+      this.treeOf(leaf.checkpoint, db),
+    ]);
     return { checkpoint, proof: inclusionProof(tree.levels, tree.leaves, leaf.position) };
   }
 
   /** The tree of one checkpoint, rebuilt from its stored leaves (the latest one is kept). */
   private async treeOf(number: number, db: DataSource) {
     if (this.tree?.number === number) return this.tree;
-    const leaves = await this.checkpoints.leaves(number, db);
+    const [leaves, latest] = await Promise.all([
+      this.checkpoints.leaves(number, db),
+      this.checkpoints.latestNumber(db),
+    ]);
     const tree = { number, levels: buildTree(leaves), leaves };
-    if ((await this.checkpoints.latestNumber(db)) === number) this.tree = tree;
+    if (latest === number) this.tree = tree;
     return tree;
   }
 
   /**
-   * Checks an item's history (rows already read and chain-checked) against a checkpoint: the
-   * checkpoint's signature, the inclusion of the item's head then in its signed root, and that
-   * the history still holds that head. Null when no checkpoint covers the item yet.
+   * Checks an item's inclusion in a checkpoint (from `inclusion()`) against the history rows
+   * already read and chain-checked: the checkpoint's signature, the inclusion of the item's head
+   * then in its signed root, and that the history still holds that head.
    */
-  async check(
-    itemId: string,
-    events: readonly StoredEvent[],
-    number?: number,
-    db = this.dataSource,
-  ): Promise<CheckpointCheck | null> {
-    const found = await this.inclusion(itemId, number, db);
-    if (!found) {
-      if (number !== undefined) {
-        throw new BadRequestException(`checkpoint ${number} does not cover this item`);
-      }
-      return null;
-    }
+  async check(found: Inclusion, events: readonly StoredEvent[]): Promise<CheckpointCheck> {
     const { checkpoint, proof } = found;
     const subject = (checkpoint.credential.credentialSubject ?? {}) as { merkleRoot?: unknown };
-    const proofCheck = await verifyCredentialProof(checkpoint.credential);
-    const keys = await this.signer.listKeys();
+    const [proofCheck, keys] = await Promise.all([
+      verifyCredentialProof(checkpoint.credential),
+      this.signer.listKeys(),
+    ]);
     const issuer = issuerId(checkpoint.credential);
     const signatureValid = proofCheck.verified && keys.some((k) => k.did === issuer);
     const signedRoot = typeof subject.merkleRoot === 'string' ? subject.merkleRoot : '';

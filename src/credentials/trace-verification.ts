@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { checkChain, type StoredEvent } from '../core/history/history.service.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
-import { type CheckpointCheck, Checkpoints } from './checkpoints.service.js';
+import { type CheckpointCheck, Checkpoints, type Inclusion } from './checkpoints.service.js';
 import { ItemHistoryRepository } from './data/item-history.repository.js';
 
 /**
@@ -23,28 +23,35 @@ export class TraceVerification {
     const item = code ? await this.history.byTraceCode(code) : undefined;
     if (!item) throw new NotFound('Trace code', traceCode);
     const events = await this.history.events(item.id);
-    return { traceCode: item.trace_code, ...(await this.report(item, events, checkpoint)) };
+    return { traceCode: item.trace_code, ...(await this.report(item, events, { checkpoint })) };
   }
 
   /**
    * The report on rows already read (the passport reads them anyway), with the checkpoints read
    * from the same `db`: a replica's history checked against the primary's newer checkpoint
-   * would look rewritten.
+   * would look rewritten. `checkpoint`: the one to check against (the latest that covers the
+   * item by default); `inclusion`: the item's inclusion in it (or null) when the caller has
+   * read it already.
    */
   async report(
     item: { id: string; history_seq: number; history_hash: string },
     events: readonly StoredEvent[],
-    checkpoint?: number,
-    db = this.dataSource,
+    opts: { checkpoint?: number; db?: DataSource; inclusion?: Inclusion | null } = {},
   ) {
+    const { checkpoint, db = this.dataSource } = opts;
     const chain = checkChain(item.id, item, events);
-    const check: CheckpointCheck | null = await this.checkpoints.check(
-      item.id,
-      events,
-      checkpoint,
-      db,
-    );
-    const mismatched = await this.checkpoints.mismatches(item.id, events, db);
+    const [found, mismatched] = await Promise.all([
+      opts.inclusion !== undefined
+        ? opts.inclusion
+        : this.checkpoints.inclusion(item.id, checkpoint, db),
+      this.checkpoints.mismatches(item.id, events, db),
+    ]);
+    if (!found && checkpoint !== undefined) {
+      throw new BadRequestException(`checkpoint ${checkpoint} does not cover this item`);
+    }
+    const check: CheckpointCheck | null = found
+      ? await this.checkpoints.check(found, events)
+      : null;
     const anchored =
       check !== null && check.signatureValid && check.included && check.matchesHistory;
     let reason = chain.reason;

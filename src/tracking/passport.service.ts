@@ -145,8 +145,8 @@ export class PassportService {
 
   /**
    * An anonymous caller (a QR scan) reads the replica, a signed-in one the primary (they may
-   * have just changed the item); everything below comes from that one connection, so the
-   * history and its checkpoints are one snapshot.
+   * have just changed the item); everything below is read from that same server, so the
+   * history is checked against the checkpoints that server has.
    */
   async passport(traceCode: string, caller: Actor | null = null) {
     const hit = await this.reads.orPrimary(this.reads.forCaller(caller), (db) =>
@@ -154,27 +154,37 @@ export class PassportService {
     );
     if (!hit) throw new NotFound('Trace code', traceCode);
     const { found: item, db } = hit;
-    // All columns: the same rows feed the passport and the chain check (one read, not two).
-    const events = await this.repository.storedEvents(item.id, db.manager);
+    // Independent reads in parallel, each on a pooled connection to that server.
+    // All event columns: the same rows feed the passport and the chain check (one read, not two).
+    const [events, inclusion, category, productModel, vehicle, certificateCredentials] =
+      await Promise.all([
+        this.repository.storedEvents(item.id, db.manager),
+        this.checkpoints.inclusion(item.id, undefined, db),
+        this.category(db, item.category_id),
+        this.productModel(db, item.product_model_id),
+        this.vehicles.summaryForItem(item.id),
+        this.certificateCredentials(db, item.id),
+      ]);
     const chain = custodyChain(events);
     const orgIds = new Set<string>();
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
     for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
-    const orgs = await this.organisationNames(db, [...orgIds]);
-    const report = await this.verification.report(item, events, undefined, db);
-    const inclusion = await this.checkpoints.inclusion(item.id, undefined, db);
+    const [orgs, report] = await Promise.all([
+      this.organisationNames(db, [...orgIds]),
+      this.verification.report(item, events, { db, inclusion }),
+    ]);
     const base = this.signer.publicBaseUrl;
 
     return {
       traceCode: item.trace_code,
       state: item.state,
       registeredAt: item.created_at,
-      category: await this.category(db, item.category_id),
-      productModel: await this.productModel(db, item.product_model_id),
+      category,
+      productModel,
       grade: item.grade,
       inspection: this.inspection(events, item.grade, orgs),
       // A car: model year, region, GB/T 30323 level, accident grade and the mileage flag.
-      vehicle: await this.vehicles.summaryForItem(item.id),
+      vehicle,
       erasure: { status: item.erasure_status, ...this.erasures(events) },
       refurbishment: this.refurbishments(events, orgs),
       custody: chain.map((c) => {
@@ -209,7 +219,7 @@ export class PassportService {
           : null,
       },
       credentialUrl: `${base}/api/v1/trace/${item.trace_code}/credential`,
-      certificateCredentials: await this.certificateCredentials(db, item.id),
+      certificateCredentials,
     };
   }
 

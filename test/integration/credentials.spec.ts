@@ -68,6 +68,10 @@ describe('verifiable credentials (issue 24)', () => {
     await t.http.get('/api/v1/trace/checkpoints?cursor=nonsense').expect(400);
     await t.http.get('/api/v1/trace/checkpoints/999999').expect(404);
     await t.http.get(`/api/v1/trace/${traceCode}/verify?checkpoint=zero`).expect(400);
+    const uncovered = await t.http
+      .get(`/api/v1/trace/${traceCode}/verify?checkpoint=${first.number + 1000}`)
+      .expect(400);
+    expect(uncovered.body.message).toMatch(/does not cover this item/);
 
     const verified = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
     expect(verified.body).toMatchObject({

@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { ConfigFileError } from './config/operator-data.js';
+import { boundHeapGrowth } from './platform/boot-memory.js';
 
 try {
   if (process.argv[2] === 'station') {
@@ -16,6 +17,7 @@ try {
     const { healthCli } = await import('./platform/health-cli.js');
     process.exit(await healthCli(process.argv.slice(3), process.env));
   }
+  boundHeapGrowth();
   const config = loadConfig(process.env, process.argv[2]);
   // Loaded here, not at the top: the station mode never needs the platform's modules.
   const { prepare, start } = await import('./bootstrap.js');

@@ -109,21 +109,17 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap {
    */
   onApplicationBootstrap(): void {
     // Tests run the sweep themselves; a scheduler would outlive each test's private prefix.
-    if (this.config.mode === 'api' || this.config.env === 'test') return;
-    void this.queues
-      .queue(SweepStuckWork.queue)
-      .upsertJobScheduler(
-        'sweep-stuck-work',
-        { every: SWEEP_STUCK_WORK_EVERY_MS },
-        { name: SweepStuckWork.name, data: { payload: { trigger: 'scheduled' } } },
-      )
-      .catch((err: Error) => this.logger.warn(`Stuck-work sweep not scheduled: ${err.message}`));
-    void this.retention
-      .schedule()
-      .catch((err: Error) => this.logger.warn(`Retention pruning not scheduled: ${err.message}`));
-    void this.partitions
-      .schedule()
-      .catch((err: Error) => this.logger.warn(`History partitions not scheduled: ${err.message}`));
+    if (this.config.env === 'test') return;
+    // Not awaited: start-up must not wait for Redis.
+    void this.queues.scheduleRepeatable(
+      SweepStuckWork,
+      'sweep-stuck-work',
+      { every: SWEEP_STUCK_WORK_EVERY_MS },
+      { trigger: 'scheduled' },
+      'The stuck-work sweep',
+    );
+    void this.retention.schedule();
+    void this.partitions.schedule();
   }
 }
 

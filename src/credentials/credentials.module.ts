@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { SignHistoryCheckpoint } from '../core/jobs/job-catalogue.js';
@@ -40,8 +34,6 @@ import { TraceVerification } from './trace-verification.js';
   exports: [PlatformSigner, StatusLists, Checkpoints, TraceVerification],
 })
 export class CredentialsModule implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger(CredentialsModule.name);
-
   constructor(
     private readonly jobs: JobHandlerRegistry,
     private readonly queues: QueueService,
@@ -58,18 +50,13 @@ export class CredentialsModule implements OnModuleInit, OnApplicationBootstrap {
   /** Workers sign a checkpoint every HISTORY_CHECKPOINT_INTERVAL_MS (one scheduler per prefix). */
   onApplicationBootstrap(): void {
     // Tests sign checkpoints themselves; a scheduler would outlive each test's private prefix.
-    if (this.config.mode === 'api' || this.config.env === 'test') return;
-    void this.queues
-      .queue(SignHistoryCheckpoint.queue)
-      .upsertJobScheduler(
-        'sign-history-checkpoint',
-        { every: this.config.credentials.checkpointEveryMs },
-        {
-          name: SignHistoryCheckpoint.name,
-          data: { payload: { trigger: 'scheduled' } },
-          opts: { attempts: SignHistoryCheckpoint.options.attempts },
-        },
-      )
-      .catch((err: Error) => this.logger.warn(`History checkpoints not scheduled: ${err.message}`));
+    if (this.config.env === 'test') return;
+    void this.queues.scheduleRepeatable(
+      SignHistoryCheckpoint,
+      'sign-history-checkpoint',
+      { every: this.config.credentials.checkpointEveryMs },
+      { trigger: 'scheduled' },
+      'History checkpoints',
+    );
   }
 }

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -75,8 +69,6 @@ export const DISPATCH_EVERY_MS = 60_000;
   exports: [PickupsService, DispatchService, LogisticsClock],
 })
 export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger(LogisticsModule.name);
-
   constructor(
     private readonly machines: StateMachineRegistry,
     private readonly jobs: JobHandlerRegistry,
@@ -101,15 +93,14 @@ export class LogisticsModule implements OnModuleInit, OnApplicationBootstrap {
   /** The repeating sweep (a BullMQ job scheduler: one per Redis prefix, however many workers). */
   onApplicationBootstrap(): void {
     // Tests kick dispatch explicitly; a scheduler would outlive each test's private prefix.
-    if (this.config.mode === 'api' || this.config.env === 'test') return;
+    if (this.config.env === 'test') return;
     // Not awaited: a Redis outage at boot must not hold the platform up (the kicks still work).
-    void this.queues
-      .queue(DispatchPickups.queue)
-      .upsertJobScheduler(
-        'dispatch-pickups-sweep',
-        { every: DISPATCH_EVERY_MS },
-        { name: DispatchPickups.name, data: { payload: { cityCode: null } } },
-      )
-      .catch((err: Error) => this.logger.warn(`Dispatch sweep not scheduled: ${err.message}`));
+    void this.queues.scheduleRepeatable(
+      DispatchPickups,
+      'dispatch-pickups-sweep',
+      { every: DISPATCH_EVERY_MS },
+      { cityCode: null },
+      'The dispatch sweep',
+    );
   }
 }

@@ -50,28 +50,14 @@ export class ValuationRefitService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.mode === 'api') return; // workers own the schedule
-    // Not awaited: with Redis down the queue waits for it, and start-up must not.
-    void this.schedule();
-  }
-
-  private async schedule(): Promise<void> {
-    try {
-      await this.queues.queue(RefitValuation.queue).upsertJobScheduler(
-        REFIT_SCHEDULER_ID,
-        { pattern: this.config.valuation.refitCron },
-        {
-          name: RefitValuation.name,
-          data: { payload: { trigger: 'scheduled', requestedBy: null } },
-          opts: {
-            attempts: RefitValuation.options.attempts,
-            backoff: RefitValuation.options.backoff,
-          },
-        },
-      );
-    } catch (err) {
-      this.logger.warn(`Could not schedule the valuation refit: ${(err as Error).message}`);
-    }
+    // Not awaited: start-up must not wait for Redis.
+    void this.queues.scheduleRepeatable(
+      RefitValuation,
+      REFIT_SCHEDULER_ID,
+      { pattern: this.config.valuation.refitCron },
+      { trigger: 'scheduled', requestedBy: null },
+      'The valuation refit',
+    );
   }
 
   async refit(trigger: string): Promise<RefitOutcome> {

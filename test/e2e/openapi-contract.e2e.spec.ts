@@ -95,6 +95,17 @@ describe('the OpenAPI document is complete and lint-clean', () => {
     }
   });
 
+  it('keeps the trade-in pickup address apart from the shipping address (one schema per class name)', () => {
+    const props = (name: string) =>
+      Object.keys((doc.components.schemas[name] as { properties: object }).properties);
+    expect(props('AddressDto')).not.toContain('lat');
+    expect(props('PickupAddressDto')).toEqual(expect.arrayContaining(['lat', 'lng', 'line1']));
+    const tradeIn = doc.components.schemas.CreateTradeInDto as { properties: { address: unknown } };
+    expect(JSON.stringify(tradeIn.properties.address)).toContain(
+      '"#/components/schemas/PickupAddressDto"',
+    );
+  });
+
   it('keeps the generated response schemas current with the code', async () => {
     const script = await import('../../scripts/openapi-operations.mjs');
     const current = readFileSync(

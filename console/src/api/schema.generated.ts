@@ -4945,19 +4945,9 @@ export interface components {
             contactPhone: string;
             /** @example 310104 */
             districtCode: string;
-            /**
-             * @description Where the pickup is, from the seller's device (WGS-84 degrees): orders the courier's route. With lng, or neither.
-             * @example 31.2304
-             */
-            lat?: number;
             /** @example No. 1 Hongqiao Rd */
             line1: string;
             line2?: string;
-            /**
-             * @description Longitude (WGS-84 degrees), with lat.
-             * @example 121.4737
-             */
-            lng?: number;
         };
         AgreementStats: {
             agreements: number;
@@ -5853,7 +5843,7 @@ export interface components {
         };
         CreateTradeInDto: {
             /** @description Pickup address; rejected items go back here */
-            address: components["schemas"]["AddressDto"];
+            address: components["schemas"]["PickupAddressDto"];
             /** @enum {string} */
             channel: "online" | "store";
             items: components["schemas"]["TradeInItemDto"][];
@@ -8011,6 +8001,31 @@ export interface components {
             };
             uploadedBy: string | null;
             width: number;
+        };
+        PickupAddressDto: {
+            /** @example 310100 */
+            cityCode: string;
+            contactName: string;
+            /**
+             * @description A mainland mobile in its usual 11 digits, or any number with +country code
+             * @example 13800138000
+             */
+            contactPhone: string;
+            /** @example 310104 */
+            districtCode: string;
+            /**
+             * @description Where the pickup is, from the seller's device (WGS-84 degrees): orders the courier's route. With lng, or neither.
+             * @example 31.2304
+             */
+            lat?: number;
+            /** @example No. 1 Hongqiao Rd */
+            line1: string;
+            line2?: string;
+            /**
+             * @description Longitude (WGS-84 degrees), with lat.
+             * @example 121.4737
+             */
+            lng?: number;
         };
         PickupFailure: {
             at: string;

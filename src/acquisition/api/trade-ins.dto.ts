@@ -14,7 +14,7 @@ import {
 } from '../../core/http/field.decorators.js';
 import { PageQuery } from '../../core/http/pagination.js';
 import { TRADE_IN_ORDER_STATES, type TradeInOrderState } from '../domain/trade-in.machines.js';
-import { AddressDto as ShippingAddressDto } from '../../core/http/address.dto.js';
+import { AddressDto } from '../../core/http/address.dto.js';
 import { VersionDto } from '../../core/http/version.dto.js';
 
 const COORDINATES_TOGETHER = 'lat and lng go together: give both or neither';
@@ -41,8 +41,11 @@ export const DECLARED_CONDITIONS = [
   'not-working',
 ] as const;
 
-/** A pickup address: a shipping address, with where it is for the courier's route. */
-export class AddressDto extends ShippingAddressDto {
+/**
+ * A pickup address: a shipping address, with where it is for the courier's route. Its own name,
+ * so the OpenAPI document keeps it apart from the plain `AddressDto` (no lat/lng).
+ */
+export class PickupAddressDto extends AddressDto {
   @CoordinateField(90, {
     example: 31.2304,
     description:
@@ -109,8 +112,8 @@ export class TradeInItemDto {
 export class CreateTradeInDto {
   @OneOfField(['online', 'store']) channel: 'online' | 'store';
   @UuidField({ optional: true, description: 'Drop-off store (channel store)' }) storeId?: string;
-  @NestedField(AddressDto, { description: 'Pickup address; rejected items go back here' })
-  address: AddressDto;
+  @NestedField(PickupAddressDto, { description: 'Pickup address; rejected items go back here' })
+  address: PickupAddressDto;
   @NestedListField(TradeInItemDto, { minItems: 1, maxItems: 20 }) items: TradeInItemDto[];
 }
 

@@ -46,19 +46,14 @@ export class HistoryPartitions {
     return made;
   }
 
-  /** Daily, by the workers (a BullMQ job scheduler, one per Redis prefix). */
-  async schedule(): Promise<void> {
-    await this.queues.queue(AddHistoryPartitions.queue).upsertJobScheduler(
+  /** Daily, by the workers. */
+  schedule(): Promise<void> {
+    return this.queues.scheduleRepeatable(
+      AddHistoryPartitions,
       HISTORY_PARTITIONS_SCHEDULER_ID,
       { pattern: HISTORY_PARTITIONS_CRON },
-      {
-        name: AddHistoryPartitions.name,
-        data: { payload: { trigger: 'scheduled' } },
-        opts: {
-          attempts: AddHistoryPartitions.options.attempts,
-          backoff: AddHistoryPartitions.options.backoff,
-        },
-      },
+      { trigger: 'scheduled' },
+      'History partitions',
     );
   }
 }

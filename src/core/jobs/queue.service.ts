@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type RepeatOptions } from 'bullmq';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { connectRedis, type RedisClient } from '../redis/redis-client.js';
-import { QUEUE_NAMES, type QueueName } from './job-definition.js';
+import { type JobDef, QUEUE_NAMES, type QueueName } from './job-definition.js';
 
 /**
  * The BullMQ key prefix of a queue. One Redis server: QUEUE_PREFIX itself, as always. A Redis
@@ -28,6 +28,7 @@ export function bullPrefix(
 export class QueueService implements OnApplicationShutdown {
   readonly connection: RedisClient;
   private readonly queues = new Map<QueueName, Queue>();
+  private readonly logger = new Logger(QueueService.name);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = connectRedis(config, {
@@ -59,6 +60,31 @@ export class QueueService implements OnApplicationShutdown {
 
   all(): Queue[] {
     return QUEUE_NAMES.map((n) => this.queue(n));
+  }
+
+  /**
+   * Keeps a repeatable job scheduled: a BullMQ job scheduler, one per Redis prefix however many
+   * workers upsert it, running `def` (its name, queue, attempts and backoff) with `payload`. The
+   * API does nothing: workers own the schedules. Never rejects: a failure is logged as `what`
+   * not scheduled, so boot can start it without awaiting (a Redis outage must not hold start-up).
+   */
+  async scheduleRepeatable<P>(
+    def: JobDef<P>,
+    schedulerId: string,
+    repeat: Omit<RepeatOptions, 'key'>,
+    payload: P,
+    what: string,
+  ): Promise<void> {
+    if (this.config.mode === 'api') return;
+    try {
+      await this.queue(def.queue).upsertJobScheduler(schedulerId, repeat, {
+        name: def.name,
+        data: { payload },
+        opts: { attempts: def.options.attempts, backoff: def.options.backoff },
+      });
+    } catch (err) {
+      this.logger.warn(`${what} not scheduled (${schedulerId}): ${(err as Error).message}`);
+    }
   }
 
   /** Redis key of a job, for existence checks in bulk. */

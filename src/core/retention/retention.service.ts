@@ -140,19 +140,14 @@ export class RetentionService {
     return report;
   }
 
-  /** The daily schedule (a BullMQ job scheduler, one per Redis prefix; workers own it). */
-  async schedule(): Promise<void> {
-    await this.queues.queue(PruneRetention.queue).upsertJobScheduler(
+  /** The daily schedule, by the workers. */
+  schedule(): Promise<void> {
+    return this.queues.scheduleRepeatable(
+      PruneRetention,
       RETENTION_SCHEDULER_ID,
       { pattern: this.config.retention.cron },
-      {
-        name: PruneRetention.name,
-        data: { payload: { trigger: 'scheduled' } },
-        opts: {
-          attempts: PruneRetention.options.attempts,
-          backoff: PruneRetention.options.backoff,
-        },
-      },
+      { trigger: 'scheduled' },
+      'Retention pruning',
     );
   }
 

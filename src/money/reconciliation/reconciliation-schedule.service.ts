@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { QueueService } from '../../core/jobs/queue.service.js';
@@ -17,8 +17,6 @@ export const RECONCILIATION_SCHEDULER_ID = 'reconcile-statements-daily';
  */
 @Injectable()
 export class ReconciliationSchedule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ReconciliationSchedule.name);
-
   constructor(
     private readonly queues: QueueService,
     @Inject(PaymentProviders) private readonly providers: PaymentProviders,
@@ -28,25 +26,14 @@ export class ReconciliationSchedule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.mode === 'api') return; // workers own the schedule
-    // Not awaited: with Redis down the queue waits for it, and start-up must not.
-    void this.queues
-      .queue(ReconcileStatements.queue)
-      .upsertJobScheduler(
-        RECONCILIATION_SCHEDULER_ID,
-        { pattern: this.config.payments.reconciliationCron, tz: 'Asia/Shanghai' },
-        {
-          name: ReconcileStatements.name,
-          data: { payload: { provider: null, day: null, trigger: 'scheduled' } },
-          opts: {
-            attempts: ReconcileStatements.options.attempts,
-            backoff: ReconcileStatements.options.backoff,
-          },
-        },
-      )
-      .catch((err: Error) =>
-        this.logger.warn(`Could not schedule the daily reconciliation: ${err.message}`),
-      );
+    // Not awaited: start-up must not wait for Redis.
+    void this.queues.scheduleRepeatable(
+      ReconcileStatements,
+      RECONCILIATION_SCHEDULER_ID,
+      { pattern: this.config.payments.reconciliationCron, tz: 'Asia/Shanghai' },
+      { provider: null, day: null, trigger: 'scheduled' },
+      'The daily reconciliation',
+    );
   }
 
   /** The scheduled job: yesterday's statement (China time) of every provider that has them. */

@@ -329,6 +329,27 @@ describe('security: every route, every role, hostile input', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
+  it('sends the security headers on answers, refusals and unknown paths alike', async () => {
+    const answers = [
+      await t.http.get('/api/v1/trace/checkpoints').expect(200),
+      await t.http.get('/api/v1/pickups').expect(401),
+      await t.http.get('/api/v1/no-such-route').expect(404),
+    ];
+    for (const res of answers) {
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("img-src 'self' data: blob:");
+      expect(csp).toContain("object-src 'none'");
+    }
+  });
+
   it('accepts no tampered token', async () => {
     const user = await t.user('warehouse');
     const good = new JwtService({}).decode<Record<string, unknown>>(user.token);

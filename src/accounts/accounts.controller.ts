@@ -11,7 +11,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { type Actor, USER_ROLES, type UserRole } from '../core/actor.js';
@@ -209,7 +209,6 @@ export class AuthController {
 }
 
 @ApiTags('auth')
-@ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(
@@ -244,7 +243,6 @@ export class MeController {
 }
 
 @ApiTags('users')
-@ApiBearerAuth()
 @Controller('users')
 export class UsersController {
   constructor(private readonly accounts: AccountsService) {}
@@ -281,7 +279,6 @@ export class UsersController {
 }
 
 @ApiTags('organisations')
-@ApiBearerAuth()
 @Controller('organisations')
 export class OrganisationsController {
   constructor(private readonly accounts: AccountsService) {}

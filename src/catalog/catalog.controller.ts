@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import {
@@ -46,14 +46,12 @@ export class CategoriesController {
   }
 
   @Post()
-  @ApiBearerAuth()
   @Roles('admin')
   async create(@Body() dto: CreateCategoryDto) {
     return categoryView(await this.catalog.createCategory(dto));
   }
 
   @Patch(':id')
-  @ApiBearerAuth()
   @Roles('admin')
   async update(@IdParam() id: string, @Body() dto: UpdateCategoryDto) {
     return categoryView(await this.catalog.updateCategory(id, dto));
@@ -61,7 +59,6 @@ export class CategoriesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiBearerAuth()
   @Roles('admin')
   async remove(@IdParam() id: string) {
     await this.catalog.deleteCategory(id);
@@ -86,14 +83,12 @@ export class ProductModelsController {
   }
 
   @Post()
-  @ApiBearerAuth()
   @Roles('admin')
   async create(@Body() dto: CreateProductModelDto) {
     return productModelView(await this.catalog.createProductModel(dto));
   }
 
   @Patch(':id')
-  @ApiBearerAuth()
   @Roles('admin')
   async update(@IdParam() id: string, @Body() dto: UpdateProductModelDto) {
     return productModelView(await this.catalog.updateProductModel(id, dto));
@@ -101,7 +96,6 @@ export class ProductModelsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiBearerAuth()
   @Roles('admin')
   async remove(@IdParam() id: string) {
     await this.catalog.deleteProductModel(id);
@@ -115,7 +109,6 @@ export class ProductModelsController {
   }
 
   @Post(':id/variants')
-  @ApiBearerAuth()
   @Roles('admin')
   async createVariant(@IdParam() id: string, @Body() dto: CreateProductVariantDto) {
     return productVariantView(await this.catalog.createVariant(id, dto));
@@ -142,7 +135,6 @@ export class GradingStandardsController {
 
   /** Publishes the next version of a family; earlier versions and their reports are untouched. */
   @Post()
-  @ApiBearerAuth()
   @Roles('admin')
   async publish(@CurrentActor() actor: Actor, @Body() dto: PublishStandardDto) {
     return standardView(await this.standards.publish(dto.definition, actor.userId));

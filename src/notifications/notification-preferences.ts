@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Injectable, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { CurrentActor, SignedIn } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
@@ -46,7 +46,6 @@ export class NotificationPreferencesService {
 }
 
 @ApiTags('notifications')
-@ApiBearerAuth()
 @Controller('me/notification-preferences')
 export class NotificationPreferencesController {
   constructor(private readonly preferences: NotificationPreferencesService) {}

@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import { Controller, HttpCode, Inject, Post, ServiceUnavailableException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
@@ -41,7 +41,6 @@ const sessionKey = (config: AppConfig, id: string) =>
  * redirects to the board without the ticket.
  */
 @ApiTags('platform')
-@ApiBearerAuth()
 @Controller('queue-dashboard')
 export class QueueDashboardController {
   constructor(

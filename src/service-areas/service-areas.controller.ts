@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { OptionalActor, Public, Roles } from '../core/http/access.decorators.js';
 import type { Actor } from '../core/actor.js';
 import {
@@ -47,14 +47,12 @@ export class ServiceAreasController {
   }
 
   @Post()
-  @ApiBearerAuth()
   @Roles('admin')
   create(@Body() dto: ServiceAreaDto) {
     return this.areas.saveArea(dto, 'create');
   }
 
   @Put(':cityCode')
-  @ApiBearerAuth()
   @Roles('admin')
   replace(@Param('cityCode') cityCode: string, @Body() dto: ReplaceServiceAreaDto) {
     return this.areas.saveArea({ ...dto, cityCode }, 'replace');
@@ -63,7 +61,6 @@ export class ServiceAreasController {
   /** Switches the area off: new orders there are refused; booked pickups keep their rules. */
   @Delete(':cityCode')
   @HttpCode(204)
-  @ApiBearerAuth()
   @Roles('admin')
   async remove(@Param('cityCode') cityCode: string): Promise<void> {
     await this.areas.deactivateArea(cityCode);
@@ -88,14 +85,12 @@ export class DropOffStoresController {
   }
 
   @Post()
-  @ApiBearerAuth()
   @Roles('admin')
   create(@Body() dto: DropOffStoreDto) {
     return this.areas.saveStore(dto);
   }
 
   @Put(':id')
-  @ApiBearerAuth()
   @Roles('admin')
   replace(@IdParam() id: string, @Body() dto: DropOffStoreDto) {
     return this.areas.saveStore(dto, id);
@@ -103,7 +98,6 @@ export class DropOffStoresController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiBearerAuth()
   @Roles('admin')
   async remove(@IdParam() id: string): Promise<void> {
     await this.areas.deactivateStore(id);

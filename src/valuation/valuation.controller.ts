@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '../core/http/access.decorators.js';
@@ -50,7 +50,6 @@ class RefitRequested {
 }
 
 @ApiTags('valuation')
-@ApiBearerAuth()
 @Controller('valuation')
 export class ValuationController {
   constructor(

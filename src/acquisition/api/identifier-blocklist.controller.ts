@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../core/actor.js';
 import { NotFound } from '../../core/errors.js';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
@@ -11,7 +11,6 @@ import { BlockIdentifierDto } from './trade-ins.dto.js';
 
 /** Serials and IMEIs reported lost, stolen or financed: an order with one is held for review. */
 @ApiTags('trade-ins')
-@ApiBearerAuth()
 @Controller('identifier-blocklist')
 export class BlocklistController {
   constructor(private readonly blocklist: BlockedIdentifierRepository) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import {
@@ -16,7 +16,6 @@ import { VersionDto } from '../../core/http/version.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('trade-ins')
-@ApiBearerAuth()
 @Controller('trade-ins')
 export class TradeInsController {
   constructor(

@@ -1,10 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../http/access.decorators.js';
 import { StateMachineRegistry } from './state-machine.registry.js';
 
 @ApiTags('state-machines')
-@ApiBearerAuth()
 @Controller('state-machines')
 export class StateMachinesController {
   constructor(private readonly machines: StateMachineRegistry) {}

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -38,7 +38,6 @@ export class StuckWorkQuery extends PageQuery {
 
 /** Support's queue of stuck work: every row past its state's limit, longest waiting first. */
 @ApiTags('support')
-@ApiBearerAuth()
 @Controller('support/stuck-work')
 export class StuckWorkController {
   constructor(

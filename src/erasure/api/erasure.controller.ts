@@ -10,7 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -94,7 +94,6 @@ export function erasureView(e: Erasure, certificate: Certificate | null) {
 }
 
 @ApiTags('erasures')
-@ApiBearerAuth()
 @Controller()
 export class ErasureController {
   constructor(
@@ -238,7 +237,6 @@ export class CertificatesController {
   ) {}
 
   @Get()
-  @ApiBearerAuth()
   @SignedIn()
   list(@CurrentActor() actor: Actor, @Query() query: CertificateListQuery) {
     return this.certificates.list(actor, query);
@@ -254,14 +252,12 @@ export class CertificatesController {
 
   /** The signed certificate (JSON), exactly as signed: post it to /certificates/verify. */
   @Get(':id')
-  @ApiBearerAuth()
   @SignedIn()
   async get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return signedCertificate(await this.certificates.get(actor, id));
   }
 
   @Get(':id/pdf')
-  @ApiBearerAuth()
   @SignedIn()
   @Header('Content-Type', 'application/pdf')
   async pdf(

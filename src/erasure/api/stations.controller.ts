@@ -11,7 +11,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -62,7 +62,6 @@ const CurrentStation = createParamDecorator((_: unknown, ctx: ExecutionContext):
 
 /** Admin: register and revoke wiping stations; warehouse staff see their own. */
 @ApiTags('stations')
-@ApiBearerAuth()
 @Controller('stations')
 export class StationsController {
   constructor(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import {
@@ -33,7 +33,6 @@ import { VersionDto } from '../../core/http/version.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('receiving')
-@ApiBearerAuth()
 @Controller('receiving')
 export class ReceivingController {
   // The field names keep the OpenAPI schema names the console's client is generated from
@@ -89,7 +88,6 @@ export class ReceivingController {
 }
 
 @ApiTags('inspections')
-@ApiBearerAuth()
 @Controller('inspections')
 export class InspectionsController {
   // The field names keep the OpenAPI schema names the console's client is generated from
@@ -152,7 +150,6 @@ export class InspectionsController {
 }
 
 @ApiTags('grading')
-@ApiBearerAuth()
 @Controller('grading/calibration')
 export class CalibrationController {
   constructor(

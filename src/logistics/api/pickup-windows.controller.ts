@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { SignedIn } from '../../core/http/access.decorators.js';
 import { PickupWindows } from '../pickup-windows.js';
@@ -12,7 +12,6 @@ export class PickupWindowsQuery {
 }
 
 @ApiTags('pickups')
-@ApiBearerAuth()
 @Controller('pickup-windows')
 export class PickupWindowsController {
   constructor(private readonly windows: PickupWindows) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { DispatchService } from '../dispatch.service.js';
@@ -28,7 +28,6 @@ import { VersionDto } from '../../core/http/version.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('pickups')
-@ApiBearerAuth()
 @Controller('pickups')
 export class PickupsController {
   constructor(
@@ -140,7 +139,6 @@ export class PickupsController {
 
 /** Couriers' dispatch profiles: capacity per window and the areas they serve. */
 @ApiTags('pickups')
-@ApiBearerAuth()
 @Controller('couriers')
 export class CouriersController {
   constructor(private readonly dispatch: DispatchService) {}

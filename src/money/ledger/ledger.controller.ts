@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../../core/http/access.decorators.js';
 import { LedgerService } from './ledger.service.js';
@@ -12,7 +12,6 @@ export class TrialBalanceQuery {
 }
 
 @ApiTags('ledger')
-@ApiBearerAuth()
 @Controller('ledger')
 export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -56,7 +56,6 @@ export class ReconciliationLinesQuery extends PageQuery {
 }
 
 @ApiTags('money')
-@ApiBearerAuth()
 @Controller('reconciliations')
 export class ReconciliationController {
   constructor(

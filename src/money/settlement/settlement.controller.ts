@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -51,7 +51,6 @@ export class StatementQuery extends PageQuery {
 }
 
 @ApiTags('settlements')
-@ApiBearerAuth()
 @Controller()
 export class SettlementController {
   constructor(private readonly settlement: SettlementService) {}

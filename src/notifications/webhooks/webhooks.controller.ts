@@ -11,7 +11,7 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -32,7 +32,6 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
 const MANAGERS = ['admin', 'merchant', 'warehouse', 'technician'] as const;
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @Controller('webhooks')
 export class WebhooksController {
   constructor(

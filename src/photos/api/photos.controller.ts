@@ -8,7 +8,7 @@ import {
   Res,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor, Public, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -28,7 +28,6 @@ async function jpeg(reply: FastifyReply, image: Promise<Buffer>, cacheControl: s
 
 /** Photos: upload one (multipart), read its record, its image and its thumbnail. */
 @ApiTags('photos')
-@ApiBearerAuth()
 @Controller('photos')
 export class PhotosController {
   constructor(private readonly photos: PhotosService) {}

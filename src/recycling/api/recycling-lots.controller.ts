@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { HandOverLotDto, RecyclingLotFilter, SealLotDto, SettleLotDto } from './recycling.dto.js';
@@ -7,7 +7,6 @@ import { RecyclingService } from '../recycling.service.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('recycling-lots')
-@ApiBearerAuth()
 @Controller('recycling-lots')
 export class RecyclingLotsController {
   constructor(private readonly recycling: RecyclingService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import {
@@ -21,7 +21,6 @@ import { RefurbishmentService } from '../refurbishment.service.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('refurbishments')
-@ApiBearerAuth()
 @Controller('refurbishments')
 export class RefurbishmentsController {
   constructor(

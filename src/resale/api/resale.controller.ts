@@ -11,7 +11,7 @@ import {
   Req,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, OptionalActor, Public, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { NotFound } from '../../core/errors.js';
@@ -51,7 +51,6 @@ import { AttachPhotosDto } from '../../photos/api/photos.dto.js';
 import { Action, IdParam } from '../../core/http/route.decorators.js';
 
 @ApiTags('inventory')
-@ApiBearerAuth()
 @Controller('inventory')
 export class InventoryController {
   constructor(private readonly inventory: InventoryService) {}
@@ -95,7 +94,6 @@ export class InventoryController {
 }
 
 @ApiTags('listings')
-@ApiBearerAuth()
 @Controller('listings')
 export class ListingsController {
   constructor(
@@ -175,7 +173,6 @@ export class MarketController {
 }
 
 @ApiTags('sale-orders')
-@ApiBearerAuth()
 @Controller('sale-orders')
 export class SaleOrdersController {
   constructor(
@@ -305,7 +302,6 @@ export class SaleOrdersController {
 }
 
 @ApiTags('carriers')
-@ApiBearerAuth()
 @Controller('carrier-accounts')
 export class CarrierAccountsController {
   constructor(private readonly carriers: CarriersService) {}
@@ -353,7 +349,6 @@ export class CarrierWebhooksController {
 }
 
 @ApiTags('merchants')
-@ApiBearerAuth()
 @Controller('merchants')
 export class MerchantsController {
   constructor(private readonly performance: PerformanceService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
 import { SupportCasesService } from '../support-cases.service.js';
@@ -20,7 +20,6 @@ import { Action, IdParam } from '../../core/http/route.decorators.js';
  * own items and follows them, without internal notes.
  */
 @ApiTags('support')
-@ApiBearerAuth()
 @Controller('support/cases')
 export class SupportCasesController {
   constructor(private readonly cases: SupportCasesService) {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   CurrentActor,
@@ -30,7 +30,6 @@ export class TrackingController {
 
   /** Every event of the item across all stages, in order. */
   @Get('items/:id/timeline')
-  @ApiBearerAuth()
   @SignedIn()
   itemTimeline(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.timelines.itemTimeline(actor, id);
@@ -38,7 +37,6 @@ export class TrackingController {
 
   /** Who held the item, when (derived from its history). */
   @Get('items/:id/custody')
-  @ApiBearerAuth()
   @SignedIn()
   custody(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.timelines.custody(actor, id);
@@ -46,14 +44,12 @@ export class TrackingController {
 
   /** The timeline of an order (or pickup, lot...): all events of the items it touched. */
   @Get('timeline')
-  @ApiBearerAuth()
   @SignedIn()
   entityTimeline(@CurrentActor() actor: Actor, @Query() q: TimelineQuery) {
     return this.timelines.entityTimeline(actor, q.entityId);
   }
 
   @Get('support/search')
-  @ApiBearerAuth()
   @Roles('support', 'admin')
   search(@Query() q: SearchQuery) {
     return this.searches.search(q.q);

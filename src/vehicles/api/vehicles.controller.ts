@@ -9,7 +9,7 @@ import {
   type PipeTransform,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Length } from 'class-validator';
 import { CurrentActor, Public, Roles, SignedIn } from '../../core/http/access.decorators.js';
 import type { Actor } from '../../core/actor.js';
@@ -51,7 +51,6 @@ class CheckQuery {
 }
 
 @ApiTags('vehicles')
-@ApiBearerAuth()
 @Controller('vehicles')
 export class VehiclesController {
   constructor(
@@ -153,7 +152,6 @@ export class VehiclesController {
 }
 
 @ApiTags('vehicles')
-@ApiBearerAuth()
 @Controller('vehicle-paperwork')
 export class PaperworkController {
   constructor(private readonly paperwork: PaperworkService) {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -27,14 +27,15 @@ export interface NotificationChannel {
 /** E-mail through any SMTP server (nodemailer; add `?pool=true` to SMTP_URL to reuse connections). */
 export class SmtpChannel implements NotificationChannel, OnApplicationShutdown {
   readonly name = 'email';
-  private readonly transport: Transporter;
+  // nodemailer is loaded when the channel is made (SMTP_URL set), not by every process at boot.
+  private readonly transport: Promise<Transporter>;
 
   constructor(
     smtpUrl: string,
     private readonly from: string,
     private readonly domain: string,
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    this.transport = import('nodemailer').then((m) => m.default.createTransport(smtpUrl));
   }
 
   address(to: OutgoingMessage['to']): string | null {
@@ -44,7 +45,9 @@ export class SmtpChannel implements NotificationChannel, OnApplicationShutdown {
   async send(message: OutgoingMessage): Promise<void> {
     const email = message.to.email;
     if (!email) throw new Error('no e-mail address');
-    await this.transport.sendMail({
+    await (
+      await this.transport
+    ).sendMail({
       from: this.from,
       to: { name: message.to.name, address: email },
       subject: message.subject,
@@ -55,7 +58,7 @@ export class SmtpChannel implements NotificationChannel, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.transport.close();
+    void this.transport.then((t) => t.close());
   }
 }
 

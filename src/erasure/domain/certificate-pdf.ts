@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { CjkFont } from '../../config/cjk-font.js';
 import { TECHNIQUE_LABELS } from './methods.js';
@@ -116,6 +115,8 @@ export async function renderCertificatePdf(
   options: CertificatePdfOptions,
 ): Promise<Buffer> {
   const d = signed.document;
+  // Loaded on first use, not at boot: most processes never render one (issue 27, API memory).
+  const { default: PDFDocument } = await import('pdfkit');
   const qr = await QRCode.toBuffer(options.credential?.url ?? options.verifyUrl, {
     errorCorrectionLevel: 'M',
     margin: 1,

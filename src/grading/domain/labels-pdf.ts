@@ -3,7 +3,6 @@
  * code with the trace code (what the scanners read) and the code, category and model in text.
  * Chinese names print with the CJK font the certificates use (CERTIFICATE_FONT).
  */
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { CjkFont } from '../../config/cjk-font.js';
 
@@ -38,6 +37,8 @@ export async function renderLabelsPdf(
   const width = mmToPt(widthMm);
   const height = mmToPt(heightMm);
   const margin = mmToPt(2);
+  // Loaded on first use, not at boot: most processes never render one (issue 27, API memory).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: [width, height],
     margin: 0,

@@ -1,11 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { PhotoS3Config } from '../../config/app-config.js';
 import { assertKey, type PhotoStore } from './photo-store.js';
 
@@ -16,23 +9,31 @@ import { assertKey, type PhotoStore } from './photo-store.js';
  */
 export class S3PhotoStore implements PhotoStore {
   readonly kind = 's3' as const;
-  private readonly client: S3Client;
+  // The SDK is loaded when this store is made (PHOTO_STORE=s3), not by every process at boot.
+  private readonly sdk = import('@aws-sdk/client-s3');
+  private readonly client: Promise<S3Client>;
 
   constructor(private readonly config: PhotoS3Config) {
-    this.client = new S3Client({
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      region: config.region,
-      forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-    });
+    this.client = this.sdk.then(
+      ({ S3Client }) =>
+        new S3Client({
+          ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+          region: config.region,
+          forcePathStyle: config.forcePathStyle,
+          credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          maxAttempts: 3,
+        }),
+    );
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     assertKey(key);
-    await this.client.send(
+    const { PutObjectCommand } = await this.sdk;
+    await (
+      await this.client
+    ).send(
       new PutObjectCommand({
         Bucket: this.config.bucket,
         Key: key,
@@ -45,10 +46,11 @@ export class S3PhotoStore implements PhotoStore {
 
   async get(key: string): Promise<Buffer | null> {
     assertKey(key);
+    const { GetObjectCommand, NoSuchKey, S3ServiceException } = await this.sdk;
     try {
-      const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
-      );
+      const out = await (
+        await this.client
+      ).send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
       if (!out.Body) return null;
       return Buffer.from(await out.Body.transformToByteArray());
     } catch (err) {
@@ -60,10 +62,13 @@ export class S3PhotoStore implements PhotoStore {
 
   async delete(key: string): Promise<void> {
     assertKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+    const { DeleteObjectCommand } = await this.sdk;
+    await (
+      await this.client
+    ).send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
   }
 
   destroy(): void {
-    this.client.destroy();
+    void this.client.then((c) => c.destroy());
   }
 }

@@ -1,5 +1,3 @@
-import sharp from 'sharp';
-
 /** Formats a phone or a desktop sends as a photo; anything else is a 415. */
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'heif'] as const;
 /** The longest side of a thumbnail, in pixels. */
@@ -27,6 +25,8 @@ export interface ProcessedImage {
  * thumbnail. What the client said the type was does not matter: the bytes decide.
  */
 export async function processImage(input: Buffer): Promise<ProcessedImage> {
+  // Loaded on the first upload, not at boot (issue 27, API memory): libvips and its caches.
+  const { default: sharp } = await import('sharp');
   let format: string | undefined;
   try {
     ({ format } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());

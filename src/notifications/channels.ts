@@ -45,9 +45,8 @@ export class SmtpChannel implements NotificationChannel, OnApplicationShutdown {
   async send(message: OutgoingMessage): Promise<void> {
     const email = message.to.email;
     if (!email) throw new Error('no e-mail address');
-    await (
-      await this.transport
-    ).sendMail({
+    const transport = await this.transport;
+    await transport.sendMail({
       from: this.from,
       to: { name: message.to.name, address: email },
       subject: message.subject,

@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
  * back (issue 27: API RSS ≤ 300 MB). At 1.5× a full collection comes sooner; each is
  * incremental and short (10–25 ms on this heap), and CPU per request did not move measurably.
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /** Every platform process, before it loads its modules (boot has its own garbage). */
 export function boundHeapGrowth(): void {

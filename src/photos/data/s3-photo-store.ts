@@ -10,31 +10,28 @@ import { assertKey, type PhotoStore } from './photo-store.js';
 export class S3PhotoStore implements PhotoStore {
   readonly kind = 's3' as const;
   // The SDK is loaded when this store is made (PHOTO_STORE=s3), not by every process at boot.
-  private readonly sdk = import('@aws-sdk/client-s3');
-  private readonly client: Promise<S3Client>;
+  private readonly s3: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }>;
 
   constructor(private readonly config: PhotoS3Config) {
-    this.client = this.sdk.then(
-      ({ S3Client }) =>
-        new S3Client({
-          ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-          region: config.region,
-          forcePathStyle: config.forcePathStyle,
-          credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-          maxAttempts: 3,
-        }),
-    );
+    this.s3 = import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        region: config.region,
+        forcePathStyle: config.forcePathStyle,
+        credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        maxAttempts: 3,
+      }),
+    }));
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     assertKey(key);
-    const { PutObjectCommand } = await this.sdk;
-    await (
-      await this.client
-    ).send(
-      new PutObjectCommand({
+    const { sdk, client } = await this.s3;
+    await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.config.bucket,
         Key: key,
         Body: body,
@@ -46,29 +43,28 @@ export class S3PhotoStore implements PhotoStore {
 
   async get(key: string): Promise<Buffer | null> {
     assertKey(key);
-    const { GetObjectCommand, NoSuchKey, S3ServiceException } = await this.sdk;
+    const { sdk, client } = await this.s3;
     try {
-      const out = await (
-        await this.client
-      ).send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      const out = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+      );
       if (!out.Body) return null;
       return Buffer.from(await out.Body.transformToByteArray());
     } catch (err) {
-      if (err instanceof NoSuchKey) return null;
-      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return null;
+      if (err instanceof sdk.NoSuchKey) return null;
+      if (err instanceof sdk.S3ServiceException && err.$metadata.httpStatusCode === 404)
+        return null;
       throw err;
     }
   }
 
   async delete(key: string): Promise<void> {
     assertKey(key);
-    const { DeleteObjectCommand } = await this.sdk;
-    await (
-      await this.client
-    ).send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+    const { sdk, client } = await this.s3;
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
   }
 
   destroy(): void {
-    void this.client.then((c) => c.destroy());
+    void this.s3.then(({ client }) => client.destroy());
   }
 }

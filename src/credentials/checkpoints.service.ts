@@ -169,12 +169,11 @@ export class Checkpoints {
   async check(found: Inclusion, events: readonly StoredEvent[]): Promise<CheckpointCheck> {
     const { checkpoint, proof } = found;
     const subject = (checkpoint.credential.credentialSubject ?? {}) as { merkleRoot?: unknown };
-    const [proofCheck, keys] = await Promise.all([
+    const [proofCheck, ownIssuer] = await Promise.all([
       verifyCredentialProof(checkpoint.credential),
-      this.signer.listKeys(),
+      this.signer.isPlatformIssuer(issuerId(checkpoint.credential)),
     ]);
-    const issuer = issuerId(checkpoint.credential);
-    const signatureValid = proofCheck.verified && keys.some((k) => k.did === issuer);
+    const signatureValid = proofCheck.verified && ownIssuer;
     const signedRoot = typeof subject.merkleRoot === 'string' ? subject.merkleRoot : '';
     const included = verifyInclusion(proof, signedRoot);
     const event = events.find((e) => e.seq === proof.leaf.seq);

@@ -40,6 +40,8 @@ export class PlatformSigner implements OnModuleInit {
   readonly keyId: string;
   private readonly privateKeyPem: string;
   private issuerPromise?: Promise<CredentialIssuer>;
+  /** did:keys of the platform's keys as last read; keys are only ever added. */
+  private knownDids = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,6 +78,19 @@ export class PlatformSigner implements OnModuleInit {
   async issue(credential: Credential): Promise<Credential> {
     const issuer = await this.issuer();
     return issuer.issue({ ...credential, issuer: { id: issuer.key.did, name: 'Reloop' } });
+  }
+
+  /**
+   * Whether a credential issuer is one of the platform's keys, past or present. Keys are never
+   * removed, so a known one is answered from memory; an unknown one reads the keys again (another
+   * instance may have started with a new key).
+   */
+  async isPlatformIssuer(did: string | null): Promise<boolean> {
+    if (!did) return false;
+    if (this.knownDids.has(did)) return true;
+    const keys = await this.listKeys();
+    this.knownDids = new Set(keys.map((k) => k.did));
+    return this.knownDids.has(did);
   }
 
   /** Every key the platform ever signed with, newest first; validUntil is when the next began. */

@@ -3,7 +3,7 @@
  * eddsa-rdfc-2022, issued by the did:key of the platform's Ed25519 signing key. Everything here
  * works offline: the JSON-LD contexts are bundled and did:key resolves from the key itself.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { securityLoader } from '@digitalbazaar/security-document-loader';
 import * as vc from '@digitalbazaar/vc';
+import { LRUCache } from 'lru-cache';
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 /** Where every deployment serves Reloop's context (below its PUBLIC_BASE_URL). */
@@ -59,14 +60,22 @@ function isReloopContext(url: string): boolean {
  * (a status list credential already fetched). Nothing is ever fetched from the network.
  */
 export function offlineDocumentLoader(extra: Record<string, unknown> = {}): DocumentLoader {
-  const loader = securityLoader();
+  const base = bundledLoader();
+  return (url: string) =>
+    Object.prototype.hasOwnProperty.call(extra, url)
+      ? Promise.resolve({ contextUrl: null, documentUrl: url, document: extra[url] })
+      : base(url);
+}
+
+let bundled: DocumentLoader | undefined;
+
+/** The loader of bundled documents alone, built once: building it copies every bundled context. */
+function bundledLoader(): DocumentLoader {
+  if (bundled) return bundled;
   const dids = didKeyDriver();
   dids.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
-  const base = loader.build();
-  return async (url: string) => {
-    if (Object.prototype.hasOwnProperty.call(extra, url)) {
-      return { contextUrl: null, documentUrl: url, document: extra[url] };
-    }
+  const base = securityLoader().build();
+  bundled = async (url: string) => {
     if (isReloopContext(url)) {
       return { contextUrl: null, documentUrl: url, document: reloopContext() };
     }
@@ -75,6 +84,7 @@ export function offlineDocumentLoader(extra: Record<string, unknown> = {}): Docu
     }
     return base(url);
   };
+  return bundled;
 }
 
 /** multibase (base58btc) of an Ed25519 public key with the multicodec 0xed01 header. */
@@ -90,10 +100,20 @@ export interface DidKeyInfo {
   publicKeyMultibase: string;
 }
 
-export async function didKeyFor(publicKeyPem: string): Promise<DidKeyInfo> {
-  const multibase = await publicKeyMultibase(createPublicKey(publicKeyPem));
-  const did = `did:key:${multibase}`;
-  return { did, verificationMethod: `${did}#${multibase}`, publicKeyMultibase: multibase };
+const didKeys = new Map<string, Promise<DidKeyInfo>>();
+
+/** The did:key of a public key; remembered per key (a handful per deployment, read often). */
+export function didKeyFor(publicKeyPem: string): Promise<DidKeyInfo> {
+  let info = didKeys.get(publicKeyPem);
+  if (!info) {
+    info = publicKeyMultibase(createPublicKey(publicKeyPem)).then((multibase) => {
+      const did = `did:key:${multibase}`;
+      return { did, verificationMethod: `${did}#${multibase}`, publicKeyMultibase: multibase };
+    });
+    didKeys.set(publicKeyPem, info);
+    info.catch(() => didKeys.delete(publicKeyPem));
+  }
+  return info;
 }
 
 /** Issues credentials with one Ed25519 private key, as its did:key. */
@@ -144,11 +164,43 @@ export interface CredentialCheck {
   errors: string[];
 }
 
-/** Checks a credential's proof offline (and nothing else: status is checked separately). */
+/**
+ * Proof checks already made, by the credential's exact JSON: the passport checks the same signed
+ * checkpoint on every read, and one check (JSON-LD expansion, canonicalisation, Ed25519) costs
+ * milliseconds of CPU. Only credentials whose result cannot change with time are kept: with the
+ * offline loader the result depends on the bytes alone, unless the credential expires.
+ */
+const checked = new LRUCache<string, CredentialCheck>({ max: 2000 });
+
+function timeless(credential: unknown): boolean {
+  if (!credential || typeof credential !== 'object') return false;
+  const c = credential as Record<string, unknown>;
+  const from = typeof c.validFrom === 'string' ? Date.parse(c.validFrom) : NaN;
+  return (
+    c.validUntil === undefined &&
+    c.expirationDate === undefined &&
+    (c.validFrom === undefined || from <= Date.now())
+  );
+}
+
+/**
+ * Checks a credential's proof offline (and nothing else: status is checked separately). With
+ * the default loader, a credential already checked is answered from memory.
+ */
 export async function verifyCredentialProof(
   credential: unknown,
-  loader: DocumentLoader = offlineDocumentLoader(),
+  loader?: DocumentLoader,
 ): Promise<CredentialCheck> {
+  if (loader || !timeless(credential)) return checkProof(credential, loader ?? bundledLoader());
+  const key = createHash('sha256').update(JSON.stringify(credential)).digest('base64url');
+  const known = checked.get(key);
+  if (known) return { verified: known.verified, errors: [...known.errors] };
+  const result = await checkProof(credential, bundledLoader());
+  checked.set(key, result);
+  return { verified: result.verified, errors: [...result.errors] };
+}
+
+async function checkProof(credential: unknown, loader: DocumentLoader): Promise<CredentialCheck> {
   try {
     const result = await vc.verifyCredential({
       credential,

@@ -1,3 +1,4 @@
+import { pick } from '../core/pick.js';
 import type { SeedStep } from '../seed/seed-context.js';
 import {
   type ConfiguredStore,
@@ -16,12 +17,9 @@ export const serviceAreasSeed: SeedStep = {
       for (const area of DEMO_AREAS) await areas.writeArea(m, area);
       // A store an organisation runs is linked to it by the organisation's seeded name.
       const rows = [...DEMO_STORES, ...DEMO_LINKED_STORES].map((s: ConfiguredStore) => ({
+        ...pick(s, ['name', 'cityCode', 'districtCode', 'address']),
         code: s.id,
-        name: s.name,
         nameZh: s.nameZh ?? null,
-        cityCode: s.cityCode,
-        districtCode: s.districtCode,
-        address: s.address,
         openingHours: s.openingHours ?? null,
         organisationId: s.organisation ? (ctx.organisations[s.organisation] ?? null) : null,
       }));

@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { ReferenceCache } from '../core/cache/reference-cache.js';
 import { NotFound } from '../core/errors.js';
+import { pick } from '../core/pick.js';
 import { checkCoverage as checkCoverageIn, type CoverageResult } from './engine/address.js';
 import {
   pickupOptions,
@@ -309,60 +310,52 @@ function toDistrict(d: ServiceAreaDistrict): District {
     : { code: d.code, name: d.name };
 }
 
+/** An area's pickup rules, under the same names in the record, the engine's area and the view. */
+const PICKUP_RULES = [
+  'timeZone',
+  'cutoffHour',
+  'sameDay',
+  'windows',
+  'bookingDaysAhead',
+  'minLeadMinutes',
+] as const;
+
 export function toServiceArea(r: ServiceAreaRecord, districts: District[]): ServiceArea {
   return {
-    cityCode: r.cityCode,
-    cityName: r.cityName,
+    ...pick(r, ['cityCode', 'cityName']),
     cityNameZh: r.cityNameZh ?? undefined,
-    timeZone: r.timeZone,
-    cutoffHour: r.cutoffHour,
-    sameDay: r.sameDay,
-    windows: r.windows,
+    ...pick(r, PICKUP_RULES),
     districts,
-    bookingDaysAhead: r.bookingDaysAhead,
-    minLeadMinutes: r.minLeadMinutes,
   };
 }
 
 export function toDropOffStore(s: DropOffStoreRecord): DropOffStore {
   return {
-    id: s.id,
-    name: s.name,
+    ...pick(s, ['id', 'name', 'cityCode', 'districtCode', 'address']),
     nameZh: s.nameZh ?? undefined,
-    cityCode: s.cityCode,
-    districtCode: s.districtCode,
-    address: s.address,
     openingHours: s.openingHours ?? undefined,
   };
 }
 
+/** What staff see of an area: its rules as stored (a missing Chinese name is null) and its state. */
 function areaView(a: ServiceAreaRecord) {
-  return {
-    cityCode: a.cityCode,
-    cityName: a.cityName,
-    cityNameZh: a.cityNameZh,
-    timeZone: a.timeZone,
-    cutoffHour: a.cutoffHour,
-    sameDay: a.sameDay,
-    windows: a.windows,
-    bookingDaysAhead: a.bookingDaysAhead,
-    minLeadMinutes: a.minLeadMinutes,
-    active: a.active,
-    updatedAt: a.updatedAt,
-  };
+  return pick(a, ['cityCode', 'cityName', 'cityNameZh', ...PICKUP_RULES, 'active', 'updatedAt']);
 }
 
+// A literal, so that the OpenAPI schema is named after the view (`StoreView`).
 function storeView(s: DropOffStoreRecord) {
   return {
-    id: s.id,
-    code: s.code,
-    name: s.name,
-    nameZh: s.nameZh,
-    cityCode: s.cityCode,
-    districtCode: s.districtCode,
-    address: s.address,
-    openingHours: s.openingHours,
-    organisationId: s.organisationId,
-    active: s.active,
+    ...pick(s, [
+      'id',
+      'code',
+      'name',
+      'nameZh',
+      'cityCode',
+      'districtCode',
+      'address',
+      'openingHours',
+      'organisationId',
+      'active',
+    ]),
   };
 }

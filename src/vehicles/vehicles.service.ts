@@ -7,6 +7,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, seesEverything } from '../core/actor.js';
 import { NotFound } from '../core/errors.js';
+import { pick } from '../core/pick.js';
 import { parseDealerRecords, SOURCE_TRUST } from './domain/mileage.js';
 import { decodeVin, parsePlate, validateVin } from './domain/vin.js';
 import { publicFlag, VehicleFactsService } from './vehicle-facts.service.js';
@@ -319,12 +320,7 @@ export class VehiclesService {
 
 function consentView(c: RecordConsent) {
   return {
-    id: c.id,
-    vin: c.vin,
-    scope: c.scope,
-    statement: c.statement,
-    grantedAt: c.grantedAt,
-    revokedAt: c.revokedAt,
     active: c.revokedAt === null,
+    ...pick(c, ['id', 'vin', 'scope', 'statement', 'grantedAt', 'revokedAt']),
   };
 }

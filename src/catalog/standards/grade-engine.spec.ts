@@ -15,6 +15,7 @@ import {
 } from './demo-standards.js';
 import { type AnswerValue, type GradingStandard, GRADE_RANK, SEVERITY_RANK } from './standard.js';
 import { VEHICLE_STANDARD_V1 } from './fixtures/vehicle-standard-v1.js';
+import { carAnswers } from './fixtures/car-answers.js';
 
 const phone = (overrides: Record<string, AnswerValue | null> = {}) => ({
   ...idealAnswers(PHONE_STANDARD),
@@ -159,11 +160,7 @@ describe('computeGrade: the three grades with reasons', () => {
 });
 
 describe('computeGrade: scored standard (vehicle v1, typed section totals)', () => {
-  const car = (overrides: Record<string, AnswerValue> = {}) => ({
-    ...idealAnswers(VEHICLE_STANDARD_V1),
-    odometer_km: 62_000,
-    ...overrides,
-  });
+  const car = carAnswers(VEHICLE_STANDARD_V1, 62_000);
 
   it('scores 100 and grades premium for a clean car', () => {
     const result = computeGrade(VEHICLE_STANDARD_V1, car());
@@ -211,11 +208,7 @@ describe('computeGrade: scored standard (vehicle v1, typed section totals)', () 
 });
 
 describe('computeGrade: vehicle v2, GB/T 30323 item by item', () => {
-  const car = (overrides: Record<string, AnswerValue> = {}) => ({
-    ...idealAnswers(VEHICLE_STANDARD),
-    odometer_km: 62_000,
-    ...overrides,
-  });
+  const car = carAnswers(VEHICLE_STANDARD, 62_000);
   const points = (result: ReturnType<typeof computeGrade>) =>
     Object.fromEntries((result.sections ?? []).map((s) => [s.id, s.points]));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { computeGrade, idealAnswers } from './grade-engine.js';
+import { computeGrade } from './grade-engine.js';
 import { VEHICLE_STANDARD } from './demo-standards.js';
 import type { AnswerValue } from './standard.js';
 import {
@@ -10,12 +10,9 @@ import {
   GBT30323_STRUCTURAL_POINTS,
 } from './vehicle-condition.js';
 import { VEHICLE_STANDARD_V1 } from './fixtures/vehicle-standard-v1.js';
+import { carAnswers } from './fixtures/car-answers.js';
 
-const car = (overrides: Record<string, AnswerValue> = {}) => ({
-  ...idealAnswers(VEHICLE_STANDARD_V1),
-  odometer_km: 48_000,
-  ...overrides,
-});
+const car = carAnswers(VEHICLE_STANDARD_V1, 48_000);
 
 describe('GB/T 30323 levels (vehicle standard v1, typed section totals)', () => {
   it('uses the level boundaries 90 / 60 / 20 and level 5 for accident vehicles', () => {
@@ -115,11 +112,7 @@ describe('GB/T 30323 levels (vehicle standard v1, typed section totals)', () => 
 });
 
 describe('GB/T 30323 item by item (vehicle standard v2): checklist → section scores → level', () => {
-  const car2 = (overrides: Record<string, AnswerValue> = {}) => ({
-    ...idealAnswers(VEHICLE_STANDARD),
-    odometer_km: 48_000,
-    ...overrides,
-  });
+  const car2 = carAnswers(VEHICLE_STANDARD, 48_000);
   const report = (answers: Record<string, AnswerValue>) =>
     conditionReport(answers, computeGrade(VEHICLE_STANDARD, answers).sections);
 

@@ -159,6 +159,17 @@ export function parseCapacity(value: string | number | undefined): number | unde
   return undefined;
 }
 
+/**
+ * A count as tools print it, "done/asked" ("1/2") or just "done" ("3"); undefined without a
+ * number. Rounds and passes alike.
+ */
+function doneOfAsked(text: string | undefined): { done: number; asked: number } | undefined {
+  const m = /(\d+)\s*(?:\/\s*(\d+))?/.exec(text ?? '');
+  if (!m) return undefined;
+  const done = Number(m[1]);
+  return { done, asked: m[2] !== undefined ? Number(m[2]) : done };
+}
+
 function parseVerificationLabel(value: string | undefined): VerificationMethod | undefined {
   if (value === undefined) return undefined;
   const v = value
@@ -251,27 +262,16 @@ export function parseNwipeReport(text: string, options: ImportOptions = {}): Era
 
   const method = methodFromName(methodName);
   // "Rounds(completed/requested): 1/2" or "Rounds: 1"
-  const rounds = /(\d+)\s*(?:\/\s*(\d+))?/.exec(get('rounds') ?? '');
-  const roundsCompleted = rounds ? Number(rounds[1]) : 1;
-  const roundsRequested = rounds?.[2] !== undefined ? Number(rounds[2]) : roundsCompleted;
+  const rounds = doneOfAsked(get('rounds')) ?? { done: 1, asked: 1 };
   // nwipe appends one blanking (zero) pass after all rounds unless disabled.
   const finalPass = (get('finalPass') ?? '').toLowerCase();
   const blanking =
     !/none|off|no\b/.test(finalPass) && /zero|one|yes|on\b|blank/.test(finalPass) ? 1 : 0;
   const succeeded = /^erased\b/i.test(statusText);
-  const explicitPasses = get('passes');
-  let passesCompleted: number;
-  let passesRequested: number;
-  if (explicitPasses !== undefined && /\d/.test(explicitPasses)) {
-    const p = /(\d+)\s*(?:\/\s*(\d+))?/.exec(explicitPasses)!;
-    passesCompleted = Number(p[1]);
-    passesRequested = p[2] !== undefined ? Number(p[2]) : passesCompleted;
-  } else {
-    passesRequested =
-      method.passesPerRound * roundsRequested + (method.passesPerRound ? blanking : 0);
-    passesCompleted =
-      method.passesPerRound * roundsCompleted + (succeeded && method.passesPerRound ? blanking : 0);
-  }
+  const passes = doneOfAsked(get('passes')) ?? {
+    done: method.passesPerRound * rounds.done + (succeeded && method.passesPerRound ? blanking : 0),
+    asked: method.passesPerRound * rounds.asked + (method.passesPerRound ? blanking : 0),
+  };
 
   const verifyMethod = parseVerificationLabel(get('verify')) ?? 'none';
   const errors = /(\d+)\s*\/\s*(\d+)\s*\/\s*(\d+)/.exec(get('errors') ?? '');
@@ -295,8 +295,8 @@ export function parseNwipeReport(text: string, options: ImportOptions = {}): Era
     bytesErased: parseCapacity(get('bytesErased')),
     technique: method.technique,
     methodName,
-    passesRequested,
-    passesCompleted,
+    passesRequested: passes.asked,
+    passesCompleted: passes.done,
     verification: { method: verifyMethod, outcome: verificationOutcome },
     status: succeeded ? 'succeeded' : 'failed',
     ...(succeeded ? {} : { failureReason: `nwipe status ${statusText}` }),
@@ -497,10 +497,10 @@ export function parseBlanccoReport(
     const passesText =
       pickText(methodNode, 'passes', 'rounds') ??
       pickText(erasure, 'passes', 'overwriting_rounds', 'rounds', 'pass_count', 'passes_completed');
-    const passesMatch = /(\d+)\s*(?:\/\s*(\d+))?/.exec(passesText ?? '');
-    const passesCompleted = passesMatch ? Number(passesMatch[1]) : method.passesPerRound;
-    const passesRequested =
-      passesMatch?.[2] !== undefined ? Number(passesMatch[2]) : passesCompleted;
+    const passes = doneOfAsked(passesText) ?? {
+      done: method.passesPerRound,
+      asked: method.passesPerRound,
+    };
 
     const state = pickText(erasure, 'state', 'status', 'result') ?? '';
     const succeeded = /^(successful|success|succeeded|completed|erased)$/i.test(state);
@@ -547,8 +547,8 @@ export function parseBlanccoReport(
       capacityBytes: parseCapacity(pickText(target, 'capacity', 'size', 'capacity_bytes')),
       technique: method.technique,
       methodName,
-      passesRequested,
-      passesCompleted,
+      passesRequested: passes.asked,
+      passesCompleted: passes.done,
       verification: { method: verificationMethod, outcome: verificationOutcome },
       status: succeeded ? 'succeeded' : 'failed',
       ...(succeeded ? {} : { failureReason: `Blancco state ${state || '(missing)'}` }),

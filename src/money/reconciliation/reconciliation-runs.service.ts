@@ -11,6 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { OpenSupportCase } from '../../core/jobs/job-catalogue.js';
 import { job, type OutboxJob } from '../../core/jobs/job-definition.js';
 import { OutboxService } from '../../core/outbox/outbox.service.js';
+import { pick } from '../../core/pick.js';
 import { ReconciliationRepository } from '../data/reconciliation.repository.js';
 import { accountCode, account } from '../ledger/accounts.js';
 import { PaymentProviders } from '../providers/payment-providers.js';
@@ -404,12 +405,8 @@ function compare(
 
 function ourSide(o: OurRecord) {
   return {
-    currency: o.currency,
+    ...pick(o, ['currency', 'entryId', 'transferId', 'recordKind', 'recordId']),
     ourAmountMinor: o.amountMinor,
     ourAt: o.at,
-    entryId: o.entryId,
-    transferId: o.transferId,
-    recordKind: o.recordKind,
-    recordId: o.recordId,
   };
 }

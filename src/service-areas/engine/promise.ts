@@ -2,6 +2,7 @@
  * The pickup promise: which local date and window a courier will come, given the order time,
  * the area's cut-off and the capacity already booked (spec §1 pickup SLA).
  */
+import { pick } from '../../core/pick.js';
 import type { ServiceArea } from './service-area.js';
 import { addDaysIso, localParts, zonedTimeToUtc } from './time-zone.js';
 
@@ -92,14 +93,9 @@ function* iterateOptions(
   }
 }
 
+/** The option without its places left: what is promised. */
 function toPromise(o: PickupOption): PickupPromise {
-  return {
-    date: o.date,
-    windowIndex: o.windowIndex,
-    windowStart: o.windowStart,
-    windowEnd: o.windowEnd,
-    sameDay: o.sameDay,
-  };
+  return pick(o, ['date', 'windowIndex', 'windowStart', 'windowEnd', 'sameDay']);
 }
 
 /**

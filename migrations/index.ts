@@ -40,6 +40,7 @@ import { SignUpCodes1766700000000 } from './1766700000000-sign-up-codes.js';
 import { ItemEventsByMonth1766850000000 } from './1766850000000-item-events-by-month.js';
 import { StatusRevocations1766860000000 } from './1766860000000-status-revocations.js';
 import { VariantsAndDefects1766900000000 } from './1766900000000-variants-and-defects.js';
+import { CheckpointNodes1767000000000 } from './1767000000000-checkpoint-nodes.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -82,4 +83,5 @@ export const ALL_MIGRATIONS = [
   ItemEventsByMonth1766850000000,
   StatusRevocations1766860000000,
   VariantsAndDefects1766900000000,
+  CheckpointNodes1767000000000,
 ];

@@ -75,7 +75,7 @@ export interface AppConfig {
   outbox: { pollMs: number; batchSize: number; reconcileMs: number; staleAfterMs: number };
   /** Verifiable credentials and history checkpoints (issue 24). */
   credentials: {
-    /** How often a worker signs a checkpoint of every item's history head. */
+    /** How often a worker signs a checkpoint of the item history heads that changed. */
     checkpointEveryMs: number;
   };
   workerConcurrency: number;

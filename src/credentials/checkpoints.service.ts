@@ -5,9 +5,10 @@ import type { StoredEvent } from '../core/history/history.service.js';
 import {
   buildTree,
   type InclusionProof,
-  inclusionProof,
   type Leaf,
+  proofOf,
   rootOf,
+  siblingPlaces,
   TREE_ALGORITHM,
   verifyInclusion,
 } from './merkle.js';
@@ -48,14 +49,13 @@ export interface CheckpointCheck {
 
 /**
  * History anchored outside the database (issue 24): every checkpoint is a credential signed
- * with the platform key over a Merkle root of every item's chain head. Anyone who keeps a copy
+ * with the platform key over a Merkle root of the item chain heads changed since the previous
+ * checkpoint (which it names). Anyone who keeps a copy
  * of a checkpoint can later check that an item's history still contains the head it had then;
  * a rewrite of the history and the head together (a database superuser) no longer matches.
  */
 @Injectable()
 export class Checkpoints {
-  private tree?: { number: number; levels: Buffer[][]; leaves: Leaf[] };
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: PlatformSigner,
@@ -66,15 +66,20 @@ export class Checkpoints {
     return `${this.signer.publicBaseUrl}/api/v1/trace/checkpoints/${number}`;
   }
 
-  /** Signs a checkpoint of every item's head now; null when nothing changed since the last. */
+  /**
+   * Signs a checkpoint of the heads that changed since each item's previous checkpoint; null
+   * when none did. Checkpoints chain (each names the previous), so an item's latest checkpoint
+   * holds its head then, and the work and the leaves stored grow with the changes, not with
+   * every item the platform ever saw.
+   */
   async sign(): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
     return this.dataSource.transaction(async (m) => {
       await this.checkpoints.lockSigning(m);
-      const leaves: Leaf[] = await this.checkpoints.itemHeads(m);
+      const leaves: Leaf[] = await this.checkpoints.changedHeads(m);
+      if (leaves.length === 0) return null;
       const levels = buildTree(leaves);
       const merkleRoot = rootOf(levels);
       const last = await this.checkpoints.last(m);
-      if (last && last.merkle_root === merkleRoot) return null;
       const number = (last?.number ?? 0) + 1;
       const at = new Date();
       const credential = await this.signer.issue({
@@ -103,6 +108,7 @@ export class Checkpoints {
           credential,
         },
         leaves,
+        levels,
       );
       return { number, itemCount: leaves.length, merkleRoot };
     });
@@ -140,25 +146,17 @@ export class Checkpoints {
     number?: number,
     db = this.dataSource,
   ): Promise<Inclusion | null> {
-    const leaf = await this.checkpoints.leafOf(itemId, number, db);
-    if (!leaf) return null;
-    const [checkpoint, tree] = await Promise.all([
-      this.row(leaf.checkpoint, db),
-      this.treeOf(leaf.checkpoint, db),
-    ]);
-    return { checkpoint, proof: inclusionProof(tree.levels, tree.leaves, leaf.position) };
-  }
-
-  /** The tree of one checkpoint, rebuilt from its stored leaves (the latest one is kept). */
-  private async treeOf(number: number, db: DataSource) {
-    if (this.tree?.number === number) return this.tree;
-    const [leaves, latest] = await Promise.all([
-      this.checkpoints.leaves(number, db),
-      this.checkpoints.latestNumber(db),
-    ]);
-    const tree = { number, levels: buildTree(leaves), leaves };
-    if (latest === number) this.tree = tree;
-    return tree;
+    const found = await this.checkpoints.leafOf(itemId, number, db);
+    if (!found) return null;
+    const { checkpoint, position, leaf } = found;
+    const places = siblingPlaces(checkpoint.item_count, position);
+    const nodes = await this.checkpoints.nodes(checkpoint.number, places, db);
+    const proof = proofOf(leaf, position, checkpoint.item_count, (level, index) => {
+      const hash = nodes.get(`${level}:${index}`);
+      if (!hash) throw new Error(`checkpoint ${checkpoint.number} lacks node ${level}:${index}`);
+      return hash;
+    });
+    return { checkpoint, proof };
   }
 
   /**

@@ -12,7 +12,10 @@ import { TraceVerification } from './trace-verification.js';
 import { reloopContext } from './vc.js';
 
 export class TraceVerifyQuery {
-  @ApiPropertyOptional({ description: 'Check against this checkpoint (default: the latest)' })
+  @ApiPropertyOptional({
+    description:
+      "Check the item's head as of this checkpoint: its leaf there or, unchanged since, in the newest earlier one (default: the latest that holds the item)",
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -59,7 +62,7 @@ export class CredentialsController {
     return this.statusLists.credential(listId);
   }
 
-  /** Signed checkpoints of every item's history head, newest first. */
+  /** Signed checkpoints, newest first: each holds the item history heads changed since the last. */
   @Get('trace/checkpoints')
   @Public()
   listCheckpoints(@Query() q: PageQuery) {

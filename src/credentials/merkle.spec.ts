@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildTree, inclusionProof, type Leaf, rootOf, verifyInclusion } from './merkle.js';
+import {
+  buildTree,
+  inclusionProof,
+  type Leaf,
+  proofOf,
+  rootOf,
+  siblingPlaces,
+  verifyInclusion,
+} from './merkle.js';
 
 const leaf = (i: number): Leaf => ({
   itemId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -32,5 +40,20 @@ describe('checkpoint Merkle tree', () => {
     const root = rootOf(buildTree(leaves));
     const changed = leaves.map((l, i) => (i === 3 ? { ...l, hash: 'b'.repeat(64) } : l));
     expect(rootOf(buildTree(changed))).not.toBe(root);
+  });
+
+  it('names the only nodes a proof needs (what a stored checkpoint reads back)', () => {
+    for (const n of [1, 2, 5, 8, 13, 100]) {
+      const leaves = Array.from({ length: n }, (_, i) => leaf(i));
+      const levels = buildTree(leaves);
+      for (let p = 0; p < n; p++) {
+        const stored = new Map(
+          siblingPlaces(n, p).map((s) => [`${s.level}:${s.index}`, levels[s.level][s.index]]),
+        );
+        const proof = proofOf(leaves[p], p, n, (l, i) => stored.get(`${l}:${i}`)!);
+        expect(proof).toEqual(inclusionProof(levels, leaves, p));
+        expect(verifyInclusion(proof, rootOf(levels))).toBe(true);
+      }
+    }
   });
 });

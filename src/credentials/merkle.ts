@@ -1,6 +1,7 @@
 /**
- * The Merkle tree of a history checkpoint: one leaf per item, its chain head (item id, sequence
- * number, head hash), leaves sorted by item id. Leaves and inner nodes are hashed with distinct
+ * The Merkle tree of a history checkpoint: one leaf per item whose history changed since the
+ * item's previous checkpoint, its chain head (item id, sequence number, head hash), leaves
+ * sorted by item id. Leaves and inner nodes are hashed with distinct
  * prefixes (RFC 6962 style: 0x00 leaf, 0x01 node), an odd node is carried up unchanged, so a
  * leaf can never pass for a node and the root commits to every head.
  */
@@ -62,22 +63,49 @@ export function rootOf(levels: Buffer[][]): string {
   return (top[0] ?? createHash('sha256').digest()).toString('hex');
 }
 
+/** Where a proof's sibling sits: tree level (0 = leaves), index in that level, and its side. */
+export interface SiblingPlace {
+  level: number;
+  index: number;
+  side: ProofStep['side'];
+}
+
+/**
+ * The siblings on the path from leaf `position` to the root of a tree of `count` leaves, leaf
+ * level first (an odd node carried up has none at that level).
+ */
+export function siblingPlaces(count: number, position: number): SiblingPlace[] {
+  const places: SiblingPlace[] = [];
+  let i = position;
+  for (let level = 0, size = count; size > 1; level++, size = Math.ceil(size / 2)) {
+    const sibling = i % 2 === 0 ? i + 1 : i - 1;
+    if (sibling < size)
+      places.push({ level, index: sibling, side: i % 2 === 0 ? 'right' : 'left' });
+    i = Math.floor(i / 2);
+  }
+  return places;
+}
+
+/** The proof of one leaf, its siblings' hashes taken from `hashAt(level, index)`. */
+export function proofOf(
+  leaf: Leaf,
+  position: number,
+  count: number,
+  hashAt: (level: number, index: number) => Buffer,
+): InclusionProof {
+  const path = siblingPlaces(count, position).map((p) => ({
+    side: p.side,
+    hash: hashAt(p.level, p.index).toString('hex'),
+  }));
+  return { treeAlgorithm: TREE_ALGORITHM, leaf, position, path };
+}
+
 export function inclusionProof(
   levels: Buffer[][],
   leaves: readonly Leaf[],
   position: number,
 ): InclusionProof {
-  const path: ProofStep[] = [];
-  let i = position;
-  for (let l = 0; l < levels.length - 1; l++) {
-    const level = levels[l];
-    const sibling = i % 2 === 0 ? i + 1 : i - 1;
-    if (sibling < level.length) {
-      path.push({ side: i % 2 === 0 ? 'right' : 'left', hash: level[sibling].toString('hex') });
-    }
-    i = Math.floor(i / 2);
-  }
-  return { treeAlgorithm: TREE_ALGORITHM, leaf: leaves[position], position, path };
+  return proofOf(leaves[position], position, leaves.length, (l, i) => levels[l][i]);
 }
 
 /** Recomputes the root from a leaf and its path; true when it is the signed root. */

@@ -120,6 +120,19 @@ describe('verifiable credentials (issue 24)', () => {
       }),
     );
     const second = await eventually(async () => checkpoints.sign(), 20_000);
+    // Only the changed head is in it; the phone's head stays proven by the first checkpoint.
+    expect(second.itemCount).toBe(1);
+    const unchanged = await t.http.get(`/api/v1/trace/${traceCode}/verify`).expect(200);
+    expect(unchanged.body).toMatchObject({
+      intact: true,
+      anchored: true,
+      checkpoint: { number: first.number, signatureValid: true, included: true },
+    });
+    // Verified "as of" the second checkpoint, the phone's head is the one the first holds.
+    const asOfSecond = await t.http
+      .get(`/api/v1/trace/${traceCode}/verify?checkpoint=${second.number}`)
+      .expect(200);
+    expect(asOfSecond.body).toMatchObject({ anchored: true, checkpoint: { number: first.number } });
     const page1 = await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200);
     expect(page1.body.items[0].number).toBe(second.number);
     const page2 = await t.http
@@ -129,8 +142,9 @@ describe('verifiable credentials (issue 24)', () => {
   });
 
   it('catches a rewrite of one event and the chain head by a database superuser, against an earlier checkpoint', async () => {
-    const earlier = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body
-      .items[0].number as number;
+    // The latest checkpoint that holds the phone's head (later ones hold other items' changes).
+    const earlier = (await t.http.get(`/api/v1/trace/${traceCode}`).expect(200)).body.history
+      .checkpoint.number as number;
     await t.dataSource.transaction(async (m) => {
       await m.query('ALTER TABLE item_events DISABLE TRIGGER item_events_no_update_delete');
       const rows = await m.query<StoredEvent[]>(

@@ -3745,8 +3745,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Signed checkpoints of every item's history head, newest first
-         * @description Signed checkpoints of every item's history head, newest first.
+         * Signed checkpoints, newest first: each holds the item history heads changed since the last
+         * @description Signed checkpoints, newest first: each holds the item history heads changed since the last.
          *
          *     Public: no token needed.
          */
@@ -18722,7 +18722,7 @@ export interface operations {
     CredentialsController_verifyTrace: {
         parameters: {
             query?: {
-                /** @description Check against this checkpoint (default: the latest) */
+                /** @description Check the item's head as of this checkpoint: its leaf there or, unchanged since, in the newest earlier one (default: the latest that holds the item) */
                 checkpoint?: number;
             };
             header?: never;

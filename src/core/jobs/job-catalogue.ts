@@ -382,8 +382,8 @@ export const AddHistoryPartitions = defineJob<{ trigger: 'scheduled' | 'admin' |
 );
 
 /**
- * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over every item's chain
- * head, as a credential. Skipped when nothing changed since the last checkpoint.
+ * Sign a checkpoint of the history (repeating, issue 24): a Merkle root over the item chain
+ * heads that changed since the last checkpoint, as a credential. Skipped when none did.
  */
 export const SignHistoryCheckpoint = defineJob<{ trigger: 'scheduled' | 'admin' | 'test' }>(
   'sign-history-checkpoint',

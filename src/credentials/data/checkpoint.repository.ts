@@ -35,11 +35,20 @@ export class CheckpointRepository extends DataRepository {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK_KEY]);
   }
 
-  /** Every item's chain head, by item id (items without history left out). */
-  async itemHeads(manager: EntityManager): Promise<CheckpointLeaf[]> {
+  /**
+   * The chain head of every item whose head is not the one its latest checkpoint holds (new
+   * items, new entries, a rewritten head), by item id; items without history left out.
+   */
+  async changedHeads(manager: EntityManager): Promise<CheckpointLeaf[]> {
     const heads = await manager.query<Array<{ item_id: string; seq: number; hash: string }>>(
-      `SELECT id AS item_id, history_seq AS seq, history_hash AS hash
-         FROM items WHERE history_seq > 0 ORDER BY id`,
+      `SELECT i.id AS item_id, i.history_seq AS seq, i.history_hash AS hash
+         FROM items i
+         LEFT JOIN LATERAL (
+           SELECT l.seq, l.hash FROM history_checkpoint_leaves l
+            WHERE l.item_id = i.id ORDER BY l.checkpoint DESC LIMIT 1) last ON true
+        WHERE i.history_seq > 0
+          AND (last.seq IS NULL OR last.seq <> i.history_seq OR last.hash <> i.history_hash)
+        ORDER BY i.id`,
     );
     return heads.map((h) => ({ itemId: h.item_id, seq: h.seq, hash: h.hash }));
   }
@@ -51,11 +60,15 @@ export class CheckpointRepository extends DataRepository {
     return last;
   }
 
-  /** Stores a signed checkpoint and its leaves (in batches), in the caller's transaction. */
+  /**
+   * Stores a signed checkpoint, its leaves and its tree's nodes (in batches), in the caller's
+   * transaction: an inclusion proof then reads its few nodes instead of rebuilding the tree.
+   */
   async insert(
     manager: EntityManager,
     row: Omit<CheckpointRow, 'item_count'>,
     leaves: readonly CheckpointLeaf[],
+    levels: readonly Buffer[][],
   ): Promise<void> {
     await manager.query(
       `INSERT INTO history_checkpoints (number, checkpoint_at, item_count, merkle_root, key_id, credential)
@@ -84,6 +97,7 @@ export class CheckpointRepository extends DataRepository {
         ],
       );
     }
+    await insertNodes(manager, row.number, levels);
   }
 
   /** Newest first, before `before` when given; `limit` rows at most. */
@@ -105,33 +119,43 @@ export class CheckpointRepository extends DataRepository {
     return row as CheckpointRow | undefined;
   }
 
-  /** The item's leaf in checkpoint `number`, or in the latest that covers it. */
+  /**
+   * The item's head as checkpoint `number` (when that checkpoint exists) or the latest one
+   * holds it: its leaf in the newest checkpoint up to there that has one (checkpoints hold
+   * only changed heads), with that checkpoint's row.
+   */
   async leafOf(itemId: string, number: number | undefined, db: DataSource = this.dataSource) {
-    const [leaf] = await db.query<Array<{ checkpoint: number; position: number }>>(
-      `SELECT checkpoint, position FROM history_checkpoint_leaves
-        WHERE item_id = $1 AND ($2::int IS NULL OR checkpoint = $2)
-        ORDER BY checkpoint DESC LIMIT 1`,
+    const [found] = await db.query<
+      Array<CheckpointRow & { position: number; seq: number; hash: string }>
+    >(
+      `SELECT c.number, c.checkpoint_at, c.item_count, c.merkle_root, c.key_id, c.credential,
+              l.position, l.seq, l.hash
+         FROM history_checkpoint_leaves l JOIN history_checkpoints c ON c.number = l.checkpoint
+        WHERE l.item_id = $1
+          AND ($2::int IS NULL OR (l.checkpoint <= $2
+               AND EXISTS (SELECT 1 FROM history_checkpoints WHERE number = $2)))
+        ORDER BY l.checkpoint DESC LIMIT 1`,
       [itemId, number ?? null],
     );
-    return leaf as { checkpoint: number; position: number } | undefined;
+    if (!found) return undefined;
+    const { position, seq, hash, ...checkpoint } = found;
+    return { checkpoint, position, leaf: { itemId, seq, hash } };
   }
 
-  /** A checkpoint's leaves, by position. */
-  async leaves(number: number, db: DataSource = this.dataSource): Promise<CheckpointLeaf[]> {
-    const rows = await db.query<Array<{ item_id: string; seq: number; hash: string }>>(
-      `SELECT item_id, seq, hash FROM history_checkpoint_leaves
-        WHERE checkpoint = $1 ORDER BY position`,
-      [number],
+  /** Nodes of a checkpoint's tree at these places, as `level:index` → hash. */
+  async nodes(
+    number: number,
+    places: ReadonlyArray<{ level: number; index: number }>,
+    db: DataSource = this.dataSource,
+  ): Promise<Map<string, Buffer>> {
+    const rows = await db.query<Array<{ level: number; position: number; hash: Buffer }>>(
+      `SELECT n.level, n.position, n.hash FROM history_checkpoint_nodes n
+         JOIN unnest($2::smallint[], $3::int[]) AS p(level, position)
+           ON n.level = p.level AND n.position = p.position
+        WHERE n.checkpoint = $1`,
+      [number, places.map((p) => p.level), places.map((p) => p.index)],
     );
-    return rows.map((r) => ({ itemId: r.item_id, seq: r.seq, hash: r.hash }));
-  }
-
-  /** The newest checkpoint's number (null when there is none). */
-  async latestNumber(db: DataSource = this.dataSource): Promise<number | null> {
-    const [latest] = await db.query<Array<{ n: number | null }>>(
-      'SELECT max(number) AS n FROM history_checkpoints',
-    );
-    return latest?.n ?? null;
+    return new Map(rows.map((r) => [`${r.level}:${r.position}`, r.hash]));
   }
 
   /** The item's head in every checkpoint that holds it, oldest first. */
@@ -139,6 +163,23 @@ export class CheckpointRepository extends DataRepository {
     return db.query<Array<{ checkpoint: number; seq: number; hash: string }>>(
       'SELECT checkpoint, seq, hash FROM history_checkpoint_leaves WHERE item_id = $1 ORDER BY checkpoint',
       [itemId],
+    );
+  }
+}
+
+/** A tree's nodes, every level (leaf hashes included, the root last), in batches. */
+export async function insertNodes(
+  manager: Pick<EntityManager, 'query'>,
+  number: number,
+  levels: readonly Buffer[][],
+): Promise<void> {
+  const nodes = levels.flatMap((level, l) => level.map((hash, i) => ({ l, i, hash })));
+  for (let from = 0; from < nodes.length; from += LEAF_BATCH) {
+    const batch = nodes.slice(from, from + LEAF_BATCH);
+    await manager.query(
+      `INSERT INTO history_checkpoint_nodes (checkpoint, level, position, hash)
+       SELECT $1, t.l, t.p, t.h FROM unnest($2::smallint[], $3::int[], $4::bytea[]) AS t(l, p, h)`,
+      [number, batch.map((n) => n.l), batch.map((n) => n.i), batch.map((n) => n.hash)],
     );
   }
 }

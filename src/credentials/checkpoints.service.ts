@@ -47,6 +47,9 @@ export interface CheckpointCheck {
   head: { seq: number; hash: string };
 }
 
+/** Heads in one checkpoint at most: its tree is built in the worker's memory (~0.6 KB a head). */
+const MAX_LEAVES = 100_000;
+
 /**
  * History anchored outside the database (issue 24): every checkpoint is a credential signed
  * with the platform key over a Merkle root of the item chain heads changed since the previous
@@ -72,10 +75,12 @@ export class Checkpoints {
    * holds its head then, and the work and the leaves stored grow with the changes, not with
    * every item the platform ever saw.
    */
-  async sign(): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
+  async sign(
+    maxLeaves = MAX_LEAVES,
+  ): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
     return this.dataSource.transaction(async (m) => {
       await this.checkpoints.lockSigning(m);
-      const leaves: Leaf[] = await this.checkpoints.changedHeads(m);
+      const leaves: Leaf[] = await this.checkpoints.changedHeads(m, maxLeaves);
       if (leaves.length === 0) return null;
       const levels = buildTree(leaves);
       const merkleRoot = rootOf(levels);
@@ -112,6 +117,19 @@ export class Checkpoints {
       );
       return { number, itemCount: leaves.length, merkleRoot };
     });
+  }
+
+  /**
+   * Signs checkpoints until every changed head is in one: after a bulk import each holds at most
+   * `maxLeaves` heads (by item id), so the worker's memory stays bounded.
+   */
+  async signAll(maxLeaves = MAX_LEAVES): Promise<number> {
+    let signed = 0;
+    for (;;) {
+      const checkpoint = await this.sign(maxLeaves);
+      if (checkpoint) signed++;
+      if (!checkpoint || checkpoint.itemCount < maxLeaves) return signed;
+    }
   }
 
   /** Newest first, keyset-paginated on the checkpoint number. */

@@ -43,7 +43,7 @@ export class CredentialsModule implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.jobs.register(SignHistoryCheckpoint, async () => {
-      await this.checkpoints.sign();
+      await this.checkpoints.signAll();
     });
   }
 

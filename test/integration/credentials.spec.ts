@@ -205,4 +205,34 @@ describe('verifiable credentials (issue 24)', () => {
     expect(after.body.mismatchedCheckpoints).toEqual(expect.arrayContaining([1, earlier]));
     expect(after.body.reason).toMatch(/no longer matches checkpoint #1/);
   });
+
+  it('splits a bulk of changed heads into checkpoints of bounded size', async () => {
+    const [{ category_id: categoryId }] = await t.dataSource.query<Array<{ category_id: string }>>(
+      'SELECT category_id FROM items WHERE id = $1',
+      [itemId],
+    );
+    await t.dataSource.transaction(async (m) => {
+      for (let i = 0; i < 5; i++) {
+        await t.app.get(ItemsService).register(m, SYSTEM_ACTOR, {
+          categoryId,
+          ownerId: null,
+          custodian: { kind: 'warehouse', id: grader.organisationId! },
+          erasureStatus: 'pending',
+          state: 'RECEIVED',
+        });
+      }
+    });
+    const checkpoints = t.app.get(Checkpoints);
+    const before = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body.items[0]
+      .number as number;
+    expect(await checkpoints.signAll(2)).toBe(3);
+    const listed = (await t.http.get('/api/v1/trace/checkpoints?limit=3').expect(200)).body
+      .items as Array<{ number: number; itemCount: number }>;
+    expect(listed.map((c) => [c.number, c.itemCount])).toEqual([
+      [before + 3, 1],
+      [before + 2, 2],
+      [before + 1, 2],
+    ]);
+    expect(await checkpoints.signAll(2)).toBe(0);
+  });
 });

@@ -37,9 +37,10 @@ export class CheckpointRepository extends DataRepository {
 
   /**
    * The chain head of every item whose head is not the one its latest checkpoint holds (new
-   * items, new entries, a rewritten head), by item id; items without history left out.
+   * items, new entries, a rewritten head), the first `limit` by item id; items without history
+   * left out.
    */
-  async changedHeads(manager: EntityManager): Promise<CheckpointLeaf[]> {
+  async changedHeads(manager: EntityManager, limit: number): Promise<CheckpointLeaf[]> {
     const heads = await manager.query<Array<{ item_id: string; seq: number; hash: string }>>(
       `SELECT i.id AS item_id, i.history_seq AS seq, i.history_hash AS hash
          FROM items i
@@ -48,7 +49,8 @@ export class CheckpointRepository extends DataRepository {
             WHERE l.item_id = i.id ORDER BY l.checkpoint DESC LIMIT 1) last ON true
         WHERE i.history_seq > 0
           AND (last.seq IS NULL OR last.seq <> i.history_seq OR last.hash <> i.history_hash)
-        ORDER BY i.id`,
+        ORDER BY i.id LIMIT $1`,
+      [limit],
     );
     return heads.map((h) => ({ itemId: h.item_id, seq: h.seq, hash: h.hash }));
   }

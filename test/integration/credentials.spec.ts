@@ -234,5 +234,31 @@ describe('verifiable credentials (issue 24)', () => {
       [before + 1, 2],
     ]);
     expect(await checkpoints.signAll(2)).toBe(0);
+
+    // A superuser deletes a node a proof needs: the proof fails, the read does not.
+    const [leaf] = await t.dataSource.query<Array<{ trace_code: string; position: number }>>(
+      `SELECT i.trace_code, l.position FROM history_checkpoint_leaves l
+         JOIN items i ON i.id = l.item_id WHERE l.checkpoint = $1 ORDER BY l.position LIMIT 1`,
+      [before + 1],
+    );
+    const anchored = await t.http.get(`/api/v1/trace/${leaf.trace_code}/verify`).expect(200);
+    expect(anchored.body).toMatchObject({ anchored: true, checkpoint: { number: before + 1 } });
+    await t.dataSource.transaction(async (m) => {
+      await m.query(
+        'ALTER TABLE history_checkpoint_nodes DISABLE TRIGGER history_checkpoint_nodes_no_update_delete',
+      );
+      await m.query(
+        'DELETE FROM history_checkpoint_nodes WHERE checkpoint = $1 AND level = 0 AND position = $2',
+        [before + 1, leaf.position + 1],
+      );
+      await m.query(
+        'ALTER TABLE history_checkpoint_nodes ENABLE TRIGGER history_checkpoint_nodes_no_update_delete',
+      );
+    });
+    const broken = await t.http.get(`/api/v1/trace/${leaf.trace_code}/verify`).expect(200);
+    expect(broken.body).toMatchObject({
+      anchored: false,
+      checkpoint: { number: before + 1, included: false },
+    });
   });
 });

@@ -100,14 +100,6 @@ export function proofOf(
   return { treeAlgorithm: TREE_ALGORITHM, leaf, position, path };
 }
 
-export function inclusionProof(
-  levels: Buffer[][],
-  leaves: readonly Leaf[],
-  position: number,
-): InclusionProof {
-  return proofOf(leaves[position], position, leaves.length, (l, i) => levels[l][i]);
-}
-
 /** Recomputes the root from a leaf and its path; true when it is the signed root. */
 export function verifyInclusion(proof: InclusionProof, root: string): boolean {
   if (proof.treeAlgorithm !== TREE_ALGORITHM || !Array.isArray(proof.path)) return false;

@@ -193,10 +193,12 @@ export async function verifyCredentialProof(
 ): Promise<CredentialCheck> {
   if (loader || !timeless(credential)) return checkProof(credential, loader ?? bundledLoader());
   const key = createHash('sha256').update(JSON.stringify(credential)).digest('base64url');
-  const known = checked.get(key);
-  if (known) return { verified: known.verified, errors: [...known.errors] };
-  const result = await checkProof(credential, bundledLoader());
-  checked.set(key, result);
+  let result = checked.get(key);
+  if (!result) {
+    result = await checkProof(credential, bundledLoader());
+    checked.set(key, result);
+  }
+  // A copy: callers may change what they get, the remembered answer stays.
   return { verified: result.verified, errors: [...result.errors] };
 }
 

@@ -77,10 +77,11 @@ export class Checkpoints {
    */
   async sign(
     maxLeaves = MAX_LEAVES,
-  ): Promise<{ number: number; itemCount: number; merkleRoot: string } | null> {
+    after?: string,
+  ): Promise<{ number: number; itemCount: number; merkleRoot: string; lastItemId: string } | null> {
     return this.dataSource.transaction(async (m) => {
       await this.checkpoints.lockSigning(m);
-      const leaves: Leaf[] = await this.checkpoints.changedHeads(m, maxLeaves);
+      const leaves: Leaf[] = await this.checkpoints.changedHeads(m, maxLeaves, after);
       if (leaves.length === 0) return null;
       const levels = buildTree(leaves);
       const merkleRoot = rootOf(levels);
@@ -115,20 +116,25 @@ export class Checkpoints {
         leaves,
         levels,
       );
-      return { number, itemCount: leaves.length, merkleRoot };
+      return { number, itemCount: leaves.length, merkleRoot, lastItemId: leaves.at(-1)!.itemId };
     });
   }
 
   /**
    * Signs checkpoints until every changed head is in one: after a bulk import each holds at most
-   * `maxLeaves` heads (by item id), so the worker's memory stays bounded.
+   * `maxLeaves` heads (by item id), so the worker's memory stays bounded. Each continues after
+   * the previous one's last item, so a bulk of n items is searched once, not n / maxLeaves
+   * times from the first item; a head that changes behind it waits for the next run.
    */
   async signAll(maxLeaves = MAX_LEAVES): Promise<number> {
     let signed = 0;
+    let after: string | undefined;
     for (;;) {
-      const checkpoint = await this.sign(maxLeaves);
-      if (checkpoint) signed++;
-      if (!checkpoint || checkpoint.itemCount < maxLeaves) return signed;
+      const checkpoint = await this.sign(maxLeaves, after);
+      if (!checkpoint) return signed;
+      signed++;
+      if (checkpoint.itemCount < maxLeaves) return signed;
+      after = checkpoint.lastItemId;
     }
   }
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SYSTEM_ACTOR } from '../../src/core/actor.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { eventHash, type StoredEvent } from '../../src/core/history/history.service.js';
@@ -14,6 +14,7 @@ import { SignHistoryCheckpoint } from '../../src/core/jobs/job-catalogue.js';
 import { job } from '../../src/core/jobs/job-definition.js';
 import { OutboxService } from '../../src/core/outbox/outbox.service.js';
 import { Checkpoints } from '../../src/credentials/checkpoints.service.js';
+import { CheckpointRepository } from '../../src/credentials/data/checkpoint.repository.js';
 import { certifiedPhone, independentVerify, pem, reloopVerify } from '../support/credentials.js';
 import type { HttpUser } from '../support/http-journey.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
@@ -225,7 +226,25 @@ describe('verifiable credentials (issue 24)', () => {
     const checkpoints = t.app.get(Checkpoints);
     const before = (await t.http.get('/api/v1/trace/checkpoints?limit=1').expect(200)).body.items[0]
       .number as number;
-    expect(await checkpoints.signAll(2)).toBe(3);
+    const search = jest.spyOn(t.app.get(CheckpointRepository), 'changedHeads');
+    try {
+      expect(await checkpoints.signAll(2)).toBe(3);
+      // Each checkpoint's search continues after the previous one's last item (a keyset), so
+      // a bulk is searched once rather than from the first item for every checkpoint.
+      const leaves = await t.dataSource.query<Array<{ checkpoint: number; item_id: string }>>(
+        `SELECT checkpoint, item_id FROM history_checkpoint_leaves
+          WHERE checkpoint > $1 ORDER BY checkpoint, item_id`,
+        [before],
+      );
+      const lastOf = (n: number) => leaves.filter((l) => l.checkpoint === n).at(-1)!.item_id;
+      expect(search.mock.calls.map((call) => call[2])).toEqual([
+        undefined,
+        lastOf(before + 1),
+        lastOf(before + 2),
+      ]);
+    } finally {
+      search.mockRestore();
+    }
     const listed = (await t.http.get('/api/v1/trace/checkpoints?limit=3').expect(200)).body
       .items as Array<{ number: number; itemCount: number }>;
     expect(listed.map((c) => [c.number, c.itemCount])).toEqual([

@@ -38,19 +38,23 @@ export class CheckpointRepository extends DataRepository {
   /**
    * The chain head of every item whose head is not the one its latest checkpoint holds (new
    * items, new entries, a rewritten head), the first `limit` by item id; items without history
-   * left out.
+   * left out; `after` continues from an item id (the last one a previous checkpoint took).
    */
-  async changedHeads(manager: EntityManager, limit: number): Promise<CheckpointLeaf[]> {
+  async changedHeads(
+    manager: EntityManager,
+    limit: number,
+    after?: string,
+  ): Promise<CheckpointLeaf[]> {
     const heads = await manager.query<Array<{ item_id: string; seq: number; hash: string }>>(
       `SELECT i.id AS item_id, i.history_seq AS seq, i.history_hash AS hash
          FROM items i
          LEFT JOIN LATERAL (
            SELECT l.seq, l.hash FROM history_checkpoint_leaves l
             WHERE l.item_id = i.id ORDER BY l.checkpoint DESC LIMIT 1) last ON true
-        WHERE i.history_seq > 0
+        WHERE i.history_seq > 0 AND ($2::uuid IS NULL OR i.id > $2)
           AND (last.seq IS NULL OR last.seq <> i.history_seq OR last.hash <> i.history_hash)
         ORDER BY i.id LIMIT $1`,
-      [limit],
+      [limit, after ?? null],
     );
     return heads.map((h) => ({ itemId: h.item_id, seq: h.seq, hash: h.hash }));
   }

@@ -162,7 +162,7 @@ export function formatReport(r: BenchReport): string {
     const f = r.scale.fill;
     out.push('');
     out.push(
-      `Scale: ${f.items} items, ${f.events} history events, ${f.customers} customers, ${f.inspections} inspections, ${f.listings} listings — generated in SQL in ${fmt(f.seconds)} s (${f.steps.map((s) => `${s.step.replace(/ \(.*/, '')} ${fmt(s.seconds)} s`).join(', ')})`,
+      `Scale: ${f.items} items, ${f.events} history events, ${f.customers} customers, ${f.inspections} inspections, ${f.listings} listings — generated in SQL, then checkpointed by the worker, in ${fmt(f.seconds)} s (${f.steps.map((s) => `${s.step.replace(/ \(.*/, '')} ${fmt(s.seconds)} s`).join(', ')})`,
     );
     out.push(
       ...table(

@@ -32,7 +32,7 @@ import {
 } from './lib/processes.js';
 import { Client } from './lib/http.js';
 import { formatApiProcesses, formatReport, type BenchReport } from './report.js';
-import { fillScale, measureLookups } from './scale.js';
+import { fillScale, measureLookups, signFilledHistory } from './scale.js';
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -199,6 +199,9 @@ async function main(): Promise<void> {
         },
         log,
       );
+      const signed = await signFilledHistory(db, log);
+      fill.steps.push(signed);
+      fill.seconds += signed.seconds;
       const c = new Client(apiUrl, 2);
       const token = async (key: string) =>
         (

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Client } from './lib/http.js';
-import { runPool, Samples } from './lib/stats.js';
+import { runPool, Samples, sleep } from './lib/stats.js';
 
 export interface ScaleFill {
   items: number;
@@ -141,6 +141,49 @@ export async function fillScale(
     await c.query('RESET session_replication_role').catch(() => undefined);
     c.release();
   }
+}
+
+/**
+ * Asks the worker for the scheduled checkpoint job now (through the outbox, as an admin's
+ * trigger would) and waits for it: the filled items' heads are then in signed checkpoints, as a
+ * running platform's would be, so a passport read checks a checkpoint's signature and reads an
+ * inclusion proof (without this it measured items no checkpoint covers). Returns the step.
+ */
+export async function signFilledHistory(
+  db: pg.Pool,
+  log: (line: string) => void,
+): Promise<{ step: string; seconds: number }> {
+  const started = performance.now();
+  const {
+    rows: [job],
+  } = await db.query<{ id: string }>(
+    `WITH ins AS (
+       INSERT INTO outbox (queue, name, payload, run_at)
+       VALUES ('workflow', 'sign-history-checkpoint', '{"trigger":"admin"}', now()) RETURNING id)
+     SELECT id, pg_notify('reloop_outbox', '') FROM ins`,
+  );
+  for (;;) {
+    const {
+      rows: [row],
+    } = await db.query<{ done: boolean; failed: boolean }>(
+      `SELECT completed_at IS NOT NULL AS done, failed_at IS NOT NULL AS failed
+         FROM outbox WHERE id = $1`,
+      [job.id],
+    );
+    if (row.failed) throw new Error('the worker failed to sign the history checkpoints');
+    if (row.done) break;
+    if (performance.now() - started > 30 * 60_000)
+      throw new Error('the history checkpoints were not signed within 30 minutes');
+    await sleep(1000);
+  }
+  await db.query('ANALYZE history_checkpoint_leaves, history_checkpoint_nodes');
+  const { rows: counted } = await db.query<{ checkpoints: number }>(
+    'SELECT count(*)::int AS checkpoints FROM history_checkpoints',
+  );
+  const step = `history checkpoints (${counted[0].checkpoints} signed by the worker)`;
+  const seconds = (performance.now() - started) / 1000;
+  log(`  ${step}: ${seconds.toFixed(1)} s`);
+  return { step, seconds };
 }
 
 /** p50 / p99 of read endpoints against the filled database, over HTTP, `concurrency` in flight. */

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { PHONE_STANDARD } from '../src/catalog/standards/demo-standards.js';
 import { idealAnswers } from '../src/catalog/standards/grade-engine.js';
 import { Client } from './lib/http.js';
-import { runPool, type Samples, sleep } from './lib/stats.js';
+import { runPool, type Samples, waitFor } from './lib/stats.js';
 
 const SHANGHAI = {
   cityCode: '310100',
@@ -63,21 +63,6 @@ export function imei(run: number, n: number): string {
     sum += d;
   }
   return body + String((10 - (sum % 10)) % 10);
-}
-
-/** Polls the database (the bench observes; only the journey's steps go through HTTP). */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | null>,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 async function login(client: Client, key: string) {

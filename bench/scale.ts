@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Client } from './lib/http.js';
-import { runPool, Samples, sleep } from './lib/stats.js';
+import { runPool, Samples, waitFor } from './lib/stats.js';
 
 export interface ScaleFill {
   items: number;
@@ -162,20 +162,22 @@ export async function signFilledHistory(
        VALUES ('workflow', 'sign-history-checkpoint', '{"trigger":"admin"}', now()) RETURNING id)
      SELECT id, pg_notify('reloop_outbox', '') FROM ins`,
   );
-  for (;;) {
-    const {
-      rows: [row],
-    } = await db.query<{ done: boolean; failed: boolean }>(
-      `SELECT completed_at IS NOT NULL AS done, failed_at IS NOT NULL AS failed
-         FROM outbox WHERE id = $1`,
-      [job.id],
-    );
-    if (row.failed) throw new Error('the worker failed to sign the history checkpoints');
-    if (row.done) break;
-    if (performance.now() - started > 30 * 60_000)
-      throw new Error('the history checkpoints were not signed within 30 minutes');
-    await sleep(1000);
-  }
+  await waitFor(
+    'the worker to sign the history checkpoints',
+    async () => {
+      const {
+        rows: [row],
+      } = await db.query<{ done: boolean; failed: boolean }>(
+        `SELECT completed_at IS NOT NULL AS done, failed_at IS NOT NULL AS failed
+           FROM outbox WHERE id = $1`,
+        [job.id],
+      );
+      if (row.failed) throw new Error('the worker failed to sign the history checkpoints');
+      return row.done ? true : null;
+    },
+    30 * 60_000,
+    1000,
+  );
   await db.query('ANALYZE history_checkpoint_leaves, history_checkpoint_nodes');
   const { rows: counted } = await db.query<{ checkpoints: number }>(
     'SELECT count(*)::int AS checkpoints FROM history_checkpoints',

@@ -66,3 +66,19 @@ export const fmt = (x: number, digits = 1): string =>
   Number.isFinite(x) ? x.toFixed(digits) : '–';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls the database (the bench observes; only the journey's steps go through HTTP). */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null>,
+  timeoutMs = 180_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

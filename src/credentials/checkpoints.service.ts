@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/history/history.service.js';
@@ -12,7 +13,11 @@ import {
   TREE_ALGORITHM,
   verifyInclusion,
 } from './merkle.js';
-import { CheckpointRepository, type CheckpointRow } from './data/checkpoint.repository.js';
+import {
+  CheckpointRepository,
+  type CheckpointRow,
+  type ItemLeaf,
+} from './data/checkpoint.repository.js';
 import { PlatformSigner } from './platform-signer.js';
 import { issuerId, verifyCredentialProof } from './vc.js';
 
@@ -32,6 +37,12 @@ export function checkpointView(r: CheckpointRow) {
 export interface Inclusion {
   checkpoint: CheckpointRow;
   proof: InclusionProof;
+}
+
+/** An item in the checkpoints: its inclusion in one (null when none covers it), its every head. */
+export interface Anchor {
+  inclusion: Inclusion | null;
+  leaves: ItemLeaf[];
 }
 
 export interface CheckpointCheck {
@@ -64,6 +75,9 @@ export class Checkpoints {
     private readonly signer: PlatformSigner,
     private readonly checkpoints: CheckpointRepository,
   ) {}
+
+  /** Checkpoint rows by number (see checkpointRow); at most a few MB. */
+  private readonly rows = new LRUCache<number, CheckpointRow>({ max: 1000 });
 
   url(number: number): string {
     return `${this.signer.publicBaseUrl}/api/v1/trace/checkpoints/${number}`;
@@ -156,33 +170,47 @@ export class Checkpoints {
   }
 
   private async row(number: number, db = this.dataSource): Promise<CheckpointRow> {
-    const row = await this.checkpoints.byNumber(number, db);
+    const row = await this.checkpointRow(number, db);
     if (!row) throw new NotFound('Checkpoint', String(number));
     return row;
   }
 
   /**
-   * The item's inclusion proof in a checkpoint (the latest that covers it by default). `db`: the
+   * A checkpoint's row, remembered: checkpoints are append-only (a trigger refuses updates and
+   * deletes) and a signature check still covers the copy, so every passport read need not fetch
+   * and parse the same credential again.
+   */
+  private async checkpointRow(number: number, db: DataSource): Promise<CheckpointRow | undefined> {
+    const known = this.rows.get(number);
+    if (known) return known;
+    const row = await this.checkpoints.byNumber(number, db);
+    if (row) this.rows.set(number, row);
+    return row;
+  }
+
+  /**
+   * The item's place in the checkpoints: its head in each that holds it and the inclusion proof
+   * of the latest (or of the newest up to checkpoint `number`, when that one exists). `db`: the
    * connection the item's history was read from (a replica), so that both are one snapshot.
    */
-  async inclusion(
-    itemId: string,
-    number?: number,
-    db = this.dataSource,
-  ): Promise<Inclusion | null> {
-    const found = await this.checkpoints.leafOf(itemId, number, db);
-    if (!found) return null;
-    const { checkpoint, position, leaf } = found;
-    const places = siblingPlaces(checkpoint.item_count, position);
+  async anchor(itemId: string, number?: number, db = this.dataSource): Promise<Anchor> {
+    const leaves = await this.checkpoints.itemLeaves(itemId, db);
+    const asked = number === undefined || (await this.checkpointRow(number, db)) !== undefined;
+    const leaf = asked
+      ? leaves.findLast((l) => number === undefined || l.checkpoint <= number)
+      : undefined;
+    const checkpoint = leaf && (await this.checkpointRow(leaf.checkpoint, db));
+    if (!leaf || !checkpoint) return { inclusion: null, leaves };
+    const places = siblingPlaces(checkpoint.item_count, leaf.position);
     const nodes = await this.checkpoints.nodes(checkpoint.number, places, db);
     // A node deleted from the table (only a superuser can) makes the proof fail, not the read.
     const proof = proofOf(
-      leaf,
-      position,
+      { itemId, seq: leaf.seq, hash: leaf.hash },
+      leaf.position,
       checkpoint.item_count,
       (level, index) => nodes.get(`${level}:${index}`) ?? Buffer.alloc(32),
     );
-    return { checkpoint, proof };
+    return { inclusion: { checkpoint, proof }, leaves };
   }
 
   /**
@@ -212,20 +240,15 @@ export class Checkpoints {
       head: { seq: proof.leaf.seq, hash: proof.leaf.hash },
     };
   }
+}
 
-  /**
-   * Every checkpoint's stored head of the item that the history no longer holds (a cheap check
-   * of all of them, beside the full proof of one).
-   */
-  async mismatches(
-    itemId: string,
-    events: readonly StoredEvent[],
-    db = this.dataSource,
-  ): Promise<number[]> {
-    const rows = await this.checkpoints.itemLeaves(itemId, db);
-    const bySeq = new Map(events.map((e) => [e.seq, e.hash]));
-    return rows.filter((r) => bySeq.get(r.seq) !== r.hash).map((r) => r.checkpoint);
-  }
+/**
+ * The checkpoints whose stored head of the item the history no longer holds (a cheap check of
+ * all of them, beside the full proof of one).
+ */
+export function mismatches(leaves: readonly ItemLeaf[], events: readonly StoredEvent[]): number[] {
+  const bySeq = new Map(events.map((e) => [e.seq, e.hash]));
+  return leaves.filter((l) => bySeq.get(l.seq) !== l.hash).map((l) => l.checkpoint);
 }
 
 export function encodeNumberCursor(n: number): string {

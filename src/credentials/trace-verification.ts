@@ -3,7 +3,12 @@ import { DataSource } from 'typeorm';
 import { NotFound } from '../core/errors.js';
 import { checkChain, type StoredEvent } from '../core/history/history.service.js';
 import { normaliseTraceCode } from '../core/items/trace-code.js';
-import { type CheckpointCheck, Checkpoints, type Inclusion } from './checkpoints.service.js';
+import {
+  type Anchor,
+  type CheckpointCheck,
+  Checkpoints,
+  mismatches,
+} from './checkpoints.service.js';
 import { ItemHistoryRepository } from './data/item-history.repository.js';
 
 /**
@@ -36,16 +41,13 @@ export class TraceVerification {
   async report(
     item: { id: string; history_seq: number; history_hash: string },
     events: readonly StoredEvent[],
-    opts: { checkpoint?: number; db?: DataSource; inclusion?: Inclusion | null } = {},
+    opts: { checkpoint?: number; db?: DataSource; anchor?: Anchor } = {},
   ) {
     const { checkpoint, db = this.dataSource } = opts;
     const chain = checkChain(item.id, item, events);
-    const [found, mismatched] = await Promise.all([
-      opts.inclusion !== undefined
-        ? opts.inclusion
-        : this.checkpoints.inclusion(item.id, checkpoint, db),
-      this.checkpoints.mismatches(item.id, events, db),
-    ]);
+    const { inclusion: found, leaves } =
+      opts.anchor ?? (await this.checkpoints.anchor(item.id, checkpoint, db));
+    const mismatched = mismatches(leaves, events);
     if (!found && checkpoint !== undefined) {
       throw new BadRequestException(`checkpoint ${checkpoint} does not cover this item`);
     }

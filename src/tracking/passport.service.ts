@@ -156,22 +156,23 @@ export class PassportService {
     const { found: item, db } = hit;
     // Independent reads in parallel, each on a pooled connection to that server.
     // All event columns: the same rows feed the passport and the chain check (one read, not two).
-    const [events, inclusion, category, productModel, vehicle, certificateCredentials] =
+    const [events, anchor, category, productModel, vehicle, certificateCredentials] =
       await Promise.all([
         this.repository.storedEvents(item.id, db.manager),
-        this.checkpoints.inclusion(item.id, undefined, db),
+        this.checkpoints.anchor(item.id, undefined, db),
         this.category(db, item.category_id),
         this.productModel(db, item.product_model_id),
-        this.vehicles.summaryForItem(item.id),
+        item.vin ? this.vehicles.publicSummary(item.vin) : null,
         this.certificateCredentials(db, item.id),
       ]);
+    const { inclusion } = anchor;
     const chain = custodyChain(events);
     const orgIds = new Set<string>();
     for (const c of chain) if (c.id && ORGANISATION_CUSTODIANS.has(c.kind)) orgIds.add(c.id);
     for (const e of events) if (e.organisation_id) orgIds.add(e.organisation_id);
     const [orgs, report] = await Promise.all([
       this.organisationNames(db, [...orgIds]),
-      this.verification.report(item, events, { db, inclusion }),
+      this.verification.report(item, events, { db, anchor }),
     ]);
     const base = this.signer.publicBaseUrl;
 

@@ -69,10 +69,9 @@ export class VehicleFactsService implements VehicleFacts {
     };
   }
 
-  /** The summary of the car an item is (null for items without a VIN or never looked at). */
-  async summaryForItem(itemId: string): Promise<VehicleSummary | null> {
-    const vin = await this.vehicles.vinOfItem(itemId);
-    const summary = vin ? await this.summaryByVin(vin) : null;
+  /** The public summary of the car with this VIN (null when never looked at). */
+  async publicSummary(vin: string): Promise<VehicleSummary | null> {
+    const summary = await this.summaryByVin(vin);
     // The public passport is found by trace code: it shows the car, not the serial of its VIN.
     return summary ? { ...summary, vin: `${summary.vin.slice(0, 11)}******` } : null;
   }

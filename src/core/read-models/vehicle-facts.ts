@@ -10,8 +10,11 @@ export const VEHICLE_FACTS = Symbol('VehicleFacts');
 export interface VehicleFacts {
   /** ISO 3779 check of a VIN as typed by a person; `vin` is the normalised form. */
   checkVin(input: string): VinCheck;
-  /** The public summary of the car an item is (null for items without a VIN or never looked at). */
-  summaryForItem(itemId: string): Promise<VehicleSummary | null>;
+  /**
+   * The public summary of the car with this VIN (an item's `vin`; null when never looked at),
+   * the VIN itself masked: the passport shows the car, not its serial.
+   */
+  publicSummary(vin: string): Promise<VehicleSummary | null>;
   /** The mileage flag of each car among these items, by item id; items without a VIN left out. */
   flagsForItems(
     itemIds: readonly string[],

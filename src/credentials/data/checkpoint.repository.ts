@@ -16,6 +16,14 @@ export interface CheckpointRow {
   credential: Credential;
 }
 
+/** An item's chain head as one checkpoint holds it, at `position` in its tree. */
+export interface ItemLeaf {
+  checkpoint: number;
+  position: number;
+  seq: number;
+  hash: string;
+}
+
 /** One item's chain head as a checkpoint holds it. */
 export interface CheckpointLeaf {
   itemId: string;
@@ -125,29 +133,6 @@ export class CheckpointRepository extends DataRepository {
     return row as CheckpointRow | undefined;
   }
 
-  /**
-   * The item's head as checkpoint `number` (when that checkpoint exists) or the latest one
-   * holds it: its leaf in the newest checkpoint up to there that has one (checkpoints hold
-   * only changed heads), with that checkpoint's row.
-   */
-  async leafOf(itemId: string, number: number | undefined, db: DataSource = this.dataSource) {
-    const [found] = await db.query<
-      Array<CheckpointRow & { position: number; seq: number; hash: string }>
-    >(
-      `SELECT c.number, c.checkpoint_at, c.item_count, c.merkle_root, c.key_id, c.credential,
-              l.position, l.seq, l.hash
-         FROM history_checkpoint_leaves l JOIN history_checkpoints c ON c.number = l.checkpoint
-        WHERE l.item_id = $1
-          AND ($2::int IS NULL OR (l.checkpoint <= $2
-               AND EXISTS (SELECT 1 FROM history_checkpoints WHERE number = $2)))
-        ORDER BY l.checkpoint DESC LIMIT 1`,
-      [itemId, number ?? null],
-    );
-    if (!found) return undefined;
-    const { position, seq, hash, ...checkpoint } = found;
-    return { checkpoint, position, leaf: { itemId, seq, hash } };
-  }
-
   /** Nodes of a checkpoint's tree at these places, as `level:index` → hash. */
   async nodes(
     number: number,
@@ -164,10 +149,15 @@ export class CheckpointRepository extends DataRepository {
     return new Map(rows.map((r) => [`${r.level}:${r.position}`, r.hash]));
   }
 
-  /** The item's head in every checkpoint that holds it, oldest first. */
-  itemLeaves(itemId: string, db: DataSource = this.dataSource) {
-    return db.query<Array<{ checkpoint: number; seq: number; hash: string }>>(
-      'SELECT checkpoint, seq, hash FROM history_checkpoint_leaves WHERE item_id = $1 ORDER BY checkpoint',
+  /**
+   * The item's head in every checkpoint that holds it (checkpoints hold only changed heads),
+   * oldest first, with its place in each tree: one read serves both the inclusion proof (the
+   * latest) and the check of every earlier one.
+   */
+  itemLeaves(itemId: string, db: DataSource = this.dataSource): Promise<ItemLeaf[]> {
+    return db.query<ItemLeaf[]>(
+      `SELECT checkpoint, position, seq, hash FROM history_checkpoint_leaves
+        WHERE item_id = $1 ORDER BY checkpoint`,
       [itemId],
     );
   }

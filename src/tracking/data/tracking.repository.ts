@@ -15,6 +15,8 @@ export interface PassportItemRow {
   product_model_id: string | null;
   grade: string | null;
   erasure_status: string;
+  /** Set for cars (the passport shows the car's summary). */
+  vin: string | null;
   created_at: Date;
   history_seq: number;
   history_hash: string;
@@ -82,7 +84,7 @@ export class TrackingRepository extends DataRepository {
     manager?: EntityManager,
   ): Promise<PassportItemRow | undefined> {
     const [item] = await this.manager(manager).query<PassportItemRow[]>(
-      `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status,
+      `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status, vin,
               created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
       [code],
     );

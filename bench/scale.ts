@@ -31,7 +31,8 @@ CREATE OR REPLACE FUNCTION pg_temp.bench_trace_code(n bigint) RETURNS text LANGU
 $$`;
 
 /**
- * Fills the database with `items` items and `eventsPerItem` history events each, in SQL
+ * Fills the database with `items` items, registered over the last two years, and
+ * `eventsPerItem` history events each, in SQL
  * (generate_series), plus their owners (one per ten items, with phone numbers), inspections
  * for a fifth of them (a tenth of those waiting in the queue) and, when resale's tables exist,
  * published listings for a tenth. Generated history rows carry placeholder hashes: lookups read
@@ -53,6 +54,9 @@ export async function fillScale(
     log(`  ${name}: ${seconds.toFixed(1)} s`);
   };
   const n = opts.items;
+  // The items arrived over the last two years, so their history spans some 25 monthly
+  // partitions, as a platform's does after two years (issue 27: history that grows for years).
+  const spacing = Math.max(1, Math.floor((2 * 365 * 86_400) / n));
   const customers = Math.max(1, Math.round(n / 10));
   const inspections = Math.round(n / 5);
   try {
@@ -74,12 +78,14 @@ export async function fillScale(
     await step(
       `items (${n})`,
       `INSERT INTO items (trace_code, serial_number, imei, owner_id, custodian_kind, custodian_id,
-                          grade, erasure_status, state, history_seq, history_hash, created_at)
+                          grade, erasure_status, state, history_seq, history_hash, created_at,
+                          history_first_at, history_last_at)
        SELECT pg_temp.bench_trace_code(500000000 + g), 'SCL' || lpad(g::text, 9, '0'),
               '86' || lpad(g::text, 13, '0'), o.id, 'warehouse', $2::uuid,
-              'premium', 'certified', 'AVAILABLE', $1, md5(g::text) || md5(g::text),
-              now() - make_interval(secs => ${n} - g)
+              'premium', 'certified', 'AVAILABLE', $1, md5(g::text) || md5(g::text), t.at,
+              t.at + interval '1 minute', t.at + make_interval(mins => $1)
          FROM generate_series(1, ${n}) g JOIN scale_owner o ON o.n = 1 + (g % ${customers})
+              CROSS JOIN LATERAL (SELECT now() - make_interval(secs => (${n} - g) * ${spacing}) AS at) t
        ON CONFLICT DO NOTHING`,
       [opts.eventsPerItem, opts.warehouseId],
     );

@@ -41,6 +41,7 @@ import { ItemEventsByMonth1766850000000 } from './1766850000000-item-events-by-m
 import { StatusRevocations1766860000000 } from './1766860000000-status-revocations.js';
 import { VariantsAndDefects1766900000000 } from './1766900000000-variants-and-defects.js';
 import { CheckpointNodes1767000000000 } from './1767000000000-checkpoint-nodes.js';
+import { ItemHistorySpan1767100000000 } from './1767100000000-item-history-span.js';
 
 export const ALL_MIGRATIONS = [
   Foundation1763800000000,
@@ -84,4 +85,5 @@ export const ALL_MIGRATIONS = [
   StatusRevocations1766860000000,
   VariantsAndDefects1766900000000,
   CheckpointNodes1767000000000,
+  ItemHistorySpan1767100000000,
 ];

@@ -158,7 +158,7 @@ export class PassportService {
     // All event columns: the same rows feed the passport and the chain check (one read, not two).
     const [events, anchor, category, productModel, vehicle, certificateCredentials] =
       await Promise.all([
-        this.repository.storedEvents(item.id, db.manager),
+        this.repository.storedEvents(item, db.manager),
         this.checkpoints.anchor(item.id, undefined, db),
         this.category(db, item.category_id),
         this.productModel(db, item.product_model_id),

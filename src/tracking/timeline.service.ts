@@ -82,24 +82,24 @@ export class TimelineService {
   }
 
   /**
-   * The events of `itemIds` this actor may read, in the given order: everything for staff; for
+   * The events of `items` this actor may read, in the given order: everything for staff; for
    * an owner, those of their own periods or caused by them, support-case events only of their
    * own cases.
    */
   private async events(
     db: DataSource,
     actor: Actor,
-    itemIds: string[],
+    items: readonly ItemHead[],
     order: string,
     extra = '',
   ): Promise<EventRow[]> {
     if (seesEverything(actor)) {
-      return this.repository.allEvents(itemIds, order, extra, MAX_EVENTS, db.manager);
+      return this.repository.allEvents(items, order, extra, MAX_EVENTS, db.manager);
     }
     // Their own cases, as support tells (the SUPPORT_CASES port), through the same connection.
     const ownCases = actor.userId ? await this.cases.caseIdsOf(db.manager, actor.userId) : [];
     return this.repository.ownersEvents(
-      itemIds,
+      items,
       order,
       extra,
       MAX_EVENTS,
@@ -175,7 +175,7 @@ export class TimelineService {
 
   async itemTimeline(actor: Actor, itemId: string) {
     const { item, db } = await this.item(actor, itemId);
-    const events = await this.events(db, actor, [item.id], 'e.seq');
+    const events = await this.events(db, actor, [item], 'e.seq');
     const orgs = await this.organisations(this.orgIds(events));
     const people = await this.peopleIn(db, actor, events);
     return {
@@ -194,14 +194,7 @@ export class TimelineService {
     const db = this.source(actor);
     const linked = await this.repository.readableItemsOfEntity(actor, entityId, db.manager);
     const events =
-      linked.length === 0
-        ? []
-        : await this.events(
-            db,
-            actor,
-            linked.map((i) => i.id),
-            'e.at, e.item_id, e.seq',
-          );
+      linked.length === 0 ? [] : await this.events(db, actor, linked, 'e.at, e.item_id, e.seq');
     const visible = linked.filter((i) =>
       events.some((e) => e.item_id === i.id && e.entity_id === entityId),
     );
@@ -227,7 +220,7 @@ export class TimelineService {
     const events = await this.events(
       db,
       actor,
-      [item.id],
+      [item],
       'e.seq',
       'AND e.custodian_kind IS NOT NULL',
     );

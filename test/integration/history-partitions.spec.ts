@@ -11,7 +11,12 @@ import {
   HistoryPartitions,
   historyPartitionName,
 } from '../../src/core/history/history-partitions.js';
-import { HistoryService } from '../../src/core/history/history.service.js';
+import {
+  type HistorySpan,
+  HistoryService,
+  spanOf,
+  withinSpan,
+} from '../../src/core/history/history.service.js';
 import type { Item } from '../../src/core/items/item.entity.js';
 import { ItemsService } from '../../src/core/items/items.service.js';
 import { AddHistoryPartitions } from '../../src/core/jobs/job-catalogue.js';
@@ -202,6 +207,77 @@ describe('item history partitioned by month', () => {
     expect(await t.app.get(HistoryService).verify(item.id)).toMatchObject({ intact: true });
   });
 
+  it('reads of an item’s history touch only the months it spans (a timeline does not probe every month)', async () => {
+    const item = await register();
+    await append(item, 'Inspection.complete');
+    const nextMonth = new Date(monthAfter(new Date(), 1).getTime() + 2 * DAY);
+    clock.now = () => nextMonth;
+    try {
+      await append(item, 'Inspection.supersede');
+    } finally {
+      clock.now = realNow;
+    }
+    const spanRow = async () =>
+      (
+        await t.dataSource.query<Array<HistorySpan & { first: Date; last: Date }>>(
+          `SELECT i.history_first_at, i.history_last_at, min(e.at) AS first, max(e.at) AS last
+             FROM items i JOIN item_events e ON e.item_id = i.id
+            WHERE i.id = $1 GROUP BY i.id`,
+          [item.id],
+        )
+      )[0];
+    const span = await spanRow();
+    expect(span.history_first_at).toEqual(span.first);
+    expect(span.history_last_at).toEqual(span.last);
+
+    /** The history partitions a read of the item's entries within `bounds` plans to scan. */
+    const scanned = async (bounds: [Date | null, Date | null]) => {
+      const [plan] = await t.dataSource.query<Array<{ 'QUERY PLAN': unknown }>>(
+        `EXPLAIN (FORMAT JSON) SELECT e.seq FROM item_events e
+          WHERE e.item_id = $1 AND ${withinSpan('e', '$2', '$3')}`,
+        [item.id, ...bounds],
+      );
+      const names = new Set<string>();
+      const walk = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        const n = node as Record<string, unknown>;
+        if (typeof n['Relation Name'] === 'string') names.add(n['Relation Name']);
+        Object.values(n).forEach((v) => (Array.isArray(v) ? v.forEach(walk) : walk(v)));
+      };
+      walk(plan['QUERY PLAN']);
+      return [...names].sort();
+    };
+    expect(await scanned(spanOf([span]))).toEqual(
+      [historyPartitionName(new Date()), historyPartitionName(nextMonth)].sort(),
+    );
+    // Not known (an item from before the span was kept): every month, the default too.
+    expect((await scanned([null, null])).length).toBeGreaterThan(3);
+
+    const support = await t.user('support');
+    const timeline = await t.http
+      .get(`/api/v1/items/${item.id}/timeline`)
+      .set(support.auth)
+      .expect(200);
+    // Its registration, then the two entries of this month and the next.
+    expect(timeline.body.events.map((e: { type: string }) => e.type).slice(1)).toEqual([
+      'Inspection.complete',
+      'Inspection.supersede',
+    ]);
+    expect(timeline.body.events).toHaveLength(3);
+
+    // With the span unknown, the reads take every month and appends keep it unknown.
+    await t.dataSource.query(
+      'UPDATE items SET history_first_at = NULL, history_last_at = NULL WHERE id = $1',
+      [item.id],
+    );
+    await append(item, 'Inspection.complete');
+    expect(await spanRow()).toMatchObject({ history_first_at: null, history_last_at: null });
+    const all = await t.http.get(`/api/v1/items/${item.id}/timeline`).set(support.auth).expect(200);
+    expect(all.body.events).toHaveLength(4);
+    const passport = await t.http.get(`/api/v1/trace/${item.traceCode}`).expect(200);
+    expect(passport.body.journey).toHaveLength(4);
+  });
+
   it('the migration keeps every row, id and chain, back to one table and into months again', async () => {
     const snapshot = async () => ({
       rows: await t.dataSource.query<Array<{ id: string; hash: string }>>(
@@ -236,6 +312,14 @@ describe('item history partitioned by month', () => {
     expect(await migrate(t.config.databaseUrl)).toEqual([...reverted].reverse());
     expect(await snapshot()).toEqual(before);
     await intact(before.items);
+    // Every item's history span was taken from its entries again (ItemHistorySpan).
+    const spans = await t.dataSource.query<Array<{ wrong: number }>>(
+      `SELECT count(*)::int AS wrong FROM items i
+         JOIN (SELECT item_id, min(at) AS first, max(at) AS last FROM item_events GROUP BY item_id) s
+           ON s.item_id = i.id
+        WHERE i.history_first_at IS DISTINCT FROM s.first OR i.history_last_at IS DISTINCT FROM s.last`,
+    );
+    expect(spans).toEqual([{ wrong: 0 }]);
     const perPartition = await t.dataSource.query<Array<{ p: string }>>(
       'SELECT DISTINCT tableoid::regclass::text AS p FROM item_events',
     );

@@ -187,7 +187,15 @@ export class HistoryService implements OnModuleInit {
            actor_role, actor_id, organisation_id, custodian_kind, custodian_id, place, data,
            prev_hash, hash)
          VALUES ${events.join(', ')})`;
-    const advance = `UPDATE items SET history_seq = v.seq, history_hash = v.hash
+    // The span of the item's entries in time, so readers touch only those months' partitions
+    // (see historySpan). It is kept only while it is known: NULL on an item with history means
+    // "read every month" (LEAST and GREATEST would skip the NULL and hide the older entries).
+    const at$ = `$${params.push(at)}::timestamptz`;
+    const advance = `UPDATE items SET history_seq = v.seq, history_hash = v.hash,
+           history_first_at = CASE WHEN items.history_seq = 0 OR items.history_first_at IS NOT NULL
+                                   THEN LEAST(items.history_first_at, ${at$}) END,
+           history_last_at = CASE WHEN items.history_seq = 0 OR items.history_last_at IS NOT NULL
+                                  THEN GREATEST(items.history_last_at, ${at$}) END
          FROM (VALUES ${advances.join(', ')}) AS v(id, seq, hash)
         WHERE items.id = v.id`;
     if (jobs?.length) {
@@ -225,6 +233,36 @@ export class HistoryService implements OnModuleInit {
     );
     return checkChain(itemId, heads[0] ?? null, rows);
   }
+}
+
+/**
+ * When an item's history entries were written (items.history_first_at / _last_at, kept by
+ * `append`): readers that bound `at` by it read only those months' partitions. Null bounds:
+ * not known (an item with no history yet), so every month is read.
+ */
+export interface HistorySpan {
+  history_first_at: Date | null;
+  history_last_at: Date | null;
+}
+
+/** The span of all these items' entries, as two query parameters (nulls if any is unknown). */
+export function spanOf(items: readonly HistorySpan[]): [Date | null, Date | null] {
+  if (items.length === 0 || items.some((i) => !i.history_first_at || !i.history_last_at)) {
+    return [null, null];
+  }
+  const first = Math.min(...items.map((i) => i.history_first_at!.getTime()));
+  const last = Math.max(...items.map((i) => i.history_last_at!.getTime()));
+  return [new Date(first), new Date(last)];
+}
+
+/**
+ * `alias.at` within the span passed as parameters `first` and `last` (from `spanOf`). Each
+ * query is planned with its parameters' values, so PostgreSQL folds the null test away and
+ * prunes the months outside the span at planning.
+ */
+export function withinSpan(alias: string, first: string, last: string): string {
+  return `(${first}::timestamptz IS NULL OR ${last}::timestamptz IS NULL
+           OR ${alias}.at BETWEEN ${first}::timestamptz AND ${last}::timestamptz)`;
 }
 
 /** Every column of an item_events row, as `checkChain` needs it (snake_case, from SQL). */

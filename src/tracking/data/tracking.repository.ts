@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/actor.js';
 import { DataRepository } from '../../core/data/repository.js';
-import { STORED_EVENT_COLUMNS, type StoredEvent } from '../../core/history/history.service.js';
+import {
+  type HistorySpan,
+  spanOf,
+  STORED_EVENT_COLUMNS,
+  type StoredEvent,
+  withinSpan,
+} from '../../core/history/history.service.js';
 import { eventOwnedBySql, ItemHistoryAccess } from '../../core/items/ownership.js';
 import { EVENT_COLUMNS, type EventRow } from './event-row.js';
 
@@ -20,10 +26,12 @@ export interface PassportItemRow {
   created_at: Date;
   history_seq: number;
   history_hash: string;
+  history_first_at: Date | null;
+  history_last_at: Date | null;
 }
 
-/** An item's id and trace code. */
-export interface ItemHead {
+/** An item's id and trace code, with when its history was written (to read only those months). */
+export interface ItemHead extends HistorySpan {
   id: string;
   trace_code: string;
 }
@@ -65,6 +73,8 @@ export interface OwnershipRow {
   cause: string;
 }
 
+const ITEM_HEAD = 'i.id, i.trace_code, i.history_first_at, i.history_last_at';
+
 const ITEM_HIT_SELECT = `SELECT i.id, i.trace_code, i.state, i.grade, i.category_id, i.serial_number,
   i.imei, i.custodian_kind, i.custodian_id, i.owner_id, u.name AS owner_name,
   u.email AS owner_email, u.phone AS owner_phone, i.created_at
@@ -85,17 +95,22 @@ export class TrackingRepository extends DataRepository {
   ): Promise<PassportItemRow | undefined> {
     const [item] = await this.manager(manager).query<PassportItemRow[]>(
       `SELECT id, trace_code, state, category_id, product_model_id, grade, erasure_status, vin,
-              created_at, history_seq, history_hash FROM items WHERE trace_code = $1`,
+              created_at, history_seq, history_hash, history_first_at, history_last_at
+         FROM items WHERE trace_code = $1`,
       [code],
     );
     return item;
   }
 
   /** All of an item's events, every column (the chain check needs the hashes). */
-  storedEvents(itemId: string, manager?: EntityManager): Promise<StoredEvent[]> {
+  storedEvents(
+    item: { id: string } & HistorySpan,
+    manager?: EntityManager,
+  ): Promise<StoredEvent[]> {
     return this.manager(manager).query<StoredEvent[]>(
-      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events WHERE item_id = $1 ORDER BY seq, id`,
-      [itemId],
+      `SELECT ${STORED_EVENT_COLUMNS} FROM item_events e
+        WHERE e.item_id = $1 AND ${withinSpan('e', '$2', '$3')} ORDER BY e.seq, e.id`,
+      [item.id, ...spanOf([item])],
     );
   }
 
@@ -144,7 +159,7 @@ export class TrackingRepository extends DataRepository {
   async readableItem(actor: Actor, id: string, manager?: EntityManager): Promise<ItemHead> {
     const params: unknown[] = [id];
     const [item] = await this.manager(manager).query<ItemHead[]>(
-      `SELECT i.id, i.trace_code FROM items i
+      `SELECT ${ITEM_HEAD} FROM items i
           WHERE i.id = $1 AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}`,
       params,
     );
@@ -159,7 +174,7 @@ export class TrackingRepository extends DataRepository {
   ): Promise<ItemHead[]> {
     const params: unknown[] = [entityId];
     return this.manager(manager).query<ItemHead[]>(
-      `SELECT i.id, i.trace_code FROM items i
+      `SELECT ${ITEM_HEAD} FROM items i
         WHERE i.id IN (SELECT DISTINCT item_id FROM item_events WHERE entity_id = $1)
           AND ${ItemHistoryAccess.rawWhere(actor, 'i', params)}
         ORDER BY i.trace_code`,
@@ -167,27 +182,28 @@ export class TrackingRepository extends DataRepository {
     );
   }
 
-  /** Every event of `itemIds` (staff), in `order`, at most `limit`. */
+  /** Every event of `items` (staff), in `order`, at most `limit`. */
   allEvents(
-    itemIds: string[],
+    items: readonly ItemHead[],
     order: string,
     extra: string,
     limit: number,
     manager?: EntityManager,
   ): Promise<EventRow[]> {
     return this.manager(manager).query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM item_events e WHERE e.item_id = ANY($1::uuid[]) ${extra}
-          ORDER BY ${order} LIMIT $2`,
-      [itemIds, limit],
+      `SELECT ${EVENT_COLUMNS} FROM item_events e
+        WHERE e.item_id = ANY($1::uuid[]) AND ${withinSpan('e', '$3', '$4')} ${extra}
+        ORDER BY ${order} LIMIT $2`,
+      [items.map((i) => i.id), limit, ...spanOf(items)],
     );
   }
 
   /**
-   * The events of `itemIds` an owner may read: those of their own periods or caused by them,
+   * The events of `items` an owner may read: those of their own periods or caused by them,
    * support-case events only of `ownCases`.
    */
   ownersEvents(
-    itemIds: string[],
+    items: readonly ItemHead[],
     order: string,
     extra: string,
     limit: number,
@@ -197,11 +213,11 @@ export class TrackingRepository extends DataRepository {
   ): Promise<EventRow[]> {
     return this.manager(manager).query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM item_events e
-        WHERE e.item_id = ANY($1::uuid[]) ${extra}
+        WHERE e.item_id = ANY($1::uuid[]) AND ${withinSpan('e', '$5', '$6')} ${extra}
           AND (e.actor_id = $3 OR ${eventOwnedBySql('e', '$3')})
           AND (e.entity <> 'SupportCase' OR e.actor_id = $3 OR e.entity_id = ANY($4::uuid[]))
         ORDER BY ${order} LIMIT $2`,
-      [itemIds, limit, userId, ownCases],
+      [items.map((i) => i.id), limit, userId, ownCases, ...spanOf(items)],
     );
   }
 

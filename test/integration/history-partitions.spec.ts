@@ -71,6 +71,23 @@ describe('item history partitioned by month', () => {
       }),
     );
 
+  /**
+   * A new item with one entry this month and `later` in the next (its partition was made
+   * ahead), appended at a time two days into that month.
+   */
+  const acrossTwoMonths = async (...later: string[]) => {
+    const item = await register();
+    await append(item, 'Inspection.complete');
+    const nextMonth = new Date(monthAfter(new Date(), 1).getTime() + 2 * DAY);
+    clock.now = () => nextMonth;
+    try {
+      for (const type of later) await append(item, type);
+    } finally {
+      clock.now = realNow;
+    }
+    return { item, nextMonth };
+  };
+
   /** Which partition holds each of the item's entries, in seq order. */
   const partitionsOf = async (item: Item) =>
     (
@@ -157,17 +174,10 @@ describe('item history partitioned by month', () => {
   });
 
   it('an item whose history spans two months’ partitions verifies intact', async () => {
-    const item = await register();
-    await append(item, 'Inspection.complete');
-    // Next month (its partition was made ahead): the next entries land there.
-    const nextMonth = new Date(monthAfter(new Date(), 1).getTime() + 2 * DAY);
-    clock.now = () => nextMonth;
-    try {
-      await append(item, 'Inspection.supersede');
-      await append(item, 'Inspection.complete');
-    } finally {
-      clock.now = realNow;
-    }
+    const { item, nextMonth } = await acrossTwoMonths(
+      'Inspection.supersede',
+      'Inspection.complete',
+    );
     const thisPartition = historyPartitionName(new Date());
     const nextPartition = historyPartitionName(nextMonth);
     expect(await partitionsOf(item)).toEqual([
@@ -208,15 +218,7 @@ describe('item history partitioned by month', () => {
   });
 
   it('reads of an item’s history touch only the months it spans (a timeline does not probe every month)', async () => {
-    const item = await register();
-    await append(item, 'Inspection.complete');
-    const nextMonth = new Date(monthAfter(new Date(), 1).getTime() + 2 * DAY);
-    clock.now = () => nextMonth;
-    try {
-      await append(item, 'Inspection.supersede');
-    } finally {
-      clock.now = realNow;
-    }
+    const { item, nextMonth } = await acrossTwoMonths('Inspection.supersede');
     const spanRow = async () =>
       (
         await t.dataSource.query<Array<HistorySpan & { first: Date; last: Date }>>(

@@ -188,7 +188,7 @@ export class HistoryService implements OnModuleInit {
            prev_hash, hash)
          VALUES ${events.join(', ')})`;
     // The span of the item's entries in time, so readers touch only those months' partitions
-    // (see historySpan). It is kept only while it is known: NULL on an item with history means
+    // (see HistorySpan). It is kept only while it is known: NULL on an item with history means
     // "read every month" (LEAST and GREATEST would skip the NULL and hide the older entries).
     const at$ = `$${params.push(at)}::timestamptz`;
     const advance = `UPDATE items SET history_seq = v.seq, history_hash = v.hash,
@@ -238,7 +238,7 @@ export class HistoryService implements OnModuleInit {
 /**
  * When an item's history entries were written (items.history_first_at / _last_at, kept by
  * `append`): readers that bound `at` by it read only those months' partitions. Null bounds:
- * not known (an item with no history yet), so every month is read.
+ * not known (no history yet, or a span lost by hand), so every month is read.
  */
 export interface HistorySpan {
   history_first_at: Date | null;
